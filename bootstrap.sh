@@ -1,0 +1,37 @@
+#!/bin/sh
+# Install the Debian packages lanecert needs, and only those that are missing,
+# so that a second run costs one dpkg query.
+set -eu
+
+PACKAGES="
+build-essential cmake pkg-config git
+libusb-1.0-0-dev libserialport-dev liblxi-dev libtirpc-dev liblua5.4-dev
+libsodium-dev libjansson-dev libsqlite3-dev sqlite3 libcriterion-dev
+clang libclang-rt-14-dev
+gnuplot-nox
+python3 python3-pyvisa python3-pyvisa-py lxi-tools minisign
+"
+
+missing=""
+for p in $PACKAGES; do
+    if ! dpkg-query -W -f='${db:Status-Status}' "$p" 2>/dev/null | grep -qx installed; then
+        missing="$missing $p"
+    fi
+done
+
+if [ -z "$missing" ]; then
+    echo "bootstrap: all packages present"
+    exit 0
+fi
+
+echo "bootstrap: installing:$missing"
+if [ "$(id -u)" -ne 0 ]; then
+    SUDO=sudo
+else
+    SUDO=
+fi
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+# shellcheck disable=SC2086
+$SUDO apt-get install -y -qq --no-install-recommends $missing
+echo "bootstrap: done"

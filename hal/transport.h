@@ -1,0 +1,78 @@
+/*
+ * Message transports: how bytes reach an instrument. One transport per file (transport_tcp.c,
+ * transport_vxi11.c, ...), each with private state per instance and one operations table at the bottom,
+ * in the manner of libsigrok's src/scpi/scpi_*.c.
+ *
+ * Framing is never guessed from timing or from read sizes. A transport that knows where a message ends
+ * (USBTMC EOM, VXI-11 END, HiSLIP DataEnd) says so through *end; a byte-stream transport (raw socket,
+ * serial) leaves *end false and the SCPI session frames on the terminator or on the IEEE 488.2 block length.
+ *
+ * All deadlines are absolute milliseconds on the monotonic clock (hal/clock.h).
+ *
+ * Thread safety: one lc_transport is used by one thread at a time (the SCPI session's mutex guarantees it).
+ */
+#ifndef LC_HAL_TRANSPORT_H
+#define LC_HAL_TRANSPORT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "hal/error.h"
+#include "hal/resource.h"
+
+enum lc_parity { LC_PARITY_NONE = 0, LC_PARITY_ODD, LC_PARITY_EVEN };
+enum lc_flow { LC_FLOW_NONE = 0, LC_FLOW_XONXOFF, LC_FLOW_RTSCTS };
+
+typedef struct lc_serial_settings {
+	int baud;              /* 0: the device default from the station file or 9600 */
+	int data_bits;         /* 0: 8 */
+	enum lc_parity parity;
+	int stop_bits;         /* 0: 1 */
+	enum lc_flow flow;
+} lc_serial_settings;
+
+typedef struct lc_transport_opts {
+	int open_timeout_ms;          /* connect / link creation; default 5000 */
+	lc_serial_settings serial;    /* ASRL only */
+} lc_transport_opts;
+
+typedef struct lc_transport_ops {
+	const char *name;
+	enum lc_resource_kind kind;
+	bool marks_end;   /* read() reports message ends through *end (message-based transports) */
+	size_t priv_size;
+	/* Connect. priv is zeroed, priv_size bytes. */
+	int (*open)(void *priv, const lc_resource *res, const lc_transport_opts *opts, int64_t deadline,
+		    lc_diag *diag);
+	/* Send one whole message (len bytes, terminator included by the caller); returns len or an error. */
+	int (*write)(void *priv, const uint8_t *buf, size_t len, int64_t deadline, lc_diag *diag);
+	/* Read what is available, at most cap bytes, waiting until at least one byte or the deadline.
+	 * Returns the count (> 0) or an error; *end is set when the transport saw the end of the message. */
+	int (*read)(void *priv, uint8_t *buf, size_t cap, bool *end, int64_t deadline, lc_diag *diag);
+	/* Device clear (VXI-11 device_clear, USBTMC INITIATE_CLEAR, HiSLIP DeviceClear); may be NULL. */
+	int (*clear)(void *priv, int64_t deadline, lc_diag *diag);
+	/* Status byte without a query (VXI-11 device_readstb, USB488 READ_STATUS_BYTE); may be NULL. */
+	int (*read_stb)(void *priv, uint8_t *stb, int64_t deadline, lc_diag *diag);
+	void (*close)(void *priv);
+} lc_transport_ops;
+
+typedef struct lc_transport lc_transport;
+
+void lc_transport_opts_init(lc_transport_opts *opts);
+
+/* Open the transport for res->kind. Returns LC_ERR_UNSUPPORTED (with a detail) for kinds with none. */
+int lc_transport_open(const lc_resource *res, const lc_transport_opts *opts, lc_transport **out, lc_diag *diag);
+int lc_transport_write(lc_transport *t, const uint8_t *buf, size_t len, int64_t deadline, lc_diag *diag);
+int lc_transport_read(lc_transport *t, uint8_t *buf, size_t cap, bool *end, int64_t deadline, lc_diag *diag);
+int lc_transport_clear(lc_transport *t, int64_t deadline, lc_diag *diag);
+int lc_transport_read_stb(lc_transport *t, uint8_t *stb, int64_t deadline, lc_diag *diag);
+/* True when the transport itself marks message ends (*end), false for byte streams. */
+bool lc_transport_has_eom(const lc_transport *t);
+const lc_transport_ops *lc_transport_get_ops(const lc_transport *t);
+void lc_transport_close(lc_transport *t);
+
+/* The table of transports, one per resource kind; a kind without a transport in this build is absent. */
+const lc_transport_ops *lc_transport_find(enum lc_resource_kind kind);
+
+#endif

@@ -1,0 +1,5 @@
+set(LC_PROCEDURES_SOURCES)
+lc_area_fragments(PROCEDURES procedures)
+if(LC_PROCEDURES_SOURCES)
+  lc_area(procedures SOURCES ${LC_PROCEDURES_SOURCES} DEPS instruments fixtures reports hal PKGS PkgConfig::LUA)
+endif()

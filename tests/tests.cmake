@@ -1,0 +1,53 @@
+# Criterion tests, one executable per file, mirroring the source layout; fuzz targets in tests/fuzz/.
+#
+#   lc_test(NAME hal_resource SOURCES tests/hal/test_resource.c LIBS lc_hal [TIMEOUT 120])
+#
+# Every test gets in its environment:
+#   LC_SOURCE_DIR  the checkout (fixtures/, procedures/ ...)
+#   LC_SHARED_DIR  ../shared beside the checkout (reference/, sor-samples/), may not exist
+#   LC_CLI         the built lanecert executable
+#   LC_BUILD_DIR   the build directory (scratch files go below it)
+get_filename_component(LC_SHARED_DIR ${PROJECT_SOURCE_DIR}/../shared ABSOLUTE)
+
+function(lc_test)
+  cmake_parse_arguments(T "" "NAME;TIMEOUT" "SOURCES;LIBS" ${ARGN})
+  set(name ${T_NAME})
+  if(NOT T_TIMEOUT)
+    set(T_TIMEOUT 120)
+  endif()
+  add_executable(test_${name} ${T_SOURCES})
+  target_include_directories(test_${name} PRIVATE ${PROJECT_SOURCE_DIR})
+  target_link_libraries(test_${name} PRIVATE ${T_LIBS} PkgConfig::CRITERION)
+  add_test(NAME ${name} COMMAND test_${name} --jobs=2)
+  set_tests_properties(${name} PROPERTIES TIMEOUT ${T_TIMEOUT}
+    ENVIRONMENT "LC_SOURCE_DIR=${PROJECT_SOURCE_DIR};LC_SHARED_DIR=${LC_SHARED_DIR};LC_CLI=$<TARGET_FILE:lanecert>;LC_BUILD_DIR=${PROJECT_BINARY_DIR}")
+endfunction()
+
+# A libFuzzer target, built with LC_FUZZ=ON; `make check` runs each for a few seconds on its seed corpus
+# (new inputs go to a scratch folder in the build tree, never into the repository).
+#   lc_fuzz(NAME resource SOURCES tests/fuzz/fuzz_resource.c LIBS lc_hal CORPUS tests/fuzz/corpus/resource)
+set(LC_FUZZ_SECONDS 5 CACHE STRING "Seconds each fuzz target runs in the test suite")
+function(lc_fuzz)
+  cmake_parse_arguments(F "" "NAME;CORPUS" "SOURCES;LIBS" ${ARGN})
+  if(NOT LC_FUZZ)
+    return()
+  endif()
+  add_executable(fuzz_${F_NAME} ${F_SOURCES})
+  target_include_directories(fuzz_${F_NAME} PRIVATE ${PROJECT_SOURCE_DIR})
+  target_link_libraries(fuzz_${F_NAME} PRIVATE ${F_LIBS})
+  target_link_options(fuzz_${F_NAME} PRIVATE -fsanitize=fuzzer)
+  set(scratch ${PROJECT_BINARY_DIR}/fuzz-scratch/${F_NAME})
+  add_test(NAME fuzz_${F_NAME}
+    COMMAND ${CMAKE_COMMAND} -E env LC_SHARED_DIR=${LC_SHARED_DIR}
+            sh -c "mkdir -p '${scratch}' && exec \"$0\" -max_total_time=${LC_FUZZ_SECONDS} -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 '${scratch}' \"$1\""
+            $<TARGET_FILE:fuzz_${F_NAME}> ${PROJECT_SOURCE_DIR}/${F_CORPUS})
+  set_tests_properties(fuzz_${F_NAME} PROPERTIES TIMEOUT 120 LABELS fuzz)
+endfunction()
+
+# Every tests/**/tests.cmake registers its own tests, so each instrument class or area keeps its own list.
+file(GLOB_RECURSE _test_frags CONFIGURE_DEPENDS ${PROJECT_SOURCE_DIR}/tests/*tests.cmake)
+list(REMOVE_ITEM _test_frags ${PROJECT_SOURCE_DIR}/tests/tests.cmake)
+list(SORT _test_frags)
+foreach(_f ${_test_frags})
+  include(${_f})
+endforeach()
