@@ -1,0 +1,5 @@
+# The reports area (issue 9): result model, canonical JSON, signatures, HTML, results store.
+list(APPEND LC_REPORTS_SOURCES
+  reports/result.c
+  reports/digest.c
+)

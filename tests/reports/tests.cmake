@@ -1,0 +1,2 @@
+# Tests of the reports area (issue 9).
+lc_test(NAME reports_result SOURCES tests/reports/test_result.c LIBS lc_reports)
