@@ -2,4 +2,7 @@
 list(APPEND LC_REPORTS_SOURCES
   reports/result.c
   reports/digest.c
+  reports/atomic_file.c
+  reports/minisign_key.c
+  reports/sign.c
 )

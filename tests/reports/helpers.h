@@ -1,0 +1,18 @@
+/* Helpers shared by the reports tests: scratch directories under $LC_BUILD_DIR, files, commands. */
+#ifndef LC_TESTS_REPORTS_HELPERS_H
+#define LC_TESTS_REPORTS_HELPERS_H
+
+#include <stddef.h>
+
+/* A new empty directory under $LC_BUILD_DIR/test-scratch (or /tmp); malloc'ed path. */
+char *th_scratch_dir(const char *tag);
+/* Whole file, NUL-terminated, malloc'ed; NULL if unreadable. */
+char *th_slurp(const char *path, size_t *len);
+void th_spit(const char *path, const void *data, size_t len);
+/* Run a shell command, return its exit status (-1 if it did not exit). Output goes to out_path if non-NULL. */
+int th_run(const char *cmd);
+/* True if an executable named prog is on PATH. */
+int th_have(const char *prog);
+char *th_path(const char *dir, const char *name);
+
+#endif
