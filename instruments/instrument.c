@@ -204,17 +204,6 @@ void lc_instrument_unlock(lc_instrument *inst)
 	pthread_mutex_unlock(&inst->lock);
 }
 
-int lc_instrument_query_double_atime(lc_instrument *inst, const char *cmd, double atime_s, double *value)
-{
-	int base = lc_scpi_get_timeout(inst->scpi);
-	double extra = inst->quirks.atime_margin * (atime_s > 0 ? atime_s : 0) * 1000.0;
-	if (base >= 0)
-		lc_scpi_set_timeout(inst->scpi, base + (int)(extra + 0.5));
-	int rc = lc_scpi_query_double(inst->scpi, cmd, value);
-	lc_scpi_set_timeout(inst->scpi, base);
-	return rc;
-}
-
 json_t *lc_instrument_snapshot(lc_instrument *inst, lc_diag *diag)
 {
 	if (!inst) {

@@ -75,6 +75,7 @@ typedef struct lc_quirks {
 	int settle_ms;             /* wait after a route / wavelength / output change before a reading; 0: none */
 	bool route_readback;       /* read a switch route back after setting it (DiCon: "unreliable" commands) */
 	int channels;              /* model-specific channel count (N7744: 4, N7745: 8); 0: driver decides */
+	int min_slot, max_slot;    /* mainframe slot numbers (8163: 1..2, 8164: 0..4, 8166: 1..17) */
 } lc_quirks;
 
 typedef struct lc_instrument lc_instrument;

@@ -20,7 +20,25 @@ struct lc_instrument {
 	void *priv;             /* the driver's */
 };
 
-/* Run a query with its timeout raised by the model's averaging margin: timeout_ms + margin x atime_s. */
-int lc_instrument_query_double_atime(lc_instrument *inst, const char *cmd, double atime_s, double *value);
+/*
+ * Driver helpers (driver_util.c). Each formats one command, runs it on the session and on failure fills
+ * diag with "<command>: <session detail>", so every driver reports the same way.
+ *   lc_inst_write  plain write
+ *   lc_inst_set    write, then drain the error queue (*STB?/SYST:ERR?): a rejected setting is an error
+ *   lc_inst_query  write and read one reply
+ *   lc_inst_query_double  one number; extra_ms adds to the timeout for this query only (averaging time)
+ */
+int lc_inst_write(lc_instrument *inst, lc_diag *diag, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+int lc_inst_set(lc_instrument *inst, lc_diag *diag, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+int lc_inst_query(lc_instrument *inst, lc_diag *diag, char *buf, size_t cap, const char *fmt, ...)
+	__attribute__((format(printf, 5, 6)));
+int lc_inst_query_double(lc_instrument *inst, lc_diag *diag, int extra_ms, double *value, const char *fmt, ...)
+	__attribute__((format(printf, 5, 6)));
+/* *OPC? with budget_ms (0: the session's). */
+int lc_inst_wait_opc(lc_instrument *inst, lc_diag *diag, int budget_ms, const char *after);
+/* Extra timeout for a reading that averages atime_s: quirks.atime_margin x atime_s in ms. */
+int lc_inst_atime_extra_ms(const lc_instrument *inst, double atime_s);
+/* Parse a number the way SCPI writes it (NR1/NR2/NR3, surrounding spaces); LC_ERR_PROTOCOL otherwise. */
+int lc_parse_number(const char *s, double *v);
 
 #endif

@@ -6,7 +6,7 @@
  * Calibration (reflection reference + termination) is done on the instrument front panel: its remote
  * commands are not documented (instrument-dialects.md §3.1, UNCONFIRMED), so this class does not offer it.
  *
- * Snapshot keys added: "rl_channels": [{"channel", "wavelength_nm"}] (no measurement: it would light
+ * Snapshot keys added: "rl_channels": [{"channel", "wavelengths_nm": [...]}] (no measurement: it would light
  * the output).
  *
  * Thread safety: each function takes the instrument lock for the whole operation (instrument.h).

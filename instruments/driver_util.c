@@ -1,0 +1,130 @@
+/* Helpers every driver uses to send commands and report failures in one format. */
+#include "instruments/instrument_priv.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#define CMD_MAX 256
+
+static int format_cmd(char *cmd, const char *fmt, va_list ap, lc_diag *diag)
+{
+	int n = vsnprintf(cmd, CMD_MAX, fmt, ap);
+	if (n < 0 || n >= CMD_MAX)
+		return lc_diag_set(diag, LC_ERR_OVERFLOW, "command longer than %d bytes", CMD_MAX - 1);
+	return 0;
+}
+
+static int fail(lc_instrument *inst, int rc, const char *cmd, lc_diag *diag)
+{
+	const char *detail = lc_scpi_last_detail(inst->scpi);
+	return lc_diag_set(diag, rc, "%s: %s", cmd, detail && *detail ? detail : lc_strerror(rc));
+}
+
+int lc_inst_write(lc_instrument *inst, lc_diag *diag, const char *fmt, ...)
+{
+	char cmd[CMD_MAX];
+	va_list ap;
+	va_start(ap, fmt);
+	int rc = format_cmd(cmd, fmt, ap, diag);
+	va_end(ap);
+	if (rc < 0)
+		return rc;
+	rc = lc_scpi_write(inst->scpi, cmd);
+	return rc < 0 ? fail(inst, rc, cmd, diag) : 0;
+}
+
+int lc_inst_set(lc_instrument *inst, lc_diag *diag, const char *fmt, ...)
+{
+	char cmd[CMD_MAX];
+	va_list ap;
+	va_start(ap, fmt);
+	int rc = format_cmd(cmd, fmt, ap, diag);
+	va_end(ap);
+	if (rc < 0)
+		return rc;
+	rc = lc_scpi_write(inst->scpi, cmd);
+	if (rc >= 0)
+		rc = lc_scpi_check_errors(inst->scpi);
+	return rc < 0 ? fail(inst, rc, cmd, diag) : 0;
+}
+
+int lc_inst_query(lc_instrument *inst, lc_diag *diag, char *buf, size_t cap, const char *fmt, ...)
+{
+	char cmd[CMD_MAX];
+	va_list ap;
+	va_start(ap, fmt);
+	int rc = format_cmd(cmd, fmt, ap, diag);
+	va_end(ap);
+	if (rc < 0)
+		return rc;
+	rc = lc_scpi_query(inst->scpi, cmd, buf, cap);
+	return rc < 0 ? fail(inst, rc, cmd, diag) : rc;
+}
+
+int lc_parse_number(const char *s, double *v)
+{
+	while (isspace((unsigned char)*s))
+		s++;
+	if (!*s)
+		return LC_ERR_PROTOCOL;
+	char *end;
+	errno = 0;
+	double d = strtod(s, &end);
+	if (end == s || errno == ERANGE || isnan(d))
+		return LC_ERR_PROTOCOL;
+	while (isspace((unsigned char)*end))
+		end++;
+	if (*end)
+		return LC_ERR_PROTOCOL;
+	*v = d;
+	return 0;
+}
+
+int lc_inst_query_double(lc_instrument *inst, lc_diag *diag, int extra_ms, double *value, const char *fmt, ...)
+{
+	char cmd[CMD_MAX];
+	va_list ap;
+	va_start(ap, fmt);
+	int rc = format_cmd(cmd, fmt, ap, diag);
+	va_end(ap);
+	if (rc < 0)
+		return rc;
+	int base = lc_scpi_get_timeout(inst->scpi);
+	if (extra_ms > 0 && base >= 0)
+		lc_scpi_set_timeout(inst->scpi, base + extra_ms);
+	char reply[128];
+	rc = lc_scpi_query(inst->scpi, cmd, reply, sizeof(reply));
+	if (extra_ms > 0 && base >= 0)
+		lc_scpi_set_timeout(inst->scpi, base);
+	if (rc < 0)
+		return fail(inst, rc, cmd, diag);
+	if (lc_parse_number(reply, value) < 0)
+		return lc_diag_set(diag, LC_ERR_PROTOCOL, "%s: reply '%.60s' is not a number", cmd, reply);
+	return 0;
+}
+
+int lc_inst_wait_opc(lc_instrument *inst, lc_diag *diag, int budget_ms, const char *after)
+{
+	if (budget_ms > 0)
+		lc_scpi_set_opc_timeout(inst->scpi, budget_ms);
+	int rc = lc_scpi_wait_opc(inst->scpi);
+	if (budget_ms > 0)
+		lc_scpi_set_opc_timeout(inst->scpi, inst->quirks.opc_timeout_ms);
+	if (rc < 0) {
+		const char *detail = lc_scpi_last_detail(inst->scpi);
+		return lc_diag_set(diag, rc, "*OPC? after %s: %s", after, detail && *detail ? detail : lc_strerror(rc));
+	}
+	return 0;
+}
+
+int lc_inst_atime_extra_ms(const lc_instrument *inst, double atime_s)
+{
+	if (!(atime_s > 0))
+		return 0;
+	double ms = inst->quirks.atime_margin * atime_s * 1000.0;
+	return ms > 3.6e6 ? 3600000 : (int)ceil(ms);
+}

@@ -1,0 +1,1 @@
+list(APPEND LC_INSTRUMENTS_SOURCES instruments/source/source.c)

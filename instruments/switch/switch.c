@@ -1,0 +1,106 @@
+/* Switch class: argument checks, locking, read-back and settling, snapshot. */
+#include "instruments/switch/switch.h"
+
+#include "hal/clock.h"
+#include "instruments/instrument_priv.h"
+
+static int checked(lc_instrument *inst, const lc_switch_ops **ops, lc_switch_caps *c, lc_diag *diag)
+{
+	if (!inst)
+		return lc_diag_set(diag, LC_ERR_ARG, "switch: NULL instrument");
+	*ops = lc_instrument_class_ops(inst, LC_CLASS_SWITCH);
+	if (!*ops)
+		return lc_diag_set(diag, LC_ERR_UNSUPPORTED, "%s: not a switch", inst->idn.model);
+	int rc = (*ops)->caps(inst, c);
+	if (rc < 0)
+		return lc_diag_set(diag, rc, "switch %s: capabilities unavailable", inst->idn.model);
+	return 0;
+}
+
+int lc_switch_caps_get(lc_instrument *inst, lc_switch_caps *caps, lc_diag *diag)
+{
+	if (!caps)
+		return lc_diag_set(diag, LC_ERR_ARG, "switch: NULL caps");
+	if (!inst)
+		return lc_diag_set(diag, LC_ERR_ARG, "switch: NULL instrument");
+	lc_instrument_lock(inst);
+	const lc_switch_ops *ops;
+	int rc = checked(inst, &ops, caps, diag);
+	lc_instrument_unlock(inst);
+	return rc;
+}
+
+int lc_switch_route(lc_instrument *inst, int in, int out, lc_diag *diag)
+{
+	if (!inst)
+		return lc_diag_set(diag, LC_ERR_ARG, "switch: NULL instrument");
+	lc_instrument_lock(inst);
+	const lc_switch_ops *ops;
+	lc_switch_caps c;
+	int rc = checked(inst, &ops, &c, diag);
+	if (rc == 0 && (in < 1 || in > c.inputs))
+		rc = lc_diag_set(diag, LC_ERR_ARG, "switch %s: input %d out of range 1..%d", inst->idn.model, in,
+				 c.inputs);
+	if (rc == 0 && (out < 0 || out > c.outputs))
+		rc = lc_diag_set(diag, LC_ERR_ARG, "switch %s: output %d out of range 1..%d", inst->idn.model, out,
+				 c.outputs);
+	if (rc == 0)
+		rc = ops->route(inst, in, out, diag);
+	if (rc == 0 && inst->quirks.route_readback) {
+		int got = -1;
+		rc = ops->get_route(inst, in, &got, diag);
+		if (rc == 0 && got != out)
+			rc = lc_diag_set(diag, LC_ERR_INSTRUMENT, "switch %s: input %d routed to %d, reads back %d",
+					 inst->idn.model, in, out, got);
+	}
+	/* Settling after the switch acknowledged: the light path is only stable after it (model quirk). */
+	if (rc == 0 && inst->quirks.settle_ms > 0)
+		lc_sleep_ms(inst->quirks.settle_ms);
+	lc_instrument_unlock(inst);
+	return rc;
+}
+
+int lc_switch_get_route(lc_instrument *inst, int in, int *out, lc_diag *diag)
+{
+	if (!inst || !out)
+		return lc_diag_set(diag, LC_ERR_ARG, "switch: NULL argument");
+	lc_instrument_lock(inst);
+	const lc_switch_ops *ops;
+	lc_switch_caps c;
+	int rc = checked(inst, &ops, &c, diag);
+	if (rc == 0 && (in < 1 || in > c.inputs))
+		rc = lc_diag_set(diag, LC_ERR_ARG, "switch %s: input %d out of range 1..%d", inst->idn.model, in,
+				 c.inputs);
+	if (rc == 0)
+		rc = ops->get_route(inst, in, out, diag);
+	lc_instrument_unlock(inst);
+	return rc;
+}
+
+int lc_switch_snapshot(lc_instrument *inst, json_t *obj, lc_diag *diag)
+{
+	lc_switch_caps c;
+	int rc = lc_switch_caps_get(inst, &c, diag);
+	if (rc < 0)
+		return rc;
+	json_t *sw = json_object();
+	json_t *routes = json_array();
+	json_object_set_new(sw, "inputs", json_integer(c.inputs));
+	json_object_set_new(sw, "outputs", json_integer(c.outputs));
+	json_object_set_new(sw, "settle_ms", json_integer(c.settle_ms));
+	for (int in = 1; in <= c.inputs; in++) {
+		int out;
+		if ((rc = lc_switch_get_route(inst, in, &out, diag)) < 0) {
+			json_decref(routes);
+			json_decref(sw);
+			return rc;
+		}
+		json_t *e = json_object();
+		json_object_set_new(e, "input", json_integer(in));
+		json_object_set_new(e, "output", json_integer(out));
+		json_array_append_new(routes, e);
+	}
+	json_object_set_new(sw, "routes", routes);
+	json_object_set_new(obj, "switch", sw);
+	return 0;
+}
