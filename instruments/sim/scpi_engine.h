@@ -22,7 +22,8 @@
  * Parameters are parsed before the handler runs: decimal numbers with optional unit suffix (1550NM,
  * -10DBM, 100MS, 2.5E-3W, 10GHZ; converted to the base unit, see lc_sim_param), #H/#Q/#B numbers, MIN /
  * MAX / DEF (and MINimum, MAXimum, DEFault), booleans (ON/OFF/1/0), character data (DBM, Watt, NONE),
- * quoted strings ('..' or "..", doubled quotes inside) and definite (#NLLL..) or indefinite (#0..) blocks.
+ * quoted strings ('..' or "..", doubled quotes inside), definite (#NLLL..) or indefinite (#0..) blocks and
+ * expressions in parentheses ("(@1,2)").
  * Handlers read them through the lc_sim_arg_* helpers, which push the right SCPI error themselves.
  *
  * Handler contract: return 0 on success, or an SCPI error number (-222, -224, or a positive device-specific
@@ -75,6 +76,8 @@ enum lc_sim_param_kind {
 	LC_SIM_P_CHARS,      /* character data (ON, OFF, DBM, Watt, INF, NAN ...): text as sent */
 	LC_SIM_P_STRING,     /* quoted string: text with quotes removed and doubled quotes undone */
 	LC_SIM_P_BLOCK,      /* definite or indefinite arbitrary block: data, len */
+	LC_SIM_P_EXPR,       /* expression data in parentheses, e.g. a channel list "(@1,3:5)": text with
+	                        the parentheses */
 };
 
 #define LC_SIM_UNIT_MAX 8
