@@ -1,5 +1,6 @@
-# simnet: the simulator's SCPI engine, its clock and its network/serial endpoints.
-list(APPEND LC_SIM_SOURCES
+# simnet: the simulator's SCPI engine, its clock and its network/serial endpoints. Kept in their own list too,
+# so tests/sim/simnet.tests.cmake can build them as lc_simnet (depending on hal only) for their tests.
+set(LC_SIMNET_SOURCES
   instruments/sim/sim_clock.c
   instruments/sim/scpi_error_queue.c
   instruments/sim/scpi_tree.c
@@ -9,3 +10,4 @@ list(APPEND LC_SIM_SOURCES
   instruments/sim/scpi_common.c
   instruments/sim/scpi_engine.c
 )
+list(APPEND LC_SIM_SOURCES ${LC_SIMNET_SOURCES})

@@ -1,2 +1,9 @@
 # simnet: the simulator's SCPI engine, endpoints and interoperability with PyVISA and lxi-tools.
-lc_test(NAME sim_scpi_engine SOURCES tests/sim/test_scpi_engine.c LIBS lc_sim)
+# The tests link lc_simnet, the engine and endpoints alone (on hal), so they do not wait for the whole
+# simulated station to build.
+add_library(lc_simnet STATIC ${LC_SIMNET_SOURCES})
+target_include_directories(lc_simnet PUBLIC ${PROJECT_SOURCE_DIR} ${PROJECT_BINARY_DIR}/include)
+target_link_libraries(lc_simnet PUBLIC lc_hal Threads::Threads m)
+
+lc_test(NAME sim_scpi_engine SOURCES tests/sim/test_scpi_engine.c LIBS lc_simnet)
+lc_test(NAME sim_scpi_status SOURCES tests/sim/test_scpi_status.c LIBS lc_simnet)
