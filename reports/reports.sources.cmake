@@ -6,3 +6,8 @@ list(APPEND LC_REPORTS_SOURCES
   reports/minisign_key.c
   reports/sign.c
 )
+list(APPEND LC_REPORTS_SOURCES
+  reports/json_canon.c
+  reports/report_json.c
+  reports/report_json_read.c
+)

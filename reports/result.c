@@ -32,6 +32,8 @@ struct lc_result {
 	size_t n_meas;
 	lc_result_raw *raw;
 	size_t n_raw;
+	lc_result_series *series;
+	size_t n_series;
 };
 
 /* Arrays grow by doubling, so their capacity is implied by their count: 4 slots at first, twice as many
@@ -121,7 +123,7 @@ bool lc_result_utf8_valid(const char *s, size_t n)
 	return true;
 }
 
-const char *lc_limit_cmp_name(enum lc_limit_cmp c)
+const char *lc_result_cmp_name(enum lc_result_cmp c)
 {
 	switch (c) {
 	case LC_LIMIT_NONE: return "none";
@@ -134,15 +136,15 @@ const char *lc_limit_cmp_name(enum lc_limit_cmp c)
 	return "none";
 }
 
-int lc_limit_cmp_parse(const char *s)
+int lc_result_cmp_parse(const char *s)
 {
 	for (int c = LC_LIMIT_NONE; c <= LC_LIMIT_BETWEEN; c++)
-		if (s && strcmp(s, lc_limit_cmp_name((enum lc_limit_cmp)c)) == 0)
+		if (s && strcmp(s, lc_result_cmp_name((enum lc_result_cmp)c)) == 0)
 			return c;
 	return -1;
 }
 
-double lc_limit_margin(const lc_limit *limit, double value)
+double lc_result_limit_margin(const lc_result_limit *limit, double value)
 {
 	if (!limit || isnan(value))
 		return NAN;
@@ -213,6 +215,12 @@ static void free_extra(lc_result_extra *e)
 	freestr(e->string);
 }
 
+static void free_series(lc_result_series *s)
+{
+	freestr(s->name), freestr(s->kind), freestr(s->x_unit), freestr(s->y_unit);
+	free((void *)s->x), free((void *)s->y);
+}
+
 void lc_result_free(lc_result *r)
 {
 	if (!r)
@@ -239,6 +247,9 @@ void lc_result_free(lc_result *r)
 	for (size_t i = 0; i < r->n_raw; i++)
 		freestr(r->raw[i].name), freestr(r->raw[i].kind), free((void *)r->raw[i].data);
 	free(r->raw);
+	for (size_t i = 0; i < r->n_series; i++)
+		free_series(&r->series[i]);
+	free(r->series);
 	pthread_mutex_destroy(&r->lock);
 	free(r);
 }
@@ -296,6 +307,13 @@ int lc_result_set_operator(lc_result *r, const char *operator_name, lc_diag *dia
 	if (!r)
 		return lc_diag_set(diag, LC_ERR_ARG, "no result");
 	LOCKED(r, setstr((const char **)&r->operator_name, operator_name, "operator", diag));
+}
+
+int lc_result_set_software_version(lc_result *r, const char *version, lc_diag *diag)
+{
+	if (!r)
+		return lc_diag_set(diag, LC_ERR_ARG, "no result");
+	LOCKED(r, setstr((const char **)&r->software, version, "software version", diag));
 }
 
 int lc_result_set_key_id(lc_result *r, const char *key_id_hex, lc_diag *diag)
@@ -519,7 +537,7 @@ int lc_result_add_measurement(lc_result *r, int step, const lc_result_measuremen
 	if (isinf(m->value) || isinf(m->wavelength_nm) || isinf(m->margin) || isinf(m->limit.low) ||
 	    isinf(m->limit.high))
 		return lc_diag_set(diag, LC_ERR_ARG, "measurement '%s': a number is infinite", m->name);
-	if (lc_limit_cmp_parse(lc_limit_cmp_name(m->limit.comparison)) != (int)m->limit.comparison)
+	if (lc_result_cmp_parse(lc_result_cmp_name(m->limit.comparison)) != (int)m->limit.comparison)
 		return lc_diag_set(diag, LC_ERR_ARG, "measurement '%s': bad limit comparison %d", m->name,
 				   (int)m->limit.comparison);
 	bool need_low = m->limit.comparison == LC_LIMIT_GE || m->limit.comparison == LC_LIMIT_GT ||
@@ -528,7 +546,7 @@ int lc_result_add_measurement(lc_result *r, int step, const lc_result_measuremen
 			 m->limit.comparison == LC_LIMIT_BETWEEN;
 	if ((need_low && isnan(m->limit.low)) || (need_high && isnan(m->limit.high)))
 		return lc_diag_set(diag, LC_ERR_ARG, "measurement '%s': limit '%s' lacks a bound", m->name,
-				   lc_limit_cmp_name(m->limit.comparison));
+				   lc_result_cmp_name(m->limit.comparison));
 	struct meas n = {.pub = *m};
 	n.pub.name = n.pub.unit = NULL;
 	/* An unused bound is dropped so that the same judgement always serializes the same way. */
@@ -537,7 +555,7 @@ int lc_result_add_measurement(lc_result *r, int step, const lc_result_measuremen
 	if (!need_high)
 		n.pub.limit.high = NAN;
 	if (isnan(n.pub.margin))
-		n.pub.margin = lc_limit_margin(&n.pub.limit, n.pub.value);
+		n.pub.margin = lc_result_limit_margin(&n.pub.limit, n.pub.value);
 	if ((rc = setstr(&n.pub.name, m->name, "measurement name", diag)) < 0 ||
 	    (rc = setstr(&n.pub.unit, m->unit, "measurement unit", diag)) < 0) {
 		freestr(n.pub.name);
@@ -696,6 +714,49 @@ int lc_result_add_raw_digest(lc_result *r, const char *name, const char *kind, s
 	return add_raw(r, name, kind, NULL, size, sha256_hex, diag);
 }
 
+int lc_result_add_series(lc_result *r, const char *name, const char *kind, int lane, const char *x_unit,
+			 const char *y_unit, const double *x, const double *y, size_t n, lc_diag *diag)
+{
+	if (!r || (n && (!x || !y)))
+		return lc_diag_set(diag, LC_ERR_ARG, "no result or points");
+	int rc;
+	if ((rc = need(name, "series name", diag)) < 0 || (rc = need(kind, "series kind", diag)) < 0)
+		return rc;
+	if (lane < 0)
+		return lc_diag_set(diag, LC_ERR_ARG, "series '%s': lane %d is negative", name, lane);
+	for (size_t i = 0; i < n; i++)
+		if (!isfinite(x[i]) || !isfinite(y[i]))
+			return lc_diag_set(diag, LC_ERR_ARG, "series '%s': point %zu is not finite", name, i);
+	lc_result_series s = {.lane = lane, .n = n};
+	double *xs = malloc((n ? n : 1) * sizeof(double)), *ys = malloc((n ? n : 1) * sizeof(double));
+	s.x = xs, s.y = ys;
+	if (!xs || !ys) {
+		rc = lc_diag_set(diag, LC_ERR_NOMEM, "series: out of memory");
+		goto fail;
+	}
+	if (n) {
+		memcpy(xs, x, n * sizeof(double));
+		memcpy(ys, y, n * sizeof(double));
+	}
+	if ((rc = setstr(&s.name, name, "series name", diag)) < 0 || (rc = setstr(&s.kind, kind, "series kind", diag)) < 0 ||
+	    (rc = setstr(&s.x_unit, x_unit, "series x unit", diag)) < 0 ||
+	    (rc = setstr(&s.y_unit, y_unit, "series y unit", diag)) < 0)
+		goto fail;
+	pthread_mutex_lock(&r->lock);
+	rc = grow(&r->series, r->n_series, sizeof(*r->series));
+	if (rc == 0) {
+		r->series[r->n_series] = s;
+		rc = (int)r->n_series++;
+	}
+	pthread_mutex_unlock(&r->lock);
+	if (rc >= 0)
+		return rc;
+	lc_diag_set(diag, rc, "series: out of memory");
+fail:
+	free_series(&s);
+	return rc;
+}
+
 int lc_result_finish(lc_result *r, enum lc_verdict verdict, int64_t end_ms, const char *reason, lc_diag *diag)
 {
 	if (!r)
@@ -733,6 +794,12 @@ size_t lc_result_reference_count(const lc_result *r) { return r->n_references; }
 size_t lc_result_step_count(const lc_result *r) { return r->n_steps; }
 size_t lc_result_measurement_count(const lc_result *r) { return r->n_meas; }
 size_t lc_result_raw_count(const lc_result *r) { return r->n_raw; }
+size_t lc_result_series_count(const lc_result *r) { return r->n_series; }
+
+const lc_result_series *lc_result_series_at(const lc_result *r, size_t i)
+{
+	return i < r->n_series ? &r->series[i] : NULL;
+}
 
 const lc_result_instrument *lc_result_instrument_at(const lc_result *r, size_t i)
 {

@@ -41,8 +41,9 @@
 
 typedef struct lc_result lc_result;
 
-/* How a measured value is judged against its limit. */
-enum lc_limit_cmp {
+/* How a measured value is judged against its limit, as recorded in a result. Named lc_result_limit /
+ * lc_result_cmp (not lc_limit): fixtures/limits.h owns lc_limit, the rows of the limit files. */
+enum lc_result_cmp {
 	LC_LIMIT_NONE = 0, /* informational: no limit, margin absent */
 	LC_LIMIT_LE,       /* pass if value <= high (insertion loss)       margin = high - value */
 	LC_LIMIT_LT,       /* pass if value <  high (BER)                   margin = high - value */
@@ -51,18 +52,18 @@ enum lc_limit_cmp {
 	LC_LIMIT_BETWEEN,  /* pass if low <= value <= high (power window)   margin = min(value-low, high-value) */
 };
 
-typedef struct lc_limit {
+typedef struct lc_result_limit {
 	double low;  /* NaN when the comparison does not use it */
 	double high; /* NaN when the comparison does not use it */
-	enum lc_limit_cmp comparison;
-} lc_limit;
+	enum lc_result_cmp comparison;
+} lc_result_limit;
 
 /* "none", "le", "lt", "ge", "gt", "between"; parse returns the enum or -1. */
-const char *lc_limit_cmp_name(enum lc_limit_cmp c);
-int lc_limit_cmp_parse(const char *s);
+const char *lc_result_cmp_name(enum lc_result_cmp c);
+int lc_result_cmp_parse(const char *s);
 /* The margin of value against limit as in the table above (negative = outside); NaN for LC_LIMIT_NONE, a NaN
  * value or a limit bound that is missing. */
-double lc_limit_margin(const lc_limit *limit, double value);
+double lc_result_limit_margin(const lc_result_limit *limit, double value);
 
 typedef struct lc_result_instrument {
 	const char *role;            /* "bert", "power_meter", "source", "otdr", "switch" ... (required) */
@@ -103,8 +104,8 @@ typedef struct lc_result_measurement {
 	double value;                /* NaN when it could not be measured (then the verdict is error/inconclusive) */
 	const char *unit;            /* "dB", "dBm", "1" ... may be NULL */
 	double wavelength_nm;        /* NaN if not applicable */
-	lc_limit limit;
-	double margin;               /* NaN: computed from limit and value by lc_limit_margin() */
+	lc_result_limit limit;
+	double margin;               /* NaN: computed from limit and value by lc_result_limit_margin() */
 	enum lc_verdict verdict;     /* the judgement made by the caller (BER confidence may make it inconclusive) */
 } lc_result_measurement;
 
@@ -118,6 +119,8 @@ int64_t lc_result_wall_ms(void);
 int lc_result_set_station(lc_result *r, const char *name, const char *id, lc_diag *diag);
 int lc_result_set_operator(lc_result *r, const char *operator_name, lc_diag *diag);
 int lc_result_set_procedure(lc_result *r, const char *name, const char *version, lc_diag *diag);
+/* Only for a result read back from a report written by another version (NULL: unknown). */
+int lc_result_set_software_version(lc_result *r, const char *version, lc_diag *diag);
 int lc_result_set_dut(lc_result *r, const lc_result_dut *dut, lc_diag *diag);
 /* Start time of the run. */
 int lc_result_start(lc_result *r, int64_t start_ms, lc_diag *diag);
@@ -146,6 +149,12 @@ int lc_result_measurement_extra_string(lc_result *r, int measurement, const char
  * starting with '.', not "report.*"). kind: "sor", "ber_log", ... Returns the index. */
 int lc_result_add_raw_data(lc_result *r, const char *name, const char *kind, const void *data, size_t len,
 			   lc_diag *diag);
+
+/* A series of points for the report's plots (an OTDR trace, decimated by the caller to a few thousand points;
+ * a power-vs-time log). x and y are copied; every number finite. kind: "otdr_trace", ... lane: from 1 or
+ * LC_LANE_NONE. Returns the index. */
+int lc_result_add_series(lc_result *r, const char *name, const char *kind, int lane, const char *x_unit,
+			 const char *y_unit, const double *x, const double *y, size_t n, lc_diag *diag);
 
 /* End of the run with its run-level verdict (error for a station problem, aborted for Ctrl-C, otherwise
  * LC_VERDICT_NONE to let steps and measurements decide) and an optional reason. */
@@ -180,6 +189,13 @@ typedef struct lc_result_raw {
 	char sha256[LC_SHA256_HEX_LEN + 1];
 } lc_result_raw;
 
+typedef struct lc_result_series {
+	const char *name, *kind, *x_unit, *y_unit;
+	int lane;
+	const double *x, *y;
+	size_t n;
+} lc_result_series;
+
 const char *lc_result_station_name(const lc_result *r);
 const char *lc_result_station_id(const lc_result *r);
 const char *lc_result_operator(const lc_result *r);
@@ -211,6 +227,8 @@ size_t lc_result_extra_count(const lc_result *r, size_t measurement);
 const lc_result_extra *lc_result_extra_at(const lc_result *r, size_t measurement, size_t i);
 size_t lc_result_raw_count(const lc_result *r);
 const lc_result_raw *lc_result_raw_at(const lc_result *r, size_t i);
+size_t lc_result_series_count(const lc_result *r);
+const lc_result_series *lc_result_series_at(const lc_result *r, size_t i);
 
 /* The overall verdict by the aggregation rule at the top of this header. */
 enum lc_verdict lc_result_verdict(const lc_result *r);

@@ -1,3 +1,6 @@
 # Tests of the reports area (issue 9).
+set(_rs tests/reports/helpers.c bench/bench_reports_sample.c)
 lc_test(NAME reports_result SOURCES tests/reports/test_result.c LIBS lc_reports)
-lc_test(NAME reports_sign SOURCES tests/reports/test_sign.c tests/reports/helpers.c LIBS lc_reports)
+lc_test(NAME reports_sign SOURCES tests/reports/test_sign.c ${_rs} LIBS lc_reports)
+lc_test(NAME reports_json SOURCES tests/reports/test_report_json.c tests/reports/schema_check.c ${_rs}
+        LIBS lc_reports)
