@@ -45,6 +45,8 @@ int lc_sim_world_create(const struct lc_sim_scenario *sc, lc_sim_world **out, lc
 void lc_sim_world_destroy(lc_sim_world *w);
 
 uint64_t lc_sim_world_seed(const lc_sim_world *w);
+/* Set before instruments start (the runner's --time-scale). */
+void lc_sim_world_set_time_scale(lc_sim_world *w, double scale);
 /* Simulated seconds per wall second (>= 1 compresses time). */
 double lc_sim_world_time_scale(const lc_sim_world *w);
 
@@ -73,7 +75,7 @@ int lc_sim_world_power_true(lc_sim_world *w, const char *port, double *dbm);
 
 /*
  * A noisy reading of the power at a meter port in watts, as an instrument whose floor is floor_dbm (its
- * dark noise at 1 s averaging) would give it after averaging for atime_s: relative noise and floor noise both
+ * dark noise at 100 ms averaging) would give it after averaging for atime_s: relative noise and floor noise both
  * fall with sqrt(averaging time). A dark port reads |noise| around the floor, never exactly zero.
  */
 int lc_sim_world_power_read_w(lc_sim_world *w, const char *port, double atime_s, double floor_dbm, double *watts);

@@ -1,0 +1,144 @@
+/* Building a world from a scenario: the station's wires of the DUT's slot become cords and switch ports, the
+ * scenario's DUT object becomes the DUT instance over fixtures' channel model. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "fixtures/dut.h"
+#include "instruments/sim/scenario.h"
+#include "instruments/sim/world_priv.h"
+
+static enum lc_sim_polish cord_polish(const lc_reference_cord *c)
+{
+	if (!c)
+		return LC_SIM_POLISH_NONE;
+	if (strcasestr(c->type, "APC"))
+		return LC_SIM_POLISH_APC;
+	if (strcasestr(c->type, "UPC") || strcasestr(c->type, "PC"))
+		return LC_SIM_POLISH_UPC;
+	return LC_SIM_POLISH_NONE;
+}
+
+static const lc_sim_inst_kind *kind_of(const lc_sim_scenario *sc, const char *role)
+{
+	const lc_sim_scenario_inst *in = lc_sim_scenario_inst_by_role(sc, role);
+	return in ? lc_sim_kind_find(in->kind) : NULL;
+}
+
+static int add_switches(const lc_sim_scenario *sc, lc_sim_world *w, lc_diag *diag)
+{
+	for (size_t i = 0; i < sc->n_insts; i++) {
+		const lc_sim_inst_kind *k = lc_sim_kind_find(sc->insts[i].kind);
+		if (!k || k->switch_kind == LC_SIM_NOT_SWITCH)
+			continue;
+		double il = k->switch_il_db;
+		const json_t *o = sc->insts[i].options ? json_object_get(sc->insts[i].options, "insertion_loss_db") : NULL;
+		if (o) {
+			if (!json_is_number(o) || json_number_value(o) < 0 || json_number_value(o) > 20)
+				return lc_diag_set(diag, LC_ERR_FORMAT,
+						   "%s: instruments.%s.options.insertion_loss_db: a number 0..20 is expected",
+						   sc->origin, sc->insts[i].role);
+			il = json_number_value(o);
+		}
+		int rc = lc_sim_world_add_switch(w, sc->insts[i].role, il, diag);
+		if (rc < 0)
+			return rc;
+	}
+	return 0;
+}
+
+/* The switch port an instrument port is cabled to: for a matrix, the next free input unless this
+ * instrument port already has one. */
+static int switch_common(lc_sim_world *w, const lc_sim_inst_kind *k, const char *sw, const char *inst_port,
+			 char *out, size_t cap)
+{
+	const char *peer = lc_sim_world_link_peer(w, inst_port);
+	if (peer) {
+		snprintf(out, cap, "%s", peer);
+		return 1; /* already cabled */
+	}
+	if (k->switch_kind == LC_SIM_SWITCH_1XN) {
+		snprintf(out, cap, "%s:A", sw);
+		return 0;
+	}
+	for (int i = 1; i <= 64; i++) {
+		snprintf(out, cap, "%s:in%d", sw, i);
+		if (!lc_sim_world_link_peer(w, out))
+			return 0;
+	}
+	return LC_ERR_OVERFLOW;
+}
+
+static int add_wires(const lc_sim_scenario *sc, lc_sim_world *w, lc_diag *diag)
+{
+	const lc_station *st = sc->station;
+	for (size_t i = 0; i < st->n_wires; i++) {
+		const lc_station_wire *wi = &st->wires[i];
+		if (wi->slot != sc->slot)
+			continue; /* other slots are empty in this scenario */
+		char p[LC_SIM_PORT_MAX], d[LC_SIM_PORT_MAX], c[LC_SIM_PORT_MAX], ch[LC_SIM_PORT_MAX];
+		snprintf(p, sizeof(p), "%s:%u", wi->instrument, wi->instrument_port);
+		snprintf(d, sizeof(d), "dut:%s", wi->dut_port);
+		const lc_reference_cord *cord = wi->reference_cord[0] ? lc_station_refcord(st, wi->reference_cord) : NULL;
+		int rc;
+		if (!wi->switch_role[0]) {
+			rc = lc_sim_world_add_link(w, p, d, 0, cord, LC_SIM_POLISH_NONE, cord_polish(cord), diag);
+		} else {
+			const lc_sim_inst_kind *k = kind_of(sc, wi->switch_role);
+			if (!k || k->switch_kind == LC_SIM_NOT_SWITCH)
+				return lc_diag_set(diag, LC_ERR_FORMAT, "%s: wires[%zu]: switch '%s' is not a simulated switch",
+						   sc->origin, i, wi->switch_role);
+			rc = switch_common(w, k, wi->switch_role, p, c, sizeof(c));
+			if (rc == 0)
+				rc = lc_sim_world_add_link(w, p, c, 0, NULL, LC_SIM_POLISH_NONE, LC_SIM_POLISH_NONE, diag);
+			if (rc > 0)
+				rc = 0;
+			if (k->switch_kind == LC_SIM_SWITCH_1XN)
+				snprintf(ch, sizeof(ch), "%s:%u", wi->switch_role, wi->switch_channel);
+			else
+				snprintf(ch, sizeof(ch), "%s:out%u", wi->switch_role, wi->switch_channel);
+			if (rc == 0)
+				rc = lc_sim_world_add_link(w, ch, d, 0, cord, LC_SIM_POLISH_NONE, cord_polish(cord), diag);
+		}
+		if (rc < 0)
+			return lc_diag_prefix(diag, "%s: station wires[%zu] (%s port %u -> %s): ", sc->origin, i,
+					      wi->instrument, wi->instrument_port, wi->dut_port);
+	}
+	return 0;
+}
+
+static int add_dut(const lc_sim_scenario *sc, lc_sim_world *w, lc_diag *diag)
+{
+	char origin[600];
+	snprintf(origin, sizeof(origin), "%s: dut", sc->origin);
+	lc_dut *dut = NULL;
+	lc_limits *lim = NULL;
+	int rc = lc_dut_from_json(json_object_get(sc->root, "dut"), origin, sc->fixtures_dir, &dut, diag);
+	if (rc >= 0 && (rc = lc_limits_load(sc->fixtures_dir, &lim, diag)) < 0)
+		lc_diag_prefix(diag, "%s: limits: ", sc->origin);
+	struct lc_sim_dut *d = NULL;
+	if (rc >= 0)
+		rc = lc_sim_dut_new(dut, lim, sc->seed, origin, &d, diag);
+	if (rc < 0) {
+		lc_dut_free(dut);
+		lc_limits_free(lim);
+		return rc;
+	}
+	lc_sim_world_set_dut(w, d);
+	return 0;
+}
+
+int lc_sim_world_create(const struct lc_sim_scenario *sc, lc_sim_world **out, lc_diag *diag)
+{
+	lc_sim_world *w;
+	int rc = lc_sim_world_new(sc->seed, 1.0, &w);
+	if (rc < 0)
+		return rc;
+	if ((rc = add_switches(sc, w, diag)) < 0 || (rc = add_wires(sc, w, diag)) < 0 || (rc = add_dut(sc, w, diag)) < 0) {
+		lc_sim_world_destroy(w);
+		return rc;
+	}
+	*out = w;
+	return 0;
+}
