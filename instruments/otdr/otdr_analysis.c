@@ -1,0 +1,366 @@
+/*
+ * Event detection on an OTDR trace.
+ *
+ * Every point i gets two least-squares lines: one over the backscatter before it (ending a guard of about a
+ * pulse length before i) and one after it (starting a guard after i). Their difference extrapolated to i is
+ * the step (loss), and the level above the "before" line is the peak (reflection). Candidates are the local
+ * extrema that clear both the configured thresholds and a noise limit taken from the fit residuals, so
+ * that the noisy far end of a trace does not produce events. The end is the last event that drops into
+ * the noise floor. Positions are then refined to where the trace leaves the backscatter line, and losses
+ * re-measured with windows that stop at the neighbouring events (otdr_measure.c).
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "instruments/otdr/otdr_analysis.h"
+#include "instruments/otdr/otdr_measure_priv.h"
+
+#define LC_OTDR_MAX_SLOPE_DB_KM 20.0
+
+void lc_otdr_config_init(lc_otdr_config *cfg)
+{
+	cfg->loss_threshold_db = 0.2;
+	cfg->refl_threshold_db = -55.0;
+	cfg->eof_threshold_db = 3.0;
+	cfg->backscatter_db = NAN;
+}
+
+void lc_otdr_config_from_sor(lc_otdr_config *cfg, const lc_sor *sor)
+{
+	if (sor->fxd.loss_threshold)
+		cfg->loss_threshold_db = sor->fxd.loss_threshold / 1000.0;
+	if (sor->fxd.refl_threshold)
+		cfg->refl_threshold_db = -sor->fxd.refl_threshold / 1000.0;
+	if (sor->fxd.eof_threshold)
+		cfg->eof_threshold_db = sor->fxd.eof_threshold / 1000.0;
+}
+
+const char *lc_otdr_event_type_name(enum lc_otdr_event_type t)
+{
+	switch (t) {
+	case LC_OTDR_EVENT_REFLECTIVE: return "reflective";
+	case LC_OTDR_EVENT_NONREFLECTIVE: return "non-reflective";
+	case LC_OTDR_EVENT_END: return "end";
+	default: return "launch";
+	}
+}
+
+void lc_otdr_analysis_free(lc_otdr_analysis *a)
+{
+	if (a) {
+		free(a->events);
+		free(a);
+	}
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+	return (x > y) - (x < y);
+}
+
+/* Noise after the end: the last 5 % of the trace (at least 32 points), median level and robust spread. */
+static void noise_floor(lc_otdr_ctx *c)
+{
+	size_t k = c->n / 20;
+	if (k < 32)
+		k = c->n < 32 ? c->n : 32;
+	double *t = malloc(k * sizeof(double));
+	if (!t) {
+		c->noise = c->y[c->n - 1];
+		c->noise_rms = 0;
+		return;
+	}
+	memcpy(t, c->y + c->n - k, k * sizeof(double));
+	qsort(t, k, sizeof(double), cmp_double);
+	c->noise = t[k / 2];
+	for (size_t i = 0; i < k; i++)
+		t[i] = fabs(t[i] - c->noise);
+	qsort(t, k, sizeof(double), cmp_double);
+	c->noise_rms = 1.4826 * t[k / 2]; /* MAD of a normal distribution */
+	free(t);
+}
+
+/* Launch: the front-panel reflection at 0 m and where the trace settles onto the backscatter. */
+static size_t launch_zone(lc_otdr_ctx *c, lc_otdr_event *ev)
+{
+	size_t i0 = c->i0;
+	size_t lim = i0 + 4 * c->pw_pts + 8;
+	if (lim > c->n)
+		lim = c->n;
+	size_t pk = i0;
+	for (size_t i = i0; i < lim; i++)
+		if (c->y[i] > c->y[pk])
+			pk = i;
+	memset(ev, 0, sizeof(*ev));
+	ev->type = LC_OTDR_EVENT_LAUNCH;
+	ev->index = i0;
+	ev->position_m = c->x0 + (double)i0 * c->dx;
+	ev->loss_db = NAN;
+	ev->slope_db_km = NAN;
+	size_t settle = lc_otdr_settle(c, pk, pk + 2 * c->guard);
+	lc_otdr_line after;
+	lc_otdr_fit(&c->sums, settle, settle + c->fit_len * 2, &after);
+	double h = c->y[pk] - lc_otdr_line_at(&after, (double)pk);
+	lc_otdr_reflection(c, ev, pk, h, settle);
+	return settle;
+}
+
+static int add_cand(cand **v, size_t *n, size_t *cap, cand x)
+{
+	if (*n == *cap) {
+		size_t nc = *cap ? *cap * 2 : 32;
+		cand *p = realloc(*v, nc * sizeof(cand));
+		if (!p)
+			return LC_ERR_NOMEM;
+		*v = p;
+		*cap = nc;
+	}
+	(*v)[(*n)++] = x;
+	return 0;
+}
+
+static bool local_max(const double *v, size_t n, size_t k, size_t w, bool absval)
+{
+	size_t lo = k > w ? k - w : 0, hi = k + w < n ? k + w : n - 1;
+	double me = absval ? fabs(v[k]) : v[k];
+	for (size_t j = lo; j <= hi; j++) {
+		double o = absval ? fabs(v[j]) : v[j];
+		if (j != k && (o > me || (o == me && j < k)))
+			return false;
+	}
+	return true;
+}
+
+static int cmp_cand(const void *a, const void *b)
+{
+	size_t x = ((const cand *)a)->i, y = ((const cand *)b)->i;
+	return (x > y) - (x < y);
+}
+
+/* Plausible fiber attenuation for a window's slope (dB/km): receiver recovery tails after a strong
+ * reflection fall at tens to hundreds of dB/km, and the fits there produce false steps. */
+static bool fiber_like(const lc_otdr_ctx *c, const lc_otdr_line *l)
+{
+	double s = -l->b / c->dx * 1000.0;
+	return s > -LC_OTDR_MAX_SLOPE_DB_KM && s < LC_OTDR_MAX_SLOPE_DB_KM;
+}
+
+/* Step and peak at every point of [a, b); local extrema above the limits become candidates. */
+static int find_candidates(lc_otdr_ctx *c, size_t a, size_t b, cand **out, size_t *nout)
+{
+	size_t n = b > a ? b - a : 0;
+	double *step = calloc(n ? n : 1, sizeof(double));
+	double *peak = calloc(n ? n : 1, sizeof(double));
+	double *lim = calloc(n ? n : 1, sizeof(double));
+	unsigned char *ok = calloc(n ? n : 1, 1);
+	cand *v = NULL;
+	size_t nv = 0, cap = 0;
+	int rc = (!step || !peak || !lim || !ok) ? LC_ERR_NOMEM : 0;
+	size_t g = c->guard, L = c->fit_len;
+	for (size_t k = 0; rc == 0 && k < n; k++) {
+		size_t i = a + k;
+		lc_otdr_line bl, al;
+		size_t blo = i > g + L ? i - g - L : 0, bhi = i > g ? i - g : 0;
+		if (blo < c->det_lo)
+			blo = c->det_lo;
+		lc_otdr_fit(&c->sums, blo, bhi, &bl);
+		lc_otdr_fit(&c->sums, i + g, i + g + L, &al);
+		if (bl.n < 3 || al.n < 3)
+			continue;
+		step[k] = lc_otdr_line_at(&al, (double)i) - lc_otdr_line_at(&bl, (double)i);
+		double top = c->y[i];
+		for (size_t j = i; j < i + c->pw_pts && j < c->n; j++)
+			if (c->y[j] > top)
+				top = c->y[j];
+		peak[k] = top - lc_otdr_line_at(&bl, (double)i);
+		/* a step between two fits of rms sigma is uncertain by about 2 sigma sqrt(1/n1 + 1/n2) at the
+		 * extrapolated ends: 6x that is the noise limit */
+		double s = bl.rms > al.rms ? bl.rms : al.rms;
+		lim[k] = 6.0 * s * sqrt(4.0 / (double)bl.n + 4.0 / (double)al.n);
+		ok[k] = fiber_like(c, &bl) && fiber_like(c, &al);
+	}
+	/* reflections first: the fits on either side of a peak see it as a step, so steps within reach of a
+	 * peak are its echoes, not events */
+	for (size_t k = 0; rc == 0 && k < n; k++)
+		if (peak[k] >= c->peak_min && peak[k] > 2.0 * lim[k] && peak[k] > 3.0 * c->noise_rms_bs &&
+		    local_max(peak, n, k, 2 * g, false))
+			rc = add_cand(&v, &nv, &cap, (cand){a + k, step[k], peak[k], true});
+	size_t npk = nv;
+	for (size_t k = 0; rc == 0 && k < n; k++) {
+		double s = fabs(step[k]);
+		if (!ok[k] || s < c->loss_thr || s <= lim[k] || !local_max(step, n, k, g + L / 2, true))
+			continue;
+		bool echo = false;
+		for (size_t p = 0; p < npk && !echo; p++) {
+			size_t pi = v[p].i;
+			echo = (a + k + g + L >= pi) && (a + k <= pi + g + L);
+		}
+		if (!echo)
+			rc = add_cand(&v, &nv, &cap, (cand){a + k, step[k], peak[k], false});
+	}
+	free(step);
+	free(peak);
+	free(lim);
+	free(ok);
+	if (rc < 0) {
+		free(v);
+		return rc;
+	}
+	if (nv > 1)
+		qsort(v, nv, sizeof(*v), cmp_cand);
+	*out = v;
+	*nout = nv;
+	return 0;
+}
+
+static int setup(lc_otdr_ctx *c, const lc_otdr_trace *t, const lc_otdr_config *cfg, lc_diag *diag)
+{
+	if (!t->level_db || t->n < 64)
+		return lc_diag_set(diag, LC_ERR_ARG, "OTDR analysis: a trace of %zu points is too short (64 needed)", t->n);
+	if (!(t->dx_m > 0) || !isfinite(t->dx_m) || !(t->pulse_ns > 0) || !isfinite(t->x0_m))
+		return lc_diag_set(diag, LC_ERR_ARG, "OTDR analysis: point spacing %g m and pulse %g ns must be positive",
+				   t->dx_m, t->pulse_ns);
+	for (size_t i = 0; i < t->n; i++)
+		if (!isfinite(t->level_db[i]))
+			return lc_diag_set(diag, LC_ERR_ARG, "OTDR analysis: point %zu is not a finite level", i);
+	memset(c, 0, sizeof(*c));
+	c->y = t->level_db;
+	c->n = t->n;
+	c->dx = t->dx_m;
+	c->x0 = t->x0_m;
+	c->pulse_ns = t->pulse_ns;
+	double gi = t->group_index > 1.0 ? t->group_index : 1.468;
+	double pw_m = t->pulse_ns * 1e-9 * LC_SOR_C_M_PER_S / gi / 2.0;
+	c->pw_pts = (size_t)ceil(pw_m / c->dx);
+	if (c->pw_pts < 1)
+		c->pw_pts = 1;
+	if (c->pw_pts > t->n / 16)
+		c->pw_pts = t->n / 16;
+	c->guard = c->pw_pts + 2;
+	c->fit_len = 3 * c->pw_pts < 48 ? 48 : 3 * c->pw_pts;
+	c->loss_thr = cfg->loss_threshold_db;
+	c->eof_thr = cfg->eof_threshold_db;
+	c->bc = cfg->backscatter_db;
+	/* Stored coefficients outside -90..-70 dB (Anritsu's -60, Grandway's 0) are not physical for SM fiber
+	 * at 1 ns: use -80 dB instead. */
+	if (!isfinite(c->bc) || c->bc > -70.0 || c->bc < -90.0)
+		c->bc = -80.0;
+	c->peak_min = lc_otdr_peak_from_reflectance(cfg->refl_threshold_db, c->pulse_ns, c->bc);
+	if (c->peak_min < 0.3 || !isfinite(c->peak_min))
+		c->peak_min = 0.3;
+	c->i0 = c->x0 < 0 ? (size_t)llround(-c->x0 / c->dx) : 0;
+	if (c->i0 >= c->n / 2)
+		c->i0 = 0;
+	if (lc_otdr_sums_init(&c->sums, c->y, c->n) < 0)
+		return lc_diag_set(diag, LC_ERR_NOMEM, "OTDR analysis: out of memory");
+	noise_floor(c);
+	return 0;
+}
+
+/* The last point clearly above the noise floor: everything after it is noise. */
+static size_t last_signal(const lc_otdr_ctx *c)
+{
+	double lim = c->noise + (3.0 * c->noise_rms > 1.0 ? 3.0 * c->noise_rms : 1.0);
+	size_t w = c->pw_pts;
+	for (size_t i = c->n; i-- > 0;) {
+		/* a run of pw_pts points above the limit, so a single noise spike does not count */
+		if (c->y[i] <= lim)
+			continue;
+		size_t run = 0;
+		while (run < w && i >= run && c->y[i - run] > lim)
+			run++;
+		if (run >= w || i < w)
+			return i;
+		i -= run - 1;
+	}
+	return 0;
+}
+
+int lc_otdr_analyze(const lc_otdr_trace *t, const lc_otdr_config *cfg_in, lc_otdr_analysis **out, lc_diag *diag)
+{
+	lc_diag_clear(diag);
+	if (!t || !out)
+		return lc_diag_set(diag, LC_ERR_ARG, "OTDR analysis: NULL argument");
+	lc_otdr_config cfg;
+	if (cfg_in)
+		cfg = *cfg_in;
+	else
+		lc_otdr_config_init(&cfg);
+	lc_otdr_ctx c;
+	int rc = setup(&c, t, &cfg, diag);
+	if (rc < 0)
+		return rc;
+	lc_otdr_analysis *a = calloc(1, sizeof(*a));
+	lc_otdr_event *ev = calloc(1, sizeof(*ev));
+	cand *cv = NULL;
+	size_t ncv = 0;
+	if (!a || !ev) {
+		rc = lc_diag_set(diag, LC_ERR_NOMEM, "OTDR analysis: out of memory");
+		goto fail;
+	}
+	size_t settle = launch_zone(&c, ev);
+	c.det_lo = settle;
+	/* backscatter noise near the start, for the peak limit */
+	lc_otdr_line l0;
+	lc_otdr_fit(&c.sums, settle, settle + 4 * c.fit_len, &l0);
+	c.noise_rms_bs = l0.rms;
+	size_t sig_end = last_signal(&c);
+	size_t hi = sig_end + c.guard + 1;
+	if (hi > c.n)
+		hi = c.n;
+	size_t lo = settle + c.guard;
+	if (lo < hi) {
+		rc = find_candidates(&c, lo, hi, &cv, &ncv);
+		if (rc < 0) {
+			lc_diag_set(diag, rc, "OTDR analysis: out of memory");
+			goto fail;
+		}
+	}
+	rc = lc_otdr_build_events(&c, ev, cv, ncv, sig_end, a, diag);
+	ev = NULL; /* owned by a now */
+	if (rc < 0)
+		goto fail;
+	free(cv);
+	lc_otdr_sums_free(&c.sums);
+	*out = a;
+	return 0;
+fail:
+	free(cv);
+	free(ev);
+	lc_otdr_analysis_free(a);
+	lc_otdr_sums_free(&c.sums);
+	return rc;
+}
+
+int lc_otdr_analyze_sor(const lc_sor *sor, const lc_otdr_config *cfg_in, lc_otdr_analysis **out, lc_diag *diag)
+{
+	lc_diag_clear(diag);
+	if (!sor || !out)
+		return lc_diag_set(diag, LC_ERR_ARG, "OTDR analysis: NULL argument");
+	lc_otdr_config cfg;
+	if (cfg_in) {
+		cfg = *cfg_in;
+	} else {
+		lc_otdr_config_init(&cfg);
+		lc_otdr_config_from_sor(&cfg, sor);
+	}
+	if (!isfinite(cfg.backscatter_db) && sor->fxd.backscatter)
+		cfg.backscatter_db = lc_sor_backscatter_db(sor);
+	double *y = NULL;
+	int n = lc_sor_trace_db(sor, &y);
+	if (n < 0)
+		return lc_diag_set(diag, n, "OTDR analysis: out of memory");
+	lc_otdr_trace t = {
+		.level_db = y,
+		.n = (size_t)n,
+		.dx_m = lc_sor_point_spacing_m(sor),
+		.x0_m = lc_sor_trace_origin_m(sor),
+		.pulse_ns = sor->fxd.pulse_width_ns[0],
+		.group_index = lc_sor_group_index(sor),
+	};
+	int rc = lc_otdr_analyze(&t, &cfg, out, diag);
+	free(y);
+	return rc;
+}

@@ -1,0 +1,106 @@
+/*
+ * OTDR event analysis from the trace itself: backscatter by least squares, detection of reflective,
+ * non-reflective and end events, loss by the LS method, reflectance from peak height, ORL and dead zones
+ * (definitions: domain-facts §6e). Works on any trace (a SOR file's, a simulated one), no instrument needed.
+ *
+ * Conventions: the trace is a level in dB that falls with distance (one-way dB as OTDRs display it:
+ * a 1 dB splice is a 1 dB step); loss is positive for a drop, negative for a gainer; reflectance is in dB
+ * (negative); distances in metres from the front panel.
+ *
+ * Thread safety: no global state; an lc_otdr_analysis is plain data owned by its caller.
+ */
+#ifndef LC_OTDR_ANALYSIS_H
+#define LC_OTDR_ANALYSIS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "hal/error.h"
+#include "instruments/otdr/sor.h"
+
+typedef struct lc_otdr_config {
+	double loss_threshold_db;   /* smallest |loss| reported as a non-reflective event; SOR default 0.2 */
+	double refl_threshold_db;   /* reflective events weaker (more negative) than this are ignored; -55 */
+	double eof_threshold_db;    /* a drop of at least this much into the noise is the end; 3.0 */
+	double backscatter_db;      /* backscatter coefficient at 1 ns; NAN: the file's, or -80 if unset or implausible */
+} lc_otdr_config;
+
+/* What the analysis needs to know about the trace. */
+typedef struct lc_otdr_trace {
+	const double *level_db;     /* n points, dB */
+	size_t n;
+	double dx_m;                /* point spacing */
+	double x0_m;                /* distance of point 0 from the front panel (usually 0) */
+	double pulse_ns;
+	double group_index;
+} lc_otdr_trace;
+
+enum lc_otdr_event_type {
+	LC_OTDR_EVENT_REFLECTIVE = 0,
+	LC_OTDR_EVENT_NONREFLECTIVE = 1,
+	LC_OTDR_EVENT_END = 2,
+	LC_OTDR_EVENT_LAUNCH = 3,   /* the front-panel connector at 0 m */
+};
+
+typedef struct lc_otdr_event {
+	enum lc_otdr_event_type type;
+	bool reflective;            /* a reflection peak was seen (also for END and LAUNCH) */
+	bool saturated;             /* the peak clipped: reflectance is a lower bound */
+	size_t index;               /* trace point of the event start */
+	double position_m;
+	double loss_db;             /* LS loss, NAN where it cannot be measured (launch, end) */
+	double reflectance_db;      /* NAN for non-reflective events */
+	double peak_db;             /* peak height above the backscatter before the event */
+	double slope_db_km;         /* attenuation of the section before the event, NAN if too short */
+	double event_dead_zone_m;   /* reflective: width 1.5 dB below the peak; NAN otherwise */
+	double atten_dead_zone_m;   /* reflective: until back within 0.5 dB of the backscatter; NAN otherwise */
+} lc_otdr_event;
+
+typedef struct lc_otdr_analysis {
+	size_t n_events;
+	lc_otdr_event *events;      /* by position; the first is LAUNCH, the last END when the end was seen */
+	bool end_found;
+	double fiber_length_m;      /* END position, or the last backscatter point */
+	double total_loss_db;       /* launch backscatter level minus the level before the end */
+	double orl_db;              /* optical return loss from backscatter and reflections (positive dB) */
+	double noise_floor_db;      /* level of the noise after the end */
+	double noise_rms_db;
+	double backscatter_db;      /* BC used for reflectance and ORL */
+	double attenuation_db_km;   /* average fiber attenuation (LS over the sections) */
+} lc_otdr_analysis;
+
+/* SOR defaults: 0.2 dB, -55 dB, 3 dB, backscatter from the file. */
+void lc_otdr_config_init(lc_otdr_config *cfg);
+/* The thresholds stored in a SOR file's FxdParams where set (0 means unset: the defaults stay). */
+void lc_otdr_config_from_sor(lc_otdr_config *cfg, const lc_sor *sor);
+
+int lc_otdr_analyze(const lc_otdr_trace *trace, const lc_otdr_config *cfg, lc_otdr_analysis **out, lc_diag *diag);
+/* Analyze a SOR file's trace (the file's thresholds, pulse width, spacing and backscatter coefficient). */
+int lc_otdr_analyze_sor(const lc_sor *sor, const lc_otdr_config *cfg, lc_otdr_analysis **out, lc_diag *diag);
+void lc_otdr_analysis_free(lc_otdr_analysis *a);
+
+/* Reflectance (dB) of a peak H dB above the backscatter for a pulse of pulse_ns with backscatter
+ * coefficient bc_db at 1 ns: R = BC + 10 log10(pulse) + 10 log10(10^(H/5) - 1). */
+double lc_otdr_reflectance_from_peak(double peak_db, double pulse_ns, double bc_db);
+/* Inverse: the peak height a reflectance produces. */
+double lc_otdr_peak_from_reflectance(double refl_db, double pulse_ns, double bc_db);
+
+/* Agreement of an analysis with the events stored in a SOR file's KeyEvents. */
+typedef struct lc_otdr_agreement {
+	size_t stored;              /* stored events considered (all) */
+	size_t found;               /* our events */
+	size_t matched;             /* stored events with one of ours within the tolerance */
+	size_t ends_matched;
+	double tolerance_m;
+	double max_position_diff_m, mean_position_diff_m;
+	size_t loss_compared;       /* matched non-reflective/reflective events (not launch/end) */
+	double max_loss_diff_db, mean_loss_diff_db;
+} lc_otdr_agreement;
+
+/* Match each stored event to the nearest unused one of ours within tol_m (<= 0: 2 pulse lengths + 3 points,
+ * at least 5 m). */
+int lc_otdr_compare_sor(const lc_sor *sor, const lc_otdr_analysis *a, double tol_m, lc_otdr_agreement *out);
+
+const char *lc_otdr_event_type_name(enum lc_otdr_event_type t);
+
+#endif

@@ -1,0 +1,307 @@
+/*
+ * From detector candidates to measured events: the end of the fiber, positions refined to where the trace
+ * leaves the backscatter, LS losses with windows bounded by the neighbouring events, reflectance from the
+ * peak height, dead zones and the optical return loss.
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "instruments/otdr/otdr_measure_priv.h"
+
+#define LC_OTDR_END_FIRST_DROP_DB 0.5
+
+double lc_otdr_reflectance_from_peak(double peak_db, double pulse_ns, double bc_db)
+{
+	if (!(peak_db > 0) || !(pulse_ns > 0))
+		return NAN;
+	return bc_db + 10.0 * log10(pulse_ns) + 10.0 * log10(pow(10.0, peak_db / 5.0) - 1.0);
+}
+
+double lc_otdr_peak_from_reflectance(double refl_db, double pulse_ns, double bc_db)
+{
+	if (!(pulse_ns > 0))
+		return NAN;
+	double bse = bc_db + 10.0 * log10(pulse_ns);
+	return 5.0 * log10(1.0 + pow(10.0, (refl_db - bse) / 10.0));
+}
+
+size_t lc_otdr_settle(const lc_otdr_ctx *c, size_t pk, size_t from)
+{
+	lc_otdr_line l;
+	if (from >= c->n)
+		return c->n - 1;
+	if (lc_otdr_fit(&c->sums, from, from + 2 * c->fit_len, &l) < 0)
+		return from;
+	for (size_t j = pk; j < from && j < c->n; j++)
+		if (fabs(c->y[j] - lc_otdr_line_at(&l, (double)j)) <= 0.5)
+			return j;
+	return from;
+}
+
+void lc_otdr_reflection(const lc_otdr_ctx *c, lc_otdr_event *ev, size_t pk, double h, size_t settle)
+{
+	ev->peak_db = h;
+	ev->atten_dead_zone_m = (double)(settle > ev->index ? settle - ev->index : 0) * c->dx;
+	if (!(h >= c->peak_min)) {
+		ev->reflective = false;
+		ev->reflectance_db = NAN;
+		ev->event_dead_zone_m = NAN;
+		if (ev->type != LC_OTDR_EVENT_LAUNCH)
+			ev->atten_dead_zone_m = NAN;
+		return;
+	}
+	ev->reflective = true;
+	ev->reflectance_db = lc_otdr_reflectance_from_peak(h, c->pulse_ns, c->bc);
+	double top = c->y[pk], cut = top - 1.5;
+	size_t l = pk, r = pk, flat = 0;
+	while (l > 0 && c->y[l - 1] >= cut)
+		l--;
+	while (r + 1 < c->n && c->y[r + 1] >= cut)
+		r++;
+	ev->event_dead_zone_m = (double)(r - l + 1) * c->dx;
+	/* A clipped receiver shows a flat top: several points within 0.01 dB of the maximum. */
+	for (size_t j = l; j <= r; j++)
+		if (c->y[j] >= top - 0.01)
+			flat++;
+	ev->saturated = flat >= 3;
+}
+
+static size_t argmax(const double *y, size_t lo, size_t hi)
+{
+	size_t k = lo;
+	for (size_t j = lo; j < hi; j++)
+		if (y[j] > y[k])
+			k = j;
+	return k;
+}
+
+/* Where the trace leaves the backscatter line b before candidate i (the event's start). */
+static size_t refine(const lc_otdr_ctx *c, const cand *cd, const lc_otdr_line *b, size_t lo)
+{
+	double amp = cd->refl ? cd->peak : fabs(cd->step);
+	double thr = 3.0 * b->rms;
+	if (thr < 0.25 * amp)
+		thr = 0.25 * amp;
+	size_t from = cd->i > c->guard ? cd->i - c->guard : 0;
+	if (from < lo)
+		from = lo;
+	size_t to = cd->i + c->guard < c->n ? cd->i + c->guard : c->n - 1;
+	for (size_t j = from; j <= to; j++) {
+		double d = c->y[j] - lc_otdr_line_at(b, (double)j);
+		if (!cd->refl && cd->step < 0)
+			d = -d;
+		if (d > thr)
+			return j > from ? j - 1 : j;
+	}
+	return cd->i;
+}
+
+/* The end: the first event after which the trace falls at least the end-of-fiber threshold below the
+ * backscatter before it and stays there until the next event (or the end of the trace). Levels are means
+ * over fit_len points so noise spikes and the receiver's recovery tail do not decide it alone. */
+static bool is_end(const lc_otdr_ctx *c, const cand *cd, const lc_otdr_line *b, size_t next)
+{
+	if (b->n < 3)
+		return false;
+	double before = lc_otdr_line_at(b, (double)cd->i);
+	/* past the peak (a strong end reflection decays slowly): from where the trace first falls below the
+	 * backscatter level */
+	size_t pk_hi = cd->i + 3 * c->pw_pts + 2 < c->n ? cd->i + 3 * c->pw_pts + 2 : c->n;
+	size_t pk = argmax(c->y, cd->i, pk_hi), fall = 0;
+	for (size_t j = pk + 1; j < c->n && j < pk + 4 * c->fit_len && !fall; j++)
+		if (c->y[j] < before - 0.5)
+			fall = j;
+	if (!fall)
+		return false;
+	size_t lo = fall + c->pw_pts;
+	size_t w = c->fit_len;
+	if (next > c->n)
+		next = c->n;
+	if (lo + w > next)
+		return lo >= c->n; /* no room after it: only the last point of the trace can be the end */
+	double run = 0;
+	for (size_t j = lo; j < lo + w; j++)
+		run += c->y[j];
+	double mn = run / (double)w;
+	/* right after the event zone the level must already be clearly down (a tail may still be falling),
+	 * otherwise the fiber goes on and a later drop belongs to a later event */
+	if (before - mn < LC_OTDR_END_FIRST_DROP_DB)
+		return false;
+	for (size_t j = lo + w; j < next; j++) {
+		run += c->y[j] - c->y[j - w];
+		if (run / (double)w < mn)
+			mn = run / (double)w;
+	}
+	return before - mn >= c->eof_thr;
+}
+
+static void measure_loss(const lc_otdr_ctx *c, lc_otdr_event *e, size_t prev_end, size_t settle, size_t next)
+{
+	lc_otdr_line b, a;
+	size_t span = 8 * c->fit_len;
+	size_t blo = e->index > span ? e->index - span : 0;
+	if (blo < prev_end)
+		blo = prev_end;
+	size_t ahi = settle + span < next ? settle + span : next;
+	int rb = lc_otdr_fit(&c->sums, blo, e->index, &b);
+	int ra = lc_otdr_fit(&c->sums, settle, ahi, &a);
+	e->slope_db_km = (rb == 0 && b.n >= 3) ? -b.b / c->dx * 1000.0 : NAN;
+	if (rb < 0 || ra < 0 || b.n < 3 || a.n < 3) {
+		e->loss_db = NAN; /* events too close together for an LS loss */
+		return;
+	}
+	e->loss_db = lc_otdr_line_at(&b, (double)e->index) - lc_otdr_line_at(&a, (double)e->index);
+}
+
+/* ORL: the backscatter of every metre up to the end plus every reflection, each attenuated by its round
+ * trip. The trace is one-way dB, so the round trip to x is 2 (y(0) - y(x)). */
+static double orl(const lc_otdr_ctx *c, const lc_otdr_analysis *a, size_t end, double y0)
+{
+	double v_ns = LC_SOR_C_M_PER_S * 1e-9 / 1.468 / 2.0; /* metres of fiber per ns of pulse */
+	double s = 0;
+	for (size_t j = c->det_lo; j < end && j < c->n; j++) {
+		double rt = 2.0 * (y0 - c->y[j]);
+		s += pow(10.0, -rt / 10.0) * c->dx;
+	}
+	s *= pow(10.0, c->bc / 10.0) / v_ns;
+	for (size_t k = 0; k < a->n_events; k++) {
+		const lc_otdr_event *e = &a->events[k];
+		if (!e->reflective || !isfinite(e->reflectance_db))
+			continue;
+		double before = e->index > 0 ? y0 - c->y[e->index > 0 ? e->index - 1 : 0] : 0;
+		if (e->type == LC_OTDR_EVENT_LAUNCH)
+			before = 0;
+		s += pow(10.0, (e->reflectance_db - 2.0 * before) / 10.0);
+	}
+	return s > 0 ? -10.0 * log10(s) : NAN;
+}
+
+int lc_otdr_build_events(lc_otdr_ctx *c, lc_otdr_event *launch, const cand *cv, size_t ncv, size_t sig_end,
+			 lc_otdr_analysis *a, lc_diag *diag)
+{
+	a->events = launch;
+	a->n_events = 1;
+	a->noise_floor_db = c->noise;
+	a->noise_rms_db = c->noise_rms;
+	a->backscatter_db = c->bc;
+	size_t keep = ncv, end_k = ncv;
+	for (size_t k = 0; k < ncv; k++) {
+		lc_otdr_line b;
+		size_t bhi = cv[k].i > c->guard ? cv[k].i - c->guard : 0;
+		size_t blo = bhi > 4 * c->fit_len ? bhi - 4 * c->fit_len : 0;
+		if (blo < c->det_lo)
+			blo = c->det_lo;
+		lc_otdr_fit(&c->sums, blo, bhi, &b);
+		/* candidates inside this one's zone (echoes of its own fall) do not bound the search */
+		size_t zone = cv[k].i + 2 * c->guard + 2 * c->pw_pts + c->fit_len, next = c->n;
+		for (size_t j = k + 1; j < ncv && next == c->n; j++)
+			if (cv[j].i >= zone)
+				next = cv[j].i;
+		if (is_end(c, &cv[k], &b, next)) {
+			end_k = k;
+			keep = k + 1;
+			break;
+		}
+	}
+	size_t tail = c->n / 20 > 32 ? c->n / 20 : 32;
+	bool synth_end = end_k == ncv && sig_end + tail < c->n;
+	size_t total = 1 + keep + (synth_end ? 1 : 0);
+	lc_otdr_event *ev = realloc(a->events, total * sizeof(*ev));
+	if (!ev)
+		return lc_diag_set(diag, LC_ERR_NOMEM, "OTDR analysis: out of memory");
+	a->events = ev;
+	size_t prev_end = c->det_lo;
+	size_t *settle = calloc(total, sizeof(size_t));
+	if (!settle)
+		return lc_diag_set(diag, LC_ERR_NOMEM, "OTDR analysis: out of memory");
+	settle[0] = c->det_lo;
+	size_t ne = 1;
+	for (size_t k = 0; k < keep + (synth_end ? 1 : 0); k++) {
+		cand cd = k < keep ? cv[k] : (cand){sig_end, -c->eof_thr, 0, false};
+		lc_otdr_event *e = &ev[ne];
+		memset(e, 0, sizeof(*e));
+		lc_otdr_line b;
+		size_t bhi = cd.i > c->guard ? cd.i - c->guard : 0;
+		size_t blo = bhi > 4 * c->fit_len ? bhi - 4 * c->fit_len : 0;
+		if (blo < prev_end)
+			blo = prev_end;
+		lc_otdr_fit(&c->sums, blo, bhi, &b);
+		e->index = b.n >= 3 ? refine(c, &cd, &b, prev_end) : cd.i;
+		if (e->index < prev_end)
+			e->index = prev_end;
+		e->position_m = c->x0 + (double)e->index * c->dx;
+		bool end = k == end_k || k >= keep;
+		e->type = end ? LC_OTDR_EVENT_END : LC_OTDR_EVENT_NONREFLECTIVE;
+		size_t pk_hi = e->index + 3 * c->pw_pts + 2;
+		size_t pk = argmax(c->y, e->index, pk_hi < c->n ? pk_hi : c->n);
+		double h = b.n >= 2 ? c->y[pk] - lc_otdr_line_at(&b, (double)pk) : 0;
+		size_t st = end ? e->index : lc_otdr_settle(c, pk, pk + 2 * c->guard);
+		if (!cd.refl && !end) {
+			st = e->index + c->pw_pts + 2;
+			h = 0;
+		}
+		lc_otdr_reflection(c, e, pk, h, st > e->index ? st : e->index);
+		if (e->reflective && !end)
+			e->type = LC_OTDR_EVENT_REFLECTIVE;
+		e->loss_db = NAN;
+		e->slope_db_km = b.n >= 3 ? -b.b / c->dx * 1000.0 : NAN;
+		settle[ne] = st > e->index ? st : e->index + c->pw_pts + 2;
+		prev_end = settle[ne];
+		ne++;
+	}
+	/* Losses, now that each event's neighbours are known; a non-reflective event whose LS loss over the
+	 * full sections is under the threshold was noise on the short detection fits: drop it and measure
+	 * its neighbours again over the longer sections. */
+	for (int pass = 0; pass < 2; pass++) {
+		for (size_t k = 1; k < ne; k++) {
+			if (ev[k].type == LC_OTDR_EVENT_END)
+				continue;
+			size_t next = k + 1 < ne ? ev[k + 1].index : c->n;
+			measure_loss(c, &ev[k], settle[k - 1], settle[k], next);
+		}
+		size_t w = 1;
+		for (size_t k = 1; k < ne; k++) {
+			bool weak = ev[k].type == LC_OTDR_EVENT_NONREFLECTIVE &&
+				    !(fabs(ev[k].loss_db) >= c->loss_thr);
+			if (weak && pass == 0)
+				continue;
+			ev[w] = ev[k];
+			settle[w] = settle[k];
+			w++;
+		}
+		ne = w;
+	}
+	a->n_events = ne;
+	/* Launch level: the first section's line extrapolated to the front panel. */
+	size_t first_hi = ne > 1 ? ev[1].index : c->n;
+	lc_otdr_line l0;
+	double y0 = c->y[c->det_lo];
+	if (lc_otdr_fit(&c->sums, c->det_lo, first_hi, &l0) == 0 && l0.n >= 3)
+		y0 = lc_otdr_line_at(&l0, (double)c->i0);
+	lc_otdr_event *last = &ev[ne - 1];
+	a->end_found = last->type == LC_OTDR_EVENT_END;
+	size_t end_i = a->end_found ? last->index : sig_end;
+	a->fiber_length_m = c->x0 + (double)end_i * c->dx;
+	lc_otdr_line le;
+	size_t lo = end_i > 4 * c->fit_len ? end_i - 4 * c->fit_len : 0;
+	if (lo < settle[ne > 1 ? ne - 2 : 0])
+		lo = settle[ne > 1 ? ne - 2 : 0];
+	double y_end = c->y[end_i > 0 ? end_i - 1 : 0];
+	if (lc_otdr_fit(&c->sums, lo, end_i, &le) == 0 && le.n >= 3)
+		y_end = lc_otdr_line_at(&le, (double)end_i);
+	a->total_loss_db = y0 - y_end;
+	/* Average attenuation: length-weighted section slopes. */
+	double wsum = 0, w = 0;
+	for (size_t k = 1; k < ne; k++) {
+		if (!isfinite(ev[k].slope_db_km))
+			continue;
+		double len = (double)(ev[k].index - settle[k - 1]);
+		wsum += ev[k].slope_db_km * len;
+		w += len;
+	}
+	a->attenuation_db_km = w > 0 ? wsum / w : NAN;
+	a->orl_db = orl(c, a, end_i, y0);
+	free(settle);
+	return 0;
+}

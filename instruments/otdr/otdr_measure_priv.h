@@ -1,0 +1,44 @@
+/* Private to the OTDR analysis: the detector's working state shared by otdr_analysis.c (detection) and
+ * otdr_measure.c (positions, losses, reflectance, dead zones, ORL). */
+#ifndef LC_OTDR_MEASURE_PRIV_H
+#define LC_OTDR_MEASURE_PRIV_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "instruments/otdr/otdr_analysis.h"
+#include "instruments/otdr/otdr_priv.h"
+
+typedef struct lc_otdr_ctx {
+	const double *y;
+	size_t n;
+	double dx, x0, pulse_ns;
+	size_t i0;          /* point of the front panel */
+	size_t pw_pts;      /* pulse length in points */
+	size_t guard;       /* points skipped on each side of an event by the fits */
+	size_t fit_len;     /* points of each detection fit */
+	size_t det_lo;      /* first point of backscatter after the launch dead zone */
+	double loss_thr, eof_thr, peak_min, bc;
+	double noise, noise_rms, noise_rms_bs;
+	lc_otdr_sums sums;
+} lc_otdr_ctx;
+
+/* Detector candidates handed to lc_otdr_build_events. */
+typedef struct cand cand;
+
+/* First point after peak pk where the trace is back within 0.5 dB of the backscatter line fitted from
+ * `from` on (the end of the attenuation dead zone). */
+size_t lc_otdr_settle(const lc_otdr_ctx *c, size_t pk, size_t from);
+/* Fill reflectance, saturation and dead zones of ev for a peak at pk, h dB above the backscatter. */
+void lc_otdr_reflection(const lc_otdr_ctx *c, lc_otdr_event *ev, size_t pk, double h, size_t settle);
+/* Turn candidates into the final event list of a (takes ownership of launch). */
+int lc_otdr_build_events(lc_otdr_ctx *c, lc_otdr_event *launch, const cand *cv, size_t ncv, size_t sig_end,
+			 lc_otdr_analysis *a, lc_diag *diag);
+
+struct cand {
+	size_t i;
+	double step, peak;
+	bool refl;
+};
+
+#endif
