@@ -1,0 +1,326 @@
+/*
+ * Anritsu MP1900A / MP1800A signal quality analyzers: PPG and ED modules in a mainframe (instrument-dialects.md
+ * §4.1). Every command is prefixed with the target's selection, chained in one message as the drivers cited
+ * there do: ":UENT:ID u;:MOD:ID s;:PORT:ID p;<command>", so no state is left to other sessions between
+ * commands. A lane's PPG and ED are "unit.slot.port" in the station file's layout (bert.h).
+ *
+ * Where the document is silent, the conservative choice (each marked UNCONFIRMED):
+ *   - PAM4 patterns (PRBS13Q/31Q, SSPRQ) on MU196020A/MU196040A: syntax unknown -> LC_ERR_UNSUPPORTED.
+ *   - PPG polarity: only the ED's :SENS:PATT:LOG is documented -> PPG invert is LC_ERR_UNSUPPORTED.
+ *   - Outputs: only ":SOUR:OUTP:ASET" (all outputs) is documented -> no per-lane output switching; lane
+ *     mapping uses patterns (lane_map.h).
+ *   - ":CALC:DATA:MON? \"PSLoss\"" is documented to answer "Occur" during a sync loss; what it answers
+ *     otherwise is not. "Occur" means no sync; "Not Occur"/"NotOccur"/"None"/"0" mean sync; any other answer
+ *     is a protocol error, so an unknown firmware reply can never turn into a pass.
+ *   - Counters are read in the UNTimed gating mode so they accumulate from :SENS:MEAS:STAR.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "instruments/bert/bert.h"
+#include "instruments/bert/bert_priv.h"
+#include "instruments/instrument_priv.h"
+
+struct addr {
+	unsigned unit, slot, port;
+};
+
+struct mp1900 {
+	lc_bert_layout layout;
+	struct addr ppg[LC_BERT_LANES_MAX], ed[LC_BERT_LANES_MAX];
+};
+
+static struct mp1900 *st(lc_instrument *inst)
+{
+	return inst->priv;
+}
+
+static int parse_addr(const char *s, struct addr *a, unsigned lane, const char *side, lc_diag *diag)
+{
+	char tail;
+	if (sscanf(s, "%u.%u.%u%c", &a->unit, &a->slot, &a->port, &tail) != 3 || a->unit == 0 || a->slot == 0 ||
+	    a->port == 0 || a->unit > 99 || a->slot > 99 || a->port > 99)
+		return lc_diag_set(diag, LC_ERR_ARG, "Anritsu layout: lane %u %s '%s' is not unit.slot.port (1..99)",
+				   lane, side, s);
+	return 0;
+}
+
+#define SEL "UENT:ID %u;:MOD:ID %u;:PORT:ID %u;:"
+#define SELA(a) (a).unit, (a).slot, (a).port
+
+/* The module inventory answers "NONE" for an empty slot: catch a layout naming an empty slot at attach. */
+static int check_slot(lc_instrument *inst, const struct addr *a, lc_diag *diag)
+{
+	char reply[128];
+	int rc = lc_inst_query(inst, diag, reply, sizeof reply, ":UENT:ID %u;:SYST:MOD? %u", a->unit, a->slot);
+	if (rc < 0)
+		return rc;
+	char t[128];
+	lc_bert_unquote(reply, t, sizeof t);
+	if (strcasecmp(t, "NONE") == 0 || t[0] == '\0')
+		return lc_diag_set(diag, LC_ERR_NOT_FOUND, "Anritsu: unit %u slot %u is empty (:SYST:MOD? says '%s')",
+				   a->unit, a->slot, t);
+	return 0;
+}
+
+static int mp1900_attach(lc_instrument *inst, const lc_instrument_opts *opts, lc_diag *diag)
+{
+	struct mp1900 *s = calloc(1, sizeof *s);
+	if (!s)
+		return lc_diag_set(diag, LC_ERR_NOMEM, "out of memory");
+	int rc = lc_bert_layout_parse(opts ? opts->layout : NULL, &s->layout, diag);
+	for (unsigned i = 0; rc == 0 && i < s->layout.lanes; i++) {
+		if ((rc = parse_addr(s->layout.ppg[i], &s->ppg[i], i + 1, "PPG", diag)) == 0)
+			rc = parse_addr(s->layout.ed[i], &s->ed[i], i + 1, "ED", diag);
+	}
+	if (rc == 0 && s->layout.group[0])
+		rc = lc_diag_set(diag, LC_ERR_ARG, "Anritsu layout: no group reads on this model (group=%s)",
+				 s->layout.group);
+	inst->priv = s;
+	for (unsigned i = 0; rc == 0 && i < s->layout.lanes; i++)
+		if ((rc = check_slot(inst, &s->ppg[i], diag)) == 0)
+			rc = check_slot(inst, &s->ed[i], diag);
+	if (rc < 0) {
+		free(s);
+		inst->priv = NULL;
+	}
+	return rc;
+}
+
+static void mp1900_detach(lc_instrument *inst)
+{
+	free(inst->priv);
+	inst->priv = NULL;
+}
+
+static int mp1900_caps(lc_instrument *inst, lc_bert_caps *c)
+{
+	*c = (lc_bert_caps){
+		.lanes = st(inst)->layout.lanes,
+		.per_lane_pattern = true,
+		.ed_invert = true,
+	};
+	return 0;
+}
+
+static const char *mp1900_address(lc_instrument *inst, enum lc_bert_side side, unsigned lane)
+{
+	struct mp1900 *s = st(inst);
+	if (lane == 0 || lane > s->layout.lanes)
+		return "";
+	return side == LC_BERT_ED ? s->layout.ed[lane - 1] : s->layout.ppg[lane - 1];
+}
+
+static int pattern_one(lc_instrument *inst, enum lc_bert_side side, unsigned lane, int order, bool invert,
+		       lc_diag *diag)
+{
+	struct mp1900 *s = st(inst);
+	int rc = 0;
+	if (side & LC_BERT_PPG) {
+		struct addr a = s->ppg[lane - 1];
+		if ((rc = lc_inst_set(inst, diag, ":" SEL "SOUR:PATT:TYPE PRBS", SELA(a))) < 0 ||
+		    (rc = lc_inst_set(inst, diag, ":" SEL "SOUR:PATT:PRBS:LENG %d", SELA(a), order)) < 0)
+			return rc;
+	}
+	if (side & LC_BERT_ED) {
+		struct addr a = s->ed[lane - 1];
+		if ((rc = lc_inst_set(inst, diag, ":" SEL "SENS:PATT:TYPE PRBS", SELA(a))) < 0 ||
+		    (rc = lc_inst_set(inst, diag, ":" SEL "SENS:PATT:PRBS:LENG %d", SELA(a), order)) < 0 ||
+		    (rc = lc_inst_set(inst, diag, ":" SEL "SENS:PATT:LOG %s", SELA(a), invert ? "NEG" : "POS")) < 0)
+			return rc;
+	}
+	return 0;
+}
+
+static int mp1900_set_pattern(lc_instrument *inst, enum lc_bert_side side, unsigned lane, enum lc_bert_pattern p,
+			      bool invert, lc_diag *diag)
+{
+	if (lc_bert_pattern_is_pam4(p))
+		return lc_diag_set(diag, LC_ERR_UNSUPPORTED,
+				   "Anritsu: %s needs the PAM4 pattern syntax, which is UNCONFIRMED for this model",
+				   lc_bert_pattern_name(p));
+	if (invert && (side & LC_BERT_PPG))
+		return lc_diag_set(diag, LC_ERR_UNSUPPORTED, "Anritsu: PPG polarity inversion is not documented");
+	int order = lc_bert_pattern_prbs_order(p);
+	unsigned first = lane ? lane : 1, last = lane ? lane : st(inst)->layout.lanes;
+	for (unsigned l = first; l <= last; l++) {
+		int rc = pattern_one(inst, side, l, order, invert, diag);
+		if (rc < 0)
+			return rc;
+	}
+	return 0;
+}
+
+static int mp1900_set_bit_rate(lc_instrument *inst, double bit_rate, lc_diag *diag)
+{
+	struct mp1900 *s = st(inst);
+	for (unsigned i = 0; i < s->layout.lanes; i++) {
+		/* :OUTP:DATA:BITR takes Gb/s */
+		int rc = lc_inst_set(inst, diag, ":" SEL "OUTP:DATA:BITR %.10g", SELA(s->ppg[i]), bit_rate / 1e9);
+		if (rc < 0)
+			return rc;
+	}
+	return 0;
+}
+
+static int mp1900_set_output(lc_instrument *inst, unsigned lane, bool on, lc_diag *diag)
+{
+	if (lane != 0)
+		return lc_diag_set(diag, LC_ERR_UNSUPPORTED,
+				   "Anritsu: only all outputs switch together (:SOUR:OUTP:ASET); lane %u alone cannot", lane);
+	struct mp1900 *s = st(inst);
+	/* Once per PPG module; repeating it is harmless, and every module is tried even after a failure so
+	 * that a cleanup switches off what it can. */
+	int first_rc = 0;
+	for (unsigned i = 0; i < s->layout.lanes; i++) {
+		bool seen = false;
+		for (unsigned j = 0; j < i; j++)
+			seen |= s->ppg[j].unit == s->ppg[i].unit && s->ppg[j].slot == s->ppg[i].slot;
+		if (seen)
+			continue;
+		int rc = lc_inst_set(inst, first_rc ? NULL : diag, ":" SEL "SOUR:OUTP:ASET %s", SELA(s->ppg[i]),
+				     on ? "ON" : "OFF");
+		if (rc < 0 && first_rc == 0)
+			first_rc = rc;
+	}
+	return first_rc;
+}
+
+static int mp1900_start(lc_instrument *inst, lc_diag *diag)
+{
+	struct mp1900 *s = st(inst);
+	for (unsigned i = 0; i < s->layout.lanes; i++) {
+		int rc;
+		if ((rc = lc_inst_set(inst, diag, ":" SEL "SENS:MEAS:EAL:MODE UNT", SELA(s->ed[i]))) < 0 ||
+		    (rc = lc_inst_set(inst, diag, ":" SEL "SENS:MEAS:STAR", SELA(s->ed[i]))) < 0)
+			return rc;
+	}
+	return 0;
+}
+
+static int mp1900_stop(lc_instrument *inst, lc_diag *diag)
+{
+	struct mp1900 *s = st(inst);
+	int first_rc = 0;
+	for (unsigned i = 0; i < s->layout.lanes; i++) {
+		int rc = lc_inst_set(inst, first_rc ? NULL : diag, ":" SEL "SENS:MEAS:STOP", SELA(s->ed[i]));
+		if (rc < 0 && first_rc == 0)
+			first_rc = rc;
+	}
+	return first_rc;
+}
+
+static int eal_query(lc_instrument *inst, const struct addr *a, const char *item, char *buf, size_t cap,
+		     lc_diag *diag)
+{
+	return lc_inst_query(inst, diag, buf, cap, ":" SEL "CALC:DATA:EAL? \"%s\"", SELA(*a), item);
+}
+
+static int read_count(lc_instrument *inst, const struct addr *a, const char *item, uint64_t *v, lc_diag *diag)
+{
+	char reply[96];
+	int rc = eal_query(inst, a, item, reply, sizeof reply, diag);
+	if (rc < 0)
+		return rc;
+	if ((rc = lc_bert_parse_count(reply, v, diag)) < 0)
+		lc_diag_prefix(diag, "Anritsu %s: ", item);
+	return rc;
+}
+
+/* ":SENS:MEAS:EAL:ELAP?" answers "d,h,m,s". */
+static int read_elapsed(lc_instrument *inst, const struct addr *a, double *sec, lc_diag *diag)
+{
+	char reply[96];
+	int rc = lc_inst_query(inst, diag, reply, sizeof reply, ":" SEL "SENS:MEAS:EAL:ELAP?", SELA(*a));
+	if (rc < 0)
+		return rc;
+	char t[96];
+	lc_bert_unquote(reply, t, sizeof t);
+	double d, h, m, s;
+	char tail;
+	if (sscanf(t, "%lf,%lf,%lf,%lf%c", &d, &h, &m, &s, &tail) != 4 || d < 0 || h < 0 || m < 0 || s < 0)
+		return lc_diag_set(diag, LC_ERR_PROTOCOL, "Anritsu :SENS:MEAS:EAL:ELAP?: '%.40s' is not d,h,m,s", t);
+	*sec = ((d * 24.0 + h) * 60.0 + m) * 60.0 + s;
+	return 0;
+}
+
+static int read_sync(lc_instrument *inst, const struct addr *a, bool *sync, lc_diag *diag)
+{
+	char reply[96], t[96];
+	int rc = lc_inst_query(inst, diag, reply, sizeof reply, ":" SEL "CALC:DATA:MON? \"PSLoss\"", SELA(*a));
+	if (rc < 0)
+		return rc;
+	lc_bert_unquote(reply, t, sizeof t);
+	if (strcasecmp(t, "Occur") == 0)
+		*sync = false;
+	else if (strcasecmp(t, "Not Occur") == 0 || strcasecmp(t, "NotOccur") == 0 || strcasecmp(t, "None") == 0 ||
+		 strcmp(t, "0") == 0)
+		*sync = true;
+	else
+		return lc_diag_set(diag, LC_ERR_PROTOCOL, "Anritsu :CALC:DATA:MON? \"PSLoss\": unknown answer '%.40s'", t);
+	return 0;
+}
+
+static int read_lane(lc_instrument *inst, const struct addr *a, lc_bert_reading *r, lc_diag *diag)
+{
+	memset(r, 0, sizeof *r);
+	uint64_t loss_intervals = 0;
+	char reply[96];
+	int kb, ke, kl, rc;
+	if ((kb = read_count(inst, a, "CURRent:CC:TOTal", &r->bits, diag)) < 0)
+		return kb;
+	if ((ke = read_count(inst, a, "CURRent:EC:TOTal", &r->errors, diag)) < 0)
+		return ke;
+	if ((rc = eal_query(inst, a, "CURRent:ER:TOTal", reply, sizeof reply, diag)) < 0)
+		return rc;
+	if ((rc = lc_bert_parse_ratio(reply, &r->ber, diag)) < 0) {
+		lc_diag_prefix(diag, "Anritsu CURRent:ER:TOTal: ");
+		return rc;
+	}
+	if ((kl = read_count(inst, a, "CURRent:AINTerval:PSLoss", &loss_intervals, diag)) < 0)
+		return kl;
+	if ((rc = read_sync(inst, a, &r->sync, diag)) < 0 || (rc = read_elapsed(inst, a, &r->elapsed_s, diag)) < 0)
+		return rc;
+	r->overflow = kb == LC_BERT_COUNT_OVERFLOW || ke == LC_BERT_COUNT_OVERFLOW || kl == LC_BERT_COUNT_OVERFLOW;
+	r->has_result = kb == LC_BERT_COUNT_VALUE && ke == LC_BERT_COUNT_VALUE;
+	r->sync_loss_seen = kl == LC_BERT_COUNT_VALUE && loss_intervals > 0;
+	return 0;
+}
+
+/* Serial access, as the document describes for this family: one ED after the other. */
+static int mp1900_read(lc_instrument *inst, const unsigned *lanes, size_t n, lc_bert_reading *out, lc_diag *diag)
+{
+	struct mp1900 *s = st(inst);
+	for (size_t i = 0; i < n; i++) {
+		int rc = read_lane(inst, &s->ed[lanes[i] - 1], &out[i], diag);
+		if (rc < 0) {
+			lc_diag_prefix(diag, "lane %u: ", lanes[i]);
+			return rc;
+		}
+	}
+	return 0;
+}
+
+static const lc_bert_ops mp1900_bert = {
+	.base = {LC_CLASS_BERT, lc_bert_snapshot},
+	.caps = mp1900_caps,
+	.address = mp1900_address,
+	.set_pattern = mp1900_set_pattern,
+	.set_bit_rate = mp1900_set_bit_rate,
+	.set_output = mp1900_set_output,
+	.start = mp1900_start,
+	.stop = mp1900_stop,
+	.read = mp1900_read,
+};
+
+static const lc_class_ops *const mp1900_classes[] = {&mp1900_bert.base, NULL};
+
+const lc_driver lc_driver_anritsu_mp1900 = {
+	.name = "anritsu_mp1900",
+	.description = "Anritsu MP1900A/MP1800A signal quality analyzer (PPG/ED modules)",
+	.classes = mp1900_classes,
+	.attach = mp1900_attach,
+	.detach = mp1900_detach,
+};
