@@ -329,9 +329,9 @@ static int apply_faults(lc_sim_scpi *e, uint64_t n, struct run *r)
 		size_t keep = f->truncate_block_keep < blen ? f->truncate_block_keep : (blen ? blen - 1 : 0);
 		*r->reply_len = data + keep;
 		f->truncate_block_at = 0; /* once: the client reconnects to a working instrument */
-		action = LC_SIM_CLOSE;
+		action = LC_SIM_CUT;
 	}
-	if (f->drop_after && n == f->drop_after)
+	if (f->drop_after && n == f->drop_after && action == LC_SIM_SEND)
 		action = LC_SIM_CLOSE;
 	return action;
 }

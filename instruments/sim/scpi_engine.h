@@ -222,7 +222,8 @@ int lc_sim_scpi_add(lc_sim_scpi *e, const char *pattern, lc_sim_handler set, lc_
 enum lc_sim_action {
 	LC_SIM_SEND = 0,  /* send the reply if it is not empty */
 	LC_SIM_SILENT,    /* send nothing, now or later (hung instrument) */
-	LC_SIM_CLOSE,     /* send the reply (possibly cut short), then close the connection */
+	LC_SIM_CLOSE,     /* send the reply (with terminator), then close the connection */
+	LC_SIM_CUT,       /* send the reply as it is, cut short inside a block (no terminator), then close */
 };
 
 /*

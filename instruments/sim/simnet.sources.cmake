@@ -9,5 +9,13 @@ set(LC_SIMNET_SOURCES
   instruments/sim/scpi_out.c
   instruments/sim/scpi_common.c
   instruments/sim/scpi_engine.c
+  instruments/sim/endpoint_lines.c
+  instruments/sim/endpoint_common.c
+  instruments/sim/endpoint_socket.c
+  instruments/sim/endpoint_pty.c
+  instruments/sim/oncrpc.c
+  instruments/sim/portmapper.c
+  instruments/sim/vxi11_server.c
+  instruments/sim/testinst.c
 )
 list(APPEND LC_SIM_SOURCES ${LC_SIMNET_SOURCES})

@@ -261,7 +261,7 @@ Test(scpi_status, fault_truncated_block)
 	cr_assert_eq(sim_last_len, 13);
 	cr_assert_eq(sim_last_action, LC_SIM_SEND);
 	cr_assert_str_eq(sim_run(E, "BLOC?"), "#2100123");
-	cr_assert_eq(sim_last_action, LC_SIM_CLOSE);
+	cr_assert_eq(sim_last_action, LC_SIM_CUT);
 	cr_assert_str_eq(sim_run(E, "BLOC?"), "#2100123456789", "once");
 	f.truncate_block_at = 1;
 	f.truncate_block_keep = 100;
