@@ -100,7 +100,8 @@ int lc_loss_judge(double ref_dbm, double dbm, const lc_limit *limit, double nega
 		out->verdict = LC_VERDICT_FAIL;
 		return 0;
 	}
-	out->loss_db = ref_dbm - dbm;
+	/* Rounded to 1e-9 dB so that a loss exactly on the limit (-3.0 - -4.9) is not failed by float noise. */
+	out->loss_db = round((ref_dbm - dbm) * 1e9) / 1e9;
 	if (out->loss_db < -negative_tolerance_db) {
 		out->rereference = true;
 		out->verdict = LC_VERDICT_ERROR;

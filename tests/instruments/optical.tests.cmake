@@ -1,0 +1,7 @@
+# Tests of the optical instrument classes, drivers, registry and measurements (owner: optical).
+lc_test(NAME instruments_registry SOURCES tests/instruments/test_registry.c LIBS lc_instruments)
+lc_test(NAME instruments_measure_logic SOURCES tests/instruments/test_measure_logic.c LIBS lc_instruments)
+lc_test(NAME instruments_drv_n774x SOURCES tests/instruments/test_drv_n774x.c tests/instruments/scpi_peer.c
+        LIBS lc_instruments)
+lc_test(NAME instruments_drv_misc SOURCES tests/instruments/test_drv_misc.c tests/instruments/scpi_peer.c
+        LIBS lc_instruments)

@@ -1,0 +1,354 @@
+/* PM100, DiCon GP600, N773x and the 816x mainframe against scripted peers; opening unknown instruments. */
+#include <math.h>
+#include <string.h>
+
+#include "driver_fixture.h"
+#include "instruments/power_meter/power_meter.h"
+#include "instruments/rl_meter/rl_meter.h"
+#include "instruments/source/source.h"
+#include "instruments/switch/switch.h"
+
+static scpi_peer *peer;
+
+static void setup(void)
+{
+	peer = scpi_peer_start();
+	cr_assert_not_null(peer);
+	scpi_peer_rule_common(peer);
+}
+
+static void teardown(void)
+{
+	scpi_peer_stop(peer);
+}
+
+TestSuite(open, .init = setup, .fini = teardown, .timeout = 20);
+TestSuite(pm100, .init = setup, .fini = teardown, .timeout = 20);
+TestSuite(gp600, .init = setup, .fini = teardown, .timeout = 20);
+TestSuite(n773x, .init = setup, .fini = teardown, .timeout = 20);
+TestSuite(k816x, .init = setup, .fini = teardown, .timeout = 20);
+
+Test(open, unknown_instrument_reported_with_its_idn)
+{
+	scpi_peer_rule(peer, "*IDN?", "Keysight Technologies,N7786C,MY59700220,V2.022");
+	lc_instrument_opts o;
+	lc_instrument_opts_init(&o);
+	lc_idn idn;
+	o.idn_out = &idn;
+	lc_instrument *inst = (lc_instrument *)1;
+	lc_diag d = {0};
+	cr_assert_eq(lc_instrument_open(scpi_peer_resource(peer), &o, &inst, &d), LC_ERR_NOT_FOUND);
+	cr_assert_null(inst);
+	cr_assert(strstr(d.text, "N7786C"), "%s", d.text);
+	cr_assert_str_eq(idn.model, "N7786C");
+	cr_assert_str_eq(idn.vendor, "Keysight");
+	assert_log(peer, "*IDN?");
+}
+
+Test(open, garbage_idn_is_a_protocol_error)
+{
+	scpi_peer_rule(peer, "*IDN?", "hello");
+	lc_instrument *inst;
+	lc_diag d = {0};
+	cr_assert_eq(lc_instrument_open(scpi_peer_resource(peer), NULL, &inst, &d), LC_ERR_PROTOCOL);
+	cr_assert(strstr(d.text, "hello"), "%s", d.text);
+}
+
+Test(open, silent_instrument_times_out)
+{
+	lc_instrument_opts o;
+	lc_instrument_opts_init(&o);
+	o.timeout_ms = 200;
+	lc_instrument *inst;
+	lc_diag d = {0};
+	cr_assert_eq(lc_instrument_open(scpi_peer_resource(peer), &o, &inst, &d), LC_ERR_TIMEOUT);
+	cr_assert(strstr(d.text, "*IDN?"), "%s", d.text);
+}
+
+Test(open, bad_arguments)
+{
+	lc_instrument *inst;
+	lc_diag d = {0};
+	cr_assert_eq(lc_instrument_open(NULL, NULL, &inst, &d), LC_ERR_ARG);
+	cr_assert_eq(lc_instrument_open("TCPIP::127.0.0.1::1::SOCKET", NULL, NULL, &d), LC_ERR_ARG);
+	cr_assert_eq(lc_instrument_open("NOTARESOURCE", NULL, &inst, &d), LC_ERR_ARG);
+	lc_instrument_close(NULL);
+}
+
+static void pm100_idn(void)
+{
+	scpi_peer_rule(peer, "*IDN?", "THORLABS,PM100USB,P2004579,1.6.0");
+	scpi_peer_rule(peer, "SYST:SENS:IDN?", "S120C,16010601,24-Jun-2016,1,18,289");
+	scpi_peer_rule(peer, "SENS:POW:UNIT W", NULL);
+	scpi_peer_rule(peer, "SENS:CORR:WAV? MIN", "4.000000E+02");
+	scpi_peer_rule(peer, "SENS:CORR:WAV? MAX", "1.100000E+03");
+}
+
+Test(pm100, commands_and_replies)
+{
+	pm100_idn();
+	lc_instrument *pm = open_on(peer, NULL);
+	assert_log(peer, "*IDN?|SYST:SENS:IDN?|SENS:POW:UNIT W|SENS:CORR:WAV? MIN|SENS:CORR:WAV? MAX");
+	scpi_peer_clear_log(peer);
+	scpi_peer_rule(peer, "SENS:CORR:WAV 850", NULL);
+	scpi_peer_rule(peer, "SENS:CORR:WAV?", "8.500000E+02");
+	scpi_peer_rule(peer, "SENS:AVER:COUN 33", NULL);
+	scpi_peer_rule(peer, "MEAS:POW?", "1.234000E-04");
+	scpi_peer_rule(peer, "SENS:CORR:COLL:ZERO:INIT", NULL);
+	lc_diag d = {0};
+	double v;
+	cr_assert_eq(lc_power_meter_get_averaging(pm, 1, &v, &d), 0);
+	cr_assert(isnan(v), "unknown until set: the guide has no query");
+	cr_assert_eq(lc_power_meter_set_wavelength(pm, 1, 850, &d), 0, "%s", d.text);
+	cr_assert_eq(lc_power_meter_get_wavelength(pm, 1, &v, &d), 0);
+	cr_assert_float_eq(v, 850, 1e-9);
+	cr_assert_eq(lc_power_meter_set_averaging(pm, 1, 0.1, &d), 0);
+	cr_assert_eq(lc_power_meter_get_averaging(pm, 1, &v, &d), 0);
+	cr_assert_float_eq(v, 0.099, 1e-12, "33 samples of 3 ms");
+	cr_assert_eq(lc_power_meter_read_dbm(pm, 1, &v, &d), 0);
+	cr_assert_float_eq(v, 10 * log10(1.234e-4 / 1e-3), 1e-9);
+	cr_assert_eq(lc_power_meter_zero(pm, 1, &d), 0, "%s", d.text);
+	assert_log(peer, "SENS:CORR:WAV 850|SENS:CORR:WAV?|SENS:AVER:COUN 33|MEAS:POW?|SENS:CORR:COLL:ZERO:INIT|*OPC?");
+	cr_assert_eq(lc_power_meter_set_wavelength(pm, 1, 1550, &d), LC_ERR_ARG, "outside the sensor's range");
+	cr_assert(strstr(d.text, "400..1100"), "%s", d.text);
+	lc_instrument_close(pm);
+}
+
+Test(pm100, no_sensor_refused)
+{
+	scpi_peer_rule(peer, "*IDN?", "THORLABS,PM100D,P1,2.1.0");
+	scpi_peer_rule(peer, "SYST:SENS:IDN?", "no sensor");
+	lc_instrument *pm;
+	lc_diag d = {0};
+	cr_assert_eq(lc_instrument_open(scpi_peer_resource(peer), NULL, &pm, &d), LC_ERR_STATE);
+	cr_assert(strstr(d.text, "no sensor"), "%s", d.text);
+}
+
+static void gp600_idn(void)
+{
+	scpi_peer_rule(peer, "*IDN?", "Dicon Fiberoptics Inc, GP600, 19A0M10D0117, 7.0");
+	scpi_peer_rule(peer, "SYST:CONF?", "X1");
+	scpi_peer_rule(peer, "X1 DIM?", "1,16");
+}
+
+Test(gp600, route_with_readback)
+{
+	gp600_idn();
+	lc_instrument *sw = open_on(peer, NULL);
+	assert_log(peer, "*IDN?|SYST:CONF?|X1 DIM?");
+	scpi_peer_clear_log(peer);
+	scpi_peer_rule(peer, "X1 CH 1 7", NULL);
+	scpi_peer_rule(peer, "X1 CH 1?", "1,7");
+	lc_switch_caps c;
+	cr_assert_eq(lc_switch_caps_get(sw, &c, NULL), 0);
+	cr_assert_eq(c.inputs, 1);
+	cr_assert_eq(c.outputs, 16);
+	cr_assert_eq(c.settle_ms, 50);
+	lc_diag d = {0};
+	cr_assert_eq(lc_switch_route(sw, 1, 7, &d), 0, "%s", d.text);
+	assert_log(peer, "X1 CH 1 7|X1 CH 1?");
+	cr_assert(strstr(scpi_peer_log(peer), "STB") == NULL, "the DiCon gets no *STB?/SYST:ERR? checks");
+	lc_instrument_close(sw);
+}
+
+Test(gp600, readback_mismatch_is_an_instrument_error)
+{
+	gp600_idn();
+	lc_instrument *sw = open_on(peer, NULL);
+	scpi_peer_rule(peer, "X1 CH 1 3", NULL);
+	scpi_peer_rule(peer, "X1 CH 1?", "1, 2");
+	lc_diag d = {0};
+	cr_assert_eq(lc_switch_route(sw, 1, 3, &d), LC_ERR_INSTRUMENT);
+	cr_assert(strstr(d.text, "reads back 2"), "%s", d.text);
+	cr_assert_eq(lc_switch_route(sw, 2, 3, &d), LC_ERR_ARG, "one input");
+	cr_assert_eq(lc_switch_route(sw, 1, 17, &d), LC_ERR_ARG);
+	lc_instrument_close(sw);
+}
+
+Test(gp600, malformed_route_reply)
+{
+	gp600_idn();
+	lc_instrument *sw = open_on(peer, NULL);
+	scpi_peer_rule(peer, "X1 CH 1?", "7");
+	int out = -5;
+	lc_diag d = {0};
+	cr_assert_eq(lc_switch_get_route(sw, 1, &out, &d), LC_ERR_PROTOCOL);
+	cr_assert(strstr(d.text, "'7'"), "%s", d.text);
+	cr_assert_eq(out, -5);
+	lc_instrument_close(sw);
+}
+
+Test(gp600, other_configuration_unsupported)
+{
+	scpi_peer_rule(peer, "*IDN?", "Dicon Fiberoptics Inc, GP700, 1, 7.0");
+	scpi_peer_rule(peer, "SYST:CONF?", "X2");
+	lc_instrument *sw;
+	lc_diag d = {0};
+	cr_assert_eq(lc_instrument_open(scpi_peer_resource(peer), NULL, &sw, &d), LC_ERR_UNSUPPORTED);
+	cr_assert(strstr(d.text, "X2"), "%s", d.text);
+}
+
+Test(n773x, route_and_query)
+{
+	scpi_peer_rule(peer, "*IDN?", "Keysight Technologies,N7734A,MY1,1.0");
+	scpi_peer_rule(peer, ":ROUT1:CONF?", "A;1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16");
+	lc_instrument *sw = open_on(peer, NULL);
+	scpi_peer_clear_log(peer);
+	scpi_peer_rule(peer, ":ROUT1 A,12", NULL);
+	scpi_peer_rule(peer, ":ROUT1?", "A,12");
+	lc_switch_caps c;
+	cr_assert_eq(lc_switch_caps_get(sw, &c, NULL), 0);
+	cr_assert_eq(c.inputs, 1);
+	cr_assert_eq(c.outputs, 16);
+	lc_diag d = {0};
+	cr_assert_eq(lc_switch_route(sw, 1, 12, &d), 0, "%s", d.text);
+	int out = 0;
+	cr_assert_eq(lc_switch_get_route(sw, 1, &out, &d), 0);
+	cr_assert_eq(out, 12);
+	assert_log(peer, ":ROUT1 A,12|:ROUT1?");
+	cr_assert_eq(lc_switch_route(sw, 1, 0, &d), LC_ERR_UNSUPPORTED, "no parked state documented");
+	lc_instrument_close(sw);
+}
+
+Test(n773x, two_inputs_and_bad_conf)
+{
+	scpi_peer_rule(peer, "*IDN?", "Keysight Technologies,N7731C,MY1,1.0");
+	scpi_peer_rule(peer, ":ROUT1:CONF?", "A,B;1,2");
+	lc_instrument *sw = open_on(peer, NULL);
+	scpi_peer_rule(peer, ":ROUT1?", "A,2;B,1");
+	int out = 0;
+	cr_assert_eq(lc_switch_get_route(sw, 2, &out, NULL), 0);
+	cr_assert_eq(out, 1);
+	lc_instrument_close(sw);
+	scpi_peer_stop(peer);
+	peer = scpi_peer_start();
+	scpi_peer_rule_common(peer);
+	scpi_peer_rule(peer, "*IDN?", "Keysight Technologies,N7731C,MY1,1.0");
+	scpi_peer_rule(peer, ":ROUT1:CONF?", "nonsense");
+	lc_diag d = {0};
+	cr_assert_eq(lc_instrument_open(scpi_peer_resource(peer), NULL, &sw, &d), LC_ERR_PROTOCOL);
+	cr_assert(strstr(d.text, "nonsense"), "%s", d.text);
+}
+
+static lc_instrument *open_816x(const char *layout)
+{
+	scpi_peer_rule(peer, "*IDN?", "Agilent Technologies,8164B,DE41200123,V5.25(72637)");
+	scpi_peer_rule(peer, ":SENS1:CHAN1:POW:UNIT 1", NULL);
+	scpi_peer_rule(peer, ":SENS1:CHAN2:POW:UNIT 1", NULL);
+	scpi_peer_rule(peer, ":SENS1:CHAN*:POW:ATIM?", "+2.00000000E-002");
+	scpi_peer_rule(peer, ":SOUR2:POW:UNIT 0", NULL);
+	scpi_peer_rule(peer, ":SOUR0:POW:UNIT 0", NULL);
+	return open_on(peer, layout);
+}
+
+Test(k816x, sensors_by_slot_and_channel)
+{
+	lc_instrument *mf = open_816x("1.1:sensor,1.2:sensor,2:source@1310/1550");
+	assert_log(peer, "*IDN?|:SENS1:CHAN1:POW:UNIT 1|:SENS1:CHAN1:POW:ATIM?|:SENS1:CHAN2:POW:UNIT 1|"
+			 ":SENS1:CHAN2:POW:ATIM?|:SOUR2:POW:UNIT 0");
+	cr_assert(lc_instrument_has_class(mf, LC_CLASS_POWER_METER));
+	cr_assert(lc_instrument_has_class(mf, LC_CLASS_SOURCE));
+	cr_assert_not(lc_instrument_has_class(mf, LC_CLASS_RL_METER));
+	cr_assert_eq(lc_instrument_class(mf), LC_CLASS_POWER_METER);
+	scpi_peer_clear_log(peer);
+	scpi_peer_rule(peer, ":SENS1:CHAN2:POW:WAV 1310NM", NULL);
+	scpi_peer_rule(peer, ":READ1:CHAN2:POW?", "+1.33555600E-006");
+	lc_diag d = {0};
+	double dbm;
+	cr_assert_eq(lc_power_meter_set_wavelength(mf, 2, 1310, &d), 0, "%s", d.text);
+	cr_assert_eq(lc_power_meter_read_dbm(mf, 2, &dbm, &d), 0, "%s", d.text);
+	cr_assert_float_eq(dbm, 10 * log10(1.335556e-3), 1e-9);
+	assert_log(peer, ":SENS1:CHAN2:POW:WAV 1310NM|:READ1:CHAN2:POW?");
+	cr_assert_eq(lc_rl_meter_measure(mf, 1, 1550, &dbm, &d), LC_ERR_UNSUPPORTED);
+	lc_instrument_close(mf);
+}
+
+Test(k816x, sources_are_idempotent_and_select_wavelengths)
+{
+	lc_instrument *mf = open_816x("2:source@1310/1550,0:tls@1500-1630");
+	scpi_peer_clear_log(peer);
+	scpi_peer_rule(peer, ":SOUR2:CHAN1:POW:STAT 0", NULL);
+	scpi_peer_rule(peer, ":SOUR2:CHAN1:POW:STAT 1", NULL);
+	scpi_peer_rule(peer, ":SOUR2:CHAN1:POW:STAT?", "0");
+	scpi_peer_rule(peer, ":SOUR2:POW -7DBM", NULL);
+	scpi_peer_rule(peer, ":SOUR0:WAV 1550.12NM", NULL);
+	scpi_peer_rule(peer, ":SOUR0:WAV?", "+1.55012000E-006");
+	scpi_peer_rule(peer, ":SOUR0:CHAN1:POW:STAT 0", NULL);
+	lc_diag d = {0};
+	cr_assert_eq(lc_source_set_output(mf, 1, false, &d), 0);
+	cr_assert_eq(lc_source_set_output(mf, 1, false, &d), 0, "off twice is fine");
+	cr_assert_eq(lc_source_set_power(mf, 1, -7, &d), 0, "%s", d.text);
+	cr_assert_eq(lc_source_set_wavelength(mf, 1, 1310, &d), 0, "the selected one: nothing to send");
+	cr_assert_eq(lc_source_set_wavelength(mf, 1, 1550, &d), LC_ERR_UNSUPPORTED, "λ select is UNCONFIRMED");
+	cr_assert(strstr(d.text, "!wavsel"), "%s", d.text);
+	cr_assert_eq(lc_source_set_wavelength(mf, 1, 1490, &d), LC_ERR_ARG);
+	cr_assert_eq(lc_source_set_wavelength(mf, 2, 1550.12, &d), 0, "%s", d.text);
+	double nm;
+	cr_assert_eq(lc_source_get_wavelength(mf, 2, &nm, &d), 0);
+	cr_assert_float_eq(nm, 1550.12, 1e-6);
+	cr_assert_eq(lc_source_set_wavelength(mf, 2, 1700, &d), LC_ERR_ARG);
+	bool on = true;
+	cr_assert_eq(lc_source_get_output(mf, 1, &on, &d), 0);
+	cr_assert_not(on);
+	cr_assert_eq(lc_source_all_off(mf, &d), 0);
+	assert_log(peer, ":SOUR2:CHAN1:POW:STAT 0|:SOUR2:CHAN1:POW:STAT 0|:SOUR2:POW -7DBM|:SOUR0:WAV 1550.12NM|"
+			 ":SOUR0:WAV?|:SOUR2:CHAN1:POW:STAT?|:SOUR2:CHAN1:POW:STAT 0|:SOUR0:CHAN1:POW:STAT 0");
+	lc_instrument_close(mf);
+}
+
+Test(k816x, wavsel_sends_lower_upper)
+{
+	lc_instrument *mf = open_816x("2:source@1310/1550!wavsel");
+	scpi_peer_clear_log(peer);
+	scpi_peer_rule(peer, ":SOUR2:WAV UPPER", NULL);
+	scpi_peer_rule(peer, ":SOUR2:WAV LOWER", NULL);
+	lc_diag d = {0};
+	cr_assert_eq(lc_source_set_wavelength(mf, 1, 1550, &d), 0, "%s", d.text);
+	cr_assert_eq(lc_source_set_wavelength(mf, 1, 1550, &d), 0);
+	cr_assert_eq(lc_source_set_wavelength(mf, 1, 1310, &d), 0);
+	assert_log(peer, ":SOUR2:WAV UPPER|:SOUR2:WAV LOWER");
+	lc_instrument_close(mf);
+}
+
+Test(k816x, rl_measure_switches_its_source_off)
+{
+	lc_instrument *mf = open_816x("3:rl@1550");
+	scpi_peer_clear_log(peer);
+	scpi_peer_rule(peer, ":SOUR3:CHAN1:POW:STAT 1", NULL);
+	scpi_peer_rule(peer, ":SOUR3:CHAN1:POW:STAT 0", NULL);
+	scpi_peer_rule(peer, ":INIT3:IMM", NULL);
+	scpi_peer_rule_once(peer, ":FETC3:CHAN1:RET?", "+5.72000000E+001");
+	lc_diag d = {0};
+	double rl = 0;
+	cr_assert_eq(lc_rl_meter_measure(mf, 1, 1550, &rl, &d), 0, "%s", d.text);
+	cr_assert_float_eq(rl, 57.2, 1e-9);
+	assert_log(peer, ":SOUR3:CHAN1:POW:STAT 1|:INIT3:IMM|*OPC?|:FETC3:CHAN1:RET?|:SOUR3:CHAN1:POW:STAT 0");
+	scpi_peer_clear_log(peer);
+	/* No reply to FETC: a timeout, and the source still goes off. */
+	cr_assert_eq(lc_rl_meter_measure(mf, 1, 1550, &rl, &d), LC_ERR_TIMEOUT);
+	assert_log(peer, ":SOUR3:CHAN1:POW:STAT 1|:INIT3:IMM|*OPC?|:FETC3:CHAN1:RET?|:SOUR3:CHAN1:POW:STAT 0");
+	cr_assert_eq(lc_rl_meter_measure(mf, 1, 1310, &rl, &d), LC_ERR_ARG);
+	lc_instrument_close(mf);
+}
+
+Test(k816x, no_layout_means_no_classes)
+{
+	scpi_peer_rule(peer, "*IDN?", "Keysight Technologies,8163B,DE1,V5");
+	lc_instrument *mf = open_on(peer, NULL);
+	cr_assert_eq(lc_instrument_class(mf), LC_CLASS_NONE);
+	double v;
+	cr_assert_eq(lc_power_meter_read_dbm(mf, 1, &v, NULL), LC_ERR_UNSUPPORTED);
+	lc_instrument_close(mf);
+}
+
+Test(k816x, bad_layout_fails_open)
+{
+	scpi_peer_rule(peer, "*IDN?", "Keysight Technologies,8163B,DE1,V5");
+	lc_instrument_opts o;
+	lc_instrument_opts_init(&o);
+	o.layout = "5:sensor";
+	lc_instrument *mf;
+	lc_diag d = {0};
+	cr_assert_eq(lc_instrument_open(scpi_peer_resource(peer), &o, &mf, &d), LC_ERR_ARG);
+	cr_assert(strstr(d.text, "keysight_816x 8163B") && strstr(d.text, "slot must be 1..2"), "%s", d.text);
+}
