@@ -10,4 +10,8 @@ list(APPEND LC_REPORTS_SOURCES
   reports/json_canon.c
   reports/report_json.c
   reports/report_json_read.c
+  reports/store.c
+  reports/gnuplot_run.c
+  reports/plot.c
+  reports/report_html.c
 )

@@ -1,0 +1,272 @@
+/* The report's plots as gnuplot scripts with inline data (reports/plot.h). */
+#include "reports/plot.h"
+
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "reports/json_canon_priv.h"
+
+struct script {
+	char *p;
+	size_t len, cap;
+	int err;
+};
+
+static void sc_printf(struct script *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void sc_printf(struct script *s, const char *fmt, ...)
+{
+	if (s->err)
+		return;
+	va_list ap;
+	va_start(ap, fmt);
+	int n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	if (s->len + (size_t)n + 1 > s->cap) {
+		size_t cap = s->cap ? s->cap : 8192;
+		while (s->len + (size_t)n + 1 > cap)
+			cap *= 2;
+		char *np = realloc(s->p, cap);
+		if (!np) {
+			s->err = LC_ERR_NOMEM;
+			return;
+		}
+		s->p = np, s->cap = cap;
+	}
+	va_start(ap, fmt);
+	vsnprintf(s->p + s->len, s->cap - s->len, fmt, ap);
+	va_end(ap);
+	s->len += (size_t)n;
+}
+
+/* Numbers in the locale-independent JSON spelling, since gnuplot reads them in the C locale. */
+static const char *num(double v, char buf[32])
+{
+	if (lc_json_format_real(v, buf) < 0)
+		strcpy(buf, "NaN");
+	return buf;
+}
+
+static void header(struct script *s, const char *title, const char *xlabel, const char *ylabel)
+{
+	/* noenhanced: lane names and units must not be read as gnuplot markup (^ _ @ { }). */
+	sc_printf(s, "set terminal svg size 860,340 dynamic font 'Helvetica,11' background '#ffffff'\n"
+		     "set encoding utf8\nset termoption noenhanced\nset grid ytics lc rgb '#dddddd'\n"
+		     "set key outside right top\nset title '%s'\nset xlabel '%s'\nset ylabel '%s'\n",
+		  title, xlabel, ylabel);
+}
+
+/* A measurement name's values per lane, one data block per wavelength, bars coloured by verdict and the
+ * limit drawn as a dashed line. */
+static int lane_plot(const lc_result *r, const char *mname, const char *title, bool use_low, struct script *s)
+{
+	double wls[4];
+	size_t nwl = 0;
+	int maxlane = 0;
+	for (size_t i = 0; i < lc_result_measurement_count(r); i++) {
+		const lc_result_measurement *m = lc_result_measurement_at(r, i, NULL);
+		if (strcmp(m->name, mname) != 0 || m->lane == LC_LANE_NONE || isnan(m->value))
+			continue;
+		bool seen = false;
+		for (size_t k = 0; k < nwl; k++)
+			seen |= wls[k] == m->wavelength_nm || (isnan(wls[k]) && isnan(m->wavelength_nm));
+		if (!seen && nwl < 4)
+			wls[nwl++] = m->wavelength_nm;
+		if (m->lane > maxlane)
+			maxlane = m->lane;
+	}
+	if (maxlane == 0)
+		return 0;
+	header(s, title, "Lane", "dB");
+	double w = 0.7 / (double)nwl;
+	char a[32], b[32], c[32];
+	for (size_t k = 0; k < nwl; k++) {
+		sc_printf(s, "$D%zu << EOD\n", k);
+		for (size_t i = 0; i < lc_result_measurement_count(r); i++) {
+			const lc_result_measurement *m = lc_result_measurement_at(r, i, NULL);
+			bool same = m->wavelength_nm == wls[k] || (isnan(wls[k]) && isnan(m->wavelength_nm));
+			if (strcmp(m->name, mname) != 0 || m->lane == LC_LANE_NONE || isnan(m->value) || !same)
+				continue;
+			double lim = use_low ? m->limit.low : m->limit.high;
+			unsigned colour = m->verdict == LC_VERDICT_PASS ? 0x3b7dd8 : m->verdict == LC_VERDICT_FAIL ? 0xd62728
+											   : 0xf0a000;
+			sc_printf(s, "%s %s %s %u\n", num(m->lane - 0.35 + w * ((double)k + 0.5), a), num(m->value, b),
+				  isnan(lim) ? "NaN" : num(lim, c), colour);
+		}
+		sc_printf(s, "EOD\n");
+	}
+	sc_printf(s, "set xrange [0.5:%d.5]\nset xtics 1\nset yrange [0:*]\nset style fill solid 0.75 noborder\n"
+		     "set boxwidth %s\nplot ",
+		  maxlane, num(w * 0.9, a));
+	for (size_t k = 0; k < nwl; k++) {
+		char wl[48] = "value";
+		if (!isnan(wls[k]))
+			snprintf(wl, sizeof(wl), "%s nm", num(wls[k], a));
+		sc_printf(s, "%s$D%zu using 1:2:4 with boxes lc rgb variable title '%s', "
+			     "$D%zu using 1:3 with linespoints dt 2 pt 1 lc rgb '#d62728' title '%s'",
+			  k ? ", " : "", k, wl, k, k ? "" : (use_low ? "limit (min)" : "limit (max)"));
+	}
+	sc_printf(s, "\n");
+	return 1;
+}
+
+static double extra(const lc_result *r, size_t mi, const char *key)
+{
+	for (size_t k = 0; k < lc_result_extra_count(r, mi); k++) {
+		const lc_result_extra *e = lc_result_extra_at(r, mi, k);
+		if (!e->is_string && strcmp(e->key, key) == 0)
+			return e->number;
+	}
+	return NAN;
+}
+
+/* BER per lane on a log scale, with the confidence bounds recorded as extras ber_lower / ber_upper. A BER of
+ * zero (no errors) cannot sit on a log axis: its point is drawn at its upper bound, which is what it proves. */
+static int ber_plot(const lc_result *r, struct script *s)
+{
+	int maxlane = 0;
+	double limit = NAN;
+	for (size_t i = 0; i < lc_result_measurement_count(r); i++) {
+		const lc_result_measurement *m = lc_result_measurement_at(r, i, NULL);
+		if (strcmp(m->name, "ber") == 0 && m->lane != LC_LANE_NONE && !isnan(m->value)) {
+			maxlane = m->lane > maxlane ? m->lane : maxlane;
+			if (!isnan(m->limit.high))
+				limit = m->limit.high;
+		}
+	}
+	if (maxlane == 0)
+		return 0;
+	header(s, "Bit error ratio per lane (bars: confidence bounds)", "Lane", "BER");
+	const double floor_ = 1e-18;
+	char a[32], b[32], c[32], d[32];
+	sc_printf(s, "$B << EOD\n");
+	for (size_t i = 0; i < lc_result_measurement_count(r); i++) {
+		const lc_result_measurement *m = lc_result_measurement_at(r, i, NULL);
+		if (strcmp(m->name, "ber") != 0 || m->lane == LC_LANE_NONE || isnan(m->value))
+			continue;
+		double lo = extra(r, i, "ber_lower"), hi = extra(r, i, "ber_upper"), v = m->value;
+		if (isnan(lo))
+			lo = v;
+		if (isnan(hi))
+			hi = v;
+		if (v <= 0)
+			v = hi > 0 ? hi : floor_;
+		sc_printf(s, "%d %s %s %s\n", m->lane, num(fmax(v, floor_), a), num(fmax(lo, floor_), b),
+			  num(fmax(hi, floor_), c));
+	}
+	sc_printf(s, "EOD\nset logscale y\nset format y '%%.0e'\nset xrange [0.5:%d.5]\nset xtics 1\n", maxlane);
+	sc_printf(s, "plot $B using 1:2:3:4 with yerrorbars pt 7 lc rgb '#3b7dd8' title 'BER'");
+	if (!isnan(limit) && limit > 0)
+		sc_printf(s, ", %s with lines dt 2 lc rgb '#d62728' title 'limit'", num(limit, d));
+	sc_printf(s, "\n");
+	return 1;
+}
+
+static void safe_title(const char *in, char *out, size_t n)
+{
+	size_t k = 0;
+	for (; *in && k + 1 < n; in++)
+		out[k++] = (strchr("'\\\n\r", *in) || (unsigned char)*in < 0x20) ? ' ' : *in;
+	out[k] = 0;
+}
+
+/* An OTDR trace with its events (measurements of the same lane carrying an extra "position_m"). */
+static int otdr_plot(const lc_result *r, const lc_result_series *ser, struct script *s)
+{
+	char title[160], a[32], b[32];
+	safe_title(ser->name, title, sizeof(title));
+	header(s, title, ser->x_unit ? ser->x_unit : "distance", ser->y_unit ? ser->y_unit : "dB");
+	sc_printf(s, "$T << EOD\n");
+	for (size_t i = 0; i < ser->n; i++)
+		sc_printf(s, "%s %s\n", num(ser->x[i], a), num(ser->y[i], b));
+	sc_printf(s, "EOD\n");
+	int ev = 0;
+	for (size_t i = 0; i < lc_result_measurement_count(r); i++) {
+		const lc_result_measurement *m = lc_result_measurement_at(r, i, NULL);
+		double pos = extra(r, i, "position_m");
+		if (isnan(pos) || m->lane != ser->lane)
+			continue;
+		ev++;
+		const char *colour = m->verdict == LC_VERDICT_PASS ? "#2ca02c" : "#d62728";
+		sc_printf(s, "set arrow from %s, graph 0 to %s, graph 1 nohead dt 3 lc rgb '%s'\n", num(pos, a), a, colour);
+		sc_printf(s, "set label 'E%d' at %s, graph 0.95 offset 0.3,0 tc rgb '%s'\n", ev, a, colour);
+	}
+	sc_printf(s, "plot $T using 1:2 with lines lw 1.2 lc rgb '#3b7dd8' title 'trace'\n");
+	return 1;
+}
+
+static int add(lc_plot_set *set, const char *name, const char *title, struct script *s, const char *gnuplot,
+	       int timeout_ms, lc_diag *diag)
+{
+	lc_plot *np = realloc(set->plots, (set->n + 1) * sizeof(*np));
+	if (!np)
+		return lc_diag_set(diag, LC_ERR_NOMEM, "plots: out of memory");
+	set->plots = np;
+	lc_plot *p = &set->plots[set->n];
+	*p = (lc_plot){strdup(name), strdup(title), NULL, NULL};
+	set->n++;
+	if (!p->name || !p->title || s->err)
+		return lc_diag_set(diag, LC_ERR_NOMEM, "plots: out of memory");
+	if (gnuplot && !*gnuplot) {
+		p->error = strdup("plotting disabled");
+	} else {
+		lc_diag d;
+		char *svg = NULL;
+		if (lc_gnuplot_run(gnuplot, s->p, s->len, timeout_ms, &svg, &d) < 0) {
+			p->error = strdup(lc_diag_message(&d));
+		} else {
+			/* Inline SVG starts at the element: the XML declaration is not allowed inside HTML. */
+			char *start = strstr(svg, "<svg");
+			p->svg = strdup(start);
+			free(svg);
+		}
+	}
+	if (!p->svg && !p->error)
+		return lc_diag_set(diag, LC_ERR_NOMEM, "plots: out of memory");
+	return 0;
+}
+
+int lc_plots_make(const lc_result *r, const char *gnuplot, int timeout_ms, lc_plot_set *out, lc_diag *diag)
+{
+	*out = (lc_plot_set){0};
+	int rc = 0;
+	struct script s = {0};
+	if (lane_plot(r, "insertion_loss", "Insertion loss per lane", false, &s))
+		rc = add(out, "il", "Insertion loss per lane", &s, gnuplot, timeout_ms, diag);
+	free(s.p);
+	s = (struct script){0};
+	if (rc == 0 && lane_plot(r, "return_loss", "Return loss per lane", true, &s))
+		rc = add(out, "rl", "Return loss per lane", &s, gnuplot, timeout_ms, diag);
+	free(s.p);
+	s = (struct script){0};
+	if (rc == 0 && ber_plot(r, &s))
+		rc = add(out, "ber", "Bit error ratio per lane", &s, gnuplot, timeout_ms, diag);
+	free(s.p);
+	int k = 0;
+	for (size_t i = 0; rc == 0 && i < lc_result_series_count(r) && k < 16; i++) {
+		const lc_result_series *ser = lc_result_series_at(r, i);
+		if (strcmp(ser->kind, "otdr_trace") != 0 || ser->n == 0)
+			continue;
+		s = (struct script){0};
+		otdr_plot(r, ser, &s);
+		char name[32];
+		snprintf(name, sizeof(name), "otdr%d", ++k);
+		rc = add(out, name, ser->name, &s, gnuplot, timeout_ms, diag);
+		free(s.p);
+	}
+	if (rc < 0)
+		lc_plots_free(out);
+	return rc;
+}
+
+void lc_plots_free(lc_plot_set *set)
+{
+	for (size_t i = 0; i < set->n; i++) {
+		free(set->plots[i].name), free(set->plots[i].title);
+		free(set->plots[i].svg), free(set->plots[i].error);
+	}
+	free(set->plots);
+	*set = (lc_plot_set){0};
+}

@@ -1,0 +1,39 @@
+/*
+ * Plots for the HTML report, drawn by gnuplot at run time as SVG: insertion loss per lane against its limit,
+ * return loss per lane, BER per lane with its confidence bounds, OTDR traces with their events. gnuplot is a
+ * separate program: when it is missing or fails, the report still renders and says which plots are missing.
+ *
+ * Thread safety: reentrant (each call runs its own gnuplot process).
+ */
+#ifndef LC_REPORTS_PLOT_H
+#define LC_REPORTS_PLOT_H
+
+#include <stddef.h>
+
+#include "hal/error.h"
+#include "reports/result.h"
+
+typedef struct lc_plot {
+	char *name;  /* "il", "rl", "ber", "otdr1" ...: file stem */
+	char *title; /* "Insertion loss per lane" */
+	char *svg;   /* NULL when the plot could not be drawn */
+	char *error; /* why not, when svg is NULL */
+} lc_plot;
+
+typedef struct lc_plot_set {
+	lc_plot *plots;
+	size_t n;
+} lc_plot_set;
+
+/* Draw every plot the result has data for. gnuplot: the program (NULL: "gnuplot" on PATH; "" : do not
+ * plot, every plot then says so). Never fails for a missing gnuplot: each lc_plot carries its own error.
+ * Returns 0 or LC_ERR_NOMEM. */
+int lc_plots_make(const lc_result *r, const char *gnuplot, int timeout_ms, lc_plot_set *out, lc_diag *diag);
+void lc_plots_free(lc_plot_set *set);
+
+/* Run gnuplot on a script and collect its standard output (an SVG document). LC_ERR_NOT_FOUND if gnuplot
+ * cannot be started, LC_ERR_TIMEOUT, LC_ERR_IO with gnuplot's first error line otherwise. */
+int lc_gnuplot_run(const char *gnuplot, const char *script, size_t len, int timeout_ms, char **svg,
+		   lc_diag *diag);
+
+#endif

@@ -1,0 +1,419 @@
+/* JSON report -> self-contained HTML (reports/report_html.h). */
+#include "reports/report_html.h"
+
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "reports/report_json.h"
+
+struct out {
+	char *p;
+	size_t len, cap;
+	int err;
+};
+
+static void raw(struct out *o, const char *s, size_t n)
+{
+	if (o->err)
+		return;
+	if (o->len + n + 1 > o->cap) {
+		size_t cap = o->cap ? o->cap : 65536;
+		while (o->len + n + 1 > cap)
+			cap *= 2;
+		char *np = realloc(o->p, cap);
+		if (!np) {
+			o->err = LC_ERR_NOMEM;
+			return;
+		}
+		o->p = np, o->cap = cap;
+	}
+	memcpy(o->p + o->len, s, n);
+	o->len += n;
+	o->p[o->len] = 0;
+}
+
+static void lit(struct out *o, const char *s)
+{
+	raw(o, s, strlen(s));
+}
+
+/* Text from the report is data: every character that means something to HTML is escaped. */
+static void text(struct out *o, const char *s)
+{
+	if (!s) {
+		lit(o, "\xe2\x80\x94"); /* an em dash for "not recorded" */
+		return;
+	}
+	for (; *s; s++) {
+		switch (*s) {
+		case '&': lit(o, "&amp;"); break;
+		case '<': lit(o, "&lt;"); break;
+		case '>': lit(o, "&gt;"); break;
+		case '"': lit(o, "&quot;"); break;
+		case '\'': lit(o, "&#39;"); break;
+		default: raw(o, s, 1);
+		}
+	}
+}
+
+static void fmt(struct out *o, const char *f, ...) __attribute__((format(printf, 2, 3)));
+static void fmt(struct out *o, const char *f, ...)
+{
+	char buf[512];
+	va_list ap;
+	va_start(ap, f);
+	vsnprintf(buf, sizeof(buf), f, ap);
+	va_end(ap);
+	lit(o, buf);
+}
+
+static void number(struct out *o, double v)
+{
+	if (isnan(v))
+		lit(o, "\xe2\x80\x94");
+	else
+		fmt(o, "%.4g", v);
+}
+
+static void when(struct out *o, int64_t ms)
+{
+	char buf[32];
+	if (ms == LC_TIME_NONE || lc_time_format(ms, buf, NULL) < 0) {
+		lit(o, "\xe2\x80\x94");
+		return;
+	}
+	buf[19] = 0; /* seconds are enough for people; the JSON keeps the milliseconds */
+	buf[10] = ' ';
+	text(o, buf);
+	lit(o, " UTC");
+}
+
+static void badge(struct out *o, enum lc_verdict v)
+{
+	fmt(o, "<span class=\"v v-%s\">%s</span>", lc_verdict_name(v), lc_verdict_name(v));
+}
+
+static const char *cmp_symbol(enum lc_result_cmp c)
+{
+	switch (c) {
+	case LC_LIMIT_LE: return "\xe2\x89\xa4 ";
+	case LC_LIMIT_LT: return "&lt; ";
+	case LC_LIMIT_GE: return "\xe2\x89\xa5 ";
+	case LC_LIMIT_GT: return "&gt; ";
+	default: return "";
+	}
+}
+
+static void limit(struct out *o, const lc_result_limit *l)
+{
+	if (l->comparison == LC_LIMIT_NONE) {
+		lit(o, "\xe2\x80\x94");
+	} else if (l->comparison == LC_LIMIT_BETWEEN) {
+		number(o, l->low);
+		lit(o, " \xe2\x80\xa6 ");
+		number(o, l->high);
+	} else {
+		lit(o, cmp_symbol(l->comparison));
+		number(o, l->comparison <= LC_LIMIT_LT ? l->high : l->low);
+	}
+}
+
+static const char css[] =
+	"<style>\n"
+	"body{font-family:Helvetica,Arial,sans-serif;margin:24px;color:#222;max-width:1100px}\n"
+	"h1{font-size:22px;margin:0 0 4px}h2{font-size:17px;border-bottom:1px solid #ccc;padding-bottom:3px;margin-top:28px}\n"
+	"table{border-collapse:collapse;margin:8px 0;font-size:13px}th,td{border:1px solid #ccc;padding:3px 8px;text-align:left}\n"
+	"th{background:#f2f2f2}td.n{text-align:right;font-variant-numeric:tabular-nums}\n"
+	".v{display:inline-block;padding:1px 8px;border-radius:3px;font-weight:bold;text-transform:uppercase;font-size:12px}\n"
+	".v-pass{background:#d8f0d8;color:#1a5e1a}.v-fail{background:#f8d4d4;color:#8b1010}\n"
+	".v-error,.v-aborted{background:#f8e0b0;color:#6b4200}.v-inconclusive,.v-none{background:#e4e4f4;color:#30306b}\n"
+	".big .v{font-size:28px;padding:6px 18px}.neg{color:#b00000;font-weight:bold}\n"
+	".reasons li{margin:2px 0}.missing{color:#8b1010;font-style:italic}.plot svg{max-width:100%;height:auto}\n"
+	"code{font-size:12px;word-break:break-all}\n"
+	"@media print{body{margin:0}h2{page-break-after:avoid}table,.plot{page-break-inside:avoid}}\n"
+	"</style>\n";
+
+static void reasons(struct out *o, const lc_result *r)
+{
+	enum lc_verdict v = lc_result_verdict(r);
+	lit(o, "<ul class=\"reasons\">\n");
+	size_t listed = 0, nm = lc_result_measurement_count(r);
+	if (lc_result_reason(r)) {
+		lit(o, "<li>");
+		text(o, lc_result_reason(r));
+		lit(o, "</li>\n");
+		listed++;
+	}
+	for (size_t i = 0; i < lc_result_step_count(r); i++) {
+		const lc_result_step *s = lc_result_step_at(r, i);
+		if (s->error) {
+			lit(o, "<li>Step <b>");
+			text(o, s->name);
+			lit(o, "</b>: ");
+			text(o, s->error);
+			lit(o, "</li>\n");
+			listed++;
+		} else if (lc_result_step_verdict(r, i) == LC_VERDICT_NONE) {
+			lit(o, "<li>Step <b>");
+			text(o, s->name);
+			lit(o, s->ended ? "</b> judged nothing</li>\n" : "</b> did not finish</li>\n");
+			listed++;
+		}
+	}
+	for (size_t i = 0; i < nm && listed < 40; i++) {
+		const lc_result_measurement *m = lc_result_measurement_at(r, i, NULL);
+		if (m->verdict <= LC_VERDICT_PASS)
+			continue;
+		lit(o, "<li>");
+		badge(o, m->verdict);
+		lit(o, " ");
+		if (m->lane != LC_LANE_NONE)
+			fmt(o, "lane %d ", m->lane);
+		text(o, m->name);
+		lit(o, " = ");
+		number(o, m->value);
+		lit(o, " ");
+		if (m->unit)
+			text(o, m->unit);
+		if (m->limit.comparison != LC_LIMIT_NONE) {
+			lit(o, ", limit ");
+			limit(o, &m->limit);
+			lit(o, ", margin ");
+			number(o, m->margin);
+		}
+		lit(o, "</li>\n");
+		listed++;
+	}
+	if (lc_result_step_count(r) == 0)
+		lit(o, "<li>Nothing was measured.</li>\n");
+	else if (v == LC_VERDICT_PASS)
+		fmt(o, "<li>All %zu measurements are within their limits.</li>\n", nm);
+	lit(o, "</ul>\n");
+}
+
+static void summary(struct out *o, const lc_result *r, const lc_html_options *opt)
+{
+	lc_result_dut d = lc_result_get_dut(r);
+	lit(o, "<table>\n<tr><th>DUT serial</th><td>");
+	text(o, d.serial);
+	lit(o, "</td><th>Cable type</th><td>");
+	text(o, d.cable_type);
+	fmt(o, "</td></tr>\n<tr><th>Slot</th><td>%d</td><th>Channel model digest</th><td><code>", d.slot);
+	text(o, d.channel_digest);
+	lit(o, "</code></td></tr>\n<tr><th>Station</th><td>");
+	text(o, lc_result_station_name(r));
+	lit(o, " (");
+	text(o, lc_result_station_id(r));
+	lit(o, ")</td><th>Operator</th><td>");
+	text(o, lc_result_operator(r));
+	lit(o, "</td></tr>\n<tr><th>Procedure</th><td>");
+	text(o, lc_result_procedure_name(r));
+	lit(o, " ");
+	text(o, lc_result_procedure_version(r));
+	lit(o, "</td><th>Software</th><td>lanecert ");
+	text(o, lc_result_software_version(r));
+	lit(o, "</td></tr>\n<tr><th>Start</th><td>");
+	when(o, lc_result_start_ms(r));
+	lit(o, "</td><th>End</th><td>");
+	when(o, lc_result_end_ms(r));
+	lit(o, "</td></tr>\n<tr><th>Signing key</th><td><code>");
+	text(o, lc_result_key_id(r));
+	lit(o, "</code></td><th>Verify with</th><td><code>minisign -Vm report.json -p ");
+	text(o, opt->pubkey_hint ? opt->pubkey_hint : "STATION.pub");
+	lit(o, "</code></td></tr>\n</table>\n");
+}
+
+static void steps(struct out *o, const lc_result *r)
+{
+	for (size_t i = 0; i < lc_result_step_count(r); i++) {
+		const lc_result_step *s = lc_result_step_at(r, i);
+		lit(o, "<h3>");
+		text(o, s->name);
+		lit(o, " ");
+		badge(o, lc_result_step_verdict(r, i));
+		lit(o, "</h3>\n");
+		size_t shown = 0;
+		for (size_t k = 0; k < lc_result_measurement_count(r); k++) {
+			size_t st;
+			const lc_result_measurement *m = lc_result_measurement_at(r, k, &st);
+			if (st != i)
+				continue;
+			if (shown++ == 0)
+				lit(o, "<table>\n<tr><th>Lane</th><th>Measurement</th><th>&lambda; (nm)</th><th>Value</th>"
+				       "<th>Unit</th><th>Limit</th><th>Margin</th><th>Verdict</th><th>Details</th></tr>\n");
+			lit(o, "<tr><td class=\"n\">");
+			if (m->lane != LC_LANE_NONE)
+				fmt(o, "%d", m->lane);
+			lit(o, "</td><td>");
+			text(o, m->name);
+			lit(o, "</td><td class=\"n\">");
+			number(o, m->wavelength_nm);
+			lit(o, "</td><td class=\"n\">");
+			number(o, m->value);
+			lit(o, "</td><td>");
+			text(o, m->unit ? m->unit : "");
+			lit(o, "</td><td class=\"n\">");
+			limit(o, &m->limit);
+			lit(o, m->margin < 0 ? "</td><td class=\"n neg\">" : "</td><td class=\"n\">");
+			number(o, m->margin);
+			lit(o, "</td><td>");
+			badge(o, m->verdict);
+			lit(o, "</td><td>");
+			for (size_t e = 0; e < lc_result_extra_count(r, k); e++) {
+				const lc_result_extra *x = lc_result_extra_at(r, k, e);
+				if (e)
+					lit(o, ", ");
+				text(o, x->key);
+				lit(o, "=");
+				if (x->is_string)
+					text(o, x->string);
+				else
+					number(o, x->number);
+			}
+			lit(o, "</td></tr>\n");
+		}
+		if (shown)
+			lit(o, "</table>\n");
+		if (s->error) {
+			lit(o, "<p class=\"missing\">");
+			text(o, s->error);
+			lit(o, "</p>\n");
+		}
+	}
+}
+
+static void equipment(struct out *o, const lc_result *r)
+{
+	lit(o, "<h2>Instruments</h2>\n<table>\n<tr><th>Role</th><th>Vendor</th><th>Model</th><th>Serial</th>"
+	       "<th>Firmware</th><th>Calibration due</th><th>Resource</th></tr>\n");
+	for (size_t i = 0; i < lc_result_instrument_count(r); i++) {
+		const lc_result_instrument *in = lc_result_instrument_at(r, i);
+		const char *cells[] = {in->role, in->vendor, in->model, in->serial, in->firmware, in->calibration_due};
+		lit(o, "<tr>");
+		for (size_t k = 0; k < 6; k++) {
+			lit(o, "<td>");
+			text(o, cells[k]);
+			lit(o, "</td>");
+		}
+		lit(o, "<td><code>");
+		text(o, in->resource);
+		lit(o, "</code></td></tr>\n");
+	}
+	lit(o, "</table>\n<h2>References</h2>\n<table>\n<tr><th>Method</th><th>Taken</th><th>&lambda; (nm)</th>"
+	       "<th>Cords</th><th>Values</th></tr>\n");
+	for (size_t i = 0; i < lc_result_reference_count(r); i++) {
+		const lc_result_reference *ref = lc_result_reference_at(r, i);
+		lit(o, "<tr><td>");
+		text(o, ref->method);
+		lit(o, "</td><td>");
+		when(o, ref->time_ms);
+		lit(o, "</td><td class=\"n\">");
+		number(o, ref->wavelength_nm);
+		lit(o, "</td><td>");
+		for (size_t k = 0; k < ref->n_cords; k++) {
+			if (k)
+				lit(o, ", ");
+			text(o, ref->cords[k]);
+		}
+		lit(o, "</td><td>");
+		for (size_t k = 0; k < ref->n_values; k++) {
+			if (k)
+				lit(o, ", ");
+			text(o, ref->values[k].name);
+			lit(o, " = ");
+			number(o, ref->values[k].value);
+			lit(o, " ");
+			text(o, ref->values[k].unit ? ref->values[k].unit : "");
+		}
+		lit(o, "</td></tr>\n");
+	}
+	lit(o, "</table>\n<h2>Raw data</h2>\n<table>\n<tr><th>File</th><th>Kind</th><th>Bytes</th><th>SHA-256</th></tr>\n");
+	for (size_t i = 0; i < lc_result_raw_count(r); i++) {
+		const lc_result_raw *rw = lc_result_raw_at(r, i);
+		lit(o, "<tr><td>");
+		text(o, rw->name);
+		lit(o, "</td><td>");
+		text(o, rw->kind);
+		fmt(o, "</td><td class=\"n\">%zu</td><td><code>", rw->size);
+		text(o, rw->sha256);
+		lit(o, "</code></td></tr>\n");
+	}
+	lit(o, "</table>\n");
+}
+
+static void plots(struct out *o, const lc_plot_set *ps)
+{
+	if (ps->n == 0)
+		return;
+	lit(o, "<h2>Plots</h2>\n");
+	for (size_t i = 0; i < ps->n; i++) {
+		const lc_plot *p = &ps->plots[i];
+		if (p->svg) {
+			lit(o, "<div class=\"plot\">\n");
+			lit(o, p->svg);
+			lit(o, "</div>\n");
+		} else {
+			lit(o, "<p class=\"missing\">Plot missing: ");
+			text(o, p->title);
+			lit(o, " (");
+			text(o, p->error);
+			lit(o, ")</p>\n");
+		}
+	}
+}
+
+int lc_report_html(const char *json, size_t len, const lc_html_options *opt, char **html, size_t *html_len,
+		   lc_plot_set *plots_out, lc_diag *diag)
+{
+	lc_html_options defaults = {0};
+	if (!opt)
+		opt = &defaults;
+	if (!html)
+		return lc_diag_set(diag, LC_ERR_ARG, "HTML: no output");
+	lc_result *r;
+	int rc = lc_report_json_read(json, len, &r, diag);
+	if (rc < 0)
+		return rc;
+	lc_plot_set ps;
+	if ((rc = lc_plots_make(r, opt->gnuplot, opt->plot_timeout_ms ? opt->plot_timeout_ms : 20000, &ps, diag)) < 0) {
+		lc_result_free(r);
+		return rc;
+	}
+	struct out o = {0};
+	lc_result_dut d = lc_result_get_dut(r);
+	lit(&o, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>Certification report ");
+	text(&o, d.serial);
+	lit(&o, "</title>\n");
+	lit(&o, css);
+	lit(&o, "</head>\n<body>\n<h1>Certification report \xe2\x80\x94 ");
+	text(&o, d.serial);
+	lit(&o, "</h1>\n<p class=\"big\">");
+	badge(&o, lc_result_verdict(r));
+	lit(&o, "</p>\n");
+	reasons(&o, r);
+	summary(&o, r, opt);
+	plots(&o, &ps);
+	lit(&o, "<h2>Steps and measurements</h2>\n");
+	steps(&o, r);
+	equipment(&o, r);
+	lit(&o, "<p><small>Rendered from report.json (format " LC_REPORT_FORMAT " 1). The signed record is the JSON "
+		"file; this page is a view of it.</small></p>\n</body>\n</html>\n");
+	lc_result_free(r);
+	if (plots_out)
+		*plots_out = ps;
+	else
+		lc_plots_free(&ps);
+	if (o.err) {
+		free(o.p);
+		if (plots_out)
+			lc_plots_free(plots_out);
+		return lc_diag_set(diag, LC_ERR_NOMEM, "HTML: out of memory");
+	}
+	*html = o.p;
+	if (html_len)
+		*html_len = o.len;
+	return 0;
+}

@@ -1,0 +1,270 @@
+/* The results store in SQLite (reports/store.h). */
+#include "reports/store.h"
+
+#include <limits.h>
+#include <pthread.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "reports/atomic_file.h"
+
+struct lc_store {
+	sqlite3 *db;
+	pthread_mutex_t lock;
+};
+
+static const char schema_sql[] =
+	"CREATE TABLE IF NOT EXISTS runs ("
+	" id INTEGER PRIMARY KEY,"
+	" serial TEXT, cable_type TEXT, slot INTEGER NOT NULL DEFAULT 0, station TEXT, operator TEXT, procedure TEXT,"
+	" start_ms INTEGER, end_ms INTEGER,"
+	" status TEXT NOT NULL CHECK (status IN ('incomplete', 'complete')),"
+	" verdict TEXT CHECK (verdict IS NULL OR verdict IN ('none','pass','inconclusive','fail','aborted','error')),"
+	" reason TEXT, report_path TEXT, report_sha256 TEXT);"
+	"CREATE INDEX IF NOT EXISTS runs_serial ON runs (serial, start_ms);"
+	"CREATE INDEX IF NOT EXISTS runs_start ON runs (start_ms);"
+	"PRAGMA user_version = 1;";
+
+static int db_fail(sqlite3 *db, lc_diag *diag, const char *what)
+{
+	int e = sqlite3_errcode(db);
+	int code = e == SQLITE_BUSY || e == SQLITE_LOCKED ? LC_ERR_BUSY
+		   : e == SQLITE_CORRUPT || e == SQLITE_NOTADB ? LC_ERR_FORMAT
+		   : e == SQLITE_NOMEM                         ? LC_ERR_NOMEM
+		   : e == SQLITE_PERM || e == SQLITE_READONLY || e == SQLITE_CANTOPEN ? LC_ERR_PERMISSION
+									       : LC_ERR_IO;
+	return lc_diag_set(diag, code, "results store: %s: %s", what, sqlite3_errmsg(db));
+}
+
+int lc_store_default_path(char *buf, size_t size, lc_diag *diag)
+{
+	const char *xdg = getenv("XDG_DATA_HOME"), *home = getenv("HOME");
+	int n;
+	/* The XDG spec: a relative XDG_DATA_HOME is invalid and must be ignored. */
+	if (xdg && xdg[0] == '/')
+		n = snprintf(buf, size, "%s/lanecert/results.db", xdg);
+	else if (home && home[0] == '/')
+		n = snprintf(buf, size, "%s/.local/share/lanecert/results.db", home);
+	else
+		return lc_diag_set(diag, LC_ERR_NOT_FOUND, "no results store location: set XDG_DATA_HOME or HOME, or --db");
+	if (n < 0 || (size_t)n >= size)
+		return lc_diag_set(diag, LC_ERR_OVERFLOW, "results store path too long");
+	return 0;
+}
+
+int lc_store_open(const char *path, lc_store **out, lc_diag *diag)
+{
+	char def[PATH_MAX];
+	int rc;
+	if (!path) {
+		if ((rc = lc_store_default_path(def, sizeof(def), diag)) < 0)
+			return rc;
+		path = def;
+	}
+	char dir[PATH_MAX];
+	snprintf(dir, sizeof(dir), "%s", path);
+	char *slash = strrchr(dir, '/');
+	if (slash && slash != dir) {
+		*slash = 0;
+		if ((rc = lc_mkdir_p(dir, 0700, diag)) < 0)
+			return rc;
+	}
+	lc_store *s = calloc(1, sizeof(*s));
+	if (!s)
+		return lc_diag_set(diag, LC_ERR_NOMEM, "results store: out of memory");
+	if (sqlite3_open_v2(path, &s->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX, NULL) !=
+	    SQLITE_OK) {
+		rc = s->db ? db_fail(s->db, diag, path) : lc_diag_set(diag, LC_ERR_NOMEM, "results store: out of memory");
+		sqlite3_close(s->db);
+		free(s);
+		return rc;
+	}
+	sqlite3_busy_timeout(s->db, 5000);
+	/* WAL: readers never block the writer and a killed writer leaves the database consistent. synchronous
+	 * FULL: a completed run survives a power cut too, which a certification record must. */
+	char *err = NULL;
+	if (sqlite3_exec(s->db, "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;", NULL, NULL, &err) != SQLITE_OK ||
+	    sqlite3_exec(s->db, schema_sql, NULL, NULL, &err) != SQLITE_OK) {
+		rc = lc_diag_set(diag, LC_ERR_IO, "results store %s: %s", path, err ? err : "cannot initialise");
+		sqlite3_free(err);
+		sqlite3_close(s->db);
+		free(s);
+		return rc;
+	}
+	pthread_mutex_init(&s->lock, NULL);
+	*out = s;
+	return 0;
+}
+
+void lc_store_close(lc_store *s)
+{
+	if (!s)
+		return;
+	sqlite3_close(s->db);
+	pthread_mutex_destroy(&s->lock);
+	free(s);
+}
+
+static void bind_text(sqlite3_stmt *st, int i, const char *v)
+{
+	if (v)
+		sqlite3_bind_text(st, i, v, -1, SQLITE_TRANSIENT);
+	else
+		sqlite3_bind_null(st, i);
+}
+
+static void bind_time(sqlite3_stmt *st, int i, int64_t ms)
+{
+	if (ms == INT64_MIN)
+		sqlite3_bind_null(st, i);
+	else
+		sqlite3_bind_int64(st, i, ms);
+}
+
+int lc_store_begin_run(lc_store *s, const lc_store_run_info *info, int64_t *run_id, lc_diag *diag)
+{
+	if (!s || !info || !run_id)
+		return lc_diag_set(diag, LC_ERR_ARG, "results store: no store or run");
+	pthread_mutex_lock(&s->lock);
+	sqlite3_stmt *st = NULL;
+	int rc = 0;
+	if (sqlite3_prepare_v2(s->db,
+			       "INSERT INTO runs (serial, cable_type, slot, station, operator, procedure, start_ms, status)"
+			       " VALUES (?, ?, ?, ?, ?, ?, ?, 'incomplete')",
+			       -1, &st, NULL) != SQLITE_OK) {
+		rc = db_fail(s->db, diag, "insert");
+		goto out;
+	}
+	bind_text(st, 1, info->serial);
+	bind_text(st, 2, info->cable_type);
+	sqlite3_bind_int(st, 3, info->slot);
+	bind_text(st, 4, info->station);
+	bind_text(st, 5, info->operator_name);
+	bind_text(st, 6, info->procedure);
+	bind_time(st, 7, info->start_ms);
+	if (sqlite3_step(st) != SQLITE_DONE)
+		rc = db_fail(s->db, diag, "insert");
+	else
+		*run_id = sqlite3_last_insert_rowid(s->db);
+out:
+	sqlite3_finalize(st);
+	pthread_mutex_unlock(&s->lock);
+	return rc;
+}
+
+int lc_store_finish_run(lc_store *s, int64_t run_id, enum lc_verdict verdict, int64_t end_ms,
+			const char *report_path, const char *report_sha256, const char *reason, lc_diag *diag)
+{
+	if (!s)
+		return lc_diag_set(diag, LC_ERR_ARG, "results store: no store");
+	pthread_mutex_lock(&s->lock);
+	sqlite3_stmt *st = NULL;
+	int rc = 0;
+	if (sqlite3_prepare_v2(s->db,
+			       "UPDATE runs SET status = 'complete', verdict = ?, end_ms = ?, report_path = ?,"
+			       " report_sha256 = ?, reason = ? WHERE id = ? AND status = 'incomplete'",
+			       -1, &st, NULL) != SQLITE_OK) {
+		rc = db_fail(s->db, diag, "update");
+		goto out;
+	}
+	sqlite3_bind_text(st, 1, lc_verdict_name(verdict), -1, SQLITE_STATIC);
+	bind_time(st, 2, end_ms);
+	bind_text(st, 3, report_path);
+	bind_text(st, 4, report_sha256);
+	bind_text(st, 5, reason);
+	sqlite3_bind_int64(st, 6, run_id);
+	if (sqlite3_step(st) != SQLITE_DONE)
+		rc = db_fail(s->db, diag, "update");
+	else if (sqlite3_changes(s->db) != 1)
+		rc = lc_diag_set(diag, LC_ERR_STATE, "results store: run %lld is unknown or already complete",
+				 (long long)run_id);
+out:
+	sqlite3_finalize(st);
+	pthread_mutex_unlock(&s->lock);
+	return rc;
+}
+
+static const char *col_text(sqlite3_stmt *st, int i)
+{
+	return (const char *)sqlite3_column_text(st, i);
+}
+
+static int64_t col_time(sqlite3_stmt *st, int i)
+{
+	return sqlite3_column_type(st, i) == SQLITE_NULL ? INT64_MIN : sqlite3_column_int64(st, i);
+}
+
+int lc_store_query(lc_store *s, const lc_store_filter *f, int (*fn)(const lc_store_row *row, void *user),
+		   void *user, lc_diag *diag)
+{
+	if (!s || !fn)
+		return lc_diag_set(diag, LC_ERR_ARG, "results store: no store or callback");
+	lc_store_filter none = {NULL, INT64_MIN, -1};
+	if (!f)
+		f = &none;
+	if (f->verdict != -1 && f->verdict != LC_STORE_INCOMPLETE && lc_verdict_parse(lc_verdict_name(f->verdict)) != f->verdict)
+		return lc_diag_set(diag, LC_ERR_ARG, "results store: %d is not a verdict", f->verdict);
+	pthread_mutex_lock(&s->lock);
+	sqlite3_stmt *st = NULL;
+	int rc = 0, count = 0;
+	if (sqlite3_prepare_v2(s->db,
+			       "SELECT id, serial, cable_type, slot, station, operator, procedure, start_ms, end_ms,"
+			       " status, verdict, reason, report_path, report_sha256 FROM runs"
+			       " WHERE (?1 IS NULL OR serial = ?1) AND (?2 IS NULL OR start_ms >= ?2)"
+			       " AND (?3 IS NULL OR (?3 = 'incomplete' AND status = 'incomplete') OR verdict = ?3)"
+			       " ORDER BY start_ms, id",
+			       -1, &st, NULL) != SQLITE_OK) {
+		rc = db_fail(s->db, diag, "query");
+		goto out;
+	}
+	bind_text(st, 1, f->serial);
+	bind_time(st, 2, f->since_ms);
+	bind_text(st, 3, f->verdict == -1 ? NULL
+			 : f->verdict == LC_STORE_INCOMPLETE ? "incomplete"
+							     : lc_verdict_name((enum lc_verdict)f->verdict));
+	int step;
+	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *status = col_text(st, 9), *v = col_text(st, 10);
+		int vi = v ? lc_verdict_parse(v) : -1;
+		lc_store_row row = {
+			.id = sqlite3_column_int64(st, 0), .serial = col_text(st, 1), .cable_type = col_text(st, 2),
+			.slot = sqlite3_column_int(st, 3), .station = col_text(st, 4), .operator_name = col_text(st, 5),
+			.procedure = col_text(st, 6), .start_ms = col_time(st, 7), .end_ms = col_time(st, 8),
+			.complete = status && strcmp(status, "complete") == 0,
+			.verdict = vi < 0 ? LC_VERDICT_NONE : (enum lc_verdict)vi, .reason = col_text(st, 11),
+			.report_path = col_text(st, 12), .report_sha256 = col_text(st, 13),
+		};
+		count++;
+		if ((rc = fn(&row, user)) != 0)
+			goto out;
+	}
+	if (step != SQLITE_DONE)
+		rc = db_fail(s->db, diag, "query");
+out:
+	sqlite3_finalize(st);
+	pthread_mutex_unlock(&s->lock);
+	return rc != 0 ? rc : count;
+}
+
+int lc_store_integrity_check(lc_store *s, lc_diag *diag)
+{
+	if (!s)
+		return lc_diag_set(diag, LC_ERR_ARG, "results store: no store");
+	pthread_mutex_lock(&s->lock);
+	sqlite3_stmt *st = NULL;
+	int rc = 0;
+	if (sqlite3_prepare_v2(s->db, "PRAGMA integrity_check", -1, &st, NULL) != SQLITE_OK) {
+		rc = db_fail(s->db, diag, "integrity check");
+	} else if (sqlite3_step(st) != SQLITE_ROW) {
+		rc = db_fail(s->db, diag, "integrity check");
+	} else {
+		const char *res = col_text(st, 0);
+		if (!res || strcmp(res, "ok") != 0)
+			rc = lc_diag_set(diag, LC_ERR_FORMAT, "results store is damaged: %s", res ? res : "?");
+	}
+	sqlite3_finalize(st);
+	pthread_mutex_unlock(&s->lock);
+	return rc;
+}
