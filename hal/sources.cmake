@@ -2,6 +2,17 @@ set(LC_HAL_SOURCES
   hal/error.c
   hal/log.c
   hal/clock.c
+  hal/resource.c
+  hal/net.c
+  hal/transport.c
+  hal/transport_tcp.c
+  hal/transport_vxi11.c
+  hal/lxi_quiet.c
+  hal/discover_lxi.c
+  hal/scpi.c
+  hal/scpi_query.c
+  hal/scpi_framer.c
+  hal/scpi_parse.c
 )
 lc_area_fragments(HAL hal)
 lc_area(hal

@@ -35,6 +35,11 @@ typedef struct lc_serial_settings {
 typedef struct lc_transport_opts {
 	int open_timeout_ms;          /* connect / link creation; default 5000 */
 	lc_serial_settings serial;    /* ASRL only */
+	/* VXI-11 only: largest message sent in one device_write. liblxi sets END on every device_write and
+	 * never reads the link's maxRecvSize, so a longer message can be neither split nor sent safely; it is
+	 * refused with LC_ERR_OVERFLOW. Default 1024, the minimum every VXI-11 server must accept; raise it
+	 * to the instrument's maxRecvSize when known. */
+	size_t vxi11_max_send;
 } lc_transport_opts;
 
 typedef struct lc_transport_ops {
@@ -55,6 +60,9 @@ typedef struct lc_transport_ops {
 	/* Status byte without a query (VXI-11 device_readstb, USB488 READ_STATUS_BYTE); may be NULL. */
 	int (*read_stb)(void *priv, uint8_t *stb, int64_t deadline, lc_diag *diag);
 	void (*close)(void *priv);
+	/* Drop input that has already arrived, without waiting (after an abandoned reply on a byte stream).
+	 * Returns the number of bytes dropped or an error; may be NULL. */
+	int (*drain)(void *priv);
 } lc_transport_ops;
 
 typedef struct lc_transport lc_transport;
@@ -67,6 +75,8 @@ int lc_transport_write(lc_transport *t, const uint8_t *buf, size_t len, int64_t 
 int lc_transport_read(lc_transport *t, uint8_t *buf, size_t cap, bool *end, int64_t deadline, lc_diag *diag);
 int lc_transport_clear(lc_transport *t, int64_t deadline, lc_diag *diag);
 int lc_transport_read_stb(lc_transport *t, uint8_t *stb, int64_t deadline, lc_diag *diag);
+/* Drop already-received input without waiting (ops->drain); 0 when the transport has none. */
+int lc_transport_drain(lc_transport *t);
 /* True when the transport itself marks message ends (*end), false for byte streams. */
 bool lc_transport_has_eom(const lc_transport *t);
 const lc_transport_ops *lc_transport_get_ops(const lc_transport *t);

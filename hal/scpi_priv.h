@@ -1,0 +1,35 @@
+/* The SCPI session's state, shared by scpi.c (framing, writes) and scpi_query.c (typed queries, error
+ * queue). Private to hal/. Every *_locked function expects the session mutex held. */
+#ifndef LC_HAL_SCPI_PRIV_H
+#define LC_HAL_SCPI_PRIV_H
+
+#include <pthread.h>
+
+#include "hal/scpi.h"
+#include "hal/scpi_parse.h"
+
+struct lc_scpi {
+	pthread_mutex_t mu; /* recursive: typed queries and error drains call the plain ones */
+	lc_transport *t;
+	lc_scpi_options o;
+	char resource[LC_RESOURCE_MAX];
+	/* input received but not yet framed; in_end: the transport marked a message end at in[in_len - 1] */
+	uint8_t *in;
+	size_t in_pos, in_len;
+	bool in_end;
+	bool stale;         /* an abandoned reply may still send bytes: drain before the next write */
+	lc_scpi_buf reply;  /* the last framed reply */
+	lc_scpi_buf wbuf;   /* scratch for outgoing messages */
+	int last_err;
+	char detail[LC_DIAG_TEXT_MAX];
+};
+
+/* Record a failure as the session's last error; returns code. */
+int lc_scpi_fail(lc_scpi *s, int code, const lc_diag *d);
+int64_t lc_scpi_deadline(const lc_scpi *s);
+int lc_scpi_send_locked(lc_scpi *s, const uint8_t *msg, size_t len, int64_t deadline, lc_diag *d);
+int lc_scpi_write_locked(lc_scpi *s, const char *cmd, int64_t deadline, lc_diag *d);
+/* Frame one reply into s->reply (at most max bytes). data_only: a block's data without its header. */
+int lc_scpi_read_locked(lc_scpi *s, size_t max, bool data_only, int64_t deadline, bool *is_block, lc_diag *d);
+
+#endif

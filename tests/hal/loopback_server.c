@@ -1,0 +1,291 @@
+#include "loopback_server.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <poll.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#define MAX_STEPS 64
+#define WAIT_MS 2000
+
+struct lb_server {
+	int lfd, cfd;
+	uint16_t port;
+	char resource[64];
+	pthread_t th;
+	lb_step steps[MAX_STEPS];
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	int signals;
+	int failures;
+	char failure[256];
+	volatile int stop;
+	int finished;
+	char line[1 << 16];
+	size_t have; /* bytes buffered in line[] */
+};
+
+static void fail(lb_server *s, const char *fmt, const char *a, const char *b)
+{
+	if (s->failures++ == 0)
+		snprintf(s->failure, sizeof(s->failure), fmt, a, b);
+}
+
+static int wait_in(lb_server *s)
+{
+	struct pollfd p = {.fd = s->cfd, .events = POLLIN};
+	for (int waited = 0; waited < WAIT_MS && !s->stop; waited += 50) {
+		int r = poll(&p, 1, 50);
+		if (r > 0)
+			return 0;
+		if (r < 0 && errno != EINTR)
+			return -1;
+	}
+	return -1;
+}
+
+static int fill(lb_server *s)
+{
+	if (s->have == sizeof(s->line))
+		return -1;
+	if (wait_in(s) != 0)
+		return -1;
+	ssize_t n = recv(s->cfd, s->line + s->have, sizeof(s->line) - s->have, 0);
+	if (n <= 0)
+		return -1;
+	s->have += (size_t)n;
+	return 0;
+}
+
+/* One line without its '\n' into out; -1 on EOF/timeout. */
+static int read_line(lb_server *s, char *out, size_t cap)
+{
+	for (;;) {
+		char *nl = memchr(s->line, '\n', s->have);
+		if (nl) {
+			size_t l = (size_t)(nl - s->line);
+			size_t k = l < cap - 1 ? l : cap - 1;
+			memcpy(out, s->line, k);
+			out[k] = '\0';
+			memmove(s->line, nl + 1, s->have - l - 1);
+			s->have -= l + 1;
+			return 0;
+		}
+		if (fill(s) != 0)
+			return -1;
+	}
+}
+
+static int read_bytes(lb_server *s, char *out, size_t len)
+{
+	while (s->have < len)
+		if (fill(s) != 0)
+			return -1;
+	memcpy(out, s->line, len);
+	memmove(s->line, s->line + len, s->have - len);
+	s->have -= len;
+	return 0;
+}
+
+static void send_all(lb_server *s, const char *p, size_t len, size_t chunk)
+{
+	size_t done = 0;
+	if (chunk == 0)
+		chunk = len;
+	while (done < len && !s->stop) {
+		size_t k = len - done < chunk ? len - done : chunk;
+		ssize_t n = send(s->cfd, p + done, k, MSG_NOSIGNAL);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return;
+		done += (size_t)n;
+	}
+}
+
+static void sleep_ms(int ms)
+{
+	struct timespec ts = {.tv_sec = ms / 1000, .tv_nsec = (long)(ms % 1000) * 1000000L};
+	while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
+		;
+}
+
+static void echo_loop(lb_server *s)
+{
+	char l[1 << 12];
+	while (!s->stop && read_line(s, l, sizeof(l)) == 0) {
+		const char *arg = strncmp(l, "ECHO? ", 6) == 0 ? l + 6 : l;
+		char out[(1 << 12) + 2];
+		int n = snprintf(out, sizeof(out), "%s\n", arg);
+		send_all(s, out, (size_t)n, 0);
+	}
+}
+
+static void play(lb_server *s);
+
+static void *server_main(void *arg)
+{
+	lb_server *s = arg;
+	play(s);
+	pthread_mutex_lock(&s->mu);
+	s->finished = 1;
+	pthread_cond_broadcast(&s->cv);
+	pthread_mutex_unlock(&s->mu);
+	return NULL;
+}
+
+static void play(lb_server *s)
+{
+	struct pollfd p = {.fd = s->lfd, .events = POLLIN};
+	int waited = 0;
+	while (!s->stop && waited < 5000) {
+		if (poll(&p, 1, 50) > 0)
+			break;
+		waited += 50;
+	}
+	if (s->stop || waited >= 5000)
+		return;
+	s->cfd = accept(s->lfd, NULL, NULL);
+	if (s->cfd < 0)
+		return;
+	int one = 1;
+	setsockopt(s->cfd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+	for (int i = 0; i < MAX_STEPS && s->steps[i].op != LB_END && !s->stop; i++) {
+		const lb_step *st = &s->steps[i];
+		char buf[1 << 12];
+		switch (st->op) {
+		case LB_EXPECT:
+			if (read_line(s, buf, sizeof(buf)) != 0)
+				fail(s, "expected '%.100s', got nothing%s", st->data, "");
+			else if (strcmp(buf, st->data) != 0)
+				fail(s, "expected '%.100s', got '%.100s'", st->data, buf);
+			break;
+		case LB_EXPECT_BYTES: {
+			char *b = malloc(st->len);
+			if (!b || read_bytes(s, b, st->len) != 0)
+				fail(s, "expected %s bytes%s, got fewer", "raw", "");
+			else if (memcmp(b, st->data, st->len) != 0)
+				fail(s, "raw bytes differ%s%s", "", "");
+			free(b);
+			break;
+		}
+		case LB_SEND:
+			send_all(s, st->data, st->len ? st->len : strlen(st->data), (size_t)st->arg);
+			break;
+		case LB_SLEEP:
+			sleep_ms(st->arg);
+			break;
+		case LB_CLOSE:
+			close(s->cfd);
+			s->cfd = -1;
+			return;
+		case LB_SIGNAL:
+			pthread_mutex_lock(&s->mu);
+			s->signals++;
+			pthread_cond_broadcast(&s->cv);
+			pthread_mutex_unlock(&s->mu);
+			break;
+		case LB_FLOOD: {
+			char *x = malloc((size_t)st->arg);
+			if (x) {
+				memset(x, 'x', (size_t)st->arg);
+				send_all(s, x, (size_t)st->arg, 0);
+				free(x);
+			}
+			break;
+		}
+		case LB_ECHO:
+			echo_loop(s);
+			break;
+		case LB_END:
+			break;
+		}
+	}
+	return;
+}
+
+lb_server *lb_start(const lb_step *steps)
+{
+	lb_server *s = calloc(1, sizeof(*s));
+	struct sockaddr_in a = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+	socklen_t al = sizeof(a);
+	if (!s)
+		return NULL;
+	s->cfd = -1;
+	for (int i = 0; i < MAX_STEPS - 1 && steps[i].op != LB_END; i++)
+		s->steps[i] = steps[i];
+	s->lfd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (s->lfd < 0 || bind(s->lfd, (struct sockaddr *)&a, sizeof(a)) != 0 || listen(s->lfd, 4) != 0 ||
+	    getsockname(s->lfd, (struct sockaddr *)&a, &al) != 0) {
+		free(s);
+		return NULL;
+	}
+	s->port = ntohs(a.sin_port);
+	snprintf(s->resource, sizeof(s->resource), "TCPIP::127.0.0.1::%u::SOCKET", s->port);
+	pthread_mutex_init(&s->mu, NULL);
+	pthread_cond_init(&s->cv, NULL);
+	pthread_create(&s->th, NULL, server_main, s);
+	return s;
+}
+
+uint16_t lb_port(const lb_server *s)
+{
+	return s->port;
+}
+
+const char *lb_resource(const lb_server *s)
+{
+	return s->resource;
+}
+
+int lb_wait_signal(lb_server *s)
+{
+	struct timespec ts;
+	int rc = 0;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	ts.tv_sec += 3;
+	pthread_mutex_lock(&s->mu);
+	while (s->signals == 0 && rc == 0)
+		rc = pthread_cond_timedwait(&s->cv, &s->mu, &ts);
+	if (s->signals > 0)
+		s->signals--;
+	pthread_mutex_unlock(&s->mu);
+	return rc == 0 ? 0 : -1;
+}
+
+int lb_stop(lb_server *s)
+{
+	struct timespec ts;
+	/* let the script finish on its own first (the client's last bytes may still be in flight) */
+	clock_gettime(CLOCK_REALTIME, &ts);
+	ts.tv_sec += 3;
+	pthread_mutex_lock(&s->mu);
+	while (!s->finished && pthread_cond_timedwait(&s->cv, &s->mu, &ts) == 0)
+		;
+	pthread_mutex_unlock(&s->mu);
+	s->stop = 1;
+	if (s->cfd >= 0)
+		shutdown(s->cfd, SHUT_RDWR);
+	pthread_join(s->th, NULL);
+	if (s->cfd >= 0)
+		close(s->cfd);
+	close(s->lfd);
+	int f = s->failures;
+	pthread_mutex_destroy(&s->mu);
+	pthread_cond_destroy(&s->cv);
+	free(s);
+	return f;
+}
+
+const char *lb_failure(const lb_server *s)
+{
+	return s->failure;
+}
