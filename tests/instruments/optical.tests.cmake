@@ -5,3 +5,6 @@ lc_test(NAME instruments_drv_n774x SOURCES tests/instruments/test_drv_n774x.c te
         LIBS lc_instruments)
 lc_test(NAME instruments_drv_misc SOURCES tests/instruments/test_drv_misc.c tests/instruments/scpi_peer.c
         LIBS lc_instruments)
+lc_test(NAME instruments_probe_cli SOURCES tests/instruments/test_probe_cli.c tests/instruments/scpi_peer.c
+        LIBS PkgConfig::JANSSON Threads::Threads)
+add_dependencies(test_instruments_probe_cli lanecert)

@@ -1,0 +1,201 @@
+/*
+ * lanecert probe RESOURCE [--json] [--layout L] [--timeout MS] [-v]: identify an instrument by *IDN?, name
+ * the driver bound to it and print a snapshot in the driver's terms (lc_instrument_snapshot).
+ * lanecert probe --list: the drivers and the model patterns they serve.
+ *
+ * Exit codes: 0 identified, 66 (LC_EXIT_NOINPUT) an instrument that answered *IDN? but no driver knows, the
+ * library's exit code for any other failure (cli/cli.h).
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "instruments/instrument.h"
+#include "instruments/registry.h"
+
+static void usage(FILE *out)
+{
+	fprintf(out, "usage: lanecert probe RESOURCE [--json] [--layout LAYOUT] [--timeout MS] [-v]\n"
+		     "       lanecert probe --list\n\n"
+		     "Identifies the instrument at RESOURCE (e.g. TCPIP::10.0.0.5::5025::SOCKET) by *IDN?, names the\n"
+		     "driver bound to it and prints its state: a power meter's wavelength, averaging time and power per\n"
+		     "channel, a source's wavelength, power and output, a switch's routes.\n"
+		     "  --layout   module layout of an 8163B/8164B/8166B mainframe, e.g. 1.1:sensor,2:source@1310/1550\n"
+		     "  --timeout  per-operation timeout in ms (default: the model's)\n"
+		     "Exit 66 when the instrument answers but no driver knows it.\n");
+}
+
+static void list(void)
+{
+	for (size_t i = 0; lc_registry_driver_at(i); i++) {
+		const lc_driver *d = lc_registry_driver_at(i);
+		printf("%-16s %s\n", d->name, d->description);
+		for (size_t k = 0; lc_registry_model_at(k); k++) {
+			const lc_model *m = lc_registry_model_at(k);
+			if (strcmp(m->driver, d->name) == 0)
+				printf("  %-10s %s\n", m->vendor, m->pattern);
+		}
+	}
+}
+
+static void print_num(const char *label, json_t *v, const char *unit, const char *fmt)
+{
+	if (json_is_number(v)) {
+		printf(" %s ", label);
+		printf(fmt, json_number_value(v));
+		printf(" %s", unit);
+	} else {
+		printf(" %s -", label);
+	}
+}
+
+/* Human-readable rendering of the snapshot keys the optical classes define; other classes' keys (bert,
+ * otdr ...) are printed as compact JSON so a new class shows up without a change here. */
+static void print_text(const char *resource, json_t *snap)
+{
+	json_t *idn = json_object_get(snap, "idn");
+	printf("%s: %s %s, serial %s, firmware %s\n", resource, json_string_value(json_object_get(idn, "vendor")),
+	       json_string_value(json_object_get(idn, "model")), json_string_value(json_object_get(idn, "serial")),
+	       json_string_value(json_object_get(idn, "firmware")));
+	printf("driver %s, class %s\n", json_string_value(json_object_get(snap, "driver")),
+	       json_string_value(json_object_get(snap, "class")));
+	const char *key;
+	json_t *v;
+	json_object_foreach(snap, key, v) {
+		size_t i;
+		json_t *e;
+		if (!strcmp(key, "driver") || !strcmp(key, "class") || !strcmp(key, "idn") || !strcmp(key, "classes") ||
+		    !strcmp(key, "resource"))
+			continue;
+		if (!strcmp(key, "channels")) {
+			json_array_foreach(v, i, e) {
+				printf("  channel %lld:", json_integer_value(json_object_get(e, "channel")));
+				print_num("wavelength", json_object_get(e, "wavelength_nm"), "nm,", "%.3f");
+				print_num("averaging", json_object_get(e, "averaging_s"), "s,", "%.6g");
+				json_t *p = json_object_get(e, "power_dbm");
+				if (json_is_number(p))
+					printf(" power %.3f dBm\n", json_number_value(p));
+				else
+					printf(" power below range\n");
+			}
+		} else if (!strcmp(key, "outputs")) {
+			json_array_foreach(v, i, e) {
+				printf("  output %lld:", json_integer_value(json_object_get(e, "output")));
+				print_num("wavelength", json_object_get(e, "wavelength_nm"), "nm,", "%.3f");
+				print_num("power", json_object_get(e, "power_dbm"), "dBm,", "%.2f");
+				printf(" %s\n", json_is_true(json_object_get(e, "on")) ? "on" : "off");
+			}
+		} else if (!strcmp(key, "switch")) {
+			printf("  switch %lldx%lld, settling %lld ms\n", json_integer_value(json_object_get(v, "inputs")),
+			       json_integer_value(json_object_get(v, "outputs")),
+			       json_integer_value(json_object_get(v, "settle_ms")));
+			json_array_foreach(json_object_get(v, "routes"), i, e) {
+				long long out = json_integer_value(json_object_get(e, "output"));
+				printf("  input %lld -> ", json_integer_value(json_object_get(e, "input")));
+				if (out)
+					printf("output %lld\n", out);
+				else
+					printf("parked\n");
+			}
+		} else {
+			char *s = json_dumps(v, JSON_COMPACT | JSON_PRESERVE_ORDER);
+			printf("  %s: %s\n", key, s ? s : "?");
+			free(s);
+		}
+	}
+}
+
+static json_t *idn_json(const lc_idn *idn)
+{
+	return json_pack("{s:s, s:s, s:s, s:s, s:s}", "vendor", idn->vendor, "manufacturer", idn->vendor_raw, "model",
+			 idn->model, "serial", idn->serial, "firmware", idn->firmware);
+}
+
+int lc_cmd_probe(int argc, char **argv)
+{
+	const char *resource = NULL;
+	bool json = false;
+	int verbosity = 0;
+	lc_instrument_opts o;
+	lc_instrument_opts_init(&o);
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i];
+		if (lc_cli_is_help(a)) {
+			usage(stdout);
+			return LC_EXIT_OK;
+		} else if (!strcmp(a, "--list")) {
+			list();
+			return LC_EXIT_OK;
+		} else if (!strcmp(a, "--json")) {
+			json = true;
+		} else if (!strcmp(a, "-v")) {
+			verbosity++;
+		} else if (!strcmp(a, "--layout") && i + 1 < argc) {
+			o.layout = argv[++i];
+		} else if (!strcmp(a, "--timeout") && i + 1 < argc) {
+			char *end;
+			long ms = strtol(argv[++i], &end, 10);
+			if (*end || ms <= 0 || ms > 3600000) {
+				lc_cli_error("probe", "--timeout '%s': milliseconds 1..3600000", argv[i]);
+				return LC_EXIT_USAGE;
+			}
+			o.timeout_ms = (int)ms;
+		} else if (a[0] == '-') {
+			lc_cli_error("probe", "unknown option '%s' (lanecert probe --help)", a);
+			return LC_EXIT_USAGE;
+		} else if (!resource) {
+			resource = a;
+		} else {
+			lc_cli_error("probe", "one resource only ('%s' is extra)", a);
+			return LC_EXIT_USAGE;
+		}
+	}
+	if (!resource) {
+		usage(stderr);
+		return LC_EXIT_USAGE;
+	}
+	lc_cli_setup_logging(verbosity);
+	lc_idn idn;
+	memset(&idn, 0, sizeof(idn));
+	o.idn_out = &idn;
+	lc_instrument *inst = NULL;
+	lc_diag d;
+	lc_diag_clear(&d);
+	int rc = lc_instrument_open(resource, &o, &inst, &d);
+	if (rc == LC_ERR_NOT_FOUND && idn.model[0]) {
+		if (json) {
+			json_t *j = json_pack("{s:s, s:n, s:n, s:o, s:s}", "resource", resource, "driver", "class", "idn",
+					      idn_json(&idn), "error", "unknown instrument");
+			char *s = json_dumps(j, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+			printf("%s\n", s);
+			free(s);
+			json_decref(j);
+		}
+		lc_cli_error("probe", "unknown instrument at %s: IDN '%s,%s,%s,%s' matches no driver (lanecert probe --list)",
+			     resource, idn.vendor_raw, idn.model, idn.serial, idn.firmware);
+		return LC_EXIT_NOINPUT;
+	}
+	if (rc < 0)
+		return lc_cli_fail("probe", rc, &d, resource);
+	json_t *snap = lc_instrument_snapshot(inst, &d);
+	if (!snap) {
+		rc = d.code ? d.code : LC_ERR_NOMEM;
+		lc_cli_error("probe", "%s identified as %s %s (driver %s), but its state could not be read:", resource,
+			     idn.vendor, idn.model, lc_instrument_driver_name(inst));
+		lc_instrument_close(inst);
+		return lc_cli_fail("probe", rc, &d, resource);
+	}
+	lc_instrument_close(inst);
+	if (json) {
+		json_object_set_new(snap, "resource", json_string(resource));
+		char *s = json_dumps(snap, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(10));
+		printf("%s\n", s);
+		free(s);
+	} else {
+		print_text(resource, snap);
+	}
+	json_decref(snap);
+	return LC_EXIT_OK;
+}
