@@ -11,3 +11,4 @@ lc_test(NAME sim_scpi_status SOURCES tests/sim/test_scpi_status.c LIBS lc_simnet
 # The test instrument as a program, for the interoperability tests (tests/interop/).
 add_executable(sim_echo_server tests/sim/sim_echo_server.c)
 target_link_libraries(sim_echo_server PRIVATE lc_simnet)
+lc_test(NAME sim_endpoint_socket SOURCES tests/sim/test_endpoint_socket.c LIBS lc_simnet)
