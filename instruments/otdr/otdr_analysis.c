@@ -75,6 +75,9 @@ static void noise_floor(lc_otdr_ctx *c)
 	memcpy(t, c->y + c->n - k, k * sizeof(double));
 	qsort(t, k, sizeof(double), cmp_double);
 	c->noise = t[k / 2];
+	/* SOR's noise floor convention: the level 98 % of the noise stays below. Receivers clip the log of
+	 * noise at a floor, so the spread around the median is not a useful limit, this percentile is. */
+	c->noise_top = t[(k * 98) / 100];
 	for (size_t i = 0; i < k; i++)
 		t[i] = fabs(t[i] - c->noise);
 	qsort(t, k, sizeof(double), cmp_double);
@@ -176,21 +179,24 @@ static int find_candidates(lc_otdr_ctx *c, size_t a, size_t b, cand **out, size_
 				top = c->y[j];
 		peak[k] = top - lc_otdr_line_at(&bl, (double)i);
 		/* a step between two fits of rms sigma is uncertain by about 2 sigma sqrt(1/n1 + 1/n2) at the
-		 * extrapolated ends: 6x that is the noise limit */
-		double s = bl.rms > al.rms ? bl.rms : al.rms;
-		lim[k] = 6.0 * s * sqrt(4.0 / (double)bl.n + 4.0 / (double)al.n);
-		ok[k] = fiber_like(c, &bl) && fiber_like(c, &al);
+		 * extrapolated ends: 6x that is the noise limit. Only the backscatter before counts: after an
+		 * end there is nothing but noise, and the end must still stand out. */
+		lim[k] = 6.0 * bl.rms * sqrt(4.0 / (double)bl.n + 4.0 / (double)al.n);
+		/* bit 0: the section before looks like fiber; bit 1: the one after does too */
+		ok[k] = (unsigned char)((fiber_like(c, &bl) ? 1 : 0) | (fiber_like(c, &al) ? 2 : 0));
 	}
 	/* reflections first: the fits on either side of a peak see it as a step, so steps within reach of a
 	 * peak are its echoes, not events */
 	for (size_t k = 0; rc == 0 && k < n; k++)
-		if (peak[k] >= c->peak_min && peak[k] > 2.0 * lim[k] && peak[k] > 3.0 * c->noise_rms_bs &&
-		    local_max(peak, n, k, 2 * g, false))
+		if ((ok[k] & 1) && peak[k] >= c->peak_min && peak[k] > 2.0 * lim[k] &&
+		    peak[k] > 3.0 * c->noise_rms_bs && local_max(peak, n, k, 2 * g, false))
 			rc = add_cand(&v, &nv, &cap, (cand){a + k, step[k], peak[k], true});
 	size_t npk = nv;
 	for (size_t k = 0; rc == 0 && k < n; k++) {
 		double s = fabs(step[k]);
-		if (!ok[k] || s < c->loss_thr || s <= lim[k] || !local_max(step, n, k, g + L / 2, true))
+		/* a drop larger than the end threshold may have only noise after it */
+		bool fiber = (ok[k] & 1) && ((ok[k] & 2) || step[k] <= -c->eof_thr);
+		if (!fiber || s < c->loss_thr || s <= lim[k] || !local_max(step, n, k, g + L / 2, true))
 			continue;
 		bool echo = false;
 		for (size_t p = 0; p < npk && !echo; p++) {
@@ -226,6 +232,10 @@ static int setup(lc_otdr_ctx *c, const lc_otdr_trace *t, const lc_otdr_config *c
 		if (!isfinite(t->level_db[i]))
 			return lc_diag_set(diag, LC_ERR_ARG, "OTDR analysis: point %zu is not a finite level", i);
 	memset(c, 0, sizeof(*c));
+	c->top = t->level_db[0];
+	for (size_t i = 1; i < t->n; i++)
+		if (t->level_db[i] > c->top)
+			c->top = t->level_db[i];
 	c->y = t->level_db;
 	c->n = t->n;
 	c->dx = t->dx_m;
@@ -262,7 +272,7 @@ static int setup(lc_otdr_ctx *c, const lc_otdr_trace *t, const lc_otdr_config *c
 /* The last point clearly above the noise floor: everything after it is noise. */
 static size_t last_signal(const lc_otdr_ctx *c)
 {
-	double lim = c->noise + (3.0 * c->noise_rms > 1.0 ? 3.0 * c->noise_rms : 1.0);
+	double lim = c->noise_top + 1.0;
 	size_t w = c->pw_pts;
 	for (size_t i = c->n; i-- > 0;) {
 		/* a run of pw_pts points above the limit, so a single noise spike does not count */

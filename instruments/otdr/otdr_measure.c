@@ -10,6 +10,7 @@
 #include "instruments/otdr/otdr_measure_priv.h"
 
 #define LC_OTDR_END_FIRST_DROP_DB 0.5
+#define LC_OTDR_END_REACH_FITS 20
 
 double lc_otdr_reflectance_from_peak(double peak_db, double pulse_ns, double bc_db)
 {
@@ -64,7 +65,8 @@ void lc_otdr_reflection(const lc_otdr_ctx *c, lc_otdr_event *ev, size_t pk, doub
 	for (size_t j = l; j <= r; j++)
 		if (c->y[j] >= top - 0.01)
 			flat++;
-	ev->saturated = flat >= 3;
+	/* ... at the highest level of the whole trace (where the receiver clips), not a rounded-off plateau */
+	ev->saturated = flat >= 3 && top >= c->top - 0.05;
 }
 
 static size_t argmax(const double *y, size_t lo, size_t hi)
@@ -128,7 +130,10 @@ static bool is_end(const lc_otdr_ctx *c, const cand *cd, const lc_otdr_line *b, 
 	 * otherwise the fiber goes on and a later drop belongs to a later event */
 	if (before - mn < LC_OTDR_END_FIRST_DROP_DB)
 		return false;
-	for (size_t j = lo + w; j < next; j++) {
+	/* ... and reach the end-of-fiber drop within a recovery tail's length, not kilometres later at the
+	 * real end */
+	size_t reach = lo + LC_OTDR_END_REACH_FITS * w;
+	for (size_t j = lo + w; j < next && j < reach; j++) {
 		run += c->y[j] - c->y[j - w];
 		if (run / (double)w < mn)
 			mn = run / (double)w;
@@ -143,9 +148,11 @@ static void measure_loss(const lc_otdr_ctx *c, lc_otdr_event *e, size_t prev_end
 	size_t blo = e->index > span ? e->index - span : 0;
 	if (blo < prev_end)
 		blo = prev_end;
-	size_t ahi = settle + span < next ? settle + span : next;
+	/* the after-fit starts a pulse length past the settle point, clear of the recovery tail */
+	size_t alo = settle + c->pw_pts;
+	size_t ahi = alo + span < next ? alo + span : next;
 	int rb = lc_otdr_fit(&c->sums, blo, e->index, &b);
-	int ra = lc_otdr_fit(&c->sums, settle, ahi, &a);
+	int ra = lc_otdr_fit(&c->sums, alo, ahi, &a);
 	e->slope_db_km = (rb == 0 && b.n >= 3) ? -b.b / c->dx * 1000.0 : NAN;
 	if (rb < 0 || ra < 0 || b.n < 3 || a.n < 3) {
 		e->loss_db = NAN; /* events too close together for an LS loss */

@@ -19,7 +19,8 @@ typedef struct lc_otdr_ctx {
 	size_t fit_len;     /* points of each detection fit */
 	size_t det_lo;      /* first point of backscatter after the launch dead zone */
 	double loss_thr, eof_thr, peak_min, bc;
-	double noise, noise_rms, noise_rms_bs;
+	double noise, noise_rms, noise_top, noise_rms_bs;
+	double top;         /* highest level of the trace */
 	lc_otdr_sums sums;
 } lc_otdr_ctx;
 

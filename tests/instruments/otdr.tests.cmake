@@ -3,3 +3,5 @@
 lc_test(NAME sor_read SOURCES tests/instruments/test_sor_read.c tests/instruments/test_sor_util.c LIBS lc_otdr_core)
 lc_test(NAME sor_corrupt SOURCES tests/instruments/test_sor_corrupt.c tests/instruments/test_sor_util.c LIBS lc_otdr_core)
 lc_test(NAME sor_roundtrip SOURCES tests/instruments/test_sor_roundtrip.c tests/instruments/test_sor_util.c LIBS lc_otdr_core)
+lc_test(NAME otdr_analysis SOURCES tests/instruments/test_otdr_analysis.c LIBS lc_otdr_core)
+lc_test(NAME otdr_samples SOURCES tests/instruments/test_otdr_samples.c tests/instruments/test_sor_util.c LIBS lc_otdr_core)

@@ -1,0 +1,202 @@
+/* Event analysis on synthetic traces whose events are known exactly (otdr_synth), and its bad inputs. */
+#include <criterion/criterion.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "instruments/otdr/otdr_analysis.h"
+#include "instruments/otdr/otdr_synth.h"
+
+static const lc_otdr_synth_event link_events[] = {
+	{2000, 0.5, -45, false},   /* connector */
+	{4000, 0.3, NAN, false},   /* splice */
+	{5500, -0.25, NAN, false}, /* gainer */
+	{6500, 0.1, NAN, false},   /* below the 0.2 dB threshold: not an event */
+	{8000, 0, -14, true},      /* flat cleave at the end */
+};
+
+static lc_otdr_analysis *analyze(double pulse_ns, unsigned averages, const lc_otdr_config *cfg, double **trace)
+{
+	lc_otdr_synth p;
+	lc_otdr_synth_init(&p);
+	p.n = 12000;
+	p.dx_m = 0.8;
+	p.pulse_ns = pulse_ns;
+	p.averages = averages;
+	double *y = malloc(p.n * sizeof(double));
+	cr_assert_eq(lc_otdr_synth_trace(&p, link_events, 5, y), 0);
+	lc_otdr_trace t = {y, p.n, p.dx_m, 0, pulse_ns, 1.468};
+	lc_otdr_config c;
+	lc_otdr_config_init(&c);
+	c.backscatter_db = -79.5;
+	lc_otdr_analysis *a;
+	lc_diag d;
+	cr_assert_eq(lc_otdr_analyze(&t, cfg ? cfg : &c, &a, &d), 0, "%s", d.text);
+	if (trace)
+		*trace = y;
+	else
+		free(y);
+	return a;
+}
+
+static void expect_link(const lc_otdr_analysis *a, double pulse_ns, double loss_tol)
+{
+	double pw_m = pulse_ns * 0.1021;
+	cr_assert_eq(a->n_events, 5, "events found: %zu", a->n_events);
+	const lc_otdr_event *e = a->events;
+	cr_expect_eq(e[0].type, LC_OTDR_EVENT_LAUNCH);
+	cr_expect_eq(e[1].type, LC_OTDR_EVENT_REFLECTIVE);
+	cr_expect_eq(e[2].type, LC_OTDR_EVENT_NONREFLECTIVE);
+	cr_expect_eq(e[3].type, LC_OTDR_EVENT_NONREFLECTIVE);
+	cr_expect_eq(e[4].type, LC_OTDR_EVENT_END);
+	const double pos[] = {0, 2000, 4000, 5500, 8000};
+	for (int i = 1; i < 5; i++)
+		cr_expect(fabs(e[i].position_m - pos[i]) <= pw_m + 2.0, "event %d at %.1f m, expected %.0f", i,
+			  e[i].position_m, pos[i]);
+	cr_expect_float_eq(e[1].loss_db, 0.5, loss_tol, "connector loss %.3f", e[1].loss_db);
+	cr_expect_float_eq(e[2].loss_db, 0.3, loss_tol, "splice loss %.3f", e[2].loss_db);
+	cr_expect_float_eq(e[3].loss_db, -0.25, loss_tol, "gainer %.3f", e[3].loss_db);
+	cr_expect_float_eq(e[1].reflectance_db, -45.0, 1.0, "reflectance %.2f", e[1].reflectance_db);
+	cr_expect(isnan(e[2].reflectance_db));
+	cr_expect_float_eq(e[2].slope_db_km, 0.33, 0.02, "attenuation %.3f", e[2].slope_db_km);
+	cr_expect_float_eq(a->attenuation_db_km, 0.33, 0.03);
+	cr_expect(a->end_found);
+	cr_expect_float_eq(a->fiber_length_m, 8000, pw_m + 2.0);
+	/* total: 8 km x 0.33 + 0.5 + 0.3 - 0.25 + 0.1 */
+	cr_expect_float_eq(a->total_loss_db, 3.29, 3 * loss_tol, "total %.3f", a->total_loss_db);
+	/* dead zones of the connector scale with the pulse */
+	cr_expect(e[1].event_dead_zone_m >= pw_m * 0.8 && e[1].event_dead_zone_m <= 3 * pw_m + 3,
+		  "EDZ %.1f m", e[1].event_dead_zone_m);
+	cr_expect(e[1].atten_dead_zone_m >= e[1].event_dead_zone_m, "ADZ %.1f < EDZ", e[1].atten_dead_zone_m);
+	cr_expect(isnan(e[2].event_dead_zone_m));
+}
+
+Test(otdr_analysis, short_pulse_many_averages)
+{
+	lc_otdr_analysis *a = analyze(10, 10000, NULL, NULL);
+	expect_link(a, 10, 0.02);
+	lc_otdr_analysis_free(a);
+}
+
+Test(otdr_analysis, medium_pulse)
+{
+	lc_otdr_analysis *a = analyze(30, 1000, NULL, NULL);
+	expect_link(a, 30, 0.03);
+	lc_otdr_analysis_free(a);
+}
+
+Test(otdr_analysis, long_pulse_few_averages)
+{
+	lc_otdr_analysis *a = analyze(100, 100, NULL, NULL);
+	expect_link(a, 100, 0.06);
+	/* the end reflection is within 1 dB of -14 dB with an unclipped 100 ns peak */
+	cr_expect_float_eq(a->events[4].reflectance_db, -14.0, 1.0);
+	lc_otdr_analysis_free(a);
+}
+
+Test(otdr_analysis, orl_from_backscatter_and_reflections)
+{
+	double *y;
+	lc_otdr_analysis *a = analyze(100, 100, NULL, &y);
+	/* independent estimate: the two reflections (-45 dB after 0.66 dB, -14 dB after 3.3 dB one way)
+	 * and the integrated backscatter of 8 km, 10^(BC/10)/v x (1 - e^-2aL)/2a */
+	double alpha = 0.33 / 4.343 / 1000.0; /* 1/m */
+	double v_ns = 299792458.0 * 1e-9 / 1.468 / 2.0;
+	double bs = pow(10.0, -79.5 / 10.0) / v_ns * (1 - exp(-2 * alpha * 8000)) / (2 * alpha);
+	double r = pow(10.0, (-45 - 2 * 0.66) / 10.0) + pow(10.0, (-14 - 2 * 3.29) / 10.0) + pow(10.0, -45.0 / 10.0);
+	double orl = -10 * log10(bs + r);
+	cr_expect_float_eq(a->orl_db, orl, 1.0, "ORL %.2f, expected %.2f", a->orl_db, orl);
+	free(y);
+	lc_otdr_analysis_free(a);
+}
+
+Test(otdr_analysis, thresholds_are_configurable)
+{
+	lc_otdr_config c;
+	lc_otdr_config_init(&c);
+	cr_expect_float_eq(c.loss_threshold_db, 0.2, 1e-12);
+	cr_expect_float_eq(c.refl_threshold_db, -55.0, 1e-12);
+	cr_expect_float_eq(c.eof_threshold_db, 3.0, 1e-12);
+	c.backscatter_db = -79.5;
+	c.loss_threshold_db = 0.05; /* now the 0.1 dB splice is an event too */
+	lc_otdr_analysis *a = analyze(10, 10000, &c, NULL);
+	cr_assert_eq(a->n_events, 6);
+	cr_expect_float_eq(a->events[4].position_m, 6500, 4.0);
+	cr_expect_float_eq(a->events[4].loss_db, 0.1, 0.02);
+	lc_otdr_analysis_free(a);
+	c.loss_threshold_db = 0.4; /* only the 0.5 dB connector (reflective) is left between launch and end */
+	a = analyze(10, 10000, &c, NULL);
+	cr_expect_eq(a->n_events, 3);
+	lc_otdr_analysis_free(a);
+	c.loss_threshold_db = 0.2;
+	c.refl_threshold_db = -40; /* the -45 dB connector is no longer a reflective event */
+	a = analyze(10, 10000, &c, NULL);
+	cr_expect(a->n_events >= 4);
+	cr_expect_neq(a->events[1].type, LC_OTDR_EVENT_REFLECTIVE);
+	lc_otdr_analysis_free(a);
+}
+
+Test(otdr_analysis, reflectance_formula)
+{
+	/* domain-facts §6e: BSe = -81.9 + 10 = -71.9 dB at 10 ns */
+	double h = lc_otdr_peak_from_reflectance(-40.0, 10, -81.9);
+	cr_expect_float_eq(lc_otdr_reflectance_from_peak(h, 10, -81.9), -40.0, 1e-9);
+	cr_expect_float_eq(lc_otdr_reflectance_from_peak(5.0 * log10(2.0), 10, -81.9), -71.9, 1e-9);
+	cr_expect(isnan(lc_otdr_reflectance_from_peak(0, 10, -80)));
+	cr_expect(isnan(lc_otdr_reflectance_from_peak(3, 0, -80)));
+}
+
+Test(otdr_analysis, bad_inputs)
+{
+	double y[100] = {0};
+	lc_otdr_trace t = {y, 100, 1.0, 0, 10, 1.468};
+	lc_otdr_analysis *a = NULL;
+	lc_diag d;
+	t.n = 10;
+	cr_expect_eq(lc_otdr_analyze(&t, NULL, &a, &d), LC_ERR_ARG);
+	cr_expect(strstr(d.text, "too short") != NULL);
+	t.n = 100;
+	t.dx_m = 0;
+	cr_expect_eq(lc_otdr_analyze(&t, NULL, &a, &d), LC_ERR_ARG);
+	t.dx_m = 1;
+	t.pulse_ns = -1;
+	cr_expect_eq(lc_otdr_analyze(&t, NULL, &a, &d), LC_ERR_ARG);
+	t.pulse_ns = 10;
+	y[50] = NAN;
+	cr_expect_eq(lc_otdr_analyze(&t, NULL, &a, &d), LC_ERR_ARG);
+	cr_expect(strstr(d.text, "point 50") != NULL);
+	y[50] = 0;
+	cr_expect_eq(lc_otdr_analyze(NULL, NULL, &a, &d), LC_ERR_ARG);
+	/* a flat trace is analysable: a launch and nothing else, never a crash */
+	cr_assert_eq(lc_otdr_analyze(&t, NULL, &a, &d), 0, "%s", d.text);
+	cr_expect_geq(a->n_events, 1);
+	lc_otdr_analysis_free(a);
+	cr_expect_eq(lc_otdr_synth_trace(NULL, NULL, 0, y), LC_ERR_ARG);
+}
+
+Test(otdr_analysis, synthetic_noise_falls_with_averaging)
+{
+	double rms[2];
+	unsigned avg[2] = {16, 1600};
+	for (int k = 0; k < 2; k++) {
+		lc_otdr_synth p;
+		lc_otdr_synth_init(&p);
+		p.n = 4000;
+		p.dx_m = 1;
+		p.averages = avg[k];
+		p.seed = 7;
+		double *y = malloc(p.n * sizeof(double));
+		lc_otdr_synth_event end = {3000, 0, NAN, true};
+		cr_assert_eq(lc_otdr_synth_trace(&p, &end, 1, y), 0);
+		/* residual around the straight backscatter between 1 and 2 km, far above the noise */
+		double s = 0;
+		for (int i = 1000; i < 2000; i++) {
+			double ideal = -20 - 0.33 * i / 1000.0;
+			s += (y[i] - ideal) * (y[i] - ideal);
+		}
+		rms[k] = sqrt(s / 1000);
+		free(y);
+	}
+	/* 100x the averages: 10x less noise (within 30 %) */
+	cr_expect(rms[0] / rms[1] > 7 && rms[0] / rms[1] < 13, "rms %g vs %g", rms[0], rms[1]);
+}
