@@ -12,3 +12,4 @@ lc_test(NAME sim_scpi_status SOURCES tests/sim/test_scpi_status.c LIBS lc_simnet
 add_executable(sim_echo_server tests/sim/sim_echo_server.c)
 target_link_libraries(sim_echo_server PRIVATE lc_simnet)
 lc_test(NAME sim_endpoint_socket SOURCES tests/sim/test_endpoint_socket.c LIBS lc_simnet)
+lc_test(NAME sim_vxi11_server SOURCES tests/sim/test_vxi11_server.c LIBS lc_simnet)
