@@ -14,3 +14,20 @@ target_link_libraries(sim_echo_server PRIVATE lc_simnet)
 lc_test(NAME sim_endpoint_socket SOURCES tests/sim/test_endpoint_socket.c LIBS lc_simnet)
 lc_test(NAME sim_vxi11_server SOURCES tests/sim/test_vxi11_server.c LIBS lc_simnet)
 lc_test(NAME sim_endpoint_pty SOURCES tests/sim/test_endpoint_pty.c LIBS lc_simnet)
+
+# Interoperability: PyVISA (pyvisa-py backend, Debian's /usr/bin/python3) and lxi-tools against the test
+# instrument over the raw socket and VXI-11. Each run binds its own 127.77.x.y, with the portmapper on port
+# 111 (needs root or CAP_NET_BIND_SERVICE); a missing tool or permission makes the test report SKIP (77).
+if(EXISTS /usr/bin/python3)
+  add_test(NAME sim_interop_pyvisa
+    COMMAND /usr/bin/python3 ${PROJECT_SOURCE_DIR}/tests/interop/interop_pyvisa.py $<TARGET_FILE:sim_echo_server>)
+  set(_lc_lxi "")
+  if(LC_LXI)
+    set(_lc_lxi ${LC_LXI})
+  endif()
+  add_test(NAME sim_interop_lxi
+    COMMAND /usr/bin/python3 ${PROJECT_SOURCE_DIR}/tests/interop/interop_lxi.py $<TARGET_FILE:sim_echo_server> "${_lc_lxi}")
+  set_tests_properties(sim_interop_pyvisa sim_interop_lxi PROPERTIES TIMEOUT 120 SKIP_RETURN_CODE 77)
+else()
+  message(STATUS "/usr/bin/python3 not found: the PyVISA and lxi-tools interoperability tests are not registered")
+endif()
