@@ -81,17 +81,25 @@ int lc_diag_set(lc_diag *d, int code, const char *fmt, ...)
 
 int lc_diag_prefix(lc_diag *d, const char *fmt, ...)
 {
-	char prefix[LC_DIAG_TEXT_MAX];
 	char old[LC_DIAG_TEXT_MAX];
 	va_list ap;
 
 	if (!d)
 		return LC_ERR_ARG;
+	/* The detail is cut at LC_DIAG_TEXT_MAX - 1 bytes: context first, then as much of the old text as fits. */
+	snprintf(old, sizeof(old), "%s", d->text[0] ? d->text : lc_strerror(d->code));
 	va_start(ap, fmt);
-	vsnprintf(prefix, sizeof(prefix), fmt, ap);
+	int n = vsnprintf(d->text, sizeof(d->text), fmt, ap);
 	va_end(ap);
-	memcpy(old, d->text, sizeof(old));
-	snprintf(d->text, sizeof(d->text), "%s%s", prefix, old[0] ? old : lc_strerror(d->code));
+	if (n < 0)
+		n = 0;
+	size_t used = (size_t)n < sizeof(d->text) ? (size_t)n : sizeof(d->text) - 1;
+	size_t room = sizeof(d->text) - 1 - used;
+	size_t len = strlen(old);
+	if (len > room)
+		len = room;
+	memcpy(d->text + used, old, len);
+	d->text[used + len] = '\0';
 	return d->code;
 }
 

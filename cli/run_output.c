@@ -1,0 +1,202 @@
+#include "cli/run_output.h"
+
+#include <math.h>
+#include <string.h>
+
+void lc_run_output_init(lc_run_output *o, FILE *out, bool json, bool tty)
+{
+	memset(o, 0, sizeof(*o));
+	o->out = out;
+	o->json = json;
+	o->tty = tty && !json;
+	pthread_mutex_init(&o->lock, NULL);
+}
+
+void lc_run_output_destroy(lc_run_output *o)
+{
+	pthread_mutex_destroy(&o->lock);
+}
+
+void lc_run_output_escape(const char *s, char *buf, size_t cap)
+{
+	size_t k = 0;
+	for (; s && *s && k + 7 < cap; s++) {
+		unsigned char c = (unsigned char)*s;
+		if (c == '"' || c == '\\') {
+			buf[k++] = '\\';
+			buf[k++] = (char)c;
+		} else if (c < 0x20) {
+			k += (size_t)snprintf(buf + k, cap - k, "\\u%04x", c);
+		} else {
+			buf[k++] = (char)c;
+		}
+	}
+	buf[k] = '\0';
+}
+
+/* On a terminal the progress bar is the last line; clear it before printing anything else. */
+static void clear_bar(lc_run_output *o)
+{
+	if (o->tty && o->bar_shown) {
+		fputs("\r\033[K", o->out);
+		o->bar_shown = false;
+	}
+}
+
+static void step_start(void *user, unsigned slot, const char *step, size_t index, size_t total)
+{
+	lc_run_output *o = user;
+	char e[256];
+	pthread_mutex_lock(&o->lock);
+	clear_bar(o);
+	lc_run_output_escape(step, e, sizeof(e));
+	if (o->json)
+		fprintf(o->out, "{\"event\":\"step_start\",\"slot\":%u,\"step\":\"%s\",\"index\":%zu,\"total\":%zu}\n", slot,
+			e, index + 1, total);
+	else
+		fprintf(o->out, "[slot %u] step %zu/%zu %s\n", slot, index + 1, total, step);
+	fflush(o->out);
+	pthread_mutex_unlock(&o->lock);
+}
+
+static void step_end(void *user, unsigned slot, const char *step, enum lc_verdict v, const char *detail)
+{
+	lc_run_output *o = user;
+	char e[256], d[1024];
+	pthread_mutex_lock(&o->lock);
+	clear_bar(o);
+	lc_run_output_escape(step, e, sizeof(e));
+	lc_run_output_escape(detail ? detail : "", d, sizeof(d));
+	if (o->json)
+		fprintf(o->out, "{\"event\":\"step_end\",\"slot\":%u,\"step\":\"%s\",\"verdict\":\"%s\",\"detail\":\"%s\"}\n",
+			slot, e, lc_verdict_name(v), d);
+	else
+		fprintf(o->out, "[slot %u]   %s: %s%s%s\n", slot, step, lc_verdict_name(v), detail ? " - " : "",
+			detail ? detail : "");
+	fflush(o->out);
+	pthread_mutex_unlock(&o->lock);
+}
+
+static void print_number(FILE *f, const char *key, double v)
+{
+	if (isfinite(v))
+		fprintf(f, ",\"%s\":%.6g", key, v);
+	else
+		fprintf(f, ",\"%s\":null", key);
+}
+
+static void measurement(void *user, unsigned slot, const char *step, const lc_result_measurement *m)
+{
+	lc_run_output *o = user;
+	char e[256], n[128];
+	pthread_mutex_lock(&o->lock);
+	clear_bar(o);
+	lc_run_output_escape(step, e, sizeof(e));
+	lc_run_output_escape(m->name, n, sizeof(n));
+	if (o->json) {
+		fprintf(o->out, "{\"event\":\"measurement\",\"slot\":%u,\"step\":\"%s\",\"name\":\"%s\",\"lane\":%d", slot,
+			e, n, m->lane);
+		print_number(o->out, "value", m->value);
+		fprintf(o->out, ",\"unit\":\"%s\"", m->unit ? m->unit : "");
+		print_number(o->out, "margin", m->margin);
+		fprintf(o->out, ",\"verdict\":\"%s\"}\n", lc_verdict_name(m->verdict));
+	} else {
+		fprintf(o->out, "[slot %u]     %-16s", slot, m->name);
+		if (m->lane)
+			fprintf(o->out, " lane %-2d", m->lane);
+		if (isfinite(m->wavelength_nm))
+			fprintf(o->out, " %4.0f nm", m->wavelength_nm);
+		fprintf(o->out, " %9.3f %-4s", m->value, m->unit ? m->unit : "");
+		if (isfinite(m->margin))
+			fprintf(o->out, " margin %+7.3f", m->margin);
+		fprintf(o->out, "  %s\n", lc_verdict_name(m->verdict));
+	}
+	fflush(o->out);
+	pthread_mutex_unlock(&o->lock);
+}
+
+static void progress(void *user, unsigned slot, const char *step, double fraction, double eta_s, const char *text)
+{
+	lc_run_output *o = user;
+	pthread_mutex_lock(&o->lock);
+	if (o->json) {
+		char e[256], t[256];
+		lc_run_output_escape(step ? step : "", e, sizeof(e));
+		lc_run_output_escape(text ? text : "", t, sizeof(t));
+		fprintf(o->out, "{\"event\":\"progress\",\"slot\":%u,\"step\":\"%s\",\"fraction\":%.3f", slot, e, fraction);
+		print_number(o->out, "eta_s", eta_s >= 0 ? eta_s : NAN);
+		fprintf(o->out, ",\"text\":\"%s\"}\n", t);
+	} else if (o->tty) {
+		char bar[31];
+		int filled = (int)(fraction * 30 + 0.5);
+		for (int i = 0; i < 30; i++)
+			bar[i] = i < filled ? '#' : '.';
+		bar[30] = '\0';
+		fprintf(o->out, "\r\033[K[slot %u] %s [%s] %3.0f%%", slot, step ? step : "", bar, fraction * 100);
+		if (eta_s >= 0)
+			fprintf(o->out, " ETA %.0f s", eta_s);
+		if (text)
+			fprintf(o->out, " %s", text);
+		o->bar_shown = true;
+	}
+	fflush(o->out);
+	pthread_mutex_unlock(&o->lock);
+}
+
+static void log_line(void *user, unsigned slot, const char *message)
+{
+	lc_run_output *o = user;
+	char m[1024];
+	pthread_mutex_lock(&o->lock);
+	clear_bar(o);
+	if (o->json) {
+		lc_run_output_escape(message, m, sizeof(m));
+		fprintf(o->out, "{\"event\":\"log\",\"slot\":%u,\"message\":\"%s\"}\n", slot, m);
+	} else {
+		fprintf(o->out, "[slot %u]   %s\n", slot, message);
+	}
+	fflush(o->out);
+	pthread_mutex_unlock(&o->lock);
+}
+
+lc_run_events lc_run_output_events(lc_run_output *o)
+{
+	return (lc_run_events){.user = o,
+			       .step_start = step_start,
+			       .step_end = step_end,
+			       .measurement = measurement,
+			       .progress = progress,
+			       .log = log_line};
+}
+
+void lc_run_output_slot_done(lc_run_output *o, unsigned slot, const char *serial, enum lc_verdict v,
+			     const char *reason, const char *report, const char *error)
+{
+	char s[256], r[1024], p[1024], e[512];
+	pthread_mutex_lock(&o->lock);
+	clear_bar(o);
+	if (o->json) {
+		lc_run_output_escape(serial, s, sizeof(s));
+		lc_run_output_escape(reason ? reason : "", r, sizeof(r));
+		lc_run_output_escape(report ? report : "", p, sizeof(p));
+		lc_run_output_escape(error ? error : "", e, sizeof(e));
+		fprintf(o->out,
+			"{\"event\":\"result\",\"slot\":%u,\"serial\":\"%s\",\"verdict\":\"%s\",\"reason\":\"%s\","
+			"\"report\":\"%s\",\"report_error\":\"%s\"}\n",
+			slot, s, lc_verdict_name(v), r, p, e);
+	} else {
+		char upper[16];
+		const char *vn = lc_verdict_name(v);
+		size_t i = 0;
+		for (; vn[i] && i < sizeof(upper) - 1; i++)
+			upper[i] = (char)(vn[i] >= 'a' && vn[i] <= 'z' ? vn[i] - 32 : vn[i]);
+		upper[i] = '\0';
+		fprintf(o->out, "[slot %u] %s %s%s%s\n", slot, serial, upper, reason ? ": " : "", reason ? reason : "");
+		if (report && *report)
+			fprintf(o->out, "[slot %u] signed report: %s\n", slot, report);
+		if (error && *error)
+			fprintf(o->out, "[slot %u] report not written: %s\n", slot, error);
+	}
+	fflush(o->out);
+	pthread_mutex_unlock(&o->lock);
+}

@@ -1,0 +1,29 @@
+/* What `lanecert run` prints while slots run: a human view on a terminal, JSON lines otherwise. */
+#ifndef LC_CLI_RUN_OUTPUT_H
+#define LC_CLI_RUN_OUTPUT_H
+
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "procedures/engine.h"
+
+typedef struct lc_run_output {
+	FILE *out;
+	bool json;          /* machine-readable lines only */
+	bool tty;           /* progress bar redrawn in place */
+	pthread_mutex_t lock;
+	bool bar_shown;
+} lc_run_output;
+
+void lc_run_output_init(lc_run_output *o, FILE *out, bool json, bool tty);
+void lc_run_output_destroy(lc_run_output *o);
+/* The engine's callbacks, printing through o. */
+lc_run_events lc_run_output_events(lc_run_output *o);
+/* One line at the end of a slot: verdict, reason, report path. */
+void lc_run_output_slot_done(lc_run_output *o, unsigned slot, const char *serial, enum lc_verdict v,
+			     const char *reason, const char *report, const char *error);
+/* A JSON-safe copy of s into buf (quotes and control characters escaped, no surrounding quotes). */
+void lc_run_output_escape(const char *s, char *buf, size_t cap);
+
+#endif

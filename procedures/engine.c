@@ -1,0 +1,354 @@
+#include "procedures/engine.h"
+
+#include <lauxlib.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "procedures/run_priv.h"
+#include "procedures/sandbox.h"
+
+#define LC_LOG_DOMAIN "engine"
+#include "hal/log.h"
+
+#ifndef LC_SOURCE_DIR
+#define LC_SOURCE_DIR "."
+#endif
+#ifndef LC_DATA_DIR
+#define LC_DATA_DIR "/usr/local/share/lanecert"
+#endif
+
+static int is_dir(const char *p)
+{
+	struct stat st;
+	return p && stat(p, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+const char *lc_procedures_dir(const char *explicit_dir)
+{
+	const char *env = getenv("LANECERT_PROCEDURES");
+	if (explicit_dir && *explicit_dir)
+		return explicit_dir;
+	if (env && *env)
+		return env;
+	if (is_dir(LC_SOURCE_DIR "/procedures/lib"))
+		return LC_SOURCE_DIR "/procedures";
+	return LC_DATA_DIR "/procedures";
+}
+
+int lc_procedure_path(const char *dir, const char *name, char *buf, size_t cap, lc_diag *diag)
+{
+	struct stat st;
+	int n;
+
+	if (!name || !*name)
+		return lc_diag_set(diag, LC_ERR_ARG, "no procedure named");
+	if (strchr(name, '/') || strstr(name, ".lua"))
+		n = snprintf(buf, cap, "%s", name);
+	else
+		n = snprintf(buf, cap, "%s/%s.lua", lc_procedures_dir(dir), name);
+	if (n < 0 || (size_t)n >= cap)
+		return lc_diag_set(diag, LC_ERR_ARG, "procedure path too long");
+	if (stat(buf, &st) != 0 || !S_ISREG(st.st_mode))
+		return lc_diag_set(diag, LC_ERR_NOT_FOUND, "no procedure '%s' (looked for %s)", name, buf);
+	return 0;
+}
+
+/* Message handler: keep the abort marker as it is, turn anything else into a string with its position. */
+static int message_handler(lua_State *L)
+{
+	if (lc_sandbox_is_abort(L, 1))
+		return 1;
+	const char *msg = lua_tostring(L, 1);
+	if (!msg) {
+		if (luaL_callmeta(L, 1, "__tostring") && lua_type(L, -1) == LUA_TSTRING)
+			return 1;
+		msg = lua_pushfstring(L, "(error object is a %s value)", luaL_typename(L, 1));
+	}
+	lua_pushstring(L, msg);
+	return 1;
+}
+
+enum call_outcome { CALL_OK = 0, CALL_ERROR, CALL_ABORTED };
+
+/* Call the function on top of the stack with ctx as argument, protected. On failure, the detail is in buf. */
+static enum call_outcome call_protected(lc_run *run, int ctx_index, char *buf, size_t cap)
+{
+	lua_State *L = run->L;
+	int base = lua_gettop(L);
+	lua_pushcfunction(L, message_handler);
+	lua_insert(L, base);
+	lua_pushvalue(L, ctx_index);
+	run->last_error = 0;
+	int rc = lua_pcall(L, 1, 0, base);
+	enum call_outcome out = CALL_OK;
+	if (rc != LUA_OK) {
+		if (lc_sandbox_is_abort(L, -1)) {
+			snprintf(buf, cap, "aborted by the operator");
+			out = CALL_ABORTED;
+		} else {
+			const char *msg = lua_tostring(L, -1);
+			snprintf(buf, cap, "%s", msg ? msg : "error");
+			out = CALL_ERROR;
+		}
+		lua_pop(L, 1);
+	}
+	lua_remove(L, base);
+	return out;
+}
+
+/* The procedure table must have a name and a list of steps, each with a name and a main function. */
+static int validate_procedure(lua_State *L, int t, const char *path, lc_diag *diag)
+{
+	if (!lua_istable(L, t))
+		return lc_diag_set(diag, LC_ERR_FORMAT, "%s: must return a table (got %s)", path, luaL_typename(L, t));
+	lua_getfield(L, t, "name");
+	int ok = lua_type(L, -1) == LUA_TSTRING;
+	lua_pop(L, 1);
+	if (!ok)
+		return lc_diag_set(diag, LC_ERR_FORMAT, "%s: field 'name' must be a string", path);
+	lua_getfield(L, t, "steps");
+	if (!lua_istable(L, -1) || luaL_len(L, -1) < 1) {
+		lua_pop(L, 1);
+		return lc_diag_set(diag, LC_ERR_FORMAT, "%s: field 'steps' must be a non-empty list", path);
+	}
+	lua_Integer n = luaL_len(L, -1);
+	for (lua_Integer i = 1; i <= n; i++) {
+		lua_geti(L, -1, i);
+		if (!lua_istable(L, -1)) {
+			lua_pop(L, 2);
+			return lc_diag_set(diag, LC_ERR_FORMAT, "%s: steps[%lld] is not a table", path, (long long)i);
+		}
+		lua_getfield(L, -1, "name");
+		lua_getfield(L, -2, "main");
+		ok = lua_type(L, -2) == LUA_TSTRING && lua_isfunction(L, -1);
+		lua_pop(L, 3);
+		if (!ok) {
+			lua_pop(L, 1);
+			return lc_diag_set(diag, LC_ERR_FORMAT, "%s: steps[%lld] needs a string 'name' and a function 'main'",
+					   path, (long long)i);
+		}
+	}
+	lua_pop(L, 1);
+	for (const char *const *f = (const char *const[]){"setup", "cleanup", NULL}; *f; f++) {
+		lua_getfield(L, t, *f);
+		ok = lua_isnil(L, -1) || lua_isfunction(L, -1);
+		lua_pop(L, 1);
+		if (!ok)
+			return lc_diag_set(diag, LC_ERR_FORMAT, "%s: field '%s' must be a function", path, *f);
+	}
+	return 0;
+}
+
+static int check_roles(lc_run *run, int t, lc_diag *diag)
+{
+	lua_State *L = run->L;
+	int rc = 0;
+	lua_getfield(L, t, "requires");
+	if (lua_istable(L, -1)) {
+		lua_Integer n = luaL_len(L, -1);
+		for (lua_Integer i = 1; i <= n && rc == 0; i++) {
+			lua_geti(L, -1, i);
+			const char *role = lua_tostring(L, -1);
+			if (!role)
+				rc = lc_diag_set(diag, LC_ERR_FORMAT, "%s: requires[%lld] is not a string", run->path,
+						 (long long)i);
+			else if (!lc_instrument_set_get(run->setup->instruments, role))
+				rc = lc_diag_set(diag, LC_ERR_NOT_FOUND,
+						 "procedure needs the role '%s', which the station '%s' does not have", role,
+						 run->setup->station ? run->setup->station->name : "?");
+			lua_pop(L, 1);
+		}
+	} else if (!lua_isnil(L, -1)) {
+		rc = lc_diag_set(diag, LC_ERR_FORMAT, "%s: 'requires' must be a list of roles", run->path);
+	}
+	lua_pop(L, 1);
+	return rc;
+}
+
+/* Run an optional function field (procedure setup/cleanup, step cleanup). Returns the outcome. */
+static enum call_outcome run_optional(lc_run *run, int table, const char *field, int ctx, char *buf, size_t cap)
+{
+	lua_getfield(run->L, table, field);
+	if (!lua_isfunction(run->L, -1)) {
+		lua_pop(run->L, 1);
+		return CALL_OK;
+	}
+	return call_protected(run, ctx, buf, cap);
+}
+
+static void tell_step_end(lc_run *run, const char *name, enum lc_verdict v, const char *detail)
+{
+	if (run->setup->events.step_end)
+		run->setup->events.step_end(run->setup->events.user, run->setup->slot, name, v, detail);
+}
+
+/* One step: main, then its cleanup whatever happened. Returns the outcome of main (or of cleanup). */
+static enum call_outcome run_step(lc_run *run, int steps, lua_Integer i, lua_Integer total, int ctx)
+{
+	lua_State *L = run->L;
+	char detail[512] = "";
+	char cdetail[512] = "";
+	lc_diag d;
+
+	lua_geti(L, steps, i);
+	int step_t = lua_gettop(L);
+	lua_getfield(L, step_t, "name");
+	char name[128];
+	snprintf(name, sizeof(name), "%s", lua_tostring(L, -1));
+	lua_pop(L, 1);
+
+	run->step = lc_result_add_step(run->result, name, lc_result_wall_ms(), &d);
+	if (run->step < 0) {
+		lua_pop(L, 1);
+		snprintf(detail, sizeof(detail), "%s", d.text);
+		return CALL_ERROR;
+	}
+	run->step_name = name;
+	run->step_verdict = LC_VERDICT_NONE;
+	run->step_reason[0] = '\0';
+	if (run->setup->events.step_start)
+		run->setup->events.step_start(run->setup->events.user, run->setup->slot, name, (size_t)i - 1,
+					      (size_t)total);
+
+	lua_getfield(L, step_t, "main");
+	enum call_outcome out = call_protected(run, ctx, detail, sizeof(detail));
+
+	lc_sandbox_allow_abort(L, 0);
+	enum call_outcome cout = run_optional(run, step_t, "cleanup", ctx, cdetail, sizeof(cdetail));
+	lc_sandbox_allow_abort(L, 1);
+
+	enum lc_verdict v = run->step_verdict;
+	const char *why = run->step_reason[0] ? run->step_reason : NULL;
+	if (out == CALL_ABORTED) {
+		v = lc_verdict_max(v, LC_VERDICT_ABORTED);
+		why = detail;
+	} else if (out == CALL_ERROR) {
+		v = lc_verdict_max(v, LC_VERDICT_ERROR);
+		why = detail;
+	}
+	if (cout != CALL_OK) {
+		v = lc_verdict_max(v, LC_VERDICT_ERROR);
+		if (out == CALL_OK) {
+			snprintf(detail, sizeof(detail), "cleanup: %s", cdetail);
+			why = detail;
+		}
+	}
+	char full[640];
+	if (why && (out != CALL_OK || cout != CALL_OK)) {
+		snprintf(full, sizeof(full), "step '%s': %s", name, why);
+		why = full;
+	}
+	lc_result_end_step(run->result, run->step, v, lc_result_wall_ms(), why, NULL);
+	tell_step_end(run, name, lc_result_step_verdict(run->result, (size_t)run->step), why);
+	if (out != CALL_OK)
+		lc_err("slot %u: %s", run->setup->slot, why);
+	run->step = -1;
+	run->step_name = NULL;
+	lua_pop(L, 1);
+	if (out != CALL_OK)
+		return out;
+	return cout;
+}
+
+static int record_dut(lc_run *run, lc_diag *diag)
+{
+	const lc_run_setup *s = run->setup;
+	lc_result_dut dut = {
+		.cable_type = s->cable_type ? s->cable_type : (s->channel ? lc_channel_name(s->channel) : "unknown"),
+		.serial = s->serial,
+		.slot = (int)s->slot,
+		.channel_digest = NULL,
+	};
+	return lc_result_set_dut(run->result, &dut, diag);
+}
+
+/* Finish a run that could not start. */
+static int fail_start(lc_run *run, int rc, lc_diag *diag)
+{
+	lc_result_finish(run->result, LC_VERDICT_ERROR, lc_result_wall_ms(), lc_diag_message(diag), NULL);
+	return rc;
+}
+
+int lc_procedure_run(const lc_run_setup *setup, lc_result *result, lc_diag *diag)
+{
+	lc_run run = {.setup = setup, .result = result, .step = -1};
+	char detail[512];
+	int rc;
+
+	lc_result_start(result, lc_result_wall_ms(), NULL);
+	if (!setup->serial || !*setup->serial)
+		return lc_diag_set(diag, LC_ERR_ARG, "no DUT serial number");
+	if ((rc = record_dut(&run, diag)) < 0)
+		return fail_start(&run, rc, diag);
+	if (setup->operator_name && (rc = lc_result_set_operator(result, setup->operator_name, diag)) < 0)
+		return fail_start(&run, rc, diag);
+	if (setup->station && (rc = lc_result_set_station(result, setup->station->name, NULL, diag)) < 0)
+		return fail_start(&run, rc, diag);
+	if ((rc = lc_procedure_path(setup->procedures_dir, setup->procedure, run.path, sizeof(run.path), diag)) < 0)
+		return fail_start(&run, rc, diag);
+
+	run.L = lc_sandbox_new(lc_procedures_dir(setup->procedures_dir), setup->abort_flag, diag);
+	if (!run.L)
+		return fail_start(&run, LC_ERR_NOMEM, diag);
+	lua_State *L = run.L;
+	if ((rc = lc_sandbox_load_file(L, run.path, diag)) < 0)
+		goto out;
+	lua_pushcfunction(L, message_handler);
+	lua_insert(L, -2);
+	if (lua_pcall(L, 0, 1, -2) != LUA_OK) {
+		rc = lc_diag_set(diag, LC_ERR_FORMAT, "%s", lua_tostring(L, -1));
+		goto out;
+	}
+	lua_remove(L, -2);
+	int proc = lua_gettop(L);
+	if ((rc = validate_procedure(L, proc, run.path, diag)) < 0 || (rc = check_roles(&run, proc, diag)) < 0)
+		goto out;
+	lua_getfield(L, proc, "name");
+	lua_getfield(L, proc, "version");
+	lc_result_set_procedure(result, lua_tostring(L, -2), lua_tostring(L, -1), NULL);
+	lua_pop(L, 2);
+	if (setup->instruments && setup->station &&
+	    (rc = lc_instrument_set_record(setup->instruments, setup->station, result, diag)) < 0)
+		goto out;
+
+	lc_lua_push_ctx(L, &run);
+	int ctx = lua_gettop(L);
+	enum lc_verdict run_verdict = LC_VERDICT_NONE;
+	char reason[640] = "";
+
+	enum call_outcome out = run_optional(&run, proc, "setup", ctx, detail, sizeof(detail));
+	if (out != CALL_OK) {
+		run_verdict = out == CALL_ABORTED ? LC_VERDICT_ABORTED : LC_VERDICT_ERROR;
+		snprintf(reason, sizeof(reason), "setup: %s", detail);
+		lc_err("slot %u: %s", setup->slot, reason);
+	}
+	lua_getfield(L, proc, "steps");
+	int steps = lua_gettop(L);
+	lua_Integer total = luaL_len(L, steps);
+	for (lua_Integer i = 1; i <= total && out == CALL_OK; i++)
+		out = run_step(&run, steps, i, total, ctx);
+	if (out == CALL_ABORTED && run_verdict == LC_VERDICT_NONE) {
+		run_verdict = LC_VERDICT_ABORTED;
+		snprintf(reason, sizeof(reason), "aborted by the operator");
+	}
+	lua_pop(L, 1);
+
+	/* Cleanup runs to its end: Ctrl-C no longer interrupts the script. */
+	lc_sandbox_allow_abort(L, 0);
+	if (run_optional(&run, proc, "cleanup", ctx, detail, sizeof(detail)) != CALL_OK) {
+		run_verdict = lc_verdict_max(run_verdict, LC_VERDICT_ERROR);
+		if (!reason[0])
+			snprintf(reason, sizeof(reason), "cleanup: %s", detail);
+		lc_err("slot %u: cleanup: %s", setup->slot, detail);
+	}
+	lc_result_finish(result, run_verdict, lc_result_wall_ms(), reason[0] ? reason : NULL, NULL);
+	rc = 0;
+out:
+	if (rc < 0)
+		fail_start(&run, rc, diag);
+	lc_lua_optical_free(&run);
+	lc_sandbox_free(run.L);
+	return rc;
+}

@@ -1,0 +1,99 @@
+/*
+ * The procedure engine: runs one certification procedure (procedures/<name>.lua) for one DUT slot and
+ * records everything into a result (reports/result.h).
+ *
+ * A procedure file returns a table:
+ *
+ *     return {
+ *       name = "breakout-dr4-4x100g", version = "1",
+ *       summary = "...",
+ *       requires = { "source", "meter" },       -- instrument roles that must be in the station
+ *       setup = function(ctx) ... end,          -- optional, runs before the first step
+ *       steps = {
+ *         { name = "insertion-loss-1310", main = function(ctx) ... end, cleanup = function(ctx) ... end },
+ *         ...
+ *       },
+ *       cleanup = function(ctx) ... end,        -- optional, always runs last
+ *     }
+ *
+ * Rules (design.md, procedures/):
+ *   - Each step runs its `main` (and `setup` if it has one) in a protected call. A Lua error, an instrument
+ *     error raised by a measurement function, or Ctrl-C ends the step with verdict error (or aborted) and a
+ *     detail naming file:line and the step; the remaining steps are skipped (recorded as not run).
+ *   - A step's own `cleanup` always runs after it; the procedure's `cleanup` always runs at the end; then
+ *     the engine puts every instrument of the station in its safe state (sources and BERT outputs off),
+ *     whatever happened. Ctrl-C during cleanup does not interrupt it. An error in a cleanup makes the run
+ *     `error` and the next cleanup still runs.
+ *   - Verdicts aggregate by maximum (fixtures/verdict.h); nothing is pass that was not measured.
+ *
+ * Thread safety: lc_procedure_run() may run in several threads at once (one per slot), each with its own
+ * result; shared instruments are locked per operation by the instrument layer, and the events callbacks
+ * are called from the slot's thread (the host serialises its output).
+ */
+#ifndef LC_PROCEDURES_ENGINE_H
+#define LC_PROCEDURES_ENGINE_H
+
+#include <signal.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "fixtures/channel.h"
+#include "fixtures/limits.h"
+#include "fixtures/station.h"
+#include "procedures/instrument_set.h"
+#include "procedures/prompt.h"
+#include "reports/result.h"
+
+/* What the host (CLI, a line controller) hears while a run goes on. Every callback may be NULL. */
+typedef struct lc_run_events {
+	void *user;
+	void (*step_start)(void *user, unsigned slot, const char *step, size_t index, size_t total);
+	void (*step_end)(void *user, unsigned slot, const char *step, enum lc_verdict verdict, const char *detail);
+	void (*measurement)(void *user, unsigned slot, const char *step, const lc_result_measurement *m);
+	/* fraction in [0,1], eta_s < 0 when unknown, text may be NULL */
+	void (*progress)(void *user, unsigned slot, const char *step, double fraction, double eta_s,
+			 const char *text);
+	void (*log)(void *user, unsigned slot, const char *message);
+} lc_run_events;
+
+#define LC_RUN_OPTIONS_MAX 16
+
+typedef struct lc_run_setup {
+	const char *procedure;        /* a name in procedures_dir, or a path to a .lua file */
+	const char *procedures_dir;   /* NULL: lc_procedures_dir(NULL) */
+	const lc_station *station;
+	lc_instrument_set *instruments; /* opened station instruments, shared by the slots */
+	const lc_channel *channel;    /* the DUT's cable type */
+	const char *cable_type;       /* its name, as recorded */
+	const lc_limits *limits;
+	const char *serial;
+	unsigned slot;                /* 1-based */
+	const char *operator_name;
+	lc_prompter *prompter;
+	volatile sig_atomic_t *abort_flag;
+	/* Procedure options, "key=value" (e.g. "wavelengths=1310,1550", "ber_target=1e-12"). */
+	size_t n_options;
+	const char *options[LC_RUN_OPTIONS_MAX];
+	lc_run_events events;
+} lc_run_setup;
+
+/*
+ * Run the procedure for one slot, recording into result (which the caller created; the engine sets
+ * procedure, DUT, start, steps, measurements and finishes it). Returns 0 when the run happened (whatever its
+ * verdict: read lc_result_verdict()), or a negative LC_ERR_* when it could not start (unknown procedure,
+ * malformed procedure table, a required role missing from the station) — then the result is finished with
+ * verdict error and the reason.
+ */
+int lc_procedure_run(const lc_run_setup *setup, lc_result *result, lc_diag *diag);
+
+/*
+ * The folder of the .lua procedures: explicit, else $LANECERT_PROCEDURES, else the source tree's
+ * procedures/ (a build from a checkout), else the installed data folder. Never NULL.
+ */
+const char *lc_procedures_dir(const char *explicit_dir);
+
+/* Resolve a procedure name or path to a file path into buf. LC_ERR_NOT_FOUND (detail lists the folder). */
+int lc_procedure_path(const char *procedures_dir, const char *name_or_path, char *buf, size_t cap,
+		      lc_diag *diag);
+
+#endif

@@ -1,0 +1,160 @@
+#include "procedures/instrument_set.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "instruments/bert/bert.h"
+#include "instruments/rl_meter/rl_meter.h"
+#include "instruments/source/source.h"
+
+#define LC_LOG_DOMAIN "instruments"
+#include "hal/log.h"
+
+struct lc_instrument_set {
+	size_t n;
+	struct {
+		char role[LC_NAME_MAX];
+		lc_instrument *inst;
+	} *items;
+};
+
+/* The station file writes serial settings as text; the transport wants its enums. */
+static void serial_to_transport(const lc_station_serial *s, lc_transport_opts *t)
+{
+	t->serial.baud = (int)s->baud;
+	t->serial.data_bits = (int)s->data_bits;
+	t->serial.stop_bits = (int)s->stop_bits;
+	t->serial.parity = s->parity == 'E' ? LC_PARITY_EVEN : s->parity == 'O' ? LC_PARITY_ODD : LC_PARITY_NONE;
+	t->serial.flow = strcmp(s->flow, "rtscts") == 0	 ? LC_FLOW_RTSCTS
+			 : strcmp(s->flow, "xonxoff") == 0 ? LC_FLOW_XONXOFF
+							   : LC_FLOW_NONE;
+}
+
+int lc_instrument_set_open(const lc_station *st, lc_instrument_set **out, lc_diag *diag)
+{
+	lc_instrument_set *set = calloc(1, sizeof(*set));
+	if (!set || !(set->items = calloc(st->n_instruments ? st->n_instruments : 1, sizeof(*set->items)))) {
+		free(set);
+		return lc_diag_set(diag, LC_ERR_NOMEM, "instrument set");
+	}
+	for (size_t i = 0; i < st->n_instruments; i++) {
+		const lc_station_instrument *si = &st->instruments[i];
+		lc_instrument_opts opts;
+		lc_instrument_opts_init(&opts);
+		if (si->has_serial)
+			serial_to_transport(&si->serial, &opts.transport);
+		if (si->layout[0])
+			opts.layout = si->layout;
+		int rc = lc_instrument_open(si->resource, &opts, &set->items[set->n].inst, diag);
+		if (rc < 0) {
+			lc_diag_prefix(diag, "instrument '%s' (%s): ", si->role, si->resource);
+			lc_instrument_set_close(set);
+			return rc;
+		}
+		snprintf(set->items[set->n].role, sizeof(set->items[0].role), "%s", si->role);
+		set->n++;
+		lc_info("%s: %s %s at %s", si->role, lc_instrument_idn(set->items[set->n - 1].inst)->vendor,
+			lc_instrument_idn(set->items[set->n - 1].inst)->model, si->resource);
+	}
+	*out = set;
+	return 0;
+}
+
+void lc_instrument_set_close(lc_instrument_set *set)
+{
+	if (!set)
+		return;
+	for (size_t i = 0; i < set->n; i++)
+		lc_instrument_close(set->items[i].inst);
+	free(set->items);
+	free(set);
+}
+
+lc_instrument *lc_instrument_set_get(lc_instrument_set *set, const char *role)
+{
+	for (size_t i = 0; set && i < set->n; i++)
+		if (strcmp(set->items[i].role, role) == 0)
+			return set->items[i].inst;
+	return NULL;
+}
+
+size_t lc_instrument_set_count(const lc_instrument_set *set)
+{
+	return set ? set->n : 0;
+}
+
+lc_instrument *lc_instrument_set_at(lc_instrument_set *set, size_t i, const char **role)
+{
+	if (!set || i >= set->n)
+		return NULL;
+	if (role)
+		*role = set->items[i].role;
+	return set->items[i].inst;
+}
+
+int lc_instrument_set_record(lc_instrument_set *set, const lc_station *st, lc_result *r, lc_diag *diag)
+{
+	for (size_t i = 0; i < set->n; i++) {
+		const lc_idn *idn = lc_instrument_idn(set->items[i].inst);
+		const lc_station_instrument *si = lc_station_instrument_by_role(st, set->items[i].role);
+		lc_result_instrument ri = {
+			.role = set->items[i].role,
+			.resource = lc_scpi_resource(lc_instrument_scpi(set->items[i].inst)),
+			.vendor = idn->vendor,
+			.model = idn->model,
+			.serial = idn->serial,
+			.firmware = idn->firmware,
+			.calibration_due = si && si->calibration_due[0] ? si->calibration_due : NULL,
+		};
+		int rc = lc_result_add_instrument(r, &ri, diag);
+		if (rc < 0)
+			return rc;
+	}
+	return 0;
+}
+
+/* Every output this instrument can light, off. Keeps going after a failure and reports the first. */
+static int make_safe(lc_instrument *inst, lc_diag *diag)
+{
+	int first = 0;
+	lc_diag d;
+
+	if (lc_instrument_has_class(inst, LC_CLASS_SOURCE) && lc_source_all_off(inst, &d) < 0 && !first)
+		first = lc_diag_set(diag, d.code, "%s", d.text);
+	if (lc_instrument_has_class(inst, LC_CLASS_RL_METER)) {
+		lc_rl_meter_caps caps;
+		if (lc_rl_meter_caps_get(inst, &caps, &d) < 0) {
+			if (!first)
+				first = lc_diag_set(diag, d.code, "%s", d.text);
+		} else {
+			for (int ch = 1; ch <= caps.channels; ch++)
+				if (lc_rl_meter_source_off(inst, ch, &d) < 0 && !first)
+					first = lc_diag_set(diag, d.code, "%s", d.text);
+		}
+	}
+	if (lc_instrument_has_class(inst, LC_CLASS_BERT)) {
+		lc_bert_caps caps;
+		/* A BERT without a layout has no lanes to switch off: lane 0 means all outputs. */
+		if (lc_bert_caps_get(inst, &caps, &d) == 0 && caps.lanes > 0 && lc_bert_set_output(inst, 0, false, &d) < 0 &&
+		    !first)
+			first = lc_diag_set(diag, d.code, "%s", d.text);
+	}
+	return first;
+}
+
+int lc_instrument_set_safe(lc_instrument_set *set, lc_diag *diag)
+{
+	int first = 0;
+	lc_diag d;
+	for (size_t i = 0; set && i < set->n; i++) {
+		lc_diag_clear(&d);
+		int rc = make_safe(set->items[i].inst, &d);
+		if (rc < 0) {
+			lc_warn("safe state of '%s' failed: %s", set->items[i].role, lc_diag_message(&d));
+			if (!first)
+				first = lc_diag_set(diag, rc, "safe state of '%s': %s", set->items[i].role,
+						    lc_diag_message(&d));
+		}
+	}
+	return first;
+}

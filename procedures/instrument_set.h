@@ -1,0 +1,37 @@
+/*
+ * The station's instruments, opened once per run and shared by its slots, looked up by role.
+ *
+ * Opening identifies each instrument by *IDN? (instruments/registry.h). A role whose instrument cannot be
+ * opened makes the whole set fail with the role named, so a run never starts with half a station.
+ * lc_instrument_set_safe() puts every instrument in its safe state (every source output off, every return-
+ * loss meter source off, every BERT output off); it tries all of them even when one fails.
+ *
+ * Thread safety: lookups may run from any thread once the set is open; open/close from one thread.
+ */
+#ifndef LC_PROCEDURES_INSTRUMENT_SET_H
+#define LC_PROCEDURES_INSTRUMENT_SET_H
+
+#include <stddef.h>
+
+#include "fixtures/station.h"
+#include "instruments/instrument.h"
+#include "reports/result.h"
+
+typedef struct lc_instrument_set lc_instrument_set;
+
+/* Open every instrument of the station. */
+int lc_instrument_set_open(const lc_station *st, lc_instrument_set **out, lc_diag *diag);
+void lc_instrument_set_close(lc_instrument_set *set);
+
+/* The instrument of a role, or NULL. */
+lc_instrument *lc_instrument_set_get(lc_instrument_set *set, const char *role);
+size_t lc_instrument_set_count(const lc_instrument_set *set);
+lc_instrument *lc_instrument_set_at(lc_instrument_set *set, size_t i, const char **role);
+
+/* Record each instrument's identity (and calibration due date from the station) in a result. */
+int lc_instrument_set_record(lc_instrument_set *set, const lc_station *st, lc_result *r, lc_diag *diag);
+
+/* Safe state for all. Returns 0, or the first error (all were tried). */
+int lc_instrument_set_safe(lc_instrument_set *set, lc_diag *diag);
+
+#endif

@@ -1,0 +1,560 @@
+/*
+ * Optical measurements for procedures: ctx:reference{}, ctx:insertion_loss{}, ctx:fiber_map{},
+ * ctx:return_loss{}. C measures and judges (instruments/measure/); these bindings turn the station wiring
+ * and the channel's expected map into paths, hold the instruments' locks while measuring, and record every
+ * result with its limit, margin and verdict.
+ */
+#include <lauxlib.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "fixtures/budget.h"
+#include "procedures/optical_paths.h"
+#include "procedures/run_priv.h"
+
+#define LC_LOG_DOMAIN "optical"
+#include "hal/log.h"
+
+#define MAX_REFS 8
+#define DEFAULT_REF_VALID_S (8 * 3600) /* one shift */
+
+struct lc_optical_state {
+	size_t n;
+	struct {
+		bool reverse;
+		lc_reference ref;
+	} refs[MAX_REFS];
+};
+
+void lc_lua_optical_free(lc_run *run)
+{
+	free(run->optical);
+	run->optical = NULL;
+}
+
+static double field_number(lua_State *L, int t, const char *k, double dflt)
+{
+	lua_getfield(L, t, k);
+	double v = lua_isnumber(L, -1) ? lua_tonumber(L, -1) : dflt;
+	lua_pop(L, 1);
+	return v;
+}
+
+static const char *field_string(lua_State *L, int t, const char *k, const char *dflt)
+{
+	lua_getfield(L, t, k);
+	const char *v = lua_type(L, -1) == LUA_TSTRING ? lua_tostring(L, -1) : dflt;
+	lua_pop(L, 1);
+	return v;
+}
+
+/* direction = "forward" (as the link carries light) or "reverse". */
+static bool field_reverse(lua_State *L, int t)
+{
+	const char *d = field_string(L, t, "direction", "forward");
+	if (strcmp(d, "forward") && strcmp(d, "reverse"))
+		luaL_error(L, "direction must be \"forward\" or \"reverse\", not \"%s\"", d);
+	return strcmp(d, "reverse") == 0;
+}
+
+static lc_wired_path *paths_or_raise(lua_State *L, lc_run *run, bool reverse, size_t *n)
+{
+	lc_wired_path *paths = NULL;
+	lc_diag d;
+	if (!run->setup->channel || !run->setup->station)
+		luaL_error(L, "this run has no channel model or station");
+	int rc = lc_wired_paths(run->setup->channel, run->setup->station, run->setup->instruments, run->setup->slot,
+				reverse, &paths, &d);
+	if (rc < 0)
+		lc_lua_raise(L, run, rc, &d, "wiring");
+	if (rc == 0) {
+		free(paths);
+		luaL_error(L, "station '%s' wires no fiber of slot %u %s through a source and a meter",
+			   run->setup->station->name, run->setup->slot, reverse ? "in reverse" : "forward");
+	}
+	*n = (size_t)rc;
+	return paths;
+}
+
+/* Ask the operator (or the station's automation) for a physical change; an answer of "no" aborts. */
+static void operator_step(lua_State *L, lc_run *run, const char *id, const char *text)
+{
+	char answer[64];
+	lc_diag d;
+	if (!run->setup->prompter)
+		return;
+	int rc = lc_prompt_ask(run->setup->prompter, id, text, LC_PROMPT_CONFIRM, NULL, answer, sizeof(answer), &d);
+	if (rc < 0)
+		lc_lua_raise(L, run, rc, &d, "operator");
+}
+
+static void record_reference(lc_run *run, const lc_reference *ref, const lc_wired_path *paths, size_t n)
+{
+	lc_result_value *vals = calloc(n, sizeof(*vals));
+	char (*names)[sizeof(paths[0].label) + 8] = calloc(n, sizeof(*names));
+	const char *cords[1] = {ref->cords};
+	if (vals && names) {
+		for (size_t i = 0; i < n; i++) {
+			snprintf(names[i], sizeof(names[i]), "P_ref %s", paths[i].label);
+			vals[i] = (lc_result_value){.name = names[i], .value = ref->ref_dbm[i], .unit = "dBm"};
+		}
+		lc_result_reference rr = {
+			.method = lc_ref_method_name(ref->method),
+			.time_ms = ref->taken_unix * 1000,
+			.wavelength_nm = ref->wavelength_nm,
+			.cords = cords,
+			.n_cords = ref->cords[0] ? 1 : 0,
+			.values = vals,
+			.n_values = n,
+		};
+		lc_result_add_reference(run->result, &rr, NULL);
+	}
+	free(vals);
+	free(names);
+}
+
+/* The reference cords of the wires used, "TRC-1,TRC-2" (first few). */
+static void cords_of(const lc_run *run, const lc_wired_path *paths, size_t n, char *buf, size_t cap)
+{
+	buf[0] = '\0';
+	for (size_t i = 0; i < n; i++) {
+		const lc_station_wire *ws[2] = {
+			lc_station_wire_for(run->setup->station, run->setup->slot, paths[i].launch_port, LC_WIRE_TO_DUT),
+			lc_station_wire_for(run->setup->station, run->setup->slot, paths[i].detect_port, LC_WIRE_FROM_DUT)};
+		for (int k = 0; k < 2; k++) {
+			if (!ws[k] || !ws[k]->reference_cord[0] || strstr(buf, ws[k]->reference_cord))
+				continue;
+			size_t len = strlen(buf);
+			if (len + strlen(ws[k]->reference_cord) + 2 >= cap)
+				return;
+			snprintf(buf + len, cap - len, "%s%s", len ? "," : "", ws[k]->reference_cord);
+		}
+	}
+}
+
+/* ctx:reference{wavelength=nm, method="1-jumper", direction="forward", valid_s=, averaging=} */
+static int ctx_reference(lua_State *L)
+{
+	lc_run *run = lc_run_from_upvalue(L);
+	luaL_checktype(L, 2, LUA_TTABLE);
+	double nm = field_number(L, 2, "wavelength", NAN);
+	if (!(nm > 0))
+		return luaL_error(L, "reference: wavelength (nm) is required");
+	int method = lc_ref_method_parse(field_string(L, 2, "method", "1-jumper"));
+	if (method < 0)
+		return luaL_error(L, "reference: unknown method '%s'", field_string(L, 2, "method", ""));
+	bool reverse = field_reverse(L, 2);
+	size_t n;
+	lc_wired_path *paths = paths_or_raise(L, run, reverse, &n);
+	lc_optical_path *op = calloc(n, sizeof(*op));
+	lc_instrument *insts[4 * LC_REF_MAX_PATHS];
+	lc_diag d;
+	char cords[LC_REF_CORDS_MAX];
+	char text[256];
+
+	if (!op || n > LC_REF_MAX_PATHS) {
+		free(paths);
+		free(op);
+		return luaL_error(L, "reference: %zu paths (at most %d)", n, LC_REF_MAX_PATHS);
+	}
+	for (size_t i = 0; i < n; i++)
+		op[i] = paths[i].path;
+	cords_of(run, paths, n, cords, sizeof(cords));
+	snprintf(text, sizeof(text), "Slot %u: connect the reference cords without the DUT for the %.0f nm %s reference",
+		 run->setup->slot, nm, lc_ref_method_name((enum lc_ref_method)method));
+	operator_step(L, run, "reference", text);
+
+	lc_il_opts opts;
+	lc_il_opts_init(&opts, nm);
+	opts.averaging_s = field_number(L, 2, "averaging", opts.averaging_s);
+	struct lc_optical_state *st = run->optical;
+	if (!st && !(st = run->optical = calloc(1, sizeof(*st)))) {
+		free(paths);
+		free(op);
+		return luaL_error(L, "reference: out of memory");
+	}
+	lc_reference ref;
+	size_t ni = lc_wired_instruments(paths, n, insts);
+	lc_wired_lock(insts, ni);
+	int rc = lc_reference_take(op, n, &opts, (enum lc_ref_method)method, cords,
+				   (int64_t)field_number(L, 2, "valid_s", DEFAULT_REF_VALID_S), &ref, &d);
+	lc_wired_unlock(insts, ni);
+	if (rc == 0) {
+		record_reference(run, &ref, paths, n);
+		size_t slot_i = st->n;
+		for (size_t i = 0; i < st->n; i++)
+			if (st->refs[i].reverse == reverse && fabs(st->refs[i].ref.wavelength_nm - nm) < 0.5)
+				slot_i = i; /* a new reference replaces the old one */
+		if (slot_i == MAX_REFS)
+			rc = lc_diag_set(&d, LC_ERR_OVERFLOW, "more than %d references in one run", MAX_REFS);
+		else {
+			st->refs[slot_i].reverse = reverse;
+			st->refs[slot_i].ref = ref;
+			if (slot_i == st->n)
+				st->n++;
+		}
+	}
+	free(paths);
+	free(op);
+	if (rc < 0)
+		return lc_lua_raise(L, run, rc, &d, "reference");
+	snprintf(text, sizeof(text), "Slot %u: connect DUT %s", run->setup->slot, run->setup->serial);
+	operator_step(L, run, "dut", text);
+	return 0;
+}
+
+static const lc_reference *find_reference(const lc_run *run, double nm, bool reverse)
+{
+	for (size_t i = 0; run->optical && i < run->optical->n; i++)
+		if (run->optical->refs[i].reverse == reverse && fabs(run->optical->refs[i].ref.wavelength_nm - nm) < 0.5)
+			return &run->optical->refs[i].ref;
+	return NULL;
+}
+
+/* The limit of a path: a named row if the procedure gave one, else the channel's length-based budget. */
+static int path_limit(lua_State *L, lc_run *run, int t, const lc_wired_path *p, double nm, lc_limit *lim,
+		      const char **source)
+{
+	const char *id = field_string(L, t, "limit", NULL);
+	lc_diag d;
+	if (id) {
+		const lc_limit *row = run->setup->limits ? lc_limits_find(run->setup->limits, id) : NULL;
+		if (!row)
+			return luaL_error(L, "insertion_loss: no limit row '%s'", id);
+		*lim = *row;
+		*source = "named limit";
+		return 0;
+	}
+	lc_budget b;
+	int rc = lc_channel_path_budget(run->setup->channel, run->setup->limits, p->map_index, nm, &b, &d);
+	if (rc < 0)
+		return lc_lua_raise(L, run, rc, &d, "budget");
+	char lid[LC_NAME_MAX];
+	snprintf(lid, sizeof(lid), "budget.%s.%.0fnm", lc_channel_name(run->setup->channel), nm);
+	lc_limit_init_max(lim, lid, "insertion_loss", "dB", b.total_db);
+	lim->unconfirmed = b.unconfirmed;
+	*source = "length-based budget of the channel model";
+	return 0;
+}
+
+/* ctx:insertion_loss{wavelength=nm, direction=, limit=id, averaging=, uncertainty=} -> worst verdict name */
+static int ctx_insertion_loss(lua_State *L)
+{
+	lc_run *run = lc_run_from_upvalue(L);
+	luaL_checktype(L, 2, LUA_TTABLE);
+	double nm = field_number(L, 2, "wavelength", NAN);
+	if (!(nm > 0))
+		return luaL_error(L, "insertion_loss: wavelength (nm) is required");
+	bool reverse = field_reverse(L, 2);
+	const lc_reference *ref = find_reference(run, nm, reverse);
+	if (!ref)
+		return luaL_error(L, "insertion_loss: no %.0f nm %s reference in this run (call ctx:reference first)", nm,
+				  reverse ? "reverse" : "forward");
+	size_t n;
+	lc_wired_path *paths = paths_or_raise(L, run, reverse, &n);
+	lc_optical_path *op = calloc(n, sizeof(*op));
+	lc_limit *lims = calloc(n, sizeof(*lims));
+	const lc_limit **plims = calloc(n, sizeof(*plims));
+	lc_loss *res = calloc(n, sizeof(*res));
+	const char *source = NULL;
+	lc_instrument *insts[4 * LC_REF_MAX_PATHS];
+	lc_diag d;
+
+	if (!op || !lims || !plims || !res || n > LC_REF_MAX_PATHS) {
+		free(paths), free(op), free(lims), free(plims), free(res);
+		return luaL_error(L, "insertion_loss: out of memory or too many paths");
+	}
+	for (size_t i = 0; i < n; i++) {
+		op[i] = paths[i].path;
+		path_limit(L, run, 2, &paths[i], nm, &lims[i], &source);
+		plims[i] = &lims[i];
+	}
+	lc_il_opts opts;
+	lc_il_opts_init(&opts, nm);
+	opts.averaging_s = field_number(L, 2, "averaging", opts.averaging_s);
+	opts.uncertainty_db = field_number(L, 2, "uncertainty", opts.uncertainty_db);
+	opts.limits = plims;
+	size_t ni = lc_wired_instruments(paths, n, insts);
+	lc_wired_lock(insts, ni);
+	int rc = lc_il_measure(op, n, ref, &opts, res, &d);
+	lc_wired_unlock(insts, ni);
+
+	enum lc_verdict worst = LC_VERDICT_NONE;
+	/* An instrument fault measured nothing worth keeping; a reference problem keeps what it found. */
+	if (rc == 0 || rc == LC_ERR_STATE) {
+		for (size_t i = 0; i < n; i++) {
+			if (res[i].verdict == LC_VERDICT_ERROR && !res[i].rereference)
+				continue;
+			lc_result_measurement m = {
+				.name = "insertion_loss",
+				.lane = (int)paths[i].map_index + 1,
+				.value = isfinite(res[i].loss_db) ? res[i].loss_db : NAN,
+				.unit = "dB",
+				.wavelength_nm = nm,
+				.limit = {.low = NAN, .high = res[i].limit_db, .comparison = LC_LIMIT_LE},
+				.margin = isfinite(res[i].margin_db) ? res[i].margin_db : NAN,
+				.verdict = res[i].verdict,
+			};
+			int idx = lc_run_record(run, &m, NULL);
+			if (idx < 0)
+				continue;
+			lc_result_measurement_extra_string(run->result, idx, "from", paths[i].launch_port, NULL);
+			lc_result_measurement_extra_string(run->result, idx, "to", paths[i].detect_port, NULL);
+			lc_result_measurement_extra_string(run->result, idx, "direction", reverse ? "reverse" : "forward",
+							   NULL);
+			lc_result_measurement_extra_string(run->result, idx, "limit_source", source, NULL);
+			if (res[i].dark)
+				lc_result_measurement_extra_string(run->result, idx, "finding", "no light", NULL);
+			if (res[i].rereference)
+				lc_result_measurement_extra_string(run->result, idx, "finding",
+								   "negative loss: re-reference", NULL);
+			if (res[i].unconfirmed)
+				lc_result_measurement_extra_string(run->result, idx, "limit_status", "unconfirmed", NULL);
+			worst = lc_verdict_max(worst, res[i].verdict);
+		}
+	}
+	free(paths), free(op), free(lims), free(plims), free(res);
+	if (rc < 0)
+		return lc_lua_raise(L, run, rc, &d, "insertion_loss");
+	lua_pushstring(L, lc_verdict_name(worst));
+	return 1;
+}
+
+/* Expected detector index of each launch (LC_MAP_DARK when the channel routes it nowhere wired). */
+static void expected_map(const lc_channel *ch, const lc_wired_ends *e, int *expected)
+{
+	for (size_t i = 0; i < e->n_launch; i++) {
+		expected[i] = LC_MAP_DARK;
+		int to = lc_channel_route(ch, e->launch_port[i], NULL);
+		if (to < 0)
+			continue;
+		const lc_port *p = lc_channel_port(ch, (size_t)to);
+		for (size_t j = 0; j < e->n_detect; j++)
+			if (strcasecmp(p->name, e->detect_port[j]) == 0)
+				expected[i] = (int)j;
+	}
+}
+
+/* ctx:fiber_map{wavelength=nm, dark_dbm=-50} -> verdict name, difference text */
+static int ctx_fiber_map(lua_State *L)
+{
+	lc_run *run = lc_run_from_upvalue(L);
+	luaL_checktype(L, 2, LUA_TTABLE);
+	double nm = field_number(L, 2, "wavelength", NAN);
+	double dark = field_number(L, 2, "dark_dbm", -50.0);
+	if (!(nm > 0))
+		return luaL_error(L, "fiber_map: wavelength (nm) is required");
+	lc_wired_ends e;
+	lc_diag d;
+	int rc = lc_wired_ends_get(run->setup->station, run->setup->instruments, run->setup->slot, &e, &d);
+	if (rc < 0)
+		return lc_lua_raise(L, run, rc, &d, "fiber_map");
+	if (e.n_launch == 0 || e.n_detect == 0) {
+		lc_wired_ends_free(&e);
+		return luaL_error(L, "fiber_map: slot %u has no source or no meter wired to the DUT", run->setup->slot);
+	}
+	double *matrix = calloc(e.n_launch * e.n_detect, sizeof(*matrix));
+	int *map = calloc(e.n_launch, sizeof(*map)), *expected = calloc(e.n_launch, sizeof(*expected));
+	const char **in_l = calloc(e.n_launch, sizeof(*in_l)), **out_l = calloc(e.n_detect, sizeof(*out_l));
+	int *group = calloc(e.n_detect, sizeof(*group));
+	const char **glabel = calloc(e.n_detect, sizeof(*glabel));
+	lc_instrument **insts = calloc(4 * (e.n_launch + e.n_detect), sizeof(*insts));
+	char text[512] = "";
+	enum lc_verdict verdict = LC_VERDICT_NONE;
+	if (!matrix || !map || !expected || !in_l || !out_l || !group || !glabel || !insts) {
+		rc = lc_diag_set(&d, LC_ERR_NOMEM, "fiber map");
+		goto out;
+	}
+	size_t ni = 0, ng = 0;
+	for (size_t i = 0; i < e.n_launch; i++) {
+		in_l[i] = e.launch_port[i];
+		lc_instrument *x[2] = {e.launch[i].source, e.launch[i].sw};
+		for (int k = 0; k < 2; k++) {
+			size_t j = 0;
+			while (x[k] && j < ni && insts[j] != x[k])
+				j++;
+			if (x[k] && j == ni)
+				insts[ni++] = x[k];
+		}
+	}
+	for (size_t j = 0; j < e.n_detect; j++) {
+		out_l[j] = e.detect_port[j];
+		lc_instrument *x[2] = {e.detect[j].meter, e.detect[j].sw};
+		for (int k = 0; k < 2; k++) {
+			size_t q = 0;
+			while (x[k] && q < ni && insts[q] != x[k])
+				q++;
+			if (x[k] && q == ni)
+				insts[ni++] = x[k];
+		}
+		/* Legs: the detector's DUT port leg ("B2" of "B2:rx"). */
+		int pi = lc_channel_port_find(run->setup->channel, e.detect_port[j]);
+		const char *leg = pi >= 0 ? lc_channel_leg_label(run->setup->channel,
+								 lc_channel_port(run->setup->channel, (size_t)pi)->end,
+								 lc_channel_port(run->setup->channel, (size_t)pi)->leg)
+					  : e.detect_port[j];
+		size_t g = 0;
+		while (g < ng && strcmp(glabel[g], leg) != 0)
+			g++;
+		if (g == ng)
+			glabel[ng++] = leg;
+		group[j] = (int)g;
+	}
+	expected_map(run->setup->channel, &e, expected);
+	lc_wired_lock(insts, ni);
+	rc = lc_map_measure(e.launch, e.n_launch, e.detect, e.n_detect, nm, dark, matrix, map, &d);
+	lc_wired_unlock(insts, ni);
+	if (rc < 0)
+		goto out;
+	lc_map_labels labels = {.in = in_l, .out = out_l, .out_group = group, .group = glabel, .n_groups = ng};
+	int diff = lc_map_describe(map, expected, e.n_launch, e.n_detect, &labels, text, sizeof(text));
+	if (diff < 0 && diff != LC_ERR_OVERFLOW) {
+		rc = lc_diag_set(&d, diff, "fiber map: cannot describe the difference");
+		goto out;
+	}
+	int wrong = diff == LC_ERR_OVERFLOW ? (int)e.n_launch : diff;
+	lc_result_measurement m = {
+		.name = "fiber_map",
+		.lane = LC_LANE_NONE,
+		.value = wrong,
+		.unit = "fibers",
+		.wavelength_nm = nm,
+		.limit = {.low = NAN, .high = 0, .comparison = LC_LIMIT_LE},
+		.margin = NAN,
+		.verdict = wrong == 0 ? LC_VERDICT_PASS : LC_VERDICT_FAIL,
+	};
+	verdict = m.verdict;
+	int idx = lc_run_record(run, &m, &d);
+	if (idx >= 0) {
+		lc_result_measurement_extra_string(run->result, idx, "difference", text, NULL);
+		char pol[2] = {lc_map_polarity(map, e.n_launch), 0};
+		if (pol[0] && e.n_launch == e.n_detect)
+			lc_result_measurement_extra_string(run->result, idx, "polarity_type", pol, NULL);
+	}
+	if (wrong)
+		snprintf(run->step_reason, sizeof(run->step_reason), "fiber map: %s", text);
+	rc = idx < 0 ? idx : 0;
+out:
+	free(matrix), free(map), free(expected), free(in_l), free(out_l), free(group), free(glabel), free(insts);
+	lc_wired_ends_free(&e);
+	if (rc < 0)
+		return lc_lua_raise(L, run, rc, &d, "fiber_map");
+	lua_pushstring(L, lc_verdict_name(verdict));
+	lua_pushstring(L, text);
+	return 2;
+}
+
+/* Polish of the connector at a DUT port: the first component's input side for end A, the last one's output
+ * side for end B. */
+static enum lc_polish port_polish(const lc_channel *ch, const char *port)
+{
+	int pi = lc_channel_port_find(ch, port);
+	size_t nc = lc_channel_component_count(ch);
+	if (pi < 0 || nc == 0)
+		return LC_POLISH_NONE;
+	const lc_port *p = lc_channel_port(ch, (size_t)pi);
+	const lc_component *c = lc_channel_component(ch, p->end == 0 ? 0 : nc - 1);
+	return c->conn[p->end == 0 ? 0 : 1].polish;
+}
+
+/* ctx:return_loss{wavelength=nm, limit=id} -> worst verdict name. Every connector wired to an RL meter. */
+static int ctx_return_loss(lua_State *L)
+{
+	lc_run *run = lc_run_from_upvalue(L);
+	luaL_checktype(L, 2, LUA_TTABLE);
+	double nm = field_number(L, 2, "wavelength", NAN);
+	const char *limit_id = field_string(L, 2, "limit", NULL);
+	const lc_station *st = run->setup->station;
+	lc_rl_port *ports = calloc(st->n_wires ? st->n_wires : 1, sizeof(*ports));
+	lc_rl_result *res = calloc(st->n_wires ? st->n_wires : 1, sizeof(*res));
+	lc_instrument **insts = calloc(2 * (st->n_wires + 1), sizeof(*insts));
+	const lc_limit **lims = calloc(st->n_wires ? st->n_wires : 1, sizeof(*lims));
+	size_t n = 0, ni = 0;
+	lc_diag d;
+	int rc = 0;
+	enum lc_verdict worst = LC_VERDICT_NONE;
+
+	if (!(nm > 0) || !ports || !res || !insts || !lims) {
+		free(ports), free(res), free(insts), free(lims);
+		return luaL_error(L, "return_loss: wavelength (nm) is required");
+	}
+	for (size_t i = 0; i < st->n_wires; i++) {
+		const lc_station_wire *w = &st->wires[i];
+		lc_instrument *m = lc_instrument_set_get(run->setup->instruments, w->instrument);
+		if (w->slot != run->setup->slot || w->direction != LC_WIRE_TO_DUT || !m ||
+		    !lc_instrument_has_class(m, LC_CLASS_RL_METER))
+			continue;
+		ports[n] = (lc_rl_port){.meter = m, .channel = (int)w->instrument_port, .label = w->dut_port};
+		insts[ni++] = m;
+		if (w->switch_role[0]) {
+			ports[n].sw = lc_instrument_set_get(run->setup->instruments, w->switch_role);
+			ports[n].sw_input = 1;
+			ports[n].sw_output = (int)w->switch_channel;
+			if (ports[n].sw)
+				insts[ni++] = ports[n].sw;
+		}
+		if (limit_id) {
+			lims[n] = run->setup->limits ? lc_limits_find(run->setup->limits, limit_id) : NULL;
+		} else {
+			lc_limit_query q = {.quantity = LC_Q_RETURN_LOSS,
+					    .mode = lc_channel_mode(run->setup->channel),
+					    .polish = port_polish(run->setup->channel, w->dut_port)};
+			lims[n] = run->setup->limits ? lc_limits_match(run->setup->limits, &q) : NULL;
+		}
+		if (!lims[n]) {
+			rc = lc_diag_set(&d, LC_ERR_NOT_FOUND, "no return-loss limit for %s (%s)", w->dut_port,
+					 limit_id ? limit_id : lc_polish_name(port_polish(run->setup->channel, w->dut_port)));
+			break;
+		}
+		n++;
+	}
+	if (rc == 0 && n == 0)
+		rc = lc_diag_set(&d, LC_ERR_NOT_FOUND, "slot %u has no connector wired to a return-loss meter",
+				 run->setup->slot);
+	/* Each port has its own limit (APC and UPC ends differ): measure port by port. */
+	for (size_t i = 0; rc == 0 && i < n; i++) {
+		lc_instrument *pi[2] = {ports[i].meter, ports[i].sw};
+		size_t k = ports[i].sw ? 2 : 1;
+		lc_wired_lock(pi, k);
+		rc = lc_rl_measure(&ports[i], 1, nm, lims[i], field_number(L, 2, "uncertainty", 0), &res[i], &d);
+		lc_wired_unlock(pi, k);
+		if (rc < 0)
+			break;
+		lc_result_measurement m = {
+			.name = "return_loss",
+			.lane = (int)i + 1,
+			.value = res[i].rl_db,
+			.unit = "dB",
+			.wavelength_nm = nm,
+			.limit = {.low = res[i].limit_db, .high = NAN, .comparison = LC_LIMIT_GE},
+			.margin = res[i].margin_db,
+			.verdict = res[i].verdict,
+		};
+		int idx = lc_run_record(run, &m, NULL);
+		if (idx >= 0) {
+			lc_result_measurement_extra_string(run->result, idx, "port", ports[i].label, NULL);
+			lc_result_measurement_extra_string(run->result, idx, "limit_id", lims[i]->id, NULL);
+			if (res[i].unconfirmed)
+				lc_result_measurement_extra_string(run->result, idx, "limit_status", "unconfirmed", NULL);
+		}
+		worst = lc_verdict_max(worst, res[i].verdict);
+	}
+	free(ports), free(res), free(insts), free(lims);
+	if (rc < 0)
+		return lc_lua_raise(L, run, rc, &d, "return_loss");
+	lua_pushstring(L, lc_verdict_name(worst));
+	return 1;
+}
+
+void lc_lua_add_optical(lua_State *L, lc_run *run)
+{
+	static const luaL_Reg methods[] = {
+		{"reference", ctx_reference},	{"insertion_loss", ctx_insertion_loss},
+		{"fiber_map", ctx_fiber_map},	{"return_loss", ctx_return_loss},
+		{NULL, NULL},
+	};
+	lua_pushlightuserdata(L, run);
+	luaL_setfuncs(L, methods, 1);
+}

@@ -1,0 +1,179 @@
+#include "procedures/optical_paths.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* The instrument of a wire's role, which must provide class c. */
+static int wire_instrument(lc_instrument_set *set, const char *role, enum lc_inst_class c, lc_instrument **out,
+			   lc_diag *diag)
+{
+	lc_instrument *inst = lc_instrument_set_get(set, role);
+	if (!inst)
+		return lc_diag_set(diag, LC_ERR_NOT_FOUND, "wiring names role '%s', which is not an open instrument", role);
+	if (!lc_instrument_has_class(inst, c))
+		return lc_diag_set(diag, LC_ERR_ARG, "wiring uses '%s' as a %s, which its driver (%s) is not", role,
+				   lc_inst_class_name(c), lc_instrument_driver_name(inst));
+	*out = inst;
+	return 0;
+}
+
+static int launch_of(const lc_station_wire *w, lc_instrument_set *set, lc_launch *l, lc_diag *diag)
+{
+	int rc = wire_instrument(set, w->instrument, LC_CLASS_SOURCE, &l->source, diag);
+	if (rc < 0)
+		return rc;
+	l->source_output = (int)w->instrument_port;
+	l->sw = NULL;
+	if (w->switch_role[0]) {
+		if ((rc = wire_instrument(set, w->switch_role, LC_CLASS_SWITCH, &l->sw, diag)) < 0)
+			return rc;
+		l->sw_input = 1;
+		l->sw_output = (int)w->switch_channel;
+	}
+	l->label = w->dut_port;
+	return 0;
+}
+
+static int detector_of(const lc_station_wire *w, lc_instrument_set *set, lc_detector *d, lc_diag *diag)
+{
+	int rc = wire_instrument(set, w->instrument, LC_CLASS_POWER_METER, &d->meter, diag);
+	if (rc < 0)
+		return rc;
+	d->channel = (int)w->instrument_port;
+	d->sw = NULL;
+	if (w->switch_role[0]) {
+		if ((rc = wire_instrument(set, w->switch_role, LC_CLASS_SWITCH, &d->sw, diag)) < 0)
+			return rc;
+		d->sw_input = 1;
+		d->sw_output = (int)w->switch_channel;
+	}
+	d->label = w->dut_port;
+	return 0;
+}
+
+int lc_wired_paths(const lc_channel *ch, const lc_station *st, lc_instrument_set *set, unsigned slot, bool reverse,
+		   lc_wired_path **out, lc_diag *diag)
+{
+	size_t n_map = lc_channel_map_count(ch), n = 0;
+	lc_wired_path *paths = calloc(n_map ? n_map : 1, sizeof(*paths));
+	if (!paths)
+		return lc_diag_set(diag, LC_ERR_NOMEM, "paths");
+	for (size_t i = 0; i < n_map; i++) {
+		const lc_map_entry *e = lc_channel_map(ch, i);
+		const char *in = reverse ? e->to : e->from;
+		const char *outp = reverse ? e->from : e->to;
+		const lc_station_wire *wi = lc_station_wire_for(st, slot, in, LC_WIRE_TO_DUT);
+		const lc_station_wire *wo = lc_station_wire_for(st, slot, outp, LC_WIRE_FROM_DUT);
+		if (!wi || !wo)
+			continue;
+		if (wire_instrument(set, wi->instrument, LC_CLASS_SOURCE, &(lc_instrument *){NULL}, NULL) < 0 ||
+		    wire_instrument(set, wo->instrument, LC_CLASS_POWER_METER, &(lc_instrument *){NULL}, NULL) < 0)
+			continue; /* wired to a BERT or an OTDR, not to a source and a meter */
+		lc_wired_path *p = &paths[n];
+		int rc = launch_of(wi, set, &p->path.launch, diag);
+		if (rc == 0)
+			rc = detector_of(wo, set, &p->path.detect, diag);
+		if (rc < 0) {
+			free(paths);
+			return rc;
+		}
+		p->map_index = i;
+		snprintf(p->launch_port, sizeof(p->launch_port), "%s", in);
+		snprintf(p->detect_port, sizeof(p->detect_port), "%s", outp);
+		snprintf(p->label, sizeof(p->label), "%s -> %s", in, outp);
+		p->path.launch.label = p->launch_port;
+		p->path.detect.label = p->detect_port;
+		p->path.label = p->label;
+		n++;
+	}
+	*out = paths;
+	return (int)n;
+}
+
+int lc_wired_ends_get(const lc_station *st, lc_instrument_set *set, unsigned slot, lc_wired_ends *e, lc_diag *diag)
+{
+	memset(e, 0, sizeof(*e));
+	size_t cap = st->n_wires ? st->n_wires : 1;
+	e->launch = calloc(cap, sizeof(*e->launch));
+	e->detect = calloc(cap, sizeof(*e->detect));
+	e->launch_port = calloc(cap, sizeof(*e->launch_port));
+	e->detect_port = calloc(cap, sizeof(*e->detect_port));
+	if (!e->launch || !e->detect || !e->launch_port || !e->detect_port) {
+		lc_wired_ends_free(e);
+		return lc_diag_set(diag, LC_ERR_NOMEM, "wired ends");
+	}
+	for (size_t i = 0; i < st->n_wires; i++) {
+		const lc_station_wire *w = &st->wires[i];
+		lc_instrument *inst = lc_instrument_set_get(set, w->instrument);
+		int rc = 0;
+		if (w->slot != slot || !inst)
+			continue;
+		if (w->direction == LC_WIRE_TO_DUT && lc_instrument_has_class(inst, LC_CLASS_SOURCE)) {
+			snprintf(e->launch_port[e->n_launch], LC_PORT_NAME_MAX, "%s", w->dut_port);
+			rc = launch_of(w, set, &e->launch[e->n_launch], diag);
+			e->launch[e->n_launch].label = e->launch_port[e->n_launch];
+			e->n_launch++;
+		} else if (w->direction == LC_WIRE_FROM_DUT && lc_instrument_has_class(inst, LC_CLASS_POWER_METER)) {
+			snprintf(e->detect_port[e->n_detect], LC_PORT_NAME_MAX, "%s", w->dut_port);
+			rc = detector_of(w, set, &e->detect[e->n_detect], diag);
+			e->detect[e->n_detect].label = e->detect_port[e->n_detect];
+			e->n_detect++;
+		}
+		if (rc < 0) {
+			lc_wired_ends_free(e);
+			return rc;
+		}
+	}
+	return 0;
+}
+
+void lc_wired_ends_free(lc_wired_ends *e)
+{
+	free(e->launch);
+	free(e->detect);
+	free(e->launch_port);
+	free(e->detect_port);
+	memset(e, 0, sizeof(*e));
+}
+
+static void add_unique(lc_instrument **insts, size_t *n, lc_instrument *x)
+{
+	if (!x)
+		return;
+	for (size_t i = 0; i < *n; i++)
+		if (insts[i] == x)
+			return;
+	insts[(*n)++] = x;
+}
+
+size_t lc_wired_instruments(const lc_wired_path *p, size_t n, lc_instrument **insts)
+{
+	size_t k = 0;
+	for (size_t i = 0; i < n; i++) {
+		add_unique(insts, &k, p[i].path.launch.source);
+		add_unique(insts, &k, p[i].path.launch.sw);
+		add_unique(insts, &k, p[i].path.detect.meter);
+		add_unique(insts, &k, p[i].path.detect.sw);
+	}
+	return k;
+}
+
+static int by_address(const void *a, const void *b)
+{
+	uintptr_t x = (uintptr_t) * (lc_instrument *const *)a, y = (uintptr_t) * (lc_instrument *const *)b;
+	return x < y ? -1 : x > y;
+}
+
+void lc_wired_lock(lc_instrument **insts, size_t n)
+{
+	qsort(insts, n, sizeof(*insts), by_address);
+	for (size_t i = 0; i < n; i++)
+		lc_instrument_lock(insts[i]);
+}
+
+void lc_wired_unlock(lc_instrument **insts, size_t n)
+{
+	for (size_t i = n; i-- > 0;)
+		lc_instrument_unlock(insts[i]);
+}

@@ -1,0 +1,56 @@
+/*
+ * From the station's wiring and the channel's expected map to the optical paths the measurement functions
+ * of instruments/measure/ take: for each fiber of the DUT, the launch (source output, switch channel) on the
+ * side its light enters and the detector (switch channel, meter channel) on the side it leaves.
+ *
+ * Switches: a wire names the switch channel on the DUT side; the instrument side of a 1xN switch is its
+ * common port, numbered 1.
+ */
+#ifndef LC_PROCEDURES_OPTICAL_PATHS_H
+#define LC_PROCEDURES_OPTICAL_PATHS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "fixtures/channel.h"
+#include "fixtures/station.h"
+#include "instruments/measure/optical.h"
+#include "procedures/instrument_set.h"
+
+typedef struct lc_wired_path {
+	lc_optical_path path;
+	size_t map_index;                 /* the channel map entry (lane = map_index + 1) */
+	char launch_port[LC_PORT_NAME_MAX];
+	char detect_port[LC_PORT_NAME_MAX];
+	char label[2 * LC_PORT_NAME_MAX + 8];
+} lc_wired_path;
+
+/*
+ * The paths of every map entry that the station wires for a slot, in map order: reverse false measures each
+ * fiber in the direction its light travels in the link (from -> to), true the opposite. Returns the count
+ * (0 when the station wires none: the caller says so), or an error (a wire names a role that is not a source,
+ * meter or switch). *out is malloc'ed.
+ */
+int lc_wired_paths(const lc_channel *ch, const lc_station *st, lc_instrument_set *set, unsigned slot, bool reverse,
+		   lc_wired_path **out, lc_diag *diag);
+
+/* Launches (every wire into the DUT from a source) and detectors (every wire out of it to a meter) of a slot,
+ * with the DUT port names as labels. Returns 0 or an error; arrays malloc'ed. */
+typedef struct lc_wired_ends {
+	size_t n_launch, n_detect;
+	lc_launch *launch;
+	lc_detector *detect;
+	char (*launch_port)[LC_PORT_NAME_MAX];
+	char (*detect_port)[LC_PORT_NAME_MAX];
+} lc_wired_ends;
+
+int lc_wired_ends_get(const lc_station *st, lc_instrument_set *set, unsigned slot, lc_wired_ends *out, lc_diag *diag);
+void lc_wired_ends_free(lc_wired_ends *e);
+
+/* Lock every distinct instrument of the paths (in address order, so slots never deadlock), and unlock. */
+void lc_wired_lock(lc_instrument **insts, size_t n);
+void lc_wired_unlock(lc_instrument **insts, size_t n);
+/* Collect the distinct instruments of paths into insts (room for 4 * n); returns the count. */
+size_t lc_wired_instruments(const lc_wired_path *p, size_t n, lc_instrument **insts);
+
+#endif

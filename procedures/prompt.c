@@ -1,0 +1,78 @@
+#include "procedures/prompt.h"
+
+#include <stdio.h>
+#include <string.h>
+
+void lc_prompter_init(lc_prompter *p, bool interactive, lc_prompt_ask_fn ask, void *user)
+{
+	memset(p, 0, sizeof(*p));
+	p->interactive = interactive && ask;
+	p->ask = ask;
+	p->user = user;
+	pthread_mutex_init(&p->lock, NULL);
+}
+
+void lc_prompter_destroy(lc_prompter *p)
+{
+	pthread_mutex_destroy(&p->lock);
+}
+
+int lc_prompter_add_answer(lc_prompter *p, const char *s, lc_diag *diag)
+{
+	const char *eq = s ? strchr(s, '=') : NULL;
+	if (!eq || eq == s)
+		return lc_diag_set(diag, LC_ERR_ARG, "answer '%s' is not ID=VALUE", s ? s : "");
+	size_t idlen = (size_t)(eq - s);
+	if (idlen >= sizeof(p->answers[0].id) || strlen(eq + 1) >= sizeof(p->answers[0].value))
+		return lc_diag_set(diag, LC_ERR_ARG, "answer '%s' is too long", s);
+	if (p->n_answers == LC_PROMPT_MAX_ANSWERS)
+		return lc_diag_set(diag, LC_ERR_OVERFLOW, "more than %d pre-answered prompts", LC_PROMPT_MAX_ANSWERS);
+	memcpy(p->answers[p->n_answers].id, s, idlen);
+	p->answers[p->n_answers].id[idlen] = '\0';
+	snprintf(p->answers[p->n_answers].value, sizeof(p->answers[0].value), "%s", eq + 1);
+	p->n_answers++;
+	return 0;
+}
+
+static const char *find_answer(const lc_prompter *p, const char *id)
+{
+	for (size_t i = 0; i < p->n_answers; i++)
+		if (strcmp(p->answers[i].id, id) == 0)
+			return p->answers[i].value;
+	return NULL;
+}
+
+int lc_prompt_ask(lc_prompter *p, const char *id, const char *text, enum lc_prompt_kind kind,
+		  const char *default_answer, char *answer, size_t cap, lc_diag *diag)
+{
+	const char *pre = find_answer(p, id);
+	int rc = 0;
+
+	if (cap == 0)
+		return lc_diag_set(diag, LC_ERR_ARG, "prompt '%s': no room for the answer", id);
+	if (pre) {
+		snprintf(answer, cap, "%s", pre);
+		return 0;
+	}
+	if (!p->interactive) {
+		if (kind == LC_PROMPT_CONFIRM) {
+			snprintf(answer, cap, "%s", "ok");
+			return 0;
+		}
+		if (default_answer) {
+			snprintf(answer, cap, "%s", default_answer);
+			return 0;
+		}
+		return lc_diag_set(diag, LC_ERR_STATE,
+				   "prompt '%s' (\"%s\") needs an answer in non-interactive mode: --answer %s=VALUE",
+				   id, text, id);
+	}
+	pthread_mutex_lock(&p->lock);
+	rc = p->ask(p->user, id, text, kind, default_answer, answer, cap);
+	pthread_mutex_unlock(&p->lock);
+	if (rc == LC_ERR_ABORTED)
+		return lc_diag_set(diag, LC_ERR_ABORTED, "operator declined prompt '%s'", id);
+	if (rc < 0)
+		return lc_diag_set(diag, rc, "prompt '%s' failed", id);
+	return 0;
+}

@@ -1,0 +1,36 @@
+/*
+ * The Lua 5.4 sandbox procedures run in.
+ *
+ * A procedure gets the safe parts of the standard library (base without dofile/loadfile and with text-only
+ * `load`, string, table, math, utf8, coroutine, and os.time/os.clock/os.date) and nothing that reaches the
+ * file system or other processes: no io, no os.execute/remove/rename/exit/getenv, no debug, no package.
+ * `require(name)` loads only procedures/lib/<name>.lua, with name limited to [a-z0-9_-].
+ * Memory is capped (LC_SANDBOX_MEMORY_MAX), and a hook lets the host abort a running script (Ctrl-C).
+ *
+ * Thread safety: a lua_State belongs to one thread; each slot of a run has its own.
+ */
+#ifndef LC_PROCEDURES_SANDBOX_H
+#define LC_PROCEDURES_SANDBOX_H
+
+#include <lua.h>
+#include <signal.h>
+
+#include "hal/error.h"
+
+#define LC_SANDBOX_MEMORY_MAX (256u * 1024u * 1024u)
+
+/* procedures_dir: the folder holding lib/ for require(). abort_flag (may be NULL): when it becomes non-zero,
+ * the running script raises the error "aborted" at the next hook (checked every few thousand instructions). */
+lua_State *lc_sandbox_new(const char *procedures_dir, volatile sig_atomic_t *abort_flag, lc_diag *diag);
+void lc_sandbox_free(lua_State *L);
+
+/* True if the error value on top of the stack is the sandbox's abort marker. */
+int lc_sandbox_is_abort(lua_State *L, int index);
+
+/* Suspend or resume the abort hook (cleanup must run to its end even after Ctrl-C). */
+void lc_sandbox_allow_abort(lua_State *L, int allow);
+
+/* Load a file as a chunk in text mode (binary chunks are refused). Pushes the chunk on success. */
+int lc_sandbox_load_file(lua_State *L, const char *path, lc_diag *diag);
+
+#endif
