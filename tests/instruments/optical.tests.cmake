@@ -8,3 +8,5 @@ lc_test(NAME instruments_drv_misc SOURCES tests/instruments/test_drv_misc.c test
 lc_test(NAME instruments_probe_cli SOURCES tests/instruments/test_probe_cli.c tests/instruments/scpi_peer.c
         LIBS PkgConfig::JANSSON Threads::Threads)
 add_dependencies(test_instruments_probe_cli lanecert)
+lc_test(NAME instruments_measure_station SOURCES tests/instruments/test_measure_station.c tests/instruments/scpi_peer.c
+        LIBS lc_instruments)

@@ -211,6 +211,11 @@ void scpi_peer_rule_bytes(scpi_peer *p, const char *cmd, const void *bytes, size
 	add_rule(p, cmd, bytes, len, false, true);
 }
 
+void scpi_peer_rule_bytes_once(scpi_peer *p, const char *cmd, const void *bytes, size_t len)
+{
+	add_rule(p, cmd, bytes, len, true, true);
+}
+
 void scpi_peer_rule_common(scpi_peer *p)
 {
 	scpi_peer_rule(p, "*STB?", "0");

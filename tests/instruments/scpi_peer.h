@@ -25,6 +25,7 @@ void scpi_peer_rule(scpi_peer *p, const char *cmd, const char *reply);
 void scpi_peer_rule_once(scpi_peer *p, const char *cmd, const char *reply);
 /* Answer with raw bytes (blocks), no terminator added. */
 void scpi_peer_rule_bytes(scpi_peer *p, const char *cmd, const void *bytes, size_t len);
+void scpi_peer_rule_bytes_once(scpi_peer *p, const char *cmd, const void *bytes, size_t len);
 /* The usual IEEE 488.2 answers: *STB? -> 0, *OPC? -> 1. */
 void scpi_peer_rule_common(scpi_peer *p);
 
