@@ -14,4 +14,6 @@ list(APPEND LC_REPORTS_SOURCES
   reports/gnuplot_run.c
   reports/plot.c
   reports/report_html.c
+  reports/report_write.c
+  reports/report_verify.c
 )

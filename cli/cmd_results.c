@@ -1,0 +1,161 @@
+/* lanecert results: query the results store (reports/store.h). */
+#include <getopt.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "cli/commands.h"
+#include "reports/report_json.h"
+#include "reports/store.h"
+
+static void usage(FILE *out)
+{
+	fprintf(out,
+		"usage: lanecert results [--serial SN] [--since DATE] [--verdict V] [--db PATH] [--json|--csv]\n\n"
+		"Lists recorded runs, oldest first. DATE: YYYY-MM-DD (UTC midnight) or YYYY-MM-DDTHH:MM:SS.mmmZ.\n"
+		"V: pass, fail, inconclusive, error, aborted, none, or incomplete (runs that never finished).\n"
+		"The store defaults to $XDG_DATA_HOME/lanecert/results.db (~/.local/share/lanecert/results.db).\n");
+}
+
+enum fmt { TABLE, JSON, CSV };
+
+struct ctx {
+	enum fmt fmt;
+	json_t *arr;
+};
+
+static void when(int64_t ms, char buf[32])
+{
+	if (ms == INT64_MIN || lc_time_format(ms, buf, NULL) < 0)
+		strcpy(buf, "");
+}
+
+static void csv_field(const char *s, bool last)
+{
+	s = s ? s : "";
+	if (strpbrk(s, ",\"\r\n")) {
+		putchar('"');
+		for (; *s; s++) {
+			if (*s == '"')
+				putchar('"');
+			putchar(*s);
+		}
+		putchar('"');
+	} else {
+		fputs(s, stdout);
+	}
+	putchar(last ? '\n' : ',');
+}
+
+static int row_out(const lc_store_row *r, void *user)
+{
+	struct ctx *c = user;
+	char start[32], end[32], id[24], slot[16];
+	when(r->start_ms, start);
+	when(r->end_ms, end);
+	snprintf(id, sizeof(id), "%lld", (long long)r->id);
+	snprintf(slot, sizeof(slot), "%d", r->slot);
+	const char *status = r->complete ? lc_verdict_name(r->verdict) : "incomplete";
+	if (c->fmt == JSON) {
+		json_t *o = json_pack("{s:I, s:s?, s:s?, s:i, s:s?, s:s?, s:s?, s:s?, s:s?, s:b, s:s?, s:s?, s:s?, s:s?}",
+				      "id", (json_int_t)r->id, "serial", r->serial, "cable_type", r->cable_type,
+				      "slot", r->slot, "station", r->station, "operator", r->operator_name,
+				      "procedure", r->procedure, "start", *start ? start : NULL, "end",
+				      *end ? end : NULL, "complete", r->complete, "verdict",
+				      r->complete ? lc_verdict_name(r->verdict) : NULL, "reason", r->reason,
+				      "report", r->report_path, "report_sha256", r->report_sha256);
+		if (!o || json_array_append_new(c->arr, o) != 0)
+			return LC_ERR_NOMEM;
+	} else if (c->fmt == CSV) {
+		const char *f[] = {id, start, end, r->serial, r->cable_type, slot, r->station, r->operator_name,
+				   r->procedure, status, r->reason, r->report_path, r->report_sha256};
+		for (size_t i = 0; i < 13; i++)
+			csv_field(f[i], i == 12);
+	} else {
+		start[19] = 0;
+		printf("%-6s %-19s %-20s %-4s %-12s %s\n", id, start, r->serial ? r->serial : "-", slot, status,
+		       r->report_path ? r->report_path : (r->reason ? r->reason : "-"));
+	}
+	return 0;
+}
+
+int lc_cmd_results(int argc, char **argv)
+{
+	const char *db = NULL, *since = NULL, *verdict = NULL;
+	struct ctx c = {TABLE, NULL};
+	lc_store_filter f = {NULL, INT64_MIN, -1};
+	static const struct option opts[] = {{"serial", required_argument, NULL, 's'},
+					     {"since", required_argument, NULL, 't'},
+					     {"verdict", required_argument, NULL, 'v'},
+					     {"db", required_argument, NULL, 'd'},
+					     {"json", no_argument, NULL, 'j'},
+					     {"csv", no_argument, NULL, 'c'},
+					     {"help", no_argument, NULL, 'h'},
+					     {NULL, 0, NULL, 0}};
+	int o;
+	optind = 1;
+	while ((o = getopt_long(argc, argv, "s:t:v:d:jch", opts, NULL)) != -1) {
+		switch (o) {
+		case 's': f.serial = optarg; break;
+		case 't': since = optarg; break;
+		case 'v': verdict = optarg; break;
+		case 'd': db = optarg; break;
+		case 'j': c.fmt = JSON; break;
+		case 'c': c.fmt = CSV; break;
+		case 'h': usage(stdout); return LC_EXIT_OK;
+		default: usage(stderr); return LC_EXIT_USAGE;
+		}
+	}
+	if (optind != argc) {
+		lc_cli_error("results", "unexpected argument '%s'", argv[optind]);
+		return LC_EXIT_USAGE;
+	}
+	if (since) {
+		char full[40];
+		if (strlen(since) == 10)
+			snprintf(full, sizeof(full), "%sT00:00:00.000Z", since);
+		else
+			snprintf(full, sizeof(full), "%s", since);
+		if (lc_time_parse(full, &f.since_ms, NULL) < 0) {
+			lc_cli_error("results", "--since '%s': use YYYY-MM-DD or YYYY-MM-DDTHH:MM:SS.mmmZ", since);
+			return LC_EXIT_USAGE;
+		}
+	}
+	if (verdict) {
+		f.verdict = strcmp(verdict, "incomplete") == 0 ? LC_STORE_INCOMPLETE : lc_verdict_parse(verdict);
+		if (f.verdict < 0) {
+			lc_cli_error("results", "--verdict '%s' is not a verdict", verdict);
+			return LC_EXIT_USAGE;
+		}
+	}
+	lc_diag d;
+	lc_store *s;
+	int rc = lc_store_open(db, &s, &d);
+	if (rc < 0)
+		return lc_cli_fail("results", rc, &d, "results store");
+	if (c.fmt == JSON && !(c.arr = json_array())) {
+		lc_store_close(s);
+		return lc_cli_fail("results", LC_ERR_NOMEM, NULL, NULL);
+	}
+	if (c.fmt == CSV)
+		printf("id,start,end,serial,cable_type,slot,station,operator,procedure,verdict,reason,report,report_sha256\n");
+	else if (c.fmt == TABLE)
+		printf("%-6s %-19s %-20s %-4s %-12s %s\n", "id", "start (UTC)", "serial", "slot", "verdict", "report");
+	rc = lc_store_query(s, &f, row_out, &c, &d);
+	lc_store_close(s);
+	if (rc < 0) {
+		json_decref(c.arr);
+		return lc_cli_fail("results", rc, &d, "query");
+	}
+	if (c.fmt == JSON) {
+		char *text = json_dumps(c.arr, JSON_INDENT(2) | JSON_SORT_KEYS);
+		json_decref(c.arr);
+		if (!text)
+			return lc_cli_fail("results", LC_ERR_NOMEM, NULL, NULL);
+		printf("%s\n", text);
+		free(text);
+	}
+	return LC_EXIT_OK;
+}
