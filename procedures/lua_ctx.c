@@ -313,6 +313,15 @@ void lc_lua_push_ctx(lua_State *L, lc_run *run)
 	lua_setfield(L, -2, "pmd");
 	lua_pushstring(L, s->station ? s->station->name : "");
 	lua_setfield(L, -2, "station");
+	/* The channel's test wavelengths (fixtures/channel.h), for procedures that take them from the design. */
+	double wl[8];
+	size_t n = s->channel ? lc_channel_wavelengths(s->channel, wl, 8) : 0;
+	lua_createtable(L, (int)n, 0);
+	for (size_t i = 0; i < n; i++) {
+		lua_pushnumber(L, wl[i]);
+		lua_rawseti(L, -2, (lua_Integer)i + 1);
+	}
+	lua_setfield(L, -2, "wavelengths");
 	lc_lua_add_core(L, run);
 	lc_lua_add_optical(L, run);
 }
