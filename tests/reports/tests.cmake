@@ -4,3 +4,4 @@ lc_test(NAME reports_result SOURCES tests/reports/test_result.c LIBS lc_reports)
 lc_test(NAME reports_sign SOURCES tests/reports/test_sign.c ${_rs} LIBS lc_reports)
 lc_test(NAME reports_json SOURCES tests/reports/test_report_json.c tests/reports/schema_check.c ${_rs}
         LIBS lc_reports)
+lc_test(NAME reports_write SOURCES tests/reports/test_report_write.c ${_rs} LIBS lc_reports)
