@@ -44,11 +44,16 @@ typedef struct lc_sim_inst_kind {
 	enum lc_sim_transport transport; /* how the real instrument is reached (default endpoint) */
 	int real_port;          /* SOCKET: the real port (5025, 10001); VXI-11: 0 */
 	const char *terminator; /* reply terminator of the real instrument, NULL = "\n" */
-	/* Switches: how the station's wires land on its ports in the world. 1xN (N773x): common "ROLE:A",
-	 * channel k "ROLE:k". Matrix (GP600 X1): instrument ports on inputs "ROLE:in1".. in the order the
-	 * station's wires first name them, channel k on output "ROLE:outk". */
+	/* Switches: how the station's wires land on its ports in the world. The instrument ports the station
+	 * wires through a switch take its inputs in the order the wires first name them: "ROLE:A", "ROLE:B"..
+	 * (N773x, channel k = "ROLE:k") or "ROLE:in1", "ROLE:in2".. (GP600 X1 matrix, channel k = "ROLE:outk"). */
 	enum { LC_SIM_NOT_SWITCH = 0, LC_SIM_SWITCH_1XN, LC_SIM_SWITCH_MATRIX } switch_kind;
 	double switch_il_db; /* insertion loss of a route (options.insertion_loss_db overrides) */
+	/* Non-SCPI dialects only (DiCon "X1 CH 1 2"): rewrite one received message into the engine's SCPI form
+	 * ("X1:CH 1,2") in out (cap bytes). Returns its length, 0 to pass the message unchanged, or a negative
+	 * SCPI error to push (-113) instead of executing it. The engine has no such hook (yet), so the runner
+	 * serves these kinds through instruments/sim/inst_front.c. NULL for SCPI instruments. */
+	int (*translate)(const char *msg, size_t len, char *out, size_t cap);
 	/* Build the engine (registering the dialect) and the instrument state; *state goes to destroy. */
 	int (*create)(const lc_sim_inst_config *cfg, lc_sim_scpi **engine, void **state, lc_diag *diag);
 	/* Free the state after the engine's endpoints stopped and the engine was destroyed. May be NULL. */

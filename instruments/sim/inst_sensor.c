@@ -26,7 +26,9 @@ void lc_sim_sensor_reset(struct lc_sim_sensor *s, const struct lc_sim_sensor_spe
 	/* Continuous triggering is on after a reset so the front panel shows live readings and FETC? has a
 	 * value; the guide only says FETC needs "a continuous or preceding software trigger". */
 	s->cont = true;
-	s->unit_w = false;
+	/* Watts after a reset: every reply example of the guides (READ:POW?, SOUR:POW?, the unit list
+	 * "1,0,1,1,...") is in W. */
+	s->unit_w = true;
 	s->ref_stat = false;
 	s->ref_dbm = 0;
 	s->mod_ref_db = 0;

@@ -73,9 +73,9 @@ static int parse_faults(const char *origin, const char *where, const json_t *f, 
 		const char *key;
 		long long max;
 		long long v;
-	} n[] = {{"stop_answering_after", 1000000000}, {"drop_after", 1000000000}, {"garbage_at", 1000000000},
-		 {"truncate_block_at", 1000000000},    {"truncate_block_keep", 1 << 30},
-		 {"push_errors_at", 1000000000},       {"opc_delay_ms", 600000}, {"latency_ms", 600000}};
+	} n[] = {{"stop_answering_after", 1000000000, 0}, {"drop_after", 1000000000, 0}, {"garbage_at", 1000000000, 0},
+		 {"truncate_block_at", 1000000000, 0},    {"truncate_block_keep", 1 << 30, 0},
+		 {"push_errors_at", 1000000000, 0}, {"opc_delay_ms", 600000, 0}, {"latency_ms", 600000, 0}};
 	for (size_t i = 0; i < sizeof(n) / sizeof(n[0]); i++)
 		if ((rc = get_uint(origin, where, f, n[i].key, n[i].max, &n[i].v, diag)))
 			return rc;
@@ -125,6 +125,8 @@ static int parse_inst(lc_sim_scenario *sc, const char *role, const json_t *o, lc
 		return rc;
 	snprintf(in->role, sizeof(in->role), "%s", role);
 	in->port = -1;
+	if (!strcmp(in->kind, "none"))
+		return 0; /* the station has it, this scenario does not serve it */
 	char tr[16] = "";
 	if ((rc = get_str(sc->origin, where, o, "transport", false, tr, sizeof(tr), diag)))
 		return rc;

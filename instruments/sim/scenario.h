@@ -16,7 +16,8 @@
  *   "truncate_block_at": N, "truncate_block_keep": BYTES, "push_errors": [-222, ...], "push_errors_at": N,
  *   "opc_delay_ms": MS, "idn": "wrong *IDN? reply", "latency_ms": MS.
  *
- * Every instrument role of the station needs an entry and every entry a station role. Unknown keys are
+ * Every instrument role of the station needs an entry and every entry a station role; "kind": "none" leaves a
+ * station instrument out (not served, not in the written station; no wire may use it). Unknown keys are
  * errors (keys starting with '_' are comments); every error names the file and the key.
  *
  * Thread safety: a loaded scenario is read-only; many worlds may be built from it.

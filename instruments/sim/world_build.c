@@ -58,12 +58,11 @@ static int switch_common(lc_sim_world *w, const lc_sim_inst_kind *k, const char 
 		snprintf(out, cap, "%s", peer);
 		return 1; /* already cabled */
 	}
-	if (k->switch_kind == LC_SIM_SWITCH_1XN) {
-		snprintf(out, cap, "%s:A", sw);
-		return 0;
-	}
-	for (int i = 1; i <= 64; i++) {
-		snprintf(out, cap, "%s:in%d", sw, i);
+	for (int i = 1; i <= (k->switch_kind == LC_SIM_SWITCH_1XN ? 26 : 64); i++) {
+		if (k->switch_kind == LC_SIM_SWITCH_1XN)
+			snprintf(out, cap, "%s:%c", sw, 'A' + i - 1);
+		else
+			snprintf(out, cap, "%s:in%d", sw, i);
 		if (!lc_sim_world_link_peer(w, out))
 			return 0;
 	}

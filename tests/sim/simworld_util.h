@@ -1,0 +1,164 @@
+/*
+ * Helpers of the simulated-world tests: scenarios patched in memory, and plain socket I/O (no hal/scpi.c) to
+ * talk to simulated instruments the way a client on the wire would.
+ */
+#ifndef LC_TESTS_SIMWORLD_UTIL_H
+#define LC_TESTS_SIMWORLD_UTIL_H
+
+#include <arpa/inet.h>
+#include <jansson.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "hal/clock.h"
+#include "instruments/sim/runner.h"
+#include "instruments/sim/scenario.h"
+
+static inline const char *sw_source_dir(void)
+{
+	const char *d = getenv("LC_SOURCE_DIR");
+	return d ? d : ".";
+}
+
+static inline char *sw_fixtures(char *buf, size_t cap)
+{
+	snprintf(buf, cap, "%s/fixtures", sw_source_dir());
+	return buf;
+}
+
+/* The JSON of a scenario file of fixtures/scenarios (caller decrefs). */
+static inline json_t *sw_scenario_json(const char *name)
+{
+	char path[1024];
+	snprintf(path, sizeof(path), "%s/fixtures/scenarios/%s.json", sw_source_dir(), name);
+	json_error_t je;
+	return json_load_file(path, 0, &je);
+}
+
+/* Parse a scenario from JSON (NULL on failure, with diag). */
+static inline lc_sim_scenario *sw_scenario_from(json_t *root, lc_diag *diag)
+{
+	char fx[1024];
+	char *text = json_dumps(root, JSON_COMPACT);
+	lc_sim_scenario *sc = NULL;
+	if (lc_sim_scenario_parse(text, strlen(text), "test-scenario.json", sw_fixtures(fx, sizeof(fx)), &sc, diag) < 0)
+		sc = NULL;
+	free(text);
+	return sc;
+}
+
+/* Add a defect (JSON text) to the scenario's DUT. */
+static inline void sw_add_defect(json_t *root, const char *defect_json)
+{
+	json_error_t je;
+	json_t *d = json_loads(defect_json, 0, &je);
+	json_array_append_new(json_object_get(json_object_get(root, "dut"), "defects"), d);
+}
+
+/* Start a runner on 127.0.0.1 at a free port base (tries a few bases). */
+static inline lc_sim_runner *sw_start(const lc_sim_scenario *sc, uint64_t seed, lc_diag *diag)
+{
+	lc_sim_runner_opts o;
+	lc_sim_runner_opts_init(&o);
+	o.time_scale = 0; /* never wait: the tests assert on values, not on time */
+	o.has_seed = true;
+	o.seed = seed;
+	lc_sim_runner *r = NULL;
+	for (int attempt = 0; attempt < 40; attempt++) {
+		o.port_base = 20000 + (int)((getpid() * 37 + attempt * 7919) % 40000);
+		o.port_base -= o.port_base % 16;
+		if (lc_sim_runner_start(sc, &o, &r, diag) == 0)
+			return r;
+		if (diag->code != LC_ERR_BUSY && diag->code != LC_ERR_IO)
+			return NULL;
+	}
+	return NULL;
+}
+
+/* The resource of a role, and its host/port when it is a socket. */
+static inline int sw_port_of(lc_sim_runner *r, const char *role)
+{
+	for (size_t i = 0; i < lc_sim_runner_count(r); i++) {
+		lc_sim_runner_info in;
+		if (lc_sim_runner_info_at(r, i, &in) == 0 && !strcmp(in.role, role)) {
+			const char *p = strstr(in.resource, "::");
+			p = p ? strstr(p + 2, "::") : NULL;
+			return p ? atoi(p + 2) : -1;
+		}
+	}
+	if (!strcmp(role, "control")) {
+		const char *res = lc_sim_runner_control_resource(r);
+		const char *p = strstr(res, "::");
+		p = p ? strstr(p + 2, "::") : NULL;
+		return p ? atoi(p + 2) : -1;
+	}
+	return -1;
+}
+
+static inline int sw_connect(int port)
+{
+	int fd = socket(AF_INET, SOCK_STREAM, 0);
+	struct sockaddr_in sa = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port)};
+	inet_pton(AF_INET, "127.0.0.1", &sa.sin_addr);
+	if (fd < 0 || connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+static inline int sw_send(int fd, const char *cmd)
+{
+	char buf[1024];
+	int n = snprintf(buf, sizeof(buf), "%s\n", cmd);
+	return write(fd, buf, (size_t)n) == n ? 0 : -1;
+}
+
+/* Read raw bytes until the terminator (kept) or timeout; returns the byte count (0 on timeout/EOF with none). */
+static inline int sw_read_until(int fd, char *buf, size_t cap, char term, int timeout_ms)
+{
+	size_t n = 0;
+	int64_t deadline = lc_now_ms() + timeout_ms;
+	while (n + 1 < cap) {
+		int left = (int)(deadline - lc_now_ms());
+		if (left <= 0)
+			break;
+		struct pollfd p = {fd, POLLIN, 0};
+		if (poll(&p, 1, left) <= 0)
+			break;
+		ssize_t k = read(fd, buf + n, 1);
+		if (k <= 0)
+			break;
+		n++;
+		if (buf[n - 1] == term)
+			break;
+	}
+	buf[n] = '\0';
+	return (int)n;
+}
+
+/* Send a query and return its reply line without the terminator (CR LF or LF), "" on timeout. */
+static inline char *sw_query(int fd, const char *cmd, char *buf, size_t cap)
+{
+	buf[0] = '\0';
+	if (sw_send(fd, cmd) < 0)
+		return buf;
+	int n = sw_read_until(fd, buf, cap, '\n', 3000);
+	while (n > 0 && (buf[n - 1] == '\n' || buf[n - 1] == '\r'))
+		buf[--n] = '\0';
+	return buf;
+}
+
+static inline double sw_query_num(int fd, const char *cmd)
+{
+	char buf[256];
+	return atof(sw_query(fd, cmd, buf, sizeof(buf)));
+}
+
+#endif

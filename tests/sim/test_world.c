@@ -1,0 +1,287 @@
+/* The simulated world's physics: light through cords, switches and the DUT; defects; noise; determinism. */
+#include <criterion/criterion.h>
+#include <math.h>
+
+#include "instruments/sim/world_priv.h"
+#include "simworld_util.h"
+
+static lc_sim_world *world_of(json_t *root, uint64_t seed, lc_sim_scenario **keep)
+{
+	lc_diag d;
+	lc_diag_clear(&d);
+	lc_sim_scenario *sc = sw_scenario_from(root, &d);
+	cr_assert(sc, "scenario: %s", lc_diag_message(&d));
+	sc->seed = seed;
+	lc_sim_world *w = NULL;
+	cr_assert_eq(lc_sim_world_create(sc, &w, &d), 0, "world: %s", lc_diag_message(&d));
+	*keep = sc;
+	return w;
+}
+
+static lc_sim_world *dr4(const char *defect, uint64_t seed, lc_sim_scenario **keep)
+{
+	json_t *root = sw_scenario_json("dr4-breakout-good");
+	cr_assert(root);
+	if (defect)
+		sw_add_defect(root, defect);
+	lc_sim_world *w = world_of(root, seed, keep);
+	json_decref(root);
+	return w;
+}
+
+static double dut_loss(lc_sim_world *w, const char *a, const char *b, double nm)
+{
+	double l = -1;
+	cr_assert_eq(lc_sim_world_dut_loss(w, a, b, nm, &l), 0, "%s -> %s", a, b);
+	return l;
+}
+
+static void route(lc_sim_world *w, const char *a, const char *b)
+{
+	cr_assert_eq(lc_sim_world_switch_route(w, a, b), 0);
+}
+
+Test(sim_world, meter_reads_source_minus_predicted_loss)
+{
+	lc_sim_scenario *sc;
+	lc_sim_world *w = dr4(NULL, 1, &sc);
+	lc_sim_world_source_set(w, "source:1", true, 1310, -7.0);
+	route(w, "switch1:A", "switch1:1"); /* source -> A:1 */
+	route(w, "switch2:A", "switch2:1"); /* B1:rx -> meter:1 */
+	double loss = dut_loss(w, "dut:A:1", "dut:B1:rx", 1310);
+	cr_assert(loss > 0.05 && loss < 3.0, "a good DR4 harness loses a little: %g dB", loss);
+	double dbm;
+	lc_sim_world_power_true(w, "meter:1", &dbm);
+	/* two reference cords of 0.1 dB each (sim-default station), switches ideal */
+	cr_assert_float_eq(dbm, -7.0 - 0.1 - 0.1 - loss, 1e-9);
+	double watts;
+	lc_sim_world_power_read_w(w, "meter:1", 0.1, -80, &watts);
+	cr_assert_float_eq(10 * log10(watts / 1e-3), dbm, 0.02, "noise at 100 ms stays within 0.02 dB");
+	/* at 1550 nm the same path loses a different amount (fiber attenuation per wavelength) */
+	cr_assert(fabs(dut_loss(w, "dut:A:1", "dut:B1:rx", 1550) - loss) < 0.5);
+	lc_sim_world_destroy(w);
+	lc_sim_scenario_free(sc);
+}
+
+Test(sim_world, switch_routing_moves_light)
+{
+	lc_sim_scenario *sc;
+	lc_sim_world *w = dr4(NULL, 1, &sc);
+	double dbm;
+	lc_sim_world_source_set(w, "source:1", true, 1310, -7.0);
+	route(w, "switch1:A", "switch1:1");
+	route(w, "switch2:A", "switch2:2"); /* B2:rx: not where A:1's light goes */
+	lc_sim_world_power_true(w, "meter:1", &dbm);
+	cr_assert_eq(dbm, LC_SIM_DARK_DBM);
+	route(w, "switch1:A", "switch1:2"); /* now A:2 -> B2:rx */
+	lc_sim_world_power_true(w, "meter:1", &dbm);
+	cr_assert(dbm > -10);
+	route(w, "switch1:A", NULL); /* parked */
+	lc_sim_world_power_true(w, "meter:1", &dbm);
+	cr_assert_eq(dbm, LC_SIM_DARK_DBM);
+	/* the return direction: B1:tx (switch1 ch 5) comes back on A:12 (switch2 ch 8, meter input 2 = B) */
+	route(w, "switch1:A", "switch1:5");
+	route(w, "switch2:B", "switch2:8");
+	lc_sim_world_power_true(w, "meter:2", &dbm);
+	cr_assert_float_eq(dbm, -7.0 - 0.2 - dut_loss(w, "dut:B1:tx", "dut:A:12", 1310), 1e-9);
+	/* the source off: dark everywhere */
+	lc_sim_world_source_set(w, "source:1", false, 1310, -7.0);
+	lc_sim_world_power_true(w, "meter:2", &dbm);
+	cr_assert_eq(dbm, LC_SIM_DARK_DBM);
+	lc_sim_world_destroy(w);
+	lc_sim_scenario_free(sc);
+}
+
+static const char *const paths[][2] = {
+	{"dut:A:1", "dut:B1:rx"}, {"dut:B1:tx", "dut:A:12"}, {"dut:A:2", "dut:B2:rx"}, {"dut:B2:tx", "dut:A:11"},
+	{"dut:A:3", "dut:B3:rx"}, {"dut:B3:tx", "dut:A:10"}, {"dut:A:4", "dut:B4:rx"}, {"dut:B4:tx", "dut:A:9"},
+};
+
+Test(sim_world, dirty_connector_changes_exactly_that_lane)
+{
+	lc_sim_scenario *s1, *s2;
+	lc_sim_world *good = dr4(NULL, 1, &s1);
+	lc_sim_world *dirty = dr4("{\"type\": \"dirty_connector\", \"port\": \"B2\", \"loss_db\": 0.8}", 1, &s2);
+	for (size_t i = 0; i < sizeof(paths) / sizeof(paths[0]); i++) {
+		double g = dut_loss(good, paths[i][0], paths[i][1], 1310);
+		double d = dut_loss(dirty, paths[i][0], paths[i][1], 1310);
+		bool leg_b2 = strstr(paths[i][0], "B2") || strstr(paths[i][1], "B2");
+		cr_assert_float_eq(d - g, leg_b2 ? 0.8 : 0.0, 1e-9, "%s -> %s", paths[i][0], paths[i][1]);
+	}
+	lc_sim_world_destroy(good);
+	lc_sim_world_destroy(dirty);
+	lc_sim_scenario_free(s1);
+	lc_sim_scenario_free(s2);
+}
+
+Test(sim_world, swapped_legs_move_light)
+{
+	lc_sim_scenario *sc;
+	lc_sim_world *w = dr4("{\"type\": \"swapped\", \"ports\": [\"B1\", \"B2\"]}", 1, &sc);
+	double l;
+	cr_assert_eq(lc_sim_world_dut_loss(w, "dut:A:1", "dut:B1:rx", 1310, &l), LC_ERR_NOT_FOUND);
+	cr_assert_eq(lc_sim_world_dut_loss(w, "dut:A:1", "dut:B2:rx", 1310, &l), 0);
+	cr_assert_eq(lc_sim_world_dut_loss(w, "dut:A:2", "dut:B1:rx", 1310, &l), 0);
+	cr_assert_eq(lc_sim_world_dut_loss(w, "dut:A:3", "dut:B3:rx", 1310, &l), 0, "other legs stay");
+	double dbm;
+	lc_sim_world_source_set(w, "source:1", true, 1310, -7.0);
+	route(w, "switch1:A", "switch1:1");
+	route(w, "switch2:A", "switch2:1");
+	lc_sim_world_power_true(w, "meter:1", &dbm);
+	cr_assert_eq(dbm, LC_SIM_DARK_DBM, "A:1's light no longer reaches B1:rx");
+	route(w, "switch2:A", "switch2:2");
+	lc_sim_world_power_true(w, "meter:1", &dbm);
+	cr_assert(dbm > -10, "it arrives at B2:rx");
+	int map[8];
+	cr_assert_eq(lc_sim_world_lane_map(w, map, 8), 4);
+	cr_assert_eq(map[0], 1);
+	cr_assert_eq(map[1], 0);
+	cr_assert_eq(map[2], 2);
+	lc_sim_world_destroy(w);
+	lc_sim_scenario_free(sc);
+}
+
+Test(sim_world, fiber_break_darkens_one_lane_and_shows_in_events)
+{
+	lc_sim_scenario *sc;
+	lc_sim_world *w = dr4("{\"type\": \"fiber_break\", \"port\": \"A:3\", \"distance_m\": 1.2}", 1, &sc);
+	cr_assert_eq(lc_sim_world_lane_dark(w, 2), 1);
+	cr_assert_eq(lc_sim_world_lane_dark(w, 1), 0);
+	double l;
+	cr_assert_eq(lc_sim_world_dut_loss(w, "dut:A:3", "dut:B3:rx", 1310, &l), LC_ERR_NOT_FOUND);
+	lc_sim_event ev[16];
+	int n = lc_sim_world_events(w, "dut:A:3", 1310, ev, 16);
+	cr_assert(n >= 1);
+	cr_assert_str_eq(ev[n - 1].kind, "break");
+	cr_assert_float_eq(ev[n - 1].distance_m, 1.2, 1e-9);
+	n = lc_sim_world_events(w, "dut:A:2", 1310, ev, 16);
+	cr_assert(n >= 1 && strcmp(ev[n - 1].kind, "break") != 0);
+	lc_sim_world_destroy(w);
+	lc_sim_scenario_free(sc);
+}
+
+Test(sim_world, high_ber_and_temperature_defects)
+{
+	lc_sim_scenario *sc;
+	json_t *root = sw_scenario_json("dr4-breakout-good");
+	/* an AOC: lanes and modules at both ends (the DR4 station's cords then lead nowhere, which is fine) */
+	json_object_set_new(json_object_get(root, "dut"), "cable", json_string("aoc-400g-qsfpdd"));
+	sw_add_defect(root, "{\"type\": \"high_ber\", \"port\": \"A:tx2\", \"ber\": 2e-5}");
+	sw_add_defect(root, "{\"type\": \"over_temperature\", \"port\": \"A\", \"temperature_c\": 78.5}");
+	lc_sim_world *w = world_of(root, 1, &sc);
+	json_decref(root);
+	double ber, t;
+	cr_assert_eq(lc_sim_world_lane_ber(w, 1, &ber), 0);
+	cr_assert_float_eq(ber, 2e-5, 1e-12);
+	cr_assert_eq(lc_sim_world_lane_ber(w, 0, &ber), 0);
+	cr_assert(ber < 1e-12);
+	lc_sim_world_module_temp(w, 'A', &t);
+	cr_assert_float_eq(t, 78.5, 1e-9);
+	lc_sim_world_module_temp(w, 'B', &t);
+	cr_assert_float_eq(t, 40.0, 1e-9);
+	lc_sim_world_destroy(w);
+	lc_sim_scenario_free(sc);
+}
+
+static void reads(uint64_t seed, double *out, int n)
+{
+	lc_sim_scenario *sc;
+	lc_sim_world *w = dr4(NULL, seed, &sc);
+	lc_sim_world_source_set(w, "source:1", true, 1310, -7.0);
+	route(w, "switch1:A", "switch1:1");
+	route(w, "switch2:A", "switch2:1");
+	for (int i = 0; i < n; i++)
+		lc_sim_world_power_read_w(w, i % 2 ? "meter:1" : "meter:2", 0.01, -80, &out[i]);
+	lc_sim_world_destroy(w);
+	lc_sim_scenario_free(sc);
+}
+
+Test(sim_world, deterministic_per_seed)
+{
+	double a[10], b[10], c[10];
+	reads(7, a, 10);
+	reads(7, b, 10);
+	reads(8, c, 10);
+	cr_assert_eq(memcmp(a, b, sizeof(a)), 0, "same seed, same readings");
+	cr_assert_neq(memcmp(a, c, sizeof(a)), 0, "another seed, other noise");
+	cr_assert_float_eq(10 * log10(a[1] / 1e-3), 10 * log10(c[1] / 1e-3), 0.1, "but the same light");
+}
+
+static double spread_db(lc_sim_world *w, const char *port, double atime)
+{
+	double s = 0, s2 = 0;
+	const int n = 200;
+	for (int i = 0; i < n; i++) {
+		double watts;
+		lc_sim_world_power_read_w(w, port, atime, -80, &watts);
+		double v = 10 * log10(watts / 1e-3);
+		s += v, s2 += v * v;
+	}
+	return sqrt(s2 / n - (s / n) * (s / n));
+}
+
+Test(sim_world, noise_falls_with_averaging_time_and_dark_is_below_floor)
+{
+	lc_sim_scenario *sc;
+	lc_sim_world *w = dr4(NULL, 3, &sc);
+	lc_sim_world_source_set(w, "source:1", true, 1310, -7.0);
+	route(w, "switch1:A", "switch1:1");
+	route(w, "switch2:A", "switch2:1");
+	double fast = spread_db(w, "meter:1", 1e-4), slow = spread_db(w, "meter:1", 1.0);
+	cr_assert(fast > 50 * slow, "sigma %g dB at 100 us vs %g dB at 1 s", fast, slow);
+	for (int i = 0; i < 50; i++) {
+		double watts;
+		lc_sim_world_power_read_w(w, "meter:3", 0.1, -80, &watts); /* meter 3 is not cabled: dark */
+		cr_assert(watts > 0 && 10 * log10(watts / 1e-3) < -75, "dark reading %g W", watts);
+	}
+	lc_sim_world_destroy(w);
+	lc_sim_scenario_free(sc);
+}
+
+/* A bench with the RL module of slot 3 on the MPO end and an RL module of slot 4 on leg B1. */
+static const char *rl_station =
+	"{\"format\": \"lanecert-station/1\", \"name\": \"rl-bench\","
+	" \"instruments\": [{\"role\": \"source\", \"resource\": \"TCPIP::127.0.0.1::1::SOCKET\"}],"
+	" \"slots\": [{\"number\": 1, \"name\": \"s\"}],"
+	" \"reference_cords\": [{\"id\": \"apc\", \"type\": \"MPO-12 APC female\", \"loss_db\": {\"1310\": 0.1}},"
+	"                      {\"id\": \"upc\", \"type\": \"LC UPC\", \"loss_db\": {\"1310\": 0.1}}],"
+	" \"wiring\": [{\"slot\": 1, \"dut_port\": \"A:1\", \"direction\": \"to_dut\", \"instrument\": \"source\","
+	"               \"instrument_port\": 3, \"reference_cord\": \"apc\"},"
+	"              {\"slot\": 1, \"dut_port\": \"B1:rx\", \"direction\": \"to_dut\", \"instrument\": \"source\","
+	"               \"instrument_port\": 4, \"reference_cord\": \"upc\"}]}";
+
+static lc_sim_world *rl_world(const char *defect, lc_sim_scenario **keep)
+{
+	json_t *root = sw_scenario_json("dr4-breakout-good");
+	json_error_t je;
+	json_object_set_new(root, "station", json_loads(rl_station, 0, &je));
+	json_t *insts = json_pack("{s:{s:s, s:{s:{s:s, s:s}}}}", "source", "kind", "keysight_8164b", "options", "slots",
+				  "3", "81610A", "4", "81610A");
+	json_object_set_new(root, "instruments", insts);
+	if (defect)
+		sw_add_defect(root, defect);
+	lc_sim_world *w = world_of(root, 1, keep);
+	json_decref(root);
+	return w;
+}
+
+Test(sim_world, return_loss_follows_the_mated_polishes)
+{
+	lc_sim_scenario *s1, *s2;
+	lc_sim_world *good = rl_world(NULL, &s1);
+	lc_sim_world *bad = rl_world("{\"type\": \"apc_upc_mate\", \"port\": \"A\"}", &s2);
+	double apc, upc, mismatch;
+	cr_assert_eq(lc_sim_world_return_loss(good, "source:3", 1310, 70, &apc), 0);
+	cr_assert_eq(lc_sim_world_return_loss(good, "source:4", 1310, 70, &upc), 0);
+	cr_assert_eq(lc_sim_world_return_loss(bad, "source:3", 1310, 70, &mismatch), 0);
+	cr_assert(apc >= 60, "APC to APC: %g dB", apc);
+	cr_assert(upc >= 45 && upc < 58, "UPC to UPC: %g dB", upc);
+	cr_assert(mismatch < 35, "APC mated to UPC: %g dB", mismatch);
+	double l;
+	cr_assert_eq(lc_sim_world_dut_loss(bad, "dut:A:1", "dut:B1:rx", 1310, &l), 0);
+	cr_assert(l > 2.5, "the mismatch also costs loss: %g dB", l);
+	lc_sim_world_destroy(good);
+	lc_sim_world_destroy(bad);
+	lc_sim_scenario_free(s1);
+	lc_sim_scenario_free(s2);
+}
