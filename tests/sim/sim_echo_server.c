@@ -40,7 +40,7 @@ int main(int argc, char **argv)
 	lc_sim_testinst_opts o;
 	lc_sim_testinst_opts_init(&o);
 	o.portmapper_port = 0;
-	for (int i = 1; i < argc; i++) {
+	for (int i = 1; i < argc; i += 2) {
 		const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
 		int bad = !v;
 		if (!bad && strcmp(a, "--address") == 0)
@@ -57,7 +57,6 @@ int main(int argc, char **argv)
 			fprintf(stderr, "sim_echo_server: bad argument '%s'\n", a);
 			return 2;
 		}
-		i++;
 	}
 	lc_sim_testinst *t;
 	lc_diag d;
