@@ -31,3 +31,5 @@ if(EXISTS /usr/bin/python3)
 else()
   message(STATUS "/usr/bin/python3 not found: the PyVISA and lxi-tools interoperability tests are not registered")
 endif()
+
+lc_fuzz(NAME sim_scpi SOURCES tests/fuzz/fuzz_sim_scpi.c LIBS lc_simnet CORPUS tests/fuzz/corpus/sim_scpi)
