@@ -12,9 +12,9 @@
  *     checking :STAT:INST:RUN? says the analyzer runs) and readings are differences from it, with the
  *     elapsed time from the tuple's time stamp. A count below its baseline (counters reset) is reported as
  *     an overflow, so the BER step ends in error rather than judging a restarted count.
- *   - No sync status is documented: a lane is taken as not synchronized when more than a quarter of its
- *     compared bits are errored (an unsynchronized detector compares random data: ratio ~0.5), and as having
- *     no result until it has compared bits.
+ *   - No sync status is documented: a lane is taken as synchronized only once it has compared bits of which
+ *     at most a quarter are errored (an unsynchronized detector compares random data: ratio ~0.5); a lane
+ *     with no compared bits has no result and no sync.
  *   - Patterns are set per sequence ("Generator", "Analyzer"): one pattern for all lanes; no polarity
  *     inversion and no SSPRQ are documented -> LC_ERR_UNSUPPORTED. PAM4 patterns set PAM4 line coding with
  *     Gray mapping on every generator output, one compound write per module as the document asks.
@@ -114,29 +114,35 @@ static unsigned first_of_module(const struct m8040a *s, unsigned i)
 	return i;
 }
 
+/* The line coding of every generator output of a module in one compound write, as the document asks
+ * ("set both generators in one compound write"); a write that would pass the driver helpers' 255-byte
+ * command limit is split at an output boundary. */
 static int line_coding(lc_instrument *inst, bool pam4, lc_diag *diag)
 {
 	struct m8040a *s = st(inst);
 	for (unsigned i = 0; i < s->layout.lanes; i++) {
 		if (first_of_module(s, i) != i)
 			continue;
-		char mod[LC_BERT_ADDR_MAX], other[LC_BERT_ADDR_MAX], cmd[512];
+		char mod[LC_BERT_ADDR_MAX], other[LC_BERT_ADDR_MAX], cmd[256] = "", item[160];
 		size_t len = 0;
+		int rc;
 		module_of(s->layout.ppg[i], mod, sizeof mod);
 		for (unsigned j = i; j < s->layout.lanes; j++) {
 			module_of(s->layout.ppg[j], other, sizeof other);
 			if (strcmp(mod, other) != 0)
 				continue;
-			len += (size_t)snprintf(cmd + len, sizeof cmd - len, "%s:DATA:LIN '%s',%s", len ? ";" : "",
-						s->layout.ppg[j], pam4 ? "PAM4" : "NRZ");
+			int n = snprintf(item, sizeof item, ":DATA:LIN '%s',%s", s->layout.ppg[j], pam4 ? "PAM4" : "NRZ");
 			if (pam4)
-				len += (size_t)snprintf(cmd + len, sizeof cmd - len, ";:DATA:LIN:PAM4:MAPP '%s',GRAY",
-							s->layout.ppg[j]);
-			if (len >= sizeof cmd)
-				return lc_diag_set(diag, LC_ERR_OVERFLOW, "Keysight: line-coding write too long");
+				n += snprintf(item + n, sizeof item - (size_t)n, ";:DATA:LIN:PAM4:MAPP '%s',GRAY",
+					      s->layout.ppg[j]);
+			if (len && len + 1 + (size_t)n >= sizeof cmd) {
+				if ((rc = lc_inst_set(inst, diag, "%s", cmd)) < 0)
+					return rc;
+				len = 0;
+			}
+			len += (size_t)snprintf(cmd + len, sizeof cmd - len, "%s%s", len ? ";" : "", item);
 		}
-		int rc = lc_inst_set(inst, diag, "%s", cmd);
-		if (rc < 0)
+		if ((rc = lc_inst_set(inst, diag, "%s", cmd)) < 0)
 			return rc;
 	}
 	return 0;
@@ -354,7 +360,7 @@ static int m8040a_read(lc_instrument *inst, const unsigned *lanes, size_t n, lc_
 		r->bits = bits;
 		r->errors = errors;
 		r->has_result = bits > 0;
-		r->sync = !(bits > 0 && (double)errors > 0.25 * (double)bits);
+		r->sync = bits > 0 && (double)errors <= 0.25 * (double)bits;
 		r->ber = bits > 0 ? (double)errors / (double)bits : NAN;
 	}
 	return 0;

@@ -21,6 +21,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "hal/error.h"
 #include "instruments/bert/bert.h"
@@ -65,6 +66,8 @@ typedef struct lc_lane_map_config {
 	enum lc_bert_pattern marker; /* default PRBS31 */
 	enum lc_bert_pattern other;  /* BY_PATTERN: what the other lanes send; default PRBS23 */
 	int settle_ms;               /* wall time for the EDs to synchronize each round; default 500 */
+	void (*sleep_ms)(void *user, int64_t ms); /* how to wait settle_ms; NULL: lc_sleep_ms */
+	void *user;
 } lc_lane_map_config;
 
 void lc_lane_map_config_init(lc_lane_map_config *cfg);

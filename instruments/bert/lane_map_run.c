@@ -46,7 +46,10 @@ static int rounds(lc_instrument *inst, const lc_lane_map_config *cfg, unsigned n
 		lc_bert_reading r[LC_BERT_LANES_MAX];
 		if ((rc = round_setup(inst, cfg, n, i + 1, diag)) < 0 || (rc = lc_bert_start(inst, diag)) < 0)
 			return rc;
-		lc_sleep_ms(cfg->settle_ms);
+		if (cfg->sleep_ms)
+			cfg->sleep_ms(cfg->user, cfg->settle_ms);
+		else
+			lc_sleep_ms(cfg->settle_ms);
 		rc = lc_bert_read(inst, lanes, n, r, diag);
 		int src = lc_bert_stop(inst, rc < 0 ? NULL : diag);
 		if (rc < 0 || (rc = src) < 0 || (rc = lc_bert_check_errors(inst, diag)) < 0)
