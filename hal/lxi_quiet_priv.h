@@ -17,7 +17,9 @@
 
 /* Install the forwarding stream once (thread-safe, idempotent) and call lxi_init() once. */
 void lc_lxi_setup(void);
-/* Capture this thread's stderr text into buf (NUL-terminated, truncated to cap) until lc_lxi_capture_end. */
+/* Around every liblxi call: capture this thread's stderr text into buf (NUL-terminated, truncated to cap)
+ * and block SIGPIPE (libtirpc writes with write(2); a vanished peer must be an error, not a dead process)
+ * until lc_lxi_capture_end, which swallows a SIGPIPE the call raised. */
 void lc_lxi_capture_begin(char *buf, size_t cap);
 void lc_lxi_capture_end(void);
 

@@ -1,0 +1,209 @@
+/* VXI-11 through liblxi against the simulator's VXI-11 server (portmapper on port 111 of a private loopback
+ * address, so it needs root or CAP_NET_BIND_SERVICE; skipped otherwise): each liblxi workaround of
+ * hal/transport_vxi11.c shown to work. Assertions on values and codes only. */
+#include <criterion/criterion.h>
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "hal/clock.h"
+#include "hal/scpi.h"
+#include "hal/transport.h"
+#include "instruments/sim/testinst.h"
+
+static lc_sim_testinst *inst;
+static char addr[32];
+
+/* A loopback address of our own (127.A.B.1) so parallel tests never share port 111. */
+static void start_inst(void)
+{
+	lc_sim_testinst_opts o;
+	lc_diag d;
+	unsigned k = (unsigned)getpid() * 2654435761u + (unsigned)lc_now_us();
+	snprintf(addr, sizeof(addr), "127.%u.%u.1", 100 + (k >> 8) % 100, k % 250 + 1);
+	lc_sim_testinst_opts_init(&o);
+	o.address = addr;
+	o.socket_port = -1;
+	o.vxi11_port = 0;
+	o.portmapper_port = 111;
+	int e = lc_sim_testinst_start(&o, &inst, &d);
+	if (e == LC_ERR_PERMISSION || e == LC_ERR_BUSY)
+		cr_skip_test("cannot bind the portmapper on %s:111: %s", addr, d.text);
+	cr_assert_eq(e, 0, "start: %s", d.text);
+}
+
+static void stop_inst(void)
+{
+	lc_sim_testinst_stop(inst);
+	inst = NULL;
+}
+
+static lc_scpi *open_vxi(int timeout_ms, size_t max_send)
+{
+	char res[64];
+	lc_scpi_options o;
+	lc_scpi *s = NULL;
+	lc_diag d;
+	snprintf(res, sizeof(res), "TCPIP::%s::INSTR", addr);
+	lc_scpi_options_init(&o);
+	o.timeout_ms = timeout_ms;
+	o.open_timeout_ms = 2000;
+	if (max_send)
+		o.transport.vxi11_max_send = max_send;
+	cr_assert_eq(lc_scpi_open(res, &o, &s, &d), 0, "open %s: %s", res, d.text);
+	return s;
+}
+
+TestSuite(vxi11, .init = start_inst, .fini = stop_inst);
+
+Test(vxi11, idn_and_values)
+{
+	lc_scpi *s = open_vxi(1000, 0);
+	char buf[128];
+	cr_assert_gt(lc_scpi_query(s, "*IDN?", buf, sizeof(buf)), 0, "%s", lc_scpi_last_detail(s));
+	cr_expect_str_eq(buf, LC_SIM_TESTINST_IDN);
+	cr_assert_eq(lc_scpi_write(s, "SOUR2:VAL 2.5"), 0, "%s", lc_scpi_last_detail(s));
+	double v = 0;
+	cr_assert_eq(lc_scpi_query_double(s, "SOUR2:VAL?", &v), 0, "%s", lc_scpi_last_detail(s));
+	cr_expect_eq(v, 2.5);
+	cr_expect_eq(lc_scpi_check_errors(s), 0, "%s", lc_scpi_last_detail(s));
+	lc_scpi_close(s);
+}
+
+Test(vxi11, large_block_is_read_past_a_full_buffer)
+{
+	/* 1 MiB + 3 is far larger than any single liblxi receive buffer we hand it: every full buffer must be
+	 * read on, never taken as the whole message */
+	lc_scpi *s = open_vxi(5000, 0);
+	uint8_t *data = NULL;
+	size_t len = 0;
+	const size_t n = 1048579;
+	cr_assert_eq(lc_scpi_query_block(s, "TEST:BLOC? 1048579", &data, &len), (int)n, "%s", lc_scpi_last_detail(s));
+	cr_assert_eq(len, n);
+	size_t bad = 0;
+	for (size_t i = 0; i < n; i++)
+		bad += data[i] != (uint8_t)(i % 256);
+	cr_expect_eq(bad, 0);
+	free(data);
+	lc_scpi_close(s);
+}
+
+Test(vxi11, full_receive_buffer_is_not_a_message_end)
+{
+	char res[64];
+	lc_resource r;
+	lc_transport *t = NULL;
+	lc_diag d;
+	snprintf(res, sizeof(res), "TCPIP::%s::INSTR", addr);
+	cr_assert_eq(lc_resource_parse(res, &r, &d), 0);
+	cr_assert_eq(lc_transport_open(&r, NULL, &t, &d), 0, "%s", d.text);
+	const char *q = "TEST:BLOC? 10\n"; /* reply "#210" + 10 bytes + "\n" = 15 bytes */
+	cr_assert_eq(lc_transport_write(t, (const uint8_t *)q, strlen(q), lc_deadline_in(1000), &d), (int)strlen(q));
+	uint8_t buf[64];
+	bool end = true;
+	cr_assert_eq(lc_transport_read(t, buf, 8, &end, lc_deadline_in(1000), &d), 8, "%s", d.text);
+	cr_expect_not(end, "a completely filled buffer must not be reported as the end of the message");
+	cr_assert_eq(lc_transport_read(t, buf + 8, sizeof(buf) - 8, &end, lc_deadline_in(1000), &d), 7, "%s", d.text);
+	cr_expect(end);
+	cr_expect_eq(memcmp(buf, "#210", 4), 0);
+	cr_expect_eq(buf[14], '\n');
+	lc_transport_close(t);
+}
+
+Test(vxi11, oversized_send_is_refused_not_clipped)
+{
+	lc_scpi *s = open_vxi(1000, 0); /* default vxi11_max_send: 1024 */
+	static uint8_t blob[4000];
+	for (size_t i = 0; i < sizeof(blob); i++)
+		blob[i] = (uint8_t)(i * 13);
+	cr_expect_eq(lc_scpi_write_block(s, "TEST:DATA", blob, sizeof(blob)), LC_ERR_OVERFLOW);
+	cr_expect(strstr(lc_scpi_last_detail(s), "vxi11_max_send") != NULL, "%s", lc_scpi_last_detail(s));
+	lc_scpi_close(s);
+
+	s = open_vxi(1000, 65536); /* the simulator's maxRecvSize is larger */
+	cr_assert_eq(lc_scpi_write_block(s, "TEST:DATA", blob, sizeof(blob)), 0, "%s", lc_scpi_last_detail(s));
+	uint8_t *back = NULL;
+	size_t len = 0;
+	cr_assert_eq(lc_scpi_query_block(s, "TEST:DATA?", &back, &len), (int)sizeof(blob), "%s", lc_scpi_last_detail(s));
+	cr_expect_eq(memcmp(back, blob, sizeof(blob)), 0);
+	free(back);
+	lc_scpi_close(s);
+}
+
+Test(vxi11, timeout_is_timeout_and_liblxi_stays_off_stderr)
+{
+	lc_scpi *s = open_vxi(100, 0);
+	char path[] = "/tmp/lc-vxi11-stderr-XXXXXX";
+	int fd = mkstemp(path);
+	cr_assert_geq(fd, 0);
+	fflush(stderr);
+	int saved = dup(2);
+	dup2(fd, 2);
+	/* a query the instrument never answers in time: TEST:DEL? spends 0.25 s */
+	int e = lc_scpi_query_double(s, "TEST:DEL? 0.25", &(double){0});
+	fflush(stderr);
+	dup2(saved, 2);
+	close(saved);
+	cr_expect_eq(e, LC_ERR_TIMEOUT, "%d: %s", e, lc_scpi_last_detail(s));
+	off_t size = lseek(fd, 0, SEEK_END);
+	close(fd);
+	unlink(path);
+	cr_expect_eq(size, 0, "liblxi wrote %lld bytes to stderr", (long long)size);
+	/* the next query gets its own answer, not the late one */
+	lc_scpi_set_timeout(s, 2000);
+	lc_sleep_ms(300);
+	char buf[128];
+	cr_assert_gt(lc_scpi_query(s, "*IDN?", buf, sizeof(buf)), 0, "%s", lc_scpi_last_detail(s));
+	cr_expect_str_eq(buf, LC_SIM_TESTINST_IDN);
+	lc_scpi_close(s);
+}
+
+Test(vxi11, dead_server_is_io_not_timeout)
+{
+	lc_scpi *s = open_vxi(1000, 0);
+	stop_inst();
+	char buf[64];
+	int e = lc_scpi_query(s, "*IDN?", buf, sizeof(buf));
+	cr_expect_eq(e, LC_ERR_IO, "%d: %s", e, lc_scpi_last_detail(s));
+	lc_scpi_close(s);
+}
+
+Test(vxi11, no_portmapper_fails_fast_with_io)
+{
+	char res[64];
+	lc_scpi *s = NULL;
+	lc_diag d;
+	/* same /24 as the instrument, host .2: nothing listens there */
+	char other[32];
+	snprintf(other, sizeof(other), "%.*s2", (int)(strrchr(addr, '.') - addr + 1), addr);
+	snprintf(res, sizeof(res), "TCPIP::%s::INSTR", other);
+	cr_expect_eq(lc_scpi_open(res, NULL, &s, &d), LC_ERR_IO, "%s", d.text);
+	cr_expect(strstr(d.text, "portmapper") != NULL, "%s", d.text);
+}
+
+Test(vxi11, silent_portmapper_is_bounded_by_our_deadline)
+{
+	/* a listener on .3:111 that never answers an RPC: lxi_connect would hang in clnt_create */
+	char other[32];
+	snprintf(other, sizeof(other), "%.*s3", (int)(strrchr(addr, '.') - addr + 1), addr);
+	int l = socket(AF_INET, SOCK_STREAM, 0);
+	struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons(111)};
+	inet_pton(AF_INET, other, &a.sin_addr);
+	cr_assert_eq(bind(l, (struct sockaddr *)&a, sizeof(a)), 0);
+	cr_assert_eq(listen(l, 4), 0);
+	char res[64];
+	snprintf(res, sizeof(res), "TCPIP::%s::INSTR", other);
+	lc_scpi_options o;
+	lc_scpi_options_init(&o);
+	o.open_timeout_ms = 200;
+	lc_scpi *s = NULL;
+	lc_diag d;
+	cr_expect_eq(lc_scpi_open(res, &o, &s, &d), LC_ERR_TIMEOUT, "%s", d.text);
+	cr_expect_null(s);
+	close(l);
+}
