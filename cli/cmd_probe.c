@@ -177,8 +177,8 @@ int lc_cmd_probe(int argc, char **argv)
 			     resource, idn.vendor_raw, idn.model, idn.serial, idn.firmware);
 		return LC_EXIT_NOINPUT;
 	}
-	if (rc < 0)
-		return lc_cli_fail("probe", rc, &d, resource);
+	if (rc < 0) /* the detail names the resource already */
+		return lc_cli_fail("probe", rc, &d, NULL);
 	json_t *snap = lc_instrument_snapshot(inst, &d);
 	if (!snap) {
 		rc = d.code ? d.code : LC_ERR_NOMEM;

@@ -74,6 +74,7 @@ typedef struct lc_quirks {
 	bool no_zero;              /* the model cannot zero its sensors */
 	int settle_ms;             /* wait after a route / wavelength / output change before a reading; 0: none */
 	bool route_readback;       /* read a switch route back after setting it (DiCon: "unreliable" commands) */
+	bool route_opc;            /* wait on *OPC? after setting a route (IEEE 488.2 switches) */
 	int channels;              /* model-specific channel count (N7744: 4, N7745: 8); 0: driver decides */
 	int min_slot, max_slot;    /* mainframe slot numbers (8163: 1..2, 8164: 0..4, 8166: 1..17) */
 } lc_quirks;

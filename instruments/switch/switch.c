@@ -46,6 +46,8 @@ int lc_switch_route(lc_instrument *inst, int in, int out, lc_diag *diag)
 				 c.outputs);
 	if (rc == 0)
 		rc = ops->route(inst, in, out, diag);
+	if (rc == 0 && inst->quirks.route_opc)
+		rc = lc_inst_wait_opc(inst, diag, 0, "route");
 	if (rc == 0 && inst->quirks.route_readback) {
 		int got = -1;
 		rc = ops->get_route(inst, in, &got, diag);

@@ -2,8 +2,9 @@
  * Optical switch class: inputs 1..inputs routed to outputs 1..outputs (1xN switches have one input).
  * Output 0 means "parked / not connected" where the switch supports it (DiCon).
  *
- * lc_switch_route() returns after the route is set, verified where the model needs a read-back (DiCon:
- * quirks.route_readback) and the model's settling time has passed, so a reading taken next sees the new path.
+ * lc_switch_route() returns after the route is set, the instrument reported it complete where it can (*OPC?,
+ * quirks.route_opc), verified where the model needs a read-back (DiCon: quirks.route_readback) and the model's
+ * settling time has passed, so a reading taken next sees the new path.
  *
  * Snapshot keys added: "switch": {"inputs", "outputs", "settle_ms", "routes": [{"input", "output"}]}.
  *

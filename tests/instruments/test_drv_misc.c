@@ -200,12 +200,13 @@ Test(n773x, route_and_query)
 	cr_assert_eq(lc_switch_caps_get(sw, &c, NULL), 0);
 	cr_assert_eq(c.inputs, 1);
 	cr_assert_eq(c.outputs, 16);
+	cr_assert_eq(c.settle_ms, 0, "synchronised by *OPC?, no guessed delay");
 	lc_diag d = {0};
 	cr_assert_eq(lc_switch_route(sw, 1, 12, &d), 0, "%s", d.text);
 	int out = 0;
 	cr_assert_eq(lc_switch_get_route(sw, 1, &out, &d), 0);
 	cr_assert_eq(out, 12);
-	assert_log(peer, ":ROUT1 A,12|:ROUT1?");
+	assert_log(peer, ":ROUT1 A,12|*OPC?|:ROUT1?");
 	cr_assert_eq(lc_switch_route(sw, 1, 0, &d), LC_ERR_UNSUPPORTED, "no parked state documented");
 	lc_instrument_close(sw);
 }
