@@ -199,7 +199,7 @@ static int create(const lc_sim_inst_config *cfg, lc_sim_scpi **engine, void **st
 		return LC_ERR_NOMEM;
 	snprintf(g->role, sizeof(g->role), "%s", cfg->role);
 	g->world = cfg->world;
-	long ni, no;
+	long ni = 16, no = 16;
 	int rc = lc_sim_opt_int(cfg, "inputs", 16, 1, MAX_PORTS, &ni, diag);
 	if (!rc)
 		rc = lc_sim_opt_int(cfg, "outputs", 16, 1, MAX_PORTS, &no, diag);

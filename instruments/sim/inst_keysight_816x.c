@@ -445,6 +445,8 @@ static int create(const lc_sim_inst_config *cfg, const char *model, int first, i
 		rc = lc_sim_add_cmds(*engine, cmds, sizeof(cmds) / sizeof(cmds[0]), m, diag);
 	if (!rc)
 		rc = lc_sim_sensor_register(*engine, &m->host, diag);
+	if (!rc)
+		rc = lc_sim_add_keysight_errors(*engine, diag);
 	if (rc) {
 		if (*engine)
 			lc_sim_scpi_destroy(*engine);

@@ -120,7 +120,7 @@ static int create(const lc_sim_inst_config *cfg, lc_sim_scpi **engine, void **st
 		return LC_ERR_NOMEM;
 	snprintf(s->role, sizeof(s->role), "%s", cfg->role);
 	s->world = cfg->world;
-	long ports, inputs;
+	long ports = 8, inputs = 2;
 	const char *model;
 	int rc = lc_sim_opt_int(cfg, "ports", 8, 2, 64, &ports, diag);
 	if (!rc)
@@ -136,11 +136,13 @@ static int create(const lc_sim_inst_config *cfg, lc_sim_scpi **engine, void **st
 		rc = lc_sim_engine_new(cfg, "Keysight Technologies", model, "V1.0.0", reset, s, engine, diag);
 	static const lc_sim_cmd cmds[] = {
 		{"ROUTe#[:CHANnel#]", h_route, q_route},
-		{"ROUTe#[:CHANnel#]:CONFiguration", NULL, q_conf},
-		{"ROUTe#[:CHANnel#]:CONFiguration:ROUTe", NULL, q_conf_route},
+		{"ROUTe#[:CHANnel#]:CONFig", NULL, q_conf},
+		{"ROUTe#[:CHANnel#]:CONFig:ROUTe", NULL, q_conf_route},
 	};
 	if (!rc)
 		rc = lc_sim_add_cmds(*engine, cmds, sizeof(cmds) / sizeof(cmds[0]), s, diag);
+	if (!rc)
+		rc = lc_sim_add_keysight_errors(*engine, diag);
 	if (rc) {
 		if (*engine)
 			lc_sim_scpi_destroy(*engine);

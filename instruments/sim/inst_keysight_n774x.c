@@ -74,6 +74,8 @@ static int create(const lc_sim_inst_config *cfg, const char *model, int channels
 	int rc = lc_sim_engine_new(cfg, "Keysight Technologies", model, "V1.122", reset, m, engine, diag);
 	if (!rc)
 		rc = lc_sim_sensor_register(*engine, &m->host, diag);
+	if (!rc)
+		rc = lc_sim_add_keysight_errors(*engine, diag);
 	if (rc) {
 		if (*engine)
 			lc_sim_scpi_destroy(*engine);

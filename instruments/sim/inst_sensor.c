@@ -509,7 +509,7 @@ int lc_sim_sensor_register(lc_sim_scpi *e, struct lc_sim_sensor_host *h, lc_diag
 		{"FETCh#[:CHANnel#][:SCALar]:POWer[:DC]", NULL, h_fetch},
 		{"READ#:POWer:ALL", NULL, q_read_all},
 		{"FETCh#:POWer:ALL", NULL, q_fetch_all},
-		{"READ#:POWer:ALL:CONFiguration", NULL, q_all_conf},
+		{"READ#:POWer:ALL:CONFig", NULL, q_all_conf},
 		{"INITiate#[:CHANnel#][:IMMediate]", h_init, NULL},
 		{"INITiate#[:CHANnel#]:CONTinuous", h_cont, q_cont},
 		{"SYSTem:TIME", h_syst_time, NULL},

@@ -83,10 +83,8 @@ int lc_sim_add_cmds(lc_sim_scpi *e, const lc_sim_cmd *cmds, size_t n, void *user
 {
 	for (size_t i = 0; i < n; i++) {
 		int rc = lc_sim_scpi_add(e, cmds[i].pattern, cmds[i].set, cmds[i].query, user, diag);
-		if (rc < 0) {
-			lc_diag_prefix(diag, "pattern '%s': ", cmds[i].pattern);
-			return rc;
-		}
+		if (rc < 0)
+			return rc; /* the engine's detail names the pattern */
 	}
 	return 0;
 }
@@ -98,4 +96,19 @@ int lc_sim_engine_new(const lc_sim_inst_config *cfg, const char *mfr, const char
 	snprintf(idn, sizeof(idn), "%s,%s,%s,%s", mfr, model, cfg->serial, fw);
 	lc_sim_scpi_config ec = {.idn = idn, .clock = cfg->clock, .reset = reset, .user = user};
 	return lc_sim_scpi_create(&ec, out, diag);
+}
+
+static int q_keysight_err(lc_sim_call *c, void *u)
+{
+	char text[256];
+	int code = lc_sim_pop_error(lc_sim_call_engine(c), text, sizeof(text));
+	/* inner quotes doubled, as in any SCPI string */
+	lc_sim_out_printf(c, "%+d,", code);
+	lc_sim_out_string(c, code ? text : "No error");
+	return 0;
+}
+
+int lc_sim_add_keysight_errors(lc_sim_scpi *e, lc_diag *diag)
+{
+	return lc_sim_scpi_add(e, "SYSTem:ERRor[:NEXT]", NULL, q_keysight_err, NULL, diag);
 }

@@ -35,6 +35,10 @@ typedef struct lc_sim_cmd {
 } lc_sim_cmd;
 int lc_sim_add_cmds(lc_sim_scpi *e, const lc_sim_cmd *cmds, size_t n, void *user, lc_diag *diag);
 
+/* SYST:ERR? as Keysight's 816x/N77xx family answers it: `+0,"No error"` when empty (drivers loop until that
+ * exact string, instrument-dialects.md §1.1), `-113,"Undefined header"` otherwise. */
+int lc_sim_add_keysight_errors(lc_sim_scpi *e, lc_diag *diag);
+
 /* Create an engine with the instrument's *IDN? "mfr,model,serial,fw" and reset callback. */
 int lc_sim_engine_new(const lc_sim_inst_config *cfg, const char *mfr, const char *model, const char *fw,
 		      void (*reset)(void *), void *user, lc_sim_scpi **out, lc_diag *diag);

@@ -143,6 +143,24 @@ static inline int sw_read_until(int fd, char *buf, size_t cap, char term, int ti
 	return (int)n;
 }
 
+/* Read exactly n bytes (binary block data); returns how many arrived before the timeout or EOF. */
+static inline int sw_read_n(int fd, void *buf, size_t n, int timeout_ms)
+{
+	size_t got = 0;
+	int64_t deadline = lc_now_ms() + timeout_ms;
+	while (got < n) {
+		int left = (int)(deadline - lc_now_ms());
+		struct pollfd p = {fd, POLLIN, 0};
+		if (left <= 0 || poll(&p, 1, left) <= 0)
+			break;
+		ssize_t k = read(fd, (char *)buf + got, n - got);
+		if (k <= 0)
+			break;
+		got += (size_t)k;
+	}
+	return (int)got;
+}
+
 /* Send a query and return its reply line without the terminator (CR LF or LF), "" on timeout. */
 static inline char *sw_query(int fd, const char *cmd, char *buf, size_t cap)
 {
@@ -153,6 +171,13 @@ static inline char *sw_query(int fd, const char *cmd, char *buf, size_t cap)
 	while (n > 0 && (buf[n - 1] == '\n' || buf[n - 1] == '\r'))
 		buf[--n] = '\0';
 	return buf;
+}
+
+/* Each instrument has its own connection and thread: wait until one has executed what was sent to it. */
+static inline void sw_sync(int fd)
+{
+	char buf[16];
+	sw_query(fd, "*OPC?", buf, sizeof(buf));
 }
 
 static inline double sw_query_num(int fd, const char *cmd)
