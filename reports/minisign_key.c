@@ -402,6 +402,9 @@ int lc_pubkey_load(const char *path, lc_pubkey *pub, lc_diag *diag)
 
 int lc_sign_key_load(const char *path, const char *password, lc_sign_key **key, lc_diag *diag)
 {
+	int init = lc_sign_init(diag);
+	if (init < 0)
+		return init;
 	char *buf = sodium_malloc(KEY_FILE_MAX);
 	if (!buf)
 		return lc_diag_set(diag, LC_ERR_NOMEM, "out of memory");

@@ -1,0 +1,115 @@
+/* The lanecert keygen / sign / verify / results commands, run as a user would. */
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "bench/bench_reports_sample.h"
+#include "reports/report.h"
+#include "tests/reports/helpers.h"
+
+#include <unistd.h>
+
+static const char *cli(void)
+{
+	const char *c = getenv("LC_CLI");
+	cr_assert(c && access(c, X_OK) == 0, "LC_CLI (the lanecert executable) is not built");
+	return c;
+}
+
+static int minisign_ok(const char *file, const char *pub)
+{
+	char cmd[16384];
+	snprintf(cmd, sizeof(cmd), "minisign -Vm '%s' -p '%s' >/dev/null", file, pub);
+	return th_run(cmd);
+}
+
+static int run(const char *fmt, const char *a, const char *b, const char *c2)
+{
+	char cmd[16384];
+	snprintf(cmd, sizeof(cmd), fmt, cli(), a, b, c2);
+	return th_run(cmd);
+}
+
+Test(cli_reports, keygen_sign_verify_results, .timeout = 100)
+{
+	char *dir = th_scratch_dir("cli");
+	char *keyp = th_path(dir, "st.key"), *pubp = th_path(dir, "st.pub"), *out = th_path(dir, "rep");
+	char *db = th_path(dir, "r.db"), *listing = th_path(dir, "list.txt");
+	cr_assert_eq(run("%s keygen --out '%s' --name st --unencrypted >/dev/null", dir, 0, 0), 0);
+	struct stat st;
+	cr_assert_eq(stat(keyp, &st), 0);
+	cr_expect_eq(st.st_mode & 0777, 0600);
+	cr_expect_eq(run("%s keygen --out '%s' --name st --unencrypted 2>/dev/null", dir, 0, 0), 75, "no overwrite");
+	cr_expect_eq(run("%s keygen --out '%s' --name ../x --unencrypted 2>/dev/null", dir, 0, 0), 64);
+
+	/* A report written by the library, checked by the command. */
+	lc_sign_key *k;
+	lc_diag d;
+	cr_assert_eq(lc_sign_key_load(keyp, NULL, &k, &d), 0, "%s", d.text);
+	lc_result *r = lc_bench_sample_result(11, 0);
+	lc_store *s;
+	cr_assert_eq(lc_store_open(db, &s, NULL), 0);
+	lc_report_options o = {.store = s, .gnuplot = ""};
+	lc_report_paths p;
+	cr_assert_eq(lc_report_write(r, out, k, &p, &o, &d), 0, "%s", d.text);
+	lc_store_close(s);
+	lc_result_free(r);
+	lc_sign_key_free(k);
+	cr_expect_eq(run("%s verify '%s' --pubkey '%s' >/dev/null", p.json, pubp, 0), 0);
+	cr_expect_eq(run("%s verify '%s' 2>/dev/null", p.json, 0, 0), 64, "no public key given");
+	size_t n;
+	char *json = th_slurp(p.json, &n);
+	json[n / 3] ^= 0x20;
+	th_spit(p.json, json, n);
+	cr_expect_eq(run("%s verify '%s' --pubkey '%s' 2>'%s'", p.json, pubp, listing), 1);
+	char *why = th_slurp(listing, NULL);
+	cr_expect(strstr(why, "INVALID") && strstr(why, "signature verification failed"), "%s", why);
+	free(why);
+	json[n / 3] ^= 0x20;
+	th_spit(p.json, json, n);
+	free(json);
+
+	cr_expect_eq(run("%s results --db '%s' --serial BO8-000011 --csv > '%s'", db, listing, 0), 0);
+	char *csv = th_slurp(listing, NULL);
+	cr_expect(strncmp(csv, "id,start,end,serial,", 20) == 0, "%s", csv);
+	cr_expect(strstr(csv, ",BO8-000011,") && strstr(csv, ",pass,"), "%s", csv);
+	free(csv);
+	cr_expect_eq(run("%s results --db '%s' --verdict fail --json > '%s'", db, listing, 0), 0);
+	char *js = th_slurp(listing, NULL);
+	cr_expect_str_eq(js, "[]\n");
+	free(js);
+	cr_expect_eq(run("%s results --db '%s' --since 2020-13-01 2>/dev/null", db, 0, 0), 64);
+	cr_expect_eq(run("%s results --db '%s' --verdict great 2>/dev/null", db, 0, 0), 64);
+
+	/* lanecert sign on a plain file; minisign agrees. */
+	char *plain = th_path(dir, "data.txt");
+	th_spit(plain, "raw\n", 4);
+	cr_expect_eq(run("%s sign '%s' --key '%s' >/dev/null", plain, keyp, 0), 0);
+	if (th_have("minisign"))
+		cr_expect_eq(minisign_ok(plain, pubp), 0);
+	cr_expect_eq(run("%s sign '%s' --key '%s' 2>/dev/null", plain, keyp, 0), 75, "no overwrite of a signature");
+	chmod(keyp, 0644);
+	cr_expect_eq(run("%s sign '%s' --key '%s' 2>/dev/null", p.json, keyp, 0), 77, "a key readable by others");
+	free(dir), free(keyp), free(pubp), free(out), free(db), free(listing), free(plain);
+}
+
+/* The one encrypted round trip through the commands (interactive scrypt limits keep it quick). */
+Test(cli_reports, encrypted_key_with_password_file, .timeout = 100)
+{
+	char *dir = th_scratch_dir("cli-enc");
+	char *pw = th_path(dir, "pw"), *keyp = th_path(dir, "e.key"), *plain = th_path(dir, "f.txt");
+	char *pubp = th_path(dir, "e.pub");
+	th_spit(pw, "s3cret\n", 7);
+	th_spit(plain, "x", 1);
+	cr_assert_eq(run("%s keygen --out '%s' --name e --password-file '%s' --kdf interactive >/dev/null", dir, pw, 0), 0);
+	cr_expect_eq(run("env -u LANECERT_KEY_PASSWORD %s sign '%s' --key '%s' </dev/null 2>/dev/null >/dev/null", plain,
+			 keyp, 0) != 0, 1, "no password available without a terminal");
+	char cmd[16384];
+	snprintf(cmd, sizeof(cmd), "LANECERT_KEY_PASSWORD=s3cret %s sign '%s' --key '%s' >/dev/null", cli(), plain, keyp);
+	cr_expect_eq(th_run(cmd), 0);
+	if (th_have("minisign"))
+		cr_expect_eq(minisign_ok(plain, pubp), 0);
+	free(dir), free(pw), free(keyp), free(plain), free(pubp);
+}
