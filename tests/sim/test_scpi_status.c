@@ -301,3 +301,23 @@ Test(scpi_status, execute_arguments)
 	cr_assert_str_eq(lc_sim_error_text(-350), "Queue overflow");
 	cr_assert_str_eq(lc_sim_error_text(1234), "Device-specific error");
 }
+
+Test(scpi_status, overlapped_operation_and_opc)
+{
+	/* 5 s of instrument time at scale 1000: *OPC? waits for it (5 ms of wall time), then OPC is set */
+	cr_assert_eq(lc_sim_clock_set_scale(C, 1000), 0);
+	sim_run(E, "INIT;*OPC");
+	cr_assert_str_eq(sim_run(E, "*OPC?"), "1");
+	cr_assert_str_eq(sim_run(E, "*ESR?"), "1", "the armed *OPC completed");
+	sim_run(E, "INIT;*WAI;*OPC");
+	cr_assert_str_eq(sim_run(E, "*ESR?"), "1", "*WAI waited, so *OPC finds nothing pending");
+	sim_run(E, "INIT;*OPC;*CLS");
+	cr_assert_str_eq(sim_run(E, "*OPC?;*ESR?"), "1;0", "*CLS disarms *OPC");
+	sim_run(E, "INIT;*OPC;*RST");
+	cr_assert_str_eq(sim_run(E, "*ESR?"), "0", "*RST cancels the operation and *OPC");
+	cr_assert_eq(resets, 1);
+	lc_sim_faults f = {.opc_delay_ms = 1};
+	lc_sim_scpi_set_faults(E, &f);
+	cr_assert_str_eq(sim_run(E, "*OPC?"), "1", "a slow *OPC? still answers");
+	cr_assert_float_eq(lc_sim_scpi_sim_seconds(E), 20.0, 1e-9);
+}
