@@ -1,0 +1,206 @@
+/*
+ * lanecert bench sor [--json] [--dir DIR]: read plus event analysis of every SOR sample, against baselines
+ * measured in the same run: one pass over the same bytes (what any reader must at least do) and one pass over
+ * the trace points. The samples come from DIR, $LC_SHARED_DIR/sor-samples or the shared folder beside the
+ * source tree.
+ */
+#include <dirent.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "hal/clock.h"
+#include "instruments/otdr/otdr_analysis.h"
+#include "instruments/otdr/sor.h"
+
+#ifndef LC_BENCH_SHARED_DIR
+#define LC_BENCH_SHARED_DIR "../shared"
+#endif
+
+#define MAX_FILES 256
+
+typedef struct sample {
+	char name[256];
+	uint8_t *data;
+	size_t len;
+} sample;
+
+static int load_dir(const char *dir, sample *s, size_t *n)
+{
+	DIR *d = opendir(dir);
+	if (!d)
+		return LC_ERR_NOT_FOUND;
+	struct dirent *e;
+	*n = 0;
+	while ((e = readdir(d)) && *n < MAX_FILES) {
+		size_t l = strlen(e->d_name);
+		if (l < 5 || strcmp(e->d_name + l - 4, ".sor") != 0)
+			continue;
+		char path[4096];
+		int w = snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
+		if (w < 0 || (size_t)w >= sizeof(path))
+			continue;
+		FILE *f = fopen(path, "rb");
+		if (!f)
+			continue;
+		fseek(f, 0, SEEK_END);
+		long sz = ftell(f);
+		fseek(f, 0, SEEK_SET);
+		s[*n].data = sz > 0 ? malloc((size_t)sz) : NULL;
+		if (s[*n].data && fread(s[*n].data, 1, (size_t)sz, f) == (size_t)sz) {
+			s[*n].len = (size_t)sz;
+			snprintf(s[*n].name, sizeof(s[*n].name), "%s", e->d_name);
+			(*n)++;
+		} else {
+			free(s[*n].data);
+		}
+		fclose(f);
+	}
+	closedir(d);
+	return 0;
+}
+
+/* Repeat fn until at least 0.3 s have passed (and 3 times); microseconds per call. */
+#define TIME_IT(out_us, body)                                                                 \
+	do {                                                                                  \
+		int64_t t0_ = lc_now_us(), n_ = 0;                                            \
+		while (n_ < 3 || lc_now_us() - t0_ < 300000) {                                \
+			body;                                                                 \
+			n_++;                                                                 \
+		}                                                                             \
+		out_us = (double)(lc_now_us() - t0_) / (double)n_;                            \
+	} while (0)
+
+static volatile uint64_t sink;
+
+int lc_bench_sor(int argc, char **argv)
+{
+	bool json = false;
+	const char *dir = NULL;
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--json") == 0)
+			json = true;
+		else if (strcmp(argv[i], "--dir") == 0 && i + 1 < argc)
+			dir = argv[++i];
+		else {
+			lc_cli_error("bench sor", "unexpected argument '%s' (usage: lanecert bench sor [--json] [--dir DIR])", argv[i]);
+			return LC_EXIT_USAGE;
+		}
+	}
+	char buf[4096];
+	if (!dir) {
+		const char *sh = getenv("LC_SHARED_DIR");
+		int w = snprintf(buf, sizeof(buf), "%s/sor-samples", sh ? sh : LC_BENCH_SHARED_DIR);
+		if (w < 0 || (size_t)w >= sizeof(buf)) {
+			lc_cli_error("bench sor", "LC_SHARED_DIR is too long");
+			return LC_EXIT_USAGE;
+		}
+		dir = buf;
+	}
+	static sample s[MAX_FILES];
+	size_t n = 0;
+	if (load_dir(dir, s, &n) < 0 || n == 0) {
+		lc_cli_error("bench sor", "no .sor files in %s (set LC_SHARED_DIR or pass --dir)", dir);
+		return LC_EXIT_NOINPUT;
+	}
+	/* check everything parses first, and find the longest trace */
+	size_t bytes = 0, points = 0, longest = 0, longest_n = 0;
+	for (size_t i = 0; i < n; i++) {
+		lc_sor *x;
+		lc_diag d;
+		if (lc_sor_read(s[i].data, s[i].len, &x, &d) < 0) {
+			lc_cli_error("bench sor", "%s: %s", s[i].name, d.text);
+			return LC_EXIT_DATAERR;
+		}
+		bytes += s[i].len;
+		points += lc_sor_trace_length(x);
+		if (lc_sor_trace_length(x) > longest_n) {
+			longest_n = lc_sor_trace_length(x);
+			longest = i;
+		}
+		lc_sor_free(x);
+	}
+
+	double t_full, t_read, t_bytes, t_ana, t_pass;
+	TIME_IT(t_full, {
+		for (size_t i = 0; i < n; i++) {
+			lc_sor *x;
+			lc_otdr_analysis *a;
+			if (lc_sor_read(s[i].data, s[i].len, &x, NULL) == 0) {
+				if (lc_otdr_analyze_sor(x, NULL, &a, NULL) == 0) {
+					sink += a->n_events;
+					lc_otdr_analysis_free(a);
+				}
+				lc_sor_free(x);
+			}
+		}
+	});
+	TIME_IT(t_read, {
+		for (size_t i = 0; i < n; i++) {
+			lc_sor *x;
+			if (lc_sor_read(s[i].data, s[i].len, &x, NULL) == 0) {
+				sink += x->n_events;
+				lc_sor_free(x);
+			}
+		}
+	});
+	/* baseline 1: a single pass over the same bytes */
+	TIME_IT(t_bytes, {
+		uint64_t h = 0;
+		for (size_t i = 0; i < n; i++)
+			for (size_t k = 0; k < s[i].len; k++)
+				h = h * 31 + s[i].data[k];
+		sink += h;
+	});
+	/* analysis alone on the longest trace, against one pass over its points */
+	lc_sor *L;
+	lc_sor_read(s[longest].data, s[longest].len, &L, NULL);
+	double *y;
+	int ny = lc_sor_trace_db(L, &y);
+	lc_otdr_trace tr = {y, (size_t)(ny > 0 ? ny : 0), lc_sor_point_spacing_m(L), lc_sor_trace_origin_m(L),
+			    L->fxd.pulse_width_ns[0], lc_sor_group_index(L)};
+	lc_otdr_config cfg;
+	lc_otdr_config_init(&cfg);
+	lc_otdr_config_from_sor(&cfg, L);
+	size_t found = 0;
+	TIME_IT(t_ana, {
+		lc_otdr_analysis *a;
+		if (lc_otdr_analyze(&tr, &cfg, &a, NULL) == 0) {
+			found = a->n_events;
+			lc_otdr_analysis_free(a);
+		}
+	});
+	TIME_IT(t_pass, {
+		double acc = 0;
+		for (size_t k = 0; k < tr.n; k++)
+			acc += y[k];
+		sink += (uint64_t)(acc < 0 ? -acc : acc);
+	});
+	free(y);
+	lc_sor_free(L);
+
+	double mbs = (double)bytes / t_full, pts = (double)points / (t_full / 1e6);
+	if (json) {
+		printf("{\"files\":%zu,\"bytes\":%zu,\"points\":%zu,\"read_analyze_us\":%.1f,\"read_only_us\":%.1f,"
+		       "\"byte_pass_us\":%.1f,\"mb_per_s\":%.2f,\"points_per_s\":%.0f,\"ratio_to_byte_pass\":%.2f,"
+		       "\"longest\":{\"file\":\"%s\",\"points\":%zu,\"events\":%zu,\"analysis_us\":%.1f,\"point_pass_us\":%.2f,"
+		       "\"ratio\":%.1f}}\n",
+		       n, bytes, points, t_full, t_read, t_bytes, mbs, pts, t_full / t_bytes, s[longest].name, longest_n, found,
+		       t_ana, t_pass, t_ana / t_pass);
+	} else {
+		printf("%zu files, %.2f MB, %zu trace points\n", n, bytes / 1e6, points);
+		printf("read + analysis:   %9.1f ms  %8.2f MB/s  %12.0f points/s\n", t_full / 1e3, mbs, pts);
+		printf("read only:         %9.1f ms  %8.2f MB/s\n", t_read / 1e3, (double)bytes / t_read);
+		printf("baseline byte pass:%9.2f ms  %8.2f MB/s   read+analysis is %.1fx the byte pass\n", t_bytes / 1e3,
+		       (double)bytes / t_bytes, t_full / t_bytes);
+		printf("analysis of the longest trace (%s, %zu points, %zu events): %.2f ms\n", s[longest].name, longest_n,
+		       found, t_ana / 1e3);
+		printf("baseline point pass: %.3f ms   analysis is %.0fx one pass over the points\n", t_pass / 1e3,
+		       t_ana / t_pass);
+	}
+	for (size_t i = 0; i < n; i++)
+		free(s[i].data);
+	return LC_EXIT_OK;
+}
