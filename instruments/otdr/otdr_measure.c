@@ -237,6 +237,8 @@ int lc_otdr_build_events(lc_otdr_ctx *c, lc_otdr_event *launch, const cand *cv, 
 		e->index = b.n >= 3 ? refine(c, &cd, &b, prev_end) : cd.i;
 		if (e->index < prev_end)
 			e->index = prev_end;
+		if (e->index >= c->n) /* zones of earlier events can reach past a short trace */
+			e->index = c->n - 1;
 		e->position_m = c->x0 + (double)e->index * c->dx;
 		bool end = k == end_k || k >= keep;
 		e->type = end ? LC_OTDR_EVENT_END : LC_OTDR_EVENT_NONREFLECTIVE;
@@ -254,6 +256,8 @@ int lc_otdr_build_events(lc_otdr_ctx *c, lc_otdr_event *launch, const cand *cv, 
 		e->loss_db = NAN;
 		e->slope_db_km = b.n >= 3 ? -b.b / c->dx * 1000.0 : NAN;
 		settle[ne] = st > e->index ? st : e->index + c->pw_pts + 2;
+		if (settle[ne] > c->n)
+			settle[ne] = c->n;
 		prev_end = settle[ne];
 		ne++;
 	}
