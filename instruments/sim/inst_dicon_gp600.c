@@ -216,7 +216,7 @@ static int create(const lc_sim_inst_config *cfg, lc_sim_scpi **engine, void **st
 		{"X#:DIM", NULL, q_dim},
 		{"X#:WAVESAVAIL", NULL, q_waves},
 		{"X#:W", h_w, q_w},
-		{"SYSTem:CONFiguration", NULL, q_conf},
+		{"SYSTem:CONFig", NULL, q_conf},
 		{"SYSTem:ERRor[:NEXT]", NULL, q_err},
 		{"RESET", h_reset, NULL},
 		{"VER", NULL, q_ver},

@@ -166,10 +166,19 @@ static int parse_inst(lc_sim_scenario *sc, const char *role, const json_t *o, lc
 
 static int parse_station(lc_sim_scenario *sc, const json_t *st, lc_diag *diag)
 {
-	if (json_is_string(st))
-		return lc_station_load(json_string_value(st), sc->fixtures_dir, &sc->station, diag) < 0
+	if (json_is_string(st)) {
+		/* "name": fixtures/stations/name.json; "dir/file.json": relative to the scenario file */
+		const char *v = json_string_value(st);
+		char path[1200];
+		const char *slash = strrchr(sc->origin, '/');
+		if (strchr(v, '/') && v[0] != '/' && slash)
+			snprintf(path, sizeof(path), "%.*s/%s", (int)(slash - sc->origin), sc->origin, v);
+		else
+			snprintf(path, sizeof(path), "%s", v);
+		return lc_station_load(path, sc->fixtures_dir, &sc->station, diag) < 0
 			       ? lc_diag_prefix(diag, "%s: station: ", sc->origin)
 			       : 0;
+	}
 	if (!json_is_object(st))
 		return lc_diag_set(diag, LC_ERR_FORMAT, "%s: station: a station name or an inline object is expected",
 				   sc->origin);

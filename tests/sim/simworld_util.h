@@ -43,10 +43,12 @@ static inline json_t *sw_scenario_json(const char *name)
 /* Parse a scenario from JSON (NULL on failure, with diag). */
 static inline lc_sim_scenario *sw_scenario_from(json_t *root, lc_diag *diag)
 {
-	char fx[1024];
+	char fx[1024], origin[1100];
 	char *text = json_dumps(root, JSON_COMPACT);
 	lc_sim_scenario *sc = NULL;
-	if (lc_sim_scenario_parse(text, strlen(text), "test-scenario.json", sw_fixtures(fx, sizeof(fx)), &sc, diag) < 0)
+	/* named as if it sat among the scenarios, so "stations/x.json" resolves beside them */
+	snprintf(origin, sizeof(origin), "%s/scenarios/in-memory-test.json", sw_fixtures(fx, sizeof(fx)));
+	if (lc_sim_scenario_parse(text, strlen(text), origin, fx, &sc, diag) < 0)
 		sc = NULL;
 	free(text);
 	return sc;
