@@ -1,7 +1,12 @@
 #include "hal/discover.h"
 
+#include <ifaddrs.h>
 #include <lxi.h>
+#include <net/if.h>
+#include <netinet/in.h>
+#include <arpa/inet.h>
 #include <pthread.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -87,7 +92,54 @@ static void note(lc_diag *diag, const char *what, const char *msg)
 	}
 }
 
-int lc_discover_lxi(unsigned methods, int timeout_ms, lc_discovered **found, size_t *count, lc_diag *diag)
+/* liblxi's lxi_discover walks every IPv4 interface and dereferences its broadcast address, which is NULL
+ * on interfaces without one (loopback, point-to-point): it would crash. Ask it per interface instead, only
+ * for interfaces that are up and have a broadcast address. */
+static void vxi11_per_interface(lxi_info_t *info, int timeout_ms, char *scanned, size_t cap, lc_diag *diag)
+{
+	struct ifaddrs *ifs = NULL;
+	char done[32][IF_NAMESIZE];
+	int ndone = 0;
+	char msg[LC_DIAG_TEXT_MAX];
+
+	if (getifaddrs(&ifs) != 0) {
+		note(diag, "VXI-11", "getifaddrs failed");
+		return;
+	}
+	for (struct ifaddrs *i = ifs; i && ndone < 32; i = i->ifa_next) {
+		if (!i->ifa_addr || i->ifa_addr->sa_family != AF_INET || !(i->ifa_flags & IFF_UP) ||
+		    !(i->ifa_flags & IFF_BROADCAST) || !i->ifa_broadaddr)
+			continue;
+		bool seen = false;
+		for (int k = 0; k < ndone; k++)
+			seen = seen || strcmp(done[k], i->ifa_name) == 0;
+		if (seen)
+			continue;
+		/* every IPv4 entry of this name must have a broadcast address, or liblxi crashes on it */
+		bool safe = true;
+		for (struct ifaddrs *j = ifs; j; j = j->ifa_next)
+			if (j->ifa_addr && j->ifa_addr->sa_family == AF_INET && strcmp(j->ifa_name, i->ifa_name) == 0 &&
+			    !j->ifa_broadaddr)
+				safe = false;
+		if (!safe)
+			continue;
+		snprintf(done[ndone++], IF_NAMESIZE, "%s", i->ifa_name);
+		char b[INET_ADDRSTRLEN] = "";
+		inet_ntop(AF_INET, &((struct sockaddr_in *)i->ifa_broadaddr)->sin_addr, b, sizeof(b));
+		if (scanned) {
+			size_t l = strlen(scanned);
+			snprintf(scanned + l, cap - l, "%s%s (%s)", l ? ", " : "", i->ifa_name, b);
+		}
+		lc_lxi_capture_begin(msg, sizeof(msg));
+		lxi_discover_if(info, i->ifa_name, timeout_ms, DISCOVER_VXI11);
+		lc_lxi_capture_end();
+		note(diag, "VXI-11", msg);
+	}
+	freeifaddrs(ifs);
+}
+
+int lc_discover_lxi(unsigned methods, int timeout_ms, lc_discovered **found, size_t *count, char *scanned,
+		    size_t scanned_cap, lc_diag *diag)
 {
 	lxi_info_t info = {.broadcast = on_broadcast, .device = on_device, .service = on_service};
 	char msg[LC_DIAG_TEXT_MAX];
@@ -102,12 +154,10 @@ int lc_discover_lxi(unsigned methods, int timeout_ms, lc_discovered **found, siz
 	col = NULL;
 	col_n = col_cap = 0;
 	col_nomem = 0;
-	if (methods & LC_DISCOVER_VXI11) {
-		lc_lxi_capture_begin(msg, sizeof(msg));
-		lxi_discover(&info, timeout_ms, DISCOVER_VXI11);
-		lc_lxi_capture_end();
-		note(diag, "VXI-11", msg);
-	}
+	if (scanned && scanned_cap)
+		scanned[0] = '\0';
+	if (methods & LC_DISCOVER_VXI11)
+		vxi11_per_interface(&info, timeout_ms, scanned, scanned_cap, diag);
 	if (methods & LC_DISCOVER_MDNS) {
 		lc_lxi_capture_begin(msg, sizeof(msg));
 		lxi_discover(&info, timeout_ms, DISCOVER_MDNS);
