@@ -21,7 +21,8 @@ static void usage(FILE *out)
 		"the service found). USB and serial instruments are not scanned yet (their transports come later).\n"
 		"Discovery depends on the network passing broadcasts and multicast; a station file listing resource\n"
 		"strings always works.\n"
-		"  --timeout MS   wait per interface and per answering instrument (default 1000)\n"
+		"  --timeout MS   wait per interface and per answering instrument (default 1000; rounded up to\n"
+		"                 whole seconds, the granularity liblxi keeps)\n"
 		"  --json         one JSON object on stdout\n");
 }
 

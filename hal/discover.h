@@ -27,10 +27,11 @@ typedef struct lc_discovered {
 } lc_discovered;
 
 /*
- * Run the methods given (a mask of lc_discover_method) for about timeout_ms each (liblxi waits
+ * Run the methods given (a mask of lc_discover_method) for about timeout_ms each (rounded up to whole
+ * seconds: liblxi's connect keeps only whole seconds) (liblxi waits
  * timeout_ms per interface and per answering host). *found is malloc'ed (caller frees), *count entries.
  * scanned (may be NULL) receives the interfaces broadcast to, "eth0 (10.0.0.255), ...": only interfaces that
- * are up and have an IPv4 broadcast address (liblxi would crash on the others). Returns the count. Problems liblxi reported (no Avahi daemon, socket errors) are logged at warning level
+ * are up and have an IPv4 broadcast address (liblxi dereferences it unchecked). Returns the count. Problems liblxi reported (no Avahi daemon, socket errors) are logged at warning level
  * and collected in diag->text when diag is given, without failing the call.
  */
 int lc_discover_lxi(unsigned methods, int timeout_ms, lc_discovered **found, size_t *count, char *scanned,

@@ -92,9 +92,10 @@ static void note(lc_diag *diag, const char *what, const char *msg)
 	}
 }
 
-/* liblxi's lxi_discover walks every IPv4 interface and dereferences its broadcast address, which is NULL
- * on interfaces without one (loopback, point-to-point): it would crash. Ask it per interface instead, only
- * for interfaces that are up and have a broadcast address. */
+/* liblxi's lxi_discover walks every IPv4 interface and dereferences ifa_broadaddr without checking it for
+ * NULL (getifaddrs may leave it NULL for interfaces without a broadcast or peer address). Ask it per
+ * interface instead, only for interfaces that are up and have that address (on Linux, lo has one:
+ * 127.0.0.1, which finds simulated instruments whose portmapper is bound there). */
 static void vxi11_per_interface(lxi_info_t *info, int timeout_ms, char *scanned, size_t cap, lc_diag *diag)
 {
 	struct ifaddrs *ifs = NULL;
@@ -107,8 +108,7 @@ static void vxi11_per_interface(lxi_info_t *info, int timeout_ms, char *scanned,
 		return;
 	}
 	for (struct ifaddrs *i = ifs; i && ndone < 32; i = i->ifa_next) {
-		if (!i->ifa_addr || i->ifa_addr->sa_family != AF_INET || !(i->ifa_flags & IFF_UP) ||
-		    !(i->ifa_flags & IFF_BROADCAST) || !i->ifa_broadaddr)
+		if (!i->ifa_addr || i->ifa_addr->sa_family != AF_INET || !(i->ifa_flags & IFF_UP) || !i->ifa_broadaddr)
 			continue;
 		bool seen = false;
 		for (int k = 0; k < ndone; k++)
@@ -149,6 +149,9 @@ int lc_discover_lxi(unsigned methods, int timeout_ms, lc_discovered **found, siz
 	*found = NULL;
 	*count = 0;
 	lc_diag_clear(diag);
+	/* liblxi's connect timeout keeps only whole seconds (the rest becomes microseconds): a sub-second
+	 * timeout makes every *IDN? of a discovered device fail. */
+	timeout_ms = timeout_ms < 1000 ? 1000 : (timeout_ms + 999) / 1000 * 1000;
 	lc_lxi_setup();
 	pthread_mutex_lock(&discover_mu);
 	col = NULL;
