@@ -3,3 +3,5 @@
 lc_test(NAME sim_world SOURCES tests/sim/test_world.c LIBS lc_sim TIMEOUT 60)
 lc_test(NAME sim_inst_keysight SOURCES tests/sim/test_inst_keysight.c LIBS lc_sim TIMEOUT 60)
 lc_test(NAME sim_inst_field SOURCES tests/sim/test_inst_field.c LIBS lc_sim TIMEOUT 60)
+lc_test(NAME sim_faults SOURCES tests/sim/test_faults.c LIBS lc_sim TIMEOUT 60)
+lc_test(NAME sim_scenario SOURCES tests/sim/test_scenario.c LIBS lc_sim TIMEOUT 60)
