@@ -10,3 +10,7 @@ lc_test(NAME instruments_probe_cli SOURCES tests/instruments/test_probe_cli.c te
 add_dependencies(test_instruments_probe_cli lanecert)
 lc_test(NAME instruments_measure_station SOURCES tests/instruments/test_measure_station.c tests/instruments/scpi_peer.c
         LIBS lc_instruments)
+if(TARGET lc_sim)
+  lc_test(NAME instruments_sim_optical SOURCES tests/instruments/test_sim_optical.c tests/instruments/sim_station.c
+          LIBS lc_instruments lc_sim)
+endif()

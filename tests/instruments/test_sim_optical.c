@@ -1,0 +1,191 @@
+/*
+ * The optical measurements against the simulator (in-process runner, loopback sockets): the drivers speak
+ * to simulated instruments written from the same dialect notes by someone else. Scenario: the simulator's
+ * default station with a 400G DR4 breakout (MPO-12 APC -> 4 x LC duplex), defects and faults varied.
+ */
+#include <criterion/criterion.h>
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "fixtures/budget.h"
+#include "fixtures/channel.h"
+#include "fixtures/limits.h"
+#include "instruments/measure/map_expected.h"
+#include "instruments/switch/switch.h"
+#include "sim_station.h"
+
+#define NM 1310.0
+
+static const char *const a_ports[] = {"A:1", "A:2", "A:3", "A:4"};
+static const char *const b_rx[] = {"B1:rx", "B2:rx", "B3:rx", "B4:rx"};
+
+static sim_station st;
+static lc_optical_path paths[4];
+static lc_limit limits[4];
+static const lc_limit *limit_ptrs[4];
+
+static void start(const char *defects, const char *faults)
+{
+	lc_diag d = {0};
+	int rc = sim_station_start(&st, "dr4-breakout-good", defects, faults, 0, &d);
+	cr_assert_eq(rc, 0, "simulator: %s (%s)", d.text, lc_strerror_name(rc));
+	for (int i = 0; i < 4; i++) {
+		paths[i] = (lc_optical_path){
+			.launch = {.source = st.source, .source_output = 1, .sw = st.sw1, .sw_input = 1, .sw_output = i + 1,
+				   .label = a_ports[i]},
+			.detect = {.meter = st.meter, .channel = 1, .sw = st.sw2, .sw_input = 1, .sw_output = i + 1,
+				   .label = b_rx[i]},
+			.label = a_ports[i],
+		};
+	}
+	/* switch2 is a 2x8: its input B (meter 2, the B->A direction) holds port 2 at power-on, and a port
+	 * cannot serve both inputs (-221 Settings conflict); move B to a port this direction does not use. */
+	cr_assert_eq(lc_switch_route(st.sw2, 2, 8, &d), 0, "%s", d.text);
+	/* Limits: the length-based budget of each fiber from the channel model (fixtures/budget.h). */
+	lc_channel *ch = NULL;
+	lc_limits *lim = NULL;
+	cr_assert_eq(lc_channel_load("dr4-mpo12apc-4xlc", st.fixtures, &ch, &d), 0, "%s", d.text);
+	cr_assert_eq(lc_limits_load(st.fixtures, &lim, &d), 0, "%s", d.text);
+	for (int i = 0; i < 4; i++) {
+		size_t mi;
+		cr_assert_geq(lc_channel_route(ch, a_ports[i], &mi), 0);
+		lc_budget b;
+		cr_assert_eq(lc_channel_path_budget(ch, lim, lc_channel_map(ch, mi)->path, NM, &b, &d), 0, "%s", d.text);
+		lc_limit_init_max(&limits[i], "budget", "channel_il", "dB", b.total_db);
+		limit_ptrs[i] = &limits[i];
+	}
+	lc_limits_free(lim);
+	lc_channel_free(ch);
+}
+
+static void stop(void)
+{
+	sim_station_stop(&st);
+}
+
+TestSuite(sim_optical, .fini = stop, .timeout = 60);
+
+static int measure(lc_loss *r, lc_diag *d)
+{
+	lc_reference ref;
+	cr_assert_eq(sim_reference(&st, paths, a_ports, b_rx, 4, NM, &ref, d), 0, "%s", d->text);
+	lc_il_opts o;
+	lc_il_opts_init(&o, NM);
+	o.limits = limit_ptrs;
+	o.averaging_s = 0.2;
+	return lc_il_measure(paths, 4, &ref, &o, r, d);
+}
+
+Test(sim_optical, good_cable_passes_with_the_predicted_margins)
+{
+	start("[]", NULL);
+	lc_loss r[4];
+	lc_diag d = {0};
+	cr_assert_eq(measure(r, &d), 0, "%s", d.text);
+	for (int i = 0; i < 4; i++) {
+		double model;
+		cr_assert_eq(sim_dut_loss(&st, a_ports[i], b_rx[i], NM, &model), 0);
+		cr_assert_eq(r[i].verdict, LC_VERDICT_PASS, "%s: %.3f dB against %.3f", a_ports[i], r[i].loss_db,
+			     limits[i].high);
+		cr_assert_float_eq(r[i].loss_db, model, 0.05, "%s: measured %.3f, model %.3f", a_ports[i], r[i].loss_db,
+				   model);
+		cr_assert_float_eq(r[i].margin_db, limits[i].high - model, 0.05);
+	}
+	cr_assert_eq(sim_lasers_on(&st), 0, "lasers off after the measurement");
+}
+
+Test(sim_optical, dirty_connector_fails_that_lane_only)
+{
+	start("[{\"type\": \"dirty_connector\", \"port\": \"A:2\", \"loss_db\": 2.0}]", NULL);
+	lc_loss r[4];
+	lc_diag d = {0};
+	cr_assert_eq(measure(r, &d), 0, "%s", d.text);
+	for (int i = 0; i < 4; i++) {
+		double model;
+		cr_assert_eq(sim_dut_loss(&st, a_ports[i], b_rx[i], NM, &model), 0);
+		cr_assert_float_eq(r[i].loss_db, model, 0.05, "%s", a_ports[i]);
+		cr_assert_float_eq(r[i].margin_db, limits[i].high - model, 0.05);
+		cr_assert_eq(r[i].verdict, i == 1 ? LC_VERDICT_FAIL : LC_VERDICT_PASS, "%s: %.3f dB", a_ports[i],
+			     r[i].loss_db);
+	}
+	cr_assert_lt(r[1].margin_db, -1.0);
+}
+
+Test(sim_optical, swapped_legs_fail_mapping_and_are_named)
+{
+	start("[{\"type\": \"swapped\", \"ports\": [\"B2\", \"B3\"]}]", NULL);
+	lc_launch l[4];
+	lc_detector det[4];
+	for (int i = 0; i < 4; i++) {
+		l[i] = paths[i].launch;
+		det[i] = paths[i].detect;
+	}
+	double m[16];
+	int map[4], expected[4];
+	lc_diag d = {0};
+	cr_assert_eq(lc_map_measure(l, 4, det, 4, NM, -40, m, map, &d), 4, "%s", d.text);
+	lc_channel *ch = NULL;
+	cr_assert_eq(lc_channel_load("dr4-mpo12apc-4xlc", st.fixtures, &ch, &d), 0);
+	cr_assert_eq(lc_map_expected(ch, a_ports, 4, b_rx, 4, expected, &d), 0, "%s", d.text);
+	lc_channel_free(ch);
+	cr_assert_eq(expected[1], 1);
+	cr_assert_eq(map[1], 2);
+	cr_assert_eq(map[2], 1);
+	static const int group[] = {0, 1, 2, 3};
+	static const char *const legs[] = {"B1", "B2", "B3", "B4"};
+	lc_map_labels lab = {.in = a_ports, .out = b_rx, .out_group = group, .group = legs, .n_groups = 4};
+	char buf[128];
+	cr_assert_eq(lc_map_describe(map, expected, 4, 4, &lab, buf, sizeof(buf)), 2);
+	cr_assert_str_eq(buf, "legs B2 and B3 swapped");
+	cr_assert_eq(sim_lasers_on(&st), 0);
+}
+
+Test(sim_optical, good_cable_maps_as_expected)
+{
+	start("[]", NULL);
+	lc_launch l[4];
+	lc_detector det[4];
+	for (int i = 0; i < 4; i++) {
+		l[i] = paths[i].launch;
+		det[i] = paths[i].detect;
+	}
+	double m[16];
+	int map[4];
+	lc_diag d = {0};
+	cr_assert_eq(lc_map_measure(l, 4, det, 4, NM, -40, m, map, &d), 4, "%s", d.text);
+	for (int i = 0; i < 4; i++)
+		cr_assert_eq(map[i], i);
+}
+
+Test(sim_optical, expired_reference_is_refused_without_light)
+{
+	start("[]", NULL);
+	lc_reference ref;
+	lc_diag d = {0};
+	cr_assert_eq(sim_reference(&st, paths, a_ports, b_rx, 4, NM, &ref, &d), 0, "%s", d.text);
+	ref.taken_unix -= 7200;
+	lc_il_opts o;
+	lc_il_opts_init(&o, NM);
+	lc_loss r[4];
+	cr_assert_eq(lc_il_measure(paths, 4, &ref, &o, r, &d), LC_ERR_STATE);
+	cr_assert(strstr(d.text, "expired"), "%s", d.text);
+	for (int i = 0; i < 4; i++)
+		cr_assert_eq(r[i].verdict, LC_VERDICT_ERROR);
+	cr_assert_eq(sim_lasers_on(&st), 0);
+}
+
+Test(sim_optical, meter_fault_ends_in_an_error_not_a_fail)
+{
+	/* The meter answers the 25 messages of opening it and two more, then goes silent. */
+	start("[]", "{\"stop_answering_after\": 27}");
+	lc_loss r[4];
+	lc_diag d = {0};
+	int rc = measure(r, &d);
+	cr_assert_lt(rc, 0, "a silent meter must be an error");
+	cr_assert_neq(rc, LC_ERR_STATE);
+	for (int i = 0; i < 4; i++)
+		cr_assert_neq(r[i].verdict, LC_VERDICT_FAIL, "%s: a station fault is never the cable's fail", a_ports[i]);
+	cr_assert_eq(r[3].verdict, LC_VERDICT_ERROR);
+	cr_assert_eq(sim_lasers_on(&st), 0, "the laser is off after the fault");
+}
