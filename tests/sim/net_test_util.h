@@ -14,7 +14,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#define NET_WAIT_MS 5000
+#define NET_WAIT_MS 20000
 
 static inline int net_connect(const char *addr, int port)
 {
