@@ -58,6 +58,34 @@ static int open_role(sim_station *s, const char *role, const char *layout, lc_in
 int sim_station_start(sim_station *s, const char *scenario, const char *defects, const char *meter_faults,
 		      double time_scale, lc_diag *diag)
 {
+	return sim_station_start_wired(s, scenario, defects, meter_faults, NULL, time_scale, diag);
+}
+
+/* Inline the scenario's station (a name) with extra wires appended. */
+static int add_wires(const char *fixtures, json_t *root, const char *extra, lc_diag *diag)
+{
+	const char *name = json_string_value(json_object_get(root, "station"));
+	if (!name)
+		return lc_diag_set(diag, LC_ERR_ARG, "scenario's station is not a name");
+	char path[700];
+	snprintf(path, sizeof(path), "%s/stations/%s.json", fixtures, name);
+	json_error_t je;
+	json_t *station = json_load_file(path, 0, &je);
+	json_t *wires = json_loads(extra, 0, &je);
+	if (!station || !json_is_array(wires) || !json_is_array(json_object_get(station, "wiring"))) {
+		json_decref(station);
+		json_decref(wires);
+		return lc_diag_set(diag, LC_ERR_ARG, "%s / extra wires: %s", path, je.text);
+	}
+	json_array_extend(json_object_get(station, "wiring"), wires);
+	json_decref(wires);
+	json_object_set_new(root, "station", station);
+	return 0;
+}
+
+int sim_station_start_wired(sim_station *s, const char *scenario, const char *defects, const char *meter_faults,
+			    const char *extra_wires, double time_scale, lc_diag *diag)
+{
 	memset(s, 0, sizeof(*s));
 	int rc = lc_fixtures_dir(NULL, s->fixtures, sizeof(s->fixtures), diag);
 	if (rc < 0)
@@ -85,6 +113,10 @@ int sim_station_start(sim_station *s, const char *scenario, const char *defects,
 			return lc_diag_set(diag, LC_ERR_ARG, "meter faults '%s'", meter_faults);
 		}
 		json_object_set_new(meter, "faults", f);
+	}
+	if (extra_wires && (rc = add_wires(s->fixtures, root, extra_wires, diag)) < 0) {
+		json_decref(root);
+		return rc;
 	}
 	char *text = json_dumps(root, JSON_COMPACT);
 	json_decref(root);

@@ -28,6 +28,10 @@ typedef struct sim_station {
  * time_scale 0: no waiting. Returns 0 or an error with diag. */
 int sim_station_start(sim_station *s, const char *scenario, const char *defects, const char *meter_faults,
 		      double time_scale, lc_diag *diag);
+/* Same with extra station wires (a JSON array of wiring objects, fixtures/station.h format) appended to the
+ * scenario's station, which is then inlined. */
+int sim_station_start_wired(sim_station *s, const char *scenario, const char *defects, const char *meter_faults,
+			    const char *extra_wires, double time_scale, lc_diag *diag);
 void sim_station_stop(sim_station *s);
 
 /* The 1-jumper reference the station would read for these paths (see above). dut_from/dut_to name each

@@ -11,6 +11,7 @@
 #include "fixtures/budget.h"
 #include "fixtures/channel.h"
 #include "fixtures/limits.h"
+#include "fixtures/types.h"
 #include "instruments/measure/map_expected.h"
 #include "instruments/switch/switch.h"
 #include "sim_station.h"
@@ -25,10 +26,10 @@ static lc_optical_path paths[4];
 static lc_limit limits[4];
 static const lc_limit *limit_ptrs[4];
 
-static void start(const char *defects, const char *faults)
+static void start_wired(const char *defects, const char *faults, const char *wires)
 {
 	lc_diag d = {0};
-	int rc = sim_station_start(&st, "dr4-breakout-good", defects, faults, 0, &d);
+	int rc = sim_station_start_wired(&st, "dr4-breakout-good", defects, faults, wires, 0, &d);
 	cr_assert_eq(rc, 0, "simulator: %s (%s)", d.text, lc_strerror_name(rc));
 	for (int i = 0; i < 4; i++) {
 		paths[i] = (lc_optical_path){
@@ -57,6 +58,11 @@ static void start(const char *defects, const char *faults)
 	}
 	lc_limits_free(lim);
 	lc_channel_free(ch);
+}
+
+static void start(const char *defects, const char *faults)
+{
+	start_wired(defects, faults, NULL);
 }
 
 static void stop(void)
@@ -188,4 +194,44 @@ Test(sim_optical, meter_fault_ends_in_an_error_not_a_fail)
 		cr_assert_neq(r[i].verdict, LC_VERDICT_FAIL, "%s: a station fault is never the cable's fail", a_ports[i]);
 	cr_assert_eq(r[3].verdict, LC_VERDICT_ERROR);
 	cr_assert_eq(sim_lasers_on(&st), 0, "the laser is off after the fault");
+}
+
+/* The 8164B's RL module (slot 3) cabled straight to the MPO end of the DUT (position 5: a DR4 leaves 5..8
+ * dark, and A:1..A:4 are wired to the source switch already). */
+#define RL_WIRE "[{\"slot\": 1, \"dut_port\": \"A:5\", \"direction\": \"to_dut\", \"instrument\": \"source\", " \
+		"\"instrument_port\": 3, \"reference_cord\": \"trc-mpo\"}]"
+
+static void rl_case(const char *defects, enum lc_verdict want, double *rl)
+{
+	start_wired(defects, NULL, RL_WIRE);
+	lc_channel *ch = NULL;
+	lc_limits *lims = NULL;
+	lc_diag d = {0};
+	cr_assert_eq(lc_channel_load("dr4-mpo12apc-4xlc", st.fixtures, &ch, &d), 0);
+	cr_assert_eq(lc_limits_load(st.fixtures, &lims, &d), 0);
+	lc_limit_query q = {.quantity = LC_Q_RETURN_LOSS, .mode = lc_channel_mode(ch), .polish = LC_POLISH_APC};
+	const lc_limit *lim = lc_limits_match(lims, &q);
+	cr_assert_not_null(lim, "no return-loss row for SM APC");
+	lc_rl_port port = {.meter = st.source, .channel = 1, .label = "A"};
+	lc_rl_result r;
+	cr_assert_eq(lc_rl_measure(&port, 1, NM, lim, 0, &r, &d), 0, "%s", d.text);
+	cr_assert_eq(r.verdict, want, "RL %.2f dB against >= %.2f dB", r.rl_db, lim->low);
+	*rl = r.rl_db;
+	cr_assert_eq(sim_lasers_on(&st), 0, "the RL module's source is off");
+	lc_limits_free(lims);
+	lc_channel_free(ch);
+}
+
+Test(sim_optical, apc_connector_passes_return_loss)
+{
+	double rl;
+	rl_case("[]", LC_VERDICT_PASS, &rl);
+	cr_assert_gt(rl, 55);
+}
+
+Test(sim_optical, apc_upc_mismatch_fails_return_loss)
+{
+	double rl;
+	rl_case("[{\"type\": \"apc_upc_mate\", \"port\": \"A\"}]", LC_VERDICT_FAIL, &rl);
+	cr_assert_lt(rl, 55);
 }
