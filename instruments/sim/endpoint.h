@@ -45,7 +45,8 @@ typedef struct lc_sim_endpoint_opts {
 	int portmapper_port;    /* VXI-11: 111 real, 0 = any free, -1 = no portmapper */
 	int max_connections;    /* 0: 256 */
 	size_t max_message;     /* longest program message accepted, 0: 1 MiB */
-	uint32_t max_recv_size; /* VXI-11 maxRecvSize announced by create_link, 0: 65536 */
+	uint32_t max_recv_size; /* VXI-11 maxRecvSize announced by create_link, 0: 1 MiB; a device_write chunk
+	                           larger than it fails with error 5 (parameter error) */
 	const char *terminator; /* reply terminator: SOCKET/VXI-11 "\n" default; PTY the device's ("\r\n") */
 	char input_terminator;  /* PTY: the byte that ends a command, default '\n' ('\r' accepted before it) */
 } lc_sim_endpoint_opts;

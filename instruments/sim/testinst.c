@@ -209,6 +209,7 @@ int lc_sim_testinst_start(const lc_sim_testinst_opts *o, lc_sim_testinst **out, 
 	if (o->vxi11_port >= 0) {
 		eo.port = o->vxi11_port;
 		eo.portmapper_port = o->portmapper_port;
+		eo.max_recv_size = o->max_recv_size;
 		if ((r = lc_sim_vxi11_start(t->e, &eo, &t->vxi, diag)) < 0)
 			goto fail;
 	}

@@ -33,6 +33,7 @@ typedef struct lc_sim_testinst_opts {
 	int portmapper_port;  /* VXI-11 portmapper: 111, 0 = any free, -1 = none */
 	const char *idn;      /* default LC_SIM_TESTINST_IDN */
 	lc_sim_clock *clock;  /* NULL: real time */
+	uint32_t max_recv_size; /* VXI-11 maxRecvSize announced, 0: the endpoint's default (1 MiB) */
 } lc_sim_testinst_opts;
 
 void lc_sim_testinst_opts_init(lc_sim_testinst_opts *o);

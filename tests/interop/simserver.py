@@ -18,13 +18,13 @@ def skip(msg):
 
 
 class Server:
-    def __init__(self, binary, portmapper=True):
+    def __init__(self, binary, portmapper=True, extra=()):
         self.proc = None
         rnd = random.Random(os.getpid())
         last = ""
         for _ in range(30):
             addr = "127.77.%d.%d" % (rnd.randrange(1, 255), rnd.randrange(1, 255))
-            args = [binary, "--address", addr, "--portmapper-port", "111" if portmapper else "-1"]
+            args = [binary, "--address", addr, "--portmapper-port", "111" if portmapper else "-1"] + list(extra)
             p = subprocess.Popen(args, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                                  text=True)
             info = {}

@@ -40,6 +40,7 @@ int main(int argc, char **argv)
 	lc_sim_testinst_opts o;
 	lc_sim_testinst_opts_init(&o);
 	o.portmapper_port = 0;
+	int mr;
 	for (int i = 1; i < argc; i += 2) {
 		const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
 		int bad = !v;
@@ -51,6 +52,8 @@ int main(int argc, char **argv)
 			bad = num(v, -1, 65535, &o.vxi11_port);
 		else if (!bad && strcmp(a, "--portmapper-port") == 0)
 			bad = num(v, -1, 65535, &o.portmapper_port);
+		else if (!bad && strcmp(a, "--max-recv") == 0 && num(v, 16, 1 << 24, &mr) == 0)
+			o.max_recv_size = (uint32_t)mr;
 		else
 			bad = 1;
 		if (bad) {
