@@ -170,8 +170,13 @@ static void reap(lc_sim_endpoint *ep, bool all)
 static void accept_one(lc_sim_endpoint *ep, struct lc_sim_listen *l)
 {
 	int fd = accept4(l->fd, NULL, NULL, SOCK_CLOEXEC);
-	if (fd < 0)
-		return; /* EAGAIN, ECONNABORTED, EMFILE: the next poll round retries */
+	if (fd < 0) {
+		/* Out of descriptors: the pending connection stays readable, so pause instead of spinning; other
+		 * errors (ECONNABORTED) concern that one connection only. */
+		if (errno == EMFILE || errno == ENFILE || errno == ENOBUFS || errno == ENOMEM)
+			lc_sim_ep_sleep(ep, 50);
+		return;
+	}
 	int one = 1;
 	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
 	pthread_mutex_lock(&ep->mu);

@@ -442,3 +442,10 @@ double lc_sim_scpi_sim_seconds(lc_sim_scpi *e)
 	pthread_mutex_unlock(&e->mu);
 	return s;
 }
+
+void lc_sim_scpi_time_spent(lc_sim_scpi *e, lc_sim_time_acc *out)
+{
+	pthread_mutex_lock(&e->mu);
+	*out = e->acc;
+	pthread_mutex_unlock(&e->mu);
+}

@@ -163,8 +163,10 @@ void lc_sim_spend(lc_sim_call *c, double seconds);
 /* Start an overlapped operation that completes after seconds of instrument time without blocking the
  * handler (INIT of an averaging measurement): *OPC?, *WAI wait for it, *OPC sets ESR bit 0 once done. */
 void lc_sim_pending(lc_sim_call *c, double seconds);
-/* Simulated instrument time spent so far (seconds), and wall time those waits took. */
+/* Simulated instrument time spent so far (seconds). */
 double lc_sim_scpi_sim_seconds(lc_sim_scpi *e);
+/* Simulated time spent and the wall time those waits took, for this instrument. */
+void lc_sim_scpi_time_spent(lc_sim_scpi *e, lc_sim_time_acc *out);
 
 /* ---- station faults --------------------------------------------------------------------------------- */
 

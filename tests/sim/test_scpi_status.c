@@ -182,6 +182,9 @@ Test(scpi_status, instrument_time_accounted)
 	lc_sim_time_acc t;
 	lc_sim_clock_totals(C, &t);
 	cr_assert_float_eq(t.sim_s, 4.0, 1e-9, "the clock totals the sleeps");
+	lc_sim_scpi_time_spent(E, &t);
+	cr_assert_float_eq(t.sim_s, 9.0, 1e-9, "the instrument's own accumulator");
+	cr_assert(t.wall_s >= 0);
 }
 
 Test(scpi_status, clock_scale)
