@@ -46,6 +46,26 @@
  * while a reply is unread discards it and pushes -410 "Query INTERRUPTED"; a read with no reply pending
  * pushes -420 "Query UNTERMINATED". Byte-stream endpoints (socket, pty) write replies immediately.
  *
+ * Example (a power meter channel's wavelength, 1250..1650 nm, default 1550 nm):
+ *
+ *     static const lc_sim_numspec wav = {"M", 1250e-9, 1650e-9, 1550e-9};
+ *     static int wav_set(lc_sim_call *c, void *user) {
+ *             struct meter *m = user;
+ *             int ch = lc_sim_suffix(c, 0);                 // SENS3 -> 3, SENS -> 1
+ *             if (ch < 1 || ch > m->channels)
+ *                     return lc_sim_fail(c, -114, "channel %d", ch);
+ *             return lc_sim_arg_double(c, 0, &wav, &m->wav[ch]); // 1550NM, 1.55E-6, MIN, DEF ...
+ *     }
+ *     static int wav_query(lc_sim_call *c, void *user) {
+ *             lc_sim_out_nr3(c, ((struct meter *)user)->wav[lc_sim_suffix(c, 0)]);
+ *             return 0;
+ *     }
+ *     lc_sim_scpi_config cfg = {.idn = "Keysight Technologies,N7744C,SIM001,1.0", .reset = meter_reset,
+ *                               .user = m, .clock = clock};
+ *     lc_sim_scpi_create(&cfg, &e, diag);
+ *     lc_sim_scpi_add(e, "[SENSe#]:POWer:WAVelength", wav_set, wav_query, m, diag);
+ *     lc_sim_socket_start(e, &endpoint_opts, &ep, diag);     // endpoint.h
+ *
  * Thread safety: an engine has one recursive mutex, held while a message executes (handlers included) and
  * by every public function below, so an engine may be shared by several endpoints and connections and
  * lc_sim_push_error() may be called from any thread (and from inside a handler). Registration
