@@ -40,6 +40,10 @@ static int split(const char *s, struct tokens *tk, lc_diag *diag)
 					   TOKEN_MAX - 1);
 		memcpy(tk->t[tk->n], p, len);
 		tk->t[tk->n][len] = '\0';
+		/* "a:" + "::" would read back as "a" + ":::": a field may not begin or end with ':' */
+		if (len && tk->t[tk->n][0] != '[' && (tk->t[tk->n][0] == ':' || tk->t[tk->n][len - 1] == ':'))
+			return lc_diag_set(diag, LC_ERR_ARG, "field %d '%s' begins or ends with ':'", tk->n + 1,
+					   tk->t[tk->n]);
 		tk->n++;
 		if (!end)
 			return 0;

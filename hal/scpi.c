@@ -227,6 +227,8 @@ int lc_scpi_read_locked(lc_scpi *s, size_t max, bool data_only, int64_t deadline
 	lc_scpi_framer_init(&f, (uint8_t)s->o.read_term, eom, max);
 	f.data_only = data_only;
 	s->reply.len = 0;
+	if (lc_scpi_buf_reserve(&s->reply, 1) != 0) /* the parsers get a buffer even for an empty reply */
+		return lc_diag_set(d, LC_ERR_NOMEM, "out of memory");
 	for (;;) {
 		if (s->in_pos < s->in_len) {
 			size_t used;

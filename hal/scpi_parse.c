@@ -79,6 +79,8 @@ static int to_double(const char *s, size_t len, double *v, lc_diag *diag)
 
 int lc_scpi_parse_double(const char *s, size_t len, double *value, lc_diag *diag)
 {
+	if (!s)
+		s = ""; /* an empty reply may have no buffer at all */
 	const char *start = s;
 	bool integral;
 	trim(&s, &len);
@@ -91,6 +93,8 @@ int lc_scpi_parse_double(const char *s, size_t len, double *value, lc_diag *diag
 
 int lc_scpi_parse_int(const char *s, size_t len, long long *value, lc_diag *diag)
 {
+	if (!s)
+		s = ""; /* an empty reply may have no buffer at all */
 	const char *start = s;
 	bool integral;
 	trim(&s, &len);
@@ -128,6 +132,8 @@ int lc_scpi_parse_int(const char *s, size_t len, long long *value, lc_diag *diag
 
 int lc_scpi_parse_bool(const char *s, size_t len, bool *value, lc_diag *diag)
 {
+	if (!s)
+		s = ""; /* an empty reply may have no buffer at all */
 	trim(&s, &len);
 	if ((len == 1 && s[0] == '1') || (len == 2 && strncmp(s, "+1", 2) == 0) ||
 	    (len == 2 && strncasecmp(s, "ON", 2) == 0)) {
@@ -145,6 +151,8 @@ int lc_scpi_parse_bool(const char *s, size_t len, bool *value, lc_diag *diag)
 
 int lc_scpi_parse_string(const char *s, size_t len, char *out, size_t cap, lc_diag *diag)
 {
+	if (!s)
+		s = ""; /* an empty reply may have no buffer at all */
 	size_t o = 0;
 	if (cap == 0)
 		return lc_diag_set(diag, LC_ERR_ARG, "zero-sized buffer");
@@ -172,7 +180,8 @@ int lc_scpi_parse_string(const char *s, size_t len, char *out, size_t cap, lc_di
 	} else {
 		if (len + 1 > cap)
 			return lc_diag_set(diag, LC_ERR_OVERFLOW, "string longer than %zu bytes", cap - 1);
-		memcpy(out, s, len);
+		if (len)
+			memcpy(out, s, len);
 		o = len;
 	}
 	out[o] = '\0';
@@ -181,6 +190,8 @@ int lc_scpi_parse_string(const char *s, size_t len, char *out, size_t cap, lc_di
 
 int lc_scpi_parse_doubles(const char *s, size_t len, double **values, size_t *count, lc_diag *diag)
 {
+	if (!s)
+		s = ""; /* an empty reply may have no buffer at all */
 	size_t n = 1, k = 0, pos = 0;
 	double *v;
 	*values = NULL;
@@ -219,6 +230,8 @@ int lc_scpi_parse_doubles(const char *s, size_t len, double **values, size_t *co
 
 int lc_scpi_parse_error(const char *s, size_t len, lc_scpi_error *err, lc_diag *diag)
 {
+	if (!s)
+		s = ""; /* an empty reply may have no buffer at all */
 	const char *comma = memchr(s, ',', len);
 	long long code;
 	size_t nl = comma ? (size_t)(comma - s) : len;

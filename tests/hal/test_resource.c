@@ -137,6 +137,8 @@ static const struct bad bads[] = {
 	{"I2C::sim:::7000", "not HOST:PORT"},
 	{"I2C::cp2112::a::b", "unexpected field"},
 	{"A::B::C::D::E::F::G::H::I", "too many"},
+	{"ASRL/dev/tty:::INSTR", "ends with ':'"},
+	{"USB::0x1::0x2::ser:::INSTR", "ends with ':'"},
 };
 
 Test(resource, every_malformed_string_is_arg_with_a_detail)
