@@ -52,7 +52,7 @@ typedef struct lc_rpc_call {
 
 /* Parse a call header (credentials and verifier skipped). false: not a well-formed call (drop it). */
 bool lc_rpc_parse_call(lc_xdr_in *x, lc_rpc_call *c);
-/* Start a reply: the record-mark placeholder (filled by lc_rpc_finish_record), accepted with stat. */
+/* Start a reply: a zero record mark (filled in by lc_rpc_finish_record), accepted with stat. */
 void lc_rpc_reply_accepted(lc_xdr_out *o, bool tcp, uint32_t xid, uint32_t stat);
 /* MSG_DENIED / RPC_MISMATCH (we speak RPC version 2 only). */
 void lc_rpc_reply_denied(lc_xdr_out *o, bool tcp, uint32_t xid);

@@ -21,7 +21,7 @@ struct lc_sim_node {
 struct lc_sim_cmd {
 	struct lc_sim_node nodes[LC_SIM_NODES_MAX];
 	int n;
-	bool common; /* "*XXX": one node, no suffix */
+	bool common; /* "*IDN" style: one node, no suffix */
 	int nsuffix;
 	lc_sim_handler set, query;
 	void *user;

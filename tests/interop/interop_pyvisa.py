@@ -58,8 +58,8 @@ def main():
         print(__doc__)
         return 2
     # maxRecvSize 1024: PyVISA-py splits the 2.8 kB block write into chunks with END only on the last.
-    # (Not smaller: pyvisa-py's write() sets END on every chunk once <= 1024 bytes remain, a hard-coded
-    # chunk_size, so with a maxRecvSize below 1024 it would itself split one message into several.)
+    # (Not smaller: pyvisa-py's write() sets END on every chunk once <= 1024 bytes remain (a fixed
+    # chunk_size), so with a maxRecvSize below 1024 it would itself split one message into several.)
     with Server(sys.argv[1], extra=("--max-recv", "1024")) as srv:
         rm = pyvisa.ResourceManager("@py")
         try:

@@ -27,7 +27,7 @@ static inline void rpc_put_opaque(rpc_msg *m, const void *p, size_t n)
 		m->b[m->len++] = 0;
 }
 
-/* Start a call (with a TCP record-mark placeholder when tcp). */
+/* Start a call (with a zero TCP record mark, filled in when sent). */
 static inline void rpc_call(rpc_msg *m, bool tcp, uint32_t xid, uint32_t prog, uint32_t vers, uint32_t proc)
 {
 	m->len = m->off = 0;

@@ -328,3 +328,34 @@ Test(endpoint_socket, small_cap_refuses_cleanly)
 	close(a);
 	lc_sim_endpoint_stop(ep);
 }
+
+Test(endpoint_socket, real_port_on_own_loopback_address)
+{
+	/* each simulated instrument can keep the real port 5025 on an address of its own */
+	char addr[32];
+	snprintf(addr, sizeof(addr), "127.78.%u.%u", (unsigned)getpid() % 250 + 1, (unsigned)(getpid() / 250) % 250 + 1);
+	lc_sim_endpoint *a, *b;
+	lc_sim_endpoint_opts o;
+	lc_sim_endpoint_opts_init(&o);
+	o.address = addr;
+	o.port = 5025;
+	lc_diag d;
+	int r = lc_sim_socket_start(lc_sim_testinst_engine(T), &o, &a, &d);
+	if (r == LC_ERR_BUSY)
+		cr_skip_test("%s", d.text);
+	cr_assert_eq(r, 0, "%s", d.text);
+	cr_assert_eq(lc_sim_endpoint_port(a), 5025);
+	addr[5] = '9'; /* 127.79.x.y: a second instrument, same port */
+	o.address = addr;
+	r = lc_sim_socket_start(lc_sim_testinst_engine(T), &o, &b, &d);
+	if (r == LC_ERR_BUSY) {
+		lc_sim_endpoint_stop(a);
+		cr_skip_test("%s", d.text);
+	}
+	cr_assert_eq(r, 0, "%s", d.text);
+	int fd = net_connect(addr, 5025);
+	cr_assert_str_eq(net_query(fd, "*IDN?", line, sizeof(line)), LC_SIM_TESTINST_IDN);
+	close(fd);
+	lc_sim_endpoint_stop(b);
+	lc_sim_endpoint_stop(a);
+}
