@@ -134,7 +134,7 @@ static const struct bad bads[] = {
 	{"I2C::linux::i2c-3", "absolute device path"},
 	{"I2C::sim::localhost", "not HOST:PORT"},
 	{"I2C::sim::localhost:0", "port '0'"},
-	{"I2C::sim:::7000", "not HOST:PORT"},
+	{"I2C::sim:::7000", "begins or ends with ':'"},
 	{"I2C::cp2112::a::b", "unexpected field"},
 	{"A::B::C::D::E::F::G::H::I", "too many"},
 	{"ASRL/dev/tty:::INSTR", "ends with ':'"},
