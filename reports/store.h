@@ -61,7 +61,8 @@ typedef struct lc_store_filter {
 #define LC_STORE_INCOMPLETE 1000
 
 /* Calls fn for each matching run, oldest first; the row's strings are valid during the call only. fn returns
- * 0 to go on, anything else to stop (that value is returned). Returns the number of rows otherwise. */
+ * 0 to go on, anything else to stop (that value is returned). Returns the number of rows otherwise. fn runs
+ * under the store's mutex: it must not call the store. */
 int lc_store_query(lc_store *s, const lc_store_filter *f, int (*fn)(const lc_store_row *row, void *user),
 		   void *user, lc_diag *diag);
 

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "reports/report_html.h"
 #include "reports/report_json.h"
 #include "reports/sign.h"
 
@@ -22,6 +23,12 @@ static void json_round_trip(const char *in, size_t len)
 		abort();
 	if (lc_report_json(r2, &j3, &l3, NULL) < 0 || l2 != l3 || memcmp(j2, j3, l2) != 0)
 		abort();
+	/* The renderer must take anything the reader accepts (plots off: no processes in a fuzzer). */
+	lc_html_options ho = {.gnuplot = ""};
+	char *html = NULL;
+	if (lc_report_html(j2, l2, &ho, &html, NULL, NULL, NULL) < 0)
+		abort();
+	free(html);
 	free(j2), free(j3);
 	lc_result_free(r), lc_result_free(r2);
 }
