@@ -359,3 +359,42 @@ Test(endpoint_socket, real_port_on_own_loopback_address)
 	lc_sim_endpoint_stop(b);
 	lc_sim_endpoint_stop(a);
 }
+
+struct hammer {
+	int id, bad;
+	pthread_t th;
+};
+
+static void *hammer_main(void *arg)
+{
+	struct hammer *h = arg;
+	char buf[256], cmd[64], want[64];
+	int fd = net_connect("127.0.0.1", PORT);
+	if (fd < 0) {
+		h->bad = -1;
+		return NULL;
+	}
+	for (int i = 0; i < 300; i++) {
+		/* a set and its read-back in one message run atomically, whatever other connections do */
+		snprintf(cmd, sizeof(cmd), "SOUR2:VAL %d;VAL?", h->id * 1000 + i);
+		snprintf(want, sizeof(want), "%+.8E", (double)(h->id * 1000 + i));
+		if (strcmp(net_query(fd, cmd, buf, sizeof(buf)), want) != 0)
+			h->bad++;
+	}
+	close(fd);
+	return NULL;
+}
+
+Test(endpoint_socket, concurrent_connections_one_instrument)
+{
+	struct hammer h[8];
+	for (int i = 0; i < 8; i++) {
+		h[i] = (struct hammer){.id = i + 1};
+		cr_assert_eq(pthread_create(&h[i].th, NULL, hammer_main, &h[i]), 0);
+	}
+	for (int i = 0; i < 8; i++) {
+		pthread_join(h[i].th, NULL);
+		cr_assert_eq(h[i].bad, 0, "client %d saw another client's value", i + 1);
+	}
+	cr_assert_eq(lc_sim_scpi_messages(lc_sim_testinst_engine(T)), 8 * 300);
+}
