@@ -403,6 +403,23 @@ int lc_sim_world_return_loss(lc_sim_world *w, const char *port, double nm, doubl
 	return rc;
 }
 
+int lc_sim_world_reach(lc_sim_world *w, const char *port, double nm, char *dut_port, size_t cap, double *loss_db)
+{
+	if (!port_ok(port))
+		return LC_ERR_ARG;
+	char end[LC_SIM_PORT_MAX];
+	double loss = 0;
+	pthread_mutex_lock(&w->mu);
+	int rc = trace(w, port, nm, true, end, sizeof(end), &loss, NULL);
+	pthread_mutex_unlock(&w->mu);
+	if (rc < 0 || strncmp(end, "dut:", 4))
+		return LC_ERR_NOT_FOUND;
+	snprintf(dut_port, cap, "%s", end);
+	if (loss_db)
+		*loss_db = loss;
+	return 0;
+}
+
 /* ---- DUT-level questions ----------------------------------------------------------------------------- */
 
 static const char *strip_dut(const char *p)

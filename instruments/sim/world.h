@@ -89,6 +89,13 @@ int lc_sim_world_power_read_w(lc_sim_world *w, const char *port, double atime_s,
  */
 int lc_sim_world_return_loss(lc_sim_world *w, const char *port, double nm, double floor_db, double *rl_db);
 
+/*
+ * The DUT port that light leaving an instrument port reaches now (through its cord and the switch routes as
+ * they stand), as "dut:A:7", and the loss up to that connector. LC_ERR_NOT_FOUND when the chain ends before
+ * the DUT (unrouted switch, uncabled port). For instruments that follow the switches (an OTDR behind a matrix).
+ */
+int lc_sim_world_reach(lc_sim_world *w, const char *port, double nm, char *dut_port, size_t cap, double *loss_db);
+
 /* ---- DUT-level questions (for simulated BERTs, OTDRs, module memory) ------------------------------------ */
 
 /*

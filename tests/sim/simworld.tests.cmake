@@ -5,3 +5,5 @@ lc_test(NAME sim_inst_keysight SOURCES tests/sim/test_inst_keysight.c LIBS lc_si
 lc_test(NAME sim_inst_field SOURCES tests/sim/test_inst_field.c LIBS lc_sim TIMEOUT 60)
 lc_test(NAME sim_faults SOURCES tests/sim/test_faults.c LIBS lc_sim TIMEOUT 60)
 lc_test(NAME sim_scenario SOURCES tests/sim/test_scenario.c LIBS lc_sim TIMEOUT 60)
+lc_test(NAME sim_cli SOURCES tests/sim/test_cli_sim.c LIBS lc_sim TIMEOUT 60)
+add_dependencies(test_sim_cli lanecert)

@@ -76,7 +76,13 @@ Test(sim_world, switch_routing_moves_light)
 	route(w, "switch1:A", "switch1:2"); /* now A:2 -> B2:rx */
 	lc_sim_world_power_true(w, "meter:1", &dbm);
 	cr_assert(dbm > -10);
+	char reached[LC_SIM_PORT_MAX];
+	double to_dut;
+	cr_assert_eq(lc_sim_world_reach(w, "source:1", 1310, reached, sizeof(reached), &to_dut), 0);
+	cr_assert_str_eq(reached, "dut:A:2");
+	cr_assert_float_eq(to_dut, 0.1, 1e-9, "the reference cord");
 	route(w, "switch1:A", NULL); /* parked */
+	cr_assert_eq(lc_sim_world_reach(w, "source:1", 1310, reached, sizeof(reached), &to_dut), LC_ERR_NOT_FOUND);
 	lc_sim_world_power_true(w, "meter:1", &dbm);
 	cr_assert_eq(dbm, LC_SIM_DARK_DBM);
 	/* the return direction: B1:tx (switch1 ch 5) comes back on A:12 (switch2 ch 8, meter input 2 = B) */
