@@ -95,19 +95,17 @@ static json_t *chk(struct ctx *c, json_t *v)
 	return v;
 }
 
+/* jansson's *_new calls take the value's reference even when they fail (NULL container included), so an
+ * out-of-memory anywhere leaks nothing; the first failure is remembered. */
 static void set(struct ctx *c, json_t *obj, const char *key, json_t *v)
 {
-	if (!v) {
-		chk(c, NULL);
-		return;
-	}
-	if (!obj || json_object_set_new(obj, key, v) != 0)
+	if (json_object_set_new(obj, key, v) != 0)
 		chk(c, NULL);
 }
 
 static void push(struct ctx *c, json_t *arr, json_t *v)
 {
-	if (!v || !arr || json_array_append_new(arr, v) != 0)
+	if (json_array_append_new(arr, v) != 0)
 		chk(c, NULL);
 }
 
