@@ -290,7 +290,10 @@ int lc_cmd_plan(int argc, char **argv)
 		for (size_t i = 0; i < n && i < PLAN_MAX_WL; i++)
 			add_wl(&p, wl[i]);
 	}
-	if (lc_channel_is_active_or_copper(ch))
+	/* no budget without a cable: a transceiver on its own only shows its pinout */
+	bool lone_module = lc_channel_component_count(ch) == 1 &&
+			   lc_channel_component(ch, 0)->kind == LC_COMP_TRANSCEIVER;
+	if (lc_channel_is_active_or_copper(ch) || lone_module)
 		p.n_wl = 0;
 	if (lc_channel_map_count(ch) == 0)
 		p.n_wl = 0;
