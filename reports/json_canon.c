@@ -47,8 +47,10 @@ int lc_json_format_real(double v, char buf[32])
 			digits[nd++] = *p;
 	digits[nd] = 0;
 	int x = atoi(p + 1);
-	/* ECMAScript's Number-to-String layout: plain decimal for 1e-7 <= |v| < 1e21, else d.ddde[-]X. */
-	if (x >= -7 && x < 21) {
+	/* ECMAScript's Number-to-String layout, with the plain range cut at 1e15 instead of 1e21: a plain
+	 * integral number reads back as a JSON integer, and readers (jansson included) refuse integers beyond
+	 * 64 bits. So plain decimal for 1e-7 <= |v| < 1e15, else d.ddde[-]X. */
+	if (x >= -7 && x < 15) {
 		if (x >= (int)nd - 1) {
 			memcpy(o, digits, nd);
 			o += nd;

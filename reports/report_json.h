@@ -6,9 +6,11 @@
  *   - layout: two-space indentation, one member per line, "key": value, "[]" and "{}" when empty, LF line
  *     ends, a final LF; strings escape only '"', '\\' and control characters (\b \f \n \r \t, else \u00xx
  *     lowercase), everything else is raw UTF-8;
- *   - integers (counts, lanes, slots, sizes) in decimal; other numbers in the shortest "%.Ng" (N = 1..17)
- *     that reads back to the same double, exponent without '+' or leading zeros (1e-12, 2.5e20), -0 as 0;
- *     NaN and infinities never appear (the result model refuses them; absent is null);
+ *   - integers (counts, lanes, slots, sizes) in decimal; other numbers as the shortest digit string that
+ *     reads back to the same double ("%.Ne", N = 1..17, C locale), laid out plainly for 1e-7 <= |x| < 1e15
+ *     (0.000015, 123456789012) and as d.ddde[-]X otherwise (1e-12, 2.5e20: no '+', no leading zeros; the
+ *     plain range stops at 1e15 so that an integral value never reads back as an integer beyond 64 bits);
+ *     -0 as 0; NaN and infinities never appear (the result model refuses them; absent is null);
  *   - times: "YYYY-MM-DDTHH:MM:SS.mmmZ" (UTC, milliseconds).
  *
  * Thread safety: reentrant; a result being built must not be serialized concurrently with builder calls

@@ -22,7 +22,7 @@ static char *to_json(const lc_result *r, size_t *len)
 Test(report_json, numbers_shortest_round_trip)
 {
 	struct { double v; const char *want; } cases[] = {
-		{0.1, "0.1"}, {1e-12, "1e-12"}, {2.5e20, "250000000000000000000"}, {2.5e21, "2.5e21"}, {1e-7, "0.0000001"}, {1.25e-8, "1.25e-8"}, {-0.0, "0"}, {100, "100"},
+		{0.1, "0.1"}, {1e-12, "1e-12"}, {2.5e20, "2.5e20"}, {1e15, "1e15"}, {999999999999999, "999999999999999"}, {1e-7, "0.0000001"}, {1.25e-8, "1.25e-8"}, {-0.0, "0"}, {100, "100"},
 		{1.0 / 3, "0.3333333333333333"}, {-1.5e-5, "-0.000015"}, {-12.5, "-12.5"}, {1.8, "1.8"}, {5e-324, "5e-324"},
 		{1.7976931348623157e308, "1.7976931348623157e308"}, {123456789012, "123456789012"},
 	};
@@ -80,6 +80,26 @@ Test(report_json, same_result_same_bytes_and_round_trip)
 	cr_expect_str_eq(lc_result_raw_at(back, 0)->sha256, lc_result_raw_at(a, 0)->sha256);
 	free(ja), free(jb), free(jc);
 	lc_result_free(a), lc_result_free(b), lc_result_free(back);
+}
+
+/* Large integral values must read back: written plainly they would be integers beyond jansson's 64 bits. */
+Test(report_json, large_numbers_round_trip)
+{
+	lc_result *r = lc_result_new();
+	int s = lc_result_add_step(r, "ber", 0, NULL);
+	lc_result_measurement m = {"bits", 1, 1e20, "1", NAN, {NAN, NAN, LC_LIMIT_NONE}, NAN, LC_VERDICT_PASS};
+	int mi = lc_result_add_measurement(r, s, &m, NULL);
+	lc_result_measurement_extra_number(r, mi, "bits", 9.3e18, NULL);
+	size_t n;
+	char *j = to_json(r, &n);
+	cr_expect(strstr(j, "\"value\": 1e20") != NULL, "%s", j);
+	lc_result *back;
+	lc_diag d;
+	cr_assert_eq(lc_report_json_read(j, n, &back, &d), 0, "%s", d.text);
+	cr_expect_eq(lc_result_measurement_at(back, 0, NULL)->value, 1e20);
+	cr_expect_eq(lc_result_extra_at(back, 0, 0)->number, 9.3e18);
+	free(j);
+	lc_result_free(r), lc_result_free(back);
 }
 
 Test(report_json, strings_are_escaped_minimally)
