@@ -14,6 +14,20 @@ struct sim {
 	int n;
 };
 
+/* Every simulator started, killed by the suite's fini even when an assertion ends a test early. */
+static pid_t started[8];
+static int n_started;
+
+static void kill_all(void)
+{
+	for (int i = 0; i < n_started; i++)
+		if (started[i] > 0 && kill(started[i], SIGKILL) == 0)
+			waitpid(started[i], NULL, 0);
+	n_started = 0;
+}
+
+TestSuite(sim_cli, .fini = kill_all);
+
 /* Start `lanecert sim ARGS...` with stdout on a pipe; read lines up to "ready" (false if it never came). */
 static bool sim_start(struct sim *s, char *const argv[])
 {
@@ -28,6 +42,8 @@ static bool sim_start(struct sim *s, char *const argv[])
 		_exit(127);
 	}
 	close(p[1]);
+	if (n_started < 8)
+		started[n_started++] = s->pid;
 	s->out = fdopen(p[0], "r");
 	s->n = 0;
 	char line[300];
@@ -48,6 +64,9 @@ static int sim_stop(struct sim *s, char *rest, size_t cap)
 	fclose(s->out);
 	int st = 0;
 	waitpid(s->pid, &st, 0);
+	for (int i = 0; i < n_started; i++)
+		if (started[i] == s->pid)
+			started[i] = 0;
 	return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
 }
 
@@ -155,11 +174,12 @@ Test(sim_cli, bad_scenario_and_unavailable_kinds)
 	cr_assert_not(sim_start(&s, a1));
 	char rest[256];
 	cr_assert_eq(sim_stop(&s, rest, sizeof(rest)), LC_EXIT_NOINPUT);
-	char *a2[] = {(char *)cli(), "sim", "--scenario", "field-tier2-good", "--port-base", "1", NULL};
-	cr_assert_not(sim_start(&s, a2));
-	int rc = sim_stop(&s, rest, sizeof(rest));
-	if (!lc_sim_kind_find("anritsu_mt9085"))
-		cr_assert_eq(rc, LC_EXIT_UNAVAILABLE, "the OTDR kind is not in this build: %d", rc);
+	if (!lc_sim_kind_find("cmis_module")) {
+		/* the module-memory service does not exist yet: named, not faked */
+		char *a2[] = {(char *)cli(), "sim", "--scenario", "aoc-400g-good", "--port-base", "1", NULL};
+		cr_assert_not(sim_start(&s, a2));
+		cr_assert_eq(sim_stop(&s, rest, sizeof(rest)), LC_EXIT_UNAVAILABLE);
+	}
 	char *a3[] = {(char *)cli(), "sim", "--time-scale", "-1", NULL};
 	cr_assert_not(sim_start(&s, a3));
 	cr_assert_eq(sim_stop(&s, rest, sizeof(rest)), LC_EXIT_USAGE);
