@@ -150,6 +150,14 @@ static bool fiber_like(const lc_otdr_ctx *c, const lc_otdr_line *l)
 	return s > -LC_OTDR_MAX_SLOPE_DB_KM && s < LC_OTDR_MAX_SLOPE_DB_KM;
 }
 
+/* For a reflection, also a steep slope over a window so short that it moves the level by less than half a
+ * dB: that is the end of a small event's pulse just before (two connectors of a short cord), not a
+ * recovery tail, and a real peak stands well above it. */
+static bool peak_base_ok(const lc_otdr_ctx *c, const lc_otdr_line *l)
+{
+	return fiber_like(c, l) || fabs(l->b) * (double)l->n < 0.5;
+}
+
 /* Step and peak at every point of [a, b); local extrema above the limits become candidates. */
 static int find_candidates(lc_otdr_ctx *c, size_t a, size_t b, cand **out, size_t *nout)
 {
@@ -182,13 +190,15 @@ static int find_candidates(lc_otdr_ctx *c, size_t a, size_t b, cand **out, size_
 		 * extrapolated ends: 6x that is the noise limit. Only the backscatter before counts: after an
 		 * end there is nothing but noise, and the end must still stand out. */
 		lim[k] = 6.0 * bl.rms * sqrt(4.0 / (double)bl.n + 4.0 / (double)al.n);
-		/* bit 0: the section before looks like fiber; bit 1: the one after does too */
-		ok[k] = (unsigned char)((fiber_like(c, &bl) ? 1 : 0) | (fiber_like(c, &al) ? 2 : 0));
+		/* bit 0: the section before looks like fiber; bit 1: the one after does too; bit 2: the section
+		 * before can carry a reflection (peak_base_ok) */
+		ok[k] = (unsigned char)((fiber_like(c, &bl) ? 1 : 0) | (fiber_like(c, &al) ? 2 : 0) |
+					(peak_base_ok(c, &bl) ? 4 : 0));
 	}
 	/* reflections first: the fits on either side of a peak see it as a step, so steps within reach of a
 	 * peak are its echoes, not events */
 	for (size_t k = 0; rc == 0 && k < n; k++)
-		if ((ok[k] & 1) && peak[k] >= c->peak_min && peak[k] > 2.0 * lim[k] &&
+		if ((ok[k] & 4) && peak[k] >= c->peak_min && peak[k] > 2.0 * lim[k] &&
 		    peak[k] > 3.0 * c->noise_rms_bs && local_max(peak, n, k, 2 * g, false))
 			rc = add_cand(&v, &nv, &cap, (cand){a + k, step[k], peak[k], true});
 	size_t npk = nv;

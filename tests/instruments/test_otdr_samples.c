@@ -6,8 +6,8 @@
  * that resolution). The figures below were measured when the analysis was written (docs/sor.md lists them
  * per file); the test fails when a change makes them worse, so an improvement must update them here.
  *
- * Measured: 136 stored events, 88 matched (11 of the 25 stored ends), 456 found; mean |position
- * difference| of matched events 17.4 m; 52 losses compared, mean |loss difference| 0.102 dB.
+ * Measured: 136 stored events, 89 matched (11 of the 25 stored ends), 458 found; mean |position
+ * difference| of matched events 20.9 m; 53 losses compared, mean |loss difference| 0.101 dB.
  */
 #include <criterion/criterion.h>
 #include <math.h>
@@ -46,10 +46,10 @@ Test(otdr_samples, agreement_with_stored_keyevents, .timeout = 60)
 	cr_log_info("total: stored %zu, found %zu, matched %zu, ends %zu, mean dx %.2f m, %zu losses, mean dloss %.3f dB",
 		    stored, found, matched, ends, pos_mean, losses, loss_mean);
 	cr_expect_eq(stored, 136);
-	cr_expect_geq(matched, 88, "matched %zu", matched);
+	cr_expect_geq(matched, 89, "matched %zu", matched);
 	cr_expect_geq(ends, 11, "ends %zu", ends);
 	cr_expect_leq(found, 460, "found %zu (false events)", found);
-	cr_expect_leq(pos_mean, 22.0, "mean position difference %.2f m", pos_mean);
+	cr_expect_leq(pos_mean, 21.5, "mean position difference %.2f m", pos_mean);
 	cr_expect_geq(losses, 50);
 	cr_expect_leq(loss_mean, 0.11, "mean loss difference %.3f dB", loss_mean);
 }
