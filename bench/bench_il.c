@@ -208,7 +208,7 @@ static int reference(struct bench *b, lc_reference *ref, lc_diag *d)
 		rc = lc_source_set_output(b->source, 1, true, d);
 	for (int k = 0; k < FIBERS && rc == 0; k++) {
 		char port[32], from[40], to[40];
-		double at_meter, dut;
+		double at_meter = 0, dut = 0;
 		rc = lc_switch_route(b->sw, 1, k + 1, d);
 		snprintf(port, sizeof(port), "%s:%d", k < 8 ? "meter" : "meter2", k % 8 + 1);
 		snprintf(from, sizeof(from), "dut:%s", b->from[k]);
