@@ -123,7 +123,7 @@ static int sensor_read(struct lc_sim_sensor_host *h, struct lc_sim_sensor *se, d
 	struct mf *m = h->user;
 	struct slot *s = &m->slots[se->slot];
 	if (s->def->type != MOD_RL)
-		return lc_sim_world_power_read_w(m->world, se->port, atime, floor, w);
+		return lc_sim_world_power_read_cal(m->world, se->port, se->wav_m * 1e9, atime, floor, w);
 	double rl = 0, g = lc_sim_world_gauss(m->world, se->port);
 	double noise = lc_sim_dbm_to_w(floor) * sqrt(0.1 / atime);
 	double p = 0;

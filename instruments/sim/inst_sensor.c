@@ -61,7 +61,7 @@ int lc_sim_sensor_measure(struct lc_sim_sensor_host *h, struct lc_sim_sensor *s,
 	 * light far above it saturates the amplifier. */
 	double floor = s->range_auto ? h->spec->floor_dbm : fmax(h->spec->floor_dbm, s->range_dbm - 70);
 	int rc = h->read_w ? h->read_w(h, s, atime, floor, w)
-			   : lc_sim_world_power_read_w(h->world, s->port, atime, floor, w);
+			   : lc_sim_world_power_read_cal(h->world, s->port, s->wav_m * 1e9, atime, floor, w);
 	if (rc < 0)
 		return rc;
 	if (!s->range_auto && *w > lc_sim_dbm_to_w(s->range_dbm + 3))

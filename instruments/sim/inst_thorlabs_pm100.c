@@ -33,7 +33,7 @@ static int measure(lc_sim_call *c, struct pm100 *p)
 {
 	double t = (double)p->count * SAMPLE_S, w;
 	lc_sim_spend(c, t);
-	if (lc_sim_world_power_read_w(p->world, p->port, t, FLOOR_DBM, &w) < 0)
+	if (lc_sim_world_power_read_cal(p->world, p->port, p->wav_nm, t, FLOOR_DBM, &w) < 0)
 		return lc_sim_fail(c, -240, "sensor read failed");
 	lc_sim_out_nr3(c, p->dbm ? lc_sim_w_to_dbm(w) : w);
 	return 0;

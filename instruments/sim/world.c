@@ -305,10 +305,13 @@ static int trace(lc_sim_world *w, const char *start, double nm, bool stop_at_dut
 	return LC_ERR_NOT_FOUND; /* a wiring loop: no light arrives anywhere meaningful */
 }
 
-static double power_true_locked(lc_sim_world *w, const char *port)
+/* The power arriving at a port, and the wavelength of that light (0 when dark). */
+static double power_true_locked(lc_sim_world *w, const char *port, double *nm)
 {
 	char end[LC_SIM_PORT_MAX];
 	double loss;
+	if (nm)
+		*nm = 0;
 	/* The path's ports do not depend on λ; its loss does, so find the source first, then trace at its λ. */
 	if (trace(w, port, 1310.0, false, end, sizeof(end), &loss, NULL) < 0)
 		return LC_SIM_DARK_DBM;
@@ -317,7 +320,24 @@ static double power_true_locked(lc_sim_world *w, const char *port)
 		return LC_SIM_DARK_DBM;
 	if (trace(w, port, s->nm, false, end, sizeof(end), &loss, NULL) < 0)
 		return LC_SIM_DARK_DBM;
+	if (nm)
+		*nm = s->nm;
 	return s->dbm - loss;
+}
+
+/* Relative responsivity of an InGaAs photodiode (A/W normalised to its peak near 1550 nm), piecewise
+ * linear through typical datasheet points; germanium heads differ a little, which a simulator can ignore. */
+static double responsivity(double nm)
+{
+	static const double pts[][2] = {{800, 0.15}, {900, 0.45}, {1000, 0.65}, {1100, 0.75}, {1310, 0.9},
+					{1550, 1.0}, {1640, 1.0}, {1700, 0.7}};
+	const size_t n = sizeof(pts) / sizeof(pts[0]);
+	if (nm <= pts[0][0])
+		return pts[0][1];
+	for (size_t i = 1; i < n; i++)
+		if (nm <= pts[i][0])
+			return pts[i - 1][1] + (pts[i][1] - pts[i - 1][1]) * (nm - pts[i - 1][0]) / (pts[i][0] - pts[i - 1][0]);
+	return pts[n - 1][1];
 }
 
 int lc_sim_world_power_true(lc_sim_world *w, const char *port, double *dbm)
@@ -325,18 +345,27 @@ int lc_sim_world_power_true(lc_sim_world *w, const char *port, double *dbm)
 	if (!port_ok(port))
 		return LC_ERR_ARG;
 	pthread_mutex_lock(&w->mu);
-	*dbm = power_true_locked(w, port);
+	*dbm = power_true_locked(w, port, NULL);
 	pthread_mutex_unlock(&w->mu);
 	return 0;
 }
 
 int lc_sim_world_power_read_w(lc_sim_world *w, const char *port, double atime_s, double floor_dbm, double *watts)
 {
+	return lc_sim_world_power_read_cal(w, port, 0, atime_s, floor_dbm, watts);
+}
+
+int lc_sim_world_power_read_cal(lc_sim_world *w, const char *port, double set_nm, double atime_s, double floor_dbm,
+				double *watts)
+{
 	if (!port_ok(port) || !(atime_s > 0))
 		return LC_ERR_ARG;
 	pthread_mutex_lock(&w->mu);
-	double dbm = power_true_locked(w, port);
+	double nm;
+	double dbm = power_true_locked(w, port, &nm);
 	double p = dbm <= LC_SIM_DARK_DBM ? 0.0 : 1e-3 * pow(10.0, dbm / 10.0);
+	if (set_nm > 0 && nm > 0)
+		p *= responsivity(nm) / responsivity(set_nm);
 	/* Averaging N independent samples shrinks noise by sqrt(N): relative noise 0.2 % at 1 ms, and the dark
 	 * floor quoted for 100 ms averaging. */
 	double rel = 2e-3 * sqrt(1e-3 / atime_s);

@@ -81,6 +81,15 @@ int lc_sim_world_power_true(lc_sim_world *w, const char *port, double *dbm);
 int lc_sim_world_power_read_w(lc_sim_world *w, const char *port, double atime_s, double floor_dbm, double *watts);
 
 /*
+ * The same reading as a meter calibrated for set_nm gives it: a photodiode's responsivity depends on the
+ * wavelength, and the meter divides by its responsivity at the wavelength it was told, so light at another
+ * wavelength reads off by R(light)/R(set) (InGaAs: 1310 nm light on a meter set to 1550 nm reads ~0.45 dB
+ * low). set_nm <= 0: no correction (as lc_sim_world_power_read_w).
+ */
+int lc_sim_world_power_read_cal(lc_sim_world *w, const char *port, double set_nm, double atime_s, double floor_dbm,
+				double *watts);
+
+/*
  * Return loss (dB, positive) seen from a return-loss meter port: its light follows the routes to the first
  * connector of the DUT it reaches; the value follows the mated polishes there (APC-APC, UPC-UPC, APC-UPC),
  * plus deterministic noise. LC_ERR_NOT_FOUND (and *rl_db = 0) when the port leads nowhere (open: ~14.7 dB

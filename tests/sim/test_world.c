@@ -57,6 +57,11 @@ Test(sim_world, meter_reads_source_minus_predicted_loss)
 	double watts;
 	lc_sim_world_power_read_w(w, "meter:1", 0.1, -80, &watts);
 	cr_assert_float_eq(10 * log10(watts / 1e-3), dbm, 0.02, "noise at 100 ms stays within 0.02 dB");
+	/* a meter told 1550 nm sees 1310 nm light through its responsivity: 10 log10(0.9/1.0) low */
+	double cal, right;
+	lc_sim_world_power_read_cal(w, "meter:1", 1550, 1.0, -80, &cal);
+	lc_sim_world_power_read_cal(w, "meter:1", 1310, 1.0, -80, &right);
+	cr_assert_float_eq(10 * log10(cal / right), 10 * log10(0.9), 0.01);
 	/* at 1550 nm the same path loses a different amount (fiber attenuation per wavelength) */
 	cr_assert(fabs(dut_loss(w, "dut:A:1", "dut:B1:rx", 1550) - loss) < 0.5);
 	lc_sim_world_destroy(w);
