@@ -54,6 +54,15 @@ int lc_sign_b64_exact(const char *line, size_t len, unsigned char *out, size_t n
 {
 	size_t got = 0;
 	const char *stop = NULL;
+	/* libsodium's decoder (1.0.18) sign-extends the input characters, so a byte >= 0x80 can decode like
+	 * '+' or '/' (found by the bit-flip property test): only the alphabet itself is let through. */
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)line[i];
+		if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '+' ||
+		      c == '/' || c == '='))
+			return lc_diag_set(diag, LC_ERR_FORMAT, "%s has a character outside base64 at column %zu", what,
+					   i + 1);
+	}
 	/* Strict decoding: no whitespace, canonical padding bits, nothing after the padding. */
 	if (sodium_base642bin(out, n, line, len, NULL, &got, &stop, sodium_base64_VARIANT_ORIGINAL) != 0 ||
 	    stop != line + len)

@@ -174,3 +174,35 @@ Test(sign, minisign_reads_our_encrypted_key)
 	lc_sign_key_free(k);
 	free(dir), free(pubp), free(keyp), free(m);
 }
+
+/* Every byte of a signature file, each bit and the whole byte flipped, fails; and high bytes never pass for
+ * base64 characters (libsodium's decoder sign-extends them: '/' ^ 0x80 decoded like '/'). */
+Test(sign, every_byte_and_bit_of_a_signature_matters, .timeout = 100)
+{
+	lc_sign_key *k;
+	cr_assert_eq(lc_sign_key_generate(&k, NULL), 0);
+	lc_pubkey pub;
+	lc_sign_key_public(k, &pub);
+	char *sig;
+	cr_assert_eq(lc_sign_buffer(k, msg, strlen(msg), "lanecert-report\tserial:S\tverdict:pass", &sig, NULL), 0);
+	size_t n = strlen(sig);
+	char *c = malloc(n);
+	static const unsigned char masks[] = {0x01, 0x02, 0x04, 0x08, 0x10, 0x20, 0x40, 0x80, 0xff};
+	for (size_t pos = 0; pos < n; pos++)
+		for (size_t m = 0; m < sizeof(masks); m++) {
+			memcpy(c, sig, n);
+			c[pos] = (char)(c[pos] ^ masks[m]);
+			cr_expect_lt(lc_verify_buffer(&pub, msg, strlen(msg), c, n, NULL, NULL), 0, "byte %zu ^ 0x%02x", pos,
+				     masks[m]);
+		}
+	const char *slash = strchr(strchr(sig, '\n') + 1, '/');
+	if (slash) {
+		memcpy(c, sig, n);
+		c[slash - sig] = (char)0xaf;
+		lc_diag d;
+		cr_expect_eq(lc_verify_buffer(&pub, msg, strlen(msg), c, n, NULL, &d), LC_ERR_FORMAT);
+		cr_expect(strstr(d.text, "outside base64"), "%s", d.text);
+	}
+	free(c), free(sig);
+	lc_sign_key_free(k);
+}
