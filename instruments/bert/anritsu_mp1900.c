@@ -263,12 +263,14 @@ static int read_sync(lc_instrument *inst, const struct addr *a, bool *sync, lc_d
 	return 0;
 }
 
-static int read_lane(lc_instrument *inst, const struct addr *a, lc_bert_reading *r, lc_diag *diag)
+static int read_once(lc_instrument *inst, const struct addr *a, lc_bert_reading *r, lc_diag *diag)
 {
 	memset(r, 0, sizeof *r);
 	uint64_t loss_intervals = 0;
 	char reply[96];
 	int kb, ke, kl, rc;
+	/* bits before errors: should an update still fall between the two, the errors are the newer count,
+	 * which errs towards a higher BER, never towards a pass */
 	if ((kb = read_count(inst, a, "CURRent:CC:TOTal", &r->bits, diag)) < 0)
 		return kb;
 	if ((ke = read_count(inst, a, "CURRent:EC:TOTal", &r->errors, diag)) < 0)
@@ -281,12 +283,37 @@ static int read_lane(lc_instrument *inst, const struct addr *a, lc_bert_reading 
 	}
 	if ((kl = read_count(inst, a, "CURRent:AINTerval:PSLoss", &loss_intervals, diag)) < 0)
 		return kl;
-	if ((rc = read_sync(inst, a, &r->sync, diag)) < 0 || (rc = read_elapsed(inst, a, &r->elapsed_s, diag)) < 0)
+	if ((rc = read_sync(inst, a, &r->sync, diag)) < 0)
 		return rc;
 	r->overflow = kb == LC_BERT_COUNT_OVERFLOW || ke == LC_BERT_COUNT_OVERFLOW || kl == LC_BERT_COUNT_OVERFLOW;
 	r->has_result = kb == LC_BERT_COUNT_VALUE && ke == LC_BERT_COUNT_VALUE;
 	r->sync_loss_seen = kl == LC_BERT_COUNT_VALUE && loss_intervals > 0;
 	return 0;
+}
+
+/*
+ * The counters come from separate queries, and the ED updates them while they are read. The elapsed time
+ * is read before and after; when it moved, the set may mix two updates and is read again (UNCONFIRMED: that
+ * results update with the elapsed time's seconds; a set read within one second is consistent either way).
+ */
+#define READ_ATTEMPTS 5
+
+static int read_lane(lc_instrument *inst, const struct addr *a, lc_bert_reading *r, lc_diag *diag)
+{
+	for (int attempt = 0; attempt < READ_ATTEMPTS; attempt++) {
+		double before, after;
+		int rc;
+		if ((rc = read_elapsed(inst, a, &before, diag)) < 0 || (rc = read_once(inst, a, r, diag)) < 0 ||
+		    (rc = read_elapsed(inst, a, &after, diag)) < 0)
+			return rc;
+		if (before == after) {
+			r->elapsed_s = after;
+			return 0;
+		}
+	}
+	return lc_diag_set(diag, LC_ERR_PROTOCOL,
+			   "Anritsu ED %u.%u.%u: counters changed during %d reads in a row (elapsed time kept moving)",
+			   a->unit, a->slot, a->port, READ_ATTEMPTS);
 }
 
 /* Serial access, as the document describes for this family: one ED after the other. */

@@ -8,3 +8,4 @@ lc_test(NAME bert_anritsu SOURCES tests/instruments/test_bert_anritsu.c tests/in
 lc_test(NAME bert_keysight SOURCES tests/instruments/test_bert_keysight.c tests/instruments/test_bert_peer.c
         LIBS lc_instruments)
 lc_test(NAME bert_sim SOURCES tests/instruments/test_bert_sim.c LIBS lc_instruments lc_sim)
+lc_test(NAME bert_sim_world SOURCES tests/instruments/test_bert_sim_world.c LIBS lc_instruments lc_sim)

@@ -88,6 +88,7 @@ Test(bert_anritsu, read_counters_real_formats)
 	static const peer_step s[] = {
 		IDN, SLOTS, SLOTS,
 		/* lane 1: a result */
+		{L1 "SENS:MEAS:EAL:ELAP?", "0,0,1,56"},
 		{L1 "CALC:DATA:EAL? \"CURRent:CC:TOTal\"", "\"2997000000000\""},
 		{L1 "CALC:DATA:EAL? \"CURRent:EC:TOTal\"", "\"3\""},
 		{L1 "CALC:DATA:EAL? \"CURRent:ER:TOTal\"", "\"1.0010E-12\""},
@@ -95,13 +96,22 @@ Test(bert_anritsu, read_counters_real_formats)
 		{L1 "CALC:DATA:MON? \"PSLoss\"", "Not Occur"},
 		{L1 "SENS:MEAS:EAL:ELAP?", "0,0,1,56"},
 		/* lane 1 again: before the first gate */
+		{L1 "SENS:MEAS:EAL:ELAP?", "0,0,0,0"},
 		{L1 "CALC:DATA:EAL? \"CURRent:CC:TOTal\"", "\"-------\""},
 		{L1 "CALC:DATA:EAL? \"CURRent:EC:TOTal\"", "\"-------\""},
 		{L1 "CALC:DATA:EAL? \"CURRent:ER:TOTal\"", "\"-------\""},
 		{L1 "CALC:DATA:EAL? \"CURRent:AINTerval:PSLoss\"", "\"-------\""},
 		{L1 "CALC:DATA:MON? \"PSLoss\"", "Occur"},
 		{L1 "SENS:MEAS:EAL:ELAP?", "0,0,0,0"},
-		/* overflowed counter, sync loss seen */
+		/* an update between the first counts and the end: read again; overflowed counter, sync loss seen */
+		{L1 "SENS:MEAS:EAL:ELAP?", "1,2,3,3"},
+		{L1 "CALC:DATA:EAL? \"CURRent:CC:TOTal\"", "\"1000\""},
+		{L1 "CALC:DATA:EAL? \"CURRent:EC:TOTal\"", "\"1\""},
+		{L1 "CALC:DATA:EAL? \"CURRent:ER:TOTal\"", "\"1.0E-03\""},
+		{L1 "CALC:DATA:EAL? \"CURRent:AINTerval:PSLoss\"", "\"2\""},
+		{L1 "CALC:DATA:MON? \"PSLoss\"", "Not Occur"},
+		{L1 "SENS:MEAS:EAL:ELAP?", "1,2,3,4"},
+		{L1 "SENS:MEAS:EAL:ELAP?", "1,2,3,4"},
 		{L1 "CALC:DATA:EAL? \"CURRent:CC:TOTal\"", "\"99999999999999999999999\""},
 		{L1 "CALC:DATA:EAL? \"CURRent:EC:TOTal\"", "\"1.5E+03\""},
 		{L1 "CALC:DATA:EAL? \"CURRent:ER:TOTal\"", "\"1.0E-16\""},
@@ -131,17 +141,45 @@ Test(bert_anritsu, read_counters_real_formats)
 	finish(&p, inst);
 }
 
+/* Counters that keep moving across five reads in a row are an error, not a mixed reading. */
+Test(bert_anritsu, counters_moving_during_read)
+{
+#define MOVING(t0, t1)                                                                                      \
+	{L1 "SENS:MEAS:EAL:ELAP?", t0}, {L1 "CALC:DATA:EAL? \"CURRent:CC:TOTal\"", "\"1000\""},             \
+		{L1 "CALC:DATA:EAL? \"CURRent:EC:TOTal\"", "\"0\""},                                          \
+		{L1 "CALC:DATA:EAL? \"CURRent:ER:TOTal\"", "\"0.0000E+00\""},                                 \
+		{L1 "CALC:DATA:EAL? \"CURRent:AINTerval:PSLoss\"", "\"0\""},                                  \
+		{L1 "CALC:DATA:MON? \"PSLoss\"", "Not Occur"}, {L1 "SENS:MEAS:EAL:ELAP?", t1}
+	static const peer_step s[] = {
+		IDN, SLOTS, SLOTS, MOVING("0,0,0,1", "0,0,0,2"), MOVING("0,0,0,2", "0,0,0,3"), MOVING("0,0,0,3", "0,0,0,4"),
+		MOVING("0,0,0,4", "0,0,0,5"), MOVING("0,0,0,5", "0,0,0,6"),
+	};
+	bert_peer p;
+	lc_diag d;
+	lc_instrument *inst = open_peer(&p, PEER_STEPS(s), LAYOUT, &d);
+	cr_assert_not_null(inst, "%s", d.text);
+	unsigned lane = 1;
+	lc_bert_reading r;
+	cr_expect_eq(lc_bert_read(inst, &lane, 1, &r, &d), LC_ERR_PROTOCOL);
+	cr_expect(strstr(d.text, "counters changed during 5 reads") != NULL, "%s", d.text);
+	finish(&p, inst);
+}
+
 Test(bert_anritsu, bad_replies)
 {
 	static const peer_step s[] = {
 		IDN, SLOTS, SLOTS,
+		{L1 "SENS:MEAS:EAL:ELAP?", "0,0,0,5"},
 		{L1 "CALC:DATA:EAL? \"CURRent:CC:TOTal\"", "\"12x\""},
+		{L1 "SENS:MEAS:EAL:ELAP?", "0,0,0,5"},
 		{L1 "CALC:DATA:EAL? \"CURRent:CC:TOTal\"", "\"100\""},
 		{L1 "CALC:DATA:EAL? \"CURRent:EC:TOTal\"", "\"0\""},
 		{L1 "CALC:DATA:EAL? \"CURRent:ER:TOTal\"", "\"0.0000E+00\""},
 		{L1 "CALC:DATA:EAL? \"CURRent:AINTerval:PSLoss\"", "\"0\""},
 		{L1 "CALC:DATA:MON? \"PSLoss\"", "Maybe"},
+		{L1 "SENS:MEAS:EAL:ELAP?", "0,0,0,5"},
 		{L1 "CALC:DATA:EAL? \"CURRent:CC:TOTal\"", "\"-5\""},
+		{L1 "SENS:MEAS:EAL:ELAP?", "0,0,61"},
 	};
 	bert_peer p;
 	lc_diag d;
@@ -155,6 +193,9 @@ Test(bert_anritsu, bad_replies)
 	cr_expect_eq(lc_bert_read(inst, &lane, 1, &r, &d), LC_ERR_PROTOCOL);
 	cr_expect(strstr(d.text, "unknown answer 'Maybe'") != NULL, "%s", d.text);
 	cr_expect_eq(lc_bert_read(inst, &lane, 1, &r, &d), LC_ERR_PROTOCOL);
+	cr_expect(strstr(d.text, "'\"-5\"' is not a counter value") != NULL, "%s", d.text);
+	cr_expect_eq(lc_bert_read(inst, &lane, 1, &r, &d), LC_ERR_PROTOCOL);
+	cr_expect(strstr(d.text, "is not d,h,m,s") != NULL, "%s", d.text);
 	finish(&p, inst);
 }
 
