@@ -235,3 +235,48 @@ Test(sim_optical, apc_upc_mismatch_fails_return_loss)
 	rl_case("[{\"type\": \"apc_upc_mate\", \"port\": \"A\"}]", LC_VERDICT_FAIL, &rl);
 	cr_assert_lt(rl, 55);
 }
+
+Test(sim_optical, both_directions_where_the_station_is_wired)
+{
+	start("[{\"type\": \"dirty_connector\", \"port\": \"B3\", \"loss_db\": 2.5}]", NULL);
+	/* B -> A: the legs' tx fibers through switch1 channels 5..8, arriving at MPO positions that switch2
+	 * collects on its input B (meter channel 2), channels 5..8 = A:9..A:12 (fixtures/stations/sim-default). */
+	static const char *const b_tx[] = {"B1:tx", "B2:tx", "B3:tx", "B4:tx"};
+	static const char *const a_rx[] = {"A:9", "A:10", "A:11", "A:12"};
+	lc_channel *ch = NULL;
+	lc_diag d = {0};
+	cr_assert_eq(lc_channel_load("dr4-mpo12apc-4xlc", st.fixtures, &ch, &d), 0);
+	int far[4];
+	cr_assert_eq(lc_map_expected(ch, b_tx, 4, a_rx, 4, far, &d), 0, "%s", d.text);
+	lc_channel_free(ch);
+	lc_optical_path back[4];
+	const char *to[4];
+	for (int i = 0; i < 4; i++) {
+		back[i] = (lc_optical_path){
+			.launch = {.source = st.source, .source_output = 1, .sw = st.sw1, .sw_input = 1, .sw_output = 5 + i,
+				   .label = b_tx[i]},
+			.detect = {.meter = st.meter, .channel = 2, .sw = st.sw2, .sw_input = 2, .sw_output = 5 + far[i],
+				   .label = a_rx[far[i]]},
+			.label = b_tx[i],
+		};
+		to[i] = a_rx[far[i]];
+	}
+	lc_loss fwd[4], rev[4];
+	cr_assert_eq(measure(fwd, &d), 0, "%s", d.text);
+	lc_reference ref;
+	cr_assert_eq(sim_reference(&st, back, b_tx, to, 4, NM, &ref, &d), 0, "%s", d.text);
+	lc_il_opts o;
+	lc_il_opts_init(&o, NM);
+	o.limits = limit_ptrs; /* every fiber of this cable has the same budget (checked: one cable type, one chain) */
+	cr_assert_eq(lc_il_measure(back, 4, &ref, &o, rev, &d), 0, "%s", d.text);
+	for (int i = 0; i < 4; i++) {
+		double model;
+		cr_assert_eq(sim_dut_loss(&st, b_tx[i], to[i], NM, &model), 0);
+		cr_assert_float_eq(rev[i].loss_db, model, 0.05, "%s -> %s", b_tx[i], to[i]);
+		/* Leg B3 is dirty: its fibers fail in both directions, the others pass. */
+		cr_assert_eq(rev[i].verdict, i == 2 ? LC_VERDICT_FAIL : LC_VERDICT_PASS, "%s: %.3f", b_tx[i], rev[i].loss_db);
+		cr_assert_eq(fwd[i].verdict, i == 2 ? LC_VERDICT_FAIL : LC_VERDICT_PASS, "%s: %.3f", a_ports[i],
+			     fwd[i].loss_db);
+	}
+	cr_assert_eq(sim_lasers_on(&st), 0);
+}
