@@ -258,3 +258,54 @@ Test(bert_sim, keysight_pam4_pass_and_map)
 	cr_expect_eq(lc_bert_set_output(r.inst, 0, false, &d), 0, "idempotent: %s", d.text);
 	rig_stop(&r);
 }
+
+/* Pre-FEC target (KP4 RS(544,514)): 2.4e-4. A 1e-6 lane passes and a 1e-3 lane fails at the first gate. */
+Test(bert_sim, keysight_pre_fec_target)
+{
+	const double rate = 53.125e9;
+	lc_simb_truth t = {.lanes = 3, .map = {0, 1, 2}, .ber = {1e-6, 1e-3, 1e-16}};
+	struct rig r;
+	rig_start(&r, true, &t);
+	lc_diag d;
+	cr_assert_eq(lc_bert_set_pattern(r.inst, LC_BERT_BOTH, 0, LC_BERT_PRBS31Q, false, &d), 0, "%s", d.text);
+	cr_assert_eq(lc_bert_set_bit_rate(r.inst, rate, &d), 0, "%s", d.text);
+	cr_assert_eq(lc_bert_set_output(r.inst, 0, true, &d), 0, "%s", d.text);
+	lc_ber_seq_config c = nrz_cfg(rate);
+	c.target = 2.4e-4;
+	lc_ber_lane out[3];
+	cr_assert_eq(run(&r, &c, 3, out, &d), 0, "%s", d.text);
+	cr_expect_eq(out[0].verdict, LC_VERDICT_PASS, "%s", out[0].detail);
+	cr_expect_eq(out[1].verdict, LC_VERDICT_FAIL, "%s", out[1].detail);
+	cr_expect_eq(out[2].verdict, LC_VERDICT_PASS, "%s", out[2].detail);
+	for (int i = 0; i < 3; i++) {
+		cr_expect_float_eq(out[i].decision_s, 1.0, 1e-9, "lane %d", i + 1);
+		cr_expect_eq(out[i].bits, (uint64_t)rate);
+	}
+	/* the counts of a pre-FEC lane are large: the bounds hug the estimate */
+	cr_expect_float_eq(out[1].estimate, 1e-3, 1e-5);
+	cr_expect_gt(out[1].lower, 0.99e-3);
+	cr_expect_lt(out[1].upper, 1.01e-3);
+	rig_stop(&r);
+}
+
+/* `lanecert probe`: the snapshot lists the layout and the counters as they stand. */
+Test(bert_sim, snapshot)
+{
+	lc_simb_truth t = {.lanes = 2, .map = {0, 1}, .ber = {1e-16, 1e-16}};
+	struct rig r;
+	rig_start(&r, false, &t);
+	lc_diag d;
+	json_t *snap = lc_instrument_snapshot(r.inst, &d);
+	cr_assert_not_null(snap, "%s", d.text);
+	json_t *b = json_object_get(snap, "bert");
+	cr_assert(json_is_object(b), "%s", json_dumps(snap, 0));
+	cr_expect_eq(json_integer_value(json_object_get(b, "lanes")), 2);
+	json_t *l2 = json_array_get(json_object_get(b, "layout"), 1);
+	cr_expect_str_eq(json_string_value(json_object_get(l2, "ppg")), "1.1.2");
+	cr_expect_str_eq(json_string_value(json_object_get(l2, "ed")), "1.3.2");
+	json_t *r1 = json_array_get(json_object_get(b, "readings"), 0);
+	cr_expect(json_is_false(json_object_get(r1, "has_result")), "never started: no result");
+	cr_expect(json_is_null(json_object_get(r1, "ber")));
+	json_decref(snap);
+	rig_stop(&r);
+}
