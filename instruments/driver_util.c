@@ -62,7 +62,12 @@ int lc_inst_query(lc_instrument *inst, lc_diag *diag, char *buf, size_t cap, con
 	if (rc < 0)
 		return rc;
 	rc = lc_scpi_query(inst->scpi, cmd, buf, cap);
-	return rc < 0 ? fail(inst, rc, cmd, diag) : rc;
+	if (rc < 0)
+		return fail(inst, rc, cmd, diag);
+	/* A CR before the LF terminator (DiCon on a serial line ends replies in CR LF) is not part of the reply. */
+	while (rc > 0 && (buf[rc - 1] == '\r' || buf[rc - 1] == ' '))
+		buf[--rc] = '\0';
+	return rc;
 }
 
 int lc_parse_number(const char *s, double *v)

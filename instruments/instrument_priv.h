@@ -25,7 +25,7 @@ struct lc_instrument {
  * diag with "<command>: <session detail>", so every driver reports the same way.
  *   lc_inst_write  plain write
  *   lc_inst_set    write, then drain the error queue (*STB?/SYST:ERR?): a rejected setting is an error
- *   lc_inst_query  write and read one reply
+ *   lc_inst_query  write and read one reply (trailing CR and spaces removed); returns its length
  *   lc_inst_query_double  one number; extra_ms adds to the timeout for this query only (averaging time)
  */
 int lc_inst_write(lc_instrument *inst, lc_diag *diag, const char *fmt, ...) __attribute__((format(printf, 3, 4)));

@@ -165,6 +165,20 @@ Test(gp600, readback_mismatch_is_an_instrument_error)
 	lc_instrument_close(sw);
 }
 
+Test(gp600, cr_lf_replies)
+{
+	scpi_peer_rule(peer, "*IDN?", "Dicon Fiberoptics Inc, GP600, 19A0M10D0117, 7.0\r");
+	scpi_peer_rule(peer, "SYST:CONF?", "X1\r");
+	scpi_peer_rule(peer, "X1 DIM?", "16,16\r");
+	scpi_peer_rule(peer, "X1 CH 3?", "3,0\r");
+	lc_instrument *sw = open_on(peer, NULL);
+	cr_assert_str_eq(lc_instrument_idn(sw)->firmware, "7.0");
+	int out = -1;
+	cr_assert_eq(lc_switch_get_route(sw, 3, &out, NULL), 0);
+	cr_assert_eq(out, 0, "parked");
+	lc_instrument_close(sw);
+}
+
 Test(gp600, malformed_route_reply)
 {
 	gp600_idn();
