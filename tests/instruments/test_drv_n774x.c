@@ -1,5 +1,6 @@
 /* Keysight N774x driver against a scripted peer: exact commands and real reply formats. */
 #include <math.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <string.h>
 
@@ -189,5 +190,41 @@ Test(n774x, snapshot_json)
 	cr_assert_float_eq(json_real_value(json_object_get(c1, "power_dbm")), 0.0, 1e-9);
 	cr_assert(json_is_null(json_object_get(json_array_get(chs, 1), "power_dbm")), "below range is null");
 	json_decref(j);
+	lc_instrument_close(pm);
+}
+
+/* Two DUT slots sharing one meter: each thread reads its own channel; per-operation locking keeps every
+ * reply with its query. */
+struct slot_arg {
+	lc_instrument *pm;
+	int ch;
+	double want;
+	int ok;
+};
+
+static void *slot_reader(void *p)
+{
+	struct slot_arg *a = p;
+	for (int i = 0; i < 100; i++) {
+		double dbm;
+		if (lc_power_meter_read_dbm(a->pm, a->ch, &dbm, NULL) == 0 && fabs(dbm - a->want) < 1e-6)
+			a->ok++;
+	}
+	return NULL;
+}
+
+Test(n774x, shared_between_threads)
+{
+	lc_instrument *pm = open_on(peer, NULL);
+	scpi_peer_rule(peer, ":READ1:POW?", "+1.00000000E-003");
+	scpi_peer_rule(peer, ":READ2:POW?", "+1.00000000E-004");
+	struct slot_arg a = {pm, 1, 0.0, 0}, b = {pm, 2, -10.0, 0};
+	pthread_t ta, tb;
+	pthread_create(&ta, NULL, slot_reader, &a);
+	pthread_create(&tb, NULL, slot_reader, &b);
+	pthread_join(ta, NULL);
+	pthread_join(tb, NULL);
+	cr_assert_eq(a.ok, 100);
+	cr_assert_eq(b.ok, 100);
 	lc_instrument_close(pm);
 }
