@@ -143,8 +143,11 @@ int lc_cmd_sim(int argc, char **argv)
 	}
 	for (size_t i = 0; i < lc_sim_runner_count(r); i++) {
 		lc_sim_runner_info in;
-		if (lc_sim_runner_info_at(r, i, &in) < 0)
+		if (lc_sim_runner_info_at(r, i, &in) < 0) {
+			fprintf(stderr, "lanecert sim: note: %s: not served in this scenario (kind \"none\")\n",
+				sc->insts[i].role);
 			continue;
+		}
 		printf("%s %s %s\n", in.role, in.resource, in.idn);
 		if (in.note[0])
 			fprintf(stderr, "lanecert sim: note: %s: %s\n", in.role, in.note);

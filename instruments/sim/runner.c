@@ -214,19 +214,23 @@ int lc_sim_runner_info_at(lc_sim_runner *r, size_t i, lc_sim_runner_info *out)
 	out->idn = ri->idn;
 	out->note = ri->note;
 	out->sim_s = lc_sim_scpi_sim_seconds(ri->engine);
-	out->wall_s = 0;
-	lc_sim_time_acc acc;
-	lc_sim_clock_totals(r->clock, &acc);
+	double sim, wall;
+	lc_sim_runner_totals(r, &sim, &wall);
 	/* the clock keeps wall time for the whole station only; per instrument it is its share of sim time */
-	out->wall_s = acc.sim_s > 0 ? acc.wall_s * out->sim_s / acc.sim_s : 0;
+	out->wall_s = sim > 0 ? wall * out->sim_s / sim : 0;
 	return 0;
 }
 
 void lc_sim_runner_totals(lc_sim_runner *r, double *sim_s, double *wall_s)
 {
+	/* Instrument time is each engine's (blocking waits and overlapped operations alike); the clock only sees
+	 * the blocking waits, whose wall time it measured. */
 	lc_sim_time_acc acc;
 	lc_sim_clock_totals(r->clock, &acc);
-	*sim_s = acc.sim_s;
+	*sim_s = 0;
+	for (size_t i = 0; i < r->n; i++)
+		if (r->insts[i].engine)
+			*sim_s += lc_sim_scpi_sim_seconds(r->insts[i].engine);
 	*wall_s = acc.wall_s;
 }
 
