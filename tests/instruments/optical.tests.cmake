@@ -16,3 +16,4 @@ if(TARGET lc_sim)
 endif()
 lc_fuzz(NAME optical_parsers SOURCES tests/instruments/fuzz_optical_parsers.c LIBS lc_instruments
         CORPUS tests/instruments/corpus/optical_parsers)
+lc_test(NAME instruments_reference_json SOURCES tests/instruments/test_reference_json.c LIBS lc_instruments)
