@@ -10,8 +10,8 @@
  *
  * Ports are named "ROLE:PORT": the instrument role of the station file and the instrument's own port name
  *   meter channel        "pm1:3"          (N774x channel 3, PM100 "pm2:1")
- *   816x slot/channel    "mf1:2" or "mf1:2.1"  (slot 2, channel 1; ".1" may be left out)
- *   1xN switch           "sw1:A" "sw1:7"  (N773x common port A, port 7)
+ *   816x slot            "mf1:2"          (slot 2; the second head of a dual sensor is "mf1:2.2")
+ *   N773x switch         "sw1:A" "sw1:7"  (input A, port 7)
  *   matrix switch        "sw2:in1" "sw2:out5"  (GP600 X1 matrix)
  *   DUT                  "dut:A:<port>" "dut:B:<port>"  (the port names of fixtures' cable type, end A/B)
  *
