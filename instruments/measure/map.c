@@ -146,7 +146,7 @@ int lc_map_describe(const int *actual, const int *expected, size_t n_in, size_t 
 		size_t first = 0;
 		while (done[first])
 			first++;
-		add(&o, "%s lands on %s: %s where %s expected", labels->in[first], labels->out[actual[first]],
+		add(&o, "%s lands on %s: %s trunk where %s expected", labels->in[first], labels->out[actual[first]],
 		    pol_name(pa), pol_name(pe));
 		free(done);
 		return o.overflow ? LC_ERR_OVERFLOW : differing;

@@ -7,7 +7,8 @@
  *
  * Wording (lc_map_describe), clauses joined by "; ":
  *   "as expected"
- *   "Type A where Type B expected"            the whole map is one polarity type, the expected another
+ *   "A:1 lands on B:1: Type A trunk where Type B expected"   the whole map is one polarity type, the
+ *                                            expected another (first misplaced input named)
  *   "legs B2 and B3 swapped"                  two output groups (legs) exchanged as a whole
  *   "A:2 and A:3 swapped"                     two inputs exchanged
  *   "Tx1 lands on Tx3 instead of Rx1"         any other misplaced input

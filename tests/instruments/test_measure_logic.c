@@ -186,7 +186,7 @@ Test(map, wording_polarity_type)
 	}
 	char buf[256];
 	cr_assert_eq(lc_map_describe(act, exp, 16, 16, &lab, buf, sizeof(buf)), 16);
-	cr_assert_str_eq(buf, "A:1 lands on B:1: Type A where Type B expected");
+	cr_assert_str_eq(buf, "A:1 lands on B:1: Type A trunk where Type B expected");
 }
 
 Test(map, wording_swapped_legs)
