@@ -6,3 +6,4 @@ lc_test(NAME sor_roundtrip SOURCES tests/instruments/test_sor_roundtrip.c tests/
 lc_test(NAME otdr_analysis SOURCES tests/instruments/test_otdr_analysis.c LIBS lc_otdr_core)
 lc_test(NAME otdr_samples SOURCES tests/instruments/test_otdr_samples.c tests/instruments/test_sor_util.c LIBS lc_otdr_core)
 lc_test(NAME otdr_sim SOURCES tests/instruments/test_otdr_sim.c LIBS lc_instruments lc_sim lc_otdr_core TIMEOUT 60)
+lc_test(NAME sor_cli SOURCES tests/instruments/test_sor_cli.c tests/instruments/test_sor_util.c LIBS lc_otdr_core)
