@@ -94,13 +94,16 @@ static int check_counts(const lc_ber_seq_config *cfg, lc_ber_lane *lane, const l
 		return decide(lane, LC_VERDICT_ERROR, LC_BER_REASON_IMPLAUSIBLE, t_s,
 			      "%llu bits after %.1f s exceed the line rate %g b/s", (unsigned long long)r->bits, t_s,
 			      cfg->bit_rate);
+	/* Judged in instrument time: bits that stand still while the instrument's clock runs on are a dead
+	 * channel; bits that stand still because the poll came before the next update are not. */
+	double limit = (cfg->stale_polls ? cfg->stale_polls : 3) * cfg->gate_s;
 	if (lane->seen_result && r->bits == lane->bits) {
-		if (++lane->stale >= (cfg->stale_polls ? cfg->stale_polls : 3))
+		if (t_s - lane->changed_s + 1e-9 >= limit)
 			return decide(lane, LC_VERDICT_ERROR, LC_BER_REASON_STALE, t_s,
-				      "channel stopped updating: %llu bits unchanged for %u polls",
-				      (unsigned long long)r->bits, lane->stale);
+				      "channel stopped updating: %llu bits unchanged for %.1f s",
+				      (unsigned long long)r->bits, t_s - lane->changed_s);
 	} else {
-		lane->stale = 0;
+		lane->changed_s = t_s;
 	}
 	return 0;
 }

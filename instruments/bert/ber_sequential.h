@@ -39,7 +39,8 @@ typedef struct lc_ber_seq_config {
 	double gate_s;         /* poll period in instrument time (default 1 s) */
 	double bit_rate;       /* lane rate (bit/s) for the plausibility check of counts; 0: not checked */
 	double sync_timeout_s; /* a lane never synchronized by then is inconclusive; default 3 gates */
-	unsigned stale_polls;  /* this many polls in a row without new bits = channel stopped updating (3) */
+	unsigned stale_polls;  /* this many gate periods of instrument time without new bits = the channel
+	                          stopped updating (3); polls faster than the instrument updates are not stale */
 } lc_ber_seq_config;
 
 /* Why a lane was decided. */
@@ -72,7 +73,7 @@ typedef struct lc_ber_lane {
 	char detail[160];         /* why, in words ("pattern sync lost at 12.0 s") */
 	/* --- tracking between readings (owned by the functions below) --- */
 	bool seen_result, seen_sync;
-	unsigned stale;
+	double changed_s;         /* instrument time at which the bit count last moved */
 } lc_ber_lane;
 
 /* Defaults: target 1e-12, cl 0.95, max_time_s 60, gate_s 1, bit_rate 0, sync_timeout_s 0 (= 3 gates),

@@ -225,13 +225,17 @@ Test(ber_sequential, stale_channel_is_error)
 	cr_expect_eq(l.verdict, LC_VERDICT_ERROR);
 	cr_expect_eq(l.reason, LC_BER_REASON_STALE);
 	cr_expect(strstr(l.detail, "stopped updating") != NULL);
-	/* one repeated reading is not stale */
+	cr_expect(strstr(l.detail, "for 3.0 s") != NULL, "%s", l.detail);
+	/* a repeated reading is not stale, and neither are many polls within one instrument update */
 	lc_ber_lane_init(&l);
 	cr_expect_eq(lc_ber_seq_update(&c, &l, &r, 1, NULL), 0);
 	cr_expect_eq(lc_ber_seq_update(&c, &l, &r, 2, NULL), 0);
 	r = rd(75000000000ULL, 0);
 	cr_expect_eq(lc_ber_seq_update(&c, &l, &r, 3, NULL), 0);
-	cr_expect_eq(l.stale, 0);
+	cr_expect_float_eq(l.changed_s, 3.0, 1e-12);
+	for (int i = 0; i < 20; i++)
+		cr_expect_eq(lc_ber_seq_update(&c, &l, &r, 3.5, NULL), 0);
+	cr_expect_eq(l.verdict, LC_VERDICT_NONE);
 }
 
 Test(ber_sequential, instrument_error_marks_undecided_only)
