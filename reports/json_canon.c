@@ -28,12 +28,19 @@ int lc_json_format_real(double v, char buf[32])
 	 * decimal comma would be invalid JSON). */
 	pthread_once(&c_locale_once, make_c_locale);
 	locale_t old = c_locale ? uselocale(c_locale) : (locale_t)0;
+	/* Round-tripping is monotonic in the digit count (a correctly rounded longer string is closer still),
+	 * so the shortest count is found by bisection over 1..17 (17 always round-trips). */
 	char tmp[48];
-	for (int p = 1; p <= 17; p++) {
-		snprintf(tmp, sizeof(tmp), "%.*e", p - 1, v);
+	int lo = 1, hi = 17;
+	while (lo < hi) {
+		int mid = (lo + hi) / 2;
+		snprintf(tmp, sizeof(tmp), "%.*e", mid - 1, v);
 		if (strtod(tmp, NULL) == v)
-			break;
+			hi = mid;
+		else
+			lo = mid + 1;
 	}
+	snprintf(tmp, sizeof(tmp), "%.*e", lo - 1, v);
 	if (old)
 		uselocale(old);
 	/* tmp is [-]d[.ddd]e(+|-)XX: take the digits and the exponent apart. */
