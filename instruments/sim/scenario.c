@@ -192,9 +192,50 @@ static int parse_station(lc_sim_scenario *sc, const json_t *st, lc_diag *diag)
 	return rc;
 }
 
+static int parse_more_slots(lc_sim_scenario *sc, const json_t *more, lc_diag *diag)
+{
+	if (!more)
+		return 0;
+	size_t cap = sizeof(sc->more_slot) / sizeof(sc->more_slot[0]);
+	if (!json_is_array(more) || json_array_size(more) > cap)
+		return lc_diag_set(diag, LC_ERR_FORMAT, "%s: more_slots: an array of at most %zu {\"slot\", \"dut\"} is expected",
+				   sc->origin, cap);
+	for (size_t i = 0; i < json_array_size(more); i++) {
+		const json_t *o = json_array_get(more, i);
+		char where[48];
+		snprintf(where, sizeof(where), "more_slots[%zu]", i);
+		static const char *const keys[] = {"slot", "dut", NULL};
+		if (!json_is_object(o))
+			return lc_diag_set(diag, LC_ERR_FORMAT, "%s: %s: an object is expected", sc->origin, where);
+		int rc = keys_ok(sc->origin, where, o, keys, diag);
+		long long slot = 0;
+		if (!rc)
+			rc = get_uint(sc->origin, where, o, "slot", 64, &slot, diag);
+		if (rc)
+			return rc;
+		if (slot == 0 || slot == sc->slot)
+			return lc_diag_set(diag, LC_ERR_FORMAT, "%s: %s.slot: a slot 1..64 other than the DUT's %u is expected",
+					   sc->origin, where, sc->slot);
+		for (size_t k = 0; k < sc->n_more; k++)
+			if (sc->more_slot[k] == slot)
+				return lc_diag_set(diag, LC_ERR_FORMAT, "%s: %s.slot: slot %lld given twice", sc->origin, where,
+						   slot);
+		char origin[600];
+		snprintf(origin, sizeof(origin), "%s: %s.dut", sc->origin, where);
+		lc_dut *dut = NULL;
+		if ((rc = lc_dut_from_json(json_object_get(o, "dut"), origin, sc->fixtures_dir, &dut, diag)) < 0)
+			return rc;
+		lc_dut_free(dut);
+		sc->more_slot[sc->n_more] = (unsigned)slot;
+		sc->more_dut[sc->n_more++] = json_object_get(o, "dut");
+	}
+	return 0;
+}
+
 static int parse_root(lc_sim_scenario *sc, lc_diag *diag)
 {
-	static const char *const keys[] = {"name", "description", "seed", "station", "slot", "dut", "instruments", NULL};
+	static const char *const keys[] = {"name",	  "description", "seed", "station", "slot",
+					   "dut",	  "more_slots",	 "instruments", NULL};
 	const json_t *r = sc->root;
 	int rc = keys_ok(sc->origin, "", r, keys, diag);
 	if (!rc)
@@ -225,6 +266,8 @@ static int parse_root(lc_sim_scenario *sc, lc_diag *diag)
 	if ((rc = lc_dut_from_json(dj, dorigin, sc->fixtures_dir, &dut, diag)) < 0)
 		return rc;
 	lc_dut_free(dut);
+	if ((rc = parse_more_slots(sc, json_object_get(r, "more_slots"), diag)))
+		return rc;
 	const json_t *insts = json_object_get(r, "instruments");
 	if (!insts || !json_is_object(insts))
 		return lc_diag_set(diag, LC_ERR_FORMAT, "%s: instruments: %s", sc->origin,

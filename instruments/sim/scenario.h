@@ -5,6 +5,7 @@
  *    "station": "sim-dr4-breakout" | { inline station, fixtures/station.h format },
  *    "slot": 1,
  *    "dut": { fixtures/dut.h format: "cable", "serial", "defects" },
+ *    "more_slots": [{"slot": 2, "dut": {...}}, ...],     other DUTs of a multi-slot station (optional)
  *    "instruments": {
  *      "<station role>": {"kind": "keysight_n7745c", "transport": "socket"|"vxi11"|"pty",
  *                         "address": "127.0.0.5", "port": 5025, "serial": "MY1234",
@@ -56,6 +57,9 @@ typedef struct lc_sim_scenario {
 	unsigned slot;
 	lc_station *station;     /* owned */
 	json_t *root;            /* owned; "dut" is parsed again by each world */
+	size_t n_more;           /* DUTs in other slots ("more_slots"), world ports "dutN:<port>" */
+	unsigned more_slot[8];
+	const json_t *more_dut[8]; /* owned by root */
 	size_t n_insts;
 	lc_sim_scenario_inst *insts; /* owned, in station order */
 } lc_sim_scenario;

@@ -23,6 +23,8 @@ void lc_sim_world_destroy(lc_sim_world *w)
 	if (!w)
 		return;
 	lc_sim_dut_free(w->dut);
+	for (size_t i = 0; i < w->n_extra; i++)
+		lc_sim_dut_free(w->extra[i]);
 	pthread_mutex_destroy(&w->mu);
 	free(w);
 }
@@ -31,6 +33,38 @@ void lc_sim_world_set_dut(lc_sim_world *w, struct lc_sim_dut *dut)
 {
 	lc_sim_dut_free(w->dut);
 	w->dut = dut;
+}
+
+int lc_sim_world_add_slot_dut(lc_sim_world *w, unsigned slot, struct lc_sim_dut *dut, lc_diag *diag)
+{
+	if (w->n_extra == LC_SIM_MAX_EXTRA_DUTS)
+		return lc_diag_set(diag, LC_ERR_OVERFLOW, "more than %d extra slots", LC_SIM_MAX_EXTRA_DUTS);
+	w->extra_slot[w->n_extra] = slot;
+	w->extra[w->n_extra++] = dut;
+	return 0;
+}
+
+/* Is port a DUT port ("dut:..." or "dutN:...")? Then the DUT (NULL if that slot is empty), the prefix
+ * length up to and with the colon, and the channel port after it. */
+static bool dut_port(const lc_sim_world *w, const char *port, struct lc_sim_dut **d, size_t *prefix)
+{
+	if (strncmp(port, "dut", 3))
+		return false;
+	const char *p = port + 3;
+	unsigned slot = 0;
+	bool digits = false;
+	while (*p >= '0' && *p <= '9' && slot < 1000000)
+		slot = slot * 10 + (unsigned)(*p++ - '0'), digits = true;
+	if (*p != ':')
+		return false;
+	*prefix = (size_t)(p - port) + 1;
+	*d = NULL;
+	if (!digits)
+		*d = w->dut;
+	for (size_t i = 0; digits && i < w->n_extra; i++)
+		if (w->extra_slot[i] == slot)
+			*d = w->extra[i];
+	return true;
 }
 
 uint64_t lc_sim_world_seed(const lc_sim_world *w) { return w->seed; }
@@ -272,22 +306,24 @@ static int trace(lc_sim_world *w, const char *start, double nm, bool stop_at_dut
 		if (!l)
 			return LC_ERR_NOT_FOUND;
 		*loss += link_loss(l, nm);
-		if (!strncmp(y, "dut:", 4)) {
+		struct lc_sim_dut *d;
+		size_t pre;
+		if (dut_port(w, y, &d, &pre)) {
 			if (stop_at_dut) {
 				snprintf(end, cap, "%s", y);
 				if (cord_polish)
 					*cord_polish = py;
 				return 0;
 			}
-			if (!w->dut)
+			if (!d)
 				return LC_ERR_NOT_FOUND;
-			char other[LC_SIM_PORT_MAX - 4];
+			char other[LC_SIM_PORT_MAX / 2];
 			double dl;
-			int rc = lc_sim_dut_cross(w->dut, y + 4, nm, other, sizeof(other), &dl);
+			int rc = lc_sim_dut_cross(d, y + pre, nm, other, sizeof(other), &dl);
 			if (rc < 0)
 				return rc;
 			*loss += dl;
-			snprintf(cur, sizeof(cur), "dut:%s", other);
+			snprintf(cur, sizeof(cur), "%.*s%s", (int)pre, y, other);
 			continue;
 		}
 		const struct lc_sim_switch *sw = switch_of(w, y);
@@ -416,12 +452,14 @@ int lc_sim_world_return_loss(lc_sim_world *w, const char *port, double nm, doubl
 	char key[LC_SIM_PORT_MAX + 4];
 	snprintf(key, sizeof(key), "rl:%s", port);
 	double g = lc_sim_noise_gauss_locked(w, key);
-	if (rc < 0 || strncmp(end, "dut:", 4) || !w->dut) {
+	struct lc_sim_dut *d = NULL;
+	size_t pre = 0;
+	if (rc < 0 || !dut_port(w, end, &d, &pre) || !d) {
 		*rl_db = floor_db;
 		rc = LC_ERR_NOT_FOUND;
 	} else {
 		double imposed;
-		enum lc_sim_polish dp = lc_sim_dut_polish(w->dut, end + 4, &imposed);
+		enum lc_sim_polish dp = lc_sim_dut_polish(d, end + pre, &imposed);
 		double r = isnan(imposed) ? pair_rl_db(cord, dp) : -imposed;
 		/* The reflection travels the path twice; above the meter's floor it cannot be told apart. */
 		r += 2.0 * loss + 0.15 * g;
@@ -432,7 +470,7 @@ int lc_sim_world_return_loss(lc_sim_world *w, const char *port, double nm, doubl
 	return rc;
 }
 
-int lc_sim_world_reach(lc_sim_world *w, const char *port, double nm, char *dut_port, size_t cap, double *loss_db)
+int lc_sim_world_reach(lc_sim_world *w, const char *port, double nm, char *dut_port_out, size_t cap, double *loss_db)
 {
 	if (!port_ok(port))
 		return LC_ERR_ARG;
@@ -440,10 +478,13 @@ int lc_sim_world_reach(lc_sim_world *w, const char *port, double nm, char *dut_p
 	double loss = 0;
 	pthread_mutex_lock(&w->mu);
 	int rc = trace(w, port, nm, true, end, sizeof(end), &loss, NULL);
+	struct lc_sim_dut *d;
+	size_t pre;
+	bool is_dut = rc == 0 && dut_port(w, end, &d, &pre);
 	pthread_mutex_unlock(&w->mu);
-	if (rc < 0 || strncmp(end, "dut:", 4))
+	if (!is_dut)
 		return LC_ERR_NOT_FOUND;
-	snprintf(dut_port, cap, "%s", end);
+	snprintf(dut_port_out, cap, "%s", end);
 	if (loss_db)
 		*loss_db = loss;
 	return 0;
@@ -451,9 +492,17 @@ int lc_sim_world_reach(lc_sim_world *w, const char *port, double nm, char *dut_p
 
 /* ---- DUT-level questions ----------------------------------------------------------------------------- */
 
-static const char *strip_dut(const char *p)
+/* The DUT a port names ("dut:", "dutN:", or a bare channel port of the scenario's DUT) and its channel port. */
+static struct lc_sim_dut *dut_and_port(const lc_sim_world *w, const char *p, const char **rest)
 {
-	return p && !strncmp(p, "dut:", 4) ? p + 4 : p;
+	struct lc_sim_dut *d;
+	size_t pre;
+	if (dut_port(w, p, &d, &pre)) {
+		*rest = p + pre;
+		return d;
+	}
+	*rest = p;
+	return w->dut;
 }
 
 int lc_sim_world_dut_loss(lc_sim_world *w, const char *from, const char *to, double nm, double *loss_db)
@@ -462,9 +511,11 @@ int lc_sim_world_dut_loss(lc_sim_world *w, const char *from, const char *to, dou
 	if (!from || !to)
 		return LC_ERR_ARG;
 	pthread_mutex_lock(&w->mu);
-	int rc = w->dut ? lc_sim_dut_cross(w->dut, strip_dut(from), nm, other, sizeof(other), loss_db)
-			: LC_ERR_NOT_FOUND;
-	if (rc == 0 && strcmp(other, strip_dut(to)))
+	const char *f, *t;
+	struct lc_sim_dut *d = dut_and_port(w, from, &f);
+	struct lc_sim_dut *d2 = dut_and_port(w, to, &t);
+	int rc = d && d == d2 ? lc_sim_dut_cross(d, f, nm, other, sizeof(other), loss_db) : LC_ERR_NOT_FOUND;
+	if (rc == 0 && strcmp(other, t))
 		rc = LC_ERR_NOT_FOUND;
 	pthread_mutex_unlock(&w->mu);
 	return rc;
@@ -493,7 +544,14 @@ int lc_sim_world_lane_dark(lc_sim_world *w, int lane) { DUT_CALL(lc_sim_dut_lane
 int lc_sim_world_module_temp(lc_sim_world *w, char end, double *c) { DUT_CALL(lc_sim_dut_module_temp(w->dut, end, c)); }
 int lc_sim_world_events(lc_sim_world *w, const char *from, double nm, lc_sim_event *ev, size_t cap)
 {
-	DUT_CALL(lc_sim_dut_events(w->dut, strip_dut(from), nm, ev, cap));
+	if (!from)
+		return LC_ERR_ARG;
+	pthread_mutex_lock(&w->mu);
+	const char *f;
+	struct lc_sim_dut *d = dut_and_port(w, from, &f);
+	int rc = d ? lc_sim_dut_events(d, f, nm, ev, cap) : LC_ERR_NOT_FOUND;
+	pthread_mutex_unlock(&w->mu);
+	return rc;
 }
 
 double lc_sim_world_gauss(lc_sim_world *w, const char *key)

@@ -74,11 +74,18 @@ static int add_wires(const lc_sim_scenario *sc, lc_sim_world *w, lc_diag *diag)
 	const lc_station *st = sc->station;
 	for (size_t i = 0; i < st->n_wires; i++) {
 		const lc_station_wire *wi = &st->wires[i];
-		if (wi->slot != sc->slot)
-			continue; /* other slots are empty in this scenario */
 		char p[LC_SIM_PORT_MAX], d[LC_SIM_PORT_MAX], c[LC_SIM_PORT_MAX], ch[LC_SIM_PORT_MAX];
+		if (wi->slot == sc->slot) {
+			snprintf(d, sizeof(d), "dut:%s", wi->dut_port);
+		} else {
+			bool used = false;
+			for (size_t k = 0; k < sc->n_more; k++)
+				used = used || sc->more_slot[k] == wi->slot;
+			if (!used)
+				continue; /* an empty slot in this scenario */
+			snprintf(d, sizeof(d), "dut%u:%s", wi->slot, wi->dut_port);
+		}
 		snprintf(p, sizeof(p), "%s:%u", wi->instrument, wi->instrument_port);
-		snprintf(d, sizeof(d), "dut:%s", wi->dut_port);
 		const lc_reference_cord *cord = wi->reference_cord[0] ? lc_station_refcord(st, wi->reference_cord) : NULL;
 		int rc;
 		if (!wi->switch_role[0]) {
@@ -107,25 +114,36 @@ static int add_wires(const lc_sim_scenario *sc, lc_sim_world *w, lc_diag *diag)
 	return 0;
 }
 
-static int add_dut(const lc_sim_scenario *sc, lc_sim_world *w, lc_diag *diag)
+/* slot 0: the scenario's DUT; else the DUT of that slot in more_slots */
+static int add_dut(const lc_sim_scenario *sc, lc_sim_world *w, size_t more, lc_diag *diag)
 {
 	char origin[600];
-	snprintf(origin, sizeof(origin), "%s: dut", sc->origin);
+	if (more == 0)
+		snprintf(origin, sizeof(origin), "%s: dut", sc->origin);
+	else
+		snprintf(origin, sizeof(origin), "%s: more_slots[%zu].dut", sc->origin, more - 1);
 	lc_dut *dut = NULL;
 	lc_limits *lim = NULL;
-	int rc = lc_dut_from_json(json_object_get(sc->root, "dut"), origin, sc->fixtures_dir, &dut, diag);
+	const json_t *dj = more == 0 ? json_object_get(sc->root, "dut") : sc->more_dut[more - 1];
+	int rc = lc_dut_from_json(dj, origin, sc->fixtures_dir, &dut, diag);
 	if (rc >= 0 && (rc = lc_limits_load(sc->fixtures_dir, &lim, diag)) < 0)
 		lc_diag_prefix(diag, "%s: limits: ", sc->origin);
 	struct lc_sim_dut *d = NULL;
+	/* each slot's cable has its own spread of fiber losses */
 	if (rc >= 0)
-		rc = lc_sim_dut_new(dut, lim, sc->seed, origin, &d, diag);
+		rc = lc_sim_dut_new(dut, lim, sc->seed + 7919 * more, origin, &d, diag);
 	if (rc < 0) {
 		lc_dut_free(dut);
 		lc_limits_free(lim);
 		return rc;
 	}
-	lc_sim_world_set_dut(w, d);
-	return 0;
+	if (more == 0) {
+		lc_sim_world_set_dut(w, d);
+		return 0;
+	}
+	if ((rc = lc_sim_world_add_slot_dut(w, sc->more_slot[more - 1], d, diag)) < 0)
+		lc_sim_dut_free(d);
+	return rc;
 }
 
 int lc_sim_world_create(const struct lc_sim_scenario *sc, lc_sim_world **out, lc_diag *diag)
@@ -134,10 +152,14 @@ int lc_sim_world_create(const struct lc_sim_scenario *sc, lc_sim_world **out, lc
 	int rc = lc_sim_world_new(sc->seed, 1.0, &w);
 	if (rc < 0)
 		return rc;
-	if ((rc = add_switches(sc, w, diag)) < 0 || (rc = add_wires(sc, w, diag)) < 0 || (rc = add_dut(sc, w, diag)) < 0) {
-		lc_sim_world_destroy(w);
-		return rc;
-	}
+	if ((rc = add_switches(sc, w, diag)) < 0 || (rc = add_wires(sc, w, diag)) < 0)
+		goto fail;
+	for (size_t i = 0; i <= sc->n_more; i++)
+		if ((rc = add_dut(sc, w, i, diag)) < 0)
+			goto fail;
 	*out = w;
 	return 0;
+fail:
+	lc_sim_world_destroy(w);
+	return rc;
 }

@@ -16,6 +16,7 @@
 #define LC_SIM_MAX_SWITCHES 16
 #define LC_SIM_MAX_ROUTES 256
 #define LC_SIM_NOISE_KEYS 1024
+#define LC_SIM_MAX_EXTRA_DUTS 8
 /* Longest chain of cords, switches and DUT crossings followed before giving up (a wiring loop). */
 #define LC_SIM_MAX_HOPS 32
 
@@ -63,7 +64,11 @@ struct lc_sim_world {
 	struct lc_sim_route routes[LC_SIM_MAX_ROUTES];
 	size_t n_routes;
 	struct lc_sim_noise_key noise[LC_SIM_NOISE_KEYS];
-	struct lc_sim_dut *dut; /* NULL: no DUT plugged (DUT ports lead nowhere) */
+	struct lc_sim_dut *dut; /* the scenario's DUT, ports "dut:...", NULL: none (DUT ports lead nowhere) */
+	/* DUTs in other slots of a multi-slot station, ports "dutN:..." for slot N */
+	struct lc_sim_dut *extra[LC_SIM_MAX_EXTRA_DUTS];
+	unsigned extra_slot[LC_SIM_MAX_EXTRA_DUTS];
+	size_t n_extra;
 };
 
 /* Building (used by the scenario builder and by tests that wire a station by hand). */
@@ -76,6 +81,8 @@ const char *lc_sim_world_link_peer(const lc_sim_world *w, const char *a);
 int lc_sim_world_add_switch(lc_sim_world *w, const char *role, double il_db, lc_diag *diag);
 /* Hand the DUT to the world (it frees it). */
 void lc_sim_world_set_dut(lc_sim_world *w, struct lc_sim_dut *dut);
+/* Another slot's DUT, reached through ports "dutN:<port>" (the world frees it). */
+int lc_sim_world_add_slot_dut(lc_sim_world *w, unsigned slot, struct lc_sim_dut *dut, lc_diag *diag);
 
 /* Noise without locking (caller holds w->mu). */
 double lc_sim_noise_uniform_locked(lc_sim_world *w, const char *key);

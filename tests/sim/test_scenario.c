@@ -143,7 +143,7 @@ Test(sim_scenario, every_shipped_scenario_loads_and_builds_its_world)
 		"sr8-breakout-good", "sr8-breakout-broken-fiber", "cassette-mpo-lc-good", "cassette-mpo-lc-dirty",
 		"mpo-trunk-good", "mpo-trunk-wrong-polarity", "aoc-400g-good", "aoc-400g-high-ber", "aoc-breakout-good",
 		"aoc-breakout-swapped-legs", "dac-breakout-good", "dac-breakout-high-ber", "field-tier1-good",
-		"field-tier1-dirty", "field-tier2-good", "field-tier2-break",
+		"field-tier1-dirty", "field-tier2-good", "field-tier2-break", "dr4-breakout-two-slots",
 	};
 	char fx[1024];
 	sw_fixtures(fx, sizeof(fx));

@@ -296,3 +296,28 @@ Test(sim_world, return_loss_follows_the_mated_polishes)
 	lc_sim_scenario_free(s1);
 	lc_sim_scenario_free(s2);
 }
+
+Test(sim_world, two_slots_two_duts)
+{
+	json_t *root = sw_scenario_json("dr4-breakout-two-slots");
+	cr_assert(root);
+	lc_sim_scenario *sc;
+	lc_sim_world *w = world_of(root, 1, &sc);
+	json_decref(root);
+	double dirty = dut_loss(w, "dut2:A:1", "dut2:B1:rx", 1310), clean = dut_loss(w, "dut2:A:2", "dut2:B2:rx", 1310);
+	cr_assert_float_eq(dirty - clean, 1.1, 0.09, "slot 2's leg B1 is dirty: %g vs %g", dirty, clean);
+	cr_assert(dut_loss(w, "dut:A:1", "dut:B1:rx", 1310) < 1.0, "slot 1 is clean");
+	double l;
+	cr_assert_eq(lc_sim_world_dut_loss(w, "dut:A:1", "dut2:B1:rx", 1310, &l), LC_ERR_NOT_FOUND, "no fiber between slots");
+	lc_sim_world_source_set(w, "source:1", true, 1310, -7.0);
+	route(w, "switch1:A", "switch1:9"); /* slot 2's A:1 */
+	route(w, "switch2:A", "switch2:9"); /* slot 2's B1:rx */
+	double dbm;
+	lc_sim_world_power_true(w, "meter:1", &dbm);
+	cr_assert_float_eq(dbm, -7.0 - 0.2 - dirty, 1e-9);
+	route(w, "switch2:A", "switch2:1"); /* slot 1's B1:rx: dark, the light went to slot 2 */
+	lc_sim_world_power_true(w, "meter:1", &dbm);
+	cr_assert_eq(dbm, LC_SIM_DARK_DBM);
+	lc_sim_world_destroy(w);
+	lc_sim_scenario_free(sc);
+}
