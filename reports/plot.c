@@ -51,8 +51,9 @@ static const char *num(double v, char buf[32])
 
 static void header(struct script *s, const char *title, const char *xlabel, const char *ylabel)
 {
-	/* noenhanced: lane names and units must not be read as gnuplot markup (^ _ @ { }). */
-	sc_printf(s, "set terminal svg size 860,340 dynamic font 'Helvetica,11' background '#ffffff'\n"
+	/* reset: whatever a ~/.gnuplot of the station's user set must not change the report's plots.
+	 * noenhanced: lane names and units must not be read as gnuplot markup (^ _ @ { }). */
+	sc_printf(s, "reset\nset terminal svg size 860,340 dynamic font 'Helvetica,11' background '#ffffff'\n"
 		     "set encoding utf8\nset termoption noenhanced\nset grid ytics lc rgb '#dddddd'\n"
 		     "set key outside right top\nset title '%s'\nset xlabel '%s'\nset ylabel '%s'\n",
 		  title, xlabel, ylabel);
