@@ -56,11 +56,11 @@ int lc_cmd_verify(int argc, char **argv)
 	lc_report_verify_info info;
 	rc = lc_report_verify(report, sig, &pub, &info, &d);
 	if (rc < 0) {
-		lc_cli_error("verify", "%s: INVALID: %s", report, lc_diag_message(&d));
-		/* Whatever is wrong with the report itself, it is not a valid report: exit 1. */
-		if (rc == LC_ERR_VERIFY || rc == LC_ERR_FORMAT || rc == LC_ERR_TRUNCATED || rc == LC_ERR_OVERFLOW)
-			return LC_EXIT_FAIL;
-		return lc_cli_exit_for(rc);
+		/* Whatever is wrong with the report itself, it is not a valid report: exit 1. A file that cannot be
+		 * read says nothing about the report: its own exit code. */
+		bool invalid = rc == LC_ERR_VERIFY || rc == LC_ERR_FORMAT || rc == LC_ERR_TRUNCATED || rc == LC_ERR_OVERFLOW;
+		lc_cli_error("verify", "%s: %s: %s", report, invalid ? "INVALID" : "cannot verify", lc_diag_message(&d));
+		return invalid ? LC_EXIT_FAIL : lc_cli_exit_for(rc);
 	}
 	if (!quiet) {
 		printf("%s: valid, signed by key %s\n", report, info.key_id);
