@@ -167,3 +167,69 @@ Test(sor_roundtrip, writer_rejects_bad_models)
 	cr_expect_eq(lc_sor_write(NULL, &out, &len, &d), LC_ERR_ARG);
 	lc_sor_free(s);
 }
+
+Test(sor_roundtrip, landmarks_and_proprietary_blocks)
+{
+	lc_sor *s;
+	cr_assert_eq(lc_sor_new(&s), 0);
+	uint16_t v[100] = {0};
+	cr_assert_eq(lc_sor_set_trace(s, v, 100), 0);
+	s->fxd.data_spacing[0] = 100000;
+	s->has_links = true;
+	s->n_landmarks = 2;
+	s->landmarks = calloc(2, sizeof(*s->landmarks));
+	s->landmarks[0] = (lc_sor_landmark){.number = 1, .code = "MH", .location = 123456, .event_number = 2,
+					    .gps_longitude = -73123456, .gps_latitude = 45123456, .fiber_correction = 150,
+					    .sheath_enter = 1000, .sheath_leave = 1010, .sheath_units = "mt",
+					    .mode_field_diameter = 92};
+	lc_sor_set_string(&s->landmarks[0].comment, "manhole 12");
+	s->landmarks[1] = (lc_sor_landmark){.number = 2, .code = "PL"};
+	lc_sor_set_string(&s->landmarks[1].comment, "");
+	s->n_raw = 1;
+	s->raw = calloc(1, sizeof(*s->raw));
+	strcpy(s->raw[0].name, "VendorX 01");
+	s->raw[0].revision = 321;
+	s->raw[0].data = malloc(3);
+	memcpy(s->raw[0].data, "\0\1\2", 3);
+	s->raw[0].len = 3;
+	uint8_t *out;
+	size_t len;
+	lc_diag d;
+	cr_assert_eq(lc_sor_write(s, &out, &len, &d), 0, "%s", d.text);
+	lc_sor *b;
+	cr_assert_eq(lc_sor_read(out, len, &b, &d), 0, "%s", d.text);
+	cr_assert_eq(b->n_landmarks, 2);
+	const lc_sor_landmark *l = &b->landmarks[0];
+	cr_expect_eq(l->number, 1);
+	cr_expect_str_eq(l->code, "MH");
+	cr_expect_eq(l->location, 123456);
+	cr_expect_eq(l->event_number, 2);
+	cr_expect_eq(l->gps_longitude, -73123456);
+	cr_expect_eq(l->gps_latitude, 45123456);
+	cr_expect_eq(l->fiber_correction, 150);
+	cr_expect_eq(l->sheath_enter, 1000);
+	cr_expect_eq(l->sheath_leave, 1010);
+	cr_expect_str_eq(l->sheath_units, "mt");
+	cr_expect_eq(l->mode_field_diameter, 92);
+	cr_expect_str_eq(l->comment, "manhole 12");
+	cr_expect_str_eq(b->landmarks[1].code, "PL");
+	cr_assert_eq(b->n_raw, 1);
+	cr_expect_str_eq(b->raw[0].name, "VendorX 01");
+	cr_expect_eq(b->raw[0].revision, 321);
+	cr_expect(b->raw[0].had_header);
+	cr_expect(b->raw[0].len == 3 && memcmp(b->raw[0].data, "\0\1\2", 3) == 0);
+	/* a landmark count the block cannot hold is refused */
+	size_t lnk = 0;
+	for (size_t i = 0; i < b->n_blocks; i++)
+		if (strcmp(b->blocks[i].name, "LnkParams") == 0)
+			lnk = b->blocks[i].offset + 10;
+	cr_assert(lnk);
+	out[lnk] = 0xff;
+	out[lnk + 1] = 0x7f;
+	lc_sor *c = NULL;
+	cr_expect_eq(lc_sor_read(out, len, &c, &d), LC_ERR_FORMAT);
+	cr_expect(strstr(d.text, "LnkParams") && strstr(d.text, "landmarks"), "%s", d.text);
+	free(out);
+	lc_sor_free(s);
+	lc_sor_free(b);
+}
