@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <termios.h>
 #include <unistd.h>
 
 #include "hal/clock.h"
@@ -34,6 +35,8 @@ struct lc_sim_front {
 	lc_sim_translate_fn tr;
 	char term[8];
 	int lfd, port;
+	int pty_master, pty_slave; /* -1 for a socket front */
+	char pty_path[64];
 	int wake[2];
 	pthread_t listener;
 	pthread_mutex_t mu;
@@ -95,7 +98,8 @@ static void *serve(void *arg)
 		}
 		lc_sim_lines_free(&lines);
 	}
-	shutdown(c->fd, SHUT_RDWR);
+	if (c->f->pty_master < 0)
+		shutdown(c->fd, SHUT_RDWR);
 	pthread_mutex_lock(&c->f->mu);
 	c->done = true;
 	pthread_mutex_unlock(&c->f->mu);
@@ -151,6 +155,7 @@ int lc_sim_front_start(lc_sim_scpi *e, lc_sim_translate_fn tr, const char *addre
 	if (!f)
 		return LC_ERR_NOMEM;
 	f->e = e, f->tr = tr;
+	f->pty_master = f->pty_slave = -1;
 	snprintf(f->term, sizeof(f->term), "%s", term ? term : "\n");
 	for (int i = 0; i < MAX_CONNS; i++)
 		f->conns[i].fd = -1;
@@ -171,6 +176,7 @@ int lc_sim_front_start(lc_sim_scpi *e, lc_sim_translate_fn tr, const char *addre
 				   "%s:%d: %s", address, port, strerror(err));
 	}
 	f->port = ntohs(sa.sin_port);
+	f->pty_master = f->pty_slave = -1;
 	if (pthread_create(&f->listener, NULL, listener, f) != 0) {
 		close(f->lfd), close(f->wake[0]), close(f->wake[1]);
 		pthread_mutex_destroy(&f->mu);
@@ -181,7 +187,55 @@ int lc_sim_front_start(lc_sim_scpi *e, lc_sim_translate_fn tr, const char *addre
 	return 0;
 }
 
+int lc_sim_front_start_pty(lc_sim_scpi *e, lc_sim_translate_fn tr, const char *term, lc_sim_front **out,
+			   lc_diag *diag)
+{
+	lc_sim_front *f = calloc(1, sizeof(*f));
+	if (!f)
+		return LC_ERR_NOMEM;
+	f->e = e, f->tr = tr, f->lfd = -1, f->pty_slave = -1;
+	snprintf(f->term, sizeof(f->term), "%s", term ? term : "\n");
+	pthread_mutex_init(&f->mu, NULL);
+	struct termios t;
+	f->pty_master = posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC);
+	const char *name = f->pty_master >= 0 && grantpt(f->pty_master) == 0 && unlockpt(f->pty_master) == 0
+				   ? ptsname(f->pty_master)
+				   : NULL;
+	if (name)
+		snprintf(f->pty_path, sizeof(f->pty_path), "%s", name);
+	/* our own slave descriptor keeps the pty alive between clients and sets raw mode once */
+	if (name)
+		f->pty_slave = open(f->pty_path, O_RDWR | O_NOCTTY | O_CLOEXEC);
+	if (f->pty_slave >= 0 && tcgetattr(f->pty_slave, &t) == 0) {
+		cfmakeraw(&t);
+		tcsetattr(f->pty_slave, TCSANOW, &t);
+	}
+	if (f->pty_slave < 0 || pipe2(f->wake, O_CLOEXEC) < 0) {
+		int err = errno;
+		if (f->pty_slave >= 0)
+			close(f->pty_slave);
+		if (f->pty_master >= 0)
+			close(f->pty_master);
+		pthread_mutex_destroy(&f->mu);
+		free(f);
+		return lc_diag_set(diag, LC_ERR_IO, "pseudo-terminal: %s", strerror(err));
+	}
+	struct conn *c = &f->conns[0];
+	for (int i = 0; i < MAX_CONNS; i++)
+		f->conns[i].fd = -1;
+	c->f = f, c->fd = f->pty_master, c->used = true;
+	if (pthread_create(&c->thread, NULL, serve, c) != 0) {
+		close(f->pty_slave), close(f->pty_master), close(f->wake[0]), close(f->wake[1]);
+		pthread_mutex_destroy(&f->mu);
+		free(f);
+		return lc_diag_set(diag, LC_ERR_NOMEM, "no thread for the pseudo-terminal");
+	}
+	*out = f;
+	return 0;
+}
+
 int lc_sim_front_port(const lc_sim_front *f) { return f->port; }
+const char *lc_sim_front_pty_path(const lc_sim_front *f) { return f->pty_master >= 0 ? f->pty_path : NULL; }
 
 void lc_sim_front_stop(lc_sim_front *f)
 {
@@ -191,16 +245,23 @@ void lc_sim_front_stop(lc_sim_front *f)
 	if (write(f->wake[1], "x", 1) < 0) {
 		/* nothing else can wake them; the fds below are shut down anyway */
 	}
-	pthread_join(f->listener, NULL);
+	bool pty = f->pty_master >= 0;
+	if (!pty)
+		pthread_join(f->listener, NULL);
 	for (int i = 0; i < MAX_CONNS; i++) {
 		if (!f->conns[i].used)
 			continue;
-		shutdown(f->conns[i].fd, SHUT_RDWR);
+		if (!pty)
+			shutdown(f->conns[i].fd, SHUT_RDWR);
 		pthread_join(f->conns[i].thread, NULL);
 		close(f->conns[i].fd);
 		free(f->conns[i].reply);
 	}
-	close(f->lfd), close(f->wake[0]), close(f->wake[1]);
+	if (pty)
+		close(f->pty_slave);
+	else
+		close(f->lfd);
+	close(f->wake[0]), close(f->wake[1]);
 	pthread_mutex_destroy(&f->mu);
 	free(f);
 }

@@ -66,8 +66,14 @@ static int start_endpoint(struct lc_sim_rinst *ri, const lc_sim_runner_opts *o, 
 	eo.terminator = k->terminator;
 	int rc;
 	if (k->translate) {
+		if (tr == LC_SIM_TR_PTY) {
+			rc = lc_sim_front_start_pty(ri->engine, k->translate, k->terminator, &ri->front, diag);
+			if (rc == 0)
+				snprintf(ri->resource, sizeof(ri->resource), "ASRL%s::INSTR", lc_sim_front_pty_path(ri->front));
+			return rc;
+		}
 		if (tr != LC_SIM_TR_SOCKET)
-			snprintf(ri->note, sizeof(ri->note), "served on a raw socket only (non-SCPI dialect front)");
+			snprintf(ri->note, sizeof(ri->note), "served on a raw socket (non-SCPI dialect front)");
 		rc = lc_sim_front_start(ri->engine, k->translate, addr, port, k->terminator, &ri->front, diag);
 		if (rc == 0)
 			snprintf(ri->resource, sizeof(ri->resource), "TCPIP0::%s::%d::SOCKET", addr,

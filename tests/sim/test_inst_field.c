@@ -4,7 +4,9 @@
  * seen through them, and the wrong-polarity trunk scenario.
  */
 #include <criterion/criterion.h>
+#include <fcntl.h>
 #include <math.h>
+#include <termios.h>
 
 #include "simworld_util.h"
 
@@ -134,4 +136,38 @@ Test(sim_field, wrong_polarity_trunk_lands_position_1_on_1)
 	run = sw_start(sc, 3, &d);
 	cr_assert(run, "%s", lc_diag_message(&d));
 	src = near = far = pm = ctl = -1;
+}
+
+Test(sim_field, gp600_on_a_pseudo_terminal)
+{
+	teardown();
+	lc_diag d;
+	json_t *root = sw_scenario_json("field-tier1-good");
+	json_object_set_new(json_object_get(json_object_get(root, "instruments"), "switch2"), "transport", json_string("pty"));
+	sc = sw_scenario_from(root, &d);
+	json_decref(root);
+	cr_assert(sc, "%s", lc_diag_message(&d));
+	run = sw_start(sc, 3, &d);
+	cr_assert(run, "%s", lc_diag_message(&d));
+	src = near = far = pm = ctl = -1;
+	const char *res = NULL;
+	for (size_t i = 0; i < lc_sim_runner_count(run); i++) {
+		lc_sim_runner_info in;
+		if (lc_sim_runner_info_at(run, i, &in) == 0 && !strcmp(in.role, "switch2"))
+			res = in.resource;
+	}
+	cr_assert(res && !strncmp(res, "ASRL/dev/", 9) && strstr(res, "::INSTR"), "%s", res ? res : "-");
+	char path[128];
+	snprintf(path, sizeof(path), "%.*s", (int)(strstr(res, "::") - res - 4), res + 4);
+	int fd = open(path, O_RDWR | O_NOCTTY);
+	cr_assert(fd >= 0, "%s", path);
+	struct termios t;
+	tcgetattr(fd, &t);
+	cfmakeraw(&t);
+	tcsetattr(fd, TCSANOW, &t);
+	char b[128];
+	cr_assert_str_eq(sw_query(fd, "X1 DIM?", b, sizeof(b)), "4,16");
+	sw_send(fd, "X1 CH 2 9");
+	cr_assert_str_eq(sw_query(fd, "X1 CH 2?", b, sizeof(b)), "2,9");
+	close(fd);
 }
