@@ -12,7 +12,7 @@ lc_test(NAME instruments_measure_station SOURCES tests/instruments/test_measure_
         LIBS lc_instruments)
 if(TARGET lc_sim)
   lc_test(NAME instruments_sim_optical SOURCES tests/instruments/test_sim_optical.c tests/instruments/sim_station.c
-          LIBS lc_instruments lc_sim)
+          LIBS lc_sim lc_instruments)
 endif()
 lc_fuzz(NAME optical_parsers SOURCES tests/instruments/fuzz_optical_parsers.c LIBS lc_instruments
         CORPUS tests/instruments/corpus/optical_parsers)
