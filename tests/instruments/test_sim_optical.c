@@ -13,6 +13,7 @@
 #include "fixtures/limits.h"
 #include "fixtures/types.h"
 #include "instruments/measure/map_expected.h"
+#include "instruments/source/source.h"
 #include "instruments/switch/switch.h"
 #include "sim_station.h"
 
@@ -25,6 +26,26 @@ static sim_station st;
 static lc_optical_path paths[4];
 static lc_limit limits[4];
 static const lc_limit *limit_ptrs[4];
+
+/* Limits: the length-based budget of each fiber from the channel model (fixtures/budget.h) at nm. */
+static void set_limits(double nm)
+{
+	lc_channel *ch = NULL;
+	lc_limits *lim = NULL;
+	lc_diag d = {0};
+	cr_assert_eq(lc_channel_load("dr4-mpo12apc-4xlc", st.fixtures, &ch, &d), 0, "%s", d.text);
+	cr_assert_eq(lc_limits_load(st.fixtures, &lim, &d), 0, "%s", d.text);
+	for (int i = 0; i < 4; i++) {
+		size_t mi;
+		cr_assert_geq(lc_channel_route(ch, a_ports[i], &mi), 0);
+		lc_budget b;
+		cr_assert_eq(lc_channel_path_budget(ch, lim, lc_channel_map(ch, mi)->path, nm, &b, &d), 0, "%s", d.text);
+		lc_limit_init_max(&limits[i], "budget", "channel_il", "dB", b.total_db);
+		limit_ptrs[i] = &limits[i];
+	}
+	lc_limits_free(lim);
+	lc_channel_free(ch);
+}
 
 static void start_wired(const char *defects, const char *faults, const char *wires)
 {
@@ -43,21 +64,7 @@ static void start_wired(const char *defects, const char *faults, const char *wir
 	/* switch2 is a 2x8: its input B (meter 2, the B->A direction) holds port 2 at power-on, and a port
 	 * cannot serve both inputs (-221 Settings conflict); move B to a port this direction does not use. */
 	cr_assert_eq(lc_switch_route(st.sw2, 2, 8, &d), 0, "%s", d.text);
-	/* Limits: the length-based budget of each fiber from the channel model (fixtures/budget.h). */
-	lc_channel *ch = NULL;
-	lc_limits *lim = NULL;
-	cr_assert_eq(lc_channel_load("dr4-mpo12apc-4xlc", st.fixtures, &ch, &d), 0, "%s", d.text);
-	cr_assert_eq(lc_limits_load(st.fixtures, &lim, &d), 0, "%s", d.text);
-	for (int i = 0; i < 4; i++) {
-		size_t mi;
-		cr_assert_geq(lc_channel_route(ch, a_ports[i], &mi), 0);
-		lc_budget b;
-		cr_assert_eq(lc_channel_path_budget(ch, lim, lc_channel_map(ch, mi)->path, NM, &b, &d), 0, "%s", d.text);
-		lc_limit_init_max(&limits[i], "budget", "channel_il", "dB", b.total_db);
-		limit_ptrs[i] = &limits[i];
-	}
-	lc_limits_free(lim);
-	lc_channel_free(ch);
+	set_limits(NM);
 }
 
 static void start(const char *defects, const char *faults)
@@ -72,15 +79,20 @@ static void stop(void)
 
 TestSuite(sim_optical, .fini = stop, .timeout = 60);
 
-static int measure(lc_loss *r, lc_diag *d)
+static int measure_at(double nm, lc_loss *r, lc_diag *d)
 {
 	lc_reference ref;
-	cr_assert_eq(sim_reference(&st, paths, a_ports, b_rx, 4, NM, &ref, d), 0, "%s", d->text);
+	cr_assert_eq(sim_reference(&st, paths, a_ports, b_rx, 4, nm, &ref, d), 0, "%s", d->text);
 	lc_il_opts o;
-	lc_il_opts_init(&o, NM);
+	lc_il_opts_init(&o, nm);
 	o.limits = limit_ptrs;
 	o.averaging_s = 0.2;
 	return lc_il_measure(paths, 4, &ref, &o, r, d);
+}
+
+static int measure(lc_loss *r, lc_diag *d)
+{
+	return measure_at(NM, r, d);
 }
 
 Test(sim_optical, good_cable_passes_with_the_predicted_margins)
@@ -279,4 +291,22 @@ Test(sim_optical, both_directions_where_the_station_is_wired)
 			     fwd[i].loss_db);
 	}
 	cr_assert_eq(sim_lasers_on(&st), 0);
+}
+
+Test(sim_optical, good_cable_at_1550_selects_the_upper_wavelength)
+{
+	start("[]", NULL);
+	set_limits(1550);
+	lc_loss r[4];
+	lc_diag d = {0};
+	cr_assert_eq(measure_at(1550, r, &d), 0, "%s", d.text);
+	for (int i = 0; i < 4; i++) {
+		double model;
+		cr_assert_eq(sim_dut_loss(&st, a_ports[i], b_rx[i], 1550, &model), 0);
+		cr_assert_eq(r[i].verdict, LC_VERDICT_PASS);
+		cr_assert_float_eq(r[i].loss_db, model, 0.05, "%s at 1550 nm", a_ports[i]);
+	}
+	double nm = 0;
+	cr_assert_eq(lc_source_get_wavelength(st.source, 1, &nm, &d), 0);
+	cr_assert_float_eq(nm, 1550, 1e-9);
 }
