@@ -58,6 +58,7 @@ struct mf {
 	int first_slot, last_slot;
 	char role[64];
 	lc_sim_world *world;
+	struct lc_sim_reset_hook preset;
 };
 
 /* 81634B: +10 .. -110 dBm ranges, 100 µs .. 10 s averaging (the guide's range is +30 .. -110 for the
@@ -447,6 +448,9 @@ static int create(const lc_sim_inst_config *cfg, const char *model, int first, i
 		rc = lc_sim_sensor_register(*engine, &m->host, diag);
 	if (!rc)
 		rc = lc_sim_add_keysight_errors(*engine, diag);
+	m->preset = (struct lc_sim_reset_hook){reset, m};
+	if (!rc)
+		rc = lc_sim_add_keysight_system(*engine, &m->preset, diag);
 	if (rc) {
 		if (*engine)
 			lc_sim_scpi_destroy(*engine);

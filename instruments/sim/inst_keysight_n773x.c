@@ -19,6 +19,7 @@ struct n773x {
 	int inputs, ports;
 	int route[2]; /* port joined to input A, B */
 	double settle_s;
+	struct lc_sim_reset_hook preset;
 };
 
 static int check_switch(lc_sim_call *c)
@@ -143,6 +144,9 @@ static int create(const lc_sim_inst_config *cfg, lc_sim_scpi **engine, void **st
 		rc = lc_sim_add_cmds(*engine, cmds, sizeof(cmds) / sizeof(cmds[0]), s, diag);
 	if (!rc)
 		rc = lc_sim_add_keysight_errors(*engine, diag);
+	s->preset = (struct lc_sim_reset_hook){reset, s};
+	if (!rc)
+		rc = lc_sim_add_keysight_system(*engine, &s->preset, diag);
 	if (rc) {
 		if (*engine)
 			lc_sim_scpi_destroy(*engine);

@@ -14,6 +14,7 @@
 struct n774x {
 	struct lc_sim_sensor_host host;
 	struct lc_sim_sensor ch[LC_N774X_MAX];
+	struct lc_sim_reset_hook preset;
 };
 
 /* The N774x allows +10..-30 dBm ranges and 1 µs..10 s averaging [S6][S7][S9b]; LabExT's 0.2 s default
@@ -76,6 +77,9 @@ static int create(const lc_sim_inst_config *cfg, const char *model, int channels
 		rc = lc_sim_sensor_register(*engine, &m->host, diag);
 	if (!rc)
 		rc = lc_sim_add_keysight_errors(*engine, diag);
+	m->preset = (struct lc_sim_reset_hook){reset, m};
+	if (!rc)
+		rc = lc_sim_add_keysight_system(*engine, &m->preset, diag);
 	if (rc) {
 		if (*engine)
 			lc_sim_scpi_destroy(*engine);

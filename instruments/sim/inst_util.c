@@ -112,3 +112,20 @@ int lc_sim_add_keysight_errors(lc_sim_scpi *e, lc_diag *diag)
 {
 	return lc_sim_scpi_add(e, "SYSTem:ERRor[:NEXT]", NULL, q_keysight_err, NULL, diag);
 }
+
+static int h_preset(lc_sim_call *c, void *u)
+{
+	const struct lc_sim_reset_hook *r = u;
+	int rc = lc_sim_arg_max(c, 0);
+	if (!rc)
+		r->reset(r->user);
+	return rc;
+}
+
+int lc_sim_add_keysight_system(lc_sim_scpi *e, struct lc_sim_reset_hook *hook, lc_diag *diag)
+{
+	int rc = lc_sim_scpi_add(e, "SYSTem:PRESet", h_preset, NULL, hook, diag);
+	if (!rc)
+		rc = lc_sim_scpi_add(e, "SYSTem:REBoot", h_preset, NULL, hook, diag);
+	return rc;
+}

@@ -38,6 +38,15 @@ int lc_sim_add_cmds(lc_sim_scpi *e, const lc_sim_cmd *cmds, size_t n, void *user
 /* SYST:ERR? as Keysight's 816x/N77xx family answers it: `+0,"No error"` when empty (drivers loop until that
  * exact string, instrument-dialects.md §1.1), `-113,"Undefined header"` otherwise. */
 int lc_sim_add_keysight_errors(lc_sim_scpi *e, lc_diag *diag);
+/* :SYST:PRES and :SYST:REB (instrument-dialects.md §1.1): both put the settings back as *RST does (a reboot
+ * of the simulated instrument keeps its connections: a client reconnecting after a real reboot sees the
+ * same state). */
+struct lc_sim_reset_hook {
+	void (*reset)(void *user);
+	void *user;
+};
+/* hook: owned by the instrument's state (it must live as long as the engine) */
+int lc_sim_add_keysight_system(lc_sim_scpi *e, struct lc_sim_reset_hook *hook, lc_diag *diag);
 
 /* Create an engine with the instrument's *IDN? "mfr,model,serial,fw" and reset callback. */
 int lc_sim_engine_new(const lc_sim_inst_config *cfg, const char *mfr, const char *model, const char *fw,

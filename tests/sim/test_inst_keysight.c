@@ -179,6 +179,9 @@ Test(sim_keysight, mainframe_modules_and_errors)
 	cr_assert(!strncmp(sw_query(source, ":SYST:ERR?", b, sizeof(b)), "-221,", 5), "%s", b);
 	sw_send(source, ":SOUR3:POW:STAT 1");
 	cr_assert_float_eq(sw_query_num(source, ":FETC3:RET?"), 70.0, 1e-9);
+	sw_send(source, ":SOUR1:POW:STAT 1");
+	sw_send(source, ":SYST:PRES");
+	cr_assert_str_eq(sw_query(source, ":SOUR1:POW:STAT?", b, sizeof(b)), "0", ":SYST:PRES turns lasers off");
 	sw_send(source, "*RST");
 	cr_assert_str_eq(sw_query(source, ":SOUR3:POW:STAT?", b, sizeof(b)), "0", "*RST turns lasers off"); /* synced */
 	cr_assert_eq((int)sw_query_num(ctl, "SIM:LAS:COUN?"), 0);
