@@ -204,3 +204,66 @@ Test(otdr_sim, refusals_are_errors)
 	cr_expect(strstr(d.text, "-230") != NULL, "%s", d.text);
 	cr_expect(sor == NULL);
 }
+
+/* The field tier-2 scenario with a broken fiber: the simulated OTDR, as the scenario configures it, shows
+ * the break where the world has it, and the analysis of its SOR file finds it as the end. */
+Test(otdr_sim_field, break_in_the_field_scenario, .timeout = 60)
+{
+	lc_diag d;
+	lc_diag_clear(&d);
+	json_t *root = sw_scenario_json("field-tier2-break");
+	cr_assert(root);
+	lc_sim_scenario *fsc = sw_scenario_from(root, &d);
+	cr_assert(fsc, "%s", d.text);
+	json_t *opts = json_incref(json_object_get(json_object_get(json_object_get(root, "instruments"), "otdr"), "options"));
+	json_decref(root);
+	lc_sim_world *w;
+	cr_assert_eq(lc_sim_world_create(fsc, &w, &d), 0, "%s", d.text);
+	lc_sim_clock *ck;
+	cr_assert_eq(lc_sim_clock_create(0, &ck), 0);
+	const lc_sim_inst_kind *k = lc_sim_kind_find("anritsu_mt9085");
+	cr_assert(k);
+	lc_sim_inst_config cfg = {.role = "otdr", .serial = "1", .world = w, .clock = ck, .options = opts,
+				  .where = "field-tier2-break: instruments.otdr"};
+	lc_sim_scpi *e;
+	void *st;
+	cr_assert_eq(k->create(&cfg, &e, &st, &d), 0, "%s", d.text);
+	const char *port = json_string_value(json_object_get(opts, "dut_port"));
+	lc_sim_event wev[16];
+	int nw = lc_sim_world_events(w, port, 1310, wev, 16);
+	cr_assert_gt(nw, 0);
+	double brk = -1;
+	for (int i = 0; i < nw && brk < 0; i++)
+		if (strcmp(wev[i].kind, "break") == 0 || strcmp(wev[i].kind, "end") == 0)
+			brk = wev[i].distance_m;
+	cr_assert_geq(brk, 0, "the world has no break or end on %s", port);
+	/* drive the engine directly: settings, acquisition, SOR */
+	const char *cmds[] = {"SOUR:WAV 1310", "SENS:PULS:WIDT 3", "SENS:RANG 0.5", "SENS:AVER:TIME 30", "INIT", "*OPC?"};
+	uint8_t *reply = NULL;
+	size_t rlen = 0, rcap = 0;
+	for (size_t i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++)
+		cr_assert_geq(lc_sim_scpi_execute(e, cmds[i], strlen(cmds[i]), &reply, &rlen, &rcap, NULL), 0);
+	cr_expect(rlen == 1 && reply[0] == '1', "*OPC? answered %.*s", (int)rlen, reply);
+	rlen = 0;
+	cr_assert_geq(lc_sim_scpi_execute(e, "TRAC:LOAD:SOR?", 14, &reply, &rlen, &rcap, NULL), 0);
+	cr_assert(rlen > 2 && reply[0] == '#', "no block: %.*s", (int)(rlen < 40 ? rlen : 40), reply);
+	size_t nd = (size_t)(reply[1] - '0');
+	size_t blen = (size_t)strtoul((const char *)reply + 2, NULL, 10);
+	cr_assert_eq(rlen, 2 + nd + blen);
+	lc_sor *sor;
+	cr_assert_eq(lc_sor_read(reply + 2 + nd, blen, &sor, &d), 0, "%s", d.text);
+	bool seen = false;
+	for (size_t i = 0; i < sor->n_events; i++)
+		if (sor->events[i].code[1] == 'E' && fabs(lc_sor_time_to_m(sor, sor->events[i].time) - (150 + brk)) < 1.0)
+			seen = true;
+	cr_expect(seen, "no end event at the break (%.2f m into the DUT)", brk);
+	cr_expect_eq(lc_sim_error_count(e), 0);
+	lc_sor_free(sor);
+	free(reply);
+	lc_sim_scpi_destroy(e);
+	k->destroy(st);
+	json_decref(opts);
+	lc_sim_clock_destroy(ck);
+	lc_sim_world_destroy(w);
+	lc_sim_scenario_free(fsc);
+}
