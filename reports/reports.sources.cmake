@@ -1,6 +1,8 @@
 # The reports area (issue 9): result model, canonical JSON, signatures, HTML, results store.
 list(APPEND LC_REPORTS_SOURCES
   reports/result.c
+  reports/result_steps.c
+  reports/result_read.c
   reports/digest.c
   reports/atomic_file.c
   reports/minisign_key.c

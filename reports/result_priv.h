@@ -12,4 +12,50 @@ bool lc_result_raw_name_ok(const char *name);
 /* SHA-256 of data as 64 lowercase hex digits and a NUL (libsodium crypto_hash_sha256). */
 void lc_result_sha256_hex(const void *data, size_t len, char hex[65]);
 
+/* ---- inside the result model (result.c, result_steps.c, result_read.c) ---- */
+
+#include <pthread.h>
+
+#include "reports/result.h"
+
+struct lc_result_meas {
+	lc_result_measurement pub;
+	size_t step;
+	lc_result_extra *extras; /* sorted by key */
+	size_t n_extras;
+};
+
+struct lc_result {
+	pthread_mutex_t lock; /* held by every builder call and by the verdict aggregation */
+	char *station_name, *station_id, *operator_name, *proc_name, *proc_version, *software, *key_id, *reason;
+	lc_result_dut dut;
+	int64_t start_ms, end_ms;
+	enum lc_verdict run_verdict;
+	lc_result_instrument *instruments;
+	size_t n_instruments;
+	lc_result_reference *references;
+	size_t n_references;
+	lc_result_step *steps;
+	size_t n_steps;
+	struct lc_result_meas *meas;
+	size_t n_meas;
+	lc_result_raw *raw;
+	size_t n_raw;
+	lc_result_series *series;
+	size_t n_series;
+};
+
+/* Make room for element number count of a doubling array (0 or LC_ERR_NOMEM). */
+int lc_result_grow(void *arrayp, size_t count, size_t elem);
+void lc_result_freestr(const char *s);
+/* Copy s (NULL stays NULL) into *dst, freeing the old value; refuses invalid UTF-8. */
+int lc_result_setstr(const char **dst, const char *s, const char *what, lc_diag *diag);
+/* LC_ERR_ARG "<what> is required" for NULL or "". */
+int lc_result_need(const char *s, const char *what, lc_diag *diag);
+int lc_result_finite_or_absent(double v, const char *what, lc_diag *diag);
+bool lc_result_verdict_ok(enum lc_verdict v);
+bool lc_result_hex_lower(const char *s, size_t n);
+void lc_result_free_extra(lc_result_extra *e);
+void lc_result_free_series(lc_result_series *s);
+
 #endif
