@@ -1,4 +1,5 @@
-/* Small helpers shared by the simulated instruments (inst_*.c). */
+/* Small helpers shared by the simulated instruments (inst_*.c).
+ * Thread safety: reentrant; the lc_sim_call ones are used inside handlers (under the engine's lock). */
 #ifndef LC_SIM_INST_UTIL_H
 #define LC_SIM_INST_UTIL_H
 
