@@ -33,6 +33,20 @@ int lc_scpi_buf_reserve(lc_scpi_buf *b, size_t extra)
 	return 0;
 }
 
+int lc_scpi_buf_reserve_exact(lc_scpi_buf *b, size_t extra)
+{
+	if (b->cap - b->len >= extra)
+		return 0;
+	if (extra > SIZE_MAX / 2 - b->len)
+		return LC_ERR_NOMEM;
+	uint8_t *p = realloc(b->p, b->len + extra);
+	if (!p)
+		return LC_ERR_NOMEM;
+	b->p = p;
+	b->cap = b->len + extra;
+	return 0;
+}
+
 void lc_scpi_buf_free(lc_scpi_buf *b)
 {
 	free(b->p);
@@ -93,7 +107,9 @@ static int begin_block(lc_scpi_framer *f, lc_scpi_buf *out)
 	f->data_off = out->len;
 	if (f->block_len > f->max || out->len + f->block_len > f->max)
 		f->overflow = true;
-	else if (lc_scpi_buf_reserve(out, (size_t)f->block_len + 1) != 0)
+	/* exactly what the header announced: doubling past it would cross glibc's mmap threshold (32 MiB)
+	 * for a 16 MiB block and page-fault a fresh mapping on every transfer */
+	else if (lc_scpi_buf_reserve_exact(out, (size_t)f->block_len + 1) != 0)
 		return LC_ERR_NOMEM;
 	f->state = f->block_len ? S_DATA : S_AFTER;
 	return 0;

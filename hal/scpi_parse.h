@@ -28,6 +28,8 @@ typedef struct lc_scpi_buf {
 
 /* Make room for extra more bytes. */
 int lc_scpi_buf_reserve(lc_scpi_buf *b, size_t extra);
+/* Same, growing to exactly len + extra (for sizes known in advance, such as a block's). */
+int lc_scpi_buf_reserve_exact(lc_scpi_buf *b, size_t extra);
 void lc_scpi_buf_free(lc_scpi_buf *b);
 
 /*
