@@ -11,8 +11,9 @@
  * acquisition as a SOR file written by instruments/otdr/sor_write.c, with the instrument's own events
  * (lanecert's analysis of its trace, as a real OTDR stores its firmware's).
  *
- * Options: {"dut_port": "dut:A:L1", "launch_cord_m": 150, "wavelengths_nm": [1310, 1550],
- *           "far_end_reflectance_db": -14.7, "model": "MT9085A"}.
+ * Options: {"dut_port": "dut:A:7", "launch_cord_m": 150, "wavelengths_nm": [1310, 1550],
+ *           "far_end_reflectance_db": -14.7, "model": "MT9085A"}. Without dut_port the OTDR follows the
+ * station's cords and switch routes from its port "ROLE:1" (lc_sim_world_reach) at each acquisition.
  */
 #include <math.h>
 #include <stdio.h>
@@ -134,17 +135,26 @@ static int q_resolution(lc_sim_call *c, void *u)
 	return 0;
 }
 
-/* The DUT's events seen from the OTDR: a launch cord, then the DUT from dut_port, ending in the far end. */
+/* The DUT's events seen from the OTDR: a launch cord, then the DUT from dut_port (or, without that option,
+ * from wherever the station's cords and switch routes take the OTDR's port "ROLE:1", their loss added at
+ * the DUT's first connector), ending in the far end. */
 static size_t channel_events(struct mt9085 *s, lc_otdr_synth_event *out)
 {
 	lc_sim_event ev[OTDR_MAX_EVENTS];
-	int n = s->dut_port[0] ? lc_sim_world_events(s->world, s->dut_port, s->nm, ev, OTDR_MAX_EVENTS - 1) : 0;
+	char port[LC_SIM_PORT_MAX], mine[LC_SIM_PORT_MAX + 8];
+	double reach_loss = 0;
+	snprintf(port, sizeof(port), "%s", s->dut_port);
+	snprintf(mine, sizeof(mine), "%s:1", s->role);
+	if (!port[0] && lc_sim_world_reach(s->world, mine, s->nm, port, sizeof(port), &reach_loss) < 0)
+		port[0] = '\0'; /* routed nowhere: only the launch cord is seen */
+	int n = port[0] ? lc_sim_world_events(s->world, port, s->nm, ev, OTDR_MAX_EVENTS - 1) : 0;
 	size_t k = 0;
 	bool ended = false;
 	for (int i = 0; i < n && !ended; i++) {
 		bool end = strcmp(ev[i].kind, "end") == 0 || strcmp(ev[i].kind, "break") == 0;
 		double r = ev[i].reflectance_db < 0 ? ev[i].reflectance_db : NAN;
-		out[k++] = (lc_otdr_synth_event){s->launch_m + ev[i].distance_m, end ? 0 : ev[i].loss_db, r, end};
+		double loss = (end ? 0 : ev[i].loss_db) + (i == 0 ? reach_loss : 0);
+		out[k++] = (lc_otdr_synth_event){s->launch_m + ev[i].distance_m, loss, r, end};
 		ended = end;
 	}
 	if (!ended) {

@@ -267,3 +267,54 @@ Test(otdr_sim_field, break_in_the_field_scenario, .timeout = 60)
 	lc_sim_world_destroy(w);
 	lc_sim_scenario_free(fsc);
 }
+
+/* Without options.dut_port the OTDR follows the station: its port otdr:1 through switch1's route. */
+Test(otdr_sim_field, follows_the_switch_route, .timeout = 60)
+{
+	lc_diag d;
+	lc_diag_clear(&d);
+	json_t *root = sw_scenario_json("field-tier2-break");
+	cr_assert(root);
+	lc_sim_scenario *fsc = sw_scenario_from(root, &d);
+	json_decref(root);
+	cr_assert(fsc, "%s", d.text);
+	lc_sim_world *w;
+	cr_assert_eq(lc_sim_world_create(fsc, &w, &d), 0, "%s", d.text);
+	const lc_sim_inst_kind *k = lc_sim_kind_find("anritsu_mt9085");
+	lc_sim_inst_config cfg = {.role = "otdr", .serial = "1", .world = w, .options = NULL, .where = "test"};
+	lc_sim_scpi *e;
+	void *st;
+	cr_assert_eq(k->create(&cfg, &e, &st, &d), 0, "%s", d.text);
+	char reached[LC_SIM_PORT_MAX];
+	double loss;
+	/* route the OTDR (switch input 1) to the broken fiber 7, then to the good fiber 1 */
+	const char *outs[2] = {"switch1:out7", "switch1:out1"};
+	double ends[2];
+	for (int r = 0; r < 2; r++) {
+		cr_assert_eq(lc_sim_world_switch_route(w, "switch1:in1", outs[r]), 0);
+		int rc = lc_sim_world_reach(w, "otdr:1", 1310, reached, sizeof(reached), &loss);
+		cr_assert_eq(rc, 0, "otdr:1 reaches nothing through %s", outs[r]);
+		const char *cmds[] = {"SOUR:WAV 1310", "SENS:PULS:WIDT 3", "SENS:RANG 0.5", "SENS:AVER:TIME 30", "INIT"};
+		uint8_t *reply = NULL;
+		size_t rlen = 0, rcap = 0;
+		for (size_t i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++)
+			cr_assert_geq(lc_sim_scpi_execute(e, cmds[i], strlen(cmds[i]), &reply, &rlen, &rcap, NULL), 0);
+		cr_assert_geq(lc_sim_scpi_execute(e, "TRAC:LOAD:SOR?", 14, &reply, &rlen, &rcap, NULL), 0);
+		size_t nd = (size_t)(reply[1] - '0');
+		lc_sor *sor;
+		cr_assert_eq(lc_sor_read(reply + 2 + nd, rlen - 2 - nd, &sor, &d), 0, "%s", d.text);
+		ends[r] = -1;
+		for (size_t i = 0; i < sor->n_events; i++)
+			if (sor->events[i].code[1] == 'E')
+				ends[r] = lc_sor_time_to_m(sor, sor->events[i].time);
+		lc_sor_free(sor);
+		free(reply);
+	}
+	/* fiber 7 breaks 31.5 m into the DUT, fiber 1 runs to the trunk's far end */
+	cr_expect_float_eq(ends[0], 150 + 31.5, 1.0, "end on fiber 7 at %.2f m", ends[0]);
+	cr_expect_gt(ends[1], ends[0] + 5, "end on fiber 1 at %.2f m", ends[1]);
+	lc_sim_scpi_destroy(e);
+	k->destroy(st);
+	lc_sim_world_destroy(w);
+	lc_sim_scenario_free(fsc);
+}
