@@ -67,9 +67,9 @@ int lc_sim_world_switch_peer(lc_sim_world *w, const char *a, char *buf, size_t c
 /* ---- what instruments measure ----------------------------------------------------------------------- */
 
 /*
- * True optical power (dBm, no noise) arriving at a port at the meter's wavelength setting: the sum over
- * every source whose light reaches the port through cords, switch routes and the DUT, each minus the loss
- * of its path at the source's wavelength. LC_SIM_DARK_DBM when nothing arrives.
+ * True optical power (dBm, no noise) arriving at a port: the power of the source its chain of cords, switch
+ * routes and DUT fibers ends at (every element joins one port to one port, so at most one source), minus the
+ * loss of that chain at the source's wavelength. LC_SIM_DARK_DBM when it ends elsewhere or the source is off.
  */
 int lc_sim_world_power_true(lc_sim_world *w, const char *port, double *dbm);
 
