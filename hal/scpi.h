@@ -15,6 +15,13 @@
  * still times out. On LC_ERR_TIMEOUT, LC_ERR_TRUNCATED or LC_ERR_PROTOCOL in the middle of a reply the
  * session discards what is left of that reply (device clear where the transport has one, else the buffered
  * bytes) so the next query does not read a stale answer. *OPC? waits get opc_timeout_ms instead.
+ * On a byte stream (raw socket) "the buffered bytes" are what has arrived by the time of the error and again
+ * by the next write; bytes of the abandoned reply that arrive later than that cannot be told from the next
+ * reply (a byte stream has no message boundaries) — reconnect if an instrument is known to do that. Over
+ * VXI-11 a reply still pending in the instrument is fetched and dropped (liblxi offers no device_clear).
+ * A block whose header announces more than the limit is LC_ERR_OVERFLOW at once if its bytes keep coming
+ * (they are consumed) and also when they stop coming before the deadline (the rest is then discarded).
+ * A close by the peer before the first byte of a reply is LC_ERR_CLOSED, after it LC_ERR_TRUNCATED.
  *
  * Errors: every function returns 0 / a positive count, or a negative LC_ERR_*. lc_scpi_last_error() and
  * lc_scpi_last_detail() describe the last failure of this session (the instrument's own error text for
@@ -94,7 +101,9 @@ int lc_scpi_query_string(lc_scpi *s, const char *cmd, char *buf, size_t cap); /*
 /* Comma-separated numbers; *values malloc'ed (caller frees). Returns the count. */
 int lc_scpi_query_doubles(lc_scpi *s, const char *cmd, double **values, size_t *count);
 
-/* A reply that is one IEEE 488.2 block (definite or indefinite); *data malloc'ed (caller frees). */
+/* A reply that is one IEEE 488.2 block (definite or indefinite); *data malloc'ed (caller frees), never NULL
+ * on success. Returns the length (clamped to INT32_MAX; *len is exact). A reply that is not a block is
+ * LC_ERR_PROTOCOL. Large blocks are read straight into the buffer handed back (no copy). */
 int lc_scpi_query_block(lc_scpi *s, const char *cmd, uint8_t **data, size_t *len);
 /* A block of numbers of the given type and byte order, converted to doubles. */
 int lc_scpi_query_block_values(lc_scpi *s, const char *cmd, enum lc_block_type type, enum lc_byte_order order,
