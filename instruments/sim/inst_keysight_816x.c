@@ -345,6 +345,9 @@ static void destroy(void *state)
 	free(m);
 }
 
+static int load_slots_from(struct mf *m, const lc_sim_inst_config *cfg, const json_t *slots,
+			   const char *const *defaults, lc_diag *diag);
+
 static int load_slot(struct mf *m, const lc_sim_inst_config *cfg, int n, const json_t *v, lc_diag *diag)
 {
 	const char *model = json_is_string(v) ? json_string_value(v) : NULL;
@@ -386,9 +389,103 @@ static int load_slot(struct mf *m, const lc_sim_inst_config *cfg, int n, const j
 	return 0;
 }
 
+/* A station "layout" ("1:source@1310/1550,2:sensor,3:rl@1310/1550") as modules: source -> 8165x FP source
+ * (81657A, with the layout's wavelengths), sensor -> 81634B (two heads "n.1"/"n.2" -> 81635A), rl -> 81610A. */
+static int layout_slots(struct mf *m, const lc_sim_inst_config *cfg, json_t **out, lc_diag *diag)
+{
+	json_t *slots = json_object();
+	char buf[256];
+	snprintf(buf, sizeof(buf), "%s", cfg->station_layout);
+	char *save = NULL;
+	for (char *it = strtok_r(buf, ",", &save); it; it = strtok_r(NULL, ",", &save)) {
+		char *end;
+		long slot = strtol(it, &end, 10);
+		long chan = *end == '.' ? strtol(end + 1, &end, 10) : 1;
+		if (end == it || *end != ':' || slot < m->first_slot || slot > m->last_slot) {
+			json_decref(slots);
+			return lc_diag_set(diag, LC_ERR_FORMAT, "%s: station layout item '%s' is not slot[.chan]:kind", cfg->where,
+					   it);
+		}
+		const char *kind = end + 1;
+		char key[24];
+		snprintf(key, sizeof(key), "%ld", slot);
+		json_t *o = NULL;
+		if (!strncmp(kind, "sensor", 6))
+			o = json_string(chan > 1 ? "81635A" : "81634B");
+		else if (!strncmp(kind, "source@", 7) || !strncmp(kind, "rl@", 3)) {
+			json_t *wl = json_array();
+			for (const char *p = strchr(kind, '@') + 1; *p && *p != '!';) {
+				double v = strtod(p, &end);
+				if (end == p)
+					break;
+				json_array_append_new(wl, json_real(v));
+				p = *end == '/' ? end + 1 : end;
+			}
+			bool rl = kind[0] == 'r';
+			if (json_array_size(wl) == 1 && !rl) {
+				o = json_pack("{s:s, s:o}", "model", "81655A", "wavelengths_nm", wl);
+			} else if (json_array_size(wl) == 2) {
+				o = json_pack("{s:s, s:o}", "model", rl ? "81610A" : "81657A", "wavelengths_nm", wl);
+			} else {
+				json_decref(wl);
+			}
+		}
+		if (!o) {
+			json_decref(slots);
+			return lc_diag_set(diag, LC_ERR_FORMAT, "%s: station layout item '%s' has no simulated module", cfg->where,
+					   it);
+		}
+		json_object_set_new(slots, key, o);
+	}
+	*out = slots;
+	return 0;
+}
+
 static int load_slots(struct mf *m, const lc_sim_inst_config *cfg, const char *const *defaults, lc_diag *diag)
 {
 	const json_t *slots = cfg->options ? json_object_get(cfg->options, "slots") : NULL;
+	json_t *from_layout = NULL;
+	if (!slots && cfg->station_layout && cfg->station_layout[0]) {
+		int rc = layout_slots(m, cfg, &from_layout, diag);
+		if (rc)
+			return rc;
+		slots = from_layout;
+	}
+	int rc = load_slots_from(m, cfg, slots, defaults, diag);
+	json_decref(from_layout);
+	return rc;
+}
+
+static int layout(void *state, char *buf, size_t cap)
+{
+	struct mf *m = state;
+	size_t n = 0;
+	buf[0] = '\0';
+	for (int i = m->first_slot; i <= m->last_slot; i++) {
+		const struct slot *s = &m->slots[i];
+		if (!s->def)
+			continue;
+		int k = 0;
+		if (s->def->type == MOD_SENSOR && s->def->channels == 1)
+			k = snprintf(buf + n, cap - n, "%s%d:sensor", n ? "," : "", i);
+		else if (s->def->type == MOD_SENSOR)
+			k = snprintf(buf + n, cap - n, "%s%d.1:sensor,%d.2:sensor", n ? "," : "", i, i);
+		else if (s->def->n_nm == 1)
+			k = snprintf(buf + n, cap - n, "%s%d:%s@%g", n ? "," : "", i, s->def->type == MOD_RL ? "rl" : "source",
+				     s->nm[0]);
+		else
+			k = snprintf(buf + n, cap - n, "%s%d:%s@%g/%g", n ? "," : "", i,
+				     s->def->type == MOD_RL ? "rl" : "source", s->nm[0], s->nm[1]);
+		if (k < 0 || (size_t)k >= cap - n)
+			return LC_ERR_OVERFLOW;
+		n += (size_t)k;
+	}
+	return (int)n;
+}
+
+static int load_slots_from(struct mf *m, const lc_sim_inst_config *cfg, const json_t *slots, const char *const *defaults,
+			   lc_diag *diag)
+{
 	if (slots && !json_is_object(slots))
 		return lc_diag_set(diag, LC_ERR_FORMAT, "%s.options.slots: an object {\"1\": \"81634B\", ...} is expected",
 				   cfg->where);
@@ -480,11 +577,11 @@ static int create_8164b(const lc_sim_inst_config *cfg, lc_sim_scpi **e, void **s
 const lc_sim_inst_kind lc_sim_kind_keysight_8163b = {
 	.name = "keysight_8163b", .summary = "Keysight 8163B mainframe (81634B/81635A sensors, 8165x sources, 8161x RL)",
 	.instrument_class = "mainframe", .transport = LC_SIM_TR_VXI11,
-	.create = create_8163b, .destroy = destroy,
+	.create = create_8163b, .destroy = destroy, .layout = layout,
 };
 
 const lc_sim_inst_kind lc_sim_kind_keysight_8164b = {
 	.name = "keysight_8164b", .summary = "Keysight 8164B mainframe (81634B/81635A sensors, 8165x sources, 8161x RL)",
 	.instrument_class = "mainframe", .transport = LC_SIM_TR_VXI11,
-	.create = create_8164b, .destroy = destroy,
+	.create = create_8164b, .destroy = destroy, .layout = layout,
 };

@@ -35,6 +35,7 @@ typedef struct lc_sim_inst_config {
 	lc_sim_clock *clock;    /* instrument time (may be NULL: real time) */
 	const json_t *options;  /* the scenario's "options" object of this instrument, or NULL */
 	const char *where;      /* "scenario.json: instruments.pm1" for error messages */
+	const char *station_layout; /* the station file's "layout" of this instrument ("" if none) */
 } lc_sim_inst_config;
 
 typedef struct lc_sim_inst_kind {
@@ -56,6 +57,9 @@ typedef struct lc_sim_inst_kind {
 	int (*translate)(const char *msg, size_t len, char *out, size_t cap);
 	/* Build the engine (registering the dialect) and the instrument state; *state goes to destroy. */
 	int (*create)(const lc_sim_inst_config *cfg, lc_sim_scpi **engine, void **state, lc_diag *diag);
+	/* The instrument's "layout" as a station file states it (fixtures/station.h: a mainframe's modules, a
+	 * BERT's lanes), written into the station the simulator writes. NULL: the kind has none. */
+	int (*layout)(void *state, char *buf, size_t cap);
 	/* Free the state after the engine's endpoints stopped and the engine was destroyed. May be NULL. */
 	void (*destroy)(void *state);
 } lc_sim_inst_kind;

@@ -123,8 +123,9 @@ static int start_inst(lc_sim_runner *r, size_t i, const lc_sim_runner_opts *o, l
 	else
 		make_serial(in->role, r->seed, serial, sizeof(serial));
 	snprintf(where, sizeof(where), "%s: instruments.%s", r->sc->origin, in->role);
+	const lc_station_instrument *si = lc_station_instrument_by_role(r->sc->station, in->role);
 	lc_sim_inst_config cfg = {.role = in->role, .serial = serial, .world = r->world, .clock = r->clock,
-				  .options = in->options, .where = where};
+				  .options = in->options, .where = where, .station_layout = si ? si->layout : ""};
 	int rc = ri->kind->create(&cfg, &ri->engine, &ri->state, diag);
 	if (rc < 0)
 		return rc;
@@ -254,6 +255,15 @@ int lc_sim_runner_write_station(const lc_sim_runner *r, const char *path, lc_dia
 		for (size_t k = 0; k < r->n; k++)
 			if (!strcmp(r->insts[k].sc->role, in.role) && r->insts[k].kind) {
 				served = true;
+				char lay[sizeof(in.layout)];
+				/* the simulated hardware is the truth: its modules or lanes go into the station */
+				if (r->insts[k].kind->layout &&
+				    r->insts[k].kind->layout(r->insts[k].state, lay, sizeof(lay)) > 0) {
+					if (in.layout[0] && strcmp(in.layout, lay))
+						lc_warn("%s: station layout '%s' differs from the simulated '%s'", in.role,
+							in.layout, lay);
+					snprintf(in.layout, sizeof(in.layout), "%s", lay);
+				}
 				snprintf(in.resource, sizeof(in.resource), "%s", r->insts[k].resource);
 				if (!strncmp(in.resource, "ASRL", 4)) {
 					in.has_serial = true;

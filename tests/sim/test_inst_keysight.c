@@ -228,3 +228,29 @@ Test(sim_keysight, same_seed_same_readings_over_the_wire)
 	}
 	cr_assert(strcmp(a[0], c[0]) || strcmp(a[1], c[1]), "another seed, other noise");
 }
+
+/* The mainframe's modules as a station "layout", and the other way round. */
+static void layout_of(const char *station_layout, char *out, size_t cap)
+{
+	const lc_sim_inst_kind *k = lc_sim_kind_find("keysight_8164b");
+	cr_assert(k && k->layout);
+	lc_sim_world *w = lc_sim_runner_world(run);
+	lc_sim_inst_config cfg = {.role = "mf9", .serial = "S1", .world = w, .options = NULL, .where = "test",
+				  .station_layout = station_layout};
+	lc_sim_scpi *e = NULL;
+	void *st = NULL;
+	lc_diag d;
+	cr_assert_eq(k->create(&cfg, &e, &st, &d), 0, "%s", d.text);
+	cr_assert(k->layout(st, out, cap) > 0);
+	lc_sim_scpi_destroy(e);
+	k->destroy(st);
+}
+
+Test(sim_keysight, mainframe_layout_for_the_station_file)
+{
+	char b[256];
+	layout_of("", b, sizeof(b));
+	cr_assert_str_eq(b, "1:source@1310/1550,2:sensor,3:rl@1310/1550");
+	layout_of("1:source@850/1300,3:sensor,4.1:sensor,4.2:sensor", b, sizeof(b));
+	cr_assert_str_eq(b, "1:source@850/1300,3:sensor,4.1:sensor,4.2:sensor");
+}
