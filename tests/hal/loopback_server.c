@@ -29,6 +29,7 @@ struct lb_server {
 	char failure[256];
 	volatile int stop;
 	int finished;
+	volatile int accepted;
 	char line[1 << 16];
 	size_t have; /* bytes buffered in line[] */
 };
@@ -154,6 +155,7 @@ static void play(lb_server *s)
 	if (s->stop || waited >= 5000)
 		return;
 	s->cfd = accept(s->lfd, NULL, NULL);
+	s->accepted = 1;
 	if (s->cfd < 0)
 		return;
 	int one = 1;
@@ -268,7 +270,7 @@ int lb_stop(lb_server *s)
 	clock_gettime(CLOCK_REALTIME, &ts);
 	ts.tv_sec += 3;
 	pthread_mutex_lock(&s->mu);
-	while (!s->finished && pthread_cond_timedwait(&s->cv, &s->mu, &ts) == 0)
+	while (!s->finished && s->accepted && pthread_cond_timedwait(&s->cv, &s->mu, &ts) == 0)
 		;
 	pthread_mutex_unlock(&s->mu);
 	s->stop = 1;
