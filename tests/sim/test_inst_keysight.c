@@ -10,14 +10,17 @@
 
 static lc_sim_scenario *sc;
 static lc_sim_runner *run;
-static int meter, source, sw1, sw2, ctl;
+static int meter, source, sw1, sw2, sw3, ctl;
 
 static void setup(void)
 {
 	json_t *root = sw_scenario_json("dr4-breakout-good");
 	cr_assert(root);
 	/* the BERT is another engineer's instrument; this test is about the optical ones */
-	json_object_set_new(json_object_get(json_object_get(root, "instruments"), "bert"), "kind", json_string("none"));
+	json_t *insts = json_object_get(root, "instruments");
+	json_object_set_new(json_object_get(insts, "bert"), "kind", json_string("none"));
+	/* a two-input N773x on the legs' side (only input A is cabled), to see its A,B dialect */
+	json_object_set_new(json_object_get(insts, "switch2"), "options", json_pack("{s:i, s:i}", "inputs", 2, "ports", 8));
 	lc_diag d;
 	lc_diag_clear(&d);
 	sc = sw_scenario_from(root, &d);
@@ -29,13 +32,14 @@ static void setup(void)
 	source = sw_connect(sw_port_of(run, "source"));
 	sw1 = sw_connect(sw_port_of(run, "switch1"));
 	sw2 = sw_connect(sw_port_of(run, "switch2"));
+	sw3 = sw_connect(sw_port_of(run, "switch3"));
 	ctl = sw_connect(sw_port_of(run, "control"));
-	cr_assert(meter >= 0 && source >= 0 && sw1 >= 0 && sw2 >= 0 && ctl >= 0);
+	cr_assert(meter >= 0 && source >= 0 && sw1 >= 0 && sw2 >= 0 && sw3 >= 0 && ctl >= 0);
 }
 
 static void teardown(void)
 {
-	close(meter), close(source), close(sw1), close(sw2), close(ctl);
+	close(meter), close(source), close(sw1), close(sw2), close(sw3), close(ctl);
 	lc_sim_runner_stop(run);
 	lc_sim_scenario_free(sc);
 }
@@ -123,9 +127,9 @@ Test(sim_keysight, relative_reference_gives_zero_db)
 {
 	char b[256];
 	sw_send(source, ":SOUR1:WAV 1550NM;:SOUR1:POW -5DBM;:SOUR1:POW:STAT 1");
-	sw_send(sw1, ":ROUT1 A,5"); /* B1:tx -> A:12 -> switch2 ch 8 -> meter input 2 */
-	sw_send(sw2, ":ROUT1 B,8");
-	sw_sync(source), sw_sync(sw1), sw_sync(sw2);
+	sw_send(sw1, ":ROUT1 A,5"); /* B1:tx -> A:12 -> switch3 ch 4 -> meter input 2 */
+	sw_send(sw3, ":ROUT1 A,4");
+	sw_sync(source), sw_sync(sw1), sw_sync(sw3);
 	sw_send(meter, ":SENS2:POW:ATIM 1S;:SENS2:POW:REF:DISP;:SENS2:POW:REF:STAT 1");
 	cr_assert_str_eq(sw_query(meter, ":SENS2:POW:REF:STAT?", b, sizeof(b)), "1");
 	double rel = sw_query_num(meter, ":READ2:POW?");
@@ -193,6 +197,7 @@ Test(sim_keysight, n773x_routes)
 	cr_assert(!strncmp(sw_query(sw2, "*IDN?", b, sizeof(b)), "Keysight Technologies,N7734A,", 29), "%s", b);
 	cr_assert_str_eq(sw_query(sw2, ":ROUT1:CONF?", b, sizeof(b)), "A,B;1,2,3,4,5,6,7,8");
 	cr_assert_str_eq(sw_query(sw1, ":ROUT1:CONF?", b, sizeof(b)), "A;1,2,3,4,5,6,7,8");
+	cr_assert_str_eq(sw_query(sw3, ":ROUT1:CONF?", b, sizeof(b)), "A;1,2,3,4");
 	sw_send(sw2, ":ROUT1 A,3");
 	cr_assert_str_eq(sw_query(sw2, ":ROUT1?", b, sizeof(b)), "A,3;B,2");
 	sw_send(sw2, ":ROUT1 B,3");

@@ -90,9 +90,9 @@ Test(sim_world, switch_routing_moves_light)
 	cr_assert_eq(lc_sim_world_reach(w, "source:1", 1310, reached, sizeof(reached), &to_dut), LC_ERR_NOT_FOUND);
 	lc_sim_world_power_true(w, "meter:1", &dbm);
 	cr_assert_eq(dbm, LC_SIM_DARK_DBM);
-	/* the return direction: B1:tx (switch1 ch 5) comes back on A:12 (switch2 ch 8, meter input 2 = B) */
+	/* the return direction: B1:tx (switch1 ch 5) comes back on A:12 (switch3 ch 4, into meter input 2) */
 	route(w, "switch1:A", "switch1:5");
-	route(w, "switch2:B", "switch2:8");
+	route(w, "switch3:A", "switch3:4");
 	lc_sim_world_power_true(w, "meter:2", &dbm);
 	cr_assert_float_eq(dbm, -7.0 - 0.2 - dut_loss(w, "dut:B1:tx", "dut:A:12", 1310), 1e-9);
 	/* the source off: dark everywhere */
@@ -311,7 +311,7 @@ Test(sim_world, two_slots_two_duts)
 	cr_assert_eq(lc_sim_world_dut_loss(w, "dut:A:1", "dut2:B1:rx", 1310, &l), LC_ERR_NOT_FOUND, "no fiber between slots");
 	lc_sim_world_source_set(w, "source:1", true, 1310, -7.0);
 	route(w, "switch1:A", "switch1:9"); /* slot 2's A:1 */
-	route(w, "switch2:A", "switch2:9"); /* slot 2's B1:rx */
+	route(w, "switch2:A", "switch2:5"); /* slot 2's B1:rx */
 	double dbm;
 	lc_sim_world_power_true(w, "meter:1", &dbm);
 	cr_assert_float_eq(dbm, -7.0 - 0.2 - dirty, 1e-9);
