@@ -207,6 +207,24 @@ static void play(lb_server *s)
 		case LB_ECHO:
 			echo_loop(s);
 			break;
+		case LB_SINK: {
+			size_t left = (size_t)st->arg;
+			size_t k = s->have < left ? s->have : left;
+			memmove(s->line, s->line + k, s->have - k);
+			s->have -= k;
+			left -= k;
+			while (left > 0) {
+				if (wait_in(s) != 0)
+					break;
+				ssize_t n = recv(s->cfd, s->line, left < sizeof(s->line) ? left : sizeof(s->line), 0);
+				if (n <= 0)
+					break;
+				left -= (size_t)n;
+			}
+			if (left)
+				fail(s, "sink: %s bytes missing%s", "some", "");
+			break;
+		}
 		case LB_END:
 			break;
 		}

@@ -20,6 +20,7 @@ enum lb_op {
 	LB_SIGNAL,       /* let lb_wait_signal() return */
 	LB_FLOOD,        /* send arg bytes of 'x' (no terminator) */
 	LB_ECHO,         /* from now on answer each line L with "L\n" ("ECHO? abc" -> "abc") */
+	LB_SINK,         /* read and drop exactly arg bytes (fails if fewer come) */
 };
 
 typedef struct lb_step {

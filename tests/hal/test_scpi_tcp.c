@@ -479,3 +479,75 @@ Test(scpi_tcp, two_threads_never_interleave)
 	cr_expect_eq(w[1].bad, 0);
 	finish(srv, s);
 }
+
+Test(scpi_tcp, large_write_goes_out_whole_through_partial_writes)
+{
+	/* 8 MiB is far more than the socket buffers: the transport must loop over partial sends and poll */
+	const size_t n = 8u << 20;
+	uint8_t *blob = malloc(n);
+	cr_assert_not_null(blob);
+	memset(blob, 0x5a, n);
+	const size_t wire = strlen("DATA #78388608") + n + 1;
+	lb_step st[] = {{LB_SINK, NULL, 0, (int)wire}, LB_EXPECT_LINE("DONE?"), LB_REPLY("1\n"), LB_DONE};
+	lb_server *srv = lb_start(st);
+	lc_scpi *s = open_session(srv, 5000, 0);
+	cr_expect_eq(lc_scpi_write_block(s, "DATA", blob, n), 0, "%s", lc_scpi_last_detail(s));
+	long long v = 0;
+	cr_expect_eq(lc_scpi_query_int(s, "DONE?", &v), 0, "%s", lc_scpi_last_detail(s));
+	cr_expect_eq(v, 1);
+	free(blob);
+	finish(srv, s);
+}
+
+Test(scpi_tcp, write_to_a_peer_that_never_reads_times_out)
+{
+	const size_t n = 64u << 20;
+	uint8_t *blob = calloc(1, n);
+	cr_assert_not_null(blob);
+	lb_step st[] = {LB_WAIT_MS(300), LB_DONE};
+	lb_server *srv = lb_start(st);
+	lc_scpi *s = open_session(srv, 100, 0);
+	cr_expect_eq(lc_scpi_write_block(s, "DATA", blob, n), LC_ERR_TIMEOUT, "%s", lc_scpi_last_detail(s));
+	free(blob);
+	lc_scpi_close(s);
+	lb_stop(srv);
+}
+
+Test(scpi_tcp, write_to_a_closed_peer_is_closed_not_sigpipe)
+{
+	lb_step st[] = {LB_EXPECT_LINE("A"), {LB_CLOSE, NULL, 0, 0}, LB_DONE};
+	lb_server *srv = lb_start(st);
+	lc_scpi *s = open_session(srv, 300, 0);
+	cr_assert_eq(lc_scpi_write(s, "A"), 0);
+	lb_stop(srv); /* the peer has closed */
+	static uint8_t blob[1 << 20];
+	int closed = 0, other = 0;
+	for (int i = 0; i < 4; i++) {
+		int e = lc_scpi_write_block(s, "DATA", blob, sizeof(blob));
+		if (e == LC_ERR_CLOSED)
+			closed++;
+		else if (e != 0)
+			other++;
+	}
+	cr_expect_gt(closed, 0);
+	cr_expect_eq(other, 0);
+	lc_scpi_close(s);
+}
+
+Test(scpi_tcp, check_errors_after_every_write)
+{
+	lb_step st[] = {LB_EXPECT_LINE("OK"), LB_EXPECT_LINE("*STB?"), LB_REPLY("0\n"), LB_EXPECT_LINE("BAD"),
+			LB_EXPECT_LINE("*STB?"), LB_REPLY("4\n"), LB_EXPECT_LINE("SYST:ERR?"), LB_REPLY("-224,\"Illegal parameter value\"\n"),
+			LB_EXPECT_LINE("*STB?"), LB_REPLY("0\n"), LB_DONE};
+	lb_server *srv = lb_start(st);
+	lc_scpi_options o;
+	lc_scpi_options_init(&o);
+	o.timeout_ms = 300;
+	o.check_errors = true;
+	lc_scpi *s = NULL;
+	cr_assert_eq(lc_scpi_open(lb_resource(srv), &o, &s, NULL), 0);
+	cr_expect_eq(lc_scpi_write(s, "OK"), 0);
+	cr_expect_eq(lc_scpi_write(s, "BAD"), LC_ERR_INSTRUMENT);
+	cr_expect_str_eq(lc_scpi_last_detail(s), "-224,\"Illegal parameter value\"");
+	finish(srv, s);
+}
