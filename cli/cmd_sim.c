@@ -119,6 +119,12 @@ int lc_cmd_sim(int argc, char **argv)
 		lc_cli_error("sim", "unexpected argument '%s'", argv[optind]);
 		return LC_EXIT_USAGE;
 	}
+	if (strcmp(ro.bind, "127.0.0.1") && ro.port_base == 0) {
+		/* without a port base every instrument has its own address and real port: one address cannot hold them */
+		lc_cli_error("sim", "--bind %s needs --port-base (without it each instrument gets its own 127.77.B.x)",
+			     ro.bind);
+		return LC_EXIT_USAGE;
+	}
 	lc_cli_setup_logging(verbose);
 
 	lc_diag diag;
