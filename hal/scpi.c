@@ -13,6 +13,7 @@
 #define LC_LOG_DOMAIN "scpi"
 
 #define INPUT_CAP (64 * 1024)
+#define FIRST_READ 4096
 
 void lc_scpi_options_init(lc_scpi_options *o)
 {
@@ -271,7 +272,10 @@ int lc_scpi_read_locked(lc_scpi *s, size_t max, bool data_only, int64_t deadline
 			}
 			continue;
 		}
-		int n = lc_transport_read(s->t, s->in, INPUT_CAP, &end, deadline, d);
+		/* The first read of a reply is small: if it is a block, the rest goes straight into the reply
+		 * above (direct), so at most this much is copied through the input buffer. */
+		size_t cap = lc_scpi_framer_started(&f) ? INPUT_CAP : FIRST_READ;
+		int n = lc_transport_read(s->t, s->in, cap, &end, deadline, d);
 		if (n < 0)
 			return abandon(s, &f, n, d);
 		s->in_pos = 0;

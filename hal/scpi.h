@@ -105,6 +105,9 @@ int lc_scpi_query_doubles(lc_scpi *s, const char *cmd, double **values, size_t *
  * on success. Returns the length (clamped to INT32_MAX; *len is exact). A reply that is not a block is
  * LC_ERR_PROTOCOL. Large blocks are read straight into the buffer handed back (no copy). */
 int lc_scpi_query_block(lc_scpi *s, const char *cmd, uint8_t **data, size_t *len);
+/* Same, into the caller's buffer (reused across calls: no allocation, no copy of large blocks). cap must
+ * exceed the block length by at least one byte; a longer block is consumed and LC_ERR_OVERFLOW. */
+int lc_scpi_query_block_into(lc_scpi *s, const char *cmd, void *buf, size_t cap, size_t *len);
 /* A block of numbers of the given type and byte order, converted to doubles. */
 int lc_scpi_query_block_values(lc_scpi *s, const char *cmd, enum lc_block_type type, enum lc_byte_order order,
 			       double **values, size_t *count);

@@ -131,6 +131,35 @@ int lc_scpi_query_block(lc_scpi *s, const char *cmd, uint8_t **data, size_t *len
 	return e < 0 ? e : (*len > (size_t)INT32_MAX ? INT32_MAX : (int)*len);
 }
 
+int lc_scpi_query_block_into(lc_scpi *s, const char *cmd, void *buf, size_t cap, size_t *len)
+{
+	lc_diag d;
+	bool is_block = false;
+	int e;
+	if (!s || !cmd || !buf || cap < 2 || !len)
+		return LC_ERR_ARG;
+	*len = 0;
+	lc_scpi_lock(s);
+	/* Frame straight into the caller's memory: with a limit below cap the framer never grows it. */
+	lc_scpi_buf saved = s->reply;
+	s->reply = (lc_scpi_buf){.p = buf, .len = 0, .cap = cap};
+	size_t max = cap - 1 < s->o.max_reply ? cap - 1 : s->o.max_reply;
+	int64_t deadline = lc_scpi_deadline(s);
+	e = lc_scpi_write_locked(s, cmd, deadline, &d);
+	if (e >= 0)
+		e = lc_scpi_read_locked(s, max, true, deadline, &is_block, &d);
+	size_t got = s->reply.len;
+	s->reply = saved;
+	if (e >= 0 && !is_block)
+		e = lc_diag_set(&d, LC_ERR_PROTOCOL, "reply is not an IEEE 488.2 block");
+	if (e < 0)
+		e = lc_scpi_fail(s, e, &d);
+	else
+		*len = got;
+	lc_scpi_unlock(s);
+	return e < 0 ? e : (got > (size_t)INT32_MAX ? INT32_MAX : (int)got);
+}
+
 int lc_scpi_query_block_values(lc_scpi *s, const char *cmd, enum lc_block_type type, enum lc_byte_order order,
 			       double **values, size_t *count)
 {

@@ -551,3 +551,21 @@ Test(scpi_tcp, check_errors_after_every_write)
 	cr_expect_str_eq(lc_scpi_last_detail(s), "-224,\"Illegal parameter value\"");
 	finish(srv, s);
 }
+
+Test(scpi_tcp, block_into_callers_buffer)
+{
+	lb_step st[] = {LB_EXPECT_LINE("T?"), LB_REPLY("#15a\nb#c\n"), LB_EXPECT_LINE("T?"), LB_REPLY("#15a\nb#c\n"),
+			LB_EXPECT_LINE("N?"), LB_REPLY("3\n"), LB_DONE};
+	lb_server *srv = lb_start(st);
+	lc_scpi *s = open_session(srv, 300, 0);
+	uint8_t buf[6];
+	size_t len = 0;
+	cr_expect_eq(lc_scpi_query_block_into(s, "T?", buf, sizeof(buf), &len), 5, "%s", lc_scpi_last_detail(s));
+	cr_expect_eq(len, 5);
+	cr_expect_eq(memcmp(buf, "a\nb#c", 5), 0);
+	cr_expect_eq(lc_scpi_query_block_into(s, "T?", buf, 5, &len), LC_ERR_OVERFLOW);
+	long long v = 0;
+	cr_expect_eq(lc_scpi_query_int(s, "N?", &v), 0);
+	cr_expect_eq(v, 3);
+	finish(srv, s);
+}
