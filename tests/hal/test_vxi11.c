@@ -207,3 +207,35 @@ Test(vxi11, silent_portmapper_is_bounded_by_our_deadline)
 	cr_expect_null(s);
 	close(l);
 }
+
+Test(vxi11, instrument_refusing_a_long_write_is_truncated_not_success)
+{
+	/* a second VXI-11 endpoint on the same instrument, announcing maxRecvSize 512: liblxi ignores
+	 * maxRecvSize and the device_write error, and returns the size the server accepted (0) */
+	char other[32];
+	snprintf(other, sizeof(other), "%.*s4", (int)(strrchr(addr, '.') - addr + 1), addr);
+	lc_sim_endpoint_opts eo;
+	lc_sim_endpoint *ep = NULL;
+	lc_diag d;
+	lc_sim_endpoint_opts_init(&eo);
+	eo.address = other;
+	eo.port = 0;
+	eo.portmapper_port = 111;
+	eo.max_recv_size = 512;
+	cr_assert_eq(lc_sim_vxi11_start(lc_sim_testinst_engine(inst), &eo, &ep, &d), 0, "%s", d.text);
+	char res[64];
+	snprintf(res, sizeof(res), "TCPIP::%s::INSTR", other);
+	lc_scpi_options o;
+	lc_scpi_options_init(&o);
+	o.timeout_ms = 1000;
+	o.transport.vxi11_max_send = 65536; /* the user claims more than the instrument takes */
+	lc_scpi *s = NULL;
+	cr_assert_eq(lc_scpi_open(res, &o, &s, &d), 0, "%s", d.text);
+	static uint8_t blob[1000]; /* over 512, but within what the server reads before refusing it */
+	cr_expect_eq(lc_scpi_write_block(s, "TEST:DATA", blob, sizeof(blob)), LC_ERR_TRUNCATED);
+	cr_expect(strstr(lc_scpi_last_detail(s), "accepted 0 of") != NULL, "%s", lc_scpi_last_detail(s));
+	char buf[128];
+	cr_expect_gt(lc_scpi_query(s, "*IDN?", buf, sizeof(buf)), 0, "%s", lc_scpi_last_detail(s));
+	lc_scpi_close(s);
+	lc_sim_endpoint_stop(ep);
+}
