@@ -144,6 +144,8 @@ Test(sim_scenario, every_shipped_scenario_loads_and_builds_its_world)
 		"mpo-trunk-good", "mpo-trunk-wrong-polarity", "aoc-400g-good", "aoc-400g-high-ber", "aoc-breakout-good",
 		"aoc-breakout-swapped-legs", "dac-breakout-good", "dac-breakout-high-ber", "field-tier1-good",
 		"field-tier1-dirty", "field-tier2-good", "field-tier2-break", "dr4-breakout-two-slots",
+		"dr4-station-meter-hangs", "dr4-station-switch-drops", "dr4-station-meter-garbage",
+		"dr4-station-truncated-block", "dr4-station-errors", "dr4-station-slow-opc", "dr4-station-wrong-idn",
 	};
 	char fx[1024];
 	sw_fixtures(fx, sizeof(fx));
