@@ -204,13 +204,13 @@ int lc_scpi_write_locked(lc_scpi *s, const char *cmd, int64_t deadline, lc_diag 
 
 static int abandon(lc_scpi *s, const lc_scpi_framer *f, int code, lc_diag *d)
 {
-	if (code == LC_ERR_OVERFLOW || code == LC_ERR_NOMEM)
+	if (code == LC_ERR_OVERFLOW)
 		return code; /* the framer consumed the whole reply: still in step */
 	if (f->overflow && code == LC_ERR_TIMEOUT)
 		code = lc_diag_set(d, LC_ERR_OVERFLOW,
-				   "reply announced %llu bytes, more than the limit of %zu; the rest did not arrive in "
-				   "time and was discarded", (unsigned long long)(f->block_len ? f->block_len : f->seen),
-				   f->max);
+				   "reply exceeds the limit of %zu bytes (%llu received%s) and did not end before the "
+				   "deadline; the rest was discarded", f->max, (unsigned long long)f->seen,
+				   f->block_len ? ", block header announced more" : "");
 	if (code == LC_ERR_CLOSED && lc_scpi_framer_started(f))
 		code = lc_diag_set(d, LC_ERR_TRUNCATED, "peer closed the connection after %llu bytes of the reply",
 				   (unsigned long long)f->seen);
@@ -247,6 +247,10 @@ int lc_scpi_read_locked(lc_scpi *s, size_t max, bool data_only, int64_t deadline
 			continue;
 		}
 		bool end = false;
+		/* a peer that never stops sending would otherwise keep every read instantly satisfied */
+		if (deadline != INT64_MAX && lc_now_ms() >= deadline)
+			return abandon(s, &f, lc_diag_set(d, LC_ERR_TIMEOUT, "reply not complete after %llu bytes "
+							   "when the deadline passed", (unsigned long long)f.seen), d);
 		uint64_t direct = lc_scpi_framer_direct(&f);
 		if (direct >= 4096) {
 			/* Large block: straight into the reply (room for data + 1 was reserved), one byte more so

@@ -196,11 +196,18 @@ static void play(lb_server *s)
 			pthread_mutex_unlock(&s->mu);
 			break;
 		case LB_FLOOD: {
-			char *x = malloc((size_t)st->arg);
-			if (x) {
-				memset(x, 'x', (size_t)st->arg);
-				send_all(s, x, (size_t)st->arg, 0);
-				free(x);
+			/* arg bytes of 'x', or (arg < 0) until the client goes away or the test stops us */
+			static char x[1 << 16];
+			memset(x, 'x', sizeof(x));
+			size_t left = st->arg < 0 ? SIZE_MAX : (size_t)st->arg;
+			while (left > 0 && !s->stop) {
+				size_t k = left < sizeof(x) ? left : sizeof(x);
+				ssize_t n = send(s->cfd, x, k, MSG_NOSIGNAL);
+				if (n < 0 && errno == EINTR)
+					continue;
+				if (n <= 0)
+					break;
+				left -= (size_t)n;
 			}
 			break;
 		}

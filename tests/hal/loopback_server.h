@@ -18,7 +18,7 @@ enum lb_op {
 	LB_SLEEP,        /* sleep arg ms */
 	LB_CLOSE,        /* close the connection */
 	LB_SIGNAL,       /* let lb_wait_signal() return */
-	LB_FLOOD,        /* send arg bytes of 'x' (no terminator) */
+	LB_FLOOD,        /* send arg bytes of 'x' (no terminator); arg -1: without end, until the client leaves */
 	LB_ECHO,         /* from now on answer each line L with "L\n" ("ECHO? abc" -> "abc") */
 	LB_SINK,         /* read and drop exactly arg bytes (fails if fewer come) */
 };

@@ -569,3 +569,30 @@ Test(scpi_tcp, block_into_callers_buffer)
 	cr_expect_eq(v, 3);
 	finish(srv, s);
 }
+
+Test(scpi_tcp, endless_flood_ends_at_the_deadline)
+{
+	lb_step st[] = {LB_EXPECT_LINE("DUMP?"), {LB_FLOOD, NULL, 0, -1}, LB_DONE};
+	lb_server *srv = lb_start(st);
+	lc_scpi *s = open_session(srv, 100, 0);
+	char *r = NULL;
+	size_t len = 0;
+	int e = lc_scpi_query_alloc(s, "DUMP?", &r, &len);
+	/* the default limit (256 MiB) may or may not be passed in 100 ms: either way it ends, as an error */
+	cr_expect(e == LC_ERR_TIMEOUT || e == LC_ERR_OVERFLOW, "%d: %s", e, lc_scpi_last_detail(s));
+	cr_expect_null(r);
+	lc_scpi_close(s);
+	lb_stop(srv);
+}
+
+Test(scpi_tcp, endless_flood_past_the_limit_is_overflow)
+{
+	lb_step st[] = {LB_EXPECT_LINE("DUMP?"), {LB_FLOOD, NULL, 0, -1}, LB_DONE};
+	lb_server *srv = lb_start(st);
+	lc_scpi *s = open_session(srv, 100, 4096);
+	char *r = NULL;
+	size_t len = 0;
+	cr_expect_eq(lc_scpi_query_alloc(s, "DUMP?", &r, &len), LC_ERR_OVERFLOW, "%s", lc_scpi_last_detail(s));
+	lc_scpi_close(s);
+	lb_stop(srv);
+}
