@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "hal/scpi.h"
+#include "hal/transport.h"
 #include "loopback_server.h"
 
 static lc_scpi *open_session(lb_server *srv, int timeout_ms, size_t max_reply)
@@ -595,4 +596,24 @@ Test(scpi_tcp, endless_flood_past_the_limit_is_overflow)
 	cr_expect_eq(lc_scpi_query_alloc(s, "DUMP?", &r, &len), LC_ERR_OVERFLOW, "%s", lc_scpi_last_detail(s));
 	lc_scpi_close(s);
 	lb_stop(srv);
+}
+
+Test(transport, table_has_socket_and_vxi11_only)
+{
+	cr_assert_not_null(lc_transport_find(LC_RES_TCPIP_SOCKET));
+	cr_expect_str_eq(lc_transport_find(LC_RES_TCPIP_SOCKET)->name, "tcp-raw");
+	cr_expect_not(lc_transport_find(LC_RES_TCPIP_SOCKET)->marks_end);
+	cr_assert_not_null(lc_transport_find(LC_RES_TCPIP_VXI11));
+	cr_expect(lc_transport_find(LC_RES_TCPIP_VXI11)->marks_end);
+	cr_expect_null(lc_transport_find(LC_RES_TCPIP_HISLIP));
+	cr_expect_null(lc_transport_find(LC_RES_USBTMC));
+	cr_expect_null(lc_transport_find(LC_RES_ASRL));
+	cr_expect_null(lc_transport_find(LC_RES_I2C));
+	lc_resource r;
+	lc_transport *t = NULL;
+	lc_diag d;
+	cr_assert_eq(lc_resource_parse("ASRL/dev/ttyUSB0::INSTR", &r, NULL), 0);
+	cr_expect_eq(lc_transport_open(&r, NULL, &t, &d), LC_ERR_UNSUPPORTED);
+	cr_expect_null(t);
+	cr_expect(strstr(d.text, "serial") != NULL, "%s", d.text);
 }
