@@ -14,7 +14,7 @@
 static void usage(FILE *out)
 {
 	fprintf(out,
-		"usage: lanecert scpi [--timeout MS] [-v] [--check] RESOURCE [COMMAND | -q QUERY | --block FILE -q QUERY]...\n"
+		"usage: lanecert scpi [--timeout MS] [--vxi11-max-send N] [-v] [--check] RESOURCE [COMMAND | -q QUERY | --block FILE -q QUERY]...\n"
 		"\n"
 		"Opens RESOURCE (VISA syntax: TCPIP::host::port::SOCKET, TCPIP::host::INSTR for VXI-11) and handles the\n"
 		"commands in the order given:\n"
@@ -23,6 +23,8 @@ static void usage(FILE *out)
 		"  --block FILE       the next query's reply is an IEEE 488.2 block: save its data to FILE\n"
 		"Options:\n"
 		"  --timeout MS       time each operation may take (default 2000)\n"
+		"  --vxi11-max-send N largest message sent over VXI-11 (default 1024, the minimum every instrument\n"
+		"                     accepts; liblxi cannot split longer ones — raise it to the instrument's maxRecvSize)\n"
 		"  --check            at the end, read the error queue (SYST:ERR? while *STB? bit 2 is set) and fail\n"
 		"                     with exit code 78 if the instrument reported errors\n"
 		"  -v                 more log output on stderr (repeat for more)\n"
@@ -93,6 +95,7 @@ static int run_query(lc_scpi *s, const char *q, const char *block_file)
 int lc_cmd_scpi(int argc, char **argv)
 {
 	int timeout = 2000, verbose = 0, i = 1;
+	size_t max_send = 0;
 	bool check = false;
 
 	/* leading options */
@@ -105,6 +108,15 @@ int lc_cmd_scpi(int argc, char **argv)
 				lc_cli_error(CMD, "--timeout: '%s' is not a number of milliseconds (1..3600000)", argv[i]);
 				return LC_EXIT_USAGE;
 			}
+		} else if (strcmp(argv[i], "--vxi11-max-send") == 0 && i + 1 < argc) {
+			char *end;
+			errno = 0;
+			unsigned long v = strtoul(argv[++i], &end, 10);
+			if (errno || end == argv[i] || *end || v < 16 || v > 0x7fffffffUL) {
+				lc_cli_error(CMD, "--vxi11-max-send: '%s' is not a byte count (16..2147483647)", argv[i]);
+				return LC_EXIT_USAGE;
+			}
+			max_send = (size_t)v;
 		} else if (strcmp(argv[i], "--check") == 0) {
 			check = true;
 		} else if (strncmp(argv[i], "-v", 2) == 0 && strspn(argv[i] + 1, "v") == strlen(argv[i] + 1)) {
@@ -146,6 +158,8 @@ int lc_cmd_scpi(int argc, char **argv)
 	lc_diag d;
 	lc_scpi_options_init(&o);
 	o.timeout_ms = timeout;
+	if (max_send)
+		o.transport.vxi11_max_send = max_send;
 	int e = lc_scpi_open(resource, &o, &s, &d);
 	if (e < 0)
 		return lc_cli_fail(CMD, e, &d, resource);
