@@ -71,8 +71,8 @@ static lc_wired_path *paths_or_raise(lua_State *L, lc_run *run, bool reverse, si
 		lc_lua_raise(L, run, rc, &d, "wiring");
 	if (rc == 0) {
 		free(paths);
-		luaL_error(L, "station '%s' wires no fiber of slot %u %s through a source and a meter",
-			   run->setup->station->name, run->setup->slot, reverse ? "in reverse" : "forward");
+		luaL_error(L, "station '%s' wires no fiber of slot %d %s through a source and a meter",
+			   run->setup->station->name, (int)run->setup->slot, reverse ? "in reverse" : "forward");
 	}
 	*n = (size_t)rc;
 	return paths;
@@ -157,7 +157,7 @@ static int ctx_reference(lua_State *L)
 	if (!op || n > LC_REF_MAX_PATHS) {
 		free(paths);
 		free(op);
-		return luaL_error(L, "reference: %zu paths (at most %d)", n, LC_REF_MAX_PATHS);
+		return luaL_error(L, "reference: %d paths (at most %d)", (int)n, LC_REF_MAX_PATHS);
 	}
 	for (size_t i = 0; i < n; i++)
 		op[i] = paths[i].path;
@@ -250,7 +250,7 @@ static int ctx_insertion_loss(lua_State *L)
 	bool reverse = field_reverse(L, 2);
 	const lc_reference *ref = find_reference(run, nm, reverse);
 	if (!ref)
-		return luaL_error(L, "insertion_loss: no %.0f nm %s reference in this run (call ctx:reference first)", nm,
+		return luaL_error(L, "insertion_loss: no %d nm %s reference in this run (call ctx:reference first)", (int)nm,
 				  reverse ? "reverse" : "forward");
 	size_t n;
 	lc_wired_path *paths = paths_or_raise(L, run, reverse, &n);
@@ -353,7 +353,7 @@ static int ctx_fiber_map(lua_State *L)
 		return lc_lua_raise(L, run, rc, &d, "fiber_map");
 	if (e.n_launch == 0 || e.n_detect == 0) {
 		lc_wired_ends_free(&e);
-		return luaL_error(L, "fiber_map: slot %u has no source or no meter wired to the DUT", run->setup->slot);
+		return luaL_error(L, "fiber_map: slot %d has no source or no meter wired to the DUT", (int)run->setup->slot);
 	}
 	double *matrix = calloc(e.n_launch * e.n_detect, sizeof(*matrix));
 	int *map = calloc(e.n_launch, sizeof(*map)), *expected = calloc(e.n_launch, sizeof(*expected));
@@ -490,7 +490,7 @@ static int ctx_return_loss(lua_State *L)
 		insts[ni++] = m;
 		if (w->switch_role[0]) {
 			ports[n].sw = lc_instrument_set_get(run->setup->instruments, w->switch_role);
-			ports[n].sw_input = 1;
+			ports[n].sw_input = (int)(w->switch_input ? w->switch_input : 1);
 			ports[n].sw_output = (int)w->switch_channel;
 			if (ports[n].sw)
 				insts[ni++] = ports[n].sw;

@@ -28,7 +28,7 @@ static int launch_of(const lc_station_wire *w, lc_instrument_set *set, lc_launch
 	if (w->switch_role[0]) {
 		if ((rc = wire_instrument(set, w->switch_role, LC_CLASS_SWITCH, &l->sw, diag)) < 0)
 			return rc;
-		l->sw_input = 1;
+		l->sw_input = (int)(w->switch_input ? w->switch_input : 1);
 		l->sw_output = (int)w->switch_channel;
 	}
 	l->label = w->dut_port;
@@ -45,7 +45,7 @@ static int detector_of(const lc_station_wire *w, lc_instrument_set *set, lc_dete
 	if (w->switch_role[0]) {
 		if ((rc = wire_instrument(set, w->switch_role, LC_CLASS_SWITCH, &d->sw, diag)) < 0)
 			return rc;
-		d->sw_input = 1;
+		d->sw_input = (int)(w->switch_input ? w->switch_input : 1);
 		d->sw_output = (int)w->switch_channel;
 	}
 	d->label = w->dut_port;

@@ -3,8 +3,8 @@
  * of instruments/measure/ take: for each fiber of the DUT, the launch (source output, switch channel) on the
  * side its light enters and the detector (switch channel, meter channel) on the side it leaves.
  *
- * Switches: a wire names the switch channel on the DUT side; the instrument side of a 1xN switch is its
- * common port, numbered 1.
+ * Switches: a wire names the switch port on the DUT side (switch_channel) and on the instrument side
+ * (switch_input, 1 for the common port of a 1xN switch).
  */
 #ifndef LC_PROCEDURES_OPTICAL_PATHS_H
 #define LC_PROCEDURES_OPTICAL_PATHS_H
