@@ -7,6 +7,7 @@ set(LC_HAL_SOURCES
   hal/transport.c
   hal/transport_tcp.c
   hal/transport_vxi11.c
+  hal/vxi11_probe.c
   hal/lxi_quiet.c
   hal/discover_lxi.c
   hal/scpi.c

@@ -27,7 +27,7 @@ const lc_transport_ops *lc_transport_find(enum lc_resource_kind kind)
 
 void lc_transport_opts_init(lc_transport_opts *opts)
 {
-	*opts = (lc_transport_opts){.open_timeout_ms = 5000, .vxi11_max_send = 1024};
+	*opts = (lc_transport_opts){.open_timeout_ms = 5000, .vxi11_max_send = 0};
 }
 
 int lc_transport_open(const lc_resource *res, const lc_transport_opts *opts, lc_transport **out, lc_diag *diag)

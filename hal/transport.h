@@ -36,9 +36,8 @@ typedef struct lc_transport_opts {
 	int open_timeout_ms;          /* connect / link creation; default 5000 */
 	lc_serial_settings serial;    /* ASRL only */
 	/* VXI-11 only: largest message sent in one device_write. liblxi sets END on every device_write and
-	 * never reads the link's maxRecvSize, so a longer message can be neither split nor sent safely; it is
-	 * refused with LC_ERR_OVERFLOW. Default 1024, the minimum every VXI-11 server must accept; raise it
-	 * to the instrument's maxRecvSize when known. */
+	 * cannot split a message, so a message longer than the link's maxRecvSize (learnt when opening) or
+	 * than this cap is refused with LC_ERR_OVERFLOW. 0 (default): the link's maxRecvSize. */
 	size_t vxi11_max_send;
 } lc_transport_opts;
 

@@ -3,17 +3,21 @@
  *
  *  - Blocking connect: liblxi runs clnt_create in a thread and joins it with a timeout computed wrongly
  *    (milliseconds * 1000 as nanoseconds, never normalised: sub-second parts are lost and a join can fail
- *    with EINVAL), then pthread_cancel()s a thread that still uses the caller's stack. So we first connect
- *    to the portmapper (port 111) ourselves without blocking, under our deadline, and then run lxi_connect
- *    in a helper thread with a whole-second timeout; if our deadline passes first we return LC_ERR_TIMEOUT
- *    and the helper finishes alone (it disconnects a link that arrives too late).
+ *    with EINVAL), then pthread_cancel()s a thread that still uses the caller's stack. So we first probe
+ *    the instrument ourselves without blocking, under our deadline (portmapper GETPORT, create_link and
+ *    destroy_link: vxi11_probe.c), and then run lxi_connect in a helper thread with a whole-second
+ *    timeout; if our deadline passes first we return LC_ERR_TIMEOUT and the helper finishes alone (it
+ *    disconnects a link that arrives too late). lxi_connect holds liblxi's global session lock while it
+ *    runs, so a connect stuck inside liblxi also delays other VXI-11 opens and closes of the process (at
+ *    most by the timeout we gave it).
  *  - One error code for everything: a failed lxi_send/lxi_receive is LC_ERR_TIMEOUT when our deadline has
  *    passed, else LC_ERR_IO with liblxi's own message as the detail.
  *  - Printing: see lxi_quiet_priv.h.
  *  - Oversized sends: liblxi sends a message in one device_write with END set and never reads the link's
- *    maxRecvSize, so a message cannot be split into several writes; messages above opts->vxi11_max_send
- *    are refused (LC_ERR_OVERFLOW), and an instrument that accepts fewer bytes than sent is
- *    LC_ERR_TRUNCATED.
+ *    maxRecvSize, so a message cannot be split into several writes. Our probe (vxi11_probe.c) learns
+ *    maxRecvSize from a create_link of its own; longer messages (or longer than opts->vxi11_max_send when
+ *    set lower) are refused with LC_ERR_OVERFLOW, and an instrument that accepts fewer bytes than sent
+ *    is LC_ERR_TRUNCATED (liblxi drops the device_write error and returns the size accepted).
  *  - Silent truncation on receive: lxi_receive stops when the buffer is full and does not say whether the
  *    END reason came with it. A read that fills the buffer is therefore never reported as a message end;
  *    the session reads on (its framer knows when the reply is complete). A shorter read ended with END.
@@ -38,15 +42,15 @@
 #include "hal/log.h"
 #include "hal/lxi_quiet_priv.h"
 #include "hal/net_priv.h"
+#include "hal/vxi11_probe_priv.h"
 #include "hal/transport_priv.h"
 
 #define LC_LOG_DOMAIN "vxi11"
 
-#define PORTMAPPER_PORT 111
-
 struct vxi11_priv {
 	int dev;
 	size_t max_send;
+	uint32_t max_recv_size; /* the link's, from our probe */
 };
 
 /* Shared between an open and its helper thread; whoever finishes last frees it. */
@@ -119,20 +123,27 @@ static int vxi11_open(void *priv, const lc_resource *res, const lc_transport_opt
 		      lc_diag *diag)
 {
 	struct vxi11_priv *v = priv;
-	int fd;
 	pthread_condattr_t ca;
 	pthread_t th;
 
 	v->dev = -1;
-	v->max_send = opts->vxi11_max_send ? opts->vxi11_max_send : 1024;
 	lc_lxi_setup();
-	/* liblxi's connect cannot be bounded reliably: make sure a portmapper answers TCP first. */
-	int e = lc_net_connect(res->host, PORTMAPPER_PORT, deadline, &fd, diag);
+	/* liblxi's connect cannot be bounded reliably: first make sure, on our own sockets and under our
+	 * deadline, that the portmapper and the core channel answer and the device exists; the same probe
+	 * tells the link's maxRecvSize, which liblxi keeps to itself. */
+	lc_vxi11_probe_result probe;
+	const char *dev_name = res->lan_name[0] ? res->lan_name : "inst0";
+	int e = lc_vxi11_probe(res->host, dev_name, deadline, &probe, diag);
 	if (e < 0) {
-		lc_diag_prefix(diag, "VXI-11 portmapper: ");
+		lc_diag_prefix(diag, "%s: ", res->host);
 		return e;
 	}
-	close(fd);
+	v->max_recv_size = probe.max_recv_size;
+	v->max_send = probe.max_recv_size;
+	if (probe.max_recv_size < 1024) /* VXI-11 requires at least 1024; respect what it says anyway */
+		lc_warn("%s: VXI-11 maxRecvSize %u is below the minimum of 1024", res->host, probe.max_recv_size);
+	if (opts->vxi11_max_send && opts->vxi11_max_send < v->max_send)
+		v->max_send = opts->vxi11_max_send;
 
 	struct connect_job *j = calloc(1, sizeof(*j));
 	if (!j)
@@ -172,7 +183,8 @@ static int vxi11_open(void *priv, const lc_resource *res, const lc_transport_opt
 		return e;
 	}
 	job_free(j);
-	lc_dbg("linked to %s device %s", res->host, res->lan_name);
+	lc_dbg("linked to %s device %s (maxRecvSize %u, core port %u)", res->host, dev_name, probe.max_recv_size,
+	       probe.core_port);
 	return 0;
 }
 
@@ -198,8 +210,8 @@ static int vxi11_write(void *priv, const uint8_t *buf, size_t len, int64_t deadl
 	if (len > v->max_send || len > INT_MAX)
 		return lc_diag_set(diag, LC_ERR_OVERFLOW,
 				   "VXI-11 message of %zu bytes exceeds the %zu bytes one device_write may carry "
-				   "(liblxi cannot split a message; raise vxi11_max_send to the instrument's maxRecvSize)",
-				   len, v->max_send);
+				   "(link maxRecvSize %u, vxi11_max_send cap; liblxi cannot split a message)",
+				   len, v->max_send, v->max_recv_size);
 	int t = timeout_arg(deadline);
 	if (t <= 0)
 		return lc_diag_set(diag, LC_ERR_TIMEOUT, "VXI-11 write: deadline passed");

@@ -117,21 +117,30 @@ Test(vxi11, full_receive_buffer_is_not_a_message_end)
 
 Test(vxi11, oversized_send_is_refused_not_clipped)
 {
-	lc_scpi *s = open_vxi(1000, 0); /* default vxi11_max_send: 1024 */
+	/* the simulator announces maxRecvSize 1 MiB: a 2 MiB message cannot go in one device_write */
+	lc_scpi *s = open_vxi(2000, 0);
+	size_t big = 2u << 20;
+	uint8_t *huge = calloc(1, big);
+	cr_assert_not_null(huge);
+	cr_expect_eq(lc_scpi_write_block(s, "TEST:DATA", huge, big), LC_ERR_OVERFLOW);
+	cr_expect(strstr(lc_scpi_last_detail(s), "maxRecvSize 1048576") != NULL, "%s", lc_scpi_last_detail(s));
+	free(huge);
+	/* within maxRecvSize it goes through and comes back intact */
 	static uint8_t blob[4000];
 	for (size_t i = 0; i < sizeof(blob); i++)
 		blob[i] = (uint8_t)(i * 13);
-	cr_expect_eq(lc_scpi_write_block(s, "TEST:DATA", blob, sizeof(blob)), LC_ERR_OVERFLOW);
-	cr_expect(strstr(lc_scpi_last_detail(s), "vxi11_max_send") != NULL, "%s", lc_scpi_last_detail(s));
-	lc_scpi_close(s);
-
-	s = open_vxi(1000, 65536); /* the simulator's maxRecvSize is larger */
 	cr_assert_eq(lc_scpi_write_block(s, "TEST:DATA", blob, sizeof(blob)), 0, "%s", lc_scpi_last_detail(s));
 	uint8_t *back = NULL;
 	size_t len = 0;
 	cr_assert_eq(lc_scpi_query_block(s, "TEST:DATA?", &back, &len), (int)sizeof(blob), "%s", lc_scpi_last_detail(s));
 	cr_expect_eq(memcmp(back, blob, sizeof(blob)), 0);
 	free(back);
+	lc_scpi_close(s);
+
+	/* a cap of the user's own, lower than maxRecvSize */
+	s = open_vxi(1000, 1024);
+	cr_expect_eq(lc_scpi_write_block(s, "TEST:DATA", blob, sizeof(blob)), LC_ERR_OVERFLOW);
+	cr_expect(strstr(lc_scpi_last_detail(s), "vxi11_max_send") != NULL, "%s", lc_scpi_last_detail(s));
 	lc_scpi_close(s);
 }
 
@@ -208,10 +217,10 @@ Test(vxi11, silent_portmapper_is_bounded_by_our_deadline)
 	close(l);
 }
 
-Test(vxi11, instrument_refusing_a_long_write_is_truncated_not_success)
+Test(vxi11, small_max_recv_size_is_learnt_and_respected)
 {
-	/* a second VXI-11 endpoint on the same instrument, announcing maxRecvSize 512: liblxi ignores
-	 * maxRecvSize and the device_write error, and returns the size the server accepted (0) */
+	/* a second VXI-11 endpoint on the same instrument announcing maxRecvSize 512 (below the 1024 VXI-11
+	 * asks for): liblxi would send 1000 bytes anyway; we learn 512 from our own create_link and refuse */
 	char other[32];
 	snprintf(other, sizeof(other), "%.*s4", (int)(strrchr(addr, '.') - addr + 1), addr);
 	lc_sim_endpoint_opts eo;
@@ -228,14 +237,25 @@ Test(vxi11, instrument_refusing_a_long_write_is_truncated_not_success)
 	lc_scpi_options o;
 	lc_scpi_options_init(&o);
 	o.timeout_ms = 1000;
-	o.transport.vxi11_max_send = 65536; /* the user claims more than the instrument takes */
+	o.transport.vxi11_max_send = 65536; /* a cap above maxRecvSize changes nothing */
 	lc_scpi *s = NULL;
 	cr_assert_eq(lc_scpi_open(res, &o, &s, &d), 0, "%s", d.text);
-	static uint8_t blob[1000]; /* over 512, but within what the server reads before refusing it */
-	cr_expect_eq(lc_scpi_write_block(s, "TEST:DATA", blob, sizeof(blob)), LC_ERR_TRUNCATED);
-	cr_expect(strstr(lc_scpi_last_detail(s), "accepted 0 of") != NULL, "%s", lc_scpi_last_detail(s));
+	static uint8_t blob[1000];
+	cr_expect_eq(lc_scpi_write_block(s, "TEST:DATA", blob, sizeof(blob)), LC_ERR_OVERFLOW);
+	cr_expect(strstr(lc_scpi_last_detail(s), "maxRecvSize 512") != NULL, "%s", lc_scpi_last_detail(s));
 	char buf[128];
 	cr_expect_gt(lc_scpi_query(s, "*IDN?", buf, sizeof(buf)), 0, "%s", lc_scpi_last_detail(s));
 	lc_scpi_close(s);
 	lc_sim_endpoint_stop(ep);
+}
+
+Test(vxi11, unknown_device_name_is_not_found)
+{
+	char res[64];
+	lc_scpi *s = NULL;
+	lc_diag d;
+	snprintf(res, sizeof(res), "TCPIP::%s::bogus0::INSTR", addr);
+	cr_expect_eq(lc_scpi_open(res, NULL, &s, &d), LC_ERR_NOT_FOUND, "%s", d.text);
+	cr_expect(strstr(d.text, "bogus0") != NULL, "%s", d.text);
+	cr_expect_null(s);
 }
