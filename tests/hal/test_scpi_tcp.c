@@ -1,7 +1,11 @@
 /* The SCPI session over the raw socket transport, against the scripted loopback peer: framing, blocks,
  * recovery after timeouts and truncation, overflow, the error queue, *OPC?, and threads sharing a session.
  * Timeouts are short; every assertion is on a value or an error code, never on elapsed time. */
+#include <arpa/inet.h>
 #include <criterion/criterion.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -616,4 +620,32 @@ Test(transport, table_has_socket_and_vxi11_only)
 	cr_expect_eq(lc_transport_open(&r, NULL, &t, &d), LC_ERR_UNSUPPORTED);
 	cr_expect_null(t);
 	cr_expect(strstr(d.text, "serial") != NULL, "%s", d.text);
+}
+
+Test(scpi_tcp, ipv6_loopback)
+{
+	int l = socket(AF_INET6, SOCK_STREAM, 0);
+	struct sockaddr_in6 a = {.sin6_family = AF_INET6, .sin6_addr = IN6ADDR_LOOPBACK_INIT};
+	socklen_t al = sizeof(a);
+	if (l < 0 || bind(l, (struct sockaddr *)&a, sizeof(a)) != 0 || listen(l, 1) != 0 ||
+	    getsockname(l, (struct sockaddr *)&a, &al) != 0)
+		cr_skip_test("no IPv6 loopback here");
+	char res[64];
+	snprintf(res, sizeof(res), "TCPIP::[::1]::%u::SOCKET", ntohs(a.sin6_port));
+	lc_scpi *s = NULL;
+	lc_diag d;
+	cr_assert_eq(lc_scpi_open(res, NULL, &s, &d), 0, "%s", d.text);
+	int c = accept(l, NULL, NULL);
+	cr_assert_geq(c, 0);
+	/* the answer is queued before the question: the session must still frame it as the reply */
+	cr_assert_eq(write(c, "v6\n", 3), 3);
+	char buf[16];
+	cr_expect_eq(lc_scpi_query(s, "*IDN?", buf, sizeof(buf)), 2);
+	cr_expect_str_eq(buf, "v6");
+	char canon[64];
+	snprintf(canon, sizeof(canon), "TCPIP0::[::1]::%u::SOCKET", ntohs(a.sin6_port));
+	cr_expect_str_eq(lc_scpi_resource(s), canon);
+	lc_scpi_close(s);
+	close(c);
+	close(l);
 }
