@@ -321,3 +321,27 @@ Test(sim_world, two_slots_two_duts)
 	lc_sim_world_destroy(w);
 	lc_sim_scenario_free(sc);
 }
+
+Test(sim_world, aoc_breakout_lane_map_and_swapped_legs)
+{
+	lc_sim_scenario *s1, *s2;
+	json_t *g = sw_scenario_json("aoc-breakout-good"), *b = sw_scenario_json("aoc-breakout-swapped-legs");
+	lc_sim_world *good = world_of(g, 1, &s1), *bad = world_of(b, 1, &s2);
+	json_decref(g);
+	json_decref(b);
+	int m[16];
+	cr_assert_eq(lc_sim_world_lane_map(good, m, 16), 8);
+	for (int i = 0; i < 8; i++)
+		cr_assert_eq(m[i], i, "lane %d", i);
+	cr_assert_eq(lc_sim_world_lane_map(bad, m, 16), 8);
+	static const int want[8] = {0, 1, 4, 5, 2, 3, 6, 7}; /* legs B2 and B3 exchanged */
+	for (int i = 0; i < 8; i++)
+		cr_assert_eq(m[i], want[i], "lane %d -> %d", i, m[i]);
+	double ber;
+	cr_assert_eq(lc_sim_world_lane_ber(bad, 2, &ber), 0);
+	cr_assert(ber < 1e-12, "a swap is a map fault, not an error-rate fault");
+	lc_sim_world_destroy(good);
+	lc_sim_world_destroy(bad);
+	lc_sim_scenario_free(s1);
+	lc_sim_scenario_free(s2);
+}
