@@ -8,3 +8,4 @@ lc_test(NAME sim_scenario SOURCES tests/sim/test_scenario.c LIBS lc_sim TIMEOUT 
 lc_test(NAME sim_cli SOURCES tests/sim/test_cli_sim.c LIBS lc_sim TIMEOUT 60)
 add_dependencies(test_sim_cli lanecert)
 lc_fuzz(NAME sim_scenario SOURCES tests/sim/fuzz_sim_scenario.c LIBS lc_sim CORPUS tests/sim/corpus/sim_scenario)
+lc_test(NAME sim_runner_vxi11 SOURCES tests/sim/test_runner_vxi11.c LIBS lc_sim TIMEOUT 60)
