@@ -649,3 +649,17 @@ Test(scpi_tcp, ipv6_loopback)
 	close(c);
 	close(l);
 }
+
+Test(scpi_tcp, read_term_off_needs_an_end_marking_transport)
+{
+	lb_step st[] = {LB_DONE};
+	lb_server *srv = lb_start(st);
+	lc_scpi_options o;
+	lc_scpi_options_init(&o);
+	o.read_term = '\0';
+	lc_scpi *s = NULL;
+	lc_diag d;
+	cr_expect_eq(lc_scpi_open(lb_resource(srv), &o, &s, &d), LC_ERR_ARG);
+	cr_expect_null(s);
+	lb_stop(srv);
+}

@@ -259,3 +259,19 @@ Test(vxi11, unknown_device_name_is_not_found)
 	cr_expect(strstr(d.text, "bogus0") != NULL, "%s", d.text);
 	cr_expect_null(s);
 }
+
+Test(vxi11, end_mark_alone_frames_when_read_term_is_off)
+{
+	char res[64];
+	lc_scpi_options o;
+	lc_scpi *s = NULL;
+	lc_diag d;
+	snprintf(res, sizeof(res), "TCPIP::%s::INSTR", addr);
+	lc_scpi_options_init(&o);
+	o.read_term = '\0'; /* only VXI-11's END ends a reply: the newline stays part of it */
+	cr_assert_eq(lc_scpi_open(res, &o, &s, &d), 0, "%s", d.text);
+	char buf[128];
+	cr_assert_gt(lc_scpi_query(s, "*IDN?", buf, sizeof(buf)), 0, "%s", lc_scpi_last_detail(s));
+	cr_expect_str_eq(buf, LC_SIM_TESTINST_IDN "\n");
+	lc_scpi_close(s);
+}
