@@ -160,7 +160,7 @@ const char *lc_scpi_last_detail(const lc_scpi *s)
 
 /* Drop what is left of an abandoned reply: device clear where the transport has one, else the buffered
  * bytes and whatever the socket already holds (again before the next write, for bytes still in flight). */
-static void discard_input(lc_scpi *s)
+void lc_scpi_discard_locked(lc_scpi *s)
 {
 	s->in_pos = s->in_len = 0;
 	s->in_end = false;
@@ -215,7 +215,7 @@ static int abandon(lc_scpi *s, const lc_scpi_framer *f, int code, lc_diag *d)
 		code = lc_diag_set(d, LC_ERR_TRUNCATED, "peer closed the connection after %llu bytes of the reply",
 				   (unsigned long long)f->seen);
 	if (code != LC_ERR_CLOSED)
-		discard_input(s);
+		lc_scpi_discard_locked(s);
 	return code;
 }
 

@@ -29,6 +29,9 @@ int lc_scpi_fail(lc_scpi *s, int code, const lc_diag *d);
 int64_t lc_scpi_deadline(const lc_scpi *s);
 int lc_scpi_send_locked(lc_scpi *s, const uint8_t *msg, size_t len, int64_t deadline, lc_diag *d);
 int lc_scpi_write_locked(lc_scpi *s, const char *cmd, int64_t deadline, lc_diag *d);
+/* Drop what is left of an abandoned reply (device clear where the transport has one, else buffered and
+ * already-received input, and again before the next write). */
+void lc_scpi_discard_locked(lc_scpi *s);
 /* Frame one reply into s->reply (at most max bytes). data_only: a block's data without its header. */
 int lc_scpi_read_locked(lc_scpi *s, size_t max, bool data_only, int64_t deadline, bool *is_block, lc_diag *d);
 
