@@ -6,6 +6,7 @@
  * stretch an operation past it. MSG_NOSIGNAL keeps a write to a closed peer from raising SIGPIPE.
  */
 #include <errno.h>
+#include <stdbool.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <poll.h>
@@ -22,6 +23,7 @@
 
 struct tcp_priv {
 	int fd;
+	bool ready; /* the last recv filled the caller's buffer: more is probably waiting */
 };
 
 static int tcp_open(void *priv, const lc_resource *res, const lc_transport_opts *opts, int64_t deadline,
@@ -81,9 +83,19 @@ static int tcp_read(void *priv, uint8_t *buf, size_t cap, bool *end, int64_t dea
 	*end = false;
 	if (cap > INT32_MAX)
 		cap = INT32_MAX;
+	/* When the socket was drained last time (a reply after a write, the next part of a large block), the
+	 * data is not there yet: poll first instead of a recv that would only say EAGAIN. */
+	if (!tcp->ready) {
+		int w = lc_net_wait(tcp->fd, POLLIN, deadline, diag);
+		if (w < 0) {
+			lc_diag_prefix(diag, "read: ");
+			return w;
+		}
+	}
 	for (;;) {
 		ssize_t n = recv(tcp->fd, buf, cap, MSG_DONTWAIT);
 		if (n > 0) {
+			tcp->ready = (size_t)n == cap;
 			lc_spew("received %zd bytes", n);
 			return (int)n;
 		}
