@@ -134,6 +134,7 @@ static int tcp_drain(void *priv)
 			continue;
 		break;
 	}
+	tcp->ready = false;
 	return dropped;
 }
 
