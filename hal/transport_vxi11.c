@@ -192,8 +192,8 @@ static int vxi11_open(void *priv, const lc_resource *res, const lc_transport_opt
 static int lxi_failure(const char *op, const char *msg, int64_t deadline, lc_diag *diag)
 {
 	if (lc_now_ms() >= deadline)
-		return lc_diag_set(diag, LC_ERR_TIMEOUT, "VXI-11 %s: deadline passed%s%s", op,
-				   msg[0] ? " (liblxi: " : "", msg[0] ? msg : "");
+		return lc_diag_set(diag, LC_ERR_TIMEOUT, "VXI-11 %s: deadline passed%s%s%s", op,
+				   msg[0] ? " (liblxi: " : "", msg, msg[0] ? ")" : "");
 	return lc_diag_set(diag, LC_ERR_IO, "VXI-11 %s failed%s%s", op, msg[0] ? ": liblxi: " : "", msg);
 }
 
