@@ -8,7 +8,7 @@ build-essential cmake pkg-config git
 libusb-1.0-0-dev libserialport-dev liblxi-dev libtirpc-dev liblua5.4-dev
 libsodium-dev libjansson-dev libsqlite3-dev sqlite3 libcriterion-dev
 clang libclang-rt-14-dev
-gnuplot-nox
+gnuplot-nox libcairo2-dev libpango1.0-dev librsvg2-dev fonts-dejavu-core poppler-utils
 python3 python3-pyvisa python3-pyvisa-py lxi-tools minisign
 "
 

@@ -7,6 +7,8 @@
  *                          serial, the verdict and the time
  *   report.json            the canonical JSON (reports/report_json.h)
  *   report.html            the rendered report with its plots inline; plots/<name>.svg beside it
+ *   report.pdf             the same report on A4 pages (reports/report_pdf.h), from the same JSON bytes and
+ *                          the same plots
  * and completes the run in the results store. Every file appears atomically and none is overwritten: a
  * report directory is written once. The signature is written before report.json, so a report.json that
  * exists always has its signature; the store is completed last, so a run killed on the way stays
@@ -32,6 +34,7 @@ typedef struct lc_report_paths {
 	char json[PATH_MAX];
 	char sig[PATH_MAX];       /* empty when written without a key */
 	char html[PATH_MAX];      /* empty with no_html */
+	char pdf[PATH_MAX];       /* empty with no_pdf */
 	char sha256[LC_SHA256_HEX_LEN + 1]; /* of report.json */
 	int64_t run_id;           /* the store's run id, 0 without a store */
 	int plots_drawn, plots_missing;
@@ -43,6 +46,7 @@ typedef struct lc_report_options {
 	const char *gnuplot;      /* NULL: "gnuplot" on PATH; "": no plots (the HTML says so) */
 	const char *pubkey_hint;  /* public key file name shown in the HTML's "verify with" line */
 	bool no_html;
+	bool no_pdf;              /* no report.pdf (it costs a few tens of ms per report) */
 } lc_report_options;
 
 /* key NULL writes an unsigned report (development only: `lanecert verify` rejects it). The result gets the

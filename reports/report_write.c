@@ -10,6 +10,7 @@
 #include "reports/report.h"
 #include "reports/report_html.h"
 #include "reports/report_json.h"
+#include "reports/report_pdf.h"
 #include "reports/result_priv.h"
 
 #define LC_LOG_DOMAIN "report"
@@ -112,18 +113,28 @@ static int write_all(lc_result *r, const char *out_dir, const lc_sign_key *key, 
 	}
 	if ((rc = lc_atomic_write(paths->json, json, jlen, 0644, LC_ATOMIC_NOREPLACE, diag)) < 0)
 		goto out;
+	lc_plot_set ps = {0};
 	if (!opt->no_html) {
 		lc_html_options ho = {.gnuplot = opt->gnuplot, .pubkey_hint = opt->pubkey_hint};
-		lc_plot_set ps = {0};
 		if ((rc = lc_report_html(json, jlen, &ho, &html, &hlen, &ps, diag)) < 0)
 			goto out;
-		rc = write_plots(out_dir, &ps, paths, diag);
-		lc_plots_free(&ps);
-		if (rc < 0 || (rc = path_in(paths->html, out_dir, "report.html", diag)) < 0 ||
+		if ((rc = write_plots(out_dir, &ps, paths, diag)) < 0 ||
+		    (rc = path_in(paths->html, out_dir, "report.html", diag)) < 0 ||
 		    (rc = lc_atomic_write(paths->html, html, hlen, 0644, LC_ATOMIC_NOREPLACE, diag)) < 0)
 			goto out;
 	}
+	if (!opt->no_pdf) {
+		/* The HTML's plots when it was rendered: gnuplot runs once per report, and both views show the
+		 * same drawings. */
+		lc_pdf_options po = {.plots = opt->no_html ? NULL : &ps, .gnuplot = opt->gnuplot,
+				     .pubkey_hint = opt->pubkey_hint};
+		char pdf[PATH_MAX];
+		if ((rc = path_in(pdf, out_dir, "report.pdf", diag)) < 0 || (rc = lc_report_pdf(json, jlen, &po, pdf, diag)) < 0)
+			goto out;
+		memcpy(paths->pdf, pdf, sizeof(pdf));
+	}
 out:
+	lc_plots_free(&ps);
 	free(json), free(sig), free(html);
 	return rc;
 }

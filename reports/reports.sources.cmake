@@ -19,3 +19,10 @@ list(APPEND LC_REPORTS_SOURCES
   reports/report_write.c
   reports/report_verify.c
 )
+# The PDF report (cairo, pango, librsvg: see cmake/dependencies.cmake).
+list(APPEND LC_REPORTS_SOURCES
+  reports/pdf_layout.c
+  reports/pdf_table.c
+  reports/pdf_equipment.c
+  reports/report_pdf.c
+)

@@ -1,0 +1,261 @@
+/* Pages, text and the final PDF of the report's layout engine (reports/pdf_layout_priv.h). */
+#include "reports/pdf_layout_priv.h"
+
+#include <cairo-pdf.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* DejaVu (fonts-dejavu-core) is on every Debian system with fontconfig; pango falls back through fontconfig
+ * when it is not, so a missing font changes the looks, never the content. */
+static const char *const font_names[LC_PDF_STYLE_COUNT] = {
+	[LC_PDF_BODY] = "DejaVu Sans 9",
+	[LC_PDF_SMALL] = "DejaVu Sans 7.5",
+	[LC_PDF_SMALL_B] = "DejaVu Sans Bold 7.5",
+	[LC_PDF_MONO] = "DejaVu Sans Mono 7.5",
+	[LC_PDF_H1] = "DejaVu Sans Bold 17",
+	[LC_PDF_H2] = "DejaVu Sans Bold 12",
+	[LC_PDF_H3] = "DejaVu Sans Bold 10",
+	[LC_PDF_MISSING] = "DejaVu Sans Oblique 9",
+};
+
+static void set_rgb(cairo_t *cr, unsigned rgb)
+{
+	cairo_set_source_rgb(cr, ((rgb >> 16) & 0xff) / 255.0, ((rgb >> 8) & 0xff) / 255.0, (rgb & 0xff) / 255.0);
+}
+
+static int fail(lc_pdf_doc *doc, int code, const char *what, cairo_status_t st)
+{
+	if (!doc->err)
+		doc->err = lc_diag_set(&doc->diag, code, "PDF: %s: %s", what, cairo_status_to_string(st));
+	return doc->err;
+}
+
+int lc_pdf_doc_init(lc_pdf_doc *doc, const char *running, enum lc_verdict verdict)
+{
+	memset(doc, 0, sizeof(*doc));
+	snprintf(doc->running, sizeof(doc->running), "%s", running ? running : "");
+	doc->verdict = verdict;
+	/* A font map of our own (not pango's per-thread default): nothing of it outlives the call. */
+	doc->fontmap = pango_cairo_font_map_new();
+	if (!doc->fontmap || !(doc->pango = pango_font_map_create_context(doc->fontmap)))
+		return doc->err = lc_diag_set(&doc->diag, LC_ERR_NOMEM, "PDF: no pango context");
+	/* One unit is one point: sizes in font_names are points, as on paper. Unhinted metrics, since a PDF is
+	 * scaled by whoever views it and hinting to a device grid would only shift glyphs. */
+	pango_cairo_context_set_resolution(doc->pango, 72.0);
+	cairo_font_options_t *fo = cairo_font_options_create();
+	cairo_font_options_set_hint_metrics(fo, CAIRO_HINT_METRICS_OFF);
+	cairo_font_options_set_hint_style(fo, CAIRO_HINT_STYLE_NONE);
+	pango_cairo_context_set_font_options(doc->pango, fo);
+	cairo_font_options_destroy(fo);
+	for (int i = 0; i < LC_PDF_STYLE_COUNT; i++)
+		if (!(doc->fonts[i] = pango_font_description_from_string(font_names[i])))
+			return doc->err = lc_diag_set(&doc->diag, LC_ERR_NOMEM, "PDF: no font description");
+	lc_pdf_new_page(doc);
+	doc->y = LC_PDF_MARGIN; /* the first page has the full header instead of the running one */
+	return doc->err;
+}
+
+void lc_pdf_doc_free(lc_pdf_doc *doc)
+{
+	if (doc->cr)
+		cairo_destroy(doc->cr);
+	for (size_t i = 0; i < doc->n_pages; i++)
+		cairo_surface_destroy(doc->pages[i]);
+	free(doc->pages);
+	for (int i = 0; i < LC_PDF_STYLE_COUNT; i++)
+		if (doc->fonts[i])
+			pango_font_description_free(doc->fonts[i]);
+	if (doc->pango)
+		g_object_unref(doc->pango);
+	if (doc->fontmap)
+		g_object_unref(doc->fontmap);
+	memset(doc, 0, sizeof(*doc));
+}
+
+static PangoLayout *layout(lc_pdf_doc *doc, enum lc_pdf_style st, const char *text, double width, int max_lines,
+			   enum lc_pdf_align align)
+{
+	PangoLayout *l = pango_layout_new(doc->pango);
+	pango_layout_set_font_description(l, doc->fonts[st]);
+	pango_layout_set_width(l, (int)(width * PANGO_SCALE));
+	/* Digests, resources and key ids have no spaces: break them anywhere rather than overflow a cell. */
+	pango_layout_set_wrap(l, PANGO_WRAP_WORD_CHAR);
+	if (max_lines > 0) {
+		pango_layout_set_height(l, -max_lines);
+		pango_layout_set_ellipsize(l, PANGO_ELLIPSIZE_END);
+	}
+	pango_layout_set_alignment(l, align == LC_PDF_RIGHT ? PANGO_ALIGN_RIGHT : PANGO_ALIGN_LEFT);
+	pango_layout_set_text(l, text ? text : "\xe2\x80\x94", -1); /* em dash: not recorded */
+	return l;
+}
+
+double lc_pdf_text_height(lc_pdf_doc *doc, enum lc_pdf_style st, const char *text, double width, int max_lines)
+{
+	if (doc->err)
+		return 0;
+	PangoLayout *l = layout(doc, st, text, width, max_lines, LC_PDF_LEFT);
+	int w, h;
+	pango_layout_get_size(l, &w, &h);
+	g_object_unref(l);
+	return (double)h / PANGO_SCALE;
+}
+
+void lc_pdf_text_at(lc_pdf_doc *doc, enum lc_pdf_style st, const char *text, double x, double y, double width,
+		    int max_lines, enum lc_pdf_align align, unsigned rgb)
+{
+	if (doc->err)
+		return;
+	PangoLayout *l = layout(doc, st, text, width, max_lines, align);
+	set_rgb(doc->cr, st == LC_PDF_MISSING && !rgb ? 0x8b1010 : rgb ? rgb : 0x222222);
+	cairo_move_to(doc->cr, x, y);
+	pango_cairo_show_layout(doc->cr, l);
+	g_object_unref(l);
+}
+
+static void running_header(lc_pdf_doc *doc)
+{
+	double bw = lc_pdf_badge(doc, 0, -100, doc->verdict, 7.5); /* measured off the page */
+	lc_pdf_text_at(doc, LC_PDF_SMALL, doc->running, LC_PDF_MARGIN, 26, LC_PDF_WIDTH - bw - 10, 1, LC_PDF_LEFT,
+		       0x555555);
+	lc_pdf_badge(doc, LC_PDF_PAGE_W - LC_PDF_MARGIN - bw, 24, doc->verdict, 7.5);
+	set_rgb(doc->cr, 0xbbbbbb);
+	cairo_set_line_width(doc->cr, 0.5);
+	cairo_move_to(doc->cr, LC_PDF_MARGIN, 42);
+	cairo_line_to(doc->cr, LC_PDF_PAGE_W - LC_PDF_MARGIN, 42);
+	cairo_stroke(doc->cr);
+}
+
+void lc_pdf_new_page(lc_pdf_doc *doc)
+{
+	if (doc->err)
+		return;
+	if (doc->n_pages == doc->cap_pages) {
+		size_t cap = doc->cap_pages ? doc->cap_pages * 2 : 8;
+		cairo_surface_t **np = realloc(doc->pages, cap * sizeof(*np));
+		if (!np) {
+			doc->err = lc_diag_set(&doc->diag, LC_ERR_NOMEM, "PDF: out of memory");
+			return;
+		}
+		doc->pages = np, doc->cap_pages = cap;
+	}
+	if (doc->cr) {
+		cairo_status_t st = cairo_status(doc->cr);
+		cairo_destroy(doc->cr);
+		doc->cr = NULL;
+		if (st != CAIRO_STATUS_SUCCESS) {
+			fail(doc, st == CAIRO_STATUS_NO_MEMORY ? LC_ERR_NOMEM : LC_ERR_IO, "drawing a page", st);
+			return;
+		}
+	}
+	cairo_rectangle_t a4 = {0, 0, LC_PDF_PAGE_W, LC_PDF_PAGE_H};
+	cairo_surface_t *s = cairo_recording_surface_create(CAIRO_CONTENT_COLOR_ALPHA, &a4);
+	doc->pages[doc->n_pages++] = s;
+	doc->cr = cairo_create(s);
+	if (cairo_status(doc->cr) != CAIRO_STATUS_SUCCESS) {
+		fail(doc, LC_ERR_NOMEM, "new page", cairo_status(doc->cr));
+		return;
+	}
+	doc->y = LC_PDF_TOP;
+	if (doc->n_pages > 1)
+		running_header(doc);
+}
+
+void lc_pdf_need(lc_pdf_doc *doc, double h)
+{
+	/* At the top of a page already: a new page would not help, draw what fits. */
+	if (!doc->err && doc->y + h > LC_PDF_BOTTOM && doc->y > LC_PDF_TOP + 1)
+		lc_pdf_new_page(doc);
+}
+
+void lc_pdf_space(lc_pdf_doc *doc, double h)
+{
+	doc->y += h;
+}
+
+void lc_pdf_paragraph(lc_pdf_doc *doc, enum lc_pdf_style st, const char *text, double indent, unsigned rgb)
+{
+	/* 40 lines at most: a reason or an error text never grows beyond a page. */
+	double h = lc_pdf_text_height(doc, st, text, LC_PDF_WIDTH - indent, 40);
+	lc_pdf_need(doc, h);
+	lc_pdf_text_at(doc, st, text, LC_PDF_MARGIN + indent, doc->y, LC_PDF_WIDTH - indent, 40, LC_PDF_LEFT, rgb);
+	doc->y += h + 2;
+}
+
+void lc_pdf_heading(lc_pdf_doc *doc, enum lc_pdf_style st, const char *text, double keep, bool with_badge,
+		    enum lc_verdict verdict)
+{
+	double h = lc_pdf_text_height(doc, st, text, LC_PDF_WIDTH - 80, 2);
+	lc_pdf_space(doc, st == LC_PDF_H2 ? 10 : 6);
+	lc_pdf_need(doc, h + keep);
+	lc_pdf_text_at(doc, st, text, LC_PDF_MARGIN, doc->y, LC_PDF_WIDTH - 80, 2, LC_PDF_LEFT, 0);
+	if (with_badge && !doc->err) {
+		PangoLayout *l = layout(doc, st, text, LC_PDF_WIDTH - 80, 2, LC_PDF_LEFT);
+		PangoRectangle ink, logical;
+		pango_layout_get_pixel_extents(l, &ink, &logical);
+		g_object_unref(l);
+		lc_pdf_badge(doc, LC_PDF_MARGIN + logical.width + 8, doc->y + 1, verdict, 7.5);
+	}
+	doc->y += h + 3;
+	if (st == LC_PDF_H2 && !doc->err) {
+		set_rgb(doc->cr, 0xcccccc);
+		cairo_set_line_width(doc->cr, 0.6);
+		cairo_move_to(doc->cr, LC_PDF_MARGIN, doc->y);
+		cairo_line_to(doc->cr, LC_PDF_PAGE_W - LC_PDF_MARGIN, doc->y);
+		cairo_stroke(doc->cr);
+		doc->y += 5;
+	}
+}
+
+static void footer(lc_pdf_doc *doc, cairo_t *cr, const char *text, size_t page, size_t pages)
+{
+	cairo_t *keep = doc->cr;
+	doc->cr = cr; /* the text helpers draw on doc->cr */
+	set_rgb(cr, 0xbbbbbb);
+	cairo_set_line_width(cr, 0.5);
+	cairo_move_to(cr, LC_PDF_MARGIN, 808);
+	cairo_line_to(cr, LC_PDF_PAGE_W - LC_PDF_MARGIN, 808);
+	cairo_stroke(cr);
+	char num[64];
+	snprintf(num, sizeof(num), "page %zu of %zu", page, pages);
+	lc_pdf_text_at(doc, LC_PDF_MONO, text, LC_PDF_MARGIN, 813, LC_PDF_WIDTH - 80, 1, LC_PDF_LEFT, 0x444444);
+	lc_pdf_text_at(doc, LC_PDF_SMALL, num, LC_PDF_PAGE_W - LC_PDF_MARGIN - 80, 813, 80, 1, LC_PDF_RIGHT, 0x444444);
+	doc->cr = keep;
+}
+
+int lc_pdf_doc_finish(lc_pdf_doc *doc, cairo_write_func_t write_fn, void *closure, const char *footer_text,
+		      const char *const metadata[5])
+{
+	if (doc->err)
+		return doc->err;
+	if (doc->cr) {
+		cairo_status_t st = cairo_status(doc->cr);
+		cairo_destroy(doc->cr);
+		doc->cr = NULL;
+		if (st != CAIRO_STATUS_SUCCESS)
+			return fail(doc, LC_ERR_IO, "drawing a page", st);
+	}
+	cairo_surface_t *pdf = cairo_pdf_surface_create_for_stream(write_fn, closure, LC_PDF_PAGE_W, LC_PDF_PAGE_H);
+	static const cairo_pdf_metadata_t keys[5] = {CAIRO_PDF_METADATA_TITLE, CAIRO_PDF_METADATA_AUTHOR,
+						     CAIRO_PDF_METADATA_SUBJECT, CAIRO_PDF_METADATA_CREATOR,
+						     CAIRO_PDF_METADATA_CREATE_DATE};
+	for (int i = 0; i < 5 && metadata; i++)
+		if (metadata[i])
+			cairo_pdf_surface_set_metadata(pdf, keys[i], metadata[i]);
+	cairo_t *cr = cairo_create(pdf);
+	for (size_t i = 0; i < doc->n_pages && cairo_status(cr) == CAIRO_STATUS_SUCCESS; i++) {
+		cairo_set_source_surface(cr, doc->pages[i], 0, 0);
+		cairo_paint(cr);
+		footer(doc, cr, footer_text, i + 1, doc->n_pages);
+		cairo_show_page(cr);
+	}
+	cairo_status_t st = cairo_status(cr);
+	cairo_destroy(cr);
+	cairo_surface_finish(pdf);
+	if (st == CAIRO_STATUS_SUCCESS)
+		st = cairo_surface_status(pdf);
+	cairo_surface_destroy(pdf);
+	if (st != CAIRO_STATUS_SUCCESS)
+		return fail(doc, st == CAIRO_STATUS_NO_MEMORY ? LC_ERR_NOMEM : LC_ERR_IO, "writing the PDF", st);
+	return doc->err;
+}

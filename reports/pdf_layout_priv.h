@@ -1,0 +1,122 @@
+/*
+ * A small page layout engine for the PDF report (reports/report_pdf.c): a cursor running down A4 pages,
+ * paragraphs, headings kept with what follows, tables whose rows wrap and that continue on the next page with
+ * their header row repeated, verdict badges and SVG images. Pages are drawn into cairo recording surfaces and
+ * replayed onto the PDF surface at the end, so that each footer can say "page N of M".
+ *
+ * Errors are sticky: the first failure is kept in doc->err / doc->diag and later calls do nothing, so the
+ * section code reads straight through and the caller checks once.
+ *
+ * Thread safety: a document belongs to one thread.
+ */
+#ifndef LC_REPORTS_PDF_LAYOUT_PRIV_H
+#define LC_REPORTS_PDF_LAYOUT_PRIV_H
+
+#include <cairo.h>
+#include <pango/pangocairo.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "fixtures/verdict.h"
+#include "hal/error.h"
+#include "reports/result.h"
+
+/* A4 in PostScript points, and the printable frame. */
+#define LC_PDF_PAGE_W 595.276
+#define LC_PDF_PAGE_H 841.890
+#define LC_PDF_MARGIN 40.0
+#define LC_PDF_TOP 58.0     /* below the running header */
+#define LC_PDF_BOTTOM 800.0 /* above the footer */
+#define LC_PDF_WIDTH (LC_PDF_PAGE_W - 2 * LC_PDF_MARGIN)
+
+enum lc_pdf_style {
+	LC_PDF_BODY,    /* 9 pt */
+	LC_PDF_SMALL,   /* 7.5 pt: table cells, footers */
+	LC_PDF_SMALL_B, /* 7.5 pt bold: table header rows */
+	LC_PDF_MONO,    /* 7.5 pt monospace: digests, key ids, commands */
+	LC_PDF_H1,      /* 17 pt bold */
+	LC_PDF_H2,      /* 12 pt bold: sections */
+	LC_PDF_H3,      /* 10 pt bold: steps */
+	LC_PDF_MISSING, /* 9 pt italic, dark red: what could not be shown */
+	LC_PDF_STYLE_COUNT
+};
+
+enum lc_pdf_align { LC_PDF_LEFT, LC_PDF_RIGHT };
+
+typedef struct lc_pdf_doc {
+	PangoFontMap *fontmap;
+	PangoContext *pango;
+	PangoFontDescription *fonts[LC_PDF_STYLE_COUNT];
+	cairo_surface_t **pages; /* recording surfaces, one per page */
+	size_t n_pages, cap_pages;
+	cairo_t *cr;             /* drawing onto the last page */
+	double y;                /* cursor, points from the top of the page */
+	char running[512];       /* running header text of pages after the first */
+	enum lc_verdict verdict; /* shown in the running header */
+	int err;
+	lc_diag diag;
+} lc_pdf_doc;
+
+typedef struct lc_pdf_column {
+	const char *title;
+	double width;            /* points */
+	enum lc_pdf_align align;
+	enum lc_pdf_style style; /* of the body cells (the header row is LC_PDF_SMALL_B) */
+} lc_pdf_column;
+
+/* A cell of a table row: text (NULL: an em dash, "not recorded"), an optional colour (0: black) and, for
+ * verdict columns, a badge instead of text. */
+typedef struct lc_pdf_cell {
+	const char *text;
+	unsigned rgb;
+	bool badge;
+	enum lc_verdict verdict;
+} lc_pdf_cell;
+
+typedef struct lc_pdf_table {
+	const lc_pdf_column *cols;
+	size_t n_cols;
+	size_t rows_on_page;     /* rows drawn since the header row was last drawn */
+	size_t header_page;      /* the page (1-based count) where the header row was last drawn; 0: none */
+} lc_pdf_table;
+
+int lc_pdf_doc_init(lc_pdf_doc *doc, const char *running, enum lc_verdict verdict);
+void lc_pdf_doc_free(lc_pdf_doc *doc);
+/* Replay every page onto a PDF written through write_fn, with the footer (left text, "page N of M").
+ * metadata: title, author, subject, creator, create date (ISO 8601) — each may be NULL. */
+int lc_pdf_doc_finish(lc_pdf_doc *doc, cairo_write_func_t write_fn, void *closure, const char *footer,
+		      const char *const metadata[5]);
+
+void lc_pdf_new_page(lc_pdf_doc *doc);
+/* Start a new page unless h points still fit above the footer. */
+void lc_pdf_need(lc_pdf_doc *doc, double h);
+void lc_pdf_space(lc_pdf_doc *doc, double h);
+
+/* Height of text laid out in width (ellipsized after max_lines; 0: no limit), and drawing it. */
+double lc_pdf_text_height(lc_pdf_doc *doc, enum lc_pdf_style st, const char *text, double width, int max_lines);
+void lc_pdf_text_at(lc_pdf_doc *doc, enum lc_pdf_style st, const char *text, double x, double y, double width,
+		    int max_lines, enum lc_pdf_align align, unsigned rgb);
+/* A paragraph at the cursor, indented by indent, breaking to a new page when it does not fit. */
+void lc_pdf_paragraph(lc_pdf_doc *doc, enum lc_pdf_style st, const char *text, double indent, unsigned rgb);
+/* A heading kept together with keep points of what follows, followed by a verdict badge if with_badge. */
+void lc_pdf_heading(lc_pdf_doc *doc, enum lc_pdf_style st, const char *text, double keep, bool with_badge,
+		    enum lc_verdict verdict);
+
+/* A verdict badge (coloured box, upper-case name) at x, y (top left) of font size pt; returns its width. */
+double lc_pdf_badge(lc_pdf_doc *doc, double x, double y, enum lc_verdict v, double pt);
+/* Colours of a verdict: badge background and text. */
+unsigned lc_pdf_verdict_bg(enum lc_verdict v);
+unsigned lc_pdf_verdict_fg(enum lc_verdict v);
+
+void lc_pdf_table_begin(lc_pdf_doc *doc, lc_pdf_table *t, const lc_pdf_column *cols, size_t n_cols);
+void lc_pdf_table_row(lc_pdf_doc *doc, lc_pdf_table *t, const lc_pdf_cell *cells);
+void lc_pdf_table_end(lc_pdf_doc *doc, lc_pdf_table *t);
+
+/* An SVG document scaled to the frame's width. LC_ERR_FORMAT (returned, not sticky) with librsvg's reason
+ * in why when the SVG cannot be read: the caller then says the plot is missing. */
+int lc_pdf_svg(lc_pdf_doc *doc, const char *svg, char *why, size_t why_size);
+
+/* The closing sections of the report (reports/pdf_equipment.c): instruments, references, raw data digests. */
+void lc_pdf_equipment(lc_pdf_doc *doc, const lc_result *r);
+
+#endif

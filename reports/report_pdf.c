@@ -1,0 +1,477 @@
+/* JSON report -> A4 PDF (reports/report_pdf.h): the sections, in the order people read them. */
+#include "reports/report_pdf.h"
+
+#include <ctype.h>
+#include <limits.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lc_version.h"
+#include "reports/atomic_file.h"
+#include "reports/pdf_layout_priv.h"
+#include "reports/report_json.h"
+
+#define DASH "\xe2\x80\x94"
+#define MAX_REASONS 40 /* as the HTML: past this, the tables say the rest */
+
+/* A growable string for composing cell and paragraph texts; an allocation failure is sticky in the doc. */
+struct str {
+	char *p;
+	size_t len, cap;
+	lc_pdf_doc *doc;
+};
+
+static void sf(struct str *s, const char *f, ...) __attribute__((format(printf, 2, 3)));
+static void sf(struct str *s, const char *f, ...)
+{
+	if (s->doc->err)
+		return;
+	va_list ap;
+	va_start(ap, f);
+	int n = vsnprintf(NULL, 0, f, ap);
+	va_end(ap);
+	if (s->len + (size_t)n + 1 > s->cap) {
+		size_t cap = s->cap ? s->cap : 256;
+		while (s->len + (size_t)n + 1 > cap)
+			cap *= 2;
+		char *np = realloc(s->p, cap);
+		if (!np) {
+			s->doc->err = lc_diag_set(&s->doc->diag, LC_ERR_NOMEM, "PDF: out of memory");
+			return;
+		}
+		s->p = np, s->cap = cap;
+	}
+	va_start(ap, f);
+	vsnprintf(s->p + s->len, s->cap - s->len, f, ap);
+	va_end(ap);
+	s->len += (size_t)n;
+}
+
+static const char *sv(struct str *s)
+{
+	return s->p && !s->doc->err ? s->p : "";
+}
+
+static void sreset(struct str *s)
+{
+	s->len = 0;
+	if (s->p)
+		s->p[0] = 0;
+}
+
+static const char *num(double v, char buf[32])
+{
+	if (isnan(v))
+		return DASH;
+	snprintf(buf, 32, "%.4g", v);
+	return buf;
+}
+
+static const char *when(int64_t ms, char buf[40])
+{
+	char t[32];
+	if (ms == LC_TIME_NONE || lc_time_format(ms, t, NULL) < 0)
+		return DASH;
+	t[19] = 0; /* seconds are enough for people; the JSON keeps the milliseconds */
+	t[10] = ' ';
+	snprintf(buf, 40, "%s UTC", t);
+	return buf;
+}
+
+static const char *or_dash(const char *s)
+{
+	return s ? s : DASH;
+}
+
+static void limit_text(struct str *s, const lc_result_limit *l)
+{
+	char a[32], b[32];
+	switch (l->comparison) {
+	case LC_LIMIT_NONE: sf(s, DASH); break;
+	case LC_LIMIT_BETWEEN: sf(s, "%s \xe2\x80\xa6 %s", num(l->low, a), num(l->high, b)); break;
+	case LC_LIMIT_LE: sf(s, "\xe2\x89\xa4 %s", num(l->high, a)); break;
+	case LC_LIMIT_LT: sf(s, "< %s", num(l->high, a)); break;
+	case LC_LIMIT_GE: sf(s, "\xe2\x89\xa5 %s", num(l->low, a)); break;
+	case LC_LIMIT_GT: sf(s, "> %s", num(l->low, a)); break;
+	}
+}
+
+static const lc_result_extra *extra(const lc_result *r, size_t mi, const char *key)
+{
+	for (size_t k = 0; k < lc_result_extra_count(r, mi); k++) {
+		const lc_result_extra *e = lc_result_extra_at(r, mi, k);
+		if (strcmp(e->key, key) == 0)
+			return e;
+	}
+	return NULL;
+}
+
+/* Procedures record a limit taken from a row marked UNCONFIRMED in fixtures/limits/ as extra
+ * limit_status = "unconfirmed" (procedures/lua_ctx.c): such a verdict rests on a number nobody checked
+ * against the standard, and the reader must see that next to the limit. */
+static bool unconfirmed(const lc_result *r, size_t mi)
+{
+	const lc_result_extra *e = extra(r, mi, "limit_status");
+	return e && e->is_string && strcmp(e->string, "unconfirmed") == 0;
+}
+
+/* Pairs of label and value, two pairs per line. */
+static void kv_grid(lc_pdf_doc *doc, const char *const kv[][2], size_t n)
+{
+	const double label_w = 78, half = LC_PDF_WIDTH / 2;
+	for (size_t i = 0; i < n; i += 2) {
+		double h = 0;
+		for (size_t k = i; k < n && k < i + 2; k++) {
+			double th = lc_pdf_text_height(doc, LC_PDF_BODY, kv[k][1], half - label_w - 8, 3);
+			h = th > h ? th : h;
+		}
+		lc_pdf_need(doc, h);
+		for (size_t k = i; k < n && k < i + 2; k++) {
+			double x = LC_PDF_MARGIN + (double)(k - i) * half;
+			lc_pdf_text_at(doc, LC_PDF_SMALL_B, kv[k][0], x, doc->y + 1, label_w - 4, 1, LC_PDF_LEFT, 0x555555);
+			lc_pdf_text_at(doc, LC_PDF_BODY, kv[k][1], x + label_w, doc->y, half - label_w - 8, 3, LC_PDF_LEFT, 0);
+		}
+		doc->y += h + 3;
+	}
+}
+
+static void title_block(lc_pdf_doc *doc, const lc_result *r, struct str *s)
+{
+	lc_result_dut d = lc_result_get_dut(r);
+	enum lc_verdict v = lc_result_verdict(r);
+	lc_pdf_text_at(doc, LC_PDF_H1, "Certification report", LC_PDF_MARGIN, doc->y, LC_PDF_WIDTH - 150, 1,
+		       LC_PDF_LEFT, 0);
+	double bw = lc_pdf_badge(doc, 0, -200, v, 16); /* measured off the page, then placed at the right */
+	lc_pdf_badge(doc, LC_PDF_PAGE_W - LC_PDF_MARGIN - bw, doc->y - 2, v, 16);
+	doc->y += 34;
+	char t1[40], t2[40], *station = NULL, *times = NULL;
+	sf(s, "%s (%s)", or_dash(lc_result_station_name(r)), or_dash(lc_result_station_id(r)));
+	station = s->p ? strdup(sv(s)) : NULL;
+	sreset(s);
+	/* One line when the run ended on the day it started: "2026-11-18 11:11:40 - 11:18:52 UTC". */
+	const char *start = when(lc_result_start_ms(r), t1), *end = when(lc_result_end_ms(r), t2);
+	if (start == t1 && end == t2 && strncmp(t1, t2, 11) == 0)
+		sf(s, "%.19s \xe2\x80\x93 %s", t1, t2 + 11);
+	else
+		sf(s, "%s \xe2\x80\x93 %s", start, end);
+	times = s->p ? strdup(sv(s)) : NULL;
+	sreset(s);
+	if (!station || !times) {
+		if (!doc->err)
+			doc->err = lc_diag_set(&doc->diag, LC_ERR_NOMEM, "PDF: out of memory");
+	} else {
+		char sw[96], verdict[32];
+		snprintf(verdict, sizeof(verdict), "%s", lc_verdict_name(v));
+		for (char *p = verdict; *p; p++)
+			*p = (char)toupper((unsigned char)*p);
+		snprintf(sw, sizeof(sw), "lanecert %s", or_dash(lc_result_software_version(r)));
+		const char *kv[][2] = {
+			{"Cable type", or_dash(d.cable_type)}, {"Serial", or_dash(d.serial)},
+			{"Verdict", verdict},                  {"Station", station},
+			{"Operator", or_dash(lc_result_operator(r))}, {"Time", times},
+			{"Software", sw},                      {"Signing key", or_dash(lc_result_key_id(r))},
+		};
+		kv_grid(doc, kv, sizeof(kv) / sizeof(kv[0]));
+	}
+	free(station), free(times);
+}
+
+static void reason(lc_pdf_doc *doc, const char *text, unsigned rgb)
+{
+	lc_pdf_text_at(doc, LC_PDF_BODY, "\xe2\x80\xa2", LC_PDF_MARGIN + 4, doc->y, 10, 1, LC_PDF_LEFT, rgb);
+	double h = lc_pdf_text_height(doc, LC_PDF_BODY, text, LC_PDF_WIDTH - 14, 40);
+	if (doc->y + h > LC_PDF_BOTTOM)
+		lc_pdf_need(doc, h);
+	lc_pdf_text_at(doc, LC_PDF_BODY, text, LC_PDF_MARGIN + 14, doc->y, LC_PDF_WIDTH - 14, 40, LC_PDF_LEFT, rgb);
+	doc->y += h + 2;
+}
+
+static void reasons(lc_pdf_doc *doc, const lc_result *r, struct str *s)
+{
+	enum lc_verdict v = lc_result_verdict(r);
+	lc_pdf_heading(doc, LC_PDF_H2, "Verdict and reasons", 40, true, v);
+	size_t listed = 0, beyond = 0, nm = lc_result_measurement_count(r);
+	if (lc_result_reason(r)) {
+		reason(doc, lc_result_reason(r), lc_pdf_verdict_fg(v));
+		listed++;
+	}
+	for (size_t i = 0; i < lc_result_step_count(r); i++) {
+		const lc_result_step *st = lc_result_step_at(r, i);
+		sreset(s);
+		if (st->error)
+			sf(s, "Step %s: %s", st->name, st->error);
+		else if (lc_result_step_verdict(r, i) == LC_VERDICT_NONE)
+			sf(s, "Step %s %s", st->name, st->ended ? "judged nothing" : "did not finish");
+		else
+			continue;
+		reason(doc, sv(s), lc_pdf_verdict_fg(LC_VERDICT_ERROR));
+		listed++;
+	}
+	char a[32], b[32];
+	for (size_t i = 0; i < nm; i++) {
+		const lc_result_measurement *m = lc_result_measurement_at(r, i, NULL);
+		if (m->verdict <= LC_VERDICT_PASS)
+			continue;
+		if (listed >= MAX_REASONS) {
+			beyond++;
+			continue;
+		}
+		sreset(s);
+		sf(s, "%s: ", lc_verdict_name(m->verdict));
+		if (m->lane != LC_LANE_NONE)
+			sf(s, "lane %d ", m->lane);
+		sf(s, "%s = %s %s", m->name, num(m->value, a), m->unit ? m->unit : "");
+		if (m->limit.comparison != LC_LIMIT_NONE) {
+			sf(s, ", limit ");
+			limit_text(s, &m->limit);
+			sf(s, "%s, margin %s", unconfirmed(r, i) ? " (UNCONFIRMED)" : "", num(m->margin, b));
+		}
+		reason(doc, sv(s), lc_pdf_verdict_fg(m->verdict));
+		listed++;
+	}
+	sreset(s);
+	if (beyond)
+		sf(s, "\xe2\x80\xa6 and %zu more measurements outside their limits or not judged: see the tables.", beyond);
+	else if (lc_result_step_count(r) == 0)
+		sf(s, "Nothing was measured.");
+	else if (v == LC_VERDICT_PASS)
+		sf(s, "All %zu measurements are within their limits.", nm);
+	if (s->len)
+		reason(doc, sv(s), 0);
+}
+
+static void summary(lc_pdf_doc *doc, const lc_result *r, const lc_pdf_options *opt, struct str *s)
+{
+	lc_pdf_heading(doc, LC_PDF_H2, "Summary", 40, false, LC_VERDICT_NONE);
+	lc_result_dut d = lc_result_get_dut(r);
+	char slot[16], t1[40], t2[40];
+	snprintf(slot, sizeof(slot), "%d", d.slot);
+	sf(s, "%s %s", or_dash(lc_result_procedure_name(r)), lc_result_procedure_version(r) ? lc_result_procedure_version(r) : "");
+	struct str verify = {.doc = doc};
+	sf(&verify, "minisign -Vm report.json -p %s", opt->pubkey_hint ? opt->pubkey_hint : "STATION.pub");
+	const char *kv[][2] = {
+		{"Procedure", sv(s)},          {"Slot", slot},
+		{"Start", when(lc_result_start_ms(r), t1)}, {"End", when(lc_result_end_ms(r), t2)},
+		{"Channel digest", or_dash(d.channel_digest)}, {"Verify with", sv(&verify)},
+	};
+	kv_grid(doc, kv, sizeof(kv) / sizeof(kv[0]));
+	free(verify.p);
+}
+
+static const lc_pdf_column step_cols[] = {
+	{"Lane", 26, LC_PDF_RIGHT, LC_PDF_SMALL},        {"Measurement", 78, LC_PDF_LEFT, LC_PDF_SMALL},
+	{"\xce\xbb (nm)", 34, LC_PDF_RIGHT, LC_PDF_SMALL}, {"Value", 46, LC_PDF_RIGHT, LC_PDF_SMALL},
+	{"Unit", 24, LC_PDF_LEFT, LC_PDF_SMALL},         {"Limit", 68, LC_PDF_RIGHT, LC_PDF_SMALL},
+	{"Margin", 42, LC_PDF_RIGHT, LC_PDF_SMALL},      {"Verdict", 62, LC_PDF_LEFT, LC_PDF_SMALL},
+	{"Details", LC_PDF_WIDTH - 380, LC_PDF_LEFT, LC_PDF_SMALL},
+};
+
+static void measurement_row(lc_pdf_doc *doc, lc_pdf_table *t, const lc_result *r, size_t k, struct str *lim,
+			    struct str *det)
+{
+	const lc_result_measurement *m = lc_result_measurement_at(r, k, NULL);
+	char lane[16] = "", wl[32], val[32], mar[32];
+	if (m->lane != LC_LANE_NONE)
+		snprintf(lane, sizeof(lane), "%d", m->lane);
+	sreset(lim), sreset(det);
+	limit_text(lim, &m->limit);
+	bool unconf = unconfirmed(r, k);
+	if (unconf)
+		sf(lim, " UNCONFIRMED");
+	for (size_t e = 0, shown = 0; e < lc_result_extra_count(r, k); e++) {
+		const lc_result_extra *x = lc_result_extra_at(r, k, e);
+		if (strcmp(x->key, "limit_status") == 0 && unconf)
+			continue; /* said in the limit cell */
+		char n[32];
+		sf(det, "%s%s=%s", shown++ ? ", " : "", x->key, x->is_string ? x->string : num(x->number, n));
+	}
+	lc_pdf_cell cells[] = {
+		{lane, 0, false, 0},
+		{m->name, 0, false, 0},
+		{num(m->wavelength_nm, wl), 0, false, 0},
+		{num(m->value, val), 0, false, 0},
+		{m->unit ? m->unit : "", 0, false, 0},
+		{sv(lim), unconf ? 0xb05a00 : 0, false, 0},
+		{num(m->margin, mar), m->margin < 0 ? 0xb00000 : 0, false, 0},
+		{NULL, 0, true, m->verdict},
+		{sv(det), 0x444444, false, 0},
+	};
+	lc_pdf_table_row(doc, t, cells);
+}
+
+static void steps(lc_pdf_doc *doc, const lc_result *r)
+{
+	lc_pdf_heading(doc, LC_PDF_H2, "Steps and measurements", 60, false, LC_VERDICT_NONE);
+	struct str lim = {.doc = doc}, det = {.doc = doc};
+	for (size_t i = 0; i < lc_result_step_count(r); i++) {
+		const lc_result_step *st = lc_result_step_at(r, i);
+		lc_pdf_heading(doc, LC_PDF_H3, st->name, 40, true, lc_result_step_verdict(r, i));
+		lc_pdf_table t;
+		lc_pdf_table_begin(doc, &t, step_cols, sizeof(step_cols) / sizeof(step_cols[0]));
+		size_t shown = 0;
+		for (size_t k = 0; k < lc_result_measurement_count(r); k++) {
+			size_t at;
+			lc_result_measurement_at(r, k, &at);
+			if (at == i) {
+				measurement_row(doc, &t, r, k, &lim, &det);
+				shown++;
+			}
+		}
+		lc_pdf_table_end(doc, &t);
+		if (!shown && !st->error)
+			lc_pdf_paragraph(doc, LC_PDF_MISSING, "No measurement was recorded in this step.", 0, 0);
+		if (st->error)
+			lc_pdf_paragraph(doc, LC_PDF_MISSING, st->error, 0, 0);
+	}
+	free(lim.p), free(det.p);
+}
+
+static void plots(lc_pdf_doc *doc, const lc_plot_set *ps, lc_pdf_info *info, struct str *s)
+{
+	if (ps->n == 0)
+		return;
+	lc_pdf_heading(doc, LC_PDF_H2, "Plots", 120, false, LC_VERDICT_NONE);
+	for (size_t i = 0; i < ps->n && !doc->err; i++) {
+		const lc_plot *p = &ps->plots[i];
+		char why[LC_DIAG_TEXT_MAX];
+		snprintf(why, sizeof(why), "%s", p->error ? p->error : "no SVG");
+		if (p->svg && lc_pdf_svg(doc, p->svg, why, sizeof(why)) == 0) {
+			info->plots_drawn++;
+			continue;
+		}
+		if (doc->err)
+			return;
+		info->plots_missing++;
+		sreset(s);
+		sf(s, "Plot missing: %s (%s)", p->title, why);
+		lc_pdf_paragraph(doc, LC_PDF_MISSING, sv(s), 0, 0);
+	}
+}
+
+static int render(const lc_result *r, const lc_plot_set *ps, const lc_pdf_options *opt, lc_pdf_doc *doc,
+		  lc_pdf_info *info)
+{
+	lc_result_dut d = lc_result_get_dut(r);
+	struct str s = {.doc = doc};
+	char running[400];
+	snprintf(running, sizeof(running), "Certification report " DASH " %s " DASH " %s", or_dash(d.serial),
+		 or_dash(d.cable_type));
+	if (lc_pdf_doc_init(doc, running, lc_result_verdict(r)) < 0)
+		return doc->err;
+	title_block(doc, r, &s);
+	reasons(doc, r, &s);
+	sreset(&s);
+	summary(doc, r, opt, &s);
+	steps(doc, r);
+	plots(doc, ps, info, &s);
+	lc_pdf_equipment(doc, r);
+	lc_pdf_space(doc, 8);
+	lc_pdf_paragraph(doc, LC_PDF_SMALL,
+			 "Rendered from report.json (format " LC_REPORT_FORMAT " 1). The signed record is the JSON file; "
+			 "this document is a view of it.",
+			 0, 0x555555);
+	free(s.p);
+	return doc->err;
+}
+
+struct sink {
+	char *p;
+	size_t len, cap;
+};
+
+static cairo_status_t sink_write(void *closure, const unsigned char *data, unsigned int n)
+{
+	struct sink *k = closure;
+	if (k->len + n > k->cap) {
+		size_t cap = k->cap ? k->cap : 65536;
+		while (k->len + n > cap)
+			cap *= 2;
+		char *np = realloc(k->p, cap);
+		if (!np)
+			return CAIRO_STATUS_WRITE_ERROR;
+		k->p = np, k->cap = cap;
+	}
+	memcpy(k->p + k->len, data, n);
+	k->len += n;
+	return CAIRO_STATUS_SUCCESS;
+}
+
+int lc_report_pdf_render(const char *json, size_t len, const lc_pdf_options *opt, char **pdf, size_t *pdf_len,
+			 lc_pdf_info *info, lc_diag *diag)
+{
+	lc_pdf_options defaults = {0};
+	lc_pdf_info ignored;
+	if (!opt)
+		opt = &defaults;
+	if (!info)
+		info = &ignored;
+	*info = (lc_pdf_info){0};
+	if (!json || !pdf || !pdf_len)
+		return lc_diag_set(diag, LC_ERR_ARG, "PDF: no report or no output");
+	*pdf = NULL;
+	*pdf_len = 0;
+	lc_result *r;
+	int rc = lc_report_json_read(json, len, &r, diag);
+	if (rc < 0)
+		return rc;
+	lc_plot_set own = {0};
+	const lc_plot_set *ps = opt->plots;
+	if (!ps) {
+		int to = opt->plot_timeout_ms ? opt->plot_timeout_ms : 20000;
+		if ((rc = lc_plots_make(r, opt->gnuplot, to, &own, diag)) < 0) {
+			lc_result_free(r);
+			return rc;
+		}
+		ps = &own;
+	}
+	lc_pdf_doc doc;
+	struct sink out = {0};
+	rc = render(r, ps, opt, &doc, info);
+	if (rc == 0) {
+		lc_result_dut d = lc_result_get_dut(r);
+		char title[300], subject[600], date[32] = "", footer[PATH_MAX + 64];
+		snprintf(title, sizeof(title), "Certification report %s", or_dash(d.serial));
+		snprintf(subject, sizeof(subject), "%s %s: %s", or_dash(d.cable_type), or_dash(d.serial),
+			 lc_verdict_name(lc_result_verdict(r)));
+		/* The document's date is the run's, not the rendering's: the same JSON gives the same PDF. */
+		int64_t t = lc_result_end_ms(r) != LC_TIME_NONE ? lc_result_end_ms(r) : lc_result_start_ms(r);
+		if (t != LC_TIME_NONE && lc_time_format(t, date, NULL) == 0)
+			strcpy(date + 19, "Z");
+		snprintf(footer, sizeof(footer), "verify: minisign -Vm report.json -p %s",
+			 opt->pubkey_hint ? opt->pubkey_hint : "STATION.pub");
+		const char *meta[5] = {title, lc_result_station_name(r), subject, "lanecert " LC_VERSION_STRING,
+				       *date ? date : NULL};
+		rc = lc_pdf_doc_finish(&doc, sink_write, &out, footer, meta);
+		info->pages = (int)doc.n_pages;
+	}
+	if (rc < 0 && diag)
+		*diag = doc.diag;
+	lc_pdf_doc_free(&doc);
+	lc_plots_free(&own);
+	lc_result_free(r);
+	if (rc < 0) {
+		free(out.p);
+		return rc;
+	}
+	*pdf = out.p;
+	*pdf_len = out.len;
+	return 0;
+}
+
+int lc_report_pdf(const char *json, size_t len, const lc_pdf_options *opt, const char *out_path, lc_diag *diag)
+{
+	if (!out_path || !*out_path)
+		return lc_diag_set(diag, LC_ERR_ARG, "PDF: no output path");
+	char *pdf;
+	size_t n;
+	int rc = lc_report_pdf_render(json, len, opt, &pdf, &n, NULL, diag);
+	if (rc < 0)
+		return rc;
+	rc = lc_atomic_write(out_path, pdf, n, 0644, opt && opt->replace ? LC_ATOMIC_REPLACE : LC_ATOMIC_NOREPLACE,
+			     diag);
+	free(pdf);
+	return rc;
+}
