@@ -308,6 +308,10 @@ int lc_cmd_run(int argc, char **argv)
 			exit_code = lc_cli_fail("run", rc, &d, NULL);
 			goto done_prompter;
 		}
+	if (station->automation[0] && (rc = lc_prompter_set_automation(&prompter, station->automation, &d)) < 0) {
+		exit_code = lc_cli_fail("run", rc, &d, "station automation");
+		goto done_prompter;
+	}
 	lc_run_output_init(&out, stdout, a.json || !isatty(STDOUT_FILENO), isatty(STDOUT_FILENO));
 
 	struct sigaction sa = {.sa_handler = on_signal};

@@ -223,7 +223,7 @@ static int ctx_prompt(lua_State *L)
 	lc_diag d;
 	if (!run->setup->prompter)
 		return luaL_error(L, "prompt '%s': this run has no operator", id);
-	int rc = lc_prompt_ask(run->setup->prompter, id, text, question ? LC_PROMPT_QUESTION : LC_PROMPT_CONFIRM,
+	int rc = lc_prompt_ask(run->setup->prompter, run->setup->slot, id, text, question ? LC_PROMPT_QUESTION : LC_PROMPT_CONFIRM,
 			       opt_string(L, 4, "default", NULL), answer, sizeof(answer), &d);
 	if (rc < 0)
 		return lc_lua_raise(L, run, rc, &d, "prompt");
@@ -324,4 +324,5 @@ void lc_lua_push_ctx(lua_State *L, lc_run *run)
 	lua_setfield(L, -2, "wavelengths");
 	lc_lua_add_core(L, run);
 	lc_lua_add_optical(L, run);
+	lc_lua_add_ber(L, run);
 }

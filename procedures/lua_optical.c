@@ -85,7 +85,7 @@ static void operator_step(lua_State *L, lc_run *run, const char *id, const char 
 	lc_diag d;
 	if (!run->setup->prompter)
 		return;
-	int rc = lc_prompt_ask(run->setup->prompter, id, text, LC_PROMPT_CONFIRM, NULL, answer, sizeof(answer), &d);
+	int rc = lc_prompt_ask(run->setup->prompter, run->setup->slot, id, text, LC_PROMPT_CONFIRM, NULL, answer, sizeof(answer), &d);
 	if (rc < 0)
 		lc_lua_raise(L, run, rc, &d, "operator");
 }
@@ -434,7 +434,7 @@ static int ctx_fiber_map(lua_State *L)
 			lc_result_measurement_extra_string(run->result, idx, "polarity_type", pol, NULL);
 	}
 	if (wrong)
-		snprintf(run->step_reason, sizeof(run->step_reason), "fiber map: %s", text);
+		snprintf(run->step_reason, sizeof(run->step_reason), "fiber map: %.200s", text);
 	rc = idx < 0 ? idx : 0;
 out:
 	free(matrix), free(map), free(expected), free(in_l), free(out_l), free(group), free(glabel), free(insts);

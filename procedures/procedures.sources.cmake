@@ -6,6 +6,7 @@ list(APPEND LC_PROCEDURES_SOURCES
   procedures/engine.c
   procedures/lua_ctx.c
   procedures/lua_optical.c
+  procedures/lua_ber.c
 )
 # Where the .lua procedures are found when running from the build tree and once installed.
 set_source_files_properties(procedures/engine.c PROPERTIES COMPILE_DEFINITIONS

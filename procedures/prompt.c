@@ -14,7 +14,42 @@ void lc_prompter_init(lc_prompter *p, bool interactive, lc_prompt_ask_fn ask, vo
 
 void lc_prompter_destroy(lc_prompter *p)
 {
+	lc_scpi_close(p->automation);
+	p->automation = NULL;
 	pthread_mutex_destroy(&p->lock);
+}
+
+int lc_prompter_set_automation(lc_prompter *p, const char *resource, lc_diag *diag)
+{
+	lc_scpi_options o;
+	lc_scpi_options_init(&o);
+	/* A physical action (a robot swapping a cable) takes longer than an instrument's *OPC?. */
+	o.opc_timeout_ms = 120000;
+	int rc = lc_scpi_open(resource, &o, &p->automation, diag);
+	if (rc < 0)
+		lc_diag_prefix(diag, "automation %s: ", resource);
+	return rc;
+}
+
+/* Ask the automation to do what the prompt asks; the id names the action. */
+static int automate(lc_prompter *p, unsigned slot, const char *id, lc_diag *diag)
+{
+	char cmd[128];
+	int rc;
+	for (const char *c = id; *c; c++)
+		if (*c == '"' || (unsigned char)*c < 0x20)
+			return lc_diag_set(diag, LC_ERR_ARG, "prompt id '%s' cannot be sent to the automation", id);
+	snprintf(cmd, sizeof(cmd), "OPERATOR:ACTION \"%s\",%u", id, slot ? slot : 1);
+	pthread_mutex_lock(&p->lock);
+	rc = lc_scpi_write(p->automation, cmd);
+	if (rc >= 0)
+		rc = lc_scpi_wait_opc(p->automation);
+	if (rc >= 0)
+		rc = lc_scpi_check_errors(p->automation);
+	if (rc < 0)
+		lc_diag_set(diag, rc, "automation could not do '%s': %s", id, lc_scpi_last_detail(p->automation));
+	pthread_mutex_unlock(&p->lock);
+	return rc < 0 ? rc : 0;
 }
 
 int lc_prompter_add_answer(lc_prompter *p, const char *s, lc_diag *diag)
@@ -42,7 +77,7 @@ static const char *find_answer(const lc_prompter *p, const char *id)
 	return NULL;
 }
 
-int lc_prompt_ask(lc_prompter *p, const char *id, const char *text, enum lc_prompt_kind kind,
+int lc_prompt_ask(lc_prompter *p, unsigned slot, const char *id, const char *text, enum lc_prompt_kind kind,
 		  const char *default_answer, char *answer, size_t cap, lc_diag *diag)
 {
 	const char *pre = find_answer(p, id);
@@ -52,6 +87,12 @@ int lc_prompt_ask(lc_prompter *p, const char *id, const char *text, enum lc_prom
 		return lc_diag_set(diag, LC_ERR_ARG, "prompt '%s': no room for the answer", id);
 	if (pre) {
 		snprintf(answer, cap, "%s", pre);
+		return 0;
+	}
+	if (kind == LC_PROMPT_CONFIRM && p->automation) {
+		if ((rc = automate(p, slot, id, diag)) < 0)
+			return rc;
+		snprintf(answer, cap, "%s", "ok");
 		return 0;
 	}
 	if (!p->interactive) {

@@ -45,6 +45,10 @@ static int poll_loop(lc_instrument *bert, const lc_ber_seq_config *cfg, const lc
 			return lc_diag_set(diag, LC_ERR_TIMEOUT, "BER step: %s", d);
 		}
 		sleep_fn(user, poll_ms);
+		if (io && io->abort_flag && *io->abort_flag) {
+			fail_undecided(out, n, LC_BER_REASON_ABORTED, "aborted by the operator");
+			return lc_diag_set(diag, LC_ERR_ABORTED, "BER step aborted by the operator");
+		}
 		lc_bert_reading r[LC_BERT_LANES_MAX];
 		int rc = lc_bert_read(bert, pending, np, r, diag);
 		if (rc < 0) {
@@ -65,6 +69,16 @@ static int poll_loop(lc_instrument *bert, const lc_ber_seq_config *cfg, const lc
 				fail_undecided(out, n, LC_BER_REASON_IMPLAUSIBLE, lc_diag_message(diag));
 				return rc;
 			}
+		}
+		if (io && io->progress) {
+			size_t decided = 0;
+			double t_max = 0;
+			for (size_t i = 0; i < n; i++) {
+				decided += out[i].verdict != LC_VERDICT_NONE;
+				if (out[i].last_s > t_max)
+					t_max = out[i].last_s;
+			}
+			io->progress(user, decided, n, t_max);
 		}
 	}
 }

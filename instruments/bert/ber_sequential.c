@@ -67,7 +67,8 @@ void lc_ber_seq_set_error(lc_ber_lane *lane, enum lc_ber_reason reason, double t
 {
 	if (lane->verdict != LC_VERDICT_NONE)
 		return;
-	decide(lane, LC_VERDICT_ERROR, reason, t_s, "%s", detail ? detail : lc_ber_reason_name(reason));
+	decide(lane, reason == LC_BER_REASON_ABORTED ? LC_VERDICT_ABORTED : LC_VERDICT_ERROR, reason, t_s, "%s",
+	       detail ? detail : lc_ber_reason_name(reason));
 }
 
 /* An undecided lane without usable data: wait, or end it inconclusive once its time is up. */
@@ -192,6 +193,7 @@ const char *lc_ber_reason_name(enum lc_ber_reason r)
 	case LC_BER_REASON_STALE: return "channel stopped updating";
 	case LC_BER_REASON_INSTRUMENT: return "instrument error";
 	case LC_BER_REASON_IO: return "instrument I/O failure";
+	case LC_BER_REASON_ABORTED: return "aborted by the operator";
 	}
 	return "unknown";
 }

@@ -24,6 +24,7 @@
 #ifndef LC_BERT_BER_SEQUENTIAL_H
 #define LC_BERT_BER_SEQUENTIAL_H
 
+#include <signal.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -59,6 +60,7 @@ enum lc_ber_reason {
 	LC_BER_REASON_STALE,          /* error: the channel stopped updating */
 	LC_BER_REASON_INSTRUMENT,     /* error: the instrument's error queue reported an error */
 	LC_BER_REASON_IO,             /* error: the instrument could not be read */
+	LC_BER_REASON_ABORTED,        /* aborted: the operator stopped the step (Ctrl-C) */
 };
 
 typedef struct lc_ber_lane {
@@ -90,7 +92,8 @@ void lc_ber_lane_init(lc_ber_lane *lane);
 int lc_ber_seq_update(const lc_ber_seq_config *cfg, lc_ber_lane *lane, const lc_bert_reading *r, double t_s,
 		      lc_diag *diag);
 
-/* Decide an undecided lane with an error verdict (instrument error, I/O failure) and a detail. */
+/* Decide an undecided lane with an error verdict (instrument error, I/O failure) and a detail;
+ * LC_BER_REASON_ABORTED gives the verdict aborted instead. */
 void lc_ber_seq_set_error(lc_ber_lane *lane, enum lc_ber_reason reason, double t_s, const char *detail);
 
 /* "proven below target", "pattern sync lost", ... */
@@ -105,6 +108,11 @@ typedef struct lc_ber_seq_io {
 	int64_t wall_timeout_ms; /* bound on the loop in wall time; 0: 2 x max_time_s + 30 s */
 	void (*sleep_ms)(void *user, int64_t ms); /* NULL: lc_sleep_ms */
 	void *user;
+	/* Checked after every poll: when non-zero the step stops gating and every undecided lane ends
+	 * aborted (LC_ERR_ABORTED). May be NULL. */
+	volatile sig_atomic_t *abort_flag;
+	/* Called after every poll with the lanes decided so far and the instrument time reached; may be NULL. */
+	void (*progress)(void *user, size_t decided, size_t total, double instrument_s);
 } lc_ber_seq_io;
 
 /*

@@ -248,6 +248,9 @@ int lc_sim_runner_write_station(const lc_sim_runner *r, const char *path, lc_dia
 	if (!out)
 		return LC_ERR_NOMEM;
 	snprintf(out->description, sizeof(out->description), "%s", st->description);
+	/* The simulated operator (the control endpoint) does what prompts ask, so runs need no person. */
+	if (r->control_resource[0])
+		snprintf(out->automation, sizeof(out->automation), "%s", r->control_resource);
 	int rc = 0;
 	for (size_t i = 0; i < st->n_instruments && rc == 0; i++) {
 		lc_station_instrument in = st->instruments[i];

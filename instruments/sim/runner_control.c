@@ -9,6 +9,12 @@
  *   SIMulator:POWer? "port"      true optical power at a world port, dBm (no noise)
  *   SIMulator:SEED?              the seed in use
  *   SIMulator:SCENario?          the scenario's name
+ * and plays the station's operator for `lanecert run` (the station file's "automation", see
+ * procedures/prompt.h), doing what the prompts ask:
+ *   OPERator:ACTion "id"[,slot]  "reference": take slot's DUT out and join the cords as the design maps
+ *                                them (a reference thru); "dut": put the DUT back; any other prompt is only
+ *                                acknowledged, as a person would press Enter
+ *   OPERator:ACTion?             the last action done ("" before any)
  */
 #include <stdio.h>
 #include <string.h>
@@ -98,6 +104,31 @@ static int q_power(lc_sim_call *c, void *u)
 	return 0;
 }
 
+static int set_action(lc_sim_call *c, void *u)
+{
+	lc_sim_runner *r = u;
+	const char *id;
+	size_t len;
+	long long slot = 1;
+	int err = lc_sim_arg_string(c, 0, &id, &len);
+	if (err)
+		return err;
+	if (lc_sim_arg_count(c) > 1 && (err = lc_sim_arg_int(c, 1, 1, 1000, &slot)))
+		return err;
+	bool reference = len == 9 && strncmp(id, "reference", 9) == 0;
+	bool dut = len == 3 && strncmp(id, "dut", 3) == 0;
+	if ((reference || dut) && lc_sim_world_set_reference_thru(r->world, (unsigned)slot, reference) < 0)
+		return lc_sim_fail(c, -224, "slot %lld has no DUT", slot);
+	snprintf(r->last_action, sizeof(r->last_action), "%.*s", (int)(len < 60 ? len : 60), id);
+	return 0;
+}
+
+static int q_action(lc_sim_call *c, void *u)
+{
+	lc_sim_out_string(c, ((lc_sim_runner *)u)->last_action);
+	return 0;
+}
+
 static int q_seed(lc_sim_call *c, void *u)
 {
 	lc_sim_out_printf(c, "%llu", (unsigned long long)((lc_sim_runner *)u)->seed);
@@ -127,6 +158,8 @@ int lc_sim_control_start(lc_sim_runner *r, const lc_sim_runner_opts *o, lc_diag 
 	};
 	for (size_t i = 0; rc == 0 && i < sizeof(cmds) / sizeof(cmds[0]); i++)
 		rc = lc_sim_scpi_add(r->control, cmds[i].p, NULL, cmds[i].q, r, diag);
+	if (rc == 0)
+		rc = lc_sim_scpi_add(r->control, "OPERator:ACTion", set_action, q_action, r, diag);
 	if (rc < 0)
 		return rc;
 	lc_sim_endpoint_opts eo;

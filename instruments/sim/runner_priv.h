@@ -28,6 +28,7 @@ struct lc_sim_runner {
 	lc_sim_scpi *control;
 	lc_sim_endpoint *control_ep;
 	char control_resource[256];
+	char last_action[64]; /* the simulated operator's last OPERator:ACTion */
 };
 
 int lc_sim_control_start(lc_sim_runner *r, const lc_sim_runner_opts *o, lc_diag *diag);

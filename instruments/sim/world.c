@@ -44,6 +44,21 @@ int lc_sim_world_add_slot_dut(lc_sim_world *w, unsigned slot, struct lc_sim_dut 
 	return 0;
 }
 
+int lc_sim_world_set_reference_thru(lc_sim_world *w, unsigned slot, bool thru)
+{
+	struct lc_sim_dut *d = NULL;
+	pthread_mutex_lock(&w->mu);
+	if (slot == w->dut_slot || (slot <= 1 && w->dut_slot == 0))
+		d = w->dut;
+	for (size_t i = 0; !d && i < w->n_extra; i++)
+		if (w->extra_slot[i] == slot)
+			d = w->extra[i];
+	if (d)
+		lc_sim_dut_set_thru(d, thru);
+	pthread_mutex_unlock(&w->mu);
+	return d ? 0 : LC_ERR_NOT_FOUND;
+}
+
 /* Is port a DUT port ("dut:..." or "dutN:...")? Then the DUT (NULL if that slot is empty), the prefix
  * length up to and with the colon, and the channel port after it. */
 static bool dut_port(const lc_sim_world *w, const char *port, struct lc_sim_dut **d, size_t *prefix)

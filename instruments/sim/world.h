@@ -64,6 +64,10 @@ int lc_sim_world_switch_route(lc_sim_world *w, const char *a, const char *b);
 /* The port routed to port a, into buf ("" when parked). */
 int lc_sim_world_switch_peer(lc_sim_world *w, const char *a, char *buf, size_t cap);
 
+/* The DUT of a slot (1: the scenario's) replaced by a reference thru, or put back. LC_ERR_NOT_FOUND if the
+ * slot has no DUT. */
+int lc_sim_world_set_reference_thru(lc_sim_world *w, unsigned slot, bool thru);
+
 /* ---- what instruments measure ----------------------------------------------------------------------- */
 
 /*

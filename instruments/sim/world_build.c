@@ -139,6 +139,7 @@ static int add_dut(const lc_sim_scenario *sc, lc_sim_world *w, size_t more, lc_d
 	}
 	if (more == 0) {
 		lc_sim_world_set_dut(w, d);
+		w->dut_slot = sc->slot;
 		return 0;
 	}
 	if ((rc = lc_sim_world_add_slot_dut(w, sc->more_slot[more - 1], d, diag)) < 0)

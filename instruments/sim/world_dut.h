@@ -6,6 +6,7 @@
 #ifndef LC_SIM_WORLD_DUT_H
 #define LC_SIM_WORLD_DUT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -34,5 +35,9 @@ int lc_sim_dut_lane_ber(struct lc_sim_dut *d, int lane, double *ber);
 int lc_sim_dut_lane_dark(struct lc_sim_dut *d, int lane);
 int lc_sim_dut_events(struct lc_sim_dut *d, const char *port, double nm, lc_sim_event *ev, size_t cap);
 int lc_sim_dut_module_temp(struct lc_sim_dut *d, char end, double *celsius);
+/* Reference thru: the DUT is out and the station's cords are joined as the design maps them, through
+ * reference adapters (what an operator does to take a 1-jumper reference). */
+void lc_sim_dut_set_thru(struct lc_sim_dut *d, bool thru);
+bool lc_sim_dut_is_thru(const struct lc_sim_dut *d);
 
 #endif
