@@ -2,6 +2,7 @@
 #include "instruments/module/module.h"
 
 #include <stdlib.h>
+#include <strings.h>
 
 struct lc_module {
 	lc_i2c *bus;
@@ -120,4 +121,20 @@ json_t *lc_module_snapshot(lc_module *m, lc_diag *diag)
 	}
 	free(info);
 	return o;
+}
+
+int lc_module_read_source(const char *source, const lc_module_opts *opts, int extra_page, lc_module_image *img,
+			  lc_diag *diag)
+{
+	if (!source || !img)
+		return lc_diag_set(diag, LC_ERR_ARG, "no module source");
+	if (strncasecmp(source, "I2C", 3) != 0)
+		return lc_module_dump_load(source, img, diag);
+	lc_module *m;
+	int rc = lc_module_open(source, opts, &m, diag);
+	if (rc < 0)
+		return rc;
+	rc = lc_module_read_image(m, extra_page, img, diag);
+	lc_module_close(m);
+	return rc;
 }

@@ -51,6 +51,14 @@ int lc_module_read_info(lc_module *mod, lc_module_info *info, lc_diag *diag);
  * byte 86 (lanes 1-4). Read-modify-write of the other lanes' bits, then read back: a module that ignored
  * the write is LC_ERR_INSTRUMENT. */
 int lc_module_set_tx_disable(lc_module *mod, unsigned lane, bool disable, lc_diag *diag);
+/*
+ * A module image from a source that is either an I2C resource ("I2C::..." : read live, extra_page as in
+ * lc_module_read_image) or the path of a saved dump (module_image.h). For `lanecert module` and
+ * `lanecert compat`, whose arguments may be either.
+ */
+int lc_module_read_source(const char *source, const lc_module_opts *opts, int extra_page, lc_module_image *img,
+			  lc_diag *diag);
+
 /* {"adapter", "identifier", "module": lc_module_info_json} — a new reference or NULL with diag. */
 json_t *lc_module_snapshot(lc_module *mod, lc_diag *diag);
 
