@@ -15,6 +15,8 @@ struct lc_transport {
 static const lc_transport_ops *const transports[] = {
 	&lc_transport_tcp_ops,
 	&lc_transport_vxi11_ops,
+	&lc_transport_usbtmc_ops,
+	&lc_transport_serial_ops,
 };
 
 const lc_transport_ops *lc_transport_find(enum lc_resource_kind kind)
