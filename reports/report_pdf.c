@@ -148,7 +148,10 @@ static void title_block(lc_pdf_doc *doc, const lc_result *r, struct str *s)
 	lc_pdf_badge(doc, LC_PDF_PAGE_W - LC_PDF_MARGIN - bw, doc->y - 2, v, 16);
 	doc->y += 34;
 	char t1[40], t2[40], *station = NULL, *times = NULL;
-	sf(s, "%s (%s)", or_dash(lc_result_station_name(r)), or_dash(lc_result_station_id(r)));
+	if (lc_result_station_id(r))
+		sf(s, "%s (%s)", or_dash(lc_result_station_name(r)), lc_result_station_id(r));
+	else
+		sf(s, "%s", or_dash(lc_result_station_name(r)));
 	station = s->p ? strdup(sv(s)) : NULL;
 	sreset(s);
 	/* One line when the run ended on the day it started: "2026-11-18 11:11:40 - 11:18:52 UTC". */

@@ -12,8 +12,8 @@
  *   - instruments, references, raw data digests;
  *   - on every page "page N of M" and the line that verifies the signed record with stock minisign.
  *
- * Thread safety: reentrant (each call has its own pango font map and cairo surfaces; fontconfig is
- * thread-safe).
+ * Thread safety: reentrant (each call has its own cairo surfaces and pango context; pango's font map is per
+ * thread, fontconfig is thread-safe).
  */
 #ifndef LC_REPORTS_REPORT_PDF_H
 #define LC_REPORTS_REPORT_PDF_H
