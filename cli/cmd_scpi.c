@@ -162,7 +162,7 @@ int lc_cmd_scpi(int argc, char **argv)
 		o.transport.vxi11_max_send = max_send;
 	int e = lc_scpi_open(resource, &o, &s, &d);
 	if (e < 0)
-		return lc_cli_fail(CMD, e, &d, resource);
+		return lc_cli_fail(CMD, e, &d, e == LC_ERR_ARG ? resource : NULL); /* else the detail names it */
 
 	int rc = LC_EXIT_OK;
 	const char *block_file = NULL;
