@@ -250,7 +250,7 @@ int lc_cmd_module(int argc, char **argv)
 		rc = lc_module_decode(img, info, &d);
 	int ex = LC_EXIT_OK;
 	if (rc < 0) {
-		ex = lc_cli_fail("module", rc, &d, source);
+		ex = lc_cli_fail("module", rc, &d, live ? source : "dump");
 	} else if (json) {
 		json_t *j = lc_module_info_json(info);
 		char *s = j ? json_dumps(j, JSON_INDENT(2) | JSON_PRESERVE_ORDER) : NULL;

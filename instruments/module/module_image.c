@@ -167,14 +167,18 @@ int lc_module_dump_parse(const char *text, size_t len, lc_module_image *img, lc_
 		if (in)
 			return lc_diag_set(diag, LC_ERR_TRUNCATED, "line %u: section of line %u ends at offset 0x%02x (8 lines of 16 "
 					   "bytes expected)", lineno, sec_line, (in == 1 ? 0u : 128u) + rows * 16);
-		char word[16];
+		char word[16], line[32];
 		unsigned b, p;
 		char tail;
+		/* sscanf needs the line alone: the text is not NUL-terminated at the line's end */
+		size_t cl = ll < sizeof(line) - 1 ? ll : sizeof(line) - 1;
+		memcpy(line, l, cl);
+		line[cl] = 0;
 		if (ll == 5 && !memcmp(l, "lower", 5)) {
 			if (img->has_lower)
 				return lc_diag_set(diag, LC_ERR_FORMAT, "line %u: second lower page", lineno);
 			in = 1;
-		} else if (ll < 32 && sscanf(l, "%15s %u:%x%c", word, &b, &p, &tail) == 3 && !strcmp(word, "page") &&
+		} else if (ll < sizeof(line) - 1 && sscanf(line, "%15s %u:%x%c", word, &b, &p, &tail) == 3 && !strcmp(word, "page") &&
 			   b <= 255 && p <= 255) {
 			if (lc_module_image_page(img, b, p))
 				return lc_diag_set(diag, LC_ERR_FORMAT, "line %u: page %u:%02x appears twice", lineno, b, p);

@@ -194,6 +194,39 @@ bool lc_sim_mod_tx_disabled(const struct sim_mod_end *e, unsigned lane)
 	return e->lower[86] & (1u << lane);
 }
 
+/*
+ * The light arriving at lane k's Rx port: the world says which far lane's fiber ends there (a swapped-legs
+ * DUT brings another lane's light; a broken fiber brings none), the design's route is only tried first.
+ * Returns true with the power in dBm when a lit lane arrives.
+ */
+static bool arriving(const struct sim_mod_end *e, unsigned k, double *dbm)
+{
+	const struct sim_modules *all = e->all;
+	char to[40];
+	snprintf(to, sizeof(to), "dut:%s", e->rx_port[k]);
+	for (int pass = 0; pass < 2; pass++)
+		for (size_t si = 0; si < all->n; si++) {
+			const struct sim_mod_end *s = &all->ends[si];
+			if (s == e)
+				continue;
+			for (unsigned j = 0; j < s->lanes; j++) {
+				bool hint = e->src_end[k] == (int)si && e->src_lane[k] == (int)j;
+				if ((pass == 0) != hint || !s->tx_port[j][0])
+					continue;
+				char from[40];
+				double loss;
+				snprintf(from, sizeof(from), "dut:%s", s->tx_port[j]);
+				if (lc_sim_world_dut_loss(all->world, from, to, e->nm, &loss) != 0)
+					continue;
+				if (lc_sim_mod_tx_disabled(s, j))
+					return false;
+				*dbm = all->tx_dbm - loss;
+				return true;
+			}
+		}
+	return false;
+}
+
 static unsigned flags4(double v, const double th[4])
 {
 	return (v > th[0] ? 1u : 0) | (v < th[1] ? 2u : 0) | (v > th[2] ? 4u : 0) | (v < th[3] ? 8u : 0);
@@ -213,17 +246,9 @@ void lc_sim_mod_refresh(struct sim_mod_end *e)
 			tx[k] = pow(10.0, all->tx_dbm / 10.0);
 			bias[k] = all->bias_ma;
 		}
-		double loss;
-		char from[40], to[40];
-		if (e->src_end[k] >= 0) {
-			const struct sim_mod_end *s = &all->ends[e->src_end[k]];
-			snprintf(from, sizeof(from), "dut:%s", s->tx_port[e->src_lane[k]]);
-			snprintf(to, sizeof(to), "dut:%s", e->rx_port[k]);
-			/* light from the far module's lane, less what the DUT loses on that path (defects included) */
-			if (!lc_sim_mod_tx_disabled(s, (unsigned)e->src_lane[k]) &&
-			    lc_sim_world_dut_loss(all->world, from, to, e->nm, &loss) == 0)
-				rx[k] = pow(10.0, (all->tx_dbm - loss) / 10.0);
-		}
+		double dbm;
+		if (arriving(e, k, &dbm))
+			rx[k] = pow(10.0, dbm / 10.0);
 		if (rx[k] < RX_LOS_MW)
 			rx_los |= (uint8_t)(1u << k);
 		unsigned f[3] = {flags4(tx[k], th_tx_mw), flags4(bias[k], th_bias_ma), flags4(rx[k], th_rx_mw)};
