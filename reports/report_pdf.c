@@ -118,10 +118,10 @@ static bool unconfirmed(const lc_result *r, size_t mi)
 	return e && e->is_string && strcmp(e->string, "unconfirmed") == 0;
 }
 
-/* Pairs of label and value, two pairs per line. */
-static void kv_grid(lc_pdf_doc *doc, const char *const kv[][2], size_t n)
+/* Pairs of label and value, two pairs per line; rgb (may be NULL) colours the values. */
+static void kv_grid(lc_pdf_doc *doc, const char *const kv[][2], size_t n, const unsigned *rgb)
 {
-	const double label_w = 78, half = LC_PDF_WIDTH / 2;
+	const double label_w = 68, half = LC_PDF_WIDTH / 2;
 	for (size_t i = 0; i < n; i += 2) {
 		double h = 0;
 		for (size_t k = i; k < n && k < i + 2; k++) {
@@ -132,7 +132,8 @@ static void kv_grid(lc_pdf_doc *doc, const char *const kv[][2], size_t n)
 		for (size_t k = i; k < n && k < i + 2; k++) {
 			double x = LC_PDF_MARGIN + (double)(k - i) * half;
 			lc_pdf_text_at(doc, LC_PDF_SMALL_B, kv[k][0], x, doc->y + 1, label_w - 4, 1, LC_PDF_LEFT, 0x555555);
-			lc_pdf_text_at(doc, LC_PDF_BODY, kv[k][1], x + label_w, doc->y, half - label_w - 8, 3, LC_PDF_LEFT, 0);
+			lc_pdf_text_at(doc, LC_PDF_BODY, kv[k][1], x + label_w, doc->y, half - label_w - 8, 3, LC_PDF_LEFT,
+				       rgb ? rgb[k] : 0);
 		}
 		doc->y += h + 3;
 	}
@@ -177,7 +178,8 @@ static void title_block(lc_pdf_doc *doc, const lc_result *r, struct str *s)
 			{"Operator", or_dash(lc_result_operator(r))}, {"Time", times},
 			{"Software", sw},                      {"Signing key", or_dash(lc_result_key_id(r))},
 		};
-		kv_grid(doc, kv, sizeof(kv) / sizeof(kv[0]));
+		unsigned rgb[sizeof(kv) / sizeof(kv[0])] = {[2] = lc_pdf_verdict_fg(v)};
+		kv_grid(doc, kv, sizeof(kv) / sizeof(kv[0]), rgb);
 	}
 	free(station), free(times);
 }
@@ -260,7 +262,7 @@ static void summary(lc_pdf_doc *doc, const lc_result *r, const lc_pdf_options *o
 		{"Start", when(lc_result_start_ms(r), t1)}, {"End", when(lc_result_end_ms(r), t2)},
 		{"Channel digest", or_dash(d.channel_digest)}, {"Verify with", sv(&verify)},
 	};
-	kv_grid(doc, kv, sizeof(kv) / sizeof(kv[0]));
+	kv_grid(doc, kv, sizeof(kv) / sizeof(kv[0]), NULL);
 	free(verify.p);
 }
 
