@@ -8,4 +8,6 @@ list(APPEND LC_HAL_SOURCES
   hal/transport_usbtmc.c
   hal/serial_port.c
   hal/transport_serial.c
+  hal/discover_usb.c
+  hal/discover_serial.c
 )
