@@ -62,14 +62,6 @@ int lc_instrument_open(const char *resource, const lc_instrument_opts *opts, lc_
 	return lc_instrument_open_scpi(s, opts, out, diag);
 }
 
-static int identify(lc_scpi *s, lc_idn *idn, lc_diag *diag)
-{
-	char reply[256];
-	int rc = lc_scpi_query(s, "*IDN?", reply, sizeof(reply));
-	if (rc < 0)
-		return lc_diag_set(diag, rc, "*IDN?: %s", lc_scpi_last_detail(s));
-	return lc_idn_parse(reply, idn, diag);
-}
 
 int lc_instrument_open_scpi(lc_scpi *session, const lc_instrument_opts *opts, lc_instrument **out,
 			    lc_diag *diag)
@@ -80,7 +72,8 @@ int lc_instrument_open_scpi(lc_scpi *session, const lc_instrument_opts *opts, lc
 	}
 	*out = NULL;
 	lc_idn idn;
-	int rc = identify(session, &idn, diag);
+	/* *IDN? or, for non-SCPI instruments, their own identity query (instruments/identities.def) */
+	int rc = lc_registry_identify(session, opts ? opts->driver : NULL, &idn, diag);
 	if (rc == 0 && opts && opts->idn_out)
 		*opts->idn_out = idn;
 	const lc_model *model = NULL;
@@ -92,6 +85,9 @@ int lc_instrument_open_scpi(lc_scpi *session, const lc_instrument_opts *opts, lc
 		if (!drv) /* a models.def row naming a driver missing from drivers.def: a build mistake */
 			rc = lc_diag_set(diag, LC_ERR_NOT_FOUND, "model %s: driver '%s' is not registered",
 					 idn.model, model->driver);
+		else if (opts && opts->driver && opts->driver[0] && strcmp(opts->driver, drv->name) != 0)
+			rc = lc_diag_set(diag, LC_ERR_NOT_FOUND, "the station names driver %s, but %s %s is served by %s",
+					 opts->driver, idn.vendor, idn.model, drv->name);
 	}
 	if (rc < 0) {
 		lc_scpi_close(session);

@@ -90,6 +90,8 @@ typedef struct lc_instrument lc_instrument;
 typedef struct lc_instrument_opts {
 	int timeout_ms;              /* overrides the model's timeout; 0: model quirk */
 	const char *layout;          /* mainframe module layout (see above); NULL for single-purpose instruments */
+	const char *driver;          /* the station's driver hint (drivers.def name) or NULL: identify with that
+	                                driver's identity query only, and refuse another driver's instrument */
 	lc_transport_opts transport; /* transport options (serial settings, open timeout) */
 	lc_idn *idn_out;             /* optional: receives the IDN, also when no driver matches */
 } lc_instrument_opts;

@@ -7,6 +7,8 @@
 #include <string.h>
 #include <strings.h>
 
+#include "instruments/otdr/yokogawa_aq7260.h"
+
 #define LC_DRIVER(name) extern const lc_driver lc_driver_##name;
 #include "instruments/drivers.def"
 #undef LC_DRIVER
@@ -28,6 +30,13 @@ static const struct vendor_alias vendors[] = {
 #include "instruments/vendors.def"
 #undef LC_VENDOR
 	{NULL, NULL},
+};
+
+static const lc_identity identities[] = {
+#define LC_IDENTITY(name, query, parse) {#name, query, parse},
+#include "instruments/identities.def"
+#undef LC_IDENTITY
+	{NULL, NULL, NULL},
 };
 
 static const lc_model models[] = {
@@ -87,6 +96,97 @@ int lc_idn_parse(const char *reply, lc_idn *out, lc_diag *diag)
 	const char *alias = lc_vendor_alias(out->vendor_raw);
 	snprintf(out->vendor, sizeof(out->vendor), "%s", alias ? alias : out->vendor_raw);
 	return 0;
+}
+
+int lc_ider_parse(const char *reply, lc_idn *out, lc_diag *diag)
+{
+	if (!reply || !out)
+		return lc_diag_set(diag, LC_ERR_ARG, "IDER: NULL argument");
+	memset(out, 0, sizeof(*out));
+	const char *c1 = strchr(reply, ',');
+	const char *c2 = c1 ? strchr(c1 + 1, ',') : NULL;
+	size_t n1 = c1 ? (size_t)(c1 - reply) : strlen(reply);
+	copy_trimmed(out->vendor_raw, sizeof(out->vendor_raw), reply, n1);
+	if (c1) {
+		const char *m = c1 + 1;
+		size_t n2 = c2 ? (size_t)(c2 - m) : strlen(m);
+		const char *open = memchr(m, '(', n2);
+		const char *close = open ? memchr(open, ')', n2 - (size_t)(open - m)) : NULL;
+		if (open && !close)
+			return lc_diag_set(diag, LC_ERR_PROTOCOL, "IDER '%.120s': '(' of the serial number is not closed",
+					   reply);
+		copy_trimmed(out->model, sizeof(out->model), m, open ? (size_t)(open - m) : n2);
+		if (open)
+			copy_trimmed(out->serial, sizeof(out->serial), open + 1, (size_t)(close - open - 1));
+	}
+	/* the optical module (its own model and serial) and the software version, as the instrument wrote them */
+	if (c2)
+		copy_trimmed(out->firmware, sizeof(out->firmware), c2 + 1, strlen(c2 + 1));
+	if (!out->vendor_raw[0] || !out->model[0])
+		return lc_diag_set(diag, LC_ERR_PROTOCOL,
+				   "IDER '%.120s': expected '<company>,<model>(<serial>),<module>(<serial>),<version>'",
+				   reply);
+	const char *alias = lc_vendor_alias(out->vendor_raw);
+	snprintf(out->vendor, sizeof(out->vendor), "%s", alias ? alias : out->vendor_raw);
+	return 0;
+}
+
+const lc_identity *lc_registry_identity(const char *name)
+{
+	for (size_t i = 0; name && identities[i].name; i++)
+		if (strcmp(identities[i].name, name) == 0)
+			return &identities[i];
+	return NULL;
+}
+
+const lc_identity *lc_registry_identity_at(size_t i)
+{
+	return i < sizeof(identities) / sizeof(identities[0]) - 1 ? &identities[i] : NULL;
+}
+
+static int ask(lc_scpi *s, const lc_identity *id, lc_idn *idn, lc_diag *diag)
+{
+	char reply[256];
+	int rc = lc_scpi_query(s, id->query, reply, sizeof(reply));
+	if (rc < 0)
+		return lc_diag_set(diag, rc, "%.*s: %s", (int)strcspn(id->query, "\r\n"), id->query,
+				   lc_scpi_last_detail(s));
+	return id->parse(reply, idn, diag);
+}
+
+int lc_registry_identify(lc_scpi *s, const char *driver_hint, lc_idn *idn, lc_diag *diag)
+{
+	if (!s || !idn)
+		return lc_diag_set(diag, LC_ERR_ARG, "identify: NULL argument");
+	if (driver_hint && driver_hint[0]) {
+		const lc_driver *d = lc_registry_driver(driver_hint);
+		if (!d)
+			return lc_diag_set(diag, LC_ERR_NOT_FOUND, "driver '%s' is not in this build (lanecert probe --list)",
+					   driver_hint);
+		const lc_identity *id = lc_registry_identity(d->identity ? d->identity : "idn");
+		if (!id) /* a driver naming a row missing from identities.def: a build mistake */
+			return lc_diag_set(diag, LC_ERR_NOT_FOUND, "driver %s: identity '%s' is not registered", d->name,
+					   d->identity);
+		return ask(s, id, idn, diag);
+	}
+	lc_diag first;
+	lc_diag_clear(&first);
+	char others[128] = "";
+	for (size_t i = 0; identities[i].name; i++) {
+		lc_diag d;
+		lc_diag_clear(&d);
+		int rc = ask(s, &identities[i], idn, i == 0 ? &first : &d);
+		/* silence is "not this query"; an answer, even a malformed one, ends the search */
+		if (rc != LC_ERR_TIMEOUT) {
+			if (rc < 0)
+				lc_diag_set(diag, rc, "%s", i == 0 ? first.text : d.text);
+			return rc;
+		}
+		if (i > 0)
+			snprintf(others + strlen(others), sizeof(others) - strlen(others), "%s%.*s", i > 1 ? ", " : "",
+				 (int)strcspn(identities[i].query, "\r\n"), identities[i].query);
+	}
+	return lc_diag_set(diag, LC_ERR_TIMEOUT, "%s; no answer to %s either", first.text, others[0] ? others : "-");
 }
 
 int lc_registry_match(const lc_idn *idn, const lc_model **model, lc_diag *diag)

@@ -47,6 +47,8 @@ typedef struct lc_driver {
 	void (*detach)(lc_instrument *inst);
 	/* Whether this instrument, as attached, provides class c (NULL: every class in `classes`). */
 	bool (*has_class)(const lc_instrument *inst, enum lc_inst_class c);
+	/* The identities.def row its instruments answer (NULL: "idn", IEEE 488.2 *IDN?). */
+	const char *identity;
 } lc_driver;
 
 /* One row of models.def. */
@@ -61,6 +63,32 @@ typedef struct lc_model {
  * kept in firmware). The vendor is mapped through vendors.def (unknown vendors keep their raw name).
  * LC_ERR_PROTOCOL if fewer than two fields or an empty manufacturer/model. */
 int lc_idn_parse(const char *reply, lc_idn *out, lc_diag *diag);
+
+/* Parse a Yokogawa IDER reply "<company>,<model>(<serial>),<optical module>(<serial>),<software version>"
+ * (AQ7260 manual p. 8-60): model and serial from the second field, the module and the version in firmware.
+ * A second field without "(serial)" leaves serial empty. LC_ERR_PROTOCOL if company or model is missing. */
+int lc_ider_parse(const char *reply, lc_idn *out, lc_diag *diag);
+
+/*
+ * Identity queries, one row per way an instrument says who it is (instruments/identities.def):
+ *     LC_IDENTITY(idn,  "*IDN?", lc_idn_parse)    IEEE 488.2
+ *     LC_IDENTITY(ider, "IDER",  lc_ider_parse)   Yokogawa legacy OTDRs (not SCPI)
+ * lc_registry_identify() asks the row of the hinted driver (lc_driver.identity) when the station names one;
+ * without a hint it asks the rows in order and takes the first that is answered: an instrument that does not
+ * know a query stays silent (a timeout of the session's timeout_ms), so non-SCPI instruments cost one
+ * timeout per earlier row when no hint is given.
+ */
+typedef struct lc_identity {
+	const char *name;
+	const char *query;
+	int (*parse)(const char *reply, lc_idn *out, lc_diag *diag);
+} lc_identity;
+
+const lc_identity *lc_registry_identity(const char *name);
+const lc_identity *lc_registry_identity_at(size_t i);
+/* Identify the instrument on s. driver_hint (may be NULL or "") names a driver of drivers.def: its identity
+ * row is asked alone, and an unknown driver name is LC_ERR_NOT_FOUND. */
+int lc_registry_identify(lc_scpi *s, const char *driver_hint, lc_idn *idn, lc_diag *diag);
 
 /* The canonical alias of a raw vendor string, or NULL if it is not in vendors.def. */
 const char *lc_vendor_alias(const char *raw);

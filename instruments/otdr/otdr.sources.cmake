@@ -17,7 +17,7 @@ set(LC_OTDR_CORE_SOURCES
 )
 list(APPEND LC_INSTRUMENTS_SOURCES ${LC_OTDR_CORE_SOURCES}
   instruments/otdr/otdr.c
-  instruments/otdr/anritsu_mt9085.c)
+  instruments/otdr/yokogawa_aq7260.c)
 
 # The same sources as a small library on hal alone, for the otdr tests, the fuzz target and the benchmark,
 # so that they build while other instrument classes are being edited.

@@ -5,5 +5,9 @@ lc_test(NAME sor_corrupt SOURCES tests/instruments/test_sor_corrupt.c tests/inst
 lc_test(NAME sor_roundtrip SOURCES tests/instruments/test_sor_roundtrip.c tests/instruments/test_sor_util.c LIBS lc_otdr_core)
 lc_test(NAME otdr_analysis SOURCES tests/instruments/test_otdr_analysis.c LIBS lc_otdr_core)
 lc_test(NAME otdr_samples SOURCES tests/instruments/test_otdr_samples.c tests/instruments/test_sor_util.c LIBS lc_otdr_core)
-lc_test(NAME otdr_sim SOURCES tests/instruments/test_otdr_sim.c LIBS lc_instruments lc_sim lc_otdr_core TIMEOUT 60)
 lc_test(NAME sor_cli SOURCES tests/instruments/test_sor_cli.c tests/instruments/test_sor_util.c LIBS lc_otdr_core)
+# Yokogawa AQ7260 driver: against a scripted loopback peer, and against the simulated AQ7260 (tier-2 scenario).
+lc_test(NAME otdr_aq7260 SOURCES tests/instruments/test_otdr_aq7260.c tests/instruments/scpi_peer.c
+        LIBS lc_instruments lc_otdr_core TIMEOUT 60)
+lc_test(NAME otdr_aq7260_sim SOURCES tests/instruments/test_otdr_aq7260_sim.c
+        LIBS lc_instruments lc_sim lc_otdr_core TIMEOUT 60)

@@ -93,9 +93,9 @@ Test(sim_scenario, unavailable_kinds_are_named_not_faked)
 	}
 	lc_sim_scenario_free(sc);
 	cr_assert_eq(lc_sim_scenario_load("field-tier2-good", fx, &sc, &d), 0, "%s", d.text);
-	if (!lc_sim_kind_find("anritsu_mt9085")) {
+	if (!lc_sim_kind_find("yokogawa_aq7260")) {
 		cr_assert_eq(lc_sim_runner_start(sc, &o, &r, &d), LC_ERR_UNSUPPORTED);
-		cr_assert(strstr(d.text, "anritsu_mt9085 (role otdr)"), "%s", d.text);
+		cr_assert(strstr(d.text, "yokogawa_aq7260 (role otdr)"), "%s", d.text);
 	}
 	lc_sim_scenario_free(sc);
 }

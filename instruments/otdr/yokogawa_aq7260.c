@@ -1,0 +1,548 @@
+/*
+ * Yokogawa AQ7260 OTDR: GP-IB / RS-232, not SCPI (instrument-dialects.md §5, manual ch. 8 [S30]). It talks
+ * over any byte transport: ASRL (RS-232), or a raw socket through a serial-to-LAN adapter.
+ *
+ * What is confirmed and used: the set commands R (range code), PW (pulse width code), AT (attenuation,
+ * 1.25 dB steps), AVD (averaging type), ASU (automation), joined with ',' in one message of at most 512
+ * bytes; the queries INFR (status), IDER (identity), EDR m (one event), DBIR (trace, hi/lo bytes),
+ * FILESR/FILER (file size, then the file). From the manual's request tables (p. 8-50): DSR (data size code).
+ * Everything the notes leave open sits in the `aq` table below, each entry marked UNCONFIRMED with the
+ * conservative choice made, so it can be corrected in one place. A wrong guess fails loudly (a start that
+ * never shows INFR 1, a binary reply whose length or trailer does not match), never as made-up data.
+ *
+ * The instrument has no error queue: a refused setting cannot be detected over RS-232 (the command-check bit
+ * exists only in the GP-IB status byte), and the reference documents no read-back of range and pulse width.
+ * So get_settings reports what lanecert set in this session, and LC_ERR_STATE before that.
+ *
+ * Station layout (lc_instrument_opts.layout): the unit's wavelength, optionally a fixed attenuation:
+ * "1310" or "1310;att=2.50". No documented command selects the wavelength, so a request for another one is
+ * refused; without "att=" the instrument chooses the attenuation (ASU 2, auto attenuation).
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "hal/clock.h"
+#include "hal/scpi_raw.h"
+#include "instruments/instrument_priv.h"
+#include "instruments/otdr/otdr.h"
+#include "instruments/otdr/yokogawa_aq7260.h"
+
+/* The choices the reference leaves open, in one place. */
+static const struct {
+	const char *start;           /* UNCONFIRMED: no start command is in the notes; wait() insists on seeing
+	                                INFR 1 after it, so a wrong one is an error, not a stale trace */
+	const char *averaging_time;  /* UNCONFIRMED: set form of the manual's NUMR request (table 4-10) */
+	int averaging_type;          /* AVD code for "average by time": 1 "Average interval" (its NUMR column
+	                                is in seconds); UNCONFIRMED pairing of AVD codes and NUMR columns */
+	size_t data_points[3];       /* DSR 0/1/2 = "5k/20k/60k data": exact counts UNCONFIRMED */
+	double dbir_unit_db;         /* DBIR counts: the manual's DBIR row says "(0.004dB unit)" while §5 says
+	                                "0.001 or 0.004": 0.004 per that row, UNCONFIRMED */
+	const char *binary_trailer;  /* after DBIR / FILER data: UNCONFIRMED; GP-IB ends them with EOI, RS-232
+	                                has none, so the line end of every other reply (CR LF) is expected and
+	                                checked (a longer reply then fails instead of leaking into the next) */
+	int poll_ms;                 /* INFR polling interval during an acquisition */
+	int start_confirm_ms;        /* INFR must show 1 within this after the start command */
+	int default_baud;            /* for transfer budgets when the station gives none */
+	size_t max_file;             /* largest FILESR accepted */
+} aq = {
+	.start = "AVG 1",
+	.averaging_time = "NUM",
+	.averaging_type = 1,
+	.data_points = {5000, 20000, 60000},
+	.dbir_unit_db = 0.004,
+	.binary_trailer = "\r\n",
+	.poll_ms = 100,
+	.start_confirm_ms = 3000,
+	.default_baud = 9600,
+	.max_file = 64u * 1024 * 1024,
+};
+
+/* Codes of §5; index = code, 0 = no such code. */
+static const double range_km[] = {10, 20, 40, 80, 160, 240, 5, 2, 320, 640};
+static const double pulse_ns[] = {0, 10, 20, 100, 200, 500, 1000, 4000, 10000, 20000, 50, 50000};
+/* NUMR's seconds column: code 4 is "-" */
+static const double avg_s[] = {10, 20, 30, 60, 0, 180, 300, 600, 1200, 1800};
+#define N_OF(a) (sizeof(a) / sizeof((a)[0]))
+#define AT_CODES 22 /* 0.00 .. 26.25 dB */
+#define MSG_MAX 512 /* the instrument's receive buffer */
+
+struct aq7260 {
+	double wavelength_nm;    /* from the layout; 0 unknown */
+	int att_code;            /* from the layout; -1: auto attenuation */
+	bool configured;
+	lc_otdr_settings set;    /* what lanecert sent */
+	bool started;
+	int baud;                /* serial line rate for transfer budgets */
+};
+
+static struct aq7260 *priv(lc_instrument *inst) { return inst->priv; }
+
+static int code_of(const double *tab, size_t n, double v, const char *what, const char *unit, double scale,
+		   lc_diag *diag)
+{
+	for (size_t i = 0; i < n; i++)
+		if (tab[i] > 0 && fabs(tab[i] * scale - v) <= 1e-9 * fmax(1.0, v))
+			return (int)i;
+	char list[256] = "";
+	size_t k = 0;
+	for (double last = 0;;) { /* ascending list of the allowed values */
+		double next = INFINITY;
+		for (size_t i = 0; i < n; i++)
+			if (tab[i] > last && tab[i] < next)
+				next = tab[i];
+		if (!isfinite(next))
+			break;
+		k += (size_t)snprintf(list + k, sizeof(list) - k, "%s%g", k ? ", " : "", next);
+		last = next;
+		if (k >= sizeof(list))
+			break;
+	}
+	return lc_diag_set(diag, LC_ERR_ARG, "AQ7260: %s %g %s has no code; allowed: %s %s", what, v / scale, unit,
+			   list, unit);
+}
+
+/* One message: the commands joined with ',' (the instrument's own separator). */
+static int send(lc_instrument *inst, const char *msg, lc_diag *diag)
+{
+	char line[MSG_MAX + 8];
+	int n = snprintf(line, sizeof(line), "%s%s", msg, LC_AQ7260_LINE_END);
+	if (n < 0 || (size_t)n + 1 > MSG_MAX) /* + the session's LF */
+		return lc_diag_set(diag, LC_ERR_OVERFLOW, "AQ7260: message of %d bytes exceeds its 512-byte buffer", n);
+	int rc = lc_scpi_write(inst->scpi, line);
+	return rc < 0 ? lc_diag_set(diag, rc, "%s: %s", msg, lc_scpi_last_detail(inst->scpi)) : 0;
+}
+
+static int query(lc_instrument *inst, const char *cmd, char *buf, size_t cap, lc_diag *diag)
+{
+	char line[64];
+	snprintf(line, sizeof(line), "%s%s", cmd, LC_AQ7260_LINE_END);
+	int rc = lc_scpi_query(inst->scpi, line, buf, cap);
+	if (rc < 0)
+		return lc_diag_set(diag, rc, "%s: %s", cmd, lc_scpi_last_detail(inst->scpi));
+	while (rc > 0 && (buf[rc - 1] == '\r' || buf[rc - 1] == ' '))
+		buf[--rc] = '\0';
+	return rc;
+}
+
+static int query_long(lc_instrument *inst, const char *cmd, long min, long max, long *v, lc_diag *diag)
+{
+	char buf[64];
+	int rc = query(inst, cmd, buf, sizeof(buf), diag);
+	if (rc < 0)
+		return rc;
+	char *s = buf, *end;
+	while (isspace((unsigned char)*s))
+		s++;
+	errno = 0;
+	*v = strtol(s, &end, 10);
+	while (isspace((unsigned char)*end))
+		end++;
+	if (end == s || *end || errno || *v < min || *v > max)
+		return lc_diag_set(diag, LC_ERR_PROTOCOL, "%s: reply '%.40s' is not an integer in %ld..%ld", cmd, buf,
+				   min, max);
+	return 0;
+}
+
+static int aq_configure(lc_instrument *inst, const lc_otdr_settings *s, lc_diag *diag)
+{
+	struct aq7260 *p = priv(inst);
+	if (!(p->wavelength_nm > 0))
+		return lc_diag_set(diag, LC_ERR_ARG, "AQ7260: the unit's wavelength is not known (no documented command "
+				   "selects or reports it): give it as the station layout, e.g. \"1310\"");
+	if (fabs(s->wavelength_nm - p->wavelength_nm) > 0.5)
+		return lc_diag_set(diag, LC_ERR_ARG, "AQ7260: %g nm requested, the unit measures at %g nm (station "
+				   "layout); no documented command selects another wavelength", s->wavelength_nm,
+				   p->wavelength_nm);
+	int r = code_of(range_km, N_OF(range_km), s->range_m, "range", "km", 1000.0, diag);
+	if (r < 0)
+		return r;
+	int pw = code_of(pulse_ns, N_OF(pulse_ns), s->pulse_ns, "pulse width", "ns", 1.0, diag);
+	if (pw < 0)
+		return pw;
+	int num = code_of(avg_s, N_OF(avg_s), s->averaging_s, "averaging time", "s", 1.0, diag);
+	if (num < 0)
+		return num;
+	char msg[128];
+	if (p->att_code < 0)
+		snprintf(msg, sizeof(msg), "ASU 2,R %d,PW %d,AVD %d,%s %d", r, pw, aq.averaging_type, aq.averaging_time,
+			 num);
+	else
+		snprintf(msg, sizeof(msg), "ASU 0,R %d,PW %d,AT %d,AVD %d,%s %d", r, pw, p->att_code,
+			 aq.averaging_type, aq.averaging_time, num);
+	int rc = send(inst, msg, diag);
+	if (rc == 0) {
+		p->set = *s;
+		p->set.wavelength_nm = p->wavelength_nm;
+		p->configured = true;
+	}
+	return rc;
+}
+
+static int aq_get_settings(lc_instrument *inst, lc_otdr_settings *s, lc_diag *diag)
+{
+	struct aq7260 *p = priv(inst);
+	if (!p->configured)
+		return lc_diag_set(diag, LC_ERR_STATE, "AQ7260: settings unknown until lanecert sets them (no documented "
+				   "read-back of range and pulse width)");
+	*s = p->set;
+	return 0;
+}
+
+static int aq_start(lc_instrument *inst, lc_diag *diag)
+{
+	int rc = send(inst, aq.start, diag);
+	priv(inst)->started = rc == 0;
+	return rc;
+}
+
+/* INFR codes (§5; manual 14-1, priority 7 > 6 > 4 > 1 > 0). */
+static int status_error(long code, lc_diag *diag)
+{
+	switch (code) {
+	case 6:
+		return lc_diag_set(diag, LC_ERR_INSTRUMENT, "AQ7260: no fiber connected (INFR 6)");
+	case 7:
+		return lc_diag_set(diag, LC_ERR_INSTRUMENT, "AQ7260: plug-check error (INFR 7): clean or reseat the "
+				   "connector");
+	case 4: /* it outranks 1 and 0, so the acquisition's state cannot be seen behind it */
+		return lc_diag_set(diag, LC_ERR_INSTRUMENT, "AQ7260: no printer paper (INFR 4) hides the acquisition "
+				   "state");
+	default:
+		return lc_diag_set(diag, LC_ERR_PROTOCOL, "AQ7260: INFR %ld is not a documented status", code);
+	}
+}
+
+static int aq_wait(lc_instrument *inst, int budget_ms, lc_diag *diag)
+{
+	struct aq7260 *p = priv(inst);
+	if (!p->started)
+		return lc_diag_set(diag, LC_ERR_STATE, "AQ7260: no acquisition was started");
+	p->started = false;
+	int64_t t0 = lc_now_ms(), deadline = lc_deadline_in(budget_ms);
+	bool emitting = false;
+	for (;;) {
+		long code;
+		int rc = query_long(inst, "INFR", 0, 99, &code, diag);
+		if (rc < 0)
+			return rc;
+		if (code == 1)
+			emitting = true;
+		else if (code == 0 && emitting)
+			return 0;
+		else if (code == 0 && lc_now_ms() - t0 > aq.start_confirm_ms)
+			return lc_diag_set(diag, LC_ERR_INSTRUMENT, "AQ7260: acquisition did not start: INFR stayed 0 "
+					   "after '%s' (the start command is UNCONFIRMED)", aq.start);
+		else if (code != 0)
+			return status_error(code, diag);
+		if (lc_now_ms() >= deadline)
+			return lc_diag_set(diag, LC_ERR_TIMEOUT, "AQ7260: acquisition not complete after %d ms", budget_ms);
+		lc_sleep_ms(aq.poll_ms);
+	}
+}
+
+/* A binary reply of exactly n bytes, then the trailer, with a timeout that covers the line rate (a 60k-point
+ * trace is 120 kB: two minutes at 9600 baud). */
+static int read_binary(lc_instrument *inst, const char *cmd, uint8_t *buf, size_t n, lc_diag *diag)
+{
+	struct aq7260 *p = priv(inst);
+	int old = lc_scpi_get_timeout(inst->scpi);
+	double line_ms = (double)(n + 16) * 10.0 * 1000.0 / p->baud;
+	lc_scpi_set_timeout(inst->scpi, old + (int)fmin(1.5 * line_ms, 3600e3));
+	char line[64];
+	snprintf(line, sizeof(line), "%s%s", cmd, LC_AQ7260_LINE_END);
+	int rc = lc_scpi_query_exact(inst->scpi, line, buf, n);
+	uint8_t tr[8];
+	size_t tl = strlen(aq.binary_trailer);
+	if (rc >= 0 && tl)
+		rc = lc_scpi_read_exact(inst->scpi, tr, tl);
+	lc_scpi_set_timeout(inst->scpi, old);
+	if (rc < 0)
+		return lc_diag_set(diag, rc, "%s: %s", cmd, lc_scpi_last_detail(inst->scpi));
+	if (tl && memcmp(tr, aq.binary_trailer, tl) != 0)
+		return lc_diag_set(diag, LC_ERR_PROTOCOL, "%s: %zu data bytes expected, then CR LF; byte 0x%02x follows "
+				   "(the reply is longer than announced)", cmd, n, tr[0] == '\r' ? tr[1] : tr[0]);
+	return 0;
+}
+
+static int aq_read_trace(lc_instrument *inst, double **db, size_t *n, double *dx_m, lc_diag *diag)
+{
+	struct aq7260 *p = priv(inst);
+	if (!p->configured)
+		return lc_diag_set(diag, LC_ERR_STATE, "AQ7260: the point spacing follows the range lanecert set; "
+				   "configure first (no documented read-back)");
+	long ds;
+	int rc = query_long(inst, "DSR", 0, (long)N_OF(aq.data_points) - 1, &ds, diag);
+	if (rc < 0)
+		return rc;
+	size_t points = aq.data_points[ds];
+	uint8_t *b = malloc(2 * points);
+	double *v = malloc(points * sizeof(double));
+	if (!b || !v) {
+		free(b);
+		free(v);
+		return lc_diag_set(diag, LC_ERR_NOMEM, "DBIR: out of memory for %zu points", points);
+	}
+	rc = read_binary(inst, "DBIR", b, 2 * points, diag);
+	if (rc < 0) {
+		free(b);
+		free(v);
+		return rc;
+	}
+	/* hi byte first; the level as displayed (falls with distance) */
+	for (size_t i = 0; i < points; i++)
+		v[i] = (double)((unsigned)b[2 * i] << 8 | b[2 * i + 1]) * aq.dbir_unit_db;
+	free(b);
+	*db = v;
+	*n = points;
+	/* UNCONFIRMED: the points span the distance range evenly (the notes give no sampling resolution) */
+	*dx_m = p->set.range_m / (double)points;
+	return 0;
+}
+
+static int aq_read_sor(lc_instrument *inst, uint8_t **data, size_t *len, lc_diag *diag)
+{
+	long size;
+	int rc = query_long(inst, "FILESR", 1, (long)aq.max_file, &size, diag);
+	if (rc < 0)
+		return rc;
+	uint8_t *b = malloc((size_t)size);
+	if (!b)
+		return lc_diag_set(diag, LC_ERR_NOMEM, "FILER: out of memory for %ld bytes", size);
+	rc = read_binary(inst, "FILER", b, (size_t)size, diag);
+	if (rc < 0) {
+		free(b);
+		return rc;
+	}
+	*data = b;
+	*len = (size_t)size;
+	return 0;
+}
+
+/* ---- EDR ------------------------------------------------------------------------------------------- */
+
+/* "SXX.XXXDB" style field: a number, then the unit the manual puts at a fixed column. */
+static int field_number(const char *f, const char *unit, double *v, const char *name, const char *reply,
+			lc_diag *diag)
+{
+	char *end;
+	while (*f == ' ')
+		f++;
+	errno = 0;
+	*v = strtod(f, &end);
+	if (end == f || errno || !isfinite(*v))
+		return lc_diag_set(diag, LC_ERR_PROTOCOL, "EDR '%.80s': %s is not a number", reply, name);
+	while (*end == ' ')
+		end++;
+	if (unit && strcmp(end, unit) != 0)
+		return lc_diag_set(diag, LC_ERR_PROTOCOL, "EDR '%.80s': %s unit '%s', expected '%s'", reply, name, end,
+				   unit);
+	return 0;
+}
+
+/* Distance units: UNCONFIRMED which "TT" the instrument prints beyond km; m and km are understood, any other
+ * is refused rather than guessed. Returns metres per unit, or 0. */
+static double distance_unit(const char *tt)
+{
+	while (*tt == ' ')
+		tt++;
+	if (!strcmp(tt, "km") || !strcmp(tt, "KM"))
+		return 1000.0;
+	if (!strcmp(tt, "m") || !strcmp(tt, "M"))
+		return 1.0;
+	return 0;
+}
+
+int lc_aq7260_parse_edr(const char *reply, lc_aq7260_event *ev, lc_diag *diag)
+{
+	if (!reply || !ev)
+		return lc_diag_set(diag, LC_ERR_ARG, "EDR: NULL argument");
+	memset(ev, 0, sizeof(*ev));
+	char buf[160];
+	char *f[8];
+	int nf = 0;
+	if (strlen(reply) >= sizeof(buf))
+		return lc_diag_set(diag, LC_ERR_PROTOCOL, "EDR: reply of %zu bytes is longer than the manual's 64",
+				   strlen(reply));
+	strcpy(buf, reply);
+	for (char *s = buf; nf < 8;) {
+		f[nf++] = s;
+		char *c = strchr(s, ',');
+		if (!c)
+			break;
+		*c = '\0';
+		s = c + 1;
+	}
+	if (nf != 7)
+		return lc_diag_set(diag, LC_ERR_PROTOCOL, "EDR '%.80s': %d fields, expected 7 (No., distance, splice "
+				   "loss, return loss, cumulative loss, dB/km, type)", reply, nf);
+	char *no = f[0];
+	while (*no == ' ')
+		no++;
+	if (!strncmp(no, "END", 3)) {
+		ev->end = true;
+	} else {
+		char *end;
+		long k = strtol(no, &end, 10);
+		while (*end == ' ')
+			end++;
+		if (end == no || *end || k < -1 || k > 999)
+			return lc_diag_set(diag, LC_ERR_PROTOCOL, "EDR '%.80s': event No. '%s'", reply, f[0]);
+		ev->number = (int)k;
+	}
+	/* distance: the number, then its unit in the last two columns */
+	size_t dl = strlen(f[1]);
+	if (dl < 3)
+		return lc_diag_set(diag, LC_ERR_PROTOCOL, "EDR '%.80s': distance '%s' has no unit", reply, f[1]);
+	double per = distance_unit(f[1] + dl - 2);
+	if (per == 0)
+		return lc_diag_set(diag, LC_ERR_PROTOCOL, "EDR '%.80s': distance unit '%s' not understood", reply,
+				   f[1] + dl - 2);
+	f[1][dl - 2] = '\0';
+	int rc = field_number(f[1], NULL, &ev->distance_m, "distance", reply, diag);
+	ev->distance_m *= per;
+	if (rc == 0)
+		rc = field_number(f[2], "DB", &ev->splice_loss_db, "splice loss", reply, diag);
+	if (rc == 0)
+		rc = field_number(f[3], "DB", &ev->return_loss_db, "return loss", reply, diag);
+	if (rc == 0)
+		rc = field_number(f[4], "DB", &ev->cumulative_loss_db, "cumulative loss", reply, diag);
+	if (rc == 0) {
+		char *slash = strchr(f[5], '/');
+		double per_len = slash ? distance_unit(slash + 1) : 0;
+		if (!slash || per_len == 0)
+			return lc_diag_set(diag, LC_ERR_PROTOCOL, "EDR '%.80s': slope '%s' is not dB per km or m", reply,
+					   f[5]);
+		*slash = '\0';
+		rc = field_number(f[5], "DB", &ev->slope_db_km, "slope", reply, diag);
+		ev->slope_db_km *= 1000.0 / per_len;
+	}
+	double type;
+	if (rc == 0)
+		rc = field_number(f[6], "", &type, "type", reply, diag);
+	if (rc == 0 && (type != floor(type) || fabs(type) > 99))
+		return lc_diag_set(diag, LC_ERR_PROTOCOL, "EDR '%.80s': type '%s' is not a small integer", reply, f[6]);
+	ev->type = (int)type;
+	return rc;
+}
+
+int lc_aq7260_read_event(lc_instrument *inst, int number, lc_aq7260_event *ev, lc_diag *diag)
+{
+	if (!inst || !ev)
+		return lc_diag_set(diag, LC_ERR_ARG, "AQ7260 EDR: NULL argument");
+	if (!lc_instrument_class_ops(inst, LC_CLASS_OTDR) || strcmp(inst->driver->name, "yokogawa_aq7260") != 0)
+		return lc_diag_set(diag, LC_ERR_UNSUPPORTED, "%s %s is not an AQ7260", inst->idn.vendor, inst->idn.model);
+	if (number < -1 || number > 999)
+		return lc_diag_set(diag, LC_ERR_ARG, "AQ7260 EDR: event No. %d outside -1..999", number);
+	char cmd[16], reply[160];
+	snprintf(cmd, sizeof(cmd), "EDR %d", number);
+	lc_instrument_lock(inst);
+	int rc = query(inst, cmd, reply, sizeof(reply), diag);
+	if (rc >= 0)
+		rc = lc_aq7260_parse_edr(reply, ev, diag);
+	lc_instrument_unlock(inst);
+	return rc;
+}
+
+/* ---- snapshot, attach ------------------------------------------------------------------------------- */
+
+static json_t *num_or_null(bool known, double v) { return known ? json_real(v) : json_null(); }
+
+static int aq_snapshot(lc_instrument *inst, json_t *obj, lc_diag *diag)
+{
+	struct aq7260 *p = priv(inst);
+	static const char *const status[] = {"standby", "emitting", NULL, NULL, "no printer paper", NULL, "no fiber",
+					     "plug-check error"};
+	long code;
+	int rc = query_long(inst, "INFR", 0, 99, &code, diag);
+	if (rc < 0)
+		return rc;
+	bool k = p->configured;
+	json_t *o = json_object();
+	if (!o)
+		return lc_diag_set(diag, LC_ERR_NOMEM, "snapshot: out of memory");
+	json_object_set_new(o, "wavelength_nm", num_or_null(p->wavelength_nm > 0, p->wavelength_nm));
+	json_object_set_new(o, "pulse_ns", num_or_null(k, p->set.pulse_ns));
+	json_object_set_new(o, "range_m", num_or_null(k, p->set.range_m));
+	json_object_set_new(o, "averaging_s", num_or_null(k, p->set.averaging_s));
+	json_object_set_new(o, "attenuation_db", p->att_code < 0 ? json_string("auto") : json_real(1.25 * p->att_code));
+	json_object_set_new(o, "settings", json_string(k ? "as set by lanecert" : "not set in this session (the "
+							       "AQ7260 has no documented read-back)"));
+	const char *st = code < (long)N_OF(status) ? status[code] : NULL;
+	json_object_set_new(o, "status", st ? json_string(st) : json_integer(code));
+	if (json_object_set_new(obj, "otdr", o) < 0)
+		return lc_diag_set(diag, LC_ERR_NOMEM, "snapshot: out of memory");
+	return 0;
+}
+
+/* Layout: "<nm>[;att=<dB>]". */
+static int parse_layout(const char *layout, struct aq7260 *p, lc_diag *diag)
+{
+	p->att_code = -1;
+	if (!layout || !*layout)
+		return 0;
+	char *end;
+	errno = 0;
+	double nm = strtod(layout, &end);
+	if (end == layout || errno || !(nm >= 600 && nm <= 1700))
+		return lc_diag_set(diag, LC_ERR_ARG, "AQ7260 layout '%s': expected the unit's wavelength in nm "
+				   "(\"1310\" or \"1310;att=2.50\")", layout);
+	p->wavelength_nm = nm;
+	if (!*end)
+		return 0;
+	if (strncmp(end, ";att=", 5) != 0)
+		return lc_diag_set(diag, LC_ERR_ARG, "AQ7260 layout '%s': after the wavelength only ';att=<dB>'", layout);
+	const char *a = end + 5;
+	double db = strtod(a, &end);
+	double steps = db / 1.25;
+	if (end == a || *end || !(steps >= 0 && steps < AT_CODES) || fabs(steps - round(steps)) > 1e-6)
+		return lc_diag_set(diag, LC_ERR_ARG, "AQ7260 layout '%s': attenuation has no code; allowed: 0.00 to "
+				   "26.25 dB in 1.25 dB steps", layout);
+	p->att_code = (int)lround(steps);
+	return 0;
+}
+
+static int aq_attach(lc_instrument *inst, const lc_instrument_opts *opts, lc_diag *diag)
+{
+	struct aq7260 *p = calloc(1, sizeof(*p));
+	if (!p)
+		return lc_diag_set(diag, LC_ERR_NOMEM, "out of memory");
+	int rc = parse_layout(opts ? opts->layout : NULL, p, diag);
+	if (rc < 0) {
+		free(p);
+		return rc;
+	}
+	p->baud = opts && opts->transport.serial.baud > 0 ? opts->transport.serial.baud : aq.default_baud;
+	inst->priv = p;
+	return 0;
+}
+
+static void aq_detach(lc_instrument *inst)
+{
+	free(inst->priv);
+	inst->priv = NULL;
+}
+
+static const lc_otdr_ops aq7260_otdr = {
+	.base = {LC_CLASS_OTDR, aq_snapshot},
+	.configure = aq_configure,
+	.get_settings = aq_get_settings,
+	.start = aq_start,
+	.wait = aq_wait,
+	.read_trace = aq_read_trace,
+	.read_sor = aq_read_sor,
+};
+
+static const lc_class_ops *const aq7260_classes[] = {&aq7260_otdr.base, NULL};
+
+const lc_driver lc_driver_yokogawa_aq7260 = {
+	.name = "yokogawa_aq7260",
+	.description = "Yokogawa AQ7260 OTDR (GP-IB/RS-232 device messages, not SCPI)",
+	.classes = aq7260_classes,
+	.attach = aq_attach,
+	.detach = aq_detach,
+	.identity = "ider",
+};

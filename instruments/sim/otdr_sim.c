@@ -1,0 +1,176 @@
+/* Simulated OTDR physics shared by the dialects (otdr_sim.h); moved here from the former simulated MT9085. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "instruments/otdr/otdr_analysis.h"
+#include "instruments/otdr/otdr_synth.h"
+#include "instruments/otdr/sor.h"
+#include "instruments/sim/otdr_sim.h"
+
+#define MAX_EVENTS 64
+
+/* Rayleigh attenuation and backscatter coefficient (1 ns) of SM fiber by wavelength (domain-facts §6e). */
+static void fiber_at(double nm, double *att_db_km, double *bc_db)
+{
+	if (nm < 1400) {
+		*att_db_km = 0.33;
+		*bc_db = -79.5;
+	} else if (nm < 1600) {
+		*att_db_km = 0.19;
+		*bc_db = -81.9;
+	} else {
+		*att_db_km = 0.22;
+		*bc_db = -82.5;
+	}
+}
+
+/* The DUT's events seen from the OTDR: a launch cord, then the DUT from dut_port (or, without it, from
+ * wherever the station's cords and switch routes take the OTDR's port "ROLE:1", their loss added at the
+ * DUT's first connector), ending in the far end. */
+static size_t channel_events(lc_sim_otdr *o, double nm, lc_otdr_synth_event *out)
+{
+	lc_sim_event ev[MAX_EVENTS];
+	char port[LC_SIM_PORT_MAX], mine[LC_SIM_PORT_MAX + 8];
+	double reach_loss = 0;
+	snprintf(port, sizeof(port), "%s", o->dut_port);
+	snprintf(mine, sizeof(mine), "%s:1", o->role);
+	if (!port[0] && lc_sim_world_reach(o->world, mine, nm, port, sizeof(port), &reach_loss) < 0)
+		port[0] = '\0'; /* routed nowhere: only the launch cord is seen */
+	int n = port[0] ? lc_sim_world_events(o->world, port, nm, ev, MAX_EVENTS - 1) : 0;
+	o->reached = n > 0;
+	size_t k = 0;
+	bool ended = false;
+	for (int i = 0; i < n && !ended; i++) {
+		bool end = strcmp(ev[i].kind, "end") == 0 || strcmp(ev[i].kind, "break") == 0;
+		double r = ev[i].reflectance_db < 0 ? ev[i].reflectance_db : NAN;
+		double loss = (end ? 0 : ev[i].loss_db) + (i == 0 ? reach_loss : 0);
+		out[k++] = (lc_otdr_synth_event){o->launch_m + ev[i].distance_m, loss, r, end};
+		ended = end;
+	}
+	if (!ended) {
+		/* an unterminated far end (or no DUT at all: the launch cord's own end) */
+		double at = k ? out[k - 1].position_m + 0.5 : o->launch_m;
+		out[k] = (lc_otdr_synth_event){at, 0, o->far_end_r, true};
+		k++;
+	}
+	return k;
+}
+
+int lc_sim_otdr_acquire(lc_sim_otdr *o, double nm, double pulse_ns, double range_m, double avg_s, size_t n)
+{
+	if (n < 2 || !(range_m > 0))
+		return LC_ERR_ARG;
+	lc_otdr_synth p;
+	lc_otdr_synth_init(&p);
+	p.n = n;
+	p.dx_m = range_m / (double)n;
+	p.pulse_ns = pulse_ns;
+	fiber_at(nm, &p.atten_db_km, &p.bc_db);
+	/* one acquisition per millisecond of averaging time (UNCONFIRMED repetition rate) */
+	p.averages = (unsigned)fmax(1.0, avg_s * 1000.0);
+	char key[128];
+	snprintf(key, sizeof(key), "%s:otdr:%u", o->role, o->acquisitions++);
+	p.seed = (uint64_t)(lc_sim_world_uniform(o->world, key) * 9007199254740992.0) + 1;
+	lc_otdr_synth_event ev[MAX_EVENTS];
+	size_t nev = channel_events(o, nm, ev);
+	double *y = malloc(n * sizeof(double));
+	if (!y)
+		return LC_ERR_NOMEM;
+	int rc = lc_otdr_synth_trace(&p, ev, nev, y);
+	if (rc < 0) {
+		free(y);
+		return rc;
+	}
+	free(o->level_db);
+	o->level_db = y;
+	o->n = n;
+	o->dx_m = p.dx_m;
+	o->nm = nm, o->pulse_ns = pulse_ns, o->avg_s = avg_s, o->range_m = range_m;
+	o->floor_db = p.floor_db;
+	return 0;
+}
+
+/* The instrument's event table: its analysis of the trace, in SOR units. */
+static int sor_events(lc_sor *sor, const double *y, size_t n, double dx, double pulse)
+{
+	lc_otdr_trace t = {y, n, dx, 0, pulse, lc_sor_group_index(sor)};
+	lc_otdr_config cfg;
+	lc_otdr_config_init(&cfg);
+	cfg.backscatter_db = lc_sor_backscatter_db(sor);
+	lc_otdr_analysis *a;
+	int rc = lc_otdr_analyze(&t, &cfg, &a, NULL);
+	if (rc < 0)
+		return rc;
+	lc_sor_event ev[MAX_EVENTS];
+	size_t k = 0;
+	for (size_t i = 0; i < a->n_events && k < MAX_EVENTS; i++) {
+		const lc_otdr_event *e = &a->events[i];
+		bool end = e->type == LC_OTDR_EVENT_END;
+		lc_sor_event *o = &ev[k++];
+		memset(o, 0, sizeof(*o));
+		o->number = (uint16_t)k;
+		o->time = (uint32_t)lround(lc_sor_m_to_time(sor, e->position_m));
+		o->slope = isfinite(e->slope_db_km) ? (int16_t)lround(e->slope_db_km * 1000) : 0;
+		o->loss = isfinite(e->loss_db) ? (int16_t)lround(e->loss_db * 1000) : 0;
+		o->reflectance = isfinite(e->reflectance_db) ? (int32_t)lround(e->reflectance_db * 1000) : 0;
+		snprintf(o->code, sizeof(o->code), "%c%c9999", e->saturated ? '2' : e->reflective ? '1' : '0',
+			 end ? 'E' : 'F');
+		memcpy(o->method, "LS", 3);
+		o->comment = (char *)"";
+	}
+	lc_sor_summary sum = {
+		.total_loss = (int32_t)lround(a->total_loss_db * 1000),
+		.loss_end = (uint32_t)lround(lc_sor_m_to_time(sor, a->fiber_length_m)),
+		.orl = isfinite(a->orl_db) && a->orl_db > 0 && a->orl_db < 65 ? (uint16_t)lround(a->orl_db * 1000) : 0,
+		.orl_end = (uint32_t)lround(lc_sor_m_to_time(sor, a->fiber_length_m)),
+	};
+	lc_otdr_analysis_free(a);
+	return lc_sor_set_events(sor, ev, k, &sum);
+}
+
+int lc_sim_otdr_sor(const lc_sim_otdr *o, const char *supplier, const char *model, const char *serial,
+		    uint8_t **file, size_t *len)
+{
+	if (!o->level_db)
+		return LC_ERR_STATE;
+	uint16_t *v = malloc(o->n * sizeof(uint16_t));
+	lc_sor *sor = NULL;
+	if (!v || lc_sor_new(&sor) < 0) {
+		free(v);
+		return LC_ERR_NOMEM;
+	}
+	lc_otdr_levels_to_sor(o->level_db, o->n, v);
+	double att, bc;
+	fiber_at(o->nm, &att, &bc);
+	lc_sor_set_string(&sor->sup.supplier, supplier);
+	lc_sor_set_string(&sor->sup.mainframe_id, model);
+	lc_sor_set_string(&sor->sup.mainframe_sn, serial);
+	lc_sor_set_string(&sor->sup.software_rev, "lanecert-sim");
+	lc_sor_set_string(&sor->gen.cable_id, o->dut_port);
+	sor->gen.nominal_wavelength = (uint16_t)lround(o->nm);
+	sor->fxd.wavelength = (uint16_t)lround(o->nm * 10);
+	sor->fxd.pulse_width_ns[0] = (uint16_t)lround(o->pulse_ns);
+	sor->fxd.data_spacing[0] = (uint32_t)lround(lc_sor_m_to_time(sor, o->dx_m) * 10000.0);
+	sor->fxd.backscatter = (uint16_t)lround(-bc * 10);
+	sor->fxd.n_averages = (uint32_t)(o->avg_s * 1000);
+	sor->fxd.averaging_time = (uint16_t)lround(o->avg_s * 10);
+	sor->fxd.acq_range = (uint32_t)lround(lc_sor_m_to_time(sor, o->range_m));
+	int rc = lc_sor_set_trace(sor, v, (uint32_t)o->n);
+	free(v);
+	double *y = NULL;
+	if (rc == 0 && lc_sor_trace_db(sor, &y) >= 0)
+		rc = sor_events(sor, y, o->n, lc_sor_point_spacing_m(sor), o->pulse_ns);
+	free(y);
+	if (rc == 0)
+		rc = lc_sor_write(sor, file, len, NULL);
+	lc_sor_free(sor);
+	return rc < 0 ? rc : 0;
+}
+
+void lc_sim_otdr_free(lc_sim_otdr *o)
+{
+	free(o->level_db);
+	o->level_db = NULL;
+}

@@ -1,0 +1,196 @@
+/*
+ * The AQ7260 driver against the simulated AQ7260 (instruments/sim/inst_otdr_aq7260.c, written from the
+ * dialect notes, not from the driver) in the tier-2 scenario fixtures/scenarios/field-tier2-break.json:
+ * position 7 is broken 31.5 m into the DUT, behind a 150 m launch cord. The simulator runs in-process with
+ * no instrument-time waits; the OTDR is reached on a raw socket (a serial-to-LAN adapter) and, when this
+ * build has the serial transport, on its pseudo-terminal (the real RS-232).
+ */
+#include <criterion/criterion.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+
+#include "hal/transport.h"
+#include "instruments/otdr/otdr.h"
+#include "instruments/otdr/otdr_analysis.h"
+#include "instruments/otdr/yokogawa_aq7260.h"
+#include "tests/sim/simworld_util.h"
+
+#define BREAK_M (150.0 + 31.5) /* launch cord + the defect's distance */
+
+static lc_sim_scenario *sc;
+static lc_sim_runner *runner;
+static lc_instrument *inst;
+static char resource[256];
+
+static void teardown(void)
+{
+	lc_instrument_close(inst);
+	inst = NULL;
+	lc_sim_runner_stop(runner);
+	runner = NULL;
+	lc_sim_scenario_free(sc);
+	sc = NULL;
+}
+
+TestSuite(aq7260_sim, .fini = teardown, .timeout = 60);
+
+/* Start the scenario with the OTDR's options and transport replaced; resource gets the OTDR's. */
+static void start(const char *scenario, const char *otdr_options, const char *transport)
+{
+	json_t *root = sw_scenario_json(scenario);
+	cr_assert(root, "scenario %s not found under LC_SOURCE_DIR", scenario);
+	json_t *otdr = json_object_get(json_object_get(root, "instruments"), "otdr");
+	cr_assert_str_eq(json_string_value(json_object_get(otdr, "kind")), "yokogawa_aq7260");
+	json_error_t je;
+	json_object_set_new(otdr, "options", json_loads(otdr_options, 0, &je));
+	if (transport)
+		json_object_set_new(otdr, "transport", json_string(transport));
+	lc_diag d;
+	lc_diag_clear(&d);
+	sc = sw_scenario_from(root, &d);
+	json_decref(root);
+	cr_assert(sc, "%s", d.text);
+	runner = sw_start(sc, 1, &d);
+	cr_assert(runner, "%s", d.text);
+	resource[0] = '\0';
+	for (size_t i = 0; i < lc_sim_runner_count(runner); i++) {
+		lc_sim_runner_info in;
+		if (lc_sim_runner_info_at(runner, i, &in) == 0 && !strcmp(in.role, "otdr"))
+			snprintf(resource, sizeof(resource), "%s", in.resource);
+	}
+	cr_assert(resource[0]);
+}
+
+static void open_otdr(void)
+{
+	lc_instrument_opts o;
+	lc_instrument_opts_init(&o);
+	o.driver = "yokogawa_aq7260";
+	o.layout = "1310"; /* what the simulator writes into its station file */
+	o.timeout_ms = 2000;
+	o.transport.serial.baud = 115200;
+	lc_diag d;
+	cr_assert_eq(lc_instrument_open(resource, &o, &inst, &d), 0, "%s: %s", resource, d.text);
+}
+
+static const lc_otdr_settings tier2 = {.wavelength_nm = 1310, .pulse_ns = 10, .range_m = 2000, .averaging_s = 10};
+
+/* The break is the end of the fiber in lanecert's analysis of the instrument's SOR file, in the file's own
+ * KeyEvents, in EDR's E point, and DBIR's trace has the SOR trace's shape. */
+static void break_found(void)
+{
+	lc_diag d;
+	cr_assert_eq(lc_otdr_acquire(inst, &tier2, &d), 0, "%s", d.text);
+	lc_sor *sor;
+	cr_assert_eq(lc_otdr_read_sor(inst, &sor, &d), 0, "%s", d.text);
+	cr_expect_str_eq(sor->sup.supplier, "YOKOGAWA");
+	lc_otdr_analysis *a;
+	cr_assert_eq(lc_otdr_analyze_sor(sor, NULL, &a, &d), 0, "%s", d.text);
+	cr_expect_float_eq(a->fiber_length_m, BREAK_M, 1.0, "fiber ends at %.2f m", a->fiber_length_m);
+	lc_otdr_analysis_free(a);
+	cr_assert_gt(sor->n_events, 0);
+	double stored_end = lc_sor_time_to_m(sor, sor->events[sor->n_events - 1].time);
+	cr_expect_float_eq(stored_end, BREAK_M, 1.0, "KeyEvents end at %.2f m", stored_end);
+
+	lc_aq7260_event ev;
+	cr_assert_eq(lc_aq7260_read_event(inst, 0, &ev, &d), 0, "%s", d.text);
+	cr_expect(ev.end);
+	cr_expect_float_eq(ev.distance_m, stored_end, 0.02, "EDR E point at %.3f m", ev.distance_m);
+	cr_assert_eq(lc_aq7260_read_event(inst, 1, &ev, &d), 0, "%s", d.text);
+	cr_expect_eq(ev.number, 1);
+
+	double *db, dx, *sor_db = NULL;
+	size_t n;
+	cr_assert_eq(lc_otdr_read_trace(inst, &db, &n, &dx, &d), 0, "%s", d.text);
+	cr_expect_eq(n, 20000, "the simulator's default data size is DSR 1");
+	cr_expect_eq(n, sor->n_points);
+	cr_expect_float_eq(dx, 0.1, 1e-9);
+	cr_assert_geq(lc_sor_trace_db(sor, &sor_db), 0);
+	/* both encode the same levels: differences agree within the two quantizations (0.004 + 0.001 dB) */
+	size_t i0 = (size_t)(160.0 / dx), i1 = (size_t)(175.0 / dx);
+	double dbir_drop = db[i0] - db[i1], sor_drop = sor_db[i0] - sor_db[i1];
+	cr_expect_float_eq(dbir_drop, sor_drop, 0.006, "DBIR %.4f dB, SOR %.4f dB", dbir_drop, sor_drop);
+	free(sor_db);
+	free(db);
+	lc_sor_free(sor);
+}
+
+Test(aq7260_sim, break_found_over_a_serial_to_lan_socket)
+{
+	start("field-tier2-break", "{\"dut_port\": \"dut:A:7\"}", "socket");
+	open_otdr();
+	const lc_idn *idn = lc_instrument_idn(inst);
+	cr_expect_str_eq(idn->vendor, "Yokogawa");
+	cr_expect_str_eq(idn->model, "AQ7260");
+	break_found();
+}
+
+Test(aq7260_sim, break_found_over_rs232)
+{
+	if (!lc_transport_find(LC_RES_ASRL))
+		cr_skip_test("no serial transport in this build");
+	start("field-tier2-break", "{\"dut_port\": \"dut:A:7\"}", NULL);
+	cr_assert(!strncmp(resource, "ASRL", 4), "%s", resource);
+	open_otdr();
+	break_found();
+}
+
+Test(aq7260_sim, an_unrouted_switch_is_no_fiber)
+{
+	/* without dut_port the OTDR follows the station; switch1 routes nothing yet */
+	start("field-tier2-good", "{}", "socket");
+	open_otdr();
+	lc_diag d;
+	cr_expect_eq(lc_otdr_acquire(inst, &tier2, &d), LC_ERR_INSTRUMENT);
+	cr_expect(strstr(d.text, "no fiber"), "%s", d.text);
+}
+
+Test(aq7260_sim, plug_check_error)
+{
+	start("field-tier2-good", "{\"dut_port\": \"dut:A:1\", \"status_fault\": 7}", "socket");
+	open_otdr();
+	lc_diag d;
+	cr_expect_eq(lc_otdr_acquire(inst, &tier2, &d), LC_ERR_INSTRUMENT);
+	cr_expect(strstr(d.text, "plug-check error"), "%s", d.text);
+}
+
+Test(aq7260_sim, settings_the_instrument_has_no_code_for)
+{
+	start("field-tier2-good", "{\"dut_port\": \"dut:A:1\"}", "socket");
+	open_otdr();
+	lc_otdr_settings s = tier2;
+	s.range_m = 1000;
+	lc_diag d;
+	cr_expect_eq(lc_otdr_configure(inst, &s, &d), LC_ERR_ARG);
+	cr_expect(strstr(d.text, "allowed: 2, 5,"), "%s", d.text);
+}
+
+/* lanecert probe, with no driver hint: *IDN? goes unanswered, IDER identifies; the class snapshot shows. */
+Test(aq7260_sim, probe_shows_the_otdr)
+{
+	const char *cli = getenv("LC_CLI");
+	if (!cli || !*cli)
+		cr_skip_test("LC_CLI not set");
+	start("field-tier2-good", "{\"dut_port\": \"dut:A:1\"}", "socket");
+	char cmd[1024];
+	snprintf(cmd, sizeof(cmd), "'%s' probe '%s' --layout 1310 --timeout 500 --json 2>&1", cli, resource);
+	FILE *p = popen(cmd, "r");
+	cr_assert_not_null(p);
+	char out[8192];
+	size_t n = fread(out, 1, sizeof(out) - 1, p);
+	out[n] = '\0';
+	int st = pclose(p);
+	cr_assert(WIFEXITED(st) && WEXITSTATUS(st) == 0, "exit %d: %s", WEXITSTATUS(st), out);
+	json_error_t je;
+	json_t *j = json_loads(out, 0, &je);
+	cr_assert_not_null(j, "%s", out);
+	cr_expect_str_eq(json_string_value(json_object_get(j, "driver")), "yokogawa_aq7260");
+	json_t *o = json_object_get(j, "otdr");
+	cr_expect_str_eq(json_string_value(json_object_get(o, "status")), "standby");
+	cr_expect_float_eq(json_number_value(json_object_get(o, "wavelength_nm")), 1310, 1e-9);
+	cr_expect(json_object_get(o, "pulse_ns") != NULL, "%s", out);
+	json_decref(j);
+}
