@@ -90,7 +90,18 @@ static PangoLayout *layout(lc_pdf_doc *doc, enum lc_pdf_style st, const char *te
 		pango_layout_set_ellipsize(l, PANGO_ELLIPSIZE_END);
 	}
 	pango_layout_set_alignment(l, align == LC_PDF_RIGHT ? PANGO_ALIGN_RIGHT : PANGO_ALIGN_LEFT);
-	pango_layout_set_text(l, text ? text : "\xe2\x80\x94", -1); /* em dash: not recorded */
+	if (!text)
+		text = "\xe2\x80\x94"; /* em dash: not recorded */
+	/* pango shapes the whole text before it ellipsizes, and cairo keeps the elided part as the ellipsis'
+	 * ActualText: a 64 MiB report with one huge string must not cost that. No line of the frame holds more
+	 * than ~200 characters, so max_lines * 256 bytes (cut at a UTF-8 boundary) loses nothing visible. */
+	size_t len = strlen(text), cap = max_lines > 0 ? (size_t)max_lines * 256 : len;
+	if (len > cap) {
+		while (cap > 0 && ((unsigned char)text[cap] & 0xc0) == 0x80)
+			cap--;
+		len = cap;
+	}
+	pango_layout_set_text(l, text, (int)len);
 	return l;
 }
 

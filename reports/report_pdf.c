@@ -186,10 +186,9 @@ static void title_block(lc_pdf_doc *doc, const lc_result *r, struct str *s)
 
 static void reason(lc_pdf_doc *doc, const char *text, unsigned rgb)
 {
-	lc_pdf_text_at(doc, LC_PDF_BODY, "\xe2\x80\xa2", LC_PDF_MARGIN + 4, doc->y, 10, 1, LC_PDF_LEFT, rgb);
 	double h = lc_pdf_text_height(doc, LC_PDF_BODY, text, LC_PDF_WIDTH - 14, 40);
-	if (doc->y + h > LC_PDF_BOTTOM)
-		lc_pdf_need(doc, h);
+	lc_pdf_need(doc, h);
+	lc_pdf_text_at(doc, LC_PDF_BODY, "\xe2\x80\xa2", LC_PDF_MARGIN + 4, doc->y, 10, 1, LC_PDF_LEFT, rgb);
 	lc_pdf_text_at(doc, LC_PDF_BODY, text, LC_PDF_MARGIN + 14, doc->y, LC_PDF_WIDTH - 14, 40, LC_PDF_LEFT, rgb);
 	doc->y += h + 2;
 }

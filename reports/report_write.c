@@ -128,10 +128,19 @@ static int write_all(lc_result *r, const char *out_dir, const lc_sign_key *key, 
 		 * same drawings. */
 		lc_pdf_options po = {.plots = opt->no_html ? NULL : &ps, .gnuplot = opt->gnuplot,
 				     .pubkey_hint = opt->pubkey_hint};
-		char pdf[PATH_MAX];
-		if ((rc = path_in(pdf, out_dir, "report.pdf", diag)) < 0 || (rc = lc_report_pdf(json, jlen, &po, pdf, diag)) < 0)
+		lc_pdf_info info;
+		char file_pdf[PATH_MAX], *pdf = NULL;
+		size_t plen = 0;
+		if ((rc = path_in(file_pdf, out_dir, "report.pdf", diag)) < 0 ||
+		    (rc = lc_report_pdf_render(json, jlen, &po, &pdf, &plen, &info, diag)) < 0)
 			goto out;
-		memcpy(paths->pdf, pdf, sizeof(pdf));
+		rc = lc_atomic_write(file_pdf, pdf, plen, 0644, LC_ATOMIC_NOREPLACE, diag);
+		free(pdf);
+		if (rc < 0)
+			goto out;
+		memcpy(paths->pdf, file_pdf, sizeof(file_pdf));
+		if (opt->no_html) /* the plots were drawn for the PDF alone */
+			paths->plots_drawn = info.plots_drawn, paths->plots_missing = info.plots_missing;
 	}
 out:
 	lc_plots_free(&ps);

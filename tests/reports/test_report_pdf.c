@@ -305,6 +305,63 @@ Test(report_pdf, report_write_puts_the_pdf_beside_the_html)
 	char *none = th_path(out2, "report.pdf");
 	cr_expect_neq(access(none, F_OK), 0, "no_pdf: no report.pdf");
 	free(none);
+	/* The PDF alone: its plots are drawn for it, and counted. */
+	char *out3 = th_path(dir, "SN3");
+	o = (lc_report_options){.gnuplot = "", .no_html = true};
+	cr_assert_eq(lc_report_write(r, out3, NULL, &p, &o, &d), 0, "%s", d.text);
+	cr_expect_eq(p.html[0], 0);
+	cr_expect_neq(p.pdf[0], 0);
+	cr_expect_eq(p.plots_missing, 4);
+	expect_pdf_file(p.pdf);
 	lc_result_free(r);
-	free(dir), free(out), free(out2);
+	free(dir), free(out), free(out2), free(out3);
+}
+
+/* Text that could never fit: a cell is cut after a few lines and a reason after 40, so rows and paragraphs
+ * always fit a page; beyond 40 reasons the list says how many more there are. */
+Test(report_pdf, oversized_text_and_many_failures_stay_bounded)
+{
+	lc_result *r = lc_result_new();
+	lc_result_dut dut = {"mpo-trunk-64f", "TRK-FAIL", 0, NULL};
+	lc_result_set_dut(r, &dut, NULL);
+	char *huge = malloc(6001);
+	for (int i = 0; i < 6000; i++)
+		huge[i] = i % 7 == 6 ? ' ' : 'x';
+	huge[6000] = 0;
+	int s = lc_result_add_step(r, "insertion_loss", 1000, NULL);
+	for (int lane = 1; lane <= 64; lane++) {
+		lc_result_measurement m = {"insertion_loss", lane, 2.0, "dB", 1310, {NAN, 1.5, LC_LIMIT_LE}, NAN,
+					   LC_VERDICT_FAIL};
+		int mi = lc_result_add_measurement(r, s, &m, NULL);
+		lc_result_measurement_extra_string(r, mi, "note", huge, NULL);
+	}
+	lc_result_end_step(r, s, LC_VERDICT_NONE, 2000, NULL, NULL);
+	int e = lc_result_add_step(r, "empty", 2000, NULL);
+	lc_result_end_step(r, e, LC_VERDICT_NONE, 3000, NULL, NULL);
+	lc_result_finish(r, LC_VERDICT_NONE, 3000, huge, NULL);
+	char *js;
+	size_t n;
+	cr_assert_eq(lc_report_json(r, &js, &n, NULL), 0);
+	lc_result_free(r);
+	char *dir = th_scratch_dir("pdf-huge"), *out = th_path(dir, "report.pdf");
+	lc_pdf_options o = {.gnuplot = ""};
+	char *pdf;
+	size_t pl;
+	lc_pdf_info info;
+	lc_diag d;
+	cr_assert_eq(lc_report_pdf_render(js, n, &o, &pdf, &pl, &info, &d), 0, "%s", d.text);
+	/* 64 rows of 6 lines (about 60 per page at 7.5 pt) and 40 reasons: a bounded number of pages. */
+	cr_expect(info.pages >= 5 && info.pages <= 16, "%d pages", info.pages);
+	th_spit(out, pdf, pl);
+	free(pdf);
+	char *text = pdf_text(out, 0, 0);
+	cr_expect(strstr(text, "and 26 more measurements"), "40 reasons: the run's, the empty step, 38 lanes");
+	cr_expect(strstr(text, "\xe2\x80\xa2 fail: lane 38 insertion_loss"), "each reason with its bullet");
+	cr_expect(strstr(text, "Step empty judged nothing"));
+	cr_expect(strstr(text, "No measurement was recorded in this step."));
+	/* 65 texts of 6000 characters: only a few lines of each are shown. */
+	size_t words = count(text, "xxxxxx");
+	cr_expect_lt(words, (size_t)65 * 857 / 3, "%zu of the 65 x 857 words", words);
+	free(text);
+	free(huge), free(js), free(dir), free(out);
 }
