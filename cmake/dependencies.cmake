@@ -14,16 +14,13 @@ pkg_check_modules(SQLITE       REQUIRED IMPORTED_TARGET sqlite3)
 # The PDF report (reports/report_pdf.c): cairo's PDF surface, pango for text layout and fonts, librsvg to draw
 # the gnuplot SVG plots. Well-kept libraries rather than hand-written PDF: font subsetting, Unicode text and
 # SVG are theirs to get right. Checked without REQUIRED first so that a missing one says what to install.
-foreach(_m CAIRO:cairo PANGOCAIRO:pangocairo RSVG:librsvg-2.0)
-  string(REPLACE ":" ";" _p ${_m})
-  list(GET _p 0 _var)
-  list(GET _p 1 _mod)
-  pkg_check_modules(${_var} QUIET IMPORTED_TARGET ${_mod})
-  if(NOT ${_var}_FOUND)
-    message(FATAL_ERROR "${_mod} not found: the PDF report needs libcairo2-dev, libpango1.0-dev and "
-                        "librsvg2-dev (run ./bootstrap.sh)")
-  endif()
-endforeach()
+pkg_check_modules(CAIRO        QUIET IMPORTED_TARGET cairo)
+pkg_check_modules(PANGOCAIRO   QUIET IMPORTED_TARGET pangocairo)
+pkg_check_modules(RSVG         QUIET IMPORTED_TARGET librsvg-2.0)
+if(NOT CAIRO_FOUND OR NOT PANGOCAIRO_FOUND OR NOT RSVG_FOUND)
+  message(FATAL_ERROR "cairo, pangocairo or librsvg-2.0 not found: the PDF report needs libcairo2-dev, "
+                      "libpango1.0-dev and librsvg2-dev (run ./bootstrap.sh)")
+endif()
 
 if(LC_TESTS)
   pkg_check_modules(CRITERION IMPORTED_TARGET criterion)
