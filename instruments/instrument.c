@@ -73,7 +73,8 @@ int lc_instrument_open_scpi(lc_scpi *session, const lc_instrument_opts *opts, lc
 	*out = NULL;
 	lc_idn idn;
 	/* *IDN? or, for non-SCPI instruments, their own identity query (instruments/identities.def) */
-	int rc = lc_registry_identify(session, opts ? opts->driver : NULL, &idn, diag);
+	const lc_identity *asked = NULL;
+	int rc = lc_registry_identify(session, opts ? opts->driver : NULL, &idn, &asked, diag);
 	if (rc == 0 && opts && opts->idn_out)
 		*opts->idn_out = idn;
 	const lc_model *model = NULL;
@@ -85,6 +86,11 @@ int lc_instrument_open_scpi(lc_scpi *session, const lc_instrument_opts *opts, lc
 		if (!drv) /* a models.def row naming a driver missing from drivers.def: a build mistake */
 			rc = lc_diag_set(diag, LC_ERR_NOT_FOUND, "model %s: driver '%s' is not registered",
 					 idn.model, model->driver);
+		else if (strcmp(asked->name, drv->identity ? drv->identity : "idn") != 0)
+			/* e.g. a late *IDN? reply read as the answer to IDER: never bind on a crossed answer */
+			rc = lc_diag_set(diag, LC_ERR_NOT_FOUND, "%s %s answered '%s', but its driver %s is identified by "
+					 "'%s'", idn.vendor, idn.model, asked->name, drv->name,
+					 drv->identity ? drv->identity : "idn");
 		else if (opts && opts->driver && opts->driver[0] && strcmp(opts->driver, drv->name) != 0)
 			rc = lc_diag_set(diag, LC_ERR_NOT_FOUND, "the station names driver %s, but %s %s is served by %s",
 					 opts->driver, idn.vendor, idn.model, drv->name);

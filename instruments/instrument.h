@@ -98,8 +98,9 @@ typedef struct lc_instrument_opts {
 
 void lc_instrument_opts_init(lc_instrument_opts *o);
 
-/* Connect to resource, ask *IDN?, bind the matching driver and let it attach (read channel counts, set
- * units). opts may be NULL. Unknown IDN: LC_ERR_NOT_FOUND, diag "no driver for IDN '...'". */
+/* Connect to resource, ask *IDN? (or the other identity queries of instruments/identities.def), bind the
+ * matching driver and let it attach (read channel counts, set units). opts may be NULL.
+ * Unknown IDN: LC_ERR_NOT_FOUND, diag "no driver for IDN '...'". */
 int lc_instrument_open(const char *resource, const lc_instrument_opts *opts, lc_instrument **out, lc_diag *diag);
 /* Same on an open session, which the instrument takes over (closed by lc_instrument_close, or here on failure). */
 int lc_instrument_open_scpi(lc_scpi *session, const lc_instrument_opts *opts, lc_instrument **out,

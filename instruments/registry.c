@@ -154,10 +154,15 @@ static int ask(lc_scpi *s, const lc_identity *id, lc_idn *idn, lc_diag *diag)
 	return id->parse(reply, idn, diag);
 }
 
-int lc_registry_identify(lc_scpi *s, const char *driver_hint, lc_idn *idn, lc_diag *diag)
+int lc_registry_identify(lc_scpi *s, const char *driver_hint, lc_idn *idn, const lc_identity **used,
+			 lc_diag *diag)
 {
 	if (!s || !idn)
 		return lc_diag_set(diag, LC_ERR_ARG, "identify: NULL argument");
+	const lc_identity *dummy;
+	if (!used)
+		used = &dummy;
+	*used = NULL;
 	if (driver_hint && driver_hint[0]) {
 		const lc_driver *d = lc_registry_driver(driver_hint);
 		if (!d)
@@ -167,6 +172,7 @@ int lc_registry_identify(lc_scpi *s, const char *driver_hint, lc_idn *idn, lc_di
 		if (!id) /* a driver naming a row missing from identities.def: a build mistake */
 			return lc_diag_set(diag, LC_ERR_NOT_FOUND, "driver %s: identity '%s' is not registered", d->name,
 					   d->identity);
+		*used = id;
 		return ask(s, id, idn, diag);
 	}
 	lc_diag first;
@@ -178,6 +184,7 @@ int lc_registry_identify(lc_scpi *s, const char *driver_hint, lc_idn *idn, lc_di
 		int rc = ask(s, &identities[i], idn, i == 0 ? &first : &d);
 		/* silence is "not this query"; an answer, even a malformed one, ends the search */
 		if (rc != LC_ERR_TIMEOUT) {
+			*used = &identities[i];
 			if (rc < 0)
 				lc_diag_set(diag, rc, "%s", i == 0 ? first.text : d.text);
 			return rc;

@@ -87,8 +87,11 @@ typedef struct lc_identity {
 const lc_identity *lc_registry_identity(const char *name);
 const lc_identity *lc_registry_identity_at(size_t i);
 /* Identify the instrument on s. driver_hint (may be NULL or "") names a driver of drivers.def: its identity
- * row is asked alone, and an unknown driver name is LC_ERR_NOT_FOUND. */
-int lc_registry_identify(lc_scpi *s, const char *driver_hint, lc_idn *idn, lc_diag *diag);
+ * row is asked alone, and an unknown driver name is LC_ERR_NOT_FOUND. *used (may be NULL) gets the row that
+ * was answered, so the caller can check that the driver it binds answers that query (a late *IDN? reply
+ * read as the answer to IDER must not bind anything). */
+int lc_registry_identify(lc_scpi *s, const char *driver_hint, lc_idn *idn, const lc_identity **used,
+			 lc_diag *diag);
 
 /* The canonical alias of a raw vendor string, or NULL if it is not in vendors.def. */
 const char *lc_vendor_alias(const char *raw);

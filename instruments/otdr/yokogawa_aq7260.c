@@ -251,7 +251,8 @@ static int read_binary(lc_instrument *inst, const char *cmd, uint8_t *buf, size_
 	struct aq7260 *p = priv(inst);
 	int old = lc_scpi_get_timeout(inst->scpi);
 	double line_ms = (double)(n + 16) * 10.0 * 1000.0 / p->baud;
-	lc_scpi_set_timeout(inst->scpi, old + (int)fmin(1.5 * line_ms, 3600e3));
+	if (old >= 0) /* negative: no limit at all */
+		lc_scpi_set_timeout(inst->scpi, old + (int)fmin(1.5 * line_ms, 3600e3));
 	char line[64];
 	snprintf(line, sizeof(line), "%s%s", cmd, LC_AQ7260_LINE_END);
 	int rc = lc_scpi_query_exact(inst->scpi, line, buf, n);

@@ -96,6 +96,32 @@ Test(aq7260, without_hint_ider_follows_an_unanswered_idn)
 	cr_expect_str_eq(lc_instrument_driver_name(inst), "yokogawa_aq7260");
 }
 
+/* A late *IDN? reply read as the answer to IDER names a SCPI instrument: it must not be bound. */
+Test(aq7260, crossed_identity_answer_binds_nothing)
+{
+	scpi_peer_stop(peer);
+	peer = scpi_peer_start();
+	scpi_peer_rule(peer, "IDER\r", "Keysight Technologies,N7744C,MY1,1.0\r");
+	lc_instrument_opts o;
+	lc_instrument_opts_init(&o);
+	o.timeout_ms = 300;
+	lc_diag d;
+	cr_expect_eq(lc_instrument_open(scpi_peer_resource(peer), &o, &inst, &d), LC_ERR_NOT_FOUND);
+	cr_expect(strstr(d.text, "answered 'ider'"), "%s", d.text);
+}
+
+Test(aq7260, silence_to_every_identity_query_names_them)
+{
+	scpi_peer_stop(peer);
+	peer = scpi_peer_start();
+	lc_instrument_opts o;
+	lc_instrument_opts_init(&o);
+	o.timeout_ms = 200;
+	lc_diag d;
+	cr_expect_eq(lc_instrument_open(scpi_peer_resource(peer), &o, &inst, &d), LC_ERR_TIMEOUT);
+	cr_expect(strstr(d.text, "*IDN?") && strstr(d.text, "no answer to IDER either"), "%s", d.text);
+}
+
 Test(aq7260, hint_of_another_driver_is_refused)
 {
 	lc_instrument_opts o;
