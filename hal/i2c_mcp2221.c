@@ -109,15 +109,15 @@ static int mcp_read(struct mcp_priv *m, uint8_t cmd, const lc_i2c_xfer *x, int64
 		uint8_t get = 0x40;
 		if ((rc = mcp_cmd(m, &get, 1, rep, dl, diag)) < 0)
 			return rc;
-		if (rep[2] == MCP_ST_ADDR_NACK)
-			return mcp_engine_error(rep[2], x, diag);
+		uint8_t st = rep[2];
+		if (st == MCP_ST_ADDR_NACK || st == 0x12 || st == 0x62 || st == 0x23 || st == 0x44)
+			return mcp_engine_error(st, x, diag);
 		if (rep[1] != 0 || rep[3] == 127) {
+			/* the engine is still reading (or in a state the datasheet lists no error for): poll again */
 			if (lc_now_ms() >= dl) {
 				mcp_status(m, true, rep, lc_deadline_in(100), NULL);
 				return lc_diag_set(diag, LC_ERR_TIMEOUT, "mcp2221: read from 0x%02X never completed", x->addr);
 			}
-			if (rep[2] != 0x00 && rep[2] != 0x01 && rep[2] != MCP_ST_READ_DONE && rep[2] < 0x40)
-				return mcp_engine_error(rep[2], x, diag);
 			lc_sleep_ms(1);
 			continue;
 		}
