@@ -2,6 +2,7 @@
  * plots present or said missing, clear errors and no file for bad input, wired into lc_report_write(). The
  * text is checked with poppler's pdftotext (poppler-utils, installed by bootstrap.sh). */
 #include <criterion/criterion.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -364,4 +365,44 @@ Test(report_pdf, oversized_text_and_many_failures_stay_bounded)
 	cr_expect_lt(words, (size_t)65 * 857 / 3, "%zu of the 65 x 857 words", words);
 	free(text);
 	free(huge), free(js), free(dir), free(out);
+}
+
+struct job {
+	const char *json;
+	size_t len;
+	char *pdf;
+	size_t pdf_len;
+	int rc;
+};
+
+static void *render_job(void *arg)
+{
+	struct job *j = arg;
+	lc_pdf_options o = {.gnuplot = ""};
+	j->rc = lc_report_pdf_render(j->json, j->len, &o, &j->pdf, &j->pdf_len, NULL, NULL);
+	return NULL;
+}
+
+/* Slots write their reports from their own threads: renderings at once give the bytes of one alone. */
+Test(report_pdf, concurrent_renderings_match_a_sequential_one)
+{
+	size_t n;
+	char *js = sample_json(12, 4, &n);
+	struct job alone = {js, n, NULL, 0, 0};
+	render_job(&alone);
+	cr_assert_eq(alone.rc, 0);
+	struct job jobs[4];
+	pthread_t th[4];
+	for (int i = 0; i < 4; i++) {
+		jobs[i] = (struct job){js, n, NULL, 0, 0};
+		cr_assert_eq(pthread_create(&th[i], NULL, render_job, &jobs[i]), 0);
+	}
+	for (int i = 0; i < 4; i++) {
+		pthread_join(th[i], NULL);
+		cr_expect_eq(jobs[i].rc, 0);
+		cr_expect(jobs[i].pdf_len == alone.pdf_len && memcmp(jobs[i].pdf, alone.pdf, alone.pdf_len) == 0,
+			  "thread %d", i);
+		free(jobs[i].pdf);
+	}
+	free(alone.pdf), free(js);
 }
