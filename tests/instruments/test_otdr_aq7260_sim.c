@@ -16,6 +16,7 @@
 #include "instruments/otdr/otdr.h"
 #include "instruments/otdr/otdr_analysis.h"
 #include "instruments/otdr/yokogawa_aq7260.h"
+#include "instruments/switch/switch.h"
 #include "tests/sim/simworld_util.h"
 
 #define BREAK_M (150.0 + 31.5) /* launch cord + the defect's distance */
@@ -146,6 +147,39 @@ Test(aq7260_sim, an_unrouted_switch_is_no_fiber)
 	lc_diag d;
 	cr_expect_eq(lc_otdr_acquire(inst, &tier2, &d), LC_ERR_INSTRUMENT);
 	cr_expect(strstr(d.text, "no fiber"), "%s", d.text);
+}
+
+/* Without dut_port the OTDR traces whatever fiber switch1 routes it to: fiber 7 shows the break, fiber 1
+ * runs on to the trunk's far end. */
+Test(aq7260_sim, follows_the_switch_route)
+{
+	start("field-tier2-break", "{}", "socket");
+	open_otdr();
+	char sw_res[256] = "";
+	for (size_t i = 0; i < lc_sim_runner_count(runner); i++) {
+		lc_sim_runner_info in;
+		if (lc_sim_runner_info_at(runner, i, &in) == 0 && !strcmp(in.role, "switch1"))
+			snprintf(sw_res, sizeof(sw_res), "%s", in.resource);
+	}
+	lc_instrument *sw;
+	lc_diag d;
+	cr_assert_eq(lc_instrument_open(sw_res, NULL, &sw, &d), 0, "%s", d.text);
+	double end_m[2];
+	const int fiber[2] = {7, 1};
+	for (int k = 0; k < 2; k++) {
+		cr_assert_eq(lc_switch_route(sw, 1, fiber[k], &d), 0, "%s", d.text);
+		cr_assert_eq(lc_otdr_acquire(inst, &tier2, &d), 0, "%s", d.text);
+		lc_sor *sor;
+		cr_assert_eq(lc_otdr_read_sor(inst, &sor, &d), 0, "%s", d.text);
+		lc_otdr_analysis *a;
+		cr_assert_eq(lc_otdr_analyze_sor(sor, NULL, &a, &d), 0, "%s", d.text);
+		end_m[k] = a->fiber_length_m;
+		lc_otdr_analysis_free(a);
+		lc_sor_free(sor);
+	}
+	lc_instrument_close(sw);
+	cr_expect_float_eq(end_m[0], BREAK_M, 1.0, "fiber 7 ends at %.2f m", end_m[0]);
+	cr_expect_gt(end_m[1], BREAK_M + 10, "fiber 1 runs past the break: %.2f m", end_m[1]);
 }
 
 Test(aq7260_sim, plug_check_error)
