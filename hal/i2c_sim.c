@@ -11,6 +11,7 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "hal/clock.h"
 #include "hal/scpi.h"
@@ -87,6 +88,19 @@ int lc_i2c_sim_open(const char *host, uint16_t port, const lc_i2c_opts *opts, lc
 	if (rc < 0) {
 		free(sp);
 		return lc_diag_prefix(diag, "i2c sim %s:%u: ", host, port);
+	}
+	/* ask who answers: another instrument on that port would take I2C:XFER? for an undefined header */
+	char idn[256];
+	lc_scpi_set_timeout(sp->s, opts && opts->timeout_ms > 0 ? opts->timeout_ms : 1000);
+	rc = lc_scpi_query(sp->s, "*IDN?", idn, sizeof(idn));
+	if (rc >= 0 && !strstr(idn, ",SIM-I2C,"))
+		rc = lc_diag_set(diag, LC_ERR_PROTOCOL, "i2c sim %s:%u: '%s' is not the simulator's I2C service", host, port,
+				 idn);
+	else if (rc < 0)
+		rc = lc_diag_set(diag, rc, "i2c sim %s:%u: %s", host, port, lc_strerror(rc));
+	if (rc < 0) {
+		sim_close(sp);
+		return rc;
 	}
 	return lc_i2c_open_ops(&sim_ops, sp, opts, out, diag);
 }

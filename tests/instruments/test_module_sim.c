@@ -1,0 +1,298 @@
+/*
+ * The simulated module memories end to end: a scenario served by the simulator's runner, each end read
+ * through the I2C::sim adapter and the module class, saved as a dump and decoded again; the values are
+ * those the scenario and the world set (launch power less the world's DUT loss, the defect's temperature,
+ * the DUT's serial). Also the sim adapter's status codes against a bare I2C service.
+ */
+#include <arpa/inet.h>
+#include <criterion/criterion.h>
+#include <math.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "instruments/module/module.h"
+#include "instruments/sim/endpoint.h"
+#include "instruments/sim/i2c_service.h"
+#include "instruments/sim/runner.h"
+#include "instruments/sim/scenario.h"
+
+static lc_sim_scenario *sc;
+static lc_sim_runner *runner;
+static char resource[128];
+static lc_diag d;
+
+static int free_port(void)
+{
+	int fd = socket(AF_INET, SOCK_STREAM, 0);
+	struct sockaddr_in a = {.sin_family = AF_INET};
+	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	socklen_t l = sizeof(a);
+	int port = -1;
+	if (fd >= 0 && bind(fd, (struct sockaddr *)&a, sizeof(a)) == 0 && getsockname(fd, (struct sockaddr *)&a, &l) == 0)
+		port = ntohs(a.sin_port);
+	if (fd >= 0)
+		close(fd);
+	return port > 0 && port < 65000 ? port : -1;
+}
+
+static void serve(const char *scenario)
+{
+	cr_assert_eq(lc_sim_scenario_load(scenario, NULL, &sc, &d), 0, "%s", d.text);
+	lc_sim_runner_opts ro;
+	lc_sim_runner_opts_init(&ro);
+	ro.time_scale = 0;
+	ro.no_control = true;
+	int rc = LC_ERR_BUSY;
+	for (int i = 0; i < 5 && rc == LC_ERR_BUSY; i++) {
+		ro.port_base = free_port();
+		rc = lc_sim_runner_start(sc, &ro, &runner, &d);
+	}
+	cr_assert_eq(rc, 0, "%s", d.text);
+	for (size_t i = 0; i < lc_sim_runner_count(runner); i++) {
+		lc_sim_runner_info info;
+		lc_sim_runner_info_at(runner, i, &info);
+		unsigned port;
+		/* the runner serves the I2C service on a raw socket: its I2C resource is host:port */
+		if (!strcmp(info.role, "i2c") && sscanf(info.resource, "TCPIP0::127.0.0.1::%u::SOCKET", &port) == 1)
+			snprintf(resource, sizeof(resource), "I2C::sim::127.0.0.1:%u", port);
+	}
+	cr_assert(resource[0]);
+}
+
+static void stop(void)
+{
+	lc_sim_runner_stop(runner);
+	lc_sim_scenario_free(sc);
+	runner = NULL;
+	sc = NULL;
+	resource[0] = 0;
+}
+
+TestSuite(module_sim, .fini = stop, .timeout = 60);
+
+static lc_module *open_end(int channel)
+{
+	lc_module_opts o;
+	lc_module_opts_init(&o);
+	o.mem.mux_addr = 0x70;
+	o.mem.mux_channel = channel;
+	lc_module *m;
+	cr_assert_eq(lc_module_open(resource, &o, &m, &d), 0, "%s", d.text);
+	return m;
+}
+
+/* Read an end, save its dump, load it back and decode: the dump must say what the live module said. */
+static void read_end(int channel, lc_module_info *info)
+{
+	lc_module *m = open_end(channel);
+	lc_module_image img, back;
+	cr_assert_eq(lc_module_read_image(m, -1, &img, &d), 0, "%s", d.text);
+	lc_module_close(m);
+	char path[600];
+	snprintf(path, sizeof(path), "%s/module-sim-%d.dump", getenv("LC_BUILD_DIR") ? getenv("LC_BUILD_DIR") : "/tmp",
+		 channel);
+	cr_assert_eq(lc_module_dump_save(path, &img, resource, &d), 0, "%s", d.text);
+	cr_assert_eq(lc_module_dump_load(path, &back, &d), 0, "%s", d.text);
+	unlink(path);
+	cr_assert_eq(lc_module_decode(&back, info, &d), 0, "%s", d.text);
+}
+
+static double expected_rx_dbm(const char *from, const char *to, double nm)
+{
+	double loss;
+	cr_assert_eq(lc_sim_world_dut_loss(lc_sim_runner_world(runner), from, to, nm, &loss), 0);
+	return -1.0 - loss; /* the kind's default launch power */
+}
+
+Test(module_sim, aoc_400g_good)
+{
+	serve("aoc-400g-good");
+	lc_module_info a, b;
+	read_end(0, &a);
+	read_end(1, &b);
+	cr_assert_eq(a.identifier, 0x18);
+	cr_assert_str_eq(a.serial, "SIM-AOC-0001-A");
+	cr_assert_str_eq(b.serial, "SIM-AOC-0001-B");
+	cr_assert_str_eq(a.media_type_name, "Active cable");
+	cr_assert_float_eq(a.cable_length_m, 5.0, 1e-9);
+	cr_assert_float_eq(a.wavelength_nm, 850.0, 1e-9);
+	cr_assert_float_eq(a.temperature_c, 40.0, 1e-9);
+	cr_assert_eq(a.n_apps, 1);
+	cr_assert_str_eq(a.apps[0].host_name, "400GAUI-8 C2M (Annex 120E)");
+	for (int k = 1; k <= 8; k++) {
+		char from[32], to[32];
+		snprintf(from, sizeof(from), "dut:B:tx%d", k);
+		snprintf(to, sizeof(to), "dut:A:rx%d", k);
+		double want = expected_rx_dbm(from, to, 850);
+		/* DOM resolution is 0.1 uW: at about 0.8 mW that is far below 0.001 dB */
+		cr_assert_float_eq(lc_module_mw_to_dbm(a.lanes[k - 1].rx_power_mw), want, 1e-3);
+		cr_assert(!a.lanes[k - 1].rx_los);
+		cr_assert_float_eq(b.lanes[k - 1].tx_bias_ma, 7.5, 1e-9);
+	}
+}
+
+Test(module_sim, tx_disable_darkens_the_far_lane)
+{
+	serve("aoc-400g-good");
+	lc_module *a = open_end(0);
+	cr_assert_eq(lc_module_set_tx_disable(a, 3, true, &d), 0, "%s", d.text);
+	lc_module *b = open_end(1);
+	lc_module_info bi, ai;
+	cr_assert_eq(lc_module_read_info(b, &bi, &d), 0, "%s", d.text);
+	cr_assert_eq(bi.lanes[2].rx_power_mw, 0.0);
+	cr_assert(bi.lanes[2].rx_los);
+	cr_assert_eq(bi.lanes[2].rx_power_flags, LC_MODULE_LOW_ALARM | LC_MODULE_LOW_WARN);
+	cr_assert_gt(bi.lanes[1].rx_power_mw, 0.5);
+	cr_assert_eq(lc_module_read_info(a, &ai, &d), 0);
+	cr_assert(ai.lanes[2].tx_disabled);
+	cr_assert_eq(ai.lanes[2].tx_power_mw, 0.0);
+	cr_assert_eq(lc_module_set_tx_disable(a, 3, false, &d), 0);
+	cr_assert_eq(lc_module_read_info(b, &bi, &d), 0);
+	cr_assert_gt(bi.lanes[2].rx_power_mw, 0.5);
+	lc_module_close(a);
+	lc_module_close(b);
+}
+
+Test(module_sim, aoc_breakout_lane_to_leg)
+{
+	serve("aoc-breakout-good");
+	lc_module_info a, b2;
+	read_end(0, &a);
+	read_end(2, &b2);
+	cr_assert_eq(a.n_apps, 2);
+	cr_assert_eq(a.apps[1].host_lanes, 2);
+	cr_assert_eq(a.apps[1].host_lane_mask, 0x55);
+	cr_assert_eq(b2.spec, LC_MODULE_SFF8636);
+	cr_assert_eq(b2.identifier, 0x11);
+	cr_assert_eq(b2.ext_compliance, 0x33);
+	cr_assert_str_eq(b2.serial, "SIM-AOCB-0001-B2");
+	cr_assert_float_eq(b2.cable_length_m, 3.0, 1e-9);
+	/* A lane 3 feeds leg B2 lane 1 (the cable's lane map) */
+	lc_module *am = open_end(0);
+	cr_assert_eq(lc_module_set_tx_disable(am, 3, true, &d), 0, "%s", d.text);
+	lc_module_close(am);
+	read_end(2, &b2);
+	cr_assert(b2.lanes[0].rx_los);
+	cr_assert(!b2.lanes[1].rx_los);
+	lc_module_info b1;
+	read_end(1, &b1);
+	cr_assert(!b1.lanes[0].rx_los && !b1.lanes[1].rx_los);
+}
+
+Test(module_sim, swapped_legs_follow_the_world)
+{
+	serve("aoc-breakout-swapped-legs");
+	lc_module *am = open_end(0);
+	cr_assert_eq(lc_module_set_tx_disable(am, 3, true, &d), 0, "%s", d.text);
+	lc_module_close(am);
+	lc_module_info b2, b3;
+	read_end(2, &b2);
+	read_end(3, &b3);
+	/* legs B2 and B3 are swapped: A lane 3's light arrives at the leg labelled B3 */
+	cr_assert(!b2.lanes[0].rx_los);
+	cr_assert(b3.lanes[0].rx_los);
+}
+
+Test(module_sim, over_temperature)
+{
+	serve("aoc-400g-over-temperature");
+	lc_module_info a, b;
+	read_end(0, &a);
+	read_end(1, &b);
+	cr_assert_float_eq(a.temperature_c, 40.0, 1e-9);
+	cr_assert_eq(a.temperature_flags, 0);
+	cr_assert_float_eq(b.temperature_c, 78.0, 1e-9);
+	cr_assert_eq(b.temperature_flags, LC_MODULE_HIGH_ALARM | LC_MODULE_HIGH_WARN);
+	cr_assert_float_eq(b.temperature_limits_c.high_alarm, 75.0, 1e-9);
+}
+
+Test(module_sim, dac_breakout)
+{
+	serve("dac-breakout-good");
+	lc_module_info a, b4;
+	read_end(0, &a);
+	read_end(4, &b4);
+	cr_assert(a.flat_memory);
+	cr_assert_str_eq(a.media_type_name, "Passive copper");
+	cr_assert_float_eq(a.cable_length_m, 2.0, 1e-9);
+	cr_assert_str_eq(a.apps[0].media_name, "Copper cable");
+	cr_assert(!a.has_temperature && !a.lanes[0].has_rx_power);
+	cr_assert_eq(b4.identifier, 0x1E);
+	cr_assert_str_eq(b4.serial, "SIM-DACB-0001-B4");
+	/* copper has no transmitter to disable: page 10h does not exist */
+	lc_module *am = open_end(0);
+	cr_assert_eq(lc_module_set_tx_disable(am, 1, true, &d), LC_ERR_UNSUPPORTED);
+	lc_module_close(am);
+	/* no module on channel 5 */
+	lc_module_opts o;
+	lc_module_opts_init(&o);
+	o.mem.mux_addr = 0x70;
+	o.mem.mux_channel = 5;
+	lc_module *none;
+	cr_assert_eq(lc_module_open(resource, &o, &none, &d), LC_ERR_NOT_FOUND);
+}
+
+/* ---- the sim adapter against a bare service ---------------------------------------------------------- */
+
+static uint8_t mem[256];
+static uint8_t ptr;
+static int dev_write(void *u, const uint8_t *w, size_t n)
+{
+	(void)u;
+	ptr = w[0];
+	for (size_t i = 1; i < n; i++)
+		mem[ptr++] = w[i];
+	return LC_SIM_I2C_OK;
+}
+static int dev_read(void *u, uint8_t *b, size_t n)
+{
+	(void)u;
+	for (size_t i = 0; i < n; i++)
+		b[i] = mem[ptr++];
+	return LC_SIM_I2C_OK;
+}
+
+Test(i2c_sim, status_codes)
+{
+	lc_sim_scpi_config cfg = {.idn = "LANECERT,SIM-I2C,T,1"};
+	lc_sim_scpi *e;
+	lc_sim_i2c_service *svc;
+	lc_sim_endpoint *ep;
+	cr_assert_eq(lc_sim_scpi_create(&cfg, &e, &d), 0);
+	cr_assert_eq(lc_sim_i2c_service_create(e, &svc, &d), 0);
+	lc_sim_i2c_device dev = {dev_write, dev_read, NULL};
+	cr_assert_eq(lc_sim_i2c_service_attach(svc, -1, 0x50, &dev, &d), 0);
+	lc_sim_endpoint_opts eo;
+	lc_sim_endpoint_opts_init(&eo);
+	eo.port = 0;
+	cr_assert_eq(lc_sim_socket_start(e, &eo, &ep, &d), 0, "%s", d.text);
+	lc_i2c *bus;
+	cr_assert_eq(lc_i2c_sim_open("127.0.0.1", (uint16_t)lc_sim_endpoint_port(ep), NULL, &bus, &d), 0, "%s", d.text);
+	uint8_t w[3] = {0x10, 0xC0, 0xFF}, r[2];
+	cr_assert_eq(lc_i2c_write(bus, 0x50, w, 3, &d), 0, "%s", d.text);
+	cr_assert_eq(lc_i2c_read_reg(bus, 0x50, 0x10, r, 2, &d), 0, "%s", d.text);
+	cr_assert_eq(r[0], 0xC0);
+	cr_assert_eq(r[1], 0xFF);
+	cr_assert_eq(lc_i2c_read_reg(bus, 0x51, 0, r, 2, &d), LC_ERR_NOT_FOUND);
+	lc_sim_i2c_service_fault(svc, LC_SIM_I2C_NAK_DATA, 1, 0);
+	cr_assert_eq(lc_i2c_read_reg(bus, 0x50, 0, r, 2, &d), LC_ERR_IO);
+	lc_sim_i2c_service_fault(svc, LC_SIM_I2C_ARB_LOST, 1, 0);
+	cr_assert_eq(lc_i2c_read_reg(bus, 0x50, 0, r, 2, &d), LC_ERR_BUSY);
+	lc_sim_i2c_service_fault(svc, LC_SIM_I2C_STRETCH, 1, 0);
+	cr_assert_eq(lc_i2c_read_reg(bus, 0x50, 0, r, 2, &d), LC_ERR_TIMEOUT);
+	lc_sim_i2c_service_fault(svc, LC_SIM_I2C_OK, 1, 1);
+	cr_assert_eq(lc_i2c_read_reg(bus, 0x50, 0, r, 2, &d), LC_ERR_TRUNCATED);
+	cr_assert(strstr(d.text, "1 of 2"), "%s", d.text);
+	cr_assert_eq(lc_i2c_read_reg(bus, 0x50, 0x10, r, 2, &d), 0);
+	uint8_t big[129];
+	cr_assert_eq(lc_i2c_read(bus, 0x50, big, sizeof(big), &d), LC_ERR_ARG);
+	lc_i2c_close(bus);
+	lc_sim_endpoint_stop(ep);
+	lc_sim_scpi_destroy(e);
+	lc_sim_i2c_service_free(svc);
+	cr_assert_eq(lc_i2c_sim_open("127.0.0.1", 1, NULL, &bus, &d) < 0, 1);
+}
