@@ -31,7 +31,7 @@ check-build: build
 	$(CTEST) --test-dir build --output-on-failure -j$(NPROC)
 
 check-asan: fuzz
-	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
 		$(CTEST) --test-dir build-asan --output-on-failure -j$(NPROC)
 
 check: check-build check-asan

@@ -102,19 +102,3 @@ void lc_lxi_capture_end(void)
 	cap_buf = NULL;
 	cap_size = cap_len = 0;
 }
-
-#if defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define LC_ASAN 1
-#endif
-#endif
-#if defined(__SANITIZE_ADDRESS__) || defined(LC_ASAN)
-/* LeakSanitizer: liblxi 1.18 leaks the 4-byte status its connect thread mallocs (vxi11.c, never freed by
- * vxi11_connect), and libtirpc keeps a few bytes per failed clnt_create. Neither is ours to free; suppress
- * them by library so that the sanitizer builds report only our own leaks. */
-const char *__lsan_default_suppressions(void);
-const char *__lsan_default_suppressions(void)
-{
-	return "leak:liblxi.so\nleak:libtirpc.so\n";
-}
-#endif

@@ -274,21 +274,3 @@ int lc_pdf_doc_finish(lc_pdf_doc *doc, cairo_write_func_t write_fn, void *closur
 		return fail(doc, st == CAIRO_STATUS_NO_MEMORY ? LC_ERR_NOMEM : LC_ERR_IO, "writing the PDF", st);
 	return doc->err;
 }
-
-#if defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define LC_PDF_ASAN 1
-#endif
-#endif
-#if defined(__SANITIZE_ADDRESS__) || defined(LC_PDF_ASAN)
-/* LeakSanitizer: fontconfig keeps its configuration and font patterns for the life of the process (a fixed
- * ~35 KB on the first font lookup, not growing with reports) in a way LSan reports as leaked. It is not ours
- * to free (FcFini() is unsafe in a library: other users may share the configuration). Weak, because
- * hal/lxi_quiet.c defines the program's suppressions when the HAL is linked too; this one serves programs
- * that link only the reports area (its tests). */
-const char *__lsan_default_suppressions(void) __attribute__((weak));
-const char *__lsan_default_suppressions(void)
-{
-	return "leak:libfontconfig.so\n";
-}
-#endif

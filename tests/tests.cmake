@@ -8,6 +8,9 @@
 #   LC_CLI         the built lanecert executable
 #   LC_BUILD_DIR   the build directory (scratch files go below it)
 get_filename_component(LC_SHARED_DIR ${PROJECT_SOURCE_DIR}/../shared ABSOLUTE)
+# The library never installs sanitizer hooks for its host; the test suite names what third-party libraries
+# keep (tests/lsan.supp) and stops at the first UBSan finding.
+set(LC_SANITIZER_ENV "LSAN_OPTIONS=suppressions=${PROJECT_SOURCE_DIR}/tests/lsan.supp:print_suppressions=0;UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1")
 
 function(lc_test)
   cmake_parse_arguments(T "" "NAME;TIMEOUT" "SOURCES;LIBS" ${ARGN})
@@ -20,7 +23,7 @@ function(lc_test)
   target_link_libraries(test_${name} PRIVATE ${T_LIBS} PkgConfig::CRITERION)
   add_test(NAME ${name} COMMAND test_${name} --jobs=2)
   set_tests_properties(${name} PROPERTIES TIMEOUT ${T_TIMEOUT}
-    ENVIRONMENT "LC_SOURCE_DIR=${PROJECT_SOURCE_DIR};LC_SHARED_DIR=${LC_SHARED_DIR};LC_CLI=$<TARGET_FILE:lanecert>;LC_BUILD_DIR=${PROJECT_BINARY_DIR}")
+    ENVIRONMENT "LC_SOURCE_DIR=${PROJECT_SOURCE_DIR};LC_SHARED_DIR=${LC_SHARED_DIR};LC_CLI=$<TARGET_FILE:lanecert>;LC_BUILD_DIR=${PROJECT_BINARY_DIR};${LC_SANITIZER_ENV}")
 endfunction()
 
 # A libFuzzer target, built with LC_FUZZ=ON; `make check` runs each for a few seconds on its seed corpus
@@ -38,7 +41,7 @@ function(lc_fuzz)
   target_link_options(fuzz_${F_NAME} PRIVATE -fsanitize=fuzzer)
   set(scratch ${PROJECT_BINARY_DIR}/fuzz-scratch/${F_NAME})
   add_test(NAME fuzz_${F_NAME}
-    COMMAND ${CMAKE_COMMAND} -E env LC_SHARED_DIR=${LC_SHARED_DIR}
+    COMMAND ${CMAKE_COMMAND} -E env LC_SHARED_DIR=${LC_SHARED_DIR} ${LC_SANITIZER_ENV}
             sh -c "mkdir -p '${scratch}' && exec \"$0\" -max_total_time=${LC_FUZZ_SECONDS} -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 '${scratch}' \"$1\""
             $<TARGET_FILE:fuzz_${F_NAME}> ${PROJECT_SOURCE_DIR}/${F_CORPUS})
   set_tests_properties(fuzz_${F_NAME} PROPERTIES TIMEOUT 120 LABELS fuzz)

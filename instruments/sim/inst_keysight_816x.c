@@ -473,8 +473,8 @@ static int layout(void *state, char *buf, size_t cap)
 		else if (s->def->n_nm == 1)
 			k = snprintf(buf + n, cap - n, "%s%d:%s@%g", n ? "," : "", i, s->def->type == MOD_RL ? "rl" : "source",
 				     s->nm[0]);
-		else
-			k = snprintf(buf + n, cap - n, "%s%d:%s@%g/%g", n ? "," : "", i,
+		else /* this simulated module selects its wavelength with :SOUR<n>:WAV LOWER|UPPER: say so */
+			k = snprintf(buf + n, cap - n, "%s%d:%s@%g/%g!wavsel", n ? "," : "", i,
 				     s->def->type == MOD_RL ? "rl" : "source", s->nm[0], s->nm[1]);
 		if (k < 0 || (size_t)k >= cap - n)
 			return LC_ERR_OVERFLOW;

@@ -27,7 +27,8 @@ if(EXISTS /usr/bin/python3)
   endif()
   add_test(NAME sim_interop_lxi
     COMMAND /usr/bin/python3 ${PROJECT_SOURCE_DIR}/tests/interop/interop_lxi.py $<TARGET_FILE:sim_echo_server> "${_lc_lxi}")
-  set_tests_properties(sim_interop_pyvisa sim_interop_lxi PROPERTIES TIMEOUT 120 SKIP_RETURN_CODE 77)
+  set_tests_properties(sim_interop_pyvisa sim_interop_lxi PROPERTIES TIMEOUT 120 SKIP_RETURN_CODE 77
+    ENVIRONMENT "${LC_SANITIZER_ENV}")
 else()
   message(STATUS "/usr/bin/python3 not found: the PyVISA and lxi-tools interoperability tests are not registered")
 endif()
