@@ -48,7 +48,8 @@ typedef struct lc_usb_backend {
 	void *user;
 	/*
 	 * Find the device vid:pid whose serial number is serial ("" = the first one), pick its USBTMC interface
-	 * (class 0xFE subclass 3): number intf if that interface is one, else the first; detach a kernel driver,
+	 * (class 0xFE subclass 3): number intf; intf 0 (the resource string's default) also accepts the first
+	 * USBTMC interface when interface 0 is another class. Detach a kernel driver,
 	 * optionally reset the device, claim the interface. Errors: LC_ERR_NOT_FOUND (no such device, or no
 	 * USBTMC interface), LC_ERR_PERMISSION (it exists but cannot be opened), LC_ERR_BUSY (claimed by
 	 * another program), LC_ERR_IO; diag says which device.

@@ -34,14 +34,15 @@ static enum lc_usb_status map(int r)
 	}
 }
 
-/* The USBTMC interface of dev's active configuration: number want if it is one, else the first. */
+/* The USBTMC interface of dev's active configuration: number want; when want is 0 (also the resource
+ * string's default) and interface 0 is something else, the first USBTMC interface. */
 static bool find_tmc(libusb_device *dev, unsigned want, lc_usb_tmc_intf *info)
 {
 	struct libusb_config_descriptor *cfg;
 	bool found = false;
 	if (libusb_get_active_config_descriptor(dev, &cfg) != 0 && libusb_get_config_descriptor(dev, 0, &cfg) != 0)
 		return false;
-	for (int pass = 0; pass < 2 && !found; pass++)
+	for (int pass = 0; pass < (want == 0 ? 2 : 1) && !found; pass++)
 		for (int i = 0; i < cfg->bNumInterfaces && !found; i++) {
 			const struct libusb_interface_descriptor *d = cfg->interface[i].altsetting;
 			if (cfg->interface[i].num_altsetting < 1 || d->bInterfaceClass != LC_USBTMC_CLASS ||

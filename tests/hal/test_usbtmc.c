@@ -293,6 +293,35 @@ Test(usbtmc, status_byte_on_interrupt_in_skips_stale_notifications)
 	lc_scpi_close(s);
 }
 
+Test(usbtmc, status_byte_tags_stay_in_2_to_127)
+{
+	lc_scpi *s = open_model();
+	uint8_t stb;
+	for (int i = 0; i < 300; i++)
+		cr_assert_eq(lc_scpi_read_stb(s, &stb), 0, "read %d: %s", i, lc_scpi_last_detail(s));
+	cr_assert_eq(M->stb_reads, 300);
+	cr_assert_eq(M->ctrl_errors, 0, "the model refuses bTags outside 2..127");
+	lc_scpi_close(s);
+}
+
+Test(usbtmc, long_message_split_into_transfers)
+{
+	lc_scpi *s = open_model();
+	size_t n = 200000;
+	uint8_t *data = malloc(n);
+	cr_assert_not_null(data);
+	for (size_t i = 0; i < n; i++)
+		data[i] = (uint8_t)(i * 7);
+	cr_assert_eq(lc_scpi_write_block(s, "DATA", data, n), 0, "%s", lc_scpi_last_detail(s));
+	free(data);
+	/* "DATA #6200000" + 200000 bytes + "\n": 64 KiB transfers, EOM on the last only */
+	cr_assert_eq(M->last_message_len, 13 + n + 1);
+	cr_assert_eq(M->transfers_out, 4);
+	cr_assert_eq(M->pad_errors + M->tag_errors, 0);
+	assert_query(s, "ECHO? after", "after");
+	lc_scpi_close(s);
+}
+
 Test(usbtmc, status_byte_needs_usb488)
 {
 	M->protocol = 0;

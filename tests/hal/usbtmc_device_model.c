@@ -30,6 +30,7 @@ static void queue(lc_usbtmc_model *m, const void *p, size_t n)
 static void command(lc_usbtmc_model *m)
 {
 	char line[256];
+	m->last_message_len = m->cmd_len;
 	size_t n = m->cmd_len < sizeof(line) - 1 ? m->cmd_len : sizeof(line) - 1;
 	memcpy(line, m->cmd, n);
 	line[n] = '\0';
@@ -101,6 +102,7 @@ static enum lc_usb_status bulk_out(lc_usbtmc_model *m, const uint8_t *buf, size_
 			m->pad_errors++;
 			return LC_USB_OK;
 		}
+		m->transfers_out++;
 		memcpy(m->cmd + m->cmd_len, buf + LC_USBTMC_HEADER_SIZE, size);
 		m->cmd_len += size;
 		if (buf[8] & LC_USBTMC_ATTR_EOM)

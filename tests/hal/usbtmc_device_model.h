@@ -52,6 +52,8 @@ typedef struct lc_usbtmc_model {
 	int aborts_in, aborts_out, clears, halts_cleared_in, halts_cleared_out, stb_reads, empties_sent;
 	int tag_errors, pad_errors, ctrl_errors, tag_wraps;
 	int termchar_requests;       /* requests that enabled TermChar */
+	int transfers_out;           /* DEV_DEP_MSG_OUT transfers received */
+	size_t last_message_len;     /* bytes of the last whole command message (EOM) */
 	char last_command[256];
 	/* state */
 	uint8_t last_tag;
