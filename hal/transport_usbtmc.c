@@ -213,10 +213,12 @@ static int usbtmc_open(void *priv, const lc_resource *res, const lc_transport_op
 	}
 	u->tag = 0;
 	u->stb_tag = 0;
-	lc_dbg("%04x:%04x '%s' interface %u (%s) bulk-OUT 0x%02x bulk-IN 0x%02x interrupt-IN 0x%02x quirks 0x%x%s%s",
-	       u->info.vid, u->info.pid, u->info.serial, u->info.number,
+	lc_dbg("%04x:%04x '%s' bus %d address %d interface %u (%s) bulk-OUT 0x%02x bulk-IN 0x%02x interrupt-IN "
+	       "0x%02x; capabilities USBTMC %x.%02x intf 0x%02x dev 0x%02x USB488 intf 0x%02x dev 0x%02x; quirks 0x%x%s%s",
+	       u->info.vid, u->info.pid, u->info.serial, u->info.bus, u->info.address, u->info.number,
 	       u->info.protocol == LC_USBTMC_PROTOCOL_USB488 ? "USB488" : "USBTMC", u->info.ep_bulk_out,
-	       u->info.ep_bulk_in, u->info.ep_intr_in, u->quirks, model ? " " : "", model ? model : "");
+	       u->info.ep_bulk_in, u->info.ep_intr_in, u->caps.bcd_usbtmc >> 8, u->caps.bcd_usbtmc & 0xFF, u->caps.intf,
+	       u->caps.dev, u->caps.usb488_intf, u->caps.usb488_dev, u->quirks, model ? " " : "", model ? model : "");
 	return 0;
 fail:
 	free(u->rx);

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "hal/clock.h"
 #include "hal/log.h"
 #include "hal/usb_io.h"
 #include "hal/usbtmc_proto.h"
@@ -79,15 +80,10 @@ static void read_serial(libusb_device_handle *h, const struct libusb_device_desc
 		buf[0] = '\0';
 }
 
-static int claim(struct lc_usb_dev *d, const lc_usb_tmc_intf *info, bool reset, lc_diag *diag)
+static int claim(struct lc_usb_dev *d, const lc_usb_tmc_intf *info, lc_diag *diag)
 {
-	int r;
-	if (reset && (r = libusb_reset_device(d->h)) != 0)
-		return lc_diag_set(diag, r == LIBUSB_ERROR_NOT_FOUND ? LC_ERR_STATE : LC_ERR_IO,
-				   "USB %04x:%04x: reset on open failed: %s%s", info->vid, info->pid, libusb_error_name(r),
-				   r == LIBUSB_ERROR_NOT_FOUND ? " (the device re-enumerated: open it again)" : "");
 	libusb_set_auto_detach_kernel_driver(d->h, 1);
-	r = libusb_claim_interface(d->h, info->number);
+	int r = libusb_claim_interface(d->h, info->number);
 	if (r == LIBUSB_ERROR_BUSY)
 		return lc_diag_set(diag, LC_ERR_BUSY, "USB %04x:%04x interface %u is claimed by another program",
 				   info->vid, info->pid, info->number);
@@ -99,6 +95,32 @@ static int claim(struct lc_usb_dev *d, const lc_usb_tmc_intf *info, bool reset, 
 				   info->number, libusb_error_name(r));
 	d->intf = info->number;
 	return 0;
+}
+
+static int usb_open(void *user, uint16_t vid, uint16_t pid, const char *serial, unsigned intf, bool reset,
+		    lc_usb_dev **out, lc_usb_tmc_intf *info, lc_diag *diag);
+
+/* The reset-on-open quirk: reset the device, then find it again, since a reset may re-enumerate it (new
+ * address, old handle invalid). Re-enumeration takes up to a second or two: look for it for 3 s. */
+static int reset_and_reopen(struct lc_usb_dev *d, uint16_t vid, uint16_t pid, const char *serial, unsigned intf,
+			    lc_usb_dev **out, lc_usb_tmc_intf *info, lc_diag *diag)
+{
+	int r = libusb_reset_device(d->h);
+	libusb_close(d->h);
+	libusb_exit(d->ctx);
+	free(d);
+	if (r != 0 && r != LIBUSB_ERROR_NOT_FOUND)
+		return lc_diag_set(diag, LC_ERR_IO, "USB %04x:%04x: reset on open failed: %s", vid, pid,
+				   libusb_error_name(r));
+	int e = LC_ERR_NOT_FOUND;
+	for (int i = 0; i < 30 && e == LC_ERR_NOT_FOUND; i++) {
+		if (i)
+			lc_sleep_ms(100);
+		e = usb_open(NULL, vid, pid, serial, intf, false, out, info, diag);
+	}
+	if (e < 0)
+		lc_diag_prefix(diag, "after the reset on open: ");
+	return e;
 }
 
 static int usb_open(void *user, uint16_t vid, uint16_t pid, const char *serial, unsigned intf, bool reset,
@@ -173,7 +195,9 @@ static int usb_open(void *user, uint16_t vid, uint16_t pid, const char *serial, 
 			e = lc_diag_set(diag, LC_ERR_NOT_FOUND, "no USB device %04x:%04x is connected", vid, pid);
 		goto fail;
 	}
-	if ((e = claim(d, info, reset, diag)) < 0) {
+	if (reset)
+		return reset_and_reopen(d, vid, pid, serial, intf, out, info, diag);
+	if ((e = claim(d, info, diag)) < 0) {
 		libusb_close(d->h);
 		goto fail;
 	}
