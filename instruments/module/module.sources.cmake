@@ -7,4 +7,5 @@ list(APPEND LC_INSTRUMENTS_SOURCES
   instruments/module/cmis.c
   instruments/module/module_memory.c
   instruments/module/module.c
+  instruments/module/compat.c
 )

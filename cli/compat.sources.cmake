@@ -1,0 +1,1 @@
+list(APPEND LC_CLI_SOURCES cli/cmd_compat.c)
