@@ -1,6 +1,6 @@
 /*
- * Discovery of instruments on the local buses: USBTMC devices through libusb (interface class 0xFE
- * subclass 3) and serial ports through libserialport (sp_list_ports, with USB VID:PID and strings for
+ * Discovery of instruments on the local buses: USBTMC devices (interface class 0xFE subclass 3) through
+ * the USB backend of hal/usb_io.h (libusb unless a test installed another) and serial ports through libserialport (sp_list_ports, with USB VID:PID and strings for
  * USB adapters). Enumeration only: nothing is written to any device here (the CLI asks *IDN? of the
  * USBTMC devices it can open; serial ports are never probed, since their line settings are unknown and
  * an instrument might act on stray bytes).

@@ -18,6 +18,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "hal/discover_local.h"
 #include "hal/error.h"
 
 enum lc_usb_status {
@@ -67,6 +68,13 @@ typedef struct lc_usb_backend {
 	enum lc_usb_status (*clear_halt)(lc_usb_dev *dev, uint8_t ep);
 	/* Release the interface and close. */
 	void (*close)(lc_usb_dev *dev);
+	/*
+	 * Every USBTMC interface the backend can see (discovery): *found malloc'ed, *count entries, with
+	 * vid, pid, bus, address, interface, protocol and, when the device could be opened, its strings;
+	 * otherwise error (LC_ERR_PERMISSION, LC_ERR_IO) and a short problem. Returns the count. A bus that
+	 * cannot be reached is not an error: it is said in diag->text (appended) and nothing is found.
+	 */
+	int (*list)(void *user, lc_usb_found **found, size_t *count, lc_diag *diag);
 } lc_usb_backend;
 
 /* The libusb-1.0 backend (the default). */

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "hal/discover_local.h"
 #include "hal/scpi.h"
 #include "hal/usb_io.h"
 #include "hal/usbtmc_proto.h"
@@ -370,4 +371,36 @@ Test(usbtmc, libusb_without_the_device_is_not_found)
 	int e = lc_scpi_open("USB0::0xFFFF::0xFFFE::NONE::INSTR", NULL, &s, &d);
 	cr_assert(e == LC_ERR_NOT_FOUND || e == LC_ERR_IO, "%d %s", e, d.text);
 	cr_assert_null(s);
+}
+
+Test(usbtmc, discovery_gives_a_resource_string_that_opens)
+{
+	lc_usb_found *f = NULL;
+	size_t n = 0;
+	lc_diag d;
+	cr_assert_eq(lc_discover_usb(&f, &n, &d), 1, "%s", d.text);
+	cr_assert_str_eq(f[0].resource, "USB0::0x1313::0x8078::M0001::0::INSTR");
+	cr_assert_eq(f[0].error, 0);
+	cr_assert_str_eq(d.text, "");
+	lc_scpi *s = NULL;
+	cr_assert_eq(lc_scpi_open(f[0].resource, NULL, &s, &d), 0, "%s", d.text);
+	char buf[128];
+	cr_assert_geq(lc_scpi_query(s, "*IDN?", buf, sizeof(buf)), 0);
+	cr_assert_str_eq(buf, "LANECERT,USBTMC-MODEL,M0001,1.0");
+	lc_scpi_close(s);
+	free(f);
+}
+
+Test(usbtmc, discovery_says_which_device_could_not_be_opened)
+{
+	M->open_error = LC_ERR_PERMISSION;
+	lc_usb_found *f = NULL;
+	size_t n = 0;
+	lc_diag d;
+	cr_assert_eq(lc_discover_usb(&f, &n, &d), 1);
+	cr_assert_str_eq(f[0].resource, "", "no serial number read: no resource string");
+	cr_assert_eq(f[0].error, LC_ERR_PERMISSION);
+	cr_assert(strstr(f[0].problem, "udev") != NULL, "%s", f[0].problem);
+	cr_assert_str_eq(d.text, "USB 1313:8078: no permission to open it");
+	free(f);
 }

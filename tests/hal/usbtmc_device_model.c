@@ -395,6 +395,32 @@ static void m_close(lc_usb_dev *d)
 	free(d);
 }
 
+/* Discovery sees the one device; one that cannot be opened shows no strings. */
+static int m_list(void *user, lc_usb_found **found, size_t *count, lc_diag *diag)
+{
+	lc_usbtmc_model *m = user;
+	(void)diag;
+	lc_usb_found *f = calloc(1, sizeof(*f));
+	if (!f)
+		return LC_ERR_NOMEM;
+	f->vid = m->vid;
+	f->pid = m->pid;
+	f->bus = 1;
+	f->address = 7;
+	f->protocol = m->protocol;
+	if (m->open_error) {
+		f->error = m->open_error;
+		snprintf(f->problem, sizeof(f->problem), "cannot open");
+	} else {
+		snprintf(f->serial, sizeof(f->serial), "%s", m->serial);
+		snprintf(f->manufacturer, sizeof(f->manufacturer), "LANECERT");
+		snprintf(f->product, sizeof(f->product), "USBTMC model");
+	}
+	*found = f;
+	*count = 1;
+	return 1;
+}
+
 lc_usbtmc_model *lc_usbtmc_model_new(void)
 {
 	lc_usbtmc_model *m = calloc(1, sizeof(*m));
@@ -408,7 +434,7 @@ lc_usbtmc_model *lc_usbtmc_model_new(void)
 	}
 	m->backend = (lc_usb_backend){.name = "usbtmc-model", .user = m, .open = m_open, .bulk = m_bulk,
 				      .interrupt = m_interrupt, .control = m_control, .clear_halt = m_clear_halt,
-				      .close = m_close};
+				      .close = m_close, .list = m_list};
 	m->vid = 0x1313;
 	m->pid = 0x8078;
 	snprintf(m->serial, sizeof(m->serial), "M0001");
