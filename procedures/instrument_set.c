@@ -45,6 +45,9 @@ int lc_instrument_set_open(const lc_station *st, lc_instrument_set **out, lc_dia
 			serial_to_transport(&si->serial, &opts.transport);
 		if (si->layout[0])
 			opts.layout = si->layout;
+		/* The station's hint binds that driver only (and lets a non-SCPI instrument skip *IDN?). */
+		if (si->driver[0])
+			opts.driver = si->driver;
 		int rc = lc_instrument_open(si->resource, &opts, &set->items[set->n].inst, diag);
 		if (rc < 0) {
 			lc_diag_prefix(diag, "instrument '%s' (%s): ", si->role, si->resource);

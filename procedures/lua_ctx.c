@@ -325,4 +325,5 @@ void lc_lua_push_ctx(lua_State *L, lc_run *run)
 	lc_lua_add_core(L, run);
 	lc_lua_add_optical(L, run);
 	lc_lua_add_ber(L, run);
+	lc_lua_add_otdr(L, run);
 }

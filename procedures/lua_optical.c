@@ -121,8 +121,10 @@ static void cords_of(const lc_run *run, const lc_wired_path *paths, size_t n, ch
 	buf[0] = '\0';
 	for (size_t i = 0; i < n; i++) {
 		const lc_station_wire *ws[2] = {
-			lc_station_wire_for(run->setup->station, run->setup->slot, paths[i].launch_port, LC_WIRE_TO_DUT),
-			lc_station_wire_for(run->setup->station, run->setup->slot, paths[i].detect_port, LC_WIRE_FROM_DUT)};
+			lc_wire_of_class(run->setup->station, run->setup->instruments, run->setup->slot, paths[i].launch_port,
+					 LC_WIRE_TO_DUT, LC_CLASS_SOURCE),
+			lc_wire_of_class(run->setup->station, run->setup->instruments, run->setup->slot, paths[i].detect_port,
+					 LC_WIRE_FROM_DUT, LC_CLASS_POWER_METER)};
 		for (int k = 0; k < 2; k++) {
 			if (!ws[k] || !ws[k]->reference_cord[0] || strstr(buf, ws[k]->reference_cord))
 				continue;
@@ -482,19 +484,16 @@ static int ctx_return_loss(lua_State *L)
 	}
 	for (size_t i = 0; i < st->n_wires; i++) {
 		const lc_station_wire *w = &st->wires[i];
-		lc_instrument *m = lc_instrument_set_get(run->setup->instruments, w->instrument);
-		if (w->slot != run->setup->slot || w->direction != LC_WIRE_TO_DUT || !m ||
-		    !lc_instrument_has_class(m, LC_CLASS_RL_METER))
+		/* only a wire from an RL-meter port: a multi-class mainframe's source port lights the same connector
+		 * for IL, and measuring an RL module through it would read the meter's floor, never the DUT */
+		if (w->slot != run->setup->slot || w->direction != LC_WIRE_TO_DUT ||
+		    !lc_wire_port_class(w, run->setup->instruments, LC_CLASS_RL_METER, NULL, NULL))
 			continue;
-		ports[n] = (lc_rl_port){.meter = m, .channel = (int)w->instrument_port, .label = w->dut_port};
-		insts[ni++] = m;
-		if (w->switch_role[0]) {
-			ports[n].sw = lc_instrument_set_get(run->setup->instruments, w->switch_role);
-			ports[n].sw_input = (int)(w->switch_input ? w->switch_input : 1);
-			ports[n].sw_output = (int)w->switch_channel;
-			if (ports[n].sw)
-				insts[ni++] = ports[n].sw;
-		}
+		if ((rc = lc_wire_rl_port(st, w, run->setup->instruments, &ports[n], &d)) < 0)
+			break;
+		insts[ni++] = ports[n].meter;
+		if (ports[n].sw)
+			insts[ni++] = ports[n].sw;
 		if (limit_id) {
 			lims[n] = run->setup->limits ? lc_limits_find(run->setup->limits, limit_id) : NULL;
 		} else {
@@ -548,9 +547,33 @@ static int ctx_return_loss(lua_State *L)
 	return 1;
 }
 
+/* ctx:wired_paths("forward"|"reverse") -> how many fibers the station wires through a source and a meter
+ * in that direction (0 when none), so procedures measure "both directions where the station is wired". */
+static int ctx_wired_paths(lua_State *L)
+{
+	lc_run *run = lc_run_from_upvalue(L);
+	const char *dir = luaL_optstring(L, 2, "forward");
+	if (strcmp(dir, "forward") && strcmp(dir, "reverse"))
+		return luaL_error(L, "wired_paths: direction must be \"forward\" or \"reverse\", not \"%s\"", dir);
+	lc_wired_path *paths = NULL;
+	lc_diag d;
+	if (!run->setup->channel || !run->setup->station) {
+		lua_pushinteger(L, 0);
+		return 1;
+	}
+	int rc = lc_wired_paths(run->setup->channel, run->setup->station, run->setup->instruments, run->setup->slot,
+				strcmp(dir, "reverse") == 0, &paths, &d);
+	free(paths);
+	if (rc < 0)
+		return lc_lua_raise(L, run, rc, &d, "wired_paths");
+	lua_pushinteger(L, rc);
+	return 1;
+}
+
 void lc_lua_add_optical(lua_State *L, lc_run *run)
 {
 	static const luaL_Reg methods[] = {
+		{"wired_paths", ctx_wired_paths},
 		{"reference", ctx_reference},	{"insertion_loss", ctx_insertion_loss},
 		{"fiber_map", ctx_fiber_map},	{"return_loss", ctx_return_loss},
 		{NULL, NULL},

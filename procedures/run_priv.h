@@ -39,6 +39,7 @@ const char *lc_run_option(const lc_run *run, const char *key);
 void lc_lua_add_core(lua_State *L, lc_run *run);
 void lc_lua_add_optical(lua_State *L, lc_run *run);
 void lc_lua_add_ber(lua_State *L, lc_run *run);
+void lc_lua_add_otdr(lua_State *L, lc_run *run);
 /* Free what the bindings kept in the run. */
 void lc_lua_optical_free(lc_run *run);
 

@@ -19,9 +19,14 @@ function M.wavelengths(ctx, defaults)
   return out
 end
 
--- The directions to measure: "forward" always; "reverse" too unless the option directions=forward.
+-- The directions to measure: "forward" always; "reverse" too where the station is wired for it (the
+-- option directions=both insists on it, directions=forward leaves it out).
 function M.directions(ctx, both)
-  local opt = ctx:option("directions", both and "both" or "forward")
+  local opt = ctx:option("directions")
+  if opt == nil then
+    if both and ctx:wired_paths("reverse") > 0 then return { "forward", "reverse" } end
+    return { "forward" }
+  end
   if opt == "forward" then return { "forward" } end
   if opt == "both" then return { "forward", "reverse" } end
   error("option directions must be 'forward' or 'both', not '" .. opt .. "'", 2)

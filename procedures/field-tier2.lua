@@ -1,0 +1,48 @@
+-- Tier 2 (extended) certification of an installed link: the OTDR trace of every fiber, analysed by
+-- lanecert (not the instrument's own verdicts): length against the design, loss from launch to end
+-- against the length-based budget, each event's loss and reflectance against the component limits.
+-- Where the station also wires a source and a meter to the link, the Tier 1 polarity and loss steps run
+-- first. Options: wavelengths=1310,1550 (Tier 1), otdr_wavelengths=1310,1550 (default: the link's first
+-- test wavelength: many field OTDRs have one), pulse_ns, range_m, averaging (OTDR settings).
+local optical = require("optical")
+
+local function has_olts(ctx) return ctx:wired_paths("forward") > 0 end
+
+return {
+  name = "field-tier2",
+  version = "1",
+  summary = "Tier 2: OTDR events, length and loss per fiber (plus Tier 1 where the station is wired for it)",
+  steps = {
+    {
+      name = "tier1",
+      main = function(ctx)
+        if not has_olts(ctx) then
+          ctx:log("no source and meter wired to this link: Tier 1 is not part of this run")
+          ctx:verdict("pass", "not applicable on this station")
+          return
+        end
+        ctx:fiber_map { wavelength = optical.wavelengths(ctx)[1] }
+        optical.insertion_loss(ctx, nil, true)
+      end,
+    },
+    {
+      name = "otdr",
+      main = function(ctx)
+        local wls = { optical.wavelengths(ctx)[1] }
+        local opt = ctx:option("otdr_wavelengths")
+        if opt then
+          wls = {}
+          for w in string.gmatch(opt, "[^,]+") do wls[#wls + 1] = tonumber(w) or error("otdr_wavelengths: '" .. w .. "'") end
+        end
+        for _, nm in ipairs(wls) do
+          ctx:otdr {
+            wavelength = nm,
+            pulse_ns = tonumber(ctx:option("pulse_ns", "10")),
+            range_m = tonumber(ctx:option("range_m", "2000")),
+            averaging = tonumber(ctx:option("averaging", "10")),
+          }
+        end
+      end,
+    },
+  },
+}

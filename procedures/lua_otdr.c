@@ -1,0 +1,269 @@
+/*
+ * OTDR measurements for procedures: ctx:otdr{} shoots every fiber of the slot wired to the OTDR (through
+ * its switch), keeps the instrument's SOR file beside the report, analyses the trace with lanecert's own
+ * event analysis (instruments/otdr/otdr_analysis.h, never the instrument's verdicts), and judges the fiber
+ * length against the design, the end-to-end loss against the channel's length-based budget, and every
+ * event's loss and reflectance against the limits of fixtures/limits/.
+ */
+#include <lauxlib.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "fixtures/budget.h"
+#include "instruments/otdr/otdr.h"
+#include "instruments/otdr/otdr_analysis.h"
+#include "instruments/switch/switch.h"
+#include "procedures/run_priv.h"
+
+#define TRACE_POINTS_MAX 2000 /* plotted points per trace; the SOR file keeps them all */
+
+static double num(lua_State *L, int t, const char *k, double dflt)
+{
+	lua_getfield(L, t, k);
+	double v = lua_isnumber(L, -1) ? lua_tonumber(L, -1) : dflt;
+	lua_pop(L, 1);
+	return v;
+}
+
+static const char *str(lua_State *L, int t, const char *k, const char *dflt)
+{
+	lua_getfield(L, t, k);
+	const char *v = lua_type(L, -1) == LUA_TSTRING ? lua_tostring(L, -1) : dflt;
+	lua_pop(L, 1);
+	return v;
+}
+
+/* Record a judged value with an optional limit row (NULL: informational). */
+static int judge(lc_run *run, const char *name, int lane, double value, const char *unit, double nm,
+		 const lc_limit *lim, const char *port)
+{
+	lc_result_measurement m = {.name = name, .lane = lane, .value = value, .unit = unit, .wavelength_nm = nm,
+				   .margin = NAN, .limit = {.low = NAN, .high = NAN, .comparison = LC_LIMIT_NONE}};
+	lc_check_result cr;
+	if (lim && isfinite(value) && lc_limit_check(lim, value, &cr) == 0) {
+		m.margin = cr.margin;
+		m.verdict = cr.verdict;
+		m.limit.comparison = lim->cmp == LC_CMP_MAX ? LC_LIMIT_LE : lim->cmp == LC_CMP_MIN ? LC_LIMIT_GE : LC_LIMIT_BETWEEN;
+		m.limit.low = lim->cmp == LC_CMP_MAX ? NAN : lim->low;
+		m.limit.high = lim->cmp == LC_CMP_MIN ? NAN : lim->high;
+	} else if (lim) {
+		m.verdict = LC_VERDICT_ERROR; /* a limit was due and nothing could be judged */
+	}
+	int idx = lc_run_record(run, &m, NULL);
+	if (idx >= 0 && port)
+		lc_result_measurement_extra_string(run->result, idx, "port", port, NULL);
+	if (idx >= 0 && lim && lim->id[0])
+		lc_result_measurement_extra_string(run->result, idx, "limit_id", lim->id, NULL);
+	if (idx >= 0 && lim && lim->unconfirmed)
+		lc_result_measurement_extra_string(run->result, idx, "limit_status", "unconfirmed", NULL);
+	return idx;
+}
+
+/* Keep the SOR file and a decimated trace for the report's plot. */
+static void keep_trace(lc_run *run, const char *port, double nm, const uint8_t *sor_bytes, size_t len,
+		       const lc_sor *sor, int lane)
+{
+	char name[48], sname[128];
+	size_t k = 0;
+	for (const char *p = port; *p && k < 40; p++)
+		name[k++] = (*p == ':' ? '-' : *p);
+	name[k] = '\0';
+	snprintf(sname, sizeof(sname), "otdr-%s-%.0fnm.sor", name, nm);
+	lc_result_add_raw_data(run->result, sname, "sor", sor_bytes, len, NULL);
+	double *db = NULL;
+	int n = lc_sor_trace_db(sor, &db);
+	if (n <= 0) {
+		free(db);
+		return;
+	}
+	size_t step = (size_t)n / TRACE_POINTS_MAX + 1, m = 0;
+	double *x = malloc(((size_t)n / step + 1) * sizeof(*x)), *y = malloc(((size_t)n / step + 1) * sizeof(*y));
+	double dx = lc_sor_point_spacing_m(sor), x0 = lc_sor_trace_origin_m(sor);
+	for (size_t i = 0; x && y && i < (size_t)n; i += step, m++) {
+		x[m] = x0 + (double)i * dx;
+		y[m] = db[i];
+	}
+	snprintf(sname, sizeof(sname), "OTDR %s %.0f nm", port, nm);
+	if (x && y)
+		lc_result_add_series(run->result, sname, "otdr_trace", lane, "m", "dB", x, y, m, NULL);
+	free(x), free(y), free(db);
+}
+
+/* The limit row for an event: a mated pair where it reflects, a splice where it does not. */
+static const lc_limit *event_limit(const lc_run *run, const lc_otdr_event *ev)
+{
+	lc_limit_query q = {.quantity = ev->reflective ? LC_Q_MATED_PAIR : LC_Q_SPLICE,
+			    .mode = lc_channel_mode(run->setup->channel),
+			    .grade = ev->reflective ? "standard" : NULL};
+	return run->setup->limits ? lc_limits_match(run->setup->limits, &q) : NULL;
+}
+
+static const lc_limit *reflectance_limit(const lc_run *run)
+{
+	size_t nc = lc_channel_component_count(run->setup->channel);
+	const lc_component *c = nc ? lc_channel_component(run->setup->channel, 0) : NULL;
+	lc_limit_query q = {.quantity = LC_Q_REFLECTANCE,
+			    .mode = lc_channel_mode(run->setup->channel),
+			    .polish = c ? c->conn[0].polish : LC_POLISH_NONE};
+	return run->setup->limits ? lc_limits_match(run->setup->limits, &q) : NULL;
+}
+
+/* One fiber: route, shoot, fetch, analyse, judge. Returns the worst verdict, or raises. */
+static enum lc_verdict shoot(lua_State *L, lc_run *run, int t, lc_instrument *otdr, const lc_station_wire *w,
+			     const lc_otdr_settings *s, const lc_otdr_config *cfg)
+{
+	lc_diag d;
+	int rc = 0;
+	lc_instrument *sw = w->switch_role[0] ? lc_instrument_set_get(run->setup->instruments, w->switch_role) : NULL;
+	if (w->switch_role[0] && !sw)
+		luaL_error(L, "otdr: wire of %s names switch '%s', which is not open", w->dut_port, w->switch_role);
+	const lc_otdr_ops *ops = lc_instrument_class_ops(otdr, LC_CLASS_OTDR);
+	uint8_t *bytes = NULL;
+	size_t len = 0;
+	lc_sor *sor = NULL;
+	if (sw)
+		lc_instrument_lock(sw);
+	lc_instrument_lock(otdr);
+	if (sw)
+		rc = lc_switch_route(sw, (int)(w->switch_input ? w->switch_input : 1), (int)w->switch_channel, &d);
+	if (rc == 0)
+		rc = lc_otdr_acquire(otdr, s, &d);
+	if (rc == 0)
+		rc = ops->read_sor(otdr, &bytes, &len, &d);
+	lc_instrument_unlock(otdr);
+	if (sw)
+		lc_instrument_unlock(sw);
+	if (rc == 0 && (rc = lc_sor_read(bytes, len, &sor, &d)) < 0)
+		rc = lc_diag_set(&d, LC_ERR_PROTOCOL, "the OTDR's SOR file is malformed: %s", lc_diag_message(&d));
+	lc_otdr_analysis *a = NULL;
+	if (rc == 0 && (rc = lc_otdr_analyze_sor(sor, cfg, &a, &d)) < 0)
+		lc_diag_prefix(&d, "analysis of the trace at %s: ", w->dut_port);
+	if (rc < 0) {
+		free(bytes);
+		lc_sor_free(sor);
+		lc_lua_raise(L, run, rc, &d, "otdr");
+	}
+
+	size_t map_index = 0;
+	int lane = lc_channel_route(run->setup->channel, w->dut_port, &map_index) >= 0 ? (int)map_index + 1 : 0;
+	keep_trace(run, w->dut_port, s->wavelength_nm, bytes, len, sor, lane);
+	free(bytes);
+
+	/* The launch cord is the wire's reference cord: what the OTDR sees before the DUT starts. */
+	const lc_reference_cord *cord = w->reference_cord[0] ? lc_station_refcord(run->setup->station, w->reference_cord) : NULL;
+	double launch_m = cord && isfinite(cord->length_m) ? cord->length_m : num(L, t, "launch_m", 0);
+	enum lc_verdict worst = LC_VERDICT_NONE;
+	lc_budget b;
+	bool have_budget = lane > 0 && lc_channel_path_budget(run->setup->channel, run->setup->limits, map_index,
+							       s->wavelength_nm, &b, &d) == 0;
+	/* Length: the design's within a tolerance (a break ends the fiber early). */
+	double tol = num(L, t, "length_tolerance", 0.05);
+	lc_limit len_lim;
+	const lc_limit *lenp = NULL;
+	if (have_budget && b.length_m > 0) {
+		lc_limit_init_max(&len_lim, "design.length", "fiber_length", "m", b.length_m * (1 + tol) + 2.0);
+		len_lim.cmp = LC_CMP_RANGE;
+		len_lim.low = b.length_m * (1 - tol) - 2.0;
+		lenp = &len_lim;
+	}
+	double length = a->end_found ? a->fiber_length_m - launch_m : NAN;
+	int idx = judge(run, "fiber_length", lane, length, "m", s->wavelength_nm, lenp, w->dut_port);
+	if (idx >= 0 && !a->end_found)
+		lc_result_measurement_extra_string(run->result, idx, "finding", "no fiber end found in the trace", NULL);
+	worst = lc_verdict_max(worst, lc_result_measurement_at(run->result, (size_t)idx, NULL)->verdict);
+	/* Loss from the launch to the end against the length-based budget. */
+	lc_limit loss_lim;
+	if (have_budget)
+		lc_limit_init_max(&loss_lim, "budget", "otdr_loss", "dB", b.total_db);
+	idx = judge(run, "otdr_loss", lane, a->end_found ? a->total_loss_db : NAN, "dB", s->wavelength_nm,
+		    have_budget ? &loss_lim : NULL, w->dut_port);
+	worst = lc_verdict_max(worst, lc_result_measurement_at(run->result, (size_t)idx, NULL)->verdict);
+	judge(run, "orl", lane, a->orl_db, "dB", s->wavelength_nm, NULL, w->dut_port);
+	/* Events inside the DUT (past the launch cord's far connector, before the end). */
+	const lc_limit *rlim = reflectance_limit(run);
+	for (size_t i = 0; i < a->n_events; i++) {
+		const lc_otdr_event *ev = &a->events[i];
+		if (ev->type == LC_OTDR_EVENT_LAUNCH || ev->type == LC_OTDR_EVENT_END)
+			continue;
+		int e1 = judge(run, "event_loss", lane, ev->loss_db, "dB", s->wavelength_nm, event_limit(run, ev), w->dut_port);
+		if (e1 >= 0) {
+			lc_result_measurement_extra_number(run->result, e1, "position_m", ev->position_m - launch_m, NULL);
+			lc_result_measurement_extra_string(run->result, e1, "event", ev->reflective ? "reflective" : "non-reflective", NULL);
+			worst = lc_verdict_max(worst, lc_result_measurement_at(run->result, (size_t)e1, NULL)->verdict);
+		}
+		if (ev->reflective && isfinite(ev->reflectance_db)) {
+			int e2 = judge(run, "reflectance", lane, ev->reflectance_db, "dB", s->wavelength_nm, rlim, w->dut_port);
+			if (e2 >= 0) {
+				lc_result_measurement_extra_number(run->result, e2, "position_m", ev->position_m - launch_m, NULL);
+				worst = lc_verdict_max(worst, lc_result_measurement_at(run->result, (size_t)e2, NULL)->verdict);
+			}
+		}
+	}
+	if (worst == LC_VERDICT_FAIL && !run->step_reason[0] && isfinite(length) && lenp && length < lenp->low)
+		snprintf(run->step_reason, sizeof(run->step_reason), "fiber at %s ends at %.1f m of %.1f m: broken",
+			 w->dut_port, length, b.length_m);
+	lc_otdr_analysis_free(a);
+	lc_sor_free(sor);
+	return worst;
+}
+
+/* ctx:otdr{wavelength=1310, pulse_ns=10, range_m=2000, averaging=10, role="otdr", loss_threshold=,
+ *          reflectance_threshold=, end_threshold=, length_tolerance=0.05} -> worst verdict */
+static int ctx_otdr(lua_State *L)
+{
+	lc_run *run = lc_run_from_upvalue(L);
+	luaL_checktype(L, 2, LUA_TTABLE);
+	const char *role = str(L, 2, "role", "otdr");
+	lc_instrument *otdr = lc_instrument_set_get(run->setup->instruments, role);
+	if (!otdr || !lc_instrument_has_class(otdr, LC_CLASS_OTDR))
+		return luaL_error(L, "the station has no OTDR in the role '%s'", role);
+	if (!run->setup->channel || !run->setup->station)
+		return luaL_error(L, "this run has no channel model or station");
+	lc_otdr_settings s = {.wavelength_nm = num(L, 2, "wavelength", NAN),
+			      .pulse_ns = num(L, 2, "pulse_ns", 10),
+			      .range_m = num(L, 2, "range_m", 2000),
+			      .averaging_s = num(L, 2, "averaging", 10)};
+	if (!(s.wavelength_nm > 0))
+		return luaL_error(L, "otdr: wavelength (nm) is required");
+	lc_otdr_config cfg;
+	lc_otdr_config_init(&cfg);
+	cfg.loss_threshold_db = num(L, 2, "loss_threshold", cfg.loss_threshold_db);
+	cfg.refl_threshold_db = num(L, 2, "reflectance_threshold", cfg.refl_threshold_db);
+	cfg.eof_threshold_db = num(L, 2, "end_threshold", cfg.eof_threshold_db);
+	const lc_station *st = run->setup->station;
+	enum lc_verdict worst = LC_VERDICT_NONE;
+	size_t shot = 0, total = 0;
+	for (size_t i = 0; i < st->n_wires; i++)
+		total += st->wires[i].slot == run->setup->slot && st->wires[i].direction == LC_WIRE_TO_DUT &&
+			 strcmp(st->wires[i].instrument, role) == 0;
+	if (total == 0)
+		return luaL_error(L, "station '%s' wires no fiber of slot %d to the OTDR '%s'", st->name, (int)run->setup->slot,
+				  role);
+	for (size_t i = 0; i < st->n_wires; i++) {
+		const lc_station_wire *w = &st->wires[i];
+		if (w->slot != run->setup->slot || w->direction != LC_WIRE_TO_DUT || strcmp(w->instrument, role) != 0)
+			continue;
+		if (run->setup->events.progress) {
+			char text[64];
+			snprintf(text, sizeof(text), "OTDR %s", w->dut_port);
+			run->setup->events.progress(run->setup->events.user, run->setup->slot, run->step_name,
+						    (double)shot / (double)total, -1, text);
+		}
+		worst = lc_verdict_max(worst, shoot(L, run, 2, otdr, w, &s, &cfg));
+		shot++;
+	}
+	lua_pushstring(L, lc_verdict_name(worst));
+	return 1;
+}
+
+void lc_lua_add_otdr(lua_State *L, lc_run *run)
+{
+	static const luaL_Reg methods[] = {
+		{"otdr", ctx_otdr},
+		{NULL, NULL},
+	};
+	lua_pushlightuserdata(L, run);
+	luaL_setfuncs(L, methods, 1);
+}
