@@ -1,0 +1,123 @@
+/* Link compatibility of two module ends, with and without the cable between them. */
+#include <criterion/criterion.h>
+#include <string.h>
+
+#include "instruments/module/compat.h"
+#include "tests/instruments/module_optics.h"
+
+static lc_module_image ia, ib;
+static lc_module_info a, b;
+static lc_compat_result r;
+static lc_diag d;
+
+static void decode_both(void)
+{
+	cr_assert_eq(lc_module_decode(&ia, &a, &d), 0, "%s", d.text);
+	cr_assert_eq(lc_module_decode(&ib, &b, &d), 0, "%s", d.text);
+}
+
+static bool has(const char *code, enum lc_compat_severity s)
+{
+	for (size_t i = 0; i < r.n; i++)
+		if (!strcmp(r.findings[i].code, code) && r.findings[i].severity == s)
+			return true;
+	return false;
+}
+
+static void dr4_and(uint8_t ext)
+{
+	tm_cmis_optic(&ia, 0x02, 0x1C, 4, 0x14);
+	tm_qsfp28(&ib, ext);
+	decode_both();
+}
+
+Test(module_compat, dr4_breaks_out_to_dr1)
+{
+	dr4_and(0x25);
+	cr_assert_eq(lc_compat_check(&a, &b, NULL, NULL, &r, &d), 0);
+	cr_assert(r.compatible);
+	cr_assert_str_eq(r.a.name, "400GBASE-DR4");
+	cr_assert_eq(r.a.legs, 4);
+	cr_assert_eq(r.a.leg_lanes, 1);
+	cr_assert(has("breakout", LC_COMPAT_NOTE));
+	cr_assert(has("polish", LC_COMPAT_NOTE));
+	cr_assert_eq(lc_compat_check(&a, &b, "dr4-mpo12apc-4xlc", NULL, &r, &d), 0, "%s", d.text);
+	cr_assert(r.compatible, "%s", r.n ? r.findings[r.n - 1].text : "");
+}
+
+Test(module_compat, dr4_through_a_upc_multimode_breakout)
+{
+	dr4_and(0x25);
+	cr_assert_eq(lc_compat_check(&a, &b, "sr4-mpo12-4xlc", NULL, &r, &d), 0, "%s", d.text);
+	cr_assert(!r.compatible);
+	cr_assert(has("fiber_mode", LC_COMPAT_ERROR));
+	cr_assert(has("polish", LC_COMPAT_ERROR));
+}
+
+Test(module_compat, dr4_is_not_sr4)
+{
+	dr4_and(0x02);
+	cr_assert_eq(lc_compat_check(&a, &b, NULL, NULL, &r, &d), 0);
+	cr_assert(!r.compatible);
+	cr_assert(has("fiber_mode", LC_COMPAT_ERROR));
+	cr_assert(has("modulation", LC_COMPAT_ERROR));
+	cr_assert(has("lane_rate", LC_COMPAT_ERROR));
+	cr_assert(has("wavelength", LC_COMPAT_ERROR));
+	json_t *j = lc_compat_json(&r);
+	cr_assert(json_is_false(json_object_get(j, "compatible")));
+	cr_assert_str_eq(json_string_value(json_object_get(json_object_get(j, "b"), "modulation")), "NRZ");
+	json_decref(j);
+}
+
+Test(module_compat, dr4_is_not_fr4)
+{
+	tm_cmis_optic(&ia, 0x02, 0x1C, 4, 0);
+	tm_cmis_optic(&ib, 0x02, 0x1D, 4, 0);
+	decode_both();
+	cr_assert_eq(lc_compat_check(&a, &b, NULL, NULL, &r, &d), 0);
+	cr_assert(!r.compatible);
+	cr_assert(has("wavelength", LC_COMPAT_ERROR));
+	cr_assert(!has("lanes", LC_COMPAT_ERROR));
+}
+
+Test(module_compat, aoc_breakout_legs)
+{
+	tm_cmis_image(&ia, 0); /* 400GAUI-8 AOC with 4 x 100GAUI-2 */
+	tm_qsfp28(&ib, 0x33);
+	ib.lower[0] = 0x11;
+	decode_both();
+	cr_assert_eq(lc_compat_check(&a, &b, NULL, NULL, &r, &d), 0);
+	cr_assert(r.compatible);
+	cr_assert(has("breakout", LC_COMPAT_NOTE));
+	cr_assert(has("ber_class", LC_COMPAT_NOTE)); /* CMIS class 3 and SFF-8636 0x33: both BER < 2.6e-4 */
+	ia.lower[87] = 0x01;                          /* end A now claims BER < 1e-12 */
+	decode_both();
+	cr_assert_eq(lc_compat_check(&a, &b, NULL, NULL, &r, &d), 0);
+	cr_assert(has("ber_class", LC_COMPAT_WARNING));
+}
+
+Test(module_compat, aoc_leg_of_the_wrong_kind)
+{
+	tm_cmis_image(&ia, 0);
+	tm_qsfp28(&ib, 0x18); /* a 4 x 25G NRZ AOC leg */
+	decode_both();
+	cr_assert_eq(lc_compat_check(&a, &b, NULL, NULL, &r, &d), 0);
+	cr_assert(!r.compatible);
+	cr_assert(has("modulation", LC_COMPAT_ERROR));
+	cr_assert(has("lanes", LC_COMPAT_ERROR));
+}
+
+Test(module_compat, aoc_against_an_optic_and_unknowns)
+{
+	tm_cmis_image(&ia, 0);
+	tm_qsfp28(&ib, 0x25);
+	decode_both();
+	cr_assert_eq(lc_compat_check(&a, &b, NULL, NULL, &r, &d), 0);
+	cr_assert(!r.compatible);
+	cr_assert(has("medium", LC_COMPAT_ERROR));
+	tm_qsfp28(&ib, 0x00);
+	decode_both();
+	cr_assert_eq(lc_compat_check(&a, &b, NULL, NULL, &r, &d), 0);
+	cr_assert(has("unknown_interface", LC_COMPAT_ERROR));
+	cr_assert_eq(lc_compat_check(&a, &b, "no-such-cable", NULL, &r, &d), LC_ERR_NOT_FOUND);
+}
