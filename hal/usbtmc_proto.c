@@ -75,9 +75,6 @@ int lc_usbtmc_parse_in(const uint8_t *buf, size_t len, uint8_t want_tag, uint32_
 	if (buf[1] != want_tag)
 		return lc_diag_set(diag, LC_ERR_PROTOCOL,
 				   "USBTMC bulk-IN header: bTag %u answers another request (expected %u)", buf[1], want_tag);
-	if (buf[3] != 0)
-		return lc_diag_set(diag, LC_ERR_PROTOCOL, "USBTMC bulk-IN header: reserved byte 3 is 0x%02X, not 0",
-				   buf[3]);
 	uint32_t size = get_le32(buf + 4);
 	if (size > max)
 		return lc_diag_set(diag, LC_ERR_PROTOCOL,

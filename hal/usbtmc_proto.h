@@ -89,8 +89,8 @@ typedef struct lc_usbtmc_in_header {
 
 /* Parse the header at the start of a bulk-IN transfer (len bytes received) that answers a request with
  * bTag want_tag for at most max bytes. LC_ERR_PROTOCOL with the offending field in diag: fewer than 12
- * bytes, MsgID not DEV_DEP_MSG_IN, bTag or its inverse wrong, nonzero reserved byte, TransferSize above
- * what was asked for. */
+ * bytes, MsgID not DEV_DEP_MSG_IN, bTag or its inverse wrong, TransferSize above what was asked for.
+ * Reserved bytes are not checked: they carry no meaning, and refusing them would only fail sloppy devices. */
 int lc_usbtmc_parse_in(const uint8_t *buf, size_t len, uint8_t want_tag, uint32_t max, lc_usbtmc_in_header *out,
 		       lc_diag *diag);
 

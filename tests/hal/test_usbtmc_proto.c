@@ -76,9 +76,11 @@ Test(usbtmc_proto, parse_errors)
 	memcpy(b, good, 12);
 	b[2] = 0;
 	bad(b, 12, 9, 100, "bTagInverse");
+	lc_usbtmc_in_header h;
 	memcpy(b, good, 12);
 	b[3] = 1;
-	bad(b, 12, 9, 100, "reserved byte 3");
+	b[10] = 0x55;
+	cr_assert_eq(lc_usbtmc_parse_in(b, 12, 9, 100, &h, NULL), 0, "reserved bytes are ignored");
 }
 
 Test(usbtmc_proto, capabilities)
