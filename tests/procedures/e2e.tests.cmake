@@ -1,0 +1,5 @@
+# End-to-end: procedures against the simulated station, in process.
+lc_test(NAME procedures_e2e_optical SOURCES tests/procedures/test_e2e_optical.c tests/procedures/e2e_harness.c
+        LIBS lc_procedures lc_sim lc_instruments TIMEOUT 300)
+lc_test(NAME procedures_e2e_faults SOURCES tests/procedures/test_e2e_faults.c tests/procedures/e2e_harness.c
+        LIBS lc_procedures lc_sim lc_instruments TIMEOUT 300)

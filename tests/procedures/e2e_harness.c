@@ -1,0 +1,130 @@
+#include "tests/procedures/e2e_harness.h"
+
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "hal/scpi.h"
+
+void lc_e2e_start(lc_e2e *e, const char *scenario)
+{
+	lc_diag d;
+	memset(e, 0, sizeof(*e));
+	const char *b = getenv("LC_BUILD_DIR");
+	snprintf(e->dir, sizeof(e->dir), "%s/e2e-XXXXXX", b ? b : "/tmp");
+	cr_assert_not_null(mkdtemp(e->dir));
+	cr_assert_eq(lc_sim_scenario_load(scenario, NULL, &e->sc, &d), 0, "%s", d.text);
+	lc_sim_runner_opts o;
+	lc_sim_runner_opts_init(&o);
+	o.time_scale = 0;
+	/* Each test is its own process: a port range of its own. */
+	o.port_base = 30000 + (int)(getpid() % 700) * 40;
+	cr_assert_eq(lc_sim_runner_start(e->sc, &o, &e->runner, &d), 0, "%s", d.text);
+	char path[300];
+	snprintf(path, sizeof(path), "%s/station.json", e->dir);
+	cr_assert_eq(lc_sim_runner_write_station(e->runner, path, &d), 0, "%s", d.text);
+	cr_assert_eq(lc_station_load(path, NULL, &e->station, &d), 0, "%s", d.text);
+	for (size_t i = 0; i < e->station->n_slots; i++)
+		if (e->station->slots[i].number == 1)
+			snprintf(e->cable, sizeof(e->cable), "%s", e->station->slots[i].cable);
+	cr_assert_eq(lc_channel_load(e->cable, NULL, &e->channel, &d), 0, "%s", d.text);
+	cr_assert_eq(lc_limits_load(NULL, &e->limits, &d), 0, "%s", d.text);
+	e->open_rc = lc_instrument_set_open(e->station, &e->set, &e->open_diag);
+	lc_prompter_init(&e->prompter, false, NULL, NULL);
+	cr_assert_eq(lc_prompter_set_automation(&e->prompter, e->station->automation, &d), 0, "%s", d.text);
+}
+
+lc_result *lc_e2e_run(lc_e2e *e, const char *procedure, const char *const *options, unsigned slot,
+		      const char *serial)
+{
+	cr_assert_eq(e->open_rc, 0, "station: %s", e->open_diag.text);
+	lc_result *r = lc_result_new();
+	cr_assert_not_null(r);
+	lc_run_setup s = {
+		.procedure = procedure,
+		.station = e->station,
+		.instruments = e->set,
+		.channel = e->channel,
+		.cable_type = e->cable,
+		.limits = e->limits,
+		.serial = serial,
+		.slot = slot,
+		.prompter = &e->prompter,
+	};
+	for (size_t i = 0; options && options[i] && i < LC_RUN_OPTIONS_MAX; i++)
+		s.options[s.n_options++] = options[i];
+	lc_diag d;
+	cr_assert_eq(lc_procedure_run(&s, r, &d), 0, "%s", d.text);
+	return r;
+}
+
+int lc_e2e_lasers_on_after_safe(lc_e2e *e)
+{
+	lc_diag d;
+	lc_scpi *ctl;
+	long long n = -1;
+	lc_instrument_set_safe(e->set, &d);
+	cr_assert_eq(lc_scpi_open(lc_sim_runner_control_resource(e->runner), NULL, &ctl, &d), 0, "%s", d.text);
+	cr_assert_eq(lc_scpi_query_int(ctl, "SIM:LAS:COUN?", &n), 0);
+	lc_scpi_close(ctl);
+	return (int)n;
+}
+
+void lc_e2e_stop(lc_e2e *e)
+{
+	lc_prompter_destroy(&e->prompter);
+	lc_instrument_set_close(e->set);
+	lc_sim_runner_stop(e->runner);
+	lc_sim_scenario_free(e->sc);
+	lc_limits_free(e->limits);
+	lc_channel_free(e->channel);
+	lc_station_free(e->station);
+}
+
+unsigned long lc_e2e_lanes(const lc_result *r, const char *name, enum lc_verdict v)
+{
+	unsigned long set = 0;
+	for (size_t i = 0; i < lc_result_measurement_count(r); i++) {
+		const lc_result_measurement *m = lc_result_measurement_at(r, i, NULL);
+		if (strcmp(m->name, name) == 0 && m->verdict == v && m->lane > 0 && m->lane < 64)
+			set |= 1ul << m->lane;
+	}
+	return set;
+}
+
+const char *lc_e2e_extra(const lc_result *r, const char *name, const char *key)
+{
+	for (size_t i = 0; i < lc_result_measurement_count(r); i++) {
+		if (strcmp(lc_result_measurement_at(r, i, NULL)->name, name) != 0)
+			continue;
+		for (size_t k = 0; k < lc_result_extra_count(r, i); k++) {
+			const lc_result_extra *x = lc_result_extra_at(r, i, k);
+			if (x->is_string && strcmp(x->key, key) == 0)
+				return x->string;
+		}
+	}
+	return "";
+}
+
+const char *lc_e2e_why(const lc_result *r)
+{
+	static char buf[512];
+	buf[0] = '\0';
+	if (lc_result_reason(r))
+		return lc_result_reason(r);
+	for (size_t i = 0; i < lc_result_step_count(r); i++)
+		if (lc_result_step_at(r, i)->error)
+			return lc_result_step_at(r, i)->error;
+	for (size_t i = 0; i < lc_result_measurement_count(r); i++) {
+		size_t st;
+		const lc_result_measurement *m = lc_result_measurement_at(r, i, &st);
+		if (m->verdict != LC_VERDICT_PASS && m->verdict != LC_VERDICT_NONE) {
+			snprintf(buf, sizeof(buf), "%s/%s lane %d = %g %s: %s", lc_result_step_at(r, st)->name, m->name,
+				 m->lane, m->value, m->unit ? m->unit : "", lc_verdict_name(m->verdict));
+			break;
+		}
+	}
+	return buf;
+}

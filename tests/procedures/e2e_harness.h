@@ -1,0 +1,44 @@
+/* End-to-end test harness: a simulated station in this process, a procedure run against it. */
+#ifndef LC_TESTS_E2E_HARNESS_H
+#define LC_TESTS_E2E_HARNESS_H
+
+#include <stdbool.h>
+
+#include "fixtures/channel.h"
+#include "fixtures/limits.h"
+#include "fixtures/station.h"
+#include "instruments/sim/runner.h"
+#include "procedures/engine.h"
+
+typedef struct lc_e2e {
+	lc_sim_scenario *sc;
+	lc_sim_runner *runner;
+	lc_station *station;
+	lc_channel *channel;
+	lc_limits *limits;
+	lc_instrument_set *set;
+	int open_rc;            /* lc_instrument_set_open's result (a station fault may make it fail) */
+	lc_diag open_diag;
+	lc_prompter prompter;
+	char dir[256];
+	char cable[64];
+} lc_e2e;
+
+/* Start the scenario's simulated station (time scale 0), write its station file, open its instruments. */
+void lc_e2e_start(lc_e2e *e, const char *scenario);
+/* Run a procedure for slot 1 (options: NULL-terminated "key=value" list, may be NULL). */
+lc_result *lc_e2e_run(lc_e2e *e, const char *procedure, const char *const *options, unsigned slot,
+		      const char *serial);
+/* Every instrument safe (as lanecert run does after the slots), then the lasers the simulator sees on. */
+int lc_e2e_lasers_on_after_safe(lc_e2e *e);
+void lc_e2e_stop(lc_e2e *e);
+
+/* The lanes of measurements `name` whose verdict is v, as a bit set (bit k = lane k). */
+unsigned long lc_e2e_lanes(const lc_result *r, const char *name, enum lc_verdict v);
+/* Why a run did not pass, for assertion messages: the run's reason, else the first step error, else the
+ * first measurement that is not pass (static buffer). */
+const char *lc_e2e_why(const lc_result *r);
+/* The first string extra `key` of measurement `name`, or "". */
+const char *lc_e2e_extra(const lc_result *r, const char *name, const char *key);
+
+#endif
