@@ -23,6 +23,7 @@
 #include <jansson.h>
 
 #include "hal/error.h"
+#include "fixtures/station.h"
 #include "hal/i2c.h"
 #include "instruments/module/module_image.h"
 #include "instruments/module/module_info.h"
@@ -40,6 +41,13 @@ void lc_module_opts_init(lc_module_opts *o);
 int lc_module_open(const char *resource, const lc_module_opts *opts, lc_module **out, lc_diag *diag);
 /* A module on a bus the caller keeps (several modules behind one mux share a bus). */
 int lc_module_open_bus(lc_i2c *bus, const lc_module_opts *opts, lc_module **out, lc_diag *diag);
+/*
+ * One end of a station's module instrument (a role whose resource is an I2C resource): its layout
+ * "A:0,B1:1,B2:2" gives the mux channel of each end label (the simulator writes it); the mux is at 0x70
+ * unless opts says otherwise. Without a layout the role is one module with no mux (end NULL or "A").
+ */
+int lc_module_open_end(const lc_station_instrument *si, const char *end, const lc_module_opts *opts,
+		       lc_module **out, lc_diag *diag);
 void lc_module_close(lc_module *mod);
 lc_module_mem *lc_module_memory(lc_module *mod);
 

@@ -8,4 +8,5 @@ list(APPEND LC_INSTRUMENTS_SOURCES
   instruments/module/module_memory.c
   instruments/module/module.c
   instruments/module/compat.c
+  instruments/module/module_station.c
 )

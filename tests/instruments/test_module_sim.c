@@ -183,6 +183,38 @@ Test(module_sim, aoc_breakout_lane_to_leg)
 	cr_assert(!b1.lanes[0].rx_los && !b1.lanes[1].rx_los);
 }
 
+/* The station the simulator writes names each end's mux channel; lc_module_open_end() follows it. */
+Test(module_sim, station_layout_opens_an_end)
+{
+	serve("aoc-breakout-good");
+	char path[600];
+	snprintf(path, sizeof(path), "%s/module-sim-station.json", getenv("LC_BUILD_DIR") ? getenv("LC_BUILD_DIR") : "/tmp");
+	cr_assert_eq(lc_sim_runner_write_station(runner, path, &d), 0, "%s", d.text);
+	FILE *f = fopen(path, "r");
+	char text[8192];
+	size_t n = fread(text, 1, sizeof(text) - 1, f);
+	text[n] = 0;
+	fclose(f);
+	unlink(path);
+	cr_assert(strstr(text, "\"layout\": \"A:0,B1:1,B2:2,B3:3,B4:4\""), "%s", text);
+	lc_station_instrument si;
+	memset(&si, 0, sizeof(si));
+	snprintf(si.role, sizeof(si.role), "i2c");
+	snprintf(si.resource, sizeof(si.resource), "%s", resource);
+	snprintf(si.layout, sizeof(si.layout), "A:0,B1:1,B2:2,B3:3,B4:4");
+	lc_module *m;
+	cr_assert_eq(lc_module_open_end(&si, "b3", NULL, &m, &d), 0, "%s", d.text);
+	lc_module_info info;
+	cr_assert_eq(lc_module_read_info(m, &info, &d), 0, "%s", d.text);
+	cr_assert_str_eq(info.serial, "SIM-AOCB-0001-B3");
+	lc_module_close(m);
+	cr_assert_eq(lc_module_open_end(&si, "B9", NULL, &m, &d), LC_ERR_NOT_FOUND);
+	snprintf(si.layout, sizeof(si.layout), "A0,B1");
+	cr_assert_eq(lc_module_open_end(&si, "B1", NULL, &m, &d), LC_ERR_FORMAT);
+	si.layout[0] = 0;
+	cr_assert_eq(lc_module_open_end(&si, "B1", NULL, &m, &d), LC_ERR_NOT_FOUND);
+}
+
 Test(module_sim, swapped_legs_follow_the_world)
 {
 	serve("aoc-breakout-swapped-legs");

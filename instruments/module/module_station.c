@@ -1,0 +1,52 @@
+/* Opening one end of a station's module instrument by its label (module.h lc_module_open_end). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "instruments/module/module.h"
+
+/* layout "A:0,B1:1,B2:2": the mux channel of label, or -1 */
+static int channel_of(const char *layout, const char *label)
+{
+	const char *p = layout;
+	while (*p) {
+		size_t n = strcspn(p, ":,");
+		if (p[n] != ':')
+			return -2;
+		char *end;
+		long ch = strtol(p + n + 1, &end, 10);
+		if (end == p + n + 1 || ch < 0 || ch > 7 || (*end && *end != ','))
+			return -2;
+		if (strlen(label) == n && !strncasecmp(p, label, n))
+			return (int)ch;
+		p = *end ? end + 1 : end;
+	}
+	return -1;
+}
+
+int lc_module_open_end(const lc_station_instrument *si, const char *end, const lc_module_opts *opts, lc_module **out,
+		       lc_diag *diag)
+{
+	if (!si || !out)
+		return lc_diag_set(diag, LC_ERR_ARG, "no station instrument");
+	lc_module_opts o;
+	if (opts)
+		o = *opts;
+	else
+		lc_module_opts_init(&o);
+	if (si->layout[0] && end && end[0]) {
+		int ch = channel_of(si->layout, end);
+		if (ch == -2)
+			return lc_diag_set(diag, LC_ERR_FORMAT, "%s: layout '%s' is not LABEL:CHANNEL,...", si->role, si->layout);
+		if (ch < 0)
+			return lc_diag_set(diag, LC_ERR_NOT_FOUND, "%s: no end '%s' in layout '%s'", si->role, end, si->layout);
+		if (!o.mem.mux_addr)
+			o.mem.mux_addr = 0x70; /* PCA9548A default address (A2..A0 low) */
+		o.mem.mux_channel = ch;
+	} else if (end && end[0] && strcasecmp(end, "A")) {
+		return lc_diag_set(diag, LC_ERR_NOT_FOUND, "%s: no layout names end '%s' (one module, no mux)", si->role, end);
+	}
+	int rc = lc_module_open(si->resource, &o, out, diag);
+	return rc < 0 ? lc_diag_prefix(diag, "%s %s: ", si->role, end ? end : "") : rc;
+}

@@ -1,0 +1,80 @@
+/*
+ * libFuzzer target: module decoders on random pages, and the dump parser.
+ * First byte even: a binary image — 128 bytes of lower page, then records of [page id][128 bytes] (bank 0);
+ * first byte odd: the rest is dump text. Every input either decodes, or fails with LC_ERR_FORMAT,
+ * LC_ERR_TRUNCATED or LC_ERR_UNSUPPORTED (decoders) and a non-empty detail; a dump that parses prints back
+ * to text that parses to the same image. Decoded modules go through JSON and the compatibility check.
+ */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "instruments/module/compat.h"
+#include "instruments/module/module_image.h"
+#include "instruments/module/module_info.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+static void check_decode(const lc_module_image *img)
+{
+	lc_module_info m;
+	lc_diag d;
+	lc_diag_clear(&d);
+	int rc = lc_module_decode(img, &m, &d);
+	if (rc < 0) {
+		if ((rc != LC_ERR_FORMAT && rc != LC_ERR_TRUNCATED && rc != LC_ERR_UNSUPPORTED) || !d.text[0])
+			abort();
+		return;
+	}
+	if (m.n_lanes > LC_MODULE_LANES_MAX || m.n_apps > LC_MODULE_APPS_MAX)
+		abort();
+	json_t *j = lc_module_info_json(&m);
+	if (!j)
+		abort();
+	char *s = json_dumps(j, JSON_COMPACT);
+	free(s);
+	json_decref(j);
+	lc_compat_result r;
+	if (lc_compat_check(&m, &m, NULL, NULL, &r, &d) < 0)
+		abort();
+	json_decref(lc_compat_json(&r));
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	if (size < 1)
+		return 0;
+	static lc_module_image img, back;
+	lc_diag d;
+	if (data[0] % 2 == 0) {
+		lc_module_image_init(&img);
+		size_t n = size - 1 < 128 ? size - 1 : 128;
+		memcpy(img.lower, data + 1, n);
+		img.has_lower = size > 1;
+		for (size_t off = 129; off + 129 <= size; off += 129)
+			if (lc_module_image_put(&img, 0, data[off], data + off + 1, &d) < 0)
+				break;
+		check_decode(&img);
+		return 0;
+	}
+	int rc = lc_module_dump_parse((const char *)data + 1, size - 1, &img, &d);
+	if (rc < 0) {
+		if ((rc != LC_ERR_FORMAT && rc != LC_ERR_TRUNCATED) || !d.text[0])
+			abort();
+		return 0;
+	}
+	char *text;
+	if (lc_module_dump_format(&img, "fuzz", &text, &d) < 0)
+		abort();
+	if (lc_module_dump_parse(text, strlen(text), &back, &d) < 0 || memcmp(img.lower, back.lower, 128) ||
+	    img.n_pages != back.n_pages)
+		abort();
+	for (size_t i = 0; i < img.n_pages; i++) {
+		const uint8_t *p = lc_module_image_page(&back, img.pages[i].bank, img.pages[i].page);
+		if (!p || memcmp(p, img.pages[i].data, 128))
+			abort();
+	}
+	free(text);
+	check_decode(&img);
+	return 0;
+}
