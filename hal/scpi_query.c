@@ -186,8 +186,13 @@ static int stb_locked(lc_scpi *s, uint8_t *stb, lc_diag *d)
 {
 	int64_t deadline = lc_scpi_deadline(s);
 	long long v;
-	if (lc_transport_get_ops(s->t)->read_stb)
-		return lc_transport_read_stb(s->t, stb, deadline, d);
+	/* A transport-level status read where there is one (VXI-11 readstb, USB488 READ_STATUS_BYTE); a
+	 * transport that has the operation but not this device (a plain USBTMC interface) falls back to *STB?. */
+	if (lc_transport_get_ops(s->t)->read_stb) {
+		int e = lc_transport_read_stb(s->t, stb, deadline, d);
+		if (e != LC_ERR_UNSUPPORTED)
+			return e;
+	}
 	int e = text_query(s, "*STB?", deadline, d);
 	if (e < 0)
 		return e;

@@ -2,6 +2,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "instruments/bert/bert.h"
 #include "instruments/rl_meter/rl_meter.h"
@@ -39,6 +40,9 @@ int lc_instrument_set_open(const lc_station *st, lc_instrument_set **out, lc_dia
 	}
 	for (size_t i = 0; i < st->n_instruments; i++) {
 		const lc_station_instrument *si = &st->instruments[i];
+		/* Module memories (I2C adapters) belong to the DUT and are opened per end by ctx:module. */
+		if (strncasecmp(si->resource, "I2C::", 5) == 0)
+			continue;
 		lc_instrument_opts opts;
 		lc_instrument_opts_init(&opts);
 		if (si->has_serial)

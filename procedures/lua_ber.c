@@ -40,6 +40,13 @@ static double opt_num(lua_State *L, int t, const char *k, double dflt)
 	return v;
 }
 
+/* A BERT's ports as a station wires them: 1..N its PPG outputs, N+1..2N its ED inputs, in lane order
+ * (docs/fixtures.md); an ED wire may also name the lane itself (1..N). */
+static unsigned ed_lane(unsigned port, unsigned lanes)
+{
+	return lanes && port > lanes ? port - lanes : port;
+}
+
 /* The slot's BERT lanes from the wiring, with the far-end lane the channel expects for each. */
 static void bert_lanes(lua_State *L, lc_run *run, const char *role, struct bert_lanes *bl)
 {
@@ -50,6 +57,8 @@ static void bert_lanes(lua_State *L, lc_run *run, const char *role, struct bert_
 	bl->bert = lc_instrument_set_get(run->setup->instruments, role);
 	if (!bl->bert || !lc_instrument_has_class(bl->bert, LC_CLASS_BERT))
 		luaL_error(L, "the station has no BERT in the role '%s'", role);
+	lc_bert_caps caps;
+	unsigned lanes = lc_bert_caps_get(bl->bert, &caps, NULL) == 0 ? caps.lanes : 0;
 	for (size_t i = 0; i < st->n_wires && bl->n < LC_BERT_LANES_MAX; i++) {
 		const lc_station_wire *w = &st->wires[i];
 		if (w->slot != run->setup->slot || w->direction != LC_WIRE_TO_DUT || strcmp(w->instrument, role) != 0)
@@ -66,7 +75,7 @@ static void bert_lanes(lua_State *L, lc_run *run, const char *role, struct bert_
 		const char *far = lc_channel_port(run->setup->channel, (size_t)to)->name;
 		const lc_station_wire *rx = lc_station_wire_for(st, run->setup->slot, far, LC_WIRE_FROM_DUT);
 		if (rx && strcmp(rx->instrument, role) == 0)
-			bl->expected_ed[k] = (int)rx->instrument_port - 1;
+			bl->expected_ed[k] = ed_lane(rx->instrument_port, lanes) - 1;
 	}
 	if (bl->n == 0)
 		luaL_error(L, "station '%s' wires no lane of slot %d to the BERT '%s'", st->name, (int)run->setup->slot,

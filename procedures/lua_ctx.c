@@ -322,8 +322,18 @@ void lc_lua_push_ctx(lua_State *L, lc_run *run)
 		lua_rawseti(L, -2, (lua_Integer)i + 1);
 	}
 	lua_setfield(L, -2, "wavelengths");
+	/* The connector labels of both ends ("A", "B1".."B4"): one module per label on an AOC or DAC. */
+	lua_newtable(L);
+	lua_Integer k = 1;
+	for (unsigned end = 0; s->channel && end < 2; end++)
+		for (unsigned leg = 0; leg < lc_channel_leg_count(s->channel, end); leg++) {
+			lua_pushstring(L, lc_channel_leg_label(s->channel, end, leg));
+			lua_rawseti(L, -2, k++);
+		}
+	lua_setfield(L, -2, "ends");
 	lc_lua_add_core(L, run);
 	lc_lua_add_optical(L, run);
 	lc_lua_add_ber(L, run);
 	lc_lua_add_otdr(L, run);
+	lc_lua_add_module(L, run);
 }

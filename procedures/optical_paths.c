@@ -1,5 +1,7 @@
 #include "procedures/optical_paths.h"
 
+#include "instruments/switch/switch.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,38 +20,83 @@ static int wire_instrument(lc_instrument_set *set, const char *role, enum lc_ins
 	return 0;
 }
 
-static int launch_of(const lc_station_wire *w, lc_instrument_set *set, lc_launch *l, lc_diag *diag)
+int lc_wire_port_class(const lc_station_wire *w, lc_instrument_set *set, enum lc_inst_class c, lc_instrument **inst,
+		       int *channel)
 {
-	int rc = wire_instrument(set, w->instrument, LC_CLASS_SOURCE, &l->source, diag);
-	if (rc < 0)
-		return rc;
-	l->source_output = (int)w->instrument_port;
-	l->sw = NULL;
-	if (w->switch_role[0]) {
-		if ((rc = wire_instrument(set, w->switch_role, LC_CLASS_SWITCH, &l->sw, diag)) < 0)
-			return rc;
-		l->sw_input = (int)(w->switch_input ? w->switch_input : 1);
-		l->sw_output = (int)w->switch_channel;
-	}
-	l->label = w->dut_port;
-	return 0;
+	lc_instrument *x = lc_instrument_set_get(set, w->instrument);
+	enum lc_inst_class got;
+	int ch;
+	if (!x || lc_instrument_port_class(x, w->instrument_port, &got, &ch, NULL) < 0 || got != c)
+		return 0;
+	if (inst)
+		*inst = x;
+	if (channel)
+		*channel = ch;
+	return 1;
 }
 
-static int detector_of(const lc_station_wire *w, lc_instrument_set *set, lc_detector *d, lc_diag *diag)
+const lc_station_wire *lc_wire_of_class(const lc_station *st, lc_instrument_set *set, unsigned slot,
+					const char *dut_port, enum lc_wire_direction dir, enum lc_inst_class c)
 {
-	int rc = wire_instrument(set, w->instrument, LC_CLASS_POWER_METER, &d->meter, diag);
-	if (rc < 0)
-		return rc;
-	d->channel = (int)w->instrument_port;
-	d->sw = NULL;
-	if (w->switch_role[0]) {
-		if ((rc = wire_instrument(set, w->switch_role, LC_CLASS_SWITCH, &d->sw, diag)) < 0)
-			return rc;
-		d->sw_input = (int)(w->switch_input ? w->switch_input : 1);
-		d->sw_output = (int)w->switch_channel;
+	for (const lc_station_wire *w = lc_station_wire_next(st, slot, dut_port, dir, NULL); w;
+	     w = lc_station_wire_next(st, slot, dut_port, dir, w))
+		if (lc_wire_port_class(w, set, c, NULL, NULL))
+			return w;
+	return NULL;
+}
+
+/* The switch of a wire. Another wire of the same DUT port through the same switch channel comes from another
+ * input: the measurement parks that input first, which a switch that cannot park cannot do. */
+static int switch_of(const lc_station *st, const lc_station_wire *w, lc_instrument_set *set, lc_instrument **sw,
+		     int *in, int *out, lc_diag *diag)
+{
+	*sw = NULL;
+	if (!w->switch_role[0])
+		return 0;
+	int rc = wire_instrument(set, w->switch_role, LC_CLASS_SWITCH, sw, diag);
+	*in = (int)(w->switch_input ? w->switch_input : 1);
+	*out = (int)w->switch_channel;
+	for (size_t i = 0; rc == 0 && st && i < st->n_wires; i++) {
+		const lc_station_wire *o = &st->wires[i];
+		if (o != w && o->slot == w->slot && strcmp(o->switch_role, w->switch_role) == 0 &&
+		    o->switch_channel == w->switch_channel && o->switch_input != w->switch_input &&
+		    !lc_switch_can_park(*sw))
+			rc = lc_diag_set(diag, LC_ERR_UNSUPPORTED,
+					 "station design: switch '%s' (%s) channel %u is wired from input %u and input %u "
+					 "(slot %u %s), but this model has no documented way to release an input: wire "
+					 "them through a switch that can park (DiCon GP600) or through separate switches",
+					 w->switch_role, lc_instrument_driver_name(*sw), w->switch_channel, o->switch_input,
+					 w->switch_input, w->slot, w->dut_port);
 	}
+	return rc;
+}
+
+static int launch_of(const lc_station *st, const lc_station_wire *w, lc_instrument_set *set, lc_launch *l, lc_diag *diag)
+{
+	if (!lc_wire_port_class(w, set, LC_CLASS_SOURCE, &l->source, &l->source_output))
+		return lc_diag_set(diag, LC_ERR_ARG, "wiring: %s port %u (to %s) is not a source", w->instrument,
+				   w->instrument_port, w->dut_port);
+	l->label = w->dut_port;
+	return switch_of(st, w, set, &l->sw, &l->sw_input, &l->sw_output, diag);
+}
+
+static int detector_of(const lc_station *st, const lc_station_wire *w, lc_instrument_set *set, lc_detector *d, lc_diag *diag)
+{
+	if (!lc_wire_port_class(w, set, LC_CLASS_POWER_METER, &d->meter, &d->channel))
+		return lc_diag_set(diag, LC_ERR_ARG, "wiring: %s port %u (from %s) is not a power meter", w->instrument,
+				   w->instrument_port, w->dut_port);
 	d->label = w->dut_port;
-	return 0;
+	return switch_of(st, w, set, &d->sw, &d->sw_input, &d->sw_output, diag);
+}
+
+int lc_wire_rl_port(const lc_station *st, const lc_station_wire *w, lc_instrument_set *set, lc_rl_port *p, lc_diag *diag)
+{
+	memset(p, 0, sizeof(*p));
+	if (!lc_wire_port_class(w, set, LC_CLASS_RL_METER, &p->meter, &p->channel))
+		return lc_diag_set(diag, LC_ERR_ARG, "wiring: %s port %u (to %s) is not a return-loss meter",
+				   w->instrument, w->instrument_port, w->dut_port);
+	p->label = w->dut_port;
+	return switch_of(st, w, set, &p->sw, &p->sw_input, &p->sw_output, diag);
 }
 
 int lc_wired_paths(const lc_channel *ch, const lc_station *st, lc_instrument_set *set, unsigned slot, bool reverse,
@@ -63,17 +110,16 @@ int lc_wired_paths(const lc_channel *ch, const lc_station *st, lc_instrument_set
 		const lc_map_entry *e = lc_channel_map(ch, i);
 		const char *in = reverse ? e->to : e->from;
 		const char *outp = reverse ? e->from : e->to;
-		const lc_station_wire *wi = lc_station_wire_for(st, slot, in, LC_WIRE_TO_DUT);
-		const lc_station_wire *wo = lc_station_wire_for(st, slot, outp, LC_WIRE_FROM_DUT);
+		/* only a source port launches and only a sensor port detects: the same DUT port may also be wired
+		 * to an RL module, a BERT or an OTDR */
+		const lc_station_wire *wi = lc_wire_of_class(st, set, slot, in, LC_WIRE_TO_DUT, LC_CLASS_SOURCE);
+		const lc_station_wire *wo = lc_wire_of_class(st, set, slot, outp, LC_WIRE_FROM_DUT, LC_CLASS_POWER_METER);
 		if (!wi || !wo)
 			continue;
-		if (wire_instrument(set, wi->instrument, LC_CLASS_SOURCE, &(lc_instrument *){NULL}, NULL) < 0 ||
-		    wire_instrument(set, wo->instrument, LC_CLASS_POWER_METER, &(lc_instrument *){NULL}, NULL) < 0)
-			continue; /* wired to a BERT or an OTDR, not to a source and a meter */
 		lc_wired_path *p = &paths[n];
-		int rc = launch_of(wi, set, &p->path.launch, diag);
+		int rc = launch_of(st, wi, set, &p->path.launch, diag);
 		if (rc == 0)
-			rc = detector_of(wo, set, &p->path.detect, diag);
+			rc = detector_of(st, wo, set, &p->path.detect, diag);
 		if (rc < 0) {
 			free(paths);
 			return rc;
@@ -105,18 +151,17 @@ int lc_wired_ends_get(const lc_station *st, lc_instrument_set *set, unsigned slo
 	}
 	for (size_t i = 0; i < st->n_wires; i++) {
 		const lc_station_wire *w = &st->wires[i];
-		lc_instrument *inst = lc_instrument_set_get(set, w->instrument);
 		int rc = 0;
-		if (w->slot != slot || !inst)
+		if (w->slot != slot)
 			continue;
-		if (w->direction == LC_WIRE_TO_DUT && lc_instrument_has_class(inst, LC_CLASS_SOURCE)) {
+		if (w->direction == LC_WIRE_TO_DUT && lc_wire_port_class(w, set, LC_CLASS_SOURCE, NULL, NULL)) {
 			snprintf(e->launch_port[e->n_launch], LC_PORT_NAME_MAX, "%s", w->dut_port);
-			rc = launch_of(w, set, &e->launch[e->n_launch], diag);
+			rc = launch_of(st, w, set, &e->launch[e->n_launch], diag);
 			e->launch[e->n_launch].label = e->launch_port[e->n_launch];
 			e->n_launch++;
-		} else if (w->direction == LC_WIRE_FROM_DUT && lc_instrument_has_class(inst, LC_CLASS_POWER_METER)) {
+		} else if (w->direction == LC_WIRE_FROM_DUT && lc_wire_port_class(w, set, LC_CLASS_POWER_METER, NULL, NULL)) {
 			snprintf(e->detect_port[e->n_detect], LC_PORT_NAME_MAX, "%s", w->dut_port);
-			rc = detector_of(w, set, &e->detect[e->n_detect], diag);
+			rc = detector_of(st, w, set, &e->detect[e->n_detect], diag);
 			e->detect[e->n_detect].label = e->detect_port[e->n_detect];
 			e->n_detect++;
 		}

@@ -5,6 +5,11 @@
  *
  * Switches: a wire names the switch port on the DUT side (switch_channel) and on the instrument side
  * (switch_input, 1 for the common port of a 1xN switch).
+ *
+ * Ports: a wire's instrument_port is the instrument's physical port; what it is (a source, a sensor, an RL
+ * module) the driver says (lc_instrument_port_class). A to_dut wire launches only from a source port, is an
+ * RL port only from an RL-meter port; a from_dut wire detects only into a power-meter port. A DUT port may
+ * have several wires in one direction (a source and an RL module through one matrix switch).
  */
 #ifndef LC_PROCEDURES_OPTICAL_PATHS_H
 #define LC_PROCEDURES_OPTICAL_PATHS_H
@@ -33,6 +38,17 @@ typedef struct lc_wired_path {
  */
 int lc_wired_paths(const lc_channel *ch, const lc_station *st, lc_instrument_set *set, unsigned slot, bool reverse,
 		   lc_wired_path **out, lc_diag *diag);
+
+/* 1 when the wire's instrument port is of class c (and *inst, *channel: the instrument and its class channel,
+ * each may be NULL), 0 when it is not, the role is not open, or the instrument has no such port. */
+int lc_wire_port_class(const lc_station_wire *w, lc_instrument_set *set, enum lc_inst_class c, lc_instrument **inst,
+		       int *channel);
+/* The first wire of a slot's DUT port in a direction whose instrument port is of class c, or NULL. */
+const lc_station_wire *lc_wire_of_class(const lc_station *st, lc_instrument_set *set, unsigned slot,
+					const char *dut_port, enum lc_wire_direction dir, enum lc_inst_class c);
+/* The return-loss port of a to_dut wire from an RL-meter port (LC_ERR_ARG if it is not one; LC_ERR_UNSUPPORTED
+ * when another input of its switch reaches the same channel and the switch cannot park). */
+int lc_wire_rl_port(const lc_station *st, const lc_station_wire *w, lc_instrument_set *set, lc_rl_port *p, lc_diag *diag);
 
 /* Launches (every wire into the DUT from a source) and detectors (every wire out of it to a meter) of a slot,
  * with the DUT port names as labels. Returns 0 or an error; arrays malloc'ed. */

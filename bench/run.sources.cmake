@@ -1,0 +1,1 @@
+list(APPEND LC_BENCH_SOURCES bench/bench_run.c)

@@ -1,0 +1,28 @@
+-- 400G QSFP-DD <-> QSFP-DD active optical cable: module identity and monitors at both ends against each
+-- module's own thresholds, the lane map by BERT, BER per lane with confidence (sequential: each lane stops
+-- as soon as it is proven), and the modules' temperature again after the BER soak.
+-- Options: bit_rate (per lane, default 53.125e9: 400GAUI-8 PAM4), pattern (PRBS31Q), target (BER, default
+-- 2.4e-4 pre-FEC for KP4 RS(544,514); 1e-12 for a raw NRZ link), cl (0.95), max_time (s, 60).
+local bert = require("bert")
+
+return {
+  name = "aoc-400g",
+  version = "1",
+  summary = "400G QSFP-DD AOC: module identity and DOM at both ends, lane map and BER per lane by BERT",
+  steps = {
+    {
+      name = "modules",
+      main = function(ctx)
+        for _, e in ipairs({ "A", "B" }) do ctx:module { ["end"] = e } end
+      end,
+    },
+    { name = "lane-map", main = function(ctx) bert.lane_map(ctx) end },
+    { name = "ber", main = function(ctx) bert.ber(ctx) end },
+    {
+      name = "temperature-after-soak",
+      main = function(ctx)
+        for _, e in ipairs({ "A", "B" }) do ctx:module { ["end"] = e } end
+      end,
+    },
+  },
+}

@@ -1,0 +1,29 @@
+-- Shared BER steps: the lane map and the sequential BER test, with their settings from the run's options.
+local M = {}
+
+local function num(ctx, key, dflt)
+  local v = ctx:option(key)
+  if v == nil then return dflt end
+  return tonumber(v) or error("option " .. key .. ": '" .. v .. "' is not a number", 3)
+end
+
+function M.settings(ctx, defaults)
+  defaults = defaults or {}
+  return {
+    bit_rate = num(ctx, "bit_rate", defaults.bit_rate or 53.125e9),
+    pattern = ctx:option("pattern", defaults.pattern or "PRBS31Q"),
+    target = num(ctx, "target", defaults.target or 2.4e-4),
+    cl = num(ctx, "cl", 0.95),
+    max_time = num(ctx, "max_time", defaults.max_time or 60),
+  }
+end
+
+function M.lane_map(ctx, defaults)
+  ctx:lane_map { bit_rate = M.settings(ctx, defaults).bit_rate }
+end
+
+function M.ber(ctx, defaults)
+  ctx:ber(M.settings(ctx, defaults))
+end
+
+return M

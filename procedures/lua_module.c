@@ -1,0 +1,137 @@
+/*
+ * Module memory for procedures: ctx:module{end="A"} reads one cable end's module (CMIS or SFF-8636) through
+ * the station's I2C role, records its identity and judges its monitors (temperature, Vcc, per-lane Tx bias,
+ * Tx and Rx power) against the module's own alarm thresholds; it returns the decoded identity to Lua so the
+ * procedure can check what the cable type promises (media, length, lanes).
+ */
+#include <lauxlib.h>
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+#include "instruments/module/module.h"
+#include "procedures/run_priv.h"
+
+static const lc_station_instrument *i2c_role(const lc_run *run, const char *role)
+{
+	const lc_station_instrument *si = run->setup->station ? lc_station_instrument_by_role(run->setup->station, role) : NULL;
+	return si && strncasecmp(si->resource, "I2C::", 5) == 0 ? si : NULL;
+}
+
+/* A monitor against the module's own limits: outside the alarm range fails, outside the warning range is
+ * recorded with a warning extra (the module still works). No thresholds: recorded, not judged. */
+static void judge(lc_run *run, const char *name, int lane, double value, const char *unit, const lc_module_limits *lim,
+		  const char *end)
+{
+	lc_result_measurement m = {.name = name, .lane = lane, .value = value, .unit = unit, .wavelength_nm = NAN,
+				   .margin = NAN, .limit = {.low = NAN, .high = NAN, .comparison = LC_LIMIT_NONE}};
+	if (lim && lim->valid && isfinite(value)) {
+		m.limit = (lc_result_limit){.low = lim->low_alarm, .high = lim->high_alarm, .comparison = LC_LIMIT_BETWEEN};
+		m.verdict = value >= lim->low_alarm && value <= lim->high_alarm ? LC_VERDICT_PASS : LC_VERDICT_FAIL;
+	}
+	int idx = lc_run_record(run, &m, NULL);
+	if (idx < 0)
+		return;
+	lc_result_measurement_extra_string(run->result, idx, "end", end, NULL);
+	if (lim && lim->valid && m.verdict == LC_VERDICT_PASS && (value < lim->low_warn || value > lim->high_warn))
+		lc_result_measurement_extra_string(run->result, idx, "warning", "outside the module's warning range", NULL);
+	if (lim && lim->valid)
+		lc_result_measurement_extra_string(run->result, idx, "limit_source", "the module's own thresholds", NULL);
+}
+
+static void set_str(lua_State *L, const char *k, const char *v)
+{
+	lua_pushstring(L, v);
+	lua_setfield(L, -2, k);
+}
+
+static void set_num(lua_State *L, const char *k, double v)
+{
+	lua_pushnumber(L, v);
+	lua_setfield(L, -2, k);
+}
+
+/* ctx:module{end="A", role="i2c"} -> {vendor, part_number, serial, identifier, media_type, lanes, cable_length_m,
+ * temperature_c, state, apps = {...}} */
+static int ctx_module(lua_State *L)
+{
+	lc_run *run = lc_run_from_upvalue(L);
+	luaL_checktype(L, 2, LUA_TTABLE);
+	lua_getfield(L, 2, "end");
+	const char *end = luaL_optstring(L, -1, "A");
+	lua_getfield(L, 2, "role");
+	const char *role = luaL_optstring(L, -1, "i2c");
+	const lc_station_instrument *si = i2c_role(run, role);
+	if (!si)
+		return luaL_error(L, "the station has no I2C module adapter in the role '%s'", role);
+	lc_module *mod = NULL;
+	lc_module_info info;
+	lc_diag d;
+	int rc = lc_module_open_end(si, end, NULL, &mod, &d);
+	if (rc == 0)
+		rc = lc_module_read_info(mod, &info, &d);
+	lc_module_close(mod);
+	if (rc < 0)
+		return lc_lua_raise(L, run, rc, &d, "module");
+
+	lc_result_measurement id = {.name = "module_identity", .value = (double)info.identifier, .unit = "id",
+				    .wavelength_nm = NAN, .margin = NAN,
+				    .limit = {.low = NAN, .high = NAN, .comparison = LC_LIMIT_NONE}};
+	int idx = lc_run_record(run, &id, NULL);
+	if (idx >= 0) {
+		lc_result_measurement_extra_string(run->result, idx, "end", end, NULL);
+		lc_result_measurement_extra_string(run->result, idx, "identifier", info.identifier_name, NULL);
+		lc_result_measurement_extra_string(run->result, idx, "vendor", info.vendor, NULL);
+		lc_result_measurement_extra_string(run->result, idx, "part_number", info.part_number, NULL);
+		lc_result_measurement_extra_string(run->result, idx, "serial", info.serial, NULL);
+		lc_result_measurement_extra_string(run->result, idx, "media_type", info.media_type_name, NULL);
+	}
+	if (info.has_temperature)
+		judge(run, "module_temperature", LC_LANE_NONE, info.temperature_c, "degC", &info.temperature_limits_c, end);
+	if (info.has_vcc)
+		judge(run, "module_vcc", LC_LANE_NONE, info.vcc_v, "V", &info.vcc_limits_v, end);
+	for (size_t i = 0; i < info.n_lanes; i++) {
+		const lc_module_lane *ln = &info.lanes[i];
+		if (ln->has_tx_bias)
+			judge(run, "tx_bias", (int)i + 1, ln->tx_bias_ma, "mA", &info.tx_bias_limits_ma, end);
+		if (ln->has_tx_power)
+			judge(run, "tx_power", (int)i + 1, ln->tx_power_mw, "mW", &info.tx_power_limits_mw, end);
+		if (ln->has_rx_power)
+			judge(run, "rx_power", (int)i + 1, ln->rx_power_mw, "mW", &info.rx_power_limits_mw, end);
+	}
+
+	lua_newtable(L);
+	set_str(L, "vendor", info.vendor);
+	set_str(L, "part_number", info.part_number);
+	set_str(L, "serial", info.serial);
+	set_str(L, "identifier", info.identifier_name);
+	set_str(L, "media_type", info.media_type_name);
+	set_str(L, "state", info.module_state_name);
+	set_num(L, "lanes", (double)info.n_lanes);
+	if (info.has_cable_length)
+		set_num(L, "cable_length_m", info.cable_length_m);
+	if (info.has_temperature)
+		set_num(L, "temperature_c", info.temperature_c);
+	lua_createtable(L, (int)info.n_apps, 0);
+	for (size_t i = 0; i < info.n_apps; i++) {
+		lua_newtable(L);
+		set_str(L, "host", info.apps[i].host_name);
+		set_str(L, "media", info.apps[i].media_name);
+		set_num(L, "host_lanes", info.apps[i].host_lanes);
+		set_num(L, "media_lanes", info.apps[i].media_lanes);
+		lua_rawseti(L, -2, (lua_Integer)i + 1);
+	}
+	lua_setfield(L, -2, "apps");
+	return 1;
+}
+
+void lc_lua_add_module(lua_State *L, lc_run *run)
+{
+	static const luaL_Reg methods[] = {
+		{"module", ctx_module},
+		{NULL, NULL},
+	};
+	lua_pushlightuserdata(L, run);
+	luaL_setfuncs(L, methods, 1);
+}
