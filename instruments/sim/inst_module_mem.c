@@ -280,9 +280,9 @@ void lc_sim_mod_refresh(struct sim_mod_end *e)
 			p11[149 - 128 + b] = rf[b];
 		}
 		for (unsigned k = 0; k < SIM_MOD_LANES; k++) {
-			put16(p11 + 154 - 128 + 2 * k, (unsigned)lround(tx[k] / 1e-4));
-			put16(p11 + 170 - 128 + 2 * k, (unsigned)lround(bias[k] / 2e-3));
-			put16(p11 + 186 - 128 + 2 * k, (unsigned)lround(rx[k] / 1e-4));
+			put16(p11 + (154 - 128) + 2 * k, (unsigned)lround(tx[k] / 1e-4));
+			put16(p11 + (170 - 128) + 2 * k, (unsigned)lround(bias[k] / 2e-3));
+			put16(p11 + (186 - 128) + 2 * k, (unsigned)lround(rx[k] / 1e-4));
 		}
 		return;
 	}

@@ -76,9 +76,9 @@ static inline void tm_cmis_image(lc_module_image *img, unsigned bias_mul_bits)
 	p[150 - 128] = 0x08;      /* lane 4 Rx power low alarm */
 	p[135 - 128] = 0x80;      /* lane 8 Tx fault */
 	for (unsigned i = 0; i < 8; i++) {
-		tm_put16(p + 154 - 128 + 2 * i, 1000 + 100 * i);
-		tm_put16(p + 170 - 128 + 2 * i, 3000 + 10 * i);
-		tm_put16(p + 186 - 128 + 2 * i, 5000 - 200 * i);
+		tm_put16(p + (154 - 128) + 2 * i, 1000 + 100 * i);
+		tm_put16(p + (170 - 128) + 2 * i, 3000 + 10 * i);
+		tm_put16(p + (186 - 128) + 2 * i, 5000 - 200 * i);
 	}
 	lc_module_image_put(img, 0, 0x11, p, NULL);
 }
