@@ -1,6 +1,7 @@
 /* Opening an instrument: session, *IDN?, registry match, driver attach; the lock and the snapshot. */
 #include "instruments/instrument_priv.h"
 
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -169,6 +170,22 @@ enum lc_inst_class lc_instrument_class(const lc_instrument *inst)
 		if (lc_instrument_has_class(inst, (*p)->cls))
 			return (*p)->cls;
 	return LC_CLASS_NONE;
+}
+
+int lc_instrument_port_class(const lc_instrument *inst, unsigned port, enum lc_inst_class *cls, int *channel,
+			     lc_diag *diag)
+{
+	if (!inst || !inst->driver || !cls || !channel || port == 0 || port > (unsigned)INT_MAX)
+		return lc_diag_set(diag, LC_ERR_ARG, "port class: NULL argument or port %u", port);
+	if (inst->driver->port_class) {
+		int rc = inst->driver->port_class(inst, port, cls, channel);
+		if (rc < 0)
+			return lc_diag_set(diag, rc, "%s (%s) has no port %u", inst->idn.model, inst->driver->name, port);
+		return 0;
+	}
+	*cls = lc_instrument_class(inst);
+	*channel = (int)port;
+	return 0;
 }
 
 const void *lc_instrument_class_ops(const lc_instrument *inst, enum lc_inst_class c)

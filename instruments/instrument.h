@@ -115,6 +115,16 @@ const lc_idn *lc_instrument_idn(const lc_instrument *inst);
 const char *lc_instrument_driver_name(const lc_instrument *inst);
 const lc_quirks *lc_instrument_quirks(const lc_instrument *inst);
 lc_scpi *lc_instrument_scpi(lc_instrument *inst);
+/*
+ * Physical ports. A station wire names the instrument's port as the instrument numbers it physically (an
+ * 816x slot, an N774x input, a switch port); class operations take the channel of their class (the 1st
+ * source module, the 1st RL module). This gives the class and class channel of a physical port: the
+ * driver's answer (a mainframe's module layout), else the primary class with channel = port.
+ * LC_ERR_NOT_FOUND (diag names the port) when the instrument has no such port.
+ */
+int lc_instrument_port_class(const lc_instrument *inst, unsigned port, enum lc_inst_class *cls, int *channel,
+			     lc_diag *diag);
+
 /* The operations table of class c (cast to lc_<class>_ops), or NULL if the driver does not provide it. */
 const void *lc_instrument_class_ops(const lc_instrument *inst, enum lc_inst_class c);
 

@@ -49,6 +49,10 @@ typedef struct lc_driver {
 	bool (*has_class)(const lc_instrument *inst, enum lc_inst_class c);
 	/* The identities.def row its instruments answer (NULL: "idn", IEEE 488.2 *IDN?). */
 	const char *identity;
+	/* Which class and which channel of that class a physical port is (the port as the instrument numbers
+	 * it, as a station wire's instrument_port names it). NULL: every port is the primary class's channel of
+	 * the same number. A mainframe answers from its module layout. LC_ERR_NOT_FOUND for a port it lacks. */
+	int (*port_class)(const lc_instrument *inst, unsigned port, enum lc_inst_class *cls, int *channel);
 } lc_driver;
 
 /* One row of models.def. */

@@ -85,6 +85,7 @@ int lc_reference_take(const lc_optical_path *paths, size_t n, const lc_il_opts *
 		}
 	}
 	rc = lc_lit_off(&lit, rc, diag);
+	rc = lc_launches_release(&paths[0].launch, n, sizeof(paths[0]), rc, diag);
 	if (rc < 0)
 		return rc;
 	out->method = method;
@@ -141,6 +142,7 @@ int lc_il_measure(const lc_optical_path *paths, size_t n, const lc_reference *re
 			first_neg = i;
 	}
 	rc = lc_lit_off(&lit, rc, diag);
+	rc = lc_launches_release(&paths[0].launch, n, sizeof(paths[0]), rc, diag);
 	if (rc == 0 && negative) {
 		char b[32];
 		rc = lc_diag_set(diag, LC_ERR_STATE,

@@ -66,14 +66,42 @@ int lc_detector_prepare(const lc_detector *d, double nm, double averaging_s, lc_
 	return rc;
 }
 
+/* Through a matrix, another input (an RL module's, the other direction's source) may still hold the output:
+ * take it. */
 int lc_launch_route(const lc_launch *l, lc_diag *diag)
 {
-	return l->sw ? lc_switch_route(l->sw, l->sw_input, l->sw_output, diag) : 0;
+	int rc = l->sw ? lc_switch_take(l->sw, l->sw_input, l->sw_output, diag) : 0;
+	if (rc < 0)
+		lc_diag_prefix(diag, "%s: ", l->label ? l->label : "launch");
+	return rc;
+}
+
+int lc_launches_release(const void *first, size_t n, size_t stride, int rc, lc_diag *diag)
+{
+	for (size_t i = 0; i < n; i++) {
+		const lc_launch *l = (const lc_launch *)((const char *)first + i * stride);
+		bool seen = false;
+		for (size_t k = 0; k < i && !seen; k++) {
+			const lc_launch *o = (const lc_launch *)((const char *)first + k * stride);
+			seen = o->sw == l->sw && o->sw_input == l->sw_input;
+		}
+		if (!l->sw || seen)
+			continue;
+		lc_diag d;
+		int r = lc_switch_release(l->sw, l->sw_input, &d);
+		if (r < 0 && rc >= 0) {
+			rc = r;
+			if (diag)
+				*diag = d;
+			lc_diag_prefix(diag, "%s: releasing the switch input: ", l->label ? l->label : "launch");
+		}
+	}
+	return rc;
 }
 
 int lc_detector_read(const lc_detector *d, double *dbm, lc_diag *diag)
 {
-	int rc = d->sw ? lc_switch_route(d->sw, d->sw_input, d->sw_output, diag) : 0;
+	int rc = d->sw ? lc_switch_take(d->sw, d->sw_input, d->sw_output, diag) : 0;
 	if (rc == 0)
 		rc = lc_power_meter_read_dbm(d->meter, d->channel, dbm, diag);
 	return rc;

@@ -80,6 +80,7 @@ int lc_map_measure(const lc_launch *launches, size_t n_in, const lc_detector *de
 			rc = lc_source_set_output(l->source, l->source_output, false, diag);
 	}
 	rc = lc_lit_off(&all, rc, diag);
+	rc = lc_launches_release(launches, n_in, sizeof(launches[0]), rc, diag);
 	if (rc < 0)
 		return rc;
 	return lc_map_infer(matrix, n_in, n_det, dark_dbm, map);

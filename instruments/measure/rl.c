@@ -2,6 +2,7 @@
 #include "instruments/measure/optical.h"
 
 #include <math.h>
+#include <stdbool.h>
 #include <string.h>
 
 #include "instruments/rl_meter/rl_meter.h"
@@ -25,10 +26,22 @@ int lc_rl_measure(const lc_rl_port *ports, size_t n, double wavelength_nm, const
 			rc = lc_diag_set(diag, LC_ERR_ARG, "return loss: port %zu has no meter", i + 1);
 			break;
 		}
+		/* the output may be held by the source's input of the same matrix: take it, and give it back
+		 * after (the meter's light must not stay on the connector the IL launch needs next) */
+		bool taken = false;
 		if (p->sw)
-			rc = lc_switch_route(p->sw, p->sw_input, p->sw_output, diag);
+			taken = (rc = lc_switch_take(p->sw, p->sw_input, p->sw_output, diag)) == 0;
 		if (rc == 0)
 			rc = lc_rl_meter_measure(p->meter, p->channel, wavelength_nm, &results[i].rl_db, diag);
+		if (taken) {
+			lc_diag d;
+			int r = lc_switch_release(p->sw, p->sw_input, &d);
+			if (r < 0 && rc == 0) {
+				rc = r;
+				if (diag)
+					*diag = d;
+			}
+		}
 		if (rc < 0) {
 			lc_diag_prefix(diag, "%s: ", p->label ? p->label : "connector");
 			break;

@@ -95,6 +95,37 @@ static bool k816x_has_class(const lc_instrument *inst, enum lc_inst_class c)
 	}
 }
 
+/* A physical port is a slot, or slot * 100 + channel for one head of a multi-head module (202: slot 2,
+ * head 2; 2 and 201 are both slot 2's first head). The class channel is the module's rank among the
+ * modules of its class, as the class operations number them. Slot 0 (the 8164B's back-loaded TLS) has no
+ * port number: a wire cannot name it. */
+static int rank_of(const struct k816x *s, const int *map, int n, int slot, int chan)
+{
+	for (int k = 0; k < n; k++)
+		if (s->layout.m[map[k]].slot == slot && s->layout.m[map[k]].chan == chan)
+			return k + 1;
+	return 0;
+}
+
+static int k816x_port_class(const lc_instrument *inst, unsigned port, enum lc_inst_class *cls, int *channel)
+{
+	const struct k816x *s = st(inst);
+	int slot = port < 100 ? (int)port : (int)(port / 100), chan = port < 100 ? 1 : (int)(port % 100);
+	int k;
+	if (!s)
+		return LC_ERR_NOT_FOUND;
+	if ((k = rank_of(s, s->sensor, s->n_sensor, slot, chan)) > 0)
+		*cls = LC_CLASS_POWER_METER;
+	else if ((k = rank_of(s, s->source, s->n_source, slot, chan)) > 0)
+		*cls = LC_CLASS_SOURCE;
+	else if ((k = rank_of(s, s->rl, s->n_rl, slot, chan)) > 0)
+		*cls = LC_CLASS_RL_METER;
+	else
+		return LC_ERR_NOT_FOUND;
+	*channel = k;
+	return 0;
+}
+
 /* ---- sensors ---- */
 
 static int pm_caps(lc_instrument *inst, lc_power_meter_caps *c)
@@ -364,4 +395,5 @@ const lc_driver lc_driver_keysight_816x = {
 	.attach = k816x_attach,
 	.detach = k816x_detach,
 	.has_class = k816x_has_class,
+	.port_class = k816x_port_class,
 };

@@ -6,6 +6,7 @@
  * ":SYST:ERR?" with a leading colon is refused (-113) as the real unit refuses it.
  *
  * World ports: inputs "ROLE:in1".., outputs "ROLE:out1"..; output 0 parks an input (no light through).
+ * An output held by another input is refused with -221 (see h_ch): park the holder first.
  * Options: {"inputs": 16, "outputs": 16, "settle_s": 0.02, "insertion_loss_db": 0}.
  * Reply terminator CR LF: the notes do not give it (UNCONFIRMED); CR LF reads correctly with clients that
  * end lines at LF and strip CR, as serial-heritage devices like this answer.
@@ -90,10 +91,13 @@ static int h_ch(lc_sim_call *c, void *u)
 		rc = lc_sim_arg_max(c, 2);
 	if (rc)
 		return rc;
-	/* a 3D-MEMS matrix is non-blocking but one output takes one input: the previous one is parked */
+	/* A 3D-MEMS matrix is non-blocking but one output takes one input. §6.2 does not say what the unit does
+	 * when asked for an output another input holds; this simulation refuses (SCPI -221 "Settings conflict",
+	 * the route unchanged, which the driver's read-back catches) rather than move the other input silently,
+	 * so a client that forgets to park ("X1 CH <in> 0") the holder fails loudly. */
 	for (int i = 1; i <= g->inputs && outp; i++)
 		if (i != in && g->out_of[i] == outp)
-			g->out_of[i] = 0;
+			return lc_sim_fail(c, -221, "Settings conflict;output %lld is held by input %d", outp, i);
 	g->out_of[in] = (int)outp;
 	lc_sim_spend(c, g->settle_s);
 	publish(g, (int)in);

@@ -48,25 +48,39 @@ static int add_switches(const lc_sim_scenario *sc, lc_sim_world *w, lc_diag *dia
 	return 0;
 }
 
-/* The switch port an instrument port is cabled to: for a matrix, the next free input unless this
- * instrument port already has one. */
-static int switch_common(lc_sim_world *w, const lc_sim_inst_kind *k, const char *sw, const char *inst_port,
-			 char *out, size_t cap)
+/* The switch port an instrument port is cabled to: the wire's switch_input, the Nth instrument-side port
+ * ("sw:A", "sw:B" of a 1xN/2xN switch, "sw:inN" of a matrix). Returns 1 when that cord already exists (wires
+ * of several DUT ports share it), 0 when it is to be added, or an error when either end is cabled elsewhere. */
+static int switch_common(lc_sim_world *w, const lc_sim_inst_kind *k, const lc_station_wire *wi, const char *inst_port,
+			 char *out, size_t cap, lc_diag *diag)
 {
+	unsigned in = wi->switch_input ? wi->switch_input : 1;
+	if (k->switch_kind == LC_SIM_SWITCH_1XN && in > 26)
+		return lc_diag_set(diag, LC_ERR_FORMAT, "switch_input %u: a 1xN switch has inputs A..Z (1..26)", in);
+	if (k->switch_kind == LC_SIM_SWITCH_1XN)
+		snprintf(out, cap, "%s:%c", wi->switch_role, 'A' + (int)in - 1);
+	else
+		snprintf(out, cap, "%s:in%u", wi->switch_role, in);
 	const char *peer = lc_sim_world_link_peer(w, inst_port);
-	if (peer) {
-		snprintf(out, cap, "%s", peer);
-		return 1; /* already cabled */
-	}
-	for (int i = 1; i <= (k->switch_kind == LC_SIM_SWITCH_1XN ? 26 : 64); i++) {
-		if (k->switch_kind == LC_SIM_SWITCH_1XN)
-			snprintf(out, cap, "%s:%c", sw, 'A' + i - 1);
-		else
-			snprintf(out, cap, "%s:in%d", sw, i);
-		if (!lc_sim_world_link_peer(w, out))
-			return 0;
-	}
-	return LC_ERR_OVERFLOW;
+	if (peer && strcmp(peer, out) == 0)
+		return 1;
+	if (peer)
+		return lc_diag_set(diag, LC_ERR_FORMAT, "%s is already cabled to %s, not to %s", inst_port, peer, out);
+	if ((peer = lc_sim_world_link_peer(w, out)))
+		return lc_diag_set(diag, LC_ERR_FORMAT, "%s is already cabled to %s, not to %s", out, peer, inst_port);
+	return 0;
+}
+
+/* The world port of an instrument port: "ROLE:PORT"; a mainframe's slot*100+head is "ROLE:slot.head" (the
+ * 816x numbering of fixtures/station.h). */
+static void inst_port_name(const lc_sim_scenario *sc, const lc_station_wire *wi, char *out, size_t cap)
+{
+	const lc_sim_inst_kind *k = kind_of(sc, wi->instrument);
+	unsigned p = wi->instrument_port;
+	if (k && k->instrument_class && strcmp(k->instrument_class, "mainframe") == 0 && p >= 100)
+		snprintf(out, cap, p % 100 == 1 ? "%s:%u" : "%s:%u.%u", wi->instrument, p / 100, p % 100);
+	else
+		snprintf(out, cap, "%s:%u", wi->instrument, p);
 }
 
 static int add_wires(const lc_sim_scenario *sc, lc_sim_world *w, lc_diag *diag)
@@ -85,7 +99,7 @@ static int add_wires(const lc_sim_scenario *sc, lc_sim_world *w, lc_diag *diag)
 				continue; /* an empty slot in this scenario */
 			snprintf(d, sizeof(d), "dut%u:%s", wi->slot, wi->dut_port);
 		}
-		snprintf(p, sizeof(p), "%s:%u", wi->instrument, wi->instrument_port);
+		inst_port_name(sc, wi, p, sizeof(p));
 		const lc_reference_cord *cord = wi->reference_cord[0] ? lc_station_refcord(st, wi->reference_cord) : NULL;
 		int rc;
 		if (!wi->switch_role[0]) {
@@ -95,7 +109,7 @@ static int add_wires(const lc_sim_scenario *sc, lc_sim_world *w, lc_diag *diag)
 			if (!k || k->switch_kind == LC_SIM_NOT_SWITCH)
 				return lc_diag_set(diag, LC_ERR_FORMAT, "%s: wires[%zu]: switch '%s' is not a simulated switch",
 						   sc->origin, i, wi->switch_role);
-			rc = switch_common(w, k, wi->switch_role, p, c, sizeof(c));
+			rc = switch_common(w, k, wi, p, c, sizeof(c), diag);
 			if (rc == 0)
 				rc = lc_sim_world_add_link(w, p, c, 0, NULL, LC_SIM_POLISH_NONE, LC_SIM_POLISH_NONE, diag);
 			if (rc > 0)
@@ -104,7 +118,9 @@ static int add_wires(const lc_sim_scenario *sc, lc_sim_world *w, lc_diag *diag)
 				snprintf(ch, sizeof(ch), "%s:%u", wi->switch_role, wi->switch_channel);
 			else
 				snprintf(ch, sizeof(ch), "%s:out%u", wi->switch_role, wi->switch_channel);
-			if (rc == 0)
+			/* a DUT port reached from two inputs of one switch (a source and an RL module) has one cord */
+			const char *peer = rc == 0 ? lc_sim_world_link_peer(w, ch) : NULL;
+			if (rc == 0 && !(peer && strcmp(peer, d) == 0))
 				rc = lc_sim_world_add_link(w, ch, d, 0, cord, LC_SIM_POLISH_NONE, cord_polish(cord), diag);
 		}
 		if (rc < 0)

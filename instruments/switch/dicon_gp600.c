@@ -2,7 +2,7 @@
  * DiCon GP600/GP700 3D MEMS matrix switches in the "X1" configuration (instrument-dialects.md §6.2), raw
  * socket on port 10001. Commands have no leading colon (the switch rejects ":SYST:ERR?"). The route is read
  * back after every switch (models.def: route_readback) because the driver author found the commands
- * "unreliable"; output 0 parks an input.
+ * "unreliable"; output 0 parks an input: lc_switch_park() sends "X1 CH <in> 0" (§6.2: "out 0 = park/off").
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -68,6 +68,11 @@ static int gp600_route(lc_instrument *inst, int in, int out, lc_diag *diag)
 	return lc_inst_write(inst, diag, "X1 CH %d %d", in, out);
 }
 
+static int gp600_park(lc_instrument *inst, int in, lc_diag *diag)
+{
+	return lc_inst_write(inst, diag, "X1 CH %d 0", in);
+}
+
 static int gp600_get_route(lc_instrument *inst, int in, int *out, lc_diag *diag)
 {
 	char reply[64];
@@ -86,6 +91,7 @@ static const lc_switch_ops gp600_sw = {
 	.caps = gp600_caps,
 	.route = gp600_route,
 	.get_route = gp600_get_route,
+	.park = gp600_park,
 };
 
 static const lc_class_ops *const gp600_classes[] = {&gp600_sw.base, NULL};

@@ -134,6 +134,7 @@ static const lc_switch_ops n773x_sw = {
 	.caps = n773x_caps,
 	.route = n773x_route,
 	.get_route = n773x_get_route,
+	/* no park: §6.1 documents no disconnected state (lc_switch_park is LC_ERR_UNSUPPORTED) */
 };
 
 static const lc_class_ops *const n773x_classes[] = {&n773x_sw.base, NULL};

@@ -79,6 +79,84 @@ int lc_switch_get_route(lc_instrument *inst, int in, int *out, lc_diag *diag)
 	return rc;
 }
 
+/* Park with the instrument locked and ops/caps checked: completion and read-back as for a route. */
+static int park_locked(lc_instrument *inst, const lc_switch_ops *ops, int in, lc_diag *diag)
+{
+	if (!ops->park)
+		return lc_diag_set(diag, LC_ERR_UNSUPPORTED, "switch %s (%s): no documented command parks input %d",
+				   inst->idn.model, inst->driver->name, in);
+	int rc = ops->park(inst, in, diag);
+	if (rc == 0 && inst->quirks.route_opc)
+		rc = lc_inst_wait_opc(inst, diag, 0, "park");
+	if (rc == 0 && inst->quirks.route_readback) {
+		int got = -1;
+		rc = ops->get_route(inst, in, &got, diag);
+		if (rc == 0 && got != 0)
+			rc = lc_diag_set(diag, LC_ERR_INSTRUMENT, "switch %s: input %d parked, reads back %d",
+					 inst->idn.model, in, got);
+	}
+	return rc;
+}
+
+int lc_switch_park(lc_instrument *inst, int in, lc_diag *diag)
+{
+	if (!inst)
+		return lc_diag_set(diag, LC_ERR_ARG, "switch: NULL instrument");
+	lc_instrument_lock(inst);
+	const lc_switch_ops *ops;
+	lc_switch_caps c;
+	int rc = checked(inst, &ops, &c, diag);
+	if (rc == 0 && (in < 1 || in > c.inputs))
+		rc = lc_diag_set(diag, LC_ERR_ARG, "switch %s: input %d out of range 1..%d", inst->idn.model, in,
+				 c.inputs);
+	if (rc == 0)
+		rc = park_locked(inst, ops, in, diag);
+	lc_instrument_unlock(inst);
+	return rc;
+}
+
+int lc_switch_take(lc_instrument *inst, int in, int out, lc_diag *diag)
+{
+	if (!inst)
+		return lc_diag_set(diag, LC_ERR_ARG, "switch: NULL instrument");
+	lc_instrument_lock(inst);
+	const lc_switch_ops *ops;
+	lc_switch_caps c;
+	int rc = checked(inst, &ops, &c, diag);
+	/* A 1xN switch has no other input and output 0 holds nothing. A model that cannot park has its own
+	 * route semantics (an N773x 2xN state moves the other input with it): nothing to release there; the
+	 * station design check refuses wiring that would need it (lc_switch_can_park). */
+	for (int other = 1; rc == 0 && out > 0 && c.inputs > 1 && ops->park && other <= c.inputs; other++) {
+		int held = 0;
+		if (other != in && (rc = ops->get_route(inst, other, &held, diag)) == 0 && held == out)
+			rc = park_locked(inst, ops, other, diag);
+	}
+	if (rc == 0)
+		rc = lc_switch_route(inst, in, out, diag);
+	lc_instrument_unlock(inst);
+	return rc;
+}
+
+bool lc_switch_can_park(lc_instrument *inst)
+{
+	const lc_switch_ops *ops = inst ? lc_instrument_class_ops(inst, LC_CLASS_SWITCH) : NULL;
+	return ops && ops->park;
+}
+
+int lc_switch_release(lc_instrument *inst, int in, lc_diag *diag)
+{
+	if (!inst)
+		return lc_diag_set(diag, LC_ERR_ARG, "switch: NULL instrument");
+	lc_instrument_lock(inst);
+	const lc_switch_ops *ops;
+	lc_switch_caps c;
+	int rc = checked(inst, &ops, &c, diag);
+	if (rc == 0 && c.inputs > 1 && ops->park && in >= 1 && in <= c.inputs)
+		rc = park_locked(inst, ops, in, diag);
+	lc_instrument_unlock(inst);
+	return rc;
+}
+
 int lc_switch_snapshot(lc_instrument *inst, json_t *obj, lc_diag *diag)
 {
 	lc_switch_caps c;

@@ -68,7 +68,12 @@ static int add_wires(const char *fixtures, json_t *root, const char *extra, lc_d
 	if (!name)
 		return lc_diag_set(diag, LC_ERR_ARG, "scenario's station is not a name");
 	char path[700];
-	snprintf(path, sizeof(path), "%s/stations/%s.json", fixtures, name);
+	/* a scenario names a station file relative to fixtures/scenarios/ ("stations/dr4-bench.json") or by name */
+	size_t len = strlen(name);
+	if (len > 5 && strcmp(name + len - 5, ".json") == 0)
+		snprintf(path, sizeof(path), "%s/scenarios/%s", fixtures, name);
+	else
+		snprintf(path, sizeof(path), "%s/stations/%s.json", fixtures, name);
 	json_error_t je;
 	json_t *station = json_load_file(path, 0, &je);
 	json_t *wires = json_loads(extra, 0, &je);
@@ -143,7 +148,8 @@ int sim_station_start_wired(sim_station *s, const char *scenario, const char *de
 			    diag)) < 0 ||
 	    (rc = open_role(s, "meter", NULL, &s->meter, diag)) < 0 ||
 	    (rc = open_role(s, "switch1", NULL, &s->sw1, diag)) < 0 ||
-	    (rc = open_role(s, "switch2", NULL, &s->sw2, diag)) < 0)
+	    (rc = open_role(s, "switch2", NULL, &s->sw2, diag)) < 0 ||
+	    (rc = open_role(s, "switch3", NULL, &s->sw3, diag)) < 0)
 		sim_station_stop(s);
 	return rc;
 }
@@ -154,6 +160,7 @@ void sim_station_stop(sim_station *s)
 	lc_instrument_close(s->meter);
 	lc_instrument_close(s->sw1);
 	lc_instrument_close(s->sw2);
+	lc_instrument_close(s->sw3);
 	lc_sim_runner_stop(s->runner);
 	lc_sim_scenario_free(s->sc);
 	memset(s, 0, sizeof(*s));
@@ -182,9 +189,9 @@ int sim_reference(sim_station *s, const lc_optical_path *paths, const char *cons
 		const lc_optical_path *p = &paths[i];
 		rc = lc_source_set_wavelength(p->launch.source, p->launch.source_output, nm, diag);
 		if (rc == 0 && p->launch.sw)
-			rc = lc_switch_route(p->launch.sw, p->launch.sw_input, p->launch.sw_output, diag);
+			rc = lc_switch_take(p->launch.sw, p->launch.sw_input, p->launch.sw_output, diag);
 		if (rc == 0 && p->detect.sw)
-			rc = lc_switch_route(p->detect.sw, p->detect.sw_input, p->detect.sw_output, diag);
+			rc = lc_switch_take(p->detect.sw, p->detect.sw_input, p->detect.sw_output, diag);
 		if (rc == 0)
 			rc = lc_source_set_output(p->launch.source, p->launch.source_output, true, diag);
 		double at_meter = 0, dut = 0;

@@ -20,7 +20,7 @@
 typedef struct sim_station {
 	lc_sim_scenario *sc;
 	lc_sim_runner *runner;
-	lc_instrument *source, *meter, *sw1, *sw2;
+	lc_instrument *source, *meter, *sw1, *sw2, *sw3; /* sw1: the launch matrix (source in 1, RL in 2) */
 	char fixtures[512];
 } sim_station;
 

@@ -61,9 +61,6 @@ static void start_wired(const char *defects, const char *faults, const char *wir
 			.label = a_ports[i],
 		};
 	}
-	/* switch2 is a 2x8: its input B (meter 2, the B->A direction) holds port 2 at power-on, and a port
-	 * cannot serve both inputs (-221 Settings conflict); move B to a port this direction does not use. */
-	cr_assert_eq(lc_switch_route(st.sw2, 2, 8, &d), 0, "%s", d.text);
 	set_limits(NM);
 }
 
@@ -208,14 +205,11 @@ Test(sim_optical, meter_fault_ends_in_an_error_not_a_fail)
 	cr_assert_eq(sim_lasers_on(&st), 0, "the laser is off after the fault");
 }
 
-/* The 8164B's RL module (slot 3) cabled straight to the MPO end of the DUT (position 5: a DR4 leaves 5..8
- * dark, and A:1..A:4 are wired to the source switch already). */
-#define RL_WIRE "[{\"slot\": 1, \"dut_port\": \"A:5\", \"direction\": \"to_dut\", \"instrument\": \"source\", " \
-		"\"instrument_port\": 3, \"reference_cord\": \"trc-mpo\"}]"
-
+/* The 8164B's RL module (slot 3) on input 2 of the launch matrix (switch1), whose input 1 is the source:
+ * both reach A:1 through output 1 (fixtures/scenarios/stations/dr4-bench.json). */
 static void rl_case(const char *defects, enum lc_verdict want, double *rl)
 {
-	start_wired(defects, NULL, RL_WIRE);
+	start(defects, NULL);
 	lc_channel *ch = NULL;
 	lc_limits *lims = NULL;
 	lc_diag d = {0};
@@ -224,11 +218,24 @@ static void rl_case(const char *defects, enum lc_verdict want, double *rl)
 	lc_limit_query q = {.quantity = LC_Q_RETURN_LOSS, .mode = lc_channel_mode(ch), .polish = LC_POLISH_APC};
 	const lc_limit *lim = lc_limits_match(lims, &q);
 	cr_assert_not_null(lim, "no return-loss row for SM APC");
-	lc_rl_port port = {.meter = st.source, .channel = 1, .label = "A"};
+	enum lc_inst_class cls;
+	int channel;
+	cr_assert_eq(lc_instrument_port_class(st.source, 3, &cls, &channel, &d), 0, "%s", d.text);
+	cr_assert_eq(cls, LC_CLASS_RL_METER);
+	lc_rl_port port = {.meter = st.source, .channel = channel, .sw = st.sw1, .sw_input = 2, .sw_output = 1,
+			   .label = "A:1"};
+	/* the source's input holds A:1 from an earlier launch: the measurement parks it and releases its own */
+	cr_assert_eq(lc_switch_route(st.sw1, 1, 1, &d), 0, "%s", d.text);
 	lc_rl_result r;
 	cr_assert_eq(lc_rl_measure(&port, 1, NM, lim, 0, &r, &d), 0, "%s", d.text);
 	cr_assert_eq(r.verdict, want, "RL %.2f dB against >= %.2f dB", r.rl_db, lim->low);
+	cr_assert(r.rl_db < 69, "%.2f dB is the RL meter's floor, not a connector", r.rl_db);
 	*rl = r.rl_db;
+	int out = -1;
+	cr_assert_eq(lc_switch_get_route(st.sw1, 1, &out, &d), 0, "%s", d.text);
+	cr_assert_eq(out, 0, "the source's input was parked");
+	cr_assert_eq(lc_switch_get_route(st.sw1, 2, &out, &d), 0, "%s", d.text);
+	cr_assert_eq(out, 0, "the RL module's input is released");
 	cr_assert_eq(sim_lasers_on(&st), 0, "the RL module's source is off");
 	lc_limits_free(lims);
 	lc_channel_free(ch);
@@ -238,7 +245,7 @@ Test(sim_optical, apc_connector_passes_return_loss)
 {
 	double rl;
 	rl_case("[]", LC_VERDICT_PASS, &rl);
-	cr_assert_gt(rl, 55);
+	cr_assert(rl > 60, "APC-APC at the MPO: %.2f dB", rl);
 }
 
 Test(sim_optical, apc_upc_mismatch_fails_return_loss)
@@ -248,11 +255,54 @@ Test(sim_optical, apc_upc_mismatch_fails_return_loss)
 	cr_assert_lt(rl, 55);
 }
 
+/* The 8164B of the bench (layout 1:source, 2:sensor, 3:rl): each physical slot is its class's channel. */
+Test(sim_optical, mainframe_ports_are_classes_by_layout)
+{
+	start("[]", NULL);
+	lc_diag d = {0};
+	enum lc_inst_class cls;
+	int ch;
+	cr_assert_eq(lc_instrument_port_class(st.source, 1, &cls, &ch, &d), 0);
+	cr_assert(cls == LC_CLASS_SOURCE && ch == 1);
+	cr_assert_eq(lc_instrument_port_class(st.source, 2, &cls, &ch, &d), 0);
+	cr_assert(cls == LC_CLASS_POWER_METER && ch == 1);
+	cr_assert_eq(lc_instrument_port_class(st.source, 3, &cls, &ch, &d), 0);
+	cr_assert(cls == LC_CLASS_RL_METER && ch == 1);
+	cr_assert_eq(lc_instrument_port_class(st.source, 301, &cls, &ch, &d), 0, "slot*100+1 is the first head");
+	cr_assert(cls == LC_CLASS_RL_METER && ch == 1);
+	cr_assert_eq(lc_instrument_port_class(st.source, 4, &cls, &ch, &d), LC_ERR_NOT_FOUND);
+	cr_assert(strstr(d.text, "port 4") != NULL, "%s", d.text);
+	cr_assert_eq(lc_instrument_port_class(st.source, 202, &cls, &ch, &d), LC_ERR_NOT_FOUND, "slot 2 has one head");
+	/* a single-class instrument: the port is the channel of its class */
+	cr_assert_eq(lc_instrument_port_class(st.meter, 2, &cls, &ch, &d), 0);
+	cr_assert(cls == LC_CLASS_POWER_METER && ch == 2);
+	cr_assert_eq(lc_instrument_port_class(st.sw1, 5, &cls, &ch, &d), 0);
+	cr_assert(cls == LC_CLASS_SWITCH && ch == 5);
+}
+
+/* IL after the RL module left A:2's output held: the launch takes it back (parks input 2) and releases
+ * input 1 when done. */
+Test(sim_optical, launch_takes_an_output_the_rl_module_holds)
+{
+	start("[]", NULL);
+	lc_diag d = {0};
+	cr_assert_eq(lc_switch_route(st.sw1, 2, 2, &d), 0, "%s", d.text);
+	lc_loss r[4];
+	cr_assert_eq(measure(r, &d), 0, "%s", d.text);
+	for (int i = 0; i < 4; i++)
+		cr_assert_eq(r[i].verdict, LC_VERDICT_PASS, "%s: %.3f dB", a_ports[i], r[i].loss_db);
+	int out = -1;
+	cr_assert_eq(lc_switch_get_route(st.sw1, 2, &out, &d), 0);
+	cr_assert_eq(out, 0, "the RL module's input was parked");
+	cr_assert_eq(lc_switch_get_route(st.sw1, 1, &out, &d), 0);
+	cr_assert_eq(out, 0, "the source's input is released after the measurement");
+}
+
 Test(sim_optical, both_directions_where_the_station_is_wired)
 {
 	start("[{\"type\": \"dirty_connector\", \"port\": \"B3\", \"loss_db\": 2.5}]", NULL);
-	/* B -> A: the legs' tx fibers through switch1 channels 5..8, arriving at MPO positions that switch2
-	 * collects on its input B (meter channel 2), channels 5..8 = A:9..A:12 (fixtures/stations/sim-default). */
+	/* B -> A: the legs' tx fibers through switch1 channels 5..8, arriving at MPO positions that switch3
+	 * collects into meter channel 2, channels 1..4 = A:9..A:12 (fixtures/scenarios/stations/dr4-bench.json). */
 	static const char *const b_tx[] = {"B1:tx", "B2:tx", "B3:tx", "B4:tx"};
 	static const char *const a_rx[] = {"A:9", "A:10", "A:11", "A:12"};
 	lc_channel *ch = NULL;
@@ -267,7 +317,7 @@ Test(sim_optical, both_directions_where_the_station_is_wired)
 		back[i] = (lc_optical_path){
 			.launch = {.source = st.source, .source_output = 1, .sw = st.sw1, .sw_input = 1, .sw_output = 5 + i,
 				   .label = b_tx[i]},
-			.detect = {.meter = st.meter, .channel = 2, .sw = st.sw2, .sw_input = 2, .sw_output = 5 + far[i],
+			.detect = {.meter = st.meter, .channel = 2, .sw = st.sw3, .sw_input = 1, .sw_output = 1 + far[i],
 				   .label = a_rx[far[i]]},
 			.label = b_tx[i],
 		};

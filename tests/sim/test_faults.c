@@ -89,7 +89,7 @@ Test(sim_faults, errors_in_the_queue)
 
 Test(sim_faults, slow_opc)
 {
-	int fd = start_with("switch1", "{\"opc_delay_ms\": 1500}");
+	int fd = start_with("switch2", "{\"opc_delay_ms\": 1500}"); /* an N773x: IEEE 488.2 *OPC? */
 	char b[256];
 	sw_send(fd, "*OPC?");
 	cr_assert_eq(sw_read_until(fd, b, sizeof(b), '\n', 100), 0, "no answer at once");

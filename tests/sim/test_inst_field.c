@@ -53,8 +53,16 @@ Test(sim_field, gp600_dialect)
 	cr_assert_str_eq(sw_query(near, "SYST:ERR?", b, sizeof(b)), "+0, No Error");
 	sw_send(near, "X1 CH 1 7");
 	cr_assert_str_eq(sw_query(near, "X1 CH 1?", b, sizeof(b)), "1,7");
-	sw_send(near, "X1 CH 2 7"); /* one output takes one input: input 1 is parked */
+	/* one output takes one input: connecting another input to a held output is refused, the route kept */
+	sw_send(near, "X1 CH 2 7");
+	cr_assert(!strncmp(sw_query(near, "SYST:ERR?", b, sizeof(b)), "-221, ", 6), "%s", b);
+	cr_assert_str_eq(sw_query(near, "X1 CH 1?", b, sizeof(b)), "1,7");
+	cr_assert_str_eq(sw_query(near, "X1 CH 2?", b, sizeof(b)), "2,0");
+	sw_send(near, "X1 CH 1 0"); /* park input 1, then input 2 may take output 7 */
+	sw_send(near, "X1 CH 2 7");
+	cr_assert_str_eq(sw_query(near, "SYST:ERR?", b, sizeof(b)), "+0, No Error");
 	cr_assert_str_eq(sw_query(near, "X1 CH 1?", b, sizeof(b)), "1,0");
+	cr_assert_str_eq(sw_query(near, "X1 CH 2?", b, sizeof(b)), "2,7");
 	sw_send(near, "X1 CH 1 17");
 	cr_assert(!strncmp(sw_query(near, "SYST:ERR?", b, sizeof(b)), "-222, ", 6), "%s", b);
 	sw_send(near, ":SYST:ERR?"); /* the leading colon is not accepted: no reply, an error */

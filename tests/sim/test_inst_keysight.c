@@ -98,7 +98,7 @@ Test(sim_keysight, insertion_loss_through_switches_matches_the_world)
 	sw_send(source, ":SOUR1:POW:STAT 1");
 	cr_assert_str_eq(sw_query(source, ":SOUR1:POW:STAT?", b, sizeof(b)), "1"); /* also syncs the source */
 	cr_assert_str_eq(sw_query(source, ":SOUR1:WAV?", b, sizeof(b)), "+1.31000000E-006");
-	sw_send(sw1, ":ROUT1 A,1");
+	sw_send(sw1, "X1 CH 1 1"); /* switch1 is the GP600 launch matrix: the source on input 1 */
 	sw_send(sw2, ":ROUT1 A,1");
 	cr_assert_str_eq(sw_query(sw2, "*OPC?", b, sizeof(b)), "1");
 	sw_sync(sw1);
@@ -127,7 +127,7 @@ Test(sim_keysight, relative_reference_gives_zero_db)
 {
 	char b[256];
 	sw_send(source, ":SOUR1:WAV 1550NM;:SOUR1:POW -5DBM;:SOUR1:POW:STAT 1");
-	sw_send(sw1, ":ROUT1 A,5"); /* B1:tx -> A:12 -> switch3 ch 4 -> meter input 2 */
+	sw_send(sw1, "X1 CH 1 5"); /* B1:tx -> A:12 -> switch3 ch 4 -> meter input 2 */
 	sw_send(sw3, ":ROUT1 A,4");
 	sw_sync(source), sw_sync(sw1), sw_sync(sw3);
 	sw_send(meter, ":SENS2:POW:ATIM 1S;:SENS2:POW:REF:DISP;:SENS2:POW:REF:STAT 1");
@@ -196,7 +196,7 @@ Test(sim_keysight, n773x_routes)
 	char b[512];
 	cr_assert(!strncmp(sw_query(sw2, "*IDN?", b, sizeof(b)), "Keysight Technologies,N7734A,", 29), "%s", b);
 	cr_assert_str_eq(sw_query(sw2, ":ROUT1:CONF?", b, sizeof(b)), "A,B;1,2,3,4,5,6,7,8");
-	cr_assert_str_eq(sw_query(sw1, ":ROUT1:CONF?", b, sizeof(b)), "A;1,2,3,4,5,6,7,8");
+	cr_assert_str_eq(sw_query(sw1, "X1 DIM?", b, sizeof(b)), "2,8"); /* the GP600 launch matrix */
 	cr_assert_str_eq(sw_query(sw3, ":ROUT1:CONF?", b, sizeof(b)), "A;1,2,3,4");
 	sw_send(sw2, ":ROUT1 A,3");
 	cr_assert_str_eq(sw_query(sw2, ":ROUT1?", b, sizeof(b)), "A,3;B,2");
@@ -204,7 +204,7 @@ Test(sim_keysight, n773x_routes)
 	cr_assert(!strncmp(sw_query(sw2, ":SYST:ERR?", b, sizeof(b)), "-221,", 5), "%s", b);
 	sw_send(sw2, ":ROUT1 A,9");
 	cr_assert(!strncmp(sw_query(sw2, ":SYST:ERR?", b, sizeof(b)), "-222,", 5), "%s", b);
-	cr_assert(!strncmp(sw_query(sw1, ":ROUT1:CONF:ROUT?", b, sizeof(b)), "A,1.A,2.A,3", 11), "%s", b);
+	cr_assert(!strncmp(sw_query(sw3, ":ROUT1:CONF:ROUT?", b, sizeof(b)), "A,1.A,2.A,3", 11), "%s", b);
 }
 
 /* Readings over the wire from a station started with `seed`: the same seed gives the same bytes. */

@@ -46,7 +46,7 @@ Test(sim_world, meter_reads_source_minus_predicted_loss)
 	lc_sim_scenario *sc;
 	lc_sim_world *w = dr4(NULL, 1, &sc);
 	lc_sim_world_source_set(w, "source:1", true, 1310, -7.0);
-	route(w, "switch1:A", "switch1:1"); /* source -> A:1 */
+	route(w, "switch1:in1", "switch1:out1"); /* source -> A:1 */
 	route(w, "switch2:A", "switch2:1"); /* B1:rx -> meter:1 */
 	double loss = dut_loss(w, "dut:A:1", "dut:B1:rx", 1310);
 	cr_assert(loss > 0.05 && loss < 3.0, "a good DR4 harness loses a little: %g dB", loss);
@@ -74,11 +74,11 @@ Test(sim_world, switch_routing_moves_light)
 	lc_sim_world *w = dr4(NULL, 1, &sc);
 	double dbm;
 	lc_sim_world_source_set(w, "source:1", true, 1310, -7.0);
-	route(w, "switch1:A", "switch1:1");
+	route(w, "switch1:in1", "switch1:out1");
 	route(w, "switch2:A", "switch2:2"); /* B2:rx: not where A:1's light goes */
 	lc_sim_world_power_true(w, "meter:1", &dbm);
 	cr_assert_eq(dbm, LC_SIM_DARK_DBM);
-	route(w, "switch1:A", "switch1:2"); /* now A:2 -> B2:rx */
+	route(w, "switch1:in1", "switch1:out2"); /* now A:2 -> B2:rx */
 	lc_sim_world_power_true(w, "meter:1", &dbm);
 	cr_assert(dbm > -10);
 	char reached[LC_SIM_PORT_MAX];
@@ -86,12 +86,12 @@ Test(sim_world, switch_routing_moves_light)
 	cr_assert_eq(lc_sim_world_reach(w, "source:1", 1310, reached, sizeof(reached), &to_dut), 0);
 	cr_assert_str_eq(reached, "dut:A:2");
 	cr_assert_float_eq(to_dut, 0.1, 1e-9, "the reference cord");
-	route(w, "switch1:A", NULL); /* parked */
+	route(w, "switch1:in1", NULL); /* parked */
 	cr_assert_eq(lc_sim_world_reach(w, "source:1", 1310, reached, sizeof(reached), &to_dut), LC_ERR_NOT_FOUND);
 	lc_sim_world_power_true(w, "meter:1", &dbm);
 	cr_assert_eq(dbm, LC_SIM_DARK_DBM);
 	/* the return direction: B1:tx (switch1 ch 5) comes back on A:12 (switch3 ch 4, into meter input 2) */
-	route(w, "switch1:A", "switch1:5");
+	route(w, "switch1:in1", "switch1:out5");
 	route(w, "switch3:A", "switch3:4");
 	lc_sim_world_power_true(w, "meter:2", &dbm);
 	cr_assert_float_eq(dbm, -7.0 - 0.2 - dut_loss(w, "dut:B1:tx", "dut:A:12", 1310), 1e-9);
@@ -136,7 +136,7 @@ Test(sim_world, swapped_legs_move_light)
 	cr_assert_eq(lc_sim_world_dut_loss(w, "dut:A:3", "dut:B3:rx", 1310, &l), 0, "other legs stay");
 	double dbm;
 	lc_sim_world_source_set(w, "source:1", true, 1310, -7.0);
-	route(w, "switch1:A", "switch1:1");
+	route(w, "switch1:in1", "switch1:out1");
 	route(w, "switch2:A", "switch2:1");
 	lc_sim_world_power_true(w, "meter:1", &dbm);
 	cr_assert_eq(dbm, LC_SIM_DARK_DBM, "A:1's light no longer reaches B1:rx");
@@ -199,7 +199,7 @@ static void reads(uint64_t seed, double *out, int n)
 	lc_sim_scenario *sc;
 	lc_sim_world *w = dr4(NULL, seed, &sc);
 	lc_sim_world_source_set(w, "source:1", true, 1310, -7.0);
-	route(w, "switch1:A", "switch1:1");
+	route(w, "switch1:in1", "switch1:out1");
 	route(w, "switch2:A", "switch2:1");
 	for (int i = 0; i < n; i++)
 		lc_sim_world_power_read_w(w, i % 2 ? "meter:1" : "meter:2", 0.01, -80, &out[i]);
@@ -236,7 +236,7 @@ Test(sim_world, noise_falls_with_averaging_time_and_dark_is_below_floor)
 	lc_sim_scenario *sc;
 	lc_sim_world *w = dr4(NULL, 3, &sc);
 	lc_sim_world_source_set(w, "source:1", true, 1310, -7.0);
-	route(w, "switch1:A", "switch1:1");
+	route(w, "switch1:in1", "switch1:out1");
 	route(w, "switch2:A", "switch2:1");
 	double fast = spread_db(w, "meter:1", 1e-4), slow = spread_db(w, "meter:1", 1.0);
 	cr_assert(fast > 50 * slow, "sigma %g dB at 100 us vs %g dB at 1 s", fast, slow);
@@ -310,7 +310,7 @@ Test(sim_world, two_slots_two_duts)
 	double l;
 	cr_assert_eq(lc_sim_world_dut_loss(w, "dut:A:1", "dut2:B1:rx", 1310, &l), LC_ERR_NOT_FOUND, "no fiber between slots");
 	lc_sim_world_source_set(w, "source:1", true, 1310, -7.0);
-	route(w, "switch1:A", "switch1:9"); /* slot 2's A:1 */
+	route(w, "switch1:in1", "switch1:out9"); /* slot 2's A:1 */
 	route(w, "switch2:A", "switch2:5"); /* slot 2's B1:rx */
 	double dbm;
 	lc_sim_world_power_true(w, "meter:1", &dbm);
@@ -344,4 +344,56 @@ Test(sim_world, aoc_breakout_lane_map_and_swapped_legs)
 	lc_sim_world_destroy(bad);
 	lc_sim_scenario_free(s1);
 	lc_sim_scenario_free(s2);
+}
+
+/* The DR4 bench's launch matrix: the source (slot 1) on switch1 input 1, the RL module (slot 3) on input 2, as
+ * the wires' switch_input say, both reaching every lit DUT port through the same outputs. */
+Test(sim_world, switch_input_names_the_matrix_input)
+{
+	lc_sim_scenario *sc;
+	lc_sim_world *w = dr4(NULL, 1, &sc);
+	cr_assert_str_eq(lc_sim_world_link_peer(w, "source:1"), "switch1:in1");
+	cr_assert_str_eq(lc_sim_world_link_peer(w, "source:3"), "switch1:in2");
+	cr_assert_str_eq(lc_sim_world_link_peer(w, "switch1:out1"), "dut:A:1");
+	cr_assert_str_eq(lc_sim_world_link_peer(w, "switch1:out5"), "dut:B1:tx");
+	double rl;
+	/* parked: the RL module's port leads nowhere */
+	cr_assert_eq(lc_sim_world_return_loss(w, "source:3", 1310, 70, &rl), LC_ERR_NOT_FOUND);
+	route(w, "switch1:in2", "switch1:out1");
+	cr_assert_eq(lc_sim_world_return_loss(w, "source:3", 1310, 70, &rl), 0);
+	cr_assert(rl > 60 && rl < 69, "APC at A:1: %g dB", rl);
+	route(w, "switch1:in2", "switch1:out5");
+	cr_assert_eq(lc_sim_world_return_loss(w, "source:3", 1310, 70, &rl), 0);
+	cr_assert(rl > 45 && rl < 58, "UPC at B1:tx: %g dB", rl);
+	lc_sim_world_destroy(w);
+	lc_sim_scenario_free(sc);
+}
+
+/* Two instrument ports on one switch input is a cabling the simulator cannot build. */
+Test(sim_world, switch_input_cabled_twice_is_refused)
+{
+	json_t *root = sw_scenario_json("dr4-breakout-good");
+	char fx[512], path[1024];
+	snprintf(path, sizeof(path), "%s/scenarios/%s", sw_fixtures(fx, sizeof(fx)),
+		 json_string_value(json_object_get(root, "station")));
+	json_error_t je;
+	json_t *station = json_load_file(path, 0, &je);
+	cr_assert(station, "%s: %s", path, je.text);
+	json_object_set_new(root, "station", station);
+	json_t *w1 = json_array_get(json_object_get(station, "wiring"), 1); /* the RL module's wire of A:1 */
+	cr_assert_eq(json_integer_value(json_object_get(w1, "instrument_port")), 3);
+	cr_assert_eq(json_integer_value(json_object_get(w1, "switch_input")), 2);
+	/* the RL module cabled to input 1, which the source's cord already takes */
+	json_object_set_new(w1, "switch_input", json_integer(1));
+	json_object_set_new(w1, "switch_channel", json_integer(9));
+	json_object_set_new(w1, "dut_port", json_string("A:5"));
+	lc_diag d;
+	lc_diag_clear(&d);
+	lc_sim_scenario *sc = sw_scenario_from(root, &d);
+	lc_sim_world *w = NULL;
+	int rc = sc ? lc_sim_world_create(sc, &w, &d) : -1;
+	cr_assert_lt(rc, 0);
+	cr_assert(strstr(lc_diag_message(&d), "switch1:in1") != NULL, "%s", lc_diag_message(&d));
+	lc_sim_scenario_free(sc);
+	json_decref(root);
 }
