@@ -85,7 +85,8 @@ static void print_text(const lc_module_info *m)
 		       m->apps[i].host_name, m->apps[i].media_name, m->apps[i].host_lanes, m->apps[i].media_lanes,
 		       m->apps[i].host_lane_mask);
 	if (m->spec == LC_MODULE_CMIS)
-		printf("\t%-24s: near end 0x%02x, far end 0x%02x\n", "Cable lane groups", m->near_end_lanes, m->far_end_lanes);
+		printf("\t%-24s: near end implementation 0x%02x, far end config 0x%02x (encodings UNCONFIRMED)\n",
+		       "Cable lane info", m->near_end_implementation, m->far_end_config);
 	if (m->has_temperature) {
 		flags_text(m->temperature_flags, f, sizeof(f));
 		printf("\t%-24s: %.2f degrees C / %.2f degrees F%s\n", "Module temperature", m->temperature_c,

@@ -201,8 +201,8 @@ int lc_cmis_decode(const lc_module_image *img, lc_module_info *m, lc_diag *diag)
 		m->has_cable_length = true;
 		m->cable_length_m = cable_length(p0[C_CABLE_LEN]);
 	}
-	m->near_end_lanes = p0[C_NEAR_LANES];
-	m->far_end_lanes = p0[C_FAR_LANES];
+	m->near_end_implementation = p0[C_NEAR_LANES];
+	m->far_end_config = p0[C_FAR_LANES];
 	const uint8_t *p1 = NULL, *p2 = NULL, *p10 = NULL, *p11 = NULL;
 	if (!m->flat_memory) {
 		/* pages 01h and 02h are mandatory for paged memory (CMIS 5.0 §8.1); 10h/11h with lane monitors */

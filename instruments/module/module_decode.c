@@ -178,8 +178,8 @@ json_t *lc_module_info_json(const lc_module_info *m)
 							      a->host_lane_mask, "media_lane_mask", a->media_lane_mask));
 		}
 		json_object_set_new(o, "applications", apps);
-		json_object_set_new(o, "near_end_lanes", json_integer(m->near_end_lanes));
-		json_object_set_new(o, "far_end_lanes", json_integer(m->far_end_lanes));
+		json_object_set_new(o, "near_end_implementation", json_integer(m->near_end_implementation));
+		json_object_set_new(o, "far_end_config", json_integer(m->far_end_config));
 	} else {
 		json_object_set_new(o, "ethernet_compliance", json_integer(m->eth_compliance));
 		json_object_set_new(o, "extended_compliance", json_integer(m->ext_compliance));

@@ -82,7 +82,8 @@ typedef struct lc_module_info {
 	lc_module_limits temperature_limits_c, vcc_limits_v, tx_power_limits_mw, tx_bias_limits_ma, rx_power_limits_mw;
 	size_t n_apps;
 	lc_module_app apps[LC_MODULE_APPS_MAX];
-	uint8_t near_end_lanes, far_end_lanes; /* CMIS 210/211, raw */
+	uint8_t near_end_implementation, far_end_config; /* CMIS 210/211 "Cable Assembly Lane
+	                                                 * Information", raw: encodings UNCONFIRMED */
 	uint8_t eth_compliance, ext_compliance; /* SFF-8636 131/192 */
 	char ext_compliance_name[80];
 	bool rx_power_is_average;               /* false: OMA */
