@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "cli/cli.h"
 #include "instruments/module/module.h"
@@ -220,7 +221,7 @@ int lc_cmd_module(int argc, char **argv)
 	lc_cli_setup_logging(verbosity);
 	lc_diag d;
 	lc_diag_clear(&d);
-	bool live = !strncmp(source, "I2C", 3) || !strncmp(source, "i2c", 3);
+	bool live = !strncasecmp(source, "I2C::", 5);
 	if (tx_lane && !live) {
 		lc_cli_error("module", "--tx-disable/--tx-enable need a live module, not a dump");
 		return LC_EXIT_USAGE;

@@ -128,7 +128,7 @@ int lc_module_read_source(const char *source, const lc_module_opts *opts, int ex
 {
 	if (!source || !img)
 		return lc_diag_set(diag, LC_ERR_ARG, "no module source");
-	if (strncasecmp(source, "I2C", 3) != 0)
+	if (strncasecmp(source, "I2C::", 5) != 0) /* a dump may be called i2c-x.txt */
 		return lc_module_dump_load(source, img, diag);
 	lc_module *m;
 	int rc = lc_module_open(source, opts, &m, diag);

@@ -181,6 +181,15 @@ Test(module_sim, aoc_breakout_lane_to_leg)
 	lc_module_info b1;
 	read_end(1, &b1);
 	cr_assert(!b1.lanes[0].rx_los && !b1.lanes[1].rx_los);
+	/* and back: leg B2's lane 2 (SFF-8636 byte 86) lights end A's lane 4 */
+	lc_module *bm = open_end(2);
+	cr_assert_eq(lc_module_set_tx_disable(bm, 2, true, &d), 0, "%s", d.text);
+	lc_module_close(bm);
+	read_end(0, &a);
+	cr_assert(a.lanes[3].rx_los);
+	cr_assert(!a.lanes[2].rx_los && !a.lanes[4].rx_los);
+	read_end(2, &b2);
+	cr_assert(b2.lanes[1].tx_disabled);
 }
 
 /* The station the simulator writes names each end's mux channel; lc_module_open_end() follows it. */
