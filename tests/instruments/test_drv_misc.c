@@ -151,6 +151,89 @@ Test(gp600, route_with_readback)
 	lc_instrument_close(sw);
 }
 
+/* A 2x16 GP600: park is "X1 CH <in> 0" read back as "<in>,0" (§6.2: out 0 = park/off). */
+static lc_instrument *gp600_2x16(void)
+{
+	scpi_peer_rule(peer, "*IDN?", "Dicon Fiberoptics Inc, GP600, 19A0M10D0117, 7.0");
+	scpi_peer_rule(peer, "SYST:CONF?", "X1");
+	scpi_peer_rule(peer, "X1 DIM?", "2,16");
+	lc_instrument *sw = open_on(peer, NULL);
+	scpi_peer_clear_log(peer);
+	return sw;
+}
+
+Test(gp600, park_sends_output_zero_and_reads_it_back)
+{
+	lc_instrument *sw = gp600_2x16();
+	scpi_peer_rule(peer, "X1 CH 2 0", NULL);
+	scpi_peer_rule(peer, "X1 CH 2?", "2,0");
+	lc_diag d = {0};
+	cr_assert(lc_switch_can_park(sw));
+	cr_assert_eq(lc_switch_park(sw, 2, &d), 0, "%s", d.text);
+	assert_log(peer, "X1 CH 2 0|X1 CH 2?");
+	cr_assert_eq(lc_switch_park(sw, 3, &d), LC_ERR_ARG, "input out of range");
+	cr_assert(strstr(d.text, "input 3 out of range 1..2"), "%s", d.text);
+	lc_instrument_close(sw);
+}
+
+Test(gp600, park_that_does_not_read_back_is_an_instrument_error)
+{
+	lc_instrument *sw = gp600_2x16();
+	scpi_peer_rule(peer, "X1 CH 1 0", NULL);
+	scpi_peer_rule(peer, "X1 CH 1?", "1,4");
+	lc_diag d = {0};
+	cr_assert_eq(lc_switch_park(sw, 1, &d), LC_ERR_INSTRUMENT);
+	cr_assert(strstr(d.text, "input 1 parked, reads back 4"), "%s", d.text);
+	lc_instrument_close(sw);
+}
+
+/* Taking output 7 for input 1 while input 2 holds it: park input 2 first, then route; release parks input 1. */
+Test(gp600, take_parks_the_input_that_holds_the_output)
+{
+	lc_instrument *sw = gp600_2x16();
+	scpi_peer_rule_once(peer, "X1 CH 2?", "2,7");
+	scpi_peer_rule(peer, "X1 CH 2 0", NULL);
+	scpi_peer_rule_once(peer, "X1 CH 2?", "2,0");
+	scpi_peer_rule(peer, "X1 CH 1 7", NULL);
+	scpi_peer_rule_once(peer, "X1 CH 1?", "1,7");
+	lc_diag d = {0};
+	cr_assert_eq(lc_switch_take(sw, 1, 7, &d), 0, "%s", d.text);
+	assert_log(peer, "X1 CH 2?|X1 CH 2 0|X1 CH 2?|X1 CH 1 7|X1 CH 1?");
+	scpi_peer_clear_log(peer);
+	scpi_peer_rule(peer, "X1 CH 1 0", NULL);
+	scpi_peer_rule(peer, "X1 CH 1?", "1,0");
+	cr_assert_eq(lc_switch_release(sw, 1, &d), 0, "%s", d.text);
+	assert_log(peer, "X1 CH 1 0|X1 CH 1?");
+	lc_instrument_close(sw);
+}
+
+Test(gp600, take_of_a_free_output_only_asks)
+{
+	lc_instrument *sw = gp600_2x16();
+	scpi_peer_rule(peer, "X1 CH 2?", "2,3");
+	scpi_peer_rule(peer, "X1 CH 1 7", NULL);
+	scpi_peer_rule(peer, "X1 CH 1?", "1,7");
+	lc_diag d = {0};
+	cr_assert_eq(lc_switch_take(sw, 1, 7, &d), 0, "%s", d.text);
+	assert_log(peer, "X1 CH 2?|X1 CH 1 7|X1 CH 1?");
+	lc_instrument_close(sw);
+}
+
+/* A 1x16 has no other input: take is a plain route and release sends nothing. */
+Test(gp600, one_input_takes_and_releases_without_queries)
+{
+	gp600_idn();
+	lc_instrument *sw = open_on(peer, NULL);
+	scpi_peer_clear_log(peer);
+	scpi_peer_rule(peer, "X1 CH 1 7", NULL);
+	scpi_peer_rule(peer, "X1 CH 1?", "1,7");
+	lc_diag d = {0};
+	cr_assert_eq(lc_switch_take(sw, 1, 7, &d), 0, "%s", d.text);
+	cr_assert_eq(lc_switch_release(sw, 1, &d), 0, "%s", d.text);
+	assert_log(peer, "X1 CH 1 7|X1 CH 1?");
+	lc_instrument_close(sw);
+}
+
 Test(gp600, readback_mismatch_is_an_instrument_error)
 {
 	gp600_idn();
@@ -222,6 +305,12 @@ Test(n773x, route_and_query)
 	cr_assert_eq(out, 12);
 	assert_log(peer, ":ROUT1 A,12|*OPC?|:ROUT1?");
 	cr_assert_eq(lc_switch_route(sw, 1, 0, &d), LC_ERR_UNSUPPORTED, "no parked state documented");
+	cr_assert_not(lc_switch_can_park(sw));
+	scpi_peer_clear_log(peer);
+	cr_assert_eq(lc_switch_park(sw, 1, &d), LC_ERR_UNSUPPORTED);
+	cr_assert(strstr(d.text, "no documented command parks input 1"), "%s", d.text);
+	cr_assert_eq(lc_switch_release(sw, 1, &d), 0, "nothing to release on a 1xN");
+	cr_assert_str_eq(scpi_peer_log_nostb(peer), "", "neither sends anything");
 	lc_instrument_close(sw);
 }
 
@@ -275,6 +364,33 @@ Test(k816x, sensors_by_slot_and_channel)
 	cr_assert_float_eq(dbm, 10 * log10(1.335556e-3), 1e-9);
 	assert_log(peer, ":SENS1:CHAN2:POW:WAV 1310NM|:READ1:CHAN2:POW?");
 	cr_assert_eq(lc_rl_meter_measure(mf, 1, 1550, &dbm, &d), LC_ERR_UNSUPPORTED);
+	lc_instrument_close(mf);
+}
+
+/* Physical ports: the slot (slot*100+head for one head of a dual sensor) as its class's channel. */
+Test(k816x, ports_are_classes_by_layout)
+{
+	lc_instrument *mf = open_816x("1.1:sensor,1.2:sensor,2:source@1310/1550,3:rl@1550,4:rl@1310");
+	enum lc_inst_class c;
+	int ch;
+	lc_diag d = {0};
+	static const struct {
+		unsigned port;
+		enum lc_inst_class cls;
+		int ch;
+	} want[] = {{1, LC_CLASS_POWER_METER, 1}, {101, LC_CLASS_POWER_METER, 1}, {102, LC_CLASS_POWER_METER, 2},
+		    {2, LC_CLASS_SOURCE, 1},	  {201, LC_CLASS_SOURCE, 1},	   {3, LC_CLASS_RL_METER, 1},
+		    {4, LC_CLASS_RL_METER, 2}};
+	for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
+		cr_assert_eq(lc_instrument_port_class(mf, want[i].port, &c, &ch, &d), 0, "port %u: %s", want[i].port, d.text);
+		cr_expect_eq(c, want[i].cls, "port %u", want[i].port);
+		cr_expect_eq(ch, want[i].ch, "port %u", want[i].port);
+	}
+	cr_assert_eq(lc_instrument_port_class(mf, 103, &c, &ch, &d), LC_ERR_NOT_FOUND);
+	cr_assert(strstr(d.text, "8164B") && strstr(d.text, "port 103"), "%s", d.text);
+	cr_assert_eq(lc_instrument_port_class(mf, 5, &c, &ch, &d), LC_ERR_NOT_FOUND, "an empty slot");
+	cr_assert_eq(lc_instrument_port_class(mf, 0, &c, &ch, &d), LC_ERR_ARG);
+	cr_assert_eq(lc_instrument_port_class(mf, 1, NULL, &ch, &d), LC_ERR_ARG);
 	lc_instrument_close(mf);
 }
 
