@@ -96,7 +96,8 @@ int lc_hidraw_open(uint16_t vid, uint16_t pid, const char *serial, lc_hid_io *ou
 {
 	DIR *d = opendir("/sys/class/hidraw");
 	if (!d)
-		return lc_diag_set(diag, LC_ERR_NOT_FOUND, "hidraw: no /sys/class/hidraw (kernel without hidraw?)");
+		return lc_diag_set(diag, LC_ERR_NOT_FOUND, "hidraw: no /sys/class/hidraw to find USB device %04X:%04X (kernel "
+				   "without hidraw?)", vid, pid);
 	struct dirent *e;
 	char found[64] = "";
 	while ((e = readdir(d))) {

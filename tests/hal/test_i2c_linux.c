@@ -132,6 +132,11 @@ Test(i2c_open, resources)
 	cr_assert_eq(lc_i2c_open("TCPIP::1.2.3.4::5025::SOCKET", NULL, &b2, &d), LC_ERR_ARG);
 	cr_assert_eq(lc_i2c_open("I2C::linux::/dev/i2c-no-such", NULL, &b2, &d), LC_ERR_NOT_FOUND);
 	cr_assert_eq(lc_i2c_open("I2C::bogus::x", NULL, &b2, &d), LC_ERR_ARG);
+	/* a character device that is not an i2c-dev node */
+	cr_assert_eq(lc_i2c_open("I2C::linux::/dev/null", NULL, &b2, &d), LC_ERR_IO);
+	cr_assert(strstr(d.text, "not an i2c-dev node"), "%s", d.text);
+	cr_assert_eq(lc_i2c_open("I2C::mcp2221::NO-SUCH-SERIAL", NULL, &b2, &d), LC_ERR_NOT_FOUND);
+	cr_assert(strstr(d.text, "04D8:00DD"), "%s", d.text);
 	/* no CP2112 on a test machine: the hidraw search says so */
 	int rc = lc_i2c_open("I2C::cp2112::NO-SUCH-SERIAL", NULL, &b2, &d);
 	cr_assert_eq(rc, LC_ERR_NOT_FOUND, "%d %s", rc, d.text);
