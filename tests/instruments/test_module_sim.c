@@ -56,9 +56,14 @@ static void serve(const char *scenario)
 		lc_sim_runner_info info;
 		lc_sim_runner_info_at(runner, i, &info);
 		unsigned port;
-		/* the runner serves the I2C service on a raw socket: its I2C resource is host:port */
-		if (!strcmp(info.role, "i2c") && sscanf(info.resource, "TCPIP0::127.0.0.1::%u::SOCKET", &port) == 1)
+		/* the I2C service is a raw socket: the runner names it TCPIP0::H::P::SOCKET, or (once it knows
+		 * module kinds) I2C::sim::H:P */
+		if (strcmp(info.role, "i2c"))
+			continue;
+		if (sscanf(info.resource, "TCPIP0::127.0.0.1::%u::SOCKET", &port) == 1)
 			snprintf(resource, sizeof(resource), "I2C::sim::127.0.0.1:%u", port);
+		else
+			snprintf(resource, sizeof(resource), "%s", info.resource);
 	}
 	cr_assert(resource[0]);
 }
