@@ -2,8 +2,11 @@
  * module on input 2 of a GP600 matrix whose input 1 is the source) measures every connector the world
  * models — never the RL meter's 70 dB floor through a port that leads nowhere. */
 #include <criterion/criterion.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "procedures/optical_paths.h"
 #include "tests/procedures/e2e_harness.h"
 
 static lc_e2e e;
@@ -95,4 +98,58 @@ Test(e2e_rl, dr4_apc_upc_mate_fails_rl_at_the_mpo_with_its_margin)
 		}
 	}
 	done(r);
+}
+
+/* The same wiring through a switch with no documented park (an N773x): a station-design error that names
+ * the switch, the channel and the DUT port, for every measurement that builds paths from it. */
+Test(e2e_rl, a_switch_that_cannot_park_cannot_share_a_channel)
+{
+	lc_e2e_start(&e, "dr4-breakout-good");
+	for (size_t i = 0; i < e.station->n_wires; i++)
+		if (strcmp(e.station->wires[i].switch_role, "switch1") == 0)
+			snprintf(e.station->wires[i].switch_role, sizeof(e.station->wires[i].switch_role), "switch2");
+	lc_wired_path *paths = NULL;
+	lc_diag d;
+	lc_diag_clear(&d);
+	cr_assert_eq(lc_wired_paths(e.channel, e.station, e.set, 1, false, &paths, &d), LC_ERR_UNSUPPORTED);
+	free(paths);
+	cr_expect(strstr(d.text, "station design") && strstr(d.text, "'switch2'") && strstr(d.text, "channel 1") &&
+		  strstr(d.text, "A:1"), "%s", d.text);
+	lc_wired_ends ends;
+	cr_expect_eq(lc_wired_ends_get(e.station, e.set, 1, &ends, &d), LC_ERR_UNSUPPORTED, "%s", d.text);
+	lc_rl_port port;
+	cr_expect_eq(lc_wire_rl_port(e.station, &e.station->wires[1], e.set, &port, &d), LC_ERR_UNSUPPORTED, "%s", d.text);
+	lc_e2e_stop(&e);
+}
+
+/* Port classes decide what a wire is: the source's port 1 is no RL meter, its port 3 no source. */
+Test(e2e_rl, wires_are_what_their_instrument_port_is)
+{
+	lc_e2e_start(&e, "dr4-breakout-good");
+	const lc_station_wire *w0 = &e.station->wires[0], *w1 = &e.station->wires[1];
+	cr_assert(w0->instrument_port == 1 && w1->instrument_port == 3 && strcmp(w0->dut_port, w1->dut_port) == 0);
+	cr_expect_eq(lc_wire_port_class(w0, e.set, LC_CLASS_SOURCE, NULL, NULL), 1);
+	cr_expect_eq(lc_wire_port_class(w0, e.set, LC_CLASS_RL_METER, NULL, NULL), 0);
+	lc_instrument *inst = NULL;
+	int ch = 0;
+	cr_expect_eq(lc_wire_port_class(w1, e.set, LC_CLASS_RL_METER, &inst, &ch), 1);
+	cr_expect(inst != NULL && ch == 1);
+	cr_expect_eq(lc_wire_of_class(e.station, e.set, 1, "A:1", LC_WIRE_TO_DUT, LC_CLASS_RL_METER), w1);
+	cr_expect_eq(lc_wire_of_class(e.station, e.set, 1, "A:1", LC_WIRE_TO_DUT, LC_CLASS_SOURCE), w0);
+	cr_expect_null(lc_wire_of_class(e.station, e.set, 1, "A:1", LC_WIRE_TO_DUT, LC_CLASS_POWER_METER));
+	lc_rl_port port;
+	lc_diag d;
+	lc_diag_clear(&d);
+	cr_expect_eq(lc_wire_rl_port(e.station, w0, e.set, &port, &d), LC_ERR_ARG);
+	cr_expect(strstr(d.text, "source port 1 (to A:1) is not a return-loss meter"), "%s", d.text);
+	cr_expect_eq(lc_wire_rl_port(e.station, w1, e.set, &port, &d), 0, "%s", d.text);
+	cr_expect(port.sw_input == 2 && port.sw_output == 1 && port.channel == 1);
+	/* 16 to_dut wires (8 from the source, 8 from the RL module), 8 fibers forward: IL launches from the source */
+	lc_wired_path *paths = NULL;
+	int n = lc_wired_paths(e.channel, e.station, e.set, 1, false, &paths, &d);
+	cr_expect_eq(n, 8, "%s", d.text);
+	for (int i = 0; i < n; i++)
+		cr_expect_eq(paths[i].path.launch.sw_input, 1, "%s", paths[i].label);
+	free(paths);
+	lc_e2e_stop(&e);
 }
