@@ -1,6 +1,7 @@
 /*
  * lanecert module RESOURCE|DUMPFILE [--json] [--page N] [--dump FILE] [--mux ADDR:CH] [--tx-disable LANE]
  *                 [--tx-enable LANE] [--timeout MS] [-v]
+ * lanecert module --station FILE --end LABEL [--role ROLE] ...   (the end's mux channel from the layout)
  * Reads a module (an I2C resource, live) or a saved dump and prints what `ethtool -m` users expect:
  * identity, DOM per lane, flags and thresholds. --dump saves the raw pages read (docs/module.md).
  */
@@ -11,12 +12,14 @@
 #include <strings.h>
 
 #include "cli/cli.h"
+#include "fixtures/station.h"
 #include "instruments/module/module.h"
 
 static void usage(FILE *out)
 {
 	fprintf(out, "usage: lanecert module RESOURCE|DUMPFILE [--json] [--page N] [--dump FILE] [--mux ADDR:CH]\n"
-		     "                      [--tx-disable LANE] [--tx-enable LANE] [--timeout MS] [-v]\n\n"
+		     "                      [--tx-disable LANE] [--tx-enable LANE] [--timeout MS] [-v]\n"
+		     "       lanecert module --station FILE --end LABEL [--role ROLE] [options as above]\n\n"
 		     "Reads a transceiver or cable end through an I2C adapter (I2C::linux::/dev/i2c-3, I2C::cp2112::SERIAL,\n"
 		     "I2C::mcp2221::SERIAL, I2C::sim::HOST:PORT) or from a saved dump, and prints its identity, DOM per\n"
 		     "lane (Tx bias, Tx and Rx power in mW and dBm), flags and alarm/warning thresholds.\n"
@@ -24,6 +27,8 @@ static void usage(FILE *out)
 		     "  --page N       also read upper page N (hex, e.g. 13) and print it in hex\n"
 		     "  --dump FILE    save the raw pages read as a dump (lanecert-module-dump/1)\n"
 		     "  --mux ADDR:CH  the module sits behind an I2C mux (e.g. 0x70:1)\n"
+		     "  --station FILE --end LABEL [--role ROLE]   the end (A, B, B2...) of the station's module\n"
+		     "                 instrument (role i2c by default), its mux channel taken from the role's layout\n"
 		     "  --tx-disable LANE / --tx-enable LANE   switch a lane's transmitter (before reading)\n");
 }
 
@@ -161,7 +166,7 @@ static int parse_mux(const char *s, lc_module_mem_opts *o)
 
 int lc_cmd_module(int argc, char **argv)
 {
-	const char *source = NULL, *dump = NULL;
+	const char *source = NULL, *dump = NULL, *station = NULL, *end_label = NULL, *role = "i2c";
 	bool json = false;
 	int page = -1, verbosity = 0, tx_lane = 0;
 	bool tx_disable = false;
@@ -185,6 +190,12 @@ int lc_cmd_module(int argc, char **argv)
 				return LC_EXIT_USAGE;
 			}
 			page = (int)v;
+		} else if (!strcmp(a, "--station") && more) {
+			station = argv[++i];
+		} else if (!strcmp(a, "--end") && more) {
+			end_label = argv[++i];
+		} else if (!strcmp(a, "--role") && more) {
+			role = argv[++i];
 		} else if (!strcmp(a, "--dump") && more) {
 			dump = argv[++i];
 		} else if (!strcmp(a, "--mux") && more) {
@@ -214,13 +225,33 @@ int lc_cmd_module(int argc, char **argv)
 			source = a;
 		}
 	}
-	if (!source) {
-		usage(stderr);
+	if (!source == !station || (station && !end_label) || (end_label && !station)) {
+		if (source && station)
+			lc_cli_error("module", "give a RESOURCE or DUMPFILE, or --station with --end, not both");
+		else
+			usage(stderr);
 		return LC_EXIT_USAGE;
 	}
 	lc_cli_setup_logging(verbosity);
 	lc_diag d;
 	lc_diag_clear(&d);
+	char resolved[LC_STATION_RESOURCE_MAX];
+	if (station) {
+		/* the station names the resource and, in the role's layout, the end's mux channel */
+		lc_station *st;
+		int rc = lc_station_load(station, NULL, &st, &d);
+		if (rc < 0)
+			return lc_cli_fail("module", rc, &d, station);
+		const lc_station_instrument *si = lc_station_instrument_by_role(st, role);
+		if (!si)
+			rc = lc_diag_set(&d, LC_ERR_NOT_FOUND, "no role '%s' in the station", role);
+		else if ((rc = lc_module_end_opts(si, end_label, &o, &d)) >= 0)
+			snprintf(resolved, sizeof(resolved), "%s", si->resource);
+		lc_station_free(st);
+		if (rc < 0)
+			return lc_cli_fail("module", rc, &d, station);
+		source = resolved;
+	}
 	bool live = !strncasecmp(source, "I2C::", 5);
 	if (tx_lane && !live) {
 		lc_cli_error("module", "--tx-disable/--tx-enable need a live module, not a dump");

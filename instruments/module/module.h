@@ -48,6 +48,8 @@ int lc_module_open_bus(lc_i2c *bus, const lc_module_opts *opts, lc_module **out,
  */
 int lc_module_open_end(const lc_station_instrument *si, const char *end, const lc_module_opts *opts,
 		       lc_module **out, lc_diag *diag);
+/* The same choice without opening: set o's mux fields for that end (o keeps its other fields). */
+int lc_module_end_opts(const lc_station_instrument *si, const char *end, lc_module_opts *o, lc_diag *diag);
 void lc_module_close(lc_module *mod);
 lc_module_mem *lc_module_memory(lc_module *mod);
 

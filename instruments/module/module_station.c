@@ -25,6 +25,25 @@ static int channel_of(const char *layout, const char *label)
 	return -1;
 }
 
+int lc_module_end_opts(const lc_station_instrument *si, const char *end, lc_module_opts *o, lc_diag *diag)
+{
+	if (!si || !o)
+		return lc_diag_set(diag, LC_ERR_ARG, "no station instrument");
+	if (si->layout[0] && end && end[0]) {
+		int ch = channel_of(si->layout, end);
+		if (ch == -2)
+			return lc_diag_set(diag, LC_ERR_FORMAT, "%s: layout '%s' is not LABEL:CHANNEL,...", si->role, si->layout);
+		if (ch < 0)
+			return lc_diag_set(diag, LC_ERR_NOT_FOUND, "%s: no end '%s' in layout '%s'", si->role, end, si->layout);
+		if (!o->mem.mux_addr)
+			o->mem.mux_addr = 0x70; /* PCA9548A default address (A2..A0 low) */
+		o->mem.mux_channel = ch;
+	} else if (end && end[0] && strcasecmp(end, "A")) {
+		return lc_diag_set(diag, LC_ERR_NOT_FOUND, "%s: no layout names end '%s' (one module, no mux)", si->role, end);
+	}
+	return 0;
+}
+
 int lc_module_open_end(const lc_station_instrument *si, const char *end, const lc_module_opts *opts, lc_module **out,
 		       lc_diag *diag)
 {
@@ -35,18 +54,9 @@ int lc_module_open_end(const lc_station_instrument *si, const char *end, const l
 		o = *opts;
 	else
 		lc_module_opts_init(&o);
-	if (si->layout[0] && end && end[0]) {
-		int ch = channel_of(si->layout, end);
-		if (ch == -2)
-			return lc_diag_set(diag, LC_ERR_FORMAT, "%s: layout '%s' is not LABEL:CHANNEL,...", si->role, si->layout);
-		if (ch < 0)
-			return lc_diag_set(diag, LC_ERR_NOT_FOUND, "%s: no end '%s' in layout '%s'", si->role, end, si->layout);
-		if (!o.mem.mux_addr)
-			o.mem.mux_addr = 0x70; /* PCA9548A default address (A2..A0 low) */
-		o.mem.mux_channel = ch;
-	} else if (end && end[0] && strcasecmp(end, "A")) {
-		return lc_diag_set(diag, LC_ERR_NOT_FOUND, "%s: no layout names end '%s' (one module, no mux)", si->role, end);
-	}
-	int rc = lc_module_open(si->resource, &o, out, diag);
+	int rc = lc_module_end_opts(si, end, &o, diag);
+	if (rc < 0)
+		return rc;
+	rc = lc_module_open(si->resource, &o, out, diag);
 	return rc < 0 ? lc_diag_prefix(diag, "%s %s: ", si->role, end ? end : "") : rc;
 }

@@ -114,6 +114,11 @@ Test(module_cli, errors)
 	cr_assert_eq(run("module"), 64);
 	cr_assert_eq(run("module a b"), 64);
 	cr_assert_eq(run("module I2C::nonsense::x"), 64);
+	cr_assert_eq(run("module --station x.json"), 64);
+	cr_assert_eq(run("module --end B1"), 64);
+	snprintf(a, sizeof(a), "module '%s/aoc.dump' --station x.json --end A", dir);
+	cr_assert_eq(run(a), 64);
+	cr_assert_eq(run("module --station /no/such/station.json --end A"), 66);
 	cr_assert_eq(run("module --help"), 0);
 	cr_assert(strstr(out, "usage: lanecert module"));
 }

@@ -14,6 +14,8 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <jansson.h>
+
 #include "instruments/module/module.h"
 #include "instruments/sim/endpoint.h"
 #include "instruments/sim/i2c_service.h"
@@ -209,8 +211,26 @@ Test(module_sim, station_layout_opens_an_end)
 	size_t n = fread(text, 1, sizeof(text) - 1, f);
 	text[n] = 0;
 	fclose(f);
-	unlink(path);
 	cr_assert(strstr(text, "\"layout\": \"A:0,B1:1,B2:2,B3:3,B4:4\""), "%s", text);
+	/* lanecert module --station: the resource from the station (as I2C::sim, whatever form the runner
+	 * wrote), the end's channel from the layout */
+	json_t *st = json_loads(text, 0, NULL);
+	cr_assert_not_null(st);
+	size_t i;
+	json_t *in;
+	json_array_foreach(json_object_get(st, "instruments"), i, in)
+		if (!strcmp(json_string_value(json_object_get(in, "role")), "i2c"))
+			json_object_set_new(in, "resource", json_string(resource));
+	cr_assert_eq(json_dump_file(st, path, JSON_INDENT(2)), 0);
+	json_decref(st);
+	char cmd[1400], out[8192];
+	snprintf(cmd, sizeof(cmd), "'%s' module --station '%s' --end B3 --json", getenv("LC_CLI"), path);
+	FILE *p = popen(cmd, "r");
+	size_t got = fread(out, 1, sizeof(out) - 1, p);
+	out[got] = 0;
+	cr_assert_eq(pclose(p), 0, "%s", out);
+	cr_assert(strstr(out, "\"serial\": \"SIM-AOCB-0001-B3\""), "%s", out);
+	unlink(path);
 	lc_station_instrument si;
 	memset(&si, 0, sizeof(si));
 	snprintf(si.role, sizeof(si.role), "i2c");
