@@ -91,7 +91,47 @@ static void keep_trace(lc_run *run, const char *port, double nm, const uint8_t *
 	free(x), free(y), free(db);
 }
 
-/* The limit row for an event: a mated pair where it reflects, a splice where it does not. */
+/* The design's event (fixtures/budget.h) an analysed event stands for: the nearest connector, module or
+ * splice of the path within tol_m of its position in the link. Returns its index or -1. */
+static int design_event(const lc_event *dev, int ndev, double at_m, double tol_m)
+{
+	int best = -1;
+	for (int k = 0; k < ndev; k++) {
+		if (dev[k].type == LC_EVENT_END)
+			continue;
+		double d = fabs(dev[k].position_m - at_m);
+		if (d <= tol_m && (best < 0 || d < fabs(dev[best].position_m - at_m)))
+			best = k;
+	}
+	return best;
+}
+
+/* The limit of a design event: the budget line of the same mated pair / splice / module (its limit row and
+ * per-item value), so the launch cord's connection is judged as the reference-standard pair it is. */
+static bool design_event_limit(const lc_budget *b, const lc_event *e, lc_limit *out)
+{
+	enum lc_budget_kind want = e->type == LC_EVENT_SPLICE ? LC_BUDGET_SPLICE
+				   : e->type == LC_EVENT_MODULE ? LC_BUDGET_MODULE
+								: LC_BUDGET_MATED_PAIR;
+	for (size_t i = 0; i < b->count; i++) {
+		const lc_budget_item *it = &b->items[i];
+		if (it->kind != want)
+			continue;
+		bool same = (!strcmp(it->component, e->component) && !strcmp(it->other, e->other)) ||
+			    (!strcmp(it->component, e->other) && !strcmp(it->other, e->component));
+		if (!same && want != LC_BUDGET_SPLICE)
+			continue;
+		if (want == LC_BUDGET_SPLICE && strcmp(it->component, e->component) != 0)
+			continue;
+		lc_limit_init_max(out, it->limit_id, "event_loss", "dB", it->each);
+		out->unconfirmed = it->unconfirmed;
+		return true;
+	}
+	return false;
+}
+
+/* The limit row for an event the design does not have: a mated pair where it reflects, a splice where it
+ * does not. */
 static const lc_limit *event_limit(const lc_run *run, const lc_otdr_event *ev)
 {
 	lc_limit_query q = {.quantity = ev->reflective ? LC_Q_MATED_PAIR : LC_Q_SPLICE,
@@ -137,8 +177,15 @@ static enum lc_verdict shoot(lua_State *L, lc_run *run, int t, lc_instrument *ot
 		lc_instrument_unlock(sw);
 	if (rc == 0 && (rc = lc_sor_read(bytes, len, &sor, &d)) < 0)
 		rc = lc_diag_set(&d, LC_ERR_PROTOCOL, "the OTDR's SOR file is malformed: %s", lc_diag_message(&d));
+	/* The launch cord is the wire's reference cord: what the OTDR sees before the DUT starts. The analysis
+	 * is told where it ends, so the link's first connector is reported and its loss counted from there
+	 * (launch compensation) even when a good connector stays under the detection thresholds. */
+	const lc_reference_cord *cord = w->reference_cord[0] ? lc_station_refcord(run->setup->station, w->reference_cord) : NULL;
+	double launch_m = cord && isfinite(cord->length_m) ? cord->length_m : num(L, t, "launch_m", 0);
+	lc_otdr_config acfg = *cfg;
+	acfg.launch_m = launch_m > 0 ? launch_m : 0;
 	lc_otdr_analysis *a = NULL;
-	if (rc == 0 && (rc = lc_otdr_analyze_sor(sor, cfg, &a, &d)) < 0)
+	if (rc == 0 && (rc = lc_otdr_analyze_sor(sor, &acfg, &a, &d)) < 0)
 		lc_diag_prefix(&d, "analysis of the trace at %s: ", w->dut_port);
 	if (rc < 0) {
 		free(bytes);
@@ -151,9 +198,6 @@ static enum lc_verdict shoot(lua_State *L, lc_run *run, int t, lc_instrument *ot
 	keep_trace(run, w->dut_port, s->wavelength_nm, bytes, len, sor, lane);
 	free(bytes);
 
-	/* The launch cord is the wire's reference cord: what the OTDR sees before the DUT starts. */
-	const lc_reference_cord *cord = w->reference_cord[0] ? lc_station_refcord(run->setup->station, w->reference_cord) : NULL;
-	double launch_m = cord && isfinite(cord->length_m) ? cord->length_m : num(L, t, "launch_m", 0);
 	enum lc_verdict worst = LC_VERDICT_NONE;
 	lc_budget b;
 	bool have_budget = lane > 0 && lc_channel_path_budget(run->setup->channel, run->setup->limits, map_index,
@@ -173,24 +217,53 @@ static enum lc_verdict shoot(lua_State *L, lc_run *run, int t, lc_instrument *ot
 	if (idx >= 0 && !a->end_found)
 		lc_result_measurement_extra_string(run->result, idx, "finding", "no fiber end found in the trace", NULL);
 	worst = lc_verdict_max(worst, lc_result_measurement_at(run->result, (size_t)idx, NULL)->verdict);
-	/* Loss from the launch to the end against the length-based budget. */
+	/* Loss from the launch cord's end (its connection to the link included, its own fiber not) to the
+	 * end against the length-based budget. Without a receive cord the far connector's loss cannot be
+	 * seen (the trace ends there), so this is the link less its far connection: within the budget, which
+	 * counts both ends, a bad far connector still needs Tier 1 or a receive cord to be caught. */
 	lc_limit loss_lim;
 	if (have_budget)
 		lc_limit_init_max(&loss_lim, "budget", "otdr_loss", "dB", b.total_db);
-	idx = judge(run, "otdr_loss", lane, a->end_found ? a->total_loss_db : NAN, "dB", s->wavelength_nm,
-		    have_budget ? &loss_lim : NULL, w->dut_port);
+	double link_loss = !a->end_found ? NAN : launch_m > 0 ? a->link_loss_db : a->total_loss_db;
+	idx = judge(run, "otdr_loss", lane, link_loss, "dB", s->wavelength_nm, have_budget ? &loss_lim : NULL,
+		    w->dut_port);
+	if (idx >= 0 && launch_m > 0 && a->end_found && !isfinite(a->link_loss_db))
+		lc_result_measurement_extra_string(run->result, idx, "finding",
+						   "the launch cord's connection to the link was not found in the trace", NULL);
 	worst = lc_verdict_max(worst, lc_result_measurement_at(run->result, (size_t)idx, NULL)->verdict);
 	judge(run, "orl", lane, a->orl_db, "dB", s->wavelength_nm, NULL, w->dut_port);
-	/* Events inside the DUT (past the launch cord's far connector, before the end). */
+	/* Events of the link (from the launch cord's far connector on, before the end), each judged against
+	 * the design's event at that place (its budget line), or, where the design has none, as a mated pair
+	 * (reflective) or a splice. Events inside the launch cord are the station's, not the link's. */
 	const lc_limit *rlim = reflectance_limit(run);
+	lc_event dev[64];
+	int ndev = 0;
+	int pidx = lc_channel_port_find(run->setup->channel, w->dut_port);
+	if (lane > 0 && pidx >= 0)
+		ndev = lc_channel_path_events(run->setup->channel, run->setup->limits, map_index, s->wavelength_nm,
+					      lc_channel_port(run->setup->channel, (size_t)pidx)->end, dev, 64, NULL);
+	if (ndev > 64)
+		ndev = 64;
+	double pw_m = s->pulse_ns * 1e-9 * LC_SOR_C_M_PER_S / lc_sor_group_index(sor) / 2.0;
+	double tol_m = pw_m + 2.0;
 	for (size_t i = 0; i < a->n_events; i++) {
 		const lc_otdr_event *ev = &a->events[i];
 		if (ev->type == LC_OTDR_EVENT_LAUNCH || ev->type == LC_OTDR_EVENT_END)
 			continue;
-		int e1 = judge(run, "event_loss", lane, ev->loss_db, "dB", s->wavelength_nm, event_limit(run, ev), w->dut_port);
+		if (launch_m > 0 && (int)i != a->launch_event && ev->position_m < launch_m - tol_m)
+			continue;
+		int k = design_event(dev, ndev, ev->position_m - launch_m, tol_m);
+		lc_limit dlim;
+		const lc_limit *elim = k >= 0 && have_budget && design_event_limit(&b, &dev[k], &dlim) ? &dlim
+											     : event_limit(run, ev);
+		int e1 = judge(run, "event_loss", lane, ev->loss_db, "dB", s->wavelength_nm, elim, w->dut_port);
 		if (e1 >= 0) {
 			lc_result_measurement_extra_number(run->result, e1, "position_m", ev->position_m - launch_m, NULL);
 			lc_result_measurement_extra_string(run->result, e1, "event", ev->reflective ? "reflective" : "non-reflective", NULL);
+			if (k >= 0)
+				lc_result_measurement_extra_string(run->result, e1, "design_event", lc_event_type_name(dev[k].type), NULL);
+			else
+				lc_result_measurement_extra_string(run->result, e1, "finding", "an event the design does not have", NULL);
 			worst = lc_verdict_max(worst, lc_result_measurement_at(run->result, (size_t)e1, NULL)->verdict);
 		}
 		if (ev->reflective && isfinite(ev->reflectance_db)) {

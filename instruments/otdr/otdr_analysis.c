@@ -10,6 +10,7 @@
  * re-measured with windows that stop at the neighbouring events (otdr_measure.c).
  */
 #include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -17,6 +18,8 @@
 #include "instruments/otdr/otdr_measure_priv.h"
 
 #define LC_OTDR_MAX_SLOPE_DB_KM 20.0
+/* The smallest peak taken for a reflection: 0.3 dB is a -77 dB reflection at 10 ns, -87 dB at 100 ns */
+#define LC_OTDR_PEAK_FLOOR_DB 0.3
 
 void lc_otdr_config_init(lc_otdr_config *cfg)
 {
@@ -24,6 +27,7 @@ void lc_otdr_config_init(lc_otdr_config *cfg)
 	cfg->refl_threshold_db = -55.0;
 	cfg->eof_threshold_db = 3.0;
 	cfg->backscatter_db = NAN;
+	cfg->launch_m = 0;
 }
 
 void lc_otdr_config_from_sor(lc_otdr_config *cfg, const lc_sor *sor)
@@ -85,7 +89,9 @@ static void noise_floor(lc_otdr_ctx *c)
 	free(t);
 }
 
-/* Launch: the front-panel reflection at 0 m and where the trace settles onto the backscatter. */
+/* Launch: the front-panel reflection at 0 m and where the trace settles onto the backscatter (its
+ * attenuation dead zone). Returns the first point back on the backscatter within its noise, where the
+ * detection's fits may start. */
 static size_t launch_zone(lc_otdr_ctx *c, lc_otdr_event *ev)
 {
 	size_t i0 = c->i0;
@@ -102,12 +108,12 @@ static size_t launch_zone(lc_otdr_ctx *c, lc_otdr_event *ev)
 	ev->position_m = c->x0 + (double)i0 * c->dx;
 	ev->loss_db = NAN;
 	ev->slope_db_km = NAN;
-	size_t settle = lc_otdr_settle(c, pk, pk + 2 * c->guard);
+	size_t clean, settle = lc_otdr_settle(c, pk, pk + 2 * c->guard, &clean);
 	lc_otdr_line after;
-	lc_otdr_fit(&c->sums, settle, settle + c->fit_len * 2, &after);
+	lc_otdr_fit(&c->sums, clean, clean + c->fit_len * 2, &after);
 	double h = c->y[pk] - lc_otdr_line_at(&after, (double)pk);
 	lc_otdr_reflection(c, ev, pk, h, settle);
-	return settle;
+	return clean;
 }
 
 static int add_cand(cand **v, size_t *n, size_t *cap, cand x)
@@ -142,13 +148,13 @@ static int cmp_cand(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
-/* Plausible fiber attenuation for a window's slope (dB/km): receiver recovery tails after a strong
- * reflection fall at tens to hundreds of dB/km, and the fits there produce false steps. */
-static bool fiber_like(const lc_otdr_ctx *c, const lc_otdr_line *l)
+bool lc_otdr_fiber_like(const lc_otdr_ctx *c, const lc_otdr_line *l)
 {
 	double s = -l->b / c->dx * 1000.0;
 	return s > -LC_OTDR_MAX_SLOPE_DB_KM && s < LC_OTDR_MAX_SLOPE_DB_KM;
 }
+
+static bool fiber_like(const lc_otdr_ctx *c, const lc_otdr_line *l) { return lc_otdr_fiber_like(c, l); }
 
 /* For a reflection, also a steep slope over a window so short that it moves the level by less than half a
  * dB: that is the end of a small event's pulse just before (two connectors of a short cord), not a
@@ -191,16 +197,27 @@ static int find_candidates(lc_otdr_ctx *c, size_t a, size_t b, cand **out, size_
 		 * end there is nothing but noise, and the end must still stand out. */
 		lim[k] = 6.0 * bl.rms * sqrt(4.0 / (double)bl.n + 4.0 / (double)al.n);
 		/* bit 0: the section before looks like fiber; bit 1: the one after does too; bit 2: the section
-		 * before can carry a reflection (peak_base_ok) */
+		 * before can carry a reflection (peak_base_ok); bit 3: the backscatter before stands above the
+		 * noise by the end threshold */
 		ok[k] = (unsigned char)((fiber_like(c, &bl) ? 1 : 0) | (fiber_like(c, &al) ? 2 : 0) |
-					(peak_base_ok(c, &bl) ? 4 : 0));
+					(peak_base_ok(c, &bl) ? 4 : 0) |
+					(lc_otdr_line_at(&bl, (double)i) > c->noise_top + c->eof_thr ? 8 : 0));
 	}
 	/* reflections first: the fits on either side of a peak see it as a step, so steps within reach of a
-	 * peak are its echoes, not events */
-	for (size_t k = 0; rc == 0 && k < n; k++)
-		if ((ok[k] & 4) && peak[k] >= c->peak_min && peak[k] > 2.0 * lim[k] &&
+	 * peak are its echoes, not events. Peaks under the reflectance threshold count too (an APC connector at
+	 * -65 dB is a 2.9 dB peak at 10 ns): their pulse and recovery tail are longer than the gap between the
+	 * detection fits on a finely sampled trace, so no point would see a clean step across them; as a peak
+	 * the event gets fits that start past its tail, and it is reported as non-reflective, and only if its
+	 * loss clears the loss threshold (lc_otdr_reflection, lc_otdr_build_events). */
+	double peak_floor = fmin(c->peak_min, LC_OTDR_PEAK_FLOOR_DB);
+	for (size_t k = 0; rc == 0 && k < n; k++) {
+		/* a peak under the threshold only on clean backscatter: in the noise past the end, or on a
+		 * recovery tail, such peaks are noise */
+		bool weak = peak[k] < c->peak_min;
+		if ((ok[k] & 4) && peak[k] >= peak_floor && (!weak || (ok[k] & 9) == 9) && peak[k] > 2.0 * lim[k] &&
 		    peak[k] > 3.0 * c->noise_rms_bs && local_max(peak, n, k, 2 * g, false))
-			rc = add_cand(&v, &nv, &cap, (cand){a + k, step[k], peak[k], true});
+			rc = add_cand(&v, &nv, &cap, (cand){a + k, step[k], peak[k], true, false});
+	}
 	size_t npk = nv;
 	for (size_t k = 0; rc == 0 && k < n; k++) {
 		double s = fabs(step[k]);
@@ -214,7 +231,7 @@ static int find_candidates(lc_otdr_ctx *c, size_t a, size_t b, cand **out, size_
 			echo = (a + k + g + L >= pi) && (a + k <= pi + g + L);
 		}
 		if (!echo)
-			rc = add_cand(&v, &nv, &cap, (cand){a + k, step[k], peak[k], false});
+			rc = add_cand(&v, &nv, &cap, (cand){a + k, step[k], peak[k], false, false});
 	}
 	free(step);
 	free(peak);
@@ -228,6 +245,54 @@ static int find_candidates(lc_otdr_ctx *c, size_t a, size_t b, cand **out, size_
 		qsort(v, nv, sizeof(*v), cmp_cand);
 	*out = v;
 	*nout = nv;
+	return 0;
+}
+
+/* The launch cord's far connector: the candidate nearest to the cord's end within launch_tol, or, when the
+ * detector saw nothing there (a good connector under both thresholds), one made at the cord's end from the
+ * same fits the detector uses. Either is kept whatever its size. */
+static int launch_connector(lc_otdr_ctx *c, double launch_m, size_t sig_end, cand **cv, size_t *ncv)
+{
+	double at = (launch_m - c->x0) / c->dx;
+	if (!(at > 0) || at >= (double)sig_end)
+		return 0; /* the trace ends inside the launch cord: no link to compensate */
+	size_t li = (size_t)llround(at), best = *ncv;
+	for (size_t k = 0; k < *ncv; k++) {
+		size_t d = (*cv)[k].i > li ? (*cv)[k].i - li : li - (*cv)[k].i;
+		size_t bd = best < *ncv ? ((*cv)[best].i > li ? (*cv)[best].i - li : li - (*cv)[best].i) : SIZE_MAX;
+		if (d <= c->launch_tol && d < bd)
+			best = k;
+	}
+	if (best < *ncv) {
+		(*cv)[best].forced = true;
+		return 0;
+	}
+	if (li < c->det_lo + c->guard + 3 || li + c->guard + 3 >= c->n)
+		return 0; /* inside the front panel's dead zone or at the very end: nothing to measure */
+	size_t g = c->guard, L = c->fit_len, blo = li > g + L ? li - g - L : 0;
+	if (blo < c->det_lo)
+		blo = c->det_lo;
+	lc_otdr_line bl, al;
+	lc_otdr_fit(&c->sums, blo, li - g, &bl);
+	lc_otdr_fit(&c->sums, li + g, li + g + L, &al);
+	if (bl.n < 3 || al.n < 3)
+		return 0;
+	double top = c->y[li];
+	for (size_t j = li; j < li + c->pw_pts && j < c->n; j++)
+		top = c->y[j] > top ? c->y[j] : top;
+	cand x = {li, lc_otdr_line_at(&al, (double)li) - lc_otdr_line_at(&bl, (double)li),
+		  top - lc_otdr_line_at(&bl, (double)li), false, true};
+	x.refl = x.peak >= LC_OTDR_PEAK_FLOOR_DB;
+	cand *p = realloc(*cv, (*ncv + 1) * sizeof(cand));
+	if (!p)
+		return LC_ERR_NOMEM;
+	size_t k = 0;
+	while (k < *ncv && p[k].i < li)
+		k++;
+	memmove(p + k + 1, p + k, (*ncv - k) * sizeof(cand));
+	p[k] = x;
+	*cv = p;
+	(*ncv)++;
 	return 0;
 }
 
@@ -259,6 +324,9 @@ static int setup(lc_otdr_ctx *c, const lc_otdr_trace *t, const lc_otdr_config *c
 	if (c->pw_pts > t->n / 16)
 		c->pw_pts = t->n / 16;
 	c->guard = c->pw_pts + 2;
+	/* the launch cord's connector: within a pulse length and the guard of its nominal end, or 2 m (cord
+	 * length tolerance, a group index that differs from the instrument's) */
+	c->launch_tol = c->guard + c->pw_pts + (size_t)ceil(2.0 / c->dx);
 	c->fit_len = 3 * c->pw_pts < 48 ? 48 : 3 * c->pw_pts;
 	c->loss_thr = cfg->loss_threshold_db;
 	c->eof_thr = cfg->eof_threshold_db;
@@ -268,8 +336,8 @@ static int setup(lc_otdr_ctx *c, const lc_otdr_trace *t, const lc_otdr_config *c
 	if (!isfinite(c->bc) || c->bc > -70.0 || c->bc < -90.0)
 		c->bc = -80.0;
 	c->peak_min = lc_otdr_peak_from_reflectance(cfg->refl_threshold_db, c->pulse_ns, c->bc);
-	if (c->peak_min < 0.3 || !isfinite(c->peak_min))
-		c->peak_min = 0.3;
+	if (c->peak_min < LC_OTDR_PEAK_FLOOR_DB || !isfinite(c->peak_min))
+		c->peak_min = LC_OTDR_PEAK_FLOOR_DB;
 	c->i0 = c->x0 < 0 ? (size_t)llround(-c->x0 / c->dx) : 0;
 	if (c->i0 >= c->n / 2)
 		c->i0 = 0;
@@ -337,6 +405,10 @@ int lc_otdr_analyze(const lc_otdr_trace *t, const lc_otdr_config *cfg_in, lc_otd
 			lc_diag_set(diag, rc, "OTDR analysis: out of memory");
 			goto fail;
 		}
+	}
+	if (cfg.launch_m > 0 && (rc = launch_connector(&c, cfg.launch_m, sig_end, &cv, &ncv)) < 0) {
+		lc_diag_set(diag, rc, "OTDR analysis: out of memory");
+		goto fail;
 	}
 	rc = lc_otdr_build_events(&c, ev, cv, ncv, sig_end, a, diag);
 	ev = NULL; /* owned by a now */

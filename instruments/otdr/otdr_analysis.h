@@ -23,6 +23,9 @@ typedef struct lc_otdr_config {
 	double refl_threshold_db;   /* reflective events weaker (more negative) than this are ignored; -55 */
 	double eof_threshold_db;    /* a drop of at least this much into the noise is the end; 3.0 */
 	double backscatter_db;      /* backscatter coefficient at 1 ns; NAN: the file's, or -80 if unset or implausible */
+	double launch_m;            /* length of the launch cord before the link (0: none). The connection at its end
+	                               is the link's first connector: always reported, whatever its size (as Tier-2
+	                               testers' launch compensation does), and link_loss_db counts from it */
 } lc_otdr_config;
 
 /* What the analysis needs to know about the trace. */
@@ -67,9 +70,14 @@ typedef struct lc_otdr_analysis {
 	double noise_rms_db;
 	double backscatter_db;      /* BC used for reflectance and ORL */
 	double attenuation_db_km;   /* average fiber attenuation (LS over the sections) */
+	int launch_event;           /* with cfg.launch_m: the index in events[] of the launch cord's far connector;
+	                               -1 without a launch cord, or when the trace ends before it */
+	double link_loss_db;        /* with cfg.launch_m: the backscatter level just before that connector minus
+	                               the level before the end (the link's loss, its first connector included,
+	                               the launch cord's fiber not); NAN otherwise */
 } lc_otdr_analysis;
 
-/* SOR defaults: 0.2 dB, -55 dB, 3 dB, backscatter from the file. */
+/* SOR defaults: 0.2 dB, -55 dB, 3 dB, backscatter from the file; no launch cord. */
 void lc_otdr_config_init(lc_otdr_config *cfg);
 /* The thresholds stored in a SOR file's FxdParams where set (0 means unset: the defaults stay). */
 void lc_otdr_config_from_sor(lc_otdr_config *cfg, const lc_sor *sor);

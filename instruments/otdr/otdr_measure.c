@@ -27,17 +27,57 @@ double lc_otdr_peak_from_reflectance(double refl_db, double pulse_ns, double bc_
 	return 5.0 * log10(1.0 + pow(10.0, (refl_db - bse) / 10.0));
 }
 
-size_t lc_otdr_settle(const lc_otdr_ctx *c, size_t pk, size_t from)
+size_t lc_otdr_settle(const lc_otdr_ctx *c, size_t pk, size_t from, size_t *clean)
 {
 	lc_otdr_line l;
+	if (clean)
+		*clean = from < c->n ? from : c->n - 1;
 	if (from >= c->n)
 		return c->n - 1;
 	if (lc_otdr_fit(&c->sums, from, from + 2 * c->fit_len, &l) < 0)
 		return from;
+	/* The reference line must be backscatter, not the receiver's recovery tail: on a finely sampled trace
+	 * (0.1 m points, a 10 ns pulse of 11 points) the tail of a reflection lasts several pulse lengths, so a
+	 * fit starting a pulse length past the peak runs down the tail at hundreds of dB/km and everything
+	 * measured against it (the launch level, the detection's first fits, the noise of the backscatter) is
+	 * wrong. Move the window on, a pulse length at a time, until it looks like fiber; if it never does
+	 * within reach (a reflection just before the end, noise), keep the first. */
+	size_t step = c->pw_pts, reach = from + 4 * c->fit_len;
+	for (size_t f = from; f < reach && f + 2 * c->fit_len <= c->n; f += step) {
+		lc_otdr_line t;
+		if (lc_otdr_fit(&c->sums, f, f + 2 * c->fit_len, &t) < 0)
+			break;
+		if (lc_otdr_fiber_like(c, &t)) {
+			l = t;
+			from = f;
+			/* the first window that passes still holds the last of the tail (a few hundredths of a dB
+			 * falling over a pulse length or two): the one a fit length on is the cleaner reference */
+			if (f > pk + 2 * c->guard && lc_otdr_fit(&c->sums, f + c->fit_len, f + 3 * c->fit_len, &t) == 0 &&
+			    t.n >= c->fit_len && lc_otdr_fiber_like(c, &t)) {
+				l = t;
+				from = f + c->fit_len;
+			}
+			break;
+		}
+	}
+	size_t settle = from;
 	for (size_t j = pk; j < from && j < c->n; j++)
-		if (fabs(c->y[j] - lc_otdr_line_at(&l, (double)j)) <= 0.5)
-			return j;
-	return from;
+		if (fabs(c->y[j] - lc_otdr_line_at(&l, (double)j)) <= 0.5) {
+			settle = j;
+			break;
+		}
+	/* where the trace is back on the line within its noise (at least 0.02 dB): the first point a fit of
+	 * the backscatter may use */
+	if (clean) {
+		double tol = fmax(3.0 * l.rms, 0.02);
+		*clean = from;
+		for (size_t j = settle; j < from && j < c->n; j++)
+			if (fabs(c->y[j] - lc_otdr_line_at(&l, (double)j)) <= tol) {
+				*clean = j;
+				break;
+			}
+	}
+	return settle;
 }
 
 void lc_otdr_reflection(const lc_otdr_ctx *c, lc_otdr_event *ev, size_t pk, double h, size_t settle)
@@ -141,7 +181,9 @@ static bool is_end(const lc_otdr_ctx *c, const cand *cd, const lc_otdr_line *b, 
 	return before - mn >= c->eof_thr;
 }
 
-static void measure_loss(const lc_otdr_ctx *c, lc_otdr_event *e, size_t prev_end, size_t settle, size_t next)
+/* LS loss of e; *level: the backscatter line before it at its start (NAN if it cannot be fitted). */
+static void measure_loss(const lc_otdr_ctx *c, lc_otdr_event *e, size_t prev_end, size_t settle, size_t next,
+			 double *level)
 {
 	lc_otdr_line b, a;
 	size_t span = 8 * c->fit_len;
@@ -154,6 +196,7 @@ static void measure_loss(const lc_otdr_ctx *c, lc_otdr_event *e, size_t prev_end
 	int rb = lc_otdr_fit(&c->sums, blo, e->index, &b);
 	int ra = lc_otdr_fit(&c->sums, alo, ahi, &a);
 	e->slope_db_km = (rb == 0 && b.n >= 3) ? -b.b / c->dx * 1000.0 : NAN;
+	*level = (rb == 0 && b.n >= 3) ? lc_otdr_line_at(&b, (double)e->index) : NAN;
 	if (rb < 0 || ra < 0 || b.n < 3 || a.n < 3) {
 		e->loss_db = NAN; /* events too close together for an LS loss */
 		return;
@@ -220,12 +263,16 @@ int lc_otdr_build_events(lc_otdr_ctx *c, lc_otdr_event *launch, const cand *cv, 
 	a->events = ev;
 	size_t prev_end = c->det_lo;
 	size_t *settle = calloc(total, sizeof(size_t));
-	if (!settle)
+	bool *forced = calloc(total, sizeof(bool));
+	double *level = calloc(total, sizeof(double));
+	if (!settle || !forced || !level) {
+		free(settle), free(forced), free(level);
 		return lc_diag_set(diag, LC_ERR_NOMEM, "OTDR analysis: out of memory");
+	}
 	settle[0] = c->det_lo;
 	size_t ne = 1;
 	for (size_t k = 0; k < keep + (synth_end ? 1 : 0); k++) {
-		cand cd = k < keep ? cv[k] : (cand){sig_end, -c->eof_thr, 0, false};
+		cand cd = k < keep ? cv[k] : (cand){sig_end, -c->eof_thr, 0, false, false};
 		lc_otdr_event *e = &ev[ne];
 		memset(e, 0, sizeof(*e));
 		lc_otdr_line b;
@@ -245,7 +292,7 @@ int lc_otdr_build_events(lc_otdr_ctx *c, lc_otdr_event *launch, const cand *cv, 
 		size_t pk_hi = e->index + 3 * c->pw_pts + 2;
 		size_t pk = argmax(c->y, e->index, pk_hi < c->n ? pk_hi : c->n);
 		double h = b.n >= 2 ? c->y[pk] - lc_otdr_line_at(&b, (double)pk) : 0;
-		size_t st = end ? e->index : lc_otdr_settle(c, pk, pk + 2 * c->guard);
+		size_t st = end ? e->index : lc_otdr_settle(c, pk, pk + 2 * c->guard, NULL);
 		if (!cd.refl && !end) {
 			st = e->index + c->pw_pts + 2;
 			h = 0;
@@ -255,6 +302,7 @@ int lc_otdr_build_events(lc_otdr_ctx *c, lc_otdr_event *launch, const cand *cv, 
 			e->type = LC_OTDR_EVENT_REFLECTIVE;
 		e->loss_db = NAN;
 		e->slope_db_km = b.n >= 3 ? -b.b / c->dx * 1000.0 : NAN;
+		forced[ne] = cd.forced && !end;
 		settle[ne] = st > e->index ? st : e->index + c->pw_pts + 2;
 		if (settle[ne] > c->n)
 			settle[ne] = c->n;
@@ -269,21 +317,27 @@ int lc_otdr_build_events(lc_otdr_ctx *c, lc_otdr_event *launch, const cand *cv, 
 			if (ev[k].type == LC_OTDR_EVENT_END)
 				continue;
 			size_t next = k + 1 < ne ? ev[k + 1].index : c->n;
-			measure_loss(c, &ev[k], settle[k - 1], settle[k], next);
+			measure_loss(c, &ev[k], settle[k - 1], settle[k], next, &level[k]);
 		}
 		size_t w = 1;
 		for (size_t k = 1; k < ne; k++) {
 			bool weak = ev[k].type == LC_OTDR_EVENT_NONREFLECTIVE &&
-				    !(fabs(ev[k].loss_db) >= c->loss_thr);
+				    !(fabs(ev[k].loss_db) >= c->loss_thr) && !forced[k];
 			if (weak && pass == 0)
 				continue;
 			ev[w] = ev[k];
 			settle[w] = settle[k];
+			forced[w] = forced[k];
+			level[w] = level[k];
 			w++;
 		}
 		ne = w;
 	}
 	a->n_events = ne;
+	a->launch_event = -1;
+	for (size_t k = 1; k < ne && a->launch_event < 0; k++)
+		if (forced[k])
+			a->launch_event = (int)k;
 	/* Launch level: the first section's line extrapolated to the front panel. */
 	size_t first_hi = ne > 1 ? ev[1].index : c->n;
 	lc_otdr_line l0;
@@ -302,6 +356,7 @@ int lc_otdr_build_events(lc_otdr_ctx *c, lc_otdr_event *launch, const cand *cv, 
 	if (lc_otdr_fit(&c->sums, lo, end_i, &le) == 0 && le.n >= 3)
 		y_end = lc_otdr_line_at(&le, (double)end_i);
 	a->total_loss_db = y0 - y_end;
+	a->link_loss_db = a->launch_event > 0 && a->end_found ? level[a->launch_event] - y_end : NAN;
 	/* Average attenuation: length-weighted section slopes. */
 	double wsum = 0, w = 0;
 	for (size_t k = 1; k < ne; k++) {
@@ -314,5 +369,7 @@ int lc_otdr_build_events(lc_otdr_ctx *c, lc_otdr_event *launch, const cand *cv, 
 	a->attenuation_db_km = w > 0 ? wsum / w : NAN;
 	a->orl_db = orl(c, a, end_i, y0);
 	free(settle);
+	free(forced);
+	free(level);
 	return 0;
 }

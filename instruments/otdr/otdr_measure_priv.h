@@ -21,6 +21,7 @@ typedef struct lc_otdr_ctx {
 	double loss_thr, eof_thr, peak_min, bc;
 	double noise, noise_rms, noise_top, noise_rms_bs;
 	double top;         /* highest level of the trace */
+	size_t launch_tol;  /* points an event may lie from the launch cord's end and still be its connector */
 	lc_otdr_sums sums;
 } lc_otdr_ctx;
 
@@ -28,8 +29,12 @@ typedef struct lc_otdr_ctx {
 typedef struct cand cand;
 
 /* First point after peak pk where the trace is back within 0.5 dB of the backscatter line fitted from
- * `from` on (the end of the attenuation dead zone). */
-size_t lc_otdr_settle(const lc_otdr_ctx *c, size_t pk, size_t from);
+ * `from` on, or from the first window after it that looks like fiber (the end of the attenuation dead
+ * zone); *clean (may be NULL): the first point back on that line within its noise. */
+size_t lc_otdr_settle(const lc_otdr_ctx *c, size_t pk, size_t from, size_t *clean);
+/* A line whose slope is plausible fiber attenuation (within +-20 dB/km): receiver recovery tails after a
+ * strong reflection fall at tens to hundreds of dB/km, and fits over them produce false steps. */
+bool lc_otdr_fiber_like(const lc_otdr_ctx *c, const lc_otdr_line *l);
 /* Fill reflectance, saturation and dead zones of ev for a peak at pk, h dB above the backscatter. */
 void lc_otdr_reflection(const lc_otdr_ctx *c, lc_otdr_event *ev, size_t pk, double h, size_t settle);
 /* Turn candidates into the final event list of a (takes ownership of launch). */
@@ -39,7 +44,8 @@ int lc_otdr_build_events(lc_otdr_ctx *c, lc_otdr_event *launch, const cand *cv, 
 struct cand {
 	size_t i;
 	double step, peak;
-	bool refl;
+	bool refl;   /* a peak (possibly under the reflectance threshold) */
+	bool forced; /* the launch cord's far connector: kept whatever its loss */
 };
 
 #endif

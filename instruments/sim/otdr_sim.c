@@ -27,9 +27,12 @@ static void fiber_at(double nm, double *att_db_km, double *bc_db)
 }
 
 /* The DUT's events seen from the OTDR: a launch cord, then the DUT from dut_port (or, without it, from
- * wherever the station's cords and switch routes take the OTDR's port "ROLE:1", their loss added at the
- * DUT's first connector), ending in the far end. */
-static size_t channel_events(lc_sim_otdr *o, double nm, lc_otdr_synth_event *out)
+ * wherever the station's cords and switch routes take the OTDR's port "ROLE:1"), ending in the far end.
+ * *front_loss: the loss of those switch routes and cords. It lies between the front panel and the DUT's
+ * first connector (the cord's own connector at the switch, the switch, the cord's fiber), not at that
+ * connector: the mating of the cord with the DUT is the budget's own mated pair, which the DUT's events
+ * carry at its typical loss, as the power meter sees it. */
+static size_t channel_events(lc_sim_otdr *o, double nm, lc_otdr_synth_event *out, double *front_loss)
 {
 	lc_sim_event ev[MAX_EVENTS];
 	char port[LC_SIM_PORT_MAX], mine[LC_SIM_PORT_MAX + 8];
@@ -40,12 +43,13 @@ static size_t channel_events(lc_sim_otdr *o, double nm, lc_otdr_synth_event *out
 		port[0] = '\0'; /* routed nowhere: only the launch cord is seen */
 	int n = port[0] ? lc_sim_world_events(o->world, port, nm, ev, MAX_EVENTS - 1) : 0;
 	o->reached = n > 0;
+	*front_loss = n > 0 ? reach_loss : 0;
 	size_t k = 0;
 	bool ended = false;
 	for (int i = 0; i < n && !ended; i++) {
 		bool end = strcmp(ev[i].kind, "end") == 0 || strcmp(ev[i].kind, "break") == 0;
 		double r = ev[i].reflectance_db < 0 ? ev[i].reflectance_db : NAN;
-		double loss = (end ? 0 : ev[i].loss_db) + (i == 0 ? reach_loss : 0);
+		double loss = end ? 0 : ev[i].loss_db;
 		out[k++] = (lc_otdr_synth_event){o->launch_m + ev[i].distance_m, loss, r, end};
 		ended = end;
 	}
@@ -74,7 +78,11 @@ int lc_sim_otdr_acquire(lc_sim_otdr *o, double nm, double pulse_ns, double range
 	snprintf(key, sizeof(key), "%s:otdr:%u", o->role, o->acquisitions++);
 	p.seed = (uint64_t)(lc_sim_world_uniform(o->world, key) * 9007199254740992.0) + 1;
 	lc_otdr_synth_event ev[MAX_EVENTS];
-	size_t nev = channel_events(o, nm, ev);
+	double front_loss;
+	size_t nev = channel_events(o, nm, ev, &front_loss);
+	/* the cords and switch routes lower everything after the front panel (the trace is relative: only
+	 * where the front-panel reflection stands against the backscatter shows it) */
+	p.launch_db -= front_loss;
 	double *y = malloc(n * sizeof(double));
 	if (!y)
 		return LC_ERR_NOMEM;
