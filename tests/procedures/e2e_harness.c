@@ -19,9 +19,14 @@ void lc_e2e_start(lc_e2e *e, const char *scenario)
 	lc_sim_runner_opts o;
 	lc_sim_runner_opts_init(&o);
 	o.time_scale = 0;
-	/* Each test is its own process: a port range of its own. */
-	o.port_base = 30000 + (int)(getpid() % 700) * 40;
-	cr_assert_eq(lc_sim_runner_start(e->sc, &o, &e->runner, &d), 0, "%s", d.text);
+	/* Each test is its own process: a port range of its own. The range overlaps the ephemeral ports, so a
+	 * client socket (ours or another test's, also in TIME_WAIT) may hold one of them: try other ranges. */
+	int rc = LC_ERR_BUSY;
+	for (int attempt = 0; attempt < 8 && rc == LC_ERR_BUSY; attempt++) {
+		o.port_base = 30000 + (int)((getpid() + 97 * attempt) % 700) * 40;
+		rc = lc_sim_runner_start(e->sc, &o, &e->runner, &d);
+	}
+	cr_assert_eq(rc, 0, "%s", d.text);
 	char path[300];
 	snprintf(path, sizeof(path), "%s/station.json", e->dir);
 	cr_assert_eq(lc_sim_runner_write_station(e->runner, path, &d), 0, "%s", d.text);
