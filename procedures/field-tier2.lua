@@ -1,6 +1,8 @@
 -- Tier 2 (extended) certification of an installed link: the OTDR trace of every fiber, analysed by
--- lanecert (not the instrument's own verdicts): length against the design, loss from launch to end
--- against the length-based budget, each event's loss and reflectance against the component limits.
+-- lanecert (not the instrument's own verdicts): length against the design, loss from the launch cord's end
+-- (its connection to the link included: launch compensation, the cord is the station wire's reference cord)
+-- to the fiber's end against the length-based budget, each event's loss and reflectance against the limit
+-- of the design's event at that place (or of a mated pair / splice where the design has none).
 -- Where the station also wires a source and a meter to the link, the Tier 1 polarity and loss steps run
 -- first. Options: wavelengths=1310,1550 (Tier 1), otdr_wavelengths=1310,1550 (default: the link's first
 -- test wavelength: many field OTDRs have one), pulse_ns, range_m, averaging (OTDR settings).
