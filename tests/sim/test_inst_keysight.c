@@ -255,7 +255,8 @@ Test(sim_keysight, mainframe_layout_for_the_station_file)
 {
 	char b[256];
 	layout_of("", b, sizeof(b));
-	cr_assert_str_eq(b, "1:source@1310/1550,2:sensor,3:rl@1310/1550");
+	/* dual-wavelength modules say they select with :SOUR<n>:WAV LOWER|UPPER, which the simulator implements */
+	cr_assert_str_eq(b, "1:source@1310/1550!wavsel,2:sensor,3:rl@1310/1550!wavsel");
 	layout_of("1:source@850/1300,3:sensor,4.1:sensor,4.2:sensor", b, sizeof(b));
-	cr_assert_str_eq(b, "1:source@850/1300,3:sensor,4.1:sensor,4.2:sensor");
+	cr_assert_str_eq(b, "1:source@850/1300!wavsel,3:sensor,4.1:sensor,4.2:sensor");
 }
