@@ -95,6 +95,18 @@ static void expect_good_lane(const lc_e2e *e, const lc_result *r, int lane)
 	cr_expect_float_eq(m[0]->margin, b.total_db - m[0]->value, 1e-9);
 	cr_expect_float_eq(m[0]->margin, b.total_db - expect, 0.03, "A:%d margin %.3f dB", lane, m[0]->margin);
 
+	/* the same cable as a power meter sees it (the world's typical loss of the whole fiber, with its
+	 * +-0.04 dB per-fiber spread): the OTDR's link loss plus the far connection it cannot see */
+	char from[16];
+	snprintf(from, sizeof(from), "A:%d", lane);
+	int to = lc_channel_route(e->channel, from, NULL);
+	cr_assert_geq(to, 0);
+	double pm;
+	cr_assert_eq(lc_sim_world_dut_loss(lc_sim_runner_world(e->runner), from,
+					   lc_channel_port(e->channel, (size_t)to)->name, 1310, &pm), 0);
+	cr_expect_float_eq(m[0]->value + TYPICAL_PAIR * pair, pm, 0.05, "A:%d OTDR %.3f + far pair vs meter %.3f dB",
+			   lane, m[0]->value, pm);
+
 	/* one event: the launch cord's connection to the link, judged as the reference-standard pair it is;
 	 * nothing else (no spurious events) */
 	size_t n = lane_measurements(r, "event_loss", lane, m, idx, 8);
