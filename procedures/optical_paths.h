@@ -33,8 +33,9 @@ typedef struct lc_wired_path {
 /*
  * The paths of every map entry that the station wires for a slot, in map order: reverse false measures each
  * fiber in the direction its light travels in the link (from -> to), true the opposite. Returns the count
- * (0 when the station wires none: the caller says so), or an error (a wire names a role that is not a source,
- * meter or switch). *out is malloc'ed.
+ * (0 when the station wires none: the caller says so), or an error (a wire's switch role is not a switch, or a
+ * switch that cannot park shares a channel between two inputs: LC_ERR_UNSUPPORTED, "station design"). Only
+ * source ports launch and only power-meter ports detect (lc_wire_of_class). *out is malloc'ed.
  */
 int lc_wired_paths(const lc_channel *ch, const lc_station *st, lc_instrument_set *set, unsigned slot, bool reverse,
 		   lc_wired_path **out, lc_diag *diag);
@@ -50,7 +51,8 @@ const lc_station_wire *lc_wire_of_class(const lc_station *st, lc_instrument_set 
  * when another input of its switch reaches the same channel and the switch cannot park). */
 int lc_wire_rl_port(const lc_station *st, const lc_station_wire *w, lc_instrument_set *set, lc_rl_port *p, lc_diag *diag);
 
-/* Launches (every wire into the DUT from a source) and detectors (every wire out of it to a meter) of a slot,
+/* Launches (every wire into the DUT from a source port) and detectors (every wire out of it to a power-meter
+ * port) of a slot,
  * with the DUT port names as labels. Returns 0 or an error; arrays malloc'ed. */
 typedef struct lc_wired_ends {
 	size_t n_launch, n_detect;
