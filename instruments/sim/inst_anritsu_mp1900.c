@@ -419,8 +419,23 @@ static int kind_create(const lc_sim_inst_config *cfg, lc_sim_scpi **engine, void
 }
 
 /* The socket port of the MP1900A is UNCONFIRMED (§4.1): 5025, the raw-socket default, is served. */
+/* The lanes as a station file states them (instruments/bert/bert.h): PPG unit 1 slot 1 port k to ED unit 1
+ * slot 3 port k. */
+static int layout(void *state, char *buf, size_t cap)
+{
+	const struct mp *m = state;
+	size_t n = 0;
+	for (unsigned k = 1; k <= m->b.lanes; k++) {
+		int w = snprintf(buf + n, cap - n, "%s1.%d.%u>1.%d.%u", k > 1 ? "," : "", PPG_SLOT, k, ED_SLOT, k);
+		if (w < 0 || (size_t)w >= cap - n)
+			return LC_ERR_OVERFLOW;
+		n += (size_t)w;
+	}
+	return (int)n;
+}
+
 const lc_sim_inst_kind lc_sim_kind_anritsu_mp1900a = {
 	.name = "anritsu_mp1900a", .summary = "Anritsu MP1900A BERT (PPG slot 1, ED slot 3, one port per lane)",
 	.instrument_class = "bert", .transport = LC_SIM_TR_SOCKET, .real_port = 5025,
-	.create = kind_create, .destroy = lc_sim_mp1900_free,
+	.create = kind_create, .destroy = lc_sim_mp1900_free, .layout = layout,
 };

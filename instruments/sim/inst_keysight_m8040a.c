@@ -320,8 +320,25 @@ static int kind_create(const lc_sim_inst_config *cfg, lc_sim_scpi **engine, void
 
 /* The real instrument is reached over HiSLIP (§4.2); the simulator has no HiSLIP endpoint, so it serves a
  * raw socket (port 5025, UNCONFIRMED for M8070B). */
+/* The lanes as a station file states them (instruments/bert/bert.h). */
+static int layout(void *state, char *buf, size_t cap)
+{
+	const struct m8 *m = state;
+	size_t n = 0;
+	for (unsigned k = 1; k <= m->b.lanes; k++) {
+		int w = snprintf(buf + n, cap - n, "%sM1.DataOut%u>M1.DataIn%u", k > 1 ? "," : "", k, k);
+		if (w < 0 || (size_t)w >= cap - n)
+			return LC_ERR_OVERFLOW;
+		n += (size_t)w;
+	}
+	int w = snprintf(buf + n, cap - n, ",group=Lanes");
+	if (w < 0 || (size_t)w >= cap - n)
+		return LC_ERR_OVERFLOW;
+	return (int)(n + (size_t)w);
+}
+
 const lc_sim_inst_kind lc_sim_kind_keysight_m8040a = {
 	.name = "keysight_m8040a", .summary = "Keysight M8040A BERT (M1.DataOutk -> M1.DataInk, group 'Lanes')",
 	.instrument_class = "bert", .transport = LC_SIM_TR_SOCKET, .real_port = 5025,
-	.create = kind_create, .destroy = lc_sim_m8040a_free,
+	.create = kind_create, .destroy = lc_sim_m8040a_free, .layout = layout,
 };

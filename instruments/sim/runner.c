@@ -101,7 +101,10 @@ static int start_endpoint(struct lc_sim_rinst *ri, const lc_sim_runner_opts *o, 
 	}
 	eo.port = port;
 	rc = lc_sim_socket_start(ri->engine, &eo, &ri->ep, diag);
-	if (rc == 0)
+	/* A module memory is reached through an I2C adapter: the simulated one speaks the I2C service. */
+	if (rc == 0 && k->instrument_class && strcmp(k->instrument_class, "module") == 0)
+		snprintf(ri->resource, sizeof(ri->resource), "I2C::sim::%s:%d", addr, lc_sim_endpoint_port(ri->ep));
+	else if (rc == 0)
 		snprintf(ri->resource, sizeof(ri->resource), "TCPIP0::%s::%d::SOCKET", addr,
 			 lc_sim_endpoint_port(ri->ep));
 	return rc;
