@@ -1,7 +1,8 @@
 -- 400G QSFP-DD <-> QSFP-DD active optical cable: module identity and monitors at both ends against each
 -- module's own thresholds, the lane map by BERT, BER per lane with confidence (sequential: each lane stops
 -- as soon as it is proven), and the modules' temperature again after the BER soak.
--- Options: bit_rate (per lane, default 53.125e9: 400GAUI-8 PAM4), pattern (PRBS31Q), target (BER, default
+-- Options: bit_rate (per lane, default 53.125e9: 400GAUI-8), pattern (PRBS31; PRBS31Q where the BERT's PAM4
+-- syntax is documented), target (BER, default
 -- 2.4e-4 pre-FEC for KP4 RS(544,514); 1e-12 for a raw NRZ link), cl (0.95), max_time (s, 60).
 local bert = require("bert")
 

@@ -1,8 +1,8 @@
 -- 400G QSFP-DD -> 4 x QSFP56 passive copper DAC breakout: no optics. The memory of the module at every end
 -- must say passive copper, the cable's length and the lanes each end carries; then the lane map and BER per
--- lane by BERT (each leg 2 x 53.125 Gb/s PAM4: PRBS31Q against 2.4e-4 pre-FEC by default).
+-- lane by BERT (each leg 2 x 53.125 Gb/s, against 2.4e-4 pre-FEC by default).
 local bert = require("bert")
-local defaults = { bit_rate = 53.125e9, pattern = "PRBS31Q", target = 2.4e-4 }
+local defaults = { bit_rate = 53.125e9, target = 2.4e-4 }
 
 return {
   name = "breakout-dac-400g-4x100g",

@@ -11,7 +11,9 @@ function M.settings(ctx, defaults)
   defaults = defaults or {}
   return {
     bit_rate = num(ctx, "bit_rate", defaults.bit_rate or 53.125e9),
-    pattern = ctx:option("pattern", defaults.pattern or "PRBS31Q"),
+    -- PRBS31 by default: both BERT families' documented command sets cover it; PAM4 patterns (PRBS31Q,
+    -- SSPRQ) on request (--option pattern=PRBS31Q) where the BERT's PAM4 syntax is documented.
+    pattern = ctx:option("pattern", defaults.pattern or "PRBS31"),
     target = num(ctx, "target", defaults.target or 2.4e-4),
     cl = num(ctx, "cl", 0.95),
     max_time = num(ctx, "max_time", defaults.max_time or 60),
