@@ -40,6 +40,26 @@ static void judge(lc_run *run, const char *name, int lane, double value, const c
 		lc_result_measurement_extra_string(run->result, idx, "limit_source", "the module's own thresholds", NULL);
 }
 
+/* Which host lanes of an end (a leg label, "A", "B2") the channel uses for transmitting and receiving.
+ * Without a channel every lane counts. */
+static void lanes_of_end(const lc_run *run, const char *end, bool *tx, bool *rx)
+{
+	const lc_channel *ch = run->setup->channel;
+	bool any = false;
+	for (size_t i = 0; ch && i < lc_channel_port_count(ch); i++) {
+		const lc_port *p = lc_channel_port(ch, i);
+		if (p->lane == 0 || p->lane > LC_MODULE_LANES_MAX || strcmp(lc_channel_leg_label(ch, p->end, p->leg), end) != 0)
+			continue;
+		if (p->role == LC_ROLE_TX)
+			tx[p->lane] = true;
+		else if (p->role == LC_ROLE_RX)
+			rx[p->lane] = true;
+		any = true;
+	}
+	for (unsigned k = 1; !any && k <= LC_MODULE_LANES_MAX; k++)
+		tx[k] = rx[k] = true;
+}
+
 static void set_str(lua_State *L, const char *k, const char *v)
 {
 	lua_pushstring(L, v);
@@ -91,13 +111,21 @@ static int ctx_module(lua_State *L)
 		judge(run, "module_temperature", LC_LANE_NONE, info.temperature_c, "degC", &info.temperature_limits_c, end);
 	if (info.has_vcc)
 		judge(run, "module_vcc", LC_LANE_NONE, info.vcc_v, "V", &info.vcc_limits_v, end);
+	/* Only the lanes this end of the cable uses: a QSFP28 leg of a 4 x 100G breakout carries 2 of its 4. */
+	bool tx_used[LC_MODULE_LANES_MAX + 1] = {false}, rx_used[LC_MODULE_LANES_MAX + 1] = {false};
+	lanes_of_end(run, end, tx_used, rx_used);
 	for (size_t i = 0; i < info.n_lanes; i++) {
 		const lc_module_lane *ln = &info.lanes[i];
+		if (!tx_used[i + 1] && !rx_used[i + 1])
+			continue;
+		if (!tx_used[i + 1])
+			goto rx;
 		if (ln->has_tx_bias)
 			judge(run, "tx_bias", (int)i + 1, ln->tx_bias_ma, "mA", &info.tx_bias_limits_ma, end);
 		if (ln->has_tx_power)
 			judge(run, "tx_power", (int)i + 1, ln->tx_power_mw, "mW", &info.tx_power_limits_mw, end);
-		if (ln->has_rx_power)
+	rx:
+		if (ln->has_rx_power && rx_used[i + 1])
 			judge(run, "rx_power", (int)i + 1, ln->rx_power_mw, "mW", &info.rx_power_limits_mw, end);
 	}
 

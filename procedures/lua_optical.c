@@ -339,7 +339,26 @@ static void expected_map(const lc_channel *ch, const lc_wired_ends *e, int *expe
 	}
 }
 
-/* ctx:fiber_map{wavelength=nm, dark_dbm=-50} -> verdict name, difference text */
+/*
+ * A meter's dark reading is its noise floor, which differs by model (a PM100 photodiode reads about -52 dBm
+ * dark, an N774x about -80 dBm), so an absolute threshold alone calls noise light on one meter or a lossy
+ * fiber dark on another. Where light arrives it is far above every dark port of the same launch: a reading
+ * more than relative_db below the brightest of its launch is taken as dark.
+ */
+static void relative_dark(double *matrix, size_t n_in, size_t n_out, double relative_db)
+{
+	for (size_t i = 0; i < n_in; i++) {
+		double *row = matrix + i * n_out, top = -INFINITY;
+		for (size_t j = 0; j < n_out; j++)
+			if (row[j] > top)
+				top = row[j];
+		for (size_t j = 0; j < n_out && isfinite(top); j++)
+			if (row[j] < top - relative_db)
+				row[j] = -INFINITY;
+	}
+}
+
+/* ctx:fiber_map{wavelength=nm, dark_dbm=-50, relative_db=20} -> verdict name, difference text */
 static int ctx_fiber_map(lua_State *L)
 {
 	lc_run *run = lc_run_from_upvalue(L);
@@ -410,6 +429,8 @@ static int ctx_fiber_map(lua_State *L)
 	lc_wired_unlock(insts, ni);
 	if (rc < 0)
 		goto out;
+	relative_dark(matrix, e.n_launch, e.n_detect, field_number(L, 2, "relative_db", 20.0));
+	lc_map_infer(matrix, e.n_launch, e.n_detect, dark, map);
 	lc_map_labels labels = {.in = in_l, .out = out_l, .out_group = group, .group = glabel, .n_groups = ng};
 	int diff = lc_map_describe(map, expected, e.n_launch, e.n_detect, &labels, text, sizeof(text));
 	if (diff < 0 && diff != LC_ERR_OVERFLOW) {

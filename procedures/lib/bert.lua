@@ -7,17 +7,24 @@ local function num(ctx, key, dflt)
   return tonumber(v) or error("option " .. key .. ": '" .. v .. "' is not a number", 3)
 end
 
+-- Long enough for a clean lane to prove the target: -ln(1 - CL) / target bits (no error seen), plus 20 %
+-- for gating; never less than a minute.
+local function time_to_prove(target, cl, bit_rate)
+  return math.max(60, 1.2 * -math.log(1 - cl) / target / bit_rate)
+end
+
 function M.settings(ctx, defaults)
   defaults = defaults or {}
-  return {
+  local s = {
     bit_rate = num(ctx, "bit_rate", defaults.bit_rate or 53.125e9),
     -- PRBS31 by default: both BERT families' documented command sets cover it; PAM4 patterns (PRBS31Q,
     -- SSPRQ) on request (--option pattern=PRBS31Q) where the BERT's PAM4 syntax is documented.
     pattern = ctx:option("pattern", defaults.pattern or "PRBS31"),
     target = num(ctx, "target", defaults.target or 2.4e-4),
     cl = num(ctx, "cl", 0.95),
-    max_time = num(ctx, "max_time", defaults.max_time or 60),
   }
+  s.max_time = num(ctx, "max_time", time_to_prove(s.target, s.cl, s.bit_rate))
+  return s
 end
 
 function M.lane_map(ctx, defaults)

@@ -323,13 +323,16 @@ Test(usbtmc, long_message_split_into_transfers)
 	lc_scpi_close(s);
 }
 
-Test(usbtmc, status_byte_needs_usb488)
+Test(usbtmc, status_byte_without_usb488_falls_back_to_stb_query)
 {
 	M->protocol = 0;
 	lc_scpi *s = open_model();
-	uint8_t stb;
-	cr_assert_eq(lc_scpi_read_stb(s, &stb), LC_ERR_UNSUPPORTED);
-	cr_assert_eq(M->stb_reads, 0);
+	uint8_t stb = 0xFF;
+	/* A plain USBTMC interface has no READ_STATUS_BYTE: the session asks *STB? instead. */
+	cr_assert_eq(lc_scpi_read_stb(s, &stb), 0);
+	cr_assert_eq(M->stb_reads, 0, "no USB488 control request was sent");
+	cr_assert_eq(stb, M->stb);
+	cr_assert_str_eq(M->last_command, "*STB?");
 	lc_scpi_close(s);
 }
 
