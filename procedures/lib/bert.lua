@@ -24,11 +24,14 @@ function M.settings(ctx, defaults)
     cl = num(ctx, "cl", 0.95),
   }
   s.max_time = num(ctx, "max_time", time_to_prove(s.target, s.cl, s.bit_rate))
+  -- Wall-time pacing (ms): how often the counters are read, how long the EDs get to synchronize in each
+  -- lane-map round. The defaults suit real instruments; a compressed simulator needs far less.
+  s.poll_ms = num(ctx, "poll_ms", 0)
   return s
 end
 
 function M.lane_map(ctx, defaults)
-  ctx:lane_map { bit_rate = M.settings(ctx, defaults).bit_rate }
+  ctx:lane_map { bit_rate = M.settings(ctx, defaults).bit_rate, settle_ms = num(ctx, "settle_ms", 500) }
 end
 
 function M.ber(ctx, defaults)

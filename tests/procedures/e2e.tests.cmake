@@ -5,3 +5,5 @@ lc_test(NAME procedures_e2e_faults SOURCES tests/procedures/test_e2e_faults.c te
         LIBS lc_procedures lc_sim lc_instruments TIMEOUT 300)
 lc_test(NAME procedures_e2e_return_loss SOURCES tests/procedures/test_e2e_return_loss.c tests/procedures/e2e_harness.c
         LIBS lc_procedures lc_sim lc_instruments TIMEOUT 300)
+lc_test(NAME procedures_e2e_lanes SOURCES tests/procedures/test_e2e_lanes.c tests/procedures/e2e_harness.c
+        LIBS lc_procedures lc_sim lc_instruments TIMEOUT 300)

@@ -18,7 +18,7 @@ void lc_e2e_start(lc_e2e *e, const char *scenario)
 	cr_assert_eq(lc_sim_scenario_load(scenario, NULL, &e->sc, &d), 0, "%s", d.text);
 	lc_sim_runner_opts o;
 	lc_sim_runner_opts_init(&o);
-	o.time_scale = 0;
+	o.time_scale = 1000; /* BER gates and averaging in milliseconds; a BERT needs a running clock */
 	/* Each test is its own process: a port range of its own. The range overlaps the ephemeral ports, so a
 	 * client socket (ours or another test's, also in TIME_WAIT) may hold one of them: try other ranges. */
 	int rc = LC_ERR_BUSY;

@@ -1,0 +1,80 @@
+/* The active-cable and field procedures against their good and faulty simulated cables. */
+#include <criterion/criterion.h>
+#include <string.h>
+
+#include "tests/procedures/e2e_harness.h"
+
+static lc_e2e e;
+
+/* The simulator runs at time scale 0: the BER counters and the EDs' sync need no wall time to advance. */
+static lc_result *certify(const char *scenario, const char *procedure, const char *const *options)
+{
+	const char *all[8] = {"poll_ms=1", "settle_ms=1"};
+	size_t n = 2;
+	for (size_t i = 0; options && options[i] && n < 7; i++)
+		all[n++] = options[i];
+	lc_e2e_start(&e, scenario);
+	return lc_e2e_run(&e, procedure, all, 1, "E2E-L");
+}
+
+static void done(lc_result *r)
+{
+	lc_result_free(r);
+	lc_e2e_stop(&e);
+}
+
+Test(e2e_lanes, aoc_good_passes_every_lane)
+{
+	lc_result *r = certify("aoc-400g-good", "aoc-400g", NULL);
+	cr_expect_eq(lc_result_verdict(r), LC_VERDICT_PASS, "why: %s", lc_e2e_why(r));
+	cr_expect_eq(lc_e2e_lanes(r, "ber", LC_VERDICT_PASS), 0x1FEul, "8 lanes proven below the target");
+	cr_expect_str_eq(lc_e2e_extra(r, "lane_map", "difference"), "as expected");
+	done(r);
+}
+
+Test(e2e_lanes, aoc_high_ber_lane_fails_early_against_a_strict_target)
+{
+	static const char *const opts[] = {"target=1e-12", NULL};
+	lc_result *r = certify("aoc-400g-high-ber", "aoc-400g", opts);
+	cr_expect_eq(lc_result_verdict(r), LC_VERDICT_FAIL);
+	cr_expect_eq(lc_e2e_lanes(r, "ber", LC_VERDICT_FAIL), 1ul << 5, "lane 5 (1e-5) fails; the others pass");
+	done(r);
+}
+
+Test(e2e_lanes, aoc_over_temperature_fails_on_the_modules_own_alarm)
+{
+	lc_result *r = certify("aoc-400g-over-temperature", "aoc-400g", NULL);
+	cr_expect_eq(lc_result_verdict(r), LC_VERDICT_FAIL);
+	const char *why = lc_e2e_why(r);
+	cr_expect(strstr(why, "module_temperature") != NULL, "why: %s", why);
+	done(r);
+}
+
+Test(e2e_lanes, aoc_breakout_swapped_legs_are_named)
+{
+	lc_result *r = certify("aoc-breakout-swapped-legs", "breakout-aoc-400g-4x100g", NULL);
+	cr_expect_eq(lc_result_verdict(r), LC_VERDICT_FAIL);
+	const char *diff = lc_e2e_extra(r, "lane_map", "difference");
+	cr_expect(strstr(diff, "lanes 3 and 5 swapped") != NULL, "difference: %s", diff);
+	done(r);
+}
+
+Test(e2e_lanes, dac_breakout_good_is_passive_copper_and_passes)
+{
+	lc_result *r = certify("dac-breakout-good", "breakout-dac-400g-4x100g", NULL);
+	cr_expect_eq(lc_result_verdict(r), LC_VERDICT_PASS, "why: %s", lc_e2e_why(r));
+	cr_expect_neq(lc_e2e_lanes(r, "ber", LC_VERDICT_PASS), 0ul);
+	done(r);
+}
+
+Test(e2e_lanes, field_tier1_good_passes_and_dirty_fails_its_fiber)
+{
+	lc_result *r = certify("field-tier1-good", "field-tier1", NULL);
+	cr_expect_eq(lc_result_verdict(r), LC_VERDICT_PASS, "why: %s", lc_e2e_why(r));
+	done(r);
+	r = certify("field-tier1-dirty", "field-tier1", NULL);
+	cr_expect_eq(lc_result_verdict(r), LC_VERDICT_FAIL);
+	cr_expect_neq(lc_e2e_lanes(r, "insertion_loss", LC_VERDICT_FAIL), 0ul);
+	cr_expect_neq(lc_e2e_lanes(r, "insertion_loss", LC_VERDICT_PASS), 0ul, "the clean fibers pass");
+	done(r);
+}
