@@ -8,7 +8,6 @@
  *      on the same station; the target is <= 1.3 (slots do not wait on each other's software).
  */
 #include <math.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,14 +30,6 @@ struct station_run {
 	lc_channel *ch;
 	lc_limits *lim;
 	char cable[64];
-};
-
-struct slot_job {
-	lc_run_setup setup;
-	lc_result *result;
-	lc_diag diag;
-	int rc;
-	pthread_t thread;
 };
 
 static int station_start(struct station_run *s, const char *scenario, double scale, int port_base, lc_diag *d)
@@ -84,40 +75,33 @@ static void station_stop(struct station_run *s)
 	lc_station_free(s->st);
 }
 
-static void *slot_thread(void *arg)
-{
-	struct slot_job *j = arg;
-	j->rc = lc_procedure_run(&j->setup, j->result, &j->diag);
-	return NULL;
-}
-
 /* Run the procedure on slots 1..n at once; wall seconds in *wall_s. Every slot must pass. */
 static int run_slots(struct station_run *s, unsigned n, double *wall_s, lc_diag *d)
 {
-	struct slot_job jobs[MAX_SLOTS];
+	lc_run_setup setups[MAX_SLOTS];
+	lc_result *results[MAX_SLOTS];
+	lc_diag diags[MAX_SLOTS];
+	int rcs[MAX_SLOTS], rc = 0;
 	char serial[MAX_SLOTS][32];
-	int rc = 0;
-	memset(jobs, 0, sizeof(jobs));
 	for (unsigned i = 0; i < n; i++) {
 		snprintf(serial[i], sizeof(serial[i]), "BENCH-%u", i + 1);
-		jobs[i].result = lc_result_new();
-		jobs[i].setup = (lc_run_setup){.procedure = "breakout-dr4-4x100g", .station = s->st, .instruments = s->set,
-					       .channel = s->ch, .cable_type = s->cable, .limits = s->lim,
-					       .serial = serial[i], .slot = i + 1, .prompter = &s->prompter};
+		results[i] = lc_result_new();
+		setups[i] = (lc_run_setup){.procedure = "breakout-dr4-4x100g", .station = s->st, .instruments = s->set,
+					   .channel = s->ch, .cable_type = s->cable, .limits = s->lim,
+					   .serial = serial[i], .slot = i + 1, .prompter = &s->prompter};
+		if (!results[i])
+			return lc_diag_set(d, LC_ERR_NOMEM, "result");
 	}
 	int64_t t0 = lc_now_us();
-	for (unsigned i = 0; i < n; i++)
-		pthread_create(&jobs[i].thread, NULL, slot_thread, &jobs[i]);
-	for (unsigned i = 0; i < n; i++)
-		pthread_join(jobs[i].thread, NULL);
+	lc_procedure_run_slots(setups, results, n, rcs, diags);
 	*wall_s = (double)(lc_now_us() - t0) / 1e6;
 	for (unsigned i = 0; i < n; i++) {
-		if (rc == 0 && jobs[i].rc < 0)
-			rc = lc_diag_set(d, jobs[i].rc, "slot %u: %s", i + 1, jobs[i].diag.text);
-		else if (rc == 0 && lc_result_verdict(jobs[i].result) != LC_VERDICT_PASS)
+		if (rc == 0 && rcs[i] < 0)
+			rc = lc_diag_set(d, rcs[i], "slot %u: %s", i + 1, diags[i].text);
+		else if (rc == 0 && lc_result_verdict(results[i]) != LC_VERDICT_PASS)
 			rc = lc_diag_set(d, LC_ERR_STATE, "slot %u did not pass (%s): the benchmark needs good cables", i + 1,
-					 lc_verdict_name(lc_result_verdict(jobs[i].result)));
-		lc_result_free(jobs[i].result);
+					 lc_verdict_name(lc_result_verdict(results[i])));
+		lc_result_free(results[i]);
 	}
 	return rc;
 }

@@ -5,7 +5,6 @@
 #include <errno.h>
 #include <getopt.h>
 #include <math.h>
-#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -168,21 +167,6 @@ static int tty_ask(void *user, const char *id, const char *text, enum lc_prompt_
 	return 0;
 }
 
-struct slot_job {
-	lc_run_setup setup;
-	lc_result *result;
-	lc_diag diag;
-	int rc;
-	pthread_t thread;
-};
-
-static void *slot_thread(void *arg)
-{
-	struct slot_job *j = arg;
-	j->rc = lc_procedure_run(&j->setup, j->result, &j->diag);
-	return NULL;
-}
-
 /* The first reason a run got its verdict: the run's own, a step's detail, or the worst measurement. */
 static void verdict_reason(const lc_result *r, char *buf, size_t cap)
 {
@@ -320,18 +304,20 @@ int lc_cmd_run(int argc, char **argv)
 	sigaction(SIGTERM, &sa, NULL);
 
 	/* Every slot's run is recorded, also when the station cannot be opened: that run is an error. */
-	struct slot_job jobs[MAX_SLOTS];
-	memset(jobs, 0, sizeof(jobs));
+	lc_run_setup setups[MAX_SLOTS];
+	lc_result *results[MAX_SLOTS] = {NULL};
+	int rcs[MAX_SLOTS] = {0};
+	lc_diag diags[MAX_SLOTS];
+	memset(setups, 0, sizeof(setups));
 	lc_diag open_diag;
 	int open_rc = lc_instrument_set_open(station, &set, &open_diag);
 	for (unsigned s = 0; s < a.slots; s++) {
-		struct slot_job *j = &jobs[s];
-		j->result = lc_result_new();
-		if (!j->result) {
+		results[s] = lc_result_new();
+		if (!results[s]) {
 			exit_code = lc_cli_fail("run", LC_ERR_NOMEM, NULL, "result");
 			goto done_jobs;
 		}
-		j->setup = (lc_run_setup){
+		setups[s] = (lc_run_setup){
 			.procedure = a.procedure,
 			.procedures_dir = a.procedures,
 			.station = station,
@@ -347,7 +333,7 @@ int lc_cmd_run(int argc, char **argv)
 			.n_options = a.n_options,
 			.events = lc_run_output_events(&out),
 		};
-		memcpy((void *)j->setup.options, a.options, sizeof(a.options));
+		memcpy((void *)setups[s].options, a.options, sizeof(a.options));
 	}
 	int64_t run_ids[MAX_SLOTS] = {0};
 	for (unsigned s = 0; s < a.slots && store; s++) {
@@ -360,19 +346,15 @@ int lc_cmd_run(int argc, char **argv)
 	if (open_rc < 0) {
 		lc_cli_error("run", "station: %s", lc_diag_message(&open_diag));
 		for (unsigned s = 0; s < a.slots; s++) {
-			struct slot_job *j = &jobs[s];
 			lc_result_dut dut = {.cable_type = cable, .serial = a.serials[s], .slot = (int)(a.slot + s)};
-			lc_result_start(j->result, lc_result_wall_ms(), NULL);
-			lc_result_set_dut(j->result, &dut, NULL);
-			lc_result_set_station(j->result, station->name, NULL, NULL);
-			lc_result_set_procedure(j->result, a.procedure, NULL, NULL);
-			lc_result_finish(j->result, LC_VERDICT_ERROR, lc_result_wall_ms(), lc_diag_message(&open_diag), NULL);
+			lc_result_start(results[s], lc_result_wall_ms(), NULL);
+			lc_result_set_dut(results[s], &dut, NULL);
+			lc_result_set_station(results[s], station->name, NULL, NULL);
+			lc_result_set_procedure(results[s], a.procedure, NULL, NULL);
+			lc_result_finish(results[s], LC_VERDICT_ERROR, lc_result_wall_ms(), lc_diag_message(&open_diag), NULL);
 		}
 	} else {
-		for (unsigned s = 0; s < a.slots; s++)
-			pthread_create(&jobs[s].thread, NULL, slot_thread, &jobs[s]);
-		for (unsigned s = 0; s < a.slots; s++)
-			pthread_join(jobs[s].thread, NULL);
+		lc_procedure_run_slots(setups, results, a.slots, rcs, diags);
 		/* The last word on lasers: every instrument safe, whatever the procedures did. */
 		if (lc_instrument_set_safe(set, &d) < 0)
 			lc_cli_error("run", "could not put every instrument in its safe state: %s", lc_diag_message(&d));
@@ -380,19 +362,18 @@ int lc_cmd_run(int argc, char **argv)
 
 	enum lc_verdict worst = LC_VERDICT_NONE;
 	for (unsigned s = 0; s < a.slots; s++) {
-		struct slot_job *j = &jobs[s];
 		char dir[1024], reason[512], err[512] = "";
 		lc_report_paths paths;
 		memset(&paths, 0, sizeof(paths));
-		if (j->rc < 0)
-			lc_cli_error("run", "slot %u: %s", a.slot + s, lc_diag_message(&j->diag));
-		enum lc_verdict v = lc_result_verdict(j->result);
+		if (rcs[s] < 0)
+			lc_cli_error("run", "slot %u: %s", a.slot + s, lc_diag_message(&diags[s]));
+		enum lc_verdict v = lc_result_verdict(results[s]);
 		worst = lc_verdict_max(worst, v);
-		verdict_reason(j->result, reason, sizeof(reason));
+		verdict_reason(results[s], reason, sizeof(reason));
 		lc_report_options ro = {.store = store, .run_id = run_ids[s]};
 		if ((rc = report_dir(a.out_dir, a.serials[s], a.slot + s, dir, sizeof(dir))) < 0)
 			snprintf(err, sizeof(err), "cannot create a report directory under %s: %s", a.out_dir, lc_strerror(rc));
-		else if ((rc = lc_report_write(j->result, dir, key, &paths, &ro, &d)) < 0)
+		else if ((rc = lc_report_write(results[s], dir, key, &paths, &ro, &d)) < 0)
 			snprintf(err, sizeof(err), "%s", lc_diag_message(&d));
 		if (err[0])
 			worst = lc_verdict_max(worst, LC_VERDICT_ERROR);
@@ -402,7 +383,7 @@ int lc_cmd_run(int argc, char **argv)
 	exit_code = lc_verdict_exit_code(worst);
 done_jobs:
 	for (unsigned s = 0; s < a.slots; s++)
-		lc_result_free(jobs[s].result);
+		lc_result_free(results[s]);
 	lc_run_output_destroy(&out);
 done_prompter:
 	lc_prompter_destroy(&prompter);

@@ -87,6 +87,14 @@ typedef struct lc_run_setup {
 int lc_procedure_run(const lc_run_setup *setup, lc_result *result, lc_diag *diag);
 
 /*
+ * Run slots at once, one thread each: setups[i] on results[i] (created by the caller); rcs[i] and diags[i]
+ * receive each run's lc_procedure_run() outcome. Returns when every slot has finished (0, or LC_ERR_NOMEM
+ * before anything ran). Shared instruments are locked per operation, so slots interleave safely.
+ */
+int lc_procedure_run_slots(const lc_run_setup *setups, lc_result *const *results, size_t n, int *rcs,
+			   lc_diag *diags);
+
+/*
  * The folder of the .lua procedures: explicit, else $LANECERT_PROCEDURES, else the source tree's
  * procedures/ (a build from a checkout), else the installed data folder. Never NULL.
  */

@@ -24,22 +24,6 @@ struct bert_lanes {
 	unsigned dut_lane[LC_BERT_LANES_MAX];     /* the DUT map entry + 1 (the lane people talk about) */
 };
 
-static const char *opt_str(lua_State *L, int t, const char *k, const char *dflt)
-{
-	lua_getfield(L, t, k);
-	const char *v = lua_type(L, -1) == LUA_TSTRING ? lua_tostring(L, -1) : dflt;
-	lua_pop(L, 1);
-	return v;
-}
-
-static double opt_num(lua_State *L, int t, const char *k, double dflt)
-{
-	lua_getfield(L, t, k);
-	double v = lua_isnumber(L, -1) ? lua_tonumber(L, -1) : dflt;
-	lua_pop(L, 1);
-	return v;
-}
-
 /* A BERT's ports as a station wires them: 1..N its PPG outputs, N+1..2N its ED inputs, in lane order
  * (docs/fixtures.md); an ED wire may also name the lane itself (1..N). */
 static unsigned ed_lane(unsigned port, unsigned lanes)
@@ -86,9 +70,9 @@ static void bert_lanes(lua_State *L, lc_run *run, const char *role, struct bert_
 static void bert_prepare(lua_State *L, lc_run *run, int t, lc_instrument *bert)
 {
 	lc_diag d;
-	const char *pname = opt_str(L, t, "pattern", "PRBS31");
+	const char *pname = lc_lua_field_string(L, t, "pattern", "PRBS31");
 	int pattern = lc_bert_pattern_parse(pname);
-	double rate = opt_num(L, t, "bit_rate", NAN);
+	double rate = lc_lua_field_number(L, t, "bit_rate", NAN);
 	if (pattern < 0)
 		luaL_error(L, "ber: unknown pattern '%s'", pname);
 	if (!(rate > 0))
@@ -125,14 +109,14 @@ static int ctx_ber(lua_State *L)
 	lc_run *run = lc_run_from_upvalue(L);
 	luaL_checktype(L, 2, LUA_TTABLE);
 	struct bert_lanes bl;
-	bert_lanes(L, run, opt_str(L, 2, "role", "bert"), &bl);
+	bert_lanes(L, run, lc_lua_field_string(L, 2, "role", "bert"), &bl);
 	lc_ber_seq_config cfg;
 	lc_ber_seq_config_init(&cfg);
-	cfg.target = opt_num(L, 2, "target", cfg.target);
-	cfg.cl = opt_num(L, 2, "cl", cfg.cl);
-	cfg.max_time_s = opt_num(L, 2, "max_time", cfg.max_time_s);
-	cfg.gate_s = opt_num(L, 2, "gate", cfg.gate_s);
-	cfg.bit_rate = opt_num(L, 2, "bit_rate", 0);
+	cfg.target = lc_lua_field_number(L, 2, "target", cfg.target);
+	cfg.cl = lc_lua_field_number(L, 2, "cl", cfg.cl);
+	cfg.max_time_s = lc_lua_field_number(L, 2, "max_time", cfg.max_time_s);
+	cfg.gate_s = lc_lua_field_number(L, 2, "gate", cfg.gate_s);
+	cfg.bit_rate = lc_lua_field_number(L, 2, "bit_rate", 0);
 	lc_diag d;
 	int rc = lc_ber_seq_config_check(&cfg, &d);
 	if (rc < 0)
@@ -141,7 +125,7 @@ static int ctx_ber(lua_State *L)
 	lc_instrument_lock(bl.bert);
 	bert_prepare(L, run, 2, bl.bert);
 	struct progress_ctx pc = {.run = run, .max_s = cfg.max_time_s};
-	lc_ber_seq_io io = {.poll_ms = (int)opt_num(L, 2, "poll_ms", 0),
+	lc_ber_seq_io io = {.poll_ms = (int)lc_lua_field_number(L, 2, "poll_ms", 0),
 			    .abort_flag = run->setup->abort_flag,
 			    .progress = ber_progress,
 			    .user = &pc};
@@ -197,10 +181,10 @@ static int ctx_lane_map(lua_State *L)
 	lc_run *run = lc_run_from_upvalue(L);
 	luaL_checktype(L, 2, LUA_TTABLE);
 	struct bert_lanes bl;
-	bert_lanes(L, run, opt_str(L, 2, "role", "bert"), &bl);
+	bert_lanes(L, run, lc_lua_field_string(L, 2, "role", "bert"), &bl);
 	lc_lane_map_config cfg;
 	lc_lane_map_config_init(&cfg);
-	const char *method = opt_str(L, 2, "method", NULL);
+	const char *method = lc_lua_field_string(L, 2, "method", NULL);
 	if (method)
 		cfg.method = strcmp(method, "enable") == 0 ? LC_LANE_MAP_BY_ENABLE : LC_LANE_MAP_BY_PATTERN;
 	else {
@@ -209,12 +193,12 @@ static int ctx_lane_map(lua_State *L)
 		if (lc_bert_caps_get(bl.bert, &caps, NULL) == 0 && caps.per_lane_output)
 			cfg.method = LC_LANE_MAP_BY_ENABLE;
 	}
-	cfg.settle_ms = (int)opt_num(L, 2, "settle_ms", cfg.settle_ms);
+	cfg.settle_ms = (int)lc_lua_field_number(L, 2, "settle_ms", cfg.settle_ms);
 	lc_diag d;
 	lc_lane_obs obs;
 	int map[LC_BERT_LANES_MAX];
 	lc_instrument_lock(bl.bert);
-	double rate = opt_num(L, 2, "bit_rate", NAN);
+	double rate = lc_lua_field_number(L, 2, "bit_rate", NAN);
 	int rc = rate > 0 ? lc_bert_set_bit_rate(bl.bert, rate, &d) : lc_diag_set(&d, LC_ERR_ARG, "bit_rate is required");
 	if (rc == 0)
 		rc = lc_bert_map_lanes(bl.bert, &cfg, &obs, map, &d);

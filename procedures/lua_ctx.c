@@ -87,7 +87,7 @@ static int limit_from_lua(lua_State *L, lc_run *run, int idx, lc_limit *out)
 	return 0;
 }
 
-static double opt_number(lua_State *L, int t, const char *key, double dflt)
+double lc_lua_field_number(lua_State *L, int t, const char *key, double dflt)
 {
 	double v = dflt;
 	if (lua_istable(L, t)) {
@@ -99,7 +99,7 @@ static double opt_number(lua_State *L, int t, const char *key, double dflt)
 	return v;
 }
 
-static const char *opt_string(lua_State *L, int t, const char *key, const char *dflt)
+const char *lc_lua_field_string(lua_State *L, int t, const char *key, const char *dflt)
 {
 	const char *v = dflt;
 	if (lua_istable(L, t)) {
@@ -122,9 +122,9 @@ static int ctx_check(lua_State *L)
 	limit_from_lua(L, run, 4, &lim);
 	lc_result_measurement m = {
 		.name = name,
-		.lane = (int)opt_number(L, 5, "lane", LC_LANE_NONE),
-		.unit = opt_string(L, 5, "unit", lim.unit[0] ? lim.unit : NULL),
-		.wavelength_nm = opt_number(L, 5, "wavelength", NAN),
+		.lane = (int)lc_lua_field_number(L, 5, "lane", LC_LANE_NONE),
+		.unit = lc_lua_field_string(L, 5, "unit", lim.unit[0] ? lim.unit : NULL),
+		.wavelength_nm = lc_lua_field_number(L, 5, "wavelength", NAN),
 		.margin = NAN,
 	};
 	m.limit.low = lim.cmp == LC_CMP_MAX ? NAN : lim.low;
@@ -136,7 +136,7 @@ static int ctx_check(lua_State *L)
 		m.verdict = LC_VERDICT_ERROR;
 	} else {
 		m.value = luaL_checknumber(L, 3);
-		if (lc_limit_check_u(&lim, m.value, opt_number(L, 5, "uncertainty", 0), &cr) < 0)
+		if (lc_limit_check_u(&lim, m.value, lc_lua_field_number(L, 5, "uncertainty", 0), &cr) < 0)
 			return luaL_error(L, "check '%s': value %f cannot be judged against limit '%s'", name, m.value,
 					  lim.id);
 		m.margin = cr.margin;
@@ -163,8 +163,8 @@ static int ctx_record(lua_State *L)
 		.name = luaL_checkstring(L, 2),
 		.value = luaL_checknumber(L, 3),
 		.unit = luaL_optstring(L, 4, NULL),
-		.lane = (int)opt_number(L, 5, "lane", LC_LANE_NONE),
-		.wavelength_nm = opt_number(L, 5, "wavelength", NAN),
+		.lane = (int)lc_lua_field_number(L, 5, "lane", LC_LANE_NONE),
+		.wavelength_nm = lc_lua_field_number(L, 5, "wavelength", NAN),
 		.margin = NAN,
 		.limit = {.low = NAN, .high = NAN, .comparison = LC_LIMIT_NONE},
 		.verdict = LC_VERDICT_NONE,
@@ -224,7 +224,7 @@ static int ctx_prompt(lua_State *L)
 	if (!run->setup->prompter)
 		return luaL_error(L, "prompt '%s': this run has no operator", id);
 	int rc = lc_prompt_ask(run->setup->prompter, run->setup->slot, id, text, question ? LC_PROMPT_QUESTION : LC_PROMPT_CONFIRM,
-			       opt_string(L, 4, "default", NULL), answer, sizeof(answer), &d);
+			       lc_lua_field_string(L, 4, "default", NULL), answer, sizeof(answer), &d);
 	if (rc < 0)
 		return lc_lua_raise(L, run, rc, &d, "prompt");
 	lua_pushstring(L, answer);

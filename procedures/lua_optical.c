@@ -34,26 +34,10 @@ void lc_lua_optical_free(lc_run *run)
 	run->optical = NULL;
 }
 
-static double field_number(lua_State *L, int t, const char *k, double dflt)
-{
-	lua_getfield(L, t, k);
-	double v = lua_isnumber(L, -1) ? lua_tonumber(L, -1) : dflt;
-	lua_pop(L, 1);
-	return v;
-}
-
-static const char *field_string(lua_State *L, int t, const char *k, const char *dflt)
-{
-	lua_getfield(L, t, k);
-	const char *v = lua_type(L, -1) == LUA_TSTRING ? lua_tostring(L, -1) : dflt;
-	lua_pop(L, 1);
-	return v;
-}
-
 /* direction = "forward" (as the link carries light) or "reverse". */
 static bool field_reverse(lua_State *L, int t)
 {
-	const char *d = field_string(L, t, "direction", "forward");
+	const char *d = lc_lua_field_string(L, t, "direction", "forward");
 	if (strcmp(d, "forward") && strcmp(d, "reverse"))
 		luaL_error(L, "direction must be \"forward\" or \"reverse\", not \"%s\"", d);
 	return strcmp(d, "reverse") == 0;
@@ -141,12 +125,12 @@ static int ctx_reference(lua_State *L)
 {
 	lc_run *run = lc_run_from_upvalue(L);
 	luaL_checktype(L, 2, LUA_TTABLE);
-	double nm = field_number(L, 2, "wavelength", NAN);
+	double nm = lc_lua_field_number(L, 2, "wavelength", NAN);
 	if (!(nm > 0))
 		return luaL_error(L, "reference: wavelength (nm) is required");
-	int method = lc_ref_method_parse(field_string(L, 2, "method", "1-jumper"));
+	int method = lc_ref_method_parse(lc_lua_field_string(L, 2, "method", "1-jumper"));
 	if (method < 0)
-		return luaL_error(L, "reference: unknown method '%s'", field_string(L, 2, "method", ""));
+		return luaL_error(L, "reference: unknown method '%s'", lc_lua_field_string(L, 2, "method", ""));
 	bool reverse = field_reverse(L, 2);
 	size_t n;
 	lc_wired_path *paths = paths_or_raise(L, run, reverse, &n);
@@ -170,7 +154,7 @@ static int ctx_reference(lua_State *L)
 
 	lc_il_opts opts;
 	lc_il_opts_init(&opts, nm);
-	opts.averaging_s = field_number(L, 2, "averaging", opts.averaging_s);
+	opts.averaging_s = lc_lua_field_number(L, 2, "averaging", opts.averaging_s);
 	struct lc_optical_state *st = run->optical;
 	if (!st && !(st = run->optical = calloc(1, sizeof(*st)))) {
 		free(paths);
@@ -181,7 +165,7 @@ static int ctx_reference(lua_State *L)
 	size_t ni = lc_wired_instruments(paths, n, insts);
 	lc_wired_lock(insts, ni);
 	int rc = lc_reference_take(op, n, &opts, (enum lc_ref_method)method, cords,
-				   (int64_t)field_number(L, 2, "valid_s", DEFAULT_REF_VALID_S), &ref, &d);
+				   (int64_t)lc_lua_field_number(L, 2, "valid_s", DEFAULT_REF_VALID_S), &ref, &d);
 	lc_wired_unlock(insts, ni);
 	if (rc == 0) {
 		record_reference(run, &ref, paths, n);
@@ -219,7 +203,7 @@ static const lc_reference *find_reference(const lc_run *run, double nm, bool rev
 static int path_limit(lua_State *L, lc_run *run, int t, const lc_wired_path *p, double nm, lc_limit *lim,
 		      const char **source)
 {
-	const char *id = field_string(L, t, "limit", NULL);
+	const char *id = lc_lua_field_string(L, t, "limit", NULL);
 	lc_diag d;
 	if (id) {
 		const lc_limit *row = run->setup->limits ? lc_limits_find(run->setup->limits, id) : NULL;
@@ -246,7 +230,7 @@ static int ctx_insertion_loss(lua_State *L)
 {
 	lc_run *run = lc_run_from_upvalue(L);
 	luaL_checktype(L, 2, LUA_TTABLE);
-	double nm = field_number(L, 2, "wavelength", NAN);
+	double nm = lc_lua_field_number(L, 2, "wavelength", NAN);
 	if (!(nm > 0))
 		return luaL_error(L, "insertion_loss: wavelength (nm) is required");
 	bool reverse = field_reverse(L, 2);
@@ -275,8 +259,8 @@ static int ctx_insertion_loss(lua_State *L)
 	}
 	lc_il_opts opts;
 	lc_il_opts_init(&opts, nm);
-	opts.averaging_s = field_number(L, 2, "averaging", opts.averaging_s);
-	opts.uncertainty_db = field_number(L, 2, "uncertainty", opts.uncertainty_db);
+	opts.averaging_s = lc_lua_field_number(L, 2, "averaging", opts.averaging_s);
+	opts.uncertainty_db = lc_lua_field_number(L, 2, "uncertainty", opts.uncertainty_db);
 	opts.limits = plims;
 	size_t ni = lc_wired_instruments(paths, n, insts);
 	lc_wired_lock(insts, ni);
@@ -363,8 +347,8 @@ static int ctx_fiber_map(lua_State *L)
 {
 	lc_run *run = lc_run_from_upvalue(L);
 	luaL_checktype(L, 2, LUA_TTABLE);
-	double nm = field_number(L, 2, "wavelength", NAN);
-	double dark = field_number(L, 2, "dark_dbm", -50.0);
+	double nm = lc_lua_field_number(L, 2, "wavelength", NAN);
+	double dark = lc_lua_field_number(L, 2, "dark_dbm", -50.0);
 	if (!(nm > 0))
 		return luaL_error(L, "fiber_map: wavelength (nm) is required");
 	lc_wired_ends e;
@@ -429,7 +413,7 @@ static int ctx_fiber_map(lua_State *L)
 	lc_wired_unlock(insts, ni);
 	if (rc < 0)
 		goto out;
-	relative_dark(matrix, e.n_launch, e.n_detect, field_number(L, 2, "relative_db", 20.0));
+	relative_dark(matrix, e.n_launch, e.n_detect, lc_lua_field_number(L, 2, "relative_db", 20.0));
 	lc_map_infer(matrix, e.n_launch, e.n_detect, dark, map);
 	lc_map_labels labels = {.in = in_l, .out = out_l, .out_group = group, .group = glabel, .n_groups = ng};
 	int diff = lc_map_describe(map, expected, e.n_launch, e.n_detect, &labels, text, sizeof(text));
@@ -487,8 +471,8 @@ static int ctx_return_loss(lua_State *L)
 {
 	lc_run *run = lc_run_from_upvalue(L);
 	luaL_checktype(L, 2, LUA_TTABLE);
-	double nm = field_number(L, 2, "wavelength", NAN);
-	const char *limit_id = field_string(L, 2, "limit", NULL);
+	double nm = lc_lua_field_number(L, 2, "wavelength", NAN);
+	const char *limit_id = lc_lua_field_string(L, 2, "limit", NULL);
 	const lc_station *st = run->setup->station;
 	lc_rl_port *ports = calloc(st->n_wires ? st->n_wires : 1, sizeof(*ports));
 	lc_rl_result *res = calloc(st->n_wires ? st->n_wires : 1, sizeof(*res));
@@ -538,7 +522,7 @@ static int ctx_return_loss(lua_State *L)
 		lc_instrument *pi[2] = {ports[i].meter, ports[i].sw};
 		size_t k = ports[i].sw ? 2 : 1;
 		lc_wired_lock(pi, k);
-		rc = lc_rl_measure(&ports[i], 1, nm, lims[i], field_number(L, 2, "uncertainty", 0), &res[i], &d);
+		rc = lc_rl_measure(&ports[i], 1, nm, lims[i], lc_lua_field_number(L, 2, "uncertainty", 0), &res[i], &d);
 		lc_wired_unlock(pi, k);
 		if (rc < 0)
 			break;

@@ -19,22 +19,6 @@
 
 #define TRACE_POINTS_MAX 2000 /* plotted points per trace; the SOR file keeps them all */
 
-static double num(lua_State *L, int t, const char *k, double dflt)
-{
-	lua_getfield(L, t, k);
-	double v = lua_isnumber(L, -1) ? lua_tonumber(L, -1) : dflt;
-	lua_pop(L, 1);
-	return v;
-}
-
-static const char *str(lua_State *L, int t, const char *k, const char *dflt)
-{
-	lua_getfield(L, t, k);
-	const char *v = lua_type(L, -1) == LUA_TSTRING ? lua_tostring(L, -1) : dflt;
-	lua_pop(L, 1);
-	return v;
-}
-
 /* Record a judged value with an optional limit row (NULL: informational). */
 static int judge(lc_run *run, const char *name, int lane, double value, const char *unit, double nm,
 		 const lc_limit *lim, const char *port)
@@ -181,7 +165,7 @@ static enum lc_verdict shoot(lua_State *L, lc_run *run, int t, lc_instrument *ot
 	 * is told where it ends, so the link's first connector is reported and its loss counted from there
 	 * (launch compensation) even when a good connector stays under the detection thresholds. */
 	const lc_reference_cord *cord = w->reference_cord[0] ? lc_station_refcord(run->setup->station, w->reference_cord) : NULL;
-	double launch_m = cord && isfinite(cord->length_m) ? cord->length_m : num(L, t, "launch_m", 0);
+	double launch_m = cord && isfinite(cord->length_m) ? cord->length_m : lc_lua_field_number(L, t, "launch_m", 0);
 	lc_otdr_config acfg = *cfg;
 	acfg.launch_m = launch_m > 0 ? launch_m : 0;
 	lc_otdr_analysis *a = NULL;
@@ -203,7 +187,7 @@ static enum lc_verdict shoot(lua_State *L, lc_run *run, int t, lc_instrument *ot
 	bool have_budget = lane > 0 && lc_channel_path_budget(run->setup->channel, run->setup->limits, map_index,
 							       s->wavelength_nm, &b, &d) == 0;
 	/* Length: the design's within a tolerance (a break ends the fiber early). */
-	double tol = num(L, t, "length_tolerance", 0.05);
+	double tol = lc_lua_field_number(L, t, "length_tolerance", 0.05);
 	lc_limit len_lim;
 	const lc_limit *lenp = NULL;
 	if (have_budget && b.length_m > 0) {
@@ -288,23 +272,23 @@ static int ctx_otdr(lua_State *L)
 {
 	lc_run *run = lc_run_from_upvalue(L);
 	luaL_checktype(L, 2, LUA_TTABLE);
-	const char *role = str(L, 2, "role", "otdr");
+	const char *role = lc_lua_field_string(L, 2, "role", "otdr");
 	lc_instrument *otdr = lc_instrument_set_get(run->setup->instruments, role);
 	if (!otdr || !lc_instrument_has_class(otdr, LC_CLASS_OTDR))
 		return luaL_error(L, "the station has no OTDR in the role '%s'", role);
 	if (!run->setup->channel || !run->setup->station)
 		return luaL_error(L, "this run has no channel model or station");
-	lc_otdr_settings s = {.wavelength_nm = num(L, 2, "wavelength", NAN),
-			      .pulse_ns = num(L, 2, "pulse_ns", 10),
-			      .range_m = num(L, 2, "range_m", 2000),
-			      .averaging_s = num(L, 2, "averaging", 10)};
+	lc_otdr_settings s = {.wavelength_nm = lc_lua_field_number(L, 2, "wavelength", NAN),
+			      .pulse_ns = lc_lua_field_number(L, 2, "pulse_ns", 10),
+			      .range_m = lc_lua_field_number(L, 2, "range_m", 2000),
+			      .averaging_s = lc_lua_field_number(L, 2, "averaging", 10)};
 	if (!(s.wavelength_nm > 0))
 		return luaL_error(L, "otdr: wavelength (nm) is required");
 	lc_otdr_config cfg;
 	lc_otdr_config_init(&cfg);
-	cfg.loss_threshold_db = num(L, 2, "loss_threshold", cfg.loss_threshold_db);
-	cfg.refl_threshold_db = num(L, 2, "reflectance_threshold", cfg.refl_threshold_db);
-	cfg.eof_threshold_db = num(L, 2, "end_threshold", cfg.eof_threshold_db);
+	cfg.loss_threshold_db = lc_lua_field_number(L, 2, "loss_threshold", cfg.loss_threshold_db);
+	cfg.refl_threshold_db = lc_lua_field_number(L, 2, "reflectance_threshold", cfg.refl_threshold_db);
+	cfg.eof_threshold_db = lc_lua_field_number(L, 2, "end_threshold", cfg.eof_threshold_db);
 	const lc_station *st = run->setup->station;
 	enum lc_verdict worst = LC_VERDICT_NONE;
 	size_t shot = 0, total = 0;

@@ -4,6 +4,7 @@ list(APPEND LC_PROCEDURES_SOURCES
   procedures/instrument_set.c
   procedures/optical_paths.c
   procedures/engine.c
+  procedures/slots.c
   procedures/lua_ctx.c
   procedures/lua_optical.c
   procedures/lua_ber.c

@@ -32,6 +32,11 @@ int lc_lua_raise(lua_State *L, lc_run *run, int code, const lc_diag *diag, const
 /* Record a measurement in the running step and tell the host. Returns the measurement index or an error. */
 int lc_run_record(lc_run *run, const lc_result_measurement *m, lc_diag *diag);
 
+/* Field k of the Lua table at index t, or dflt when absent or of another type (string: valid while the
+ * table is on the stack). */
+double lc_lua_field_number(lua_State *L, int t, const char *k, double dflt);
+const char *lc_lua_field_string(lua_State *L, int t, const char *k, const char *dflt);
+
 /* Option "key" of the run (lc_run_setup.options), or NULL. */
 const char *lc_run_option(const lc_run *run, const char *key);
 
