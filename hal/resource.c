@@ -130,6 +130,15 @@ static int copy_field(char *dst, size_t cap, const char *what, const char *s, lc
 	return 0;
 }
 
+/* A field printed as it is between "::" separators: holding "::" or a bracket (which quotes IPv6 hosts), it
+ * would not read back from its canonical form. */
+static int copy_plain_field(char *dst, size_t cap, const char *what, const char *s, lc_diag *diag)
+{
+	if (strstr(s, "::") || strpbrk(s, "[]"))
+		return lc_diag_set(diag, LC_ERR_ARG, "%s '%s' contains '::' or a bracket", what, s);
+	return copy_field(dst, cap, what, s, diag);
+}
+
 /* Host name, or an IPv6 literal in brackets (stored without them). */
 static int parse_host(const char *tok, char *host, size_t cap, const char *kind, lc_diag *diag)
 {
@@ -233,7 +242,7 @@ static int parse_tcpip(const struct tokens *tk, lc_resource *r, lc_diag *diag)
 	if (!isalpha((unsigned char)name[0]))
 		return lc_diag_set(diag, LC_ERR_ARG, "TCPIP: LAN device name '%s' must start with a letter", name);
 	r->kind = LC_RES_TCPIP_VXI11;
-	return copy_field(r->lan_name, sizeof(r->lan_name), "TCPIP: LAN device name", name, diag);
+	return copy_plain_field(r->lan_name, sizeof(r->lan_name), "TCPIP: LAN device name", name, diag);
 }
 
 static int parse_usb(const struct tokens *tk, lc_resource *r, lc_diag *diag)
@@ -256,7 +265,7 @@ static int parse_usb(const struct tokens *tk, lc_resource *r, lc_diag *diag)
 	if (parse_usb_id(tk->t[2], &v) != 0)
 		return lc_diag_set(diag, LC_ERR_ARG, "USB: product id '%s' is not a number (0x0000..0xFFFF)", tk->t[2]);
 	r->pid = (uint16_t)v;
-	e = copy_field(r->serial, sizeof(r->serial), "USB: serial number", tk->t[3], diag);
+	e = copy_plain_field(r->serial, sizeof(r->serial), "USB: serial number", tk->t[3], diag);
 	if (e)
 		return e;
 	if (n == 5 && parse_dec(tk->t[4], 255, &intf) != 0)
@@ -283,7 +292,7 @@ static int parse_asrl(const struct tokens *tk, lc_resource *r, lc_diag *diag)
 	if (spec[0] != '/')
 		return lc_diag_set(diag, LC_ERR_ARG, "ASRL: '%s' is neither a port number nor an absolute device path",
 				   spec);
-	return copy_field(r->path, sizeof(r->path), "ASRL: device path", spec, diag);
+	return copy_plain_field(r->path, sizeof(r->path), "ASRL: device path", spec, diag);
 }
 
 static int parse_i2c(const struct tokens *tk, lc_resource *r, lc_diag *diag)
@@ -298,14 +307,14 @@ static int parse_i2c(const struct tokens *tk, lc_resource *r, lc_diag *diag)
 			return lc_diag_set(diag, LC_ERR_ARG, "I2C linux: expected I2C::linux::/dev/i2c-N");
 		if (tk->t[2][0] != '/')
 			return lc_diag_set(diag, LC_ERR_ARG, "I2C linux: '%s' is not an absolute device path", tk->t[2]);
-		return copy_field(r->path, sizeof(r->path), "I2C linux: device path", tk->t[2], diag);
+		return copy_plain_field(r->path, sizeof(r->path), "I2C linux: device path", tk->t[2], diag);
 	}
 	if (is_kw(ad, "cp2112") || is_kw(ad, "mcp2221")) {
 		r->i2c_adapter = is_kw(ad, "cp2112") ? LC_I2C_CP2112 : LC_I2C_MCP2221;
 		if (tk->n > 3)
 			return lc_diag_set(diag, LC_ERR_ARG, "I2C %s: unexpected field '%s'", ad, tk->t[3]);
 		if (tk->n == 3)
-			return copy_field(r->serial, sizeof(r->serial), "I2C: serial number", tk->t[2], diag);
+			return copy_plain_field(r->serial, sizeof(r->serial), "I2C: serial number", tk->t[2], diag);
 		return 0;
 	}
 	if (is_kw(ad, "sim")) {

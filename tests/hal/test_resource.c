@@ -139,6 +139,9 @@ static const struct bad bads[] = {
 	{"A::B::C::D::E::F::G::H::I", "too many"},
 	{"ASRL/dev/tty:::INSTR", "ends with ':'"},
 	{"USB::0x1::0x2::ser:::INSTR", "ends with ':'"},
+	/* found by fuzz_resource: a serial that would not read back from its canonical form */
+	{"USB::4883::32888::[::1]:::INSTR", "contains '::' or a bracket"},
+	{"USB::0x1::0x2::[a]::INSTR", "contains '::' or a bracket"},
 };
 
 Test(resource, every_malformed_string_is_arg_with_a_detail)
