@@ -27,7 +27,8 @@ function(lc_test)
 endfunction()
 
 # A libFuzzer target, built with LC_FUZZ=ON; `make check` runs each for a few seconds on its seed corpus
-# (new inputs go to a scratch folder in the build tree, never into the repository).
+# (new inputs go to a scratch folder in the build tree, emptied first, never into the repository). The
+# seed is fixed so that a run is repeatable: longer, random-seeded fuzzing is `make fuzz` and the binaries.
 #   lc_fuzz(NAME resource SOURCES tests/fuzz/fuzz_resource.c LIBS lc_hal CORPUS tests/fuzz/corpus/resource)
 set(LC_FUZZ_SECONDS 5 CACHE STRING "Seconds each fuzz target runs in the test suite")
 function(lc_fuzz)
@@ -42,7 +43,7 @@ function(lc_fuzz)
   set(scratch ${PROJECT_BINARY_DIR}/fuzz-scratch/${F_NAME})
   add_test(NAME fuzz_${F_NAME}
     COMMAND ${CMAKE_COMMAND} -E env LC_SHARED_DIR=${LC_SHARED_DIR} ${LC_SANITIZER_ENV}
-            sh -c "mkdir -p '${scratch}' && exec \"$0\" -max_total_time=${LC_FUZZ_SECONDS} -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 '${scratch}' \"$1\""
+            sh -c "rm -rf '${scratch}' && mkdir -p '${scratch}' && exec \"$0\" -seed=1 -max_total_time=${LC_FUZZ_SECONDS} -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 '${scratch}' \"$1\""
             $<TARGET_FILE:fuzz_${F_NAME}> ${PROJECT_SOURCE_DIR}/${F_CORPUS})
   set_tests_properties(fuzz_${F_NAME} PROPERTIES TIMEOUT 120 LABELS fuzz)
 endfunction()
