@@ -2,7 +2,7 @@
  * Discovery of LXI instruments through liblxi: VXI-11 (an RPC GETPORT broadcast on every IPv4 interface,
  * then *IDN? over VXI-11) and mDNS/DNS-SD through Avahi (_lxi, _vxi-11, _scpi-raw, _scpi-telnet, _hislip).
  * Discovery is a convenience: networks that drop broadcasts or run no Avahi find nothing, so stations must
- * also work from a static list of resource strings. USB and serial discovery are not implemented yet.
+ * also work from a static list of resource strings. USB and serial enumeration: hal/discover_local.h.
  *
  * Thread safety: liblxi reports results through callbacks without a user pointer, so discoveries are
  * serialised by a process-wide mutex; call from any thread.

@@ -9,7 +9,7 @@
  * a malformed byte, the bad part of a resource string). On success its contents are unspecified.
  *
  * Thread safety: lc_strerror() and lc_strerror_name() are reentrant; an lc_diag belongs to its caller.
- * This header (and log.h) is the only part of hal/ that fixtures/ uses.
+ * This header, log.h and atomic_file.h are the only parts of hal/ that fixtures/ uses.
  */
 #ifndef LC_HAL_ERROR_H
 #define LC_HAL_ERROR_H

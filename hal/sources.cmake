@@ -2,6 +2,7 @@ set(LC_HAL_SOURCES
   hal/error.c
   hal/log.c
   hal/clock.c
+  hal/atomic_file.c
   hal/resource.c
   hal/net.c
   hal/transport.c

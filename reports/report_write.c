@@ -6,7 +6,7 @@
 #include <unistd.h>
 
 #include "hal/log.h"
-#include "reports/atomic_file.h"
+#include "hal/atomic_file.h"
 #include "reports/report.h"
 #include "reports/report_html.h"
 #include "reports/report_json.h"

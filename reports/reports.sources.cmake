@@ -4,7 +4,6 @@ list(APPEND LC_REPORTS_SOURCES
   reports/result_steps.c
   reports/result_read.c
   reports/digest.c
-  reports/atomic_file.c
   reports/minisign_key.c
   reports/sign.c
 )

@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "reports/atomic_file.h"
+#include "hal/atomic_file.h"
 
 struct lc_store {
 	sqlite3 *db;

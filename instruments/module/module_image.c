@@ -1,5 +1,6 @@
 /* Module memory images and their text dump format (module_image.h). */
 #include "instruments/module/module_image.h"
+#include "hal/atomic_file.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -234,38 +235,7 @@ int lc_module_dump_save(const char *path, const lc_module_image *img, const char
 	int n = lc_module_dump_format(img, comment, &text, diag);
 	if (n < 0)
 		return n;
-	size_t plen = strlen(path);
-	char *tmp = malloc(plen + 16);
-	if (!tmp) {
-		free(text);
-		return lc_diag_set(diag, LC_ERR_NOMEM, "out of memory");
-	}
-	snprintf(tmp, plen + 16, "%s.tmpXXXXXX", path);
-	int fd = mkstemp(tmp);
-	int rc = 0;
-	if (fd < 0) {
-		rc = lc_diag_set(diag, LC_ERR_IO, "%s: %s", path, strerror(errno));
-	} else {
-		size_t off = 0;
-		while (off < (size_t)n) {
-			ssize_t w = write(fd, text + off, (size_t)n - off);
-			if (w < 0 && errno == EINTR)
-				continue;
-			if (w <= 0) {
-				rc = lc_diag_set(diag, LC_ERR_IO, "%s: %s", path, strerror(errno));
-				break;
-			}
-			off += (size_t)w;
-		}
-		if (rc == 0 && (fchmod(fd, 0644) < 0 || fsync(fd) < 0))
-			rc = lc_diag_set(diag, LC_ERR_IO, "%s: %s", path, strerror(errno));
-		close(fd);
-		if (rc == 0 && rename(tmp, path) < 0)
-			rc = lc_diag_set(diag, LC_ERR_IO, "%s: %s", path, strerror(errno));
-		if (rc < 0)
-			unlink(tmp);
-	}
-	free(tmp);
+	int rc = lc_atomic_write(path, text, (size_t)n, 0644, LC_ATOMIC_REPLACE, diag);
 	free(text);
 	return rc;
 }

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "instruments/otdr/sor_priv.h"
+#include "hal/atomic_file.h"
 
 typedef struct body {
 	const char *name;
@@ -226,40 +227,7 @@ int lc_sor_write_file(const lc_sor *sor, const char *path, lc_diag *diag)
 	int rc = lc_sor_write(sor, &data, &len, diag);
 	if (rc < 0)
 		return rc;
-	size_t pl = strlen(path);
-	char *tmp = malloc(pl + 16);
-	if (!tmp) {
-		free(data);
-		return lc_diag_set(diag, LC_ERR_NOMEM, "out of memory");
-	}
-	snprintf(tmp, pl + 16, "%s.tmpXXXXXX", path);
-	int fd = mkstemp(tmp);
-	if (fd < 0) {
-		rc = lc_diag_set(diag, errno == EACCES ? LC_ERR_PERMISSION : LC_ERR_IO, "%s: %s", path, strerror(errno));
-		goto out;
-	}
-	size_t done = 0;
-	while (done < len) {
-		ssize_t w = write(fd, data + done, len - done);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			break;
-		done += (size_t)w;
-	}
-	if (done != len || fsync(fd) != 0 || close(fd) != 0) {
-		rc = lc_diag_set(diag, LC_ERR_IO, "%s: %s", tmp, strerror(errno));
-		if (done != len)
-			close(fd);
-		unlink(tmp);
-		goto out;
-	}
-	if (rename(tmp, path) != 0) {
-		rc = lc_diag_set(diag, LC_ERR_IO, "%s: %s", path, strerror(errno));
-		unlink(tmp);
-	}
-out:
-	free(tmp);
+	rc = lc_atomic_write(path, data, len, 0644, LC_ATOMIC_REPLACE, diag);
 	free(data);
 	return rc;
 }

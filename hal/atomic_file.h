@@ -3,10 +3,12 @@
  * fsync'ed, renamed over the final name, and the directory is fsync'ed so that the rename itself survives a
  * power cut. A reader (or a crash) never sees a half-written report.
  *
+ * Lives in hal/ (the ground floor) so that station files, SOR files, module dumps and reports share it.
+ *
  * Thread safety: reentrant; two writers of the same path race like two rename(2) calls (one wins whole).
  */
-#ifndef LC_REPORTS_ATOMIC_FILE_H
-#define LC_REPORTS_ATOMIC_FILE_H
+#ifndef LC_HAL_ATOMIC_FILE_H
+#define LC_HAL_ATOMIC_FILE_H
 
 #include <stddef.h>
 #include <sys/types.h>

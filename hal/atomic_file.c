@@ -1,5 +1,5 @@
 /* Atomic file creation: temporary name, write, fsync, rename, fsync of the directory. */
-#include "reports/atomic_file.h"
+#include "hal/atomic_file.h"
 
 #include <errno.h>
 #include <fcntl.h>
