@@ -394,8 +394,7 @@ int lc_sim_mp1900_create(const lc_sim_bert_opts *o, lc_sim_scpi **engine, void *
 	return 0;
 }
 
-/* The scenario runner's kind: lanes from the world's DUT, options {"update_s": 1.0}. */
-static int kind_create(const lc_sim_inst_config *cfg, lc_sim_scpi **engine, void **state, lc_diag *diag)
+int lc_sim_bert_opts_from_config(const lc_sim_inst_config *cfg, lc_sim_bert_opts *o, lc_diag *diag)
 {
 	int map[LC_SIMB_LANES_MAX];
 	int n = lc_sim_world_lane_map(cfg->world, map, LC_SIMB_LANES_MAX);
@@ -405,7 +404,7 @@ static int kind_create(const lc_sim_inst_config *cfg, lc_sim_scpi **engine, void
 	int rc = lc_sim_opt_double(cfg, "update_s", 1.0, 1e-3, 3600, &update, diag);
 	if (rc < 0)
 		return rc;
-	lc_sim_bert_opts o = {
+	*o = (lc_sim_bert_opts){
 		.lanes = (unsigned)(n > LC_SIMB_LANES_MAX ? LC_SIMB_LANES_MAX : n),
 		.world = cfg->world,
 		.seed = lc_sim_world_seed(cfg->world),
@@ -415,7 +414,14 @@ static int kind_create(const lc_sim_inst_config *cfg, lc_sim_scpi **engine, void
 		.serial = cfg->serial,
 		.clock = cfg->clock,
 	};
-	return lc_sim_mp1900_create(&o, engine, state, diag);
+	return 0;
+}
+
+static int kind_create(const lc_sim_inst_config *cfg, lc_sim_scpi **engine, void **state, lc_diag *diag)
+{
+	lc_sim_bert_opts o;
+	int rc = lc_sim_bert_opts_from_config(cfg, &o, diag);
+	return rc < 0 ? rc : lc_sim_mp1900_create(&o, engine, state, diag);
 }
 
 /* The socket port of the MP1900A is UNCONFIRMED (§4.1): 5025, the raw-socket default, is served. */

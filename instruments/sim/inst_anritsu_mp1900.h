@@ -27,6 +27,11 @@ typedef struct lc_sim_bert_opts {
 	void *now_user;
 } lc_sim_bert_opts;
 
+struct lc_sim_inst_config;
+/* The options of a BERT kind served by the scenario runner, shared by both simulated BERTs: lanes from the
+ * world's DUT, scenario option {"update_s": 1.0}, the engine's clock scale (else the world's). */
+int lc_sim_bert_opts_from_config(const struct lc_sim_inst_config *cfg, lc_sim_bert_opts *o, lc_diag *diag);
+
 /* Build the engine and its state; free with lc_sim_scpi_destroy(engine) (endpoints stopped first), then
  * lc_sim_mp1900_free(state). */
 int lc_sim_mp1900_create(const lc_sim_bert_opts *o, lc_sim_scpi **engine, void **state, lc_diag *diag);

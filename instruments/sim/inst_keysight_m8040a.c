@@ -297,25 +297,9 @@ int lc_sim_m8040a_create(const lc_sim_bert_opts *o, lc_sim_scpi **engine, void *
 
 static int kind_create(const lc_sim_inst_config *cfg, lc_sim_scpi **engine, void **state, lc_diag *diag)
 {
-	int map[LC_SIMB_LANES_MAX];
-	int n = lc_sim_world_lane_map(cfg->world, map, LC_SIMB_LANES_MAX);
-	if (n <= 0)
-		return lc_diag_set(diag, LC_ERR_FORMAT, "%s: the DUT has no lanes for a BERT", cfg->where);
-	double update;
-	int rc = lc_sim_opt_double(cfg, "update_s", 1.0, 1e-3, 3600, &update, diag);
-	if (rc < 0)
-		return rc;
-	lc_sim_bert_opts o = {
-		.lanes = (unsigned)(n > LC_SIMB_LANES_MAX ? LC_SIMB_LANES_MAX : n),
-		.world = cfg->world,
-		.seed = lc_sim_world_seed(cfg->world),
-		.scale = cfg->clock && lc_sim_clock_scale(cfg->clock) > 0 ? lc_sim_clock_scale(cfg->clock)
-									    : lc_sim_world_time_scale(cfg->world),
-		.update_s = update,
-		.serial = cfg->serial,
-		.clock = cfg->clock,
-	};
-	return lc_sim_m8040a_create(&o, engine, state, diag);
+	lc_sim_bert_opts o;
+	int rc = lc_sim_bert_opts_from_config(cfg, &o, diag);
+	return rc < 0 ? rc : lc_sim_m8040a_create(&o, engine, state, diag);
 }
 
 /* The real instrument is reached over HiSLIP (§4.2); the simulator has no HiSLIP endpoint, so it serves a
