@@ -100,8 +100,9 @@ static void read_end(int channel, lc_module_info *info)
 	cr_assert_eq(lc_module_read_image(m, -1, &img, &d), 0, "%s", d.text);
 	lc_module_close(m);
 	char path[600];
-	snprintf(path, sizeof(path), "%s/module-sim-%d.dump", getenv("LC_BUILD_DIR") ? getenv("LC_BUILD_DIR") : "/tmp",
-		 channel);
+	/* Criterion runs tests in parallel processes: the pid keeps their dumps apart. */
+	snprintf(path, sizeof(path), "%s/module-sim-%d-%d.dump", getenv("LC_BUILD_DIR") ? getenv("LC_BUILD_DIR") : "/tmp",
+		 (int)getpid(), channel);
 	cr_assert_eq(lc_module_dump_save(path, &img, resource, &d), 0, "%s", d.text);
 	cr_assert_eq(lc_module_dump_load(path, &back, &d), 0, "%s", d.text);
 	unlink(path);
@@ -204,7 +205,8 @@ Test(module_sim, station_layout_opens_an_end)
 {
 	serve("aoc-breakout-good");
 	char path[600];
-	snprintf(path, sizeof(path), "%s/module-sim-station.json", getenv("LC_BUILD_DIR") ? getenv("LC_BUILD_DIR") : "/tmp");
+	snprintf(path, sizeof(path), "%s/module-sim-station-%d.json", getenv("LC_BUILD_DIR") ? getenv("LC_BUILD_DIR") : "/tmp",
+		 (int)getpid());
 	cr_assert_eq(lc_sim_runner_write_station(runner, path, &d), 0, "%s", d.text);
 	FILE *f = fopen(path, "r");
 	char text[8192];
