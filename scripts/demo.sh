@@ -14,8 +14,9 @@ lanecert="$build/lanecert"
 out=${DEMO_OUT:-demo-out}
 mkdir -p "$out"
 out=$(cd "$out" && pwd)
-# A port range of our own, so the demo runs beside a test suite or another demo.
-base=$(( 20000 + ($$ % 400) * 50 ))
+# A port range of our own, below the kernel's ephemeral ports (32768 and up on Linux), so the demo runs
+# beside a test suite or another demo; start_sim moves on to another range if one is taken.
+base=$(( 20000 + ($$ % 200) * 50 ))
 sim_pid=
 
 stop_sim() {
@@ -29,19 +30,32 @@ stop_sim() {
 trap stop_sim EXIT INT TERM
 
 start_sim() { # scenario
-    rm -f "$out/station.json" "$out/sim.log"
-    "$lanecert" sim --scenario "$1" --port-base "$base" --time-scale 20 --station-out "$out/station.json" \
-        > "$out/sim.log" 2>&1 &
-    sim_pid=$!
-    i=0
-    until grep -q '^ready$' "$out/sim.log" 2>/dev/null; do
-        i=$((i + 1))
-        if [ $i -gt 100 ] || ! kill -0 "$sim_pid" 2>/dev/null; then
-            echo "demo: the simulator did not start:" >&2
-            cat "$out/sim.log" >&2
-            exit 70
+    tries=0
+    while :; do
+        rm -f "$out/station.json" "$out/sim.log"
+        "$lanecert" sim --scenario "$1" --port-base "$base" --time-scale 20 --station-out "$out/station.json" \
+            > "$out/sim.log" 2>&1 &
+        sim_pid=$!
+        i=0
+        until grep -q '^ready$' "$out/sim.log" 2>/dev/null; do
+            i=$((i + 1))
+            if [ $i -gt 100 ] || ! kill -0 "$sim_pid" 2>/dev/null; then
+                break
+            fi
+            sleep 0.1
+        done
+        if grep -q '^ready$' "$out/sim.log" 2>/dev/null; then
+            break
         fi
-        sleep 0.1
+        stop_sim
+        tries=$((tries + 1))
+        if [ $tries -lt 5 ] && grep -q 'LC_ERR_BUSY' "$out/sim.log"; then
+            base=$(( 20000 + ((base - 20000) / 50 + 37) % 200 * 50 ))
+            continue
+        fi
+        echo "demo: the simulator did not start:" >&2
+        cat "$out/sim.log" >&2
+        exit 70
     done
     echo "simulated station '$1':"
     sed -n '/^ready$/q;p' "$out/sim.log" | sed 's/^/    /'
