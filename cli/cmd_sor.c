@@ -11,22 +11,29 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "cli/cmd_sor_priv.h"
 #include "instruments/otdr/otdr_analysis.h"
 #include "instruments/otdr/sor.h"
 
 static void usage(FILE *out)
 {
-	fprintf(out, "usage: lanecert sor info FILE\n"
-		     "       lanecert sor events FILE [--json] [--reanalyze]\n"
+	fprintf(out, "usage: lanecert sor info FILE... [--json]\n"
+		     "       lanecert sor events FILE... [--json] [--reanalyze]\n"
+		     "       lanecert sor compare FILE... [--json]\n"
 		     "       lanecert sor plot FILE --out FILE.svg|FILE.png\n"
 		     "       lanecert sor convert FILE --csv\n\n"
-		     "Reads an OTDR trace (.sor, SOR v1 or v2). events prints the events stored in the file, or with\n"
-		     "--reanalyze those found by lanecert's own analysis of the trace. plot draws the trace with\n"
+		     "Reads OTDR traces (.sor, SOR v1 or v2); info, events and compare take any number of files in one\n"
+		     "process (--json: one JSON object per line and file, each with its \"file\"). A file that cannot be\n"
+		     "read gets an error for that file, the others are still processed, and the exit status is non-zero\n"
+		     "(65 when a file is malformed). events prints the events stored in the file, or with --reanalyze\n"
+		     "those found by lanecert's own analysis of the trace. compare measures how that analysis agrees\n"
+		     "with the stored events (matched within max(2 m, 2 point spacings), mean signed offset, end within\n"
+		     "a pulse length, events after the end) per file, per vendor and overall. plot draws the trace with\n"
 		     "gnuplot (needed at run time); convert --csv prints distance_m,level_db per trace point.\n");
 }
 
 /* Print bytes as text: non-printable bytes as \xNN so vendor strings never garble a terminal. */
-static void put_text(FILE *o, const char *s)
+void lc_sor_cli_put_text(FILE *o, const char *s)
 {
 	for (const unsigned char *p = (const unsigned char *)s; *p; p++)
 		if (*p >= 0x20 && *p < 0x7f)
@@ -36,7 +43,7 @@ static void put_text(FILE *o, const char *s)
 }
 
 /* A JSON string: valid UTF-8 passes, other bytes are taken as Latin-1 (what older OTDRs write). */
-static void put_json_string(FILE *o, const char *s)
+void lc_sor_cli_put_json_string(FILE *o, const char *s)
 {
 	const unsigned char *p = (const unsigned char *)s;
 	fputc('"', o);
@@ -64,7 +71,7 @@ static void put_json_string(FILE *o, const char *s)
 	fputc('"', o);
 }
 
-static void put_json_number(FILE *o, double v)
+void lc_sor_cli_put_json_number(FILE *o, double v)
 {
 	if (isfinite(v))
 		fprintf(o, "%.4f", v);
@@ -72,11 +79,25 @@ static void put_json_number(FILE *o, double v)
 		fputs("null", o);
 }
 
-static int load(const char *path, lc_sor **s)
+int lc_sor_cli_load(const char *path, lc_sor **s, bool json)
 {
 	lc_diag d;
 	int rc = lc_sor_read_file(path, s, &d);
-	return rc < 0 ? lc_cli_fail("sor", rc, &d, NULL) : 0;
+	if (rc >= 0)
+		return 0;
+	if (json) {
+		printf("{\"file\":");
+		lc_sor_cli_put_json_string(stdout, path);
+		printf(",\"error\":");
+		lc_sor_cli_put_json_string(stdout, d.text[0] ? d.text : lc_strerror(rc));
+		printf(",\"code\":\"%s\",\"exit\":%d}\n", lc_strerror_name(rc), lc_cli_exit_for(rc));
+	}
+	return lc_cli_fail("sor", rc, &d, path);
+}
+
+static int load(const char *path, lc_sor **s)
+{
+	return lc_sor_cli_load(path, s, false);
 }
 
 static double trace_range_m(const lc_sor *s)
@@ -84,28 +105,60 @@ static double trace_range_m(const lc_sor *s)
 	return (double)lc_sor_trace_length(s) * lc_sor_point_spacing_m(s);
 }
 
-static int cmd_info(const char *path)
+static void info_json(const char *path, const lc_sor *s)
+{
+	const lc_sor_supparams *u = &s->sup;
+	printf("{\"file\":");
+	lc_sor_cli_put_json_string(stdout, path);
+	printf(",\"version\":%d,\"supplier\":", s->version);
+	lc_sor_cli_put_json_string(stdout, u->supplier);
+	printf(",\"vendor\":\"%s\",\"mainframe\":", lc_sor_vendor(s));
+	lc_sor_cli_put_json_string(stdout, u->mainframe_id);
+	printf(",\"module\":");
+	lc_sor_cli_put_json_string(stdout, u->module_id);
+	printf(",\"acquired_unix\":%u,\"wavelength_nm\":%.1f,\"pulse_ns\":%u,\"points\":%zu,\"spacing_m\":",
+	       s->fxd.timestamp, lc_sor_wavelength_nm(s), s->fxd.pulse_width_ns[0], lc_sor_trace_length(s));
+	lc_sor_cli_put_json_number(stdout, lc_sor_point_spacing_m(s));
+	printf(",\"range_m\":");
+	lc_sor_cli_put_json_number(stdout, trace_range_m(s));
+	printf(",\"group_index\":%.5f,\"backscatter_db\":%.1f,\"averages\":%u,\"averaging_s\":%.1f",
+	       lc_sor_group_index(s), lc_sor_backscatter_db(s), s->fxd.n_averages, lc_sor_averaging_time_s(s));
+	printf(",\"loss_threshold_db\":%.3f,\"refl_threshold_db\":%.3f,\"eof_threshold_db\":%.3f",
+	       s->fxd.loss_threshold / 1000.0, -s->fxd.refl_threshold / 1000.0, s->fxd.eof_threshold / 1000.0);
+	if (s->has_events)
+		printf(",\"stored_events\":%zu", s->n_events);
+	else
+		printf(",\"stored_events\":null");
+	printf(",\"checksum\":\"%s\",\"blocks\":%zu}\n", lc_sor_cksum_name(s->cksum), s->n_blocks);
+}
+
+static int cmd_info(const char *path, bool json)
 {
 	lc_sor *s;
-	int rc = load(path, &s);
+	int rc = lc_sor_cli_load(path, &s, json);
 	if (rc)
 		return rc;
+	if (json) {
+		info_json(path, s);
+		lc_sor_free(s);
+		return LC_EXIT_OK;
+	}
 	const lc_sor_supparams *u = &s->sup;
 	printf("file:          %s\n", path);
 	printf("format:        SOR %d (map revision %u.%02u), %zu blocks\n", s->version, s->map_revision / 100,
 	       s->map_revision % 100, s->n_blocks);
 	printf("instrument:    ");
-	put_text(stdout, u->supplier);
+	lc_sor_cli_put_text(stdout, u->supplier);
 	printf(" / ");
-	put_text(stdout, u->mainframe_id);
+	lc_sor_cli_put_text(stdout, u->mainframe_id);
 	printf(" SN ");
-	put_text(stdout, u->mainframe_sn);
+	lc_sor_cli_put_text(stdout, u->mainframe_sn);
 	printf(" / module ");
-	put_text(stdout, u->module_id);
+	lc_sor_cli_put_text(stdout, u->module_id);
 	printf(" SN ");
-	put_text(stdout, u->module_sn);
+	lc_sor_cli_put_text(stdout, u->module_sn);
 	printf(" / software ");
-	put_text(stdout, u->software_rev);
+	lc_sor_cli_put_text(stdout, u->software_rev);
 	printf("\n");
 	time_t t = (time_t)s->fxd.timestamp;
 	struct tm tm;
@@ -136,7 +189,7 @@ static int cmd_info(const char *path)
 	printf("proprietary:   ");
 	for (size_t i = 0; i < s->n_raw; i++) {
 		printf("%s", i ? ", " : "");
-		put_text(stdout, s->raw[i].name);
+		lc_sor_cli_put_text(stdout, s->raw[i].name);
 		printf(" (%zu B)", s->raw[i].len);
 	}
 	printf("%s\n", s->n_raw ? "" : "none");
@@ -162,38 +215,40 @@ static const char *stored_type(const lc_sor_event *e)
 	return e->code[0] == '1' ? "reflective" : e->code[0] == '2' ? "saturated" : "non-reflective";
 }
 
-static void print_rows(const ev_row *r, size_t n, bool json, const char *source, const lc_otdr_analysis *a,
-		       const lc_sor *s)
+static void print_rows(const char *path, const ev_row *r, size_t n, bool json, const char *source,
+		       const lc_otdr_analysis *a, const lc_sor *s)
 {
 	if (json) {
-		printf("{\"source\":\"%s\",\"events\":[", source);
+		printf("{\"file\":");
+		lc_sor_cli_put_json_string(stdout, path);
+		printf(",\"source\":\"%s\",\"events\":[", source);
 		for (size_t i = 0; i < n; i++) {
 			printf("%s{\"number\":%u,\"type\":\"%s\",\"position_m\":", i ? "," : "", r[i].number, r[i].type);
-			put_json_number(stdout, r[i].position_m);
+			lc_sor_cli_put_json_number(stdout, r[i].position_m);
 			printf(",\"loss_db\":");
-			put_json_number(stdout, r[i].loss_db);
+			lc_sor_cli_put_json_number(stdout, r[i].loss_db);
 			printf(",\"reflectance_db\":");
-			put_json_number(stdout, r[i].reflectance_db);
+			lc_sor_cli_put_json_number(stdout, r[i].reflectance_db);
 			printf(",\"slope_db_km\":");
-			put_json_number(stdout, r[i].slope_db_km);
+			lc_sor_cli_put_json_number(stdout, r[i].slope_db_km);
 			if (r[i].code) {
 				printf(",\"code\":");
-				put_json_string(stdout, r[i].code);
+				lc_sor_cli_put_json_string(stdout, r[i].code);
 				printf(",\"comment\":");
-				put_json_string(stdout, r[i].comment);
+				lc_sor_cli_put_json_string(stdout, r[i].comment);
 			}
 			printf("}");
 		}
 		printf("]");
 		if (a) {
 			printf(",\"fiber_length_m\":");
-			put_json_number(stdout, a->fiber_length_m);
+			lc_sor_cli_put_json_number(stdout, a->fiber_length_m);
 			printf(",\"total_loss_db\":");
-			put_json_number(stdout, a->total_loss_db);
+			lc_sor_cli_put_json_number(stdout, a->total_loss_db);
 			printf(",\"orl_db\":");
-			put_json_number(stdout, a->orl_db);
+			lc_sor_cli_put_json_number(stdout, a->orl_db);
 			printf(",\"attenuation_db_km\":");
-			put_json_number(stdout, a->attenuation_db_km);
+			lc_sor_cli_put_json_number(stdout, a->attenuation_db_km);
 			printf(",\"end_found\":%s", a->end_found ? "true" : "false");
 		} else if (s->has_events) {
 			printf(",\"total_loss_db\":%.3f,\"orl_db\":%.3f", s->summary.total_loss / 1000.0, s->summary.orl / 1000.0);
@@ -201,6 +256,9 @@ static void print_rows(const ev_row *r, size_t n, bool json, const char *source,
 		printf("}\n");
 		return;
 	}
+	printf("file: ");
+	lc_sor_cli_put_text(stdout, path);
+	printf(" (%s)\n", source);
 	printf("%-4s %-15s %12s %9s %12s %11s  %s\n", "no", "type", "distance_m", "loss_dB", "reflect_dB", "dB/km", "code");
 	for (size_t i = 0; i < n; i++) {
 		printf("%-4u %-15s %12.2f ", r[i].number, r[i].type, r[i].position_m);
@@ -208,10 +266,10 @@ static void print_rows(const ev_row *r, size_t n, bool json, const char *source,
 		isfinite(r[i].reflectance_db) ? printf("%12.2f ", r[i].reflectance_db) : printf("%12s ", "-");
 		isfinite(r[i].slope_db_km) ? printf("%11.3f  ", r[i].slope_db_km) : printf("%11s  ", "-");
 		if (r[i].code) {
-			put_text(stdout, r[i].code);
+			lc_sor_cli_put_text(stdout, r[i].code);
 			if (r[i].comment[0]) {
 				printf(" ");
-				put_text(stdout, r[i].comment);
+				lc_sor_cli_put_text(stdout, r[i].comment);
 			}
 		}
 		printf("\n");
@@ -251,7 +309,7 @@ static int event_rows(const lc_sor *s, bool reanalyze, ev_row **rows, size_t *n,
 		} else {
 			const lc_sor_event *e = &s->events[i];
 			*r = (ev_row){e->number, stored_type(e), lc_sor_time_to_m(s, e->time), e->loss / 1000.0,
-				      e->reflectance ? e->reflectance / 1000.0 : NAN, e->slope / 1000.0, e->code, e->comment};
+				      lc_sor_event_reflectance_db(e), e->slope / 1000.0, e->code, e->comment};
 		}
 	}
 	return 0;
@@ -260,11 +318,17 @@ static int event_rows(const lc_sor *s, bool reanalyze, ev_row **rows, size_t *n,
 static int cmd_events(const char *path, bool json, bool reanalyze)
 {
 	lc_sor *s;
-	int rc = load(path, &s);
+	int rc = lc_sor_cli_load(path, &s, json);
 	if (rc)
 		return rc;
 	if (!reanalyze && !s->has_events) {
 		lc_cli_error("sor", "%s has no KeyEvents block: use --reanalyze to find events in the trace", path);
+		if (json) {
+			printf("{\"file\":");
+			lc_sor_cli_put_json_string(stdout, path);
+			printf(",\"error\":\"no KeyEvents block: use --reanalyze\",\"code\":\"LC_ERR_FORMAT\",\"exit\":%d}\n",
+			       LC_EXIT_DATAERR);
+		}
 		lc_sor_free(s);
 		return LC_EXIT_DATAERR;
 	}
@@ -273,7 +337,7 @@ static int cmd_events(const char *path, bool json, bool reanalyze)
 	lc_otdr_analysis *a = NULL;
 	rc = event_rows(s, reanalyze, &rows, &n, &a);
 	if (rc == 0)
-		print_rows(rows, n, json, reanalyze ? "analysis" : "stored", a, s);
+		print_rows(path, rows, n, json, reanalyze ? "analysis" : "stored", a, s);
 	free(rows);
 	lc_otdr_analysis_free(a);
 	lc_sor_free(s);
@@ -389,6 +453,22 @@ static int cmd_plot(const char *path, const char *out)
 	return rc;
 }
 
+/* Run one per-file action over every file; a failure is reported for its file and the rest go on. The
+ * exit status: 65 if any file was malformed, else the first failure's, else 0. */
+static int each_file(char **files, size_t n, bool json, bool reanalyze, const char *what)
+{
+	int worst = LC_EXIT_OK;
+	for (size_t i = 0; i < n; i++) {
+		int rc = strcmp(what, "info") == 0 ? cmd_info(files[i], json) : cmd_events(files[i], json, reanalyze);
+		if (!json && !strcmp(what, "info") && i + 1 < n)
+			printf("\n");
+		if (rc == LC_EXIT_DATAERR || (rc && worst == LC_EXIT_OK))
+			worst = rc;
+		fflush(stdout);
+	}
+	return worst;
+}
+
 int lc_cmd_sor(int argc, char **argv)
 {
 	if (argc >= 2 && lc_cli_is_help(argv[1])) {
@@ -399,11 +479,17 @@ int lc_cmd_sor(int argc, char **argv)
 		usage(stderr);
 		return LC_EXIT_USAGE;
 	}
-	const char *what = argv[1], *file = argv[2];
+	const char *what = argv[1];
+	bool multi = strcmp(what, "info") == 0 || strcmp(what, "events") == 0 || strcmp(what, "compare") == 0;
 	bool json = false, reanalyze = false, csv = false;
 	const char *out = NULL;
-	for (int i = 3; i < argc; i++) {
-		if (strcmp(argv[i], "--json") == 0 && strcmp(what, "events") == 0)
+	char **files = calloc((size_t)argc, sizeof(char *));
+	size_t nf = 0;
+	if (!files)
+		return lc_cli_fail("sor", LC_ERR_NOMEM, NULL, NULL);
+	int rc = -1;
+	for (int i = 2; i < argc && rc < 0; i++) {
+		if (strcmp(argv[i], "--json") == 0 && multi)
 			json = true;
 		else if (strcmp(argv[i], "--reanalyze") == 0 && strcmp(what, "events") == 0)
 			reanalyze = true;
@@ -411,29 +497,43 @@ int lc_cmd_sor(int argc, char **argv)
 			csv = true;
 		else if (strcmp(argv[i], "--out") == 0 && strcmp(what, "plot") == 0 && i + 1 < argc)
 			out = argv[++i];
+		else if (argv[i][0] != '-' && (multi || nf == 0))
+			files[nf++] = argv[i];
 		else {
 			lc_cli_error("sor", "unexpected argument '%s' for 'sor %s' (lanecert sor --help)", argv[i], what);
-			return LC_EXIT_USAGE;
+			rc = LC_EXIT_USAGE;
 		}
 	}
-	if (strcmp(what, "info") == 0)
-		return cmd_info(file);
-	if (strcmp(what, "events") == 0)
-		return cmd_events(file, json, reanalyze);
-	if (strcmp(what, "convert") == 0) {
+	if (rc < 0 && nf == 0) {
+		lc_cli_error("sor", "sor %s needs a file (lanecert sor --help)", what);
+		rc = LC_EXIT_USAGE;
+	}
+	if (rc >= 0) {
+		free(files);
+		return rc;
+	}
+	if (strcmp(what, "info") == 0 || strcmp(what, "events") == 0) {
+		rc = each_file(files, nf, json, reanalyze, what);
+	} else if (strcmp(what, "compare") == 0) {
+		rc = lc_sor_cli_compare(files, nf, json);
+	} else if (strcmp(what, "convert") == 0) {
 		if (!csv) {
 			lc_cli_error("sor", "convert needs an output format: --csv");
-			return LC_EXIT_USAGE;
+			rc = LC_EXIT_USAGE;
+		} else {
+			rc = cmd_convert(files[0]);
 		}
-		return cmd_convert(file);
-	}
-	if (strcmp(what, "plot") == 0) {
+	} else if (strcmp(what, "plot") == 0) {
 		if (!out) {
 			lc_cli_error("sor", "plot needs --out FILE.svg or --out FILE.png");
-			return LC_EXIT_USAGE;
+			rc = LC_EXIT_USAGE;
+		} else {
+			rc = cmd_plot(files[0], out);
 		}
-		return cmd_plot(file, out);
+	} else {
+		lc_cli_error("sor", "unknown action '%s': info, events, compare, plot or convert", what);
+		rc = LC_EXIT_USAGE;
 	}
-	lc_cli_error("sor", "unknown action '%s': info, events, plot or convert", what);
-	return LC_EXIT_USAGE;
+	free(files);
+	return rc;
 }

@@ -93,21 +93,37 @@ double lc_otdr_reflectance_from_peak(double peak_db, double pulse_ns, double bc_
 /* Inverse: the peak height a reflectance produces. */
 double lc_otdr_peak_from_reflectance(double refl_db, double pulse_ns, double bc_db);
 
-/* Agreement of an analysis with the events stored in a SOR file's KeyEvents. */
+/* Agreement of an analysis with the events an instrument stored in a SOR file's KeyEvents, measured the
+ * strict way (issue 16): a stored event is matched by the nearest unused one of ours within
+ * max(2 m, 2 point spacings); the front-panel event (stored within a pulse length and the tolerance of the
+ * trace's origin) is left out on both sides. Counts and sums, so that files can be added up
+ * (lc_otdr_agreement_add) per vendor and overall. */
 typedef struct lc_otdr_agreement {
-	size_t stored;              /* stored events considered (all) */
-	size_t found;               /* our events */
+	size_t files;
+	size_t stored;              /* stored events from past the front panel to the stored end */
+	size_t found;               /* our non-launch events */
 	size_t matched;             /* stored events with one of ours within the tolerance */
-	size_t ends_matched;
-	double tolerance_m;
-	double max_position_diff_m, mean_position_diff_m;
-	size_t loss_compared;       /* matched non-reflective/reflective events (not launch/end) */
-	double max_loss_diff_db, mean_loss_diff_db;
+	double sum_offset_m;        /* sum of (ours - stored) over the matched events */
+	double sum_offset_samples;  /* the same in point spacings of each file */
+	double sum_abs_offset_m;
+	size_t ends_shown;          /* files whose stored end is followed by a drop of the end threshold */
+	size_t ends_within;         /* ... with our end within one pulse length of it */
+	size_t after_end;           /* our events after the end (the stored end + a pulse length, or our own end) */
+	size_t loss_compared;       /* matched events (not ends) with both losses known */
+	double sum_abs_loss_diff_db;
+	double tolerance_m;         /* of the last file compared (per file: max(2 m, 2 spacings)) */
 } lc_otdr_agreement;
 
-/* Match each stored event to the nearest unused one of ours within tol_m (<= 0: 2 pulse lengths + 3 points,
- * at least 5 m). */
-int lc_otdr_compare_sor(const lc_sor *sor, const lc_otdr_analysis *a, double tol_m, lc_otdr_agreement *out);
+/* Compare one file's analysis with its KeyEvents; *out is cleared first.
+ * Returns 0, LC_ERR_ARG (NULL) or LC_ERR_NOMEM. Since 0.1. */
+int lc_otdr_compare_sor(const lc_sor *sor, const lc_otdr_analysis *a, lc_otdr_agreement *out);
+/* total += one. */
+void lc_otdr_agreement_add(lc_otdr_agreement *total, const lc_otdr_agreement *one);
+/* Matched share of the stored events (0..1, NAN with none stored); mean signed offset in m and in point
+ * spacings (NAN with none matched). */
+double lc_otdr_agreement_matched(const lc_otdr_agreement *g);
+double lc_otdr_agreement_offset_m(const lc_otdr_agreement *g);
+double lc_otdr_agreement_offset_samples(const lc_otdr_agreement *g);
 
 const char *lc_otdr_event_type_name(enum lc_otdr_event_type t);
 

@@ -1,33 +1,83 @@
-/* Agreement between our events and the KeyEvents a SOR file stores (the instrument's own analysis). */
+/*
+ * Agreement between our events and the KeyEvents a SOR file stores (the instrument's own analysis),
+ * measured strictly: position within max(2 m, 2 point spacings), the signed offset kept (a detector that
+ * is systematically late shows it), the end within one pulse length where the trace shows one, and no
+ * event of ours past the end.
+ */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "instruments/otdr/otdr_analysis.h"
 
-int lc_otdr_compare_sor(const lc_sor *sor, const lc_otdr_analysis *a, double tol_m, lc_otdr_agreement *out)
+/* Does the trace show an end at x_m: somewhere after it (past the end reflection's pulse and the receiver's
+ * recovery, which can last hundreds of metres), the mean level over a window of a few pulse lengths lies at
+ * least the end threshold below the mean over the same window before it? */
+static bool end_shown(const lc_sor *sor, const double *y, size_t n, double x_m, double pulse_m)
+{
+	double dx = lc_sor_point_spacing_m(sor), x0 = lc_sor_trace_origin_m(sor);
+	double thr = sor->fxd.eof_threshold ? sor->fxd.eof_threshold / 1000.0 : 3.0;
+	long at = lround((x_m - x0) / dx);
+	long w = (long)ceil(pulse_m / dx) * 2 + 8, gap = (long)ceil(pulse_m / dx) + 2;
+	if (at - gap - w < 0 || at + gap + w > (long)n)
+		return false;
+	double before = 0, run = 0;
+	for (long j = 0; j < w; j++) {
+		before += y[at - gap - w + j];
+		run += y[at + gap + j];
+	}
+	for (long j = at + gap + w; run > before - thr * (double)w && j < (long)n; j++)
+		run += y[j] - y[j - w];
+	return run <= before - thr * (double)w;
+}
+
+int lc_otdr_compare_sor(const lc_sor *sor, const lc_otdr_analysis *a, lc_otdr_agreement *out)
 {
 	if (!sor || !a || !out)
 		return LC_ERR_ARG;
 	memset(out, 0, sizeof(*out));
-	if (!(tol_m > 0)) {
-		double pw_m = sor->fxd.pulse_width_ns[0] * 1e-9 * LC_SOR_C_M_PER_S / lc_sor_group_index(sor) / 2.0;
-		tol_m = 2.0 * pw_m + 3.0 * lc_sor_point_spacing_m(sor);
-		if (tol_m < 5.0)
-			tol_m = 5.0;
-	}
-	out->tolerance_m = tol_m;
-	out->stored = sor->n_events;
-	out->found = a->n_events;
+	out->files = 1;
+	double dx = lc_sor_point_spacing_m(sor), x0 = lc_sor_trace_origin_m(sor);
+	double pulse_m = sor->fxd.pulse_width_ns[0] * 1e-9 * LC_SOR_C_M_PER_S / lc_sor_group_index(sor) / 2.0;
+	double tol = fmax(2.0, 2.0 * dx);
+	out->tolerance_m = tol;
+	double launch_lim = x0 + pulse_m + tol; /* stored events up to here are the front panel's */
 	bool *used = calloc(a->n_events ? a->n_events : 1, sizeof(bool));
-	if (!used)
+	double *y = NULL;
+	int n = lc_sor_trace_db(sor, &y);
+	if (!used || n < 0) {
+		free(used);
+		free(y);
 		return LC_ERR_NOMEM;
-	double sum_dx = 0, sum_dl = 0;
+	}
+	double our_end = INFINITY, stored_end = INFINITY;
+	for (size_t k = 0; k < a->n_events; k++) {
+		if (a->events[k].type == LC_OTDR_EVENT_LAUNCH)
+			used[k] = true;
+		else
+			out->found++;
+		if (a->events[k].type == LC_OTDR_EVENT_END && a->events[k].position_m < our_end)
+			our_end = a->events[k].position_m;
+	}
+	for (size_t i = 0; i < sor->n_events; i++)
+		if (sor->events[i].code[1] == 'E')
+			stored_end = fmin(stored_end, lc_sor_time_to_m(sor, sor->events[i].time));
 	for (size_t i = 0; i < sor->n_events; i++) {
 		const lc_sor_event *s = &sor->events[i];
 		double xs = lc_sor_time_to_m(sor, s->time);
+		bool is_end = s->code[1] == 'E';
+		/* the front panel's event, and what some instruments list after the end (EXFO: echoes of the end
+		 * in the noise), are not fiber events */
+		if ((xs <= launch_lim && !is_end) || xs > stored_end)
+			continue;
+		out->stored++;
+		if (is_end && end_shown(sor, y, (size_t)n, xs, pulse_m)) {
+			out->ends_shown++;
+			if (isfinite(our_end) && fabs(our_end - xs) <= pulse_m)
+				out->ends_within++;
+		}
 		size_t best = a->n_events;
-		double bd = tol_m;
+		double bd = tol;
 		for (size_t k = 0; k < a->n_events; k++) {
 			double d = fabs(a->events[k].position_m - xs);
 			if (!used[k] && d <= bd) {
@@ -40,23 +90,54 @@ int lc_otdr_compare_sor(const lc_sor *sor, const lc_otdr_analysis *a, double tol
 		used[best] = true;
 		const lc_otdr_event *e = &a->events[best];
 		out->matched++;
-		sum_dx += bd;
-		if (bd > out->max_position_diff_m)
-			out->max_position_diff_m = bd;
-		bool stored_end = s->code[1] == 'E';
-		if (stored_end && e->type == LC_OTDR_EVENT_END)
-			out->ends_matched++;
-		if (!stored_end && e->type != LC_OTDR_EVENT_END && e->type != LC_OTDR_EVENT_LAUNCH &&
-		    isfinite(e->loss_db)) {
-			double dl = fabs(e->loss_db - s->loss / 1000.0);
+		out->sum_offset_m += e->position_m - xs;
+		out->sum_offset_samples += (e->position_m - xs) / dx;
+		out->sum_abs_offset_m += bd;
+		if (!is_end && e->type != LC_OTDR_EVENT_END && isfinite(e->loss_db)) {
 			out->loss_compared++;
-			sum_dl += dl;
-			if (dl > out->max_loss_diff_db)
-				out->max_loss_diff_db = dl;
+			out->sum_abs_loss_diff_db += fabs(e->loss_db - s->loss / 1000.0);
 		}
 	}
+	/* past the end: the instrument's (when it stored one) with a pulse length's grace, or our own */
+	double lim = isfinite(stored_end) ? stored_end + pulse_m : INFINITY;
+	for (size_t k = 0; k < a->n_events; k++) {
+		const lc_otdr_event *e = &a->events[k];
+		if (e->type != LC_OTDR_EVENT_LAUNCH && (e->position_m > lim || e->position_m > our_end))
+			out->after_end++;
+	}
 	free(used);
-	out->mean_position_diff_m = out->matched ? sum_dx / (double)out->matched : 0;
-	out->mean_loss_diff_db = out->loss_compared ? sum_dl / (double)out->loss_compared : 0;
+	free(y);
 	return 0;
+}
+
+void lc_otdr_agreement_add(lc_otdr_agreement *t, const lc_otdr_agreement *o)
+{
+	t->files += o->files;
+	t->stored += o->stored;
+	t->found += o->found;
+	t->matched += o->matched;
+	t->sum_offset_m += o->sum_offset_m;
+	t->sum_offset_samples += o->sum_offset_samples;
+	t->sum_abs_offset_m += o->sum_abs_offset_m;
+	t->ends_shown += o->ends_shown;
+	t->ends_within += o->ends_within;
+	t->after_end += o->after_end;
+	t->loss_compared += o->loss_compared;
+	t->sum_abs_loss_diff_db += o->sum_abs_loss_diff_db;
+	t->tolerance_m = o->tolerance_m;
+}
+
+double lc_otdr_agreement_matched(const lc_otdr_agreement *g)
+{
+	return g->stored ? (double)g->matched / (double)g->stored : NAN;
+}
+
+double lc_otdr_agreement_offset_m(const lc_otdr_agreement *g)
+{
+	return g->matched ? g->sum_offset_m / (double)g->matched : NAN;
+}
+
+double lc_otdr_agreement_offset_samples(const lc_otdr_agreement *g)
+{
+	return g->matched ? g->sum_offset_samples / (double)g->matched : NAN;
 }

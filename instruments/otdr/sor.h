@@ -226,6 +226,13 @@ double lc_sor_trace_origin_m(const lc_sor *sor);
 double lc_sor_wavelength_nm(const lc_sor *sor);
 /* Averaging time in seconds: the spec's 0.1 s, EXFO's s, Noyes' 0.01 s (chosen from SupParams). */
 double lc_sor_averaging_time_s(const lc_sor *sor);
+/* A vendor name for grouping files ("EXFO", "Anritsu", "Viavi", "AFL/Noyes", "FiberCloud", "OptixS",
+ * "HP/Agilent", "Yokogawa", or "other"), from SupParams (EXFO is recognised by its module IDs, since
+ * it writes the customer in the supplier field). Static string. Since 0.1. */
+const char *lc_sor_vendor(const lc_sor *sor);
+/* A stored event's reflectance in dB, NAN when it has none: 0 (the spec's "non-reflective"), or a
+ * placeholder no OTDR can measure, below -100 dB (EXFO FTB-7400E writes INT32_MIN, -2147483.648 dB). Since 0.1. */
+double lc_sor_event_reflectance_db(const lc_sor_event *e);
 /* Stored backscatter coefficient in dB (negative), 0 when not set. */
 double lc_sor_backscatter_db(const lc_sor *sor);
 /* Total number of trace points (sum over segments). */

@@ -1,5 +1,6 @@
 /* Life cycle of an lc_sor (new, free, setters) and the quantities derived from its raw fields. */
 #include <ctype.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -186,17 +187,41 @@ static bool contains_ci(const char *s, const char *needle)
 	return false;
 }
 
-double lc_sor_averaging_time_s(const lc_sor *sor)
+const char *lc_sor_vendor(const lc_sor *sor)
 {
 	const lc_sor_supparams *s = &sor->sup;
-	double t = sor->fxd.averaging_time;
+	const char *mod = s->module_id ? s->module_id : "";
 	/* EXFO puts the customer's name in the supplier field, so recognise it by the module ID as well. */
-	if (contains_ci(s->supplier, "exfo") || strncmp(s->module_id ? s->module_id : "", "FTB", 3) == 0 ||
-	    strncmp(s->module_id ? s->module_id : "", "MAX-", 4) == 0)
+	if (contains_ci(s->supplier, "exfo") || strncmp(mod, "FTB", 3) == 0 || strncmp(mod, "MAX-", 4) == 0)
+		return "EXFO";
+	static const struct { const char *needle, *name; } v[] = {
+		{"noyes", "AFL/Noyes"}, {"afl", "AFL/Noyes"}, {"anritsu", "Anritsu"}, {"viavi", "Viavi"},
+		{"jdsu", "Viavi"}, {"fibercloud", "FiberCloud"}, {"optixs", "OptixS"}, {"hewlett", "HP/Agilent"},
+		{"agilent", "HP/Agilent"}, {"yokogawa", "Yokogawa"},
+	};
+	for (size_t i = 0; i < sizeof(v) / sizeof(v[0]); i++)
+		if (contains_ci(s->supplier, v[i].needle))
+			return v[i].name;
+	return "other";
+}
+
+double lc_sor_averaging_time_s(const lc_sor *sor)
+{
+	double t = sor->fxd.averaging_time;
+	const char *v = lc_sor_vendor(sor);
+	if (strcmp(v, "EXFO") == 0)
 		return t;
-	if (contains_ci(s->supplier, "noyes") || contains_ci(s->supplier, "afl"))
+	if (strcmp(v, "AFL/Noyes") == 0)
 		return t / 100.0;
 	return t / 10.0;
+}
+
+double lc_sor_event_reflectance_db(const lc_sor_event *e)
+{
+	/* the weakest reflection an OTDR resolves is around -90 dB (a 0.01 dB bump on a 3 ns pulse) */
+	if (e->reflectance == 0 || e->reflectance < -100000)
+		return NAN;
+	return e->reflectance / 1000.0;
 }
 
 double lc_sor_backscatter_db(const lc_sor *sor)

@@ -36,7 +36,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		lc_otdr_analysis *a = NULL;
 		if (lc_otdr_analyze_sor(s, NULL, &a, &d) == 0) {
 			lc_otdr_agreement g;
-			lc_otdr_compare_sor(s, a, 0, &g);
+			lc_otdr_compare_sor(s, a, &g);
 			lc_otdr_analysis_free(a);
 		}
 	}
