@@ -85,6 +85,9 @@ int lc_sor_cli_load(const char *path, lc_sor **s, bool json)
 	int rc = lc_sor_read_file(path, s, &d);
 	if (rc >= 0)
 		return 0;
+	/* a file shorter than its map says is a malformed file here, not a broken protocol */
+	if (rc == LC_ERR_TRUNCATED)
+		rc = LC_ERR_FORMAT;
 	if (json) {
 		printf("{\"file\":");
 		lc_sor_cli_put_json_string(stdout, path);
@@ -92,7 +95,7 @@ int lc_sor_cli_load(const char *path, lc_sor **s, bool json)
 		lc_sor_cli_put_json_string(stdout, d.text[0] ? d.text : lc_strerror(rc));
 		printf(",\"code\":\"%s\",\"exit\":%d}\n", lc_strerror_name(rc), lc_cli_exit_for(rc));
 	}
-	return lc_cli_fail("sor", rc, &d, path);
+	return lc_cli_fail("sor", rc, &d, strstr(d.text, path) ? NULL : path);
 }
 
 static int load(const char *path, lc_sor **s)

@@ -12,6 +12,7 @@ set(LC_OTDR_CORE_SOURCES
   instruments/otdr/otdr_lsfit.c
   instruments/otdr/otdr_analysis.c
   instruments/otdr/otdr_measure.c
+  instruments/otdr/otdr_end.c
   instruments/otdr/otdr_compare.c
   instruments/otdr/otdr_synth.c
 )

@@ -395,6 +395,7 @@ int lc_otdr_analyze(const lc_otdr_trace *t, const lc_otdr_config *cfg_in, lc_otd
 	lc_otdr_fit(&c.sums, settle, settle + 4 * c.fit_len, &l0);
 	c.noise_rms_bs = l0.rms;
 	size_t sig_end = last_signal(&c);
+	lc_otdr_estimate_fiber_slope(&c, settle, sig_end);
 	size_t hi = sig_end + c.guard + 1;
 	if (hi > c.n)
 		hi = c.n;

@@ -9,8 +9,10 @@
 
 #include "instruments/otdr/otdr_measure_priv.h"
 
-#define LC_OTDR_END_FIRST_DROP_DB 0.5
-#define LC_OTDR_END_REACH_FITS 20
+/* The smallest departure from the backscatter line taken as an event's onset: a smooth, heavily averaged
+ * trace curves by a few thousandths of a dB over a kilometre, and SOR stores levels in 0.001 dB steps */
+#define LC_OTDR_ONSET_FLOOR_DB 0.005
+
 
 double lc_otdr_reflectance_from_peak(double peak_db, double pulse_ns, double bc_db)
 {
@@ -118,67 +120,32 @@ static size_t argmax(const double *y, size_t lo, size_t hi)
 	return k;
 }
 
-/* Where the trace leaves the backscatter line b before candidate i (the event's start). */
+/* Where the trace leaves the backscatter line b before candidate cd (the event's onset, where instruments
+ * place an event): from the first point where the event has clearly begun (half its peak or step away from
+ * the line), walk back while the trace stays off the line by more than its noise (2.5 x the residual RMS, at least LC_OTDR_ONSET_FLOOR_DB
+ * of the fit); the onset is the last point on the line. Walking back from the event, rather than forward
+ * from the backscatter, means a single noise excursion earlier on the line cannot pull the event early,
+ * and a threshold in noise units rather than a share of the event keeps large events from landing late. */
 static size_t refine(const lc_otdr_ctx *c, const cand *cd, const lc_otdr_line *b, size_t lo)
 {
 	double amp = cd->refl ? cd->peak : fabs(cd->step);
-	double thr = 3.0 * b->rms;
-	if (thr < 0.25 * amp)
-		thr = 0.25 * amp;
-	size_t from = cd->i > c->guard ? cd->i - c->guard : 0;
+	double sign = (!cd->refl && cd->step < 0) ? -1.0 : 1.0;
+	double thr = fmin(fmax(2.5 * b->rms, LC_OTDR_ONSET_FLOOR_DB), 0.5 * amp);
+	size_t back = c->guard + c->pw_pts;
+	size_t from = cd->i > back ? cd->i - back : 0;
 	if (from < lo)
 		from = lo;
-	size_t to = cd->i + c->guard < c->n ? cd->i + c->guard : c->n - 1;
-	for (size_t j = from; j <= to; j++) {
-		double d = c->y[j] - lc_otdr_line_at(b, (double)j);
-		if (!cd->refl && cd->step < 0)
-			d = -d;
-		if (d > thr)
-			return j > from ? j - 1 : j;
-	}
-	return cd->i;
-}
-
-/* The end: the first event after which the trace falls at least the end-of-fiber threshold below the
- * backscatter before it and stays there until the next event (or the end of the trace). Levels are means
- * over fit_len points so noise spikes and the receiver's recovery tail do not decide it alone. */
-static bool is_end(const lc_otdr_ctx *c, const cand *cd, const lc_otdr_line *b, size_t next)
-{
-	if (b->n < 3)
-		return false;
-	double before = lc_otdr_line_at(b, (double)cd->i);
-	/* past the peak (a strong end reflection decays slowly): from where the trace first falls below the
-	 * backscatter level */
-	size_t pk_hi = cd->i + 3 * c->pw_pts + 2 < c->n ? cd->i + 3 * c->pw_pts + 2 : c->n;
-	size_t pk = argmax(c->y, cd->i, pk_hi), fall = 0;
-	for (size_t j = pk + 1; j < c->n && j < pk + 4 * c->fit_len && !fall; j++)
-		if (c->y[j] < before - 0.5)
-			fall = j;
-	if (!fall)
-		return false;
-	size_t lo = fall + c->pw_pts;
-	size_t w = c->fit_len;
-	if (next > c->n)
-		next = c->n;
-	if (lo + w > next)
-		return lo >= c->n; /* no room after it: only the last point of the trace can be the end */
-	double run = 0;
-	for (size_t j = lo; j < lo + w; j++)
-		run += c->y[j];
-	double mn = run / (double)w;
-	/* right after the event zone the level must already be clearly down (a tail may still be falling),
-	 * otherwise the fiber goes on and a later drop belongs to a later event */
-	if (before - mn < LC_OTDR_END_FIRST_DROP_DB)
-		return false;
-	/* ... and reach the end-of-fiber drop within a recovery tail's length, not kilometres later at the
-	 * real end */
-	size_t reach = lo + LC_OTDR_END_REACH_FITS * w;
-	for (size_t j = lo + w; j < next && j < reach; j++) {
-		run += c->y[j] - c->y[j - w];
-		if (run / (double)w < mn)
-			mn = run / (double)w;
-	}
-	return before - mn >= c->eof_thr;
+	size_t to = cd->i + back < c->n ? cd->i + back : c->n - 1;
+	size_t anchor = to + 1;
+	for (size_t j = from; j <= to && anchor > to; j++)
+		if (sign * (c->y[j] - lc_otdr_line_at(b, (double)j)) >= 0.5 * amp)
+			anchor = j;
+	if (anchor > to)
+		return cd->i;
+	size_t j = anchor;
+	while (j > lo && sign * (c->y[j - 1] - lc_otdr_line_at(b, (double)(j - 1))) > thr)
+		j--;
+	return j > lo ? j - 1 : j;
 }
 
 /* LS loss of e; *level: the backscatter line before it at its start (NAN if it cannot be fitted). */
@@ -243,12 +210,7 @@ int lc_otdr_build_events(lc_otdr_ctx *c, lc_otdr_event *launch, const cand *cv, 
 		if (blo < c->det_lo)
 			blo = c->det_lo;
 		lc_otdr_fit(&c->sums, blo, bhi, &b);
-		/* candidates inside this one's zone (echoes of its own fall) do not bound the search */
-		size_t zone = cv[k].i + 2 * c->guard + 2 * c->pw_pts + c->fit_len, next = c->n;
-		for (size_t j = k + 1; j < ncv && next == c->n; j++)
-			if (cv[j].i >= zone)
-				next = cv[j].i;
-		if (is_end(c, &cv[k], &b, next)) {
+		if (lc_otdr_is_end(c, &cv[k], &b)) {
 			end_k = k;
 			keep = k + 1;
 			break;
@@ -310,8 +272,9 @@ int lc_otdr_build_events(lc_otdr_ctx *c, lc_otdr_event *launch, const cand *cv, 
 		ne++;
 	}
 	/* Losses, now that each event's neighbours are known; a non-reflective event whose LS loss over the
-	 * full sections is under the threshold was noise on the short detection fits: drop it and measure
-	 * its neighbours again over the longer sections. */
+	 * full sections is under the threshold was noise on the short detection fits: drop it, in every pass
+	 * (the file's threshold holds for everything reported), and measure its neighbours again over the
+	 * longer sections. */
 	for (int pass = 0; pass < 2; pass++) {
 		for (size_t k = 1; k < ne; k++) {
 			if (ev[k].type == LC_OTDR_EVENT_END)
@@ -323,7 +286,7 @@ int lc_otdr_build_events(lc_otdr_ctx *c, lc_otdr_event *launch, const cand *cv, 
 		for (size_t k = 1; k < ne; k++) {
 			bool weak = ev[k].type == LC_OTDR_EVENT_NONREFLECTIVE &&
 				    !(fabs(ev[k].loss_db) >= c->loss_thr) && !forced[k];
-			if (weak && pass == 0)
+			if (weak)
 				continue;
 			ev[w] = ev[k];
 			settle[w] = settle[k];

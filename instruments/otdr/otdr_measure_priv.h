@@ -21,6 +21,7 @@ typedef struct lc_otdr_ctx {
 	double loss_thr, eof_thr, peak_min, bc;
 	double noise, noise_rms, noise_top, noise_rms_bs;
 	double top;         /* highest level of the trace */
+	double fiber_slope; /* typical slope of the fibre (dB per point, median over the trace), NAN if unknown */
 	size_t launch_tol;  /* points an event may lie from the launch cord's end and still be its connector */
 	lc_otdr_sums sums;
 } lc_otdr_ctx;
@@ -37,6 +38,10 @@ size_t lc_otdr_settle(const lc_otdr_ctx *c, size_t pk, size_t from, size_t *clea
 bool lc_otdr_fiber_like(const lc_otdr_ctx *c, const lc_otdr_line *l);
 /* Fill reflectance, saturation and dead zones of ev for a peak at pk, h dB above the backscatter. */
 void lc_otdr_reflection(const lc_otdr_ctx *c, lc_otdr_event *ev, size_t pk, double h, size_t settle);
+/* Is candidate cd the end of the fiber (b: the backscatter line before it)? otdr_end.c */
+bool lc_otdr_is_end(const lc_otdr_ctx *c, const cand *cd, const lc_otdr_line *b);
+/* Set c->fiber_slope from the backscatter in [lo, hi). otdr_end.c */
+void lc_otdr_estimate_fiber_slope(lc_otdr_ctx *c, size_t lo, size_t hi);
 /* Turn candidates into the final event list of a (takes ownership of launch). */
 int lc_otdr_build_events(lc_otdr_ctx *c, lc_otdr_event *launch, const cand *cv, size_t ncv, size_t sig_end,
 			 lc_otdr_analysis *a, lc_diag *diag);

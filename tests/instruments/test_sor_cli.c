@@ -50,10 +50,11 @@ Test(sor_cli, events_stored_reanalysed_and_json)
 	cr_expect(strstr(buf, "50727.88    13.232       -16.73") != NULL, "%s", buf);
 	snprintf(args, sizeof(args), "sor events '%s' --reanalyze", sor_sample_path("pyotdr-demo_ab.sor"));
 	cr_assert_eq(run(NULL, args, buf, sizeof(buf)), 0);
-	cr_expect(strstr(buf, "end ") != NULL && strstr(buf, "length 5072") != NULL, "%s", buf);
+	cr_expect(strstr(buf, "end ") != NULL && strstr(buf, "length 507") != NULL, "%s", buf);
 	snprintf(args, sizeof(args), "sor events '%s' --json", sor_sample_path("otdrs-example4-exfo-ftb4ftbx730c-mfdgainer-1550nm.sor"));
 	cr_assert_eq(run(NULL, args, buf, sizeof(buf)), 0);
-	cr_expect(strncmp(buf, "{\"source\":\"stored\",\"events\":[{\"number\":1,", 41) == 0, "%s", buf);
+	cr_expect(strncmp(buf, "{\"file\":\"", 9) == 0, "%s", buf);
+	cr_expect(strstr(buf, "-1550nm.sor\",\"source\":\"stored\",\"events\":[{\"number\":1,") != NULL, "%s", buf);
 	cr_expect(strstr(buf, "\"loss_db\":-0.3630") != NULL, "%s", buf);
 	/* no KeyEvents: a clear error, unless re-analysed */
 	snprintf(args, sizeof(args), "sor events '%s'", sor_sample_path("otdrparser-otdr7.sor"));
@@ -125,4 +126,67 @@ Test(sor_cli, bad_inputs)
 	cr_expect(rc == 65 || rc == 76, "exit %d: %s", rc, buf);
 	cr_expect(strstr(buf, "Map") != NULL, "%s", buf);
 	remove(path);
+}
+
+/* Count lines of buf that contain needle. */
+static size_t count_lines(const char *needle)
+{
+	size_t k = 0;
+	for (const char *p = buf; *p;) {
+		const char *e = strchr(p, '\n');
+		size_t l = e ? (size_t)(e - p) : strlen(p);
+		char line[65536];
+		snprintf(line, sizeof(line), "%.*s", (int)(l < sizeof(line) - 1 ? l : sizeof(line) - 1), p);
+		k += strstr(line, needle) != NULL;
+		p += l + (e ? 1 : 0);
+	}
+	return k;
+}
+
+Test(sor_cli, batch_json_lines_and_a_bad_file)
+{
+	const char *bd = getenv("LC_BUILD_DIR");
+	char bad[4096], args[32768];
+	snprintf(bad, sizeof(bad), "%s/sor_cli_batch_bad.sor", bd ? bd : "/tmp");
+	FILE *f = fopen(bad, "wb");
+	cr_assert(f);
+	fwrite("Map\0\310\0\377\377\0\0\2\0", 1, 12, f);
+	fclose(f);
+	/* sor_sample_path returns a static buffer: one path at a time */
+	char demo[4096], otdr1[4096], otdr7[4096];
+	snprintf(demo, sizeof(demo), "%s", sor_sample_path("pyotdr-demo_ab.sor"));
+	snprintf(otdr1, sizeof(otdr1), "%s", sor_sample_path("otdrparser-otdr1.sor"));
+	snprintf(otdr7, sizeof(otdr7), "%s", sor_sample_path("otdrparser-otdr7.sor"));
+	snprintf(args, sizeof(args), "sor info '%s' '%s' '%s' --json", demo, bad, otdr1);
+	/* every good file is processed, the bad one gets its error line, the exit says malformed */
+	cr_expect_eq(run(NULL, args, buf, sizeof(buf)), 65, "%s", buf);
+	cr_expect_eq(count_lines("{\"file\":"), 3, "%s", buf);
+	cr_expect_eq(count_lines("\"error\":"), 1, "%s", buf);
+	cr_expect_eq(count_lines("\"vendor\":\"HP/Agilent\""), 1, "%s", buf);
+	cr_expect_eq(count_lines("\"vendor\":\"FiberCloud\""), 1, "%s", buf);
+	snprintf(args, sizeof(args), "sor events '%s' '%s' --reanalyze --json", demo, otdr7);
+	cr_expect_eq(run(NULL, args, buf, sizeof(buf)), 0, "%s", buf);
+	cr_expect_eq(count_lines("\"source\":\"analysis\""), 2, "%s", buf);
+	/* a missing file among good ones: not found (66), the others still printed */
+	snprintf(args, sizeof(args), "sor events /nonexistent.sor '%s'", demo);
+	cr_expect_eq(run(NULL, args, buf, sizeof(buf)), 66, "%s", buf);
+	cr_expect(strstr(buf, "50727.88") != NULL, "%s", buf);
+	remove(bad);
+}
+
+Test(sor_cli, compare_prints_vendor_and_overall_figures, .timeout = 60)
+{
+	char args[32768], demo[4096], anritsu[4096];
+	snprintf(demo, sizeof(demo), "%s", sor_sample_path("pyotdr-demo_ab.sor"));
+	snprintf(anritsu, sizeof(anritsu), "%s", sor_sample_path("otdrparser-1310_0001.sor"));
+	snprintf(args, sizeof(args), "sor compare '%s' '%s' --json", demo, anritsu);
+	cr_assert_eq(run(NULL, args, buf, sizeof(buf)), 0, "%s", buf);
+	cr_expect_eq(count_lines("{\"file\":"), 2, "%s", buf);
+	cr_expect_eq(count_lines("{\"vendor\":\"HP/Agilent\",\"files\":1,\"stored\":4,"), 1, "%s", buf);
+	cr_expect_eq(count_lines("{\"vendor\":\"Anritsu\",\"files\":1,"), 1, "%s", buf);
+	cr_expect_eq(count_lines("{\"overall\":\"all\",\"files\":2,"), 1, "%s", buf);
+	snprintf(args, sizeof(args), "sor compare '%s'", sor_sample_path("pyotdr-demo_ab.sor"));
+	cr_assert_eq(run(NULL, args, buf, sizeof(buf)), 0, "%s", buf);
+	cr_expect(strstr(buf, "vendor HP/Agilent (1 files)") != NULL, "%s", buf);
+	cr_expect(strstr(buf, "overall (1 files)") != NULL, "%s", buf);
 }

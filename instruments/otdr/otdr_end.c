@@ -1,0 +1,82 @@
+/*
+ * The end of the fiber. After an event, either the fiber goes on, and past the event's dead zone the trace
+ * settles onto a backscatter line with the slope of the fibre before it, or the fibre ends, and the trace
+ * falls into the noise: at once (a cleave in gel, an APC end), or down the receiver's recovery tail after a
+ * strong end reflection, which on a saturated receiver takes hundreds of metres and looks like neither
+ * fibre nor noise. So: walk on past the event a fit length at a time; the event is the end if the level
+ * falls the end-of-fibre threshold below the backscatter before it (or meets the noise) before any window
+ * looks like the same fibre continuing. A mid-fibre connector with a long tail, or one a kilometre before
+ * the real end, finds its continuation first; an end reflection's tail never does.
+ */
+#include <math.h>
+#include <stdlib.h>
+
+#include "instruments/otdr/otdr_measure_priv.h"
+
+/* Standard deviation of the slope (dB per point) of a least-squares line over n points of rms residual. */
+static double slope_sigma(const lc_otdr_line *l)
+{
+	double n = (double)l->n;
+	return n > 2 ? l->rms * sqrt(12.0 / (n * (n * n - 1.0))) : INFINITY;
+}
+
+bool lc_otdr_is_end(const lc_otdr_ctx *c, const cand *cd, const lc_otdr_line *b)
+{
+	if (b->n < 3)
+		return false;
+	double before = lc_otdr_line_at(b, (double)cd->i);
+	/* past the event's pulse: from its highest point (the reflection, or the start of a drop) on */
+	size_t pk = cd->i, hi = cd->i + 3 * c->pw_pts + 2 < c->n ? cd->i + 3 * c->pw_pts + 2 : c->n;
+	for (size_t j = cd->i; j < hi; j++)
+		if (c->y[j] > c->y[pk])
+			pk = j;
+	size_t w = c->fit_len, f = pk + c->pw_pts + 2;
+	/* the fibre's slope: the line before, when it is this trace's fibre (not a recovery tail); slope
+	 * tolerance: both fits' uncertainty (3 sigma each), a quarter of the fibre's slope (another fibre
+	 * type after a connector), at least 0.1 dB/km */
+	double ref = b->b, ref_sigma = slope_sigma(b);
+	if (isfinite(c->fiber_slope) && fabs(b->b - c->fiber_slope) > 3.0 * ref_sigma + 0.5 * fabs(c->fiber_slope)) {
+		ref = c->fiber_slope;
+		ref_sigma = 0;
+	}
+	double min_tol = fmax(0.1e-3 * c->dx, 0.25 * fabs(ref));
+	for (; f + w <= c->n; f += w / 2) {
+		lc_otdr_line t;
+		if (lc_otdr_fit(&c->sums, f, f + w, &t) < 0 || t.n < 3)
+			break;
+		double mean = lc_otdr_line_at(&t, (double)f + (double)(w - 1) / 2.0);
+		if (mean <= before - c->eof_thr || mean <= c->noise_top)
+			return true;
+		double tol = fmax(3.0 * (slope_sigma(&t) + ref_sigma), min_tol);
+		if (fabs(t.b - ref) <= tol)
+			return false; /* the fibre goes on */
+	}
+	return false;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+	return (x > y) - (x < y);
+}
+
+void lc_otdr_estimate_fiber_slope(lc_otdr_ctx *c, size_t lo, size_t hi)
+{
+	/* the median slope of back-to-back windows of two fit lengths: events and tails move a few of them,
+	 * the fibre most */
+	size_t w = 2 * c->fit_len, n = hi > lo ? (hi - lo) / w : 0, k = 0;
+	c->fiber_slope = NAN;
+	double *v = n ? malloc(n * sizeof(double)) : NULL;
+	if (!v)
+		return;
+	for (size_t i = 0; i < n; i++) {
+		lc_otdr_line t;
+		if (lc_otdr_fit(&c->sums, lo + i * w, lo + (i + 1) * w, &t) == 0 && lc_otdr_fiber_like(c, &t))
+			v[k++] = t.b;
+	}
+	if (k >= 3) {
+		qsort(v, k, sizeof(double), cmp_double);
+		c->fiber_slope = v[k / 2];
+	}
+	free(v);
+}
