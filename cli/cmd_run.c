@@ -167,42 +167,6 @@ static int tty_ask(void *user, const char *id, const char *text, enum lc_prompt_
 	return 0;
 }
 
-/* The first reason a run got its verdict: the run's own, a step's detail, or the worst measurement. */
-static void verdict_reason(const lc_result *r, char *buf, size_t cap)
-{
-	enum lc_verdict v = lc_result_verdict(r);
-	buf[0] = '\0';
-	if (lc_result_reason(r)) {
-		snprintf(buf, cap, "%s", lc_result_reason(r));
-		return;
-	}
-	for (size_t i = 0; i < lc_result_step_count(r); i++) {
-		const lc_result_step *s = lc_result_step_at(r, i);
-		if (lc_result_step_verdict(r, i) == v && s->error && v != LC_VERDICT_PASS) {
-			snprintf(buf, cap, "%s", s->error);
-			return;
-		}
-	}
-	for (size_t i = 0; i < lc_result_measurement_count(r); i++) {
-		size_t step;
-		const lc_result_measurement *m = lc_result_measurement_at(r, i, &step);
-		if (m->verdict != v || v == LC_VERDICT_PASS)
-			continue;
-		int n = snprintf(buf, cap, "%s: %s", lc_result_step_at(r, step)->name, m->name);
-		if (m->lane && n > 0 && (size_t)n < cap)
-			n += snprintf(buf + n, cap - (size_t)n, " lane %d", m->lane);
-		if (isfinite(m->wavelength_nm) && n > 0 && (size_t)n < cap)
-			n += snprintf(buf + n, cap - (size_t)n, " at %.0f nm", m->wavelength_nm);
-		if (isfinite(m->value) && n > 0 && (size_t)n < cap)
-			n += snprintf(buf + n, cap - (size_t)n, " = %.3g %s", m->value, m->unit ? m->unit : "");
-		if (isfinite(m->margin) && n > 0 && (size_t)n < cap)
-			snprintf(buf + n, cap - (size_t)n, " (margin %+.3g)", m->margin);
-		return;
-	}
-	if (v == LC_VERDICT_INCONCLUSIVE || v == LC_VERDICT_NONE)
-		snprintf(buf, cap, "not everything was measured to a decision");
-}
-
 /* reports/<SN>-<UTC time>-slot<N>: a new directory per run, never overwritten. */
 static int report_dir(const char *out, const char *serial, unsigned slot, char *buf, size_t cap)
 {
@@ -369,7 +333,7 @@ int lc_cmd_run(int argc, char **argv)
 			lc_cli_error("run", "slot %u: %s", a.slot + s, lc_diag_message(&diags[s]));
 		enum lc_verdict v = lc_result_verdict(results[s]);
 		worst = lc_verdict_max(worst, v);
-		verdict_reason(results[s], reason, sizeof(reason));
+		lc_result_explain(results[s], reason, sizeof(reason));
 		lc_report_options ro = {.store = store, .run_id = run_ids[s]};
 		if ((rc = report_dir(a.out_dir, a.serials[s], a.slot + s, dir, sizeof(dir))) < 0)
 			snprintf(err, sizeof(err), "cannot create a report directory under %s: %s", a.out_dir, lc_strerror(rc));

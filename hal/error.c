@@ -4,6 +4,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "hal/utf8.h"
+
 struct lc_error_name {
 	int code;
 	const char *name;
@@ -64,6 +66,16 @@ void lc_diag_clear(lc_diag *d)
 	d->text[0] = '\0';
 }
 
+/* Details quote what instruments and files sent: they are made valid UTF-8 here, once for every caller, so
+ * that no reason, report or JSON line can carry an invalid byte. The text is formatted into a buffer larger
+ * than the detail, so that the cut falls on a character boundary of the escaped text. */
+static void set_text(lc_diag *d, const char *fmt, va_list ap)
+{
+	char tmp[LC_DIAG_TEXT_MAX * 4];
+	vsnprintf(tmp, sizeof(tmp), fmt, ap);
+	lc_utf8_escape(d->text, sizeof(d->text), tmp, strlen(tmp));
+}
+
 int lc_diag_set(lc_diag *d, int code, const char *fmt, ...)
 {
 	if (!d)
@@ -73,7 +85,7 @@ int lc_diag_set(lc_diag *d, int code, const char *fmt, ...)
 	if (fmt) {
 		va_list ap;
 		va_start(ap, fmt);
-		vsnprintf(d->text, sizeof(d->text), fmt, ap);
+		set_text(d, fmt, ap);
 		va_end(ap);
 	}
 	return code;
@@ -89,17 +101,12 @@ int lc_diag_prefix(lc_diag *d, const char *fmt, ...)
 	/* The detail is cut at LC_DIAG_TEXT_MAX - 1 bytes: context first, then as much of the old text as fits. */
 	snprintf(old, sizeof(old), "%s", d->text[0] ? d->text : lc_strerror(d->code));
 	va_start(ap, fmt);
-	int n = vsnprintf(d->text, sizeof(d->text), fmt, ap);
+	set_text(d, fmt, ap);
 	va_end(ap);
-	if (n < 0)
-		n = 0;
-	size_t used = (size_t)n < sizeof(d->text) ? (size_t)n : sizeof(d->text) - 1;
+	size_t used = strlen(d->text);
 	size_t room = sizeof(d->text) - 1 - used;
-	size_t len = strlen(old);
-	if (len > room)
-		len = room;
-	memcpy(d->text + used, old, len);
-	d->text[used + len] = '\0';
+	size_t len = lc_utf8_cut(old, room);
+	memcpy(d->text + used, old, len + 1);
 	return d->code;
 }
 

@@ -1,5 +1,6 @@
 set(LC_HAL_SOURCES
   hal/error.c
+  hal/utf8.c
   hal/log.c
   hal/clock.c
   hal/atomic_file.c

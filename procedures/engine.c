@@ -8,6 +8,7 @@
 
 #include "procedures/run_priv.h"
 #include "procedures/sandbox.h"
+#include "hal/utf8.h"
 
 #define LC_LOG_DOMAIN "engine"
 #include "hal/log.h"
@@ -89,7 +90,8 @@ static enum call_outcome call_protected(lc_run *run, int ctx_index, char *buf, s
 			out = CALL_ABORTED;
 		} else {
 			const char *msg = lua_tostring(L, -1);
-			snprintf(buf, cap, "%s", msg ? msg : "error");
+			/* A Lua error may quote an instrument's reply: valid UTF-8, cut on a character. */
+			lc_utf8_printf(buf, cap, "%s", msg ? msg : "error");
 			out = CALL_ERROR;
 		}
 		lua_pop(L, 1);
@@ -196,13 +198,13 @@ static enum call_outcome run_step(lc_run *run, int steps, lua_Integer i, lua_Int
 	int step_t = lua_gettop(L);
 	lua_getfield(L, step_t, "name");
 	char name[128];
-	snprintf(name, sizeof(name), "%s", lua_tostring(L, -1));
+	lc_utf8_printf(name, sizeof(name), "%s", lua_tostring(L, -1));
 	lua_pop(L, 1);
 
 	run->step = lc_result_add_step(run->result, name, lc_result_wall_ms(), &d);
 	if (run->step < 0) {
 		lua_pop(L, 1);
-		snprintf(detail, sizeof(detail), "%s", d.text);
+		lc_err("slot %u: step '%s': %s", run->setup->slot, name, lc_diag_message(&d));
 		return CALL_ERROR;
 	}
 	run->step_name = name;
@@ -231,13 +233,13 @@ static enum call_outcome run_step(lc_run *run, int steps, lua_Integer i, lua_Int
 	if (cout != CALL_OK) {
 		v = lc_verdict_max(v, LC_VERDICT_ERROR);
 		if (out == CALL_OK) {
-			snprintf(detail, sizeof(detail), "cleanup: %s", cdetail);
+			lc_utf8_printf(detail, sizeof(detail), "cleanup: %s", cdetail);
 			why = detail;
 		}
 	}
 	char full[640];
 	if (why && (out != CALL_OK || cout != CALL_OK)) {
-		snprintf(full, sizeof(full), "step '%s': %s", name, why);
+		lc_utf8_printf(full, sizeof(full), "step '%s': %s", name, why);
 		why = full;
 	}
 	lc_result_end_step(run->result, run->step, v, lc_result_wall_ms(), why, NULL);
@@ -321,7 +323,7 @@ int lc_procedure_run(const lc_run_setup *setup, lc_result *result, lc_diag *diag
 	enum call_outcome out = run_optional(&run, proc, "setup", ctx, detail, sizeof(detail));
 	if (out != CALL_OK) {
 		run_verdict = out == CALL_ABORTED ? LC_VERDICT_ABORTED : LC_VERDICT_ERROR;
-		snprintf(reason, sizeof(reason), "setup: %s", detail);
+		lc_utf8_printf(reason, sizeof(reason), "setup: %s", detail);
 		lc_err("slot %u: %s", setup->slot, reason);
 	}
 	lua_getfield(L, proc, "steps");
@@ -340,12 +342,16 @@ int lc_procedure_run(const lc_run_setup *setup, lc_result *result, lc_diag *diag
 	if (run_optional(&run, proc, "cleanup", ctx, detail, sizeof(detail)) != CALL_OK) {
 		run_verdict = lc_verdict_max(run_verdict, LC_VERDICT_ERROR);
 		if (!reason[0])
-			snprintf(reason, sizeof(reason), "cleanup: %s", detail);
+			lc_utf8_printf(reason, sizeof(reason), "cleanup: %s", detail);
 		lc_err("slot %u: cleanup: %s", setup->slot, detail);
 	}
 	lc_result_finish(result, run_verdict, lc_result_wall_ms(), reason[0] ? reason : NULL, NULL);
 	rc = 0;
 out:
+	/* Every lc_result_* call above and in the Lua bindings is checked here at once: the result remembers its
+	 * first failure and already counts it as an error of the run (reports/result.h). */
+	if (lc_result_failure(result))
+		lc_err("slot %u: %s", setup->slot, lc_result_failure(result));
 	if (rc < 0)
 		fail_start(&run, rc, diag);
 	lc_lua_optical_free(&run);

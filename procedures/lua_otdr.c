@@ -200,7 +200,8 @@ static enum lc_verdict shoot(lua_State *L, lc_run *run, int t, lc_instrument *ot
 	int idx = judge(run, "fiber_length", lane, length, "m", s->wavelength_nm, lenp, w->dut_port);
 	if (idx >= 0 && !a->end_found)
 		lc_result_measurement_extra_string(run->result, idx, "finding", "no fiber end found in the trace", NULL);
-	worst = lc_verdict_max(worst, lc_result_measurement_at(run->result, (size_t)idx, NULL)->verdict);
+	if (idx >= 0) /* a failed record is already the run's error (reports/result.h) */
+		worst = lc_verdict_max(worst, lc_result_measurement_at(run->result, (size_t)idx, NULL)->verdict);
 	/* Loss from the launch cord's end (its connection to the link included, its own fiber not) to the
 	 * end against the length-based budget. Without a receive cord the far connector's loss cannot be
 	 * seen (the trace ends there), so this is the link less its far connection: within the budget, which
@@ -214,7 +215,8 @@ static enum lc_verdict shoot(lua_State *L, lc_run *run, int t, lc_instrument *ot
 	if (idx >= 0 && launch_m > 0 && a->end_found && !isfinite(a->link_loss_db))
 		lc_result_measurement_extra_string(run->result, idx, "finding",
 						   "the launch cord's connection to the link was not found in the trace", NULL);
-	worst = lc_verdict_max(worst, lc_result_measurement_at(run->result, (size_t)idx, NULL)->verdict);
+	if (idx >= 0) /* a failed record is already the run's error (reports/result.h) */
+		worst = lc_verdict_max(worst, lc_result_measurement_at(run->result, (size_t)idx, NULL)->verdict);
 	judge(run, "orl", lane, a->orl_db, "dB", s->wavelength_nm, NULL, w->dut_port);
 	/* Events of the link (from the launch cord's far connector on, before the end), each judged against
 	 * the design's event at that place (its budget line), or, where the design has none, as a mated pair

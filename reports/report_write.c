@@ -1,5 +1,6 @@
 /* lc_report_write(): every file of a report, atomically, then the store record (reports/report.h). */
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -173,8 +174,9 @@ int lc_report_write(lc_result *r, const char *out_dir, const lc_sign_key *key, l
 	/* The run is recorded either way: a report that could not be written is an error of the station. */
 	lc_diag sd;
 	int64_t end = lc_result_end_ms(r) != LC_TIME_NONE ? lc_result_end_ms(r) : lc_result_wall_ms();
-	char reason[LC_DIAG_TEXT_MAX + 40];
-	const char *why = lc_result_reason(r);
+	char reason[1024];
+	lc_result_explain(r, reason, sizeof(reason));
+	const char *why = reason[0] ? reason : NULL;
 	if (rc < 0) {
 		snprintf(reason, sizeof(reason), "report not written: %s", lc_diag_message(diag));
 		why = reason;
@@ -185,8 +187,14 @@ int lc_report_write(lc_result *r, const char *out_dir, const lc_sign_key *key, l
 				      rc < 0 ? NULL : paths->sha256, why, &sd);
 	if (src < 0) {
 		lc_err("run %lld not completed in the results store: %s", (long long)run_id, lc_diag_message(&sd));
+		/* A run that could not be recorded is an error: its report must not stay a signed verdict, so the
+		 * signature written a moment ago is withdrawn (report.json stays, for the record, unsigned). */
+		bool withdrawn = paths->sig[0] && unlink(paths->sig) == 0;
+		if (withdrawn)
+			paths->sig[0] = '\0';
 		if (rc == 0)
-			rc = lc_diag_set(diag, src, "%s", lc_diag_message(&sd));
+			rc = lc_diag_set(diag, src, "results store: %s%s", lc_diag_message(&sd),
+					 withdrawn ? " (the report's signature was withdrawn)" : "");
 	}
 	return rc;
 }

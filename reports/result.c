@@ -2,11 +2,13 @@
 #include "reports/result.h"
 
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #include "lc_version.h"
+#include "hal/utf8.h"
 #include "reports/result_priv.h"
 
 /* Arrays grow by doubling, so their capacity is implied by their count: 4 slots at first, twice as many
@@ -36,7 +38,7 @@ void lc_result_freestr(const char *s)
 /* Copies s into *dst; NULL stays NULL. Fails on invalid UTF-8, which no JSON writer could emit. */
 int lc_result_setstr(const char **dst, const char *s, const char *what, lc_diag *diag)
 {
-	if (s && !lc_result_utf8_valid(s, strlen(s)))
+	if (s && !lc_utf8_valid(s, strlen(s)))
 		return lc_diag_set(diag, LC_ERR_ARG, "%s: not valid UTF-8", what);
 	char *copy = NULL;
 	if (s && !(copy = strdup(s)))
@@ -44,6 +46,24 @@ int lc_result_setstr(const char **dst, const char *s, const char *what, lc_diag 
 	lc_result_freestr(*dst);
 	*dst = copy;
 	return 0;
+}
+
+int lc_result_note(lc_result *r, int rc, const lc_diag *d, lc_diag *diag)
+{
+	if (rc >= 0)
+		return rc;
+	if (diag)
+		*diag = *d;
+	if (!r)
+		return rc;
+	char text[LC_DIAG_TEXT_MAX + 32];
+	snprintf(text, sizeof(text), "result not recorded: %s", lc_diag_message(d));
+	pthread_mutex_lock(&r->lock);
+	if (!r->failure)
+		r->failure = strdup(text); /* NULL when out of memory: lc_result_failure() then names that */
+	r->failed = true;
+	pthread_mutex_unlock(&r->lock);
+	return rc;
 }
 
 int lc_result_need(const char *s, const char *what, lc_diag *diag)
@@ -135,6 +155,7 @@ void lc_result_free(lc_result *r)
 		return;
 	lc_result_freestr(r->station_name), lc_result_freestr(r->station_id), lc_result_freestr(r->operator_name), lc_result_freestr(r->proc_name);
 	lc_result_freestr(r->proc_version), lc_result_freestr(r->software), lc_result_freestr(r->key_id), lc_result_freestr(r->reason);
+	free(r->failure);
 	lc_result_freestr(r->dut.cable_type), lc_result_freestr(r->dut.serial), lc_result_freestr(r->dut.channel_digest);
 	for (size_t i = 0; i < r->n_instruments; i++)
 		free_instrument(&r->instruments[i]);
@@ -188,7 +209,7 @@ static int set_two(lc_result *r, const char **a, const char *va, const char *wa,
 	return 0;
 }
 
-int lc_result_set_station(lc_result *r, const char *name, const char *id, lc_diag *diag)
+static int set_station_impl(lc_result *r, const char *name, const char *id, lc_diag *diag)
 {
 	if (!r)
 		return lc_diag_set(diag, LC_ERR_ARG, "no result");
@@ -199,7 +220,7 @@ int lc_result_set_station(lc_result *r, const char *name, const char *id, lc_dia
 		       id, "station id", diag);
 }
 
-int lc_result_set_procedure(lc_result *r, const char *name, const char *version, lc_diag *diag)
+static int set_procedure_impl(lc_result *r, const char *name, const char *version, lc_diag *diag)
 {
 	if (!r)
 		return lc_diag_set(diag, LC_ERR_ARG, "no result");
@@ -210,21 +231,21 @@ int lc_result_set_procedure(lc_result *r, const char *name, const char *version,
 		       version, "procedure version", diag);
 }
 
-int lc_result_set_operator(lc_result *r, const char *operator_name, lc_diag *diag)
+static int set_operator_impl(lc_result *r, const char *operator_name, lc_diag *diag)
 {
 	if (!r)
 		return lc_diag_set(diag, LC_ERR_ARG, "no result");
 	LOCKED(r, lc_result_setstr((const char **)&r->operator_name, operator_name, "operator", diag));
 }
 
-int lc_result_set_software_version(lc_result *r, const char *version, lc_diag *diag)
+static int set_software_version_impl(lc_result *r, const char *version, lc_diag *diag)
 {
 	if (!r)
 		return lc_diag_set(diag, LC_ERR_ARG, "no result");
 	LOCKED(r, lc_result_setstr((const char **)&r->software, version, "software version", diag));
 }
 
-int lc_result_set_key_id(lc_result *r, const char *key_id_hex, lc_diag *diag)
+static int set_key_id_impl(lc_result *r, const char *key_id_hex, lc_diag *diag)
 {
 	if (!r)
 		return lc_diag_set(diag, LC_ERR_ARG, "no result");
@@ -237,7 +258,7 @@ int lc_result_set_key_id(lc_result *r, const char *key_id_hex, lc_diag *diag)
 }
 
 
-int lc_result_set_dut(lc_result *r, const lc_result_dut *dut, lc_diag *diag)
+static int set_dut_impl(lc_result *r, const lc_result_dut *dut, lc_diag *diag)
 {
 	if (!r || !dut)
 		return lc_diag_set(diag, LC_ERR_ARG, "no result or DUT");
@@ -262,7 +283,7 @@ int lc_result_set_dut(lc_result *r, const lc_result_dut *dut, lc_diag *diag)
 	return 0;
 }
 
-int lc_result_start(lc_result *r, int64_t start_ms, lc_diag *diag)
+static int start_impl(lc_result *r, int64_t start_ms, lc_diag *diag)
 {
 	if (!r)
 		return lc_diag_set(diag, LC_ERR_ARG, "no result");
@@ -284,7 +305,7 @@ static bool date_ok(const char *s)
 	return mon >= 1 && mon <= 12 && day >= 1 && day <= 31;
 }
 
-int lc_result_add_instrument(lc_result *r, const lc_result_instrument *in, lc_diag *diag)
+static int add_instrument_impl(lc_result *r, const lc_result_instrument *in, lc_diag *diag)
 {
 	if (!r || !in)
 		return lc_diag_set(diag, LC_ERR_ARG, "no result or instrument");
@@ -319,7 +340,7 @@ int lc_result_add_instrument(lc_result *r, const lc_result_instrument *in, lc_di
 	return rc;
 }
 
-int lc_result_add_reference(lc_result *r, const lc_result_reference *ref, lc_diag *diag)
+static int add_reference_impl(lc_result *r, const lc_result_reference *ref, lc_diag *diag)
 {
 	if (!r || !ref)
 		return lc_diag_set(diag, LC_ERR_ARG, "no result or reference");
@@ -372,7 +393,7 @@ fail:
 	return rc;
 }
 
-int lc_result_finish(lc_result *r, enum lc_verdict verdict, int64_t end_ms, const char *reason, lc_diag *diag)
+static int finish_impl(lc_result *r, enum lc_verdict verdict, int64_t end_ms, const char *reason, lc_diag *diag)
 {
 	if (!r)
 		return lc_diag_set(diag, LC_ERR_ARG, "no result");
@@ -391,3 +412,65 @@ int lc_result_finish(lc_result *r, enum lc_verdict verdict, int64_t end_ms, cons
 }
 
 /* ---- reading ---- */
+
+/* The public builders: each remembers its failure in the result (lc_result_note). */
+
+int lc_result_set_station(lc_result *r, const char *name, const char *id, lc_diag *diag)
+{
+	lc_diag d = {0};
+	return lc_result_note(r, set_station_impl(r, name, id, &d), &d, diag);
+}
+
+int lc_result_set_procedure(lc_result *r, const char *name, const char *version, lc_diag *diag)
+{
+	lc_diag d = {0};
+	return lc_result_note(r, set_procedure_impl(r, name, version, &d), &d, diag);
+}
+
+int lc_result_set_operator(lc_result *r, const char *operator_name, lc_diag *diag)
+{
+	lc_diag d = {0};
+	return lc_result_note(r, set_operator_impl(r, operator_name, &d), &d, diag);
+}
+
+int lc_result_set_software_version(lc_result *r, const char *version, lc_diag *diag)
+{
+	lc_diag d = {0};
+	return lc_result_note(r, set_software_version_impl(r, version, &d), &d, diag);
+}
+
+int lc_result_set_key_id(lc_result *r, const char *key_id_hex, lc_diag *diag)
+{
+	lc_diag d = {0};
+	return lc_result_note(r, set_key_id_impl(r, key_id_hex, &d), &d, diag);
+}
+
+int lc_result_set_dut(lc_result *r, const lc_result_dut *dut, lc_diag *diag)
+{
+	lc_diag d = {0};
+	return lc_result_note(r, set_dut_impl(r, dut, &d), &d, diag);
+}
+
+int lc_result_start(lc_result *r, int64_t start_ms, lc_diag *diag)
+{
+	lc_diag d = {0};
+	return lc_result_note(r, start_impl(r, start_ms, &d), &d, diag);
+}
+
+int lc_result_add_instrument(lc_result *r, const lc_result_instrument *in, lc_diag *diag)
+{
+	lc_diag d = {0};
+	return lc_result_note(r, add_instrument_impl(r, in, &d), &d, diag);
+}
+
+int lc_result_add_reference(lc_result *r, const lc_result_reference *ref, lc_diag *diag)
+{
+	lc_diag d = {0};
+	return lc_result_note(r, add_reference_impl(r, ref, &d), &d, diag);
+}
+
+int lc_result_finish(lc_result *r, enum lc_verdict verdict, int64_t end_ms, const char *reason, lc_diag *diag)
+{
+	lc_diag d = {0};
+	return lc_result_note(r, finish_impl(r, verdict, end_ms, reason, &d), &d, diag);
+}

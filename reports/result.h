@@ -11,6 +11,8 @@
  *   - Optional strings are NULL when absent. Every string is copied; it must be valid UTF-8 without NUL.
  *   - Lanes are numbered from 1; LC_LANE_NONE (0) means "not per lane".
  *   - Functions return 0, a non-negative index, or a negative LC_ERR_* with detail in diag (may be NULL).
+ *     A builder call that fails is also remembered by the result and makes its verdict error
+ *     (lc_result_failure()).
  *
  * Verdicts (fixtures/verdict.h) aggregate by maximum. A step's verdict is the maximum of the verdict given to
  * lc_result_end_step() and of its measurements' verdicts. The overall verdict is the maximum of the verdict
@@ -207,9 +209,15 @@ const char *lc_result_key_id(const lc_result *r);
 lc_result_dut lc_result_get_dut(const lc_result *r);
 int64_t lc_result_start_ms(const lc_result *r);
 int64_t lc_result_end_ms(const lc_result *r);
+/* The reason given to lc_result_finish(), else the failure below, else NULL. */
 const char *lc_result_reason(const lc_result *r);
-/* The verdict given to lc_result_finish() (LC_VERDICT_NONE if none). */
+/* The verdict given to lc_result_finish() (LC_VERDICT_NONE if none), made error by a failure (below). */
 enum lc_verdict lc_result_run_verdict(const lc_result *r);
+/* A verdict can only get worse: the first builder call that failed (a string that is not valid UTF-8, an
+ * infinite number, out of memory, a step closed twice ...) is remembered as "result not recorded: <detail>"
+ * and makes the run an error, so that one check at the end replaces a check per call and nothing is
+ * signed pass after a record was lost. NULL while every call succeeded. Since 0.2. */
+const char *lc_result_failure(const lc_result *r);
 
 size_t lc_result_instrument_count(const lc_result *r);
 const lc_result_instrument *lc_result_instrument_at(const lc_result *r, size_t i);
@@ -232,6 +240,11 @@ const lc_result_series *lc_result_series_at(const lc_result *r, size_t i);
 
 /* The overall verdict by the aggregation rule at the top of this header. */
 enum lc_verdict lc_result_verdict(const lc_result *r);
+
+/* The first reason the run got its verdict, in words, into buf (cap >= 1, always NUL-terminated, valid UTF-8,
+ * cut on a character): the run's own reason, else the detail of a step with that verdict, else the worst
+ * measurement; "" for a pass. For the terminal, the --json lines and the results store. Since 0.2. */
+void lc_result_explain(const lc_result *r, char *buf, size_t cap);
 
 /* Internal to reports/ (the JSON reader): record a raw file known only by its digest. */
 int lc_result_add_raw_digest(lc_result *r, const char *name, const char *kind, size_t size,

@@ -5,8 +5,6 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-/* Strict UTF-8 without NUL, overlong forms or surrogates: exactly what jansson accepts. */
-bool lc_result_utf8_valid(const char *s, size_t n);
 /* A plain file name for raw data beside the report: [A-Za-z0-9._-]+, no leading '.', not report.* */
 bool lc_result_raw_name_ok(const char *name);
 /* SHA-256 of data as 64 lowercase hex digits and a NUL (libsodium crypto_hash_sha256). */
@@ -28,6 +26,8 @@ struct lc_result_meas {
 struct lc_result {
 	pthread_mutex_t lock; /* held by every builder call and by the verdict aggregation */
 	char *station_name, *station_id, *operator_name, *proc_name, *proc_version, *software, *key_id, *reason;
+	char *failure; /* the first builder call that failed, NULL while none has (lc_result_note) */
+	bool failed;   /* a builder call failed (also when failure could not be allocated) */
 	lc_result_dut dut;
 	int64_t start_ms, end_ms;
 	enum lc_verdict run_verdict;
@@ -45,6 +45,9 @@ struct lc_result {
 	size_t n_series;
 };
 
+/* Every public builder returns through this: a failed call (rc < 0) is remembered as the result's first
+ * failure, which makes the run an error (a verdict can only get worse). Copies d into diag; returns rc. */
+int lc_result_note(lc_result *r, int rc, const lc_diag *d, lc_diag *diag);
 /* Make room for element number count of a doubling array (0 or LC_ERR_NOMEM). */
 int lc_result_grow(void *arrayp, size_t count, size_t elem);
 void lc_result_freestr(const char *s);

@@ -3,46 +3,12 @@
 
 #include <math.h>
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "hal/utf8.h"
 #include "reports/result_priv.h"
-
-bool lc_result_utf8_valid(const char *s, size_t n)
-{
-	const unsigned char *p = (const unsigned char *)s;
-	for (size_t i = 0; i < n;) {
-		unsigned c = p[i];
-		size_t len;
-		unsigned min;
-		if (c == 0)
-			return false;
-		if (c < 0x80) {
-			i++;
-			continue;
-		} else if ((c & 0xE0) == 0xC0) {
-			len = 2, min = 0x80, c &= 0x1F;
-		} else if ((c & 0xF0) == 0xE0) {
-			len = 3, min = 0x800, c &= 0x0F;
-		} else if ((c & 0xF8) == 0xF0) {
-			len = 4, min = 0x10000, c &= 0x07;
-		} else {
-			return false;
-		}
-		if (n - i < len)
-			return false;
-		for (size_t k = 1; k < len; k++) {
-			if ((p[i + k] & 0xC0) != 0x80)
-				return false;
-			c = (c << 6) | (p[i + k] & 0x3F);
-		}
-		/* Overlong forms, surrogates and values past U+10FFFF are what jansson refuses too. */
-		if (c < min || c > 0x10FFFF || (c >= 0xD800 && c <= 0xDFFF))
-			return false;
-		i += len;
-	}
-	return true;
-}
 
 const char *lc_result_cmp_name(enum lc_result_cmp c)
 {
@@ -96,8 +62,20 @@ const char *lc_result_key_id(const lc_result *r) { return r->key_id; }
 lc_result_dut lc_result_get_dut(const lc_result *r) { return r->dut; }
 int64_t lc_result_start_ms(const lc_result *r) { return r->start_ms; }
 int64_t lc_result_end_ms(const lc_result *r) { return r->end_ms; }
-const char *lc_result_reason(const lc_result *r) { return r->reason; }
-enum lc_verdict lc_result_run_verdict(const lc_result *r) { return r->run_verdict; }
+const char *lc_result_failure(const lc_result *r)
+{
+	if (!r->failed)
+		return NULL;
+	return r->failure ? r->failure : "result not recorded: out of memory";
+}
+
+/* A failed record is a reason of its own when the run gave none. */
+const char *lc_result_reason(const lc_result *r) { return r->reason ? r->reason : lc_result_failure(r); }
+
+enum lc_verdict lc_result_run_verdict(const lc_result *r)
+{
+	return r->failed ? lc_verdict_max(r->run_verdict, LC_VERDICT_ERROR) : r->run_verdict;
+}
 size_t lc_result_instrument_count(const lc_result *r) { return r->n_instruments; }
 size_t lc_result_reference_count(const lc_result *r) { return r->n_references; }
 size_t lc_result_step_count(const lc_result *r) { return r->n_steps; }
@@ -175,7 +153,7 @@ enum lc_verdict lc_result_verdict(const lc_result *r)
 	if (!r)
 		return LC_VERDICT_ERROR;
 	pthread_mutex_lock((pthread_mutex_t *)&r->lock);
-	enum lc_verdict v = r->run_verdict;
+	enum lc_verdict v = r->failed ? lc_verdict_max(r->run_verdict, LC_VERDICT_ERROR) : r->run_verdict;
 	if (r->n_steps == 0)
 		v = lc_verdict_max(v, LC_VERDICT_INCONCLUSIVE);
 	for (size_t i = 0; i < r->n_steps; i++) {
@@ -184,4 +162,39 @@ enum lc_verdict lc_result_verdict(const lc_result *r)
 	}
 	pthread_mutex_unlock((pthread_mutex_t *)&r->lock);
 	return v;
+}
+
+void lc_result_explain(const lc_result *r, char *buf, size_t cap)
+{
+	enum lc_verdict v = lc_result_verdict(r);
+	buf[0] = '\0';
+	if (lc_result_reason(r)) {
+		lc_utf8_printf(buf, cap, "%s", lc_result_reason(r));
+		return;
+	}
+	for (size_t i = 0; i < lc_result_step_count(r); i++) {
+		const lc_result_step *s = lc_result_step_at(r, i);
+		if (lc_result_step_verdict(r, i) == v && s->error && v != LC_VERDICT_PASS) {
+			lc_utf8_printf(buf, cap, "%s", s->error);
+			return;
+		}
+	}
+	for (size_t i = 0; i < lc_result_measurement_count(r); i++) {
+		size_t step;
+		const lc_result_measurement *m = lc_result_measurement_at(r, i, &step);
+		if (m->verdict != v || v == LC_VERDICT_PASS)
+			continue;
+		int n = snprintf(buf, cap, "%s: %s", lc_result_step_at(r, step)->name, m->name);
+		if (m->lane && n > 0 && (size_t)n < cap)
+			n += snprintf(buf + n, cap - (size_t)n, " lane %d", m->lane);
+		if (isfinite(m->wavelength_nm) && n > 0 && (size_t)n < cap)
+			n += snprintf(buf + n, cap - (size_t)n, " at %.0f nm", m->wavelength_nm);
+		if (isfinite(m->value) && n > 0 && (size_t)n < cap)
+			n += snprintf(buf + n, cap - (size_t)n, " = %.3g %s", m->value, m->unit ? m->unit : "");
+		if (isfinite(m->margin) && n > 0 && (size_t)n < cap)
+			snprintf(buf + n, cap - (size_t)n, " (margin %+.3g)", m->margin);
+		return;
+	}
+	if (v == LC_VERDICT_INCONCLUSIVE || v == LC_VERDICT_NONE)
+		snprintf(buf, cap, "not everything was measured to a decision");
 }

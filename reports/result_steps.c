@@ -7,7 +7,7 @@
 
 #include "reports/result_priv.h"
 
-int lc_result_add_step(lc_result *r, const char *name, int64_t start_ms, lc_diag *diag)
+static int add_step_impl(lc_result *r, const char *name, int64_t start_ms, lc_diag *diag)
 {
 	if (!r)
 		return lc_diag_set(diag, LC_ERR_ARG, "no result");
@@ -30,7 +30,7 @@ int lc_result_add_step(lc_result *r, const char *name, int64_t start_ms, lc_diag
 }
 
 
-int lc_result_end_step(lc_result *r, int step, enum lc_verdict verdict, int64_t end_ms, const char *error,
+static int end_step_impl(lc_result *r, int step, enum lc_verdict verdict, int64_t end_ms, const char *error,
 		       lc_diag *diag)
 {
 	if (!r)
@@ -57,7 +57,7 @@ int lc_result_end_step(lc_result *r, int step, enum lc_verdict verdict, int64_t 
 	return rc;
 }
 
-int lc_result_add_measurement(lc_result *r, int step, const lc_result_measurement *m, lc_diag *diag)
+static int add_measurement_impl(lc_result *r, int step, const lc_result_measurement *m, lc_diag *diag)
 {
 	if (!r || !m)
 		return lc_diag_set(diag, LC_ERR_ARG, "no result or measurement");
@@ -163,13 +163,13 @@ out:
 	return rc;
 }
 
-int lc_result_measurement_extra_number(lc_result *r, int measurement, const char *key, double value,
+static int measurement_extra_number_impl(lc_result *r, int measurement, const char *key, double value,
 				       lc_diag *diag)
 {
 	return set_extra(r, measurement, key, false, value, NULL, diag);
 }
 
-int lc_result_measurement_extra_string(lc_result *r, int measurement, const char *key, const char *value,
+static int measurement_extra_string_impl(lc_result *r, int measurement, const char *key, const char *value,
 				       lc_diag *diag)
 {
 	return set_extra(r, measurement, key, true, 0, value, diag);
@@ -211,7 +211,7 @@ fail:
 	return rc;
 }
 
-int lc_result_add_raw_data(lc_result *r, const char *name, const char *kind, const void *data, size_t len,
+static int add_raw_data_impl(lc_result *r, const char *name, const char *kind, const void *data, size_t len,
 			   lc_diag *diag)
 {
 	if (!r || (!data && len))
@@ -232,7 +232,7 @@ int lc_result_add_raw_data(lc_result *r, const char *name, const char *kind, con
 	return add_raw(r, name, kind, copy, len, hex, diag);
 }
 
-int lc_result_add_raw_digest(lc_result *r, const char *name, const char *kind, size_t size,
+static int add_raw_digest_impl(lc_result *r, const char *name, const char *kind, size_t size,
 			     const char *sha256_hex, lc_diag *diag)
 {
 	if (!r)
@@ -248,7 +248,7 @@ int lc_result_add_raw_digest(lc_result *r, const char *name, const char *kind, s
 	return add_raw(r, name, kind, NULL, size, sha256_hex, diag);
 }
 
-int lc_result_add_series(lc_result *r, const char *name, const char *kind, int lane, const char *x_unit,
+static int add_series_impl(lc_result *r, const char *name, const char *kind, int lane, const char *x_unit,
 			 const char *y_unit, const double *x, const double *y, size_t n, lc_diag *diag)
 {
 	if (!r || (n && (!x || !y)))
@@ -289,4 +289,60 @@ int lc_result_add_series(lc_result *r, const char *name, const char *kind, int l
 fail:
 	lc_result_free_series(&s);
 	return rc;
+}
+
+/* The public builders: each remembers its failure in the result (lc_result_note). */
+
+int lc_result_add_step(lc_result *r, const char *name, int64_t start_ms, lc_diag *diag)
+{
+	lc_diag d = {0};
+	return lc_result_note(r, add_step_impl(r, name, start_ms, &d), &d, diag);
+}
+
+int lc_result_end_step(lc_result *r, int step, enum lc_verdict verdict, int64_t end_ms, const char *error,
+		       lc_diag *diag)
+{
+	lc_diag d = {0};
+	return lc_result_note(r, end_step_impl(r, step, verdict, end_ms, error, &d), &d, diag);
+}
+
+int lc_result_add_measurement(lc_result *r, int step, const lc_result_measurement *m, lc_diag *diag)
+{
+	lc_diag d = {0};
+	return lc_result_note(r, add_measurement_impl(r, step, m, &d), &d, diag);
+}
+
+int lc_result_measurement_extra_number(lc_result *r, int measurement, const char *key, double value,
+				       lc_diag *diag)
+{
+	lc_diag d = {0};
+	return lc_result_note(r, measurement_extra_number_impl(r, measurement, key, value, &d), &d, diag);
+}
+
+int lc_result_measurement_extra_string(lc_result *r, int measurement, const char *key, const char *value,
+				       lc_diag *diag)
+{
+	lc_diag d = {0};
+	return lc_result_note(r, measurement_extra_string_impl(r, measurement, key, value, &d), &d, diag);
+}
+
+int lc_result_add_raw_data(lc_result *r, const char *name, const char *kind, const void *data, size_t len,
+			   lc_diag *diag)
+{
+	lc_diag d = {0};
+	return lc_result_note(r, add_raw_data_impl(r, name, kind, data, len, &d), &d, diag);
+}
+
+int lc_result_add_raw_digest(lc_result *r, const char *name, const char *kind, size_t size,
+			     const char *sha256_hex, lc_diag *diag)
+{
+	lc_diag d = {0};
+	return lc_result_note(r, add_raw_digest_impl(r, name, kind, size, sha256_hex, &d), &d, diag);
+}
+
+int lc_result_add_series(lc_result *r, const char *name, const char *kind, int lane, const char *x_unit,
+			 const char *y_unit, const double *x, const double *y, size_t n, lc_diag *diag)
+{
+	lc_diag d = {0};
+	return lc_result_note(r, add_series_impl(r, name, kind, lane, x_unit, y_unit, x, y, n, &d), &d, diag);
 }

@@ -7,3 +7,5 @@ lc_test(NAME procedures_e2e_return_loss SOURCES tests/procedures/test_e2e_return
         LIBS lc_procedures lc_sim lc_instruments TIMEOUT 300)
 lc_test(NAME procedures_e2e_lanes SOURCES tests/procedures/test_e2e_lanes.c tests/procedures/e2e_harness.c
         LIBS lc_procedures lc_sim lc_instruments TIMEOUT 300)
+lc_test(NAME procedures_run_faults_cli SOURCES tests/procedures/test_run_faults_cli.c tests/procedures/run_cli.c
+        LIBS lc_procedures lc_sim lc_instruments TIMEOUT 300)

@@ -341,3 +341,35 @@ Test(report_write, chromium_screenshot_is_not_blank, .timeout = 110)
 	free(blank);
 	fixture_free(&f);
 }
+
+/* A run that cannot be recorded in the results store is an error: the signature written just before is
+ * withdrawn, so no signed verdict stays behind. The store's refusal is real: the run it is told to complete
+ * was completed already. */
+Test(report_write, a_store_failure_withdraws_the_signature)
+{
+	char *dir = th_scratch_dir("rw-store-fails");
+	char *out = th_path(dir, "SN-report"), *db = th_path(dir, "results.db");
+	lc_sign_key *key;
+	cr_assert_eq(lc_sign_key_generate(&key, NULL), 0);
+	lc_store *s;
+	lc_diag d;
+	cr_assert_eq(lc_store_open(db, &s, &d), 0, "%s", d.text);
+	lc_store_run_info info = {.serial = "SN", .cable_type = "x", .slot = 1, .procedure = "p", .start_ms = 1};
+	int64_t id;
+	cr_assert_eq(lc_store_begin_run(s, &info, &id, &d), 0, "%s", d.text);
+	cr_assert_eq(lc_store_finish_run(s, id, LC_VERDICT_PASS, 2, NULL, NULL, NULL, &d), 0, "%s", d.text);
+	lc_result *r = lc_bench_sample_result(5, 0);
+	lc_report_options o = {.store = s, .run_id = id, .gnuplot = "", .no_pdf = true};
+	lc_report_paths p;
+	cr_expect_eq(lc_report_write(r, out, key, &p, &o, &d), LC_ERR_STATE);
+	cr_expect(strstr(d.text, "signature was withdrawn"), "%s", d.text);
+	cr_expect_str_eq(p.sig, "");
+	char *sig = th_path(out, "report.json.minisig");
+	struct stat st;
+	cr_expect_neq(stat(sig, &st), 0, "no signed verdict stays behind");
+	free(sig);
+	lc_result_free(r);
+	lc_store_close(s);
+	lc_sign_key_free(key);
+	free(dir), free(out), free(db);
+}

@@ -1,8 +1,10 @@
 #include <criterion/criterion.h>
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "lc_version.h"
+#include "reports/report_json.h"
 #include "reports/result.h"
 
 static lc_result_measurement meas(const char *name, int lane, double v, double high, enum lc_verdict verdict)
@@ -101,5 +103,64 @@ Test(result, extras_sorted_and_replaced_raw_digest)
 	cr_expect_str_eq(lc_result_raw_at(r, 0)->sha256,
 			 "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
 	cr_expect_eq(lc_result_add_raw_data(r, "lane1.sor", "sor", "abc", 3, NULL), LC_ERR_ARG, "duplicate name");
+	lc_result_free(r);
+}
+
+/* A verdict can only get worse: a record that fails (here a reason quoting an instrument's invalid bytes, and
+ * a measurement with an infinite number) makes a measured pass an error, with the failure as its reason, and
+ * the canonical JSON says so consistently (it reads back). */
+Test(result, a_failed_record_makes_the_run_an_error)
+{
+	lc_result *r = lc_result_new();
+	lc_result_start(r, 1000, NULL);
+	lc_result_dut dut = {.cable_type = "aoc", .serial = "S1"};
+	cr_assert_eq(lc_result_set_dut(r, &dut, NULL), 0);
+	int s = lc_result_add_step(r, "il", 1000, NULL);
+	lc_result_measurement m = meas("insertion_loss", 1, 1.25, 1.5, LC_VERDICT_PASS);
+	cr_assert_eq(lc_result_add_measurement(r, s, &m, NULL), 0);
+	cr_assert_eq(lc_result_end_step(r, s, LC_VERDICT_NONE, 2000, NULL, NULL), 0);
+	cr_assert_eq(lc_result_verdict(r), LC_VERDICT_PASS);
+	cr_expect_null(lc_result_failure(r));
+
+	m = meas("insertion_loss", 2, INFINITY, 1.5, LC_VERDICT_PASS);
+	cr_expect_eq(lc_result_add_measurement(r, s, &m, NULL), LC_ERR_ARG, "refused without a diag to read");
+	cr_expect_eq(lc_result_verdict(r), LC_VERDICT_ERROR);
+	cr_expect_eq(lc_result_run_verdict(r), LC_VERDICT_ERROR);
+	cr_assert_not_null(lc_result_failure(r));
+	cr_expect(strstr(lc_result_failure(r), "infinite"), "%s", lc_result_failure(r));
+	/* the first failure is kept; a later one does not replace it */
+	cr_expect_eq(lc_result_measurement_extra_string(r, 0, "detail", "\xff", NULL), LC_ERR_ARG);
+	cr_expect(strstr(lc_result_failure(r), "infinite"), "%s", lc_result_failure(r));
+	/* finishing with no verdict of its own does not lower it, and the failure is the reason */
+	cr_expect_eq(lc_result_finish(r, LC_VERDICT_NONE, 3000, NULL, NULL), 0);
+	cr_expect_eq(lc_result_verdict(r), LC_VERDICT_ERROR);
+	cr_expect_str_eq(lc_result_reason(r), lc_result_failure(r));
+
+	char *json;
+	size_t len;
+	lc_diag d;
+	cr_assert_eq(lc_report_json(r, &json, &len, &d), 0, "%s", d.text);
+	cr_expect(strstr(json, "\"run_verdict\": \"error\""), "%s", json);
+	lc_result *back;
+	cr_expect_eq(lc_report_json_read(json, len, &back, &d), 0, "the written report reads back: %s", d.text);
+	if (back) {
+		cr_expect_eq(lc_result_verdict(back), LC_VERDICT_ERROR);
+		cr_expect_null(lc_result_failure(back), "read back, the failure is the run's recorded reason");
+		cr_expect_str_eq(lc_result_reason(back), lc_result_failure(r));
+		lc_result_free(back);
+	}
+	free(json);
+	lc_result_free(r);
+}
+
+Test(result, a_reason_that_is_not_utf8_still_ends_in_error)
+{
+	lc_result *r = lc_result_new();
+	int s = lc_result_add_step(r, "otdr", 1000, NULL);
+	lc_result_measurement m = meas("insertion_loss", 1, 1.25, 1.5, LC_VERDICT_PASS);
+	lc_result_add_measurement(r, s, &m, NULL);
+	lc_diag d;
+	cr_expect_eq(lc_result_end_step(r, s, LC_VERDICT_ERROR, 2000, "reply '\xff\xfe'", &d), LC_ERR_ARG);
+	cr_expect_eq(lc_result_verdict(r), LC_VERDICT_ERROR, "the refused error text did not lose the error");
 	lc_result_free(r);
 }

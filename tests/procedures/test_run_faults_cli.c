@@ -1,0 +1,60 @@
+/*
+ * A verdict can only get worse, seen from the command line: text that an instrument or a procedure sends is
+ * made valid UTF-8 before it becomes a reason, so the run ends `error` (exit 3), every --json line is JSON, and
+ * the results store keeps the reason (it refuses invalid UTF-8, which once lost the error and signed a pass).
+ */
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "hal/utf8.h"
+#include "tests/procedures/run_cli.h"
+#include "tests/sim/simworld_util.h"
+
+TestSuite(run_faults_cli, .timeout = 240);
+
+static void expect_error_with_reason(run_cli *c, int code, const char *reason_part)
+{
+	char verdict[32], why[400];
+	cr_expect_eq(code, 3, "exit %d, stdout:\n%s", code, c->out);
+	cr_expect(run_cli_json_lines_ok(c, verdict, sizeof(verdict), why, sizeof(why)), "%s", why);
+	cr_expect_str_eq(verdict, "error");
+	cr_expect_str_eq(c->store_verdict, "error", "the store's row");
+	cr_expect(lc_utf8_valid(c->reason, strlen(c->reason)));
+	cr_expect(strstr(c->reason, reason_part), "stored reason: %s", c->reason);
+}
+
+/* The OTDR's 30th reply (the 5th fiber's file size) starts with the simulator's garbage \xFF\xFE\x07#?\x01. */
+Test(run_faults_cli, garbled_otdr_reply_with_ff_bytes_is_an_error)
+{
+	json_t *sc = sw_scenario_json("field-tier2-good");
+	json_t *otdr = json_object_get(json_object_get(sc, "instruments"), "otdr");
+	json_object_set_new(otdr, "faults", json_pack("{s:i}", "garbage_at", 30));
+	run_cli c;
+	run_cli_start(&c, sc, "cli-otdr-garbage");
+	int code = run_cli_run(&c, "field-tier2", "GARBLED-1", NULL);
+	/* the fault fired: its escaped bytes are what the reason quotes */
+	expect_error_with_reason(&c, code, "\\xFF\\xFE");
+	cr_expect_null(strstr(c.out, "\"verdict\":\"pass\",\"report\""), "no pass result");
+	run_cli_stop(&c);
+}
+
+/* A procedure step raising an error of 400 x "é": the 640-byte reason is cut between characters. */
+Test(run_faults_cli, a_long_non_ascii_lua_error_is_an_error)
+{
+	json_t *sc = sw_scenario_json("field-tier1-good");
+	run_cli c;
+	run_cli_start(&c, sc, "cli-lua-eacute");
+	char proc[700];
+	snprintf(proc, sizeof(proc), "%s/eacute.lua", c.dir);
+	FILE *f = fopen(proc, "w");
+	cr_assert(f);
+	fputs("return { name = 'eacute', version = '1',\n"
+	      "  steps = { { name = 'raise', main = function(ctx) error(string.rep('\xc3\xa9', 400)) end } } }\n",
+	      f);
+	fclose(f);
+	int code = run_cli_run(&c, proc, "EACUTE-1", NULL);
+	expect_error_with_reason(&c, code, "step 'raise': ");
+	cr_expect(strstr(c.reason, "\xc3\xa9\xc3\xa9\xc3\xa9"), "the text itself is kept: %s", c.reason);
+	run_cli_stop(&c);
+}
