@@ -86,7 +86,9 @@ int lc_otdr_synth_trace(const lc_otdr_synth *p, const lc_otdr_synth_event *ev, s
 		for (size_t k = 0; k <= nev; k++) {
 			double pos = k < nev ? ev[k].position_m : 0.0;
 			double r = k < nev ? ev[k].reflectance_db : p->front_reflectance_db;
-			if (!isfinite(r) || x < pos)
+			/* like the loss ramp, the peak starts after the event: the point at its position is still on the
+			 * backscatter line, which is where an OTDR places the event */
+			if (!isfinite(r) || x <= pos)
 				continue;
 			double h = lc_otdr_peak_from_reflectance(r, p->pulse_ns, p->bc_db);
 			double before = p->launch_db - p->atten_db_km * pos / 1000.0;

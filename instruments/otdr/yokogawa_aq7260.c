@@ -31,20 +31,33 @@
 #include "instruments/otdr/otdr.h"
 #include "instruments/otdr/yokogawa_aq7260.h"
 
-/* The choices the reference leaves open, in one place. */
+/* The choices the reference leaves open, in one place. Page numbers are those of the AQ7260 User's Manual
+ * (IM 813920300-01E), chapter 8 "Device Message" tables, as far as public copies of those pages were found
+ * (8-30, 8-38, 8-48, 8-50, 8-51, 8-52, 8-56, 8-60; the set-command pages 8-31..8-37 and 8-39..8-47 were
+ * not): an entry is confirmed only by a page that says it. */
 static const struct {
-	const char *start;           /* UNCONFIRMED: no start command is in the notes; wait() insists on seeing
-	                                INFR 1 after it, so a wrong one is an error, not a stale trace */
-	const char *averaging_time;  /* UNCONFIRMED: set form of the manual's NUMR request (table 4-10) */
-	int averaging_type;          /* AVD code for "average by time": 1 "Average interval" (its NUMR column
-	                                is in seconds); UNCONFIRMED pairing of AVD codes and NUMR columns */
-	size_t data_points[3];       /* DSR 0/1/2 = "5k/20k/60k data": exact counts UNCONFIRMED */
-	double dbir_unit_db;         /* DBIR counts: the manual's DBIR row says "(0.004dB unit)" while §5 says
-	                                "0.001 or 0.004": 0.004 per that row, UNCONFIRMED */
-	const char *binary_trailer;  /* after DBIR / FILER data: UNCONFIRMED; GP-IB ends them with EOI, RS-232
-	                                has none, so the line end of every other reply (CR LF) is expected and
-	                                checked (a longer reply then fails instead of leaking into the next) */
-	int poll_ms;                 /* INFR polling interval during an acquisition */
+	const char *start;           /* UNCONFIRMED: the start/stop command is on a set-command page not found
+	                                (functions 4-1..4-3 precede p. 8-38); wait() insists on seeing INFR 1
+	                                after it, so a wrong one is an error, not a stale trace */
+	const char *averaging_time;  /* UNCONFIRMED set form: the request NUMR is function 4-10 "Average time /
+	                                average interval setting" (p. 8-50); the set page is not found. The
+	                                request headers found are the set header + "R" (AT/ATR, AVD/AVDR:
+	                                pp. 8-38, 8-50), hence "NUM" */
+	int averaging_type;          /* AVD code 1 = "Average interval" (p. 8-38 set, p. 8-50 request): confirmed.
+	                                Its NUMR codes are the seconds column 0..9 = 10 s .. 30 min, 4 "-"
+	                                (p. 8-50); the other two columns are the 2^10..2^18 shot counts that
+	                                AVD 0 "(2^*)" and AVD 2 "(*k)" name */
+	size_t data_points[3];       /* DSR 0/1/2 = "5k data / 20k data / 60k data" (p. 8-50): the codes are
+	                                confirmed, the exact counts 5000/20000/60000 UNCONFIRMED */
+	double dbir_unit_db;         /* confirmed: DBIR (13-9) "(0.004dB unit)", p. 8-56 (the 0.001 dB that
+	                                §5 mentions is WBIR's row 13-5 on the same page) */
+	const char *binary_trailer;  /* UNCONFIRMED for RS-232: p. 8-56 gives DBIR/FILER replies as
+	                                "D0D1D2xxxDnEOI", i.e. the data ended by GP-IB's EOI and no characters;
+	                                RS-232 has no EOI, so the line end of every other reply (CR LF, p. 8-60)
+	                                is expected and checked (a longer reply then fails, never leaks on) */
+	int poll_ms;                 /* INFR polling interval during an acquisition (INFR, 14-1, p. 8-56:
+	                                0 standby, 1 emitting, 4 no paper, 6 no fiber, 7 plug check,
+	                                priority 7>6>4>1>0: confirmed) */
 	int start_confirm_ms;        /* INFR must show 1 within this after the start command */
 	int default_baud;            /* for transfer budgets when the station gives none */
 	size_t max_file;             /* largest FILESR accepted */

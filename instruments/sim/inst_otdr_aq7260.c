@@ -14,16 +14,18 @@
  * ends them with EOI, RS-232 has none; the simulator uses the line end of every other reply).
  *
  *   R m, PW m, AT m, AVD m, ASU m   range / pulse / attenuation / averaging type / automation codes (§5)
- *   NUM m                           averaging time code (set form of the manual's NUMR; UNCONFIRMED)
+ *   NUM m                           averaging time / interval code (set form of the manual's NUMR, p. 8-50;
+ *                                   the set form UNCONFIRMED); its codes depend on AVD (h_num)
  *   AVG 1                           start an averaged acquisition (UNCONFIRMED: no start command is in the
  *                                   notes; an assumption shared with the driver, see docs/simulator.md)
  *   INFR  0 standby, 1 emitting, 6 no fiber, 7 plug-check error (the status_fault option)
  *   IDER  "YOKOGAWA,AQ7260(<serial>),<module>(<serial>),<version>"
  *   DSR   data size code (0 5k, 1 20k, 2 60k data: 5000/20000/60000 points, UNCONFIRMED counts)
- *   DBIR  the trace: per point hi byte, lo byte of the level above the receiver floor in 0.004 dB (the
- *         manual's DBIR row; UNCONFIRMED against §5's "0.001 or 0.004")
+ *   DBIR  the trace: per point hi byte, lo byte of the level above the receiver floor in 0.004 dB (manual
+ *         p. 8-56, 13-9: "(0.004dB unit)"; §5's "0.001" is the WBIR row 13-5 on the same page)
  *   FILESR / FILER  size of the SOR file of the last acquisition, then its bytes
- *   EDR m event m of the instrument's analysis (1..), 0 the end (E point), -1 the origin (R point)
+ *   EDR m event m of the instrument's event table (its SOR file's: the channel's true events, 1..), 0 the
+ *         end (E point), -1 the origin (R point)
  *
  * Instrument time: an acquisition takes the averaging time; the first INFR after a start always says 1 (a
  * real acquisition of at least 10 s outlasts a status read; with time compressed to nothing this keeps that
@@ -37,6 +39,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "hal/clock.h"
 #include "instruments/sim/inst_util.h"
@@ -59,6 +62,10 @@ struct aq7260 {
 	/* acquisition */
 	bool running, first_status;
 	int64_t done_at_ms;
+	/* the instrument's clock: the wall time it was switched on, plus the simulated time of the
+	 * acquisitions it has made (a time scale of 0 makes them instant in wall time, not in its own) */
+	time_t on_at;
+	double sim_elapsed_s;
 	uint8_t *sor;
 	size_t sor_len;
 };
@@ -136,7 +143,22 @@ CODE_SETTER(h_pulse, pulse, pulse_ns, 12)
 CODE_SETTER(h_att, att, NULL, 22)
 CODE_SETTER(h_avd, avd, NULL, 3)
 CODE_SETTER(h_asu, asu, NULL, 6)
-CODE_SETTER(h_num, num, avg_s, 10)
+
+/* NUM m (manual p. 8-50, NUMR: its set form is UNCONFIRMED): the code's range depends on AVD. With AVD 1
+ * ("Average interval") 0..9 are 10 s .. 30 min, 4 is "-"; with AVD 0 ("Average time (2^*)") and AVD 2
+ * ("Average time (*k)") -2..6 are 2^10 .. 2^18 shots, the same counts the *k column writes as 1k .. 262k. */
+static int h_num(lc_sim_call *c, void *u)
+{
+	struct aq7260 *s = u;
+	long long v;
+	int rc = lc_sim_arg_int(c, 0, -2, 9, &v);
+	if (rc)
+		return rc;
+	if (s->avd == 1 ? (v < 0 || !(avg_s[v] > 0)) : v > 6)
+		return lc_sim_fail(c, -224, "code %lld with AVD %d", v, s->avd);
+	s->num = (int)v;
+	return 0;
+}
 
 static bool acquiring(struct aq7260 *s)
 {
@@ -161,7 +183,13 @@ static int h_start(lc_sim_call *c, void *u)
 		s->running = false; /* AVG 0 stops */
 		return rc;
 	}
-	double secs = s->avd == 1 ? avg_s[s->num] : 10.0; /* other averaging types count shots: 10 s (UNCONFIRMED) */
+	/* AVD changed after NUM can leave a code the new type does not have */
+	if (s->avd == 1 ? (s->num < 0 || s->num > 9 || !(avg_s[s->num] > 0)) : (s->num < -2 || s->num > 6))
+		return lc_sim_fail(c, -221, "NUM %d does not fit AVD %d", s->num, s->avd);
+	/* shots at otdr_sim's acquisition rate (1000 a second, UNCONFIRMED) */
+	double secs = s->avd == 1 ? avg_s[s->num] : ldexp(1.0, s->num + 12) / 1000.0;
+	s->otdr.acquired_unix = (uint32_t)(s->on_at + (time_t)llround(s->sim_elapsed_s));
+	s->sim_elapsed_s += secs;
 	rc = lc_sim_otdr_acquire(&s->otdr, s->nm, pulse_ns[s->pulse], range_km[s->range] * 1000.0, secs,
 				 data_points[s->ds]);
 	if (rc < 0)
@@ -328,6 +356,7 @@ static int create(const lc_sim_inst_config *cfg, lc_sim_scpi **engine, void **st
 	if (!s)
 		return LC_ERR_NOMEM;
 	s->otdr.world = cfg->world;
+	s->on_at = time(NULL);
 	s->clock = cfg->clock;
 	snprintf(s->otdr.role, sizeof(s->otdr.role), "%s", cfg->role);
 	snprintf(s->serial, sizeof(s->serial), "%s", cfg->serial);

@@ -1,15 +1,15 @@
-/* Simulated OTDR physics shared by the dialects (otdr_sim.h); moved here from the former simulated MT9085. */
+/* Simulated OTDR physics shared by the dialects (otdr_sim.h): the trace synthesized from the world's events,
+ * and a SOR file whose event table is those same events (the ground truth), never an analysis. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "instruments/otdr/otdr_analysis.h"
 #include "instruments/otdr/otdr_synth.h"
 #include "instruments/otdr/sor.h"
 #include "instruments/sim/otdr_sim.h"
 
-#define MAX_EVENTS 64
+#define MAX_EVENTS LC_SIM_OTDR_MAX_EVENTS
 
 /* Rayleigh attenuation and backscatter coefficient (1 ns) of SM fiber by wavelength (domain-facts §6e). */
 static void fiber_at(double nm, double *att_db_km, double *bc_db)
@@ -97,44 +97,68 @@ int lc_sim_otdr_acquire(lc_sim_otdr *o, double nm, double pulse_ns, double range
 	o->dx_m = p.dx_m;
 	o->nm = nm, o->pulse_ns = pulse_ns, o->avg_s = avg_s, o->range_m = range_m;
 	o->floor_db = p.floor_db;
+	o->atten_db_km = p.atten_db_km;
+	o->bc_db = p.bc_db;
+	o->front_reflectance_db = p.front_reflectance_db;
+	memcpy(o->truth, ev, nev * sizeof(ev[0]));
+	o->n_truth = nev;
 	return 0;
 }
 
-/* The instrument's event table: its analysis of the trace, in SOR units. */
-static int sor_events(lc_sor *sor, const double *y, size_t n, double dx, double pulse)
+/* The instrument's event table, from the truth the trace was made of: the front panel's connector at 0 m,
+ * then every event of the channel up to the end, in SOR units (loss and reflectance in 0.001 dB, the
+ * section's slope the fibre's attenuation). The summary: the total loss from the front panel to the end. */
+static int sor_events(lc_sor *sor, const lc_sim_otdr *o)
 {
-	lc_otdr_trace t = {y, n, dx, 0, pulse, lc_sor_group_index(sor)};
-	lc_otdr_config cfg;
-	lc_otdr_config_init(&cfg);
-	cfg.backscatter_db = lc_sor_backscatter_db(sor);
-	lc_otdr_analysis *a;
-	int rc = lc_otdr_analyze(&t, &cfg, &a, NULL);
-	if (rc < 0)
-		return rc;
-	lc_sor_event ev[MAX_EVENTS];
+	lc_sor_event ev[MAX_EVENTS + 1];
 	size_t k = 0;
-	for (size_t i = 0; i < a->n_events && k < MAX_EVENTS; i++) {
-		const lc_otdr_event *e = &a->events[i];
-		bool end = e->type == LC_OTDR_EVENT_END;
-		lc_sor_event *o = &ev[k++];
-		memset(o, 0, sizeof(*o));
-		o->number = (uint16_t)k;
-		o->time = (uint32_t)lround(lc_sor_m_to_time(sor, e->position_m));
-		o->slope = isfinite(e->slope_db_km) ? (int16_t)lround(e->slope_db_km * 1000) : 0;
-		o->loss = isfinite(e->loss_db) ? (int16_t)lround(e->loss_db * 1000) : 0;
-		o->reflectance = isfinite(e->reflectance_db) ? (int32_t)lround(e->reflectance_db * 1000) : 0;
-		snprintf(o->code, sizeof(o->code), "%c%c9999", e->saturated ? '2' : e->reflective ? '1' : '0',
-			 end ? 'E' : 'F');
-		memcpy(o->method, "LS", 3);
-		o->comment = (char *)"";
+	double total = 0, prev_m = 0;
+	int16_t slope = (int16_t)lround(o->atten_db_km * 1000);
+	ev[k] = (lc_sor_event){.number = 1, .code = "1F9999", .method = "LS", .comment = (char *)""};
+	ev[k].reflectance = isfinite(o->front_reflectance_db) ? (int32_t)lround(o->front_reflectance_db * 1000) : 0;
+	if (!ev[k].reflectance)
+		ev[k].code[0] = '0';
+	k++;
+	for (size_t i = 0; i < o->n_truth && k < MAX_EVENTS + 1; i++) {
+		const lc_otdr_synth_event *t = &o->truth[i];
+		total += (t->position_m - prev_m) * o->atten_db_km / 1000.0 + (t->end ? 0 : t->loss_db);
+		/* events at one place (within a trace point: the trunk's last mated pair and its open end) are one
+		 * event to any OTDR: losses add, reflections add in power, and it is the end if either is */
+		if (k > 1 && t->position_m - prev_m < o->dx_m) {
+			lc_sor_event *e = &ev[k - 1];
+			double r0 = e->reflectance ? pow(10.0, e->reflectance / 10000.0) : 0;
+			double r1 = isfinite(t->reflectance_db) ? pow(10.0, t->reflectance_db / 10.0) : 0;
+			e->loss = (int16_t)lround(e->loss + (t->end ? 0 : t->loss_db * 1000));
+			e->reflectance = r0 + r1 > 0 ? (int32_t)lround(10000.0 * log10(r0 + r1)) : 0;
+			e->code[0] = e->reflectance ? '1' : '0';
+			if (t->end)
+				e->code[1] = 'E';
+			prev_m = t->position_m;
+			if (t->end)
+				break;
+			continue;
+		}
+		lc_sor_event *e = &ev[k++];
+		memset(e, 0, sizeof(*e));
+		e->number = (uint16_t)k;
+		e->time = (uint32_t)lround(lc_sor_m_to_time(sor, t->position_m));
+		e->slope = slope;
+		e->loss = (int16_t)lround(t->loss_db * 1000);
+		e->reflectance = isfinite(t->reflectance_db) ? (int32_t)lround(t->reflectance_db * 1000) : 0;
+		snprintf(e->code, sizeof(e->code), "%c%c9999", e->reflectance ? '1' : '0', t->end ? 'E' : 'F');
+		memcpy(e->method, "LS", 3);
+		e->comment = (char *)"";
+		prev_m = t->position_m;
+		if (t->end)
+			break;
 	}
+	double end_m = prev_m;
 	lc_sor_summary sum = {
-		.total_loss = (int32_t)lround(a->total_loss_db * 1000),
-		.loss_end = (uint32_t)lround(lc_sor_m_to_time(sor, a->fiber_length_m)),
-		.orl = isfinite(a->orl_db) && a->orl_db > 0 && a->orl_db < 65 ? (uint16_t)lround(a->orl_db * 1000) : 0,
-		.orl_end = (uint32_t)lround(lc_sor_m_to_time(sor, a->fiber_length_m)),
+		.total_loss = (int32_t)lround(total * 1000),
+		.loss_end = (uint32_t)lround(lc_sor_m_to_time(sor, end_m)),
+		.orl = 0, /* not computed: 0 is SOR's "not given" */
+		.orl_end = (uint32_t)lround(lc_sor_m_to_time(sor, end_m)),
 	};
-	lc_otdr_analysis_free(a);
 	return lc_sor_set_events(sor, ev, k, &sum);
 }
 
@@ -150,8 +174,6 @@ int lc_sim_otdr_sor(const lc_sim_otdr *o, const char *supplier, const char *mode
 		return LC_ERR_NOMEM;
 	}
 	lc_otdr_levels_to_sor(o->level_db, o->n, v);
-	double att, bc;
-	fiber_at(o->nm, &att, &bc);
 	lc_sor_set_string(&sor->sup.supplier, supplier);
 	lc_sor_set_string(&sor->sup.mainframe_id, model);
 	lc_sor_set_string(&sor->sup.mainframe_sn, serial);
@@ -161,16 +183,15 @@ int lc_sim_otdr_sor(const lc_sim_otdr *o, const char *supplier, const char *mode
 	sor->fxd.wavelength = (uint16_t)lround(o->nm * 10);
 	sor->fxd.pulse_width_ns[0] = (uint16_t)lround(o->pulse_ns);
 	sor->fxd.data_spacing[0] = (uint32_t)lround(lc_sor_m_to_time(sor, o->dx_m) * 10000.0);
-	sor->fxd.backscatter = (uint16_t)lround(-bc * 10);
+	sor->fxd.backscatter = (uint16_t)lround(-o->bc_db * 10);
 	sor->fxd.n_averages = (uint32_t)(o->avg_s * 1000);
 	sor->fxd.averaging_time = (uint16_t)lround(o->avg_s * 10);
 	sor->fxd.acq_range = (uint32_t)lround(lc_sor_m_to_time(sor, o->range_m));
+	sor->fxd.timestamp = o->acquired_unix;
 	int rc = lc_sor_set_trace(sor, v, (uint32_t)o->n);
 	free(v);
-	double *y = NULL;
-	if (rc == 0 && lc_sor_trace_db(sor, &y) >= 0)
-		rc = sor_events(sor, y, o->n, lc_sor_point_spacing_m(sor), o->pulse_ns);
-	free(y);
+	if (rc == 0)
+		rc = sor_events(sor, o);
 	if (rc == 0)
 		rc = lc_sor_write(sor, file, len, NULL);
 	lc_sor_free(sor);

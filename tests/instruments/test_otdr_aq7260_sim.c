@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
+#include <time.h>
 
 #include "hal/transport.h"
 #include "instruments/otdr/otdr.h"
@@ -79,6 +80,35 @@ static void open_otdr(void)
 
 static const lc_otdr_settings tier2 = {.wavelength_nm = 1310, .pulse_ns = 10, .range_m = 2000, .averaging_s = 10};
 
+/* The simulator's KeyEvents are the world's truth (never an analysis): the client's analysis of the trace,
+ * with the launch cord compensated as field-tier2 does, must find every true event past the front panel
+ * within max(2 m, 2 point spacings), the end within a pulse length, and nothing after the end. */
+static void agrees_with_truth(const lc_sor *sor, double launch_m)
+{
+	lc_otdr_config cfg;
+	lc_otdr_config_init(&cfg);
+	lc_otdr_config_from_sor(&cfg, sor);
+	cfg.launch_m = launch_m;
+	lc_otdr_analysis *a;
+	lc_diag d;
+	cr_assert_eq(lc_otdr_analyze_sor(sor, &cfg, &a, &d), 0, "%s", d.text);
+	lc_otdr_agreement g;
+	cr_assert_eq(lc_otdr_compare_sor(sor, a, &g), 0);
+	for (size_t i = 0; i < sor->n_events; i++)
+		cr_log_info("truth %zu at %.2f m loss %.3f dB", i, lc_sor_time_to_m(sor, sor->events[i].time),
+			    sor->events[i].loss / 1000.0);
+	for (size_t k = 0; k < a->n_events; k++)
+		cr_log_info("found %zu at %.2f m (%s)", k, a->events[k].position_m, lc_otdr_event_type_name(a->events[k].type));
+	cr_expect_gt(g.stored, 0);
+	cr_expect_eq(g.matched, g.stored, "%zu of %zu true events matched within %.1f m", g.matched, g.stored,
+		     g.tolerance_m);
+	cr_expect_leq(fabs(lc_otdr_agreement_offset_samples(&g)), 1.0, "mean offset %.2f spacings",
+		      lc_otdr_agreement_offset_samples(&g));
+	cr_expect_eq(g.ends_within, g.ends_shown, "end within a pulse length");
+	cr_expect_eq(g.after_end, 0);
+	lc_otdr_analysis_free(a);
+}
+
 /* The break is the end of the fiber in lanecert's analysis of the instrument's SOR file, in the file's own
  * KeyEvents, in EDR's E point, and DBIR's trace has the SOR trace's shape. */
 static void break_found(void)
@@ -93,6 +123,9 @@ static void break_found(void)
 	cr_expect_float_eq(a->fiber_length_m, BREAK_M, 1.0, "fiber ends at %.2f m", a->fiber_length_m);
 	lc_otdr_analysis_free(a);
 	cr_assert_gt(sor->n_events, 0);
+	agrees_with_truth(sor, 150.0);
+	/* the acquisition time is the simulated clock's, not 1970 */
+	cr_expect_geq((long long)sor->fxd.timestamp, (long long)time(NULL) - 600, "acquired at %u", sor->fxd.timestamp);
 	double stored_end = lc_sor_time_to_m(sor, sor->events[sor->n_events - 1].time);
 	cr_expect_float_eq(stored_end, BREAK_M, 1.0, "KeyEvents end at %.2f m", stored_end);
 
@@ -137,6 +170,20 @@ Test(aq7260_sim, break_found_over_rs232)
 	cr_assert(!strncmp(resource, "ASRL", 4), "%s", resource);
 	open_otdr();
 	break_found();
+}
+
+Test(aq7260_sim, the_client_analysis_agrees_with_the_truth_on_a_good_fiber)
+{
+	start("field-tier2-good", "{\"dut_port\": \"dut:A:1\"}", "socket");
+	open_otdr();
+	for (int k = 0; k < 2; k++) { /* two acquisitions: different noise */
+		lc_diag d;
+		cr_assert_eq(lc_otdr_acquire(inst, &tier2, &d), 0, "%s", d.text);
+		lc_sor *sor;
+		cr_assert_eq(lc_otdr_read_sor(inst, &sor, &d), 0, "%s", d.text);
+		agrees_with_truth(sor, 150.0);
+		lc_sor_free(sor);
+	}
 }
 
 Test(aq7260_sim, an_unrouted_switch_is_no_fiber)
