@@ -6,6 +6,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "procedures/diagnosis.h"
 #include "procedures/run_priv.h"
 #include "procedures/sandbox.h"
 #include "hal/utf8.h"
@@ -89,9 +90,14 @@ static enum call_outcome call_protected(lc_run *run, int ctx_index, char *buf, s
 			snprintf(buf, cap, "aborted by the operator");
 			out = CALL_ABORTED;
 		} else {
+			/* The operator reads the words; the chunk position and error name are for whoever debugs. */
 			const char *msg = lua_tostring(L, -1);
+			lc_dbg("slot %u, step '%s': %s", run->setup->slot, run->step_name ? run->step_name : "-",
+			       msg ? msg : "error");
 			/* A Lua error may quote an instrument's reply: valid UTF-8, cut on a character. */
-			lc_utf8_printf(buf, cap, "%s", msg ? msg : "error");
+			char plain[1024];
+			lc_operator_text(msg ? msg : "error", plain, sizeof(plain));
+			lc_utf8_printf(buf, cap, "%s", plain);
 			out = CALL_ERROR;
 		}
 		lua_pop(L, 1);
@@ -210,6 +216,7 @@ static enum call_outcome run_step(lc_run *run, int steps, lua_Integer i, lua_Int
 	run->step_name = name;
 	run->step_verdict = LC_VERDICT_NONE;
 	run->step_reason[0] = '\0';
+	run->step_rank = LC_DIAGNOSIS_PLAIN;
 	if (run->setup->events.step_start)
 		run->setup->events.step_start(run->setup->events.user, run->setup->slot, name, (size_t)i - 1,
 					      (size_t)total);
@@ -221,6 +228,8 @@ static enum call_outcome run_step(lc_run *run, int steps, lua_Integer i, lua_Int
 	enum call_outcome cout = run_optional(run, step_t, "cleanup", ctx, cdetail, sizeof(cdetail));
 	lc_sandbox_allow_abort(L, 1);
 
+	if (out == CALL_OK)
+		lc_diagnose_step(run);
 	enum lc_verdict v = run->step_verdict;
 	const char *why = run->step_reason[0] ? run->step_reason : NULL;
 	if (out == CALL_ABORTED) {
@@ -243,7 +252,9 @@ static enum call_outcome run_step(lc_run *run, int steps, lua_Integer i, lua_Int
 		why = full;
 	}
 	lc_result_end_step(run->result, run->step, v, lc_result_wall_ms(), why, NULL);
-	tell_step_end(run, name, lc_result_step_verdict(run->result, (size_t)run->step), why);
+	enum lc_verdict sv = lc_result_step_verdict(run->result, (size_t)run->step);
+	lc_diagnose_keep(run, sv, why);
+	tell_step_end(run, name, sv, why);
 	if (out != CALL_OK)
 		lc_err("slot %u: %s", run->setup->slot, why);
 	run->step = -1;
@@ -345,6 +356,8 @@ int lc_procedure_run(const lc_run_setup *setup, lc_result *result, lc_diag *diag
 			lc_utf8_printf(reason, sizeof(reason), "cleanup: %s", detail);
 		lc_err("slot %u: cleanup: %s", setup->slot, detail);
 	}
+	if (!reason[0])
+		lc_utf8_printf(reason, sizeof(reason), "%s", lc_diagnose_run_reason(&run));
 	lc_result_finish(result, run_verdict, lc_result_wall_ms(), reason[0] ? reason : NULL, NULL);
 	rc = 0;
 out:

@@ -3,8 +3,8 @@
 -- (its connection to the link included: launch compensation, the cord is the station wire's reference cord)
 -- to the fiber's end against the length-based budget, each event's loss and reflectance against the limit
 -- of the design's event at that place (or of a mated pair / splice where the design has none).
--- Where the station also wires a source and a meter to the link, the Tier 1 polarity and loss steps run
--- first. Options: wavelengths=1310,1550 (Tier 1), otdr_wavelengths=1310,1550 (default: the link's first
+-- The Tier 1 polarity and loss steps run first on the station's source and meter; a station without them
+-- records Tier 1 as not measured (inconclusive): Tier 2 = Tier 1 + OTDR. Options: wavelengths=1310,1550 (Tier 1), otdr_wavelengths=1310,1550 (default: the link's first
 -- test wavelength: many field OTDRs have one), pulse_ns, range_m, averaging (OTDR settings).
 local optical = require("optical")
 
@@ -19,8 +19,10 @@ return {
       name = "tier1",
       main = function(ctx)
         if not has_olts(ctx) then
-          ctx:log("no source and meter wired to this link: Tier 1 is not part of this run")
-          ctx:verdict("pass", "not applicable on this station")
+          -- Tier 2 is Tier 1 (loss with a source and meter) plus the OTDR (TIA-568.3): without the
+          -- Tier 1 measurement the link is not certified, whatever the traces say.
+          ctx:verdict("inconclusive", "Tier 1 not measured: no source and meter wired to this link; "
+            .. "without Tier 1 loss this is not a Tier 2 certificate")
           return
         end
         ctx:fiber_map { wavelength = optical.wavelengths(ctx)[1] }

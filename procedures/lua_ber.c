@@ -13,6 +13,8 @@
 #include "instruments/bert/ber_sequential.h"
 #include "instruments/bert/bert.h"
 #include "instruments/bert/lane_map.h"
+#include "instruments/measure/map.h"
+#include "procedures/diagnosis.h"
 #include "procedures/run_priv.h"
 
 struct bert_lanes {
@@ -175,6 +177,51 @@ static int ctx_ber(lua_State *L)
 	return 1;
 }
 
+/*
+ * The difference in the cable's labels: each ED lane is named by the DUT port the station wires to it and
+ * grouped by that port's leg, so a breakout reads "legs B2 and B3 swapped" as the fiber map does, not
+ * "lanes 3 and 5 swapped". Returns what lc_map_describe() returns; LC_ERR_NOT_FOUND when an expected lane is
+ * not wired to a DUT port (the caller keeps the lane-number wording then).
+ */
+static int lane_map_in_legs(const lc_run *run, const char *role, const struct bert_lanes *bl, const int *actual,
+			    unsigned ed_lanes, char *text, size_t cap)
+{
+	const lc_station *st = run->setup->station;
+	const lc_channel *ch = run->setup->channel;
+	const char *in[LC_BERT_LANES_MAX], *out[LC_BERT_LANES_MAX], *glabel[LC_BERT_LANES_MAX + 1];
+	int group[LC_BERT_LANES_MAX];
+	size_t ng = 0;
+	if (ed_lanes == 0 || ed_lanes > LC_BERT_LANES_MAX)
+		return LC_ERR_NOT_FOUND;
+	for (unsigned j = 0; j < ed_lanes; j++) {
+		out[j] = NULL;
+		for (size_t i = 0; i < st->n_wires && !out[j]; i++) {
+			const lc_station_wire *w = &st->wires[i];
+			if (w->slot == run->setup->slot && w->direction == LC_WIRE_FROM_DUT && !strcmp(w->instrument, role) &&
+			    ed_lane(w->instrument_port, ed_lanes) == j + 1)
+				out[j] = w->dut_port;
+		}
+		int pi = out[j] ? lc_channel_port_find(ch, out[j]) : -1;
+		const lc_port *p = pi >= 0 ? lc_channel_port(ch, (size_t)pi) : NULL;
+		const char *leg = p ? lc_channel_leg_label(ch, p->end, p->leg) : "unwired";
+		if (!out[j])
+			out[j] = "an unwired lane";
+		size_t g = 0;
+		while (g < ng && strcmp(glabel[g], leg) != 0)
+			g++;
+		if (g == ng)
+			glabel[ng++] = leg;
+		group[j] = (int)g;
+	}
+	for (size_t k = 0; k < bl->n; k++) {
+		in[k] = bl->port[k];
+		if (bl->expected_ed[k] < 0 || bl->expected_ed[k] >= (int)ed_lanes || actual[k] >= (int)ed_lanes)
+			return LC_ERR_NOT_FOUND;
+	}
+	lc_map_labels labels = {.in = in, .out = out, .out_group = group, .group = glabel, .n_groups = ng};
+	return lc_map_describe(actual, bl->expected_ed, bl->n, ed_lanes, &labels, text, cap);
+}
+
 /* ctx:lane_map{bit_rate=, role="bert", method="pattern"|"enable"} -> verdict, difference text */
 static int ctx_lane_map(lua_State *L)
 {
@@ -218,6 +265,10 @@ static int ctx_lane_map(lua_State *L)
 	int diff = lc_lane_map_diff(bl.expected_ed, actual, (unsigned)bl.n, NULL, 0, text, sizeof(text));
 	if (diff < 0)
 		return lc_lua_raise(L, run, diff, NULL, "lane_map");
+	char legs[512];
+	if (diff > 0 && lane_map_in_legs(run, lc_lua_field_string(L, 2, "role", "bert"), &bl, actual, obs.n_ed, legs,
+					 sizeof(legs)) > 0)
+		snprintf(text, sizeof(text), "%s", legs);
 	lc_result_measurement m = {
 		.name = "lane_map",
 		.lane = LC_LANE_NONE,
@@ -232,8 +283,10 @@ static int ctx_lane_map(lua_State *L)
 	if (idx < 0)
 		return lc_lua_raise(L, run, idx, &d, "lane_map");
 	lc_result_measurement_extra_string(run->result, idx, "difference", text, NULL);
-	if (diff)
+	if (diff) {
 		snprintf(run->step_reason, sizeof(run->step_reason), "lane map: %.200s", text);
+		run->step_rank = LC_DIAGNOSIS_MAP;
+	}
 	lua_pushstring(L, lc_verdict_name(m.verdict));
 	lua_pushstring(L, text);
 	return 2;

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "fixtures/budget.h"
+#include "procedures/diagnosis.h"
 #include "procedures/optical_paths.h"
 #include "procedures/run_priv.h"
 
@@ -21,6 +22,9 @@
 #define DEFAULT_REF_VALID_S (8 * 3600) /* one shift */
 
 struct lc_optical_state {
+	/* Launch ports the last fiber map found misrouted: their losses say nothing about this cable. */
+	char (*misrouted)[LC_PORT_NAME_MAX];
+	size_t n_misrouted;
 	size_t n;
 	struct {
 		bool reverse;
@@ -30,8 +34,17 @@ struct lc_optical_state {
 
 void lc_lua_optical_free(lc_run *run)
 {
+	if (run->optical)
+		free(run->optical->misrouted);
 	free(run->optical);
 	run->optical = NULL;
+}
+
+static struct lc_optical_state *optical_state(lc_run *run)
+{
+	if (!run->optical)
+		run->optical = calloc(1, sizeof(*run->optical));
+	return run->optical;
 }
 
 /* direction = "forward" (as the link carries light) or "reverse". */
@@ -155,8 +168,8 @@ static int ctx_reference(lua_State *L)
 	lc_il_opts opts;
 	lc_il_opts_init(&opts, nm);
 	opts.averaging_s = lc_lua_field_number(L, 2, "averaging", opts.averaging_s);
-	struct lc_optical_state *st = run->optical;
-	if (!st && !(st = run->optical = calloc(1, sizeof(*st)))) {
+	struct lc_optical_state *st = optical_state(run);
+	if (!st) {
 		free(paths);
 		free(op);
 		return luaL_error(L, "reference: out of memory");
@@ -188,6 +201,32 @@ static int ctx_reference(lua_State *L)
 		return lc_lua_raise(L, run, rc, &d, "reference");
 	snprintf(text, sizeof(text), "Slot %u: connect DUT %s", run->setup->slot, run->setup->serial);
 	operator_step(L, run, "dut", text);
+	return 0;
+}
+
+static bool misrouted(const lc_run *run, const char *launch_port)
+{
+	for (size_t i = 0; run->optical && i < run->optical->n_misrouted; i++)
+		if (strcasecmp(run->optical->misrouted[i], launch_port) == 0)
+			return true;
+	return false;
+}
+
+/* Keep the launches whose light the map found elsewhere than the design says (not the dark ones of the
+ * right part: a dark fiber's loss is a measurement of a break; every one of a wrong part's). */
+static int keep_misrouted(lc_run *run, const lc_wired_ends *e, const int *map, const int *expected, bool all)
+{
+	struct lc_optical_state *st = optical_state(run);
+	if (!st)
+		return LC_ERR_NOMEM;
+	free(st->misrouted);
+	st->n_misrouted = 0;
+	st->misrouted = calloc(e->n_launch, sizeof(*st->misrouted));
+	if (!st->misrouted)
+		return LC_ERR_NOMEM;
+	for (size_t i = 0; i < e->n_launch; i++)
+		if (map[i] != expected[i] && (all || map[i] != LC_MAP_DARK))
+			snprintf(st->misrouted[st->n_misrouted++], LC_PORT_NAME_MAX, "%s", e->launch_port[i]);
 	return 0;
 }
 
@@ -268,11 +307,21 @@ static int ctx_insertion_loss(lua_State *L)
 	lc_wired_unlock(insts, ni);
 
 	enum lc_verdict worst = LC_VERDICT_NONE;
+	size_t reref = 0, explained = 0;
 	/* An instrument fault measured nothing worth keeping; a reference problem keeps what it found. */
 	if (rc == 0 || rc == LC_ERR_STATE) {
 		for (size_t i = 0; i < n; i++) {
 			if (res[i].verdict == LC_VERDICT_ERROR && !res[i].rereference)
 				continue;
+			/* Light read where the fiber does not arrive by design is no loss of this cable, and a negative
+			 * "loss" there is the map's doing (a wrong part), not a drifted reference. */
+			bool lost = misrouted(run, paths[i].launch_port);
+			reref += res[i].rereference;
+			explained += res[i].rereference && lost;
+			if (lost) {
+				res[i].verdict = LC_VERDICT_INCONCLUSIVE, res[i].loss_db = res[i].margin_db = NAN;
+				res[i].rereference = false;
+			}
 			lc_result_measurement m = {
 				.name = "insertion_loss",
 				.lane = (int)paths[i].map_index + 1,
@@ -291,7 +340,10 @@ static int ctx_insertion_loss(lua_State *L)
 			lc_result_measurement_extra_string(run->result, idx, "direction", reverse ? "reverse" : "forward",
 							   NULL);
 			lc_result_measurement_extra_string(run->result, idx, "limit_source", source, NULL);
-			if (res[i].dark)
+			if (lost)
+				lc_result_measurement_extra_string(run->result, idx, "finding", "not measured: fiber map failed",
+								   NULL);
+			else if (res[i].dark)
 				lc_result_measurement_extra_string(run->result, idx, "finding", "no light", NULL);
 			if (res[i].rereference)
 				lc_result_measurement_extra_string(run->result, idx, "finding",
@@ -302,25 +354,12 @@ static int ctx_insertion_loss(lua_State *L)
 		}
 	}
 	free(paths), free(op), free(lims), free(plims), free(res);
+	if (rc == LC_ERR_STATE && reref > 0 && explained == reref)
+		rc = 0;
 	if (rc < 0)
 		return lc_lua_raise(L, run, rc, &d, "insertion_loss");
 	lua_pushstring(L, lc_verdict_name(worst));
 	return 1;
-}
-
-/* Expected detector index of each launch (LC_MAP_DARK when the channel routes it nowhere wired). */
-static void expected_map(const lc_channel *ch, const lc_wired_ends *e, int *expected)
-{
-	for (size_t i = 0; i < e->n_launch; i++) {
-		expected[i] = LC_MAP_DARK;
-		int to = lc_channel_route(ch, e->launch_port[i], NULL);
-		if (to < 0)
-			continue;
-		const lc_port *p = lc_channel_port(ch, (size_t)to);
-		for (size_t j = 0; j < e->n_detect; j++)
-			if (strcasecmp(p->name, e->detect_port[j]) == 0)
-				expected[i] = (int)j;
-	}
 }
 
 /*
@@ -340,6 +379,21 @@ static void relative_dark(double *matrix, size_t n_in, size_t n_out, double rela
 			if (row[j] < top - relative_db)
 				row[j] = -INFINITY;
 	}
+}
+
+/* The index of a DUT port's leg ("B2" of "B2:rx") in labels, added when new. */
+static int leg_group(const lc_channel *ch, const char *port, const char **labels, size_t *n)
+{
+	int pi = lc_channel_port_find(ch, port);
+	const char *leg = pi >= 0 ? lc_channel_leg_label(ch, lc_channel_port(ch, (size_t)pi)->end,
+							 lc_channel_port(ch, (size_t)pi)->leg)
+				  : port;
+	size_t g = 0;
+	while (g < *n && strcmp(labels[g], leg) != 0)
+		g++;
+	if (g == *n)
+		labels[(*n)++] = leg;
+	return (int)g;
 }
 
 /* ctx:fiber_map{wavelength=nm, dark_dbm=-50, relative_db=20} -> verdict name, difference text */
@@ -363,12 +417,12 @@ static int ctx_fiber_map(lua_State *L)
 	double *matrix = calloc(e.n_launch * e.n_detect, sizeof(*matrix));
 	int *map = calloc(e.n_launch, sizeof(*map)), *expected = calloc(e.n_launch, sizeof(*expected));
 	const char **in_l = calloc(e.n_launch, sizeof(*in_l)), **out_l = calloc(e.n_detect, sizeof(*out_l));
-	int *group = calloc(e.n_detect, sizeof(*group));
-	const char **glabel = calloc(e.n_detect, sizeof(*glabel));
+	int *group = calloc(e.n_detect, sizeof(*group)), *in_group = calloc(e.n_launch, sizeof(*in_group));
+	const char **glabel = calloc(e.n_detect + e.n_launch, sizeof(*glabel));
 	lc_instrument **insts = calloc(4 * (e.n_launch + e.n_detect), sizeof(*insts));
 	char text[512] = "";
 	enum lc_verdict verdict = LC_VERDICT_NONE;
-	if (!matrix || !map || !expected || !in_l || !out_l || !group || !glabel || !insts) {
+	if (!matrix || !map || !expected || !in_l || !out_l || !group || !in_group || !glabel || !insts) {
 		rc = lc_diag_set(&d, LC_ERR_NOMEM, "fiber map");
 		goto out;
 	}
@@ -395,19 +449,11 @@ static int ctx_fiber_map(lua_State *L)
 				insts[ni++] = x[k];
 		}
 		/* Legs: the detector's DUT port leg ("B2" of "B2:rx"). */
-		int pi = lc_channel_port_find(run->setup->channel, e.detect_port[j]);
-		const char *leg = pi >= 0 ? lc_channel_leg_label(run->setup->channel,
-								 lc_channel_port(run->setup->channel, (size_t)pi)->end,
-								 lc_channel_port(run->setup->channel, (size_t)pi)->leg)
-					  : e.detect_port[j];
-		size_t g = 0;
-		while (g < ng && strcmp(glabel[g], leg) != 0)
-			g++;
-		if (g == ng)
-			glabel[ng++] = leg;
-		group[j] = (int)g;
+		group[j] = leg_group(run->setup->channel, e.detect_port[j], glabel, &ng);
 	}
-	expected_map(run->setup->channel, &e, expected);
+	for (size_t i = 0; i < e.n_launch; i++)
+		in_group[i] = leg_group(run->setup->channel, e.launch_port[i], glabel, &ng);
+	lc_wired_expected_map(run->setup->channel, &e, expected);
 	lc_wired_lock(insts, ni);
 	rc = lc_map_measure(e.launch, e.n_launch, e.detect, e.n_detect, nm, dark, matrix, map, &d);
 	lc_wired_unlock(insts, ni);
@@ -415,13 +461,20 @@ static int ctx_fiber_map(lua_State *L)
 		goto out;
 	relative_dark(matrix, e.n_launch, e.n_detect, lc_lua_field_number(L, 2, "relative_db", 20.0));
 	lc_map_infer(matrix, e.n_launch, e.n_detect, dark, map);
-	lc_map_labels labels = {.in = in_l, .out = out_l, .out_group = group, .group = glabel, .n_groups = ng};
+	lc_map_labels labels = {
+		.in = in_l, .out = out_l, .out_group = group, .group = glabel, .n_groups = ng, .in_group = in_group};
 	int diff = lc_map_describe(map, expected, e.n_launch, e.n_detect, &labels, text, sizeof(text));
 	if (diff < 0 && diff != LC_ERR_OVERFLOW) {
 		rc = lc_diag_set(&d, diff, "fiber map: cannot describe the difference");
 		goto out;
 	}
 	int wrong = diff == LC_ERR_OVERFLOW ? (int)e.n_launch : diff;
+	char found[LC_NAME_MAX] = "";
+	bool wrong_part = wrong && lc_diagnose_found_part(run, &e, map, found, sizeof(found)) == 1;
+	if ((rc = keep_misrouted(run, &e, map, expected, wrong_part)) < 0) {
+		lc_diag_set(&d, rc, "fiber map");
+		goto out;
+	}
 	lc_result_measurement m = {
 		.name = "fiber_map",
 		.lane = LC_LANE_NONE,
@@ -440,11 +493,25 @@ static int ctx_fiber_map(lua_State *L)
 		if (pol[0] && e.n_launch == e.n_detect)
 			lc_result_measurement_extra_string(run->result, idx, "polarity_type", pol, NULL);
 	}
-	if (wrong)
+	if (wrong_part) {
+		bool none_lit = true;
+		for (size_t i = 0; i < e.n_launch; i++)
+			none_lit &= map[i] == LC_MAP_DARK;
+		/* The evidence: the measured map (or that no designed port saw light). */
+		snprintf(run->step_reason, sizeof(run->step_reason), "wrong part: expected %s, found %s (measured map: %.150s)",
+			 lc_channel_name(run->setup->channel), found,
+			 none_lit ? "no light at any port of the expected part" : text);
+		run->step_rank = LC_DIAGNOSIS_WRONG_PART;
+		if (idx >= 0)
+			lc_result_measurement_extra_string(run->result, idx, "found_part", found, NULL);
+	} else if (wrong) {
 		snprintf(run->step_reason, sizeof(run->step_reason), "fiber map: %.200s", text);
+		run->step_rank = LC_DIAGNOSIS_MAP;
+	}
 	rc = idx < 0 ? idx : 0;
 out:
-	free(matrix), free(map), free(expected), free(in_l), free(out_l), free(group), free(glabel), free(insts);
+	free(matrix), free(map), free(expected), free(in_l), free(out_l), free(group), free(in_group), free(glabel);
+	free(insts);
 	lc_wired_ends_free(&e);
 	if (rc < 0)
 		return lc_lua_raise(L, run, rc, &d, "fiber_map");

@@ -1,10 +1,12 @@
 #include "procedures/optical_paths.h"
 
+#include "instruments/measure/map.h"
 #include "instruments/switch/switch.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 /* The instrument of a wire's role, which must provide class c. */
 static int wire_instrument(lc_instrument_set *set, const char *role, enum lc_inst_class c, lc_instrument **out,
@@ -221,4 +223,19 @@ void lc_wired_unlock(lc_instrument **insts, size_t n)
 {
 	for (size_t i = n; i-- > 0;)
 		lc_instrument_unlock(insts[i]);
+}
+
+/* Expected detector index of each launch (LC_MAP_DARK when the channel routes it nowhere wired). */
+void lc_wired_expected_map(const lc_channel *ch, const lc_wired_ends *e, int *expected)
+{
+	for (size_t i = 0; i < e->n_launch; i++) {
+		expected[i] = LC_MAP_DARK;
+		int to = lc_channel_route(ch, e->launch_port[i], NULL);
+		if (to < 0)
+			continue;
+		const lc_port *p = lc_channel_port(ch, (size_t)to);
+		for (size_t j = 0; j < e->n_detect; j++)
+			if (strcasecmp(p->name, e->detect_port[j]) == 0)
+				expected[i] = (int)j;
+	}
 }

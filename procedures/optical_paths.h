@@ -64,6 +64,9 @@ typedef struct lc_wired_ends {
 
 int lc_wired_ends_get(const lc_station *st, lc_instrument_set *set, unsigned slot, lc_wired_ends *out, lc_diag *diag);
 void lc_wired_ends_free(lc_wired_ends *e);
+/* expected[i]: the detector index (into e) where the channel routes launch i, or -1 (LC_MAP_DARK of
+ * instruments/measure/map.h) when it routes it to no wired detector. */
+void lc_wired_expected_map(const lc_channel *ch, const lc_wired_ends *e, int *expected);
 
 /* Lock every distinct instrument of the paths (in address order, so slots never deadlock), and unlock. */
 void lc_wired_lock(lc_instrument **insts, size_t n);

@@ -10,6 +10,7 @@ list(APPEND LC_PROCEDURES_SOURCES
   procedures/lua_ber.c
   procedures/lua_otdr.c
   procedures/lua_module.c
+  procedures/diagnosis.c
 )
 # Where the .lua procedures are found when running from the build tree and once installed.
 set_source_files_properties(procedures/engine.c PROPERTIES COMPILE_DEFINITIONS

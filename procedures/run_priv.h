@@ -3,6 +3,7 @@
 #define LC_PROCEDURES_RUN_PRIV_H
 
 #include <lua.h>
+#include <stdbool.h>
 
 #include "procedures/engine.h"
 
@@ -15,6 +16,12 @@ typedef struct lc_run {
 	const char *step_name;
 	enum lc_verdict step_verdict; /* explicit verdict given by ctx:verdict() */
 	char step_reason[256];
+	int step_rank;            /* enum lc_diagnosis_rank of step_reason (procedures/diagnosis.h) */
+	/* The run's reason so far: the worst step's diagnosis (lc_diagnose_keep). */
+	bool reason_set;
+	enum lc_verdict reason_verdict;
+	int reason_rank;
+	char reason[512];
 	int last_error;           /* LC_ERR_* of the measurement binding that raised, 0 for a script error */
 	struct lc_optical_state *optical; /* references taken by ctx:reference() (lua_optical.c) */
 } lc_run;

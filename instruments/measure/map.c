@@ -102,6 +102,18 @@ static int swap_groups(const lc_map_labels *l, size_t n_out, int g, int h, int o
 	return nth_of_group(l, n_out, go == g ? h : g, rank_in_group(l, o));
 }
 
+/* Inputs i and k belong to two legs already worded as swapped. */
+static bool legs_swapped(const lc_map_labels *l, int (*swapped)[2], size_t n, size_t i, size_t k)
+{
+	if (!l->in_group)
+		return false;
+	int a = l->in_group[i], b = l->in_group[k];
+	for (size_t s = 0; s < n && a >= 0 && b >= 0; s++)
+		if ((swapped[s][0] == a && swapped[s][1] == b) || (swapped[s][0] == b && swapped[s][1] == a))
+			return true;
+	return false;
+}
+
 static const char *pol_name(char p)
 {
 	return p == 'A' ? "Type A" : p == 'B' ? "Type B" : "Type C";
@@ -113,7 +125,8 @@ int lc_map_describe(const int *actual, const int *expected, size_t n_in, size_t 
 	if (!actual || !expected || !labels || !labels->in || !labels->out || !buf || cap == 0 || n_in == 0)
 		return LC_ERR_ARG;
 	for (size_t i = 0; i < n_in; i++) {
-		if (expected[i] < 0 || expected[i] >= (int)n_out || actual[i] >= (int)n_out ||
+		/* expected dark: the design routes this input to no output the caller has (another part's port) */
+		if ((expected[i] < 0 && expected[i] != LC_MAP_DARK) || expected[i] >= (int)n_out || actual[i] >= (int)n_out ||
 		    (actual[i] < 0 && actual[i] != LC_MAP_DARK && actual[i] != LC_MAP_MULTI))
 			return LC_ERR_ARG;
 	}
@@ -122,6 +135,9 @@ int lc_map_describe(const int *actual, const int *expected, size_t n_in, size_t 
 			return LC_ERR_ARG;
 		for (size_t j = 0; j < n_out; j++)
 			if (labels->out_group[j] < 0 || labels->out_group[j] >= (int)labels->n_groups)
+				return LC_ERR_ARG;
+		for (size_t i = 0; labels->in_group && i < n_in; i++)
+			if (labels->in_group[i] < -1 || labels->in_group[i] >= (int)labels->n_groups)
 				return LC_ERR_ARG;
 	}
 	buf[0] = '\0';
@@ -153,10 +169,14 @@ int lc_map_describe(const int *actual, const int *expected, size_t n_in, size_t 
 	}
 
 	/* Whole legs exchanged. */
+	int swapped[8][2];
+	size_t n_swapped = 0;
 	for (int g = 0; labels->out_group && g < (int)labels->n_groups; g++) {
 		for (int h = g + 1; h < (int)labels->n_groups; h++) {
 			bool touched = false, explains = true;
 			for (size_t i = 0; i < n_in && explains; i++) {
+				if (expected[i] < 0)
+					continue;
 				int eg = labels->out_group[expected[i]];
 				if (eg != g && eg != h)
 					continue;
@@ -168,11 +188,17 @@ int lc_map_describe(const int *actual, const int *expected, size_t n_in, size_t 
 			if (!touched || !explains)
 				continue;
 			for (size_t i = 0; i < n_in; i++) {
+				if (expected[i] < 0)
+					continue;
 				int eg = labels->out_group[expected[i]];
 				if (eg == g || eg == h)
 					done[i] = true;
 			}
 			add(&o, "legs %s and %s swapped", labels->group[g], labels->group[h]);
+			if (n_swapped < 8) {
+				swapped[n_swapped][0] = g;
+				swapped[n_swapped++][1] = h;
+			}
 		}
 	}
 
@@ -182,7 +208,8 @@ int lc_map_describe(const int *actual, const int *expected, size_t n_in, size_t 
 			continue;
 		for (size_t k = i + 1; k < n_in; k++) {
 			if (!done[k] && actual[i] == expected[k] && actual[k] == expected[i]) {
-				add(&o, "%s and %s swapped", labels->in[i], labels->in[k]);
+				if (!legs_swapped(labels, swapped, n_swapped, i, k))
+					add(&o, "%s and %s swapped", labels->in[i], labels->in[k]);
 				done[i] = done[k] = true;
 				break;
 			}
@@ -196,6 +223,8 @@ int lc_map_describe(const int *actual, const int *expected, size_t n_in, size_t 
 			add(&o, "%s dark", labels->in[i]);
 		else if (actual[i] == LC_MAP_MULTI)
 			add(&o, "%s lights several ports", labels->in[i]);
+		else if (expected[i] == LC_MAP_DARK)
+			add(&o, "%s lands on %s where no light is expected", labels->in[i], labels->out[actual[i]]);
 		else
 			add(&o, "%s lands on %s instead of %s", labels->in[i], labels->out[actual[i]],
 			    labels->out[expected[i]]);

@@ -49,10 +49,15 @@ typedef struct lc_map_labels {
 	const int *out_group;
 	const char *const *group;
 	size_t n_groups;
+	/* Optional (NULL: none): in_group[i] is input i's leg in the same group labels, -1 for none. Two inputs
+	 * of legs already named as swapped are not worded again ("B1:tx and B2:tx swapped" after "legs B1 and
+	 * B2 swapped"): a leg's transmit fibers travel with it. */
+	const int *in_group;
 } lc_map_labels;
 
 /*
- * Word the difference of actual from expected (both over n_in inputs, outputs 0..n_out-1) into buf.
+ * Word the difference of actual from expected (both over n_in inputs, outputs 0..n_out-1; an expected entry
+ * may be LC_MAP_DARK: the design routes that input to none of these outputs) into buf.
  * Returns the number of differing inputs (0: "as expected"), LC_ERR_ARG for bad input (an output index out
  * of range, missing labels), LC_ERR_OVERFLOW if buf is too small (its content then ends in "...").
  */

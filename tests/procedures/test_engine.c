@@ -119,7 +119,9 @@ Test(engine, lua_error_is_error_with_file_line_and_cleanups_run)
 	cr_assert_eq(lc_result_step_count(r), 1, "the second step is skipped");
 	const lc_result_step *s = lc_result_step_at(r, 0);
 	cr_assert_not_null(s->error);
-	cr_expect(strstr(s->error, "e.lua:3:") != NULL, "file:line in '%s'", s->error);
+	/* the operator reads what went wrong; the chunk position is in the debug log only */
+	cr_expect(strstr(s->error, "e.lua:3:") == NULL, "no file:line in '%s'", s->error);
+	cr_expect(strstr(s->error, "attempt to index") != NULL, "the error in '%s'", s->error);
 	cr_expect(strstr(s->error, "step 'first'") != NULL, "step named in '%s'", s->error);
 	cr_expect_str_eq(logbuf, "step cleanup;procedure cleanup;");
 	lc_result_free(r);

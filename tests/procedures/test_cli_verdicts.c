@@ -1,0 +1,162 @@
+/* `lanecert run` against simulated faulty cables, as an operator runs it: the verdict, the exit code and the
+ * diagnosis sentence, the same in the JSON lines, the report and the results store. */
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "tests/procedures/run_cli.h"
+#include "tests/reports/helpers.h"
+#include "tests/sim/simworld_util.h"
+
+TestSuite(cli_verdicts, .timeout = 300);
+
+typedef struct run_out {
+	int exit_code;
+	char verdict[32];
+	char reason[1024];
+	char report_reason[1024];
+	char report_verdict[32];
+	char store_reason[1024];
+	char store_verdict[32];
+} run_out;
+
+/* The value of "key":"..." in text (escapes kept as written; our sentences hold none). top: the report's
+ * top-level key (pretty-printed, two spaces in), not a measurement's. */
+static void json_field(const char *text, const char *key, bool top, char *out, size_t cap)
+{
+	char pat[64];
+	snprintf(pat, sizeof(pat), top ? "\n  \"%s\": \"" : "\"%s\":\"", key);
+	const char *s = text ? strstr(text, pat) : NULL;
+	out[0] = '\0';
+	if (!s)
+		return;
+	s += strlen(pat);
+	size_t n = strcspn(s, "\"");
+	snprintf(out, cap, "%.*s", (int)(n < cap ? n : cap - 1), s);
+}
+
+static void certify(const char *scenario, const char *procedure, run_out *o)
+{
+	run_cli c;
+	run_cli_start(&c, sw_scenario_json(scenario), "cli-verdicts");
+	o->exit_code = run_cli_run(&c, procedure, "T-1", NULL);
+	snprintf(o->store_reason, sizeof(o->store_reason), "%s", c.reason);
+	snprintf(o->store_verdict, sizeof(o->store_verdict), "%s", c.store_verdict);
+	const char *res = strstr(c.out, "{\"event\":\"result\"");
+	cr_assert_not_null(res, "no result line in:\n%s", c.out);
+	json_field(res, "verdict", false, o->verdict, sizeof(o->verdict));
+	json_field(res, "reason", false, o->reason, sizeof(o->reason));
+	char report[700];
+	json_field(res, "report", false, report, sizeof(report));
+	cr_assert(report[0], "no report written: %s", res);
+	char *rep = th_slurp(report, NULL);
+	cr_assert_not_null(rep, "%s", report);
+	json_field(rep, "reason", true, o->report_reason, sizeof(o->report_reason));
+	json_field(rep, "verdict", true, o->report_verdict, sizeof(o->report_verdict));
+	free(rep);
+	run_cli_stop(&c);
+}
+
+static void expect(const char *scenario, const char *procedure, int exit_code, const char *verdict,
+		   const char *reason)
+{
+	run_out o;
+	certify(scenario, procedure, &o);
+	cr_expect_eq(o.exit_code, exit_code, "%s: exit %d (%s: %s)", scenario, o.exit_code, o.verdict, o.reason);
+	cr_expect_str_eq(o.verdict, verdict, "%s", scenario);
+	cr_expect_str_eq(o.reason, reason, "%s: the terminal's reason", scenario);
+	cr_expect_str_eq(o.report_reason, reason, "%s: the report's reason", scenario);
+	cr_expect_str_eq(o.report_verdict, verdict, "%s: the report's verdict", scenario);
+	cr_expect_str_eq(o.store_reason, reason, "%s: the results store's reason", scenario);
+	cr_expect_str_eq(o.store_verdict, verdict, "%s: the results store's verdict", scenario);
+	for (const char *bad = o.reason; *bad; bad++)
+		cr_expect(strncmp(bad, "LC_ERR_", 7) != 0 && strncmp(bad, ".lua:", 5) != 0, "internal text: %s", o.reason);
+}
+
+Test(cli_verdicts, dirty_leg_names_the_leg_and_its_fibers)
+{
+	expect("dr4-breakout-dirty-leg", "breakout-dr4-4x100g", 1, "fail",
+	       "leg B3 (fibers 3 and 10): +0.9 dB in both directions \u2014 connector at B3 dirty or damaged");
+}
+
+Test(cli_verdicts, apc_upc_mating_is_named_from_the_return_loss)
+{
+	expect("dr4-breakout-apc-upc", "breakout-dr4-4x100g", 1, "fail",
+	       "RL 27 dB on A:1\u20134, an APC path \u2014 UPC connector mated to APC");
+}
+
+Test(cli_verdicts, dirty_cassette_port_names_its_leg)
+{
+	expect("cassette-mpo-lc-dirty", "mpo-lc-module", 1, "fail",
+	       "leg B4 (fibers 7 and 8): +1.2 dB in both directions \u2014 connector at B4 dirty or damaged");
+}
+
+Test(cli_verdicts, aoc_swapped_legs_read_as_legs)
+{
+	expect("aoc-breakout-swapped-legs", "breakout-aoc-400g-4x100g", 1, "fail", "lane map: legs B2 and B3 swapped");
+}
+
+Test(cli_verdicts, over_temperature_says_which_end)
+{
+	expect("aoc-400g-over-temperature", "aoc-400g", 1, "fail", "end B module at 78 \u00b0C, over its 75 \u00b0C limit");
+}
+
+Test(cli_verdicts, dr4_swapped_legs_once)
+{
+	expect("dr4-breakout-swapped-legs", "breakout-dr4-4x100g", 1, "fail", "fiber map: legs B1 and B2 swapped");
+}
+
+Test(cli_verdicts, broken_fiber_is_dark)
+{
+	expect("sr8-breakout-broken-fiber", "breakout-sr8-8x50g", 1, "fail", "fiber map: A:5 dark");
+}
+
+Test(cli_verdicts, uniformly_dirty_link_points_at_the_mpo)
+{
+	expect("field-tier1-dirty", "field-tier1", 1, "fail",
+	       "all 12 fibers +0.7 dB \u2014 MPO connector at end A or end B dirty (inspect both)");
+}
+
+/* Wrong parts: fail (never error, never "re-reference"), the expected and the found part, the evidence. */
+Test(cli_verdicts, type_a_trunk_where_type_b_expected)
+{
+	expect("mpo-trunk-wrong-polarity", "mpo-trunk", 1, "fail",
+	       "wrong part: expected mpo12-trunk-type-b, found mpo12-trunk-type-a (measured map: A:1 lands on B:1: "
+	       "Type A trunk where Type B expected)");
+}
+
+Test(cli_verdicts, standard_cassette_where_method_b_expected)
+{
+	expect("cassette-wrong-part-standard-for-method-b", "mpo-lc-module", 1, "fail",
+	       "wrong part: expected cassette-mpo12-6lc-method-b, found cassette-mpo12-6lc (measured map: legs B1 and B6 "
+	       "swapped; legs B2 and B5 swapped; legs B3 and B4 swapped)");
+}
+
+Test(cli_verdicts, u1_module_where_standard_expected)
+{
+	run_out o;
+	certify("cassette-wrong-part-u1", "mpo-lc-module", &o);
+	cr_expect_eq(o.exit_code, 1, "exit %d (%s: %s)", o.exit_code, o.verdict, o.reason);
+	cr_expect_str_eq(o.verdict, "fail");
+	const char *head = "wrong part: expected cassette-mpo12-6lc, found cassette-mpo12-6lc-u1 (measured map: A:2 dark; ";
+	cr_expect(strncmp(o.reason, head, strlen(head)) == 0, "%s", o.reason);
+	cr_expect_str_eq(o.report_reason, o.reason);
+	cr_expect_str_eq(o.store_reason, o.reason);
+	cr_expect(strstr(o.reason, "LC_ERR_") == NULL && strstr(o.reason, "re-reference") == NULL, "%s", o.reason);
+}
+
+Test(cli_verdicts, harness_of_another_fiber_count)
+{
+	expect("sr8-wrong-part-2x200g", "breakout-sr8-8x50g", 1, "fail",
+	       "wrong part: expected sr8-mpo16-8xlc, found sr8-mpo16-2xmpo12-200g (measured map: no light at any port of "
+	       "the expected part)");
+}
+
+/* Tier 2 is Tier 1 plus the OTDR: a bench without a source and meter certifies nothing. */
+Test(cli_verdicts, tier2_without_tier1_is_not_a_certificate)
+{
+	expect("field-tier2-good", "field-tier2", 2, "inconclusive",
+	       "Tier 1 not measured: no source and meter wired to this link; without Tier 1 loss this is not a Tier 2 "
+	       "certificate");
+}
