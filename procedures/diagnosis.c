@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "fixtures/paths.h"
+#include "hal/utf8.h"
 #include "procedures/optical_paths.h"
 #include "procedures/run_priv.h"
 
@@ -71,16 +72,17 @@ static void clause(struct text *t, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(tmp, sizeof(tmp), fmt, ap);
 	va_end(ap);
-	int n = snprintf(t->buf + t->len, t->cap - t->len, "%s%s", t->clauses ? "; " : "", tmp);
+	/* cut on a character: the sentences hold em dashes and degree signs */
+	int n = lc_utf8_printf(t->buf + t->len, t->cap - t->len, "%s%s", t->clauses ? "; " : "", tmp);
 	if (n > 0)
-		t->len = (size_t)n >= t->cap - t->len ? t->cap - 1 : t->len + (size_t)n;
+		t->len += (size_t)n;
 	t->clauses++;
 }
 
 static void finish_text(struct text *t)
 {
 	if (t->more && t->len + 32 < t->cap)
-		t->len += (size_t)snprintf(t->buf + t->len, t->cap - t->len, "; and %d more", t->more);
+		t->len += (size_t)lc_utf8_printf(t->buf + t->len, t->cap - t->len, "; and %d more", t->more);
 }
 
 static const char *extra_string(const lc_result *r, size_t m, const char *key)
@@ -523,7 +525,7 @@ void lc_diagnose_keep(lc_run *run, enum lc_verdict v, const char *text)
 	run->reason_set = true;
 	run->reason_verdict = v;
 	run->reason_rank = run->step_rank;
-	snprintf(run->reason, sizeof(run->reason), "%s", text);
+	lc_utf8_printf(run->reason, sizeof(run->reason), "%s", text);
 }
 
 const char *lc_diagnose_run_reason(const lc_run *run)
