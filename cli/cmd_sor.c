@@ -253,6 +253,12 @@ static void print_rows(const char *path, const ev_row *r, size_t n, bool json, c
 			printf(",\"attenuation_db_km\":");
 			lc_sor_cli_put_json_number(stdout, a->attenuation_db_km);
 			printf(",\"end_found\":%s", a->end_found ? "true" : "false");
+			printf(",\"ghosts_m\":[");
+			for (size_t g = 0; g < a->n_ghosts && g < LC_OTDR_MAX_GHOSTS; g++) {
+				printf("%s", g ? "," : "");
+				lc_sor_cli_put_json_number(stdout, a->ghost_m[g]);
+			}
+			printf("]");
 		} else if (s->has_events) {
 			printf(",\"total_loss_db\":%.3f,\"orl_db\":%.3f", s->summary.total_loss / 1000.0, s->summary.orl / 1000.0);
 		}
@@ -283,6 +289,8 @@ static void print_rows(const char *path, const ev_row *r, size_t n, bool json, c
 	else if (s->has_events)
 		printf("total loss %.3f dB, ORL %.3f dB (stored summary)\n", s->summary.total_loss / 1000.0,
 		       s->summary.orl / 1000.0);
+	for (size_t g = 0; a && g < a->n_ghosts && g < LC_OTDR_MAX_GHOSTS; g++)
+		printf("ghost at %.2f m: an echo of a strong reflection (no loss step), not an event\n", a->ghost_m[g]);
 }
 
 /* The events of a file, stored or re-analysed, as rows (caller frees *rows and *a). */

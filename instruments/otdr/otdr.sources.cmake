@@ -13,6 +13,7 @@ set(LC_OTDR_CORE_SOURCES
   instruments/otdr/otdr_analysis.c
   instruments/otdr/otdr_measure.c
   instruments/otdr/otdr_end.c
+  instruments/otdr/otdr_ghost.c
   instruments/otdr/otdr_compare.c
   instruments/otdr/otdr_synth.c
 )

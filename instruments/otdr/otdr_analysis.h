@@ -59,6 +59,8 @@ typedef struct lc_otdr_event {
 	double atten_dead_zone_m;   /* reflective: until back within 0.5 dB of the backscatter; NAN otherwise */
 } lc_otdr_event;
 
+#define LC_OTDR_MAX_GHOSTS 16
+
 typedef struct lc_otdr_analysis {
 	size_t n_events;
 	lc_otdr_event *events;      /* by position; the first is LAUNCH, the last END when the end was seen */
@@ -75,6 +77,9 @@ typedef struct lc_otdr_analysis {
 	double link_loss_db;        /* with cfg.launch_m: the backscatter level just before that connector minus
 	                               the level before the end (the link's loss, its first connector included,
 	                               the launch cord's fiber not); NAN otherwise */
+	size_t n_ghosts;            /* echoes found and left out of events[] (at most LC_OTDR_MAX_GHOSTS listed) */
+	double ghost_m[LC_OTDR_MAX_GHOSTS]; /* their positions: a reflection with no loss step at an integer
+	                               multiple (2, 3, ...) of a strong reflection's distance */
 } lc_otdr_analysis;
 
 /* SOR defaults: 0.2 dB, -55 dB, 3 dB, backscatter from the file; no launch cord. */

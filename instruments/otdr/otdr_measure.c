@@ -194,6 +194,15 @@ static double orl(const lc_otdr_ctx *c, const lc_otdr_analysis *a, size_t end, d
 	return s > 0 ? -10.0 * log10(s) : NAN;
 }
 
+/* Compaction of the event list and its per-event working arrays: entry `from` moves to `to` (<= from). */
+static void move_event(lc_otdr_event *ev, size_t *settle, bool *forced, double *level, size_t to, size_t from)
+{
+	ev[to] = ev[from];
+	settle[to] = settle[from];
+	forced[to] = forced[from];
+	level[to] = level[from];
+}
+
 int lc_otdr_build_events(lc_otdr_ctx *c, lc_otdr_event *launch, const cand *cv, size_t ncv, size_t sig_end,
 			 lc_otdr_analysis *a, lc_diag *diag)
 {
@@ -286,16 +295,23 @@ int lc_otdr_build_events(lc_otdr_ctx *c, lc_otdr_event *launch, const cand *cv, 
 		for (size_t k = 1; k < ne; k++) {
 			bool weak = ev[k].type == LC_OTDR_EVENT_NONREFLECTIVE &&
 				    !(fabs(ev[k].loss_db) >= c->loss_thr) && !forced[k];
-			if (weak)
-				continue;
-			ev[w] = ev[k];
-			settle[w] = settle[k];
-			forced[w] = forced[k];
-			level[w] = level[k];
-			w++;
+			if (!weak)
+				move_event(ev, settle, forced, level, w++, k);
 		}
 		ne = w;
 	}
+	/* echoes of strong reflections: listed, not reported */
+	size_t kept = 1;
+	for (size_t k = 1; k < ne; k++) {
+		if (!forced[k] && lc_otdr_is_ghost(c, ev, k)) {
+			if (a->n_ghosts < LC_OTDR_MAX_GHOSTS)
+				a->ghost_m[a->n_ghosts] = ev[k].position_m;
+			a->n_ghosts++;
+		} else {
+			move_event(ev, settle, forced, level, kept++, k);
+		}
+	}
+	ne = kept;
 	a->n_events = ne;
 	a->launch_event = -1;
 	for (size_t k = 1; k < ne && a->launch_event < 0; k++)

@@ -38,6 +38,8 @@ size_t lc_otdr_settle(const lc_otdr_ctx *c, size_t pk, size_t from, size_t *clea
 bool lc_otdr_fiber_like(const lc_otdr_ctx *c, const lc_otdr_line *l);
 /* Fill reflectance, saturation and dead zones of ev for a peak at pk, h dB above the backscatter. */
 void lc_otdr_reflection(const lc_otdr_ctx *c, lc_otdr_event *ev, size_t pk, double h, size_t settle);
+/* Is ev[k] an echo of a strong reflection before it (ev[0] the launch)? otdr_ghost.c */
+bool lc_otdr_is_ghost(const lc_otdr_ctx *c, const lc_otdr_event *ev, size_t k);
 /* Is candidate cd the end of the fiber (b: the backscatter line before it)? otdr_end.c */
 bool lc_otdr_is_end(const lc_otdr_ctx *c, const cand *cd, const lc_otdr_line *b);
 /* Set c->fiber_slope from the backscatter in [lo, hi). otdr_end.c */

@@ -201,3 +201,42 @@ Test(otdr_analysis, synthetic_noise_falls_with_averaging)
 	/* 100x the averages: 10x less noise (within 30 %) */
 	cr_expect(rms[0] / rms[1] > 7 && rms[0] / rms[1] < 13, "rms %g vs %g", rms[0], rms[1]);
 }
+
+/* A strong reflection at 1500 m (an open connector, -20 dB) leaves an echo at 3000 m: a -50 dB peak with no
+ * loss (the synthesis has no multiple reflections, so the echo is put in as an event of its own). It is
+ * flagged as a ghost and not reported; a real -50 dB connector with a 0.4 dB loss at 4500 m (three times the
+ * distance) is kept, because it has a loss step. */
+Test(otdr_analysis, ghosts_are_flagged_not_reported)
+{
+	static const lc_otdr_synth_event ev[] = {
+		{1500, 0.3, -20, false},
+		{3000, 0, -50, false},
+		{4500, 0.4, -50, false},
+		{8000, 0, -14, true},
+	};
+	lc_otdr_synth p;
+	lc_otdr_synth_init(&p);
+	p.n = 12000;
+	p.dx_m = 0.8;
+	p.pulse_ns = 100;
+	p.averages = 1u << 14;
+	double *y = malloc(p.n * sizeof(double));
+	cr_assert_eq(lc_otdr_synth_trace(&p, ev, 4, y), 0);
+	lc_otdr_trace t = {y, p.n, p.dx_m, 0, 100, 1.468};
+	lc_otdr_analysis *a;
+	lc_diag d;
+	cr_assert_eq(lc_otdr_analyze(&t, NULL, &a, &d), 0, "%s", d.text);
+	cr_expect_eq(a->n_ghosts, 1, "%zu ghosts", a->n_ghosts);
+	cr_expect_float_eq(a->ghost_m[0], 3000, 12, "ghost at %.1f m", a->ghost_m[0]);
+	bool at_3000 = false, at_4500 = false;
+	for (size_t k = 0; k < a->n_events; k++) {
+		at_3000 |= fabs(a->events[k].position_m - 3000) < 12;
+		at_4500 |= fabs(a->events[k].position_m - 4500) < 12;
+	}
+	cr_expect(!at_3000, "the echo is not an event");
+	cr_expect(at_4500, "the connector with a loss is an event");
+	cr_expect(a->end_found);
+	cr_expect_float_eq(a->fiber_length_m, 8000, 12);
+	lc_otdr_analysis_free(a);
+	free(y);
+}
