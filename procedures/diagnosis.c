@@ -357,36 +357,86 @@ static int diagnose_il(lc_run *run, const policy *p, struct text *t)
 
 /* ---- return loss ---- */
 
+/* A port's end (0 = A, 1 = B), -1 when the channel does not name it. */
+static int port_end(const lc_channel *ch, const char *port)
+{
+	int pi = port ? lc_channel_port_find(ch, port) : -1;
+	return pi < 0 ? -1 : (int)lc_channel_port(ch, (size_t)pi)->end;
+}
+
+struct rl_group {
+	const char *ports[MAX_ROWS];
+	size_t n;
+	double sum, limit;
+};
+
+static void rl_add(struct rl_group *g, const char *port, double value, double limit)
+{
+	if (g->n < MAX_ROWS) {
+		g->ports[g->n++] = port ? port : "?";
+		g->sum += value;
+		g->limit = fmax(g->limit, limit);
+	}
+}
+
+/*
+ * The window of a flat ferrule against an angled one reads the same from both sides: on an APC connector it
+ * is a UPC plug mated to it; on UPC connectors it is an APC connector mated to the station's UPC cord, and
+ * when it is every UPC connector of an end, the part has APC connectors there: a wrong part.
+ */
 static int diagnose_rl(lc_run *run, const policy *p, struct text *t)
 {
 	const lc_result *r = run->result;
-	const char *apc[MAX_ROWS];
-	double apc_sum = 0;
-	size_t n_apc = 0;
+	const lc_channel *ch = run->setup->channel;
+	struct rl_group apc, other, upc[2];
+	memset(&apc, 0, sizeof(apc)), memset(&other, 0, sizeof(other)), memset(upc, 0, sizeof(upc));
+	size_t upc_ports[2] = {0, 0};
 	int rank = LC_DIAGNOSIS_PLAIN;
 	for (size_t i = 0; i < lc_result_measurement_count(r); i++) {
 		size_t step;
 		const lc_result_measurement *m = lc_result_measurement_at(r, i, &step);
-		if ((int)step != run->step || strcmp(m->name, "return_loss") != 0 || m->verdict == LC_VERDICT_PASS ||
-		    !isfinite(m->value))
+		if ((int)step != run->step || strcmp(m->name, "return_loss") != 0 || !isfinite(m->value))
 			continue;
 		const char *port = extra_string(r, i, "port"), *lid = extra_string(r, i, "limit_id");
 		const lc_limit *row = lid && run->setup->limits ? lc_limits_find(run->setup->limits, lid) : NULL;
-		if (row && row->polish == LC_POLISH_APC && m->value >= p->apc_low_db && m->value <= p->apc_high_db &&
-		    n_apc < MAX_ROWS) {
-			apc[n_apc++] = port ? port : "?";
-			apc_sum += m->value;
+		bool window = m->value >= p->apc_low_db && m->value <= p->apc_high_db;
+		int end = port_end(ch, port);
+		if (row && row->polish == LC_POLISH_UPC && end >= 0)
+			upc_ports[end]++;
+		if (m->verdict == LC_VERDICT_PASS)
 			continue;
-		}
-		clause(t, "RL %.0f dB on %s, minimum %.0f dB \u2014 connector dirty or damaged", m->value, port ? port : "?",
-		       m->limit.low);
-		rank = LC_DIAGNOSIS_LOCATED;
+		if (row && row->polish == LC_POLISH_APC && window)
+			rl_add(&apc, port, m->value, m->limit.low);
+		else if (row && row->polish == LC_POLISH_UPC && window && end >= 0)
+			rl_add(&upc[end], port, m->value, m->limit.low);
+		else
+			rl_add(&other, port, m->value, m->limit.low);
 	}
-	if (n_apc) {
-		char list[256];
-		port_list(apc, n_apc, list, sizeof(list));
-		clause(t, "RL %.0f dB on %s, an APC path \u2014 UPC connector mated to APC", apc_sum / (double)n_apc, list);
-		rank = LC_DIAGNOSIS_CAUSE;
+	char list[256];
+	for (int end = 0; end < 2; end++) {
+		if (upc[end].n == 0)
+			continue;
+		port_list(upc[end].ports, upc[end].n, list, sizeof(list));
+		if (upc[end].n == upc_ports[end]) {
+			clause(t, "wrong part: expected UPC connectors at end %c, found APC (RL %.0f dB on %s)", 'A' + end,
+			       upc[end].sum / (double)upc[end].n, list);
+			rank = LC_DIAGNOSIS_WRONG_PART;
+		} else {
+			clause(t, "RL %.0f dB on %s, a UPC path \u2014 APC connector mated to UPC, or dirty or damaged",
+			       upc[end].sum / (double)upc[end].n, list);
+			rank = rank > LC_DIAGNOSIS_CAUSE ? rank : LC_DIAGNOSIS_CAUSE;
+		}
+	}
+	if (apc.n) {
+		port_list(apc.ports, apc.n, list, sizeof(list));
+		clause(t, "RL %.0f dB on %s, an APC path \u2014 UPC connector mated to APC", apc.sum / (double)apc.n, list);
+		rank = rank > LC_DIAGNOSIS_CAUSE ? rank : LC_DIAGNOSIS_CAUSE;
+	}
+	if (other.n) {
+		port_list(other.ports, other.n, list, sizeof(list));
+		clause(t, "RL %.0f dB on %s, minimum %.0f dB \u2014 connector%s dirty or damaged", other.sum / (double)other.n,
+		       list, other.limit, other.n > 1 ? "s" : "");
+		rank = rank > LC_DIAGNOSIS_LOCATED ? rank : LC_DIAGNOSIS_LOCATED;
 	}
 	return rank;
 }
@@ -424,8 +474,29 @@ static int diagnose_other(lc_run *run, struct text *t)
 	return rank;
 }
 
+/* A measurement of the running step with a verdict (not only informational values). */
+static bool step_judged(const lc_run *run)
+{
+	for (size_t i = 0; i < lc_result_measurement_count(run->result); i++) {
+		size_t step;
+		const lc_result_measurement *m = lc_result_measurement_at(run->result, i, &step);
+		if ((int)step == run->step && m->verdict != LC_VERDICT_NONE)
+			return true;
+	}
+	return false;
+}
+
 void lc_diagnose_step(lc_run *run)
 {
+	/* Nothing is pass that was not measured: a step that says pass without judging anything (a procedure's
+	 * "not applicable") is not measured, which keeps the certification from passing. */
+	if (run->step >= 0 && run->step_verdict == LC_VERDICT_PASS && !step_judged(run)) {
+		char why[sizeof(run->step_reason)];
+		snprintf(why, sizeof(why), "%s", run->step_reason);
+		run->step_verdict = LC_VERDICT_INCONCLUSIVE;
+		lc_utf8_printf(run->step_reason, sizeof(run->step_reason), "not measured%s%s", why[0] ? ": " : "", why);
+		return;
+	}
 	if (run->step < 0 || run->step_reason[0] || !run->setup->channel ||
 	    lc_result_step_verdict(run->result, (size_t)run->step) == LC_VERDICT_PASS)
 		return;

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "hal/clock.h"
+#include "hal/utf8.h"
 #include "procedures/run_priv.h"
 
 #define LC_LOG_DOMAIN "procedure"
@@ -202,7 +203,8 @@ static int ctx_verdict(lua_State *L)
 		return luaL_error(L, "verdict: only inside a step");
 	if ((enum lc_verdict)v >= run->step_verdict) {
 		run->step_verdict = (enum lc_verdict)v;
-		snprintf(run->step_reason, sizeof(run->step_reason), "%s", luaL_optstring(L, 3, ""));
+		/* the procedure's text: valid UTF-8, cut on a character */
+		lc_utf8_printf(run->step_reason, sizeof(run->step_reason), "%s", luaL_optstring(L, 3, ""));
 	}
 	return 0;
 }

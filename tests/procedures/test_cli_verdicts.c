@@ -160,3 +160,18 @@ Test(cli_verdicts, tier2_without_tier1_is_not_a_certificate)
 	       "Tier 1 not measured: no source and meter wired to this link; without Tier 1 loss this is not a Tier 2 "
 	       "certificate");
 }
+
+/* LC/APC legs on a bench whose LC cords are UPC: every UPC connector of end B reads the APC-on-UPC window. */
+Test(cli_verdicts, apc_where_upc_expected)
+{
+	expect("dr4-wrong-part-apc-legs", "breakout-dr4-4x100g", 1, "fail",
+	       "wrong part: expected UPC connectors at end B, found APC (RL 27 dB on B1:tx, B2:tx, B3:tx, B4:tx)");
+}
+
+/* A dirty far-end MPO on a 24-fiber trunk: one conclusion, not 24 marginal fails. A loss measurement cannot
+ * tell the two MPO ends apart, so the sentence names both. */
+Test(cli_verdicts, dirty_mpo_of_a_24_fiber_trunk)
+{
+	expect("mpo24-trunk-dirty-far-end", "mpo-trunk", 1, "fail",
+	       "all 24 fibers +0.7 dB \u2014 MPO connector at end A or end B dirty (inspect both)");
+}

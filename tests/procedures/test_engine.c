@@ -262,3 +262,20 @@ Test(engine, prompts_in_non_interactive_mode)
 	lc_result_free(r);
 	lc_prompter_destroy(&p);
 }
+
+Test(engine, a_pass_without_a_measurement_is_not_measured)
+{
+	lc_result *r;
+	lc_diag d;
+	cr_assert_eq(run("na", "return { name = 'na', steps = {\n"
+			       " { name = 'tier1', main = function(ctx) ctx:verdict('pass', 'not applicable here') end },\n"
+			       " { name = 'other', main = function(ctx) ctx:check('x', 1, {max = 2}) end } } }\n",
+			 NULL, &r, &d),
+		     0);
+	cr_expect_eq(lc_result_step_verdict(r, 0), LC_VERDICT_INCONCLUSIVE, "nothing is pass that was not measured");
+	cr_expect_str_eq(lc_result_step_at(r, 0)->error, "not measured: not applicable here");
+	cr_expect_eq(lc_result_step_verdict(r, 1), LC_VERDICT_PASS);
+	cr_expect_eq(lc_result_verdict(r), LC_VERDICT_INCONCLUSIVE, "the certification cannot pass");
+	cr_expect_str_eq(lc_result_reason(r), "not measured: not applicable here");
+	lc_result_free(r);
+}
