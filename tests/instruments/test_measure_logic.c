@@ -226,3 +226,42 @@ Test(map, wording_bad_input_and_overflow)
 	lc_map_labels gl = {.in = tx, .out = rx, .out_group = badgroup, .group = legs, .n_groups = 4};
 	cr_assert_eq(lc_map_describe(act, exp, 8, 8, &gl, buf, sizeof(buf)), LC_ERR_ARG);
 }
+
+Test(map, wording_swapped_legs_both_directions_once)
+{
+	/* DR4: A:1..A:4 feed the legs' rx, the legs' tx (inputs 4..7, legs B1..B4) return on A:12..A:9
+	 * (outputs 4..7 of leg "A"). Legs B1 and B2 swapped: both directions move, one clause says it. */
+	static const char *const in[] = {"A:1", "A:2", "A:3", "A:4", "B1:tx", "B2:tx", "B3:tx", "B4:tx"};
+	static const char *const out[] = {"B1:rx", "B2:rx", "B3:rx", "B4:rx", "A:12", "A:11", "A:10", "A:9"};
+	static const int out_group[] = {0, 1, 2, 3, 4, 4, 4, 4}, in_group[] = {4, 4, 4, 4, 0, 1, 2, 3};
+	static const char *const legs[] = {"B1", "B2", "B3", "B4", "A"};
+	lc_map_labels lab = {.in = in, .out = out, .out_group = out_group, .group = legs, .n_groups = 5};
+	int exp[8] = {0, 1, 2, 3, 4, 5, 6, 7};
+	int act[8] = {1, 0, 2, 3, 5, 4, 6, 7};
+	char buf[256];
+	cr_assert_eq(lc_map_describe(act, exp, 8, 8, &lab, buf, sizeof(buf)), 4);
+	cr_assert_str_eq(buf, "legs B1 and B2 swapped; B1:tx and B2:tx swapped", "without input legs: both said");
+	lab.in_group = in_group;
+	cr_assert_eq(lc_map_describe(act, exp, 8, 8, &lab, buf, sizeof(buf)), 4);
+	cr_assert_str_eq(buf, "legs B1 and B2 swapped");
+	static const int bad_in[] = {4, 4, 4, 4, 0, 1, 2, 5};
+	lab.in_group = bad_in;
+	cr_assert_eq(lc_map_describe(act, exp, 8, 8, &lab, buf, sizeof(buf)), LC_ERR_ARG, "input leg out of range");
+}
+
+Test(map, wording_expected_dark_is_not_bad_input)
+{
+	/* Another part's design routes Tx3 to no port the station has: not LC_ERR_ARG, a difference. */
+	static const char *const rx[] = {"Rx1", "Rx2", "Rx3", "Rx4"};
+	lc_map_labels lab = {.in = tx, .out = rx};
+	int exp[4] = {0, 1, LC_MAP_DARK, 3};
+	int act[4] = {0, 1, LC_MAP_DARK, 3};
+	char buf[256];
+	cr_assert_eq(lc_map_describe(act, exp, 4, 4, &lab, buf, sizeof(buf)), 0);
+	cr_assert_str_eq(buf, "as expected");
+	act[2] = 2;
+	cr_assert_eq(lc_map_describe(act, exp, 4, 4, &lab, buf, sizeof(buf)), 1);
+	cr_assert_str_eq(buf, "Tx3 lands on Rx3 where no light is expected");
+	exp[2] = -5;
+	cr_assert_eq(lc_map_describe(act, exp, 4, 4, &lab, buf, sizeof(buf)), LC_ERR_ARG);
+}
