@@ -18,6 +18,10 @@
 #include "instruments/otdr/otdr_measure_priv.h"
 
 #define LC_OTDR_MAX_SLOPE_DB_KM 20.0
+/* Detection threshold in units of the step noise measured on the trace (calibrate_limits): with a few
+ * hundred independent windows on a trace, 3 sigma leaves about one false step per trace to the loss
+ * threshold and the LS re-measurement */
+#define LC_OTDR_DETECT_SIGMAS 3.0
 /* The smallest peak taken for a reflection: 0.3 dB is a -77 dB reflection at 10 ns, -87 dB at 100 ns */
 #define LC_OTDR_PEAK_FLOOR_DB 0.3
 
@@ -164,6 +168,39 @@ static bool peak_base_ok(const lc_otdr_ctx *c, const lc_otdr_line *l)
 	return fiber_like(c, l) || fabs(l->b) * (double)l->n < 0.5;
 }
 
+/* The white-noise limit assumes independent points, but averaging and the receiver's filter make the noise
+ * of neighbouring points alike (ripple on short-pulse traces), and steps between two fits then scatter more
+ * than the fits' residuals predict. Measure it on the trace itself: the step in units of its white-noise
+ * uncertainty (lim / 6) at every point where both fits look like fibre has a robust spread (1.4826 x the
+ * median absolute deviation; the events are outliers it ignores) of 1 for white noise. The limit becomes
+ * LC_OTDR_DETECT_SIGMAS of that spread where this is more than the white-noise limit. */
+static int calibrate_limits(const double *step, double *lim, const unsigned char *ok, size_t n)
+{
+	double *z = malloc((n ? n : 1) * sizeof(double));
+	if (!z)
+		return LC_ERR_NOMEM;
+	size_t m = 0;
+	for (size_t k = 0; k < n; k++)
+		if ((ok[k] & 3) == 3 && lim[k] > 0)
+			z[m++] = step[k] / (lim[k] / 6.0);
+	double spread = 1.0;
+	if (m >= 32) {
+		qsort(z, m, sizeof(double), cmp_double);
+		double med = z[m / 2];
+		for (size_t k = 0; k < m; k++)
+			z[k] = fabs(z[k] - med);
+		qsort(z, m, sizeof(double), cmp_double);
+		spread = 1.4826 * z[m / 2];
+	}
+	free(z);
+	/* the limit: 6 white-noise sigmas, or LC_OTDR_DETECT_SIGMAS of the measured spread if that is more */
+	double f = spread * LC_OTDR_DETECT_SIGMAS / 6.0;
+	if (f > 1.0)
+		for (size_t k = 0; k < n; k++)
+			lim[k] *= f;
+	return 0;
+}
+
 /* Step and peak at every point of [a, b); local extrema above the limits become candidates. */
 static int find_candidates(lc_otdr_ctx *c, size_t a, size_t b, cand **out, size_t *nout)
 {
@@ -203,6 +240,8 @@ static int find_candidates(lc_otdr_ctx *c, size_t a, size_t b, cand **out, size_
 					(peak_base_ok(c, &bl) ? 4 : 0) |
 					(lc_otdr_line_at(&bl, (double)i) > c->noise_top + c->eof_thr ? 8 : 0));
 	}
+	if (rc == 0)
+		rc = calibrate_limits(step, lim, ok, n);
 	/* reflections first: the fits on either side of a peak see it as a step, so steps within reach of a
 	 * peak are its echoes, not events. Peaks under the reflectance threshold count too (an APC connector at
 	 * -65 dB is a 2.9 dB peak at 10 ns): their pulse and recovery tail are longer than the gap between the

@@ -13,6 +13,10 @@
 
 #include "instruments/otdr/otdr_measure_priv.h"
 
+/* The slope resolution a window needs before it may say "the fibre goes on": a receiver's recovery tail
+ * falls at tens of dB/km, fibre at 0.2 (1550 nm) to 3.5 dB/km (multimode at 850 nm) */
+#define LC_OTDR_END_SLOPE_RES_DB_KM 5.0
+
 /* Standard deviation of the slope (dB per point) of a least-squares line over n points of rms residual. */
 static double slope_sigma(const lc_otdr_line *l)
 {
@@ -39,7 +43,7 @@ bool lc_otdr_is_end(const lc_otdr_ctx *c, const cand *cd, const lc_otdr_line *b)
 		ref = c->fiber_slope;
 		ref_sigma = 0;
 	}
-	double min_tol = fmax(0.1e-3 * c->dx, 0.25 * fabs(ref));
+	double min_tol = fmax(0.1e-3 * c->dx, 0.25 * fabs(ref)), max_tol = fmax(LC_OTDR_END_SLOPE_RES_DB_KM * 1e-3 * c->dx, fabs(ref));
 	for (; f + w <= c->n; f += w / 2) {
 		lc_otdr_line t;
 		if (lc_otdr_fit(&c->sums, f, f + w, &t) < 0 || t.n < 3)
@@ -47,9 +51,21 @@ bool lc_otdr_is_end(const lc_otdr_ctx *c, const cand *cd, const lc_otdr_line *b)
 		double mean = lc_otdr_line_at(&t, (double)f + (double)(w - 1) / 2.0);
 		if (mean <= before - c->eof_thr || mean <= c->noise_top)
 			return true;
-		double tol = fmax(3.0 * (slope_sigma(&t) + ref_sigma), min_tol);
-		if (fabs(t.b - ref) <= tol)
-			return false; /* the fibre goes on */
+		/* does the fibre go on from f? Only a fit precise enough to tell the fibre's slope from a tail's
+		 * can say so: on a noisy stretch any slope fits within 3 sigma, so the window doubles until its
+		 * uncertainty is within LC_OTDR_END_SLOPE_RES_DB_KM (or the fibre's own slope), or the trace
+		 * runs out */
+		for (size_t m = w; f + m <= c->n; m *= 2) {
+			lc_otdr_line u;
+			if (lc_otdr_fit(&c->sums, f, f + m, &u) < 0 || u.n < 3)
+				break;
+			double tol = fmax(3.0 * (slope_sigma(&u) + ref_sigma), min_tol);
+			if (tol > max_tol)
+				continue;
+			if (fabs(u.b - ref) <= tol)
+				return false; /* the fibre goes on */
+			break;
+		}
 	}
 	return false;
 }
