@@ -497,10 +497,17 @@ static int ctx_fiber_map(lua_State *L)
 		bool none_lit = true;
 		for (size_t i = 0; i < e.n_launch; i++)
 			none_lit &= map[i] == LC_MAP_DARK;
-		/* The evidence: the measured map (or that no designed port saw light). */
-		snprintf(run->step_reason, sizeof(run->step_reason), "wrong part: expected %s, found %s (measured map: %.150s)",
-			 lc_channel_name(run->setup->channel), found,
-			 none_lit ? "no light at any port of the expected part" : text);
+		/* The evidence: the measured map (or that no designed port saw light), cut between its clauses. */
+		char evidence[160];
+		snprintf(evidence, sizeof(evidence), "%s", none_lit ? "no light at any port of the expected part" : text);
+		if (strlen(text) >= sizeof(evidence) - 1 && !none_lit) {
+			char *cut = evidence + sizeof(evidence) - 12;
+			*cut = '\0';
+			char *sep = strrchr(evidence, ';');
+			snprintf(sep ? sep : cut, 12, "; and more");
+		}
+		snprintf(run->step_reason, sizeof(run->step_reason), "wrong part: expected %s, found %s (measured map: %s)",
+			 lc_channel_name(run->setup->channel), found, evidence);
 		run->step_rank = LC_DIAGNOSIS_WRONG_PART;
 		if (idx >= 0)
 			lc_result_measurement_extra_string(run->result, idx, "found_part", found, NULL);
