@@ -22,6 +22,10 @@
  * hundred independent windows on a trace, 3 sigma leaves about one false step per trace to the loss
  * threshold and the LS re-measurement */
 #define LC_OTDR_DETECT_SIGMAS 3.0
+/* A peak under the reflectance threshold is taken only where the backscatter before it stands this far
+ * above the noise: nearer the noise such peaks are noise. Not the end threshold itself, which some
+ * instruments set to 15-20 dB (FiberCloud) and which would hide a weak end reflection 13 dB above it */
+#define LC_OTDR_WEAK_PEAK_SNR_DB 5.0
 /* The smallest peak taken for a reflection: 0.3 dB is a -77 dB reflection at 10 ns, -87 dB at 100 ns */
 #define LC_OTDR_PEAK_FLOOR_DB 0.3
 
@@ -235,10 +239,10 @@ static int find_candidates(lc_otdr_ctx *c, size_t a, size_t b, cand **out, size_
 		lim[k] = 6.0 * bl.rms * sqrt(4.0 / (double)bl.n + 4.0 / (double)al.n);
 		/* bit 0: the section before looks like fiber; bit 1: the one after does too; bit 2: the section
 		 * before can carry a reflection (peak_base_ok); bit 3: the backscatter before stands above the
-		 * noise by the end threshold */
+		 * noise by LC_OTDR_WEAK_PEAK_SNR_DB (or the end threshold, if smaller) */
 		ok[k] = (unsigned char)((fiber_like(c, &bl) ? 1 : 0) | (fiber_like(c, &al) ? 2 : 0) |
 					(peak_base_ok(c, &bl) ? 4 : 0) |
-					(lc_otdr_line_at(&bl, (double)i) > c->noise_top + c->eof_thr ? 8 : 0));
+					(lc_otdr_line_at(&bl, (double)i) > c->noise_top + fmin(c->eof_thr, LC_OTDR_WEAK_PEAK_SNR_DB) ? 8 : 0));
 	}
 	if (rc == 0)
 		rc = calibrate_limits(step, lim, ok, n);

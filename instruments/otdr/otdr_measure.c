@@ -220,6 +220,11 @@ int lc_otdr_build_events(lc_otdr_ctx *c, lc_otdr_event *launch, const cand *cv, 
 			blo = c->det_lo;
 		lc_otdr_fit(&c->sums, blo, bhi, &b);
 		if (lc_otdr_is_end(c, &cv[k], &b)) {
+			/* the fall right after an end reflection is seen as a step of its own, against a line that
+			 * the peak lifts: within the reflection's pulse and dead zone it is that reflection's fall,
+			 * and the reflection is the end */
+			if (k > 0 && cv[k - 1].refl && !cv[k].refl && cv[k].i <= cv[k - 1].i + 2 * c->pw_pts + c->guard)
+				k--;
 			end_k = k;
 			keep = k + 1;
 			break;
