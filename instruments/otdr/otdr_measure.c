@@ -268,9 +268,14 @@ int lc_otdr_build_events(lc_otdr_ctx *c, lc_otdr_event *launch, const cand *cv, 
 		size_t pk_hi = e->index + 3 * c->pw_pts + 2;
 		size_t pk = argmax(c->y, e->index, pk_hi < c->n ? pk_hi : c->n);
 		double h = b.n >= 2 ? c->y[pk] - lc_otdr_line_at(&b, (double)pk) : 0;
-		size_t st = end ? e->index : lc_otdr_settle(c, pk, pk + 2 * c->guard, NULL);
+		/* st: the end of the attenuation dead zone (0.5 dB); clean: back on the backscatter line within its
+		 * noise, where the section after the event may be fitted for the loss (a recovery tail still a
+		 * few hundredths of a dB high would take them off the loss) */
+		size_t clean = e->index;
+		size_t st = end ? e->index : lc_otdr_settle(c, pk, pk + 2 * c->guard, &clean);
 		if (!cd.refl && !end) {
 			st = e->index + c->pw_pts + 2;
+			clean = st;
 			h = 0;
 		}
 		lc_otdr_reflection(c, e, pk, h, st > e->index ? st : e->index);
@@ -279,7 +284,7 @@ int lc_otdr_build_events(lc_otdr_ctx *c, lc_otdr_event *launch, const cand *cv, 
 		e->loss_db = NAN;
 		e->slope_db_km = b.n >= 3 ? -b.b / c->dx * 1000.0 : NAN;
 		forced[ne] = cd.forced && !end;
-		settle[ne] = st > e->index ? st : e->index + c->pw_pts + 2;
+		settle[ne] = st > e->index ? (clean > st ? clean : st) : e->index + c->pw_pts + 2;
 		if (settle[ne] > c->n)
 			settle[ne] = c->n;
 		prev_end = settle[ne];

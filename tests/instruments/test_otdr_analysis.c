@@ -202,6 +202,25 @@ Test(otdr_analysis, synthetic_noise_falls_with_averaging)
 	cr_expect(rms[0] / rms[1] > 7 && rms[0] / rms[1] < 13, "rms %g vs %g", rms[0], rms[1]);
 }
 
+/* Analyse a 9.6 km synthetic trace (0.8 m points, 16384 averages) of the given events with the defaults. */
+static lc_otdr_analysis *analyze_events(const lc_otdr_synth_event *ev, size_t nev, double pulse_ns)
+{
+	lc_otdr_synth p;
+	lc_otdr_synth_init(&p);
+	p.n = 12000;
+	p.dx_m = 0.8;
+	p.pulse_ns = pulse_ns;
+	p.averages = 1u << 14;
+	double *y = malloc(p.n * sizeof(double));
+	cr_assert_eq(lc_otdr_synth_trace(&p, ev, nev, y), 0);
+	lc_otdr_trace t = {y, p.n, p.dx_m, 0, pulse_ns, 1.468};
+	lc_otdr_analysis *a;
+	lc_diag d;
+	cr_assert_eq(lc_otdr_analyze(&t, NULL, &a, &d), 0, "%s", d.text);
+	free(y);
+	return a;
+}
+
 /* A strong reflection at 1500 m (an open connector, -20 dB) leaves an echo at 3000 m: a -50 dB peak with no
  * loss (the synthesis has no multiple reflections, so the echo is put in as an event of its own). It is
  * flagged as a ghost and not reported; a real -50 dB connector with a 0.4 dB loss at 4500 m (three times the
@@ -214,18 +233,7 @@ Test(otdr_analysis, ghosts_are_flagged_not_reported)
 		{4500, 0.4, -50, false},
 		{8000, 0, -14, true},
 	};
-	lc_otdr_synth p;
-	lc_otdr_synth_init(&p);
-	p.n = 12000;
-	p.dx_m = 0.8;
-	p.pulse_ns = 100;
-	p.averages = 1u << 14;
-	double *y = malloc(p.n * sizeof(double));
-	cr_assert_eq(lc_otdr_synth_trace(&p, ev, 4, y), 0);
-	lc_otdr_trace t = {y, p.n, p.dx_m, 0, 100, 1.468};
-	lc_otdr_analysis *a;
-	lc_diag d;
-	cr_assert_eq(lc_otdr_analyze(&t, NULL, &a, &d), 0, "%s", d.text);
+	lc_otdr_analysis *a = analyze_events(ev, 4, 100);
 	cr_expect_eq(a->n_ghosts, 1, "%zu ghosts", a->n_ghosts);
 	cr_expect_float_eq(a->ghost_m[0], 3000, 12, "ghost at %.1f m", a->ghost_m[0]);
 	bool at_3000 = false, at_4500 = false;
@@ -238,5 +246,29 @@ Test(otdr_analysis, ghosts_are_flagged_not_reported)
 	cr_expect(a->end_found);
 	cr_expect_float_eq(a->fiber_length_m, 8000, 12);
 	lc_otdr_analysis_free(a);
-	free(y);
+}
+
+/* Two connectors 4 m apart under a 100 ns pulse (10 m): the trace cannot separate them, so they are one
+ * event whose loss is the drop of the backscatter across both (0.3 + 0.4 dB), not one of them or NAN. Two
+ * connectors 300 m apart stay two events with their own losses. */
+Test(otdr_analysis, close_reflections_are_one_event_with_the_combined_loss)
+{
+	static const lc_otdr_synth_event ev[] = {
+		{3000, 0.3, -40, false},
+		{3004, 0.4, -45, false},
+		{4500, 0.3, -40, false},
+		{4800, 0.4, -45, false},
+		{7000, 0, -14, true},
+	};
+	lc_otdr_analysis *a = analyze_events(ev, 5, 100);
+	for (size_t k = 0; k < a->n_events; k++)
+		cr_log_info("%zu %s %.1f m loss %.3f R %.1f", k, lc_otdr_event_type_name(a->events[k].type),
+			    a->events[k].position_m, a->events[k].loss_db, a->events[k].reflectance_db);
+	cr_assert_eq(a->n_events, 5, "launch, the pair, two connectors, the end: %zu", a->n_events);
+	cr_expect_float_eq(a->events[1].position_m, 3000, 3, "pair at %.1f m", a->events[1].position_m);
+	cr_expect_eq(a->events[1].type, LC_OTDR_EVENT_REFLECTIVE);
+	cr_expect_float_eq(a->events[1].loss_db, 0.7, 0.05, "combined loss %.3f dB", a->events[1].loss_db);
+	cr_expect_float_eq(a->events[2].loss_db, 0.3, 0.05, "%.3f dB", a->events[2].loss_db);
+	cr_expect_float_eq(a->events[3].loss_db, 0.4, 0.05, "%.3f dB", a->events[3].loss_db);
+	lc_otdr_analysis_free(a);
 }
