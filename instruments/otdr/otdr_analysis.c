@@ -36,6 +36,7 @@ void lc_otdr_config_init(lc_otdr_config *cfg)
 	cfg->eof_threshold_db = 3.0;
 	cfg->backscatter_db = NAN;
 	cfg->launch_m = 0;
+	cfg->tail_m = 0;
 }
 
 void lc_otdr_config_from_sor(lc_otdr_config *cfg, const lc_sor *sor)
@@ -291,9 +292,9 @@ static int find_candidates(lc_otdr_ctx *c, size_t a, size_t b, cand **out, size_
 	return 0;
 }
 
-/* The launch cord's far connector: the candidate nearest to the cord's end within launch_tol, or, when the
- * detector saw nothing there (a good connector under both thresholds), one made at the cord's end from the
- * same fits the detector uses. Either is kept whatever its size. */
+/* A cord's connector at launch_m (the launch cord's far end, or a tail cord's start): the candidate nearest
+ * to it within launch_tol, or, when the detector saw nothing there (a good connector under both thresholds),
+ * one made there from the same fits the detector uses. Either is kept whatever its size. */
 static int launch_connector(lc_otdr_ctx *c, double launch_m, size_t sig_end, cand **cv, size_t *ncv)
 {
 	double at = (launch_m - c->x0) / c->dx;
@@ -409,6 +410,32 @@ static size_t last_signal(const lc_otdr_ctx *c)
 	return 0;
 }
 
+/* With a tail cord: find its connector (the forced event nearest to at_m, not the end) and take the tail
+ * cord's fibre off the link loss (the LS line over the tail section, from past the connector's pulse to a
+ * guard before the end). */
+static void tail_connector(const lc_otdr_ctx *c, lc_otdr_analysis *a, double at_m)
+{
+	double best = (double)c->launch_tol * c->dx;
+	for (size_t k = 1; k + 1 < a->n_events; k++) {
+		double d = fabs(a->events[k].position_m - at_m);
+		if (d <= best && (int)k != a->launch_event) {
+			best = d;
+			a->tail_event = (int)k;
+		}
+	}
+	if (a->tail_event < 0 || !isfinite(a->link_loss_db))
+		return;
+	const lc_otdr_event *t = &a->events[a->tail_event], *e = &a->events[a->n_events - 1];
+	lc_otdr_line l;
+	size_t lo = t->index + 2 * c->pw_pts + c->guard, hi = e->index > c->guard ? e->index - c->guard : 0;
+	double tail_fibre;
+	if (hi > lo && lc_otdr_fit(&c->sums, lo, hi, &l) == 0 && l.n >= 3)
+		tail_fibre = lc_otdr_line_at(&l, (double)t->index) - lc_otdr_line_at(&l, (double)e->index);
+	else /* too short to fit: the trace's average attenuation over its length */
+		tail_fibre = isfinite(a->attenuation_db_km) ? a->attenuation_db_km * (e->position_m - t->position_m) / 1000.0 : 0;
+	a->link_loss_db -= tail_fibre;
+}
+
 int lc_otdr_analyze(const lc_otdr_trace *t, const lc_otdr_config *cfg_in, lc_otdr_analysis **out, lc_diag *diag)
 {
 	lc_diag_clear(diag);
@@ -454,10 +481,35 @@ int lc_otdr_analyze(const lc_otdr_trace *t, const lc_otdr_config *cfg_in, lc_otd
 		lc_diag_set(diag, rc, "OTDR analysis: out of memory");
 		goto fail;
 	}
+	lc_otdr_event launch = *ev;
 	rc = lc_otdr_build_events(&c, ev, cv, ncv, sig_end, a, diag);
 	ev = NULL; /* owned by a now */
 	if (rc < 0)
 		goto fail;
+	a->tail_event = -1;
+	if (cfg.tail_m > 0 && a->end_found) {
+		/* the tail cord's connector is only placed once the end is known: mark it (or measure one) and
+		 * build the events again with it kept */
+		double at_m = a->fiber_length_m - cfg.tail_m;
+		if ((rc = launch_connector(&c, at_m, sig_end, &cv, &ncv)) < 0) {
+			lc_diag_set(diag, rc, "OTDR analysis: out of memory");
+			goto fail;
+		}
+		free(a->events);
+		memset(a, 0, sizeof(*a));
+		a->tail_event = -1;
+		ev = malloc(sizeof(*ev));
+		if (!ev) {
+			rc = lc_diag_set(diag, LC_ERR_NOMEM, "OTDR analysis: out of memory");
+			goto fail;
+		}
+		*ev = launch;
+		rc = lc_otdr_build_events(&c, ev, cv, ncv, sig_end, a, diag);
+		ev = NULL;
+		if (rc < 0)
+			goto fail;
+		tail_connector(&c, a, at_m);
+	}
 	free(cv);
 	lc_otdr_sums_free(&c.sums);
 	*out = a;

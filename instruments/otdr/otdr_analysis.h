@@ -26,6 +26,9 @@ typedef struct lc_otdr_config {
 	double launch_m;            /* length of the launch cord before the link (0: none). The connection at its end
 	                               is the link's first connector: always reported, whatever its size (as Tier-2
 	                               testers' launch compensation does), and link_loss_db counts from it */
+	double tail_m;              /* length of a receive (tail) cord after the link (0: none). The connection at
+	                               its start, tail_m before the end, is the link's last connector: always
+	                               reported, and link_loss_db counts up to just after it (since 0.1) */
 } lc_otdr_config;
 
 /* What the analysis needs to know about the trace. */
@@ -76,7 +79,10 @@ typedef struct lc_otdr_analysis {
 	                               -1 without a launch cord, or when the trace ends before it */
 	double link_loss_db;        /* with cfg.launch_m: the backscatter level just before that connector minus
 	                               the level before the end (the link's loss, its first connector included,
-	                               the launch cord's fiber not); NAN otherwise */
+	                               the launch cord's fiber not), with cfg.tail_m minus the tail cord's fibre
+	                               too (to just after the link's last connector); NAN otherwise */
+	int tail_event;             /* with cfg.tail_m: the index in events[] of the tail cord's connector; -1
+	                               without a tail cord, or when no end was found */
 	size_t n_ghosts;            /* echoes found and left out of events[] (at most LC_OTDR_MAX_GHOSTS listed) */
 	double ghost_m[LC_OTDR_MAX_GHOSTS]; /* their positions: a reflection with no loss step at an integer
 	                               multiple (2, 3, ...) of a strong reflection's distance */

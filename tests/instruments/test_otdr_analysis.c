@@ -272,3 +272,52 @@ Test(otdr_analysis, close_reflections_are_one_event_with_the_combined_loss)
 	cr_expect_float_eq(a->events[3].loss_db, 0.4, 0.05, "%.3f dB", a->events[3].loss_db);
 	lc_otdr_analysis_free(a);
 }
+
+/* Launch and tail cords (150 m and 100 m) around a 2 km link: connectors of 0.15 dB and 0.12 dB at -60 dB,
+ * under both default thresholds, a 0.3 dB splice inside. Both cords' connectors are reported, and the link
+ * loss runs from just before the first to just after the last: 0.15 + 2 km x 0.33 + 0.3 + 0.12 dB. */
+Test(otdr_analysis, launch_and_tail_cords)
+{
+	static const lc_otdr_synth_event ev[] = {
+		{150, 0.15, -60, false},
+		{1150, 0.3, NAN, false},
+		{2150, 0.12, -60, false},
+		{2250, 0, -14, true},
+	};
+	lc_otdr_synth p;
+	lc_otdr_synth_init(&p);
+	p.n = 12000;
+	p.dx_m = 0.25;
+	p.pulse_ns = 10;
+	p.averages = 1u << 16;
+	double *y = malloc(p.n * sizeof(double));
+	cr_assert_eq(lc_otdr_synth_trace(&p, ev, 4, y), 0);
+	lc_otdr_trace t = {y, p.n, p.dx_m, 0, 10, 1.468};
+	lc_otdr_config cfg;
+	lc_otdr_config_init(&cfg);
+	cfg.launch_m = 150;
+	cfg.tail_m = 100;
+	lc_otdr_analysis *a;
+	lc_diag d;
+	cr_assert_eq(lc_otdr_analyze(&t, &cfg, &a, &d), 0, "%s", d.text);
+	for (size_t k = 0; k < a->n_events; k++)
+		cr_log_info("%zu %s %.2f m loss %.3f", k, lc_otdr_event_type_name(a->events[k].type), a->events[k].position_m,
+			    a->events[k].loss_db);
+	cr_assert(a->end_found);
+	cr_assert_geq(a->launch_event, 0);
+	cr_assert_geq(a->tail_event, 0);
+	cr_expect_float_eq(a->events[a->launch_event].position_m, 150, 2);
+	cr_expect_float_eq(a->events[a->tail_event].position_m, 2150, 2, "tail at %.2f", a->events[a->tail_event].position_m);
+	cr_expect_float_eq(a->events[a->tail_event].loss_db, 0.12, 0.05, "%.3f", a->events[a->tail_event].loss_db);
+	double want = 0.15 + 2.0 * 0.33 + 0.3 + 0.12;
+	cr_expect_float_eq(a->link_loss_db, want, 0.06, "link loss %.3f dB, want %.3f", a->link_loss_db, want);
+	/* without the tail cord: its connector is under the thresholds, the link loss runs to the end */
+	cfg.tail_m = 0;
+	lc_otdr_analysis *b;
+	cr_assert_eq(lc_otdr_analyze(&t, &cfg, &b, &d), 0, "%s", d.text);
+	cr_expect_eq(b->tail_event, -1);
+	cr_expect_gt(b->link_loss_db, a->link_loss_db + 0.02, "%.3f vs %.3f", b->link_loss_db, a->link_loss_db);
+	lc_otdr_analysis_free(b);
+	lc_otdr_analysis_free(a);
+	free(y);
+}
