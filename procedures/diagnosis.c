@@ -443,32 +443,65 @@ static int diagnose_rl(lc_run *run, const policy *p, struct text *t)
 
 /* ---- modules and anything else ---- */
 
+static double extra_number(const lc_result *r, size_t m, const char *key)
+{
+	for (size_t i = 0; i < lc_result_extra_count(r, m); i++) {
+		const lc_result_extra *e = lc_result_extra_at(r, m, i);
+		if (!e->is_string && strcmp(e->key, key) == 0)
+			return e->number;
+	}
+	return NAN;
+}
+
+/* One clause for measurement i; returns its rank. */
+static int other_clause(const lc_result *r, size_t i, const lc_result_measurement *m, struct text *t)
+{
+	const char *end = extra_string(r, i, "end"), *finding = extra_string(r, i, "finding");
+	if (finding) {
+		clause(t, "%s", finding);
+		return LC_DIAGNOSIS_LOCATED;
+	}
+	if (!strcmp(m->name, "module_temperature") && end && isfinite(m->value)) {
+		bool over = m->value > m->limit.high;
+		clause(t, "end %s module at %.0f \u00b0C, %s its %.0f \u00b0C limit", end, m->value, over ? "over" : "under",
+		       over ? m->limit.high : m->limit.low);
+		return LC_DIAGNOSIS_LOCATED;
+	}
+	if (!strcmp(m->name, "ber") && isfinite(m->value)) {
+		const char *port = extra_string(r, i, "port");
+		double est = extra_number(r, i, "estimate");
+		clause(t, "lane %d%s%s%s: BER %.2g, %s the %.2g target", m->lane, port ? " (" : "", port ? port : "",
+		       port ? ")" : "", isfinite(est) ? est : m->value,
+		       m->verdict == LC_VERDICT_FAIL ? "above" : "not proven below", m->limit.high);
+		return LC_DIAGNOSIS_LOCATED;
+	}
+	if (isfinite(m->value)) {
+		char where[64] = "";
+		if (end)
+			snprintf(where, sizeof(where), "end %s ", end);
+		if (m->lane)
+			snprintf(where + strlen(where), sizeof(where) - strlen(where), "lane %d ", m->lane);
+		bool unit = m->unit && *m->unit && strcmp(m->unit, "1") != 0;
+		clause(t, "%s%s = %.3g%s%s outside its limit", where, m->name, m->value, unit ? " " : "", unit ? m->unit : "");
+	}
+	return LC_DIAGNOSIS_PLAIN;
+}
+
 static int diagnose_other(lc_run *run, struct text *t)
 {
 	const lc_result *r = run->result;
 	int rank = LC_DIAGNOSIS_PLAIN;
-	for (size_t i = 0; i < lc_result_measurement_count(r); i++) {
-		size_t step;
-		const lc_result_measurement *m = lc_result_measurement_at(r, i, &step);
-		if ((int)step != run->step || m->verdict == LC_VERDICT_PASS || m->verdict == LC_VERDICT_NONE ||
-		    !strcmp(m->name, "insertion_loss") || !strcmp(m->name, "return_loss"))
-			continue;
-		const char *end = extra_string(r, i, "end"), *finding = extra_string(r, i, "finding");
-		if (finding) {
-			clause(t, "%s", finding);
-			rank = LC_DIAGNOSIS_LOCATED;
-		} else if (!strcmp(m->name, "module_temperature") && end && isfinite(m->value)) {
-			double lim = m->value > m->limit.high ? m->limit.high : m->limit.low;
-			clause(t, "end %s module at %.0f \u00b0C, %s its %.0f \u00b0C limit", end, m->value,
-			       m->value > m->limit.high ? "over" : "under", lim);
-			rank = LC_DIAGNOSIS_LOCATED;
-		} else if (isfinite(m->value)) {
-			char where[64] = "";
-			if (end)
-				snprintf(where, sizeof(where), "end %s ", end);
-			if (m->lane)
-				snprintf(where + strlen(where), sizeof(where) - strlen(where), "lane %d ", m->lane);
-			clause(t, "%s%s = %.3g %s outside its limit", where, m->name, m->value, m->unit ? m->unit : "");
+	/* What failed first, then what could not be decided. */
+	for (int undecided = 0; undecided < 2; undecided++) {
+		for (size_t i = 0; i < lc_result_measurement_count(r); i++) {
+			size_t step;
+			const lc_result_measurement *m = lc_result_measurement_at(r, i, &step);
+			if ((int)step != run->step || m->verdict == LC_VERDICT_PASS || m->verdict == LC_VERDICT_NONE ||
+			    (m->verdict == LC_VERDICT_INCONCLUSIVE) != (undecided == 1) || !strcmp(m->name, "insertion_loss") ||
+			    !strcmp(m->name, "return_loss"))
+				continue;
+			int k = other_clause(r, i, m, t);
+			rank = k > rank ? k : rank;
 		}
 	}
 	return rank;

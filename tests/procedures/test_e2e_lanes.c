@@ -38,6 +38,13 @@ Test(e2e_lanes, aoc_high_ber_lane_fails_early_against_a_strict_target)
 	lc_result *r = certify("aoc-400g-high-ber", "aoc-400g", opts);
 	cr_expect_eq(lc_result_verdict(r), LC_VERDICT_FAIL);
 	cr_expect_eq(lc_e2e_lanes(r, "ber", LC_VERDICT_FAIL), 1ul << 5, "lane 5 (1e-5) fails; the others pass");
+	/* the ber step's sentence names the lane and its port */
+	for (size_t i = 0; i < lc_result_step_count(r); i++) {
+		const lc_result_step *s = lc_result_step_at(r, i);
+		if (!strcmp(s->name, "ber"))
+			cr_expect(s->error && !strncmp(s->error, "lane 5 (A:tx5): BER ", 20) && strstr(s->error, ", above the 1e-12 target"),
+				  "ber step: %s", s->error ? s->error : "(none)");
+	}
 	done(r);
 }
 
