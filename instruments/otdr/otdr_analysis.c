@@ -67,12 +67,6 @@ void lc_otdr_analysis_free(lc_otdr_analysis *a)
 	}
 }
 
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-	return (x > y) - (x < y);
-}
-
 /* Noise after the end: the last 5 % of the trace (at least 32 points), median level and robust spread. */
 static void noise_floor(lc_otdr_ctx *c)
 {
@@ -86,15 +80,13 @@ static void noise_floor(lc_otdr_ctx *c)
 		return;
 	}
 	memcpy(t, c->y + c->n - k, k * sizeof(double));
-	qsort(t, k, sizeof(double), cmp_double);
-	c->noise = t[k / 2];
+	c->noise = lc_otdr_select(t, k, k / 2);
 	/* SOR's noise floor convention: the level 98 % of the noise stays below. Receivers clip the log of
 	 * noise at a floor, so the spread around the median is not a useful limit, this percentile is. */
-	c->noise_top = t[(k * 98) / 100];
+	c->noise_top = lc_otdr_select(t, k, (k * 98) / 100);
 	for (size_t i = 0; i < k; i++)
 		t[i] = fabs(t[i] - c->noise);
-	qsort(t, k, sizeof(double), cmp_double);
-	c->noise_rms = 1.4826 * t[k / 2]; /* MAD of a normal distribution */
+	c->noise_rms = 1.4826 * lc_otdr_select(t, k, k / 2); /* MAD of a normal distribution */
 	free(t);
 }
 
@@ -190,12 +182,10 @@ static int calibrate_limits(const double *step, double *lim, const unsigned char
 			z[m++] = step[k] / (lim[k] / 6.0);
 	double spread = 1.0;
 	if (m >= 32) {
-		qsort(z, m, sizeof(double), cmp_double);
-		double med = z[m / 2];
+		double med = lc_otdr_select(z, m, m / 2);
 		for (size_t k = 0; k < m; k++)
 			z[k] = fabs(z[k] - med);
-		qsort(z, m, sizeof(double), cmp_double);
-		spread = 1.4826 * z[m / 2];
+		spread = 1.4826 * lc_otdr_select(z, m, m / 2);
 	}
 	free(z);
 	/* the limit: 6 white-noise sigmas, or LC_OTDR_DETECT_SIGMAS of the measured spread if that is more */

@@ -70,12 +70,6 @@ bool lc_otdr_is_end(const lc_otdr_ctx *c, const cand *cd, const lc_otdr_line *b)
 	return false;
 }
 
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-	return (x > y) - (x < y);
-}
-
 void lc_otdr_estimate_fiber_slope(lc_otdr_ctx *c, size_t lo, size_t hi)
 {
 	/* the median slope of back-to-back windows of two fit lengths: events and tails move a few of them,
@@ -90,9 +84,7 @@ void lc_otdr_estimate_fiber_slope(lc_otdr_ctx *c, size_t lo, size_t hi)
 		if (lc_otdr_fit(&c->sums, lo + i * w, lo + (i + 1) * w, &t) == 0 && lc_otdr_fiber_like(c, &t))
 			v[k++] = t.b;
 	}
-	if (k >= 3) {
-		qsort(v, k, sizeof(double), cmp_double);
-		c->fiber_slope = v[k / 2];
-	}
+	if (k >= 3)
+		c->fiber_slope = lc_otdr_select(v, k, k / 2);
 	free(v);
 }

@@ -66,3 +66,37 @@ int lc_otdr_fit(const lc_otdr_sums *s, size_t lo, size_t hi, lc_otdr_line *l)
 	l->b = b;
 	return 0;
 }
+
+double lc_otdr_select(double *v, size_t n, size_t k)
+{
+	/* Hoare's quickselect with a median-of-three pivot: O(n) on average, where a sort would be O(n log n) */
+	size_t lo = 0, hi = n - 1;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		double a = v[lo], b = v[mid], c = v[hi];
+		double pivot = (a < b) ? ((b < c) ? b : (a < c ? c : a)) : ((a < c) ? a : (b < c ? c : b));
+		size_t i = lo, j = hi;
+		while (i <= j) {
+			while (v[i] < pivot)
+				i++;
+			while (v[j] > pivot)
+				j--;
+			if (i <= j) {
+				double t = v[i];
+				v[i] = v[j];
+				v[j] = t;
+				i++;
+				if (j == 0)
+					break;
+				j--;
+			}
+		}
+		if (k <= j)
+			hi = j;
+		else if (k >= i)
+			lo = i;
+		else
+			break;
+	}
+	return v[k];
+}

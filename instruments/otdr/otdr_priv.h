@@ -20,6 +20,8 @@ void lc_otdr_sums_free(lc_otdr_sums *s);
 /* Fit points [lo, hi). Returns 0, or -1 if the window has fewer than 2 points (line is then flat through
  * the one point there is, or zero). */
 int lc_otdr_fit(const lc_otdr_sums *s, size_t lo, size_t hi, lc_otdr_line *line);
+/* The k-th smallest of v[0..n) (n > 0, k < n); reorders v. */
+double lc_otdr_select(double *v, size_t n, size_t k);
 static inline double lc_otdr_line_at(const lc_otdr_line *l, double i) { return l->a + l->b * i; }
 
 #endif

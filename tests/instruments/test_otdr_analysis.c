@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "instruments/otdr/otdr_analysis.h"
+#include "instruments/otdr/otdr_priv.h"
 #include "instruments/otdr/otdr_synth.h"
 
 static const lc_otdr_synth_event link_events[] = {
@@ -320,4 +321,30 @@ Test(otdr_analysis, launch_and_tail_cords)
 	lc_otdr_analysis_free(b);
 	lc_otdr_analysis_free(a);
 	free(y);
+}
+
+static int cmp_d(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+	return (x > y) - (x < y);
+}
+
+/* The selection the noise estimates use gives what sorting gives, on sizes 1..200 with many ties. */
+Test(otdr_analysis, select_agrees_with_sort)
+{
+	unsigned seed = 12345;
+	for (size_t n = 1; n <= 200; n++) {
+		double v[200], s[200];
+		for (size_t i = 0; i < n; i++) {
+			seed = seed * 1103515245u + 12345u;
+			v[i] = (double)((seed >> 16) % 17); /* ties on purpose */
+		}
+		memcpy(s, v, n * sizeof(double));
+		qsort(s, n, sizeof(double), cmp_d);
+		for (size_t k = 0; k < n; k += 1 + n / 7) {
+			double w[200];
+			memcpy(w, v, n * sizeof(double));
+			cr_assert_float_eq(lc_otdr_select(w, n, k), s[k], 0, "n %zu k %zu", n, k);
+		}
+	}
 }
