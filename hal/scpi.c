@@ -138,6 +138,13 @@ void lc_scpi_set_opc_timeout(lc_scpi *s, int timeout_ms)
 	lc_scpi_unlock(s);
 }
 
+void lc_scpi_set_errors_without_stb(lc_scpi *s, bool without_stb)
+{
+	lc_scpi_lock(s);
+	s->o.errors_without_stb = without_stb;
+	lc_scpi_unlock(s);
+}
+
 void lc_scpi_lock(lc_scpi *s)
 {
 	pthread_mutex_lock(&s->mu);

@@ -59,6 +59,8 @@ typedef struct lc_scpi_options {
 	bool check_errors;        /* drain the error queue after every write (debugging aid) */
 	size_t max_reply;         /* largest reply accepted, default 256 MiB */
 	int max_error_drain;      /* cap on SYST:ERR? reads per drain, default 64 */
+	bool errors_without_stb;  /* drain by reading SYST:ERR? until it answers 0, without *STB? first (for
+	                             instruments that have the queue but not the IEEE 488.2 status byte) */
 	lc_transport_opts transport;
 } lc_scpi_options;
 
@@ -112,11 +114,14 @@ int lc_scpi_query_block_into(lc_scpi *s, const char *cmd, void *buf, size_t cap,
 int lc_scpi_query_block_values(lc_scpi *s, const char *cmd, enum lc_block_type type, enum lc_byte_order order,
 			       double **values, size_t *count);
 
-/* Read the error queue with SYST:ERR? while *STB? bit 2 (error/event queue) is set, at most
- * max_error_drain entries. Returns the number of errors stored in errs (at most cap). */
+/* Read the error queue with SYST:ERR? while *STB? bit 2 (error/event queue) is set (or, with
+ * errors_without_stb, until SYST:ERR? answers 0), at most max_error_drain entries. Returns the number of
+ * errors stored in errs (at most cap). */
 int lc_scpi_drain_errors(lc_scpi *s, lc_scpi_error *errs, size_t cap);
 /* Drain; if the instrument reported any error return LC_ERR_INSTRUMENT with the first as detail. */
 int lc_scpi_check_errors(lc_scpi *s);
+/* Choose how the error queue is read (see errors_without_stb), once the model is known. Since 0.2. */
+void lc_scpi_set_errors_without_stb(lc_scpi *s, bool without_stb);
 /* *OPC? with the session's OPC budget. */
 int lc_scpi_wait_opc(lc_scpi *s);
 /* Device clear (transport-level where available) and drop buffered input. */

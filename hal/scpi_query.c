@@ -226,9 +226,9 @@ static int drain_locked(lc_scpi *s, lc_scpi_error *errs, size_t cap, lc_diag *d)
 {
 	int total = 0;
 	for (int i = 0; i < s->o.max_error_drain; i++) {
-		uint8_t stb;
+		uint8_t stb = 0x04;
 		lc_scpi_error err;
-		int e = stb_locked(s, &stb, d);
+		int e = s->o.errors_without_stb ? 0 : stb_locked(s, &stb, d);
 		if (e < 0)
 			return e;
 		if (!(stb & 0x04))

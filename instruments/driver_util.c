@@ -24,6 +24,16 @@ static int fail(lc_instrument *inst, int rc, const char *cmd, lc_diag *diag)
 	return lc_diag_set(diag, rc, "%s: %s", cmd, detail && *detail ? detail : lc_strerror(rc));
 }
 
+int lc_inst_check_errors(lc_instrument *inst, const char *after, lc_diag *diag)
+{
+	if (inst->quirks.errors == LC_ERRQ_NONE)
+		return 0;
+	int rc = lc_scpi_check_errors(inst->scpi);
+	return rc < 0 ? fail(inst, rc, after, diag) : 0;
+}
+
+/* Every helper reads the error queue after its operation: a command the instrument rejected, or an error it
+ * raised on its own since the last check, ends the operation that saw it, whatever kind it was. */
 int lc_inst_write(lc_instrument *inst, lc_diag *diag, const char *fmt, ...)
 {
 	char cmd[CMD_MAX];
@@ -34,22 +44,9 @@ int lc_inst_write(lc_instrument *inst, lc_diag *diag, const char *fmt, ...)
 	if (rc < 0)
 		return rc;
 	rc = lc_scpi_write(inst->scpi, cmd);
-	return rc < 0 ? fail(inst, rc, cmd, diag) : 0;
-}
-
-int lc_inst_set(lc_instrument *inst, lc_diag *diag, const char *fmt, ...)
-{
-	char cmd[CMD_MAX];
-	va_list ap;
-	va_start(ap, fmt);
-	int rc = format_cmd(cmd, fmt, ap, diag);
-	va_end(ap);
 	if (rc < 0)
-		return rc;
-	rc = lc_scpi_write(inst->scpi, cmd);
-	if (rc >= 0)
-		rc = lc_scpi_check_errors(inst->scpi);
-	return rc < 0 ? fail(inst, rc, cmd, diag) : 0;
+		return fail(inst, rc, cmd, diag);
+	return lc_inst_check_errors(inst, cmd, diag);
 }
 
 int lc_inst_query(lc_instrument *inst, lc_diag *diag, char *buf, size_t cap, const char *fmt, ...)
@@ -64,6 +61,9 @@ int lc_inst_query(lc_instrument *inst, lc_diag *diag, char *buf, size_t cap, con
 	rc = lc_scpi_query(inst->scpi, cmd, buf, cap);
 	if (rc < 0)
 		return fail(inst, rc, cmd, diag);
+	int e = lc_inst_check_errors(inst, cmd, diag);
+	if (e < 0)
+		return e;
 	/* A CR before the LF terminator (DiCon on a serial line ends replies in CR LF) is not part of the reply. */
 	while (rc > 0 && (buf[rc - 1] == '\r' || buf[rc - 1] == ' '))
 		buf[--rc] = '\0';
@@ -107,6 +107,8 @@ int lc_inst_query_double(lc_instrument *inst, lc_diag *diag, int extra_ms, doubl
 		lc_scpi_set_timeout(inst->scpi, base);
 	if (rc < 0)
 		return fail(inst, rc, cmd, diag);
+	if ((rc = lc_inst_check_errors(inst, cmd, diag)) < 0)
+		return rc;
 	if (lc_parse_number(reply, value) < 0)
 		return lc_diag_set(diag, LC_ERR_PROTOCOL, "%s: reply '%.60s' is not a number", cmd, reply);
 	return 0;
@@ -123,7 +125,7 @@ int lc_inst_wait_opc(lc_instrument *inst, lc_diag *diag, int budget_ms, const ch
 		const char *detail = lc_scpi_last_detail(inst->scpi);
 		return lc_diag_set(diag, rc, "*OPC? after %s: %s", after, detail && *detail ? detail : lc_strerror(rc));
 	}
-	return 0;
+	return lc_inst_check_errors(inst, after, diag);
 }
 
 int lc_inst_atime_extra_ms(const lc_instrument *inst, double atime_s)

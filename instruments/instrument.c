@@ -64,6 +64,27 @@ int lc_instrument_open(const char *resource, const lc_instrument_opts *opts, lc_
 }
 
 
+/* Errors queued before lanecert's first command are the instrument's own (a previous session, the front
+ * panel, a power-on self test): they are read and cleared here, before anything is sent, and refuse the
+ * instrument under their own name, rather than being reported later as the answer to lanecert's first
+ * command. A station with a stale error is not in a known state: the run is an error and says why. */
+static int drain_pending(lc_instrument *inst, lc_diag *diag)
+{
+	if (inst->quirks.errors == LC_ERRQ_NONE)
+		return 0;
+	lc_scpi_error e[2];
+	int n = lc_scpi_drain_errors(inst->scpi, e, 2);
+	if (n < 0)
+		return lc_diag_set(diag, n, "reading its error queue before the first command: %s",
+				   lc_scpi_last_detail(inst->scpi));
+	if (n == 0)
+		return 0;
+	return lc_diag_set(diag, LC_ERR_INSTRUMENT,
+			   "errors were pending in its queue before lanecert's first command (the instrument's own, "
+			   "now cleared): %d,\"%s\"%s",
+			   e[0].code, e[0].text, n > 1 ? " and more" : "");
+}
+
 int lc_instrument_open_scpi(lc_scpi *session, const lc_instrument_opts *opts, lc_instrument **out,
 			    lc_diag *diag)
 {
@@ -119,14 +140,15 @@ int lc_instrument_open_scpi(lc_scpi *session, const lc_instrument_opts *opts, lc
 		inst->quirks.timeout_ms = opts->timeout_ms;
 	lc_scpi_set_timeout(session, inst->quirks.timeout_ms);
 	lc_scpi_set_opc_timeout(session, inst->quirks.opc_timeout_ms);
-	if (drv->attach) {
+	lc_scpi_set_errors_without_stb(session, inst->quirks.errors == LC_ERRQ_SYST_ERR);
+	rc = drain_pending(inst, diag);
+	if (rc == 0 && drv->attach)
 		rc = drv->attach(inst, opts, diag);
-		if (rc < 0) {
-			lc_diag_prefix(diag, "%s %s: ", drv->name, idn.model);
-			inst->driver = NULL; /* attach cleaned up after itself */
-			lc_instrument_close(inst);
-			return rc;
-		}
+	if (rc < 0) {
+		lc_diag_prefix(diag, "%s %s: ", drv->name, idn.model);
+		inst->driver = NULL; /* never attached, or attach cleaned up after itself: no detach */
+		lc_instrument_close(inst);
+		return rc;
 	}
 	lc_dbg("%s: %s %s (serial %s) bound to %s", lc_scpi_resource(session), idn.vendor, idn.model, idn.serial,
 	       drv->name);

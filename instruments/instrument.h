@@ -65,6 +65,14 @@ typedef struct lc_idn {
  * Per-model quirks, one row of the registry's model table (instruments/models.def). A zero field means
  * "the default" written beside it, so a row names only what differs.
  */
+/* How a model reports a command it rejected. The drivers' helpers (driver_util.c) read it after every
+ * operation, and the registry drains what was queued before lanecert's first command. */
+enum lc_error_queue {
+	LC_ERRQ_SCPI = 0, /* IEEE 488.2 / SCPI: *STB? bit 2 set while SYST:ERR? has entries */
+	LC_ERRQ_SYST_ERR, /* SYST:ERR? until it answers 0, no status byte (DiCon GP600: not IEEE 488.2) */
+	LC_ERRQ_NONE,     /* the dialect documents no way to read errors (AQ7260): nothing to check */
+};
+
 typedef struct lc_quirks {
 	int timeout_ms;            /* per SCPI operation; 0: 3000 */
 	int opc_timeout_ms;        /* *OPC? budget; 0: 10000 */
@@ -77,6 +85,7 @@ typedef struct lc_quirks {
 	bool route_opc;            /* wait on *OPC? after setting a route (IEEE 488.2 switches) */
 	int channels;              /* model-specific channel count (N7744: 4, N7745: 8); 0: driver decides */
 	int min_slot, max_slot;    /* mainframe slot numbers (8163: 1..2, 8164: 0..4, 8166: 1..17) */
+	enum lc_error_queue errors; /* how the model reports a rejected command (default: the SCPI error queue) */
 } lc_quirks;
 
 typedef struct lc_instrument lc_instrument;

@@ -23,13 +23,16 @@ struct lc_instrument {
 /*
  * Driver helpers (driver_util.c). Each formats one command, runs it on the session and on failure fills
  * diag with "<command>: <session detail>", so every driver reports the same way.
- *   lc_inst_write  plain write
- *   lc_inst_set    write, then drain the error queue (*STB?/SYST:ERR?): a rejected setting is an error
+ * After the operation each reads the error queue the way the model's quirk `errors` says (*STB? bit 2, then
+ * SYST:ERR?; nothing for a dialect without one): an entry makes the operation fail with LC_ERR_INSTRUMENT and
+ * "<command>: -222,"Data out of range"", whether the command caused it or the instrument raised it meanwhile.
+ *   lc_inst_write  write
  *   lc_inst_query  write and read one reply (trailing CR and spaces removed); returns its length
  *   lc_inst_query_double  one number; extra_ms adds to the timeout for this query only (averaging time)
+ *   lc_inst_check_errors  the error check alone, for drivers that use the session directly (blocks)
  */
 int lc_inst_write(lc_instrument *inst, lc_diag *diag, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-int lc_inst_set(lc_instrument *inst, lc_diag *diag, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+int lc_inst_check_errors(lc_instrument *inst, const char *after, lc_diag *diag);
 int lc_inst_query(lc_instrument *inst, lc_diag *diag, char *buf, size_t cap, const char *fmt, ...)
 	__attribute__((format(printf, 5, 6)));
 int lc_inst_query_double(lc_instrument *inst, lc_diag *diag, int extra_ms, double *value, const char *fmt, ...)

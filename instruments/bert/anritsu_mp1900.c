@@ -120,15 +120,15 @@ static int pattern_one(lc_instrument *inst, enum lc_bert_side side, unsigned lan
 	int rc = 0;
 	if (side & LC_BERT_PPG) {
 		struct addr a = s->ppg[lane - 1];
-		if ((rc = lc_inst_set(inst, diag, ":" SEL "SOUR:PATT:TYPE PRBS", SELA(a))) < 0 ||
-		    (rc = lc_inst_set(inst, diag, ":" SEL "SOUR:PATT:PRBS:LENG %d", SELA(a), order)) < 0)
+		if ((rc = lc_inst_write(inst, diag, ":" SEL "SOUR:PATT:TYPE PRBS", SELA(a))) < 0 ||
+		    (rc = lc_inst_write(inst, diag, ":" SEL "SOUR:PATT:PRBS:LENG %d", SELA(a), order)) < 0)
 			return rc;
 	}
 	if (side & LC_BERT_ED) {
 		struct addr a = s->ed[lane - 1];
-		if ((rc = lc_inst_set(inst, diag, ":" SEL "SENS:PATT:TYPE PRBS", SELA(a))) < 0 ||
-		    (rc = lc_inst_set(inst, diag, ":" SEL "SENS:PATT:PRBS:LENG %d", SELA(a), order)) < 0 ||
-		    (rc = lc_inst_set(inst, diag, ":" SEL "SENS:PATT:LOG %s", SELA(a), invert ? "NEG" : "POS")) < 0)
+		if ((rc = lc_inst_write(inst, diag, ":" SEL "SENS:PATT:TYPE PRBS", SELA(a))) < 0 ||
+		    (rc = lc_inst_write(inst, diag, ":" SEL "SENS:PATT:PRBS:LENG %d", SELA(a), order)) < 0 ||
+		    (rc = lc_inst_write(inst, diag, ":" SEL "SENS:PATT:LOG %s", SELA(a), invert ? "NEG" : "POS")) < 0)
 			return rc;
 	}
 	return 0;
@@ -158,7 +158,7 @@ static int mp1900_set_bit_rate(lc_instrument *inst, double bit_rate, lc_diag *di
 	struct mp1900 *s = st(inst);
 	for (unsigned i = 0; i < s->layout.lanes; i++) {
 		/* :OUTP:DATA:BITR takes Gb/s */
-		int rc = lc_inst_set(inst, diag, ":" SEL "OUTP:DATA:BITR %.10g", SELA(s->ppg[i]), bit_rate / 1e9);
+		int rc = lc_inst_write(inst, diag, ":" SEL "OUTP:DATA:BITR %.10g", SELA(s->ppg[i]), bit_rate / 1e9);
 		if (rc < 0)
 			return rc;
 	}
@@ -180,7 +180,7 @@ static int mp1900_set_output(lc_instrument *inst, unsigned lane, bool on, lc_dia
 			seen |= s->ppg[j].unit == s->ppg[i].unit && s->ppg[j].slot == s->ppg[i].slot;
 		if (seen)
 			continue;
-		int rc = lc_inst_set(inst, first_rc ? NULL : diag, ":" SEL "SOUR:OUTP:ASET %s", SELA(s->ppg[i]),
+		int rc = lc_inst_write(inst, first_rc ? NULL : diag, ":" SEL "SOUR:OUTP:ASET %s", SELA(s->ppg[i]),
 				     on ? "ON" : "OFF");
 		if (rc < 0 && first_rc == 0)
 			first_rc = rc;
@@ -193,8 +193,8 @@ static int mp1900_start(lc_instrument *inst, lc_diag *diag)
 	struct mp1900 *s = st(inst);
 	for (unsigned i = 0; i < s->layout.lanes; i++) {
 		int rc;
-		if ((rc = lc_inst_set(inst, diag, ":" SEL "SENS:MEAS:EAL:MODE UNT", SELA(s->ed[i]))) < 0 ||
-		    (rc = lc_inst_set(inst, diag, ":" SEL "SENS:MEAS:STAR", SELA(s->ed[i]))) < 0)
+		if ((rc = lc_inst_write(inst, diag, ":" SEL "SENS:MEAS:EAL:MODE UNT", SELA(s->ed[i]))) < 0 ||
+		    (rc = lc_inst_write(inst, diag, ":" SEL "SENS:MEAS:STAR", SELA(s->ed[i]))) < 0)
 			return rc;
 	}
 	return 0;
@@ -205,7 +205,7 @@ static int mp1900_stop(lc_instrument *inst, lc_diag *diag)
 	struct mp1900 *s = st(inst);
 	int first_rc = 0;
 	for (unsigned i = 0; i < s->layout.lanes; i++) {
-		int rc = lc_inst_set(inst, first_rc ? NULL : diag, ":" SEL "SENS:MEAS:STOP", SELA(s->ed[i]));
+		int rc = lc_inst_write(inst, first_rc ? NULL : diag, ":" SEL "SENS:MEAS:STOP", SELA(s->ed[i]));
 		if (rc < 0 && first_rc == 0)
 			first_rc = rc;
 	}

@@ -51,8 +51,9 @@ static int poll_loop(lc_instrument *bert, const lc_ber_seq_config *cfg, const lc
 		}
 		lc_bert_reading r[LC_BERT_LANES_MAX];
 		int rc = lc_bert_read(bert, pending, np, r, diag);
-		if (rc < 0) {
-			fail_undecided(out, n, LC_BER_REASON_IO, lc_diag_message(diag));
+		if (rc < 0) { /* the read itself finds an error-queue entry too (driver_util.c checks after each query) */
+			fail_undecided(out, n, rc == LC_ERR_INSTRUMENT ? LC_BER_REASON_INSTRUMENT : LC_BER_REASON_IO,
+				       lc_diag_message(diag));
 			return rc;
 		}
 		/* An error-queue entry means some setting or reading was refused: nothing measured since can be

@@ -136,13 +136,13 @@ static int line_coding(lc_instrument *inst, bool pam4, lc_diag *diag)
 				n += snprintf(item + n, sizeof item - (size_t)n, ";:DATA:LIN:PAM4:MAPP '%s',GRAY",
 					      s->layout.ppg[j]);
 			if (len && len + 1 + (size_t)n >= sizeof cmd) {
-				if ((rc = lc_inst_set(inst, diag, "%s", cmd)) < 0)
+				if ((rc = lc_inst_write(inst, diag, "%s", cmd)) < 0)
 					return rc;
 				len = 0;
 			}
 			len += (size_t)snprintf(cmd + len, sizeof cmd - len, "%s%s", len ? ";" : "", item);
 		}
-		if ((rc = lc_inst_set(inst, diag, "%s", cmd)) < 0)
+		if ((rc = lc_inst_write(inst, diag, "%s", cmd)) < 0)
 			return rc;
 	}
 	return 0;
@@ -163,12 +163,12 @@ static int m8040a_set_pattern(lc_instrument *inst, enum lc_bert_side side, unsig
 	int order = lc_bert_pattern_prbs_order(p), rc;
 	if (side & LC_BERT_PPG) {
 		if ((rc = line_coding(inst, pam4, diag)) < 0 ||
-		    (rc = lc_inst_set(inst, diag, ":DATA:SEQ:SET \"Generator\",PRBS,\"2^%d-1\"", order)) < 0)
+		    (rc = lc_inst_write(inst, diag, ":DATA:SEQ:SET \"Generator\",PRBS,\"2^%d-1\"", order)) < 0)
 			return rc;
 		st(inst)->pam4 = pam4;
 	}
 	if (side & LC_BERT_ED)
-		if ((rc = lc_inst_set(inst, diag, ":DATA:SEQ:SET \"Analyzer\",PRBS,\"2^%d-1\"", order)) < 0)
+		if ((rc = lc_inst_write(inst, diag, ":DATA:SEQ:SET \"Analyzer\",PRBS,\"2^%d-1\"", order)) < 0)
 			return rc;
 	return 0;
 }
@@ -182,7 +182,7 @@ static int m8040a_set_bit_rate(lc_instrument *inst, double bit_rate, lc_diag *di
 			continue;
 		char mod[LC_BERT_ADDR_MAX];
 		module_of(s->layout.ppg[i], mod, sizeof mod);
-		int rc = lc_inst_set(inst, diag, ":SOUR:FREQ '%s.ClkGen',%.10g", mod, symbol_rate);
+		int rc = lc_inst_write(inst, diag, ":SOUR:FREQ '%s.ClkGen',%.10g", mod, symbol_rate);
 		if (rc < 0)
 			return rc;
 	}
@@ -193,7 +193,7 @@ static int global(lc_instrument *inst, unsigned i, bool on, lc_diag *diag)
 {
 	char mod[LC_BERT_ADDR_MAX];
 	module_of(st(inst)->layout.ppg[i], mod, sizeof mod);
-	return lc_inst_set(inst, diag, ":OUTP:GLOB '%s.System',%s", mod, on ? "ON" : "OFF");
+	return lc_inst_write(inst, diag, ":OUTP:GLOB '%s.System',%s", mod, on ? "ON" : "OFF");
 }
 
 /* Off keeps going after a failure so that a cleanup switches off whatever it can; the first error is kept. */
@@ -207,7 +207,7 @@ static int m8040a_set_output(lc_instrument *inst, unsigned lane, bool on, lc_dia
 			if ((rc = global(inst, i, true, diag)) < 0)
 				return rc;
 	for (unsigned i = first; i <= last; i++) {
-		rc = lc_inst_set(inst, first_rc ? NULL : diag, ":OUTP:STAT '%s',%d", s->layout.ppg[i], on ? 1 : 0);
+		rc = lc_inst_write(inst, first_rc ? NULL : diag, ":OUTP:STAT '%s',%d", s->layout.ppg[i], on ? 1 : 0);
 		if (rc < 0) {
 			if (on)
 				return rc;
@@ -299,7 +299,11 @@ static int fetch(lc_instrument *inst, const char *id, char **reply, lc_diag *dia
 	int rc = lc_scpi_query_alloc(inst->scpi, cmd, reply, &len);
 	if (rc < 0)
 		return lc_diag_set(diag, rc, "%s: %s", cmd, lc_scpi_last_detail(inst->scpi));
-	return 0;
+	if ((rc = lc_inst_check_errors(inst, cmd, diag)) < 0) {
+		free(*reply);
+		*reply = NULL;
+	}
+	return rc;
 }
 
 static int raw_counts(lc_instrument *inst, const unsigned *lanes, size_t n, double *time, double (*counts)[4],

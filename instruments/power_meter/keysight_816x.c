@@ -54,7 +54,7 @@ static int k816x_attach(lc_instrument *inst, const lc_instrument_opts *opts, lc_
 		switch (m->kind) {
 		case LC_816X_SENSOR:
 			s->sensor[s->n_sensor++] = i;
-			rc = lc_inst_set(inst, diag, ":SENS%d:CHAN%d:POW:UNIT 1", m->slot, m->chan);
+			rc = lc_inst_write(inst, diag, ":SENS%d:CHAN%d:POW:UNIT 1", m->slot, m->chan);
 			if (rc == 0)
 				rc = lc_inst_query_double(inst, diag, 0, &s->atime_s[i], ":SENS%d:CHAN%d:POW:ATIM?",
 							  m->slot, m->chan);
@@ -63,7 +63,7 @@ static int k816x_attach(lc_instrument *inst, const lc_instrument_opts *opts, lc_
 		case LC_816X_TLS:
 			s->source[s->n_source++] = i;
 			s->sel_nm[i] = m->n_wl ? m->wl_nm[0] : NAN;
-			rc = lc_inst_set(inst, diag, ":SOUR%d:POW:UNIT 0", m->slot);
+			rc = lc_inst_write(inst, diag, ":SOUR%d:POW:UNIT 0", m->slot);
 			break;
 		case LC_816X_RL:
 			s->rl[s->n_rl++] = i;
@@ -137,7 +137,7 @@ static int pm_caps(lc_instrument *inst, lc_power_meter_caps *c)
 static int pm_set_wavelength(lc_instrument *inst, int ch, double nm, lc_diag *diag)
 {
 	const lc_816x_module *m = mod(inst, st(inst)->sensor, ch);
-	return lc_inst_set(inst, diag, ":SENS%d:CHAN%d:POW:WAV %.10gNM", m->slot, m->chan, nm);
+	return lc_inst_write(inst, diag, ":SENS%d:CHAN%d:POW:WAV %.10gNM", m->slot, m->chan, nm);
 }
 
 static int pm_get_wavelength(lc_instrument *inst, int ch, double *nm, lc_diag *diag)
@@ -155,7 +155,7 @@ static int pm_set_averaging(lc_instrument *inst, int ch, double sec, lc_diag *di
 	struct k816x *s = st(inst);
 	int i = s->sensor[ch - 1];
 	const lc_816x_module *m = &s->layout.m[i];
-	int rc = lc_inst_set(inst, diag, ":SENS%d:CHAN%d:POW:ATIM %.10gS", m->slot, m->chan, sec);
+	int rc = lc_inst_write(inst, diag, ":SENS%d:CHAN%d:POW:ATIM %.10gS", m->slot, m->chan, sec);
 	if (rc == 0)
 		rc = lc_inst_query_double(inst, diag, 0, &s->atime_s[i], ":SENS%d:CHAN%d:POW:ATIM?", m->slot,
 					  m->chan);
@@ -245,7 +245,7 @@ static int select_fixed(lc_instrument *inst, int i, double nm, lc_diag *diag)
 					   "slot %d: selecting a wavelength on a dual-wavelength module is UNCONFIRMED "
 					   "(instrument-dialects.md 2.1); mark it '!wavsel' in the layout to send "
 					   ":SOUR%d:WAV LOWER|UPPER", m->slot, m->slot);
-		int rc = lc_inst_set(inst, diag, ":SOUR%d:WAV %s", m->slot, k == 0 ? "LOWER" : "UPPER");
+		int rc = lc_inst_write(inst, diag, ":SOUR%d:WAV %s", m->slot, k == 0 ? "LOWER" : "UPPER");
 		if (rc < 0)
 			return rc;
 	}
@@ -263,7 +263,7 @@ static int src_set_wavelength(lc_instrument *inst, int out, double nm, lc_diag *
 	if (nm < m->min_nm || nm > m->max_nm)
 		return lc_diag_set(diag, LC_ERR_ARG, "slot %d: %g nm outside the laser's %g..%g nm", m->slot, nm,
 				   m->min_nm, m->max_nm);
-	return lc_inst_set(inst, diag, ":SOUR%d:WAV %.10gNM", m->slot, nm);
+	return lc_inst_write(inst, diag, ":SOUR%d:WAV %.10gNM", m->slot, nm);
 }
 
 static int src_get_wavelength(lc_instrument *inst, int out, double *nm, lc_diag *diag)
@@ -285,7 +285,7 @@ static int src_get_wavelength(lc_instrument *inst, int out, double *nm, lc_diag 
 static int src_set_power(lc_instrument *inst, int out, double dbm, lc_diag *diag)
 {
 	const lc_816x_module *m = mod(inst, st(inst)->source, out);
-	return lc_inst_set(inst, diag, ":SOUR%d:POW %.6gDBM", m->slot, dbm);
+	return lc_inst_write(inst, diag, ":SOUR%d:POW %.6gDBM", m->slot, dbm);
 }
 
 static int src_get_power(lc_instrument *inst, int out, double *dbm, lc_diag *diag)
@@ -298,7 +298,7 @@ static int src_set_output(lc_instrument *inst, int out, bool on, lc_diag *diag)
 {
 	const lc_816x_module *m = mod(inst, st(inst)->source, out);
 	/* Idempotent: STAT 0 on a laser that is off is a no-op for the instrument. */
-	int rc = lc_inst_set(inst, diag, ":SOUR%d:CHAN%d:POW:STAT %d", m->slot, m->chan, on ? 1 : 0);
+	int rc = lc_inst_write(inst, diag, ":SOUR%d:CHAN%d:POW:STAT %d", m->slot, m->chan, on ? 1 : 0);
 	if (rc == 0 && on && inst->quirks.settle_ms > 0)
 		lc_sleep_ms(inst->quirks.settle_ms);
 	return rc;
@@ -343,7 +343,7 @@ static int rl_caps(lc_instrument *inst, lc_rl_meter_caps *c)
 static int rl_source_off(lc_instrument *inst, int ch, lc_diag *diag)
 {
 	const lc_816x_module *m = mod(inst, st(inst)->rl, ch);
-	return lc_inst_set(inst, diag, ":SOUR%d:CHAN%d:POW:STAT 0", m->slot, m->chan);
+	return lc_inst_write(inst, diag, ":SOUR%d:CHAN%d:POW:STAT 0", m->slot, m->chan);
 }
 
 static int rl_measure(lc_instrument *inst, int ch, double nm, double *rl_db, lc_diag *diag)
@@ -354,7 +354,7 @@ static int rl_measure(lc_instrument *inst, int ch, double nm, double *rl_db, lc_
 	int rc = select_fixed(inst, i, nm, diag);
 	if (rc < 0)
 		return rc;
-	rc = lc_inst_set(inst, diag, ":SOUR%d:CHAN%d:POW:STAT 1", m->slot, m->chan);
+	rc = lc_inst_write(inst, diag, ":SOUR%d:CHAN%d:POW:STAT 1", m->slot, m->chan);
 	if (rc == 0 && inst->quirks.settle_ms > 0)
 		lc_sleep_ms(inst->quirks.settle_ms);
 	if (rc == 0)

@@ -43,7 +43,7 @@ static int n774x_attach(lc_instrument *inst, const lc_instrument_opts *opts, lc_
 	inst->priv = s;
 	int rc = 0;
 	for (int ch = 1; ch <= n && rc == 0; ch++) {
-		rc = lc_inst_set(inst, diag, ":SENS%d:POW:UNIT 1", ch);
+		rc = lc_inst_write(inst, diag, ":SENS%d:POW:UNIT 1", ch);
 		if (rc == 0)
 			rc = lc_inst_query_double(inst, diag, 0, &s->atime_s[ch], ":SENS%d:POW:ATIM?", ch);
 	}
@@ -74,7 +74,7 @@ static int n774x_caps(lc_instrument *inst, lc_power_meter_caps *c)
 
 static int n774x_set_wavelength(lc_instrument *inst, int ch, double nm, lc_diag *diag)
 {
-	return lc_inst_set(inst, diag, ":SENS%d:POW:WAV %.10gNM", ch, nm);
+	return lc_inst_write(inst, diag, ":SENS%d:POW:WAV %.10gNM", ch, nm);
 }
 
 static int n774x_get_wavelength(lc_instrument *inst, int ch, double *nm, lc_diag *diag)
@@ -88,7 +88,7 @@ static int n774x_get_wavelength(lc_instrument *inst, int ch, double *nm, lc_diag
 
 static int n774x_set_averaging(lc_instrument *inst, int ch, double s, lc_diag *diag)
 {
-	int rc = lc_inst_set(inst, diag, ":SENS%d:POW:ATIM %.10gS", ch, s);
+	int rc = lc_inst_write(inst, diag, ":SENS%d:POW:ATIM %.10gS", ch, s);
 	if (rc == 0) /* the instrument may round: cache what it took */
 		rc = lc_inst_query_double(inst, diag, 0, &st(inst)->atime_s[ch], ":SENS%d:POW:ATIM?", ch);
 	return rc;
@@ -129,6 +129,10 @@ static int n774x_read_all_dbm(lc_instrument *inst, double *dbm, size_t cap, lc_d
 		lc_scpi_set_timeout(inst->scpi, base);
 	if (rc < 0)
 		return lc_diag_set(diag, rc, ":READ:POW:ALL?: %s", lc_scpi_last_detail(inst->scpi));
+	if ((rc = lc_inst_check_errors(inst, ":READ:POW:ALL?", diag)) < 0) {
+		free(v);
+		return rc;
+	}
 	if (n != (size_t)s->channels) {
 		free(v);
 		return lc_diag_set(diag, LC_ERR_PROTOCOL, ":READ:POW:ALL?: %zu values for %d channels", n, s->channels);
@@ -147,8 +151,6 @@ static int n774x_zero(lc_instrument *inst, int ch, lc_diag *diag)
 			 : lc_inst_write(inst, diag, ":SENS%d:CORR:COLL:ZERO", ch);
 	if (rc == 0)
 		rc = lc_inst_wait_opc(inst, diag, inst->quirks.zero_timeout_ms, "zero");
-	if (rc == 0 && (rc = lc_scpi_check_errors(inst->scpi)) < 0)
-		rc = lc_diag_set(diag, rc, "zero: %s", lc_scpi_last_detail(inst->scpi));
 	return rc;
 }
 

@@ -94,7 +94,7 @@ static int n773x_route(lc_instrument *inst, int in, int out, lc_diag *diag)
 {
 	if (out == 0)
 		return lc_diag_set(diag, LC_ERR_UNSUPPORTED, "N773x: no parked state documented");
-	return lc_inst_set(inst, diag, ":ROUT%d %c,%d", N773X_SLOT, 'A' + in - 1, out);
+	return lc_inst_write(inst, diag, ":ROUT%d %c,%d", N773X_SLOT, 'A' + in - 1, out);
 }
 
 static int n773x_get_route(lc_instrument *inst, int in, int *out, lc_diag *diag)

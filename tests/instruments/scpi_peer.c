@@ -64,7 +64,7 @@ static void handle(scpi_peer *p, int fd, const char *line)
 {
 	pthread_mutex_lock(&p->mu);
 	append(p->log, line);
-	if (strcmp(line, "*STB?") != 0)
+	if (strcmp(line, "*STB?") != 0 && strcmp(line, "SYST:ERR?") != 0)
 		append(p->log_nostb, line);
 	/* Unused one-shot rules first, so a scripted sequence overrides the standing answers. */
 	struct rule *hit = NULL;

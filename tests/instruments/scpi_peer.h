@@ -31,7 +31,7 @@ void scpi_peer_rule_common(scpi_peer *p);
 
 /* Received lines, without their '\n', joined by '|' (e.g. "*IDN?|:SENS1:POW:UNIT 1|*STB?"). */
 const char *scpi_peer_log(scpi_peer *p);
-/* The log without the *STB? lines of error-queue checks (they follow every setting). */
+/* The log without the *STB? and SYST:ERR? lines of error-queue checks (they follow every operation). */
 const char *scpi_peer_log_nostb(scpi_peer *p);
 void scpi_peer_clear_log(scpi_peer *p);
 /* Lines that matched no rule, '|'-joined; "" if none. */

@@ -127,8 +127,62 @@ Test(pm100, no_sensor_refused)
 static void gp600_idn(void)
 {
 	scpi_peer_rule(peer, "*IDN?", "Dicon Fiberoptics Inc, GP600, 19A0M10D0117, 7.0");
+	scpi_peer_rule(peer, "SYST:ERR?", "+0, No Error");
 	scpi_peer_rule(peer, "SYST:CONF?", "X1");
 	scpi_peer_rule(peer, "X1 DIM?", "1,16");
+}
+
+/* Errors queued before lanecert's first command are the meter's own: the PM100 is refused under that name,
+ * never with its first command blamed; the queue is drained (the peer's one-shot entry is used up). */
+Test(pm100, errors_pending_at_attach_are_the_instruments_own)
+{
+	pm100_idn();
+	scpi_peer_rule_once(peer, "*STB?", "4");
+	scpi_peer_rule_once(peer, "SYST:ERR?", "-222,\"Data out of range\"");
+	lc_instrument_opts o;
+	lc_instrument_opts_init(&o);
+	o.timeout_ms = 400;
+	lc_instrument *pm = NULL;
+	lc_diag d = {0};
+	cr_assert_eq(lc_instrument_open(scpi_peer_resource(peer), &o, &pm, &d), LC_ERR_INSTRUMENT);
+	cr_expect(strstr(d.text, "pending in its queue before lanecert's first command"), "%s", d.text);
+	cr_expect(strstr(d.text, "-222,\"Data out of range\""), "%s", d.text);
+	cr_expect_null(strstr(d.text, "SENS"), "no command of lanecert is blamed: %s", d.text);
+	assert_log(peer, "*IDN?");
+	cr_expect(strstr(scpi_peer_log(peer), "*IDN?|*STB?|SYST:ERR?|*STB?"), "drained: %s", scpi_peer_log(peer));
+	pm = open_on(peer, NULL);
+	lc_instrument_close(pm);
+}
+
+/* An error the PM100 raises mid-run is seen by the next operation, a reading included. */
+Test(pm100, an_error_raised_mid_run_ends_the_reading)
+{
+	pm100_idn();
+	lc_instrument *pm = open_on(peer, NULL);
+	scpi_peer_rule(peer, "MEAS:POW?", "1.234000E-04");
+	scpi_peer_rule_once(peer, "*STB?", "4");
+	scpi_peer_rule_once(peer, "SYST:ERR?", "-231,\"Data questionable\"");
+	lc_diag d = {0};
+	double v = 42;
+	cr_assert_eq(lc_power_meter_read_dbm(pm, 1, &v, &d), LC_ERR_INSTRUMENT);
+	cr_expect(strstr(d.text, "MEAS:POW?: -231,\"Data questionable\""), "%s", d.text);
+	cr_expect_float_eq(v, 42, 0, "no value on error");
+	cr_assert_eq(lc_power_meter_read_dbm(pm, 1, &v, &d), 0, "the queue was drained: %s", d.text);
+	lc_instrument_close(pm);
+}
+
+/* The DiCon's queue is read with SYST:ERR? alone ("+0, No Error" when empty): an entry fails the route. */
+Test(gp600, an_error_in_its_queue_fails_the_route)
+{
+	gp600_idn();
+	lc_instrument *sw = open_on(peer, NULL);
+	scpi_peer_rule(peer, "X1 CH 1 7", NULL);
+	scpi_peer_rule(peer, "X1 CH 1?", "1,7");
+	scpi_peer_rule_once(peer, "SYST:ERR?", "-222, Data out of range");
+	lc_diag d = {0};
+	cr_assert_eq(lc_switch_route(sw, 1, 7, &d), LC_ERR_INSTRUMENT);
+	cr_expect(strstr(d.text, "X1 CH 1 7") && strstr(d.text, "-222"), "%s", d.text);
+	lc_instrument_close(sw);
 }
 
 Test(gp600, route_with_readback)
@@ -147,7 +201,9 @@ Test(gp600, route_with_readback)
 	lc_diag d = {0};
 	cr_assert_eq(lc_switch_route(sw, 1, 7, &d), 0, "%s", d.text);
 	assert_log(peer, "X1 CH 1 7|X1 CH 1?");
-	cr_assert(strstr(scpi_peer_log(peer), "STB") == NULL, "the DiCon gets no *STB?/SYST:ERR? checks");
+	cr_assert(strstr(scpi_peer_log(peer), "STB") == NULL, "the DiCon documents no status byte");
+	cr_assert(strstr(scpi_peer_log(peer), "X1 CH 1 7|SYST:ERR?|X1 CH 1?|SYST:ERR?"),
+		  "its error queue is read after each operation: %s", scpi_peer_log(peer));
 	lc_instrument_close(sw);
 }
 
@@ -155,6 +211,7 @@ Test(gp600, route_with_readback)
 static lc_instrument *gp600_2x16(void)
 {
 	scpi_peer_rule(peer, "*IDN?", "Dicon Fiberoptics Inc, GP600, 19A0M10D0117, 7.0");
+	scpi_peer_rule(peer, "SYST:ERR?", "+0, No Error");
 	scpi_peer_rule(peer, "SYST:CONF?", "X1");
 	scpi_peer_rule(peer, "X1 DIM?", "2,16");
 	lc_instrument *sw = open_on(peer, NULL);
@@ -251,6 +308,7 @@ Test(gp600, readback_mismatch_is_an_instrument_error)
 Test(gp600, cr_lf_replies)
 {
 	scpi_peer_rule(peer, "*IDN?", "Dicon Fiberoptics Inc, GP600, 19A0M10D0117, 7.0\r");
+	scpi_peer_rule(peer, "SYST:ERR?", "+0, No Error");
 	scpi_peer_rule(peer, "SYST:CONF?", "X1\r");
 	scpi_peer_rule(peer, "X1 DIM?", "16,16\r");
 	scpi_peer_rule(peer, "X1 CH 3?", "3,0\r");
@@ -278,6 +336,7 @@ Test(gp600, malformed_route_reply)
 Test(gp600, other_configuration_unsupported)
 {
 	scpi_peer_rule(peer, "*IDN?", "Dicon Fiberoptics Inc, GP700, 1, 7.0");
+	scpi_peer_rule(peer, "SYST:ERR?", "+0, No Error");
 	scpi_peer_rule(peer, "SYST:CONF?", "X2");
 	lc_instrument *sw;
 	lc_diag d = {0};

@@ -26,6 +26,7 @@ static void setup(void)
 	scpi_peer_rule(src_peer, ":SOUR2:POW:UNIT 0", NULL);
 	scpi_peer_rule(src_peer, ":SOUR2:CHAN1:POW:STAT *", NULL);
 	scpi_peer_rule(sw_peer, "*IDN?", "Dicon Fiberoptics Inc, GP600, 1, 7.0");
+	scpi_peer_rule(sw_peer, "SYST:ERR?", "+0, No Error");
 	scpi_peer_rule(sw_peer, "SYST:CONF?", "X1");
 	scpi_peer_rule(sw_peer, "X1 DIM?", "1,4");
 	for (int o = 1; o <= 4; o++) {

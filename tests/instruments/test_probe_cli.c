@@ -84,6 +84,7 @@ Test(probe, power_meter_text)
 Test(probe, switch_text)
 {
 	scpi_peer_rule(peer, "*IDN?", "Dicon Fiberoptics Inc, GP600, 19A0M10D0117, 7.0");
+	scpi_peer_rule(peer, "SYST:ERR?", "+0, No Error");
 	scpi_peer_rule(peer, "SYST:CONF?", "X1");
 	scpi_peer_rule(peer, "X1 DIM?", "1,16");
 	scpi_peer_rule(peer, "X1 CH 1?", "1,5");

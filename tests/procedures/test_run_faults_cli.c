@@ -58,3 +58,32 @@ Test(run_faults_cli, a_long_non_ascii_lua_error_is_an_error)
 	cr_expect(strstr(c.reason, "\xc3\xa9\xc3\xa9\xc3\xa9"), "the text itself is kept: %s", c.reason);
 	run_cli_stop(&c);
 }
+
+static void meter_errors(const char *faults, const char *tag, const char *reason_part)
+{
+	json_error_t je;
+	json_t *sc = sw_scenario_json("field-tier1-good");
+	json_t *meter = json_object_get(json_object_get(sc, "instruments"), "meter");
+	cr_assert_str_eq(json_string_value(json_object_get(meter, "kind")), "thorlabs_pm100usb");
+	json_object_set_new(meter, "faults", json_loads(faults, 0, &je));
+	run_cli c;
+	run_cli_start(&c, sc, tag);
+	int code = run_cli_run(&c, "field-tier1", "PM100-ERR", NULL);
+	expect_error_with_reason(&c, code, reason_part);
+	cr_expect_eq(run_cli_lasers_on(&c), 0, "lasers off");
+	run_cli_stop(&c);
+}
+
+/* The Thorlabs PM100 once never read its error queue: a -222 left a signed pass. Queued before the run, it is
+ * the meter's own error (not the answer to lanecert's first command); raised mid-run, the next operation sees
+ * it. Both name the error the simulator injected, which proves it fired. */
+Test(run_faults_cli, pm100_error_pending_before_the_run_is_an_error)
+{
+	meter_errors("{\"push_errors\": [-222]}", "cli-pm100-pending",
+		     "pending in its queue before lanecert's first command (the instrument's own, now cleared): -222");
+}
+
+Test(run_faults_cli, pm100_error_raised_mid_run_is_an_error)
+{
+	meter_errors("{\"push_errors_at\": 20, \"push_errors\": [-222]}", "cli-pm100-midrun", ": -222,");
+}
