@@ -76,8 +76,9 @@ int lc_cmd_keygen(int argc, char **argv)
 		return LC_EXIT_USAGE;
 	}
 	char password[1024] = "";
-	if (!unencrypted && lc_cli_key_password("keygen", pwfile, true, password, sizeof(password)) < 0)
-		return LC_EXIT_USAGE;
+	int prc = unencrypted ? 0 : lc_cli_key_password("keygen", pwfile, true, password, sizeof(password));
+	if (prc != 0)
+		return prc;
 	lc_diag d;
 	lc_sign_key *k;
 	int rc = lc_sign_key_generate(&k, &d);

@@ -53,8 +53,9 @@ int lc_cmd_sign(int argc, char **argv)
 	int rc = lc_sign_key_load(keyfile, NULL, &key, &d);
 	if (rc == LC_ERR_PERMISSION && strstr(d.text, "password")) {
 		char pw[1024];
-		if (lc_cli_key_password("sign", pwfile, false, pw, sizeof(pw)) < 0)
-			return LC_EXIT_USAGE;
+		int prc = lc_cli_key_password("sign", pwfile, false, pw, sizeof(pw));
+		if (prc != 0)
+			return prc;
 		rc = lc_sign_key_load(keyfile, pw, &key, &d);
 		sodium_memzero(pw, sizeof(pw));
 	}

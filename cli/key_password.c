@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <termios.h>
 #include <unistd.h>
 
@@ -13,11 +14,11 @@ static int prompt(int fd, const char *text, char *buf, size_t size)
 {
 	struct termios old, quiet;
 	if (tcgetattr(fd, &old) < 0)
-		return -1;
+		return LC_EXIT_USAGE;
 	quiet = old;
 	quiet.c_lflag &= ~(tcflag_t)ECHO;
 	if (write(fd, text, strlen(text)) < 0 || tcsetattr(fd, TCSAFLUSH, &quiet) < 0)
-		return -1;
+		return LC_EXIT_USAGE;
 	size_t n = 0;
 	char c;
 	ssize_t r;
@@ -27,7 +28,7 @@ static int prompt(int fd, const char *text, char *buf, size_t size)
 	buf[n] = 0;
 	tcsetattr(fd, TCSAFLUSH, &old);
 	if (write(fd, "\n", 1) < 0)
-		return -1;
+		return LC_EXIT_USAGE;
 	return r < 0 ? -1 : 0;
 }
 
@@ -37,13 +38,21 @@ int lc_cli_key_password(const char *cmd, const char *password_file, bool confirm
 		FILE *f = fopen(password_file, "r");
 		if (!f) {
 			lc_cli_error(cmd, "cannot read password file %s", password_file);
-			return -1;
+			return LC_EXIT_NOINPUT;
+		}
+		/* The password is as secret as the key it opens: refused like a key readable by others. */
+		struct stat st;
+		if (fstat(fileno(f), &st) == 0 && (st.st_mode & 077)) {
+			fclose(f);
+			lc_cli_error(cmd, "password file %s is accessible by group or others (mode %04o): chmod 600 it",
+				     password_file, (unsigned)(st.st_mode & 07777));
+			return LC_EXIT_NOPERM;
 		}
 		char *ok = fgets(buf, (int)size, f);
 		fclose(f);
 		if (!ok) {
 			lc_cli_error(cmd, "password file %s is empty", password_file);
-			return -1;
+			return LC_EXIT_DATAERR;
 		}
 		buf[strcspn(buf, "\r\n")] = 0;
 	} else if (getenv("LANECERT_KEY_PASSWORD")) {
@@ -53,7 +62,7 @@ int lc_cli_key_password(const char *cmd, const char *password_file, bool confirm
 		if (fd < 0) {
 			lc_cli_error(cmd, "no terminal to ask for the key password: use --password-file FILE, "
 					  "LANECERT_KEY_PASSWORD, or an unencrypted key");
-			return -1;
+			return LC_EXIT_USAGE;
 		}
 		char again[1024];
 		int rc = prompt(fd, "Key password: ", buf, size);
@@ -62,18 +71,18 @@ int lc_cli_key_password(const char *cmd, const char *password_file, bool confirm
 			if (rc == 0 && strcmp(buf, again) != 0) {
 				close(fd);
 				lc_cli_error(cmd, "the passwords do not match");
-				return -1;
+				return LC_EXIT_USAGE;
 			}
 		}
 		close(fd);
 		if (rc < 0) {
 			lc_cli_error(cmd, "cannot read the password from the terminal");
-			return -1;
+			return LC_EXIT_USAGE;
 		}
 	}
 	if (!buf[0]) {
 		lc_cli_error(cmd, "empty password: choose one, or --unencrypted for an unattended station");
-		return -1;
+		return LC_EXIT_USAGE;
 	}
 	return 0;
 }

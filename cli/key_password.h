@@ -7,7 +7,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-/* 0 and the password in buf, or -1 after printing why to stderr. confirm: ask twice on a terminal. */
+/* 0 and the password in buf, or the exit code after printing why to stderr (77 for a password file that group
+ * or others can access, as for a key). confirm: ask twice on a terminal. */
 int lc_cli_key_password(const char *cmd, const char *password_file, bool confirm, char *buf, size_t size);
 
 #endif

@@ -80,6 +80,13 @@ int lc_signature_parse(const char *text, size_t len, lc_signature *sig, lc_diag 
 		return rc;
 	if (!text || len == 0)
 		return lc_diag_set(diag, LC_ERR_TRUNCATED, "signature file is empty");
+	/* minisign's own reader trims a CR before each LF (its trim()), so a CRLF copy still verifies there. We
+	 * are stricter on purpose: every line of minisign's format ends in a bare LF, the signer never writes a
+	 * CR (nor lets one into the trusted comment), and no byte of the file may change unnoticed. */
+	const char *cr = memchr(text, '\r', len);
+	if (cr)
+		return lc_diag_set(diag, LC_ERR_VERIFY, "signature file has a carriage return at byte %zu: its lines end "
+				   "in LF only, so it was altered (e.g. by a CRLF conversion)", (size_t)(cr - text));
 	const char *pos = text, *end = text + len, *line;
 	int n = lc_sign_next_line(&pos, end, &line, true, "signature line 1 (untrusted comment)", diag);
 	if (n < 0)

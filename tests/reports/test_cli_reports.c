@@ -103,6 +103,12 @@ Test(cli_reports, encrypted_key_with_password_file, .timeout = 100)
 	char *pubp = th_path(dir, "e.pub");
 	th_spit(pw, "s3cret\n", 7);
 	th_spit(plain, "x", 1);
+	/* a password file others can read is refused like such a key (77), before any key is made */
+	chmod(pw, 0644);
+	cr_expect_eq(run("%s keygen --out '%s' --name e --password-file '%s' --kdf interactive 2>/dev/null >/dev/null", dir,
+			 pw, 0), 77);
+	cr_expect_neq(access(keyp, F_OK), 0, "no key written");
+	chmod(pw, 0600);
 	cr_assert_eq(run("%s keygen --out '%s' --name e --password-file '%s' --kdf interactive >/dev/null", dir, pw, 0), 0);
 	cr_expect_eq(run("env -u LANECERT_KEY_PASSWORD %s sign '%s' --key '%s' </dev/null 2>/dev/null >/dev/null", plain,
 			 keyp, 0) != 0, 1, "no password available without a terminal");

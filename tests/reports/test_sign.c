@@ -206,3 +206,33 @@ Test(sign, every_byte_and_bit_of_a_signature_matters, .timeout = 100)
 	free(c), free(sig);
 	lc_sign_key_free(k);
 }
+
+/* No byte of a signature file may change unnoticed: a CRLF copy, or one extra CR, is refused (stricter than
+ * minisign, whose reader trims CRs), while the untouched file verifies. */
+Test(sign, a_carriage_return_in_the_signature_is_refused)
+{
+	lc_sign_key *k;
+	cr_assert_eq(lc_sign_key_generate(&k, NULL), 0);
+	lc_pubkey pub;
+	lc_sign_key_public(k, &pub);
+	const char *doc = "{\"verdict\":\"pass\"}";
+	char *sig = NULL, tc[LC_TRUSTED_COMMENT_MAX + 1];
+	lc_diag d;
+	cr_assert_eq(lc_sign_buffer(k, doc, strlen(doc), "lanecert-report", &sig, &d), 0, "%s", d.text);
+	cr_expect_eq(lc_verify_buffer(&pub, doc, strlen(doc), sig, strlen(sig), tc, &d), 0, "%s", d.text);
+	char crlf[2048] = "", extra[2048];
+	size_t o = 0;
+	for (const char *p = sig; *p && o + 2 < sizeof(crlf); p++) {
+		if (*p == '\n')
+			crlf[o++] = '\r';
+		crlf[o++] = *p;
+	}
+	crlf[o] = '\0';
+	cr_expect_eq(lc_verify_buffer(&pub, doc, strlen(doc), crlf, strlen(crlf), tc, &d), LC_ERR_VERIFY);
+	cr_expect(strstr(d.text, "carriage return"), "%s", d.text);
+	size_t n = strlen(sig);
+	snprintf(extra, sizeof(extra), "%.*s\r\n", (int)(n - 1), sig);
+	cr_expect_eq(lc_verify_buffer(&pub, doc, strlen(doc), extra, strlen(extra), tc, &d), LC_ERR_VERIFY);
+	free(sig);
+	lc_sign_key_free(k);
+}
