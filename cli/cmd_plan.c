@@ -2,7 +2,8 @@
  * lanecert plan CABLE [--json] [--wavelength NM]... [--limits FILE]... [--fixtures DIR]
  * Checks a cable type or a channel design before anything is ordered or measured: the expected fiber map,
  * the loss budget per wavelength with each contribution, the applicable IEEE channel limit, and every
- * consistency error with the component causing it. Exit 0 when the design has no errors, 1 when it has.
+ * consistency error with the component causing it. Exit 0 when the design has no errors, 1 when it has a
+ * consistency error or its loss budget exceeds the channel limit at any wavelength.
  */
 #include <jansson.h>
 #include <math.h>
@@ -30,7 +31,8 @@ static void usage(FILE *out)
 		"                    wavelengths from the limits)\n"
 		"  --limits FILE     add custom limit rows (a row with an existing id replaces it)\n"
 		"  --fixtures DIR    data directory (default: $LANECERT_FIXTURES, the checkout, the installed data)\n\n"
-		"exit: 0 no consistency error, 1 the design has errors, 64 usage, 65 bad file, 66 not found\n");
+		"exit: 0 the design is sound, 1 it has consistency errors or its budget exceeds the channel limit,\n"
+		"      64 usage, 65 bad file, 66 not found\n");
 }
 
 struct plan {
@@ -48,6 +50,16 @@ struct plan {
 static const char *severity_name(enum lc_issue_severity s)
 {
 	return s == LC_SEVERITY_ERROR ? "error" : "warning";
+}
+
+/* Wavelengths whose budget exceeds the channel limit: a design that cannot work is an error of the design. */
+static size_t over_limit_count(const struct plan *p)
+{
+	size_t n = 0;
+	for (size_t w = 0; w < p->n_wl; w++)
+		if (p->budget_rc[w] == 0 && p->il && p->il_check[w].verdict == LC_VERDICT_FAIL)
+			n++;
+	return n;
 }
 
 static void print_text(const struct plan *p)
@@ -112,6 +124,18 @@ static void print_text(const struct plan *p)
 		printf("  %s %s [%s]: %s\n", severity_name(is->severity), lc_issue_code_name(is->code), is->component,
 		       is->message);
 	}
+	size_t over = over_limit_count(p);
+	if (over == 0 && lc_channel_error_count(ch) == 0) {
+		printf("\ndesign: ok\n");
+		return;
+	}
+	printf("\ndesign: not sound\n");
+	if (lc_channel_error_count(ch))
+		printf("  %zu consistency error(s) (above)\n", lc_channel_error_count(ch));
+	for (size_t w = 0; w < p->n_wl; w++)
+		if (p->budget_rc[w] == 0 && p->il && p->il_check[w].verdict == LC_VERDICT_FAIL)
+			printf("  budget %.3f dB at %.0f nm exceeds the %s limit of %.2f dB by %.3f dB\n",
+			       p->budget[w].total_db, p->wl[w], p->il->id, p->il->high, -p->il_check[w].margin);
 }
 
 static json_t *budget_json(const struct plan *p, size_t w)
@@ -195,6 +219,7 @@ static int print_json(const struct plan *p)
 	}
 	json_object_set_new(root, "issues", issues);
 	json_object_set_new(root, "errors", json_integer((json_int_t)lc_channel_error_count(ch)));
+	json_object_set_new(root, "budget_over_limit", json_integer((json_int_t)over_limit_count(p)));
 	char *s = json_dumps(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(10));
 	json_decref(root);
 	if (!s)
@@ -333,7 +358,7 @@ int lc_cmd_plan(int argc, char **argv)
 			lc_limit_check(p.il, p.budget[w].total_db, &p.il_check[w]);
 	}
 	int out = json ? print_json(&p) : (print_text(&p), 0);
-	if (out == 0 && lc_channel_error_count(ch) > 0)
+	if (out == 0 && (lc_channel_error_count(ch) > 0 || over_limit_count(&p) > 0))
 		out = LC_EXIT_FAIL;
 	lc_channel_free(ch);
 	lc_limits_free(lim);
