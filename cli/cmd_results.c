@@ -13,10 +13,14 @@
 static void usage(FILE *out)
 {
 	fprintf(out,
-		"usage: lanecert results [--serial SN] [--since DATE] [--verdict V] [--db PATH] [--json|--csv]\n\n"
-		"Lists recorded runs, oldest first. DATE: YYYY-MM-DD (UTC midnight) or YYYY-MM-DDTHH:MM:SS.mmmZ.\n"
-		"V: pass, fail, inconclusive, error, aborted, none, or incomplete (runs that never finished).\n"
-		"The store defaults to $XDG_DATA_HOME/lanecert/results.db (~/.local/share/lanecert/results.db).\n");
+		"usage: lanecert results [--serial SN] [--since DATE] [--verdict V] [--station NAME]\n"
+		"                        [--operator NAME] [--cable TYPE] [--procedure NAME] [--db PATH] [--json|--csv]\n\n"
+		"Lists recorded runs, oldest first, with each run's attempt number for its serial and the reason of\n"
+		"its verdict. Filters combine (all must hold). DATE: YYYY-MM-DD (UTC midnight) or\n"
+		"YYYY-MM-DDTHH:MM:SS.mmmZ. V: pass, fail, inconclusive, error, aborted, none, or incomplete (runs that\n"
+		"never finished).\n"
+		"The store defaults to $XDG_DATA_HOME/lanecert/results.db (~/.local/share/lanecert/results.db); it must\n"
+		"exist (lanecert run creates it): a --db that names no file exits 66 and creates nothing.\n");
 }
 
 enum fmt { TABLE, JSON, CSV };
@@ -52,31 +56,38 @@ static void csv_field(const char *s, bool last)
 static int row_out(const lc_store_row *r, void *user)
 {
 	struct ctx *c = user;
-	char start[32], end[32], id[24], slot[16];
+	char start[32], end[32], id[24], slot[16], attempt[16];
 	when(r->start_ms, start);
 	when(r->end_ms, end);
 	snprintf(id, sizeof(id), "%lld", (long long)r->id);
 	snprintf(slot, sizeof(slot), "%d", r->slot);
+	snprintf(attempt, sizeof(attempt), "%d", r->attempt);
 	const char *status = r->complete ? lc_verdict_name(r->verdict) : "incomplete";
 	if (c->fmt == JSON) {
-		json_t *o = json_pack("{s:I, s:s?, s:s?, s:i, s:s?, s:s?, s:s?, s:s?, s:s?, s:b, s:s?, s:s?, s:s?, s:s?}",
+		json_t *o = json_pack("{s:I, s:s?, s:s?, s:i, s:s?, s:s?, s:s?, s:s?, s:s?, s:b, s:s?, s:s?, s:s?, s:s?, s:o}",
 				      "id", (json_int_t)r->id, "serial", r->serial, "cable_type", r->cable_type,
 				      "slot", r->slot, "station", r->station, "operator", r->operator_name,
 				      "procedure", r->procedure, "start", *start ? start : NULL, "end",
 				      *end ? end : NULL, "complete", r->complete, "verdict",
 				      r->complete ? lc_verdict_name(r->verdict) : NULL, "reason", r->reason,
-				      "report", r->report_path, "report_sha256", r->report_sha256);
+				      "report", r->report_path, "report_sha256", r->report_sha256, "attempt",
+				      r->attempt > 0 ? json_integer(r->attempt) : json_null());
 		if (!o || json_array_append_new(c->arr, o) != 0)
 			return LC_ERR_NOMEM;
 	} else if (c->fmt == CSV) {
-		const char *f[] = {id, start, end, r->serial, r->cable_type, slot, r->station, r->operator_name,
-				   r->procedure, status, r->reason, r->report_path, r->report_sha256};
-		for (size_t i = 0; i < 13; i++)
-			csv_field(f[i], i == 12);
+		const char *f[] = {id, start, end, r->serial, r->attempt > 0 ? attempt : "", r->cable_type, slot,
+				   r->station, r->operator_name, r->procedure, status, r->reason, r->report_path,
+				   r->report_sha256};
+		size_t n = sizeof(f) / sizeof(f[0]);
+		for (size_t i = 0; i < n; i++)
+			csv_field(f[i], i == n - 1);
 	} else {
 		start[19] = 0;
-		printf("%-6s %-19s %-20s %-4s %-12s %s\n", id, start, r->serial ? r->serial : "-", slot, status,
-		       r->report_path ? r->report_path : (r->reason ? r->reason : "-"));
+		printf("%-6s %-19s %-20s %-7s %-4s %-12s %-16s %s\n", id, start, r->serial ? r->serial : "-",
+		       r->attempt > 0 ? attempt : "-", slot, status, r->operator_name ? r->operator_name : "-",
+		       r->reason ? r->reason : "-");
+		if (r->report_path)
+			printf("%-6s report: %s\n", "", r->report_path);
 	}
 	return 0;
 }
@@ -85,8 +96,12 @@ int lc_cmd_results(int argc, char **argv)
 {
 	const char *db = NULL, *since = NULL, *verdict = NULL;
 	struct ctx c = {TABLE, NULL};
-	lc_store_filter f = {NULL, INT64_MIN, -1};
+	lc_store_filter f = {.since_ms = INT64_MIN, .verdict = -1};
 	static const struct option opts[] = {{"serial", required_argument, NULL, 's'},
+					     {"station", required_argument, NULL, 'S'},
+					     {"operator", required_argument, NULL, 'o'},
+					     {"cable", required_argument, NULL, 'C'},
+					     {"procedure", required_argument, NULL, 'p'},
 					     {"since", required_argument, NULL, 't'},
 					     {"verdict", required_argument, NULL, 'v'},
 					     {"db", required_argument, NULL, 'd'},
@@ -99,6 +114,10 @@ int lc_cmd_results(int argc, char **argv)
 	while ((o = getopt_long(argc, argv, "s:t:v:d:jch", opts, NULL)) != -1) {
 		switch (o) {
 		case 's': f.serial = optarg; break;
+		case 'S': f.station = optarg; break;
+		case 'o': f.operator_name = optarg; break;
+		case 'C': f.cable_type = optarg; break;
+		case 'p': f.procedure = optarg; break;
 		case 't': since = optarg; break;
 		case 'v': verdict = optarg; break;
 		case 'd': db = optarg; break;
@@ -132,7 +151,7 @@ int lc_cmd_results(int argc, char **argv)
 	}
 	lc_diag d;
 	lc_store *s;
-	int rc = lc_store_open(db, &s, &d);
+	int rc = lc_store_open_mode(db, LC_STORE_EXISTING, &s, &d);
 	if (rc < 0)
 		return lc_cli_fail("results", rc, &d, "results store");
 	if (c.fmt == JSON && !(c.arr = json_array())) {
@@ -140,9 +159,11 @@ int lc_cmd_results(int argc, char **argv)
 		return lc_cli_fail("results", LC_ERR_NOMEM, NULL, NULL);
 	}
 	if (c.fmt == CSV)
-		printf("id,start,end,serial,cable_type,slot,station,operator,procedure,verdict,reason,report,report_sha256\n");
+		printf("id,start,end,serial,attempt,cable_type,slot,station,operator,procedure,verdict,reason,report,"
+		       "report_sha256\n");
 	else if (c.fmt == TABLE)
-		printf("%-6s %-19s %-20s %-4s %-12s %s\n", "id", "start (UTC)", "serial", "slot", "verdict", "report");
+		printf("%-6s %-19s %-20s %-7s %-4s %-12s %-16s %s\n", "id", "start (UTC)", "serial", "attempt", "slot",
+		       "verdict", "operator", "reason");
 	rc = lc_store_query(s, &f, row_out, &c, &d);
 	lc_store_close(s);
 	if (rc < 0) {

@@ -14,10 +14,12 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "cli/run_inputs.h"
 #include "cli/run_output.h"
 #include "fixtures/paths.h"
 #include "procedures/engine.h"
 #include "reports/report.h"
+#include "reports/report_json.h"
 #include "reports/sign.h"
 #include "reports/store.h"
 
@@ -34,14 +36,20 @@ static void on_signal(int sig)
 static void usage(FILE *f)
 {
 	fprintf(f,
-		"usage: lanecert run PROCEDURE --station FILE --serial SN [options]\n\n"
-		"Certifies the cable in a station slot with a procedure of procedures/ and writes a signed report.\n\n"
+		"usage: lanecert run PROCEDURE --station FILE --serial SN --operator NAME [options]\n"
+		"       lanecert run --procedure-file PATH --station FILE --serial SN --operator NAME [options]\n\n"
+		"Certifies the cable in a station slot with an installed procedure (a name such as\n"
+		"breakout-dr4-4x100g; an unknown name lists them) and writes a signed report.\n\n"
 		"  --station FILE        station file (fixtures/stations/NAME or a path)\n"
-		"  --serial SN           DUT serial number; repeat or comma-separate one per slot\n"
+		"  --serial SN           DUT serial number; repeat or comma-separate one per slot. 1-64 characters\n"
+		"                        of A-Za-z0-9._-, not starting with a dot, or the station's serial_pattern\n"
+		"  --procedure-file PATH a procedure file of your own instead of a name (the report records it as\n"
+		"                        custom, with its SHA-256)\n"
 		"  --cable TYPE          cable type (fixtures/cables/); default: the station slot's\n"
 		"  --slot N              first slot (default 1)\n"
 		"  --slots N             run N slots in parallel, slot .. slot+N-1 (default 1)\n"
-		"  --operator NAME       operator recorded in the report\n"
+		"  --operator NAME       operator recorded in the report and the results store (required: else the\n"
+		"                        station's default_operator, else asked on a terminal)\n"
 		"  --out DIR             where reports go (default ./reports)\n"
 		"  --key FILE            minisign secret key to sign with (password from LANECERT_KEY_PASSWORD)\n"
 		"  --no-sign             write unsigned reports (development only: verify rejects them)\n"
@@ -55,11 +63,13 @@ static void usage(FILE *f)
 		"  --fixtures DIR        folder of cables/, limits/, stations/\n"
 		"  --json                machine-readable lines only\n"
 		"  -v                    more log output (repeatable)\n\n"
-		"exit codes: 0 pass, 1 fail, 2 inconclusive, 3 error, 4 aborted, 64+ usage or setup errors\n");
+		"exit codes: 0 pass, 1 fail, 2 inconclusive, 3 error, 4 aborted, 64 usage (a bad serial, no\n"
+		"operator), 66 unknown procedure or file not found, 65+ other setup errors\n");
 }
 
 struct run_args {
-	const char *procedure, *station, *cable, *operator_name, *out_dir, *key, *db, *procedures, *fixtures;
+	const char *procedure, *procedure_file, *station, *cable, *operator_name, *out_dir, *key, *db, *procedures,
+		*fixtures;
 	const char *serials[MAX_SLOTS];
 	size_t n_serials;
 	unsigned slot, slots;
@@ -84,7 +94,7 @@ static int add_serials(struct run_args *a, char *list)
 static int parse_args(int argc, char **argv, struct run_args *a)
 {
 	enum { O_STATION = 256, O_SERIAL, O_CABLE, O_SLOT, O_SLOTS, O_OPERATOR, O_OUT, O_KEY, O_DB, O_NONINT, O_JSON,
-	       O_ANSWER, O_OPTION, O_PROCS, O_FIXTURES, O_NOSIGN, O_NODB };
+	       O_ANSWER, O_OPTION, O_PROCS, O_FIXTURES, O_NOSIGN, O_NODB, O_PROCFILE };
 	static const struct option opts[] = {
 		{"station", required_argument, NULL, O_STATION}, {"serial", required_argument, NULL, O_SERIAL},
 		{"cable", required_argument, NULL, O_CABLE},	 {"slot", required_argument, NULL, O_SLOT},
@@ -95,6 +105,7 @@ static int parse_args(int argc, char **argv, struct run_args *a)
 		{"option", required_argument, NULL, O_OPTION},	 {"procedures", required_argument, NULL, O_PROCS},
 		{"fixtures", required_argument, NULL, O_FIXTURES}, {"no-sign", no_argument, NULL, O_NOSIGN},
 		{"no-db", no_argument, NULL, O_NODB},		 {"help", no_argument, NULL, 'h'},
+		{"procedure-file", required_argument, NULL, O_PROCFILE},
 		{NULL, 0, NULL, 0},
 	};
 	int c;
@@ -121,6 +132,7 @@ static int parse_args(int argc, char **argv, struct run_args *a)
 		case O_NOSIGN: a->no_sign = true; break;
 		case O_NODB: a->no_db = true; break;
 		case O_PROCS: a->procedures = optarg; break;
+		case O_PROCFILE: a->procedure_file = optarg; break;
 		case O_FIXTURES: a->fixtures = optarg; break;
 		case O_ANSWER:
 			if (a->n_answers == LC_PROMPT_MAX_ANSWERS)
@@ -137,9 +149,9 @@ static int parse_args(int argc, char **argv, struct run_args *a)
 		default: return -1;
 		}
 	}
-	if (optind != argc - 1)
+	if (optind < argc - 1)
 		return -1;
-	a->procedure = argv[optind];
+	a->procedure = optind == argc - 1 ? argv[optind] : NULL;
 	return 0;
 }
 
@@ -167,26 +179,49 @@ static int tty_ask(void *user, const char *id, const char *text, enum lc_prompt_
 	return 0;
 }
 
-/* reports/<SN>-<UTC time>-slot<N>: a new directory per run, never overwritten. */
-static int report_dir(const char *out, const char *serial, unsigned slot, char *buf, size_t cap)
+/* What the store and an error run record as the procedure: its name, or the custom file's name. */
+static const char *procedure_label(const struct run_args *a)
 {
-	char stamp[32];
-	time_t t = time(NULL);
-	struct tm tm;
-	gmtime_r(&t, &tm);
-	strftime(stamp, sizeof(stamp), "%Y%m%dT%H%M%SZ", &tm);
-	if (mkdir(out, 0755) != 0 && errno != EEXIST)
-		return LC_ERR_IO;
-	for (int k = 0; k < 100; k++) {
-		if (k == 0)
-			snprintf(buf, cap, "%s/%s-%s-slot%u", out, serial, stamp, slot);
-		else
-			snprintf(buf, cap, "%s/%s-%s-slot%u-%d", out, serial, stamp, slot, k);
-		struct stat st;
-		if (stat(buf, &st) != 0)
-			return 0;
+	if (a->procedure)
+		return a->procedure;
+	const char *slash = strrchr(a->procedure_file, '/');
+	return slash ? slash + 1 : a->procedure_file;
+}
+
+struct last_run {
+	int n;
+	char verdict[16], time[32];
+};
+
+static int note_run(const lc_store_row *row, void *user)
+{
+	struct last_run *l = user;
+	l->n++;
+	snprintf(l->verdict, sizeof(l->verdict), "%s", row->complete ? lc_verdict_name(row->verdict) : "incomplete");
+	if (row->start_ms == INT64_MIN || lc_time_format(row->start_ms, l->time, NULL) < 0)
+		l->time[0] = '\0';
+	return 0;
+}
+
+/* Record the slot's run as begun and say which attempt it is for its serial; returns the attempt number
+ * (0 when the store could not tell: the run goes on, the store's complaint is printed). */
+static int begin_attempt(lc_store *store, const struct run_args *a, unsigned s, const char *cable,
+			 const char *station, lc_run_output *out, int64_t *run_id)
+{
+	lc_diag d;
+	struct last_run last = {0};
+	lc_store_filter f = {.serial = a->serials[s], .since_ms = INT64_MIN, .verdict = -1};
+	lc_store_run_info info = {.serial = a->serials[s], .cable_type = cable, .slot = (int)(a->slot + s),
+				  .station = station, .operator_name = a->operator_name,
+				  .procedure = procedure_label(a), .start_ms = lc_result_wall_ms()};
+	int attempt;
+	if (lc_store_query(store, &f, note_run, &last, &d) < 0 || lc_store_begin_run(store, &info, run_id, &d) < 0 ||
+	    (attempt = lc_store_run_attempt(store, *run_id, &d)) < 0) {
+		lc_cli_error("run", "results store: %s", lc_diag_message(&d));
+		return 0;
 	}
-	return LC_ERR_BUSY;
+	lc_run_output_attempt(out, a->slot + s, a->serials[s], attempt, last.n ? last.verdict : NULL, last.time);
+	return attempt;
 }
 
 static int load_key(const struct run_args *a, lc_sign_key **key, lc_diag *d)
@@ -203,7 +238,7 @@ int lc_cmd_run(int argc, char **argv)
 {
 	struct run_args a = {0};
 	lc_diag d;
-	int prc = parse_args(argc, argv, &a);
+	int rc, prc = parse_args(argc, argv, &a);
 	if (prc == 1) {
 		usage(stdout);
 		return LC_EXIT_OK;
@@ -217,6 +252,9 @@ int lc_cmd_run(int argc, char **argv)
 		return LC_EXIT_USAGE;
 	}
 	lc_cli_setup_logging(a.verbose);
+	/* Before anything is opened: an unknown procedure records no run and writes no report. */
+	if ((rc = lc_run_check_procedure(a.procedure, a.procedure_file, a.procedures)) != LC_EXIT_OK)
+		return rc;
 
 	lc_station *station = NULL;
 	lc_channel *channel = NULL;
@@ -226,16 +264,26 @@ int lc_cmd_run(int argc, char **argv)
 	lc_store *store = NULL;
 	lc_prompter prompter;
 	lc_run_output out;
-	int rc, exit_code = LC_EXIT_OK;
+	int exit_code = LC_EXIT_OK, out_fd = -1;
 	const char *fx = a.fixtures;
+	char operator_name[LC_NAME_MAX];
 
 	if ((rc = lc_station_load(a.station, fx, &station, &d)) < 0)
 		return lc_cli_fail("run", rc, &d, "station");
+	if ((exit_code = lc_run_check_serials(a.serials, a.n_serials, station)) != LC_EXIT_OK ||
+	    (exit_code = lc_run_resolve_operator(a.operator_name, station, !a.non_interactive && isatty(STDIN_FILENO),
+						 operator_name, sizeof(operator_name))) != LC_EXIT_OK ||
+	    (exit_code = lc_run_open_out(a.out_dir, &out_fd)) != LC_EXIT_OK) {
+		lc_station_free(station);
+		return exit_code;
+	}
+	a.operator_name = operator_name;
 	const char *cable = a.cable;
 	for (size_t i = 0; !cable && i < station->n_slots; i++)
 		if (station->slots[i].number == a.slot && station->slots[i].cable[0])
 			cable = station->slots[i].cable;
 	if (!cable) {
+		close(out_fd);
 		lc_station_free(station);
 		lc_cli_error("run", "no cable type: --cable TYPE, or a cable in the station's slot %u", a.slot);
 		return LC_EXIT_USAGE;
@@ -283,6 +331,7 @@ int lc_cmd_run(int argc, char **argv)
 		}
 		setups[s] = (lc_run_setup){
 			.procedure = a.procedure,
+			.procedure_file = a.procedure_file,
 			.procedures_dir = a.procedures,
 			.station = station,
 			.instruments = set,
@@ -300,21 +349,18 @@ int lc_cmd_run(int argc, char **argv)
 		memcpy((void *)setups[s].options, a.options, sizeof(a.options));
 	}
 	int64_t run_ids[MAX_SLOTS] = {0};
-	for (unsigned s = 0; s < a.slots && store; s++) {
-		lc_store_run_info info = {.serial = a.serials[s], .cable_type = cable, .slot = (int)(a.slot + s),
-					  .station = station->name, .operator_name = a.operator_name,
-					  .procedure = a.procedure, .start_ms = lc_result_wall_ms()};
-		if (lc_store_begin_run(store, &info, &run_ids[s], &d) < 0)
-			lc_cli_error("run", "results store: %s", lc_diag_message(&d));
-	}
+	for (unsigned s = 0; s < a.slots && store; s++)
+		setups[s].attempt = begin_attempt(store, &a, s, cable, station->name, &out, &run_ids[s]);
 	if (open_rc < 0) {
 		lc_cli_error("run", "station: %s", lc_diag_message(&open_diag));
 		for (unsigned s = 0; s < a.slots; s++) {
-			lc_result_dut dut = {.cable_type = cable, .serial = a.serials[s], .slot = (int)(a.slot + s)};
+			lc_result_dut dut = {.cable_type = cable, .serial = a.serials[s], .slot = (int)(a.slot + s),
+					     .attempt = setups[s].attempt};
 			lc_result_start(results[s], lc_result_wall_ms(), NULL);
 			lc_result_set_dut(results[s], &dut, NULL);
 			lc_result_set_station(results[s], station->name, NULL, NULL);
-			lc_result_set_procedure(results[s], a.procedure, NULL, NULL);
+			lc_result_set_procedure(results[s], procedure_label(&a), NULL, NULL);
+			lc_result_set_operator(results[s], a.operator_name, NULL);
 			lc_result_finish(results[s], LC_VERDICT_ERROR, lc_result_wall_ms(), lc_diag_message(&open_diag), NULL);
 		}
 	} else {
@@ -326,7 +372,7 @@ int lc_cmd_run(int argc, char **argv)
 
 	enum lc_verdict worst = LC_VERDICT_NONE;
 	for (unsigned s = 0; s < a.slots; s++) {
-		char dir[1024], reason[512], err[512] = "";
+		char name[256], reason[512], err[512] = "";
 		lc_report_paths paths;
 		memset(&paths, 0, sizeof(paths));
 		if (rcs[s] < 0)
@@ -335,9 +381,8 @@ int lc_cmd_run(int argc, char **argv)
 		worst = lc_verdict_max(worst, v);
 		lc_result_explain(results[s], reason, sizeof(reason));
 		lc_report_options ro = {.store = store, .run_id = run_ids[s]};
-		if ((rc = report_dir(a.out_dir, a.serials[s], a.slot + s, dir, sizeof(dir))) < 0)
-			snprintf(err, sizeof(err), "cannot create a report directory under %s: %s", a.out_dir, lc_strerror(rc));
-		else if ((rc = lc_report_write(results[s], dir, key, &paths, &ro, &d)) < 0)
+		lc_run_report_name(a.serials[s], a.slot + s, name, sizeof(name));
+		if ((rc = lc_report_write_new(results[s], out_fd, a.out_dir, name, key, &paths, &ro, &d)) < 0)
 			snprintf(err, sizeof(err), "%s", lc_diag_message(&d));
 		if (err[0])
 			worst = lc_verdict_max(worst, LC_VERDICT_ERROR);
@@ -358,5 +403,6 @@ done:
 	lc_limits_free(limits);
 	lc_channel_free(channel);
 	lc_station_free(station);
+	close(out_fd);
 	return exit_code;
 }

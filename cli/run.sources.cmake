@@ -1,1 +1,1 @@
-list(APPEND LC_CLI_SOURCES cli/cmd_run.c cli/run_output.c)
+list(APPEND LC_CLI_SOURCES cli/cmd_run.c cli/run_output.c cli/run_inputs.c)

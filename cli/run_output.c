@@ -169,6 +169,27 @@ lc_run_events lc_run_output_events(lc_run_output *o)
 			       .log = log_line};
 }
 
+void lc_run_output_attempt(lc_run_output *o, unsigned slot, const char *serial, int attempt,
+			   const char *prev_verdict, const char *prev_time)
+{
+	char s[256], t[64];
+	pthread_mutex_lock(&o->lock);
+	clear_bar(o);
+	if (o->json) {
+		lc_run_output_escape(serial, s, sizeof(s));
+		lc_run_output_escape(prev_time ? prev_time : "", t, sizeof(t));
+		fprintf(o->out, "{\"event\":\"attempt\",\"slot\":%u,\"serial\":\"%s\",\"attempt\":%d", slot, s, attempt);
+		if (prev_verdict)
+			fprintf(o->out, ",\"previous_verdict\":\"%s\",\"previous_time\":\"%s\"", prev_verdict, t);
+		fprintf(o->out, "}\n");
+	} else if (prev_verdict) {
+		fprintf(o->out, "[slot %u] attempt %d for %s (previous: %s at %s)\n", slot, attempt, serial, prev_verdict,
+			prev_time && *prev_time ? prev_time : "an unknown time");
+	}
+	fflush(o->out);
+	pthread_mutex_unlock(&o->lock);
+}
+
 void lc_run_output_slot_done(lc_run_output *o, unsigned slot, const char *serial, enum lc_verdict v,
 			     const char *reason, const char *report, const char *error)
 {

@@ -23,6 +23,10 @@ lc_run_events lc_run_output_events(lc_run_output *o);
 /* One line at the end of a slot: verdict, reason, report path. */
 void lc_run_output_slot_done(lc_run_output *o, unsigned slot, const char *serial, enum lc_verdict v,
 			     const char *reason, const char *report, const char *error);
+/* Before a slot runs: "attempt N for SN (previous: VERDICT at TIME)" when the serial was certified before
+ * (prev_verdict NULL: first attempt, printed in JSON only; prev_time may be empty). */
+void lc_run_output_attempt(lc_run_output *o, unsigned slot, const char *serial, int attempt,
+			   const char *prev_verdict, const char *prev_time);
 /* A JSON-safe copy of s into buf (quotes and control characters escaped, no surrounding quotes). */
 void lc_run_output_escape(const char *s, char *buf, size_t cap);
 

@@ -4,9 +4,12 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -34,7 +37,7 @@ static int write_all(int fd, const unsigned char *p, size_t len)
 	return 0;
 }
 
-/* Split path into its directory (for the temporary and the directory fsync) and its last component. */
+/* Split path into its directory (opened for the _at variant) and its last component. */
 static int split(const char *path, char *dir, size_t dirsz, const char **base)
 {
 	const char *slash = strrchr(path, '/');
@@ -52,32 +55,48 @@ static int split(const char *path, char *dir, size_t dirsz, const char **base)
 	return **base ? 0 : -1;
 }
 
-static int fsync_dir(const char *dir)
+static bool plain_name(const char *name)
 {
-	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (fd < 0)
-		return -1;
-	int rc = fsync(fd);
-	close(fd);
-	return rc;
+	return name && *name && !strchr(name, '/') && strcmp(name, ".") != 0 && strcmp(name, "..") != 0;
 }
 
-int lc_atomic_write(const char *path, const void *data, size_t len, mode_t mode, int flags, lc_diag *diag)
+/* A new temporary file beside name in dirfd, created exclusively (O_EXCL also refuses a planted symlink). */
+static int open_tmp(int dirfd, const char *name, char *tmp, size_t cap)
 {
-	if (!path || (!data && len))
-		return lc_diag_set(diag, LC_ERR_ARG, "atomic write: no path or data");
-	char dir[PATH_MAX], tmp[PATH_MAX];
-	const char *base;
-	if (split(path, dir, sizeof(dir), &base) < 0)
-		return lc_diag_set(diag, LC_ERR_ARG, "'%s' is not a file path", path);
-	/* A dot-name so that directory listings and globs (*.json) do not pick up the unfinished file. */
-	if ((size_t)snprintf(tmp, sizeof(tmp), "%s/.%s.tmp-XXXXXX", dir, base) >= sizeof(tmp))
-		return lc_diag_set(diag, LC_ERR_ARG, "path too long: %s", path);
-	if ((flags & LC_ATOMIC_NOREPLACE) && access(path, F_OK) == 0)
-		return lc_diag_set(diag, LC_ERR_BUSY, "%s already exists: not overwritten", path);
-	int fd = mkostemp(tmp, O_CLOEXEC);
+	static const char digits[] = "abcdefghijklmnopqrstuvwxyz0123456789";
+	unsigned char rnd[8];
+	for (int attempt = 0; attempt < 100; attempt++) {
+		if (getrandom(rnd, sizeof(rnd), 0) != (ssize_t)sizeof(rnd))
+			for (size_t i = 0; i < sizeof(rnd); i++) /* O_EXCL and the retries keep it unique */
+				rnd[i] = (unsigned char)(attempt * 31 + (int)i);
+		char suffix[sizeof(rnd) + 1];
+		for (size_t i = 0; i < sizeof(rnd); i++)
+			suffix[i] = digits[rnd[i] % (sizeof(digits) - 1)];
+		suffix[sizeof(rnd)] = 0;
+		if ((size_t)snprintf(tmp, cap, ".%s" LC_ATOMIC_TMP_MARK "%ld-%s", name, (long)getpid(), suffix) >= cap) {
+			errno = ENAMETOOLONG;
+			return -1;
+		}
+		int fd = openat(dirfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+		if (fd >= 0 || errno != EEXIST)
+			return fd;
+	}
+	errno = EEXIST;
+	return -1;
+}
+
+int lc_atomic_write_at(int dirfd, const char *name, const void *data, size_t len, mode_t mode, int flags,
+		       lc_diag *diag)
+{
+	if (dirfd < 0 || !plain_name(name) || (!data && len))
+		return lc_diag_set(diag, LC_ERR_ARG, "atomic write: no directory, file name or data");
+	char tmp[NAME_MAX + 1];
+	struct stat st;
+	if ((flags & LC_ATOMIC_NOREPLACE) && fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0)
+		return lc_diag_set(diag, LC_ERR_BUSY, "%s already exists: not overwritten", name);
+	int fd = open_tmp(dirfd, name, tmp, sizeof(tmp));
 	if (fd < 0)
-		return sys_fail(diag, "cannot create a temporary file beside", path);
+		return sys_fail(diag, "cannot create a temporary file beside", name);
 	int rc = 0;
 	if (fchmod(fd, mode) < 0 || write_all(fd, data, len) < 0 || fsync(fd) < 0) {
 		rc = sys_fail(diag, "cannot write", tmp);
@@ -90,23 +109,57 @@ int lc_atomic_write(const char *path, const void *data, size_t len, mode_t mode,
 	}
 	if (flags & LC_ATOMIC_NOREPLACE) {
 		/* link() fails with EEXIST instead of replacing: the no-replace rename every filesystem offers. */
-		if (link(tmp, path) < 0) {
-			rc = sys_fail(diag, "cannot create", path);
+		if (linkat(dirfd, tmp, dirfd, name, 0) < 0) {
+			rc = sys_fail(diag, "cannot create", name);
 			if (errno == EEXIST)
-				rc = lc_diag_set(diag, LC_ERR_BUSY, "%s already exists: not overwritten", path);
+				rc = lc_diag_set(diag, LC_ERR_BUSY, "%s already exists: not overwritten", name);
 			goto fail;
 		}
-		unlink(tmp);
-	} else if (rename(tmp, path) < 0) {
-		rc = sys_fail(diag, "cannot rename onto", path);
+		unlinkat(dirfd, tmp, 0);
+	} else if (renameat(dirfd, tmp, dirfd, name) < 0) {
+		rc = sys_fail(diag, "cannot rename onto", name);
 		goto fail;
 	}
-	if (fsync_dir(dir) < 0)
-		return sys_fail(diag, "cannot fsync directory", dir);
+	if (fsync(dirfd) < 0)
+		return sys_fail(diag, "cannot fsync the directory of", name);
 	return 0;
 fail:
-	unlink(tmp);
+	unlinkat(dirfd, tmp, 0);
 	return rc;
+}
+
+int lc_atomic_write(const char *path, const void *data, size_t len, mode_t mode, int flags, lc_diag *diag)
+{
+	if (!path || (!data && len))
+		return lc_diag_set(diag, LC_ERR_ARG, "atomic write: no path or data");
+	char dir[PATH_MAX];
+	const char *base;
+	if (split(path, dir, sizeof(dir), &base) < 0 || !plain_name(base))
+		return lc_diag_set(diag, LC_ERR_ARG, "'%s' is not a file path", path);
+	int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dfd < 0)
+		return sys_fail(diag, "cannot open directory", dir);
+	int rc = lc_atomic_write_at(dfd, base, data, len, mode, flags, diag);
+	close(dfd);
+	if (rc < 0 && diag && !strstr(diag->text, dir)) {
+		char detail[LC_DIAG_TEXT_MAX];
+		snprintf(detail, sizeof(detail), "%s", diag->text);
+		lc_diag_set(diag, rc, "%s (in %s)", detail, dir);
+	}
+	return rc;
+}
+
+int lc_atomic_tmp_stale(const char *name)
+{
+	const char *mark = name && name[0] == '.' ? strstr(name, LC_ATOMIC_TMP_MARK) : NULL;
+	if (!mark)
+		return 0;
+	char *end;
+	long pid = strtol(mark + strlen(LC_ATOMIC_TMP_MARK), &end, 10);
+	if (pid <= 0 || *end != '-')
+		return 0;
+	/* EPERM: the pid runs under another user, so it is alive and its file is not ours to remove. */
+	return kill((pid_t)pid, 0) < 0 && errno == ESRCH;
 }
 
 int lc_read_file(const char *path, size_t max_len, char **data, size_t *len, lc_diag *diag)

@@ -1,11 +1,13 @@
 #include "procedures/engine.h"
 
+#include <dirent.h>
 #include <lauxlib.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
+#include "hal/atomic_file.h"
 #include "procedures/diagnosis.h"
 #include "procedures/run_priv.h"
 #include "procedures/sandbox.h"
@@ -39,22 +41,87 @@ const char *lc_procedures_dir(const char *explicit_dir)
 	return LC_DATA_DIR "/procedures";
 }
 
+bool lc_procedure_name_valid(const char *name)
+{
+	size_t n = name ? strlen(name) : 0;
+	return n > 0 && n < 64 && strspn(name, "abcdefghijklmnopqrstuvwxyz0123456789-") == n;
+}
+
 int lc_procedure_path(const char *dir, const char *name, char *buf, size_t cap, lc_diag *diag)
 {
 	struct stat st;
-	int n;
 
 	if (!name || !*name)
 		return lc_diag_set(diag, LC_ERR_ARG, "no procedure named");
-	if (strchr(name, '/') || strstr(name, ".lua"))
-		n = snprintf(buf, cap, "%s", name);
-	else
-		n = snprintf(buf, cap, "%s/%s.lua", lc_procedures_dir(dir), name);
+	/* A name, never a path: "../../etc/passwd" must not become Lua. */
+	if (!lc_procedure_name_valid(name))
+		return lc_diag_set(diag, LC_ERR_NOT_FOUND, "'%.80s' is not a procedure name ([a-z0-9-]+)", name);
+	int n = snprintf(buf, cap, "%s/%s.lua", lc_procedures_dir(dir), name);
 	if (n < 0 || (size_t)n >= cap)
 		return lc_diag_set(diag, LC_ERR_ARG, "procedure path too long");
 	if (stat(buf, &st) != 0 || !S_ISREG(st.st_mode))
-		return lc_diag_set(diag, LC_ERR_NOT_FOUND, "no procedure '%s' (looked for %s)", name, buf);
+		return lc_diag_set(diag, LC_ERR_NOT_FOUND, "no procedure '%s' in %.150s", name, lc_procedures_dir(dir));
 	return 0;
+}
+
+static int cmp_names(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+int lc_procedure_list(const char *dir, char *buf, size_t cap, lc_diag *diag)
+{
+	const char *d = lc_procedures_dir(dir);
+	char names[64][64];
+	const char *sorted[64];
+	size_t n = 0;
+	DIR *dh = opendir(d);
+	if (!dh)
+		return lc_diag_set(diag, LC_ERR_NOT_FOUND, "cannot read the procedures folder %.180s", d);
+	for (struct dirent *e; n < 64 && (e = readdir(dh));) {
+		size_t len = strlen(e->d_name);
+		if (len <= 4 || len - 4 >= sizeof(names[0]) || strcmp(e->d_name + len - 4, ".lua") != 0)
+			continue;
+		memcpy(names[n], e->d_name, len - 4);
+		names[n][len - 4] = '\0';
+		if (lc_procedure_name_valid(names[n])) {
+			sorted[n] = names[n];
+			n++;
+		}
+	}
+	closedir(dh);
+	qsort(sorted, n, sizeof(sorted[0]), cmp_names);
+	if (cap)
+		buf[0] = '\0';
+	for (size_t i = 0, len = 0; i < n && len < cap; i++)
+		len += (size_t)snprintf(buf + len, cap - len, "%s%s", i ? ", " : "", sorted[i]);
+	return (int)n;
+}
+
+/* The procedure file's bytes, read once: the same bytes are hashed into the result and run. */
+static int load_procedure(lc_run *run, lc_diag *diag)
+{
+	const lc_run_setup *s = run->setup;
+	int rc;
+	if (s->procedure_file) {
+		struct stat st;
+		if ((size_t)snprintf(run->path, sizeof(run->path), "%s", s->procedure_file) >= sizeof(run->path))
+			return lc_diag_set(diag, LC_ERR_ARG, "procedure file path too long");
+		if (stat(run->path, &st) != 0 || !S_ISREG(st.st_mode))
+			return lc_diag_set(diag, LC_ERR_NOT_FOUND, "no procedure file %.200s", run->path);
+	} else if ((rc = lc_procedure_path(s->procedures_dir, s->procedure, run->path, sizeof(run->path), diag)) < 0) {
+		return rc;
+	}
+	char *text = NULL, chunk[sizeof(run->path) + 1], sha[LC_SHA256_HEX_LEN + 1];
+	size_t len = 0;
+	if ((rc = lc_read_file(run->path, 1u << 20, &text, &len, diag)) < 0)
+		return rc;
+	lc_result_sha256_hex(text, len, sha);
+	snprintf(chunk, sizeof(chunk), "@%s", run->path);
+	if ((rc = lc_result_set_procedure_file(run->result, s->procedure_file != NULL, sha, diag)) == 0)
+		rc = lc_sandbox_load_buffer(run->L, text, len, chunk, diag);
+	free(text);
+	return rc;
 }
 
 /* Message handler: keep the abort marker as it is, turn anything else into a string with its position. */
@@ -273,6 +340,7 @@ static int record_dut(lc_run *run, lc_diag *diag)
 		.serial = s->serial,
 		.slot = (int)s->slot,
 		.channel_digest = NULL,
+		.attempt = s->attempt,
 	};
 	return lc_result_set_dut(run->result, &dut, diag);
 }
@@ -299,14 +367,12 @@ int lc_procedure_run(const lc_run_setup *setup, lc_result *result, lc_diag *diag
 		return fail_start(&run, rc, diag);
 	if (setup->station && (rc = lc_result_set_station(result, setup->station->name, NULL, diag)) < 0)
 		return fail_start(&run, rc, diag);
-	if ((rc = lc_procedure_path(setup->procedures_dir, setup->procedure, run.path, sizeof(run.path), diag)) < 0)
-		return fail_start(&run, rc, diag);
 
 	run.L = lc_sandbox_new(lc_procedures_dir(setup->procedures_dir), setup->abort_flag, diag);
 	if (!run.L)
 		return fail_start(&run, LC_ERR_NOMEM, diag);
 	lua_State *L = run.L;
-	if ((rc = lc_sandbox_load_file(L, run.path, diag)) < 0)
+	if ((rc = load_procedure(&run, diag)) < 0)
 		goto out;
 	lua_pushcfunction(L, message_handler);
 	lua_insert(L, -2);

@@ -59,8 +59,11 @@ typedef struct lc_run_events {
 #define LC_RUN_OPTIONS_MAX 16
 
 typedef struct lc_run_setup {
-	const char *procedure;        /* a name in procedures_dir, or a path to a .lua file */
+	const char *procedure;        /* a name in procedures_dir ([a-z0-9-]+, lc_procedure_name_valid()) */
 	const char *procedures_dir;   /* NULL: lc_procedures_dir(NULL) */
+	/* A custom procedure file outside procedures_dir (`lanecert run --procedure-file`), or NULL. When set,
+	 * procedure is ignored and the result records the file as custom with its SHA-256. Since 0.2. */
+	const char *procedure_file;
 	const lc_station *station;
 	lc_instrument_set *instruments; /* opened station instruments, shared by the slots */
 	const lc_channel *channel;    /* the DUT's cable type */
@@ -69,6 +72,7 @@ typedef struct lc_run_setup {
 	const char *serial;
 	unsigned slot;                /* 1-based */
 	const char *operator_name;
+	int attempt;                  /* the how-manieth run of this serial in the results store, 0: unknown */
 	lc_prompter *prompter;
 	volatile sig_atomic_t *abort_flag;
 	/* Procedure options, "key=value" (e.g. "wavelengths=1310,1550", "ber_target=1e-12"). */
@@ -100,8 +104,18 @@ int lc_procedure_run_slots(const lc_run_setup *setups, lc_result *const *results
  */
 const char *lc_procedures_dir(const char *explicit_dir);
 
-/* Resolve a procedure name or path to a file path into buf. LC_ERR_NOT_FOUND (detail lists the folder). */
-int lc_procedure_path(const char *procedures_dir, const char *name_or_path, char *buf, size_t cap,
-		      lc_diag *diag);
+/* True when name can name an installed procedure: 1-63 characters of [a-z0-9-]. A path never can: a
+ * procedure file outside the installed ones is lc_run_setup.procedure_file. Since 0.2. */
+bool lc_procedure_name_valid(const char *name);
+
+/* Resolve a procedure name to its file in procedures_dir (NULL: lc_procedures_dir(NULL)) into buf.
+ * LC_ERR_NOT_FOUND when name is not a valid name or no such procedure is installed (the detail names the
+ * folder). Changed in 0.2: paths are refused. */
+int lc_procedure_path(const char *procedures_dir, const char *name, char *buf, size_t cap, lc_diag *diag);
+
+/* The names of the installed procedures in procedures_dir (NULL: the default), sorted, separated by ", ",
+ * into buf (truncated to cap, always NUL-terminated). Returns their number, or LC_ERR_NOT_FOUND when the
+ * folder cannot be read. Since 0.2. */
+int lc_procedure_list(const char *procedures_dir, char *buf, size_t cap, lc_diag *diag);
 
 #endif

@@ -80,15 +80,24 @@ static int valid_module_name(const char *s)
 	return 1;
 }
 
-int lc_sandbox_load_file(lua_State *L, const char *path, lc_diag *diag)
+static int load_result(lua_State *L, int rc, const char *path, lc_diag *diag)
 {
-	int rc = luaL_loadfilex(L, path, "t");
 	if (rc == LUA_OK)
 		return 0;
 	const char *msg = lua_tostring(L, -1);
 	lc_diag_set(diag, rc == LUA_ERRFILE ? LC_ERR_NOT_FOUND : LC_ERR_FORMAT, "%s", msg ? msg : path);
 	lua_pop(L, 1);
 	return rc == LUA_ERRFILE ? LC_ERR_NOT_FOUND : LC_ERR_FORMAT;
+}
+
+int lc_sandbox_load_file(lua_State *L, const char *path, lc_diag *diag)
+{
+	return load_result(L, luaL_loadfilex(L, path, "t"), path, diag);
+}
+
+int lc_sandbox_load_buffer(lua_State *L, const char *text, size_t len, const char *chunkname, lc_diag *diag)
+{
+	return load_result(L, luaL_loadbufferx(L, text, len, chunkname, "t"), chunkname, diag);
 }
 
 /* require(name): only procedures/lib/<name>.lua, cached in the registry's _LOADED. */

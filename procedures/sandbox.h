@@ -32,5 +32,7 @@ void lc_sandbox_allow_abort(lua_State *L, int allow);
 
 /* Load a file as a chunk in text mode (binary chunks are refused). Pushes the chunk on success. */
 int lc_sandbox_load_file(lua_State *L, const char *path, lc_diag *diag);
+/* The same for bytes already read (the engine hashes the exact bytes it runs); chunkname as Lua's ("@path"). */
+int lc_sandbox_load_buffer(lua_State *L, const char *text, size_t len, const char *chunkname, lc_diag *diag);
 
 #endif

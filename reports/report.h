@@ -54,6 +54,26 @@ typedef struct lc_report_options {
 int lc_report_write(lc_result *r, const char *out_dir, const lc_sign_key *key, lc_report_paths *paths,
 		    const lc_report_options *opt, lc_diag *diag);
 
+/*
+ * A new report folder `name` under the open folder out_fd (out_label: how the caller names out_fd, used in
+ * paths and messages), whole or not at all: the files are written into a hidden staging folder
+ * ".<name>.lctmp-<pid>-<n>" and, once complete, it is renamed to name, or name-1 ... name-99 when taken,
+ * never replacing anything. Every name is resolved relative to out_fd and nothing follows a symlink, so
+ * neither name nor a symlink planted in out_fd can put a file outside it. name must be a plain name (no '/',
+ * not starting with a dot): LC_ERR_ARG otherwise. The store record is made as by lc_report_write(). paths
+ * receive the final paths. Since 0.2.
+ */
+int lc_report_write_new(lc_result *r, int out_fd, const char *out_label, const char *name, const lc_sign_key *key,
+			lc_report_paths *paths, const lc_report_options *opt, lc_diag *diag);
+
+/* Remove what runs that were killed left in out_fd: staging folders and temporary files whose writer process
+ * no longer runs (hal/atomic_file.h lc_atomic_tmp_stale()). Returns how many were removed (each one logged),
+ * or LC_ERR_IO when out_fd cannot be listed. Since 0.2. */
+int lc_report_clean_stale(int out_fd, lc_diag *diag);
+
+/* Remove the folder name in out_fd with its files and plots/ (never following a symlink). 0 or -1 (errno). */
+int lc_report_remove_folder(int out_fd, const char *name);
+
 /* The trusted comment lanecert signs: "lanecert-report\tserial:SN\tverdict:V\ttime:T\tfile:report.json"
  * (control characters of the serial replaced by '?'). */
 int lc_report_trusted_comment(const lc_result *r, char *buf, size_t size, lc_diag *diag);

@@ -201,7 +201,10 @@ static void summary(struct out *o, const lc_result *r, const lc_html_options *op
 	text(o, d.serial);
 	lit(o, "</td><th>Cable type</th><td>");
 	text(o, d.cable_type);
-	fmt(o, "</td></tr>\n<tr><th>Slot</th><td>%d</td><th>Channel model digest</th><td><code>", d.slot);
+	fmt(o, "</td></tr>\n<tr><th>Slot</th><td>%d", d.slot);
+	if (d.attempt > 0)
+		fmt(o, " (attempt %d for this serial)", d.attempt);
+	lit(o, "</td><th>Channel model digest</th><td><code>");
 	text(o, d.channel_digest);
 	lit(o, "</code></td></tr>\n<tr><th>Station</th><td>");
 	text(o, lc_result_station_name(r));
@@ -213,6 +216,13 @@ static void summary(struct out *o, const lc_result *r, const lc_html_options *op
 	text(o, lc_result_procedure_name(r));
 	lit(o, " ");
 	text(o, lc_result_procedure_version(r));
+	bool custom;
+	const char *psha = lc_result_procedure_sha256(r, &custom);
+	if (psha && custom) { /* not one of the installed procedures: say which bytes ran */
+		lit(o, "<br>custom procedure file, SHA-256 <code>");
+		text(o, psha);
+		lit(o, "</code>");
+	}
 	lit(o, "</td><th>Software</th><td>lanecert ");
 	text(o, lc_result_software_version(r));
 	lit(o, "</td></tr>\n<tr><th>Start</th><td>");

@@ -285,6 +285,10 @@ int lc_report_json(const lc_result *r, char **json, size_t *len, lc_diag *diag)
 	set(&c, root, "operator", jstr(lc_result_operator(r)));
 	set(&c, proc, "name", jstr(lc_result_procedure_name(r)));
 	set(&c, proc, "version", jstr(lc_result_procedure_version(r)));
+	bool custom;
+	const char *psha = lc_result_procedure_sha256(r, &custom);
+	set(&c, proc, "sha256", jstr(psha));
+	set(&c, proc, "custom", psha ? json_boolean(custom) : json_null());
 	set(&c, root, "procedure", proc);
 	set(&c, root, "key_id", jstr(lc_result_key_id(r)));
 	lc_result_dut d = lc_result_get_dut(r);
@@ -292,6 +296,8 @@ int lc_report_json(const lc_result *r, char **json, size_t *len, lc_diag *diag)
 	set(&c, dut, "serial", jstr(d.serial));
 	set(&c, dut, "slot", json_integer(d.slot));
 	set(&c, dut, "channel_digest", jstr(d.channel_digest));
+	/* known only when the run was recorded in a results store */
+	set(&c, dut, "attempt", d.attempt > 0 ? json_integer(d.attempt) : json_null());
 	set(&c, root, "dut", dut);
 	set(&c, root, "start", jtime(&c, lc_result_start_ms(r), "run start"));
 	set(&c, root, "end", jtime(&c, lc_result_end_ms(r), "run end"));

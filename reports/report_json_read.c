@@ -21,8 +21,9 @@ static int fail(struct rd *c, const char *path, const char *key, const char *wha
 	return c->err;
 }
 
-/* Only the listed keys, all of them present. */
-static bool shape(struct rd *c, const json_t *o, const char *path, const char *const *keys)
+/* The listed keys, all of them present, and of the optional ones (NULL: none) those present; nothing else. */
+static bool shape_opt(struct rd *c, const json_t *o, const char *path, const char *const *keys,
+		      const char *const *optional)
 {
 	if (!json_is_object(o)) {
 		fail(c, path, NULL, "not an object");
@@ -41,6 +42,8 @@ static bool shape(struct rd *c, const json_t *o, const char *path, const char *c
 			bool known = false;
 			for (size_t i = 0; i < n; i++)
 				known |= strcmp(k, keys[i]) == 0;
+			for (size_t i = 0; optional && optional[i]; i++)
+				known |= strcmp(k, optional[i]) == 0;
 			if (!known) {
 				fail(c, path, k, "unknown member");
 				return false;
@@ -48,6 +51,11 @@ static bool shape(struct rd *c, const json_t *o, const char *path, const char *c
 		}
 	}
 	return true;
+}
+
+static bool shape(struct rd *c, const json_t *o, const char *path, const char *const *keys)
+{
+	return shape_opt(c, o, path, keys, NULL);
 }
 
 static const char *str(struct rd *c, const json_t *o, const char *path, const char *key, bool nullable)
@@ -135,6 +143,7 @@ static void read_header(struct rd *c, const json_t *root, lc_result *r)
 					  "instruments", "references", "steps", "measurements", "raw_data", "series", NULL};
 	static const char *const sw_k[] = {"name", "version", NULL}, *const st_k[] = {"name", "id", NULL};
 	static const char *const dut_k[] = {"cable_type", "serial", "slot", "channel_digest", NULL};
+	static const char *const dut_opt[] = {"attempt", NULL}, *const proc_opt[] = {"sha256", "custom", NULL};
 	lc_diag d;
 	const char *fmt = json_string_value(json_object_get(root, "format"));
 	if (!fmt || strcmp(fmt, LC_REPORT_FORMAT) != 0) {
@@ -149,8 +158,8 @@ static void read_header(struct rd *c, const json_t *root, lc_result *r)
 	}
 	const json_t *sw = json_object_get(root, "software"), *st = json_object_get(root, "station");
 	const json_t *proc = json_object_get(root, "procedure"), *dut = json_object_get(root, "dut");
-	if (!shape(c, sw, "software", sw_k) || !shape(c, st, "station", st_k) || !shape(c, proc, "procedure", sw_k) ||
-	    !shape(c, dut, "dut", dut_k))
+	if (!shape(c, sw, "software", sw_k) || !shape(c, st, "station", st_k) || !shape_opt(c, proc, "procedure", sw_k, proc_opt) ||
+	    !shape_opt(c, dut, "dut", dut_k, dut_opt))
 		return;
 	const char *swname = str(c, sw, "software", "name", false), *swver = str(c, sw, "software", "version", true);
 	if (c->err)
@@ -169,13 +178,28 @@ static void read_header(struct rd *c, const json_t *root, lc_result *r)
 	const char *pn = str(c, proc, "procedure", "name", true), *pv = str(c, proc, "procedure", "version", true);
 	if (!c->err && (pn || pv))
 		built(c, lc_result_set_procedure(r, pn, pv, &d), &d, "procedure");
+	/* Both or neither; absent altogether in reports of versions before 0.2. */
+	const json_t *psha = json_object_get(proc, "sha256"), *custom = json_object_get(proc, "custom");
+	if (!c->err && ((psha && !json_is_null(psha)) || (custom && !json_is_null(custom)))) {
+		const char *hex = str(c, proc, "procedure", "sha256", false);
+		if (!c->err && !json_is_boolean(custom))
+			fail(c, "procedure", "custom", "not a boolean beside a sha256");
+		if (!c->err)
+			built(c, lc_result_set_procedure_file(r, json_is_true(custom), hex, &d), &d, "procedure.sha256");
+	}
 	const char *kid = str(c, root, "", "key_id", true);
 	if (!c->err && kid)
 		built(c, lc_result_set_key_id(r, kid, &d), &d, "key_id");
 	lc_result_dut du = {.cable_type = str(c, dut, "dut", "cable_type", true),
 			    .serial = str(c, dut, "dut", "serial", true),
 			    .slot = (int)integer(c, dut, "dut", "slot", 0, 1000000),
-			    .channel_digest = str(c, dut, "dut", "channel_digest", true)};
+			    .channel_digest = str(c, dut, "dut", "channel_digest", true),
+			    .attempt = json_is_integer(json_object_get(dut, "attempt"))
+					       ? (int)integer(c, dut, "dut", "attempt", 1, 1000000000)
+					       : 0};
+	if (!c->err && json_object_get(dut, "attempt") && !json_is_integer(json_object_get(dut, "attempt")) &&
+	    !json_is_null(json_object_get(dut, "attempt")))
+		fail(c, "dut", "attempt", "not an integer or null");
 	if (!c->err && (du.cable_type || du.serial || du.channel_digest || du.slot))
 		built(c, lc_result_set_dut(r, &du, &d), &d, "dut");
 	int64_t start = when(c, root, "", "start");

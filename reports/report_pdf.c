@@ -251,9 +251,16 @@ static void summary(lc_pdf_doc *doc, const lc_result *r, const lc_pdf_options *o
 {
 	lc_pdf_heading(doc, LC_PDF_H2, "Summary", 40, false, LC_VERDICT_NONE);
 	lc_result_dut d = lc_result_get_dut(r);
-	char slot[16], t1[40], t2[40];
-	snprintf(slot, sizeof(slot), "%d", d.slot);
-	sf(s, "%s %s", or_dash(lc_result_procedure_name(r)), lc_result_procedure_version(r) ? lc_result_procedure_version(r) : "");
+	char slot[48], t1[40], t2[40];
+	if (d.attempt > 0)
+		snprintf(slot, sizeof(slot), "%d (attempt %d)", d.slot, d.attempt);
+	else
+		snprintf(slot, sizeof(slot), "%d", d.slot);
+	bool custom;
+	const char *psha = lc_result_procedure_sha256(r, &custom);
+	sf(s, "%s %s%s%s", or_dash(lc_result_procedure_name(r)),
+	   lc_result_procedure_version(r) ? lc_result_procedure_version(r) : "",
+	   psha && custom ? ", custom file SHA-256 " : "", psha && custom ? psha : "");
 	struct str verify = {.doc = doc};
 	sf(&verify, "minisign -Vm report.json -p %s", opt->pubkey_hint ? opt->pubkey_hint : "STATION.pub");
 	const char *kv[][2] = {

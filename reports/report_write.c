@@ -1,9 +1,11 @@
 /* lc_report_write(): every file of a report, atomically, then the store record (reports/report.h). */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "hal/log.h"
@@ -42,45 +44,52 @@ static int path_in(char *out, const char *dir, const char *name, lc_diag *diag)
 	return 0;
 }
 
-static int write_plots(const char *out_dir, const lc_plot_set *ps, lc_report_paths *paths, lc_diag *diag)
+/* Open a sub-folder of dirfd, creating it; never through a symlink planted there. */
+static int open_subdir(int dirfd, const char *name, bool create, lc_diag *diag)
 {
-	char dir[PATH_MAX], file[PATH_MAX];
-	int rc = 0;
-	bool made = false;
+	if (create && mkdirat(dirfd, name, 0755) < 0 && errno != EEXIST)
+		return lc_diag_set(diag, errno == EACCES || errno == EROFS ? LC_ERR_PERMISSION : LC_ERR_IO,
+				   "cannot create folder %s: %s", name, strerror(errno));
+	int fd = openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		return lc_diag_set(diag, errno == ELOOP || errno == ENOTDIR ? LC_ERR_BUSY : LC_ERR_IO,
+				   "cannot open folder %s%s: %s", name,
+				   errno == ELOOP || errno == ENOTDIR ? " (a symlink or a file is in its place)" : "",
+				   strerror(errno));
+	return fd;
+}
+
+static int write_plots(int dirfd, const lc_plot_set *ps, lc_report_paths *paths, lc_diag *diag)
+{
+	int rc = 0, pfd = -1;
 	for (size_t i = 0; i < ps->n && rc == 0; i++) {
 		if (!ps->plots[i].svg) {
 			paths->plots_missing++;
 			continue;
 		}
-		if (!made) {
-			if ((rc = path_in(dir, out_dir, "plots", diag)) < 0 || (rc = lc_mkdir_p(dir, 0755, diag)) < 0)
-				return rc;
-			made = true;
-		}
+		if (pfd < 0 && (pfd = open_subdir(dirfd, "plots", true, diag)) < 0)
+			return pfd;
 		char name[64];
 		snprintf(name, sizeof(name), "%s.svg", ps->plots[i].name);
-		if ((rc = path_in(file, dir, name, diag)) == 0)
-			rc = lc_atomic_write(file, ps->plots[i].svg, strlen(ps->plots[i].svg), 0644, LC_ATOMIC_NOREPLACE,
-					     diag);
+		rc = lc_atomic_write_at(pfd, name, ps->plots[i].svg, strlen(ps->plots[i].svg), 0644, LC_ATOMIC_NOREPLACE,
+					diag);
 		paths->plots_drawn++;
 	}
+	if (pfd >= 0)
+		close(pfd);
 	return rc;
 }
 
-static int write_all(lc_result *r, const char *out_dir, const lc_sign_key *key, lc_report_paths *paths,
-		     const lc_report_options *opt, lc_diag *diag)
+/* Which files write_all() produced, for the paths once the folder's final name is known. */
+struct written {
+	bool sig, html, pdf;
+};
+
+/* Every file of the report into the folder dirfd (relative names only). */
+static int write_all(lc_result *r, int dirfd, const lc_sign_key *key, lc_report_paths *paths,
+		     const lc_report_options *opt, struct written *w, lc_diag *diag)
 {
 	int rc;
-	if ((rc = lc_mkdir_p(out_dir, 0755, diag)) < 0)
-		return rc;
-	if ((rc = path_in(paths->json, out_dir, "report.json", diag)) < 0)
-		return rc;
-	/* Refused before anything is written: a report directory is written once. */
-	char probe[PATH_MAX];
-	if ((size_t)snprintf(probe, sizeof(probe), "%s.minisig", paths->json) >= sizeof(probe))
-		return lc_diag_set(diag, LC_ERR_ARG, "path too long: %s", out_dir);
-	if (access(paths->json, F_OK) == 0 || access(probe, F_OK) == 0)
-		return lc_diag_set(diag, LC_ERR_BUSY, "%s already holds a report: not overwritten", out_dir);
 	if (key) {
 		lc_pubkey pub;
 		char id[LC_KEY_ID_HEX_LEN + 1];
@@ -89,13 +98,11 @@ static int write_all(lc_result *r, const char *out_dir, const lc_sign_key *key, 
 		if ((rc = lc_result_set_key_id(r, id, diag)) < 0)
 			return rc;
 	}
-	char file[PATH_MAX];
 	for (size_t i = 0; i < lc_result_raw_count(r); i++) {
 		const lc_result_raw *raw = lc_result_raw_at(r, i);
 		if (!raw->data)
 			continue; /* known by digest only (a result read back from JSON) */
-		if ((rc = path_in(file, out_dir, raw->name, diag)) < 0 ||
-		    (rc = lc_atomic_write(file, raw->data, raw->size, 0644, LC_ATOMIC_NOREPLACE, diag)) < 0)
+		if ((rc = lc_atomic_write_at(dirfd, raw->name, raw->data, raw->size, 0644, LC_ATOMIC_NOREPLACE, diag)) < 0)
 			return rc;
 	}
 	char *json = NULL, *sig = NULL, *html = NULL;
@@ -106,23 +113,23 @@ static int write_all(lc_result *r, const char *out_dir, const lc_sign_key *key, 
 	if (key) {
 		char tc[LC_TRUSTED_COMMENT_MAX + 1];
 		if ((rc = lc_report_trusted_comment(r, tc, sizeof(tc), diag)) < 0 ||
-		    (rc = lc_sign_buffer(key, json, jlen, tc, &sig, diag)) < 0)
+		    (rc = lc_sign_buffer(key, json, jlen, tc, &sig, diag)) < 0 ||
+		    (rc = lc_atomic_write_at(dirfd, "report.json.minisig", sig, strlen(sig), 0644, LC_ATOMIC_NOREPLACE,
+					     diag)) < 0)
 			goto out;
-		memcpy(paths->sig, probe, sizeof(probe));
-		if ((rc = lc_atomic_write(paths->sig, sig, strlen(sig), 0644, LC_ATOMIC_NOREPLACE, diag)) < 0)
-			goto out;
+		w->sig = true;
 	}
-	if ((rc = lc_atomic_write(paths->json, json, jlen, 0644, LC_ATOMIC_NOREPLACE, diag)) < 0)
+	if ((rc = lc_atomic_write_at(dirfd, "report.json", json, jlen, 0644, LC_ATOMIC_NOREPLACE, diag)) < 0)
 		goto out;
 	lc_plot_set ps = {0};
 	if (!opt->no_html) {
 		lc_html_options ho = {.gnuplot = opt->gnuplot, .pubkey_hint = opt->pubkey_hint};
 		if ((rc = lc_report_html(json, jlen, &ho, &html, &hlen, &ps, diag)) < 0)
 			goto out;
-		if ((rc = write_plots(out_dir, &ps, paths, diag)) < 0 ||
-		    (rc = path_in(paths->html, out_dir, "report.html", diag)) < 0 ||
-		    (rc = lc_atomic_write(paths->html, html, hlen, 0644, LC_ATOMIC_NOREPLACE, diag)) < 0)
+		if ((rc = write_plots(dirfd, &ps, paths, diag)) < 0 ||
+		    (rc = lc_atomic_write_at(dirfd, "report.html", html, hlen, 0644, LC_ATOMIC_NOREPLACE, diag)) < 0)
 			goto out;
+		w->html = true;
 	}
 	if (!opt->no_pdf) {
 		/* The HTML's plots when it was rendered: gnuplot runs once per report, and both views show the
@@ -130,16 +137,15 @@ static int write_all(lc_result *r, const char *out_dir, const lc_sign_key *key, 
 		lc_pdf_options po = {.plots = opt->no_html ? NULL : &ps, .gnuplot = opt->gnuplot,
 				     .pubkey_hint = opt->pubkey_hint};
 		lc_pdf_info info;
-		char file_pdf[PATH_MAX], *pdf = NULL;
+		char *pdf = NULL;
 		size_t plen = 0;
-		if ((rc = path_in(file_pdf, out_dir, "report.pdf", diag)) < 0 ||
-		    (rc = lc_report_pdf_render(json, jlen, &po, &pdf, &plen, &info, diag)) < 0)
+		if ((rc = lc_report_pdf_render(json, jlen, &po, &pdf, &plen, &info, diag)) < 0)
 			goto out;
-		rc = lc_atomic_write(file_pdf, pdf, plen, 0644, LC_ATOMIC_NOREPLACE, diag);
+		rc = lc_atomic_write_at(dirfd, "report.pdf", pdf, plen, 0644, LC_ATOMIC_NOREPLACE, diag);
 		free(pdf);
 		if (rc < 0)
 			goto out;
-		memcpy(paths->pdf, file_pdf, sizeof(file_pdf));
+		w->pdf = true;
 		if (opt->no_html) /* the plots were drawn for the PDF alone */
 			paths->plots_drawn = info.plots_drawn, paths->plots_missing = info.plots_missing;
 	}
@@ -149,11 +155,96 @@ out:
 	return rc;
 }
 
-int lc_report_write(lc_result *r, const char *out_dir, const lc_sign_key *key, lc_report_paths *paths,
-		    const lc_report_options *opt, lc_diag *diag)
+static int set_paths(lc_report_paths *paths, const char *folder, const struct written *w, lc_diag *diag)
 {
-	if (!r || !out_dir || !*out_dir || !paths)
-		return lc_diag_set(diag, LC_ERR_ARG, "report: no result, directory or paths");
+	int rc;
+	if ((rc = path_in(paths->json, folder, "report.json", diag)) < 0 ||
+	    (w->sig && (rc = path_in(paths->sig, folder, "report.json.minisig", diag)) < 0) ||
+	    (w->html && (rc = path_in(paths->html, folder, "report.html", diag)) < 0) ||
+	    (w->pdf && (rc = path_in(paths->pdf, folder, "report.pdf", diag)) < 0))
+		return rc;
+	return 0;
+}
+
+/* Into an existing (or created) folder given by path: refused when it already holds a report. */
+static int write_into(lc_result *r, const char *out_dir, const lc_sign_key *key, lc_report_paths *paths,
+		      const lc_report_options *opt, lc_diag *diag)
+{
+	int rc;
+	if ((rc = lc_mkdir_p(out_dir, 0755, diag)) < 0)
+		return rc;
+	int dfd = open(out_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dfd < 0)
+		return lc_diag_set(diag, LC_ERR_IO, "cannot open %s: %s", out_dir, strerror(errno));
+	/* Refused before anything is written: a report directory is written once. */
+	struct stat st;
+	struct written w = {0};
+	if (fstatat(dfd, "report.json", &st, AT_SYMLINK_NOFOLLOW) == 0 ||
+	    fstatat(dfd, "report.json.minisig", &st, AT_SYMLINK_NOFOLLOW) == 0)
+		rc = lc_diag_set(diag, LC_ERR_BUSY, "%s already holds a report: not overwritten", out_dir);
+	else
+		rc = write_all(r, dfd, key, paths, opt, &w, diag);
+	close(dfd);
+	if (rc == 0)
+		rc = set_paths(paths, out_dir, &w, diag);
+	return rc;
+}
+
+/* A new folder under out_fd, whole or not at all: written as a hidden staging folder, then renamed to name
+ * (name-1 ... name-99 when taken) without replacing anything. */
+static int write_new(lc_result *r, int out_fd, const char *out_label, const char *name, const lc_sign_key *key,
+		     lc_report_paths *paths, const lc_report_options *opt, lc_diag *diag)
+{
+	char stage[NAME_MAX + 1], final[NAME_MAX + 1], folder[PATH_MAX];
+	int rc = 0, sfd = -1;
+	for (int k = 0; sfd < 0 && k < 100; k++) {
+		if ((size_t)snprintf(stage, sizeof(stage), ".%s" LC_ATOMIC_TMP_MARK "%ld-%d", name, (long)getpid(), k) >=
+		    sizeof(stage))
+			return lc_diag_set(diag, LC_ERR_ARG, "report folder name too long: %s", name);
+		if (mkdirat(out_fd, stage, 0755) < 0) {
+			if (errno == EEXIST)
+				continue;
+			return lc_diag_set(diag, errno == EACCES || errno == EROFS ? LC_ERR_PERMISSION : LC_ERR_IO,
+					   "cannot create a folder in %s: %s", out_label, strerror(errno));
+		}
+		if ((sfd = open_subdir(out_fd, stage, false, diag)) < 0)
+			return sfd;
+	}
+	if (sfd < 0)
+		return lc_diag_set(diag, LC_ERR_BUSY, "no free staging folder name in %s", out_label);
+	struct written w = {0};
+	rc = write_all(r, sfd, key, paths, opt, &w, diag);
+	close(sfd);
+	for (int k = 0; rc == 0; k++) {
+		if (k == 100) {
+			rc = lc_diag_set(diag, LC_ERR_BUSY, "%s/%s and 99 more names are taken", out_label, name);
+			break;
+		}
+		if (k == 0)
+			snprintf(final, sizeof(final), "%s", name);
+		else if ((size_t)snprintf(final, sizeof(final), "%s-%d", name, k) >= sizeof(final))
+			rc = lc_diag_set(diag, LC_ERR_ARG, "report folder name too long: %s", name);
+		if (rc == 0 && renameat2(out_fd, stage, out_fd, final, RENAME_NOREPLACE) == 0)
+			break;
+		if (rc == 0 && errno != EEXIST)
+			rc = lc_diag_set(diag, LC_ERR_IO, "cannot rename the report folder to %s/%s: %s", out_label, final,
+					 strerror(errno));
+	}
+	if (rc < 0) {
+		lc_report_remove_folder(out_fd, stage);
+		return rc;
+	}
+	fsync(out_fd);
+	if ((rc = path_in(folder, out_label, final, diag)) < 0)
+		return rc;
+	return set_paths(paths, folder, &w, diag);
+}
+
+/* The store record around either writer: begun when the caller has not, completed either way. */
+static int write_and_record(lc_result *r, int out_fd, const char *out_label, const char *name,
+			    const lc_sign_key *key, lc_report_paths *paths, const lc_report_options *opt,
+			    lc_diag *diag)
+{
 	lc_report_options none = {0};
 	if (!opt)
 		opt = &none;
@@ -162,13 +253,15 @@ int lc_report_write(lc_result *r, const char *out_dir, const lc_sign_key *key, l
 	int rc = 0;
 	lc_result_dut d = lc_result_get_dut(r);
 	if (opt->store && run_id == 0) {
-		lc_store_run_info info = {d.serial, d.cable_type, d.slot, lc_result_station_name(r),
-					  lc_result_operator(r), lc_result_procedure_name(r), lc_result_start_ms(r)};
+		lc_store_run_info info = {.serial = d.serial, .cable_type = d.cable_type, .slot = d.slot,
+					  .station = lc_result_station_name(r), .operator_name = lc_result_operator(r),
+					  .procedure = lc_result_procedure_name(r), .start_ms = lc_result_start_ms(r)};
 		if ((rc = lc_store_begin_run(opt->store, &info, &run_id, diag)) < 0)
 			return rc;
 	}
 	paths->run_id = run_id;
-	rc = write_all(r, out_dir, key, paths, opt, diag);
+	rc = name ? write_new(r, out_fd, out_label, name, key, paths, opt, diag)
+		  : write_into(r, out_label, key, paths, opt, diag);
 	if (!opt->store)
 		return rc;
 	/* The run is recorded either way: a report that could not be written is an error of the station. */
@@ -197,4 +290,20 @@ int lc_report_write(lc_result *r, const char *out_dir, const lc_sign_key *key, l
 					 withdrawn ? " (the report's signature was withdrawn)" : "");
 	}
 	return rc;
+}
+
+int lc_report_write_new(lc_result *r, int out_fd, const char *out_label, const char *name, const lc_sign_key *key,
+			lc_report_paths *paths, const lc_report_options *opt, lc_diag *diag)
+{
+	if (!r || out_fd < 0 || !out_label || !paths || !name || !*name || name[0] == '.' || strchr(name, '/'))
+		return lc_diag_set(diag, LC_ERR_ARG, "report: no result, folder, or a folder name that is not plain");
+	return write_and_record(r, out_fd, out_label, name, key, paths, opt, diag);
+}
+
+int lc_report_write(lc_result *r, const char *out_dir, const lc_sign_key *key, lc_report_paths *paths,
+		    const lc_report_options *opt, lc_diag *diag)
+{
+	if (!r || !out_dir || !*out_dir || !paths)
+		return lc_diag_set(diag, LC_ERR_ARG, "report: no result, directory or paths");
+	return write_and_record(r, -1, out_dir, NULL, key, paths, opt, diag);
 }

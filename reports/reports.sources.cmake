@@ -16,6 +16,7 @@ list(APPEND LC_REPORTS_SOURCES
   reports/plot.c
   reports/report_html.c
   reports/report_write.c
+  reports/report_folder.c
   reports/report_verify.c
 )
 # The PDF report (cairo, pango, librsvg: see cmake/dependencies.cmake).

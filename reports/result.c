@@ -231,6 +231,17 @@ static int set_procedure_impl(lc_result *r, const char *name, const char *versio
 		       version, "procedure version", diag);
 }
 
+static int set_procedure_file_impl(lc_result *r, bool custom, const char *sha256_hex, lc_diag *diag)
+{
+	if (!r || !sha256_hex || !lc_result_hex_lower(sha256_hex, LC_SHA256_HEX_LEN))
+		return lc_diag_set(diag, LC_ERR_ARG, "procedure file digest is not 64 lowercase hex digits");
+	pthread_mutex_lock(&r->lock);
+	memcpy(r->proc_sha256, sha256_hex, sizeof(r->proc_sha256));
+	r->proc_custom = custom;
+	pthread_mutex_unlock(&r->lock);
+	return 0;
+}
+
 static int set_operator_impl(lc_result *r, const char *operator_name, lc_diag *diag)
 {
 	if (!r)
@@ -267,9 +278,11 @@ static int set_dut_impl(lc_result *r, const lc_result_dut *dut, lc_diag *diag)
 		return rc;
 	if (dut->slot < 0)
 		return lc_diag_set(diag, LC_ERR_ARG, "DUT slot %d is negative", dut->slot);
+	if (dut->attempt < 0)
+		return lc_diag_set(diag, LC_ERR_ARG, "attempt %d is negative", dut->attempt);
 	if (dut->channel_digest && !lc_result_hex_lower(dut->channel_digest, LC_SHA256_HEX_LEN))
 		return lc_diag_set(diag, LC_ERR_ARG, "channel digest is not 64 lowercase hex digits");
-	lc_result_dut n = {.slot = dut->slot};
+	lc_result_dut n = {.slot = dut->slot, .attempt = dut->attempt};
 	if ((rc = lc_result_setstr(&n.cable_type, dut->cable_type, "DUT cable type", diag)) < 0 ||
 	    (rc = lc_result_setstr(&n.serial, dut->serial, "DUT serial", diag)) < 0 ||
 	    (rc = lc_result_setstr(&n.channel_digest, dut->channel_digest, "channel digest", diag)) < 0) {
@@ -425,6 +438,12 @@ int lc_result_set_procedure(lc_result *r, const char *name, const char *version,
 {
 	lc_diag d = {0};
 	return lc_result_note(r, set_procedure_impl(r, name, version, &d), &d, diag);
+}
+
+int lc_result_set_procedure_file(lc_result *r, bool custom, const char *sha256_hex, lc_diag *diag)
+{
+	lc_diag d;
+	return lc_result_note(r, set_procedure_file_impl(r, custom, sha256_hex, &d), &d, diag);
 }
 
 int lc_result_set_operator(lc_result *r, const char *operator_name, lc_diag *diag)

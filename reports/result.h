@@ -82,6 +82,7 @@ typedef struct lc_result_dut {
 	const char *serial;          /* DUT serial number (required) */
 	int slot;                    /* station slot, >= 0 */
 	const char *channel_digest;  /* SHA-256 (lowercase hex) of the channel model used as expectation, or NULL */
+	int attempt;                 /* the how-manieth run for this serial in the results store (from 1), 0: unknown */
 } lc_result_dut;
 
 typedef struct lc_result_value {
@@ -121,6 +122,9 @@ int64_t lc_result_wall_ms(void);
 int lc_result_set_station(lc_result *r, const char *name, const char *id, lc_diag *diag);
 int lc_result_set_operator(lc_result *r, const char *operator_name, lc_diag *diag);
 int lc_result_set_procedure(lc_result *r, const char *name, const char *version, lc_diag *diag);
+/* The procedure file that ran: the SHA-256 (64 lowercase hex digits) of its bytes, and whether it was a custom
+ * file (`lanecert run --procedure-file`) rather than one of the installed procedures. Since 0.2. */
+int lc_result_set_procedure_file(lc_result *r, bool custom, const char *sha256_hex, lc_diag *diag);
 /* Only for a result read back from a report written by another version (NULL: unknown). */
 int lc_result_set_software_version(lc_result *r, const char *version, lc_diag *diag);
 int lc_result_set_dut(lc_result *r, const lc_result_dut *dut, lc_diag *diag);
@@ -203,6 +207,8 @@ const char *lc_result_station_id(const lc_result *r);
 const char *lc_result_operator(const lc_result *r);
 const char *lc_result_procedure_name(const lc_result *r);
 const char *lc_result_procedure_version(const lc_result *r);
+/* The procedure file's SHA-256, NULL when not recorded; *custom (may be NULL) receives whether it was custom. */
+const char *lc_result_procedure_sha256(const lc_result *r, bool *custom);
 const char *lc_result_software_version(const lc_result *r);
 const char *lc_result_key_id(const lc_result *r);
 /* The DUT; fields NULL when not set. */
@@ -245,6 +251,9 @@ enum lc_verdict lc_result_verdict(const lc_result *r);
  * cut on a character): the run's own reason, else the detail of a step with that verdict, else the worst
  * measurement; "" for a pass. For the terminal, the --json lines and the results store. Since 0.2. */
 void lc_result_explain(const lc_result *r, char *buf, size_t cap);
+
+/* The SHA-256 of len bytes as 64 lowercase hex digits and a NUL. Since 0.2. */
+void lc_result_sha256_hex(const void *data, size_t len, char hex[65]);
 
 /* Internal to reports/ (the JSON reader): record a raw file known only by its digest. */
 int lc_result_add_raw_digest(lc_result *r, const char *name, const char *kind, size_t size,

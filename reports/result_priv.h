@@ -8,7 +8,6 @@
 /* A plain file name for raw data beside the report: [A-Za-z0-9._-]+, no leading '.', not report.* */
 bool lc_result_raw_name_ok(const char *name);
 /* SHA-256 of data as 64 lowercase hex digits and a NUL (libsodium crypto_hash_sha256). */
-void lc_result_sha256_hex(const void *data, size_t len, char hex[65]);
 
 /* ---- inside the result model (result.c, result_steps.c, result_read.c) ---- */
 
@@ -29,6 +28,8 @@ struct lc_result {
 	char *failure; /* the first builder call that failed, NULL while none has (lc_result_note) */
 	bool failed;   /* a builder call failed (also when failure could not be allocated) */
 	lc_result_dut dut;
+	char proc_sha256[LC_SHA256_HEX_LEN + 1]; /* empty: not recorded */
+	bool proc_custom;
 	int64_t start_ms, end_ms;
 	enum lc_verdict run_verdict;
 	lc_result_instrument *instruments;

@@ -58,6 +58,12 @@ const char *lc_result_operator(const lc_result *r) { return r->operator_name; }
 const char *lc_result_procedure_name(const lc_result *r) { return r->proc_name; }
 const char *lc_result_procedure_version(const lc_result *r) { return r->proc_version; }
 const char *lc_result_software_version(const lc_result *r) { return r->software; }
+const char *lc_result_procedure_sha256(const lc_result *r, bool *custom)
+{
+	if (custom)
+		*custom = r->proc_custom;
+	return r->proc_sha256[0] ? r->proc_sha256 : NULL;
+}
 const char *lc_result_key_id(const lc_result *r) { return r->key_id; }
 lc_result_dut lc_result_get_dut(const lc_result *r) { return r->dut; }
 int64_t lc_result_start_ms(const lc_result *r) { return r->start_ms; }

@@ -3,10 +3,12 @@
 
 #include <limits.h>
 #include <pthread.h>
+#include <stdbool.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "hal/atomic_file.h"
 
@@ -15,6 +17,10 @@ struct lc_store {
 	pthread_mutex_t lock;
 };
 
+/* Schema version 2 (PRAGMA user_version). Version 1 (lanecert 0.1) had no attempt column and indexed only
+ * serial and start; migrate() brings it up to date. */
+#define STORE_SCHEMA_VERSION 2
+
 static const char schema_sql[] =
 	"CREATE TABLE IF NOT EXISTS runs ("
 	" id INTEGER PRIMARY KEY,"
@@ -22,10 +28,17 @@ static const char schema_sql[] =
 	" start_ms INTEGER, end_ms INTEGER,"
 	" status TEXT NOT NULL CHECK (status IN ('incomplete', 'complete')),"
 	" verdict TEXT CHECK (verdict IS NULL OR verdict IN ('none','pass','inconclusive','fail','aborted','error')),"
-	" reason TEXT, report_path TEXT, report_sha256 TEXT);"
+	" reason TEXT, report_path TEXT, report_sha256 TEXT, attempt INTEGER);";
+
+/* One index per filter of lc_store_query(), each ending in start_ms for the ORDER BY. */
+static const char index_sql[] =
 	"CREATE INDEX IF NOT EXISTS runs_serial ON runs (serial, start_ms);"
 	"CREATE INDEX IF NOT EXISTS runs_start ON runs (start_ms);"
-	"PRAGMA user_version = 1;";
+	"CREATE INDEX IF NOT EXISTS runs_station ON runs (station, start_ms);"
+	"CREATE INDEX IF NOT EXISTS runs_operator ON runs (operator, start_ms);"
+	"CREATE INDEX IF NOT EXISTS runs_cable_type ON runs (cable_type, start_ms);"
+	"CREATE INDEX IF NOT EXISTS runs_procedure ON runs (procedure, start_ms);"
+	"CREATE INDEX IF NOT EXISTS runs_verdict ON runs (verdict, start_ms);";
 
 static int db_fail(sqlite3 *db, lc_diag *diag, const char *what)
 {
@@ -54,7 +67,65 @@ int lc_store_default_path(char *buf, size_t size, lc_diag *diag)
 	return 0;
 }
 
-int lc_store_open(const char *path, lc_store **out, lc_diag *diag)
+static int exec(sqlite3 *db, const char *sql, const char *path, lc_diag *diag)
+{
+	char *err = NULL;
+	if (sqlite3_exec(db, sql, NULL, NULL, &err) == SQLITE_OK)
+		return 0;
+	int rc = lc_diag_set(diag, LC_ERR_IO, "results store %s: %s", path, err ? err : sqlite3_errmsg(db));
+	sqlite3_free(err);
+	return rc;
+}
+
+static int user_version(sqlite3 *db)
+{
+	sqlite3_stmt *st = NULL;
+	int v = -1;
+	if (sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &st, NULL) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
+		v = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	return v;
+}
+
+static bool has_attempt_column(sqlite3 *db)
+{
+	sqlite3_stmt *st = NULL;
+	bool ok = sqlite3_prepare_v2(db, "SELECT attempt FROM runs LIMIT 0", -1, &st, NULL) == SQLITE_OK;
+	sqlite3_finalize(st);
+	return ok;
+}
+
+/* Bring the schema to STORE_SCHEMA_VERSION in one transaction (two processes opening an old store at once:
+ * the second waits, then finds it done). Attempts of the runs already recorded are numbered by id per
+ * serial, as they would have been. */
+static int migrate(sqlite3 *db, const char *path, lc_diag *diag)
+{
+	int v = user_version(db);
+	if (v > STORE_SCHEMA_VERSION)
+		return lc_diag_set(diag, LC_ERR_FORMAT, "results store %s has schema %d: written by a newer lanecert (this one knows %d)",
+				   path, v, STORE_SCHEMA_VERSION);
+	if (v == STORE_SCHEMA_VERSION)
+		return 0;
+	int rc = exec(db, "BEGIN IMMEDIATE", path, diag);
+	if (rc < 0)
+		return rc;
+	if (user_version(db) == STORE_SCHEMA_VERSION)
+		return exec(db, "COMMIT", path, diag);
+	if ((rc = exec(db, schema_sql, path, diag)) == 0 && !has_attempt_column(db))
+		rc = exec(db,
+			  "ALTER TABLE runs ADD COLUMN attempt INTEGER;"
+			  "UPDATE runs SET attempt = (SELECT COUNT(*) FROM runs AS p WHERE p.serial = runs.serial"
+			  " AND p.id <= runs.id);",
+			  path, diag);
+	char set_version[64];
+	snprintf(set_version, sizeof(set_version), "PRAGMA user_version = %d;", STORE_SCHEMA_VERSION);
+	if (rc == 0 && (rc = exec(db, index_sql, path, diag)) == 0 && (rc = exec(db, set_version, path, diag)) == 0)
+		return exec(db, "COMMIT", path, diag);
+	sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+	return rc;
+}
+
+int lc_store_open_mode(const char *path, enum lc_store_mode mode, lc_store **out, lc_diag *diag)
 {
 	char def[PATH_MAX];
 	int rc;
@@ -63,19 +134,26 @@ int lc_store_open(const char *path, lc_store **out, lc_diag *diag)
 			return rc;
 		path = def;
 	}
-	char dir[PATH_MAX];
-	snprintf(dir, sizeof(dir), "%s", path);
-	char *slash = strrchr(dir, '/');
-	if (slash && slash != dir) {
-		*slash = 0;
-		if ((rc = lc_mkdir_p(dir, 0700, diag)) < 0)
-			return rc;
+	int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_FULLMUTEX;
+	if (mode == LC_STORE_EXISTING) {
+		/* A typo in --db must not answer "no runs" from a new empty store: nothing is created. */
+		if (access(path, F_OK) != 0)
+			return lc_diag_set(diag, LC_ERR_NOT_FOUND, "%s does not exist", path);
+	} else {
+		flags |= SQLITE_OPEN_CREATE;
+		char dir[PATH_MAX];
+		snprintf(dir, sizeof(dir), "%s", path);
+		char *slash = strrchr(dir, '/');
+		if (slash && slash != dir) {
+			*slash = 0;
+			if ((rc = lc_mkdir_p(dir, 0700, diag)) < 0)
+				return rc;
+		}
 	}
 	lc_store *s = calloc(1, sizeof(*s));
 	if (!s)
 		return lc_diag_set(diag, LC_ERR_NOMEM, "results store: out of memory");
-	if (sqlite3_open_v2(path, &s->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX, NULL) !=
-	    SQLITE_OK) {
+	if (sqlite3_open_v2(path, &s->db, flags, NULL) != SQLITE_OK) {
 		rc = s->db ? db_fail(s->db, diag, path) : lc_diag_set(diag, LC_ERR_NOMEM, "results store: out of memory");
 		sqlite3_close(s->db);
 		free(s);
@@ -84,11 +162,8 @@ int lc_store_open(const char *path, lc_store **out, lc_diag *diag)
 	sqlite3_busy_timeout(s->db, 5000);
 	/* WAL: readers never block the writer and a killed writer leaves the database consistent. synchronous
 	 * FULL: a completed run survives a power cut too, which a certification record must. */
-	char *err = NULL;
-	if (sqlite3_exec(s->db, "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;", NULL, NULL, &err) != SQLITE_OK ||
-	    sqlite3_exec(s->db, schema_sql, NULL, NULL, &err) != SQLITE_OK) {
-		rc = lc_diag_set(diag, LC_ERR_IO, "results store %s: %s", path, err ? err : "cannot initialise");
-		sqlite3_free(err);
+	if ((rc = exec(s->db, "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;", path, diag)) < 0 ||
+	    (rc = migrate(s->db, path, diag)) < 0) {
 		sqlite3_close(s->db);
 		free(s);
 		return rc;
@@ -96,6 +171,11 @@ int lc_store_open(const char *path, lc_store **out, lc_diag *diag)
 	pthread_mutex_init(&s->lock, NULL);
 	*out = s;
 	return 0;
+}
+
+int lc_store_open(const char *path, lc_store **out, lc_diag *diag)
+{
+	return lc_store_open_mode(path, LC_STORE_CREATE, out, diag);
 }
 
 void lc_store_close(lc_store *s)
@@ -131,8 +211,10 @@ int lc_store_begin_run(lc_store *s, const lc_store_run_info *info, int64_t *run_
 	sqlite3_stmt *st = NULL;
 	int rc = 0;
 	if (sqlite3_prepare_v2(s->db,
-			       "INSERT INTO runs (serial, cable_type, slot, station, operator, procedure, start_ms, status)"
-			       " VALUES (?, ?, ?, ?, ?, ?, ?, 'incomplete')",
+			       /* One statement: the attempt number and the row are one atomic write. */
+			       "INSERT INTO runs (serial, cable_type, slot, station, operator, procedure, start_ms, status,"
+			       " attempt) SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, 'incomplete',"
+			       " (SELECT COALESCE(MAX(attempt), 0) + 1 FROM runs WHERE serial = ?1)",
 			       -1, &st, NULL) != SQLITE_OK) {
 		rc = db_fail(s->db, diag, "insert");
 		goto out;
@@ -149,6 +231,30 @@ int lc_store_begin_run(lc_store *s, const lc_store_run_info *info, int64_t *run_
 	else
 		*run_id = sqlite3_last_insert_rowid(s->db);
 out:
+	sqlite3_finalize(st);
+	pthread_mutex_unlock(&s->lock);
+	return rc;
+}
+
+int lc_store_run_attempt(lc_store *s, int64_t run_id, lc_diag *diag)
+{
+	if (!s)
+		return lc_diag_set(diag, LC_ERR_ARG, "results store: no store");
+	pthread_mutex_lock(&s->lock);
+	sqlite3_stmt *st = NULL;
+	int rc;
+	if (sqlite3_prepare_v2(s->db, "SELECT attempt FROM runs WHERE id = ?", -1, &st, NULL) != SQLITE_OK) {
+		rc = db_fail(s->db, diag, "attempt");
+	} else {
+		sqlite3_bind_int64(st, 1, run_id);
+		int step = sqlite3_step(st);
+		if (step == SQLITE_ROW && sqlite3_column_type(st, 0) == SQLITE_INTEGER)
+			rc = sqlite3_column_int(st, 0);
+		else if (step == SQLITE_ROW || step == SQLITE_DONE)
+			rc = lc_diag_set(diag, LC_ERR_STATE, "results store: run %lld is unknown", (long long)run_id);
+		else
+			rc = db_fail(s->db, diag, "attempt");
+	}
 	sqlite3_finalize(st);
 	pthread_mutex_unlock(&s->lock);
 	return rc;
@@ -196,34 +302,79 @@ static int64_t col_time(sqlite3_stmt *st, int i)
 	return sqlite3_column_type(st, i) == SQLITE_NULL ? INT64_MIN : sqlite3_column_int64(st, i);
 }
 
+/* The query for exactly the filters given: "serial = ?" only when a serial is given, so that each filter
+ * uses its index ("?1 IS NULL OR serial = ?1" would make SQLite scan the whole table). Only fixed text goes
+ * into the SQL; every value is bound. */
+struct where {
+	char sql[1024];
+	const char *text[8];
+	int64_t since_ms;
+	int n_text, text_at[8], since_at;
+};
+
+static void add_cond(struct where *w, const char *cond)
+{
+	size_t n = strlen(w->sql);
+	snprintf(w->sql + n, sizeof(w->sql) - n, "%s%s", strstr(w->sql, " WHERE ") ? " AND " : " WHERE ", cond);
+}
+
+static void add_text(struct where *w, const char *cond, const char *value, int *param)
+{
+	if (!value)
+		return;
+	add_cond(w, cond);
+	w->text_at[w->n_text] = ++*param;
+	w->text[w->n_text++] = value;
+}
+
+static void build_where(struct where *w, const lc_store_filter *f)
+{
+	int param = 0;
+	snprintf(w->sql, sizeof(w->sql),
+		 "SELECT id, serial, cable_type, slot, station, operator, procedure, start_ms, end_ms,"
+		 " status, verdict, reason, report_path, report_sha256, attempt FROM runs");
+	add_text(w, "serial = ?", f->serial, &param);
+	add_text(w, "station = ?", f->station, &param);
+	add_text(w, "operator = ?", f->operator_name, &param);
+	add_text(w, "cable_type = ?", f->cable_type, &param);
+	add_text(w, "procedure = ?", f->procedure, &param);
+	if (f->verdict == LC_STORE_INCOMPLETE)
+		add_cond(w, "status = 'incomplete'");
+	else if (f->verdict != -1)
+		add_text(w, "verdict = ?", lc_verdict_name((enum lc_verdict)f->verdict), &param);
+	w->since_at = 0;
+	if (f->since_ms != INT64_MIN) {
+		add_cond(w, "start_ms >= ?");
+		w->since_at = ++param;
+		w->since_ms = f->since_ms;
+	}
+	size_t n = strlen(w->sql);
+	snprintf(w->sql + n, sizeof(w->sql) - n, " ORDER BY start_ms, id");
+}
+
 int lc_store_query(lc_store *s, const lc_store_filter *f, int (*fn)(const lc_store_row *row, void *user),
 		   void *user, lc_diag *diag)
 {
 	if (!s || !fn)
 		return lc_diag_set(diag, LC_ERR_ARG, "results store: no store or callback");
-	lc_store_filter none = {NULL, INT64_MIN, -1};
+	lc_store_filter none = {.since_ms = INT64_MIN, .verdict = -1};
 	if (!f)
 		f = &none;
 	if (f->verdict != -1 && f->verdict != LC_STORE_INCOMPLETE && lc_verdict_parse(lc_verdict_name(f->verdict)) != f->verdict)
 		return lc_diag_set(diag, LC_ERR_ARG, "results store: %d is not a verdict", f->verdict);
+	struct where w = {0};
+	build_where(&w, f);
 	pthread_mutex_lock(&s->lock);
 	sqlite3_stmt *st = NULL;
 	int rc = 0, count = 0;
-	if (sqlite3_prepare_v2(s->db,
-			       "SELECT id, serial, cable_type, slot, station, operator, procedure, start_ms, end_ms,"
-			       " status, verdict, reason, report_path, report_sha256 FROM runs"
-			       " WHERE (?1 IS NULL OR serial = ?1) AND (?2 IS NULL OR start_ms >= ?2)"
-			       " AND (?3 IS NULL OR (?3 = 'incomplete' AND status = 'incomplete') OR verdict = ?3)"
-			       " ORDER BY start_ms, id",
-			       -1, &st, NULL) != SQLITE_OK) {
+	if (sqlite3_prepare_v2(s->db, w.sql, -1, &st, NULL) != SQLITE_OK) {
 		rc = db_fail(s->db, diag, "query");
 		goto out;
 	}
-	bind_text(st, 1, f->serial);
-	bind_time(st, 2, f->since_ms);
-	bind_text(st, 3, f->verdict == -1 ? NULL
-			 : f->verdict == LC_STORE_INCOMPLETE ? "incomplete"
-							     : lc_verdict_name((enum lc_verdict)f->verdict));
+	for (int i = 0; i < w.n_text; i++)
+		bind_text(st, w.text_at[i], w.text[i]);
+	if (w.since_at)
+		sqlite3_bind_int64(st, w.since_at, w.since_ms);
 	int step;
 	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
 		const char *status = col_text(st, 9), *v = col_text(st, 10);
@@ -235,6 +386,7 @@ int lc_store_query(lc_store *s, const lc_store_filter *f, int (*fn)(const lc_sto
 			.complete = status && strcmp(status, "complete") == 0,
 			.verdict = vi < 0 ? LC_VERDICT_NONE : (enum lc_verdict)vi, .reason = col_text(st, 11),
 			.report_path = col_text(st, 12), .report_sha256 = col_text(st, 13),
+			.attempt = sqlite3_column_int(st, 14),
 		};
 		count++;
 		if ((rc = fn(&row, user)) != 0)

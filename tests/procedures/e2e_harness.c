@@ -8,7 +8,7 @@
 
 #include "hal/scpi.h"
 
-void lc_e2e_start(lc_e2e *e, const char *scenario)
+void lc_e2e_start_sim(lc_e2e *e, const char *scenario)
 {
 	lc_diag d;
 	memset(e, 0, sizeof(*e));
@@ -32,6 +32,14 @@ void lc_e2e_start(lc_e2e *e, const char *scenario)
 	char path[300];
 	snprintf(path, sizeof(path), "%s/station.json", e->dir);
 	cr_assert_eq(lc_sim_runner_write_station(e->runner, path, &d), 0, "%s", d.text);
+}
+
+void lc_e2e_start(lc_e2e *e, const char *scenario)
+{
+	lc_diag d;
+	char path[300];
+	lc_e2e_start_sim(e, scenario);
+	snprintf(path, sizeof(path), "%s/station.json", e->dir);
 	cr_assert_eq(lc_station_load(path, NULL, &e->station, &d), 0, "%s", d.text);
 	for (size_t i = 0; i < e->station->n_slots; i++)
 		if (e->station->slots[i].number == 1)
@@ -58,6 +66,7 @@ lc_result *lc_e2e_run(lc_e2e *e, const char *procedure, const char *const *optio
 		.limits = e->limits,
 		.serial = serial,
 		.slot = slot,
+		.operator_name = "e2e", /* as lanecert run requires one */
 		.prompter = &e->prompter,
 	};
 	for (size_t i = 0; options && options[i] && i < LC_RUN_OPTIONS_MAX; i++)

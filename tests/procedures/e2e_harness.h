@@ -26,6 +26,9 @@ typedef struct lc_e2e {
 
 /* Start the scenario's simulated station (time scale 0), write its station file, open its instruments. */
 void lc_e2e_start(lc_e2e *e, const char *scenario);
+/* Only the simulated station and its station file (dir/station.json): for a `lanecert run` in another
+ * process, which opens the instruments itself. */
+void lc_e2e_start_sim(lc_e2e *e, const char *scenario);
 /* Run a procedure for slot 1 (options: NULL-terminated "key=value" list, may be NULL). */
 lc_result *lc_e2e_run(lc_e2e *e, const char *procedure, const char *const *options, unsigned slot,
 		      const char *serial);

@@ -44,7 +44,7 @@ Test(atomic_file, writes_whole_files_with_mode_and_no_replace)
 Test(report_html, escapes_text_and_lists_error_reasons)
 {
 	lc_result *r = lc_result_new();
-	lc_result_dut dut = {"aoc", "<script>alert(1)</script>", 0, NULL};
+	lc_result_dut dut = {"aoc", "<script>alert(1)</script>", 0, NULL, 0};
 	lc_result_set_dut(r, &dut, NULL);
 	int s = lc_result_add_step(r, "connect", 1000, NULL);
 	lc_result_end_step(r, s, LC_VERDICT_ERROR, 2000, "power meter: timeout & no reply", NULL);

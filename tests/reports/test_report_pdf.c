@@ -33,7 +33,7 @@ static char *long_json(size_t *len)
 	lc_result *r = lc_result_new();
 	lc_result_set_station(r, "line-1 station A", "STA-0001", NULL);
 	lc_result_set_operator(r, "a.tester", NULL);
-	lc_result_dut dut = {"mpo-trunk-64f", "TRK-064-0001", 0, NULL};
+	lc_result_dut dut = {"mpo-trunk-64f", "TRK-064-0001", 0, NULL, 0};
 	lc_result_set_dut(r, &dut, NULL);
 	lc_result_start(r, 1795000000000LL, NULL);
 	int s = lc_result_add_step(r, "insertion_loss", 1795000001000LL, NULL);
@@ -261,7 +261,7 @@ Test(report_pdf, bad_input_gets_a_clear_error_and_no_file)
 Test(report_pdf, error_run_lists_its_reasons)
 {
 	lc_result *r = lc_result_new();
-	lc_result_dut dut = {"aoc-400g", "AOC-<&>-1", 1, NULL};
+	lc_result_dut dut = {"aoc-400g", "AOC-<&>-1", 1, NULL, 0};
 	lc_result_set_dut(r, &dut, NULL);
 	int s = lc_result_add_step(r, "connect", 1000, NULL);
 	lc_result_end_step(r, s, LC_VERDICT_ERROR, 2000, "power meter: timeout & no reply", NULL);
@@ -323,7 +323,7 @@ Test(report_pdf, report_write_puts_the_pdf_beside_the_html)
 Test(report_pdf, oversized_text_and_many_failures_stay_bounded)
 {
 	lc_result *r = lc_result_new();
-	lc_result_dut dut = {"mpo-trunk-64f", "TRK-FAIL", 0, NULL};
+	lc_result_dut dut = {"mpo-trunk-64f", "TRK-FAIL", 0, NULL, 0};
 	lc_result_set_dut(r, &dut, NULL);
 	char *huge = malloc(6001);
 	for (int i = 0; i < 6000; i++)

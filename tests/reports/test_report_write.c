@@ -281,7 +281,7 @@ Test(report_write, sigkill_leaves_consistent_store_and_whole_reports, .timeout =
 	lc_diag d;
 	cr_assert_eq(lc_store_open(db, &s, &d), 0, "%s", d.text);
 	cr_expect_eq(lc_store_integrity_check(s, &d), 0, "%s", d.text);
-	lc_store_filter inc = {NULL, INT64_MIN, LC_STORE_INCOMPLETE};
+	lc_store_filter inc = {.since_ms = INT64_MIN, .verdict = LC_STORE_INCOMPLETE};
 	lc_store_row row = {0};
 	cr_expect_geq(lc_store_query(s, &inc, count_row, &row, NULL), 1, "the killed run is recorded as incomplete");
 	cr_expect_eq(row.complete, 0);

@@ -1,4 +1,6 @@
 #include <criterion/criterion.h>
+#include <sqlite3.h>
+#include <sys/stat.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -57,20 +59,20 @@ Test(store, runs_filters_and_states)
 	cr_expect_eq(all.verdicts[1], LC_VERDICT_ERROR);
 
 	struct seen sn1 = {0};
-	lc_store_filter f = {"SN1", INT64_MIN, -1};
+	lc_store_filter f = {.serial = "SN1", .since_ms = INT64_MIN, .verdict = -1};
 	cr_expect_eq(lc_store_query(s, &f, collect, &sn1, NULL), 2);
 	struct seen since = {0};
-	f = (lc_store_filter){NULL, 2500, -1};
+	f = (lc_store_filter){.since_ms = 2500, .verdict = -1};
 	cr_expect_eq(lc_store_query(s, &f, collect, &since, NULL), 2);
 	cr_expect_str_eq(since.serials[0], "SN1");
 	struct seen fails = {0};
-	f = (lc_store_filter){NULL, INT64_MIN, LC_VERDICT_FAIL};
+	f = (lc_store_filter){.since_ms = INT64_MIN, .verdict = LC_VERDICT_FAIL};
 	cr_expect_eq(lc_store_query(s, &f, collect, &fails, NULL), 1);
 	struct seen inc = {0};
-	f = (lc_store_filter){NULL, INT64_MIN, LC_STORE_INCOMPLETE};
+	f = (lc_store_filter){.since_ms = INT64_MIN, .verdict = LC_STORE_INCOMPLETE};
 	cr_expect_eq(lc_store_query(s, &f, collect, &inc, NULL), 1);
 	cr_expect_str_eq(inc.serials[0], "SN3");
-	f = (lc_store_filter){NULL, INT64_MIN, 7};
+	f = (lc_store_filter){.since_ms = INT64_MIN, .verdict = 7};
 	cr_expect_eq(lc_store_query(s, &f, collect, &inc, &d), LC_ERR_ARG);
 	cr_expect_eq(lc_store_integrity_check(s, NULL), 0);
 	lc_store_close(s);
@@ -104,4 +106,178 @@ Test(store, not_a_database_is_a_clear_error)
 	cr_expect_lt(lc_store_open(db, &s, &d), 0);
 	cr_expect(strstr(d.text, "junk.db"), "%s", d.text);
 	free(dir), free(db);
+}
+
+struct rows {
+	int n;
+	int attempts[16];
+	char operators[16][32], reasons[16][128];
+};
+
+static int collect_rows(const lc_store_row *r, void *user)
+{
+	struct rows *s = user;
+	if (s->n < 16) {
+		s->attempts[s->n] = r->attempt;
+		snprintf(s->operators[s->n], 32, "%s", r->operator_name ? r->operator_name : "");
+		snprintf(s->reasons[s->n], 128, "%s", r->reason ? r->reason : "");
+	}
+	s->n++;
+	return 0;
+}
+
+static int64_t begin_full(lc_store *s, const char *serial, const char *cable, const char *station,
+			  const char *op, const char *proc, int64_t start)
+{
+	lc_store_run_info info = {.serial = serial, .cable_type = cable, .slot = 1, .station = station,
+				  .operator_name = op, .procedure = proc, .start_ms = start};
+	int64_t id = -1;
+	cr_assert_eq(lc_store_begin_run(s, &info, &id, NULL), 0);
+	return id;
+}
+
+static int query_n(lc_store *s, lc_store_filter f, struct rows *out)
+{
+	memset(out, 0, sizeof(*out));
+	return lc_store_query(s, &f, collect_rows, out, NULL);
+}
+
+/* Attempts count per serial; each filter alone and combined; the reason of a fail is kept. */
+Test(store, attempts_filters_and_reasons)
+{
+	char *dir = th_scratch_dir("store-attempts");
+	char *db = th_path(dir, "r.db");
+	lc_store *s;
+	lc_diag d;
+	cr_assert_eq(lc_store_open(db, &s, &d), 0, "%s", d.text);
+	int64_t a1 = begin_full(s, "SN-A", "dr4", "bench1", "alice", "breakout-dr4-4x100g", 1000);
+	int64_t b1 = begin_full(s, "SN-B", "aoc", "bench2", "bob", "aoc-400g", 2000);
+	int64_t a2 = begin_full(s, "SN-A", "dr4", "bench2", "bob", "breakout-dr4-4x100g", 3000);
+	int64_t a3 = begin_full(s, "SN-A", "dr4", "bench1", "alice", "breakout-dr4-4x100g", 4000);
+	cr_expect_eq(lc_store_run_attempt(s, a1, NULL), 1);
+	cr_expect_eq(lc_store_run_attempt(s, b1, NULL), 1);
+	cr_expect_eq(lc_store_run_attempt(s, a2, NULL), 2);
+	cr_expect_eq(lc_store_run_attempt(s, a3, NULL), 3);
+	cr_expect_eq(lc_store_run_attempt(s, 999, &d), LC_ERR_STATE);
+	cr_assert_eq(lc_store_finish_run(s, a1, LC_VERDICT_FAIL, 1500, NULL, NULL,
+					 "insertion-loss: insertion_loss lane 3 at 1310 nm = 1.2 dB (margin -0.3)", NULL),
+		     0);
+	cr_assert_eq(lc_store_finish_run(s, a2, LC_VERDICT_PASS, 3500, NULL, NULL, NULL, NULL), 0);
+
+	struct rows r;
+	cr_expect_eq(query_n(s, (lc_store_filter){.serial = "SN-A", .since_ms = INT64_MIN, .verdict = -1}, &r), 3);
+	cr_expect_eq(r.attempts[0], 1);
+	cr_expect_eq(r.attempts[1], 2);
+	cr_expect_eq(r.attempts[2], 3);
+	cr_expect_str_eq(r.reasons[0], "insertion-loss: insertion_loss lane 3 at 1310 nm = 1.2 dB (margin -0.3)");
+	cr_expect_eq(query_n(s, (lc_store_filter){.station = "bench2", .since_ms = INT64_MIN, .verdict = -1}, &r), 2);
+	cr_expect_eq(query_n(s, (lc_store_filter){.operator_name = "alice", .since_ms = INT64_MIN, .verdict = -1}, &r), 2);
+	cr_expect_str_eq(r.operators[1], "alice");
+	cr_expect_eq(query_n(s, (lc_store_filter){.cable_type = "aoc", .since_ms = INT64_MIN, .verdict = -1}, &r), 1);
+	cr_expect_eq(query_n(s, (lc_store_filter){.procedure = "breakout-dr4-4x100g", .since_ms = INT64_MIN, .verdict = -1},
+			     &r),
+		     3);
+	cr_expect_eq(query_n(s, (lc_store_filter){.station = "bench1", .operator_name = "alice", .since_ms = 2000,
+						  .verdict = LC_STORE_INCOMPLETE},
+			     &r),
+		     1);
+	cr_expect_eq(r.attempts[0], 3);
+	cr_expect_eq(query_n(s, (lc_store_filter){.station = "bench1", .verdict = LC_VERDICT_FAIL, .since_ms = INT64_MIN},
+			     &r),
+		     1);
+	cr_expect_eq(query_n(s, (lc_store_filter){.station = "nowhere", .since_ms = INT64_MIN, .verdict = -1}, &r), 0);
+	lc_store_close(s);
+
+	/* an index per filter, so that a large store answers a filter without a scan */
+	sqlite3 *raw;
+	cr_assert_eq(sqlite3_open_v2(db, &raw, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+	static const char *const want[] = {"runs_serial", "runs_station", "runs_operator", "runs_cable_type",
+					   "runs_procedure", "runs_verdict"};
+	for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
+		sqlite3_stmt *st;
+		cr_assert_eq(sqlite3_prepare_v2(raw, "SELECT 1 FROM sqlite_master WHERE type = 'index' AND name = ?", -1,
+						&st, NULL),
+			     SQLITE_OK);
+		sqlite3_bind_text(st, 1, want[i], -1, SQLITE_STATIC);
+		cr_expect_eq(sqlite3_step(st), SQLITE_ROW, "index %s", want[i]);
+		sqlite3_finalize(st);
+	}
+	sqlite3_close(raw);
+	free(dir), free(db);
+}
+
+/* A store written by lanecert 0.1 (schema 1: no attempt column, user_version 1) is migrated when opened:
+ * its runs keep everything and get their attempt numbers; new runs go on counting. */
+Test(store, old_schema_is_migrated)
+{
+	char *dir = th_scratch_dir("store-v1");
+	char *db = th_path(dir, "old.db");
+	sqlite3 *raw;
+	cr_assert_eq(sqlite3_open(db, &raw), SQLITE_OK);
+	cr_assert_eq(sqlite3_exec(raw,
+				  "CREATE TABLE runs (id INTEGER PRIMARY KEY, serial TEXT, cable_type TEXT,"
+				  " slot INTEGER NOT NULL DEFAULT 0, station TEXT, operator TEXT, procedure TEXT,"
+				  " start_ms INTEGER, end_ms INTEGER,"
+				  " status TEXT NOT NULL CHECK (status IN ('incomplete', 'complete')),"
+				  " verdict TEXT CHECK (verdict IS NULL OR verdict IN"
+				  " ('none','pass','inconclusive','fail','aborted','error')),"
+				  " reason TEXT, report_path TEXT, report_sha256 TEXT);"
+				  "CREATE INDEX runs_serial ON runs (serial, start_ms);"
+				  "CREATE INDEX runs_start ON runs (start_ms);"
+				  "INSERT INTO runs (serial, station, start_ms, status, verdict, reason) VALUES"
+				  " ('OLD-1', 'b', 10, 'complete', 'fail', 'old reason'),"
+				  " ('OLD-2', 'b', 20, 'complete', 'pass', NULL),"
+				  " ('OLD-1', 'b', 30, 'complete', 'pass', NULL);"
+				  "PRAGMA user_version = 1;",
+				  NULL, NULL, NULL),
+		     SQLITE_OK);
+	sqlite3_close(raw);
+
+	lc_store *s;
+	lc_diag d;
+	cr_assert_eq(lc_store_open_mode(db, LC_STORE_EXISTING, &s, &d), 0, "%s", d.text);
+	struct rows r;
+	cr_expect_eq(query_n(s, (lc_store_filter){.serial = "OLD-1", .since_ms = INT64_MIN, .verdict = -1}, &r), 2);
+	cr_expect_eq(r.attempts[0], 1);
+	cr_expect_eq(r.attempts[1], 2);
+	cr_expect_str_eq(r.reasons[0], "old reason");
+	int64_t id = begin_full(s, "OLD-1", "dr4", "b", "carol", "mpo-trunk", 40);
+	cr_expect_eq(lc_store_run_attempt(s, id, NULL), 3);
+	cr_expect_eq(query_n(s, (lc_store_filter){.station = "b", .since_ms = INT64_MIN, .verdict = -1}, &r), 4);
+	lc_store_close(s);
+
+	cr_assert_eq(sqlite3_open_v2(db, &raw, SQLITE_OPEN_READWRITE, NULL), SQLITE_OK);
+	sqlite3_stmt *st;
+	cr_assert_eq(sqlite3_prepare_v2(raw, "PRAGMA user_version", -1, &st, NULL), SQLITE_OK);
+	cr_assert_eq(sqlite3_step(st), SQLITE_ROW);
+	cr_expect_eq(sqlite3_column_int(st, 0), 2);
+	sqlite3_finalize(st);
+	/* a store from a newer lanecert is refused, not half-understood */
+	cr_assert_eq(sqlite3_exec(raw, "PRAGMA user_version = 9", NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(raw);
+	cr_expect_eq(lc_store_open(db, &s, &d), LC_ERR_FORMAT);
+	cr_expect(strstr(d.text, "schema 9") && strstr(d.text, "newer lanecert"), "%s", d.text);
+	free(dir), free(db);
+}
+
+/* Reading a store that does not exist is an error and creates nothing (a typo in --db must not answer "no
+ * runs" from a new empty store); opening it for a run creates it. */
+Test(store, existing_mode_creates_nothing)
+{
+	char *dir = th_scratch_dir("store-existing");
+	char *db = th_path(dir, "sub/typo.db");
+	lc_store *s = NULL;
+	lc_diag d;
+	cr_expect_eq(lc_store_open_mode(db, LC_STORE_EXISTING, &s, &d), LC_ERR_NOT_FOUND);
+	cr_expect(strstr(d.text, "does not exist"), "%s", d.text);
+	struct stat st;
+	cr_expect_neq(stat(db, &st), 0);
+	char *sub = th_path(dir, "sub");
+	cr_expect_neq(stat(sub, &st), 0, "not even its folder");
+	cr_assert_eq(lc_store_open_mode(db, LC_STORE_CREATE, &s, &d), 0, "%s", d.text);
+	lc_store_close(s);
+	cr_expect_eq(stat(db, &st), 0);
+	cr_assert_eq(lc_store_open_mode(db, LC_STORE_EXISTING, &s, &d), 0, "%s", d.text);
+	lc_store_close(s);
+	free(dir), free(db), free(sub);
 }

@@ -1,0 +1,137 @@
+/* lanecert run: the inputs checked before anything is opened (cli/run_inputs.h). */
+#include "cli/run_inputs.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cli/cli.h"
+#include "fixtures/serial_rule.h"
+#include "hal/atomic_file.h"
+#include "hal/utf8.h"
+#include "procedures/engine.h"
+#include "reports/report.h"
+#include "reports/result.h"
+
+int lc_run_check_procedure(const char *name, const char *file, const char *procedures_dir)
+{
+	lc_diag d;
+	char path[1024], list[1024];
+	if (name && file) {
+		lc_cli_error("run", "give a procedure name or --procedure-file PATH, not both");
+		return LC_EXIT_USAGE;
+	}
+	if (file) {
+		struct stat st;
+		if (stat(file, &st) != 0 || !S_ISREG(st.st_mode)) {
+			lc_cli_error("run", "--procedure-file %s: no such file", file);
+			return LC_EXIT_NOINPUT;
+		}
+		return LC_EXIT_OK;
+	}
+	if (!name) {
+		lc_cli_error("run", "no procedure: give its name (lanecert run --help)");
+		return LC_EXIT_USAGE;
+	}
+	if (lc_procedure_path(procedures_dir, name, path, sizeof(path), &d) == 0)
+		return LC_EXIT_OK;
+	int n = lc_procedure_list(procedures_dir, list, sizeof(list), NULL);
+	if (lc_procedure_name_valid(name))
+		lc_cli_error("run", "unknown procedure '%s'", name);
+	else
+		lc_cli_error("run", "'%.80s' is not a procedure name: a procedure is named, never given as a path", name);
+	fprintf(stderr, "installed procedures (%s): %s\n", lc_procedures_dir(procedures_dir),
+		n > 0 ? list : "(none)");
+	fprintf(stderr, "a procedure file of your own: --procedure-file PATH (recorded as custom in the report)\n");
+	return LC_EXIT_NOINPUT;
+}
+
+int lc_run_check_serials(const char *const *serials, size_t n, const lc_station *st)
+{
+	lc_diag d;
+	char rule[LC_TEXT_MAX + 160];
+	for (size_t i = 0; i < n; i++) {
+		int rc = lc_serial_check(serials[i], st->serial_pattern, &d);
+		if (rc == 0)
+			continue;
+		lc_cli_error("run", "%s", lc_diag_message(&d));
+		if (rc == LC_ERR_ARG) {
+			lc_serial_rule_text(st->serial_pattern, rule, sizeof(rule));
+			fprintf(stderr, "%s\n", rule);
+		}
+		return LC_EXIT_USAGE;
+	}
+	return LC_EXIT_OK;
+}
+
+static bool operator_ok(const char *s)
+{
+	size_t n = strlen(s);
+	if (n == 0 || n >= LC_NAME_MAX || !lc_utf8_valid(s, n))
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if ((unsigned char)s[i] < 0x20 || s[i] == 0x7f)
+			return false;
+	return true;
+}
+
+int lc_run_resolve_operator(const char *given, const lc_station *st, bool interactive, char *buf, size_t cap)
+{
+	const char *from = "--operator";
+	buf[0] = '\0';
+	if (given) {
+		snprintf(buf, cap, "%s", given);
+	} else if (st->default_operator[0]) {
+		snprintf(buf, cap, "%s", st->default_operator);
+		from = "the station's default_operator";
+	} else if (interactive) {
+		fprintf(stderr, "operator (your name, recorded in the report): ");
+		if (!fgets(buf, (int)cap, stdin))
+			buf[0] = '\0';
+		buf[strcspn(buf, "\r\n")] = '\0';
+		from = "the operator's answer";
+	}
+	if (!buf[0]) {
+		lc_cli_error("run", "a certification needs an operator: --operator NAME, or \"default_operator\" in "
+				    "the station file%s",
+			     interactive ? "" : " (no terminal to ask on)");
+		return LC_EXIT_USAGE;
+	}
+	if (!operator_ok(buf)) {
+		lc_cli_error("run", "%s is not an operator name: 1-%d bytes of UTF-8 text without control characters",
+			     from, LC_NAME_MAX - 1);
+		return LC_EXIT_USAGE;
+	}
+	return LC_EXIT_OK;
+}
+
+int lc_run_open_out(const char *out, int *fd)
+{
+	lc_diag d;
+	int rc = lc_mkdir_p(out, 0755, &d);
+	if (rc < 0)
+		return lc_cli_fail("run", rc, &d, "--out");
+	/* --out itself is the operator's choice (it may be a symlink); below it nothing is followed. */
+	*fd = open(out, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (*fd < 0) {
+		lc_cli_error("run", "--out %s: %s", out, strerror(errno));
+		return errno == EACCES ? LC_EXIT_NOPERM : LC_EXIT_IOERR;
+	}
+	if ((rc = lc_report_clean_stale(*fd, &d)) < 0)
+		lc_cli_error("run", "--out %s: %s", out, lc_diag_message(&d));
+	return LC_EXIT_OK;
+}
+
+void lc_run_report_name(const char *serial, unsigned slot, char *buf, size_t cap)
+{
+	char stamp[32];
+	time_t t = time(NULL);
+	struct tm tm;
+	gmtime_r(&t, &tm);
+	strftime(stamp, sizeof(stamp), "%Y%m%dT%H%M%SZ", &tm);
+	snprintf(buf, cap, "%s-%s-slot%u", serial, stamp, slot);
+}

@@ -1,0 +1,34 @@
+/*
+ * What `lanecert run` checks before it opens anything: the procedure is an installed name (or an explicit
+ * --procedure-file), every serial passes the station's rule, an operator is known; and the --out folder the
+ * reports go to. Each function prints its own error (lanecert run: ...) and returns an exit code, 0 when the
+ * input is accepted.
+ */
+#ifndef LC_CLI_RUN_INPUTS_H
+#define LC_CLI_RUN_INPUTS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "fixtures/station.h"
+
+/* name: a procedure name (may be NULL when file is given); file: --procedure-file PATH or NULL. Exit 66 with
+ * the list of installed procedures for an unknown name, 64 for both or neither. */
+int lc_run_check_procedure(const char *name, const char *file, const char *procedures_dir);
+
+/* Every serial against the station's rule (fixtures/serial_rule.h): 64 with the rule shown. */
+int lc_run_check_serials(const char *const *serials, size_t n, const lc_station *st);
+
+/* The operator: given (--operator), else the station's default_operator, else asked on the terminal when
+ * interactive. Written into buf. 64 when there is none or it is not a name (control characters, not UTF-8,
+ * longer than 63 bytes). */
+int lc_run_resolve_operator(const char *given, const lc_station *st, bool interactive, char *buf, size_t cap);
+
+/* Create --out (and its parents) if needed, open it as *fd, and remove what killed runs left in it. An exit
+ * code (74 I/O, 77 permission) when it cannot be opened. */
+int lc_run_open_out(const char *out, int *fd);
+
+/* The report folder name of a slot's run: "<serial>-<UTC time>-slot<N>". */
+void lc_run_report_name(const char *serial, unsigned slot, char *buf, size_t cap);
+
+#endif
