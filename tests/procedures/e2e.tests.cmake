@@ -12,5 +12,7 @@ lc_test(NAME procedures_run_faults_cli SOURCES tests/procedures/test_run_faults_
 # `lanecert run` as an operator runs it: verdict, exit code and the diagnosis sentence.
 lc_test(NAME procedures_cli_verdicts SOURCES tests/procedures/test_cli_verdicts.c tests/procedures/run_cli.c
         tests/reports/helpers.c LIBS lc_procedures lc_sim lc_instruments TIMEOUT 600)
-lc_test(NAME procedures_run_cli SOURCES tests/procedures/test_run_cli.c tests/procedures/e2e_harness.c
-        tests/reports/helpers.c LIBS lc_procedures lc_sim lc_instruments TIMEOUT 600)
+lc_test(NAME procedures_run_cli SOURCES tests/procedures/test_run_cli.c tests/procedures/run_cli_util.c
+        tests/reports/helpers.c LIBS lc_procedures lc_sim lc_instruments TIMEOUT 300)
+lc_test(NAME procedures_run_cli_sim SOURCES tests/procedures/test_run_cli_sim.c tests/procedures/run_cli_util.c
+        tests/procedures/e2e_harness.c tests/reports/helpers.c LIBS lc_procedures lc_sim lc_instruments TIMEOUT 600)

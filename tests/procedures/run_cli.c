@@ -47,8 +47,8 @@ int run_cli_run(run_cli *c, const char *procedure, const char *serial, const cha
 	snprintf(out_dir, sizeof(out_dir), "%s/reports", c->dir);
 	snprintf(out_file, sizeof(out_file), "%s/stdout.txt", c->dir);
 	const char *argv[40] = {cli, "run", procedure, "--station", c->station, "--serial", serial, "--no-sign",
-				"--out", out_dir, "--db", c->db, "--non-interactive", "--json"};
-	size_t n = 14;
+				"--out", out_dir, "--db", c->db, "--non-interactive", "--json", "--operator", "e2e"};
+	size_t n = 16;
 	for (size_t i = 0; extra && extra[i] && n < 39; i++)
 		argv[n++] = extra[i];
 	argv[n] = NULL;

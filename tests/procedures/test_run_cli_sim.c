@@ -1,0 +1,216 @@
+/*
+ * `lanecert run` and `lanecert results` on the simulated station (issue 12, items 3 and 6): reports land in
+ * --out whatever a planted symlink says; a killed run's leftovers are cleaned; the operator and the attempt
+ * are recorded; the results store keeps attempts, operators and the reason of a fail; a custom procedure file
+ * is recorded with its SHA-256. (The refusals before anything is opened: test_run_cli.c.)
+ */
+#include <criterion/criterion.h>
+#include <errno.h>
+#include <jansson.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "reports/result.h"
+#include "tests/procedures/e2e_harness.h"
+#include "tests/procedures/run_cli_util.h"
+#include "tests/reports/helpers.h"
+
+/* A pid no process has now (high ones are handed out last); not by fork(), which would copy the test runner. */
+static pid_t unused_pid(void)
+{
+	long max = 32768;
+	FILE *f = fopen("/proc/sys/kernel/pid_max", "r"); /* a /proc file has no size: read it as a stream */
+	if (f) {
+		if (fscanf(f, "%ld", &max) != 1)
+			max = 32768;
+		fclose(f);
+	}
+	for (pid_t p = (pid_t)max - 1; p > 300; p--)
+		if (kill(p, 0) < 0 && errno == ESRCH)
+			return p;
+	cr_assert_fail("no unused pid below %ld: kill says %s", max, strerror(errno));
+	return -1;
+}
+
+/* Patch the station file the simulator wrote: add top-level members (a JSON object's text without braces). */
+static void station_add(const char *path, const char *members)
+{
+	size_t n;
+	char *text = th_slurp(path, &n);
+	cr_assert_not_null(text);
+	char *brace = strchr(text, '{');
+	cr_assert_not_null(brace);
+	FILE *f = fopen(path, "w");
+	fprintf(f, "{%s,%s", members, brace + 1);
+	fclose(f);
+	free(text);
+}
+
+/* On the simulator: the station's default operator is recorded everywhere; a symlink planted in --out under
+ * the names the report folder would take sends nothing outside; a killed run's staging folder and temporary
+ * files are removed, a live writer's are not; the second attempt says so and is numbered in the report and
+ * the store. */
+Test(run_cli, reports_stay_in_out_and_attempts_are_counted, .timeout = 300)
+{
+	lc_e2e e;
+	lc_e2e_start_sim(&e, "dr4-breakout-good");
+	char station[300], out[300], outside[300], db[300];
+	snprintf(station, sizeof(station), "%s/station.json", e.dir);
+	snprintf(out, sizeof(out), "%s/out", e.dir);
+	snprintf(outside, sizeof(outside), "%s/outside", e.dir);
+	snprintf(db, sizeof(db), "%s/r.db", e.dir);
+	station_add(station, "\"default_operator\": \"j.doe\"");
+	mkdir(out, 0755);
+	mkdir(outside, 0755);
+
+	/* symlinks under every name the folder could get in the next five minutes */
+	time_t now = time(NULL);
+	for (int s = 0; s < 300; s++) {
+		char name[600], stamp[32];
+		time_t t = now + s;
+		struct tm tm;
+		gmtime_r(&t, &tm);
+		strftime(stamp, sizeof(stamp), "%Y%m%dT%H%M%SZ", &tm);
+		snprintf(name, sizeof(name), "%s/SN-LINK-%s-slot1", out, stamp);
+		cr_assert_eq(symlink(outside, name), 0);
+	}
+	/* what a killed run left (a pid that has exited), and what a live one (this process) is writing */
+	pid_t dead = unused_pid();
+	char stale[600], stale_file[700], stale_tmp[600], live[600];
+	snprintf(stale, sizeof(stale), "%s/.SN-OLD-20260101T000000Z-slot1.lctmp-%d-0", out, (int)dead);
+	mkdir(stale, 0755);
+	snprintf(stale_file, sizeof(stale_file), "%s/plots", stale);
+	mkdir(stale_file, 0755);
+	snprintf(stale_file, sizeof(stale_file), "%s/plots/il.svg", stale);
+	th_spit(stale_file, "<svg/>", 6);
+	snprintf(stale_file, sizeof(stale_file), "%s/report.json", stale);
+	th_spit(stale_file, "{", 1);
+	snprintf(stale_tmp, sizeof(stale_tmp), "%s/.x.json.lctmp-%d-abcdefgh", out, (int)dead);
+	th_spit(stale_tmp, "x", 1);
+	snprintf(live, sizeof(live), "%s/.y.json.lctmp-%d-abcdefgh", out, (int)getpid());
+	th_spit(live, "y", 1);
+
+	int rc = rc_lc("run breakout-dr4-4x100g --station '%s' --serial SN-LINK --no-sign --out '%s' --db '%s' "
+		    "--non-interactive --json",
+		    station, out, db);
+	cr_assert_eq(rc, 0, "%s", rc_out);
+	cr_expect(strstr(rc_out, "{\"event\":\"attempt\",\"slot\":1,\"serial\":\"SN-LINK\",\"attempt\":1}"), "%s",
+		  rc_out);
+	cr_expect_eq(rc_entries(outside), 0, "nothing went through the symlink");
+	cr_expect(!rc_exists(stale) && !rc_exists(stale_tmp), "a killed run's leftovers are removed");
+	cr_expect(rc_exists(live), "a live writer's temporary is kept");
+	char report[PATH_MAX], real_out[PATH_MAX], real_report[PATH_MAX];
+	rc_report_of(rc_out, report, sizeof(report));
+	cr_assert(realpath(out, real_out) && realpath(report, real_report), "%s", rc_out);
+	cr_expect(strncmp(real_report, real_out, strlen(real_out)) == 0 && strstr(report, "-slot1-1/report.json"),
+		  "%s is in %s, beside the planted symlink", real_report, real_out);
+	char *json = th_slurp(report, NULL);
+	cr_assert_not_null(json);
+	cr_expect(strstr(json, "\"operator\": \"j.doe\""), "%s", json);
+	cr_expect(strstr(json, "\"attempt\": 1"), "%s", json);
+	cr_expect(strstr(json, "\"custom\": false"), "%s", json);
+	free(json);
+
+	/* the second attempt, by a named operator, on a terminal (script(1) gives it one) */
+	const char *cli = getenv("LC_CLI");
+	rc = rc_lc("version >/dev/null; script -qec \"'%s' run breakout-dr4-4x100g --station '%s' --serial SN-LINK "
+		"--operator alice --no-sign --out '%s' --db '%s' --non-interactive\" /dev/null",
+		cli, station, out, db);
+	cr_expect(strstr(rc_out, "[slot 1] attempt 2 for SN-LINK (previous: pass at 20"), "%s", rc_out);
+	cr_expect(strstr(rc_out, "[slot 1] SN-LINK PASS"), "%s", rc_out);
+	cr_expect_eq(rc_entries(outside), 0);
+	rc = rc_lc("results --db '%s' --serial SN-LINK --json", db);
+	cr_assert_eq(rc, 0, "%s", rc_out);
+	json_error_t je;
+	json_t *rows = json_loads(rc_out, 0, &je);
+	cr_assert(json_is_array(rows) && json_array_size(rows) == 2, "%s", rc_out);
+	cr_expect_eq(json_integer_value(json_object_get(json_array_get(rows, 0), "attempt")), 1);
+	cr_expect_eq(json_integer_value(json_object_get(json_array_get(rows, 1), "attempt")), 2);
+	cr_expect_str_eq(json_string_value(json_object_get(json_array_get(rows, 0), "operator")), "j.doe");
+	cr_expect_str_eq(json_string_value(json_object_get(json_array_get(rows, 1), "operator")), "alice");
+	json_decref(rows);
+	rc = rc_lc("results --db '%s' --operator alice --station sim-dr4-bench --cable dr4-mpo12apc-4xlc "
+		"--procedure breakout-dr4-4x100g --csv",
+		db);
+	cr_expect_eq(rc, 0, "%s", rc_out);
+	static const char header[] = "id,start,end,serial,attempt,cable_type,slot,station,operator,procedure,verdict,"
+				     "reason,report,report_sha256\n";
+	cr_expect(strncmp(rc_out, header, strlen(header)) == 0, "%s", rc_out);
+	cr_expect(strstr(rc_out, ",SN-LINK,2,dr4-mpo12apc-4xlc,1,sim-dr4-bench,alice,breakout-dr4-4x100g,pass,,"),
+		  "%s", rc_out);
+	cr_expect(strchr(strchr(rc_out, '\n') + 1, '\n') == rc_out + strlen(rc_out) - 1, "one row: %s", rc_out);
+	rc = rc_lc("results --db '%s' --operator nobody", db);
+	cr_expect_eq(rc, 0, "%s", rc_out);
+	cr_expect(strchr(rc_out, '\n') == rc_out + strlen(rc_out) - 1, "header only: %s", rc_out);
+
+	/* a --db that names no file: exit 66 and no file made */
+	rc = rc_lc("results --db '%s/typo.db'", e.dir);
+	cr_expect_eq(rc, 66, "%s", rc_out);
+	cr_expect(strstr(rc_out, "typo.db does not exist"), "%s", rc_out);
+	char typo[400];
+	snprintf(typo, sizeof(typo), "%s/typo.db", e.dir);
+	cr_expect(!rc_exists(typo));
+	unlink(live);
+	lc_e2e_stop(&e);
+}
+
+/* A failed run's reason is the sentence the run printed, stored and shown by `lanecert results`; a custom
+ * procedure file is recorded as custom with the SHA-256 of its bytes. */
+Test(run_cli, fail_reason_and_custom_procedure_file, .timeout = 300)
+{
+	lc_e2e e;
+	lc_e2e_start_sim(&e, "dr4-breakout-dirty-leg");
+	char station[300], out[300], db[300], proc[300], src[1200];
+	snprintf(station, sizeof(station), "%s/station.json", e.dir);
+	snprintf(out, sizeof(out), "%s/out", e.dir);
+	snprintf(db, sizeof(db), "%s/r.db", e.dir);
+	snprintf(proc, sizeof(proc), "%s/my-dr4.lua", e.dir);
+	snprintf(src, sizeof(src), "%s/procedures/breakout-dr4-4x100g.lua", getenv("LC_SOURCE_DIR"));
+	size_t n;
+	char *text = th_slurp(src, &n);
+	cr_assert_not_null(text, "%s", src);
+	th_spit(proc, text, n);
+	char sha[LC_SHA256_HEX_LEN + 1];
+	lc_result_sha256_hex(text, n, sha);
+	free(text);
+
+	int rc = rc_lc("run --procedure-file '%s' --station '%s' --serial DIRTY-1 --operator bob --no-sign --out '%s' "
+		    "--db '%s' --non-interactive --json",
+		    proc, station, out, db);
+	cr_assert_eq(rc, 1, "%s", rc_out);
+	const char *line = strstr(rc_out, "{\"event\":\"result\"");
+	cr_assert_not_null(line, "%s", rc_out);
+	const char *r = strstr(line, "\"reason\":\"");
+	cr_assert_not_null(r);
+	char reason[512];
+	snprintf(reason, sizeof(reason), "%.*s", (int)strcspn(r + 10, "\""), r + 10);
+	cr_expect(reason[0], "a fail has a reason: %s", line);
+	char report[PATH_MAX];
+	rc_report_of(rc_out, report, sizeof(report));
+	char *json = th_slurp(report, NULL);
+	cr_assert_not_null(json, "%s", report);
+	char want[200];
+	snprintf(want, sizeof(want), "\"sha256\": \"%s\"", sha);
+	cr_expect(strstr(json, "\"custom\": true") && strstr(json, want), "%s", json);
+	free(json);
+
+	rc = rc_lc("results --db '%s' --verdict fail --json", db);
+	cr_assert_eq(rc, 0, "%s", rc_out);
+	json_error_t je;
+	json_t *rows = json_loads(rc_out, 0, &je);
+	cr_assert(json_is_array(rows) && json_array_size(rows) == 1, "%s", rc_out);
+	json_t *row = json_array_get(rows, 0);
+	cr_expect_str_eq(json_string_value(json_object_get(row, "reason")), reason);
+	cr_expect_str_eq(json_string_value(json_object_get(row, "procedure")), "my-dr4.lua");
+	cr_expect_str_eq(json_string_value(json_object_get(row, "operator")), "bob");
+	json_decref(rows);
+	rc = rc_lc("results --db '%s'", db);
+	cr_expect(strstr(rc_out, reason), "the table shows the reason: %s", rc_out);
+	lc_e2e_stop(&e);
+}
