@@ -46,9 +46,13 @@ int run_cli_run(run_cli *c, const char *procedure, const char *serial, const cha
 	char out_dir[600], out_file[600];
 	snprintf(out_dir, sizeof(out_dir), "%s/reports", c->dir);
 	snprintf(out_file, sizeof(out_file), "%s/stdout.txt", c->dir);
-	const char *argv[40] = {cli, "run", procedure, "--station", c->station, "--serial", serial, "--no-sign",
-				"--out", out_dir, "--db", c->db, "--non-interactive", "--json", "--operator", "e2e"};
-	size_t n = 16;
+	/* a path is a procedure file of the test's own: lanecert run takes it only with --procedure-file */
+	const char *argv[40] = {cli, "run", "--station", c->station, "--serial", serial, "--operator", "e2e", "--no-sign",
+				"--out", out_dir, "--db", c->db, "--non-interactive", "--json"};
+	size_t n = 15;
+	if (strchr(procedure, '/'))
+		argv[n++] = "--procedure-file";
+	argv[n++] = procedure;
 	for (size_t i = 0; extra && extra[i] && n < 39; i++)
 		argv[n++] = extra[i];
 	argv[n] = NULL;
