@@ -19,6 +19,7 @@
 #include "fixtures/paths.h"
 #include "procedures/engine.h"
 #include "reports/report.h"
+#include "hal/utf8.h"
 #include "reports/report_json.h"
 #include "reports/sign.h"
 #include "reports/store.h"
@@ -366,8 +367,16 @@ int lc_cmd_run(int argc, char **argv)
 	} else {
 		lc_procedure_run_slots(setups, results, a.slots, rcs, diags);
 		/* The last word on lasers: every instrument safe, whatever the procedures did. */
-		if (lc_instrument_set_safe(set, &d) < 0)
+		if (lc_instrument_set_safe(set, &d) < 0) {
 			lc_cli_error("run", "could not put every instrument in its safe state: %s", lc_diag_message(&d));
+			/* Said in the report and the --json result too, not only here: the run is an error. */
+			for (unsigned s = 0; s < a.slots; s++) {
+				char why[1024];
+				const char *old = lc_result_reason(results[s]);
+				lc_utf8_printf(why, sizeof(why), "%s%s%s", lc_diag_message(&d), old ? "; " : "", old ? old : "");
+				lc_result_finish(results[s], LC_VERDICT_ERROR, lc_result_wall_ms(), why, NULL);
+			}
+		}
 	}
 
 	enum lc_verdict worst = LC_VERDICT_NONE;

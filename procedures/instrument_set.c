@@ -1,5 +1,6 @@
 #include "procedures/instrument_set.h"
 
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -16,6 +17,7 @@ struct lc_instrument_set {
 	struct {
 		char role[LC_NAME_MAX];
 		lc_instrument *inst;
+		const lc_station_instrument *si; /* the station's entry, to open a fresh session in cleanup */
 	} *items;
 };
 
@@ -31,6 +33,20 @@ static void serial_to_transport(const lc_station_serial *s, lc_transport_opts *t
 							   : LC_FLOW_NONE;
 }
 
+static int open_one(const lc_station_instrument *si, lc_instrument **inst, lc_diag *diag)
+{
+	lc_instrument_opts opts;
+	lc_instrument_opts_init(&opts);
+	if (si->has_serial)
+		serial_to_transport(&si->serial, &opts.transport);
+	if (si->layout[0])
+		opts.layout = si->layout;
+	/* The station's hint binds that driver only (and lets a non-SCPI instrument skip *IDN?). */
+	if (si->driver[0])
+		opts.driver = si->driver;
+	return lc_instrument_open(si->resource, &opts, inst, diag);
+}
+
 int lc_instrument_set_open(const lc_station *st, lc_instrument_set **out, lc_diag *diag)
 {
 	lc_instrument_set *set = calloc(1, sizeof(*set));
@@ -43,22 +59,14 @@ int lc_instrument_set_open(const lc_station *st, lc_instrument_set **out, lc_dia
 		/* Module memories (I2C adapters) belong to the DUT and are opened per end by ctx:module. */
 		if (strncasecmp(si->resource, "I2C::", 5) == 0)
 			continue;
-		lc_instrument_opts opts;
-		lc_instrument_opts_init(&opts);
-		if (si->has_serial)
-			serial_to_transport(&si->serial, &opts.transport);
-		if (si->layout[0])
-			opts.layout = si->layout;
-		/* The station's hint binds that driver only (and lets a non-SCPI instrument skip *IDN?). */
-		if (si->driver[0])
-			opts.driver = si->driver;
-		int rc = lc_instrument_open(si->resource, &opts, &set->items[set->n].inst, diag);
+		int rc = open_one(si, &set->items[set->n].inst, diag);
 		if (rc < 0) {
 			lc_diag_prefix(diag, "instrument '%s' (%s): ", si->role, si->resource);
 			lc_instrument_set_close(set);
 			return rc;
 		}
 		snprintf(set->items[set->n].role, sizeof(set->items[0].role), "%s", si->role);
+		set->items[set->n].si = si;
 		set->n++;
 		lc_info("%s: %s %s at %s", si->role, lc_instrument_idn(set->items[set->n - 1].inst)->vendor,
 			lc_instrument_idn(set->items[set->n - 1].inst)->model, si->resource);
@@ -149,16 +157,52 @@ static int make_safe(lc_instrument *inst, lc_diag *diag)
 	return first;
 }
 
+/* Can light something: a source, an RL meter's source or a BERT's pattern outputs. */
+static bool can_light(lc_instrument *inst)
+{
+	return lc_instrument_has_class(inst, LC_CLASS_SOURCE) || lc_instrument_has_class(inst, LC_CLASS_RL_METER) ||
+	       lc_instrument_has_class(inst, LC_CLASS_BERT);
+}
+
+/* The old session failed (dropped, hung, garbled): a fresh connection of its own usually still reaches the
+ * instrument, and a laser left on is worse than a second connection. It is closed again at once. */
+static int safe_on_fresh_session(const lc_station_instrument *si, lc_diag *diag)
+{
+	lc_instrument *fresh = NULL;
+	int rc = open_one(si, &fresh, diag);
+	if (rc == 0)
+		rc = make_safe(fresh, diag);
+	lc_instrument_close(fresh);
+	return rc;
+}
+
 int lc_instrument_set_safe(lc_instrument_set *set, lc_diag *diag)
 {
 	int first = 0;
-	lc_diag d;
+	lc_diag d, d2;
 	for (size_t i = 0; set && i < set->n; i++) {
 		lc_diag_clear(&d);
-		int rc = make_safe(set->items[i].inst, &d);
+		lc_instrument *inst = set->items[i].inst;
+		int rc = make_safe(inst, &d);
+		if (rc < 0 && can_light(inst) && set->items[i].si) {
+			lc_warn("safe state of '%s' failed (%s): trying a fresh connection", set->items[i].role,
+				lc_diag_message(&d));
+			lc_diag_clear(&d2);
+			if (safe_on_fresh_session(set->items[i].si, &d2) == 0) {
+				lc_info("'%s' is in its safe state (on a fresh connection)", set->items[i].role);
+				continue;
+			}
+			lc_diag_prefix(&d2, "%s; a fresh connection: ", lc_diag_message(&d));
+			d = d2;
+		}
 		if (rc < 0) {
+			const lc_idn *idn = lc_instrument_idn(inst);
 			lc_warn("safe state of '%s' failed: %s", set->items[i].role, lc_diag_message(&d));
-			if (!first)
+			if (!first && can_light(inst))
+				first = lc_diag_set(diag, rc, "laser may still be on: %s %s serial %s (role '%s', %s): %s",
+						    idn->vendor, idn->model, idn->serial, set->items[i].role,
+						    set->items[i].si ? set->items[i].si->resource : "?", lc_diag_message(&d));
+			else if (!first)
 				first = lc_diag_set(diag, rc, "safe state of '%s': %s", set->items[i].role,
 						    lc_diag_message(&d));
 		}

@@ -87,3 +87,38 @@ Test(run_faults_cli, pm100_error_raised_mid_run_is_an_error)
 {
 	meter_errors("{\"push_errors_at\": 20, \"push_errors\": [-222]}", "cli-pm100-midrun", ": -222,");
 }
+
+static void source_fault(run_cli *c, const char *faults, const char *tag)
+{
+	json_error_t je;
+	json_t *sc = sw_scenario_json("dr4-breakout-good");
+	json_t *src = json_object_get(json_object_get(sc, "instruments"), "source");
+	json_object_set_new(src, "faults", json_loads(faults, 0, &je));
+	run_cli_start(c, sc, tag);
+}
+
+/* The source drops its connection right after it was told to light its laser (message 20 is
+ * ":SOUR1:CHAN1:POW:STAT 1"): the cleanup reaches it on a fresh connection and the laser goes off. */
+Test(run_faults_cli, a_source_that_drops_its_connection_is_turned_off_on_a_fresh_one)
+{
+	run_cli c;
+	source_fault(&c, "{\"drop_after\": 20}", "cli-source-drops");
+	int code = run_cli_run(&c, "breakout-dr4-4x100g", "DROP-1", NULL);
+	expect_error_with_reason(&c, code, "POW:STAT 1: connection reset by peer");
+	cr_expect_eq(run_cli_lasers_on(&c), 0, "the laser the dropped session lit is off");
+	cr_expect_null(strstr(c.out, "laser may still be on"));
+	run_cli_stop(&c);
+}
+
+/* A source that stops answering cannot be reached on a fresh connection either: the run says in plain words
+ * which laser may still be on, in its --json result, its report and the store (the simulator confirms it). */
+Test(run_faults_cli, a_source_out_of_reach_is_shouted)
+{
+	run_cli c;
+	source_fault(&c, "{\"stop_answering_after\": 20}", "cli-source-silent");
+	int code = run_cli_run(&c, "breakout-dr4-4x100g", "SILENT-1", NULL);
+	expect_error_with_reason(&c, code, "laser may still be on: Keysight 8164B serial ");
+	cr_expect(strstr(c.out, "\"reason\":\"laser may still be on: Keysight 8164B"), "%s", c.out);
+	cr_expect_eq(run_cli_lasers_on(&c), 1, "the simulator's truth: it is on");
+	run_cli_stop(&c);
+}
