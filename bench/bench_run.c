@@ -89,8 +89,11 @@ static int run_slots(struct station_run *s, unsigned n, double *wall_s, lc_diag 
 		setups[i] = (lc_run_setup){.procedure = "breakout-dr4-4x100g", .station = s->st, .instruments = s->set,
 					   .channel = s->ch, .cable_type = s->cable, .limits = s->lim,
 					   .serial = serial[i], .slot = i + 1, .prompter = &s->prompter};
-		if (!results[i])
+		if (!results[i]) {
+			for (unsigned j = 0; j < i; j++)
+				lc_result_free(results[j]);
 			return lc_diag_set(d, LC_ERR_NOMEM, "result");
+		}
 	}
 	int64_t t0 = lc_now_us();
 	lc_procedure_run_slots(setups, results, n, rcs, diags);
@@ -143,13 +146,14 @@ int lc_bench_run(int argc, char **argv)
 		rc = run_slots(&s, 1, &wall1, &d);
 	lc_sim_runner_totals(s.runner, &sim_s, &sim_wall);
 	station_stop(&s);
-	if (rc < 0)
+	if (rc != 0) /* the steps run while rc == 0: anything else left wall1 unset */
 		return lc_cli_fail("bench run", rc, &d, scenario);
 	double inst_wall = sim_s / scale;
 	double ratio = wall1 / inst_wall;
 
 	/* 2. n slots at once against one slot, on the same multi-slot station */
-	double wall_one, wall_n;
+	/* Set by run_slots and printed only after both succeeded; gcc -O2 loses that across the rc chain. */
+	double wall_one = 0, wall_n = 0;
 	unsigned n = 0;
 	rc = station_start(&s, slots_scenario, slots_scale, base + 30, &d);
 	if (rc == 0) {
@@ -159,7 +163,7 @@ int lc_bench_run(int argc, char **argv)
 	if (rc == 0)
 		rc = run_slots(&s, n, &wall_n, &d);
 	station_stop(&s);
-	if (rc < 0)
+	if (rc != 0)
 		return lc_cli_fail("bench run", rc, &d, slots_scenario);
 	double slots_ratio = wall_n / wall_one;
 

@@ -76,7 +76,8 @@ static void set_text(lc_diag *d, const char *fmt, va_list ap)
 	lc_utf8_escape(d->text, sizeof(d->text), tmp, strlen(tmp));
 }
 
-int lc_diag_set(lc_diag *d, int code, const char *fmt, ...)
+/* Parenthesised: hal/error.h also defines lc_diag_set as a macro around this function. */
+int (lc_diag_set)(lc_diag *d, int code, const char *fmt, ...)
 {
 	if (!d)
 		return code;

@@ -61,6 +61,15 @@ void lc_diag_clear(lc_diag *d);
  */
 int lc_diag_set(lc_diag *d, int code, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+/* The same call, with its result visible to the compiler: callers test `rc < 0` after a helper that returns
+ * either 0 with *out set or lc_diag_set(...), and an optimiser that cannot see into lc_diag_set warns that
+ * *out may be used uninitialised (gcc -Wmaybe-uninitialized). The code is evaluated once. */
+#define lc_diag_set(d, code, ...)                                                                  \
+	__extension__({                                                                            \
+		int lc_diag_code_ = (code);                                                        \
+		(lc_diag_set)((d), lc_diag_code_, __VA_ARGS__);                                    \
+		lc_diag_code_;                                                                     \
+	})
 
 /* Prefix the existing detail with context ("station.json: "), keeping the code. Returns d->code. */
 int lc_diag_prefix(lc_diag *d, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

@@ -437,10 +437,12 @@ int lc_aq7260_parse_edr(const char *reply, lc_aq7260_event *ev, lc_diag *diag)
 	double type;
 	if (rc == 0)
 		rc = field_number(f[6], "", &type, "type", reply, diag);
-	if (rc == 0 && (type != floor(type) || fabs(type) > 99))
+	if (rc < 0)
+		return rc; /* type is not set then */
+	if (type != floor(type) || fabs(type) > 99)
 		return lc_diag_set(diag, LC_ERR_PROTOCOL, "EDR '%.80s': type '%s' is not a small integer", reply, f[6]);
 	ev->type = (int)type;
-	return rc;
+	return 0;
 }
 
 int lc_aq7260_read_event(lc_instrument *inst, int number, lc_aq7260_event *ev, lc_diag *diag)

@@ -14,7 +14,8 @@ static int run(const char *env, const char *args, char *out, size_t cap)
 	const char *cli = getenv("LC_CLI");
 	cr_assert(cli, "LC_CLI is not set");
 	char cmd[8192];
-	snprintf(cmd, sizeof(cmd), "%s '%s' %s 2>&1", env ? env : "", cli, args);
+	int len = snprintf(cmd, sizeof(cmd), "%s '%s' %s 2>&1", env ? env : "", cli, args);
+	cr_assert(len > 0 && (size_t)len < sizeof(cmd), "command line too long (%d bytes)", len);
 	FILE *p = popen(cmd, "r");
 	cr_assert(p);
 	size_t n = fread(out, 1, cap - 1, p);
