@@ -4,25 +4,29 @@
 #   make demo     certify a simulated cable end to end and print where the signed report is
 #   make bench    run the benchmarks
 #   make fuzz     build the libFuzzer targets (build-asan/fuzz_*)
-#   make install  install the library, headers, lanecert.pc and the CLI (PREFIX=/usr/local)
+#   make install  install the library, headers, lanecert.pc, the CLI, its data, man pages, completion
+#                 (PREFIX=/usr/local; runs ldconfig for /usr and /usr/local when DESTDIR is empty)
+#   make build-matrix  build with gcc and clang, Release/RelWithDebInfo/Debug and Debian's flags; fail on warnings
+#   make deb      build the Debian packages into build-deb/ and run lintian (docs/packaging.md)
+#   make deb-check  install the built packages into a throwaway root and certify a simulated cable with them
 
 NPROC  := $(shell nproc 2>/dev/null || echo 2)
 PREFIX ?= /usr/local
 CMAKE  ?= cmake
 CTEST  ?= ctest
 
-.PHONY: all build check check-build check-asan demo bench fuzz install clean
+.PHONY: all build check check-build check-asan demo bench fuzz install clean build-matrix deb deb-check
 
 all: build
 
 build/CMakeCache.txt:
-	$(CMAKE) -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_INSTALL_PREFIX=$(PREFIX)
+	$(CMAKE) -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_INSTALL_PREFIX=$(PREFIX) -DLC_WERROR=ON
 
 build: build/CMakeCache.txt
 	$(CMAKE) --build build -j$(NPROC)
 
 build-asan/CMakeCache.txt:
-	CC=clang $(CMAKE) -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DLC_SANITIZE=ON -DLC_FUZZ=ON
+	CC=clang $(CMAKE) -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DLC_SANITIZE=ON -DLC_FUZZ=ON -DLC_WERROR=ON
 
 fuzz: build-asan/CMakeCache.txt
 	$(CMAKE) --build build-asan -j$(NPROC)
@@ -45,5 +49,14 @@ bench: build
 install: build
 	$(CMAKE) --install build
 
+build-matrix:
+	./scripts/build-matrix.sh
+
+deb:
+	./scripts/deb.sh
+
+deb-check:
+	./scripts/deb-check.sh
+
 clean:
-	rm -rf build build-asan
+	rm -rf build build-asan build-matrix build-deb

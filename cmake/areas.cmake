@@ -53,12 +53,24 @@ function(lc_library)
   install(TARGETS lanecert_static lanecert_shared
           ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR} LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR})
   # Public headers: every *.h of the library folders except private ones (*_priv.h) and the simulator's.
+  # File by file, so that folders holding no header (procedures/lib, fixtures/cables ...) are not created.
   foreach(dir hal fixtures instruments procedures reports)
-    install(DIRECTORY ${dir}/ DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}/lanecert/${dir}
-            FILES_MATCHING PATTERN "*.h" PATTERN "*_priv.h" EXCLUDE PATTERN "sim" EXCLUDE)
+    file(GLOB_RECURSE hdrs RELATIVE ${PROJECT_SOURCE_DIR} CONFIGURE_DEPENDS ${PROJECT_SOURCE_DIR}/${dir}/*.h)
+    foreach(h ${hdrs})
+      if(h MATCHES "_priv\\.h$" OR h MATCHES "^instruments/sim/")
+        continue()
+      endif()
+      get_filename_component(hdir ${h} DIRECTORY)
+      install(FILES ${h} DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}/lanecert/${hdir})
+    endforeach()
   endforeach()
   install(FILES ${PROJECT_BINARY_DIR}/include/lc_version.h DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}/lanecert)
   set(LC_PC_REQUIRES "libusb-1.0 libserialport liblxi libtirpc lua5.4 libsodium jansson sqlite3 cairo pangocairo librsvg-2.0")
+  # The .pc names its prefix relative to its own folder (${pcfiledir}), so the same file is right under /usr,
+  # /usr/local, a DESTDIR staging tree or a moved prefix, without rewriting other packages' paths.
+  file(RELATIVE_PATH LC_PC_PREFIX_FROM_PCDIR ${CMAKE_INSTALL_FULL_LIBDIR}/pkgconfig ${CMAKE_INSTALL_PREFIX})
+  string(REGEX REPLACE "/$" "" LC_PC_PREFIX_FROM_PCDIR "${LC_PC_PREFIX_FROM_PCDIR}")
   configure_file(${PROJECT_SOURCE_DIR}/cmake/lanecert.pc.in ${PROJECT_BINARY_DIR}/lanecert.pc @ONLY)
   install(FILES ${PROJECT_BINARY_DIR}/lanecert.pc DESTINATION ${CMAKE_INSTALL_LIBDIR}/pkgconfig)
+  include(${PROJECT_SOURCE_DIR}/cmake/ldconfig.cmake)
 endfunction()

@@ -15,7 +15,7 @@ static void finish(lc_usb_found *f, lc_diag *diag)
 	if (f->error) {
 		if (f->error == LC_ERR_PERMISSION)
 			snprintf(f->problem, sizeof(f->problem), "permission denied: install the udev rule "
-				 "contrib/udev/99-lanecert-usbtmc.rules (docs/hal.md) and replug");
+				 "contrib/udev/70-lanecert.rules (docs/hal.md) and replug");
 		if (diag) {
 			size_t l = strlen(diag->text);
 			snprintf(diag->text + l, sizeof(diag->text) - l, "%sUSB %s: %s", l ? "; " : "", what,

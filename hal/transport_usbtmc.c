@@ -199,7 +199,7 @@ static int usbtmc_open(void *priv, const lc_resource *res, const lc_transport_op
 	if (e == LC_ERR_PERMISSION) {
 		char why[LC_DIAG_TEXT_MAX];
 		snprintf(why, sizeof(why), "%s", diag ? diag->text : "permission denied");
-		e = lc_diag_set(diag, e, "%.120s; allow your user with a udev rule (contrib/udev/99-lanecert-usbtmc.rules, "
+		e = lc_diag_set(diag, e, "%.120s; allow your user with a udev rule (contrib/udev/70-lanecert.rules, "
 				"docs/hal.md)", why);
 	}
 	if (e < 0)

@@ -16,9 +16,6 @@
 #define LC_LOG_DOMAIN "engine"
 #include "hal/log.h"
 
-#ifndef LC_SOURCE_DIR
-#define LC_SOURCE_DIR "."
-#endif
 #ifndef LC_DATA_DIR
 #define LC_DATA_DIR "/usr/local/share/lanecert"
 #endif
@@ -36,8 +33,10 @@ const char *lc_procedures_dir(const char *explicit_dir)
 		return explicit_dir;
 	if (env && *env)
 		return env;
+#ifdef LC_SOURCE_DIR /* the checkout this was built from (LC_CHECKOUT_DATA); never the working directory */
 	if (is_dir(LC_SOURCE_DIR "/procedures/lib"))
 		return LC_SOURCE_DIR "/procedures";
+#endif
 	return LC_DATA_DIR "/procedures";
 }
 

@@ -14,5 +14,5 @@ list(APPEND LC_PROCEDURES_SOURCES
 )
 # Where the .lua procedures are found when running from the build tree and once installed.
 set_source_files_properties(procedures/engine.c PROPERTIES COMPILE_DEFINITIONS
-  "LC_SOURCE_DIR=\"${PROJECT_SOURCE_DIR}\";LC_DATA_DIR=\"${CMAKE_INSTALL_FULL_DATADIR}/lanecert\"")
+  "${LC_CHECKOUT_DEFINE};LC_DATA_DIR=\"${CMAKE_INSTALL_FULL_DATADIR}/lanecert\"")
 install(DIRECTORY procedures/ DESTINATION ${CMAKE_INSTALL_DATADIR}/lanecert/procedures FILES_MATCHING PATTERN "*.lua")
