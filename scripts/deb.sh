@@ -16,9 +16,14 @@ start=$(date +%s)
 
 rm -rf "$out"
 mkdir -p "$src"
-# Deleted-but-tracked files are left out (git ls-files still lists them until the deletion is staged).
-git ls-files -z --cached --others --exclude-standard | xargs -0 -r sh -c 'for f; do [ -e "$f" ] || [ -L "$f" ] && printf "%s\0" "$f"; done' sh |
-    tar --null -T - -cf - | tar -xf - -C "$src"
+# Step by step through files, so that set -e sees every failure (sh has no pipefail). Deleted-but-tracked
+# files are left out (git ls-files lists them until the deletion is staged).
+git ls-files -z --cached --others --exclude-standard > "$out/files.all"
+xargs -0 -r sh -c 'for f; do if [ -e "$f" ] || [ -L "$f" ]; then printf "%s\0" "$f"; fi; done' sh \
+    < "$out/files.all" > "$out/files"
+tar --null -T "$out/files" -cf "$out/source.tar"
+tar -xf "$out/source.tar" -C "$src"
+rm -f "$out/files.all" "$out/files" "$out/source.tar"
 
 (cd "$src" && dpkg-buildpackage -us -uc -b) > "$out/build.log" 2>&1 || {
     tail -n 40 "$out/build.log" >&2

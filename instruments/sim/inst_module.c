@@ -91,7 +91,11 @@ static int build(struct mod_state *st, const lc_sim_inst_config *cfg, const lc_c
 	for (size_t i = 0; i < m->n; i++) {
 		struct sim_mod_end *e = &m->ends[i];
 		unsigned end = i == 0 ? 0 : 1, leg = i == 0 ? 0 : (unsigned)i - 1;
-		snprintf(e->label, sizeof(e->label), "%s", lc_channel_leg_label(ch, end, leg));
+		/* The label as stored, kept in a local for the serial below: formatting from e->label into e->sn
+		 * makes gcc -O0 -Wrestrict take the two members of *st for one overlapping object. */
+		char label[sizeof(e->label)];
+		snprintf(label, sizeof(label), "%s", lc_channel_leg_label(ch, end, leg));
+		memcpy(e->label, label, sizeof(label));
 		e->end = end ? 'B' : 'A';
 		e->channel = (int)i;
 		e->copper = c->kind == LC_COMP_DAC;
@@ -103,7 +107,7 @@ static int build(struct mod_state *st, const lc_sim_inst_config *cfg, const lc_c
 		e->all = m;
 		snprintf(e->vendor, sizeof(e->vendor), "%s", vendor);
 		snprintf(e->pn, sizeof(e->pn), "%.16s", lc_channel_name(ch));
-		snprintf(e->sn, sizeof(e->sn), "%.*s-%s", (int)(15 - strlen(e->label)), serial, e->label);
+		snprintf(e->sn, sizeof(e->sn), "%.*s-%s", (int)(15 - strlen(label)), serial, label);
 		for (int k = 0; k < SIM_MOD_LANES; k++)
 			e->far_end[k] = e->far_lane[k] = e->src_end[k] = e->src_lane[k] = -1;
 		int rc = identify(e, c->conn[end].form_factor, cfg->where, diag);
