@@ -63,7 +63,7 @@ case $(grep -c '_priv\.h' "$work/lanecert_all_headers.h") in
 *) die "a private header (*_priv.h) was installed" ;;
 esac
 
-echo "dynamic: $cc consumer.c $(pkg-config --cflags --libs lanecert), run with LD_LIBRARY_PATH=$libdir"
+echo "dynamic: $cc consumer.c \$(pkg-config --cflags --libs lanecert), run with LD_LIBRARY_PATH=$libdir"
 # shellcheck disable=SC2086
 $cc -std=c11 $extra -I"$work" $cflags "$src/tests/install/consumer.c" -o "$work/consumer-shared" $libs ||
     die "the shared link line does not link"
@@ -73,7 +73,7 @@ LD_LIBRARY_PATH="$libdir" "$work/consumer-shared" "$work/shared.db" || die "cons
 # --static: the same line with liblanecert.a itself (-l:liblanecert.a); its dependencies stay as the
 # system has them (Debian ships liblxi without a static library).
 slibs_a=$(printf '%s\n' "$slibs" | sed 's/-llanecert\b/-l:liblanecert.a/')
-echo "static:  $cc consumer.c $(pkg-config --static --cflags --libs lanecert) with -l:liblanecert.a"
+echo "static:  $cc consumer.c \$(pkg-config --static --cflags --libs lanecert), -llanecert as -l:liblanecert.a"
 # shellcheck disable=SC2086
 $cc -std=c11 $extra -I"$work" $cflags "$src/tests/install/consumer.c" -o "$work/consumer-static" $slibs_a ||
     die "the --static link line does not link against liblanecert.a"
