@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <strings.h>
 
 #include "cli/cli.h"
@@ -283,6 +284,13 @@ int lc_cmd_module(int argc, char **argv)
 		rc = lc_module_decode(img, info, &d);
 	int ex = LC_EXIT_OK;
 	if (rc < 0) {
+		/* A dump is a file: one cut short is malformed content (65), not an instrument breaking the protocol
+		 * (76); a path that is a directory names no dump (66). */
+		struct stat st;
+		if (!live && rc == LC_ERR_TRUNCATED)
+			rc = LC_ERR_FORMAT;
+		if (!live && stat(source, &st) == 0 && S_ISDIR(st.st_mode))
+			rc = lc_diag_set(&d, LC_ERR_NOT_FOUND, "%s is a directory, not a module dump", source);
 		ex = lc_cli_fail("module", rc, &d, live ? source : "dump");
 	} else if (json) {
 		json_t *j = lc_module_info_json(info);

@@ -102,7 +102,8 @@ Test(module_cli, errors)
 {
 	char a[800];
 	snprintf(a, sizeof(a), "module '%s/bad.dump'", dir);
-	cr_assert_eq(run(a), 76); /* a truncated dump: LC_ERR_TRUNCATED */
+	cr_assert_eq(run(a), 65); /* a truncated dump is a malformed file, not a broken protocol */
+	cr_assert_eq(run("module /"), 66, "a directory names no dump");
 	snprintf(a, sizeof(a), "module '%s/none.dump'", dir);
 	cr_assert_eq(run(a), 66);
 	snprintf(a, sizeof(a), "module '%s/aoc.dump' --page zz", dir);
