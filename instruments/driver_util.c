@@ -21,6 +21,9 @@ static int format_cmd(char *cmd, const char *fmt, va_list ap, lc_diag *diag)
 static int fail(lc_instrument *inst, int rc, const char *cmd, lc_diag *diag)
 {
 	const char *detail = lc_scpi_last_detail(inst->scpi);
+	if (inst->name[0]) /* a station's instrument: say which, since several may take the same command */
+		return lc_diag_set(diag, rc, "%s (%s): %s: %s", inst->name, inst->idn.model, cmd,
+				   detail && *detail ? detail : lc_strerror(rc));
 	return lc_diag_set(diag, rc, "%s: %s", cmd, detail && *detail ? detail : lc_strerror(rc));
 }
 

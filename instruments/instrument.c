@@ -2,6 +2,7 @@
 #include "instruments/instrument_priv.h"
 
 #include <limits.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -135,6 +136,8 @@ int lc_instrument_open_scpi(lc_scpi *session, const lc_instrument_opts *opts, lc
 	inst->idn = idn;
 	inst->model = model;
 	inst->driver = drv;
+	if (opts && opts->name)
+		snprintf(inst->name, sizeof(inst->name), "%s", opts->name);
 	lc_quirks_effective(&model->quirks, &inst->quirks);
 	if (opts && opts->timeout_ms > 0)
 		inst->quirks.timeout_ms = opts->timeout_ms;

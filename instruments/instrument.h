@@ -103,6 +103,9 @@ typedef struct lc_instrument_opts {
 	                                driver's identity query only, and refuse another driver's instrument */
 	lc_transport_opts transport; /* transport options (serial settings, open timeout) */
 	lc_idn *idn_out;             /* optional: receives the IDN, also when no driver matches */
+	const char *name;            /* optional: what the station calls it (its role, copied); a failed command
+	                                then says "<name> (<model>): <command>: ..." so a run's error names the
+	                                instrument, not only the command */
 } lc_instrument_opts;
 
 void lc_instrument_opts_init(lc_instrument_opts *o);

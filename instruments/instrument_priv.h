@@ -18,6 +18,7 @@ struct lc_instrument {
 	lc_quirks quirks;       /* effective: defaults filled in */
 	pthread_mutex_t lock;   /* recursive */
 	void *priv;             /* the driver's */
+	char name[64];          /* lc_instrument_opts.name, "" when none */
 };
 
 /*

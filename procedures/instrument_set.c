@@ -44,6 +44,7 @@ static int open_one(const lc_station_instrument *si, lc_instrument **inst, lc_di
 	/* The station's hint binds that driver only (and lets a non-SCPI instrument skip *IDN?). */
 	if (si->driver[0])
 		opts.driver = si->driver;
+	opts.name = si->role;
 	return lc_instrument_open(si->resource, &opts, inst, diag);
 }
 

@@ -220,7 +220,11 @@ static int q_status(lc_sim_call *c, void *u)
 static int q_ident(lc_sim_call *c, void *u)
 {
 	struct aq7260 *s = u;
-	lc_sim_out_printf(c, "YOKOGAWA,AQ7260(%s),%s(%s),R1.00", s->serial, s->module, s->serial);
+	const char *wrong = lc_sim_fault_idn(c); /* IDER is this unit's *IDN?: the idn fault answers it */
+	if (wrong)
+		lc_sim_out_raw(c, wrong, strlen(wrong));
+	else
+		lc_sim_out_printf(c, "YOKOGAWA,AQ7260(%s),%s(%s),R1.00", s->serial, s->module, s->serial);
 	return 0;
 }
 

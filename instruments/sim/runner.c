@@ -208,6 +208,14 @@ void lc_sim_runner_stop(lc_sim_runner *r)
 }
 
 size_t lc_sim_runner_count(const lc_sim_runner *r) { return r->n; }
+
+lc_sim_scpi *lc_sim_runner_engine(lc_sim_runner *r, const char *role)
+{
+	for (size_t i = 0; r && role && i < r->n; i++)
+		if (r->insts[i].engine && strcmp(r->insts[i].sc->role, role) == 0)
+			return r->insts[i].engine;
+	return NULL;
+}
 lc_sim_world *lc_sim_runner_world(lc_sim_runner *r) { return r->world; }
 const char *lc_sim_runner_control_resource(const lc_sim_runner *r) { return r->control_resource; }
 

@@ -59,6 +59,9 @@ int lc_sim_runner_info_at(lc_sim_runner *r, size_t i, lc_sim_runner_info *out);
 /* The control endpoint's resource ("" with no_control). */
 const char *lc_sim_runner_control_resource(const lc_sim_runner *r);
 lc_sim_world *lc_sim_runner_world(lc_sim_runner *r);
+/* The SCPI engine of a role's instrument (for lc_sim_scpi_set_observer, fault counters), or NULL for a role
+ * the scenario does not serve. Owned by the runner. */
+lc_sim_scpi *lc_sim_runner_engine(lc_sim_runner *r, const char *role);
 /* Total simulated and wall seconds of every instrument's waits. */
 void lc_sim_runner_totals(lc_sim_runner *r, double *sim_s, double *wall_s);
 

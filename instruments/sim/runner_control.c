@@ -9,6 +9,8 @@
  *   SIMulator:POWer? "port"      true optical power at a world port, dBm (no noise)
  *   SIMulator:SEED?              the seed in use
  *   SIMulator:SCENario?          the scenario's name
+ *   FAULt:COUNt?                 "kind:role:n,..." the station faults that fired so far, per instrument and
+ *                                kind (lc_sim_fault_kind_name), in station order; "" when none did
  * and plays the station's operator for `lanecert run` (the station file's "automation", see
  * procedures/prompt.h), doing what the prompts ask:
  *   OPERator:ACTion "id"[,slot]  "reference": take slot's DUT out and join the cords as the design maps
@@ -104,6 +106,31 @@ static int q_power(lc_sim_call *c, void *u)
 	return 0;
 }
 
+static int q_fault_count(lc_sim_call *c, void *u)
+{
+	lc_sim_runner *r = u;
+	char buf[2048];
+	size_t n = 0;
+	buf[0] = '\0';
+	for (size_t i = 0; i < r->n; i++) {
+		if (!r->insts[i].engine)
+			continue;
+		uint64_t counts[LC_SIM_FAULT_KINDS];
+		lc_sim_scpi_fault_counts(r->insts[i].engine, counts);
+		for (int k = 0; k < LC_SIM_FAULT_KINDS; k++) {
+			if (!counts[k])
+				continue;
+			int w = snprintf(buf + n, sizeof(buf) - n, "%s%s:%s:%llu", n ? "," : "", lc_sim_fault_kind_name(k),
+					 r->insts[i].sc->role, (unsigned long long)counts[k]);
+			if (w < 0 || (size_t)w >= sizeof(buf) - n)
+				return lc_sim_fail(c, -223, "fault counts longer than %zu bytes", sizeof(buf));
+			n += (size_t)w;
+		}
+	}
+	lc_sim_out_string(c, buf);
+	return 0;
+}
+
 static int set_action(lc_sim_call *c, void *u)
 {
 	lc_sim_runner *r = u;
@@ -155,6 +182,7 @@ int lc_sim_control_start(lc_sim_runner *r, const lc_sim_runner_opts *o, lc_diag 
 		{"SIMulator:TIME", q_time},       {"SIMulator:TIME:WALL", q_wall},
 		{"SIMulator:MESSages", q_messages}, {"SIMulator:POWer", q_power},
 		{"SIMulator:SEED", q_seed},       {"SIMulator:SCENario", q_scenario},
+		{"FAULt:COUNt", q_fault_count},
 	};
 	for (size_t i = 0; rc == 0 && i < sizeof(cmds) / sizeof(cmds[0]); i++)
 		rc = lc_sim_scpi_add(r->control, cmds[i].p, NULL, cmds[i].q, r, diag);

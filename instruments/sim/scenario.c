@@ -61,7 +61,8 @@ static int get_uint(const char *origin, const char *where, const json_t *obj, co
 static int parse_faults(const char *origin, const char *where, const json_t *f, lc_sim_faults *out, lc_diag *diag)
 {
 	static const char *const keys[] = {"stop_answering_after", "drop_after", "garbage_at", "garbage",
-					   "truncate_block_at", "truncate_block_keep", "push_errors",
+					   "truncate_block_at", "truncate_block_keep", "truncate_at", "truncate_keep",
+					   "push_errors",
 					   "push_errors_at", "opc_delay_ms", "idn", "latency_ms", NULL};
 	if (!json_is_object(f))
 		return lc_diag_set(diag, LC_ERR_FORMAT, "%s: %s: an object is expected", origin, where);
@@ -75,7 +76,8 @@ static int parse_faults(const char *origin, const char *where, const json_t *f, 
 		long long v;
 	} n[] = {{"stop_answering_after", 1000000000, 0}, {"drop_after", 1000000000, 0}, {"garbage_at", 1000000000, 0},
 		 {"truncate_block_at", 1000000000, 0},    {"truncate_block_keep", 1 << 30, 0},
-		 {"push_errors_at", 1000000000, 0}, {"opc_delay_ms", 600000, 0}, {"latency_ms", 600000, 0}};
+		 {"push_errors_at", 1000000000, 0}, {"opc_delay_ms", 600000, 0}, {"latency_ms", 600000, 0},
+		 {"truncate_at", 1000000000, 0},    {"truncate_keep", 1 << 30, 0}};
 	for (size_t i = 0; i < sizeof(n) / sizeof(n[0]); i++)
 		if ((rc = get_uint(origin, where, f, n[i].key, n[i].max, &n[i].v, diag)))
 			return rc;
@@ -87,6 +89,8 @@ static int parse_faults(const char *origin, const char *where, const json_t *f, 
 	out->push_errors_at = (unsigned)n[5].v;
 	out->opc_delay_ms = (int)n[6].v;
 	out->latency_ms = (int)n[7].v;
+	out->truncate_at = (unsigned)n[8].v;
+	out->truncate_keep = (size_t)n[9].v;
 	if (json_object_get(f, "garbage") &&
 	    (rc = get_str(origin, where, f, "garbage", false, out->garbage, sizeof(out->garbage), diag)))
 		return rc;

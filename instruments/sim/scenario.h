@@ -14,7 +14,8 @@
  *
  * Faults of an instrument (all optional; message N counts program messages, the first is 1):
  *   "stop_answering_after": N, "drop_after": N, "garbage_at": N, "garbage": "bytes",
- *   "truncate_block_at": N, "truncate_block_keep": BYTES, "push_errors": [-222, ...], "push_errors_at": N,
+ *   "truncate_block_at": N, "truncate_block_keep": BYTES, "truncate_at": N, "truncate_keep": BYTES,
+ *   "push_errors": [-222, ...], "push_errors_at": N,
  *   "opc_delay_ms": MS, "idn": "wrong *IDN? reply", "latency_ms": MS.
  *
  * Every instrument role of the station needs an entry and every entry a station role; "kind": "none" leaves a

@@ -46,14 +46,17 @@ void lc_sim_pending(lc_sim_call *c, double seconds)
 
 static void opc_fault_delay(lc_sim_scpi *e)
 {
-	if (e->faults_on && e->faults.opc_delay_ms > 0)
+	if (e->faults_on && e->faults.opc_delay_ms > 0) {
+		e->fault_count[LC_SIM_FAULT_OPC_DELAY]++;
 		lc_sleep_ms(e->faults.opc_delay_ms);
+	}
 }
 
 static int idn_q(lc_sim_call *c, void *u)
 {
-	lc_sim_scpi *e = c->e;
-	const char *idn = e->faults_on && e->faults.idn[0] ? e->faults.idn : e->idn;
+	const char *idn = lc_sim_fault_idn(c);
+	if (!idn)
+		idn = c->e->idn;
 	lc_sim_out_raw(c, idn, strlen(idn));
 	return lc_sim_arg_max(c, 0);
 }

@@ -295,6 +295,12 @@ static bool find_block(const uint8_t *b, size_t from, size_t len, size_t *data, 
 	return false;
 }
 
+bool lc_sim_reply_has_block(const uint8_t *reply, size_t len)
+{
+	size_t data, blen;
+	return reply && find_block(reply, 0, len, &data, &blen);
+}
+
 static int prepend(uint8_t **reply, size_t *len, size_t *cap, size_t at, const void *p, size_t n)
 {
 	if (*len + n > *cap) {
@@ -311,7 +317,7 @@ static int prepend(uint8_t **reply, size_t *len, size_t *cap, size_t at, const v
 	return 0;
 }
 
-/* Faults that act on the reply of message n. */
+/* Faults that act on the reply of message n; each one counted as it acts. */
 static int apply_faults(lc_sim_scpi *e, uint64_t n, struct run *r)
 {
 	lc_sim_faults *f = &e->faults;
@@ -322,6 +328,7 @@ static int apply_faults(lc_sim_scpi *e, uint64_t n, struct run *r)
 		size_t gl = strnlen(g, sizeof(f->garbage));
 		if (prepend(r->reply, r->reply_len, r->reply_cap, r->msg_start, g, gl) < 0)
 			return LC_ERR_NOMEM;
+		e->fault_count[LC_SIM_FAULT_GARBAGE]++;
 	}
 	size_t data, blen;
 	if (f->truncate_block_at && n >= f->truncate_block_at &&
@@ -329,11 +336,33 @@ static int apply_faults(lc_sim_scpi *e, uint64_t n, struct run *r)
 		size_t keep = f->truncate_block_keep < blen ? f->truncate_block_keep : (blen ? blen - 1 : 0);
 		*r->reply_len = data + keep;
 		f->truncate_block_at = 0; /* once: the client reconnects to a working instrument */
+		e->fault_count[LC_SIM_FAULT_TRUNCATE_BLOCK]++;
 		action = LC_SIM_CUT;
 	}
-	if (f->drop_after && n == f->drop_after && action == LC_SIM_SEND)
+	/* A reply cut anywhere (not only inside a block): only a reply of two bytes or more can lose some and
+	 * still say something. */
+	size_t rl = *r->reply_len - r->msg_start;
+	if (f->truncate_at && n == f->truncate_at && action == LC_SIM_SEND && rl >= 2) {
+		size_t keep = f->truncate_keep && f->truncate_keep < rl ? f->truncate_keep : rl / 2;
+		*r->reply_len = r->msg_start + keep;
+		e->fault_count[LC_SIM_FAULT_TRUNCATE]++;
+		action = LC_SIM_CUT;
+	}
+	if (f->drop_after && n == f->drop_after && action == LC_SIM_SEND) {
+		e->fault_count[LC_SIM_FAULT_DROP]++;
 		action = LC_SIM_CLOSE;
+	}
+	if (f->latency_ms > 0 && *r->reply_len > r->msg_start)
+		e->fault_count[LC_SIM_FAULT_LATENCY]++;
 	return action;
+}
+
+static void push_fault_errors(lc_sim_scpi *e)
+{
+	for (unsigned i = 0; i < e->faults.n_push_errors && i < LC_SIM_FAULT_ERRORS_MAX; i++) {
+		lc_sim_errq_push(e, e->faults.push_errors[i], NULL);
+		e->fault_count[LC_SIM_FAULT_ERRORS]++;
+	}
 }
 
 int lc_sim_scpi_execute(lc_sim_scpi *e, const char *msg, size_t len, uint8_t **reply, size_t *reply_len,
@@ -352,9 +381,9 @@ int lc_sim_scpi_execute(lc_sim_scpi *e, const char *msg, size_t len, uint8_t **r
 		n = ++e->fault_msgs;
 		lc_sim_faults *f = &e->faults;
 		if (f->push_errors_at && n == f->push_errors_at)
-			for (unsigned i = 0; i < f->n_push_errors && i < LC_SIM_FAULT_ERRORS_MAX; i++)
-				lc_sim_errq_push(e, f->push_errors[i], NULL);
+			push_fault_errors(e);
 		if (f->stop_answering_after && n > f->stop_answering_after) {
+			e->fault_count[LC_SIM_FAULT_HANG]++;
 			pthread_mutex_unlock(&e->mu);
 			return LC_SIM_SILENT;
 		}
@@ -369,6 +398,9 @@ int lc_sim_scpi_execute(lc_sim_scpi *e, const char *msg, size_t len, uint8_t **r
 		memcpy(r.m, msg, len);
 		r.m[len] = '\0';
 		run_units(&r);
+		if (e->observer)
+			e->observer(e->observer_user, e->messages, msg, len, *reply + r.msg_start,
+				    *reply_len - r.msg_start);
 		if (e->faults_on) {
 			action = apply_faults(e, n, &r);
 			if (delay_ms)
@@ -387,14 +419,46 @@ void lc_sim_scpi_set_faults(lc_sim_scpi *e, const lc_sim_faults *f)
 	memset(&e->faults, 0, sizeof(e->faults));
 	e->faults_on = f != NULL;
 	e->fault_msgs = 0;
+	memset(e->fault_count, 0, sizeof(e->fault_count));
 	if (f) {
 		e->faults = *f;
 		e->faults.garbage[sizeof(e->faults.garbage) - 1] = '\0';
 		e->faults.idn[sizeof(e->faults.idn) - 1] = '\0';
 		if (f->push_errors_at == 0)
-			for (unsigned i = 0; i < f->n_push_errors && i < LC_SIM_FAULT_ERRORS_MAX; i++)
-				lc_sim_errq_push(e, f->push_errors[i], NULL);
+			push_fault_errors(e);
 	}
+	pthread_mutex_unlock(&e->mu);
+}
+
+const char *lc_sim_fault_kind_name(int kind)
+{
+	static const char *const names[LC_SIM_FAULT_KINDS] = {
+		"hang", "drop", "garbage", "truncate", "truncate_block", "errors", "idn", "opc_delay", "latency",
+	};
+	return kind >= 0 && kind < LC_SIM_FAULT_KINDS ? names[kind] : NULL;
+}
+
+void lc_sim_scpi_fault_counts(lc_sim_scpi *e, uint64_t *out)
+{
+	pthread_mutex_lock(&e->mu);
+	memcpy(out, e->fault_count, sizeof(e->fault_count));
+	pthread_mutex_unlock(&e->mu);
+}
+
+const char *lc_sim_fault_idn(lc_sim_call *c)
+{
+	lc_sim_scpi *e = c->e;
+	if (!e->faults_on || !e->faults.idn[0])
+		return NULL;
+	e->fault_count[LC_SIM_FAULT_IDN]++;
+	return e->faults.idn;
+}
+
+void lc_sim_scpi_set_observer(lc_sim_scpi *e, lc_sim_observer fn, void *user)
+{
+	pthread_mutex_lock(&e->mu);
+	e->observer = fn;
+	e->observer_user = user;
 	pthread_mutex_unlock(&e->mu);
 }
 

@@ -204,6 +204,9 @@ typedef struct lc_sim_faults {
 	                                  truncate_block_keep bytes of its announced data, then the
 	                                  connection is closed (the client sees a short block) */
 	size_t truncate_block_keep;
+	unsigned truncate_at;          /* the reply to message N is cut to truncate_keep bytes (no terminator),
+	                                  then the connection is closed (the client sees a short reply) */
+	size_t truncate_keep;          /* 0: half the reply */
 	int push_errors[LC_SIM_FAULT_ERRORS_MAX]; /* pushed into the error queue at message push_errors_at */
 	unsigned n_push_errors;
 	unsigned push_errors_at;       /* 0: pushed when the faults are set */
@@ -213,8 +216,40 @@ typedef struct lc_sim_faults {
 	                                  the client's timeouts, which are wall time) */
 } lc_sim_faults;
 
-/* Install faults (copied) and restart the message count. NULL clears them. */
+/* Install faults (copied) and restart the message count and the fault counters. NULL clears them. */
 void lc_sim_scpi_set_faults(lc_sim_scpi *e, const lc_sim_faults *f);
+
+/* What the faults did, counted when the engine applies them, so a test can prove that its fault fired
+ * (a fault set on a message the client never sends does nothing and counts nothing). */
+enum lc_sim_fault_kind {
+	LC_SIM_FAULT_HANG,           /* a message left unanswered by stop_answering_after */
+	LC_SIM_FAULT_DROP,           /* a connection closed by drop_after */
+	LC_SIM_FAULT_GARBAGE,        /* a reply preceded by garbage */
+	LC_SIM_FAULT_TRUNCATE,       /* a reply cut by truncate_at */
+	LC_SIM_FAULT_TRUNCATE_BLOCK, /* a block cut by truncate_block_at */
+	LC_SIM_FAULT_ERRORS,         /* an error put into the queue by push_errors */
+	LC_SIM_FAULT_IDN,            /* an identity query answered with the fault's idn */
+	LC_SIM_FAULT_OPC_DELAY,      /* an *OPC?, *WAI or *OPC made slower */
+	LC_SIM_FAULT_LATENCY,        /* a reply sent late */
+	LC_SIM_FAULT_KINDS
+};
+/* "hang", "drop", "garbage", "truncate", "truncate_block", "errors", "idn", "opc_delay", "latency"; NULL
+ * past the end. */
+const char *lc_sim_fault_kind_name(int kind);
+/* The counters since the faults were set (out[LC_SIM_FAULT_KINDS]). Thread-safe. */
+void lc_sim_scpi_fault_counts(lc_sim_scpi *e, uint64_t *out);
+/* For a kind's own identity query (one that is not *IDN?, such as the AQ7260's IDER): the idn fault's text,
+ * counted as fired, or NULL when no idn fault is set. Call from a handler (engine lock held). */
+const char *lc_sim_fault_idn(lc_sim_call *c);
+
+/* Watch every program message and its reply (before faults act on it), e.g. to learn which instrument
+ * operations a procedure performs. Called with the engine lock held, from the connection's thread; n counts
+ * messages since creation (the first is 1). NULL removes the observer. */
+typedef void (*lc_sim_observer)(void *user, uint64_t n, const char *msg, size_t len, const uint8_t *reply,
+				size_t reply_len);
+void lc_sim_scpi_set_observer(lc_sim_scpi *e, lc_sim_observer fn, void *user);
+/* Does a reply carry a definite block (#<n><length>...) that truncate_block_at would cut? */
+bool lc_sim_reply_has_block(const uint8_t *reply, size_t len);
 
 /* ---- engine ---------------------------------------------------------------------------------------- */
 

@@ -61,6 +61,9 @@ struct lc_sim_scpi {
 	lc_sim_faults faults;
 	bool faults_on;
 	uint64_t fault_msgs; /* messages since the faults were set */
+	uint64_t fault_count[LC_SIM_FAULT_KINDS];
+	lc_sim_observer observer;
+	void *observer_user;
 	uint64_t messages;
 };
 

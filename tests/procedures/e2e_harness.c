@@ -8,19 +8,18 @@
 
 #include "hal/scpi.h"
 
-void lc_e2e_start_sim(lc_e2e *e, const char *scenario)
+/* The simulated station of a loaded scenario (owned by e) and its station file, dir/station.json. */
+static void serve(lc_e2e *e, lc_sim_scenario *sc, double time_scale)
 {
 	lc_diag d;
 	memset(e, 0, sizeof(*e));
+	e->sc = sc;
 	const char *b = getenv("LC_BUILD_DIR");
 	snprintf(e->dir, sizeof(e->dir), "%s/e2e-XXXXXX", b ? b : "/tmp");
 	cr_assert_not_null(mkdtemp(e->dir));
-	cr_assert_eq(lc_sim_scenario_load(scenario, NULL, &e->sc, &d), 0, "%s", d.text);
 	lc_sim_runner_opts o;
 	lc_sim_runner_opts_init(&o);
-	/* A BERT needs a running clock; at 50 its counters move every 20 ms of wall time, slower than a
-	 * sanitized build reads eight lanes, so the drivers' consistent-read check holds. */
-	o.time_scale = 50;
+	o.time_scale = time_scale;
 	/* Each test is its own process: a port range of its own. The range overlaps the ephemeral ports, so a
 	 * client socket (ours or another test's, also in TIME_WAIT) may hold one of them: try other ranges. */
 	int rc = LC_ERR_BUSY;
@@ -34,11 +33,21 @@ void lc_e2e_start_sim(lc_e2e *e, const char *scenario)
 	cr_assert_eq(lc_sim_runner_write_station(e->runner, path, &d), 0, "%s", d.text);
 }
 
-void lc_e2e_start(lc_e2e *e, const char *scenario)
+void lc_e2e_start_sim(lc_e2e *e, const char *scenario)
+{
+	lc_diag d;
+	lc_sim_scenario *sc;
+	cr_assert_eq(lc_sim_scenario_load(scenario, NULL, &sc, &d), 0, "%s", d.text);
+	/* A BERT needs a running clock; at 50 its counters move every 20 ms of wall time, slower than a
+	 * sanitized build reads eight lanes, so the drivers' consistent-read check holds. */
+	serve(e, sc, 50);
+}
+
+/* Station, channel, limits and the simulated operator of a served station. */
+static void prepare(lc_e2e *e)
 {
 	lc_diag d;
 	char path[300];
-	lc_e2e_start_sim(e, scenario);
 	snprintf(path, sizeof(path), "%s/station.json", e->dir);
 	cr_assert_eq(lc_station_load(path, NULL, &e->station, &d), 0, "%s", d.text);
 	for (size_t i = 0; i < e->station->n_slots; i++)
@@ -46,9 +55,28 @@ void lc_e2e_start(lc_e2e *e, const char *scenario)
 			snprintf(e->cable, sizeof(e->cable), "%s", e->station->slots[i].cable);
 	cr_assert_eq(lc_channel_load(e->cable, NULL, &e->channel, &d), 0, "%s", d.text);
 	cr_assert_eq(lc_limits_load(NULL, &e->limits, &d), 0, "%s", d.text);
-	e->open_rc = lc_instrument_set_open(e->station, &e->set, &e->open_diag);
 	lc_prompter_init(&e->prompter, false, NULL, NULL);
 	cr_assert_eq(lc_prompter_set_automation(&e->prompter, e->station->automation, &d), 0, "%s", d.text);
+}
+
+void lc_e2e_start(lc_e2e *e, const char *scenario)
+{
+	lc_e2e_start_sim(e, scenario);
+	prepare(e);
+	lc_e2e_open(e);
+}
+
+void lc_e2e_start_with(lc_e2e *e, lc_sim_scenario *sc, double time_scale, bool open)
+{
+	serve(e, sc, time_scale);
+	prepare(e);
+	if (open)
+		lc_e2e_open(e);
+}
+
+void lc_e2e_open(lc_e2e *e)
+{
+	e->open_rc = lc_instrument_set_open(e->station, &e->set, &e->open_diag);
 }
 
 lc_result *lc_e2e_run(lc_e2e *e, const char *procedure, const char *const *options, unsigned slot,

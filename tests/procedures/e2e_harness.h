@@ -24,11 +24,15 @@ typedef struct lc_e2e {
 	char cable[64];
 } lc_e2e;
 
-/* Start the scenario's simulated station (time scale 0), write its station file, open its instruments. */
+/* Start the scenario's simulated station (time scale 50), write its station file, open its instruments. */
 void lc_e2e_start(lc_e2e *e, const char *scenario);
 /* Only the simulated station and its station file (dir/station.json): for a `lanecert run` in another
  * process, which opens the instruments itself. */
 void lc_e2e_start_sim(lc_e2e *e, const char *scenario);
+/* The same for a loaded scenario (owned by e from here on) at a time scale of its own; with open false the
+ * instruments are not opened yet (lc_e2e_open does it), so a test can watch the simulator first. */
+void lc_e2e_start_with(lc_e2e *e, lc_sim_scenario *sc, double time_scale, bool open);
+void lc_e2e_open(lc_e2e *e);
 /* Run a procedure for slot 1 (options: NULL-terminated "key=value" list, may be NULL). */
 lc_result *lc_e2e_run(lc_e2e *e, const char *procedure, const char *const *options, unsigned slot,
 		      const char *serial);

@@ -85,3 +85,12 @@ Test(e2e_lanes, field_tier1_good_passes_and_dirty_fails_its_fiber)
 	cr_expect_neq(lc_e2e_lanes(r, "insertion_loss", LC_VERDICT_PASS), 0ul, "the clean fibers pass");
 	done(r);
 }
+
+Test(e2e_lanes, dac_breakout_high_ber_lane_fails_against_a_strict_target)
+{
+	static const char *const opts[] = {"target=1e-12", NULL};
+	lc_result *r = certify("dac-breakout-high-ber", "breakout-dac-400g-4x100g", opts);
+	cr_expect_eq(lc_result_verdict(r), LC_VERDICT_FAIL, "why: %s", lc_e2e_why(r));
+	cr_expect_eq(lc_e2e_lanes(r, "ber", LC_VERDICT_FAIL), 1ul << 3, "lane 3 (leg B2, 3e-6) fails; the others pass");
+	done(r);
+}

@@ -124,3 +124,64 @@ Test(sim_faults, lasers_left_on_after_a_dropped_connection_are_recorded)
 	close(ctl);
 	stop(fd);
 }
+
+Test(sim_faults, truncated_reply)
+{
+	int fd = start_with("meter", "{\"truncate_at\": 1, \"truncate_keep\": 9}");
+	char raw[64];
+	sw_send(fd, "*IDN?");
+	cr_assert_eq(sw_read_n(fd, (uint8_t *)raw, sizeof(raw), 2000), 9, "9 bytes, no terminator, then EOF");
+	cr_assert_eq(memcmp(raw, "Keysight ", 9), 0);
+	stop(fd);
+}
+
+/* FAULT:COUNT? says what fired, per instrument and kind; a fault whose message never comes counts nothing. */
+Test(sim_faults, the_control_instrument_counts_what_fired)
+{
+	int fd = start_with("meter", "{\"garbage_at\": 1, \"latency_ms\": 1, \"push_errors\": [-222, -113], "
+				     "\"push_errors_at\": 2, \"truncate_block_at\": 1, \"stop_answering_after\": 3}");
+	int ctl = sw_connect(sw_port_of(run, "control"));
+	char b[256];
+	cr_assert_str_eq(sw_query(ctl, "FAULT:COUNT?", b, sizeof(b)), "\"\"", "nothing yet");
+	sw_query(fd, "*IDN?", b, sizeof(b)); /* 1: garbage, late */
+	sw_query(fd, "*OPC?", b, sizeof(b)); /* 2: two errors pushed, late */
+	sw_send(fd, "*IDN?");                /* 3: answered, late */
+	cr_assert(sw_read_until(fd, b, sizeof(b), '\n', 2000) > 0);
+	sw_send(fd, "*IDN?"); /* 4: hangs */
+	cr_assert_eq(sw_read_until(fd, b, sizeof(b), '\n', 200), 0);
+	cr_assert_str_eq(sw_query(ctl, "FAULT:COUNT?", b, sizeof(b)),
+			 "\"hang:meter:1,garbage:meter:1,errors:meter:2,latency:meter:3\"",
+			 "no block was sent: truncate_block never fired");
+	cr_assert_str_eq(sw_query(ctl, "FAUL:COUN?", b, sizeof(b)), "\"hang:meter:1,garbage:meter:1,errors:meter:2,"
+								       "latency:meter:3\"");
+	close(ctl);
+	stop(fd);
+}
+
+static void count_messages(void *user, uint64_t n, const char *msg, size_t len, const uint8_t *reply,
+			   size_t reply_len)
+{
+	(void)msg, (void)len, (void)reply;
+	unsigned *seen = user;
+	seen[0] = (unsigned)n;
+	seen[1] += reply_len > 0;
+}
+
+Test(sim_faults, an_observer_sees_every_message_and_its_reply)
+{
+	int fd = start_with("meter", "{}");
+	unsigned seen[2] = {0, 0};
+	lc_sim_scpi *e = lc_sim_runner_engine(run, "meter");
+	cr_assert_not_null(e);
+	cr_assert_null(lc_sim_runner_engine(run, "nobody"));
+	lc_sim_scpi_set_observer(e, count_messages, seen);
+	char b[256];
+	sw_query(fd, "*IDN?", b, sizeof(b));
+	sw_send(fd, ":SENS1:POW:WAV 1310NM");
+	sw_query(fd, "*OPC?", b, sizeof(b));
+	lc_sim_scpi_set_observer(e, NULL, NULL);
+	sw_query(fd, "*IDN?", b, sizeof(b));
+	cr_assert_eq(seen[0], 3, "message numbers");
+	cr_assert_eq(seen[1], 2, "two replies");
+	stop(fd);
+}

@@ -145,7 +145,8 @@ Test(sim_scenario, every_shipped_scenario_loads_and_builds_its_world)
 		"aoc-breakout-swapped-legs", "dac-breakout-good", "dac-breakout-high-ber", "field-tier1-good",
 		"field-tier1-dirty", "field-tier2-good", "field-tier2-break", "dr4-breakout-two-slots",
 		"dr4-station-meter-hangs", "dr4-station-switch-drops", "dr4-station-meter-garbage",
-		"dr4-station-truncated-block", "dr4-station-errors", "dr4-station-slow-opc", "dr4-station-wrong-idn",
+		"aoc-400g-station-truncated-block", "dr4-station-errors", "dr4-station-errors-at-open",
+		"dr4-station-slow-opc", "dr4-station-wrong-idn",
 		"cassette-wrong-part-standard-for-method-b", "cassette-wrong-part-u1", "sr8-wrong-part-2x200g",
 		"dr4-wrong-part-apc-legs", "mpo24-trunk-dirty-far-end",
 	};

@@ -1,0 +1,512 @@
+/*
+ * The fault matrix (issue 13): every station fault kind x every instrument a procedure talks to x every
+ * shipped procedure, each cell a real `lanecert run` (LC_CLI) against the simulated station served by this
+ * process at a compressed time scale. A cell is right when:
+ *   - the exit code is the expected one: 3 (error) for a station fault; 0 (the good cable's own verdict)
+ *     for latency and a slow *OPC? that stay inside the documented timeouts (fault_matrix.h);
+ *   - the simulator's FAULt:COUNt? says this fault fired on this instrument;
+ *   - the simulator sees no laser on at the end (SIM:LAS:COUN? 0);
+ *   - no report says pass for a station fault (and a signed pass report exists for the two that keep the
+ *     verdict).
+ * Cells run three at a time, the long ones first. The table (per procedure x instrument x kind) goes to stdout and to
+ * $LC_BUILD_DIR/fault-matrix.txt.
+ *
+ * Under AddressSanitizer (the second pass of make check) a fixed subset runs: walking the cells in their
+ * fixed order, a cell is taken when its fault kind or its instrument class (source, meter, switch, BERT,
+ * OTDR, module memory over I2C) has not been covered yet, so every kind and every class is run at least once.
+ * LC_FM_ALL=1 runs the whole matrix there too; LC_FM_ONLY=procedure limits a run to one procedure;
+ * LC_FM_DRY=1 stops after the dry runs (their plans are printed); LC_FM_TRACE=1 prints every message they saw.
+ */
+#include <criterion/criterion.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <jansson.h>
+#include <signal.h>
+#include <spawn.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "hal/clock.h"
+#include "hal/scpi.h"
+#include "instruments/sim/runner.h"
+#include "tests/procedures/fault_matrix.h"
+
+extern char **environ;
+
+#if defined(__SANITIZE_ADDRESS__)
+#define SANITIZED 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define SANITIZED 1
+#endif
+#endif
+#ifndef SANITIZED
+#define SANITIZED 0
+#endif
+
+/* Cells at once. Most of a long cell is waiting (a client timeout of a hung instrument, late replies), so a
+ * third one keeps two cores busy. */
+#define PARALLEL 3
+#define MAX_CELLS 600
+#define CELL_TIMEOUT_MS 240000
+
+/* Every shipped procedure on its good scenario. The BERT procedures run at 50 (a BERT's counters must not
+ * move while a sanitized build reads its lanes, see e2e_harness.c), polling and settling in wall
+ * milliseconds to match (as test_e2e_lanes.c); the others at 1000. A BERT updates its counters once per
+ * second of instrument time and the driver reads a lane until two reads agree: replies 10 ms late are far
+ * inside that second on a real BERT, but not at 50 (20 ms of wall time), so their latency cells run at 5. */
+static const lc_fm_procedure procedures[] = {
+	{"breakout-dr4-4x100g", "dr4-breakout-good", {NULL}, 1000, 0},
+	{"breakout-sr8-8x50g", "sr8-breakout-good", {NULL}, 1000, 0},
+	{"mpo-lc-module", "cassette-mpo-lc-good", {NULL}, 1000, 0},
+	{"mpo-trunk", "mpo-trunk-good", {NULL}, 1000, 0},
+	{"field-tier1", "field-tier1-good", {"wavelengths=1310", NULL}, 1000, 0}, /* one wavelength: a shorter run */
+	{"field-tier2", "field-tier2-good", {NULL}, 1000, 0},
+	{"aoc-400g", "aoc-400g-good", {"poll_ms=5", "settle_ms=50", NULL}, 50, 5},
+	{"breakout-aoc-400g-4x100g", "aoc-breakout-good", {"poll_ms=5", "settle_ms=50", NULL}, 50, 5},
+	{"breakout-dac-400g-4x100g", "dac-breakout-good", {"poll_ms=5", "settle_ms=50", NULL}, 50, 5},
+};
+
+/*
+ * Cells known to be wrong, with the reason: they are run and printed as KNOWN failures to fix, never skipped
+ * silently, and not asserted. Matched by procedure, instrument (a simulated kind or a target of the table)
+ * and fault kind ("*": any); the first match gives the reason. A known cell that comes out right is printed as
+ * FIXED, so the entry can go. All of these are client-side bugs of issue 13.
+ */
+static const struct {
+	const char *procedure, *instrument, *kind, *reason;
+} known_wrong[] = {
+	{"*", "cmis_module", "garbage", "garbage before the I2C adapter's *IDN? reply goes unnoticed: the run passes"},
+	{"*", "*", "garbage", "a garbled reply ends the run inconclusive (exit 2), not error"},
+	{"*", "dicon_gp600", "error_before", "the GP600 driver never reads its error queue: the run passes"},
+	{"*", "dicon_gp600", "error_mid", "the GP600 driver never reads its error queue: the run passes"},
+	{"*", "thorlabs_pm100usb", "error_before", "the PM100 driver never reads its error queue: the run passes"},
+	{"*", "thorlabs_pm100usb", "error_mid", "the PM100 driver never reads its error queue: the run passes"},
+	{"*", "keysight_8164b", "truncate", "the RL module's source stays on: the safe state does not reconnect"},
+	{"*", "source.rl", "hang", "the RL module's source stays on: the safe state does not reconnect"},
+	{"*", "source.rl", "drop", "the RL module's source stays on: the safe state does not reconnect"},
+	{NULL, NULL, NULL, NULL},
+};
+
+static const char *known_reason(const lc_fm_cell *c)
+{
+	for (size_t i = 0; known_wrong[i].kind; i++)
+		if ((!strcmp(known_wrong[i].procedure, "*") || !strcmp(known_wrong[i].procedure, c->proc->procedure)) &&
+		    (!strcmp(known_wrong[i].instrument, "*") || !strcmp(known_wrong[i].instrument, c->inst_kind) ||
+		     !strcmp(known_wrong[i].instrument, c->target)) &&
+		    !strcmp(known_wrong[i].kind, lc_fm_kind_name(c->kind)))
+			return known_wrong[i].reason;
+	return NULL;
+}
+
+static const char *inst_class(const char *kind)
+{
+	if (!strncmp(kind, "keysight_816", 12))
+		return "source";
+	if (!strcmp(kind, "keysight_n7744c") || !strcmp(kind, "keysight_n7745c") || !strncmp(kind, "thorlabs", 8))
+		return "meter";
+	if (!strcmp(kind, "keysight_n773x") || !strcmp(kind, "dicon_gp600"))
+		return "switch";
+	if (!strcmp(kind, "anritsu_mp1900a") || !strcmp(kind, "keysight_m8040a"))
+		return "bert";
+	if (!strcmp(kind, "yokogawa_aq7260"))
+		return "otdr";
+	if (!strcmp(kind, "cmis_module"))
+		return "module";
+	return kind;
+}
+
+struct outcome {
+	bool ran, right, known, timed_out;
+	int exit_code;
+	unsigned long long fired;
+	long long lasers;
+	int pass_reports, signed_pass;
+	char reason[200], counts[200];
+	double wall_s;
+};
+
+struct active {
+	lc_fm_cell *cell;
+	struct outcome *out;
+	lc_sim_scenario *sc;
+	lc_sim_runner *runner;
+	pid_t pid;
+	int64_t start_ms;
+	char dir[512];
+};
+
+static char workdir[400], key_path[500];
+static unsigned cell_seq;
+
+static void run_cli(const char *const *argv, const char *out, const char *err, pid_t *pid)
+{
+	posix_spawn_file_actions_t fa;
+	posix_spawn_file_actions_init(&fa);
+	posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
+	posix_spawn_file_actions_addopen(&fa, 1, out, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+	posix_spawn_file_actions_addopen(&fa, 2, err, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+	int rc = posix_spawn(pid, argv[0], &fa, NULL, (char *const *)argv, environ);
+	posix_spawn_file_actions_destroy(&fa);
+	cr_assert_eq(rc, 0, "spawn %s: %s", argv[0], strerror(rc));
+}
+
+static void make_key(void)
+{
+	const char *b = getenv("LC_BUILD_DIR");
+	snprintf(workdir, sizeof(workdir), "%s/fault-matrix-XXXXXX", b ? b : "/tmp");
+	cr_assert_not_null(mkdtemp(workdir));
+	char keys[450], out[450], err[450];
+	snprintf(keys, sizeof(keys), "%s/keys", workdir);
+	cr_assert_eq(mkdir(keys, 0700), 0);
+	snprintf(out, sizeof(out), "%s/keygen.out", workdir);
+	snprintf(err, sizeof(err), "%s/keygen.err", workdir);
+	const char *cli = getenv("LC_CLI");
+	cr_assert(cli && access(cli, X_OK) == 0, "LC_CLI (the lanecert executable) is not built");
+	const char *argv[] = {cli, "keygen", "--out", keys, "--name", "fm", "--unencrypted", NULL};
+	pid_t pid;
+	int st;
+	run_cli(argv, out, err, &pid);
+	cr_assert_eq(waitpid(pid, &st, 0), pid);
+	cr_assert(WIFEXITED(st) && WEXITSTATUS(st) == 0, "lanecert keygen failed");
+	snprintf(key_path, sizeof(key_path), "%s/fm.key", keys);
+}
+
+static void start_cell(struct active *a, lc_fm_cell *c, struct outcome *o, int slot)
+{
+	lc_diag d;
+	memset(a, 0, sizeof(*a));
+	a->cell = c, a->out = o;
+	unsigned seq = ++cell_seq;
+	snprintf(a->dir, sizeof(a->dir), "%s/cell-%u", workdir, seq);
+	cr_assert_eq(mkdir(a->dir, 0755), 0);
+	cr_assert_eq(lc_sim_scenario_load(c->proc->scenario, NULL, &a->sc, &d), 0, "%s", d.text);
+	bool found = false;
+	for (size_t i = 0; i < a->sc->n_insts; i++)
+		if (!strcmp(a->sc->insts[i].role, c->role)) {
+			a->sc->insts[i].faults = c->faults;
+			a->sc->insts[i].has_faults = true;
+			found = true;
+		}
+	cr_assert(found, "%s: no role %s", c->proc->scenario, c->role);
+	lc_sim_runner_opts ro;
+	lc_sim_runner_opts_init(&ro);
+	ro.time_scale = c->kind == LC_FM_LATENCY && c->proc->latency_scale ? c->proc->latency_scale : c->proc->time_scale;
+	/* Below the ephemeral ports (32768+), a range per pool slot; another process may hold one: try others. */
+	int rc = LC_ERR_BUSY;
+	for (int attempt = 0; attempt < 20 && rc == LC_ERR_BUSY; attempt++) {
+		ro.port_base = 20000 + (int)(((unsigned)getpid() * 7u + (unsigned)slot + 2u * (seq + (unsigned)attempt * 31u)) % 600u) * 20;
+		rc = lc_sim_runner_start(a->sc, &ro, &a->runner, &d);
+	}
+	cr_assert_eq(rc, 0, "%s", d.text);
+	char station[600], out[600], err[600], reports[600], serial[32];
+	snprintf(station, sizeof(station), "%s/station.json", a->dir);
+	snprintf(out, sizeof(out), "%s/run.out", a->dir);
+	snprintf(err, sizeof(err), "%s/run.err", a->dir);
+	snprintf(reports, sizeof(reports), "%s/reports", a->dir);
+	snprintf(serial, sizeof(serial), "FM-%u", seq);
+	cr_assert_eq(lc_sim_runner_write_station(a->runner, station, &d), 0, "%s", d.text);
+	const char *argv[32] = {getenv("LC_CLI"), "run", c->proc->procedure, "--station", station, "--serial", serial,
+				"--key", key_path, "--out", reports, "--no-db", "--non-interactive", "--json",
+				"--operator", "fault-matrix"};
+	size_t n = 16;
+	char opts[4][64];
+	for (size_t i = 0; c->proc->options[i] && i < 4; i++) {
+		snprintf(opts[i], sizeof(opts[i]), "%s", c->proc->options[i]);
+		argv[n++] = "--option";
+		argv[n++] = opts[i];
+	}
+	argv[n] = NULL;
+	a->start_ms = lc_now_ms();
+	run_cli(argv, out, err, &a->pid);
+}
+
+/* Reports under dir/reports/<run>/report.json: how many say pass, and how many of those are signed. */
+static void count_pass_reports(const char *dir, int *pass, int *signed_pass)
+{
+	char path[700];
+	*pass = *signed_pass = 0;
+	snprintf(path, sizeof(path), "%s/reports", dir);
+	DIR *dp = opendir(path);
+	if (!dp)
+		return;
+	struct dirent *de;
+	while ((de = readdir(dp))) {
+		if (de->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof(path), "%s/reports/%s/report.json", dir, de->d_name);
+		json_t *j = json_load_file(path, 0, NULL);
+		const char *v = json_string_value(json_object_get(j, "verdict"));
+		if (v && !strcmp(v, "pass")) {
+			(*pass)++;
+			snprintf(path, sizeof(path), "%s/reports/%s/report.json.minisig", dir, de->d_name);
+			if (access(path, R_OK) == 0)
+				(*signed_pass)++;
+		}
+		json_decref(j);
+	}
+	closedir(dp);
+}
+
+/* The reason of the run's result line (--json), for the table. */
+static void result_reason(const char *dir, char *buf, size_t cap)
+{
+	char path[700], line[8192];
+	buf[0] = '\0';
+	snprintf(path, sizeof(path), "%s/run.out", dir);
+	FILE *f = fopen(path, "r");
+	if (!f)
+		return;
+	while (fgets(line, sizeof(line), f)) {
+		json_t *j = json_loads(line, 0, NULL);
+		const char *ev = json_string_value(json_object_get(j, "event"));
+		const char *r = json_string_value(json_object_get(j, "reason"));
+		if (ev && !strcmp(ev, "result"))
+			snprintf(buf, cap, "%s", r ? r : "");
+		json_decref(j);
+	}
+	fclose(f);
+}
+
+/* "kind:role:n" of the simulator's FAULt:COUNt? answer. */
+static unsigned long long fired(const char *counts, const char *counter, const char *role)
+{
+	char key[160];
+	snprintf(key, sizeof(key), "%s:%s:", counter, role);
+	for (const char *p = counts; (p = strstr(p, key)); p++)
+		if (p == counts || p[-1] == ',')
+			return strtoull(p + strlen(key), NULL, 10);
+	return 0;
+}
+
+static void finish_cell(struct active *a, int status, bool timed_out)
+{
+	struct outcome *o = a->out;
+	lc_fm_cell *c = a->cell;
+	lc_diag d;
+	o->ran = true;
+	o->timed_out = timed_out;
+	o->wall_s = (double)(lc_now_ms() - a->start_ms) / 1000.0;
+	o->exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + (WIFSIGNALED(status) ? WTERMSIG(status) : 0);
+	lc_scpi *ctl;
+	o->lasers = -1;
+	if (lc_scpi_open(lc_sim_runner_control_resource(a->runner), NULL, &ctl, &d) == 0) {
+		if (lc_scpi_query_string(ctl, "FAULT:COUNT?", o->counts, sizeof(o->counts)) < 0)
+			snprintf(o->counts, sizeof(o->counts), "?");
+		if (lc_scpi_query_int(ctl, "SIM:LAS:COUN?", &o->lasers) < 0)
+			o->lasers = -1;
+		lc_scpi_close(ctl);
+	}
+	o->fired = fired(o->counts, lc_fm_kind_counter(c->kind), c->role);
+	count_pass_reports(a->dir, &o->pass_reports, &o->signed_pass);
+	result_reason(a->dir, o->reason, sizeof(o->reason));
+	bool verdict_ok = c->expect_exit == 0 ? o->signed_pass >= 1 : o->pass_reports == 0;
+	o->right = !timed_out && o->exit_code == c->expect_exit && o->fired > 0 && o->lasers == 0 && verdict_ok;
+	lc_sim_runner_stop(a->runner);
+	lc_sim_scenario_free(a->sc);
+	a->cell = NULL;
+}
+
+/* What a cell is expected to cost: a whole run (latency, slow *OPC?), then client timeouts (hang), then a run
+ * cut short. The long ones start first, so the short ones fill the gaps at the end. */
+static int cost_rank(const lc_fm_cell *c)
+{
+	return lc_fm_kind_keeps_verdict(c->kind) ? 0 : c->kind == LC_FM_HANG ? 1 : 2;
+}
+
+static void run_cells(lc_fm_cell *cells, struct outcome *outs, size_t n)
+{
+	struct active act[PARALLEL];
+	memset(act, 0, sizeof(act));
+	static size_t order[MAX_CELLS];
+	size_t m = 0;
+	for (int rank = 0; rank < 3; rank++)
+		for (size_t i = 0; i < n; i++)
+			if (cost_rank(&cells[i]) == rank)
+				order[m++] = i;
+	size_t next = 0, running = 0;
+	while (next < n || running) {
+		for (int s = 0; s < PARALLEL && next < n; s++)
+			if (!act[s].cell) {
+				size_t i = order[next++];
+				start_cell(&act[s], &cells[i], &outs[i], s);
+				running++;
+			}
+		for (int s = 0; s < PARALLEL; s++) {
+			if (!act[s].cell)
+				continue;
+			int st = 0;
+			pid_t p = waitpid(act[s].pid, &st, WNOHANG);
+			bool late = p == 0 && lc_now_ms() - act[s].start_ms > CELL_TIMEOUT_MS;
+			if (late) {
+				kill(act[s].pid, SIGKILL);
+				waitpid(act[s].pid, &st, 0);
+			}
+			if (p == act[s].pid || late) {
+				finish_cell(&act[s], st, late);
+				running--;
+			}
+		}
+		lc_sleep_ms(10);
+	}
+}
+
+static void print_table(FILE *f, lc_fm_cell *cells, struct outcome *outs, size_t n, double wall_s)
+{
+	size_t tried = 0, right = 0, wrong = 0, known = 0;
+	fprintf(f, "\nFault matrix%s: cell = ok | WRONG | KNOWN (known wrong) | . (no such cell: the fault cannot fire "
+		   "there) | skip (not in this pass's subset)\n\n",
+		SANITIZED ? " (sanitizer pass: subset)" : "");
+	fprintf(f, "%-26s %-10s", "procedure", "instrument");
+	for (int k = 0; k < LC_FM_KINDS; k++)
+		fprintf(f, " %-14s", lc_fm_kind_name(k));
+	fprintf(f, "\n");
+	for (size_t i = 0; i < n;) {
+		size_t j = i;
+		while (j < n && cells[j].proc == cells[i].proc && !strcmp(cells[j].target, cells[i].target))
+			j++;
+		fprintf(f, "%-26s %-10s", cells[i].proc->procedure, cells[i].target);
+		for (int k = 0; k < LC_FM_KINDS; k++) {
+			const char *t = ".";
+			for (size_t x = i; x < j; x++) {
+				if (cells[x].kind != k)
+					continue;
+				t = !outs[x].ran ? "skip" : outs[x].right ? "ok" : outs[x].known ? "KNOWN" : "WRONG";
+			}
+			fprintf(f, " %-14s", t);
+		}
+		fprintf(f, "\n");
+		i = j;
+	}
+	for (size_t i = 0; i < n; i++) {
+		if (!outs[i].ran)
+			continue;
+		tried++;
+		if (outs[i].right)
+			right++;
+		else if (outs[i].known)
+			known++;
+		else
+			wrong++;
+	}
+	fprintf(f, "\ncells: %zu generated, %zu tried, %zu right, %zu wrong, %zu known wrong; %.0f s wall, %d at a time\n", n,
+		tried, right, wrong, known, wall_s, PARALLEL);
+	for (size_t i = 0; i < n;) { /* what the cells of each procedure cost */
+		size_t j = i, ran = 0;
+		double sum = 0, max = 0;
+		for (; j < n && cells[j].proc == cells[i].proc; j++)
+			if (outs[j].ran) {
+				ran++;
+				sum += outs[j].wall_s;
+				max = outs[j].wall_s > max ? outs[j].wall_s : max;
+			}
+		fprintf(f, "  %-26s %3zu cells, %6.1f s of cell time, slowest %.1f s\n", cells[i].proc->procedure, ran, sum, max);
+		i = j;
+	}
+	for (size_t i = 0; i < n; i++) {
+		struct outcome *o = &outs[i];
+		if (!o->ran || o->right)
+			continue;
+		char fj[400];
+		lc_fm_faults_json(&cells[i].faults, fj, sizeof(fj));
+		fprintf(f, "%s %s %s %s: exit %d (want %d)%s, fired %llu [%s], lasers on %lld, pass reports %d "
+			   "(signed %d); reason: %s; faults %s%s%s\n",
+			o->known ? "KNOWN" : "WRONG", cells[i].proc->procedure, cells[i].target, lc_fm_kind_name(cells[i].kind),
+			o->exit_code, cells[i].expect_exit, o->timed_out ? " TIMED OUT" : "", o->fired, o->counts, o->lasers,
+			o->pass_reports, o->signed_pass, o->reason, fj, o->known ? "; known: " : "",
+			o->known ? known_reason(&cells[i]) : "");
+	}
+	for (size_t i = 0; i < n; i++)
+		if (outs[i].ran && outs[i].right && known_reason(&cells[i]))
+			fprintf(f, "FIXED %s %s %s: listed as known wrong but right now; remove it from known_wrong\n",
+				cells[i].proc->procedure, cells[i].target, lc_fm_kind_name(cells[i].kind));
+}
+
+/* The sanitizer pass's subset: a cell whose kind or instrument class is not covered yet. */
+static void choose_subset(lc_fm_cell *cells, size_t n, bool *take)
+{
+	bool all = SANITIZED == 0 || getenv("LC_FM_ALL");
+	bool kind_seen[LC_FM_KINDS] = {false};
+	const char *class_seen[16];
+	size_t n_class = 0;
+	for (size_t i = 0; i < n; i++) {
+		const char *cls = strstr(cells[i].target, ".rl") ? "rl meter" : inst_class(cells[i].inst_kind);
+		bool have = false;
+		for (size_t k = 0; k < n_class; k++)
+			have |= !strcmp(class_seen[k], cls);
+		take[i] = all || !kind_seen[cells[i].kind] || !have;
+		if (take[i]) {
+			kind_seen[cells[i].kind] = true;
+			if (!have && n_class < 16)
+				class_seen[n_class++] = cls;
+		}
+	}
+}
+
+Test(fault_matrix, every_fault_on_every_instrument_of_every_procedure, .timeout = 1500)
+{
+	static lc_fm_cell cells[MAX_CELLS];
+	static struct outcome outs[MAX_CELLS];
+	static bool take[MAX_CELLS];
+	int64_t t0 = lc_now_ms();
+	make_key();
+	const char *only = getenv("LC_FM_ONLY");
+	size_t n = 0;
+	for (size_t p = 0; p < sizeof(procedures) / sizeof(procedures[0]); p++) {
+		if (only && strcmp(only, procedures[p].procedure))
+			continue;
+		lc_fm_plan plan;
+		int64_t t = lc_now_ms();
+		lc_fm_dry_run(&procedures[p], &plan);
+		printf("dry run %s: %s in %.1f s\n", procedures[p].procedure, plan.verdict, (double)(lc_now_ms() - t) / 1e3);
+		for (size_t i = 0; i < plan.n_roles; i++) {
+			const lc_fm_role *r = &plan.roles[i];
+			printf("  %-10s %-18s opened in %u, run to %u: first query %u, first reply of 2+ bytes %u, first block "
+			       "%u, waits %u%s\n",
+			       r->target, r->kind, r->attach, r->total, r->first_query, r->first_long, r->first_block,
+			       r->opc_waits, r->identified ? ", identified" : "");
+		}
+		n += lc_fm_cells(&plan, cells + n, MAX_CELLS - n);
+	}
+	if (getenv("LC_FM_DRY"))
+		return; /* the plans only (debugging the generator) */
+	cr_assert_gt(n, 0);
+	choose_subset(cells, n, take);
+	/* run the chosen cells, packed, then put the outcomes back in table order */
+	static lc_fm_cell run[MAX_CELLS];
+	static struct outcome run_out[MAX_CELLS];
+	size_t m = 0;
+	for (size_t i = 0; i < n; i++)
+		if (take[i])
+			run[m++] = cells[i];
+	memset(run_out, 0, sizeof(run_out));
+	run_cells(run, run_out, m);
+	memset(outs, 0, sizeof(outs));
+	for (size_t i = 0, j = 0; i < n; i++)
+		if (take[i]) {
+			outs[i] = run_out[j++];
+			outs[i].known = !outs[i].right && known_reason(&cells[i]) != NULL;
+		}
+	double wall = (double)(lc_now_ms() - t0) / 1000.0;
+	print_table(stdout, cells, outs, n, wall);
+	fflush(stdout);
+	char path[600];
+	const char *b = getenv("LC_BUILD_DIR");
+	snprintf(path, sizeof(path), "%s/fault-matrix%s.txt", b ? b : "/tmp", SANITIZED ? "-asan" : "");
+	FILE *f = fopen(path, "w");
+	if (f) {
+		print_table(f, cells, outs, n, wall);
+		fclose(f);
+	}
+	for (size_t i = 0; i < n; i++)
+		if (outs[i].ran && !outs[i].known)
+			cr_expect(outs[i].right, "%s %s %s: exit %d (want %d), fired %llu, lasers on %lld, pass reports %d: %s",
+				  cells[i].proc->procedure, cells[i].target, lc_fm_kind_name(cells[i].kind), outs[i].exit_code,
+				  cells[i].expect_exit, outs[i].fired, outs[i].lasers, outs[i].pass_reports, outs[i].reason);
+}
