@@ -18,13 +18,21 @@ static int format_cmd(char *cmd, const char *fmt, va_list ap, lc_diag *diag)
 	return 0;
 }
 
+/* "meter (N7745C): " for a station's instrument, which a failure must name: several may take the same
+ * command; "" otherwise. */
+static const char *who(const lc_instrument *inst, char *buf, size_t cap)
+{
+	buf[0] = '\0';
+	if (inst->name[0])
+		snprintf(buf, cap, "%.60s (%.60s): ", inst->name, inst->idn.model);
+	return buf;
+}
+
 static int fail(lc_instrument *inst, int rc, const char *cmd, lc_diag *diag)
 {
 	const char *detail = lc_scpi_last_detail(inst->scpi);
-	if (inst->name[0]) /* a station's instrument: say which, since several may take the same command */
-		return lc_diag_set(diag, rc, "%s (%s): %s: %s", inst->name, inst->idn.model, cmd,
-				   detail && *detail ? detail : lc_strerror(rc));
-	return lc_diag_set(diag, rc, "%s: %s", cmd, detail && *detail ? detail : lc_strerror(rc));
+	char w[136];
+	return lc_diag_set(diag, rc, "%s%s: %s", who(inst, w, sizeof(w)), cmd, detail && *detail ? detail : lc_strerror(rc));
 }
 
 int lc_inst_check_errors(lc_instrument *inst, const char *after, lc_diag *diag)
@@ -112,8 +120,10 @@ int lc_inst_query_double(lc_instrument *inst, lc_diag *diag, int extra_ms, doubl
 		return fail(inst, rc, cmd, diag);
 	if ((rc = lc_inst_check_errors(inst, cmd, diag)) < 0)
 		return rc;
+	char w[136];
 	if (lc_parse_number(reply, value) < 0)
-		return lc_diag_set(diag, LC_ERR_PROTOCOL, "%s: reply '%.60s' is not a number", cmd, reply);
+		return lc_diag_set(diag, LC_ERR_PROTOCOL, "%s%s: reply '%.60s' is not a number", who(inst, w, sizeof(w)), cmd,
+				   reply);
 	return 0;
 }
 
