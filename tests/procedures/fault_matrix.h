@@ -35,7 +35,9 @@ enum lc_fm_kind {
 const char *lc_fm_kind_name(int kind);
 const char *lc_fm_kind_counter(int kind);
 /* Slow *OPC? and latency stay inside the instruments' documented budgets: the run must end with the cable's
- * own verdict (pass on a good cable). Every other kind is a station fault: the run must end `error`. */
+ * own verdict, the dry run's (pass on a good cable; inconclusive where the procedure says a good cable on
+ * that bench cannot be certified, as field-tier2 without Tier 1). Every other kind is a station fault: the
+ * run must end `error`. */
 bool lc_fm_kind_keeps_verdict(int kind);
 
 /* One procedure of the matrix: its good scenario, options, and the time scale its cells run at. */
@@ -67,7 +69,8 @@ typedef struct lc_fm_role {
 
 typedef struct lc_fm_plan {
 	const lc_fm_procedure *proc;
-	char verdict[16]; /* the dry run's verdict (pass on a good cable, or the matrix means nothing) */
+	char verdict[16]; /* the dry run's verdict: the cable's own, never error */
+	int verdict_exit; /* its exit code (0 pass, 1 fail, 2 inconclusive) */
 	size_t n_roles;
 	lc_fm_role roles[24];
 } lc_fm_plan;
@@ -77,7 +80,8 @@ typedef struct lc_fm_cell {
 	char role[64], inst_kind[64], target[72];
 	int kind;
 	lc_sim_faults faults;
-	int expect_exit; /* 0 or 3 */
+	int expect_exit;     /* 3 (error), or the dry run's exit code for a kind that keeps the verdict */
+	char expect_verdict[16]; /* the dry run's verdict for those; "" for a station fault */
 } lc_fm_cell;
 
 /* Dry-run a procedure on its scenario and fill plan (Criterion assertions on failure). */

@@ -2,12 +2,12 @@
  * The fault matrix (issue 13): every station fault kind x every instrument a procedure talks to x every
  * shipped procedure, each cell a real `lanecert run` (LC_CLI) against the simulated station served by this
  * process at a compressed time scale. A cell is right when:
- *   - the exit code is the expected one: 3 (error) for a station fault; 0 (the good cable's own verdict)
- *     for latency and a slow *OPC? that stay inside the documented timeouts (fault_matrix.h);
+ *   - the exit code is the expected one: 3 (error) for a station fault; the good cable's own verdict (its dry
+ *     run's: 0 pass) for latency and a slow *OPC? that stay inside the documented timeouts (fault_matrix.h);
  *   - the simulator's FAULt:COUNt? says this fault fired on this instrument;
  *   - the simulator sees no laser on at the end (SIM:LAS:COUN? 0);
- *   - no report says pass for a station fault (and a signed pass report exists for the two that keep the
- *     verdict).
+ *   - no report says pass for a station fault (and a signed report of the cable's own verdict exists for the
+ *     two that keep it).
  * Cells run three at a time, the long ones first. The table (per procedure x instrument x kind) goes to stdout and to
  * $LC_BUILD_DIR/fault-matrix.txt.
  *
@@ -128,7 +128,7 @@ struct outcome {
 	int exit_code;
 	unsigned long long fired;
 	long long lasers;
-	int pass_reports, signed_pass;
+	int pass_reports, signed_kept; /* reports saying pass; signed reports with the cable's own verdict */
 	char reason[200], counts[200];
 	double wall_s;
 };
@@ -228,11 +228,11 @@ static void start_cell(struct active *a, lc_fm_cell *c, struct outcome *o, int s
 	run_cli(argv, out, err, &a->pid);
 }
 
-/* Reports under dir/reports/<run>/report.json: how many say pass, and how many of those are signed. */
-static void count_pass_reports(const char *dir, int *pass, int *signed_pass)
+/* Reports under dir/reports/<run>/report.json: how many say pass; how many signed ones say `want` ("" none). */
+static void count_reports(const char *dir, const char *want, int *pass, int *signed_want)
 {
 	char path[700];
-	*pass = *signed_pass = 0;
+	*pass = *signed_want = 0;
 	snprintf(path, sizeof(path), "%s/reports", dir);
 	DIR *dp = opendir(path);
 	if (!dp)
@@ -244,12 +244,11 @@ static void count_pass_reports(const char *dir, int *pass, int *signed_pass)
 		snprintf(path, sizeof(path), "%s/reports/%s/report.json", dir, de->d_name);
 		json_t *j = json_load_file(path, 0, NULL);
 		const char *v = json_string_value(json_object_get(j, "verdict"));
-		if (v && !strcmp(v, "pass")) {
+		if (v && !strcmp(v, "pass"))
 			(*pass)++;
-			snprintf(path, sizeof(path), "%s/reports/%s/report.json.minisig", dir, de->d_name);
-			if (access(path, R_OK) == 0)
-				(*signed_pass)++;
-		}
+		snprintf(path, sizeof(path), "%s/reports/%s/report.json.minisig", dir, de->d_name);
+		if (v && want[0] && !strcmp(v, want) && access(path, R_OK) == 0)
+			(*signed_want)++;
 		json_decref(j);
 	}
 	closedir(dp);
@@ -305,9 +304,9 @@ static void finish_cell(struct active *a, int status, bool timed_out)
 		lc_scpi_close(ctl);
 	}
 	o->fired = fired(o->counts, lc_fm_kind_counter(c->kind), c->role);
-	count_pass_reports(a->dir, &o->pass_reports, &o->signed_pass);
+	count_reports(a->dir, c->expect_verdict, &o->pass_reports, &o->signed_kept);
 	result_reason(a->dir, o->reason, sizeof(o->reason));
-	bool verdict_ok = c->expect_exit == 0 ? o->signed_pass >= 1 : o->pass_reports == 0;
+	bool verdict_ok = c->expect_verdict[0] ? o->signed_kept >= 1 : o->pass_reports == 0;
 	o->right = !timed_out && o->exit_code == c->expect_exit && o->fired > 0 && o->lasers == 0 && verdict_ok;
 	lc_sim_runner_stop(a->runner);
 	lc_sim_scenario_free(a->sc);
@@ -416,11 +415,11 @@ static void print_table(FILE *f, lc_fm_cell *cells, struct outcome *outs, size_t
 			continue;
 		char fj[400];
 		lc_fm_faults_json(&cells[i].faults, fj, sizeof(fj));
-		fprintf(f, "%s %s %s %s: exit %d (want %d)%s, fired %llu [%s], lasers on %lld, pass reports %d "
-			   "(signed %d); reason: %s; faults %s%s%s\n",
+		fprintf(f, "%s %s %s %s: exit %d (want %d)%s, fired %llu [%s], lasers on %lld, pass reports %d, "
+			   "signed reports of the cable's verdict %d; reason: %s; faults %s%s%s\n",
 			o->known ? "KNOWN" : "WRONG", cells[i].proc->procedure, cells[i].target, lc_fm_kind_name(cells[i].kind),
 			o->exit_code, cells[i].expect_exit, o->timed_out ? " TIMED OUT" : "", o->fired, o->counts, o->lasers,
-			o->pass_reports, o->signed_pass, o->reason, fj, o->known ? "; known: " : "",
+			o->pass_reports, o->signed_kept, o->reason, fj, o->known ? "; known: " : "",
 			o->known ? known_reason(&cells[i]) : "");
 	}
 	for (size_t i = 0; i < n; i++)
