@@ -85,10 +85,6 @@ static const struct {
 	const char *procedure, *instrument, *kind, *reason;
 } known_wrong[] = {
 	{"*", "cmis_module", "garbage", "garbage before the I2C adapter's *IDN? reply goes unnoticed: the run passes"},
-	{"*", "dicon_gp600", "error_before", "the GP600 driver never reads its error queue: the run passes"},
-	{"*", "dicon_gp600", "error_mid", "the GP600 driver never reads its error queue: the run passes"},
-	{"*", "thorlabs_pm100usb", "error_before", "the PM100 driver never reads its error queue: the run passes"},
-	{"*", "thorlabs_pm100usb", "error_mid", "the PM100 driver never reads its error queue: the run passes"},
 	{"*", "keysight_8164b", "truncate", "the RL module's source stays on: the safe state does not reconnect"},
 	{"*", "source.rl", "hang", "the RL module's source stays on: the safe state does not reconnect"},
 	{"*", "source.rl", "drop", "the RL module's source stays on: the safe state does not reconnect"},
