@@ -11,6 +11,7 @@ clang libclang-rt-14-dev
 gnuplot-nox libcairo2-dev libpango1.0-dev librsvg2-dev fonts-dejavu-core poppler-utils
 python3 python3-pyvisa python3-pyvisa-py lxi-tools minisign
 debhelper dpkg-dev lintian help2man libudev-dev
+netbase llvm-14
 "
 
 missing=""

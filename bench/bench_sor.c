@@ -4,8 +4,8 @@
  * run over the same files: reading each file's bytes and summing them (what any reader must at least do).
  * Each round times both, in alternating order; min/median/max over the rounds, MB/s and files/s, and the
  * ratio of the medians. Also from memory: read alone, read + analysis, and the analysis of the longest trace
- * against one pass over its points. The files come from DIR, $LC_SHARED_DIR/sor-samples or the shared
- * folder beside the source tree. (pyOTDR, the Python reference, is not packaged in Debian: no comparison.)
+ * against one pass over its points. The files come from DIR, or from tests/data/sor of the source tree this
+ * binary was built from. (pyOTDR, the Python reference, is not packaged in Debian: no comparison.)
  */
 #include <dirent.h>
 #include <stdint.h>
@@ -19,8 +19,8 @@
 #include "instruments/otdr/otdr_analysis.h"
 #include "instruments/otdr/sor.h"
 
-#ifndef LC_BENCH_SHARED_DIR
-#define LC_BENCH_SHARED_DIR "../shared"
+#ifndef LC_BENCH_SOR_DIR
+#define LC_BENCH_SOR_DIR "tests/data/sor"
 #endif
 
 #define MAX_FILES 256
@@ -162,20 +162,12 @@ int lc_bench_sor(int argc, char **argv)
 			return LC_EXIT_USAGE;
 		}
 	}
-	char buf[4096];
-	if (!dir) {
-		const char *sh = getenv("LC_SHARED_DIR");
-		int w = snprintf(buf, sizeof(buf), "%s/sor-samples", sh ? sh : LC_BENCH_SHARED_DIR);
-		if (w < 0 || (size_t)w >= sizeof(buf)) {
-			lc_cli_error("bench sor", "LC_SHARED_DIR is too long");
-			return LC_EXIT_USAGE;
-		}
-		dir = buf;
-	}
+	if (!dir)
+		dir = LC_BENCH_SOR_DIR;
 	static sample s[MAX_FILES];
 	size_t n = 0;
 	if (load_dir(dir, s, &n) < 0 || n == 0) {
-		lc_cli_error("bench sor", "no .sor files in %s (set LC_SHARED_DIR or pass --dir)", dir);
+		lc_cli_error("bench sor", "no .sor files in %s (pass --dir)", dir);
 		return LC_EXIT_NOINPUT;
 	}
 	/* check everything parses first, and find the longest trace */

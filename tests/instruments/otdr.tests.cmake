@@ -1,5 +1,5 @@
 # OTDR: SOR reader/writer, event analysis (all on lc_otdr_core: hal only), the agreement with the samples'
-# stored KeyEvents. The samples are read from $LC_SHARED_DIR/sor-samples.
+# stored KeyEvents. The samples are read from tests/data/sor (README there).
 lc_test(NAME sor_read SOURCES tests/instruments/test_sor_read.c tests/instruments/test_sor_util.c LIBS lc_otdr_core)
 lc_test(NAME sor_corrupt SOURCES tests/instruments/test_sor_corrupt.c tests/instruments/test_sor_util.c LIBS lc_otdr_core)
 lc_test(NAME sor_roundtrip SOURCES tests/instruments/test_sor_roundtrip.c tests/instruments/test_sor_util.c LIBS lc_otdr_core)

@@ -1,8 +1,11 @@
 #include "tests/instruments/test_sor_util.h"
 
 #include <criterion/criterion.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
 
 const char *const lc_sor_samples[LC_SOR_N_SAMPLES] = {
 	"fabry44-F1_TT07_FO_004_1310_OE.sor",
@@ -37,31 +40,41 @@ const char *const lc_sor_samples[LC_SOR_N_SAMPLES] = {
 const char *sor_sample_path(const char *name)
 {
 	static char path[4096];
-	const char *dir = getenv("LC_SHARED_DIR");
-	cr_assert(dir != NULL, "LC_SHARED_DIR is not set");
-	snprintf(path, sizeof(path), "%s/sor-samples/%s", dir, name);
+	const char *dir = getenv("LC_SOURCE_DIR");
+	cr_assert(dir != NULL, "LC_SOURCE_DIR is not set (run the test through ctest)");
+	int w = snprintf(path, sizeof(path), "%s/tests/data/sor/%s", dir, name);
+	cr_assert(w > 0 && (size_t)w < sizeof(path), "sample path too long: %s/tests/data/sor/%s", dir, name);
 	return path;
 }
 
+/* Every caller gets the whole file or the test fails here, naming the path: a missing or short sample must
+ * never reach a parser as NULL or as a partial buffer. */
 uint8_t *sor_sample_bytes(const char *name, size_t *len)
 {
-	FILE *f = fopen(sor_sample_path(name), "rb");
-	if (!f)
-		return NULL;
-	fseek(f, 0, SEEK_END);
-	long n = ftell(f);
-	fseek(f, 0, SEEK_SET);
-	uint8_t *b = malloc(n > 0 ? (size_t)n : 1);
-	*len = b ? fread(b, 1, (size_t)n, f) : 0;
+	const char *path = sor_sample_path(name);
+	FILE *f = fopen(path, "rb");
+	cr_assert(f != NULL, "SOR sample %s is missing (tests/data/sor/ of the checkout): %s", path, strerror(errno));
+	long n = -1;
+	if (fseek(f, 0, SEEK_END) == 0)
+		n = ftell(f);
+	cr_assert(n > 0 && fseek(f, 0, SEEK_SET) == 0, "SOR sample %s: cannot size it", path);
+	uint8_t *b = malloc((size_t)n);
+	cr_assert(b != NULL, "out of memory for %s (%ld bytes)", path, n);
+	size_t got = fread(b, 1, (size_t)n, f);
 	fclose(f);
+	cr_assert_eq(got, (size_t)n, "SOR sample %s: short read (%zu of %ld bytes)", path, got, n);
+	*len = got;
 	return b;
 }
 
 lc_sor *sor_sample(const char *name)
 {
+	const char *path = sor_sample_path(name);
+	cr_assert(access(path, R_OK) == 0, "SOR sample %s is missing (tests/data/sor/ of the checkout): %s", path,
+		  strerror(errno));
 	lc_sor *s = NULL;
 	lc_diag d;
-	int rc = lc_sor_read_file(sor_sample_path(name), &s, &d);
+	int rc = lc_sor_read_file(path, &s, &d);
 	cr_assert_eq(rc, 0, "%s: %s", name, d.text);
 	return s;
 }
