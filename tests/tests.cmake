@@ -4,14 +4,22 @@
 #
 # Every test gets in its environment:
 #   LC_SOURCE_DIR  the checkout (fixtures/, procedures/ ...)
-#   LC_SHARED_DIR  ../shared beside the checkout (reference/, sor-samples/), may not exist
 #   LC_CLI         the built lanecert executable
 #   LC_BUILD_DIR   the build directory (scratch files go below it)
-get_filename_component(LC_SHARED_DIR ${PROJECT_SOURCE_DIR}/../shared ABSOLUTE)
 # The library never installs sanitizer hooks for its host; the test suite names what third-party libraries
 # keep (tests/lsan.supp) and stops at the first UBSan finding.
 set(LC_SANITIZER_ENV "LSAN_OPTIONS=suppressions=${PROJECT_SOURCE_DIR}/tests/lsan.supp:print_suppressions=0;UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1")
+# A sanitizer report without file:line is of little use: the runtime symbolizes through llvm-symbolizer,
+# which Debian ships only as llvm-symbolizer-14 (package llvm-14, bootstrap.sh) unless `llvm` is installed too.
+if(LC_SANITIZE)
+  find_program(LC_LLVM_SYMBOLIZER NAMES llvm-symbolizer llvm-symbolizer-14 PATHS /usr/lib/llvm-14/bin)
+  if(NOT LC_LLVM_SYMBOLIZER)
+    message(FATAL_ERROR "LC_SANITIZE needs llvm-symbolizer for file:line in reports: run ./bootstrap.sh (package llvm-14)")
+  endif()
+  list(APPEND LC_SANITIZER_ENV "ASAN_SYMBOLIZER_PATH=${LC_LLVM_SYMBOLIZER}")
+endif()
 
+file(MAKE_DIRECTORY ${PROJECT_BINARY_DIR}/test-results)
 function(lc_test)
   cmake_parse_arguments(T "" "NAME;TIMEOUT" "SOURCES;LIBS" ${ARGN})
   set(name ${T_NAME})
@@ -21,9 +29,11 @@ function(lc_test)
   add_executable(test_${name} ${T_SOURCES})
   target_include_directories(test_${name} PRIVATE ${PROJECT_SOURCE_DIR})
   target_link_libraries(test_${name} PRIVATE ${T_LIBS} PkgConfig::CRITERION)
-  add_test(NAME ${name} COMMAND test_${name} --jobs=2)
+  # TAP beside the usual report: Criterion exits 0 when tests were skipped, so tests/summary.py counts the
+  # skips (and their reasons) from these files after `make check`.
+  add_test(NAME ${name} COMMAND test_${name} --jobs=2 --output=tap:${PROJECT_BINARY_DIR}/test-results/${name}.tap)
   set_tests_properties(${name} PROPERTIES TIMEOUT ${T_TIMEOUT}
-    ENVIRONMENT "LC_SOURCE_DIR=${PROJECT_SOURCE_DIR};LC_SHARED_DIR=${LC_SHARED_DIR};LC_CLI=$<TARGET_FILE:lanecert>;LC_BUILD_DIR=${PROJECT_BINARY_DIR};${LC_SANITIZER_ENV}")
+    ENVIRONMENT "LC_SOURCE_DIR=${PROJECT_SOURCE_DIR};LC_CLI=$<TARGET_FILE:lanecert>;LC_BUILD_DIR=${PROJECT_BINARY_DIR};${LC_SANITIZER_ENV}")
 endfunction()
 
 # A libFuzzer target, built with LC_FUZZ=ON; `make check` runs each for a few seconds on its seed corpus
@@ -42,7 +52,7 @@ function(lc_fuzz)
   target_link_options(fuzz_${F_NAME} PRIVATE -fsanitize=fuzzer)
   set(scratch ${PROJECT_BINARY_DIR}/fuzz-scratch/${F_NAME})
   add_test(NAME fuzz_${F_NAME}
-    COMMAND ${CMAKE_COMMAND} -E env LC_SHARED_DIR=${LC_SHARED_DIR} ${LC_SANITIZER_ENV}
+    COMMAND ${CMAKE_COMMAND} -E env ${LC_SANITIZER_ENV}
             sh -c "rm -rf '${scratch}' && mkdir -p '${scratch}' && exec \"$0\" -seed=1 -max_total_time=${LC_FUZZ_SECONDS} -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 '${scratch}' \"$1\""
             $<TARGET_FILE:fuzz_${F_NAME}> ${PROJECT_SOURCE_DIR}/${F_CORPUS})
   set_tests_properties(fuzz_${F_NAME} PROPERTIES TIMEOUT 120 LABELS fuzz)
