@@ -31,16 +31,24 @@ build-asan/CMakeCache.txt:
 fuzz: build-asan/CMakeCache.txt
 	$(CMAKE) --build build-asan -j$(NPROC)
 
+# After each pass, tests/summary.py says how many test cases passed, failed and were skipped, and why each
+# skip happened (Criterion and ctest's SKIP_RETURN_CODE); the pass's exit status stays ctest's.
 check-build: build
-	$(CTEST) --test-dir build --output-on-failure -j$(NPROC)
+	rm -f build/test-results/*.tap; \
+	$(CTEST) --test-dir build --output-on-failure -j$(NPROC) -O build/ctest.log; rc=$$?; \
+	python3 tests/summary.py build gcc; exit $$rc
 
 check-asan: fuzz
+	rm -f build-asan/test-results/*.tap; \
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
-		$(CTEST) --test-dir build-asan --output-on-failure -j$(NPROC)
+		$(CTEST) --test-dir build-asan --output-on-failure -j$(NPROC) -O build-asan/ctest.log; rc=$$?; \
+	python3 tests/summary.py build-asan asan; exit $$rc
 
 check: check-build check-asan
 
-demo: build
+# The demo needs the lanecert executable only: not the tests, benchmarks' extras or fuzz targets.
+demo: build/CMakeCache.txt
+	$(CMAKE) --build build -j$(NPROC) --target lanecert
 	./scripts/demo.sh build
 
 bench: build

@@ -9,7 +9,7 @@ import subprocess
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from simserver import Server, skip  # noqa: E402
+from simserver import Server, missing  # noqa: E402
 
 IDN = "LANECERT,SIM-TEST,SN0001,1.0"
 
@@ -35,7 +35,7 @@ def main():
         return 2
     tool = sys.argv[2] if len(sys.argv) == 3 and sys.argv[2] else shutil.which("lxi")
     if not tool or not os.path.exists(tool):
-        skip("lxi-tools is not installed (Debian lxi-tools)")
+        missing("lxi-tools is not installed (Debian lxi-tools)")
     with Server(sys.argv[1]) as srv:
         for name, kw in (("VXI-11", {}), ("raw", {"port": srv.info["socket"], "raw": True})):
             out = lxi(tool, srv.addr, "*IDN?", **kw).strip()

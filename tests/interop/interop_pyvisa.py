@@ -7,13 +7,13 @@ import os
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from simserver import Server, skip  # noqa: E402
+from simserver import Server, missing  # noqa: E402
 
 try:
     import pyvisa
     import pyvisa_py  # noqa: F401
 except ImportError as e:
-    skip("PyVISA with pyvisa-py is not installed for %s (Debian python3-pyvisa-py): %s" % (sys.executable, e))
+    missing("PyVISA with pyvisa-py is not installed for %s (Debian python3-pyvisa-py): %s" % (sys.executable, e))
 
 IDN = "LANECERT,SIM-TEST,SN0001,1.0"
 

@@ -2,7 +2,8 @@
 
 Each test instance takes its own loopback address 127.77.X.Y (any 127.x binds on Linux), so that VXI-11's
 portmapper can sit on the real port 111 while other runs of the suite (gcc and ASan builds, other engineers)
-do the same in parallel. Exit code 77 means "skipped" to ctest.
+do the same in parallel. Exit code 77 means "skipped" to ctest: only for what truly cannot run here (no
+privilege for port 111). A tool that bootstrap.sh installs and that is missing is a failure (missing()).
 """
 import os
 import random
@@ -15,6 +16,11 @@ SKIP = 77
 def skip(msg):
     print("SKIP: " + msg)
     sys.exit(SKIP)
+
+
+def missing(msg):
+    print("FAIL: %s: ./bootstrap.sh installs it" % msg)
+    sys.exit(1)
 
 
 class Server:

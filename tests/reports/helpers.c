@@ -1,5 +1,7 @@
 #include "tests/reports/helpers.h"
 
+#include <criterion/criterion.h>
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -62,6 +64,11 @@ int th_have(const char *prog)
 	char cmd[512];
 	snprintf(cmd, sizeof(cmd), "command -v %s >/dev/null 2>&1", prog);
 	return th_run(cmd) == 0;
+}
+
+void th_require(const char *prog, const char *package)
+{
+	cr_assert(th_have(prog), "%s is not on PATH: ./bootstrap.sh installs it (Debian package %s)", prog, package);
 }
 
 char *th_path(const char *dir, const char *name)

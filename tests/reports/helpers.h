@@ -13,6 +13,9 @@ void th_spit(const char *path, const void *data, size_t len);
 int th_run(const char *cmd);
 /* True if an executable named prog is on PATH. */
 int th_have(const char *prog);
+/* Fails the test unless prog is on PATH: for tools bootstrap.sh installs (package names the Debian package),
+ * whose absence is a broken set-up, never a reason to pass without checking. */
+void th_require(const char *prog, const char *package);
 char *th_path(const char *dir, const char *name);
 
 #endif

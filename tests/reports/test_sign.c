@@ -110,10 +110,7 @@ Test(sign, key_files_permissions_and_no_overwrite)
 /* Interoperability with the stock minisign, in both directions. */
 Test(sign, minisign_verifies_ours_and_we_verify_minisigns)
 {
-	if (!th_have("minisign")) {
-		fprintf(stderr, "SKIP: %s\n", "minisign not installed: interoperability test skipped");
-		return; /* skipped: criterion counts a skip as a failure */
-	}
+	th_require("minisign", "minisign");
 	char *dir = th_scratch_dir("sign-minisign");
 	char *pubp = th_path(dir, "st.pub"), *keyp = th_path(dir, "st.key"), *m = th_path(dir, "m.json");
 	char *sigp = th_path(dir, "m.json.minisig");
@@ -157,10 +154,7 @@ Test(sign, minisign_verifies_ours_and_we_verify_minisigns)
 /* One encrypted round trip through minisign: it must derive the same key from our stored scrypt limits. */
 Test(sign, minisign_reads_our_encrypted_key)
 {
-	if (!th_have("minisign")) {
-		fprintf(stderr, "SKIP: %s\n", "minisign not installed: skipped");
-		return; /* skipped: criterion counts a skip as a failure */
-	}
+	th_require("minisign", "minisign");
 	char *dir = th_scratch_dir("sign-enc");
 	char *pubp = th_path(dir, "e.pub"), *keyp = th_path(dir, "e.key"), *m = th_path(dir, "m.txt");
 	lc_sign_key *k;

@@ -17,7 +17,8 @@ lc_test(NAME sim_endpoint_pty SOURCES tests/sim/test_endpoint_pty.c LIBS lc_simn
 
 # Interoperability: PyVISA (pyvisa-py backend, Debian's /usr/bin/python3) and lxi-tools against the test
 # instrument over the raw socket and VXI-11. Each run binds its own 127.77.x.y, with the portmapper on port
-# 111 (needs root or CAP_NET_BIND_SERVICE); a missing tool or permission makes the test report SKIP (77).
+# 111 (needs root or CAP_NET_BIND_SERVICE): without that permission the test reports SKIP (77); a missing
+# PyVISA/pyvisa-py or lxi-tools (bootstrap.sh installs them) fails it.
 if(EXISTS /usr/bin/python3)
   add_test(NAME sim_interop_pyvisa
     COMMAND /usr/bin/python3 ${PROJECT_SOURCE_DIR}/tests/interop/interop_pyvisa.py $<TARGET_FILE:sim_echo_server>)
