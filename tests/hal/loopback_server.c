@@ -14,7 +14,7 @@
 #include <unistd.h>
 
 #define MAX_STEPS 64
-#define WAIT_MS 2000
+#define WAIT_MS 15000
 
 struct lb_server {
 	int lfd, cfd;
@@ -25,6 +25,7 @@ struct lb_server {
 	pthread_mutex_t mu;
 	pthread_cond_t cv;
 	int signals;
+	int releases;
 	int failures;
 	char failure[256];
 	volatile int stop;
@@ -147,12 +148,12 @@ static void play(lb_server *s)
 {
 	struct pollfd p = {.fd = s->lfd, .events = POLLIN};
 	int waited = 0;
-	while (!s->stop && waited < 5000) {
+	while (!s->stop && waited < WAIT_MS) {
 		if (poll(&p, 1, 50) > 0)
 			break;
 		waited += 50;
 	}
-	if (s->stop || waited >= 5000)
+	if (s->stop || waited >= WAIT_MS)
 		return;
 	s->cfd = accept(s->lfd, NULL, NULL);
 	s->accepted = 1;
@@ -189,6 +190,23 @@ static void play(lb_server *s)
 			close(s->cfd);
 			s->cfd = -1;
 			return;
+		case LB_HOLD: {
+			/* in slices, so that lb_stop() (s->stop) ends the wait too */
+			int released = 0;
+			for (int held = 0; !released && !s->stop && held < WAIT_MS; held += 50) {
+				pthread_mutex_lock(&s->mu);
+				if (s->releases > 0) {
+					s->releases--;
+					released = 1;
+				}
+				pthread_mutex_unlock(&s->mu);
+				if (!released)
+					sleep_ms(50);
+			}
+			if (!released && !s->stop)
+				fail(s, "held %s: the test never called lb_release()%s", "15 s", "");
+			break;
+		}
 		case LB_SIGNAL:
 			pthread_mutex_lock(&s->mu);
 			s->signals++;
@@ -273,12 +291,19 @@ const char *lb_resource(const lb_server *s)
 	return s->resource;
 }
 
+void lb_release(lb_server *s)
+{
+	pthread_mutex_lock(&s->mu);
+	s->releases++;
+	pthread_mutex_unlock(&s->mu);
+}
+
 int lb_wait_signal(lb_server *s)
 {
 	struct timespec ts;
 	int rc = 0;
 	clock_gettime(CLOCK_REALTIME, &ts);
-	ts.tv_sec += 3;
+	ts.tv_sec += WAIT_MS / 1000;
 	pthread_mutex_lock(&s->mu);
 	while (s->signals == 0 && rc == 0)
 		rc = pthread_cond_timedwait(&s->cv, &s->mu, &ts);
@@ -291,9 +316,10 @@ int lb_wait_signal(lb_server *s)
 int lb_stop(lb_server *s)
 {
 	struct timespec ts;
-	/* let the script finish on its own first (the client's last bytes may still be in flight) */
+	/* let the script finish on its own first (the client's last bytes may still be in flight; on a loaded
+	 * machine they may take seconds) */
 	clock_gettime(CLOCK_REALTIME, &ts);
-	ts.tv_sec += 3;
+	ts.tv_sec += 10;
 	pthread_mutex_lock(&s->mu);
 	while (!s->finished && s->accepted && pthread_cond_timedwait(&s->cv, &s->mu, &ts) == 0)
 		;

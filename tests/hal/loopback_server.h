@@ -2,7 +2,8 @@
  * A scripted SCPI peer for tests: a thread in the test process listening on 127.0.0.1 (port from bind(0)),
  * accepting one connection and playing a list of steps — expect a line, send bytes in chunks of any size,
  * sleep, close mid-message, flood, signal the test — then, if asked, echoing every line it receives.
- * Every step is bounded (2 s at most waiting for the client), so a broken test cannot hang the suite.
+ * Every step is bounded (15 s at most waiting for the client or the test: generous, because a loaded machine
+ * may not run the client for seconds, and only a broken test ever waits that long), so no test hangs the suite.
  */
 #ifndef LC_TESTS_LOOPBACK_SERVER_H
 #define LC_TESTS_LOOPBACK_SERVER_H
@@ -21,6 +22,8 @@ enum lb_op {
 	LB_FLOOD,        /* send arg bytes of 'x' (no terminator); arg -1: without end, until the client leaves */
 	LB_ECHO,         /* from now on answer each line L with "L\n" ("ECHO? abc" -> "abc") */
 	LB_SINK,         /* read and drop exactly arg bytes (fails if fewer come) */
+	LB_HOLD,         /* neither read nor send until the test calls lb_release(): a peer that provably does not
+			  * answer while the client's timeout runs, however slowly the machine runs either side */
 };
 
 typedef struct lb_step {
@@ -35,6 +38,7 @@ typedef struct lb_step {
 #define LB_REPLY_CHUNKED(s, n) {LB_SEND, (s), 0, (n)}
 #define LB_REPLY_BYTES(s, l) {LB_SEND, (s), (l), 0}
 #define LB_WAIT_MS(ms) {LB_SLEEP, NULL, 0, (ms)}
+#define LB_HOLD_UNTIL_RELEASED {LB_HOLD, NULL, 0, 0}
 #define LB_DONE {LB_END, NULL, 0, 0}
 
 typedef struct lb_server lb_server;
@@ -44,8 +48,10 @@ lb_server *lb_start(const lb_step *steps);
 uint16_t lb_port(const lb_server *s);
 /* "TCPIP::127.0.0.1::<port>::SOCKET" */
 const char *lb_resource(const lb_server *s);
-/* Wait (at most 3 s) for the next LB_SIGNAL step; returns 0 if it came. */
+/* Wait (at most 15 s) for the next LB_SIGNAL step; returns 0 if it came. */
 int lb_wait_signal(lb_server *s);
+/* Let the script go on past its next LB_HOLD step (the count is kept: a release may come before the hold). */
+void lb_release(lb_server *s);
 /* Stop the server; returns the number of script failures (mismatched or missing lines). */
 int lb_stop(lb_server *s);
 /* The first failure's description ("" if none). Valid until lb_stop. */

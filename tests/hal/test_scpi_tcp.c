@@ -1,6 +1,8 @@
 /* The SCPI session over the raw socket transport, against the scripted loopback peer: framing, blocks,
  * recovery after timeouts and truncation, overflow, the error queue, *OPC?, and threads sharing a session.
- * Timeouts are short; every assertion is on a value or an error code, never on elapsed time. */
+ * A timeout that must not fire is OK_MS (seconds: a loaded machine may not run the peer's thread for a long
+ * while); a timeout that must fire is short only where the peer provably does not answer in the meantime
+ * (LB_HOLD_UNTIL_RELEASED, an endless flood). Every assertion is on a value or an error code, never on time. */
 #include <arpa/inet.h>
 #include <criterion/criterion.h>
 #include <netinet/in.h>
@@ -15,6 +17,8 @@
 #include "hal/transport.h"
 #include "loopback_server.h"
 
+#define OK_MS 10000
+
 static lc_scpi *open_session(lb_server *srv, int timeout_ms, size_t max_reply)
 {
 	lc_scpi_options o;
@@ -22,7 +26,7 @@ static lc_scpi *open_session(lb_server *srv, int timeout_ms, size_t max_reply)
 	lc_diag d;
 	lc_scpi_options_init(&o);
 	o.timeout_ms = timeout_ms;
-	o.open_timeout_ms = 1000;
+	o.open_timeout_ms = OK_MS;
 	if (max_reply)
 		o.max_reply = max_reply;
 	int e = lc_scpi_open(lb_resource(srv), &o, &s, &d);
@@ -42,7 +46,7 @@ Test(scpi_tcp, idn_query)
 {
 	lb_step st[] = {LB_EXPECT_LINE("*IDN?"), LB_REPLY("ACME,OPM-1,SN42,1.0\n"), LB_DONE};
 	lb_server *srv = lb_start(st);
-	lc_scpi *s = open_session(srv, 300, 0);
+	lc_scpi *s = open_session(srv, OK_MS, 0);
 	char buf[128];
 	cr_assert_eq(lc_scpi_query(s, "*IDN?", buf, sizeof(buf)), 19);
 	cr_expect_str_eq(buf, "ACME,OPM-1,SN42,1.0");
@@ -56,7 +60,7 @@ Test(scpi_tcp, one_byte_writes)
 {
 	lb_step st[] = {LB_EXPECT_LINE("POW?"), LB_REPLY_CHUNKED("-1.2345E+01\r\n", 1), LB_DONE};
 	lb_server *srv = lb_start(st);
-	lc_scpi *s = open_session(srv, 300, 0);
+	lc_scpi *s = open_session(srv, OK_MS, 0);
 	double v = 0;
 	cr_assert_eq(lc_scpi_query_double(s, "POW?", &v), 0, "%s", lc_scpi_last_detail(s));
 	cr_expect_eq(v, -12.345);
@@ -70,7 +74,7 @@ Test(scpi_tcp, block_with_newline_and_hash_inside)
 	lb_step st[] = {LB_EXPECT_LINE("TRAC?"), LB_REPLY(block_nl), LB_EXPECT_LINE("TRAC?"),
 			LB_REPLY_CHUNKED(block_nl, 1), LB_DONE};
 	lb_server *srv = lb_start(st);
-	lc_scpi *s = open_session(srv, 300, 0);
+	lc_scpi *s = open_session(srv, OK_MS, 0);
 	for (int i = 0; i < 2; i++) {
 		uint8_t *data = NULL;
 		size_t len = 0;
@@ -92,7 +96,7 @@ Test(scpi_tcp, large_block_direct_read)
 	lb_step st[] = {LB_EXPECT_LINE("WAV?"), LB_REPLY_BYTES(full, sizeof(full)), LB_EXPECT_LINE("*OPC?"),
 			LB_REPLY("1\n"), LB_DONE};
 	lb_server *srv = lb_start(st);
-	lc_scpi *s = open_session(srv, 300, 0);
+	lc_scpi *s = open_session(srv, OK_MS, 0);
 	uint8_t *data = NULL;
 	size_t len = 0;
 	cr_assert_eq(lc_scpi_query_block(s, "WAV?", &data, &len), 100000, "%s", lc_scpi_last_detail(s));
@@ -106,7 +110,7 @@ Test(scpi_tcp, indefinite_block_on_byte_stream_ends_at_terminator)
 {
 	lb_step st[] = {LB_EXPECT_LINE("D?"), LB_REPLY("#0xyz\n"), LB_DONE};
 	lb_server *srv = lb_start(st);
-	lc_scpi *s = open_session(srv, 300, 0);
+	lc_scpi *s = open_session(srv, OK_MS, 0);
 	uint8_t *data = NULL;
 	size_t len = 0;
 	cr_assert_eq(lc_scpi_query_block(s, "D?", &data, &len), 3);
@@ -119,7 +123,7 @@ Test(scpi_tcp, leftover_bytes_answer_the_next_read)
 {
 	lb_step st[] = {LB_EXPECT_LINE("A?"), LB_REPLY("1\n2\n"), LB_EXPECT_LINE("B?"), LB_DONE};
 	lb_server *srv = lb_start(st);
-	lc_scpi *s = open_session(srv, 300, 0);
+	lc_scpi *s = open_session(srv, OK_MS, 0);
 	long long v;
 	cr_assert_eq(lc_scpi_query_int(s, "A?", &v), 0);
 	cr_expect_eq(v, 1);
@@ -130,7 +134,7 @@ Test(scpi_tcp, leftover_bytes_answer_the_next_read)
 
 Test(scpi_tcp, stall_mid_block_times_out_and_next_query_is_fresh)
 {
-	lb_step st[] = {LB_EXPECT_LINE("TRAC?"), LB_REPLY("#15ab"), LB_WAIT_MS(250), LB_REPLY("cde\n"),
+	lb_step st[] = {LB_EXPECT_LINE("TRAC?"), LB_REPLY("#15ab"), LB_HOLD_UNTIL_RELEASED, LB_REPLY("cde\n"),
 			{LB_SIGNAL, NULL, 0, 0}, LB_EXPECT_LINE("X?"), LB_REPLY("fresh\n"), LB_DONE};
 	lb_server *srv = lb_start(st);
 	lc_scpi *s = open_session(srv, 80, 0);
@@ -139,8 +143,9 @@ Test(scpi_tcp, stall_mid_block_times_out_and_next_query_is_fresh)
 	cr_assert_eq(lc_scpi_query_block(s, "TRAC?", &data, &len), LC_ERR_TIMEOUT);
 	cr_expect_eq(lc_scpi_last_error(s), LC_ERR_TIMEOUT);
 	cr_expect_null(data);
+	lb_release(srv); /* the rest of the block arrives only now, after the timeout */
 	cr_assert_eq(lb_wait_signal(srv), 0);
-	lc_scpi_set_timeout(s, 300);
+	lc_scpi_set_timeout(s, OK_MS);
 	char buf[32];
 	cr_assert_eq(lc_scpi_query(s, "X?", buf, sizeof(buf)), 5, "%s", lc_scpi_last_detail(s));
 	cr_expect_str_eq(buf, "fresh");
@@ -149,14 +154,15 @@ Test(scpi_tcp, stall_mid_block_times_out_and_next_query_is_fresh)
 
 Test(scpi_tcp, late_answer_is_not_taken_for_the_next_reply)
 {
-	lb_step st[] = {LB_EXPECT_LINE("A?"), LB_WAIT_MS(200), LB_REPLY("late\n"), {LB_SIGNAL, NULL, 0, 0},
+	lb_step st[] = {LB_EXPECT_LINE("A?"), LB_HOLD_UNTIL_RELEASED, LB_REPLY("late\n"), {LB_SIGNAL, NULL, 0, 0},
 			LB_EXPECT_LINE("B?"), LB_REPLY("on time\n"), LB_DONE};
 	lb_server *srv = lb_start(st);
 	lc_scpi *s = open_session(srv, 60, 0);
 	char buf[32];
 	cr_assert_eq(lc_scpi_query(s, "A?", buf, sizeof(buf)), LC_ERR_TIMEOUT);
+	lb_release(srv); /* the late answer comes after the timeout */
 	cr_assert_eq(lb_wait_signal(srv), 0);
-	lc_scpi_set_timeout(s, 300);
+	lc_scpi_set_timeout(s, OK_MS);
 	cr_assert_eq(lc_scpi_query(s, "B?", buf, sizeof(buf)), 7, "%s", lc_scpi_last_detail(s));
 	cr_expect_str_eq(buf, "on time");
 	finish(srv, s);
@@ -166,7 +172,7 @@ Test(scpi_tcp, close_mid_block_is_truncated)
 {
 	lb_step st[] = {LB_EXPECT_LINE("TRAC?"), LB_REPLY("#210abc"), {LB_CLOSE, NULL, 0, 0}, LB_DONE};
 	lb_server *srv = lb_start(st);
-	lc_scpi *s = open_session(srv, 300, 0);
+	lc_scpi *s = open_session(srv, OK_MS, 0);
 	uint8_t *data = NULL;
 	size_t len = 0;
 	cr_expect_eq(lc_scpi_query_block(s, "TRAC?", &data, &len), LC_ERR_TRUNCATED);
@@ -178,7 +184,7 @@ Test(scpi_tcp, close_mid_text_is_truncated)
 {
 	lb_step st[] = {LB_EXPECT_LINE("A?"), LB_REPLY("12"), {LB_CLOSE, NULL, 0, 0}, LB_DONE};
 	lb_server *srv = lb_start(st);
-	lc_scpi *s = open_session(srv, 300, 0);
+	lc_scpi *s = open_session(srv, OK_MS, 0);
 	double v;
 	cr_expect_eq(lc_scpi_query_double(s, "A?", &v), LC_ERR_TRUNCATED);
 	finish(srv, s);
@@ -188,7 +194,7 @@ Test(scpi_tcp, close_between_messages_is_closed)
 {
 	lb_step st[] = {LB_EXPECT_LINE("A?"), {LB_CLOSE, NULL, 0, 0}, LB_DONE};
 	lb_server *srv = lb_start(st);
-	lc_scpi *s = open_session(srv, 300, 0);
+	lc_scpi *s = open_session(srv, OK_MS, 0);
 	char buf[16];
 	int e = lc_scpi_query(s, "A?", buf, sizeof(buf));
 	cr_expect_eq(e, LC_ERR_CLOSED, "got %d %s", e, lc_scpi_last_detail(s));
@@ -197,12 +203,13 @@ Test(scpi_tcp, close_between_messages_is_closed)
 
 Test(scpi_tcp, block_longer_than_sent_times_out)
 {
-	lb_step st[] = {LB_EXPECT_LINE("TRAC?"), LB_REPLY("#220only-ten-b\n"), LB_WAIT_MS(200), LB_DONE};
+	lb_step st[] = {LB_EXPECT_LINE("TRAC?"), LB_REPLY("#220only-ten-b\n"), LB_HOLD_UNTIL_RELEASED, LB_DONE};
 	lb_server *srv = lb_start(st);
 	lc_scpi *s = open_session(srv, 80, 0);
 	uint8_t *data = NULL;
 	size_t len = 0;
 	cr_expect_eq(lc_scpi_query_block(s, "TRAC?", &data, &len), LC_ERR_TIMEOUT);
+	lb_release(srv);
 	finish(srv, s);
 }
 
@@ -211,7 +218,7 @@ Test(scpi_tcp, huge_announced_block_is_overflow)
 	/* "#9" takes nine digits (123456789 bytes), more than max_reply: refused, whatever follows */
 	lb_step st[] = {LB_EXPECT_LINE("TRAC?"), LB_REPLY("#912345678901234567890\n"), LB_WAIT_MS(150), LB_DONE};
 	lb_server *srv = lb_start(st);
-	lc_scpi *s = open_session(srv, 60, 1024 * 1024);
+	lc_scpi *s = open_session(srv, OK_MS, 1024 * 1024); /* refused on the header: no timeout involved */
 	uint8_t *data = NULL;
 	size_t len = 0;
 	cr_expect_eq(lc_scpi_query_block(s, "TRAC?", &data, &len), LC_ERR_OVERFLOW);
@@ -224,7 +231,7 @@ Test(scpi_tcp, twenty_digit_integer_is_overflow)
 	lb_step st[] = {LB_EXPECT_LINE("N?"), LB_REPLY("12345678901234567890\n"), LB_EXPECT_LINE("N?"),
 			LB_REPLY("-42\n"), LB_DONE};
 	lb_server *srv = lb_start(st);
-	lc_scpi *s = open_session(srv, 300, 0);
+	lc_scpi *s = open_session(srv, OK_MS, 0);
 	long long v = 0;
 	cr_expect_eq(lc_scpi_query_int(s, "N?", &v), LC_ERR_OVERFLOW);
 	cr_expect_eq(lc_scpi_query_int(s, "N?", &v), 0);
@@ -237,7 +244,7 @@ Test(scpi_tcp, flood_is_consumed_reported_and_stream_stays_in_step)
 	lb_step st[] = {LB_EXPECT_LINE("DUMP?"), {LB_FLOOD, NULL, 0, 2 * 1024 * 1024}, LB_REPLY("\n"),
 			LB_EXPECT_LINE("*IDN?"), LB_REPLY("ok\n"), LB_DONE};
 	lb_server *srv = lb_start(st);
-	lc_scpi *s = open_session(srv, 2000, 64 * 1024);
+	lc_scpi *s = open_session(srv, OK_MS, 64 * 1024);
 	char *r = NULL;
 	size_t len = 0;
 	cr_expect_eq(lc_scpi_query_alloc(s, "DUMP?", &r, &len), LC_ERR_OVERFLOW);
@@ -252,7 +259,7 @@ Test(scpi_tcp, reply_larger_than_caller_buffer)
 {
 	lb_step st[] = {LB_EXPECT_LINE("A?"), LB_REPLY("0123456789\n"), LB_EXPECT_LINE("B?"), LB_REPLY("7\n"), LB_DONE};
 	lb_server *srv = lb_start(st);
-	lc_scpi *s = open_session(srv, 300, 0);
+	lc_scpi *s = open_session(srv, OK_MS, 0);
 	char buf[8];
 	cr_expect_eq(lc_scpi_query(s, "A?", buf, sizeof(buf)), LC_ERR_OVERFLOW);
 	cr_expect_eq(lc_scpi_query(s, "B?", buf, sizeof(buf)), 1);
@@ -264,7 +271,7 @@ Test(scpi_tcp, malformed_block_header_is_protocol_with_offset)
 {
 	lb_step st[] = {LB_EXPECT_LINE("T?"), LB_REPLY("#3x12abc\n"), LB_DONE};
 	lb_server *srv = lb_start(st);
-	lc_scpi *s = open_session(srv, 300, 0);
+	lc_scpi *s = open_session(srv, OK_MS, 0);
 	uint8_t *data = NULL;
 	size_t len = 0;
 	cr_expect_eq(lc_scpi_query_block(s, "T?", &data, &len), LC_ERR_PROTOCOL);
@@ -276,7 +283,7 @@ Test(scpi_tcp, garbage_after_block_is_protocol)
 {
 	lb_step st[] = {LB_EXPECT_LINE("T?"), LB_REPLY("#13abcX\n"), LB_DONE};
 	lb_server *srv = lb_start(st);
-	lc_scpi *s = open_session(srv, 300, 0);
+	lc_scpi *s = open_session(srv, OK_MS, 0);
 	uint8_t *data = NULL;
 	size_t len = 0;
 	cr_expect_eq(lc_scpi_query_block(s, "T?", &data, &len), LC_ERR_PROTOCOL);
@@ -287,7 +294,7 @@ Test(scpi_tcp, text_where_block_expected_is_protocol)
 {
 	lb_step st[] = {LB_EXPECT_LINE("T?"), LB_REPLY("hello\n"), LB_EXPECT_LINE("V?"), LB_REPLY("abc\n"), LB_DONE};
 	lb_server *srv = lb_start(st);
-	lc_scpi *s = open_session(srv, 300, 0);
+	lc_scpi *s = open_session(srv, OK_MS, 0);
 	uint8_t *data = NULL;
 	size_t len = 0;
 	double v;
@@ -302,7 +309,7 @@ Test(scpi_tcp, typed_queries)
 			LB_EXPECT_LINE("L?"), LB_REPLY("1,2.5,-3E+02\n"), LB_EXPECT_LINE("I?"), LB_REPLY("+1.0E+01\n"),
 			LB_DONE};
 	lb_server *srv = lb_start(st);
-	lc_scpi *s = open_session(srv, 300, 0);
+	lc_scpi *s = open_session(srv, OK_MS, 0);
 	bool b = false;
 	cr_assert_eq(lc_scpi_query_bool(s, "B?", &b), 0);
 	cr_expect(b);
@@ -332,7 +339,7 @@ Test(scpi_tcp, block_values_both_byte_orders)
 			LB_REPLY_BYTES(be, sizeof(be) - 1), LB_EXPECT_LINE("C?"), LB_REPLY_BYTES(i16, sizeof(i16) - 1),
 			LB_DONE};
 	lb_server *srv = lb_start(st);
-	lc_scpi *s = open_session(srv, 300, 0);
+	lc_scpi *s = open_session(srv, OK_MS, 0);
 	double *v = NULL;
 	size_t n = 0;
 	cr_assert_eq(lc_scpi_query_block_values(s, "A?", LC_BLOCK_F32, LC_LITTLE_ENDIAN, &v, &n), 1);
@@ -353,7 +360,7 @@ Test(scpi_tcp, write_block_wire_bytes)
 	static const char wire[] = "DATA #15\x00\x01\n\x03#\n";
 	lb_step st[] = {{LB_EXPECT_BYTES, wire, sizeof(wire) - 1, 0}, LB_DONE};
 	lb_server *srv = lb_start(st);
-	lc_scpi *s = open_session(srv, 300, 0);
+	lc_scpi *s = open_session(srv, OK_MS, 0);
 	cr_expect_eq(lc_scpi_write_block(s, "DATA", "\x00\x01\n\x03#", 5), 0);
 	finish(srv, s);
 }
@@ -364,7 +371,7 @@ static void error_queue_case(const char *no_error)
 			LB_REPLY("-113,\"Undefined header\"\n"), LB_EXPECT_LINE("*STB?"), LB_REPLY("+4\n"),
 			LB_EXPECT_LINE("SYST:ERR?"), LB_REPLY(no_error), LB_DONE};
 	lb_server *srv = lb_start(st);
-	lc_scpi *s = open_session(srv, 300, 0);
+	lc_scpi *s = open_session(srv, OK_MS, 0);
 	cr_expect_eq(lc_scpi_check_errors(s), LC_ERR_INSTRUMENT);
 	cr_expect_str_eq(lc_scpi_last_detail(s), "-113,\"Undefined header\"");
 	finish(srv, s);
@@ -381,7 +388,7 @@ Test(scpi_tcp, error_queue_empty_by_status_byte)
 {
 	lb_step st[] = {LB_EXPECT_LINE("*STB?"), LB_REPLY("16\n"), LB_DONE};
 	lb_server *srv = lb_start(st);
-	lc_scpi *s = open_session(srv, 300, 0);
+	lc_scpi *s = open_session(srv, OK_MS, 0);
 	lc_scpi_error errs[4];
 	cr_expect_eq(lc_scpi_drain_errors(s, errs, 4), 0);
 	finish(srv, s);
@@ -396,7 +403,7 @@ Test(scpi_tcp, error_drain_is_capped)
 	lb_server *srv = lb_start(st);
 	lc_scpi_options o;
 	lc_scpi_options_init(&o);
-	o.timeout_ms = 300;
+	o.timeout_ms = OK_MS;
 	o.max_error_drain = 3;
 	lc_scpi *s = NULL;
 	cr_assert_eq(lc_scpi_open(lb_resource(srv), &o, &s, NULL), 0);
@@ -412,7 +419,7 @@ Test(scpi_tcp, opc_uses_its_own_budget)
 	lb_step st[] = {LB_EXPECT_LINE("*OPC?"), LB_WAIT_MS(150), LB_REPLY("1\n"), LB_DONE};
 	lb_server *srv = lb_start(st);
 	lc_scpi *s = open_session(srv, 20, 0);
-	lc_scpi_set_opc_timeout(s, 2000);
+	lc_scpi_set_opc_timeout(s, OK_MS);
 	cr_expect_eq(lc_scpi_wait_opc(s), 0, "%s", lc_scpi_last_detail(s));
 	finish(srv, s);
 }
@@ -473,7 +480,7 @@ Test(scpi_tcp, two_threads_never_interleave)
 {
 	lb_step st[] = {{LB_ECHO, NULL, 0, 0}, LB_DONE};
 	lb_server *srv = lb_start(st);
-	lc_scpi *s = open_session(srv, 1000, 0);
+	lc_scpi *s = open_session(srv, OK_MS, 0);
 	struct worker w[2] = {{s, 1, 0}, {s, 2, 0}};
 	pthread_t th[2];
 	for (int i = 0; i < 2; i++)
@@ -495,7 +502,7 @@ Test(scpi_tcp, large_write_goes_out_whole_through_partial_writes)
 	const size_t wire = strlen("DATA #78388608") + n + 1;
 	lb_step st[] = {{LB_SINK, NULL, 0, (int)wire}, LB_EXPECT_LINE("DONE?"), LB_REPLY("1\n"), LB_DONE};
 	lb_server *srv = lb_start(st);
-	lc_scpi *s = open_session(srv, 5000, 0);
+	lc_scpi *s = open_session(srv, OK_MS, 0);
 	cr_expect_eq(lc_scpi_write_block(s, "DATA", blob, n), 0, "%s", lc_scpi_last_detail(s));
 	long long v = 0;
 	cr_expect_eq(lc_scpi_query_int(s, "DONE?", &v), 0, "%s", lc_scpi_last_detail(s));
@@ -509,10 +516,11 @@ Test(scpi_tcp, write_to_a_peer_that_never_reads_times_out)
 	const size_t n = 64u << 20;
 	uint8_t *blob = calloc(1, n);
 	cr_assert_not_null(blob);
-	lb_step st[] = {LB_WAIT_MS(300), LB_DONE};
+	lb_step st[] = {LB_HOLD_UNTIL_RELEASED, LB_DONE};
 	lb_server *srv = lb_start(st);
 	lc_scpi *s = open_session(srv, 100, 0);
 	cr_expect_eq(lc_scpi_write_block(s, "DATA", blob, n), LC_ERR_TIMEOUT, "%s", lc_scpi_last_detail(s));
+	lb_release(srv);
 	free(blob);
 	lc_scpi_close(s);
 	lb_stop(srv);
@@ -522,7 +530,7 @@ Test(scpi_tcp, write_to_a_closed_peer_is_closed_not_sigpipe)
 {
 	lb_step st[] = {LB_EXPECT_LINE("A"), {LB_CLOSE, NULL, 0, 0}, LB_DONE};
 	lb_server *srv = lb_start(st);
-	lc_scpi *s = open_session(srv, 300, 0);
+	lc_scpi *s = open_session(srv, OK_MS, 0);
 	cr_assert_eq(lc_scpi_write(s, "A"), 0);
 	lb_stop(srv); /* the peer has closed */
 	static uint8_t blob[1 << 20];
@@ -547,7 +555,7 @@ Test(scpi_tcp, check_errors_after_every_write)
 	lb_server *srv = lb_start(st);
 	lc_scpi_options o;
 	lc_scpi_options_init(&o);
-	o.timeout_ms = 300;
+	o.timeout_ms = OK_MS;
 	o.check_errors = true;
 	lc_scpi *s = NULL;
 	cr_assert_eq(lc_scpi_open(lb_resource(srv), &o, &s, NULL), 0);
@@ -562,7 +570,7 @@ Test(scpi_tcp, block_into_callers_buffer)
 	lb_step st[] = {LB_EXPECT_LINE("T?"), LB_REPLY("#15a\nb#c\n"), LB_EXPECT_LINE("T?"), LB_REPLY("#15a\nb#c\n"),
 			LB_EXPECT_LINE("N?"), LB_REPLY("3\n"), LB_DONE};
 	lb_server *srv = lb_start(st);
-	lc_scpi *s = open_session(srv, 300, 0);
+	lc_scpi *s = open_session(srv, OK_MS, 0);
 	uint8_t buf[6];
 	size_t len = 0;
 	cr_expect_eq(lc_scpi_query_block_into(s, "T?", buf, sizeof(buf), &len), 5, "%s", lc_scpi_last_detail(s));

@@ -104,9 +104,10 @@ Test(serial, block_with_newlines_inside)
 Test(serial, no_reply_times_out_then_the_session_goes_on)
 {
 	start_sim("\n");
-	lc_scpi *s = open_path(lc_sim_endpoint_pty_path(EP), 300, NULL);
+	lc_scpi *s = open_path(lc_sim_endpoint_pty_path(EP), 300, NULL); /* fires: *CLS is never answered */
 	char buf[64];
 	cr_assert_eq(lc_scpi_query(s, "*CLS", buf, sizeof(buf)), LC_ERR_TIMEOUT, "a command without a reply");
+	lc_scpi_set_timeout(s, 10000); /* must not fire: seconds, for a loaded machine */
 	cr_assert_eq(lc_scpi_query(s, "*IDN?", buf, sizeof(buf)), (int)strlen(LC_SIM_TESTINST_IDN));
 	lc_scpi_close(s);
 }
@@ -161,12 +162,13 @@ Test(serial, partial_reply_at_the_deadline_is_a_timeout)
 	cfmakeraw(&t);
 	cr_assert_eq(tcsetattr(keep, TCSANOW, &t), 0);
 	cr_assert_eq(write(m, "stale\n", 6), 6); /* sent before the port was opened: dropped at open */
-	lc_scpi *s = open_path(path, 300, NULL);
+	lc_scpi *s = open_path(path, 300, NULL); /* fires: nothing more is written until the read has failed */
 	cr_assert_eq(lc_scpi_write(s, "MEAS?"), 0);
 	expect_line(m, "MEAS?\n");
 	cr_assert_eq(write(m, "1.25", 4), 4); /* no terminator */
 	char buf[64];
 	cr_assert_eq(lc_scpi_read(s, buf, sizeof(buf)), LC_ERR_TIMEOUT, "partial data is never a reply");
+	lc_scpi_set_timeout(s, 10000); /* must not fire from here on */
 	/* the session drops what is left: the next reply is read whole */
 	cr_assert_eq(lc_scpi_write(s, "MEAS?"), 0);
 	expect_line(m, "MEAS?\n");

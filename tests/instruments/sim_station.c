@@ -14,21 +14,7 @@
 #include "instruments/power_meter/power_meter.h"
 #include "instruments/source/source.h"
 #include "instruments/switch/switch.h"
-
-/* A free loopback port from bind(0), as the base of the runner's consecutive ports. */
-static int free_port(void)
-{
-	int fd = socket(AF_INET, SOCK_STREAM, 0);
-	struct sockaddr_in a = {.sin_family = AF_INET};
-	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	socklen_t l = sizeof(a);
-	int port = -1;
-	if (fd >= 0 && bind(fd, (struct sockaddr *)&a, sizeof(a)) == 0 && getsockname(fd, (struct sockaddr *)&a, &l) == 0)
-		port = ntohs(a.sin_port);
-	if (fd >= 0)
-		close(fd);
-	return port > 0 && port < 65000 ? port : -1;
-}
+#include "tests/port_range.h"
 
 static const char *resource_of(lc_sim_runner *r, const char *role)
 {
@@ -132,8 +118,8 @@ int sim_station_start_wired(sim_station *s, const char *scenario, const char *de
 	lc_sim_runner_opts ro;
 	lc_sim_runner_opts_init(&ro);
 	ro.time_scale = time_scale;
-	for (int attempt = 0; attempt < 5; attempt++) {
-		ro.port_base = free_port();
+	for (unsigned attempt = 0; attempt < TP_ATTEMPTS; attempt++) {
+		ro.port_base = tp_port_base(16, attempt);
 		rc = lc_sim_runner_start(s->sc, &ro, &s->runner, diag);
 		if (rc != LC_ERR_BUSY)
 			break;

@@ -19,7 +19,7 @@ static lc_instrument *open_peer(bert_peer *p, const peer_step *s, size_t n, cons
 	lc_instrument_opts o;
 	lc_instrument_opts_init(&o);
 	o.layout = layout;
-	o.timeout_ms = 500;
+	o.timeout_ms = 5000; /* must not fire: seconds, for a loaded machine */
 	lc_instrument *inst = NULL;
 	int rc = lc_instrument_open(res, &o, &inst, d);
 	if (rc < 0)

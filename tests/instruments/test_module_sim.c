@@ -19,6 +19,7 @@
 #include "instruments/module/module.h"
 #include "instruments/sim/endpoint.h"
 #include "instruments/sim/i2c_service.h"
+#include "tests/port_range.h"
 #include "instruments/sim/runner.h"
 #include "instruments/sim/scenario.h"
 
@@ -27,19 +28,6 @@ static lc_sim_runner *runner;
 static char resource[128];
 static lc_diag d;
 
-static int free_port(void)
-{
-	int fd = socket(AF_INET, SOCK_STREAM, 0);
-	struct sockaddr_in a = {.sin_family = AF_INET};
-	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	socklen_t l = sizeof(a);
-	int port = -1;
-	if (fd >= 0 && bind(fd, (struct sockaddr *)&a, sizeof(a)) == 0 && getsockname(fd, (struct sockaddr *)&a, &l) == 0)
-		port = ntohs(a.sin_port);
-	if (fd >= 0)
-		close(fd);
-	return port > 0 && port < 65000 ? port : -1;
-}
 
 static void serve(const char *scenario)
 {
@@ -49,8 +37,8 @@ static void serve(const char *scenario)
 	ro.time_scale = 0;
 	ro.no_control = true;
 	int rc = LC_ERR_BUSY;
-	for (int i = 0; i < 5 && rc == LC_ERR_BUSY; i++) {
-		ro.port_base = free_port();
+	for (unsigned i = 0; i < TP_ATTEMPTS && rc == LC_ERR_BUSY; i++) {
+		ro.port_base = tp_port_base(16, i);
 		rc = lc_sim_runner_start(sc, &ro, &runner, &d);
 	}
 	cr_assert_eq(rc, 0, "%s", d.text);

@@ -50,7 +50,7 @@ static int open_aq(const char *layout, int timeout_ms, lc_diag *d)
 static void open_ok(const char *layout)
 {
 	lc_diag d;
-	cr_assert_eq(open_aq(layout, 400, &d), 0, "%s", d.text);
+	cr_assert_eq(open_aq(layout, 5000, &d), 0, "%s", d.text);
 	scpi_peer_clear_log(peer);
 }
 
@@ -73,7 +73,7 @@ static const lc_otdr_settings s2km = {.wavelength_nm = 1310, .pulse_ns = 10, .ra
 Test(aq7260, hint_identifies_by_ider_alone)
 {
 	lc_diag d;
-	cr_assert_eq(open_aq("1310", 400, &d), 0, "%s", d.text);
+	cr_assert_eq(open_aq("1310", 5000, &d), 0, "%s", d.text);
 	cr_expect_str_eq(scpi_peer_log(peer), "IDER\r");
 	cr_expect(!scpi_peer_lf_only(peer), "commands end in CR LF");
 	const lc_idn *idn = lc_instrument_idn(inst);
@@ -89,7 +89,7 @@ Test(aq7260, without_hint_ider_follows_an_unanswered_idn)
 {
 	lc_instrument_opts o;
 	lc_instrument_opts_init(&o);
-	o.timeout_ms = 300;
+	o.timeout_ms = 3000; /* *IDN? goes unanswered (fires); IDER's answer must come within it (seconds) */
 	lc_diag d;
 	cr_assert_eq(lc_instrument_open(scpi_peer_resource(peer), &o, &inst, &d), 0, "%s", d.text);
 	cr_expect_str_eq(scpi_peer_log(peer), "*IDN?|IDER\r");
@@ -104,7 +104,7 @@ Test(aq7260, crossed_identity_answer_binds_nothing)
 	scpi_peer_rule(peer, "IDER\r", "Keysight Technologies,N7744C,MY1,1.0\r");
 	lc_instrument_opts o;
 	lc_instrument_opts_init(&o);
-	o.timeout_ms = 300;
+	o.timeout_ms = 3000; /* *IDN? goes unanswered (fires); IDER's answer must come within it (seconds) */
 	lc_diag d;
 	cr_expect_eq(lc_instrument_open(scpi_peer_resource(peer), &o, &inst, &d), LC_ERR_NOT_FOUND);
 	cr_expect(strstr(d.text, "answered 'ider'"), "%s", d.text);

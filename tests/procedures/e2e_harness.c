@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "hal/scpi.h"
+#include "tests/port_range.h"
 
 /* The simulated station of a loaded scenario (owned by e) and its station file, dir/station.json. */
 static void serve(lc_e2e *e, lc_sim_scenario *sc, double time_scale)
@@ -20,11 +21,11 @@ static void serve(lc_e2e *e, lc_sim_scenario *sc, double time_scale)
 	lc_sim_runner_opts o;
 	lc_sim_runner_opts_init(&o);
 	o.time_scale = time_scale;
-	/* Each test is its own process: a port range of its own. The range overlaps the ephemeral ports, so a
-	 * client socket (ours or another test's, also in TIME_WAIT) may hold one of them: try other ranges. */
+	/* Each test is its own process: a port range of its own, below the ephemeral ports (tests/port_range.h);
+	 * another process's listener may hold one of them: try other ranges. */
 	int rc = LC_ERR_BUSY;
-	for (int attempt = 0; attempt < 8 && rc == LC_ERR_BUSY; attempt++) {
-		o.port_base = 30000 + (int)((getpid() + 97 * attempt) % 700) * 40;
+	for (unsigned attempt = 0; attempt < TP_ATTEMPTS && rc == LC_ERR_BUSY; attempt++) {
+		o.port_base = tp_port_base(40, attempt);
 		rc = lc_sim_runner_start(e->sc, &o, &e->runner, &d);
 	}
 	cr_assert_eq(rc, 0, "%s", d.text);

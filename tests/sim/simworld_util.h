@@ -19,6 +19,7 @@
 #include "hal/clock.h"
 #include "instruments/sim/runner.h"
 #include "instruments/sim/scenario.h"
+#include "tests/port_range.h"
 
 static inline const char *sw_source_dir(void)
 {
@@ -72,9 +73,8 @@ static inline lc_sim_runner *sw_start(const lc_sim_scenario *sc, uint64_t seed, 
 	o.has_seed = true;
 	o.seed = seed;
 	lc_sim_runner *r = NULL;
-	for (int attempt = 0; attempt < 40; attempt++) {
-		o.port_base = 20000 + (int)((getpid() * 37 + attempt * 7919) % 40000);
-		o.port_base -= o.port_base % 16;
+	for (unsigned attempt = 0; attempt < TP_ATTEMPTS; attempt++) {
+		o.port_base = tp_port_base(16, attempt);
 		if (lc_sim_runner_start(sc, &o, &r, diag) == 0)
 			return r;
 		if (diag->code != LC_ERR_BUSY && diag->code != LC_ERR_IO)

@@ -6,6 +6,7 @@
 #include "cli/cli.h"
 #include "fixtures/station.h"
 #include "simworld_util.h"
+#include "tests/port_range.h"
 
 struct sim {
 	pid_t pid;
@@ -79,9 +80,9 @@ static const char *cli(void)
 
 static int free_base(int salt)
 {
-	/* a base whose 8 ports can be bound right now */
-	for (int k = 0; k < 50; k++) {
-		int base = 21000 + (int)((getpid() * 131 + salt * 977 + k * 613) % 38000);
+	/* a base whose 8 ports can be bound right now, below the ephemeral ports (tests/port_range.h) */
+	for (unsigned k = 0; k < TP_ATTEMPTS; k++) {
+		int base = tp_port_base(8, k * 7u + (unsigned)salt);
 		bool ok = true;
 		for (int i = 0; i < 8 && ok; i++) {
 			int fd = socket(AF_INET, SOCK_STREAM, 0);
