@@ -22,6 +22,7 @@ enum lc_exit {
 	LC_EXIT_NOINPUT = 66,     /* a file, driver or instrument was not found */
 	LC_EXIT_UNAVAILABLE = 69, /* the instrument could not be reached */
 	LC_EXIT_SOFTWARE = 70,    /* internal error */
+	LC_EXIT_CANTCREAT = 73,   /* an output file exists and is never overwritten (keygen) */
 	LC_EXIT_IOERR = 74,       /* I/O error */
 	LC_EXIT_TEMPFAIL = 75,    /* timeout */
 	LC_EXIT_PROTOCOL = 76,    /* the instrument broke the protocol or truncated a reply */

@@ -1,13 +1,16 @@
 /* lanecert keygen: a station's Ed25519 key pair in minisign's formats (reports/sign.h). */
+#include <errno.h>
 #include <getopt.h>
 #include <limits.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "cli/cli.h"
 #include "cli/commands.h"
 #include "cli/key_password.h"
+#include "hal/atomic_file.h"
 #include "reports/sign.h"
 
 static void usage(FILE *out)
@@ -16,8 +19,8 @@ static void usage(FILE *out)
 		"usage: lanecert keygen [--out DIR] [--name NAME] [--unencrypted] [--password-file FILE]\n"
 		"                       [--kdf sensitive|interactive]\n\n"
 		"Writes DIR/NAME.pub (give it to whoever verifies reports) and DIR/NAME.key (mode 0600, keep it on\n"
-		"the station). NAME defaults to lanecert, DIR to the current directory. Existing files are never\n"
-		"overwritten. The secret key is encrypted with a password (scrypt, as minisign does; --kdf sensitive,\n"
+		"the station). NAME defaults to lanecert, DIR to the current directory (created, mode 0700, when\n"
+		"missing). Existing keys are never overwritten: exit 73. The secret key is encrypted with a password (scrypt, as minisign does; --kdf sensitive,\n"
 		"the default, is minisign's own setting) unless --unencrypted is given for an unattended station.\n"
 		"The password comes from --password-file, LANECERT_KEY_PASSWORD, or a prompt on the terminal.\n");
 }
@@ -75,13 +78,25 @@ int lc_cmd_keygen(int argc, char **argv)
 		lc_cli_error("keygen", "path too long");
 		return LC_EXIT_USAGE;
 	}
+	/* Refuse before asking for a password: an existing key pair is never replaced (EX_CANTCREAT). */
+	const char *paths[2] = {key, pub};
+	for (int i = 0; i < 2; i++) {
+		struct stat st;
+		if (lstat(paths[i], &st) == 0 || errno != ENOENT) {
+			lc_cli_error("keygen", "%s exists: not overwritten (choose another --name or --out)", paths[i]);
+			return LC_EXIT_CANTCREAT;
+		}
+	}
+	lc_diag d;
+	int rc = lc_mkdir_p(dir, 0700, &d);
+	if (rc < 0)
+		return lc_cli_fail("keygen", rc, &d, dir);
 	char password[1024] = "";
 	int prc = unencrypted ? 0 : lc_cli_key_password("keygen", pwfile, true, password, sizeof(password));
 	if (prc != 0)
 		return prc;
-	lc_diag d;
 	lc_sign_key *k;
-	int rc = lc_sign_key_generate(&k, &d);
+	rc = lc_sign_key_generate(&k, &d);
 	if (rc < 0)
 		return lc_cli_fail("keygen", rc, &d, "key generation");
 	/* minisign's fallback: halve the scrypt limits while the machine cannot afford them. */
@@ -92,6 +107,10 @@ int lc_cmd_keygen(int argc, char **argv)
 	}
 	sodium_memzero(password, sizeof(password));
 	lc_sign_key_free(k);
+	if (rc == LC_ERR_BUSY) { /* created by someone else since the check above */
+		lc_cli_error("keygen", "%s", d.text);
+		return LC_EXIT_CANTCREAT;
+	}
 	if (rc < 0)
 		return lc_cli_fail("keygen", rc, &d, NULL);
 	lc_pubkey p;

@@ -155,7 +155,9 @@ int lc_cmd_sim(int argc, char **argv)
 			continue;
 		}
 		printf("%s %s %s\n", in.role, in.resource, in.idn);
-		if (in.note[0])
+		/* How an instrument is served (VXI-11 as a socket when port 111 cannot be had, a dialect front on
+		 * a socket) is in its resource line already: the explanation is for -v only. */
+		if (in.note[0] && verbose)
 			fprintf(stderr, "lanecert sim: note: %s: %s\n", in.role, in.note);
 	}
 	if (lc_sim_runner_control_resource(r)[0])

@@ -41,7 +41,19 @@ Test(cli_reports, keygen_sign_verify_results, .timeout = 100)
 	struct stat st;
 	cr_assert_eq(stat(keyp, &st), 0);
 	cr_expect_eq(st.st_mode & 0777, 0600);
-	cr_expect_eq(run("%s keygen --out '%s' --name st --unencrypted 2>/dev/null", dir, 0, 0), 75, "no overwrite");
+	char *errp = th_path(dir, "keygen.err");
+	cr_expect_eq(run("%s keygen --out '%s' --name st --unencrypted 2>'%s'", dir, errp, 0), 73, "no overwrite: EX_CANTCREAT");
+	char *err = th_slurp(errp, NULL);
+	cr_expect(err && strstr(err, "st.key exists"), "%s", err ? err : "(no stderr)");
+	free(err), free(errp);
+	/* --out names a directory that does not exist yet: keygen creates it (mode 0700) */
+	char *newdir = th_path(dir, "new/keys");
+	cr_expect_eq(run("%s keygen --out '%s' --name st --unencrypted >/dev/null", newdir, 0, 0), 0);
+	char *newkey = th_path(newdir, "st.key");
+	cr_expect_eq(stat(newkey, &st), 0, "%s", newkey);
+	cr_expect_eq(stat(newdir, &st), 0);
+	cr_expect_eq(st.st_mode & 0777, 0700);
+	free(newdir), free(newkey);
 	cr_expect_eq(run("%s keygen --out '%s' --name ../x --unencrypted 2>/dev/null", dir, 0, 0), 64);
 
 	/* A report written by the library, checked by the command. */
@@ -87,8 +99,8 @@ Test(cli_reports, keygen_sign_verify_results, .timeout = 100)
 	char *plain = th_path(dir, "data.txt");
 	th_spit(plain, "raw\n", 4);
 	cr_expect_eq(run("%s sign '%s' --key '%s' >/dev/null", plain, keyp, 0), 0);
-	if (th_have("minisign"))
-		cr_expect_eq(minisign_ok(plain, pubp), 0);
+	th_require("minisign", "minisign");
+	cr_expect_eq(minisign_ok(plain, pubp), 0);
 	cr_expect_eq(run("%s sign '%s' --key '%s' 2>/dev/null", plain, keyp, 0), 75, "no overwrite of a signature");
 	chmod(keyp, 0644);
 	cr_expect_eq(run("%s sign '%s' --key '%s' 2>/dev/null", p.json, keyp, 0), 77, "a key readable by others");
@@ -115,7 +127,7 @@ Test(cli_reports, encrypted_key_with_password_file, .timeout = 100)
 	char cmd[16384];
 	snprintf(cmd, sizeof(cmd), "LANECERT_KEY_PASSWORD=s3cret %s sign '%s' --key '%s' >/dev/null", cli(), plain, keyp);
 	cr_expect_eq(th_run(cmd), 0);
-	if (th_have("minisign"))
-		cr_expect_eq(minisign_ok(plain, pubp), 0);
+	th_require("minisign", "minisign");
+	cr_expect_eq(minisign_ok(plain, pubp), 0);
 	free(dir), free(pw), free(keyp), free(plain), free(pubp);
 }
