@@ -185,3 +185,33 @@ Test(sim_cli, bad_scenario_and_unavailable_kinds)
 	cr_assert_not(sim_start(&s, a3));
 	cr_assert_eq(sim_stop(&s, rest, sizeof(rest)), LC_EXIT_USAGE);
 }
+
+/* How an instrument is served is in its resource line; the notes explaining it (VXI-11 as a socket when a
+ * port base is given, since port 111 cannot be shared) are for -v only. */
+Test(sim_cli, serving_notes_only_with_verbose)
+{
+	const char *bd = getenv("LC_BUILD_DIR");
+	for (int verbose = 0; verbose < 2; verbose++) {
+		char err[512], cmd[2048];
+		snprintf(err, sizeof(err), "%s/sim-cli-notes-%d-%d.err", bd ? bd : "/tmp", (int)getpid(), verbose);
+		snprintf(cmd, sizeof(cmd), "exec '%s' sim --port-base %d --time-scale 0%s 2>'%s'", cli(), free_base(4 + verbose),
+			 verbose ? " -v" : "", err);
+		char *argv[] = {"/bin/sh", "-c", cmd, NULL};
+		struct sim s;
+		cr_assert(sim_start(&s, argv), "ready never came: %s", cmd);
+		cr_assert(strstr(s.lines[0], "source TCPIP0::127.0.0.1::") && strstr(s.lines[0], "::SOCKET"), "%s",
+			  s.lines[0]);
+		char rest[4096];
+		cr_assert_eq(sim_stop(&s, rest, sizeof(rest)), 0);
+		FILE *f = fopen(err, "r");
+		cr_assert(f, "%s", err);
+		size_t n = fread(rest, 1, sizeof(rest) - 1, f);
+		rest[n] = '\0';
+		fclose(f);
+		unlink(err);
+		if (verbose)
+			cr_expect(strstr(rest, "note: source: VXI-11 served as SOCKET"), "with -v: %s", rest);
+		else
+			cr_expect_null(strstr(rest, "note:"), "without -v: %s", rest);
+	}
+}
