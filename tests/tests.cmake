@@ -17,6 +17,11 @@ if(LC_SANITIZE)
     message(FATAL_ERROR "LC_SANITIZE needs llvm-symbolizer for file:line in reports: run ./bootstrap.sh (package llvm-14)")
   endif()
   list(APPEND LC_SANITIZER_ENV "ASAN_SYMBOLIZER_PATH=${LC_LLVM_SYMBOLIZER}")
+  add_executable(asan_probe tests/asan_probe.c)
+  add_test(NAME asan_reports_have_file_line
+    COMMAND sh -c "out=$(\"$0\" 2>&1); echo \"$out\" | grep -q 'asan_probe.c:[0-9]' || { echo \"$out\"; exit 1; }"
+            $<TARGET_FILE:asan_probe>)
+  set_tests_properties(asan_reports_have_file_line PROPERTIES ENVIRONMENT "${LC_SANITIZER_ENV}")
 endif()
 
 file(MAKE_DIRECTORY ${PROJECT_BINARY_DIR}/test-results)
