@@ -5,6 +5,7 @@
  * a piece of the output, and for a verdict (0-3) a report that Debian's minisign verifies.
  *
  * To add a case (aborted runs, refusals of bad station contents ...): a row in `cases` and a RUN_CASE line.
+ * For a scenario patched in memory (faults injected) tests/procedures/run_cli.h serves it in-process instead.
  * A row with `not_yet` names a code the README promises that lanecert does not give yet: it runs, and is
  * reported as skipped with the code it gave instead (so the summary of `make check` shows it); once lanecert
  * gives the promised code the row fails, asking for `not_yet` to be removed.
