@@ -13,8 +13,10 @@
 #include <criterion/criterion.h>
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <netinet/in.h>
 #include <signal.h>
+#include <spawn.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -25,6 +27,8 @@
 #include <unistd.h>
 
 #include "tests/port_range.h"
+
+extern char **environ;
 
 enum station_kind {
 	ST_SIM,             /* the station file the simulator wrote (station.json) */
@@ -151,18 +155,20 @@ static void start_sim(const char *dir, const char *scenario)
 		snprintf(base, sizeof(base), "%d", tp_port_base(16, attempt));
 		int p[2];
 		cr_assert_eq(pipe(p), 0);
-		pid_t pid = fork();
-		cr_assert_geq(pid, 0);
-		if (pid == 0) {
-			dup2(p[1], 1);
-			close(p[0]);
-			FILE *e = freopen(log, "w", stderr);
-			(void)e;
-			execl(env("LC_CLI"), "lanecert", "sim", "--scenario", scenario, "--port-base", base, "--time-scale",
-			      "0", "--seed", "1", "--station-out", station, (char *)NULL);
-			_exit(127);
-		}
+		/* posix_spawn, not fork(): libcriterion 2.4.1's runner leaks when a test with a timeout forks */
+		posix_spawn_file_actions_t fa;
+		posix_spawn_file_actions_init(&fa);
+		posix_spawn_file_actions_adddup2(&fa, p[1], 1);
+		posix_spawn_file_actions_addclose(&fa, p[0]);
+		posix_spawn_file_actions_addclose(&fa, p[1]);
+		posix_spawn_file_actions_addopen(&fa, 2, log, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+		char *const argv[] = {"lanecert", "sim", "--scenario", (char *)scenario, "--port-base", base,
+				      "--time-scale", "0", "--seed", "1", "--station-out", station, NULL};
+		pid_t pid;
+		int e = posix_spawn(&pid, env("LC_CLI"), &fa, NULL, argv, environ);
+		posix_spawn_file_actions_destroy(&fa);
 		close(p[1]);
+		cr_assert_eq(e, 0, "posix_spawn %s: %s", env("LC_CLI"), strerror(e));
 		sim_pid = pid;
 		FILE *out = fdopen(p[0], "r");
 		char line[512];
