@@ -269,11 +269,6 @@ int lc_cmd_run(int argc, char **argv)
 	const char *fx = a.fixtures;
 	char operator_name[LC_NAME_MAX];
 
-	/* A procedure that does not exist is a setup error of the command (66), found before any instrument
-	 * is touched; not a station error recorded for the cable. */
-	char proc_path[4096];
-	if ((rc = lc_procedure_path(a.procedures, a.procedure, proc_path, sizeof(proc_path), &d)) < 0)
-		return lc_cli_fail("run", rc, &d, "procedure");
 	if ((rc = lc_station_load(a.station, fx, &station, &d)) < 0)
 		return lc_cli_fail("run", rc, &d, "station");
 	if ((exit_code = lc_run_check_serials(a.serials, a.n_serials, station)) != LC_EXIT_OK ||

@@ -82,7 +82,7 @@ static const struct run_case cases[] = {
 	{"key_readable_by_others", "dr4-breakout-good", ST_SIM, true, "breakout-dr4-4x100g --serial X", 77,
 	 "chmod 600", false, NULL},
 	{"procedure_missing", "dr4-breakout-good", ST_SIM, false, "no-such-procedure --serial X", 66,
-	 "no procedure 'no-such-procedure'", false, NULL},
+	 "procedure 'no-such-procedure'", false, NULL},
 	{"procedure_malformed", "dr4-breakout-good", ST_SIM, false, "broken --procedures procs --serial X", 65,
 	 "broken.lua", false, "a Lua syntax error in the procedure is recorded as a station error"},
 };
@@ -304,7 +304,7 @@ static void run_case(const char *name)
 	}
 
 	snprintf(cmd, sizeof(cmd),
-		 "cd '%s' && '%s' run %s --station %s --key keys/t.key --out out --db results.db --non-interactive "
+		 "cd '%s' && '%s' run %s --station %s --operator cli-run-test --key keys/t.key --out out --db results.db --non-interactive "
 		 "--json >stdout.txt 2>stderr.txt",
 		 dir, cli, c->args, station);
 	int rc = shell(cmd);
