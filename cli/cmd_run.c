@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <math.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,6 +15,7 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "cli/run_abort.h"
 #include "cli/run_inputs.h"
 #include "cli/run_output.h"
 #include "fixtures/paths.h"
@@ -25,14 +27,6 @@
 #include "reports/store.h"
 
 #define MAX_SLOTS 16
-
-static volatile sig_atomic_t abort_flag;
-
-static void on_signal(int sig)
-{
-	(void)sig;
-	abort_flag = 1;
-}
 
 static void usage(FILE *f)
 {
@@ -51,6 +45,9 @@ static void usage(FILE *f)
 		"  --slots N             run N slots in parallel, slot .. slot+N-1 (default 1)\n"
 		"  --operator NAME       operator recorded in the report and the results store (required: else the\n"
 		"                        station's default_operator, else asked on a terminal)\n"
+		"  --accept-expired-calibration REASON\n"
+		"                        use instruments past their calibration due date; the reason is\n"
+		"                        recorded next to each such instrument on the certificate\n"
 		"  --out DIR             where reports go (default ./reports)\n"
 		"  --key FILE            minisign secret key to sign with (password from LANECERT_KEY_PASSWORD)\n"
 		"  --no-sign             write unsigned reports (development only: verify rejects them)\n"
@@ -71,6 +68,7 @@ static void usage(FILE *f)
 struct run_args {
 	const char *procedure, *procedure_file, *station, *cable, *operator_name, *out_dir, *key, *db, *procedures,
 		*fixtures;
+	const char *accept_expired_calibration;
 	const char *serials[MAX_SLOTS];
 	size_t n_serials;
 	unsigned slot, slots;
@@ -95,7 +93,7 @@ static int add_serials(struct run_args *a, char *list)
 static int parse_args(int argc, char **argv, struct run_args *a)
 {
 	enum { O_STATION = 256, O_SERIAL, O_CABLE, O_SLOT, O_SLOTS, O_OPERATOR, O_OUT, O_KEY, O_DB, O_NONINT, O_JSON,
-	       O_ANSWER, O_OPTION, O_PROCS, O_FIXTURES, O_NOSIGN, O_NODB, O_PROCFILE };
+	       O_ANSWER, O_OPTION, O_PROCS, O_FIXTURES, O_NOSIGN, O_NODB, O_PROCFILE, O_ACCEPT_CAL };
 	static const struct option opts[] = {
 		{"station", required_argument, NULL, O_STATION}, {"serial", required_argument, NULL, O_SERIAL},
 		{"cable", required_argument, NULL, O_CABLE},	 {"slot", required_argument, NULL, O_SLOT},
@@ -107,6 +105,7 @@ static int parse_args(int argc, char **argv, struct run_args *a)
 		{"fixtures", required_argument, NULL, O_FIXTURES}, {"no-sign", no_argument, NULL, O_NOSIGN},
 		{"no-db", no_argument, NULL, O_NODB},		 {"help", no_argument, NULL, 'h'},
 		{"procedure-file", required_argument, NULL, O_PROCFILE},
+		{"accept-expired-calibration", required_argument, NULL, O_ACCEPT_CAL},
 		{NULL, 0, NULL, 0},
 	};
 	int c;
@@ -132,6 +131,11 @@ static int parse_args(int argc, char **argv, struct run_args *a)
 		case O_JSON: a->json = true; break;
 		case O_NOSIGN: a->no_sign = true; break;
 		case O_NODB: a->no_db = true; break;
+		case O_ACCEPT_CAL:
+			if (!*optarg) /* an acceptance without a reason is no acceptance */
+				return -1;
+			a->accept_expired_calibration = optarg;
+			break;
 		case O_PROCS: a->procedures = optarg; break;
 		case O_PROCFILE: a->procedure_file = optarg; break;
 		case O_FIXTURES: a->fixtures = optarg; break;
@@ -156,17 +160,34 @@ static int parse_args(int argc, char **argv, struct run_args *a)
 	return 0;
 }
 
+/* Wait for a line on stdin while watching the abort flag (user): a prompt is a wait like any other. */
+static int tty_wait_line(const lc_abort_flag *flag)
+{
+	struct pollfd p = {.fd = STDIN_FILENO, .events = POLLIN};
+	for (;;) {
+		if (flag && *flag)
+			return LC_ERR_ABORTED;
+		int r = poll(&p, 1, LC_ABORT_SLICE_MS);
+		if (r > 0)
+			return 0;
+		if (r < 0 && errno != EINTR)
+			return LC_ERR_IO;
+	}
+}
+
 /* Ask on the terminal (interactive runs only). */
 static int tty_ask(void *user, const char *id, const char *text, enum lc_prompt_kind kind, const char *dflt,
 		   char *answer, size_t cap)
 {
-	(void)user;
 	(void)id;
 	fprintf(stderr, "\n>>> %s\n", text);
 	if (kind == LC_PROMPT_CONFIRM)
 		fprintf(stderr, "    press Enter when done (or type 'no' to abort): ");
 	else
 		fprintf(stderr, "    answer%s%s%s: ", dflt ? " [" : "", dflt ? dflt : "", dflt ? "]" : "");
+	int rc = tty_wait_line(user);
+	if (rc < 0)
+		return rc;
 	if (!fgets(answer, (int)cap, stdin))
 		return LC_ERR_ABORTED;
 	answer[strcspn(answer, "\r\n")] = '\0';
@@ -299,7 +320,12 @@ int lc_cmd_run(int argc, char **argv)
 		goto done;
 	}
 
-	lc_prompter_init(&prompter, !a.non_interactive && isatty(STDIN_FILENO), tty_ask, NULL);
+	static lc_run_abort abort_ctl; /* static: the watcher thread reads it until stopped */
+	if ((rc = lc_run_abort_start(&abort_ctl)) < 0) {
+		exit_code = lc_cli_fail("run", rc, NULL, "signal watcher");
+		goto done;
+	}
+	lc_prompter_init(&prompter, !a.non_interactive && isatty(STDIN_FILENO), tty_ask, (void *)&abort_ctl.flag);
 	for (size_t i = 0; i < a.n_answers; i++)
 		if ((rc = lc_prompter_add_answer(&prompter, a.answers[i], &d)) < 0) {
 			exit_code = lc_cli_fail("run", rc, &d, NULL);
@@ -311,11 +337,6 @@ int lc_cmd_run(int argc, char **argv)
 	}
 	lc_run_output_init(&out, stdout, a.json || !isatty(STDOUT_FILENO), isatty(STDOUT_FILENO));
 
-	struct sigaction sa = {.sa_handler = on_signal};
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-
 	/* Every slot's run is recorded, also when the station cannot be opened: that run is an error. */
 	lc_run_setup setups[MAX_SLOTS];
 	lc_result *results[MAX_SLOTS] = {NULL};
@@ -324,6 +345,7 @@ int lc_cmd_run(int argc, char **argv)
 	memset(setups, 0, sizeof(setups));
 	lc_diag open_diag;
 	int open_rc = lc_instrument_set_open(station, &set, &open_diag);
+	lc_run_abort_set_instruments(&abort_ctl, set);
 	for (unsigned s = 0; s < a.slots; s++) {
 		results[s] = lc_result_new();
 		if (!results[s]) {
@@ -342,8 +364,9 @@ int lc_cmd_run(int argc, char **argv)
 			.serial = a.serials[s],
 			.slot = a.slot + s,
 			.operator_name = a.operator_name,
+			.accept_expired_calibration = a.accept_expired_calibration,
 			.prompter = &prompter,
-			.abort_flag = &abort_flag,
+			.abort_flag = &abort_ctl.flag,
 			.n_options = a.n_options,
 			.events = lc_run_output_events(&out),
 		};
@@ -406,6 +429,7 @@ done_jobs:
 done_prompter:
 	lc_prompter_destroy(&prompter);
 done:
+	lc_run_abort_stop(&abort_ctl);
 	lc_instrument_set_close(set);
 	lc_store_close(store);
 	lc_sign_key_free(key);

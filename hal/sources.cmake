@@ -3,6 +3,7 @@ set(LC_HAL_SOURCES
   hal/utf8.c
   hal/log.c
   hal/clock.c
+  hal/abort.c
   hal/atomic_file.c
   hal/resource.c
   hal/net.c

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "fixtures/date.h"
 #include "hal/atomic_file.h"
 #include "procedures/diagnosis.h"
 #include "procedures/run_priv.h"
@@ -241,6 +242,40 @@ static int check_roles(lc_run *run, int t, lc_diag *diag)
 	return rc;
 }
 
+#define MAX_REQUIRED_ROLES 16
+
+/* Before anything is measured: record the instruments, then refuse a run that would use one past its
+ * calibration due date unless the operator accepted it (procedures/calibration.h). */
+static int check_validity(lc_run *run, int proc, lc_diag *diag)
+{
+	const lc_run_setup *s = run->setup;
+	lua_State *L = run->L;
+	char names[MAX_REQUIRED_ROLES][LC_NAME_MAX];
+	const char *roles[MAX_REQUIRED_ROLES];
+	size_t n = 0;
+	if (!s->instruments || !s->station)
+		return 0;
+	lua_getfield(L, proc, "requires");
+	if (lua_istable(L, -1))
+		for (lua_Integer i = 1; i <= luaL_len(L, -1) && n < MAX_REQUIRED_ROLES; i++) {
+			lua_geti(L, -1, i);
+			snprintf(names[n], sizeof(names[n]), "%s", lua_tostring(L, -1)); /* check_roles: a string */
+			roles[n] = names[n];
+			n++;
+			lua_pop(L, 1);
+		}
+	lua_pop(L, 1);
+	lc_run_calibration cal = {.today = lc_date_of_wall_ms(lc_result_wall_ms()),
+				  .reason = s->accept_expired_calibration,
+				  .slot = s->slot,
+				  .roles = roles,
+				  .n_roles = n};
+	int rc = lc_instrument_set_record(s->instruments, s->station, &cal, run->result, diag);
+	if (rc == 0)
+		rc = lc_calibration_check(&cal, s->station, diag);
+	return rc;
+}
+
 /* Run an optional function field (procedure setup/cleanup, step cleanup). Returns the outcome. */
 static enum call_outcome run_optional(lc_run *run, int table, const char *field, int ctx, char *buf, size_t cap)
 {
@@ -321,7 +356,9 @@ static enum call_outcome run_step(lc_run *run, int steps, lua_Integer i, lua_Int
 	enum lc_verdict sv = lc_result_step_verdict(run->result, (size_t)run->step);
 	lc_diagnose_keep(run, sv, why);
 	tell_step_end(run, name, sv, why);
-	if (out != CALL_OK)
+	if (out == CALL_ABORTED) /* the operator's choice, not a fault */
+		lc_warn("slot %u: %s", run->setup->slot, why);
+	else if (out != CALL_OK)
 		lc_err("slot %u: %s", run->setup->slot, why);
 	run->step = -1;
 	run->step_name = NULL;
@@ -329,6 +366,13 @@ static enum call_outcome run_step(lc_run *run, int steps, lua_Integer i, lua_Int
 	if (out != CALL_OK)
 		return out;
 	return cout;
+}
+
+/* An abort that came while no script ran (between steps, or before the first): the next step is not
+ * started. Steps in progress notice it themselves (hook, waits). */
+static bool aborted_between_steps(const lc_run *run)
+{
+	return run->setup->abort_flag && *run->setup->abort_flag;
 }
 
 static int record_dut(lc_run *run, lc_diag *diag)
@@ -387,8 +431,7 @@ int lc_procedure_run(const lc_run_setup *setup, lc_result *result, lc_diag *diag
 	lua_getfield(L, proc, "version");
 	lc_result_set_procedure(result, lua_tostring(L, -2), lua_tostring(L, -1), NULL);
 	lua_pop(L, 2);
-	if (setup->instruments && setup->station &&
-	    (rc = lc_instrument_set_record(setup->instruments, setup->station, result, diag)) < 0)
+	if ((rc = check_validity(&run, proc, diag)) < 0)
 		goto out;
 
 	lc_lua_push_ctx(L, &run);
@@ -396,6 +439,7 @@ int lc_procedure_run(const lc_run_setup *setup, lc_result *result, lc_diag *diag
 	enum lc_verdict run_verdict = LC_VERDICT_NONE;
 	char reason[640] = "";
 
+	lc_sandbox_allow_abort(L, 1);
 	enum call_outcome out = run_optional(&run, proc, "setup", ctx, detail, sizeof(detail));
 	if (out != CALL_OK) {
 		run_verdict = out == CALL_ABORTED ? LC_VERDICT_ABORTED : LC_VERDICT_ERROR;
@@ -406,7 +450,7 @@ int lc_procedure_run(const lc_run_setup *setup, lc_result *result, lc_diag *diag
 	int steps = lua_gettop(L);
 	lua_Integer total = luaL_len(L, steps);
 	for (lua_Integer i = 1; i <= total && out == CALL_OK; i++)
-		out = run_step(&run, steps, i, total, ctx);
+		out = aborted_between_steps(&run) ? CALL_ABORTED : run_step(&run, steps, i, total, ctx);
 	if (out == CALL_ABORTED && run_verdict == LC_VERDICT_NONE) {
 		run_verdict = LC_VERDICT_ABORTED;
 		snprintf(reason, sizeof(reason), "aborted by the operator");
@@ -432,6 +476,7 @@ out:
 		lc_err("slot %u: %s", setup->slot, lc_result_failure(result));
 	if (rc < 0)
 		fail_start(&run, rc, diag);
+	lc_sandbox_allow_abort(L, 0); /* this thread's waits are no longer the run's */
 	lc_lua_optical_free(&run);
 	lc_sandbox_free(run.L);
 	return rc;

@@ -40,6 +40,7 @@
 #include "fixtures/channel.h"
 #include "fixtures/limits.h"
 #include "fixtures/station.h"
+#include "hal/abort.h"
 #include "procedures/instrument_set.h"
 #include "procedures/prompt.h"
 #include "reports/result.h"
@@ -73,8 +74,16 @@ typedef struct lc_run_setup {
 	unsigned slot;                /* 1-based */
 	const char *operator_name;
 	int attempt;                  /* the how-manieth run of this serial in the results store, 0: unknown */
+	/* The operator's reason to use instruments past their calibration due date, or NULL: then such a run
+	 * does not start (procedures/calibration.h). Recorded next to each such instrument. */
+	const char *accept_expired_calibration;
 	lc_prompter *prompter;
-	volatile sig_atomic_t *abort_flag;
+	/* The host's abort flag (Ctrl-C, SIGTERM; may be NULL): when it becomes non-zero the running step stops —
+	 * the Lua hook within LC_SANDBOX_ABORT_CHECK_INSTRUCTIONS, the library's waits within
+	 * LC_ABORT_SLICE_MS, an instrument command in flight within its timeout — the remaining steps are not
+	 * run, every cleanup runs to its end, and the run's verdict is `aborted`. The engine arms the flag on the
+	 * slot's thread (hal/abort.h) only while setup and steps run. */
+	const lc_abort_flag *abort_flag;
 	/* Procedure options, "key=value" (e.g. "wavelengths=1310,1550", "ber_target=1e-12"). */
 	size_t n_options;
 	const char *options[LC_RUN_OPTIONS_MAX];

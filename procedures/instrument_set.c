@@ -108,7 +108,8 @@ lc_instrument *lc_instrument_set_at(lc_instrument_set *set, size_t i, const char
 	return set->items[i].inst;
 }
 
-int lc_instrument_set_record(lc_instrument_set *set, const lc_station *st, lc_result *r, lc_diag *diag)
+int lc_instrument_set_record(lc_instrument_set *set, const lc_station *st, const lc_run_calibration *cal,
+			     lc_result *r, lc_diag *diag)
 {
 	for (size_t i = 0; i < set->n; i++) {
 		const lc_idn *idn = lc_instrument_idn(set->items[i].inst);
@@ -121,6 +122,8 @@ int lc_instrument_set_record(lc_instrument_set *set, const lc_station *st, lc_re
 			.serial = idn->serial,
 			.firmware = idn->firmware,
 			.calibration_due = si && si->calibration_due[0] ? si->calibration_due : NULL,
+			.calibrated = si && si->calibrated[0] ? si->calibrated : NULL,
+			.calibration_override = lc_calibration_override(cal, st, set->items[i].role),
 		};
 		int rc = lc_result_add_instrument(r, &ri, diag);
 		if (rc < 0)

@@ -15,6 +15,7 @@
 
 #include "fixtures/station.h"
 #include "instruments/instrument.h"
+#include "procedures/calibration.h"
 #include "reports/result.h"
 
 typedef struct lc_instrument_set lc_instrument_set;
@@ -28,8 +29,10 @@ lc_instrument *lc_instrument_set_get(lc_instrument_set *set, const char *role);
 size_t lc_instrument_set_count(const lc_instrument_set *set);
 lc_instrument *lc_instrument_set_at(lc_instrument_set *set, size_t i, const char **role);
 
-/* Record each instrument's identity (and calibration due date from the station) in a result. */
-int lc_instrument_set_record(lc_instrument_set *set, const lc_station *st, lc_result *r, lc_diag *diag);
+/* Record each instrument's identity (and calibration dates from the station) in a result; cal (may be NULL)
+ * adds the operator's acceptance to each instrument in use past its due date (procedures/calibration.h). */
+int lc_instrument_set_record(lc_instrument_set *set, const lc_station *st, const lc_run_calibration *cal,
+			     lc_result *r, lc_diag *diag);
 
 /* Safe state for all. Returns 0, or the first error (all were tried). */
 int lc_instrument_set_safe(lc_instrument_set *set, lc_diag *diag);

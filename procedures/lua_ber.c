@@ -128,7 +128,6 @@ static int ctx_ber(lua_State *L)
 	bert_prepare(L, run, 2, bl.bert);
 	struct progress_ctx pc = {.run = run, .max_s = cfg.max_time_s};
 	lc_ber_seq_io io = {.poll_ms = (int)lc_lua_field_number(L, 2, "poll_ms", 0),
-			    .abort_flag = run->setup->abort_flag,
 			    .progress = ber_progress,
 			    .user = &pc};
 	lc_ber_lane lanes[LC_BERT_LANES_MAX];

@@ -8,6 +8,7 @@
 #include "hal/clock.h"
 #include "hal/utf8.h"
 #include "procedures/run_priv.h"
+#include "procedures/sandbox.h"
 
 #define LC_LOG_DOMAIN "procedure"
 #include "hal/log.h"
@@ -20,6 +21,10 @@ lc_run *lc_run_from_upvalue(lua_State *L)
 int lc_lua_raise(lua_State *L, lc_run *run, int code, const lc_diag *diag, const char *what)
 {
 	run->last_error = code;
+	/* A wait that saw Ctrl-C ends the step aborted, not in error. Only while aborting is allowed can a
+	 * library wait return LC_ERR_ABORTED for the flag; an operator who declines a prompt aborts as well. */
+	if (code == LC_ERR_ABORTED)
+		return lc_sandbox_raise_abort(L);
 	luaL_where(L, 1);
 	lua_pushfstring(L, "%s: %s (%s)", what, diag && diag->text[0] ? diag->text : lc_strerror(code),
 			lc_strerror_name(code));
@@ -254,18 +259,12 @@ static int ctx_progress(lua_State *L)
 	return 0;
 }
 
-/* ctx:sleep(seconds): waits in short slices so Ctrl-C is noticed. */
+/* ctx:sleep(seconds): an interruptible wait (hal/abort.h); Ctrl-C ends the step aborted. */
 static int ctx_sleep(lua_State *L)
 {
-	lc_run *run = lc_run_from_upvalue(L);
 	double s = luaL_checknumber(L, 2);
-	int64_t end = lc_now_ms() + (int64_t)(s * 1000.0);
-	while (lc_now_ms() < end) {
-		if (run->setup->abort_flag && *run->setup->abort_flag)
-			break;
-		int64_t left = end - lc_now_ms();
-		lc_sleep_ms(left > 50 ? 50 : left);
-	}
+	if (lc_wait_ms(s > 0 ? (int64_t)(s * 1000.0) : 0) == LC_ERR_ABORTED)
+		return lc_sandbox_raise_abort(L);
 	return 0;
 }
 

@@ -13,6 +13,9 @@
 #include "instruments/module/module.h"
 #include "procedures/run_priv.h"
 
+#define LC_LOG_DOMAIN "module"
+#include "hal/log.h"
+
 static const lc_station_instrument *i2c_role(const lc_run *run, const char *role)
 {
 	const lc_station_instrument *si = run->setup->station ? lc_station_instrument_by_role(run->setup->station, role) : NULL;
@@ -72,6 +75,42 @@ static void set_num(lua_State *L, const char *k, double v)
 	lua_setfield(L, -2, k);
 }
 
+/* A module's memory matches the serial entered when it is that serial, or that serial followed by a
+ * separator and a suffix: the end modules of one cable commonly carry the cable's serial plus their end
+ * ("SN123-A", "SN123-B1"). Anything else is another cable. */
+static bool module_serial_matches(const char *eeprom, const char *entered)
+{
+	size_t n = strlen(entered);
+	if (!n || strncmp(eeprom, entered, n) != 0)
+		return false;
+	return eeprom[n] == '\0' || strchr("-_. /", eeprom[n]) != NULL;
+}
+
+/* Compare the module's serial with the one entered, by the station's policy (fixtures/station.h). Returns
+ * the word recorded with the identity; *stop set when the run must not go on (diag says why). */
+static const char *check_module_serial(lc_run *run, const char *end, const char *eeprom, bool *stop, lc_diag *diag)
+{
+	const lc_station *st = run->setup->station;
+	enum lc_module_serial_policy p = st ? st->module_serial_policy : LC_MODULE_SERIAL_STOP;
+	*stop = false;
+	if (p == LC_MODULE_SERIAL_OFF || !run->setup->serial)
+		return "not compared";
+	if (module_serial_matches(eeprom, run->setup->serial))
+		return "match";
+	lc_diag_set(diag, LC_ERR_STATE,
+		    "serial mismatch: the module at end %s carries serial '%s' in its memory, but the serial entered "
+		    "is '%s': check the cable's label and the scanned serial",
+		    end, eeprom, run->setup->serial);
+	if (p == LC_MODULE_SERIAL_STOP) {
+		*stop = true;
+	} else {
+		lc_warn("slot %u: %s", run->setup->slot, diag->text);
+		if (run->setup->events.log)
+			run->setup->events.log(run->setup->events.user, run->setup->slot, diag->text);
+	}
+	return "mismatch";
+}
+
 /* ctx:module{end="A", role="i2c"} -> {vendor, part_number, serial, identifier, media_type, lanes, cable_length_m,
  * temperature_c, state, apps = {...}} */
 static int ctx_module(lua_State *L)
@@ -95,6 +134,10 @@ static int ctx_module(lua_State *L)
 	if (rc < 0)
 		return lc_lua_raise(L, run, rc, &d, "module");
 
+	bool stop;
+	lc_diag sd;
+	lc_diag_clear(&sd);
+	const char *serial_check = check_module_serial(run, end, info.serial, &stop, &sd);
 	lc_result_measurement id = {.name = "module_identity", .value = (double)info.identifier, .unit = "id",
 				    .wavelength_nm = NAN, .margin = NAN,
 				    .limit = {.low = NAN, .high = NAN, .comparison = LC_LIMIT_NONE}};
@@ -106,7 +149,10 @@ static int ctx_module(lua_State *L)
 		lc_result_measurement_extra_string(run->result, idx, "part_number", info.part_number, NULL);
 		lc_result_measurement_extra_string(run->result, idx, "serial", info.serial, NULL);
 		lc_result_measurement_extra_string(run->result, idx, "media_type", info.media_type_name, NULL);
+		lc_result_measurement_extra_string(run->result, idx, "serial_check", serial_check, NULL);
 	}
+	if (stop)
+		return lc_lua_raise(L, run, LC_ERR_STATE, &sd, "module");
 	if (info.has_temperature)
 		judge(run, "module_temperature", LC_LANE_NONE, info.temperature_c, "degC", &info.temperature_limits_c, end);
 	if (info.has_vcc)

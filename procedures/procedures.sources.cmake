@@ -2,6 +2,7 @@ list(APPEND LC_PROCEDURES_SOURCES
   procedures/sandbox.c
   procedures/prompt.c
   procedures/instrument_set.c
+  procedures/calibration.c
   procedures/optical_paths.c
   procedures/engine.c
   procedures/slots.c

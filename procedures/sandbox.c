@@ -15,7 +15,7 @@ static const char key_abort_marker = 'A';
 
 struct sandbox_state {
 	size_t used;
-	volatile sig_atomic_t *abort_flag;
+	const lc_abort_flag *abort_flag;
 	int abort_allowed;
 	char procedures_dir[512];
 };
@@ -50,10 +50,14 @@ static void abort_hook(lua_State *L, lua_Debug *ar)
 {
 	(void)ar;
 	struct sandbox_state *st = state_of(L);
-	if (st->abort_allowed && st->abort_flag && *st->abort_flag) {
-		lua_rawgetp(L, LUA_REGISTRYINDEX, &key_abort_marker);
-		lua_error(L);
-	}
+	if (st->abort_allowed && st->abort_flag && *st->abort_flag)
+		lc_sandbox_raise_abort(L);
+}
+
+int lc_sandbox_raise_abort(lua_State *L)
+{
+	lua_rawgetp(L, LUA_REGISTRYINDEX, &key_abort_marker);
+	return lua_error(L);
 }
 
 int lc_sandbox_is_abort(lua_State *L, int index)
@@ -67,7 +71,9 @@ int lc_sandbox_is_abort(lua_State *L, int index)
 
 void lc_sandbox_allow_abort(lua_State *L, int allow)
 {
-	state_of(L)->abort_allowed = allow;
+	struct sandbox_state *st = state_of(L);
+	st->abort_allowed = allow;
+	lc_abort_arm(allow ? st->abort_flag : NULL);
 }
 
 static int valid_module_name(const char *s)
@@ -159,7 +165,7 @@ static void remove_fields(lua_State *L, const char *table, const char *const *fi
 	lua_pop(L, 1);
 }
 
-lua_State *lc_sandbox_new(const char *procedures_dir, volatile sig_atomic_t *abort_flag, lc_diag *diag)
+lua_State *lc_sandbox_new(const char *procedures_dir, const lc_abort_flag *abort_flag, lc_diag *diag)
 {
 	static const char *const base_banned[] = {"dofile", "loadfile", "collectgarbage", NULL};
 	static const char *const os_banned[] = {"execute", "exit", "getenv", "remove", "rename", "tmpname",
@@ -171,7 +177,7 @@ lua_State *lc_sandbox_new(const char *procedures_dir, volatile sig_atomic_t *abo
 		return NULL;
 	}
 	st->abort_flag = abort_flag;
-	st->abort_allowed = 1;
+	st->abort_allowed = 0; /* the engine allows it (and arms its thread) once the procedure is loaded */
 	snprintf(st->procedures_dir, sizeof(st->procedures_dir), "%s", procedures_dir ? procedures_dir : ".");
 	lua_State *L = lua_newstate(sandbox_alloc, st);
 	if (!L) {
@@ -200,7 +206,7 @@ lua_State *lc_sandbox_new(const char *procedures_dir, volatile sig_atomic_t *abo
 	lua_rawsetp(L, LUA_REGISTRYINDEX, &key_abort_marker);
 	lua_pushlightuserdata(L, st);
 	lua_rawsetp(L, LUA_REGISTRYINDEX, &key_state);
-	lua_sethook(L, abort_hook, LUA_MASKCOUNT, 10000);
+	lua_sethook(L, abort_hook, LUA_MASKCOUNT, LC_SANDBOX_ABORT_CHECK_INSTRUCTIONS);
 	return L;
 }
 

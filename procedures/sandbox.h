@@ -15,20 +15,33 @@
 #include <lua.h>
 #include <signal.h>
 
+#include "hal/abort.h"
 #include "hal/error.h"
 
 #define LC_SANDBOX_MEMORY_MAX (256u * 1024u * 1024u)
 
+/* Instructions between two looks at the abort flag: a few microseconds of Lua, so a script loop notices
+ * Ctrl-C at once while the check costs nothing measurable. */
+#define LC_SANDBOX_ABORT_CHECK_INSTRUCTIONS 1000
+
 /* procedures_dir: the folder holding lib/ for require(). abort_flag (may be NULL): when it becomes non-zero,
- * the running script raises the error "aborted" at the next hook (checked every few thousand instructions). */
-lua_State *lc_sandbox_new(const char *procedures_dir, volatile sig_atomic_t *abort_flag, lc_diag *diag);
+ * the running script raises the abort marker at the next hook (every LC_SANDBOX_ABORT_CHECK_INSTRUCTIONS
+ * instructions), and the library's waits on this thread (hal/abort.h) return LC_ERR_ABORTED while aborting
+ * is allowed (lc_sandbox_allow_abort). */
+lua_State *lc_sandbox_new(const char *procedures_dir, const lc_abort_flag *abort_flag, lc_diag *diag);
 void lc_sandbox_free(lua_State *L);
 
 /* True if the error value on top of the stack is the sandbox's abort marker. */
 int lc_sandbox_is_abort(lua_State *L, int index);
 
-/* Suspend or resume the abort hook (cleanup must run to its end even after Ctrl-C). */
+/* Suspend or resume aborting (cleanup must run to its end even after Ctrl-C): the hook, and the abort flag
+ * armed on the calling thread for the library's waits (lc_abort_arm). The engine allows it while a
+ * procedure's setup and steps run, and disallows it before any cleanup and before it returns. */
 void lc_sandbox_allow_abort(lua_State *L, int allow);
+
+/* Raise the abort marker from a C function called by the script (a wait that returned LC_ERR_ABORTED), so
+ * the step ends `aborted`, not `error`. Never returns. */
+int lc_sandbox_raise_abort(lua_State *L);
 
 /* Load a file as a chunk in text mode (binary chunks are refused). Pushes the chunk on success. */
 int lc_sandbox_load_file(lua_State *L, const char *path, lc_diag *diag);

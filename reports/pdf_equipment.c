@@ -56,6 +56,19 @@ static void instruments(lc_pdf_doc *doc, const lc_result *r)
 		lc_pdf_table_row(doc, &t, cells);
 	}
 	lc_pdf_table_end(doc, &t);
+	for (size_t i = 0; i < lc_result_instrument_count(r) && !doc->err; i++) {
+		const lc_result_instrument *in = lc_result_instrument_at(r, i);
+		if (!in->calibration_override)
+			continue;
+		char *s = NULL;
+		size_t len = 0;
+		cat(doc, &s, &len, in->role, " was used past its calibration due date ",
+		    in->calibration_due ? in->calibration_due : "");
+		cat(doc, &s, &len, "; accepted by the operator: ", in->calibration_override, "");
+		if (s)
+			lc_pdf_paragraph(doc, LC_PDF_MISSING, s, 0, 0);
+		free(s);
+	}
 	if (lc_result_instrument_count(r) == 0)
 		lc_pdf_paragraph(doc, LC_PDF_MISSING, "No instrument was recorded.", 0, 0);
 }

@@ -311,6 +311,12 @@ static void equipment(struct out *o, const lc_result *r)
 		lit(o, "<td><code>");
 		text(o, in->resource);
 		lit(o, "</code></td></tr>\n");
+		if (in->calibration_override) {
+			lit(o, "<tr><td></td><td colspan=\"6\" class=\"missing\">Used past its calibration due date, accepted by the "
+			       "operator: ");
+			text(o, in->calibration_override);
+			lit(o, "</td></tr>\n");
+		}
 	}
 	lit(o, "</table>\n<h2>References</h2>\n<table>\n<tr><th>Method</th><th>Taken</th><th>&lambda; (nm)</th>"
 	       "<th>Cords</th><th>Values</th></tr>\n");

@@ -7,19 +7,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fixtures/date.h"
 #include "reports/json_canon_priv.h"
 
-/* Civil date <-> days since 1970-01-01 (proleptic Gregorian), independent of TZ and of timegm(). */
-static int64_t days_from_civil(int64_t y, int m, int d)
-{
-	y -= m <= 2;
-	int64_t era = (y >= 0 ? y : y - 399) / 400;
-	int64_t yoe = y - era * 400;
-	int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-	int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	return era * 146097 + doe - 719468;
-}
-
+/* Days since 1970-01-01 -> civil date (the inverse of lc_days_from_civil, fixtures/date.h). */
 static void civil_from_days(int64_t z, int64_t *y, int *m, int *d)
 {
 	z += 719468;
@@ -79,7 +70,7 @@ int lc_time_parse(const char *s, int64_t *ms, lc_diag *diag)
 	bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
 	if (d > mdays[mo - 1] || (mo == 2 && d == 29 && !leap))
 		return lc_diag_set(diag, LC_ERR_FORMAT, "time '%s': no such day", s);
-	*ms = ((days_from_civil(y, mo, d) * 24 + h) * 60 + mi) * 60000LL + se * 1000LL + f;
+	*ms = ((lc_days_from_civil(y, mo, d) * 24 + h) * 60 + mi) * 60000LL + se * 1000LL + f;
 	return 0;
 }
 
@@ -150,6 +141,11 @@ static json_t *instruments(struct ctx *c, const lc_result *r)
 		set(c, o, "serial", jstr(in->serial));
 		set(c, o, "firmware", jstr(in->firmware));
 		set(c, o, "calibration_due", jstr(in->calibration_due));
+		/* Written only when known, so reports of stations that do not track them read as before. */
+		if (in->calibrated)
+			set(c, o, "calibrated", jstr(in->calibrated));
+		if (in->calibration_override)
+			set(c, o, "calibration_override", jstr(in->calibration_override));
 		push(c, a, o);
 	}
 	return a;

@@ -209,18 +209,30 @@ static void read_header(struct rd *c, const json_t *root, lc_result *r)
 
 static void read_instruments(struct rd *c, const json_t *a, lc_result *r)
 {
-	static const char *const k[] = {"role", "resource", "vendor", "model", "serial", "firmware",
-					"calibration_due", NULL};
+	static const char *const optional[] = {"calibrated", "calibration_override"};
 	for (size_t i = 0; !c->err && i < json_array_size(a); i++) {
 		char path[64];
 		snprintf(path, sizeof(path), "instruments[%zu]", i);
 		const json_t *o = json_array_get(a, i);
+		/* the optional keys are part of the shape when present */
+		const char *k[10] = {"role", "resource", "vendor", "model", "serial", "firmware", "calibration_due"};
+		size_t nk = 7;
+		for (size_t j = 0; j < 2; j++)
+			if (json_is_object(o) && json_object_get(o, optional[j]))
+				k[nk++] = optional[j];
 		if (!shape(c, o, path, k))
 			return;
-		lc_result_instrument in = {str(c, o, path, "role", false), str(c, o, path, "resource", true),
-					   str(c, o, path, "vendor", true), str(c, o, path, "model", true),
-					   str(c, o, path, "serial", true), str(c, o, path, "firmware", true),
-					   str(c, o, path, "calibration_due", true)};
+		lc_result_instrument in = {.role = str(c, o, path, "role", false),
+					   .resource = str(c, o, path, "resource", true),
+					   .vendor = str(c, o, path, "vendor", true),
+					   .model = str(c, o, path, "model", true),
+					   .serial = str(c, o, path, "serial", true),
+					   .firmware = str(c, o, path, "firmware", true),
+					   .calibration_due = str(c, o, path, "calibration_due", true)};
+		if (json_object_get(o, "calibrated"))
+			in.calibrated = str(c, o, path, "calibrated", false);
+		if (json_object_get(o, "calibration_override"))
+			in.calibration_override = str(c, o, path, "calibration_override", false);
 		lc_diag d;
 		if (!c->err)
 			built(c, lc_result_add_instrument(r, &in, &d), &d, path);

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "fixtures/date.h"
 #include "lc_version.h"
 #include "hal/utf8.h"
 #include "reports/result_priv.h"
@@ -134,6 +135,7 @@ static void free_instrument(lc_result_instrument *in)
 {
 	lc_result_freestr(in->role), lc_result_freestr(in->resource), lc_result_freestr(in->vendor), lc_result_freestr(in->model);
 	lc_result_freestr(in->serial), lc_result_freestr(in->firmware), lc_result_freestr(in->calibration_due);
+	lc_result_freestr(in->calibrated), lc_result_freestr(in->calibration_override);
 }
 
 static void free_reference(lc_result_reference *ref)
@@ -308,14 +310,8 @@ static int start_impl(lc_result *r, int64_t start_ms, lc_diag *diag)
 
 static bool date_ok(const char *s)
 {
-	/* YYYY-MM-DD with a plausible month and day: a calibration date is compared by people, not parsed. */
-	if (!s || strlen(s) != 10 || s[4] != '-' || s[7] != '-')
-		return false;
-	for (int i = 0; i < 10; i++)
-		if (i != 4 && i != 7 && (s[i] < '0' || s[i] > '9'))
-			return false;
-	int mon = (s[5] - '0') * 10 + (s[6] - '0'), day = (s[8] - '0') * 10 + (s[9] - '0');
-	return mon >= 1 && mon <= 12 && day >= 1 && day <= 31;
+	int64_t days;
+	return lc_date_parse(s, &days) == 0;
 }
 
 static int add_instrument_impl(lc_result *r, const lc_result_instrument *in, lc_diag *diag)
@@ -328,6 +324,9 @@ static int add_instrument_impl(lc_result *r, const lc_result_instrument *in, lc_
 	if (in->calibration_due && !date_ok(in->calibration_due))
 		return lc_diag_set(diag, LC_ERR_ARG, "instrument '%s': calibration due date '%s' is not YYYY-MM-DD",
 				   in->role, in->calibration_due);
+	if (in->calibrated && !date_ok(in->calibrated))
+		return lc_diag_set(diag, LC_ERR_ARG, "instrument '%s': calibration date '%s' is not YYYY-MM-DD", in->role,
+				   in->calibrated);
 	lc_result_instrument n = {0};
 	if ((rc = lc_result_setstr(&n.role, in->role, "instrument role", diag)) < 0 ||
 	    (rc = lc_result_setstr(&n.resource, in->resource, "instrument resource", diag)) < 0 ||
@@ -335,7 +334,10 @@ static int add_instrument_impl(lc_result *r, const lc_result_instrument *in, lc_
 	    (rc = lc_result_setstr(&n.model, in->model, "instrument model", diag)) < 0 ||
 	    (rc = lc_result_setstr(&n.serial, in->serial, "instrument serial", diag)) < 0 ||
 	    (rc = lc_result_setstr(&n.firmware, in->firmware, "instrument firmware", diag)) < 0 ||
-	    (rc = lc_result_setstr(&n.calibration_due, in->calibration_due, "calibration due", diag)) < 0) {
+	    (rc = lc_result_setstr(&n.calibration_due, in->calibration_due, "calibration due", diag)) < 0 ||
+	    (rc = lc_result_setstr(&n.calibrated, in->calibrated, "calibrated", diag)) < 0 ||
+	    (rc = lc_result_setstr(&n.calibration_override, in->calibration_override, "calibration override",
+				   diag)) < 0) {
 		free_instrument(&n);
 		return rc;
 	}

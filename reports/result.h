@@ -75,6 +75,11 @@ typedef struct lc_result_instrument {
 	const char *serial;
 	const char *firmware;
 	const char *calibration_due; /* "YYYY-MM-DD" when configured, else NULL */
+	const char *calibrated;      /* last calibration "YYYY-MM-DD" when configured, else NULL (since 0.1) */
+	/* The operator's reason for using this instrument past its calibration due date
+	 * (`lanecert run --accept-expired-calibration REASON`), else NULL: a certificate shows it next to the
+	 * instrument (since 0.1). */
+	const char *calibration_override;
 } lc_result_instrument;
 
 typedef struct lc_result_dut {

@@ -2,14 +2,16 @@
 #include <math.h>
 #include <stdio.h>
 
+#include "hal/abort.h"
 #include "hal/clock.h"
 #include "instruments/bert/ber_sequential.h"
 #include "instruments/bert/bert.h"
 
+/* Interruptible: the loop looks at the abort right after (hal/abort.h). */
 static void default_sleep(void *user, int64_t ms)
 {
 	(void)user;
-	lc_sleep_ms(ms);
+	lc_wait_ms(ms);
 }
 
 static void fail_undecided(lc_ber_lane *out, size_t n, enum lc_ber_reason reason, const char *detail)
@@ -45,7 +47,7 @@ static int poll_loop(lc_instrument *bert, const lc_ber_seq_config *cfg, const lc
 			return lc_diag_set(diag, LC_ERR_TIMEOUT, "BER step: %s", d);
 		}
 		sleep_fn(user, poll_ms);
-		if (io && io->abort_flag && *io->abort_flag) {
+		if (lc_abort_requested()) {
 			fail_undecided(out, n, LC_BER_REASON_ABORTED, "aborted by the operator");
 			return lc_diag_set(diag, LC_ERR_ABORTED, "BER step aborted by the operator");
 		}

@@ -108,9 +108,6 @@ typedef struct lc_ber_seq_io {
 	int64_t wall_timeout_ms; /* bound on the loop in wall time; 0: 2 x max_time_s + 30 s */
 	void (*sleep_ms)(void *user, int64_t ms); /* NULL: lc_sleep_ms */
 	void *user;
-	/* Checked after every poll: when non-zero the step stops gating and every undecided lane ends
-	 * aborted (LC_ERR_ABORTED). May be NULL. */
-	volatile sig_atomic_t *abort_flag;
 	/* Called after every poll with the lanes decided so far and the instrument time reached; may be NULL. */
 	void (*progress)(void *user, size_t decided, size_t total, double instrument_s);
 } lc_ber_seq_io;
@@ -121,7 +118,8 @@ typedef struct lc_ber_seq_io {
  * stop gating when every lane is decided or on failure. out[i] receives lane lanes[i]'s result.
  * Returns 0 when every lane got a verdict from its data (pass/fail/inconclusive/error), or the negative
  * code of an I/O or instrument failure (the undecided lanes are then `error` with the detail, diag says
- * why). io may be NULL.
+ * why). io may be NULL. An abort armed on the calling thread (hal/abort.h) is looked at after every poll:
+ * the step stops gating, every undecided lane ends `aborted` and the return is LC_ERR_ABORTED.
  */
 int lc_ber_seq_run(lc_instrument *bert, const lc_ber_seq_config *cfg, const lc_ber_seq_io *io,
 		   const unsigned *lanes, size_t n, lc_ber_lane *out, lc_diag *diag);

@@ -1,7 +1,7 @@
 /* Lane mapping on a BERT: one round per PPG lane (lane_map.h), then the pure inference. */
 #include <string.h>
 
-#include "hal/clock.h"
+#include "hal/abort.h"
 #include "instruments/bert/lane_map.h"
 
 void lc_lane_map_config_init(lc_lane_map_config *cfg)
@@ -49,7 +49,11 @@ static int rounds(lc_instrument *inst, const lc_lane_map_config *cfg, unsigned n
 		if (cfg->sleep_ms)
 			cfg->sleep_ms(cfg->user, cfg->settle_ms);
 		else
-			lc_sleep_ms(cfg->settle_ms);
+			lc_wait_ms(cfg->settle_ms);
+		if (lc_abort_requested()) {
+			lc_bert_stop(inst, NULL);
+			return lc_diag_set(diag, LC_ERR_ABORTED, "lane map aborted by the operator");
+		}
 		rc = lc_bert_read(inst, lanes, n, r, diag);
 		int src = lc_bert_stop(inst, rc < 0 ? NULL : diag);
 		if (rc < 0 || (rc = src) < 0 || (rc = lc_bert_check_errors(inst, diag)) < 0)

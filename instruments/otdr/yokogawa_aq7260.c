@@ -25,6 +25,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "hal/abort.h"
 #include "hal/clock.h"
 #include "hal/scpi_raw.h"
 #include "instruments/instrument_priv.h"
@@ -253,7 +254,8 @@ static int aq_wait(lc_instrument *inst, int budget_ms, lc_diag *diag)
 			return status_error(code, diag);
 		if (lc_now_ms() >= deadline)
 			return lc_diag_set(diag, LC_ERR_TIMEOUT, "AQ7260: acquisition not complete after %d ms", budget_ms);
-		lc_sleep_ms(aq.poll_ms);
+		if ((rc = lc_wait_ms(aq.poll_ms)) < 0)
+			return lc_diag_set(diag, rc, "AQ7260: aborted during the acquisition");
 	}
 }
 

@@ -15,6 +15,7 @@
 #include <math.h>
 #include <stdlib.h>
 
+#include "hal/abort.h"
 #include "hal/clock.h"
 #include "instruments/instrument_priv.h"
 #include "instruments/power_meter/keysight_816x.h"
@@ -299,8 +300,8 @@ static int src_set_output(lc_instrument *inst, int out, bool on, lc_diag *diag)
 	const lc_816x_module *m = mod(inst, st(inst)->source, out);
 	/* Idempotent: STAT 0 on a laser that is off is a no-op for the instrument. */
 	int rc = lc_inst_write(inst, diag, ":SOUR%d:CHAN%d:POW:STAT %d", m->slot, m->chan, on ? 1 : 0);
-	if (rc == 0 && on && inst->quirks.settle_ms > 0)
-		lc_sleep_ms(inst->quirks.settle_ms);
+	if (rc == 0 && on && inst->quirks.settle_ms > 0 && (rc = lc_wait_ms(inst->quirks.settle_ms)) < 0)
+		lc_diag_set(diag, rc, "aborted while the source settled");
 	return rc;
 }
 
@@ -355,8 +356,8 @@ static int rl_measure(lc_instrument *inst, int ch, double nm, double *rl_db, lc_
 	if (rc < 0)
 		return rc;
 	rc = lc_inst_write(inst, diag, ":SOUR%d:CHAN%d:POW:STAT 1", m->slot, m->chan);
-	if (rc == 0 && inst->quirks.settle_ms > 0)
-		lc_sleep_ms(inst->quirks.settle_ms);
+	if (rc == 0 && inst->quirks.settle_ms > 0 && (rc = lc_wait_ms(inst->quirks.settle_ms)) < 0)
+		lc_diag_set(diag, rc, "aborted while the return-loss source settled");
 	if (rc == 0)
 		rc = lc_inst_write(inst, diag, ":INIT%d:IMM", m->slot);
 	if (rc == 0)

@@ -1,7 +1,7 @@
 /* Switch class: argument checks, locking, read-back and settling, snapshot. */
 #include "instruments/switch/switch.h"
 
-#include "hal/clock.h"
+#include "hal/abort.h"
 #include "instruments/instrument_priv.h"
 
 static int checked(lc_instrument *inst, const lc_switch_ops **ops, lc_switch_caps *c, lc_diag *diag)
@@ -56,8 +56,8 @@ int lc_switch_route(lc_instrument *inst, int in, int out, lc_diag *diag)
 					 inst->idn.model, in, out, got);
 	}
 	/* Settling after the switch acknowledged: the light path is only stable after it (model quirk). */
-	if (rc == 0 && inst->quirks.settle_ms > 0)
-		lc_sleep_ms(inst->quirks.settle_ms);
+	if (rc == 0 && inst->quirks.settle_ms > 0 && (rc = lc_wait_ms(inst->quirks.settle_ms)) < 0)
+		lc_diag_set(diag, rc, "switch %s: aborted while the route settled", inst->idn.model);
 	lc_instrument_unlock(inst);
 	return rc;
 }

@@ -16,3 +16,7 @@ lc_test(NAME procedures_run_cli SOURCES tests/procedures/test_run_cli.c tests/pr
         tests/reports/helpers.c LIBS lc_procedures lc_sim lc_instruments TIMEOUT 300)
 lc_test(NAME procedures_run_cli_sim SOURCES tests/procedures/test_run_cli_sim.c tests/procedures/run_cli_util.c
         tests/procedures/e2e_harness.c tests/reports/helpers.c LIBS lc_procedures lc_sim lc_instruments TIMEOUT 600)
+# `lanecert run` aborted by Ctrl-C on a pseudo-terminal and by SIGTERM; calibration and module-serial
+# checks before measuring; against a simulated station.
+lc_test(NAME procedures_cli_trust SOURCES tests/procedures/test_cli_trust.c tests/procedures/e2e_harness.c
+        LIBS lc_procedures lc_sim lc_instruments lc_reports PkgConfig::JANSSON TIMEOUT 600)

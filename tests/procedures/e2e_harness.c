@@ -6,6 +6,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <jansson.h>
+
 #include "hal/scpi.h"
 #include "tests/port_range.h"
 
@@ -34,14 +36,19 @@ static void serve(lc_e2e *e, lc_sim_scenario *sc, double time_scale)
 	cr_assert_eq(lc_sim_runner_write_station(e->runner, path, &d), 0, "%s", d.text);
 }
 
-void lc_e2e_start_sim(lc_e2e *e, const char *scenario)
+void lc_e2e_start_station(lc_e2e *e, const char *scenario, double time_scale)
 {
 	lc_diag d;
 	lc_sim_scenario *sc;
 	cr_assert_eq(lc_sim_scenario_load(scenario, NULL, &sc, &d), 0, "%s", d.text);
-	/* A BERT needs a running clock; at 50 its counters move every 20 ms of wall time, slower than a
-	 * sanitized build reads eight lanes, so the drivers' consistent-read check holds. */
-	serve(e, sc, 50);
+	serve(e, sc, time_scale);
+}
+
+/* A BERT needs a running clock; at 50 its counters move every 20 ms of wall time, slower than a sanitized
+ * build reads eight lanes, so the drivers' consistent-read check holds. */
+void lc_e2e_start_sim(lc_e2e *e, const char *scenario)
+{
+	lc_e2e_start_station(e, scenario, 50);
 }
 
 /* Station, channel, limits and the simulated operator of a served station. */
@@ -57,6 +64,7 @@ static void prepare(lc_e2e *e)
 	cr_assert_eq(lc_channel_load(e->cable, NULL, &e->channel, &d), 0, "%s", d.text);
 	cr_assert_eq(lc_limits_load(NULL, &e->limits, &d), 0, "%s", d.text);
 	lc_prompter_init(&e->prompter, false, NULL, NULL);
+	e->has_prompter = true;
 	cr_assert_eq(lc_prompter_set_automation(&e->prompter, e->station->automation, &d), 0, "%s", d.text);
 }
 
@@ -108,9 +116,15 @@ lc_result *lc_e2e_run(lc_e2e *e, const char *procedure, const char *const *optio
 int lc_e2e_lasers_on_after_safe(lc_e2e *e)
 {
 	lc_diag d;
+	lc_instrument_set_safe(e->set, &d);
+	return lc_e2e_lasers_on(e);
+}
+
+int lc_e2e_lasers_on(lc_e2e *e)
+{
+	lc_diag d;
 	lc_scpi *ctl;
 	long long n = -1;
-	lc_instrument_set_safe(e->set, &d);
 	cr_assert_eq(lc_scpi_open(lc_sim_runner_control_resource(e->runner), NULL, &ctl, &d), 0, "%s", d.text);
 	cr_assert_eq(lc_scpi_query_int(ctl, "SIM:LAS:COUN?", &n), 0);
 	lc_scpi_close(ctl);
@@ -119,13 +133,66 @@ int lc_e2e_lasers_on_after_safe(lc_e2e *e)
 
 void lc_e2e_stop(lc_e2e *e)
 {
-	lc_prompter_destroy(&e->prompter);
+	if (e->has_prompter)
+		lc_prompter_destroy(&e->prompter);
 	lc_instrument_set_close(e->set);
 	lc_sim_runner_stop(e->runner);
 	lc_sim_scenario_free(e->sc);
 	lc_limits_free(e->limits);
 	lc_channel_free(e->channel);
 	lc_station_free(e->station);
+}
+
+unsigned long lc_e2e_lanes(const lc_result *r, const char *name, enum lc_verdict v)
+{
+	unsigned long set = 0;
+	for (size_t i = 0; i < lc_result_measurement_count(r); i++) {
+		const lc_result_measurement *m = lc_result_measurement_at(r, i, NULL);
+		if (strcmp(m->name, name) == 0 && m->verdict == v && m->lane > 0 && m->lane < 64)
+			set |= 1ul << m->lane;
+	}
+	return set;
+}
+
+const char *lc_e2e_extra(const lc_result *r, const char *name, const char *key)
+{
+	for (size_t i = 0; i < lc_result_measurement_count(r); i++) {
+		if (strcmp(lc_result_measurement_at(r, i, NULL)->name, name) != 0)
+			continue;
+		for (size_t k = 0; k < lc_result_extra_count(r, i); k++) {
+			const lc_result_extra *x = lc_result_extra_at(r, i, k);
+			if (x->is_string && strcmp(x->key, key) == 0)
+				return x->string;
+		}
+	}
+	return "";
+}
+
+const char *lc_e2e_why(const lc_result *r)
+{
+	static char buf[512];
+	buf[0] = '\0';
+	if (lc_result_reason(r))
+		return lc_result_reason(r);
+	for (size_t i = 0; i < lc_result_step_count(r); i++)
+		if (lc_result_step_at(r, i)->error)
+			return lc_result_step_at(r, i)->error;
+	for (size_t i = 0; i < lc_result_measurement_count(r); i++) {
+		size_t st;
+		const lc_result_measurement *m = lc_result_measurement_at(r, i, &st);
+		if (m->verdict != LC_VERDICT_PASS && m->verdict != LC_VERDICT_NONE) {
+			snprintf(buf, sizeof(buf), "%s/%s lane %d = %g %s: %s", lc_result_step_at(r, st)->name, m->name,
+				 m->lane, m->value, m->unit ? m->unit : "", lc_verdict_name(m->verdict));
+			break;
+		}
+	}
+	return buf;
+}
+
+const char *lc_e2e_dut_serial(const lc_e2e *e)
+{
+	const char *s = json_string_value(json_object_get(json_object_get(e->sc->root, "dut"), "serial"));
+	return s ? s : "";
 }
 
 unsigned long lc_e2e_lanes(const lc_result *r, const char *name, enum lc_verdict v)

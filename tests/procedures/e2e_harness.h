@@ -20,14 +20,17 @@ typedef struct lc_e2e {
 	int open_rc;            /* lc_instrument_set_open's result (a station fault may make it fail) */
 	lc_diag open_diag;
 	lc_prompter prompter;
+	bool has_prompter;      /* lc_e2e_start made one (lc_e2e_start_station does not) */
 	char dir[256];
 	char cable[64];
 } lc_e2e;
 
 /* Start the scenario's simulated station (time scale 50), write its station file, open its instruments. */
 void lc_e2e_start(lc_e2e *e, const char *scenario);
-/* Only the simulated station and its station file (dir/station.json): for a `lanecert run` in another
- * process, which opens the instruments itself. */
+/* Only start the simulated station at time_scale and write its station file (e->dir/station.json) for
+ * another process (`lanecert run`): no instrument is opened here, no prompter made. */
+void lc_e2e_start_station(lc_e2e *e, const char *scenario, double time_scale);
+/* lc_e2e_start_station at time scale 50. */
 void lc_e2e_start_sim(lc_e2e *e, const char *scenario);
 /* The same for a loaded scenario (owned by e from here on) at a time scale of its own; with open false the
  * instruments are not opened yet (lc_e2e_open does it), so a test can watch the simulator first. */
@@ -38,7 +41,12 @@ lc_result *lc_e2e_run(lc_e2e *e, const char *procedure, const char *const *optio
 		      const char *serial);
 /* Every instrument safe (as lanecert run does after the slots), then the lasers the simulator sees on. */
 int lc_e2e_lasers_on_after_safe(lc_e2e *e);
+/* The lasers the simulator sees on now (SIM:LAS:COUN? on its control endpoint). */
+int lc_e2e_lasers_on(lc_e2e *e);
 void lc_e2e_stop(lc_e2e *e);
+
+/* The serial number of the scenario's DUT in slot 1 (what its module memories carry), or "". */
+const char *lc_e2e_dut_serial(const lc_e2e *e);
 
 /* The lanes of measurements `name` whose verdict is v, as a bit set (bit k = lane k). */
 unsigned long lc_e2e_lanes(const lc_result *r, const char *name, enum lc_verdict v);

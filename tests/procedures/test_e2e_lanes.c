@@ -14,7 +14,8 @@ static lc_result *certify(const char *scenario, const char *procedure, const cha
 	for (size_t i = 0; options && options[i] && n < 7; i++)
 		all[n++] = options[i];
 	lc_e2e_start(&e, scenario);
-	return lc_e2e_run(&e, procedure, all, 1, "E2E-L");
+	/* the serial on the label: the module memories carry it (the station's module_serial_policy is stop) */
+	return lc_e2e_run(&e, procedure, all, 1, lc_e2e_dut_serial(&e));
 }
 
 static void done(lc_result *r)
