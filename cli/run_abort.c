@@ -26,9 +26,13 @@ struct force {
 	lc_diag d;
 };
 
+/* Take every instrument's lock first and never give it back: once the sources are off, no slot thread can
+ * switch one on again before the process is gone. */
 static void *force_safe(void *arg)
 {
 	struct force *f = arg;
+	for (size_t i = 0; i < lc_instrument_set_count(f->set); i++)
+		lc_instrument_lock(lc_instrument_set_at(f->set, i, NULL));
 	f->rc = lc_instrument_set_safe(f->set, &f->d);
 	f->done = 1;
 	return NULL;

@@ -4,8 +4,9 @@
  * SIGINT and SIGTERM are blocked in every thread of the run and taken by one watcher thread (sigwait), so
  * no thread's I/O is interrupted half-way and no instrument code runs in a signal handler. The first signal
  * sets the run's abort flag (hal/abort.h): the steps stop, cleanup runs, the verdict is `aborted`, exit 4.
- * A second signal forces: lasers off as far as it can within LC_RUN_FORCE_SAFE_MS (lc_instrument_set_safe,
- * which waits for the instrument locks), then _exit(LC_EXIT_ABORTED) — no report, no store record.
+ * A second signal forces: it takes every instrument's lock (waiting for what a slot holds), switches every
+ * source off (lc_instrument_set_safe) and keeps the locks, so no slot can light one again, all within
+ * LC_RUN_FORCE_SAFE_MS; then _exit(LC_EXIT_ABORTED) — no report, the run unfinished in the store.
  *
  * Thread safety: start and stop from the main thread; set_instruments from the main thread while the
  * watcher runs.

@@ -293,6 +293,14 @@ static void tell_step_end(lc_run *run, const char *name, enum lc_verdict v, cons
 		run->setup->events.step_end(run->setup->events.user, run->setup->slot, name, v, detail);
 }
 
+/* The operator asked to abort. A step in progress notices it in its waits and the Lua hook; a step whose
+ * C work ended without a wait, or the gap between steps, is checked here: once asked, no step ends as if
+ * nothing happened, and no further step starts. */
+static bool abort_requested(const lc_run *run)
+{
+	return run->setup->abort_flag && *run->setup->abort_flag;
+}
+
 /* One step: main, then its cleanup whatever happened. Returns the outcome of main (or of cleanup). */
 static enum call_outcome run_step(lc_run *run, int steps, lua_Integer i, lua_Integer total, int ctx)
 {
@@ -324,6 +332,10 @@ static enum call_outcome run_step(lc_run *run, int steps, lua_Integer i, lua_Int
 
 	lua_getfield(L, step_t, "main");
 	enum call_outcome out = call_protected(run, ctx, detail, sizeof(detail));
+	if (out == CALL_OK && abort_requested(run)) {
+		out = CALL_ABORTED;
+		snprintf(detail, sizeof(detail), "aborted by the operator");
+	}
 
 	lc_sandbox_allow_abort(L, 0);
 	enum call_outcome cout = run_optional(run, step_t, "cleanup", ctx, cdetail, sizeof(cdetail));
@@ -366,13 +378,6 @@ static enum call_outcome run_step(lc_run *run, int steps, lua_Integer i, lua_Int
 	if (out != CALL_OK)
 		return out;
 	return cout;
-}
-
-/* An abort that came while no script ran (between steps, or before the first): the next step is not
- * started. Steps in progress notice it themselves (hook, waits). */
-static bool aborted_between_steps(const lc_run *run)
-{
-	return run->setup->abort_flag && *run->setup->abort_flag;
 }
 
 static int record_dut(lc_run *run, lc_diag *diag)
@@ -450,7 +455,7 @@ int lc_procedure_run(const lc_run_setup *setup, lc_result *result, lc_diag *diag
 	int steps = lua_gettop(L);
 	lua_Integer total = luaL_len(L, steps);
 	for (lua_Integer i = 1; i <= total && out == CALL_OK; i++)
-		out = aborted_between_steps(&run) ? CALL_ABORTED : run_step(&run, steps, i, total, ctx);
+		out = abort_requested(&run) ? CALL_ABORTED : run_step(&run, steps, i, total, ctx);
 	if (out == CALL_ABORTED && run_verdict == LC_VERDICT_NONE) {
 		run_verdict = LC_VERDICT_ABORTED;
 		snprintf(reason, sizeof(reason), "aborted by the operator");

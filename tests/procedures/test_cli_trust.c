@@ -213,11 +213,19 @@ static void run_argv(char **argv, char *bufs, const lc_e2e *e, const char *proc,
 /* Start the scenario's station at real time and `lanecert run` on it (on a pty with the human view, or on
  * a pipe with JSON lines), and wait until its output holds `until`. serials NULL: the scenario's DUT's. */
 static void start_run(lc_e2e *e, struct child *c, char *bufs, const char *scenario, const char *proc,
-		      const char *serials, const char *slots, bool tty, const char *until)
+		      const char *serials, const char *slots, bool tty, const char *option, const char *until)
 {
 	char *argv[32];
 	lc_e2e_start_station(e, scenario, 1);
 	run_argv(argv, bufs, e, proc, serials ? serials : lc_e2e_dut_serial(e), slots, !tty);
+	if (option) {
+		size_t k = 0;
+		while (argv[k])
+			k++;
+		argv[k++] = "--option";
+		argv[k++] = (char *)option;
+		argv[k] = NULL;
+	}
 	spawn(c, tty, argv);
 	cr_assert(wait_for(c, until), "no '%s' in:\n%s", until, c->out);
 }
@@ -251,7 +259,7 @@ Test(cli_abort, ctrl_c_on_a_terminal_mid_step)
 	struct child c;
 	char bufs[1536];
 	/* real time: the insertion-loss step takes long enough to be interrupted in the middle */
-	start_run(&e, &c, bufs, "dr4-breakout-good", "breakout-dr4-4x100g", "ABORT-TTY-1", "1", true,
+	start_run(&e, &c, bufs, "dr4-breakout-good", "breakout-dr4-4x100g", "ABORT-TTY-1", "1", true, NULL,
 		  "step 2/3 insertion-loss");
 	lc_sleep_ms(300); /* into the step: a reference or a reading is under way */
 	int code = interrupt(&c, 0, "Ctrl-C on a pty mid-step");
@@ -270,7 +278,7 @@ Test(cli_abort, sigterm_without_a_terminal_aborts_every_slot)
 	struct child c;
 	char bufs[1536];
 	start_run(&e, &c, bufs, "dr4-breakout-two-slots", "breakout-dr4-4x100g", "ABORT-TERM-1,ABORT-TERM-2", "2",
-		  false, "\"step\":\"insertion-loss\",\"index\":2");
+		  false, NULL, "\"step\":\"insertion-loss\",\"index\":2");
 	lc_sleep_ms(300);
 	int code = interrupt(&c, SIGTERM, "SIGTERM, two slots, no terminal");
 	cr_assert_eq(code, 4, "exit %d:\n%s", code, c.out);
@@ -292,10 +300,13 @@ Test(cli_abort, ber_soak_ends_aborted_not_error)
 	lc_e2e e;
 	struct child c;
 	char bufs[1536];
-	start_run(&e, &c, bufs, "aoc-400g-good", "aoc-400g", NULL, "1", false,
+	/* a target of 1e-15 takes hours to prove: the soak is surely still gating when the signal comes */
+	start_run(&e, &c, bufs, "aoc-400g-good", "aoc-400g", NULL, "1", false, "target=1e-15",
 		  "\"event\":\"progress\",\"slot\":1,\"step\":\"ber");
 	int code = interrupt(&c, SIGINT, "SIGINT during the BER soak");
 	cr_assert_eq(code, 4, "exit %d:\n%s", code, c.out);
+	cr_assert(strstr(c.out, "{\"event\":\"step_end\",\"slot\":1,\"step\":\"ber\",\"verdict\":\"aborted\""),
+		  "the BER step did not end aborted:\n%s", c.out);
 	char line[128];
 	snprintf(line, sizeof(line), "\"serial\":\"%s\",\"verdict\":\"aborted\"", lc_e2e_dut_serial(&e));
 	cr_assert(strstr(c.out, line), "no '%s' in:\n%s", line, c.out);
@@ -308,7 +319,7 @@ Test(cli_abort, second_ctrl_c_forces_after_lasers_off)
 	lc_e2e e;
 	struct child c;
 	char bufs[1536];
-	start_run(&e, &c, bufs, "dr4-breakout-good", "breakout-dr4-4x100g", "ABORT-FORCE-1", "1", true,
+	start_run(&e, &c, bufs, "dr4-breakout-good", "breakout-dr4-4x100g", "ABORT-FORCE-1", "1", true, NULL,
 		  "step 2/3 insertion-loss");
 	cr_assert_eq(write(c.fd, "\x03", 1), 1);
 	cr_assert(wait_for(&c, "again forces"), "%s", c.out);
