@@ -4,6 +4,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "hal/abort.h"
 #include "instruments/power_meter/power_meter.h"
 #include "instruments/source/source.h"
 #include "instruments/switch/switch.h"
@@ -101,6 +102,10 @@ int lc_launches_release(const void *first, size_t n, size_t stride, int rc, lc_d
 
 int lc_detector_read(const lc_detector *d, double *dbm, lc_diag *diag)
 {
+	/* Every reading is where a measurement loop (reference, insertion loss, fiber map) looks at Ctrl-C
+	 * (hal/abort.h): a reading with a long averaging time is a command in flight; the next is not started. */
+	if (lc_abort_requested())
+		return lc_diag_set(diag, LC_ERR_ABORTED, "aborted by the operator");
 	int rc = d->sw ? lc_switch_take(d->sw, d->sw_input, d->sw_output, diag) : 0;
 	if (rc == 0)
 		rc = lc_power_meter_read_dbm(d->meter, d->channel, dbm, diag);

@@ -5,6 +5,7 @@
 #include <stdbool.h>
 #include <string.h>
 
+#include "hal/abort.h"
 #include "instruments/rl_meter/rl_meter.h"
 #include "instruments/switch/switch.h"
 
@@ -22,6 +23,10 @@ int lc_rl_measure(const lc_rl_port *ports, size_t n, double wavelength_nm, const
 	size_t i;
 	for (i = 0; i < n && rc == 0; i++) {
 		const lc_rl_port *p = &ports[i];
+		if (lc_abort_requested()) { /* between two connectors: see lc_detector_read */
+			rc = lc_diag_set(diag, LC_ERR_ABORTED, "aborted by the operator");
+			break;
+		}
 		if (!p->meter) {
 			rc = lc_diag_set(diag, LC_ERR_ARG, "return loss: port %zu has no meter", i + 1);
 			break;

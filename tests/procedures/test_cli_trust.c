@@ -105,12 +105,19 @@ static bool read_some(struct child *c, int timeout_ms)
 	return true;
 }
 
+/* The child has exited (it is left to reap: finish() does). */
+static bool exited(const struct child *c)
+{
+	siginfo_t si = {0};
+	return waitid(P_PID, (id_t)c->pid, &si, WEXITED | WNOHANG | WNOWAIT) == 0 && si.si_pid == c->pid;
+}
+
 /* Wait until the output holds needle; false if the run ended (or hung) first. */
 static bool wait_for(struct child *c, const char *needle)
 {
 	int64_t end = lc_now_ms() + HANG_MS;
 	while (!strstr(c->out, needle))
-		if (lc_now_ms() > end || (!read_some(c, 1000) && (c->n == sizeof(c->out) - 1 || waitpid(c->pid, NULL, WNOHANG))))
+		if (lc_now_ms() > end || (!read_some(c, 1000) && (c->n == sizeof(c->out) - 1 || exited(c))))
 			return strstr(c->out, needle) != NULL;
 	return true;
 }
@@ -239,8 +246,11 @@ static int interrupt(struct child *c, int sig, const char *what)
 	else
 		cr_assert_eq(kill(c->pid, sig), 0);
 	int64_t t_sig = lc_now_ms(), t_exit;
+	/* the first step that says it was aborted: the steps have stopped; reports are written after that */
+	int64_t t_step = wait_for(c, "aborted") ? lc_now_ms() : -1;
 	int code = finish(c, &t_exit);
-	printf("cli_abort: %s: exit %d, %lld ms from the signal to the exit\n", what, code, (long long)(t_exit - t_sig));
+	printf("cli_abort: %s: exit %d; from the signal: %lld ms to a step ended aborted, %lld ms to the exit\n", what,
+	       code, t_step < 0 ? -1LL : (long long)(t_step - t_sig), (long long)(t_exit - t_sig));
 	return code;
 }
 
