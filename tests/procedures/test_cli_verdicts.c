@@ -40,8 +40,14 @@ static void json_field(const char *text, const char *key, bool top, char *out, s
 static void certify(const char *scenario, const char *procedure, run_out *o)
 {
 	run_cli c;
-	run_cli_start(&c, sw_scenario_json(scenario), "cli-verdicts");
-	o->exit_code = run_cli_run(&c, procedure, "T-1", NULL);
+	json_t *sc = sw_scenario_json(scenario);
+	/* the serial on the cable's label: an AOC's module memories carry it, and a station stops a cable whose
+	 * memory says another serial (module_serial_policy, default stop) */
+	char serial[64];
+	const char *dut_serial = json_string_value(json_object_get(json_object_get(sc, "dut"), "serial"));
+	snprintf(serial, sizeof(serial), "%s", dut_serial ? dut_serial : "T-1");
+	run_cli_start(&c, sc, "cli-verdicts");
+	o->exit_code = run_cli_run(&c, procedure, serial, NULL);
 	snprintf(o->store_reason, sizeof(o->store_reason), "%s", c.reason);
 	snprintf(o->store_verdict, sizeof(o->store_verdict), "%s", c.store_verdict);
 	const char *res = strstr(c.out, "{\"event\":\"result\"");
