@@ -37,7 +37,7 @@ Test(e2e_lanes, aoc_high_ber_lane_fails_early_against_a_strict_target)
 {
 	static const char *const opts[] = {"target=1e-12", NULL};
 	lc_result *r = certify("aoc-400g-high-ber", "aoc-400g", opts);
-	cr_expect_eq(lc_result_verdict(r), LC_VERDICT_FAIL);
+	cr_expect_eq(lc_result_verdict(r), LC_VERDICT_FAIL, "why: %s", lc_e2e_why(r));
 	cr_expect_eq(lc_e2e_lanes(r, "ber", LC_VERDICT_FAIL), 1ul << 5, "lane 5 (1e-5) fails; the others pass");
 	/* the ber step's sentence names the lane and its port */
 	for (size_t i = 0; i < lc_result_step_count(r); i++) {
@@ -52,7 +52,7 @@ Test(e2e_lanes, aoc_high_ber_lane_fails_early_against_a_strict_target)
 Test(e2e_lanes, aoc_over_temperature_fails_on_the_modules_own_alarm)
 {
 	lc_result *r = certify("aoc-400g-over-temperature", "aoc-400g", NULL);
-	cr_expect_eq(lc_result_verdict(r), LC_VERDICT_FAIL);
+	cr_expect_eq(lc_result_verdict(r), LC_VERDICT_FAIL, "why: %s", lc_e2e_why(r));
 	const char *why = lc_e2e_why(r);
 	cr_expect_str_eq(why, "end B module at 78 \u00b0C, over its 75 \u00b0C limit", "the end, in the cable's labels");
 	done(r);
@@ -61,7 +61,7 @@ Test(e2e_lanes, aoc_over_temperature_fails_on_the_modules_own_alarm)
 Test(e2e_lanes, aoc_breakout_swapped_legs_are_named)
 {
 	lc_result *r = certify("aoc-breakout-swapped-legs", "breakout-aoc-400g-4x100g", NULL);
-	cr_expect_eq(lc_result_verdict(r), LC_VERDICT_FAIL);
+	cr_expect_eq(lc_result_verdict(r), LC_VERDICT_FAIL, "why: %s", lc_e2e_why(r));
 	const char *diff = lc_e2e_extra(r, "lane_map", "difference");
 	cr_expect_str_eq(diff, "legs B2 and B3 swapped", "the legs, as the fiber map says them");
 	done(r);
@@ -81,7 +81,7 @@ Test(e2e_lanes, field_tier1_good_passes_and_dirty_fails_its_fiber)
 	cr_expect_eq(lc_result_verdict(r), LC_VERDICT_PASS, "why: %s", lc_e2e_why(r));
 	done(r);
 	r = certify("field-tier1-dirty", "field-tier1", NULL);
-	cr_expect_eq(lc_result_verdict(r), LC_VERDICT_FAIL);
+	cr_expect_eq(lc_result_verdict(r), LC_VERDICT_FAIL, "why: %s", lc_e2e_why(r));
 	cr_expect_neq(lc_e2e_lanes(r, "insertion_loss", LC_VERDICT_FAIL), 0ul);
 	cr_expect_neq(lc_e2e_lanes(r, "insertion_loss", LC_VERDICT_PASS), 0ul, "the clean fibers pass");
 	done(r);
