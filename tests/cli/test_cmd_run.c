@@ -61,7 +61,7 @@ static const struct run_case cases[] = {
 	/* A BER target the test cannot prove in 1 s of instrument time (the upper bound of a clean lane is then
 	 * 3 / 5.3e10 bits = 5.6e-11 > 1e-11) and that no lane's errors exceed: inconclusive, not pass. */
 	{"inconclusive", "aoc-400g-good", ST_SIM, false,
-	 "aoc-400g --serial RUN-INC --option target=1e-11 --option max_time=1", 2, "\"verdict\":\"inconclusive\"",
+	 "aoc-400g --serial SIM-AOC-0001 --option target=1e-11 --option max_time=1", 2, "\"verdict\":\"inconclusive\"",
 	 true, NULL},
 	{"error_meter_hangs", "dr4-station-meter-hangs", ST_SIM, false, "breakout-dr4-4x100g --serial RUN-ERR", 3,
 	 "deadline passed", true, NULL},

@@ -154,10 +154,14 @@ void lc_fm_dry_run(const lc_fm_procedure *proc, lc_fm_plan *plan)
 		w[i].running = true;
 		lc_sim_scpi_set_observer(eng, observe, &w[i]);
 	}
-	lc_result *res = lc_e2e_run(&e, proc->procedure, proc->options, 1, "FM-DRY-1");
+	lc_result *res = lc_e2e_run(&e, proc->procedure, proc->options, 1, lc_e2e_dut_serial(&e));
 	enum lc_verdict v = lc_result_verdict(res);
 	snprintf(plan->verdict, sizeof(plan->verdict), "%s", lc_verdict_name(v));
-	plan->verdict_exit = v == LC_VERDICT_PASS ? 0 : v == LC_VERDICT_FAIL ? 1 : 2;
+	plan->verdict_exit = v == LC_VERDICT_PASS	  ? 0
+			     : v == LC_VERDICT_FAIL	  ? 1
+			     : v == LC_VERDICT_INCONCLUSIVE ? 2
+			     : v == LC_VERDICT_ABORTED	  ? 4
+							  : 3;
 	cr_expect(v == LC_VERDICT_PASS || v == LC_VERDICT_INCONCLUSIVE,
 		  "%s on %s: a good cable's dry run ends pass (or inconclusive where the bench cannot certify it), got %s "
 		  "(%s)",
