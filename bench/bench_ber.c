@@ -15,10 +15,10 @@
 #include "bench/bench.h"
 #include "cli/cli.h"
 #include "instruments/bert/ber_math.h"
-#include "instruments/bert/ber_sequential.h"
+#include "procedures/measure/ber_sequential.h"
 #include "instruments/bert/bert.h"
-#include "instruments/sim/endpoint.h"
-#include "instruments/sim/inst_anritsu_mp1900.h"
+#include "sim/net/endpoint.h"
+#include "sim/inst/inst_anritsu_mp1900.h"
 
 #define LANES 8
 #define RATE 53.125e9

@@ -22,9 +22,9 @@
 
 #include "bench/bench.h"
 #include "cli/cli.h"
-#include "hal/clock.h"
+#include "base/clock.h"
 #include "hal/scpi.h"
-#include "instruments/sim/testinst.h"
+#include "sim/scpi/testinst.h"
 
 #define IDN "LANECERT,BENCH,0,1.0\n"
 #define BIG (16u << 20)

@@ -26,10 +26,10 @@
 #include "cli/cli.h"
 #include "fixtures/channel.h"
 #include "fixtures/paths.h"
-#include "hal/clock.h"
-#include "instruments/measure/optical.h"
+#include "base/clock.h"
+#include "procedures/measure/optical.h"
 #include "instruments/power_meter/power_meter.h"
-#include "instruments/sim/runner.h"
+#include "sim/runner.h"
 #include "instruments/source/source.h"
 #include "instruments/switch/switch.h"
 

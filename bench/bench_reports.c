@@ -13,7 +13,7 @@
 #include "bench/bench.h"
 #include "bench/bench_reports_sample.h"
 #include "cli/cli.h"
-#include "hal/atomic_file.h"
+#include "base/atomic_file.h"
 #include "reports/report.h"
 #include "reports/report_html.h"
 #include "reports/report_json.h"

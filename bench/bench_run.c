@@ -15,8 +15,8 @@
 
 #include "bench/bench.h"
 #include "cli/cli.h"
-#include "hal/clock.h"
-#include "instruments/sim/runner.h"
+#include "base/clock.h"
+#include "sim/runner.h"
 #include "procedures/engine.h"
 
 #define MAX_SLOTS 8

@@ -23,8 +23,8 @@
 
 #include "bench/bench.h"
 #include "cli/cli.h"
-#include "hal/clock.h"
-#include "instruments/sim/testinst.h"
+#include "base/clock.h"
+#include "sim/scpi/testinst.h"
 
 #define CLIENTS 4
 

@@ -14,10 +14,10 @@
 #include <string.h>
 
 #include "cli/cli.h"
-#include "hal/atomic_file.h"
-#include "hal/clock.h"
+#include "base/atomic_file.h"
+#include "base/clock.h"
 #include "instruments/otdr/otdr_analysis.h"
-#include "instruments/otdr/sor.h"
+#include "formats/sor.h"
 
 #ifndef LC_BENCH_SOR_DIR
 #define LC_BENCH_SOR_DIR "tests/data/sor"

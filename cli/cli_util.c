@@ -3,7 +3,7 @@
 #include <stdarg.h>
 #include <string.h>
 
-#include "hal/log.h"
+#include "base/log.h"
 
 int lc_cli_exit_for(int e)
 {

@@ -10,7 +10,7 @@
 #include "cli/cli.h"
 #include "cli/commands.h"
 #include "cli/key_password.h"
-#include "hal/atomic_file.h"
+#include "base/atomic_file.h"
 #include "reports/sign.h"
 
 static void usage(FILE *out)

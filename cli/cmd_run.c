@@ -21,7 +21,7 @@
 #include "fixtures/paths.h"
 #include "procedures/engine.h"
 #include "reports/report.h"
-#include "hal/utf8.h"
+#include "base/utf8.h"
 #include "reports/report_json.h"
 #include "reports/sign.h"
 #include "reports/store.h"

@@ -1,5 +1,5 @@
 /*
- * lanecert sim: serve a simulated station (instruments/sim/runner.h) until SIGINT or SIGTERM.
+ * lanecert sim: serve a simulated station (sim/runner.h) until SIGINT or SIGTERM.
  * Prints one line per instrument "ROLE RESOURCE IDN", a line "control RESOURCE IDN" for the control
  * instrument, then "ready"; at the end "lasers-on NONE|port,port" and "time ROLE SIM_S WALL_S" per instrument.
  */
@@ -13,7 +13,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
-#include "instruments/sim/runner.h"
+#include "sim/runner.h"
 
 static void usage(FILE *out)
 {

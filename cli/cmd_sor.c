@@ -13,7 +13,7 @@
 #include "cli/cli.h"
 #include "cli/cmd_sor_priv.h"
 #include "instruments/otdr/otdr_analysis.h"
-#include "instruments/otdr/sor.h"
+#include "formats/sor.h"
 
 static void usage(FILE *out)
 {

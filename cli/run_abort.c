@@ -6,7 +6,7 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
-#include "hal/clock.h"
+#include "base/clock.h"
 
 /* Not a signal anyone sends: it only wakes the watcher to stop. */
 #define STOP_SIGNAL SIGUSR2

@@ -3,7 +3,7 @@
  *
  * SIGINT and SIGTERM are blocked in every thread of the run and taken by one watcher thread (sigwait), so
  * no thread's I/O is interrupted half-way and no instrument code runs in a signal handler. The first signal
- * sets the run's abort flag (hal/abort.h): the steps stop, cleanup runs, the verdict is `aborted`, exit 4.
+ * sets the run's abort flag (base/abort.h): the steps stop, cleanup runs, the verdict is `aborted`, exit 4.
  * A second signal forces: it takes every instrument's lock (waiting for what a slot holds), switches every
  * source off (lc_instrument_set_safe) and keeps the locks, so no slot can light one again, all within
  * LC_RUN_FORCE_SAFE_MS; then _exit(LC_EXIT_ABORTED) — no report, the run unfinished in the store.
@@ -17,7 +17,7 @@
 #include <pthread.h>
 #include <stdbool.h>
 
-#include "hal/abort.h"
+#include "base/abort.h"
 #include "procedures/instrument_set.h"
 
 /* How long a forced exit waits for the lasers to be switched off. */

@@ -11,8 +11,8 @@
 
 #include "cli/cli.h"
 #include "fixtures/serial_rule.h"
-#include "hal/atomic_file.h"
-#include "hal/utf8.h"
+#include "base/atomic_file.h"
+#include "base/utf8.h"
 #include "procedures/engine.h"
 #include "reports/report.h"
 #include "reports/result.h"

@@ -1,12 +1,28 @@
-# The lanecert command: one file per subcommand, each listed in cli/commands.def and in a fragment
-# cli/<name>.sources.cmake doing list(APPEND LC_CLI_SOURCES cli/cmd_<name>.c).
-set(LC_CLI_SOURCES
-  cli/main.c
+# The lanecert command: one file per subcommand (cli/cmd_NAME.c), each listed in cli/commands.def.
+add_executable(lanecert
   cli/cli_util.c
+  cli/cmd_bench.c
+  cli/cmd_compat.c
+  cli/cmd_discover.c
+  cli/cmd_keygen.c
+  cli/cmd_module.c
+  cli/cmd_plan.c
+  cli/cmd_probe.c
+  cli/cmd_results.c
+  cli/cmd_run.c
+  cli/cmd_scpi.c
+  cli/cmd_sign.c
+  cli/cmd_sim.c
+  cli/cmd_sor.c
+  cli/cmd_sor_compare.c
+  cli/cmd_verify.c
   cli/cmd_version.c
-)
-lc_area_fragments(CLI cli)
-add_executable(lanecert ${LC_CLI_SOURCES} ${LC_BENCH_SOURCES})
+  cli/key_password.c
+  cli/main.c
+  cli/run_abort.c
+  cli/run_inputs.c
+  cli/run_output.c
+  ${LC_BENCH_SOURCES})
 target_link_libraries(lanecert PRIVATE lanecert_static
   PkgConfig::LUA PkgConfig::SODIUM PkgConfig::JANSSON PkgConfig::SQLITE PkgConfig::LIBUSB)
 install(TARGETS lanecert RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})

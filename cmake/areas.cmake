@@ -22,17 +22,6 @@ function(lc_area name)
   set_property(GLOBAL APPEND PROPERTY LC_PKGS ${A_PKGS})
 endfunction()
 
-# Sources of an area may be split over fragments named <folder>/**/*.sources.cmake, each doing
-#   list(APPEND LC_<AREA>_SOURCES path/a.c path/b.c)
-# so that work on one instrument class or transport never edits another's list.
-macro(lc_area_fragments area dir)
-  file(GLOB_RECURSE _frags CONFIGURE_DEPENDS ${PROJECT_SOURCE_DIR}/${dir}/*.sources.cmake)
-  list(SORT _frags)
-  foreach(_f ${_frags})
-    include(${_f})
-  endforeach()
-endmacro()
-
 # liblanecert: every area's objects, as liblanecert.a and liblanecert.so, with headers and lanecert.pc.
 function(lc_library)
   get_property(areas GLOBAL PROPERTY LC_AREAS)
@@ -52,12 +41,12 @@ function(lc_library)
   set_target_properties(lanecert_shared PROPERTIES VERSION ${PROJECT_VERSION} SOVERSION ${PROJECT_VERSION_MAJOR})
   install(TARGETS lanecert_static lanecert_shared
           ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR} LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR})
-  # Public headers: every *.h of the library folders except private ones (*_priv.h) and the simulator's.
+  # Public headers: every *.h of the library folders except private ones (*_priv.h) (sim/ is not installed).
   # File by file, so that folders holding no header (procedures/lib, fixtures/cables ...) are not created.
-  foreach(dir hal fixtures instruments procedures reports)
+  foreach(dir base hal formats fixtures instruments procedures reports)
     file(GLOB_RECURSE hdrs RELATIVE ${PROJECT_SOURCE_DIR} CONFIGURE_DEPENDS ${PROJECT_SOURCE_DIR}/${dir}/*.h)
     foreach(h ${hdrs})
-      if(h MATCHES "_priv\\.h$" OR h MATCHES "^instruments/sim/")
+      if(h MATCHES "_priv\\.h$")
         continue()
       endif()
       get_filename_component(hdir ${h} DIRECTORY)

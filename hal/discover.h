@@ -12,7 +12,7 @@
 
 #include <stddef.h>
 
-#include "hal/error.h"
+#include "base/error.h"
 #include "hal/resource.h"
 
 enum lc_discover_method { LC_DISCOVER_VXI11 = 1, LC_DISCOVER_MDNS = 2 };

@@ -16,7 +16,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "hal/error.h"
+#include "base/error.h"
 #include "hal/resource.h"
 
 typedef struct lc_usb_found {

@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "hal/log.h"
+#include "base/log.h"
 #include "hal/lxi_quiet_priv.h"
 
 #define LC_LOG_DOMAIN "discover"

@@ -4,7 +4,7 @@
 #include <pthread.h>
 #include <stdlib.h>
 
-#include "hal/clock.h"
+#include "base/clock.h"
 #include "hal/resource.h"
 
 struct lc_i2c {

@@ -34,7 +34,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "hal/error.h"
+#include "base/error.h"
 
 typedef struct lc_i2c lc_i2c;
 
@@ -56,7 +56,7 @@ typedef struct lc_i2c_xfer {
 
 /*
  * An adapter: what each bridge implements (and what tests put a device model behind). transfer() does one
- * lc_i2c_xfer before the absolute monotonic deadline (hal/clock.h) and returns 0 or a negative LC_ERR_*
+ * lc_i2c_xfer before the absolute monotonic deadline (base/clock.h) and returns 0 or a negative LC_ERR_*
  * from the list above. close() frees priv. max_transfer is the longest single read or write (0: 65535).
  */
 typedef struct lc_i2c_ops {

@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "hal/clock.h"
+#include "base/clock.h"
 
 #define CP_REPORT 64
 #define CP_MAX_READ 512   /* AN495: read length 1..512 */

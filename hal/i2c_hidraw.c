@@ -19,7 +19,7 @@
 #include <sys/ioctl.h>
 #include <unistd.h>
 
-#include "hal/clock.h"
+#include "base/clock.h"
 
 static int hr_write(void *ctx, const uint8_t *r, size_t len, int64_t dl, lc_diag *diag)
 {

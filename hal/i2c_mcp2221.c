@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "hal/clock.h"
+#include "base/clock.h"
 
 #define MCP_REPORT 64
 #define MCP_CHUNK 60 /* data bytes per write report and per 0x40 reply */

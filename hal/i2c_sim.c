@@ -1,5 +1,5 @@
 /*
- * Adapter for the simulator's I2C service (instruments/sim/i2c_service.c), protocol in docs/hal.md:
+ * Adapter for the simulator's I2C service (sim/net/i2c_service.c), protocol in docs/hal.md:
  * one SCPI query per transfer on a raw socket,
  *     I2C:XFER? <addr>,<rlen>[,"<write bytes in hex>"]
  * answered by a definite block: one status byte (0 done, 1 address NAK, 2 data NAK, 3 arbitration lost,
@@ -13,7 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "hal/clock.h"
+#include "base/clock.h"
 #include "hal/scpi.h"
 
 #define SIM_MAX_WRITE 128 /* a module page: the longest write a module accepts in one transaction */

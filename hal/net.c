@@ -9,7 +9,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "hal/clock.h"
+#include "base/clock.h"
 
 int lc_net_wait(int fd, short events, int64_t deadline, lc_diag *diag)
 {

@@ -5,7 +5,7 @@
 
 #include <stdint.h>
 
-#include "hal/error.h"
+#include "base/error.h"
 
 /* Resolve host (name, IPv4 or IPv6) and connect to port without blocking past deadline; tries every
  * address getaddrinfo returns. On success *fd is a connected, non-blocking, close-on-exec socket. */

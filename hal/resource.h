@@ -21,7 +21,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "hal/error.h"
+#include "base/error.h"
 
 enum lc_resource_kind {
 	LC_RES_TCPIP_SOCKET = 1,

@@ -6,8 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "hal/clock.h"
-#include "hal/log.h"
+#include "base/clock.h"
+#include "base/log.h"
 #include "hal/scpi_priv.h"
 
 #define LC_LOG_DOMAIN "scpi"

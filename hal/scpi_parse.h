@@ -17,7 +17,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "hal/error.h"
+#include "base/error.h"
 #include "hal/scpi.h"
 
 /* A growing byte buffer. */

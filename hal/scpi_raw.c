@@ -1,7 +1,7 @@
 /* Exactly-n-byte replies on an SCPI session (hal/scpi_raw.h). */
 #include <string.h>
 
-#include "hal/clock.h"
+#include "base/clock.h"
 #include "hal/scpi_priv.h"
 #include "hal/scpi_raw.h"
 

@@ -11,7 +11,7 @@
 #include <termios.h>
 #include <unistd.h>
 
-#include "hal/log.h"
+#include "base/log.h"
 #include "hal/serial_port_priv.h"
 
 #define LC_LOG_DOMAIN "serial"

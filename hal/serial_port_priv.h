@@ -15,7 +15,7 @@
 
 #include <stdbool.h>
 
-#include "hal/error.h"
+#include "base/error.h"
 #include "hal/transport.h"
 
 struct sp_port;

@@ -3,7 +3,7 @@
 
 #include <stdlib.h>
 
-#include "hal/clock.h"
+#include "base/clock.h"
 #include "hal/transport_priv.h"
 
 struct lc_transport {

@@ -7,7 +7,7 @@
  * (USBTMC EOM, VXI-11 END, HiSLIP DataEnd) says so through *end; a byte-stream transport (raw socket,
  * serial) leaves *end false and the SCPI session frames on the terminator or on the IEEE 488.2 block length.
  *
- * All deadlines are absolute milliseconds on the monotonic clock (hal/clock.h).
+ * All deadlines are absolute milliseconds on the monotonic clock (base/clock.h).
  *
  * Thread safety: one lc_transport is used by one thread at a time (the SCPI session's mutex guarantees it).
  */
@@ -18,7 +18,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "hal/error.h"
+#include "base/error.h"
 #include "hal/resource.h"
 
 enum lc_parity { LC_PARITY_NONE = 0, LC_PARITY_ODD, LC_PARITY_EVEN };

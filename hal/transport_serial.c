@@ -16,8 +16,8 @@
 #include <termios.h>
 #include <unistd.h>
 
-#include "hal/clock.h"
-#include "hal/log.h"
+#include "base/clock.h"
+#include "base/log.h"
 #include "hal/serial_port_priv.h"
 #include "hal/transport_priv.h"
 

@@ -14,8 +14,8 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "hal/clock.h"
-#include "hal/log.h"
+#include "base/clock.h"
+#include "base/log.h"
 #include "hal/net_priv.h"
 #include "hal/transport_priv.h"
 

@@ -38,8 +38,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "hal/clock.h"
-#include "hal/log.h"
+#include "base/clock.h"
+#include "base/log.h"
 #include "hal/lxi_quiet_priv.h"
 #include "hal/net_priv.h"
 #include "hal/vxi11_probe_priv.h"

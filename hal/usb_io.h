@@ -19,7 +19,7 @@
 #include <stdint.h>
 
 #include "hal/discover_local.h"
-#include "hal/error.h"
+#include "base/error.h"
 
 enum lc_usb_status {
 	LC_USB_OK = 0,

@@ -10,8 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "hal/clock.h"
-#include "hal/log.h"
+#include "base/clock.h"
+#include "base/log.h"
 #include "hal/usb_io.h"
 #include "hal/usbtmc_proto.h"
 

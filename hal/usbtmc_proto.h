@@ -17,7 +17,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "hal/error.h"
+#include "base/error.h"
 
 #define LC_USBTMC_HEADER_SIZE 12
 

@@ -13,7 +13,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "hal/clock.h"
+#include "base/clock.h"
 #include "hal/net_priv.h"
 
 #define PMAP_PROG 100000u

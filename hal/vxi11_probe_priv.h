@@ -4,7 +4,7 @@
 
 #include <stdint.h>
 
-#include "hal/error.h"
+#include "base/error.h"
 
 typedef struct lc_vxi11_probe_result {
 	uint16_t core_port;     /* from the portmapper */

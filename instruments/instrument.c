@@ -7,7 +7,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "hal/log.h"
+#include "base/log.h"
 
 #define LC_LOG_DOMAIN "instrument"
 

@@ -31,7 +31,7 @@
 
 #include <jansson.h>
 
-#include "hal/error.h"
+#include "base/error.h"
 #include "hal/scpi.h"
 
 /* Instrument classes. Values are stable (they index driver tables); new classes go before LC_CLASS_COUNT. */

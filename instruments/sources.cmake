@@ -1,12 +1,43 @@
-# One fragment per instrument class folder (instruments/<class>/<class>.sources.cmake), not the simulator.
-set(LC_INSTRUMENTS_SOURCES)
-file(GLOB _inst_frags CONFIGURE_DEPENDS ${PROJECT_SOURCE_DIR}/instruments/*/*.sources.cmake
-                                         ${PROJECT_SOURCE_DIR}/instruments/*.sources.cmake)
-list(FILTER _inst_frags EXCLUDE REGEX "/instruments/sim/")
-list(SORT _inst_frags)
-foreach(_f ${_inst_frags})
-  include(${_f})
-endforeach()
-if(LC_INSTRUMENTS_SOURCES)
-  lc_area(instruments SOURCES ${LC_INSTRUMENTS_SOURCES} DEPS hal fixtures PKGS PkgConfig::JANSSON)
-endif()
+# instruments/: the driver registry and one folder per instrument class (its interface and one file per
+# model family), the module decoders, the OTDR event analysis. Numbers with units, never verdicts.
+lc_area(instruments DEPS hal formats fixtures PKGS PkgConfig::JANSSON SOURCES
+  instruments/bert/anritsu_mp1900.c
+  instruments/bert/ber_math.c
+  instruments/bert/bert.c
+  instruments/bert/bert_count.c
+  instruments/bert/bert_layout.c
+  instruments/bert/bert_pattern.c
+  instruments/bert/keysight_m8040a.c
+  instruments/bert/lane_map.c
+  instruments/bert/lane_map_run.c
+  instruments/driver_util.c
+  instruments/instrument.c
+  instruments/module/cmis.c
+  instruments/module/compat.c
+  instruments/module/module.c
+  instruments/module/module_decode.c
+  instruments/module/module_memory.c
+  instruments/module/module_station.c
+  instruments/module/sff8024.c
+  instruments/module/sff8636.c
+  instruments/otdr/otdr.c
+  instruments/otdr/otdr_analysis.c
+  instruments/otdr/otdr_compare.c
+  instruments/otdr/otdr_end.c
+  instruments/otdr/otdr_ghost.c
+  instruments/otdr/otdr_lsfit.c
+  instruments/otdr/otdr_measure.c
+  instruments/otdr/otdr_synth.c
+  instruments/otdr/yokogawa_aq7260.c
+  instruments/power_meter/keysight_816x.c
+  instruments/power_meter/keysight_816x_layout.c
+  instruments/power_meter/keysight_n774x.c
+  instruments/power_meter/power_meter.c
+  instruments/power_meter/thorlabs_pm100.c
+  instruments/registry.c
+  instruments/rl_meter/rl_meter.c
+  instruments/source/source.c
+  instruments/switch/dicon_gp600.c
+  instruments/switch/keysight_n773x.c
+  instruments/switch/switch.c
+)

@@ -14,12 +14,12 @@
 #include <string.h>
 
 #include "fixtures/paths.h"
-#include "hal/utf8.h"
+#include "base/utf8.h"
 #include "procedures/optical_paths.h"
 #include "procedures/run_priv.h"
 
 #define LC_LOG_DOMAIN "diagnosis"
-#include "hal/log.h"
+#include "base/log.h"
 
 #define MAX_ROWS 512
 #define MAX_CLAUSES 4

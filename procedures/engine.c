@@ -8,14 +8,14 @@
 #include <sys/stat.h>
 
 #include "fixtures/date.h"
-#include "hal/atomic_file.h"
+#include "base/atomic_file.h"
 #include "procedures/diagnosis.h"
 #include "procedures/run_priv.h"
 #include "procedures/sandbox.h"
-#include "hal/utf8.h"
+#include "base/utf8.h"
 
 #define LC_LOG_DOMAIN "engine"
-#include "hal/log.h"
+#include "base/log.h"
 
 #ifndef LC_DATA_DIR
 #define LC_DATA_DIR "/usr/local/share/lanecert"

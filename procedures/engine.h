@@ -40,7 +40,7 @@
 #include "fixtures/channel.h"
 #include "fixtures/limits.h"
 #include "fixtures/station.h"
-#include "hal/abort.h"
+#include "base/abort.h"
 #include "procedures/instrument_set.h"
 #include "procedures/prompt.h"
 #include "reports/result.h"
@@ -82,7 +82,7 @@ typedef struct lc_run_setup {
 	 * the Lua hook within LC_SANDBOX_ABORT_CHECK_INSTRUCTIONS, the library's waits within
 	 * LC_ABORT_SLICE_MS, an instrument command in flight within its timeout — the remaining steps are not
 	 * run, every cleanup runs to its end, and the run's verdict is `aborted`. The engine arms the flag on the
-	 * slot's thread (hal/abort.h) only while setup and steps run. */
+	 * slot's thread (base/abort.h) only while setup and steps run. */
 	const lc_abort_flag *abort_flag;
 	/* Procedure options, "key=value" (e.g. "wavelengths=1310,1550", "ber_target=1e-12"). */
 	size_t n_options;

@@ -10,7 +10,7 @@
 #include "instruments/source/source.h"
 
 #define LC_LOG_DOMAIN "instruments"
-#include "hal/log.h"
+#include "base/log.h"
 
 struct lc_instrument_set {
 	size_t n;

@@ -9,11 +9,11 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "hal/clock.h"
-#include "instruments/bert/ber_sequential.h"
+#include "base/clock.h"
+#include "procedures/measure/ber_sequential.h"
 #include "instruments/bert/bert.h"
 #include "instruments/bert/lane_map.h"
-#include "instruments/measure/map.h"
+#include "procedures/measure/map.h"
 #include "procedures/diagnosis.h"
 #include "procedures/run_priv.h"
 

@@ -5,13 +5,13 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "hal/clock.h"
-#include "hal/utf8.h"
+#include "base/clock.h"
+#include "base/utf8.h"
 #include "procedures/run_priv.h"
 #include "procedures/sandbox.h"
 
 #define LC_LOG_DOMAIN "procedure"
-#include "hal/log.h"
+#include "base/log.h"
 
 lc_run *lc_run_from_upvalue(lua_State *L)
 {
@@ -259,7 +259,7 @@ static int ctx_progress(lua_State *L)
 	return 0;
 }
 
-/* ctx:sleep(seconds): an interruptible wait (hal/abort.h); Ctrl-C ends the step aborted. */
+/* ctx:sleep(seconds): an interruptible wait (base/abort.h); Ctrl-C ends the step aborted. */
 static int ctx_sleep(lua_State *L)
 {
 	double s = luaL_checknumber(L, 2);

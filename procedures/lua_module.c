@@ -14,7 +14,7 @@
 #include "procedures/run_priv.h"
 
 #define LC_LOG_DOMAIN "module"
-#include "hal/log.h"
+#include "base/log.h"
 
 static const lc_station_instrument *i2c_role(const lc_run *run, const char *role)
 {

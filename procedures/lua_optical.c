@@ -1,6 +1,6 @@
 /*
  * Optical measurements for procedures: ctx:reference{}, ctx:insertion_loss{}, ctx:fiber_map{},
- * ctx:return_loss{}. C measures and judges (instruments/measure/); these bindings turn the station wiring
+ * ctx:return_loss{}. C measures and judges (procedures/measure/); these bindings turn the station wiring
  * and the channel's expected map into paths, hold the instruments' locks while measuring, and record every
  * result with its limit, margin and verdict.
  */
@@ -16,7 +16,7 @@
 #include "procedures/run_priv.h"
 
 #define LC_LOG_DOMAIN "optical"
-#include "hal/log.h"
+#include "base/log.h"
 
 #define MAX_REFS 8
 #define DEFAULT_REF_VALID_S (8 * 3600) /* one shift */

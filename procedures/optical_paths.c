@@ -1,6 +1,6 @@
 #include "procedures/optical_paths.h"
 
-#include "instruments/measure/map.h"
+#include "procedures/measure/map.h"
 #include "instruments/switch/switch.h"
 
 #include <stdio.h>

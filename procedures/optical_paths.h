@@ -1,6 +1,6 @@
 /*
  * From the station's wiring and the channel's expected map to the optical paths the measurement functions
- * of instruments/measure/ take: for each fiber of the DUT, the launch (source output, switch channel) on the
+ * of procedures/measure/ take: for each fiber of the DUT, the launch (source output, switch channel) on the
  * side its light enters and the detector (switch channel, meter channel) on the side it leaves.
  *
  * Switches: a wire names the switch port on the DUT side (switch_channel) and on the instrument side
@@ -19,7 +19,7 @@
 
 #include "fixtures/channel.h"
 #include "fixtures/station.h"
-#include "instruments/measure/optical.h"
+#include "procedures/measure/optical.h"
 #include "procedures/instrument_set.h"
 
 typedef struct lc_wired_path {
@@ -65,7 +65,7 @@ typedef struct lc_wired_ends {
 int lc_wired_ends_get(const lc_station *st, lc_instrument_set *set, unsigned slot, lc_wired_ends *out, lc_diag *diag);
 void lc_wired_ends_free(lc_wired_ends *e);
 /* expected[i]: the detector index (into e) where the channel routes launch i, or -1 (LC_MAP_DARK of
- * instruments/measure/map.h) when it routes it to no wired detector. */
+ * procedures/measure/map.h) when it routes it to no wired detector. */
 void lc_wired_expected_map(const lc_channel *ch, const lc_wired_ends *e, int *expected);
 
 /* Lock every distinct instrument of the paths (in address order, so slots never deadlock), and unlock. */

@@ -21,7 +21,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "hal/error.h"
+#include "base/error.h"
 #include "hal/scpi.h"
 
 enum lc_prompt_kind { LC_PROMPT_CONFIRM = 0, LC_PROMPT_QUESTION };

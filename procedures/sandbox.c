@@ -7,7 +7,7 @@
 #include <string.h>
 
 #define LC_LOG_DOMAIN "sandbox"
-#include "hal/log.h"
+#include "base/log.h"
 
 /* Registry keys (addresses are unique). */
 static const char key_state = 'S';

@@ -15,8 +15,8 @@
 #include <lua.h>
 #include <signal.h>
 
-#include "hal/abort.h"
-#include "hal/error.h"
+#include "base/abort.h"
+#include "base/error.h"
 
 #define LC_SANDBOX_MEMORY_MAX (256u * 1024u * 1024u)
 
@@ -26,7 +26,7 @@
 
 /* procedures_dir: the folder holding lib/ for require(). abort_flag (may be NULL): when it becomes non-zero,
  * the running script raises the abort marker at the next hook (every LC_SANDBOX_ABORT_CHECK_INSTRUCTIONS
- * instructions), and the library's waits on this thread (hal/abort.h) return LC_ERR_ABORTED while aborting
+ * instructions), and the library's waits on this thread (base/abort.h) return LC_ERR_ABORTED while aborting
  * is allowed (lc_sandbox_allow_abort). */
 lua_State *lc_sandbox_new(const char *procedures_dir, const lc_abort_flag *abort_flag, lc_diag *diag);
 void lc_sandbox_free(lua_State *L);

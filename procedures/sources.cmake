@@ -1,5 +1,31 @@
-set(LC_PROCEDURES_SOURCES)
-lc_area_fragments(PROCEDURES procedures)
-if(LC_PROCEDURES_SOURCES)
-  lc_area(procedures SOURCES ${LC_PROCEDURES_SOURCES} DEPS instruments fixtures reports hal PKGS PkgConfig::LUA)
-endif()
+# procedures/: the Lua engine and its bindings; procedures/measure: measurement orchestration (references,
+# IL, RL, fiber map, the sequential BER step) and judgement against limits.
+lc_area(procedures DEPS instruments fixtures reports hal PKGS PkgConfig::LUA SOURCES
+  procedures/calibration.c
+  procedures/diagnosis.c
+  procedures/engine.c
+  procedures/instrument_set.c
+  procedures/lua_ber.c
+  procedures/lua_ctx.c
+  procedures/lua_module.c
+  procedures/lua_optical.c
+  procedures/lua_otdr.c
+  procedures/measure/ber_seq_run.c
+  procedures/measure/ber_sequential.c
+  procedures/measure/il.c
+  procedures/measure/light.c
+  procedures/measure/map.c
+  procedures/measure/map_expected.c
+  procedures/measure/map_measure.c
+  procedures/measure/reference.c
+  procedures/measure/reference_json.c
+  procedures/measure/rl.c
+  procedures/optical_paths.c
+  procedures/prompt.c
+  procedures/sandbox.c
+  procedures/slots.c
+)
+# Where the .lua procedures are found when running from the build tree and once installed.
+set_source_files_properties(procedures/engine.c PROPERTIES COMPILE_DEFINITIONS
+  "${LC_CHECKOUT_DEFINE};LC_DATA_DIR=\"${CMAKE_INSTALL_FULL_DATADIR}/lanecert\"")
+install(DIRECTORY procedures/ DESTINATION ${CMAKE_INSTALL_DATADIR}/lanecert/procedures FILES_MATCHING PATTERN "*.lua")

@@ -6,7 +6,7 @@
 #include <jansson.h>
 #include <stddef.h>
 
-#include "hal/error.h"
+#include "base/error.h"
 
 /* Shortest round-trip text of a finite double (at most 32 bytes with the NUL). LC_ERR_ARG for NaN/Inf. */
 int lc_json_format_real(double v, char buf[32]);

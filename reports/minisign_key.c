@@ -8,7 +8,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "hal/atomic_file.h"
+#include "base/atomic_file.h"
 #include "reports/sign.h"
 #include "reports/sign_priv.h"
 

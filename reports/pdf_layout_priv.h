@@ -18,7 +18,7 @@
 #include <stddef.h>
 
 #include "fixtures/verdict.h"
-#include "hal/error.h"
+#include "base/error.h"
 #include "reports/result.h"
 
 /* A4 in PostScript points, and the printable frame. */

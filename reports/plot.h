@@ -10,7 +10,7 @@
 
 #include <stddef.h>
 
-#include "hal/error.h"
+#include "base/error.h"
 #include "reports/result.h"
 
 typedef struct lc_plot {

@@ -25,7 +25,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "hal/error.h"
+#include "base/error.h"
 #include "reports/result.h"
 #include "reports/sign.h"
 #include "reports/store.h"
@@ -67,7 +67,7 @@ int lc_report_write_new(lc_result *r, int out_fd, const char *out_label, const c
 			lc_report_paths *paths, const lc_report_options *opt, lc_diag *diag);
 
 /* Remove what runs that were killed left in out_fd: staging folders and temporary files whose writer process
- * no longer runs (hal/atomic_file.h lc_atomic_tmp_stale()). Returns how many were removed (each one logged),
+ * no longer runs (base/atomic_file.h lc_atomic_tmp_stale()). Returns how many were removed (each one logged),
  * or LC_ERR_IO when out_fd cannot be listed. Since 0.2. */
 int lc_report_clean_stale(int out_fd, lc_diag *diag);
 

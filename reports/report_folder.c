@@ -5,11 +5,11 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "hal/atomic_file.h"
+#include "base/atomic_file.h"
 #include "reports/report.h"
 
 #define LC_LOG_DOMAIN "report"
-#include "hal/log.h"
+#include "base/log.h"
 
 /* name in dirfd: a file is unlinked, a folder emptied (depth levels of sub-folders: a report folder has
  * plots/) and removed. Never follows a symlink: a symlink is removed itself. */

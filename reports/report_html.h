@@ -11,7 +11,7 @@
 
 #include <stddef.h>
 
-#include "hal/error.h"
+#include "base/error.h"
 #include "reports/plot.h"
 
 typedef struct lc_html_options {

@@ -22,7 +22,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "hal/error.h"
+#include "base/error.h"
 #include "reports/result.h"
 
 #define LC_REPORT_FORMAT "lanecert-report"

@@ -10,7 +10,7 @@
 #include <string.h>
 
 #include "lc_version.h"
-#include "hal/atomic_file.h"
+#include "base/atomic_file.h"
 #include "reports/pdf_layout_priv.h"
 #include "reports/report_json.h"
 

@@ -21,7 +21,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "hal/error.h"
+#include "base/error.h"
 #include "reports/plot.h"
 
 typedef struct lc_pdf_options {
@@ -43,7 +43,7 @@ typedef struct lc_pdf_info {
 int lc_report_pdf_render(const char *json, size_t len, const lc_pdf_options *opt, char **pdf, size_t *pdf_len,
 			 lc_pdf_info *info, lc_diag *diag);
 
-/* Render and write out_path atomically (hal/atomic_file.h, mode 0644). Nothing is written when
+/* Render and write out_path atomically (base/atomic_file.h, mode 0644). Nothing is written when
  * rendering fails. */
 int lc_report_pdf(const char *json, size_t len, const lc_pdf_options *opt, const char *out_path, lc_diag *diag);
 

@@ -3,7 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "hal/atomic_file.h"
+#include "base/atomic_file.h"
 #include "reports/report.h"
 #include "reports/report_json.h"
 #include "reports/result_priv.h"

@@ -8,8 +8,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "hal/log.h"
-#include "hal/atomic_file.h"
+#include "base/log.h"
+#include "base/atomic_file.h"
 #include "reports/report.h"
 #include "reports/report_html.h"
 #include "reports/report_json.h"

@@ -9,7 +9,7 @@
 
 #include "fixtures/date.h"
 #include "lc_version.h"
-#include "hal/utf8.h"
+#include "base/utf8.h"
 #include "reports/result_priv.h"
 
 /* Arrays grow by doubling, so their capacity is implied by their count: 4 slots at first, twice as many

@@ -34,7 +34,7 @@
 #include <stdint.h>
 
 #include "fixtures/verdict.h"
-#include "hal/error.h"
+#include "base/error.h"
 
 #define LC_TIME_NONE INT64_MIN
 #define LC_RESULT_ABSENT ((double)NAN)

@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "hal/utf8.h"
+#include "base/utf8.h"
 #include "reports/result_priv.h"
 
 const char *lc_result_cmp_name(enum lc_result_cmp c)

@@ -25,7 +25,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "hal/error.h"
+#include "base/error.h"
 
 #define LC_KEY_ID_HEX_LEN 16
 #define LC_TRUSTED_COMMENT_MAX 8000 /* minisign accepts up to 8192 bytes with its prefix */

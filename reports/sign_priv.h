@@ -5,7 +5,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "hal/error.h"
+#include "base/error.h"
 
 #define LC_UNTRUSTED_PREFIX "untrusted comment: "
 #define LC_TRUSTED_PREFIX "trusted comment: "

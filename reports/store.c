@@ -10,7 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "hal/atomic_file.h"
+#include "base/atomic_file.h"
 
 struct lc_store {
 	sqlite3 *db;

@@ -16,7 +16,7 @@
 #include <stdint.h>
 
 #include "fixtures/verdict.h"
-#include "hal/error.h"
+#include "base/error.h"
 
 typedef struct lc_store lc_store;
 

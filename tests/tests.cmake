@@ -63,10 +63,7 @@ function(lc_fuzz)
   set_tests_properties(fuzz_${F_NAME} PROPERTIES TIMEOUT 120 LABELS fuzz)
 endfunction()
 
-# Every tests/**/tests.cmake registers its own tests, so each instrument class or area keeps its own list.
-file(GLOB_RECURSE _test_frags CONFIGURE_DEPENDS ${PROJECT_SOURCE_DIR}/tests/*tests.cmake)
-list(REMOVE_ITEM _test_frags ${PROJECT_SOURCE_DIR}/tests/tests.cmake)
-list(SORT _test_frags)
-foreach(_f ${_test_frags})
-  include(${_f})
+# Each tests folder mirrors a source folder and registers its tests in its tests.cmake.
+foreach(dir base hal formats fixtures instruments sim reports procedures cli fuzz install)
+  include(${PROJECT_SOURCE_DIR}/tests/${dir}/tests.cmake)
 endforeach()

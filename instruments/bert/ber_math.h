@@ -26,7 +26,7 @@
 
 #include <stdint.h>
 
-#include "hal/error.h"
+#include "base/error.h"
 
 /* Largest k summed term by term; above it the incomplete gamma function is used. */
 #define LC_BER_DIRECT_MAX 2000u

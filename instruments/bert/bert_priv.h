@@ -5,7 +5,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "hal/error.h"
+#include "base/error.h"
 
 enum lc_bert_count_kind {
 	LC_BERT_COUNT_VALUE = 0,   /* a number, in *v */

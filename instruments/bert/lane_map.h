@@ -23,7 +23,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "hal/error.h"
+#include "base/error.h"
 #include "instruments/bert/bert.h"
 
 #define LC_LANE_DARK (-1)      /* no ED lane received this PPG lane */

@@ -1,7 +1,7 @@
 /* Lane mapping on a BERT: one round per PPG lane (lane_map.h), then the pure inference. */
 #include <string.h>
 
-#include "hal/abort.h"
+#include "base/abort.h"
 #include "instruments/bert/lane_map.h"
 
 void lc_lane_map_config_init(lc_lane_map_config *cfg)

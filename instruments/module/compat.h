@@ -18,7 +18,7 @@
 
 #include <jansson.h>
 
-#include "hal/error.h"
+#include "base/error.h"
 #include "instruments/module/module_info.h"
 
 enum lc_compat_severity { LC_COMPAT_NOTE = 0, LC_COMPAT_WARNING = 1, LC_COMPAT_ERROR = 2 };

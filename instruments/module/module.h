@@ -22,10 +22,10 @@
 
 #include <jansson.h>
 
-#include "hal/error.h"
+#include "base/error.h"
 #include "fixtures/station.h"
 #include "hal/i2c.h"
-#include "instruments/module/module_image.h"
+#include "formats/module_image.h"
 #include "instruments/module/module_info.h"
 #include "instruments/module/module_memory.h"
 

@@ -5,7 +5,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "hal/error.h"
+#include "base/error.h"
 #include "instruments/module/module_info.h"
 
 /* Big-endian fields, read byte by byte (never through a cast: no unaligned access). */

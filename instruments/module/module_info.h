@@ -19,8 +19,8 @@
 
 #include <jansson.h>
 
-#include "hal/error.h"
-#include "instruments/module/module_image.h"
+#include "base/error.h"
+#include "formats/module_image.h"
 
 enum lc_module_spec { LC_MODULE_SPEC_UNKNOWN = 0, LC_MODULE_SFF8636 = 1, LC_MODULE_CMIS = 2 };
 

@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "hal/clock.h"
+#include "base/clock.h"
 #include "instruments/module/module_info.h"
 
 #define PAGE_SELECT 127

@@ -20,9 +20,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "hal/error.h"
+#include "base/error.h"
 #include "hal/i2c.h"
-#include "instruments/module/module_image.h"
+#include "formats/module_image.h"
 
 #define LC_MODULE_I2C_ADDR 0x50 /* 1010000x: SFF-8636 and CMIS (domain-facts §5) */
 

@@ -16,7 +16,7 @@
 #include <stdint.h>
 
 #include "instruments/instrument.h"
-#include "instruments/otdr/sor.h"
+#include "formats/sor.h"
 #include "instruments/registry.h"
 
 typedef struct lc_otdr_settings {

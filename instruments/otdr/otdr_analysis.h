@@ -15,8 +15,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "hal/error.h"
-#include "instruments/otdr/sor.h"
+#include "base/error.h"
+#include "formats/sor.h"
 
 typedef struct lc_otdr_config {
 	double loss_threshold_db;   /* smallest |loss| reported as a non-reflective event; SOR default 0.2 */

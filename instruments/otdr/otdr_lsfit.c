@@ -4,7 +4,7 @@
 #include <math.h>
 #include <stdlib.h>
 
-#include "hal/error.h"
+#include "base/error.h"
 #include "instruments/otdr/otdr_priv.h"
 
 int lc_otdr_sums_init(lc_otdr_sums *s, const double *y, size_t n)

@@ -3,7 +3,7 @@
 #include <math.h>
 #include <string.h>
 
-#include "hal/error.h"
+#include "base/error.h"
 #include "instruments/otdr/otdr_analysis.h"
 #include "instruments/otdr/otdr_synth.h"
 

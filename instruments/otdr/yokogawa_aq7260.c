@@ -25,8 +25,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "hal/abort.h"
-#include "hal/clock.h"
+#include "base/abort.h"
+#include "base/clock.h"
 #include "hal/scpi_raw.h"
 #include "instruments/instrument_priv.h"
 #include "instruments/otdr/otdr.h"

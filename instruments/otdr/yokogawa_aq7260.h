@@ -9,7 +9,7 @@
 
 #include <stdbool.h>
 
-#include "hal/error.h"
+#include "base/error.h"
 
 /* What lanecert appends to every AQ7260 command before the session's LF. UNCONFIRMED: the reference gives no
  * RS-232 terminator; the instrument ends its own replies in CR LF (manual p. 8-60), so CR LF is sent too.

@@ -15,8 +15,8 @@
 #include <math.h>
 #include <stdlib.h>
 
-#include "hal/abort.h"
-#include "hal/clock.h"
+#include "base/abort.h"
+#include "base/clock.h"
 #include "instruments/instrument_priv.h"
 #include "instruments/power_meter/keysight_816x.h"
 #include "instruments/power_meter/power_meter.h"

@@ -11,7 +11,7 @@
 
 #include <stdbool.h>
 
-#include "hal/error.h"
+#include "base/error.h"
 
 #define LC_816X_MAX_MODULES 34
 #define LC_816X_MAX_WL 4

@@ -1,7 +1,7 @@
 /* Switch class: argument checks, locking, read-back and settling, snapshot. */
 #include "instruments/switch/switch.h"
 
-#include "hal/abort.h"
+#include "base/abort.h"
 #include "instruments/instrument_priv.h"
 
 static int checked(lc_instrument *inst, const lc_switch_ops **ops, lc_switch_caps *c, lc_diag *diag)

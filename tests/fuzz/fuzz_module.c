@@ -10,7 +10,7 @@
 #include <string.h>
 
 #include "instruments/module/compat.h"
-#include "instruments/module/module_image.h"
+#include "formats/module_image.h"
 #include "instruments/module/module_info.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

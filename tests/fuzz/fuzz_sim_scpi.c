@@ -7,8 +7,8 @@
 #include <stdint.h>
 #include <stdlib.h>
 
-#include "instruments/sim/endpoint_lines.h"
-#include "instruments/sim/scpi_engine.h"
+#include "sim/net/endpoint_lines.h"
+#include "sim/scpi/scpi_engine.h"
 
 static lc_sim_scpi *E;
 static uint8_t *reply;

@@ -5,7 +5,7 @@
 #include <string.h>
 
 #include "instruments/otdr/otdr_analysis.h"
-#include "instruments/otdr/sor.h"
+#include "formats/sor.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -1,5 +1,5 @@
 /* The serial transport on pseudo-terminals: a real SCPI conversation with the simulator's serial endpoint
- * (instruments/sim/endpoint_pty.c), and a pty of our own as a peer that sends partial replies or hangs up.
+ * (sim/net/endpoint_pty.c), and a pty of our own as a peer that sends partial replies or hangs up.
  * Assertions on values and error codes only. */
 #include <criterion/criterion.h>
 #include <fcntl.h>
@@ -12,8 +12,8 @@
 #include <unistd.h>
 
 #include "hal/scpi.h"
-#include "instruments/sim/endpoint.h"
-#include "instruments/sim/testinst.h"
+#include "sim/net/endpoint.h"
+#include "sim/scpi/testinst.h"
 
 static lc_sim_testinst *T;
 static lc_sim_endpoint *EP;

@@ -11,10 +11,10 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "hal/clock.h"
+#include "base/clock.h"
 #include "hal/scpi.h"
 #include "hal/transport.h"
-#include "instruments/sim/testinst.h"
+#include "sim/scpi/testinst.h"
 
 static lc_sim_testinst *inst;
 static char addr[32];

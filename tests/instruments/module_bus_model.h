@@ -9,7 +9,7 @@
 #include <stdbool.h>
 
 #include "hal/i2c.h"
-#include "instruments/module/module_image.h"
+#include "formats/module_image.h"
 
 typedef struct tm_module {
 	bool present;

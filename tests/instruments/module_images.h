@@ -8,7 +8,7 @@
 
 #include <string.h>
 
-#include "instruments/module/module_image.h"
+#include "formats/module_image.h"
 
 static inline void tm_put16(uint8_t *p, unsigned v)
 {

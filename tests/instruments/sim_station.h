@@ -14,8 +14,8 @@
 #include <jansson.h>
 
 #include "instruments/instrument.h"
-#include "instruments/measure/optical.h"
-#include "instruments/sim/runner.h"
+#include "procedures/measure/optical.h"
+#include "sim/runner.h"
 
 typedef struct sim_station {
 	lc_sim_scenario *sc;

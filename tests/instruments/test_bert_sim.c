@@ -10,11 +10,11 @@
 #include <string.h>
 
 #include "instruments/bert/ber_math.h"
-#include "instruments/bert/ber_sequential.h"
+#include "procedures/measure/ber_sequential.h"
 #include "instruments/bert/bert.h"
 #include "instruments/bert/lane_map.h"
-#include "instruments/sim/endpoint.h"
-#include "instruments/sim/inst_anritsu_mp1900.h"
+#include "sim/net/endpoint.h"
+#include "sim/inst/inst_anritsu_mp1900.h"
 
 static _Atomic int64_t manual_us;
 static lc_sim_scpi *push_to; /* engine that gets an error pushed at poll push_at */

@@ -8,13 +8,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "instruments/bert/ber_sequential.h"
+#include "procedures/measure/ber_sequential.h"
 #include "instruments/bert/bert.h"
 #include "instruments/bert/lane_map.h"
-#include "instruments/sim/endpoint.h"
-#include "instruments/sim/inst_kind.h"
-#include "instruments/sim/scenario.h"
-#include "instruments/sim/sim_clock.h"
+#include "sim/net/endpoint.h"
+#include "sim/inst/inst_kind.h"
+#include "sim/world/scenario.h"
+#include "sim/sim_clock.h"
 
 struct wrig {
 	lc_sim_scenario *sc;

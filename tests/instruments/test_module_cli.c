@@ -8,7 +8,7 @@
 
 #include <jansson.h>
 
-#include "instruments/module/module_image.h"
+#include "formats/module_image.h"
 #include "tests/instruments/module_optics.h"
 
 static char out[65536];

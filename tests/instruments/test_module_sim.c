@@ -17,11 +17,11 @@
 #include <jansson.h>
 
 #include "instruments/module/module.h"
-#include "instruments/sim/endpoint.h"
-#include "instruments/sim/i2c_service.h"
+#include "sim/net/endpoint.h"
+#include "sim/net/i2c_service.h"
 #include "tests/port_range.h"
-#include "instruments/sim/runner.h"
-#include "instruments/sim/scenario.h"
+#include "sim/runner.h"
+#include "sim/world/scenario.h"
 
 static lc_sim_scenario *sc;
 static lc_sim_runner *runner;

@@ -1,5 +1,5 @@
 /*
- * The AQ7260 driver against the simulated AQ7260 (instruments/sim/inst_otdr_aq7260.c, written from the
+ * The AQ7260 driver against the simulated AQ7260 (sim/inst/inst_otdr_aq7260.c, written from the
  * dialect notes, not from the driver) in the tier-2 scenario fixtures/scenarios/field-tier2-break.json:
  * position 7 is broken 31.5 m into the DUT, behind a 150 m launch cord. The simulator runs in-process with
  * no instrument-time waits; the OTDR is reached on a raw socket (a serial-to-LAN adapter) and, when this

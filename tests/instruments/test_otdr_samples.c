@@ -14,7 +14,7 @@
 #include <string.h>
 
 #include "instruments/otdr/otdr_analysis.h"
-#include "tests/instruments/test_sor_util.h"
+#include "tests/formats/test_sor_util.h"
 
 static void tally(const char *vendor_only, lc_otdr_agreement *t)
 {

@@ -12,7 +12,7 @@
 #include "fixtures/channel.h"
 #include "fixtures/limits.h"
 #include "fixtures/types.h"
-#include "instruments/measure/map_expected.h"
+#include "procedures/measure/map_expected.h"
 #include "instruments/source/source.h"
 #include "instruments/switch/switch.h"
 #include "sim_station.h"

@@ -6,7 +6,7 @@
 #include <string.h>
 #include <sys/wait.h>
 
-#include "tests/instruments/test_sor_util.h"
+#include "tests/formats/test_sor_util.h"
 
 /* Run "$LC_CLI args" with an optional environment prefix; stdout+stderr into out. Returns the exit code. */
 static int run(const char *env, const char *args, char *out, size_t cap)

@@ -7,7 +7,7 @@
 #include "fixtures/channel.h"
 #include "fixtures/limits.h"
 #include "fixtures/station.h"
-#include "instruments/sim/runner.h"
+#include "sim/runner.h"
 #include "procedures/engine.h"
 
 typedef struct lc_e2e {

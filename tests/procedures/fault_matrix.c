@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "instruments/sim/runner.h"
+#include "sim/runner.h"
 #include "tests/procedures/e2e_harness.h"
 
 static const struct {

@@ -15,7 +15,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "instruments/sim/scenario.h"
+#include "sim/world/scenario.h"
 
 enum lc_fm_kind {
 	LC_FM_HANG,           /* the instrument stops answering at its first query of the run */

@@ -9,9 +9,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "hal/atomic_file.h"
+#include "base/atomic_file.h"
 #include "hal/scpi.h"
-#include "hal/utf8.h"
+#include "base/utf8.h"
 #include "reports/store.h"
 #include "tests/sim/simworld_util.h"
 

@@ -9,7 +9,7 @@
 #include <jansson.h>
 #include <stdbool.h>
 
-#include "instruments/sim/runner.h"
+#include "sim/runner.h"
 
 typedef struct run_cli {
 	lc_sim_scenario *sc;

@@ -26,7 +26,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "hal/clock.h"
+#include "base/clock.h"
 #include "reports/store.h"
 #include "tests/procedures/e2e_harness.h"
 

@@ -33,9 +33,9 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "hal/clock.h"
+#include "base/clock.h"
 #include "hal/scpi.h"
-#include "instruments/sim/runner.h"
+#include "sim/runner.h"
 #include "tests/procedures/fault_matrix.h"
 
 extern char **environ;

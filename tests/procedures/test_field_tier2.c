@@ -22,7 +22,7 @@
 #include "fixtures/budget.h"
 #include "instruments/otdr/otdr_analysis.h"
 #include "instruments/otdr/otdr_synth.h"
-#include "instruments/otdr/sor.h"
+#include "formats/sor.h"
 #include "tests/procedures/e2e_harness.h"
 
 #define LANES 12

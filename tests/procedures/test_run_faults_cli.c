@@ -7,7 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "hal/utf8.h"
+#include "base/utf8.h"
 #include "tests/procedures/run_cli.h"
 #include "tests/sim/simworld_util.h"
 

@@ -4,7 +4,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "hal/atomic_file.h"
+#include "base/atomic_file.h"
 #include "reports/report_html.h"
 #include "reports/report_json.h"
 #include "tests/reports/helpers.h"

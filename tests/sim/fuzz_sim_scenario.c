@@ -4,9 +4,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "instruments/sim/inst_kind.h"
-#include "instruments/sim/scenario.h"
-#include "instruments/sim/world.h"
+#include "sim/inst/inst_kind.h"
+#include "sim/world/scenario.h"
+#include "sim/world/world.h"
 
 extern const lc_sim_inst_kind lc_sim_kind_dicon_gp600;
 

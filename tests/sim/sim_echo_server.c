@@ -1,5 +1,5 @@
 /*
- * A test server for the interoperability tests: the generic test instrument (instruments/sim/testinst.h) on a
+ * A test server for the interoperability tests: the generic test instrument (sim/scpi/testinst.h) on a
  * raw socket and on VXI-11 with its portmapper. Prints its ports ("socket 40123", "vxi11 40124",
  * "portmapper 111", then "ready") and runs until its standard input closes or it gets SIGTERM/SIGINT.
  *
@@ -14,7 +14,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "instruments/sim/testinst.h"
+#include "sim/scpi/testinst.h"
 
 static volatile sig_atomic_t stop;
 

@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "instruments/sim/scpi_engine.h"
+#include "sim/scpi/scpi_engine.h"
 
 /* Execute msg; the reply (NUL-terminated, may hold NUL bytes: see *len) is malloc'ed into a static slot
  * freed by the next call. Returns the action. */

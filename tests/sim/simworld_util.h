@@ -16,9 +16,9 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "hal/clock.h"
-#include "instruments/sim/runner.h"
-#include "instruments/sim/scenario.h"
+#include "base/clock.h"
+#include "sim/runner.h"
+#include "sim/world/scenario.h"
 #include "tests/port_range.h"
 
 static inline const char *sw_source_dir(void)

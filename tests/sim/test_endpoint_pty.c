@@ -6,9 +6,9 @@
 #include <termios.h>
 #include <unistd.h>
 
-#include "instruments/sim/endpoint.h"
-#include "instruments/sim/endpoint_lines.h"
-#include "instruments/sim/testinst.h"
+#include "sim/net/endpoint.h"
+#include "sim/net/endpoint_lines.h"
+#include "sim/scpi/testinst.h"
 
 static lc_sim_testinst *T;
 

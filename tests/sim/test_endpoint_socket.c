@@ -4,8 +4,8 @@
 #include <pthread.h>
 #include <stdio.h>
 
-#include "instruments/sim/endpoint.h"
-#include "instruments/sim/testinst.h"
+#include "sim/net/endpoint.h"
+#include "sim/scpi/testinst.h"
 #include "tests/sim/net_test_util.h"
 
 static lc_sim_testinst *T;

@@ -3,7 +3,7 @@
 #include <math.h>
 #include <stdio.h>
 
-#include "instruments/sim/scpi_engine.h"
+#include "sim/scpi/scpi_engine.h"
 #include "tests/sim/sim_test_util.h"
 
 struct inst {

@@ -3,8 +3,8 @@
 #include <math.h>
 #include <stdio.h>
 
-#include "instruments/sim/scpi_engine.h"
-#include "instruments/sim/sim_clock.h"
+#include "sim/scpi/scpi_engine.h"
+#include "sim/sim_clock.h"
 #include "tests/sim/sim_test_util.h"
 
 static lc_sim_scpi *E;

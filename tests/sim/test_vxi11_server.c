@@ -2,8 +2,8 @@
 #include <criterion/criterion.h>
 #include <stdio.h>
 
-#include "instruments/sim/endpoint.h"
-#include "instruments/sim/testinst.h"
+#include "sim/net/endpoint.h"
+#include "sim/scpi/testinst.h"
 #include "tests/sim/rpc_test_client.h"
 
 static lc_sim_testinst *T;

@@ -2,7 +2,7 @@
 #include <criterion/criterion.h>
 #include <math.h>
 
-#include "instruments/sim/world_priv.h"
+#include "sim/world/world_priv.h"
 #include "simworld_util.h"
 
 static lc_sim_world *world_of(json_t *root, uint64_t seed, lc_sim_scenario **keep)

@@ -1,1 +1,0 @@
-list(APPEND LC_BENCH_SOURCES bench/bench_run.c)

@@ -1,1 +1,0 @@
-list(APPEND LC_CLI_SOURCES cli/cmd_probe.c)

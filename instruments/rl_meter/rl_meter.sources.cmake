@@ -1,1 +1,0 @@
-list(APPEND LC_INSTRUMENTS_SOURCES instruments/rl_meter/rl_meter.c)

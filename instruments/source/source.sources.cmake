@@ -1,1 +1,0 @@
-list(APPEND LC_INSTRUMENTS_SOURCES instruments/source/source.c)

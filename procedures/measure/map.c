@@ -1,0 +1,234 @@
+/* Map inference, polarity classification and the wording of differences. */
+#include "procedures/measure/map.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+int lc_map_infer(const double *dbm, size_t n_in, size_t n_out, double dark_dbm, int *map)
+{
+	if (!dbm || !map || n_in == 0 || n_out == 0)
+		return LC_ERR_ARG;
+	int found = 0;
+	for (size_t i = 0; i < n_in; i++) {
+		int at = LC_MAP_DARK;
+		for (size_t j = 0; j < n_out; j++) {
+			if (!(dbm[i * n_out + j] > dark_dbm))
+				continue;
+			at = at == LC_MAP_DARK ? (int)j : LC_MAP_MULTI;
+		}
+		map[i] = at;
+		found += at >= 0;
+	}
+	return found;
+}
+
+char lc_map_polarity(const int *map, size_t n)
+{
+	if (!map || n == 0)
+		return 0;
+	bool a = true, b = true, c = n % 2 == 0;
+	for (size_t i = 0; i < n; i++) {
+		a &= map[i] == (int)i;
+		b &= map[i] == (int)(n - 1 - i);
+		c &= map[i] == (int)(i ^ 1u);
+	}
+	return a ? 'A' : b ? 'B' : c ? 'C' : 0;
+}
+
+bool lc_map_equal(const int *a, const int *b, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (a[i] != b[i])
+			return false;
+	return true;
+}
+
+struct out {
+	char *buf;
+	size_t cap, len;
+	bool overflow;
+	int clauses;
+};
+
+static void add(struct out *o, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void add(struct out *o, const char *fmt, ...)
+{
+	if (o->overflow)
+		return;
+	char tmp[256];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(tmp, sizeof(tmp), fmt, ap);
+	va_end(ap);
+	const char *sep = o->clauses ? "; " : "";
+	size_t need = strlen(sep) + strlen(tmp);
+	if (o->len + need + 1 > o->cap) {
+		o->overflow = true;
+		if (o->cap >= 4)
+			strcpy(o->buf + (o->len + 4 <= o->cap ? o->len : o->cap - 4), "...");
+		return;
+	}
+	o->len += (size_t)sprintf(o->buf + o->len, "%s%s", sep, tmp);
+	o->clauses++;
+}
+
+/* The k-th output (by index order) of group g, or -1. */
+static int nth_of_group(const lc_map_labels *l, size_t n_out, int g, int k)
+{
+	for (size_t j = 0; j < n_out; j++)
+		if (l->out_group[j] == g && k-- == 0)
+			return (int)j;
+	return -1;
+}
+
+static int rank_in_group(const lc_map_labels *l, int j)
+{
+	int k = 0;
+	for (int x = 0; x < j; x++)
+		k += l->out_group[x] == l->out_group[j];
+	return k;
+}
+
+/* Output o with groups g and h exchanged position by position. */
+static int swap_groups(const lc_map_labels *l, size_t n_out, int g, int h, int o)
+{
+	if (o < 0)
+		return o;
+	int go = l->out_group[o];
+	if (go != g && go != h)
+		return o;
+	return nth_of_group(l, n_out, go == g ? h : g, rank_in_group(l, o));
+}
+
+/* Inputs i and k belong to two legs already worded as swapped. */
+static bool legs_swapped(const lc_map_labels *l, int (*swapped)[2], size_t n, size_t i, size_t k)
+{
+	if (!l->in_group)
+		return false;
+	int a = l->in_group[i], b = l->in_group[k];
+	for (size_t s = 0; s < n && a >= 0 && b >= 0; s++)
+		if ((swapped[s][0] == a && swapped[s][1] == b) || (swapped[s][0] == b && swapped[s][1] == a))
+			return true;
+	return false;
+}
+
+static const char *pol_name(char p)
+{
+	return p == 'A' ? "Type A" : p == 'B' ? "Type B" : "Type C";
+}
+
+int lc_map_describe(const int *actual, const int *expected, size_t n_in, size_t n_out, const lc_map_labels *labels,
+		    char *buf, size_t cap)
+{
+	if (!actual || !expected || !labels || !labels->in || !labels->out || !buf || cap == 0 || n_in == 0)
+		return LC_ERR_ARG;
+	for (size_t i = 0; i < n_in; i++) {
+		/* expected dark: the design routes this input to no output the caller has (another part's port) */
+		if ((expected[i] < 0 && expected[i] != LC_MAP_DARK) || expected[i] >= (int)n_out || actual[i] >= (int)n_out ||
+		    (actual[i] < 0 && actual[i] != LC_MAP_DARK && actual[i] != LC_MAP_MULTI))
+			return LC_ERR_ARG;
+	}
+	if (labels->out_group) {
+		if (!labels->group || labels->n_groups == 0)
+			return LC_ERR_ARG;
+		for (size_t j = 0; j < n_out; j++)
+			if (labels->out_group[j] < 0 || labels->out_group[j] >= (int)labels->n_groups)
+				return LC_ERR_ARG;
+		for (size_t i = 0; labels->in_group && i < n_in; i++)
+			if (labels->in_group[i] < -1 || labels->in_group[i] >= (int)labels->n_groups)
+				return LC_ERR_ARG;
+	}
+	buf[0] = '\0';
+	struct out o = {buf, cap, 0, false, 0};
+	int differing = 0;
+	for (size_t i = 0; i < n_in; i++)
+		differing += actual[i] != expected[i];
+	if (differing == 0) {
+		add(&o, "as expected");
+		return o.overflow ? LC_ERR_OVERFLOW : 0;
+	}
+	bool *done = calloc(n_in, sizeof(bool));
+	if (!done)
+		return LC_ERR_NOMEM;
+	for (size_t i = 0; i < n_in; i++)
+		done[i] = actual[i] == expected[i];
+
+	/* The whole map is another polarity type: one clause says it all. */
+	char pa = n_in == n_out ? lc_map_polarity(actual, n_in) : 0;
+	char pe = n_in == n_out ? lc_map_polarity(expected, n_in) : 0;
+	if (pa && pe && pa != pe) {
+		size_t first = 0;
+		while (done[first])
+			first++;
+		add(&o, "%s lands on %s: %s trunk where %s expected", labels->in[first], labels->out[actual[first]],
+		    pol_name(pa), pol_name(pe));
+		free(done);
+		return o.overflow ? LC_ERR_OVERFLOW : differing;
+	}
+
+	/* Whole legs exchanged. */
+	int swapped[8][2];
+	size_t n_swapped = 0;
+	for (int g = 0; labels->out_group && g < (int)labels->n_groups; g++) {
+		for (int h = g + 1; h < (int)labels->n_groups; h++) {
+			bool touched = false, explains = true;
+			for (size_t i = 0; i < n_in && explains; i++) {
+				if (expected[i] < 0)
+					continue;
+				int eg = labels->out_group[expected[i]];
+				if (eg != g && eg != h)
+					continue;
+				touched = true;
+				explains = actual[i] >= 0 &&
+					   swap_groups(labels, n_out, g, h, expected[i]) == actual[i] &&
+					   actual[i] != expected[i];
+			}
+			if (!touched || !explains)
+				continue;
+			for (size_t i = 0; i < n_in; i++) {
+				if (expected[i] < 0)
+					continue;
+				int eg = labels->out_group[expected[i]];
+				if (eg == g || eg == h)
+					done[i] = true;
+			}
+			add(&o, "legs %s and %s swapped", labels->group[g], labels->group[h]);
+			if (n_swapped < 8) {
+				swapped[n_swapped][0] = g;
+				swapped[n_swapped++][1] = h;
+			}
+		}
+	}
+
+	/* Two inputs exchanged. */
+	for (size_t i = 0; i < n_in; i++) {
+		if (done[i] || actual[i] < 0)
+			continue;
+		for (size_t k = i + 1; k < n_in; k++) {
+			if (!done[k] && actual[i] == expected[k] && actual[k] == expected[i]) {
+				if (!legs_swapped(labels, swapped, n_swapped, i, k))
+					add(&o, "%s and %s swapped", labels->in[i], labels->in[k]);
+				done[i] = done[k] = true;
+				break;
+			}
+		}
+	}
+
+	for (size_t i = 0; i < n_in; i++) {
+		if (done[i])
+			continue;
+		if (actual[i] == LC_MAP_DARK)
+			add(&o, "%s dark", labels->in[i]);
+		else if (actual[i] == LC_MAP_MULTI)
+			add(&o, "%s lights several ports", labels->in[i]);
+		else if (expected[i] == LC_MAP_DARK)
+			add(&o, "%s lands on %s where no light is expected", labels->in[i], labels->out[actual[i]]);
+		else
+			add(&o, "%s lands on %s instead of %s", labels->in[i], labels->out[actual[i]],
+			    labels->out[expected[i]]);
+	}
+	free(done);
+	return o.overflow ? LC_ERR_OVERFLOW : differing;
+}

@@ -1,0 +1,231 @@
+/*
+ * Simulated module memories of the DUT (kind "cmis_module"): every end of the cable — end A and each leg of
+ * end B — is a module at I2C address 0x50 behind the I2C service's mux (sim/net/i2c_service.h):
+ * channel 0 = end A, channel n = leg n of end B (B for a straight cable). CMIS for QSFP-DD, OSFP, QSFP112 and
+ * QSFP56 ends, SFF-8636 for QSFP28 ends (inst_module_mem.c).
+ *
+ * The DOM follows the world: Rx power of lane k is the far module's launch power less the DUT's loss on the
+ * path that lands on lane k (lc_sim_world_dut_loss, defects included; a broken fiber is dark); the far
+ * module's Tx disable bit for that lane darkens it; the module temperature is the world's for that end (the
+ * scenario's over_temperature defect). A passive copper cable (DAC) has flat memory and no monitors.
+ *
+ * Options: "cable" (required: the cable type the memories are programmed for, normally the DUT's — another
+ * simulates a mis-programmed module), "dut_serial" (serial numbers are DUT_SERIAL-LABEL, default the
+ * instrument serial), "vendor" (default "LANECERT SIM"), "tx_dbm" (launch power per lane, default -1.0),
+ * "bias_ma" (default 7.5).
+ *
+ * The world's BERT lanes do not see a module's Tx disable (lc_sim_world has no per-lane laser state yet): a
+ * disabled lane darkens the far module's Rx power and LOS, not the simulated BERT's sync.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "fixtures/channel.h"
+#include "sim/net/i2c_service.h"
+#include "sim/inst/inst_kind.h"
+#include "sim/inst/inst_module_priv.h"
+#include "sim/inst/inst_util.h"
+
+struct mod_state {
+	struct sim_modules mods;
+	lc_sim_i2c_service *svc;
+};
+
+static int end_index(const struct sim_modules *m, unsigned end, unsigned leg, const unsigned *legs0)
+{
+	/* ends[0] = A (leg 0 of end 0), ends[1 + leg] = legs of end B */
+	if (end == 0)
+		return leg == 0 ? 0 : -1;
+	int i = 1 + (int)leg;
+	(void)legs0;
+	return i < (int)m->n ? i : -1;
+}
+
+static int identify(struct sim_mod_end *e, enum lc_form_factor ff, const char *where, lc_diag *diag)
+{
+	switch (ff) {
+	case LC_FF_QSFP_DD:
+		e->identifier = 0x18;
+		break;
+	case LC_FF_OSFP:
+		e->identifier = 0x19;
+		break;
+	case LC_FF_QSFP112:
+	case LC_FF_QSFP56: /* QSFP56 modules use CMIS with the "QSFP+ or later with CMIS" identifier */
+		e->identifier = 0x1E;
+		break;
+	case LC_FF_QSFP28:
+		e->identifier = 0x11;
+		break;
+	case LC_FF_QSFP_PLUS:
+		e->identifier = 0x0D;
+		break;
+	default:
+		return lc_diag_set(diag, LC_ERR_UNSUPPORTED, "%s: end %s has form factor %s, not a QSFP/OSFP module", where,
+				   e->label, lc_form_factor_name(ff));
+	}
+	e->cmis = e->identifier != 0x11 && e->identifier != 0x0D;
+	return 0;
+}
+
+static int build(struct mod_state *st, const lc_sim_inst_config *cfg, const lc_channel *ch, const char *vendor,
+		 const char *serial, lc_diag *diag)
+{
+	const lc_component *c = NULL;
+	for (size_t i = 0; i < lc_channel_component_count(ch); i++) {
+		const lc_component *x = lc_channel_component(ch, i);
+		if (x->kind == LC_COMP_AOC || x->kind == LC_COMP_DAC)
+			c = x;
+	}
+	if (!c)
+		return lc_diag_set(diag, LC_ERR_UNSUPPORTED, "%s.options.cable: %s is not an AOC or DAC (its ends are not modules)",
+				   cfg->where, lc_channel_name(ch));
+	struct sim_modules *m = &st->mods;
+	unsigned legs_b = lc_channel_leg_count(ch, 1);
+	if (lc_channel_leg_count(ch, 0) != 1 || legs_b < 1 || 1 + legs_b > SIM_MOD_MAX_ENDS)
+		return lc_diag_set(diag, LC_ERR_UNSUPPORTED, "%s: %u x %u legs are not simulated", cfg->where,
+				   lc_channel_leg_count(ch, 0), legs_b);
+	m->n = 1 + legs_b;
+	for (size_t i = 0; i < m->n; i++) {
+		struct sim_mod_end *e = &m->ends[i];
+		unsigned end = i == 0 ? 0 : 1, leg = i == 0 ? 0 : (unsigned)i - 1;
+		/* The label as stored, kept in a local for the serial below: formatting from e->label into e->sn
+		 * makes gcc -O0 -Wrestrict take the two members of *st for one overlapping object. */
+		char label[sizeof(e->label)];
+		snprintf(label, sizeof(label), "%s", lc_channel_leg_label(ch, end, leg));
+		memcpy(e->label, label, sizeof(label));
+		e->end = end ? 'B' : 'A';
+		e->channel = (int)i;
+		e->copper = c->kind == LC_COMP_DAC;
+		e->flat = e->copper;
+		e->far_legs = end == 0 ? legs_b : 1;
+		e->breakout_near = end == 0 && legs_b > 1;
+		e->nm = c->wavelength_nm > 0 ? c->wavelength_nm : 850;
+		e->length_m = c->length_m;
+		e->all = m;
+		snprintf(e->vendor, sizeof(e->vendor), "%s", vendor);
+		snprintf(e->pn, sizeof(e->pn), "%.16s", lc_channel_name(ch));
+		snprintf(e->sn, sizeof(e->sn), "%.*s-%s", (int)(15 - strlen(label)), serial, label);
+		for (int k = 0; k < SIM_MOD_LANES; k++)
+			e->far_end[k] = e->far_lane[k] = e->src_end[k] = e->src_lane[k] = -1;
+		int rc = identify(e, c->conn[end].form_factor, cfg->where, diag);
+		if (rc < 0)
+			return rc;
+	}
+	/* lanes from the channel's ports: lane k of a leg is "<leg>:tx<k>" / "<leg>:rx<k>" */
+	for (size_t p = 0; p < lc_channel_port_count(ch); p++) {
+		const lc_port *pt = lc_channel_port(ch, p);
+		int ei = end_index(m, pt->end, pt->leg, NULL);
+		if (ei < 0 || pt->lane < 1 || pt->lane > SIM_MOD_LANES)
+			continue;
+		struct sim_mod_end *e = &m->ends[ei];
+		unsigned k = pt->lane - 1;
+		if (pt->role == LC_ROLE_TX) {
+			snprintf(e->tx_port[k], sizeof(e->tx_port[k]), "%s", pt->name);
+			if (pt->lane > e->lanes)
+				e->lanes = pt->lane;
+			int to = lc_channel_route(ch, pt->name, NULL);
+			if (to >= 0) {
+				const lc_port *tp = lc_channel_port(ch, (size_t)to);
+				int fe = end_index(m, tp->end, tp->leg, NULL);
+				if (fe >= 0 && tp->lane >= 1 && tp->lane <= SIM_MOD_LANES) {
+					e->far_end[k] = fe;
+					e->far_lane[k] = (int)tp->lane - 1;
+					m->ends[fe].src_end[tp->lane - 1] = ei;
+					m->ends[fe].src_lane[tp->lane - 1] = (int)k;
+				}
+			}
+		} else if (pt->role == LC_ROLE_RX) {
+			snprintf(e->rx_port[k], sizeof(e->rx_port[k]), "%s", pt->name);
+		}
+	}
+	for (size_t i = 0; i < m->n; i++)
+		lc_sim_mod_build(&m->ends[i], m);
+	return 0;
+}
+
+static void destroy(void *p)
+{
+	struct mod_state *st = p;
+	if (!st)
+		return;
+	lc_sim_i2c_service_free(st->svc);
+	free(st);
+}
+
+static int create(const lc_sim_inst_config *cfg, lc_sim_scpi **engine, void **state, lc_diag *diag)
+{
+	const char *cable, *vendor, *serial;
+	double tx_dbm, bias;
+	int rc;
+	if ((rc = lc_sim_opt_string(cfg, "cable", NULL, &cable, diag)) < 0 ||
+	    (rc = lc_sim_opt_string(cfg, "vendor", "LANECERT SIM", &vendor, diag)) < 0 ||
+	    (rc = lc_sim_opt_string(cfg, "dut_serial", cfg->serial, &serial, diag)) < 0 ||
+	    (rc = lc_sim_opt_double(cfg, "tx_dbm", -1.0, -20, 10, &tx_dbm, diag)) < 0 ||
+	    (rc = lc_sim_opt_double(cfg, "bias_ma", 7.5, 0, 130, &bias, diag)) < 0)
+		return rc;
+	if (!cable)
+		return lc_diag_set(diag, LC_ERR_FORMAT, "%s.options.cable: required (the cable type the modules are "
+				   "programmed for)", cfg->where);
+	lc_channel *ch;
+	if ((rc = lc_channel_load(cable, NULL, &ch, diag)) < 0)
+		return lc_diag_prefix(diag, "%s.options.cable: ", cfg->where);
+	struct mod_state *st = calloc(1, sizeof(*st));
+	if (!st) {
+		lc_channel_free(ch);
+		return lc_diag_set(diag, LC_ERR_NOMEM, "out of memory");
+	}
+	st->mods.world = cfg->world;
+	st->mods.tx_dbm = tx_dbm;
+	st->mods.bias_ma = bias;
+	rc = build(st, cfg, ch, vendor, serial, diag);
+	lc_channel_free(ch);
+	if (rc >= 0)
+		rc = lc_sim_engine_new(cfg, "LANECERT", "SIM-I2C", "1.0", NULL, NULL, engine, diag);
+	if (rc < 0) {
+		destroy(st);
+		return rc;
+	}
+	if ((rc = lc_sim_i2c_service_create(*engine, &st->svc, diag)) >= 0)
+		for (size_t i = 0; i < st->mods.n && rc >= 0; i++) {
+			lc_sim_i2c_device d = {lc_sim_mod_write, lc_sim_mod_read, &st->mods.ends[i]};
+			rc = lc_sim_i2c_service_attach(st->svc, st->mods.ends[i].channel, 0x50, &d, diag);
+		}
+	if (rc < 0) {
+		lc_sim_scpi_destroy(*engine);
+		*engine = NULL;
+		destroy(st);
+		return rc;
+	}
+	*state = st;
+	return 0;
+}
+
+/* "A:0,B1:1,B2:2,...": which mux channel holds which end, written into the station as the instrument's
+ * layout so a procedure knows where each end is. */
+static int layout(void *p, char *buf, size_t cap)
+{
+	struct mod_state *st = p;
+	size_t n = 0;
+	buf[0] = 0;
+	for (size_t i = 0; i < st->mods.n; i++) {
+		int k = snprintf(buf + n, cap - n, "%s%s:%d", i ? "," : "", st->mods.ends[i].label, st->mods.ends[i].channel);
+		if (k < 0 || (size_t)k >= cap - n)
+			return LC_ERR_OVERFLOW;
+		n += (size_t)k;
+	}
+	return (int)n;
+}
+
+const lc_sim_inst_kind lc_sim_kind_cmis_module = {
+	.name = "cmis_module",
+	.summary = "module memories of the DUT's ends (CMIS / SFF-8636) on an I2C service with a mux at 0x70",
+	.instrument_class = "module",
+	.transport = LC_SIM_TR_SOCKET,
+	.real_port = 5025,
+	.create = create,
+	.layout = layout,
+	.destroy = destroy,
+};

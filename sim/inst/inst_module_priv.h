@@ -1,0 +1,61 @@
+/*
+ * Simulated module memories (sim/inst/inst_module*.c): one per end or leg of the DUT, behind the
+ * I2C service's mux. inst_module.c builds them from the cable type and keeps the DOM following the world;
+ * inst_module_mem.c holds the memory maps (CMIS or SFF-8636) and answers the bus. Private to these files.
+ */
+#ifndef LC_SIM_INST_MODULE_PRIV_H
+#define LC_SIM_INST_MODULE_PRIV_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "sim/world/world.h"
+
+#define SIM_MOD_MAX_ENDS 8
+#define SIM_MOD_LANES 8
+#define SIM_MOD_PAGES 6 /* 00h 01h 02h 03h 10h 11h */
+
+struct sim_modules;
+
+/* What the generator needs to know about one end (filled by inst_module.c). */
+struct sim_mod_end {
+	char label[8];         /* "A", "B", "B3" */
+	char end;              /* 'A' or 'B' (the world's module temperature is per end) */
+	int channel;           /* mux channel */
+	uint8_t identifier;    /* SFF-8024 byte 0 */
+	bool cmis, copper, flat, breakout_near; /* breakout_near: the 8-lane end of a breakout */
+	unsigned lanes;        /* lanes this module drives */
+	unsigned far_legs;     /* legs at the other end (1 for a straight cable) */
+	double nm, length_m;
+	char vendor[17], pn[17], sn[17];
+	/* lane k: its Tx port ("A:tx3") and where that light lands (end index, lane); its Rx port and the
+	 * (end, lane) whose Tx feeds it; -1 when not connected */
+	char tx_port[SIM_MOD_LANES][24], rx_port[SIM_MOD_LANES][24];
+	int far_end[SIM_MOD_LANES], far_lane[SIM_MOD_LANES];
+	int src_end[SIM_MOD_LANES], src_lane[SIM_MOD_LANES];
+	/* memory */
+	uint8_t lower[128];
+	uint8_t up[SIM_MOD_PAGES][128];
+	uint8_t offset;
+	struct sim_modules *all;
+};
+
+struct sim_modules {
+	lc_sim_world *world;
+	size_t n;
+	struct sim_mod_end ends[SIM_MOD_MAX_ENDS];
+	double tx_dbm, bias_ma;
+};
+
+/* Fill the static part of an end's memory (identity, advertisements, thresholds). */
+void lc_sim_mod_build(struct sim_mod_end *e, const struct sim_modules *all);
+/* Recompute the live part (monitors, flags) from the world and the other ends' Tx disable bits. */
+void lc_sim_mod_refresh(struct sim_mod_end *e);
+/* Whether lane k of end e has its transmitter disabled (Tx disable register). */
+bool lc_sim_mod_tx_disabled(const struct sim_mod_end *e, unsigned lane);
+/* Bus callbacks (lc_sim_i2c_device). */
+int lc_sim_mod_write(void *user, const uint8_t *data, size_t len);
+int lc_sim_mod_read(void *user, uint8_t *buf, size_t len);
+
+#endif

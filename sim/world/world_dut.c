@@ -1,0 +1,406 @@
+/*
+ * The DUT instance as physics: fixtures' channel model (expected map, per-path budget and events) turned into
+ * what this particular cable does, defects included. The budget gives limits (worst allowed); a real, good
+ * cable loses less, so each budget line is scaled to a typical value (mated pair ~35 % of its limit, splice
+ * ~30 %, cabled fiber ~85 %, declared module loss ~60 %) plus a small per-path spread fixed by the seed.
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "fixtures/budget.h"
+#include "fixtures/dut.h"
+#include "sim/world/world_dut.h"
+
+#define MAX_LANES 64
+
+struct lc_sim_dut {
+	lc_dut *dut;
+	lc_limits *lim;
+	uint64_t seed;
+	size_t tx[MAX_LANES], rx[MAX_LANES]; /* port indices of Tx lanes at end A, Rx lanes at end B */
+	size_t n_tx, n_rx;
+	bool thru; /* the operator took the DUT out and joined the cords as the design maps them (reference) */
+};
+
+/* Two reference-grade connectors mated through an adapter: what a thru costs instead of the DUT. Typical
+ * value, well inside the 0.2 dB SM / 0.1 dB MM that TIA-526 recommends for reference-reference pairs. */
+#define THRU_LOSS_DB 0.05
+
+void lc_sim_dut_set_thru(struct lc_sim_dut *d, bool thru)
+{
+	d->thru = thru;
+}
+
+bool lc_sim_dut_is_thru(const struct lc_sim_dut *d)
+{
+	return d->thru;
+}
+
+static uint64_t mix(uint64_t x)
+{
+	x += 0x9E3779B97F4A7C15ull;
+	x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9ull;
+	x = (x ^ (x >> 27)) * 0x94D049BB133111EBull;
+	return x ^ (x >> 31);
+}
+
+/* A fixed property of this cable (not a noise draw): the same value every time it is asked. */
+static double fixed_uniform(const struct lc_sim_dut *d, uint64_t what)
+{
+	return (double)(mix(d->seed ^ mix(what)) >> 11) * (1.0 / 9007199254740992.0);
+}
+
+static const lc_channel *CH(const struct lc_sim_dut *d) { return d->dut->channel; }
+
+static const char *leg_of(const char *port, char *buf, size_t cap)
+{
+	const char *colon = strchr(port, ':');
+	size_t n = colon ? (size_t)(colon - port) : strlen(port);
+	if (n >= cap)
+		n = cap - 1;
+	memcpy(buf, port, n);
+	buf[n] = '\0';
+	return buf;
+}
+
+/* out = a + b, or "" when it does not fit (a port name that long is no port of the channel) */
+static void join(char *out, size_t cap, const char *a, const char *b)
+{
+	size_t la = strlen(a), lb = strlen(b);
+	if (la + lb + 1 > cap) {
+		out[0] = '\0';
+		return;
+	}
+	memmove(out, a, la);
+	memmove(out + la, b, lb + 1);
+}
+
+/* Swapped legs/ports relabel both ends of the swap: applying it twice gives the label back. */
+static void apply_swaps(const struct lc_sim_dut *d, const char *in, char *out, size_t cap)
+{
+	snprintf(out, cap, "%s", in);
+	for (size_t i = 0; i < d->dut->n_defects; i++) {
+		const lc_defect *df = &d->dut->defects[i];
+		if (df->kind != LC_DEFECT_SWAPPED)
+			continue;
+		char leg[LC_PORT_NAME_MAX];
+		leg_of(out, leg, sizeof(leg));
+		const char *colon = strchr(out, ':');
+		bool legs = !strchr(df->port, ':') && !strchr(df->port2, ':');
+		if (legs && colon) {
+			char tail[LC_PORT_NAME_MAX];
+			snprintf(tail, sizeof(tail), "%s", colon);
+			if (!strcasecmp(leg, df->port))
+				join(out, cap, df->port2, tail);
+			else if (!strcasecmp(leg, df->port2))
+				join(out, cap, df->port, tail);
+		} else if (!legs) {
+			if (!strcasecmp(out, df->port))
+				snprintf(out, cap, "%s", df->port2);
+			else if (!strcasecmp(out, df->port2))
+				snprintf(out, cap, "%s", df->port);
+		}
+	}
+}
+
+/* Position map of a polarity on n positions (fixtures/types.h): A p->p, B p->n+1-p, C pairs flipped,
+ * duplex A-to-B crosses (1<->2), A-to-A is straight. */
+static unsigned polarity_map(enum lc_polarity p, unsigned pos, unsigned n)
+{
+	switch (p) {
+	case LC_POLARITY_B:
+		return n + 1 - pos;
+	case LC_POLARITY_C:
+		return pos % 2 ? pos + 1 : pos - 1;
+	case LC_POLARITY_A_TO_B:
+		return 3 - pos;
+	default:
+		return pos;
+	}
+}
+
+/*
+ * A component built with another polarity than its type: for the component at the chain's end-A side the
+ * whole map becomes route(f_X(f_Y(p))) (both maps are involutions). Only that position is supported; the
+ * scenario loader refuses a wrong-polarity defect elsewhere (see lc_sim_dut_new).
+ */
+static int apply_polarity(const struct lc_sim_dut *d, char *port, size_t cap)
+{
+	for (size_t i = 0; i < d->dut->n_defects; i++) {
+		const lc_defect *df = &d->dut->defects[i];
+		if (df->kind != LC_DEFECT_WRONG_POLARITY)
+			continue;
+		const lc_component *c = lc_channel_component(CH(d), 0);
+		int idx = lc_channel_port_find(CH(d), port);
+		if (!c || idx < 0)
+			return idx < 0 ? idx : LC_ERR_STATE;
+		const lc_port *p = lc_channel_port(CH(d), (size_t)idx);
+		unsigned n = c->conn[0].positions ? c->conn[0].positions : c->conn[0].fibers;
+		unsigned pos = polarity_map(c->polarity, polarity_map(df->polarity, p->position, n), n);
+		/* the same leg, at the new position */
+		for (size_t k = 0; k < lc_channel_port_count(CH(d)); k++) {
+			const lc_port *q = lc_channel_port(CH(d), k);
+			if (q->end == p->end && q->leg == p->leg && q->position == pos) {
+				snprintf(port, cap, "%s", q->name);
+				break;
+			}
+		}
+	}
+	return 0;
+}
+
+static bool defect_on(const struct lc_sim_dut *d, const lc_defect *df, const char *port)
+{
+	int idx = lc_channel_port_find(CH(d), port);
+	return idx >= 0 && lc_defect_touches_port(df, CH(d), (size_t)idx);
+}
+
+/* Typical loss of one path: the budget's lines scaled from limits to what a good cable shows. */
+static int typical_loss(const struct lc_sim_dut *d, size_t path, double nm, double *loss)
+{
+	lc_budget b;
+	int rc = lc_channel_path_budget(CH(d), d->lim, path, nm, &b, NULL);
+	if (rc == LC_ERR_UNSUPPORTED) { /* AOC / DAC: no optical path to measure from outside */
+		*loss = 0;
+		return 0;
+	}
+	if (rc < 0)
+		return rc;
+	double sum = 0;
+	for (size_t i = 0; i < b.count; i++) {
+		static const double scale[] = {[LC_BUDGET_MATED_PAIR] = 0.35, [LC_BUDGET_SPLICE] = 0.3,
+					       [LC_BUDGET_FIBER] = 0.85, [LC_BUDGET_MODULE] = 0.6};
+		unsigned k = b.items[i].kind;
+		sum += b.items[i].loss_db * (k < sizeof(scale) / sizeof(scale[0]) ? scale[k] : 1.0);
+	}
+	/* ±0.04 dB spread between fibers of one cable, fixed for a seed */
+	sum += 0.08 * (fixed_uniform(d, 0x10000 + path) - 0.5);
+	*loss = sum > 0 ? sum : 0;
+	return 0;
+}
+
+int lc_sim_dut_cross(struct lc_sim_dut *d, const char *port, double nm, char *other, size_t cap, double *loss_db)
+{
+	char phys[LC_PORT_NAME_MAX];
+	if (d->thru) {
+		/* No cable, no defects: each launch cord meets the receive cord the design says it should. */
+		int to = lc_channel_route(CH(d), port, NULL);
+		if (to < 0)
+			return LC_ERR_NOT_FOUND;
+		snprintf(other, cap, "%s", lc_channel_port(CH(d), (size_t)to)->name);
+		*loss_db = THRU_LOSS_DB;
+		return 0;
+	}
+	apply_swaps(d, port, phys, sizeof(phys));
+	int rc = apply_polarity(d, phys, sizeof(phys));
+	if (rc < 0)
+		return LC_ERR_NOT_FOUND;
+	size_t mi;
+	int to = lc_channel_route(CH(d), phys, &mi);
+	if (to < 0)
+		return LC_ERR_NOT_FOUND;
+	const lc_map_entry *me = lc_channel_map(CH(d), mi);
+	const char *exit_phys = lc_channel_port((CH(d)), (size_t)to)->name;
+	char exit_label[LC_PORT_NAME_MAX];
+	apply_swaps(d, exit_phys, exit_label, sizeof(exit_label));
+	double loss;
+	if ((rc = typical_loss(d, me->path, nm, &loss)) < 0)
+		return rc;
+	for (size_t i = 0; i < d->dut->n_defects; i++) {
+		const lc_defect *df = &d->dut->defects[i];
+		bool on = defect_on(d, df, me->from) || defect_on(d, df, me->to);
+		if (!on)
+			continue;
+		if (df->kind == LC_DEFECT_FIBER_BREAK)
+			return LC_ERR_NOT_FOUND;
+		if (df->kind == LC_DEFECT_DIRTY_CONNECTOR)
+			loss += df->loss_db;
+		/* A UPC ferrule in an APC connector: the angled faces leave a gap; ~3 dB unless the scenario says */
+		if (df->kind == LC_DEFECT_APC_UPC_MATE)
+			loss += isnan(df->loss_db) ? 3.0 : df->loss_db;
+	}
+	snprintf(other, cap, "%s", exit_label);
+	*loss_db = loss;
+	return 0;
+}
+
+enum lc_sim_polish lc_sim_dut_polish(struct lc_sim_dut *d, const char *port, double *reflectance_db)
+{
+	*reflectance_db = NAN;
+	int idx = lc_channel_port_find(CH(d), port);
+	if (idx < 0)
+		return LC_SIM_POLISH_NONE;
+	const lc_port *p = lc_channel_port(CH(d), (size_t)idx);
+	size_t nc = lc_channel_component_count(CH(d));
+	const lc_component *c = lc_channel_component(CH(d), p->end == 0 ? 0 : nc - 1);
+	if (!c)
+		return LC_SIM_POLISH_NONE;
+	enum lc_polish pol = c->conn[p->end == 0 || c->legs[1] == 0 ? 0 : 1].polish;
+	enum lc_sim_polish out = pol == LC_POLISH_APC ? LC_SIM_POLISH_APC
+				 : pol == LC_POLISH_UPC ? LC_SIM_POLISH_UPC
+							: LC_SIM_POLISH_NONE;
+	for (size_t i = 0; i < d->dut->n_defects; i++) {
+		const lc_defect *df = &d->dut->defects[i];
+		if (!lc_defect_touches_port(df, CH(d), (size_t)idx))
+			continue;
+		if (df->kind == LC_DEFECT_APC_UPC_MATE)
+			out = out == LC_SIM_POLISH_APC ? LC_SIM_POLISH_UPC : LC_SIM_POLISH_APC;
+		if ((df->kind == LC_DEFECT_APC_UPC_MATE || df->kind == LC_DEFECT_DIRTY_CONNECTOR) &&
+		    !isnan(df->reflectance_db))
+			*reflectance_db = df->reflectance_db;
+	}
+	return out;
+}
+
+/* ---- lanes ---------------------------------------------------------------------------------------- */
+
+int lc_sim_dut_lane_map(struct lc_sim_dut *d, int *map, size_t cap)
+{
+	for (size_t i = 0; i < d->n_tx && i < cap; i++) {
+		char other[LC_PORT_NAME_MAX];
+		double loss;
+		map[i] = -1;
+		if (lc_sim_dut_cross(d, lc_channel_port(CH(d), d->tx[i])->name, 1310, other, sizeof(other), &loss) < 0)
+			continue;
+		for (size_t k = 0; k < d->n_rx; k++)
+			if (!strcasecmp(lc_channel_port(CH(d), d->rx[k])->name, other))
+				map[i] = (int)k;
+	}
+	return (int)d->n_tx;
+}
+
+int lc_sim_dut_lane_dark(struct lc_sim_dut *d, int lane)
+{
+	int map[MAX_LANES];
+	int n = lc_sim_dut_lane_map(d, map, MAX_LANES);
+	if (lane < 0 || lane >= n)
+		return LC_ERR_ARG;
+	return map[lane] < 0 ? 1 : 0;
+}
+
+int lc_sim_dut_lane_ber(struct lc_sim_dut *d, int lane, double *ber)
+{
+	int dark = lc_sim_dut_lane_dark(d, lane);
+	if (dark < 0)
+		return dark;
+	if (dark)
+		return LC_ERR_STATE;
+	/* A good lane of an AOC's best CMIS class (< 1e-12) */
+	*ber = 1e-13;
+	const char *tx = lc_channel_port(CH(d), d->tx[lane])->name;
+	for (size_t i = 0; i < d->dut->n_defects; i++) {
+		const lc_defect *df = &d->dut->defects[i];
+		if (df->kind == LC_DEFECT_HIGH_BER && defect_on(d, df, tx))
+			*ber = df->ber;
+	}
+	return 0;
+}
+
+int lc_sim_dut_module_temp(struct lc_sim_dut *d, char end, double *celsius)
+{
+	*celsius = 40.0;
+	for (size_t i = 0; i < d->dut->n_defects; i++) {
+		const lc_defect *df = &d->dut->defects[i];
+		if (df->kind == LC_DEFECT_OVER_TEMPERATURE && (df->port[0] | 0x20) == (end | 0x20))
+			*celsius = df->temperature_c;
+	}
+	return 0;
+}
+
+/* ---- events ------------------------------------------------------------------------------------------ */
+
+int lc_sim_dut_events(struct lc_sim_dut *d, const char *port, double nm, lc_sim_event *ev, size_t cap)
+{
+	char phys[LC_PORT_NAME_MAX];
+	apply_swaps(d, port, phys, sizeof(phys));
+	size_t mi;
+	int idx = lc_channel_port_find(CH(d), phys);
+	if (idx < 0 || lc_channel_route(CH(d), phys, &mi) < 0)
+		return LC_ERR_NOT_FOUND;
+	const lc_map_entry *me = lc_channel_map(CH(d), mi);
+	unsigned from_end = lc_channel_port(CH(d), (size_t)idx)->end;
+	lc_event raw[64];
+	int n = lc_channel_path_events(CH(d), d->lim, me->path, nm, from_end, raw, 64, NULL);
+	if (n < 0)
+		return n;
+	if (n > 64)
+		n = 64;
+	double brk = INFINITY, brk_refl = -35.0, dirty = 0;
+	for (size_t i = 0; i < d->dut->n_defects; i++) {
+		const lc_defect *df = &d->dut->defects[i];
+		if (!defect_on(d, df, me->from) && !defect_on(d, df, me->to))
+			continue;
+		if (df->kind == LC_DEFECT_FIBER_BREAK) {
+			/* distance_m counts from the defect's port; seen from the other end it is the rest */
+			bool same_end = defect_on(d, df, phys);
+			double len = n > 0 ? raw[n - 1].position_m : 0;
+			brk = same_end ? df->distance_m : len - df->distance_m;
+			if (!isnan(df->reflectance_db))
+				brk_refl = df->reflectance_db;
+		}
+		if (df->kind == LC_DEFECT_DIRTY_CONNECTOR && defect_on(d, df, phys))
+			dirty += df->loss_db;
+	}
+	size_t k = 0;
+	for (int i = 0; i < n && k < cap; i++) {
+		if (raw[i].position_m > brk)
+			break;
+		lc_sim_event *e = &ev[k++];
+		e->distance_m = raw[i].position_m;
+		/* limits are worst cases; a good face reflects ~10 dB less than its limit allows */
+		e->reflectance_db = raw[i].reflectance_db < 0 ? raw[i].reflectance_db - 10.0 : 0;
+		e->loss_db = raw[i].loss_db * (raw[i].type == LC_EVENT_SPLICE ? 0.3 : 0.35);
+		if (i == 0)
+			e->loss_db += dirty;
+		snprintf(e->kind, sizeof(e->kind), "%s", lc_event_type_name(raw[i].type));
+	}
+	if (isfinite(brk) && k < cap) {
+		lc_sim_event *e = &ev[k++];
+		e->distance_m = brk;
+		e->loss_db = 99.0; /* nothing passes */
+		e->reflectance_db = brk_refl;
+		snprintf(e->kind, sizeof(e->kind), "break");
+	}
+	return (int)k;
+}
+
+/* ---- building ---------------------------------------------------------------------------------------- */
+
+int lc_sim_dut_new(lc_dut *dut, lc_limits *lim, uint64_t seed, const char *where, struct lc_sim_dut **out,
+		   lc_diag *diag)
+{
+	for (size_t i = 0; i < dut->n_defects; i++) {
+		const lc_defect *df = &dut->defects[i];
+		const lc_component *c0 = lc_channel_component(dut->channel, 0);
+		if (df->kind == LC_DEFECT_WRONG_POLARITY && df->component[0] && c0 && strcmp(df->component, c0->id))
+			return lc_diag_set(diag, LC_ERR_UNSUPPORTED,
+					   "%s: defects[%zu]: wrong_polarity is simulated on the end-A component "
+					   "('%s') only, not on '%s'", where, i, c0->id, df->component);
+	}
+	struct lc_sim_dut *d = calloc(1, sizeof(*d));
+	if (!d)
+		return LC_ERR_NOMEM;
+	d->dut = dut;
+	d->lim = lim;
+	d->seed = seed;
+	for (size_t i = 0; i < lc_channel_port_count(dut->channel); i++) {
+		const lc_port *p = lc_channel_port(dut->channel, i);
+		if (p->end == 0 && p->role == LC_ROLE_TX && d->n_tx < MAX_LANES)
+			d->tx[d->n_tx++] = i;
+		if (p->end == 1 && p->role == LC_ROLE_RX && d->n_rx < MAX_LANES)
+			d->rx[d->n_rx++] = i;
+	}
+	*out = d;
+	return 0;
+}
+
+void lc_sim_dut_free(struct lc_sim_dut *d)
+{
+	if (!d)
+		return;
+	lc_dut_free(d->dut);
+	lc_limits_free(d->lim);
+	free(d);
+}

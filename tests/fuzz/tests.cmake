@@ -1,0 +1,20 @@
+# Fuzz targets of the HAL (issue 2): resource strings, and the pure SCPI reply parsers (framer, blocks,
+# numbers, lists, strings, error-queue entries).
+lc_fuzz(NAME resource SOURCES tests/fuzz/fuzz_resource.c LIBS lc_hal CORPUS tests/fuzz/corpus/resource)
+lc_fuzz(NAME scpi_reply SOURCES tests/fuzz/fuzz_scpi_reply.c LIBS lc_hal CORPUS tests/fuzz/corpus/scpi_reply)
+# Fuzz target of the USBTMC transport (issue 7): bulk-IN headers, GET_CAPABILITIES replies, quirk specs, and
+# arbitrary bulk-IN traffic read through a whole SCPI session.
+lc_fuzz(NAME usbtmc SOURCES tests/fuzz/fuzz_usbtmc.c LIBS lc_hal CORPUS tests/fuzz/corpus/usbtmc)
+lc_fuzz(NAME fixtures SOURCES tests/fuzz/fuzz_fixtures.c LIBS lc_fixtures CORPUS tests/fuzz/corpus/fixtures)
+# SOR reader fuzz target. Its seeds (tests/fuzz/corpus/sor) are small files made with lanecert's own writer
+# plus truncated and corrupted headers; the real samples are a second corpus, run once each (every sample
+# must parse without a sanitizer finding; the folder's README.md must be refused cleanly) by fuzz_sor_samples.
+lc_fuzz(NAME sor SOURCES tests/fuzz/fuzz_sor.c LIBS lc_instruments CORPUS tests/fuzz/corpus/sor)
+if(LC_FUZZ)
+  add_test(NAME fuzz_sor_samples COMMAND fuzz_sor -runs=0 ${PROJECT_SOURCE_DIR}/tests/data/sor)
+  set_tests_properties(fuzz_sor_samples PROPERTIES TIMEOUT 120 LABELS fuzz ENVIRONMENT "${LC_SANITIZER_ENV}")
+endif()
+# Fuzz target of the module decoders and dump parser (issue 7).
+lc_fuzz(NAME module SOURCES tests/fuzz/fuzz_module.c LIBS lc_instruments CORPUS tests/fuzz/corpus/module)
+# Fuzz target of the reports area (issue 9): report JSON reader, minisign key and signature parsers.
+lc_fuzz(NAME report SOURCES tests/fuzz/fuzz_report.c LIBS lc_reports CORPUS tests/fuzz/corpus/report)
