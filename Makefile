@@ -1,6 +1,8 @@
 # lanecert: a thin driver around CMake. See README.md.
 #   make          build into build/
-#   make check    build, run the suite; then build with ASan+UBSan (clang, with the fuzz targets) and run it again
+#   make check    check the include arrows; build, run the suite; then build with ASan+UBSan (clang, with the fuzz
+#                 targets) and run it again
+#   make arrows   fail on an #include the house does not allow (the rules: docs/HACKING.md, "Floors and arrows")
 #   make demo     certify a simulated cable end to end and print where the signed report is
 #   make bench    run the benchmarks
 #   make fuzz     build the libFuzzer targets (build-asan/fuzz_*)
@@ -15,7 +17,7 @@ PREFIX ?= /usr/local
 CMAKE  ?= cmake
 CTEST  ?= ctest
 
-.PHONY: all build check check-build check-asan demo bench fuzz install clean build-matrix deb deb-check
+.PHONY: all arrows build check check-build check-asan demo bench fuzz install clean build-matrix deb deb-check
 
 all: build
 
@@ -44,7 +46,11 @@ check-asan: fuzz
 		$(CTEST) --test-dir build-asan --output-on-failure -j$(NPROC) -O build-asan/ctest.log; rc=$$?; \
 	python3 tests/summary.py build-asan asan; exit $$rc
 
-check: check-build check-asan
+# The arrows first: a forbidden include fails in a second, before ten minutes of building and testing.
+arrows:
+	python3 scripts/check-arrows.py
+
+check: arrows check-build check-asan
 
 # The demo needs the lanecert executable only: not the tests, benchmarks' extras or fuzz targets.
 demo: build/CMakeCache.txt

@@ -27,7 +27,6 @@ lc_area(instruments DEPS hal formats fixtures PKGS PkgConfig::JANSSON SOURCES
   instruments/otdr/otdr_ghost.c
   instruments/otdr/otdr_lsfit.c
   instruments/otdr/otdr_measure.c
-  instruments/otdr/otdr_synth.c
   instruments/otdr/yokogawa_aq7260.c
   instruments/power_meter/keysight_816x.c
   instruments/power_meter/keysight_816x_layout.c

@@ -8,13 +8,13 @@
 #include <ctype.h>
 #include <dirent.h>
 #include <math.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "fixtures/paths.h"
+#include "base/clauses.h"
 #include "base/utf8.h"
+#include "fixtures/paths.h"
 #include "procedures/optical_paths.h"
 #include "procedures/run_priv.h"
 
@@ -50,39 +50,6 @@ static policy policy_get(const lc_limits *lim)
 		.apc_low_db = row_value(lim, "policy.diagnosis.apc_upc_rl_db", true, 20),
 		.apc_high_db = row_value(lim, "policy.diagnosis.apc_upc_rl_db", false, 35),
 	};
-}
-
-/* ---- text ---- */
-
-struct text {
-	char *buf;
-	size_t cap, len;
-	int clauses, more;
-};
-
-static void clause(struct text *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void clause(struct text *t, const char *fmt, ...)
-{
-	if (t->clauses >= MAX_CLAUSES) {
-		t->more++;
-		return;
-	}
-	char tmp[400];
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(tmp, sizeof(tmp), fmt, ap);
-	va_end(ap);
-	/* cut on a character: the sentences hold em dashes and degree signs */
-	int n = lc_utf8_printf(t->buf + t->len, t->cap - t->len, "%s%s", t->clauses ? "; " : "", tmp);
-	if (n > 0)
-		t->len += (size_t)n;
-	t->clauses++;
-}
-
-static void finish_text(struct text *t)
-{
-	if (t->more && t->len + 32 < t->cap)
-		t->len += (size_t)lc_utf8_printf(t->buf + t->len, t->cap - t->len, "; and %d more", t->more);
 }
 
 static const char *extra_string(const lc_result *r, size_t m, const char *key)
@@ -232,7 +199,7 @@ static size_t il_rows(const lc_run *run, struct il_row *rows, size_t *not_measur
 }
 
 /* Legs whose every measured fiber is elevated (and that are not shared by all fibers). */
-static void il_legs(const lc_run *run, struct il_row *rows, size_t n, struct text *t)
+static void il_legs(const lc_run *run, struct il_row *rows, size_t n, lc_clauses *t)
 {
 	const lc_channel *ch = run->setup->channel;
 	for (unsigned end = 0; end < 2; end++) {
@@ -262,14 +229,14 @@ static void il_legs(const lc_run *run, struct il_row *rows, size_t n, struct tex
 			char list[128];
 			const char *label = lc_channel_leg_label(ch, end, leg);
 			number_list("fiber", fibers, nf, list, sizeof(list));
-			clause(t, "leg %s (%s): %+.1f dB%s \u2014 connector at %s dirty or damaged", label, list,
+			lc_clauses_add(t, "leg %s (%s): %+.1f dB%s \u2014 connector at %s dirty or damaged", label, list,
 			       sum / (double)high, ab && ba ? " in both directions" : "", label);
 		}
 	}
 }
 
 /* Every fiber high by about the same amount: the connector they all share. */
-static bool il_uniform(const lc_run *run, const policy *p, struct il_row *rows, size_t n, struct text *t)
+static bool il_uniform(const lc_run *run, const policy *p, struct il_row *rows, size_t n, lc_clauses *t)
 {
 	const lc_channel *ch = run->setup->channel;
 	double lo = INFINITY, hi = -INFINITY, sum = 0;
@@ -292,13 +259,13 @@ static bool il_uniform(const lc_run *run, const policy *p, struct il_row *rows, 
 			    : a    ? "MPO connector at end A dirty"
 			    : b    ? "MPO connector at end B dirty"
 				   : "every connector lossy: check the reference and both ends";
-	clause(t, "all %zu fibers %+.1f dB \u2014 %s", np, sum / (double)n, where);
+	lc_clauses_add(t, "all %zu fibers %+.1f dB \u2014 %s", np, sum / (double)n, where);
 	for (size_t i = 0; i < n; i++)
 		rows[i].covered = true;
 	return true;
 }
 
-static int diagnose_il(lc_run *run, const policy *p, struct text *t)
+static int diagnose_il(lc_run *run, const policy *p, lc_clauses *t)
 {
 	struct il_row *rows = calloc(MAX_ROWS, sizeof(*rows));
 	if (!rows)
@@ -315,7 +282,7 @@ static int diagnose_il(lc_run *run, const policy *p, struct text *t)
 	}
 	int rank = LC_DIAGNOSIS_PLAIN;
 	if (not_measured)
-		clause(t, "%zu loss%s not measured: fiber map failed", not_measured, not_measured > 1 ? "es" : "");
+		lc_clauses_add(t, "%zu loss%s not measured: fiber map failed", not_measured, not_measured > 1 ? "es" : "");
 	if (!bad || n == 0) {
 		free(rows);
 		return rank;
@@ -328,12 +295,12 @@ static int diagnose_il(lc_run *run, const policy *p, struct text *t)
 		for (size_t k = i; k < n; k++)
 			if (rows[k].e == rows[i].e)
 				rows[k].covered = true;
-		clause(t, "fiber %u (%s \u2192 %s): no light \u2014 fiber broken or not connected",
+		lc_clauses_add(t, "fiber %u (%s \u2192 %s): no light \u2014 fiber broken or not connected",
 		       fiber_number(ch, rows[i].e, 2), rows[i].e->from, rows[i].e->to);
 		rank = LC_DIAGNOSIS_LOCATED;
 	}
 	il_legs(run, rows, n, t);
-	if (t->clauses == 0 && il_uniform(run, p, rows, n, t))
+	if (t->count == 0 && il_uniform(run, p, rows, n, t))
 		rank = LC_DIAGNOSIS_LOCATED;
 	for (size_t i = 0; i < n; i++) {
 		if (rows[i].covered)
@@ -343,16 +310,16 @@ static int diagnose_il(lc_run *run, const policy *p, struct text *t)
 			for (size_t k = i; k < n; k++)
 				if (rows[k].e == rows[i].e)
 					rows[k].covered = true;
-			clause(t, "fiber %u (%s \u2192 %s): %+.1f dB above its peers \u2014 connector dirty or fiber stressed",
+			lc_clauses_add(t, "fiber %u (%s \u2192 %s): %+.1f dB above its peers \u2014 connector dirty or fiber stressed",
 			       fiber_number(ch, rows[i].e, 2), rows[i].e->from, rows[i].e->to, rows[i].excess);
 		} else if (rows[i].verdict != LC_VERDICT_PASS) {
 			rows[i].covered = true;
-			clause(t, "fiber %u (%s \u2192 %s): %.2f dB at %.0f nm, limit %.2f dB", fiber_number(ch, rows[i].e, 2),
+			lc_clauses_add(t, "fiber %u (%s \u2192 %s): %.2f dB at %.0f nm, limit %.2f dB", fiber_number(ch, rows[i].e, 2),
 			       rows[i].e->from, rows[i].e->to, rows[i].value, rows[i].nm, rows[i].limit);
 		}
 	}
 	free(rows);
-	return t->clauses ? LC_DIAGNOSIS_LOCATED : rank;
+	return t->count ? LC_DIAGNOSIS_LOCATED : rank;
 }
 
 /* ---- return loss ---- */
@@ -384,7 +351,7 @@ static void rl_add(struct rl_group *g, const char *port, double value, double li
  * is a UPC plug mated to it; on UPC connectors it is an APC connector mated to the station's UPC cord, and
  * when it is every UPC connector of an end, the part has APC connectors there: a wrong part.
  */
-static int diagnose_rl(lc_run *run, const policy *p, struct text *t)
+static int diagnose_rl(lc_run *run, const policy *p, lc_clauses *t)
 {
 	const lc_result *r = run->result;
 	const lc_channel *ch = run->setup->channel;
@@ -418,24 +385,24 @@ static int diagnose_rl(lc_run *run, const policy *p, struct text *t)
 			continue;
 		port_list(upc[end].ports, upc[end].n, list, sizeof(list));
 		if (upc[end].n == upc_ports[end]) {
-			clause(t, "wrong part: expected UPC connectors at end %c, found APC (RL %.0f dB on %s)", 'A' + end,
+			lc_clauses_add(t, "wrong part: expected UPC connectors at end %c, found APC (RL %.0f dB on %s)", 'A' + end,
 			       upc[end].sum / (double)upc[end].n, list);
 			rank = LC_DIAGNOSIS_WRONG_PART;
 		} else {
-			clause(t, "RL %.0f dB on %s, a UPC path \u2014 APC connector mated to UPC, or dirty or damaged",
+			lc_clauses_add(t, "RL %.0f dB on %s, a UPC path \u2014 APC connector mated to UPC, or dirty or damaged",
 			       upc[end].sum / (double)upc[end].n, list);
 			rank = rank > LC_DIAGNOSIS_CAUSE ? rank : LC_DIAGNOSIS_CAUSE;
 		}
 	}
 	if (apc.n) {
 		port_list(apc.ports, apc.n, list, sizeof(list));
-		clause(t, "RL %.0f dB on %s, an APC path \u2014 UPC connector mated to APC", apc.sum / (double)apc.n, list);
+		lc_clauses_add(t, "RL %.0f dB on %s, an APC path \u2014 UPC connector mated to APC", apc.sum / (double)apc.n, list);
 		rank = rank > LC_DIAGNOSIS_CAUSE ? rank : LC_DIAGNOSIS_CAUSE;
 	}
 	if (other.n) {
 		port_list(other.ports, other.n, list, sizeof(list));
-		clause(t, "RL %.0f dB on %s, minimum %.0f dB \u2014 connector%s dirty or damaged", other.sum / (double)other.n,
-		       list, other.limit, other.n > 1 ? "s" : "");
+		lc_clauses_add(t, "RL %.0f dB on %s, minimum %.0f dB \u2014 connector%s dirty or damaged",
+			       other.sum / (double)other.n, list, other.limit, other.n > 1 ? "s" : "");
 		rank = rank > LC_DIAGNOSIS_LOCATED ? rank : LC_DIAGNOSIS_LOCATED;
 	}
 	return rank;
@@ -454,23 +421,23 @@ static double extra_number(const lc_result *r, size_t m, const char *key)
 }
 
 /* One clause for measurement i; returns its rank. */
-static int other_clause(const lc_result *r, size_t i, const lc_result_measurement *m, struct text *t)
+static int other_clause(const lc_result *r, size_t i, const lc_result_measurement *m, lc_clauses *t)
 {
 	const char *end = extra_string(r, i, "end"), *finding = extra_string(r, i, "finding");
 	if (finding) {
-		clause(t, "%s", finding);
+		lc_clauses_add(t, "%s", finding);
 		return LC_DIAGNOSIS_LOCATED;
 	}
 	if (!strcmp(m->name, "module_temperature") && end && isfinite(m->value)) {
 		bool over = m->value > m->limit.high;
-		clause(t, "end %s module at %.0f \u00b0C, %s its %.0f \u00b0C limit", end, m->value, over ? "over" : "under",
+		lc_clauses_add(t, "end %s module at %.0f \u00b0C, %s its %.0f \u00b0C limit", end, m->value, over ? "over" : "under",
 		       over ? m->limit.high : m->limit.low);
 		return LC_DIAGNOSIS_LOCATED;
 	}
 	if (!strcmp(m->name, "ber") && isfinite(m->value)) {
 		const char *port = extra_string(r, i, "port");
 		double est = extra_number(r, i, "estimate");
-		clause(t, "lane %d%s%s%s: BER %.2g, %s the %.2g target", m->lane, port ? " (" : "", port ? port : "",
+		lc_clauses_add(t, "lane %d%s%s%s: BER %.2g, %s the %.2g target", m->lane, port ? " (" : "", port ? port : "",
 		       port ? ")" : "", isfinite(est) ? est : m->value,
 		       m->verdict == LC_VERDICT_FAIL ? "above" : "not proven below", m->limit.high);
 		return LC_DIAGNOSIS_LOCATED;
@@ -482,12 +449,13 @@ static int other_clause(const lc_result *r, size_t i, const lc_result_measuremen
 		if (m->lane)
 			snprintf(where + strlen(where), sizeof(where) - strlen(where), "lane %d ", m->lane);
 		bool unit = m->unit && *m->unit && strcmp(m->unit, "1") != 0;
-		clause(t, "%s%s = %.3g%s%s outside its limit", where, m->name, m->value, unit ? " " : "", unit ? m->unit : "");
+		lc_clauses_add(t, "%s%s = %.3g%s%s outside its limit", where, m->name, m->value, unit ? " " : "",
+			       unit ? m->unit : "");
 	}
 	return LC_DIAGNOSIS_PLAIN;
 }
 
-static int diagnose_other(lc_run *run, struct text *t)
+static int diagnose_other(lc_run *run, lc_clauses *t)
 {
 	const lc_result *r = run->result;
 	int rank = LC_DIAGNOSIS_PLAIN;
@@ -534,11 +502,13 @@ void lc_diagnose_step(lc_run *run)
 	    lc_result_step_verdict(run->result, (size_t)run->step) == LC_VERDICT_PASS)
 		return;
 	policy p = policy_get(run->setup->limits);
-	struct text t = {run->step_reason, sizeof(run->step_reason), 0, 0, 0};
+	/* at most MAX_CLAUSES clauses, then "; and N more" */
+	lc_clauses t;
+	lc_clauses_init(&t, run->step_reason, sizeof(run->step_reason), MAX_CLAUSES, LC_CLAUSES_CUT);
 	int rank = diagnose_rl(run, &p, &t);
 	int il = diagnose_il(run, &p, &t);
 	int other = diagnose_other(run, &t);
-	finish_text(&t);
+	lc_clauses_end(&t);
 	run->step_rank = rank > il ? rank : il;
 	if (other > run->step_rank)
 		run->step_rank = other;

@@ -21,8 +21,7 @@ lc_area(simnet DEPS hal SOURCES
   sim/scpi/testinst.c
 )
 # sim: the world built from a scenario (sim/world), the simulated instruments (sim/inst) and the runner.
-# The OTDR trace synthesis still comes from instruments/otdr (see docs/HACKING.md).
-lc_area(sim DEPS simnet fixtures formats instruments PKGS PkgConfig::JANSSON SOURCES
+lc_area(sim DEPS simnet fixtures formats PKGS PkgConfig::JANSSON SOURCES
   sim/runner.c
   sim/runner_control.c
   sim/inst/inst_anritsu_lanes.c
@@ -42,6 +41,7 @@ lc_area(sim DEPS simnet fixtures formats instruments PKGS PkgConfig::JANSSON SOU
   sim/inst/inst_thorlabs_pm100.c
   sim/inst/inst_util.c
   sim/world/otdr_sim.c
+  sim/world/otdr_synth.c
   sim/world/scenario.c
   sim/world/world.c
   sim/world/world_build.c

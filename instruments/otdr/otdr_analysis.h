@@ -16,6 +16,7 @@
 #include <stddef.h>
 
 #include "base/error.h"
+#include "formats/otdr_trace.h" /* reflectance <-> peak height */
 #include "formats/sor.h"
 
 typedef struct lc_otdr_config {
@@ -97,12 +98,6 @@ int lc_otdr_analyze(const lc_otdr_trace *trace, const lc_otdr_config *cfg, lc_ot
 /* Analyze a SOR file's trace (the file's thresholds, pulse width, spacing and backscatter coefficient). */
 int lc_otdr_analyze_sor(const lc_sor *sor, const lc_otdr_config *cfg, lc_otdr_analysis **out, lc_diag *diag);
 void lc_otdr_analysis_free(lc_otdr_analysis *a);
-
-/* Reflectance (dB) of a peak H dB above the backscatter for a pulse of pulse_ns with backscatter
- * coefficient bc_db at 1 ns: R = BC + 10 log10(pulse) + 10 log10(10^(H/5) - 1). */
-double lc_otdr_reflectance_from_peak(double peak_db, double pulse_ns, double bc_db);
-/* Inverse: the peak height a reflectance produces. */
-double lc_otdr_peak_from_reflectance(double refl_db, double pulse_ns, double bc_db);
 
 /* Agreement of an analysis with the events an instrument stored in a SOR file's KeyEvents, measured the
  * strict way (issue 16): a stored event is matched by the nearest unused one of ours within

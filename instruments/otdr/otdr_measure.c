@@ -14,21 +14,6 @@
 #define LC_OTDR_ONSET_FLOOR_DB 0.005
 
 
-double lc_otdr_reflectance_from_peak(double peak_db, double pulse_ns, double bc_db)
-{
-	if (!(peak_db > 0) || !(pulse_ns > 0))
-		return NAN;
-	return bc_db + 10.0 * log10(pulse_ns) + 10.0 * log10(pow(10.0, peak_db / 5.0) - 1.0);
-}
-
-double lc_otdr_peak_from_reflectance(double refl_db, double pulse_ns, double bc_db)
-{
-	if (!(pulse_ns > 0))
-		return NAN;
-	double bse = bc_db + 10.0 * log10(pulse_ns);
-	return 5.0 * log10(1.0 + pow(10.0, (refl_db - bse) / 10.0));
-}
-
 size_t lc_otdr_settle(const lc_otdr_ctx *c, size_t pk, size_t from, size_t *clean)
 {
 	lc_otdr_line l;

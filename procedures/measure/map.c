@@ -1,10 +1,10 @@
 /* Map inference, polarity classification and the wording of differences. */
 #include "procedures/measure/map.h"
 
-#include <stdarg.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "base/clauses.h"
 
 int lc_map_infer(const double *dbm, size_t n_in, size_t n_out, double dark_dbm, int *map)
 {
@@ -43,35 +43,6 @@ bool lc_map_equal(const int *a, const int *b, size_t n)
 		if (a[i] != b[i])
 			return false;
 	return true;
-}
-
-struct out {
-	char *buf;
-	size_t cap, len;
-	bool overflow;
-	int clauses;
-};
-
-static void add(struct out *o, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void add(struct out *o, const char *fmt, ...)
-{
-	if (o->overflow)
-		return;
-	char tmp[256];
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(tmp, sizeof(tmp), fmt, ap);
-	va_end(ap);
-	const char *sep = o->clauses ? "; " : "";
-	size_t need = strlen(sep) + strlen(tmp);
-	if (o->len + need + 1 > o->cap) {
-		o->overflow = true;
-		if (o->cap >= 4)
-			strcpy(o->buf + (o->len + 4 <= o->cap ? o->len : o->cap - 4), "...");
-		return;
-	}
-	o->len += (size_t)sprintf(o->buf + o->len, "%s%s", sep, tmp);
-	o->clauses++;
 }
 
 /* The k-th output (by index order) of group g, or -1. */
@@ -140,13 +111,14 @@ int lc_map_describe(const int *actual, const int *expected, size_t n_in, size_t 
 			if (labels->in_group[i] < -1 || labels->in_group[i] >= (int)labels->n_groups)
 				return LC_ERR_ARG;
 	}
-	buf[0] = '\0';
-	struct out o = {buf, cap, 0, false, 0};
+	/* a clause that does not fit ends the text with "..." and the call with LC_ERR_OVERFLOW */
+	lc_clauses o;
+	lc_clauses_init(&o, buf, cap, 0, LC_CLAUSES_ELLIPSIS);
 	int differing = 0;
 	for (size_t i = 0; i < n_in; i++)
 		differing += actual[i] != expected[i];
 	if (differing == 0) {
-		add(&o, "as expected");
+		lc_clauses_add(&o, "as expected");
 		return o.overflow ? LC_ERR_OVERFLOW : 0;
 	}
 	bool *done = calloc(n_in, sizeof(bool));
@@ -162,7 +134,7 @@ int lc_map_describe(const int *actual, const int *expected, size_t n_in, size_t 
 		size_t first = 0;
 		while (done[first])
 			first++;
-		add(&o, "%s lands on %s: %s trunk where %s expected", labels->in[first], labels->out[actual[first]],
+		lc_clauses_add(&o, "%s lands on %s: %s trunk where %s expected", labels->in[first], labels->out[actual[first]],
 		    pol_name(pa), pol_name(pe));
 		free(done);
 		return o.overflow ? LC_ERR_OVERFLOW : differing;
@@ -194,7 +166,7 @@ int lc_map_describe(const int *actual, const int *expected, size_t n_in, size_t 
 				if (eg == g || eg == h)
 					done[i] = true;
 			}
-			add(&o, "legs %s and %s swapped", labels->group[g], labels->group[h]);
+			lc_clauses_add(&o, "legs %s and %s swapped", labels->group[g], labels->group[h]);
 			if (n_swapped < 8) {
 				swapped[n_swapped][0] = g;
 				swapped[n_swapped++][1] = h;
@@ -209,7 +181,7 @@ int lc_map_describe(const int *actual, const int *expected, size_t n_in, size_t 
 		for (size_t k = i + 1; k < n_in; k++) {
 			if (!done[k] && actual[i] == expected[k] && actual[k] == expected[i]) {
 				if (!legs_swapped(labels, swapped, n_swapped, i, k))
-					add(&o, "%s and %s swapped", labels->in[i], labels->in[k]);
+					lc_clauses_add(&o, "%s and %s swapped", labels->in[i], labels->in[k]);
 				done[i] = done[k] = true;
 				break;
 			}
@@ -220,13 +192,13 @@ int lc_map_describe(const int *actual, const int *expected, size_t n_in, size_t 
 		if (done[i])
 			continue;
 		if (actual[i] == LC_MAP_DARK)
-			add(&o, "%s dark", labels->in[i]);
+			lc_clauses_add(&o, "%s dark", labels->in[i]);
 		else if (actual[i] == LC_MAP_MULTI)
-			add(&o, "%s lights several ports", labels->in[i]);
+			lc_clauses_add(&o, "%s lights several ports", labels->in[i]);
 		else if (expected[i] == LC_MAP_DARK)
-			add(&o, "%s lands on %s where no light is expected", labels->in[i], labels->out[actual[i]]);
+			lc_clauses_add(&o, "%s lands on %s where no light is expected", labels->in[i], labels->out[actual[i]]);
 		else
-			add(&o, "%s lands on %s instead of %s", labels->in[i], labels->out[actual[i]],
+			lc_clauses_add(&o, "%s lands on %s instead of %s", labels->in[i], labels->out[actual[i]],
 			    labels->out[expected[i]]);
 	}
 	free(done);

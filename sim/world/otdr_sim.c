@@ -5,9 +5,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "instruments/otdr/otdr_synth.h"
+#include "formats/otdr_trace.h"
 #include "formats/sor.h"
 #include "sim/world/otdr_sim.h"
+#include "sim/world/otdr_synth.h"
 
 #define MAX_EVENTS LC_SIM_OTDR_MAX_EVENTS
 

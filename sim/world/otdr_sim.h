@@ -4,8 +4,8 @@
  * a SOR file whose KeyEvents are the world's ground truth: the components and defects the trace was
  * synthesized from, with their positions, losses and reflectances (a real OTDR stores its firmware's
  * analysis; the simulator knows better, and must never borrow the client's analysis, or end-to-end tests
- * could not see its mistakes). Built on lc_otdr_core's synthesis and SOR writer (hal only, never the
- * analysis, never a client driver).
+ * could not see its mistakes). Built on the simulator's own trace synthesis (sim/world/otdr_synth.h) and
+ * the SOR writer of formats/, never on anything under instruments/.
  *
  * Thread safety: functions act on the caller's lc_sim_otdr; callers serialise (the engine's lock).
  */
@@ -15,7 +15,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "instruments/otdr/otdr_synth.h"
+#include "sim/world/otdr_synth.h"
 #include "sim/world/world.h"
 
 #define LC_SIM_OTDR_MAX_EVENTS 64

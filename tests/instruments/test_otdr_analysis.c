@@ -6,7 +6,7 @@
 
 #include "instruments/otdr/otdr_analysis.h"
 #include "instruments/otdr/otdr_priv.h"
-#include "instruments/otdr/otdr_synth.h"
+#include "sim/world/otdr_synth.h"
 
 static const lc_otdr_synth_event link_events[] = {
 	{2000, 0.5, -45, false},   /* connector */

@@ -21,7 +21,7 @@
 
 #include "fixtures/budget.h"
 #include "instruments/otdr/otdr_analysis.h"
-#include "instruments/otdr/otdr_synth.h"
+#include "sim/world/otdr_synth.h"
 #include "formats/sor.h"
 #include "tests/procedures/e2e_harness.h"
 

@@ -4,8 +4,8 @@
 #include <string.h>
 
 #include "base/error.h"
-#include "instruments/otdr/otdr_analysis.h"
-#include "instruments/otdr/otdr_synth.h"
+#include "formats/otdr_trace.h"
+#include "sim/world/otdr_synth.h"
 
 void lc_otdr_synth_init(lc_otdr_synth *p)
 {
@@ -109,12 +109,4 @@ int lc_otdr_synth_trace(const lc_otdr_synth *p, const lc_otdr_synth_event *ev, s
 			out[i] = 0; /* the receiver saturates at full scale */
 	}
 	return 0;
-}
-
-void lc_otdr_levels_to_sor(const double *level_db, size_t n, uint16_t *out)
-{
-	for (size_t i = 0; i < n; i++) {
-		double v = -level_db[i] * 1000.0;
-		out[i] = v <= 0 ? 0 : v >= 65535 ? 65535 : (uint16_t)lround(v);
-	}
 }

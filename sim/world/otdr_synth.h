@@ -7,8 +7,8 @@
  *
  * Thread safety: pure functions, no global state.
  */
-#ifndef LC_OTDR_SYNTH_H
-#define LC_OTDR_SYNTH_H
+#ifndef LC_SIM_OTDR_SYNTH_H
+#define LC_SIM_OTDR_SYNTH_H
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -42,8 +42,5 @@ void lc_otdr_synth_init(lc_otdr_synth *p);
 
 /* Fill out[0..p->n) with levels in dB. Events must be sorted by position. Returns 0 or LC_ERR_ARG. */
 int lc_otdr_synth_trace(const lc_otdr_synth *p, const lc_otdr_synth_event *ev, size_t nev, double *out);
-
-/* Levels in dB to SOR DataPts values at scale 1000 (dB x 1000, loss positive, clamped to 0..65535). */
-void lc_otdr_levels_to_sor(const double *level_db, size_t n, uint16_t *out);
 
 #endif

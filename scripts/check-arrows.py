@@ -1,0 +1,124 @@
+#!/usr/bin/env python3
+"""Fail on any #include that points along an arrow the house does not allow.
+
+The allowed arrows are listed once, in the ```arrows block of docs/HACKING.md ("Floors and arrows"); this
+script reads them from there, walks every .c, .h and .def file of the floors named in it and checks each
+`#include "path"` line:
+
+- "floor/..." must name the file's own floor or one its row allows;
+- a path listed on a `never` row is forbidden to that floor even when its folder is allowed;
+- a path without a folder must be a `generated` header (includes name files by their repository path).
+
+Usage: check-arrows.py [--root DIR] [--rules FILE]   (defaults: the checkout holding this script, and
+DIR/docs/HACKING.md). Exit 0 when every arrow is allowed, 1 with one line per forbidden include
+(file:line, the include, the rule it breaks), 2 when the rules cannot be read.
+"""
+import argparse
+import os
+import re
+import sys
+
+INCLUDE = re.compile(r'^\s*#\s*include\s+"([^"]+)"')
+SOURCE_SUFFIXES = ('.c', '.h', '.def')
+
+
+class RulesError(Exception):
+    pass
+
+
+def read_rules(path):
+    """Return (allowed: floor -> set of floors, never: floor -> set of paths, generated: set of names)."""
+    try:
+        with open(path, encoding='utf-8') as f:
+            lines = f.read().splitlines()
+    except OSError as e:
+        raise RulesError(f'cannot read the rules: {e}')
+    try:
+        start = next(i for i, l in enumerate(lines) if l.strip() == '```arrows')
+        end = next(i for i in range(start + 1, len(lines)) if lines[i].strip() == '```')
+    except StopIteration:
+        raise RulesError(f'{path}: no ```arrows block (the allowed arrows are listed there)')
+    allowed, never, generated = {}, {}, set()
+    for n in range(start + 1, end):
+        words = lines[n].split('#', 1)[0].split()
+        if not words:
+            continue
+        key, rest = words[0], words[1:]
+        where = f'{path}:{n + 1}'
+        if key == 'never':
+            if len(rest) < 3 or rest[1] != '->':
+                raise RulesError(f'{where}: expected "never FLOOR -> path/file.h ..."')
+            never.setdefault(rest[0], set()).update(rest[2:])
+        elif key == 'generated':
+            generated.update(rest)
+        else:
+            if key in allowed:
+                raise RulesError(f'{where}: floor {key} is listed twice')
+            allowed[key] = set(w for w in rest if w != '-')
+    if not allowed:
+        raise RulesError(f'{path}: the ```arrows block lists no floor')
+    for floor, targets in allowed.items():
+        unknown = targets - set(allowed)
+        if unknown:
+            raise RulesError(f'{path}: floor {floor} may include {", ".join(sorted(unknown))}, which is no floor')
+    for floor in never:
+        if floor not in allowed:
+            raise RulesError(f'{path}: a never row names {floor}, which is no floor')
+    return allowed, never, generated
+
+
+def check(root, allowed, never, generated):
+    """Yield one message per forbidden include under root."""
+    for floor in sorted(allowed):
+        top = os.path.join(root, floor)
+        for dirpath, dirnames, filenames in os.walk(top):
+            dirnames.sort()
+            for name in sorted(filenames):
+                if not name.endswith(SOURCE_SUFFIXES):
+                    continue
+                path = os.path.join(dirpath, name)
+                rel = os.path.relpath(path, root)
+                with open(path, encoding='utf-8', errors='replace') as f:
+                    for n, line in enumerate(f, 1):
+                        m = INCLUDE.match(line)
+                        if not m:
+                            continue
+                        inc = m.group(1)
+                        where = f'{rel}:{n}: #include "{inc}"'
+                        if '/' not in inc:
+                            if inc not in generated:
+                                yield (f'{where}: name the file by its repository path (only the generated '
+                                       f'{", ".join(sorted(generated)) or "headers"} go without a folder)')
+                            continue
+                        target = inc.split('/', 1)[0]
+                        if inc in never.get(floor, ()):
+                            yield f'{where}: {floor}/ never includes {inc} (a "never" rule)'
+                        elif target != floor and target not in allowed[floor]:
+                            may = ' '.join(sorted(allowed[floor])) or 'nothing else'
+                            yield f'{where}: {floor}/ may not include {target}/ ({floor}/ may include: {may})'
+
+
+def main(argv):
+    here = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    ap = argparse.ArgumentParser(description='Check the #include arrows against docs/HACKING.md.')
+    ap.add_argument('--root', default=here, help='the checkout to check (default: the one of this script)')
+    ap.add_argument('--rules', help='the file with the ```arrows block (default: ROOT/docs/HACKING.md)')
+    args = ap.parse_args(argv)
+    rules = args.rules or os.path.join(args.root, 'docs', 'HACKING.md')
+    try:
+        allowed, never, generated = read_rules(rules)
+    except RulesError as e:
+        print(f'check-arrows: {e}', file=sys.stderr)
+        return 2
+    bad = list(check(args.root, allowed, never, generated))
+    for msg in bad:
+        print(msg, file=sys.stderr)
+    if bad:
+        print(f'check-arrows: {len(bad)} forbidden include(s); the allowed arrows are in {os.path.relpath(rules, args.root)}',
+              file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == '__main__':
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,94 @@
+#!/usr/bin/env python3
+"""scripts/check-arrows.py fails on a forbidden include and says which: each case builds a small tree in a
+temporary folder with the checkout's own docs/HACKING.md (the real rules), adds one include, and runs the
+script on it."""
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import unittest
+
+SRC = os.environ.get('LC_SOURCE_DIR') or os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+SCRIPT = os.path.join(SRC, 'scripts', 'check-arrows.py')
+
+
+class CheckArrows(unittest.TestCase):
+    def setUp(self):
+        self.root = tempfile.mkdtemp(prefix='lc-arrows-')
+        os.makedirs(os.path.join(self.root, 'docs'))
+        shutil.copy(os.path.join(SRC, 'docs', 'HACKING.md'), os.path.join(self.root, 'docs', 'HACKING.md'))
+        # A lawful house: every floor includes base/, the simulator fixtures/ and formats/.
+        self.put('base/error.h', '#include <stddef.h>\n')
+        self.put('hal/scpi.c', '#include "base/error.h"\n#include "hal/scpi.h"\n')
+        self.put('fixtures/limits.h', '#include "base/error.h"\n')
+        self.put('sim/world/world.c', '#include "fixtures/limits.h"\n#include "formats/sor.h"\n#include "sim/world/world.h"\n')
+        self.put('instruments/otdr/otdr.c', '#include "formats/sor.h"\n#include "hal/scpi.h"\n')
+        self.put('reports/result.c', '#include "lc_version.h"\n')
+
+    def tearDown(self):
+        shutil.rmtree(self.root)
+
+    def put(self, rel, text):
+        path = os.path.join(self.root, rel)
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        with open(path, 'a') as f:
+            f.write(text)
+
+    def run_check(self):
+        p = subprocess.run([sys.executable, SCRIPT, '--root', self.root], capture_output=True, text=True)
+        return p.returncode, p.stderr
+
+    def test_lawful_tree_passes(self):
+        rc, err = self.run_check()
+        self.assertEqual((rc, err), (0, ''))
+
+    def test_simulator_including_the_client_analysis_fails(self):
+        self.put('sim/world/otdr_sim.c', '#include <math.h>\n\n#include "instruments/otdr/otdr_analysis.h"\n')
+        rc, err = self.run_check()
+        self.assertEqual(rc, 1)
+        self.assertIn('sim/world/otdr_sim.c:3: #include "instruments/otdr/otdr_analysis.h": '
+                      'sim/ may not include instruments/ (sim/ may include: base fixtures formats hal)', err)
+        self.assertIn('1 forbidden include(s); the allowed arrows are in docs/HACKING.md', err)
+
+    def test_driver_including_limits_fails_by_the_never_rule(self):
+        self.put('instruments/power_meter/pm.c', '#include "fixtures/channel.h"\n#include "fixtures/limits.h"\n')
+        rc, err = self.run_check()
+        self.assertEqual(rc, 1)
+        self.assertIn('instruments/power_meter/pm.c:2: #include "fixtures/limits.h": '
+                      'instruments/ never includes fixtures/limits.h (a "never" rule)', err)
+        self.assertNotIn('pm.c:1', err)  # fixtures/channel.h is an allowed arrow
+
+    def test_ground_floors_include_only_base(self):
+        self.put('fixtures/paths.c', '#include "hal/error.h"\n')
+        self.put('formats/sor_read.c', '#include "fixtures/limits.h"\n')
+        self.put('hal/i2c_sim.c', '#include "sim/net/i2c_service.h"\n')
+        rc, err = self.run_check()
+        self.assertEqual(rc, 1)
+        self.assertIn('fixtures/paths.c:1: #include "hal/error.h": fixtures/ may not include hal/', err)
+        self.assertIn('formats/sor_read.c:1: #include "fixtures/limits.h": formats/ may not include fixtures/', err)
+        self.assertIn('hal/i2c_sim.c:1: #include "sim/net/i2c_service.h": hal/ may not include sim/', err)
+        self.assertIn('3 forbidden include(s)', err)
+
+    def test_base_includes_nothing(self):
+        self.put('base/log.c', '#include "hal/scpi.h"\n')
+        rc, err = self.run_check()
+        self.assertEqual(rc, 1)
+        self.assertIn('base/log.c:1: #include "hal/scpi.h": base/ may not include hal/ (base/ may include: nothing else)', err)
+
+    def test_include_without_its_folder_fails(self):
+        self.put('procedures/engine.c', '#include "sandbox.h"\n')
+        rc, err = self.run_check()
+        self.assertEqual(rc, 1)
+        self.assertIn('procedures/engine.c:1: #include "sandbox.h": name the file by its repository path', err)
+
+    def test_unreadable_rules_are_an_error_of_their_own(self):
+        with open(os.path.join(self.root, 'docs', 'HACKING.md'), 'w') as f:
+            f.write('# no arrows here\n')
+        rc, err = self.run_check()
+        self.assertEqual(rc, 2)
+        self.assertIn('no ```arrows block', err)
+
+
+if __name__ == '__main__':
+    unittest.main()
