@@ -7,7 +7,7 @@
  * recognisable with their writer's pid, so what a killed writer left can be told from what a live one is
  * writing (lc_atomic_tmp_stale()).
  *
- * Lives in hal/ (the ground floor) so that station files, SOR files, module dumps and reports share it.
+ * Lives in base/ (under every floor) so that station files, SOR files, module dumps and reports share it.
  *
  * Thread safety: reentrant; two writers of the same path race like two rename(2) calls (one wins whole).
  */

@@ -41,7 +41,7 @@ function(lc_library)
   set_target_properties(lanecert_shared PROPERTIES VERSION ${PROJECT_VERSION} SOVERSION ${PROJECT_VERSION_MAJOR})
   install(TARGETS lanecert_static lanecert_shared
           ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR} LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR})
-  # Public headers: every *.h of the library folders except private ones (*_priv.h) (sim/ is not installed).
+  # Public headers: every *.h of the library folders but the private ones (*_priv.h); sim/ is not installed.
   # File by file, so that folders holding no header (procedures/lib, fixtures/cables ...) are not created.
   foreach(dir base hal formats fixtures instruments procedures reports)
     file(GLOB_RECURSE hdrs RELATIVE ${PROJECT_SOURCE_DIR} CONFIGURE_DEPENDS ${PROJECT_SOURCE_DIR}/${dir}/*.h)

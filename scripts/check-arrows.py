@@ -6,7 +6,8 @@ script reads them from there, walks every .c, .h and .def file of the floors nam
 `#include "path"` line:
 
 - "floor/..." must name the file's own floor or one its row allows;
-- a path listed on a `never` row is forbidden to that floor even when its folder is allowed;
+- a path listed on a `never` row is forbidden to that floor even when its folder is allowed, whether it is
+  included directly or through other headers;
 - a path without a folder must be a `generated` header (includes name files by their repository path).
 
 Usage: check-arrows.py [--root DIR] [--rules FILE]   (defaults: the checkout holding this script, and
@@ -67,8 +68,39 @@ def read_rules(path):
     return allowed, never, generated
 
 
+def includes_of(root, rel, cache):
+    """[(line number, included path)] of the file rel under root ([] when it is not there)."""
+    if rel not in cache:
+        found = []
+        try:
+            with open(os.path.join(root, rel), encoding='utf-8', errors='replace') as f:
+                for n, line in enumerate(f, 1):
+                    m = INCLUDE.match(line)
+                    if m:
+                        found.append((n, m.group(1)))
+        except OSError:
+            pass
+        cache[rel] = found
+    return cache[rel]
+
+
+def reaches(root, start, targets, cache):
+    """The chain of includes from the header start to one of targets, or None (headers included by headers)."""
+    seen, todo = {start}, [(start, [start])]
+    while todo:
+        rel, chain = todo.pop()
+        if rel in targets:
+            return chain
+        for _, inc in includes_of(root, rel, cache):
+            if '/' in inc and inc not in seen:
+                seen.add(inc)
+                todo.append((inc, chain + [inc]))
+    return None
+
+
 def check(root, allowed, never, generated):
     """Yield one message per forbidden include under root."""
+    cache = {}
     for floor in sorted(allowed):
         top = os.path.join(root, floor)
         for dirpath, dirnames, filenames in os.walk(top):
@@ -76,26 +108,24 @@ def check(root, allowed, never, generated):
             for name in sorted(filenames):
                 if not name.endswith(SOURCE_SUFFIXES):
                     continue
-                path = os.path.join(dirpath, name)
-                rel = os.path.relpath(path, root)
-                with open(path, encoding='utf-8', errors='replace') as f:
-                    for n, line in enumerate(f, 1):
-                        m = INCLUDE.match(line)
-                        if not m:
-                            continue
-                        inc = m.group(1)
-                        where = f'{rel}:{n}: #include "{inc}"'
-                        if '/' not in inc:
-                            if inc not in generated:
-                                yield (f'{where}: name the file by its repository path (only the generated '
-                                       f'{", ".join(sorted(generated)) or "headers"} go without a folder)')
-                            continue
-                        target = inc.split('/', 1)[0]
-                        if inc in never.get(floor, ()):
-                            yield f'{where}: {floor}/ never includes {inc} (a "never" rule)'
-                        elif target != floor and target not in allowed[floor]:
-                            may = ' '.join(sorted(allowed[floor])) or 'nothing else'
-                            yield f'{where}: {floor}/ may not include {target}/ ({floor}/ may include: {may})'
+                rel = os.path.relpath(os.path.join(dirpath, name), root)
+                for n, inc in includes_of(root, rel, cache):
+                    where = f'{rel}:{n}: #include "{inc}"'
+                    if '/' not in inc:
+                        if inc not in generated:
+                            yield (f'{where}: name the file by its repository path (only the generated '
+                                   f'{", ".join(sorted(generated)) or "headers"} go without a folder)')
+                        continue
+                    target = inc.split('/', 1)[0]
+                    if target != floor and target not in allowed[floor]:
+                        may = ' '.join(sorted(allowed[floor])) or 'nothing else'
+                        yield f'{where}: {floor}/ may not include {target}/ ({floor}/ may include: {may})'
+                        continue
+                    # A "never" path is forbidden however it arrives: directly or through another header.
+                    chain = reaches(root, inc, never.get(floor, set()), cache)
+                    if chain:
+                        via = f', through {" -> ".join(chain)}' if len(chain) > 1 else ''
+                        yield f'{where}: {floor}/ never includes {chain[-1]} (a "never" rule{via})'
 
 
 def main(argv):

@@ -59,6 +59,16 @@ class CheckArrows(unittest.TestCase):
                       'instruments/ never includes fixtures/limits.h (a "never" rule)', err)
         self.assertNotIn('pm.c:1', err)  # fixtures/channel.h is an allowed arrow
 
+    def test_never_rule_follows_headers(self):
+        self.put('fixtures/channel.h', '#include "fixtures/types.h"\n')
+        self.put('fixtures/types.h', '#include "base/error.h"\n#include "fixtures/verdict.h"\n')
+        self.put('instruments/module/compat.c', '#include "fixtures/channel.h"\n')
+        rc, err = self.run_check()
+        self.assertEqual(rc, 1)
+        self.assertIn('instruments/module/compat.c:1: #include "fixtures/channel.h": instruments/ never includes '
+                      'fixtures/verdict.h (a "never" rule, through fixtures/channel.h -> fixtures/types.h -> '
+                      'fixtures/verdict.h)', err)
+
     def test_ground_floors_include_only_base(self):
         self.put('fixtures/paths.c', '#include "hal/error.h"\n')
         self.put('formats/sor_read.c', '#include "fixtures/limits.h"\n')
