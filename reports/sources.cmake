@@ -1,5 +1,5 @@
 # reports/: result model, canonical JSON, signatures, HTML/PDF, the results store.
-lc_area(reports DEPS fixtures hal
+lc_area(reports DEPS fixtures base
   PKGS PkgConfig::SODIUM PkgConfig::JANSSON PkgConfig::SQLITE PkgConfig::CAIRO PkgConfig::PANGOCAIRO PkgConfig::RSVG
   SOURCES
   reports/digest.c

@@ -1,7 +1,8 @@
 # sim/: the simulated station, server side only.
-# simnet: the simulator's clock, SCPI engine (sim/scpi) and network, serial and I2C servers (sim/net), on hal
-# alone, so their tests and the interop echo server build without the world.
-lc_area(simnet DEPS hal SOURCES
+# simnet: the simulator's clock, SCPI engine (sim/scpi) and network, serial and I2C servers (sim/net), on base/
+# alone (the simulator needs nothing of the HAL), so their tests and the interop echo server build without the
+# world.
+lc_area(simnet DEPS base SOURCES
   sim/sim_clock.c
   sim/net/endpoint_common.c
   sim/net/endpoint_lines.c

@@ -1,5 +1,5 @@
 # simnet: the simulator's SCPI engine, endpoints and interoperability with PyVISA and lxi-tools.
-# The tests link lc_simnet (sim/sources.cmake), the engine and endpoints alone on hal.
+# The tests link lc_simnet (sim/sources.cmake), the engine and endpoints alone on base/.
 lc_test(NAME sim_scpi_engine SOURCES tests/sim/test_scpi_engine.c LIBS lc_simnet)
 lc_test(NAME sim_scpi_status SOURCES tests/sim/test_scpi_status.c LIBS lc_simnet)
 # The test instrument as a program, for the interoperability tests (tests/interop/).
