@@ -5,12 +5,21 @@
 #   gcc and clang  x  None with dpkg-buildflags' CFLAGS/CPPFLAGS/LDFLAGS  (what debhelper's cmake build does)
 #   gcc            x  Release with dpkg-buildflags on top      (hardening with CMake's -O3)
 #
+# Who builds this way: Release and RelWithDebInfo are what CMake users, Homebrew-style and from-source
+# packagers pick; Debug is every developer's; "None + dpkg-buildflags" is exactly what debian/rules does
+# (debhelper's cmake build, hardening=+all, CPPFLAGS appended to CFLAGS), with gcc and with clang for the
+# distributions that build with clang; "Release + dpkg-buildflags" is a Debian package whose rules set
+# -DCMAKE_BUILD_TYPE=Release, which many do (-O3 with _FORTIFY_SOURCE finds warnings -O2 does not).
+#
 # Each combination configures with -DLC_WERROR=OFF so that every warning of the build is seen and counted
-# rather than the first one stopping it. Build trees are build-matrix/<name>/ (ignored by git); the log of a
-# combination is build-matrix/<name>.log. Prints one line per combination and exits 1 if any warned or failed.
+# rather than the first one stopping it. Build trees are build-matrix/<name>/ (ignored by git), removed after
+# each combination (nine trees with tests would take gigabytes; KEEP=1 keeps them); the log of a combination
+# is build-matrix/<name>.log. Prints one line per combination as it finishes, then which passed and which
+# did not, and exits 1 if any warned or failed.
 #
 #   scripts/build-matrix.sh [NAME...]      only the named combinations (e.g. gcc-Debug clang-dpkg)
 #   JOBS=N                                 parallel jobs per build (default: nproc)
+#   KEEP=1                                 keep the build trees
 set -u
 
 cd "$(dirname "$0")/.."
@@ -21,6 +30,7 @@ combos=${*:-$all}
 mkdir -p build-matrix
 
 failed=0
+passed_list= failed_list=
 for c in $combos; do
     cc=${c%%-*}
     rest=${c#*-}
@@ -51,6 +61,12 @@ for c in $combos; do
     if [ "$built" != ok ] || [ "$warnings" -ne 0 ]; then
         grep -E ': (warning|error): ' "$log" | sed "s|$top/||" | sort -u | sed 's/^/    /'
         failed=1
+        failed_list="$failed_list $c"
+    else
+        passed_list="$passed_list $c"
     fi
+    [ "${KEEP:-0}" = 1 ] || rm -rf "$dir"
 done
+echo "build-matrix: passed (built, no warning):${passed_list:- none}"
+echo "build-matrix: failed (warned or did not build):${failed_list:- none}"
 exit $failed
