@@ -7,8 +7,10 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
-#define CMD_MAX 256
+/* One program message; a BERT lane's compound reading (anritsu_mp1900.c) is about 255 bytes. */
+#define CMD_MAX 512
 
 static int format_cmd(char *cmd, const char *fmt, va_list ap, lc_diag *diag)
 {
@@ -28,11 +30,16 @@ static const char *who(const lc_instrument *inst, char *buf, size_t cap)
 	return buf;
 }
 
+/* The command is echoed up to CMD_ECHO bytes: a long compound query (a BERT lane's reading) must not push
+ * the instrument's own error text out of the diagnostic (LC_DIAG_TEXT_MAX). */
+#define CMD_ECHO 100
+
 static int fail(lc_instrument *inst, int rc, const char *cmd, lc_diag *diag)
 {
 	const char *detail = lc_scpi_last_detail(inst->scpi);
 	char w[136];
-	return lc_diag_set(diag, rc, "%s%s: %s", who(inst, w, sizeof(w)), cmd, detail && *detail ? detail : lc_strerror(rc));
+	return lc_diag_set(diag, rc, "%s%.*s%s: %s", who(inst, w, sizeof(w)), CMD_ECHO, cmd,
+			   strlen(cmd) > CMD_ECHO ? "..." : "", detail && *detail ? detail : lc_strerror(rc));
 }
 
 int lc_inst_check_errors(lc_instrument *inst, const char *after, lc_diag *diag)

@@ -212,32 +212,19 @@ static int mp1900_stop(lc_instrument *inst, lc_diag *diag)
 	return first_rc;
 }
 
-static int eal_query(lc_instrument *inst, const struct addr *a, const char *item, char *buf, size_t cap,
-		     lc_diag *diag)
+static int parse_count(const char *unit, const char *item, uint64_t *v, lc_diag *diag)
 {
-	return lc_inst_query(inst, diag, buf, cap, ":" SEL "CALC:DATA:EAL? \"%s\"", SELA(*a), item);
-}
-
-static int read_count(lc_instrument *inst, const struct addr *a, const char *item, uint64_t *v, lc_diag *diag)
-{
-	char reply[96];
-	int rc = eal_query(inst, a, item, reply, sizeof reply, diag);
+	int rc = lc_bert_parse_count(unit, v, diag);
 	if (rc < 0)
-		return rc;
-	if ((rc = lc_bert_parse_count(reply, v, diag)) < 0)
 		lc_diag_prefix(diag, "Anritsu %s: ", item);
 	return rc;
 }
 
 /* ":SENS:MEAS:EAL:ELAP?" answers "d,h,m,s". */
-static int read_elapsed(lc_instrument *inst, const struct addr *a, double *sec, lc_diag *diag)
+static int parse_elapsed(const char *unit, double *sec, lc_diag *diag)
 {
-	char reply[96];
-	int rc = lc_inst_query(inst, diag, reply, sizeof reply, ":" SEL "SENS:MEAS:EAL:ELAP?", SELA(*a));
-	if (rc < 0)
-		return rc;
 	char t[96];
-	lc_bert_unquote(reply, t, sizeof t);
+	lc_bert_unquote(unit, t, sizeof t);
 	double d, h, m, s;
 	char tail;
 	if (sscanf(t, "%lf,%lf,%lf,%lf%c", &d, &h, &m, &s, &tail) != 4 || d < 0 || h < 0 || m < 0 || s < 0)
@@ -246,13 +233,10 @@ static int read_elapsed(lc_instrument *inst, const struct addr *a, double *sec, 
 	return 0;
 }
 
-static int read_sync(lc_instrument *inst, const struct addr *a, bool *sync, lc_diag *diag)
+static int parse_sync(const char *unit, bool *sync, lc_diag *diag)
 {
-	char reply[96], t[96];
-	int rc = lc_inst_query(inst, diag, reply, sizeof reply, ":" SEL "CALC:DATA:MON? \"PSLoss\"", SELA(*a));
-	if (rc < 0)
-		return rc;
-	lc_bert_unquote(reply, t, sizeof t);
+	char t[96];
+	lc_bert_unquote(unit, t, sizeof t);
 	if (strcasecmp(t, "Occur") == 0)
 		*sync = false;
 	else if (strcasecmp(t, "Not Occur") == 0 || strcasecmp(t, "NotOccur") == 0 || strcasecmp(t, "None") == 0 ||
@@ -263,27 +247,79 @@ static int read_sync(lc_instrument *inst, const struct addr *a, bool *sync, lc_d
 	return 0;
 }
 
-static int read_once(lc_instrument *inst, const struct addr *a, lc_bert_reading *r, lc_diag *diag)
+/*
+ * One lane's reading is one program message of several queries (IEEE 488.2 compound query; the document
+ * shows commands chained with ';' for this family, several queries in one message are UNCONFIRMED on it):
+ * the elapsed time, the counters, the sync monitor and the elapsed time again. The ED updates its counters
+ * while the measurement runs; the instrument answers one message in far less than an update period, so a
+ * set read in one message is consistent, however long the link or the host takes between messages (read
+ * as separate messages with an error-queue check after each, the set spanned 14 round trips). The elapsed
+ * time before and after still catches an update inside the message (UNCONFIRMED: that results update with
+ * the elapsed time's seconds); the set is then read again.
+ */
+#define READ_ATTEMPTS 5
+#define N_UNITS 7
+
+static const char *const set_items[N_UNITS] = {
+	"elapsed", "CURRent:CC:TOTal", "CURRent:EC:TOTal", "CURRent:ER:TOTal", "CURRent:AINTerval:PSLoss",
+	"PSLoss", "elapsed"};
+
+/* Split a response message into its units at the ';' outside double quotes (in place): how many, at most
+ * max; one more than max when there are more. */
+static int split_units(char *s, char **unit, int max)
+{
+	int n = 0;
+	bool quoted = false;
+	unit[n++] = s;
+	for (char *p = s; *p; p++) {
+		if (*p == '"')
+			quoted = !quoted;
+		else if (*p == ';' && !quoted) {
+			*p = '\0';
+			if (n == max)
+				return max + 1;
+			unit[n++] = p + 1;
+		}
+	}
+	return n;
+}
+
+static int read_once(lc_instrument *inst, const struct addr *a, lc_bert_reading *r, double *before, double *after,
+		     lc_diag *diag)
 {
 	memset(r, 0, sizeof *r);
-	uint64_t loss_intervals = 0;
-	char reply[96];
-	int kb, ke, kl, rc;
 	/* bits before errors: should an update still fall between the two, the errors are the newer count,
 	 * which errs towards a higher BER, never towards a pass */
-	if ((kb = read_count(inst, a, "CURRent:CC:TOTal", &r->bits, diag)) < 0)
-		return kb;
-	if ((ke = read_count(inst, a, "CURRent:EC:TOTal", &r->errors, diag)) < 0)
-		return ke;
-	if ((rc = eal_query(inst, a, "CURRent:ER:TOTal", reply, sizeof reply, diag)) < 0)
+	char reply[512];
+	int rc = lc_inst_query(inst, diag, reply, sizeof reply,
+			       ":" SEL "SENS:MEAS:EAL:ELAP?;:CALC:DATA:EAL? \"%s\";:CALC:DATA:EAL? \"%s\";"
+			       ":CALC:DATA:EAL? \"%s\";:CALC:DATA:EAL? \"%s\";:CALC:DATA:MON? \"%s\";:SENS:MEAS:EAL:ELAP?",
+			       SELA(*a), set_items[1], set_items[2], set_items[3], set_items[4], set_items[5]);
+	if (rc < 0)
 		return rc;
-	if ((rc = lc_bert_parse_ratio(reply, &r->ber, diag)) < 0) {
-		lc_diag_prefix(diag, "Anritsu CURRent:ER:TOTal: ");
+	char *u[N_UNITS];
+	int n = split_units(reply, u, N_UNITS);
+	if (n != N_UNITS) /* a short reply is an error, never a partial reading */
+		return lc_diag_set(diag, n < N_UNITS ? LC_ERR_TRUNCATED : LC_ERR_PROTOCOL,
+				   "Anritsu ED %u.%u.%u: %s%d answers to the %d queries of a reading", a->unit, a->slot,
+				   a->port, n > N_UNITS ? "more than " : "", n > N_UNITS ? N_UNITS : n, N_UNITS);
+	uint64_t loss_intervals = 0;
+	if ((rc = parse_elapsed(u[0], before, diag)) < 0)
+		return rc;
+	int kb = parse_count(u[1], set_items[1], &r->bits, diag);
+	if (kb < 0)
+		return kb;
+	int ke = parse_count(u[2], set_items[2], &r->errors, diag);
+	if (ke < 0)
+		return ke;
+	if ((rc = lc_bert_parse_ratio(u[3], &r->ber, diag)) < 0) {
+		lc_diag_prefix(diag, "Anritsu %s: ", set_items[3]);
 		return rc;
 	}
-	if ((kl = read_count(inst, a, "CURRent:AINTerval:PSLoss", &loss_intervals, diag)) < 0)
+	int kl = parse_count(u[4], set_items[4], &loss_intervals, diag);
+	if (kl < 0)
 		return kl;
-	if ((rc = read_sync(inst, a, &r->sync, diag)) < 0)
+	if ((rc = parse_sync(u[5], &r->sync, diag)) < 0 || (rc = parse_elapsed(u[6], after, diag)) < 0)
 		return rc;
 	r->overflow = kb == LC_BERT_COUNT_OVERFLOW || ke == LC_BERT_COUNT_OVERFLOW || kl == LC_BERT_COUNT_OVERFLOW;
 	r->has_result = kb == LC_BERT_COUNT_VALUE && ke == LC_BERT_COUNT_VALUE;
@@ -291,20 +327,12 @@ static int read_once(lc_instrument *inst, const struct addr *a, lc_bert_reading 
 	return 0;
 }
 
-/*
- * The counters come from separate queries, and the ED updates them while they are read. The elapsed time
- * is read before and after; when it moved, the set may mix two updates and is read again (UNCONFIRMED: that
- * results update with the elapsed time's seconds; a set read within one second is consistent either way).
- */
-#define READ_ATTEMPTS 5
-
 static int read_lane(lc_instrument *inst, const struct addr *a, lc_bert_reading *r, lc_diag *diag)
 {
 	for (int attempt = 0; attempt < READ_ATTEMPTS; attempt++) {
 		double before, after;
-		int rc;
-		if ((rc = read_elapsed(inst, a, &before, diag)) < 0 || (rc = read_once(inst, a, r, diag)) < 0 ||
-		    (rc = read_elapsed(inst, a, &after, diag)) < 0)
+		int rc = read_once(inst, a, r, &before, &after, diag);
+		if (rc < 0)
 			return rc;
 		if (before == after) {
 			r->elapsed_s = after;

@@ -87,7 +87,14 @@ int lc_simb_init(lc_simb *b, unsigned n, lc_sim_world *world, const lc_simb_trut
 
 double lc_simb_now(const lc_simb *b)
 {
-	return (double)(b->now_us(b->now_user) - b->t0_us) * 1e-6 * b->scale;
+	int64_t now = b->latched ? b->latched_us : b->now_us(b->now_user);
+	return (double)(now - b->t0_us) * 1e-6 * b->scale;
+}
+
+void lc_simb_latch(lc_simb *b)
+{
+	b->latched_us = b->now_us(b->now_user);
+	b->latched = true;
 }
 
 /* The PPG lane that arrives at ED lane e, or -1; its BER in *ber. */

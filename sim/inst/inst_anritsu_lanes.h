@@ -9,7 +9,10 @@
  * is no result ("-------"). Each period adds rate x period compared bits while synchronized and a Poisson
  * count of errors with mean BER x bits, drawn from a stream keyed by (seed, ED lane, period number), so a
  * run is the same for the same seed whenever the client polls. Instrument time is wall time x the time
- * scale since the lanes were created.
+ * scale since the lanes were created, read once per program message (lc_simb_latch from the engine's
+ * message hook): a real BERT answers one message well within an update period, so all the queries of one
+ * message see the same counters and elapsed time however loaded the simulator's machine is, while the
+ * counters still move between messages as they do on the instrument.
  *
  * Thread safety: none of its own; the owning instrument calls it with its engine's lock held.
  */
@@ -49,6 +52,8 @@ typedef struct lc_simb {
 	int64_t (*now_us)(void *user); /* the time source: monotonic wall time, or a test's manual clock */
 	void *now_user;
 	int64_t t0_us;           /* time source at creation */
+	bool latched;            /* lc_simb_latch was called: the time is latched_us until the next latch */
+	int64_t latched_us;
 	double update_s;         /* counter update period in instrument time */
 	double rate;             /* bit/s of every lane */
 	bool unsynced_counts;    /* an unsynchronized detector counts compared bits, half of them errored */
@@ -64,8 +69,11 @@ typedef struct lc_simb {
  * now_us NULL: the monotonic clock (lc_now_us); else a clock of the caller's (tests step it by hand). */
 int lc_simb_init(lc_simb *b, unsigned n, lc_sim_world *world, const lc_simb_truth *truth, uint64_t seed,
 		 double scale, int64_t (*now_us)(void *user), void *now_user);
-/* Instrument seconds since creation. */
+/* Instrument seconds since creation: at the last lc_simb_latch, or live before the first one. */
 double lc_simb_now(const lc_simb *b);
+/* Read the time source once and use that time until the next latch: the owning instrument calls it at the
+ * start of every program message (lc_sim_scpi_config.message). */
+void lc_simb_latch(lc_simb *b);
 /* Count every whole update period up to now on the running lanes (call before any state change). */
 void lc_simb_advance(lc_simb *b);
 /* Start (counters from zero) / stop the ED lane e (0-based). */

@@ -356,6 +356,13 @@ static void reset(void *user)
 	m->mode = 0;
 }
 
+/* One program message is answered at one instant of instrument time (inst_anritsu_lanes.h). */
+static void latch(void *u)
+{
+	struct mp *m = u;
+	lc_simb_latch(&m->b);
+}
+
 void lc_sim_mp1900_free(void *state)
 {
 	free(state);
@@ -379,7 +386,7 @@ int lc_sim_mp1900_create(const lc_sim_bert_opts *o, lc_sim_scpi **engine, void *
 	char idn[128];
 	/* "Anritsu doesn't return firmware" (§4.1): manufacturer, model and serial only */
 	snprintf(idn, sizeof idn, "ANRITSU,MP1900A,%s", o->serial ? o->serial : "SIM0001");
-	lc_sim_scpi_config ec = {.idn = idn, .clock = o->clock, .reset = reset, .user = m};
+	lc_sim_scpi_config ec = {.idn = idn, .clock = o->clock, .reset = reset, .message = latch, .user = m};
 	int rc = lc_sim_scpi_create(&ec, engine, diag);
 	if (rc == 0)
 		rc = lc_sim_add_cmds(*engine, cmds, sizeof cmds / sizeof cmds[0], m, diag);

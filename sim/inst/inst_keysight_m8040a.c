@@ -253,6 +253,13 @@ static const lc_sim_cmd cmds[] = {
 	{"FETCh:BCOunt", NULL, bco_q},
 };
 
+/* One program message is answered at one instant of instrument time (inst_anritsu_lanes.h). */
+static void latch(void *u)
+{
+	struct m8 *m = u;
+	lc_simb_latch(&m->b);
+}
+
 void lc_sim_m8040a_free(void *state)
 {
 	free(state);
@@ -280,7 +287,7 @@ int lc_sim_m8040a_create(const lc_sim_bert_opts *o, lc_sim_scpi **engine, void *
 	}
 	char idn[128];
 	snprintf(idn, sizeof idn, "Keysight Technologies,M8040A,%s,6.5.202.3", o->serial ? o->serial : "SIM0001");
-	lc_sim_scpi_config ec = {.idn = idn, .clock = o->clock, .user = m};
+	lc_sim_scpi_config ec = {.idn = idn, .clock = o->clock, .message = latch, .user = m};
 	int rc = lc_sim_scpi_create(&ec, engine, diag);
 	if (rc == 0)
 		rc = lc_sim_add_cmds(*engine, cmds, sizeof cmds / sizeof cmds[0], m, diag);

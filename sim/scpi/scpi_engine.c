@@ -41,6 +41,7 @@ int lc_sim_scpi_create(const lc_sim_scpi_config *cfg, lc_sim_scpi **out, lc_diag
 	e->clock = cfg->clock;
 	e->reset = cfg->reset;
 	e->self_test = cfg->self_test;
+	e->message = cfg->message;
 	e->user = cfg->user;
 	*out = e;
 	return 0;
@@ -397,6 +398,8 @@ int lc_sim_scpi_execute(lc_sim_scpi *e, const char *msg, size_t len, uint8_t **r
 	} else {
 		memcpy(r.m, msg, len);
 		r.m[len] = '\0';
+		if (e->message)
+			e->message(e->user);
 		run_units(&r);
 		if (e->observer)
 			e->observer(e->observer_user, e->messages, msg, len, *reply + r.msg_start,

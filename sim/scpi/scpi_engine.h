@@ -263,6 +263,11 @@ typedef struct lc_sim_scpi_config {
 	void (*reset)(void *user);
 	/* *TST?: the self-test result, 0 = passed. May be NULL (0). */
 	int (*self_test)(void *user);
+	/* Called at the start of each program message, before its first unit (engine lock held). An
+	 * instrument whose state moves with time latches its time here, so that every unit of one message
+	 * sees one instant, as a real instrument answers a message well within one of its update periods
+	 * however long the client takes between messages. May be NULL. */
+	void (*message)(void *user);
 	void *user;
 } lc_sim_scpi_config;
 

@@ -56,6 +56,7 @@ struct lc_sim_scpi {
 	lc_sim_time_acc acc;
 	void (*reset)(void *user);
 	int (*self_test)(void *user);
+	void (*message)(void *user); /* lc_sim_scpi_config.message */
 	void *user;
 
 	lc_sim_faults faults;

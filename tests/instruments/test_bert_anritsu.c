@@ -10,6 +10,11 @@
 #define SLOTS {":UENT:ID 1;:SYST:MOD? 1", "MU183020A, 1"}, {":UENT:ID 1;:SYST:MOD? 3", "MU183040B, 1"}
 #define LAYOUT "1.1.1>1.3.1,1.1.2>1.3.2"
 #define L1 ":UENT:ID 1;:MOD:ID 3;:PORT:ID 1;:"
+/* One lane's reading: one program message, seven queries (anritsu_mp1900.c). */
+#define READ1                                                                                               \
+	L1 "SENS:MEAS:EAL:ELAP?;:CALC:DATA:EAL? \"CURRent:CC:TOTal\";:CALC:DATA:EAL? \"CURRent:EC:TOTal\";"   \
+	   ":CALC:DATA:EAL? \"CURRent:ER:TOTal\";:CALC:DATA:EAL? \"CURRent:AINTerval:PSLoss\";"                 \
+	   ":CALC:DATA:MON? \"PSLoss\";:SENS:MEAS:EAL:ELAP?"
 
 static lc_instrument *open_peer(bert_peer *p, const peer_step *s, size_t n, const char *layout, lc_diag *d)
 {
@@ -88,36 +93,12 @@ Test(bert_anritsu, read_counters_real_formats)
 	static const peer_step s[] = {
 		IDN, SLOTS, SLOTS,
 		/* lane 1: a result */
-		{L1 "SENS:MEAS:EAL:ELAP?", "0,0,1,56"},
-		{L1 "CALC:DATA:EAL? \"CURRent:CC:TOTal\"", "\"2997000000000\""},
-		{L1 "CALC:DATA:EAL? \"CURRent:EC:TOTal\"", "\"3\""},
-		{L1 "CALC:DATA:EAL? \"CURRent:ER:TOTal\"", "\"1.0010E-12\""},
-		{L1 "CALC:DATA:EAL? \"CURRent:AINTerval:PSLoss\"", "\"0\""},
-		{L1 "CALC:DATA:MON? \"PSLoss\"", "Not Occur"},
-		{L1 "SENS:MEAS:EAL:ELAP?", "0,0,1,56"},
+		{READ1, "0,0,1,56;\"2997000000000\";\"3\";\"1.0010E-12\";\"0\";Not Occur;0,0,1,56"},
 		/* lane 1 again: before the first gate */
-		{L1 "SENS:MEAS:EAL:ELAP?", "0,0,0,0"},
-		{L1 "CALC:DATA:EAL? \"CURRent:CC:TOTal\"", "\"-------\""},
-		{L1 "CALC:DATA:EAL? \"CURRent:EC:TOTal\"", "\"-------\""},
-		{L1 "CALC:DATA:EAL? \"CURRent:ER:TOTal\"", "\"-------\""},
-		{L1 "CALC:DATA:EAL? \"CURRent:AINTerval:PSLoss\"", "\"-------\""},
-		{L1 "CALC:DATA:MON? \"PSLoss\"", "Occur"},
-		{L1 "SENS:MEAS:EAL:ELAP?", "0,0,0,0"},
-		/* an update between the first counts and the end: read again; overflowed counter, sync loss seen */
-		{L1 "SENS:MEAS:EAL:ELAP?", "1,2,3,3"},
-		{L1 "CALC:DATA:EAL? \"CURRent:CC:TOTal\"", "\"1000\""},
-		{L1 "CALC:DATA:EAL? \"CURRent:EC:TOTal\"", "\"1\""},
-		{L1 "CALC:DATA:EAL? \"CURRent:ER:TOTal\"", "\"1.0E-03\""},
-		{L1 "CALC:DATA:EAL? \"CURRent:AINTerval:PSLoss\"", "\"2\""},
-		{L1 "CALC:DATA:MON? \"PSLoss\"", "Not Occur"},
-		{L1 "SENS:MEAS:EAL:ELAP?", "1,2,3,4"},
-		{L1 "SENS:MEAS:EAL:ELAP?", "1,2,3,4"},
-		{L1 "CALC:DATA:EAL? \"CURRent:CC:TOTal\"", "\"99999999999999999999999\""},
-		{L1 "CALC:DATA:EAL? \"CURRent:EC:TOTal\"", "\"1.5E+03\""},
-		{L1 "CALC:DATA:EAL? \"CURRent:ER:TOTal\"", "\"1.0E-16\""},
-		{L1 "CALC:DATA:EAL? \"CURRent:AINTerval:PSLoss\"", "\"2\""},
-		{L1 "CALC:DATA:MON? \"PSLoss\"", "Not Occur"},
-		{L1 "SENS:MEAS:EAL:ELAP?", "1,2,3,4"},
+		{READ1, "0,0,0,0;\"-------\";\"-------\";\"-------\";\"-------\";Occur;0,0,0,0"},
+		/* an update inside the message: read again; overflowed counter, sync loss seen */
+		{READ1, "1,2,3,3;\"1000\";\"1\";\"1.0E-03\";\"2\";Not Occur;1,2,3,4"},
+		{READ1, "1,2,3,4;\"99999999999999999999999\";\"1.5E+03\";\"1.0E-16\";\"2\";Not Occur;1,2,3,4"},
 	};
 	bert_peer p;
 	lc_diag d;
@@ -144,12 +125,7 @@ Test(bert_anritsu, read_counters_real_formats)
 /* Counters that keep moving across five reads in a row are an error, not a mixed reading. */
 Test(bert_anritsu, counters_moving_during_read)
 {
-#define MOVING(t0, t1)                                                                                      \
-	{L1 "SENS:MEAS:EAL:ELAP?", t0}, {L1 "CALC:DATA:EAL? \"CURRent:CC:TOTal\"", "\"1000\""},             \
-		{L1 "CALC:DATA:EAL? \"CURRent:EC:TOTal\"", "\"0\""},                                          \
-		{L1 "CALC:DATA:EAL? \"CURRent:ER:TOTal\"", "\"0.0000E+00\""},                                 \
-		{L1 "CALC:DATA:EAL? \"CURRent:AINTerval:PSLoss\"", "\"0\""},                                  \
-		{L1 "CALC:DATA:MON? \"PSLoss\"", "Not Occur"}, {L1 "SENS:MEAS:EAL:ELAP?", t1}
+#define MOVING(t0, t1) {READ1, t0 ";\"1000\";\"0\";\"0.0000E+00\";\"0\";Not Occur;" t1}
 	static const peer_step s[] = {
 		IDN, SLOTS, SLOTS, MOVING("0,0,0,1", "0,0,0,2"), MOVING("0,0,0,2", "0,0,0,3"), MOVING("0,0,0,3", "0,0,0,4"),
 		MOVING("0,0,0,4", "0,0,0,5"), MOVING("0,0,0,5", "0,0,0,6"),
@@ -169,17 +145,16 @@ Test(bert_anritsu, bad_replies)
 {
 	static const peer_step s[] = {
 		IDN, SLOTS, SLOTS,
-		{L1 "SENS:MEAS:EAL:ELAP?", "0,0,0,5"},
-		{L1 "CALC:DATA:EAL? \"CURRent:CC:TOTal\"", "\"12x\""},
-		{L1 "SENS:MEAS:EAL:ELAP?", "0,0,0,5"},
-		{L1 "CALC:DATA:EAL? \"CURRent:CC:TOTal\"", "\"100\""},
-		{L1 "CALC:DATA:EAL? \"CURRent:EC:TOTal\"", "\"0\""},
-		{L1 "CALC:DATA:EAL? \"CURRent:ER:TOTal\"", "\"0.0000E+00\""},
-		{L1 "CALC:DATA:EAL? \"CURRent:AINTerval:PSLoss\"", "\"0\""},
-		{L1 "CALC:DATA:MON? \"PSLoss\"", "Maybe"},
-		{L1 "SENS:MEAS:EAL:ELAP?", "0,0,0,5"},
-		{L1 "CALC:DATA:EAL? \"CURRent:CC:TOTal\"", "\"-5\""},
-		{L1 "SENS:MEAS:EAL:ELAP?", "0,0,61"},
+		{READ1, "0,0,0,5;\"12x\";\"0\";\"0.0000E+00\";\"0\";Not Occur;0,0,0,5"},
+		{READ1, "0,0,0,5;\"100\";\"0\";\"0.0000E+00\";\"0\";Maybe;0,0,0,5"},
+		{READ1, "0,0,0,5;\"-5\";\"0\";\"0.0000E+00\";\"0\";Not Occur;0,0,0,5"},
+		{READ1, "0,0,0,5;\"100\";\"0\";\"0.0000E+00\";\"0\";Not Occur;0,0,61"},
+		/* fewer answers than queries: a short read, never a partial reading */
+		{READ1, "0,0,0,5;\"100\";\"0\";\"0.0000E+00\";\"0\""},
+		/* more answers than queries */
+		{READ1, "0,0,0,5;\"100\";\"0\";\"0.0000E+00\";\"0\";Not Occur;0,0,0,5;0"},
+		/* a ';' inside a quoted answer does not split it: the count is then not a number */
+		{READ1, "0,0,0,5;\"1;2\";\"0\";\"0.0000E+00\";\"0\";Not Occur;0,0,0,5"},
 	};
 	bert_peer p;
 	lc_diag d;
@@ -187,15 +162,22 @@ Test(bert_anritsu, bad_replies)
 	cr_assert_not_null(inst, "%s", d.text);
 	unsigned lane = 1;
 	lc_bert_reading r;
-	cr_expect_eq(lc_bert_read(inst, &lane, 1, &r, &d), LC_ERR_PROTOCOL);
-	cr_expect(strstr(d.text, "lane 1: Anritsu CURRent:CC:TOTal: '\"12x\"' is not a counter value") != NULL, "%s",
-		  d.text);
-	cr_expect_eq(lc_bert_read(inst, &lane, 1, &r, &d), LC_ERR_PROTOCOL);
-	cr_expect(strstr(d.text, "unknown answer 'Maybe'") != NULL, "%s", d.text);
-	cr_expect_eq(lc_bert_read(inst, &lane, 1, &r, &d), LC_ERR_PROTOCOL);
-	cr_expect(strstr(d.text, "'\"-5\"' is not a counter value") != NULL, "%s", d.text);
-	cr_expect_eq(lc_bert_read(inst, &lane, 1, &r, &d), LC_ERR_PROTOCOL);
-	cr_expect(strstr(d.text, "is not d,h,m,s") != NULL, "%s", d.text);
+	static const struct {
+		int rc;
+		const char *says;
+	} want[] = {
+		{LC_ERR_PROTOCOL, "lane 1: Anritsu CURRent:CC:TOTal: '\"12x\"' is not a counter value"},
+		{LC_ERR_PROTOCOL, "unknown answer 'Maybe'"},
+		{LC_ERR_PROTOCOL, "'\"-5\"' is not a counter value"},
+		{LC_ERR_PROTOCOL, "is not d,h,m,s"},
+		{LC_ERR_TRUNCATED, "5 answers to the 7 queries"},
+		{LC_ERR_PROTOCOL, "more than 7 answers to the 7 queries"},
+		{LC_ERR_PROTOCOL, "'\"1;2\"' is not a counter value"},
+	};
+	for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
+		cr_expect_eq(lc_bert_read(inst, &lane, 1, &r, &d), want[i].rc, "reply %zu: %s", i + 1, d.text);
+		cr_expect(strstr(d.text, want[i].says) != NULL, "reply %zu: %s", i + 1, d.text);
+	}
 	finish(&p, inst);
 }
 

@@ -17,12 +17,15 @@
 #include "sim/inst/inst_anritsu_mp1900.h"
 
 static _Atomic int64_t manual_us;
+static atomic_bool racing; /* every reading of the clock moves it by one update period */
 static lc_sim_scpi *push_to; /* engine that gets an error pushed at poll push_at */
 static int poll_no, push_at;
 
 static int64_t manual_now(void *user)
 {
 	(void)user;
+	if (atomic_load(&racing))
+		return atomic_fetch_add(&manual_us, 1000000) + 1000000;
 	return atomic_load(&manual_us);
 }
 
@@ -48,6 +51,7 @@ static void rig_start(struct rig *r, bool keysight, const lc_simb_truth *t)
 {
 	memset(r, 0, sizeof *r);
 	atomic_store(&manual_us, 0);
+	atomic_store(&racing, false);
 	push_to = NULL;
 	poll_no = push_at = 0;
 	r->keysight = keysight;
@@ -116,6 +120,37 @@ static lc_ber_seq_config nrz_cfg(double rate)
 	c.gate_s = 1;
 	c.bit_rate = rate;
 	return c;
+}
+
+/* Instrument time that moves on every look at the clock, as a loaded machine's wall clock moves by whole
+ * update periods between the queries of a time-scaled simulator: one program message is answered at one
+ * instant, so the driver's one-message reading is consistent at the first try and its counters are those
+ * of its elapsed time (read as separate messages, or with the simulator reading the clock per query, the
+ * elapsed time moved within every reading and five in a row failed). */
+Test(bert_sim, anritsu_reading_is_one_instant_under_a_racing_clock)
+{
+	const double rate = 25.78125e9;
+	lc_simb_truth t = {.lanes = 2, .map = {0, 1}, .ber = {1e-16, 1e-16}};
+	struct rig r;
+	rig_start(&r, false, &t);
+	setup_nrz(&r, rate);
+	lc_diag d;
+	cr_assert_eq(lc_bert_start(r.inst, &d), 0, "%s", d.text);
+	atomic_store(&racing, true);
+	unsigned lanes[2] = {1, 2};
+	lc_bert_reading rd[2];
+	int rc = lc_bert_read(r.inst, lanes, 2, rd, &d);
+	atomic_store(&racing, false);
+	cr_assert_eq(rc, 2, "%s", d.text);
+	for (int i = 0; i < 2; i++) {
+		cr_expect(rd[i].has_result && rd[i].sync, "lane %d", i + 1);
+		cr_expect_gt(rd[i].elapsed_s, 0.0, "lane %d", i + 1);
+		cr_expect_eq(rd[i].bits, (uint64_t)llround(rd[i].elapsed_s) * (uint64_t)llround(rate),
+			     "lane %d: %llu bits in %.0f s", i + 1, (unsigned long long)rd[i].bits, rd[i].elapsed_s);
+	}
+	cr_expect_gt(rd[1].elapsed_s, rd[0].elapsed_s, "the clock moved between the lanes' messages");
+	cr_expect_eq(lc_bert_stop(r.inst, &d), 0, "%s", d.text);
+	rig_stop(&r);
 }
 
 /* Clean lanes pass as soon as their bits reach -ln(1-CL)/target: within one gate of 116.2 s. */
