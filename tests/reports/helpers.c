@@ -77,3 +77,19 @@ char *th_path(const char *dir, const char *name)
 	sprintf(p, "%s/%s", dir, name);
 	return p;
 }
+
+char *th_pdf_text(const char *pdf, int first, int last)
+{
+	cr_assert(th_have("pdftotext"), "pdftotext (poppler-utils) is needed: run ./bootstrap.sh");
+	char *txt = malloc(strlen(pdf) + 8), cmd[9000];
+	sprintf(txt, "%s.txt", pdf);
+	if (first)
+		snprintf(cmd, sizeof(cmd), "pdftotext -layout -f %d -l %d '%s' '%s'", first, last, pdf, txt);
+	else
+		snprintf(cmd, sizeof(cmd), "pdftotext -layout '%s' '%s'", pdf, txt);
+	cr_assert_eq(th_run(cmd), 0, "pdftotext failed on %s", pdf);
+	char *text = th_slurp(txt, NULL);
+	cr_assert_not_null(text);
+	free(txt);
+	return text;
+}

@@ -17,5 +17,8 @@ int th_have(const char *prog);
  * whose absence is a broken set-up, never a reason to pass without checking. */
 void th_require(const char *prog, const char *package);
 char *th_path(const char *dir, const char *name);
+/* pdftotext -layout of pages first..last (0: all) of pdf (poppler-utils, which bootstrap.sh installs),
+ * NUL-terminated, malloc'ed; fails the test when pdftotext is missing or fails. */
+char *th_pdf_text(const char *pdf, int first, int last);
 
 #endif

@@ -55,23 +55,6 @@ static char *long_json(size_t *len)
 	return js;
 }
 
-/* pdftotext of pages first..last (0: all), NUL-terminated, malloc'ed. */
-static char *pdf_text(const char *pdf, int first, int last)
-{
-	cr_assert(th_have("pdftotext"), "pdftotext (poppler-utils) is needed: run ./bootstrap.sh");
-	char *txt = malloc(strlen(pdf) + 8), cmd[9000];
-	sprintf(txt, "%s.txt", pdf);
-	if (first)
-		snprintf(cmd, sizeof(cmd), "pdftotext -layout -f %d -l %d '%s' '%s'", first, last, pdf, txt);
-	else
-		snprintf(cmd, sizeof(cmd), "pdftotext -layout '%s' '%s'", pdf, txt);
-	cr_assert_eq(th_run(cmd), 0, "pdftotext failed on %s", pdf);
-	char *text = th_slurp(txt, NULL);
-	cr_assert_not_null(text);
-	free(txt);
-	return text;
-}
-
 static void expect_pdf_file(const char *path)
 {
 	size_t n;
@@ -113,7 +96,7 @@ Test(report_pdf, sample_cable_with_plots_verdict_and_footer)
 	free(pdf);
 	cr_assert_eq(lc_report_pdf(js, n, &o, out, &d), 0, "%s", d.text);
 	expect_pdf_file(out);
-	char *text = pdf_text(out, 0, 0);
+	char *text = th_pdf_text(out, 0, 0);
 	cr_expect(strstr(text, "BO8-000005"), "the serial");
 	cr_expect(strstr(text, "400g-sr8-breakout-8x50g"), "the cable type");
 	cr_expect(strstr(text, "FAIL"), "the verdict");
@@ -165,7 +148,7 @@ Test(report_pdf, long_table_breaks_across_pages_with_header_repeated)
 	 * table with the header row. */
 	cr_expect_geq(info.pages, 3, "%d pages", info.pages);
 	cr_expect_eq(info.plots_missing, 1, "the IL plot, plotting disabled");
-	char *all = pdf_text(out, 0, 0);
+	char *all = th_pdf_text(out, 0, 0);
 	char footer[80];
 	snprintf(footer, sizeof(footer), "page %d of %d", info.pages, info.pages);
 	cr_expect(strstr(all, footer));
@@ -173,14 +156,14 @@ Test(report_pdf, long_table_breaks_across_pages_with_header_repeated)
 	cr_expect(strstr(all, "All 128 measurements are within their limits."));
 	free(all);
 	for (int p = 2; p <= info.pages; p++) {
-		char *text = pdf_text(out, p, p);
+		char *text = th_pdf_text(out, p, p);
 		cr_expect(strstr(text, "TRK-064-0001"), "running header on page %d", p);
 		if (strstr(text, "insertion_loss")) /* a page holding rows of the table */
 			cr_expect(strstr(text, "Measurement") && strstr(text, "Margin"), "header row repeated on page %d", p);
 		free(text);
 	}
 	/* Every row is somewhere: lane 64 at both wavelengths. */
-	char *text = pdf_text(out, 0, 0);
+	char *text = th_pdf_text(out, 0, 0);
 	cr_expect_eq(count(text, " 64 insertion_loss"), 2);
 	free(text);
 	free(js), free(dir), free(out);
@@ -195,7 +178,7 @@ Test(report_pdf, without_gnuplot_says_plots_are_missing)
 	lc_diag d;
 	cr_assert_eq(lc_report_pdf(js, n, &o, out, &d), 0, "%s", d.text);
 	expect_pdf_file(out);
-	char *text = pdf_text(out, 0, 0);
+	char *text = th_pdf_text(out, 0, 0);
 	cr_expect_eq(count(text, "Plot missing:"), 4, "IL, RL, BER, OTDR");
 	cr_expect(strstr(text, "cannot run /nonexistent/gnuplot"), "and why");
 	cr_expect(strstr(text, "PASS"));
@@ -215,7 +198,7 @@ Test(report_pdf, unreadable_svg_is_a_missing_plot_not_a_failure)
 	lc_pdf_options o = {.plots = &ps};
 	lc_diag d;
 	cr_assert_eq(lc_report_pdf(js, n, &o, out, &d), 0, "%s", d.text);
-	char *text = pdf_text(out, 0, 0);
+	char *text = th_pdf_text(out, 0, 0);
 	cr_expect(strstr(text, "Plot missing: Insertion loss per lane (SVG not readable"), "%s", text);
 	cr_expect(strstr(text, "Plot missing: Return loss per lane (gnuplot failed: boom)"));
 	free(text);
@@ -273,7 +256,7 @@ Test(report_pdf, error_run_lists_its_reasons)
 	lc_pdf_options o = {.gnuplot = ""};
 	lc_diag d;
 	cr_assert_eq(lc_report_pdf(js, n, &o, out, &d), 0, "%s", d.text);
-	char *text = pdf_text(out, 0, 0);
+	char *text = th_pdf_text(out, 0, 0);
 	cr_expect(strstr(text, "ERROR"));
 	cr_expect(strstr(text, "AOC-<&>-1"), "text is text, not markup");
 	cr_expect(strstr(text, "station fault: switch not answering"));
@@ -295,7 +278,7 @@ Test(report_pdf, report_write_puts_the_pdf_beside_the_html)
 	cr_assert_neq(p.pdf[0], 0);
 	cr_expect(strstr(p.pdf, "/SN/report.pdf"));
 	expect_pdf_file(p.pdf);
-	char *text = pdf_text(p.pdf, 0, 0);
+	char *text = th_pdf_text(p.pdf, 0, 0);
 	cr_expect(strstr(text, "BO8-000011"));
 	cr_expect(strstr(text, "verify: minisign -Vm report.json -p line3.pub"));
 	free(text);
@@ -354,7 +337,7 @@ Test(report_pdf, oversized_text_and_many_failures_stay_bounded)
 	cr_expect(info.pages >= 5 && info.pages <= 16, "%d pages", info.pages);
 	th_spit(out, pdf, pl);
 	free(pdf);
-	char *text = pdf_text(out, 0, 0);
+	char *text = th_pdf_text(out, 0, 0);
 	cr_expect(strstr(text, "and 26 more measurements"), "40 reasons: the run's, the empty step, 38 lanes");
 	cr_expect(strstr(text, "\xe2\x80\xa2 fail: lane 38 insertion_loss"), "each reason with its bullet");
 	cr_expect(strstr(text, "Step empty judged nothing"));
