@@ -104,7 +104,13 @@ Test(run_faults_cli, a_source_that_drops_its_connection_is_turned_off_on_a_fresh
 	run_cli c;
 	source_fault(&c, "{\"drop_after\": 20}", "cli-source-drops");
 	int code = run_cli_run(&c, "breakout-dr4-4x100g", "DROP-1", NULL);
-	expect_error_with_reason(&c, code, "POW:STAT 1: connection reset by peer");
+	/* The drop fired on the command that lights the laser. Which side of that command sees it is the
+	 * kernel's timing: the write fails (EPIPE, "write: peer closed the connection") or it still goes out
+	 * and the read fails ("connection reset by peer"); both are the fault, on a loaded machine either. */
+	expect_error_with_reason(&c, code, "POW:STAT 1: ");
+	cr_expect(strstr(c.reason, "POW:STAT 1: connection reset by peer") ||
+			  strstr(c.reason, "POW:STAT 1: write: peer closed the connection"),
+		  "stored reason: %s", c.reason);
 	cr_expect_eq(run_cli_lasers_on(&c), 0, "the laser the dropped session lit is off");
 	cr_expect_null(strstr(c.out, "laser may still be on"));
 	run_cli_stop(&c);
