@@ -4,6 +4,7 @@
  * peak height, dead zones and the optical return loss.
  */
 #include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -29,21 +30,14 @@ size_t lc_otdr_settle(const lc_otdr_ctx *c, size_t pk, size_t from, size_t *clea
 	 * measured against it (the launch level, the detection's first fits, the noise of the backscatter) is
 	 * wrong. Move the window on, a pulse length at a time, until it looks like fiber; if it never does
 	 * within reach (a reflection just before the end, noise), keep the first. */
-	size_t step = c->pw_pts, reach = from + 4 * c->fit_len;
-	for (size_t f = from; f < reach && f + 2 * c->fit_len <= c->n; f += step) {
+	size_t step = c->pw_pts, reach = from + 4 * c->fit_len, sw = c->fit_len;
+	for (size_t f = from; f < reach && f + sw <= c->n; f += step) {
 		lc_otdr_line t;
-		if (lc_otdr_fit(&c->sums, f, f + 2 * c->fit_len, &t) < 0)
+		if (lc_otdr_fit(&c->sums, f, f + sw, &t) < 0)
 			break;
 		if (lc_otdr_fiber_like(c, &t)) {
 			l = t;
 			from = f;
-			/* the first window that passes still holds the last of the tail (a few hundredths of a dB
-			 * falling over a pulse length or two): the one a fit length on is the cleaner reference */
-			if (f > pk + 2 * c->guard && lc_otdr_fit(&c->sums, f + c->fit_len, f + 3 * c->fit_len, &t) == 0 &&
-			    t.n >= c->fit_len && lc_otdr_fiber_like(c, &t)) {
-				l = t;
-				from = f + c->fit_len;
-			}
 			break;
 		}
 	}
@@ -106,12 +100,13 @@ static size_t argmax(const double *y, size_t lo, size_t hi)
 }
 
 /* Where the trace leaves the backscatter line b before candidate cd (the event's onset, where instruments
- * place an event): from the first point where the event has clearly begun (half its peak or step away from
+ * place an event); *anchor_out: the first point half the event off the line (SIZE_MAX if none). Reflections:
+ * the foot of the leading edge. Otherwise (ends, and the fallback of shape_onset): from the first point where the event has clearly begun (half its peak or step away from
  * the line), walk back while the trace stays off the line by more than its noise (2.5 x the residual RMS, at least LC_OTDR_ONSET_FLOOR_DB
  * of the fit); the onset is the last point on the line. Walking back from the event, rather than forward
  * from the backscatter, means a single noise excursion earlier on the line cannot pull the event early,
  * and a threshold in noise units rather than a share of the event keeps large events from landing late. */
-static size_t refine(const lc_otdr_ctx *c, const cand *cd, const lc_otdr_line *b, size_t lo)
+static size_t refine(const lc_otdr_ctx *c, const cand *cd, const lc_otdr_line *b, size_t lo, size_t *anchor_out)
 {
 	double amp = cd->refl ? cd->peak : fabs(cd->step);
 	double sign = (!cd->refl && cd->step < 0) ? -1.0 : 1.0;
@@ -125,12 +120,70 @@ static size_t refine(const lc_otdr_ctx *c, const cand *cd, const lc_otdr_line *b
 	for (size_t j = from; j <= to && anchor > to; j++)
 		if (sign * (c->y[j] - lc_otdr_line_at(b, (double)j)) >= 0.5 * amp)
 			anchor = j;
+	if (anchor_out)
+		*anchor_out = anchor > to ? SIZE_MAX : anchor;
 	if (anchor > to)
 		return cd->i;
 	size_t j = anchor;
-	while (j > lo && sign * (c->y[j - 1] - lc_otdr_line_at(b, (double)(j - 1))) > thr)
+	/* a reflection's leading edge is no longer than the pulse: a walk further back is on a line that does
+	 * not fit the backscatter there (a short section after a dead zone), not on the event */
+	size_t stop = cd->refl && anchor > lo + c->pw_pts + 2 ? anchor - c->pw_pts - 2 : lo;
+	if (cd->refl) {
+		/* down the leading edge while it still rises by more than 2 % of the peak per point:
+		 * where it stops rising is the foot, wherever the line before lies */
+		double rise = fmax(0.02 * amp, LC_OTDR_ONSET_FLOOR_DB);
+		while (j > stop && c->y[j] - c->y[j - 1] > rise)
+			j--;
+		return j;
+	}
+	while (j > stop && sign * (c->y[j - 1] - lc_otdr_line_at(b, (double)(j - 1))) > thr)
 		j--;
 	return j > lo ? j - 1 : j;
+}
+
+/* The onset of a non-reflective event from the shape of its start. The trace leaves the backscatter
+ * line gradually: the pulse (a ramp as long as the pulse) seen through the receiver's response (which rounds
+ * the ramp's start), so the departure grows as (x - e)^p with p from 1 (a long pulse: a plain ramp) to about 1.5 (a
+ * pulse as short as the receiver's rise time). Least squares over e and p in {1, 1.5}, with the line
+ * before e fitted up to e, finds the knee from every point of the transition's first half rather than from
+ * the first point that crosses a noise threshold (late by up to a pulse length on small events, and moved
+ * by the trace's slow wander on averaged traces). Window: from two pulse lengths + 40 points before the
+ * anchor (the first point half the event away from the line) to the anchor: the line before needs points
+ * of its own, and past the anchor the transition bends over (the model holds for its first half). Returns the point, or
+ * `fallback` if the window is too short. */
+static size_t shape_onset(const lc_otdr_ctx *c, size_t anchor, size_t lo, size_t fallback)
+{
+	size_t W = c->pw_pts, span = 2 * W + 40;
+	size_t wlo = anchor > span ? anchor - span : 0;
+	if (wlo < lo)
+		wlo = lo;
+	if (anchor >= c->n || anchor < wlo + 14)
+		return fallback;
+	static const double P[2] = {1.0, 1.5};
+	double best = INFINITY;
+	size_t at = fallback;
+	for (size_t e = wlo + 10; e + 1 < anchor; e++) {
+		lc_otdr_line l;
+		if (lc_otdr_fit(&c->sums, wlo, e, &l) < 0)
+			continue;
+		double left = l.rms * l.rms * (double)l.n;
+		for (int k = 0; k < 2; k++) {
+			double num = 0, den = 0, dd = 0;
+			for (size_t j = e; j <= anchor; j++) {
+				double d = c->y[j] - lc_otdr_line_at(&l, (double)j);
+				double u = (double)(j - e), t = P[k] == 1.0 ? u : u * sqrt(u);
+				num += d * t;
+				den += t * t;
+				dd += d * d;
+			}
+			double sse = left + (den > 0 ? dd - num * num / den : dd);
+			if (sse < best) {
+				best = sse;
+				at = e;
+			}
+		}
+	}
+	return at;
 }
 
 /* LS loss of e; *level: the backscatter line before it at its start (NAN if it cannot be fitted). */
@@ -242,13 +295,16 @@ int lc_otdr_build_events(lc_otdr_ctx *c, lc_otdr_event *launch, const cand *cv, 
 		if (blo < prev_end)
 			blo = prev_end;
 		lc_otdr_fit(&c->sums, blo, bhi, &b);
-		e->index = b.n >= 3 ? refine(c, &cd, &b, prev_end) : cd.i;
+		bool end = k == end_k || k >= keep;
+		size_t anchor = SIZE_MAX;
+		e->index = b.n >= 3 ? refine(c, &cd, &b, prev_end, &anchor) : cd.i;
+		if (!cd.refl && !end && anchor != SIZE_MAX)
+			e->index = shape_onset(c, anchor, prev_end, e->index);
 		if (e->index < prev_end)
 			e->index = prev_end;
 		if (e->index >= c->n) /* zones of earlier events can reach past a short trace */
 			e->index = c->n - 1;
 		e->position_m = c->x0 + (double)e->index * c->dx;
-		bool end = k == end_k || k >= keep;
 		e->type = end ? LC_OTDR_EVENT_END : LC_OTDR_EVENT_NONREFLECTIVE;
 		size_t pk_hi = e->index + 3 * c->pw_pts + 2;
 		size_t pk = argmax(c->y, e->index, pk_hi < c->n ? pk_hi : c->n);
