@@ -196,6 +196,27 @@ static int calibrate_limits(const double *step, double *lim, const unsigned char
 	return 0;
 }
 
+/* Does line l have this trace's fibre slope (within the slope itself, at least 1 dB/km)? Stricter than
+ * fiber_like: a line over a reflection's plateau or the last of a recovery tail passes that. */
+static bool fibre_slope(const lc_otdr_ctx *c, const lc_otdr_line *l)
+{
+	if (!isfinite(c->fiber_slope))
+		return fiber_like(c, l);
+	return fabs(l->b - c->fiber_slope) <= fmax(fabs(c->fiber_slope), 1e-3 * c->dx);
+}
+
+/* The detector's two lines at point i: over the fit length of backscatter before it (ending a guard
+ * before i, not before the launch zone's end) and after it (starting a guard after i). */
+static void detection_fits(const lc_otdr_ctx *c, size_t i, lc_otdr_line *bl, lc_otdr_line *al)
+{
+	size_t g = c->guard, L = c->fit_len;
+	size_t blo = i > g + L ? i - g - L : 0, bhi = i > g ? i - g : 0;
+	if (blo < c->det_lo)
+		blo = c->det_lo;
+	lc_otdr_fit(&c->sums, blo, bhi, bl);
+	lc_otdr_fit(&c->sums, i + g, i + g + L, al);
+}
+
 /* Step and peak at every point of [a, b); local extrema above the limits become candidates. */
 static int find_candidates(lc_otdr_ctx *c, size_t a, size_t b, cand **out, size_t *nout)
 {
@@ -211,11 +232,7 @@ static int find_candidates(lc_otdr_ctx *c, size_t a, size_t b, cand **out, size_
 	for (size_t k = 0; rc == 0 && k < n; k++) {
 		size_t i = a + k;
 		lc_otdr_line bl, al;
-		size_t blo = i > g + L ? i - g - L : 0, bhi = i > g ? i - g : 0;
-		if (blo < c->det_lo)
-			blo = c->det_lo;
-		lc_otdr_fit(&c->sums, blo, bhi, &bl);
-		lc_otdr_fit(&c->sums, i + g, i + g + L, &al);
+		detection_fits(c, i, &bl, &al);
 		if (bl.n < 3 || al.n < 3)
 			continue;
 		step[k] = lc_otdr_line_at(&al, (double)i) - lc_otdr_line_at(&bl, (double)i);
@@ -250,7 +267,7 @@ static int find_candidates(lc_otdr_ctx *c, size_t a, size_t b, cand **out, size_
 		bool weak = peak[k] < c->peak_min;
 		if ((ok[k] & 4) && peak[k] >= peak_floor && (!weak || (ok[k] & 9) == 9) && peak[k] > 2.0 * lim[k] &&
 		    peak[k] > 3.0 * c->noise_rms_bs && local_max(peak, n, k, 2 * g, false))
-			rc = add_cand(&v, &nv, &cap, (cand){a + k, step[k], peak[k], true, false});
+			rc = add_cand(&v, &nv, &cap, (cand){a + k, step[k], peak[k], true, false, false});
 	}
 	size_t npk = nv;
 	for (size_t k = 0; rc == 0 && k < n; k++) {
@@ -265,7 +282,34 @@ static int find_candidates(lc_otdr_ctx *c, size_t a, size_t b, cand **out, size_
 			echo = (a + k + g + L >= pi) && (a + k <= pi + g + L);
 		}
 		if (!echo)
-			rc = add_cand(&v, &nv, &cap, (cand){a + k, step[k], peak[k], false, false});
+			rc = add_cand(&v, &nv, &cap, (cand){a + k, step[k], peak[k], false, false, false});
+	}
+	/* The end threshold as the instruments define it: the first point where the trace has fallen the end
+	 * threshold below the fibre line before it. A long pulse's receiver filter spreads the fall into the
+	 * noise over several pulse lengths, so that no point sees a clean step between two fibre-like fits
+	 * (the fit after it still falls, the one before it already does); the level itself shows the fall.
+	 * Each run of points where the section after lies that far below gives one candidate, at the first
+	 * point half the threshold below the line (within the fall, where the onset search looks), which only
+	 * the end test can turn into an event (end_only). The line before must be a whole fit long with the
+	 * fibre's slope: a short one just past a dead zone, or one over a reflection's plateau, extrapolates
+	 * to a level the trace never had. */
+	bool run = false;
+	for (size_t k = 0; rc == 0 && k < n; k++) {
+		size_t i = a + k;
+		lc_otdr_line bl, al;
+		bool low = false;
+		if ((ok[k] & 1) && (detection_fits(c, i, &bl, &al), bl.n >= L && al.n >= 3) && fibre_slope(c, &bl)) {
+			double before = lc_otdr_line_at(&bl, (double)i);
+			double after = lc_otdr_line_at(&al, (double)(i + g) + (double)(al.n - 1) / 2.0);
+			low = before - after >= c->eof_thr;
+			if (low && !run) {
+				size_t j = i;
+				while (j + 1 < c->n && j < i + g + L && c->y[j] > lc_otdr_line_at(&bl, (double)j) - c->eof_thr / 2)
+					j++;
+				rc = add_cand(&v, &nv, &cap, (cand){j, after - before, 0, false, false, true});
+			}
+		}
+		run = low;
 	}
 	free(step);
 	free(peak);
@@ -315,7 +359,7 @@ static int launch_connector(lc_otdr_ctx *c, double launch_m, size_t sig_end, can
 	for (size_t j = li; j < li + c->pw_pts && j < c->n; j++)
 		top = c->y[j] > top ? c->y[j] : top;
 	cand x = {li, lc_otdr_line_at(&al, (double)li) - lc_otdr_line_at(&bl, (double)li),
-		  top - lc_otdr_line_at(&bl, (double)li), false, true};
+		  top - lc_otdr_line_at(&bl, (double)li), false, true, false};
 	x.refl = x.peak >= LC_OTDR_PEAK_FLOOR_DB;
 	cand *p = realloc(*cv, (*ncv + 1) * sizeof(cand));
 	if (!p)

@@ -286,7 +286,9 @@ int lc_otdr_build_events(lc_otdr_ctx *c, lc_otdr_event *launch, const cand *cv, 
 	settle[0] = c->det_lo;
 	size_t ne = 1;
 	for (size_t k = 0; k < keep + (synth_end ? 1 : 0); k++) {
-		cand cd = k < keep ? cv[k] : (cand){sig_end, -c->eof_thr, 0, false, false};
+		if (k < keep && cv[k].end_only && k != end_k)
+			continue; /* a slow drop that is not the end: the fits saw it falling, not an event */
+		cand cd = k < keep ? cv[k] : (cand){sig_end, -c->eof_thr, 0, false, false, false};
 		lc_otdr_event *e = &ev[ne];
 		memset(e, 0, sizeof(*e));
 		lc_otdr_line b;

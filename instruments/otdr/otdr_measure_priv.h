@@ -53,6 +53,8 @@ struct cand {
 	double step, peak;
 	bool refl;   /* a peak (possibly under the reflectance threshold) */
 	bool forced; /* the launch cord's far connector: kept whatever its loss */
+	bool end_only; /* the trace fell the end threshold below the fibre line here: an event only if it is
+	                  the end */
 };
 
 #endif
