@@ -267,7 +267,7 @@ static int find_candidates(lc_otdr_ctx *c, size_t a, size_t b, cand **out, size_
 		bool weak = peak[k] < c->peak_min;
 		if ((ok[k] & 4) && peak[k] >= peak_floor && (!weak || (ok[k] & 9) == 9) && peak[k] > 2.0 * lim[k] &&
 		    peak[k] > 3.0 * c->noise_rms_bs && local_max(peak, n, k, 2 * g, false))
-			rc = add_cand(&v, &nv, &cap, (cand){a + k, step[k], peak[k], true, false, false});
+			rc = add_cand(&v, &nv, &cap, (cand){a + k, step[k], peak[k], true, false, false, false});
 	}
 	size_t npk = nv;
 	for (size_t k = 0; rc == 0 && k < n; k++) {
@@ -282,7 +282,7 @@ static int find_candidates(lc_otdr_ctx *c, size_t a, size_t b, cand **out, size_
 			echo = (a + k + g + L >= pi) && (a + k <= pi + g + L);
 		}
 		if (!echo)
-			rc = add_cand(&v, &nv, &cap, (cand){a + k, step[k], peak[k], false, false, false});
+			rc = add_cand(&v, &nv, &cap, (cand){a + k, step[k], peak[k], false, false, false, false});
 	}
 	/* The end threshold as the instruments define it: the first point where the trace has fallen the end
 	 * threshold below the fibre line before it. A long pulse's receiver filter spreads the fall into the
@@ -306,7 +306,7 @@ static int find_candidates(lc_otdr_ctx *c, size_t a, size_t b, cand **out, size_
 				size_t j = i;
 				while (j + 1 < c->n && j < i + g + L && c->y[j] > lc_otdr_line_at(&bl, (double)j) - c->eof_thr / 2)
 					j++;
-				rc = add_cand(&v, &nv, &cap, (cand){j, after - before, 0, false, false, true});
+				rc = add_cand(&v, &nv, &cap, (cand){j, after - before, 0, false, false, true, false});
 			}
 		}
 		run = low;
@@ -359,7 +359,7 @@ static int launch_connector(lc_otdr_ctx *c, double launch_m, size_t sig_end, can
 	for (size_t j = li; j < li + c->pw_pts && j < c->n; j++)
 		top = c->y[j] > top ? c->y[j] : top;
 	cand x = {li, lc_otdr_line_at(&al, (double)li) - lc_otdr_line_at(&bl, (double)li),
-		  top - lc_otdr_line_at(&bl, (double)li), false, true, false};
+		  top - lc_otdr_line_at(&bl, (double)li), false, true, false, false};
 	x.refl = x.peak >= LC_OTDR_PEAK_FLOOR_DB;
 	cand *p = realloc(*cv, (*ncv + 1) * sizeof(cand));
 	if (!p)

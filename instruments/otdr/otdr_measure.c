@@ -241,7 +241,61 @@ static void move_event(lc_otdr_event *ev, size_t *settle, bool *forced, double *
 	level[to] = level[from];
 }
 
-int lc_otdr_build_events(lc_otdr_ctx *c, lc_otdr_event *launch, const cand *cv, size_t ncv, size_t sig_end,
+/* Close reflections: the detector takes the highest peak within reach, so a second connector inside the
+ * first one's dead zone is no candidate of its own. Instruments report two reflections where the trace
+ * between them falls back by the event dead zone's 1.5 dB under both peaks (the definition of the event
+ * dead zone: the width 1.5 dB below the peak), so: walk from the peak of reflection cd to the end of its
+ * attenuation dead zone (or the next candidate); a rise of LC_OTDR_SPLIT_DB from the lowest point since,
+ * to a top that stands that far above it while the first peak does too, is another reflection, whose
+ * onset is that lowest point. Appends them to *out (n, cap). Returns 0 or LC_ERR_NOMEM. */
+#define LC_OTDR_SPLIT_DB 1.5
+/* ... on a trace that stands this far above the noise between them: nearer the noise, rises of 1.5 dB are
+ * noise */
+#define LC_OTDR_SPLIT_SNR_DB 5.0
+static int split_reflections(const lc_otdr_ctx *c, const cand *cd, size_t limit, cand **out, size_t *n, size_t *cap)
+{
+	size_t hi = cd->i + 3 * c->pw_pts + 2 < c->n ? cd->i + 3 * c->pw_pts + 2 : c->n;
+	size_t pk = argmax(c->y, cd->i, hi);
+	size_t st = lc_otdr_settle(c, pk, pk + 2 * c->guard, NULL) + c->fit_len;
+	if (st > limit)
+		st = limit;
+	/* the height of a reflection in the tail of another: above the backscatter line before the first
+	 * (the tail under it is light of the first one's, not fibre) */
+	lc_otdr_line b;
+	size_t bhi = cd->i > c->guard ? cd->i - c->guard : 0, blo = bhi > 4 * c->fit_len ? bhi - 4 * c->fit_len : 0;
+	if (blo < c->det_lo)
+		blo = c->det_lo;
+	if (lc_otdr_fit(&c->sums, blo, bhi, &b) < 0 || b.n < 3)
+		return 0;
+	double top = c->y[pk];
+	size_t vi = pk;
+	for (size_t j = pk + 1; j < st && j < c->n; j++) {
+		if (c->y[j] < c->y[vi])
+			vi = j;
+		double valley = c->y[vi];
+		if (c->y[j] - valley < LC_OTDR_SPLIT_DB || top - valley < LC_OTDR_SPLIT_DB ||
+		    valley < c->noise_top + LC_OTDR_SPLIT_SNR_DB)
+			continue;
+		size_t h2 = j + 2 * c->pw_pts + 2 < c->n ? j + 2 * c->pw_pts + 2 : c->n;
+		size_t pk2 = argmax(c->y, j, h2);
+		if (*n == *cap) {
+			size_t nc = *cap * 2 + 8;
+			cand *p = realloc(*out, nc * sizeof(cand));
+			if (!p)
+				return LC_ERR_NOMEM;
+			*out = p;
+			*cap = nc;
+		}
+		(*out)[(*n)++] = (cand){vi, 0, c->y[pk2] - lc_otdr_line_at(&b, (double)pk2), true, false, false, true};
+		/* and on from this one's peak: a third connector */
+		top = c->y[pk2];
+		vi = pk2;
+		j = pk2;
+	}
+	return 0;
+}
+
+int lc_otdr_build_events(lc_otdr_ctx *c, lc_otdr_event *launch, const cand *cv_in, size_t ncv_in, size_t sig_end,
 			 lc_otdr_analysis *a, lc_diag *diag)
 {
 	a->events = launch;
@@ -249,38 +303,70 @@ int lc_otdr_build_events(lc_otdr_ctx *c, lc_otdr_event *launch, const cand *cv, 
 	a->noise_floor_db = c->noise;
 	a->noise_rms_db = c->noise_rms;
 	a->backscatter_db = c->bc;
-	size_t keep = ncv, end_k = ncv;
-	for (size_t k = 0; k < ncv; k++) {
+	size_t keep = ncv_in, end_k = ncv_in;
+	for (size_t k = 0; k < ncv_in; k++) {
 		lc_otdr_line b;
-		size_t bhi = cv[k].i > c->guard ? cv[k].i - c->guard : 0;
+		size_t bhi = cv_in[k].i > c->guard ? cv_in[k].i - c->guard : 0;
 		size_t blo = bhi > 4 * c->fit_len ? bhi - 4 * c->fit_len : 0;
 		if (blo < c->det_lo)
 			blo = c->det_lo;
 		lc_otdr_fit(&c->sums, blo, bhi, &b);
-		if (lc_otdr_is_end(c, &cv[k], &b)) {
+		if (lc_otdr_is_end(c, &cv_in[k], &b)) {
 			/* the fall right after an end reflection is seen as a step of its own, against a line that
 			 * the peak lifts: within the reflection's pulse and dead zone it is that reflection's fall,
 			 * and the reflection is the end */
-			if (k > 0 && cv[k - 1].refl && !cv[k].refl && cv[k].i <= cv[k - 1].i + 2 * c->pw_pts + c->guard)
+			if (k > 0 && cv_in[k - 1].refl && !cv_in[k].refl && cv_in[k].i <= cv_in[k - 1].i + 2 * c->pw_pts + c->guard)
 				k--;
 			end_k = k;
 			keep = k + 1;
 			break;
 		}
 	}
+	/* the candidates up to the end, with the reflections found in the dead zones of others */
+	size_t ncv = 0, cap = keep + 8, end2 = SIZE_MAX;
+	cand *cv = malloc(cap * sizeof(cand));
+	if (!cv)
+		return lc_diag_set(diag, LC_ERR_NOMEM, "OTDR analysis: out of memory");
+	for (size_t k = 0; k < keep; k++) {
+		cv[ncv++] = cv_in[k];
+		/* up to the next reflection the detector found itself, or the end */
+		size_t limit = c->n;
+		for (size_t k2 = k + 1; k2 < keep && limit == c->n; k2++)
+			if (cv_in[k2].refl || k2 == end_k)
+				limit = cv_in[k2].i;
+		if (k != end_k && !cv_in[k].end_only && split_reflections(c, &cv_in[k], limit, &cv, &ncv, &cap) < 0) {
+			free(cv);
+			return lc_diag_set(diag, LC_ERR_NOMEM, "OTDR analysis: out of memory");
+		}
+	}
+	/* steps inside a dead zone may lie past a reflection found there: back in order of position (the end,
+	 * when there is one, stays last: every split lies before it) */
+	for (size_t k = 1; k < ncv; k++)
+		for (size_t j = k; j > 0 && cv[j - 1].i > cv[j].i; j--) {
+			cand t = cv[j - 1];
+			cv[j - 1] = cv[j];
+			cv[j] = t;
+		}
+	bool end_seen = end_k < keep;
+	if (end_seen)
+		end2 = ncv - 1;
+	end_k = end_seen ? end2 : ncv;
+	keep = ncv;
 	size_t tail = c->n / 20 > 32 ? c->n / 20 : 32;
-	bool synth_end = end_k == ncv && sig_end + tail < c->n;
+	bool synth_end = !end_seen && sig_end + tail < c->n;
 	size_t total = 1 + keep + (synth_end ? 1 : 0);
 	lc_otdr_event *ev = realloc(a->events, total * sizeof(*ev));
-	if (!ev)
+	if (!ev) {
+		free(cv);
 		return lc_diag_set(diag, LC_ERR_NOMEM, "OTDR analysis: out of memory");
+	}
 	a->events = ev;
 	size_t prev_end = c->det_lo;
 	size_t *settle = calloc(total, sizeof(size_t));
 	bool *forced = calloc(total, sizeof(bool));
 	double *level = calloc(total, sizeof(double));
 	if (!settle || !forced || !level) {
-		free(settle), free(forced), free(level);
+		free(settle), free(forced), free(level), free(cv);
 		return lc_diag_set(diag, LC_ERR_NOMEM, "OTDR analysis: out of memory");
 	}
 	settle[0] = c->det_lo;
@@ -288,7 +374,7 @@ int lc_otdr_build_events(lc_otdr_ctx *c, lc_otdr_event *launch, const cand *cv, 
 	for (size_t k = 0; k < keep + (synth_end ? 1 : 0); k++) {
 		if (k < keep && cv[k].end_only && k != end_k)
 			continue; /* a slow drop that is not the end: the fits saw it falling, not an event */
-		cand cd = k < keep ? cv[k] : (cand){sig_end, -c->eof_thr, 0, false, false, false};
+		cand cd = k < keep ? cv[k] : (cand){sig_end, -c->eof_thr, 0, false, false, false, false};
 		lc_otdr_event *e = &ev[ne];
 		memset(e, 0, sizeof(*e));
 		lc_otdr_line b;
@@ -299,7 +385,7 @@ int lc_otdr_build_events(lc_otdr_ctx *c, lc_otdr_event *launch, const cand *cv, 
 		lc_otdr_fit(&c->sums, blo, bhi, &b);
 		bool end = k == end_k || k >= keep;
 		size_t anchor = SIZE_MAX;
-		e->index = b.n >= 3 ? refine(c, &cd, &b, prev_end, &anchor) : cd.i;
+		e->index = cd.split ? cd.i : b.n >= 3 ? refine(c, &cd, &b, prev_end, &anchor) : cd.i;
 		if (!cd.refl && !end && anchor != SIZE_MAX)
 			e->index = shape_onset(c, anchor, prev_end, e->index);
 		if (e->index < prev_end)
@@ -310,7 +396,7 @@ int lc_otdr_build_events(lc_otdr_ctx *c, lc_otdr_event *launch, const cand *cv, 
 		e->type = end ? LC_OTDR_EVENT_END : LC_OTDR_EVENT_NONREFLECTIVE;
 		size_t pk_hi = e->index + 3 * c->pw_pts + 2;
 		size_t pk = argmax(c->y, e->index, pk_hi < c->n ? pk_hi : c->n);
-		double h = b.n >= 2 ? c->y[pk] - lc_otdr_line_at(&b, (double)pk) : 0;
+		double h = cd.split ? cd.peak : b.n >= 2 ? c->y[pk] - lc_otdr_line_at(&b, (double)pk) : 0;
 		/* st: the end of the attenuation dead zone (0.5 dB); clean: back on the backscatter line within its
 		 * noise, where the section after the event may be fitted for the loss (a recovery tail still a
 		 * few hundredths of a dB high would take them off the loss) */
@@ -330,6 +416,9 @@ int lc_otdr_build_events(lc_otdr_ctx *c, lc_otdr_event *launch, const cand *cv, 
 		settle[ne] = st > e->index ? (clean > st ? clean : st) : e->index + c->pw_pts + 2;
 		if (settle[ne] > c->n)
 			settle[ne] = c->n;
+		/* a reflection in this one's dead zone starts where the trace turned up again */
+		if (k + 1 < keep && cv[k + 1].split && settle[ne] > cv[k + 1].i)
+			settle[ne] = cv[k + 1].i;
 		prev_end = settle[ne];
 		ne++;
 	}
@@ -403,5 +492,6 @@ int lc_otdr_build_events(lc_otdr_ctx *c, lc_otdr_event *launch, const cand *cv, 
 	free(settle);
 	free(forced);
 	free(level);
+	free(cv);
 	return 0;
 }

@@ -55,6 +55,8 @@ struct cand {
 	bool forced; /* the launch cord's far connector: kept whatever its loss */
 	bool end_only; /* the trace fell the end threshold below the fibre line here: an event only if it is
 	                  the end */
+	bool split;    /* a reflection in the dead zone of the one before, separated by the dip between them:
+	                  i is the foot of its edge (the valley), peak its height above the backscatter */
 };
 
 #endif

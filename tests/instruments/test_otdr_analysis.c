@@ -348,3 +348,31 @@ Test(otdr_analysis, select_agrees_with_sort)
 		}
 	}
 }
+
+/* Two connectors a few pulse lengths apart under a 100 ns pulse (10.2 m): the trace between their peaks
+ * falls back well under each peak (more than the 1.5 dB of the event dead zone's definition), so an
+ * instrument reports two events, each at its own leading edge. */
+Test(otdr_analysis, close_reflections_apart_are_two_events)
+{
+	static const double gaps[] = {20, 30, 60};
+	for (size_t i = 0; i < sizeof(gaps) / sizeof(gaps[0]); i++) {
+		lc_otdr_synth_event ev[] = {
+			{3000, 0.3, -40, false},
+			{3000 + gaps[i], 0.4, -45, false},
+			{7000, 0, -14, true},
+		};
+		lc_otdr_analysis *a = analyze_events(ev, 3, 100);
+		for (size_t k = 0; k < a->n_events; k++)
+			cr_log_info("gap %.0f: %zu %s %.1f m loss %.3f R %.1f", gaps[i], k,
+				    lc_otdr_event_type_name(a->events[k].type), a->events[k].position_m, a->events[k].loss_db,
+				    a->events[k].reflectance_db);
+		cr_assert_eq(a->n_events, 4, "gap %.0f m: launch, two connectors, the end: %zu", gaps[i], a->n_events);
+		cr_expect_float_eq(a->events[1].position_m, 3000, 2, "gap %.0f m: first at %.1f m", gaps[i],
+				   a->events[1].position_m);
+		cr_expect_float_eq(a->events[2].position_m, 3000 + gaps[i], 2, "gap %.0f m: second at %.1f m", gaps[i],
+				   a->events[2].position_m);
+		cr_expect_eq(a->events[1].type, LC_OTDR_EVENT_REFLECTIVE);
+		cr_expect_eq(a->events[2].type, LC_OTDR_EVENT_REFLECTIVE);
+		lc_otdr_analysis_free(a);
+	}
+}
