@@ -75,7 +75,7 @@ static void noise_floor(lc_otdr_ctx *c)
 		k = c->n < 32 ? c->n : 32;
 	double *t = malloc(k * sizeof(double));
 	if (!t) {
-		c->noise = c->y[c->n - 1];
+		c->noise = c->noise_top = c->noise_end_top = c->y[c->n - 1];
 		c->noise_rms = 0;
 		return;
 	}
@@ -87,6 +87,20 @@ static void noise_floor(lc_otdr_ctx *c)
 	for (size_t i = 0; i < k; i++)
 		t[i] = fabs(t[i] - c->noise);
 	c->noise_rms = 1.4826 * lc_otdr_select(t, k, k / 2); /* MAD of a normal distribution */
+	/* The same percentile of the noise's means over a fit length, for the end test, which compares such
+	 * means with it: sparse spikes in the noise (some receivers show pulse-wide spikes 50 dB over a
+	 * clipped floor on 2 % of the points: the AFL M200 file) set the 98th percentile of single points near
+	 * the backscatter, but average out over a window. */
+	size_t w = c->fit_len < k ? c->fit_len : k, m = k - w + 1;
+	double run = 0;
+	for (size_t i = 0; i < w; i++)
+		run += c->y[c->n - k + i];
+	for (size_t i = 0; i < m; i++) {
+		t[i] = run / (double)w;
+		if (i + 1 < m)
+			run += c->y[c->n - k + i + w] - c->y[c->n - k + i];
+	}
+	c->noise_end_top = lc_otdr_select(t, m, (m * 98) / 100);
 	free(t);
 }
 
@@ -225,9 +239,10 @@ static int find_candidates(lc_otdr_ctx *c, size_t a, size_t b, cand **out, size_
 	double *peak = calloc(n ? n : 1, sizeof(double));
 	double *lim = calloc(n ? n : 1, sizeof(double));
 	unsigned char *ok = calloc(n ? n : 1, 1);
+	double *fall = calloc(n ? n : 1, sizeof(double)); /* line before at i minus the mean level after */
 	cand *v = NULL;
 	size_t nv = 0, cap = 0;
-	int rc = (!step || !peak || !lim || !ok) ? LC_ERR_NOMEM : 0;
+	int rc = (!step || !peak || !lim || !ok || !fall) ? LC_ERR_NOMEM : 0;
 	size_t g = c->guard, L = c->fit_len;
 	for (size_t k = 0; rc == 0 && k < n; k++) {
 		size_t i = a + k;
@@ -247,10 +262,13 @@ static int find_candidates(lc_otdr_ctx *c, size_t a, size_t b, cand **out, size_
 		lim[k] = 6.0 * bl.rms * sqrt(4.0 / (double)bl.n + 4.0 / (double)al.n);
 		/* bit 0: the section before looks like fiber; bit 1: the one after does too; bit 2: the section
 		 * before can carry a reflection (peak_base_ok); bit 3: the backscatter before stands above the
-		 * noise by LC_OTDR_WEAK_PEAK_SNR_DB (or the end threshold, if smaller) */
+		 * noise by LC_OTDR_WEAK_PEAK_SNR_DB (or the end threshold, if smaller); bit 4: the section before
+		 * is a whole fit of the fibre's slope (the end threshold's reference, below) */
 		ok[k] = (unsigned char)((fiber_like(c, &bl) ? 1 : 0) | (fiber_like(c, &al) ? 2 : 0) |
 					(peak_base_ok(c, &bl) ? 4 : 0) |
-					(lc_otdr_line_at(&bl, (double)i) > c->noise_top + fmin(c->eof_thr, LC_OTDR_WEAK_PEAK_SNR_DB) ? 8 : 0));
+					(lc_otdr_line_at(&bl, (double)i) > c->noise_top + fmin(c->eof_thr, LC_OTDR_WEAK_PEAK_SNR_DB) ? 8 : 0) |
+					(bl.n >= L && fibre_slope(c, &bl) ? 16 : 0));
+		fall[k] = lc_otdr_line_at(&bl, (double)i) - lc_otdr_line_at(&al, (double)(i + g) + (double)(al.n - 1) / 2.0);
 	}
 	if (rc == 0)
 		rc = calibrate_limits(step, lim, ok, n);
@@ -295,19 +313,14 @@ static int find_candidates(lc_otdr_ctx *c, size_t a, size_t b, cand **out, size_
 	 * to a level the trace never had. */
 	bool run = false;
 	for (size_t k = 0; rc == 0 && k < n; k++) {
-		size_t i = a + k;
-		lc_otdr_line bl, al;
-		bool low = false;
-		if ((ok[k] & 1) && (detection_fits(c, i, &bl, &al), bl.n >= L && al.n >= 3) && fibre_slope(c, &bl)) {
-			double before = lc_otdr_line_at(&bl, (double)i);
-			double after = lc_otdr_line_at(&al, (double)(i + g) + (double)(al.n - 1) / 2.0);
-			low = before - after >= c->eof_thr;
-			if (low && !run) {
-				size_t j = i;
-				while (j + 1 < c->n && j < i + g + L && c->y[j] > lc_otdr_line_at(&bl, (double)j) - c->eof_thr / 2)
-					j++;
-				rc = add_cand(&v, &nv, &cap, (cand){j, after - before, 0, false, false, true, false});
-			}
+		bool low = (ok[k] & 17) == 17 && fall[k] >= c->eof_thr;
+		if (low && !run) {
+			size_t i = a + k, j = i;
+			lc_otdr_line bl, al;
+			detection_fits(c, i, &bl, &al);
+			while (j + 1 < c->n && j < i + g + L && c->y[j] > lc_otdr_line_at(&bl, (double)j) - c->eof_thr / 2)
+				j++;
+			rc = add_cand(&v, &nv, &cap, (cand){j, -fall[k], 0, false, false, true, false});
 		}
 		run = low;
 	}
@@ -315,6 +328,7 @@ static int find_candidates(lc_otdr_ctx *c, size_t a, size_t b, cand **out, size_
 	free(peak);
 	free(lim);
 	free(ok);
+	free(fall);
 	if (rc < 0) {
 		free(v);
 		return rc;
@@ -425,6 +439,27 @@ static int setup(lc_otdr_ctx *c, const lc_otdr_trace *t, const lc_otdr_config *c
 	return 0;
 }
 
+/* Backscatter noise near the start, for the peak limit: the median residual RMS of up to 9 windows of a
+ * fit length from lo on (before hi). One window over the first few hundred metres, as it was, takes in any
+ * connector there: a 9 dB reflection 90 m in (the AFL M200 file) made it 2.8 dB, and every smaller
+ * reflection of the trace was then taken for noise. */
+static double backscatter_noise(const lc_otdr_ctx *c, size_t lo, size_t hi)
+{
+	double r[9];
+	size_t m = 0;
+	for (size_t f = lo; m < 9 && f + c->fit_len <= hi; f += c->fit_len) {
+		lc_otdr_line l;
+		if (lc_otdr_fit(&c->sums, f, f + c->fit_len, &l) == 0)
+			r[m++] = l.rms;
+	}
+	if (m == 0) {
+		lc_otdr_line l;
+		lc_otdr_fit(&c->sums, lo, lo + 4 * c->fit_len, &l);
+		return l.rms;
+	}
+	return lc_otdr_select(r, m, m / 2);
+}
+
 /* The last point clearly above the noise floor: everything after it is noise. */
 static size_t last_signal(const lc_otdr_ctx *c)
 {
@@ -494,11 +529,8 @@ int lc_otdr_analyze(const lc_otdr_trace *t, const lc_otdr_config *cfg_in, lc_otd
 	}
 	size_t settle = launch_zone(&c, ev);
 	c.det_lo = settle;
-	/* backscatter noise near the start, for the peak limit */
-	lc_otdr_line l0;
-	lc_otdr_fit(&c.sums, settle, settle + 4 * c.fit_len, &l0);
-	c.noise_rms_bs = l0.rms;
 	size_t sig_end = last_signal(&c);
+	c.noise_rms_bs = backscatter_noise(&c, settle, sig_end);
 	lc_otdr_estimate_fiber_slope(&c, settle, sig_end);
 	size_t hi = sig_end + c.guard + 1;
 	if (hi > c.n)

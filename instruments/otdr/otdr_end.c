@@ -16,6 +16,8 @@
 /* The slope resolution a window needs before it may say "the fibre goes on": a receiver's recovery tail
  * falls at tens of dB/km, fibre at 0.2 (1550 nm) to 3.5 dB/km (multimode at 850 nm) */
 #define LC_OTDR_END_SLOPE_RES_DB_KM 5.0
+/* How far over the noise (the top of its means over a fit length) a window must stay to say so */
+#define LC_OTDR_END_SNR_DB 3.0
 
 /* Standard deviation of the slope (dB per point) of a least-squares line over n points of rms residual. */
 static double slope_sigma(const lc_otdr_line *l)
@@ -49,7 +51,7 @@ bool lc_otdr_is_end(const lc_otdr_ctx *c, const cand *cd, const lc_otdr_line *b)
 		if (lc_otdr_fit(&c->sums, f, f + w, &t) < 0 || t.n < 3)
 			break;
 		double mean = lc_otdr_line_at(&t, (double)f + (double)(w - 1) / 2.0);
-		if (mean <= before - c->eof_thr || mean <= c->noise_top)
+		if (mean <= before - c->eof_thr || mean <= c->noise_end_top)
 			return true;
 		/* does the fibre go on from f? Only a fit precise enough to tell the fibre's slope from a tail's
 		 * can say so: on a noisy stretch any slope fits within 3 sigma, so the window doubles until its
@@ -58,6 +60,12 @@ bool lc_otdr_is_end(const lc_otdr_ctx *c, const cand *cd, const lc_otdr_line *b)
 		for (size_t m = w; f + m <= c->n; m *= 2) {
 			lc_otdr_line u;
 			if (lc_otdr_fit(&c->sums, f, f + m, &u) < 0 || u.n < 3)
+				break;
+			/* a window that reaches down near the noise says nothing about fibre: a receiver's floor is
+			 * flat, and a flat line has the slope of a good fibre within any tolerance; at
+			 * LC_OTDR_END_SNR_DB over the noise, half the window's power is noise and its slope is the
+			 * noise's flattening as much as the fibre's (FiberCloud's recovery into the noise) */
+			if (lc_otdr_line_at(&u, (double)(f + u.n - 1)) <= c->noise_end_top + LC_OTDR_END_SNR_DB)
 				break;
 			double tol = fmax(3.0 * (slope_sigma(&u) + ref_sigma), min_tol);
 			if (tol > max_tol)

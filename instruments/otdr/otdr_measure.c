@@ -241,6 +241,17 @@ static void move_event(lc_otdr_event *ev, size_t *settle, bool *forced, double *
 	level[to] = level[from];
 }
 
+/* The last point of reflection cd's pulse and attenuation dead zone (where the trace is back within 0.5 dB
+ * of the backscatter, or a guard past its pulse if that is later). */
+static size_t reflection_zone_end(const lc_otdr_ctx *c, const cand *cd)
+{
+	size_t hi = cd->i + 3 * c->pw_pts + 2 < c->n ? cd->i + 3 * c->pw_pts + 2 : c->n;
+	size_t pk = argmax(c->y, cd->i, hi);
+	size_t st = lc_otdr_settle(c, pk, pk + 2 * c->guard, NULL) + c->guard;
+	size_t pulse = cd->i + 2 * c->pw_pts + c->guard;
+	return st > pulse ? st : pulse;
+}
+
 /* Close reflections: the detector takes the highest peak within reach, so a second connector inside the
  * first one's dead zone is no candidate of its own. Instruments report two reflections where the trace
  * between them falls back by the event dead zone's 1.5 dB under both peaks (the definition of the event
@@ -313,9 +324,9 @@ int lc_otdr_build_events(lc_otdr_ctx *c, lc_otdr_event *launch, const cand *cv_i
 		lc_otdr_fit(&c->sums, blo, bhi, &b);
 		if (lc_otdr_is_end(c, &cv_in[k], &b)) {
 			/* the fall right after an end reflection is seen as a step of its own, against a line that
-			 * the peak lifts: within the reflection's pulse and dead zone it is that reflection's fall,
-			 * and the reflection is the end */
-			if (k > 0 && cv_in[k - 1].refl && !cv_in[k].refl && cv_in[k].i <= cv_in[k - 1].i + 2 * c->pw_pts + c->guard)
+			 * the peak lifts: within the reflection's pulse and dead zone (a saturated receiver recovers
+			 * over tens of metres) it is that reflection's fall, and the reflection is the end */
+			if (k > 0 && cv_in[k - 1].refl && !cv_in[k].refl && cv_in[k].i <= reflection_zone_end(c, &cv_in[k - 1]))
 				k--;
 			end_k = k;
 			keep = k + 1;

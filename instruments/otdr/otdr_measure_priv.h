@@ -20,6 +20,7 @@ typedef struct lc_otdr_ctx {
 	size_t det_lo;      /* first point of backscatter after the launch dead zone */
 	double loss_thr, eof_thr, peak_min, bc;
 	double noise, noise_rms, noise_top, noise_rms_bs;
+	double noise_end_top; /* 98th percentile of the noise's means over a fit length (the end test's) */
 	double top;         /* highest level of the trace */
 	double fiber_slope; /* typical slope of the fibre (dB per point, median over the trace), NAN if unknown */
 	size_t launch_tol;  /* points an event may lie from the launch cord's end and still be its connector */
