@@ -217,7 +217,7 @@ static double orl(const lc_otdr_ctx *c, const lc_otdr_analysis *a, size_t end, d
 	double s = 0;
 	for (size_t j = c->det_lo; j < end && j < c->n; j++) {
 		double rt = 2.0 * (y0 - c->y[j]);
-		s += pow(10.0, -rt / 10.0) * c->dx;
+		s += exp(-rt * (M_LN10 / 10.0)) * c->dx; /* 10^(-rt/10): exp is several times cheaper than pow */
 	}
 	s *= pow(10.0, c->bc / 10.0) / v_ns;
 	for (size_t k = 0; k < a->n_events; k++) {
