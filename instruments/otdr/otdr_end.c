@@ -13,9 +13,12 @@
 
 #include "instruments/otdr/otdr_measure_priv.h"
 
-/* The slope resolution a window needs before it may say "the fibre goes on": a receiver's recovery tail
- * falls at tens of dB/km, fibre at 0.2 (1550 nm) to 3.5 dB/km (multimode at 850 nm) */
-#define LC_OTDR_END_SLOPE_RES_DB_KM 5.0
+/* The slope resolution a window needs before it may say "the fibre goes on" (or the fibre's own slope, if
+ * larger: multimode at 850 nm is 3.5 dB/km): a receiver's recovery tail falls at tens of dB/km, and
+ * flattens through a few dB/km as it nears the noise (the Anritsu MT9090A file's end: 10 dB/km falling to
+ * about 3 over 1.5 km), where a 5 dB/km resolution took it for fibre going on; single-mode fibre is 0.2 to
+ * 0.4 dB/km */
+#define LC_OTDR_END_SLOPE_RES_DB_KM 2.0
 /* How far over the noise (the top of its means over a fit length) a window must stay to say so */
 #define LC_OTDR_END_SNR_DB 3.0
 
