@@ -21,11 +21,13 @@
 #define LC_DATA_DIR "/usr/local/share/lanecert"
 #endif
 
+#ifdef LC_SOURCE_DIR /* only the checkout look-up needs it; a package build (LC_CHECKOUT_DATA=OFF) has none */
 static int is_dir(const char *p)
 {
 	struct stat st;
 	return p && stat(p, &st) == 0 && S_ISDIR(st.st_mode);
 }
+#endif
 
 const char *lc_procedures_dir(const char *explicit_dir)
 {
