@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "fixtures/budget.h"
+#include "base/utf8.h"
 #include "procedures/diagnosis.h"
 #include "procedures/optical_paths.h"
 #include "procedures/run_priv.h"
@@ -228,6 +229,36 @@ static int keep_misrouted(lc_run *run, const lc_wired_ends *e, const int *map, c
 		if (map[i] != expected[i] && (all || map[i] != LC_MAP_DARK))
 			snprintf(st->misrouted[st->n_misrouted++], LC_PORT_NAME_MAX, "%s", e->launch_port[i]);
 	return 0;
+}
+
+/* Longest map evidence in a wrong-part sentence: enough for a few clauses, short enough to read. */
+#define EVIDENCE_MAX 160
+
+/* text into out (cap bytes): whole when it fits, else cut after its last whole clause with "; and more". A
+ * cap below the marker's size writes what fits of nothing: "". */
+static void map_evidence(const char *text, char *out, size_t cap)
+{
+	static const char more[] = "; and more";
+	size_t len = strlen(text);
+	if (cap == 0)
+		return;
+	if (len < cap) {
+		memcpy(out, text, len + 1);
+		return;
+	}
+	out[0] = '\0';
+	if (cap <= sizeof(more))
+		return;
+	size_t keep = cap - sizeof(more) - 1, cut = keep;
+	for (size_t i = keep; i > 0; i--)
+		if (text[i - 1] == ';') {
+			cut = i - 1;
+			break;
+		}
+	while (cut > 0 && ((unsigned char)text[cut] & 0xC0) == 0x80)
+		cut--; /* never split a character */
+	memcpy(out, text, cut);
+	memcpy(out + cut, more, sizeof(more));
 }
 
 static const lc_reference *find_reference(const lc_run *run, double nm, bool reverse)
@@ -497,17 +528,18 @@ static int ctx_fiber_map(lua_State *L)
 		bool none_lit = true;
 		for (size_t i = 0; i < e.n_launch; i++)
 			none_lit &= map[i] == LC_MAP_DARK;
-		/* The evidence: the measured map (or that no designed port saw light), cut between its clauses. */
-		char evidence[160];
-		snprintf(evidence, sizeof(evidence), "%s", none_lit ? "no light at any port of the expected part" : text);
-		if (strlen(text) >= sizeof(evidence) - 1 && !none_lit) {
-			char *cut = evidence + sizeof(evidence) - 12;
-			*cut = '\0';
-			char *sep = strrchr(evidence, ';');
-			snprintf(sep ? sep : cut, 12, "; and more");
-		}
-		snprintf(run->step_reason, sizeof(run->step_reason), "wrong part: expected %s, found %s (measured map: %s)",
-			 lc_channel_name(run->setup->channel), found, evidence);
+		/* The sentence, then the evidence in the room left: the measured map (or that no designed port saw
+		 * light), cut between its clauses, so the closing parenthesis always fits. */
+		size_t cap = sizeof(run->step_reason);
+		lc_utf8_printf(run->step_reason, cap, "wrong part: expected %s, found %s (measured map: ",
+			       lc_channel_name(run->setup->channel), found);
+		size_t used = strlen(run->step_reason);
+		size_t room = cap - used - 1; /* the ')' */
+		map_evidence(none_lit ? "no light at any port of the expected part" : text, run->step_reason + used,
+			     room < EVIDENCE_MAX ? room : EVIDENCE_MAX);
+		used += strlen(run->step_reason + used);
+		if (used + 1 < cap)
+			memcpy(run->step_reason + used, ")", 2);
 		run->step_rank = LC_DIAGNOSIS_WRONG_PART;
 		if (idx >= 0)
 			lc_result_measurement_extra_string(run->result, idx, "found_part", found, NULL);
