@@ -361,6 +361,7 @@ int lc_cmd_run(int argc, char **argv)
 			.channel = channel,
 			.cable_type = cable,
 			.limits = limits,
+			.fixtures_dir = fx,
 			.serial = a.serials[s],
 			.slot = a.slot + s,
 			.operator_name = a.operator_name,

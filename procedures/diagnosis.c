@@ -551,7 +551,7 @@ int lc_diagnose_found_part(const lc_run *run, const lc_wired_ends *e, const int 
 {
 	const lc_channel *want = run->setup->channel;
 	char dir[1024], cables[1100];
-	if (!want || e->n_launch == 0 || lc_fixtures_dir(NULL, dir, sizeof(dir), NULL) < 0)
+	if (!want || e->n_launch == 0 || lc_fixtures_dir(run->setup->fixtures_dir, dir, sizeof(dir), NULL) < 0)
 		return 0;
 	snprintf(cables, sizeof(cables), "%s/cables", dir);
 	DIR *d = opendir(cables);
@@ -573,7 +573,7 @@ int lc_diagnose_found_part(const lc_run *run, const lc_wired_ends *e, const int 
 		for (size_t i = 0; i < n && !hit; i++) {
 			lc_channel *ch = NULL;
 			if (!names[i] || strcmp(names[i], lc_channel_name(want)) == 0 ||
-			    lc_channel_load(names[i], NULL, &ch, NULL) < 0)
+			    lc_channel_load(names[i], dir, &ch, NULL) < 0)
 				continue;
 			if (same_family(want, ch) && (pass == 1 || lc_channel_mode(ch) == lc_channel_mode(want)) &&
 			    routes_as(ch, e, map, tmp)) {

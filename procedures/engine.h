@@ -70,6 +70,10 @@ typedef struct lc_run_setup {
 	const lc_channel *channel;    /* the DUT's cable type */
 	const char *cable_type;       /* its name, as recorded */
 	const lc_limits *limits;
+	/* The fixtures folder the run's station, cable and limits came from (`lanecert run --fixtures`), or NULL:
+	 * lc_fixtures_dir(NULL). Searched for the part actually found when a DUT is not the expected one.
+	 * Since 0.2. */
+	const char *fixtures_dir;
 	const char *serial;
 	unsigned slot;                /* 1-based */
 	const char *operator_name;

@@ -37,7 +37,7 @@ static void json_field(const char *text, const char *key, bool top, char *out, s
 	snprintf(out, cap, "%.*s", (int)(n < cap ? n : cap - 1), s);
 }
 
-static void certify(const char *scenario, const char *procedure, run_out *o)
+static void certify_with(const char *scenario, const char *procedure, const char *fixtures, run_out *o)
 {
 	run_cli c;
 	json_t *sc = sw_scenario_json(scenario);
@@ -47,7 +47,8 @@ static void certify(const char *scenario, const char *procedure, run_out *o)
 	const char *dut_serial = json_string_value(json_object_get(json_object_get(sc, "dut"), "serial"));
 	snprintf(serial, sizeof(serial), "%s", dut_serial ? dut_serial : "T-1");
 	run_cli_start(&c, sc, "cli-verdicts");
-	o->exit_code = run_cli_run(&c, procedure, serial, NULL);
+	const char *extra[] = {"--fixtures", fixtures, NULL};
+	o->exit_code = run_cli_run(&c, procedure, serial, fixtures ? extra : NULL);
 	snprintf(o->store_reason, sizeof(o->store_reason), "%s", c.reason);
 	snprintf(o->store_verdict, sizeof(o->store_verdict), "%s", c.store_verdict);
 	const char *res = strstr(c.out, "{\"event\":\"result\"");
@@ -68,6 +69,11 @@ static void certify(const char *scenario, const char *procedure, run_out *o)
 	o->html_has_reason = h && o->report_reason[0] && strstr(h, o->report_reason) != NULL;
 	free(h);
 	run_cli_stop(&c);
+}
+
+static void certify(const char *scenario, const char *procedure, run_out *o)
+{
+	certify_with(scenario, procedure, NULL, o);
 }
 
 static void expect(const char *scenario, const char *procedure, int exit_code, const char *verdict,
@@ -188,4 +194,27 @@ Test(cli_verdicts, dirty_mpo_of_a_24_fiber_trunk)
 {
 	expect("mpo24-trunk-dirty-far-end", "mpo-trunk", 1, "fail",
 	       "all 24 fibers +0.7 dB \u2014 MPO connector at end A or end B dirty (inspect both)");
+}
+
+/* The part found is looked for in the run's own --fixtures folder: a site that names its Type A trunk
+ * otherwise hears its own name, never one from the default fixtures. */
+Test(cli_verdicts, wrong_part_is_looked_up_in_the_runs_fixtures)
+{
+	char fx[] = "/tmp/cli-verdicts-fx-XXXXXX", cmd[1024];
+	cr_assert_not_null(mkdtemp(fx));
+	snprintf(cmd, sizeof(cmd),
+		 "cp -r '%s/fixtures/cables' '%s/fixtures/limits' '%s/' && "
+		 "sed 's/\"name\": \"mpo12-trunk-type-a\"/\"name\": \"site-trunk-straight\"/' "
+		 "'%s/cables/mpo12-trunk-type-a.json' > '%s/cables/site-trunk-straight.json' && "
+		 "rm '%s/cables/mpo12-trunk-type-a.json'",
+		 sw_source_dir(), sw_source_dir(), fx, fx, fx, fx);
+	cr_assert_eq(system(cmd), 0, "%s", cmd);
+	run_out o;
+	certify_with("mpo-trunk-wrong-polarity", "mpo-trunk", fx, &o);
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", fx);
+	cr_expect_eq(system(cmd), 0);
+	cr_expect_eq(o.exit_code, 1, "exit %d (%s: %s)", o.exit_code, o.verdict, o.reason);
+	cr_expect_str_eq(o.reason,
+			 "wrong part: expected mpo12-trunk-type-b, found site-trunk-straight (measured map: A:1 lands on "
+			 "B:1: Type A trunk where Type B expected)");
 }
