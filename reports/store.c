@@ -1,5 +1,6 @@
 /* The results store in SQLite (reports/store.h). */
 #include "reports/store.h"
+#include "reports/store_priv.h"
 
 #include <limits.h>
 #include <pthread.h>
@@ -39,6 +40,16 @@ static const char index_sql[] =
 	"CREATE INDEX IF NOT EXISTS runs_cable_type ON runs (cable_type, start_ms);"
 	"CREATE INDEX IF NOT EXISTS runs_procedure ON runs (procedure, start_ms);"
 	"CREATE INDEX IF NOT EXISTS runs_verdict ON runs (verdict, start_ms);";
+
+/* One statement: the attempt number and the row are one atomic write. */
+const char lc_store_sql_begin_run[] =
+	"INSERT INTO runs (serial, cable_type, slot, station, operator, procedure, start_ms, status,"
+	" attempt) SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, 'incomplete',"
+	" (SELECT COALESCE(MAX(attempt), 0) + 1 FROM runs WHERE serial = ?1)";
+const char lc_store_sql_attempt[] = "SELECT attempt FROM runs WHERE id = ?";
+const char lc_store_sql_finish_run[] =
+	"UPDATE runs SET status = 'complete', verdict = ?, end_ms = ?, report_path = ?,"
+	" report_sha256 = ?, reason = ? WHERE id = ? AND status = 'incomplete'";
 
 static int db_fail(sqlite3 *db, lc_diag *diag, const char *what)
 {
@@ -210,12 +221,7 @@ int lc_store_begin_run(lc_store *s, const lc_store_run_info *info, int64_t *run_
 	pthread_mutex_lock(&s->lock);
 	sqlite3_stmt *st = NULL;
 	int rc = 0;
-	if (sqlite3_prepare_v2(s->db,
-			       /* One statement: the attempt number and the row are one atomic write. */
-			       "INSERT INTO runs (serial, cable_type, slot, station, operator, procedure, start_ms, status,"
-			       " attempt) SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, 'incomplete',"
-			       " (SELECT COALESCE(MAX(attempt), 0) + 1 FROM runs WHERE serial = ?1)",
-			       -1, &st, NULL) != SQLITE_OK) {
+	if (sqlite3_prepare_v2(s->db, lc_store_sql_begin_run, -1, &st, NULL) != SQLITE_OK) {
 		rc = db_fail(s->db, diag, "insert");
 		goto out;
 	}
@@ -243,7 +249,7 @@ int lc_store_run_attempt(lc_store *s, int64_t run_id, lc_diag *diag)
 	pthread_mutex_lock(&s->lock);
 	sqlite3_stmt *st = NULL;
 	int rc;
-	if (sqlite3_prepare_v2(s->db, "SELECT attempt FROM runs WHERE id = ?", -1, &st, NULL) != SQLITE_OK) {
+	if (sqlite3_prepare_v2(s->db, lc_store_sql_attempt, -1, &st, NULL) != SQLITE_OK) {
 		rc = db_fail(s->db, diag, "attempt");
 	} else {
 		sqlite3_bind_int64(st, 1, run_id);
@@ -268,10 +274,7 @@ int lc_store_finish_run(lc_store *s, int64_t run_id, enum lc_verdict verdict, in
 	pthread_mutex_lock(&s->lock);
 	sqlite3_stmt *st = NULL;
 	int rc = 0;
-	if (sqlite3_prepare_v2(s->db,
-			       "UPDATE runs SET status = 'complete', verdict = ?, end_ms = ?, report_path = ?,"
-			       " report_sha256 = ?, reason = ? WHERE id = ? AND status = 'incomplete'",
-			       -1, &st, NULL) != SQLITE_OK) {
+	if (sqlite3_prepare_v2(s->db, lc_store_sql_finish_run, -1, &st, NULL) != SQLITE_OK) {
 		rc = db_fail(s->db, diag, "update");
 		goto out;
 	}
@@ -352,14 +355,61 @@ static void build_where(struct where *w, const lc_store_filter *f)
 	snprintf(w->sql + n, sizeof(w->sql) - n, " ORDER BY start_ms, id");
 }
 
+/* No filter: every run. */
+static const lc_store_filter *filter_or_all(const lc_store_filter *f)
+{
+	static const lc_store_filter all = {.since_ms = INT64_MIN, .verdict = -1};
+	return f ? f : &all;
+}
+
+void lc_store_query_sql(const lc_store_filter *f, char *buf, size_t cap)
+{
+	struct where w = {0};
+	build_where(&w, filter_or_all(f));
+	snprintf(buf, cap, "%s", w.sql);
+}
+
+int lc_store_query_plan(lc_store *s, const char *sql, char *out, size_t cap, lc_diag *diag)
+{
+	if (!s || !sql || !out || cap == 0)
+		return lc_diag_set(diag, LC_ERR_ARG, "results store: no store, statement or buffer");
+	char eqp[1200];
+	if ((size_t)snprintf(eqp, sizeof(eqp), "EXPLAIN QUERY PLAN %s", sql) >= sizeof(eqp))
+		return lc_diag_set(diag, LC_ERR_OVERFLOW, "results store: statement too long to explain");
+	pthread_mutex_lock(&s->lock);
+	sqlite3_stmt *st = NULL;
+	int rc = 0, n = 0;
+	size_t len = 0;
+	out[0] = '\0';
+	if (sqlite3_prepare_v2(s->db, eqp, -1, &st, NULL) != SQLITE_OK) {
+		rc = db_fail(s->db, diag, "query plan");
+		goto out;
+	}
+	int step;
+	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *detail = col_text(st, 3); /* columns: id, parent, notused, detail */
+		int w = snprintf(out + len, cap - len, "%s%s", n ? "\n" : "", detail ? detail : "");
+		if (w < 0 || (size_t)w >= cap - len) {
+			rc = lc_diag_set(diag, LC_ERR_OVERFLOW, "results store: query plan longer than %zu bytes", cap);
+			goto out;
+		}
+		len += (size_t)w;
+		n++;
+	}
+	if (step != SQLITE_DONE)
+		rc = db_fail(s->db, diag, "query plan");
+out:
+	sqlite3_finalize(st);
+	pthread_mutex_unlock(&s->lock);
+	return rc < 0 ? rc : n;
+}
+
 int lc_store_query(lc_store *s, const lc_store_filter *f, int (*fn)(const lc_store_row *row, void *user),
 		   void *user, lc_diag *diag)
 {
 	if (!s || !fn)
 		return lc_diag_set(diag, LC_ERR_ARG, "results store: no store or callback");
-	lc_store_filter none = {.since_ms = INT64_MIN, .verdict = -1};
-	if (!f)
-		f = &none;
+	f = filter_or_all(f);
 	if (f->verdict != -1 && f->verdict != LC_STORE_INCOMPLETE && lc_verdict_parse(lc_verdict_name(f->verdict)) != f->verdict)
 		return lc_diag_set(diag, LC_ERR_ARG, "results store: %d is not a verdict", f->verdict);
 	struct where w = {0};

@@ -1,11 +1,14 @@
 #include <criterion/criterion.h>
 #include <sqlite3.h>
+#include <stdbool.h>
+#include <stdint.h>
 #include <sys/stat.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "reports/store.h"
+#include "reports/store_priv.h"
 #include "tests/reports/helpers.h"
 
 struct seen {
@@ -280,4 +283,77 @@ Test(store, existing_mode_creates_nothing)
 	cr_assert_eq(lc_store_open_mode(db, LC_STORE_EXISTING, &s, &d), 0, "%s", d.text);
 	lc_store_close(s);
 	free(dir), free(db), free(sub);
+}
+
+/* A plan uses an index for every access to runs: a SEARCH (or an ordered SCAN ... USING INDEX), never a
+ * bare "SCAN runs" that reads the whole table. */
+static bool plan_indexed(const char *plan)
+{
+	bool searched = false;
+	for (const char *l = plan; l && *l;) {
+		size_t n = strcspn(l, "\n");
+		char line[300];
+		snprintf(line, sizeof(line), "%.*s", (int)n, l);
+		if (strstr(line, " runs") && !strstr(line, "USING INDEX") && !strstr(line, "USING COVERING INDEX") &&
+		    !strstr(line, "USING INTEGER PRIMARY KEY"))
+			return false;
+		searched |= strstr(line, "USING") != NULL;
+		l += n + (l[n] == '\n');
+	}
+	return searched;
+}
+
+static void expect_indexed(lc_store *s, const char *what, const char *sql)
+{
+	char plan[2048];
+	lc_diag d;
+	cr_assert_gt(lc_store_query_plan(s, sql, plan, sizeof(plan), &d), 0, "%s: %s", what, d.text);
+	cr_expect(plan_indexed(plan), "%s scans the table:\n%s\n(%s)", what, plan, sql);
+}
+
+/* Every query a run makes on the store, and every filter of `lanecert results`, uses an index. */
+Test(store, every_lookup_of_a_run_uses_an_index)
+{
+	char *dir = th_scratch_dir("store-plan");
+	char *db = th_path(dir, "results.db");
+	lc_store *s;
+	lc_diag d;
+	cr_assert_eq(lc_store_open(db, &s, &d), 0, "%s", d.text);
+	for (int i = 0; i < 300; i++) {
+		char sn[32];
+		snprintf(sn, sizeof(sn), "SN%d", i % 97);
+		int64_t id = begin(s, sn, 1000 + i);
+		cr_assert_eq(lc_store_finish_run(s, id, i % 5 ? LC_VERDICT_PASS : LC_VERDICT_FAIL, 2000 + i, NULL, NULL,
+						 NULL, NULL), 0);
+	}
+
+	/* the checker sees a scan: a lookup by reason has no index */
+	char plan[2048];
+	cr_assert_gt(lc_store_query_plan(s, "SELECT id FROM runs WHERE reason = ?", plan, sizeof(plan), &d), 0, "%s",
+		     d.text);
+	cr_expect(!plan_indexed(plan), "an unindexed lookup passed the check:\n%s", plan);
+
+	expect_indexed(s, "begin_run (the serial's attempt count)", lc_store_sql_begin_run);
+	expect_indexed(s, "run_attempt", lc_store_sql_attempt);
+	expect_indexed(s, "finish_run", lc_store_sql_finish_run);
+
+	char sql[1024];
+	lc_store_filter f[] = {
+		{.serial = "SN3", .since_ms = INT64_MIN, .verdict = -1},
+		{.station = "st", .since_ms = INT64_MIN, .verdict = -1},
+		{.operator_name = "op", .since_ms = INT64_MIN, .verdict = -1},
+		{.cable_type = "aoc", .since_ms = INT64_MIN, .verdict = -1},
+		{.procedure = "proc", .since_ms = INT64_MIN, .verdict = -1},
+		{.since_ms = INT64_MIN, .verdict = LC_VERDICT_FAIL},
+		{.since_ms = 1200, .verdict = -1},
+		{.serial = "SN3", .station = "st", .since_ms = 1100, .verdict = LC_VERDICT_PASS},
+	};
+	for (size_t i = 0; i < sizeof(f) / sizeof(f[0]); i++) {
+		lc_store_query_sql(&f[i], sql, sizeof(sql));
+		expect_indexed(s, "a results filter", sql);
+	}
+	lc_store_query_sql(NULL, sql, sizeof(sql));
+	expect_indexed(s, "every run, in time order", sql);
+	lc_store_close(s);
+	free(dir), free(db);
 }
