@@ -491,3 +491,98 @@ Test(cli_validity, module_serial_mismatch_stops_or_warns_by_policy)
 	cr_assert(strstr(c.out, "\"serial\":\"WRONG-CABLE-8\",\"verdict\":\"pass\""), "%s", c.out);
 	lc_e2e_stop(&e);
 }
+
+static int on_row_count(const lc_store_row *row, void *user)
+{
+	(void)row;
+	++*(int *)user;
+	return 0;
+}
+
+/* argv of an interactive run on e's station: no --operator, no --non-interactive. */
+static void interactive_argv(char **argv, char *bufs, const lc_e2e *e, const char *serial)
+{
+	run_argv(argv, bufs, e, "breakout-dr4-4x100g", serial, "1", false);
+	size_t k = 0, j = 0;
+	for (; argv[k]; k++) {
+		if (!strcmp(argv[k], "--non-interactive"))
+			continue;
+		if (!strcmp(argv[k], "--operator")) {
+			k++;
+			continue;
+		}
+		argv[j++] = argv[k];
+	}
+	argv[j] = NULL;
+}
+
+/* Answer every operator confirmation the run asks on its terminal (Enter) until it exits; the exit code. */
+static int confirm_to_end(struct child *c)
+{
+	int64_t end = lc_now_ms() + HANG_MS;
+	size_t answered = 0; /* offset after the last prompt answered */
+	int st = 0;
+	for (;;) {
+		read_some(c, 100);
+		const char *p = strstr(c->out + answered, "press Enter when done");
+		if (p) {
+			answered = (size_t)(p - c->out) + 1;
+			cr_assert_eq(write(c->fd, "\r", 1), 1);
+		}
+		if (waitpid(c->pid, &st, WNOHANG) == c->pid)
+			break;
+		cr_assert(lc_now_ms() < end, "the interactive run did not end:\n%s", c->out);
+	}
+	while (read_some(c, 200))
+		;
+	close(c->fd);
+	running_child = -1;
+	return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+}
+
+/* On a terminal without --operator (and no station default), the run asks who the operator is, and the
+ * answer is recorded in the report and the results store; an empty answer certifies nothing (exit 64). */
+Test(cli_validity, operator_is_asked_on_a_terminal_and_recorded)
+{
+	lc_e2e e;
+	lc_e2e_start_station(&e, "dr4-breakout-good", 0);
+	char *argv[40], bufs[1536];
+	struct child c;
+	interactive_argv(argv, bufs, &e, "OP-TTY-1");
+	spawn(&c, true, argv);
+	cr_assert(wait_for(&c, "operator (your name, recorded in the report): "), "not asked:\n%s", c.out);
+	cr_assert_eq(write(c.fd, "Ada Lovelace\r", 13), 13);
+	int code = confirm_to_end(&c);
+	cr_assert_eq(code, 0, "exit %d:\n%s", code, c.out);
+	cr_assert(strstr(c.out, "OP-TTY-1 PASS"), "%s", c.out);
+
+	char path[1400];
+	report_path(bufs + 512, "OP-TTY-1", path, sizeof(path));
+	json_error_t je;
+	json_t *root = json_load_file(path, 0, &je);
+	cr_assert_not_null(root, "%s: %s", path, je.text);
+	const char *op = json_string_value(json_object_get(root, "operator"));
+	cr_expect_str_eq(op ? op : "(none)", "Ada Lovelace");
+	json_decref(root);
+
+	lc_store *st;
+	lc_diag d;
+	cr_assert_eq(lc_store_open(bufs + 1024, &st, &d), 0, "%s", d.text);
+	int rows = 0;
+	lc_store_filter f = {.serial = "OP-TTY-1", .operator_name = "Ada Lovelace", .since_ms = INT64_MIN, .verdict = -1};
+	cr_assert(lc_store_query(st, &f, on_row_count, &rows, &d) >= 0, "%s", d.text);
+	lc_store_close(st);
+	cr_expect_eq(rows, 1, "the store has %d runs of OP-TTY-1 by Ada Lovelace", rows);
+
+	/* an empty answer: no operator, nothing certified, no run recorded */
+	interactive_argv(argv, bufs, &e, "OP-TTY-2");
+	spawn(&c, true, argv);
+	cr_assert(wait_for(&c, "operator (your name"), "not asked:\n%s", c.out);
+	cr_assert_eq(write(c.fd, "\r", 1), 1);
+	int64_t t;
+	code = finish(&c, &t);
+	cr_assert_eq(code, 64, "exit %d:\n%s", code, c.out);
+	cr_assert(strstr(c.out, "a certification needs an operator"), "%s", c.out);
+	cr_assert_not(strstr(c.out, "step 1/"), "a step ran without an operator:\n%s", c.out);
+	lc_e2e_stop(&e);
+}
