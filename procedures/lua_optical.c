@@ -397,19 +397,37 @@ static int ctx_insertion_loss(lua_State *L)
  * A meter's dark reading is its noise floor, which differs by model (a PM100 photodiode reads about -52 dBm
  * dark, an N774x about -80 dBm), so an absolute threshold alone calls noise light on one meter or a lossy
  * fiber dark on another. Where light arrives it is far above every dark port of the same launch: a reading
- * more than relative_db below the brightest of its launch is taken as dark.
+ * more than relative_db below the brightest of its launch is taken as dark. And a launch whose brightest
+ * reading does not stand relative_db above the middle of its row (its noise floor, with three ports or more)
+ * lit nothing: a broken fiber on a noisy meter reads noise everywhere, which is "dark", not "lights several
+ * ports".
  */
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+	return (x > y) - (x < y);
+}
+
 static void relative_dark(double *matrix, size_t n_in, size_t n_out, double relative_db)
 {
+	double *sorted = n_out >= 3 ? malloc(n_out * sizeof(*sorted)) : NULL;
 	for (size_t i = 0; i < n_in; i++) {
 		double *row = matrix + i * n_out, top = -INFINITY;
 		for (size_t j = 0; j < n_out; j++)
 			if (row[j] > top)
 				top = row[j];
+		double floor_dbm = -INFINITY;
+		if (sorted) {
+			memcpy(sorted, row, n_out * sizeof(*sorted));
+			qsort(sorted, n_out, sizeof(*sorted), cmp_double);
+			floor_dbm = sorted[n_out / 2];
+		}
+		bool nothing = isfinite(floor_dbm) && top < floor_dbm + relative_db;
 		for (size_t j = 0; j < n_out && isfinite(top); j++)
-			if (row[j] < top - relative_db)
+			if (nothing || row[j] < top - relative_db)
 				row[j] = -INFINITY;
 	}
+	free(sorted);
 }
 
 /* The index of a DUT port's leg ("B2" of "B2:rx") in labels, added when new. */

@@ -15,6 +15,7 @@
 #include "instruments/otdr/otdr.h"
 #include "instruments/otdr/otdr_analysis.h"
 #include "instruments/switch/switch.h"
+#include "procedures/diagnosis.h"
 #include "procedures/run_priv.h"
 
 #define TRACE_POINTS_MAX 2000 /* plotted points per trace; the SOR file keeps them all */
@@ -260,9 +261,12 @@ static enum lc_verdict shoot(lua_State *L, lc_run *run, int t, lc_instrument *ot
 			}
 		}
 	}
-	if (worst == LC_VERDICT_FAIL && !run->step_reason[0] && isfinite(length) && lenp && length < lenp->low)
+	if (worst == LC_VERDICT_FAIL && !run->step_reason[0] && isfinite(length) && lenp && length < lenp->low) {
 		snprintf(run->step_reason, sizeof(run->step_reason), "fiber at %s ends at %.1f m of %.1f m: broken",
 			 w->dut_port, length, b.length_m);
+		/* the place of the break explains what Tier 1 saw of that fiber (dark): the run's reason */
+		run->step_rank = LC_DIAGNOSIS_CAUSE;
+	}
 	lc_otdr_analysis_free(a);
 	lc_sor_free(sor);
 	return worst;

@@ -196,8 +196,8 @@ Test(aq7260_sim, an_unrouted_switch_is_no_fiber)
 	cr_expect(strstr(d.text, "no fiber"), "%s", d.text);
 }
 
-/* Without dut_port the OTDR traces whatever fiber switch1 routes it to: fiber 7 shows the break, fiber 1
- * runs on to the trunk's far end. */
+/* Without dut_port the OTDR traces whatever fiber switch1 routes its input 2 (the OTDR's; input 1 is the
+ * Tier 1 source's) to: fiber 7 shows the break, fiber 1 runs on to the trunk's far end. */
 Test(aq7260_sim, follows_the_switch_route)
 {
 	start("field-tier2-break", "{}", "socket");
@@ -214,7 +214,7 @@ Test(aq7260_sim, follows_the_switch_route)
 	double end_m[2];
 	const int fiber[2] = {7, 1};
 	for (int k = 0; k < 2; k++) {
-		cr_assert_eq(lc_switch_route(sw, 1, fiber[k], &d), 0, "%s", d.text);
+		cr_assert_eq(lc_switch_route(sw, 2, fiber[k], &d), 0, "%s", d.text);
 		cr_assert_eq(lc_otdr_acquire(inst, &tier2, &d), 0, "%s", d.text);
 		lc_sor *sor;
 		cr_assert_eq(lc_otdr_read_sor(inst, &sor, &d), 0, "%s", d.text);

@@ -173,10 +173,27 @@ Test(cli_verdicts, harness_of_another_fiber_count)
 	       "the expected part)");
 }
 
-/* Tier 2 is Tier 1 plus the OTDR: a bench without a source and meter certifies nothing. */
+/* Tier 2 is Tier 1 plus the OTDR: a bench with both passes a good link on what it measured... */
+Test(cli_verdicts, tier2_with_tier1_and_otdr_passes)
+{
+	run_out o;
+	certify("field-tier2-good", "field-tier2", &o);
+	cr_expect_eq(o.exit_code, 0, "exit %d (%s: %s)", o.exit_code, o.verdict, o.reason);
+	cr_expect_str_eq(o.verdict, "pass");
+	cr_expect_str_eq(o.report_verdict, "pass");
+	cr_expect_str_eq(o.store_verdict, "pass");
+}
+
+/* A broken fiber: Tier 1 sees it dark, the OTDR places the break, and the place is the reason. */
+Test(cli_verdicts, tier2_break_is_placed_by_the_otdr)
+{
+	expect("field-tier2-break", "field-tier2", 1, "fail", "fiber at A:7 ends at 31.5 m of 50.0 m: broken");
+}
+
+/* ... and a bench without a source and meter certifies nothing. */
 Test(cli_verdicts, tier2_without_tier1_is_not_a_certificate)
 {
-	expect("field-tier2-good", "field-tier2", 2, "inconclusive",
+	expect("field-tier2-otdr-only", "field-tier2", 2, "inconclusive",
 	       "Tier 1 not measured: no source and meter wired to this link; without Tier 1 loss this is not a Tier 2 "
 	       "certificate");
 }

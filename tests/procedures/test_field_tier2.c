@@ -168,13 +168,19 @@ Test(field_tier2, good_link_passes_with_the_models_margins, .timeout = 120)
 	lc_e2e e;
 	lc_e2e_start(&e, "field-tier2-good");
 	lc_result *r = lc_e2e_run(&e, "field-tier2", NULL, 1, "SITE-LINK-0003");
-	/* The OTDR passes, but this bench has no source and meter: no Tier 1, so no Tier 2 certificate. */
-	cr_expect_eq(lc_result_verdict(r), LC_VERDICT_INCONCLUSIVE, "%s", lc_e2e_why(r));
+	/* Tier 2 = Tier 1 + OTDR: the bench's source and meter measure polarity and loss, then the OTDR traces. */
+	cr_expect_eq(lc_result_verdict(r), LC_VERDICT_PASS, "%s", lc_e2e_why(r));
 	cr_assert_eq(lc_result_step_count(r), 2);
-	cr_expect_eq(lc_result_step_verdict(r, 0), LC_VERDICT_INCONCLUSIVE, "tier1 not measured");
+	cr_expect_eq(lc_result_step_verdict(r, 0), LC_VERDICT_PASS, "tier1");
 	cr_expect_eq(lc_result_step_verdict(r, 1), LC_VERDICT_PASS, "otdr");
-	cr_expect_str_eq(lc_result_reason(r), "Tier 1 not measured: no source and meter wired to this link; "
-					       "without Tier 1 loss this is not a Tier 2 certificate");
+	int maps = 0;
+	for (size_t i = 0; i < lc_result_measurement_count(r); i++) {
+		const lc_result_measurement *m = lc_result_measurement_at(r, i, NULL);
+		maps += !strcmp(m->name, "fiber_map") && m->verdict == LC_VERDICT_PASS && m->value == 0;
+	}
+	cr_expect_eq(maps, 1, "the polarity was measured: %d fiber maps without a wrong fiber", maps);
+	cr_expect_eq(lc_e2e_lanes(r, "insertion_loss", LC_VERDICT_PASS), 0x1ffeul, "Tier 1 loss of every fiber");
+	cr_expect_eq(lc_e2e_lanes(r, "insertion_loss", LC_VERDICT_FAIL), 0ul);
 	for (int lane = 1; lane <= LANES; lane++)
 		expect_good_lane(&e, r, lane);
 	expect_sor_files(r, 0);
@@ -188,6 +194,8 @@ Test(field_tier2, break_fails_lane_7_only_at_its_position, .timeout = 120)
 	lc_e2e_start(&e, "field-tier2-break");
 	lc_result *r = lc_e2e_run(&e, "field-tier2", NULL, 1, "SITE-LINK-0004");
 	cr_expect_eq(lc_result_verdict(r), LC_VERDICT_FAIL, "%s", lc_e2e_why(r));
+	/* Tier 1 sees no light through fiber 7, and measures the others */
+	cr_expect_eq(lc_e2e_lanes(r, "insertion_loss", LC_VERDICT_PASS), 0x1ffeul & ~(1ul << 7));
 	cr_expect_eq(lc_e2e_lanes(r, "fiber_length", LC_VERDICT_FAIL), 1ul << 7);
 	cr_expect_eq(lc_e2e_lanes(r, "fiber_length", LC_VERDICT_PASS), 0x1ffeul & ~(1ul << 7));
 	/* the loss up to the break is within the budget: the length is what fails */
@@ -201,6 +209,8 @@ Test(field_tier2, break_fails_lane_7_only_at_its_position, .timeout = 120)
 	cr_assert_eq(sscanf(why, "fiber at A:7 ends at %lf m of %lf m: broken", &at, &of), 2, "%s", why);
 	cr_expect_float_eq(at, BREAK_M, 1.0, "%s", why);
 	cr_expect_float_eq(of, LINK_M, 1e-9);
+	/* the OTDR's place of the break is the run's reason: it explains why Tier 1 saw A:7 dark */
+	cr_expect_str_eq(lc_result_reason(r), why);
 	for (int lane = 1; lane <= LANES; lane++)
 		if (lane != 7)
 			expect_good_lane(&e, r, lane);
