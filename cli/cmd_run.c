@@ -59,6 +59,8 @@ static void usage(FILE *f)
 		"  --option KEY=VALUE    procedure option, e.g. wavelengths=1310,1550 (repeatable)\n"
 		"  --procedures DIR      folder of the .lua procedures\n"
 		"  --fixtures DIR        folder of cables/, limits/, stations/\n"
+		"  --references DIR      where a station that keeps references between runs (reference_keep_s)\n"
+		"                        keeps them; default: its reference_dir, else beside the results store\n"
 		"  --json                machine-readable lines only\n"
 		"  -v                    more log output (repeatable)\n\n"
 		"exit codes: 0 pass, 1 fail, 2 inconclusive, 3 error, 4 aborted, 64 usage (a bad serial, no\n"
@@ -67,7 +69,7 @@ static void usage(FILE *f)
 
 struct run_args {
 	const char *procedure, *procedure_file, *station, *cable, *operator_name, *out_dir, *key, *db, *procedures,
-		*fixtures;
+		*fixtures, *references;
 	const char *accept_expired_calibration;
 	const char *serials[MAX_SLOTS];
 	size_t n_serials;
@@ -93,7 +95,7 @@ static int add_serials(struct run_args *a, char *list)
 static int parse_args(int argc, char **argv, struct run_args *a)
 {
 	enum { O_STATION = 256, O_SERIAL, O_CABLE, O_SLOT, O_SLOTS, O_OPERATOR, O_OUT, O_KEY, O_DB, O_NONINT, O_JSON,
-	       O_ANSWER, O_OPTION, O_PROCS, O_FIXTURES, O_NOSIGN, O_NODB, O_PROCFILE, O_ACCEPT_CAL };
+	       O_ANSWER, O_OPTION, O_PROCS, O_FIXTURES, O_NOSIGN, O_NODB, O_PROCFILE, O_ACCEPT_CAL, O_REFS };
 	static const struct option opts[] = {
 		{"station", required_argument, NULL, O_STATION}, {"serial", required_argument, NULL, O_SERIAL},
 		{"cable", required_argument, NULL, O_CABLE},	 {"slot", required_argument, NULL, O_SLOT},
@@ -106,6 +108,7 @@ static int parse_args(int argc, char **argv, struct run_args *a)
 		{"no-db", no_argument, NULL, O_NODB},		 {"help", no_argument, NULL, 'h'},
 		{"procedure-file", required_argument, NULL, O_PROCFILE},
 		{"accept-expired-calibration", required_argument, NULL, O_ACCEPT_CAL},
+		{"references", required_argument, NULL, O_REFS},
 		{NULL, 0, NULL, 0},
 	};
 	int c;
@@ -139,6 +142,7 @@ static int parse_args(int argc, char **argv, struct run_args *a)
 		case O_PROCS: a->procedures = optarg; break;
 		case O_PROCFILE: a->procedure_file = optarg; break;
 		case O_FIXTURES: a->fixtures = optarg; break;
+		case O_REFS: a->references = optarg; break;
 		case O_ANSWER:
 			if (a->n_answers == LC_PROMPT_MAX_ANSWERS)
 				return -1;
@@ -288,13 +292,15 @@ int lc_cmd_run(int argc, char **argv)
 	lc_run_output out;
 	int exit_code = LC_EXIT_OK, out_fd = -1;
 	const char *fx = a.fixtures;
-	char operator_name[LC_NAME_MAX];
+	char operator_name[LC_NAME_MAX], references[1100];
 
 	if ((rc = lc_station_load(a.station, fx, &station, &d)) < 0)
 		return lc_cli_fail("run", rc, &d, "station");
 	if ((exit_code = lc_run_check_serials(a.serials, a.n_serials, station)) != LC_EXIT_OK ||
 	    (exit_code = lc_run_resolve_operator(a.operator_name, station, !a.non_interactive && isatty(STDIN_FILENO),
 						 operator_name, sizeof(operator_name))) != LC_EXIT_OK ||
+	    (exit_code = lc_run_references_dir(a.references, station, a.db, a.no_db, references, sizeof(references))) !=
+		    LC_EXIT_OK ||
 	    (exit_code = lc_run_open_out(a.out_dir, &out_fd)) != LC_EXIT_OK) {
 		lc_station_free(station);
 		return exit_code;
@@ -362,6 +368,7 @@ int lc_cmd_run(int argc, char **argv)
 			.cable_type = cable,
 			.limits = limits,
 			.fixtures_dir = fx,
+			.references_dir = references[0] ? references : NULL,
 			.serial = a.serials[s],
 			.slot = a.slot + s,
 			.operator_name = a.operator_name,

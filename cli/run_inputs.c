@@ -16,6 +16,7 @@
 #include "procedures/engine.h"
 #include "reports/report.h"
 #include "reports/result.h"
+#include "reports/store.h"
 
 int lc_run_check_procedure(const char *name, const char *file, const char *procedures_dir)
 {
@@ -134,4 +135,34 @@ void lc_run_report_name(const char *serial, unsigned slot, char *buf, size_t cap
 	gmtime_r(&t, &tm);
 	strftime(stamp, sizeof(stamp), "%Y%m%dT%H%M%SZ", &tm);
 	snprintf(buf, cap, "%s-%s-slot%u", serial, stamp, slot);
+}
+
+int lc_run_references_dir(const char *given, const lc_station *st, const char *db, bool no_db, char *buf,
+			  size_t cap)
+{
+	lc_diag d;
+	char store[1024];
+	buf[0] = '\0';
+	if (!st->reference_keep_s)
+		return LC_EXIT_OK;
+	if (given || st->reference_dir[0]) {
+		snprintf(buf, cap, "%s", given ? given : st->reference_dir);
+	} else if (!no_db && (db || lc_store_default_path(store, sizeof(store), &d) == 0)) {
+		snprintf(store, sizeof(store), "%s", db ? db : store);
+		char *slash = strrchr(store, '/');
+		if (slash)
+			*slash = '\0';
+		snprintf(buf, cap, "%s/references", slash ? store : ".");
+	} else {
+		lc_cli_error("run", "station '%s' keeps references between runs (reference_keep_s) but there is no folder "
+				    "for them: --references DIR, or \"reference_dir\" in the station file",
+			     st->name);
+		return LC_EXIT_USAGE;
+	}
+	int rc = lc_mkdir_p(buf, 0755, &d);
+	if (rc < 0) {
+		lc_cli_error("run", "references folder %s: %s", buf, lc_diag_message(&d));
+		return rc == LC_ERR_PERMISSION ? LC_EXIT_NOPERM : LC_EXIT_IOERR;
+	}
+	return LC_EXIT_OK;
 }

@@ -74,6 +74,10 @@ typedef struct lc_run_setup {
 	 * lc_fixtures_dir(NULL). Searched for the part actually found when a DUT is not the expected one.
 	 * Since 0.2. */
 	const char *fixtures_dir;
+	/* The folder of the references kept between runs when the station keeps them (reference_keep_s), or
+	 * NULL: then such a station's reference step is an error. The host resolves it (`lanecert run
+	 * --references`, the station's reference_dir, the results store's folder) and creates it. Since 0.2. */
+	const char *references_dir;
 	const char *serial;
 	unsigned slot;                /* 1-based */
 	const char *operator_name;

@@ -5,13 +5,16 @@
  * result with its limit, margin and verdict.
  */
 #include <lauxlib.h>
+#include <ctype.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "fixtures/budget.h"
 #include "base/utf8.h"
+#include "procedures/measure/reference_json.h"
 #include "procedures/diagnosis.h"
 #include "procedures/optical_paths.h"
 #include "procedures/run_priv.h"
@@ -134,6 +137,77 @@ static void cords_of(const lc_run *run, const lc_wired_path *paths, size_t n, ch
 	}
 }
 
+/* Tell the operator (terminal, JSON lines) and the debug log. */
+static void say(lc_run *run, const char *msg)
+{
+	lc_info("slot %u: %s", run->setup->slot, msg);
+	if (run->setup->events.log)
+		run->setup->events.log(run->setup->events.user, run->setup->slot, msg);
+}
+
+/* "VENDOR MODEL #SERIAL" of each instrument the paths use, joined by "; ": what a kept reference must have
+ * been taken with to be reused. */
+static void instruments_identity(lc_instrument *const *insts, size_t n, char *out, size_t cap)
+{
+	out[0] = '\0';
+	for (size_t i = 0; i < n; i++) {
+		const lc_idn *id = lc_instrument_idn(insts[i]);
+		size_t len = strlen(out);
+		if (id && len < cap)
+			lc_utf8_printf(out + len, cap - len, "%s%s %s #%s", len ? "; " : "", id->vendor, id->model, id->serial);
+	}
+}
+
+/*
+ * The reference this run may reuse (station key reference_keep_s): returns 1 with *out the kept one, or 0
+ * when a new one must be taken (then path is where to keep it, "" when the station keeps none), or an
+ * error. An expired, mismatched or unreadable kept reference is never used: the operator is told why and a
+ * new one is taken.
+ */
+static int kept_reference(lc_run *run, const lc_reference *want, bool reverse, char *path, size_t cap,
+			  lc_reference *out, lc_diag *d)
+{
+	const lc_station *stn = run->setup->station;
+	const char *dir = run->setup->references_dir;
+	char name[LC_NAME_MAX], msg[1024];
+	path[0] = '\0';
+	if (!stn->reference_keep_s)
+		return 0;
+	if (!dir || !*dir)
+		return lc_diag_set(d, LC_ERR_ARG, "station '%s' keeps references (reference_keep_s) but no folder is given "
+						  "for them (reference_dir, or --references)", stn->name);
+	/* one file per station, slot, direction and wavelength; the station's name made a safe file name */
+	size_t k = 0;
+	for (const char *c = stn->name; *c && k + 1 < sizeof(name); c++)
+		name[k++] = (isalnum((unsigned char)*c) || *c == '-' || *c == '_') ? *c : '_';
+	name[k] = '\0';
+	if ((size_t)snprintf(path, cap, "%s/%s-slot%u-%s-%.0fnm.json", dir, name, run->setup->slot,
+			     reverse ? "reverse" : "forward", want->wavelength_nm) >= cap)
+		return lc_diag_set(d, LC_ERR_OVERFLOW, "reference folder path too long: %s", dir);
+	lc_reference kept;
+	lc_diag why;
+	int rc = lc_reference_load(path, &kept, &why);
+	if (rc == LC_ERR_NOT_FOUND) {
+		lc_utf8_printf(msg, sizeof(msg), "no kept %.0f nm reference for slot %u: taking one (kept %u min for later runs)",
+			       want->wavelength_nm, run->setup->slot, stn->reference_keep_s / 60);
+		say(run, msg);
+		return 0;
+	}
+	time_t now = time(NULL);
+	if (rc == 0 && (rc = lc_reference_reusable(&kept, want, stn->reference_keep_s, (int64_t)now, &why)) == 0) {
+		*out = kept;
+		lc_utf8_printf(msg, sizeof(msg), "reusing the %.0f nm reference taken %lld min ago (kept %u min; %s)",
+			       want->wavelength_nm, (long long)((int64_t)now - kept.taken_unix) / 60,
+			       stn->reference_keep_s / 60, kept.instruments);
+		say(run, msg);
+		return 1;
+	}
+	lc_utf8_printf(msg, sizeof(msg), "not reusing the kept %.0f nm reference: %s; taking a new one",
+		       want->wavelength_nm, lc_diag_message(&why));
+	say(run, msg);
+	return 0;
+}
+
 /* ctx:reference{wavelength=nm, method="1-jumper", direction="forward", valid_s=, averaging=} */
 static int ctx_reference(lua_State *L)
 {
@@ -162,9 +236,6 @@ static int ctx_reference(lua_State *L)
 	for (size_t i = 0; i < n; i++)
 		op[i] = paths[i].path;
 	cords_of(run, paths, n, cords, sizeof(cords));
-	snprintf(text, sizeof(text), "Slot %u: connect the reference cords without the DUT for the %.0f nm %s reference",
-		 run->setup->slot, nm, lc_ref_method_name((enum lc_ref_method)method));
-	operator_step(L, run, "reference", text);
 
 	lc_il_opts opts;
 	lc_il_opts_init(&opts, nm);
@@ -177,10 +248,28 @@ static int ctx_reference(lua_State *L)
 	}
 	lc_reference ref;
 	size_t ni = lc_wired_instruments(paths, n, insts);
-	lc_wired_lock(insts, ni);
-	int rc = lc_reference_take(op, n, &opts, (enum lc_ref_method)method, cords,
-				   (int64_t)lc_lua_field_number(L, 2, "valid_s", DEFAULT_REF_VALID_S), &ref, &d);
-	lc_wired_unlock(insts, ni);
+	lc_reference want = {.method = (enum lc_ref_method)method, .wavelength_nm = nm, .n_paths = n};
+	snprintf(want.cords, sizeof(want.cords), "%s", cords);
+	instruments_identity(insts, ni, want.instruments, sizeof(want.instruments));
+	char kept_path[1400];
+	int rc = kept_reference(run, &want, reverse, kept_path, sizeof(kept_path), &ref, &d);
+	if (rc == 0) {
+		snprintf(text, sizeof(text),
+			 "Slot %u: connect the reference cords without the DUT for the %.0f nm %s reference", run->setup->slot,
+			 nm, lc_ref_method_name((enum lc_ref_method)method));
+		operator_step(L, run, "reference", text);
+		lc_wired_lock(insts, ni);
+		rc = lc_reference_take(op, n, &opts, (enum lc_ref_method)method, cords,
+				       (int64_t)lc_lua_field_number(L, 2, "valid_s", DEFAULT_REF_VALID_S), &ref, &d);
+		lc_wired_unlock(insts, ni);
+		if (rc == 0) {
+			snprintf(ref.instruments, sizeof(ref.instruments), "%s", want.instruments);
+			if (kept_path[0] && (rc = lc_reference_save(&ref, kept_path, &d)) < 0)
+				lc_diag_prefix(&d, "keeping the reference for later runs: ");
+		}
+	} else if (rc == 1) {
+		rc = 0; /* reused: already logged */
+	}
 	if (rc == 0) {
 		record_reference(run, &ref, paths, n);
 		size_t slot_i = st->n;

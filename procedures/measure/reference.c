@@ -83,6 +83,32 @@ int lc_reference_check(const lc_reference *ref, double wavelength_nm, int64_t no
 	return 0;
 }
 
+int lc_reference_reusable(const lc_reference *kept, const lc_reference *want, int64_t max_age_s, int64_t now_unix,
+			  lc_diag *diag)
+{
+	if (!kept || !want || max_age_s <= 0)
+		return lc_diag_set(diag, LC_ERR_ARG, "reference: nothing to compare, or no age limit");
+	lc_reference k = *kept;
+	if (k.valid_s > max_age_s)
+		k.valid_s = max_age_s;
+	int rc = lc_reference_check(&k, want->wavelength_nm, now_unix, diag);
+	if (rc < 0)
+		return rc;
+	if (k.method != want->method)
+		return lc_diag_set(diag, LC_ERR_STATE, "the kept reference is %s, this one is %s",
+				   lc_ref_method_name(k.method), lc_ref_method_name(want->method));
+	if (strcmp(k.cords, want->cords) != 0)
+		return lc_diag_set(diag, LC_ERR_STATE, "the kept reference was taken with cords '%s', the station has '%s'",
+				   k.cords, want->cords);
+	if (!k.instruments[0] || strcmp(k.instruments, want->instruments) != 0)
+		return lc_diag_set(diag, LC_ERR_STATE, "the kept reference was taken with other instruments (%s), not %s",
+				   k.instruments[0] ? k.instruments : "unknown", want->instruments);
+	if (k.n_paths != want->n_paths)
+		return lc_diag_set(diag, LC_ERR_STATE, "the kept reference has %zu paths, the station wires %zu",
+				   k.n_paths, want->n_paths);
+	return 0;
+}
+
 int lc_loss_judge(double ref_dbm, double dbm, const lc_limit *limit, double negative_tolerance_db,
 		  double uncertainty_db, lc_loss *out)
 {

@@ -21,9 +21,10 @@ json_t *lc_reference_to_json(const lc_reference *r)
 		}
 		json_array_append_new(p, json_real(r->ref_dbm[i]));
 	}
-	return json_pack("{s:s, s:s, s:f, s:I, s:I, s:s, s:o}", "format", LC_REFERENCE_FORMAT, "method",
+	return json_pack("{s:s, s:s, s:f, s:I, s:I, s:s, s:s, s:o}", "format", LC_REFERENCE_FORMAT, "method",
 			 lc_ref_method_name(r->method), "wavelength_nm", r->wavelength_nm, "taken_unix",
-			 (json_int_t)r->taken_unix, "valid_s", (json_int_t)r->valid_s, "cords", r->cords, "ref_dbm", p);
+			 (json_int_t)r->taken_unix, "valid_s", (json_int_t)r->valid_s, "cords", r->cords, "instruments",
+			 r->instruments, "ref_dbm", p);
 }
 
 int lc_reference_from_json(const json_t *o, const char *origin, lc_reference *out, lc_diag *diag)
@@ -32,7 +33,7 @@ int lc_reference_from_json(const json_t *o, const char *origin, lc_reference *ou
 	if (!json_is_object(o))
 		return lc_diag_set(diag, LC_ERR_FORMAT, "%s: an object is expected", where);
 	static const char *const keys[] = {"format", "method", "wavelength_nm", "taken_unix", "valid_s", "cords",
-					   "ref_dbm", NULL};
+					   "instruments", "ref_dbm", NULL};
 	const char *key;
 	json_t *v;
 	json_object_foreach((json_t *)o, key, v) {
@@ -66,6 +67,12 @@ int lc_reference_from_json(const json_t *o, const char *origin, lc_reference *ou
 		return lc_diag_set(diag, LC_ERR_FORMAT, "%s: cords: a string under %zu bytes expected", where,
 				   sizeof(out->cords));
 	snprintf(out->cords, sizeof(out->cords), "%s", c ? json_string_value(c) : "");
+	/* optional: a file of 0.1 has none, and is then never reused (lc_reference_reusable) */
+	json_t *ins = json_object_get(o, "instruments");
+	if (ins && (!json_is_string(ins) || strlen(json_string_value(ins)) >= sizeof(out->instruments)))
+		return lc_diag_set(diag, LC_ERR_FORMAT, "%s: instruments: a string under %zu bytes expected", where,
+				   sizeof(out->instruments));
+	snprintf(out->instruments, sizeof(out->instruments), "%s", ins ? json_string_value(ins) : "");
 	json_t *p = json_object_get(o, "ref_dbm");
 	if (!json_is_array(p) || json_array_size(p) == 0 || json_array_size(p) > LC_REF_MAX_PATHS)
 		return lc_diag_set(diag, LC_ERR_FORMAT, "%s: ref_dbm: 1..%d powers in dBm expected", where,

@@ -3,7 +3,8 @@
  * written to a file with its method, wavelength, time, cords, validity and one power per path.
  *
  *   {"format": "lanecert-reference/1", "method": "1-jumper", "wavelength_nm": 1310,
- *    "taken_unix": 1795000000, "valid_s": 28800, "cords": "trc-mpo,trc-lc", "ref_dbm": [-3.012, -3.108]}
+ *    "taken_unix": 1795000000, "valid_s": 28800, "cords": "trc-mpo,trc-lc",
+ *    "instruments": "source=Keysight 8163B #MY1; meter=Thorlabs PM100USB #P1", "ref_dbm": [-3.012, -3.108]}
  *
  * Reading validates every key (LC_ERR_FORMAT naming the key); whether the reference is still usable is
  * lc_reference_check()'s question. Files appear atomically (temporary name, fsync, rename).

@@ -24,9 +24,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "base/clock.h"
+#include "procedures/measure/reference_json.h"
 #include "reports/store.h"
 #include "tests/procedures/e2e_harness.h"
 
@@ -156,14 +158,21 @@ static void report_path(const char *dir, const char *serial, char *path, size_t 
 	cr_assert(path[0], "no report for %s in %s", serial, dir);
 }
 
-/* The verdict in the report.json of the one report folder for serial under dir. */
-static void report_verdict(const char *dir, const char *serial, char *verdict, size_t cap)
+/* The report.json of serial under dir, parsed (caller decrefs). */
+static json_t *report_json(const char *dir, const char *serial)
 {
 	char path[1400];
 	report_path(dir, serial, path, sizeof(path));
 	json_error_t je;
 	json_t *root = json_load_file(path, 0, &je);
 	cr_assert_not_null(root, "%s: %s", path, je.text);
+	return root;
+}
+
+/* The verdict in the report.json of the one report folder for serial under dir. */
+static void report_verdict(const char *dir, const char *serial, char *verdict, size_t cap)
+{
+	json_t *root = report_json(dir, serial);
 	snprintf(verdict, cap, "%s", json_string_value(json_object_get(root, "verdict")) ?: "(none)");
 	json_decref(root);
 }
@@ -556,11 +565,7 @@ Test(cli_validity, operator_is_asked_on_a_terminal_and_recorded)
 	cr_assert_eq(code, 0, "exit %d:\n%s", code, c.out);
 	cr_assert(strstr(c.out, "OP-TTY-1 PASS"), "%s", c.out);
 
-	char path[1400];
-	report_path(bufs + 512, "OP-TTY-1", path, sizeof(path));
-	json_error_t je;
-	json_t *root = json_load_file(path, 0, &je);
-	cr_assert_not_null(root, "%s: %s", path, je.text);
+	json_t *root = report_json(bufs + 512, "OP-TTY-1");
 	const char *op = json_string_value(json_object_get(root, "operator"));
 	cr_expect_str_eq(op ? op : "(none)", "Ada Lovelace");
 	json_decref(root);
@@ -584,5 +589,131 @@ Test(cli_validity, operator_is_asked_on_a_terminal_and_recorded)
 	cr_assert_eq(code, 64, "exit %d:\n%s", code, c.out);
 	cr_assert(strstr(c.out, "a certification needs an operator"), "%s", c.out);
 	cr_assert_not(strstr(c.out, "step 1/"), "a step ran without an operator:\n%s", c.out);
+	lc_e2e_stop(&e);
+}
+
+static void keep_references_1h(lc_station *st)
+{
+	st->reference_keep_s = 3600;
+}
+
+static void keep_references_1min(lc_station *st)
+{
+	st->reference_keep_s = 60;
+}
+
+static void taken_2h_ago(lc_reference *r)
+{
+	r->taken_unix -= 7200;
+}
+
+static void taken_2min_ago(lc_reference *r)
+{
+	r->taken_unix -= 120;
+}
+
+static void other_source(lc_reference *r)
+{
+	snprintf(r->instruments, sizeof(r->instruments), "Keysight 8164B #OTHER-MAINFRAME");
+}
+
+/* Rewrite the kept reference file at path: fn changes it. */
+static void edit_reference(const char *path, void (*fn)(lc_reference *r))
+{
+	lc_reference r;
+	lc_diag d;
+	cr_assert_eq(lc_reference_load(path, &r, &d), 0, "%s", d.text);
+	fn(&r);
+	cr_assert_eq(lc_reference_save(&r, path, &d), 0, "%s", d.text);
+}
+
+/* The time of the first reference in the report of serial under dir. */
+static void report_reference_time(const char *dir, const char *serial, char *out, size_t cap)
+{
+	json_t *root = report_json(dir, serial);
+	const char *t = json_string_value(json_object_get(json_array_get(json_object_get(root, "references"), 0), "time"));
+	cr_assert_not_null(t, "the report of %s has no reference", serial);
+	snprintf(out, cap, "%s", t);
+	json_decref(root);
+}
+
+/* One run of serial that keeps its references in refs; its exit code (c->out: its JSON lines). */
+static int run_keeping(struct child *c, const lc_e2e *e, char *bufs, const char *serial, const char *refs)
+{
+	char *argv[40];
+	run_argv(argv, bufs, e, "breakout-dr4-4x100g", serial, "1", true);
+	size_t k = 0;
+	while (argv[k])
+		k++;
+	argv[k++] = "--references";
+	argv[k++] = (char *)refs;
+	argv[k] = NULL;
+	return run_to_end(c, argv);
+}
+
+/* A station that keeps references (reference_keep_s): the first run takes one and keeps it, the next reuses
+ * it (the same reference time on its certificate), and one expired (by its own validity or by the station's
+ * shorter limit) or taken with other instruments is never reused: a new one is taken and kept. */
+Test(cli_validity, references_are_kept_and_reused_only_while_valid)
+{
+	lc_e2e e;
+	lc_e2e_start_station(&e, "dr4-breakout-good", 0);
+	edit_station(&e, keep_references_1h);
+	char bufs[1536], refs[400], kept[700], t1[64], t2[64];
+	snprintf(refs, sizeof(refs), "%s/kept-references", e.dir);
+	struct child c;
+
+	int code = run_keeping(&c, &e, bufs, "REF-1", refs);
+	cr_assert_eq(code, 0, "exit %d:\n%s", code, c.out);
+	cr_assert(strstr(c.out, "no kept 1310 nm reference for slot 1: taking one (kept 60 min for later runs)"), "%s",
+		  c.out);
+	/* one file: <station>-slot1-forward-1310nm.json */
+	DIR *dir = opendir(refs);
+	cr_assert_not_null(dir, "no folder %s", refs);
+	kept[0] = '\0';
+	for (struct dirent *de; (de = readdir(dir));)
+		if (de->d_name[0] != '.') {
+			cr_assert_not(kept[0], "more than one kept reference: %s", de->d_name);
+			cr_assert(strstr(de->d_name, "-slot1-forward-1310nm.json"), "%s", de->d_name);
+			snprintf(kept, sizeof(kept), "%.400s/%.250s", refs, de->d_name);
+		}
+	closedir(dir);
+	lc_reference r;
+	lc_diag d;
+	cr_assert_eq(lc_reference_load(kept, &r, &d), 0, "not kept: %s", d.text);
+	cr_assert(strstr(r.instruments, " #"), "the instruments it was taken with: '%s'", r.instruments);
+	report_reference_time(bufs + 512, "REF-1", t1, sizeof(t1));
+
+	code = run_keeping(&c, &e, bufs, "REF-2", refs);
+	cr_assert_eq(code, 0, "exit %d:\n%s", code, c.out);
+	cr_assert(strstr(c.out, "reusing the 1310 nm reference taken ") && strstr(c.out, " min ago (kept 60 min; "), "%s",
+		  c.out);
+	report_reference_time(bufs + 512, "REF-2", t2, sizeof(t2));
+	cr_assert_str_eq(t2, t1, "the second certificate names another reference");
+
+	edit_reference(kept, taken_2h_ago);
+	time_t before = time(NULL);
+	code = run_keeping(&c, &e, bufs, "REF-3", refs);
+	cr_assert_eq(code, 0, "exit %d:\n%s", code, c.out);
+	cr_assert(strstr(c.out, "not reusing the kept 1310 nm reference: reference at 1310 nm expired"), "%s", c.out);
+	cr_assert_not(strstr(c.out, "reusing the 1310 nm reference taken"), "an expired reference was reused:\n%s", c.out);
+	cr_assert_eq(lc_reference_load(kept, &r, &d), 0, "%s", d.text);
+	cr_assert_geq(r.taken_unix, (int64_t)before, "the expired reference was not replaced");
+
+	edit_reference(kept, other_source);
+	code = run_keeping(&c, &e, bufs, "REF-4", refs);
+	cr_assert_eq(code, 0, "exit %d:\n%s", code, c.out);
+	cr_assert(strstr(c.out, "not reusing the kept 1310 nm reference: the kept reference was taken with other "
+				"instruments (Keysight 8164B #OTHER-MAINFRAME)"),
+		  "%s", c.out);
+	cr_assert_eq(lc_reference_load(kept, &r, &d), 0, "%s", d.text);
+	cr_assert(strcmp(r.instruments, "Keysight 8164B #OTHER-MAINFRAME") != 0, "not replaced");
+
+	/* the station's limit today is shorter than the reference's own validity: the station's wins */
+	edit_station(&e, keep_references_1min);
+	edit_reference(kept, taken_2min_ago);
+	code = run_keeping(&c, &e, bufs, "REF-5", refs);
+	cr_assert_eq(code, 0, "exit %d:\n%s", code, c.out);
+	cr_assert(strstr(c.out, "not reusing the kept 1310 nm reference: reference at 1310 nm expired"), "%s", c.out);
 	lc_e2e_stop(&e);
 }

@@ -1,6 +1,7 @@
 /* Reference methods and validity, loss judgement, map inference, polarity and wording. */
 #include <criterion/criterion.h>
 #include <math.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "fixtures/limits.h"
@@ -50,6 +51,45 @@ Test(reference, validity)
 	r.n_paths = 0;
 	cr_assert_eq(lc_reference_check(&r, 1310, 1000, &d), LC_ERR_ARG);
 	cr_assert_eq(lc_reference_check(NULL, 1310, 1000, &d), LC_ERR_ARG);
+}
+
+/* A kept reference is reused only for the same method, cords, instruments and paths, while young enough by
+ * its own validity and by the station's limit today. */
+Test(reference, reusable_only_when_it_matches_and_is_young)
+{
+	lc_diag d;
+	lc_reference kept = ref_at(1310, 1000, 3600);
+	snprintf(kept.cords, sizeof(kept.cords), "trc-a,trc-b");
+	snprintf(kept.instruments, sizeof(kept.instruments), "Keysight 8163B #MY1; Thorlabs PM100USB #P1");
+	lc_reference want = kept;
+	cr_assert_eq(lc_reference_reusable(&kept, &want, 3600, 2000, &d), 0, "%s", d.text);
+	cr_assert_eq(lc_reference_reusable(&kept, &want, 600, 2000, &d), LC_ERR_STATE, "the station's limit is shorter");
+	cr_assert(strstr(d.text, "expired"), "%s", d.text);
+	cr_assert_eq(lc_reference_reusable(&kept, &want, 7200, 4601, &d), LC_ERR_STATE, "its own validity is shorter");
+	want.wavelength_nm = 1550;
+	cr_assert_eq(lc_reference_reusable(&kept, &want, 3600, 2000, &d), LC_ERR_STATE);
+	want = kept;
+	want.method = LC_REF_2_JUMPER;
+	cr_assert_eq(lc_reference_reusable(&kept, &want, 3600, 2000, &d), LC_ERR_STATE);
+	cr_assert(strstr(d.text, "1-jumper") && strstr(d.text, "2-jumper"), "%s", d.text);
+	want = kept;
+	snprintf(want.cords, sizeof(want.cords), "trc-c,trc-b");
+	cr_assert_eq(lc_reference_reusable(&kept, &want, 3600, 2000, &d), LC_ERR_STATE);
+	cr_assert(strstr(d.text, "cords 'trc-a,trc-b'"), "%s", d.text);
+	want = kept;
+	snprintf(want.instruments, sizeof(want.instruments), "Keysight 8163B #MY2; Thorlabs PM100USB #P1");
+	cr_assert_eq(lc_reference_reusable(&kept, &want, 3600, 2000, &d), LC_ERR_STATE);
+	cr_assert(strstr(d.text, "other instruments (Keysight 8163B #MY1; "), "%s", d.text);
+	want = kept;
+	want.n_paths = kept.n_paths + 1;
+	cr_assert_eq(lc_reference_reusable(&kept, &want, 3600, 2000, &d), LC_ERR_STATE);
+	/* a kept reference that does not say its instruments (lanecert 0.1) is never reused */
+	want = kept;
+	kept.instruments[0] = '\0';
+	cr_assert_eq(lc_reference_reusable(&kept, &want, 3600, 2000, &d), LC_ERR_STATE);
+	cr_assert(strstr(d.text, "unknown"), "%s", d.text);
+	cr_assert_eq(lc_reference_reusable(&kept, &want, 0, 2000, &d), LC_ERR_ARG);
+	cr_assert_eq(lc_reference_reusable(NULL, &want, 3600, 2000, &d), LC_ERR_ARG);
 }
 
 Test(loss, judged_against_a_max_limit)

@@ -11,7 +11,8 @@
 static lc_reference sample(void)
 {
 	lc_reference r = {.method = LC_REF_2_JUMPER, .wavelength_nm = 1550, .taken_unix = 1795000000,
-			  .valid_s = 28800, .cords = "trc-mpo,trc-lc", .n_paths = 3, .ref_dbm = {-3.012, -3.1085, -2.9}};
+			  .valid_s = 28800, .cords = "trc-mpo,trc-lc", .instruments = "Keysight 8164B #DE1; Keysight N7745C #MY2",
+			  .n_paths = 3, .ref_dbm = {-3.012, -3.1085, -2.9}};
 	return r;
 }
 
@@ -34,6 +35,7 @@ Test(reference_json, round_trip_through_a_file)
 	cr_assert_eq(back.taken_unix, 1795000000);
 	cr_assert_eq(back.valid_s, 28800);
 	cr_assert_str_eq(back.cords, "trc-mpo,trc-lc");
+	cr_assert_str_eq(back.instruments, r.instruments);
 	cr_assert_eq(back.n_paths, 3);
 	for (int i = 0; i < 3; i++)
 		cr_assert_float_eq(back.ref_dbm[i], r.ref_dbm[i], 1e-9);
