@@ -20,6 +20,7 @@
 #include "cli/run_output.h"
 #include "fixtures/paths.h"
 #include "procedures/engine.h"
+#include "procedures/golden.h"
 #include "reports/report.h"
 #include "base/utf8.h"
 #include "reports/report_json.h"
@@ -59,22 +60,29 @@ static void usage(FILE *f)
 		"  --option KEY=VALUE    procedure option, e.g. wavelengths=1310,1550 (repeatable)\n"
 		"  --procedures DIR      folder of the .lua procedures\n"
 		"  --fixtures DIR        folder of cables/, limits/, stations/\n"
-		"  --references DIR      where a station that keeps references between runs (reference_keep_s)\n"
-		"                        keeps them; default: its reference_dir, else beside the results store\n"
+		"  --golden record|check the cable is the station's golden cable (its \"golden\" serial): record\n"
+		"                        its values as the baseline (when it passes), or check them against it\n"
+		"                        (a failed check makes the run an error and blocks the station's runs)\n"
+		"  --state DIR           the station's state folder: references kept between runs\n"
+		"                        (reference_keep_s); default: its state_dir, else station-state/ beside\n"
+		"                        the results store\n"
 		"  --json                machine-readable lines only\n"
 		"  -v                    more log output (repeatable)\n\n"
 		"exit codes: 0 pass, 1 fail, 2 inconclusive, 3 error, 4 aborted, 64 usage (a bad serial, no\n"
 		"operator), 66 unknown procedure or file not found, 65+ other setup errors\n");
 }
 
+enum { GOLDEN_RECORD = 1, GOLDEN_CHECK = 2 };
+
 struct run_args {
 	const char *procedure, *procedure_file, *station, *cable, *operator_name, *out_dir, *key, *db, *procedures,
-		*fixtures, *references;
+		*fixtures, *state;
 	const char *accept_expired_calibration;
 	const char *serials[MAX_SLOTS];
 	size_t n_serials;
 	unsigned slot, slots;
 	bool non_interactive, json, no_sign, no_db;
+	int golden; /* 0, GOLDEN_RECORD, GOLDEN_CHECK */
 	int verbose;
 	const char *options[LC_RUN_OPTIONS_MAX];
 	size_t n_options;
@@ -95,7 +103,7 @@ static int add_serials(struct run_args *a, char *list)
 static int parse_args(int argc, char **argv, struct run_args *a)
 {
 	enum { O_STATION = 256, O_SERIAL, O_CABLE, O_SLOT, O_SLOTS, O_OPERATOR, O_OUT, O_KEY, O_DB, O_NONINT, O_JSON,
-	       O_ANSWER, O_OPTION, O_PROCS, O_FIXTURES, O_NOSIGN, O_NODB, O_PROCFILE, O_ACCEPT_CAL, O_REFS };
+	       O_ANSWER, O_OPTION, O_PROCS, O_FIXTURES, O_NOSIGN, O_NODB, O_PROCFILE, O_ACCEPT_CAL, O_STATE, O_GOLDEN };
 	static const struct option opts[] = {
 		{"station", required_argument, NULL, O_STATION}, {"serial", required_argument, NULL, O_SERIAL},
 		{"cable", required_argument, NULL, O_CABLE},	 {"slot", required_argument, NULL, O_SLOT},
@@ -108,7 +116,8 @@ static int parse_args(int argc, char **argv, struct run_args *a)
 		{"no-db", no_argument, NULL, O_NODB},		 {"help", no_argument, NULL, 'h'},
 		{"procedure-file", required_argument, NULL, O_PROCFILE},
 		{"accept-expired-calibration", required_argument, NULL, O_ACCEPT_CAL},
-		{"references", required_argument, NULL, O_REFS},
+		{"state", required_argument, NULL, O_STATE},
+		{"golden", required_argument, NULL, O_GOLDEN},
 		{NULL, 0, NULL, 0},
 	};
 	int c;
@@ -142,7 +151,12 @@ static int parse_args(int argc, char **argv, struct run_args *a)
 		case O_PROCS: a->procedures = optarg; break;
 		case O_PROCFILE: a->procedure_file = optarg; break;
 		case O_FIXTURES: a->fixtures = optarg; break;
-		case O_REFS: a->references = optarg; break;
+		case O_STATE: a->state = optarg; break;
+		case O_GOLDEN:
+			if (strcmp(optarg, "record") && strcmp(optarg, "check"))
+				return -1;
+			a->golden = strcmp(optarg, "record") == 0 ? GOLDEN_RECORD : GOLDEN_CHECK;
+			break;
 		case O_ANSWER:
 			if (a->n_answers == LC_PROMPT_MAX_ANSWERS)
 				return -1;
@@ -250,6 +264,33 @@ static int begin_attempt(lc_store *store, const struct run_args *a, unsigned s, 
 	return attempt;
 }
 
+/* After a golden cable's run: record its baseline, or check it against the baseline. A check that fails, or
+ * a baseline that cannot be recorded, makes the run an error (the station, not the cable, is in question). */
+static void golden_outcome(const struct run_args *a, const lc_station *st, const char *state_dir, lc_result *r)
+{
+	lc_diag d;
+	char why[LC_GOLDEN_WHY_MAX], reason[LC_GOLDEN_WHY_MAX + 64];
+	int rc;
+	if (a->golden == GOLDEN_RECORD) {
+		if ((rc = lc_golden_record(st, state_dir, r, &d)) == 0) {
+			fprintf(stderr, "golden cable %s: its values are recorded as the station's baseline; check it with --golden check\n",
+			       st->golden.serial);
+			return;
+		}
+		lc_utf8_printf(reason, sizeof(reason), "golden-cable baseline not recorded: %s", lc_diag_message(&d));
+	} else {
+		rc = lc_golden_check(st, state_dir, r, (int64_t)time(NULL), why, sizeof(why), &d);
+		if (rc == 1) {
+			fprintf(stderr, "golden-cable check of %s passed: station '%s' certifies for %u min\n", st->golden.serial,
+			       st->name, st->golden.valid_s / 60);
+			return;
+		}
+		lc_utf8_printf(reason, sizeof(reason), "golden-cable check failed: %s", rc == 0 ? why : lc_diag_message(&d));
+	}
+	lc_cli_error("run", "%s", reason);
+	lc_result_finish(r, LC_VERDICT_ERROR, lc_result_wall_ms(), reason, NULL);
+}
+
 static int load_key(const struct run_args *a, lc_sign_key **key, lc_diag *d)
 {
 	*key = NULL;
@@ -292,15 +333,16 @@ int lc_cmd_run(int argc, char **argv)
 	lc_run_output out;
 	int exit_code = LC_EXIT_OK, out_fd = -1;
 	const char *fx = a.fixtures;
-	char operator_name[LC_NAME_MAX], references[1100];
+	char operator_name[LC_NAME_MAX], state_dir[1100], golden_block[LC_GOLDEN_WHY_MAX];
 
 	if ((rc = lc_station_load(a.station, fx, &station, &d)) < 0)
 		return lc_cli_fail("run", rc, &d, "station");
 	if ((exit_code = lc_run_check_serials(a.serials, a.n_serials, station)) != LC_EXIT_OK ||
 	    (exit_code = lc_run_resolve_operator(a.operator_name, station, !a.non_interactive && isatty(STDIN_FILENO),
 						 operator_name, sizeof(operator_name))) != LC_EXIT_OK ||
-	    (exit_code = lc_run_references_dir(a.references, station, a.db, a.no_db, references, sizeof(references))) !=
+	    (exit_code = lc_run_state_dir(a.state, station, a.db, a.no_db, state_dir, sizeof(state_dir))) !=
 		    LC_EXIT_OK ||
+	    (exit_code = lc_run_golden_mode(a.golden != 0, station, a.serials, a.n_serials)) != LC_EXIT_OK ||
 	    (exit_code = lc_run_open_out(a.out_dir, &out_fd)) != LC_EXIT_OK) {
 		lc_station_free(station);
 		return exit_code;
@@ -368,7 +410,7 @@ int lc_cmd_run(int argc, char **argv)
 			.cable_type = cable,
 			.limits = limits,
 			.fixtures_dir = fx,
-			.references_dir = references[0] ? references : NULL,
+			.state_dir = state_dir[0] ? state_dir : NULL,
 			.serial = a.serials[s],
 			.slot = a.slot + s,
 			.operator_name = a.operator_name,
@@ -380,6 +422,10 @@ int lc_cmd_run(int argc, char **argv)
 		};
 		memcpy((void *)setups[s].options, a.options, sizeof(a.options));
 	}
+	/* Only a station whose golden-cable check allows it certifies; the golden cable's own runs are the check. */
+	if (!a.golden && lc_golden_gate(station, state_dir, (int64_t)time(NULL), golden_block, sizeof(golden_block)) == 0)
+		for (unsigned s = 0; s < a.slots; s++)
+			setups[s].golden_block = golden_block;
 	int64_t run_ids[MAX_SLOTS] = {0};
 	for (unsigned s = 0; s < a.slots && store; s++)
 		setups[s].attempt = begin_attempt(store, &a, s, cable, station->name, &out, &run_ids[s]);
@@ -409,6 +455,9 @@ int lc_cmd_run(int argc, char **argv)
 			}
 		}
 	}
+
+	if (a.golden && open_rc >= 0)
+		golden_outcome(&a, station, state_dir, results[0]);
 
 	enum lc_verdict worst = LC_VERDICT_NONE;
 	for (unsigned s = 0; s < a.slots; s++) {

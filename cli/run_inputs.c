@@ -137,32 +137,48 @@ void lc_run_report_name(const char *serial, unsigned slot, char *buf, size_t cap
 	snprintf(buf, cap, "%s-%s-slot%u", serial, stamp, slot);
 }
 
-int lc_run_references_dir(const char *given, const lc_station *st, const char *db, bool no_db, char *buf,
+int lc_run_state_dir(const char *given, const lc_station *st, const char *db, bool no_db, char *buf,
 			  size_t cap)
 {
 	lc_diag d;
 	char store[1024];
 	buf[0] = '\0';
-	if (!st->reference_keep_s)
+	if (!st->reference_keep_s && !st->golden.serial[0])
 		return LC_EXIT_OK;
-	if (given || st->reference_dir[0]) {
-		snprintf(buf, cap, "%s", given ? given : st->reference_dir);
+	if (given || st->state_dir[0]) {
+		snprintf(buf, cap, "%s", given ? given : st->state_dir);
 	} else if (!no_db && (db || lc_store_default_path(store, sizeof(store), &d) == 0)) {
 		snprintf(store, sizeof(store), "%s", db ? db : store);
 		char *slash = strrchr(store, '/');
 		if (slash)
 			*slash = '\0';
-		snprintf(buf, cap, "%s/references", slash ? store : ".");
+		snprintf(buf, cap, "%s/station-state", slash ? store : ".");
 	} else {
-		lc_cli_error("run", "station '%s' keeps references between runs (reference_keep_s) but there is no folder "
-				    "for them: --references DIR, or \"reference_dir\" in the station file",
+		lc_cli_error("run", "station '%s' keeps state between runs (reference_keep_s) but there is no folder for "
+				    "it: --state DIR, or \"state_dir\" in the station file",
 			     st->name);
 		return LC_EXIT_USAGE;
 	}
 	int rc = lc_mkdir_p(buf, 0755, &d);
 	if (rc < 0) {
-		lc_cli_error("run", "references folder %s: %s", buf, lc_diag_message(&d));
+		lc_cli_error("run", "station state folder %s: %s", buf, lc_diag_message(&d));
 		return rc == LC_ERR_PERMISSION ? LC_EXIT_NOPERM : LC_EXIT_IOERR;
+	}
+	return LC_EXIT_OK;
+}
+
+int lc_run_golden_mode(bool golden, const lc_station *st, const char *const *serials, size_t n)
+{
+	if (!golden)
+		return LC_EXIT_OK;
+	if (!st->golden.serial[0]) {
+		lc_cli_error("run", "--golden: station '%s' declares no golden cable (\"golden\" in the station file)", st->name);
+		return LC_EXIT_USAGE;
+	}
+	if (n != 1 || strcmp(serials[0], st->golden.serial) != 0) {
+		lc_cli_error("run", "--golden: the golden cable of station '%s' is %s: certify it alone, with --serial %s",
+			     st->name, st->golden.serial, st->golden.serial);
+		return LC_EXIT_USAGE;
 	}
 	return LC_EXIT_OK;
 }

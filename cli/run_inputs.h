@@ -28,12 +28,16 @@ int lc_run_resolve_operator(const char *given, const lc_station *st, bool intera
  * code (74 I/O, 77 permission) when it cannot be opened. */
 int lc_run_open_out(const char *out, int *fd);
 
-/* The folder of the references the station keeps between runs (reference_keep_s > 0; else buf is ""): given
- * (--references), else the station's reference_dir, else "references" beside the results store (db: --db
+/* The station's state folder when it keeps state between runs (reference_keep_s > 0, or a golden cable; else buf is ""):
+ * given (--state), else the station's state_dir, else "station-state" beside the results store (db: --db
  * or NULL for the default store; no_db: there is none). Created if needed. 64 when there is no folder to
- * keep them in, 74 (77: permission) when it cannot be created. */
-int lc_run_references_dir(const char *given, const lc_station *st, const char *db, bool no_db, char *buf,
+ * keep it in, 74 (77: permission) when it cannot be created. */
+int lc_run_state_dir(const char *given, const lc_station *st, const char *db, bool no_db, char *buf,
 			  size_t cap);
+
+/* A golden cable's run (--golden record|check): the station declares a golden cable and the one serial given
+ * is its serial. Else, and for a golden option on a station without one, 64. */
+int lc_run_golden_mode(bool golden, const lc_station *st, const char *const *serials, size_t n);
 
 /* The report folder name of a slot's run: "<serial>-<UTC time>-slot<N>". */
 void lc_run_report_name(const char *serial, unsigned slot, char *buf, size_t cap);

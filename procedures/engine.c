@@ -247,7 +247,8 @@ static int check_roles(lc_run *run, int t, lc_diag *diag)
 #define MAX_REQUIRED_ROLES 16
 
 /* Before anything is measured: record the instruments, then refuse a run that would use one past its
- * calibration due date unless the operator accepted it (procedures/calibration.h). */
+ * calibration due date unless the operator accepted it (procedures/calibration.h), or that the station's
+ * golden-cable check does not allow (procedures/golden.h). */
 static int check_validity(lc_run *run, int proc, lc_diag *diag)
 {
 	const lc_run_setup *s = run->setup;
@@ -275,6 +276,8 @@ static int check_validity(lc_run *run, int proc, lc_diag *diag)
 	int rc = lc_instrument_set_record(s->instruments, s->station, &cal, run->result, diag);
 	if (rc == 0)
 		rc = lc_calibration_check(&cal, s->station, diag);
+	if (rc == 0 && s->golden_block)
+		rc = lc_diag_set(diag, LC_ERR_STATE, "%s", s->golden_block);
 	return rc;
 }
 

@@ -74,10 +74,14 @@ typedef struct lc_run_setup {
 	 * lc_fixtures_dir(NULL). Searched for the part actually found when a DUT is not the expected one.
 	 * Since 0.2. */
 	const char *fixtures_dir;
-	/* The folder of the references kept between runs when the station keeps them (reference_keep_s), or
-	 * NULL: then such a station's reference step is an error. The host resolves it (`lanecert run
-	 * --references`, the station's reference_dir, the results store's folder) and creates it. Since 0.2. */
-	const char *references_dir;
+	/* The station's state folder (references kept between runs when the station keeps them,
+	 * reference_keep_s), or NULL: then such a station's reference step is an error. The host resolves it
+	 * (`lanecert run --state`, the station's state_dir, beside the results store) and creates it. Since 0.2. */
+	const char *state_dir;
+	/* Set: the station may not certify now (a golden-cable check missing, failed or expired,
+	 * procedures/golden.h): the run records its instruments, measures nothing and ends error with this
+	 * reason. NULL: it runs. Since 0.2. */
+	const char *golden_block;
 	const char *serial;
 	unsigned slot;                /* 1-based */
 	const char *operator_name;

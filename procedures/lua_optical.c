@@ -5,7 +5,6 @@
  * result with its limit, margin and verdict.
  */
 #include <lauxlib.h>
-#include <ctype.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,6 +17,7 @@
 #include "procedures/diagnosis.h"
 #include "procedures/optical_paths.h"
 #include "procedures/run_priv.h"
+#include "procedures/station_state.h"
 
 #define LC_LOG_DOMAIN "optical"
 #include "base/log.h"
@@ -168,25 +168,24 @@ static int kept_reference(lc_run *run, const lc_reference *want, bool reverse, c
 			  lc_reference *out, lc_diag *d)
 {
 	const lc_station *stn = run->setup->station;
-	const char *dir = run->setup->references_dir;
-	char name[LC_NAME_MAX], msg[1024];
+	const char *dir = run->setup->state_dir;
+	char msg[1024];
 	path[0] = '\0';
 	if (!stn->reference_keep_s)
 		return 0;
 	if (!dir || !*dir)
 		return lc_diag_set(d, LC_ERR_ARG, "station '%s' keeps references (reference_keep_s) but no folder is given "
-						  "for them (reference_dir, or --references)", stn->name);
-	/* one file per station, slot, direction and wavelength; the station's name made a safe file name */
-	size_t k = 0;
-	for (const char *c = stn->name; *c && k + 1 < sizeof(name); c++)
-		name[k++] = (isalnum((unsigned char)*c) || *c == '-' || *c == '_') ? *c : '_';
-	name[k] = '\0';
-	if ((size_t)snprintf(path, cap, "%s/%s-slot%u-%s-%.0fnm.json", dir, name, run->setup->slot,
-			     reverse ? "reverse" : "forward", want->wavelength_nm) >= cap)
-		return lc_diag_set(d, LC_ERR_OVERFLOW, "reference folder path too long: %s", dir);
+						  "for them (state_dir, or --state)", stn->name);
+	/* one file per station, slot, direction and wavelength */
+	char what[64];
+	snprintf(what, sizeof(what), "slot%u-%s-%.0fnm", run->setup->slot, reverse ? "reverse" : "forward",
+		 want->wavelength_nm);
+	int rc = lc_station_state_path(dir, stn->name, what, path, cap, d);
+	if (rc < 0)
+		return rc;
 	lc_reference kept;
 	lc_diag why;
-	int rc = lc_reference_load(path, &kept, &why);
+	rc = lc_reference_load(path, &kept, &why);
 	if (rc == LC_ERR_NOT_FOUND) {
 		lc_utf8_printf(msg, sizeof(msg), "no kept %.0f nm reference for slot %u: taking one (kept %u min for later runs)",
 			       want->wavelength_nm, run->setup->slot, stn->reference_keep_s / 60);

@@ -4,6 +4,7 @@ lc_area(procedures DEPS instruments fixtures reports hal PKGS PkgConfig::LUA SOU
   procedures/calibration.c
   procedures/diagnosis.c
   procedures/engine.c
+  procedures/golden.c
   procedures/instrument_set.c
   procedures/lua_ber.c
   procedures/lua_ctx.c
@@ -24,6 +25,7 @@ lc_area(procedures DEPS instruments fixtures reports hal PKGS PkgConfig::LUA SOU
   procedures/prompt.c
   procedures/sandbox.c
   procedures/slots.c
+  procedures/station_state.c
 )
 # Where the .lua procedures are found when running from the build tree and once installed.
 set_source_files_properties(procedures/engine.c PROPERTIES COMPILE_DEFINITIONS

@@ -637,18 +637,30 @@ static void report_reference_time(const char *dir, const char *serial, char *out
 	json_decref(root);
 }
 
-/* One run of serial that keeps its references in refs; its exit code (c->out: its JSON lines). */
-static int run_keeping(struct child *c, const lc_e2e *e, char *bufs, const char *serial, const char *refs)
+/* `lanecert run breakout-dr4-4x100g` of serial with the station state in state, plus golden_mode
+ * ("record", "check" or NULL); its exit code, c->out its JSON lines and messages. */
+static int run_golden(struct child *c, const lc_e2e *e, char *bufs, const char *serial, const char *state,
+		      const char *golden_mode)
 {
 	char *argv[40];
 	run_argv(argv, bufs, e, "breakout-dr4-4x100g", serial, "1", true);
 	size_t k = 0;
 	while (argv[k])
 		k++;
-	argv[k++] = "--references";
-	argv[k++] = (char *)refs;
+	argv[k++] = "--state";
+	argv[k++] = (char *)state;
+	if (golden_mode) {
+		argv[k++] = "--golden";
+		argv[k++] = (char *)golden_mode;
+	}
 	argv[k] = NULL;
 	return run_to_end(c, argv);
+}
+
+/* One run of serial that keeps its references in the state folder refs. */
+static int run_keeping(struct child *c, const lc_e2e *e, char *bufs, const char *serial, const char *refs)
+{
+	return run_golden(c, e, bufs, serial, refs, NULL);
 }
 
 /* A station that keeps references (reference_keep_s): the first run takes one and keeps it, the next reuses
@@ -660,7 +672,7 @@ Test(cli_validity, references_are_kept_and_reused_only_while_valid)
 	lc_e2e_start_station(&e, "dr4-breakout-good", 0);
 	edit_station(&e, keep_references_1h);
 	char bufs[1536], refs[400], kept[700], t1[64], t2[64];
-	snprintf(refs, sizeof(refs), "%s/kept-references", e.dir);
+	snprintf(refs, sizeof(refs), "%s/station-state", e.dir);
 	struct child c;
 
 	int code = run_keeping(&c, &e, bufs, "REF-1", refs);
@@ -716,4 +728,104 @@ Test(cli_validity, references_are_kept_and_reused_only_while_valid)
 	cr_assert_eq(code, 0, "exit %d:\n%s", code, c.out);
 	cr_assert(strstr(c.out, "not reusing the kept 1310 nm reference: reference at 1310 nm expired"), "%s", c.out);
 	lc_e2e_stop(&e);
+}
+
+static void declare_golden(lc_station *st)
+{
+	snprintf(st->golden.serial, sizeof(st->golden.serial), "GOLD-1");
+	st->golden.valid_s = 3600;
+	st->golden.tolerance_db = 0.3;
+}
+
+/* The station's golden-cable check file, its checked_unix moved back by seconds. */
+static void age_golden_check(const char *state, long seconds)
+{
+	char path[700];
+	DIR *d = opendir(state);
+	cr_assert_not_null(d, "%s", state);
+	path[0] = '\0';
+	for (struct dirent *de; (de = readdir(d));)
+		if (strstr(de->d_name, "-golden-check.json"))
+			snprintf(path, sizeof(path), "%.400s/%.250s", state, de->d_name);
+	closedir(d);
+	cr_assert(path[0], "no golden-cable check in %s", state);
+	json_error_t je;
+	json_t *j = json_load_file(path, 0, &je);
+	cr_assert_not_null(j, "%s: %s", path, je.text);
+	json_int_t t = json_integer_value(json_object_get(j, "checked_unix"));
+	json_object_set_new(j, "checked_unix", json_integer(t - seconds));
+	cr_assert_eq(json_dump_file(j, path, 0), 0);
+	json_decref(j);
+}
+
+/* A station with a golden cable certifies only after a check of it that passed and is young enough: none
+ * yet, a failed one (the station measures a dirty golden cable 0.9 dB off its recorded values) and an
+ * expired one refuse every run (error, nothing measured, the check named); a check that passes lifts it. */
+Test(cli_validity, golden_cable_check_gates_certification)
+{
+	lc_e2e e;
+	char bufs[1536], state[300];
+	struct child c;
+	snprintf(state, sizeof(state), "/tmp/golden-state-%ld", (long)getpid());
+	lc_e2e_start_station(&e, "dr4-breakout-good", 0);
+	edit_station(&e, declare_golden);
+
+	int code = run_golden(&c, &e, bufs, "DUT-1", state, NULL);
+	cr_assert_eq(code, 3, "exit %d:\n%s", code, c.out);
+	cr_assert(strstr(c.out, "golden-cable check required: no check of golden cable GOLD-1 yet on station '"), "%s",
+		  c.out);
+	cr_assert_not(measured_anything(&c), "measured without a golden-cable check:\n%s", c.out);
+	char v[32];
+	report_verdict(bufs + 512, "DUT-1", v, sizeof(v));
+	cr_assert_str_eq(v, "error");
+
+	/* a check needs recorded values; a golden run of another serial is refused */
+	code = run_golden(&c, &e, bufs, "GOLD-1", state, "check");
+	cr_assert_eq(code, 3, "exit %d:\n%s", code, c.out);
+	cr_assert(strstr(c.out, "golden-cable check failed: golden cable GOLD-1 has no recorded values"), "%s", c.out);
+	code = run_golden(&c, &e, bufs, "DUT-9", state, "record");
+	cr_assert_eq(code, 64, "exit %d:\n%s", code, c.out);
+
+	code = run_golden(&c, &e, bufs, "GOLD-1", state, "record");
+	cr_assert_eq(code, 0, "exit %d:\n%s", code, c.out);
+	cr_assert(strstr(c.out, "golden cable GOLD-1: its values are recorded as the station's baseline"), "%s", c.out);
+	code = run_golden(&c, &e, bufs, "GOLD-1", state, "check");
+	cr_assert_eq(code, 0, "exit %d:\n%s", code, c.out);
+	cr_assert(strstr(c.out, "golden-cable check of GOLD-1 passed"), "%s", c.out);
+	code = run_golden(&c, &e, bufs, "DUT-2", state, NULL);
+	cr_assert_eq(code, 0, "certification after a passed check: exit %d:\n%s", code, c.out);
+	lc_e2e_stop(&e);
+
+	/* the station now measures the golden cable 0.9 dB off at B3: the check fails, runs are refused */
+	lc_e2e_start_station(&e, "dr4-breakout-dirty-leg", 0);
+	edit_station(&e, declare_golden);
+	code = run_golden(&c, &e, bufs, "GOLD-1", state, "check");
+	cr_assert_eq(code, 3, "exit %d:\n%s", code, c.out);
+	cr_assert(strstr(c.out, "golden-cable check failed: insertion_loss lane ") && strstr(c.out, " dB off, tolerance 0.30 dB"),
+		  "%s", c.out);
+	report_verdict(bufs + 512, "GOLD-1", v, sizeof(v));
+	cr_assert_str_eq(v, "error", "the failed check's own run");
+	code = run_golden(&c, &e, bufs, "DUT-3", state, NULL);
+	cr_assert_eq(code, 3, "exit %d:\n%s", code, c.out);
+	cr_assert(strstr(c.out, "golden-cable check of GOLD-1 at ") &&
+			  strstr(c.out, " UTC failed: certification is blocked until a check passes (insertion_loss lane "),
+		  "%s", c.out);
+	cr_assert_not(measured_anything(&c), "measured after a failed golden-cable check:\n%s", c.out);
+	lc_e2e_stop(&e);
+
+	/* a good check lifts the block; one older than valid_s (60 min) blocks again */
+	lc_e2e_start_station(&e, "dr4-breakout-good", 0);
+	edit_station(&e, declare_golden);
+	code = run_golden(&c, &e, bufs, "GOLD-1", state, "check");
+	cr_assert_eq(code, 0, "exit %d:\n%s", code, c.out);
+	code = run_golden(&c, &e, bufs, "DUT-4", state, NULL);
+	cr_assert_eq(code, 0, "exit %d:\n%s", code, c.out);
+	age_golden_check(state, 3601);
+	code = run_golden(&c, &e, bufs, "DUT-5", state, NULL);
+	cr_assert_eq(code, 3, "exit %d:\n%s", code, c.out);
+	cr_assert(strstr(c.out, "UTC expired (valid 60 min): check the golden cable again"), "%s", c.out);
+	lc_e2e_stop(&e);
+	char cmd[400];
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", state);
+	cr_assert_eq(system(cmd), 0);
 }

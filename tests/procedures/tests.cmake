@@ -8,6 +8,7 @@ lc_test(NAME ber_sequential SOURCES tests/procedures/measure/test_ber_sequential
 lc_test(NAME procedures_engine SOURCES tests/procedures/test_engine.c LIBS lc_procedures)
 lc_test(NAME procedures_prompt SOURCES tests/procedures/test_prompt.c LIBS lc_procedures)
 lc_test(NAME procedures_diagnosis SOURCES tests/procedures/test_diagnosis.c LIBS lc_procedures)
+lc_test(NAME procedures_golden SOURCES tests/procedures/test_golden.c tests/reports/helpers.c LIBS lc_procedures)
 # End-to-end: procedures against the simulated station, in process.
 lc_test(NAME procedures_e2e_optical SOURCES tests/procedures/test_e2e_optical.c tests/procedures/e2e_harness.c
         LIBS lc_procedures lc_sim lc_instruments TIMEOUT 300)
