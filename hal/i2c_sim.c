@@ -9,6 +9,7 @@
  */
 #include "hal/i2c.h"
 
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,6 +22,24 @@
 struct sim_priv {
 	lc_scpi *s;
 };
+
+/*
+ * Is an *IDN? reply exactly the I2C service's identity "<maker>,SIM-I2C,<serial>,<firmware>"? IEEE 488.2 makes it
+ * arbitrary ASCII response data, so any byte outside printable ASCII means the reply was garbled on the way
+ * (and a garbled identity must not open a bus that then carries a module's memory): the whole reply is
+ * checked, not searched for the model.
+ */
+static bool is_i2c_service(const char *idn)
+{
+	int commas = 0;
+	for (const unsigned char *p = (const unsigned char *)idn; *p; p++) {
+		if (*p < 0x20 || *p > 0x7E)
+			return false;
+		commas += *p == ',';
+	}
+	const char *model = strchr(idn, ',');
+	return commas == 3 && model != idn && strncmp(model, ",SIM-I2C,", 9) == 0;
+}
 
 static int status_error(int st, const lc_i2c_xfer *x, lc_diag *diag)
 {
@@ -93,7 +112,7 @@ int lc_i2c_sim_open(const char *host, uint16_t port, const lc_i2c_opts *opts, lc
 	char idn[256];
 	lc_scpi_set_timeout(sp->s, opts && opts->timeout_ms > 0 ? opts->timeout_ms : 1000);
 	rc = lc_scpi_query(sp->s, "*IDN?", idn, sizeof(idn));
-	if (rc >= 0 && !strstr(idn, ",SIM-I2C,"))
+	if (rc >= 0 && !is_i2c_service(idn))
 		rc = lc_diag_set(diag, LC_ERR_PROTOCOL, "i2c sim %s:%u: '%s' is not the simulator's I2C service", host, port,
 				 idn);
 	else if (rc < 0)

@@ -16,6 +16,7 @@
 
 #include <jansson.h>
 
+#include "hal/utf8.h"
 #include "instruments/module/module.h"
 #include "sim/net/endpoint.h"
 #include "sim/net/i2c_service.h"
@@ -351,4 +352,51 @@ Test(i2c_sim, status_codes)
 	lc_sim_scpi_destroy(e);
 	lc_sim_i2c_service_free(svc);
 	cr_assert_eq(lc_i2c_sim_open("127.0.0.1", 1, NULL, &bus, &d) < 0, 1);
+}
+
+/* The adapter's identity check reads the whole *IDN? reply: bytes that are not printable ASCII before a
+ * reply that names the service (the fault matrix's garbage on aoc-400g) or an identity that only contains
+ * ",SIM-I2C," are another instrument or a garbled line, and no bus opens. */
+Test(i2c_sim, garbled_or_foreign_identity_is_refused)
+{
+	static const struct {
+		const char *idn, *garbage;
+	} rows[] = {
+		{"LANECERT,SIM-I2C,T,1", ""},               /* the default garbage: 0xFF 0xFE BEL '#' '?' 0x01 */
+		{"LANECERT,SIM-I2C,T,1", "ACME,"},          /* printable, but the identity is no longer the service's */
+		{"ACME,SIM-I2C-BRIDGE,SIM-I2C,1", NULL},    /* the model field is another one */
+		{"LANECERT,SIM-I2C,T,1,extra", NULL},       /* five fields: not an IEEE 488.2 identity */
+		{",SIM-I2C,T,1", NULL},                     /* no manufacturer */
+	};
+	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		lc_sim_scpi_config cfg = {.idn = rows[i].idn};
+		lc_sim_scpi *e;
+		lc_sim_i2c_service *svc;
+		lc_sim_endpoint *ep;
+		cr_assert_eq(lc_sim_scpi_create(&cfg, &e, &d), 0);
+		cr_assert_eq(lc_sim_i2c_service_create(e, &svc, &d), 0);
+		if (rows[i].garbage) {
+			lc_sim_faults f;
+			memset(&f, 0, sizeof(f));
+			f.garbage_at = 1; /* the adapter's first message is its *IDN? */
+			snprintf(f.garbage, sizeof(f.garbage), "%s", rows[i].garbage);
+			lc_sim_scpi_set_faults(e, &f);
+		}
+		lc_sim_endpoint_opts eo;
+		lc_sim_endpoint_opts_init(&eo);
+		eo.port = 0;
+		cr_assert_eq(lc_sim_socket_start(e, &eo, &ep, &d), 0, "%s", d.text);
+		lc_i2c *bus = NULL;
+		cr_assert_eq(lc_i2c_sim_open("127.0.0.1", (uint16_t)lc_sim_endpoint_port(ep), NULL, &bus, &d),
+			     LC_ERR_PROTOCOL, "row %zu", i);
+		cr_assert_null(bus);
+		cr_assert(strstr(d.text, "is not the simulator's I2C service"), "row %zu: %s", i, d.text);
+		cr_assert(lc_utf8_valid(d.text, strlen(d.text)), "row %zu: the reason is valid UTF-8", i);
+		uint64_t counts[LC_SIM_FAULT_KINDS];
+		lc_sim_scpi_fault_counts(e, counts);
+		cr_assert_eq(counts[LC_SIM_FAULT_GARBAGE], rows[i].garbage ? 1u : 0u, "row %zu: the garbage fired", i);
+		lc_sim_endpoint_stop(ep);
+		lc_sim_scpi_destroy(e);
+		lc_sim_i2c_service_free(svc);
+	}
 }
