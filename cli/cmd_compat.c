@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "cli/module_source.h"
 #include "instruments/module/compat.h"
 #include "instruments/module/module.h"
 
@@ -44,7 +45,7 @@ static int load(const char *src, const lc_module_opts *o, lc_module_info *info, 
 	if (rc >= 0)
 		rc = lc_module_decode(img, info, d);
 	free(img);
-	return rc;
+	return lc_cli_module_source_error(src, rc, d);
 }
 
 int lc_cmd_compat(int argc, char **argv)

@@ -9,10 +9,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <strings.h>
 
 #include "cli/cli.h"
+#include "cli/module_source.h"
 #include "fixtures/station.h"
 #include "instruments/module/module.h"
 
@@ -253,7 +253,7 @@ int lc_cmd_module(int argc, char **argv)
 			return lc_cli_fail("module", rc, &d, station);
 		source = resolved;
 	}
-	bool live = !strncasecmp(source, "I2C::", 5);
+	bool live = lc_cli_module_is_live(source);
 	if (tx_lane && !live) {
 		lc_cli_error("module", "--tx-disable/--tx-enable need a live module, not a dump");
 		return LC_EXIT_USAGE;
@@ -284,13 +284,7 @@ int lc_cmd_module(int argc, char **argv)
 		rc = lc_module_decode(img, info, &d);
 	int ex = LC_EXIT_OK;
 	if (rc < 0) {
-		/* A dump is a file: one cut short is malformed content (65), not an instrument breaking the protocol
-		 * (76); a path that is a directory names no dump (66). */
-		struct stat st;
-		if (!live && rc == LC_ERR_TRUNCATED)
-			rc = LC_ERR_FORMAT;
-		if (!live && stat(source, &st) == 0 && S_ISDIR(st.st_mode))
-			rc = lc_diag_set(&d, LC_ERR_NOT_FOUND, "%s is a directory, not a module dump", source);
+		rc = lc_cli_module_source_error(source, rc, &d);
 		ex = lc_cli_fail("module", rc, &d, live ? source : "dump");
 	} else if (json) {
 		json_t *j = lc_module_info_json(info);

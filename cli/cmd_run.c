@@ -337,6 +337,11 @@ int lc_cmd_run(int argc, char **argv)
 
 	if ((rc = lc_station_load(a.station, fx, &station, &d)) < 0)
 		return lc_cli_fail("run", rc, &d, "station");
+	/* Before anything is opened: a driver not in this build (66), a malformed resource or layout (65). */
+	if ((rc = lc_instrument_set_check(station, &d)) < 0) {
+		lc_station_free(station);
+		return lc_cli_fail("run", rc, &d, "station");
+	}
 	if ((exit_code = lc_run_check_serials(a.serials, a.n_serials, station)) != LC_EXIT_OK ||
 	    (exit_code = lc_run_resolve_operator(a.operator_name, station, !a.non_interactive && isatty(STDIN_FILENO),
 						 operator_name, sizeof(operator_name))) != LC_EXIT_OK ||
@@ -393,6 +398,13 @@ int lc_cmd_run(int argc, char **argv)
 	memset(setups, 0, sizeof(setups));
 	lc_diag open_diag;
 	int open_rc = lc_instrument_set_open(station, &set, &open_diag);
+	if (open_rc == LC_ERR_FORMAT) {
+		/* The station file is wrong about an instrument that answered (a driver that does not serve its
+		 * model): refused like a malformed file, before any laser is touched; no run is recorded. */
+		exit_code = lc_cli_fail("run", open_rc, &open_diag, "station");
+		lc_run_output_destroy(&out);
+		goto done_prompter;
+	}
 	lc_run_abort_set_instruments(&abort_ctl, set);
 	for (unsigned s = 0; s < a.slots; s++) {
 		results[s] = lc_result_new();

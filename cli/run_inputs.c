@@ -18,6 +18,14 @@
 #include "reports/result.h"
 #include "reports/store.h"
 
+/* A procedure that does not compile or does not describe a procedure is malformed input: 65, nothing opened. */
+static int check_procedure_file(const char *procedures_dir, const char *path)
+{
+	lc_diag d;
+	int rc = lc_procedure_check_file(procedures_dir, path, &d);
+	return rc < 0 ? lc_cli_fail("run", rc, &d, "procedure") : LC_EXIT_OK;
+}
+
 int lc_run_check_procedure(const char *name, const char *file, const char *procedures_dir)
 {
 	lc_diag d;
@@ -32,14 +40,14 @@ int lc_run_check_procedure(const char *name, const char *file, const char *proce
 			lc_cli_error("run", "--procedure-file %s: no such file", file);
 			return LC_EXIT_NOINPUT;
 		}
-		return LC_EXIT_OK;
+		return check_procedure_file(procedures_dir, file);
 	}
 	if (!name) {
 		lc_cli_error("run", "no procedure: give its name (lanecert run --help)");
 		return LC_EXIT_USAGE;
 	}
 	if (lc_procedure_path(procedures_dir, name, path, sizeof(path), &d) == 0)
-		return LC_EXIT_OK;
+		return check_procedure_file(procedures_dir, path);
 	int n = lc_procedure_list(procedures_dir, list, sizeof(list), NULL);
 	if (lc_procedure_name_valid(name))
 		lc_cli_error("run", "unknown procedure '%s'", name);

@@ -19,6 +19,7 @@ add_executable(lanecert
   cli/cmd_version.c
   cli/key_password.c
   cli/main.c
+  cli/module_source.c
   cli/run_abort.c
   cli/run_inputs.c
   cli/run_output.c

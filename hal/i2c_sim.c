@@ -16,6 +16,7 @@
 
 #include "base/clock.h"
 #include "hal/scpi.h"
+#include "hal/scpi_parse.h"
 
 #define SIM_MAX_WRITE 128 /* a module page: the longest write a module accepts in one transaction */
 
@@ -32,11 +33,10 @@ struct sim_priv {
 static bool is_i2c_service(const char *idn)
 {
 	int commas = 0;
-	for (const unsigned char *p = (const unsigned char *)idn; *p; p++) {
-		if (*p < 0x20 || *p > 0x7E)
-			return false;
+	if (lc_scpi_check_text(idn, strlen(idn), NULL) < 0)
+		return false;
+	for (const char *p = idn; *p; p++)
 		commas += *p == ',';
-	}
 	const char *model = strchr(idn, ',');
 	return commas == 3 && model != idn && strncmp(model, ",SIM-I2C,", 9) == 0;
 }

@@ -24,6 +24,9 @@ void lc_scpi_options_init(lc_scpi_options *o)
 	strcpy(o->write_term, "\n");
 	o->read_term = '\n';
 	o->max_reply = 256u * 1024 * 1024;
+	/* The longest text reply of a supported instrument is a list of a few thousand numbers: 1 MiB is
+	 * generous, and a line that never ends stops there instead of at the block limit. */
+	o->max_line = 1024u * 1024;
 	o->max_error_drain = 64;
 	lc_transport_opts_init(&o->transport);
 }
@@ -63,6 +66,8 @@ int lc_scpi_open_resource(const lc_resource *res, const lc_scpi_options *opts, l
 	}
 	if (opts->max_reply == 0 || opts->max_reply > (size_t)INT32_MAX)
 		return lc_diag_set(diag, LC_ERR_ARG, "max_reply must be in 1..%d bytes", INT32_MAX);
+	if (opts->max_line == 0 || opts->max_line > (size_t)INT32_MAX)
+		return lc_diag_set(diag, LC_ERR_ARG, "max_line must be in 1..%d bytes", INT32_MAX);
 	lc_scpi *s = calloc(1, sizeof(*s));
 	if (!s)
 		return lc_diag_set(diag, LC_ERR_NOMEM, "out of memory");
@@ -136,6 +141,19 @@ void lc_scpi_set_opc_timeout(lc_scpi *s, int timeout_ms)
 	lc_scpi_lock(s);
 	s->o.opc_timeout_ms = timeout_ms;
 	lc_scpi_unlock(s);
+}
+
+int lc_scpi_set_max_reply(lc_scpi *s, size_t max_line, size_t max_block)
+{
+	if (!s || max_line > (size_t)INT32_MAX || max_block > (size_t)INT32_MAX)
+		return LC_ERR_ARG;
+	lc_scpi_lock(s);
+	if (max_line)
+		s->o.max_line = max_line;
+	if (max_block)
+		s->o.max_reply = max_block;
+	lc_scpi_unlock(s);
+	return 0;
 }
 
 void lc_scpi_set_errors_without_stb(lc_scpi *s, bool without_stb)
@@ -216,7 +234,7 @@ static int abandon(lc_scpi *s, const lc_scpi_framer *f, int code, lc_diag *d)
 	if (f->overflow && code == LC_ERR_TIMEOUT)
 		code = lc_diag_set(d, LC_ERR_OVERFLOW,
 				   "reply exceeds the limit of %zu bytes (%llu received%s) and did not end before the "
-				   "deadline; the rest was discarded", f->max, (unsigned long long)f->seen,
+				   "deadline; the rest was discarded", lc_scpi_framer_limit(f), (unsigned long long)f->seen,
 				   f->block_len ? ", block header announced more" : "");
 	if (code == LC_ERR_CLOSED && lc_scpi_framer_started(f))
 		code = lc_diag_set(d, LC_ERR_TRUNCATED, "peer closed the connection after %llu bytes of the reply",
@@ -233,6 +251,7 @@ int lc_scpi_read_locked(lc_scpi *s, size_t max, bool data_only, int64_t deadline
 	int r;
 
 	lc_scpi_framer_init(&f, (uint8_t)s->o.read_term, eom, max);
+	f.line_max = max < s->o.max_line ? max : s->o.max_line;
 	f.data_only = data_only;
 	s->reply.len = 0;
 	if (lc_scpi_buf_reserve(&s->reply, 1) != 0) /* the parsers get a buffer even for an empty reply */

@@ -8,7 +8,10 @@
  * mark (USBTMC EOM, VXI-11 END, HiSLIP DataEnd), or — for a block — after exactly the byte count its header
  * announced (a terminator following the block is consumed). Bytes that a byte-stream peer sends after the
  * end of a reply are kept for the next read. A reply larger than the caller's buffer or the session's
- * max_reply is consumed to its end and reported as LC_ERR_OVERFLOW; it never bleeds into the next reply.
+ * limit — max_line for a text reply, max_reply for a block (definite or indefinite) — is consumed to its end
+ * and reported as LC_ERR_OVERFLOW; it never bleeds into the next reply. Nothing past the limit is stored, so
+ * a peer that floods bytes without ever ending its reply costs at most the limit in memory and ends the
+ * operation at its deadline with LC_ERR_OVERFLOW (not a timeout: the cause is the size).
  *
  * Timeout semantics: timeout_ms is the total time one operation may take — from the first byte written to
  * the last byte read — not an inactivity timer, so an instrument that trickles a reply one byte a second
@@ -57,7 +60,10 @@ typedef struct lc_scpi_options {
 	char read_term;           /* default '\n'; '\0' only with a transport that marks ends */
 	bool clear_on_open;       /* send *CLS after connecting */
 	bool check_errors;        /* drain the error queue after every write (debugging aid) */
-	size_t max_reply;         /* largest reply accepted, default 256 MiB */
+	size_t max_reply;         /* largest block reply (definite or indefinite) accepted, default 256 MiB;
+	                             also the ceiling of max_line */
+	size_t max_line;          /* largest text reply accepted (numbers, strings, lists), default 1 MiB;
+	                             since 0.3 */
 	int max_error_drain;      /* cap on SYST:ERR? reads per drain, default 64 */
 	bool errors_without_stb;  /* drain by reading SYST:ERR? until it answers 0, without *STB? first (for
 	                             instruments that have the queue but not the IEEE 488.2 status byte) */
@@ -81,6 +87,9 @@ const char *lc_scpi_resource(const lc_scpi *s);
 void lc_scpi_set_timeout(lc_scpi *s, int timeout_ms);
 int lc_scpi_get_timeout(const lc_scpi *s);
 void lc_scpi_set_opc_timeout(lc_scpi *s, int timeout_ms);
+/* Set the session's reply limits (lc_scpi_options.max_line, .max_reply); 0 keeps a limit as it is. Returns 0,
+ * or LC_ERR_ARG for a limit above INT32_MAX (nothing changed). Thread-safe (takes the session lock). Since 0.3. */
+int lc_scpi_set_max_reply(lc_scpi *s, size_t max_line, size_t max_block);
 
 /* Write one command (the write terminator is appended). */
 int lc_scpi_write(lc_scpi *s, const char *cmd);

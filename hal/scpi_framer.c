@@ -61,7 +61,13 @@ void lc_scpi_framer_init(lc_scpi_framer *f, uint8_t term, bool eom_transport, si
 	f->no_term = term == '\0' && eom_transport;
 	f->eom_transport = eom_transport;
 	f->max = max;
+	f->line_max = max;
 	f->state = S_START;
+}
+
+size_t lc_scpi_framer_limit(const lc_scpi_framer *f)
+{
+	return f->is_block ? f->max : f->line_max < f->max ? f->line_max : f->max;
 }
 
 bool lc_scpi_framer_started(const lc_scpi_framer *f)
@@ -74,7 +80,7 @@ static int store(lc_scpi_framer *f, lc_scpi_buf *out, const uint8_t *p, size_t n
 {
 	if (f->overflow || n == 0)
 		return 0; /* n == 0: out->p may still be NULL, and memcpy(NULL, .., 0) is undefined */
-	if (out->len + n > f->max) {
+	if (out->len + n > lc_scpi_framer_limit(f)) {
 		f->overflow = true;
 		return 0;
 	}
@@ -96,8 +102,9 @@ static int finish(lc_scpi_framer *f, lc_scpi_buf *out, lc_diag *diag)
 	    out->p[out->len - 1] == f->term)
 		out->len--;
 	if (f->overflow)
-		return lc_diag_set(diag, LC_ERR_OVERFLOW, "reply of %llu bytes exceeds the limit of %zu bytes (discarded)",
-				   (unsigned long long)f->seen, f->max);
+		return lc_diag_set(diag, LC_ERR_OVERFLOW, "%s of %llu bytes exceeds the limit of %zu bytes (discarded)",
+				   f->is_block ? "block reply" : "reply", (unsigned long long)f->seen,
+				   lc_scpi_framer_limit(f));
 	return 1;
 }
 

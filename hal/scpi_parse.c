@@ -374,3 +374,14 @@ int lc_scpi_parse_block(const uint8_t *reply, size_t len, size_t *data_off, size
 	*data_len = (size_t)bl;
 	return 0;
 }
+
+int lc_scpi_check_text(const char *s, size_t len, lc_diag *diag)
+{
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if ((c < 0x20 && c != '\t') || c > 0x7E)
+			return lc_diag_set(diag, LC_ERR_PROTOCOL,
+					   "byte 0x%02x at offset %zu of a text reply is not printable ASCII", c, i);
+	}
+	return 0;
+}

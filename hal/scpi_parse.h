@@ -42,12 +42,14 @@ void lc_scpi_buf_free(lc_scpi_buf *b);
  *     has no end mark — at the first term (the only possible framing; documented limitation).
  * With term '\0' on a transport that marks ends, only the end mark ends a reply.
  * Feeding 0 bytes with end set tells the framer the transport marked the end after the bytes already fed.
- * A reply larger than max is consumed to its end, not stored, and reported as LC_ERR_OVERFLOW.
+ * A reply larger than its limit (line_max for text, max for a block) is consumed to its end, not stored, and
+ * reported as LC_ERR_OVERFLOW.
  */
 typedef struct lc_scpi_framer {
 	uint8_t term;
 	bool eom_transport; /* the transport marks message ends */
-	size_t max;
+	size_t max;          /* largest block (definite or indefinite) */
+	size_t line_max;     /* largest text reply (<= max); init sets it to max */
 	/* state */
 	int state;
 	uint64_t seen;       /* bytes of this reply consumed so far */
@@ -62,6 +64,8 @@ typedef struct lc_scpi_framer {
 } lc_scpi_framer;
 
 void lc_scpi_framer_init(lc_scpi_framer *f, uint8_t term, bool eom_transport, size_t max);
+/* The limit that applies to the reply being framed: max for a block, line_max otherwise. */
+size_t lc_scpi_framer_limit(const lc_scpi_framer *f);
 /* True once the first byte of the reply has been consumed. */
 bool lc_scpi_framer_started(const lc_scpi_framer *f);
 /*
@@ -86,6 +90,11 @@ int lc_scpi_parse_double(const char *s, size_t len, double *value, lc_diag *diag
 int lc_scpi_parse_int(const char *s, size_t len, long long *value, lc_diag *diag);
 /* 0/1/ON/OFF, case-insensitive. */
 int lc_scpi_parse_bool(const char *s, size_t len, bool *value, lc_diag *diag);
+/* A text response (anything but a block) is 7-bit ASCII (IEEE 488.2 8.7): 0 when every byte is printable or a
+ * tab, else LC_ERR_PROTOCOL naming the first other byte and its offset — bytes a garbled line put before or
+ * inside a reply, which must fail as a protocol error rather than parse into a wrong or partial value.
+ * Since 0.3. */
+int lc_scpi_check_text(const char *s, size_t len, lc_diag *diag);
 /* A string response: "..." or '...' with doubled quotes, or unquoted text (trimmed). Returns its length. */
 int lc_scpi_parse_string(const char *s, size_t len, char *out, size_t cap, lc_diag *diag);
 /* Comma-separated numbers; *values malloc'ed (NULL when the count is 0). Returns the count. */

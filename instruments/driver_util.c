@@ -9,6 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "hal/scpi_parse.h"
+
 /* One program message; a BERT lane's compound reading (anritsu_mp1900.c) is about 255 bytes. */
 #define CMD_MAX 512
 
@@ -82,6 +84,11 @@ int lc_inst_query(lc_instrument *inst, lc_diag *diag, char *buf, size_t cap, con
 	int e = lc_inst_check_errors(inst, cmd, diag);
 	if (e < 0)
 		return e;
+	lc_diag d;
+	if (lc_scpi_check_text(buf, (size_t)rc, &d) < 0) { /* garbage the callers' own parsing might accept */
+		char w[136];
+		return lc_diag_set(diag, LC_ERR_PROTOCOL, "%s%s: %s", who(inst, w, sizeof(w)), cmd, d.text);
+	}
 	/* A CR before the LF terminator (DiCon on a serial line ends replies in CR LF) is not part of the reply. */
 	while (rc > 0 && (buf[rc - 1] == '\r' || buf[rc - 1] == ' '))
 		buf[--rc] = '\0';

@@ -115,7 +115,8 @@ int lc_instrument_open_scpi(lc_scpi *session, const lc_instrument_opts *opts, lc
 					 "'%s'", idn.vendor, idn.model, asked->name, drv->name,
 					 drv->identity ? drv->identity : "idn");
 		else if (opts && opts->driver && opts->driver[0] && strcmp(opts->driver, drv->name) != 0)
-			rc = lc_diag_set(diag, LC_ERR_NOT_FOUND, "the station names driver %s, but %s %s is served by %s",
+			/* the instrument answered and is known: the station file is wrong about it, not the station */
+			rc = lc_diag_set(diag, LC_ERR_FORMAT, "the station names driver %s, but %s %s is served by %s",
 					 opts->driver, idn.vendor, idn.model, drv->name);
 	}
 	if (rc < 0) {
@@ -143,6 +144,7 @@ int lc_instrument_open_scpi(lc_scpi *session, const lc_instrument_opts *opts, lc
 		inst->quirks.timeout_ms = opts->timeout_ms;
 	lc_scpi_set_timeout(session, inst->quirks.timeout_ms);
 	lc_scpi_set_opc_timeout(session, inst->quirks.opc_timeout_ms);
+	lc_scpi_set_max_reply(session, inst->quirks.max_line, inst->quirks.max_block);
 	lc_scpi_set_errors_without_stb(session, inst->quirks.errors == LC_ERRQ_SYST_ERR);
 	rc = drain_pending(inst, diag);
 	if (rc == 0 && drv->attach)

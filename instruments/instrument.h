@@ -86,6 +86,8 @@ typedef struct lc_quirks {
 	int channels;              /* model-specific channel count (N7744: 4, N7745: 8); 0: driver decides */
 	int min_slot, max_slot;    /* mainframe slot numbers (8163: 1..2, 8164: 0..4, 8166: 1..17) */
 	enum lc_error_queue errors; /* how the model reports a rejected command (default: the SCPI error queue) */
+	size_t max_line;           /* largest text reply (lc_scpi_options.max_line); 0: the session's, 1 MiB */
+	size_t max_block;          /* largest block reply (lc_scpi_options.max_reply); 0: the session's, 256 MiB */
 } lc_quirks;
 
 typedef struct lc_instrument lc_instrument;
@@ -112,7 +114,9 @@ void lc_instrument_opts_init(lc_instrument_opts *o);
 
 /* Connect to resource, ask *IDN? (or the other identity queries of instruments/identities.def), bind the
  * matching driver and let it attach (read channel counts, set units). opts may be NULL.
- * Unknown IDN: LC_ERR_NOT_FOUND, diag "no driver for IDN '...'". */
+ * Unknown IDN: LC_ERR_NOT_FOUND, diag "no driver for IDN '...'". A known model that opts->driver does not
+ * serve: LC_ERR_FORMAT ("the station names driver X, but <vendor> <model> is served by Y"): the caller's
+ * configuration is wrong, not the instrument. */
 int lc_instrument_open(const char *resource, const lc_instrument_opts *opts, lc_instrument **out, lc_diag *diag);
 /* Same on an open session, which the instrument takes over (closed by lc_instrument_close, or here on failure). */
 int lc_instrument_open_scpi(lc_scpi *session, const lc_instrument_opts *opts, lc_instrument **out,

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "hal/scpi_parse.h"
 #include "instruments/otdr/yokogawa_aq7260.h"
 
 #define LC_DRIVER(name) extern const lc_driver lc_driver_##name;
@@ -151,6 +152,10 @@ static int ask(lc_scpi *s, const lc_identity *id, lc_idn *idn, lc_diag *diag)
 	if (rc < 0)
 		return lc_diag_set(diag, rc, "%.*s: %s", (int)strcspn(id->query, "\r\n"), id->query,
 				   lc_scpi_last_detail(s));
+	/* a garbled identity is a protocol error, not an unknown instrument */
+	lc_diag d;
+	if (lc_scpi_check_text(reply, (size_t)rc, &d) < 0)
+		return lc_diag_set(diag, LC_ERR_PROTOCOL, "%.*s: %s", (int)strcspn(id->query, "\r\n"), id->query, d.text);
 	return id->parse(reply, idn, diag);
 }
 

@@ -53,6 +53,11 @@ typedef struct lc_driver {
 	 * it, as a station wire's instrument_port names it). NULL: every port is the primary class's channel of
 	 * the same number. A mainframe answers from its module layout. LC_ERR_NOT_FOUND for a port it lacks. */
 	int (*port_class)(const lc_instrument *inst, unsigned port, enum lc_inst_class *cls, int *channel);
+	/* Parse a station layout (lc_instrument_opts.layout) without an instrument, so a station file is refused
+	 * before anything is opened: 0, or LC_ERR_ARG naming the bad part. What only the instrument can tell
+	 * (a mainframe model's slot range, an empty BERT slot) is checked again at attach. NULL: the driver takes
+	 * no layout. */
+	int (*check_layout)(const char *layout, lc_diag *diag);
 } lc_driver;
 
 /* One row of models.def. */

@@ -405,6 +405,36 @@ static int fail_start(lc_run *run, int rc, lc_diag *diag)
 	return rc;
 }
 
+int lc_procedure_check_file(const char *procedures_dir, const char *path, lc_diag *diag)
+{
+	if (!path)
+		return lc_diag_set(diag, LC_ERR_ARG, "no procedure file");
+	char *text = NULL, chunk[1100];
+	size_t len = 0;
+	int rc = lc_read_file(path, 1u << 20, &text, &len, diag);
+	if (rc < 0)
+		return rc;
+	/* No instruments and no ctx: a procedure's top level only builds its table (steps run later, with ctx). */
+	lua_State *L = lc_sandbox_new(lc_procedures_dir(procedures_dir), NULL, diag);
+	if (!L) {
+		free(text);
+		return LC_ERR_NOMEM;
+	}
+	snprintf(chunk, sizeof(chunk), "@%s", path);
+	rc = lc_sandbox_load_buffer(L, text, len, chunk, diag);
+	free(text);
+	if (rc == 0) {
+		lua_pushcfunction(L, message_handler);
+		lua_insert(L, -2);
+		if (lua_pcall(L, 0, 1, -2) != LUA_OK)
+			rc = lc_diag_set(diag, LC_ERR_FORMAT, "%s", lua_tostring(L, -1));
+		else
+			rc = validate_procedure(L, lua_gettop(L), path, diag);
+	}
+	lc_sandbox_free(L);
+	return rc;
+}
+
 int lc_procedure_run(const lc_run_setup *setup, lc_result *result, lc_diag *diag)
 {
 	lc_run run = {.setup = setup, .result = result, .step = -1};

@@ -134,6 +134,13 @@ bool lc_procedure_name_valid(const char *name);
  * folder). Changed in 0.2: paths are refused. */
 int lc_procedure_path(const char *procedures_dir, const char *name, char *buf, size_t cap, lc_diag *diag);
 
+/* Check a procedure file before anything is opened: it is read, compiled and its top level run in the sandbox
+ * (no instruments, no ctx) and the table it returns validated (name, steps with name and main, optional setup
+ * and cleanup functions), as lc_procedure_run() would. Returns 0; LC_ERR_FORMAT with the Lua message or the
+ * bad field (a malformed procedure); LC_ERR_NOT_FOUND / LC_ERR_IO when it cannot be read. procedures_dir
+ * (NULL: the default) serves its require(). Thread-safe (a sandbox of its own). Since 0.3. */
+int lc_procedure_check_file(const char *procedures_dir, const char *path, lc_diag *diag);
+
 /* The names of the installed procedures in procedures_dir (NULL: the default), sorted, separated by ", ",
  * into buf (truncated to cap, always NUL-terminated). Returns their number, or LC_ERR_NOT_FOUND when the
  * folder cannot be read. Since 0.2. */

@@ -5,7 +5,9 @@
 #include <string.h>
 #include <strings.h>
 
+#include "hal/resource.h"
 #include "instruments/bert/bert.h"
+#include "instruments/registry.h"
 #include "instruments/rl_meter/rl_meter.h"
 #include "instruments/source/source.h"
 
@@ -48,6 +50,60 @@ static int open_one(const lc_station_instrument *si, lc_instrument **inst, lc_di
 	return lc_instrument_open(si->resource, &opts, inst, diag);
 }
 
+/* Does a layout parse for some driver of this build? The first driver's complaint when none takes it. */
+static int check_layout_any(const char *layout, lc_diag *diag)
+{
+	lc_diag first;
+	lc_diag_clear(&first);
+	bool tried = false;
+	for (size_t i = 0; lc_registry_driver_at(i); i++) {
+		const lc_driver *drv = lc_registry_driver_at(i);
+		lc_diag d;
+		if (!drv->check_layout)
+			continue;
+		if (drv->check_layout(layout, &d) == 0)
+			return 0;
+		if (!tried)
+			first = d;
+		tried = true;
+	}
+	return lc_diag_set(diag, LC_ERR_FORMAT, "layout '%s' fits no driver (name the driver; %s)", layout,
+			   tried ? first.text : "no driver takes a layout");
+}
+
+int lc_instrument_set_check(const lc_station *st, lc_diag *diag)
+{
+	if (!st)
+		return lc_diag_set(diag, LC_ERR_ARG, "instrument set: NULL station");
+	for (size_t i = 0; i < st->n_instruments; i++) {
+		const lc_station_instrument *si = &st->instruments[i];
+		lc_resource res;
+		lc_diag d;
+		if (lc_resource_parse(si->resource, &res, &d) < 0)
+			return lc_diag_set(diag, LC_ERR_FORMAT, "instrument '%s': resource '%s': %s", si->role, si->resource,
+					   d.text);
+		/* A module memory's layout (its mux channels) is the module access's, checked when an end opens. */
+		if (res.kind == LC_RES_I2C)
+			continue;
+		const lc_driver *drv = si->driver[0] ? lc_registry_driver(si->driver) : NULL;
+		if (si->driver[0] && !drv)
+			return lc_diag_set(diag, LC_ERR_NOT_FOUND,
+					   "instrument '%s': driver '%s' is not in this build (lanecert probe --list)", si->role,
+					   si->driver);
+		if (!si->layout[0])
+			continue;
+		int rc;
+		if (drv && !drv->check_layout)
+			rc = lc_diag_set(&d, LC_ERR_FORMAT, "driver %s takes no layout", drv->name);
+		else
+			rc = drv ? drv->check_layout(si->layout, &d) : check_layout_any(si->layout, &d);
+		if (rc < 0)
+			return lc_diag_set(diag, rc == LC_ERR_NOMEM ? rc : LC_ERR_FORMAT, "instrument '%s': %s", si->role,
+					   d.text);
+	}
+	return 0;
+}
+
 int lc_instrument_set_open(const lc_station *st, lc_instrument_set **out, lc_diag *diag)
 {
 	lc_instrument_set *set = calloc(1, sizeof(*set));
@@ -61,6 +117,12 @@ int lc_instrument_set_open(const lc_station *st, lc_instrument_set **out, lc_dia
 		if (strncasecmp(si->resource, "I2C::", 5) == 0)
 			continue;
 		int rc = open_one(si, &set->items[set->n].inst, diag);
+		if (rc == LC_ERR_ARG && diag) { /* the driver refused the station's settings for this model */
+			lc_diag d = *diag;
+			rc = lc_diag_set(diag, LC_ERR_FORMAT, "%s", d.text);
+		} else if (rc == LC_ERR_ARG) {
+			rc = LC_ERR_FORMAT;
+		}
 		if (rc < 0) {
 			lc_diag_prefix(diag, "instrument '%s' (%s): ", si->role, si->resource);
 			lc_instrument_set_close(set);

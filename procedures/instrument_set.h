@@ -20,7 +20,22 @@
 
 typedef struct lc_instrument_set lc_instrument_set;
 
-/* Open every instrument of the station. */
+/*
+ * What the station file alone can tell, checked before anything is opened: every instrument's resource string
+ * parses, the driver it names is in this build, and its layout parses for that driver (for any driver that
+ * takes one when it names none).
+ * Returns 0; LC_ERR_NOT_FOUND for a driver that is not in this build; LC_ERR_FORMAT for a malformed resource
+ * or layout. diag names the role and the bad part. Opens nothing; thread-safe. Since 0.3.
+ */
+int lc_instrument_set_check(const lc_station *st, lc_diag *diag);
+
+/*
+ * Open every instrument of the station (after lc_instrument_set_check()). Returns 0 with *out set, or the
+ * first failure with *out untouched and every instrument opened so far closed again. LC_ERR_FORMAT means
+ * the station file is wrong about an instrument that answered: it names a driver that does not serve the
+ * model the instrument says it is (*IDN?), or the driver refused its settings (a layout slot that model
+ * lacks). Any other code is a fault of the station (unreachable, silent, garbled, an unknown model).
+ */
 int lc_instrument_set_open(const lc_station *st, lc_instrument_set **out, lc_diag *diag);
 void lc_instrument_set_close(lc_instrument_set *set);
 

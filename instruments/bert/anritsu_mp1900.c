@@ -65,12 +65,10 @@ static int check_slot(lc_instrument *inst, const struct addr *a, lc_diag *diag)
 	return 0;
 }
 
-static int mp1900_attach(lc_instrument *inst, const lc_instrument_opts *opts, lc_diag *diag)
+/* The layout's lanes and their unit.slot.port addresses (what the text alone can tell). */
+static int parse_layout(const char *text, struct mp1900 *s, lc_diag *diag)
 {
-	struct mp1900 *s = calloc(1, sizeof *s);
-	if (!s)
-		return lc_diag_set(diag, LC_ERR_NOMEM, "out of memory");
-	int rc = lc_bert_layout_parse(opts ? opts->layout : NULL, &s->layout, diag);
+	int rc = lc_bert_layout_parse(text, &s->layout, diag);
 	for (unsigned i = 0; rc == 0 && i < s->layout.lanes; i++) {
 		if ((rc = parse_addr(s->layout.ppg[i], &s->ppg[i], i + 1, "PPG", diag)) == 0)
 			rc = parse_addr(s->layout.ed[i], &s->ed[i], i + 1, "ED", diag);
@@ -78,6 +76,25 @@ static int mp1900_attach(lc_instrument *inst, const lc_instrument_opts *opts, lc
 	if (rc == 0 && s->layout.group[0])
 		rc = lc_diag_set(diag, LC_ERR_ARG, "Anritsu layout: no group reads on this model (group=%s)",
 				 s->layout.group);
+	return rc;
+}
+
+static int mp1900_check_layout(const char *layout, lc_diag *diag)
+{
+	struct mp1900 *s = calloc(1, sizeof *s);
+	if (!s)
+		return lc_diag_set(diag, LC_ERR_NOMEM, "out of memory");
+	int rc = parse_layout(layout, s, diag);
+	free(s);
+	return rc;
+}
+
+static int mp1900_attach(lc_instrument *inst, const lc_instrument_opts *opts, lc_diag *diag)
+{
+	struct mp1900 *s = calloc(1, sizeof *s);
+	if (!s)
+		return lc_diag_set(diag, LC_ERR_NOMEM, "out of memory");
+	int rc = parse_layout(opts ? opts->layout : NULL, s, diag);
 	inst->priv = s;
 	for (unsigned i = 0; rc == 0 && i < s->layout.lanes; i++)
 		if ((rc = check_slot(inst, &s->ppg[i], diag)) == 0)
@@ -378,4 +395,5 @@ const lc_driver lc_driver_anritsu_mp1900 = {
 	.classes = mp1900_classes,
 	.attach = mp1900_attach,
 	.detach = mp1900_detach,
+	.check_layout = mp1900_check_layout,
 };

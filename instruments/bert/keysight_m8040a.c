@@ -58,16 +58,32 @@ static void module_of(const char *id, char *buf, size_t cap)
 	buf[n] = '\0';
 }
 
+static int parse_layout(const char *text, lc_bert_layout *l, lc_diag *diag)
+{
+	int rc = lc_bert_layout_parse(text, l, diag);
+	for (unsigned i = 0; rc == 0 && i < l->lanes; i++)
+		if (!strchr(l->ppg[i], '.') || !strchr(l->ed[i], '.'))
+			rc = lc_diag_set(diag, LC_ERR_ARG, "Keysight layout: lane %u '%s>%s' is not Mn.Port>Mn.Port", i + 1,
+					 l->ppg[i], l->ed[i]);
+	return rc;
+}
+
+static int m8040a_check_layout(const char *layout, lc_diag *diag)
+{
+	lc_bert_layout *l = calloc(1, sizeof(*l));
+	if (!l)
+		return lc_diag_set(diag, LC_ERR_NOMEM, "out of memory");
+	int rc = parse_layout(layout, l, diag);
+	free(l);
+	return rc;
+}
+
 static int m8040a_attach(lc_instrument *inst, const lc_instrument_opts *opts, lc_diag *diag)
 {
 	struct m8040a *s = calloc(1, sizeof *s);
 	if (!s)
 		return lc_diag_set(diag, LC_ERR_NOMEM, "out of memory");
-	int rc = lc_bert_layout_parse(opts ? opts->layout : NULL, &s->layout, diag);
-	for (unsigned i = 0; rc == 0 && i < s->layout.lanes; i++)
-		if (!strchr(s->layout.ppg[i], '.') || !strchr(s->layout.ed[i], '.'))
-			rc = lc_diag_set(diag, LC_ERR_ARG, "Keysight layout: lane %u '%s>%s' is not Mn.Port>Mn.Port", i + 1,
-					 s->layout.ppg[i], s->layout.ed[i]);
+	int rc = parse_layout(opts ? opts->layout : NULL, &s->layout, diag);
 	if (rc < 0) {
 		free(s);
 		return rc;
@@ -425,4 +441,5 @@ const lc_driver lc_driver_keysight_m8040a = {
 	.classes = m8040a_classes,
 	.attach = m8040a_attach,
 	.detach = m8040a_detach,
+	.check_layout = m8040a_check_layout,
 };

@@ -27,6 +27,7 @@
 
 #include "base/abort.h"
 #include "base/clock.h"
+#include "hal/scpi_parse.h"
 #include "hal/scpi_raw.h"
 #include "instruments/instrument_priv.h"
 #include "instruments/otdr/otdr.h"
@@ -137,6 +138,9 @@ static int query(lc_instrument *inst, const char *cmd, char *buf, size_t cap, lc
 	int rc = lc_scpi_query(inst->scpi, line, buf, cap);
 	if (rc < 0)
 		return lc_diag_set(diag, rc, "%s: %s", cmd, lc_scpi_last_detail(inst->scpi));
+	lc_diag d;
+	if (lc_scpi_check_text(buf, (size_t)rc, &d) < 0) /* garbage is a protocol error, whatever parses it */
+		return lc_diag_set(diag, LC_ERR_PROTOCOL, "%s: %s", cmd, d.text);
 	while (rc > 0 && (buf[rc - 1] == '\r' || buf[rc - 1] == ' '))
 		buf[--rc] = '\0';
 	return rc;
@@ -523,6 +527,13 @@ static int parse_layout(const char *layout, struct aq7260 *p, lc_diag *diag)
 	return 0;
 }
 
+static int aq_check_layout(const char *layout, lc_diag *diag)
+{
+	struct aq7260 p;
+	memset(&p, 0, sizeof(p));
+	return parse_layout(layout, &p, diag);
+}
+
 static int aq_attach(lc_instrument *inst, const lc_instrument_opts *opts, lc_diag *diag)
 {
 	struct aq7260 *p = calloc(1, sizeof(*p));
@@ -563,4 +574,5 @@ const lc_driver lc_driver_yokogawa_aq7260 = {
 	.attach = aq_attach,
 	.detach = aq_detach,
 	.identity = "ider",
+	.check_layout = aq_check_layout,
 };

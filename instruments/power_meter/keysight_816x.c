@@ -387,6 +387,13 @@ static const lc_rl_meter_ops k816x_rl = {
 	.source_off = rl_source_off,
 };
 
+/* The widest slot range of the family (8164B: 0..4, 8166B: 1..17); the model's own is checked at attach. */
+static int k816x_check_layout(const char *layout, lc_diag *diag)
+{
+	lc_816x_layout l;
+	return lc_816x_layout_parse(layout, 0, 17, &l, diag);
+}
+
 static const lc_class_ops *const k816x_classes[] = {&k816x_pm.base, &k816x_src.base, &k816x_rl.base, NULL};
 
 const lc_driver lc_driver_keysight_816x = {
@@ -397,4 +404,5 @@ const lc_driver lc_driver_keysight_816x = {
 	.detach = k816x_detach,
 	.has_class = k816x_has_class,
 	.port_class = k816x_port_class,
+	.check_layout = k816x_check_layout,
 };

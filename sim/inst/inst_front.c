@@ -44,6 +44,34 @@ struct lc_sim_front {
 	struct conn conns[MAX_CONNS];
 };
 
+/*
+ * Write all of buf, or give up when the front stops. The connection is non-blocking: a client that stops
+ * reading (killed in the middle of a 40 KB trace, its pty never drained) must not leave this thread in a
+ * write() that stop() cannot interrupt — a socket could be shut down under it, a pty cannot.
+ */
+static bool send_all(struct conn *c, const void *buf, size_t n)
+{
+	const uint8_t *p = buf;
+	while (n > 0) {
+		ssize_t w = write(c->fd, p, n);
+		if (w > 0) {
+			p += w;
+			n -= (size_t)w;
+			continue;
+		}
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w == 0 || (errno != EAGAIN && errno != EWOULDBLOCK))
+			return false;
+		struct pollfd pf[2] = {{c->fd, POLLOUT, 0}, {c->f->wake[0], POLLIN, 0}};
+		if (poll(pf, 2, -1) < 0 && errno != EINTR)
+			return false;
+		if (pf[1].revents)
+			return false; /* stopping: the reply is abandoned */
+	}
+	return true;
+}
+
 static bool on_message(const uint8_t *msg, size_t len, bool overflowed, void *user)
 {
 	struct conn *c = user;
@@ -68,7 +96,7 @@ static bool on_message(const uint8_t *msg, size_t len, bool overflowed, void *us
 		lc_sleep_ms(delay);
 	if (c->len > 0) {
 		size_t tl = action == LC_SIM_CUT ? 0 : strlen(c->f->term);
-		if (write(c->fd, c->reply, c->len) < 0 || (tl && write(c->fd, c->f->term, tl) < 0))
+		if (!send_all(c, c->reply, c->len) || (tl && !send_all(c, c->f->term, tl)))
 			return false;
 	}
 	if (action == LC_SIM_CLOSE || action == LC_SIM_CUT) {
@@ -82,7 +110,10 @@ static void *serve(void *arg)
 {
 	struct conn *c = arg;
 	lc_sim_lines lines;
-	if (lc_sim_lines_init(&lines, MAX_MESSAGE, '\n') == 0) {
+	int fl = fcntl(c->fd, F_GETFL);
+	if (fl < 0 || fcntl(c->fd, F_SETFL, fl | O_NONBLOCK) < 0) {
+		/* without it a blocked reply could hang stop(): serve nothing rather than risk that */
+	} else if (lc_sim_lines_init(&lines, MAX_MESSAGE, '\n') == 0) {
 		uint8_t buf[4096];
 		for (;;) {
 			struct pollfd p[2] = {{c->fd, POLLIN, 0}, {c->f->wake[0], POLLIN, 0}};
@@ -93,6 +124,8 @@ static void *serve(void *arg)
 			if (!p[0].revents)
 				continue;
 			ssize_t n = read(c->fd, buf, sizeof(buf));
+			if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR))
+				continue;
 			if (n <= 0 || !lc_sim_lines_feed(&lines, buf, (size_t)n, on_message, c))
 				break;
 		}

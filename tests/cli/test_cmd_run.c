@@ -26,6 +26,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <jansson.h>
+
 #include "tests/port_range.h"
 
 extern char **environ;
@@ -39,52 +41,85 @@ enum station_kind {
 	ST_MISSING,         /* no such file */
 };
 
+enum key_kind {
+	KEY_OK = 0,          /* the key keygen made */
+	KEY_OTHERS_READ = 1, /* the same, mode 0644 */
+	KEY_MISSING,         /* removed */
+	KEY_MALFORMED,       /* a text file that is no minisign key */
+};
+
 struct run_case {
 	const char *name;
 	const char *scenario;   /* ST_SIM*: the simulator's scenario (fixtures/scenarios/) */
 	enum station_kind station;
-	bool key_others_read;   /* the secret key is mode 0644 */
+	int key;                /* enum key_kind */
 	const char *args;       /* after `lanecert run`: procedure, serial, options (--station/--key/--out added) */
 	int exit_code;
 	const char *output_has; /* in stdout or stderr */
 	bool report;            /* a signed report.json is written and minisign verifies it */
 	const char *not_yet;    /* see the top of the file */
+	const char *edit;       /* "ROLE.KEY=VALUE[;...]": the station file's instrument of ROLE gets KEY set to
+	                           VALUE ("" removes KEY) */
 };
 
 /* The time scale is 0 throughout: instrument time advances only when a driver waits, so runs are
  * deterministic and never depend on the machine's speed. */
 static const struct run_case cases[] = {
 	{"pass", "dr4-breakout-good", ST_SIM, false, "breakout-dr4-4x100g --serial RUN-PASS", 0,
-	 "\"verdict\":\"pass\"", true, NULL},
+	 "\"verdict\":\"pass\"", true, NULL, NULL},
 	{"fail", "dr4-breakout-dirty-leg", ST_SIM, false, "breakout-dr4-4x100g --serial RUN-FAIL", 1,
-	 "B3", true, NULL}, /* the dirty leg is named */
+	 "B3", true, NULL, NULL}, /* the dirty leg is named */
 	/* A BER target the test cannot prove in 1 s of instrument time (the upper bound of a clean lane is then
 	 * 3 / 5.3e10 bits = 5.6e-11 > 1e-11) and that no lane's errors exceed: inconclusive, not pass. */
 	{"inconclusive", "aoc-400g-good", ST_SIM, false,
 	 "aoc-400g --serial SIM-AOC-0001 --option target=1e-11 --option max_time=1", 2, "\"verdict\":\"inconclusive\"",
-	 true, NULL},
+	 true, NULL, NULL},
 	{"error_meter_hangs", "dr4-station-meter-hangs", ST_SIM, false, "breakout-dr4-4x100g --serial RUN-ERR", 3,
-	 "deadline passed", true, NULL},
+	 "deadline passed", true, NULL, NULL},
 	/* Instruments that cannot be reached: the run is recorded, as an error of the station. */
 	{"error_instruments_unreachable", NULL, ST_DEAD, false, "breakout-dr4-4x100g --serial RUN-DEAD", 3,
-	 "Connection refused", true, NULL},
-	{"usage_no_serial", NULL, ST_DEAD, false, "breakout-dr4-4x100g", 64, "usage: lanecert run", false, NULL},
+	 "Connection refused", true, NULL, NULL},
+	{"usage_no_serial", NULL, ST_DEAD, false, "breakout-dr4-4x100g", 64, "usage: lanecert run", false, NULL, NULL},
 	{"usage_bad_option", NULL, ST_DEAD, false, "breakout-dr4-4x100g --serial X --bogus", 64,
-	 "unrecognized option", false, NULL},
+	 "unrecognized option", false, NULL, NULL},
 	{"station_malformed", NULL, ST_MALFORMED, false, "breakout-dr4-4x100g --serial X", 65, "LC_ERR_FORMAT",
-	 false, NULL},
+	 false, NULL, NULL},
 	{"station_missing", NULL, ST_MISSING, false, "breakout-dr4-4x100g --serial X", 66, "not found", false,
-	 NULL},
+	 NULL, NULL},
 	{"station_file_named_lua", "dr4-breakout-good", ST_SIM_AS_LUA, false,
-	 "breakout-dr4-4x100g --serial RUN-LUA", 0, "\"verdict\":\"pass\"", true, NULL},
+	 "breakout-dr4-4x100g --serial RUN-LUA", 0, "\"verdict\":\"pass\"", true, NULL, NULL},
 	{"automation_unreachable", NULL, ST_DEAD_AUTOMATION, false, "breakout-dr4-4x100g --serial X", 69,
-	 "station automation", false, NULL},
+	 "station automation", false, NULL, NULL},
 	{"key_readable_by_others", "dr4-breakout-good", ST_SIM, true, "breakout-dr4-4x100g --serial X", 77,
-	 "chmod 600", false, NULL},
+	 "chmod 600", false, NULL, NULL},
+	{"key_missing", NULL, ST_DEAD, KEY_MISSING, "breakout-dr4-4x100g --serial X", 66, "t.key", false, NULL, NULL},
+	{"key_malformed", NULL, ST_DEAD, KEY_MALFORMED, "breakout-dr4-4x100g --serial X", 65, "t.key", false, NULL, NULL},
 	{"procedure_missing", "dr4-breakout-good", ST_SIM, false, "no-such-procedure --serial X", 66,
-	 "procedure 'no-such-procedure'", false, NULL},
+	 "procedure 'no-such-procedure'", false, NULL, NULL},
 	{"procedure_malformed", "dr4-breakout-good", ST_SIM, false, "broken --procedures procs --serial X", 65,
-	 "broken.lua", false, "a Lua syntax error in the procedure is recorded as a station error"},
+	 "broken.lua", false, NULL, NULL},
+	/* A procedure that compiles but is no procedure (no steps): malformed as well, refused before opening. */
+	{"procedure_without_steps", NULL, ST_DEAD, false, "--procedure-file procs/nosteps.lua --serial X", 65,
+	 "field 'steps' must be a non-empty list", false, NULL, NULL},
+	/* Bad station contents, refused before anything is opened: on the station whose instruments refuse
+	 * connections, opening anything would end 3 ("Connection refused"). */
+	{"station_unknown_driver", NULL, ST_DEAD, false, "breakout-dr4-4x100g --serial X", 66,
+	 "instrument 'meter': driver 'no_such_driver' is not in this build", false, NULL, "meter.driver=no_such_driver"},
+	{"station_bad_layout", NULL, ST_DEAD, false, "breakout-dr4-4x100g --serial X", 65,
+	 "instrument 'source': layout '1:toaster': kind must be sensor, source, tls or rl", false, NULL,
+	 "source.layout=1:toaster"},
+	{"station_layout_for_a_driver_without_one", NULL, ST_DEAD, false, "breakout-dr4-4x100g --serial X", 65,
+	 "instrument 'meter': driver keysight_n774x takes no layout", false, NULL, "meter.layout=nonsense"},
+	{"station_layout_fits_no_driver", NULL, ST_DEAD, false, "breakout-dr4-4x100g --serial X", 65,
+	 "instrument 'meter': layout 'nonsense' fits no driver", false, NULL, "meter.driver=;meter.layout=nonsense"},
+	{"station_malformed_resource", NULL, ST_DEAD, false, "breakout-dr4-4x100g --serial X", 65,
+	 "instrument 'meter': resource 'TCPIP0::127.0.0.1::notaport::SOCKET'", false, NULL,
+	 "meter.resource=TCPIP0::127.0.0.1::notaport::SOCKET"},
+	/* A driver that does not serve the model the instrument says it is: refused at attach, compared with its
+	 * *IDN?, before any laser is touched; no run is recorded. */
+	{"station_driver_not_the_model", "dr4-breakout-good", ST_SIM, false, "breakout-dr4-4x100g --serial X", 65,
+	 "the station names driver keysight_816x, but Keysight N7745C is served by keysight_n774x", false, NULL,
+	 "meter.driver=keysight_816x"},
 };
 
 static const struct run_case *find_case(const char *name)
@@ -231,6 +266,33 @@ static void write_dead_station(const char *path, int port, bool automation)
 	free(text);
 }
 
+/* Apply a row's edits "ROLE.KEY=VALUE;..." to the station file at path. */
+static void edit_station(const char *path, const char *edits)
+{
+	json_error_t je;
+	json_t *st = json_load_file(path, 0, &je);
+	cr_assert(st, "%s: %s", path, je.text);
+	for (const char *e = edits; e; e = strchr(e, ';'), e = e ? e + 1 : NULL) {
+		char role[64], key[64], value[256] = "";
+		cr_assert(sscanf(e, "%63[^.].%63[^=]=%255[^;]", role, key, value) >= 2, "edit '%s' is not ROLE.KEY=VALUE",
+			  e);
+		json_t *in, *found = NULL;
+		size_t i;
+		json_array_foreach(json_object_get(st, "instruments"), i, in) {
+			const char *r = json_string_value(json_object_get(in, "role"));
+			if (r && !strcmp(r, role))
+				found = in;
+		}
+		cr_assert(found, "%s: no instrument of role %s", path, role);
+		if (value[0])
+			json_object_set_new(found, key, json_string(value));
+		else
+			json_object_del(found, key);
+	}
+	cr_assert_eq(json_dump_file(st, path, JSON_INDENT(2)), 0);
+	json_decref(st);
+}
+
 /* The newest report.json under dir/out (path into buf), or false. */
 static bool find_report(const char *dir, char *buf, size_t cap)
 {
@@ -268,12 +330,18 @@ static void run_case(const char *name)
 	cr_assert_eq(shell(cmd), 0, "%s", cmd);
 	char key[1100];
 	snprintf(key, sizeof(key), "%s/keys/t.key", dir);
-	if (c->key_others_read)
+	if (c->key == KEY_OTHERS_READ)
 		cr_assert_eq(chmod(key, 0644), 0);
+	if (c->key == KEY_MISSING)
+		cr_assert_eq(unlink(key), 0);
+	if (c->key == KEY_MALFORMED)
+		spit(key, "untrusted comment: not a key\nnot base64 at all\n");
 	/* a procedure with a Lua syntax error, for the rows that name --procedures procs */
 	char broken[1100];
 	snprintf(broken, sizeof(broken), "%s/procs/broken.lua", dir);
 	spit(broken, "return {\n");
+	snprintf(broken, sizeof(broken), "%s/procs/nosteps.lua", dir);
+	spit(broken, "return { name = 'nosteps', steps = {} }\n");
 
 	const char *station = "station.json";
 	int dead_fd = -1;
@@ -302,6 +370,8 @@ static void run_case(const char *name)
 		station = "missing.json";
 		break;
 	}
+	if (c->edit)
+		edit_station(path, c->edit);
 
 	snprintf(cmd, sizeof(cmd),
 		 "cd '%s' && '%s' run %s --station %s --operator cli-run-test --key keys/t.key --out out --db results.db --non-interactive "
@@ -363,4 +433,13 @@ RUN_CASE(station_file_named_lua)
 RUN_CASE(automation_unreachable)
 RUN_CASE(key_readable_by_others)
 RUN_CASE(procedure_missing)
+RUN_CASE(key_missing)
+RUN_CASE(key_malformed)
 RUN_CASE(procedure_malformed)
+RUN_CASE(procedure_without_steps)
+RUN_CASE(station_unknown_driver)
+RUN_CASE(station_bad_layout)
+RUN_CASE(station_layout_for_a_driver_without_one)
+RUN_CASE(station_layout_fits_no_driver)
+RUN_CASE(station_malformed_resource)
+RUN_CASE(station_driver_not_the_model)

@@ -265,3 +265,18 @@ Test(parse, block_payloads)
 	cr_expect_eq(lc_scpi_block_decode(u16be, 3, (enum lc_block_type)99, LC_BIG_ENDIAN, &v, &n, NULL), LC_ERR_ARG);
 	cr_expect_eq(lc_scpi_block_decode(u16be, 0, LC_BLOCK_U8, LC_BIG_ENDIAN, &v, &n, NULL), 0);
 }
+
+Test(scpi_parse, text_replies_are_printable_ascii)
+{
+	lc_diag d;
+	const char *ok = "+1.5E-03,\"No error\"\tOK";
+	cr_assert_eq(lc_scpi_check_text(ok, strlen(ok), &d), 0);
+	cr_assert_eq(lc_scpi_check_text("", 0, &d), 0);
+	cr_assert_eq(lc_scpi_check_text("ab\xff", 3, &d), LC_ERR_PROTOCOL);
+	cr_assert(strstr(d.text, "byte 0xff at offset 2"), "%s", d.text);
+	cr_assert_eq(lc_scpi_check_text("\x07X1", 3, &d), LC_ERR_PROTOCOL);
+	cr_assert(strstr(d.text, "byte 0x07 at offset 0"), "%s", d.text);
+	cr_assert_eq(lc_scpi_check_text("a\0b", 3, &d), LC_ERR_PROTOCOL, "a NUL inside a text reply");
+	cr_assert_eq(lc_scpi_check_text("caf\xc3\xa9", 5, &d), LC_ERR_PROTOCOL, "UTF-8 is not 7-bit ASCII");
+	cr_assert_eq(lc_scpi_check_text("\x7f", 1, NULL), LC_ERR_PROTOCOL);
+}

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "hal/scpi.h"
+#include "hal/scpi_priv.h" /* the reply buffer's capacity: what a flood costs in memory */
 #include "hal/transport.h"
 #include "loopback_server.h"
 
@@ -608,6 +609,58 @@ Test(scpi_tcp, endless_flood_past_the_limit_is_overflow)
 	cr_expect_eq(lc_scpi_query_alloc(s, "DUMP?", &r, &len), LC_ERR_OVERFLOW, "%s", lc_scpi_last_detail(s));
 	lc_scpi_close(s);
 	lb_stop(srv);
+}
+
+/* A text line that never ends stops at max_line (default 1 MiB), not at the block limit (256 MiB): the reply
+ * buffer never grows past it, and the operation ends at its deadline with LC_ERR_OVERFLOW naming the limit. */
+Test(scpi_tcp, endless_line_is_bounded_by_max_line)
+{
+	lb_step st[] = {LB_EXPECT_LINE("DUMP?"), {LB_FLOOD, NULL, 0, -1}, LB_DONE};
+	lb_server *srv = lb_start(st);
+	lc_scpi *s = open_session(srv, 3000, 0);
+	cr_assert_eq(s->o.max_line, 1024u * 1024, "the documented default");
+	char *r = NULL;
+	size_t len = 0;
+	cr_expect_eq(lc_scpi_query_alloc(s, "DUMP?", &r, &len), LC_ERR_OVERFLOW, "%s", lc_scpi_last_detail(s));
+	cr_expect_null(r);
+	cr_expect(strstr(lc_scpi_last_detail(s), "exceeds the limit of 1048576 bytes"), "%s", lc_scpi_last_detail(s));
+	unsigned long long got = 0;
+	const char *p = strstr(lc_scpi_last_detail(s), "bytes (");
+	cr_assert(p && sscanf(p, "bytes (%llu received", &got) == 1, "%s", lc_scpi_last_detail(s));
+	cr_expect_gt(got, 1024u * 1024, "the flood went past the limit (%llu bytes)", got);
+	cr_expect_leq(s->reply.cap, 2u * 1024 * 1024, "the reply buffer stayed at the limit: %zu bytes", s->reply.cap);
+	lc_scpi_close(s);
+	lb_stop(srv);
+}
+
+/* The limits are separate: a block may be larger than max_line, a text reply may not; both per session. */
+Test(scpi_tcp, line_and_block_limits_are_separate)
+{
+	static char big[8192 + 16];
+	memcpy(big, "#48192", 6);
+	memset(big + 6, 'b', 8192);
+	big[6 + 8192] = '\n';
+	static char line[8192 + 2];
+	memset(line, 'l', 8192);
+	line[8192] = '\n';
+	lb_step st[] = {LB_EXPECT_LINE("B?"), LB_REPLY_BYTES(big, 6 + 8192 + 1), LB_EXPECT_LINE("L?"),
+			LB_REPLY_BYTES(line, 8193), LB_EXPECT_LINE("N?"), LB_REPLY("7\n"), LB_DONE};
+	lb_server *srv = lb_start(st);
+	lc_scpi *s = open_session(srv, OK_MS, 0);
+	cr_assert_eq(lc_scpi_set_max_reply(s, 4096, 0), 0);
+	cr_expect_eq(lc_scpi_set_max_reply(s, (size_t)INT32_MAX + 1, 0), LC_ERR_ARG);
+	cr_expect_eq(s->o.max_line, 4096, "a refused limit changes nothing");
+	static uint8_t data[16384];
+	size_t len = 0;
+	cr_expect_eq(lc_scpi_query_block_into(s, "B?", data, sizeof(data), &len), 8192, "%s", lc_scpi_last_detail(s));
+	cr_expect_eq(len, 8192);
+	char *r = NULL;
+	cr_expect_eq(lc_scpi_query_alloc(s, "L?", &r, &len), LC_ERR_OVERFLOW, "%s", lc_scpi_last_detail(s));
+	cr_expect(strstr(lc_scpi_last_detail(s), "limit of 4096 bytes"), "%s", lc_scpi_last_detail(s));
+	long long v = 0;
+	cr_expect_eq(lc_scpi_query_int(s, "N?", &v), 0, "the stream stays in step: %s", lc_scpi_last_detail(s));
+	cr_expect_eq(v, 7);
+	finish(srv, s);
 }
 
 Test(transport, table_has_socket_and_vxi11_and_says_which_kinds_are_missing)

@@ -344,6 +344,41 @@ Test(gp600, other_configuration_unsupported)
 	cr_assert(strstr(d.text, "X2"), "%s", d.text);
 }
 
+/* Garbage before a reply that a driver only compares (SYST:CONF? must be "X1") or passes on (the PM100's sensor
+ * identity) is a protocol error of that command, never "unsupported" or accepted: every text reply is checked
+ * to be printable ASCII (the fault matrix's garbage bytes) before a driver parses it. */
+Test(gp600, garbled_configuration_is_a_protocol_error)
+{
+	scpi_peer_rule(peer, "*IDN?", "Dicon Fiberoptics Inc, GP700, 1, 7.0");
+	scpi_peer_rule(peer, "SYST:ERR?", "+0, No Error");
+	scpi_peer_rule(peer, "SYST:CONF?", "\xff\xfe\x07#?\x01X1");
+	lc_instrument *sw = NULL;
+	lc_diag d = {0};
+	cr_assert_eq(lc_instrument_open(scpi_peer_resource(peer), NULL, &sw, &d), LC_ERR_PROTOCOL, "%s", d.text);
+	cr_assert_null(sw);
+	cr_assert(strstr(d.text, "SYST:CONF?: byte 0xff at offset 0"), "%s", d.text);
+}
+
+Test(pm100, garbled_sensor_identity_is_a_protocol_error)
+{
+	scpi_peer_rule(peer, "*IDN?", "THORLABS,PM100D,P1,2.1.0");
+	scpi_peer_rule(peer, "SYST:SENS:IDN?", "S120C,\x01\x02,01-Jan-2020,1,18,289");
+	lc_instrument *pm = NULL;
+	lc_diag d = {0};
+	cr_assert_eq(lc_instrument_open(scpi_peer_resource(peer), NULL, &pm, &d), LC_ERR_PROTOCOL, "%s", d.text);
+	cr_assert_null(pm);
+	cr_assert(strstr(d.text, "byte 0x01 at offset 6"), "%s", d.text);
+}
+
+Test(open, garbled_identity_is_a_protocol_error_not_an_unknown_instrument)
+{
+	scpi_peer_rule(peer, "*IDN?", "\xff\xfeKeysight Technologies,N7745C,MY1,1.0");
+	lc_instrument *inst = NULL;
+	lc_diag d = {0};
+	cr_assert_eq(lc_instrument_open(scpi_peer_resource(peer), NULL, &inst, &d), LC_ERR_PROTOCOL, "%s", d.text);
+	cr_assert(strstr(d.text, "*IDN?: byte 0xff at offset 0"), "%s", d.text);
+}
+
 Test(n773x, route_and_query)
 {
 	scpi_peer_rule(peer, "*IDN?", "Keysight Technologies,N7734A,MY1,1.0");

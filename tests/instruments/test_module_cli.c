@@ -142,7 +142,11 @@ Test(module_cli, compat)
 	snprintf(a, sizeof(a), "compat '%s/dr4.dump'", dir);
 	cr_assert_eq(run(a), 64);
 	snprintf(a, sizeof(a), "compat '%s/dr4.dump' '%s/bad.dump'", dir, dir);
-	cr_assert_eq(run(a), 76);
+	cr_assert_eq(run(a), 65, "a truncated dump is a malformed file, as for lanecert module");
+	snprintf(a, sizeof(a), "compat / '%s/dr1.dump'", dir);
+	cr_assert_eq(run(a), 66, "a directory names no dump");
+	snprintf(a, sizeof(a), "compat '%s/dr4.dump' '%s/none.dump'", dir, dir);
+	cr_assert_eq(run(a), 66);
 	snprintf(a, sizeof(a), "compat '%s/dr4.dump' '%s/dr1.dump' --mux-b x", dir, dir);
 	cr_assert_eq(run(a), 64);
 }

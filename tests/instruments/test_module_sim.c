@@ -16,7 +16,7 @@
 
 #include <jansson.h>
 
-#include "hal/utf8.h"
+#include "base/utf8.h"
 #include "instruments/module/module.h"
 #include "sim/net/endpoint.h"
 #include "sim/net/i2c_service.h"
