@@ -381,7 +381,8 @@ int lc_scpi_check_text(const char *s, size_t len, lc_diag *diag)
 		unsigned char c = (unsigned char)s[i];
 		if ((c < 0x20 && c != '\t') || c > 0x7E)
 			return lc_diag_set(diag, LC_ERR_PROTOCOL,
-					   "byte 0x%02x at offset %zu of a text reply is not printable ASCII", c, i);
+					   "text reply '%.*s': byte 0x%02x at offset %zu is not printable ASCII",
+					   (int)(len > 60 ? 60 : len), s, c, i);
 	}
 	return 0;
 }

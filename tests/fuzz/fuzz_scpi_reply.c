@@ -1,8 +1,8 @@
 /* libFuzzer target: the pure SCPI reply parsers. The first byte picks the framer's settings (terminator,
  * end-marking transport, limit, chunk size); the rest is fed to the framer in chunks, and every complete
  * reply goes through the block, number, list, string and error-entry parsers. Checks invariants: the framer
- * never consumes more than it was given, stores at most its limit, and a definite block's data has the
- * announced length. */
+ * never consumes more than it was given, stores at most its limit (a text reply at most its line limit), and
+ * a definite block's data has the announced length; text the ASCII check accepts is printable ASCII. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,6 +28,10 @@ static void parse_all(const uint8_t *p, size_t len)
 	if (lc_scpi_parse_doubles((const char *)p, len, &vals, &n, &d) >= 0)
 		free(vals);
 	lc_scpi_parse_error((const char *)p, len, &err, &d);
+	if (lc_scpi_check_text((const char *)p, len, &d) == 0)
+		for (size_t i = 0; i < len; i++)
+			if ((p[i] < 0x20 && p[i] != '\t') || p[i] > 0x7e)
+				abort();
 	if (lc_scpi_parse_block(p, len, &off, &dl, &d) == 0) {
 		if (off + dl != len)
 			abort();
@@ -58,13 +62,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	lc_diag d;
 	size_t pos = 0;
 
+	/* a text reply's own, smaller limit on some inputs (a block keeps max) */
+	size_t line_max = (cfg & 0x10) ? 8 : max;
 	lc_scpi_framer_init(&f, term, eom, max);
+	f.line_max = line_max;
 	while (pos < len) {
 		size_t k = len - pos < chunk ? len - pos : chunk;
 		size_t used = 0;
 		bool end = eom && (cfg & 0x80) && pos + k == len;
 		int r = lc_scpi_framer_feed(&f, in + pos, k, end, &out, &used, &d);
-		if (used > k || out.len > max + 1)
+		if (used > k || out.len > max + 1 || (!f.is_block && out.len > line_max + 1))
 			abort();
 		pos += used;
 		if (r == 0 && used != k)
@@ -77,6 +84,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		}
 		if (r != 0) {
 			lc_scpi_framer_init(&f, term, eom, max);
+			f.line_max = line_max;
 			out.len = 0;
 		}
 	}
