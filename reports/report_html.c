@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "reports/report_format_priv.h"
 #include "reports/report_json.h"
 
 struct out {
@@ -433,3 +434,36 @@ int lc_report_html(const char *json, size_t len, const lc_html_options *opt, cha
 		*html_len = o.len;
 	return 0;
 }
+
+static bool html_wanted(const lc_report_job *job)
+{
+	return !job->opt->no_html;
+}
+
+/* The plots are drawn here and kept in the job: the PDF after it shows the same drawings (gnuplot runs once
+ * per report); they are written into plots/ beside report.html. */
+static int html_render(lc_report_job *job, lc_report_bytes *out, lc_diag *diag)
+{
+	lc_html_options ho = {.gnuplot = job->opt->gnuplot, .pubkey_hint = job->opt->pubkey_hint};
+	char *html = NULL;
+	size_t len = 0;
+	int rc = lc_report_html(job->json, job->json_len, &ho, &html, &len, &job->plots, diag);
+	if (rc < 0)
+		return rc;
+	job->have_plots = true;
+	if ((rc = lc_report_write_plots(job->dirfd, &job->plots, job->paths, diag)) < 0) {
+		free(html);
+		return rc;
+	}
+	*out = (lc_report_bytes){.data = html, .len = len, .owned = html};
+	return 0;
+}
+
+const lc_report_format lc_report_format_html = {
+	.name = "html",
+	.file = "report.html",
+	.media_type = "text/html",
+	.path_offset = offsetof(lc_report_paths, html),
+	.wanted = html_wanted,
+	.render = html_render,
+};

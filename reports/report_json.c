@@ -1,5 +1,6 @@
 /* Result -> canonical JSON (reports/report_json.h). */
 #include "reports/report_json.h"
+#include "reports/report_format_priv.h"
 
 #include <jansson.h>
 #include <math.h>
@@ -312,3 +313,19 @@ int lc_report_json(const lc_result *r, char **json, size_t *len, lc_diag *diag)
 	json_decref(root);
 	return rc;
 }
+
+/* report.json itself: the job's bytes, already made (the signature and every view come from them). */
+static int json_render(lc_report_job *job, lc_report_bytes *out, lc_diag *diag)
+{
+	(void)diag;
+	*out = (lc_report_bytes){.data = job->json, .len = job->json_len};
+	return 0;
+}
+
+const lc_report_format lc_report_format_json = {
+	.name = "json",
+	.file = "report.json",
+	.media_type = "application/json",
+	.path_offset = offsetof(lc_report_paths, json),
+	.render = json_render,
+};

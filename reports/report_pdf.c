@@ -12,6 +12,7 @@
 #include "lc_version.h"
 #include "base/atomic_file.h"
 #include "reports/pdf_layout_priv.h"
+#include "reports/report_format_priv.h"
 #include "reports/report_json.h"
 
 #define DASH "\xe2\x80\x94"
@@ -486,3 +487,33 @@ int lc_report_pdf(const char *json, size_t len, const lc_pdf_options *opt, const
 	free(pdf);
 	return rc;
 }
+
+static bool pdf_wanted(const lc_report_job *job)
+{
+	return !job->opt->no_pdf;
+}
+
+static int pdf_render(lc_report_job *job, lc_report_bytes *out, lc_diag *diag)
+{
+	lc_pdf_options po = {.plots = job->have_plots ? &job->plots : NULL, .gnuplot = job->opt->gnuplot,
+			     .pubkey_hint = job->opt->pubkey_hint};
+	lc_pdf_info info;
+	char *pdf = NULL;
+	size_t len = 0;
+	int rc = lc_report_pdf_render(job->json, job->json_len, &po, &pdf, &len, &info, diag);
+	if (rc < 0)
+		return rc;
+	if (!job->have_plots) /* the plots were drawn for the PDF alone */
+		job->paths->plots_drawn = info.plots_drawn, job->paths->plots_missing = info.plots_missing;
+	*out = (lc_report_bytes){.data = pdf, .len = len, .owned = pdf};
+	return 0;
+}
+
+const lc_report_format lc_report_format_pdf = {
+	.name = "pdf",
+	.file = "report.pdf",
+	.media_type = "application/pdf",
+	.path_offset = offsetof(lc_report_paths, pdf),
+	.wanted = pdf_wanted,
+	.render = pdf_render,
+};

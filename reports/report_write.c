@@ -11,31 +11,19 @@
 #include "base/log.h"
 #include "base/atomic_file.h"
 #include "reports/report.h"
-#include "reports/report_html.h"
+#include "reports/report_format_priv.h"
 #include "reports/report_json.h"
-#include "reports/report_pdf.h"
 #include "reports/result_priv.h"
 
 #define LC_LOG_DOMAIN "report"
 
-int lc_report_trusted_comment(const lc_result *r, char *buf, size_t size, lc_diag *diag)
-{
-	lc_result_dut d = lc_result_get_dut(r);
-	char serial[256], when[32] = "unknown";
-	snprintf(serial, sizeof(serial), "%s", d.serial ? d.serial : "unknown");
-	/* One line, tab-separated fields: a serial must not be able to forge another field. */
-	for (char *p = serial; *p; p++)
-		if ((unsigned char)*p < 0x20 || *p == 0x7f)
-			*p = '?';
-	int64_t t = lc_result_end_ms(r) != LC_TIME_NONE ? lc_result_end_ms(r) : lc_result_start_ms(r);
-	if (t != LC_TIME_NONE)
-		lc_time_format(t, when, NULL);
-	int n = snprintf(buf, size, "lanecert-report\tserial:%s\tverdict:%s\ttime:%s\tfile:report.json", serial,
-			 lc_verdict_name(lc_result_verdict(r)), when);
-	if (n < 0 || (size_t)n >= size)
-		return lc_diag_set(diag, LC_ERR_OVERFLOW, "trusted comment too long");
-	return 0;
-}
+/* The formats of reports/report_formats.def, counted at compile time. */
+enum {
+#define LC_REPORT_WRITER(id) LC_REPORT_FORMAT_INDEX_##id,
+#include "reports/report_formats.def"
+#undef LC_REPORT_WRITER
+	LC_REPORT_FORMATS_MAX
+};
 
 static int path_in(char *out, const char *dir, const char *name, lc_diag *diag)
 {
@@ -59,7 +47,7 @@ static int open_subdir(int dirfd, const char *name, bool create, lc_diag *diag)
 	return fd;
 }
 
-static int write_plots(int dirfd, const lc_plot_set *ps, lc_report_paths *paths, lc_diag *diag)
+int lc_report_write_plots(int dirfd, const lc_plot_set *ps, lc_report_paths *paths, lc_diag *diag)
 {
 	int rc = 0, pfd = -1;
 	for (size_t i = 0; i < ps->n && rc == 0; i++) {
@@ -80,12 +68,14 @@ static int write_plots(int dirfd, const lc_plot_set *ps, lc_report_paths *paths,
 	return rc;
 }
 
-/* Which files write_all() produced, for the paths once the folder's final name is known. */
+/* Which formats write_all() produced (indexed like lc_report_formats[]), for the paths once the folder's final
+ * name is known. */
 struct written {
-	bool sig, html, pdf;
+	bool file[LC_REPORT_FORMATS_MAX];
 };
 
-/* Every file of the report into the folder dirfd (relative names only). */
+/* Every file of the report into the folder dirfd (relative names only): the raw data, then each format of
+ * the table in its order. */
 static int write_all(lc_result *r, int dirfd, const lc_sign_key *key, lc_report_paths *paths,
 		     const lc_report_options *opt, struct written *w, lc_diag *diag)
 {
@@ -105,64 +95,38 @@ static int write_all(lc_result *r, int dirfd, const lc_sign_key *key, lc_report_
 		if ((rc = lc_atomic_write_at(dirfd, raw->name, raw->data, raw->size, 0644, LC_ATOMIC_NOREPLACE, diag)) < 0)
 			return rc;
 	}
-	char *json = NULL, *sig = NULL, *html = NULL;
-	size_t jlen = 0, hlen = 0;
+	char *json = NULL;
+	size_t jlen = 0;
 	if ((rc = lc_report_json(r, &json, &jlen, diag)) < 0)
 		return rc;
 	lc_result_sha256_hex(json, jlen, paths->sha256);
-	if (key) {
-		char tc[LC_TRUSTED_COMMENT_MAX + 1];
-		if ((rc = lc_report_trusted_comment(r, tc, sizeof(tc), diag)) < 0 ||
-		    (rc = lc_sign_buffer(key, json, jlen, tc, &sig, diag)) < 0 ||
-		    (rc = lc_atomic_write_at(dirfd, "report.json.minisig", sig, strlen(sig), 0644, LC_ATOMIC_NOREPLACE,
-					     diag)) < 0)
-			goto out;
-		w->sig = true;
+	lc_report_job job = {.result = r, .json = json, .json_len = jlen, .key = key, .opt = opt, .dirfd = dirfd,
+			     .paths = paths};
+	for (size_t i = 0; lc_report_formats[i] && rc == 0; i++) {
+		const lc_report_format *f = lc_report_formats[i];
+		lc_report_bytes b = {0};
+		if (f->wanted && !f->wanted(&job))
+			continue;
+		if ((rc = f->render(&job, &b, diag)) < 0)
+			break;
+		rc = lc_atomic_write_at(dirfd, f->file, b.data, b.len, 0644, LC_ATOMIC_NOREPLACE, diag);
+		free(b.owned);
+		w->file[i] = rc == 0;
 	}
-	if ((rc = lc_atomic_write_at(dirfd, "report.json", json, jlen, 0644, LC_ATOMIC_NOREPLACE, diag)) < 0)
-		goto out;
-	lc_plot_set ps = {0};
-	if (!opt->no_html) {
-		lc_html_options ho = {.gnuplot = opt->gnuplot, .pubkey_hint = opt->pubkey_hint};
-		if ((rc = lc_report_html(json, jlen, &ho, &html, &hlen, &ps, diag)) < 0)
-			goto out;
-		if ((rc = write_plots(dirfd, &ps, paths, diag)) < 0 ||
-		    (rc = lc_atomic_write_at(dirfd, "report.html", html, hlen, 0644, LC_ATOMIC_NOREPLACE, diag)) < 0)
-			goto out;
-		w->html = true;
-	}
-	if (!opt->no_pdf) {
-		/* The HTML's plots when it was rendered: gnuplot runs once per report, and both views show the
-		 * same drawings. */
-		lc_pdf_options po = {.plots = opt->no_html ? NULL : &ps, .gnuplot = opt->gnuplot,
-				     .pubkey_hint = opt->pubkey_hint};
-		lc_pdf_info info;
-		char *pdf = NULL;
-		size_t plen = 0;
-		if ((rc = lc_report_pdf_render(json, jlen, &po, &pdf, &plen, &info, diag)) < 0)
-			goto out;
-		rc = lc_atomic_write_at(dirfd, "report.pdf", pdf, plen, 0644, LC_ATOMIC_NOREPLACE, diag);
-		free(pdf);
-		if (rc < 0)
-			goto out;
-		w->pdf = true;
-		if (opt->no_html) /* the plots were drawn for the PDF alone */
-			paths->plots_drawn = info.plots_drawn, paths->plots_missing = info.plots_missing;
-	}
-out:
-	lc_plots_free(&ps);
-	free(json), free(sig), free(html);
+	lc_plots_free(&job.plots);
+	free(json);
 	return rc;
 }
 
 static int set_paths(lc_report_paths *paths, const char *folder, const struct written *w, lc_diag *diag)
 {
-	int rc;
-	if ((rc = path_in(paths->json, folder, "report.json", diag)) < 0 ||
-	    (w->sig && (rc = path_in(paths->sig, folder, "report.json.minisig", diag)) < 0) ||
-	    (w->html && (rc = path_in(paths->html, folder, "report.html", diag)) < 0) ||
-	    (w->pdf && (rc = path_in(paths->pdf, folder, "report.pdf", diag)) < 0))
-		return rc;
+	for (size_t i = 0; lc_report_formats[i]; i++) {
+		int rc;
+		if (w->file[i] && lc_report_formats[i]->path_offset != LC_REPORT_NO_PATH &&
+		    (rc = path_in((char *)paths + lc_report_formats[i]->path_offset, folder, lc_report_formats[i]->file,
+				  diag)) < 0)
+			return rc;
+	}
 	return 0;
 }
 

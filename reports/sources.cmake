@@ -1,4 +1,4 @@
-# reports/: result model, canonical JSON, signatures, HTML/PDF, the results store.
+# reports/: result model, canonical JSON, signatures, the report formats (report_formats.def), the results store.
 lc_area(reports DEPS fixtures base
   PKGS PkgConfig::SODIUM PkgConfig::JANSSON PkgConfig::SQLITE PkgConfig::CAIRO PkgConfig::PANGOCAIRO PkgConfig::RSVG
   SOURCES
@@ -11,9 +11,11 @@ lc_area(reports DEPS fixtures base
   reports/pdf_table.c
   reports/plot.c
   reports/report_folder.c
+  reports/report_formats.c
   reports/report_html.c
   reports/report_json.c
   reports/report_json_read.c
+  reports/report_minisig.c
   reports/report_pdf.c
   reports/report_verify.c
   reports/report_write.c

@@ -1,0 +1,64 @@
+/*
+ * The files of a report folder, in one table like hal/'s transports: each format is one lc_report_format
+ * entry at the bottom of its writer's own file, listed once in reports/report_formats.def. lc_report_write()
+ * (reports/report_write.c) walks the table in its order; nothing else names a format.
+ *
+ * Thread safety: the table is constant; a lc_report_job belongs to one writer.
+ */
+#ifndef LC_REPORTS_REPORT_FORMAT_PRIV_H
+#define LC_REPORTS_REPORT_FORMAT_PRIV_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "base/error.h"
+#include "reports/plot.h"
+#include "reports/report.h"
+
+#define LC_REPORT_NO_PATH ((size_t)-1)
+
+/* One report being written: what every format renders from and what the formats share. */
+typedef struct lc_report_job {
+	const lc_result *result;
+	const char *json;              /* report.json's canonical bytes: every view is rendered from them */
+	size_t json_len;
+	const lc_sign_key *key;        /* NULL: unsigned */
+	const lc_report_options *opt;  /* never NULL */
+	int dirfd;                     /* the report folder, for a format's companion files (plots/) */
+	lc_report_paths *paths;        /* plots_drawn / plots_missing */
+	lc_plot_set plots;             /* drawn once, by the first view that draws them; freed by the writer */
+	bool have_plots;               /* plots holds drawings the next view reuses (gnuplot runs once) */
+} lc_report_job;
+
+/* What render() produced: data (len bytes) is written as the format's file; owned (may be NULL) is freed
+ * afterwards. data may point into the job (report.json is the job's own bytes). */
+typedef struct lc_report_bytes {
+	const char *data;
+	size_t len;
+	char *owned;
+} lc_report_bytes;
+
+typedef struct lc_report_format {
+	const char *name;        /* "html": how docs and messages name it */
+	const char *file;        /* "report.html": the file in the report folder */
+	const char *media_type;  /* "text/html": the IANA media type of that file */
+	size_t path_offset;      /* where lc_report_paths keeps the file's path (offsetof), or LC_REPORT_NO_PATH
+	                          * for a file callers find by its name in the folder */
+	/* Whether this report gets the file (NULL: always). */
+	bool (*wanted)(const lc_report_job *job);
+	/* Render the file's bytes. Returns 0 or a negative LC_ERR_* (diag says why; *out is then untouched). */
+	int (*render)(lc_report_job *job, lc_report_bytes *out, lc_diag *diag);
+} lc_report_format;
+
+#define LC_REPORT_WRITER(id) extern const lc_report_format lc_report_format_##id;
+#include "reports/report_formats.def"
+#undef LC_REPORT_WRITER
+
+/* Every format, in writing order (report_formats.def), NULL-terminated. */
+extern const lc_report_format *const lc_report_formats[];
+
+/* Write the drawn plots of ps into dirfd's plots/ folder (created on the first one), counting them in
+ * paths->plots_drawn and paths->plots_missing. 0 or a negative LC_ERR_*. (reports/report_write.c) */
+int lc_report_write_plots(int dirfd, const lc_plot_set *ps, lc_report_paths *paths, lc_diag *diag);
+
+#endif
