@@ -25,6 +25,24 @@
 #define MAX_REFS 8
 #define DEFAULT_REF_VALID_S (8 * 3600) /* one shift */
 
+/* The wired paths of one direction and their reference cords. The station, the channel and the open
+ * instruments of a run never change while it runs, so they are worked out once per run, not on every ctx:
+ * call (each time walked the channel's map and the station's wires in fixtures/). */
+struct wired_cache {
+	bool known;
+	size_t n;
+	lc_wired_path *paths;
+	char cords[LC_REF_CORDS_MAX];
+};
+
+/* The insertion-loss limit of a map entry at a wavelength from the channel's length-based budget: the same
+ * for every ctx:insertion_loss of the run. */
+struct budget_limit {
+	size_t map_index;
+	double nm;
+	lc_limit lim;
+};
+
 struct lc_optical_state {
 	/* Launch ports the last fiber map found misrouted: their losses say nothing about this cable. */
 	char (*misrouted)[LC_PORT_NAME_MAX];
@@ -34,12 +52,19 @@ struct lc_optical_state {
 		bool reverse;
 		lc_reference ref;
 	} refs[MAX_REFS];
+	struct wired_cache wired[2]; /* [0] forward, [1] reverse */
+	struct budget_limit *budgets;
+	size_t n_budgets;
 };
 
 void lc_lua_optical_free(lc_run *run)
 {
-	if (run->optical)
+	if (run->optical) {
 		free(run->optical->misrouted);
+		free(run->optical->wired[0].paths);
+		free(run->optical->wired[1].paths);
+		free(run->optical->budgets);
+	}
 	free(run->optical);
 	run->optical = NULL;
 }
@@ -60,23 +85,44 @@ static bool field_reverse(lua_State *L, int t)
 	return strcmp(d, "reverse") == 0;
 }
 
-static lc_wired_path *paths_or_raise(lua_State *L, lc_run *run, bool reverse, size_t *n)
+static void cords_of(const lc_run *run, const lc_wired_path *paths, size_t n, char *buf, size_t cap);
+
+/* The run's wired paths of a direction, worked out on first use (a failure is not kept: each call says it
+ * again). Returns 0 or the error of lc_wired_paths(). */
+static int wired(lc_run *run, bool reverse, const struct wired_cache **out, lc_diag *d)
 {
-	lc_wired_path *paths = NULL;
+	struct lc_optical_state *st = optical_state(run);
+	if (!st)
+		return lc_diag_set(d, LC_ERR_NOMEM, "wired paths");
+	struct wired_cache *c = &st->wired[reverse];
+	if (!c->known) {
+		lc_wired_path *paths = NULL;
+		int rc = lc_wired_paths(run->setup->channel, run->setup->station, run->setup->instruments,
+					run->setup->slot, reverse, &paths, d);
+		if (rc < 0)
+			return rc;
+		c->paths = paths;
+		c->n = (size_t)rc;
+		cords_of(run, paths, c->n, c->cords, sizeof(c->cords));
+		c->known = true;
+	}
+	*out = c;
+	return 0;
+}
+
+static const struct wired_cache *paths_or_raise(lua_State *L, lc_run *run, bool reverse)
+{
+	const struct wired_cache *c;
 	lc_diag d;
 	if (!run->setup->channel || !run->setup->station)
 		luaL_error(L, "this run has no channel model or station");
-	int rc = lc_wired_paths(run->setup->channel, run->setup->station, run->setup->instruments, run->setup->slot,
-				reverse, &paths, &d);
+	int rc = wired(run, reverse, &c, &d);
 	if (rc < 0)
 		lc_lua_raise(L, run, rc, &d, "wiring");
-	if (rc == 0) {
-		free(paths);
+	if (c->n == 0)
 		luaL_error(L, "station '%s' wires no fiber of slot %d %s through a source and a meter",
 			   run->setup->station->name, (int)run->setup->slot, reverse ? "in reverse" : "forward");
-	}
-	*n = (size_t)rc;
-	return paths;
+	return c;
 }
 
 /* Ask the operator (or the station's automation) for a physical change; an answer of "no" aborts. */
@@ -219,29 +265,27 @@ static int ctx_reference(lua_State *L)
 	if (method < 0)
 		return luaL_error(L, "reference: unknown method '%s'", lc_lua_field_string(L, 2, "method", ""));
 	bool reverse = field_reverse(L, 2);
-	size_t n;
-	lc_wired_path *paths = paths_or_raise(L, run, reverse, &n);
+	const struct wired_cache *wc = paths_or_raise(L, run, reverse);
+	const lc_wired_path *paths = wc->paths;
+	size_t n = wc->n;
 	lc_optical_path *op = calloc(n, sizeof(*op));
 	lc_instrument *insts[4 * LC_REF_MAX_PATHS];
 	lc_diag d;
-	char cords[LC_REF_CORDS_MAX];
+	const char *cords = wc->cords;
 	char text[256];
 
 	if (!op || n > LC_REF_MAX_PATHS) {
-		free(paths);
 		free(op);
 		return luaL_error(L, "reference: %d paths (at most %d)", (int)n, LC_REF_MAX_PATHS);
 	}
 	for (size_t i = 0; i < n; i++)
 		op[i] = paths[i].path;
-	cords_of(run, paths, n, cords, sizeof(cords));
 
 	lc_il_opts opts;
 	lc_il_opts_init(&opts, nm);
 	opts.averaging_s = lc_lua_field_number(L, 2, "averaging", opts.averaging_s);
 	struct lc_optical_state *st = optical_state(run);
 	if (!st) {
-		free(paths);
 		free(op);
 		return luaL_error(L, "reference: out of memory");
 	}
@@ -284,7 +328,6 @@ static int ctx_reference(lua_State *L)
 				st->n++;
 		}
 	}
-	free(paths);
 	free(op);
 	if (rc < 0)
 		return lc_lua_raise(L, run, rc, &d, "reference");
@@ -357,29 +400,28 @@ static const lc_reference *find_reference(const lc_run *run, double nm, bool rev
 	return NULL;
 }
 
-/* The limit of a path: a named row if the procedure gave one, else the channel's length-based budget. */
-static int path_limit(lua_State *L, lc_run *run, int t, const lc_wired_path *p, double nm, lc_limit *lim,
-		      const char **source)
+/* The channel's length-based budget of a path as its limit (named lid), worked out once per run for each map
+ * entry and wavelength (struct budget_limit). Returns 0 or the error of lc_channel_path_budget(). */
+static int budget_limit(lc_run *run, const lc_wired_path *p, double nm, const char *lid, lc_limit *lim, lc_diag *d)
 {
-	const char *id = lc_lua_field_string(L, t, "limit", NULL);
-	lc_diag d;
-	if (id) {
-		const lc_limit *row = run->setup->limits ? lc_limits_find(run->setup->limits, id) : NULL;
-		if (!row)
-			return luaL_error(L, "insertion_loss: no limit row '%s'", id);
-		*lim = *row;
-		*source = "named limit";
-		return 0;
-	}
+	struct lc_optical_state *st = optical_state(run);
+	for (size_t i = 0; st && i < st->n_budgets; i++)
+		if (st->budgets[i].map_index == p->map_index && st->budgets[i].nm == nm) {
+			*lim = st->budgets[i].lim;
+			return 0;
+		}
 	lc_budget b;
-	int rc = lc_channel_path_budget(run->setup->channel, run->setup->limits, p->map_index, nm, &b, &d);
+	int rc = lc_channel_path_budget(run->setup->channel, run->setup->limits, p->map_index, nm, &b, d);
 	if (rc < 0)
-		return lc_lua_raise(L, run, rc, &d, "budget");
-	char lid[LC_NAME_MAX];
-	snprintf(lid, sizeof(lid), "budget.%s.%.0fnm", lc_channel_name(run->setup->channel), nm);
+		return rc;
 	lc_limit_init_max(lim, lid, "insertion_loss", "dB", b.total_db);
 	lim->unconfirmed = b.unconfirmed;
-	*source = "length-based budget of the channel model";
+	/* Kept when there is room for it; without, the next call works it out again. */
+	struct budget_limit *grown = st ? realloc(st->budgets, (st->n_budgets + 1) * sizeof(*grown)) : NULL;
+	if (grown) {
+		st->budgets = grown;
+		st->budgets[st->n_budgets++] = (struct budget_limit){.map_index = p->map_index, .nm = nm, .lim = *lim};
+	}
 	return 0;
 }
 
@@ -396,24 +438,44 @@ static int ctx_insertion_loss(lua_State *L)
 	if (!ref)
 		return luaL_error(L, "insertion_loss: no %d nm %s reference in this run (call ctx:reference first)", (int)nm,
 				  reverse ? "reverse" : "forward");
-	size_t n;
-	lc_wired_path *paths = paths_or_raise(L, run, reverse, &n);
+	const struct wired_cache *wc = paths_or_raise(L, run, reverse);
+	const lc_wired_path *paths = wc->paths;
+	size_t n = wc->n;
 	lc_optical_path *op = calloc(n, sizeof(*op));
 	lc_limit *lims = calloc(n, sizeof(*lims));
 	const lc_limit **plims = calloc(n, sizeof(*plims));
 	lc_loss *res = calloc(n, sizeof(*res));
-	const char *source = NULL;
 	lc_instrument *insts[4 * LC_REF_MAX_PATHS];
 	lc_diag d;
 
 	if (!op || !lims || !plims || !res || n > LC_REF_MAX_PATHS) {
-		free(paths), free(op), free(lims), free(plims), free(res);
+		free(op), free(lims), free(plims), free(res);
 		return luaL_error(L, "insertion_loss: out of memory or too many paths");
 	}
-	for (size_t i = 0; i < n; i++) {
+	/* The limit of every path: the named row if the procedure gave one (looked up once), else each path's
+	 * length-based budget. */
+	const char *limit_id = lc_lua_field_string(L, 2, "limit", NULL);
+	const lc_limit *named = limit_id && run->setup->limits ? lc_limits_find(run->setup->limits, limit_id) : NULL;
+	const char *source = limit_id ? "named limit" : "length-based budget of the channel model";
+	char lid[LC_NAME_MAX] = "";
+	if (!limit_id)
+		snprintf(lid, sizeof(lid), "budget.%s.%.0fnm", lc_channel_name(run->setup->channel), nm);
+	int rc = 0;
+	for (size_t i = 0; i < n && rc == 0; i++) {
 		op[i] = paths[i].path;
-		path_limit(L, run, 2, &paths[i], nm, &lims[i], &source);
+		if (limit_id && named)
+			lims[i] = *named;
+		else if (!limit_id)
+			rc = budget_limit(run, &paths[i], nm, lid, &lims[i], &d);
 		plims[i] = &lims[i];
+	}
+	if (limit_id && !named) {
+		free(op), free(lims), free(plims), free(res);
+		return luaL_error(L, "insertion_loss: no limit row '%s'", limit_id);
+	}
+	if (rc < 0) {
+		free(op), free(lims), free(plims), free(res);
+		return lc_lua_raise(L, run, rc, &d, "budget");
 	}
 	lc_il_opts opts;
 	lc_il_opts_init(&opts, nm);
@@ -422,7 +484,7 @@ static int ctx_insertion_loss(lua_State *L)
 	opts.limits = plims;
 	size_t ni = lc_wired_instruments(paths, n, insts);
 	lc_wired_lock(insts, ni);
-	int rc = lc_il_measure(op, n, ref, &opts, res, &d);
+	rc = lc_il_measure(op, n, ref, &opts, res, &d);
 	lc_wired_unlock(insts, ni);
 
 	enum lc_verdict worst = LC_VERDICT_NONE;
@@ -472,7 +534,7 @@ static int ctx_insertion_loss(lua_State *L)
 			worst = lc_verdict_max(worst, res[i].verdict);
 		}
 	}
-	free(paths), free(op), free(lims), free(plims), free(res);
+	free(op), free(lims), free(plims), free(res);
 	if (rc == LC_ERR_STATE && reref > 0 && explained == reref)
 		rc = 0;
 	if (rc < 0)
@@ -772,18 +834,16 @@ static int ctx_wired_paths(lua_State *L)
 	const char *dir = luaL_optstring(L, 2, "forward");
 	if (strcmp(dir, "forward") && strcmp(dir, "reverse"))
 		return luaL_error(L, "wired_paths: direction must be \"forward\" or \"reverse\", not \"%s\"", dir);
-	lc_wired_path *paths = NULL;
+	const struct wired_cache *wc;
 	lc_diag d;
 	if (!run->setup->channel || !run->setup->station) {
 		lua_pushinteger(L, 0);
 		return 1;
 	}
-	int rc = lc_wired_paths(run->setup->channel, run->setup->station, run->setup->instruments, run->setup->slot,
-				strcmp(dir, "reverse") == 0, &paths, &d);
-	free(paths);
+	int rc = wired(run, strcmp(dir, "reverse") == 0, &wc, &d);
 	if (rc < 0)
 		return lc_lua_raise(L, run, rc, &d, "wired_paths");
-	lua_pushinteger(L, rc);
+	lua_pushinteger(L, (lua_Integer)wc->n);
 	return 1;
 }
 

@@ -40,3 +40,5 @@ lc_test(NAME procedures_fault_matrix
         SOURCES tests/procedures/test_fault_matrix.c tests/procedures/fault_matrix.c tests/procedures/e2e_harness.c
         LIBS lc_procedures lc_sim lc_instruments TIMEOUT 1500)
 add_dependencies(test_procedures_fault_matrix lanecert)
+lc_test(NAME procedures_il_setup SOURCES tests/procedures/test_il_setup.c tests/procedures/e2e_harness.c
+        tests/reports/helpers.c LIBS lc_procedures lc_sim lc_instruments TIMEOUT 300)
