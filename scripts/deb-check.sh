@@ -48,9 +48,9 @@ done
 comp=$root/usr/share/bash-completion/completions/lanecert
 [ -f "$comp" ] || die "no bash completion"
 bash -n "$comp" || die "the bash completion is not valid bash"
-# The completion offers run's --station (an option `lanecert run --help` prints).
-bash -c ". '$comp'; COMP_WORDS=(lanecert run --sta); COMP_CWORD=2; _lanecert; [ \"\${COMPREPLY[*]}\" = --station ]" ||
-    die "the completion does not complete 'lanecert run --sta' to --station"
+# The completion offers run's --station (an option `lanecert run --help` prints; --sta would also match --state).
+bash -c ". '$comp'; COMP_WORDS=(lanecert run --stati); COMP_CWORD=2; _lanecert; [ \"\${COMPREPLY[*]}\" = --station ]" ||
+    die "the completion does not complete 'lanecert run --stati' to --station"
 ls "$root"/lib/udev/rules.d/*lanecert*.rules "$root"/usr/lib/udev/rules.d/*lanecert*.rules 2>/dev/null | grep -q . || die "no udev rule under /lib/udev/rules.d"
 # Every device of the udev rule is announced in the AppStream metadata (and nothing else).
 meta=$root/usr/share/metainfo/lanecert.metainfo.xml
