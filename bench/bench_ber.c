@@ -1,5 +1,5 @@
 /*
- * lanecert bench ber: a clean 8-lane 400G AOC (8 x 53.125 Gb/s) certified at BER < 1e-12, 95 %, by the
+ * lanecert-bench ber: a clean 8-lane 400G AOC (8 x 53.125 Gb/s) certified at BER < 1e-12, 95 %, by the
  * sequential BER step on the simulated BERTs with compressed time. Per lane and overall it prints the
  * decision time in simulated instrument time against the theoretical minimum -ln(1-CL)/(target x rate)
  * measured in the same run; the target ratio is <= 1.05 (the step stops within a gate of the minimum).
@@ -174,7 +174,7 @@ int lc_bench_ber(int argc, char **argv)
 			}
 			break;
 		default:
-			fprintf(c == 'h' ? stdout : stderr, "usage: lanecert bench ber [--json] [--scale X (default 50)]\n");
+			fprintf(c == 'h' ? stdout : stderr, "usage: lanecert-bench ber [--json] [--scale X (default 50)]\n");
 			return c == 'h' ? LC_EXIT_OK : LC_EXIT_USAGE;
 		}
 	}

@@ -1,5 +1,5 @@
 /*
- * lanecert bench hal: the HAL's cost against the bare socket, measured in one run on loopback.
+ * lanecert-bench hal: the HAL's cost against the bare socket, measured in one run on loopback.
  *   (a) bare-socket *IDN? write/read loop (baseline)      (b) lc_scpi_query over the raw socket transport
  *   (c) lc_scpi_query over VXI-11 (liblxi) to the simulator's VXI-11 server, with a bare liblxi loop as its
  *       baseline                                            (d) 1 MiB and 16 MiB definite blocks: lanecert
@@ -455,7 +455,7 @@ static int run_vxi11(size_t count, double *ours_qps, double *lxi_qps, char *err,
 
 static void usage(FILE *out)
 {
-	fprintf(out, "usage: lanecert bench hal [--json] [--queries N]\n\n"
+	fprintf(out, "usage: lanecert-bench hal [--json] [--queries N]\n\n"
 		     "Raw-socket *IDN? round trips (bare socket vs lanecert), VXI-11 through liblxi against the\n"
 		     "simulator's VXI-11 server (needs root or CAP_NET_BIND_SERVICE for its portmapper on port 111),\n"
 		     "and 1 MiB / 16 MiB definite blocks (bare socket vs lanecert), all on loopback in one run.\n");

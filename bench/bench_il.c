@@ -1,5 +1,5 @@
 /*
- * lanecert bench il [--json] [--averaging S] [--time-scale X]: insertion loss at 1310 nm of all 16 fibers of
+ * lanecert-bench il [--json] [--averaging S] [--time-scale X]: insertion loss at 1310 nm of all 16 fibers of
  * a 400G SR8 breakout (MPO-16 -> 8 x LC duplex) through a 1x16 switch, on the simulator served in-process.
  * Figures: wall time of lc_il_measure(), the instrument time the simulated station spent (switch settling
  * plus averaging, as the simulator accounts it) and their ratio; the target is <= 1.05, i.e. the software
@@ -101,7 +101,7 @@ static char *scenario_text(struct bench *b)
 	json_t *sc = json_pack(
 		"{s:s, s:s, s:i, s:o, s:i, s:{s:s, s:s, s:[]},"
 		" s:{s:{s:s, s:{s:{s:s}}}, s:{s:s}, s:{s:s}, s:{s:s, s:{s:s, s:i, s:i}}}}",
-		"name", "bench-il-sr8", "description", "lanecert bench il", "seed", 7, "station", station, "slot", 1,
+		"name", "bench-il-sr8", "description", "lanecert-bench il", "seed", 7, "station", station, "slot", 1,
 		"dut", "cable", CABLE, "serial", "BENCH-SR8", "defects",
 		"instruments", "source", "kind", "keysight_8164b", "options", "slots", "1", "81657A", "meter", "kind",
 		"keysight_n7745c", "meter2", "kind", "keysight_n7745c", "switch1", "kind", "keysight_n773x", "options",
@@ -251,7 +251,7 @@ static double station_sim_s(lc_sim_runner *r)
 
 static void usage(FILE *f)
 {
-	fprintf(f, "usage: lanecert bench il [--json] [--averaging S] [--time-scale X]\n\n"
+	fprintf(f, "usage: lanecert-bench il [--json] [--averaging S] [--time-scale X]\n\n"
 		   "IL at 1310 nm of the 16 fibers of an SR8 breakout through a 1x16 switch on the simulator: wall time,\n"
 		   "simulated instrument time (switch settling + averaging) and their ratio (target <= 1.05).\n");
 }

@@ -1,4 +1,4 @@
-/* lanecert bench reports: the cost of a report per cable (JSON, signature, HTML with plots, PDF), verification,
+/* lanecert-bench reports: the cost of a report per cable (JSON, signature, HTML with plots, PDF), verification,
  * and results store inserts, each against a baseline measured in the same run. */
 #include <fcntl.h>
 #include <getopt.h>
@@ -80,7 +80,7 @@ int lc_bench_reports(int argc, char **argv)
 		else if (c == 'n' && atoi(optarg) > 0)
 			cables = atoi(optarg);
 		else {
-			fprintf(c == 'h' ? stdout : stderr, "usage: lanecert bench reports [--json] [--cables N]\n");
+			fprintf(c == 'h' ? stdout : stderr, "usage: lanecert-bench reports [--json] [--cables N]\n");
 			return c == 'h' ? LC_EXIT_OK : LC_EXIT_USAGE;
 		}
 	}
@@ -225,7 +225,7 @@ int lc_bench_reports(int argc, char **argv)
 	char cmd[4300];
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
 	if (system(cmd) != 0)
-		fprintf(stderr, "lanecert bench reports: could not remove %s\n", dir);
+		fprintf(stderr, "lanecert-bench reports: could not remove %s\n", dir);
 	double n = cables;
 	struct fig f[] = {
 		{"json_write_per_cable", t_json / n, t_json_base / n, "s", "plain write(2) of the same bytes"},

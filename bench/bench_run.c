@@ -1,5 +1,5 @@
 /*
- * lanecert bench run [--json] [--time-scale X (default 1)] [--scenario S] [--slots-scenario S]: a whole certification
+ * lanecert-bench run [--json] [--time-scale X (default 1)] [--scenario S] [--slots-scenario S]: a whole certification
  * (breakout-dr4-4x100g) on the simulator served in process.
  *   1. one slot: wall time of the run against the instrument time the simulated station spent (averaging,
  *      settling, switching), scaled by the time scale; the target is <= 1.05 (the software adds at most 5 %
@@ -126,7 +126,7 @@ int lc_bench_run(int argc, char **argv)
 		else if (strcmp(argv[i], "--slots-scenario") == 0 && i + 1 < argc)
 			slots_scenario = argv[++i];
 		else {
-			fprintf(stderr, "usage: lanecert bench run [--json] [--time-scale X] [--scenario S] [--slots-scenario S]\n");
+			fprintf(stderr, "usage: lanecert-bench run [--json] [--time-scale X] [--scenario S] [--slots-scenario S]\n");
 			return lc_cli_is_help(argv[i]) ? LC_EXIT_OK : LC_EXIT_USAGE;
 		}
 	}

@@ -1,5 +1,5 @@
 /*
- * lanecert bench sim: how fast the simulator answers on loopback, so that benchmarks of the client measure the
+ * lanecert-bench sim: how fast the simulator answers on loopback, so that benchmarks of the client measure the
  * client. The client here is plain sockets (not hal/), one query at a time as a driver sends them.
  *
  * Figures, each with the baseline measured in the same run:
@@ -301,7 +301,7 @@ int lc_bench_sim(int argc, char **argv)
 				return LC_EXIT_USAGE;
 			}
 		} else {
-			fprintf(c == 'h' ? stdout : stderr, "usage: lanecert bench sim [--json] [--count N]\n");
+			fprintf(c == 'h' ? stdout : stderr, "usage: lanecert-bench sim [--json] [--count N]\n");
 			return c == 'h' ? LC_EXIT_OK : LC_EXIT_USAGE;
 		}
 	}

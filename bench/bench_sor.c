@@ -1,5 +1,5 @@
 /*
- * lanecert bench sor [--json] [--dir DIR] [--rounds N]: a directory of SOR files read from disk and analysed
+ * lanecert-bench sor [--json] [--dir DIR] [--rounds N]: a directory of SOR files read from disk and analysed
  * in one process, as `lanecert sor events --reanalyze FILE...` does, against a baseline measured in the same
  * run over the same files: reading each file's bytes and summing them (what any reader must at least do).
  * Each round times both, in alternating order; min/median/max over the rounds, MB/s and files/s, and the
@@ -157,7 +157,7 @@ int lc_bench_sor(int argc, char **argv)
 			rounds = (int)r;
 		} else {
 			lc_cli_error("bench sor",
-				     "unexpected argument '%s' (usage: lanecert bench sor [--json] [--dir DIR] [--rounds N])",
+				     "unexpected argument '%s' (usage: lanecert-bench sor [--json] [--dir DIR] [--rounds N])",
 				     argv[i]);
 			return LC_EXIT_USAGE;
 		}

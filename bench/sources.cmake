@@ -1,5 +1,8 @@
-# Benchmarks are subcommands of the CLI (lanecert bench ...), linked into the lanecert executable.
-set(LC_BENCH_SOURCES
+# lanecert-bench: the benchmarks, a program of their own (bench/main.c, one bench/bench_NAME.c per line of
+# bench/benches.def). They measure internals and serve the simulator, so they link the areas' static libraries
+# and lc_sim rather than the public API. Built with the tree, run by `make bench`, not installed.
+add_executable(lanecert-bench
+  bench/main.c
   bench/bench_ber.c
   bench/bench_hal.c
   bench/bench_il.c
@@ -8,6 +11,8 @@ set(LC_BENCH_SOURCES
   bench/bench_run.c
   bench/bench_sim.c
   bench/bench_sor.c
-)
-# Where `lanecert bench sor` finds the samples without --dir: the real SOR files in the source tree.
+  cli/cli_util.c)
+target_link_libraries(lanecert-bench PRIVATE lc_sim lc_procedures lc_reports lc_instruments lc_fixtures
+  lc_formats lc_hal lc_base)
+# Where `lanecert-bench sor` finds the samples without --dir: the real SOR files in the source tree.
 set_source_files_properties(bench/bench_sor.c PROPERTIES COMPILE_DEFINITIONS "LC_BENCH_SOR_DIR=\"${PROJECT_SOURCE_DIR}/tests/data/sor\"")

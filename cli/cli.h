@@ -8,7 +8,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 
-#include "base/error.h"
+#include <lanecert/base.h>
 
 /* Exit codes (documented in README.md). 0-4 are the verdicts of a run; the others follow sysexits.h. */
 enum lc_exit {

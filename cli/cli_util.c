@@ -3,7 +3,7 @@
 #include <stdarg.h>
 #include <string.h>
 
-#include "base/log.h"
+#include <lanecert/base.h>
 
 int lc_cli_exit_for(int e)
 {

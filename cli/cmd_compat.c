@@ -9,8 +9,7 @@
 
 #include "cli/cli.h"
 #include "cli/module_source.h"
-#include "instruments/module/compat.h"
-#include "instruments/module/module.h"
+#include <lanecert/module.h>
 
 static void usage(FILE *out)
 {

@@ -7,9 +7,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
-#include "hal/discover.h"
-#include "hal/discover_local.h"
-#include "hal/scpi.h"
+#include <lanecert/hal.h>
 
 #define CMD "discover"
 

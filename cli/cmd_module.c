@@ -13,8 +13,8 @@
 
 #include "cli/cli.h"
 #include "cli/module_source.h"
-#include "fixtures/station.h"
-#include "instruments/module/module.h"
+#include <lanecert/channel.h>
+#include <lanecert/module.h>
 
 static void usage(FILE *out)
 {

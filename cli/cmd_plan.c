@@ -12,9 +12,8 @@
 #include <string.h>
 
 #include "cli/cli.h"
-#include "fixtures/budget.h"
-#include "fixtures/channel.h"
-#include "fixtures/limits.h"
+#include <lanecert/channel.h>
+#include <lanecert/limits.h>
 
 #define PLAN_MAX_WL 8
 

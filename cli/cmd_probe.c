@@ -12,8 +12,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
-#include "instruments/instrument.h"
-#include "instruments/registry.h"
+#include <lanecert/instruments.h>
 
 static void usage(FILE *out)
 {

@@ -7,8 +7,7 @@
 
 #include "cli/cli.h"
 #include "cli/commands.h"
-#include "reports/report_json.h"
-#include "reports/store.h"
+#include <lanecert/results.h>
 
 static void usage(FILE *out)
 {

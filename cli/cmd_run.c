@@ -18,14 +18,10 @@
 #include "cli/run_abort.h"
 #include "cli/run_inputs.h"
 #include "cli/run_output.h"
-#include "fixtures/paths.h"
-#include "procedures/engine.h"
-#include "procedures/golden.h"
-#include "reports/report.h"
-#include "base/utf8.h"
-#include "reports/report_json.h"
-#include "reports/sign.h"
-#include "reports/store.h"
+#include <lanecert/channel.h>
+#include <lanecert/run.h>
+#include <lanecert/results.h>
+#include <lanecert/base.h>
 
 #define MAX_SLOTS 16
 

@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
-#include "hal/scpi.h"
+#include <lanecert/hal.h>
 
 #define CMD "scpi"
 

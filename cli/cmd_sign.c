@@ -10,9 +10,8 @@
 #include "cli/cli.h"
 #include "cli/commands.h"
 #include "cli/key_password.h"
-#include "base/atomic_file.h"
-#include "reports/report.h"
-#include "reports/report_json.h"
+#include <lanecert/base.h>
+#include <lanecert/results.h>
 
 static void usage(FILE *out)
 {

@@ -1,5 +1,5 @@
 /*
- * lanecert sim: serve a simulated station (sim/runner.h) until SIGINT or SIGTERM.
+ * lanecert sim: serve a simulated station (sim/sim.h, the simulator's entry point) until SIGINT or SIGTERM.
  * Prints one line per instrument "ROLE RESOURCE IDN", a line "control RESOURCE IDN" for the control
  * instrument, then "ready"; at the end "lasers-on NONE|port,port" and "time ROLE SIM_S WALL_S" per instrument.
  */
@@ -13,7 +13,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
-#include "sim/runner.h"
+#include "sim/sim.h"
 
 static void usage(FILE *out)
 {
@@ -43,18 +43,16 @@ static int parse_num(const char *s, double min, double max, double *out)
 
 static int list_kinds(void)
 {
-	for (size_t i = 0;; i++) {
-		const lc_sim_inst_kind *k = lc_sim_kind_at(i);
-		if (!k)
-			return LC_EXIT_OK;
-		printf("%-20s %-12s %s\n", k->name, k->instrument_class ? k->instrument_class : "", k->summary);
-	}
+	const char *name, *cls, *summary;
+	for (size_t i = 0; lc_sim_kind_describe(i, &name, &cls, &summary) == 0; i++)
+		printf("%-20s %-12s %s\n", name, cls, summary);
+	return LC_EXIT_OK;
 }
 
 static void print_summary(lc_sim_runner *r)
 {
 	char on[1024];
-	int n = lc_sim_world_sources_on(lc_sim_runner_world(r), on, sizeof(on));
+	int n = lc_sim_runner_sources_on(r, on, sizeof(on));
 	printf("lasers-on %s\n", n ? on : "NONE");
 	for (size_t i = 0; i < lc_sim_runner_count(r); i++) {
 		lc_sim_runner_info in;
@@ -151,7 +149,7 @@ int lc_cmd_sim(int argc, char **argv)
 		lc_sim_runner_info in;
 		if (lc_sim_runner_info_at(r, i, &in) < 0) {
 			fprintf(stderr, "lanecert sim: note: %s: not served in this scenario (kind \"none\")\n",
-				sc->insts[i].role);
+				lc_sim_scenario_role_at(sc, i));
 			continue;
 		}
 		printf("%s %s %s\n", in.role, in.resource, in.idn);
@@ -161,7 +159,7 @@ int lc_cmd_sim(int argc, char **argv)
 			fprintf(stderr, "lanecert sim: note: %s: %s\n", in.role, in.note);
 	}
 	if (lc_sim_runner_control_resource(r)[0])
-		printf("control %s LANECERT,SIM-CONTROL,%s\n", lc_sim_runner_control_resource(r), sc->name);
+		printf("control %s LANECERT,SIM-CONTROL,%s\n", lc_sim_runner_control_resource(r), lc_sim_scenario_name(sc));
 	if (station_out && (rc = lc_sim_runner_write_station(r, station_out, &diag)) < 0) {
 		lc_sim_runner_stop(r);
 		lc_sim_scenario_free(sc);

@@ -12,8 +12,7 @@
 
 #include "cli/cli.h"
 #include "cli/cmd_sor_priv.h"
-#include "instruments/otdr/otdr_analysis.h"
-#include "formats/sor.h"
+#include <lanecert/sor.h>
 
 static void usage(FILE *out)
 {

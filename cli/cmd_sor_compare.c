@@ -9,7 +9,7 @@
 
 #include "cli/cli.h"
 #include "cli/cmd_sor_priv.h"
-#include "instruments/otdr/otdr_analysis.h"
+#include <lanecert/sor.h>
 
 #define MAX_VENDORS 16
 

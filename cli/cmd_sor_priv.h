@@ -6,7 +6,7 @@
 #include <stddef.h>
 #include <stdio.h>
 
-#include "formats/sor.h"
+#include <lanecert/sor.h>
 
 /* Bytes as text, non-printable ones as \xNN. */
 void lc_sor_cli_put_text(FILE *o, const char *s);

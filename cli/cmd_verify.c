@@ -6,7 +6,7 @@
 
 #include "cli/cli.h"
 #include "cli/commands.h"
-#include "reports/report.h"
+#include <lanecert/results.h>
 
 static void usage(FILE *out)
 {

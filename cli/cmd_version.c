@@ -7,7 +7,7 @@
 #include <stdio.h>
 
 #include "cli/cli.h"
-#include "lc_version.h"
+#include <lanecert/base.h>
 
 int lc_cmd_version(int argc, char **argv)
 {

@@ -4,7 +4,7 @@
 
 #include "cli/cli.h"
 #include "cli/commands.h"
-#include "lc_version.h"
+#include <lanecert/base.h>
 
 struct lc_command {
 	const char *name;

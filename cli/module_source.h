@@ -7,7 +7,7 @@
 
 #include <stdbool.h>
 
-#include "base/error.h"
+#include <lanecert/base.h>
 
 /* True when source names a live module (an I2C resource), false for a saved dump. */
 bool lc_cli_module_is_live(const char *source);

@@ -6,7 +6,7 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
-#include "base/clock.h"
+#include <lanecert/base.h>
 
 /* Not a signal anyone sends: it only wakes the watcher to stop. */
 #define STOP_SIGNAL SIGUSR2

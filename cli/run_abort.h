@@ -17,8 +17,8 @@
 #include <pthread.h>
 #include <stdbool.h>
 
-#include "base/abort.h"
-#include "procedures/instrument_set.h"
+#include <lanecert/base.h>
+#include <lanecert/run.h>
 
 /* How long a forced exit waits for the lasers to be switched off. */
 #define LC_RUN_FORCE_SAFE_MS 3000

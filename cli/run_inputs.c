@@ -10,13 +10,10 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
-#include "fixtures/serial_rule.h"
-#include "base/atomic_file.h"
-#include "base/utf8.h"
-#include "procedures/engine.h"
-#include "reports/report.h"
-#include "reports/result.h"
-#include "reports/store.h"
+#include <lanecert/channel.h>
+#include <lanecert/base.h>
+#include <lanecert/run.h>
+#include <lanecert/results.h>
 
 /* A procedure that does not compile or does not describe a procedure is malformed input: 65, nothing opened. */
 static int check_procedure_file(const char *procedures_dir, const char *path)

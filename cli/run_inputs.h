@@ -10,7 +10,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "fixtures/station.h"
+#include <lanecert/channel.h>
 
 /* name: a procedure name (may be NULL when file is given); file: --procedure-file PATH or NULL. Exit 66 with
  * the list of installed procedures for an unknown name, 64 for both or neither. */

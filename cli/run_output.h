@@ -6,7 +6,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 
-#include "procedures/engine.h"
+#include <lanecert/run.h>
 
 typedef struct lc_run_output {
 	FILE *out;

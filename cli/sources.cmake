@@ -1,7 +1,6 @@
 # The lanecert command: one file per subcommand (cli/cmd_NAME.c), each listed in cli/commands.def.
 add_executable(lanecert
   cli/cli_util.c
-  cli/cmd_bench.c
   cli/cmd_compat.c
   cli/cmd_discover.c
   cli/cmd_keygen.c
@@ -22,8 +21,9 @@ add_executable(lanecert
   cli/module_source.c
   cli/run_abort.c
   cli/run_inputs.c
-  cli/run_output.c
-  ${LC_BENCH_SOURCES})
-target_link_libraries(lanecert PRIVATE lanecert_static
+  cli/run_output.c)
+# The command uses the public API (<lanecert/...>) and, for `lanecert sim` only, the simulator's entry
+# point (sim/sim.h, from the static lc_sim, which is not part of liblanecert).
+target_link_libraries(lanecert PRIVATE lc_sim lanecert_static
   PkgConfig::LUA PkgConfig::SODIUM PkgConfig::JANSSON PkgConfig::SQLITE PkgConfig::LIBUSB)
 install(TARGETS lanecert RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})

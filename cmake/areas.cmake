@@ -3,26 +3,36 @@
 # wrapped in a small static library lc_<area> that tests and benchmarks link, so that a test of one area
 # builds only that area and what it depends on.
 #
-#   lc_area(NAME SOURCES a.c b.c DEPS hal fixtures PKGS PkgConfig::JANSSON)
+#   lc_area(NAME SOURCES a.c b.c DEPS hal fixtures PKGS PkgConfig::JANSSON [NOT_IN_LIBRARY])
+#
+# Every object is compiled with hidden visibility, for the static and the shared library alike: only the
+# declarations marked LC_API in include/lanecert/*.h are exported (tests/api checks the .so against them).
+# NOT_IN_LIBRARY: an area that stays out of liblanecert (the simulator: a static library of its own that the
+# programs serving it link).
 
 function(lc_area name)
-  cmake_parse_arguments(A "" "" "SOURCES;DEPS;PKGS" ${ARGN})
+  cmake_parse_arguments(A "NOT_IN_LIBRARY" "" "SOURCES;DEPS;PKGS" ${ARGN})
   add_library(lc_${name}_obj OBJECT ${A_SOURCES})
-  set_target_properties(lc_${name}_obj PROPERTIES POSITION_INDEPENDENT_CODE ON C_VISIBILITY_PRESET default)
-  target_include_directories(lc_${name}_obj PUBLIC ${PROJECT_SOURCE_DIR} ${PROJECT_BINARY_DIR}/include)
+  set_target_properties(lc_${name}_obj PROPERTIES POSITION_INDEPENDENT_CODE ON C_VISIBILITY_PRESET hidden)
+  target_include_directories(lc_${name}_obj PUBLIC ${PROJECT_SOURCE_DIR} ${PROJECT_SOURCE_DIR}/include
+                             ${PROJECT_BINARY_DIR}/include)
   set(deps)
   foreach(d ${A_DEPS})
     list(APPEND deps lc_${d})
   endforeach()
   target_link_libraries(lc_${name}_obj PUBLIC ${deps} ${A_PKGS} Threads::Threads m)
   add_library(lc_${name} STATIC $<TARGET_OBJECTS:lc_${name}_obj>)
-  target_include_directories(lc_${name} PUBLIC ${PROJECT_SOURCE_DIR} ${PROJECT_BINARY_DIR}/include)
+  target_include_directories(lc_${name} PUBLIC ${PROJECT_SOURCE_DIR} ${PROJECT_SOURCE_DIR}/include
+                             ${PROJECT_BINARY_DIR}/include)
   target_link_libraries(lc_${name} PUBLIC ${deps} ${A_PKGS} Threads::Threads m)
-  set_property(GLOBAL APPEND PROPERTY LC_AREAS ${name})
-  set_property(GLOBAL APPEND PROPERTY LC_PKGS ${A_PKGS})
+  if(NOT A_NOT_IN_LIBRARY)
+    set_property(GLOBAL APPEND PROPERTY LC_AREAS ${name})
+    set_property(GLOBAL APPEND PROPERTY LC_PKGS ${A_PKGS})
+  endif()
 endfunction()
 
-# liblanecert: every area's objects, as liblanecert.a and liblanecert.so, with headers and lanecert.pc.
+# liblanecert: every area's objects but the simulator's, as liblanecert.a and liblanecert.so, with the public
+# headers (include/lanecert/ and the generated lc_version.h) and lanecert.pc.
 function(lc_library)
   get_property(areas GLOBAL PROPERTY LC_AREAS)
   get_property(pkgs GLOBAL PROPERTY LC_PKGS)
@@ -35,24 +45,16 @@ function(lc_library)
   add_library(lanecert_shared SHARED ${objs})
   foreach(t lanecert_static lanecert_shared)
     set_target_properties(${t} PROPERTIES OUTPUT_NAME lanecert)
-    target_include_directories(${t} PUBLIC ${PROJECT_SOURCE_DIR} ${PROJECT_BINARY_DIR}/include)
+    # Programs linking the library (the CLI) see the public headers only: <lanecert/...>.
+    target_include_directories(${t} PUBLIC ${PROJECT_SOURCE_DIR}/include ${PROJECT_BINARY_DIR}/include)
     target_link_libraries(${t} PUBLIC ${pkgs} Threads::Threads m)
   endforeach()
   set_target_properties(lanecert_shared PROPERTIES VERSION ${PROJECT_VERSION} SOVERSION ${PROJECT_VERSION_MAJOR})
   install(TARGETS lanecert_static lanecert_shared
           ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR} LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR})
-  # Public headers: every *.h of the library folders but the private ones (*_priv.h); sim/ is not installed.
-  # File by file, so that folders holding no header (procedures/lib, fixtures/cables ...) are not created.
-  foreach(dir base hal formats fixtures instruments procedures reports)
-    file(GLOB_RECURSE hdrs RELATIVE ${PROJECT_SOURCE_DIR} CONFIGURE_DEPENDS ${PROJECT_SOURCE_DIR}/${dir}/*.h)
-    foreach(h ${hdrs})
-      if(h MATCHES "_priv\\.h$")
-        continue()
-      endif()
-      get_filename_component(hdir ${h} DIRECTORY)
-      install(FILES ${h} DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}/lanecert/${hdir})
-    endforeach()
-  endforeach()
+  # Public headers: include/lanecert/ only (internal headers are not installed).
+  file(GLOB pub_hdrs CONFIGURE_DEPENDS ${PROJECT_SOURCE_DIR}/include/lanecert/*.h)
+  install(FILES ${pub_hdrs} DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}/lanecert)
   install(FILES ${PROJECT_BINARY_DIR}/include/lc_version.h DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}/lanecert)
   set(LC_PC_REQUIRES "libusb-1.0 libserialport liblxi libtirpc lua5.4 libsodium jansson sqlite3 cairo pangocairo librsvg-2.0")
   # The .pc names its prefix relative to its own folder (${pcfiledir}), so the same file is right under /usr,

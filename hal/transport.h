@@ -18,28 +18,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "base/error.h"
-#include "hal/resource.h"
-
-enum lc_parity { LC_PARITY_NONE = 0, LC_PARITY_ODD, LC_PARITY_EVEN };
-enum lc_flow { LC_FLOW_NONE = 0, LC_FLOW_XONXOFF, LC_FLOW_RTSCTS };
-
-typedef struct lc_serial_settings {
-	int baud;              /* 0: the device default from the station file or 9600 */
-	int data_bits;         /* 0: 8 */
-	enum lc_parity parity;
-	int stop_bits;         /* 0: 1 */
-	enum lc_flow flow;
-} lc_serial_settings;
-
-typedef struct lc_transport_opts {
-	int open_timeout_ms;          /* connect / link creation; default 5000 */
-	lc_serial_settings serial;    /* ASRL only */
-	/* VXI-11 only: largest message sent in one device_write. liblxi sets END on every device_write and
-	 * cannot split a message, so a message longer than the link's maxRecvSize (learnt when opening) or
-	 * than this cap is refused with LC_ERR_OVERFLOW. 0 (default): the link's maxRecvSize. */
-	size_t vxi11_max_send;
-} lc_transport_opts;
+/* lc_serial_settings and lc_transport_opts (what a program opening a session may set) are public. */
+#include <lanecert/hal.h>
 
 typedef struct lc_transport_ops {
 	const char *name;
@@ -66,7 +46,6 @@ typedef struct lc_transport_ops {
 
 typedef struct lc_transport lc_transport;
 
-void lc_transport_opts_init(lc_transport_opts *opts);
 
 /* Open the transport for res->kind. Returns LC_ERR_UNSUPPORTED (with a detail) for kinds with none. */
 int lc_transport_open(const lc_resource *res, const lc_transport_opts *opts, lc_transport **out, lc_diag *diag);

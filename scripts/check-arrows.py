@@ -84,6 +84,26 @@ def includes_of(root, rel, cache):
     return cache[rel]
 
 
+PUBLIC_INCLUDE = re.compile(r'^\s*#\s*include\s+<(lanecert/[^>]+)>')
+
+
+def chain_includes(root, rel, cache):
+    """The headers rel includes, as repository paths: its "floor/..." includes, the public headers it names as
+    <lanecert/x.h> (include/lanecert/x.h; internal headers forward to them), and, inside include/lanecert/,
+    the sibling headers named without a folder."""
+    found = [inc for _, inc in includes_of(root, rel, cache) if '/' in inc]
+    if rel.startswith('include/lanecert/'):
+        found += ['include/lanecert/' + inc for _, inc in includes_of(root, rel, cache) if '/' not in inc]
+    key = ('<>', rel)
+    if key not in cache:
+        try:
+            with open(os.path.join(root, rel), encoding='utf-8', errors='replace') as f:
+                cache[key] = ['include/' + m.group(1) for m in map(PUBLIC_INCLUDE.match, f) if m]
+        except OSError:
+            cache[key] = []
+    return found + cache[key]
+
+
 def reaches(root, start, targets, cache):
     """The chain of includes from the header start to one of targets, or None (headers included by headers)."""
     seen, todo = {start}, [(start, [start])]
@@ -91,8 +111,8 @@ def reaches(root, start, targets, cache):
         rel, chain = todo.pop()
         if rel in targets:
             return chain
-        for _, inc in includes_of(root, rel, cache):
-            if '/' in inc and inc not in seen:
+        for inc in chain_includes(root, rel, cache):
+            if inc not in seen:
                 seen.add(inc)
                 todo.append((inc, chain + [inc]))
     return None

@@ -310,3 +310,8 @@ int lc_sim_runner_write_station(const lc_sim_runner *r, const char *path, lc_dia
 	lc_station_free(out);
 	return rc;
 }
+
+int lc_sim_runner_sources_on(lc_sim_runner *r, char *buf, size_t cap)
+{
+	return lc_sim_world_sources_on(r->world, buf, cap);
+}

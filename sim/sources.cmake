@@ -1,8 +1,9 @@
-# sim/: the simulated station, server side only.
+# sim/: the simulated station, server side only. Not part of liblanecert: lc_sim (with lc_simnet) is a static
+# library of its own, linked by the programs that serve the simulator (lanecert sim, lanecert-bench, tests).
 # simnet: the simulator's clock, SCPI engine (sim/scpi) and network, serial and I2C servers (sim/net), on base/
 # alone (the simulator needs nothing of the HAL), so their tests and the interop echo server build without the
 # world.
-lc_area(simnet DEPS base SOURCES
+lc_area(simnet NOT_IN_LIBRARY DEPS base SOURCES
   sim/sim_clock.c
   sim/net/endpoint_common.c
   sim/net/endpoint_lines.c
@@ -22,7 +23,7 @@ lc_area(simnet DEPS base SOURCES
   sim/scpi/testinst.c
 )
 # sim: the world built from a scenario (sim/world), the simulated instruments (sim/inst) and the runner.
-lc_area(sim DEPS simnet fixtures formats PKGS PkgConfig::JANSSON SOURCES
+lc_area(sim NOT_IN_LIBRARY DEPS simnet fixtures formats PKGS PkgConfig::JANSSON SOURCES
   sim/runner.c
   sim/runner_control.c
   sim/inst/inst_anritsu_lanes.c

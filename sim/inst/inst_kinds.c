@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "sim/inst/inst_kind.h"
+#include "sim/sim.h"
 
 #define LC_SIM_KIND(sym) extern const lc_sim_inst_kind sym;
 #include "sim/inst/inst_kinds.def"
@@ -51,4 +52,15 @@ int lc_sim_kind_register(const lc_sim_inst_kind *k)
 	int rc = n_extra < EXTRA_MAX ? (extra[n_extra++] = k, 0) : LC_ERR_OVERFLOW;
 	pthread_mutex_unlock(&extra_mu);
 	return rc;
+}
+
+int lc_sim_kind_describe(size_t i, const char **name, const char **instrument_class, const char **summary)
+{
+	const lc_sim_inst_kind *k = lc_sim_kind_at(i);
+	if (!k)
+		return LC_ERR_NOT_FOUND;
+	*name = k->name;
+	*instrument_class = k->instrument_class ? k->instrument_class : "";
+	*summary = k->summary;
+	return 0;
 }

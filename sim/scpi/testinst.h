@@ -1,6 +1,6 @@
 /*
  * A generic test instrument on the SCPI engine, reachable on a raw socket and on VXI-11 at once: for the HAL's
- * transport tests and benchmarks, the interoperability tests (PyVISA, lxi-tools) and `lanecert bench sim`.
+ * transport tests and benchmarks, the interoperability tests (PyVISA, lxi-tools) and `lanecert-bench sim`.
  *
  * Commands (besides the IEEE 488.2 common commands and SYST:ERR?):
  *   [SOURce#]:VALue <number>|MIN|MAX|DEF   / [SOURce#]:VALue?   a settable value, -1E9..1E9, default 0

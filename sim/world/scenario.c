@@ -360,3 +360,10 @@ const lc_sim_scenario_inst *lc_sim_scenario_inst_by_role(const lc_sim_scenario *
 			return &sc->insts[i];
 	return NULL;
 }
+
+const char *lc_sim_scenario_name(const lc_sim_scenario *sc) { return sc->name; }
+
+const char *lc_sim_scenario_role_at(const lc_sim_scenario *sc, size_t i)
+{
+	return i < sc->n_insts ? sc->insts[i].role : NULL;
+}

@@ -36,6 +36,7 @@
 #include "fixtures/station.h"
 #include "base/error.h"
 #include "sim/inst/inst_kind.h"
+#include "sim/sim.h" /* lc_sim_scenario_load, _free, _name (the entry point) */
 
 typedef struct lc_sim_scenario_inst {
 	char role[LC_NAME_MAX];
@@ -65,16 +66,8 @@ typedef struct lc_sim_scenario {
 	lc_sim_scenario_inst *insts; /* owned, in station order */
 } lc_sim_scenario;
 
-/* Load by name (fixtures/scenarios/NAME.json) or path; fixtures_dir may be NULL (lc_fixtures_dir). The DUT is
- * checked here (cable type exists, defects valid) so a bad scenario fails before anything is served. */
-int lc_sim_scenario_load(const char *name_or_path, const char *fixtures_dir, lc_sim_scenario **out,
-			 lc_diag *diag);
 int lc_sim_scenario_parse(const char *text, size_t len, const char *origin, const char *fixtures_dir,
 			  lc_sim_scenario **out, lc_diag *diag);
-void lc_sim_scenario_free(lc_sim_scenario *sc);
-
-/* The default scenario when none is given: a good 400G DR4 breakout on the default simulated station. */
-#define LC_SIM_DEFAULT_SCENARIO "dr4-breakout-good"
 
 const lc_sim_scenario_inst *lc_sim_scenario_inst_by_role(const lc_sim_scenario *sc, const char *role);
 const char *lc_sim_transport_name(enum lc_sim_transport t); /* "socket", "vxi11", "pty" */

@@ -50,13 +50,17 @@ esac
 # Every installed header, each on its own first (self-contained), then all together for the consumer.
 hdrs=$(cd "$incdir" && find . -name '*.h' | sed 's|^\./||' | sort)
 [ -n "$hdrs" ] || die "no headers installed in $incdir"
+# Exactly the public API: include/lanecert/ and the generated version header, no internal header.
+want=$( (cd "$src/include/lanecert" && ls -- *.h; echo lc_version.h) | sort)
+[ "$hdrs" = "$want" ] ||
+    die "installed headers are not include/lanecert/ + lc_version.h: $(printf '%s\n' "$hdrs" | tr '\n' ' ')"
 : > "$work/lanecert_all_headers.h"
 for h in $hdrs; do
-    printf '#include "%s"\nint lc_install_test_unit;\n' "$h" > "$work/one.c"
+    printf '#include <lanecert/%s>\nint lc_install_test_unit;\n' "$h" > "$work/one.c"
     # shellcheck disable=SC2086
     $cc -std=c11 -Wall -Wextra -Werror $cflags -c "$work/one.c" -o "$work/one.o" 2> "$work/one.log" ||
         { cat "$work/one.log" >&2; die "installed header $h does not compile on its own"; }
-    printf '#include "%s"\n' "$h" >> "$work/lanecert_all_headers.h"
+    printf '#include <lanecert/%s>\n' "$h" >> "$work/lanecert_all_headers.h"
 done
 case $(grep -c '_priv\.h' "$work/lanecert_all_headers.h") in
 0) ;;

@@ -1,4 +1,4 @@
-/* The simulated station of the optical integration tests and of `lanecert bench il` (sim_station.h). */
+/* The simulated station of the optical integration tests and of `lanecert-bench il` (sim_station.h). */
 #include "sim_station.h"
 
 #include <arpa/inet.h>

@@ -1,4 +1,10 @@
-/* lanecert bench NAME [ARGS]: run one benchmark from bench/benches.def. */
+/*
+ * lanecert-bench NAME [ARGS] | --list: run one benchmark from bench/benches.def.
+ *
+ * The benchmarks are their own program, not a subcommand of `lanecert`: they measure the library's internals
+ * (the HAL against a bare socket, the simulator's engine, the sequential BER step) and serve the simulator,
+ * which the public API <lanecert/...> does not offer. Built beside lanecert, run by `make bench`, not installed.
+ */
 #include <stdio.h>
 #include <string.h>
 
@@ -20,13 +26,13 @@ static const struct lc_bench_entry benches[] = {
 
 static void usage(FILE *out)
 {
-	fprintf(out, "usage: lanecert bench NAME [--json]\n       lanecert bench --list\n\n"
+	fprintf(out, "usage: lanecert-bench NAME [--json]\n       lanecert-bench --list\n\n"
 		     "Runs a benchmark; each prints its figures and ratios against a baseline measured in the same run.\n\n");
 	for (const struct lc_bench_entry *b = benches; b->name; b++)
 		fprintf(out, "  %-10s %s\n", b->name, b->summary);
 }
 
-int lc_cmd_bench(int argc, char **argv)
+int main(int argc, char **argv)
 {
 	if (argc < 2) {
 		usage(stderr);
@@ -44,6 +50,6 @@ int lc_cmd_bench(int argc, char **argv)
 	for (const struct lc_bench_entry *b = benches; b->name; b++)
 		if (strcmp(argv[1], b->name) == 0)
 			return b->fn(argc - 1, argv + 1);
-	lc_cli_error("bench", "unknown benchmark '%s' (lanecert bench --list)", argv[1]);
+	lc_cli_error("bench", "unknown benchmark '%s' (lanecert-bench --list)", argv[1]);
 	return LC_EXIT_USAGE;
 }

@@ -1,0 +1,293 @@
+/*
+ * <lanecert/base.h>: Error codes and detail, logging, clocks and deadlines, abort flags, atomic files, UTF-8 text.
+ *
+ * Part of the public API of liblanecert; include <lanecert/lanecert.h> for all of it. The rules that
+ * hold for every function unless its comment says otherwise (return values, ownership, *out on failure,
+ * thread safety, versions) are stated once in <lanecert/lanecert.h>; each section below names the
+ * thread-safety contract of its types.
+ */
+#ifndef LANECERT_BASE_H
+#define LANECERT_BASE_H
+
+#include <signal.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "lc_version.h"
+
+/* Marks a declaration that liblanecert exports; everything else in the library is hidden. */
+#ifndef LC_API
+#if defined(__GNUC__) || defined(__clang__)
+#define LC_API __attribute__((visibility("default")))
+#else
+#define LC_API
+#endif
+#endif
+
+/* ---- base/error.h ---- */
+/*
+ * lanecert error codes and error detail.
+ *
+ * Every function of the library returns an int: 0 or a positive count on success, a negative LC_ERR_* on
+ * failure. A short read is LC_ERR_TRUNCATED, never partial data returned as success.
+ *
+ * Functions that can say more than a code take an optional `lc_diag *` (NULL is allowed): on failure it holds
+ * the code and a one-line human-readable detail (the instrument's own `-113,"Undefined header"`, the offset of
+ * a malformed byte, the bad part of a resource string). On success its contents are unspecified.
+ *
+ * Thread safety: lc_strerror() and lc_strerror_name() are reentrant; an lc_diag belongs to its caller.
+ * This header, log.h and atomic_file.h are the only parts of hal/ that fixtures/ uses.
+ */
+
+
+/* Never renumber: the values are part of the ABI and of the CLI's JSON output. */
+enum lc_error {
+	LC_OK = 0,
+	LC_ERR_ARG = -1,         /* invalid argument or malformed input given by the caller */
+	LC_ERR_NOMEM = -2,       /* out of memory */
+	LC_ERR_IO = -3,          /* operating-system or transport I/O error (refused, reset, EIO) */
+	LC_ERR_TIMEOUT = -4,     /* the deadline passed before the operation completed */
+	LC_ERR_TRUNCATED = -5,   /* fewer bytes arrived than the framing announced (short read) */
+	LC_ERR_PROTOCOL = -6,    /* the peer broke the protocol: malformed reply, bad header, bad block */
+	LC_ERR_INSTRUMENT = -7,  /* the instrument reported an error (error queue, status) */
+	LC_ERR_UNSUPPORTED = -8, /* not supported by this transport, driver or build */
+	LC_ERR_NOT_FOUND = -9,   /* no such file, resource, driver, role or key */
+	LC_ERR_FORMAT = -10,     /* a file or document is malformed (fixture, SOR, JSON, key) */
+	LC_ERR_CLOSED = -11,     /* the peer closed the connection between messages */
+	LC_ERR_PERMISSION = -12, /* permission denied, or a secret readable by others */
+	LC_ERR_VERIFY = -13,     /* a signature or digest does not verify */
+	LC_ERR_ABORTED = -14,    /* interrupted by the user (Ctrl-C, SIGTERM) */
+	LC_ERR_STATE = -15,      /* not valid in the current state (expired reference, not connected) */
+	LC_ERR_OVERFLOW = -16,   /* a reply or value exceeds the configured limit */
+	LC_ERR_BUSY = -17,       /* resource in use (lock held, address in use) */
+};
+
+#define LC_ERR_MIN LC_ERR_BUSY
+
+/* Short English description of a code ("timeout"). Never NULL. */
+LC_API const char *lc_strerror(int code);
+/* The enum name of a code ("LC_ERR_TIMEOUT"). Never NULL. */
+LC_API const char *lc_strerror_name(int code);
+
+#define LC_DIAG_TEXT_MAX 256
+
+typedef struct lc_diag {
+	int code;                     /* the LC_ERR_* that was returned */
+	char text[LC_DIAG_TEXT_MAX];  /* detail, NUL-terminated, may be empty */
+} lc_diag;
+
+/* Clear a diag (code 0, empty text). NULL is allowed. */
+LC_API void lc_diag_clear(lc_diag *d);
+
+/*
+ * Record an error in d (which may be NULL) and return code, so that a failure path reads
+ *     return lc_diag_set(diag, LC_ERR_PROTOCOL, "block header: '%c' at offset %zu is not a digit", c, off);
+ */
+LC_API int lc_diag_set(lc_diag *d, int code, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+/* The same call, with its result visible to the compiler: callers test `rc < 0` after a helper that returns
+ * either 0 with *out set or lc_diag_set(...), and an optimiser that cannot see into lc_diag_set warns that
+ * *out may be used uninitialised (gcc -Wmaybe-uninitialized). The code is evaluated once. */
+#define lc_diag_set(d, code, ...)                                                                  \
+	__extension__({                                                                            \
+		int lc_diag_code_ = (code);                                                        \
+		(lc_diag_set)((d), lc_diag_code_, __VA_ARGS__);                                    \
+		lc_diag_code_;                                                                     \
+	})
+
+/* Prefix the existing detail with context ("station.json: "), keeping the code. Returns d->code. */
+LC_API int lc_diag_prefix(lc_diag *d, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* The detail if any, else lc_strerror(code). Never NULL. */
+LC_API const char *lc_diag_message(const lc_diag *d);
+
+/* ---- base/log.h ---- */
+/*
+ * Logging. The library never prints: it hands messages to a handler that the application installs.
+ * Without a handler nothing is written, unless the environment variable LANECERT_DEBUG is set (to a level
+ * name or number), in which case messages at that level and above go to stderr — for debugging a program
+ * that did not install a handler.
+ *
+ * Thread safety: lc_log() may be called from any thread; the handler is called from the logging thread and
+ * must be thread-safe itself. Install the handler before starting threads.
+ */
+
+enum lc_log_level {
+	LC_LOG_SPEW = 0, /* every byte on the wire */
+	LC_LOG_DEBUG = 1,
+	LC_LOG_INFO = 2,
+	LC_LOG_WARN = 3,
+	LC_LOG_ERROR = 4,
+	LC_LOG_NONE = 5,
+};
+
+typedef void (*lc_log_handler)(enum lc_log_level level, const char *domain, const char *message, void *user);
+
+/* Install a handler (NULL removes it) and the lowest level passed to it. */
+LC_API void lc_log_set_handler(lc_log_handler handler, void *user);
+LC_API void lc_log_set_level(enum lc_log_level level);
+enum lc_log_level lc_log_get_level(void);
+LC_API const char *lc_log_level_name(enum lc_log_level level);
+/* Parse "debug", "2", ... Returns the level or -1. */
+LC_API int lc_log_level_parse(const char *s);
+
+LC_API void lc_log(enum lc_log_level level, const char *domain, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* Each source file defines LC_LOG_DOMAIN ("scpi", "tcp", ...) before using these. */
+#define lc_spew(...) lc_log(LC_LOG_SPEW, LC_LOG_DOMAIN, __VA_ARGS__)
+#define lc_dbg(...) lc_log(LC_LOG_DEBUG, LC_LOG_DOMAIN, __VA_ARGS__)
+#define lc_info(...) lc_log(LC_LOG_INFO, LC_LOG_DOMAIN, __VA_ARGS__)
+#define lc_warn(...) lc_log(LC_LOG_WARN, LC_LOG_DOMAIN, __VA_ARGS__)
+#define lc_err(...) lc_log(LC_LOG_ERROR, LC_LOG_DOMAIN, __VA_ARGS__)
+
+/* ---- base/clock.h ---- */
+/*
+ * Monotonic time and deadlines. Every blocking operation of the HAL takes an absolute deadline on the
+ * monotonic clock (milliseconds), so a message that arrives one byte at a time still ends when the total
+ * time is spent, not when each byte's own timeout is.
+ */
+
+
+/* Milliseconds and microseconds on CLOCK_MONOTONIC. */
+LC_API int64_t lc_now_ms(void);
+LC_API int64_t lc_now_us(void);
+
+/* A deadline timeout_ms from now; a negative timeout means "never" (INT64_MAX). */
+LC_API int64_t lc_deadline_in(int timeout_ms);
+
+/* Milliseconds left until deadline, clamped to [0, INT32_MAX] (for poll()). */
+LC_API int lc_deadline_left_ms(int64_t deadline_ms);
+
+/* Sleep for ms milliseconds, resuming after signals. */
+LC_API void lc_sleep_ms(int64_t ms);
+
+/* ---- base/abort.h ---- */
+/*
+ * Operator abort (Ctrl-C, SIGTERM) as the library's long waits see it.
+ *
+ * The host owns one flag (an lc_abort_flag, set from its signal handler). The procedure engine *arms* it on
+ * the thread that runs a slot while the interruptible part of a procedure runs, and disarms it for cleanup,
+ * so a cleanup (lasers off, switches parked) is never cut short. Every long wait of the library — settle
+ * sleeps, OTDR and BER polling, ctx:sleep() — sleeps with lc_wait_ms(), which sleeps in slices of at most
+ * LC_ABORT_SLICE_MS and returns LC_ERR_ABORTED as soon as the armed flag is set. An instrument command in
+ * flight is not cut (that would leave its reply in the session): it ends within its own timeout.
+ *
+ * The armed flag is per thread because the slots of a run share instruments: slot 1's cleanup must not be
+ * interrupted by the abort that slot 2's measurement is still to notice.
+ *
+ * Thread safety: lc_abort_arm() affects only the calling thread; the flag may be set from a signal handler
+ * or any thread at any time. Since 0.1.
+ */
+
+
+/* The host's abort flag: 0 = carry on; anything else = abort. */
+typedef volatile sig_atomic_t lc_abort_flag;
+
+/* Longest slice a wait sleeps before it looks at the flag again (milliseconds). */
+#define LC_ABORT_SLICE_MS 100
+
+/*
+ * Arm flag on the calling thread (NULL disarms). Returns the previously armed flag, so a caller can put it
+ * back (nesting). Never fails.
+ */
+LC_API const lc_abort_flag *lc_abort_arm(const lc_abort_flag *flag);
+
+/* The calling thread's armed flag, or NULL. */
+LC_API const lc_abort_flag *lc_abort_armed(void);
+
+/* True when the calling thread has an armed flag and it is set. */
+LC_API bool lc_abort_requested(void);
+
+/*
+ * Sleep ms milliseconds (resuming after signals) unless an abort is requested first. Returns 0 after the
+ * full sleep, LC_ERR_ABORTED when the armed flag is (or becomes) set — checked at least every
+ * LC_ABORT_SLICE_MS, also before sleeping at all. ms <= 0 only checks.
+ */
+LC_API int lc_wait_ms(int64_t ms);
+
+/* ---- base/atomic_file.h ---- */
+/*
+ * Files that appear whole or not at all: the bytes go to a temporary name in the same directory, are
+ * fsync'ed, renamed over the final name, and the directory is fsync'ed so that the rename itself survives a
+ * power cut. A reader (or a crash) never sees a half-written report.
+ *
+ * Temporary files are named ".<name>.lctmp-<pid>-<random>" (LC_ATOMIC_TMP_MARK): hidden from globs, and
+ * recognisable with their writer's pid, so what a killed writer left can be told from what a live one is
+ * writing (lc_atomic_tmp_stale()).
+ *
+ * Lives in base/ (under every floor) so that station files, SOR files, module dumps and reports share it.
+ *
+ * Thread safety: reentrant; two writers of the same path race like two rename(2) calls (one wins whole).
+ */
+
+
+
+enum lc_atomic_flags {
+	LC_ATOMIC_REPLACE = 0,   /* an existing file is replaced */
+	LC_ATOMIC_NOREPLACE = 1, /* an existing file is kept and LC_ERR_BUSY returned (keys, reports) */
+};
+
+#define LC_ATOMIC_TMP_MARK ".lctmp-"
+
+/* Write len bytes to path with the given permission bits (e.g. 0600 for a secret key, applied before any
+ * byte is written, so the secret is never readable by others even for an instant). */
+LC_API int lc_atomic_write(const char *path, const void *data, size_t len, mode_t mode, int flags, lc_diag *diag);
+
+/* The same relative to the open directory dirfd: name must be a plain file name (no '/', not "." or "..").
+ * Every name is resolved in dirfd and none follows a symlink (a symlink planted at name is LC_ERR_BUSY with
+ * NOREPLACE, and is replaced itself, not its target, with REPLACE). The caller keeps dirfd. Since 0.2. */
+LC_API int lc_atomic_write_at(int dirfd, const char *name, const void *data, size_t len, mode_t mode, int flags,
+		       lc_diag *diag);
+
+/* True when name is a temporary of this writer (or of a staging folder using the same mark,
+ * ".<name>.lctmp-<pid>-...") whose writer process no longer runs. Since 0.2. */
+LC_API int lc_atomic_tmp_stale(const char *name);
+
+/* Read a whole file (at most max_len bytes, else LC_ERR_OVERFLOW) into a NUL-terminated malloc'ed buffer. */
+LC_API int lc_read_file(const char *path, size_t max_len, char **data, size_t *len, lc_diag *diag);
+
+/* mkdir -p with mode for the directories it creates. */
+LC_API int lc_mkdir_p(const char *path, mode_t mode, lc_diag *diag);
+
+/* ---- base/utf8.h ---- */
+/*
+ * Text that crosses into lanecert from outside (an instrument's reply, a Lua error, a module's EEPROM) is made
+ * valid UTF-8 here, at the boundary, so that reasons, reports, the results store and `--json` lines never
+ * carry a byte that a JSON writer must refuse.
+ *
+ * Valid means strict UTF-8 as jansson and SQLite's JSON functions accept it: no NUL, no overlong forms, no
+ * surrogates, nothing past U+10FFFF.
+ *
+ * Thread safety: every function is reentrant. Since 0.2.
+ */
+
+
+/* true when the n bytes at s are valid UTF-8 (see above) and hold no NUL. */
+LC_API bool lc_utf8_valid(const char *s, size_t n);
+
+/* The length in bytes of the valid character at s[0..n) (1 to 4), or 0 when s[0] does not start one (an
+ * invalid byte, a truncated sequence, an overlong form, a surrogate, a NUL). */
+LC_API size_t lc_utf8_char_len(const char *s, size_t n);
+
+/*
+ * Copy n bytes of src into dst (capacity cap >= 1) as valid UTF-8: every byte that does not start a valid
+ * character is written as the four characters \xNN (uppercase hex). When dst is too small the copy stops
+ * before the character or escape that does not fit, so a character is never split. dst is always
+ * NUL-terminated. Returns the number of bytes written (without the NUL). src and dst must not overlap.
+ */
+LC_API size_t lc_utf8_escape(char *dst, size_t cap, const char *src, size_t n);
+
+/* snprintf that yields valid UTF-8: the formatted text goes through lc_utf8_escape(), so invalid bytes are
+ * escaped and a text too long for buf is cut before the first character that does not fit. buf (cap >= 1) is
+ * always NUL-terminated. Returns the length written, or a negative LC_ERR_* (LC_ERR_NOMEM, LC_ERR_ARG for a
+ * bad format) with buf empty. */
+LC_API int lc_utf8_printf(char *buf, size_t cap, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+/* Shorten the NUL-terminated s in place to at most max bytes, cutting before a character that would be split
+ * (s must already be valid UTF-8). Returns the new length. */
+LC_API size_t lc_utf8_cut(char *s, size_t max);
+
+#endif

@@ -1,0 +1,349 @@
+/*
+ * <lanecert/module.h>: Module memory: CMIS / SFF-8636 images, decoding, reading over I2C, link compatibility.
+ *
+ * Part of the public API of liblanecert; include <lanecert/lanecert.h> for all of it. The rules that
+ * hold for every function unless its comment says otherwise (return values, ownership, *out on failure,
+ * thread safety, versions) are stated once in <lanecert/lanecert.h>; each section below names the
+ * thread-safety contract of its types.
+ */
+#ifndef LANECERT_MODULE_H
+#define LANECERT_MODULE_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "hal.h"
+#include "channel.h"
+
+/* ---- formats/module_image.h ---- */
+/*
+ * A module's management memory as read: the lower page (bytes 0-127) and the upper pages (bytes 128-255 of
+ * each bank/page that was read). Decoders (module_info.h) work on an image, never on the bus, so a saved
+ * dump decodes exactly like the live module did and the decoders can be fuzzed.
+ *
+ * Dump file (text, docs/module.md "Dump format"):
+ *     lanecert-module-dump/1
+ *     # comment lines anywhere
+ *     lower
+ *     00: 18 50 00 06 00 00 00 00 00 00 00 00 00 00 28 00
+ *     ... 8 lines, offsets 00..70
+ *     page 0:00
+ *     80: ... 8 lines, offsets 80..F0
+ *     page 0:11
+ *     ...
+ * Sections are `lower` or `page BANK:PAGE` (bank decimal, page hex); each holds exactly 8 lines of 16 hex
+ * bytes at the offsets shown. A section cut short is LC_ERR_TRUNCATED, anything else malformed
+ * LC_ERR_FORMAT; the diag names the line and the offset.
+ *
+ * Thread safety: plain data; the functions are reentrant.
+ */
+
+
+
+#define LC_MODULE_PAGE_SIZE 128
+#define LC_MODULE_IMAGE_PAGES 24
+
+typedef struct lc_module_page {
+	uint8_t bank;
+	uint8_t page;
+	uint8_t data[LC_MODULE_PAGE_SIZE]; /* bytes 128..255 of that page */
+} lc_module_page;
+
+typedef struct lc_module_image {
+	bool has_lower;
+	uint8_t lower[LC_MODULE_PAGE_SIZE];
+	size_t n_pages;
+	lc_module_page pages[LC_MODULE_IMAGE_PAGES];
+} lc_module_image;
+
+LC_API void lc_module_image_init(lc_module_image *img);
+/* Upper page data (128 bytes, index 0 = byte 128), or NULL when that page was not read. */
+LC_API const uint8_t *lc_module_image_page(const lc_module_image *img, unsigned bank, unsigned page);
+/* Add or replace a page. LC_ERR_OVERFLOW when the image is full. */
+LC_API int lc_module_image_put(lc_module_image *img, unsigned bank, unsigned page, const uint8_t *data, lc_diag *diag);
+
+/* The dump text of an image (malloc'd, NUL-terminated; the caller frees). comment may be NULL. */
+LC_API int lc_module_dump_format(const lc_module_image *img, const char *comment, char **out, lc_diag *diag);
+/* Parse dump text. */
+LC_API int lc_module_dump_parse(const char *text, size_t len, lc_module_image *img, lc_diag *diag);
+/* Read and parse a dump file (diag prefixed with the path). */
+LC_API int lc_module_dump_load(const char *path, lc_module_image *img, lc_diag *diag);
+/* Write a dump file atomically (temporary name, fsync, rename). */
+LC_API int lc_module_dump_save(const char *path, const lc_module_image *img, const char *comment, lc_diag *diag);
+
+/* ---- instruments/module/module_info.h ---- */
+/*
+ * A decoded module: identity, DOM per lane, flags and thresholds, from an image (module_image.h) by the
+ * SFF-8636 decoder (QSFP+/QSFP28, instruments/module/sff8636.c) or the CMIS decoder (QSFP-DD, OSFP, QSFP112,
+ * instruments/module/cmis.c). Field sources are cited in those files; units are in the field names.
+ *
+ * Bounds: every decoder checks the image it gets. A page it needs that is absent is LC_ERR_TRUNCATED, a
+ * field that contradicts another or the specification (identifier copy at byte 128 differing from byte 0,
+ * an application advertising 9 lanes, non-ASCII in a vendor name) is LC_ERR_FORMAT; the diag names the
+ * page and the byte offset.
+ *
+ * Thread safety: plain data; the functions are reentrant.
+ */
+
+
+
+
+enum lc_module_spec { LC_MODULE_SPEC_UNKNOWN = 0, LC_MODULE_SFF8636 = 1, LC_MODULE_CMIS = 2 };
+
+/* Flags a monitor raised (latched in the module), in the order SFF-8636 and CMIS both list them. */
+enum {
+	LC_MODULE_HIGH_ALARM = 1,
+	LC_MODULE_LOW_ALARM = 2,
+	LC_MODULE_HIGH_WARN = 4,
+	LC_MODULE_LOW_WARN = 8,
+};
+
+typedef struct lc_module_limits {
+	bool valid;
+	double high_alarm, low_alarm, high_warn, low_warn;
+} lc_module_limits;
+
+#define LC_MODULE_LANES_MAX 8 /* CMIS bank 0; lanes 9-16 (bank 1) are not decoded */
+#define LC_MODULE_APPS_MAX 8
+
+typedef struct lc_module_lane {
+	bool has_tx_bias, has_tx_power, has_rx_power;
+	double tx_bias_ma, tx_power_mw, rx_power_mw;
+	bool tx_los, rx_los, tx_fault, tx_lol, rx_lol, tx_disabled;
+	unsigned tx_bias_flags, tx_power_flags, rx_power_flags; /* LC_MODULE_HIGH_ALARM | ... */
+} lc_module_lane;
+
+typedef struct lc_module_app {
+	uint8_t host_id, media_id;
+	uint8_t host_lanes, media_lanes;
+	uint8_t host_lane_mask;  /* lanes where the application may start (bit 0 = lane 1) */
+	uint8_t media_lane_mask; /* page 01h 176+i; 0 when page 01h is absent */
+	char host_name[64], media_name[64];
+} lc_module_app;
+
+typedef struct lc_module_info {
+	enum lc_module_spec spec;
+	uint8_t identifier;
+	char identifier_name[48];
+	uint8_t revision;       /* byte 1 as read */
+	char revision_text[16]; /* CMIS "5.0"; SFF-8636 "rev 0x08" */
+	bool flat_memory;
+	char vendor[17], part_number[17], vendor_revision[5], serial[17], date_code[9];
+	uint8_t oui[3];
+	uint8_t connector;
+	char connector_name[32];
+	uint8_t media_type;      /* CMIS byte 85; SFF-8636: derived from transmitter technology and compliance */
+	char media_type_name[24];
+	bool has_cable_length;
+	double cable_length_m;
+	bool has_wavelength;
+	double wavelength_nm;
+	int module_state;        /* CMIS 1..5; -1 for SFF-8636 (no state machine) */
+	char module_state_name[16];
+	bool has_temperature, has_vcc;
+	double temperature_c, vcc_v;
+	unsigned temperature_flags, vcc_flags;
+	size_t n_lanes;
+	lc_module_lane lanes[LC_MODULE_LANES_MAX];
+	lc_module_limits temperature_limits_c, vcc_limits_v, tx_power_limits_mw, tx_bias_limits_ma, rx_power_limits_mw;
+	size_t n_apps;
+	lc_module_app apps[LC_MODULE_APPS_MAX];
+	uint8_t near_end_implementation, far_end_config; /* CMIS 210/211 "Cable Assembly Lane
+	                                                 * Information", raw: encodings UNCONFIRMED */
+	uint8_t eth_compliance, ext_compliance; /* SFF-8636 131/192 */
+	char ext_compliance_name[80];
+	bool rx_power_is_average;               /* false: OMA */
+	unsigned tx_bias_multiplier;            /* CMIS 1/2/4; 1 for SFF-8636 */
+} lc_module_info;
+
+/* Decode by identifier (byte 0): SFF-8636 for 0x0C/0x0D/0x11, CMIS for 0x18/0x19/0x1E/0x21. */
+LC_API int lc_module_decode(const lc_module_image *img, lc_module_info *out, lc_diag *diag);
+LC_API int lc_sff8636_decode(const lc_module_image *img, lc_module_info *out, lc_diag *diag);
+LC_API int lc_cmis_decode(const lc_module_image *img, lc_module_info *out, lc_diag *diag);
+
+/* Which spec byte 0 calls for; LC_MODULE_SPEC_UNKNOWN otherwise. */
+enum lc_module_spec lc_module_spec_of(uint8_t identifier);
+
+/* dBm of a power in mW; -INFINITY for 0 ("no light"). */
+LC_API double lc_module_mw_to_dbm(double mw);
+
+/* JSON form (docs/module.md "JSON"): a new reference, or NULL (out of memory). */
+LC_API json_t *lc_module_info_json(const lc_module_info *m);
+
+/* ---- instruments/module/module_memory.h ---- */
+/*
+ * Module management memory over I2C: lower page (bytes 0-127) always visible, upper pages (128-255) selected
+ * by the page byte 127 and, for CMIS pages 10h-FFh, the bank byte 126 (domain-facts §5). Optionally behind
+ * a PCA9548A-style I2C mux (one control byte, bit n = channel n), as on fixtures that hold several modules
+ * on one bus; the simulator's I2C service models one (docs/module.md).
+ *
+ * Honest and cache-free: every read goes to the module. Before each operation the mux channel and the page
+ * are selected again (another user of the bus may have moved them), and the page select is read back:
+ * a module that does not implement a page answers with another page number, which is LC_ERR_UNSUPPORTED,
+ * never data of the wrong page. After any write the module may NAK while it commits (its write cycle);
+ * NAKs are retried until write_settle_ms has passed, then returned.
+ *
+ * Thread safety: an lc_module_mem borrows its bus and holds the bus lock for each whole operation (mux,
+ * page select, read back, transfer), so several modules behind one mux may be read from different threads.
+ */
+
+
+
+#define LC_MODULE_I2C_ADDR 0x50 /* 1010000x: SFF-8636 and CMIS (domain-facts §5) */
+
+typedef struct lc_module_mem_opts {
+	uint8_t addr;        /* 0: 0x50 */
+	uint8_t mux_addr;    /* 0: no mux; else the mux's 7-bit address (PCA9548A: 0x70..0x77) */
+	int mux_channel;     /* 0..7 when mux_addr is set */
+	int write_settle_ms; /* how long NAKs after a write are retried; 0: 80 ms. The module write-cycle time
+	                        of SFF-8636/CMIS is not in domain-facts: UNCONFIRMED, hence configurable */
+} lc_module_mem_opts;
+
+typedef struct lc_module_mem lc_module_mem;
+
+LC_API void lc_module_mem_opts_init(lc_module_mem_opts *o);
+/* Reads byte 0 to learn whether the module is CMIS (bank select) or SFF-8636. */
+LC_API int lc_module_mem_open(lc_i2c *bus, const lc_module_mem_opts *opts, lc_module_mem **out, lc_diag *diag);
+LC_API void lc_module_mem_close(lc_module_mem *m);
+/* The identifier byte read at open. */
+LC_API uint8_t lc_module_mem_identifier(const lc_module_mem *m);
+
+/* Read len bytes at offset (0..255) of bank/page. Offsets below 128 are the lower page (page ignored);
+ * a read may not cross from the lower page into the upper one (LC_ERR_ARG). */
+LC_API int lc_module_mem_read(lc_module_mem *m, unsigned bank, unsigned page, unsigned offset, uint8_t *buf, size_t len,
+		       lc_diag *diag);
+LC_API int lc_module_mem_write(lc_module_mem *m, unsigned bank, unsigned page, unsigned offset, const uint8_t *data,
+			size_t len, lc_diag *diag);
+
+/* Read the pages the decoders use: lower and 00h; for paged memory SFF-8636 03h, CMIS 01h, 02h, 10h, 11h
+ * (bank 0). extra_page >= 0 adds that page (bank 0) too (`lanecert module --page N`). */
+LC_API int lc_module_mem_read_image(lc_module_mem *m, int extra_page, lc_module_image *img, lc_diag *diag);
+
+/* ---- instruments/module/module.h ---- */
+/*
+ * The module instrument class (LC_CLASS_MODULE): a transceiver or cable end read through an I2C adapter.
+ * Modules have no *IDN?, so they are not bound through the SCPI registry (instruments/registry.h): a
+ * station role whose resource is an I2C resource (I2C::linux::/dev/i2c-3, I2C::sim::127.0.0.1:5100) is
+ * opened with lc_module_open(), and everything a procedure needs is here:
+ *
+ *     lc_module *mod;
+ *     lc_module_opts o; lc_module_opts_init(&o); o.mem.mux_addr = 0x70; o.mem.mux_channel = 1;
+ *     lc_module_open("I2C::sim::127.0.0.1:5100", &o, &mod, &d);
+ *     lc_module_info info;  lc_module_read_info(mod, &info, &d);    // identity, DOM per lane, flags, thresholds
+ *     lc_module_set_tx_disable(mod, 3, true, &d);                    // darken lane 3 (read back to verify)
+ *     json_t *j = lc_module_snapshot(mod, &d);                       // for reports
+ *     lc_module_close(mod);
+ *
+ * Thread safety: an lc_module may be shared by threads (the bus lock covers each operation);
+ * lc_module_close() must not race with other use.
+ */
+
+
+
+
+typedef struct lc_module_opts {
+	lc_i2c_opts i2c;
+	lc_module_mem_opts mem;
+} lc_module_opts;
+
+typedef struct lc_module lc_module;
+
+LC_API void lc_module_opts_init(lc_module_opts *o);
+/* Open the bus of an I2C resource and the module on it. opts may be NULL. */
+LC_API int lc_module_open(const char *resource, const lc_module_opts *opts, lc_module **out, lc_diag *diag);
+/* A module on a bus the caller keeps (several modules behind one mux share a bus). */
+LC_API int lc_module_open_bus(lc_i2c *bus, const lc_module_opts *opts, lc_module **out, lc_diag *diag);
+/*
+ * One end of a station's module instrument (a role whose resource is an I2C resource): its layout
+ * "A:0,B1:1,B2:2" gives the mux channel of each end label (the simulator writes it); the mux is at 0x70
+ * unless opts says otherwise. Without a layout the role is one module with no mux (end NULL or "A").
+ */
+LC_API int lc_module_open_end(const lc_station_instrument *si, const char *end, const lc_module_opts *opts,
+		       lc_module **out, lc_diag *diag);
+/* The same choice without opening: set o's mux fields for that end (o keeps its other fields). */
+LC_API int lc_module_end_opts(const lc_station_instrument *si, const char *end, lc_module_opts *o, lc_diag *diag);
+LC_API void lc_module_close(lc_module *mod);
+LC_API lc_module_mem *lc_module_memory(lc_module *mod);
+
+/* Read the pages the decoders use (and extra_page >= 0). */
+LC_API int lc_module_read_image(lc_module *mod, int extra_page, lc_module_image *img, lc_diag *diag);
+/* Read and decode. */
+LC_API int lc_module_read_info(lc_module *mod, lc_module_info *info, lc_diag *diag);
+/* Disable (or enable) the transmitter of lane (1-based): CMIS page 10h byte 130 (lanes 1-8), SFF-8636
+ * byte 86 (lanes 1-4). Read-modify-write of the other lanes' bits, then read back: a module that ignored
+ * the write is LC_ERR_INSTRUMENT. */
+LC_API int lc_module_set_tx_disable(lc_module *mod, unsigned lane, bool disable, lc_diag *diag);
+/*
+ * A module image from a source that is either an I2C resource ("I2C::..." : read live, extra_page as in
+ * lc_module_read_image) or the path of a saved dump (module_image.h). For `lanecert module` and
+ * `lanecert compat`, whose arguments may be either.
+ */
+LC_API int lc_module_read_source(const char *source, const lc_module_opts *opts, int extra_page, lc_module_image *img,
+			  lc_diag *diag);
+
+/* {"adapter", "identifier", "module": lc_module_info_json} — a new reference or NULL with diag. */
+LC_API json_t *lc_module_snapshot(lc_module *mod, lc_diag *diag);
+
+/* ---- instruments/module/compat.h ---- */
+/*
+ * Can two module ends make a link? From the decoded modules (module_info.h) and, optionally, the cable
+ * between them (a fixtures cable type): fiber mode SM/MM, wavelength, modulation and lane rate (PAM4
+ * 100G-DR1 vs NRZ 4x25G SR4), connector polish (DR4 needs APC), breakout lane assignment (a CMIS
+ * application whose lane groups match the other end's width), and the BER class of AOC ends.
+ *
+ * Breakouts: a parallel PMD (one fiber pair per lane: DR4, SR4, SR8...) breaks out to modules of one of its
+ * lanes (400GBASE-DR4 to 100GBASE-DR), through a breakout cable; an AOC or DAC breakout end advertises the
+ * leg width as a second application (4 x 100GAUI-2 on a 400GAUI-8 QSFP-DD), and the leg must match it.
+ *
+ * Thread safety: reentrant; results are plain data.
+ */
+
+
+
+
+enum lc_compat_severity { LC_COMPAT_NOTE = 0, LC_COMPAT_WARNING = 1, LC_COMPAT_ERROR = 2 };
+
+typedef struct lc_compat_finding {
+	enum lc_compat_severity severity;
+	char code[32];  /* "fiber_mode", "wavelength", "modulation", "lane_rate", "lanes", "polish", "breakout",
+	                   "medium", "ber_class", "cable", "unknown_interface" */
+	char text[256];
+} lc_compat_finding;
+
+/* What a module end puts on the link. */
+typedef struct lc_link_profile {
+	bool known;
+	char name[64];     /* "400GBASE-DR4" */
+	char medium[8];    /* "SM", "MM", "AOC", "CU" */
+	unsigned lanes;
+	double gbps_per_lane;
+	bool pam4;
+	double nm;         /* 0: a WDM grid or copper */
+	bool parallel, apc;
+	unsigned leg_lanes, legs; /* a breakout application: legs x leg_lanes (0 when none) */
+	int ber_class;     /* AOC: CMIS active-cable media id 1..4, or SFF-8636 compliance code; 0 unknown */
+} lc_link_profile;
+
+#define LC_COMPAT_FINDINGS_MAX 24
+
+typedef struct lc_compat_result {
+	bool compatible;   /* no error finding */
+	lc_link_profile a, b;
+	size_t n;
+	lc_compat_finding findings[LC_COMPAT_FINDINGS_MAX];
+} lc_compat_result;
+
+/* The profile of one end. */
+LC_API void lc_link_profile_of(const lc_module_info *m, lc_link_profile *out);
+
+/* Check ends a and b, with the fixtures cable type `cable` between them (NULL: none given; for AOC/DAC the
+ * ends are one assembly). fixtures_dir may be NULL. LC_ERR_NOT_FOUND / LC_ERR_FORMAT for a bad cable. */
+LC_API int lc_compat_check(const lc_module_info *a, const lc_module_info *b, const char *cable, const char *fixtures_dir,
+		    lc_compat_result *out, lc_diag *diag);
+
+/* {"compatible", "a": profile, "b": profile, "findings": [{"severity","code","text"}]} */
+LC_API json_t *lc_compat_json(const lc_compat_result *r);
+
+#endif

@@ -1,0 +1,578 @@
+/*
+ * <lanecert/results.h>: Results: the result tree, canonical JSON reports, minisign signatures and verification, the results store.
+ *
+ * Part of the public API of liblanecert; include <lanecert/lanecert.h> for all of it. The rules that
+ * hold for every function unless its comment says otherwise (return values, ownership, *out on failure,
+ * thread safety, versions) are stated once in <lanecert/lanecert.h>; each section below names the
+ * thread-safety contract of its types.
+ */
+#ifndef LANECERT_RESULTS_H
+#define LANECERT_RESULTS_H
+
+#include <limits.h>
+#include <math.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "limits.h" /* verdicts; includes channel.h */
+
+/* ---- reports/result.h ---- */
+/*
+ * The result model: everything a certification run produces, as plain data. Procedures record into it while
+ * they run; reports/ turns it into canonical JSON, signs it, renders it and stores it. It knows nothing of
+ * procedures, instruments or the channel model: what it holds is strings, numbers, verdicts and times.
+ *
+ * Conventions of this header:
+ *   - Times are wall-clock milliseconds since the Unix epoch, UTC (int64_t). LC_TIME_NONE means "not known"
+ *     and is written as JSON null. lc_result_wall_ms() gives the current time.
+ *   - Optional numbers are NaN when absent (LC_RESULT_ABSENT) and are written as JSON null. +/-Inf is refused
+ *     by every setter with LC_ERR_ARG: a report never holds an infinite number.
+ *   - Optional strings are NULL when absent. Every string is copied; it must be valid UTF-8 without NUL.
+ *   - Lanes are numbered from 1; LC_LANE_NONE (0) means "not per lane".
+ *   - Functions return 0, a non-negative index, or a negative LC_ERR_* with detail in diag (may be NULL).
+ *     A builder call that fails is also remembered by the result and makes its verdict error
+ *     (lc_result_failure()).
+ *
+ * Verdicts (fixtures/verdict.h) aggregate by maximum. A step's verdict is the maximum of the verdict given to
+ * lc_result_end_step() and of its measurements' verdicts. The overall verdict is the maximum of the verdict
+ * given to lc_result_finish(), of every step (a step that judged nothing counts as inconclusive) and of every
+ * measurement; a run without any step is inconclusive: nothing is pass that was not measured.
+ *
+ * Thread safety: results are independent of each other (no global state), so several slots may each fill
+ * their own result in their own thread. Each result also has its own mutex: builder calls on one result from
+ * several threads are serialized. Pointers returned by the accessors (lc_result_step_at() ...) stay valid
+ * until the next builder call on that result or lc_result_free(): read them from the thread that builds, or
+ * once building is over.
+ */
+
+
+
+#define LC_TIME_NONE INT64_MIN
+#define LC_RESULT_ABSENT ((double)NAN)
+#define LC_LANE_NONE 0
+#define LC_SHA256_HEX_LEN 64 /* lowercase hex, without NUL */
+
+typedef struct lc_result lc_result;
+
+/* How a measured value is judged against its limit, as recorded in a result. Named lc_result_limit /
+ * lc_result_cmp (not lc_limit): fixtures/limits.h owns lc_limit, the rows of the limit files. */
+enum lc_result_cmp {
+	LC_LIMIT_NONE = 0, /* informational: no limit, margin absent */
+	LC_LIMIT_LE,       /* pass if value <= high (insertion loss)       margin = high - value */
+	LC_LIMIT_LT,       /* pass if value <  high (BER)                   margin = high - value */
+	LC_LIMIT_GE,       /* pass if value >= low (return loss in dB)      margin = value - low */
+	LC_LIMIT_GT,       /* pass if value >  low                          margin = value - low */
+	LC_LIMIT_BETWEEN,  /* pass if low <= value <= high (power window)   margin = min(value-low, high-value) */
+};
+
+typedef struct lc_result_limit {
+	double low;  /* NaN when the comparison does not use it */
+	double high; /* NaN when the comparison does not use it */
+	enum lc_result_cmp comparison;
+} lc_result_limit;
+
+/* "none", "le", "lt", "ge", "gt", "between"; parse returns the enum or -1. */
+LC_API const char *lc_result_cmp_name(enum lc_result_cmp c);
+LC_API int lc_result_cmp_parse(const char *s);
+/* The margin of value against limit as in the table above (negative = outside); NaN for LC_LIMIT_NONE, a NaN
+ * value or a limit bound that is missing. */
+LC_API double lc_result_limit_margin(const lc_result_limit *limit, double value);
+
+typedef struct lc_result_instrument {
+	const char *role;            /* "bert", "power_meter", "source", "otdr", "switch" ... (required) */
+	const char *resource;        /* canonical resource string */
+	const char *vendor;          /* from *IDN? */
+	const char *model;
+	const char *serial;
+	const char *firmware;
+	const char *calibration_due; /* "YYYY-MM-DD" when configured, else NULL */
+	const char *calibrated;      /* last calibration "YYYY-MM-DD" when configured, else NULL (since 0.1) */
+	/* The operator's reason for using this instrument past its calibration due date
+	 * (`lanecert run --accept-expired-calibration REASON`), else NULL: a certificate shows it next to the
+	 * instrument (since 0.1). */
+	const char *calibration_override;
+} lc_result_instrument;
+
+typedef struct lc_result_dut {
+	const char *cable_type;      /* fixtures/cables/ name (required) */
+	const char *serial;          /* DUT serial number (required) */
+	int slot;                    /* station slot, >= 0 */
+	const char *channel_digest;  /* SHA-256 (lowercase hex) of the channel model used as expectation, or NULL */
+	int attempt;                 /* the how-manieth run for this serial in the results store (from 1), 0: unknown */
+} lc_result_dut;
+
+typedef struct lc_result_value {
+	const char *name;            /* "P_ref", "loss_cord" ... */
+	double value;                /* finite */
+	const char *unit;            /* "dBm", "dB" ... may be NULL */
+} lc_result_value;
+
+typedef struct lc_result_reference {
+	const char *method;          /* "1-jumper", "2-jumper", "3-jumper", "modified-1-jumper" ... (required) */
+	int64_t time_ms;             /* when the reference was taken */
+	double wavelength_nm;        /* NaN if not applicable */
+	const char *const *cords;    /* test reference cord ids, n_cords of them */
+	size_t n_cords;
+	const lc_result_value *values;
+	size_t n_values;
+} lc_result_reference;
+
+typedef struct lc_result_measurement {
+	const char *name;            /* "insertion_loss", "return_loss", "ber", "rx_power" ... (required) */
+	int lane;                    /* from 1, or LC_LANE_NONE */
+	double value;                /* NaN when it could not be measured (then the verdict is error/inconclusive) */
+	const char *unit;            /* "dB", "dBm", "1" ... may be NULL */
+	double wavelength_nm;        /* NaN if not applicable */
+	lc_result_limit limit;
+	double margin;               /* NaN: computed from limit and value by lc_result_limit_margin() */
+	enum lc_verdict verdict;     /* the judgement made by the caller (BER confidence may make it inconclusive) */
+} lc_result_measurement;
+
+/* ---- building ---- */
+
+/* A new, empty result with software version LC_VERSION_STRING. NULL when out of memory. */
+LC_API lc_result *lc_result_new(void);
+LC_API void lc_result_free(lc_result *r);
+LC_API int64_t lc_result_wall_ms(void);
+
+LC_API int lc_result_set_station(lc_result *r, const char *name, const char *id, lc_diag *diag);
+LC_API int lc_result_set_operator(lc_result *r, const char *operator_name, lc_diag *diag);
+LC_API int lc_result_set_procedure(lc_result *r, const char *name, const char *version, lc_diag *diag);
+/* The procedure file that ran: the SHA-256 (64 lowercase hex digits) of its bytes, and whether it was a custom
+ * file (`lanecert run --procedure-file`) rather than one of the installed procedures. Since 0.2. */
+LC_API int lc_result_set_procedure_file(lc_result *r, bool custom, const char *sha256_hex, lc_diag *diag);
+/* Only for a result read back from a report written by another version (NULL: unknown). */
+LC_API int lc_result_set_software_version(lc_result *r, const char *version, lc_diag *diag);
+LC_API int lc_result_set_dut(lc_result *r, const lc_result_dut *dut, lc_diag *diag);
+/* Start time of the run. */
+LC_API int lc_result_start(lc_result *r, int64_t start_ms, lc_diag *diag);
+/* Returns the instrument's index. */
+LC_API int lc_result_add_instrument(lc_result *r, const lc_result_instrument *in, lc_diag *diag);
+/* Returns the reference's index. */
+LC_API int lc_result_add_reference(lc_result *r, const lc_result_reference *ref, lc_diag *diag);
+
+/* Open a step; returns its index (>= 0). Steps are kept in the order they were added. */
+LC_API int lc_result_add_step(lc_result *r, const char *name, int64_t start_ms, lc_diag *diag);
+/* Close a step with its own verdict (LC_VERDICT_NONE: judged by its measurements only), its end time and, for
+ * error/aborted, a detail (may be NULL). Closing twice is LC_ERR_STATE. */
+LC_API int lc_result_end_step(lc_result *r, int step, enum lc_verdict verdict, int64_t end_ms, const char *error,
+		       lc_diag *diag);
+/* Record a measurement in a step (open or closed); returns the measurement's index (over the whole run). */
+LC_API int lc_result_add_measurement(lc_result *r, int step, const lc_result_measurement *m, lc_diag *diag);
+/* Extra named fields of a measurement (BER bounds, bits, errors, confidence level, event position ...).
+ * Keys are [a-z0-9_]+, unique per measurement; setting a key again replaces its value. */
+LC_API int lc_result_measurement_extra_number(lc_result *r, int measurement, const char *key, double value,
+				       lc_diag *diag);
+LC_API int lc_result_measurement_extra_string(lc_result *r, int measurement, const char *key, const char *value,
+				       lc_diag *diag);
+
+/* Raw data kept beside the report (SOR files, BER logs). The bytes are copied; lc_report_write() writes
+ * them as out_dir/<name> and the report records their SHA-256. name: a plain file name ([A-Za-z0-9._-]+, not
+ * starting with '.', not "report.*"). kind: "sor", "ber_log", ... Returns the index. */
+LC_API int lc_result_add_raw_data(lc_result *r, const char *name, const char *kind, const void *data, size_t len,
+			   lc_diag *diag);
+
+/* A series of points for the report's plots (an OTDR trace, decimated by the caller to a few thousand points;
+ * a power-vs-time log). x and y are copied; every number finite. kind: "otdr_trace", ... lane: from 1 or
+ * LC_LANE_NONE. Returns the index. */
+LC_API int lc_result_add_series(lc_result *r, const char *name, const char *kind, int lane, const char *x_unit,
+			 const char *y_unit, const double *x, const double *y, size_t n, lc_diag *diag);
+
+/* End of the run with its run-level verdict (error for a station problem, aborted for Ctrl-C, otherwise
+ * LC_VERDICT_NONE to let steps and measurements decide) and an optional reason. */
+LC_API int lc_result_finish(lc_result *r, enum lc_verdict verdict, int64_t end_ms, const char *reason, lc_diag *diag);
+
+/* The signing key id (16 uppercase hex digits as minisign prints it), recorded in the report so that
+ * `lanecert verify` can check the signature came from the key the report names. Set by lc_report_write(). */
+LC_API int lc_result_set_key_id(lc_result *r, const char *key_id_hex, lc_diag *diag);
+
+/* ---- reading ---- */
+
+typedef struct lc_result_step {
+	const char *name;
+	enum lc_verdict verdict;     /* own verdict given at lc_result_end_step() */
+	int64_t start_ms, end_ms;
+	const char *error;
+	bool ended;
+} lc_result_step;
+
+typedef struct lc_result_extra {
+	const char *key;
+	bool is_string;
+	double number;
+	const char *string;
+} lc_result_extra;
+
+typedef struct lc_result_raw {
+	const char *name;
+	const char *kind;
+	const unsigned char *data;   /* NULL for a result read back from JSON (only the digest is known) */
+	size_t size;
+	char sha256[LC_SHA256_HEX_LEN + 1];
+} lc_result_raw;
+
+typedef struct lc_result_series {
+	const char *name, *kind, *x_unit, *y_unit;
+	int lane;
+	const double *x, *y;
+	size_t n;
+} lc_result_series;
+
+LC_API const char *lc_result_station_name(const lc_result *r);
+LC_API const char *lc_result_station_id(const lc_result *r);
+LC_API const char *lc_result_operator(const lc_result *r);
+LC_API const char *lc_result_procedure_name(const lc_result *r);
+LC_API const char *lc_result_procedure_version(const lc_result *r);
+/* The procedure file's SHA-256, NULL when not recorded; *custom (may be NULL) receives whether it was custom. */
+LC_API const char *lc_result_procedure_sha256(const lc_result *r, bool *custom);
+LC_API const char *lc_result_software_version(const lc_result *r);
+LC_API const char *lc_result_key_id(const lc_result *r);
+/* The DUT; fields NULL when not set. */
+LC_API lc_result_dut lc_result_get_dut(const lc_result *r);
+LC_API int64_t lc_result_start_ms(const lc_result *r);
+LC_API int64_t lc_result_end_ms(const lc_result *r);
+/* The reason given to lc_result_finish(), else the failure below, else NULL. */
+LC_API const char *lc_result_reason(const lc_result *r);
+/* The verdict given to lc_result_finish() (LC_VERDICT_NONE if none), made error by a failure (below). */
+enum lc_verdict lc_result_run_verdict(const lc_result *r);
+/* A verdict can only get worse: the first builder call that failed (a string that is not valid UTF-8, an
+ * infinite number, out of memory, a step closed twice ...) is remembered as "result not recorded: <detail>"
+ * and makes the run an error, so that one check at the end replaces a check per call and nothing is
+ * signed pass after a record was lost. NULL while every call succeeded. Since 0.2. */
+LC_API const char *lc_result_failure(const lc_result *r);
+
+LC_API size_t lc_result_instrument_count(const lc_result *r);
+LC_API const lc_result_instrument *lc_result_instrument_at(const lc_result *r, size_t i);
+LC_API size_t lc_result_reference_count(const lc_result *r);
+LC_API const lc_result_reference *lc_result_reference_at(const lc_result *r, size_t i);
+LC_API size_t lc_result_step_count(const lc_result *r);
+LC_API const lc_result_step *lc_result_step_at(const lc_result *r, size_t i);
+/* The step's aggregated verdict: max(own verdict, its measurements' verdicts). */
+enum lc_verdict lc_result_step_verdict(const lc_result *r, size_t i);
+LC_API size_t lc_result_measurement_count(const lc_result *r);
+/* m->margin is the effective margin (computed when given as NaN). *step receives the step index. */
+LC_API const lc_result_measurement *lc_result_measurement_at(const lc_result *r, size_t i, size_t *step);
+LC_API size_t lc_result_extra_count(const lc_result *r, size_t measurement);
+/* Extras in ascending key order (bytewise). */
+LC_API const lc_result_extra *lc_result_extra_at(const lc_result *r, size_t measurement, size_t i);
+LC_API size_t lc_result_raw_count(const lc_result *r);
+LC_API const lc_result_raw *lc_result_raw_at(const lc_result *r, size_t i);
+LC_API size_t lc_result_series_count(const lc_result *r);
+LC_API const lc_result_series *lc_result_series_at(const lc_result *r, size_t i);
+
+/* The overall verdict by the aggregation rule at the top of this header. */
+enum lc_verdict lc_result_verdict(const lc_result *r);
+
+/* The first reason the run got its verdict, in words, into buf (cap >= 1, always NUL-terminated, valid UTF-8,
+ * cut on a character): the run's own reason, else the detail of a step with that verdict, else the worst
+ * measurement; "" for a pass. For the terminal, the --json lines and the results store. Since 0.2. */
+LC_API void lc_result_explain(const lc_result *r, char *buf, size_t cap);
+
+/* The SHA-256 of len bytes as 64 lowercase hex digits and a NUL. Since 0.2. */
+LC_API void lc_result_sha256_hex(const void *data, size_t len, char hex[65]);
+
+/* Internal to reports/ (the JSON reader): record a raw file known only by its digest. */
+LC_API int lc_result_add_raw_digest(lc_result *r, const char *name, const char *kind, size_t size,
+			     const char *sha256_hex, lc_diag *diag);
+
+/* ---- reports/sign.h ---- */
+/*
+ * Ed25519 signatures in minisign's formats, through libsodium, so that a customer can check a report with
+ * the stock `minisign -Vm report.json -p station.pub` as well as with `lanecert verify`.
+ *
+ * Formats (minisign 0.11, src/minisign.h):
+ *   public key  "untrusted comment: minisign public key <KEYID>\n" base64("Ed" keynum[8] pk[32]) "\n"
+ *   secret key  "untrusted comment: <text>\n" base64("Ed" kdf[2] "B2" salt[32] opslimit_le[8] memlimit_le[8]
+ *               keynum[8] sk[64] chk[32]) "\n"; kdf "Sc": keynum..chk XORed with scrypt(password) (scryptsalsa208
+ *               sha256, the stored limits); kdf "\0\0": unencrypted; chk = BLAKE2b-256("Ed" keynum sk).
+ *   signature   "untrusted comment: <text>\n" base64("ED" keynum[8] sig[64]) "\n" "trusted comment: <tc>\n"
+ *               base64(global_sig[64]) "\n"; sig = Ed25519(BLAKE2b-512(file)), global_sig = Ed25519(sig || tc).
+ * KEYID is the keynum read as a little-endian 64-bit number, printed as 16 uppercase hex digits.
+ *
+ * lanecert is stricter than minisign on one point: the untrusted comment of a signature must be exactly the
+ * one lanecert writes ("signature from lanecert secret key <KEYID>") or minisign's default ("signature from
+ * minisign secret key"). minisign never signs that line; refusing edits to it means no byte of a certified
+ * record can change unnoticed.
+ *
+ * Thread safety: keys are immutable after loading and may be shared between threads; every function is
+ * reentrant. Secret key material lives in sodium_malloc'ed memory and is wiped by lc_sign_key_free().
+ */
+
+
+
+#define LC_KEY_ID_HEX_LEN 16
+#define LC_TRUSTED_COMMENT_MAX 8000 /* minisign accepts up to 8192 bytes with its prefix */
+
+typedef struct lc_sign_key lc_sign_key;
+
+typedef struct lc_pubkey {
+	unsigned char keynum[8];
+	unsigned char pk[32];
+} lc_pubkey;
+
+/* scrypt limits for an encrypted secret key. minisign writes SENSITIVE (1 GiB, slow on purpose); it reads any
+ * limits stored in the file, so lighter ones are interoperable too. */
+typedef struct lc_kdf_limits {
+	uint64_t opslimit;
+	uint64_t memlimit;
+} lc_kdf_limits;
+LC_API lc_kdf_limits lc_kdf_sensitive(void);   /* minisign's default */
+LC_API lc_kdf_limits lc_kdf_interactive(void); /* libsodium's interactive limits (16 MiB) */
+LC_API lc_kdf_limits lc_kdf_minimum(void);     /* libsodium's minimum: tests only */
+
+/* A fresh key pair (random keynum). */
+LC_API int lc_sign_key_generate(lc_sign_key **key, lc_diag *diag);
+LC_API void lc_sign_key_free(lc_sign_key *key);
+/* The public half of a secret key. */
+LC_API void lc_sign_key_public(const lc_sign_key *key, lc_pubkey *pub);
+/* KEYID as 16 uppercase hex digits and a NUL. */
+LC_API void lc_pubkey_id(const lc_pubkey *pub, char hex[LC_KEY_ID_HEX_LEN + 1]);
+
+/* File contents (malloc'ed, NUL-terminated). password NULL writes an unencrypted key: an explicit choice
+ * for unattended stations, to be paired with file permissions. */
+LC_API int lc_pubkey_format(const lc_pubkey *pub, char **text, lc_diag *diag);
+LC_API int lc_sign_key_format(const lc_sign_key *key, const char *password, lc_kdf_limits limits, char **text,
+		       lc_diag *diag);
+
+/* Parsers. An encrypted key without a password is LC_ERR_PERMISSION ("encrypted: a password is needed"); a
+ * wrong password is LC_ERR_VERIFY. Malformed text is LC_ERR_FORMAT, an empty or cut file LC_ERR_TRUNCATED. */
+LC_API int lc_pubkey_parse(const char *text, size_t len, lc_pubkey *pub, lc_diag *diag);
+LC_API int lc_sign_key_parse(const char *text, size_t len, const char *password, lc_sign_key **key, lc_diag *diag);
+/* True if the secret key text is encrypted (kdf "Sc"); negative LC_ERR_* if it is not a secret key. */
+LC_API int lc_sign_key_is_encrypted(const char *text, size_t len, lc_diag *diag);
+
+/* Files. Loading a secret key readable or writable by group or others is LC_ERR_PERMISSION. Writing refuses
+ * to overwrite (LC_ERR_BUSY); the secret key file is created with mode 0600. */
+LC_API int lc_pubkey_load(const char *path, lc_pubkey *pub, lc_diag *diag);
+LC_API int lc_sign_key_load(const char *path, const char *password, lc_sign_key **key, lc_diag *diag);
+LC_API int lc_keypair_write(const char *pub_path, const char *key_path, const lc_sign_key *key, const char *password,
+		     lc_kdf_limits limits, lc_diag *diag);
+
+/* A .minisig for msg (prehashed "ED" signature and global signature over sig || trusted_comment).
+ * trusted_comment: one line, no CR/LF, at most LC_TRUSTED_COMMENT_MAX bytes. *sig_text is malloc'ed. */
+LC_API int lc_sign_buffer(const lc_sign_key *key, const void *msg, size_t len, const char *trusted_comment,
+		   char **sig_text, lc_diag *diag);
+
+typedef struct lc_signature {
+	unsigned char alg[2];        /* "ED" (prehashed) or "Ed" (legacy) */
+	unsigned char keynum[8];
+	unsigned char sig[64];
+	char trusted_comment[LC_TRUSTED_COMMENT_MAX + 1];
+	unsigned char global_sig[64];
+} lc_signature;
+
+LC_API int lc_signature_parse(const char *text, size_t len, lc_signature *sig, lc_diag *diag);
+/* Check msg against a .minisig text. Returns 0 when both signatures verify; LC_ERR_VERIFY with the reason
+ * (key id mismatch, signature, trusted comment) otherwise. trusted_comment (may be NULL) receives the verified
+ * comment, at least LC_TRUSTED_COMMENT_MAX + 1 bytes. */
+LC_API int lc_verify_buffer(const lc_pubkey *pub, const void *msg, size_t len, const char *sig_text, size_t sig_len,
+		     char *trusted_comment, lc_diag *diag);
+
+/* ---- reports/store.h ---- */
+/*
+ * The results store: every run, in SQLite (WAL mode), so that a serial number can be traced later. A run is
+ * inserted as "incomplete" when it starts and completed when its report is written; a run killed on the way
+ * (SIGKILL, power cut) stays "incomplete" in a consistent database. Error and aborted runs are recorded like
+ * any other: their verdict says what happened.
+ *
+ * Default location: $XDG_DATA_HOME/lanecert/results.db, else ~/.local/share/lanecert/results.db.
+ *
+ * Thread safety: a store may be shared by the threads of several slots: each call holds the store's mutex.
+ * Several processes may use the same file (SQLite locking, 5 s busy timeout).
+ */
+
+
+
+typedef struct lc_store lc_store;
+
+/* The default path (see above) into buf. LC_ERR_NOT_FOUND if neither XDG_DATA_HOME nor HOME is usable. */
+LC_API int lc_store_default_path(char *buf, size_t size, lc_diag *diag);
+enum lc_store_mode {
+	LC_STORE_CREATE = 0,   /* create the store (and its folder) when it does not exist */
+	LC_STORE_EXISTING = 1, /* the store must exist: LC_ERR_NOT_FOUND otherwise, and nothing is created */
+};
+/* Open the store at path (NULL: the default). A store written by an older version is migrated to the current
+ * schema (PRAGMA user_version 2: the attempt column, an index per filter); one written by a newer version is
+ * LC_ERR_FORMAT. Since 0.2. */
+LC_API int lc_store_open_mode(const char *path, enum lc_store_mode mode, lc_store **out, lc_diag *diag);
+/* lc_store_open_mode(path, LC_STORE_CREATE, ...). */
+LC_API int lc_store_open(const char *path, lc_store **out, lc_diag *diag);
+LC_API void lc_store_close(lc_store *s);
+
+typedef struct lc_store_run_info {
+	const char *serial;
+	const char *cable_type;
+	int slot;
+	const char *station;
+	const char *operator_name;
+	const char *procedure;
+	int64_t start_ms;
+} lc_store_run_info;
+
+/* Insert a run as incomplete; *run_id receives its id. The run gets the next attempt number of its serial
+ * (1 for a serial never seen), atomically with the insert. */
+LC_API int lc_store_begin_run(lc_store *s, const lc_store_run_info *info, int64_t *run_id, lc_diag *diag);
+/* The attempt number of a run (>= 1), or LC_ERR_STATE for an unknown id. Since 0.2. */
+LC_API int lc_store_run_attempt(lc_store *s, int64_t run_id, lc_diag *diag);
+/* Complete a run: its verdict, end, the report's path and SHA-256 (both may be NULL when no report could be
+ * written), and the reason for any verdict but pass (lc_result_explain()). Completing twice or an unknown id is LC_ERR_STATE. */
+LC_API int lc_store_finish_run(lc_store *s, int64_t run_id, enum lc_verdict verdict, int64_t end_ms,
+			const char *report_path, const char *report_sha256, const char *reason, lc_diag *diag);
+
+typedef struct lc_store_row {
+	int64_t id;
+	const char *serial, *cable_type, *station, *operator_name, *procedure;
+	int slot;
+	int64_t start_ms, end_ms;     /* LC_TIME_NONE (INT64_MIN) when unknown */
+	int complete;                 /* 0: the run never finished (killed, crashed, still running) */
+	enum lc_verdict verdict;      /* LC_VERDICT_NONE while incomplete */
+	const char *reason, *report_path, *report_sha256;
+	int attempt;                  /* the how-manieth run of its serial (from 1); 0 when unknown */
+} lc_store_row;
+
+typedef struct lc_store_filter {
+	const char *serial;           /* NULL: any */
+	int64_t since_ms;             /* LC_TIME_NONE (INT64_MIN): any; else runs that started at or after it */
+	int verdict;                  /* -1: any; an enum lc_verdict; LC_STORE_INCOMPLETE: unfinished runs only */
+	/* Since 0.2; NULL: any (use designated initialisers: NULL is what they leave). */
+	const char *station, *operator_name, *cable_type, *procedure;
+} lc_store_filter;
+#define LC_STORE_INCOMPLETE 1000
+
+/* Calls fn for each matching run, oldest first; the row's strings are valid during the call only. fn returns
+ * 0 to go on, anything else to stop (that value is returned). Returns the number of rows otherwise. fn runs
+ * under the store's mutex: it must not call the store. */
+LC_API int lc_store_query(lc_store *s, const lc_store_filter *f, int (*fn)(const lc_store_row *row, void *user),
+		   void *user, lc_diag *diag);
+
+/* PRAGMA integrity_check: 0 if "ok", LC_ERR_FORMAT with SQLite's first complaint otherwise. */
+LC_API int lc_store_integrity_check(lc_store *s, lc_diag *diag);
+
+/* ---- reports/report.h ---- */
+/*
+ * Writing and verifying a whole certification report: the top-level calls of reports/.
+ *
+ * lc_report_write() produces, in out_dir:
+ *   <raw files>            the result's raw data (SOR files, BER logs), each recorded with its SHA-256
+ *   report.json.minisig    the minisign signature (prehashed Ed25519) with a trusted comment naming the DUT
+ *                          serial, the verdict and the time
+ *   report.json            the canonical JSON (reports/report_json.h)
+ *   report.html            the rendered report with its plots inline; plots/<name>.svg beside it
+ *   report.pdf             the same report on A4 pages (reports/report_pdf.h), from the same JSON bytes and
+ *                          the same plots
+ * and completes the run in the results store. Every file appears atomically and none is overwritten: a
+ * report directory is written once. The signature is written before report.json, so a report.json that
+ * exists always has its signature; the store is completed last, so a run killed on the way stays
+ * "incomplete" there. When writing fails, the run is still completed in the store, as an error with the
+ * reason.
+ *
+ * Thread safety: reentrant; several slots may write their reports at once into different directories (and
+ * share one store and one key).
+ */
+
+
+
+typedef struct lc_report_paths {
+	char json[PATH_MAX];
+	char sig[PATH_MAX];       /* empty when written without a key */
+	char html[PATH_MAX];      /* empty with no_html */
+	char pdf[PATH_MAX];       /* empty with no_pdf */
+	char sha256[LC_SHA256_HEX_LEN + 1]; /* of report.json */
+	int64_t run_id;           /* the store's run id, 0 without a store */
+	int plots_drawn, plots_missing;
+} lc_report_paths;
+
+typedef struct lc_report_options {
+	lc_store *store;          /* NULL: no store record */
+	int64_t run_id;           /* from lc_store_begin_run() at the start of the run; 0: inserted here */
+	const char *gnuplot;      /* NULL: "gnuplot" on PATH; "": no plots (the HTML says so) */
+	const char *pubkey_hint;  /* public key file name shown in the HTML's "verify with" line */
+	bool no_html;
+	bool no_pdf;              /* no report.pdf (it costs a few tens of ms per report) */
+} lc_report_options;
+
+/* key NULL writes an unsigned report (development only: `lanecert verify` rejects it). The result gets the
+ * key id recorded before it is serialized. */
+LC_API int lc_report_write(lc_result *r, const char *out_dir, const lc_sign_key *key, lc_report_paths *paths,
+		    const lc_report_options *opt, lc_diag *diag);
+
+/*
+ * A new report folder `name` under the open folder out_fd (out_label: how the caller names out_fd, used in
+ * paths and messages), whole or not at all: the files are written into a hidden staging folder
+ * ".<name>.lctmp-<pid>-<n>" and, once complete, it is renamed to name, or name-1 ... name-99 when taken,
+ * never replacing anything. Every name is resolved relative to out_fd and nothing follows a symlink, so
+ * neither name nor a symlink planted in out_fd can put a file outside it. name must be a plain name (no '/',
+ * not starting with a dot): LC_ERR_ARG otherwise. The store record is made as by lc_report_write(). paths
+ * receive the final paths. Since 0.2.
+ */
+LC_API int lc_report_write_new(lc_result *r, int out_fd, const char *out_label, const char *name, const lc_sign_key *key,
+			lc_report_paths *paths, const lc_report_options *opt, lc_diag *diag);
+
+/* Remove what runs that were killed left in out_fd: staging folders and temporary files whose writer process
+ * no longer runs (base/atomic_file.h lc_atomic_tmp_stale()). Returns how many were removed (each one logged),
+ * or LC_ERR_IO when out_fd cannot be listed. Since 0.2. */
+LC_API int lc_report_clean_stale(int out_fd, lc_diag *diag);
+
+/* Remove the folder name in out_fd with its files and plots/ (never following a symlink). 0 or -1 (errno). */
+LC_API int lc_report_remove_folder(int out_fd, const char *name);
+
+/* The trusted comment lanecert signs: "lanecert-report\tserial:SN\tverdict:V\ttime:T\tfile:report.json"
+ * (control characters of the serial replaced by '?'). */
+LC_API int lc_report_trusted_comment(const lc_result *r, char *buf, size_t size, lc_diag *diag);
+
+typedef struct lc_report_verify_info {
+	char key_id[LC_KEY_ID_HEX_LEN + 1];
+	char trusted_comment[LC_TRUSTED_COMMENT_MAX + 1];
+	enum lc_verdict verdict;
+	char serial[256];
+	int raw_checked;          /* raw files found beside the report whose digest matched */
+	int raw_missing;          /* raw files named by the report but absent (not an error: often not copied) */
+} lc_report_verify_info;
+
+/* Verify a report: the signature (sig_path NULL: REPORT.minisig) against the public key, the report's JSON,
+ * the key id it records against the key's, the trusted comment against the report, and the digest of every
+ * raw file present beside it. 0 when all hold; LC_ERR_VERIFY (or LC_ERR_FORMAT, LC_ERR_TRUNCATED,
+ * LC_ERR_NOT_FOUND) with the reason otherwise. info may be NULL. */
+LC_API int lc_report_verify(const char *report_path, const char *sig_path, const lc_pubkey *pub,
+		     lc_report_verify_info *info, lc_diag *diag);
+
+/* ---- reports/report_json.h ---- */
+/*
+ * The canonical JSON of a result (format "lanecert-report", version 1; schema in
+ * reports/schema/report.schema.json, rules in docs/reports.md). The same result always gives the same bytes:
+ *   - objects: keys in ascending bytewise (UTF-8) order; every key of the schema is always present, with null
+ *     for an absent value; arrays keep the order in which things were recorded;
+ *   - layout: two-space indentation, one member per line, "key": value, "[]" and "{}" when empty, LF line
+ *     ends, a final LF; strings escape only '"', '\\' and control characters (\b \f \n \r \t, else \u00xx
+ *     lowercase), everything else is raw UTF-8;
+ *   - integers (counts, lanes, slots, sizes) in decimal; other numbers as the shortest digit string that
+ *     reads back to the same double ("%.Ne", N = 1..17, C locale), laid out plainly for 1e-7 <= |x| < 1e15
+ *     (0.000015, 123456789012) and as d.ddde[-]X otherwise (1e-12, 2.5e20: no '+', no leading zeros; the
+ *     plain range stops at 1e15 so that an integral value never reads back as an integer beyond 64 bits);
+ *     -0 as 0; NaN and infinities never appear (the result model refuses them; absent is null);
+ *   - times: "YYYY-MM-DDTHH:MM:SS.mmmZ" (UTC, milliseconds).
+ *
+ * Thread safety: reentrant; a result being built must not be serialized concurrently with builder calls
+ * from another thread (the builder's lock does not cover a whole serialization).
+ */
+
+
+
+#define LC_REPORT_FORMAT "lanecert-report"
+#define LC_REPORT_FORMAT_VERSION 1
+#define LC_REPORT_JSON_MAX (64u << 20) /* a report larger than 64 MiB is refused when read */
+
+/* The canonical JSON text (malloc'ed, NUL-terminated; *len without the NUL). */
+LC_API int lc_report_json(const lc_result *r, char **json, size_t *len, lc_diag *diag);
+
+/* Read a report back into a new result. Malformed JSON, a missing or mistyped member, an unknown format
+ * version or a verdict that does not follow from the measurements is LC_ERR_FORMAT with the offending
+ * member's path in diag ("measurements[3].limit.comparison"). */
+LC_API int lc_report_json_read(const char *json, size_t len, lc_result **out, lc_diag *diag);
+
+/* "2026-11-20T23:30:48.123Z" for ms since the epoch (years 0000..9999; else LC_ERR_ARG), and back. */
+LC_API int lc_time_format(int64_t ms, char buf[32], lc_diag *diag);
+LC_API int lc_time_parse(const char *s, int64_t *ms, lc_diag *diag);
+
+#endif

@@ -1,0 +1,388 @@
+/*
+ * <lanecert/sor.h>: OTDR traces: Bellcore/Telcordia SOR files and the event analysis.
+ *
+ * Part of the public API of liblanecert; include <lanecert/lanecert.h> for all of it. The rules that
+ * hold for every function unless its comment says otherwise (return values, ownership, *out on failure,
+ * thread safety, versions) are stated once in <lanecert/lanecert.h>; each section below names the
+ * thread-safety contract of its types.
+ */
+#ifndef LANECERT_SOR_H
+#define LANECERT_SOR_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "base.h"
+
+/* ---- formats/sor.h ---- */
+/*
+ * Telcordia SR-4731 (".sor", "Bellcore") OTDR trace files: data model, reader and writer.
+ *
+ * The reader accepts SOR version 1 (no "Map" header, block bodies without a name header) and version 2
+ * (revisions 2.00-2.20). Every field is decoded into plain data below; blocks this code does not know
+ * (vendors' proprietary blocks) are kept raw under their map name so that the writer can put them back.
+ * The writer always produces version 2 with a recomputed map and a CRC-16/CCITT-FALSE checksum.
+ *
+ * Units: the model keeps the file's own integers (times in 100 ps, losses in dB x 1000, ...), so that a
+ * round trip is exact; the lc_sor_* helpers at the end convert to metres, nm, dB and seconds, and handle
+ * the vendor quirks (wavelength stored in nm instead of 0.1 nm, averaging time in s or 0.01 s).
+ *
+ * The checksum is advisory: writers disagree on the byte range (domain-facts §6c), so a file is never
+ * rejected for it; lc_sor.cksum says whether it was valid, mismatched or absent.
+ *
+ * Errors: a malformed or short file gives LC_ERR_FORMAT or LC_ERR_TRUNCATED with a detail naming the block
+ * and the byte offset in the file. Nothing is ever printed.
+ *
+ * Thread safety: an lc_sor is plain data owned by its caller; the functions keep no global state and may be
+ * called from any thread on different objects. Reading one lc_sor from several threads is safe.
+ */
+
+
+
+#define LC_SOR_MAX_PULSES 16      /* pulse-width entries in FxdParams (samples carry 1) */
+#define LC_SOR_MAX_BLOCKS 64      /* map entries accepted */
+#define LC_SOR_NAME_MAX 64        /* block name length accepted, NUL included */
+
+/* Speed of light in vacuum (m/s), used for every time-to-distance conversion. */
+#define LC_SOR_C_M_PER_S 299792458.0
+
+typedef struct lc_sor_genparams {
+	char lang[3];                /* "EN" */
+	char *cable_id, *fiber_id;   /* strings are never NULL (empty ""); bytes kept as stored */
+	uint16_t fiber_type;         /* ITU G.65x number, e.g. 652 (v2 only, 0 in v1) */
+	uint16_t nominal_wavelength; /* nm */
+	char *location_a, *location_b, *cable_code;
+	char build_condition[3];     /* BC as-built, CC as-current, RC as-repaired, OT other */
+	int32_t user_offset;         /* 100 ps */
+	int32_t user_offset_distance; /* 10 x distance units (v2 only) */
+	char *operator_name, *comment;
+} lc_sor_genparams;
+
+typedef struct lc_sor_supparams {
+	char *supplier, *mainframe_id, *mainframe_sn, *module_id, *module_sn, *software_rev, *other;
+} lc_sor_supparams;
+
+typedef struct lc_sor_fxdparams {
+	uint32_t timestamp;          /* Unix seconds */
+	char units[3];               /* "mt", "km", "ft", "kf", "mi" */
+	uint16_t wavelength;         /* 0.1 nm per the spec; see lc_sor_wavelength_nm() for the nm quirk */
+	int32_t acq_offset;          /* 100 ps */
+	int32_t acq_offset_distance; /* v2 */
+	uint16_t n_pulses;           /* entries used in the three arrays below (>= 1) */
+	uint16_t pulse_width_ns[LC_SOR_MAX_PULSES];
+	uint32_t data_spacing[LC_SOR_MAX_PULSES]; /* 100 ps per 10 000 points */
+	uint32_t n_points[LC_SOR_MAX_PULSES];     /* points per pulse width as stored (may differ from DataPts) */
+	uint32_t group_index;        /* x 100 000 */
+	uint16_t backscatter;        /* -0.1 dB units: 819 is -81.9 dB */
+	uint32_t n_averages;
+	uint16_t averaging_time;     /* vendor-dependent unit, see lc_sor_averaging_time_s() (v2) */
+	uint32_t acq_range;          /* 100 ps */
+	int32_t acq_range_distance;  /* v2 */
+	int32_t front_panel_offset;  /* 100 ps */
+	uint16_t noise_floor;        /* -dB x 1000 */
+	int16_t noise_floor_scale;
+	uint16_t power_offset;       /* dB x 1000 */
+	uint16_t loss_threshold;     /* dB x 1000 */
+	uint16_t refl_threshold;     /* -dB x 1000 */
+	uint16_t eof_threshold;      /* dB x 1000 */
+	char trace_type[3];          /* v2: ST, RT, DT, RF */
+	int32_t window[4];           /* v2: X1 Y1 X2 Y2 */
+} lc_sor_fxdparams;
+
+typedef struct lc_sor_event {
+	uint16_t number;
+	uint32_t time;               /* one-way propagation time from the front panel, 100 ps */
+	int16_t slope;               /* attenuation of the lead-in fiber, dB/km x 1000 */
+	int16_t loss;                /* dB x 1000 */
+	int32_t reflectance;         /* dB x 1000 (negative; 0 for a non-reflective event) */
+	char code[7];                /* e.g. "1F9999": [0] 0 non-refl, 1 refl, 2 saturated; [1] A/M/E/F/O/D */
+	char method[3];              /* LS, 2P, OT */
+	uint32_t markers[5];         /* v2: end prev, start curr, end curr, start next, peak (100 ps) */
+	char *comment;
+} lc_sor_event;
+
+typedef struct lc_sor_summary {
+	int32_t total_loss;          /* dB x 1000 */
+	int32_t loss_start;          /* 100 ps */
+	uint32_t loss_end;
+	uint16_t orl;                /* dB x 1000 */
+	int32_t orl_start;
+	uint32_t orl_end;
+} lc_sor_summary;
+
+typedef struct lc_sor_landmark {
+	int16_t number;
+	char code[3];
+	int32_t location;            /* 100 ps from the user offset */
+	int16_t event_number;
+	int32_t gps_longitude, gps_latitude;
+	int16_t fiber_correction;    /* 100 x % */
+	int32_t sheath_enter, sheath_leave;
+	char sheath_units[3];
+	int16_t mode_field_diameter;
+	char *comment;
+} lc_sor_landmark;
+
+/* One scale-factor segment of DataPts: consecutive samples, dB = value x (scale/1000) / 1000, loss grows
+ * with the value. The segments follow each other along the trace. */
+typedef struct lc_sor_trace_segment {
+	uint16_t scale;              /* x 1000 */
+	uint32_t n;
+	uint16_t *values;
+} lc_sor_trace_segment;
+
+/* A block this code does not decode, kept as bytes. data excludes the "name\0" header that v2 bodies
+ * start with (had_header says whether the file had one). */
+typedef struct lc_sor_raw_block {
+	char name[LC_SOR_NAME_MAX];
+	uint16_t revision;
+	bool had_header;
+	uint8_t *data;
+	size_t len;
+} lc_sor_raw_block;
+
+/* Where a block was in the file (map order). */
+typedef struct lc_sor_block_info {
+	char name[LC_SOR_NAME_MAX];
+	uint16_t revision;
+	uint32_t size;
+	size_t offset;
+} lc_sor_block_info;
+
+enum lc_sor_cksum_status {
+	LC_SOR_CKSUM_ABSENT = 0,     /* no Cksum block, or a stored 0 that no range matches (never computed) */
+	LC_SOR_CKSUM_VALID = 1,
+	LC_SOR_CKSUM_MISMATCH = 2,
+};
+
+/* The byte range a valid checksum covered (domain-facts §6c). */
+enum lc_sor_cksum_range {
+	LC_SOR_CKSUM_RANGE_NONE = 0,
+	LC_SOR_CKSUM_RANGE_BEFORE_VALUE = 1, /* every byte before the stored value (pyOTDR, Noyes, HP) */
+	LC_SOR_CKSUM_RANGE_BEFORE_BLOCK = 2, /* every byte before the Cksum block */
+	LC_SOR_CKSUM_RANGE_ZEROED_FILE = 3,  /* the whole file with the value zeroed (Viavi) */
+};
+
+typedef struct lc_sor {
+	int version;                 /* 1 or 2 */
+	uint16_t map_revision;       /* 100, 200, 210, 220 */
+	size_t n_blocks;
+	lc_sor_block_info blocks[LC_SOR_MAX_BLOCKS];
+
+	lc_sor_genparams gen;
+	lc_sor_supparams sup;
+	lc_sor_fxdparams fxd;
+
+	bool has_events;             /* FiberCloud files can lack KeyEvents */
+	size_t n_events;
+	lc_sor_event *events;
+	lc_sor_summary summary;
+
+	bool has_links;
+	size_t n_landmarks;
+	lc_sor_landmark *landmarks;
+
+	uint32_t n_points;           /* DataPts header count */
+	size_t n_segments;
+	lc_sor_trace_segment *segments;
+
+	size_t n_raw;
+	lc_sor_raw_block *raw;       /* proprietary blocks in file order */
+
+	enum lc_sor_cksum_status cksum;
+	enum lc_sor_cksum_range cksum_range;
+	bool has_cksum_block;
+	uint16_t cksum_stored, cksum_computed; /* computed over LC_SOR_CKSUM_RANGE_BEFORE_VALUE */
+	size_t trailing_bytes;       /* bytes after the last mapped block (ignored) */
+} lc_sor;
+
+/* Parse a file image. On success *out is a new lc_sor (lc_sor_free). */
+LC_API int lc_sor_read(const uint8_t *data, size_t len, lc_sor **out, lc_diag *diag);
+/* Read and parse a file. LC_ERR_NOT_FOUND / LC_ERR_IO for the file itself. */
+LC_API int lc_sor_read_file(const char *path, lc_sor **out, lc_diag *diag);
+LC_API void lc_sor_free(lc_sor *sor);
+
+/* An empty v2 model with SOR defaults (thresholds 0.2 dB / -55 dB / 3 dB, group index 1.4680, "EN", "ST",
+ * empty strings) for writers that build a file from scratch (the simulated OTDR). */
+LC_API int lc_sor_new(lc_sor **out);
+/* Replace the trace by one segment of n values at scale 1000 (values copied). */
+LC_API int lc_sor_set_trace(lc_sor *sor, const uint16_t *values, uint32_t n);
+/* Replace the events (copied, comments duplicated) and the summary. */
+LC_API int lc_sor_set_events(lc_sor *sor, const lc_sor_event *events, size_t n, const lc_sor_summary *summary);
+/* Replace a string field of the model (e.g. &sor->sup.supplier) by a copy of s. */
+LC_API int lc_sor_set_string(char **field, const char *s);
+
+/* Encode as SOR v2: *out malloc'ed (caller frees), *len its size. */
+LC_API int lc_sor_write(const lc_sor *sor, uint8_t **out, size_t *len, lc_diag *diag);
+/* Write atomically (temporary name, fsync, rename). */
+LC_API int lc_sor_write_file(const lc_sor *sor, const char *path, lc_diag *diag);
+
+/* CRC-16/CCITT-FALSE (poly 0x1021, init 0xFFFF, no reflection). */
+LC_API uint16_t lc_sor_crc16(const uint8_t *data, size_t len);
+
+/* ---- derived quantities ---- */
+
+/* Group index (1.4680), or 1.4680 if the file stores 0. */
+LC_API double lc_sor_group_index(const lc_sor *sor);
+/* One-way time in 100 ps to metres of fibre. */
+LC_API double lc_sor_time_to_m(const lc_sor *sor, double t_100ps);
+LC_API double lc_sor_m_to_time(const lc_sor *sor, double metres);
+/* Distance between trace points (m), from the first pulse width's data spacing. */
+LC_API double lc_sor_point_spacing_m(const lc_sor *sor);
+/* Distance (m) of trace point 0 in the frame of the KeyEvents (0 = the front panel, or the user's
+ * reference point such as the end of a launch cord): minus the larger of the front-panel offset and the
+ * negated acquisition offset, minus the user offset. */
+LC_API double lc_sor_trace_origin_m(const lc_sor *sor);
+/* Wavelength in nm, accepting writers that store nm instead of 0.1 nm (Noyes). */
+LC_API double lc_sor_wavelength_nm(const lc_sor *sor);
+/* Averaging time in seconds: the spec's 0.1 s, EXFO's s, Noyes' 0.01 s (chosen from SupParams). */
+LC_API double lc_sor_averaging_time_s(const lc_sor *sor);
+/* A vendor name for grouping files ("EXFO", "Anritsu", "Viavi", "AFL/Noyes", "FiberCloud", "OptixS",
+ * "HP/Agilent", "Yokogawa", or "other"), from SupParams (EXFO is recognised by its module IDs, since
+ * it writes the customer in the supplier field). Static string. Since 0.1. */
+LC_API const char *lc_sor_vendor(const lc_sor *sor);
+/* A stored event's reflectance in dB, NAN when it has none: 0 (the spec's "non-reflective"), or a
+ * placeholder no OTDR can measure, below -100 dB (EXFO FTB-7400E writes INT32_MIN, -2147483.648 dB). Since 0.1. */
+LC_API double lc_sor_event_reflectance_db(const lc_sor_event *e);
+/* Stored backscatter coefficient in dB (negative), 0 when not set. */
+LC_API double lc_sor_backscatter_db(const lc_sor *sor);
+/* Total number of trace points (sum over segments). */
+LC_API size_t lc_sor_trace_length(const lc_sor *sor);
+/* The trace as levels in dB (0 at the top, decreasing with loss, i.e. -stored dB), length
+ * lc_sor_trace_length(); *out malloc'ed. Returns the count. */
+LC_API int lc_sor_trace_db(const lc_sor *sor, double **out);
+/* Human names for enums ("valid", "mismatch", "absent"). */
+LC_API const char *lc_sor_cksum_name(enum lc_sor_cksum_status s);
+LC_API const char *lc_sor_cksum_range_name(enum lc_sor_cksum_range r);
+
+/* ---- instruments/otdr/otdr_analysis.h ---- */
+/*
+ * OTDR event analysis from the trace itself: backscatter by least squares, detection of reflective,
+ * non-reflective and end events, loss by the LS method, reflectance from peak height, ORL and dead zones
+ * (definitions: domain-facts §6e). Works on any trace (a SOR file's, a simulated one), no instrument needed.
+ *
+ * Conventions: the trace is a level in dB that falls with distance (one-way dB as OTDRs display it:
+ * a 1 dB splice is a 1 dB step); loss is positive for a drop, negative for a gainer; reflectance is in dB
+ * (negative); distances in metres from the front panel.
+ *
+ * Thread safety: no global state; an lc_otdr_analysis is plain data owned by its caller.
+ */
+
+
+
+typedef struct lc_otdr_config {
+	double loss_threshold_db;   /* smallest |loss| reported as a non-reflective event; SOR default 0.2 */
+	double refl_threshold_db;   /* reflective events weaker (more negative) than this are ignored; -55 */
+	double eof_threshold_db;    /* a drop of at least this much into the noise is the end; 3.0 */
+	double backscatter_db;      /* backscatter coefficient at 1 ns; NAN: the file's, or -80 if unset or implausible */
+	double launch_m;            /* length of the launch cord before the link (0: none). The connection at its end
+	                               is the link's first connector: always reported, whatever its size (as Tier-2
+	                               testers' launch compensation does), and link_loss_db counts from it */
+	double tail_m;              /* length of a receive (tail) cord after the link (0: none). The connection at
+	                               its start, tail_m before the end, is the link's last connector: always
+	                               reported, and link_loss_db counts up to just after it (since 0.1) */
+} lc_otdr_config;
+
+/* What the analysis needs to know about the trace. */
+typedef struct lc_otdr_trace {
+	const double *level_db;     /* n points, dB */
+	size_t n;
+	double dx_m;                /* point spacing */
+	double x0_m;                /* distance of point 0 from the front panel (usually 0) */
+	double pulse_ns;
+	double group_index;
+} lc_otdr_trace;
+
+enum lc_otdr_event_type {
+	LC_OTDR_EVENT_REFLECTIVE = 0,
+	LC_OTDR_EVENT_NONREFLECTIVE = 1,
+	LC_OTDR_EVENT_END = 2,
+	LC_OTDR_EVENT_LAUNCH = 3,   /* the front-panel connector at 0 m */
+};
+
+typedef struct lc_otdr_event {
+	enum lc_otdr_event_type type;
+	bool reflective;            /* a reflection peak was seen (also for END and LAUNCH) */
+	bool saturated;             /* the peak clipped: reflectance is a lower bound */
+	size_t index;               /* trace point of the event start */
+	double position_m;
+	double loss_db;             /* LS loss, NAN where it cannot be measured (launch, end) */
+	double reflectance_db;      /* NAN for non-reflective events */
+	double peak_db;             /* peak height above the backscatter before the event */
+	double slope_db_km;         /* attenuation of the section before the event, NAN if too short */
+	double event_dead_zone_m;   /* reflective: width 1.5 dB below the peak; NAN otherwise */
+	double atten_dead_zone_m;   /* reflective: until back within 0.5 dB of the backscatter; NAN otherwise */
+} lc_otdr_event;
+
+#define LC_OTDR_MAX_GHOSTS 16
+
+typedef struct lc_otdr_analysis {
+	size_t n_events;
+	lc_otdr_event *events;      /* by position; the first is LAUNCH, the last END when the end was seen */
+	bool end_found;
+	double fiber_length_m;      /* END position, or the last backscatter point */
+	double total_loss_db;       /* launch backscatter level minus the level before the end */
+	double orl_db;              /* optical return loss from backscatter and reflections (positive dB) */
+	double noise_floor_db;      /* level of the noise after the end */
+	double noise_rms_db;
+	double backscatter_db;      /* BC used for reflectance and ORL */
+	double attenuation_db_km;   /* average fiber attenuation (LS over the sections) */
+	int launch_event;           /* with cfg.launch_m: the index in events[] of the launch cord's far connector;
+	                               -1 without a launch cord, or when the trace ends before it */
+	double link_loss_db;        /* with cfg.launch_m: the backscatter level just before that connector minus
+	                               the level before the end (the link's loss, its first connector included,
+	                               the launch cord's fiber not), with cfg.tail_m minus the tail cord's fibre
+	                               too (to just after the link's last connector); NAN otherwise */
+	int tail_event;             /* with cfg.tail_m: the index in events[] of the tail cord's connector; -1
+	                               without a tail cord, or when no end was found */
+	size_t n_ghosts;            /* echoes found and left out of events[] (at most LC_OTDR_MAX_GHOSTS listed) */
+	double ghost_m[LC_OTDR_MAX_GHOSTS]; /* their positions: a reflection with no loss step at an integer
+	                               multiple (2, 3, ...) of a strong reflection's distance */
+} lc_otdr_analysis;
+
+/* SOR defaults: 0.2 dB, -55 dB, 3 dB, backscatter from the file; no launch cord. */
+LC_API void lc_otdr_config_init(lc_otdr_config *cfg);
+/* The thresholds stored in a SOR file's FxdParams where set (0 means unset: the defaults stay). */
+LC_API void lc_otdr_config_from_sor(lc_otdr_config *cfg, const lc_sor *sor);
+
+LC_API int lc_otdr_analyze(const lc_otdr_trace *trace, const lc_otdr_config *cfg, lc_otdr_analysis **out, lc_diag *diag);
+/* Analyze a SOR file's trace (the file's thresholds, pulse width, spacing and backscatter coefficient). */
+LC_API int lc_otdr_analyze_sor(const lc_sor *sor, const lc_otdr_config *cfg, lc_otdr_analysis **out, lc_diag *diag);
+LC_API void lc_otdr_analysis_free(lc_otdr_analysis *a);
+
+/* Agreement of an analysis with the events an instrument stored in a SOR file's KeyEvents, measured the
+ * strict way (issue 16): a stored event is matched by the nearest unused one of ours within
+ * max(2 m, 2 point spacings); the front-panel event (stored within a pulse length and the tolerance of the
+ * trace's origin) is left out on both sides. Counts and sums, so that files can be added up
+ * (lc_otdr_agreement_add) per vendor and overall. */
+typedef struct lc_otdr_agreement {
+	size_t files;
+	size_t stored;              /* stored events from past the front panel to the stored end */
+	size_t found;               /* our non-launch events */
+	size_t matched;             /* stored events with one of ours within the tolerance */
+	double sum_offset_m;        /* sum of (ours - stored) over the matched events */
+	double sum_offset_samples;  /* the same in point spacings of each file */
+	double sum_abs_offset_m;
+	size_t ends_shown;          /* files whose stored end is followed by a drop of the end threshold */
+	size_t ends_within;         /* ... with our end within one pulse length of it */
+	size_t after_end;           /* our events after the end (the stored end + a pulse length, or our own end) */
+	size_t loss_compared;       /* matched events (not ends) with both losses known */
+	double sum_abs_loss_diff_db;
+	double tolerance_m;         /* of the last file compared (per file: max(2 m, 2 spacings)) */
+} lc_otdr_agreement;
+
+/* Compare one file's analysis with its KeyEvents; *out is cleared first.
+ * Returns 0, LC_ERR_ARG (NULL) or LC_ERR_NOMEM. Since 0.1. */
+LC_API int lc_otdr_compare_sor(const lc_sor *sor, const lc_otdr_analysis *a, lc_otdr_agreement *out);
+/* total += one. */
+LC_API void lc_otdr_agreement_add(lc_otdr_agreement *total, const lc_otdr_agreement *one);
+/* Matched share of the stored events (0..1, NAN with none stored); mean signed offset in m and in point
+ * spacings (NAN with none matched). */
+LC_API double lc_otdr_agreement_matched(const lc_otdr_agreement *g);
+LC_API double lc_otdr_agreement_offset_m(const lc_otdr_agreement *g);
+LC_API double lc_otdr_agreement_offset_samples(const lc_otdr_agreement *g);
+
+LC_API const char *lc_otdr_event_type_name(enum lc_otdr_event_type t);
+
+#endif

@@ -1,0 +1,152 @@
+#!/usr/bin/env python3
+"""The public API is exactly what liblanecert exports, and cli/ uses nothing else (issue 15, design.md).
+
+  check_api.py exports LIB HEADER_DIR      nm -D --defined-only LIB against the LC_API declarations of
+                                           HEADER_DIR/*.h (the installed headers); each difference is named
+  check_api.py cli-includes CLI_DIR        every #include of CLI_DIR is <lanecert/...>, a system header,
+                                           "cli/..." or the simulator's entry point "sim/sim.h"
+  check_api.py self-test LIB HEADER_DIR CLI_DIR
+                                           both checks on doctored copies (one declaration removed, one
+                                           invented; one internal include added) must fail and name them
+Exit 0 when the check holds, 1 with one line per difference otherwise.
+"""
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+
+PROJECT_DIRS = ("base", "hal", "formats", "fixtures", "instruments", "procedures", "reports", "sim", "bench")
+CLI_EXCEPTION = "sim/sim.h"  # the simulator's entry point, the one include outside <lanecert/...> (sim/sim.h)
+
+
+def strip_comments(text):
+    text = re.sub(r"/\*.*?\*/", " ", text, flags=re.S)
+    return re.sub(r"//[^\n]*", " ", text)
+
+
+def documented(header_dir):
+    """Names declared with LC_API in header_dir/*.h: {name: header}."""
+    names = {}
+    for h in sorted(os.listdir(header_dir)):
+        if not h.endswith(".h"):
+            continue
+        text = strip_comments(open(os.path.join(header_dir, h), encoding="utf-8").read())
+        # drop preprocessor lines (the LC_API definition itself)
+        text = "\n".join(l for l in text.split("\n") if not l.lstrip().startswith("#"))
+        for m in re.finditer(r"\bLC_API\b([^;{]*)", text):
+            decl = m.group(1)
+            paren = decl.find("(")
+            if paren >= 0:  # a function: the identifier before its parameter list
+                ident = re.findall(r"[A-Za-z_]\w*", decl[:paren])
+            else:  # an object: the last identifier before ';' or '['
+                ident = re.findall(r"[A-Za-z_]\w*", decl.split("[")[0])
+            if not ident:
+                raise SystemExit("%s: cannot read the LC_API declaration '%s'" % (h, decl.strip()))
+            names[ident[-1]] = h
+    return names
+
+
+# Symbols the toolchain adds, not the library: the section bounds of sanitizer coverage in a fuzzing build
+# (-fsanitize=fuzzer-no-link), and the linker's own markers some linkers export.
+TOOLCHAIN = re.compile(r"^(__(start|stop)___sancov_\w+|_init|_fini|_edata|_end|__bss_start)$")
+
+
+def exported(lib):
+    out = subprocess.run(["nm", "-D", "--defined-only", lib], check=True, capture_output=True, text=True).stdout
+    names = set()
+    for line in out.splitlines():
+        parts = line.split()
+        if len(parts) >= 3 and not TOOLCHAIN.match(parts[2].split("@")[0]):
+            names.add(parts[2].split("@")[0])
+    return names
+
+
+def check_exports(lib, header_dir):
+    doc = documented(header_dir)
+    exp = exported(lib)
+    problems = ["exported but declared in no public header: %s" % n for n in sorted(exp - set(doc))]
+    problems += ["declared LC_API in <lanecert/%s> but not exported: %s" % (doc[n], n) for n in sorted(set(doc) - exp)]
+    return problems, len(doc), len(exp)
+
+
+def check_cli_includes(cli_dir):
+    problems = []
+    for f in sorted(os.listdir(cli_dir)):
+        if not f.endswith((".c", ".h")):
+            continue
+        for no, line in enumerate(open(os.path.join(cli_dir, f), encoding="utf-8"), 1):
+            m = re.match(r'\s*#\s*include\s*([<"])([^>"]+)[>"]', line)
+            if not m:
+                continue
+            kind, path = m.groups()
+            top = path.split("/")[0]
+            if path.startswith("lanecert/") or path.startswith("cli/") or path == CLI_EXCEPTION:
+                continue
+            if kind == "<" and top not in PROJECT_DIRS and path != "lc_version.h":
+                continue  # a system or dependency header
+            problems.append("cli/%s:%d includes %s%s%s, not the public API <lanecert/...>" %
+                            (f, no, kind, path, ">" if kind == "<" else '"'))
+    return problems
+
+
+def self_test(lib, header_dir, cli_dir):
+    """The checks fail, naming what is wrong, on a doctored header list and a doctored cli/."""
+    ok = True
+    with tempfile.TemporaryDirectory() as tmp:
+        hdrs = os.path.join(tmp, "lanecert")
+        shutil.copytree(header_dir, hdrs)
+        doc = documented(hdrs)
+        victim = sorted(doc)[0]
+        path = os.path.join(hdrs, doc[victim])
+        text = open(path, encoding="utf-8").read()
+        text, n = re.subn(r"\bLC_API(\s[^;]*\b%s\s*\()" % re.escape(victim), r"\1", text, count=1)
+        assert n == 1, "could not remove the declaration of " + victim
+        text += "\nLC_API int lc_api_selftest_invented(void);\n"
+        open(path, "w", encoding="utf-8").write(text)
+        problems, _, _ = check_exports(lib, hdrs)
+        want = {"exported but declared in no public header: %s" % victim,
+                "declared LC_API in <lanecert/%s> but not exported: lc_api_selftest_invented" % doc[victim]}
+        print("doctored headers (%s undeclared, lc_api_selftest_invented invented):" % victim)
+        for p in problems:
+            print("  " + p)
+        if set(problems) != want:
+            print("self-test: expected exactly %s" % sorted(want))
+            ok = False
+        cli = os.path.join(tmp, "cli")
+        shutil.copytree(cli_dir, cli)
+        with open(os.path.join(cli, "doctored.c"), "w", encoding="utf-8") as f:
+            f.write('#include <stdio.h>\n#include "hal/scpi.h"\n#include <lanecert/hal.h>\n')
+        problems = check_cli_includes(cli)
+        print("doctored cli/ (doctored.c includes \"hal/scpi.h\"):")
+        for p in problems:
+            print("  " + p)
+        if problems != ['cli/doctored.c:2 includes "hal/scpi.h", not the public API <lanecert/...>']:
+            print("self-test: expected exactly the doctored include")
+            ok = False
+    return ok
+
+
+def main(argv):
+    if len(argv) == 4 and argv[1] == "exports":
+        problems, ndoc, nexp = check_exports(argv[2], argv[3])
+        for p in problems:
+            print(p)
+        print("%d symbols exported, %d declared with LC_API in %s: %s" %
+              (nexp, ndoc, argv[3], "differences above" if problems else "the same set"))
+        return 1 if problems else 0
+    if len(argv) == 3 and argv[1] == "cli-includes":
+        problems = check_cli_includes(argv[2])
+        for p in problems:
+            print(p)
+        print("cli/ includes: %s" % ("%d outside the public API" % len(problems) if problems else "public API only"))
+        return 1 if problems else 0
+    if len(argv) == 5 and argv[1] == "self-test":
+        return 0 if self_test(argv[2], argv[3], argv[4]) else 1
+    print(__doc__, file=sys.stderr)
+    return 64
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))

@@ -1,0 +1,12 @@
+# The public API (include/lanecert/) is what liblanecert exports, nothing more or less, and cli/ compiles
+# against it (plus sim/sim.h, the simulator's entry point): tests/api/check_api.py. api_check_fails proves
+# both checks fail, naming the symbol or include, on a doctored header list and a doctored cli/.
+find_program(LC_PYTHON3 NAMES python3 REQUIRED)
+add_test(NAME api_exports
+  COMMAND ${LC_PYTHON3} ${PROJECT_SOURCE_DIR}/tests/api/check_api.py exports
+          $<TARGET_FILE:lanecert_shared> ${PROJECT_SOURCE_DIR}/include/lanecert)
+add_test(NAME api_cli_includes
+  COMMAND ${LC_PYTHON3} ${PROJECT_SOURCE_DIR}/tests/api/check_api.py cli-includes ${PROJECT_SOURCE_DIR}/cli)
+add_test(NAME api_check_fails
+  COMMAND ${LC_PYTHON3} ${PROJECT_SOURCE_DIR}/tests/api/check_api.py self-test
+          $<TARGET_FILE:lanecert_shared> ${PROJECT_SOURCE_DIR}/include/lanecert ${PROJECT_SOURCE_DIR}/cli)
