@@ -10,7 +10,7 @@
  *     `overflow` is set and every later clause is ignored (the caller returns LC_ERR_OVERFLOW).
  *
  * Thread safety: an lc_clauses is used by one thread at a time; no global state.
- * Since 0.2.
+ * Since 0.1.
  */
 #ifndef LC_BASE_CLAUSES_H
 #define LC_BASE_CLAUSES_H

@@ -30,4 +30,7 @@ lc_area(procedures DEPS instruments fixtures reports hal PKGS PkgConfig::LUA SOU
 # Where the .lua procedures are found when running from the build tree and once installed.
 set_source_files_properties(procedures/engine.c PROPERTIES COMPILE_DEFINITIONS
   "${LC_CHECKOUT_DEFINE};LC_DATA_DIR=\"${CMAKE_INSTALL_FULL_DATADIR}/lanecert\"")
-install(DIRECTORY procedures/ DESTINATION ${CMAKE_INSTALL_DATADIR}/lanecert/procedures FILES_MATCHING PATTERN "*.lua")
+# measure/ holds only C sources; without the EXCLUDE, FILES_MATCHING still creates it empty in the package
+# (lintian: package-contains-empty-directory).
+install(DIRECTORY procedures/ DESTINATION ${CMAKE_INSTALL_DATADIR}/lanecert/procedures FILES_MATCHING PATTERN "*.lua"
+  PATTERN "measure" EXCLUDE)

@@ -3,7 +3,7 @@
  * state_dir): kept power references (procedures/lua_optical.c) and the golden-cable baseline and check
  * (procedures/golden.h). One name scheme for all of them, so that a station's name never leaves the folder.
  *
- * Thread safety: reentrant. Since 0.2.
+ * Thread safety: reentrant. Since 0.1.
  */
 #ifndef LC_PROCEDURES_STATION_STATE_H
 #define LC_PROCEDURES_STATION_STATE_H

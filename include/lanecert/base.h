@@ -238,12 +238,12 @@ LC_API int lc_atomic_write(const char *path, const void *data, size_t len, mode_
 
 /* The same relative to the open directory dirfd: name must be a plain file name (no '/', not "." or "..").
  * Every name is resolved in dirfd and none follows a symlink (a symlink planted at name is LC_ERR_BUSY with
- * NOREPLACE, and is replaced itself, not its target, with REPLACE). The caller keeps dirfd. Since 0.2. */
+ * NOREPLACE, and is replaced itself, not its target, with REPLACE). The caller keeps dirfd. Since 0.1. */
 LC_API int lc_atomic_write_at(int dirfd, const char *name, const void *data, size_t len, mode_t mode, int flags,
 		       lc_diag *diag);
 
 /* True when name is a temporary of this writer (or of a staging folder using the same mark,
- * ".<name>.lctmp-<pid>-...") whose writer process no longer runs. Since 0.2. */
+ * ".<name>.lctmp-<pid>-...") whose writer process no longer runs. Since 0.1. */
 LC_API int lc_atomic_tmp_stale(const char *name);
 
 /* Read a whole file (at most max_len bytes, else LC_ERR_OVERFLOW) into a NUL-terminated malloc'ed buffer. */
@@ -261,7 +261,7 @@ LC_API int lc_mkdir_p(const char *path, mode_t mode, lc_diag *diag);
  * Valid means strict UTF-8 as jansson and SQLite's JSON functions accept it: no NUL, no overlong forms, no
  * surrogates, nothing past U+10FFFF.
  *
- * Thread safety: every function is reentrant. Since 0.2.
+ * Thread safety: every function is reentrant. Since 0.1.
  */
 
 

@@ -430,12 +430,12 @@ typedef struct lc_station {
 	enum lc_module_serial_policy module_serial_policy;
 	/* JSON key "reference_keep_s": how long a power reference taken by one run is kept and reused by later
 	 * runs of this station (same instruments, cords, wavelength and method), at most LC_REFERENCE_KEEP_MAX_S;
-	 * 0 (the default): every run takes its own. Since 0.2. */
+	 * 0 (the default): every run takes its own. Since 0.1. */
 	unsigned reference_keep_s;
 	/* JSON key "state_dir": the station's state folder — kept references, golden-cable baseline and checks
-	 * (`lanecert run --state` overrides it); empty: "station-state" beside the results store. Since 0.2. */
+	 * (`lanecert run --state` overrides it); empty: "station-state" beside the results store. Since 0.1. */
 	char state_dir[LC_STATION_RESOURCE_MAX];
-	lc_station_golden golden; /* Since 0.2. */
+	lc_station_golden golden; /* Since 0.1. */
 	size_t n_instruments;
 	lc_station_instrument *instruments;
 	size_t n_wires;

@@ -229,7 +229,7 @@ LC_API int lc_scpi_query_block_values(lc_scpi *s, const char *cmd, enum lc_block
 LC_API int lc_scpi_drain_errors(lc_scpi *s, lc_scpi_error *errs, size_t cap);
 /* Drain; if the instrument reported any error return LC_ERR_INSTRUMENT with the first as detail. */
 LC_API int lc_scpi_check_errors(lc_scpi *s);
-/* Choose how the error queue is read (see errors_without_stb), once the model is known. Since 0.2. */
+/* Choose how the error queue is read (see errors_without_stb), once the model is known. Since 0.1. */
 LC_API void lc_scpi_set_errors_without_stb(lc_scpi *s, bool without_stb);
 /* *OPC? with the session's OPC budget. */
 LC_API int lc_scpi_wait_opc(lc_scpi *s);

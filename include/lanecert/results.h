@@ -140,7 +140,7 @@ LC_API int lc_result_set_station(lc_result *r, const char *name, const char *id,
 LC_API int lc_result_set_operator(lc_result *r, const char *operator_name, lc_diag *diag);
 LC_API int lc_result_set_procedure(lc_result *r, const char *name, const char *version, lc_diag *diag);
 /* The procedure file that ran: the SHA-256 (64 lowercase hex digits) of its bytes, and whether it was a custom
- * file (`lanecert run --procedure-file`) rather than one of the installed procedures. Since 0.2. */
+ * file (`lanecert run --procedure-file`) rather than one of the installed procedures. Since 0.1. */
 LC_API int lc_result_set_procedure_file(lc_result *r, bool custom, const char *sha256_hex, lc_diag *diag);
 /* Only for a result read back from a report written by another version (NULL: unknown). */
 LC_API int lc_result_set_software_version(lc_result *r, const char *version, lc_diag *diag);
@@ -239,7 +239,7 @@ enum lc_verdict lc_result_run_verdict(const lc_result *r);
 /* A verdict can only get worse: the first builder call that failed (a string that is not valid UTF-8, an
  * infinite number, out of memory, a step closed twice ...) is remembered as "result not recorded: <detail>"
  * and makes the run an error, so that one check at the end replaces a check per call and nothing is
- * signed pass after a record was lost. NULL while every call succeeded. Since 0.2. */
+ * signed pass after a record was lost. NULL while every call succeeded. Since 0.1. */
 LC_API const char *lc_result_failure(const lc_result *r);
 
 LC_API size_t lc_result_instrument_count(const lc_result *r);
@@ -266,10 +266,10 @@ enum lc_verdict lc_result_verdict(const lc_result *r);
 
 /* The first reason the run got its verdict, in words, into buf (cap >= 1, always NUL-terminated, valid UTF-8,
  * cut on a character): the run's own reason, else the detail of a step with that verdict, else the worst
- * measurement; "" for a pass. For the terminal, the --json lines and the results store. Since 0.2. */
+ * measurement; "" for a pass. For the terminal, the --json lines and the results store. Since 0.1. */
 LC_API void lc_result_explain(const lc_result *r, char *buf, size_t cap);
 
-/* The SHA-256 of len bytes as 64 lowercase hex digits and a NUL. Since 0.2. */
+/* The SHA-256 of len bytes as 64 lowercase hex digits and a NUL. Since 0.1. */
 LC_API void lc_result_sha256_hex(const void *data, size_t len, char hex[65]);
 
 /* Internal to reports/ (the JSON reader): record a raw file known only by its digest. */
@@ -394,7 +394,7 @@ enum lc_store_mode {
 };
 /* Open the store at path (NULL: the default). A store written by an older version is migrated to the current
  * schema (PRAGMA user_version 2: the attempt column, an index per filter); one written by a newer version is
- * LC_ERR_FORMAT. Since 0.2. */
+ * LC_ERR_FORMAT. Since 0.1. */
 LC_API int lc_store_open_mode(const char *path, enum lc_store_mode mode, lc_store **out, lc_diag *diag);
 /* lc_store_open_mode(path, LC_STORE_CREATE, ...). */
 LC_API int lc_store_open(const char *path, lc_store **out, lc_diag *diag);
@@ -413,7 +413,7 @@ typedef struct lc_store_run_info {
 /* Insert a run as incomplete; *run_id receives its id. The run gets the next attempt number of its serial
  * (1 for a serial never seen), atomically with the insert. */
 LC_API int lc_store_begin_run(lc_store *s, const lc_store_run_info *info, int64_t *run_id, lc_diag *diag);
-/* The attempt number of a run (>= 1), or LC_ERR_STATE for an unknown id. Since 0.2. */
+/* The attempt number of a run (>= 1), or LC_ERR_STATE for an unknown id. Since 0.1. */
 LC_API int lc_store_run_attempt(lc_store *s, int64_t run_id, lc_diag *diag);
 /* Complete a run: its verdict, end, the report's path and SHA-256 (both may be NULL when no report could be
  * written), and the reason for any verdict but pass (lc_result_explain()). Completing twice or an unknown id is LC_ERR_STATE. */
@@ -435,7 +435,7 @@ typedef struct lc_store_filter {
 	const char *serial;           /* NULL: any */
 	int64_t since_ms;             /* LC_TIME_NONE (INT64_MIN): any; else runs that started at or after it */
 	int verdict;                  /* -1: any; an enum lc_verdict; LC_STORE_INCOMPLETE: unfinished runs only */
-	/* Since 0.2; NULL: any (use designated initialisers: NULL is what they leave). */
+	/* Since 0.1; NULL: any (use designated initialisers: NULL is what they leave). */
 	const char *station, *operator_name, *cable_type, *procedure;
 } lc_store_filter;
 #define LC_STORE_INCOMPLETE 1000
@@ -504,14 +504,14 @@ LC_API int lc_report_write(lc_result *r, const char *out_dir, const lc_sign_key 
  * never replacing anything. Every name is resolved relative to out_fd and nothing follows a symlink, so
  * neither name nor a symlink planted in out_fd can put a file outside it. name must be a plain name (no '/',
  * not starting with a dot): LC_ERR_ARG otherwise. The store record is made as by lc_report_write(). paths
- * receive the final paths. Since 0.2.
+ * receive the final paths. Since 0.1.
  */
 LC_API int lc_report_write_new(lc_result *r, int out_fd, const char *out_label, const char *name, const lc_sign_key *key,
 			lc_report_paths *paths, const lc_report_options *opt, lc_diag *diag);
 
 /* Remove what runs that were killed left in out_fd: staging folders and temporary files whose writer process
  * no longer runs (base/atomic_file.h lc_atomic_tmp_stale()). Returns how many were removed (each one logged),
- * or LC_ERR_IO when out_fd cannot be listed. Since 0.2. */
+ * or LC_ERR_IO when out_fd cannot be listed. Since 0.1. */
 LC_API int lc_report_clean_stale(int out_fd, lc_diag *diag);
 
 /* Remove the folder name in out_fd with its files and plots/ (never following a symlink). 0 or -1 (errno). */

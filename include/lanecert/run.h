@@ -212,7 +212,7 @@ typedef struct lc_run_setup {
 	const char *procedure;        /* a name in procedures_dir ([a-z0-9-]+, lc_procedure_name_valid()) */
 	const char *procedures_dir;   /* NULL: lc_procedures_dir(NULL) */
 	/* A custom procedure file outside procedures_dir (`lanecert run --procedure-file`), or NULL. When set,
-	 * procedure is ignored and the result records the file as custom with its SHA-256. Since 0.2. */
+	 * procedure is ignored and the result records the file as custom with its SHA-256. Since 0.1. */
 	const char *procedure_file;
 	const lc_station *station;
 	lc_instrument_set *instruments; /* opened station instruments, shared by the slots */
@@ -221,15 +221,15 @@ typedef struct lc_run_setup {
 	const lc_limits *limits;
 	/* The fixtures folder the run's station, cable and limits came from (`lanecert run --fixtures`), or NULL:
 	 * lc_fixtures_dir(NULL). Searched for the part actually found when a DUT is not the expected one.
-	 * Since 0.2. */
+	 * Since 0.1. */
 	const char *fixtures_dir;
 	/* The station's state folder (references kept between runs when the station keeps them,
 	 * reference_keep_s), or NULL: then such a station's reference step is an error. The host resolves it
-	 * (`lanecert run --state`, the station's state_dir, beside the results store) and creates it. Since 0.2. */
+	 * (`lanecert run --state`, the station's state_dir, beside the results store) and creates it. Since 0.1. */
 	const char *state_dir;
 	/* Set: the station may not certify now (a golden-cable check missing, failed or expired,
 	 * procedures/golden.h): the run records its instruments, measures nothing and ends error with this
-	 * reason. NULL: it runs. Since 0.2. */
+	 * reason. NULL: it runs. Since 0.1. */
 	const char *golden_block;
 	const char *serial;
 	unsigned slot;                /* 1-based */
@@ -275,7 +275,7 @@ LC_API int lc_procedure_run_slots(const lc_run_setup *setups, lc_result *const *
 LC_API const char *lc_procedures_dir(const char *explicit_dir);
 
 /* True when name can name an installed procedure: 1-63 characters of [a-z0-9-]. A path never can: a
- * procedure file outside the installed ones is lc_run_setup.procedure_file. Since 0.2. */
+ * procedure file outside the installed ones is lc_run_setup.procedure_file. Since 0.1. */
 LC_API bool lc_procedure_name_valid(const char *name);
 
 /* Resolve a procedure name to its file in procedures_dir (NULL: lc_procedures_dir(NULL)) into buf.
@@ -292,7 +292,7 @@ LC_API int lc_procedure_check_file(const char *procedures_dir, const char *path,
 
 /* The names of the installed procedures in procedures_dir (NULL: the default), sorted, separated by ", ",
  * into buf (truncated to cap, always NUL-terminated). Returns their number, or LC_ERR_NOT_FOUND when the
- * folder cannot be read. Since 0.2. */
+ * folder cannot be read. Since 0.1. */
 LC_API int lc_procedure_list(const char *procedures_dir, char *buf, size_t cap, lc_diag *diag);
 
 /* ---- procedures/golden.h ---- */
@@ -311,7 +311,7 @@ LC_API int lc_procedure_list(const char *procedures_dir, char *buf, size_t cap, 
  *   - gate: every other run of the station asks lc_golden_gate() before it measures: no check yet, a
  *     failed one or one older than valid_s refuses it (the run ends error, the reason names the check).
  *
- * Files appear atomically. Thread safety: reentrant (one writer per station state folder). Since 0.2.
+ * Files appear atomically. Thread safety: reentrant (one writer per station state folder). Since 0.1.
  */
 
 

@@ -54,7 +54,7 @@ typedef struct lc_reference {
 	int64_t taken_unix;        /* wall clock, seconds since the epoch */
 	int64_t valid_s;           /* how long it may be used; > 0 */
 	char cords[LC_REF_CORDS_MAX]; /* the reference cords used, e.g. "TRC-SM-07,TRC-SM-08" */
-	/* The instruments the light went through, "role=VENDOR MODEL #SERIAL" joined by "; " (since 0.2): a
+	/* The instruments the light went through, "role=VENDOR MODEL #SERIAL" joined by "; " (since 0.1): a
 	 * kept reference is reused only with the very same ones. Empty: not known (never reused). */
 	char instruments[LC_REF_INSTRUMENTS_MAX];
 	size_t n_paths;
@@ -70,7 +70,7 @@ int lc_reference_check(const lc_reference *ref, double wavelength_nm, int64_t no
  * lc_reference_check() for want's wavelength, with its validity cut to max_age_s (the station's limit
  * today, which may be shorter than when it was taken), and match want's method, cords, instruments and
  * number of paths. Returns 0, or LC_ERR_STATE with the reason in diag ("reference of ... expired ...",
- * "... taken with other instruments: ..."), LC_ERR_ARG for a malformed one. Since 0.2.
+ * "... taken with other instruments: ..."), LC_ERR_ARG for a malformed one. Since 0.1.
  */
 int lc_reference_reusable(const lc_reference *kept, const lc_reference *want, int64_t max_age_s, int64_t now_unix,
 			  lc_diag *diag);
