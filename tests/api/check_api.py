@@ -5,6 +5,10 @@
                                            HEADER_DIR/*.h (the installed headers); each difference is named
   check_api.py cli-includes CLI_DIR        every #include of CLI_DIR is <lanecert/...>, a system header,
                                            "cli/..." or the simulator's entry point "sim/sim.h"
+  check_api.py symbols LIB SYMBOLS_FILE    the Debian symbols file (deb-symbols(5)) lists exactly the exported
+                                           symbols, in its format: meta-information lines start "* " in column
+                                           0, symbol lines one space (an indented field is read as a symbol
+                                           and dpkg-gensymbols stops make deb)
   check_api.py self-test LIB HEADER_DIR CLI_DIR
                                            both checks on doctored copies (one declaration removed, one
                                            invented; one internal include added) must fail and name them
@@ -71,6 +75,26 @@ def check_exports(lib, header_dir):
     return problems, len(doc), len(exp)
 
 
+def check_symbols_file(lib, path):
+    problems, listed = [], set()
+    lines = open(path, encoding="utf-8").read().split("\n")
+    if not re.match(r"^\S+\.so\.\d+ \S+ #MINVER#$", lines[0]):
+        problems.append("%s:1: not 'SONAME PACKAGE #MINVER#': %s" % (path, lines[0]))
+    for no, line in enumerate(lines[1:], 2):
+        if not line or line.startswith("* ") or line.startswith("#"):
+            continue
+        m = re.match(r"^ (\w+)@Base \S+$", line)
+        if not m:
+            problems.append("%s:%d: neither a field ('* Name: value' in column 0) nor ' symbol@Base version': %s"
+                            % (path, no, line))
+            continue
+        listed.add(m.group(1))
+    exp = exported(lib)
+    problems += ["exported but not in %s: %s" % (path, n) for n in sorted(exp - listed)]
+    problems += ["in %s but not exported: %s" % (path, n) for n in sorted(listed - exp)]
+    return problems
+
+
 def check_cli_includes(cli_dir):
     problems = []
     for f in sorted(os.listdir(cli_dir)):
@@ -125,6 +149,21 @@ def self_test(lib, header_dir, cli_dir):
         if problems != ['cli/doctored.c:2 includes "hal/scpi.h", not the public API <lanecert/...>']:
             print("self-test: expected exactly the doctored include")
             ok = False
+        sym = os.path.join(tmp, "doctored.symbols")
+        exp = sorted(exported(lib))
+        with open(sym, "w", encoding="utf-8") as f:
+            f.write("liblanecert.so.0 liblanecert0 #MINVER#\n * Build-Depends-Package: liblanecert-dev\n")
+            f.write("".join(" %s@Base 0.1.0\n" % n for n in exp[1:]))
+        problems = check_symbols_file(lib, sym)
+        print("doctored symbols file (indented field, %s left out):" % exp[0])
+        for p in problems:
+            print("  " + p)
+        want = ["%s:2: neither a field ('* Name: value' in column 0) nor ' symbol@Base version':"
+                "  * Build-Depends-Package: liblanecert-dev" % sym,
+                "exported but not in %s: %s" % (sym, exp[0])]
+        if problems != want:
+            print("self-test: expected exactly %s" % want)
+            ok = False
     return ok
 
 
@@ -141,6 +180,12 @@ def main(argv):
         for p in problems:
             print(p)
         print("cli/ includes: %s" % ("%d outside the public API" % len(problems) if problems else "public API only"))
+        return 1 if problems else 0
+    if len(argv) == 4 and argv[1] == "symbols":
+        problems = check_symbols_file(argv[2], argv[3])
+        for p in problems:
+            print(p)
+        print("%s: %s" % (argv[3], "differences above" if problems else "the exported set, in deb-symbols(5) form"))
         return 1 if problems else 0
     if len(argv) == 5 and argv[1] == "self-test":
         return 0 if self_test(argv[2], argv[3], argv[4]) else 1

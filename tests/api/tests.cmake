@@ -1,6 +1,8 @@
 # The public API (include/lanecert/) is what liblanecert exports, nothing more or less, and cli/ compiles
 # against it (plus sim/sim.h, the simulator's entry point): tests/api/check_api.py. api_check_fails proves
-# both checks fail, naming the symbol or include, on a doctored header list and a doctored cli/.
+# the checks fail, naming the symbol or include, on a doctored header list, a doctored cli/ and a doctored
+# symbols file. api_debian_symbols keeps debian/liblanecert0.symbols the exported set in dpkg-gensymbols' format
+# (make deb checks it strictly, but make deb is not part of make check).
 find_program(LC_PYTHON3 NAMES python3 REQUIRED)
 add_test(NAME api_exports
   COMMAND ${LC_PYTHON3} ${PROJECT_SOURCE_DIR}/tests/api/check_api.py exports
@@ -10,3 +12,6 @@ add_test(NAME api_cli_includes
 add_test(NAME api_check_fails
   COMMAND ${LC_PYTHON3} ${PROJECT_SOURCE_DIR}/tests/api/check_api.py self-test
           $<TARGET_FILE:lanecert_shared> ${PROJECT_SOURCE_DIR}/include/lanecert ${PROJECT_SOURCE_DIR}/cli)
+add_test(NAME api_debian_symbols
+  COMMAND ${LC_PYTHON3} ${PROJECT_SOURCE_DIR}/tests/api/check_api.py symbols
+          $<TARGET_FILE:lanecert_shared> ${PROJECT_SOURCE_DIR}/debian/liblanecert0.symbols)
