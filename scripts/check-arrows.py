@@ -106,15 +106,15 @@ def chain_includes(root, rel, cache):
 
 def reaches(root, start, targets, cache):
     """The chain of includes from the header start to one of targets, or None (headers included by headers)."""
-    seen, todo = {start}, [(start, [start])]
-    while todo:
-        rel, chain = todo.pop()
+    seen, pending = {start}, [(start, [start])]
+    while pending:
+        rel, chain = pending.pop()
         if rel in targets:
             return chain
         for inc in chain_includes(root, rel, cache):
             if inc not in seen:
                 seen.add(inc)
-                todo.append((inc, chain + [inc]))
+                pending.append((inc, chain + [inc]))
     return None
 
 
