@@ -252,6 +252,23 @@ static size_t reflection_zone_end(const lc_otdr_ctx *c, const cand *cd)
 	return st > pulse ? st : pulse;
 }
 
+/* Appends one candidate to the growing list *out (n used, cap allocated). Every append goes through here:
+ * the splits below add candidates while the list is being filled, so no append may assume room is left.
+ * Returns 0 or LC_ERR_NOMEM (the list is unchanged then). */
+static int cand_push(cand **out, size_t *n, size_t *cap, cand cd)
+{
+	if (*n == *cap) {
+		size_t nc = *cap * 2 + 8;
+		cand *p = realloc(*out, nc * sizeof(cand));
+		if (!p)
+			return LC_ERR_NOMEM;
+		*out = p;
+		*cap = nc;
+	}
+	(*out)[(*n)++] = cd;
+	return 0;
+}
+
 /* Close reflections: the detector takes the highest peak within reach, so a second connector inside the
  * first one's dead zone is no candidate of its own. Instruments report two reflections where the trace
  * between them falls back by the event dead zone's 1.5 dB under both peaks (the definition of the event
@@ -289,15 +306,9 @@ static int split_reflections(const lc_otdr_ctx *c, const cand *cd, size_t limit,
 			continue;
 		size_t h2 = j + 2 * c->pw_pts + 2 < c->n ? j + 2 * c->pw_pts + 2 : c->n;
 		size_t pk2 = argmax(c->y, j, h2);
-		if (*n == *cap) {
-			size_t nc = *cap * 2 + 8;
-			cand *p = realloc(*out, nc * sizeof(cand));
-			if (!p)
-				return LC_ERR_NOMEM;
-			*out = p;
-			*cap = nc;
-		}
-		(*out)[(*n)++] = (cand){vi, 0, c->y[pk2] - lc_otdr_line_at(&b, (double)pk2), true, false, false, true};
+		if (cand_push(out, n, cap, (cand){vi, 0, c->y[pk2] - lc_otdr_line_at(&b, (double)pk2), true, false,
+						    false, true}) < 0)
+			return LC_ERR_NOMEM;
 		/* and on from this one's peak: a third connector */
 		top = c->y[pk2];
 		vi = pk2;
@@ -339,7 +350,10 @@ int lc_otdr_build_events(lc_otdr_ctx *c, lc_otdr_event *launch, const cand *cv_i
 	if (!cv)
 		return lc_diag_set(diag, LC_ERR_NOMEM, "OTDR analysis: out of memory");
 	for (size_t k = 0; k < keep; k++) {
-		cv[ncv++] = cv_in[k];
+		if (cand_push(&cv, &ncv, &cap, cv_in[k]) < 0) {
+			free(cv);
+			return lc_diag_set(diag, LC_ERR_NOMEM, "OTDR analysis: out of memory");
+		}
 		/* up to the next reflection the detector found itself, or the end */
 		size_t limit = c->n;
 		for (size_t k2 = k + 1; k2 < keep && limit == c->n; k2++)
