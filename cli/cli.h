@@ -5,6 +5,7 @@
 #ifndef LC_CLI_H
 #define LC_CLI_H
 
+#include <getopt.h>
 #include <stdbool.h>
 #include <stdio.h>
 
@@ -44,5 +45,23 @@ void lc_cli_setup_logging(int verbosity);
 
 /* True if s is "-h" or "--help". */
 bool lc_cli_is_help(const char *s);
+
+/*
+ * getopt_long() for every command, with one wording for a bad option: it never lets getopt print, and on
+ * an unknown option, a missing argument or an argument given to an option that takes none it prints
+ *   lanecert CMD: unknown option '--frob' (lanecert CMD --help)
+ *   lanecert CMD: option '--key' needs an argument (lanecert CMD --help)
+ *   lanecert CMD: option '--json' takes no argument (lanecert CMD --help)
+ * naming the option as it was typed, and returns '?' (the caller exits LC_EXIT_USAGE). Otherwise it returns
+ * what getopt_long returns: the option's value (optarg set), 1 for a positional argument when shortopts
+ * starts with '-' (arguments kept in order), or -1 at the end. shortopts may start with '+' or '-' as for
+ * getopt_long. Set optind = 1 before the first call of a command.
+ */
+int lc_cli_getopt(const char *cmd, int argc, char **argv, const char *shortopts, const struct option *longopts);
+
+/* A positional argument the command has no place for: prints
+ *   lanecert CMD: unexpected argument 'ARG' (lanecert CMD --help)
+ * and returns LC_EXIT_USAGE. */
+int lc_cli_unexpected(const char *cmd, const char *arg);
 
 #endif

@@ -5,7 +5,6 @@
  */
 #include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
 
 #include "cli/cli.h"
 #include "cli/module_source.h"
@@ -55,29 +54,34 @@ int lc_cmd_compat(int argc, char **argv)
 	lc_module_opts o[2];
 	lc_module_opts_init(&o[0]);
 	lc_module_opts_init(&o[1]);
-	for (int i = 1; i < argc; i++) {
-		const char *a = argv[i];
-		bool more = i + 1 < argc;
-		if (lc_cli_is_help(a)) {
-			usage(stdout);
-			return LC_EXIT_OK;
-		} else if (!strcmp(a, "--json")) {
-			json = true;
-		} else if (!strcmp(a, "-v") || !strcmp(a, "-vv") || !strcmp(a, "-vvv")) {
-			verbosity = (int)strlen(a) - 1;
-		} else if (!strcmp(a, "--cable") && more) {
-			cable = argv[++i];
-		} else if ((!strcmp(a, "--mux-a") || !strcmp(a, "--mux-b")) && more) {
-			if (parse_mux(argv[++i], &o[a[6] == 'b'].mem) < 0) {
-				lc_cli_error("compat", "%s: '%s' is not ADDR:CHANNEL (e.g. 0x70:1)", a, argv[i]);
+	static const struct option opts[] = {{"cable", required_argument, NULL, 'c'},
+					     {"mux-a", required_argument, NULL, 'a'},
+					     {"mux-b", required_argument, NULL, 'b'},
+					     {"json", no_argument, NULL, 'j'},
+					     {"help", no_argument, NULL, 'h'},
+					     {NULL, 0, NULL, 0}};
+	int c;
+	optind = 1;
+	while ((c = lc_cli_getopt("compat", argc, argv, "vh", opts)) != -1) {
+		switch (c) {
+		case 'h': usage(stdout); return LC_EXIT_OK;
+		case 'j': json = true; break;
+		case 'v': verbosity++; break; /* -v, -vv, -v -v: one level each */
+		case 'c': cable = optarg; break;
+		case 'a':
+		case 'b':
+			if (parse_mux(optarg, &o[c == 'b'].mem) < 0) {
+				lc_cli_error("compat", "--mux-%c: '%s' is not ADDR:CHANNEL (e.g. 0x70:1)", c, optarg);
 				return LC_EXIT_USAGE;
 			}
-		} else if (a[0] == '-' || ends[1]) {
-			lc_cli_error("compat", "unexpected argument '%s' (lanecert compat --help)", a);
-			return LC_EXIT_USAGE;
-		} else {
-			ends[ends[0] ? 1 : 0] = a;
+			break;
+		default: return LC_EXIT_USAGE;
 		}
+	}
+	for (int i = optind; i < argc; i++) {
+		if (ends[1])
+			return lc_cli_unexpected("compat", argv[i]);
+		ends[ends[0] ? 1 : 0] = argv[i];
 	}
 	if (!ends[1]) {
 		usage(stderr);

@@ -44,7 +44,7 @@ int lc_cmd_keygen(int argc, char **argv)
 					     {NULL, 0, NULL, 0}};
 	int c;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "o:n:up:k:h", opts, NULL)) != -1) {
+	while ((c = lc_cli_getopt("keygen", argc, argv, "o:n:up:k:h", opts)) != -1) {
 		switch (c) {
 		case 'o': dir = optarg; break;
 		case 'n': name = optarg; break;
@@ -52,13 +52,11 @@ int lc_cmd_keygen(int argc, char **argv)
 		case 'p': pwfile = optarg; break;
 		case 'k': kdf = optarg; break;
 		case 'h': usage(stdout); return LC_EXIT_OK;
-		default: usage(stderr); return LC_EXIT_USAGE;
+		default: return LC_EXIT_USAGE;
 		}
 	}
-	if (optind != argc) {
-		lc_cli_error("keygen", "unexpected argument '%s'", argv[optind]);
-		return LC_EXIT_USAGE;
-	}
+	if (optind != argc)
+		return lc_cli_unexpected("keygen", argv[optind]);
 	if (!name_ok(name)) {
 		lc_cli_error("keygen", "--name '%s': use letters, digits, '.', '_' and '-'", name);
 		return LC_EXIT_USAGE;

@@ -173,58 +173,71 @@ int lc_cmd_module(int argc, char **argv)
 	bool tx_disable = false;
 	lc_module_opts o;
 	lc_module_opts_init(&o);
-	for (int i = 1; i < argc; i++) {
-		const char *a = argv[i];
-		bool more = i + 1 < argc;
+	static const struct option opts[] = {{"json", no_argument, NULL, 'j'},
+					     {"page", required_argument, NULL, 'P'},
+					     {"station", required_argument, NULL, 's'},
+					     {"end", required_argument, NULL, 'e'},
+					     {"role", required_argument, NULL, 'r'},
+					     {"dump", required_argument, NULL, 'd'},
+					     {"mux", required_argument, NULL, 'm'},
+					     {"tx-disable", required_argument, NULL, 'D'},
+					     {"tx-enable", required_argument, NULL, 'E'},
+					     {"timeout", required_argument, NULL, 't'},
+					     {"help", no_argument, NULL, 'h'},
+					     {NULL, 0, NULL, 0}};
+	int c;
+	optind = 1;
+	while ((c = lc_cli_getopt("module", argc, argv, "vh", opts)) != -1) {
 		char *end;
-		if (lc_cli_is_help(a)) {
-			usage(stdout);
-			return LC_EXIT_OK;
-		} else if (!strcmp(a, "--json")) {
-			json = true;
-		} else if (!strcmp(a, "-v") || !strcmp(a, "-vv") || !strcmp(a, "-vvv")) {
-			verbosity = (int)strlen(a) - 1;
-		} else if (!strcmp(a, "--page") && more) {
-			long v = strtol(argv[++i], &end, 16);
-			if (*end || v < 0 || v > 255 || end == argv[i]) {
-				lc_cli_error("module", "--page: '%s' is not a page number 0..FF (hex)", argv[i]);
+		long v;
+		switch (c) {
+		case 'h': usage(stdout); return LC_EXIT_OK;
+		case 'j': json = true; break;
+		case 'v': verbosity++; break;
+		case 's': station = optarg; break;
+		case 'e': end_label = optarg; break;
+		case 'r': role = optarg; break;
+		case 'd': dump = optarg; break;
+		case 'P':
+			v = strtol(optarg, &end, 16);
+			if (*end || v < 0 || v > 255 || end == optarg) {
+				lc_cli_error("module", "--page: '%s' is not a page number 0..FF (hex)", optarg);
 				return LC_EXIT_USAGE;
 			}
 			page = (int)v;
-		} else if (!strcmp(a, "--station") && more) {
-			station = argv[++i];
-		} else if (!strcmp(a, "--end") && more) {
-			end_label = argv[++i];
-		} else if (!strcmp(a, "--role") && more) {
-			role = argv[++i];
-		} else if (!strcmp(a, "--dump") && more) {
-			dump = argv[++i];
-		} else if (!strcmp(a, "--mux") && more) {
-			if (parse_mux(argv[++i], &o.mem) < 0) {
-				lc_cli_error("module", "--mux: '%s' is not ADDR:CHANNEL (e.g. 0x70:1)", argv[i]);
+			break;
+		case 'm':
+			if (parse_mux(optarg, &o.mem) < 0) {
+				lc_cli_error("module", "--mux: '%s' is not ADDR:CHANNEL (e.g. 0x70:1)", optarg);
 				return LC_EXIT_USAGE;
 			}
-		} else if ((!strcmp(a, "--tx-disable") || !strcmp(a, "--tx-enable")) && more) {
-			long v = strtol(argv[++i], &end, 10);
-			if (*end || v < 1 || v > 8) {
-				lc_cli_error("module", "%s: '%s' is not a lane 1..8", a, argv[i]);
+			break;
+		case 'D':
+		case 'E':
+			v = strtol(optarg, &end, 10);
+			if (*end || v < 1 || v > 8 || end == optarg) {
+				lc_cli_error("module", "%s: '%s' is not a lane 1..8", c == 'D' ? "--tx-disable" : "--tx-enable",
+					     optarg);
 				return LC_EXIT_USAGE;
 			}
 			tx_lane = (int)v;
-			tx_disable = !strcmp(a, "--tx-disable");
-		} else if (!strcmp(a, "--timeout") && more) {
-			long v = strtol(argv[++i], &end, 10);
-			if (*end || v <= 0) {
-				lc_cli_error("module", "--timeout: '%s' is not a number of ms", argv[i]);
+			tx_disable = c == 'D';
+			break;
+		case 't':
+			v = strtol(optarg, &end, 10);
+			if (*end || v <= 0 || v > 3600000 || end == optarg) {
+				lc_cli_error("module", "--timeout: '%s' is not a number of ms (1..3600000)", optarg);
 				return LC_EXIT_USAGE;
 			}
 			o.i2c.timeout_ms = (int)v;
-		} else if (a[0] == '-' || source) {
-			lc_cli_error("module", "unexpected argument '%s' (lanecert module --help)", a);
-			return LC_EXIT_USAGE;
-		} else {
-			source = a;
+			break;
+		default: return LC_EXIT_USAGE;
 		}
+	}
+	for (int i = optind; i < argc; i++) {
+		if (source)
+			return lc_cli_unexpected("module", argv[i]);
+		source = argv[i];
 	}
 	if (!source == !station || (station && !end_label) || (end_label && !station)) {
 		if (source && station)

@@ -269,45 +269,45 @@ int lc_cmd_plan(int argc, char **argv)
 	bool json = false;
 	static struct plan p;
 	memset(&p, 0, sizeof(p));
-	for (int i = 1; i < argc; i++) {
-		const char *a = argv[i];
-		if (lc_cli_is_help(a)) {
-			usage(stdout);
-			return LC_EXIT_OK;
-		} else if (strcmp(a, "--json") == 0) {
-			json = true;
-		} else if (strcmp(a, "--wavelength") == 0 || strcmp(a, "--limits") == 0 || strcmp(a, "--fixtures") == 0) {
-			if (i + 1 >= argc) {
-				lc_cli_error("plan", "%s needs a value", a);
+	static const struct option opts[] = {{"json", no_argument, NULL, 'j'},
+					     {"wavelength", required_argument, NULL, 'w'},
+					     {"limits", required_argument, NULL, 'l'},
+					     {"fixtures", required_argument, NULL, 'f'},
+					     {"help", no_argument, NULL, 'h'},
+					     {NULL, 0, NULL, 0}};
+	int c;
+	optind = 1;
+	while ((c = lc_cli_getopt("plan", argc, argv, "h", opts)) != -1) {
+		switch (c) {
+		case 'h': usage(stdout); return LC_EXIT_OK;
+		case 'j': json = true; break;
+		case 'f': fixtures = optarg; break;
+		case 'w': {
+			char *end;
+			double wl = strtod(optarg, &end);
+			if (*end || end == optarg || !(wl >= 600 && wl <= 1700)) {
+				lc_cli_error("plan", "--wavelength %s: give a wavelength in nm (600..1700)", optarg);
 				return LC_EXIT_USAGE;
 			}
-			const char *v = argv[++i];
-			if (strcmp(a, "--wavelength") == 0) {
-				char *end;
-				double wl = strtod(v, &end);
-				if (*end || !(wl >= 600 && wl <= 1700)) {
-					lc_cli_error("plan", "--wavelength %s: give a wavelength in nm (600..1700)", v);
-					return LC_EXIT_USAGE;
-				}
-				add_wl(&p, wl);
-			} else if (strcmp(a, "--limits") == 0) {
-				if (n_extra == 16) {
-					lc_cli_error("plan", "at most 16 --limits files");
-					return LC_EXIT_USAGE;
-				}
-				extra[n_extra++] = v;
-			} else {
-				fixtures = v;
+			add_wl(&p, wl);
+			break;
+		}
+		case 'l':
+			if (n_extra == 16) {
+				lc_cli_error("plan", "at most 16 --limits files");
+				return LC_EXIT_USAGE;
 			}
-		} else if (a[0] == '-' && a[1]) {
-			lc_cli_error("plan", "unknown option %s (lanecert plan --help)", a);
-			return LC_EXIT_USAGE;
-		} else if (!cable) {
-			cable = a;
-		} else {
-			lc_cli_error("plan", "one cable at a time ('%s' and '%s')", cable, a);
+			extra[n_extra++] = optarg;
+			break;
+		default: return LC_EXIT_USAGE;
+		}
+	}
+	for (int i = optind; i < argc; i++) {
+		if (cable) {
+			lc_cli_error("plan", "one cable at a time ('%s' and '%s')", cable, argv[i]);
 			return LC_EXIT_USAGE;
 		}
+		cable = argv[i];
 	}
 	if (!cable) {
 		usage(stderr);

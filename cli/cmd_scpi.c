@@ -92,64 +92,107 @@ static int run_query(lc_scpi *s, const char *q, const char *block_file)
 	return LC_EXIT_OK;
 }
 
+/* What to do with the instrument, in the order given. */
+struct action {
+	enum { WRITE, QUERY, BLOCK } kind;
+	const char *text; /* the command, the query, or the block's file */
+};
+
+/* Options of the session go before RESOURCE, the queries and blocks after it. */
+static int misplaced(int c, bool before)
+{
+	const char *name = c == 'T' ? "--timeout" : c == 'M' ? "--vxi11-max-send" : c == 'c' ? "--check"
+			   : c == 'v' ? "-v" : c == 'q' ? "-q" : "--block";
+	lc_cli_error(CMD, "option '%s' goes %s RESOURCE (lanecert scpi --help)", name, before ? "before" : "after");
+	return LC_EXIT_USAGE;
+}
+
 int lc_cmd_scpi(int argc, char **argv)
 {
-	int timeout = 2000, verbose = 0, i = 1;
+	int timeout = 2000, verbose = 0;
 	size_t max_send = 0;
 	bool check = false;
-
-	/* leading options */
-	for (; i < argc && argv[i][0] == '-' && argv[i][1]; i++) {
-		if (lc_cli_is_help(argv[i])) {
+	const char *resource = NULL;
+	static const struct option opts[] = {{"timeout", required_argument, NULL, 'T'},
+					     {"vxi11-max-send", required_argument, NULL, 'M'},
+					     {"check", no_argument, NULL, 'c'},
+					     {"query", required_argument, NULL, 'q'},
+					     {"block", required_argument, NULL, 'b'},
+					     {"help", no_argument, NULL, 'h'},
+					     {NULL, 0, NULL, 0}};
+	/* The whole list is checked before the instrument is touched. */
+	struct action *acts = calloc((size_t)argc, sizeof(*acts));
+	if (!acts)
+		return lc_cli_fail(CMD, LC_ERR_NOMEM, NULL, NULL);
+	size_t n = 0;
+	int c, bad = 0;
+	optind = 1;
+	/* A leading '-': getopt hands the positional arguments back in order (code 1), so the commands, -q and
+	 * --block keep the order they were given in. After "--" the rest are commands. */
+	while (!bad && (c = lc_cli_getopt(CMD, argc, argv, "-vq:h", opts)) != -1) {
+		switch (c) {
+		case 'h':
 			usage(stdout);
+			free(acts);
 			return LC_EXIT_OK;
-		} else if (strcmp(argv[i], "--timeout") == 0 && i + 1 < argc) {
-			if (parse_ms(argv[++i], &timeout) != 0) {
-				lc_cli_error(CMD, "--timeout: '%s' is not a number of milliseconds (1..3600000)", argv[i]);
-				return LC_EXIT_USAGE;
+		case 1:
+			if (!resource)
+				resource = optarg;
+			else
+				acts[n++] = (struct action){WRITE, optarg};
+			break;
+		case 'q':
+		case 'b':
+			if (!resource)
+				bad = misplaced(c, false);
+			else
+				acts[n++] = (struct action){c == 'q' ? QUERY : BLOCK, optarg};
+			break;
+		case 'T':
+		case 'M':
+		case 'c':
+		case 'v':
+			if (resource) {
+				bad = misplaced(c, true);
+			} else if (c == 'c') {
+				check = true;
+			} else if (c == 'v') {
+				verbose++;
+			} else if (c == 'T' && parse_ms(optarg, &timeout) != 0) {
+				lc_cli_error(CMD, "--timeout: '%s' is not a number of milliseconds (1..3600000)", optarg);
+				bad = LC_EXIT_USAGE;
+			} else if (c == 'M') {
+				char *end;
+				errno = 0;
+				unsigned long v = strtoul(optarg, &end, 10);
+				if (errno || end == optarg || *end || v < 16 || v > 0x7fffffffUL) {
+					lc_cli_error(CMD, "--vxi11-max-send: '%s' is not a byte count (16..2147483647)", optarg);
+					bad = LC_EXIT_USAGE;
+				}
+				max_send = (size_t)v;
 			}
-		} else if (strcmp(argv[i], "--vxi11-max-send") == 0 && i + 1 < argc) {
-			char *end;
-			errno = 0;
-			unsigned long v = strtoul(argv[++i], &end, 10);
-			if (errno || end == argv[i] || *end || v < 16 || v > 0x7fffffffUL) {
-				lc_cli_error(CMD, "--vxi11-max-send: '%s' is not a byte count (16..2147483647)", argv[i]);
-				return LC_EXIT_USAGE;
-			}
-			max_send = (size_t)v;
-		} else if (strcmp(argv[i], "--check") == 0) {
-			check = true;
-		} else if (strncmp(argv[i], "-v", 2) == 0 && strspn(argv[i] + 1, "v") == strlen(argv[i] + 1)) {
-			verbose += (int)strlen(argv[i] + 1);
-		} else {
-			lc_cli_error(CMD, "unknown option '%s' (lanecert scpi --help)", argv[i]);
-			return LC_EXIT_USAGE;
+			break;
+		default: bad = LC_EXIT_USAGE; break;
 		}
 	}
-	if (i >= argc) {
+	for (int k = optind; !bad && k < argc; k++) { /* after "--" */
+		if (!resource)
+			resource = argv[k];
+		else
+			acts[n++] = (struct action){WRITE, argv[k]};
+	}
+	for (size_t k = 0; !bad && k < n; k++)
+		if (acts[k].kind == BLOCK && (k + 1 == n || acts[k + 1].kind != QUERY)) {
+			lc_cli_error(CMD, "--block FILE must be followed by -q QUERY");
+			bad = LC_EXIT_USAGE;
+		}
+	if (!bad && !resource) {
 		usage(stderr);
-		return LC_EXIT_USAGE;
+		bad = LC_EXIT_USAGE;
 	}
-	const char *resource = argv[i++];
-	/* check the command list before touching the instrument */
-	for (int k = i; k < argc; k++) {
-		if ((strcmp(argv[k], "-q") == 0 || strcmp(argv[k], "--query") == 0) && k + 1 >= argc) {
-			lc_cli_error(CMD, "%s needs a query", argv[k]);
-			return LC_EXIT_USAGE;
-		}
-		if (strcmp(argv[k], "--block") == 0) {
-			if (k + 2 >= argc || (strcmp(argv[k + 2], "-q") != 0 && strcmp(argv[k + 2], "--query") != 0)) {
-				lc_cli_error(CMD, "--block FILE must be followed by -q QUERY");
-				return LC_EXIT_USAGE;
-			}
-		}
-		if (strcmp(argv[k], "-q") == 0 || strcmp(argv[k], "--query") == 0 || strcmp(argv[k], "--block") == 0) {
-			k++;
-		} else if (argv[k][0] == '-') {
-			/* no SCPI command starts with '-': this is a misplaced option, not something to send */
-			lc_cli_error(CMD, "'%s': options go before RESOURCE (lanecert scpi --help)", argv[k]);
-			return LC_EXIT_USAGE;
-		}
+	if (bad) {
+		free(acts);
+		return bad;
 	}
 	lc_cli_setup_logging(verbose);
 
@@ -161,21 +204,23 @@ int lc_cmd_scpi(int argc, char **argv)
 	if (max_send)
 		o.transport.vxi11_max_send = max_send;
 	int e = lc_scpi_open(resource, &o, &s, &d);
-	if (e < 0)
+	if (e < 0) {
+		free(acts);
 		return lc_cli_fail(CMD, e, &d, e == LC_ERR_ARG ? resource : NULL); /* else the detail names it */
+	}
 
 	int rc = LC_EXIT_OK;
 	const char *block_file = NULL;
-	for (; i < argc && rc == LC_EXIT_OK; i++) {
-		if (strcmp(argv[i], "--block") == 0) {
-			block_file = argv[++i];
-		} else if (strcmp(argv[i], "-q") == 0 || strcmp(argv[i], "--query") == 0) {
-			rc = run_query(s, argv[++i], block_file);
+	for (size_t k = 0; k < n && rc == LC_EXIT_OK; k++) {
+		if (acts[k].kind == BLOCK) {
+			block_file = acts[k].text;
+		} else if (acts[k].kind == QUERY) {
+			rc = run_query(s, acts[k].text, block_file);
 			block_file = NULL;
 		} else {
-			e = lc_scpi_write(s, argv[i]);
+			e = lc_scpi_write(s, acts[k].text);
 			if (e < 0)
-				rc = fail_session(s, e, argv[i]);
+				rc = fail_session(s, e, acts[k].text);
 		}
 	}
 	if (rc == LC_EXIT_OK && check) {
@@ -184,6 +229,7 @@ int lc_cmd_scpi(int argc, char **argv)
 			rc = fail_session(s, e, "error queue");
 	}
 	lc_scpi_close(s);
+	free(acts);
 	fflush(stdout);
 	return rc;
 }

@@ -32,14 +32,16 @@ int lc_cmd_sign(int argc, char **argv)
 					     {NULL, 0, NULL, 0}};
 	int c;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "k:p:h", opts, NULL)) != -1) {
+	while ((c = lc_cli_getopt("sign", argc, argv, "k:p:h", opts)) != -1) {
 		switch (c) {
 		case 'k': keyfile = optarg; break;
 		case 'p': pwfile = optarg; break;
 		case 'h': usage(stdout); return LC_EXIT_OK;
-		default: usage(stderr); return LC_EXIT_USAGE;
+		default: return LC_EXIT_USAGE;
 		}
 	}
+	if (optind + 1 < argc)
+		return lc_cli_unexpected("sign", argv[optind + 1]);
 	if (optind + 1 != argc || !keyfile) {
 		usage(stderr);
 		return LC_EXIT_USAGE;

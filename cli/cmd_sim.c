@@ -81,7 +81,7 @@ int lc_cmd_sim(int argc, char **argv)
 	int verbose = 0, c;
 	double v;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "hv", opts, NULL)) != -1) {
+	while ((c = lc_cli_getopt("sim", argc, argv, "hv", opts)) != -1) {
 		switch (c) {
 		case 's': scenario = optarg; break;
 		case 'b': ro.bind = optarg; break;
@@ -110,13 +110,11 @@ int lc_cmd_sim(int argc, char **argv)
 			if (parse_num(optarg, 0, 1e9, &ro.time_scale) < 0)
 				return lc_cli_error("sim", "--time-scale '%s': a number >= 0 is expected", optarg), LC_EXIT_USAGE;
 			break;
-		default: usage(stderr); return LC_EXIT_USAGE;
+		default: return LC_EXIT_USAGE;
 		}
 	}
-	if (optind < argc) {
-		lc_cli_error("sim", "unexpected argument '%s'", argv[optind]);
-		return LC_EXIT_USAGE;
-	}
+	if (optind < argc)
+		return lc_cli_unexpected("sim", argv[optind]);
 	if (strcmp(ro.bind, "127.0.0.1") && ro.port_base == 0) {
 		/* without a port base every instrument has its own address and real port: one address cannot hold them */
 		lc_cli_error("sim", "--bind %s needs --port-base (without it each instrument gets its own 127.77.B.x)",

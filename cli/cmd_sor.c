@@ -481,47 +481,55 @@ static int each_file(char **files, size_t n, bool json, bool reanalyze, const ch
 
 int lc_cmd_sor(int argc, char **argv)
 {
-	if (argc >= 2 && lc_cli_is_help(argv[1])) {
-		usage(stdout);
-		return LC_EXIT_OK;
+	/* One option table for every action; an option given to an action it is not for is a usage error. */
+	static const struct option opts[] = {{"json", no_argument, NULL, 'j'},
+					     {"reanalyze", no_argument, NULL, 'r'},
+					     {"csv", no_argument, NULL, 'c'},
+					     {"out", required_argument, NULL, 'o'},
+					     {"help", no_argument, NULL, 'h'},
+					     {NULL, 0, NULL, 0}};
+	bool json = false, reanalyze = false, csv = false;
+	const char *out = NULL;
+	int c;
+	optind = 1;
+	while ((c = lc_cli_getopt("sor", argc, argv, "h", opts)) != -1) {
+		switch (c) {
+		case 'h': usage(stdout); return LC_EXIT_OK;
+		case 'j': json = true; break;
+		case 'r': reanalyze = true; break;
+		case 'c': csv = true; break;
+		case 'o': out = optarg; break;
+		default: return LC_EXIT_USAGE;
+		}
 	}
-	if (argc < 3) {
+	if (optind >= argc) {
 		usage(stderr);
 		return LC_EXIT_USAGE;
 	}
-	const char *what = argv[1];
+	const char *what = argv[optind++];
 	bool multi = strcmp(what, "info") == 0 || strcmp(what, "events") == 0 || strcmp(what, "compare") == 0;
-	bool json = false, reanalyze = false, csv = false;
-	const char *out = NULL;
-	char **files = calloc((size_t)argc, sizeof(char *));
-	size_t nf = 0;
-	if (!files)
-		return lc_cli_fail("sor", LC_ERR_NOMEM, NULL, NULL);
-	int rc = -1;
-	for (int i = 2; i < argc && rc < 0; i++) {
-		if (strcmp(argv[i], "--json") == 0 && multi)
-			json = true;
-		else if (strcmp(argv[i], "--reanalyze") == 0 && strcmp(what, "events") == 0)
-			reanalyze = true;
-		else if (strcmp(argv[i], "--csv") == 0 && strcmp(what, "convert") == 0)
-			csv = true;
-		else if (strcmp(argv[i], "--out") == 0 && strcmp(what, "plot") == 0 && i + 1 < argc)
-			out = argv[++i];
-		else if (argv[i][0] != '-' && (multi || nf == 0))
-			files[nf++] = argv[i];
-		else {
-			lc_cli_error("sor", "unexpected argument '%s' for 'sor %s' (lanecert sor --help)", argv[i], what);
-			rc = LC_EXIT_USAGE;
-		}
+	if (!multi && strcmp(what, "plot") != 0 && strcmp(what, "convert") != 0) {
+		lc_cli_error("sor", "unknown action '%s': info, events, compare, plot or convert", what);
+		return LC_EXIT_USAGE;
 	}
-	if (rc < 0 && nf == 0) {
+	const char *wrong = json && !multi                          ? "--json"
+			    : reanalyze && strcmp(what, "events") != 0 ? "--reanalyze"
+			    : csv && strcmp(what, "convert") != 0      ? "--csv"
+			    : out && strcmp(what, "plot") != 0         ? "--out"
+								       : NULL;
+	if (wrong) {
+		lc_cli_error("sor", "option '%s' is not for 'sor %s' (lanecert sor --help)", wrong, what);
+		return LC_EXIT_USAGE;
+	}
+	size_t nf = (size_t)(argc - optind);
+	if (nf == 0) {
 		lc_cli_error("sor", "sor %s needs a file (lanecert sor --help)", what);
-		rc = LC_EXIT_USAGE;
+		return LC_EXIT_USAGE;
 	}
-	if (rc >= 0) {
-		free(files);
-		return rc;
-	}
+	if (!multi && nf > 1)
+		return lc_cli_unexpected("sor", argv[optind + 1]);
+	char **files = argv + optind;
+	int rc;
 	if (strcmp(what, "info") == 0 || strcmp(what, "events") == 0) {
 		rc = each_file(files, nf, json, reanalyze, what);
 	} else if (strcmp(what, "compare") == 0) {
@@ -533,17 +541,13 @@ int lc_cmd_sor(int argc, char **argv)
 		} else {
 			rc = cmd_convert(files[0]);
 		}
-	} else if (strcmp(what, "plot") == 0) {
+	} else { /* plot */
 		if (!out) {
 			lc_cli_error("sor", "plot needs --out FILE.svg or --out FILE.png");
 			rc = LC_EXIT_USAGE;
 		} else {
 			rc = cmd_plot(files[0], out);
 		}
-	} else {
-		lc_cli_error("sor", "unknown action '%s': info, events, compare, plot or convert", what);
-		rc = LC_EXIT_USAGE;
 	}
-	free(files);
 	return rc;
 }

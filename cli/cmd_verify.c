@@ -30,15 +30,17 @@ int lc_cmd_verify(int argc, char **argv)
 					     {NULL, 0, NULL, 0}};
 	int c;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "p:s:qh", opts, NULL)) != -1) {
+	while ((c = lc_cli_getopt("verify", argc, argv, "p:s:qh", opts)) != -1) {
 		switch (c) {
 		case 'p': pubkey = optarg; break;
 		case 's': sig = optarg; break;
 		case 'q': quiet = true; break;
 		case 'h': usage(stdout); return LC_EXIT_OK;
-		default: usage(stderr); return LC_EXIT_USAGE;
+		default: return LC_EXIT_USAGE;
 		}
 	}
+	if (optind + 1 < argc)
+		return lc_cli_unexpected("verify", argv[optind + 1]);
 	if (optind + 1 != argc) {
 		usage(stderr);
 		return LC_EXIT_USAGE;

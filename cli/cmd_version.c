@@ -11,10 +11,17 @@
 
 int lc_cmd_version(int argc, char **argv)
 {
-	if (argc > 1 && lc_cli_is_help(argv[1])) {
+	static const struct option opts[] = {{"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
+	int c;
+	optind = 1;
+	while ((c = lc_cli_getopt("version", argc, argv, "h", opts)) != -1) {
+		if (c != 'h')
+			return LC_EXIT_USAGE;
 		printf("usage: lanecert version\n\nPrints the version of lanecert and of the libraries it uses.\n");
 		return LC_EXIT_OK;
 	}
+	if (optind < argc)
+		return lc_cli_unexpected("version", argv[optind]);
 	const struct libusb_version *usb = libusb_get_version();
 	printf("lanecert %s\n", LC_VERSION_STRING);
 	printf("libusb %u.%u.%u\n", usb->major, usb->minor, usb->micro);

@@ -1,3 +1,8 @@
 # `lanecert run` end to end: the built executable against `lanecert sim`, one row per promised exit code.
 lc_test(NAME cli_run SOURCES tests/cli/test_cmd_run.c LIBS PkgConfig::JANSSON TIMEOUT 300)
 add_dependencies(test_cli_run lanecert)
+# Every command's bad options: exit 64 and one wording naming the option (cli/cli.h, lc_cli_getopt).
+find_program(LC_PYTHON3 NAMES python3 REQUIRED)
+add_test(NAME cli_options COMMAND ${LC_PYTHON3} ${PROJECT_SOURCE_DIR}/tests/cli/test_options.py)
+set_tests_properties(cli_options PROPERTIES TIMEOUT 60
+  ENVIRONMENT "LC_SOURCE_DIR=${PROJECT_SOURCE_DIR};LC_CLI=$<TARGET_FILE:lanecert>;${LC_SANITIZER_ENV}")
