@@ -18,6 +18,7 @@
 #include "cli/run_abort.h"
 #include "cli/run_inputs.h"
 #include "cli/run_output.h"
+#include "serve/serve.h"
 #include <lanecert/channel.h>
 #include <lanecert/run.h>
 #include <lanecert/results.h>
@@ -63,6 +64,10 @@ static void usage(FILE *f)
 		"                        (reference_keep_s); default: its state_dir, else station-state/ beside\n"
 		"                        the results store\n"
 		"  --json                machine-readable lines only\n"
+		"  --publish PATH        send the events (the --json lines) to `lanecert serve` at this socket;\n"
+		"                        default: the results store's path with .live appended. Never blocks the\n"
+		"                        run: events nobody receives are dropped\n"
+		"  --no-publish          do not send events to a dashboard\n"
 		"  -v                    more log output (repeatable)\n\n"
 		"exit codes: 0 pass, 1 fail, 2 inconclusive, 3 error, 4 aborted, 64 usage (a bad serial, no\n"
 		"operator), 66 unknown procedure or file not found, 65+ other setup errors\n");
@@ -72,12 +77,12 @@ enum { GOLDEN_RECORD = 1, GOLDEN_CHECK = 2 };
 
 struct run_args {
 	const char *procedure, *procedure_file, *station, *cable, *operator_name, *out_dir, *key, *db, *procedures,
-		*fixtures, *state;
+		*fixtures, *state, *publish;
 	const char *accept_expired_calibration;
 	const char *serials[MAX_SLOTS];
 	size_t n_serials;
 	unsigned slot, slots;
-	bool non_interactive, json, no_sign, no_db;
+	bool non_interactive, json, no_sign, no_db, no_publish;
 	int golden; /* 0, GOLDEN_RECORD, GOLDEN_CHECK */
 	int verbose;
 	const char *options[LC_RUN_OPTIONS_MAX];
@@ -99,7 +104,8 @@ static int add_serials(struct run_args *a, char *list)
 static int parse_args(int argc, char **argv, struct run_args *a)
 {
 	enum { O_STATION = 256, O_SERIAL, O_CABLE, O_SLOT, O_SLOTS, O_OPERATOR, O_OUT, O_KEY, O_DB, O_NONINT, O_JSON,
-	       O_ANSWER, O_OPTION, O_PROCS, O_FIXTURES, O_NOSIGN, O_NODB, O_PROCFILE, O_ACCEPT_CAL, O_STATE, O_GOLDEN };
+	       O_ANSWER, O_OPTION, O_PROCS, O_FIXTURES, O_NOSIGN, O_NODB, O_PROCFILE, O_ACCEPT_CAL, O_STATE, O_GOLDEN,
+	       O_PUBLISH, O_NOPUBLISH };
 	static const struct option opts[] = {
 		{"station", required_argument, NULL, O_STATION}, {"serial", required_argument, NULL, O_SERIAL},
 		{"cable", required_argument, NULL, O_CABLE},	 {"slot", required_argument, NULL, O_SLOT},
@@ -114,6 +120,8 @@ static int parse_args(int argc, char **argv, struct run_args *a)
 		{"accept-expired-calibration", required_argument, NULL, O_ACCEPT_CAL},
 		{"state", required_argument, NULL, O_STATE},
 		{"golden", required_argument, NULL, O_GOLDEN},
+		{"publish", required_argument, NULL, O_PUBLISH},
+		{"no-publish", no_argument, NULL, O_NOPUBLISH},
 		{NULL, 0, NULL, 0},
 	};
 	int c;
@@ -148,6 +156,8 @@ static int parse_args(int argc, char **argv, struct run_args *a)
 		case O_PROCFILE: a->procedure_file = optarg; break;
 		case O_FIXTURES: a->fixtures = optarg; break;
 		case O_STATE: a->state = optarg; break;
+		case O_PUBLISH: a->publish = optarg; break;
+		case O_NOPUBLISH: a->no_publish = true; break;
 		case O_GOLDEN:
 			if (strcmp(optarg, "record") && strcmp(optarg, "check"))
 				return -1;
@@ -287,6 +297,31 @@ static void golden_outcome(const struct run_args *a, const lc_station *st, const
 	lc_result_finish(r, LC_VERDICT_ERROR, lc_result_wall_ms(), reason, NULL);
 }
 
+static void publish_line(void *user, const char *line, size_t len)
+{
+	lc_publish_line(user, line, len);
+}
+
+/* The dashboard's feed (serve/serve.h): on unless --no-publish; a path that cannot be used is said and the
+ * run goes on without it, as it does when nobody listens. */
+static lc_publisher *open_publisher(const struct run_args *a, const char *station)
+{
+	char path[200];
+	lc_diag d;
+	lc_publisher *p = NULL;
+	if (a->no_publish)
+		return NULL;
+	if (!a->publish && lc_publish_default_path(a->db, path, sizeof(path), &d) < 0) {
+		lc_log(LC_LOG_INFO, "run", "no live events: %s", lc_diag_message(&d));
+		return NULL;
+	}
+	if (lc_publish_open(a->publish ? a->publish : path, station, &p, &d) < 0) {
+		lc_cli_error("run", "--publish: %s (the run goes on without live events)", lc_diag_message(&d));
+		return NULL;
+	}
+	return p;
+}
+
 static int load_key(const struct run_args *a, lc_sign_key **key, lc_diag *d)
 {
 	*key = NULL;
@@ -327,6 +362,7 @@ int lc_cmd_run(int argc, char **argv)
 	lc_store *store = NULL;
 	lc_prompter prompter;
 	lc_run_output out;
+	lc_publisher *publisher = NULL;
 	int exit_code = LC_EXIT_OK, out_fd = -1;
 	const char *fx = a.fixtures;
 	char operator_name[LC_NAME_MAX], state_dir[1100], golden_block[LC_GOLDEN_WHY_MAX];
@@ -385,6 +421,9 @@ int lc_cmd_run(int argc, char **argv)
 		goto done_prompter;
 	}
 	lc_run_output_init(&out, stdout, a.json || !isatty(STDOUT_FILENO), isatty(STDOUT_FILENO));
+	publisher = open_publisher(&a, station->name);
+	if (publisher)
+		lc_run_output_set_sink(&out, publish_line, publisher);
 
 	/* Every slot's run is recorded, also when the station cannot be opened: that run is an error. */
 	lc_run_setup setups[MAX_SLOTS];
@@ -437,6 +476,8 @@ int lc_cmd_run(int argc, char **argv)
 	int64_t run_ids[MAX_SLOTS] = {0};
 	for (unsigned s = 0; s < a.slots && store; s++)
 		setups[s].attempt = begin_attempt(store, &a, s, cable, station->name, &out, &run_ids[s]);
+	for (unsigned s = 0; s < a.slots; s++)
+		lc_run_output_slot_start(&out, a.slot + s, a.serials[s], a.operator_name, procedure_label(&a), cable);
 	if (open_rc < 0) {
 		lc_cli_error("run", "station: %s", lc_diag_message(&open_diag));
 		for (unsigned s = 0; s < a.slots; s++) {
@@ -495,6 +536,7 @@ done_prompter:
 	lc_prompter_destroy(&prompter);
 done:
 	lc_run_abort_stop(&abort_ctl);
+	lc_publish_close(publisher);
 	lc_instrument_set_close(set);
 	lc_store_close(store);
 	lc_sign_key_free(key);

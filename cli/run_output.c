@@ -1,6 +1,7 @@
 #include "cli/run_output.h"
 
 #include <math.h>
+#include <stdarg.h>
 #include <string.h>
 
 void lc_run_output_init(lc_run_output *o, FILE *out, bool json, bool tty)
@@ -34,6 +35,20 @@ void lc_run_output_escape(const char *s, char *buf, size_t cap)
 	buf[k] = '\0';
 }
 
+/* A JSON event line: printed with --json, and handed to the publisher (`lanecert serve`'s live view) when one
+ * is set, whatever is printed. A line cut by its buffer is never sent: the event is dropped instead. */
+static void emit(lc_run_output *o, const char *line, int n, size_t cap)
+{
+	if (n < 0 || (size_t)n >= cap)
+		return;
+	if (o->json)
+		fputs(line, o->out);
+	if (o->sink)
+		o->sink(o->sink_user, line, (size_t)n);
+}
+
+#define EVENT_LINE 4096
+
 /* On a terminal the progress bar is the last line; clear it before printing anything else. */
 static void clear_bar(lc_run_output *o)
 {
@@ -50,10 +65,12 @@ static void step_start(void *user, unsigned slot, const char *step, size_t index
 	pthread_mutex_lock(&o->lock);
 	clear_bar(o);
 	lc_run_output_escape(step, e, sizeof(e));
-	if (o->json)
-		fprintf(o->out, "{\"event\":\"step_start\",\"slot\":%u,\"step\":\"%s\",\"index\":%zu,\"total\":%zu}\n", slot,
-			e, index + 1, total);
-	else
+	char line[EVENT_LINE];
+	emit(o, line,
+	     snprintf(line, sizeof(line), "{\"event\":\"step_start\",\"slot\":%u,\"step\":\"%s\",\"index\":%zu,\"total\":%zu}\n",
+		      slot, e, index + 1, total),
+	     sizeof(line));
+	if (!o->json)
 		fprintf(o->out, "[slot %u] step %zu/%zu %s\n", slot, index + 1, total, step);
 	fflush(o->out);
 	pthread_mutex_unlock(&o->lock);
@@ -67,22 +84,36 @@ static void step_end(void *user, unsigned slot, const char *step, enum lc_verdic
 	clear_bar(o);
 	lc_run_output_escape(step, e, sizeof(e));
 	lc_run_output_escape(detail ? detail : "", d, sizeof(d));
-	if (o->json)
-		fprintf(o->out, "{\"event\":\"step_end\",\"slot\":%u,\"step\":\"%s\",\"verdict\":\"%s\",\"detail\":\"%s\"}\n",
-			slot, e, lc_verdict_name(v), d);
-	else
+	char line[EVENT_LINE];
+	emit(o, line,
+	     snprintf(line, sizeof(line), "{\"event\":\"step_end\",\"slot\":%u,\"step\":\"%s\",\"verdict\":\"%s\",\"detail\":\"%s\"}\n",
+		      slot, e, lc_verdict_name(v), d),
+	     sizeof(line));
+	if (!o->json)
 		fprintf(o->out, "[slot %u]   %s: %s%s%s\n", slot, step, lc_verdict_name(v), detail ? " - " : "",
 			detail ? detail : "");
 	fflush(o->out);
 	pthread_mutex_unlock(&o->lock);
 }
 
-static void print_number(FILE *f, const char *key, double v)
+/* Append to line (n bytes so far, cap in all); returns the new length, or cap when it did not fit. */
+static int append(char *line, int n, size_t cap, const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+static int append(char *line, int n, size_t cap, const char *fmt, ...)
+{
+	if (n < 0 || (size_t)n >= cap)
+		return (int)cap;
+	va_list ap;
+	va_start(ap, fmt);
+	int k = vsnprintf(line + n, cap - (size_t)n, fmt, ap);
+	va_end(ap);
+	return k < 0 || (size_t)(n + k) >= cap ? (int)cap : n + k;
+}
+
+static int append_number(char *line, int n, size_t cap, const char *key, double v)
 {
 	if (isfinite(v))
-		fprintf(f, ",\"%s\":%.6g", key, v);
-	else
-		fprintf(f, ",\"%s\":null", key);
+		return append(line, n, cap, ",\"%s\":%.6g", key, v);
+	return append(line, n, cap, ",\"%s\":null", key);
 }
 
 static void measurement(void *user, unsigned slot, const char *step, const lc_result_measurement *m)
@@ -93,14 +124,17 @@ static void measurement(void *user, unsigned slot, const char *step, const lc_re
 	clear_bar(o);
 	lc_run_output_escape(step, e, sizeof(e));
 	lc_run_output_escape(m->name, n, sizeof(n));
-	if (o->json) {
-		fprintf(o->out, "{\"event\":\"measurement\",\"slot\":%u,\"step\":\"%s\",\"name\":\"%s\",\"lane\":%d", slot,
-			e, n, m->lane);
-		print_number(o->out, "value", m->value);
-		fprintf(o->out, ",\"unit\":\"%s\"", m->unit ? m->unit : "");
-		print_number(o->out, "margin", m->margin);
-		fprintf(o->out, ",\"verdict\":\"%s\"}\n", lc_verdict_name(m->verdict));
-	} else {
+	if (o->json || o->sink) {
+		char line[EVENT_LINE];
+		int k = snprintf(line, sizeof(line), "{\"event\":\"measurement\",\"slot\":%u,\"step\":\"%s\",\"name\":\"%s\",\"lane\":%d",
+				 slot, e, n, m->lane);
+		k = append_number(line, k, sizeof(line), "value", m->value);
+		k = append(line, k, sizeof(line), ",\"unit\":\"%s\"", m->unit ? m->unit : "");
+		k = append_number(line, k, sizeof(line), "margin", m->margin);
+		k = append(line, k, sizeof(line), ",\"verdict\":\"%s\"}\n", lc_verdict_name(m->verdict));
+		emit(o, line, k, sizeof(line));
+	}
+	if (!o->json) {
 		fprintf(o->out, "[slot %u]     %-16s", slot, m->name);
 		if (m->lane)
 			fprintf(o->out, " lane %-2d", m->lane);
@@ -119,14 +153,17 @@ static void progress(void *user, unsigned slot, const char *step, double fractio
 {
 	lc_run_output *o = user;
 	pthread_mutex_lock(&o->lock);
-	if (o->json) {
-		char e[256], t[256];
+	if (o->json || o->sink) {
+		char e[256], t[256], line[EVENT_LINE];
 		lc_run_output_escape(step ? step : "", e, sizeof(e));
 		lc_run_output_escape(text ? text : "", t, sizeof(t));
-		fprintf(o->out, "{\"event\":\"progress\",\"slot\":%u,\"step\":\"%s\",\"fraction\":%.3f", slot, e, fraction);
-		print_number(o->out, "eta_s", eta_s >= 0 ? eta_s : NAN);
-		fprintf(o->out, ",\"text\":\"%s\"}\n", t);
-	} else if (o->tty) {
+		int k = snprintf(line, sizeof(line), "{\"event\":\"progress\",\"slot\":%u,\"step\":\"%s\",\"fraction\":%.3f", slot,
+				 e, fraction);
+		k = append_number(line, k, sizeof(line), "eta_s", eta_s >= 0 ? eta_s : NAN);
+		k = append(line, k, sizeof(line), ",\"text\":\"%s\"}\n", t);
+		emit(o, line, k, sizeof(line));
+	}
+	if (!o->json && o->tty) {
 		char bar[31];
 		int filled = (int)(fraction * 30 + 0.5);
 		for (int i = 0; i < 30; i++)
@@ -149,10 +186,13 @@ static void log_line(void *user, unsigned slot, const char *message)
 	char m[1024];
 	pthread_mutex_lock(&o->lock);
 	clear_bar(o);
-	if (o->json) {
+	if (o->json || o->sink) {
+		char line[EVENT_LINE];
 		lc_run_output_escape(message, m, sizeof(m));
-		fprintf(o->out, "{\"event\":\"log\",\"slot\":%u,\"message\":\"%s\"}\n", slot, m);
-	} else {
+		emit(o, line, snprintf(line, sizeof(line), "{\"event\":\"log\",\"slot\":%u,\"message\":\"%s\"}\n", slot, m),
+		     sizeof(line));
+	}
+	if (!o->json) {
 		fprintf(o->out, "[slot %u]   %s\n", slot, message);
 	}
 	fflush(o->out);
@@ -175,14 +215,18 @@ void lc_run_output_attempt(lc_run_output *o, unsigned slot, const char *serial, 
 	char s[256], t[64];
 	pthread_mutex_lock(&o->lock);
 	clear_bar(o);
-	if (o->json) {
+	if (o->json || o->sink) {
+		char line[EVENT_LINE];
 		lc_run_output_escape(serial, s, sizeof(s));
 		lc_run_output_escape(prev_time ? prev_time : "", t, sizeof(t));
-		fprintf(o->out, "{\"event\":\"attempt\",\"slot\":%u,\"serial\":\"%s\",\"attempt\":%d", slot, s, attempt);
+		int k = snprintf(line, sizeof(line), "{\"event\":\"attempt\",\"slot\":%u,\"serial\":\"%s\",\"attempt\":%d", slot, s,
+				 attempt);
 		if (prev_verdict)
-			fprintf(o->out, ",\"previous_verdict\":\"%s\",\"previous_time\":\"%s\"", prev_verdict, t);
-		fprintf(o->out, "}\n");
-	} else if (prev_verdict) {
+			k = append(line, k, sizeof(line), ",\"previous_verdict\":\"%s\",\"previous_time\":\"%s\"", prev_verdict, t);
+		k = append(line, k, sizeof(line), "}\n");
+		emit(o, line, k, sizeof(line));
+	}
+	if (!o->json && prev_verdict) {
 		fprintf(o->out, "[slot %u] attempt %d for %s (previous: %s at %s)\n", slot, attempt, serial, prev_verdict,
 			prev_time && *prev_time ? prev_time : "an unknown time");
 	}
@@ -196,16 +240,20 @@ void lc_run_output_slot_done(lc_run_output *o, unsigned slot, const char *serial
 	char s[256], r[1024], p[1024], e[512];
 	pthread_mutex_lock(&o->lock);
 	clear_bar(o);
-	if (o->json) {
+	if (o->json || o->sink) {
+		char line[EVENT_LINE];
 		lc_run_output_escape(serial, s, sizeof(s));
 		lc_run_output_escape(reason ? reason : "", r, sizeof(r));
 		lc_run_output_escape(report ? report : "", p, sizeof(p));
 		lc_run_output_escape(error ? error : "", e, sizeof(e));
-		fprintf(o->out,
-			"{\"event\":\"result\",\"slot\":%u,\"serial\":\"%s\",\"verdict\":\"%s\",\"reason\":\"%s\","
-			"\"report\":\"%s\",\"report_error\":\"%s\"}\n",
-			slot, s, lc_verdict_name(v), r, p, e);
-	} else {
+		emit(o, line,
+		     snprintf(line, sizeof(line),
+			      "{\"event\":\"result\",\"slot\":%u,\"serial\":\"%s\",\"verdict\":\"%s\",\"reason\":\"%s\","
+			      "\"report\":\"%s\",\"report_error\":\"%s\"}\n",
+			      slot, s, lc_verdict_name(v), r, p, e),
+		     sizeof(line));
+	}
+	if (!o->json) {
 		char upper[16];
 		const char *vn = lc_verdict_name(v);
 		size_t i = 0;
@@ -219,5 +267,33 @@ void lc_run_output_slot_done(lc_run_output *o, unsigned slot, const char *serial
 			fprintf(o->out, "[slot %u] report not written: %s\n", slot, error);
 	}
 	fflush(o->out);
+	pthread_mutex_unlock(&o->lock);
+}
+
+void lc_run_output_set_sink(lc_run_output *o, void (*sink)(void *user, const char *line, size_t len), void *user)
+{
+	o->sink = sink;
+	o->sink_user = user;
+}
+
+void lc_run_output_slot_start(lc_run_output *o, unsigned slot, const char *serial, const char *operator_name,
+			      const char *procedure, const char *cable_type)
+{
+	char s[256], op[512], p[512], c[256], line[EVENT_LINE];
+	if (!o->json && !o->sink)
+		return;
+	lc_run_output_escape(serial, s, sizeof(s));
+	lc_run_output_escape(operator_name ? operator_name : "", op, sizeof(op));
+	lc_run_output_escape(procedure ? procedure : "", p, sizeof(p));
+	lc_run_output_escape(cable_type ? cable_type : "", c, sizeof(c));
+	pthread_mutex_lock(&o->lock);
+	emit(o, line,
+	     snprintf(line, sizeof(line),
+		      "{\"event\":\"slot_start\",\"slot\":%u,\"serial\":\"%s\",\"operator\":\"%s\",\"procedure\":\"%s\","
+		      "\"cable_type\":\"%s\"}\n",
+		      slot, s, op, p, c),
+	     sizeof(line));
+	if (o->json)
+		fflush(o->out);
 	pthread_mutex_unlock(&o->lock);
 }

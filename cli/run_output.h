@@ -14,6 +14,10 @@ typedef struct lc_run_output {
 	bool tty;           /* progress bar redrawn in place */
 	pthread_mutex_t lock;
 	bool bar_shown;
+	/* Every event as its JSON line, printed or not (`lanecert run --publish`): NULL for none. Called with
+	 * the output's lock held; must not block. */
+	void (*sink)(void *user, const char *line, size_t len);
+	void *sink_user;
 } lc_run_output;
 
 void lc_run_output_init(lc_run_output *o, FILE *out, bool json, bool tty);
@@ -27,6 +31,12 @@ void lc_run_output_slot_done(lc_run_output *o, unsigned slot, const char *serial
  * (prev_verdict NULL: first attempt, printed in JSON only; prev_time may be empty). */
 void lc_run_output_attempt(lc_run_output *o, unsigned slot, const char *serial, int attempt,
 			   const char *prev_verdict, const char *prev_time);
+/* Hand every event's JSON line to sink as well (the live view's publisher). */
+void lc_run_output_set_sink(lc_run_output *o, void (*sink)(void *user, const char *line, size_t len), void *user);
+/* Before a slot runs: {"event":"slot_start",...} with the serial, operator, procedure and cable type, so
+ * that a live view can show who runs what (JSON only: the human view has its own lines). */
+void lc_run_output_slot_start(lc_run_output *o, unsigned slot, const char *serial, const char *operator_name,
+			      const char *procedure, const char *cable_type);
 /* A JSON-safe copy of s into buf (quotes and control characters escaped, no surrounding quotes). */
 void lc_run_output_escape(const char *s, char *buf, size_t cap);
 

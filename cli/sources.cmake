@@ -10,6 +10,7 @@ add_executable(lanecert
   cli/cmd_results.c
   cli/cmd_run.c
   cli/cmd_scpi.c
+  cli/cmd_serve.c
   cli/cmd_sign.c
   cli/cmd_sim.c
   cli/cmd_sor.c
@@ -23,7 +24,8 @@ add_executable(lanecert
   cli/run_inputs.c
   cli/run_output.c)
 # The command uses the public API (<lanecert/...>) and, for `lanecert sim` only, the simulator's entry
-# point (sim/sim.h, from the static lc_sim, which is not part of liblanecert).
-target_link_libraries(lanecert PRIVATE lc_sim lanecert_static
+# point (sim/sim.h, from the static lc_sim, which is not part of liblanecert), and for `lanecert serve` and
+# the events `lanecert run` publishes, the dashboard's entry point (serve/serve.h, from the static lc_serve).
+target_link_libraries(lanecert PRIVATE lc_sim lc_serve lanecert_static
   PkgConfig::LUA PkgConfig::SODIUM PkgConfig::JANSSON PkgConfig::SQLITE PkgConfig::LIBUSB)
 install(TARGETS lanecert RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})

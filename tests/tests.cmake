@@ -64,6 +64,6 @@ function(lc_fuzz)
 endfunction()
 
 # Each tests folder mirrors a source folder and registers its tests in its tests.cmake.
-foreach(dir base hal formats fixtures instruments sim reports procedures cli api scripts fuzz install)
+foreach(dir base hal formats fixtures instruments sim reports procedures serve cli api scripts fuzz install)
   include(${PROJECT_SOURCE_DIR}/tests/${dir}/tests.cmake)
 endforeach()

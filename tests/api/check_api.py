@@ -4,7 +4,9 @@
   check_api.py exports LIB HEADER_DIR      nm -D --defined-only LIB against the LC_API declarations of
                                            HEADER_DIR/*.h (the installed headers); each difference is named
   check_api.py cli-includes CLI_DIR        every #include of CLI_DIR is <lanecert/...>, a system header,
-                                           "cli/..." or the simulator's entry point "sim/sim.h"
+                                           "cli/..." or an entry point: "sim/sim.h", "serve/serve.h"
+  check_api.py serve-includes SERVE_DIR    every #include of SERVE_DIR (the dashboard, built on the public API
+                                           like cli/) is <lanecert/...>, a system header or "serve/..."
   check_api.py symbols LIB SYMBOLS_FILE    the Debian symbols file (deb-symbols(5)) lists exactly the exported
                                            symbols, in its format: meta-information lines start "* " in column
                                            0, symbol lines one space (an indented field is read as a symbol
@@ -21,8 +23,11 @@ import subprocess
 import sys
 import tempfile
 
-PROJECT_DIRS = ("base", "hal", "formats", "fixtures", "instruments", "procedures", "reports", "sim", "bench")
-CLI_EXCEPTION = "sim/sim.h"  # the simulator's entry point, the one include outside <lanecert/...> (sim/sim.h)
+PROJECT_DIRS = ("base", "hal", "formats", "fixtures", "instruments", "procedures", "reports", "sim", "bench",
+                "serve")
+# The includes outside <lanecert/...> cli/ may have: the simulator's entry point (lc_sim, for `lanecert sim`)
+# and the dashboard's (lc_serve, for `lanecert serve` and the events `lanecert run` publishes).
+CLI_EXCEPTIONS = ("sim/sim.h", "serve/serve.h")
 
 
 def strip_comments(text):
@@ -95,7 +100,7 @@ def check_symbols_file(lib, path):
     return problems
 
 
-def check_cli_includes(cli_dir):
+def check_cli_includes(cli_dir, own="cli", exceptions=CLI_EXCEPTIONS):
     problems = []
     for f in sorted(os.listdir(cli_dir)):
         if not f.endswith((".c", ".h")):
@@ -106,12 +111,12 @@ def check_cli_includes(cli_dir):
                 continue
             kind, path = m.groups()
             top = path.split("/")[0]
-            if path.startswith("lanecert/") or path.startswith("cli/") or path == CLI_EXCEPTION:
+            if path.startswith("lanecert/") or path.startswith(own + "/") or path in exceptions:
                 continue
             if kind == "<" and top not in PROJECT_DIRS and path != "lc_version.h":
                 continue  # a system or dependency header
-            problems.append("cli/%s:%d includes %s%s%s, not the public API <lanecert/...>" %
-                            (f, no, kind, path, ">" if kind == "<" else '"'))
+            problems.append("%s/%s:%d includes %s%s%s, not the public API <lanecert/...>" %
+                            (own, f, no, kind, path, ">" if kind == "<" else '"'))
     return problems
 
 
@@ -180,6 +185,12 @@ def main(argv):
         for p in problems:
             print(p)
         print("cli/ includes: %s" % ("%d outside the public API" % len(problems) if problems else "public API only"))
+        return 1 if problems else 0
+    if len(argv) == 3 and argv[1] == "serve-includes":
+        problems = check_cli_includes(argv[2], "serve", ())
+        for p in problems:
+            print(p)
+        print("serve/ includes: %s" % ("%d outside the public API" % len(problems) if problems else "public API only"))
         return 1 if problems else 0
     if len(argv) == 4 and argv[1] == "symbols":
         problems = check_symbols_file(argv[2], argv[3])

@@ -1,5 +1,5 @@
 # The public API (include/lanecert/) is what liblanecert exports, nothing more or less, and cli/ compiles
-# against it (plus sim/sim.h, the simulator's entry point): tests/api/check_api.py. api_check_fails proves
+# against it (plus the entry points sim/sim.h and serve/serve.h; serve/ itself uses the public API only): tests/api/check_api.py. api_check_fails proves
 # the checks fail, naming the symbol or include, on a doctored header list, a doctored cli/ and a doctored
 # symbols file. api_debian_symbols keeps debian/liblanecert0.symbols the exported set in dpkg-gensymbols' format
 # (make deb checks it strictly, but make deb is not part of make check).
@@ -9,6 +9,8 @@ add_test(NAME api_exports
           $<TARGET_FILE:lanecert_shared> ${PROJECT_SOURCE_DIR}/include/lanecert)
 add_test(NAME api_cli_includes
   COMMAND ${LC_PYTHON3} ${PROJECT_SOURCE_DIR}/tests/api/check_api.py cli-includes ${PROJECT_SOURCE_DIR}/cli)
+add_test(NAME api_serve_includes
+  COMMAND ${LC_PYTHON3} ${PROJECT_SOURCE_DIR}/tests/api/check_api.py serve-includes ${PROJECT_SOURCE_DIR}/serve)
 add_test(NAME api_check_fails
   COMMAND ${LC_PYTHON3} ${PROJECT_SOURCE_DIR}/tests/api/check_api.py self-test
           $<TARGET_FILE:lanecert_shared> ${PROJECT_SOURCE_DIR}/include/lanecert ${PROJECT_SOURCE_DIR}/cli)

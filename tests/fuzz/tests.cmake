@@ -18,3 +18,5 @@ endif()
 lc_fuzz(NAME module SOURCES tests/fuzz/fuzz_module.c LIBS lc_instruments CORPUS tests/fuzz/corpus/module)
 # Fuzz target of the reports area (issue 9): report JSON reader, minisign key and signature parsers.
 lc_fuzz(NAME report SOURCES tests/fuzz/fuzz_report.c LIBS lc_reports CORPUS tests/fuzz/corpus/report)
+# Fuzz target of the dashboard's event datagrams (serve/live.c): whatever arrives on the events socket.
+lc_fuzz(NAME serve_event SOURCES tests/fuzz/fuzz_serve_event.c LIBS lc_serve CORPUS tests/fuzz/corpus/serve_event)

@@ -1,0 +1,170 @@
+/* The pages' queries on the local SQLite results store, through the public lc_store_query(). The store is
+ * opened on first use and kept: serve may start before the first run creates it. */
+#include "serve/query.h"
+
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct sqlite_impl {
+	char path[1100];
+	bool default_path;
+	pthread_mutex_t lock; /* guards the lazy open */
+	lc_store *store;
+};
+
+struct each_ctx {
+	const lc_sq_filter *f;
+	lc_sq_row_fn fn;
+	void *user;
+	int matched;
+	int stop; /* the caller's fn's non-zero return, 0 when it never stopped */
+};
+
+/* The filters lc_store_filter has no field for: the end of a date range (rows come oldest first, so the first
+ * row past it ends the walk) and the run id. */
+static int each_row(const lc_store_row *row, void *user)
+{
+	struct each_ctx *c = user;
+	if (c->f->until_ms != LC_TIME_NONE && row->start_ms != LC_TIME_NONE && row->start_ms >= c->f->until_ms)
+		return 1; /* stop: later rows start later still */
+	if (c->f->id && row->id != c->f->id)
+		return 0;
+	c->matched++;
+	c->stop = c->fn(row, c->user);
+	return c->stop ? 1 : 0;
+}
+
+static int sqlite_each(void *impl, const lc_sq_filter *f, lc_sq_row_fn fn, void *user, lc_diag *diag)
+{
+	struct sqlite_impl *s = impl;
+	pthread_mutex_lock(&s->lock);
+	if (!s->store) {
+		int rc = lc_store_open_mode(s->default_path ? NULL : s->path, LC_STORE_EXISTING, &s->store, diag);
+		if (rc == LC_ERR_NOT_FOUND) {
+			pthread_mutex_unlock(&s->lock);
+			return 0; /* no store yet: no runs */
+		}
+		if (rc < 0) {
+			pthread_mutex_unlock(&s->lock);
+			return rc;
+		}
+	}
+	lc_store *store = s->store;
+	pthread_mutex_unlock(&s->lock);
+	lc_store_filter sf = {.serial = f->serial, .since_ms = f->since_ms, .verdict = f->verdict,
+			      .station = f->station, .operator_name = f->operator_name, .cable_type = f->cable_type};
+	struct each_ctx c = {f, fn, user, 0, 0};
+	int rc = lc_store_query(store, &sf, each_row, &c, diag);
+	if (rc < 0)
+		return rc;
+	return c.stop ? c.stop : c.matched;
+}
+
+static void sqlite_close(void *impl)
+{
+	struct sqlite_impl *s = impl;
+	lc_store_close(s->store);
+	pthread_mutex_destroy(&s->lock);
+	free(s);
+}
+
+static const lc_sq_backend sqlite_backend = {"sqlite", sqlite_each, sqlite_close};
+
+int lc_sq_open(const char *db, lc_sq **out, lc_diag *diag)
+{
+	*out = NULL;
+	if (db && (strncmp(db, "postgresql://", 13) == 0 || strncmp(db, "postgres://", 11) == 0))
+		return lc_diag_set(diag, LC_ERR_UNSUPPORTED,
+				   "the fleet PostgreSQL store is not supported by serve yet: give it a SQLite results "
+				   "store (--db PATH)");
+	lc_sq *q = calloc(1, sizeof(*q));
+	struct sqlite_impl *s = calloc(1, sizeof(*s));
+	if (!q || !s) {
+		free(q);
+		free(s);
+		return lc_diag_set(diag, LC_ERR_NOMEM, "store");
+	}
+	if (db) {
+		if (strlen(db) >= sizeof(s->path)) {
+			free(q);
+			free(s);
+			return lc_diag_set(diag, LC_ERR_ARG, "--db: path too long");
+		}
+		strcpy(s->path, db);
+	} else {
+		int rc = lc_store_default_path(s->path, sizeof(s->path), diag);
+		if (rc < 0) {
+			free(q);
+			free(s);
+			return rc;
+		}
+		s->default_path = true;
+	}
+	pthread_mutex_init(&s->lock, NULL);
+	q->backend = &sqlite_backend;
+	q->impl = s;
+	strcpy(q->where, s->path);
+	*out = q;
+	return 0;
+}
+
+int lc_sq_each(lc_sq *q, const lc_sq_filter *f, lc_sq_row_fn fn, void *user, lc_diag *diag)
+{
+	return q->backend->each(q->impl, f, fn, user, diag);
+}
+
+void lc_sq_close(lc_sq *q)
+{
+	if (!q)
+		return;
+	q->backend->close(q->impl);
+	free(q);
+}
+
+static char *dup_or_null(const char *s, bool *ok)
+{
+	if (!s)
+		return NULL;
+	char *d = strdup(s);
+	if (!d)
+		*ok = false;
+	return d;
+}
+
+lc_store_row *lc_sq_row_dup(const lc_store_row *r)
+{
+	lc_store_row *d = malloc(sizeof(*d));
+	if (!d)
+		return NULL;
+	*d = *r;
+	bool ok = true;
+	d->serial = dup_or_null(r->serial, &ok);
+	d->cable_type = dup_or_null(r->cable_type, &ok);
+	d->station = dup_or_null(r->station, &ok);
+	d->operator_name = dup_or_null(r->operator_name, &ok);
+	d->procedure = dup_or_null(r->procedure, &ok);
+	d->reason = dup_or_null(r->reason, &ok);
+	d->report_path = dup_or_null(r->report_path, &ok);
+	d->report_sha256 = dup_or_null(r->report_sha256, &ok);
+	if (!ok) {
+		lc_sq_row_free(d);
+		return NULL;
+	}
+	return d;
+}
+
+void lc_sq_row_free(lc_store_row *r)
+{
+	if (!r)
+		return;
+	free((char *)r->serial);
+	free((char *)r->cable_type);
+	free((char *)r->station);
+	free((char *)r->operator_name);
+	free((char *)r->procedure);
+	free((char *)r->reason);
+	free((char *)r->report_path);
+	free((char *)r->report_sha256);
+	free(r);
+}

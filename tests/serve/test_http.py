@@ -1,0 +1,346 @@
+#!/usr/bin/env python3
+"""`lanecert serve` over plain HTTP: every route, the bad requests (404, 400, 405, oversized), traversal
+attempts, the access token, the events stream with its catch-up, and that a run never depends on a server.
+Against a real simulated station, a real results store and real signed reports."""
+import datetime
+import http.client
+import json
+import os
+import re
+import socket
+import subprocess
+import sys
+import time
+import urllib.parse
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import harness  # noqa: E402
+
+XSS = "<script>alert(1)</script>"
+st = None
+url = None
+host = port = None
+
+
+def get(path, headers=None, method="GET"):
+    c = http.client.HTTPConnection(host, port, timeout=10)
+    c.request(method, path, headers=headers or {})
+    r = c.getresponse()
+    body = r.read()
+    c.close()
+    return r.status, dict((k.lower(), v) for k, v in r.getheaders()), body
+
+
+def raw(request):
+    """Send bytes as they are (no client normalizing the path) and return the status line and the rest."""
+    s = socket.create_connection((host, port), timeout=10)
+    s.sendall(request)
+    data = b""
+    while True:
+        chunk = s.recv(65536)
+        if not chunk:
+            break
+        data += chunk
+    s.close()
+    return data
+
+
+def setup():
+    global st, url, host, port
+    st = harness.Station("http")
+    st.start_sim("dr4-breakout-good")
+    st.run(["SV-XSS-1"], operator=XSS)
+    st.run(["SV-OK-1"])
+    _, url = st.serve()
+    u = urllib.parse.urlparse(url)
+    host, port = u.hostname, u.port
+
+
+def run_id(serial):
+    rows = [r for r in st.store_rows() if r["serial"] == serial]
+    assert len(rows) == 1, rows
+    return rows[0]["id"], rows[0]
+
+
+def test_line_view_lists_the_station_slots():
+    status, h, body = get("/")
+    assert status == 200 and h["content-type"].startswith("text/html")
+    text = body.decode()
+    name = json.load(open(st.station))["name"]
+    assert 'data-station="%s" data-slot="1"' % name in text
+    assert "script-src 'self'" in h["content-security-policy"]
+    assert re.search(r'data-last="[0-9a-f]+\.0"', text), "the page names the event id its state includes"
+
+
+def test_history_escapes_every_user_string():
+    status, _, body = get("/history")
+    text = body.decode()
+    assert status == 200
+    assert XSS not in text, "the operator's name reached the page as markup"
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in text
+    # a search for the name itself is escaped in the form's value too
+    status, _, body = get("/history?operator=" + urllib.parse.quote(XSS))
+    text = body.decode()
+    assert status == 200 and XSS not in text and "1 run<" in text
+
+
+def test_history_filters():
+    assert "2 runs<" in get("/history")[2].decode()
+    text = get("/history?serial=SV-OK-1")[2].decode()
+    assert "1 run<" in text and "SV-OK-1" in text and "SV-XSS-1" not in text
+    assert "0 runs<" in get("/history?serial=NO-SUCH")[2].decode()
+    assert "2 runs<" in get("/history?verdict=pass")[2].decode()
+    assert "0 runs<" in get("/history?verdict=fail")[2].decode()
+    today = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d")
+    assert "2 runs<" in get("/history?date=" + today)[2].decode()
+    assert "0 runs<" in get("/history?date=2001-01-01")[2].decode()
+    assert "0 runs<" in get("/history?cable=no-such-cable")[2].decode()
+    assert "1 run<" in get("/history?limit=1")[2].decode().replace("2 runs (the newest 1 shown)", "1 run<")
+
+
+def test_history_bad_arguments_are_400():
+    for q in ("verdict=bogus", "verdict=none", "date=2026-13-45", "date=yesterday", "limit=0", "limit=501",
+              "limit=x", "serial=" + "A" * 129):
+        status, _, body = get("/history?" + q)
+        assert status == 400, (q, status)
+        assert b"<script" not in body
+
+
+def test_run_page_verifies_the_report():
+    rid, row = run_id("SV-OK-1")
+    status, _, body = get("/runs/%d" % rid)
+    text = body.decode()
+    assert status == 200
+    assert 'id="verify" class="ok">Verified: signed by key' in text and "serial SV-OK-1" in text
+    for name in ("report.html", "report.json", "report.json.minisig", "report.pdf"):
+        assert "/runs/%d/%s" % (rid, name) in text
+
+
+def test_report_files_by_run_id():
+    rid, row = run_id("SV-OK-1")
+    status, h, body = get("/runs/%d/report.json" % rid)
+    assert status == 200 and h["content-type"] == "application/json"
+    assert body == open(row["report"], "rb").read()
+    assert h["content-disposition"] == 'attachment; filename="run-%d-report.json"' % rid
+    status, h, body = get("/runs/%d/report.json.minisig" % rid)
+    assert status == 200 and body == open(row["report"] + ".minisig", "rb").read()
+    status, h, body = get("/runs/%d/report.pdf" % rid)
+    assert status == 200 and body.startswith(b"%PDF-") and h["content-type"] == "application/pdf"
+    status, h, body = get("/runs/%d/report.html" % rid)
+    assert status == 200 and h["content-type"].startswith("text/html") and b"SV-OK-1" in body
+    assert "sandbox" in h["content-security-policy"], "the report is shown sandboxed"
+    assert "content-disposition" not in h, "the HTML report is shown inline"
+    status, _, _ = get("/runs/%d/report.svg" % rid)
+    assert status == 404
+
+
+def test_a_tampered_report_is_not_verified():
+    # a run of its own, whose report is changed after it was signed
+    st.run(["SV-TAMPER-1"])
+    rid, row = run_id("SV-TAMPER-1")
+    with open(row["report"], "r+b") as f:
+        data = f.read()
+        f.seek(0)
+        f.write(data.replace(b'"SV-TAMPER-1"', b'"SV-TAMPER-2"', 1))
+    text = get("/runs/%d" % rid)[2].decode()
+    assert 'id="verify" class="bad">NOT verified: ' in text, text[text.find("verify"):][:300]
+
+
+def test_unknown_runs_and_pages_are_404():
+    for path in ("/runs/0", "/runs/99999", "/runs/abc", "/runs/1x", "/runs/", "/nothing", "/assets/nothing.js",
+                 "/runs/1/report", "/runs/1/plots", "/History"):
+        assert get(path)[0] == 404, path
+
+
+def test_traversal_attempts_get_nothing():
+    rid, _ = run_id("SV-OK-1")
+    for path in ("/runs/%d/../../../../etc/passwd" % rid, "/runs/%d/..%%2f..%%2f..%%2fetc%%2fpasswd" % rid,
+                 "/assets/../../etc/passwd", "/runs/%d/%%2e%%2e/%%2e%%2e/etc/passwd" % rid,
+                 "/runs/%d/report.json/../../../../../etc/passwd" % rid, "/../../etc/passwd",
+                 "/runs/%d/report.json%%00.png" % rid, "//etc/passwd"):
+        data = raw(("GET %s HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n" % path).encode())
+        status = int(data.split(b" ", 2)[1])
+        assert status in (400, 404), (path, data[:200])
+        assert b"root:" not in data, path
+
+
+def test_read_only_and_bounded():
+    assert get("/", method="POST")[0] == 405
+    assert get("/history", method="DELETE")[0] == 405
+    status, h, body = get("/", method="HEAD")
+    assert status == 200 and body == b""
+    status = get("/" + "a" * 2000)[0]
+    assert status == 414, status
+    # a request whose headers do not fit the connection's memory is refused, not served
+    data = raw(b"GET / HTTP/1.1\r\nHost: x\r\nX-Big: " + b"a" * 40000 + b"\r\nConnection: close\r\n\r\n")
+    assert data == b"" or int(data.split(b" ", 2)[1]) in (413, 414, 431), data[:100]
+
+
+def test_quality_and_station_pages():
+    status, _, body = get("/quality")
+    text = body.decode()
+    assert status == 200
+    row = re.search(r"<td>dr4-mpo12apc-4xlc</td><td>(\d+)</td><td>(\d+)</td>", text)
+    assert row and row.groups() == ("2", "0"), text[:3000]
+    assert get("/quality?days=0")[0] == 400 and get("/quality?days=91")[0] == 400
+    status, _, body = get("/station")
+    text = body.decode()
+    assert status == 200
+    sim = open(os.path.join(st.dir, "sim.err")).read()
+    assert "Keysight" in text and "N7745C" in text
+    assert "No error recorded." in text
+
+
+def sse_open(headers=""):
+    s = socket.create_connection((host, port), timeout=20)
+    s.sendall(("GET /events HTTP/1.1\r\nHost: x\r\n%s\r\n" % headers).encode())
+    return s
+
+
+def sse_events(s, until, limit_s=20):
+    """Read the stream until until(events) holds; events: [(id, data dict or event name)]."""
+    buf, events, t0 = b"", [], time.monotonic()
+    while time.monotonic() - t0 < limit_s:
+        chunk = s.recv(65536)
+        if not chunk:
+            break
+        buf += chunk
+        while b"\n\n" in buf:
+            block, buf = buf.split(b"\n\n", 1)
+            eid, data, name = None, None, None
+            for line in block.split(b"\n"):
+                if line.startswith(b"id: "):
+                    eid = line[4:].decode()
+                elif line.startswith(b"data: "):
+                    data = line[6:]
+                elif line.startswith(b"event: "):
+                    name = line[7:].decode()
+            if name:
+                events.append((eid, name))
+            elif data is not None and eid:
+                events.append((eid, json.loads(data)))
+        if until(events):
+            return events
+    raise AssertionError("stream ended or timed out: %r" % events[-5:])
+
+
+def result_seen(events):
+    return any(isinstance(d, dict) and d.get("event") == "result" for _, d in events)
+
+
+def test_events_stream_and_catch_up():
+    s = sse_open()
+    p = st.run_async(["SV-LIVE-1"], operator="live op")
+    events = sse_events(s, result_seen)
+    s.close()
+    assert p.wait(timeout=60) == 0, p.stderr.read()
+    kinds = [d["event"] for _, d in events if isinstance(d, dict)]
+    for k in ("slot_start", "step_start", "step_end", "measurement", "result"):
+        assert k in kinds, (k, kinds)
+    start = next(d for _, d in events if isinstance(d, dict) and d["event"] == "slot_start")
+    assert start["serial"] == "SV-LIVE-1" and start["operator"] == "live op" and start["slot"] == 1
+    assert start["station"] == json.load(open(st.station))["name"]
+    seqs = [int(i.split(".")[1]) for i, d in events if isinstance(d, dict)]
+    assert seqs == list(range(seqs[0], seqs[0] + len(seqs))), "ids count up by one"
+    # a browser that reconnects with the id of the third event gets the fourth onwards
+    boot = events[0][0].split(".")[0]
+    s = sse_open("Last-Event-ID: %s.%d\r\n" % (boot, seqs[2]))
+    again = sse_events(s, lambda ev: len(ev) >= len(events) - 3)
+    s.close()
+    assert [i for i, _ in again[:len(events) - 3]] == [i for i, _ in events[3:]]
+    # an id of another server (or from before a restart) is told to reload
+    s = sse_open("Last-Event-ID: 1234.5\r\n")
+    again = sse_events(s, lambda ev: len(ev) >= 1)
+    s.close()
+    assert again[0][1] == "reset"
+    # the line view now renders the run's verdict server-side
+    text = get("/")[2].decode()
+    assert "SV-LIVE-1" in text and "v-pass" in text
+
+
+def test_run_never_depends_on_the_server():
+    # nobody listens on the path
+    r = st.run(["SV-NOBODY-1"], extra=["--publish", os.path.join(st.dir, "nobody.sock")])
+    assert r.returncode == 0, r.stderr
+    # a server that never reads: its queue fills, the run goes on and passes
+    path = os.path.join(st.dir, "stuck.sock")
+    stuck = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+    stuck.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 1024)
+    stuck.bind(path)
+    r = st.run(["SV-STUCK-1"], extra=["--publish", path])
+    # the queue filled: the datagrams it holds are far fewer than the run's events
+    got = 0
+    stuck.setblocking(False)
+    try:
+        while True:
+            stuck.recv(8192)
+            got += 1
+    except BlockingIOError:
+        pass
+    stuck.close()
+    events = len(r.stdout.splitlines())
+    assert r.returncode == 0, r.stderr
+    assert 0 < got < events, (got, events)
+
+
+def test_access_token():
+    tok = os.path.join(st.dir, "token")
+    with open(tok, "w") as f:
+        f.write("s3cret-token-0123456789\n")
+    p, u2 = st.serve("--token-file", tok, "--live-socket", os.path.join(st.dir, "tok.live"))
+    pu = urllib.parse.urlparse(u2)
+    c = http.client.HTTPConnection(pu.hostname, pu.port, timeout=10)
+
+    def req(path, headers=None):
+        c.request("GET", path, headers=headers or {})
+        r = c.getresponse()
+        r.read()
+        return r.status, dict((k.lower(), v) for k, v in r.getheaders())
+
+    assert req("/")[0] == 401
+    assert req("/history", {"Authorization": "Bearer wrong-token-0123456789"})[0] == 401
+    assert req("/history", {"Authorization": "Bearer s3cret-token-0123456789"})[0] == 200
+    status, h = req("/history?token=s3cret-token-0123456789")
+    assert status == 303 and h["location"] == "/history"
+    assert h["set-cookie"].startswith("lanecert_token=s3cret-token-0123456789;") and "HttpOnly" in h["set-cookie"]
+    assert req("/history", {"Cookie": "lanecert_token=s3cret-token-0123456789"})[0] == 200
+    assert req("/assets/style.css")[0] == 401
+    c.close()
+
+
+def test_bad_command_lines():
+    base = [harness.CLI, "serve", "--db", st.db, "--live-socket", os.path.join(st.dir, "x.live")]
+    for args, code, says in ((["--listen", "0.0.0.0:0"], 64, "token"),
+                             (["--listen", "nonsense"], 64, "ADDR:PORT"),
+                             (["--listen", "127.0.0.1:70000"], 64, "0..65535"),
+                             (["--bogus"], 64, "unrecognized option"),
+                             (["--db", "postgresql://localhost/fleet"], 69, "not supported by serve yet"),
+                             (["--station", os.path.join(st.dir, "no-such.json")], 66, "no-such"),
+                             (["--token-file", os.path.join(st.dir, "no-such-token")], 66, "token"),
+                             (["--tls-cert", st.pub], 64, "tls-key"),
+                             (["--max-rate", "0"], 64, "max-rate")):
+        r = subprocess.run(base + args, capture_output=True, text=True, timeout=10)
+        assert r.returncode == code and says in r.stderr, (args, r.returncode, r.stderr)
+    # a second server on the same events socket is refused; the first keeps it
+    live = os.path.join(st.dir, "results.db.live")
+    r = subprocess.run(base[:2] + ["--db", st.db, "--listen", "127.0.0.1:0"], capture_output=True, text=True,
+                       timeout=10)
+    assert r.returncode == 75 and "another server" in r.stderr, r.stderr
+    assert os.path.exists(live)
+
+
+if __name__ == "__main__":
+    rc = 1
+    try:
+        setup()
+        rc = harness.main([test_line_view_lists_the_station_slots, test_history_escapes_every_user_string,
+                           test_history_filters, test_history_bad_arguments_are_400, test_run_page_verifies_the_report,
+                           test_report_files_by_run_id, test_unknown_runs_and_pages_are_404,
+                           test_traversal_attempts_get_nothing, test_read_only_and_bounded,
+                           test_quality_and_station_pages, test_events_stream_and_catch_up,
+                           test_a_tampered_report_is_not_verified, test_run_never_depends_on_the_server,
+                           test_access_token, test_bad_command_lines])
+    finally:
+        if st:
+            st.close()
+    sys.exit(rc)

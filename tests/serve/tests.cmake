@@ -1,0 +1,10 @@
+# The station dashboard (serve/): the live view's event hub in C (catch-up, resets, bad datagrams), the
+# pages over plain HTTP against a simulated station (tests/serve/test_http.py), and the pages in a real
+# headless Chromium driven through the DevTools protocol (tests/serve/test_browser.py, python3-websocket).
+lc_test(NAME serve_live SOURCES tests/serve/test_live.c LIBS lc_serve)
+find_program(LC_PYTHON3 NAMES python3 REQUIRED)
+foreach(t http browser)
+  add_test(NAME serve_${t} COMMAND ${LC_PYTHON3} ${PROJECT_SOURCE_DIR}/tests/serve/test_${t}.py)
+  set_tests_properties(serve_${t} PROPERTIES TIMEOUT 120
+    ENVIRONMENT "LC_SOURCE_DIR=${PROJECT_SOURCE_DIR};LC_CLI=$<TARGET_FILE:lanecert>;LC_BUILD_DIR=${PROJECT_BINARY_DIR};${LC_SANITIZER_ENV}")
+endforeach()
