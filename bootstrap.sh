@@ -1,8 +1,10 @@
 #!/bin/sh
 # Install the Debian packages lanecert needs, and only those that are missing,
 # so that a second run costs one dpkg query.
-# chromium: the report test renders report.html in headless Chromium (tests/reports/test_report_write.c);
-# no test drives a browser over WebDriver, so chromium-driver is not needed.
+# chromium: the report test renders report.html in headless Chromium (tests/reports/test_report_write.c), and
+# the dashboard's tests drive it through the DevTools protocol (tests/serve/cdp.py) with python3-websocket;
+# no test uses WebDriver, so chromium-driver is not needed.
+# libmicrohttpd-dev: the HTTP server of `lanecert serve` (serve/server.c).
 set -eu
 
 PACKAGES="
@@ -14,7 +16,7 @@ gnuplot-nox libcairo2-dev libpango1.0-dev librsvg2-dev fonts-dejavu-core poppler
 python3 python3-pyvisa python3-pyvisa-py lxi-tools minisign
 debhelper dpkg-dev lintian help2man libudev-dev
 netbase llvm-14
-chromium
+chromium python3-websocket libmicrohttpd-dev
 "
 
 missing=""

@@ -107,7 +107,8 @@ class Station:
         assert r.returncode == 0, r.stderr
         return json.loads(r.stdout)
 
-    def close(self):
+    def close(self, remove=False):
+        """Stop every process started here; remove the scratch folder when asked (kept after a failure)."""
         for p in reversed(self.procs):
             if p.poll() is None:
                 p.send_signal(signal.SIGTERM)
@@ -117,6 +118,8 @@ class Station:
                     p.kill()
                     p.wait()
         self.procs = []
+        if remove:
+            shutil.rmtree(self.dir, ignore_errors=True)
 
 
 def main(tests):

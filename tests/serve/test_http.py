@@ -342,5 +342,5 @@ if __name__ == "__main__":
                            test_access_token, test_bad_command_lines])
     finally:
         if st:
-            st.close()
+            st.close(remove=rc == 0)
     sys.exit(rc)
