@@ -68,25 +68,24 @@ class Station:
             assert "LC_ERR_BUSY" in text, "lanecert sim did not start: " + text
         raise AssertionError("lanecert sim: no free port range in 40 attempts")
 
-    def run(self, serials, operator="line operator", extra=(), slots=1, check=True):
+    def args(self, serials, operator, slot, slots):
         args = [CLI, "run", "breakout-dr4-4x100g", "--station", self.station, "--serial", ",".join(serials),
                 "--operator", operator, "--key", self.key, "--db", self.db, "--out",
-                os.path.join(self.dir, "reports"), "--non-interactive", "--json"]
+                os.path.join(self.dir, "reports"), "--non-interactive", "--json", "--slot", str(slot)]
         if slots > 1:
             args += ["--slots", str(slots)]
-        r = subprocess.run(args + list(extra), capture_output=True, text=True, cwd=self.dir)
+        return args
+
+    def run(self, serials, operator="line operator", extra=(), slot=1, slots=1, check=True):
+        r = subprocess.run(self.args(serials, operator, slot, slots) + list(extra), capture_output=True, text=True,
+                           cwd=self.dir)
         if check:
             assert r.returncode in (0, 1), "lanecert run exited %d: %s" % (r.returncode, r.stderr)
         return r
 
-    def run_async(self, serials, operator="line operator", extra=(), slots=1):
-        args = [CLI, "run", "breakout-dr4-4x100g", "--station", self.station, "--serial", ",".join(serials),
-                "--operator", operator, "--key", self.key, "--db", self.db, "--out",
-                os.path.join(self.dir, "reports"), "--non-interactive", "--json"]
-        if slots > 1:
-            args += ["--slots", str(slots)]
-        p = subprocess.Popen(args + list(extra), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                             cwd=self.dir)
+    def run_async(self, serials, operator="line operator", extra=(), slot=1, slots=1):
+        p = subprocess.Popen(self.args(serials, operator, slot, slots) + list(extra), stdout=subprocess.PIPE,
+                             stderr=subprocess.PIPE, text=True, cwd=self.dir)
         self.procs.append(p)
         return p
 
