@@ -9,6 +9,7 @@ add_executable(lanecert-bench
   bench/bench_reports.c
   bench/bench_reports_sample.c
   bench/bench_run.c
+  bench/bench_serve.c
   bench/bench_sim.c
   bench/bench_sor.c
   cli/cli_util.c)
@@ -16,3 +17,4 @@ target_link_libraries(lanecert-bench PRIVATE lc_sim lc_procedures lc_reports lc_
   lc_formats lc_hal lc_base)
 # Where `lanecert-bench sor` finds the samples without --dir: the real SOR files in the source tree.
 set_source_files_properties(bench/bench_sor.c PROPERTIES COMPILE_DEFINITIONS "LC_BENCH_SOR_DIR=\"${PROJECT_SOURCE_DIR}/tests/data/sor\"")
+add_dependencies(lanecert-bench lanecert) # `lanecert-bench serve` runs the lanecert program beside it

@@ -97,7 +97,7 @@ int lc_page_run(lc_serve_ctx *c, const lc_req *r, lc_sb *b, lc_reply_file *file)
 	lc_diag d;
 	int rc = lc_sq_each(c->q, &f, take_row, &row, &d);
 	if (rc < 0 && !row)
-		return lc_page_error(b, rc == LC_ERR_NOMEM ? 500 : 500, lc_diag_message(&d));
+		return lc_page_error(b, 500, lc_diag_message(&d));
 	if (!row)
 		return lc_page_error(b, 404, "no such run");
 	int status = 200;

@@ -309,6 +309,41 @@ def test_access_token():
     c.close()
 
 
+def test_tls():
+    tls = os.path.join(harness.SRC, "tests", "data", "tls")
+    p, u3 = st.serve("--tls-cert", os.path.join(tls, "localhost.crt"), "--tls-key", os.path.join(tls, "localhost.key"),
+                     "--live-socket", os.path.join(st.dir, "tls.live"))
+    assert u3.startswith("https://127.0.0.1:"), u3
+    pu = urllib.parse.urlparse(u3)
+    import ssl
+    ctx = ssl.create_default_context(cafile=os.path.join(tls, "localhost.crt"))
+    c = http.client.HTTPSConnection(pu.hostname, pu.port, timeout=10, context=ctx)
+    c.request("GET", "/history?serial=SV-OK-1")
+    r = c.getresponse()
+    body = r.read().decode()
+    c.close()
+    assert r.status == 200 and "1 run<" in body
+    # plain HTTP on the TLS port gets no page
+    try:
+        data = raw_to(pu.hostname, pu.port, b"GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+    except OSError:
+        data = b""
+    assert b"200 OK" not in data
+
+
+def raw_to(h, p, request):
+    s = socket.create_connection((h, p), timeout=10)
+    s.sendall(request)
+    data = b""
+    while True:
+        chunk = s.recv(65536)
+        if not chunk:
+            break
+        data += chunk
+    s.close()
+    return data
+
+
 def test_bad_command_lines():
     base = [harness.CLI, "serve", "--db", st.db, "--live-socket", os.path.join(st.dir, "x.live")]
     for args, code, says in ((["--listen", "0.0.0.0:0"], 64, "token"),
@@ -340,7 +375,7 @@ if __name__ == "__main__":
                            test_traversal_attempts_get_nothing, test_read_only_and_bounded,
                            test_quality_and_station_pages, test_events_stream_and_catch_up,
                            test_a_tampered_report_is_not_verified, test_run_never_depends_on_the_server,
-                           test_access_token, test_bad_command_lines])
+                           test_access_token, test_tls, test_bad_command_lines])
     finally:
         if st:
             st.close(remove=rc == 0)
