@@ -26,8 +26,6 @@
  * above the noise: nearer the noise such peaks are noise. Not the end threshold itself, which some
  * instruments set to 15-20 dB (FiberCloud) and which would hide a weak end reflection 13 dB above it */
 #define LC_OTDR_WEAK_PEAK_SNR_DB 5.0
-/* The smallest peak taken for a reflection: 0.3 dB is a -77 dB reflection at 10 ns, -87 dB at 100 ns */
-#define LC_OTDR_PEAK_FLOOR_DB 0.3
 
 void lc_otdr_config_init(lc_otdr_config *cfg)
 {

@@ -186,6 +186,39 @@ static size_t shape_onset(const lc_otdr_ctx *c, size_t anchor, size_t lo, size_t
 	return at;
 }
 
+/* The end of a fibre that reflects, found as its fall: a fall into the noise seen by the detector's steps
+ * (or the end threshold's level test) lies a pulse length and the start of the receiver's recovery after
+ * the reflection that ends the fibre, and an OTDR reports the end at that reflection's onset. When the
+ * highest point from 3 pulse lengths + 2 points before the fall's onset idx (a reflection's pulse and the
+ * first of its recovery: the reach lc_otdr_is_end and reflection_zone_end give a peak) to a pulse length
+ * after it rises from the foot of its leading edge by LC_OTDR_PEAK_FLOOR_DB and 3x the backscatter noise, the
+ * end is that foot; otherwise idx. Not the reflectance threshold: the end is an event by the end threshold,
+ * and instruments give it its reflectance whatever its size (EXFO's end at -69.3 dB under a -65.5 dB
+ * threshold). lo: the first point that may be used. */
+static size_t end_reflection(const lc_otdr_ctx *c, size_t idx, size_t lo)
+{
+	size_t reach = 3 * c->pw_pts + 2;
+	size_t from = idx > lo + reach ? idx - reach : lo;
+	size_t hi = idx + c->pw_pts + 1 < c->n ? idx + c->pw_pts + 1 : c->n;
+	if (from >= hi)
+		return idx;
+	size_t pk = argmax(c->y, from, hi);
+	if (pk <= from)
+		return idx; /* the trace only falls here: no peak */
+	/* from the point half the peak up, down the leading edge while it still rises by 2 % of the peak per
+	 * point (refine's foot of a reflection; the rounded top rises by less) */
+	double rise = fmax(0.02 * (c->y[pk] - c->y[from]), LC_OTDR_ONSET_FLOOR_DB);
+	size_t j = from;
+	while (j < pk && c->y[j] < 0.5 * (c->y[pk] + c->y[from]))
+		j++;
+	while (j > from && c->y[j] - c->y[j - 1] > rise)
+		j--;
+	double h = c->y[pk] - c->y[j];
+	if (!(h >= LC_OTDR_PEAK_FLOOR_DB) || h < 3.0 * c->noise_rms_bs)
+		return idx;
+	return j;
+}
+
 /* LS loss of e; *level: the backscatter line before it at its start (NAN if it cannot be fitted). */
 static void measure_loss(const lc_otdr_ctx *c, lc_otdr_event *e, size_t prev_end, size_t settle, size_t next,
 			 double *level)
@@ -413,6 +446,18 @@ int lc_otdr_build_events(lc_otdr_ctx *c, lc_otdr_event *launch, const cand *cv_i
 		e->index = cd.split ? cd.i : b.n >= 3 ? refine(c, &cd, &b, prev_end, &anchor) : cd.i;
 		if (!cd.refl && !end && anchor != SIZE_MAX)
 			e->index = shape_onset(c, anchor, prev_end, e->index);
+		if (end && !cd.refl && !cd.split) {
+			size_t j = end_reflection(c, e->index, prev_end);
+			if (j != e->index) {
+				/* the end is that reflection: its height over the backscatter line before its foot */
+				e->index = j;
+				bhi = j > 1 ? j - 1 : 0;
+				blo = bhi > 4 * c->fit_len ? bhi - 4 * c->fit_len : 0;
+				if (blo < prev_end)
+					blo = prev_end;
+				lc_otdr_fit(&c->sums, blo, bhi, &b);
+			}
+		}
 		if (e->index < prev_end)
 			e->index = prev_end;
 		if (e->index >= c->n) /* zones of earlier events can reach past a short trace */

@@ -9,6 +9,9 @@
 #include "instruments/otdr/otdr_analysis.h"
 #include "instruments/otdr/otdr_priv.h"
 
+/* The smallest peak taken for a reflection: 0.3 dB is a -77 dB reflection at 10 ns, -87 dB at 100 ns */
+#define LC_OTDR_PEAK_FLOOR_DB 0.3
+
 typedef struct lc_otdr_ctx {
 	const double *y;
 	size_t n;
