@@ -307,7 +307,9 @@ typedef struct lc_otdr_event {
 	bool saturated;             /* the peak clipped: reflectance is a lower bound */
 	size_t index;               /* trace point of the event start */
 	double position_m;
-	double loss_db;             /* LS loss, NAN where it cannot be measured (launch, end) */
+	double loss_db;             /* LS loss, NAN where it cannot be measured (launch, end) or where it is in the
+	                               event before's: a reflection in that one's dead zone, with no backscatter
+	                               between them, whose pair loss the event before carries */
 	double reflectance_db;      /* NAN for non-reflective events */
 	double peak_db;             /* peak height above the backscatter before the event */
 	double slope_db_km;         /* attenuation of the section before the event, NAN if too short */

@@ -219,6 +219,20 @@ static size_t end_reflection(const lc_otdr_ctx *c, size_t idx, size_t lo)
 	return j;
 }
 
+/* A section shorter than the detector's own fit length (3 pulse lengths, at least 48 points: the shortest
+ * line the detection trusts) between two close events: over a few metres the slope of the noise is
+ * anything, and extrapolated back over a dead zone it moves the loss by tenths of a dB (a connector 60 m
+ * after another under a 100 ns pulse: 0.08 dB for 0.3). Keep its level (the LS line passes through the
+ * section's centroid) and give it the fibre's slope (the trace's median, lc_otdr_estimate_fiber_slope). */
+static void short_section(const lc_otdr_ctx *c, size_t lo, lc_otdr_line *l)
+{
+	if (l->n < 3 || l->n >= c->fit_len || !isfinite(c->fiber_slope))
+		return;
+	double xm = (double)lo + (double)(l->n - 1) / 2.0, ym = lc_otdr_line_at(l, xm);
+	l->b = c->fiber_slope;
+	l->a = ym - l->b * xm;
+}
+
 /* LS loss of e; *level: the backscatter line before it at its start (NAN if it cannot be fitted). */
 static void measure_loss(const lc_otdr_ctx *c, lc_otdr_event *e, size_t prev_end, size_t settle, size_t next,
 			 double *level)
@@ -233,6 +247,8 @@ static void measure_loss(const lc_otdr_ctx *c, lc_otdr_event *e, size_t prev_end
 	size_t ahi = alo + span < next ? alo + span : next;
 	int rb = lc_otdr_fit(&c->sums, blo, e->index, &b);
 	int ra = lc_otdr_fit(&c->sums, alo, ahi, &a);
+	short_section(c, blo, &b);
+	short_section(c, alo, &a);
 	e->slope_db_km = (rb == 0 && b.n >= 3) ? -b.b / c->dx * 1000.0 : NAN;
 	*level = (rb == 0 && b.n >= 3) ? lc_otdr_line_at(&b, (double)e->index) : NAN;
 	if (rb < 0 || ra < 0 || b.n < 3 || a.n < 3) {
@@ -317,7 +333,7 @@ static int split_reflections(const lc_otdr_ctx *c, const cand *cd, size_t limit,
 {
 	size_t hi = cd->i + 3 * c->pw_pts + 2 < c->n ? cd->i + 3 * c->pw_pts + 2 : c->n;
 	size_t pk = argmax(c->y, cd->i, hi);
-	size_t st = lc_otdr_settle(c, pk, pk + 2 * c->guard, NULL) + c->fit_len;
+	size_t st = lc_otdr_settle(c, pk, pk + 2 * c->guard, NULL) + c->fit_len + c->guard + c->pw_pts;
 	if (st > limit)
 		st = limit;
 	/* the height of a reflection in the tail of another: above the backscatter line before the first
@@ -359,12 +375,30 @@ int lc_otdr_build_events(lc_otdr_ctx *c, lc_otdr_event *launch, const cand *cv_i
 	a->noise_rms_db = c->noise_rms;
 	a->backscatter_db = c->bc;
 	size_t keep = ncv_in, end_k = ncv_in;
+	size_t last_refl = SIZE_MAX, zone = 0; /* the last reflection before k and the end of its dead zone */
 	for (size_t k = 0; k < ncv_in; k++) {
 		lc_otdr_line b;
-		size_t bhi = cv_in[k].i > c->guard ? cv_in[k].i - c->guard : 0;
+		/* the backscatter before k: not over an earlier reflection's peak and tail, which would put the
+		 * level before far above the fibre's and make the next connector (or the fall of its own tail, 45 m
+		 * on under a 100 ns pulse) fall "the end threshold below it". When the window reaches back over
+		 * that reflection, it starts at the end of its dead zone if half a fit length is left after it,
+		 * otherwise the line is the one before that reflection. */
+		size_t at = cv_in[k].i;
+		size_t bhi = at > c->guard ? at - c->guard : 0;
 		size_t blo = bhi > 4 * c->fit_len ? bhi - 4 * c->fit_len : 0;
 		if (blo < c->det_lo)
 			blo = c->det_lo;
+		if (last_refl != SIZE_MAX && cv_in[last_refl].i + c->pw_pts >= blo) {
+			if (zone + c->fit_len / 2 <= bhi) {
+				blo = zone;
+			} else {
+				at = cv_in[last_refl].i;
+				bhi = at > c->guard ? at - c->guard : 0;
+				blo = bhi > 4 * c->fit_len ? bhi - 4 * c->fit_len : 0;
+				if (blo < c->det_lo)
+					blo = c->det_lo;
+			}
+		}
 		lc_otdr_fit(&c->sums, blo, bhi, &b);
 		if (lc_otdr_is_end(c, &cv_in[k], &b)) {
 			/* the fall right after an end reflection is seen as a step of its own, against a line that
@@ -375,6 +409,10 @@ int lc_otdr_build_events(lc_otdr_ctx *c, lc_otdr_event *launch, const cand *cv_i
 			end_k = k;
 			keep = k + 1;
 			break;
+		}
+		if (cv_in[k].refl) {
+			last_refl = k;
+			zone = reflection_zone_end(c, &cv_in[k]);
 		}
 	}
 	/* the candidates up to the end, with the reflections found in the dead zones of others */
@@ -502,6 +540,24 @@ int lc_otdr_build_events(lc_otdr_ctx *c, lc_otdr_event *launch, const cand *cv_i
 				continue;
 			size_t next = k + 1 < ne ? ev[k + 1].index : c->n;
 			measure_loss(c, &ev[k], settle[k - 1], settle[k], next, &level[k]);
+			/* No backscatter between k and the next event (a reflection in k's dead zone): neither can
+			 * be measured alone. The pair's loss is measurable, from the line before k to the line
+			 * after the next one, and is k's, as instruments report a group's loss on its first event;
+			 * the next one's loss is in it, so it is NAN (documented: "included in the event before"). */
+			if (isnan(ev[k].loss_db) && k + 1 < ne && ev[k + 1].type != LC_OTDR_EVENT_END) {
+				lc_otdr_event pair = ev[k];
+				double lv;
+				size_t after = k + 2 < ne ? ev[k + 2].index : c->n;
+				measure_loss(c, &pair, settle[k - 1], settle[k + 1], after, &lv);
+				if (isfinite(pair.loss_db)) {
+					ev[k].loss_db = pair.loss_db;
+					level[k] = lv;
+					k++;
+					ev[k].loss_db = NAN;
+					ev[k].slope_db_km = NAN;
+					level[k] = NAN;
+				}
+			}
 		}
 		size_t w = 1;
 		for (size_t k = 1; k < ne; k++) {

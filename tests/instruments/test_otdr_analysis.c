@@ -351,10 +351,11 @@ Test(otdr_analysis, select_agrees_with_sort)
 
 /* Two connectors a few pulse lengths apart under a 100 ns pulse (10.2 m): the trace between their peaks
  * falls back well under each peak (more than the 1.5 dB of the event dead zone's definition), so an
- * instrument reports two events, each at its own leading edge. */
+ * instrument reports two events, each at its own leading edge; the end stays at 7000 m; each loss is
+ * measured where backscatter shows between them, the pair's loss is the first's where none does. */
 Test(otdr_analysis, close_reflections_apart_are_two_events)
 {
-	static const double gaps[] = {20, 30, 60};
+	static const double gaps[] = {20, 30, 45, 60, 80, 120};
 	for (size_t i = 0; i < sizeof(gaps) / sizeof(gaps[0]); i++) {
 		lc_otdr_synth_event ev[] = {
 			{3000, 0.3, -40, false},
@@ -373,6 +374,21 @@ Test(otdr_analysis, close_reflections_apart_are_two_events)
 				   a->events[2].position_m);
 		cr_expect_eq(a->events[1].type, LC_OTDR_EVENT_REFLECTIVE);
 		cr_expect_eq(a->events[2].type, LC_OTDR_EVENT_REFLECTIVE);
+		/* the second one's recovery tail is not the end (it was at 45 m) */
+		cr_expect_eq(a->events[3].type, LC_OTDR_EVENT_END);
+		cr_expect_float_eq(a->fiber_length_m, 7000, 2, "gap %.0f m: end at %.1f m", gaps[i], a->fiber_length_m);
+		if (gaps[i] <= 45) {
+			/* no backscatter between them (the first's tail lasts about 45 m): the pair's loss, 0.3 + 0.4 dB,
+			 * is the first's, the second's is in it */
+			cr_expect_float_eq(a->events[1].loss_db, 0.7, 0.05, "gap %.0f m: pair loss %.3f", gaps[i],
+					   a->events[1].loss_db);
+			cr_expect(isnan(a->events[2].loss_db), "gap %.0f m: %.3f", gaps[i], a->events[2].loss_db);
+		} else {
+			cr_expect_float_eq(a->events[1].loss_db, 0.3, 0.05, "gap %.0f m: first loss %.3f", gaps[i],
+					   a->events[1].loss_db);
+			cr_expect_float_eq(a->events[2].loss_db, 0.4, 0.07, "gap %.0f m: second loss %.3f", gaps[i],
+					   a->events[2].loss_db);
+		}
 		lc_otdr_analysis_free(a);
 	}
 }

@@ -99,6 +99,9 @@ static void agrees_with_truth(const lc_sor *sor, double launch_m)
 			    sor->events[i].loss / 1000.0);
 	for (size_t k = 0; k < a->n_events; k++)
 		cr_log_info("found %zu at %.2f m (%s)", k, a->events[k].position_m, lc_otdr_event_type_name(a->events[k].type));
+	cr_log_info("against the truth: %zu of %zu matched within %.1f m, mean offset %.2f spacings, ends %zu/%zu, "
+		    "%zu after the end", g.matched, g.stored, g.tolerance_m, lc_otdr_agreement_offset_samples(&g),
+		    g.ends_within, g.ends_shown, g.after_end);
 	cr_expect_gt(g.stored, 0);
 	cr_expect_eq(g.matched, g.stored, "%zu of %zu true events matched within %.1f m", g.matched, g.stored,
 		     g.tolerance_m);
