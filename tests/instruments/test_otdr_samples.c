@@ -58,7 +58,7 @@ Test(otdr_samples, strict_agreement_overall, .timeout = 120)
 	cr_expect_eq(t.ends_shown, 19);
 	cr_expect_geq(t.ends_within, 17, "ends %zu", t.ends_within);
 	cr_expect_leq(t.after_end, 3, "events after the end %zu", t.after_end);
-	cr_expect_leq(t.found, 120, "found %zu (false events)", t.found);
+	cr_expect_leq(t.found, 111, "found %zu (false events)", t.found);
 }
 
 Test(otdr_samples, strict_agreement_per_vendor, .timeout = 120)
