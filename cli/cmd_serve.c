@@ -56,12 +56,14 @@ static int read_token(const char *path, char *buf, size_t cap)
 	return LC_EXIT_OK;
 }
 
-static unsigned parse_count(const char *s, unsigned max, bool *ok)
+static unsigned parse_count(const char *option, const char *s, unsigned max, bool *ok)
 {
 	char *end;
 	unsigned long v = strtoul(s, &end, 10);
-	if (!*s || *end || v == 0 || v > max)
+	if (!*s || *end || v == 0 || v > max) {
+		lc_cli_error("serve", "--%s: a whole number from 1 to %u is needed, got '%s'", option, max, s);
 		*ok = false;
+	}
 	return (unsigned)v;
 }
 
@@ -80,10 +82,10 @@ int lc_cmd_serve(int argc, char **argv)
 	};
 	lc_serve_opts o = {0};
 	const char *token_file = NULL;
-	int verbose = 0, c, li = 0;
+	int verbose = 0, c;
 	bool ok = true;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "hv", opts, &li)) != -1) {
+	while ((c = lc_cli_getopt("serve", argc, argv, "hv", opts)) != -1) {
 		switch (c) {
 		case O_LISTEN: o.listen = optarg; break;
 		case O_DB: o.db = optarg; break;
@@ -100,21 +102,17 @@ int lc_cmd_serve(int argc, char **argv)
 		case O_TOKEN: token_file = optarg; break;
 		case O_CERT: o.tls_cert = optarg; break;
 		case O_KEY: o.tls_key = optarg; break;
-		case O_MAXCONN: o.max_connections = parse_count(optarg, 4096, &ok); break;
-		case O_MAXRATE: o.max_rate = parse_count(optarg, 1000000, &ok); break;
+		case O_MAXCONN: o.max_connections = parse_count("max-connections", optarg, 4096, &ok); break;
+		case O_MAXRATE: o.max_rate = parse_count("max-rate", optarg, 1000000, &ok); break;
 		case 'v': verbose++; break;
 		case 'h': usage(stdout); return LC_EXIT_OK;
-		default: usage(stderr); return LC_EXIT_USAGE;
+		default: return LC_EXIT_USAGE;
 		}
-		if (!ok) {
-			lc_cli_error("serve", "--%s: a whole number from 1 is needed, got '%s'", opts[li].name, optarg);
+		if (!ok)
 			return LC_EXIT_USAGE;
-		}
 	}
-	if (optind != argc) {
-		lc_cli_error("serve", "unexpected argument '%s'", argv[optind]);
-		return LC_EXIT_USAGE;
-	}
+	if (optind != argc)
+		return lc_cli_unexpected("serve", argv[optind]);
 	lc_cli_setup_logging(verbose);
 	char token[LC_SERVE_TOKEN_MAX + 2];
 	if (token_file) {
