@@ -536,6 +536,9 @@ done_prompter:
 	lc_prompter_destroy(&prompter);
 done:
 	lc_run_abort_stop(&abort_ctl);
+	if (lc_publish_dropped(publisher))
+		lc_log(LC_LOG_INFO, "run", "live events: %lu not delivered (no dashboard listening, or it fell behind)",
+		       lc_publish_dropped(publisher));
 	lc_publish_close(publisher);
 	lc_instrument_set_close(set);
 	lc_store_close(store);

@@ -264,32 +264,56 @@ void lc_live_counts(lc_live *l, unsigned long *received, unsigned long *rejected
 	pthread_mutex_unlock(&l->lock);
 }
 
+#define PUBLISHERS_MAX 64 /* runs connected at once; more wait in the backlog, then are refused */
+
+static void count_rejected(lc_live *l)
+{
+	pthread_mutex_lock(&l->lock);
+	l->rejected++;
+	pthread_mutex_unlock(&l->lock);
+}
+
+/* One thread takes the runs' connections and their messages: a poll over the stop pipe, the listening socket
+ * and the connected runs. */
 static void *receiver(void *arg)
 {
 	lc_live *l = arg;
 	char buf[LC_PUBLISH_DATAGRAM_MAX + 1];
+	struct pollfd p[2 + PUBLISHERS_MAX];
+	size_t n_conn = 0;
+	p[0] = (struct pollfd){.fd = l->stop_pipe[0], .events = POLLIN};
+	p[1] = (struct pollfd){.fd = l->fd, .events = POLLIN};
 	for (;;) {
-		struct pollfd p[2] = {{.fd = l->fd, .events = POLLIN}, {.fd = l->stop_pipe[0], .events = POLLIN}};
-		if (poll(p, 2, -1) < 0) {
+		p[1].events = n_conn < PUBLISHERS_MAX ? POLLIN : 0;
+		if (poll(p, 2 + n_conn, -1) < 0) {
 			if (errno == EINTR)
 				continue;
 			break;
 		}
-		if (p[1].revents)
+		if (p[0].revents)
 			break;
-		if (!(p[0].revents & POLLIN))
-			continue;
-		ssize_t n = recv(l->fd, buf, sizeof(buf), MSG_TRUNC | MSG_DONTWAIT);
-		if (n < 0)
-			continue;
-		if ((size_t)n > LC_PUBLISH_DATAGRAM_MAX) { /* cut by the kernel: never read as a shorter event */
-			pthread_mutex_lock(&l->lock);
-			l->rejected++;
-			pthread_mutex_unlock(&l->lock);
-			continue;
+		if (p[1].revents & POLLIN) {
+			int c = accept4(l->fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+			if (c >= 0)
+				p[2 + n_conn++] = (struct pollfd){.fd = c, .events = POLLIN};
 		}
-		lc_live_ingest(l, buf, (size_t)n);
+		for (size_t i = 0; i < n_conn; i++) {
+			if (!p[2 + i].revents)
+				continue;
+			ssize_t n = recv(p[2 + i].fd, buf, sizeof(buf), MSG_TRUNC | MSG_DONTWAIT);
+			if (n > 0 && (size_t)n > LC_PUBLISH_DATAGRAM_MAX)
+				count_rejected(l); /* cut by the kernel: never read as a shorter event */
+			else if (n > 0)
+				lc_live_ingest(l, buf, (size_t)n);
+			else if (n == 0 || (errno != EAGAIN && errno != EINTR)) { /* the run ended */
+				close(p[2 + i].fd);
+				p[2 + i] = p[2 + --n_conn];
+				i--;
+			}
+		}
 	}
+	for (size_t i = 0; i < n_conn; i++)
+		close(p[2 + i].fd);
 	return NULL;
 }
 
@@ -303,22 +327,21 @@ int lc_live_listen(lc_live *l, const char *path, lc_diag *diag)
 	if (lstat(path, &st) == 0) {
 		if (!S_ISSOCK(st.st_mode))
 			return lc_diag_set(diag, LC_ERR_BUSY, "events socket '%s': a file that is not a socket is there", path);
-		int probe = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+		int probe = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
 		int c = probe >= 0 ? connect(probe, (struct sockaddr *)&a, sizeof(a)) : -1;
 		int e = errno;
 		if (probe >= 0)
 			close(probe);
-		if (c == 0)
+		if (c == 0 || e == EAGAIN) /* accepted, or a backlog full of waiting runs: a server is there */
 			return lc_diag_set(diag, LC_ERR_BUSY, "events socket '%s': another server receives on it", path);
 		if (e == ECONNREFUSED)
 			unlink(path); /* left by a server that died */
+		else if (e == EPROTOTYPE)
+			return lc_diag_set(diag, LC_ERR_BUSY, "events socket '%s': a socket of another kind is there", path);
 	}
-	l->fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	l->fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
 	if (l->fd < 0)
 		return lc_diag_set(diag, LC_ERR_IO, "events socket: %s", strerror(errno));
-	/* Room for bursts (four slots finishing at once): a full queue only drops events, never blocks a run. */
-	int rcv = 1 << 20;
-	setsockopt(l->fd, SOL_SOCKET, SO_RCVBUF, &rcv, sizeof(rcv));
 	if (bind(l->fd, (struct sockaddr *)&a, sizeof(a)) < 0) {
 		int e = errno;
 		close(l->fd);
@@ -326,8 +349,15 @@ int lc_live_listen(lc_live *l, const char *path, lc_diag *diag)
 		return lc_diag_set(diag, e == EADDRINUSE ? LC_ERR_BUSY : LC_ERR_IO, "events socket '%s': %s", path,
 				   strerror(e));
 	}
-	/* Runs of the station's users (the group of the store's folder) may send; nobody else. */
+	/* Runs of the station's users (the group of the store's folder) may connect; nobody else. */
 	chmod(path, 0660);
+	if (listen(l->fd, 64) < 0) {
+		int e = errno;
+		close(l->fd);
+		unlink(path);
+		l->fd = -1;
+		return lc_diag_set(diag, LC_ERR_IO, "events socket '%s': listen: %s", path, strerror(e));
+	}
 	if (pipe2(l->stop_pipe, O_CLOEXEC) < 0) {
 		int e = errno;
 		close(l->fd);

@@ -1,6 +1,6 @@
 /*
- * The live view's state: the events `lanecert run` publishes (serve/publish.c) arrive on an AF_UNIX datagram
- * socket, update the state of their slot and are kept, numbered, in a bounded ring from which every
+ * The live view's state: the events `lanecert run` publishes (serve/publish.c) arrive on an AF_UNIX SOCK_SEQPACKET
+ * socket (one message per event, one connection per run), update the state of their slot and are kept, numbered, in a bounded ring from which every
  * Server-Sent Events stream reads. A browser that reconnects with its Last-Event-ID catches up from the ring;
  * one that has missed more than the ring holds (or whose id is from an earlier server) is told to reload.
  *
@@ -44,7 +44,7 @@ int lc_live_listen(lc_live *l, const char *path, lc_diag *diag);
 void lc_live_shutdown(lc_live *l);
 void lc_live_free(lc_live *l);
 
-/* One event datagram: 0 when taken, LC_ERR_FORMAT when it is no event (dropped, counted). */
+/* One event message: 0 when taken, LC_ERR_FORMAT when it is no event (dropped, counted). */
 int lc_live_ingest(lc_live *l, const char *buf, size_t len);
 
 /* A copy of up to cap slots' states; *last_id receives the id of the last event they include ("" before any

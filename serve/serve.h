@@ -7,7 +7,7 @@
  * liblanecert (lc_serve is a static library of its own, linked into the lanecert program like lc_sim).
  *
  * Thread safety: one server per lc_serve; lc_serve_start/lc_serve_stop from one thread. A publisher is used
- * by one run process; lc_publish_line may be called from several threads (each send is one datagram).
+ * by one run process; lc_publish_line may be called from several threads (each send is one message).
  */
 #ifndef LC_SERVE_SERVE_H
 #define LC_SERVE_SERVE_H
@@ -21,7 +21,7 @@
 #define LC_SERVE_STATIONS_MAX 8
 #define LC_SERVE_TOKEN_MAX 256
 #define LC_SERVE_DEFAULT_PORT 8470
-/* The largest event datagram: a longer one is dropped by the publisher and the server alike. */
+/* The largest event message: a longer one is dropped by the publisher and the server alike. */
 #define LC_PUBLISH_DATAGRAM_MAX 4096
 
 typedef struct lc_serve_opts {
@@ -60,11 +60,12 @@ typedef struct lc_publisher lc_publisher;
  * run and the server derive the same path from the same --db, so they meet without configuration.
  * LC_ERR_ARG when the path does not fit an AF_UNIX address (then there is no default). */
 int lc_publish_default_path(const char *db, char *buf, size_t size, lc_diag *diag);
-/* A publisher that sends datagrams to path, each event tagged with the station's name and the run's pid.
- * Opening never fails because nobody listens: that is found (and ignored) at each send. */
+/* A publisher that sends messages to the server listening at path (AF_UNIX SOCK_SEQPACKET), each event tagged
+ * with the station's name and the run's pid. Opening never fails because nobody listens: that is found (and
+ * ignored) at each send, and a connection is tried again at most twice a second. */
 int lc_publish_open(const char *path, const char *station, lc_publisher **out, lc_diag *diag);
 /* Send one event (a JSON object's text, {"event":...}). Never blocks and never fails the caller: an event
- * nobody receives, or that does not fit the socket's queue, is dropped and counted. */
+ * nobody receives, or that does not fit the connection's buffer, is dropped and counted. */
 void lc_publish_line(lc_publisher *p, const char *json, size_t len);
 /* Events dropped so far (no listener, queue full, too long). */
 unsigned long lc_publish_dropped(const lc_publisher *p);

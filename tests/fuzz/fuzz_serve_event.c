@@ -1,5 +1,5 @@
-/* The dashboard's events socket takes datagrams from any local process of the station's group: each input is
- * one datagram, ingested into a hub and then read out as a Server-Sent Events stream. */
+/* The dashboard's events socket takes messages from any local process of the station's group: each input is
+ * one message, ingested into a hub (twice) and then read out as a Server-Sent Events stream. */
 #include <stdint.h>
 #include <stdlib.h>
 

@@ -1,5 +1,5 @@
 /* The live view's hub (serve/live.c) and the run's publisher (serve/publish.c): the slots' state from events,
- * event ids and the catch-up of a reconnecting browser, resets, refused datagrams, the events socket. */
+ * event ids and the catch-up of a reconnecting browser, resets, refused messages, the events socket. */
 #include <criterion/criterion.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -86,7 +86,7 @@ Test(serve_live, what_is_no_event_is_refused_and_counted)
 	int n = snprintf(big, sizeof(big), "{\"station\":\"s\",\"event\":\"log\",\"slot\":1,\"message\":\"");
 	memset(big + n, 'x', sizeof(big) - (size_t)n - 3);
 	strcpy(big + sizeof(big) - 3, "\"}");
-	cr_expect_eq(ingest(l, big), LC_ERR_FORMAT, "an event longer than a datagram");
+	cr_expect_eq(ingest(l, big), LC_ERR_FORMAT, "an event longer than a message may be");
 	unsigned long got, refused;
 	lc_live_counts(l, &got, &refused);
 	cr_assert_eq(got, 0);
@@ -194,14 +194,19 @@ Test(serve_live, the_publisher_reaches_a_listening_hub_and_never_blocks)
 	cr_assert(strstr(d.text, "another server"), "%s", d.text);
 	lc_live_free(l2);
 	const char ev[] = "{\"event\":\"step_start\",\"slot\":3,\"step\":\"fiber-map\",\"index\":1,\"total\":3}\n";
-	lc_publish_line(p, ev, sizeof(ev) - 1);
-	unsigned long got = 0, refused;
-	for (int i = 0; i < 500 && got == 0; i++) { /* the receiver thread takes it: up to 5 s */
-		lc_live_counts(l, &got, &refused);
-		if (!got)
-			usleep(10000);
+	/* the publisher tries a new connection at most every 500 ms: events until then are dropped */
+	unsigned long got = 0, refused, published = 0;
+	for (int i = 0; i < 500 && got == 0; i++) { /* up to 5 s */
+		lc_publish_line(p, ev, sizeof(ev) - 1);
+		published++;
+		for (int k = 0; k < 10 && got == 0; k++) {
+			lc_live_counts(l, &got, &refused);
+			if (!got)
+				usleep(1000);
+		}
 	}
 	cr_assert_eq(got, 1);
+	cr_assert_eq(lc_publish_dropped(p), published, "every event before the connection was dropped, and counted");
 	lc_live_slot s[2];
 	char id[40];
 	cr_assert_eq(lc_live_slots(l, s, 2, id), 1);
@@ -210,7 +215,7 @@ Test(serve_live, the_publisher_reaches_a_listening_hub_and_never_blocks)
 	cr_assert_str_eq(s[0].step, "fiber-map");
 	/* an event that is no object is never sent */
 	lc_publish_line(p, "not json", 8);
-	cr_assert_eq(lc_publish_dropped(p), 2);
+	cr_assert_eq(lc_publish_dropped(p), published + 1);
 	lc_live_shutdown(l);
 	lc_live_free(l);
 	cr_assert_neq(access(path, F_OK), 0, "the socket is removed when the server stops");
@@ -242,5 +247,78 @@ Test(serve_live, a_stale_socket_is_replaced_and_a_plain_file_kept)
 	cr_assert(strstr(d.text, "not a socket"), "%s", d.text);
 	lc_live_free(l);
 	cr_assert_eq(access(path, F_OK), 0, "the file is not removed");
+	unlink(path);
+}
+
+Test(serve_live, a_server_that_never_reads_costs_the_run_only_dropped_events)
+{
+	char path[512];
+	snprintf(path, sizeof(path), "%s", scratch("slow"));
+	/* a server that accepts the run's connection and then never reads: its buffer fills */
+	int lfd = socket(AF_UNIX, SOCK_SEQPACKET, 0);
+	struct sockaddr_un a = {.sun_family = AF_UNIX};
+	cr_assert_lt(strlen(path), sizeof(a.sun_path));
+	memcpy(a.sun_path, path, strlen(path) + 1);
+	cr_assert_eq(bind(lfd, (struct sockaddr *)&a, sizeof(a)), 0, "%s", strerror(errno));
+	cr_assert_eq(listen(lfd, 4), 0);
+	lc_publisher *p;
+	lc_diag d;
+	cr_assert_eq(lc_publish_open(path, "st", &p, &d), 0, "%s", d.text);
+	char ev[600];
+	int n = snprintf(ev, sizeof(ev), "{\"event\":\"log\",\"slot\":1,\"message\":\"%0500d\"}", 7);
+	const int sent = 5000;
+	for (int i = 0; i < sent; i++) /* each call returns at once: a blocked send would hang the test here */
+		lc_publish_line(p, ev, (size_t)n);
+	unsigned long dropped = lc_publish_dropped(p);
+	cr_assert_gt(dropped, 0, "the buffer never filled: the fault did not happen");
+	cr_assert_lt(dropped, (unsigned long)sent, "nothing was delivered: the connection never worked");
+	/* what was not dropped is there, whole, in order of sending */
+	int c = accept(lfd, NULL, NULL);
+	cr_assert_geq(c, 0);
+	char buf[8192];
+	unsigned long got = 0;
+	ssize_t r;
+	while ((r = recv(c, buf, sizeof(buf), MSG_DONTWAIT)) > 0) {
+		cr_assert_eq((size_t)r, strlen("{\"station\":\"st\",\"pid\":,") + (size_t)n - 1 +
+					 (size_t)snprintf(NULL, 0, "%d", (int)getpid()));
+		got++;
+	}
+	cr_assert_eq(got + dropped, (unsigned long)sent, "%lu delivered + %lu dropped", got, dropped);
+	close(c);
+	close(lfd);
+	unlink(path);
+	lc_publish_close(p);
+}
+
+Test(serve_live, a_server_that_accepts_nobody_costs_the_run_only_dropped_events)
+{
+	char path[512];
+	snprintf(path, sizeof(path), "%s", scratch("full"));
+	int lfd = socket(AF_UNIX, SOCK_SEQPACKET, 0);
+	struct sockaddr_un a = {.sun_family = AF_UNIX};
+	cr_assert_lt(strlen(path), sizeof(a.sun_path));
+	memcpy(a.sun_path, path, strlen(path) + 1);
+	cr_assert_eq(bind(lfd, (struct sockaddr *)&a, sizeof(a)), 0);
+	cr_assert_eq(listen(lfd, 0), 0);
+	/* its backlog is full of connections it never accepts */
+	int waiting[4], n_wait = 0;
+	for (; n_wait < 4; n_wait++) {
+		waiting[n_wait] = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_NONBLOCK, 0);
+		if (connect(waiting[n_wait], (struct sockaddr *)&a, sizeof(a)) < 0) {
+			cr_assert_eq(errno, EAGAIN, "%s", strerror(errno));
+			break;
+		}
+	}
+	cr_assert_lt(n_wait, 4, "the backlog never filled");
+	lc_publisher *p;
+	lc_diag d;
+	cr_assert_eq(lc_publish_open(path, "st", &p, &d), 0);
+	for (int i = 0; i < 10; i++)
+		lc_publish_line(p, "{\"event\":\"log\",\"slot\":1}", 25);
+	cr_assert_eq(lc_publish_dropped(p), 10);
+	lc_publish_close(p);
+	for (int i = 0; i <= n_wait; i++)
+		close(waiting[i]);
+	close(lfd);
 	unlink(path);
 }
