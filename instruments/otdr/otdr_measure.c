@@ -65,7 +65,12 @@ void lc_otdr_reflection(const lc_otdr_ctx *c, lc_otdr_event *ev, size_t pk, doub
 {
 	ev->peak_db = h;
 	ev->atten_dead_zone_m = (double)(settle > ev->index ? settle - ev->index : 0) * c->dx;
-	if (!(h >= c->peak_min)) {
+	/* the end is an event by the end threshold, and instruments give its reflectance whatever its size
+	 * (EXFO's end at -69.3 dB under a -65.5 dB threshold): for an end the caller saw as a peak
+	 * (ev->reflective set before the call), any height out of the backscatter noise (3x) by the peak floor */
+	double min = ev->type == LC_OTDR_EVENT_END && ev->reflective ? fmax(LC_OTDR_PEAK_FLOOR_DB, 3.0 * c->noise_rms_bs)
+								     : c->peak_min;
+	if (!(h >= min)) {
 		ev->reflective = false;
 		ev->reflectance_db = NAN;
 		ev->event_dead_zone_m = NAN;
@@ -191,8 +196,9 @@ static size_t shape_onset(const lc_otdr_ctx *c, size_t anchor, size_t lo, size_t
  * the reflection that ends the fibre, and an OTDR reports the end at that reflection's onset. When the
  * highest point from 3 pulse lengths + 2 points before the fall's onset idx (a reflection's pulse and the
  * first of its recovery: the reach lc_otdr_is_end and reflection_zone_end give a peak) to a pulse length
- * after it rises from the foot of its leading edge by LC_OTDR_PEAK_FLOOR_DB and 3x the backscatter noise, the
- * end is that foot; otherwise idx. Not the reflectance threshold: the end is an event by the end threshold,
+ * after it rises from the foot of its leading edge by LC_OTDR_PEAK_FLOOR_DB, 3x the backscatter noise and 3x the
+ * residual RMS of a fit length before the foot, and stays over half that height for half a pulse length,
+ * the end is that foot; otherwise idx. Not the reflectance threshold: the end is an event by the end threshold,
  * and instruments give it its reflectance whatever its size (EXFO's end at -69.3 dB under a -65.5 dB
  * threshold). lo: the first point that may be used. */
 static size_t end_reflection(const lc_otdr_ctx *c, size_t idx, size_t lo)
@@ -214,9 +220,19 @@ static size_t end_reflection(const lc_otdr_ctx *c, size_t idx, size_t lo)
 	while (j > from && c->y[j] - c->y[j - 1] > rise)
 		j--;
 	double h = c->y[pk] - c->y[j];
-	if (!(h >= LC_OTDR_PEAK_FLOOR_DB) || h < 3.0 * c->noise_rms_bs)
+	/* ... and by 3x the trace's own scatter just before it: near the end the backscatter is noisy, and a
+	 * bump of the noise is no reflection (FiberCloud's tail into the noise) */
+	lc_otdr_line l;
+	size_t llo = j > lo + c->fit_len ? j - c->fit_len : lo;
+	double local = (j > llo + 2 && lc_otdr_fit(&c->sums, llo, j, &l) == 0) ? l.rms : 0.0;
+	if (!(h >= LC_OTDR_PEAK_FLOOR_DB) || h < 3.0 * c->noise_rms_bs || h < 3.0 * local)
 		return idx;
-	return j;
+	/* ... for as long as a pulse: a reflection returns its pulse's light over the pulse's length, so the
+	 * trace stays above half its height for at least half a pulse length; a bump of noise is narrower */
+	size_t wide = 0;
+	for (size_t m = j; m < c->n && m <= pk + c->pw_pts; m++)
+		wide += c->y[m] >= c->y[j] + 0.5 * h;
+	return 2 * wide >= c->pw_pts ? j : idx;
 }
 
 /* A section shorter than the detector's own fit length (3 pulse lengths, at least 48 points: the shortest
@@ -488,6 +504,7 @@ int lc_otdr_build_events(lc_otdr_ctx *c, lc_otdr_event *launch, const cand *cv_i
 			size_t j = end_reflection(c, e->index, prev_end);
 			if (j != e->index) {
 				/* the end is that reflection: its height over the backscatter line before its foot */
+				e->reflective = true;
 				e->index = j;
 				bhi = j > 1 ? j - 1 : 0;
 				blo = bhi > 4 * c->fit_len ? bhi - 4 * c->fit_len : 0;
@@ -515,6 +532,8 @@ int lc_otdr_build_events(lc_otdr_ctx *c, lc_otdr_event *launch, const cand *cv_i
 			clean = st;
 			h = 0;
 		}
+		if (end && cd.refl)
+			e->reflective = true; /* a peak the detector saw: its reflectance, whatever the threshold */
 		lc_otdr_reflection(c, e, pk, h, st > e->index ? st : e->index);
 		if (e->reflective && !end)
 			e->type = LC_OTDR_EVENT_REFLECTIVE;

@@ -125,6 +125,26 @@ Test(otdr_samples, reflective_end_is_the_reflection_not_its_fall)
 	cr_expect_eq(e->type, LC_OTDR_EVENT_END);
 	cr_expect(fabs(e->position_m - 15.31) <= 2.0, "end at %.2f m", e->position_m);
 	cr_expect(e->position_m > 14.9 && e->position_m < 15.5, "end at %.2f m", e->position_m);
+	/* its reflectance is reported, though under the file's -65.5 dB threshold (the instrument: -69.3 dB) */
+	cr_expect(e->reflective && isfinite(e->reflectance_db), "end reflectance %.2f", e->reflectance_db);
 	lc_otdr_analysis_free(a);
 	lc_sor_free(s);
 }
+
+Test(otdr_samples, end_reflection_under_the_threshold_has_its_reflectance)
+{
+	/* Anritsu MT1000A, 100 ns: the fibre ends at 7952.2 m on a -60.19 dB reflection (stored), just under the
+	 * file's -60 dB reflectance threshold; an end is an event by the end threshold, and its reflectance is
+	 * reported whatever its size */
+	lc_sor *s = sor_sample("otdrparser-1310_0046.sor");
+	lc_otdr_analysis *a;
+	lc_diag d;
+	cr_assert_eq(lc_otdr_analyze_sor(s, NULL, &a, &d), 0);
+	cr_assert(a->end_found);
+	const lc_otdr_event *e = &a->events[a->n_events - 1];
+	cr_expect_float_eq(e->position_m, 7952.23, 2.1, "end at %.2f m", e->position_m);
+	cr_expect_float_eq(e->reflectance_db, -60.19, 1.0, "end reflectance %.2f dB", e->reflectance_db);
+	lc_otdr_analysis_free(a);
+	lc_sor_free(s);
+}
+
