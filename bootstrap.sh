@@ -5,12 +5,15 @@
 # the dashboard's tests drive it through the DevTools protocol (tests/serve/cdp.py) with python3-websocket;
 # no test uses WebDriver, so chromium-driver is not needed.
 # libmicrohttpd-dev: the HTTP server of `lanecert serve` (serve/server.c).
+# postgresql-15: the fleet tests start their own throwaway server (initdb, pg_ctl) as its postgres user;
+# libpq-dev: the fleet store's client library.
 set -eu
 
 PACKAGES="
 build-essential cmake pkg-config git
 libusb-1.0-0-dev libserialport-dev liblxi-dev libtirpc-dev liblua5.4-dev
 libsodium-dev libjansson-dev libsqlite3-dev sqlite3 libcriterion-dev
+libpq-dev postgresql-15
 clang libclang-rt-14-dev
 gnuplot-nox libcairo2-dev libpango1.0-dev librsvg2-dev fonts-dejavu-core poppler-utils
 python3 python3-pyvisa python3-pyvisa-py lxi-tools minisign

@@ -7,6 +7,7 @@
 
 #include "cli/cli.h"
 #include "cli/commands.h"
+#include <lanecert/fleet.h>
 #include <lanecert/results.h>
 
 static void usage(FILE *out)
@@ -19,7 +20,10 @@ static void usage(FILE *out)
 		"YYYY-MM-DDTHH:MM:SS.mmmZ. V: pass, fail, inconclusive, error, aborted, none, or incomplete (runs that\n"
 		"never finished).\n"
 		"The store defaults to $XDG_DATA_HOME/lanecert/results.db (~/.local/share/lanecert/results.db); it must\n"
-		"exist (lanecert run creates it): a --db that names no file exits 66 and creates nothing.\n");
+		"exist (lanecert run creates it): a --db that names no file exits 66 and creates nothing.\n"
+		"--db postgresql://... (or postgres://) reads the fleet store instead (docs/fleet.md): the runs every\n"
+		"station synced, with the same filters and outputs; its ids are the server's, its reports are in the\n"
+		"database (no path), and it holds completed runs only.\n");
 }
 
 enum fmt { TABLE, JSON, CSV };
@@ -149,12 +153,15 @@ int lc_cmd_results(int argc, char **argv)
 		}
 	}
 	lc_diag d;
-	lc_store *s;
-	int rc = lc_store_open_mode(db, LC_STORE_EXISTING, &s, &d);
+	lc_store *s = NULL;
+	lc_fleet *fleet = NULL;
+	bool remote = db && (strncmp(db, "postgresql://", 13) == 0 || strncmp(db, "postgres://", 11) == 0);
+	int rc = remote ? lc_fleet_connect(db, &fleet, &d) : lc_store_open_mode(db, LC_STORE_EXISTING, &s, &d);
 	if (rc < 0)
-		return lc_cli_fail("results", rc, &d, "results store");
+		return lc_cli_fail("results", rc, &d, remote ? NULL : "results store");
 	if (c.fmt == JSON && !(c.arr = json_array())) {
 		lc_store_close(s);
+		lc_fleet_close(fleet);
 		return lc_cli_fail("results", LC_ERR_NOMEM, NULL, NULL);
 	}
 	if (c.fmt == CSV)
@@ -163,8 +170,9 @@ int lc_cmd_results(int argc, char **argv)
 	else if (c.fmt == TABLE)
 		printf("%-6s %-19s %-20s %-7s %-4s %-12s %-16s %s\n", "id", "start (UTC)", "serial", "attempt", "slot",
 		       "verdict", "operator", "reason");
-	rc = lc_store_query(s, &f, row_out, &c, &d);
+	rc = remote ? lc_fleet_query(fleet, &f, row_out, &c, &d) : lc_store_query(s, &f, row_out, &c, &d);
 	lc_store_close(s);
+	lc_fleet_close(fleet);
 	if (rc < 0) {
 		json_decref(c.arr);
 		return lc_cli_fail("results", rc, &d, "query");

@@ -3,6 +3,7 @@ add_executable(lanecert
   cli/cli_util.c
   cli/cmd_compat.c
   cli/cmd_discover.c
+  cli/cmd_fleet.c
   cli/cmd_keygen.c
   cli/cmd_module.c
   cli/cmd_plan.c
@@ -15,6 +16,7 @@ add_executable(lanecert
   cli/cmd_sim.c
   cli/cmd_sor.c
   cli/cmd_sor_compare.c
+  cli/cmd_sync.c
   cli/cmd_verify.c
   cli/cmd_version.c
   cli/key_password.c
@@ -27,5 +29,5 @@ add_executable(lanecert
 # point (sim/sim.h, from the static lc_sim, which is not part of liblanecert), and for `lanecert serve` and
 # the events `lanecert run` publishes, the dashboard's entry point (serve/serve.h, from the static lc_serve).
 target_link_libraries(lanecert PRIVATE lc_sim lc_serve lanecert_static
-  PkgConfig::LUA PkgConfig::SODIUM PkgConfig::JANSSON PkgConfig::SQLITE PkgConfig::LIBUSB)
+  PkgConfig::LUA PkgConfig::SODIUM PkgConfig::JANSSON PkgConfig::SQLITE PkgConfig::PQ PkgConfig::LIBUSB)
 install(TARGETS lanecert RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})

@@ -11,6 +11,8 @@ pkg_check_modules(LUA          REQUIRED IMPORTED_TARGET lua5.4)
 pkg_check_modules(SODIUM       REQUIRED IMPORTED_TARGET libsodium)
 pkg_check_modules(JANSSON      REQUIRED IMPORTED_TARGET jansson)
 pkg_check_modules(SQLITE       REQUIRED IMPORTED_TARGET sqlite3)
+# The fleet store (reports/fleet_*.c): a real PostgreSQL server through its own client library.
+pkg_check_modules(PQ           REQUIRED IMPORTED_TARGET libpq)
 # The PDF report (reports/report_pdf.c): cairo's PDF surface, pango for text layout and fonts, librsvg to draw
 # the gnuplot SVG plots. Well-kept libraries rather than hand-written PDF: font subsetting, Unicode text and
 # SVG are theirs to get right. Checked without REQUIRED first so that a missing one says what to install.

@@ -5,6 +5,7 @@
 
 #include "base/atomic_file.h"
 #include "reports/report.h"
+#include "reports/report_verify_priv.h"
 #include "reports/report_json.h"
 #include "reports/result_priv.h"
 
@@ -42,6 +43,43 @@ static int check_raw(const lc_result *r, const char *report_path, lc_report_veri
 	return 0;
 }
 
+int lc_report_verify_mem(const char *json, size_t jlen, const char *sig, size_t slen, const lc_pubkey *pub,
+			 lc_report_verify_info *info, lc_result **out, lc_diag *diag)
+{
+	lc_result *r = NULL;
+	int rc;
+	if (jlen == 0)
+		return lc_diag_set(diag, LC_ERR_TRUNCATED, "the report is empty");
+	if ((rc = lc_verify_buffer(pub, json, jlen, sig, slen, info->trusted_comment, diag)) < 0)
+		return rc;
+	lc_pubkey_id(pub, info->key_id);
+	/* The signature holds: the JSON is what the station wrote. Now its content must agree with it. */
+	if ((rc = lc_report_json_read(json, jlen, &r, diag)) < 0)
+		return rc;
+	const char *kid = lc_result_key_id(r);
+	if (!kid || strcmp(kid, info->key_id) != 0) {
+		rc = lc_diag_set(diag, LC_ERR_VERIFY, "the report names signing key %s but was signed with key %s",
+				 kid ? kid : "(none)", info->key_id);
+		goto out;
+	}
+	char expect[LC_TRUSTED_COMMENT_MAX + 1];
+	if ((rc = lc_report_trusted_comment(r, expect, sizeof(expect), diag)) < 0)
+		goto out;
+	if (strcmp(expect, info->trusted_comment) != 0) {
+		rc = lc_diag_set(diag, LC_ERR_VERIFY, "the signed trusted comment does not describe this report");
+		goto out;
+	}
+	info->verdict = lc_result_verdict(r);
+	lc_result_dut d = lc_result_get_dut(r);
+	snprintf(info->serial, sizeof(info->serial), "%s", d.serial ? d.serial : "");
+out:
+	if (rc == 0 && out)
+		*out = r;
+	else
+		lc_result_free(r);
+	return rc;
+}
+
 int lc_report_verify(const char *report_path, const char *sig_path, const lc_pubkey *pub,
 		     lc_report_verify_info *info, lc_diag *diag)
 {
@@ -77,28 +115,10 @@ int lc_report_verify(const char *report_path, const char *sig_path, const lc_pub
 		lc_diag_prefix(diag, "%s: ", sig_path);
 		goto out;
 	}
-	lc_pubkey_id(pub, info->key_id);
-	/* The signature holds: the JSON is what the station wrote. Now its content must agree with it. */
-	if ((rc = lc_report_json_read(json, jlen, &r, diag)) < 0) {
+	if ((rc = lc_report_verify_mem(json, jlen, sig, slen, pub, info, &r, diag)) < 0) {
 		lc_diag_prefix(diag, "%s: ", report_path);
 		goto out;
 	}
-	const char *kid = lc_result_key_id(r);
-	if (!kid || strcmp(kid, info->key_id) != 0) {
-		rc = lc_diag_set(diag, LC_ERR_VERIFY, "the report names signing key %s but was signed with key %s",
-				 kid ? kid : "(none)", info->key_id);
-		goto out;
-	}
-	char expect[LC_TRUSTED_COMMENT_MAX + 1];
-	if ((rc = lc_report_trusted_comment(r, expect, sizeof(expect), diag)) < 0)
-		goto out;
-	if (strcmp(expect, info->trusted_comment) != 0) {
-		rc = lc_diag_set(diag, LC_ERR_VERIFY, "the signed trusted comment does not describe this report");
-		goto out;
-	}
-	info->verdict = lc_result_verdict(r);
-	lc_result_dut d = lc_result_get_dut(r);
-	snprintf(info->serial, sizeof(info->serial), "%s", d.serial ? d.serial : "");
 	rc = check_raw(r, report_path, info, diag);
 out:
 	lc_result_free(r);

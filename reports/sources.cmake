@@ -1,8 +1,13 @@
-# reports/: result model, canonical JSON, signatures, the report formats (report_formats.def), the results store.
+# reports/: result model, canonical JSON, signatures, the report formats (report_formats.def), the results store (SQLite journal) and the fleet store (PostgreSQL).
 lc_area(reports DEPS fixtures base
-  PKGS PkgConfig::SODIUM PkgConfig::JANSSON PkgConfig::SQLITE PkgConfig::CAIRO PkgConfig::PANGOCAIRO PkgConfig::RSVG
+  PKGS PkgConfig::SODIUM PkgConfig::JANSSON PkgConfig::SQLITE PkgConfig::PQ PkgConfig::CAIRO PkgConfig::PANGOCAIRO PkgConfig::RSVG
   SOURCES
   reports/digest.c
+  reports/fleet_conn.c
+  reports/fleet_ingest.c
+  reports/fleet_query.c
+  reports/fleet_schema.c
+  reports/fleet_sync.c
   reports/gnuplot_run.c
   reports/json_canon.c
   reports/minisign_key.c

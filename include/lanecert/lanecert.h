@@ -17,6 +17,7 @@
  *   <lanecert/sor.h>          OTDR .sor files (read, write) and the OTDR event analysis
  *   <lanecert/results.h>      the result tree, canonical JSON reports, minisign signatures and verification,
  *                             the results store
+ *   <lanecert/fleet.h>        the fleet store in PostgreSQL: schema, station keys, queries, the journal's sync
  *   <lanecert/run.h>          certification runs: the Lua procedure engine, the station's instrument set,
  *                             calibration and operator prompts
  * Everything else under the source tree is internal: not installed, not exported (the library is built with
@@ -64,6 +65,7 @@
 #include "module.h"
 #include "sor.h"
 #include "results.h"
+#include "fleet.h"
 #include "run.h"
 
 #endif

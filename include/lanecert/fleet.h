@@ -1,0 +1,113 @@
+/*
+ * <lanecert/fleet.h>: the fleet store: every station's results in one PostgreSQL database, and the sync that
+ * pushes a station's journal (its SQLite results store) there.
+ *
+ * The server holds, in schema "lanecert" (docs/fleet.md): stations and their registered minisign public keys,
+ * reports (the exact bytes of each signed report.json, its signature, unique by SHA-256), runs (one row per
+ * report, with the columns the queries filter on) and measurements. Every station writes through its own
+ * PostgreSQL role, which row-level security lets insert only rows of its own station, signed with one of its
+ * registered, unrevoked keys, and never update or delete; "lanecert_reader" reads everything.
+ *
+ * Delivery is at-least-once with idempotent ingest: a run is acknowledged in the journal only after the
+ * server committed it, and a report the server already holds (same SHA-256) is acknowledged without being
+ * stored twice. Before inserting a report the ingest verifies its minisign signature in C (libsodium) against
+ * the key the server has registered for the report's station and key id; an unknown key, a revoked key or a
+ * tampered report is rejected and nothing of it is stored. Trust boundary: the signature check runs in the
+ * sync client; the server itself enforces, through row-level security, that a station role can only insert its
+ * own station's rows under one of its own registered, unrevoked key ids, and that nobody but the database
+ * owner can change or delete a row. A station host that is compromised could insert a row whose signature does
+ * not verify for its own station (it holds that station's secret key anyway, so it could also sign anything);
+ * `lanecert fleet verify` re-checks every stored signature against the registered keys to find such rows.
+ *
+ * URLs are libpq connection strings or URIs ("postgresql://user@host/db?sslmode=verify-full"); every libpq
+ * parameter passes through, TLS included.
+ *
+ * Thread safety: an lc_fleet connection is used by one thread at a time; separate connections are independent.
+ * The sync functions open their own connections to the journal.
+ */
+#ifndef LANECERT_FLEET_H
+#define LANECERT_FLEET_H
+
+#include <stdint.h>
+
+#include "results.h"
+
+typedef struct lc_fleet lc_fleet;
+
+/* Connect to the server at url. LC_ERR_IO when it cannot be reached (the detail has libpq's message),
+ * LC_ERR_PERMISSION when authentication fails, LC_ERR_ARG for a malformed url. Since 0.1. */
+LC_API int lc_fleet_connect(const char *url, lc_fleet **out, lc_diag *diag);
+LC_API void lc_fleet_close(lc_fleet *f);
+
+/* Create or upgrade the schema (needs a role that may create schemas and roles). Each migration runs in its own
+ * transaction and is recorded in lanecert.schema_migrations; running it again applies nothing. Returns the
+ * number of migrations applied (0 when up to date); LC_ERR_FORMAT when the database has a newer schema than
+ * this lanecert knows. Since 0.1. */
+LC_API int lc_fleet_migrate(lc_fleet *f, lc_diag *diag);
+/* The schema version of the database (0: not migrated). Since 0.1. */
+LC_API int lc_fleet_schema_version(lc_fleet *f, lc_diag *diag);
+
+/* Register a station's public key (the station is created at its first key, with its PostgreSQL role: role
+ * NULL gives "lanecert_station_" + the station id in lower case with other characters than a-z0-9_ as '_').
+ * The role gets LOGIN and membership of lanecert_station; its password or certificate is set by the database's
+ * administrator (docs/fleet.md). Registering a key that is already registered for this station and not revoked
+ * is 0; one that is revoked or belongs to another station is LC_ERR_STATE. Since 0.1. */
+LC_API int lc_fleet_register_station(lc_fleet *f, const char *station, const lc_pubkey *pub, const char *role,
+				     lc_diag *diag);
+/* Revoke a station's key (key_id: 16 hex digits) or, key_id NULL, all its keys: reports signed with them are
+ * refused from now on, those already stored stay. Returns the number of keys revoked; LC_ERR_NOT_FOUND for an
+ * unknown station or key. Since 0.1. */
+LC_API int lc_fleet_revoke_station(lc_fleet *f, const char *station, const char *key_id, lc_diag *diag);
+
+/* The runs of the fleet that match f, in the same rows and order as lc_store_query() (the row's id is the
+ * server's; report_path is NULL: the report is in the database). Same callback contract. Since 0.1. */
+LC_API int lc_fleet_query(lc_fleet *f, const lc_store_filter *filter, int (*fn)(const lc_store_row *row, void *user),
+			  void *user, lc_diag *diag);
+
+/* Re-verify every stored report's signature against its station's registered key (revoked keys included:
+ * they were valid when the report came). Returns the number of reports checked when all verify; LC_ERR_VERIFY
+ * naming the first bad one otherwise. Since 0.1. */
+LC_API int lc_fleet_verify_all(lc_fleet *f, lc_diag *diag);
+
+/* ---- sync: journal -> server ---- */
+
+typedef struct lc_sync_stats {
+	int sent;       /* reports the server stored in this pass */
+	int duplicate;  /* reports the server already had (acknowledged without a second copy) */
+	int rejected;   /* reports refused (signature, key, unreadable file): still pending, reason in the journal */
+	int batches;    /* batches committed */
+} lc_sync_stats;
+
+/* Called after each committed and acknowledged batch (may be NULL). A non-zero return stops the pass after that
+ * batch and is returned. */
+typedef int (*lc_sync_progress_fn)(const lc_sync_stats *so_far, void *user);
+
+/* One pass: push every completed run of the journal at journal_path that has a signed report and is not yet
+ * acknowledged, in batches of at most batch runs (1..1000), each batch one server transaction, acknowledged in
+ * the journal after its commit. Returns 0 when every pending run was delivered, LC_ERR_VERIFY when some were
+ * rejected (the others are delivered; stats says how many), or the error that stopped the pass (LC_ERR_IO:
+ * server unreachable or lost; batches committed before it stay acknowledged). The error is also recorded in
+ * the journal for lc_sync_status(). stats may be NULL. Since 0.1. */
+LC_API int lc_sync_pass(const char *journal_path, lc_fleet *f, int batch, lc_sync_stats *stats,
+			lc_sync_progress_fn progress, void *user, lc_diag *diag);
+
+/* Record (or, msg NULL, clear) the last error of the sync in the journal (lc_sync_pass does it itself; the
+ * service mode records connection failures with it). Since 0.1. */
+LC_API int lc_sync_note_error(const char *journal_path, const char *msg, lc_diag *diag);
+
+typedef struct lc_sync_status {
+	int64_t pending;       /* completed, signed runs not acknowledged by the server */
+	int64_t acknowledged;  /* runs the server holds */
+	int64_t rejected;      /* pending runs whose last attempt was refused (their reason: last_rejection) */
+	int64_t unsendable;    /* completed runs without a signed report (nothing the server could verify) */
+	int64_t incomplete;    /* runs still running or killed (sent once complete) */
+	int64_t last_ack_ms;   /* LC_TIME_NONE when never */
+	int64_t last_error_ms; /* LC_TIME_NONE when the last pass succeeded */
+	char last_error[512];
+	char last_rejection[512];
+} lc_sync_status;
+
+/* The sync's state of the journal at journal_path. Since 0.1. */
+LC_API int lc_sync_status_get(const char *journal_path, lc_sync_status *out, lc_diag *diag);
+
+#endif

@@ -1,0 +1,46 @@
+/* The fleet store's pieces shared by its files (reports/fleet_*.c). Thread safety: as <lanecert/fleet.h>. */
+#ifndef LC_REPORTS_FLEET_PRIV_H
+#define LC_REPORTS_FLEET_PRIV_H
+
+#include <libpq-fe.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "reports/fleet.h"
+
+struct lc_fleet {
+	PGconn *conn;
+};
+
+/* The schema version this lanecert writes (lanecert.schema_migrations). */
+#define LC_FLEET_SCHEMA_VERSION 1
+
+/* Turn a failed result (or a lost connection: res NULL) into an LC_ERR_* with the server's message:
+ * a lost connection and classes 08, 53, 57 -> LC_ERR_IO (retry later), 42501 (row-level security,
+ * privileges) and 28xxx -> LC_ERR_PERMISSION, anything else (constraints, a statement refused) -> LC_ERR_STATE. */
+int lc_fleet_fail(lc_fleet *f, const PGresult *res, const char *what, lc_diag *diag);
+
+/* Run sql with n text parameters (NULL values are SQL NULL). Returns the result (the caller PQclear()s it)
+ * when its status is PGRES_COMMAND_OK or PGRES_TUPLES_OK, else NULL with *rc and diag set. */
+PGresult *lc_fleet_exec(lc_fleet *f, const char *sql, int n, const char *const *vals, const char *what, int *rc,
+			lc_diag *diag);
+/* The same for a statement without a result set worth keeping: 0 or a negative LC_ERR_*. */
+int lc_fleet_run(lc_fleet *f, const char *sql, int n, const char *const *vals, const char *what, lc_diag *diag);
+
+/* One report a station sends, and what became of it. */
+typedef struct lc_fleet_item {
+	int64_t journal_id;
+	int attempt;
+	const char *json, *sig, *sha256; /* sha256: what the journal recorded for the report */
+	size_t json_len, sig_len;
+	int outcome;                     /* 1 stored, 2 already there, < 0 rejected (error holds why) */
+	char error[400];
+} lc_fleet_item;
+
+/* Ingest items in one transaction: each report is verified against the registered key of its station, stored
+ * with its run and measurements unless the server has it already (same SHA-256). A rejected item is left out
+ * and does not stop the others. Returns 0 once committed (each item's outcome set), or the error that rolled
+ * the whole batch back (nothing of it is stored). */
+int lc_fleet_ingest(lc_fleet *f, lc_fleet_item *items, size_t n, lc_diag *diag);
+
+#endif

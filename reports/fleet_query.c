@@ -1,0 +1,110 @@
+/* The fleet store's queries: the runs lc_store_query() would list, from every station (<lanecert/fleet.h>). */
+#include "reports/fleet_priv.h"
+#include "reports/fleet_query_priv.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* As the SQLite store: a condition only for each filter given, every value a parameter, so each filter uses
+ * its index (no "$1 IS NULL OR serial = $1", which would make the planner scan). */
+struct where {
+	char sql[1024];
+	const char *vals[8];
+	char since[24];
+	int n;
+};
+
+static void add(struct where *w, const char *col, const char *value)
+{
+	size_t len = strlen(w->sql);
+	w->vals[w->n++] = value;
+	snprintf(w->sql + len, sizeof(w->sql) - len, "%s%s = $%d", w->n > 1 ? " AND " : " WHERE ", col, w->n);
+}
+
+static void build(struct where *w, const lc_store_filter *flt)
+{
+	snprintf(w->sql, sizeof(w->sql),
+		 "SELECT id, serial, cable_type, slot, station, operator, procedure, start_ms, end_ms, verdict, reason,"
+		 " report_sha256, attempt FROM lanecert.runs");
+	if (flt->serial)
+		add(w, "serial", flt->serial);
+	if (flt->station)
+		add(w, "station", flt->station);
+	if (flt->operator_name)
+		add(w, "operator", flt->operator_name);
+	if (flt->cable_type)
+		add(w, "cable_type", flt->cable_type);
+	if (flt->procedure)
+		add(w, "procedure", flt->procedure);
+	if (flt->verdict != -1)
+		add(w, "verdict", lc_verdict_name((enum lc_verdict)flt->verdict));
+	if (flt->since_ms != INT64_MIN) {
+		snprintf(w->since, sizeof(w->since), "%lld", (long long)flt->since_ms);
+		w->vals[w->n++] = w->since;
+		size_t len = strlen(w->sql);
+		snprintf(w->sql + len, sizeof(w->sql) - len, "%sstart_ms >= $%d::bigint", w->n > 1 ? " AND " : " WHERE ",
+			 w->n);
+	}
+	size_t len = strlen(w->sql);
+	snprintf(w->sql + len, sizeof(w->sql) - len, " ORDER BY start_ms, id");
+}
+
+int lc_fleet_query_sql(const lc_store_filter *flt, char *buf, size_t cap)
+{
+	struct where w = {.n = 0};
+	build(&w, flt);
+	snprintf(buf, cap, "%s", w.sql);
+	return w.n;
+}
+
+int lc_fleet_query(lc_fleet *f, const lc_store_filter *flt, int (*fn)(const lc_store_row *row, void *user),
+		   void *user, lc_diag *diag)
+{
+	if (!f || !fn)
+		return lc_diag_set(diag, LC_ERR_ARG, "fleet: no connection or callback");
+	static const lc_store_filter all = {.since_ms = INT64_MIN, .verdict = -1};
+	if (!flt)
+		flt = &all;
+	/* The fleet holds completed runs only: a run is sent once its report is signed. */
+	if (flt->verdict == LC_STORE_INCOMPLETE)
+		return 0;
+	if (flt->verdict != -1 && lc_verdict_parse(lc_verdict_name((enum lc_verdict)flt->verdict)) != flt->verdict)
+		return lc_diag_set(diag, LC_ERR_ARG, "fleet: %d is not a verdict", flt->verdict);
+	struct where w = {.n = 0};
+	build(&w, flt);
+	/* Single-row mode: a million rows stream through the callback instead of being held in memory at once. */
+	if (!PQsendQueryParams(f->conn, w.sql, w.n, NULL, w.vals, NULL, NULL, 0) || !PQsetSingleRowMode(f->conn))
+		return lc_fleet_fail(f, NULL, "query", diag);
+	int rc = 0, count = 0;
+	PGresult *res;
+	while ((res = PQgetResult(f->conn))) {
+		ExecStatusType st = PQresultStatus(res);
+		if (st == PGRES_SINGLE_TUPLE && rc == 0) {
+			int vi = lc_verdict_parse(PQgetvalue(res, 0, 9));
+			lc_store_row row = {
+				.id = atoll(PQgetvalue(res, 0, 0)),
+				.serial = PQgetvalue(res, 0, 1),
+				.cable_type = PQgetvalue(res, 0, 2),
+				.slot = atoi(PQgetvalue(res, 0, 3)),
+				.station = PQgetvalue(res, 0, 4),
+				.operator_name = PQgetisnull(res, 0, 5) ? NULL : PQgetvalue(res, 0, 5),
+				.procedure = PQgetisnull(res, 0, 6) ? NULL : PQgetvalue(res, 0, 6),
+				.start_ms = PQgetisnull(res, 0, 7) ? LC_TIME_NONE : atoll(PQgetvalue(res, 0, 7)),
+				.end_ms = PQgetisnull(res, 0, 8) ? LC_TIME_NONE : atoll(PQgetvalue(res, 0, 8)),
+				.complete = 1,
+				.verdict = vi < 0 ? LC_VERDICT_NONE : (enum lc_verdict)vi,
+				.reason = PQgetisnull(res, 0, 10) ? NULL : PQgetvalue(res, 0, 10),
+				.report_path = NULL,
+				.report_sha256 = PQgetvalue(res, 0, 11),
+				.attempt = PQgetisnull(res, 0, 12) ? 0 : atoi(PQgetvalue(res, 0, 12)),
+			};
+			count++;
+			rc = fn(&row, user); /* on a stop, the remaining rows are drained and dropped */
+		} else if (st != PGRES_SINGLE_TUPLE && st != PGRES_TUPLES_OK && rc == 0) {
+			rc = lc_fleet_fail(f, res, "query", diag);
+		}
+		PQclear(res);
+	}
+	return rc != 0 ? rc : count;
+}

@@ -1,0 +1,351 @@
+/* The fleet store's schema, its migrations and the stations' keys (<lanecert/fleet.h>). */
+#include "reports/fleet_priv.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lc_version.h"
+
+/* Migration N brings the schema from version N-1 to N. Append, never edit one that shipped: a database
+ * records which ones it ran. Roles are cluster-wide; migrate() creates the two group roles before these run. */
+static const char *const migrations[] = {
+	/* 1: stations and keys, reports with their exact signed bytes, runs, measurements, row-level security. */
+	"CREATE TABLE lanecert.stations ("
+	" station text PRIMARY KEY CHECK (station <> ''),"
+	" role_name text NOT NULL UNIQUE,"
+	" registered_at timestamptz NOT NULL DEFAULT now());"
+	"CREATE TABLE lanecert.station_keys ("
+	" key_id text PRIMARY KEY CHECK (key_id ~ '^[0-9A-F]{16}$'),"
+	" station text NOT NULL REFERENCES lanecert.stations,"
+	" pubkey text NOT NULL,"
+	" registered_at timestamptz NOT NULL DEFAULT now(),"
+	" revoked_at timestamptz);"
+	/* The report as the station signed it (bytea: one changed byte and the signature no longer holds), and a
+	 * digest the server checks itself. */
+	"CREATE TABLE lanecert.reports ("
+	" sha256 text PRIMARY KEY CHECK (sha256 ~ '^[0-9a-f]{64}$'),"
+	" station text NOT NULL REFERENCES lanecert.stations,"
+	" key_id text NOT NULL REFERENCES lanecert.station_keys,"
+	" report bytea NOT NULL,"
+	" signature text NOT NULL,"
+	" received_at timestamptz NOT NULL DEFAULT now(),"
+	" CONSTRAINT report_digest CHECK (sha256 = encode(sha256(report), 'hex')));"
+	"CREATE TABLE lanecert.runs ("
+	" id bigserial PRIMARY KEY,"
+	" report_sha256 text NOT NULL UNIQUE REFERENCES lanecert.reports,"
+	" station text NOT NULL REFERENCES lanecert.stations,"
+	" journal_id bigint NOT NULL,"
+	" serial text NOT NULL, attempt integer, cable_type text NOT NULL, slot integer NOT NULL,"
+	" operator text, procedure text, start_ms bigint, end_ms bigint,"
+	" verdict text NOT NULL CHECK (verdict IN ('none','pass','inconclusive','fail','aborted','error')),"
+	" reason text);"
+	/* One index per filter, each ending in start_ms for the order and for days (cable type + day, station +
+	 * day are ranges of start_ms under the first column). */
+	"CREATE INDEX runs_serial ON lanecert.runs (serial, start_ms);"
+	"CREATE INDEX runs_station_day ON lanecert.runs (station, start_ms);"
+	"CREATE INDEX runs_cable_day ON lanecert.runs (cable_type, start_ms);"
+	"CREATE INDEX runs_operator ON lanecert.runs (operator, start_ms);"
+	"CREATE INDEX runs_procedure ON lanecert.runs (procedure, start_ms);"
+	"CREATE INDEX runs_verdict ON lanecert.runs (verdict, start_ms);"
+	"CREATE INDEX runs_start ON lanecert.runs (start_ms);"
+	"CREATE TABLE lanecert.measurements ("
+	" run_id bigint NOT NULL REFERENCES lanecert.runs,"
+	" idx integer NOT NULL,"
+	" station text NOT NULL,"
+	" step text, name text NOT NULL, lane integer, value double precision, unit text,"
+	" wavelength_nm double precision, comparison text, low double precision, high double precision,"
+	" margin double precision,"
+	" verdict text NOT NULL,"
+	" PRIMARY KEY (run_id, idx));"
+	"CREATE INDEX measurements_name ON lanecert.measurements (name, verdict);"
+	/* Which station the connected role is (NULL for any other role). SQL, not PL/pgSQL. */
+	"CREATE FUNCTION lanecert.my_station() RETURNS text LANGUAGE sql STABLE"
+	" AS $$ SELECT station FROM lanecert.stations WHERE role_name = current_user $$;"
+	"ALTER TABLE lanecert.reports ENABLE ROW LEVEL SECURITY;"
+	"ALTER TABLE lanecert.runs ENABLE ROW LEVEL SECURITY;"
+	"ALTER TABLE lanecert.measurements ENABLE ROW LEVEL SECURITY;"
+	/* A station inserts its own rows, signed with one of its own unrevoked keys, and reads its own rows (the
+	 * ingest's ON CONFLICT and RETURNING need that); no policy and no grant lets it update or delete. */
+	"CREATE POLICY station_insert ON lanecert.reports FOR INSERT TO lanecert_station"
+	" WITH CHECK (station = lanecert.my_station() AND EXISTS (SELECT 1 FROM lanecert.station_keys k"
+	" WHERE k.key_id = reports.key_id AND k.station = reports.station AND k.revoked_at IS NULL));"
+	"CREATE POLICY station_read ON lanecert.reports FOR SELECT TO lanecert_station"
+	" USING (station = lanecert.my_station());"
+	"CREATE POLICY station_insert ON lanecert.runs FOR INSERT TO lanecert_station"
+	" WITH CHECK (station = lanecert.my_station() AND EXISTS (SELECT 1 FROM lanecert.reports r"
+	" WHERE r.sha256 = runs.report_sha256 AND r.station = runs.station));"
+	"CREATE POLICY station_read ON lanecert.runs FOR SELECT TO lanecert_station"
+	" USING (station = lanecert.my_station());"
+	"CREATE POLICY station_insert ON lanecert.measurements FOR INSERT TO lanecert_station"
+	" WITH CHECK (station = lanecert.my_station() AND EXISTS (SELECT 1 FROM lanecert.runs r"
+	" WHERE r.id = measurements.run_id AND r.station = measurements.station));"
+	"CREATE POLICY station_read ON lanecert.measurements FOR SELECT TO lanecert_station"
+	" USING (station = lanecert.my_station());"
+	"CREATE POLICY reader_read ON lanecert.reports FOR SELECT TO lanecert_reader USING (true);"
+	"CREATE POLICY reader_read ON lanecert.runs FOR SELECT TO lanecert_reader USING (true);"
+	"CREATE POLICY reader_read ON lanecert.measurements FOR SELECT TO lanecert_reader USING (true);"
+	"REVOKE ALL ON ALL TABLES IN SCHEMA lanecert FROM PUBLIC;"
+	"GRANT USAGE ON SCHEMA lanecert TO lanecert_station, lanecert_reader;"
+	"GRANT SELECT ON lanecert.stations, lanecert.station_keys, lanecert.schema_migrations"
+	" TO lanecert_station, lanecert_reader;"
+	"GRANT SELECT, INSERT ON lanecert.reports, lanecert.runs, lanecert.measurements TO lanecert_station;"
+	"GRANT USAGE ON SEQUENCE lanecert.runs_id_seq TO lanecert_station;"
+	"GRANT SELECT ON lanecert.reports, lanecert.runs, lanecert.measurements TO lanecert_reader;",
+};
+#define N_MIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))
+_Static_assert(N_MIGRATIONS == LC_FLEET_SCHEMA_VERSION, "one migration per schema version");
+
+static int version_in_tx(lc_fleet *f, lc_diag *diag)
+{
+	int rc;
+	PGresult *res = lc_fleet_exec(f,
+				      "SELECT COALESCE(MAX(version), 0) FROM lanecert.schema_migrations", 0, NULL,
+				      "schema version", &rc, diag);
+	if (!res)
+		return rc;
+	int v = atoi(PQgetvalue(res, 0, 0));
+	PQclear(res);
+	return v;
+}
+
+int lc_fleet_schema_version(lc_fleet *f, lc_diag *diag)
+{
+	if (!f)
+		return lc_diag_set(diag, LC_ERR_ARG, "fleet: no connection");
+	int rc;
+	PGresult *res = lc_fleet_exec(f, "SELECT to_regclass('lanecert.schema_migrations') IS NOT NULL", 0, NULL,
+				      "schema version", &rc, diag);
+	if (!res)
+		return rc;
+	bool there = PQgetvalue(res, 0, 0)[0] == 't';
+	PQclear(res);
+	return there ? version_in_tx(f, diag) : 0;
+}
+
+/* The group roles the policies name; cluster-wide, so maybe already made for another database. */
+static int ensure_group_role(lc_fleet *f, const char *name, lc_diag *diag)
+{
+	const char *v[] = {name};
+	int rc;
+	PGresult *res = lc_fleet_exec(f, "SELECT 1 FROM pg_roles WHERE rolname = $1", 1, v, "roles", &rc, diag);
+	if (!res)
+		return rc;
+	int have = PQntuples(res);
+	PQclear(res);
+	if (have)
+		return 0;
+	char sql[128];
+	snprintf(sql, sizeof(sql), "CREATE ROLE %s NOLOGIN", name); /* name: one of ours, a plain identifier */
+	return lc_fleet_run(f, sql, 0, NULL, "create role", diag);
+}
+
+static int apply_one(lc_fleet *f, int target, lc_diag *diag)
+{
+	int rc;
+	/* One migrator at a time: a second one waits here, then finds the work done. */
+	if ((rc = lc_fleet_run(f, "BEGIN", 0, NULL, "migrate", diag)) < 0)
+		return rc;
+	if ((rc = lc_fleet_run(f, "SELECT pg_advisory_xact_lock(7419, 1)", 0, NULL, "migrate lock", diag)) < 0 ||
+	    (rc = lc_fleet_run(f, "CREATE SCHEMA IF NOT EXISTS lanecert", 0, NULL, "migrate", diag)) < 0 ||
+	    (rc = lc_fleet_run(f,
+			       "CREATE TABLE IF NOT EXISTS lanecert.schema_migrations (version integer PRIMARY KEY,"
+			       " applied_at timestamptz NOT NULL DEFAULT now(), lanecert_version text NOT NULL)",
+			       0, NULL, "migrate", diag)) < 0 ||
+	    (rc = ensure_group_role(f, "lanecert_station", diag)) < 0 ||
+	    (rc = ensure_group_role(f, "lanecert_reader", diag)) < 0)
+		goto fail;
+	int v = version_in_tx(f, diag);
+	if (v < 0) {
+		rc = v;
+		goto fail;
+	}
+	if (v > N_MIGRATIONS) {
+		rc = lc_diag_set(diag, LC_ERR_FORMAT, "fleet: the database has schema %d, newer than this lanecert's %d",
+				 v, N_MIGRATIONS);
+		goto fail;
+	}
+	if (v >= target) {
+		rc = lc_fleet_run(f, "COMMIT", 0, NULL, "migrate", diag);
+		return rc < 0 ? rc : 0;
+	}
+	/* Multi-statement text goes through the simple protocol (PQexec); it has no parameters. */
+	PGresult *res = PQexec(f->conn, migrations[target - 1]);
+	if (!res || PQresultStatus(res) != PGRES_COMMAND_OK) {
+		char what[32];
+		snprintf(what, sizeof(what), "migration %d", target);
+		rc = lc_fleet_fail(f, res, what, diag);
+		PQclear(res);
+		goto fail;
+	}
+	PQclear(res);
+	char ver[16];
+	snprintf(ver, sizeof(ver), "%d", target);
+	const char *vals[] = {ver, LC_VERSION_STRING};
+	if ((rc = lc_fleet_run(f, "INSERT INTO lanecert.schema_migrations (version, lanecert_version) VALUES ($1, $2)",
+			       2, vals, "migrate", diag)) < 0 ||
+	    (rc = lc_fleet_run(f, "COMMIT", 0, NULL, "migrate", diag)) < 0)
+		goto fail;
+	return 1;
+fail:
+	PQclear(PQexec(f->conn, "ROLLBACK"));
+	return rc;
+}
+
+int lc_fleet_migrate(lc_fleet *f, lc_diag *diag)
+{
+	if (!f)
+		return lc_diag_set(diag, LC_ERR_ARG, "fleet: no connection");
+	int applied = 0;
+	for (int target = 1; target <= N_MIGRATIONS; target++) {
+		int rc = apply_one(f, target, diag);
+		if (rc < 0)
+			return rc;
+		applied += rc;
+	}
+	if (N_MIGRATIONS == 0 || applied == 0) {
+		/* Nothing to do, but a newer database must still be refused. */
+		int v = lc_fleet_schema_version(f, diag);
+		if (v < 0)
+			return v;
+		if (v > N_MIGRATIONS)
+			return lc_diag_set(diag, LC_ERR_FORMAT,
+					   "fleet: the database has schema %d, newer than this lanecert's %d", v, N_MIGRATIONS);
+	}
+	return applied;
+}
+
+static void default_role(const char *station, char *buf, size_t cap)
+{
+	size_t n = (size_t)snprintf(buf, cap, "lanecert_station_");
+	for (const char *p = station; *p && n + 1 < cap && n < 63; p++)
+		buf[n++] = isalnum((unsigned char)*p) ? (char)tolower((unsigned char)*p) : '_';
+	buf[n] = 0;
+}
+
+static int ensure_station_role(lc_fleet *f, const char *role, lc_diag *diag)
+{
+	const char *v[] = {role};
+	int rc;
+	PGresult *res = lc_fleet_exec(f, "SELECT 1 FROM pg_roles WHERE rolname = $1", 1, v, "roles", &rc, diag);
+	if (!res)
+		return rc;
+	int have = PQntuples(res);
+	PQclear(res);
+	char *id = PQescapeIdentifier(f->conn, role, strlen(role));
+	if (!id)
+		return lc_diag_set(diag, LC_ERR_NOMEM, "fleet: out of memory");
+	char sql[256];
+	if (have)
+		snprintf(sql, sizeof(sql), "GRANT lanecert_station TO %s", id);
+	else
+		snprintf(sql, sizeof(sql), "CREATE ROLE %s LOGIN IN ROLE lanecert_station", id);
+	PQfreemem(id);
+	return lc_fleet_run(f, sql, 0, NULL, "station role", diag);
+}
+
+static int register_in_tx(lc_fleet *f, const char *station, const lc_pubkey *pub, const char *role, lc_diag *diag)
+{
+	char defrole[80], kid[LC_KEY_ID_HEX_LEN + 1];
+	int rc;
+	const char *sv[] = {station};
+	PGresult *res = lc_fleet_exec(f, "SELECT role_name FROM lanecert.stations WHERE station = $1", 1, sv, "station",
+				      &rc, diag);
+	if (!res)
+		return rc;
+	if (PQntuples(res) == 1) {
+		bool other = role && strcmp(role, PQgetvalue(res, 0, 0)) != 0;
+		char have[80];
+		snprintf(have, sizeof(have), "%s", PQgetvalue(res, 0, 0));
+		PQclear(res);
+		if (other)
+			return lc_diag_set(diag, LC_ERR_STATE, "fleet: station %s is registered with role %s, not %s",
+					   station, have, role);
+	} else {
+		PQclear(res);
+		if (!role) {
+			default_role(station, defrole, sizeof(defrole));
+			role = defrole;
+		}
+		const char *v[] = {station, role};
+		if ((rc = ensure_station_role(f, role, diag)) < 0 ||
+		    (rc = lc_fleet_run(f, "INSERT INTO lanecert.stations (station, role_name) VALUES ($1, $2)", 2, v,
+				       "register station", diag)) < 0)
+			return rc;
+	}
+	lc_pubkey_id(pub, kid);
+	const char *kv[] = {kid};
+	if (!(res = lc_fleet_exec(f, "SELECT station, revoked_at IS NOT NULL FROM lanecert.station_keys WHERE key_id = $1",
+				  1, kv, "station key", &rc, diag)))
+		return rc;
+	if (PQntuples(res) == 1) {
+		bool same = strcmp(PQgetvalue(res, 0, 0), station) == 0, revoked = PQgetvalue(res, 0, 1)[0] == 't';
+		char owner[256];
+		snprintf(owner, sizeof(owner), "%s", PQgetvalue(res, 0, 0));
+		PQclear(res);
+		if (!same)
+			return lc_diag_set(diag, LC_ERR_STATE, "fleet: key %s is registered for station %s", kid, owner);
+		if (revoked)
+			return lc_diag_set(diag, LC_ERR_STATE, "fleet: key %s of station %s is revoked: generate a new key",
+					   kid, station);
+		return 0;
+	}
+	PQclear(res);
+	char *text = NULL;
+	if ((rc = lc_pubkey_format(pub, &text, diag)) < 0)
+		return rc;
+	const char *v[] = {kid, station, text};
+	rc = lc_fleet_run(f, "INSERT INTO lanecert.station_keys (key_id, station, pubkey) VALUES ($1, $2, $3)", 3, v,
+			  "register key", diag);
+	free(text);
+	return rc;
+}
+
+int lc_fleet_register_station(lc_fleet *f, const char *station, const lc_pubkey *pub, const char *role,
+			      lc_diag *diag)
+{
+	if (!f || !station || !*station || !pub)
+		return lc_diag_set(diag, LC_ERR_ARG, "fleet: no station or key");
+	if (role && (!*role || strlen(role) > 63))
+		return lc_diag_set(diag, LC_ERR_ARG, "fleet: a role name has 1 to 63 bytes");
+	int rc = lc_fleet_run(f, "BEGIN", 0, NULL, "register", diag);
+	if (rc < 0)
+		return rc;
+	if ((rc = register_in_tx(f, station, pub, role, diag)) == 0 &&
+	    (rc = lc_fleet_run(f, "COMMIT", 0, NULL, "register", diag)) == 0)
+		return 0;
+	PQclear(PQexec(f->conn, "ROLLBACK"));
+	return rc;
+}
+
+int lc_fleet_revoke_station(lc_fleet *f, const char *station, const char *key_id, lc_diag *diag)
+{
+	if (!f || !station)
+		return lc_diag_set(diag, LC_ERR_ARG, "fleet: no station");
+	int rc;
+	const char *v[] = {station, key_id};
+	PGresult *res = lc_fleet_exec(f,
+				      "UPDATE lanecert.station_keys SET revoked_at = now() WHERE station = $1"
+				      " AND ($2::text IS NULL OR key_id = upper($2)) AND revoked_at IS NULL RETURNING key_id",
+				      2, v, "revoke", &rc, diag);
+	if (!res)
+		return rc;
+	int n = PQntuples(res);
+	PQclear(res);
+	if (n > 0)
+		return n;
+	if (!(res = lc_fleet_exec(f,
+				  "SELECT (SELECT count(*) FROM lanecert.stations WHERE station = $1),"
+				  " (SELECT count(*) FROM lanecert.station_keys WHERE station = $1"
+				  " AND ($2::text IS NULL OR key_id = upper($2)))",
+				  2, v, "revoke", &rc, diag)))
+		return rc;
+	bool station_known = atoi(PQgetvalue(res, 0, 0)) > 0, key_known = atoi(PQgetvalue(res, 0, 1)) > 0;
+	PQclear(res);
+	if (!station_known)
+		return lc_diag_set(diag, LC_ERR_NOT_FOUND, "fleet: no station %s", station);
+	if (!key_known)
+		return lc_diag_set(diag, LC_ERR_NOT_FOUND, "fleet: station %s has no key %s", station, key_id);
+	return 0; /* already revoked */
+}
