@@ -47,16 +47,18 @@ int lc_cmd_fleet(int argc, char **argv)
 					     {NULL, 0, NULL, 0}};
 	int o;
 	optind = 1;
-	while ((o = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+	while ((o = lc_cli_getopt("fleet", argc, argv, "h", opts)) != -1) {
 		switch (o) {
 		case O_STATION: station = optarg; break;
 		case O_PUBKEY: pubkey = optarg; break;
 		case O_ROLE: role = optarg; break;
 		case O_KEY: key = optarg; break;
 		case 'h': usage(stdout); return LC_EXIT_OK;
-		default: usage(stderr); return LC_EXIT_USAGE;
+		default: return LC_EXIT_USAGE;
 		}
 	}
+	if (argc - optind > 2)
+		return lc_cli_unexpected("fleet", argv[optind + 2]);
 	if (argc - optind != 2) {
 		lc_cli_error("fleet", "give an action and the server URL (lanecert fleet --help)");
 		return LC_EXIT_USAGE;

@@ -183,7 +183,7 @@ int lc_cmd_sync(int argc, char **argv)
 					     {NULL, 0, NULL, 0}};
 	int o;
 	optind = 1;
-	while ((o = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+	while ((o = lc_cli_getopt("sync", argc, argv, "h", opts)) != -1) {
 		switch (o) {
 		case O_DB: db = optarg; break;
 		case O_TO: url = optarg; break;
@@ -202,13 +202,11 @@ int lc_cmd_sync(int argc, char **argv)
 			break;
 		case O_STATUS: want_status = true; break;
 		case 'h': usage(stdout); return LC_EXIT_OK;
-		default: usage(stderr); return LC_EXIT_USAGE;
+		default: return LC_EXIT_USAGE;
 		}
 	}
-	if (optind != argc) {
-		lc_cli_error("sync", "unexpected argument '%s'", argv[optind]);
-		return LC_EXIT_USAGE;
-	}
+	if (optind != argc)
+		return lc_cli_unexpected("sync", argv[optind]);
 	char def[4096];
 	lc_diag d;
 	int rc;

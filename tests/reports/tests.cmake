@@ -15,3 +15,7 @@ lc_test(NAME reports_formats SOURCES tests/reports/test_report_formats.c ${_rs} 
 # The fleet store against a real PostgreSQL (tests/reports/pg_cluster.c starts a throwaway cluster per binary).
 set(_fleet tests/reports/helpers.c tests/reports/pg_cluster.c tests/reports/fleet_fixture.c)
 lc_test(NAME reports_fleet SOURCES tests/reports/test_fleet.c ${_fleet} LIBS lc_reports PkgConfig::PQ)
+if(LC_SANITIZE)
+  set_property(TEST reports_fleet APPEND PROPERTY ENVIRONMENT
+    "LSAN_OPTIONS=suppressions=${PROJECT_SOURCE_DIR}/tests/reports/fleet_lsan.supp:print_suppressions=0")
+endif()
