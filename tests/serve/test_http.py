@@ -312,6 +312,35 @@ def test_access_token():
     c.close()
 
 
+def test_rate_and_connection_limits():
+    p, u4 = st.serve("--max-rate", "1", "--live-socket", os.path.join(st.dir, "rate.live"))
+    pu = urllib.parse.urlparse(u4)
+    statuses = []
+    for _ in range(4):  # a burst of one request per second: the first is served, the next ones refused
+        c = http.client.HTTPConnection(pu.hostname, pu.port, timeout=10)
+        c.request("GET", "/assets/style.css")
+        r = c.getresponse()
+        r.read()
+        c.close()
+        statuses.append(r.status)
+    assert statuses[0] == 200 and 429 in statuses, statuses
+    # two connections held open (two live views): a third is closed without an answer
+    p, u5 = st.serve("--max-connections", "2", "--live-socket", os.path.join(st.dir, "conn.live"))
+    pu = urllib.parse.urlparse(u5)
+    held = [socket.create_connection((pu.hostname, pu.port), timeout=10) for _ in range(2)]
+    for h in held:
+        h.sendall(b"GET /events HTTP/1.1\r\nHost: x\r\n\r\n")
+    for h in held:
+        assert h.recv(1024).startswith(b"HTTP/1.1 "), "an allowed connection is answered"
+    try:
+        data = raw_to(pu.hostname, pu.port, b"GET /events HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+    except (ConnectionResetError, BrokenPipeError):
+        data = b""
+    assert data == b"", data[:100]
+    for h in held:
+        h.close()
+
+
 def test_tls():
     tls = os.path.join(harness.SRC, "tests", "data", "tls")
     p, u3 = st.serve("--tls-cert", os.path.join(tls, "localhost.crt"), "--tls-key", os.path.join(tls, "localhost.key"),
@@ -379,7 +408,8 @@ if __name__ == "__main__":
                            test_traversal_attempts_get_nothing, test_read_only_and_bounded,
                            test_quality_and_station_pages, test_events_stream_and_catch_up,
                            test_a_tampered_report_is_not_verified, test_run_never_depends_on_the_server,
-                           test_access_token, test_tls, test_bad_command_lines])
+                           test_access_token, test_rate_and_connection_limits, test_tls,
+                           test_bad_command_lines])
     finally:
         if st:
             st.close(remove=rc == 0)
