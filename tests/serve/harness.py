@@ -122,9 +122,10 @@ class Station:
 
 
 def main(tests):
-    """Run each test function in order, print TAP-like lines; exit 1 if any failed."""
+    """Run each test function in order (the first is the setup: nothing runs after it fails), print TAP-like
+    lines; exit 1 if any failed."""
     failed = 0
-    for t in tests:
+    for n, t in enumerate(tests):
         t0 = time.monotonic()
         try:
             t()
@@ -134,6 +135,9 @@ def main(tests):
             import traceback
             traceback.print_exc()
             print("not ok - %s" % t.__name__)
+            if n == 0:
+                print("setup failed: no test ran")
+                return 1
         sys.stdout.flush()
     print("%d of %d tests failed" % (failed, len(tests)))
     return 1 if failed else 0

@@ -89,8 +89,7 @@ def test_history_search_and_open_a_report():
 if __name__ == "__main__":
     rc = 1
     try:
-        setup()
-        rc = harness.main([test_line_view_follows_a_run_live, test_history_search_and_open_a_report])
+        rc = harness.main([setup, test_line_view_follows_a_run_live, test_history_search_and_open_a_report])
     finally:
         if br:
             br.close()
