@@ -14,7 +14,8 @@ static void usage(FILE *out)
 {
 	fprintf(out,
 		"usage: lanecert results [--serial SN] [--since DATE] [--verdict V] [--station NAME]\n"
-		"                        [--operator NAME] [--cable TYPE] [--procedure NAME] [--db PATH] [--json|--csv]\n\n"
+		"                        [--operator NAME] [--cable TYPE] [--procedure NAME] [--db PATH] [--json|--csv]\n"
+		"                        [--yield | --pareto]\n\n"
 		"Lists recorded runs, oldest first, with each run's attempt number for its serial and the reason of\n"
 		"its verdict. Filters combine (all must hold). DATE: YYYY-MM-DD (UTC midnight) or\n"
 		"YYYY-MM-DDTHH:MM:SS.mmmZ. V: pass, fail, inconclusive, error, aborted, none, or incomplete (runs that\n"
@@ -23,7 +24,11 @@ static void usage(FILE *out)
 		"exist (lanecert run creates it): a --db that names no file exits 66 and creates nothing.\n"
 		"--db postgresql://... (or postgres://) reads the fleet store instead (docs/fleet.md): the runs every\n"
 		"station synced, with the same filters and outputs; its ids are the server's, its reports are in the\n"
-		"database (no path), and it holds completed runs only.\n");
+		"database (no path), and it holds completed runs only.\n"
+		"--yield: instead of the runs, their yield per cable type, station and day (UTC) with the counts of\n"
+		"pass, fail and other verdicts. --pareto: the causes of the runs that did not pass, most frequent first,\n"
+		"with the cumulative share (a cause is the reason without lane, wavelength and values). Both take the\n"
+		"same filters and outputs; incomplete runs are not counted.\n");
 }
 
 enum fmt { TABLE, JSON, CSV };
@@ -95,10 +100,52 @@ static int row_out(const lc_store_row *r, void *user)
 	return 0;
 }
 
+static int yield_out(const lc_yield_row *y, void *user)
+{
+	struct ctx *c = user;
+	double pct = y->runs ? 100.0 * (double)y->passed / (double)y->runs : 0;
+	if (c->fmt == JSON) {
+		json_t *o = json_pack("{s:s, s:s, s:s, s:I, s:I, s:I, s:I, s:f}", "cable_type", y->cable_type, "station",
+				      y->station, "day", y->day, "runs", (json_int_t)y->runs, "pass", (json_int_t)y->passed,
+				      "fail", (json_int_t)y->failed, "other", (json_int_t)y->other, "yield", pct / 100.0);
+		if (!o || json_array_append_new(c->arr, o) != 0)
+			return LC_ERR_NOMEM;
+	} else if (c->fmt == CSV) {
+		csv_field(y->day, false);
+		csv_field(y->cable_type, false);
+		csv_field(y->station, false);
+		printf("%lld,%lld,%lld,%lld,%.4f\n", (long long)y->runs, (long long)y->passed, (long long)y->failed,
+		       (long long)y->other, pct / 100.0);
+	} else {
+		printf("%-10s %-24s %-16s %6lld %6lld %6lld %6lld %6.1f%%\n", y->day, y->cable_type, y->station,
+		       (long long)y->runs, (long long)y->passed, (long long)y->failed, (long long)y->other, pct);
+	}
+	return 0;
+}
+
+static int pareto_out(const lc_pareto_row *p, void *user)
+{
+	struct ctx *c = user;
+	if (c->fmt == JSON) {
+		json_t *o = json_pack("{s:s, s:s, s:I, s:f}", "verdict", p->verdict, "cause", p->cause, "runs",
+				      (json_int_t)p->runs, "cumulative", p->cumulative);
+		if (!o || json_array_append_new(c->arr, o) != 0)
+			return LC_ERR_NOMEM;
+	} else if (c->fmt == CSV) {
+		csv_field(p->verdict, false);
+		csv_field(p->cause, false);
+		printf("%lld,%.4f\n", (long long)p->runs, p->cumulative);
+	} else {
+		printf("%6lld %6.1f%%  %-12s %s\n", (long long)p->runs, 100.0 * p->cumulative, p->verdict, p->cause);
+	}
+	return 0;
+}
+
 int lc_cmd_results(int argc, char **argv)
 {
 	const char *db = NULL, *since = NULL, *verdict = NULL;
 	struct ctx c = {TABLE, NULL};
+	int summary = 0; /* 'Y' yield, 'P' Pareto, '!' both asked */
 	lc_store_filter f = {.since_ms = INT64_MIN, .verdict = -1};
 	static const struct option opts[] = {{"serial", required_argument, NULL, 's'},
 					     {"station", required_argument, NULL, 'S'},
@@ -110,6 +157,8 @@ int lc_cmd_results(int argc, char **argv)
 					     {"db", required_argument, NULL, 'd'},
 					     {"json", no_argument, NULL, 'j'},
 					     {"csv", no_argument, NULL, 'c'},
+					     {"yield", no_argument, NULL, 'Y'},
+					     {"pareto", no_argument, NULL, 'P'},
 					     {"help", no_argument, NULL, 'h'},
 					     {NULL, 0, NULL, 0}};
 	int o;
@@ -126,12 +175,18 @@ int lc_cmd_results(int argc, char **argv)
 		case 'd': db = optarg; break;
 		case 'j': c.fmt = JSON; break;
 		case 'c': c.fmt = CSV; break;
+		case 'Y': summary = summary == 'P' ? '!' : 'Y'; break;
+		case 'P': summary = summary == 'Y' ? '!' : 'P'; break;
 		case 'h': usage(stdout); return LC_EXIT_OK;
 		default: usage(stderr); return LC_EXIT_USAGE;
 		}
 	}
 	if (optind != argc) {
 		lc_cli_error("results", "unexpected argument '%s'", argv[optind]);
+		return LC_EXIT_USAGE;
+	}
+	if (summary == '!') {
+		lc_cli_error("results", "--yield and --pareto exclude each other");
 		return LC_EXIT_USAGE;
 	}
 	if (since) {
@@ -152,7 +207,7 @@ int lc_cmd_results(int argc, char **argv)
 			return LC_EXIT_USAGE;
 		}
 	}
-	lc_diag d;
+	lc_diag d = {0};
 	lc_store *s = NULL;
 	lc_fleet *fleet = NULL;
 	bool remote = db && (strncmp(db, "postgresql://", 13) == 0 || strncmp(db, "postgres://", 11) == 0);
@@ -164,15 +219,35 @@ int lc_cmd_results(int argc, char **argv)
 		lc_fleet_close(fleet);
 		return lc_cli_fail("results", LC_ERR_NOMEM, NULL, NULL);
 	}
-	if (c.fmt == CSV)
+	lc_results_summary *sum = NULL;
+	if (summary && lc_results_summary_new(&sum) < 0) {
+		lc_store_close(s);
+		lc_fleet_close(fleet);
+		json_decref(c.arr);
+		return lc_cli_fail("results", LC_ERR_NOMEM, NULL, NULL);
+	}
+	if (summary == 'Y')
+		printf(c.fmt == CSV ? "day,cable_type,station,runs,pass,fail,other,yield\n"
+		       : c.fmt == TABLE ? "day        cable type               station            runs   pass   fail  other  yield\n"
+					: "");
+	else if (summary == 'P')
+		printf(c.fmt == CSV ? "verdict,cause,runs,cumulative\n" : c.fmt == TABLE ? "  runs  cumul.  verdict      cause\n" : "");
+	else if (c.fmt == CSV)
 		printf("id,start,end,serial,attempt,cable_type,slot,station,operator,procedure,verdict,reason,report,"
 		       "report_sha256\n");
 	else if (c.fmt == TABLE)
 		printf("%-6s %-19s %-20s %-7s %-4s %-12s %-16s %s\n", "id", "start (UTC)", "serial", "attempt", "slot",
 		       "verdict", "operator", "reason");
-	rc = remote ? lc_fleet_query(fleet, &f, row_out, &c, &d) : lc_store_query(s, &f, row_out, &c, &d);
+	int (*fn)(const lc_store_row *, void *) = summary ? lc_results_summary_add : row_out;
+	void *user = summary ? (void *)sum : (void *)&c;
+	rc = remote ? lc_fleet_query(fleet, &f, fn, user, &d) : lc_store_query(s, &f, fn, user, &d);
 	lc_store_close(s);
 	lc_fleet_close(fleet);
+	if (rc >= 0 && summary == 'Y')
+		rc = lc_results_summary_yield(sum, yield_out, &c);
+	else if (rc >= 0 && summary == 'P')
+		rc = lc_results_summary_pareto(sum, pareto_out, &c);
+	lc_results_summary_free(sum);
 	if (rc < 0) {
 		json_decref(c.arr);
 		return lc_cli_fail("results", rc, &d, "query");

@@ -26,6 +26,7 @@ lc_area(reports DEPS fixtures base
   reports/report_write.c
   reports/result.c
   reports/result_read.c
+  reports/results_summary.c
   reports/result_steps.c
   reports/sign.c
   reports/store.c

@@ -69,6 +69,34 @@ LC_API int lc_fleet_query(lc_fleet *f, const lc_store_filter *filter, int (*fn)(
  * naming the first bad one otherwise. Since 0.1. */
 LC_API int lc_fleet_verify_all(lc_fleet *f, lc_diag *diag);
 
+/* ---- summaries of a query: yield and a Pareto of failure causes ---- */
+/*
+ * Feed the rows of lc_store_query() or lc_fleet_query() (lc_results_summary_add is their callback, with the
+ * summary as user), then read the yield per cable type, station and day (UTC) and the causes of every run
+ * that did not pass, most frequent first. A cause is the run's reason without lane, wavelength and values
+ * ("insertion_loss: insertion_loss" for every lane's IL failure), or a station's error text (120 bytes).
+ * Incomplete runs are not counted. Thread safety: one summary per thread. Since 0.1.
+ */
+typedef struct lc_results_summary lc_results_summary;
+typedef struct lc_yield_row {
+	const char *cable_type, *station, *day; /* day: "YYYY-MM-DD" or "unknown" */
+	int64_t runs, passed, failed, other;    /* other: error, aborted, inconclusive, none */
+} lc_yield_row;
+typedef struct lc_pareto_row {
+	const char *verdict, *cause;
+	int64_t runs;
+	double cumulative;                      /* share of all non-passing runs up to this row, 0..1 */
+} lc_pareto_row;
+
+LC_API int lc_results_summary_new(lc_results_summary **out);
+LC_API void lc_results_summary_free(lc_results_summary *s);
+LC_API int lc_results_summary_add(const lc_store_row *row, void *summary);
+/* Call fn per group (yield: by day, cable type, station; Pareto: by count, descending); the row's strings
+ * are valid during the call. Returns the number of groups, or fn's non-zero return. */
+LC_API int lc_results_summary_yield(lc_results_summary *s, int (*fn)(const lc_yield_row *row, void *user), void *user);
+LC_API int lc_results_summary_pareto(lc_results_summary *s, int (*fn)(const lc_pareto_row *row, void *user),
+				     void *user);
+
 /* ---- sync: journal -> server ---- */
 
 typedef struct lc_sync_stats {
