@@ -47,6 +47,7 @@ static int open_one(const lc_station_instrument *si, lc_instrument **inst, lc_di
 	if (si->driver[0])
 		opts.driver = si->driver;
 	opts.name = si->role;
+	opts.timeout_ms = si->timeout_ms; /* 0: the model table's */
 	return lc_instrument_open(si->resource, &opts, inst, diag);
 }
 

@@ -350,6 +350,9 @@ typedef struct lc_station_instrument {
 	char layout[LC_TEXT_MAX];        /* JSON key "layout": module layout of a mainframe or a BERT's lanes
 	                                  * (instruments/instrument.h lc_instrument_opts.layout), may be empty */
 	char description[LC_TEXT_MAX];
+	int timeout_ms;                  /* JSON key "timeout_ms": per-operation timeout of this instrument
+	                                  * (lc_instrument_opts.timeout_ms), 1..600000; 0 (absent): the model
+	                                  * table's. Since 0.1 */
 } lc_station_instrument;
 
 enum lc_wire_direction {
