@@ -2,16 +2,25 @@
  * Raw SCPI socket (TCPIP::host::port::SOCKET). A byte stream: this transport never marks message ends;
  * the SCPI session frames replies on the terminator or on a block's announced length.
  *
- * Every operation polls against the caller's absolute deadline, so a peer that trickles bytes cannot
- * stretch an operation past it. MSG_NOSIGNAL keeps a write to a closed peer from raising SIGPIPE.
+ * Every operation ends by the caller's absolute deadline, so a peer that trickles bytes cannot stretch an
+ * operation past it. MSG_NOSIGNAL keeps a write to a closed peer from raising SIGPIPE.
+ *
+ * Reads go straight to a blocking recv() whose SO_RCVTIMEO never reaches past the deadline: no poll() before
+ * it (a reply after a write costs one system call, as in a bare socket loop; a poll-then-recv read costs
+ * two). The option is set only when the time it must allow changes: it stays at RECV_SLICE_MS while the
+ * deadline is further away than that (a slice that expires is one more turn of the loop, which then checks
+ * the deadline), and follows the time left below it. Writes stay non-blocking per call (MSG_DONTWAIT) and
+ * poll only when the send buffer is full.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdbool.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <poll.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/time.h>
 #include <unistd.h>
 
 #include "base/clock.h"
@@ -21,10 +30,32 @@
 
 #define LC_LOG_DOMAIN "tcp"
 
+#define RECV_SLICE_MS 1000
+
 struct tcp_priv {
 	int fd;
-	bool ready; /* the last recv filled the caller's buffer: more is probably waiting */
+	int rcvtimeo_ms; /* the SO_RCVTIMEO in force, 0: not set yet */
 };
+
+/* Blocking reads with a timeout: the connect was non-blocking, recv() from now on blocks up to SO_RCVTIMEO. */
+static int set_blocking(int fd, lc_diag *diag)
+{
+	int fl = fcntl(fd, F_GETFL);
+	if (fl < 0 || fcntl(fd, F_SETFL, fl & ~O_NONBLOCK) < 0)
+		return lc_diag_set(diag, LC_ERR_IO, "fcntl: %s", strerror(errno));
+	return 0;
+}
+
+static int set_rcvtimeo(struct tcp_priv *tcp, int ms, lc_diag *diag)
+{
+	if (ms == tcp->rcvtimeo_ms)
+		return 0;
+	struct timeval tv = {.tv_sec = ms / 1000, .tv_usec = (ms % 1000) * 1000};
+	if (setsockopt(tcp->fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv)) != 0)
+		return lc_diag_set(diag, LC_ERR_IO, "SO_RCVTIMEO: %s", strerror(errno));
+	tcp->rcvtimeo_ms = ms;
+	return 0;
+}
 
 static int tcp_open(void *priv, const lc_resource *res, const lc_transport_opts *opts, int64_t deadline,
 		    lc_diag *diag)
@@ -34,9 +65,16 @@ static int tcp_open(void *priv, const lc_resource *res, const lc_transport_opts 
 	(void)opts;
 
 	tcp->fd = -1;
+	tcp->rcvtimeo_ms = 0;
 	int e = lc_net_connect(res->host, res->port, deadline, &tcp->fd, diag);
-	if (e < 0)
+	if (e == 0)
+		e = set_blocking(tcp->fd, diag);
+	if (e < 0) {
+		if (tcp->fd >= 0)
+			close(tcp->fd);
+		tcp->fd = -1;
 		return e;
+	}
 	/* SCPI is request/response with small messages: Nagle would add a delayed-ACK round trip to each. */
 	if (setsockopt(tcp->fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one)) != 0)
 		lc_dbg("TCP_NODELAY: %s", strerror(errno));
@@ -83,19 +121,17 @@ static int tcp_read(void *priv, uint8_t *buf, size_t cap, bool *end, int64_t dea
 	*end = false;
 	if (cap > INT32_MAX)
 		cap = INT32_MAX;
-	/* When the socket was drained last time (a reply after a write, the next part of a large block), the
-	 * data is not there yet: poll first instead of a recv that would only say EAGAIN. */
-	if (!tcp->ready) {
-		int w = lc_net_wait(tcp->fd, POLLIN, deadline, diag);
-		if (w < 0) {
-			lc_diag_prefix(diag, "read: ");
-			return w;
-		}
-	}
 	for (;;) {
-		ssize_t n = recv(tcp->fd, buf, cap, MSG_DONTWAIT);
+		int left = lc_deadline_left_ms(deadline);
+		/* SO_RCVTIMEO 0 would mean "wait forever": with no time left, take only what is already there */
+		int flags = left > 0 ? 0 : MSG_DONTWAIT;
+		if (left > 0) {
+			int e = set_rcvtimeo(tcp, left < RECV_SLICE_MS ? left : RECV_SLICE_MS, diag);
+			if (e < 0)
+				return e;
+		}
+		ssize_t n = recv(tcp->fd, buf, cap, flags);
 		if (n > 0) {
-			tcp->ready = (size_t)n == cap;
 			lc_spew("received %zd bytes", n);
 			return (int)n;
 		}
@@ -104,12 +140,9 @@ static int tcp_read(void *priv, uint8_t *buf, size_t cap, bool *end, int64_t dea
 		if (errno == EINTR)
 			continue;
 		if (errno == EAGAIN || errno == EWOULDBLOCK) {
-			int w = lc_net_wait(tcp->fd, POLLIN, deadline, diag);
-			if (w < 0) {
-				lc_diag_prefix(diag, "read: ");
-				return w;
-			}
-			continue;
+			if (left > 0)
+				continue; /* a slice (or the last of the time) ran out: the deadline decides */
+			return lc_diag_set(diag, LC_ERR_TIMEOUT, "read: deadline passed");
 		}
 		if (errno == ECONNRESET)
 			return lc_diag_set(diag, LC_ERR_CLOSED, "connection reset by peer");
@@ -134,7 +167,6 @@ static int tcp_drain(void *priv)
 			continue;
 		break;
 	}
-	tcp->ready = false;
 	return dropped;
 }
 
