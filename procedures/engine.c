@@ -9,6 +9,7 @@
 
 #include "fixtures/date.h"
 #include "base/atomic_file.h"
+#include "procedures/channel_digest.h"
 #include "procedures/diagnosis.h"
 #include "procedures/run_priv.h"
 #include "procedures/sandbox.h"
@@ -388,11 +389,14 @@ static enum call_outcome run_step(lc_run *run, int steps, lua_Integer i, lua_Int
 static int record_dut(lc_run *run, lc_diag *diag)
 {
 	const lc_run_setup *s = run->setup;
+	char digest[LC_SHA256_HEX_LEN + 1] = "";
+	if (s->channel)
+		lc_channel_digest(s->channel, s->limits, digest); /* "" when it could not be made: shown as absent */
 	lc_result_dut dut = {
 		.cable_type = s->cable_type ? s->cable_type : (s->channel ? lc_channel_name(s->channel) : "unknown"),
 		.serial = s->serial,
 		.slot = (int)s->slot,
-		.channel_digest = NULL,
+		.channel_digest = digest[0] ? digest : NULL,
 		.attempt = s->attempt,
 	};
 	return lc_result_set_dut(run->result, &dut, diag);

@@ -7,6 +7,7 @@
 
 #include "base/clock.h"
 #include "base/utf8.h"
+#include "procedures/limit_record.h"
 #include "procedures/run_priv.h"
 #include "procedures/sandbox.h"
 
@@ -151,10 +152,7 @@ static int ctx_check(lua_State *L)
 	int idx = lc_run_record(run, &m, &d);
 	if (idx < 0)
 		return lc_lua_raise(L, run, idx, &d, "check");
-	if (lim.unconfirmed)
-		lc_result_measurement_extra_string(run->result, idx, "limit_status", "unconfirmed", NULL);
-	if (lim.id[0])
-		lc_result_measurement_extra_string(run->result, idx, "limit_id", lim.id, NULL);
+	lc_record_limit_row(run, idx, &lim);
 	lua_pushstring(L, lc_verdict_name(m.verdict));
 	lua_pushinteger(L, idx);
 	return 2;

@@ -15,6 +15,7 @@
 #include "base/utf8.h"
 #include "procedures/measure/reference_json.h"
 #include "procedures/diagnosis.h"
+#include "procedures/limit_record.h"
 #include "procedures/optical_paths.h"
 #include "procedures/run_priv.h"
 #include "procedures/station_state.h"
@@ -41,6 +42,7 @@ struct budget_limit {
 	size_t map_index;
 	double nm;
 	lc_limit lim;
+	char basis[512]; /* the arithmetic of the budget (lc_budget_basis) */
 };
 
 struct lc_optical_state {
@@ -402,12 +404,14 @@ static const lc_reference *find_reference(const lc_run *run, double nm, bool rev
 
 /* The channel's length-based budget of a path as its limit (named lid), worked out once per run for each map
  * entry and wavelength (struct budget_limit). Returns 0 or the error of lc_channel_path_budget(). */
-static int budget_limit(lc_run *run, const lc_wired_path *p, double nm, const char *lid, lc_limit *lim, lc_diag *d)
+static int budget_limit(lc_run *run, const lc_wired_path *p, double nm, const char *lid, lc_limit *lim,
+			char basis[512], lc_diag *d)
 {
 	struct lc_optical_state *st = optical_state(run);
 	for (size_t i = 0; st && i < st->n_budgets; i++)
 		if (st->budgets[i].map_index == p->map_index && st->budgets[i].nm == nm) {
 			*lim = st->budgets[i].lim;
+			memcpy(basis, st->budgets[i].basis, 512);
 			return 0;
 		}
 	lc_budget b;
@@ -416,11 +420,13 @@ static int budget_limit(lc_run *run, const lc_wired_path *p, double nm, const ch
 		return rc;
 	lc_limit_init_max(lim, lid, "insertion_loss", "dB", b.total_db);
 	lim->unconfirmed = b.unconfirmed;
+	lc_budget_basis(&b, run->setup->limits, basis, 512);
 	/* Kept when there is room for it; without, the next call works it out again. */
 	struct budget_limit *grown = st ? realloc(st->budgets, (st->n_budgets + 1) * sizeof(*grown)) : NULL;
 	if (grown) {
 		st->budgets = grown;
-		st->budgets[st->n_budgets++] = (struct budget_limit){.map_index = p->map_index, .nm = nm, .lim = *lim};
+		st->budgets[st->n_budgets] = (struct budget_limit){.map_index = p->map_index, .nm = nm, .lim = *lim};
+		memcpy(st->budgets[st->n_budgets++].basis, basis, 512);
 	}
 	return 0;
 }
@@ -445,18 +451,18 @@ static int ctx_insertion_loss(lua_State *L)
 	lc_limit *lims = calloc(n, sizeof(*lims));
 	const lc_limit **plims = calloc(n, sizeof(*plims));
 	lc_loss *res = calloc(n, sizeof(*res));
+	char (*basis)[512] = calloc(n, sizeof(*basis));
 	lc_instrument *insts[4 * LC_REF_MAX_PATHS];
 	lc_diag d;
 
-	if (!op || !lims || !plims || !res || n > LC_REF_MAX_PATHS) {
-		free(op), free(lims), free(plims), free(res);
+	if (!op || !lims || !plims || !res || !basis || n > LC_REF_MAX_PATHS) {
+		free(op), free(lims), free(plims), free(res), free(basis);
 		return luaL_error(L, "insertion_loss: out of memory or too many paths");
 	}
 	/* The limit of every path: the named row if the procedure gave one (looked up once), else each path's
 	 * length-based budget. */
 	const char *limit_id = lc_lua_field_string(L, 2, "limit", NULL);
 	const lc_limit *named = limit_id && run->setup->limits ? lc_limits_find(run->setup->limits, limit_id) : NULL;
-	const char *source = limit_id ? "named limit" : "length-based budget of the channel model";
 	char lid[LC_NAME_MAX] = "";
 	if (!limit_id)
 		snprintf(lid, sizeof(lid), "budget.%s.%.0fnm", lc_channel_name(run->setup->channel), nm);
@@ -466,15 +472,15 @@ static int ctx_insertion_loss(lua_State *L)
 		if (limit_id && named)
 			lims[i] = *named;
 		else if (!limit_id)
-			rc = budget_limit(run, &paths[i], nm, lid, &lims[i], &d);
+			rc = budget_limit(run, &paths[i], nm, lid, &lims[i], basis[i], &d);
 		plims[i] = &lims[i];
 	}
 	if (limit_id && !named) {
-		free(op), free(lims), free(plims), free(res);
+		free(op), free(lims), free(plims), free(res), free(basis);
 		return luaL_error(L, "insertion_loss: no limit row '%s'", limit_id);
 	}
 	if (rc < 0) {
-		free(op), free(lims), free(plims), free(res);
+		free(op), free(lims), free(plims), free(res), free(basis);
 		return lc_lua_raise(L, run, rc, &d, "budget");
 	}
 	lc_il_opts opts;
@@ -520,7 +526,14 @@ static int ctx_insertion_loss(lua_State *L)
 			lc_result_measurement_extra_string(run->result, idx, "to", paths[i].detect_port, NULL);
 			lc_result_measurement_extra_string(run->result, idx, "direction", reverse ? "reverse" : "forward",
 							   NULL);
-			lc_result_measurement_extra_string(run->result, idx, "limit_source", source, NULL);
+			if (named) {
+				lc_record_limit_row(run, idx, named);
+			} else {
+				lc_result_measurement_extra_string(run->result, idx, "limit_source", LC_BUDGET_LIMIT_SOURCE,
+								   NULL);
+				if (basis[i][0])
+					lc_result_measurement_extra_string(run->result, idx, "limit_basis", basis[i], NULL);
+			}
 			if (lost)
 				lc_result_measurement_extra_string(run->result, idx, "finding", "not measured: fiber map failed",
 								   NULL);
@@ -534,7 +547,7 @@ static int ctx_insertion_loss(lua_State *L)
 			worst = lc_verdict_max(worst, res[i].verdict);
 		}
 	}
-	free(op), free(lims), free(plims), free(res);
+	free(op), free(lims), free(plims), free(res), free(basis);
 	if (rc == LC_ERR_STATE && reref > 0 && explained == reref)
 		rc = 0;
 	if (rc < 0)
@@ -813,7 +826,7 @@ static int ctx_return_loss(lua_State *L)
 		int idx = lc_run_record(run, &m, NULL);
 		if (idx >= 0) {
 			lc_result_measurement_extra_string(run->result, idx, "port", ports[i].label, NULL);
-			lc_result_measurement_extra_string(run->result, idx, "limit_id", lims[i]->id, NULL);
+			lc_record_limit_row(run, idx, lims[i]);
 			if (res[i].unconfirmed)
 				lc_result_measurement_extra_string(run->result, idx, "limit_status", "unconfirmed", NULL);
 		}

@@ -16,6 +16,7 @@
 #include "instruments/otdr/otdr_analysis.h"
 #include "instruments/switch/switch.h"
 #include "procedures/diagnosis.h"
+#include "procedures/limit_record.h"
 #include "procedures/run_priv.h"
 
 #define TRACE_POINTS_MAX 2000 /* plotted points per trace; the SOR file keeps them all */
@@ -39,10 +40,8 @@ static int judge(lc_run *run, const char *name, int lane, double value, const ch
 	int idx = lc_run_record(run, &m, NULL);
 	if (idx >= 0 && port)
 		lc_result_measurement_extra_string(run->result, idx, "port", port, NULL);
-	if (idx >= 0 && lim && lim->id[0])
-		lc_result_measurement_extra_string(run->result, idx, "limit_id", lim->id, NULL);
-	if (idx >= 0 && lim && lim->unconfirmed)
-		lc_result_measurement_extra_string(run->result, idx, "limit_status", "unconfirmed", NULL);
+	if (idx >= 0)
+		lc_record_limit_row(run, idx, lim);
 	return idx;
 }
 

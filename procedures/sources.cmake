@@ -2,6 +2,7 @@
 # IL, RL, fiber map, the sequential BER step) and judgement against limits.
 lc_area(procedures DEPS instruments fixtures reports hal PKGS PkgConfig::LUA SOURCES
   procedures/calibration.c
+  procedures/channel_digest.c
   procedures/diagnosis.c
   procedures/engine.c
   procedures/golden.c
@@ -10,6 +11,7 @@ lc_area(procedures DEPS instruments fixtures reports hal PKGS PkgConfig::LUA SOU
   procedures/lua_ctx.c
   procedures/lua_module.c
   procedures/lua_optical.c
+  procedures/limit_record.c
   procedures/lua_otdr.c
   procedures/measure/ber_seq_run.c
   procedures/measure/ber_sequential.c

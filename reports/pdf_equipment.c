@@ -6,12 +6,16 @@
 #include "reports/pdf_layout_priv.h"
 #include "reports/report_json.h"
 
+/* Identity and calibration, not the station's wiring: the resource string (an address on the station's
+ * network) stays in report.json. */
 static const lc_pdf_column instrument_cols[] = {
-	{"Role", 58, LC_PDF_LEFT, LC_PDF_SMALL},     {"Vendor", 58, LC_PDF_LEFT, LC_PDF_SMALL},
-	{"Model", 58, LC_PDF_LEFT, LC_PDF_SMALL},    {"Serial", 62, LC_PDF_LEFT, LC_PDF_SMALL},
-	{"Firmware", 48, LC_PDF_LEFT, LC_PDF_SMALL}, {"Calibration due", 58, LC_PDF_LEFT, LC_PDF_SMALL},
-	{"Resource", LC_PDF_WIDTH - 342, LC_PDF_LEFT, LC_PDF_MONO},
+	{"Role", 58, LC_PDF_LEFT, LC_PDF_SMALL},     {"Vendor", 92, LC_PDF_LEFT, LC_PDF_SMALL},
+	{"Model", 60, LC_PDF_LEFT, LC_PDF_SMALL},    {"Serial", 72, LC_PDF_LEFT, LC_PDF_SMALL},
+	{"Firmware", 75, LC_PDF_LEFT, LC_PDF_SMALL}, {"Calibrated", 78, LC_PDF_LEFT, LC_PDF_SMALL},
+	{"Calibration due", LC_PDF_WIDTH - 435, LC_PDF_LEFT, LC_PDF_SMALL},
 };
+
+#define REF_VALUES_LISTED 4 /* more values than this fit no cell: their range is shown */
 
 static const lc_pdf_column reference_cols[] = {
 	{"Method", 70, LC_PDF_LEFT, LC_PDF_SMALL},     {"Taken", 92, LC_PDF_LEFT, LC_PDF_SMALL},
@@ -49,10 +53,10 @@ static void instruments(lc_pdf_doc *doc, const lc_result *r)
 	lc_pdf_table_begin(doc, &t, instrument_cols, 7);
 	for (size_t i = 0; i < lc_result_instrument_count(r); i++) {
 		const lc_result_instrument *in = lc_result_instrument_at(r, i);
-		lc_pdf_cell cells[7] = {{in->role, 0, false, 0},     {in->vendor, 0, false, 0},
-					{in->model, 0, false, 0},    {in->serial, 0, false, 0},
-					{in->firmware, 0, false, 0}, {in->calibration_due, 0, false, 0},
-					{in->resource, 0, false, 0}};
+		lc_pdf_cell cells[7] = {{in->role, 0, false, 0, NULL},     {in->vendor, 0, false, 0, NULL},
+					{in->model, 0, false, 0, NULL},    {in->serial, 0, false, 0, NULL},
+					{in->firmware, 0, false, 0, NULL}, {in->calibrated, 0, false, 0, NULL},
+					{in->calibration_due, 0, false, 0, NULL}};
 		lc_pdf_table_row(doc, &t, cells);
 	}
 	lc_pdf_table_end(doc, &t);
@@ -95,13 +99,32 @@ static void references(lc_pdf_doc *doc, const lc_result *r)
 		cat(doc, &vals, &vl, "", "", "");
 		for (size_t k = 0; k < ref->n_cords; k++)
 			cat(doc, &cords, &cl, k ? ", " : "", ref->cords[k], "");
-		for (size_t k = 0; k < ref->n_values; k++) {
+		bool one_unit = true;
+		for (size_t k = 1; k < ref->n_values; k++) {
+			const char *a = ref->values[0].unit ? ref->values[0].unit : "", *b = ref->values[k].unit ? ref->values[k].unit : "";
+			one_unit &= strcmp(a, b) == 0;
+		}
+		bool summed = one_unit && ref->n_values > REF_VALUES_LISTED;
+		if (summed) {
+			/* One power per path: listed, 16 paths overflow the cell and would be cut; their range says
+			 * what the reader checks (a uniform launch), and report.json keeps each. */
+			double lo = ref->values[0].value, hi = lo;
+			for (size_t k = 1; k < ref->n_values; k++) {
+				lo = ref->values[k].value < lo ? ref->values[k].value : lo;
+				hi = ref->values[k].value > hi ? ref->values[k].value : hi;
+			}
+			char range[96];
+			snprintf(range, sizeof(range), "%zu values from %.6g to %.6g ", ref->n_values, lo, hi);
+			cat(doc, &vals, &vl, range, ref->values[0].unit ? ref->values[0].unit : "",
+			    " (each in report.json and the HTML report)");
+		}
+		for (size_t k = 0; !summed && k < ref->n_values; k++) {
 			snprintf(v, sizeof(v), " = %.6g ", ref->values[k].value);
 			cat(doc, &vals, &vl, k ? ", " : "", ref->values[k].name, v);
 			cat(doc, &vals, &vl, ref->values[k].unit ? ref->values[k].unit : "", "", "");
 		}
-		lc_pdf_cell cells[5] = {{ref->method, 0, false, 0}, {taken, 0, false, 0}, {wl, 0, false, 0},
-					{cords, 0, false, 0},       {vals, 0, false, 0}};
+		lc_pdf_cell cells[5] = {{ref->method, 0, false, 0, NULL}, {taken, 0, false, 0, NULL}, {wl, 0, false, 0, NULL},
+					{cords, 0, false, 0, NULL},       {vals, 0, false, 0, NULL}};
 		if (!doc->err)
 			lc_pdf_table_row(doc, &t, cells);
 		free(cords), free(vals);
@@ -120,8 +143,8 @@ static void raw_data(lc_pdf_doc *doc, const lc_result *r)
 		const lc_result_raw *rw = lc_result_raw_at(r, i);
 		char size[32];
 		snprintf(size, sizeof(size), "%zu", rw->size);
-		lc_pdf_cell cells[4] = {{rw->name, 0, false, 0}, {rw->kind, 0, false, 0}, {size, 0, false, 0},
-					{rw->sha256, 0, false, 0}};
+		lc_pdf_cell cells[4] = {{rw->name, 0, false, 0, NULL}, {rw->kind, 0, false, 0, NULL}, {size, 0, false, 0, NULL},
+					{rw->sha256, 0, false, 0, NULL}};
 		lc_pdf_table_row(doc, &t, cells);
 	}
 	lc_pdf_table_end(doc, &t);

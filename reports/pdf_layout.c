@@ -130,10 +130,10 @@ void lc_pdf_text_at(lc_pdf_doc *doc, enum lc_pdf_style st, const char *text, dou
 
 static void running_header(lc_pdf_doc *doc)
 {
-	double bw = lc_pdf_badge(doc, 0, -100, doc->verdict, 7.5); /* measured off the page */
+	double bw = lc_pdf_badge_word(doc, 0, -100, doc->verdict, doc->verdict_word, 7.5); /* measured off the page */
 	lc_pdf_text_at(doc, LC_PDF_SMALL, doc->running, LC_PDF_MARGIN, 26, LC_PDF_WIDTH - bw - 10, 1, LC_PDF_LEFT,
 		       0x555555);
-	lc_pdf_badge(doc, LC_PDF_PAGE_W - LC_PDF_MARGIN - bw, 24, doc->verdict, 7.5);
+	lc_pdf_badge_word(doc, LC_PDF_PAGE_W - LC_PDF_MARGIN - bw, 24, doc->verdict, doc->verdict_word, 7.5);
 	set_rgb(doc->cr, 0xbbbbbb);
 	cairo_set_line_width(doc->cr, 0.5);
 	cairo_move_to(doc->cr, LC_PDF_MARGIN, 42);
@@ -200,6 +200,12 @@ void lc_pdf_paragraph(lc_pdf_doc *doc, enum lc_pdf_style st, const char *text, d
 void lc_pdf_heading(lc_pdf_doc *doc, enum lc_pdf_style st, const char *text, double keep, bool with_badge,
 		    enum lc_verdict verdict)
 {
+	lc_pdf_heading_word(doc, st, text, keep, with_badge, verdict, NULL);
+}
+
+void lc_pdf_heading_word(lc_pdf_doc *doc, enum lc_pdf_style st, const char *text, double keep, bool with_badge,
+			 enum lc_verdict verdict, const char *word)
+{
 	double h = lc_pdf_text_height(doc, st, text, LC_PDF_WIDTH - 80, 2);
 	lc_pdf_space(doc, st == LC_PDF_H2 ? 10 : 6);
 	lc_pdf_need(doc, h + keep);
@@ -209,7 +215,7 @@ void lc_pdf_heading(lc_pdf_doc *doc, enum lc_pdf_style st, const char *text, dou
 		PangoRectangle ink, logical;
 		pango_layout_get_pixel_extents(l, &ink, &logical);
 		g_object_unref(l);
-		lc_pdf_badge(doc, LC_PDF_MARGIN + logical.width + 8, doc->y + 1, verdict, 7.5);
+		lc_pdf_badge_word(doc, LC_PDF_MARGIN + logical.width + 8, doc->y + 1, verdict, word, 7.5);
 	}
 	doc->y += h + 3;
 	if (st == LC_PDF_H2 && !doc->err) {

@@ -53,6 +53,7 @@ typedef struct lc_pdf_doc {
 	double y;                /* cursor, points from the top of the page */
 	char running[512];       /* running header text of pages after the first */
 	enum lc_verdict verdict; /* shown in the running header */
+	const char *verdict_word; /* NULL, or what the running header's badge says instead (NOT CERTIFIED) */
 	int err;
 	lc_diag diag;
 } lc_pdf_doc;
@@ -71,6 +72,7 @@ typedef struct lc_pdf_cell {
 	unsigned rgb;
 	bool badge;
 	enum lc_verdict verdict;
+	const char *word;        /* a badge's text instead of the verdict's name (NOT CERTIFIED), may be NULL */
 } lc_pdf_cell;
 
 typedef struct lc_pdf_table {
@@ -102,8 +104,14 @@ void lc_pdf_paragraph(lc_pdf_doc *doc, enum lc_pdf_style st, const char *text, d
 void lc_pdf_heading(lc_pdf_doc *doc, enum lc_pdf_style st, const char *text, double keep, bool with_badge,
 		    enum lc_verdict verdict);
 
+/* The same with the badge's own word (NULL: the verdict's name), as lc_pdf_badge_word(). */
+void lc_pdf_heading_word(lc_pdf_doc *doc, enum lc_pdf_style st, const char *text, double keep, bool with_badge,
+			 enum lc_verdict verdict, const char *word);
 /* A verdict badge (coloured box, upper-case name) at x, y (top left) of font size pt; returns its width. */
 double lc_pdf_badge(lc_pdf_doc *doc, double x, double y, enum lc_verdict v, double pt);
+/* The same with a word of its own (NULL: the verdict's name); a word is drawn in the colours of an
+ * inconclusive result, never a pass's green. */
+double lc_pdf_badge_word(lc_pdf_doc *doc, double x, double y, enum lc_verdict v, const char *word, double pt);
 /* Colours of a verdict: badge background and text. */
 unsigned lc_pdf_verdict_bg(enum lc_verdict v);
 unsigned lc_pdf_verdict_fg(enum lc_verdict v);

@@ -40,10 +40,17 @@ unsigned lc_pdf_verdict_fg(enum lc_verdict v)
 
 double lc_pdf_badge(lc_pdf_doc *doc, double x, double y, enum lc_verdict v, double pt)
 {
+	return lc_pdf_badge_word(doc, x, y, v, NULL, pt);
+}
+
+double lc_pdf_badge_word(lc_pdf_doc *doc, double x, double y, enum lc_verdict v, const char *word, double pt)
+{
 	if (doc->err)
 		return 0;
 	char name[32];
-	snprintf(name, sizeof(name), "%s", lc_verdict_name(v));
+	snprintf(name, sizeof(name), "%s", word ? word : lc_verdict_name(v));
+	if (word)
+		v = LC_VERDICT_INCONCLUSIVE;
 	for (char *p = name; *p; p++)
 		*p = (char)toupper((unsigned char)*p);
 	PangoFontDescription *fd = pango_font_description_copy(doc->fonts[LC_PDF_SMALL_B]);
@@ -157,7 +164,7 @@ void lc_pdf_table_row(lc_pdf_doc *doc, lc_pdf_table *t, const lc_pdf_cell *cells
 	for (size_t i = 0; i < t->n_cols; i++) {
 		const lc_pdf_column *c = &t->cols[i];
 		if (cells[i].badge) {
-			lc_pdf_badge(doc, x + PAD_X, doc->y + PAD_Y, cells[i].verdict, 6.5);
+			lc_pdf_badge_word(doc, x + PAD_X, doc->y + PAD_Y, cells[i].verdict, cells[i].word, 6.5);
 		} else {
 			lc_pdf_text_at(doc, c->style, cells[i].text, x + PAD_X, doc->y + PAD_Y, c->width - 2 * PAD_X,
 				       CELL_LINES, c->align, cells[i].rgb);

@@ -61,4 +61,8 @@ extern const lc_report_format *const lc_report_formats[];
  * paths->plots_drawn and paths->plots_missing. 0 or a negative LC_ERR_*. (reports/report_write.c) */
 int lc_report_write_plots(int dirfd, const lc_plot_set *ps, lc_report_paths *paths, lc_diag *diag);
 
+/* The public half of key as the base64 line of its .pub file ("RWQ..."), the whole key a customer compares
+ * with the station's published key; "" without a key. (reports/report_write.c) */
+void lc_report_public_key_line(const lc_sign_key *key, char *buf, size_t cap);
+
 #endif

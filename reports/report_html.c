@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "reports/cert_view_priv.h"
 #include "reports/report_format_priv.h"
 #include "reports/report_json.h"
 
@@ -97,6 +98,16 @@ static void badge(struct out *o, enum lc_verdict v)
 	fmt(o, "<span class=\"v v-%s\">%s</span>", lc_verdict_name(v), lc_verdict_name(v));
 }
 
+/* A measurement's or run's badge as the certificate shows it: NOT CERTIFIED for a pass that rests on an
+ * unconfirmed limit (reports/cert_view_priv.h). */
+static void badge_word(struct out *o, enum lc_verdict v, const char *word)
+{
+	if (word)
+		fmt(o, "<span class=\"v v-uncertified\">%s</span>", word);
+	else
+		badge(o, v);
+}
+
 static const char *cmp_symbol(enum lc_result_cmp c)
 {
 	switch (c) {
@@ -133,7 +144,8 @@ static const char css[] =
 	".v-error,.v-aborted{background:#f8e0b0;color:#6b4200}.v-inconclusive,.v-none{background:#e4e4f4;color:#30306b}\n"
 	".big .v{font-size:28px;padding:6px 18px}.neg{color:#b00000;font-weight:bold}\n"
 	".reasons li{margin:2px 0}.missing{color:#8b1010;font-style:italic}.plot svg{max-width:100%;height:auto}\n"
-	"code{font-size:12px;word-break:break-all}\n"
+	"code{font-size:12px;word-break:break-all}td.u,td.n{white-space:nowrap}.v-uncertified{background:#fde7c8;color:#7a3e00}\n"
+	".note{color:#7a3e00}sup{font-size:10px;color:#555}\n"
 	"@media print{body{margin:0}h2{page-break-after:avoid}table,.plot{page-break-inside:avoid}}\n"
 	"</style>\n";
 
@@ -168,29 +180,40 @@ static void reasons(struct out *o, const lc_result *r)
 		const lc_result_measurement *m = lc_result_measurement_at(r, i, NULL);
 		if (m->verdict <= LC_VERDICT_PASS)
 			continue;
+		char label[160];
+		lc_view_label(r, i, label, sizeof(label));
 		lit(o, "<li>");
 		badge(o, m->verdict);
 		lit(o, " ");
-		if (m->lane != LC_LANE_NONE)
-			fmt(o, "lane %d ", m->lane);
+		if (label[0]) {
+			text(o, label);
+			lit(o, " ");
+		}
 		text(o, m->name);
 		lit(o, " = ");
 		number(o, m->value);
 		lit(o, " ");
 		if (m->unit)
 			text(o, m->unit);
-		if (m->limit.comparison != LC_LIMIT_NONE) {
+		if (m->limit.comparison != LC_LIMIT_NONE && !lc_view_unconfirmed(r, i)) {
 			lit(o, ", limit ");
 			limit(o, &m->limit);
 			lit(o, ", margin ");
 			number(o, m->margin);
+		} else if (m->limit.comparison != LC_LIMIT_NONE) {
+			lit(o, ", judged against an unconfirmed limit");
 		}
 		lit(o, "</li>\n");
 		listed++;
 	}
+	size_t uncertified = lc_view_not_certified_count(r);
+	if (uncertified)
+		fmt(o, "<li class=\"note\"><b>Not certified:</b> %zu result%s pass only against limits marked UNCONFIRMED in "
+		       "the reference material (see Limits). They are measured and recorded, but this report does not "
+		       "certify them.</li>\n", uncertified, uncertified == 1 ? "" : "s");
 	if (lc_result_step_count(r) == 0)
 		lit(o, "<li>Nothing was measured.</li>\n");
-	else if (v == LC_VERDICT_PASS)
+	else if (v == LC_VERDICT_PASS && !uncertified)
 		fmt(o, "<li>All %zu measurements are within their limits.</li>\n", nm);
 	lit(o, "</ul>\n");
 }
@@ -234,17 +257,35 @@ static void summary(struct out *o, const lc_result *r, const lc_html_options *op
 	text(o, lc_result_key_id(r));
 	lit(o, "</code></td><th>Verify with</th><td><code>minisign -Vm report.json -p ");
 	text(o, opt->pubkey_hint ? opt->pubkey_hint : "STATION.pub");
-	lit(o, "</code></td></tr>\n</table>\n");
+	lit(o, "</code></td></tr>\n");
+	if (opt->public_key) { /* the whole key, to compare with the station's .pub: the id alone is 64 bits */
+		lit(o, "<tr><th>Public key</th><td colspan=\"3\"><code class=\"pk\">");
+		text(o, opt->public_key);
+		lit(o, "</code></td></tr>\n");
+	}
+	lit(o, "</table>\n");
 }
 
-static void steps(struct out *o, const lc_result *r)
+static void limit_cell(struct out *o, const lc_result *r, size_t k, lc_view_limits *lims)
+{
+	const lc_result_measurement *m = lc_result_measurement_at(r, k, NULL);
+	size_t ln = m->limit.comparison != LC_LIMIT_NONE ? lc_view_limit_number(lims, r, k) : 0;
+	if (m->limit.comparison != LC_LIMIT_NONE && lc_view_unconfirmed(r, k))
+		lit(o, "<span class=\"note\">unconfirmed</span>"); /* never the number: it is no certification limit */
+	else
+		limit(o, &m->limit);
+	if (ln)
+		fmt(o, " <sup>L%zu</sup>", ln);
+}
+
+static void steps(struct out *o, const lc_result *r, lc_view_limits *lims)
 {
 	for (size_t i = 0; i < lc_result_step_count(r); i++) {
 		const lc_result_step *s = lc_result_step_at(r, i);
 		lit(o, "<h3>");
 		text(o, s->name);
 		lit(o, " ");
-		badge(o, lc_result_step_verdict(r, i));
+		badge_word(o, lc_result_step_verdict(r, i), lc_view_step_word(r, i));
 		lit(o, "</h3>\n");
 		size_t shown = 0;
 		for (size_t k = 0; k < lc_result_measurement_count(r); k++) {
@@ -253,29 +294,33 @@ static void steps(struct out *o, const lc_result *r)
 			if (st != i)
 				continue;
 			if (shown++ == 0)
-				lit(o, "<table>\n<tr><th>Lane</th><th>Measurement</th><th>&lambda; (nm)</th><th>Value</th>"
-				       "<th>Unit</th><th>Limit</th><th>Margin</th><th>Verdict</th><th>Details</th></tr>\n");
-			lit(o, "<tr><td class=\"n\">");
-			if (m->lane != LC_LANE_NONE)
-				fmt(o, "%d", m->lane);
+				lit(o, "<table class=\"meas\">\n<tr><th>Fiber / port</th><th>Measurement</th><th>&lambda; (nm)</th>"
+				       "<th>Value</th><th>Unit</th><th>Limit</th><th>Margin</th><th>Verdict</th><th>Details</th></tr>\n");
+			char label[160];
+			lc_view_label(r, k, label, sizeof(label));
+			bool unconf = m->limit.comparison != LC_LIMIT_NONE && lc_view_unconfirmed(r, k);
+			lit(o, "<tr><td class=\"u\">");
+			text(o, label);
 			lit(o, "</td><td>");
 			text(o, m->name);
 			lit(o, "</td><td class=\"n\">");
 			number(o, m->wavelength_nm);
 			lit(o, "</td><td class=\"n\">");
 			number(o, m->value);
-			lit(o, "</td><td>");
+			lit(o, "</td><td class=\"u\">");
 			text(o, m->unit ? m->unit : "");
 			lit(o, "</td><td class=\"n\">");
-			limit(o, &m->limit);
-			lit(o, m->margin < 0 ? "</td><td class=\"n neg\">" : "</td><td class=\"n\">");
-			number(o, m->margin);
+			limit_cell(o, r, k, lims);
+			lit(o, !unconf && m->margin < 0 ? "</td><td class=\"n neg\">" : "</td><td class=\"n\">");
+			number(o, unconf ? NAN : m->margin);
 			lit(o, "</td><td>");
-			badge(o, m->verdict);
+			badge_word(o, m->verdict, lc_view_not_certified(r, k) ? LC_VIEW_NOT_CERTIFIED : NULL);
 			lit(o, "</td><td>");
-			for (size_t e = 0; e < lc_result_extra_count(r, k); e++) {
+			for (size_t e = 0, shown_x = 0; e < lc_result_extra_count(r, k); e++) {
 				const lc_result_extra *x = lc_result_extra_at(r, k, e);
-				if (e)
+				if (lc_view_extra_hidden(x->key))
+					continue;
+				if (shown_x++)
 					lit(o, ", ");
 				text(o, x->key);
 				lit(o, "=");
@@ -296,22 +341,82 @@ static void steps(struct out *o, const lc_result *r)
 	}
 }
 
+/* Per leg of a breakout (B1 ... B8): how many results and the worst verdict, so that a customer sees which
+ * leg failed without reading every row. Shown only when the results name at least two legs. */
+#define LEGS_MAX 64
+static void legs(struct out *o, const lc_result *r)
+{
+	struct {
+		char name[32];
+		size_t n, uncertified;
+		enum lc_verdict worst;
+	} leg[LEGS_MAX];
+	size_t nl = 0;
+	for (size_t i = 0; i < lc_result_measurement_count(r); i++) {
+		char name[32];
+		if (!lc_view_leg(r, i, name, sizeof(name)))
+			continue;
+		size_t k = 0;
+		while (k < nl && strcmp(leg[k].name, name) != 0)
+			k++;
+		if (k == nl) {
+			if (nl == LEGS_MAX)
+				continue;
+			memcpy(leg[nl].name, name, sizeof(name));
+			leg[nl].n = leg[nl].uncertified = 0;
+			leg[nl++].worst = LC_VERDICT_NONE;
+		}
+		const lc_result_measurement *m = lc_result_measurement_at(r, i, NULL);
+		leg[k].n++;
+		leg[k].uncertified += lc_view_not_certified(r, i);
+		leg[k].worst = lc_verdict_max(leg[k].worst, m->verdict);
+	}
+	if (nl < 2)
+		return;
+	lit(o, "<h2>Legs</h2>\n<table class=\"legs\">\n<tr><th>Leg</th><th>Results</th><th>Verdict</th></tr>\n");
+	for (size_t k = 0; k < nl; k++) {
+		lit(o, "<tr><td>");
+		text(o, leg[k].name);
+		fmt(o, "</td><td class=\"n\">%zu</td><td>", leg[k].n);
+		badge_word(o, leg[k].worst, leg[k].worst == LC_VERDICT_PASS && leg[k].uncertified ? LC_VIEW_NOT_CERTIFIED
+												   : NULL);
+		lit(o, "</td></tr>\n");
+	}
+	lit(o, "</table>\n");
+}
+
+static void limits_section(struct out *o, const lc_result *r, const lc_view_limits *lims)
+{
+	if (lims->n == 0)
+		return;
+	lit(o, "<h2>Limits</h2>\n<table class=\"limits\">\n<tr><th></th><th>Source, clause and how the limit is made</th></tr>\n");
+	for (size_t i = 0; i < lims->n; i++) {
+		char sentence[1024];
+		lc_view_limit_sentence(r, lims->first[i], sentence, sizeof(sentence));
+		fmt(o, "<tr><td>L%zu</td><td>", i + 1);
+		text(o, sentence);
+		lit(o, "</td></tr>\n");
+	}
+	lit(o, "</table>\n");
+}
+
 static void equipment(struct out *o, const lc_result *r)
 {
-	lit(o, "<h2>Instruments</h2>\n<table>\n<tr><th>Role</th><th>Vendor</th><th>Model</th><th>Serial</th>"
-	       "<th>Firmware</th><th>Calibration due</th><th>Resource</th></tr>\n");
+	/* Identity, not the station's wiring: a customer checks vendor, model, serial and calibration; the
+	 * resource string (an address on the station's network) stays in report.json. */
+	lit(o, "<h2>Instruments</h2>\n<table class=\"instruments\">\n<tr><th>Role</th><th>Vendor</th><th>Model</th>"
+	       "<th>Serial</th><th>Firmware</th><th>Calibrated</th><th>Calibration due</th></tr>\n");
 	for (size_t i = 0; i < lc_result_instrument_count(r); i++) {
 		const lc_result_instrument *in = lc_result_instrument_at(r, i);
-		const char *cells[] = {in->role, in->vendor, in->model, in->serial, in->firmware, in->calibration_due};
+		const char *cells[] = {in->role,     in->vendor,     in->model,          in->serial,
+				       in->firmware, in->calibrated, in->calibration_due};
 		lit(o, "<tr>");
-		for (size_t k = 0; k < 6; k++) {
-			lit(o, "<td>");
+		for (size_t k = 0; k < 7; k++) {
+			lit(o, k >= 5 ? "<td class=\"u\">" : "<td>");
 			text(o, cells[k]);
 			lit(o, "</td>");
 		}
-		lit(o, "<td><code>");
-		text(o, in->resource);
-		lit(o, "</code></td></tr>\n");
+		lit(o, "</tr>\n");
 		if (in->calibration_override) {
 			lit(o, "<tr><td></td><td colspan=\"6\" class=\"missing\">Used past its calibration due date, accepted by the "
 			       "operator: ");
@@ -408,13 +513,21 @@ int lc_report_html(const char *json, size_t len, const lc_html_options *opt, cha
 	lit(&o, "</head>\n<body>\n<h1>Certification report \xe2\x80\x94 ");
 	text(&o, d.serial);
 	lit(&o, "</h1>\n<p class=\"big\">");
-	badge(&o, lc_result_verdict(r));
+	badge_word(&o, lc_result_verdict(r), lc_view_run_word(r));
 	lit(&o, "</p>\n");
 	reasons(&o, r);
 	summary(&o, r, opt);
+	legs(&o, r);
 	plots(&o, &ps);
 	lit(&o, "<h2>Steps and measurements</h2>\n");
-	steps(&o, r);
+	lc_view_limits *lims = calloc(1, sizeof(*lims));
+	if (!lims)
+		o.err = LC_ERR_NOMEM;
+	else {
+		steps(&o, r, lims);
+		limits_section(&o, r, lims);
+	}
+	free(lims);
 	equipment(&o, r);
 	lit(&o, "<p><small>Rendered from report.json (format " LC_REPORT_FORMAT " 1). The signed record is the JSON "
 		"file; this page is a view of it.</small></p>\n</body>\n</html>\n");
@@ -444,7 +557,10 @@ static bool html_wanted(const lc_report_job *job)
  * per report); they are written into plots/ beside report.html. */
 static int html_render(lc_report_job *job, lc_report_bytes *out, lc_diag *diag)
 {
-	lc_html_options ho = {.gnuplot = job->opt->gnuplot, .pubkey_hint = job->opt->pubkey_hint};
+	char pk[128] = "";
+	lc_report_public_key_line(job->key, pk, sizeof(pk));
+	lc_html_options ho = {.gnuplot = job->opt->gnuplot, .pubkey_hint = job->opt->pubkey_hint,
+			      .public_key = pk[0] ? pk : NULL};
 	char *html = NULL;
 	size_t len = 0;
 	int rc = lc_report_html(job->json, job->json_len, &ho, &html, &len, &job->plots, diag);

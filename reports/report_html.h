@@ -18,6 +18,7 @@ typedef struct lc_html_options {
 	const char *gnuplot;     /* NULL: "gnuplot" on PATH; "": do not plot */
 	int plot_timeout_ms;     /* per plot; 0: 20 s */
 	const char *pubkey_hint; /* the public key file named in the "how to verify" line, may be NULL */
+	const char *public_key;  /* the signing key's public key line (base64, as in the .pub file), may be NULL */
 } lc_html_options;
 
 /* Render json (a report as written by lc_report_json(); it is read and checked first). *html is malloc'ed.

@@ -11,6 +11,7 @@
 
 #include "lc_version.h"
 #include "base/atomic_file.h"
+#include "reports/cert_view_priv.h"
 #include "reports/pdf_layout_priv.h"
 #include "reports/report_format_priv.h"
 #include "reports/report_json.h"
@@ -100,25 +101,6 @@ static void limit_text(struct str *s, const lc_result_limit *l)
 	}
 }
 
-static const lc_result_extra *extra(const lc_result *r, size_t mi, const char *key)
-{
-	for (size_t k = 0; k < lc_result_extra_count(r, mi); k++) {
-		const lc_result_extra *e = lc_result_extra_at(r, mi, k);
-		if (strcmp(e->key, key) == 0)
-			return e;
-	}
-	return NULL;
-}
-
-/* Procedures record a limit taken from a row marked UNCONFIRMED in fixtures/limits/ as extra
- * limit_status = "unconfirmed" (procedures/lua_ctx.c): such a verdict rests on a number nobody checked
- * against the standard, and the reader must see that next to the limit. */
-static bool unconfirmed(const lc_result *r, size_t mi)
-{
-	const lc_result_extra *e = extra(r, mi, "limit_status");
-	return e && e->is_string && strcmp(e->string, "unconfirmed") == 0;
-}
-
 /* Pairs of label and value, two pairs per line; rgb (may be NULL) colours the values. */
 static void kv_grid(lc_pdf_doc *doc, const char *const kv[][2], size_t n, const unsigned *rgb)
 {
@@ -146,8 +128,9 @@ static void title_block(lc_pdf_doc *doc, const lc_result *r, struct str *s)
 	enum lc_verdict v = lc_result_verdict(r);
 	lc_pdf_text_at(doc, LC_PDF_H1, "Certification report", LC_PDF_MARGIN, doc->y, LC_PDF_WIDTH - 150, 1,
 		       LC_PDF_LEFT, 0);
-	double bw = lc_pdf_badge(doc, 0, -200, v, 16); /* measured off the page, then placed at the right */
-	lc_pdf_badge(doc, LC_PDF_PAGE_W - LC_PDF_MARGIN - bw, doc->y - 2, v, 16);
+	const char *word = lc_view_run_word(r);
+	double bw = lc_pdf_badge_word(doc, 0, -200, v, word, 16); /* measured off the page, then placed at the right */
+	lc_pdf_badge_word(doc, LC_PDF_PAGE_W - LC_PDF_MARGIN - bw, doc->y - 2, v, word, 16);
 	doc->y += 34;
 	char t1[40], t2[40], *station = NULL, *times = NULL;
 	if (lc_result_station_id(r))
@@ -169,7 +152,7 @@ static void title_block(lc_pdf_doc *doc, const lc_result *r, struct str *s)
 			doc->err = lc_diag_set(&doc->diag, LC_ERR_NOMEM, "PDF: out of memory");
 	} else {
 		char sw[96], verdict[32];
-		snprintf(verdict, sizeof(verdict), "%s", lc_verdict_name(v));
+		snprintf(verdict, sizeof(verdict), "%s", word ? word : lc_verdict_name(v));
 		for (char *p = verdict; *p; p++)
 			*p = (char)toupper((unsigned char)*p);
 		snprintf(sw, sizeof(sw), "lanecert %s", or_dash(lc_result_software_version(r)));
@@ -179,7 +162,7 @@ static void title_block(lc_pdf_doc *doc, const lc_result *r, struct str *s)
 			{"Operator", or_dash(lc_result_operator(r))}, {"Time", times},
 			{"Software", sw},                      {"Signing key", or_dash(lc_result_key_id(r))},
 		};
-		unsigned rgb[sizeof(kv) / sizeof(kv[0])] = {[2] = lc_pdf_verdict_fg(v)};
+		unsigned rgb[sizeof(kv) / sizeof(kv[0])] = {[2] = lc_pdf_verdict_fg(word ? LC_VERDICT_INCONCLUSIVE : v)};
 		kv_grid(doc, kv, sizeof(kv) / sizeof(kv[0]), rgb);
 	}
 	free(station), free(times);
@@ -197,7 +180,7 @@ static void reason(lc_pdf_doc *doc, const char *text, unsigned rgb)
 static void reasons(lc_pdf_doc *doc, const lc_result *r, struct str *s)
 {
 	enum lc_verdict v = lc_result_verdict(r);
-	lc_pdf_heading(doc, LC_PDF_H2, "Verdict and reasons", 40, true, v);
+	lc_pdf_heading_word(doc, LC_PDF_H2, "Verdict and reasons", 40, true, v, lc_view_run_word(r));
 	size_t listed = 0, beyond = 0, nm = lc_result_measurement_count(r);
 	if (lc_result_reason(r)) {
 		reason(doc, lc_result_reason(r), lc_pdf_verdict_fg(v));
@@ -225,24 +208,36 @@ static void reasons(lc_pdf_doc *doc, const lc_result *r, struct str *s)
 			continue;
 		}
 		sreset(s);
+		char label[160];
+		lc_view_label(r, i, label, sizeof(label));
 		sf(s, "%s: ", lc_verdict_name(m->verdict));
-		if (m->lane != LC_LANE_NONE)
-			sf(s, "lane %d ", m->lane);
+		if (label[0])
+			sf(s, "%s ", label);
 		sf(s, "%s = %s %s", m->name, num(m->value, a), m->unit ? m->unit : "");
-		if (m->limit.comparison != LC_LIMIT_NONE) {
+		if (m->limit.comparison != LC_LIMIT_NONE && lc_view_unconfirmed(r, i)) {
+			sf(s, ", judged against an unconfirmed limit");
+		} else if (m->limit.comparison != LC_LIMIT_NONE) {
 			sf(s, ", limit ");
 			limit_text(s, &m->limit);
-			sf(s, "%s, margin %s", unconfirmed(r, i) ? " (UNCONFIRMED)" : "", num(m->margin, b));
+			sf(s, ", margin %s", num(m->margin, b));
 		}
 		reason(doc, sv(s), lc_pdf_verdict_fg(m->verdict));
 		listed++;
 	}
+	size_t uncertified = lc_view_not_certified_count(r);
+	if (uncertified) {
+		sreset(s);
+		sf(s, "Not certified: %zu result%s pass only against limits marked UNCONFIRMED in the reference material "
+		      "(see Limits). They are measured and recorded, but this report does not certify them.",
+		   uncertified, uncertified == 1 ? "" : "s");
+		reason(doc, sv(s), lc_pdf_verdict_fg(LC_VERDICT_INCONCLUSIVE));
+	}
 	sreset(s);
 	if (beyond)
-		sf(s, "\xe2\x80\xa6 and %zu more measurements outside their limits or not judged: see the tables.", beyond);
+		sf(s, "And %zu more measurements outside their limits or not judged: see the tables.", beyond);
 	else if (lc_result_step_count(r) == 0)
 		sf(s, "Nothing was measured.");
-	else if (v == LC_VERDICT_PASS)
+	else if (v == LC_VERDICT_PASS && !uncertified)
 		sf(s, "All %zu measurements are within their limits.", nm);
 	if (s->len)
 		reason(doc, sv(s), 0);
@@ -271,56 +266,67 @@ static void summary(lc_pdf_doc *doc, const lc_result *r, const lc_pdf_options *o
 	};
 	kv_grid(doc, kv, sizeof(kv) / sizeof(kv[0]), NULL);
 	free(verify.p);
+	if (opt->public_key) { /* the whole key, to compare with the station's .pub: the id alone is 64 bits */
+		double h = lc_pdf_text_height(doc, LC_PDF_MONO, opt->public_key, LC_PDF_WIDTH - 68, 2);
+		lc_pdf_need(doc, h);
+		lc_pdf_text_at(doc, LC_PDF_SMALL_B, "Public key", LC_PDF_MARGIN, doc->y + 1, 64, 1, LC_PDF_LEFT, 0x555555);
+		lc_pdf_text_at(doc, LC_PDF_MONO, opt->public_key, LC_PDF_MARGIN + 68, doc->y, LC_PDF_WIDTH - 68, 2,
+			       LC_PDF_LEFT, 0);
+		doc->y += h + 3;
+	}
 }
 
 static const lc_pdf_column step_cols[] = {
-	{"Lane", 26, LC_PDF_RIGHT, LC_PDF_SMALL},        {"Measurement", 78, LC_PDF_LEFT, LC_PDF_SMALL},
-	{"\xce\xbb (nm)", 34, LC_PDF_RIGHT, LC_PDF_SMALL}, {"Value", 46, LC_PDF_RIGHT, LC_PDF_SMALL},
-	{"Unit", 24, LC_PDF_LEFT, LC_PDF_SMALL},         {"Limit", 68, LC_PDF_RIGHT, LC_PDF_SMALL},
-	{"Margin", 42, LC_PDF_RIGHT, LC_PDF_SMALL},      {"Verdict", 62, LC_PDF_LEFT, LC_PDF_SMALL},
-	{"Details", LC_PDF_WIDTH - 380, LC_PDF_LEFT, LC_PDF_SMALL},
+	{"Fiber / port", 62, LC_PDF_LEFT, LC_PDF_SMALL},  {"Measurement", 66, LC_PDF_LEFT, LC_PDF_SMALL},
+	{"\xce\xbb (nm)", 36, LC_PDF_RIGHT, LC_PDF_SMALL}, {"Value", 40, LC_PDF_RIGHT, LC_PDF_SMALL},
+	{"Unit", 28, LC_PDF_LEFT, LC_PDF_SMALL},          {"Limit", 62, LC_PDF_RIGHT, LC_PDF_SMALL},
+	{"Margin", 40, LC_PDF_RIGHT, LC_PDF_SMALL},       {"Verdict", 62, LC_PDF_LEFT, LC_PDF_SMALL},
+	{"Details", LC_PDF_WIDTH - 396, LC_PDF_LEFT, LC_PDF_SMALL},
 };
 
 static void measurement_row(lc_pdf_doc *doc, lc_pdf_table *t, const lc_result *r, size_t k, struct str *lim,
-			    struct str *det)
+			    struct str *det, lc_view_limits *lims)
 {
 	const lc_result_measurement *m = lc_result_measurement_at(r, k, NULL);
-	char lane[16] = "", wl[32], val[32], mar[32];
-	if (m->lane != LC_LANE_NONE)
-		snprintf(lane, sizeof(lane), "%d", m->lane);
+	char label[160], wl[32], val[32], mar[32];
+	lc_view_label(r, k, label, sizeof(label));
 	sreset(lim), sreset(det);
-	limit_text(lim, &m->limit);
-	bool unconf = unconfirmed(r, k);
+	bool unconf = m->limit.comparison != LC_LIMIT_NONE && lc_view_unconfirmed(r, k);
+	size_t ln = m->limit.comparison != LC_LIMIT_NONE ? lc_view_limit_number(lims, r, k) : 0;
 	if (unconf)
-		sf(lim, " UNCONFIRMED");
+		sf(lim, "unconfirmed"); /* never the number: it is no certification limit */
+	else
+		limit_text(lim, &m->limit);
+	if (ln)
+		sf(lim, " L%zu", ln);
 	for (size_t e = 0, shown = 0; e < lc_result_extra_count(r, k); e++) {
 		const lc_result_extra *x = lc_result_extra_at(r, k, e);
-		if (strcmp(x->key, "limit_status") == 0 && unconf)
-			continue; /* said in the limit cell */
+		if (lc_view_extra_hidden(x->key))
+			continue; /* in the label and limit cells, and the Limits section */
 		char n[32];
 		sf(det, "%s%s=%s", shown++ ? ", " : "", x->key, x->is_string ? x->string : num(x->number, n));
 	}
 	lc_pdf_cell cells[] = {
-		{lane, 0, false, 0},
-		{m->name, 0, false, 0},
-		{num(m->wavelength_nm, wl), 0, false, 0},
-		{num(m->value, val), 0, false, 0},
-		{m->unit ? m->unit : "", 0, false, 0},
-		{sv(lim), unconf ? 0xb05a00 : 0, false, 0},
-		{num(m->margin, mar), m->margin < 0 ? 0xb00000 : 0, false, 0},
-		{NULL, 0, true, m->verdict},
-		{sv(det), 0x444444, false, 0},
+		{label, 0, false, 0, NULL},
+		{m->name, 0, false, 0, NULL},
+		{num(m->wavelength_nm, wl), 0, false, 0, NULL},
+		{num(m->value, val), 0, false, 0, NULL},
+		{m->unit ? m->unit : "", 0, false, 0, NULL},
+		{sv(lim), unconf ? 0xb05a00 : 0, false, 0, NULL},
+		{num(unconf ? NAN : m->margin, mar), !unconf && m->margin < 0 ? 0xb00000 : 0, false, 0, NULL},
+		{NULL, 0, true, m->verdict, lc_view_not_certified(r, k) ? LC_VIEW_NOT_CERTIFIED : NULL},
+		{sv(det), 0x444444, false, 0, NULL},
 	};
 	lc_pdf_table_row(doc, t, cells);
 }
 
-static void steps(lc_pdf_doc *doc, const lc_result *r)
+static void steps(lc_pdf_doc *doc, const lc_result *r, lc_view_limits *lims)
 {
 	lc_pdf_heading(doc, LC_PDF_H2, "Steps and measurements", 60, false, LC_VERDICT_NONE);
 	struct str lim = {.doc = doc}, det = {.doc = doc};
 	for (size_t i = 0; i < lc_result_step_count(r); i++) {
 		const lc_result_step *st = lc_result_step_at(r, i);
-		lc_pdf_heading(doc, LC_PDF_H3, st->name, 40, true, lc_result_step_verdict(r, i));
+		lc_pdf_heading_word(doc, LC_PDF_H3, st->name, 40, true, lc_result_step_verdict(r, i), lc_view_step_word(r, i));
 		lc_pdf_table t;
 		lc_pdf_table_begin(doc, &t, step_cols, sizeof(step_cols) / sizeof(step_cols[0]));
 		size_t shown = 0;
@@ -328,7 +334,7 @@ static void steps(lc_pdf_doc *doc, const lc_result *r)
 			size_t at;
 			lc_result_measurement_at(r, k, &at);
 			if (at == i) {
-				measurement_row(doc, &t, r, k, &lim, &det);
+				measurement_row(doc, &t, r, k, &lim, &det, lims);
 				shown++;
 			}
 		}
@@ -339,6 +345,78 @@ static void steps(lc_pdf_doc *doc, const lc_result *r)
 			lc_pdf_paragraph(doc, LC_PDF_MISSING, st->error, 0, 0);
 	}
 	free(lim.p), free(det.p);
+}
+
+static const lc_pdf_column leg_cols[] = {
+	{"Leg", 60, LC_PDF_LEFT, LC_PDF_SMALL},
+	{"Results", 50, LC_PDF_RIGHT, LC_PDF_SMALL},
+	{"Verdict", 80, LC_PDF_LEFT, LC_PDF_SMALL},
+};
+
+/* Per leg of a breakout: how many results and the worst verdict (as the HTML's Legs table). */
+#define LEGS_MAX 64
+static void legs(lc_pdf_doc *doc, const lc_result *r)
+{
+	struct {
+		char name[32];
+		size_t n, uncertified;
+		enum lc_verdict worst;
+	} leg[LEGS_MAX];
+	size_t nl = 0;
+	for (size_t i = 0; i < lc_result_measurement_count(r); i++) {
+		char name[32];
+		if (!lc_view_leg(r, i, name, sizeof(name)))
+			continue;
+		size_t k = 0;
+		while (k < nl && strcmp(leg[k].name, name) != 0)
+			k++;
+		if (k == nl) {
+			if (nl == LEGS_MAX)
+				continue;
+			memcpy(leg[nl].name, name, sizeof(name));
+			leg[nl].n = leg[nl].uncertified = 0;
+			leg[nl++].worst = LC_VERDICT_NONE;
+		}
+		leg[k].n++;
+		leg[k].uncertified += lc_view_not_certified(r, i);
+		leg[k].worst = lc_verdict_max(leg[k].worst, lc_result_measurement_at(r, i, NULL)->verdict);
+	}
+	if (nl < 2)
+		return;
+	lc_pdf_heading(doc, LC_PDF_H2, "Legs", 40, false, LC_VERDICT_NONE);
+	lc_pdf_table t;
+	lc_pdf_table_begin(doc, &t, leg_cols, 3);
+	for (size_t k = 0; k < nl; k++) {
+		char n[24];
+		snprintf(n, sizeof(n), "%zu", leg[k].n);
+		lc_pdf_cell cells[3] = {{leg[k].name, 0, false, 0, NULL}, {n, 0, false, 0, NULL},
+					{NULL, 0, true, leg[k].worst,
+					 leg[k].worst == LC_VERDICT_PASS && leg[k].uncertified ? LC_VIEW_NOT_CERTIFIED : NULL}};
+		lc_pdf_table_row(doc, &t, cells);
+	}
+	lc_pdf_table_end(doc, &t);
+}
+
+static const lc_pdf_column limit_cols[] = {
+	{"", 24, LC_PDF_LEFT, LC_PDF_SMALL},
+	{"Source, clause and how the limit is made", LC_PDF_WIDTH - 24, LC_PDF_LEFT, LC_PDF_SMALL},
+};
+
+static void limits_section(lc_pdf_doc *doc, const lc_result *r, const lc_view_limits *lims)
+{
+	if (lims->n == 0)
+		return;
+	lc_pdf_heading(doc, LC_PDF_H2, "Limits", 40, false, LC_VERDICT_NONE);
+	lc_pdf_table t;
+	lc_pdf_table_begin(doc, &t, limit_cols, 2);
+	for (size_t i = 0; i < lims->n; i++) {
+		char n[24], sentence[1024];
+		snprintf(n, sizeof(n), "L%zu", i + 1);
+		lc_view_limit_sentence(r, lims->first[i], sentence, sizeof(sentence));
+		lc_pdf_cell cells[2] = {{n, 0, false, 0, NULL}, {sentence, 0, false, 0, NULL}};
+		lc_pdf_table_row(doc, &t, cells);
+	}
+	lc_pdf_table_end(doc, &t);
 }
 
 static void plots(lc_pdf_doc *doc, const lc_plot_set *ps, lc_pdf_info *info, struct str *s)
@@ -373,11 +451,18 @@ static int render(const lc_result *r, const lc_plot_set *ps, const lc_pdf_option
 		 or_dash(d.cable_type));
 	if (lc_pdf_doc_init(doc, running, lc_result_verdict(r)) < 0)
 		return doc->err;
+	doc->verdict_word = lc_view_run_word(r);
+	lc_view_limits *lims = calloc(1, sizeof(*lims));
+	if (!lims)
+		return doc->err = lc_diag_set(&doc->diag, LC_ERR_NOMEM, "PDF: out of memory");
 	title_block(doc, r, &s);
 	reasons(doc, r, &s);
 	sreset(&s);
 	summary(doc, r, opt, &s);
-	steps(doc, r);
+	legs(doc, r);
+	steps(doc, r, lims);
+	limits_section(doc, r, lims);
+	free(lims);
 	plots(doc, ps, info, &s);
 	lc_pdf_equipment(doc, r);
 	lc_pdf_space(doc, 8);
@@ -495,8 +580,10 @@ static bool pdf_wanted(const lc_report_job *job)
 
 static int pdf_render(lc_report_job *job, lc_report_bytes *out, lc_diag *diag)
 {
+	char pk[128] = "";
+	lc_report_public_key_line(job->key, pk, sizeof(pk));
 	lc_pdf_options po = {.plots = job->have_plots ? &job->plots : NULL, .gnuplot = job->opt->gnuplot,
-			     .pubkey_hint = job->opt->pubkey_hint};
+			     .pubkey_hint = job->opt->pubkey_hint, .public_key = pk[0] ? pk : NULL};
 	lc_pdf_info info;
 	char *pdf = NULL;
 	size_t len = 0;

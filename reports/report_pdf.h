@@ -29,6 +29,7 @@ typedef struct lc_pdf_options {
 	const char *gnuplot;      /* when plots is NULL: NULL runs "gnuplot" on PATH; "": no plots (the PDF says so) */
 	int plot_timeout_ms;      /* per plot drawn here; 0: 20 s */
 	const char *pubkey_hint;  /* public key file named in the footer's verify line; NULL: "STATION.pub" */
+	const char *public_key;   /* the signing key's public key line (base64, as in the .pub file), may be NULL */
 	bool replace;             /* lc_report_pdf(): replace an existing file (default: LC_ERR_BUSY, kept) */
 } lc_pdf_options;
 

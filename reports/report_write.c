@@ -14,6 +14,7 @@
 #include "reports/report_format_priv.h"
 #include "reports/report_json.h"
 #include "reports/result_priv.h"
+#include "reports/sign.h"
 
 #define LC_LOG_DOMAIN "report"
 
@@ -24,6 +25,30 @@ enum {
 #undef LC_REPORT_WRITER
 	LC_REPORT_FORMATS_MAX
 };
+
+void lc_report_public_key_line(const lc_sign_key *key, char *buf, size_t cap)
+{
+	if (cap)
+		buf[0] = 0;
+	if (!key || cap == 0)
+		return;
+	lc_pubkey pub;
+	char *text = NULL;
+	lc_sign_key_public(key, &pub);
+	if (lc_pubkey_format(&pub, &text, NULL) < 0)
+		return;
+	/* "untrusted comment: ...\nRWQ...\n": the second line is the key. */
+	const char *line = strchr(text, '\n');
+	if (line) {
+		line++;
+		size_t n = strcspn(line, "\n");
+		if (n < cap) {
+			memcpy(buf, line, n);
+			buf[n] = 0;
+		}
+	}
+	free(text);
+}
 
 static int path_in(char *out, const char *dir, const char *name, lc_diag *diag)
 {

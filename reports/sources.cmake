@@ -2,6 +2,7 @@
 lc_area(reports DEPS fixtures base
   PKGS PkgConfig::SODIUM PkgConfig::JANSSON PkgConfig::SQLITE PkgConfig::PQ PkgConfig::CAIRO PkgConfig::PANGOCAIRO PkgConfig::RSVG
   SOURCES
+  reports/cert_view.c
   reports/digest.c
   reports/fleet_conn.c
   reports/fleet_ingest.c

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "procedures/channel_digest.h"
 #include "tests/procedures/e2e_harness.h"
 #include "tests/reports/helpers.h"
 
@@ -54,6 +55,18 @@ Test(il_setup, paths_and_limits_once_per_run_same_results, .timeout = 300)
 	lc_diag d;
 	cr_assert_eq(lc_procedure_run(&s, r, &d), 0, "%s", d.text);
 
+	/* The report names the expectation it was judged against: the digest of the channel's map and budgets,
+	 * the same for the same channel, another for another cable type. */
+	lc_result_dut dut = lc_result_get_dut(r);
+	char want[LC_SHA256_HEX_LEN + 1], other[LC_SHA256_HEX_LEN + 1];
+	cr_assert_eq(lc_channel_digest(e.channel, e.limits, want), 0);
+	cr_expect(dut.channel_digest && strcmp(dut.channel_digest, want) == 0, "%s", dut.channel_digest);
+	lc_channel *sr8;
+	cr_assert_eq(lc_channel_load("sr8-mpo16-8xlc", NULL, &sr8, &d), 0, "%s", d.text);
+	cr_assert_eq(lc_channel_digest(sr8, e.limits, other), 0);
+	cr_expect_str_neq(want, other);
+	lc_channel_free(sr8);
+
 	const lc_limit *row = lc_limits_find(e.limits, "ieee.400GBASE-DR4.channel_il");
 	cr_assert_not_null(row);
 	size_t first[9] = {0}; /* measurement index + 1 of each lane's first budget measurement */
@@ -66,8 +79,15 @@ Test(il_setup, paths_and_limits_once_per_run_same_results, .timeout = 300)
 		cr_assert(m->lane >= 1 && m->lane <= 8, "lane %d", m->lane);
 		const char *sname = lc_result_step_at(r, step)->name;
 		if (strcmp(sname, "budget") == 0) {
-			cr_expect_str_eq(extra(r, i, "limit_source"), "length-based budget of the channel model");
+			cr_expect_str_eq(extra(r, i, "limit_source"),
+					 "TIA-568.3 length-based limit (Tier 1): connections, splices and fiber attenuation");
 			cr_expect_neq(extra(r, i, "from")[0], '\0', "lane %d: from", m->lane);
+			/* The arithmetic that gives the limit, ending in the limit itself. */
+			const char *basis = extra(r, i, "limit_basis");
+			char total[64];
+			snprintf(total, sizeof(total), "= %.4g dB at %.0f nm", m->limit.high, m->wavelength_nm);
+			cr_expect(basis && strstr(basis, "mated pair") && strstr(basis, "dB/km fiber") &&
+					  strstr(basis, total), "lane %d: %s (want %s)", m->lane, basis ? basis : "(none)", total);
 			cr_expect(isfinite(m->limit.high) && m->limit.high > 0.5, "lane %d: budget %.3f", m->lane,
 				  m->limit.high);
 			if (!first[m->lane]) {
@@ -82,7 +102,8 @@ Test(il_setup, paths_and_limits_once_per_run_same_results, .timeout = 300)
 			}
 			n_budget++;
 		} else if (strcmp(sname, "named") == 0) {
-			cr_expect_str_eq(extra(r, i, "limit_source"), "named limit");
+			cr_expect_str_eq(extra(r, i, "limit_source"), row->standard, "the row's standard and clause");
+			cr_expect_str_eq(extra(r, i, "limit_id"), row->id);
 			cr_expect_eq(m->limit.high, row->high, "lane %d: %.3f, the row's %.3f", m->lane, m->limit.high,
 				     row->high);
 			n_named++;

@@ -106,7 +106,7 @@ Test(report_pdf, sample_cable_with_plots_verdict_and_footer)
 	/* The verdict's reasons come before the tables. */
 	char *reason = strstr(text, "fail: lane 2 insertion_loss"), *tables = strstr(text, "Steps and measurements");
 	cr_expect(reason && tables && reason < tables, "reasons first");
-	cr_expect(strstr(text, "Lane") && strstr(text, "Margin") && strstr(text, "Verdict"));
+	cr_expect(strstr(text, "Fiber / port") && strstr(text, "Margin") && strstr(text, "Verdict"));
 	cr_expect(strstr(text, "MP1900A"), "instruments");
 	cr_expect(strstr(text, "lane1-1310.sor"), "raw data");
 	char footer[80];
@@ -152,8 +152,26 @@ Test(report_pdf, long_table_breaks_across_pages_with_header_repeated)
 	char footer[80];
 	snprintf(footer, sizeof(footer), "page %d of %d", info.pages, info.pages);
 	cr_expect(strstr(all, footer));
-	cr_expect_eq(count(all, "UNCONFIRMED"), 16, "lanes 40..47 at two wavelengths");
-	cr_expect(strstr(all, "All 128 measurements are within their limits."));
+	/* Lanes 40..47 at two wavelengths pass only against an unconfirmed limit: their limit's number is never
+	 * printed, they read NOT CERTIFIED, and so does the run (docs/reports.md, "Unconfirmed limits"). */
+	cr_expect(strstr(all, "Not certified: 16 results pass only against limits marked UNCONFIRMED"));
+	cr_expect_null(strstr(all, "All 128 measurements are within their limits."), "not a certified pass");
+	cr_expect(strstr(all, "Verdict        NOT CERTIFIED") || strstr(all, "NOT CERTIFIED"));
+	size_t unconf_rows = 0, lane40_rows = 0;
+	for (char *line = all; line && *line; line = strchr(line, '\n') ? strchr(line, '\n') + 1 : NULL) {
+		size_t ll = strcspn(line, "\n");
+		char row[512];
+		snprintf(row, sizeof(row), "%.*s", (int)(ll < sizeof(row) - 1 ? ll : sizeof(row) - 1), line);
+		if (strstr(row, "insertion_loss") && strstr(row, "unconfirmed")) {
+			unconf_rows++;
+			cr_expect(strstr(row, "NOT CERTIFIED") && !strstr(row, "1.5") && !strstr(row, "PASS"), "%s", row);
+		}
+		if (strstr(row, "lane 40 "))
+			lane40_rows++;
+	}
+	cr_expect_eq(unconf_rows, 16, "lanes 40..47 at two wavelengths");
+	cr_expect_eq(lane40_rows, 2);
+	cr_expect_eq(count(all, "PASS"), 128 - 16, "the confirmed rows only: the step and the run read NOT CERTIFIED");
 	free(all);
 	for (int p = 2; p <= info.pages; p++) {
 		char *text = th_pdf_text(out, p, p);
@@ -164,7 +182,7 @@ Test(report_pdf, long_table_breaks_across_pages_with_header_repeated)
 	}
 	/* Every row is somewhere: lane 64 at both wavelengths. */
 	char *text = th_pdf_text(out, 0, 0);
-	cr_expect_eq(count(text, " 64 insertion_loss"), 2);
+	cr_expect_eq(count(text, "lane 64 "), 2);
 	free(text);
 	free(js), free(dir), free(out);
 }
@@ -338,7 +356,7 @@ Test(report_pdf, oversized_text_and_many_failures_stay_bounded)
 	th_spit(out, pdf, pl);
 	free(pdf);
 	char *text = th_pdf_text(out, 0, 0);
-	cr_expect(strstr(text, "and 26 more measurements"), "40 reasons: the run's, the empty step, 38 lanes");
+	cr_expect(strstr(text, "And 26 more measurements"), "40 reasons: the run's, the empty step, 38 lanes");
 	cr_expect(strstr(text, "\xe2\x80\xa2 fail: lane 38 insertion_loss"), "each reason with its bullet");
 	cr_expect(strstr(text, "Step empty judged nothing"));
 	cr_expect(strstr(text, "No measurement was recorded in this step."));

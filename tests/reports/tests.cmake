@@ -19,3 +19,4 @@ if(LC_SANITIZE)
   set_property(TEST reports_fleet APPEND PROPERTY ENVIRONMENT
     "LSAN_OPTIONS=suppressions=${PROJECT_SOURCE_DIR}/tests/reports/fleet_lsan.supp:print_suppressions=0")
 endif()
+lc_test(NAME reports_cert SOURCES tests/reports/test_report_cert.c ${_rs} LIBS lc_reports)

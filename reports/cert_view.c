@@ -1,0 +1,150 @@
+/* What the certificate views show beyond the numbers (reports/cert_view_priv.h). */
+#include "reports/cert_view_priv.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "base/utf8.h"
+
+const char *lc_view_extra(const lc_result *r, size_t mi, const char *key)
+{
+	for (size_t k = 0; k < lc_result_extra_count(r, mi); k++) {
+		const lc_result_extra *e = lc_result_extra_at(r, mi, k);
+		if (strcmp(e->key, key) == 0)
+			return e->is_string ? e->string : NULL;
+	}
+	return NULL;
+}
+
+void lc_view_label(const lc_result *r, size_t mi, char *buf, size_t cap)
+{
+	const lc_result_measurement *m = lc_result_measurement_at(r, mi, NULL);
+	const char *from = lc_view_extra(r, mi, "from"), *to = lc_view_extra(r, mi, "to");
+	const char *port = lc_view_extra(r, mi, "port");
+	if (from && to)
+		lc_utf8_printf(buf, cap, "%s \xe2\x86\x92 %s", from, to);
+	else if (port)
+		lc_utf8_printf(buf, cap, "%s", port);
+	else if (m->lane != LC_LANE_NONE)
+		snprintf(buf, cap, "lane %d", m->lane);
+	else if (cap)
+		buf[0] = 0;
+}
+
+/* The leg of a label: "B3" of "B3:rx" or of the port "B3"; an end's own label ("A:1", "B:12", "A") names no
+ * leg. */
+static bool leg_of(const char *label, char *buf, size_t cap)
+{
+	if (!label)
+		return false;
+	const char *colon = strchr(label, ':');
+	size_t n = colon ? (size_t)(colon - label) : strlen(label);
+	if (n < 2 || n >= cap) /* "A" / "B": the end itself */
+		return false;
+	memcpy(buf, label, n);
+	buf[n] = 0;
+	return true;
+}
+
+bool lc_view_leg(const lc_result *r, size_t mi, char *buf, size_t cap)
+{
+	const char *keys[] = {"to", "from", "port"};
+	for (size_t i = 0; i < 3; i++)
+		if (leg_of(lc_view_extra(r, mi, keys[i]), buf, cap))
+			return true;
+	return false;
+}
+
+bool lc_view_extra_hidden(const char *key)
+{
+	static const char *const hidden[] = {"from", "to", "port", "limit_id", "limit_source", "limit_basis",
+					     "limit_status"};
+	for (size_t i = 0; i < sizeof(hidden) / sizeof(hidden[0]); i++)
+		if (strcmp(key, hidden[i]) == 0)
+			return true;
+	return false;
+}
+
+bool lc_view_unconfirmed(const lc_result *r, size_t mi)
+{
+	const char *s = lc_view_extra(r, mi, "limit_status");
+	return s && strcmp(s, "unconfirmed") == 0;
+}
+
+bool lc_view_not_certified(const lc_result *r, size_t mi)
+{
+	const lc_result_measurement *m = lc_result_measurement_at(r, mi, NULL);
+	return m->verdict == LC_VERDICT_PASS && m->limit.comparison != LC_LIMIT_NONE && lc_view_unconfirmed(r, mi);
+}
+
+size_t lc_view_not_certified_count(const lc_result *r)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < lc_result_measurement_count(r); i++)
+		n += lc_view_not_certified(r, i);
+	return n;
+}
+
+const char *lc_view_run_word(const lc_result *r)
+{
+	return lc_result_verdict(r) == LC_VERDICT_PASS && lc_view_not_certified_count(r) ? LC_VIEW_NOT_CERTIFIED
+											     : NULL;
+}
+
+const char *lc_view_step_word(const lc_result *r, size_t step)
+{
+	if (lc_result_step_verdict(r, step) != LC_VERDICT_PASS)
+		return NULL;
+	for (size_t i = 0; i < lc_result_measurement_count(r); i++) {
+		size_t at;
+		lc_result_measurement_at(r, i, &at);
+		if (at == step && lc_view_not_certified(r, i))
+			return LC_VIEW_NOT_CERTIFIED;
+	}
+	return NULL;
+}
+
+void lc_view_limit_key(const lc_result *r, size_t mi, char *buf, size_t cap)
+{
+	const char *src = lc_view_extra(r, mi, "limit_source"), *id = lc_view_extra(r, mi, "limit_id");
+	const char *basis = lc_view_extra(r, mi, "limit_basis");
+	if (!src && !id && !basis) {
+		if (cap)
+			buf[0] = 0;
+		return;
+	}
+	lc_utf8_printf(buf, cap, "%s|%s|%s|%d", src ? src : "", id ? id : "", basis ? basis : "",
+		       lc_view_unconfirmed(r, mi));
+}
+
+void lc_view_limit_sentence(const lc_result *r, size_t mi, char *buf, size_t cap)
+{
+	const char *src = lc_view_extra(r, mi, "limit_source"), *id = lc_view_extra(r, mi, "limit_id");
+	const char *basis = lc_view_extra(r, mi, "limit_basis");
+	const char *unconf = lc_view_unconfirmed(r, mi)
+				     ? ". UNCONFIRMED in the reference material: not a certification limit, its number "
+				       "is not shown"
+				     : "";
+	if (basis)
+		lc_utf8_printf(buf, cap, "%s: %s%s", src ? src : "length-based budget", basis, unconf);
+	else if (src && id)
+		lc_utf8_printf(buf, cap, "%s (row %s)%s", src, id, unconf);
+	else
+		lc_utf8_printf(buf, cap, "%s%s", src ? src : id ? id : "", unconf);
+}
+
+size_t lc_view_limit_number(lc_view_limits *l, const lc_result *r, size_t mi)
+{
+	char key[sizeof(l->key[0])];
+	lc_view_limit_key(r, mi, key, sizeof(key));
+	if (!key[0])
+		return 0;
+	for (size_t i = 0; i < l->n; i++)
+		if (strcmp(l->key[i], key) == 0)
+			return i + 1;
+	if (l->n == LC_VIEW_LIMITS_MAX)
+		return 0;
+	memcpy(l->key[l->n], key, sizeof(key));
+	l->first[l->n] = mi;
+	return ++l->n;
+}

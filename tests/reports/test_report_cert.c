@@ -1,0 +1,243 @@
+/* What a customer reads on the certificate (reports/cert_view_priv.h): results by the cable's own labels, a
+ * per-leg summary, each limit named by its source with the arithmetic of a budget, unconfirmed limits never
+ * shown as a certified pass, instruments by identity and calibration (no resource strings), the whole public
+ * key — in the HTML and in the PDF (pdftotext), and old reports still rendered. */
+#include <criterion/criterion.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "reports/report.h"
+#include "reports/report_html.h"
+#include "reports/report_json.h"
+#include "reports/report_pdf.h"
+#include "reports/sign.h"
+#include "tests/reports/helpers.h"
+
+#define BASIS_850 "2 mated pairs \xc3\x97 0.5 dB (TIA-568.3-E) + 0.003 km \xc3\x97 3 dB/km fiber (TIA-568.3-D/E) = 1.009 dB at 850 nm"
+#define ARROW "\xe2\x86\x92"
+
+static void il(lc_result *r, int s, int lane, const char *from, const char *to, double v, bool unconfirmed)
+{
+	lc_result_measurement m = {"insertion_loss", lane, v, "dB", 850, {NAN, 1.009, LC_LIMIT_LE}, NAN,
+				   v <= 1.009 ? LC_VERDICT_PASS : LC_VERDICT_FAIL};
+	int mi = lc_result_add_measurement(r, s, &m, NULL);
+	cr_assert_geq(mi, 0);
+	lc_result_measurement_extra_string(r, mi, "from", from, NULL);
+	lc_result_measurement_extra_string(r, mi, "to", to, NULL);
+	lc_result_measurement_extra_string(r, mi, "direction", "forward", NULL);
+	lc_result_measurement_extra_string(r, mi, "limit_source", "TIA-568.3 length-based limit (Tier 1)", NULL);
+	lc_result_measurement_extra_string(r, mi, "limit_basis", BASIS_850, NULL);
+	if (unconfirmed)
+		lc_result_measurement_extra_string(r, mi, "limit_status", "unconfirmed", NULL);
+}
+
+/* A breakout's IL on legs B1 and B2 (B2's return fiber fails), one RL judged against a confirmed row, and
+ * (with_unconfirmed) an RL that passes only against an UNCONFIRMED row of 55 dB. */
+static char *cert_json(bool with_unconfirmed, bool fail_b2, size_t *len)
+{
+	lc_result *r = lc_result_new();
+	lc_result_set_station(r, "line-3", "STB-0042", NULL);
+	lc_result_set_operator(r, "j.doe", NULL);
+	lc_result_dut dut = {"sr8-mpo16-8xlc", "BO8-7", 1, NULL, 1};
+	lc_result_set_dut(r, &dut, NULL);
+	lc_result_start(r, 1795000000000LL, NULL);
+	lc_result_instrument in = {"meter1", "TCPIP0::127.0.0.1::44260::SOCKET", "Keysight Technologies", "N7745C",
+				   "MY1234", "V1.122", "2027-03-31", "2026-03-31", NULL};
+	cr_assert_geq(lc_result_add_instrument(r, &in, NULL), 0);
+	int s = lc_result_add_step(r, "insertion-loss", 1795000001000LL, NULL);
+	il(r, s, 1, "A:1", "B1:rx", 0.31, false);
+	il(r, s, 16, "B1:tx", "A:16", 0.29, false);
+	il(r, s, 2, "A:2", "B2:rx", 0.33, false);
+	il(r, s, 15, "B2:tx", "A:15", fail_b2 ? 1.42 : 0.35, false);
+	lc_result_end_step(r, s, LC_VERDICT_NONE, 1795000002000LL, NULL, NULL);
+	int t = lc_result_add_step(r, "return-loss", 1795000002000LL, NULL);
+	lc_result_measurement rl = {"return_loss", 1, 38.5, "dB", 1310, {20, NAN, LC_LIMIT_GE}, NAN, LC_VERDICT_PASS};
+	int mi = lc_result_add_measurement(r, t, &rl, NULL);
+	lc_result_measurement_extra_string(r, mi, "port", "B1", NULL);
+	lc_result_measurement_extra_string(r, mi, "limit_id", "tia.return_loss.MM", NULL);
+	lc_result_measurement_extra_string(r, mi, "limit_source", "TIA-568.3-D/E", NULL);
+	if (with_unconfirmed) {
+		lc_result_measurement apc = {"return_loss", 2, 61.25, "dB", 1310, {55, NAN, LC_LIMIT_GE}, NAN,
+					     LC_VERDICT_PASS};
+		mi = lc_result_add_measurement(r, t, &apc, NULL);
+		lc_result_measurement_extra_string(r, mi, "port", "B2", NULL);
+		lc_result_measurement_extra_string(r, mi, "limit_id", "tia.return_loss.SM.APC", NULL);
+		lc_result_measurement_extra_string(r, mi, "limit_source", "TIA-568.3", NULL);
+		lc_result_measurement_extra_string(r, mi, "limit_status", "unconfirmed", NULL);
+	}
+	lc_result_end_step(r, t, LC_VERDICT_NONE, 1795000003000LL, NULL, NULL);
+	lc_result_finish(r, LC_VERDICT_NONE, 1795000003000LL, NULL, NULL);
+	lc_result_set_key_id(r, "0123456789ABCDEF", NULL);
+	char *js;
+	cr_assert_eq(lc_report_json(r, &js, len, NULL), 0);
+	lc_result_free(r);
+	return js;
+}
+
+static size_t count(const char *hay, const char *needle)
+{
+	size_t n = 0;
+	for (const char *p = hay; (p = strstr(p, needle)); p += strlen(needle))
+		n++;
+	return n;
+}
+
+/* The text between the first occurrence of from and the next of to (or the end): one section. */
+static char *section(const char *text, const char *from, const char *to)
+{
+	const char *a = strstr(text, from);
+	cr_assert_not_null(a, "no section %s", from);
+	const char *b = to ? strstr(a + strlen(from), to) : NULL;
+	size_t n = b ? (size_t)(b - a) : strlen(a);
+	char *s = malloc(n + 1);
+	memcpy(s, a, n);
+	s[n] = 0;
+	return s;
+}
+
+#define PK "RWQBI0VnifCrzXcCKJsNeGpBBpSzAvr4dZ7wKrrrcS9E5O5ftgpHUcRV"
+
+Test(report_cert, html_labels_legs_named_limits_identity)
+{
+	size_t n;
+	char *js = cert_json(false, true, &n), *html = NULL;
+	lc_html_options o = {.gnuplot = "", .public_key = PK};
+	lc_diag d;
+	cr_assert_eq(lc_report_html(js, n, &o, &html, NULL, NULL, &d), 0, "%s", d.text);
+	/* Results by label, never "lane 16" for a return fiber. */
+	cr_expect(strstr(html, "<td class=\"u\">A:1 " ARROW " B1:rx</td>"));
+	cr_expect(strstr(html, "<td class=\"u\">B2:tx " ARROW " A:15</td>"));
+	cr_expect(strstr(html, "<td class=\"u\">B1</td>"), "an RL result by its port");
+	cr_expect_null(strstr(html, "lane 16"));
+	/* The failure's reason names the fiber. */
+	cr_expect(strstr(html, "B2:tx " ARROW " A:15 insertion_loss = 1.42 dB, limit \xe2\x89\xa4 1.009"));
+	/* Legs: B1 passes, B2 fails. */
+	char *legs = section(html, "<h2>Legs</h2>", "</table>");
+	cr_expect(strstr(legs, "<td>B1</td><td class=\"n\">3</td><td><span class=\"v v-pass\">pass</span>"), "%s", legs);
+	cr_expect(strstr(legs, "<td>B2</td><td class=\"n\">2</td><td><span class=\"v v-fail\">fail</span>"), "%s", legs);
+	free(legs);
+	/* Each limit once, named, with the arithmetic; rows refer to it. */
+	char *lims = section(html, "<h2>Limits</h2>", "</table>");
+	cr_expect(strstr(lims, "<td>L1</td><td>TIA-568.3 length-based limit (Tier 1): " BASIS_850 "</td>"), "%s", lims);
+	cr_expect(strstr(lims, "<td>L2</td><td>TIA-568.3-D/E (row tia.return_loss.MM)</td>"), "%s", lims);
+	cr_expect_eq(count(lims, "<tr>"), 3, "a header and two limits");
+	free(lims);
+	cr_expect_eq(count(html, "<sup>L1</sup>"), 4);
+	/* The details keep what has no column of its own, and nothing shown elsewhere. */
+	cr_expect(strstr(html, "direction=forward"));
+	cr_expect_null(strstr(html, "limit_source="));
+	cr_expect_null(strstr(html, "from="));
+	/* Instruments by identity and calibration; the station's addresses are not the customer's business. */
+	char *inst = section(html, "<h2>Instruments</h2>", "</table>");
+	cr_expect(strstr(inst, "<th>Calibrated</th><th>Calibration due</th>"));
+	cr_expect(strstr(inst, "<td>MY1234</td><td>V1.122</td><td class=\"u\">2026-03-31</td><td class=\"u\">2027-03-31</td>"),
+		  "%s", inst);
+	free(inst);
+	cr_expect_null(strstr(html, "127.0.0.1"));
+	cr_expect_null(strstr(html, "TCPIP"));
+	/* The whole public key, not only its 64-bit id. */
+	cr_expect(strstr(html, "<code class=\"pk\">" PK "</code>"));
+	cr_expect(strstr(html, "<span class=\"v v-fail\">fail</span></p>"), "the run's badge");
+	free(html), free(js);
+}
+
+/* A pass that rests on an UNCONFIRMED row is no certified pass: the number of that limit is not printed,
+ * the row, its step and the run read NOT CERTIFIED, and the reasons say why. report.json keeps it as judged. */
+Test(report_cert, unconfirmed_limit_is_never_a_certified_pass)
+{
+	size_t n;
+	char *js = cert_json(true, false, &n), *html = NULL;
+	cr_expect(strstr(js, "\"limit_status\": \"unconfirmed\""));
+	lc_html_options o = {.gnuplot = ""};
+	lc_diag d;
+	cr_assert_eq(lc_report_html(js, n, &o, &html, NULL, NULL, &d), 0, "%s", d.text);
+	cr_expect(strstr(html, "<p class=\"big\"><span class=\"v v-uncertified\">not certified</span></p>"));
+	cr_expect(strstr(html, "<h3>return-loss <span class=\"v v-uncertified\">not certified</span></h3>"));
+	cr_expect(strstr(html, "<h3>insertion-loss <span class=\"v v-pass\">pass</span></h3>"), "confirmed limits only");
+	char *row = section(html, "<td class=\"u\">B2</td>", "</tr>");
+	cr_expect(strstr(row, "<span class=\"note\">unconfirmed</span>"), "%s", row);
+	cr_expect(strstr(row, "v-uncertified"), "%s", row);
+	cr_expect_null(strstr(row, "55"), "the unconfirmed number is not printed: %s", row);
+	cr_expect_null(strstr(row, "v-pass"), "%s", row);
+	free(row);
+	cr_expect(strstr(html, "Not certified:</b> 1 result pass"));
+	cr_expect_null(strstr(html, "within their limits"));
+	cr_expect(strstr(html, "UNCONFIRMED in the reference material: not a certification limit"));
+	/* The B2 leg passed only on that result: it is not certified either; B1 is. */
+	char *legs = section(html, "<h2>Legs</h2>", "</table>");
+	cr_expect(strstr(legs, "<td>B2</td><td class=\"n\">3</td><td><span class=\"v v-uncertified\">"), "%s", legs);
+	cr_expect(strstr(legs, "<td>B1</td><td class=\"n\">3</td><td><span class=\"v v-pass\">"), "%s", legs);
+	free(legs);
+	free(html);
+
+	/* The PDF says the same. */
+	char *dir = th_scratch_dir("cert-pdf"), *out = th_path(dir, "report.pdf");
+	lc_pdf_options po = {.gnuplot = "", .public_key = PK};
+	cr_assert_eq(lc_report_pdf(js, n, &po, out, &d), 0, "%s", d.text);
+	char *text = th_pdf_text(out, 0, 0);
+	cr_expect(strstr(text, "NOT CERTIFIED"));
+	cr_expect(strstr(text, "Not certified: 1 result pass only against limits marked UNCONFIRMED"));
+	cr_expect(strstr(text, PK), "the whole public key");
+	cr_expect(strstr(text, "A:1 " ARROW " B1:rx"));
+	cr_expect(strstr(text, "2026-03-31") && strstr(text, "Calibrated"));
+	cr_expect_null(strstr(text, "127.0.0.1"));
+	cr_expect_null(strstr(text, "\xe2\x89\xa5 55"), "the unconfirmed limit's number");
+	cr_expect_null(strstr(text, "\xe2\x80\xa6"), "nothing cut off");
+	for (char *line = text; line && *line; line = strchr(line, '\n') ? strchr(line, '\n') + 1 : NULL) {
+		size_t ll = strcspn(line, "\n");
+		if (memmem(line, ll, "B2 ", 3) && memmem(line, ll, "return_loss", 11))
+			cr_expect(!memmem(line, ll, "PASS", 4) && memmem(line, ll, "NOT CERTIFIED", 13), "%.*s", (int)ll, line);
+	}
+	free(text), free(out), free(dir), free(js);
+}
+
+/* A report written before limits were named (tests/data/minisign/report: limit_source "length-based budget
+ * of the channel model", no basis) still verifies its schema and renders, naming what it recorded. */
+Test(report_cert, old_report_still_renders)
+{
+	const char *src = getenv("LC_SOURCE_DIR");
+	cr_assert_not_null(src);
+	char path[4096];
+	snprintf(path, sizeof(path), "%s/tests/data/minisign/report/report.json", src);
+	size_t n;
+	char *js = th_slurp(path, &n), *html = NULL;
+	cr_assert_not_null(js);
+	lc_html_options o = {.gnuplot = ""};
+	lc_diag d;
+	cr_assert_eq(lc_report_html(js, n, &o, &html, NULL, NULL, &d), 0, "%s", d.text);
+	cr_expect(strstr(html, "<h2>Limits</h2>"));
+	cr_expect(strstr(html, "<td>L1</td><td>length-based budget of the channel model"));
+	cr_expect(strstr(html, ARROW), "labels from the recorded from/to");
+	free(html), free(js);
+}
+
+/* lc_report_write() shows the signing key's whole public key: the line of its .pub file. */
+Test(report_cert, written_report_shows_the_whole_public_key)
+{
+	lc_sign_key *key;
+	cr_assert_eq(lc_sign_key_generate(&key, NULL), 0);
+	lc_pubkey pub;
+	lc_sign_key_public(key, &pub);
+	char *pubtext;
+	cr_assert_eq(lc_pubkey_format(&pub, &pubtext, NULL), 0);
+	char line[128];
+	cr_assert_eq(sscanf(strchr(pubtext, '\n') + 1, "%127s", line), 1);
+	size_t n;
+	char *js = cert_json(false, false, &n);
+	lc_result *r;
+	cr_assert_eq(lc_report_json_read(js, n, &r, NULL), 0);
+	char *dir = th_scratch_dir("cert-write"), *out = th_path(dir, "rep");
+	lc_report_options o = {.gnuplot = "", .no_pdf = true};
+	lc_report_paths paths;
+	lc_diag d;
+	cr_assert_eq(lc_report_write(r, out, key, &paths, &o, &d), 0, "%s", d.text);
+	char *html = th_slurp(paths.html, NULL);
+	char want[200];
+	snprintf(want, sizeof(want), "<code class=\"pk\">%s</code>", line);
+	cr_expect(strstr(html, want), "%s", want);
+	free(html), free(out), free(dir), free(js), free(pubtext);
+	lc_result_free(r);
+	lc_sign_key_free(key);
+}
