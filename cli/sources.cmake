@@ -1,6 +1,7 @@
 # The lanecert command: one file per subcommand (cli/cmd_NAME.c), each listed in cli/commands.def.
 add_executable(lanecert
   cli/cli_util.c
+  cli/cmd_approve.c
   cli/cmd_compat.c
   cli/cmd_discover.c
   cli/cmd_fleet.c

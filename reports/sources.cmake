@@ -16,6 +16,7 @@ lc_area(reports DEPS fixtures base
   reports/pdf_layout.c
   reports/pdf_table.c
   reports/plot.c
+  reports/report_approval.c
   reports/report_folder.c
   reports/report_formats.c
   reports/report_html.c

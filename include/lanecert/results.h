@@ -537,6 +537,41 @@ typedef struct lc_report_verify_info {
 LC_API int lc_report_verify(const char *report_path, const char *sig_path, const lc_pubkey *pub,
 		     lc_report_verify_info *info, lc_diag *diag);
 
+/*
+ * QA approval: a second minisign signature over the same report.json, by an approver's own key, in a file of
+ * its own per approver: REPORT.approval-KEYID.minisig (KEYID: the approver's key id). Its trusted comment is
+ * "lanecert-approval\tserial:SN\tverdict:V\tapprover:NAME\ttime:T\tfile:report.json". Stock minisign verifies
+ * it: minisign -Vm report.json -x report.json.approval-KEYID.minisig -p approver.pub.
+ * Thread safety: reentrant.
+ */
+
+/* The approval's trusted comment into buf. approver: 1-200 bytes without control characters (LC_ERR_ARG).
+ * LC_ERR_OVERFLOW when size is too small. Since 0.1. */
+LC_API int lc_report_approval_comment(const lc_result *r, const char *approver, int64_t time_ms, char *buf,
+				      size_t size, lc_diag *diag);
+/* REPORT.approval-KEYID.minisig for the approver's key into buf. Since 0.1. */
+LC_API int lc_report_approval_path(const char *report_path, const lc_pubkey *approver, char *buf, size_t size,
+				   lc_diag *diag);
+/* Approve report_path (it must read as a lanecert report: LC_ERR_FORMAT otherwise) as approver at time_ms:
+ * writes its approval file, never replacing one (LC_ERR_BUSY: this key approved it already). sig_path (may be
+ * NULL) receives the file's path. Since 0.1. */
+LC_API int lc_report_approve(const char *report_path, const lc_sign_key *key, const char *approver,
+			     int64_t time_ms, char *sig_path, size_t sig_path_size, lc_diag *diag);
+
+typedef struct lc_report_approval_info {
+	char key_id[LC_KEY_ID_HEX_LEN + 1];
+	char approver[256];
+	int64_t time_ms;
+	char trusted_comment[LC_TRUSTED_COMMENT_MAX + 1];
+} lc_report_approval_info;
+
+/* Check an approval (sig_path NULL: the approver key's file beside the report): the signature by that key
+ * over the report's bytes, and a trusted comment that approves this report (serial, verdict). 0 when it
+ * holds; LC_ERR_NOT_FOUND without an approval file; LC_ERR_VERIFY with the reason otherwise. info (may be
+ * NULL) receives the approver's name and time. Since 0.1. */
+LC_API int lc_report_verify_approval(const char *report_path, const char *sig_path, const lc_pubkey *approver,
+				     lc_report_approval_info *info, lc_diag *diag);
+
 /* ---- reports/report_json.h ---- */
 /*
  * The canonical JSON of a result (format "lanecert-report", version 1; schema in
