@@ -241,3 +241,136 @@ Test(report_cert, written_report_shows_the_whole_public_key)
 	lc_result_free(r);
 	lc_sign_key_free(key);
 }
+
+/* ---- as a person sees it: the page laid out by headless Chromium, the PDF's pages as images ---- */
+
+/* Appended to a copy of report.html: once Chromium has laid the page out, it measures every number and unit
+ * cell (each text node on more than one line is a wrapped value), looks for "…" in any cell, and writes what
+ * it found into the DOM that --dump-dom prints. */
+static const char layout_probe[] =
+	"<script>(function(){var wrapped=[],cut=[];"
+	"document.querySelectorAll('td.u, td.n').forEach(function(td){"
+	"var w=document.createTreeWalker(td,NodeFilter.SHOW_TEXT),t;while((t=w.nextNode())){"
+	"if(!t.textContent.trim())continue;var r=document.createRange();r.selectNodeContents(t);"
+	"var tops={};Array.from(r.getClientRects()).forEach(function(x){if(x.width>0)tops[Math.round(x.top)]=1;});"
+	"if(Object.keys(tops).length>1)wrapped.push(t.textContent);}});"
+	"document.querySelectorAll('td').forEach(function(td){if(td.textContent.indexOf('\\u2026')>=0)cut.push(td.textContent);});"
+	"var p=document.createElement('pre');p.id='lc-layout';"
+	"p.textContent='layout: wrapped='+wrapped.length+' ['+wrapped.join('|')+'] cut='+cut.length+' height='"
+	"+Math.round(document.body.getBoundingClientRect().height);document.body.appendChild(p);})();</script>";
+
+static char *browser_dom(const char *dir, const char *page)
+{
+	const char *browser = th_have("chromium") ? "chromium" : th_have("chromium-browser") ? "chromium-browser" : NULL;
+	cr_assert_not_null(browser, "chromium is not on PATH: ./bootstrap.sh installs it (Debian package chromium)");
+	char *profile = th_path(dir, "chromium-profile"), *out = th_path(dir, "dom.html"), cmd[16384];
+	/* 900 px: a laptop-sized window, narrower than the page's max width, so tables must fit by wrapping
+	 * text, never numbers or units. */
+	snprintf(cmd, sizeof(cmd),
+		 "%s --headless --no-sandbox --disable-gpu --disable-quic --no-first-run --disable-background-networking "
+		 "--disable-component-update --disable-sync --user-data-dir='%s' --window-size=900,1200 --dump-dom "
+		 "'file://%s' > '%s' 2>/dev/null",
+		 browser, profile, page, out);
+	cr_assert_eq(th_run(cmd), 0, "chromium could not load %s", page);
+	char *dom = th_slurp(out, NULL);
+	cr_assert_not_null(dom);
+	free(profile), free(out);
+	return dom;
+}
+
+Test(report_browser, chromium_lays_out_sections_values_uncut_units_unwrapped)
+{
+	size_t n;
+	char *js = cert_json(true, true, &n), *html = NULL;
+	lc_html_options o = {.gnuplot = "", .public_key = PK};
+	lc_diag d;
+	cr_assert_eq(lc_report_html(js, n, &o, &html, NULL, NULL, &d), 0, "%s", d.text);
+	char *dir = th_scratch_dir("cert-browser"), *page = th_path(dir, "report.html");
+	char *body_end = strstr(html, "</body>");
+	cr_assert_not_null(body_end);
+	size_t head = (size_t)(body_end - html);
+	/* Controls the probe must find, so that a probe that sees nothing cannot pass: one unit cell squeezed
+	 * to wrap and one cell cut off with "…". */
+	static const char controls[] = "<table><tr><td class=\"u\" style=\"white-space:normal;width:1px\">"
+				       "wrapped dB/km</td><td>cut \xe2\x80\xa6</td></tr></table>";
+	size_t total = head + sizeof(controls) - 1 + sizeof(layout_probe) - 1 + strlen(body_end);
+	char *probed = malloc(total + 1);
+	memcpy(probed, html, head);
+	memcpy(probed + head, controls, sizeof(controls) - 1);
+	memcpy(probed + head + sizeof(controls) - 1, layout_probe, sizeof(layout_probe) - 1);
+	strcpy(probed + head + sizeof(controls) - 1 + sizeof(layout_probe) - 1, body_end);
+	th_spit(page, probed, total);
+	char *dom = browser_dom(dir, page);
+	/* The probe ran: the browser laid the page out. */
+	const char *tag = "<pre id=\"lc-layout\">layout: ";
+	char *layout = strstr(dom, tag);
+	cr_assert_not_null(layout, "the layout probe did not run:\n%.2000s", dom);
+	layout += strlen(tag);
+	/* Only the controls: no value of the report wraps or is cut. */
+	const char *expect = "wrapped=1 [wrapped dB/km] cut=1 height=";
+	cr_expect(strncmp(layout, expect, strlen(expect)) == 0, "%.300s", layout);
+	cr_expect_gt(atoi(layout + strlen(expect)), 800, "a page of some height, not an empty one: %.80s", layout);
+	/* Sections and key values, as the browser parsed them. */
+	const char *want[] = {"<h2>Legs</h2>", "<h2>Limits</h2>", "<h2>Instruments</h2>", "<h2>Steps and measurements</h2>",
+			      "A:1 " ARROW " B1:rx", "B2:tx " ARROW " A:15", "BO8-7", "MY1234", "2026-03-31", PK,
+			      "not certified", BASIS_850};
+	for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++)
+		cr_expect(strstr(dom, want[i]), "the page lacks %s", want[i]);
+	cr_expect_null(strstr(dom, "127.0.0.1"));
+	free(dom), free(probed), free(html), free(page), free(dir), free(js);
+}
+
+/* Share of dark pixels of a binary PGM (P5) image, as pdftoppm -gray writes it; -1 if it is not one. */
+static double dark_share(const char *path)
+{
+	size_t n;
+	unsigned char *b = (unsigned char *)th_slurp(path, &n);
+	int w, h, max, used;
+	if (!b || sscanf((char *)b, "P5 %d %d %d%n", &w, &h, &max, &used) != 3 || w <= 0 || h <= 0 ||
+	    (size_t)used + 1 + (size_t)w * (size_t)h > n) {
+		free(b);
+		return -1;
+	}
+	const unsigned char *px = b + used + 1;
+	size_t dark = 0;
+	for (size_t i = 0; i < (size_t)w * (size_t)h; i++)
+		dark += px[i] < 160;
+	free(b);
+	return (double)dark / ((double)w * (double)h);
+}
+
+Test(report_browser, pdf_pages_are_not_blank)
+{
+	size_t n;
+	char *js = cert_json(true, true, &n);
+	char *dir = th_scratch_dir("cert-pages"), *pdf = th_path(dir, "report.pdf");
+	lc_pdf_options po = {.gnuplot = "", .public_key = PK};
+	lc_pdf_info info;
+	char *bytes;
+	size_t len;
+	lc_diag d;
+	cr_assert_eq(lc_report_pdf_render(js, n, &po, &bytes, &len, &info, &d), 0, "%s", d.text);
+	th_spit(pdf, bytes, len);
+	free(bytes);
+	th_require("pdftoppm", "poppler-utils");
+	char cmd[8192], *prefix = th_path(dir, "page");
+	snprintf(cmd, sizeof(cmd), "pdftoppm -r 30 -gray '%s' '%s'", pdf, prefix);
+	cr_assert_eq(th_run(cmd), 0);
+	cr_assert_geq(info.pages, 1);
+	for (int p = 1; p <= info.pages; p++) {
+		char name[64];
+		/* pdftoppm pads the page number to the width of the last one */
+		snprintf(name, sizeof(name), "page-%0*d.pgm", info.pages >= 10 ? 2 : 1, p);
+		char *img = th_path(dir, name);
+		double share = dark_share(img);
+		cr_expect(share > 0.002 && share < 0.5, "page %d: %.4f of its pixels dark (%s)", p, share, img);
+		free(img);
+	}
+	/* The same for a page that is blank: the check can fail. */
+	snprintf(cmd, sizeof(cmd), "printf 'P5 10 10 255\\n' > '%s/blank.pgm' && head -c 100 /dev/zero | tr '\\0' '\\377' >> '%s/blank.pgm'",
+		 dir, dir);
+	cr_assert_eq(th_run(cmd), 0);
+	char *blank = th_path(dir, "blank.pgm");
+	cr_expect_eq(dark_share(blank), 0.0);
+	free(blank), free(prefix), free(pdf), free(dir), free(js);
+}
