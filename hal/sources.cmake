@@ -1,9 +1,10 @@
-# hal/: how bytes reach an instrument: resource strings, transports (raw socket, VXI-11, USBTMC, serial),
+# hal/: how bytes reach an instrument: resource strings, transports (raw socket, VXI-11, HiSLIP, USBTMC, serial),
 # SCPI sessions, I2C adapters, discovery.
 lc_area(hal DEPS base SOURCES
   hal/discover_lxi.c
   hal/discover_serial.c
   hal/discover_usb.c
+  hal/hislip_msg.c
   hal/i2c.c
   hal/i2c_cp2112.c
   hal/i2c_hidraw.c
@@ -21,6 +22,7 @@ lc_area(hal DEPS base SOURCES
   hal/serial_port.c
   hal/transport.c
   hal/transport_serial.c
+  hal/transport_hislip.c
   hal/transport_tcp.c
   hal/transport_usbtmc.c
   hal/transport_vxi11.c

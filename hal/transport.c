@@ -11,10 +11,11 @@ struct lc_transport {
 	void *priv;
 };
 
-/* One entry per transport compiled in; USBTMC, serial, HiSLIP and I2C add theirs here. */
+/* One entry per transport compiled in. */
 static const lc_transport_ops *const transports[] = {
 	&lc_transport_tcp_ops,
 	&lc_transport_vxi11_ops,
+	&lc_transport_hislip_ops,
 	&lc_transport_usbtmc_ops,
 	&lc_transport_serial_ops,
 };
@@ -107,6 +108,25 @@ bool lc_transport_has_eom(const lc_transport *t)
 const lc_transport_ops *lc_transport_get_ops(const lc_transport *t)
 {
 	return t->ops;
+}
+
+int lc_transport_adopt(const lc_transport_ops *ops, void *priv, lc_transport **out)
+{
+	lc_transport *t = calloc(1, sizeof(*t));
+	if (!t) {
+		ops->close(priv);
+		free(priv);
+		return LC_ERR_NOMEM;
+	}
+	t->ops = ops;
+	t->priv = priv;
+	*out = t;
+	return 0;
+}
+
+void *lc_transport_priv_if(lc_transport *t, const lc_transport_ops *ops)
+{
+	return t && t->ops == ops ? t->priv : NULL;
 }
 
 void lc_transport_close(lc_transport *t)

@@ -58,6 +58,11 @@ int lc_transport_drain(lc_transport *t);
 /* True when the transport itself marks message ends (*end), false for byte streams. */
 bool lc_transport_has_eom(const lc_transport *t);
 const lc_transport_ops *lc_transport_get_ops(const lc_transport *t);
+/* Wrap an already set-up private state (calloc'ed, ops->priv_size bytes) in a transport; it owns priv from
+ * then on (also on failure). For a transport's own attach functions (tests, fuzzing). */
+int lc_transport_adopt(const lc_transport_ops *ops, void *priv, lc_transport **out);
+/* The private state of t when its transport is ops (for a transport's own extra functions), else NULL. */
+void *lc_transport_priv_if(lc_transport *t, const lc_transport_ops *ops);
 void lc_transport_close(lc_transport *t);
 
 /* The table of transports, one per resource kind; a kind without a transport in this build is absent. */

@@ -7,6 +7,7 @@
 
 extern const lc_transport_ops lc_transport_tcp_ops;
 extern const lc_transport_ops lc_transport_vxi11_ops;
+extern const lc_transport_ops lc_transport_hislip_ops;
 extern const lc_transport_ops lc_transport_usbtmc_ops;
 extern const lc_transport_ops lc_transport_serial_ops;
 

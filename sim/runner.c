@@ -93,6 +93,17 @@ static int start_endpoint(struct lc_sim_rinst *ri, const lc_sim_runner_opts *o, 
 		tr = LC_SIM_TR_SOCKET;
 		port = in->port >= 0 ? in->port : real;
 	}
+	if (tr == LC_SIM_TR_HISLIP) {
+		/* one port carries both channels, so --port-base works as for sockets */
+		eo.port = in->port >= 0 ? in->port : o->port_base > 0 ? o->port_base + (int)idx : 4880;
+		rc = lc_sim_hislip_start(ri->engine, &eo, &ri->ep, diag);
+		if (rc == 0 && lc_sim_endpoint_port(ri->ep) == 4880)
+			snprintf(ri->resource, sizeof(ri->resource), "TCPIP0::%s::hislip0::INSTR", addr);
+		else if (rc == 0)
+			snprintf(ri->resource, sizeof(ri->resource), "TCPIP0::%s::hislip0,%d::INSTR", addr,
+				 lc_sim_endpoint_port(ri->ep));
+		return rc;
+	}
 	if (tr == LC_SIM_TR_PTY) {
 		rc = lc_sim_pty_start(ri->engine, &eo, &ri->ep, diag);
 		if (rc == 0)

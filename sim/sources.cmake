@@ -9,6 +9,7 @@ lc_area(simnet NOT_IN_LIBRARY DEPS base SOURCES
   sim/net/endpoint_lines.c
   sim/net/endpoint_pty.c
   sim/net/endpoint_socket.c
+  sim/net/hislip_server.c
   sim/net/i2c_service.c
   sim/net/oncrpc.c
   sim/net/portmapper.c

@@ -26,7 +26,7 @@
 #include "sim/scpi/scpi_engine.h"
 #include "sim/world/world.h"
 
-enum lc_sim_transport { LC_SIM_TR_SOCKET = 1, LC_SIM_TR_VXI11, LC_SIM_TR_PTY };
+enum lc_sim_transport { LC_SIM_TR_SOCKET = 1, LC_SIM_TR_VXI11, LC_SIM_TR_PTY, LC_SIM_TR_HISLIP };
 
 typedef struct lc_sim_inst_config {
 	const char *role;       /* station role, prefix of the instrument's world ports ("pm1") */

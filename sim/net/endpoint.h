@@ -3,6 +3,8 @@
  *   - a raw SCPI socket (TCP, newline-terminated, block-aware: "#5" + 5 bytes may contain '\n'),
  *   - VXI-11 (ONC-RPC over TCP with record marking, core channel) with its own portmapper on TCP and UDP
  *     (PMAPPROC_GETPORT v2 and RPCBPROC_GETADDR v3/v4), so liblxi, PyVISA-py and lxi-tools connect unchanged,
+ *   - HiSLIP (IVI-6.1: synchronous and asynchronous channel on one port, 4880 on real instruments;
+ *     sim/net/hislip_server.c),
  *   - a pseudo-terminal (posix_openpt, raw mode) with the real device's line terminator.
  *
  * Addresses: any 127.x.y.z binds on Linux, so each simulated instrument can have its own loopback address
@@ -37,16 +39,19 @@ enum lc_sim_endpoint_kind {
 	LC_SIM_EP_SOCKET = 1,
 	LC_SIM_EP_VXI11,
 	LC_SIM_EP_PTY,
+	LC_SIM_EP_HISLIP,
 };
 
 typedef struct lc_sim_endpoint_opts {
 	const char *address;    /* loopback IPv4 address to bind, default "127.0.0.1" */
-	int port;               /* SOCKET: port (5025 real, 0 = any free); VXI-11: core channel port (0 = any) */
+	int port;               /* SOCKET: port (5025 real, 0 = any free); VXI-11: core channel port (0 = any);
+	                           HiSLIP: port (4880 real, 0 = any free) */
 	int portmapper_port;    /* VXI-11: 111 real, 0 = any free, -1 = no portmapper */
 	int max_connections;    /* 0: 256 */
 	size_t max_message;     /* longest program message accepted, 0: 1 MiB */
 	uint32_t max_recv_size; /* VXI-11 maxRecvSize announced by create_link, 0: 1 MiB; a device_write chunk
-	                           larger than it fails with error 5 (parameter error) */
+	                           larger than it fails with error 5 (parameter error). HiSLIP: the server's
+	                           maximum message size (header included), 0: 1 MiB */
 	const char *terminator; /* reply terminator: SOCKET/VXI-11 "\n" default; PTY the device's ("\r\n") */
 	char input_terminator;  /* PTY: the byte that ends a command, default '\n' ('\r' accepted before it) */
 } lc_sim_endpoint_opts;
@@ -57,13 +62,14 @@ void lc_sim_endpoint_opts_init(lc_sim_endpoint_opts *o);
  * not a loopback address, permission denied for port 111). */
 int lc_sim_socket_start(lc_sim_scpi *e, const lc_sim_endpoint_opts *opts, lc_sim_endpoint **out, lc_diag *diag);
 int lc_sim_vxi11_start(lc_sim_scpi *e, const lc_sim_endpoint_opts *opts, lc_sim_endpoint **out, lc_diag *diag);
+int lc_sim_hislip_start(lc_sim_scpi *e, const lc_sim_endpoint_opts *opts, lc_sim_endpoint **out, lc_diag *diag);
 int lc_sim_pty_start(lc_sim_scpi *e, const lc_sim_endpoint_opts *opts, lc_sim_endpoint **out, lc_diag *diag);
 
 /* Close everything and join every thread. NULL is allowed. */
 void lc_sim_endpoint_stop(lc_sim_endpoint *ep);
 
 enum lc_sim_endpoint_kind lc_sim_endpoint_kind(const lc_sim_endpoint *ep);
-/* SOCKET: the listening port; VXI-11: the core channel port; PTY: 0. */
+/* SOCKET, HiSLIP: the listening port; VXI-11: the core channel port; PTY: 0. */
 int lc_sim_endpoint_port(const lc_sim_endpoint *ep);
 /* VXI-11: the portmapper port (TCP and UDP), -1 without one. */
 int lc_sim_endpoint_portmapper_port(const lc_sim_endpoint *ep);

@@ -351,6 +351,8 @@ void lc_sim_endpoint_stop(lc_sim_endpoint *ep)
 		shutdown(c->fd, SHUT_RDWR);
 	pthread_mutex_unlock(&ep->mu);
 	reap(ep, true);
+	if (ep->proto_free)
+		ep->proto_free(ep->proto);
 	for (int i = 0; i < ep->nlisten; i++)
 		close(ep->listen[i].fd);
 	if (ep->udp_fd >= 0)

@@ -49,6 +49,8 @@ struct lc_sim_endpoint {
 	lc_sim_endpoint_stats stats;
 	bool stopping;
 	uint32_t next_lid; /* VXI-11 link ids */
+	void *proto;       /* a protocol's endpoint-wide state (HiSLIP sessions and lock), freed by proto_free */
+	void (*proto_free)(void *proto);
 };
 
 /* endpoint_common.c */

@@ -9,7 +9,7 @@
 
 struct lc_sim_testinst {
 	lc_sim_scpi *e;
-	lc_sim_endpoint *sock, *vxi;
+	lc_sim_endpoint *sock, *vxi, *hislip;
 	double value[CHANNELS + 1];
 	bool state[CHANNELS + 1];
 	uint8_t *data;
@@ -156,6 +156,7 @@ void lc_sim_testinst_opts_init(lc_sim_testinst_opts *o)
 	memset(o, 0, sizeof(*o));
 	o->address = "127.0.0.1";
 	o->portmapper_port = -1;
+	o->hislip_port = -1;
 }
 
 static int add_all(struct lc_sim_testinst *t, lc_diag *diag)
@@ -201,6 +202,7 @@ int lc_sim_testinst_start(const lc_sim_testinst_opts *o, lc_sim_testinst **out, 
 	lc_sim_endpoint_opts eo;
 	lc_sim_endpoint_opts_init(&eo);
 	eo.address = o->address ? o->address : "127.0.0.1";
+	eo.max_connections = o->max_connections;
 	if (o->socket_port >= 0) {
 		eo.port = o->socket_port;
 		if ((r = lc_sim_socket_start(t->e, &eo, &t->sock, diag)) < 0)
@@ -211,6 +213,12 @@ int lc_sim_testinst_start(const lc_sim_testinst_opts *o, lc_sim_testinst **out, 
 		eo.portmapper_port = o->portmapper_port;
 		eo.max_recv_size = o->max_recv_size;
 		if ((r = lc_sim_vxi11_start(t->e, &eo, &t->vxi, diag)) < 0)
+			goto fail;
+	}
+	if (o->hislip_port >= 0) {
+		eo.port = o->hislip_port;
+		eo.max_recv_size = o->max_recv_size;
+		if ((r = lc_sim_hislip_start(t->e, &eo, &t->hislip, diag)) < 0)
 			goto fail;
 	}
 	*out = t;
@@ -226,6 +234,7 @@ void lc_sim_testinst_stop(lc_sim_testinst *t)
 		return;
 	lc_sim_endpoint_stop(t->sock);
 	lc_sim_endpoint_stop(t->vxi);
+	lc_sim_endpoint_stop(t->hislip);
 	lc_sim_scpi_destroy(t->e);
 	free(t->data);
 	free(t);
@@ -244,4 +253,9 @@ lc_sim_endpoint *lc_sim_testinst_socket(lc_sim_testinst *t)
 lc_sim_endpoint *lc_sim_testinst_vxi11(lc_sim_testinst *t)
 {
 	return t->vxi;
+}
+
+lc_sim_endpoint *lc_sim_testinst_hislip(lc_sim_testinst *t)
+{
+	return t->hislip;
 }

@@ -1,5 +1,5 @@
 /*
- * A generic test instrument on the SCPI engine, reachable on a raw socket and on VXI-11 at once: for the HAL's
+ * A generic test instrument on the SCPI engine, reachable on a raw socket, VXI-11 and HiSLIP at once: for the HAL's
  * transport tests and benchmarks, the interoperability tests (PyVISA, lxi-tools) and `lanecert-bench sim`.
  *
  * Commands (besides the IEEE 488.2 common commands and SYST:ERR?):
@@ -33,7 +33,9 @@ typedef struct lc_sim_testinst_opts {
 	int portmapper_port;  /* VXI-11 portmapper: 111, 0 = any free, -1 = none */
 	const char *idn;      /* default LC_SIM_TESTINST_IDN */
 	lc_sim_clock *clock;  /* NULL: real time */
-	uint32_t max_recv_size; /* VXI-11 maxRecvSize announced, 0: the endpoint's default (1 MiB) */
+	uint32_t max_recv_size; /* VXI-11 maxRecvSize / HiSLIP maximum message size, 0: the endpoint's default */
+	int hislip_port;      /* HiSLIP: 4880, 0 = any free, -1 = none (the default) */
+	int max_connections;  /* per endpoint, 0: the endpoint's default */
 } lc_sim_testinst_opts;
 
 void lc_sim_testinst_opts_init(lc_sim_testinst_opts *o);
@@ -45,5 +47,6 @@ lc_sim_scpi *lc_sim_testinst_engine(lc_sim_testinst *t);
 /* NULL when not started. */
 lc_sim_endpoint *lc_sim_testinst_socket(lc_sim_testinst *t);
 lc_sim_endpoint *lc_sim_testinst_vxi11(lc_sim_testinst *t);
+lc_sim_endpoint *lc_sim_testinst_hislip(lc_sim_testinst *t);
 
 #endif

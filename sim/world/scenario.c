@@ -9,7 +9,8 @@
 
 const char *lc_sim_transport_name(enum lc_sim_transport t)
 {
-	return t == LC_SIM_TR_SOCKET ? "socket" : t == LC_SIM_TR_VXI11 ? "vxi11" : t == LC_SIM_TR_PTY ? "pty" : "default";
+	return t == LC_SIM_TR_SOCKET ? "socket" : t == LC_SIM_TR_VXI11 ? "vxi11" : t == LC_SIM_TR_PTY ? "pty"
+	       : t == LC_SIM_TR_HISLIP ? "hislip" : "default";
 }
 
 static int keys_ok(const char *origin, const char *where, const json_t *obj, const char *const *allowed,
@@ -138,9 +139,10 @@ static int parse_inst(lc_sim_scenario *sc, const char *role, const json_t *o, lc
 		in->transport = !strcmp(tr, "socket") ? LC_SIM_TR_SOCKET
 				: !strcmp(tr, "vxi11") ? LC_SIM_TR_VXI11
 				: !strcmp(tr, "pty")   ? LC_SIM_TR_PTY
+				: !strcmp(tr, "hislip") ? LC_SIM_TR_HISLIP
 						       : 0;
 		if (!in->transport)
-			return lc_diag_set(diag, LC_ERR_FORMAT, "%s: %s.transport: '%s' is not socket, vxi11 or pty",
+			return lc_diag_set(diag, LC_ERR_FORMAT, "%s: %s.transport: '%s' is not socket, vxi11, hislip or pty",
 					   sc->origin, where, tr);
 	}
 	if ((rc = get_str(sc->origin, where, o, "address", false, in->address, sizeof(in->address), diag)))

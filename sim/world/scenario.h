@@ -70,6 +70,6 @@ int lc_sim_scenario_parse(const char *text, size_t len, const char *origin, cons
 			  lc_sim_scenario **out, lc_diag *diag);
 
 const lc_sim_scenario_inst *lc_sim_scenario_inst_by_role(const lc_sim_scenario *sc, const char *role);
-const char *lc_sim_transport_name(enum lc_sim_transport t); /* "socket", "vxi11", "pty" */
+const char *lc_sim_transport_name(enum lc_sim_transport t); /* "socket", "vxi11", "hislip", "pty" */
 
 #endif

@@ -20,3 +20,5 @@ lc_fuzz(NAME module SOURCES tests/fuzz/fuzz_module.c LIBS lc_instruments CORPUS 
 lc_fuzz(NAME report SOURCES tests/fuzz/fuzz_report.c LIBS lc_reports CORPUS tests/fuzz/corpus/report)
 # Fuzz target of the dashboard's event datagrams (serve/live.c): whatever arrives on the events socket.
 lc_fuzz(NAME serve_event SOURCES tests/fuzz/fuzz_serve_event.c LIBS lc_serve CORPUS tests/fuzz/corpus/serve_event)
+# Fuzz target of the HiSLIP client (issue 20): server traffic on both channels through a whole session.
+lc_fuzz(NAME hislip SOURCES tests/fuzz/fuzz_hislip.c LIBS lc_hal CORPUS tests/fuzz/corpus/hislip)

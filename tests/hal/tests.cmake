@@ -12,3 +12,5 @@ lc_test(NAME hal_usbtmc_proto SOURCES tests/hal/test_usbtmc_proto.c LIBS lc_hal)
 lc_test(NAME hal_usbtmc SOURCES tests/hal/test_usbtmc.c tests/hal/usbtmc_device_model.c LIBS lc_hal)
 lc_test(NAME hal_serial SOURCES tests/hal/test_serial.c LIBS lc_hal lc_simnet)
 lc_test(NAME hal_discover_local SOURCES tests/hal/test_discover_local.c LIBS lc_hal)
+# HiSLIP client (issue 20): scripted peer for the byte layouts and error paths, the simulator's server for sessions.
+lc_test(NAME hal_hislip SOURCES tests/hal/test_hislip.c LIBS lc_hal lc_simnet)

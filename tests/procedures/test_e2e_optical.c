@@ -107,3 +107,20 @@ Test(e2e, trunk_of_the_wrong_polarity_type_is_named)
 	cr_expect(strstr(diff, "Type A trunk where Type B expected") != NULL, "difference: %s", diff);
 	done(r);
 }
+
+Test(e2e, dr4_good_passes_with_meter_and_mainframe_over_hislip)
+{
+	lc_e2e_start(&e, "dr4-breakout-hislip");
+	int hislip = 0;
+	for (size_t i = 0; i < lc_sim_runner_count(e.runner); i++) {
+		lc_sim_runner_info in;
+		if (lc_sim_runner_info_at(e.runner, i, &in) == 0 && strstr(in.resource, "::hislip0"))
+			hislip += !strcmp(in.role, "meter") || !strcmp(in.role, "source");
+	}
+	cr_assert_eq(hislip, 2, "meter and source served over HiSLIP");
+	lc_result *r = lc_e2e_run(&e, "breakout-dr4-4x100g", NULL, 1, "E2E-1");
+	cr_expect_eq(lc_result_verdict(r), LC_VERDICT_PASS, "why: %s", lc_e2e_why(r));
+	cr_expect_eq(lc_e2e_lanes(r, "insertion_loss", LC_VERDICT_PASS), 0x1FEul, "8 fibers pass IL");
+	cr_expect_str_eq(lc_e2e_extra(r, "fiber_map", "difference"), "as expected");
+	done(r);
+}
