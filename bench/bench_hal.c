@@ -483,19 +483,72 @@ static int run_vxi11(size_t count, double *ours_qps, double *lxi_qps, char *err,
 	return rc;
 }
 
+/* HiSLIP vs raw socket, lanecert on both, to one simulated instrument, in alternating rounds. */
+static int run_hislip(size_t count, double *hislip_qps, double *raw_qps, char *err, size_t ecap)
+{
+	lc_sim_testinst_opts o;
+	lc_sim_testinst *t = NULL;
+	lc_diag d;
+	char res[80], reply[256];
+	lc_sim_testinst_opts_init(&o);
+	o.socket_port = 0;
+	o.vxi11_port = -1;
+	o.hislip_port = 0;
+	if (lc_sim_testinst_start(&o, &t, &d) < 0) {
+		snprintf(err, ecap, "simulated HiSLIP server: %.180s", d.text);
+		return -1;
+	}
+	lc_scpi *h = NULL, *r = NULL;
+	snprintf(res, sizeof(res), "TCPIP::127.0.0.1::hislip0,%d::INSTR", lc_sim_endpoint_port(lc_sim_testinst_hislip(t)));
+	int rc = lc_scpi_open(res, NULL, &h, &d);
+	if (rc == 0) {
+		snprintf(res, sizeof(res), "TCPIP::127.0.0.1::%d::SOCKET", lc_sim_endpoint_port(lc_sim_testinst_socket(t)));
+		rc = lc_scpi_open(res, NULL, &r, &d);
+	}
+	if (rc < 0)
+		snprintf(err, ecap, "open %.60s: %.180s", res, d.text);
+	int64_t h_us = 0, r_us = 0;
+	for (int round = 0; round < ROUNDS && rc == 0; round++) {
+		int64_t t0 = lc_now_us();
+		for (size_t i = 0; i < count / ROUNDS && rc == 0; i++)
+			if (lc_scpi_query(r, "*IDN?", reply, sizeof(reply)) < 0) {
+				snprintf(err, ecap, "raw socket query: %.200s", lc_scpi_last_detail(r));
+				rc = -1;
+			}
+		int64_t t1 = lc_now_us();
+		for (size_t i = 0; i < count / ROUNDS && rc == 0; i++)
+			if (lc_scpi_query(h, "*IDN?", reply, sizeof(reply)) < 0) {
+				snprintf(err, ecap, "HiSLIP query: %.200s", lc_scpi_last_detail(h));
+				rc = -1;
+			}
+		int64_t t2 = lc_now_us();
+		r_us += t1 - t0;
+		h_us += t2 - t1;
+	}
+	size_t n = count / ROUNDS * ROUNDS;
+	*raw_qps = r_us > 0 ? (double)n * 1e6 / (double)r_us : 0;
+	*hislip_qps = h_us > 0 ? (double)n * 1e6 / (double)h_us : 0;
+	lc_scpi_close(h);
+	lc_scpi_close(r);
+	lc_sim_testinst_stop(t);
+	return rc;
+}
+
 static void usage(FILE *out)
 {
 	fprintf(out, "usage: lanecert-bench hal [--json] [--queries N]\n\n"
 		     "Raw-socket *IDN? round trips (bare socket vs lanecert), VXI-11 through liblxi against the\n"
 		     "simulator's VXI-11 server (needs root or CAP_NET_BIND_SERVICE for its portmapper on port 111),\n"
-		     "and 1 MiB / 16 MiB definite blocks (bare socket vs lanecert), all on loopback in one run.\n");
+		     "HiSLIP vs raw socket to the same simulated instrument, and 1 MiB / 16 MiB definite blocks\n"
+		     "(bare socket vs lanecert), all on loopback in one run.\n");
 }
 
 int lc_bench_hal(int argc, char **argv)
 {
 	bool json = false;
 	size_t queries = 20000;
-	char err[LC_DIAG_TEXT_MAX] = "", vxi_err[LC_DIAG_TEXT_MAX] = "";
+	char err[LC_DIAG_TEXT_MAX] = "", vxi_err[LC_DIAG_TEXT_MAX] = "", hs_err[LC_DIAG_TEXT_MAX] = "";
+	double hq = 0, hrq = 0;
 	for (int i = 1; i < argc; i++) {
 		if (lc_cli_is_help(argv[i])) {
 			usage(stdout);
@@ -536,6 +589,10 @@ int lc_bench_hal(int argc, char **argv)
 	server_stop(&srv);
 	if (rc == LC_EXIT_OK && run_vxi11(queries / 10 < 1000 ? 1000 : queries / 10, &vq, &lq, vxi_err, sizeof(vxi_err)) != 0)
 		vq = lq = 0;
+	if (rc == LC_EXIT_OK && run_hislip(queries / 4 < 1000 ? 1000 : queries / 4, &hq, &hrq, hs_err, sizeof(hs_err)) != 0) {
+		lc_cli_error("bench hal", "%s", hs_err);
+		rc = LC_EXIT_SOFTWARE;
+	}
 	if (rc != LC_EXIT_OK) {
 		free(base.lat);
 		free(ours.lat);
@@ -570,12 +627,14 @@ int lc_bench_hal(int argc, char **argv)
 		       "\"raw_ratio_min\":%.3f,\"raw_ratio_max\":%.3f,"
 		       "\"baseline_p50_us\":%lld,\"baseline_p99_us\":%lld,\"p50_us\":%lld,\"p99_us\":%lld,"
 		       "\"vxi11_qps\":%s,\"vxi11_liblxi_qps\":%s,\"vxi11_ratio\":%s,%s"
+		       "\"hislip_qps\":%.0f,\"hislip_raw_qps\":%.0f,\"hislip_ratio\":%.3f,"
 		       "\"block_1m_bare_mbs\":%.1f,\"block_1m_mbs\":%.1f,\"block_1m_alloc_mbs\":%.1f,"
 		       "\"block_ratio_1m\":%.3f,\"block_ratio_1m_alloc\":%.3f,"
 		       "\"block_16m_bare_mbs\":%.1f,\"block_16m_mbs\":%.1f,\"block_16m_alloc_mbs\":%.1f,"
 		       "\"block_ratio\":%.3f,\"block_ratio_alloc\":%.3f}\n",
 		       ours.n, bq, rq, raw_ratio, raw[0], raw[2], (long long)bp50, (long long)bp99, (long long)p50, (long long)p99, vx, vl, vr,
-		       ve, mb1b, mb1i, mb1o, block_ratio_1m, block_ratio_1m_alloc, mb16b, mb16i, mb16o, block_ratio,
+		       ve, hq, hrq, hrq > 0 ? hq / hrq : 0.0, mb1b, mb1i, mb1o, block_ratio_1m, block_ratio_1m_alloc, mb16b, mb16i,
+		       mb16o, block_ratio,
 		       block_ratio_alloc);
 	} else {
 		printf("HAL benchmark (loopback; %zu *IDN? round trips per side in %d rounds, the order alternating;\n"
@@ -592,6 +651,8 @@ int lc_bench_hal(int argc, char **argv)
 			       lq, lq > 0 ? vq / lq : 0.0);
 		else
 			printf("  lanecert VXI-11  not measured: %s\n", vxi_err);
+		printf("  lanecert HiSLIP  %9.0f q/s   lanecert raw socket %.0f q/s   ratio %.3f (same simulated instrument; "
+		       "target >= 0.9: %s)\n", hq, hrq, hrq > 0 ? hq / hrq : 0.0, hrq > 0 && hq / hrq >= 0.9 ? "met" : "NOT met");
 		printf("  block 1 MiB      bare %7.1f MB/s   lanecert into %7.1f MB/s (ratio %.3f)   alloc %7.1f MB/s (%.3f)\n",
 		       mb1b, mb1i, block_ratio_1m, mb1o, block_ratio_1m_alloc);
 		printf("  block 16 MiB     bare %7.1f MB/s   lanecert into %7.1f MB/s (ratio %.3f)   alloc %7.1f MB/s (%.3f)"

@@ -229,6 +229,7 @@ int lc_scpi_write_locked(lc_scpi *s, const char *cmd, int64_t deadline, lc_diag 
 
 static int abandon(lc_scpi *s, const lc_scpi_framer *f, int code, lc_diag *d)
 {
+	s->abandoned_seen = f->seen; /* 0: no byte of the reply came (scpi_refusal.c) */
 	if (code == LC_ERR_OVERFLOW)
 		return code; /* the framer consumed the whole reply: still in step */
 	if (f->overflow && code == LC_ERR_TIMEOUT)
@@ -420,7 +421,11 @@ int lc_scpi_query(lc_scpi *s, const char *cmd, char *buf, size_t cap)
 	int64_t deadline = lc_scpi_deadline(s);
 	e = lc_scpi_write_locked(s, cmd, deadline, &d);
 	if (e >= 0)
+		e = lc_scpi_refusal_wait(s, cmd, deadline, &d); /* scpi_refusal.c */
+	if (e >= 0)
 		e = lc_scpi_read_locked(s, limit(s, cap), false, deadline, NULL, &d);
+	if (e == LC_ERR_TIMEOUT && !s->in_error_check)
+		e = lc_scpi_explain_timeout(s, cmd, e, &d);
 	if (e >= 0)
 		e = copy_out(s, buf, cap);
 	else

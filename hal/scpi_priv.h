@@ -22,6 +22,8 @@ struct lc_scpi {
 	lc_scpi_buf wbuf;   /* scratch for outgoing messages */
 	int last_err;
 	char detail[LC_DIAG_TEXT_MAX];
+	uint64_t abandoned_seen; /* bytes of the last abandoned reply that had arrived */
+	bool in_error_check; /* reading the error queue to explain a query (scpi_refusal.c): no recursion */
 };
 
 /* Record a failure as the session's last error; returns code. */
@@ -34,5 +36,16 @@ int lc_scpi_write_locked(lc_scpi *s, const char *cmd, int64_t deadline, lc_diag 
 void lc_scpi_discard_locked(lc_scpi *s);
 /* Frame one reply into s->reply (at most max bytes). data_only: a block's data without its header. */
 int lc_scpi_read_locked(lc_scpi *s, size_t max, bool data_only, int64_t deadline, bool *is_block, lc_diag *d);
+
+/* Read error-queue entries while *STB? bit 2 is set (at most max_error_drain); up to cap into errs; the
+ * count read in all (scpi_query.c). */
+int lc_scpi_drain_locked(lc_scpi *s, lc_scpi_error *errs, size_t cap, lc_diag *d);
+/* After a query was sent (scpi_refusal.c): on transports that can wait for input and read the status byte
+ * out of band, wait for the reply while watching for a refusal; 0 (read the reply) or LC_ERR_INSTRUMENT
+ * "the instrument refused 'CMD' (-113 Undefined header)". */
+int lc_scpi_refusal_wait(lc_scpi *s, const char *cmd, int64_t deadline, lc_diag *d);
+/* A query timed out (code): read the error queue; a refusal makes it LC_ERR_INSTRUMENT, other errors join
+ * the detail. Returns the code to report. */
+int lc_scpi_explain_timeout(lc_scpi *s, const char *cmd, int code, lc_diag *d);
 
 #endif

@@ -15,7 +15,13 @@ static int exchange(lc_scpi *s, const char *cmd, int64_t deadline, bool data_onl
 	int e = lc_scpi_write_locked(s, cmd, deadline, d);
 	if (e < 0)
 		return e;
-	return lc_scpi_read_locked(s, s->o.max_reply, data_only, deadline, is_block, d);
+	/* a query the instrument refuses gets no reply: say so instead of a bare timeout (scpi_refusal.c) */
+	if ((e = lc_scpi_refusal_wait(s, cmd, deadline, d)) < 0)
+		return e;
+	e = lc_scpi_read_locked(s, s->o.max_reply, data_only, deadline, is_block, d);
+	if (e == LC_ERR_TIMEOUT && !s->in_error_check)
+		e = lc_scpi_explain_timeout(s, cmd, e, d);
+	return e;
 }
 
 static int text_query(lc_scpi *s, const char *cmd, int64_t deadline, lc_diag *d)
@@ -222,7 +228,7 @@ int lc_scpi_read_stb(lc_scpi *s, uint8_t *stb)
 
 /* Read entries while *STB? bit 2 (error/event queue not empty) is set, at most max_error_drain. Stores up
  * to cap of them; returns how many were read in all. */
-static int drain_locked(lc_scpi *s, lc_scpi_error *errs, size_t cap, lc_diag *d)
+int lc_scpi_drain_locked(lc_scpi *s, lc_scpi_error *errs, size_t cap, lc_diag *d)
 {
 	int total = 0;
 	for (int i = 0; i < s->o.max_error_drain; i++) {
@@ -255,7 +261,7 @@ int lc_scpi_drain_errors(lc_scpi *s, lc_scpi_error *errs, size_t cap)
 	if (!s || (!errs && cap))
 		return LC_ERR_ARG;
 	lc_scpi_lock(s);
-	int e = drain_locked(s, errs, cap, &d);
+	int e = lc_scpi_drain_locked(s, errs, cap, &d);
 	if (e < 0)
 		e = lc_scpi_fail(s, e, &d);
 	else if ((size_t)e > cap)
@@ -271,7 +277,7 @@ int lc_scpi_check_errors(lc_scpi *s)
 	if (!s)
 		return LC_ERR_ARG;
 	lc_scpi_lock(s);
-	int e = drain_locked(s, &first, 1, &d);
+	int e = lc_scpi_drain_locked(s, &first, 1, &d);
 	if (e > 0) {
 		if (e > 1)
 			lc_diag_set(&d, LC_ERR_INSTRUMENT, "%d,\"%s\" (and %d more)", first.code, first.text, e - 1);

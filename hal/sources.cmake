@@ -19,6 +19,7 @@ lc_area(hal DEPS base SOURCES
   hal/scpi_parse.c
   hal/scpi_query.c
   hal/scpi_raw.c
+  hal/scpi_refusal.c
   hal/serial_port.c
   hal/transport.c
   hal/transport_serial.c

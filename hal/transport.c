@@ -100,6 +100,13 @@ int lc_transport_drain(lc_transport *t)
 	return t->ops->drain(t->priv);
 }
 
+int lc_transport_wait_readable(lc_transport *t, int64_t deadline, lc_diag *diag)
+{
+	if (!t->ops->wait_readable)
+		return lc_diag_set(diag, LC_ERR_UNSUPPORTED, "%s: cannot wait for input", t->ops->name);
+	return t->ops->wait_readable(t->priv, deadline, diag);
+}
+
 bool lc_transport_has_eom(const lc_transport *t)
 {
 	return t->ops->marks_end;

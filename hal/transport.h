@@ -42,6 +42,9 @@ typedef struct lc_transport_ops {
 	/* Drop input that has already arrived, without waiting (after an abandoned reply on a byte stream).
 	 * Returns the number of bytes dropped or an error; may be NULL. */
 	int (*drain)(void *priv);
+	/* Wait until input is there to read, without consuming it: 1, LC_ERR_TIMEOUT at the deadline, or the
+	 * error a read would meet. Only transports that can do it without side effects; may be NULL. */
+	int (*wait_readable)(void *priv, int64_t deadline, lc_diag *diag);
 } lc_transport_ops;
 
 typedef struct lc_transport lc_transport;
@@ -55,6 +58,8 @@ int lc_transport_clear(lc_transport *t, int64_t deadline, lc_diag *diag);
 int lc_transport_read_stb(lc_transport *t, uint8_t *stb, int64_t deadline, lc_diag *diag);
 /* Drop already-received input without waiting (ops->drain); 0 when the transport has none. */
 int lc_transport_drain(lc_transport *t);
+/* ops->wait_readable; LC_ERR_UNSUPPORTED without one. */
+int lc_transport_wait_readable(lc_transport *t, int64_t deadline, lc_diag *diag);
 /* True when the transport itself marks message ends (*end), false for byte streams. */
 bool lc_transport_has_eom(const lc_transport *t);
 const lc_transport_ops *lc_transport_get_ops(const lc_transport *t);

@@ -608,6 +608,16 @@ static int hislip_drain(void *priv)
 	return 0;
 }
 
+static int hislip_wait_readable(void *priv, int64_t deadline, lc_diag *diag)
+{
+	struct hislip_priv *p = priv;
+	if (p->broken)
+		return broken_error(p, diag);
+	if (p->sync.pos < p->sync.len || p->have_carry)
+		return 1;
+	return lc_net_wait(p->sync.fd, POLLIN, deadline, diag);
+}
+
 static void hislip_close(void *priv)
 {
 	struct hislip_priv *p = priv;
@@ -630,6 +640,7 @@ const lc_transport_ops lc_transport_hislip_ops = {
 	.read_stb = hislip_read_stb,
 	.close = hislip_close,
 	.drain = hislip_drain,
+	.wait_readable = hislip_wait_readable,
 };
 
 /* ---- what only HiSLIP has: locks, lock info, service requests, the session's parameters ---------------- */

@@ -107,16 +107,55 @@ static int send_text(int fd, uint8_t type, uint8_t code, const char *text)
 	return send_msg(fd, type, code, 0, text, strlen(text));
 }
 
+/* A connection's input, read in large pieces: one read usually brings a header and its payload. */
+struct rd {
+	lc_sim_endpoint *ep;
+	int fd;
+	size_t pos, len;
+	uint8_t b[16384];
+};
+
+/* Bytes available (waiting for some): > 0, 0 on EOF, or LC_ERR_CLOSED / LC_ERR_IO. */
+static ssize_t rd_fill(struct rd *r)
+{
+	if (r->pos < r->len)
+		return (ssize_t)(r->len - r->pos);
+	r->pos = r->len = 0;
+	ssize_t n = lc_sim_ep_read(r->ep, r->fd, r->b, sizeof(r->b));
+	if (n > 0)
+		r->len = (size_t)n;
+	return n;
+}
+
+/* Exactly n bytes into dst (NULL: dropped). 0, LC_ERR_TRUNCATED on EOF, or another error. */
+static int rd_full(struct rd *r, void *dst, uint64_t n)
+{
+	uint8_t *o = dst;
+	while (n) {
+		ssize_t a = rd_fill(r);
+		if (a <= 0)
+			return a == 0 ? LC_ERR_TRUNCATED : (int)a;
+		size_t k = (uint64_t)a < n ? (size_t)a : (size_t)n;
+		if (o) {
+			memcpy(o, r->b + r->pos, k);
+			o += k;
+		}
+		r->pos += k;
+		n -= k;
+	}
+	return 0;
+}
+
 /* 0, LC_ERR_CLOSED (clean end between messages), LC_ERR_TRUNCATED, or LC_ERR_PROTOCOL (bad prologue). */
-static int read_header(lc_sim_endpoint *ep, int fd, struct hs_hdr *h)
+static int read_header(struct rd *r, struct hs_hdr *h)
 {
 	uint8_t b[HS_HEADER];
-	ssize_t n = lc_sim_ep_read(ep, fd, b, 1);
-	if (n <= 0)
-		return n == 0 ? LC_ERR_CLOSED : (int)n;
-	int r = lc_sim_ep_read_full(ep, fd, b + 1, HS_HEADER - 1);
-	if (r < 0)
-		return r;
+	ssize_t a = rd_fill(r);
+	if (a <= 0)
+		return a == 0 ? LC_ERR_CLOSED : (int)a;
+	int e = rd_full(r, b, HS_HEADER);
+	if (e < 0)
+		return e;
 	if (b[0] != 'H' || b[1] != 'S')
 		return LC_ERR_PROTOCOL;
 	h->type = b[2];
@@ -127,20 +166,6 @@ static int read_header(lc_sim_endpoint *ep, int fd, struct hs_hdr *h)
 		h->len = h->len << 8 | b[8 + i];
 	return 0;
 }
-
-static int skip(lc_sim_endpoint *ep, int fd, uint64_t n)
-{
-	uint8_t junk[4096];
-	while (n) {
-		size_t k = n > sizeof(junk) ? sizeof(junk) : (size_t)n;
-		int r = lc_sim_ep_read_full(ep, fd, junk, k);
-		if (r < 0)
-			return r;
-		n -= k;
-	}
-	return 0;
-}
-
 
 static struct lc_sim_hislip *hs_of(lc_sim_endpoint *ep)
 {
@@ -275,13 +300,13 @@ static bool sub_address_ok(const uint8_t *p, size_t n)
 }
 
 /* Initialize: check it, make the session. Returns the session id, or 0 after a FatalError was sent. */
-static uint16_t initialize(struct lc_sim_conn *c, const struct hs_hdr *h)
+static uint16_t initialize(struct lc_sim_conn *c, struct rd *rd, const struct hs_hdr *h)
 {
 	lc_sim_endpoint *ep = c->ep;
 	struct lc_sim_hislip *hs = hs_of(ep);
 	uint8_t sub[256];
 	char text[160];
-	if (h->len > sizeof(sub) || lc_sim_ep_read_full(ep, c->fd, sub, (size_t)h->len) < 0) {
+	if (h->len > sizeof(sub) || rd_full(rd, sub, h->len) < 0) {
 		send_text(c->fd, T_FATAL, 3, "Initialize: sub-address longer than 256 bytes");
 		return 0;
 	}
@@ -334,11 +359,11 @@ static uint16_t initialize(struct lc_sim_conn *c, const struct hs_hdr *h)
 	return id;
 }
 
-static void serve_sync(struct lc_sim_conn *c, const struct hs_hdr *first)
+static void serve_sync(struct lc_sim_conn *c, struct rd *rd, const struct hs_hdr *first)
 {
 	lc_sim_endpoint *ep = c->ep;
 	struct lc_sim_hislip *hs = hs_of(ep);
-	uint16_t id = initialize(c, first);
+	uint16_t id = initialize(c, rd, first);
 	if (!id)
 		return;
 	lc_sim_lines lines;
@@ -347,10 +372,9 @@ static void serve_sync(struct lc_sim_conn *c, const struct hs_hdr *first)
 		return;
 	}
 	struct hs_sync y = {.c = c, .hs = hs, .id = id};
-	uint8_t buf[16384];
 	for (;;) {
 		struct hs_hdr h;
-		int r = read_header(ep, c->fd, &h);
+		int r = read_header(rd, &h);
 		if (r == LC_ERR_PROTOCOL) {
 			send_text(c->fd, T_FATAL, 1, "poorly formed message header: prologue is not \"HS\"");
 			break;
@@ -370,7 +394,7 @@ static void serve_sync(struct lc_sim_conn *c, const struct hs_hdr *first)
 				char text[96];
 				snprintf(text, sizeof(text), "message of %llu bytes exceeds the maximum message size %llu",
 					 (unsigned long long)(h.len + HS_HEADER), (unsigned long long)server_max(ep));
-				if (send_text(c->fd, T_ERROR, 4, text) < 0 || skip(ep, c->fd, h.len) < 0)
+				if (send_text(c->fd, T_ERROR, 4, text) < 0 || rd_full(rd, NULL, h.len) < 0)
 					break;
 				lc_sim_lines_reset(&lines);
 				continue;
@@ -378,15 +402,18 @@ static void serve_sync(struct lc_sim_conn *c, const struct hs_hdr *first)
 			y.msg_id = h.param;
 			bool ok = true;
 			for (uint64_t left = h.len; left && ok;) {
-				size_t k = left > sizeof(buf) ? sizeof(buf) : (size_t)left;
-				if (lc_sim_ep_read_full(ep, c->fd, buf, k) < 0) {
+				ssize_t a = rd_fill(rd);
+				if (a <= 0) {
 					ok = false;
 					y.closing = true;
 					break;
 				}
+				size_t k = (uint64_t)a < left ? (size_t)a : (size_t)left;
+				const uint8_t *data = rd->b + rd->pos;
+				rd->pos += k;
 				left -= k;
 				if (!clearing)
-					ok = lc_sim_lines_feed(&lines, buf, k, on_message, &y);
+					ok = lc_sim_lines_feed(&lines, data, k, on_message, &y);
 			}
 			if (ok && h.type == T_DATA_END && !clearing)
 				ok = lc_sim_lines_flush(&lines, on_message, &y);
@@ -404,7 +431,7 @@ static void serve_sync(struct lc_sim_conn *c, const struct hs_hdr *first)
 			send_text(c->fd, T_FATAL, 1, "poorly formed message header: payload too long for its type");
 			break;
 		}
-		if (skip(ep, c->fd, h.len) < 0)
+		if (rd_full(rd, NULL, h.len) < 0)
 			break;
 		if (h.type == T_DC_COMPLETE) {
 			lc_sim_lines_reset(&lines);
@@ -470,7 +497,7 @@ static uint8_t lock_request(lc_sim_endpoint *ep, struct lc_sim_hislip *hs, uint1
 	}
 }
 
-static void serve_async(struct lc_sim_conn *c, const struct hs_hdr *first)
+static void serve_async(struct lc_sim_conn *c, struct rd *rd, const struct hs_hdr *first)
 {
 	lc_sim_endpoint *ep = c->ep;
 	struct lc_sim_hislip *hs = hs_of(ep);
@@ -496,7 +523,7 @@ static void serve_async(struct lc_sim_conn *c, const struct hs_hdr *first)
 	uint8_t payload[HS_CONTROL_MAX];
 	for (;;) {
 		struct hs_hdr h;
-		int r = read_header(ep, c->fd, &h);
+		int r = read_header(rd, &h);
 		if (r == LC_ERR_PROTOCOL) {
 			async_send(hs, c->fd, T_FATAL, 1, 0, "poorly formed message header", 28);
 			break;
@@ -507,7 +534,7 @@ static void serve_async(struct lc_sim_conn *c, const struct hs_hdr *first)
 			async_send(hs, c->fd, T_FATAL, 1, 0, "payload too long for its type", 29);
 			break;
 		}
-		if (lc_sim_ep_read_full(ep, c->fd, payload, (size_t)h.len) < 0)
+		if (rd_full(rd, payload, h.len) < 0)
 			break;
 		uint8_t out[8];
 		switch (h.type) {
@@ -596,19 +623,24 @@ static void serve_async(struct lc_sim_conn *c, const struct hs_hdr *first)
 static void serve(struct lc_sim_conn *c)
 {
 	struct hs_hdr h;
-	int r = read_header(c->ep, c->fd, &h);
-	if (r == LC_ERR_PROTOCOL) {
+	struct rd *rd = malloc(sizeof(*rd));
+	if (!rd)
+		return;
+	rd->ep = c->ep;
+	rd->fd = c->fd;
+	rd->pos = rd->len = 0;
+	int r = read_header(rd, &h);
+	if (r == LC_ERR_PROTOCOL)
 		send_text(c->fd, T_FATAL, 1, "poorly formed message header: prologue is not \"HS\"");
-		return;
-	}
-	if (r < 0)
-		return;
-	if (h.type == T_INIT)
-		serve_sync(c, &h);
+	else if (r < 0)
+		;
+	else if (h.type == T_INIT)
+		serve_sync(c, rd, &h);
 	else if (h.type == T_ASYNC_INIT)
-		serve_async(c, &h);
+		serve_async(c, rd, &h);
 	else
 		send_text(c->fd, T_FATAL, 3, "the first message must be Initialize or AsyncInitialize");
+	free(rd);
 }
 
 static void hislip_free(void *p)

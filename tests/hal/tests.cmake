@@ -14,3 +14,5 @@ lc_test(NAME hal_serial SOURCES tests/hal/test_serial.c LIBS lc_hal lc_simnet)
 lc_test(NAME hal_discover_local SOURCES tests/hal/test_discover_local.c LIBS lc_hal)
 # HiSLIP client (issue 20): scripted peer for the byte layouts and error paths, the simulator's server for sessions.
 lc_test(NAME hal_hislip SOURCES tests/hal/test_hislip.c LIBS lc_hal lc_simnet)
+# Fail fast, say why (issue 20): a refused query named with the instrument's error, not a bare timeout.
+lc_test(NAME hal_scpi_refusal SOURCES tests/hal/test_scpi_refusal.c tests/hal/loopback_server.c LIBS lc_hal lc_simnet)

@@ -1,0 +1,119 @@
+/*
+ * A query that gets no reply: say why when the instrument can tell (issue 20). An instrument that does not
+ * know a header (-113) or refuses a parameter drops the whole program message and sends nothing, so the
+ * client would only see its timeout. Two checks:
+ *
+ *  - while waiting, on transports that can both wait for input without consuming it and read the status
+ *    byte out of band (HiSLIP: AsyncStatusQuery): after a short grace without a reply, the status byte; its
+ *    EAV bit (error queue not empty) without MAV ends the wait at once and the queue is read;
+ *  - after a timeout without any byte of the reply, on every transport: the error queue (through the status
+ *    byte's bit 2 and SYST:ERR?, each under a short deadline of its own, so a hung instrument costs at most
+ *    EXPLAIN_MS more than its timeout). On a byte stream a reply that comes later still is dropped before the
+ *    next write as after any timeout; one that comes during this check would be read as its answer and
+ *    fail to parse (the check then reports the queue unreadable).
+ *
+ * Not after an unanswered common query (*IDN?...): such an instrument may not speak IEEE 488.2 at all.
+ * A command error (-100..-199) or an execution error (-200..-299) in the queue makes the query
+ * LC_ERR_INSTRUMENT "the instrument refused 'CMD' (-113 Undefined header)"; other errors are added to the
+ * timeout's detail. Byte-stream transports (raw socket, serial) and liblxi's VXI-11 (no device_readstb)
+ * only have the check after the timeout.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "base/clock.h"
+#include "base/log.h"
+#include "hal/scpi_priv.h"
+
+#define LC_LOG_DOMAIN "scpi"
+#define GRACE_MS 50
+#define POLL_MS 200
+#define EXPLAIN_MS 500
+
+static bool refused_code(int code)
+{
+	return code <= -100 && code >= -299;
+}
+
+/* Read the queue under a short deadline; fill errs (cap), return the count, or an error. */
+static int read_queue(lc_scpi *s, lc_scpi_error *errs, size_t cap, lc_diag *d)
+{
+	int saved = s->o.timeout_ms;
+	if (s->o.timeout_ms < 0 || s->o.timeout_ms > EXPLAIN_MS)
+		s->o.timeout_ms = EXPLAIN_MS;
+	s->in_error_check = true;
+	int n = lc_scpi_drain_locked(s, errs, cap, d);
+	s->in_error_check = false;
+	s->o.timeout_ms = saved;
+	return n;
+}
+
+static int refusal(lc_scpi *s, const char *cmd, const lc_scpi_error *errs, int n, size_t cap, lc_diag *d)
+{
+	for (int i = 0; i < n && (size_t)i < cap; i++) {
+		if (!refused_code(errs[i].code))
+			continue;
+		lc_diag_set(d, LC_ERR_INSTRUMENT, "the instrument refused '%.80s' (%d %.80s)%s", cmd, errs[i].code,
+			    errs[i].text, n > 1 ? " (and more errors in its queue)" : "");
+		lc_info("%s: %s", s->resource, d->text);
+		return LC_ERR_INSTRUMENT;
+	}
+	return 0;
+}
+
+int lc_scpi_refusal_wait(lc_scpi *s, const char *cmd, int64_t deadline, lc_diag *d)
+{
+	const lc_transport_ops *ops = lc_transport_get_ops(s->t);
+	if (!ops->wait_readable || !ops->read_stb || s->o.errors_without_stb || s->in_pos < s->in_len ||
+	    s->in_error_check)
+		return 0;
+	int slice = GRACE_MS;
+	for (;;) {
+		int64_t until = lc_now_ms() + slice;
+		if (until > deadline)
+			until = deadline;
+		lc_diag tmp;
+		int r = lc_transport_wait_readable(s->t, until, &tmp);
+		if (r != LC_ERR_TIMEOUT || lc_now_ms() >= deadline)
+			return 0; /* input (or a failure the read will meet and report) */
+		uint8_t stb;
+		if (lc_transport_read_stb(s->t, &stb, deadline, &tmp) < 0)
+			return 0;
+		if ((stb & 0x04) && !(stb & 0x10)) {
+			lc_scpi_error errs[4];
+			int n = read_queue(s, errs, 4, &tmp);
+			if (n > 0 && refusal(s, cmd, errs, n, 4, d) < 0)
+				return LC_ERR_INSTRUMENT;
+		}
+		slice = POLL_MS;
+	}
+}
+
+int lc_scpi_explain_timeout(lc_scpi *s, const char *cmd, int code, lc_diag *d)
+{
+	char why[LC_DIAG_TEXT_MAX];
+	lc_scpi_error errs[4];
+	lc_diag q;
+	if (s->abandoned_seen > 0)
+		return code; /* part of a reply came: the instrument answered, slowly */
+	/* an unanswered common query (*IDN? while finding out what is there) says the instrument may not speak
+	 * IEEE 488.2 at all (the AQ7260's device messages): asking it for *STB? would be one more unknown line */
+	if (cmd[0] == '*')
+		return code;
+	snprintf(why, sizeof(why), "%s", d->text);
+	int n = read_queue(s, errs, 4, &q);
+	/* on a byte stream a late reply may still come: drop what has arrived before the next write */
+	if (!lc_transport_get_ops(s->t)->clear)
+		s->stale = true;
+	if (n < 0) {
+		lc_diag_set(d, code, "%.160s (error queue not readable either: %.80s)", why, q.text);
+		return code;
+	}
+	if (n == 0)
+		return code;
+	if (refusal(s, cmd, errs, n, 4, d) < 0)
+		return LC_ERR_INSTRUMENT;
+	lc_diag_set(d, code, "%.150s; error queue: %d,\"%.60s\"%s", why, errs[0].code, errs[0].text,
+		    n > 1 ? " and more" : "");
+	return code;
+}
