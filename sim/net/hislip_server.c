@@ -8,8 +8,9 @@
  * version, vendor id, sub-address "hislip0" -> InitializeResponse with version 1.0, the session id and
  * synchronized mode) or AsyncInitialize(session id) -> AsyncInitializeResponse (vendor "LC").
  *
- * Synchronous channel: Data/DataEnd messages are fed to the engine as they arrive; DataEnd ends a program
- * message (a newline inside a block stays data); the response goes back as Data messages no larger than
+ * Synchronous channel: each Data/DataEnd message is fed to the engine once it arrived whole (one cut short
+ * by the peer closing is never executed); DataEnd ends a program message (a newline inside a block stays
+ * data); the response goes back as Data messages no larger than
  * the client's maximum message size (and than the server's own) and a final DataEnd, each carrying the message id of the DataEnd that
  * asked. A message larger than the server's maximum (opts.max_recv_size, default 1 MiB, header included)
  * gets Error 4 "message too large" and is discarded. Data before the asynchronous channel exists is
@@ -372,6 +373,8 @@ static void serve_sync(struct lc_sim_conn *c, struct rd *rd, const struct hs_hdr
 		return;
 	}
 	struct hs_sync y = {.c = c, .hs = hs, .id = id};
+	uint8_t *msg = NULL; /* a message that did not arrive in one read */
+	size_t msg_cap = 0;
 	for (;;) {
 		struct hs_hdr h;
 		int r = read_header(rd, &h);
@@ -401,20 +404,25 @@ static void serve_sync(struct lc_sim_conn *c, struct rd *rd, const struct hs_hdr
 			}
 			y.msg_id = h.param;
 			bool ok = true;
-			for (uint64_t left = h.len; left && ok;) {
-				ssize_t a = rd_fill(rd);
-				if (a <= 0) {
-					ok = false;
-					y.closing = true;
+			/* the whole message first: one cut short by the peer closing is never executed */
+			const uint8_t *data = NULL;
+			if (rd->len - rd->pos >= h.len) {
+				data = rd->b + rd->pos; /* already here: no copy */
+				rd->pos += (size_t)h.len;
+			} else if (h.len > msg_cap) {
+				uint8_t *nb = realloc(msg, (size_t)h.len);
+				if (!nb)
 					break;
-				}
-				size_t k = (uint64_t)a < left ? (size_t)a : (size_t)left;
-				const uint8_t *data = rd->b + rd->pos;
-				rd->pos += k;
-				left -= k;
-				if (!clearing)
-					ok = lc_sim_lines_feed(&lines, data, k, on_message, &y);
+				msg = nb;
+				msg_cap = (size_t)h.len;
 			}
+			if (!data) {
+				if (rd_full(rd, msg, h.len) < 0)
+					break;
+				data = msg;
+			}
+			if (!clearing && h.len)
+				ok = lc_sim_lines_feed(&lines, data, (size_t)h.len, on_message, &y);
 			if (ok && h.type == T_DATA_END && !clearing)
 				ok = lc_sim_lines_flush(&lines, on_message, &y);
 			if (h.type == T_DATA_END) {
@@ -457,6 +465,7 @@ static void serve_sync(struct lc_sim_conn *c, struct rd *rd, const struct hs_hdr
 	}
 	lc_sim_lines_free(&lines);
 	free(y.reply);
+	free(msg);
 	channel_closed(hs, id, true);
 }
 
