@@ -4,6 +4,7 @@
 add_executable(lanecert-bench
   bench/main.c
   bench/bench_ber.c
+  bench/bench_fleet.c
   bench/bench_hal.c
   bench/bench_il.c
   bench/bench_reports.c
@@ -14,7 +15,7 @@ add_executable(lanecert-bench
   bench/bench_sor.c
   cli/cli_util.c)
 target_link_libraries(lanecert-bench PRIVATE lc_sim lc_procedures lc_reports lc_instruments lc_fixtures
-  lc_formats lc_hal lc_base)
+  lc_formats lc_hal lc_base PkgConfig::PQ)
 # Where `lanecert-bench sor` finds the samples without --dir: the real SOR files in the source tree.
 set_source_files_properties(bench/bench_sor.c PROPERTIES COMPILE_DEFINITIONS "LC_BENCH_SOR_DIR=\"${PROJECT_SOURCE_DIR}/tests/data/sor\"")
 add_dependencies(lanecert-bench lanecert) # `lanecert-bench serve` runs the lanecert program beside it

@@ -10,6 +10,7 @@
 
 struct lc_fleet {
 	PGconn *conn;
+	unsigned char prepared[256 / 8]; /* lc_fleet_query()'s statements this connection has prepared, by shape */
 };
 
 /* The schema version this lanecert writes (lanecert.schema_migrations). */

@@ -13,9 +13,14 @@
 
 #include "base/atomic_file.h"
 
+/* One prepared query per combination of filters (a bit each, below), made at its first use: a lookup by
+ * serial then costs the index search, not the parsing and planning of the statement every time. */
+#define QUERY_SHAPES 256
+
 struct lc_store {
 	sqlite3 *db;
 	pthread_mutex_t lock;
+	sqlite3_stmt *query[QUERY_SHAPES];
 };
 
 /* Schema version 2 (PRAGMA user_version). Version 1 (lanecert 0.1) had no attempt column and indexed only
@@ -193,6 +198,8 @@ void lc_store_close(lc_store *s)
 {
 	if (!s)
 		return;
+	for (int i = 0; i < QUERY_SHAPES; i++)
+		sqlite3_finalize(s->query[i]);
 	sqlite3_close(s->db);
 	pthread_mutex_destroy(&s->lock);
 	free(s);
@@ -414,13 +421,22 @@ int lc_store_query(lc_store *s, const lc_store_filter *f, int (*fn)(const lc_sto
 		return lc_diag_set(diag, LC_ERR_ARG, "results store: %d is not a verdict", f->verdict);
 	struct where w = {0};
 	build_where(&w, f);
+	unsigned shape = (f->serial ? 1u : 0) | (f->station ? 2u : 0) | (f->operator_name ? 4u : 0) |
+			 (f->cable_type ? 8u : 0) | (f->procedure ? 16u : 0) |
+			 (f->verdict == LC_STORE_INCOMPLETE ? 32u : f->verdict != -1 ? 64u : 0) |
+			 (f->since_ms != INT64_MIN ? 128u : 0);
 	pthread_mutex_lock(&s->lock);
-	sqlite3_stmt *st = NULL;
+	sqlite3_stmt *st = s->query[shape];
 	int rc = 0, count = 0;
-	if (sqlite3_prepare_v2(s->db, w.sql, -1, &st, NULL) != SQLITE_OK) {
-		rc = db_fail(s->db, diag, "query");
-		goto out;
+	if (!st) {
+		if (sqlite3_prepare_v2(s->db, w.sql, -1, &st, NULL) != SQLITE_OK) {
+			rc = db_fail(s->db, diag, "query");
+			st = NULL;
+			goto out;
+		}
+		s->query[shape] = st;
 	}
+	sqlite3_clear_bindings(st);
 	for (int i = 0; i < w.n_text; i++)
 		bind_text(st, w.text_at[i], w.text[i]);
 	if (w.since_at)
@@ -445,7 +461,9 @@ int lc_store_query(lc_store *s, const lc_store_filter *f, int (*fn)(const lc_sto
 	if (step != SQLITE_DONE)
 		rc = db_fail(s->db, diag, "query");
 out:
-	sqlite3_finalize(st);
+	/* Reset, also after a stop: a statement left running would hold its read snapshot open. */
+	if (st)
+		sqlite3_reset(st);
 	pthread_mutex_unlock(&s->lock);
 	return rc != 0 ? rc : count;
 }
