@@ -17,8 +17,9 @@ static void usage(FILE *f)
 		"yield and failure reasons, the station's instruments and calibration. Read-only.\n\n"
 		"  --listen ADDR:PORT    address to listen on (default 127.0.0.1:%d; [::1]:PORT for IPv6; port 0:\n"
 		"                        any free port, printed). Any address but loopback needs --token-file\n"
-		"  --db PATH             the results store (default: $XDG_DATA_HOME/lanecert/results.db); a\n"
-		"                        postgresql:// fleet store is not supported by serve yet\n"
+		"  --db PATH|URL         the results store (default: $XDG_DATA_HOME/lanecert/results.db), or the\n"
+		"                        fleet's PostgreSQL store (postgresql://...: every station's runs; their\n"
+		"                        report files stay on the stations)\n"
 		"  --station FILE        a station file (fixtures/stations/NAME or a path) whose slots and\n"
 		"                        instruments the pages show; repeatable (up to %d)\n"
 		"  --fixtures DIR        folder station names are looked up in\n"
@@ -35,7 +36,8 @@ static void usage(FILE *f)
 		"  --max-rate N          requests per second over all clients (default 500)\n"
 		"  -v                    more log output (repeatable)\n\n"
 		"Runs until interrupted (SIGINT, SIGTERM). Exit codes: 0 stopped, 64 usage, 66 file not found,\n"
-		"65 malformed station or key, 69 PostgreSQL store or TLS not supported, 75 address or socket taken.\n",
+		"65 malformed station or key, 69 fleet store unreachable or TLS not supported, 75 address or\n"
+		"socket taken.\n",
 		LC_SERVE_DEFAULT_PORT, LC_SERVE_STATIONS_MAX);
 }
 

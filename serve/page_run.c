@@ -132,7 +132,11 @@ int lc_page_run(lc_serve_ctx *c, const lc_req *r, lc_sb *b, lc_reply_file *file)
 	dt(b, "Reason", row->reason);
 	dt(b, "Report SHA-256", row->report_sha256);
 	lc_sb_put(b, "</dl>\n<h2>Report</h2>\n");
-	if (!row->report_path) {
+	if (!row->report_path && c->q->fleet) {
+		lc_sb_put(b, "<p class=\"note\" id=\"verify\">From the fleet store: its signature was verified when the "
+			     "station synced it, and <code>lanecert fleet verify</code> checks every stored signature again. "
+			     "The report's files stay on the station.</p>");
+	} else if (!row->report_path) {
 		lc_sb_put(b, "<p class=\"note\" id=\"verify\">No report was written for this run.</p>");
 	} else {
 		lc_sb_put(b, "<p id=\"verify\" class=\"");

@@ -129,6 +129,9 @@ static void station_section(lc_serve_ctx *c, const lc_station *st, lc_sb *b)
 		if (!rep)
 			lc_sb_put(b, ": its report could not be read");
 		lc_sb_put(b, ".</p>\n");
+	} else if (c->q->fleet) {
+		lc_sb_put(b, "<p class=\"note\">The fleet store keeps the reports in its database: identities and "
+			     "references are shown from a station's own results store.</p>\n");
 	} else {
 		lc_sb_put(b, "<p class=\"note\">No run of this station with a report yet: identities and references "
 			     "are known once one has run.</p>\n");

@@ -1,8 +1,8 @@
 /*
- * What the pages read, behind one small interface so that another store can serve the same pages: the local
- * SQLite results store today (query_sqlite.c, through the public lc_store_query()), the fleet's PostgreSQL
- * store once its query API is public (a second lc_sq_backend; lc_sq_open() picks it by the postgresql://
- * prefix and says it is not supported until then).
+ * What the pages read, behind one small interface so that either store serves the same pages: the local
+ * SQLite results store (query_sqlite.c, through the public lc_store_query()) and the fleet's PostgreSQL store
+ * (query_fleet.c, through lc_fleet_query(), which gives the same rows in the same order); lc_sq_open() picks
+ * the fleet for a postgresql:// or postgres:// URL.
  *
  * Rows are the public lc_store_row: a backend fills one per run, with strings valid during the callback.
  * Thread safety: a lc_sq may be used from every request thread at once (the backend serializes what it must).
@@ -37,12 +37,14 @@ typedef struct lc_sq_backend {
 typedef struct lc_sq {
 	const lc_sq_backend *backend;
 	void *impl;
-	char where[1100]; /* what the pages say they read: the store's path */
+	char where[1100]; /* what the pages say they read: the store's path, or the fleet's host and database */
+	bool fleet;       /* rows from the fleet: their reports are in its database (report_path NULL), the report
+	                   * files stay on the stations */
 } lc_sq;
 
-/* Open the store named by db (NULL: the default SQLite store). A store that does not exist yet is not an
- * error: the pages say there are no runs until `lanecert run` creates it. postgresql://... is
- * LC_ERR_UNSUPPORTED for now. */
+/* Open the store named by db (NULL: the default SQLite store). A SQLite store that does not exist yet is not
+ * an error: the pages say there are no runs until `lanecert run` creates it. A fleet URL is connected at once
+ * (LC_ERR_IO when the server cannot be reached, LC_ERR_PERMISSION when it refuses the login). */
 int lc_sq_open(const char *db, lc_sq **out, lc_diag *diag);
 int lc_sq_each(lc_sq *q, const lc_sq_filter *f, lc_sq_row_fn fn, void *user, lc_diag *diag);
 void lc_sq_close(lc_sq *q);

@@ -1,6 +1,8 @@
 /* The pages' queries on the local SQLite results store, through the public lc_store_query(). The store is
- * opened on first use and kept: serve may start before the first run creates it. */
+ * opened on first use and kept: serve may start before the first run creates it. Also what every backend
+ * shares: lc_sq_open() and the row helpers. */
 #include "serve/query.h"
+#include "serve/query_priv.h"
 
 #include <pthread.h>
 #include <stdlib.h>
@@ -12,28 +14,6 @@ struct sqlite_impl {
 	pthread_mutex_t lock; /* guards the lazy open */
 	lc_store *store;
 };
-
-struct each_ctx {
-	const lc_sq_filter *f;
-	lc_sq_row_fn fn;
-	void *user;
-	int matched;
-	int stop; /* the caller's fn's non-zero return, 0 when it never stopped */
-};
-
-/* The filters lc_store_filter has no field for: the end of a date range (rows come oldest first, so the first
- * row past it ends the walk) and the run id. */
-static int each_row(const lc_store_row *row, void *user)
-{
-	struct each_ctx *c = user;
-	if (c->f->until_ms != LC_TIME_NONE && row->start_ms != LC_TIME_NONE && row->start_ms >= c->f->until_ms)
-		return 1; /* stop: later rows start later still */
-	if (c->f->id && row->id != c->f->id)
-		return 0;
-	c->matched++;
-	c->stop = c->fn(row, c->user);
-	return c->stop ? 1 : 0;
-}
 
 static int sqlite_each(void *impl, const lc_sq_filter *f, lc_sq_row_fn fn, void *user, lc_diag *diag)
 {
@@ -54,8 +34,8 @@ static int sqlite_each(void *impl, const lc_sq_filter *f, lc_sq_row_fn fn, void 
 	pthread_mutex_unlock(&s->lock);
 	lc_store_filter sf = {.serial = f->serial, .since_ms = f->since_ms, .verdict = f->verdict,
 			      .station = f->station, .operator_name = f->operator_name, .cable_type = f->cable_type};
-	struct each_ctx c = {f, fn, user, 0, 0};
-	int rc = lc_store_query(store, &sf, each_row, &c, diag);
+	struct lc_sq_adapter c = {f, fn, user, 0, 0};
+	int rc = lc_store_query(store, &sf, lc_sq_adapt, &c, diag);
 	if (rc < 0)
 		return rc;
 	return c.stop ? c.stop : c.matched;
@@ -69,15 +49,27 @@ static void sqlite_close(void *impl)
 	free(s);
 }
 
+/* The filters lc_store_filter has no field for: the end of a date range (rows come oldest first, so the first
+ * row past it ends the walk) and the run id. */
+int lc_sq_adapt(const lc_store_row *row, void *user)
+{
+	struct lc_sq_adapter *c = user;
+	if (c->f->until_ms != LC_TIME_NONE && row->start_ms != LC_TIME_NONE && row->start_ms >= c->f->until_ms)
+		return 1; /* stop: later rows start later still */
+	if (c->f->id && row->id != c->f->id)
+		return 0;
+	c->matched++;
+	c->stop = c->fn(row, c->user);
+	return c->stop ? 1 : 0;
+}
+
 static const lc_sq_backend sqlite_backend = {"sqlite", sqlite_each, sqlite_close};
 
 int lc_sq_open(const char *db, lc_sq **out, lc_diag *diag)
 {
 	*out = NULL;
 	if (db && (strncmp(db, "postgresql://", 13) == 0 || strncmp(db, "postgres://", 11) == 0))
-		return lc_diag_set(diag, LC_ERR_UNSUPPORTED,
-				   "the fleet PostgreSQL store is not supported by serve yet: give it a SQLite results "
-				   "store (--db PATH)");
+		return lc_sq_open_fleet(db, out, diag);
 	lc_sq *q = calloc(1, sizeof(*q));
 	struct sqlite_impl *s = calloc(1, sizeof(*s));
 	if (!q || !s) {

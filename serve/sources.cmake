@@ -12,6 +12,7 @@ add_library(lc_serve STATIC
   serve/page_run.c
   serve/page_station.c
   serve/publish.c
+  serve/query_fleet.c
   serve/query_sqlite.c
   serve/sbuf.c
   serve/server.c)

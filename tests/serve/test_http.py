@@ -381,7 +381,6 @@ def test_bad_command_lines():
                              (["--listen", "127.0.0.1:70000"], 64, "0..65535"),
                              (["--bogus"], 64, "unknown option '--bogus'"),
                              (["stray"], 64, "unexpected argument 'stray'"),
-                             (["--db", "postgresql://localhost/fleet"], 69, "not supported by serve yet"),
                              (["--station", os.path.join(st.dir, "no-such.json")], 66, "no-such"),
                              (["--token-file", os.path.join(st.dir, "no-such-token")], 66, "token"),
                              (["--tls-cert", st.pub], 64, "tls-key"),

@@ -12,3 +12,10 @@ foreach(t http browser)
   set_tests_properties(serve_${t} PROPERTIES TIMEOUT 120
     ENVIRONMENT "LC_SOURCE_DIR=${PROJECT_SOURCE_DIR};LC_CLI=$<TARGET_FILE:lanecert>;LC_BUILD_DIR=${PROJECT_BINARY_DIR};${LC_SANITIZER_ENV}")
 endforeach()
+# The same pages on the fleet's PostgreSQL store: a throwaway cluster (tests/reports/pg_cluster.c) holding a
+# station's runs synced from its journal (tests/reports/fleet_fixture.c).
+lc_test(NAME serve_fleet SOURCES tests/serve/test_fleet_serve.c tests/reports/helpers.c tests/reports/pg_cluster.c
+        tests/reports/fleet_fixture.c LIBS lc_reports PkgConfig::PQ TIMEOUT 120)
+add_dependencies(test_serve_fleet lanecert)
+set_property(TEST serve_fleet APPEND PROPERTY ENVIRONMENT
+  "LSAN_OPTIONS=suppressions=${PROJECT_SOURCE_DIR}/tests/reports/fleet_lsan.supp:print_suppressions=0")
