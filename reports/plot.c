@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "reports/cert_view_priv.h"
 #include "reports/json_canon_priv.h"
 
 struct script {
@@ -90,7 +91,9 @@ static int lane_plot(const lc_result *r, const char *mname, const char *title, b
 			bool same = m->wavelength_nm == wls[k] || (isnan(wls[k]) && isnan(m->wavelength_nm));
 			if (strcmp(m->name, mname) != 0 || m->lane == LC_LANE_NONE || isnan(m->value) || !same)
 				continue;
-			double lim = use_low ? m->limit.low : m->limit.high;
+			/* An unconfirmed limit is no certification limit: the certificate draws no line for it
+			 * (reports/cert_view_priv.h). */
+			double lim = lc_view_unconfirmed(r, i) ? NAN : use_low ? m->limit.low : m->limit.high;
 			unsigned colour = m->verdict == LC_VERDICT_PASS ? 0x3b7dd8 : m->verdict == LC_VERDICT_FAIL ? 0xd62728
 											   : 0xf0a000;
 			sc_printf(s, "%s %s %s %u\n", num(m->lane - 0.35 + w * ((double)k + 0.5), a), num(m->value, b),
@@ -105,9 +108,12 @@ static int lane_plot(const lc_result *r, const char *mname, const char *title, b
 		char wl[48] = "value";
 		if (!isnan(wls[k]))
 			snprintf(wl, sizeof(wl), "%s nm", num(wls[k], a));
+		/* Each bar's own limit as a short level line over it: lanes of different groups (forward and return
+		 * fibers, APC and UPC ends) have different limits, and a line joining them would draw a slope no
+		 * limit has. */
 		sc_printf(s, "%s$D%zu using 1:2:4 with boxes lc rgb variable title '%s', "
-			     "$D%zu using 1:3 with linespoints dt 2 pt 1 lc rgb '#d62728' title '%s'",
-			  k ? ", " : "", k, wl, k, k ? "" : (use_low ? "limit (min)" : "limit (max)"));
+			     "$D%zu using ($1-%s):3:(%s):(0) with vectors nohead dt 2 lw 1.5 lc rgb '#d62728' title '%s'",
+			  k ? ", " : "", k, wl, k, num(w * 0.45, b), num(w * 0.9, c), k ? "" : (use_low ? "limit (min)" : "limit (max)"));
 	}
 	sc_printf(s, "\n");
 	return 1;

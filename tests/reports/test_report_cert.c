@@ -374,3 +374,24 @@ Test(report_browser, pdf_pages_are_not_blank)
 	cr_expect_eq(dark_share(blank), 0.0);
 	free(blank), free(prefix), free(pdf), free(dir), free(js);
 }
+
+/* The plots of a certificate drawn by gnuplot (bootstrap.sh installs gnuplot-nox): IL and RL per lane, each
+ * bar with its own limit level (no line joining the forward and return fibers' limits). */
+Test(report_browser, plots_drawn_on_the_pdf_pages)
+{
+	th_require("gnuplot", "gnuplot-nox");
+	size_t n;
+	char *js = cert_json(true, true, &n);
+	char *dir = th_scratch_dir("cert-plots"), *pdf = th_path(dir, "report.pdf");
+	lc_pdf_options po = {.gnuplot = NULL};
+	lc_pdf_info info;
+	char *bytes;
+	size_t len;
+	lc_diag d;
+	cr_assert_eq(lc_report_pdf_render(js, n, &po, &bytes, &len, &info, &d), 0, "%s", d.text);
+	th_spit(pdf, bytes, len);
+	free(bytes);
+	cr_expect_eq(info.plots_drawn, 2, "IL and RL per lane");
+	cr_expect_eq(info.plots_missing, 0);
+	free(pdf), free(dir), free(js);
+}
