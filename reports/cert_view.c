@@ -1,6 +1,7 @@
 /* What the certificate views show beyond the numbers (reports/cert_view_priv.h). */
 #include "reports/cert_view_priv.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -147,4 +148,44 @@ size_t lc_view_limit_number(lc_view_limits *l, const lc_result *r, size_t mi)
 	memcpy(l->key[l->n], key, sizeof(key));
 	l->first[l->n] = mi;
 	return ++l->n;
+}
+
+double lc_view_extra_number(const lc_result *r, size_t mi, const char *key)
+{
+	for (size_t k = 0; k < lc_result_extra_count(r, mi); k++) {
+		const lc_result_extra *e = lc_result_extra_at(r, mi, k);
+		if (strcmp(e->key, key) == 0)
+			return e->is_string ? NAN : e->number;
+	}
+	return NAN;
+}
+
+bool lc_view_is_event(const lc_result *r, size_t mi)
+{
+	const lc_result_measurement *m = lc_result_measurement_at(r, mi, NULL);
+	return strcmp(m->name, "event_loss") == 0 && !isnan(lc_view_extra_number(r, mi, "position_m"));
+}
+
+bool lc_view_same_trace(const lc_result *r, size_t a, size_t b)
+{
+	const lc_result_measurement *ma = lc_result_measurement_at(r, a, NULL), *mb = lc_result_measurement_at(r, b, NULL);
+	char la[160], lb[160];
+	lc_view_label(r, a, la, sizeof(la));
+	lc_view_label(r, b, lb, sizeof(lb));
+	bool same_wl = ma->wavelength_nm == mb->wavelength_nm || (isnan(ma->wavelength_nm) && isnan(mb->wavelength_nm));
+	return same_wl && strcmp(la, lb) == 0;
+}
+
+long lc_view_event_reflectance(const lc_result *r, size_t loss_mi)
+{
+	double pos = lc_view_extra_number(r, loss_mi, "position_m");
+	for (size_t i = loss_mi + 1; i < lc_result_measurement_count(r); i++) {
+		const lc_result_measurement *m = lc_result_measurement_at(r, i, NULL);
+		if (strcmp(m->name, "reflectance") == 0 && lc_view_same_trace(r, loss_mi, i) &&
+		    lc_view_extra_number(r, i, "position_m") == pos)
+			return (long)i;
+		if (lc_view_is_event(r, i)) /* the next event: this one had no reflectance */
+			break;
+	}
+	return -1;
 }

@@ -63,6 +63,17 @@ void lc_view_limit_key(const lc_result *r, size_t mi, char *buf, size_t cap);
  * with "UNCONFIRMED in the reference material: not a certification limit" when it is. Into buf. */
 void lc_view_limit_sentence(const lc_result *r, size_t mi, char *buf, size_t cap);
 
+/* A number extra of measurement mi, NaN when absent or a string. */
+double lc_view_extra_number(const lc_result *r, size_t mi, const char *key);
+
+/* OTDR events: the measurements named "event_loss" that carry a position_m (procedures/lua_otdr.c), in the
+ * order recorded (fiber by fiber). For one of them, the "reflectance" measurement of the same fiber,
+ * wavelength and position, or -1. */
+bool lc_view_is_event(const lc_result *r, size_t mi);
+long lc_view_event_reflectance(const lc_result *r, size_t loss_mi);
+/* Whether measurements a and b are of the same fiber (label) and wavelength: one event table each. */
+bool lc_view_same_trace(const lc_result *r, size_t a, size_t b);
+
 /* The distinct limits of a report, numbered in the order measurements name them ([L1], [L2] ...): the views
  * print each one's sentence once in a "Limits" section instead of in every row. */
 #define LC_VIEW_LIMITS_MAX 64

@@ -385,6 +385,77 @@ static void legs(struct out *o, const lc_result *r)
 	lit(o, "</table>\n");
 }
 
+/* Per fiber and wavelength, the OTDR's events as a table: where, what, its loss and reflectance against
+ * their limits (the rows are also in the step's table; here they read as an OTDR event table does). */
+static void event_limit(struct out *o, const lc_result *r, size_t k)
+{
+	const lc_result_measurement *m = lc_result_measurement_at(r, k, NULL);
+	if (m->limit.comparison != LC_LIMIT_NONE && lc_view_unconfirmed(r, k))
+		lit(o, "<span class=\"note\">unconfirmed</span>");
+	else
+		limit(o, &m->limit);
+}
+
+static void otdr_events(struct out *o, const lc_result *r)
+{
+	long prev = -1;
+	for (size_t i = 0; i < lc_result_measurement_count(r); i++) {
+		if (!lc_view_is_event(r, i))
+			continue;
+		const lc_result_measurement *m = lc_result_measurement_at(r, i, NULL);
+		if (prev < 0 || !lc_view_same_trace(r, (size_t)prev, i)) {
+			if (prev < 0)
+				lit(o, "<h2>OTDR events</h2>\n");
+			else
+				lit(o, "</table>\n");
+			char label[160];
+			lc_view_label(r, i, label, sizeof(label));
+			lit(o, "<h3>");
+			text(o, label);
+			lit(o, " at ");
+			number(o, m->wavelength_nm);
+			lit(o, " nm</h3>\n<table class=\"events\">\n<tr><th>Position (m)</th><th>Event</th><th>Loss (dB)</th>"
+			       "<th>Loss limit</th><th>Reflectance (dB)</th><th>Reflectance limit</th><th>Verdict</th></tr>\n");
+		}
+		prev = (long)i;
+		long rk = lc_view_event_reflectance(r, i);
+		const lc_result_measurement *rm = rk >= 0 ? lc_result_measurement_at(r, (size_t)rk, NULL) : NULL;
+		const char *ev = lc_view_extra(r, i, "event"), *design = lc_view_extra(r, i, "design_event");
+		const char *finding = lc_view_extra(r, i, "finding");
+		lit(o, "<tr><td class=\"n\">");
+		fmt(o, "%.1f", lc_view_extra_number(r, i, "position_m"));
+		lit(o, "</td><td>");
+		text(o, ev ? ev : "");
+		if (design) {
+			lit(o, " (");
+			text(o, design);
+			lit(o, ")");
+		} else if (finding) {
+			lit(o, " <span class=\"note\">");
+			text(o, finding);
+			lit(o, "</span>");
+		}
+		lit(o, "</td><td class=\"n\">");
+		number(o, m->value);
+		lit(o, "</td><td class=\"n\">");
+		event_limit(o, r, i);
+		lit(o, "</td><td class=\"n\">");
+		number(o, rm ? rm->value : NAN);
+		lit(o, "</td><td class=\"n\">");
+		if (rm)
+			event_limit(o, r, (size_t)rk);
+		else
+			lit(o, "\xe2\x80\x94");
+		lit(o, "</td><td>");
+		enum lc_verdict v = rm ? lc_verdict_max(m->verdict, rm->verdict) : m->verdict;
+		bool uncert = v == LC_VERDICT_PASS && (lc_view_not_certified(r, i) || (rk >= 0 && lc_view_not_certified(r, (size_t)rk)));
+		badge_word(o, v, uncert ? LC_VIEW_NOT_CERTIFIED : NULL);
+		lit(o, "</td></tr>\n");
+	}
+	if (prev >= 0)
+		lit(o, "</table>\n");
+}
+
 static void limits_section(struct out *o, const lc_result *r, const lc_view_limits *lims)
 {
 	if (lims->n == 0)
@@ -525,6 +596,7 @@ int lc_report_html(const char *json, size_t len, const lc_html_options *opt, cha
 		o.err = LC_ERR_NOMEM;
 	else {
 		steps(&o, r, lims);
+		otdr_events(&o, r);
 		limits_section(&o, r, lims);
 	}
 	free(lims);

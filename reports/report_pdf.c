@@ -397,6 +397,81 @@ static void legs(lc_pdf_doc *doc, const lc_result *r)
 	lc_pdf_table_end(doc, &t);
 }
 
+static const lc_pdf_column event_cols[] = {
+	{"Position (m)", 56, LC_PDF_RIGHT, LC_PDF_SMALL}, {"Event", 150, LC_PDF_LEFT, LC_PDF_SMALL},
+	{"Loss (dB)", 50, LC_PDF_RIGHT, LC_PDF_SMALL},    {"Loss limit", 56, LC_PDF_RIGHT, LC_PDF_SMALL},
+	{"Reflectance (dB)", 66, LC_PDF_RIGHT, LC_PDF_SMALL}, {"Refl. limit", 62, LC_PDF_RIGHT, LC_PDF_SMALL},
+	{"Verdict", LC_PDF_WIDTH - 440, LC_PDF_LEFT, LC_PDF_SMALL},
+};
+
+static void event_limit(struct str *s, const lc_result *r, size_t k)
+{
+	const lc_result_measurement *m = lc_result_measurement_at(r, k, NULL);
+	if (m->limit.comparison != LC_LIMIT_NONE && lc_view_unconfirmed(r, k))
+		sf(s, "unconfirmed");
+	else
+		limit_text(s, &m->limit);
+}
+
+/* Per fiber and wavelength, the OTDR's events as a table (as the HTML's "OTDR events"). */
+static void otdr_events(lc_pdf_doc *doc, const lc_result *r)
+{
+	long prev = -1;
+	lc_pdf_table t;
+	struct str ev = {.doc = doc}, ll = {.doc = doc}, rl = {.doc = doc}, head = {.doc = doc};
+	for (size_t i = 0; i < lc_result_measurement_count(r) && !doc->err; i++) {
+		if (!lc_view_is_event(r, i))
+			continue;
+		const lc_result_measurement *m = lc_result_measurement_at(r, i, NULL);
+		char a[32], b[32], pos[32];
+		if (prev < 0 || !lc_view_same_trace(r, (size_t)prev, i)) {
+			if (prev < 0)
+				lc_pdf_heading(doc, LC_PDF_H2, "OTDR events", 60, false, LC_VERDICT_NONE);
+			else
+				lc_pdf_table_end(doc, &t);
+			char label[160];
+			lc_view_label(r, i, label, sizeof(label));
+			sreset(&head);
+			sf(&head, "%s at %s nm", label, num(m->wavelength_nm, a));
+			lc_pdf_heading(doc, LC_PDF_H3, sv(&head), 40, false, LC_VERDICT_NONE);
+			lc_pdf_table_begin(doc, &t, event_cols, sizeof(event_cols) / sizeof(event_cols[0]));
+		}
+		prev = (long)i;
+		long rk = lc_view_event_reflectance(r, i);
+		const lc_result_measurement *rm = rk >= 0 ? lc_result_measurement_at(r, (size_t)rk, NULL) : NULL;
+		const char *type = lc_view_extra(r, i, "event"), *design = lc_view_extra(r, i, "design_event");
+		const char *finding = lc_view_extra(r, i, "finding");
+		sreset(&ev), sreset(&ll), sreset(&rl);
+		sf(&ev, "%s", type ? type : "");
+		if (design)
+			sf(&ev, " (%s)", design);
+		else if (finding)
+			sf(&ev, ": %s", finding);
+		event_limit(&ll, r, i);
+		if (rm)
+			event_limit(&rl, r, (size_t)rk);
+		else
+			sf(&rl, DASH);
+		snprintf(pos, sizeof(pos), "%.1f", lc_view_extra_number(r, i, "position_m"));
+		enum lc_verdict v = rm ? lc_verdict_max(m->verdict, rm->verdict) : m->verdict;
+		bool uncert = v == LC_VERDICT_PASS &&
+			      (lc_view_not_certified(r, i) || (rk >= 0 && lc_view_not_certified(r, (size_t)rk)));
+		lc_pdf_cell cells[] = {
+			{pos, 0, false, 0, NULL},
+			{sv(&ev), 0, false, 0, NULL},
+			{num(m->value, a), 0, false, 0, NULL},
+			{sv(&ll), 0, false, 0, NULL},
+			{num(rm ? rm->value : NAN, b), 0, false, 0, NULL},
+			{sv(&rl), 0, false, 0, NULL},
+			{NULL, 0, true, v, uncert ? LC_VIEW_NOT_CERTIFIED : NULL},
+		};
+		lc_pdf_table_row(doc, &t, cells);
+	}
+	if (prev >= 0)
+		lc_pdf_table_end(doc, &t);
+	free(ev.p), free(ll.p), free(rl.p), free(head.p);
+}
+
 static const lc_pdf_column limit_cols[] = {
 	{"", 24, LC_PDF_LEFT, LC_PDF_SMALL},
 	{"Source, clause and how the limit is made", LC_PDF_WIDTH - 24, LC_PDF_LEFT, LC_PDF_SMALL},
@@ -461,6 +536,7 @@ static int render(const lc_result *r, const lc_plot_set *ps, const lc_pdf_option
 	summary(doc, r, opt, &s);
 	legs(doc, r);
 	steps(doc, r, lims);
+	otdr_events(doc, r);
 	limits_section(doc, r, lims);
 	free(lims);
 	plots(doc, ps, info, &s);

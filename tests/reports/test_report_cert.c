@@ -395,3 +395,62 @@ Test(report_browser, plots_drawn_on_the_pdf_pages)
 	cr_expect_eq(info.plots_missing, 0);
 	free(pdf), free(dir), free(js);
 }
+
+static int otdr_row(lc_result *r, int s, const char *port, const char *name, double pos, double v,
+		    lc_result_limit lim, const char *event, const char *design)
+{
+	lc_result_measurement m = {name, 1, v, "dB", 1310, lim, NAN, LC_VERDICT_PASS};
+	m.verdict = lc_result_limit_margin(&lim, v) < 0 ? LC_VERDICT_FAIL : LC_VERDICT_PASS;
+	int mi = lc_result_add_measurement(r, s, &m, NULL);
+	cr_assert_geq(mi, 0);
+	lc_result_measurement_extra_string(r, mi, "port", port, NULL);
+	lc_result_measurement_extra_number(r, mi, "position_m", pos, NULL);
+	if (event)
+		lc_result_measurement_extra_string(r, mi, "event", event, NULL);
+	if (design)
+		lc_result_measurement_extra_string(r, mi, "design_event", design, NULL);
+	return mi;
+}
+
+/* Each fiber's OTDR events as a table: position, type, loss and reflectance against their limits. */
+Test(report_cert, otdr_event_table_per_fiber)
+{
+	lc_result *r = lc_result_new();
+	lc_result_dut dut = {"mpo12-trunk-type-b", "TRK-9", 1, NULL, 1};
+	lc_result_set_dut(r, &dut, NULL);
+	int s = lc_result_add_step(r, "otdr", 1000, NULL);
+	lc_result_limit le = {NAN, 0.75, LC_LIMIT_LE}, re = {NAN, -35, LC_LIMIT_LE};
+	otdr_row(r, s, "B1", "event_loss", 0.5, 0.31, le, "reflective", "connector");
+	otdr_row(r, s, "B1", "reflectance", 0.5, -52.5, re, NULL, NULL);
+	otdr_row(r, s, "B1", "event_loss", 150.2, 0.12, le, "non-reflective", "splice");
+	otdr_row(r, s, "B2", "event_loss", 0.5, 0.92, le, "reflective", "connector");
+	otdr_row(r, s, "B2", "reflectance", 0.5, -30.1, re, NULL, NULL);
+	lc_result_end_step(r, s, LC_VERDICT_NONE, 2000, NULL, NULL);
+	lc_result_finish(r, LC_VERDICT_NONE, 2000, NULL, NULL);
+	char *js;
+	size_t n;
+	cr_assert_eq(lc_report_json(r, &js, &n, NULL), 0);
+	lc_result_free(r);
+	char *html = NULL;
+	lc_html_options o = {.gnuplot = ""};
+	lc_diag d;
+	cr_assert_eq(lc_report_html(js, n, &o, &html, NULL, NULL, &d), 0, "%s", d.text);
+	char *ev = section(html, "<h2>OTDR events</h2>", "<h2>");
+	cr_expect_eq(count(ev, "<table class=\"events\">"), 2, "one table per fiber");
+	cr_expect(strstr(ev, "<h3>B1 at 1310 nm</h3>") && strstr(ev, "<h3>B2 at 1310 nm</h3>"), "%s", ev);
+	cr_expect(strstr(ev, "<tr><td class=\"n\">0.5</td><td>reflective (connector)</td><td class=\"n\">0.31</td>"
+			     "<td class=\"n\">\xe2\x89\xa4 0.75</td><td class=\"n\">-52.5</td><td class=\"n\">\xe2\x89\xa4 -35</td>"
+			     "<td><span class=\"v v-pass\">pass</span></td></tr>"), "%s", ev);
+	cr_expect(strstr(ev, "<tr><td class=\"n\">150.2</td><td>non-reflective (splice)</td><td class=\"n\">0.12</td>"
+			     "<td class=\"n\">\xe2\x89\xa4 0.75</td><td class=\"n\">\xe2\x80\x94</td><td class=\"n\">\xe2\x80\x94</td>"),
+		  "%s", ev);
+	cr_expect(strstr(ev, "<td class=\"n\">0.92</td>") && strstr(ev, "<span class=\"v v-fail\">fail</span>"), "%s", ev);
+	free(ev), free(html);
+	char *dir = th_scratch_dir("cert-otdr"), *pdf = th_path(dir, "report.pdf");
+	lc_pdf_options po = {.gnuplot = ""};
+	cr_assert_eq(lc_report_pdf(js, n, &po, pdf, &d), 0, "%s", d.text);
+	char *text = th_pdf_text(pdf, 0, 0);
+	cr_expect(strstr(text, "OTDR events") && strstr(text, "B1 at 1310 nm") && strstr(text, "B2 at 1310 nm"));
+	cr_expect(strstr(text, "reflective (connector)") && strstr(text, "-52.5") && strstr(text, "150.2"));
+	free(text), free(pdf), free(dir), free(js);
+}
