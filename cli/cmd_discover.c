@@ -1,6 +1,7 @@
 /* lanecert discover: list the LXI instruments liblxi finds (VXI-11 broadcast, mDNS), the USBTMC devices
  * (with *IDN? where they can be opened) and the serial ports. */
 #include <errno.h>
+#include <getopt.h>
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -159,36 +160,41 @@ int lc_cmd_discover(int argc, char **argv)
 	unsigned methods = LC_DISCOVER_VXI11 | LC_DISCOVER_MDNS;
 	struct local_found l = {.usb = true, .serial = true};
 
-	for (int i = 1; i < argc; i++) {
-		if (lc_cli_is_help(argv[i])) {
-			usage(stdout);
-			return LC_EXIT_OK;
-		} else if (strcmp(argv[i], "--timeout") == 0 && i + 1 < argc) {
-			char *end;
+	static const struct option opts[] = {{"timeout", required_argument, NULL, 't'},
+					     {"json", no_argument, NULL, 'j'},
+					     {"no-vxi11", no_argument, NULL, 'X'},
+					     {"no-mdns", no_argument, NULL, 'M'},
+					     {"no-usb", no_argument, NULL, 'U'},
+					     {"no-serial", no_argument, NULL, 'S'},
+					     {"help", no_argument, NULL, 'h'},
+					     {NULL, 0, NULL, 0}};
+	int c;
+	optind = 1;
+	while ((c = lc_cli_getopt(CMD, argc, argv, "vh", opts)) != -1) {
+		char *end;
+		long v;
+		switch (c) {
+		case 'h': usage(stdout); return LC_EXIT_OK;
+		case 't':
 			errno = 0;
-			long v = strtol(argv[++i], &end, 10);
-			if (errno || end == argv[i] || *end || v < 1 || v > 60000) {
-				lc_cli_error(CMD, "--timeout: '%s' is not a number of milliseconds (1..60000)", argv[i]);
+			v = strtol(optarg, &end, 10);
+			if (errno || end == optarg || *end || v < 1 || v > 60000) {
+				lc_cli_error(CMD, "--timeout: '%s' is not a number of milliseconds (1..60000)", optarg);
 				return LC_EXIT_USAGE;
 			}
 			timeout = (int)v;
-		} else if (strcmp(argv[i], "--json") == 0) {
-			json = true;
-		} else if (strcmp(argv[i], "--no-vxi11") == 0) {
-			methods &= ~(unsigned)LC_DISCOVER_VXI11;
-		} else if (strcmp(argv[i], "--no-mdns") == 0) {
-			methods &= ~(unsigned)LC_DISCOVER_MDNS;
-		} else if (strcmp(argv[i], "--no-usb") == 0) {
-			l.usb = false;
-		} else if (strcmp(argv[i], "--no-serial") == 0) {
-			l.serial = false;
-		} else if (strncmp(argv[i], "-v", 2) == 0 && strspn(argv[i] + 1, "v") == strlen(argv[i] + 1)) {
-			verbose += (int)strlen(argv[i] + 1);
-		} else {
-			lc_cli_error(CMD, "unknown argument '%s' (lanecert discover --help)", argv[i]);
-			return LC_EXIT_USAGE;
+			break;
+		case 'j': json = true; break;
+		case 'X': methods &= ~(unsigned)LC_DISCOVER_VXI11; break;
+		case 'M': methods &= ~(unsigned)LC_DISCOVER_MDNS; break;
+		case 'U': l.usb = false; break;
+		case 'S': l.serial = false; break;
+		case 'v': verbose++; break;
+		default: return LC_EXIT_USAGE;
 		}
 	}
+	if (optind < argc)
+		return lc_cli_unexpected(CMD, argv[optind]);
 	lc_cli_setup_logging(verbose);
 
 	lc_discovered *found = NULL;

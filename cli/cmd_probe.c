@@ -6,6 +6,7 @@
  * Exit codes: 0 identified, 66 (LC_EXIT_NOINPUT) an instrument that answered *IDN? but no driver knows, the
  * library's exit code for any other failure (cli/cli.h).
  */
+#include <getopt.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -119,37 +120,38 @@ int lc_cmd_probe(int argc, char **argv)
 	int verbosity = 0;
 	lc_instrument_opts o;
 	lc_instrument_opts_init(&o);
-	for (int i = 1; i < argc; i++) {
-		const char *a = argv[i];
-		if (lc_cli_is_help(a)) {
-			usage(stdout);
-			return LC_EXIT_OK;
-		} else if (!strcmp(a, "--list")) {
-			list();
-			return LC_EXIT_OK;
-		} else if (!strcmp(a, "--json")) {
-			json = true;
-		} else if (!strcmp(a, "-v")) {
-			verbosity++;
-		} else if (!strcmp(a, "--layout") && i + 1 < argc) {
-			o.layout = argv[++i];
-		} else if (!strcmp(a, "--timeout") && i + 1 < argc) {
-			char *end;
-			long ms = strtol(argv[++i], &end, 10);
-			if (*end || ms <= 0 || ms > 3600000) {
-				lc_cli_error("probe", "--timeout '%s': milliseconds 1..3600000", argv[i]);
+	static const struct option opts[] = {{"list", no_argument, NULL, 'l'},
+					     {"json", no_argument, NULL, 'j'},
+					     {"layout", required_argument, NULL, 'L'},
+					     {"timeout", required_argument, NULL, 't'},
+					     {"help", no_argument, NULL, 'h'},
+					     {NULL, 0, NULL, 0}};
+	int c;
+	optind = 1;
+	while ((c = lc_cli_getopt("probe", argc, argv, "vh", opts)) != -1) {
+		char *end;
+		long ms;
+		switch (c) {
+		case 'h': usage(stdout); return LC_EXIT_OK;
+		case 'l': list(); return LC_EXIT_OK;
+		case 'j': json = true; break;
+		case 'v': verbosity++; break;
+		case 'L': o.layout = optarg; break;
+		case 't':
+			ms = strtol(optarg, &end, 10);
+			if (*end || end == optarg || ms <= 0 || ms > 3600000) {
+				lc_cli_error("probe", "--timeout '%s': milliseconds 1..3600000", optarg);
 				return LC_EXIT_USAGE;
 			}
 			o.timeout_ms = (int)ms;
-		} else if (a[0] == '-') {
-			lc_cli_error("probe", "unknown option '%s' (lanecert probe --help)", a);
-			return LC_EXIT_USAGE;
-		} else if (!resource) {
-			resource = a;
-		} else {
-			lc_cli_error("probe", "one resource only ('%s' is extra)", a);
-			return LC_EXIT_USAGE;
+			break;
+		default: return LC_EXIT_USAGE;
 		}
+	}
+	for (int i = optind; i < argc; i++) {
+		if (resource)
+			return lc_cli_unexpected("probe", argv[i]);
+		resource = argv[i];
 	}
 	if (!resource) {
 		usage(stderr);
