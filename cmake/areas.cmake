@@ -56,7 +56,11 @@ function(lc_library)
   file(GLOB pub_hdrs CONFIGURE_DEPENDS ${PROJECT_SOURCE_DIR}/include/lanecert/*.h)
   install(FILES ${pub_hdrs} DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}/lanecert)
   install(FILES ${PROJECT_BINARY_DIR}/include/lc_version.h DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}/lanecert)
-  set(LC_PC_REQUIRES "libusb-1.0 libserialport liblxi libtirpc lua5.4 libsodium jansson sqlite3 libpq cairo pangocairo librsvg-2.0")
+  # libpq is not a Requires.private: Debian's libpq.pc names -lpgcommon -lpgport for static links, libraries
+  # that only postgresql-server-dev ships, so `pkg-config --static lanecert` would give a link line that
+  # fails. -lpq in Libs.private links libpq (shared) into a static consumer instead.
+  set(LC_PC_REQUIRES "libusb-1.0 libserialport liblxi libtirpc lua5.4 libsodium jansson sqlite3 cairo pangocairo librsvg-2.0")
+  set(LC_PC_LIBS_PRIVATE "-lpq -lpthread -lm")
   # The .pc names its prefix relative to its own folder (${pcfiledir}), so the same file is right under /usr,
   # /usr/local, a DESTDIR staging tree or a moved prefix, without rewriting other packages' paths.
   file(RELATIVE_PATH LC_PC_PREFIX_FROM_PCDIR ${CMAKE_INSTALL_FULL_LIBDIR}/pkgconfig ${CMAKE_INSTALL_PREFIX})
