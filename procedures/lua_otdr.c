@@ -45,9 +45,13 @@ static int judge(lc_run *run, const char *name, int lane, double value, const ch
 	return idx;
 }
 
-/* Keep the SOR file and a decimated trace for the report's plot. */
+/* Keep the SOR file and, for the report's plot, the trace over the link's own length: x in metres from the
+ * link's start (the launch cord's end, launch_m into the trace; the same axis as the events' position_m),
+ * from the trace's start to a margin past the fiber end the analysis found (end_m, NaN: none found, then the
+ * whole trace, whose noise shows where light stopped), decimated to TRACE_POINTS_MAX points. A 200 m link
+ * shot with a 2 km range is a plot of 200 m, not 90 % noise. */
 static void keep_trace(lc_run *run, const char *port, double nm, const uint8_t *sor_bytes, size_t len,
-		       const lc_sor *sor, int lane)
+		       const lc_sor *sor, int lane, double launch_m, double end_m)
 {
 	char name[48], sname[128];
 	size_t k = 0;
@@ -62,11 +66,18 @@ static void keep_trace(lc_run *run, const char *port, double nm, const uint8_t *
 		free(db);
 		return;
 	}
-	size_t step = (size_t)n / TRACE_POINTS_MAX + 1, m = 0;
-	double *x = malloc(((size_t)n / step + 1) * sizeof(*x)), *y = malloc(((size_t)n / step + 1) * sizeof(*y));
 	double dx = lc_sor_point_spacing_m(sor), x0 = lc_sor_trace_origin_m(sor);
-	for (size_t i = 0; x && y && i < (size_t)n; i += step, m++) {
-		x[m] = x0 + (double)i * dx;
+	size_t shown = (size_t)n;
+	if (isfinite(end_m) && dx > 0) {
+		double link = end_m - launch_m, last = end_m + (link * 0.15 > 20 ? link * 0.15 : 20);
+		double pts = (last - x0) / dx + 1;
+		if (pts >= 2 && pts < (double)n)
+			shown = (size_t)pts;
+	}
+	size_t step = shown / TRACE_POINTS_MAX + 1, m = 0;
+	double *x = malloc((shown / step + 1) * sizeof(*x)), *y = malloc((shown / step + 1) * sizeof(*y));
+	for (size_t i = 0; x && y && i < shown; i += step, m++) {
+		x[m] = x0 + (double)i * dx - launch_m;
 		y[m] = db[i];
 	}
 	snprintf(sname, sizeof(sname), "OTDR %s %.0f nm", port, nm);
@@ -179,7 +190,8 @@ static enum lc_verdict shoot(lua_State *L, lc_run *run, int t, lc_instrument *ot
 
 	size_t map_index = 0;
 	int lane = lc_channel_route(run->setup->channel, w->dut_port, &map_index) >= 0 ? (int)map_index + 1 : 0;
-	keep_trace(run, w->dut_port, s->wavelength_nm, bytes, len, sor, lane);
+	keep_trace(run, w->dut_port, s->wavelength_nm, bytes, len, sor, lane, launch_m > 0 ? launch_m : 0,
+		   a->end_found ? a->fiber_length_m : NAN);
 	free(bytes);
 
 	enum lc_verdict worst = LC_VERDICT_NONE;

@@ -184,6 +184,27 @@ Test(field_tier2, good_link_passes_with_the_models_margins, .timeout = 120)
 	for (int lane = 1; lane <= LANES; lane++)
 		expect_good_lane(&e, r, lane);
 	expect_sor_files(r, 0);
+	/* Each plotted trace spans its own link: from inside the launch cord (x < 0: metres from the link's start,
+	 * the events' axis) to a margin past the fiber end, not the OTDR's whole range. */
+	size_t traces = 0;
+	for (size_t k = 0; k < lc_result_series_count(r); k++) {
+		const lc_result_series *ser = lc_result_series_at(r, k);
+		if (strcmp(ser->kind, "otdr_trace") != 0)
+			continue;
+		traces++;
+		double len = NAN;
+		for (size_t i = 0; i < lc_result_measurement_count(r); i++) {
+			const lc_result_measurement *m = lc_result_measurement_at(r, i, NULL);
+			if (!strcmp(m->name, "fiber_length") && m->lane == ser->lane)
+				len = m->value;
+		}
+		cr_assert(isfinite(len) && ser->n > 100, "lane %d", ser->lane);
+		double margin = len * 0.15 > 20 ? len * 0.15 : 20;
+		cr_expect_leq(ser->x[0], 0.0, "lane %d starts at %.1f m", ser->lane, ser->x[0]);
+		cr_expect(ser->x[ser->n - 1] >= len && ser->x[ser->n - 1] <= len + margin + 5,
+			  "lane %d: trace to %.1f m for a %.1f m fiber", ser->lane, ser->x[ser->n - 1], len);
+	}
+	cr_expect_gt(traces, 0);
 	lc_result_free(r);
 	lc_e2e_stop(&e);
 }
