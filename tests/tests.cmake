@@ -71,11 +71,12 @@ endforeach()
 # Long tests start first. A fresh build directory (CI's) has no cost data (Testing/Temporary/CTestCostData.txt,
 # which ctest writes after a run and uses from then on), so ctest would start the tests in the order they are
 # declared and the longest, declared late, would run alone at the end of `ctest -j2`. COST is about the
-# seconds each took in a gcc pass (build/ctest.log); only their order matters.
+# seconds each took in the sanitizer pass (build-asan/ctest.log), the longer one; the fault matrix goes first
+# in both passes (the gcc pass runs all of its cells). Only their order matters.
 foreach(cost
-    procedures_fault_matrix:250 procedures_cli_trust:45 procedures_cli_verdicts:45 procedures_e2e_lanes:30
-    procedures_field_tier2:17 procedures_run_faults_cli:16 reports_write:15 otdr_aq7260:13 hal_scpi_tcp:11
-    cli_run:9 procedures_e2e_faults:9 procedures_e2e_optical:6 reports_pdf:5 procedures_run_cli_sim:5)
+    procedures_fault_matrix:250 procedures_cli_trust:50 procedures_cli_verdicts:43 reports_fleet:37 serve_http:23
+    procedures_engine:22 reports_write:22 cli_run:20 procedures_run_faults_cli:16 otdr_aq7260:16 hal_scpi_tcp:14
+    cli_options:12 reports_pdf:12 serve_browser:11 procedures_e2e_faults:7)
   string(REPLACE ":" ";" cost "${cost}")
   list(GET cost 0 name)
   list(GET cost 1 seconds)
