@@ -105,12 +105,12 @@ int lc_cmd_compat(int argc, char **argv)
 		ex = lc_cli_fail("compat", rc, &d, cable);
 	if (rc >= 0) {
 		if (json) {
-			json_t *j = lc_compat_json(r);
-			char *s = j ? json_dumps(j, JSON_INDENT(2) | JSON_PRESERVE_ORDER) : NULL;
-			if (s)
+			char *s = NULL;
+			if ((rc = lc_compat_json(r, &s, &d)) < 0)
+				ex = lc_cli_fail("compat", rc, &d, "JSON");
+			else
 				printf("%s\n", s);
 			free(s);
-			json_decref(j);
 		} else {
 			for (int k = 0; k < 2; k++) {
 				const lc_link_profile *p = k ? &r->b : &r->a;
@@ -125,7 +125,8 @@ int lc_cmd_compat(int argc, char **argv)
 				printf("  %-7s %-17s %s\n", sev[r->findings[i].severity], r->findings[i].code, r->findings[i].text);
 			printf("%s\n", r->compatible ? "compatible" : "NOT compatible");
 		}
-		ex = r->compatible ? LC_EXIT_OK : LC_EXIT_FAIL;
+		if (rc >= 0) /* else the JSON could not be made: that error, not a verdict */
+			ex = r->compatible ? LC_EXIT_OK : LC_EXIT_FAIL;
 	}
 	free(info);
 	free(r);

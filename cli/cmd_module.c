@@ -259,7 +259,9 @@ int lc_cmd_module(int argc, char **argv)
 		const lc_station_instrument *si = lc_station_instrument_by_role(st, role);
 		if (!si)
 			rc = lc_diag_set(&d, LC_ERR_NOT_FOUND, "no role '%s' in the station", role);
-		else if ((rc = lc_module_end_opts(si, end_label, &o, &d)) >= 0)
+		else if ((rc = lc_module_end_opts(si->layout, end_label, &o, &d)) < 0)
+			lc_diag_prefix(&d, "%s: ", si->role);
+		else
 			snprintf(resolved, sizeof(resolved), "%s", si->resource);
 		lc_station_free(st);
 		if (rc < 0)
@@ -300,14 +302,12 @@ int lc_cmd_module(int argc, char **argv)
 		rc = lc_cli_module_source_error(source, rc, &d);
 		ex = lc_cli_fail("module", rc, &d, live ? source : "dump");
 	} else if (json) {
-		json_t *j = lc_module_info_json(info);
-		char *s = j ? json_dumps(j, JSON_INDENT(2) | JSON_PRESERVE_ORDER) : NULL;
-		if (s)
-			printf("%s\n", s);
+		char *s = NULL;
+		if ((rc = lc_module_info_json(info, &s, &d)) < 0)
+			ex = lc_cli_fail("module", rc, &d, "JSON");
 		else
-			ex = lc_cli_fail("module", LC_ERR_NOMEM, NULL, "JSON");
+			printf("%s\n", s);
 		free(s);
-		json_decref(j);
 	} else {
 		printf("%s:\n", source);
 		print_text(info);

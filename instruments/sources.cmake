@@ -1,6 +1,6 @@
 # instruments/: the driver registry and one folder per instrument class (its interface and one file per
 # model family), the module decoders, the OTDR event analysis. Numbers with units, never verdicts.
-lc_area(instruments DEPS hal formats fixtures PKGS PkgConfig::JANSSON SOURCES
+lc_area(instruments DEPS hal formats PKGS PkgConfig::JANSSON SOURCES
   instruments/bert/anritsu_mp1900.c
   instruments/bert/ber_math.c
   instruments/bert/bert.c
@@ -12,8 +12,8 @@ lc_area(instruments DEPS hal formats fixtures PKGS PkgConfig::JANSSON SOURCES
   instruments/bert/lane_map_run.c
   instruments/driver_util.c
   instruments/instrument.c
+  instruments/json_text.c
   instruments/module/cmis.c
-  instruments/module/compat.c
   instruments/module/module.c
   instruments/module/module_decode.c
   instruments/module/module_memory.c

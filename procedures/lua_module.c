@@ -127,7 +127,9 @@ static int ctx_module(lua_State *L)
 	lc_module *mod = NULL;
 	lc_module_info info;
 	lc_diag d;
-	int rc = lc_module_open_end(si, end, NULL, &mod, &d);
+	int rc = lc_module_open_end(si->resource, si->layout, end, NULL, &mod, &d);
+	if (rc < 0)
+		lc_diag_prefix(&d, "%s: ", si->role);
 	if (rc == 0)
 		rc = lc_module_read_info(mod, &info, &d);
 	lc_module_close(mod);

@@ -3,6 +3,7 @@
 lc_area(procedures DEPS instruments fixtures reports hal PKGS PkgConfig::LUA SOURCES
   procedures/calibration.c
   procedures/channel_digest.c
+  procedures/compat.c
   procedures/diagnosis.c
   procedures/engine.c
   procedures/golden.c

@@ -191,13 +191,9 @@ LC_API json_t *lc_instrument_snapshot(lc_instrument *inst, lc_diag *diag);
 
 
 
-/* The header every class operations table starts with (struct lc_power_meter_ops { lc_class_ops base; ...}). */
-typedef struct lc_class_ops {
-	enum lc_inst_class cls;
-	/* Add this class's view of the instrument to a snapshot object (keys documented per class). Called with
-	 * the instrument locked. May be NULL (nothing to add). */
-	int (*snapshot)(lc_instrument *inst, json_t *obj, lc_diag *diag);
-} lc_class_ops;
+/* The header every class operations table starts with; its fields are the drivers' business
+ * (instruments/registry.h), so callers see it only as the opaque entries of lc_driver.classes. */
+typedef struct lc_class_ops lc_class_ops;
 
 typedef struct lc_driver {
 	const char *name;        /* "keysight_n774x": the file name and the models.def key */

@@ -9,13 +9,11 @@
 #ifndef LANECERT_MODULE_H
 #define LANECERT_MODULE_H
 
-#include <jansson.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
 #include "hal.h"
-#include "channel.h"
 
 /* ---- formats/module_image.h ---- */
 /*
@@ -169,8 +167,8 @@ enum lc_module_spec lc_module_spec_of(uint8_t identifier);
 /* dBm of a power in mW; -INFINITY for 0 ("no light"). */
 LC_API double lc_module_mw_to_dbm(double mw);
 
-/* JSON form (docs/module.md "JSON"): a new reference, or NULL (out of memory). */
-LC_API json_t *lc_module_info_json(const lc_module_info *m);
+/* JSON form (docs/module.md "JSON") as text: 0 with *json malloc'd, or LC_ERR_NOMEM / LC_ERR_ARG with *json NULL. */
+LC_API int lc_module_info_json(const lc_module_info *m, char **json, lc_diag *diag);
 
 /* ---- instruments/module/module_memory.h ---- */
 /*
@@ -256,14 +254,15 @@ LC_API int lc_module_open(const char *resource, const lc_module_opts *opts, lc_m
 /* A module on a bus the caller keeps (several modules behind one mux share a bus). */
 LC_API int lc_module_open_bus(lc_i2c *bus, const lc_module_opts *opts, lc_module **out, lc_diag *diag);
 /*
- * One end of a station's module instrument (a role whose resource is an I2C resource): its layout
- * "A:0,B1:1,B2:2" gives the mux channel of each end label (the simulator writes it); the mux is at 0x70
- * unless opts says otherwise. Without a layout the role is one module with no mux (end NULL or "A").
+ * One end of a module instrument on the I2C resource `resource`: `layout` "A:0,B1:1,B2:2" (a station
+ * instrument's layout, lc_station_instrument.layout; the simulator writes it) gives the mux channel of each
+ * end label; the mux is at 0x70 unless opts says otherwise. Without a layout (NULL or "") the resource is one
+ * module with no mux (end NULL or "A").
  */
-LC_API int lc_module_open_end(const lc_station_instrument *si, const char *end, const lc_module_opts *opts,
-		       lc_module **out, lc_diag *diag);
+LC_API int lc_module_open_end(const char *resource, const char *layout, const char *end, const lc_module_opts *opts,
+			      lc_module **out, lc_diag *diag);
 /* The same choice without opening: set o's mux fields for that end (o keeps its other fields). */
-LC_API int lc_module_end_opts(const lc_station_instrument *si, const char *end, lc_module_opts *o, lc_diag *diag);
+LC_API int lc_module_end_opts(const char *layout, const char *end, lc_module_opts *o, lc_diag *diag);
 LC_API void lc_module_close(lc_module *mod);
 LC_API lc_module_mem *lc_module_memory(lc_module *mod);
 
@@ -283,10 +282,10 @@ LC_API int lc_module_set_tx_disable(lc_module *mod, unsigned lane, bool disable,
 LC_API int lc_module_read_source(const char *source, const lc_module_opts *opts, int extra_page, lc_module_image *img,
 			  lc_diag *diag);
 
-/* {"adapter", "identifier", "module": lc_module_info_json} — a new reference or NULL with diag. */
-LC_API json_t *lc_module_snapshot(lc_module *mod, lc_diag *diag);
+/* {"adapter", "identifier", "module": lc_module_info_json} as text, read from the module now. */
+LC_API int lc_module_snapshot(lc_module *mod, char **json, lc_diag *diag);
 
-/* ---- instruments/module/compat.h ---- */
+/* ---- procedures/compat.h ---- */
 /*
  * Can two module ends make a link? From the decoded modules (module_info.h) and, optionally, the cable
  * between them (a fixtures cable type): fiber mode SM/MM, wavelength, modulation and lane rate (PAM4
@@ -343,7 +342,7 @@ LC_API void lc_link_profile_of(const lc_module_info *m, lc_link_profile *out);
 LC_API int lc_compat_check(const lc_module_info *a, const lc_module_info *b, const char *cable, const char *fixtures_dir,
 		    lc_compat_result *out, lc_diag *diag);
 
-/* {"compatible", "a": profile, "b": profile, "findings": [{"severity","code","text"}]} */
-LC_API json_t *lc_compat_json(const lc_compat_result *r);
+/* {"compatible", "a": profile, "b": profile, "findings": [{"severity","code","text"}]} as text. */
+LC_API int lc_compat_json(const lc_compat_result *r, char **json, lc_diag *diag);
 
 #endif

@@ -1,5 +1,7 @@
 /* The module instrument class: an I2C bus, a module memory on it, reading and Tx control (module.h). */
 #include "instruments/module/module.h"
+#include "instruments/json_text.h"
+#include "instruments/module/module_info.h"
 
 #include <stdlib.h>
 #include <strings.h>
@@ -105,22 +107,22 @@ int lc_module_set_tx_disable(lc_module *m, unsigned lane, bool disable, lc_diag 
 	return rc;
 }
 
-json_t *lc_module_snapshot(lc_module *m, lc_diag *diag)
+int lc_module_snapshot(lc_module *m, char **json, lc_diag *diag)
 {
+	if (json)
+		*json = NULL;
+	if (!m || !json)
+		return lc_diag_set(diag, LC_ERR_ARG, "lc_module_snapshot: NULL argument");
 	lc_module_info *info = malloc(sizeof(*info));
-	if (!info) {
-		lc_diag_set(diag, LC_ERR_NOMEM, "out of memory");
-		return NULL;
-	}
-	json_t *o = NULL;
-	if (lc_module_read_info(m, info, diag) >= 0) {
-		o = json_pack("{s:s,s:i,s:o}", "adapter", lc_i2c_adapter_name(m->bus), "identifier",
-			      lc_module_mem_identifier(m->mem), "module", lc_module_info_json(info));
-		if (!o)
-			lc_diag_set(diag, LC_ERR_NOMEM, "out of memory");
-	}
+	if (!info)
+		return lc_diag_set(diag, LC_ERR_NOMEM, "out of memory");
+	int rc = lc_module_read_info(m, info, diag);
+	if (rc >= 0)
+		rc = lc_json_text(json_pack("{s:s,s:i,s:o}", "adapter", lc_i2c_adapter_name(m->bus), "identifier",
+					    lc_module_mem_identifier(m->mem), "module", lc_module_info_to_json(info)),
+				  json, diag);
 	free(info);
-	return o;
+	return rc;
 }
 
 int lc_module_read_source(const char *source, const lc_module_opts *opts, int extra_page, lc_module_image *img,

@@ -3,7 +3,9 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "instruments/json_text.h"
 #include "instruments/module/module_decode_priv.h"
+#include "instruments/module/module_info.h"
 #include "instruments/module/sff8024.h"
 
 enum lc_module_spec lc_module_spec_of(uint8_t id)
@@ -135,7 +137,7 @@ static json_t *lane_json(const lc_module_info *m, size_t i)
 	return o;
 }
 
-json_t *lc_module_info_json(const lc_module_info *m)
+json_t *lc_module_info_to_json(const lc_module_info *m)
 {
 	char oui[12];
 	snprintf(oui, sizeof(oui), "%02X:%02X:%02X", m->oui[0], m->oui[1], m->oui[2]);
@@ -186,4 +188,13 @@ json_t *lc_module_info_json(const lc_module_info *m)
 		json_object_set_new(o, "extended_compliance_name", json_string(m->ext_compliance_name));
 	}
 	return o;
+}
+
+int lc_module_info_json(const lc_module_info *m, char **json, lc_diag *diag)
+{
+	if (json)
+		*json = NULL;
+	if (!m || !json)
+		return lc_diag_set(diag, LC_ERR_ARG, "lc_module_info_json: NULL argument");
+	return lc_json_text(lc_module_info_to_json(m), json, diag);
 }

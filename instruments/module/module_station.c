@@ -1,4 +1,5 @@
-/* Opening one end of a station's module instrument by its label (module.h lc_module_open_end). */
+/* Opening one end of a module instrument by its label and the layout that maps labels to mux channels
+ * (module.h lc_module_open_end). The caller reads the layout from wherever it keeps it (a station file). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,38 +26,40 @@ static int channel_of(const char *layout, const char *label)
 	return -1;
 }
 
-int lc_module_end_opts(const lc_station_instrument *si, const char *end, lc_module_opts *o, lc_diag *diag)
+int lc_module_end_opts(const char *layout, const char *end, lc_module_opts *o, lc_diag *diag)
 {
-	if (!si || !o)
-		return lc_diag_set(diag, LC_ERR_ARG, "no station instrument");
-	if (si->layout[0] && end && end[0]) {
-		int ch = channel_of(si->layout, end);
+	if (!o)
+		return lc_diag_set(diag, LC_ERR_ARG, "lc_module_end_opts: NULL options");
+	if (layout && layout[0] && end && end[0]) {
+		int ch = channel_of(layout, end);
 		if (ch == -2)
-			return lc_diag_set(diag, LC_ERR_FORMAT, "%s: layout '%s' is not LABEL:CHANNEL,...", si->role, si->layout);
+			return lc_diag_set(diag, LC_ERR_FORMAT, "layout '%s' is not LABEL:CHANNEL,...", layout);
 		if (ch < 0)
-			return lc_diag_set(diag, LC_ERR_NOT_FOUND, "%s: no end '%s' in layout '%s'", si->role, end, si->layout);
+			return lc_diag_set(diag, LC_ERR_NOT_FOUND, "no end '%s' in layout '%s'", end, layout);
 		if (!o->mem.mux_addr)
 			o->mem.mux_addr = 0x70; /* PCA9548A default address (A2..A0 low) */
 		o->mem.mux_channel = ch;
 	} else if (end && end[0] && strcasecmp(end, "A")) {
-		return lc_diag_set(diag, LC_ERR_NOT_FOUND, "%s: no layout names end '%s' (one module, no mux)", si->role, end);
+		return lc_diag_set(diag, LC_ERR_NOT_FOUND, "no layout names end '%s' (one module, no mux)", end);
 	}
 	return 0;
 }
 
-int lc_module_open_end(const lc_station_instrument *si, const char *end, const lc_module_opts *opts, lc_module **out,
-		       lc_diag *diag)
+int lc_module_open_end(const char *resource, const char *layout, const char *end, const lc_module_opts *opts,
+		       lc_module **out, lc_diag *diag)
 {
-	if (!si || !out)
-		return lc_diag_set(diag, LC_ERR_ARG, "no station instrument");
+	if (out)
+		*out = NULL;
+	if (!resource || !out)
+		return lc_diag_set(diag, LC_ERR_ARG, "lc_module_open_end: NULL argument");
 	lc_module_opts o;
 	if (opts)
 		o = *opts;
 	else
 		lc_module_opts_init(&o);
-	int rc = lc_module_end_opts(si, end, &o, diag);
+	int rc = lc_module_end_opts(layout, end, &o, diag);
 	if (rc < 0)
 		return rc;
-	rc = lc_module_open(si->resource, &o, out, diag);
-	return rc < 0 ? lc_diag_prefix(diag, "%s %s: ", si->role, end ? end : "") : rc;
+	rc = lc_module_open(resource, &o, out, diag);
+	return rc < 0 ? lc_diag_prefix(diag, "end %s: ", end && end[0] ? end : "A") : rc;
 }

@@ -9,9 +9,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "instruments/module/compat.h"
 #include "formats/module_image.h"
 #include "instruments/module/module_info.h"
+#include "procedures/compat.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -28,16 +28,16 @@ static void check_decode(const lc_module_image *img)
 	}
 	if (m.n_lanes > LC_MODULE_LANES_MAX || m.n_apps > LC_MODULE_APPS_MAX)
 		abort();
-	json_t *j = lc_module_info_json(&m);
-	if (!j)
+	char *s = NULL;
+	if (lc_module_info_json(&m, &s, &d) < 0 || !s)
 		abort();
-	char *s = json_dumps(j, JSON_COMPACT);
 	free(s);
-	json_decref(j);
 	lc_compat_result r;
 	if (lc_compat_check(&m, &m, NULL, NULL, &r, &d) < 0)
 		abort();
-	json_decref(lc_compat_json(&r));
+	if (lc_compat_json(&r, &s, &d) < 0 || !s)
+		abort();
+	free(s);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

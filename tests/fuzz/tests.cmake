@@ -15,7 +15,7 @@ if(LC_FUZZ)
   set_tests_properties(fuzz_sor_samples PROPERTIES TIMEOUT 120 LABELS fuzz ENVIRONMENT "${LC_SANITIZER_ENV}")
 endif()
 # Fuzz target of the module decoders and dump parser (issue 7).
-lc_fuzz(NAME module SOURCES tests/fuzz/fuzz_module.c LIBS lc_instruments CORPUS tests/fuzz/corpus/module)
+lc_fuzz(NAME module SOURCES tests/fuzz/fuzz_module.c LIBS lc_procedures CORPUS tests/fuzz/corpus/module)
 # Fuzz target of the reports area (issue 9): report JSON reader, minisign key and signature parsers.
 lc_fuzz(NAME report SOURCES tests/fuzz/fuzz_report.c LIBS lc_reports CORPUS tests/fuzz/corpus/report)
 # Fuzz target of the dashboard's event datagrams (serve/live.c): whatever arrives on the events socket.

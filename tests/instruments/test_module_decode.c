@@ -1,7 +1,10 @@
 /* SFF-8636 and CMIS decoders: exact values from hand-made images, and the error every inconsistency gets. */
 #include <criterion/criterion.h>
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
+
+#include <jansson.h>
 
 #include "instruments/module/module_info.h"
 #include "instruments/module/sff8024.h"
@@ -214,7 +217,13 @@ Test(module_json, keys_and_no_light)
 	tm_cmis_image(&img, 0);
 	cr_assert_eq(lc_module_decode(&img, &m, &d), 0);
 	m.lanes[2].rx_power_mw = 0;
-	json_t *j = lc_module_info_json(&m);
+	/* the public form is text the caller frees; it reads back as the documented object */
+	char *text = NULL;
+	cr_assert_eq(lc_module_info_json(&m, &text, &d), 0, "%s", d.text);
+	static const char head[] = "{\n  \"spec\": \"CMIS\",\n  \"identifier\": 24,";
+	cr_assert(strncmp(text, head, sizeof(head) - 1) == 0, "%s", text);
+	json_t *j = json_loads(text, 0, NULL);
+	free(text);
 	cr_assert_not_null(j);
 	cr_assert_str_eq(json_string_value(json_object_get(j, "serial")), "SN12345");
 	json_t *lanes = json_object_get(j, "lanes");
@@ -236,4 +245,12 @@ Test(module_sff8024, tables)
 	cr_assert_str_eq(lc_sff8024_name(LC_SFF8024_CONNECTOR, 0x28), "MPO 1x16");
 	cr_assert_null(lc_sff8024_name(LC_SFF8024_ID, 0x77));
 	cr_assert_eq(lc_sff8024_media_table(0x05), -1);
+}
+
+Test(module_json, null_arguments_leave_no_text)
+{
+	char *text = (char *)"unchanged";
+	cr_assert_eq(lc_module_info_json(NULL, &text, &d), LC_ERR_ARG);
+	cr_assert_null(text, "*json is NULL on failure");
+	cr_assert_eq(lc_module_info_json(&m, NULL, &d), LC_ERR_ARG);
 }

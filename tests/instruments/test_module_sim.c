@@ -228,16 +228,16 @@ Test(module_sim, station_layout_opens_an_end)
 	snprintf(si.resource, sizeof(si.resource), "%s", resource);
 	snprintf(si.layout, sizeof(si.layout), "A:0,B1:1,B2:2,B3:3,B4:4");
 	lc_module *m;
-	cr_assert_eq(lc_module_open_end(&si, "b3", NULL, &m, &d), 0, "%s", d.text);
+	cr_assert_eq(lc_module_open_end(si.resource, si.layout, "b3", NULL, &m, &d), 0, "%s", d.text);
 	lc_module_info info;
 	cr_assert_eq(lc_module_read_info(m, &info, &d), 0, "%s", d.text);
 	cr_assert_str_eq(info.serial, "SIM-AOCB-0001-B3");
 	lc_module_close(m);
-	cr_assert_eq(lc_module_open_end(&si, "B9", NULL, &m, &d), LC_ERR_NOT_FOUND);
+	cr_assert_eq(lc_module_open_end(si.resource, si.layout, "B9", NULL, &m, &d), LC_ERR_NOT_FOUND);
 	snprintf(si.layout, sizeof(si.layout), "A0,B1");
-	cr_assert_eq(lc_module_open_end(&si, "B1", NULL, &m, &d), LC_ERR_FORMAT);
+	cr_assert_eq(lc_module_open_end(si.resource, si.layout, "B1", NULL, &m, &d), LC_ERR_FORMAT);
 	si.layout[0] = 0;
-	cr_assert_eq(lc_module_open_end(&si, "B1", NULL, &m, &d), LC_ERR_NOT_FOUND);
+	cr_assert_eq(lc_module_open_end(si.resource, si.layout, "B1", NULL, &m, &d), LC_ERR_NOT_FOUND);
 }
 
 Test(module_sim, swapped_legs_follow_the_world)

@@ -25,7 +25,6 @@ lc_test(NAME bert_sim_world SOURCES tests/instruments/test_bert_sim_world.c LIBS
 lc_test(NAME module_decode SOURCES tests/instruments/test_module_decode.c LIBS lc_instruments)
 lc_test(NAME module_memory SOURCES tests/instruments/test_module_memory.c tests/instruments/module_bus_model.c LIBS lc_instruments)
 lc_test(NAME module_sim SOURCES tests/instruments/test_module_sim.c LIBS lc_instruments lc_sim)
-lc_test(NAME module_compat SOURCES tests/instruments/test_module_compat.c LIBS lc_instruments)
 lc_test(NAME module_cli SOURCES tests/instruments/test_module_cli.c LIBS lc_instruments)
 # OTDR event analysis on traces synthesized by the simulator's sim/world/otdr_synth.c, and its agreement with the samples' stored KeyEvents.
 lc_test(NAME otdr_analysis SOURCES tests/instruments/test_otdr_analysis.c LIBS lc_instruments lc_sim)

@@ -42,3 +42,5 @@ lc_test(NAME procedures_fault_matrix
 add_dependencies(test_procedures_fault_matrix lanecert)
 lc_test(NAME procedures_il_setup SOURCES tests/procedures/test_il_setup.c tests/procedures/e2e_harness.c
         tests/reports/helpers.c LIBS lc_procedures lc_sim lc_instruments TIMEOUT 300)
+# Link compatibility of two module ends (procedures/compat.c), on decoded images from tests/instruments/.
+lc_test(NAME module_compat SOURCES tests/procedures/test_module_compat.c LIBS lc_procedures)

@@ -52,22 +52,34 @@ class CheckArrows(unittest.TestCase):
         self.assertIn('1 forbidden include(s); the allowed arrows are in docs/HACKING.md', err)
 
     def test_driver_including_limits_fails_by_the_never_rule(self):
-        self.put('instruments/power_meter/pm.c', '#include "fixtures/channel.h"\n#include "fixtures/limits.h"\n')
+        # the public limits header, reached through a lawful header of an allowed floor
+        self.put('hal/scpi.h', '#include <lanecert/limits.h>\n')
+        self.put('include/lanecert/limits.h', '#include <stdbool.h>\n')
+        self.put('instruments/power_meter/pm.c', '#include "formats/sor.h"\n#include "hal/scpi.h"\n')
         rc, err = self.run_check()
         self.assertEqual(rc, 1)
-        self.assertIn('instruments/power_meter/pm.c:2: #include "fixtures/limits.h": '
-                      'instruments/ never includes fixtures/limits.h (a "never" rule)', err)
-        self.assertNotIn('pm.c:1', err)  # fixtures/channel.h is an allowed arrow
+        self.assertIn('instruments/power_meter/pm.c:2: #include "hal/scpi.h": instruments/ never includes '
+                      'include/lanecert/limits.h (a "never" rule, through hal/scpi.h -> include/lanecert/limits.h)', err)
+        self.assertNotIn('pm.c:1', err)  # formats/ is an allowed arrow
 
-    def test_never_rule_follows_headers(self):
-        self.put('fixtures/channel.h', '#include "fixtures/types.h"\n')
-        self.put('fixtures/types.h', '#include "base/error.h"\n#include "fixtures/verdict.h"\n')
+    def test_driver_including_the_channel_model_fails(self):
         self.put('instruments/module/compat.c', '#include "fixtures/channel.h"\n')
         rc, err = self.run_check()
         self.assertEqual(rc, 1)
-        self.assertIn('instruments/module/compat.c:1: #include "fixtures/channel.h": instruments/ never includes '
-                      'fixtures/verdict.h (a "never" rule, through fixtures/channel.h -> fixtures/types.h -> '
-                      'fixtures/verdict.h)', err)
+        self.assertIn('instruments/module/compat.c:1: #include "fixtures/channel.h": instruments/ may not include '
+                      'fixtures/ (instruments/ may include: base formats hal)', err)
+
+    def test_never_rule_follows_headers(self):
+        self.put('instruments/module/module.h', '#include <lanecert/module.h>\n')
+        self.put('include/lanecert/module.h', '#include "hal.h"\n')
+        self.put('include/lanecert/hal.h', '#include "limits.h"\n')
+        self.put('include/lanecert/limits.h', '#include <stdbool.h>\n')
+        self.put('instruments/module/module.c', '#include "instruments/module/module.h"\n')
+        rc, err = self.run_check()
+        self.assertEqual(rc, 1)
+        self.assertIn('instruments/module/module.c:1: #include "instruments/module/module.h": instruments/ never '
+                      'includes include/lanecert/limits.h (a "never" rule, through instruments/module/module.h -> '
+                      'include/lanecert/module.h -> include/lanecert/hal.h -> include/lanecert/limits.h)', err)
 
     def test_ground_floors_include_only_base(self):
         self.put('fixtures/paths.c', '#include "hal/error.h"\n')

@@ -1,5 +1,5 @@
-/* Link compatibility of two module ends (compat.h); the interface facts are data in compat_media.def. */
-#include "instruments/module/compat.h"
+/* Link compatibility of two module ends (procedures/compat.h); the interface facts are data in compat_media.def. */
+#include "procedures/compat.h"
 
 #include <math.h>
 #include <stdarg.h>
@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "fixtures/channel.h"
+#include "instruments/json_text.h"
 
 enum media_table { T_SMF, T_MMF, T_EXT, T_HOST };
 
@@ -24,7 +25,7 @@ struct media {
 static const struct media media[] = {
 #define LC_MEDIA(t, code, name, medium, lanes, gbps, pam4, nm, par, apc) \
 	{T_##t, code, name, #medium, lanes, gbps, pam4, nm, par, apc},
-#include "instruments/module/compat_media.def"
+#include "procedures/compat_media.def"
 #undef LC_MEDIA
 };
 
@@ -291,7 +292,7 @@ static json_t *profile_json(const lc_link_profile *p)
 	return o;
 }
 
-json_t *lc_compat_json(const lc_compat_result *r)
+json_t *lc_compat_to_json(const lc_compat_result *r)
 {
 	static const char *const sev[] = {"note", "warning", "error"};
 	json_t *f = json_array();
@@ -300,4 +301,13 @@ json_t *lc_compat_json(const lc_compat_result *r)
 						   r->findings[i].code, "text", r->findings[i].text));
 	return json_pack("{s:b,s:o,s:o,s:o}", "compatible", r->compatible, "a", profile_json(&r->a), "b",
 			 profile_json(&r->b), "findings", f);
+}
+
+int lc_compat_json(const lc_compat_result *r, char **json, lc_diag *diag)
+{
+	if (json)
+		*json = NULL;
+	if (!r || !json)
+		return lc_diag_set(diag, LC_ERR_ARG, "lc_compat_json: NULL argument");
+	return lc_json_text(lc_compat_to_json(r), json, diag);
 }

@@ -2,7 +2,11 @@
 #include <criterion/criterion.h>
 #include <string.h>
 
-#include "instruments/module/compat.h"
+#include <stdlib.h>
+
+#include <jansson.h>
+
+#include "procedures/compat.h"
 #include "tests/instruments/module_optics.h"
 
 static lc_module_image ia, ib;
@@ -63,7 +67,11 @@ Test(module_compat, dr4_is_not_sr4)
 	cr_assert(has("modulation", LC_COMPAT_ERROR));
 	cr_assert(has("lane_rate", LC_COMPAT_ERROR));
 	cr_assert(has("wavelength", LC_COMPAT_ERROR));
-	json_t *j = lc_compat_json(&r);
+	char *text = NULL;
+	cr_assert_eq(lc_compat_json(&r, &text, &d), 0, "%s", d.text);
+	json_t *j = json_loads(text, 0, NULL);
+	free(text);
+	cr_assert_not_null(j);
 	cr_assert(json_is_false(json_object_get(j, "compatible")));
 	cr_assert_str_eq(json_string_value(json_object_get(json_object_get(j, "b"), "modulation")), "NRZ");
 	json_decref(j);

@@ -1,7 +1,0 @@
-/* Internal name of a public header: the declarations are in <lanecert/module.h>. */
-#ifndef LC_MODULE_COMPAT_H
-#define LC_MODULE_COMPAT_H
-
-#include <lanecert/module.h>
-
-#endif
