@@ -179,8 +179,10 @@ int lc_read_file(const char *path, size_t max_len, char **data, size_t *len, lc_
 				break;
 			}
 			char *nb = realloc(buf, cap * 2 + 1);
-			if (!nb)
+			if (!nb) { /* never the part read so far as if it were the file */
+				rc = lc_diag_set(diag, LC_ERR_NOMEM, "%s: out of memory", path);
 				break;
+			}
 			buf = nb, cap *= 2;
 		}
 		ssize_t r = read(fd, buf + n, cap - n);

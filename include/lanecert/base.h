@@ -66,9 +66,23 @@ enum lc_error {
 
 #define LC_ERR_MIN LC_ERR_BUSY
 
-/* Short English description of a code ("timeout"). Never NULL. */
+/*
+ * Short English description of an error code ("timeout").
+ *
+ * Returns: a static string, never NULL: "success" for 0 and positive values, "unknown error" for a
+ * negative code that is not an LC_ERR_*.
+ * Thread safety: reentrant.
+ * Since: 0.1
+ */
 LC_API const char *lc_strerror(int code);
-/* The enum name of a code ("LC_ERR_TIMEOUT"). Never NULL. */
+/*
+ * The enum name of an error code ("LC_ERR_TIMEOUT").
+ *
+ * Returns: a static string, never NULL: "LC_OK" for 0 and positive values, "LC_ERR_UNKNOWN" for a negative
+ * code that is not an LC_ERR_*.
+ * Thread safety: reentrant.
+ * Since: 0.1
+ */
 LC_API const char *lc_strerror_name(int code);
 
 #define LC_DIAG_TEXT_MAX 256
@@ -78,12 +92,24 @@ typedef struct lc_diag {
 	char text[LC_DIAG_TEXT_MAX];  /* detail, NUL-terminated, may be empty */
 } lc_diag;
 
-/* Clear a diag (code 0, empty text). NULL is allowed. */
+/*
+ * Clear a diag: code 0, empty text. d may be NULL (nothing happens).
+ *
+ * Returns: nothing.
+ * Thread safety: d belongs to the caller.
+ * Since: 0.1
+ */
 LC_API void lc_diag_clear(lc_diag *d);
 
 /*
- * Record an error in d (which may be NULL) and return code, so that a failure path reads
+ * Record an error in d (which may be NULL): its code, and the detail formatted from fmt (may be NULL: empty
+ * detail), made valid UTF-8 (invalid bytes escaped as \xNN) and cut at LC_DIAG_TEXT_MAX - 1 bytes on a
+ * character boundary. A failure path reads
  *     return lc_diag_set(diag, LC_ERR_PROTOCOL, "block header: '%c' at offset %zu is not a digit", c, off);
+ *
+ * Returns: code, unchanged (also when d is NULL).
+ * Thread safety: d belongs to the caller.
+ * Since: 0.1
  */
 LC_API int lc_diag_set(lc_diag *d, int code, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
@@ -97,10 +123,25 @@ LC_API int lc_diag_set(lc_diag *d, int code, const char *fmt, ...)
 		lc_diag_code_;                                                                     \
 	})
 
-/* Prefix the existing detail with context ("station.json: "), keeping the code. Returns d->code. */
+/*
+ * Prefix the detail of d with context formatted from fmt ("station.json: "), keeping its code; an empty
+ * detail is first replaced by lc_strerror(d->code). The result is cut at LC_DIAG_TEXT_MAX - 1 bytes, the
+ * context first, then as much of the old detail as fits, never splitting a character.
+ *
+ * Returns: d->code; LC_ERR_ARG when d is NULL.
+ * Thread safety: d belongs to the caller.
+ * Since: 0.1
+ */
 LC_API int lc_diag_prefix(lc_diag *d, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
-/* The detail if any, else lc_strerror(code). Never NULL. */
+/*
+ * The text to show for d.
+ *
+ * Returns: d's detail if it has one, else lc_strerror(d->code); "" when d is NULL. Never NULL; the string
+ * belongs to d (or is static) and stays valid while d does and is not changed.
+ * Thread safety: reentrant.
+ * Since: 0.1
+ */
 LC_API const char *lc_diag_message(const lc_diag *d);
 
 /* ---- base/log.h ---- */
@@ -125,14 +166,50 @@ enum lc_log_level {
 
 typedef void (*lc_log_handler)(enum lc_log_level level, const char *domain, const char *message, void *user);
 
-/* Install a handler (NULL removes it) and the lowest level passed to it. */
+/*
+ * Install the log handler (NULL removes it; then nothing is logged unless LANECERT_DEBUG is set, see above).
+ * user is passed to every call of handler.
+ *
+ * Returns: nothing.
+ * Thread safety: process-wide and unsynchronised: install the handler before starting threads.
+ * Since: 0.1
+ */
 LC_API void lc_log_set_handler(lc_log_handler handler, void *user);
+/*
+ * The lowest level passed to the handler (default LC_LOG_WARN; LC_LOG_NONE passes nothing).
+ *
+ * Returns: nothing.
+ * Thread safety: process-wide and unsynchronised: set it before starting threads.
+ * Since: 0.1
+ */
 LC_API void lc_log_set_level(enum lc_log_level level);
 enum lc_log_level lc_log_get_level(void);
+/*
+ * The name of a level: "spew", "debug", "info", "warn", "error" or "none".
+ *
+ * Returns: a static string, never NULL: "?" for a value outside the enum.
+ * Thread safety: reentrant.
+ * Since: 0.1
+ */
 LC_API const char *lc_log_level_name(enum lc_log_level level);
-/* Parse "debug", "2", ... Returns the level or -1. */
+/*
+ * Parse a level name (case-insensitive, as lc_log_level_name() spells it) or a digit "0".."5".
+ *
+ * Returns: the level (LC_LOG_SPEW..LC_LOG_NONE), or -1 for NULL, "" or anything else.
+ * Thread safety: reentrant.
+ * Since: 0.1
+ */
 LC_API int lc_log_level_parse(const char *s);
 
+/*
+ * Log a message (formatted into at most 1023 bytes) under domain ("scpi", "tcp" ...): to the handler when
+ * one is installed and level is at least the level set, else to stderr when LANECERT_DEBUG names a level
+ * (read once, at the first call) and level is at least that.
+ *
+ * Returns: nothing.
+ * Thread safety: may be called from any thread; the handler runs on the calling thread.
+ * Since: 0.1
+ */
 LC_API void lc_log(enum lc_log_level level, const char *domain, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
@@ -151,17 +228,49 @@ LC_API void lc_log(enum lc_log_level level, const char *domain, const char *fmt,
  */
 
 
-/* Milliseconds and microseconds on CLOCK_MONOTONIC. */
+/*
+ * Milliseconds on CLOCK_MONOTONIC (an arbitrary origin: only differences mean anything).
+ *
+ * Returns: the time in ms.
+ * Thread safety: reentrant.
+ * Since: 0.1
+ */
 LC_API int64_t lc_now_ms(void);
+/*
+ * Microseconds on CLOCK_MONOTONIC (the clock of lc_now_ms()).
+ *
+ * Returns: the time in us.
+ * Thread safety: reentrant.
+ * Since: 0.1
+ */
 LC_API int64_t lc_now_us(void);
 
-/* A deadline timeout_ms from now; a negative timeout means "never" (INT64_MAX). */
+/*
+ * A deadline timeout_ms from now, on the lc_now_ms() clock.
+ *
+ * Returns: lc_now_ms() + timeout_ms; INT64_MAX ("never") for a negative timeout_ms.
+ * Thread safety: reentrant.
+ * Since: 0.1
+ */
 LC_API int64_t lc_deadline_in(int timeout_ms);
 
-/* Milliseconds left until deadline, clamped to [0, INT32_MAX] (for poll()). */
+/*
+ * Milliseconds left until deadline_ms, for poll().
+ *
+ * Returns: the time left clamped to [0, INT32_MAX]: 0 once the deadline has passed, INT32_MAX for INT64_MAX.
+ * Thread safety: reentrant.
+ * Since: 0.1
+ */
 LC_API int lc_deadline_left_ms(int64_t deadline_ms);
 
-/* Sleep for ms milliseconds, resuming after signals. */
+/*
+ * Sleep for ms milliseconds, resuming after signals (nanosleep on what is left). Not abortable: long waits
+ * of the library use lc_wait_ms().
+ *
+ * Returns: nothing.
+ * Thread safety: reentrant.
+ * Since: 0.1
+ */
 LC_API void lc_sleep_ms(int64_t ms);
 
 /* ---- base/abort.h ---- */
@@ -190,21 +299,39 @@ typedef volatile sig_atomic_t lc_abort_flag;
 #define LC_ABORT_SLICE_MS 100
 
 /*
- * Arm flag on the calling thread (NULL disarms). Returns the previously armed flag, so a caller can put it
- * back (nesting). Never fails.
+ * Arm flag on the calling thread (NULL disarms).
+ *
+ * Returns: the flag armed before (NULL if none), so that a caller can put it back (nesting). Never fails.
+ * Thread safety: affects only the calling thread.
+ * Since: 0.1
  */
 LC_API const lc_abort_flag *lc_abort_arm(const lc_abort_flag *flag);
 
-/* The calling thread's armed flag, or NULL. */
+/*
+ * The calling thread's armed flag.
+ *
+ * Returns: the flag, or NULL when none is armed.
+ * Thread safety: reads only the calling thread's state.
+ * Since: 0.1
+ */
 LC_API const lc_abort_flag *lc_abort_armed(void);
 
-/* True when the calling thread has an armed flag and it is set. */
+/*
+ * Whether the operator asked to abort, as the calling thread sees it.
+ *
+ * Returns: true when the calling thread has an armed flag and it is set, else false.
+ * Thread safety: reads only the calling thread's state; the flag may be set from a signal handler.
+ * Since: 0.1
+ */
 LC_API bool lc_abort_requested(void);
 
 /*
- * Sleep ms milliseconds (resuming after signals) unless an abort is requested first. Returns 0 after the
- * full sleep, LC_ERR_ABORTED when the armed flag is (or becomes) set — checked at least every
- * LC_ABORT_SLICE_MS, also before sleeping at all. ms <= 0 only checks.
+ * Sleep ms milliseconds (resuming after signals) unless an abort is requested first, looking at the armed
+ * flag before sleeping and at least every LC_ABORT_SLICE_MS. ms <= 0 only looks.
+ *
+ * Returns: 0 after the full sleep; LC_ERR_ABORTED as soon as the armed flag is (or becomes) set.
+ * Thread safety: reentrant (the flag is the calling thread's).
+ * Since: 0.1
  */
 LC_API int lc_wait_ms(int64_t ms);
 
@@ -232,24 +359,68 @@ enum lc_atomic_flags {
 
 #define LC_ATOMIC_TMP_MARK ".lctmp-"
 
-/* Write len bytes to path with the given permission bits (e.g. 0600 for a secret key, applied before any
- * byte is written, so the secret is never readable by others even for an instant). */
+/*
+ * Write len bytes of data (NULL only when len is 0) to path atomically, with permission bits mode (e.g.
+ * 0600 for a secret key, applied before any byte is written, so a secret is never readable by others even
+ * for an instant); flags is LC_ATOMIC_REPLACE or LC_ATOMIC_NOREPLACE.
+ *
+ * Returns: 0 once the file and the rename are on disk (file and directory fsync'ed); LC_ERR_ARG for a
+ * path that names no file ("", ending in '/', "." or ".."); LC_ERR_BUSY when path exists and flags is
+ * LC_ATOMIC_NOREPLACE (the file is kept); LC_ERR_NOT_FOUND when the directory does not exist;
+ * LC_ERR_PERMISSION (EACCES, EPERM, EROFS); LC_ERR_NOMEM; LC_ERR_IO for other system errors. On failure
+ * path is unchanged and no temporary file is left, except when the final directory fsync fails (LC_ERR_IO
+ * after the rename: the new file is in place but may not survive a power cut).
+ * Thread safety: reentrant; two writers of one path race like two rename(2) calls (one wins whole).
+ * Since: 0.1
+ */
 LC_API int lc_atomic_write(const char *path, const void *data, size_t len, mode_t mode, int flags, lc_diag *diag);
 
-/* The same relative to the open directory dirfd: name must be a plain file name (no '/', not "." or "..").
- * Every name is resolved in dirfd and none follows a symlink (a symlink planted at name is LC_ERR_BUSY with
- * NOREPLACE, and is replaced itself, not its target, with REPLACE). The caller keeps dirfd. Since 0.1. */
+/*
+ * lc_atomic_write() relative to the open directory dirfd: name must be a plain file name (no '/', not "."
+ * or ".."). Every name is resolved in dirfd and none follows a symlink (a symlink planted at name is
+ * LC_ERR_BUSY with NOREPLACE, and is replaced itself, not its target, with REPLACE). The caller keeps
+ * dirfd.
+ *
+ * Returns: as lc_atomic_write(); LC_ERR_ARG for a negative dirfd or a name that is not plain.
+ * Thread safety: reentrant.
+ * Since: 0.1
+ */
 LC_API int lc_atomic_write_at(int dirfd, const char *name, const void *data, size_t len, mode_t mode, int flags,
 		       lc_diag *diag);
 
-/* True when name is a temporary of this writer (or of a staging folder using the same mark,
- * ".<name>.lctmp-<pid>-...") whose writer process no longer runs. Since 0.1. */
+/*
+ * Whether name (a file name, not a path) is a temporary of an atomic writer (or of a staging folder using
+ * the same mark, ".<name>.lctmp-<pid>-...") whose writer process no longer runs, so it may be removed.
+ *
+ * Returns: 1 when it is such a temporary and no process has its pid (kill(pid, 0) gives ESRCH); 0 for any
+ * other name, a live writer, or a writer of another user (EPERM: alive).
+ * Thread safety: reentrant.
+ * Since: 0.1
+ */
 LC_API int lc_atomic_tmp_stale(const char *name);
 
-/* Read a whole file (at most max_len bytes, else LC_ERR_OVERFLOW) into a NUL-terminated malloc'ed buffer. */
+/*
+ * Read a whole file into a malloc'ed, NUL-terminated buffer (the NUL is not counted in *len; the file may
+ * hold NUL bytes of its own).
+ *
+ * Returns: 0 with *data set (the caller frees it with free()) and *len (len may be NULL) the byte count;
+ * LC_ERR_ARG when path or data is NULL; LC_ERR_NOT_FOUND, LC_ERR_PERMISSION, LC_ERR_IO when it cannot be
+ * opened or read; LC_ERR_OVERFLOW when it holds more than max_len bytes; LC_ERR_NOMEM. Never partial
+ * content: on failure *data and *len are unchanged and nothing is allocated.
+ * Thread safety: reentrant.
+ * Since: 0.1
+ */
 LC_API int lc_read_file(const char *path, size_t max_len, char **data, size_t *len, lc_diag *diag);
 
-/* mkdir -p with mode for the directories it creates. */
+/*
+ * mkdir -p: create path and its missing parents with mode (existing ones are left as they are).
+ *
+ * Returns: 0 when path is a directory at the end; LC_ERR_ARG for NULL, "" or a path of PATH_MAX bytes or
+ * more; LC_ERR_PERMISSION, LC_ERR_NOT_FOUND, LC_ERR_IO when a component cannot be created (diag names it);
+ * LC_ERR_IO when path exists but is not a directory. Directories made before a failure are kept.
+ * Thread safety: reentrant.
+ * Since: 0.1
+ */
 LC_API int lc_mkdir_p(const char *path, mode_t mode, lc_diag *diag);
 
 /* ---- base/utf8.h ---- */
@@ -265,29 +436,57 @@ LC_API int lc_mkdir_p(const char *path, mode_t mode, lc_diag *diag);
  */
 
 
-/* true when the n bytes at s are valid UTF-8 (see above) and hold no NUL. */
+/*
+ * Whether the n bytes at s are valid UTF-8 (see above) and hold no NUL.
+ *
+ * Returns: true or false (true for n == 0).
+ * Thread safety: reentrant.
+ * Since: 0.1
+ */
 LC_API bool lc_utf8_valid(const char *s, size_t n);
 
-/* The length in bytes of the valid character at s[0..n) (1 to 4), or 0 when s[0] does not start one (an
- * invalid byte, a truncated sequence, an overlong form, a surrogate, a NUL). */
+/*
+ * The length of the character that starts at s[0] (n bytes available).
+ *
+ * Returns: 1 to 4 for a valid character; 0 when s[0] does not start one (an invalid byte, a truncated
+ * sequence, an overlong form, a surrogate, a NUL) or n is 0.
+ * Thread safety: reentrant.
+ * Since: 0.1
+ */
 LC_API size_t lc_utf8_char_len(const char *s, size_t n);
 
 /*
- * Copy n bytes of src into dst (capacity cap >= 1) as valid UTF-8: every byte that does not start a valid
+ * Copy n bytes of src into dst (capacity cap) as valid UTF-8: every byte that does not start a valid
  * character is written as the four characters \xNN (uppercase hex). When dst is too small the copy stops
  * before the character or escape that does not fit, so a character is never split. dst is always
- * NUL-terminated. Returns the number of bytes written (without the NUL). src and dst must not overlap.
+ * NUL-terminated when cap >= 1. src and dst must not overlap.
+ *
+ * Returns: the number of bytes written, without the NUL (0 when cap is 0).
+ * Thread safety: reentrant.
+ * Since: 0.1
  */
 LC_API size_t lc_utf8_escape(char *dst, size_t cap, const char *src, size_t n);
 
-/* snprintf that yields valid UTF-8: the formatted text goes through lc_utf8_escape(), so invalid bytes are
- * escaped and a text too long for buf is cut before the first character that does not fit. buf (cap >= 1) is
- * always NUL-terminated. Returns the length written, or a negative LC_ERR_* (LC_ERR_NOMEM, LC_ERR_ARG for a
- * bad format) with buf empty. */
+/*
+ * snprintf that yields valid UTF-8: the formatted text goes through lc_utf8_escape(), so invalid bytes are
+ * escaped and a text too long for buf is cut before the first character that does not fit. buf (cap >= 1)
+ * is always NUL-terminated.
+ *
+ * Returns: the length written (without the NUL); LC_ERR_ARG for cap 0 or a format vsnprintf
+ * refuses, LC_ERR_NOMEM — with buf empty when it has room.
+ * Thread safety: reentrant.
+ * Since: 0.1
+ */
 LC_API int lc_utf8_printf(char *buf, size_t cap, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
-/* Shorten the NUL-terminated s in place to at most max bytes, cutting before a character that would be split
- * (s must already be valid UTF-8). Returns the new length. */
+/*
+ * Shorten the NUL-terminated s in place to at most max bytes, cutting before a character that would be
+ * split (s must already be valid UTF-8).
+ *
+ * Returns: the new length (the old one when it was already at most max).
+ * Thread safety: reentrant.
+ * Since: 0.1
+ */
 LC_API size_t lc_utf8_cut(char *s, size_t max);
 
 #endif

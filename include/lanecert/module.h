@@ -56,19 +56,69 @@ typedef struct lc_module_image {
 	lc_module_page pages[LC_MODULE_IMAGE_PAGES];
 } lc_module_image;
 
+/*
+ * Empty an image (no lower page, no upper pages).
+ *
+ * Returns: nothing.
+ * Thread safety: img belongs to the caller.
+ * Since: 0.1
+ */
 LC_API void lc_module_image_init(lc_module_image *img);
-/* Upper page data (128 bytes, index 0 = byte 128), or NULL when that page was not read. */
+/*
+ * The data of upper page bank:page (128 bytes, index 0 = byte 128).
+ *
+ * Returns: a pointer into img (valid while img is and the page is not replaced), or NULL when that page was
+ * not read.
+ * Thread safety: reentrant.
+ * Since: 0.1
+ */
 LC_API const uint8_t *lc_module_image_page(const lc_module_image *img, unsigned bank, unsigned page);
-/* Add or replace a page. LC_ERR_OVERFLOW when the image is full. */
+/*
+ * Add upper page bank:page with the 128 bytes at data, or replace it when the image has it.
+ *
+ * Returns: 0; LC_ERR_ARG for a bank or page above 255; LC_ERR_OVERFLOW when the image already holds
+ * LC_MODULE_IMAGE_PAGES pages (img unchanged).
+ * Thread safety: img belongs to the caller.
+ * Since: 0.1
+ */
 LC_API int lc_module_image_put(lc_module_image *img, unsigned bank, unsigned page, const uint8_t *data, lc_diag *diag);
 
-/* The dump text of an image (malloc'd, NUL-terminated; the caller frees). comment may be NULL. */
+/*
+ * The dump text of img (format above); comment (may be NULL) becomes "# " lines, one per line of it.
+ *
+ * Returns: the length of the text (> 0) with *out malloc'd and NUL-terminated (the caller frees it with
+ * free()); LC_ERR_NOMEM with *out unchanged.
+ * Thread safety: reentrant.
+ * Since: 0.1
+ */
 LC_API int lc_module_dump_format(const lc_module_image *img, const char *comment, char **out, lc_diag *diag);
-/* Parse dump text. */
+/*
+ * Parse the len bytes of dump text at text into img (emptied first).
+ *
+ * Returns: 0; LC_ERR_FORMAT for a malformed dump (not one, a bad offset or byte, a section twice, an
+ * unknown section), LC_ERR_TRUNCATED for a dump or section cut short or one without its lower page; diag
+ * names the line and the offset. On failure img holds what was parsed before the error: do not use it.
+ * Thread safety: reentrant.
+ * Since: 0.1
+ */
 LC_API int lc_module_dump_parse(const char *text, size_t len, lc_module_image *img, lc_diag *diag);
-/* Read and parse a dump file (diag prefixed with the path). */
+/*
+ * Read and parse the dump file at path (at most 1 MiB) into img.
+ *
+ * Returns: 0; LC_ERR_NOT_FOUND when path does not exist; LC_ERR_IO when it cannot be opened or read (a
+ * directory is LC_ERR_IO); LC_ERR_FORMAT for a file over 1 MiB; LC_ERR_NOMEM; the errors of
+ * lc_module_dump_parse() with diag prefixed by the path.
+ * Thread safety: reentrant.
+ * Since: 0.1
+ */
 LC_API int lc_module_dump_load(const char *path, lc_module_image *img, lc_diag *diag);
-/* Write a dump file atomically (temporary name, fsync, rename). */
+/*
+ * Write img as a dump file at path atomically (lc_atomic_write(), mode 0644, replacing a file there).
+ *
+ * Returns: 0; LC_ERR_NOMEM; the errors of lc_atomic_write().
+ * Thread safety: reentrant.
+ * Since: 0.1
+ */
 LC_API int lc_module_dump_save(const char *path, const lc_module_image *img, const char *comment, lc_diag *diag);
 
 /* ---- instruments/module/module_info.h ---- */
@@ -156,18 +206,61 @@ typedef struct lc_module_info {
 	unsigned tx_bias_multiplier;            /* CMIS 1/2/4; 1 for SFF-8636 */
 } lc_module_info;
 
-/* Decode by identifier (byte 0): SFF-8636 for 0x0C/0x0D/0x11, CMIS for 0x18/0x19/0x1E/0x21. */
+/*
+ * Decode img with the decoder its identifier byte (byte 0) calls for: lc_sff8636_decode() for
+ * 0x0C/0x0D/0x11, lc_cmis_decode() for 0x18/0x19/0x1E/0x21.
+ *
+ * Returns: 0 with *out filled; LC_ERR_ARG for a NULL img or out; LC_ERR_TRUNCATED without the lower page;
+ * LC_ERR_UNSUPPORTED for an identifier that is neither SFF-8636 nor CMIS (SFP, ...); else the decoder's
+ * errors (above). On failure *out is unspecified.
+ * Thread safety: reentrant.
+ * Since: 0.1
+ */
 LC_API int lc_module_decode(const lc_module_image *img, lc_module_info *out, lc_diag *diag);
+/*
+ * Decode an SFF-8636 (QSFP+/QSFP28) image: lower page and page 00h needed, page 03h (thresholds) used when
+ * present.
+ *
+ * Returns: 0 with *out filled; LC_ERR_TRUNCATED for a page it needs that is absent; LC_ERR_FORMAT for an
+ * identifier that is not SFF-8636 or fields that contradict each other or the specification (diag names
+ * the page and offset). On failure *out is unspecified.
+ * Thread safety: reentrant.
+ * Since: 0.1
+ */
 LC_API int lc_sff8636_decode(const lc_module_image *img, lc_module_info *out, lc_diag *diag);
+/*
+ * Decode a CMIS (QSFP-DD, OSFP, QSFP112) image: lower page and page 00h needed; pages 01h, 02h, 10h, 11h
+ * used when present (applications, thresholds, lane state).
+ *
+ * Returns: 0 with *out filled; LC_ERR_TRUNCATED for a page it needs that is absent; LC_ERR_FORMAT for an
+ * identifier that is not CMIS, a revision below 3.0 or fields that contradict each other or the
+ * specification (diag names the page and offset). On failure *out is unspecified.
+ * Thread safety: reentrant.
+ * Since: 0.1
+ */
 LC_API int lc_cmis_decode(const lc_module_image *img, lc_module_info *out, lc_diag *diag);
 
 /* Which spec byte 0 calls for; LC_MODULE_SPEC_UNKNOWN otherwise. */
 enum lc_module_spec lc_module_spec_of(uint8_t identifier);
 
-/* dBm of a power in mW; -INFINITY for 0 ("no light"). */
+/*
+ * dBm of a power in mW: 10 log10(mw).
+ *
+ * Returns: the power in dBm; -INFINITY for 0 ("no light") and below.
+ * Thread safety: reentrant.
+ * Since: 0.1
+ */
 LC_API double lc_module_mw_to_dbm(double mw);
 
-/* JSON form (docs/module.md "JSON") as text: 0 with *json malloc'd, or LC_ERR_NOMEM / LC_ERR_ARG with *json NULL. */
+/*
+ * The JSON form of a decoded module (docs/module.md "JSON"), as text: two-space indentation, keys in the
+ * documented order, numbers that read back as the same double.
+ *
+ * Returns: 0 with *json malloc'd and NUL-terminated (the caller frees it with free()); LC_ERR_ARG for a
+ * NULL m or json; LC_ERR_NOMEM. On failure *json is NULL (when json is not NULL).
+ * Thread safety: reentrant.
+ * Since: 0.1
+ */
 LC_API int lc_module_info_json(const lc_module_info *m, char **json, lc_diag *diag);
 
 /* ---- instruments/module/module_memory.h ---- */
@@ -201,22 +294,81 @@ typedef struct lc_module_mem_opts {
 
 typedef struct lc_module_mem lc_module_mem;
 
+/*
+ * Default options: address 0x50, no mux, 80 ms of write settling.
+ *
+ * Returns: nothing.
+ * Thread safety: o belongs to the caller.
+ * Since: 0.1
+ */
 LC_API void lc_module_mem_opts_init(lc_module_mem_opts *o);
-/* Reads byte 0 to learn whether the module is CMIS (bank select) or SFF-8636. */
+/*
+ * The module memory at opts->addr (0: 0x50) on bus, behind the mux opts names (NULL: defaults). Selects the
+ * mux channel and reads byte 0 to learn whether the module is CMIS (bank select) or SFF-8636. The caller
+ * keeps bus, which must outlive the memory.
+ *
+ * Returns: 0 with *out a new memory the caller frees with lc_module_mem_close(); LC_ERR_ARG for a mux
+ * channel outside 0..7; LC_ERR_NOMEM; the bus errors of the mux select or the read (a module or mux that
+ * does not answer is LC_ERR_NOT_FOUND or LC_ERR_IO), with diag prefixed "module at 0xNN: ". On failure
+ * *out is unchanged.
+ * Thread safety: see above (the bus lock is held for the read).
+ * Since: 0.1
+ */
 LC_API int lc_module_mem_open(lc_i2c *bus, const lc_module_mem_opts *opts, lc_module_mem **out, lc_diag *diag);
+/*
+ * Free a module memory (NULL is allowed). The bus is not closed: it is the caller's.
+ *
+ * Returns: nothing.
+ * Thread safety: must not race with other use of m.
+ * Since: 0.1
+ */
 LC_API void lc_module_mem_close(lc_module_mem *m);
-/* The identifier byte read at open. */
+/*
+ * The identifier byte (SFF-8024: 0x11 QSFP28, 0x18 QSFP-DD ...) read at open.
+ *
+ * Returns: the byte.
+ * Thread safety: reentrant.
+ * Since: 0.1
+ */
 LC_API uint8_t lc_module_mem_identifier(const lc_module_mem *m);
 
-/* Read len bytes at offset (0..255) of bank/page. Offsets below 128 are the lower page (page ignored);
- * a read may not cross from the lower page into the upper one (LC_ERR_ARG). */
+/*
+ * Read len bytes at offset (0..255) of bank/page into buf. Offsets below 128 are the lower page (bank and
+ * page ignored); a read may not cross from the lower page into an upper one. The mux channel and the page
+ * are selected again before the read, and the page select is read back.
+ *
+ * Returns: 0 with len bytes in buf; LC_ERR_ARG for a span outside one page, a bank or page above 255, or a
+ * bank other than 0 for a page below 10h or on SFF-8636; LC_ERR_UNSUPPORTED when the module does not take
+ * that page (its page byte reads back another); the bus errors (diag prefixed with page and offset). On
+ * failure buf is unspecified: never partial data as success.
+ * Thread safety: holds the bus lock for the whole operation.
+ * Since: 0.1
+ */
 LC_API int lc_module_mem_read(lc_module_mem *m, unsigned bank, unsigned page, unsigned offset, uint8_t *buf, size_t len,
 		       lc_diag *diag);
+/*
+ * Write len bytes (at most 128) of data at offset of bank/page, with the page selection of
+ * lc_module_mem_read(); afterwards NAKs are retried for write_settle_ms while the module commits.
+ *
+ * Returns: 0; LC_ERR_ARG for a span as in lc_module_mem_read() or more than 128 bytes; LC_ERR_UNSUPPORTED
+ * for a page the module does not take; the bus errors (diag prefixed with page and offset).
+ * Thread safety: holds the bus lock for the whole operation.
+ * Since: 0.1
+ */
 LC_API int lc_module_mem_write(lc_module_mem *m, unsigned bank, unsigned page, unsigned offset, const uint8_t *data,
 			size_t len, lc_diag *diag);
 
-/* Read the pages the decoders use: lower and 00h; for paged memory SFF-8636 03h, CMIS 01h, 02h, 10h, 11h
- * (bank 0). extra_page >= 0 adds that page (bank 0) too (`lanecert module --page N`). */
+/*
+ * Read the pages the decoders use into img (emptied first): lower and 00h; unless the memory is flat,
+ * SFF-8636 03h or CMIS 01h, 02h, 10h, 11h (bank 0); extra_page >= 0 adds that page (bank 0) too
+ * (`lanecert module --page N`).
+ *
+ * Returns: 0; the errors of lc_module_mem_read() and lc_module_image_put(). On failure img holds the pages
+ * read before the error: do not decode it.
+ * Thread safety: holds the bus lock for each page read (another thread may move the page between pages; each
+ * read selects its own).
+ * Since: 0.1
+ */
 LC_API int lc_module_mem_read_image(lc_module_mem *m, int extra_page, lc_module_image *img, lc_diag *diag);
 
 /* ---- instruments/module/module.h ---- */
@@ -231,7 +383,7 @@ LC_API int lc_module_mem_read_image(lc_module_mem *m, int extra_page, lc_module_
  *     lc_module_open("I2C::sim::127.0.0.1:5100", &o, &mod, &d);
  *     lc_module_info info;  lc_module_read_info(mod, &info, &d);    // identity, DOM per lane, flags, thresholds
  *     lc_module_set_tx_disable(mod, 3, true, &d);                    // darken lane 3 (read back to verify)
- *     json_t *j = lc_module_snapshot(mod, &d);                       // for reports
+ *     char *j; lc_module_snapshot(mod, &j, &d); free(j);             // JSON text for reports
  *     lc_module_close(mod);
  *
  * Thread safety: an lc_module may be shared by threads (the bus lock covers each operation);
@@ -248,41 +400,130 @@ typedef struct lc_module_opts {
 
 typedef struct lc_module lc_module;
 
+/*
+ * Default options: lc_i2c_opts_init() and lc_module_mem_opts_init().
+ *
+ * Returns: nothing.
+ * Thread safety: o belongs to the caller.
+ * Since: 0.1
+ */
 LC_API void lc_module_opts_init(lc_module_opts *o);
-/* Open the bus of an I2C resource and the module on it. opts may be NULL. */
+/*
+ * Open the I2C adapter at resource (I2C::linux::..., I2C::cp2112::..., I2C::mcp2221::..., I2C::sim::...)
+ * and the module memory on it (lc_module_mem_open()); opts may be NULL (defaults).
+ *
+ * Returns: 0 with *out a new module the caller frees with lc_module_close() (which closes the adapter too);
+ * the errors of lc_i2c_open() (LC_ERR_ARG for a bad resource string, LC_ERR_NOT_FOUND, LC_ERR_PERMISSION,
+ * LC_ERR_IO ...) and of lc_module_mem_open(); LC_ERR_NOMEM. On failure nothing stays open and *out is
+ * unchanged.
+ * Thread safety: reentrant.
+ * Since: 0.1
+ */
 LC_API int lc_module_open(const char *resource, const lc_module_opts *opts, lc_module **out, lc_diag *diag);
-/* A module on a bus the caller keeps (several modules behind one mux share a bus). */
+/*
+ * A module on a bus the caller keeps (several modules behind one mux share a bus); opts->i2c is not used.
+ *
+ * Returns: 0 with *out a new module the caller frees with lc_module_close() (which leaves bus open);
+ * LC_ERR_ARG for a NULL bus; the errors of lc_module_mem_open(); LC_ERR_NOMEM. On failure *out is
+ * unchanged.
+ * Thread safety: the module shares the bus lock with the bus's other users.
+ * Since: 0.1
+ */
 LC_API int lc_module_open_bus(lc_i2c *bus, const lc_module_opts *opts, lc_module **out, lc_diag *diag);
 /*
  * One end of a module instrument on the I2C resource `resource`: `layout` "A:0,B1:1,B2:2" (a station
  * instrument's layout, lc_station_instrument.layout; the simulator writes it) gives the mux channel of each
- * end label; the mux is at 0x70 unless opts says otherwise. Without a layout (NULL or "") the resource is one
- * module with no mux (end NULL or "A").
+ * end label (case-insensitive); the mux is at 0x70 unless opts says otherwise. Without a layout (NULL or "")
+ * the resource is one module with no mux (end NULL, "" or "A").
+ *
+ * Returns: 0 with *out a new module the caller frees with lc_module_close(); LC_ERR_ARG for a NULL resource
+ * or out; the errors of lc_module_end_opts(); the errors of lc_module_open() with diag prefixed "end X: ".
+ * On failure *out is NULL (when out is not NULL).
+ * Thread safety: reentrant.
+ * Since: 0.1
  */
 LC_API int lc_module_open_end(const char *resource, const char *layout, const char *end, const lc_module_opts *opts,
 			      lc_module **out, lc_diag *diag);
-/* The same choice without opening: set o's mux fields for that end (o keeps its other fields). */
+/*
+ * The choice of lc_module_open_end() without opening: set o's mux fields for that end (o keeps its other
+ * fields; a mux address already set is kept).
+ *
+ * Returns: 0; LC_ERR_ARG for a NULL o; LC_ERR_FORMAT for a layout that is not LABEL:CHANNEL,... with
+ * channels 0..7; LC_ERR_NOT_FOUND for an end the layout does not name, or an end other than A without a
+ * layout. On failure o is unchanged.
+ * Thread safety: reentrant.
+ * Since: 0.1
+ */
 LC_API int lc_module_end_opts(const char *layout, const char *end, lc_module_opts *o, lc_diag *diag);
+/*
+ * Close a module (NULL is allowed): its memory, and the adapter when lc_module_open() opened it.
+ *
+ * Returns: nothing.
+ * Thread safety: must not race with other use of mod.
+ * Since: 0.1
+ */
 LC_API void lc_module_close(lc_module *mod);
+/*
+ * The module's memory, for page reads and writes of its own (lc_module_mem_read()).
+ *
+ * Returns: the memory, owned by mod (never NULL for an open module; valid until lc_module_close()).
+ * Thread safety: as the module.
+ * Since: 0.1
+ */
 LC_API lc_module_mem *lc_module_memory(lc_module *mod);
 
-/* Read the pages the decoders use (and extra_page >= 0). */
+/*
+ * lc_module_mem_read_image() on the module's memory.
+ *
+ * Returns: as lc_module_mem_read_image().
+ * Thread safety: as lc_module_mem_read_image().
+ * Since: 0.1
+ */
 LC_API int lc_module_read_image(lc_module *mod, int extra_page, lc_module_image *img, lc_diag *diag);
-/* Read and decode. */
+/*
+ * Read the pages the decoders use and decode them (lc_module_decode()).
+ *
+ * Returns: 0 with *info filled; LC_ERR_NOMEM; the errors of lc_module_mem_read_image() and
+ * lc_module_decode(). On failure *info is unspecified.
+ * Thread safety: as lc_module_mem_read_image().
+ * Since: 0.1
+ */
 LC_API int lc_module_read_info(lc_module *mod, lc_module_info *info, lc_diag *diag);
-/* Disable (or enable) the transmitter of lane (1-based): CMIS page 10h byte 130 (lanes 1-8), SFF-8636
- * byte 86 (lanes 1-4). Read-modify-write of the other lanes' bits, then read back: a module that ignored
- * the write is LC_ERR_INSTRUMENT. */
+/*
+ * Switch the transmitter of lane (1-based: 1..8 CMIS, 1..4 SFF-8636) off (disable) or on: a
+ * read-modify-write of the Tx-disable byte (CMIS page 10h byte 130, SFF-8636 byte 86), read back to verify.
+ *
+ * Returns: 0 once the module reads back the new bit; LC_ERR_ARG for a lane outside the module's;
+ * LC_ERR_INSTRUMENT when the module ignores the write (diag gives the byte read and the byte written); the
+ * errors of lc_module_mem_read()/lc_module_mem_write().
+ * Thread safety: holds the bus lock across the read-modify-write, so lanes switched from several threads
+ * never undo each other.
+ * Since: 0.1
+ */
 LC_API int lc_module_set_tx_disable(lc_module *mod, unsigned lane, bool disable, lc_diag *diag);
 /*
- * A module image from a source that is either an I2C resource ("I2C::..." : read live, extra_page as in
- * lc_module_read_image) or the path of a saved dump (module_image.h). For `lanecert module` and
- * `lanecert compat`, whose arguments may be either.
+ * An image from a module source: a live module when source starts with "I2C::" (case-insensitive; opened,
+ * read with lc_module_read_image() and closed), else the path of a saved dump (lc_module_dump_load();
+ * extra_page is then ignored). For `lanecert module` and `lanecert compat`, whose arguments may be either.
+ *
+ * Returns: 0; LC_ERR_ARG for a NULL source or img; the errors of lc_module_open()/lc_module_read_image() or
+ * of lc_module_dump_load().
+ * Thread safety: reentrant.
+ * Since: 0.1
  */
 LC_API int lc_module_read_source(const char *source, const lc_module_opts *opts, int extra_page, lc_module_image *img,
 			  lc_diag *diag);
 
-/* {"adapter", "identifier", "module": lc_module_info_json} as text, read from the module now. */
+/*
+ * The module read now, as JSON text: {"adapter", "identifier", "module": the lc_module_info_json() object},
+ * for a report's list of instruments.
+ *
+ * Returns: 0 with *json malloc'd and NUL-terminated (the caller frees it with free()); LC_ERR_ARG for a NULL
+ * mod or json; LC_ERR_NOMEM; the errors of lc_module_read_info(). On failure *json is NULL (when json is not
+ * NULL).
+ * Thread safety: as lc_module_read_info().
+ * Since: 0.1
+ */
 LC_API int lc_module_snapshot(lc_module *mod, char **json, lc_diag *diag);
 
 /* ---- procedures/compat.h ---- */
@@ -334,15 +575,38 @@ typedef struct lc_compat_result {
 	lc_compat_finding findings[LC_COMPAT_FINDINGS_MAX];
 } lc_compat_result;
 
-/* The profile of one end. */
+/*
+ * What the end m puts on the link: its interface from the CMIS application 1 or SFF-8636 compliance codes,
+ * through the table of procedures/compat_media.def (out->known false when the table does not know it).
+ *
+ * Returns: nothing; *out is always filled.
+ * Thread safety: reentrant.
+ * Since: 0.1
+ */
 LC_API void lc_link_profile_of(const lc_module_info *m, lc_link_profile *out);
 
-/* Check ends a and b, with the fixtures cable type `cable` between them (NULL: none given; for AOC/DAC the
- * ends are one assembly). fixtures_dir may be NULL. LC_ERR_NOT_FOUND / LC_ERR_FORMAT for a bad cable. */
+/*
+ * Check ends a and b, with the fixtures cable type `cable` between them (NULL: none given; for AOC/DAC the
+ * ends are one assembly); fixtures_dir may be NULL (lc_fixtures_dir()). The findings and the verdict go to
+ * *out (compatible = no error finding).
+ *
+ * Returns: 0 with *out filled, whatever the verdict; LC_ERR_NOT_FOUND / LC_ERR_FORMAT (and the other errors
+ * of lc_channel_load()) for a cable that cannot be loaded. On failure *out holds no findings.
+ * Thread safety: reentrant.
+ * Since: 0.1
+ */
 LC_API int lc_compat_check(const lc_module_info *a, const lc_module_info *b, const char *cable, const char *fixtures_dir,
 		    lc_compat_result *out, lc_diag *diag);
 
-/* {"compatible", "a": profile, "b": profile, "findings": [{"severity","code","text"}]} as text. */
+/*
+ * The result as JSON text: {"compatible", "a": profile, "b": profile, "findings": [{"severity", "code",
+ * "text"}]}, two-space indentation.
+ *
+ * Returns: 0 with *json malloc'd and NUL-terminated (the caller frees it with free()); LC_ERR_ARG for a NULL
+ * r or json; LC_ERR_NOMEM. On failure *json is NULL (when json is not NULL).
+ * Thread safety: reentrant.
+ * Since: 0.1
+ */
 LC_API int lc_compat_json(const lc_compat_result *r, char **json, lc_diag *diag);
 
 #endif

@@ -11,9 +11,15 @@
                                            symbols, in its format: meta-information lines start "* " in column
                                            0, symbol lines one space (an indented field is read as a symbol
                                            and dpkg-gensymbols stops make deb)
+  check_api.py contracts HEADER_DIR        every LC_API function of HEADER_DIR/*.h has its own comment block
+                                           right above it that names what it returns ("Returns:") and since
+                                           which version it exists ("Since: 0.1"), the way libserialport.h
+                                           documents each function; headers still in CONTRACTS_PENDING are
+                                           counted, not failed, and leave the list once they are complete
   check_api.py self-test LIB HEADER_DIR CLI_DIR
-                                           both checks on doctored copies (one declaration removed, one
-                                           invented; one internal include added) must fail and name them
+                                           the checks on doctored copies (one declaration removed, one
+                                           invented; one internal include added; a contract without its
+                                           "Since:", a declaration without a comment) must fail and name them
 Exit 0 when the check holds, 1 with one line per difference otherwise.
 """
 import os
@@ -78,6 +84,65 @@ def check_exports(lib, header_dir):
     problems = ["exported but declared in no public header: %s" % n for n in sorted(exp - set(doc))]
     problems += ["declared LC_API in <lanecert/%s> but not exported: %s" % (doc[n], n) for n in sorted(set(doc) - exp)]
     return problems, len(doc), len(exp)
+
+
+# Headers whose functions do not all have their own contract comment yet (the umbrella header's general rules
+# still apply to them). A header leaves this list in the commit that completes it; the check fails when a
+# listed header is complete, so the list only shrinks.
+CONTRACTS_PENDING = {"channel.h", "hal.h", "limits.h", "results.h", "run.h", "sor.h", "instruments.h"}
+
+CONTRACT_RETURNS = re.compile(r"\bReturns:")
+CONTRACT_SINCE = re.compile(r"\bSince: \d+\.\d+\b")
+
+
+def contracts(path):
+    """[(function, problem)] for each LC_API function of the header at path without a complete contract."""
+    lines = open(path, encoding="utf-8").read().split("\n")
+    found, in_comment = [], False
+    for i, line in enumerate(lines):
+        s = line.strip()
+        if in_comment:
+            in_comment = "*/" not in s
+            continue
+        if s.startswith("/*") and "*/" not in s:
+            in_comment = True
+            continue
+        if s.startswith("#") or not re.match(r"LC_API\b", s):
+            continue
+        decl = " ".join(l.strip() for l in lines[i:i + 4])
+        m = re.match(r"LC_API\b[^;(]*?\b([A-Za-z_]\w*)\s*\(", decl)
+        if not m:
+            continue  # an object, not a function
+        name = m.group(1)
+        # its own comment: the block that ends on the line right above the declaration
+        j = i - 1
+        if j < 0 or not lines[j].strip().endswith("*/"):
+            found.append((name, "no comment block right above the declaration"))
+            continue
+        while j >= 0 and "/*" not in lines[j]:
+            j -= 1
+        block = "\n".join(lines[j:i])
+        missing = [what for what, rx in (("Returns:", CONTRACT_RETURNS), ("Since: X.Y", CONTRACT_SINCE))
+                   if not rx.search(block)]
+        if missing:
+            found.append((name, "its comment names no %s" % " and no ".join(missing)))
+    return found
+
+
+def check_contracts(header_dir, pending=CONTRACTS_PENDING):
+    problems, waiting, total = [], {}, 0
+    for h in sorted(os.listdir(header_dir)):
+        if not h.endswith(".h"):
+            continue
+        found = contracts(os.path.join(header_dir, h))
+        total += len(found)
+        if h in pending:
+            waiting[h] = len(found)
+            if not found:
+                problems.append("<lanecert/%s>: every function has its contract: remove it from CONTRACTS_PENDING" % h)
+            continue
+        problems += ["<lanecert/%s>: %s: %s" % (h, name, why) for name, why in found]
+    return problems, waiting
 
 
 def check_symbols_file(lib, path):
@@ -154,6 +219,26 @@ def self_test(lib, header_dir, cli_dir):
         if problems != ['cli/doctored.c:2 includes "hal/scpi.h", not the public API <lanecert/...>']:
             print("self-test: expected exactly the doctored include")
             ok = False
+        # contracts: a complete header loses one "Since:", and gains a declaration with no comment
+        done = sorted(h for h in os.listdir(header_dir) if h.endswith(".h") and h not in CONTRACTS_PENDING)
+        victim_h = next(h for h in done if "LC_API" in open(os.path.join(header_dir, h)).read().replace("#define LC_API", ""))
+        path = os.path.join(hdrs, victim_h)
+        shutil.copy(os.path.join(header_dir, victim_h), path)
+        text = open(path, encoding="utf-8").read()
+        m = re.search(r"Since: \d+\.\d+[^\n]*\n(?:[^\n]*\n)*?\s*LC_API\b[^;(]*?\b([A-Za-z_]\w*)\s*\(", text)
+        assert m, "no contract to doctor in " + victim_h
+        text = text[:m.start()] + "Since: (removed)" + text[m.start() + len(m.group(0).split("\n")[0]):]
+        text = re.sub(r"\n#endif\s*$", "\nLC_API int lc_api_selftest_bare(void);\n\n#endif\n", text)
+        open(path, "w", encoding="utf-8").write(text)
+        problems, _ = check_contracts(hdrs)
+        want = ["<lanecert/%s>: %s: its comment names no Since: X.Y" % (victim_h, m.group(1)),
+                "<lanecert/%s>: lc_api_selftest_bare: no comment block right above the declaration" % victim_h]
+        print("doctored contracts (%s loses its Since:, lc_api_selftest_bare has no comment):" % m.group(1))
+        for p in problems:
+            print("  " + p)
+        if problems != want:
+            print("self-test: expected exactly %s" % want)
+            ok = False
         sym = os.path.join(tmp, "doctored.symbols")
         exp = sorted(exported(lib))
         with open(sym, "w", encoding="utf-8") as f:
@@ -197,6 +282,15 @@ def main(argv):
         for p in problems:
             print(p)
         print("%s: %s" % (argv[3], "differences above" if problems else "the exported set, in deb-symbols(5) form"))
+        return 1 if problems else 0
+    if len(argv) == 3 and argv[1] == "contracts":
+        problems, waiting = check_contracts(argv[2])
+        for p in problems:
+            print(p)
+        print("contracts: %s; still pending: %s" % ("%d problem(s) above" % len(problems) if problems else
+                                                   "every function of the finished headers has its own",
+                                                   ", ".join("%s (%d functions)" % kv for kv in sorted(waiting.items()))
+                                                   or "none"))
         return 1 if problems else 0
     if len(argv) == 5 and argv[1] == "self-test":
         return 0 if self_test(argv[2], argv[3], argv[4]) else 1

@@ -11,6 +11,9 @@ add_test(NAME api_cli_includes
   COMMAND ${LC_PYTHON3} ${PROJECT_SOURCE_DIR}/tests/api/check_api.py cli-includes ${PROJECT_SOURCE_DIR}/cli)
 add_test(NAME api_serve_includes
   COMMAND ${LC_PYTHON3} ${PROJECT_SOURCE_DIR}/tests/api/check_api.py serve-includes ${PROJECT_SOURCE_DIR}/serve)
+# Each LC_API function has its own contract comment (returns, since which version): api_contracts.
+add_test(NAME api_contracts
+  COMMAND ${LC_PYTHON3} ${PROJECT_SOURCE_DIR}/tests/api/check_api.py contracts ${PROJECT_SOURCE_DIR}/include/lanecert)
 add_test(NAME api_check_fails
   COMMAND ${LC_PYTHON3} ${PROJECT_SOURCE_DIR}/tests/api/check_api.py self-test
           $<TARGET_FILE:lanecert_shared> ${PROJECT_SOURCE_DIR}/include/lanecert ${PROJECT_SOURCE_DIR}/cli)
