@@ -58,9 +58,21 @@ enum lc_inst_class {
 	LC_CLASS_COUNT
 };
 
-/* "power_meter", "source", "rl_meter", "switch", "bert", "otdr", "module"; "none" otherwise. */
+/*
+ * The name of a class: "power_meter", "source", "rl_meter", "switch", "bert", "otdr", "module".
+ *
+ * Returns: a static string, never NULL: "none" for LC_CLASS_NONE and values outside the enum.
+ * Thread safety: reentrant.
+ * Since: 0.1
+ */
 LC_API const char *lc_inst_class_name(enum lc_inst_class c);
-/* Parse a class name. Returns the class or LC_ERR_NOT_FOUND. */
+/*
+ * Parse a class name as lc_inst_class_name() spells it (case-insensitive; "none" is not a class).
+ *
+ * Returns: the class (> 0); LC_ERR_NOT_FOUND for NULL or an unknown name.
+ * Thread safety: reentrant.
+ * Since: 0.1
+ */
 LC_API int lc_inst_class_parse(const char *name);
 
 /* A parsed *IDN? reply. vendor is the canonical alias ("Keysight" for "Agilent Technologies"). */
@@ -121,49 +133,148 @@ typedef struct lc_instrument_opts {
 	                                instrument, not only the command */
 } lc_instrument_opts;
 
+/*
+ * Default options: every field zero (the model's timeouts, no driver hint, no name) and
+ * lc_transport_opts_init() for the transport.
+ *
+ * Returns: nothing.
+ * Thread safety: o belongs to the caller.
+ * Since: 0.1
+ */
 LC_API void lc_instrument_opts_init(lc_instrument_opts *o);
 
-/* Connect to resource, ask *IDN? (or the other identity queries of instruments/identities.def), bind the
- * matching driver and let it attach (read channel counts, set units). opts may be NULL.
- * Unknown IDN: LC_ERR_NOT_FOUND, diag "no driver for IDN '...'". A known model that opts->driver does not
- * serve: LC_ERR_FORMAT ("the station names driver X, but <vendor> <model> is served by Y"): the caller's
- * configuration is wrong, not the instrument. */
+/*
+ * Open the SCPI session for resource (VISA syntax), identify the instrument (*IDN?, or the identity query
+ * of the driver opts->driver names), bind the matching driver and let it attach (read channel counts, set
+ * units). Errors already queued in the instrument are read and cleared first. opts may be NULL.
+ *
+ * Returns: 0 with *out a new instrument the caller frees with lc_instrument_close(); LC_ERR_ARG for a NULL
+ * resource or out, or a bad resource string; the errors of lc_scpi_open() (LC_ERR_IO, LC_ERR_TIMEOUT,
+ * LC_ERR_NOT_FOUND ...); LC_ERR_TIMEOUT when no identity query is answered; LC_ERR_PROTOCOL for a garbled
+ * identity; LC_ERR_NOT_FOUND for an identity no driver knows (diag "no driver for IDN '...'") or an
+ * unknown opts->driver; LC_ERR_FORMAT when opts->driver names another driver than the one serving that
+ * model (the configuration is wrong, not the instrument); LC_ERR_INSTRUMENT when errors were pending in its
+ * queue; the driver's attach errors (diag prefixed "<driver> <model>: "); LC_ERR_NOMEM. On failure *out is
+ * NULL (when out is not NULL) and the session is closed.
+ * Thread safety: reentrant.
+ * Since: 0.1
+ */
 LC_API int lc_instrument_open(const char *resource, const lc_instrument_opts *opts, lc_instrument **out, lc_diag *diag);
-/* Same on an open session, which the instrument takes over (closed by lc_instrument_close, or here on failure). */
+/*
+ * lc_instrument_open() on an open session, which the instrument takes over: it is closed by
+ * lc_instrument_close(), or here on any failure (also for a NULL out).
+ *
+ * Returns: as lc_instrument_open(); LC_ERR_ARG for a NULL session or out. On failure *out is NULL (when
+ * out is not NULL) and session is closed.
+ * Thread safety: session must not be used by another thread meanwhile.
+ * Since: 0.1
+ */
 LC_API int lc_instrument_open_scpi(lc_scpi *session, const lc_instrument_opts *opts, lc_instrument **out,
 			    lc_diag *diag);
-/* Detach the driver and close the session. NULL is allowed. Does not switch sources off: callers do
- * (lc_source_set_output(..., false)) in their cleanup, because only they know which outputs they used. */
+/*
+ * Detach the driver and close the session (NULL is allowed). It does not switch sources off: callers do
+ * (lc_source_set_output(..., false)) in their cleanup, because only they know which outputs they used.
+ *
+ * Returns: nothing.
+ * Thread safety: must not race with other use of inst.
+ * Since: 0.1
+ */
 LC_API void lc_instrument_close(lc_instrument *inst);
 
 enum lc_inst_class lc_instrument_class(const lc_instrument *inst);
+/*
+ * Whether inst provides class c: its driver has a table for c and, for a mainframe, a module of that class
+ * is fitted (the driver's has_class).
+ *
+ * Returns: true or false (false for a NULL inst).
+ * Thread safety: reentrant for an open instrument.
+ * Since: 0.1
+ */
 LC_API bool lc_instrument_has_class(const lc_instrument *inst, enum lc_inst_class c);
+/*
+ * The identity the instrument gave when it was opened (vendor alias, raw manufacturer, model, serial,
+ * firmware).
+ *
+ * Returns: a pointer owned by inst, valid until lc_instrument_close(); NULL for a NULL inst.
+ * Thread safety: reentrant (it never changes after opening).
+ * Since: 0.1
+ */
 LC_API const lc_idn *lc_instrument_idn(const lc_instrument *inst);
+/*
+ * The name of the driver bound to inst ("keysight_n774x").
+ *
+ * Returns: a static string, never NULL: "none" for a NULL inst.
+ * Thread safety: reentrant.
+ * Since: 0.1
+ */
 LC_API const char *lc_instrument_driver_name(const lc_instrument *inst);
+/*
+ * The effective quirks of the instrument's model row (defaults filled in, timeouts from opts applied).
+ *
+ * Returns: a pointer owned by inst, valid until lc_instrument_close(); NULL for a NULL inst.
+ * Thread safety: reentrant (it never changes after opening).
+ * Since: 0.1
+ */
 LC_API const lc_quirks *lc_instrument_quirks(const lc_instrument *inst);
+/*
+ * The instrument's SCPI session, for commands the drivers do not offer (lanecert scpi does its own).
+ *
+ * Returns: the session, owned by inst (never close it); NULL for a NULL inst.
+ * Thread safety: the session has its own mutex; hold lc_instrument_lock() around a sequence of commands
+ * that must not interleave with a driver's.
+ * Since: 0.1
+ */
 LC_API lc_scpi *lc_instrument_scpi(lc_instrument *inst);
 /*
  * Physical ports. A station wire names the instrument's port as the instrument numbers it physically (an
- * 816x slot, an N774x input, a switch port); class operations take the channel of their class (the 1st
- * source module, the 1st RL module). This gives the class and class channel of a physical port: the
- * driver's answer (a mainframe's module layout), else the primary class with channel = port.
- * LC_ERR_NOT_FOUND (diag names the port) when the instrument has no such port.
+ * 816x slot, an N774x input, a switch port, 1-based); class operations take the channel of their class (the
+ * 1st source module, the 1st RL module). This gives the class and class channel of physical port `port`:
+ * the driver's answer (a mainframe's module layout), else the primary class with channel = port.
+ *
+ * Returns: 0 with *cls and *channel set; LC_ERR_ARG for a NULL argument or port 0; LC_ERR_NOT_FOUND (diag
+ * names the port) when the instrument has no such port. On failure *cls and *channel are unspecified.
+ * Thread safety: reentrant for an open instrument.
+ * Since: 0.1
  */
 LC_API int lc_instrument_port_class(const lc_instrument *inst, unsigned port, enum lc_inst_class *cls, int *channel,
 			     lc_diag *diag);
 
-/* The operations table of class c (cast to lc_<class>_ops), or NULL if the driver does not provide it. */
+/*
+ * The operations table of class c, to cast to lc_<class>_ops.
+ *
+ * Returns: the driver's constant table, or NULL when inst does not provide c (lc_instrument_has_class()).
+ * Thread safety: reentrant.
+ * Since: 0.1
+ */
 LC_API const void *lc_instrument_class_ops(const lc_instrument *inst, enum lc_inst_class c);
 
-/* Recursive per-instrument lock (see the thread-safety contract above). */
+/*
+ * Take the instrument's recursive lock, so that a sequence of operations from one DUT slot is not
+ * interleaved with another slot's (the driver operations take it themselves for each call).
+ *
+ * Returns: nothing.
+ * Thread safety: the lock is recursive; every lock needs its lc_instrument_unlock() on the same thread.
+ * Since: 0.1
+ */
 LC_API void lc_instrument_lock(lc_instrument *inst);
+/*
+ * Release the lock taken by lc_instrument_lock().
+ *
+ * Returns: nothing.
+ * Thread safety: called on the thread that holds the lock.
+ * Since: 0.1
+ */
 LC_API void lc_instrument_unlock(lc_instrument *inst);
 
 /*
- * Snapshot: a JSON object describing the instrument now — {"driver","class","idn":{...}} plus what each
- * class it provides adds (a power meter adds "channels": [{"channel","wavelength_nm","averaging_s",
- * "power_dbm"}], ...). Each class contributes through the snapshot operation of its ops table.
- * Returns a new reference, or NULL with diag set.
+ * Snapshot: a JSON object describing the instrument now — {"driver","class","idn":{...},"classes":[...]}
+ * plus what each class it provides adds (a power meter adds "channels": [{"channel","wavelength_nm",
+ * "averaging_s","power_dbm"}], ...), read from the instrument with inst locked.
+ *
+ * Returns: a new jansson reference the caller releases with json_decref(); NULL with diag set on failure
+ * (LC_ERR_ARG for a NULL inst, LC_ERR_NOMEM, or the error of the class that could not read its state).
+ * Thread safety: takes the instrument lock.
+ * Since: 0.1
  */
 LC_API json_t *lc_instrument_snapshot(lc_instrument *inst, lc_diag *diag);
 
@@ -229,14 +340,28 @@ typedef struct lc_model {
 	lc_quirks quirks;
 } lc_model;
 
-/* Parse an *IDN? reply "<mfr>,<model>,<serial>,<fw>" (spaces around fields trimmed, fields after the fourth
- * kept in firmware). The vendor is mapped through vendors.def (unknown vendors keep their raw name).
- * LC_ERR_PROTOCOL if fewer than two fields or an empty manufacturer/model. */
+/*
+ * Parse an *IDN? reply "<mfr>,<model>,<serial>,<fw>" (spaces and quotes around fields trimmed, fields
+ * longer than out's arrays cut, commas after the third kept in firmware). The vendor is mapped through
+ * vendors.def (unknown vendors keep their raw name).
+ *
+ * Returns: 0 with *out filled; LC_ERR_ARG for a NULL reply or out; LC_ERR_PROTOCOL for fewer than two
+ * fields or an empty manufacturer or model. On failure *out is unspecified.
+ * Thread safety: reentrant.
+ * Since: 0.1
+ */
 LC_API int lc_idn_parse(const char *reply, lc_idn *out, lc_diag *diag);
 
-/* Parse a Yokogawa IDER reply "<company>,<model>(<serial>),<optical module>(<serial>),<software version>"
+/*
+ * Parse a Yokogawa IDER reply "<company>,<model>(<serial>),<optical module>(<serial>),<software version>"
  * (AQ7260 manual p. 8-60): model and serial from the second field, the module and the version in firmware.
- * A second field without "(serial)" leaves serial empty. LC_ERR_PROTOCOL if company or model is missing. */
+ * A second field without "(serial)" leaves serial empty.
+ *
+ * Returns: 0 with *out filled; LC_ERR_ARG for a NULL reply or out; LC_ERR_PROTOCOL when company or model
+ * is missing or the serial's '(' is not closed. On failure *out is unspecified.
+ * Thread safety: reentrant.
+ * Since: 0.1
+ */
 LC_API int lc_ider_parse(const char *reply, lc_idn *out, lc_diag *diag);
 
 /*
@@ -254,29 +379,92 @@ typedef struct lc_identity {
 	int (*parse)(const char *reply, lc_idn *out, lc_diag *diag);
 } lc_identity;
 
+/*
+ * The identity query named name in identities.def ("idn", "ider").
+ *
+ * Returns: the constant row, or NULL for NULL or an unknown name.
+ * Thread safety: reentrant.
+ * Since: 0.1
+ */
 LC_API const lc_identity *lc_registry_identity(const char *name);
+/*
+ * Row i of identities.def, for iteration.
+ *
+ * Returns: the constant row, or NULL past the end.
+ * Thread safety: reentrant.
+ * Since: 0.1
+ */
 LC_API const lc_identity *lc_registry_identity_at(size_t i);
-/* Identify the instrument on s. driver_hint (may be NULL or "") names a driver of drivers.def: its identity
- * row is asked alone, and an unknown driver name is LC_ERR_NOT_FOUND. *used (may be NULL) gets the row that
+/*
+ * Identify the instrument on s. driver_hint (may be NULL or "") names a driver of drivers.def: its identity
+ * row is asked alone. Without a hint each row of identities.def is asked in order: silence (a timeout)
+ * moves on, an answer (even a malformed one) ends the search. *used (used may be NULL) gets the row that
  * was answered, so the caller can check that the driver it binds answers that query (a late *IDN? reply
- * read as the answer to IDER must not bind anything). */
+ * read as the answer to IDER must not bind anything).
+ *
+ * Returns: 0 with *idn filled; LC_ERR_ARG for a NULL s or idn; LC_ERR_NOT_FOUND for an unknown
+ * driver_hint; LC_ERR_TIMEOUT when no query is answered; LC_ERR_PROTOCOL for a garbled or unparseable
+ * answer; the session's errors (LC_ERR_IO, LC_ERR_CLOSED ...). On failure *idn is unspecified and *used is
+ * the row that answered, or NULL.
+ * Thread safety: as the session.
+ * Since: 0.1
+ */
 LC_API int lc_registry_identify(lc_scpi *s, const char *driver_hint, lc_idn *idn, const lc_identity **used,
 			 lc_diag *diag);
 
-/* The canonical alias of a raw vendor string, or NULL if it is not in vendors.def. */
+/*
+ * The canonical alias of a raw vendor string ("Agilent Technologies" -> "Keysight"), case-insensitive.
+ *
+ * Returns: a static string, or NULL for NULL or a vendor that is not in vendors.def.
+ * Thread safety: reentrant.
+ * Since: 0.1
+ */
 LC_API const char *lc_vendor_alias(const char *raw);
 
-/* The first model row matching idn (vendor alias and model glob). LC_ERR_NOT_FOUND with the IDN in diag. */
+/*
+ * The first model row of models.def matching idn (vendor alias, then the model glob, case-insensitive).
+ *
+ * Returns: 0 with *model the constant row; LC_ERR_ARG for a NULL idn or model; LC_ERR_NOT_FOUND with the
+ * IDN in diag when no row matches (*model NULL).
+ * Thread safety: reentrant.
+ * Since: 0.1
+ */
 LC_API int lc_registry_match(const lc_idn *idn, const lc_model **model, lc_diag *diag);
 
-/* A driver by name, or NULL. */
+/*
+ * A driver of drivers.def by name.
+ *
+ * Returns: the constant driver, or NULL for NULL or an unknown name.
+ * Thread safety: reentrant.
+ * Since: 0.1
+ */
 LC_API const lc_driver *lc_registry_driver(const char *name);
 
-/* Iteration over the tables (for `lanecert probe --list` and tests). Return NULL past the end. */
+/*
+ * Row i of models.def, for iteration (`lanecert probe --list`, tests).
+ *
+ * Returns: the constant row, or NULL past the end.
+ * Thread safety: reentrant.
+ * Since: 0.1
+ */
 LC_API const lc_model *lc_registry_model_at(size_t i);
+/*
+ * Driver i of drivers.def, for iteration.
+ *
+ * Returns: the constant driver, or NULL past the end.
+ * Thread safety: reentrant.
+ * Since: 0.1
+ */
 LC_API const lc_driver *lc_registry_driver_at(size_t i);
 
-/* The effective quirks of a row: zero fields replaced by the defaults documented in lc_quirks. */
+/*
+ * The effective quirks of a model row: *out is a copy of *row with zero fields replaced by the defaults
+ * documented in lc_quirks.
+ *
+ * Returns: nothing.
+ * Thread safety: reentrant.
+ * Since: 0.1
+ */
 LC_API void lc_quirks_effective(const lc_quirks *row, lc_quirks *out);
 
 #endif

@@ -36,12 +36,30 @@ enum lc_verdict {
 
 /* The larger of two verdicts. */
 enum lc_verdict lc_verdict_max(enum lc_verdict a, enum lc_verdict b);
-/* "pass", "inconclusive", "fail", "aborted", "error", "none". */
+/*
+ * The name of a verdict: "pass", "inconclusive", "fail", "aborted", "error", "none".
+ *
+ * Returns: a static string, never NULL: "none" for LC_VERDICT_NONE and values outside the enum.
+ * Thread safety: reentrant.
+ * Since: 0.1
+ */
 LC_API const char *lc_verdict_name(enum lc_verdict v);
-/* Parse a name (case-insensitive). Returns the verdict, or -1. */
+/*
+ * Parse a verdict name as lc_verdict_name() spells it (case-insensitive; "none" is LC_VERDICT_NONE).
+ *
+ * Returns: the verdict; -1 for NULL or an unknown name.
+ * Thread safety: reentrant.
+ * Since: 0.1
+ */
 LC_API int lc_verdict_parse(const char *s);
-/* Exit code of `lanecert run` for an overall verdict: 0 pass, 1 fail, 2 inconclusive, 3 error, 4 aborted.
- * LC_VERDICT_NONE (nothing measured) exits as inconclusive. */
+/*
+ * The exit code of `lanecert run` for an overall verdict.
+ *
+ * Returns: 0 pass, 1 fail, 2 inconclusive, 3 error, 4 aborted; 2 for LC_VERDICT_NONE (nothing measured is
+ * never a pass) and values outside the enum.
+ * Thread safety: reentrant.
+ * Since: 0.1
+ */
 LC_API int lc_verdict_exit_code(enum lc_verdict v);
 
 /* ---- fixtures/limits.h ---- */
@@ -113,28 +131,121 @@ typedef struct lc_check_result {
 	char limit_id[LC_NAME_MAX];
 } lc_check_result;
 
-/* Check value against lim. LC_ERR_ARG if value is not finite or the row is incomplete. */
+/*
+ * Judge value against lim: lc_limit_check_u() with no uncertainty.
+ *
+ * Returns: as lc_limit_check_u().
+ * Thread safety: reentrant.
+ * Since: 0.1
+ */
 LC_API int lc_limit_check(const lc_limit *lim, double value, lc_check_result *out);
-/* Same with a measurement uncertainty (>= 0, same unit): |margin| < uncertainty is inconclusive. */
+/*
+ * Judge value against lim with a measurement uncertainty (>= 0, same unit): the margin (positive inside
+ * the limit; for a range the nearer side) decides pass or fail, and |margin| < uncertainty is
+ * inconclusive. *out gets the value, the row's bounds, id, unit and unconfirmed flag, and the verdict.
+ *
+ * Returns: 0 with *out filled; LC_ERR_ARG for a NULL lim or out, a value or uncertainty that is not finite,
+ * a negative uncertainty, or a row whose bound for its comparison is not finite (*out unchanged).
+ * Thread safety: reentrant.
+ * Since: 0.1
+ */
 LC_API int lc_limit_check_u(const lc_limit *lim, double value, double uncertainty, lc_check_result *out);
-/* A ready-made row: value <= high (used for Tier-1 length-based budgets and custom limits from code). */
+/*
+ * A ready-made row "value <= high" (Tier-1 length-based budgets, custom limits from code): *lim zeroed, id,
+ * quantity and unit copied (NULL: "", cut to the arrays), low NAN.
+ *
+ * Returns: nothing.
+ * Thread safety: lim belongs to the caller.
+ * Since: 0.1
+ */
 LC_API void lc_limit_init_max(lc_limit *lim, const char *id, const char *quantity, const char *unit, double high);
-LC_API const char *lc_limit_cmp_name(enum lc_limit_cmp c); /* "max", "min", "range" */
+/*
+ * The name of a comparison: "max", "min", "range".
+ *
+ * Returns: a static string, never NULL: "?" for a value outside the enum.
+ * Thread safety: reentrant.
+ * Since: 0.1
+ */
+LC_API const char *lc_limit_cmp_name(enum lc_limit_cmp c);
 
 /* ---- sets of rows ---- */
 
 typedef struct lc_limits lc_limits;
 
-LC_API lc_limits *lc_limits_new(void); /* empty set, NULL on out of memory */
+/*
+ * An empty set of limit rows.
+ *
+ * Returns: a new set the caller frees with lc_limits_free(); NULL when out of memory.
+ * Thread safety: reentrant.
+ * Since: 0.1
+ */
+LC_API lc_limits *lc_limits_new(void);
+/*
+ * Free a set (NULL is allowed); the rows returned by it become invalid.
+ *
+ * Returns: nothing.
+ * Thread safety: must not race with readers of lim.
+ * Since: 0.1
+ */
 LC_API void lc_limits_free(lc_limits *lim);
-/* Load every .json file of <fixtures>/limits/ (sorted by name). fixtures_dir may be NULL (lc_fixtures_dir). */
+/*
+ * Load every .json file of <fixtures>/limits/ (hidden files skipped, sorted by name, at most 256) with
+ * lc_limits_add_file(); fixtures_dir may be NULL (lc_fixtures_dir()).
+ *
+ * Returns: 0 with *out a new set the caller frees with lc_limits_free(); the errors of lc_fixtures_dir();
+ * LC_ERR_NOT_FOUND when the limits folder cannot be opened; the errors of lc_limits_add_file() for the
+ * first bad file (diag names it); LC_ERR_NOMEM. On failure *out is unchanged and nothing is allocated.
+ * Thread safety: reentrant.
+ * Since: 0.1
+ */
 LC_API int lc_limits_load(const char *fixtures_dir, lc_limits **out, lc_diag *diag);
-/* Add the rows of one file (custom limits): a row whose id exists replaces it. */
+/*
+ * Add the rows of one limits file (custom limits; origin "limits/<file name>"): lc_limits_add_json() on
+ * its text (at most the fixtures' file size limit).
+ *
+ * Returns: 0; the errors of lc_read_file() (LC_ERR_NOT_FOUND, LC_ERR_PERMISSION, LC_ERR_IO,
+ * LC_ERR_OVERFLOW ...) and of lc_limits_add_json().
+ * Thread safety: lim is written: no concurrent use.
+ * Since: 0.1
+ */
 LC_API int lc_limits_add_file(lc_limits *lim, const char *path, lc_diag *diag);
+/*
+ * Add the rows of a limits document (format "lanecert-limits/1") of len bytes at text; origin names it in
+ * messages. Every row is parsed before any is added, so a bad document adds nothing; a row whose id exists
+ * in lim replaces it (custom files override).
+ *
+ * Returns: 0; LC_ERR_ARG for a NULL lim; LC_ERR_FORMAT for a document that is not JSON, not that format, or
+ * has an unknown key, a bad field or an id twice (diag names the file and the JSON path); LC_ERR_NOMEM.
+ * Thread safety: lim is written: no concurrent use.
+ * Since: 0.1
+ */
 LC_API int lc_limits_add_json(lc_limits *lim, const char *text, size_t len, const char *origin, lc_diag *diag);
 
+/*
+ * The number of rows in lim.
+ *
+ * Returns: the count; 0 for a NULL lim.
+ * Thread safety: reentrant for a set no one writes.
+ * Since: 0.1
+ */
 LC_API size_t lc_limits_count(const lc_limits *lim);
+/*
+ * Row i of lim, in the order loaded.
+ *
+ * Returns: the row, owned by lim (valid until it is freed or rows are added); NULL for a NULL lim or i past
+ * the end.
+ * Thread safety: reentrant for a set no one writes.
+ * Since: 0.1
+ */
 LC_API const lc_limit *lc_limits_at(const lc_limits *lim, size_t i);
+/*
+ * The row with this id.
+ *
+ * Returns: the row, owned by lim (valid until it is freed or rows are added); NULL for a NULL argument or
+ * an unknown id.
+ * Thread safety: reentrant for a set no one writes.
+ * Since: 0.1
+ */
 LC_API const lc_limit *lc_limits_find(const lc_limits *lim, const char *id);
 
 /* What a caller looks for; NULL / 0 / *_NONE fields are "don't care". */
@@ -151,15 +262,33 @@ typedef struct lc_limit_query {
 /*
  * The best row for a query: every selector the row sets must agree with the query (a row's wavelength
  * agrees within 60 nm, the nearest wins, so the 1310 nm row serves the CWDM lanes 1271..1331); among
- * agreeing rows the most specific wins, then the one loaded last (custom files override). NULL if none.
+ * agreeing rows the most specific wins, then the one loaded last (custom files override).
+ *
+ * Returns: the row, owned by lim (valid until it is freed or rows are added); NULL when no row agrees or
+ * for a NULL lim, q or q->quantity.
+ * Thread safety: reentrant for a set no one writes.
+ * Since: 0.1
  */
 LC_API const lc_limit *lc_limits_match(const lc_limits *lim, const lc_limit_query *q);
 
-/* The IEEE max channel IL for a PMD on a fiber category (category may be LC_CAT_NONE). */
+/*
+ * The IEEE maximum channel insertion loss for a PMD on a fiber category (category may be LC_CAT_NONE):
+ * lc_limits_match() with quantity "channel_il".
+ *
+ * Returns: as lc_limits_match().
+ * Thread safety: reentrant for a set no one writes.
+ * Since: 0.1
+ */
 LC_API const lc_limit *lc_limits_channel_il(const lc_limits *lim, const char *pmd, enum lc_fiber_category cat);
 
-/* The loss-test wavelengths for a mode (rows of quantity "test_wavelength"), ascending, up to max written;
- * returns the count. */
+/*
+ * The loss-test wavelengths for a mode (rows of quantity "test_wavelength" for that mode or for any),
+ * ascending and without duplicates (within 0.5 nm); at most max are written to out.
+ *
+ * Returns: the number of wavelengths (may exceed max: call again with a larger array); 0 for a NULL lim.
+ * Thread safety: reentrant for a set no one writes.
+ * Since: 0.1
+ */
 LC_API size_t lc_limits_test_wavelengths(const lc_limits *lim, enum lc_fiber_mode mode, double *out, size_t max);
 
 /* ---- fixtures/budget.h ---- */
@@ -216,13 +345,27 @@ typedef struct lc_budget {
 } lc_budget;
 
 /*
- * Budget of one path (a map index) at a wavelength. LC_ERR_NOT_FOUND if a needed limit row is missing (the
- * detail names the quantity and selectors), LC_ERR_UNSUPPORTED for a copper (DAC) or AOC channel,
- * LC_ERR_OVERFLOW if more than LC_BUDGET_ITEMS_MAX lines would be needed.
+ * The budget of one path (an index of the channel's fiber map) at a wavelength: each mated pair, splice,
+ * fiber length and module loss with the limit row it came from, and the total.
+ *
+ * Returns: 0 with *out filled; LC_ERR_ARG for a NULL ch, lim or out or a wavelength that is not positive;
+ * LC_ERR_UNSUPPORTED for a copper (DAC) or AOC channel; LC_ERR_NOT_FOUND for a path index past the map or a
+ * limit row that is missing (the detail names the quantity and selectors); LC_ERR_OVERFLOW if more than
+ * LC_BUDGET_ITEMS_MAX lines would be needed. On failure *out is unspecified.
+ * Thread safety: reentrant for a channel and a set no one writes.
+ * Since: 0.1
  */
 LC_API int lc_channel_path_budget(const lc_channel *ch, const lc_limits *lim, size_t path, double wavelength_nm,
 			   lc_budget *out, lc_diag *diag);
-/* The worst (highest total) path's budget. LC_ERR_STATE if the channel has no complete path. */
+/*
+ * The budget of the worst path (the highest total) of the channel's map at a wavelength.
+ *
+ * Returns: 0 with *out filled; LC_ERR_ARG for a NULL ch or out; LC_ERR_UNSUPPORTED for a copper (DAC) or
+ * AOC channel; LC_ERR_STATE when no fiber runs end to end (an empty map); the errors of
+ * lc_channel_path_budget(). On failure *out is unspecified.
+ * Thread safety: reentrant for a channel and a set no one writes.
+ * Since: 0.1
+ */
 LC_API int lc_channel_budget(const lc_channel *ch, const lc_limits *lim, double wavelength_nm, lc_budget *out,
 		      lc_diag *diag);
 
@@ -252,23 +395,56 @@ typedef struct lc_segment {
 } lc_segment;
 
 /*
- * Events of a path seen from end `from_end` (0 = A, 1 = B), written up to max; returns the total count (which
- * may exceed max: call again with a larger array). Includes the end connections and an LC_EVENT_END.
+ * The events of a path seen from end `from_end` (0 = A, 1 = B), end connections and an LC_EVENT_END
+ * included, written up to max into out (out may be NULL when max is 0).
+ *
+ * Returns: the total count (which may exceed max: call again with a larger array); LC_ERR_ARG for a NULL
+ * ch or lim, from_end above 1, or a NULL out with max > 0; LC_ERR_UNSUPPORTED for a copper or AOC channel;
+ * LC_ERR_NOT_FOUND for a path past the map or a missing limit row; LC_ERR_OVERFLOW for a path too long to
+ * walk.
+ * Thread safety: reentrant for a channel and a set no one writes.
+ * Since: 0.1
  */
 LC_API int lc_channel_path_events(const lc_channel *ch, const lc_limits *lim, size_t path, double wavelength_nm,
 			   unsigned from_end, lc_event *out, size_t max, lc_diag *diag);
-/* Fiber sections of a path seen from from_end; same counting contract as events. */
+/*
+ * The fiber sections of a path seen from from_end, with the counting contract of
+ * lc_channel_path_events().
+ *
+ * Returns: as lc_channel_path_events().
+ * Thread safety: reentrant for a channel and a set no one writes.
+ * Since: 0.1
+ */
 LC_API int lc_channel_path_segments(const lc_channel *ch, const lc_limits *lim, size_t path, double wavelength_nm,
 			     unsigned from_end, lc_segment *out, size_t max, lc_diag *diag);
 
 /*
- * The Tier-1 length-based limit of a budget: a row "value <= total_db" with id "tier1.<name>.<nm>nm",
- * quantity "insertion_loss", unit "dB", unconfirmed when the budget used UNCONFIRMED rows, and a source that
- * says how it was computed. A measured IL is then judged with lc_limit_check().
+ * The Tier-1 length-based limit of a budget: a row "value <= total_db" with id "tier1.<name>.<nm>nm"
+ * (name NULL: "channel"), quantity "insertion_loss", unit "dB", unconfirmed when the budget used
+ * UNCONFIRMED rows, and a source that says how it was computed. A measured IL is then judged with
+ * lc_limit_check().
+ *
+ * Returns: nothing; *out is always filled.
+ * Thread safety: reentrant.
+ * Since: 0.1
  */
 LC_API void lc_budget_limit(const lc_budget *b, const char *name, lc_limit *out);
 
-LC_API const char *lc_budget_kind_name(enum lc_budget_kind k); /* "mated_pair", "splice", "fiber", "module" */
-LC_API const char *lc_event_type_name(enum lc_event_type t);   /* "connector", "splice", "module", "end" */
+/*
+ * The name of a budget line's kind: "mated_pair", "splice", "fiber", "module".
+ *
+ * Returns: a static string, never NULL: "?" for a value outside the enum.
+ * Thread safety: reentrant.
+ * Since: 0.1
+ */
+LC_API const char *lc_budget_kind_name(enum lc_budget_kind k);
+/*
+ * The name of an event type: "connector", "splice", "module", "end".
+ *
+ * Returns: a static string, never NULL: "?" for a value outside the enum.
+ * Thread safety: reentrant.
+ * Since: 0.1
+ */
+LC_API const char *lc_event_type_name(enum lc_event_type t);
 
 #endif
