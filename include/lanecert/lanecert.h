@@ -23,6 +23,10 @@
  * Everything else under the source tree is internal: not installed, not exported (the library is built with
  * -fvisibility=hidden and exports exactly the LC_API declarations of these headers; a test checks it).
  *
+ * Each function has its own comment in the manner of libserialport.h: what it returns ("Returns:"), who
+ * owns its out-parameters and what they hold on failure, thread safety, and "Since:" (tests/api checks the
+ * headers that are finished; the others rely on the rules below until they are).
+ *
  * Rules for every function of these headers (a function's own comment says where it differs):
  *
  * Return values. A function returning int returns 0 or a non-negative count on success and a negative
@@ -41,8 +45,9 @@
  * `T *out` is caller storage: on failure its contents are unspecified unless the comment says otherwise.
  * Buffers `char *buf, size_t cap` are always NUL-terminated when cap > 0; a result that does not fit is an
  * error (LC_ERR_OVERFLOW) or truncated where the comment says so. Memory handed back as `char **` or
- * `void **` (a "malloc'ed" reply, a JSON text) is freed by the caller with free(); a json_t * returned by a
- * function is a new reference the caller releases with json_decref(). `const` pointers returned by an object
+ * `void **` (a "malloc'ed" reply, a JSON text) is freed by the caller with free(). JSON crosses the API as
+ * such text, never as a jansson value (one exception left: lc_instrument_snapshot() still returns a json_t
+ * reference the caller releases with json_decref()). `const` pointers returned by an object
  * (names, resource strings, rows) belong to it and stay valid until it is freed or changed.
  *
  * Thread safety. Functions without state (parsers, decoders, math, lc_strerror) are reentrant. An object is
