@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "base/atomic_file.h"
+#include "base/clock.h"
 
 /* One prepared query per combination of filters (a bit each, below), made at its first use: a lookup by
  * serial then costs the index search, not the parsing and planning of the statement every time. */
@@ -93,6 +94,32 @@ static int exec(sqlite3 *db, const char *sql, const char *path, lc_diag *diag)
 	return rc;
 }
 
+/* How long opening waits for another process opening the same store (the busy timeout's figure). */
+#define STORE_OPEN_WAIT_MS 5000
+
+/* exec(), retried while SQLite answers SQLITE_BUSY. The busy timeout does not cover every case: switching
+ * a new file to WAL takes its lock from a read lock, and when two processes open a new store at once
+ * SQLite refuses one of them at once, without the busy handler, rather than let both wait on each other
+ * (two `lanecert run` on separate slots failed about one time in two on a fresh store, "database is
+ * locked"). Retrying the whole statement is what SQLite asks of the caller there. */
+static int exec_when_free(sqlite3 *db, const char *sql, const char *path, lc_diag *diag)
+{
+	int64_t give_up = lc_now_ms() + STORE_OPEN_WAIT_MS;
+	for (;;) {
+		char *err = NULL;
+		int rc = sqlite3_exec(db, sql, NULL, NULL, &err);
+		if (rc == SQLITE_OK)
+			return 0;
+		if ((rc & 0xff) != SQLITE_BUSY || lc_now_ms() >= give_up) {
+			rc = lc_diag_set(diag, LC_ERR_IO, "results store %s: %s", path, err ? err : sqlite3_errmsg(db));
+			sqlite3_free(err);
+			return rc;
+		}
+		sqlite3_free(err);
+		lc_sleep_ms(10);
+	}
+}
+
 static int user_version(sqlite3 *db)
 {
 	sqlite3_stmt *st = NULL;
@@ -122,7 +149,7 @@ static int migrate(sqlite3 *db, const char *path, lc_diag *diag)
 				   path, v, STORE_SCHEMA_VERSION);
 	if (v == STORE_SCHEMA_VERSION)
 		return 0;
-	int rc = exec(db, "BEGIN IMMEDIATE", path, diag);
+	int rc = exec_when_free(db, "BEGIN IMMEDIATE", path, diag);
 	if (rc < 0)
 		return rc;
 	if (user_version(db) == STORE_SCHEMA_VERSION)
@@ -178,7 +205,7 @@ int lc_store_open_mode(const char *path, enum lc_store_mode mode, lc_store **out
 	sqlite3_busy_timeout(s->db, 5000);
 	/* WAL: readers never block the writer and a killed writer leaves the database consistent. synchronous
 	 * FULL: a completed run survives a power cut too, which a certification record must. */
-	if ((rc = exec(s->db, "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;", path, diag)) < 0 ||
+	if ((rc = exec_when_free(s->db, "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;", path, diag)) < 0 ||
 	    (rc = migrate(s->db, path, diag)) < 0) {
 		sqlite3_close(s->db);
 		free(s);

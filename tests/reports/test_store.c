@@ -3,6 +3,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -356,4 +358,43 @@ Test(store, every_lookup_of_a_run_uses_an_index)
 	expect_indexed(s, "every run, in time order", sql);
 	lc_store_close(s);
 	free(dir), free(db);
+}
+
+/* Two processes opening a new store at the same moment (two `lanecert run --slot N` started together):
+ * both get it. Switching a new file to WAL is refused at once, without the busy handler, to the second of
+ * two openers that hold read locks; opening retries it (one in two runs failed "database is locked"). */
+Test(store, two_processes_open_a_new_store_at_once)
+{
+	char dir[] = "/tmp/lc-store-race-XXXXXX";
+	cr_assert_not_null(mkdtemp(dir));
+	int failures = 0;
+	for (int round = 0; round < 20; round++) {
+		char path[256];
+		snprintf(path, sizeof(path), "%s/r%d.db", dir, round);
+		pid_t kids[2];
+		for (int k = 0; k < 2; k++) {
+			kids[k] = fork();
+			cr_assert_neq(kids[k], -1);
+			if (kids[k] == 0) {
+				lc_store *s;
+				lc_diag d;
+				int rc = lc_store_open(path, &s, &d);
+				if (rc == 0)
+					lc_store_close(s);
+				else
+					fprintf(stderr, "round %d: %s\n", round, d.text);
+				_exit(rc == 0 ? 0 : 1);
+			}
+		}
+		for (int k = 0; k < 2; k++) {
+			int st = 0;
+			cr_assert_eq(waitpid(kids[k], &st, 0), kids[k]);
+			if (!WIFEXITED(st) || WEXITSTATUS(st) != 0)
+				failures++;
+		}
+	}
+	char cmd[300];
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	cr_expect_eq(system(cmd), 0);
+	cr_expect_eq(failures, 0, "%d of 40 openings failed", failures);
 }
