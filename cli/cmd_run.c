@@ -432,7 +432,7 @@ int lc_cmd_run(int argc, char **argv)
 	lc_diag diags[MAX_SLOTS];
 	memset(setups, 0, sizeof(setups));
 	lc_diag open_diag;
-	int open_rc = lc_instrument_set_open(station, &set, &open_diag);
+	int open_rc = lc_instrument_set_open_slots(station, a.slot, a.slots, &set, &open_diag);
 	if (open_rc == LC_ERR_FORMAT) {
 		/* The station file is wrong about an instrument that answered (a driver that does not serve its
 		 * model): refused like a malformed file, before any laser is touched; no run is recorded. */

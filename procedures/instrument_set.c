@@ -1,5 +1,6 @@
 #include "procedures/instrument_set.h"
 
+#include <limits.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
@@ -105,7 +106,28 @@ int lc_instrument_set_check(const lc_station *st, lc_diag *diag)
 	return 0;
 }
 
+/* Is this instrument wired to slot `slot`, or wired to any slot at all? */
+static bool wired_to(const lc_station *st, const char *role, unsigned first, unsigned n, bool *any)
+{
+	bool ours = false;
+	for (size_t i = 0; i < st->n_wires; i++) {
+		const lc_station_wire *w = &st->wires[i];
+		if (strcmp(w->instrument, role) != 0 && strcmp(w->switch_role, role) != 0)
+			continue;
+		*any = true;
+		if (w->slot >= first && w->slot - first < n)
+			ours = true;
+	}
+	return ours;
+}
+
 int lc_instrument_set_open(const lc_station *st, lc_instrument_set **out, lc_diag *diag)
+{
+	return lc_instrument_set_open_slots(st, 1, UINT_MAX, out, diag);
+}
+
+int lc_instrument_set_open_slots(const lc_station *st, unsigned first_slot, unsigned n_slots,
+				 lc_instrument_set **out, lc_diag *diag)
 {
 	lc_instrument_set *set = calloc(1, sizeof(*set));
 	if (!set || !(set->items = calloc(st->n_instruments ? st->n_instruments : 1, sizeof(*set->items)))) {
@@ -116,6 +138,13 @@ int lc_instrument_set_open(const lc_station *st, lc_instrument_set **out, lc_dia
 		const lc_station_instrument *si = &st->instruments[i];
 		/* Module memories (I2C adapters) belong to the DUT and are opened per end by ctx:module. */
 		if (strncasecmp(si->resource, "I2C::", 5) == 0)
+			continue;
+		/* Another slot's instruments are another run's: opening them would put them in this run's report
+		 * and, at cleanup, turn off the lasers that run is measuring with (two `lanecert run --slot` on
+		 * one station failed each other's good cables with "no light"). Instruments wired to no slot are
+		 * everyone's. */
+		bool wired_somewhere = false;
+		if (!wired_to(st, si->role, first_slot, n_slots, &wired_somewhere) && wired_somewhere)
 			continue;
 		int rc = open_one(si, &set->items[set->n].inst, diag);
 		if (rc == LC_ERR_ARG && diag) { /* the driver refused the station's settings for this model */

@@ -143,6 +143,21 @@ LC_API int lc_instrument_set_check(const lc_station *st, lc_diag *diag);
  * lacks). Any other code is a fault of the station (unreachable, silent, garbled, an unknown model).
  */
 LC_API int lc_instrument_set_open(const lc_station *st, lc_instrument_set **out, lc_diag *diag);
+
+/*
+ * Open the instruments a run of slots first_slot .. first_slot + n_slots - 1 uses: those the station's
+ * wiring ties to one of these slots (as the instrument or the switch of a wire) and those it ties to no
+ * slot. Another slot's instruments are left alone, so separate runs on separate slots of one station never
+ * record, drive or turn off each other's instruments. lc_instrument_set_open() is this for every slot.
+ *
+ * Returns: as lc_instrument_set_open(): 0 with *out set (the caller frees it with
+ * lc_instrument_set_close()); on failure a negative LC_ERR_* with *out untouched, everything opened so far
+ * closed again, and diag naming the role.
+ * Thread safety: reentrant for different stations and sets.
+ * Since: 0.1
+ */
+LC_API int lc_instrument_set_open_slots(const lc_station *st, unsigned first_slot, unsigned n_slots,
+					lc_instrument_set **out, lc_diag *diag);
 LC_API void lc_instrument_set_close(lc_instrument_set *set);
 
 /* The instrument of a role, or NULL. */

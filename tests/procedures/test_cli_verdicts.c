@@ -235,3 +235,36 @@ Test(cli_verdicts, wrong_part_is_looked_up_in_the_runs_fixtures)
 			 "wrong part: expected mpo12-trunk-type-b, found site-trunk-straight (measured map: A:1 lands on "
 			 "B:1: Type A trunk where Type B expected)");
 }
+
+/* A run of one slot of a bench whose slots have their own instruments opens, records and (at cleanup)
+ * turns off that slot's instruments only: two `lanecert run --slot N` on one station used to open all of
+ * them, list them all in each report, and turn off each other's sources mid-measurement, failing good
+ * cables with "no light". */
+Test(cli_verdicts, a_slot_run_uses_its_own_slots_instruments_only, .timeout = 300)
+{
+	run_cli c;
+	run_cli_start(&c, sw_scenario_json("dr4-four-slots"), "cli-slot2");
+	const char *extra[] = {"--slot", "2", NULL};
+	int code = run_cli_run(&c, "breakout-dr4-4x100g", "SLOT2-1", extra);
+	cr_assert_eq(code, 0, "slot 2 of four good cables: exit %d\n%s", code, c.out);
+	const char *res = strstr(c.out, "{\"event\":\"result\"");
+	cr_assert_not_null(res, "no result line in:\n%s", c.out);
+	char report[700];
+	json_field(res, "report", false, report, sizeof(report));
+	json_error_t je;
+	json_t *rep = json_load_file(report, 0, &je);
+	cr_assert_not_null(rep, "%s: %s", report, je.text);
+	json_t *insts = json_object_get(rep, "instruments");
+	cr_assert(json_is_array(insts), "no instruments in %s", report);
+	/* the bench's slot 2: source, meter and three switches, all named -s2 */
+	cr_expect_eq(json_array_size(insts), 5, "instruments recorded: %zu", json_array_size(insts));
+	size_t i;
+	json_t *it;
+	json_array_foreach(insts, i, it) {
+		const char *role = json_string_value(json_object_get(it, "role"));
+		cr_expect(role && strlen(role) > 3 && strcmp(role + strlen(role) - 3, "-s2") == 0,
+			  "the slot 2 run recorded '%s'", role ? role : "(no role)");
+	}
+	json_decref(rep);
+	run_cli_stop(&c);
+}
