@@ -56,6 +56,33 @@ bool lc_view_leg(const lc_result *r, size_t mi, char *buf, size_t cap)
 	return false;
 }
 
+size_t lc_view_legs(const lc_result *r, lc_view_leg_tally *legs, size_t cap)
+{
+	size_t nl = 0;
+	for (size_t i = 0; i < lc_result_measurement_count(r); i++) {
+		char name[sizeof(legs[0].name)];
+		if (!lc_view_leg(r, i, name, sizeof(name)))
+			continue;
+		size_t k = 0;
+		while (k < nl && strcmp(legs[k].name, name) != 0)
+			k++;
+		if (k == nl) {
+			if (nl == cap)
+				continue;
+			legs[nl] = (lc_view_leg_tally){.worst = LC_VERDICT_NONE};
+			memcpy(legs[nl++].name, name, sizeof(name));
+		}
+		legs[k].n++;
+		legs[k].worst = lc_verdict_max(legs[k].worst, lc_result_measurement_at(r, i, NULL)->verdict);
+		if (lc_view_not_certified(r, i))
+			legs[k].word = LC_VIEW_NOT_CERTIFIED;
+	}
+	for (size_t k = 0; k < nl; k++)
+		if (legs[k].worst != LC_VERDICT_PASS)
+			legs[k].word = NULL;
+	return nl;
+}
+
 bool lc_view_extra_hidden(const char *key)
 {
 	static const char *const hidden[] = {"from", "to", "port", "limit_id", "limit_source", "limit_basis",

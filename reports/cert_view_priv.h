@@ -34,6 +34,18 @@ void lc_view_label(const lc_result *r, size_t mi, char *buf, size_t cap);
  * fewer than two legs are found). */
 bool lc_view_leg(const lc_result *r, size_t mi, char *buf, size_t cap);
 
+/* One leg of a breakout as the certificate's Legs table shows it. */
+typedef struct lc_view_leg_tally {
+	char name[32];
+	size_t n;           /* results on this leg */
+	enum lc_verdict worst;
+	const char *word;   /* LC_VIEW_NOT_CERTIFIED for a pass with a not-certified result, else NULL */
+} lc_view_leg_tally;
+
+/* The legs the results name, in order of first appearance, at most cap (more are left out): how many
+ * results each has and its worst verdict. Returns the number of legs filled. */
+size_t lc_view_legs(const lc_result *r, lc_view_leg_tally *legs, size_t cap);
+
 /* Whether an extra is shown in a column of its own (label, limit) rather than in the details. */
 bool lc_view_extra_hidden(const char *key);
 

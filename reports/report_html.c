@@ -346,31 +346,8 @@ static void steps(struct out *o, const lc_result *r, lc_view_limits *lims)
 #define LEGS_MAX 64
 static void legs(struct out *o, const lc_result *r)
 {
-	struct {
-		char name[32];
-		size_t n, uncertified;
-		enum lc_verdict worst;
-	} leg[LEGS_MAX];
-	size_t nl = 0;
-	for (size_t i = 0; i < lc_result_measurement_count(r); i++) {
-		char name[32];
-		if (!lc_view_leg(r, i, name, sizeof(name)))
-			continue;
-		size_t k = 0;
-		while (k < nl && strcmp(leg[k].name, name) != 0)
-			k++;
-		if (k == nl) {
-			if (nl == LEGS_MAX)
-				continue;
-			memcpy(leg[nl].name, name, sizeof(name));
-			leg[nl].n = leg[nl].uncertified = 0;
-			leg[nl++].worst = LC_VERDICT_NONE;
-		}
-		const lc_result_measurement *m = lc_result_measurement_at(r, i, NULL);
-		leg[k].n++;
-		leg[k].uncertified += lc_view_not_certified(r, i);
-		leg[k].worst = lc_verdict_max(leg[k].worst, m->verdict);
-	}
+	lc_view_leg_tally leg[LEGS_MAX];
+	size_t nl = lc_view_legs(r, leg, LEGS_MAX);
 	if (nl < 2)
 		return;
 	lit(o, "<h2>Legs</h2>\n<table class=\"legs\">\n<tr><th>Leg</th><th>Results</th><th>Verdict</th></tr>\n");
@@ -378,8 +355,7 @@ static void legs(struct out *o, const lc_result *r)
 		lit(o, "<tr><td>");
 		text(o, leg[k].name);
 		fmt(o, "</td><td class=\"n\">%zu</td><td>", leg[k].n);
-		badge_word(o, leg[k].worst, leg[k].worst == LC_VERDICT_PASS && leg[k].uncertified ? LC_VIEW_NOT_CERTIFIED
-												   : NULL);
+		badge_word(o, leg[k].worst, leg[k].word);
 		lit(o, "</td></tr>\n");
 	}
 	lit(o, "</table>\n");

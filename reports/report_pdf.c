@@ -357,30 +357,8 @@ static const lc_pdf_column leg_cols[] = {
 #define LEGS_MAX 64
 static void legs(lc_pdf_doc *doc, const lc_result *r)
 {
-	struct {
-		char name[32];
-		size_t n, uncertified;
-		enum lc_verdict worst;
-	} leg[LEGS_MAX];
-	size_t nl = 0;
-	for (size_t i = 0; i < lc_result_measurement_count(r); i++) {
-		char name[32];
-		if (!lc_view_leg(r, i, name, sizeof(name)))
-			continue;
-		size_t k = 0;
-		while (k < nl && strcmp(leg[k].name, name) != 0)
-			k++;
-		if (k == nl) {
-			if (nl == LEGS_MAX)
-				continue;
-			memcpy(leg[nl].name, name, sizeof(name));
-			leg[nl].n = leg[nl].uncertified = 0;
-			leg[nl++].worst = LC_VERDICT_NONE;
-		}
-		leg[k].n++;
-		leg[k].uncertified += lc_view_not_certified(r, i);
-		leg[k].worst = lc_verdict_max(leg[k].worst, lc_result_measurement_at(r, i, NULL)->verdict);
-	}
+	lc_view_leg_tally leg[LEGS_MAX];
+	size_t nl = lc_view_legs(r, leg, LEGS_MAX);
 	if (nl < 2)
 		return;
 	lc_pdf_heading(doc, LC_PDF_H2, "Legs", 40, false, LC_VERDICT_NONE);
@@ -390,8 +368,7 @@ static void legs(lc_pdf_doc *doc, const lc_result *r)
 		char n[24];
 		snprintf(n, sizeof(n), "%zu", leg[k].n);
 		lc_pdf_cell cells[3] = {{leg[k].name, 0, false, 0, NULL}, {n, 0, false, 0, NULL},
-					{NULL, 0, true, leg[k].worst,
-					 leg[k].worst == LC_VERDICT_PASS && leg[k].uncertified ? LC_VIEW_NOT_CERTIFIED : NULL}};
+					{NULL, 0, true, leg[k].worst, leg[k].word}};
 		lc_pdf_table_row(doc, &t, cells);
 	}
 	lc_pdf_table_end(doc, &t);
