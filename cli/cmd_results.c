@@ -163,7 +163,7 @@ int lc_cmd_results(int argc, char **argv)
 					     {NULL, 0, NULL, 0}};
 	int o;
 	optind = 1;
-	while ((o = getopt_long(argc, argv, "s:t:v:d:jch", opts, NULL)) != -1) {
+	while ((o = lc_cli_getopt("results", argc, argv, "s:t:v:d:jch", opts)) != -1) {
 		switch (o) {
 		case 's': f.serial = optarg; break;
 		case 'S': f.station = optarg; break;
@@ -178,13 +178,11 @@ int lc_cmd_results(int argc, char **argv)
 		case 'Y': summary = summary == 'P' ? '!' : 'Y'; break;
 		case 'P': summary = summary == 'Y' ? '!' : 'P'; break;
 		case 'h': usage(stdout); return LC_EXIT_OK;
-		default: usage(stderr); return LC_EXIT_USAGE;
+		default: return LC_EXIT_USAGE; /* lc_cli_getopt said which option */
 		}
 	}
-	if (optind != argc) {
-		lc_cli_error("results", "unexpected argument '%s'", argv[optind]);
-		return LC_EXIT_USAGE;
-	}
+	if (optind != argc)
+		return lc_cli_unexpected("results", argv[optind]);
 	if (summary == '!') {
 		lc_cli_error("results", "--yield and --pareto exclude each other");
 		return LC_EXIT_USAGE;

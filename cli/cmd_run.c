@@ -101,6 +101,8 @@ static int add_serials(struct run_args *a, char *list)
 	return 0;
 }
 
+/* 0; 1 for --help; -1 for a bad option value (the caller prints the usage); -2 for a bad option, which
+ * lc_cli_getopt has already named. */
 static int parse_args(int argc, char **argv, struct run_args *a)
 {
 	enum { O_STATION = 256, O_SERIAL, O_CABLE, O_SLOT, O_SLOTS, O_OPERATOR, O_OUT, O_KEY, O_DB, O_NONINT, O_JSON,
@@ -129,7 +131,7 @@ static int parse_args(int argc, char **argv, struct run_args *a)
 	a->slots = 1;
 	a->out_dir = "reports";
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "hv", opts, NULL)) != -1) {
+	while ((c = lc_cli_getopt("run", argc, argv, "hv", opts)) != -1) {
 		switch (c) {
 		case O_STATION: a->station = optarg; break;
 		case O_SERIAL:
@@ -175,7 +177,7 @@ static int parse_args(int argc, char **argv, struct run_args *a)
 			break;
 		case 'v': a->verbose++; break;
 		case 'h': return 1;
-		default: return -1;
+		default: return -2; /* lc_cli_getopt said which option */
 		}
 	}
 	if (optind < argc - 1)
@@ -341,6 +343,8 @@ int lc_cmd_run(int argc, char **argv)
 		usage(stdout);
 		return LC_EXIT_OK;
 	}
+	if (prc == -2)
+		return LC_EXIT_USAGE;
 	if (prc < 0 || !a.station || a.n_serials == 0 || a.slots == 0 || a.slots > MAX_SLOTS || a.slot == 0) {
 		usage(stderr);
 		return LC_EXIT_USAGE;

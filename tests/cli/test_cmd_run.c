@@ -81,7 +81,7 @@ static const struct run_case cases[] = {
 	 "Connection refused", true, NULL, NULL},
 	{"usage_no_serial", NULL, ST_DEAD, false, "breakout-dr4-4x100g", 64, "usage: lanecert run", false, NULL, NULL},
 	{"usage_bad_option", NULL, ST_DEAD, false, "breakout-dr4-4x100g --serial X --bogus", 64,
-	 "unrecognized option", false, NULL, NULL},
+	 "lanecert run: unknown option '--bogus' (lanecert run --help)", false, NULL, NULL},
 	{"station_malformed", NULL, ST_MALFORMED, false, "breakout-dr4-4x100g --serial X", 65, "LC_ERR_FORMAT",
 	 false, NULL, NULL},
 	{"station_missing", NULL, ST_MISSING, false, "breakout-dr4-4x100g --serial X", 66, "not found", false,
