@@ -17,8 +17,9 @@ struct lc_fleet {
 #define LC_FLEET_SCHEMA_VERSION 1
 
 /* Turn a failed result (or a lost connection: res NULL) into an LC_ERR_* with the server's message:
- * a lost connection and classes 08, 53, 57 -> LC_ERR_IO (retry later), 42501 (row-level security,
- * privileges) and 28xxx -> LC_ERR_PERMISSION, anything else (constraints, a statement refused) -> LC_ERR_STATE. */
+ * a lost connection and SQLSTATE classes 08, 53, 57 -> LC_ERR_IO (retry later); 42501 (row-level security,
+ * privileges) and class 28 (invalid authorization) -> LC_ERR_PERMISSION; anything else (constraints, a
+ * statement refused) -> LC_ERR_STATE. */
 int lc_fleet_fail(lc_fleet *f, const PGresult *res, const char *what, lc_diag *diag);
 
 /* Run sql with n text parameters (NULL values are SQL NULL). Returns the result (the caller PQclear()s it)
