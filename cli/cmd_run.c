@@ -101,6 +101,19 @@ static int add_serials(struct run_args *a, char *list)
 	return 0;
 }
 
+/* A slot number or count: decimal digits only, 1 .. 9999. "2x", "-1" or "" would otherwise become some
+ * other slot (strtoul reads "-1" as a huge number and "2x" as 2) and certify the wrong cable's fibers. */
+static int parse_slot_number(const char *s, unsigned *out)
+{
+	if (!*s || strspn(s, "0123456789") != strlen(s) || strlen(s) > 4)
+		return -1;
+	unsigned v = (unsigned)strtoul(s, NULL, 10);
+	if (v == 0)
+		return -1;
+	*out = v;
+	return 0;
+}
+
 /* 0; 1 for --help; -1 for a bad option value (the caller prints the usage); -2 for a bad option, which
  * lc_cli_getopt has already named. */
 static int parse_args(int argc, char **argv, struct run_args *a)
@@ -139,8 +152,14 @@ static int parse_args(int argc, char **argv, struct run_args *a)
 				return -1;
 			break;
 		case O_CABLE: a->cable = optarg; break;
-		case O_SLOT: a->slot = (unsigned)strtoul(optarg, NULL, 10); break;
-		case O_SLOTS: a->slots = (unsigned)strtoul(optarg, NULL, 10); break;
+		case O_SLOT:
+			if (parse_slot_number(optarg, &a->slot) < 0)
+				return -1;
+			break;
+		case O_SLOTS:
+			if (parse_slot_number(optarg, &a->slots) < 0)
+				return -1;
+			break;
 		case O_OPERATOR: a->operator_name = optarg; break;
 		case O_OUT: a->out_dir = optarg; break;
 		case O_KEY: a->key = optarg; break;

@@ -82,6 +82,10 @@ static const struct run_case cases[] = {
 	{"usage_no_serial", NULL, ST_DEAD, false, "breakout-dr4-4x100g", 64, "usage: lanecert run", false, NULL, NULL},
 	{"usage_bad_option", NULL, ST_DEAD, false, "breakout-dr4-4x100g --serial X --bogus", 64,
 	 "lanecert run: unknown option '--bogus' (lanecert run --help)", false, NULL, NULL},
+	{"usage_slot_not_a_number", NULL, ST_DEAD, false, "breakout-dr4-4x100g --serial X --slot 2x", 64,
+	 "usage: lanecert run", false, NULL, NULL},
+	{"usage_slot_negative", NULL, ST_DEAD, false, "breakout-dr4-4x100g --serial X --slot -1", 64,
+	 "usage: lanecert run", false, NULL, NULL},
 	{"station_malformed", NULL, ST_MALFORMED, false, "breakout-dr4-4x100g --serial X", 65, "LC_ERR_FORMAT",
 	 false, NULL, NULL},
 	{"station_missing", NULL, ST_MISSING, false, "breakout-dr4-4x100g --serial X", 66, "not found", false,
@@ -427,6 +431,8 @@ RUN_CASE(error_meter_hangs)
 RUN_CASE(error_instruments_unreachable)
 RUN_CASE(usage_no_serial)
 RUN_CASE(usage_bad_option)
+RUN_CASE(usage_slot_not_a_number)
+RUN_CASE(usage_slot_negative)
 RUN_CASE(station_malformed)
 RUN_CASE(station_missing)
 RUN_CASE(station_file_named_lua)
