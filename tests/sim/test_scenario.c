@@ -149,6 +149,9 @@ Test(sim_scenario, every_shipped_scenario_loads_and_builds_its_world)
 		"dr4-station-slow-opc", "dr4-station-wrong-idn",
 		"cassette-wrong-part-standard-for-method-b", "cassette-wrong-part-u1", "sr8-wrong-part-2x200g",
 		"dr4-wrong-part-apc-legs", "mpo24-trunk-dirty-far-end",
+		/* 20 and 40 instruments, 12 and 24 switches: eight slots need more than the 16 switches the
+		 * world once held */
+		"dr4-four-slots", "dr4-eight-slots",
 	};
 	char fx[1024];
 	sw_fixtures(fx, sizeof(fx));
