@@ -92,13 +92,15 @@ int (lc_diag_set)(lc_diag *d, int code, const char *fmt, ...)
 	return code;
 }
 
-int lc_diag_prefix(lc_diag *d, const char *fmt, ...)
+/* void: with d NULL there is no code to hand back, and a `return lc_diag_prefix(...)` that returned one would
+ * lose the caller's real code; the caller returns the code it already holds. */
+void lc_diag_prefix(lc_diag *d, const char *fmt, ...)
 {
 	char old[LC_DIAG_TEXT_MAX];
 	va_list ap;
 
 	if (!d)
-		return LC_ERR_ARG;
+		return;
 	/* The detail is cut at LC_DIAG_TEXT_MAX - 1 bytes: context first, then as much of the old text as fits. */
 	snprintf(old, sizeof(old), "%s", d->text[0] ? d->text : lc_strerror(d->code));
 	va_start(ap, fmt);
@@ -108,7 +110,6 @@ int lc_diag_prefix(lc_diag *d, const char *fmt, ...)
 	size_t room = sizeof(d->text) - 1 - used;
 	size_t len = lc_utf8_cut(old, room);
 	memcpy(d->text + used, old, len + 1);
-	return d->code;
 }
 
 const char *lc_diag_message(const lc_diag *d)

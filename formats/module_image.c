@@ -159,8 +159,10 @@ int lc_module_dump_parse(const char *text, size_t len, lc_module_image *img, lc_
 				if (in == 1) {
 					memcpy(img->lower, sec, sizeof(sec));
 					img->has_lower = true;
-				} else if ((rc = lc_module_image_put(img, bank, page, sec, diag)) < 0)
-					return lc_diag_prefix(diag, "line %u: ", lineno);
+				} else if ((rc = lc_module_image_put(img, bank, page, sec, diag)) < 0) {
+					lc_diag_prefix(diag, "line %u: ", lineno);
+					return rc;
+				}
 				in = 0;
 			}
 			continue;

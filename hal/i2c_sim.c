@@ -106,7 +106,8 @@ int lc_i2c_sim_open(const char *host, uint16_t port, const lc_i2c_opts *opts, lc
 	int rc = lc_scpi_open(res, NULL, &sp->s, diag);
 	if (rc < 0) {
 		free(sp);
-		return lc_diag_prefix(diag, "i2c sim %s:%u: ", host, port);
+		lc_diag_prefix(diag, "i2c sim %s:%u: ", host, port);
+		return rc;
 	}
 	/* ask who answers: another instrument on that port would take I2C:XFER? for an undefined header */
 	char idn[256];

@@ -185,8 +185,10 @@ static int usbtmc_open(void *priv, const lc_resource *res, const lc_transport_op
 	u->b = lc_usb_get_backend();
 	u->quirks = lc_usbtmc_quirks(res->vid, res->pid, &model);
 	int e = lc_usbtmc_quirks_parse(getenv("LANECERT_USBTMC_QUIRKS"), res->vid, res->pid, &extra, diag);
-	if (e < 0)
-		return lc_diag_prefix(diag, "LANECERT_USBTMC_QUIRKS: ");
+	if (e < 0) {
+		lc_diag_prefix(diag, "LANECERT_USBTMC_QUIRKS: ");
+		return e;
+	}
 	u->quirks |= extra;
 	u->rx = malloc(RX_CAP);
 	u->tx = malloc(TX_CAP);

@@ -116,9 +116,12 @@ static json_t *jtime(struct ctx *c, int64_t ms, const char *what)
 	if (ms == LC_TIME_NONE)
 		return json_null();
 	char buf[32];
-	if (lc_time_format(ms, buf, c->diag) < 0) {
-		if (!c->err)
-			c->err = lc_diag_prefix(c->diag, "%s: ", what);
+	int rc = lc_time_format(ms, buf, c->diag);
+	if (rc < 0) {
+		if (!c->err) {
+			c->err = rc;
+			lc_diag_prefix(c->diag, "%s: ", what);
+		}
 		return json_null();
 	}
 	return json_string(buf);

@@ -147,8 +147,10 @@ static int start_inst(lc_sim_runner *r, size_t i, const lc_sim_runner_opts *o, l
 		lc_sim_scpi_set_faults(ri->engine, &in->faults);
 	snprintf(ri->idn, sizeof(ri->idn), "%s", in->has_faults && in->faults.idn[0] ? in->faults.idn
 										   : lc_sim_scpi_idn(ri->engine));
-	if ((rc = start_endpoint(ri, o, i, diag)) < 0)
-		return lc_diag_prefix(diag, "%s: ", where);
+	if ((rc = start_endpoint(ri, o, i, diag)) < 0) {
+		lc_diag_prefix(diag, "%s: ", where);
+		return rc;
+	}
 	lc_info("%s %s %s%s%s", in->role, ri->resource, ri->idn, ri->note[0] ? " -- " : "", ri->note);
 	return 0;
 }

@@ -201,8 +201,10 @@ int lc_sim_control_start(lc_sim_runner *r, const lc_sim_runner_opts *o, lc_diag 
 		eo.port = 5025;
 	}
 	eo.address = addr;
-	if ((rc = lc_sim_socket_start(r->control, &eo, &r->control_ep, diag)) < 0)
-		return lc_diag_prefix(diag, "control endpoint: ");
+	if ((rc = lc_sim_socket_start(r->control, &eo, &r->control_ep, diag)) < 0) {
+		lc_diag_prefix(diag, "control endpoint: ");
+		return rc;
+	}
 	snprintf(r->control_resource, sizeof(r->control_resource), "TCPIP0::%s::%d::SOCKET", addr,
 		 lc_sim_endpoint_port(r->control_ep));
 	return 0;

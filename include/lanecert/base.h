@@ -128,11 +128,13 @@ LC_API int lc_diag_set(lc_diag *d, int code, const char *fmt, ...)
  * detail is first replaced by lc_strerror(d->code). The result is cut at LC_DIAG_TEXT_MAX - 1 bytes, the
  * context first, then as much of the old detail as fits, never splitting a character.
  *
- * Returns: d->code; LC_ERR_ARG when d is NULL.
+ * Returns: nothing (d NULL: nothing happens). It returns no code on purpose: with d NULL it could not know
+ * one, so a failure path prefixes and then returns the code it holds:
+ *     if (rc < 0) { lc_diag_prefix(diag, "station.json: "); return rc; }
  * Thread safety: d belongs to the caller.
  * Since: 0.1
  */
-LC_API int lc_diag_prefix(lc_diag *d, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+LC_API void lc_diag_prefix(lc_diag *d, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /*
  * The text to show for d.

@@ -45,7 +45,9 @@ static int select_mux(lc_module_mem *m, lc_diag *diag)
 		return 0;
 	uint8_t ctl = (uint8_t)(1u << m->o.mux_channel);
 	int rc = lc_i2c_write(m->bus, m->o.mux_addr, &ctl, 1, diag);
-	return rc < 0 ? lc_diag_prefix(diag, "mux 0x%02X channel %d: ", m->o.mux_addr, m->o.mux_channel) : 0;
+	if (rc < 0)
+		lc_diag_prefix(diag, "mux 0x%02X channel %d: ", m->o.mux_addr, m->o.mux_channel);
+	return rc < 0 ? rc : 0;
 }
 
 static int select_page(lc_module_mem *m, unsigned bank, unsigned page, lc_diag *diag)
@@ -57,13 +59,17 @@ static int select_page(lc_module_mem *m, unsigned bank, unsigned page, lc_diag *
 		return lc_diag_set(diag, LC_ERR_ARG, "bank %u: only CMIS pages 10h-FFh are banked", bank);
 	uint8_t w[3] = {with_bank ? BANK_SELECT : PAGE_SELECT, with_bank ? (uint8_t)bank : (uint8_t)page, (uint8_t)page};
 	int rc = xfer(m, w, with_bank ? 3 : 2, NULL, 0, diag);
-	if (rc < 0)
-		return lc_diag_prefix(diag, "page select %02Xh: ", page);
+	if (rc < 0) {
+		lc_diag_prefix(diag, "page select %02Xh: ", page);
+		return rc;
+	}
 	m->settle_until = lc_now_ms() + m->o.write_settle_ms;
 	uint8_t back[2];
 	uint8_t reg = with_bank ? BANK_SELECT : PAGE_SELECT;
-	if ((rc = xfer(m, &reg, 1, back, with_bank ? 2 : 1, diag)) < 0)
-		return lc_diag_prefix(diag, "page select %02Xh read back: ", page);
+	if ((rc = xfer(m, &reg, 1, back, with_bank ? 2 : 1, diag)) < 0) {
+		lc_diag_prefix(diag, "page select %02Xh read back: ", page);
+		return rc;
+	}
 	uint8_t got_page = with_bank ? back[1] : back[0];
 	if (got_page != page || (with_bank && back[0] != bank))
 		return lc_diag_set(diag, LC_ERR_UNSUPPORTED, "page %02Xh bank %u not accepted (byte 127 reads %02Xh)", page, bank,
@@ -97,7 +103,8 @@ int lc_module_mem_open(lc_i2c *bus, const lc_module_mem_opts *opts, lc_module_me
 	lc_i2c_unlock(bus);
 	if (rc < 0) {
 		free(m);
-		return lc_diag_prefix(diag, "module at 0x%02X: ", o.addr);
+		lc_diag_prefix(diag, "module at 0x%02X: ", o.addr);
+		return rc;
 	}
 	m->cmis = lc_module_spec_of(m->identifier) == LC_MODULE_CMIS;
 	*out = m;
@@ -148,8 +155,10 @@ static int op(lc_module_mem *m, bool write, unsigned bank, unsigned page, unsign
 			m->settle_until = lc_now_ms() + m->o.write_settle_ms;
 	}
 	lc_i2c_unlock(m->bus);
-	if (rc < 0)
-		return lc_diag_prefix(diag, "module page %02Xh offset %u: ", page, offset);
+	if (rc < 0) {
+		lc_diag_prefix(diag, "module page %02Xh offset %u: ", page, offset);
+		return rc;
+	}
 	return 0;
 }
 

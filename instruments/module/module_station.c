@@ -61,5 +61,7 @@ int lc_module_open_end(const char *resource, const char *layout, const char *end
 	if (rc < 0)
 		return rc;
 	rc = lc_module_open(resource, &o, out, diag);
-	return rc < 0 ? lc_diag_prefix(diag, "end %s: ", end && end[0] ? end : "A") : rc;
+	if (rc < 0)
+		lc_diag_prefix(diag, "end %s: ", end && end[0] ? end : "A");
+	return rc;
 }

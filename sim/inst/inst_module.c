@@ -170,8 +170,10 @@ static int create(const lc_sim_inst_config *cfg, lc_sim_scpi **engine, void **st
 		return lc_diag_set(diag, LC_ERR_FORMAT, "%s.options.cable: required (the cable type the modules are "
 				   "programmed for)", cfg->where);
 	lc_channel *ch;
-	if ((rc = lc_channel_load(cable, NULL, &ch, diag)) < 0)
-		return lc_diag_prefix(diag, "%s.options.cable: ", cfg->where);
+	if ((rc = lc_channel_load(cable, NULL, &ch, diag)) < 0) {
+		lc_diag_prefix(diag, "%s.options.cable: ", cfg->where);
+		return rc;
+	}
 	struct mod_state *st = calloc(1, sizeof(*st));
 	if (!st) {
 		lc_channel_free(ch);

@@ -181,9 +181,10 @@ static int parse_station(lc_sim_scenario *sc, const json_t *st, lc_diag *diag)
 			snprintf(path, sizeof(path), "%.*s/%s", (int)(slash - sc->origin), sc->origin, v);
 		else
 			snprintf(path, sizeof(path), "%s", v);
-		return lc_station_load(path, sc->fixtures_dir, &sc->station, diag) < 0
-			       ? lc_diag_prefix(diag, "%s: station: ", sc->origin)
-			       : 0;
+		int rc = lc_station_load(path, sc->fixtures_dir, &sc->station, diag);
+		if (rc < 0)
+			lc_diag_prefix(diag, "%s: station: ", sc->origin);
+		return rc < 0 ? rc : 0;
 	}
 	if (!json_is_object(st))
 		return lc_diag_set(diag, LC_ERR_FORMAT, "%s: station: a station name or an inline object is expected",

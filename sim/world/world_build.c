@@ -123,9 +123,11 @@ static int add_wires(const lc_sim_scenario *sc, lc_sim_world *w, lc_diag *diag)
 			if (rc == 0 && !(peer && strcmp(peer, d) == 0))
 				rc = lc_sim_world_add_link(w, ch, d, 0, cord, LC_SIM_POLISH_NONE, cord_polish(cord), diag);
 		}
-		if (rc < 0)
-			return lc_diag_prefix(diag, "%s: station wires[%zu] (%s port %u -> %s): ", sc->origin, i,
-					      wi->instrument, wi->instrument_port, wi->dut_port);
+		if (rc < 0) {
+			lc_diag_prefix(diag, "%s: station wires[%zu] (%s port %u -> %s): ", sc->origin, i,
+				       wi->instrument, wi->instrument_port, wi->dut_port);
+			return rc;
+		}
 	}
 	return 0;
 }

@@ -128,3 +128,19 @@ Test(module_dump, full_image)
 	cr_assert_eq(lc_module_image_put(&a, 0, 0x80, p, &d), LC_ERR_OVERFLOW);
 	cr_assert_eq(lc_module_image_put(&a, 0, 3, p, &d), 0); /* replacing is fine */
 }
+
+/* A dump with more pages than an image holds: LC_ERR_OVERFLOW with a diag and without one. Without a diag
+ * the code used to come from lc_diag_prefix(NULL, ...), which had none to give and said LC_ERR_ARG. */
+Test(module_dump, too_many_pages_same_code_without_diag)
+{
+	static char s[64 * 1024];
+	strcpy(s, "lanecert-module-dump/1\nlower\n");
+	rows(s, 0, 8);
+	for (unsigned i = 0; i <= LC_MODULE_IMAGE_PAGES; i++) {
+		sprintf(s + strlen(s), "page 0:%02x\n", i);
+		rows(s, 128, 8);
+	}
+	cr_assert_eq(parse(s), LC_ERR_OVERFLOW);
+	cr_assert(strstr(d.text, "line "), "%s", d.text);
+	cr_assert_eq(lc_module_dump_parse(s, strlen(s), &b, NULL), LC_ERR_OVERFLOW);
+}
