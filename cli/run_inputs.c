@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
@@ -26,7 +27,7 @@ static int check_procedure_file(const char *procedures_dir, const char *path)
 int lc_run_check_procedure(const char *name, const char *file, const char *procedures_dir)
 {
 	lc_diag d;
-	char path[1024], list[1024];
+	char path[1024];
 	if (name && file) {
 		lc_cli_error("run", "give a procedure name or --procedure-file PATH, not both");
 		return LC_EXIT_USAGE;
@@ -45,13 +46,15 @@ int lc_run_check_procedure(const char *name, const char *file, const char *proce
 	}
 	if (lc_procedure_path(procedures_dir, name, path, sizeof(path), &d) == 0)
 		return check_procedure_file(procedures_dir, path);
-	int n = lc_procedure_list(procedures_dir, list, sizeof(list), NULL);
+	char *list = NULL;
+	int n = lc_procedure_list(procedures_dir, &list, NULL);
 	if (lc_procedure_name_valid(name))
 		lc_cli_error("run", "unknown procedure '%s'", name);
 	else
 		lc_cli_error("run", "'%.80s' is not a procedure name: a procedure is named, never given as a path", name);
 	fprintf(stderr, "installed procedures (%s): %s\n", lc_procedures_dir(procedures_dir),
 		n > 0 ? list : "(none)");
+	free(list);
 	fprintf(stderr, "a procedure file of your own: --procedure-file PATH (recorded as custom in the report)\n");
 	return LC_EXIT_NOINPUT;
 }

@@ -72,33 +72,62 @@ static int cmp_names(const void *a, const void *b)
 	return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
-int lc_procedure_list(const char *dir, char *buf, size_t cap, lc_diag *diag)
+static int grow_names(char ***names, size_t *cap)
+{
+	size_t want = *cap ? 2 * *cap : 32;
+	char **p = realloc(*names, want * sizeof(*p));
+	if (!p)
+		return LC_ERR_NOMEM;
+	*names = p;
+	*cap = want;
+	return 0;
+}
+
+/* Every installed procedure, however many: the list grows (it once stopped at 64 names and cut the text at
+ * the caller's buffer, silently). */
+int lc_procedure_list(const char *dir, char **out, lc_diag *diag)
 {
 	const char *d = lc_procedures_dir(dir);
-	char names[64][64];
-	const char *sorted[64];
-	size_t n = 0;
+	char **names = NULL, *text = NULL;
+	size_t n = 0, cap = 0, len = 0;
+	int rc = 0;
+
+	if (!out)
+		return lc_diag_set(diag, LC_ERR_ARG, "lc_procedure_list: NULL out");
 	DIR *dh = opendir(d);
 	if (!dh)
 		return lc_diag_set(diag, LC_ERR_NOT_FOUND, "cannot read the procedures folder %.180s", d);
-	for (struct dirent *e; n < 64 && (e = readdir(dh));) {
-		size_t len = strlen(e->d_name);
-		if (len <= 4 || len - 4 >= sizeof(names[0]) || strcmp(e->d_name + len - 4, ".lua") != 0)
+	for (struct dirent *e; rc == 0 && (e = readdir(dh));) {
+		size_t l = strlen(e->d_name);
+		if (l <= 4 || strcmp(e->d_name + l - 4, ".lua") != 0)
 			continue;
-		memcpy(names[n], e->d_name, len - 4);
-		names[n][len - 4] = '\0';
-		if (lc_procedure_name_valid(names[n])) {
-			sorted[n] = names[n];
-			n++;
+		char *name = strndup(e->d_name, l - 4);
+		if (!name) {
+			rc = lc_diag_set(diag, LC_ERR_NOMEM, "out of memory");
+		} else if (!lc_procedure_name_valid(name)) {
+			free(name);
+		} else if (n == cap && grow_names(&names, &cap) < 0) {
+			free(name);
+			rc = lc_diag_set(diag, LC_ERR_NOMEM, "out of memory");
+		} else {
+			names[n++] = name;
+			len += strlen(name) + 2;
 		}
 	}
 	closedir(dh);
-	qsort(sorted, n, sizeof(sorted[0]), cmp_names);
-	if (cap)
-		buf[0] = '\0';
-	for (size_t i = 0, len = 0; i < n && len < cap; i++)
-		len += (size_t)snprintf(buf + len, cap - len, "%s%s", i ? ", " : "", sorted[i]);
-	return (int)n;
+	if (rc == 0 && !(text = malloc(len + 1)))
+		rc = lc_diag_set(diag, LC_ERR_NOMEM, "out of memory");
+	if (rc == 0) {
+		qsort(names, n, sizeof(names[0]), cmp_names);
+		text[0] = '\0';
+		for (size_t i = 0, at = 0; i < n; i++)
+			at += (size_t)sprintf(text + at, "%s%s", i ? ", " : "", names[i]);
+		*out = text;
+	}
+	for (size_t i = 0; i < n; i++)
+		free(names[i]);
+	free(names);
+	return rc < 0 ? rc : (int)n;
 }
 
 /* The procedure file's bytes, read once: the same bytes are hashed into the result and run. */
@@ -446,8 +475,9 @@ int lc_procedure_run(const lc_run_setup *setup, lc_result *result, lc_diag *diag
 	int rc;
 
 	lc_result_start(result, lc_result_wall_ms(), NULL);
+	/* as every refusal to start: the result is finished (verdict error, the reason), never left open */
 	if (!setup->serial || !*setup->serial)
-		return lc_diag_set(diag, LC_ERR_ARG, "no DUT serial number");
+		return fail_start(&run, lc_diag_set(diag, LC_ERR_ARG, "no DUT serial number"), diag);
 	if ((rc = record_dut(&run, diag)) < 0)
 		return fail_start(&run, rc, diag);
 	if (setup->operator_name && (rc = lc_result_set_operator(result, setup->operator_name, diag)) < 0)

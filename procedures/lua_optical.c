@@ -130,7 +130,7 @@ static const struct wired_cache *paths_or_raise(lua_State *L, lc_run *run, bool 
 /* Ask the operator (or the station's automation) for a physical change; an answer of "no" aborts. */
 static void operator_step(lua_State *L, lc_run *run, const char *id, const char *text)
 {
-	char answer[64];
+	char answer[256]; /* a pre-answer is up to 191 bytes and is never cut */
 	lc_diag d;
 	if (!run->setup->prompter)
 		return;

@@ -25,10 +25,19 @@ int lc_prompter_set_automation(lc_prompter *p, const char *resource, lc_diag *di
 	lc_scpi_options_init(&o);
 	/* A physical action (a robot swapping a cable) takes longer than an instrument's *OPC?. */
 	o.opc_timeout_ms = 120000;
-	int rc = lc_scpi_open(resource, &o, &p->automation, diag);
-	if (rc < 0)
+	/* A second call replaces the first connection (closed here, never leaked); a failed one keeps it. */
+	lc_scpi *s = NULL;
+	int rc = lc_scpi_open(resource, &o, &s, diag);
+	if (rc < 0) {
 		lc_diag_prefix(diag, "automation %s: ", resource);
-	return rc;
+		return rc;
+	}
+	pthread_mutex_lock(&p->lock);
+	lc_scpi *old = p->automation;
+	p->automation = s;
+	pthread_mutex_unlock(&p->lock);
+	lc_scpi_close(old);
+	return 0;
 }
 
 /* Ask the automation to do what the prompt asks; the id names the action. */
@@ -69,6 +78,16 @@ int lc_prompter_add_answer(lc_prompter *p, const char *s, lc_diag *diag)
 	return 0;
 }
 
+/* An answer is never cut: a fiber number "12" cut to "1" would be another fiber. */
+static int put_answer(char *answer, size_t cap, const char *s, const char *id, lc_diag *diag)
+{
+	if (strlen(s) >= cap)
+		return lc_diag_set(diag, LC_ERR_OVERFLOW, "prompt '%s': the answer '%s' does not fit in %zu bytes", id, s,
+				   cap);
+	memcpy(answer, s, strlen(s) + 1);
+	return 0;
+}
+
 static const char *find_answer(const lc_prompter *p, const char *id)
 {
 	for (size_t i = 0; i < p->n_answers; i++)
@@ -85,25 +104,18 @@ int lc_prompt_ask(lc_prompter *p, unsigned slot, const char *id, const char *tex
 
 	if (cap == 0)
 		return lc_diag_set(diag, LC_ERR_ARG, "prompt '%s': no room for the answer", id);
-	if (pre) {
-		snprintf(answer, cap, "%s", pre);
-		return 0;
-	}
+	if (pre)
+		return put_answer(answer, cap, pre, id, diag);
 	if (kind == LC_PROMPT_CONFIRM && p->automation) {
 		if ((rc = automate(p, slot, id, diag)) < 0)
 			return rc;
-		snprintf(answer, cap, "%s", "ok");
-		return 0;
+		return put_answer(answer, cap, "ok", id, diag);
 	}
 	if (!p->interactive) {
-		if (kind == LC_PROMPT_CONFIRM) {
-			snprintf(answer, cap, "%s", "ok");
-			return 0;
-		}
-		if (default_answer) {
-			snprintf(answer, cap, "%s", default_answer);
-			return 0;
-		}
+		if (kind == LC_PROMPT_CONFIRM)
+			return put_answer(answer, cap, "ok", id, diag);
+		if (default_answer)
+			return put_answer(answer, cap, default_answer, id, diag);
 		return lc_diag_set(diag, LC_ERR_STATE,
 				   "prompt '%s' (\"%s\") needs an answer in non-interactive mode: --answer %s=VALUE",
 				   id, text, id);

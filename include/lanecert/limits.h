@@ -189,7 +189,7 @@ LC_API lc_limits *lc_limits_new(void);
  */
 LC_API void lc_limits_free(lc_limits *lim);
 /*
- * Load every .json file of <fixtures>/limits/ (hidden files skipped, sorted by name, at most 256) with
+ * Load every .json file of <fixtures>/limits/ (hidden files skipped, sorted by name, however many) with
  * lc_limits_add_file(); fixtures_dir may be NULL (lc_fixtures_dir()).
  *
  * Returns: 0 with *out a new set the caller frees with lc_limits_free(); the errors of lc_fixtures_dir();

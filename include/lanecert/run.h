@@ -42,20 +42,46 @@ typedef struct lc_run_calibration {
 	size_t n_roles;
 } lc_run_calibration;
 
-/* True when the instrument of `role` is used by the run (see above). */
+/*
+ * Whether the instrument of role is used by the run c describes: role is one of c->roles, or the station wires
+ * it (as the instrument or as the switch of a wire) to c->slot.
+ *
+ * Returns: true when used, false otherwise (also for a role the station does not have).
+ * Thread safety: reentrant (reads c and st only).
+ * Since: 0.1
+ */
 LC_API bool lc_calibration_in_use(const lc_run_calibration *c, const lc_station *st, const char *role);
 
-/* True when si has a due date and today is after it. */
+/*
+ * Whether si is past its calibration due date on day today (UTC days since 1970-01-01): it may be used
+ * through the due day itself. An instrument without a due date never expires; a due date that does not
+ * parse counts as expired (the station loader refuses those, so this is a second line of defence).
+ *
+ * Returns: true when expired, false otherwise.
+ * Thread safety: reentrant.
+ * Since: 0.1
+ */
 LC_API bool lc_calibration_expired(const lc_station_instrument *si, int64_t today);
 
 /*
- * 0 when every instrument in use is within its calibration, or the operator accepted (c->reason); else
- * LC_ERR_STATE with diag naming the first instrument past due and its date, and how to proceed.
+ * Check, before measuring, that every instrument st lists and c uses (lc_calibration_in_use()) is within
+ * its calibration, unless the operator accepted expired calibration (c->reason set).
+ *
+ * Returns: 0 when every instrument in use is within calibration or c->reason is set; LC_ERR_STATE with diag
+ * naming the first instrument past due (role, resource, due date) and how to proceed.
+ * Thread safety: reentrant.
+ * Since: 0.1
  */
 LC_API int lc_calibration_check(const lc_run_calibration *c, const lc_station *st, lc_diag *diag);
 
-/* The override text to record for the instrument of `role` (c->reason when it is in use and past due), or
- * NULL. c may be NULL. */
+/*
+ * The override to record for the instrument of role: c->reason when that instrument is in use and past due,
+ * else NULL. c may be NULL (no calibration check: NULL).
+ *
+ * Returns: c->reason (owned by the caller of lc_calibration_*, valid as long as c->reason is) or NULL.
+ * Thread safety: reentrant.
+ * Since: 0.1
+ */
 LC_API const char *lc_calibration_override(const lc_run_calibration *c, const lc_station *st, const char *role);
 
 /* ---- procedures/prompt.h ---- */
@@ -100,13 +126,64 @@ typedef struct lc_prompter {
 	pthread_mutex_t lock;
 } lc_prompter;
 
+/*
+ * Initialise the prompter at p (caller storage): no pre-answers, no automation. interactive takes effect only
+ * with an ask callback (interactive without ask is non-interactive). user is passed to ask unchanged.
+ *
+ * Returns: nothing. Pair with lc_prompter_destroy().
+ * Thread safety: p must not be in use by another thread.
+ * Since: 0.1
+ */
 LC_API void lc_prompter_init(lc_prompter *p, bool interactive, lc_prompt_ask_fn ask, void *user);
+
+/*
+ * Release what p holds: the automation connection (closed) and the lock. p may be initialised again.
+ *
+ * Returns: nothing.
+ * Thread safety: no other thread may use p during or after the call.
+ * Since: 0.1
+ */
 LC_API void lc_prompter_destroy(lc_prompter *p);
-/* Connect the station's automation resource (see above). */
+
+/*
+ * Connect the automation at resource (a SCPI resource string) that confirmations go to (see above), with
+ * a two-minute *OPC? timeout (a physical action takes longer than an instrument's). A second call replaces
+ * the first connection, which is closed.
+ *
+ * Returns: 0; the errors of lc_scpi_open() with diag prefixed "automation RESOURCE: ". On failure p keeps the
+ * automation it had (or none).
+ * Thread safety: not while another thread asks a prompt of p.
+ * Since: 0.1
+ */
 LC_API int lc_prompter_set_automation(lc_prompter *p, const char *resource, lc_diag *diag);
-/* Add a pre-answer from "ID=VALUE". LC_ERR_ARG if malformed, LC_ERR_OVERFLOW if too many. */
+
+/*
+ * Add a pre-answer from "ID=VALUE" (an id of at most 63 bytes, a value of at most 191; the value may be empty
+ * and may contain '='). A later lc_prompt_ask() of that id is answered with VALUE without asking; of two
+ * answers to one id the first wins.
+ *
+ * Returns: 0; LC_ERR_ARG for NULL, a missing '=' or id, or a part too long; LC_ERR_OVERFLOW when p already
+ * holds LC_PROMPT_MAX_ANSWERS answers. On failure p is unchanged.
+ * Thread safety: not while another thread uses p.
+ * Since: 0.1
+ */
 LC_API int lc_prompter_add_answer(lc_prompter *p, const char *id_equals_value, lc_diag *diag);
-/* slot: the station slot the prompt is about (0: the whole station), passed on to the automation. */
+
+/*
+ * Ask prompt id (text: what the operator reads) about slot (0: the whole station; the automation is told
+ * slot 1 then), resolved in the order described above, and write the answer to answer (cap bytes): a
+ * pre-answer, "ok" for a confirmation the automation did or that a non-interactive prompter confirms, the
+ * default, or what the ask callback wrote (the callback gets cap and must stay within it).
+ *
+ * Returns: 0 with answer set; LC_ERR_ARG when cap is 0; LC_ERR_OVERFLOW when a pre-answer or the default does
+ * not fit in cap (never cut); LC_ERR_ARG for an id the automation cannot be sent (a '"' or
+ * a control character); LC_ERR_STATE for a question without pre-answer or default in non-interactive mode (diag
+ * names the id and the --answer to give); LC_ERR_ABORTED when the operator declined; the automation's error
+ * (its SCPI error, a timeout) or the ask callback's code otherwise. On failure answer is unspecified.
+ * Thread safety: p may be shared by the slots of a run; automation exchanges and ask callbacks are serialised
+ * by p's lock.
+ * Since: 0.1
+ */
 LC_API int lc_prompt_ask(lc_prompter *p, unsigned slot, const char *id, const char *text, enum lc_prompt_kind kind,
 		  const char *default_answer, char *answer, size_t cap, lc_diag *diag);
 
@@ -127,20 +204,29 @@ LC_API int lc_prompt_ask(lc_prompter *p, unsigned slot, const char *id, const ch
 typedef struct lc_instrument_set lc_instrument_set;
 
 /*
- * What the station file alone can tell, checked before anything is opened: every instrument's resource string
- * parses, the driver it names is in this build, and its layout parses for that driver (for any driver that
- * takes one when it names none).
- * Returns 0; LC_ERR_NOT_FOUND for a driver that is not in this build; LC_ERR_FORMAT for a malformed resource
- * or layout. diag names the role and the bad part. Opens nothing; thread-safe. Since 0.3.
+ * What the station file alone can tell, checked before anything is opened: every instrument's resource
+ * string parses, the driver it names is in this build, and its layout parses for that driver (for any
+ * driver that takes one when it names none). Opens nothing.
+ *
+ * Returns: 0; LC_ERR_NOT_FOUND for a driver that is not in this build; LC_ERR_FORMAT for a malformed resource
+ * or layout. diag names the role and the bad part.
+ * Thread safety: reentrant.
+ * Since: 0.1
  */
 LC_API int lc_instrument_set_check(const lc_station *st, lc_diag *diag);
 
 /*
- * Open every instrument of the station (after lc_instrument_set_check()). Returns 0 with *out set, or the
- * first failure with *out untouched and every instrument opened so far closed again. LC_ERR_FORMAT means
- * the station file is wrong about an instrument that answered: it names a driver that does not serve the
- * model the instrument says it is (*IDN?), or the driver refused its settings (a layout slot that model
- * lacks). Any other code is a fault of the station (unreachable, silent, garbled, an unknown model).
+ * Open every instrument of the station (after lc_instrument_set_check()): lc_instrument_set_open_slots() for
+ * all slots. Module memories (I2C:: resources) are not opened here: they belong to the DUT.
+ *
+ * Returns: 0 with *out a new set the caller closes with lc_instrument_set_close(); on failure a negative
+ * LC_ERR_* with *out untouched and every instrument opened so far closed again. LC_ERR_FORMAT means the
+ * station file is wrong about an instrument that answered: it names a driver that does not serve the model
+ * the instrument says it is (*IDN?), or the driver refused its settings (a layout slot that model lacks).
+ * Any other code is a fault of the station (unreachable, silent, garbled, an unknown model); LC_ERR_NOMEM.
+ * diag names the role and the resource.
+ * Thread safety: reentrant for different stations.
+ * Since: 0.1
  */
 LC_API int lc_instrument_set_open(const lc_station *st, lc_instrument_set **out, lc_diag *diag);
 
@@ -158,19 +244,70 @@ LC_API int lc_instrument_set_open(const lc_station *st, lc_instrument_set **out,
  */
 LC_API int lc_instrument_set_open_slots(const lc_station *st, unsigned first_slot, unsigned n_slots,
 					lc_instrument_set **out, lc_diag *diag);
+
+/*
+ * Close every instrument of set (without putting them in their safe state: lc_instrument_set_safe()) and free
+ * it. NULL is ignored.
+ *
+ * Returns: nothing.
+ * Thread safety: no other thread may use set or its instruments during or after the call.
+ * Since: 0.1
+ */
 LC_API void lc_instrument_set_close(lc_instrument_set *set);
 
-/* The instrument of a role, or NULL. */
+/*
+ * The instrument of role in set.
+ *
+ * Returns: the instrument (owned by set, valid until lc_instrument_set_close()), or NULL when set is NULL or
+ * has no such role.
+ * Thread safety: any thread once the set is open.
+ * Since: 0.1
+ */
 LC_API lc_instrument *lc_instrument_set_get(lc_instrument_set *set, const char *role);
+
+/*
+ * The number of instruments set opened.
+ *
+ * Returns: that number; 0 for NULL.
+ * Thread safety: any thread once the set is open.
+ * Since: 0.1
+ */
 LC_API size_t lc_instrument_set_count(const lc_instrument_set *set);
+
+/*
+ * The i-th instrument of set (in the station file's order), and its role in *role (when role is not NULL).
+ *
+ * Returns: the instrument (owned by set) with *role pointing into set (both valid until
+ * lc_instrument_set_close()); NULL when set is NULL or i >= lc_instrument_set_count(), *role then unchanged.
+ * Thread safety: any thread once the set is open.
+ * Since: 0.1
+ */
 LC_API lc_instrument *lc_instrument_set_at(lc_instrument_set *set, size_t i, const char **role);
 
-/* Record each instrument's identity (and calibration dates from the station) in a result; cal (may be NULL)
- * adds the operator's acceptance to each instrument in use past its due date (procedures/calibration.h). */
+/*
+ * Record each instrument's identity (role, resource, *IDN?) and its calibration dates from st in r, in the
+ * set's order; cal (may be NULL) adds the operator's acceptance to each instrument in use past its due date
+ * (lc_calibration_override()).
+ *
+ * Returns: 0; the first error of lc_result_add_instrument() (LC_ERR_NOMEM, LC_ERR_STATE on a finished result).
+ * On failure the instruments before the failing one are recorded and r remembers the failure
+ * (lc_result_failure()): the run is an error.
+ * Thread safety: r belongs to the caller; the instruments' identities are read-only.
+ * Since: 0.1
+ */
 LC_API int lc_instrument_set_record(lc_instrument_set *set, const lc_station *st, const lc_run_calibration *cal,
 			     lc_result *r, lc_diag *diag);
 
-/* Safe state for all. Returns 0, or the first error (all were tried). */
+/*
+ * Put every instrument of set in its safe state (every source output off, every return-loss meter source
+ * off, every BERT output off). All are tried even when one fails; an instrument that can light something and
+ * whose session failed is tried once more on a fresh connection of its own. set may be NULL (nothing to do).
+ *
+ * Returns: 0 when all are safe; otherwise the first failure's code, with diag naming it ("laser may still be
+ * on: VENDOR MODEL serial ... " for one that can light). Each failure is also logged as a warning.
+ * Thread safety: locks each instrument per operation; may run while other threads use the set.
+ * Since: 0.1
+ */
 LC_API int lc_instrument_set_safe(lc_instrument_set *set, lc_diag *diag);
 
 /* ---- procedures/engine.h ---- */
@@ -267,48 +404,90 @@ typedef struct lc_run_setup {
 } lc_run_setup;
 
 /*
- * Run the procedure for one slot, recording into result (which the caller created; the engine sets
- * procedure, DUT, start, steps, measurements and finishes it). Returns 0 when the run happened (whatever its
- * verdict: read lc_result_verdict()), or a negative LC_ERR_* when it could not start (unknown procedure,
- * malformed procedure table, a required role missing from the station) — then the result is finished with
- * verdict error and the reason.
+ * Run the procedure for one slot, recording into result (which the caller created with lc_result_new(); the
+ * engine sets procedure, DUT, start, steps, measurements and finishes it).
+ *
+ * Returns: 0 when the run happened, whatever its verdict (read lc_result_verdict()); a negative LC_ERR_* when
+ * it could not start: LC_ERR_ARG (no serial), LC_ERR_NOT_FOUND (unknown procedure), LC_ERR_FORMAT (a malformed
+ * procedure table, a required role missing from the station), LC_ERR_NOMEM, or the error of recording the DUT.
+ * Every refusal finishes the result too, with verdict error and diag's text as the reason. The result
+ * belongs to the caller in both cases.
+ * Thread safety: see above (one thread per slot, each with its own result).
+ * Since: 0.1
  */
 LC_API int lc_procedure_run(const lc_run_setup *setup, lc_result *result, lc_diag *diag);
 
 /*
- * Run slots at once, one thread each: setups[i] on results[i] (created by the caller); rcs[i] and diags[i]
- * receive each run's lc_procedure_run() outcome. Returns when every slot has finished (0, or LC_ERR_NOMEM
- * before anything ran). Shared instruments are locked per operation, so slots interleave safely.
+ * Run n slots at once, one thread each: setups[i] on results[i] (created by the caller); rcs[i] and diags[i]
+ * receive each run's lc_procedure_run() outcome. A slot that cannot get a thread runs on the calling thread,
+ * never skipped.
+ *
+ * Returns: 0 when every slot has finished (each slot's outcome is in rcs); LC_ERR_NOMEM before anything ran
+ * (rcs, diags and the results untouched).
+ * Thread safety: as lc_procedure_run(); shared instruments are locked per operation, so slots interleave.
+ * Since: 0.1
  */
 LC_API int lc_procedure_run_slots(const lc_run_setup *setups, lc_result *const *results, size_t n, int *rcs,
 			   lc_diag *diags);
 
 /*
- * The folder of the .lua procedures: explicit, else $LANECERT_PROCEDURES, else the source tree's
- * procedures/ (a build from a checkout), else the installed data folder. Never NULL.
+ * The folder of the .lua procedures: explicit_dir when set and not empty, else $LANECERT_PROCEDURES, else the
+ * source tree's procedures/ (a build from a checkout), else the installed data folder.
+ *
+ * Returns: never NULL: explicit_dir itself, the environment's string, or a static string (valid while the
+ * environment variable is not changed).
+ * Thread safety: reentrant while nobody changes the environment.
+ * Since: 0.1
  */
 LC_API const char *lc_procedures_dir(const char *explicit_dir);
 
-/* True when name can name an installed procedure: 1-63 characters of [a-z0-9-]. A path never can: a
- * procedure file outside the installed ones is lc_run_setup.procedure_file. Since 0.1. */
+/*
+ * Whether name can name an installed procedure: 1-63 characters of [a-z0-9-]. A path never can: a procedure
+ * file outside the installed ones is lc_run_setup.procedure_file.
+ *
+ * Returns: true or false (false for NULL).
+ * Thread safety: reentrant.
+ * Since: 0.1
+ */
 LC_API bool lc_procedure_name_valid(const char *name);
 
-/* Resolve a procedure name to its file in procedures_dir (NULL: lc_procedures_dir(NULL)) into buf.
- * LC_ERR_NOT_FOUND when name is not a valid name or no such procedure is installed (the detail names the
- * folder). Changed in 0.2: paths are refused. */
+/*
+ * Resolve a procedure name to its file "DIR/NAME.lua" in procedures_dir (NULL: lc_procedures_dir(NULL)),
+ * written into buf (cap bytes). A path is refused, never resolved.
+ *
+ * Returns: 0 with buf set; LC_ERR_ARG for a NULL or empty name or when the path does not fit in cap;
+ * LC_ERR_NOT_FOUND when name is not a valid name or no such regular file is there (diag names the folder). On
+ * failure buf is unspecified.
+ * Thread safety: reentrant.
+ * Since: 0.1
+ */
 LC_API int lc_procedure_path(const char *procedures_dir, const char *name, char *buf, size_t cap, lc_diag *diag);
 
-/* Check a procedure file before anything is opened: it is read, compiled and its top level run in the sandbox
- * (no instruments, no ctx) and the table it returns validated (name, steps with name and main, optional setup
- * and cleanup functions), as lc_procedure_run() would. Returns 0; LC_ERR_FORMAT with the Lua message or the
- * bad field (a malformed procedure); LC_ERR_NOT_FOUND / LC_ERR_IO when it cannot be read. procedures_dir
- * (NULL: the default) serves its require(). Thread-safe (a sandbox of its own). Since 0.3. */
+/*
+ * Check a procedure file before anything is opened: it is read (at most 1 MiB), compiled and its top level
+ * run in the sandbox (no instruments, no ctx), and the table it returns validated (name, steps with name and
+ * main, optional setup and cleanup functions), as lc_procedure_run() would. procedures_dir (NULL: the
+ * default) serves its require().
+ *
+ * Returns: 0; LC_ERR_ARG for a NULL path; LC_ERR_FORMAT with the Lua message or the bad field (a malformed
+ * procedure); the errors of lc_read_file() (LC_ERR_NOT_FOUND, LC_ERR_IO, ...) when it cannot be read;
+ * LC_ERR_NOMEM.
+ * Thread safety: reentrant (a sandbox of its own).
+ * Since: 0.1
+ */
 LC_API int lc_procedure_check_file(const char *procedures_dir, const char *path, lc_diag *diag);
 
-/* The names of the installed procedures in procedures_dir (NULL: the default), sorted, separated by ", ",
- * into buf (truncated to cap, always NUL-terminated). Returns their number, or LC_ERR_NOT_FOUND when the
- * folder cannot be read. Since 0.1. */
-LC_API int lc_procedure_list(const char *procedures_dir, char *buf, size_t cap, lc_diag *diag);
+/*
+ * The names of the installed procedures in procedures_dir (NULL: the default): every "NAME.lua" whose NAME
+ * is valid (lc_procedure_name_valid()), sorted, joined by ", ", however many.
+ *
+ * Returns: their number (0 or more) with *out malloc'd and NUL-terminated ("" for none; the caller frees it
+ * with free()); LC_ERR_ARG for a NULL out; LC_ERR_NOT_FOUND when the folder cannot be read; LC_ERR_NOMEM. On
+ * failure *out is unchanged.
+ * Thread safety: reentrant.
+ * Since: 0.1
+ */
+LC_API int lc_procedure_list(const char *procedures_dir, char **out, lc_diag *diag);
 
 /* ---- procedures/golden.h ---- */
 /*
@@ -333,23 +512,44 @@ LC_API int lc_procedure_list(const char *procedures_dir, char *buf, size_t cap, 
 
 #define LC_GOLDEN_WHY_MAX 600
 
-/* Record r (a run of the golden cable that passed) as st's baseline in state_dir. LC_ERR_STATE when r is
- * not a pass or holds no loss; LC_ERR_IO / LC_ERR_PERMISSION when it cannot be written. */
+/*
+ * Record r (a passed run of st's golden cable) as st's baseline in state_dir: every loss it measured
+ * (insertion_loss, otdr_loss) with its name, lane, wavelength and order, written atomically to
+ * <state_dir>/<station>-golden-baseline.json (replacing an older baseline).
+ *
+ * Returns: 0; LC_ERR_STATE when r is not a pass or holds no loss (nothing written); LC_ERR_ARG without a
+ * state_dir; LC_ERR_OVERFLOW when the state file's path is too long; the errors of lc_atomic_write() (LC_ERR_IO,
+ * LC_ERR_PERMISSION); LC_ERR_NOMEM.
+ * Thread safety: reentrant; one writer per station state folder.
+ * Since: 0.1
+ */
 LC_API int lc_golden_record(const lc_station *st, const char *state_dir, const lc_result *r, lc_diag *diag);
 
 /*
- * Compare r (a run of the golden cable) with st's baseline and write the outcome. Returns 1 when the check
- * passed, 0 when it failed (why: the first value out of tolerance, a value not measured again, or the run's
- * own verdict), or LC_ERR_NOT_FOUND (no baseline: record one first), LC_ERR_FORMAT (unreadable baseline),
- * LC_ERR_IO when the outcome cannot be written (then nothing is written and no check passed).
+ * Compare r (a run of st's golden cable) with st's baseline: each baseline value must be found again within
+ * ±golden.tolerance_db and the run must pass. The outcome (passed or not, why, now_unix) is written atomically
+ * to <state_dir>/<station>-golden-check.json. why (cap >= 1 bytes; LC_GOLDEN_WHY_MAX is enough) receives the
+ * reason of a failed check ("" when it passed).
+ *
+ * Returns: 1 when the check passed, 0 when it failed (why: the first value out of tolerance, a value not
+ * measured again, or the run's own verdict); LC_ERR_NOT_FOUND when there is no baseline (record one first);
+ * LC_ERR_FORMAT for an unreadable baseline; LC_ERR_ARG without a state_dir; LC_ERR_OVERFLOW when a state
+ * file's path is too long; the errors of lc_atomic_write() when the outcome cannot be written (then nothing is written and no check passed); LC_ERR_NOMEM.
+ * Thread safety: reentrant; one writer per station state folder.
+ * Since: 0.1
  */
 LC_API int lc_golden_check(const lc_station *st, const char *state_dir, const lc_result *r, int64_t now_unix, char *why,
 		    size_t cap, lc_diag *diag);
 
 /*
- * May st certify now? 1: yes (no golden cable declared, or a passed check younger than golden.valid_s);
- * 0: no, and why (at most LC_GOLDEN_WHY_MAX bytes is enough) names the check: none yet, failed (and why),
- * expired, or unreadable.
+ * May st certify now? why (cap >= 1 bytes; LC_GOLDEN_WHY_MAX is enough) receives the reason it may not ("" when
+ * it may).
+ *
+ * Returns: 1: yes (no golden cable declared, or a passed check of that cable at most golden.valid_s old and
+ * not in the future); 0: no, and why names the check: none yet, failed (and why), expired, of another cable,
+ * in the future, or unreadable. Never negative: an unreadable check blocks.
+ * Thread safety: reentrant.
+ * Since: 0.1
  */
 LC_API int lc_golden_gate(const lc_station *st, const char *state_dir, int64_t now_unix, char *why, size_t cap);
 

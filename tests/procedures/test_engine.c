@@ -244,6 +244,44 @@ Test(engine, malformed_procedures_are_refused_and_recorded_as_error)
 	lc_result_free(r);
 }
 
+/* A run without a serial does not start, and its result is finished like every other refusal (verdict error,
+ * the reason, an end time); it was left open (no verdict, no end). */
+Test(engine, no_serial_finishes_the_result_with_error)
+{
+	write_file("ok.lua", "return { name = 'ok', steps = { { name = 's', main = function() end } } }\n");
+	lc_run_setup s = {.procedure = "ok", .procedures_dir = dir, .serial = "", .slot = 1};
+	lc_result *r = lc_result_new();
+	lc_diag d;
+	cr_expect_eq(lc_procedure_run(&s, r, &d), LC_ERR_ARG);
+	cr_expect_eq(lc_result_verdict(r), LC_VERDICT_ERROR);
+	cr_expect_neq(lc_result_end_ms(r), LC_TIME_NONE);
+	cr_expect(lc_result_reason(r) && strstr(lc_result_reason(r), "serial"), "%s", lc_result_reason(r));
+	lc_result_free(r);
+}
+
+/* Every installed procedure is listed, sorted: the list once stopped at 64 names (and was cut at the
+ * caller's buffer). */
+Test(engine, procedure_list_has_every_procedure)
+{
+	char name[32];
+	for (int i = 0; i < 100; i++) {
+		snprintf(name, sizeof(name), "p%03d.lua", i);
+		write_file(name, "return {}\n");
+	}
+	write_file("Not-Valid.lua", "return {}\n");
+	char *list = NULL;
+	lc_diag d;
+	cr_assert_eq(lc_procedure_list(dir, &list, &d), 100, "%s", d.text);
+	cr_assert_not_null(list);
+	cr_expect_eq(strncmp(list, "p000, p001, ", 12), 0, "%s", list);
+	cr_expect_eq(strlen(list), 100 * 4 + 99 * 2);
+	cr_expect_str_eq(list + strlen(list) - 6, ", p099");
+	free(list);
+	list = (char *)"untouched";
+	cr_expect_eq(lc_procedure_list("/nonexistent/procedures", &list, &d), LC_ERR_NOT_FOUND);
+	cr_expect_str_eq(list, "untouched");
+}
+
 Test(engine, prompts_in_non_interactive_mode)
 {
 	lc_prompter p;
