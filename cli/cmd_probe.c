@@ -7,6 +7,7 @@
  * library's exit code for any other failure (cli/cli.h).
  */
 #include <getopt.h>
+#include <jansson.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -180,15 +181,22 @@ int lc_cmd_probe(int argc, char **argv)
 	}
 	if (rc < 0) /* the detail names the resource already */
 		return lc_cli_fail("probe", rc, &d, NULL);
-	json_t *snap = lc_instrument_snapshot(inst, &d);
-	if (!snap) {
-		rc = d.code ? d.code : LC_ERR_NOMEM;
+	char *text = NULL;
+	if ((rc = lc_instrument_snapshot(inst, &text, &d)) < 0) {
 		lc_cli_error("probe", "%s identified as %s %s (driver %s), but its state could not be read:", resource,
 			     idn.vendor, idn.model, lc_instrument_driver_name(inst));
 		lc_instrument_close(inst);
 		return lc_cli_fail("probe", rc, &d, resource);
 	}
 	lc_instrument_close(inst);
+	/* the library hands JSON out as text; the CLI reads it back to add the resource and to print it */
+	json_error_t je;
+	json_t *snap = json_loads(text, 0, &je);
+	free(text);
+	if (!snap) {
+		lc_cli_error("probe", "%s: the snapshot is not JSON (%s)", resource, je.text);
+		return LC_EXIT_SOFTWARE;
+	}
 	if (json) {
 		json_object_set_new(snap, "resource", json_string(resource));
 		char *s = json_dumps(snap, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(10));

@@ -8,6 +8,7 @@
 #include <strings.h>
 
 #include "base/log.h"
+#include "instruments/json_text.h"
 
 #define LC_LOG_DOMAIN "instrument"
 
@@ -250,19 +251,19 @@ void lc_instrument_unlock(lc_instrument *inst)
 	pthread_mutex_unlock(&inst->lock);
 }
 
-json_t *lc_instrument_snapshot(lc_instrument *inst, lc_diag *diag)
+/* Built with jansson, handed out as text (no jansson type crosses the public API). */
+int lc_instrument_snapshot(lc_instrument *inst, char **json, lc_diag *diag)
 {
-	if (!inst) {
-		lc_diag_set(diag, LC_ERR_ARG, "snapshot: NULL instrument");
-		return NULL;
-	}
+	if (json)
+		*json = NULL;
+	if (!inst || !json)
+		return lc_diag_set(diag, LC_ERR_ARG, "snapshot: NULL argument");
 	json_t *o = json_object();
 	json_t *idn = json_object();
 	if (!o || !idn) {
 		json_decref(o);
 		json_decref(idn);
-		lc_diag_set(diag, LC_ERR_NOMEM, "snapshot: out of memory");
-		return NULL;
+		return lc_diag_set(diag, LC_ERR_NOMEM, "snapshot: out of memory");
 	}
 	json_object_set_new(o, "driver", json_string(inst->driver->name));
 	json_object_set_new(o, "class", json_string(lc_inst_class_name(lc_instrument_class(inst))));
@@ -286,7 +287,7 @@ json_t *lc_instrument_snapshot(lc_instrument *inst, lc_diag *diag)
 	lc_instrument_unlock(inst);
 	if (rc < 0) {
 		json_decref(o);
-		return NULL;
+		return rc;
 	}
-	return o;
+	return lc_json_text(o, json, diag);
 }

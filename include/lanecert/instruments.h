@@ -9,7 +9,6 @@
 #ifndef LANECERT_INSTRUMENTS_H
 #define LANECERT_INSTRUMENTS_H
 
-#include <jansson.h>
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -267,16 +266,18 @@ LC_API void lc_instrument_lock(lc_instrument *inst);
 LC_API void lc_instrument_unlock(lc_instrument *inst);
 
 /*
- * Snapshot: a JSON object describing the instrument now — {"driver","class","idn":{...},"classes":[...]}
- * plus what each class it provides adds (a power meter adds "channels": [{"channel","wavelength_nm",
- * "averaging_s","power_dbm"}], ...), read from the instrument with inst locked.
+ * Snapshot: JSON text of an object describing the instrument now — {"driver","class","idn":{...},
+ * "classes":[...]} plus what each class it provides adds (a power meter adds "channels": [{"channel",
+ * "wavelength_nm","averaging_s","power_dbm"}], ...), read from the instrument with inst locked; keys in that
+ * order, two-space indentation, numbers with the digits that read back the same double.
  *
- * Returns: a new jansson reference the caller releases with json_decref(); NULL with diag set on failure
- * (LC_ERR_ARG for a NULL inst, LC_ERR_NOMEM, or the error of the class that could not read its state).
+ * Returns: 0 with *json malloc'd and NUL-terminated (the caller frees it with free()); LC_ERR_ARG for a NULL
+ * inst or json; LC_ERR_NOMEM; or the error of the class that could not read its state (diag says which).
+ * On failure *json is NULL (when json is not NULL).
  * Thread safety: takes the instrument lock.
  * Since: 0.1
  */
-LC_API json_t *lc_instrument_snapshot(lc_instrument *inst, lc_diag *diag);
+LC_API int lc_instrument_snapshot(lc_instrument *inst, char **json, lc_diag *diag);
 
 /* ---- instruments/registry.h ---- */
 /*

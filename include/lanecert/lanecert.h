@@ -46,8 +46,8 @@
  * Buffers `char *buf, size_t cap` are always NUL-terminated when cap > 0; a result that does not fit is an
  * error (LC_ERR_OVERFLOW) or truncated where the comment says so. Memory handed back as `char **` or
  * `void **` (a "malloc'ed" reply, a JSON text) is freed by the caller with free(). JSON crosses the API as
- * such text, never as a jansson value (one exception left: lc_instrument_snapshot() still returns a json_t
- * reference the caller releases with json_decref()). `const` pointers returned by an object
+ * such text, never as a jansson value (no public header includes <jansson.h>). `const` pointers returned by
+ * an object
  * (names, resource strings, rows) belong to it and stay valid until it is freed or changed.
  *
  * Thread safety. Functions without state (parsers, decoders, math, lc_strerror) are reentrant. An object is
