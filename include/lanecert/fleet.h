@@ -34,39 +34,100 @@
 
 typedef struct lc_fleet lc_fleet;
 
-/* Connect to the server at url. LC_ERR_IO when it cannot be reached (the detail has libpq's message),
- * LC_ERR_PERMISSION when authentication fails, LC_ERR_ARG for a malformed url. Since 0.1. */
+/*
+ * Connect to the server at url (a libpq connection string or URI), with the server's NOTICEs silenced.
+ *
+ * Returns: 0 with *out a new connection the caller closes with lc_fleet_close(); LC_ERR_ARG for a NULL or
+ * empty url or a NULL out, or a malformed url; LC_ERR_IO when the server cannot be reached (the detail has
+ * libpq's message); LC_ERR_PERMISSION when authentication fails; LC_ERR_NOMEM. On failure *out is unchanged.
+ * Thread safety: reentrant; the connection is then used by one thread at a time.
+ * Since: 0.1
+ */
 LC_API int lc_fleet_connect(const char *url, lc_fleet **out, lc_diag *diag);
+
+/*
+ * Close the connection and free f. NULL is ignored.
+ *
+ * Returns: nothing.
+ * Thread safety: no other thread may use f during or after the call.
+ * Since: 0.1
+ */
 LC_API void lc_fleet_close(lc_fleet *f);
 
-/* Create or upgrade the schema (needs a role that may create schemas and roles). Each migration runs in its own
- * transaction and is recorded in lanecert.schema_migrations; running it again applies nothing. Returns the
- * number of migrations applied (0 when up to date); LC_ERR_FORMAT when the database has a newer schema than
- * this lanecert knows. Since 0.1. */
+/*
+ * Create or upgrade the schema (needs a role that may create schemas and roles). Each migration runs in its
+ * own transaction and is recorded in lanecert.schema_migrations; running it again applies nothing.
+ *
+ * Returns: the number of migrations applied (0 when up to date); LC_ERR_ARG for a NULL f; LC_ERR_FORMAT when the
+ * database has a newer schema than this lanecert knows; the server's refusal (LC_ERR_STATE,
+ * LC_ERR_PERMISSION) or LC_ERR_IO for a lost connection: the migrations before the failing one stay applied.
+ * Thread safety: f by one thread at a time.
+ * Since: 0.1
+ */
 LC_API int lc_fleet_migrate(lc_fleet *f, lc_diag *diag);
-/* The schema version of the database (0: not migrated). Since 0.1. */
+
+/*
+ * The schema version of the database.
+ *
+ * Returns: the version (0: not migrated); LC_ERR_ARG for a NULL f; LC_ERR_IO, LC_ERR_PERMISSION or LC_ERR_STATE
+ * when the server cannot be asked.
+ * Thread safety: f by one thread at a time.
+ * Since: 0.1
+ */
 LC_API int lc_fleet_schema_version(lc_fleet *f, lc_diag *diag);
 
-/* Register a station's public key (the station is created at its first key, with its PostgreSQL role: role
+/*
+ * Register a station's public key (the station is created at its first key, with its PostgreSQL role: role
  * NULL gives "lanecert_station_" + the station id in lower case with other characters than a-z0-9_ as '_').
- * The role gets LOGIN and membership of lanecert_station; its password or certificate is set by the database's
- * administrator (docs/fleet.md). Registering a key that is already registered for this station and not revoked
- * is 0; one that is revoked or belongs to another station is LC_ERR_STATE. Since 0.1. */
+ * The role gets LOGIN and membership of lanecert_station; its password or certificate is set by the
+ * database's administrator (docs/fleet.md).
+ *
+ * Returns: 0, also for a key already registered for this station and not revoked; LC_ERR_ARG for a NULL f,
+ * station or pub, or a role name not of 1 to 63 bytes; LC_ERR_STATE for a key that is revoked or belongs to
+ * another station, or another refusal of the server; LC_ERR_PERMISSION, LC_ERR_IO. Nothing is registered on
+ * failure (one transaction).
+ * Thread safety: f by one thread at a time.
+ * Since: 0.1
+ */
 LC_API int lc_fleet_register_station(lc_fleet *f, const char *station, const lc_pubkey *pub, const char *role,
 				     lc_diag *diag);
-/* Revoke a station's key (key_id: 16 hex digits) or, key_id NULL, all its keys: reports signed with them are
- * refused from now on, those already stored stay. Returns the number of keys revoked; LC_ERR_NOT_FOUND for an
- * unknown station or key. Since 0.1. */
+
+/*
+ * Revoke a station's key (key_id: 16 hex digits) or, key_id NULL, all its keys: reports signed with them are
+ * refused from now on, those already stored stay.
+ *
+ * Returns: the number of keys revoked now (0 when they were revoked already); LC_ERR_ARG for a NULL f or
+ * station; LC_ERR_NOT_FOUND for an unknown station or key; the server's errors (LC_ERR_STATE,
+ * LC_ERR_PERMISSION, LC_ERR_IO).
+ * Thread safety: f by one thread at a time.
+ * Since: 0.1
+ */
 LC_API int lc_fleet_revoke_station(lc_fleet *f, const char *station, const char *key_id, lc_diag *diag);
 
-/* The runs of the fleet that match f, in the same rows and order as lc_store_query() (the row's id is the
- * server's; report_path is NULL: the report is in the database). Same callback contract. Since 0.1. */
+/*
+ * The runs of the fleet that match filter (NULL: all), in the same rows and order as lc_store_query() (the
+ * row's id is the server's; report_path is NULL: the report is in the database), each passed to fn with user.
+ * The row and its strings are valid during the call only. The fleet holds completed runs only: a filter on
+ * LC_STORE_INCOMPLETE matches nothing.
+ *
+ * Returns: the callback contract of lc_store_query(): the number of rows, or fn's non-zero return that
+ * stopped the query; LC_ERR_ARG for a NULL f or fn or a filter verdict that is no verdict; the server's
+ * errors (LC_ERR_IO, LC_ERR_PERMISSION, LC_ERR_STATE).
+ * Thread safety: f by one thread at a time; fn runs on the calling thread.
+ * Since: 0.1
+ */
 LC_API int lc_fleet_query(lc_fleet *f, const lc_store_filter *filter, int (*fn)(const lc_store_row *row, void *user),
 			  void *user, lc_diag *diag);
 
-/* Re-verify every stored report's signature against its station's registered key (revoked keys included:
- * they were valid when the report came). Returns the number of reports checked when all verify; LC_ERR_VERIFY
- * naming the first bad one otherwise. Since 0.1. */
+/*
+ * Re-verify every stored report's signature against its station's registered key (revoked keys included:
+ * they were valid when the report came).
+ *
+ * Returns: the number of reports checked when all verify; LC_ERR_VERIFY naming the first bad one (a key of
+ * another station, a signature that does not verify); LC_ERR_ARG for a NULL f; the server's errors.
+ * Thread safety: f by one thread at a time.
+ * Since: 0.1
+ */
 LC_API int lc_fleet_verify_all(lc_fleet *f, lc_diag *diag);
 
 /* ---- summaries of a query: yield and a Pareto of failure causes ---- */
@@ -88,12 +149,55 @@ typedef struct lc_pareto_row {
 	double cumulative;                      /* share of all non-passing runs up to this row, 0..1 */
 } lc_pareto_row;
 
+/*
+ * A new, empty summary.
+ *
+ * Returns: 0 with *out the summary the caller frees with lc_results_summary_free(); LC_ERR_ARG for a NULL out;
+ * LC_ERR_NOMEM with *out NULL.
+ * Thread safety: reentrant; a summary is used by one thread at a time.
+ * Since: 0.1
+ */
 LC_API int lc_results_summary_new(lc_results_summary **out);
+
+/*
+ * Free s and every row it holds. NULL is ignored.
+ *
+ * Returns: nothing.
+ * Thread safety: s by one thread.
+ * Since: 0.1
+ */
 LC_API void lc_results_summary_free(lc_results_summary *s);
+
+/*
+ * Count one run (a row of lc_store_query() or lc_fleet_query(); summary is the lc_results_summary, so this
+ * is their callback). A run that is not complete is not counted.
+ *
+ * Returns: 0 (the query goes on); LC_ERR_ARG for a NULL summary or row; LC_ERR_OVERFLOW for a cable type and
+ * station name together over 1 KiB; LC_ERR_NOMEM. A negative return stops the query; the summary then counts
+ * the rows before it.
+ * Thread safety: s by one thread.
+ * Since: 0.1
+ */
 LC_API int lc_results_summary_add(const lc_store_row *row, void *summary);
-/* Call fn per group (yield: by day, cable type, station; Pareto: by count, descending); the row's strings
- * are valid during the call. Returns the number of groups, or fn's non-zero return. */
+
+/*
+ * Call fn for each yield group (cable type, station, day UTC) in order of day, cable type and station. The
+ * row's strings are valid during the call only.
+ *
+ * Returns: the number of groups; fn's non-zero return, which stops the walk; LC_ERR_ARG for a NULL s or fn.
+ * Thread safety: s by one thread.
+ * Since: 0.1
+ */
 LC_API int lc_results_summary_yield(lc_results_summary *s, int (*fn)(const lc_yield_row *row, void *user), void *user);
+
+/*
+ * Call fn for each cause of a run that did not pass (verdict and cause), most frequent first (ties by name),
+ * with the cumulative share of all non-passing runs. The row's strings are valid during the call only.
+ *
+ * Returns: the number of causes; fn's non-zero return, which stops the walk; LC_ERR_ARG for a NULL s or fn.
+ * Thread safety: s by one thread.
+ * Since: 0.1
+ */
 LC_API int lc_results_summary_pareto(lc_results_summary *s, int (*fn)(const lc_pareto_row *row, void *user),
 				     void *user);
 
@@ -110,17 +214,31 @@ typedef struct lc_sync_stats {
  * batch and is returned. */
 typedef int (*lc_sync_progress_fn)(const lc_sync_stats *so_far, void *user);
 
-/* One pass: push every completed run of the journal at journal_path that has a signed report and is not yet
- * acknowledged, in batches of at most batch runs (1..1000), each batch one server transaction, acknowledged in
- * the journal after its commit. Returns 0 when every pending run was delivered, LC_ERR_VERIFY when some were
- * rejected (the others are delivered; stats says how many), or the error that stopped the pass (LC_ERR_IO:
- * server unreachable or lost; batches committed before it stay acknowledged). The error is also recorded in
- * the journal for lc_sync_status(). stats may be NULL. Since 0.1. */
+/*
+ * One pass: push every completed run of the journal at journal_path that has a signed report and is not yet
+ * acknowledged, in batches of at most batch runs (1..1000), each batch one server transaction, acknowledged
+ * in the journal after its commit. progress (may be NULL) is called after each acknowledged batch; its
+ * non-zero return stops the pass after that batch. stats (may be NULL) receives the counts, also on failure.
+ *
+ * Returns: 0 when every pending run was delivered; LC_ERR_VERIFY when some were rejected (the others are
+ * delivered; stats says how many; each reason is in the journal); progress's non-zero return; the error that
+ * stopped the pass (LC_ERR_IO: server unreachable or lost; batches committed before it stay acknowledged);
+ * LC_ERR_ARG for a NULL journal_path or f or a batch outside 1..1000; the journal's errors. The error is also
+ * recorded in the journal for lc_sync_status_get().
+ * Thread safety: f by one thread at a time; the journal is opened by the call itself.
+ * Since: 0.1
+ */
 LC_API int lc_sync_pass(const char *journal_path, lc_fleet *f, int batch, lc_sync_stats *stats,
 			lc_sync_progress_fn progress, void *user, lc_diag *diag);
 
-/* Record (or, msg NULL, clear) the last error of the sync in the journal (lc_sync_pass does it itself; the
- * service mode records connection failures with it). Since 0.1. */
+/*
+ * Record msg as the sync's last error in the journal at journal_path, with the time; msg NULL clears it
+ * (lc_sync_pass() does both itself; the service mode records connection failures with it).
+ *
+ * Returns: 0; the journal's errors (LC_ERR_NOT_FOUND, LC_ERR_IO, LC_ERR_FORMAT for a file that is no journal).
+ * Thread safety: reentrant (the journal's own locking).
+ * Since: 0.1
+ */
 LC_API int lc_sync_note_error(const char *journal_path, const char *msg, lc_diag *diag);
 
 typedef struct lc_sync_status {
@@ -135,7 +253,16 @@ typedef struct lc_sync_status {
 	char last_rejection[512];
 } lc_sync_status;
 
-/* The sync's state of the journal at journal_path. Since 0.1. */
+/*
+ * The sync's state of the journal at journal_path: counts of pending, acknowledged, rejected, unsendable and
+ * incomplete runs, the times of the last acknowledgement and error, the last error and the newest rejection
+ * (both cut at 511 bytes, as display text).
+ *
+ * Returns: 0 with *out filled; LC_ERR_ARG for a NULL journal_path or out; the journal's errors. On failure
+ * *out is unspecified.
+ * Thread safety: reentrant.
+ * Since: 0.1
+ */
 LC_API int lc_sync_status_get(const char *journal_path, lc_sync_status *out, lc_diag *diag);
 
 #endif

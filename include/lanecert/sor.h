@@ -197,63 +197,247 @@ typedef struct lc_sor {
 	size_t trailing_bytes;       /* bytes after the last mapped block (ignored) */
 } lc_sor;
 
-/* Parse a file image. On success *out is a new lc_sor (lc_sor_free). */
+/*
+ * Parse the len bytes of a SOR file image at data (version 1 or 2). data is not kept.
+ *
+ * Returns: 0 with *out a new lc_sor the caller frees with lc_sor_free(); LC_ERR_ARG for a NULL data or out;
+ * LC_ERR_FORMAT or LC_ERR_TRUNCATED for a malformed or short file (diag names the block and the byte offset);
+ * LC_ERR_NOMEM. On failure *out is NULL (when out is not NULL).
+ * Thread safety: reentrant.
+ * Since: 0.1
+ */
 LC_API int lc_sor_read(const uint8_t *data, size_t len, lc_sor **out, lc_diag *diag);
-/* Read and parse a file. LC_ERR_NOT_FOUND / LC_ERR_IO for the file itself. */
+
+/*
+ * Read the file at path (a regular file of at most LC_SOR_MAX_FILE bytes) and parse it with lc_sor_read().
+ *
+ * Returns: as lc_sor_read(); also LC_ERR_ARG for a NULL path; LC_ERR_NOT_FOUND, LC_ERR_PERMISSION or LC_ERR_IO
+ * for the file itself (LC_ERR_IO also for a directory or a short read); LC_ERR_OVERFLOW for a file larger
+ * than LC_SOR_MAX_FILE. On failure *out is NULL, or unchanged when the file could not be read.
+ * Thread safety: reentrant.
+ * Since: 0.1
+ */
 LC_API int lc_sor_read_file(const char *path, lc_sor **out, lc_diag *diag);
+
+/*
+ * Free sor with every string, event, landmark, trace segment and raw block it holds. NULL is ignored.
+ *
+ * Returns: nothing.
+ * Thread safety: no other thread may use sor.
+ * Since: 0.1
+ */
 LC_API void lc_sor_free(lc_sor *sor);
 
-/* An empty v2 model with SOR defaults (thresholds 0.2 dB / -55 dB / 3 dB, group index 1.4680, "EN", "ST",
- * empty strings) for writers that build a file from scratch (the simulated OTDR). */
+/*
+ * An empty v2 model with SOR defaults (thresholds 0.2 dB / -55 dB / 3 dB, group index 1.4680, "EN", "ST",
+ * every string field ""), for writers that build a file from scratch (the simulated OTDR).
+ *
+ * Returns: 0 with *out a new lc_sor the caller frees with lc_sor_free(); LC_ERR_ARG for a NULL out;
+ * LC_ERR_NOMEM with *out unchanged.
+ * Thread safety: reentrant.
+ * Since: 0.1
+ */
 LC_API int lc_sor_new(lc_sor **out);
-/* Replace the trace by one segment of n values at scale 1000 (values copied). */
+
+/*
+ * Replace the trace of sor by one segment of the n values at values (copied) at scale 1000, and set the
+ * point counts to n.
+ *
+ * Returns: 0; LC_ERR_ARG for a NULL sor, or NULL values with n > 0; LC_ERR_NOMEM. On failure sor is unchanged.
+ * Thread safety: sor by one thread.
+ * Since: 0.1
+ */
 LC_API int lc_sor_set_trace(lc_sor *sor, const uint16_t *values, uint32_t n);
-/* Replace the events (copied, comments duplicated) and the summary. */
+
+/*
+ * Replace the events of sor by copies of the n at events (comments duplicated, NULL comments become ""), mark
+ * it as having a KeyEvents block, and copy *summary into it when summary is not NULL.
+ *
+ * Returns: 0; LC_ERR_ARG for a NULL sor, NULL events with n > 0, or n > 65535; LC_ERR_NOMEM. On failure sor is
+ * unchanged.
+ * Thread safety: sor by one thread.
+ * Since: 0.1
+ */
 LC_API int lc_sor_set_events(lc_sor *sor, const lc_sor_event *events, size_t n, const lc_sor_summary *summary);
-/* Replace a string field of the model (e.g. &sor->sup.supplier) by a copy of s. */
+
+/*
+ * Replace the string at *field (a string field of an lc_sor, e.g. &sor->sup.supplier) by a copy of s (NULL
+ * gives ""); the old string is freed.
+ *
+ * Returns: 0; LC_ERR_ARG for a NULL field; LC_ERR_NOMEM with *field unchanged.
+ * Thread safety: the lc_sor by one thread.
+ * Since: 0.1
+ */
 LC_API int lc_sor_set_string(char **field, const char *s);
 
-/* Encode as SOR v2: *out malloc'ed (caller frees), *len its size. */
+/*
+ * Encode sor as a SOR version 2 file image: the known blocks, then the raw ones, with a recomputed map and
+ * its CRC-16 checksum.
+ *
+ * Returns: 0 with *out malloc'd (the caller frees it with free()) and *len its size; LC_ERR_ARG for a NULL
+ * argument or a model SOR cannot hold (pulse widths outside 1..LC_SOR_MAX_PULSES, more than 65535 events,
+ * landmarks or scale factors, too many raw blocks, an empty trace segment, a raw block without a valid
+ * name); LC_ERR_NOMEM. On failure *out and *len are unchanged.
+ * Thread safety: reentrant; sor is only read.
+ * Since: 0.1
+ */
 LC_API int lc_sor_write(const lc_sor *sor, uint8_t **out, size_t *len, lc_diag *diag);
-/* Write atomically (temporary name, fsync, rename). */
+
+/*
+ * Encode sor (lc_sor_write()) and write it at path atomically (lc_atomic_write(): temporary name, fsync,
+ * rename; mode 0644; a file there is replaced).
+ *
+ * Returns: 0; the errors of lc_sor_write() and of lc_atomic_write(). On failure path is not touched.
+ * Thread safety: reentrant.
+ * Since: 0.1
+ */
 LC_API int lc_sor_write_file(const lc_sor *sor, const char *path, lc_diag *diag);
 
-/* CRC-16/CCITT-FALSE (poly 0x1021, init 0xFFFF, no reflection). */
+/*
+ * CRC-16/CCITT-FALSE (poly 0x1021, init 0xFFFF, no reflection) of the len bytes at data.
+ *
+ * Returns: the CRC.
+ * Thread safety: reentrant.
+ * Since: 0.1
+ */
 LC_API uint16_t lc_sor_crc16(const uint8_t *data, size_t len);
 
 /* ---- derived quantities ---- */
 
-/* Group index (1.4680), or 1.4680 if the file stores 0. */
+/*
+ * The group index stored in FxdParams, or 1.4680 when the file stores 0.
+ *
+ * Returns: the group index.
+ * Thread safety: reentrant.
+ * Since: 0.1
+ */
 LC_API double lc_sor_group_index(const lc_sor *sor);
-/* One-way time in 100 ps to metres of fibre. */
+
+/*
+ * One-way time in 100 ps to metres of fibre, at lc_sor_group_index().
+ *
+ * Returns: the distance in metres.
+ * Thread safety: reentrant.
+ * Since: 0.1
+ */
 LC_API double lc_sor_time_to_m(const lc_sor *sor, double t_100ps);
+
+/*
+ * Metres of fibre to one-way time in 100 ps (the inverse of lc_sor_time_to_m()).
+ *
+ * Returns: the time in 100 ps.
+ * Thread safety: reentrant.
+ * Since: 0.1
+ */
 LC_API double lc_sor_m_to_time(const lc_sor *sor, double metres);
-/* Distance between trace points (m), from the first pulse width's data spacing. */
+
+/*
+ * Distance between trace points, from the first pulse width's data spacing.
+ *
+ * Returns: the spacing in metres (0 when the file stores none).
+ * Thread safety: reentrant.
+ * Since: 0.1
+ */
 LC_API double lc_sor_point_spacing_m(const lc_sor *sor);
-/* Distance (m) of trace point 0 in the frame of the KeyEvents (0 = the front panel, or the user's
- * reference point such as the end of a launch cord): minus the larger of the front-panel offset and the
- * negated acquisition offset, minus the user offset. */
+
+/*
+ * Distance of trace point 0 in the frame of the KeyEvents (0 = the front panel, or the user's reference
+ * point such as the end of a launch cord): minus the larger of the front-panel offset and the negated
+ * acquisition offset, minus the user offset.
+ *
+ * Returns: the distance in metres (0 or negative for writers that start the trace before the front panel).
+ * Thread safety: reentrant.
+ * Since: 0.1
+ */
 LC_API double lc_sor_trace_origin_m(const lc_sor *sor);
-/* Wavelength in nm, accepting writers that store nm instead of 0.1 nm (Noyes). */
+
+/*
+ * The wavelength, accepting writers that store nm instead of 0.1 nm (Noyes): a stored value under 2000 is
+ * taken as nm.
+ *
+ * Returns: the wavelength in nm.
+ * Thread safety: reentrant.
+ * Since: 0.1
+ */
 LC_API double lc_sor_wavelength_nm(const lc_sor *sor);
-/* Averaging time in seconds: the spec's 0.1 s, EXFO's s, Noyes' 0.01 s (chosen from SupParams). */
+
+/*
+ * The averaging time: the spec's 0.1 s, EXFO's s, Noyes' 0.01 s (the unit chosen by lc_sor_vendor()).
+ *
+ * Returns: the time in seconds.
+ * Thread safety: reentrant.
+ * Since: 0.1
+ */
 LC_API double lc_sor_averaging_time_s(const lc_sor *sor);
-/* A vendor name for grouping files ("EXFO", "Anritsu", "Viavi", "AFL/Noyes", "FiberCloud", "OptixS",
- * "HP/Agilent", "Yokogawa", or "other"), from SupParams (EXFO is recognised by its module IDs, since
- * it writes the customer in the supplier field). Static string. Since 0.1. */
+
+/*
+ * A vendor name for grouping files ("EXFO", "Anritsu", "Viavi", "AFL/Noyes", "FiberCloud", "OptixS",
+ * "HP/Agilent", "Yokogawa", or "other"), from SupParams (EXFO is recognised by its module IDs, since it
+ * writes the customer in the supplier field).
+ *
+ * Returns: a static string, never NULL.
+ * Thread safety: reentrant.
+ * Since: 0.1
+ */
 LC_API const char *lc_sor_vendor(const lc_sor *sor);
-/* A stored event's reflectance in dB, NAN when it has none: 0 (the spec's "non-reflective"), or a
- * placeholder no OTDR can measure, below -100 dB (EXFO FTB-7400E writes INT32_MIN, -2147483.648 dB). Since 0.1. */
+
+/*
+ * A stored event's reflectance in dB, NAN when it has none: 0 (the spec's "non-reflective"), or a
+ * placeholder no OTDR can measure, below -100 dB (EXFO FTB-7400E writes INT32_MIN, -2147483.648 dB).
+ *
+ * Returns: the reflectance in dB, or NAN.
+ * Thread safety: reentrant.
+ * Since: 0.1
+ */
 LC_API double lc_sor_event_reflectance_db(const lc_sor_event *e);
-/* Stored backscatter coefficient in dB (negative), 0 when not set. */
+
+/*
+ * The stored backscatter coefficient.
+ *
+ * Returns: the coefficient in dB (negative), 0 when not set.
+ * Thread safety: reentrant.
+ * Since: 0.1
+ */
 LC_API double lc_sor_backscatter_db(const lc_sor *sor);
-/* Total number of trace points (sum over segments). */
+
+/*
+ * The total number of trace points (the sum over the segments).
+ *
+ * Returns: that number.
+ * Thread safety: reentrant.
+ * Since: 0.1
+ */
 LC_API size_t lc_sor_trace_length(const lc_sor *sor);
-/* The trace as levels in dB (0 at the top, decreasing with loss, i.e. -stored dB), length
- * lc_sor_trace_length(); *out malloc'ed. Returns the count. */
+
+/*
+ * The trace as levels in dB (0 at the top, decreasing with loss, i.e. -stored dB), each segment at its own
+ * scale factor, lc_sor_trace_length() values.
+ *
+ * Returns: the number of values (0 or more) with *out malloc'd (the caller frees it with free(); allocated
+ * also for 0 values); LC_ERR_OVERFLOW for more than INT_MAX points; LC_ERR_NOMEM. On failure *out is
+ * unchanged.
+ * Thread safety: reentrant.
+ * Since: 0.1
+ */
 LC_API int lc_sor_trace_db(const lc_sor *sor, double **out);
-/* Human names for enums ("valid", "mismatch", "absent"). */
+
+/*
+ * The name of a checksum status: "valid", "mismatch", "absent".
+ *
+ * Returns: a static string, never NULL ("absent" for a value outside the enum).
+ * Thread safety: reentrant.
+ * Since: 0.1
+ */
 LC_API const char *lc_sor_cksum_name(enum lc_sor_cksum_status s);
+
+/*
+ * The name of the byte range a valid checksum covered: "bytes before the value", "bytes before the Cksum
+ * block", "whole file, value zeroed", "none".
+ *
+ * Returns: a static string, never NULL ("none" for a value outside the enum).
+ * Thread safety: reentrant.
+ * Since: 0.1
+ */
 LC_API const char *lc_sor_cksum_range_name(enum lc_sor_cksum_range r);
 
 /* ---- instruments/otdr/otdr_analysis.h ---- */
@@ -343,14 +527,56 @@ typedef struct lc_otdr_analysis {
 	                               multiple (2, 3, ...) of a strong reflection's distance */
 } lc_otdr_analysis;
 
-/* SOR defaults: 0.2 dB, -55 dB, 3 dB, backscatter from the file; no launch cord. */
+/*
+ * The SOR defaults into cfg (caller storage): loss 0.2 dB, reflectance -55 dB, end 3 dB, backscatter NAN (from
+ * the file or estimated), no launch or tail cord.
+ *
+ * Returns: nothing.
+ * Thread safety: reentrant.
+ * Since: 0.1
+ */
 LC_API void lc_otdr_config_init(lc_otdr_config *cfg);
-/* The thresholds stored in a SOR file's FxdParams where set (0 means unset: the defaults stay). */
+
+/*
+ * The thresholds stored in sor's FxdParams, into cfg where set (0 means unset: cfg keeps its value).
+ *
+ * Returns: nothing.
+ * Thread safety: reentrant.
+ * Since: 0.1
+ */
 LC_API void lc_otdr_config_from_sor(lc_otdr_config *cfg, const lc_sor *sor);
 
+/*
+ * Find the events of trace (launch, reflective, non-reflective, end; ghosts left out) with cfg's thresholds
+ * (NULL: lc_otdr_config_init()'s).
+ *
+ * Returns: 0 with *out a new analysis the caller frees with lc_otdr_analysis_free(); LC_ERR_ARG for a NULL
+ * trace or out, or a trace that cannot be analysed (fewer than 64 points, a spacing or pulse that is not
+ * positive, a level that is not finite; diag says which); LC_ERR_NOMEM. On failure *out is unchanged.
+ * Thread safety: reentrant.
+ * Since: 0.1
+ */
 LC_API int lc_otdr_analyze(const lc_otdr_trace *trace, const lc_otdr_config *cfg, lc_otdr_analysis **out, lc_diag *diag);
-/* Analyze a SOR file's trace (the file's thresholds, pulse width, spacing and backscatter coefficient). */
+
+/*
+ * Analyse a SOR file's trace (lc_otdr_analyze()) with the file's pulse width, spacing, origin and group
+ * index; cfg NULL takes the file's thresholds (lc_otdr_config_from_sor()), and a cfg without a backscatter
+ * coefficient takes the file's when it has one.
+ *
+ * Returns: as lc_otdr_analyze(); also LC_ERR_ARG for a NULL sor and LC_ERR_OVERFLOW for a trace over INT_MAX
+ * points.
+ * Thread safety: reentrant.
+ * Since: 0.1
+ */
 LC_API int lc_otdr_analyze_sor(const lc_sor *sor, const lc_otdr_config *cfg, lc_otdr_analysis **out, lc_diag *diag);
+
+/*
+ * Free a and its events. NULL is ignored.
+ *
+ * Returns: nothing.
+ * Thread safety: no other thread may use a.
+ * Since: 0.1
+ */
 LC_API void lc_otdr_analysis_free(lc_otdr_analysis *a);
 
 /* Agreement of an analysis with the events an instrument stored in a SOR file's KeyEvents, measured the
@@ -374,17 +600,59 @@ typedef struct lc_otdr_agreement {
 	double tolerance_m;         /* of the last file compared (per file: max(2 m, 2 spacings)) */
 } lc_otdr_agreement;
 
-/* Compare one file's analysis with its KeyEvents; *out is cleared first.
- * Returns 0, LC_ERR_ARG (NULL) or LC_ERR_NOMEM. Since 0.1. */
+/*
+ * Compare one file's analysis a with the events stored in the file's KeyEvents (see above); *out (caller
+ * storage) is cleared first and counts this one file.
+ *
+ * Returns: 0; LC_ERR_ARG for a NULL argument (*out unchanged); LC_ERR_NOMEM (*out holds the cleared counts).
+ * Thread safety: reentrant.
+ * Since: 0.1
+ */
 LC_API int lc_otdr_compare_sor(const lc_sor *sor, const lc_otdr_analysis *a, lc_otdr_agreement *out);
-/* total += one. */
+
+/*
+ * total += one, count by count; total's tolerance becomes one's.
+ *
+ * Returns: nothing.
+ * Thread safety: reentrant; total belongs to the caller.
+ * Since: 0.1
+ */
 LC_API void lc_otdr_agreement_add(lc_otdr_agreement *total, const lc_otdr_agreement *one);
-/* Matched share of the stored events (0..1, NAN with none stored); mean signed offset in m and in point
- * spacings (NAN with none matched). */
+
+/*
+ * The matched share of the stored events.
+ *
+ * Returns: 0..1, NAN when nothing was stored.
+ * Thread safety: reentrant.
+ * Since: 0.1
+ */
 LC_API double lc_otdr_agreement_matched(const lc_otdr_agreement *g);
+
+/*
+ * The mean signed offset (ours - stored) of the matched events.
+ *
+ * Returns: metres, NAN when nothing matched.
+ * Thread safety: reentrant.
+ * Since: 0.1
+ */
 LC_API double lc_otdr_agreement_offset_m(const lc_otdr_agreement *g);
+
+/*
+ * The mean signed offset (ours - stored) of the matched events in point spacings of each file.
+ *
+ * Returns: point spacings, NAN when nothing matched.
+ * Thread safety: reentrant.
+ * Since: 0.1
+ */
 LC_API double lc_otdr_agreement_offset_samples(const lc_otdr_agreement *g);
 
+/*
+ * The name of an event type: "launch", "reflective", "non-reflective", "end".
+ *
+ * Returns: a static string, never NULL ("launch" for a value outside the enum).
+ * Thread safety: reentrant.
+ * Since: 0.1
+ */
 LC_API const char *lc_otdr_event_type_name(enum lc_otdr_event_type t);
 
 #endif

@@ -627,7 +627,7 @@ int lc_otdr_analyze_sor(const lc_sor *sor, const lc_otdr_config *cfg_in, lc_otdr
 	double *y = NULL;
 	int n = lc_sor_trace_db(sor, &y);
 	if (n < 0)
-		return lc_diag_set(diag, n, "OTDR analysis: out of memory");
+		return lc_diag_set(diag, n, "OTDR analysis: the trace: %s", lc_strerror(n));
 	lc_otdr_trace t = {
 		.level_db = y,
 		.n = (size_t)n,
