@@ -67,13 +67,33 @@ typedef struct lc_resource {
 	enum lc_i2c_adapter_kind i2c_adapter;
 } lc_resource;
 
-/* Parse s. On error returns LC_ERR_ARG and diag names the bad part ("USB: product id 'zz' is not a number"). */
+/*
+ * Parse the resource string s (grammar above) into out (caller storage).
+ *
+ * Returns: 0; LC_ERR_ARG for a NULL or malformed string, with diag naming the bad part ("USB: product id 'zz'
+ * is not a number"). On failure *out is unspecified.
+ * Thread safety: reentrant.
+ * Since: 0.1
+ */
 LC_API int lc_resource_parse(const char *s, lc_resource *out, lc_diag *diag);
 
-/* Print the canonical form into buf. Returns its length, or LC_ERR_OVERFLOW if cap is too small. */
+/*
+ * Print the canonical form of r into buf (cap bytes).
+ *
+ * Returns: its length; LC_ERR_ARG for a NULL r or buf or an unknown kind; LC_ERR_OVERFLOW when it does not fit
+ * in cap (never cut).
+ * Thread safety: reentrant.
+ * Since: 0.1
+ */
 LC_API int lc_resource_format(const lc_resource *r, char *buf, size_t cap);
 
-/* "SOCKET", "VXI-11", "HiSLIP", "USBTMC", "serial", "I2C". */
+/*
+ * The name of a resource kind: "SOCKET", "VXI-11", "HiSLIP", "USBTMC", "serial", "I2C".
+ *
+ * Returns: a static string, never NULL ("?" for a value outside the enum).
+ * Thread safety: reentrant.
+ * Since: 0.1
+ */
 LC_API const char *lc_resource_kind_name(enum lc_resource_kind kind);
 
 /* ---- transport options (hal/transport.h) ---- */
@@ -103,6 +123,14 @@ typedef struct lc_transport_opts {
 	size_t vxi11_max_send;
 } lc_transport_opts;
 
+/*
+ * The defaults into opts (caller storage): 5 s to connect, the serial settings of the station or 9600 8N1,
+ * VXI-11 messages up to the link's maxRecvSize.
+ *
+ * Returns: nothing.
+ * Thread safety: reentrant.
+ * Since: 0.1
+ */
 LC_API void lc_transport_opts_init(lc_transport_opts *opts);
 
 /* ---- hal/scpi.h ---- */
@@ -162,8 +190,7 @@ typedef struct lc_scpi_options {
 	bool check_errors;        /* drain the error queue after every write (debugging aid) */
 	size_t max_reply;         /* largest block reply (definite or indefinite) accepted, default 256 MiB;
 	                             also the ceiling of max_line */
-	size_t max_line;          /* largest text reply accepted (numbers, strings, lists), default 1 MiB;
-	                             since 0.3 */
+	size_t max_line;          /* largest text reply accepted (numbers, strings, lists), default 1 MiB */
 	int max_error_drain;      /* cap on SYST:ERR? reads per drain, default 64 */
 	bool errors_without_stb;  /* drain by reading SYST:ERR? until it answers 0, without *STB? first (for
 	                             instruments that have the queue but not the IEEE 488.2 status byte) */
@@ -175,74 +202,343 @@ typedef struct lc_scpi_error {
 	char text[192];     /* its message, without quotes */
 } lc_scpi_error;
 
+/*
+ * The defaults into o (caller storage): see the fields of lc_scpi_options.
+ *
+ * Returns: nothing.
+ * Thread safety: reentrant.
+ * Since: 0.1
+ */
 LC_API void lc_scpi_options_init(lc_scpi_options *o);
 
-/* Open a session on a resource string or a parsed resource. opts may be NULL (defaults). */
+/*
+ * Parse resource (lc_resource_parse()) and open a session on it (lc_scpi_open_resource()). opts may be NULL
+ * (the defaults).
+ *
+ * Returns: as lc_scpi_open_resource(); LC_ERR_ARG also for a NULL out or a malformed resource. On failure
+ * *out is NULL (when out is not NULL).
+ * Thread safety: reentrant.
+ * Since: 0.1
+ */
 LC_API int lc_scpi_open(const char *resource, const lc_scpi_options *opts, lc_scpi **out, lc_diag *diag);
+
+/*
+ * Open a session on the parsed resource res with opts (NULL: the defaults): connect the transport, and send
+ * *CLS when opts->clear_on_open.
+ *
+ * Returns: 0 with *out a new session the caller closes with lc_scpi_close(); LC_ERR_ARG for a NULL argument,
+ * limits outside 1..INT32_MAX, or no read terminator on a transport without end-of-message marks; the
+ * transport's errors (LC_ERR_NOT_FOUND, LC_ERR_TIMEOUT, LC_ERR_IO, LC_ERR_PERMISSION, LC_ERR_BUSY,
+ * LC_ERR_UNSUPPORTED ...) with diag prefixed by the resource; LC_ERR_NOMEM. On failure *out is NULL.
+ * Thread safety: reentrant.
+ * Since: 0.1
+ */
 LC_API int lc_scpi_open_resource(const lc_resource *res, const lc_scpi_options *opts, lc_scpi **out, lc_diag *diag);
+
+/*
+ * Close the transport and free s. NULL is ignored.
+ *
+ * Returns: nothing.
+ * Thread safety: no other thread may use s during or after the call.
+ * Since: 0.1
+ */
 LC_API void lc_scpi_close(lc_scpi *s);
 
-/* Canonical resource string of the session. */
+/*
+ * The canonical resource string of the session.
+ *
+ * Returns: a string owned by s, valid until lc_scpi_close().
+ * Thread safety: any thread (it never changes).
+ * Since: 0.1
+ */
 LC_API const char *lc_scpi_resource(const lc_scpi *s);
+
+/*
+ * Set the time one operation may take (negative: no limit) for the operations that follow.
+ *
+ * Returns: nothing.
+ * Thread safety: takes the session lock.
+ * Since: 0.1
+ */
 LC_API void lc_scpi_set_timeout(lc_scpi *s, int timeout_ms);
+
+/*
+ * The session's operation timeout.
+ *
+ * Returns: milliseconds (negative: no limit).
+ * Thread safety: any thread; a concurrent lc_scpi_set_timeout() gives the old or the new value.
+ * Since: 0.1
+ */
 LC_API int lc_scpi_get_timeout(const lc_scpi *s);
+
+/*
+ * Set the budget of *OPC? waits (lc_scpi_wait_opc()).
+ *
+ * Returns: nothing.
+ * Thread safety: takes the session lock.
+ * Since: 0.1
+ */
 LC_API void lc_scpi_set_opc_timeout(lc_scpi *s, int timeout_ms);
-/* Set the session's reply limits (lc_scpi_options.max_line, .max_reply); 0 keeps a limit as it is. Returns 0,
- * or LC_ERR_ARG for a limit above INT32_MAX (nothing changed). Thread-safe (takes the session lock). Since 0.3. */
+
+/*
+ * Set the session's reply limits (lc_scpi_options.max_line, .max_reply); 0 keeps a limit as it is.
+ *
+ * Returns: 0; LC_ERR_ARG for a NULL s or a limit above INT32_MAX (nothing changed).
+ * Thread safety: takes the session lock.
+ * Since: 0.1
+ */
 LC_API int lc_scpi_set_max_reply(lc_scpi *s, size_t max_line, size_t max_block);
 
-/* Write one command (the write terminator is appended). */
+/*
+ * Write one command; the write terminator is appended. With check_errors the error queue is read after it
+ * (lc_scpi_check_errors()).
+ *
+ * Returns: 0; LC_ERR_ARG for a NULL s or cmd; the transport's errors (LC_ERR_TIMEOUT, LC_ERR_CLOSED,
+ * LC_ERR_IO ...); LC_ERR_INSTRUMENT from the error check. The failure is the session's last error
+ * (lc_scpi_last_error()).
+ * Thread safety: takes the session lock.
+ * Since: 0.1
+ */
 LC_API int lc_scpi_write(lc_scpi *s, const char *cmd);
+
+/*
+ * lc_scpi_write() of the command formatted from fmt (any length).
+ *
+ * Returns: as lc_scpi_write(); LC_ERR_ARG when fmt cannot be formatted; LC_ERR_NOMEM.
+ * Thread safety: takes the session lock.
+ * Since: 0.1
+ */
 LC_API int lc_scpi_writef(lc_scpi *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-/* Write cmd followed by data as a definite block: "<cmd> #NLLL<data>". */
+
+/*
+ * Write cmd followed by the len bytes at data as one definite block: "<cmd> #NLLL<data>", then the terminator.
+ *
+ * Returns: 0; LC_ERR_ARG for a NULL s or cmd, or NULL data with len > 0; LC_ERR_OVERFLOW for len over 999999999
+ * (a 488.2 header has nine digits at most); LC_ERR_NOMEM; the errors of lc_scpi_write().
+ * Thread safety: takes the session lock.
+ * Since: 0.1
+ */
 LC_API int lc_scpi_write_block(lc_scpi *s, const char *cmd, const void *data, size_t len);
 
-/* Write cmd and read one reply into buf (NUL-terminated, terminator stripped). Returns its length. */
+/*
+ * Write cmd and read one text reply into buf (cap bytes, NUL-terminated, the terminator stripped). A reply
+ * that does not fit in cap - 1 bytes (or over max_line) is consumed and LC_ERR_OVERFLOW, never cut.
+ *
+ * Returns: the reply's length; LC_ERR_ARG for a NULL argument or cap 0; LC_ERR_OVERFLOW; LC_ERR_TIMEOUT (the
+ * detail says when the instrument's error queue explains it, e.g. an unknown command); LC_ERR_CLOSED,
+ * LC_ERR_TRUNCATED, LC_ERR_PROTOCOL and the transport's errors (see "Framing" and "Timeout semantics" above).
+ * On failure buf is unspecified.
+ * Thread safety: takes the session lock for the whole exchange.
+ * Since: 0.1
+ */
 LC_API int lc_scpi_query(lc_scpi *s, const char *cmd, char *buf, size_t cap);
-/* Same, the reply malloc'ed (caller frees). */
+
+/*
+ * lc_scpi_query() with the reply malloc'd (up to max_reply bytes).
+ *
+ * Returns: the reply's length (clamped to INT32_MAX) with *reply malloc'd and NUL-terminated (the caller frees
+ * it with free()) and *len (when len is not NULL) its exact length; on failure *reply is NULL and the errors
+ * are those of lc_scpi_query(), LC_ERR_ARG for a NULL s, cmd or reply, LC_ERR_NOMEM.
+ * Thread safety: takes the session lock for the whole exchange.
+ * Since: 0.1
+ */
 LC_API int lc_scpi_query_alloc(lc_scpi *s, const char *cmd, char **reply, size_t *len);
-/* Read one reply without writing (after lc_scpi_write of a query). */
+
+/*
+ * Read one text reply without writing (after lc_scpi_write() of a query) into buf (cap bytes, as
+ * lc_scpi_query()).
+ *
+ * Returns: as lc_scpi_query().
+ * Thread safety: takes the session lock; between the write and this read another thread's query could take
+ * the reply: hold lc_scpi_lock() around both.
+ * Since: 0.1
+ */
 LC_API int lc_scpi_read(lc_scpi *s, char *buf, size_t cap);
 
-/* Typed queries. */
+/*
+ * Query cmd and parse the reply as one number (SCPI NR1/NR2/NR3, also INF/NAN forms instruments send).
+ *
+ * Returns: 0 with *value set; LC_ERR_ARG for a NULL argument; LC_ERR_PROTOCOL for a reply that is not one number
+ * (the detail names the offset); the errors of lc_scpi_query(). On failure *value is unchanged.
+ * Thread safety: takes the session lock.
+ * Since: 0.1
+ */
 LC_API int lc_scpi_query_double(lc_scpi *s, const char *cmd, double *value);
+
+/*
+ * Query cmd and parse the reply as one integer.
+ *
+ * Returns: 0 with *value set; LC_ERR_ARG for a NULL argument; LC_ERR_PROTOCOL for a reply that is not one
+ * integer; LC_ERR_OVERFLOW for one out of range; the errors of lc_scpi_query(). On failure *value is
+ * unchanged.
+ * Thread safety: takes the session lock.
+ * Since: 0.1
+ */
 LC_API int lc_scpi_query_int(lc_scpi *s, const char *cmd, long long *value);
+
+/*
+ * Query cmd and parse the reply as a boolean: 0/1/ON/OFF.
+ *
+ * Returns: 0 with *value set; LC_ERR_ARG for a NULL argument; LC_ERR_PROTOCOL for another reply; the errors of
+ * lc_scpi_query(). On failure *value is unchanged.
+ * Thread safety: takes the session lock.
+ * Since: 0.1
+ */
 LC_API int lc_scpi_query_bool(lc_scpi *s, const char *cmd, bool *value);      /* 0/1/ON/OFF */
+/*
+ * Query cmd and copy the reply's string into buf (cap bytes, NUL-terminated), its quotes removed and doubled
+ * quotes undone.
+ *
+ * Returns: the string's length; LC_ERR_ARG for a NULL argument or cap 0; LC_ERR_OVERFLOW when it does not fit
+ * (never cut); LC_ERR_PROTOCOL for a malformed string; the errors of lc_scpi_query().
+ * Thread safety: takes the session lock.
+ * Since: 0.1
+ */
 LC_API int lc_scpi_query_string(lc_scpi *s, const char *cmd, char *buf, size_t cap); /* quotes removed */
-/* Comma-separated numbers; *values malloc'ed (caller frees). Returns the count. */
+/*
+ * Query cmd and parse the reply as comma-separated numbers.
+ *
+ * Returns: the count (also in *count) with *values malloc'd (the caller frees it with free()); LC_ERR_ARG for
+ * a NULL argument; LC_ERR_PROTOCOL for a malformed list; LC_ERR_NOMEM; the errors of lc_scpi_query(). On
+ * failure *values is NULL.
+ * Thread safety: takes the session lock.
+ * Since: 0.1
+ */
 LC_API int lc_scpi_query_doubles(lc_scpi *s, const char *cmd, double **values, size_t *count);
 
-/* A reply that is one IEEE 488.2 block (definite or indefinite); *data malloc'ed (caller frees), never NULL
- * on success. Returns the length (clamped to INT32_MAX; *len is exact). A reply that is not a block is
- * LC_ERR_PROTOCOL. Large blocks are read straight into the buffer handed back (no copy). */
+/*
+ * Query cmd whose reply is one IEEE 488.2 block (definite or indefinite, up to max_reply bytes); large blocks
+ * are read straight into the buffer handed back (no copy).
+ *
+ * Returns: the length (clamped to INT32_MAX; *len is exact) with *data malloc'd, never NULL (the caller frees
+ * it with free()); LC_ERR_ARG for a NULL argument; LC_ERR_PROTOCOL for a reply that is not a block;
+ * LC_ERR_OVERFLOW for a block over max_reply (consumed); LC_ERR_TRUNCATED, LC_ERR_TIMEOUT, LC_ERR_NOMEM and the
+ * transport's errors. On failure *data is NULL.
+ * Thread safety: takes the session lock.
+ * Since: 0.1
+ */
 LC_API int lc_scpi_query_block(lc_scpi *s, const char *cmd, uint8_t **data, size_t *len);
-/* Same, into the caller's buffer (reused across calls: no allocation, no copy of large blocks). cap must
- * exceed the block length by at least one byte; a longer block is consumed and LC_ERR_OVERFLOW. */
+
+/*
+ * lc_scpi_query_block() into the caller's buffer buf (reused across calls: no allocation, no copy of large
+ * blocks). cap must exceed the block length by at least one byte; a longer block is consumed.
+ *
+ * Returns: the length (clamped to INT32_MAX; *len is exact); LC_ERR_ARG for a NULL argument or cap 0;
+ * LC_ERR_OVERFLOW for a block that does not fit; the other errors of lc_scpi_query_block(). On failure buf and
+ * *len are unspecified.
+ * Thread safety: takes the session lock.
+ * Since: 0.1
+ */
 LC_API int lc_scpi_query_block_into(lc_scpi *s, const char *cmd, void *buf, size_t cap, size_t *len);
-/* A block of numbers of the given type and byte order, converted to doubles. */
+
+/*
+ * A block of numbers of the given type and byte order (lc_scpi_query_block()), converted to doubles.
+ *
+ * Returns: the count (also in *count) with *values malloc'd (the caller frees it with free()); LC_ERR_ARG for a
+ * NULL argument or an unknown type; LC_ERR_PROTOCOL for a block whose length is not a whole number of
+ * elements; the errors of lc_scpi_query_block(). On failure *values is NULL.
+ * Thread safety: takes the session lock.
+ * Since: 0.1
+ */
 LC_API int lc_scpi_query_block_values(lc_scpi *s, const char *cmd, enum lc_block_type type, enum lc_byte_order order,
 			       double **values, size_t *count);
 
-/* Read the error queue with SYST:ERR? while *STB? bit 2 (error/event queue) is set (or, with
- * errors_without_stb, until SYST:ERR? answers 0), at most max_error_drain entries. Returns the number of
- * errors stored in errs (at most cap). */
+/*
+ * Read the error queue with SYST:ERR? while *STB? bit 2 (error/event queue) is set (or, with
+ * errors_without_stb, until SYST:ERR? answers 0), at most max_error_drain entries; the first cap are stored
+ * in errs (errs may be NULL with cap 0: read and dropped).
+ *
+ * Returns: the number of errors read (those beyond cap are counted, not stored); LC_ERR_ARG for a NULL s; the
+ * errors of lc_scpi_query() and LC_ERR_PROTOCOL for a malformed SYST:ERR? reply.
+ * Thread safety: takes the session lock.
+ * Since: 0.1
+ */
 LC_API int lc_scpi_drain_errors(lc_scpi *s, lc_scpi_error *errs, size_t cap);
-/* Drain; if the instrument reported any error return LC_ERR_INSTRUMENT with the first as detail. */
+
+/*
+ * Drain the error queue (lc_scpi_drain_errors()).
+ *
+ * Returns: 0 when the instrument reported no error; LC_ERR_INSTRUMENT with the first error as the session's
+ * last detail ("-113,\"Undefined header\" (and 2 more)"); LC_ERR_ARG for a NULL s; the errors of the drain.
+ * Thread safety: takes the session lock.
+ * Since: 0.1
+ */
 LC_API int lc_scpi_check_errors(lc_scpi *s);
-/* Choose how the error queue is read (see errors_without_stb), once the model is known. Since 0.1. */
+
+/*
+ * Choose how the error queue is read (see errors_without_stb), once the model is known.
+ *
+ * Returns: nothing.
+ * Thread safety: takes the session lock.
+ * Since: 0.1
+ */
 LC_API void lc_scpi_set_errors_without_stb(lc_scpi *s, bool without_stb);
-/* *OPC? with the session's OPC budget. */
+
+/*
+ * *OPC? with the session's OPC budget (opc_timeout_ms).
+ *
+ * Returns: 0 when the instrument answered 1; LC_ERR_PROTOCOL for another answer; LC_ERR_ARG for a NULL s; the
+ * errors of lc_scpi_query() (LC_ERR_TIMEOUT when the operation outlasts the budget).
+ * Thread safety: takes the session lock.
+ * Since: 0.1
+ */
 LC_API int lc_scpi_wait_opc(lc_scpi *s);
-/* Device clear (transport-level where available) and drop buffered input. */
+
+/*
+ * Device clear (transport-level where the transport has one) and drop every buffered input byte.
+ *
+ * Returns: 0; LC_ERR_ARG for a NULL s; the transport's error of the device clear.
+ * Thread safety: takes the session lock.
+ * Since: 0.1
+ */
 LC_API int lc_scpi_clear(lc_scpi *s);
-/* Status byte: transport-level read where available, else *STB?. */
+
+/*
+ * The status byte: a transport-level read where available (USBTMC, VXI-11, HiSLIP), else *STB?.
+ *
+ * Returns: 0 with *stb set; LC_ERR_ARG for a NULL argument; the errors of lc_scpi_query_int() and the
+ * transport's. On failure *stb is unchanged.
+ * Thread safety: takes the session lock.
+ * Since: 0.1
+ */
 LC_API int lc_scpi_read_stb(lc_scpi *s, uint8_t *stb);
 
+/*
+ * The code of the last failure of this session.
+ *
+ * Returns: that LC_ERR_* code, 0 when nothing failed yet.
+ * Thread safety: read it from the thread that got the error before another thread uses the session (see above).
+ * Since: 0.1
+ */
 LC_API int lc_scpi_last_error(const lc_scpi *s);
+
+/*
+ * The detail of the last failure of this session (the instrument's own error text for LC_ERR_INSTRUMENT, the
+ * offset of a malformed byte for LC_ERR_PROTOCOL).
+ *
+ * Returns: a string owned by s, "" when nothing failed; valid until the next operation on s.
+ * Thread safety: as lc_scpi_last_error().
+ * Since: 0.1
+ */
 LC_API const char *lc_scpi_last_detail(const lc_scpi *s);
 
-/* Hold the session across several operations (e.g. a query and reading its detail). Recursive. */
+/*
+ * Hold the session across several operations (e.g. a query and reading its detail). Recursive: each lock
+ * needs its unlock.
+ *
+ * Returns: nothing.
+ * Thread safety: blocks until the session is free.
+ * Since: 0.1
+ */
 LC_API void lc_scpi_lock(lc_scpi *s);
+
+/*
+ * Release one lc_scpi_lock().
+ *
+ * Returns: nothing.
+ * Thread safety: from the thread that holds the lock.
+ * Since: 0.1
+ */
 LC_API void lc_scpi_unlock(lc_scpi *s);
 
 /* ---- hal/i2c.h ---- */
@@ -286,6 +582,13 @@ typedef struct lc_i2c_opts {
 	unsigned bus_hz;  /* SCL rate for the HID bridges; 0: 100000 (every module supports 100 kHz) */
 } lc_i2c_opts;
 
+/*
+ * The defaults into o (caller storage): 1 s per transfer, 100 kHz.
+ *
+ * Returns: nothing.
+ * Thread safety: reentrant.
+ * Since: 0.1
+ */
 LC_API void lc_i2c_opts_init(lc_i2c_opts *o);
 
 /* One transfer: write wlen bytes (if any), then read rlen bytes (if any) after a repeated start. */
@@ -309,28 +612,133 @@ typedef struct lc_i2c_ops {
 	void (*close)(void *priv);
 } lc_i2c_ops;
 
-/* Open a bus from an I2C resource string (hal/resource.h). opts may be NULL. */
+/*
+ * Open a bus from an I2C resource string (hal/resource.h) with its adapter. opts may be NULL (the defaults).
+ *
+ * Returns: 0 with *out a new bus the caller closes with lc_i2c_close(); LC_ERR_ARG for a malformed or non-I2C
+ * resource; the adapter's errors (LC_ERR_NOT_FOUND for no such device, LC_ERR_PERMISSION, LC_ERR_IO,
+ * LC_ERR_UNSUPPORTED for an SMBus-only adapter, the simulator's errors); LC_ERR_NOMEM. On failure *out is NULL
+ * or unchanged.
+ * Thread safety: reentrant.
+ * Since: 0.1
+ */
 LC_API int lc_i2c_open(const char *resource, const lc_i2c_opts *opts, lc_i2c **out, lc_diag *diag);
-/* A bus over any adapter (a device model in tests, an adapter of an application). The bus owns priv and
- * calls ops->close(priv) when it is closed (also when this call fails). */
+
+/*
+ * A bus over any adapter (a device model in tests, an adapter of an application). The bus owns priv and calls
+ * ops->close(priv) when it is closed, and also when this call fails. ops must stay valid while the bus is.
+ *
+ * Returns: 0 with *out a new bus the caller closes with lc_i2c_close(); LC_ERR_ARG for a NULL out, ops or
+ * ops->transfer; LC_ERR_NOMEM. On failure *out is NULL or unchanged, and priv has been closed.
+ * Thread safety: reentrant.
+ * Since: 0.1
+ */
 LC_API int lc_i2c_open_ops(const lc_i2c_ops *ops, void *priv, const lc_i2c_opts *opts, lc_i2c **out, lc_diag *diag);
+
+/*
+ * Close the adapter (ops->close) and free bus. NULL is ignored.
+ *
+ * Returns: nothing.
+ * Thread safety: must not race with any other use of bus.
+ * Since: 0.1
+ */
 LC_API void lc_i2c_close(lc_i2c *bus);
-/* "linux", "cp2112", ... */
+
+/*
+ * The adapter's name: "linux", "cp2112", "mcp2221", "sim", or what an application's ops name.
+ *
+ * Returns: a string owned by the adapter (static for the built-in ones); "none" for a NULL bus or a nameless
+ * adapter.
+ * Thread safety: any thread.
+ * Since: 0.1
+ */
 LC_API const char *lc_i2c_adapter_name(const lc_i2c *bus);
 
+/*
+ * Write the len bytes at data to addr (one transfer, STOP at the end).
+ *
+ * Returns: 0; LC_ERR_ARG for a NULL bus or data, len 0 or above the adapter's max_transfer, an address above
+ * 0x7F; the transfer errors listed above (LC_ERR_NOT_FOUND, LC_ERR_IO, LC_ERR_BUSY, LC_ERR_TIMEOUT,
+ * LC_ERR_PROTOCOL).
+ * Thread safety: holds the bus lock for the transfer.
+ * Since: 0.1
+ */
 LC_API int lc_i2c_write(lc_i2c *bus, uint8_t addr, const uint8_t *data, size_t len, lc_diag *diag);
+
+/*
+ * Read len bytes from addr into buf (one transfer).
+ *
+ * Returns: 0 with all len bytes read; the errors of lc_i2c_write(), and LC_ERR_TRUNCATED when fewer bytes
+ * arrived. On failure buf is unspecified.
+ * Thread safety: holds the bus lock for the transfer.
+ * Since: 0.1
+ */
 LC_API int lc_i2c_read(lc_i2c *bus, uint8_t addr, uint8_t *buf, size_t len, lc_diag *diag);
-/* Combined write-then-read with a repeated start. */
+
+/*
+ * Write the wlen bytes at w, then read rlen bytes into r after a repeated start (no STOP between), at addr.
+ *
+ * Returns: 0; LC_ERR_ARG when wlen or rlen is 0; the errors of lc_i2c_read(). On failure r is unspecified.
+ * Thread safety: holds the bus lock for the transfer.
+ * Since: 0.1
+ */
 LC_API int lc_i2c_write_read(lc_i2c *bus, uint8_t addr, const uint8_t *w, size_t wlen, uint8_t *r, size_t rlen,
 		      lc_diag *diag);
-/* Register forms of the 8-bit-offset devices (module memories, muxes' neighbours): read len bytes from
- * offset reg (write [reg], repeated start, read), write [reg, data...]. */
+
+/*
+ * Read len bytes from offset reg of an 8-bit-offset device (a module memory): write [reg], repeated start,
+ * read.
+ *
+ * Returns: as lc_i2c_write_read().
+ * Thread safety: holds the bus lock for the transfer.
+ * Since: 0.1
+ */
 LC_API int lc_i2c_read_reg(lc_i2c *bus, uint8_t addr, uint8_t reg, uint8_t *buf, size_t len, lc_diag *diag);
+
+/*
+ * Write [reg, data...] (len bytes of data, at most 256) to an 8-bit-offset device.
+ *
+ * Returns: 0; LC_ERR_ARG for len over 256; the errors of lc_i2c_write().
+ * Thread safety: holds the bus lock for the transfer.
+ * Since: 0.1
+ */
 LC_API int lc_i2c_write_reg(lc_i2c *bus, uint8_t addr, uint8_t reg, const uint8_t *data, size_t len, lc_diag *diag);
+
+/*
+ * Read one byte from offset reg into *val (lc_i2c_read_reg()).
+ *
+ * Returns: as lc_i2c_read_reg(); on failure *val is unspecified.
+ * Thread safety: holds the bus lock for the transfer.
+ * Since: 0.1
+ */
 LC_API int lc_i2c_read_byte(lc_i2c *bus, uint8_t addr, uint8_t reg, uint8_t *val, lc_diag *diag);
+
+/*
+ * Write one byte val at offset reg (lc_i2c_write_reg()).
+ *
+ * Returns: as lc_i2c_write_reg().
+ * Thread safety: holds the bus lock for the transfer.
+ * Since: 0.1
+ */
 LC_API int lc_i2c_write_byte(lc_i2c *bus, uint8_t addr, uint8_t reg, uint8_t val, lc_diag *diag);
 
+/*
+ * Hold the bus across several transfers (select a mux channel and a module page, then read). Recursive: each
+ * lock needs its unlock.
+ *
+ * Returns: nothing.
+ * Thread safety: blocks until the bus is free.
+ * Since: 0.1
+ */
 LC_API void lc_i2c_lock(lc_i2c *bus);
+
+/*
+ * Release one lc_i2c_lock().
+ *
+ * Returns: nothing.
+ * Thread safety: from the thread that holds the lock.
+ * Since: 0.1
+ */
 LC_API void lc_i2c_unlock(lc_i2c *bus);
 
 /* ---- adapters (each in its own file) ------------------------------------------------------------------ */
@@ -339,7 +747,26 @@ LC_API void lc_i2c_unlock(lc_i2c *bus);
  * struct i2c_rdwr_ioctl_data *, and returns like ioctl(2) (-1 and errno). NULL: the real ioctl. The bus
  * closes fd. */
 typedef int (*lc_i2c_ioctl_fn)(void *ctx, int fd, unsigned long request, void *arg);
+
+/*
+ * Open the Linux i2c-dev node at path (/dev/i2c-N) as a bus; the adapter must do plain I2C transfers.
+ *
+ * Returns: 0 with *out a new bus the caller closes with lc_i2c_close(); LC_ERR_NOT_FOUND, LC_ERR_PERMISSION or
+ * LC_ERR_IO when the node cannot be opened (LC_ERR_IO also for a node that is not i2c-dev); LC_ERR_UNSUPPORTED
+ * for an SMBus-only adapter; LC_ERR_NOMEM. On failure *out is NULL or unchanged.
+ * Thread safety: reentrant.
+ * Since: 0.1
+ */
 LC_API int lc_i2c_linux_open(const char *path, const lc_i2c_opts *opts, lc_i2c **out, lc_diag *diag);
+
+/*
+ * A bus over the open i2c-dev descriptor fd, with fn as its ioctl (NULL: the real ioctl; ctx is passed to fn).
+ * The bus owns fd: it closes it at lc_i2c_close(), and also when this call fails.
+ *
+ * Returns: as lc_i2c_open_ops().
+ * Thread safety: reentrant.
+ * Since: 0.1
+ */
 LC_API int lc_i2c_linux_open_fd(int fd, lc_i2c_ioctl_fn fn, void *ctx, const lc_i2c_opts *opts, lc_i2c **out,
 			 lc_diag *diag);
 
@@ -354,18 +781,56 @@ typedef struct lc_hid_io {
 	void *ctx;
 } lc_hid_io;
 
-/* Open the hidraw node of a USB device (vid:pid, serial NULL or "" = the first found). */
+/*
+ * Find and open the hidraw node of the USB device vid:pid (serial NULL or "": the first found) and fill *out
+ * with its HID transfer (the caller hands it to a bridge, which owns it, or calls out->close(out->ctx)).
+ *
+ * Returns: 0 with *out filled; LC_ERR_NOT_FOUND when no such device (or no hidraw support) is there;
+ * LC_ERR_PERMISSION or LC_ERR_IO when its node cannot be opened; LC_ERR_NOMEM. On failure *out is unspecified
+ * and nothing is open.
+ * Thread safety: reentrant.
+ * Since: 0.1
+ */
 LC_API int lc_hidraw_open(uint16_t vid, uint16_t pid, const char *serial, lc_hid_io *out, lc_diag *diag);
 
 #define LC_CP2112_VID 0x10C4
 #define LC_CP2112_PID 0xEA90
 #define LC_MCP2221_VID 0x04D8
 #define LC_MCP2221_PID 0x00DD
-/* Bridges over a HID transfer; the bus owns io (io->close at close, also on failure). */
+/*
+ * A bus over a Silicon Labs CP2112 behind the HID transfer io (copied); the bus owns io and calls io->close at
+ * lc_i2c_close(), and also when this call fails. The bridge is configured for opts' SCL rate.
+ *
+ * io must not be NULL.
+ *
+ * Returns: 0 with *out a new bus the caller closes with lc_i2c_close(); the errors of configuring the bridge (LC_ERR_IO, LC_ERR_TIMEOUT, LC_ERR_PROTOCOL); LC_ERR_NOMEM. On failure *out
+ * is NULL or unchanged.
+ * Thread safety: reentrant.
+ * Since: 0.1
+ */
 LC_API int lc_i2c_cp2112_open_hid(const lc_hid_io *io, const lc_i2c_opts *opts, lc_i2c **out, lc_diag *diag);
+
+/*
+ * A bus over a Microchip MCP2221A behind the HID transfer io (copied); ownership as
+ * lc_i2c_cp2112_open_hid().
+ *
+ * Returns: as lc_i2c_cp2112_open_hid().
+ * Thread safety: reentrant.
+ * Since: 0.1
+ */
 LC_API int lc_i2c_mcp2221_open_hid(const lc_hid_io *io, const lc_i2c_opts *opts, lc_i2c **out, lc_diag *diag);
 
-/* The simulator's I2C service at host:port. */
+/*
+ * A bus over the simulator's I2C service at host:port (docs/hal.md "I2C service"), checked to be that
+ * service.
+ *
+ * Returns: 0 with *out a new bus the caller closes with lc_i2c_close(); the errors of lc_scpi_open() with diag
+ * prefixed "i2c sim HOST:PORT: "; the error of its *IDN? query; LC_ERR_PROTOCOL when another instrument
+ * answers on that port;
+ * LC_ERR_NOMEM. On failure *out is NULL or unchanged.
+ * Thread safety: reentrant.
+ * Since: 0.1
+ */
 LC_API int lc_i2c_sim_open(const char *host, uint16_t port, const lc_i2c_opts *opts, lc_i2c **out, lc_diag *diag);
 
 /* ---- hal/discover.h ---- */
@@ -394,11 +859,17 @@ typedef struct lc_discovered {
 
 /*
  * Run the methods given (a mask of lc_discover_method) for about timeout_ms each (rounded up to whole
- * seconds: liblxi's connect keeps only whole seconds) (liblxi waits
- * timeout_ms per interface and per answering host). *found is malloc'ed (caller frees), *count entries.
- * scanned (may be NULL) receives the interfaces broadcast to, "eth0 (10.0.0.255), ...": only interfaces that
- * are up and have an IPv4 broadcast address (liblxi dereferences it unchecked). Returns the count. Problems liblxi reported (no Avahi daemon, socket errors) are logged at warning level
- * and collected in diag->text when diag is given, without failing the call.
+ * seconds: liblxi's connect keeps only whole seconds; liblxi waits timeout_ms per interface and per answering
+ * host). scanned (may be NULL) receives the interfaces broadcast to, "eth0 (10.0.0.255), ...", cut at
+ * scanned_cap (display text): only interfaces that are up and have an IPv4 broadcast address (liblxi
+ * dereferences it unchecked). Problems liblxi reported (no Avahi daemon, socket errors) are logged at
+ * warning level and collected in diag->text when diag is given, without failing the call.
+ *
+ * Returns: the count (also in *count) with *found malloc'd (the caller frees it with free(); NULL for 0);
+ * LC_ERR_ARG for NULL found or count or a negative timeout_ms (nothing touched); LC_ERR_NOMEM, with *found
+ * NULL and *count 0.
+ * Thread safety: serialised by a process-wide mutex (see above).
+ * Since: 0.1
  */
 LC_API int lc_discover_lxi(unsigned methods, int timeout_ms, lc_discovered **found, size_t *count, char *scanned,
 		    size_t scanned_cap, lc_diag *diag);
@@ -429,7 +900,15 @@ typedef struct lc_usb_found {
 	char problem[160];
 } lc_usb_found;
 
-/* USBTMC interfaces on every USB bus. *found is malloc'ed (caller frees). Returns the count. */
+/*
+ * The USBTMC interfaces on every USB bus. A device that cannot be opened is listed with its error and problem.
+ *
+ * Returns: the count (also in *count) with *found malloc'd (the caller frees it with free(); NULL for 0); 0
+ * when there is no USB bus (diag says so); LC_ERR_ARG for a NULL argument; LC_ERR_NOMEM and the USB backend's
+ * errors. On failure *found is NULL and *count 0.
+ * Thread safety: reentrant.
+ * Since: 0.1
+ */
 LC_API int lc_discover_usb(lc_usb_found **found, size_t *count, lc_diag *diag);
 
 typedef struct lc_serial_found {
@@ -441,7 +920,15 @@ typedef struct lc_serial_found {
 	char manufacturer[128], product[128], serial[128];
 } lc_serial_found;
 
-/* The serial ports libserialport lists (pseudo-terminals are not listed). Returns the count. */
+/*
+ * The serial ports libserialport lists (pseudo-terminals are not listed).
+ *
+ * Returns: the count (also in *count) with *found malloc'd (the caller frees it with free(); NULL for 0); 0
+ * when libserialport cannot list (diag says why); LC_ERR_ARG for a NULL argument; LC_ERR_NOMEM. On failure
+ * *found is NULL and *count 0.
+ * Thread safety: reentrant.
+ * Since: 0.1
+ */
 LC_API int lc_discover_serial(lc_serial_found **found, size_t *count, lc_diag *diag);
 
 #endif
