@@ -85,21 +85,124 @@ enum lc_polarity {
 	LC_POLARITY_A_TO_A, /* duplex cord, straight: tx -> tx */
 };
 
+/*
+ * The name of a fiber mode as written in the JSON files: "SM", "MM", "none".
+ *
+ * Returns: a static string, never NULL ("none" for a value outside the enum).
+ * Thread safety: reentrant.
+ * Since: 0.1
+ */
 LC_API const char *lc_fiber_mode_name(enum lc_fiber_mode m);           /* "SM", "MM", "none" */
+/*
+ * The name of a fiber category: "OS1a", "OS2", "OM3", "OM4", "OM5", "none".
+ *
+ * Returns: a static string, never NULL ("none" for a value outside the enum).
+ * Thread safety: reentrant.
+ * Since: 0.1
+ */
 LC_API const char *lc_fiber_category_name(enum lc_fiber_category c);   /* "OS2", "OM4", "none" */
+/*
+ * The name of a connector type: "LC", "MPO", "electrical", "none".
+ *
+ * Returns: a static string, never NULL ("none" for a value outside the enum).
+ * Thread safety: reentrant.
+ * Since: 0.1
+ */
 LC_API const char *lc_connector_type_name(enum lc_connector_type t);   /* "LC", "MPO", "electrical", "none" */
+/*
+ * The name of a polish: "UPC", "APC", "none".
+ *
+ * Returns: a static string, never NULL ("none" for a value outside the enum).
+ * Thread safety: reentrant.
+ * Since: 0.1
+ */
 LC_API const char *lc_polish_name(enum lc_polish p);                   /* "UPC", "APC", "none" */
+/*
+ * The name of an MPO gender: "male", "female", "none".
+ *
+ * Returns: a static string, never NULL ("none" for a value outside the enum).
+ * Thread safety: reentrant.
+ * Since: 0.1
+ */
 LC_API const char *lc_gender_name(enum lc_gender g);                   /* "male", "female", "none" */
+/*
+ * The name of a form factor: "QSFP-DD", "OSFP", "QSFP112", ... "none".
+ *
+ * Returns: a static string, never NULL ("none" for a value outside the enum).
+ * Thread safety: reentrant.
+ * Since: 0.1
+ */
 LC_API const char *lc_form_factor_name(enum lc_form_factor f);         /* "QSFP-DD", ... */
+/*
+ * The name of a polarity: "A", "B", "C", "A-to-B", "A-to-A", "none".
+ *
+ * Returns: a static string, never NULL ("none" for a value outside the enum).
+ * Thread safety: reentrant.
+ * Since: 0.1
+ */
 LC_API const char *lc_polarity_name(enum lc_polarity p);               /* "A", "B", "C", "A-to-B", "A-to-A" */
 
-/* Parsers: return the enum value (>= 0), or LC_ERR_ARG for an unknown name. */
+/*
+ * Parse a fiber mode name (case-insensitive; the names of lc_fiber_mode_name() and their aliases).
+ *
+ * Returns: the enum value (>= 0); LC_ERR_ARG for NULL or an unknown name.
+ * Thread safety: reentrant.
+ * Since: 0.1
+ */
 LC_API int lc_fiber_mode_parse(const char *s);
+
+/*
+ * Parse a fiber category name (case-insensitive).
+ *
+ * Returns: the enum value (>= 0); LC_ERR_ARG for NULL or an unknown name.
+ * Thread safety: reentrant.
+ * Since: 0.1
+ */
 LC_API int lc_fiber_category_parse(const char *s);
+
+/*
+ * Parse a connector type name (case-insensitive).
+ *
+ * Returns: the enum value (>= 0); LC_ERR_ARG for NULL or an unknown name.
+ * Thread safety: reentrant.
+ * Since: 0.1
+ */
 LC_API int lc_connector_type_parse(const char *s);
+
+/*
+ * Parse a polish name (case-insensitive).
+ *
+ * Returns: the enum value (>= 0); LC_ERR_ARG for NULL or an unknown name.
+ * Thread safety: reentrant.
+ * Since: 0.1
+ */
 LC_API int lc_polish_parse(const char *s);
+
+/*
+ * Parse a gender name (case-insensitive).
+ *
+ * Returns: the enum value (>= 0); LC_ERR_ARG for NULL or an unknown name.
+ * Thread safety: reentrant.
+ * Since: 0.1
+ */
 LC_API int lc_gender_parse(const char *s);
+
+/*
+ * Parse a form factor name (case-insensitive).
+ *
+ * Returns: the enum value (>= 0); LC_ERR_ARG for NULL or an unknown name.
+ * Thread safety: reentrant.
+ * Since: 0.1
+ */
 LC_API int lc_form_factor_parse(const char *s);
+
+/*
+ * Parse a polarity name (case-insensitive).
+ *
+ * Returns: the enum value (>= 0); LC_ERR_ARG for NULL or an unknown name.
+ * Thread safety: reentrant.
+ * Since: 0.1
+ */
 LC_API int lc_polarity_parse(const char *s);
 
 /* The mode a category belongs to (OS* -> SM, OM* -> MM). */
@@ -246,63 +349,241 @@ typedef struct lc_issue {
 /* ---- loading ---- */
 
 /*
- * Load a cable type or chain by name (fixtures/cables/NAME.json) or path. fixtures_dir may be NULL
- * (lc_fixtures_dir). Components referenced by name inside a chain are looked up in the same cables/ folder.
- * Malformed files fail with LC_ERR_FORMAT and a detail naming the file and the key; consistency errors of
- * the design do not fail the load: they are reported by lc_channel_issue().
+ * Load a cable type or chain by name (fixtures/cables/NAME.json) or path (lc_fixtures_find()); fixtures_dir
+ * may be NULL (lc_fixtures_dir()). Components referenced by name inside a chain are looked up in the same
+ * cables/ folder. Consistency errors of the design do not fail the load: they are reported by
+ * lc_channel_issue().
+ *
+ * Returns: 0 with *out a new channel the caller frees with lc_channel_free(); the errors of lc_fixtures_find()
+ * and lc_fixtures_read_file() (LC_ERR_NOT_FOUND naming what was tried, LC_ERR_OVERFLOW, LC_ERR_IO); the errors
+ * of lc_channel_parse(). On failure *out is unchanged.
+ * Thread safety: reentrant.
+ * Since: 0.1
  */
 LC_API int lc_channel_load(const char *name_or_path, const char *fixtures_dir, lc_channel **out, lc_diag *diag);
 
-/* Same from a JSON text; origin names it in messages ("cables/x.json", "<stdin>"). */
+/*
+ * lc_channel_load() from the len bytes of JSON text at text; origin names it in messages ("cables/x.json",
+ * "<stdin>"; NULL: "<cable>"), fixtures_dir serves the components a chain names.
+ *
+ * Returns: 0 with *out a new channel the caller frees with lc_channel_free(); LC_ERR_ARG for a NULL out;
+ * LC_ERR_FORMAT for a malformed file, with a detail naming the file and the key; the errors of loading a
+ * named component; LC_ERR_NOMEM (also when an issue of the design could not be recorded: a design is never
+ * loaded with fewer issues than it has). On failure *out is unchanged.
+ * Thread safety: reentrant.
+ * Since: 0.1
+ */
 LC_API int lc_channel_parse(const char *text, size_t len, const char *origin, const char *fixtures_dir,
 		     lc_channel **out, lc_diag *diag);
 
+/*
+ * Free ch. NULL is ignored.
+ *
+ * Returns: nothing.
+ * Thread safety: no reader may use ch during or after the call.
+ * Since: 0.1
+ */
 LC_API void lc_channel_free(lc_channel *ch);
 
 /* ---- the design ---- */
 
+/*
+ * The file's "name".
+ *
+ * Returns: a string owned by ch, valid until lc_channel_free(); "" for a NULL ch.
+ * Thread safety: any thread (read-only).
+ * Since: 0.1
+ */
 LC_API const char *lc_channel_name(const lc_channel *ch);        /* the file's "name" */
+/*
+ * The file's "description".
+ *
+ * Returns: a string owned by ch, valid until lc_channel_free(); "" when it has none or for a NULL ch.
+ * Thread safety: any thread (read-only).
+ * Since: 0.1
+ */
 LC_API const char *lc_channel_description(const lc_channel *ch); /* may be "" */
-/* The PMD the channel is meant for ("400GBASE-DR4"), from the file or a transceiver; "" if none. */
+/*
+ * The PMD the channel is meant for ("400GBASE-DR4"), from the file or a transceiver.
+ *
+ * Returns: a string owned by ch, valid until lc_channel_free(); "" if none or for a NULL ch.
+ * Thread safety: any thread (read-only).
+ * Since: 0.1
+ */
 LC_API const char *lc_channel_pmd(const lc_channel *ch);
 /* Fiber mode and worst category along the chain (LC_MODE_NONE for copper or a mixed design). */
 enum lc_fiber_mode lc_channel_mode(const lc_channel *ch);
 enum lc_fiber_category lc_channel_category(const lc_channel *ch);
-/* True if nothing optical can be measured from outside (AOC, DAC): only lanes and leg assignment. */
+
+/*
+ * Whether nothing optical can be measured from outside (AOC, DAC): only lanes and leg assignment.
+ *
+ * Returns: true or false (false for a NULL ch).
+ * Thread safety: any thread (read-only).
+ * Since: 0.1
+ */
 LC_API bool lc_channel_is_active_or_copper(const lc_channel *ch);
-/* Test wavelengths in nm (from the file, else the transceivers, else empty): count, up to max written. */
+
+/*
+ * The test wavelengths in nm (from the file, else the transceivers, else none): the first max are written to
+ * out.
+ *
+ * Returns: their number, which may exceed max (then only max were written); 0 for a NULL ch.
+ * Thread safety: any thread (read-only).
+ * Since: 0.1
+ */
 LC_API size_t lc_channel_wavelengths(const lc_channel *ch, double *out, size_t max);
 
+/*
+ * The number of components of the chain (1 for a cable type).
+ *
+ * Returns: that number; 0 for a NULL ch.
+ * Thread safety: any thread (read-only).
+ * Since: 0.1
+ */
 LC_API size_t lc_channel_component_count(const lc_channel *ch);
+
+/*
+ * The i-th component, in chain order from end A.
+ *
+ * Returns: a pointer owned by ch (valid until lc_channel_free()); NULL when i is out of range or ch is NULL.
+ * Thread safety: any thread (read-only).
+ * Since: 0.1
+ */
 LC_API const lc_component *lc_channel_component(const lc_channel *ch, size_t i); /* NULL if out of range */
+/*
+ * The component with this id.
+ *
+ * Returns: a pointer owned by ch (valid until lc_channel_free()); NULL when there is none or an argument is
+ * NULL.
+ * Thread safety: any thread (read-only).
+ * Since: 0.1
+ */
 LC_API const lc_component *lc_channel_component_by_id(const lc_channel *ch, const char *id);
 
 /* ---- ports ---- */
 
+/*
+ * The number of ports at both ends.
+ *
+ * Returns: that number; 0 for a NULL ch.
+ * Thread safety: any thread (read-only).
+ * Since: 0.1
+ */
 LC_API size_t lc_channel_port_count(const lc_channel *ch);
+
+/*
+ * The i-th port.
+ *
+ * Returns: a pointer owned by ch (valid until lc_channel_free()); NULL when i is out of range or ch is NULL.
+ * Thread safety: any thread (read-only).
+ * Since: 0.1
+ */
 LC_API const lc_port *lc_channel_port(const lc_channel *ch, size_t i);
-/* Find a port by name ("b1:RX" is accepted). Returns its index, or LC_ERR_NOT_FOUND. */
+
+/*
+ * Find a port by name, case-insensitive ("b1:RX" finds "B1:rx").
+ *
+ * Returns: its index (>= 0); LC_ERR_NOT_FOUND when there is none or an argument is NULL.
+ * Thread safety: any thread (read-only).
+ * Since: 0.1
+ */
 LC_API int lc_channel_port_find(const lc_channel *ch, const char *name);
-/* Number of legs at end 0 (A) or 1 (B), and a leg's label ("A", "B3"). */
+
+/*
+ * The number of legs at end 0 (A) or 1 (B).
+ *
+ * Returns: that number; 0 for another end or a NULL ch.
+ * Thread safety: any thread (read-only).
+ * Since: 0.1
+ */
 LC_API unsigned lc_channel_leg_count(const lc_channel *ch, unsigned end);
+
+/*
+ * A leg's label ("A", "B3").
+ *
+ * Returns: a string owned by ch (valid until lc_channel_free()); "" for an end or leg out of range or a NULL ch.
+ * Thread safety: any thread (read-only).
+ * Since: 0.1
+ */
 LC_API const char *lc_channel_leg_label(const lc_channel *ch, unsigned end, unsigned leg);
 
 /* ---- expected map ---- */
 
-/* The expected fiber map, one entry per complete path, in the order of the end-A ports. */
+/*
+ * The number of entries of the expected fiber map: one per complete path, in the order of the end-A ports.
+ *
+ * Returns: that number; 0 for a NULL ch.
+ * Thread safety: any thread (read-only).
+ * Since: 0.1
+ */
 LC_API size_t lc_channel_map_count(const lc_channel *ch);
+
+/*
+ * The i-th entry of the expected fiber map.
+ *
+ * Returns: a pointer owned by ch (valid until lc_channel_free()); NULL when i is out of range or ch is NULL.
+ * Thread safety: any thread (read-only).
+ * Since: 0.1
+ */
 LC_API const lc_map_entry *lc_channel_map(const lc_channel *ch, size_t i);
-/* Where the light entering `port` comes out (the other end of its path): port index, or LC_ERR_NOT_FOUND
- * (unknown port, or a dark position). *map_index, if not NULL, gets the map entry's index. */
+
+/*
+ * Where the light entering port (a name, as lc_channel_port_find()) comes out: the other end of its path.
+ * *map_index, when map_index is not NULL, gets the map entry's index.
+ *
+ * Returns: the port index (>= 0); LC_ERR_NOT_FOUND for an unknown port or a dark position (*map_index then
+ * unchanged).
+ * Thread safety: any thread (read-only).
+ * Since: 0.1
+ */
 LC_API int lc_channel_route(const lc_channel *ch, const char *port, size_t *map_index);
 
 /* ---- consistency ---- */
 
+/*
+ * The number of consistency issues of the design (warnings and errors; the same fault on every fiber of a
+ * component counts once).
+ *
+ * Returns: that number; 0 for a NULL ch.
+ * Thread safety: any thread (read-only).
+ * Since: 0.1
+ */
 LC_API size_t lc_channel_issue_count(const lc_channel *ch);
+
+/*
+ * The i-th consistency issue.
+ *
+ * Returns: a pointer owned by ch (valid until lc_channel_free()); NULL when i is out of range or ch is NULL.
+ * Thread safety: any thread (read-only).
+ * Since: 0.1
+ */
 LC_API const lc_issue *lc_channel_issue(const lc_channel *ch, size_t i);
-/* Number of issues of severity LC_SEVERITY_ERROR. */
+
+/*
+ * The number of issues of severity LC_SEVERITY_ERROR (the link cannot work as assembled).
+ *
+ * Returns: that number; 0 for a NULL ch.
+ * Thread safety: any thread (read-only).
+ * Since: 0.1
+ */
 LC_API size_t lc_channel_error_count(const lc_channel *ch);
+
+/*
+ * The name of an issue code: "mode_mismatch", "tx_on_tx", "polish_mismatch", ...
+ *
+ * Returns: a static string, never NULL ("?" for a value outside the enum).
+ * Thread safety: reentrant.
+ * Since: 0.1
+ */
 LC_API const char *lc_issue_code_name(enum lc_issue_code c); /* "tx_on_tx", "polish_mismatch", ... */
+/*
+ * The name of a component kind: "transceiver", "cord", "trunk", "cassette", ...
+ *
+ * Returns: a static string, never NULL ("?" for a value outside the enum).
+ * Thread safety: reentrant.
+ * Since: 0.1
+ */
 LC_API const char *lc_component_kind_name(enum lc_component_kind k); /* "trunk", "cassette", ... */
 
 /* ---- fixtures/station.h ---- */
@@ -405,8 +686,22 @@ enum lc_module_serial_policy {
 	LC_MODULE_SERIAL_OFF,      /* not compared */
 };
 
-/* "stop", "warn", "off"; parse returns the policy or -1. */
+/*
+ * The name of a module serial policy: "stop", "warn", "off".
+ *
+ * Returns: a static string, never NULL ("?" for a value outside the enum).
+ * Thread safety: reentrant.
+ * Since: 0.1
+ */
 LC_API const char *lc_module_serial_policy_name(enum lc_module_serial_policy p);
+
+/*
+ * Parse a module serial policy name.
+ *
+ * Returns: the policy (>= 0); -1 for NULL or an unknown name.
+ * Thread safety: reentrant.
+ * Since: 0.1
+ */
 LC_API int lc_module_serial_policy_parse(const char *s);
 
 /* JSON key "golden": the known-good cable the station is checked with (procedures/golden.h). While a station
@@ -449,47 +744,200 @@ typedef struct lc_station {
 	lc_station_slot *slots;
 } lc_station;
 
+/*
+ * An empty station named name (NULL: unnamed; cut at LC_NAME_MAX - 1 bytes), to fill with the
+ * lc_station_add_* helpers.
+ *
+ * Returns: a new station the caller frees with lc_station_free(); NULL when out of memory.
+ * Thread safety: reentrant.
+ * Since: 0.1
+ */
 LC_API lc_station *lc_station_new(const char *name); /* NULL on out of memory */
+/*
+ * Free st and its arrays. NULL is ignored.
+ *
+ * Returns: nothing.
+ * Thread safety: no other thread may use st during or after the call.
+ * Since: 0.1
+ */
 LC_API void lc_station_free(lc_station *st);
-/* Append a copy. LC_ERR_ARG for a duplicate role / slot number / cord id or an empty key field. A wire is
- * unique by (slot, dut_port, direction, instrument, instrument_port): one DUT port may be wired to several
- * instrument ports in one direction (lit by a source and looked into by an RL meter). */
+
+/*
+ * Append a copy of *in.
+ *
+ * Returns: 0; LC_ERR_ARG for a NULL argument, an empty role or resource, or a role the station has already;
+ * LC_ERR_NOMEM. On failure st is unchanged.
+ * Thread safety: st by one thread.
+ * Since: 0.1
+ */
 LC_API int lc_station_add_instrument(lc_station *st, const lc_station_instrument *in);
+
+/*
+ * Append a copy of *w. A wire is unique by (slot, dut_port, direction, instrument, instrument_port): one DUT
+ * port may be wired to several instrument ports in one direction (lit by a source and looked into by an RL
+ * meter).
+ *
+ * Returns: 0; LC_ERR_ARG for a NULL argument, an empty DUT port or instrument, slot or instrument port 0, an
+ * unknown direction, a switch role without its channel, or a wire the station has already; LC_ERR_NOMEM. On
+ * failure st is unchanged.
+ * Thread safety: st by one thread.
+ * Since: 0.1
+ */
 LC_API int lc_station_add_wire(lc_station *st, const lc_station_wire *w);
+
+/*
+ * Append a copy of *c.
+ *
+ * Returns: 0; LC_ERR_ARG for a NULL argument, an empty id, more than LC_REFCORD_WL_MAX losses or an id the
+ * station has already; LC_ERR_NOMEM. On failure st is unchanged.
+ * Thread safety: st by one thread.
+ * Since: 0.1
+ */
 LC_API int lc_station_add_refcord(lc_station *st, const lc_reference_cord *c);
+
+/*
+ * Append a copy of *s.
+ *
+ * Returns: 0; LC_ERR_ARG for a NULL argument, slot number 0 or a number the station has already;
+ * LC_ERR_NOMEM. On failure st is unchanged.
+ * Thread safety: st by one thread.
+ * Since: 0.1
+ */
 LC_API int lc_station_add_slot(lc_station *st, const lc_station_slot *s);
 
-/* Load by name (fixtures/stations/NAME.json) or path. */
+/*
+ * Load a station by name (fixtures/stations/NAME.json) or path (lc_fixtures_find()); fixtures_dir may be NULL.
+ *
+ * Returns: 0 with *out a new station the caller frees with lc_station_free(); the errors of lc_fixtures_find()
+ * and lc_fixtures_read_file(); the errors of lc_station_parse(). On failure *out is unchanged.
+ * Thread safety: reentrant.
+ * Since: 0.1
+ */
 LC_API int lc_station_load(const char *name_or_path, const char *fixtures_dir, lc_station **out, lc_diag *diag);
+
+/*
+ * Parse the len bytes of station JSON at text (format: docs/fixtures.md) and validate it
+ * (lc_station_validate()); origin names it in messages.
+ *
+ * Returns: 0 with *out a new station the caller frees with lc_station_free(); LC_ERR_ARG for a NULL out;
+ * LC_ERR_FORMAT for a malformed file or a cross-reference that does not hold, with a detail naming the file
+ * and the key; LC_ERR_NOMEM. On failure *out is unchanged.
+ * Thread safety: reentrant.
+ * Since: 0.1
+ */
 LC_API int lc_station_parse(const char *text, size_t len, const char *origin, lc_station **out, lc_diag *diag);
-/* Check cross-references (wire roles, slots and cords exist; the switch role exists). Done by load/parse. */
+
+/*
+ * Check the cross-references of st (a name, at least one slot, each instrument's role and resource, wire
+ * roles, slots, switches and cords that exist, dates that parse); origin names it in messages. Done by
+ * lc_station_parse(); a station built with the lc_station_add_* helpers is checked with it before it is
+ * written.
+ *
+ * Returns: 0; LC_ERR_ARG for a NULL st; LC_ERR_FORMAT naming the first thing that does not hold.
+ * Thread safety: reentrant; st is only read.
+ * Since: 0.1
+ */
 LC_API int lc_station_validate(const lc_station *st, const char *origin, lc_diag *diag);
 
-/* Check that every wire of `slot` names a port of the cable in it (ch), and that its direction fits the
- * port's role (light goes into a Tx port, out of an Rx port). LC_ERR_FORMAT names the wire and the port. */
+/*
+ * Check that every wire of slot names a port of the cable in it (ch), and that its direction fits the port's
+ * role (light goes into a Tx port, out of an Rx port).
+ *
+ * Returns: 0; LC_ERR_ARG for a NULL st or ch; LC_ERR_FORMAT naming the wire and the port.
+ * Thread safety: reentrant; st and ch are only read.
+ * Since: 0.1
+ */
 LC_API int lc_station_check_ports(const lc_station *st, unsigned slot, const lc_channel *ch, lc_diag *diag);
 
-/* The station as JSON text (malloc'd, stable key order, ends with a newline). NULL on out of memory. */
+/*
+ * The station as JSON text (stable key order, ends with a newline).
+ *
+ * Returns: the text, malloc'd and NUL-terminated (the caller frees it with free()); NULL for a NULL st or when
+ * out of memory.
+ * Thread safety: reentrant; st is only read.
+ * Since: 0.1
+ */
 LC_API char *lc_station_to_json(const lc_station *st);
-/* Write atomically (temporary file, fsync, rename). */
+
+/*
+ * Validate st (lc_station_validate()) and write it at path as JSON (lc_station_to_json()), atomically
+ * (lc_atomic_write(): temporary file, fsync, rename; mode 0644; a file there is replaced).
+ *
+ * Returns: 0; LC_ERR_ARG for a NULL argument; the errors of lc_station_validate() (nothing written) and of
+ * lc_atomic_write(); LC_ERR_NOMEM.
+ * Thread safety: reentrant; st is only read.
+ * Since: 0.1
+ */
 LC_API int lc_station_write_json(const lc_station *st, const char *path, lc_diag *diag);
 
+/*
+ * The instrument of role.
+ *
+ * Returns: a pointer into st (valid until st is freed or an instrument is added); NULL when there is none or
+ * an argument is NULL.
+ * Thread safety: any thread while nobody modifies st.
+ * Since: 0.1
+ */
 LC_API const lc_station_instrument *lc_station_instrument_by_role(const lc_station *st, const char *role);
-/* The first wire for a slot and DUT port in a direction, or NULL. A port may have several (a source and
- * an RL meter on one connector): callers that need one of a given instrument class iterate with
- * lc_station_wire_next and ask the instrument (lc_instrument_port_class). */
+
+/*
+ * The first wire, in file order, for slot and dut_port (case-insensitive) in direction dir. A port may have
+ * several (a source and an RL meter on one connector): callers that need one of a given instrument class
+ * iterate with lc_station_wire_next() and ask the instrument (lc_instrument_port_class()).
+ *
+ * Returns: a pointer into st (valid until st is freed or a wire is added); NULL when there is none.
+ * Thread safety: any thread while nobody modifies st.
+ * Since: 0.1
+ */
 LC_API const lc_station_wire *lc_station_wire_for(const lc_station *st, unsigned slot, const char *dut_port,
 					   enum lc_wire_direction dir);
-/* The next wire after prev (NULL: the first) for a slot and DUT port in a direction, in file order; NULL
- * past the last. prev must be a wire of st. */
+
+/*
+ * The next wire after prev (NULL: the first) for slot and dut_port in direction dir, in file order.
+ *
+ * Returns: a pointer into st; NULL past the last, for a NULL st or dut_port, or when prev is not a wire of st.
+ * Thread safety: any thread while nobody modifies st.
+ * Since: 0.1
+ */
 LC_API const lc_station_wire *lc_station_wire_next(const lc_station *st, unsigned slot, const char *dut_port,
 					    enum lc_wire_direction dir, const lc_station_wire *prev);
-/* The wire with exactly this key (slot, dut_port, direction, instrument, instrument_port), or NULL. */
+
+/*
+ * The wire with exactly the key of *key (slot, dut_port, direction, instrument, instrument_port).
+ *
+ * Returns: a pointer into st; NULL when there is none or an argument is NULL.
+ * Thread safety: any thread while nobody modifies st.
+ * Since: 0.1
+ */
 LC_API const lc_station_wire *lc_station_wire_find(const lc_station *st, const lc_station_wire *key);
+
+/*
+ * The reference cord with this id.
+ *
+ * Returns: a pointer into st; NULL when there is none or an argument is NULL.
+ * Thread safety: any thread while nobody modifies st.
+ * Since: 0.1
+ */
 LC_API const lc_reference_cord *lc_station_refcord(const lc_station *st, const char *id);
-/* A reference cord's loss at a wavelength (exact match within 1 nm): 0 and *loss_db, or LC_ERR_NOT_FOUND. */
+
+/*
+ * A reference cord's known loss at a wavelength (a stored wavelength within 1 nm of it). loss_db may be
+ * NULL.
+ *
+ * Returns: 0 with *loss_db set; LC_ERR_NOT_FOUND when the loss at that wavelength is not known or c is NULL
+ * (*loss_db unchanged).
+ * Thread safety: reentrant.
+ * Since: 0.1
+ */
 LC_API int lc_reference_cord_loss(const lc_reference_cord *c, double wavelength_nm, double *loss_db);
 
+/*
+ * The name of a wire direction: "to_dut", "from_dut".
+ *
+ * Returns: a static string, never NULL ("?" for a value outside the enum).
+ * Thread safety: reentrant.
+ * Since: 0.1
+ */
 LC_API const char *lc_wire_direction_name(enum lc_wire_direction d); /* "to_dut", "from_dut" */
 
 /* ---- fixtures/paths.h ---- */
@@ -507,25 +955,52 @@ LC_API const char *lc_wire_direction_name(enum lc_wire_direction d); /* "to_dut"
 
 
 
-/* Resolve the fixtures directory into out. explicit_dir may be NULL. Returns 0 or a negative LC_ERR_*. */
+/*
+ * Resolve the fixtures directory (order above) into out (out_size bytes). explicit_dir may be NULL.
+ *
+ * Returns: 0 with out set; LC_ERR_ARG for a NULL out or out_size 0; LC_ERR_NOT_FOUND when explicit_dir or
+ * $LANECERT_FIXTURES is not a directory, or none of the places exists; LC_ERR_OVERFLOW when the path does
+ * not fit in out_size (never cut).
+ * Thread safety: reentrant (see above).
+ * Since: 0.1
+ */
 LC_API int lc_fixtures_dir(const char *explicit_dir, char *out, size_t out_size, lc_diag *diag);
 
 /*
- * Resolve a data file: name_or_path is used as a path when a regular file of that name exists (any name,
- * e.g. "f.lua" in the current directory); a name with a '/' must then exist; otherwise it is a name looked up
- * as <fixtures>/<kind>/<name>.json (kind: "cables", "limits", "stations", "scenarios"; ".json" not added
- * when the name ends in it).
- * fixtures_dir may be NULL (then lc_fixtures_dir(NULL) is used). LC_ERR_NOT_FOUND names what was tried.
+ * Resolve a data file into out (out_size bytes): name_or_path is used as a path when a regular file of that
+ * name exists (any name, e.g. "f.lua" in the current directory); a name with a '/' must then exist;
+ * otherwise it is a name looked up as <fixtures>/<kind>/<name>.json (kind: "cables", "limits", "stations",
+ * "scenarios"; ".json" not added when the name ends in it). fixtures_dir may be NULL (lc_fixtures_dir(NULL)).
+ *
+ * Returns: 0 with out set; LC_ERR_NOT_FOUND naming what was tried; LC_ERR_ARG for a NULL argument; the errors
+ * of lc_fixtures_dir(); LC_ERR_OVERFLOW when the path does not fit.
+ * Thread safety: reentrant.
+ * Since: 0.1
  */
 LC_API int lc_fixtures_find(const char *fixtures_dir, const char *kind, const char *name_or_path, char *out,
 		     size_t out_size, lc_diag *diag);
 
-/* Read a whole file into a NUL-terminated malloc'd buffer (*len without the NUL); files over 16 MiB are
- * refused with LC_ERR_OVERFLOW. */
+/*
+ * Read the whole file at path (lc_read_file() with a 16 MiB limit).
+ *
+ * Returns: 0 with *text malloc'd and NUL-terminated (the caller frees it with free()) and *len its length
+ * without the NUL; the errors of lc_read_file(): LC_ERR_NOT_FOUND, LC_ERR_PERMISSION, LC_ERR_IO,
+ * LC_ERR_OVERFLOW for a file over 16 MiB, LC_ERR_NOMEM. On failure *text is unchanged.
+ * Thread safety: reentrant.
+ * Since: 0.1
+ */
 LC_API int lc_fixtures_read_file(const char *path, char **text, size_t *len, lc_diag *diag);
 
-/* Find (lc_fixtures_find) and read a data file of a kind; origin receives the name to use in messages
- * ("cables/x.json" for the library's files, the path for a file given by path). *text malloc'd. */
+/*
+ * Find (lc_fixtures_find()) and read (lc_fixtures_read_file()) a data file of a kind; origin (origin_size
+ * bytes) receives the name to use in messages: "cables/x.json" for the library's files, the path for a file
+ * given by path (cut at origin_size - 1 bytes: it is display text).
+ *
+ * Returns: 0 with *text malloc'd (the caller frees it with free()) and *len its length; the errors of
+ * lc_fixtures_find() and lc_fixtures_read_file(). On failure *text is unchanged.
+ * Thread safety: reentrant.
+ * Since: 0.1
+ */
 LC_API int lc_fixtures_load_text(const char *fixtures_dir, const char *kind, const char *name_or_path, char *origin,
 			  size_t origin_size, char **text, size_t *len, lc_diag *diag);
 
@@ -539,7 +1014,7 @@ LC_API int lc_fixtures_load_text(const char *fixtures_dir, const char *kind, con
  *     the whole serial), by default LC_SERIAL_DEFAULT_PATTERN.
  *
  * Thread safety: reentrant (a pattern is compiled per call).
- * Since: 0.2.
+ * Since: 0.1.
  */
 
 
@@ -547,17 +1022,34 @@ LC_API int lc_fixtures_load_text(const char *fixtures_dir, const char *kind, con
 #define LC_SERIAL_MAX 64
 #define LC_SERIAL_DEFAULT_PATTERN "[A-Za-z0-9._-]{1,64}"
 
-/* Check serial against the safety rules and pattern (NULL or "": the default). Returns 0 when accepted;
- * LC_ERR_ARG with the first rule it breaks in diag (the serial shown with non-printable bytes as \xNN);
- * LC_ERR_FORMAT when the pattern itself does not compile. */
+/*
+ * Check serial against the safety rules and pattern (NULL or "": the default).
+ *
+ * Returns: 0 when accepted; LC_ERR_ARG with the first rule it breaks in diag (the serial shown with
+ * non-printable bytes as \xNN); LC_ERR_FORMAT when the pattern itself does not compile.
+ * Thread safety: reentrant.
+ * Since: 0.1
+ */
 LC_API int lc_serial_check(const char *serial, const char *pattern, lc_diag *diag);
 
-/* Check that a pattern compiles as a POSIX extended regular expression: 0 or LC_ERR_FORMAT with regerror's
- * words. Station files are checked with it when they are loaded. */
+/*
+ * Check that pattern compiles as a POSIX extended regular expression. Station files are checked with it when
+ * they are loaded.
+ *
+ * Returns: 0; LC_ERR_FORMAT with regerror's words.
+ * Thread safety: reentrant.
+ * Since: 0.1
+ */
 LC_API int lc_serial_pattern_check(const char *pattern, lc_diag *diag);
 
-/* The rule in words for an operator, e.g. "1-64 characters of A-Za-z0-9._-, not starting with a dot", into
- * buf (always NUL-terminated, truncated to cap). */
+/*
+ * The rule in words for an operator, e.g. "a serial number is 1-64 characters of A-Za-z0-9._-, not starting
+ * with a dot", into buf (cap bytes; cut at cap - 1 bytes: it is display text).
+ *
+ * Returns: nothing.
+ * Thread safety: reentrant.
+ * Since: 0.1
+ */
 LC_API void lc_serial_rule_text(const char *pattern, char *buf, size_t cap);
 
 #endif
