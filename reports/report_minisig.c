@@ -12,7 +12,10 @@ int lc_report_trusted_comment(const lc_result *r, char *buf, size_t size, lc_dia
 {
 	lc_result_dut d = lc_result_get_dut(r);
 	char serial[256], when[32] = "unknown";
-	snprintf(serial, sizeof(serial), "%s", d.serial ? d.serial : "unknown");
+	/* The signed line names the serial whole or not at all: a cut serial would sign another cable's name. */
+	if ((size_t)snprintf(serial, sizeof(serial), "%s", d.serial ? d.serial : "unknown") >= sizeof(serial))
+		return lc_diag_set(diag, LC_ERR_OVERFLOW, "trusted comment: the serial is longer than %zu bytes",
+				   sizeof(serial) - 1);
 	/* One line, tab-separated fields: a serial must not be able to forge another field. */
 	for (char *p = serial; *p; p++)
 		if ((unsigned char)*p < 0x20 || *p == 0x7f)

@@ -173,6 +173,12 @@ static int write_into(lc_result *r, const char *out_dir, const lc_sign_key *key,
 		rc = lc_diag_set(diag, LC_ERR_BUSY, "%s already holds a report: not overwritten", out_dir);
 	else
 		rc = write_all(r, dfd, key, paths, opt, &w, diag);
+	/* Not a report, then: the report files this call wrote go again (a signed report.json must not stay
+	 * beside a run the store records as an error). Each was created here (never replacing), so only this
+	 * call's own files are removed. */
+	for (size_t i = 0; rc < 0 && lc_report_formats[i]; i++)
+		if (w.file[i])
+			unlinkat(dfd, lc_report_formats[i]->file, 0);
 	close(dfd);
 	if (rc == 0)
 		rc = set_paths(paths, out_dir, &w, diag);

@@ -190,15 +190,28 @@ void lc_result_explain(const lc_result *r, char *buf, size_t cap)
 		const lc_result_measurement *m = lc_result_measurement_at(r, i, &step);
 		if (m->verdict != v || v == LC_VERDICT_PASS)
 			continue;
-		int n = snprintf(buf, cap, "%s: %s", lc_result_step_at(r, step)->name, m->name);
-		if (m->lane && n > 0 && (size_t)n < cap)
-			n += snprintf(buf + n, cap - (size_t)n, " lane %d", m->lane);
-		if (isfinite(m->wavelength_nm) && n > 0 && (size_t)n < cap)
-			n += snprintf(buf + n, cap - (size_t)n, " at %.0f nm", m->wavelength_nm);
-		if (isfinite(m->value) && n > 0 && (size_t)n < cap)
-			n += snprintf(buf + n, cap - (size_t)n, " = %.3g %s", m->value, m->unit ? m->unit : "");
-		if (isfinite(m->margin) && n > 0 && (size_t)n < cap)
-			snprintf(buf + n, cap - (size_t)n, " (margin %+.3g)", m->margin);
+		/* Whole in a buffer of its own, then cut on a character: the names are UTF-8, and a byte cut
+		 * (snprintf into buf) could end the text inside one. */
+		char whole[3 * LC_DIAG_TEXT_MAX], part[96];
+		snprintf(whole, sizeof(whole), "%s: %s", lc_result_step_at(r, step)->name, m->name);
+		if (m->lane) {
+			snprintf(part, sizeof(part), " lane %d", m->lane);
+			strncat(whole, part, sizeof(whole) - strlen(whole) - 1);
+		}
+		if (isfinite(m->wavelength_nm)) {
+			snprintf(part, sizeof(part), " at %.0f nm", m->wavelength_nm);
+			strncat(whole, part, sizeof(whole) - strlen(whole) - 1);
+		}
+		if (isfinite(m->value)) {
+			snprintf(part, sizeof(part), " = %.3g ", m->value);
+			strncat(whole, part, sizeof(whole) - strlen(whole) - 1);
+			strncat(whole, m->unit ? m->unit : "", sizeof(whole) - strlen(whole) - 1);
+		}
+		if (isfinite(m->margin)) {
+			snprintf(part, sizeof(part), " (margin %+.3g)", m->margin);
+			strncat(whole, part, sizeof(whole) - strlen(whole) - 1);
+		}
+		lc_utf8_printf(buf, cap, "%s", whole);
 		return;
 	}
 	if (v == LC_VERDICT_INCONCLUSIVE || v == LC_VERDICT_NONE)

@@ -72,11 +72,31 @@ typedef struct lc_result_limit {
 	enum lc_result_cmp comparison;
 } lc_result_limit;
 
-/* "none", "le", "lt", "ge", "gt", "between"; parse returns the enum or -1. */
+/*
+ * The name of a comparison: "none", "le", "lt", "ge", "gt", "between".
+ *
+ * Returns: a static string, never NULL ("none" for a value outside the enum).
+ * Thread safety: reentrant.
+ * Since: 0.1
+ */
 LC_API const char *lc_result_cmp_name(enum lc_result_cmp c);
+
+/*
+ * Parse a comparison name (exact, lower case).
+ *
+ * Returns: the enum value (>= 0); -1 for NULL or an unknown name.
+ * Thread safety: reentrant.
+ * Since: 0.1
+ */
 LC_API int lc_result_cmp_parse(const char *s);
-/* The margin of value against limit as in the table above (negative = outside); NaN for LC_LIMIT_NONE, a NaN
- * value or a limit bound that is missing. */
+
+/*
+ * The margin of value against limit as in the table above (negative = outside).
+ *
+ * Returns: the margin; NaN for a NULL limit, LC_LIMIT_NONE, a NaN value or a limit bound that is missing.
+ * Thread safety: reentrant.
+ * Since: 0.1
+ */
 LC_API double lc_result_limit_margin(const lc_result_limit *limit, double value);
 
 typedef struct lc_result_instrument {
@@ -131,60 +151,237 @@ typedef struct lc_result_measurement {
 
 /* ---- building ---- */
 
-/* A new, empty result with software version LC_VERSION_STRING. NULL when out of memory. */
+/*
+ * A new, empty result with software version LC_VERSION_STRING, no start or end time.
+ *
+ * Returns: the result, which the caller frees with lc_result_free(); NULL when out of memory.
+ * Thread safety: reentrant.
+ * Since: 0.1
+ */
 LC_API lc_result *lc_result_new(void);
+
+/*
+ * Free r and everything recorded in it (every pointer an accessor returned becomes invalid). NULL is ignored.
+ *
+ * Returns: nothing.
+ * Thread safety: no other thread may use r during or after the call.
+ * Since: 0.1
+ */
 LC_API void lc_result_free(lc_result *r);
+
+/*
+ * The current wall-clock time (CLOCK_REALTIME).
+ *
+ * Returns: milliseconds since the Unix epoch, UTC.
+ * Thread safety: reentrant.
+ * Since: 0.1
+ */
 LC_API int64_t lc_result_wall_ms(void);
 
+/*
+ * Record the station's name (required) and id (may be NULL); both copied, replacing earlier ones.
+ *
+ * Returns: 0; LC_ERR_ARG for a NULL r, a NULL or empty name, or a string that is not valid UTF-8; LC_ERR_NOMEM.
+ * On failure r keeps what it had and remembers the failure (lc_result_failure()), like every builder below.
+ * Thread safety: takes r's lock.
+ * Since: 0.1
+ */
 LC_API int lc_result_set_station(lc_result *r, const char *name, const char *id, lc_diag *diag);
+
+/*
+ * Record the operator's name (NULL: none), copied, replacing an earlier one.
+ *
+ * Returns: 0; LC_ERR_ARG for a NULL r or a name that is not valid UTF-8; LC_ERR_NOMEM. A failure is remembered
+ * (lc_result_failure()).
+ * Thread safety: takes r's lock.
+ * Since: 0.1
+ */
 LC_API int lc_result_set_operator(lc_result *r, const char *operator_name, lc_diag *diag);
+
+/*
+ * Record the procedure's name (required) and version (may be NULL), copied, replacing earlier ones.
+ *
+ * Returns: 0; LC_ERR_ARG for a NULL r, a NULL or empty name, or a string that is not valid UTF-8;
+ * LC_ERR_NOMEM. A failure is remembered (lc_result_failure()).
+ * Thread safety: takes r's lock.
+ * Since: 0.1
+ */
 LC_API int lc_result_set_procedure(lc_result *r, const char *name, const char *version, lc_diag *diag);
-/* The procedure file that ran: the SHA-256 (64 lowercase hex digits) of its bytes, and whether it was a custom
- * file (`lanecert run --procedure-file`) rather than one of the installed procedures. Since 0.1. */
+
+/*
+ * Record the procedure file that ran: the SHA-256 (64 lowercase hex digits) of its bytes, and whether it was a
+ * custom file (`lanecert run --procedure-file`) rather than one of the installed procedures.
+ *
+ * Returns: 0; LC_ERR_ARG for a NULL r or a digest that is not 64 lowercase hex digits. A failure is
+ * remembered (lc_result_failure()).
+ * Thread safety: takes r's lock.
+ * Since: 0.1
+ */
 LC_API int lc_result_set_procedure_file(lc_result *r, bool custom, const char *sha256_hex, lc_diag *diag);
-/* Only for a result read back from a report written by another version (NULL: unknown). */
+
+/*
+ * Replace the software version (set by lc_result_new()): only for a result read back from a report written by
+ * another version (NULL: unknown).
+ *
+ * Returns: 0; LC_ERR_ARG for a NULL r or a version that is not valid UTF-8; LC_ERR_NOMEM. A failure is
+ * remembered (lc_result_failure()).
+ * Thread safety: takes r's lock.
+ * Since: 0.1
+ */
 LC_API int lc_result_set_software_version(lc_result *r, const char *version, lc_diag *diag);
+
+/*
+ * Record the DUT (*dut copied, replacing an earlier one): cable type and serial required, slot and attempt
+ * >= 0, channel digest NULL or 64 lowercase hex digits.
+ *
+ * Returns: 0; LC_ERR_ARG for a NULL argument or a field that breaks those rules or is not valid UTF-8;
+ * LC_ERR_NOMEM. A failure is remembered (lc_result_failure()).
+ * Thread safety: takes r's lock.
+ * Since: 0.1
+ */
 LC_API int lc_result_set_dut(lc_result *r, const lc_result_dut *dut, lc_diag *diag);
-/* Start time of the run. */
+
+/*
+ * Record the run's start time.
+ *
+ * Returns: 0; LC_ERR_ARG for a NULL r (remembered by no result).
+ * Thread safety: takes r's lock.
+ * Since: 0.1
+ */
 LC_API int lc_result_start(lc_result *r, int64_t start_ms, lc_diag *diag);
-/* Returns the instrument's index. */
+
+/*
+ * Append a copy of *in: role required, calibration dates NULL or "YYYY-MM-DD".
+ *
+ * Returns: the instrument's index (>= 0); LC_ERR_ARG for a NULL argument, a missing role, a date that does not
+ * parse or a string that is not valid UTF-8; LC_ERR_NOMEM. A failure is remembered (lc_result_failure()) and
+ * appends nothing.
+ * Thread safety: takes r's lock.
+ * Since: 0.1
+ */
 LC_API int lc_result_add_instrument(lc_result *r, const lc_result_instrument *in, lc_diag *diag);
-/* Returns the reference's index. */
+
+/*
+ * Append a copy of *ref (its cords and values copied): method required, wavelength finite or NaN, every cord
+ * id and value name given, every value finite.
+ *
+ * Returns: the reference's index (>= 0); LC_ERR_ARG for a NULL argument or a field that breaks those rules or
+ * is not valid UTF-8; LC_ERR_NOMEM. A failure is remembered (lc_result_failure()) and appends nothing.
+ * Thread safety: takes r's lock.
+ * Since: 0.1
+ */
 LC_API int lc_result_add_reference(lc_result *r, const lc_result_reference *ref, lc_diag *diag);
 
-/* Open a step; returns its index (>= 0). Steps are kept in the order they were added. */
+/*
+ * Open a step named name (required, copied) that started at start_ms. Steps are kept in the order they were
+ * added.
+ *
+ * Returns: the step's index (>= 0); LC_ERR_ARG for a NULL r or a missing or invalid name; LC_ERR_NOMEM. A
+ * failure is remembered (lc_result_failure()).
+ * Thread safety: takes r's lock.
+ * Since: 0.1
+ */
 LC_API int lc_result_add_step(lc_result *r, const char *name, int64_t start_ms, lc_diag *diag);
-/* Close a step with its own verdict (LC_VERDICT_NONE: judged by its measurements only), its end time and, for
- * error/aborted, a detail (may be NULL). Closing twice is LC_ERR_STATE. */
+
+/*
+ * Close step with its own verdict (LC_VERDICT_NONE: judged by its measurements only), its end time and, for
+ * error/aborted, a detail (may be NULL, copied).
+ *
+ * Returns: 0; LC_ERR_ARG for a NULL r, an unknown step or a value that is no verdict; LC_ERR_STATE when the
+ * step was closed already; LC_ERR_NOMEM. A failure is remembered (lc_result_failure()) and changes no step.
+ * Thread safety: takes r's lock.
+ * Since: 0.1
+ */
 LC_API int lc_result_end_step(lc_result *r, int step, enum lc_verdict verdict, int64_t end_ms, const char *error,
 		       lc_diag *diag);
-/* Record a measurement in a step (open or closed); returns the measurement's index (over the whole run). */
+
+/*
+ * Record a copy of *m in step (open or closed): name required, lane >= 0, no infinite number, a known
+ * comparison with the bounds it uses (an unused bound is dropped); a NaN margin is computed
+ * (lc_result_limit_margin()).
+ *
+ * Returns: the measurement's index over the whole run (>= 0); LC_ERR_ARG for a NULL argument, an unknown step
+ * or a field that breaks those rules; LC_ERR_NOMEM. A failure is remembered (lc_result_failure()) and records
+ * nothing.
+ * Thread safety: takes r's lock.
+ * Since: 0.1
+ */
 LC_API int lc_result_add_measurement(lc_result *r, int step, const lc_result_measurement *m, lc_diag *diag);
-/* Extra named fields of a measurement (BER bounds, bits, errors, confidence level, event position ...).
- * Keys are [a-z0-9_]+, unique per measurement; setting a key again replaces its value. */
+
+/*
+ * Set the extra key (a [a-z0-9_]+ name, unique per measurement) of a measurement to the finite number value,
+ * replacing a value the key had.
+ *
+ * Returns: 0; LC_ERR_ARG for a NULL r, an unknown measurement, a bad key or a value that is not finite;
+ * LC_ERR_NOMEM. A failure is remembered (lc_result_failure()).
+ * Thread safety: takes r's lock.
+ * Since: 0.1
+ */
 LC_API int lc_result_measurement_extra_number(lc_result *r, int measurement, const char *key, double value,
 				       lc_diag *diag);
+
+/*
+ * Set the extra key of a measurement to a copy of the string value (required, valid UTF-8), replacing a value
+ * the key had.
+ *
+ * Returns: 0; LC_ERR_ARG for a NULL r or value, an unknown measurement, a bad key or a value that is not valid
+ * UTF-8; LC_ERR_NOMEM. A failure is remembered (lc_result_failure()).
+ * Thread safety: takes r's lock.
+ * Since: 0.1
+ */
 LC_API int lc_result_measurement_extra_string(lc_result *r, int measurement, const char *key, const char *value,
 				       lc_diag *diag);
 
-/* Raw data kept beside the report (SOR files, BER logs). The bytes are copied; lc_report_write() writes
- * them as out_dir/<name> and the report records their SHA-256. name: a plain file name ([A-Za-z0-9._-]+, not
- * starting with '.', not "report.*"). kind: "sor", "ber_log", ... Returns the index. */
+/*
+ * Keep len bytes of raw data beside the report (SOR files, BER logs): the bytes are copied and their SHA-256
+ * computed; lc_report_write() writes them as out_dir/<name> and the report records the digest. name: a plain
+ * file name ([A-Za-z0-9._-]+, at most 128 bytes, not starting with '.', not "report.*"), unique in the
+ * result; kind: "sor", "ber_log", ... (required).
+ *
+ * Returns: the index (>= 0); LC_ERR_ARG for a NULL r, NULL data with len > 0, a bad or repeated name, or a
+ * missing kind; LC_ERR_NOMEM. A failure is remembered (lc_result_failure()) and keeps nothing.
+ * Thread safety: takes r's lock.
+ * Since: 0.1
+ */
 LC_API int lc_result_add_raw_data(lc_result *r, const char *name, const char *kind, const void *data, size_t len,
 			   lc_diag *diag);
 
-/* A series of points for the report's plots (an OTDR trace, decimated by the caller to a few thousand points;
- * a power-vs-time log). x and y are copied; every number finite. kind: "otdr_trace", ... lane: from 1 or
- * LC_LANE_NONE. Returns the index. */
+/*
+ * A series of n points for the report's plots (an OTDR trace, decimated by the caller to a few thousand
+ * points; a power-vs-time log). x and y are copied; every number must be finite. name and kind ("otdr_trace",
+ * ...) required; lane from 1 or LC_LANE_NONE; units may be NULL.
+ *
+ * Returns: the index (>= 0); LC_ERR_ARG for a NULL r, NULL x or y with n > 0, a missing name or kind, a
+ * negative lane, a point that is not finite or a string that is not valid UTF-8; LC_ERR_NOMEM. A failure is
+ * remembered (lc_result_failure()) and keeps nothing.
+ * Thread safety: takes r's lock.
+ * Since: 0.1
+ */
 LC_API int lc_result_add_series(lc_result *r, const char *name, const char *kind, int lane, const char *x_unit,
 			 const char *y_unit, const double *x, const double *y, size_t n, lc_diag *diag);
 
-/* End of the run with its run-level verdict (error for a station problem, aborted for Ctrl-C, otherwise
- * LC_VERDICT_NONE to let steps and measurements decide) and an optional reason. */
+/*
+ * End the run with its run-level verdict (error for a station problem, aborted for Ctrl-C, otherwise
+ * LC_VERDICT_NONE to let steps and measurements decide), its end time and an optional reason (copied). A
+ * second call replaces the first.
+ *
+ * Returns: 0; LC_ERR_ARG for a NULL r, a value that is no verdict or a reason that is not valid UTF-8;
+ * LC_ERR_NOMEM. A failure is remembered (lc_result_failure()), and the run is then an error whatever verdict
+ * was given.
+ * Thread safety: takes r's lock.
+ * Since: 0.1
+ */
 LC_API int lc_result_finish(lc_result *r, enum lc_verdict verdict, int64_t end_ms, const char *reason, lc_diag *diag);
 
-/* The signing key id (16 uppercase hex digits as minisign prints it), recorded in the report so that
- * `lanecert verify` can check the signature came from the key the report names. Set by lc_report_write(). */
+/*
+ * Record the signing key id (16 uppercase hex digits as minisign prints it; NULL: none), so that `lanecert
+ * verify` can check the signature came from the key the report names. lc_report_write() sets it.
+ *
+ * Returns: 0; LC_ERR_ARG for a NULL r or an id that is not 16 uppercase hex digits; LC_ERR_NOMEM. A failure is
+ * remembered (lc_result_failure()).
+ * Thread safety: takes r's lock.
+ * Since: 0.1
+ */
 LC_API int lc_result_set_key_id(lc_result *r, const char *key_id_hex, lc_diag *diag);
 
 /* ---- reading ---- */
@@ -219,60 +416,300 @@ typedef struct lc_result_series {
 	size_t n;
 } lc_result_series;
 
+/*
+ * The station's name.
+ *
+ * Returns: a string owned by r (valid until it is replaced or r is freed), NULL when not set. r must not be
+ * NULL (likewise for every accessor below).
+ * Thread safety: see above (read from the thread that builds, or once building is over).
+ * Since: 0.1
+ */
 LC_API const char *lc_result_station_name(const lc_result *r);
+
+/*
+ * The station's id.
+ *
+ * Returns: a string owned by r, NULL when not set.
+ * Thread safety: see above.
+ * Since: 0.1
+ */
 LC_API const char *lc_result_station_id(const lc_result *r);
+
+/*
+ * The operator's name.
+ *
+ * Returns: a string owned by r, NULL when not set.
+ * Thread safety: see above.
+ * Since: 0.1
+ */
 LC_API const char *lc_result_operator(const lc_result *r);
+
+/*
+ * The procedure's name.
+ *
+ * Returns: a string owned by r, NULL when not set.
+ * Thread safety: see above.
+ * Since: 0.1
+ */
 LC_API const char *lc_result_procedure_name(const lc_result *r);
+
+/*
+ * The procedure's version.
+ *
+ * Returns: a string owned by r, NULL when not set.
+ * Thread safety: see above.
+ * Since: 0.1
+ */
 LC_API const char *lc_result_procedure_version(const lc_result *r);
-/* The procedure file's SHA-256, NULL when not recorded; *custom (may be NULL) receives whether it was custom. */
+
+/*
+ * The procedure file's SHA-256; *custom (custom may be NULL) receives whether it was a custom file.
+ *
+ * Returns: 64 lowercase hex digits owned by r, NULL when not recorded (*custom then false).
+ * Thread safety: see above.
+ * Since: 0.1
+ */
 LC_API const char *lc_result_procedure_sha256(const lc_result *r, bool *custom);
+
+/*
+ * The software version that produced the result.
+ *
+ * Returns: a string owned by r (LC_VERSION_STRING for a new result), NULL when a report read back had none.
+ * Thread safety: see above.
+ * Since: 0.1
+ */
 LC_API const char *lc_result_software_version(const lc_result *r);
+
+/*
+ * The signing key id recorded in the result.
+ *
+ * Returns: 16 uppercase hex digits owned by r, NULL when not set.
+ * Thread safety: see above.
+ * Since: 0.1
+ */
 LC_API const char *lc_result_key_id(const lc_result *r);
-/* The DUT; fields NULL when not set. */
+
+/*
+ * The DUT as recorded.
+ *
+ * Returns: a copy of the struct whose strings are owned by r (valid until the DUT is set again or r is freed);
+ * fields NULL (slot and attempt 0) when not set.
+ * Thread safety: see above.
+ * Since: 0.1
+ */
 LC_API lc_result_dut lc_result_get_dut(const lc_result *r);
+
+/*
+ * The run's start time.
+ *
+ * Returns: milliseconds since the epoch; LC_TIME_NONE when not set.
+ * Thread safety: see above.
+ * Since: 0.1
+ */
 LC_API int64_t lc_result_start_ms(const lc_result *r);
+
+/*
+ * The run's end time (lc_result_finish()).
+ *
+ * Returns: milliseconds since the epoch; LC_TIME_NONE when not finished.
+ * Thread safety: see above.
+ * Since: 0.1
+ */
 LC_API int64_t lc_result_end_ms(const lc_result *r);
-/* The reason given to lc_result_finish(), else the failure below, else NULL. */
+
+/*
+ * Why the run got its verdict, as recorded.
+ *
+ * Returns: the reason given to lc_result_finish(), else the failure (lc_result_failure()), else NULL; owned by r.
+ * Thread safety: see above.
+ * Since: 0.1
+ */
 LC_API const char *lc_result_reason(const lc_result *r);
 /* The verdict given to lc_result_finish() (LC_VERDICT_NONE if none), made error by a failure (below). */
 enum lc_verdict lc_result_run_verdict(const lc_result *r);
-/* A verdict can only get worse: the first builder call that failed (a string that is not valid UTF-8, an
+
+/*
+ * A verdict can only get worse: the first builder call that failed (a string that is not valid UTF-8, an
  * infinite number, out of memory, a step closed twice ...) is remembered as "result not recorded: <detail>"
- * and makes the run an error, so that one check at the end replaces a check per call and nothing is
- * signed pass after a record was lost. NULL while every call succeeded. Since 0.1. */
+ * and makes the run an error, so that one check at the end replaces a check per call and nothing is signed
+ * pass after a record was lost.
+ *
+ * Returns: that text, owned by r (a static text when even it could not be kept); NULL while every call
+ * succeeded.
+ * Thread safety: see above.
+ * Since: 0.1
+ */
 LC_API const char *lc_result_failure(const lc_result *r);
 
+/*
+ * The number of instruments recorded.
+ *
+ * Returns: that number.
+ * Thread safety: see above.
+ * Since: 0.1
+ */
 LC_API size_t lc_result_instrument_count(const lc_result *r);
+
+/*
+ * The i-th instrument recorded.
+ *
+ * Returns: a pointer owned by r (valid until the next builder call or lc_result_free()); NULL when i is out of
+ * range.
+ * Thread safety: see above.
+ * Since: 0.1
+ */
 LC_API const lc_result_instrument *lc_result_instrument_at(const lc_result *r, size_t i);
+
+/*
+ * The number of references recorded.
+ *
+ * Returns: that number.
+ * Thread safety: see above.
+ * Since: 0.1
+ */
 LC_API size_t lc_result_reference_count(const lc_result *r);
+
+/*
+ * The i-th reference recorded.
+ *
+ * Returns: a pointer owned by r (valid until the next builder call or lc_result_free()); NULL when i is out of
+ * range.
+ * Thread safety: see above.
+ * Since: 0.1
+ */
 LC_API const lc_result_reference *lc_result_reference_at(const lc_result *r, size_t i);
+
+/*
+ * The number of steps.
+ *
+ * Returns: that number.
+ * Thread safety: see above.
+ * Since: 0.1
+ */
 LC_API size_t lc_result_step_count(const lc_result *r);
+
+/*
+ * The i-th step (its own verdict; the aggregated one is lc_result_step_verdict()).
+ *
+ * Returns: a pointer owned by r (valid until the next builder call or lc_result_free()); NULL when i is out of
+ * range.
+ * Thread safety: see above.
+ * Since: 0.1
+ */
 LC_API const lc_result_step *lc_result_step_at(const lc_result *r, size_t i);
 /* The step's aggregated verdict: max(own verdict, its measurements' verdicts). */
 enum lc_verdict lc_result_step_verdict(const lc_result *r, size_t i);
+
+/*
+ * The number of measurements over the whole run.
+ *
+ * Returns: that number.
+ * Thread safety: see above.
+ * Since: 0.1
+ */
 LC_API size_t lc_result_measurement_count(const lc_result *r);
-/* m->margin is the effective margin (computed when given as NaN). *step receives the step index. */
+
+/*
+ * The i-th measurement; m->margin is the effective margin (computed when given as NaN). *step (step may be
+ * NULL) receives the index of its step.
+ *
+ * Returns: a pointer owned by r (valid until the next builder call or lc_result_free()); NULL when i is out of
+ * range (*step then unchanged).
+ * Thread safety: see above.
+ * Since: 0.1
+ */
 LC_API const lc_result_measurement *lc_result_measurement_at(const lc_result *r, size_t i, size_t *step);
+
+/*
+ * The number of extras of a measurement.
+ *
+ * Returns: that number; 0 for a measurement out of range.
+ * Thread safety: see above.
+ * Since: 0.1
+ */
 LC_API size_t lc_result_extra_count(const lc_result *r, size_t measurement);
-/* Extras in ascending key order (bytewise). */
+
+/*
+ * The i-th extra of a measurement, in ascending key order (bytewise).
+ *
+ * Returns: a pointer owned by r (valid until the next builder call or lc_result_free()); NULL when either index
+ * is out of range.
+ * Thread safety: see above.
+ * Since: 0.1
+ */
 LC_API const lc_result_extra *lc_result_extra_at(const lc_result *r, size_t measurement, size_t i);
+
+/*
+ * The number of raw files recorded.
+ *
+ * Returns: that number.
+ * Thread safety: see above.
+ * Since: 0.1
+ */
 LC_API size_t lc_result_raw_count(const lc_result *r);
+
+/*
+ * The i-th raw file (data NULL for one known only by its digest).
+ *
+ * Returns: a pointer owned by r (valid until the next builder call or lc_result_free()); NULL when i is out of
+ * range.
+ * Thread safety: see above.
+ * Since: 0.1
+ */
 LC_API const lc_result_raw *lc_result_raw_at(const lc_result *r, size_t i);
+
+/*
+ * The number of plot series recorded.
+ *
+ * Returns: that number.
+ * Thread safety: see above.
+ * Since: 0.1
+ */
 LC_API size_t lc_result_series_count(const lc_result *r);
+
+/*
+ * The i-th plot series.
+ *
+ * Returns: a pointer owned by r (valid until the next builder call or lc_result_free()); NULL when i is out of
+ * range.
+ * Thread safety: see above.
+ * Since: 0.1
+ */
 LC_API const lc_result_series *lc_result_series_at(const lc_result *r, size_t i);
 
 /* The overall verdict by the aggregation rule at the top of this header. */
 enum lc_verdict lc_result_verdict(const lc_result *r);
 
-/* The first reason the run got its verdict, in words, into buf (cap >= 1, always NUL-terminated, valid UTF-8,
- * cut on a character): the run's own reason, else the detail of a step with that verdict, else the worst
- * measurement; "" for a pass. For the terminal, the --json lines and the results store. Since 0.1. */
+/*
+ * The first reason the run got its verdict, in words, into buf (cap >= 1, always NUL-terminated, valid UTF-8,
+ * cut on a character when longer: display text): the run's own reason, else the detail of a step with that
+ * verdict, else the worst measurement ("step: name lane L at W nm = V unit (margin M)"); "" for a pass. For
+ * the terminal, the --json lines and the results store.
+ *
+ * Returns: nothing.
+ * Thread safety: see above (it takes r's lock for the verdict).
+ * Since: 0.1
+ */
 LC_API void lc_result_explain(const lc_result *r, char *buf, size_t cap);
 
-/* The SHA-256 of len bytes as 64 lowercase hex digits and a NUL. Since 0.1. */
+/*
+ * The SHA-256 of the len bytes at data as 64 lowercase hex digits and a NUL, into hex.
+ *
+ * Returns: nothing.
+ * Thread safety: reentrant.
+ * Since: 0.1
+ */
 LC_API void lc_result_sha256_hex(const void *data, size_t len, char hex[65]);
 
-/* Internal to reports/ (the JSON reader): record a raw file known only by its digest. */
+/*
+ * Internal to reports/ (the JSON reader): record a raw file known only by its size and digest (no data).
+ * Rules of lc_result_add_raw_data() for name and kind; the digest is 64 lowercase hex digits.
+ *
+ * Returns: the index (>= 0); LC_ERR_ARG for a NULL r or a bad name, kind or digest; LC_ERR_NOMEM. A failure is
+ * remembered (lc_result_failure()).
+ * Thread safety: takes r's lock.
+ * Since: 0.1
+ */
 LC_API int lc_result_add_raw_digest(lc_result *r, const char *name, const char *kind, size_t size,
 			     const char *sha256_hex, lc_diag *diag);
 
@@ -317,40 +754,171 @@ typedef struct lc_kdf_limits {
 	uint64_t opslimit;
 	uint64_t memlimit;
 } lc_kdf_limits;
+
+/*
+ * scrypt limits of minisign's default (SENSITIVE: 1 GiB, slow on purpose).
+ *
+ * Returns: the limits.
+ * Thread safety: reentrant.
+ * Since: 0.1
+ */
 LC_API lc_kdf_limits lc_kdf_sensitive(void);   /* minisign's default */
+/*
+ * libsodium's interactive scrypt limits (16 MiB).
+ *
+ * Returns: the limits.
+ * Thread safety: reentrant.
+ * Since: 0.1
+ */
 LC_API lc_kdf_limits lc_kdf_interactive(void); /* libsodium's interactive limits (16 MiB) */
+/*
+ * libsodium's minimum scrypt limits: for tests only.
+ *
+ * Returns: the limits.
+ * Thread safety: reentrant.
+ * Since: 0.1
+ */
 LC_API lc_kdf_limits lc_kdf_minimum(void);     /* libsodium's minimum: tests only */
 
-/* A fresh key pair (random keynum). */
+/*
+ * A fresh Ed25519 key pair with a random keynum, in sodium_malloc'ed memory.
+ *
+ * Returns: 0 with *key a new key the caller frees with lc_sign_key_free(); LC_ERR_UNSUPPORTED when libsodium
+ * cannot be initialised; LC_ERR_NOMEM. On failure *key is unchanged.
+ * Thread safety: reentrant.
+ * Since: 0.1
+ */
 LC_API int lc_sign_key_generate(lc_sign_key **key, lc_diag *diag);
+
+/*
+ * Wipe and free key. NULL is ignored.
+ *
+ * Returns: nothing.
+ * Thread safety: no other thread may use key during or after the call.
+ * Since: 0.1
+ */
 LC_API void lc_sign_key_free(lc_sign_key *key);
-/* The public half of a secret key. */
+
+/*
+ * The public half of key into pub (caller storage).
+ *
+ * Returns: nothing.
+ * Thread safety: reentrant.
+ * Since: 0.1
+ */
 LC_API void lc_sign_key_public(const lc_sign_key *key, lc_pubkey *pub);
-/* KEYID as 16 uppercase hex digits and a NUL. */
+
+/*
+ * KEYID (the keynum read as a little-endian 64-bit number) as 16 uppercase hex digits and a NUL, into hex.
+ *
+ * Returns: nothing.
+ * Thread safety: reentrant.
+ * Since: 0.1
+ */
 LC_API void lc_pubkey_id(const lc_pubkey *pub, char hex[LC_KEY_ID_HEX_LEN + 1]);
 
-/* File contents (malloc'ed, NUL-terminated). password NULL writes an unencrypted key: an explicit choice
- * for unattended stations, to be paired with file permissions. */
+/*
+ * The public key file's contents (format above).
+ *
+ * Returns: 0 with *text malloc'd and NUL-terminated (the caller frees it with free()); LC_ERR_NOMEM with *text
+ * unchanged.
+ * Thread safety: reentrant.
+ * Since: 0.1
+ */
 LC_API int lc_pubkey_format(const lc_pubkey *pub, char **text, lc_diag *diag);
+
+/*
+ * The secret key file's contents: encrypted with password and the scrypt limits, or, password NULL,
+ * unencrypted (an explicit choice for unattended stations, to be paired with file permissions).
+ *
+ * Returns: 0 with *text malloc'd and NUL-terminated (the caller wipes and frees it); LC_ERR_ARG for an empty
+ * password; LC_ERR_UNSUPPORTED when libsodium cannot be initialised; LC_ERR_NOMEM when out of memory or
+ * scrypt cannot have the limits' memory. On failure *text is unchanged.
+ * Thread safety: reentrant.
+ * Since: 0.1
+ */
 LC_API int lc_sign_key_format(const lc_sign_key *key, const char *password, lc_kdf_limits limits, char **text,
 		       lc_diag *diag);
 
-/* Parsers. An encrypted key without a password is LC_ERR_PERMISSION ("encrypted: a password is needed"); a
- * wrong password is LC_ERR_VERIFY. Malformed text is LC_ERR_FORMAT, an empty or cut file LC_ERR_TRUNCATED. */
+/*
+ * Parse the len bytes of a public key file at text into pub (caller storage).
+ *
+ * Returns: 0; LC_ERR_TRUNCATED for an empty or cut file; LC_ERR_FORMAT for malformed text or an algorithm
+ * other than Ed25519. On failure *pub is unspecified.
+ * Thread safety: reentrant.
+ * Since: 0.1
+ */
 LC_API int lc_pubkey_parse(const char *text, size_t len, lc_pubkey *pub, lc_diag *diag);
+
+/*
+ * Parse the len bytes of a secret key file at text, decrypting it with password when it is encrypted (the
+ * limits it stores are accepted between libsodium's minimum and minisign's SENSITIVE).
+ *
+ * Returns: 0 with *key a new key the caller frees with lc_sign_key_free(); LC_ERR_PERMISSION for an encrypted
+ * key without a password ("encrypted: a password is needed"); LC_ERR_VERIFY for a wrong password (the
+ * checksum does not match); LC_ERR_FORMAT for malformed text or limits outside that range; LC_ERR_TRUNCATED
+ * for an empty or cut file; LC_ERR_UNSUPPORTED, LC_ERR_NOMEM. On failure *key is unchanged and no key
+ * material is left in memory.
+ * Thread safety: reentrant.
+ * Since: 0.1
+ */
 LC_API int lc_sign_key_parse(const char *text, size_t len, const char *password, lc_sign_key **key, lc_diag *diag);
-/* True if the secret key text is encrypted (kdf "Sc"); negative LC_ERR_* if it is not a secret key. */
+
+/*
+ * Whether the secret key text is encrypted (kdf "Sc").
+ *
+ * Returns: 1 when encrypted, 0 when not; the errors of lc_sign_key_parse()'s decoding (LC_ERR_FORMAT,
+ * LC_ERR_TRUNCATED) when it is not a secret key file.
+ * Thread safety: reentrant.
+ * Since: 0.1
+ */
 LC_API int lc_sign_key_is_encrypted(const char *text, size_t len, lc_diag *diag);
 
-/* Files. Loading a secret key readable or writable by group or others is LC_ERR_PERMISSION. Writing refuses
- * to overwrite (LC_ERR_BUSY); the secret key file is created with mode 0600. */
+/*
+ * Read the public key file at path and parse it (lc_pubkey_parse()).
+ *
+ * Returns: 0; LC_ERR_NOT_FOUND, LC_ERR_PERMISSION or LC_ERR_IO for the file; LC_ERR_FORMAT for a file too large
+ * to be a key; the errors of lc_pubkey_parse() with diag prefixed by the path. On failure *pub is unspecified.
+ * Thread safety: reentrant.
+ * Since: 0.1
+ */
 LC_API int lc_pubkey_load(const char *path, lc_pubkey *pub, lc_diag *diag);
+
+/*
+ * Read the secret key file at path and parse it (lc_sign_key_parse()). A file readable or writable by group or
+ * others is refused.
+ *
+ * Returns: 0 with *key a new key the caller frees with lc_sign_key_free(); LC_ERR_PERMISSION for such a file;
+ * the errors of lc_pubkey_load() for the file and of lc_sign_key_parse() with diag prefixed by the path. On
+ * failure *key is unchanged.
+ * Thread safety: reentrant.
+ * Since: 0.1
+ */
 LC_API int lc_sign_key_load(const char *path, const char *password, lc_sign_key **key, lc_diag *diag);
+
+/*
+ * Write key's secret key file at key_path (mode 0600; encrypted with password, or unencrypted when it is NULL)
+ * and its public key file at pub_path (mode 0644), each atomically; neither may exist.
+ *
+ * Returns: 0; LC_ERR_ARG for a NULL path or key or an empty password; LC_ERR_BUSY when either file exists (no
+ * key derivation done, nothing written); the errors of lc_sign_key_format() and lc_atomic_write(). On failure
+ * no half pair stays: a secret key written before the public key failed is removed again.
+ * Thread safety: reentrant.
+ * Since: 0.1
+ */
 LC_API int lc_keypair_write(const char *pub_path, const char *key_path, const lc_sign_key *key, const char *password,
 		     lc_kdf_limits limits, lc_diag *diag);
 
-/* A .minisig for msg (prehashed "ED" signature and global signature over sig || trusted_comment).
- * trusted_comment: one line, no CR/LF, at most LC_TRUSTED_COMMENT_MAX bytes. *sig_text is malloc'ed. */
+/*
+ * A .minisig text for the len bytes at msg: the prehashed "ED" signature and the global signature over sig ||
+ * trusted_comment. trusted_comment: one line, no CR/LF, at most LC_TRUSTED_COMMENT_MAX bytes.
+ *
+ * Returns: 0 with *sig_text malloc'd and NUL-terminated (the caller frees it with free()); LC_ERR_ARG for a
+ * NULL key, msg (with len > 0) or comment, or a comment that breaks the rule; LC_ERR_UNSUPPORTED,
+ * LC_ERR_NOMEM. On failure *sig_text is unchanged.
+ * Thread safety: reentrant; key may be shared.
+ * Since: 0.1
+ */
 LC_API int lc_sign_buffer(const lc_sign_key *key, const void *msg, size_t len, const char *trusted_comment,
 		   char **sig_text, lc_diag *diag);
 
@@ -362,10 +930,28 @@ typedef struct lc_signature {
 	unsigned char global_sig[64];
 } lc_signature;
 
+/*
+ * Parse the sig_len bytes of a .minisig text at text into sig (caller storage); the untrusted comment must be
+ * lanecert's or minisign's default (see above).
+ *
+ * Returns: 0; LC_ERR_TRUNCATED for an empty or cut file; LC_ERR_FORMAT for malformed lines or base64;
+ * LC_ERR_VERIFY for an altered untrusted comment or a carriage return; LC_ERR_UNSUPPORTED. On failure *sig is
+ * unspecified.
+ * Thread safety: reentrant.
+ * Since: 0.1
+ */
 LC_API int lc_signature_parse(const char *text, size_t len, lc_signature *sig, lc_diag *diag);
-/* Check msg against a .minisig text. Returns 0 when both signatures verify; LC_ERR_VERIFY with the reason
- * (key id mismatch, signature, trusted comment) otherwise. trusted_comment (may be NULL) receives the verified
- * comment, at least LC_TRUSTED_COMMENT_MAX + 1 bytes. */
+
+/*
+ * Check the len bytes at msg against the .minisig text sig_text (sig_len bytes) and the public key pub.
+ * trusted_comment (may be NULL; at least LC_TRUSTED_COMMENT_MAX + 1 bytes) receives the verified comment.
+ *
+ * Returns: 0 when both signatures verify; LC_ERR_VERIFY with the reason (key id mismatch, signature, trusted
+ * comment) otherwise; LC_ERR_ARG for a NULL pub or msg; the errors of lc_signature_parse(); LC_ERR_NOMEM. On
+ * failure trusted_comment is unspecified: never show it as verified.
+ * Thread safety: reentrant.
+ * Since: 0.1
+ */
 LC_API int lc_verify_buffer(const lc_pubkey *pub, const void *msg, size_t len, const char *sig_text, size_t sig_len,
 		     char *trusted_comment, lc_diag *diag);
 
@@ -386,18 +972,50 @@ LC_API int lc_verify_buffer(const lc_pubkey *pub, const void *msg, size_t len, c
 
 typedef struct lc_store lc_store;
 
-/* The default path (see above) into buf. LC_ERR_NOT_FOUND if neither XDG_DATA_HOME nor HOME is usable. */
+/*
+ * The default store path (see above) into buf (size bytes).
+ *
+ * Returns: 0; LC_ERR_NOT_FOUND when neither XDG_DATA_HOME nor HOME is usable; LC_ERR_OVERFLOW when the path
+ * does not fit (never cut).
+ * Thread safety: reentrant while nobody changes the environment.
+ * Since: 0.1
+ */
 LC_API int lc_store_default_path(char *buf, size_t size, lc_diag *diag);
 enum lc_store_mode {
 	LC_STORE_CREATE = 0,   /* create the store (and its folder) when it does not exist */
 	LC_STORE_EXISTING = 1, /* the store must exist: LC_ERR_NOT_FOUND otherwise, and nothing is created */
 };
-/* Open the store at path (NULL: the default). A store written by an older version is migrated to the current
- * schema (PRAGMA user_version 2: the attempt column, an index per filter); one written by a newer version is
- * LC_ERR_FORMAT. Since 0.1. */
+
+/*
+ * Open the store at path (NULL: the default). LC_STORE_CREATE creates it and its folder (mode 0700) when
+ * missing; LC_STORE_EXISTING creates nothing. A store written by an older version is migrated to the current
+ * schema (PRAGMA user_version 2: the attempt column, an index per filter).
+ *
+ * Returns: 0 with *out a new store the caller closes with lc_store_close(); LC_ERR_NOT_FOUND for a missing store
+ * with LC_STORE_EXISTING (or no default location); LC_ERR_FORMAT for a store of a newer version or a file that
+ * is no database; LC_ERR_PERMISSION, LC_ERR_BUSY, LC_ERR_IO from SQLite and the folder; LC_ERR_NOMEM. On
+ * failure *out is unchanged.
+ * Thread safety: reentrant.
+ * Since: 0.1
+ */
 LC_API int lc_store_open_mode(const char *path, enum lc_store_mode mode, lc_store **out, lc_diag *diag);
-/* lc_store_open_mode(path, LC_STORE_CREATE, ...). */
+
+/*
+ * lc_store_open_mode(path, LC_STORE_CREATE, out, diag).
+ *
+ * Returns: as lc_store_open_mode().
+ * Thread safety: reentrant.
+ * Since: 0.1
+ */
 LC_API int lc_store_open(const char *path, lc_store **out, lc_diag *diag);
+
+/*
+ * Close the store. NULL is ignored.
+ *
+ * Returns: nothing.
+ * Thread safety: no other thread may use s during or after the call.
+ * Since: 0.1
+ */
 LC_API void lc_store_close(lc_store *s);
 
 typedef struct lc_store_run_info {
@@ -410,13 +1028,35 @@ typedef struct lc_store_run_info {
 	int64_t start_ms;
 } lc_store_run_info;
 
-/* Insert a run as incomplete; *run_id receives its id. The run gets the next attempt number of its serial
- * (1 for a serial never seen), atomically with the insert. */
+/*
+ * Insert a run as incomplete; it gets the next attempt number of its serial (1 for a serial never seen),
+ * atomically with the insert.
+ *
+ * Returns: 0 with *run_id its id; LC_ERR_ARG for a NULL s, info or run_id; LC_ERR_BUSY, LC_ERR_PERMISSION,
+ * LC_ERR_FORMAT, LC_ERR_IO from SQLite (nothing inserted). On failure *run_id is unchanged.
+ * Thread safety: takes the store's mutex.
+ * Since: 0.1
+ */
 LC_API int lc_store_begin_run(lc_store *s, const lc_store_run_info *info, int64_t *run_id, lc_diag *diag);
-/* The attempt number of a run (>= 1), or LC_ERR_STATE for an unknown id. Since 0.1. */
+
+/*
+ * The attempt number of a run.
+ *
+ * Returns: the number (>= 1); LC_ERR_STATE for an unknown id; LC_ERR_ARG for a NULL s; SQLite's errors.
+ * Thread safety: takes the store's mutex.
+ * Since: 0.1
+ */
 LC_API int lc_store_run_attempt(lc_store *s, int64_t run_id, lc_diag *diag);
-/* Complete a run: its verdict, end, the report's path and SHA-256 (both may be NULL when no report could be
- * written), and the reason for any verdict but pass (lc_result_explain()). Completing twice or an unknown id is LC_ERR_STATE. */
+
+/*
+ * Complete a run: its verdict, end, the report's path and SHA-256 (both may be NULL when no report could be
+ * written), and the reason for any verdict but pass (lc_result_explain()).
+ *
+ * Returns: 0; LC_ERR_STATE for an unknown id or a run completed already; LC_ERR_ARG for a NULL s; SQLite's
+ * errors (the run stays incomplete).
+ * Thread safety: takes the store's mutex.
+ * Since: 0.1
+ */
 LC_API int lc_store_finish_run(lc_store *s, int64_t run_id, enum lc_verdict verdict, int64_t end_ms,
 			const char *report_path, const char *report_sha256, const char *reason, lc_diag *diag);
 
@@ -440,13 +1080,27 @@ typedef struct lc_store_filter {
 } lc_store_filter;
 #define LC_STORE_INCOMPLETE 1000
 
-/* Calls fn for each matching run, oldest first; the row's strings are valid during the call only. fn returns
- * 0 to go on, anything else to stop (that value is returned). Returns the number of rows otherwise. fn runs
- * under the store's mutex: it must not call the store. */
+/*
+ * Call fn for each run matching f (NULL: all), oldest first; the row's strings are valid during the call
+ * only. fn returns 0 to go on, anything else to stop. fn runs under the store's mutex: it must not call the
+ * store.
+ *
+ * Returns: the number of rows; fn's non-zero return when it stopped the query; LC_ERR_ARG for a NULL s or fn
+ * or a filter verdict that is no verdict; SQLite's errors.
+ * Thread safety: takes the store's mutex.
+ * Since: 0.1
+ */
 LC_API int lc_store_query(lc_store *s, const lc_store_filter *f, int (*fn)(const lc_store_row *row, void *user),
 		   void *user, lc_diag *diag);
 
-/* PRAGMA integrity_check: 0 if "ok", LC_ERR_FORMAT with SQLite's first complaint otherwise. */
+/*
+ * PRAGMA integrity_check of the store.
+ *
+ * Returns: 0 when SQLite says "ok"; LC_ERR_FORMAT with SQLite's first complaint; LC_ERR_ARG for a NULL s;
+ * SQLite's errors.
+ * Thread safety: takes the store's mutex.
+ * Since: 0.1
+ */
 LC_API int lc_store_integrity_check(lc_store *s, lc_diag *diag);
 
 /* ---- reports/report.h ---- */
@@ -492,33 +1146,67 @@ typedef struct lc_report_options {
 	bool no_pdf;              /* no report.pdf (it costs a few tens of ms per report) */
 } lc_report_options;
 
-/* key NULL writes an unsigned report (development only: `lanecert verify` rejects it). The result gets the
- * key id recorded before it is serialized. */
+/*
+ * Write r's report into the folder out_dir (created when missing; it must not hold a report already) as
+ * described above; key NULL writes an unsigned report (development only: `lanecert verify` rejects it). The
+ * key id is recorded in r before it is serialized. opt may be NULL (no store, plots with gnuplot from PATH).
+ *
+ * Returns: 0 with *paths filled; LC_ERR_ARG for a NULL r, out_dir or paths; LC_ERR_BUSY when out_dir holds a
+ * report already (nothing written); the errors of rendering and lc_atomic_write(); the store's error when the
+ * run cannot be completed there (the signature is then withdrawn). On failure the report files this call wrote
+ * are removed again (raw data and plots it wrote may stay), paths names none of them, and the run is
+ * completed in the store as an error with the reason.
+ * Thread safety: reentrant; several slots may write at once into different folders, sharing a store and a key.
+ * Since: 0.1
+ */
 LC_API int lc_report_write(lc_result *r, const char *out_dir, const lc_sign_key *key, lc_report_paths *paths,
 		    const lc_report_options *opt, lc_diag *diag);
 
 /*
- * A new report folder `name` under the open folder out_fd (out_label: how the caller names out_fd, used in
+ * A new report folder name under the open folder out_fd (out_label: how the caller names out_fd, used in
  * paths and messages), whole or not at all: the files are written into a hidden staging folder
  * ".<name>.lctmp-<pid>-<n>" and, once complete, it is renamed to name, or name-1 ... name-99 when taken,
  * never replacing anything. Every name is resolved relative to out_fd and nothing follows a symlink, so
- * neither name nor a symlink planted in out_fd can put a file outside it. name must be a plain name (no '/',
- * not starting with a dot): LC_ERR_ARG otherwise. The store record is made as by lc_report_write(). paths
- * receive the final paths. Since 0.1.
+ * neither name nor a symlink planted in out_fd can put a file outside it. The store record is made as by
+ * lc_report_write().
+ *
+ * Returns: 0 with *paths the final paths; LC_ERR_ARG for a NULL argument, a negative out_fd or a name that is
+ * not plain (a '/', a leading dot) or too long; LC_ERR_BUSY when no staging or final name is free; the errors
+ * of lc_report_write(). On failure no folder is left (the staging folder is removed).
+ * Thread safety: reentrant.
+ * Since: 0.1
  */
 LC_API int lc_report_write_new(lc_result *r, int out_fd, const char *out_label, const char *name, const lc_sign_key *key,
 			lc_report_paths *paths, const lc_report_options *opt, lc_diag *diag);
 
-/* Remove what runs that were killed left in out_fd: staging folders and temporary files whose writer process
- * no longer runs (base/atomic_file.h lc_atomic_tmp_stale()). Returns how many were removed (each one logged),
- * or LC_ERR_IO when out_fd cannot be listed. Since 0.1. */
+/*
+ * Remove what runs that were killed left in out_fd: staging folders and temporary files whose writer process
+ * no longer runs (lc_atomic_tmp_stale()); each one is logged.
+ *
+ * Returns: how many were removed (0 or more); LC_ERR_IO when out_fd cannot be listed.
+ * Thread safety: reentrant.
+ * Since: 0.1
+ */
 LC_API int lc_report_clean_stale(int out_fd, lc_diag *diag);
 
-/* Remove the folder name in out_fd with its files and plots/ (never following a symlink). 0 or -1 (errno). */
+/*
+ * Remove the folder name in out_fd with its files and plots/ (never following a symlink).
+ *
+ * Returns: 0; -1 with errno set when something could not be removed.
+ * Thread safety: reentrant.
+ * Since: 0.1
+ */
 LC_API int lc_report_remove_folder(int out_fd, const char *name);
 
-/* The trusted comment lanecert signs: "lanecert-report\tserial:SN\tverdict:V\ttime:T\tfile:report.json"
- * (control characters of the serial replaced by '?'). */
+/*
+ * The trusted comment lanecert signs, into buf (size bytes):
+ * "lanecert-report\tserial:SN\tverdict:V\ttime:T\tfile:report.json" (control characters of the serial replaced
+ * by '?'; T the end time, else the start, else "unknown").
+ *
+ * Returns: 0; LC_ERR_OVERFLOW when it does not fit in size or the serial is longer than 255 bytes (never cut).
+ * Thread safety: see lc_result_verdict() (it reads r).
+ * Since: 0.1
+ */
 LC_API int lc_report_trusted_comment(const lc_result *r, char *buf, size_t size, lc_diag *diag);
 
 typedef struct lc_report_verify_info {
@@ -530,10 +1218,18 @@ typedef struct lc_report_verify_info {
 	int raw_missing;          /* raw files named by the report but absent (not an error: often not copied) */
 } lc_report_verify_info;
 
-/* Verify a report: the signature (sig_path NULL: REPORT.minisig) against the public key, the report's JSON,
- * the key id it records against the key's, the trusted comment against the report, and the digest of every
- * raw file present beside it. 0 when all hold; LC_ERR_VERIFY (or LC_ERR_FORMAT, LC_ERR_TRUNCATED,
- * LC_ERR_NOT_FOUND) with the reason otherwise. info may be NULL. */
+/*
+ * Verify a report: the signature (sig_path NULL: REPORT.minisig) against pub, the report's JSON, the key id it
+ * records against pub's, the trusted comment against the report, and the digest of every raw file present
+ * beside it. info (may be NULL) receives the key id, trusted comment, verdict, serial and raw-file counts.
+ *
+ * Returns: 0 when all hold; LC_ERR_VERIFY with the reason; LC_ERR_FORMAT, LC_ERR_TRUNCATED for a malformed or
+ * empty report or signature; LC_ERR_NOT_FOUND for a missing file; LC_ERR_ARG for a NULL report_path or pub
+ * or a path too long; LC_ERR_IO, LC_ERR_NOMEM. On failure *info holds what was read before the failure: never
+ * show it as verified.
+ * Thread safety: reentrant.
+ * Since: 0.1
+ */
 LC_API int lc_report_verify(const char *report_path, const char *sig_path, const lc_pubkey *pub,
 		     lc_report_verify_info *info, lc_diag *diag);
 
@@ -545,16 +1241,38 @@ LC_API int lc_report_verify(const char *report_path, const char *sig_path, const
  * Thread safety: reentrant.
  */
 
-/* The approval's trusted comment into buf. approver: 1-200 bytes without control characters (LC_ERR_ARG).
- * LC_ERR_OVERFLOW when size is too small. Since 0.1. */
+/*
+ * The approval's trusted comment for r by approver at time_ms into buf (size bytes). approver: 1-200 bytes
+ * without control characters.
+ *
+ * Returns: 0; LC_ERR_ARG for a NULL r, a bad approver name or a time lc_time_format() refuses; LC_ERR_OVERFLOW
+ * when it does not fit in size (never cut).
+ * Thread safety: see lc_result_verdict() (it reads r).
+ * Since: 0.1
+ */
 LC_API int lc_report_approval_comment(const lc_result *r, const char *approver, int64_t time_ms, char *buf,
 				      size_t size, lc_diag *diag);
-/* REPORT.approval-KEYID.minisig for the approver's key into buf. Since 0.1. */
+
+/*
+ * REPORT.approval-KEYID.minisig for the approver's key, into buf (size bytes).
+ *
+ * Returns: 0; LC_ERR_ARG for a NULL report_path or approver or when the path does not fit in size.
+ * Thread safety: reentrant.
+ * Since: 0.1
+ */
 LC_API int lc_report_approval_path(const char *report_path, const lc_pubkey *approver, char *buf, size_t size,
 				   lc_diag *diag);
-/* Approve report_path (it must read as a lanecert report: LC_ERR_FORMAT otherwise) as approver at time_ms:
- * writes its approval file, never replacing one (LC_ERR_BUSY: this key approved it already). sig_path (may be
- * NULL) receives the file's path. Since 0.1. */
+
+/*
+ * Approve report_path (it must read as a lanecert report) as approver at time_ms: write its approval file,
+ * never replacing one. sig_path (may be NULL; sig_path_size bytes) receives the file's path.
+ *
+ * Returns: 0; LC_ERR_FORMAT when report_path is not a lanecert report; LC_ERR_BUSY when this key approved it
+ * already; LC_ERR_ARG for a NULL report_path or key or a bad approver; the errors of reading the report, of
+ * lc_sign_buffer() and of lc_atomic_write(). On failure no approval file is written.
+ * Thread safety: reentrant.
+ * Since: 0.1
+ */
 LC_API int lc_report_approve(const char *report_path, const lc_sign_key *key, const char *approver,
 			     int64_t time_ms, char *sig_path, size_t sig_path_size, lc_diag *diag);
 
@@ -565,10 +1283,16 @@ typedef struct lc_report_approval_info {
 	char trusted_comment[LC_TRUSTED_COMMENT_MAX + 1];
 } lc_report_approval_info;
 
-/* Check an approval (sig_path NULL: the approver key's file beside the report): the signature by that key
- * over the report's bytes, and a trusted comment that approves this report (serial, verdict). 0 when it
- * holds; LC_ERR_NOT_FOUND without an approval file; LC_ERR_VERIFY with the reason otherwise. info (may be
- * NULL) receives the approver's name and time. Since 0.1. */
+/*
+ * Check an approval (sig_path NULL: the approver key's file beside the report): the signature by that key
+ * over the report's bytes, and a trusted comment that approves this report (serial, verdict). info (may be
+ * NULL) receives the approver's name and time.
+ *
+ * Returns: 0 when it holds; LC_ERR_NOT_FOUND without an approval file; LC_ERR_VERIFY with the reason; LC_ERR_ARG
+ * for a NULL report_path or approver; the errors of reading the report. On failure *info is unspecified.
+ * Thread safety: reentrant.
+ * Since: 0.1
+ */
 LC_API int lc_report_verify_approval(const char *report_path, const char *sig_path, const lc_pubkey *approver,
 				     lc_report_approval_info *info, lc_diag *diag);
 
@@ -598,16 +1322,46 @@ LC_API int lc_report_verify_approval(const char *report_path, const char *sig_pa
 #define LC_REPORT_FORMAT_VERSION 1
 #define LC_REPORT_JSON_MAX (64u << 20) /* a report larger than 64 MiB is refused when read */
 
-/* The canonical JSON text (malloc'ed, NUL-terminated; *len without the NUL). */
+/*
+ * The canonical JSON text of r (rules above).
+ *
+ * Returns: 0 with *json malloc'd and NUL-terminated (the caller frees it with free()) and *len (when len is not
+ * NULL) its length without the NUL; LC_ERR_ARG for a NULL r or json or a time outside the years 0000..9999;
+ * LC_ERR_NOMEM. On failure *json is unchanged.
+ * Thread safety: see above (not concurrently with builder calls on r).
+ * Since: 0.1
+ */
 LC_API int lc_report_json(const lc_result *r, char **json, size_t *len, lc_diag *diag);
 
-/* Read a report back into a new result. Malformed JSON, a missing or mistyped member, an unknown format
- * version or a verdict that does not follow from the measurements is LC_ERR_FORMAT with the offending
- * member's path in diag ("measurements[3].limit.comparison"). */
+/*
+ * Read the len bytes of a report at json back into a new result.
+ *
+ * Returns: 0 with *out a new result the caller frees with lc_result_free(); LC_ERR_ARG for NULL json or out;
+ * LC_ERR_TRUNCATED for an empty or cut text; LC_ERR_OVERFLOW for one over LC_REPORT_JSON_MAX; LC_ERR_FORMAT
+ * for malformed JSON, a missing or mistyped member, an unknown format version or a verdict that does not
+ * follow from the measurements, with the offending member's path in diag ("measurements[3].limit.comparison");
+ * LC_ERR_NOMEM. On failure *out is unchanged.
+ * Thread safety: reentrant.
+ * Since: 0.1
+ */
 LC_API int lc_report_json_read(const char *json, size_t len, lc_result **out, lc_diag *diag);
 
-/* "2026-11-20T23:30:48.123Z" for ms since the epoch (years 0000..9999; else LC_ERR_ARG), and back. */
+/*
+ * "2026-11-20T23:30:48.123Z" for ms since the epoch, into buf.
+ *
+ * Returns: 0; LC_ERR_ARG for a time outside the years 0000..9999 (buf unspecified).
+ * Thread safety: reentrant.
+ * Since: 0.1
+ */
 LC_API int lc_time_format(int64_t ms, char buf[32], lc_diag *diag);
+
+/*
+ * The ms since the epoch of a time written as lc_time_format() writes it.
+ *
+ * Returns: 0 with *ms set; LC_ERR_FORMAT for another form or a field out of range (*ms unchanged).
+ * Thread safety: reentrant.
+ * Since: 0.1
+ */
 LC_API int lc_time_parse(const char *s, int64_t *ms, lc_diag *diag);
 
 #endif

@@ -1,6 +1,7 @@
 /* The table of report formats (reports/report_formats.def): each entry complete, names and files unique, the
  * signature before report.json, and lc_report_write() producing exactly the table's files with their paths. */
 #include <criterion/criterion.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -87,4 +88,35 @@ Test(report_formats, write_produces_the_table_files)
 	lc_result_free(r);
 	lc_sign_key_free(key);
 	free(html), free(pdf), free(sig), free(full), free(bare), free(dir);
+}
+
+/* A report that fails half-way (report.html cannot be created: a file of that name is there) leaves no
+ * report behind: the signature and report.json it wrote first are removed again (they stayed, a signed
+ * report beside a run recorded as an error), and the file that was there is untouched. */
+Test(report_formats, a_failed_write_leaves_no_signed_report)
+{
+	char *dir = th_scratch_dir("formats-fail");
+	char *out = th_path(dir, "out");
+	cr_assert_eq(mkdir(out, 0755), 0);
+	char *html = th_path(out, "report.html"), *json = th_path(out, "report.json"),
+	     *sig = th_path(out, "report.json.minisig");
+	FILE *f = fopen(html, "w");
+	cr_assert_not_null(f);
+	fputs("not ours", f);
+	fclose(f);
+	lc_sign_key *key;
+	lc_diag d;
+	cr_assert_eq(lc_sign_key_generate(&key, NULL), 0);
+	lc_result *r = lc_bench_sample_result(3, -1);
+	lc_report_paths p;
+	lc_report_options o = {.gnuplot = ""};
+	cr_assert_lt(lc_report_write(r, out, key, &p, &o, &d), 0);
+	struct stat st;
+	cr_expect_neq(stat(sig, &st), 0, "the signature was removed");
+	cr_expect_neq(stat(json, &st), 0, "report.json was removed");
+	cr_expect_eq(stat(html, &st), 0, "the file that was there stays");
+	cr_expect_eq(st.st_size, 8);
+	lc_result_free(r);
+	lc_sign_key_free(key);
+	free(html), free(json), free(sig), free(out), free(dir);
 }

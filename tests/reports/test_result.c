@@ -164,3 +164,45 @@ Test(result, a_reason_that_is_not_utf8_still_ends_in_error)
 	cr_expect_eq(lc_result_verdict(r), LC_VERDICT_ERROR, "the refused error text did not lose the error");
 	lc_result_free(r);
 }
+
+/* lc_result_explain cuts on a character: a failed measurement in a step named in UTF-8, explained into
+ * buffers of every size, is always valid UTF-8 and a prefix of the whole text (the measurement path cut
+ * bytes with snprintf and could end inside a character). */
+Test(result, explain_cuts_on_a_character)
+{
+	lc_result *r = lc_result_new();
+	int s = lc_result_add_step(r, "Dämpfung – Länge", 1000, NULL);
+	cr_assert_eq(s, 0);
+	lc_result_measurement m = meas("insertion_loss", 2, 2.5, 1.5, LC_VERDICT_FAIL);
+	cr_assert_eq(lc_result_add_measurement(r, s, &m, NULL), 0);
+	cr_assert_eq(lc_result_end_step(r, s, LC_VERDICT_NONE, 2000, NULL, NULL), 0);
+	char whole[256], cut[256];
+	lc_result_explain(r, whole, sizeof(whole));
+	cr_assert_str_eq(whole, "Dämpfung – Länge: insertion_loss lane 2 = 2.5 dB (margin -1)");
+	for (size_t cap = 1; cap <= strlen(whole) + 1; cap++) {
+		lc_result_explain(r, cut, cap);
+		cr_assert(lc_utf8_valid(cut, strlen(cut)), "cap %zu: '%s' is not valid UTF-8", cap, cut);
+		cr_assert_eq(strncmp(cut, whole, strlen(cut)), 0, "cap %zu: '%s'", cap, cut);
+		cr_assert_lt(strlen(cut), cap);
+	}
+	lc_result_free(r);
+}
+
+/* The trusted comment names the serial whole or fails: a 300-byte serial was cut at 255 bytes, signing a
+ * name that is not the cable's. */
+Test(result, trusted_comment_never_cuts_the_serial)
+{
+	lc_result *r = lc_result_new();
+	char serial[301], tc[LC_TRUSTED_COMMENT_MAX + 1];
+	memset(serial, 'S', 300);
+	serial[300] = 0;
+	lc_result_dut dut = {.cable_type = "c", .serial = serial};
+	cr_assert_eq(lc_result_set_dut(r, &dut, NULL), 0);
+	lc_diag d;
+	cr_expect_eq(lc_report_trusted_comment(r, tc, sizeof(tc), &d), LC_ERR_OVERFLOW);
+	serial[255] = 0;
+	cr_assert_eq(lc_result_set_dut(r, &dut, NULL), 0);
+	cr_assert_eq(lc_report_trusted_comment(r, tc, sizeof(tc), &d), 0, "%s", d.text);
+	cr_expect(strstr(tc, serial) != NULL);
+	lc_result_free(r);
+}
