@@ -289,7 +289,8 @@ LC_API lc_instrument *lc_instrument_set_at(lc_instrument_set *set, size_t i, con
  * set's order; cal (may be NULL) adds the operator's acceptance to each instrument in use past its due date
  * (lc_calibration_override()).
  *
- * Returns: 0; the first error of lc_result_add_instrument() (LC_ERR_NOMEM, LC_ERR_STATE on a finished result).
+ * Returns: 0; the first error of lc_result_add_instrument() (LC_ERR_ARG for a string that is not UTF-8 or a
+ * date that does not parse, LC_ERR_NOMEM).
  * On failure the instruments before the failing one are recorded and r remembers the failure
  * (lc_result_failure()): the run is an error.
  * Thread safety: r belongs to the caller; the instruments' identities are read-only.
