@@ -137,7 +137,7 @@ static int make_station(const char *dir, const char *id, int n, lc_pubkey *pub)
 		char serial[64], out[700];
 		snprintf(serial, sizeof(serial), "%s-%06d", id, i);
 		int64_t t0 = 1780000000000LL + (int64_t)i * 60000;
-		lc_store_run_info info = {serial, "qsfpdd-8x50g-breakout", 0, id, "op", "il", t0};
+		lc_store_run_info info = {serial, "qsfpdd-8x50g-breakout", 0, id, "op", "il", t0, NULL, NULL, NULL};
 		int64_t run_id;
 		if ((rc = lc_store_begin_run(store, &info, &run_id, NULL)) < 0)
 			break;

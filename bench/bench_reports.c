@@ -195,7 +195,7 @@ int lc_bench_reports(int argc, char **argv)
 	double t0 = now_s();
 	for (int i = 0; i < inserts && rc == 0; i++) {
 		int64_t id;
-		lc_store_run_info info = {"BO8-000001", "400g-sr8-breakout-8x50g", 0, "STB", "op", "proc", 1795000000000LL + i};
+		lc_store_run_info info = {"BO8-000001", "400g-sr8-breakout-8x50g", 0, "STB", "op", "proc", 1795000000000LL + i, NULL, NULL, NULL};
 		rc = lc_store_begin_run(s, &info, &id, &d);
 		if (rc == 0)
 			rc = lc_store_finish_run(s, id, LC_VERDICT_PASS, 1795000001000LL + i, "/x/report.json",

@@ -14,10 +14,11 @@ static void usage(FILE *out)
 {
 	fprintf(out,
 		"usage: lanecert results [--serial SN] [--since DATE] [--verdict V] [--station NAME]\n"
-		"                        [--operator NAME] [--cable TYPE] [--procedure NAME] [--db PATH] [--json|--csv]\n"
+		"                        [--operator NAME] [--cable TYPE] [--procedure NAME] [--job J] [--db PATH]\n"
+		"                        [--json|--csv]\n"
 		"                        [--yield | --pareto]\n\n"
 		"Lists recorded runs, oldest first, with each run's attempt number for its serial and the reason of\n"
-		"its verdict. Filters combine (all must hold). DATE: YYYY-MM-DD (UTC midnight) or\n"
+		"its verdict, job, customer and site. Filters combine (all must hold). DATE: YYYY-MM-DD (UTC midnight) or\n"
 		"YYYY-MM-DDTHH:MM:SS.mmmZ. V: pass, fail, inconclusive, error, aborted, none, or incomplete (runs that\n"
 		"never finished).\n"
 		"The store defaults to $XDG_DATA_HOME/lanecert/results.db (~/.local/share/lanecert/results.db); it must\n"
@@ -65,6 +66,7 @@ static int row_out(const lc_store_row *r, void *user)
 {
 	struct ctx *c = user;
 	char start[32], end[32], id[24], slot[16], attempt[16];
+	json_t *o;
 	when(r->start_ms, start);
 	when(r->end_ms, end);
 	snprintf(id, sizeof(id), "%lld", (long long)r->id);
@@ -72,20 +74,22 @@ static int row_out(const lc_store_row *r, void *user)
 	snprintf(attempt, sizeof(attempt), "%d", r->attempt);
 	const char *status = r->complete ? lc_verdict_name(r->verdict) : "incomplete";
 	if (c->fmt == JSON) {
-		json_t *o = json_pack("{s:I, s:s?, s:s?, s:i, s:s?, s:s?, s:s?, s:s?, s:s?, s:b, s:s?, s:s?, s:s?, s:s?, s:o}",
+		o = json_pack("{s:I, s:s?, s:s?, s:i, s:s?, s:s?, s:s?, s:s?, s:s?, s:b, s:s?, s:s?, s:s?, s:s?, s:o, s:s?,"
+			      " s:s?, s:s?}",
 				      "id", (json_int_t)r->id, "serial", r->serial, "cable_type", r->cable_type,
 				      "slot", r->slot, "station", r->station, "operator", r->operator_name,
 				      "procedure", r->procedure, "start", *start ? start : NULL, "end",
 				      *end ? end : NULL, "complete", r->complete, "verdict",
 				      r->complete ? lc_verdict_name(r->verdict) : NULL, "reason", r->reason,
 				      "report", r->report_path, "report_sha256", r->report_sha256, "attempt",
-				      r->attempt > 0 ? json_integer(r->attempt) : json_null());
+				      r->attempt > 0 ? json_integer(r->attempt) : json_null(), "job", r->job, "customer",
+				      r->customer, "site", r->site);
 		if (!o || json_array_append_new(c->arr, o) != 0)
 			return LC_ERR_NOMEM;
 	} else if (c->fmt == CSV) {
 		const char *f[] = {id, start, end, r->serial, r->attempt > 0 ? attempt : "", r->cable_type, slot,
 				   r->station, r->operator_name, r->procedure, status, r->reason, r->report_path,
-				   r->report_sha256};
+				   r->report_sha256, r->job, r->customer, r->site};
 		size_t n = sizeof(f) / sizeof(f[0]);
 		for (size_t i = 0; i < n; i++)
 			csv_field(f[i], i == n - 1);
@@ -152,6 +156,7 @@ int lc_cmd_results(int argc, char **argv)
 					     {"operator", required_argument, NULL, 'o'},
 					     {"cable", required_argument, NULL, 'C'},
 					     {"procedure", required_argument, NULL, 'p'},
+					     {"job", required_argument, NULL, 'J'},
 					     {"since", required_argument, NULL, 't'},
 					     {"verdict", required_argument, NULL, 'v'},
 					     {"db", required_argument, NULL, 'd'},
@@ -170,6 +175,7 @@ int lc_cmd_results(int argc, char **argv)
 		case 'o': f.operator_name = optarg; break;
 		case 'C': f.cable_type = optarg; break;
 		case 'p': f.procedure = optarg; break;
+		case 'J': f.job = optarg; break;
 		case 't': since = optarg; break;
 		case 'v': verdict = optarg; break;
 		case 'd': db = optarg; break;
@@ -232,7 +238,7 @@ int lc_cmd_results(int argc, char **argv)
 		printf(c.fmt == CSV ? "verdict,cause,runs,cumulative\n" : c.fmt == TABLE ? "  runs  cumul.  verdict      cause\n" : "");
 	else if (c.fmt == CSV)
 		printf("id,start,end,serial,attempt,cable_type,slot,station,operator,procedure,verdict,reason,report,"
-		       "report_sha256\n");
+		       "report_sha256,job,customer,site\n");
 	else if (c.fmt == TABLE)
 		printf("%-6s %-19s %-20s %-7s %-4s %-12s %-16s %s\n", "id", "start (UTC)", "serial", "attempt", "slot",
 		       "verdict", "operator", "reason");

@@ -43,6 +43,11 @@ static void usage(FILE *f)
 		"  --slots N             run N slots in parallel, slot .. slot+N-1 (default 1)\n"
 		"  --operator NAME       operator recorded in the report and the results store (required: else the\n"
 		"                        station's default_operator, else asked on a terminal)\n"
+		"  --job J               the job (order, shipment) the cable is certified for: on the report, in\n"
+		"                        the results store (lanecert results --job, lanecert report job); default:\n"
+		"                        the station's default_job\n"
+		"  --customer C          the customer, on the report and in the store (default: default_customer)\n"
+		"  --site S              the site, on the report and in the store (default: default_site)\n"
 		"  --accept-expired-calibration REASON\n"
 		"                        use instruments past their calibration due date; the reason is\n"
 		"                        recorded next to each such instrument on the certificate\n"
@@ -77,7 +82,7 @@ enum { GOLDEN_RECORD = 1, GOLDEN_CHECK = 2 };
 
 struct run_args {
 	const char *procedure, *procedure_file, *station, *cable, *operator_name, *out_dir, *key, *db, *procedures,
-		*fixtures, *state, *publish;
+		*fixtures, *state, *publish, *job, *customer, *site;
 	const char *accept_expired_calibration;
 	const char *serials[MAX_SLOTS];
 	size_t n_serials;
@@ -120,7 +125,7 @@ static int parse_args(int argc, char **argv, struct run_args *a)
 {
 	enum { O_STATION = 256, O_SERIAL, O_CABLE, O_SLOT, O_SLOTS, O_OPERATOR, O_OUT, O_KEY, O_DB, O_NONINT, O_JSON,
 	       O_ANSWER, O_OPTION, O_PROCS, O_FIXTURES, O_NOSIGN, O_NODB, O_PROCFILE, O_ACCEPT_CAL, O_STATE, O_GOLDEN,
-	       O_PUBLISH, O_NOPUBLISH };
+	       O_PUBLISH, O_NOPUBLISH, O_JOB, O_CUSTOMER, O_SITE };
 	static const struct option opts[] = {
 		{"station", required_argument, NULL, O_STATION}, {"serial", required_argument, NULL, O_SERIAL},
 		{"cable", required_argument, NULL, O_CABLE},	 {"slot", required_argument, NULL, O_SLOT},
@@ -137,6 +142,9 @@ static int parse_args(int argc, char **argv, struct run_args *a)
 		{"golden", required_argument, NULL, O_GOLDEN},
 		{"publish", required_argument, NULL, O_PUBLISH},
 		{"no-publish", no_argument, NULL, O_NOPUBLISH},
+		{"job", required_argument, NULL, O_JOB},
+		{"customer", required_argument, NULL, O_CUSTOMER},
+		{"site", required_argument, NULL, O_SITE},
 		{NULL, 0, NULL, 0},
 	};
 	int c;
@@ -179,6 +187,9 @@ static int parse_args(int argc, char **argv, struct run_args *a)
 		case O_STATE: a->state = optarg; break;
 		case O_PUBLISH: a->publish = optarg; break;
 		case O_NOPUBLISH: a->no_publish = true; break;
+		case O_JOB: a->job = optarg; break;
+		case O_CUSTOMER: a->customer = optarg; break;
+		case O_SITE: a->site = optarg; break;
 		case O_GOLDEN:
 			if (strcmp(optarg, "record") && strcmp(optarg, "check"))
 				return -1;
@@ -280,7 +291,8 @@ static int begin_attempt(lc_store *store, const struct run_args *a, unsigned s, 
 	lc_store_filter f = {.serial = a->serials[s], .since_ms = INT64_MIN, .verdict = -1};
 	lc_store_run_info info = {.serial = a->serials[s], .cable_type = cable, .slot = (int)(a->slot + s),
 				  .station = station, .operator_name = a->operator_name,
-				  .procedure = procedure_label(a), .start_ms = lc_result_wall_ms()};
+				  .procedure = procedure_label(a), .start_ms = lc_result_wall_ms(), .job = a->job,
+				  .customer = a->customer, .site = a->site};
 	int attempt;
 	if (lc_store_query(store, &f, note_run, &last, &d) < 0 || lc_store_begin_run(store, &info, run_id, &d) < 0 ||
 	    (attempt = lc_store_run_attempt(store, *run_id, &d)) < 0) {
@@ -403,6 +415,10 @@ int lc_cmd_run(int argc, char **argv)
 	    (exit_code = lc_run_state_dir(a.state, station, a.db, a.no_db, state_dir, sizeof(state_dir))) !=
 		    LC_EXIT_OK ||
 	    (exit_code = lc_run_golden_mode(a.golden != 0, station, a.serials, a.n_serials)) != LC_EXIT_OK ||
+	    (exit_code = lc_run_resolve_job_field("job", a.job, station->default_job, &a.job)) != LC_EXIT_OK ||
+	    (exit_code = lc_run_resolve_job_field("customer", a.customer, station->default_customer, &a.customer)) !=
+		    LC_EXIT_OK ||
+	    (exit_code = lc_run_resolve_job_field("site", a.site, station->default_site, &a.site)) != LC_EXIT_OK ||
 	    (exit_code = lc_run_open_out(a.out_dir, &out_fd)) != LC_EXIT_OK) {
 		lc_station_free(station);
 		return exit_code;
@@ -444,6 +460,7 @@ int lc_cmd_run(int argc, char **argv)
 		goto done_prompter;
 	}
 	lc_run_output_init(&out, stdout, a.json || !isatty(STDOUT_FILENO), isatty(STDOUT_FILENO));
+	lc_run_output_set_job(&out, a.job, a.customer, a.site);
 	publisher = open_publisher(&a, station->name);
 	if (publisher)
 		lc_run_output_set_sink(&out, publish_line, publisher);
@@ -470,6 +487,8 @@ int lc_cmd_run(int argc, char **argv)
 			exit_code = lc_cli_fail("run", LC_ERR_NOMEM, NULL, "result");
 			goto done_jobs;
 		}
+		/* checked above: a failure here is remembered by the result and makes the run an error */
+		lc_result_set_job(results[s], &(lc_result_job){a.job, a.customer, a.site}, NULL);
 		setups[s] = (lc_run_setup){
 			.procedure = a.procedure,
 			.procedure_file = a.procedure_file,

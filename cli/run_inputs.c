@@ -88,6 +88,24 @@ static bool operator_ok(const char *s)
 	return true;
 }
 
+int lc_run_resolve_job_field(const char *what, const char *given, const char *station_default, const char **out)
+{
+	const char *v = given ? given : station_default[0] ? station_default : NULL;
+	*out = v;
+	if (!v)
+		return LC_EXIT_OK;
+	size_t n = strlen(v);
+	bool ok = n > 0 && n <= 200 && lc_utf8_valid(v, n);
+	for (size_t i = 0; ok && i < n; i++)
+		ok = (unsigned char)v[i] >= 0x20 && v[i] != 0x7f;
+	if (!ok) {
+		lc_cli_error("run", "%s%s is not a %s: 1-200 bytes of UTF-8 text without control characters",
+			     given ? "--" : "the station's default_", what, what);
+		return LC_EXIT_USAGE;
+	}
+	return LC_EXIT_OK;
+}
+
 int lc_run_resolve_operator(const char *given, const lc_station *st, bool interactive, char *buf, size_t cap)
 {
 	const char *from = "--operator";

@@ -24,6 +24,11 @@ int lc_run_check_serials(const char *const *serials, size_t n, const lc_station 
  * longer than 63 bytes). */
 int lc_run_resolve_operator(const char *given, const lc_station *st, bool interactive, char *buf, size_t cap);
 
+/* A job, customer or site (what: "job", "customer", "site"): given (--job ...), else the station's default
+ * (default_job ...; "" for none), else none (*out NULL). 64 when it is not 1-200 bytes of UTF-8 text
+ * without control characters. */
+int lc_run_resolve_job_field(const char *what, const char *given, const char *station_default, const char **out);
+
 /* Create --out (and its parents) if needed, open it as *fd, and remove what killed runs left in it. An exit
  * code (74 I/O, 77 permission) when it cannot be opened. */
 int lc_run_open_out(const char *out, int *fd);

@@ -249,8 +249,8 @@ void lc_run_output_slot_done(lc_run_output *o, unsigned slot, const char *serial
 		emit(o, line,
 		     snprintf(line, sizeof(line),
 			      "{\"event\":\"result\",\"slot\":%u,\"serial\":\"%s\",\"verdict\":\"%s\",\"reason\":\"%s\","
-			      "\"report\":\"%s\",\"report_error\":\"%s\"}\n",
-			      slot, s, lc_verdict_name(v), r, p, e),
+			      "\"report\":\"%s\",\"report_error\":\"%s\"%s}\n",
+			      slot, s, lc_verdict_name(v), r, p, e, o->job_json),
 		     sizeof(line));
 	}
 	if (!o->json) {
@@ -268,6 +268,22 @@ void lc_run_output_slot_done(lc_run_output *o, unsigned slot, const char *serial
 	}
 	fflush(o->out);
 	pthread_mutex_unlock(&o->lock);
+}
+
+/* ,"key":"value" or ,"key":null */
+static size_t job_member(char *buf, size_t cap, const char *key, const char *v)
+{
+	char e[700];
+	lc_run_output_escape(v ? v : "", e, sizeof(e));
+	int n = v ? snprintf(buf, cap, ",\"%s\":\"%s\"", key, e) : snprintf(buf, cap, ",\"%s\":null", key);
+	return n < 0 ? 0 : (size_t)n < cap ? (size_t)n : cap - 1;
+}
+
+void lc_run_output_set_job(lc_run_output *o, const char *job, const char *customer, const char *site)
+{
+	size_t n = job_member(o->job_json, sizeof(o->job_json), "job", job);
+	n += job_member(o->job_json + n, sizeof(o->job_json) - n, "customer", customer);
+	job_member(o->job_json + n, sizeof(o->job_json) - n, "site", site);
 }
 
 void lc_run_output_set_sink(lc_run_output *o, void (*sink)(void *user, const char *line, size_t len), void *user)
@@ -290,8 +306,8 @@ void lc_run_output_slot_start(lc_run_output *o, unsigned slot, const char *seria
 	emit(o, line,
 	     snprintf(line, sizeof(line),
 		      "{\"event\":\"slot_start\",\"slot\":%u,\"serial\":\"%s\",\"operator\":\"%s\",\"procedure\":\"%s\","
-		      "\"cable_type\":\"%s\"}\n",
-		      slot, s, op, p, c),
+		      "\"cable_type\":\"%s\"%s}\n",
+		      slot, s, op, p, c, o->job_json),
 	     sizeof(line));
 	if (o->json)
 		fflush(o->out);

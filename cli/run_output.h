@@ -18,6 +18,8 @@ typedef struct lc_run_output {
 	 * the output's lock held; must not block. */
 	void (*sink)(void *user, const char *line, size_t len);
 	void *sink_user;
+	/* ,"job":...,"customer":...,"site":... (strings or null) for the slot_start and result lines */
+	char job_json[2200];
 } lc_run_output;
 
 void lc_run_output_init(lc_run_output *o, FILE *out, bool json, bool tty);
@@ -37,6 +39,8 @@ void lc_run_output_set_sink(lc_run_output *o, void (*sink)(void *user, const cha
  * that a live view can show who runs what (JSON only: the human view has its own lines). */
 void lc_run_output_slot_start(lc_run_output *o, unsigned slot, const char *serial, const char *operator_name,
 			      const char *procedure, const char *cable_type);
+/* The run's job, customer and site (each may be NULL), added to the slot_start and result lines. */
+void lc_run_output_set_job(lc_run_output *o, const char *job, const char *customer, const char *site);
 /* A JSON-safe copy of s into buf (quotes and control characters escaped, no surrounding quotes). */
 void lc_run_output_escape(const char *s, char *buf, size_t cap);
 

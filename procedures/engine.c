@@ -9,6 +9,7 @@
 
 #include "fixtures/date.h"
 #include "base/atomic_file.h"
+#include "procedures/cable_identity.h"
 #include "procedures/channel_digest.h"
 #include "procedures/diagnosis.h"
 #include "procedures/run_priv.h"
@@ -428,7 +429,10 @@ static int record_dut(lc_run *run, lc_diag *diag)
 		.channel_digest = digest[0] ? digest : NULL,
 		.attempt = s->attempt,
 	};
-	return lc_result_set_dut(run->result, &dut, diag);
+	int rc = lc_result_set_dut(run->result, &dut, diag);
+	if (rc == 0 && s->channel)
+		rc = lc_cable_identity_record(s->channel, run->result, diag);
+	return rc;
 }
 
 /* Finish a run that could not start. */

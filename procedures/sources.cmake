@@ -1,6 +1,7 @@
 # procedures/: the Lua engine and its bindings; procedures/measure: measurement orchestration (references,
 # IL, RL, fiber map, the sequential BER step) and judgement against limits.
 lc_area(procedures DEPS instruments fixtures reports hal PKGS PkgConfig::LUA SOURCES
+  procedures/cable_identity.c
   procedures/calibration.c
   procedures/channel_digest.c
   procedures/compat.c

@@ -216,3 +216,28 @@ long lc_view_event_reflectance(const lc_result *r, size_t loss_mi)
 	}
 	return -1;
 }
+
+size_t lc_view_identity(const lc_result *r, lc_view_pair *pairs, size_t cap, lc_view_identity_texts *t)
+{
+	size_t n = 0;
+	lc_result_job j = lc_result_get_job(r);
+	bool known;
+	lc_result_cable c = lc_result_get_cable(r, &known);
+	t->fiber[0] = t->length[0] = '\0';
+	if (c.fiber_mode || c.fiber_category) /* "multimode OM4": the words a data sheet uses */
+		snprintf(t->fiber, sizeof(t->fiber), "%s%s%s",
+			 !c.fiber_mode ? "" : strcmp(c.fiber_mode, "MM") == 0 ? "multimode" : strcmp(c.fiber_mode, "SM") == 0 ? "single-mode" : c.fiber_mode,
+			 c.fiber_mode && c.fiber_category ? " " : "", c.fiber_category ? c.fiber_category : "");
+	if (c.length_m > 0)
+		snprintf(t->length, sizeof(t->length), "%.6g m", c.length_m);
+	const lc_view_pair all[] = {
+		{"Customer", j.customer}, {"Site", j.site}, {"Job", j.job},
+		{"Part number", c.part_number}, {"Cable", c.description},
+		{"Fiber", t->fiber[0] ? t->fiber : NULL}, {"Length", t->length[0] ? t->length : NULL},
+		{"End A", c.end_a}, {"End B", c.end_b},
+	};
+	for (size_t i = 0; i < sizeof(all) / sizeof(all[0]) && n < cap; i++)
+		if (all[i].value)
+			pairs[n++] = all[i];
+	return n;
+}

@@ -98,4 +98,16 @@ typedef struct lc_view_limits {
 /* The number (from 1) of measurement mi's limit, added when new; 0 when it records no origin or the table
  * is full (then the row shows its limit without a reference). */
 size_t lc_view_limit_number(lc_view_limits *l, const lc_result *r, size_t mi);
+/* The "Customer and cable" section, shared by both views: the job, customer and site the run certifies for
+ * and the cable's identity (part number, description, fiber, length, the connectors at each end), as label
+ * and value pairs in the order shown. Absent values are left out; returns how many pairs (at most cap).
+ * The values point into r or into texts (which the caller keeps while it uses them). */
+typedef struct lc_view_pair {
+	const char *label, *value;
+} lc_view_pair;
+typedef struct lc_view_identity_texts {
+	char fiber[64], length[32];
+} lc_view_identity_texts;
+size_t lc_view_identity(const lc_result *r, lc_view_pair *pairs, size_t cap, lc_view_identity_texts *texts);
+
 #endif

@@ -266,6 +266,25 @@ static void summary(struct out *o, const lc_result *r, const lc_html_options *op
 	lit(o, "</table>\n");
 }
 
+/* Who the cable is certified for and what it is: shown only with something to show. */
+static void identity(struct out *o, const lc_result *r)
+{
+	lc_view_pair p[12];
+	lc_view_identity_texts t;
+	size_t n = lc_view_identity(r, p, 12, &t);
+	if (!n)
+		return;
+	lit(o, "<h2 id=\"identity\">Customer and cable</h2>\n<table class=\"identity\">\n");
+	for (size_t i = 0; i < n; i++) {
+		lit(o, "<tr><th>");
+		text(o, p[i].label);
+		lit(o, "</th><td>");
+		text(o, p[i].value);
+		lit(o, "</td></tr>\n");
+	}
+	lit(o, "</table>\n");
+}
+
 static void limit_cell(struct out *o, const lc_result *r, size_t k, lc_view_limits *lims)
 {
 	const lc_result_measurement *m = lc_result_measurement_at(r, k, NULL);
@@ -563,6 +582,7 @@ int lc_report_html(const char *json, size_t len, const lc_html_options *opt, cha
 	badge_word(&o, lc_result_verdict(r), lc_view_run_word(r));
 	lit(&o, "</p>\n");
 	reasons(&o, r);
+	identity(&o, r);
 	summary(&o, r, opt);
 	legs(&o, r);
 	plots(&o, &ps);

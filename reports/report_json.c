@@ -298,7 +298,26 @@ int lc_report_json(const lc_result *r, char **json, size_t *len, lc_diag *diag)
 	set(&c, dut, "channel_digest", jstr(d.channel_digest));
 	/* known only when the run was recorded in a results store */
 	set(&c, dut, "attempt", d.attempt > 0 ? json_integer(d.attempt) : json_null());
+	bool has_cable;
+	lc_result_cable cb = lc_result_get_cable(r, &has_cable);
+	if (has_cable) {
+		json_t *co = chk(&c, json_object());
+		set(&c, co, "part_number", jstr(cb.part_number));
+		set(&c, co, "description", jstr(cb.description));
+		set(&c, co, "fiber_mode", jstr(cb.fiber_mode));
+		set(&c, co, "fiber_category", jstr(cb.fiber_category));
+		set(&c, co, "length_m", cb.length_m > 0 ? json_real(cb.length_m) : json_null());
+		set(&c, co, "end_a", jstr(cb.end_a));
+		set(&c, co, "end_b", jstr(cb.end_b));
+		set(&c, dut, "cable", co);
+	} else {
+		set(&c, dut, "cable", json_null());
+	}
 	set(&c, root, "dut", dut);
+	lc_result_job jb = lc_result_get_job(r);
+	set(&c, root, "job", jstr(jb.job));
+	set(&c, root, "customer", jstr(jb.customer));
+	set(&c, root, "site", jstr(jb.site));
 	set(&c, root, "start", jtime(&c, lc_result_start_ms(r), "run start"));
 	set(&c, root, "end", jtime(&c, lc_result_end_ms(r), "run end"));
 	set(&c, root, "verdict", jverdict(lc_result_verdict(r)));

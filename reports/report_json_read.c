@@ -136,21 +136,44 @@ static void built(struct rd *c, int rc, lc_diag *d, const char *path)
 				     lc_diag_message(d));
 }
 
+static void read_cable(struct rd *c, const json_t *o, lc_result *r)
+{
+	static const char *const k[] = {"part_number", "description", "fiber_mode", "fiber_category", "length_m",
+					"end_a", "end_b", NULL};
+	if (!shape(c, o, "dut.cable", k))
+		return;
+	lc_result_cable cb = {.part_number = str(c, o, "dut.cable", "part_number", true),
+			      .description = str(c, o, "dut.cable", "description", true),
+			      .fiber_mode = str(c, o, "dut.cable", "fiber_mode", true),
+			      .fiber_category = str(c, o, "dut.cable", "fiber_category", true),
+			      .end_a = str(c, o, "dut.cable", "end_a", true),
+			      .end_b = str(c, o, "dut.cable", "end_b", true)};
+	double len = num(c, o, "dut.cable", "length_m");
+	if (!c->err && !isnan(len) && !(len > 0)) /* written only when known: 0 would be a second spelling of null */
+		fail(c, "dut.cable", "length_m", "not a positive length or null");
+	cb.length_m = isnan(len) ? 0 : len;
+	lc_diag d;
+	if (!c->err)
+		built(c, lc_result_set_cable(r, &cb, &d), &d, "dut.cable");
+}
+
 static void read_header(struct rd *c, const json_t *root, lc_result *r)
 {
 	static const char *const top[] = {"format", "format_version", "software", "station", "operator", "procedure",
 					  "key_id", "dut", "start", "end", "verdict", "run_verdict", "reason",
 					  "instruments", "references", "steps", "measurements", "raw_data", "series", NULL};
+	/* absent in reports written before job and cable identity were recorded (0.2 and later write them) */
+	static const char *const top_opt[] = {"job", "customer", "site", NULL};
 	static const char *const sw_k[] = {"name", "version", NULL}, *const st_k[] = {"name", "id", NULL};
 	static const char *const dut_k[] = {"cable_type", "serial", "slot", "channel_digest", NULL};
-	static const char *const dut_opt[] = {"attempt", NULL}, *const proc_opt[] = {"sha256", "custom", NULL};
+	static const char *const dut_opt[] = {"attempt", "cable", NULL}, *const proc_opt[] = {"sha256", "custom", NULL};
 	lc_diag d;
 	const char *fmt = json_string_value(json_object_get(root, "format"));
 	if (!fmt || strcmp(fmt, LC_REPORT_FORMAT) != 0) {
 		fail(c, "", "format", "not \"" LC_REPORT_FORMAT "\": this is not a lanecert report");
 		return;
 	}
-	if (!shape(c, root, "", top))
+	if (!shape_opt(c, root, "", top, top_opt))
 		return;
 	if (integer(c, root, "", "format_version", 0, 1000) != LC_REPORT_FORMAT_VERSION) {
 		fail(c, "", "format_version", "unsupported version (this lanecert reads version 1)");
@@ -202,6 +225,18 @@ static void read_header(struct rd *c, const json_t *root, lc_result *r)
 		fail(c, "dut", "attempt", "not an integer or null");
 	if (!c->err && (du.cable_type || du.serial || du.channel_digest || du.slot))
 		built(c, lc_result_set_dut(r, &du, &d), &d, "dut");
+	lc_result_job jb = {0};
+	if (json_object_get(root, "job"))
+		jb.job = str(c, root, "", "job", true);
+	if (json_object_get(root, "customer"))
+		jb.customer = str(c, root, "", "customer", true);
+	if (json_object_get(root, "site"))
+		jb.site = str(c, root, "", "site", true);
+	if (!c->err && (jb.job || jb.customer || jb.site))
+		built(c, lc_result_set_job(r, &jb, &d), &d, "job");
+	const json_t *cable = json_object_get(dut, "cable");
+	if (!c->err && cable && !json_is_null(cable))
+		read_cable(c, cable, r);
 	int64_t start = when(c, root, "", "start");
 	if (!c->err)
 		built(c, lc_result_start(r, start, &d), &d, "start");
@@ -468,10 +503,12 @@ int lc_report_json_read(const char *json, size_t len, lc_result **out, lc_diag *
 	json_error_t je;
 	json_t *root = json_loadb(json, len, JSON_REJECT_DUPLICATES, &je);
 	if (!root) {
-		/* A document cut short (jansson: "premature end of input", "... near end of file") is a truncation,
-		 * not bad syntax: the usual cause is a copy that did not finish. */
-		int code = strstr(je.text, "premature end") || strstr(je.text, "end of file") ? LC_ERR_TRUNCATED
-											    : LC_ERR_FORMAT;
+		/* A document cut short (jansson: "premature end of input", "... near end of file", or a token the
+		 * end of the input cut, "invalid token near '-1.'" at its last byte) is a truncation, not bad syntax:
+		 * the usual cause is a copy that did not finish. */
+		int code = strstr(je.text, "premature end") || strstr(je.text, "end of file") || (size_t)je.position >= len
+				   ? LC_ERR_TRUNCATED
+				   : LC_ERR_FORMAT;
 		return lc_diag_set(diag, code, "report JSON, line %d column %d: %s", je.line, je.column, je.text);
 	}
 	lc_result *r = lc_result_new();

@@ -243,6 +243,34 @@ static void reasons(lc_pdf_doc *doc, const lc_result *r, struct str *s)
 		reason(doc, sv(s), 0);
 }
 
+static void identity(lc_pdf_doc *doc, const lc_result *r)
+{
+	lc_view_pair p[12];
+	lc_view_identity_texts t;
+	size_t n = lc_view_identity(r, p, 12, &t);
+	if (!n)
+		return;
+	lc_pdf_heading(doc, LC_PDF_H2, "Customer and cable", 40, false, LC_VERDICT_NONE);
+	const char *kv[12][2], *description = NULL;
+	size_t k = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (strcmp(p[i].label, "Cable") == 0) { /* a sentence: the page's width, never cut */
+			description = p[i].value;
+			continue;
+		}
+		kv[k][0] = p[i].label, kv[k][1] = p[i].value, k++;
+	}
+	kv_grid(doc, kv, k, NULL);
+	if (description) {
+		double h = lc_pdf_text_height(doc, LC_PDF_BODY, description, LC_PDF_WIDTH - 68, 12);
+		lc_pdf_need(doc, h);
+		lc_pdf_text_at(doc, LC_PDF_SMALL_B, "Cable", LC_PDF_MARGIN, doc->y + 1, 64, 1, LC_PDF_LEFT, 0x555555);
+		lc_pdf_text_at(doc, LC_PDF_BODY, description, LC_PDF_MARGIN + 68, doc->y, LC_PDF_WIDTH - 68, 12,
+			       LC_PDF_LEFT, 0);
+		doc->y += h + 3;
+	}
+}
+
 static void summary(lc_pdf_doc *doc, const lc_result *r, const lc_pdf_options *opt, struct str *s)
 {
 	lc_pdf_heading(doc, LC_PDF_H2, "Summary", 40, false, LC_VERDICT_NONE);
@@ -510,6 +538,7 @@ static int render(const lc_result *r, const lc_plot_set *ps, const lc_pdf_option
 	title_block(doc, r, &s);
 	reasons(doc, r, &s);
 	sreset(&s);
+	identity(doc, r);
 	summary(doc, r, opt, &s);
 	legs(doc, r);
 	steps(doc, r, lims);

@@ -250,7 +250,9 @@ static int write_and_record(lc_result *r, int out_fd, const char *out_label, con
 	if (opt->store && run_id == 0) {
 		lc_store_run_info info = {.serial = d.serial, .cable_type = d.cable_type, .slot = d.slot,
 					  .station = lc_result_station_name(r), .operator_name = lc_result_operator(r),
-					  .procedure = lc_result_procedure_name(r), .start_ms = lc_result_start_ms(r)};
+					  .procedure = lc_result_procedure_name(r), .start_ms = lc_result_start_ms(r),
+					  .job = lc_result_get_job(r).job, .customer = lc_result_get_job(r).customer,
+					  .site = lc_result_get_job(r).site};
 		if ((rc = lc_store_begin_run(opt->store, &info, &run_id, diag)) < 0)
 			return rc;
 	}

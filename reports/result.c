@@ -131,6 +131,17 @@ lc_result *lc_result_new(void)
 	return r;
 }
 
+static void free_job(lc_result_job *j)
+{
+	lc_result_freestr(j->job), lc_result_freestr(j->customer), lc_result_freestr(j->site);
+}
+
+static void free_cable(lc_result_cable *c)
+{
+	lc_result_freestr(c->part_number), lc_result_freestr(c->description), lc_result_freestr(c->fiber_mode);
+	lc_result_freestr(c->fiber_category), lc_result_freestr(c->end_a), lc_result_freestr(c->end_b);
+}
+
 static void free_instrument(lc_result_instrument *in)
 {
 	lc_result_freestr(in->role), lc_result_freestr(in->resource), lc_result_freestr(in->vendor), lc_result_freestr(in->model);
@@ -159,6 +170,8 @@ void lc_result_free(lc_result *r)
 	lc_result_freestr(r->proc_version), lc_result_freestr(r->software), lc_result_freestr(r->key_id), lc_result_freestr(r->reason);
 	free(r->failure);
 	lc_result_freestr(r->dut.cable_type), lc_result_freestr(r->dut.serial), lc_result_freestr(r->dut.channel_digest);
+	free_job(&r->job);
+	free_cable(&r->cable);
 	for (size_t i = 0; i < r->n_instruments; i++)
 		free_instrument(&r->instruments[i]);
 	free(r->instruments);
@@ -270,6 +283,67 @@ static int set_key_id_impl(lc_result *r, const char *key_id_hex, lc_diag *diag)
 	LOCKED(r, lc_result_setstr((const char **)&r->key_id, key_id_hex, "key id", diag));
 }
 
+/* A job field: absent, or 1-200 bytes without control characters (it is printed on a certificate's one line
+ * and stored as a filter key: a newline or a tab would forge a row of the CSV or a line of the page). */
+static int job_field_ok(const char *s, const char *what, lc_diag *diag)
+{
+	if (!s)
+		return 0;
+	size_t n = strlen(s);
+	if (n == 0 || n > 200)
+		return lc_diag_set(diag, LC_ERR_ARG, "%s must be 1-200 bytes, is %zu", what, n);
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+		if (*p < 0x20 || *p == 0x7f)
+			return lc_diag_set(diag, LC_ERR_ARG, "%s holds a control character", what);
+	return 0;
+}
+
+static int set_job_impl(lc_result *r, const lc_result_job *job, lc_diag *diag)
+{
+	if (!r || !job)
+		return lc_diag_set(diag, LC_ERR_ARG, "no result or job");
+	int rc;
+	if ((rc = job_field_ok(job->job, "job", diag)) < 0 || (rc = job_field_ok(job->customer, "customer", diag)) < 0 ||
+	    (rc = job_field_ok(job->site, "site", diag)) < 0)
+		return rc;
+	lc_result_job n = {0};
+	if ((rc = lc_result_setstr(&n.job, job->job, "job", diag)) < 0 ||
+	    (rc = lc_result_setstr(&n.customer, job->customer, "customer", diag)) < 0 ||
+	    (rc = lc_result_setstr(&n.site, job->site, "site", diag)) < 0) {
+		free_job(&n);
+		return rc;
+	}
+	pthread_mutex_lock(&r->lock);
+	free_job(&r->job);
+	r->job = n;
+	pthread_mutex_unlock(&r->lock);
+	return 0;
+}
+
+static int set_cable_impl(lc_result *r, const lc_result_cable *c, lc_diag *diag)
+{
+	if (!r || !c)
+		return lc_diag_set(diag, LC_ERR_ARG, "no result or cable");
+	if (!isfinite(c->length_m) || c->length_m < 0)
+		return lc_diag_set(diag, LC_ERR_ARG, "cable length %g m is not a length", c->length_m);
+	lc_result_cable n = {.length_m = c->length_m};
+	int rc;
+	if ((rc = lc_result_setstr(&n.part_number, c->part_number, "part number", diag)) < 0 ||
+	    (rc = lc_result_setstr(&n.description, c->description, "cable description", diag)) < 0 ||
+	    (rc = lc_result_setstr(&n.fiber_mode, c->fiber_mode, "fiber mode", diag)) < 0 ||
+	    (rc = lc_result_setstr(&n.fiber_category, c->fiber_category, "fiber category", diag)) < 0 ||
+	    (rc = lc_result_setstr(&n.end_a, c->end_a, "end A", diag)) < 0 ||
+	    (rc = lc_result_setstr(&n.end_b, c->end_b, "end B", diag)) < 0) {
+		free_cable(&n);
+		return rc;
+	}
+	pthread_mutex_lock(&r->lock);
+	free_cable(&r->cable);
+	r->cable = n;
+	r->has_cable = true;
+	pthread_mutex_unlock(&r->lock);
+	return 0;
+}
 
 static int set_dut_impl(lc_result *r, const lc_result_dut *dut, lc_diag *diag)
 {
@@ -470,6 +544,18 @@ int lc_result_set_dut(lc_result *r, const lc_result_dut *dut, lc_diag *diag)
 {
 	lc_diag d = {0};
 	return lc_result_note(r, set_dut_impl(r, dut, &d), &d, diag);
+}
+
+int lc_result_set_job(lc_result *r, const lc_result_job *job, lc_diag *diag)
+{
+	lc_diag d = {0};
+	return lc_result_note(r, set_job_impl(r, job, &d), &d, diag);
+}
+
+int lc_result_set_cable(lc_result *r, const lc_result_cable *cable, lc_diag *diag)
+{
+	lc_diag d = {0};
+	return lc_result_note(r, set_cable_impl(r, cable, &d), &d, diag);
 }
 
 int lc_result_start(lc_result *r, int64_t start_ms, lc_diag *diag)

@@ -28,6 +28,9 @@ struct lc_result {
 	char *failure; /* the first builder call that failed, NULL while none has (lc_result_note) */
 	bool failed;   /* a builder call failed (also when failure could not be allocated) */
 	lc_result_dut dut;
+	lc_result_job job;     /* strings owned, NULL: not given */
+	lc_result_cable cable; /* strings owned */
+	bool has_cable;
 	char proc_sha256[LC_SHA256_HEX_LEN + 1]; /* empty: not recorded */
 	bool proc_custom;
 	int64_t start_ms, end_ms;

@@ -66,6 +66,13 @@ const char *lc_result_procedure_sha256(const lc_result *r, bool *custom)
 }
 const char *lc_result_key_id(const lc_result *r) { return r->key_id; }
 lc_result_dut lc_result_get_dut(const lc_result *r) { return r->dut; }
+lc_result_job lc_result_get_job(const lc_result *r) { return r->job; }
+lc_result_cable lc_result_get_cable(const lc_result *r, bool *known)
+{
+	if (known)
+		*known = r->has_cable;
+	return r->cable;
+}
 int64_t lc_result_start_ms(const lc_result *r) { return r->start_ms; }
 int64_t lc_result_end_ms(const lc_result *r) { return r->end_ms; }
 const char *lc_result_failure(const lc_result *r)

@@ -16,7 +16,7 @@
 
 /* One prepared query per combination of filters (a bit each, below), made at its first use: a lookup by
  * serial then costs the index search, not the parsing and planning of the statement every time. */
-#define QUERY_SHAPES 256
+#define QUERY_SHAPES 512
 
 struct lc_store {
 	sqlite3 *db;
@@ -24,9 +24,9 @@ struct lc_store {
 	sqlite3_stmt *query[QUERY_SHAPES];
 };
 
-/* Schema version 2 (PRAGMA user_version). Version 1 (lanecert 0.1) had no attempt column and indexed only
- * serial and start; migrate() brings it up to date. */
-#define STORE_SCHEMA_VERSION 2
+/* Schema version 3 (PRAGMA user_version). Version 1 (lanecert 0.1) had no attempt column and indexed only
+ * serial and start; version 2 had no job, customer and site; migrate() brings either up to date. */
+#define STORE_SCHEMA_VERSION 3
 
 static const char schema_sql[] =
 	"CREATE TABLE IF NOT EXISTS runs ("
@@ -35,7 +35,7 @@ static const char schema_sql[] =
 	" start_ms INTEGER, end_ms INTEGER,"
 	" status TEXT NOT NULL CHECK (status IN ('incomplete', 'complete')),"
 	" verdict TEXT CHECK (verdict IS NULL OR verdict IN ('none','pass','inconclusive','fail','aborted','error')),"
-	" reason TEXT, report_path TEXT, report_sha256 TEXT, attempt INTEGER);";
+	" reason TEXT, report_path TEXT, report_sha256 TEXT, attempt INTEGER, job TEXT, customer TEXT, site TEXT);";
 
 /* One index per filter of lc_store_query(), each ending in start_ms for the ORDER BY. */
 static const char index_sql[] =
@@ -45,13 +45,14 @@ static const char index_sql[] =
 	"CREATE INDEX IF NOT EXISTS runs_operator ON runs (operator, start_ms);"
 	"CREATE INDEX IF NOT EXISTS runs_cable_type ON runs (cable_type, start_ms);"
 	"CREATE INDEX IF NOT EXISTS runs_procedure ON runs (procedure, start_ms);"
-	"CREATE INDEX IF NOT EXISTS runs_verdict ON runs (verdict, start_ms);";
+	"CREATE INDEX IF NOT EXISTS runs_verdict ON runs (verdict, start_ms);"
+	"CREATE INDEX IF NOT EXISTS runs_job ON runs (job, start_ms);";
 
 /* One statement: the attempt number and the row are one atomic write. */
 const char lc_store_sql_begin_run[] =
 	"INSERT INTO runs (serial, cable_type, slot, station, operator, procedure, start_ms, status,"
-	" attempt) SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, 'incomplete',"
-	" (SELECT COALESCE(MAX(attempt), 0) + 1 FROM runs WHERE serial = ?1)";
+	" attempt, job, customer, site) SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, 'incomplete',"
+	" (SELECT COALESCE(MAX(attempt), 0) + 1 FROM runs WHERE serial = ?1), ?8, ?9, ?10";
 const char lc_store_sql_attempt[] = "SELECT attempt FROM runs WHERE id = ?";
 const char lc_store_sql_finish_run[] =
 	"UPDATE runs SET status = 'complete', verdict = ?, end_ms = ?, report_path = ?,"
@@ -130,10 +131,12 @@ static int user_version(sqlite3 *db)
 	return v;
 }
 
-static bool has_attempt_column(sqlite3 *db)
+static bool has_column(sqlite3 *db, const char *column)
 {
+	char sql[96];
+	snprintf(sql, sizeof(sql), "SELECT %s FROM runs LIMIT 0", column);
 	sqlite3_stmt *st = NULL;
-	bool ok = sqlite3_prepare_v2(db, "SELECT attempt FROM runs LIMIT 0", -1, &st, NULL) == SQLITE_OK;
+	bool ok = sqlite3_prepare_v2(db, sql, -1, &st, NULL) == SQLITE_OK;
 	sqlite3_finalize(st);
 	return ok;
 }
@@ -154,12 +157,20 @@ static int migrate(sqlite3 *db, const char *path, lc_diag *diag)
 		return rc;
 	if (user_version(db) == STORE_SCHEMA_VERSION)
 		return exec(db, "COMMIT", path, diag);
-	if ((rc = exec(db, schema_sql, path, diag)) == 0 && !has_attempt_column(db))
+	if ((rc = exec(db, schema_sql, path, diag)) == 0 && !has_column(db, "attempt"))
 		rc = exec(db,
 			  "ALTER TABLE runs ADD COLUMN attempt INTEGER;"
 			  "UPDATE runs SET attempt = (SELECT COUNT(*) FROM runs AS p WHERE p.serial = runs.serial"
 			  " AND p.id <= runs.id);",
 			  path, diag);
+	/* Version 2 -> 3: runs recorded before have no job, customer or site (NULL: not given). */
+	static const char *const added[] = {"job", "customer", "site"};
+	for (size_t i = 0; rc == 0 && i < 3; i++)
+		if (!has_column(db, added[i])) {
+			char sql[80];
+			snprintf(sql, sizeof(sql), "ALTER TABLE runs ADD COLUMN %s TEXT;", added[i]);
+			rc = exec(db, sql, path, diag);
+		}
 	char set_version[64];
 	snprintf(set_version, sizeof(set_version), "PRAGMA user_version = %d;", STORE_SCHEMA_VERSION);
 	if (rc == 0 && (rc = exec(db, index_sql, path, diag)) == 0 && (rc = exec(db, set_version, path, diag)) == 0)
@@ -266,6 +277,9 @@ int lc_store_begin_run(lc_store *s, const lc_store_run_info *info, int64_t *run_
 	bind_text(st, 5, info->operator_name);
 	bind_text(st, 6, info->procedure);
 	bind_time(st, 7, info->start_ms);
+	bind_text(st, 8, info->job);
+	bind_text(st, 9, info->customer);
+	bind_text(st, 10, info->site);
 	if (sqlite3_step(st) != SQLITE_DONE)
 		rc = db_fail(s->db, diag, "insert");
 	else
@@ -369,12 +383,13 @@ static void build_where(struct where *w, const lc_store_filter *f)
 	int param = 0;
 	snprintf(w->sql, sizeof(w->sql),
 		 "SELECT id, serial, cable_type, slot, station, operator, procedure, start_ms, end_ms,"
-		 " status, verdict, reason, report_path, report_sha256, attempt FROM runs");
+		 " status, verdict, reason, report_path, report_sha256, attempt, job, customer, site FROM runs");
 	add_text(w, "serial = ?", f->serial, &param);
 	add_text(w, "station = ?", f->station, &param);
 	add_text(w, "operator = ?", f->operator_name, &param);
 	add_text(w, "cable_type = ?", f->cable_type, &param);
 	add_text(w, "procedure = ?", f->procedure, &param);
+	add_text(w, "job = ?", f->job, &param);
 	if (f->verdict == LC_STORE_INCOMPLETE)
 		add_cond(w, "status = 'incomplete'");
 	else if (f->verdict != -1)
@@ -451,7 +466,7 @@ int lc_store_query(lc_store *s, const lc_store_filter *f, int (*fn)(const lc_sto
 	unsigned shape = (f->serial ? 1u : 0) | (f->station ? 2u : 0) | (f->operator_name ? 4u : 0) |
 			 (f->cable_type ? 8u : 0) | (f->procedure ? 16u : 0) |
 			 (f->verdict == LC_STORE_INCOMPLETE ? 32u : f->verdict != -1 ? 64u : 0) |
-			 (f->since_ms != INT64_MIN ? 128u : 0);
+			 (f->since_ms != INT64_MIN ? 128u : 0) | (f->job ? 256u : 0);
 	pthread_mutex_lock(&s->lock);
 	sqlite3_stmt *st = s->query[shape];
 	int rc = 0, count = 0;
@@ -479,7 +494,8 @@ int lc_store_query(lc_store *s, const lc_store_filter *f, int (*fn)(const lc_sto
 			.complete = status && strcmp(status, "complete") == 0,
 			.verdict = vi < 0 ? LC_VERDICT_NONE : (enum lc_verdict)vi, .reason = col_text(st, 11),
 			.report_path = col_text(st, 12), .report_sha256 = col_text(st, 13),
-			.attempt = sqlite3_column_int(st, 14),
+			.attempt = sqlite3_column_int(st, 14), .job = col_text(st, 15), .customer = col_text(st, 16),
+			.site = col_text(st, 17),
 		};
 		count++;
 		if ((rc = fn(&row, user)) != 0)

@@ -139,6 +139,10 @@ lc_store_row *lc_sq_row_dup(const lc_store_row *r)
 	d->reason = dup_or_null(r->reason, &ok);
 	d->report_path = dup_or_null(r->report_path, &ok);
 	d->report_sha256 = dup_or_null(r->report_sha256, &ok);
+	/* every string of the row: *d = *r copied pointers into the statement, valid only during the callback */
+	d->job = dup_or_null(r->job, &ok);
+	d->customer = dup_or_null(r->customer, &ok);
+	d->site = dup_or_null(r->site, &ok);
 	if (!ok) {
 		lc_sq_row_free(d);
 		return NULL;
@@ -158,5 +162,8 @@ void lc_sq_row_free(lc_store_row *r)
 	free((char *)r->reason);
 	free((char *)r->report_path);
 	free((char *)r->report_sha256);
+	free((char *)r->job);
+	free((char *)r->customer);
+	free((char *)r->site);
 	free(r);
 }

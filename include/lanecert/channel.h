@@ -293,6 +293,7 @@ typedef struct lc_component {
 	char pmd[LC_NAME_MAX];      /* "400GBASE-DR4", may be empty */
 	unsigned lanes;             /* host lanes per leg (transceiver, AOC, DAC) */
 	double wavelength_nm;       /* nominal lane wavelength, 0 if unknown or copper */
+	char part_number[LC_NAME_MAX]; /* JSON key "part_number": the maker's part number, may be empty. Since 0.1 */
 } lc_component;
 
 typedef struct lc_port {
@@ -403,6 +404,14 @@ LC_API const char *lc_channel_name(const lc_channel *ch);        /* the file's "
  * Since: 0.1
  */
 LC_API const char *lc_channel_description(const lc_channel *ch); /* may be "" */
+/*
+ * The cable's part number: the file's top-level "part_number" (a chain's own; a single component's).
+ *
+ * Returns: a string owned by ch, valid until lc_channel_free(); "" when the file gives none or for a NULL ch.
+ * Thread safety: any thread (read-only).
+ * Since: 0.1
+ */
+LC_API const char *lc_channel_part_number(const lc_channel *ch);
 /*
  * The PMD the channel is meant for ("400GBASE-DR4"), from the file or a transceiver.
  *
@@ -605,6 +614,7 @@ LC_API const char *lc_component_kind_name(enum lc_component_kind k); /* "trunk",
 
 
 #define LC_STATION_RESOURCE_MAX 256
+#define LC_STATION_JOB_MAX 201 /* a job, customer or site: at most 200 bytes and the NUL */
 
 /* Named lc_station_serial (not lc_serial_settings, which hal/transport.h owns): the settings as written in a
  * station file; the procedure engine converts them to the transport's. */
@@ -734,6 +744,11 @@ typedef struct lc_station {
 	 * (`lanecert run --state` overrides it); empty: "station-state" beside the results store. Since 0.1. */
 	char state_dir[LC_STATION_RESOURCE_MAX];
 	lc_station_golden golden; /* Since 0.1. */
+	/* JSON keys "default_job", "default_customer", "default_site": what `lanecert run` records as the run's job,
+	 * customer and site when not given --job, --customer, --site; may be empty. Since 0.1. */
+	char default_job[LC_STATION_JOB_MAX];
+	char default_customer[LC_STATION_JOB_MAX];
+	char default_site[LC_STATION_JOB_MAX];
 	size_t n_instruments;
 	lc_station_instrument *instruments;
 	size_t n_wires;

@@ -122,6 +122,26 @@ typedef struct lc_result_dut {
 	int attempt;                 /* the how-manieth run for this serial in the results store (from 1), 0: unknown */
 } lc_result_dut;
 
+/* Who the cable is certified for: the job (order, shipment, project), the customer and the site, each
+ * optional (NULL: not given). Each is 1-200 bytes of UTF-8 without control characters. Since 0.1. */
+typedef struct lc_result_job {
+	const char *job;
+	const char *customer;
+	const char *site;
+} lc_result_job;
+
+/* What the cable is, from its cable type (fixtures/cables/): every field optional (NULL, or length_m 0:
+ * not known). Since 0.1. */
+typedef struct lc_result_cable {
+	const char *part_number;     /* the cable file's "part_number" */
+	const char *description;     /* its "description" */
+	const char *fiber_mode;      /* "SM" or "MM" */
+	const char *fiber_category;  /* "OS2", "OM4" ... (the worst along a chain) */
+	double length_m;             /* the cable's length in metres (the sum of its parts), > 0; 0: unknown */
+	const char *end_a;           /* the connectors at end A, "MPO-16 UPC female" */
+	const char *end_b;           /* the connectors at end B, "8 x LC duplex UPC" */
+} lc_result_cable;
+
 typedef struct lc_result_value {
 	const char *name;            /* "P_ref", "loss_cord" ... */
 	double value;                /* finite */
@@ -240,6 +260,26 @@ LC_API int lc_result_set_software_version(lc_result *r, const char *version, lc_
  * Since: 0.1
  */
 LC_API int lc_result_set_dut(lc_result *r, const lc_result_dut *dut, lc_diag *diag);
+
+/*
+ * Record the job, customer and site the run certifies for (copied; a field NULL: not given); setting again
+ * replaces all three.
+ *
+ * Returns: 0; LC_ERR_ARG for a NULL r or job, or a field that is empty, longer than 200 bytes, holds a control
+ * character or is not valid UTF-8; LC_ERR_NOMEM. A failure is remembered (lc_result_failure()).
+ * Thread safety: takes r's lock.
+ * Since: 0.1
+ */
+LC_API int lc_result_set_job(lc_result *r, const lc_result_job *job, lc_diag *diag);
+/*
+ * Record the cable's identity (copied); setting again replaces it.
+ *
+ * Returns: 0; LC_ERR_ARG for a NULL r or cable, a negative or non-finite length, or a string that is not valid
+ * UTF-8; LC_ERR_NOMEM. A failure is remembered (lc_result_failure()).
+ * Thread safety: takes r's lock.
+ * Since: 0.1
+ */
+LC_API int lc_result_set_cable(lc_result *r, const lc_result_cable *cable, lc_diag *diag);
 
 /*
  * Record the run's start time.
@@ -498,6 +538,25 @@ LC_API const char *lc_result_key_id(const lc_result *r);
  * Since: 0.1
  */
 LC_API lc_result_dut lc_result_get_dut(const lc_result *r);
+
+/*
+ * The job, customer and site the run certifies for.
+ *
+ * Returns: a copy of the struct whose strings are owned by r (valid until the job is set again or r is freed);
+ * fields NULL when not given.
+ * Thread safety: see above.
+ * Since: 0.1
+ */
+LC_API lc_result_job lc_result_get_job(const lc_result *r);
+/*
+ * The cable's identity; *known (may be NULL) receives whether it was set at all.
+ *
+ * Returns: a copy of the struct whose strings are owned by r (valid until the cable is set again or r is
+ * freed); fields NULL and length_m 0 when unknown.
+ * Thread safety: see above.
+ * Since: 0.1
+ */
+LC_API lc_result_cable lc_result_get_cable(const lc_result *r, bool *known);
 
 /*
  * The run's start time.
@@ -989,7 +1048,7 @@ enum lc_store_mode {
 /*
  * Open the store at path (NULL: the default). LC_STORE_CREATE creates it and its folder (mode 0700) when
  * missing; LC_STORE_EXISTING creates nothing. A store written by an older version is migrated to the current
- * schema (PRAGMA user_version 2: the attempt column, an index per filter).
+ * schema (PRAGMA user_version 3: the attempt column; job, customer and site; an index per filter).
  *
  * Returns: 0 with *out a new store the caller closes with lc_store_close(); LC_ERR_NOT_FOUND for a missing store
  * with LC_STORE_EXISTING (or no default location); LC_ERR_FORMAT for a store of a newer version or a file that
@@ -1026,6 +1085,7 @@ typedef struct lc_store_run_info {
 	const char *operator_name;
 	const char *procedure;
 	int64_t start_ms;
+	const char *job, *customer, *site; /* Since 0.1; NULL: not given */
 } lc_store_run_info;
 
 /*
@@ -1069,6 +1129,7 @@ typedef struct lc_store_row {
 	enum lc_verdict verdict;      /* LC_VERDICT_NONE while incomplete */
 	const char *reason, *report_path, *report_sha256;
 	int attempt;                  /* the how-manieth run of its serial (from 1); 0 when unknown */
+	const char *job, *customer, *site; /* NULL when not given (and for runs recorded before schema 3). Since 0.1 */
 } lc_store_row;
 
 typedef struct lc_store_filter {
@@ -1077,6 +1138,7 @@ typedef struct lc_store_filter {
 	int verdict;                  /* -1: any; an enum lc_verdict; LC_STORE_INCOMPLETE: unfinished runs only */
 	/* Since 0.1; NULL: any (use designated initialisers: NULL is what they leave). */
 	const char *station, *operator_name, *cable_type, *procedure;
+	const char *job; /* Since 0.1; NULL: any */
 } lc_store_filter;
 #define LC_STORE_INCOMPLETE 1000
 

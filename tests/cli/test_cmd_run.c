@@ -65,8 +65,10 @@ struct run_case {
 /* The time scale is 0 throughout: instrument time advances only when a driver waits, so runs are
  * deterministic and never depend on the machine's speed. */
 static const struct run_case cases[] = {
-	{"pass", "dr4-breakout-good", ST_SIM, false, "breakout-dr4-4x100g --serial RUN-PASS", 0,
-	 "\"verdict\":\"pass\"", true, NULL, NULL},
+	/* the job, customer and site given end the result line (station defaults: no site here) */
+	{"pass", "dr4-breakout-good", ST_SIM, false,
+	 "breakout-dr4-4x100g --serial RUN-PASS --job PO-77 --customer 'ACME Networks'", 0,
+	 "\"report_error\":\"\",\"job\":\"PO-77\",\"customer\":\"ACME Networks\",\"site\":null}", true, NULL, NULL},
 	{"fail", "dr4-breakout-dirty-leg", ST_SIM, false, "breakout-dr4-4x100g --serial RUN-FAIL", 1,
 	 "B3", true, NULL, NULL}, /* the dirty leg is named */
 	/* A BER target the test cannot prove in 1 s of instrument time (the upper bound of a clean lane is then
@@ -86,6 +88,10 @@ static const struct run_case cases[] = {
 	 "usage: lanecert run", false, NULL, NULL},
 	{"usage_slot_negative", NULL, ST_DEAD, false, "breakout-dr4-4x100g --serial X --slot -1", 64,
 	 "usage: lanecert run", false, NULL, NULL},
+	/* a tab in the customer would forge a column of a CSV: refused before anything is opened */
+	{"usage_customer_control_character", NULL, ST_DEAD, false,
+	 "breakout-dr4-4x100g --serial X --customer \"$(printf 'a\\tb')\"", 64,
+	 "--customer is not a customer: 1-200 bytes of UTF-8 text without control characters", false, NULL, NULL},
 	{"station_malformed", NULL, ST_MALFORMED, false, "breakout-dr4-4x100g --serial X", 65, "LC_ERR_FORMAT",
 	 false, NULL, NULL},
 	{"station_missing", NULL, ST_MISSING, false, "breakout-dr4-4x100g --serial X", 66, "not found", false,
@@ -433,6 +439,7 @@ RUN_CASE(usage_no_serial)
 RUN_CASE(usage_bad_option)
 RUN_CASE(usage_slot_not_a_number)
 RUN_CASE(usage_slot_negative)
+RUN_CASE(usage_customer_control_character)
 RUN_CASE(station_malformed)
 RUN_CASE(station_missing)
 RUN_CASE(station_file_named_lua)

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "procedures/cable_identity.h"
 #include "procedures/channel_digest.h"
 #include "tests/procedures/e2e_harness.h"
 #include "tests/reports/helpers.h"
@@ -65,7 +66,23 @@ Test(il_setup, paths_and_limits_once_per_run_same_results, .timeout = 300)
 	cr_assert_eq(lc_channel_load("sr8-mpo16-8xlc", NULL, &sr8, &d), 0, "%s", d.text);
 	cr_assert_eq(lc_channel_digest(sr8, e.limits, other), 0);
 	cr_expect_str_neq(want, other);
+	/* The cable's identity, for the certificate: its ends in a data sheet's words, its fiber and length. */
+	char end[96];
+	lc_cable_end_text(sr8, 0, end, sizeof(end));
+	cr_expect_str_eq(end, "MPO-16 UPC female");
+	lc_cable_end_text(sr8, 1, end, sizeof(end));
+	cr_expect_str_eq(end, "8 \xc3\x97 LC duplex UPC");
 	lc_channel_free(sr8);
+	bool known = false;
+	lc_result_cable cable = lc_result_get_cable(r, &known);
+	cr_assert(known, "the run records what the cable is");
+	lc_cable_end_text(e.channel, 0, end, sizeof(end));
+	cr_expect(cable.end_a && strcmp(cable.end_a, end) == 0 && strstr(end, "MPO-12"), "%s", end);
+	lc_cable_end_text(e.channel, 1, end, sizeof(end));
+	cr_expect(cable.end_b && strcmp(cable.end_b, end) == 0 && strstr(end, "LC duplex"), "%s", end);
+	cr_expect(cable.fiber_mode && strcmp(cable.fiber_mode, "SM") == 0, "%s", cable.fiber_mode);
+	cr_expect_gt(cable.length_m, 0);
+	cr_expect_str_eq(cable.description, lc_channel_description(e.channel));
 
 	const lc_limit *row = lc_limits_find(e.limits, "ieee.400GBASE-DR4.channel_il");
 	cr_assert_not_null(row);

@@ -65,7 +65,8 @@ Test(run_cli, reports_stay_in_out_and_attempts_are_counted, .timeout = 300)
 	snprintf(out, sizeof(out), "%s/out", e.dir);
 	snprintf(outside, sizeof(outside), "%s/outside", e.dir);
 	snprintf(db, sizeof(db), "%s/r.db", e.dir);
-	station_add(station, "\"default_operator\": \"j.doe\"");
+	station_add(station, "\"default_operator\": \"j.doe\", \"default_job\": \"STOCK\", \"default_customer\": "
+			     "\"Lager Nord\", \"default_site\": \"Halle 2\"");
 	mkdir(out, 0755);
 	mkdir(outside, 0755);
 
@@ -115,12 +116,17 @@ Test(run_cli, reports_stay_in_out_and_attempts_are_counted, .timeout = 300)
 	cr_expect(strstr(json, "\"operator\": \"j.doe\""), "%s", json);
 	cr_expect(strstr(json, "\"attempt\": 1"), "%s", json);
 	cr_expect(strstr(json, "\"custom\": false"), "%s", json);
+	/* the station's defaults for job, customer and site; the cable's identity from its type */
+	cr_expect(strstr(json, "\"job\": \"STOCK\"") && strstr(json, "\"customer\": \"Lager Nord\"") &&
+			  strstr(json, "\"site\": \"Halle 2\""),
+		  "%s", json);
+	cr_expect(strstr(json, "\"fiber_mode\": \"SM\"") && strstr(json, "\"end_a\": \"MPO-12 APC"), "%s", json);
 	free(json);
 
 	/* the second attempt, by a named operator, on a terminal (script(1) gives it one) */
 	const char *cli = getenv("LC_CLI");
 	rc = rc_lc("version >/dev/null; script -qec \"'%s' run breakout-dr4-4x100g --station '%s' --serial SN-LINK "
-		"--operator alice --no-sign --out '%s' --db '%s' --non-interactive\" /dev/null",
+		"--operator alice --job PO-9 --site 'Bay 4' --no-sign --out '%s' --db '%s' --non-interactive\" /dev/null",
 		cli, station, out, db);
 	cr_expect(strstr(rc_out, "[slot 1] attempt 2 for SN-LINK (previous: pass at 20"), "%s", rc_out);
 	cr_expect(strstr(rc_out, "[slot 1] SN-LINK PASS"), "%s", rc_out);
@@ -134,13 +140,22 @@ Test(run_cli, reports_stay_in_out_and_attempts_are_counted, .timeout = 300)
 	cr_expect_eq(json_integer_value(json_object_get(json_array_get(rows, 1), "attempt")), 2);
 	cr_expect_str_eq(json_string_value(json_object_get(json_array_get(rows, 0), "operator")), "j.doe");
 	cr_expect_str_eq(json_string_value(json_object_get(json_array_get(rows, 1), "operator")), "alice");
+	cr_expect_str_eq(json_string_value(json_object_get(json_array_get(rows, 0), "job")), "STOCK");
+	json_decref(rows);
+	/* the options win over the station's defaults; --job finds that job's run only */
+	rc = rc_lc("results --db '%s' --job PO-9 --json", db);
+	cr_assert_eq(rc, 0, "%s", rc_out);
+	rows = json_loads(rc_out, 0, &je);
+	cr_assert(json_is_array(rows) && json_array_size(rows) == 1, "%s", rc_out);
+	cr_expect_str_eq(json_string_value(json_object_get(json_array_get(rows, 0), "site")), "Bay 4");
+	cr_expect_str_eq(json_string_value(json_object_get(json_array_get(rows, 0), "customer")), "Lager Nord");
 	json_decref(rows);
 	rc = rc_lc("results --db '%s' --operator alice --station sim-dr4-bench --cable dr4-mpo12apc-4xlc "
 		"--procedure breakout-dr4-4x100g --csv",
 		db);
 	cr_expect_eq(rc, 0, "%s", rc_out);
 	static const char header[] = "id,start,end,serial,attempt,cable_type,slot,station,operator,procedure,verdict,"
-				     "reason,report,report_sha256\n";
+				     "reason,report,report_sha256,job,customer,site\n";
 	cr_expect(strncmp(rc_out, header, strlen(header)) == 0, "%s", rc_out);
 	cr_expect(strstr(rc_out, ",SN-LINK,2,dr4-mpo12apc-4xlc,1,sim-dr4-bench,alice,breakout-dr4-4x100g,pass,,"),
 		  "%s", rc_out);

@@ -19,7 +19,7 @@ static int one_run(lc_store *store, const lc_sign_key *key, const char *id, cons
 	char serial[64];
 	snprintf(serial, sizeof(serial), "%s-%04d", id, i);
 	int64_t t0 = 1780000000000LL + (int64_t)i * 60000;
-	lc_store_run_info info = {serial, i % 3 ? "qsfpdd-8x50g-breakout" : "mpo12-trunk", 0, id, "op", "il", t0};
+	lc_store_run_info info = {serial, i % 3 ? "qsfpdd-8x50g-breakout" : "mpo12-trunk", 0, id, "op", "il", t0, NULL, NULL, NULL};
 	int64_t run_id;
 	if (lc_store_begin_run(store, &info, &run_id, NULL) < 0)
 		return -1;

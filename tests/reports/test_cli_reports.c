@@ -61,6 +61,7 @@ Test(cli_reports, keygen_sign_verify_results, .timeout = 100)
 	lc_diag d;
 	cr_assert_eq(lc_sign_key_load(keyp, NULL, &k, &d), 0, "%s", d.text);
 	lc_result *r = lc_bench_sample_result(11, 0);
+	cr_assert_eq(lc_result_set_job(r, &(lc_result_job){"PO-77", "ACME, Networks", NULL}, NULL), 0);
 	lc_store *s;
 	cr_assert_eq(lc_store_open(db, &s, NULL), 0);
 	lc_report_options o = {.store = s, .gnuplot = ""};
@@ -87,7 +88,20 @@ Test(cli_reports, keygen_sign_verify_results, .timeout = 100)
 	char *csv = th_slurp(listing, NULL);
 	cr_expect(strncmp(csv, "id,start,end,serial,", 20) == 0, "%s", csv);
 	cr_expect(strstr(csv, ",BO8-000011,") && strstr(csv, ",pass,"), "%s", csv);
+	cr_expect(strstr(csv, ",report_sha256,job,customer,site\n"), "%s", csv);
+	cr_expect(strstr(csv, ",PO-77,\"ACME, Networks\",\n"), "%s", csv);
 	free(csv);
+	/* --job: that job's runs only */
+	cr_expect_eq(run("%s results --db '%s' --job PO-77 --json > '%s'", db, listing, 0), 0);
+	char *jl = th_slurp(listing, NULL);
+	cr_expect(strstr(jl, "\"serial\": \"BO8-000011\"") && strstr(jl, "\"customer\": \"ACME, Networks\"") &&
+			  strstr(jl, "\"site\": null"),
+		  "%s", jl);
+	free(jl);
+	cr_expect_eq(run("%s results --db '%s' --job PO-78 --json > '%s'", db, listing, 0), 0);
+	jl = th_slurp(listing, NULL);
+	cr_expect_str_eq(jl, "[]\n");
+	free(jl);
 	cr_expect_eq(run("%s results --db '%s' --verdict fail --json > '%s'", db, listing, 0), 0);
 	char *js = th_slurp(listing, NULL);
 	cr_expect_str_eq(js, "[]\n");

@@ -489,6 +489,13 @@ Test(fleet, queries_match_the_journal)
 		cr_expect_eq(a.fails, b.fails);
 		cr_expect_str_eq(a.first_serial, b.first_serial);
 	}
+	/* The fleet has no job column yet: a job filter is refused, never answered with every job's runs. */
+	struct collected none = {0};
+	cr_expect_eq(lc_fleet_query(f, &(lc_store_filter){.job = "PO-1", .since_ms = INT64_MIN, .verdict = -1}, collect,
+				    &none, &d),
+		     LC_ERR_ARG);
+	cr_expect(strstr(d.text, "does not record jobs yet"), "%s", d.text);
+	cr_expect_eq(none.n, 0);
 	lc_fleet_close(f);
 	lc_store_close(store);
 	/* The command with a postgresql:// --db: the same JSON rows. */

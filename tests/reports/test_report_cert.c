@@ -17,6 +17,11 @@
 
 #define BASIS_850 "2 mated pairs \xc3\x97 0.5 dB (TIA-568.3-E) + 0.003 km \xc3\x97 3 dB/km fiber (TIA-568.3-D/E) = 1.009 dB at 850 nm"
 #define ARROW "\xe2\x86\x92"
+#define JOB "PO-2026-1187"
+#define CUSTOMER "Nordlicht Rechenzentren GmbH"
+#define SITE "FRA-3 hall B, row 12"
+#define PART "SR8-MPO16-8LC-3M"
+#define DESCRIPTION "400G SR8 to 8 x 50G breakout, MPO-16 to 8 LC duplex, multimode OM4: pairs 1/16, 2/15 ... 8/9 (domain-facts \xc2\xa7" "3c: UNCONFIRMED, derived; Tx 1-8 / Rx 9-16 UNCONFIRMED)."
 
 static void il(lc_result *r, int s, int lane, const char *from, const char *to, double v, bool unconfirmed)
 {
@@ -42,6 +47,9 @@ static char *cert_json(bool with_unconfirmed, bool fail_b2, size_t *len)
 	lc_result_set_operator(r, "j.doe", NULL);
 	lc_result_dut dut = {"sr8-mpo16-8xlc", "BO8-7", 1, NULL, 1};
 	lc_result_set_dut(r, &dut, NULL);
+	cr_assert_eq(lc_result_set_job(r, &(lc_result_job){JOB, CUSTOMER, SITE}, NULL), 0);
+	lc_result_cable cable = {PART, DESCRIPTION, "MM", "OM4", 3, "MPO-16 UPC female", "8 \xc3\x97 LC duplex UPC"};
+	cr_assert_eq(lc_result_set_cable(r, &cable, NULL), 0);
 	lc_result_start(r, 1795000000000LL, NULL);
 	lc_result_instrument in = {"meter1", "TCPIP0::127.0.0.1::44260::SOCKET", "Keysight Technologies", "N7745C",
 				   "MY1234", "V1.122", "2027-03-31", "2026-03-31", NULL};
@@ -213,6 +221,87 @@ Test(report_cert, old_report_still_renders)
 	free(html), free(js);
 }
 
+/* Who the cable is certified for and what it is: job, customer, site and the cable's identity, in report.json
+ * (read back the same), in the HTML and on the PDF's first page; a report without them has no such section. */
+Test(report_cert, customer_job_and_cable_identity)
+{
+	size_t n;
+	char *js = cert_json(false, false, &n), *html = NULL;
+	cr_expect(strstr(js, "\"customer\": \"" CUSTOMER "\""));
+	cr_expect(strstr(js, "\"job\": \"" JOB "\""));
+	cr_expect(strstr(js, "\"part_number\": \"" PART "\""));
+	cr_expect(strstr(js, "\"length_m\": 3,"));
+	lc_result *r;
+	lc_diag d;
+	cr_assert_eq(lc_report_json_read(js, n, &r, &d), 0, "%s", d.text);
+	lc_result_job j = lc_result_get_job(r);
+	cr_expect_str_eq(j.site, SITE);
+	bool known = false;
+	lc_result_cable c = lc_result_get_cable(r, &known);
+	cr_expect(known);
+	cr_expect_str_eq(c.end_a, "MPO-16 UPC female");
+	cr_expect_eq(c.length_m, 3);
+	char *again;
+	size_t n2;
+	cr_assert_eq(lc_report_json(r, &again, &n2, NULL), 0);
+	cr_expect(n2 == n && memcmp(again, js, n) == 0, "the same bytes after a round trip");
+	free(again);
+	lc_result_free(r);
+
+	lc_html_options o = {.gnuplot = ""};
+	cr_assert_eq(lc_report_html(js, n, &o, &html, NULL, NULL, &d), 0, "%s", d.text);
+	char *id = section(html, "<h2 id=\"identity\">Customer and cable</h2>", "</table>");
+	cr_expect(strstr(id, "<tr><th>Customer</th><td>" CUSTOMER "</td></tr>"), "%s", id);
+	cr_expect(strstr(id, "<tr><th>Site</th><td>" SITE "</td></tr>"), "%s", id);
+	cr_expect(strstr(id, "<tr><th>Job</th><td>" JOB "</td></tr>"), "%s", id);
+	cr_expect(strstr(id, "<tr><th>Part number</th><td>" PART "</td></tr>"), "%s", id);
+	cr_expect(strstr(id, "<tr><th>Fiber</th><td>multimode OM4</td></tr>"), "%s", id);
+	cr_expect(strstr(id, "<tr><th>Length</th><td>3 m</td></tr>"), "%s", id);
+	cr_expect(strstr(id, "<tr><th>End A</th><td>MPO-16 UPC female</td></tr>"), "%s", id);
+	cr_expect(strstr(id, "<tr><th>End B</th><td>8 \xc3\x97 LC duplex UPC</td></tr>"), "%s", id);
+	free(id);
+	free(html);
+
+	char *dir = th_scratch_dir("cert-identity"), *pdf = th_path(dir, "report.pdf");
+	lc_pdf_options po = {.gnuplot = ""};
+	char *bytes;
+	size_t len;
+	cr_assert_eq(lc_report_pdf_render(js, n, &po, &bytes, &len, NULL, &d), 0, "%s", d.text);
+	th_spit(pdf, bytes, len);
+	free(bytes);
+	char *text = th_pdf_text(pdf, 1, 1);
+	const char *want[] = {"Customer and cable", CUSTOMER, SITE, JOB, PART, "multimode OM4", "MPO-16 UPC female",
+			      "8 \xc3\x97 LC duplex UPC", "Rx 9-16 UNCONFIRMED)."};
+	for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++)
+		cr_expect(strstr(text, want[i]), "page 1 lacks %s:\n%s", want[i], text);
+	free(text), free(pdf), free(dir), free(js);
+
+	/* a report that records none of it has no such section */
+	lc_result *bare = lc_result_new();
+	lc_result_dut dut = {"sr8-mpo16-8xlc", "BO8-8", 1, NULL, 1};
+	lc_result_set_dut(bare, &dut, NULL);
+	lc_result_finish(bare, LC_VERDICT_ERROR, 1795000003000LL, "no station", NULL);
+	cr_assert_eq(lc_report_json(bare, &js, &n, NULL), 0);
+	cr_expect(strstr(js, "\"job\": null"));
+	cr_expect(strstr(js, "\"cable\": null"));
+	cr_assert_eq(lc_report_html(js, n, &o, &html, NULL, NULL, &d), 0, "%s", d.text);
+	cr_expect_null(strstr(html, "Customer and cable"));
+	free(html), free(js);
+	lc_result_free(bare);
+}
+
+/* A job field with a control character would forge a line of the certificate or a row of a CSV: refused. */
+Test(report_cert, job_fields_are_one_line_of_text)
+{
+	lc_result *r = lc_result_new();
+	lc_diag d;
+	cr_expect_eq(lc_result_set_job(r, &(lc_result_job){.customer = "ACME\nverdict: pass"}, &d), LC_ERR_ARG);
+	cr_expect(strstr(d.text, "customer holds a control character"), "%s", d.text);
+	cr_expect_eq(lc_result_set_job(r, &(lc_result_job){.job = ""}, &d), LC_ERR_ARG);
+	cr_expect_not_null(lc_result_failure(r), "a refused record makes the run an error");
+	lc_result_free(r);
+}
+
 /* lc_report_write() shows the signing key's whole public key: the line of its .pub file. */
 Test(report_cert, written_report_shows_the_whole_public_key)
 {
@@ -313,7 +402,8 @@ Test(report_browser, chromium_lays_out_sections_values_uncut_units_unwrapped)
 	/* Sections and key values, as the browser parsed them. */
 	const char *want[] = {"<h2>Legs</h2>", "<h2>Limits</h2>", "<h2>Instruments</h2>", "<h2>Steps and measurements</h2>",
 			      "A:1 " ARROW " B1:rx", "B2:tx " ARROW " A:15", "BO8-7", "MY1234", "2026-03-31", PK,
-			      "not certified", BASIS_850};
+			      "not certified", BASIS_850, "<h2 id=\"identity\">Customer and cable</h2>", CUSTOMER, SITE,
+			      JOB, PART, "multimode OM4", "8 \xc3\x97 LC duplex UPC"};
 	for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++)
 		cr_expect(strstr(dom, want[i]), "the page lacks %s", want[i]);
 	cr_expect_null(strstr(dom, "127.0.0.1"));

@@ -238,7 +238,7 @@ Test(report_write, sigkill_leaves_consistent_store_and_whole_reports)
 		for (unsigned i = 0;; i++) {
 			lc_result *r = lc_bench_sample_result(i, 0);
 			lc_result_dut du = lc_result_get_dut(r);
-			lc_store_run_info info = {du.serial, du.cable_type, 0, "S", "op", "p", lc_result_start_ms(r)};
+			lc_store_run_info info = {du.serial, du.cable_type, 0, "S", "op", "p", lc_result_start_ms(r), NULL, NULL, NULL};
 			int64_t id;
 			if (lc_store_begin_run(s, &info, &id, NULL) < 0)
 				_exit(3);
@@ -254,7 +254,7 @@ Test(report_write, sigkill_leaves_consistent_store_and_whole_reports)
 			if (i >= 3) {
 				/* From now on a run stays open a while, as a real one does while measuring. */
 				lc_result *r2 = lc_bench_sample_result(1000 + i, 0);
-				lc_store_run_info i2 = {"PENDING", "t", 0, "S", "op", "p", lc_result_start_ms(r2)};
+				lc_store_run_info i2 = {"PENDING", "t", 0, "S", "op", "p", lc_result_start_ms(r2), NULL, NULL, NULL};
 				if (lc_store_begin_run(s, &i2, &id, NULL) < 0)
 					_exit(6);
 				if (i == 3 && write(ready[1], "y", 1) != 1)

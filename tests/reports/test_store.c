@@ -34,7 +34,7 @@ static int collect(const lc_store_row *r, void *user)
 
 static int64_t begin(lc_store *s, const char *serial, int64_t start)
 {
-	lc_store_run_info info = {serial, "aoc", 1, "st", "op", "proc", start};
+	lc_store_run_info info = {serial, "aoc", 1, "st", "op", "proc", start, NULL, NULL, NULL};
 	int64_t id = -1;
 	cr_assert_eq(lc_store_begin_run(s, &info, &id, NULL), 0);
 	return id;
@@ -116,7 +116,7 @@ Test(store, not_a_database_is_a_clear_error)
 struct rows {
 	int n;
 	int attempts[16];
-	char operators[16][32], reasons[16][128];
+	char operators[16][32], reasons[16][128], jobs[16][32], customers[16][32], sites[16][32];
 };
 
 static int collect_rows(const lc_store_row *r, void *user)
@@ -126,6 +126,9 @@ static int collect_rows(const lc_store_row *r, void *user)
 		s->attempts[s->n] = r->attempt;
 		snprintf(s->operators[s->n], 32, "%s", r->operator_name ? r->operator_name : "");
 		snprintf(s->reasons[s->n], 128, "%s", r->reason ? r->reason : "");
+		snprintf(s->jobs[s->n], 32, "%s", r->job ? r->job : "(null)");
+		snprintf(s->customers[s->n], 32, "%s", r->customer ? r->customer : "(null)");
+		snprintf(s->sites[s->n], 32, "%s", r->site ? r->site : "(null)");
 	}
 	s->n++;
 	return 0;
@@ -191,13 +194,36 @@ Test(store, attempts_filters_and_reasons)
 			     &r),
 		     1);
 	cr_expect_eq(query_n(s, (lc_store_filter){.station = "nowhere", .since_ms = INT64_MIN, .verdict = -1}, &r), 0);
+
+	/* job, customer and site are kept with the run; --job finds exactly that job's runs */
+	lc_store_run_info ji = {.serial = "SN-J1", .cable_type = "dr4", .slot = 1, .station = "bench1",
+				.operator_name = "alice", .procedure = "p", .start_ms = 5000, .job = "JOB-7",
+				.customer = "ACME Networks", .site = "Hall 3"};
+	int64_t j1, j2, j3;
+	cr_assert_eq(lc_store_begin_run(s, &ji, &j1, NULL), 0);
+	ji.serial = "SN-J2", ji.start_ms = 6000;
+	cr_assert_eq(lc_store_begin_run(s, &ji, &j2, NULL), 0);
+	ji.serial = "SN-J3", ji.job = "JOB-8", ji.site = NULL, ji.start_ms = 7000;
+	cr_assert_eq(lc_store_begin_run(s, &ji, &j3, NULL), 0);
+	cr_expect_eq(query_n(s, (lc_store_filter){.job = "JOB-7", .since_ms = INT64_MIN, .verdict = -1}, &r), 2);
+	cr_expect_str_eq(r.jobs[1], "JOB-7");
+	cr_expect_str_eq(r.customers[0], "ACME Networks");
+	cr_expect_str_eq(r.sites[0], "Hall 3");
+	cr_expect_eq(query_n(s, (lc_store_filter){.job = "JOB-8", .since_ms = INT64_MIN, .verdict = -1}, &r), 1);
+	cr_expect_str_eq(r.sites[0], "(null)");
+	cr_expect_eq(query_n(s, (lc_store_filter){.job = "JOB-7", .station = "bench2", .since_ms = INT64_MIN,
+						  .verdict = -1},
+			     &r),
+		     0);
+	cr_expect_eq(query_n(s, (lc_store_filter){.serial = "SN-A", .since_ms = INT64_MIN, .verdict = -1}, &r), 3);
+	cr_expect_str_eq(r.jobs[0], "(null)", "a run given no job has none");
 	lc_store_close(s);
 
 	/* an index per filter, so that a large store answers a filter without a scan */
 	sqlite3 *raw;
 	cr_assert_eq(sqlite3_open_v2(db, &raw, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
 	static const char *const want[] = {"runs_serial", "runs_station", "runs_operator", "runs_cable_type",
-					   "runs_procedure", "runs_verdict"};
+					   "runs_procedure", "runs_verdict", "runs_job"};
 	for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
 		sqlite3_stmt *st;
 		cr_assert_eq(sqlite3_prepare_v2(raw, "SELECT 1 FROM sqlite_master WHERE type = 'index' AND name = ?", -1,
@@ -255,13 +281,57 @@ Test(store, old_schema_is_migrated)
 	sqlite3_stmt *st;
 	cr_assert_eq(sqlite3_prepare_v2(raw, "PRAGMA user_version", -1, &st, NULL), SQLITE_OK);
 	cr_assert_eq(sqlite3_step(st), SQLITE_ROW);
-	cr_expect_eq(sqlite3_column_int(st, 0), 2);
+	cr_expect_eq(sqlite3_column_int(st, 0), 3);
 	sqlite3_finalize(st);
 	/* a store from a newer lanecert is refused, not half-understood */
 	cr_assert_eq(sqlite3_exec(raw, "PRAGMA user_version = 9", NULL, NULL, NULL), SQLITE_OK);
 	sqlite3_close(raw);
 	cr_expect_eq(lc_store_open(db, &s, &d), LC_ERR_FORMAT);
 	cr_expect(strstr(d.text, "schema 9") && strstr(d.text, "newer lanecert"), "%s", d.text);
+	free(dir), free(db);
+}
+
+/* A store of schema 2 (attempts, no job) is migrated to 3 when opened: its runs keep everything, with no
+ * job, customer or site; new runs record theirs and --job finds them through its index. */
+Test(store, schema_2_gets_job_columns)
+{
+	char *dir = th_scratch_dir("store-v2");
+	char *db = th_path(dir, "v2.db");
+	sqlite3 *raw;
+	cr_assert_eq(sqlite3_open(db, &raw), SQLITE_OK);
+	cr_assert_eq(sqlite3_exec(raw,
+				  "CREATE TABLE runs (id INTEGER PRIMARY KEY, serial TEXT, cable_type TEXT,"
+				  " slot INTEGER NOT NULL DEFAULT 0, station TEXT, operator TEXT, procedure TEXT,"
+				  " start_ms INTEGER, end_ms INTEGER,"
+				  " status TEXT NOT NULL CHECK (status IN ('incomplete', 'complete')),"
+				  " verdict TEXT CHECK (verdict IS NULL OR verdict IN"
+				  " ('none','pass','inconclusive','fail','aborted','error')),"
+				  " reason TEXT, report_path TEXT, report_sha256 TEXT, attempt INTEGER);"
+				  "CREATE INDEX runs_serial ON runs (serial, start_ms);"
+				  "INSERT INTO runs (serial, station, start_ms, status, verdict, attempt) VALUES"
+				  " ('V2-1', 'b', 10, 'complete', 'pass', 1);"
+				  "PRAGMA user_version = 2;",
+				  NULL, NULL, NULL),
+		     SQLITE_OK);
+	sqlite3_close(raw);
+	lc_store *s;
+	lc_diag d;
+	cr_assert_eq(lc_store_open(db, &s, &d), 0, "%s", d.text);
+	struct rows r;
+	cr_expect_eq(query_n(s, (lc_store_filter){.serial = "V2-1", .since_ms = INT64_MIN, .verdict = -1}, &r), 1);
+	cr_expect_eq(r.attempts[0], 1);
+	cr_expect_str_eq(r.jobs[0], "(null)");
+	lc_store_run_info ji = {.serial = "V2-1", .station = "b", .start_ms = 20, .job = "J-9", .customer = "C"};
+	int64_t id;
+	cr_assert_eq(lc_store_begin_run(s, &ji, &id, &d), 0, "%s", d.text);
+	cr_expect_eq(lc_store_run_attempt(s, id, NULL), 2);
+	cr_expect_eq(query_n(s, (lc_store_filter){.job = "J-9", .since_ms = INT64_MIN, .verdict = -1}, &r), 1);
+	cr_expect_str_eq(r.customers[0], "C");
+	char sql[1024], plan[2048];
+	lc_store_query_sql(&(lc_store_filter){.job = "J-9", .since_ms = INT64_MIN, .verdict = -1}, sql, sizeof(sql));
+	cr_assert_gt(lc_store_query_plan(s, sql, plan, sizeof(plan), &d), 0, "%s", d.text);
+	cr_expect(strstr(plan, "runs_job"), "the job filter uses its index:\n%s", plan);
+	lc_store_close(s);
 	free(dir), free(db);
 }
 
@@ -349,6 +419,7 @@ Test(store, every_lookup_of_a_run_uses_an_index)
 		{.since_ms = INT64_MIN, .verdict = LC_VERDICT_FAIL},
 		{.since_ms = 1200, .verdict = -1},
 		{.serial = "SN3", .station = "st", .since_ms = 1100, .verdict = LC_VERDICT_PASS},
+		{.job = "JOB-1", .since_ms = INT64_MIN, .verdict = -1},
 	};
 	for (size_t i = 0; i < sizeof(f) / sizeof(f[0]); i++) {
 		lc_store_query_sql(&f[i], sql, sizeof(sql));
