@@ -91,14 +91,19 @@ void lc_sim_clock_sleep(lc_sim_clock *c, double sim_seconds, lc_sim_time_acc *ac
 			nanosleep(&ts, NULL);
 		}
 	}
-	double wall = (double)(lc_now_us() - t0) / 1e6;
+	lc_sim_clock_add(c, sim_seconds, (double)(lc_now_us() - t0) / 1e6, acc);
+}
+
+void lc_sim_clock_add(lc_sim_clock *c, double sim_seconds, double wall_seconds, lc_sim_time_acc *acc)
+{
+	double sim = sim_seconds > 0.0 ? sim_seconds : 0.0, wall = wall_seconds > 0.0 ? wall_seconds : 0.0;
 	if (acc) {
-		acc->sim_s += sim_seconds;
+		acc->sim_s += sim;
 		acc->wall_s += wall;
 	}
 	if (c) {
 		pthread_mutex_lock(&c->mu);
-		c->total.sim_s += sim_seconds;
+		c->total.sim_s += sim;
 		c->total.wall_s += wall;
 		pthread_mutex_unlock(&c->mu);
 	}

@@ -37,7 +37,13 @@ int64_t lc_sim_clock_wall_us(lc_sim_clock *c, double sim_seconds);
  * NULL: real time, nothing accounted beyond acc). */
 void lc_sim_clock_sleep(lc_sim_clock *c, double sim_seconds, lc_sim_time_acc *acc);
 
-/* Totals of every sleep on this clock. */
+/* Account a wait that happened elsewhere (a client waiting on *OPC? for an overlapped operation, a BERT
+ * whose next result did not exist yet): sim_seconds of instrument time and wall_seconds of wall time added to
+ * acc (may be NULL) and to the clock's totals (c may be NULL), as lc_sim_clock_sleep() adds its own sleep.
+ * Negative or NaN values count as 0. */
+void lc_sim_clock_add(lc_sim_clock *c, double sim_seconds, double wall_seconds, lc_sim_time_acc *acc);
+
+/* Totals of every sleep and every added wait on this clock. */
 void lc_sim_clock_totals(lc_sim_clock *c, lc_sim_time_acc *out);
 
 #endif

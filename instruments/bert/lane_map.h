@@ -65,8 +65,11 @@ typedef struct lc_lane_map_config {
 	enum lc_lane_map_method method;
 	enum lc_bert_pattern marker; /* default PRBS31 */
 	enum lc_bert_pattern other;  /* BY_PATTERN: what the other lanes send; default PRBS23 */
-	int settle_ms;               /* wall time for the EDs to synchronize each round; default 500 */
-	void (*sleep_ms)(void *user, int64_t ms); /* how to wait settle_ms; NULL: lc_sleep_ms */
+	/* Longest wall time for the EDs to synchronize in a round; default 500 (the dialect reference's
+	 * 0.2-1 s between auto-adjust steps [S23]). A round ends sooner, as soon as exactly one ED lane reports
+	 * sync (the EDs are read every 10 ms meanwhile). */
+	int settle_ms;
+	void (*sleep_ms)(void *user, int64_t ms); /* how to wait between reads; NULL: lc_wait_ms */
 	void *user;
 } lc_lane_map_config;
 

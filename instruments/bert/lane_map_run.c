@@ -2,7 +2,12 @@
 #include <string.h>
 
 #include "base/abort.h"
+#include "base/clock.h"
 #include "instruments/bert/lane_map.h"
+
+/* Reads of the EDs while a round waits for sync: often enough that a round ends a few ms after its ED has
+ * synchronized, rarely enough not to load the instrument. */
+#define SYNC_POLL_MS 10
 
 void lc_lane_map_config_init(lc_lane_map_config *cfg)
 {
@@ -46,15 +51,31 @@ static int rounds(lc_instrument *inst, const lc_lane_map_config *cfg, unsigned n
 		lc_bert_reading r[LC_BERT_LANES_MAX];
 		if ((rc = round_setup(inst, cfg, n, i + 1, diag)) < 0 || (rc = lc_bert_start(inst, diag)) < 0)
 			return rc;
-		if (cfg->sleep_ms)
-			cfg->sleep_ms(cfg->user, cfg->settle_ms);
-		else
-			lc_wait_ms(cfg->settle_ms);
-		if (lc_abort_requested()) {
-			lc_bert_stop(inst, NULL);
-			return lc_diag_set(diag, LC_ERR_ABORTED, "lane map aborted by the operator");
+		/* settle_ms bounds the wait for sync, it is not a fixed sleep: the marked PPG lane reaches one ED
+		 * lane of a point-to-point link, so the round ends as soon as exactly one ED reports sync (at once
+		 * on an instrument that syncs at once). None or several: the EDs get the whole settle_ms, and what
+		 * they report then is the round's observation (a dark lane, a short). */
+		int64_t t0 = lc_now_ms();
+		for (;;) {
+			rc = lc_bert_read(inst, lanes, n, r, diag);
+			if (rc < 0)
+				break;
+			unsigned synced = 0;
+			for (unsigned j = 0; j < n; j++)
+				synced += r[j].sync && !r[j].sync_loss_seen;
+			int64_t left = cfg->settle_ms - (lc_now_ms() - t0);
+			if (synced == 1 || left <= 0)
+				break;
+			int64_t step = left < SYNC_POLL_MS ? left : SYNC_POLL_MS;
+			if (cfg->sleep_ms)
+				cfg->sleep_ms(cfg->user, step);
+			else
+				lc_wait_ms(step);
+			if (lc_abort_requested()) {
+				lc_bert_stop(inst, NULL);
+				return lc_diag_set(diag, LC_ERR_ABORTED, "lane map aborted by the operator");
+			}
 		}
-		rc = lc_bert_read(inst, lanes, n, r, diag);
 		int src = lc_bert_stop(inst, rc < 0 ? NULL : diag);
 		if (rc < 0 || (rc = src) < 0 || (rc = lc_bert_check_errors(inst, diag)) < 0)
 			return rc;

@@ -184,6 +184,19 @@ void lc_simb_stop(lc_simb *b, unsigned e)
 	b->m[e].running = false;
 }
 
+double lc_simb_observe(lc_simb *b, unsigned e)
+{
+	const struct lc_simb_meas *m = &b->m[e];
+	if (m->periods == 0)
+		return 0;
+	double end = m->t_start + (double)m->periods * b->update_s;
+	double from = m->t_start > b->blocked_until ? m->t_start : b->blocked_until;
+	if (end <= from)
+		return 0;
+	b->blocked_until = end;
+	return end - from;
+}
+
 bool lc_simb_has_result(const lc_simb *b, unsigned e)
 {
 	return b->m[e].periods > 0;

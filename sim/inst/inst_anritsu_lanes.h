@@ -55,6 +55,7 @@ typedef struct lc_simb {
 	bool latched;            /* lc_simb_latch was called: the time is latched_us until the next latch */
 	int64_t latched_us;
 	double update_s;         /* counter update period in instrument time */
+	double blocked_until;    /* instrument time up to which lc_simb_observe has accounted a wait */
 	double rate;             /* bit/s of every lane */
 	bool unsynced_counts;    /* an unsynchronized detector counts compared bits, half of them errored */
 	int ppg_order[LC_SIMB_LANES_MAX], ed_order[LC_SIMB_LANES_MAX]; /* PRBS order, 0 = none */
@@ -76,6 +77,15 @@ double lc_simb_now(const lc_simb *b);
 void lc_simb_latch(lc_simb *b);
 /* Count every whole update period up to now on the running lanes (call before any state change). */
 void lc_simb_advance(lc_simb *b);
+/*
+ * The client reads the result of ED lane e: the instrument seconds this result made a client wait that no
+ * earlier observation accounted. A result of k periods exists only from t_start + k x update_s on, so a
+ * client holding it has waited at least until then; lanes gating together overlap and count once (the
+ * union of [t_start, end of the last period read] over the lanes). 0 before the first period ends.
+ * The owning instrument adds it to its clock (lc_sim_account): the simulator's measure of the time it
+ * blocks its client, which the BERT's soak otherwise never showed.
+ */
+double lc_simb_observe(lc_simb *b, unsigned e);
 /* Start (counters from zero) / stop the ED lane e (0-based). */
 void lc_simb_start(lc_simb *b, unsigned e);
 void lc_simb_stop(lc_simb *b, unsigned e);

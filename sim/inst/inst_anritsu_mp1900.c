@@ -257,6 +257,15 @@ static int stat_q(lc_sim_call *c, void *u)
 	return e;
 }
 
+/* A client reading lane l's result has waited for its periods to end: that wait is the instrument's
+ * (lc_simb_observe), counted once for lanes gating together. */
+static void account_wait(lc_sim_call *c, struct mp *m, unsigned l)
+{
+	double s = lc_simb_observe(&m->b, l);
+	if (s > 0)
+		lc_sim_account(c, s, s / m->b.scale);
+}
+
 static int elap_q(lc_sim_call *c, void *u)
 {
 	struct mp *m = u;
@@ -265,6 +274,7 @@ static int elap_q(lc_sim_call *c, void *u)
 	if (e)
 		return e;
 	lc_simb_advance(&m->b);
+	account_wait(c, m, l);
 	long long s = (long long)floor(lc_simb_elapsed(&m->b, l));
 	lc_sim_out_printf(c, "%lld,%lld,%lld,%lld", s / 86400, s / 3600 % 24, s / 60 % 60, s % 60);
 	return 0;
@@ -289,6 +299,7 @@ static int eal_q(lc_sim_call *c, void *u)
 	if (which < 0)
 		return lc_sim_fail(c, -224, "result item \"%.*s\"", (int)len, item);
 	lc_simb_advance(&m->b);
+	account_wait(c, m, l);
 	const struct lc_simb_meas *r = &m->b.m[l];
 	if (!lc_simb_has_result(&m->b, l) || (which == 0 && r->bits == 0)) {
 		lc_sim_out_printf(c, "\"-------\"");

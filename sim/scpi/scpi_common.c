@@ -30,7 +30,9 @@ void lc_sim_wait_pending(lc_sim_scpi *e)
 			break;
 		lc_sleep_ms(left / 1000 + 1);
 	}
-	e->acc.wall_s += (double)(lc_now_us() - t0) / 1e6;
+	/* The client is blocked in *OPC? or *WAI all this time: the station's totals count it as they count a
+	 * blocking command (the instrument time was counted when the operation started, lc_sim_pending). */
+	lc_sim_clock_add(e->clock, 0, (double)(lc_now_us() - t0) / 1e6, &e->acc);
 	lc_sim_update_opc(e);
 }
 

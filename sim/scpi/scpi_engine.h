@@ -183,6 +183,10 @@ void lc_sim_spend(lc_sim_call *c, double seconds);
 /* Start an overlapped operation that completes after seconds of instrument time without blocking the
  * handler (INIT of an averaging measurement): *OPC?, *WAI wait for it, *OPC sets ESR bit 0 once done. */
 void lc_sim_pending(lc_sim_call *c, double seconds);
+/* Account instrument time the handler did not sleep but made the client wait for all the same: a result that
+ * did not exist before its gate ended (a BERT's counters). sim_seconds of instrument time, wall_seconds
+ * of wall time, to the engine's accumulator and the clock's totals. */
+void lc_sim_account(lc_sim_call *c, double sim_seconds, double wall_seconds);
 /* Simulated instrument time spent so far (seconds). */
 double lc_sim_scpi_sim_seconds(lc_sim_scpi *e);
 /* Simulated time spent and the wall time those waits took, for this instrument. */

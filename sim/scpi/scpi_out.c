@@ -148,3 +148,8 @@ void lc_sim_spend(lc_sim_call *c, double seconds)
 {
 	lc_sim_clock_sleep(c->e->clock, seconds, &c->e->acc);
 }
+
+void lc_sim_account(lc_sim_call *c, double sim_seconds, double wall_seconds)
+{
+	lc_sim_clock_add(c->e->clock, sim_seconds, wall_seconds, &c->e->acc);
+}

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "base/clock.h"
 #include "instruments/bert/ber_math.h"
 #include "procedures/measure/ber_sequential.h"
 #include "instruments/bert/bert.h"
@@ -192,7 +193,56 @@ Test(bert_sim, anritsu_clean_lanes_pass_at_minimum)
 		cr_expect_float_eq(out[i].decision_s, 117.0, 1e-9);
 		cr_expect_eq(out[i].errors, 0);
 	}
+	/* The client could not have its answer before the 117th period ended: the simulator accounts those
+	 * 117 s as time it blocked the client, once for the four lanes gating together. */
+	lc_sim_time_acc acc;
+	lc_sim_scpi_time_spent(r.engine, &acc);
+	cr_expect_float_eq(acc.sim_s, 117.0, 1e-9, "blocked %g s of instrument time", acc.sim_s);
+	cr_expect_float_eq(acc.wall_s, 117.0, 1e-9, "at time scale 1");
 	rig_stop(&r);
+}
+
+static int sleeps;
+
+static void count_sleep(void *user, int64_t ms)
+{
+	(void)user;
+	sleeps++;
+	lc_sleep_ms(ms);
+}
+
+/* A lane-map round ends as soon as one ED lane syncs (the simulated EDs sync at once): no wait at all on a
+ * good cable; only the dark lane's round waits for its bound, read every 10 ms. */
+Test(bert_sim, lane_map_round_ends_at_sync)
+{
+	lc_simb_truth good = {.lanes = 4, .map = {0, 1, 2, 3}, .ber = {1e-16, 1e-16, 1e-16, 1e-16}};
+	lc_simb_truth dark = {.lanes = 4, .map = {0, 1, 2, -1}, .ber = {1e-16, 1e-16, 1e-16, 1e-16}};
+	const lc_simb_truth *truths[2] = {&good, &dark};
+	for (int k = 0; k < 2; k++) {
+		struct rig r;
+		rig_start(&r, false, truths[k]);
+		lc_diag d;
+		cr_assert_eq(lc_bert_set_bit_rate(r.inst, 25.78125e9, &d), 0, "%s", d.text);
+		lc_lane_map_config mc;
+		lc_lane_map_config_init(&mc);
+		mc.settle_ms = 40;
+		mc.sleep_ms = count_sleep;
+		lc_lane_obs obs;
+		int map[4];
+		sleeps = 0;
+		lc_bert_map_lanes(r.inst, &mc, &obs, map, &d);
+		cr_expect_eq(map[0], 0);
+		cr_expect_eq(map[2], 2);
+		if (k == 0) {
+			cr_expect_eq(map[3], 3);
+			cr_expect_eq(sleeps, 0, "a good cable's rounds end at their first reading, %d waits", sleeps);
+		} else {
+			cr_expect_eq(map[3], LC_LANE_DARK);
+			cr_expect(sleeps >= 1 && sleeps <= 5, "the dark lane's round waits its 40 ms in 10 ms reads: %d",
+				  sleeps);
+		}
+		rig_stop(&r);
+	}
 }
 
 /* A high-BER lane fails at the first gate with bounds around its BER; a dark lane never passes. */
@@ -283,7 +333,9 @@ Test(bert_sim, keysight_pam4_pass_and_map)
 	lc_lane_map_config_init(&mc);
 	mc.method = LC_LANE_MAP_BY_ENABLE;
 	mc.marker = LC_BERT_PRBS31Q;
-	mc.settle_ms = 0;
+	/* The M8040A documents no sync status: a lane syncs in the driver's eyes once a period has compared
+	 * bits, so a round reads, finds none, lets a period pass (step_clock) and reads again. */
+	mc.settle_ms = 10;
 	mc.sleep_ms = step_clock;
 	lc_lane_obs obs;
 	int map[4];

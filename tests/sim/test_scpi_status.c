@@ -187,6 +187,28 @@ Test(scpi_status, instrument_time_accounted)
 	cr_assert(t.wall_s >= 0);
 }
 
+/* A client waiting in *OPC? for an overlapped operation is blocked by the instrument as much as by a
+ * blocking command: the clock's totals (what lc_sim_runner_totals reports as blocking) count that wait. */
+Test(scpi_status, opc_wait_is_blocking_time)
+{
+	lc_sim_clock_set_scale(C, 1000); /* INIT's 5 s of instrument time: 5 ms of wall */
+	lc_sim_time_acc t;
+	sim_run(E, "INIT");
+	lc_sim_clock_totals(C, &t);
+	cr_assert_eq(t.wall_s, 0, "nothing blocked yet");
+	cr_assert_str_eq(sim_run(E, "*OPC?"), "1");
+	lc_sim_clock_totals(C, &t);
+	cr_assert(t.wall_s > 0, "the *OPC? wait is counted: %g s", t.wall_s);
+	lc_sim_clock_add(C, 2.0, 0.5, NULL);
+	lc_sim_time_acc u;
+	lc_sim_clock_totals(C, &u);
+	cr_assert_float_eq(u.sim_s - t.sim_s, 2.0, 1e-12);
+	cr_assert_float_eq(u.wall_s - t.wall_s, 0.5, 1e-12);
+	lc_sim_clock_add(C, -1, NAN, NULL);
+	lc_sim_clock_totals(C, &t);
+	cr_assert(t.sim_s == u.sim_s && t.wall_s == u.wall_s, "negative and NaN add nothing");
+}
+
 Test(scpi_status, clock_scale)
 {
 	lc_sim_clock *c;
