@@ -6,7 +6,8 @@
  *      signed by then), against the baseline of what the instruments make any client wait: the wall time
  *      the simulator spent blocking in its instruments (lc_sim_runner_totals: waits of commands, *OPC? and
  *      settling, as measured by its clock). Target <= 1.02. The procedures take turns going first from
- *      round to round; min, median and max over the rounds.
+ *      round to round; min, median and max over the rounds. Beside it each run's peak RSS (wait4's ru_maxrss,
+ *      as /usr/bin/time -v), against the RSS of `lanecert --version` measured in the same run (goal 24 MiB).
  *   2. slots: eight slots at once on a station whose slots have their own instruments (dr4-eight-slots),
  *      against one slot on the same station, in process; the target is <= 1.1 (slots do not wait on each
  *      other's software).
@@ -19,6 +20,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -131,7 +133,10 @@ static const struct e2e_case {
 #define N_E2E (sizeof(e2e_cases) / sizeof(e2e_cases[0]))
 #define MAX_ROUNDS 15
 
-static int spawn_wait(char *const argv[], const char *err_path, int *status)
+/* Run argv[0] with stdin and stdout on /dev/null, stderr into err_path; its exit status in *status and, when
+ * maxrss_kib is not NULL, its peak resident set (KiB, as /usr/bin/time -v prints it: wait4's ru_maxrss, the
+ * largest of the process and the children it waited for). */
+static int spawn_wait_rss(char *const argv[], const char *err_path, int *status, long *maxrss_kib)
 {
 	posix_spawn_file_actions_t fa;
 	posix_spawn_file_actions_init(&fa);
@@ -143,16 +148,25 @@ static int spawn_wait(char *const argv[], const char *err_path, int *status)
 	posix_spawn_file_actions_destroy(&fa);
 	if (e != 0)
 		return -e;
-	while (waitpid(pid, status, 0) < 0)
+	struct rusage ru;
+	memset(&ru, 0, sizeof(ru));
+	while (wait4(pid, status, 0, &ru) < 0)
 		if (errno != EINTR)
 			return -errno;
+	if (maxrss_kib)
+		*maxrss_kib = ru.ru_maxrss;
 	return 0;
+}
+
+static int spawn_wait(char *const argv[], const char *err_path, int *status)
+{
+	return spawn_wait_rss(argv, err_path, status, NULL);
 }
 
 /* One `lanecert run` of a case against a fresh simulated station: its wall seconds and the simulator's
  * blocking wall seconds. */
 static int e2e_once(const struct e2e_case *c, const char *cli, const char *dir, const char *key, double scale,
-		    int port_base, double *wall_s, double *blocked_s, double *inst_s, lc_diag *d)
+		    int port_base, double *wall_s, double *blocked_s, double *inst_s, double *rss_mib, lc_diag *d)
 {
 	lc_sim_scenario *sc = NULL;
 	lc_sim_runner *runner = NULL;
@@ -179,8 +193,10 @@ static int e2e_once(const struct e2e_case *c, const char *cli, const char *dir, 
 				      "--key", (char *)key, "--out", reports, "--no-db", "--non-interactive",
 				      "--operator", "bench", NULL};
 		int st = 0;
+		long rss = 0;
 		int64_t t0 = lc_now_us();
-		int e = spawn_wait(argv, err, &st);
+		int e = spawn_wait_rss(argv, err, &st, &rss);
+		*rss_mib = (double)rss / 1024.0;
 		*wall_s = (double)(lc_now_us() - t0) / 1e6;
 		double sim_s;
 		lc_sim_runner_totals(runner, &sim_s, blocked_s);
@@ -210,7 +226,8 @@ static double median_sorted(const double *v, int n)
 
 /* Part 1: ratios[case][round] of lanecert run wall / simulator blocking wall. */
 static int run_e2e(double scale, int rounds, int port_base, double ratio[][MAX_ROUNDS], double wall[][MAX_ROUNDS],
-		   double blocked[][MAX_ROUNDS], double inst[][MAX_ROUNDS], lc_diag *d)
+		   double blocked[][MAX_ROUNDS], double inst[][MAX_ROUNDS], double rss[][MAX_ROUNDS], double *floor_mib,
+		   lc_diag *d)
 {
 	char cli[512], dir[64], sub[256], key[320];
 	ssize_t n = readlink("/proc/self/exe", cli, sizeof(cli) - 16);
@@ -232,6 +249,12 @@ static int run_e2e(double scale, int rounds, int port_base, double ratio[][MAX_R
 	int st = 0, rc = mkdir(sub, 0700) == 0 && spawn_wait(kg, err, &st) == 0 && WIFEXITED(st) && WEXITSTATUS(st) == 0
 				 ? 0
 				 : lc_diag_set(d, LC_ERR_IO, "lanecert keygen failed (see %s)", err);
+	/* The memory baseline: the same program doing nothing (its libraries loaded, no run, no report). */
+	char *const ver[] = {cli, "--version", NULL};
+	long floor_kib = 0;
+	if (rc == 0 && (spawn_wait_rss(ver, err, &st, &floor_kib) != 0 || !WIFEXITED(st) || WEXITSTATUS(st) != 0))
+		rc = lc_diag_set(d, LC_ERR_IO, "lanecert --version failed (see %s)", err);
+	*floor_mib = (double)floor_kib / 1024.0;
 	for (int r = 0; rc == 0 && r < rounds; r++)
 		for (size_t k = 0; rc == 0 && k < N_E2E; k++) {
 			size_t i = (k + (size_t)r) % N_E2E; /* each procedure first in turn */
@@ -240,7 +263,7 @@ static int run_e2e(double scale, int rounds, int port_base, double ratio[][MAX_R
 				rc = lc_diag_set(d, LC_ERR_IO, "mkdir %s: %s", sub, strerror(errno));
 			else
 				rc = e2e_once(&e2e_cases[i], cli, sub, key, scale, port_base, &wall[i][r], &blocked[i][r],
-					     &inst[i][r], d);
+					     &inst[i][r], &rss[i][r], d);
 			if (rc == 0)
 				ratio[i][r] = blocked[i][r] > 0 ? wall[i][r] / blocked[i][r] : INFINITY;
 		}
@@ -292,9 +315,10 @@ int lc_bench_run(int argc, char **argv)
 
 	/* 1. lanecert run end to end against the simulator's blocking time */
 	static double ratio[N_E2E][MAX_ROUNDS], wall[N_E2E][MAX_ROUNDS], blocked[N_E2E][MAX_ROUNDS],
-		inst[N_E2E][MAX_ROUNDS];
+		inst[N_E2E][MAX_ROUNDS], rss[N_E2E][MAX_ROUNDS];
+	double floor_mib = 0;
 	bool do_e2e = !only || strcmp(only, "e2e") == 0, do_slots = !only || strcmp(only, "slots") == 0;
-	int rc = do_e2e ? run_e2e(scale, rounds, base, ratio, wall, blocked, inst, &d) : 0;
+	int rc = do_e2e ? run_e2e(scale, rounds, base, ratio, wall, blocked, inst, rss, &floor_mib, &d) : 0;
 	if (rc != 0)
 		return lc_cli_fail("bench run", rc, &d, "lanecert run");
 
@@ -327,9 +351,13 @@ int lc_bench_run(int argc, char **argv)
 	double slots_ratio = median_sorted(slot_ratio, rounds), wall_one = median_sorted(one_w, rounds),
 	       wall_n = median_sorted(n_w, rounds);
 
-	double med[N_E2E], lo[N_E2E], hi[N_E2E], mwall[N_E2E], mblocked[N_E2E], minst[N_E2E];
+	double med[N_E2E], lo[N_E2E], hi[N_E2E], mwall[N_E2E], mblocked[N_E2E], minst[N_E2E], rss_lo[N_E2E],
+		rss_med[N_E2E], rss_hi[N_E2E];
 	for (size_t i = 0; i < N_E2E; i++) {
-		double v[MAX_ROUNDS], w[MAX_ROUNDS], b[MAX_ROUNDS], m[MAX_ROUNDS];
+		double v[MAX_ROUNDS], w[MAX_ROUNDS], b[MAX_ROUNDS], m[MAX_ROUNDS], q[MAX_ROUNDS];
+		memcpy(q, rss[i], sizeof(double) * (size_t)rounds);
+		qsort(q, (size_t)rounds, sizeof(double), cmp_double);
+		rss_lo[i] = q[0], rss_med[i] = median_sorted(q, rounds), rss_hi[i] = q[rounds - 1];
 		memcpy(m, inst[i], sizeof(double) * (size_t)rounds);
 		qsort(m, (size_t)rounds, sizeof(double), cmp_double);
 		minst[i] = rounds % 2 ? m[rounds / 2] : (m[rounds / 2 - 1] + m[rounds / 2]) / 2;
@@ -353,9 +381,13 @@ int lc_bench_run(int argc, char **argv)
 			for (int k = 0; k < 3; k++)
 				snprintf(r[k], sizeof(r[k]), isfinite(*x[k]) ? "%.4f" : "null", *x[k]);
 			printf(",\"%s\":{\"wall_s\":%.4f,\"blocked_s\":%.4f,\"instrument_s\":%.4f,\"ratio\":%s,"
-			       "\"ratio_min\":%s,\"ratio_max\":%s}",
-			       e2e_cases[i].name, mwall[i], mblocked[i], minst[i], r[0], r[1], r[2]);
+			       "\"ratio_min\":%s,\"ratio_max\":%s,\"peak_rss_mib\":%.1f,\"peak_rss_mib_min\":%.1f,"
+			       "\"peak_rss_mib_max\":%.1f}",
+			       e2e_cases[i].name, mwall[i], mblocked[i], minst[i], r[0], r[1], r[2], rss_med[i], rss_lo[i],
+			       rss_hi[i]);
 		}
+		if (do_e2e)
+			printf(",\"rss_baseline\":\"lanecert --version\",\"rss_baseline_mib\":%.1f", floor_mib);
 		if (do_slots)
 			printf(",\"slots\":%u,\"slots_baseline\":\"one slot on the same station\",\"one_slot_wall_s\":%.4f,"
 			       "\"slots_wall_s\":%.4f,\"slots_ratio\":%.4f,\"slots_ratio_min\":%.4f,\"slots_ratio_max\":%.4f",
@@ -376,6 +408,12 @@ int lc_bench_run(int argc, char **argv)
 			else /* nothing blocked: no baseline to divide by */
 				printf("  ratio: none, the simulator blocked no client wait here (no baseline)\n");
 		}
+		printf("peak RSS of lanecert run (wait4 ru_maxrss, as /usr/bin/time -v: the process or the largest child\n"
+		       "it waited for), against the baseline: lanecert --version (the same program, libraries loaded,\n"
+		       "nothing run or rendered) %.1f MiB; median (min..max) over the rounds; goal <= 24 MiB\n", floor_mib);
+		for (size_t i = 0; i < N_E2E; i++)
+			printf("  %-3s %6.1f MiB (%.1f..%.1f)  %+.1f MiB over the baseline  goal: %s\n", e2e_cases[i].name,
+			       rss_med[i], rss_lo[i], rss_hi[i], rss_med[i] - floor_mib, rss_med[i] <= 24 ? "met" : "NOT met");
 	}
 	if (do_slots) {
 		printf("%u slots at once on %s (time scale %g, in process, no reports), baseline: one slot on the same\n"
