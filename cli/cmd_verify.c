@@ -12,7 +12,7 @@ static void usage(FILE *out)
 {
 	fprintf(out,
 		"usage: lanecert verify REPORT [--pubkey FILE] [--sig FILE] [--approver FILE]... [--quiet]\n\n"
-		"Checks REPORT (a report.json) against its signature (default REPORT.minisig) and the station's\n"
+		"Checks REPORT (a report.json, or a job summary's job.json) against its signature (default REPORT.minisig) and the station's\n"
 		"public key (--pubkey, else $LANECERT_PUBKEY): the signature, the key id recorded in the report,\n"
 		"the signed trusted comment, and the digests of the raw data files present beside the report.\n"
 		"Each --approver APPROVER.pub also checks that key's QA approval (REPORT.approval-KEYID.minisig,\n"
@@ -69,6 +69,25 @@ int lc_cmd_verify(int argc, char **argv)
 	int rc = lc_pubkey_load(pubkey, &pub, &d);
 	if (rc < 0)
 		return lc_cli_fail("verify", rc, &d, "public key");
+	if (lc_job_summary_file(report)) { /* a job summary (lanecert report job): its own checks */
+		if (n_approvers) {
+			lc_cli_error("verify", "--approver checks a report's approval; %s is a job summary", report);
+			return LC_EXIT_USAGE;
+		}
+		lc_job_summary_verify_info ji;
+		if ((rc = lc_job_summary_verify(report, sig, &pub, &ji, &d)) < 0) {
+			bool invalid = rc == LC_ERR_VERIFY || rc == LC_ERR_FORMAT || rc == LC_ERR_TRUNCATED;
+			lc_cli_error("verify", "%s: %s: %s", report, invalid ? "INVALID" : "cannot verify", lc_diag_message(&d));
+			return invalid ? LC_EXIT_FAIL : lc_cli_exit_for(rc);
+		}
+		if (!quiet) {
+			printf("%s: valid job summary, signed by key %s\n", report, ji.key_id);
+			printf("job %s: %d cable(s), %d certified\n", ji.job, ji.cables, ji.certified);
+			printf("trusted comment: %s\n", ji.trusted_comment);
+			printf("measurements.csv: %s\n", ji.csv_checked ? "checked" : "not present beside the summary");
+		}
+		return LC_EXIT_OK;
+	}
 	lc_report_verify_info info;
 	rc = lc_report_verify(report, sig, &pub, &info, &d);
 	if (rc < 0) {

@@ -9,6 +9,7 @@ add_executable(lanecert
   cli/cmd_module.c
   cli/cmd_plan.c
   cli/cmd_probe.c
+  cli/cmd_report.c
   cli/cmd_results.c
   cli/cmd_run.c
   cli/cmd_scpi.c

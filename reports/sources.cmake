@@ -10,6 +10,9 @@ lc_area(reports DEPS fixtures base
   reports/fleet_schema.c
   reports/fleet_sync.c
   reports/gnuplot_run.c
+  reports/job_summary.c
+  reports/job_summary_verify.c
+  reports/job_summary_view.c
   reports/json_canon.c
   reports/minisign_key.c
   reports/pdf_equipment.c

@@ -1358,6 +1358,91 @@ typedef struct lc_report_approval_info {
 LC_API int lc_report_verify_approval(const char *report_path, const char *sig_path, const lc_pubkey *approver,
 				     lc_report_approval_info *info, lc_diag *diag);
 
+/* ---- reports/job_summary.h ---- */
+/*
+ * Job summaries: one signed document for a batch of cables (a job: an order, a shipment), made from the
+ * results store and the reports it names. For each cable of the job (its serial's last run in the job) it
+ * lists the verdict as its certificate shows it (a pass resting on an UNCONFIRMED limit reads "not
+ * certified"), the report's SHA-256, the attempts, station, operator and times; the yield; the instruments
+ * (by identity and calibration) and references the runs used. Every report is read and checked against the
+ * SHA-256 the store recorded for it before it is counted: a report that is missing or was changed is an
+ * error, never a cable left out.
+ *
+ * In out_dir (created if needed), each file atomically and never replacing one (LC_ERR_BUSY):
+ *   job.json             canonical JSON (format "lanecert-job", version 1; the same rules as report.json)
+ *   job.json.minisig     the station key's minisign signature, trusted comment
+ *                        "lanecert-job\tjob:J\tcables:N\tcertified:K\ttime:T\tfile:job.json"
+ *   job.html, job.pdf    views rendered from job.json's bytes
+ *   measurements.csv     with opt->csv: every measurement of every cable of the job; its SHA-256 and row
+ *                        count are in job.json, so the signature covers it
+ * `minisign -Vm job.json -p station.pub` verifies it; lc_job_summary_verify() (lanecert verify) also checks
+ * the key id, the trusted comment and measurements.csv when present.
+ *
+ * Thread safety: reentrant (the store serializes its own calls).
+ */
+
+#define LC_JOB_SUMMARY_FORMAT "lanecert-job"
+
+typedef struct lc_job_summary_options {
+	const char *pubkey_hint;     /* public key file name shown in "verify with" (NULL: "STATION.pub") */
+	bool csv;                    /* also write measurements.csv */
+	bool no_pdf;                 /* no job.pdf */
+	int64_t time_ms;             /* the summary's time; LC_TIME_NONE: now */
+} lc_job_summary_options;
+
+typedef struct lc_job_summary_paths {
+	char json[PATH_MAX], sig[PATH_MAX], html[PATH_MAX];
+	char pdf[PATH_MAX];          /* empty with no_pdf */
+	char csv[PATH_MAX];          /* empty without csv */
+	int cables;                  /* cables listed */
+	int certified;               /* of them, certified passes */
+	size_t measurements;         /* rows of measurements.csv (counted also without it) */
+} lc_job_summary_paths;
+
+/*
+ * Write the summary of job from store s into out_dir (created if needed), signed with key (required); opt
+ * may be NULL (defaults: no CSV, with PDF, now). Nothing is written unless every report was read and matched.
+ *
+ * Returns: 0 with paths (may be NULL) filled; LC_ERR_ARG for a NULL s, job, out_dir or key or an empty job;
+ * LC_ERR_NOT_FOUND when the store has no run of the job or a report it names is missing; LC_ERR_VERIFY when a
+ * report is not the one whose SHA-256 the store recorded; LC_ERR_FORMAT (the report reader's) for a report
+ * that does not read; LC_ERR_BUSY when out_dir holds a file of the summary already (files written before it
+ * stay); LC_ERR_PERMISSION, LC_ERR_IO, LC_ERR_NOMEM.
+ * Thread safety: reentrant.
+ * Since: 0.1
+ */
+LC_API int lc_job_summary_write(lc_store *s, const char *job, const char *out_dir, const lc_sign_key *key,
+				const lc_job_summary_options *opt, lc_job_summary_paths *paths, lc_diag *diag);
+
+typedef struct lc_job_summary_verify_info {
+	char key_id[LC_KEY_ID_HEX_LEN + 1];
+	char trusted_comment[LC_TRUSTED_COMMENT_MAX + 1];
+	char job[256];
+	int cables, certified;
+	bool csv_checked;            /* measurements.csv was beside job.json and matched its digest */
+} lc_job_summary_verify_info;
+
+/*
+ * Whether the file at path is a job summary (JSON whose "format" is LC_JOB_SUMMARY_FORMAT).
+ *
+ * Returns: true when it is; false for anything else, a file that cannot be read or a NULL path.
+ * Thread safety: reentrant.
+ * Since: 0.1
+ */
+LC_API bool lc_job_summary_file(const char *path);
+/*
+ * Verify a job summary: the signature (sig_path NULL: PATH.minisig) with pub, the key id it records, the
+ * trusted comment against its content, and measurements.csv's digest when that file is beside it.
+ *
+ * Returns: 0 when all hold (info, may be NULL, filled); LC_ERR_VERIFY with the reason when they do not;
+ * LC_ERR_FORMAT for a file that is not a job summary; LC_ERR_TRUNCATED for an empty one; LC_ERR_NOT_FOUND
+ * for a missing summary or signature; LC_ERR_ARG for a NULL path or pub; the read errors of lc_read_file().
+ * Thread safety: reentrant.
+ * Since: 0.1
+ */
+LC_API int lc_job_summary_verify(const char *path, const char *sig_path, const lc_pubkey *pub,
+				 lc_job_summary_verify_info *info, lc_diag *diag);
+
 /* ---- reports/report_json.h ---- */
 /*
  * The canonical JSON of a result (format "lanecert-report", version 1; schema in
