@@ -14,8 +14,8 @@
 static void usage(FILE *out)
 {
 	fprintf(out,
-		"usage: lanecert sync [--db JOURNAL] --to URL [--batch N]\n"
-		"       lanecert sync [--db JOURNAL] --to URL --service [--interval S] [--max-backoff S]\n"
+		"usage: lanecert sync [--db JOURNAL] --to URL [--batch N] [--with-files]\n"
+		"       lanecert sync [--db JOURNAL] --to URL --service [--interval S] [--max-backoff S] [--with-files]\n"
 		"       lanecert sync [--db JOURNAL] --status\n\n"
 		"Sends every completed run of the station's results store (the journal) with a signed report that the\n"
 		"fleet server (URL: a libpq connection string or URI, default $LANECERT_FLEET_URL) has not yet\n"
@@ -26,6 +26,9 @@ static void usage(FILE *out)
 		"  --service         keep going: a pass every --interval seconds (default 30); when the server is\n"
 		"                    unreachable, retry after 1, 2, 4 ... up to --max-backoff seconds (default 300);\n"
 		"                    SIGTERM or SIGINT stops it after the batch in flight (exit 0)\n"
+		"  --with-files      also upload each new report's report.html, report.pdf and raw files (a raw file\n"
+		"                    only when its SHA-256 is the one the signed report records; one that differs\n"
+		"                    refuses the run). Without it only the digests go, inside the signed report\n"
 		"  --status          pending and acknowledged runs, refused runs and the last error, from the journal\n"
 		"The journal defaults to $LANECERT_JOURNAL, else $XDG_DATA_HOME/lanecert/results.db\n"
 		"(~/.local/share/lanecert/results.db).\n"
@@ -87,12 +90,15 @@ static int status(const char *db)
 
 static void print_pass(const lc_sync_stats *s)
 {
-	printf("sent %d, already there %d, refused %d (%d batch%s)\n", s->sent, s->duplicate, s->rejected, s->batches,
+	printf("sent %d, already there %d, refused %d (%d batch%s)", s->sent, s->duplicate, s->rejected, s->batches,
 	       s->batches == 1 ? "" : "es");
+	if (s->files)
+		printf(", %d file%s uploaded", s->files, s->files == 1 ? "" : "s");
+	printf("\n");
 	fflush(stdout);
 }
 
-static int one_pass(const char *db, const char *url, int batch)
+static int one_pass(const char *db, const char *url, const lc_sync_opts *o)
 {
 	lc_diag d;
 	lc_fleet *f;
@@ -102,13 +108,13 @@ static int one_pass(const char *db, const char *url, int batch)
 		return lc_cli_fail("sync", rc, &d, NULL);
 	}
 	lc_sync_stats s;
-	rc = lc_sync_pass(db, f, batch, &s, NULL, NULL, &d);
+	rc = lc_sync_pass_opts(db, f, o, &s, NULL, NULL, &d);
 	lc_fleet_close(f);
 	print_pass(&s);
 	return rc < 0 ? lc_cli_fail("sync", rc, &d, NULL) : LC_EXIT_OK;
 }
 
-static int service(const char *db, const char *url, int batch, int interval, int max_backoff)
+static int service(const char *db, const char *url, const lc_sync_opts *o, int interval, int max_backoff)
 {
 	struct sigaction sa;
 	memset(&sa, 0, sizeof(sa));
@@ -127,7 +133,7 @@ static int service(const char *db, const char *url, int batch, int interval, int
 		}
 		lc_sync_stats s = {0};
 		if (f)
-			rc = lc_sync_pass(db, f, batch, &s, stop_after_batch, NULL, &d);
+			rc = lc_sync_pass_opts(db, f, o, &s, stop_after_batch, NULL, &d);
 		if (s.sent || s.duplicate || s.rejected)
 			print_pass(&s);
 		if (rc == LC_ERR_NOT_FOUND || rc == LC_ERR_FORMAT || rc == LC_ERR_ARG) {
@@ -170,8 +176,8 @@ int lc_cmd_sync(int argc, char **argv)
 	if (db && !*db)
 		db = NULL;
 	int batch = 100, interval = 30, max_backoff = 300;
-	bool want_status = false, want_service = false;
-	enum { O_DB = 1000, O_TO, O_BATCH, O_SERVICE, O_INTERVAL, O_BACKOFF, O_STATUS };
+	bool want_status = false, want_service = false, with_files = false;
+	enum { O_DB = 1000, O_TO, O_BATCH, O_SERVICE, O_INTERVAL, O_BACKOFF, O_STATUS, O_FILES };
 	static const struct option opts[] = {{"db", required_argument, NULL, O_DB},
 					     {"to", required_argument, NULL, O_TO},
 					     {"batch", required_argument, NULL, O_BATCH},
@@ -179,6 +185,7 @@ int lc_cmd_sync(int argc, char **argv)
 					     {"interval", required_argument, NULL, O_INTERVAL},
 					     {"max-backoff", required_argument, NULL, O_BACKOFF},
 					     {"status", no_argument, NULL, O_STATUS},
+					     {"with-files", no_argument, NULL, O_FILES},
 					     {"help", no_argument, NULL, 'h'},
 					     {NULL, 0, NULL, 0}};
 	int o;
@@ -192,6 +199,7 @@ int lc_cmd_sync(int argc, char **argv)
 				return LC_EXIT_USAGE;
 			break;
 		case O_SERVICE: want_service = true; break;
+		case O_FILES: with_files = true; break;
 		case O_INTERVAL:
 			if (parse_int("--interval", optarg, 1, 86400, &interval) < 0)
 				return LC_EXIT_USAGE;
@@ -226,5 +234,6 @@ int lc_cmd_sync(int argc, char **argv)
 		lc_cli_error("sync", "which server? give --to URL (or set LANECERT_FLEET_URL)");
 		return LC_EXIT_USAGE;
 	}
-	return want_service ? service(db, url, batch, interval, max_backoff) : one_pass(db, url, batch);
+	lc_sync_opts so = {.batch = batch, .with_files = with_files};
+	return want_service ? service(db, url, &so, interval, max_backoff) : one_pass(db, url, &so);
 }

@@ -105,7 +105,121 @@ out:
 	return rc;
 }
 
-static int ingest_one(lc_fleet *f, const char *my_station, lc_fleet_item *it, lc_diag *diag)
+/* ---- the files beside a report (lc_sync_opts.with_files) ---- */
+
+#define FILE_UPLOAD_MAX (64u << 20) /* per file: a SOR trace is kilobytes, a PDF report a few megabytes */
+#define FILES_MAX 64
+
+struct upload {
+	char name[256];
+	const char *kind;
+	char *bytes;
+	size_t len;
+	char sha[LC_SHA256_HEX_LEN + 1];
+};
+
+struct uploads {
+	struct upload f[FILES_MAX];
+	size_t n;
+};
+
+static void uploads_free(struct uploads *u)
+{
+	for (size_t i = 0; i < u->n; i++)
+		free(u->f[i].bytes);
+	u->n = 0;
+}
+
+/* Read one file of the report's folder into u; absent: nothing added, 0. Refuses (it->error, LC_ERR_VERIFY)
+ * a raw file whose digest is not want, or any file over FILE_UPLOAD_MAX. */
+static int read_upload(lc_fleet_item *it, const char *dir, const char *name, const char *kind, const char *want,
+		       struct uploads *u)
+{
+	if (u->n == FILES_MAX) {
+		reject(it, "more than %s files beside report %s%s", "64", it->report_path, "");
+		return LC_ERR_VERIFY;
+	}
+	char path[4400];
+	if (!name[0] || name[0] == '.' || strchr(name, '/') || strlen(name) >= sizeof(u->f[0].name) ||
+	    (size_t)snprintf(path, sizeof(path), "%s/%s", dir, name) >= sizeof(path)) {
+		reject(it, "the report names a raw file \"%.200s\" that cannot be a file of its folder%s%s", name, "", "");
+		return LC_ERR_VERIFY;
+	}
+	struct upload *up = &u->f[u->n];
+	lc_diag d;
+	int rc = lc_read_file(path, FILE_UPLOAD_MAX, &up->bytes, &up->len, &d);
+	if (rc == LC_ERR_NOT_FOUND)
+		return 0;
+	if (rc < 0) {
+		reject(it, "%s: %s%s", name, lc_diag_message(&d), "");
+		return LC_ERR_VERIFY;
+	}
+	lc_result_sha256_hex(up->bytes, up->len, up->sha);
+	if (want && strcmp(want, up->sha) != 0) {
+		free(up->bytes);
+		reject(it, "raw file %s is not the one the report signed (its SHA-256 is %s, the report has %s)", name,
+		       up->sha, want);
+		return LC_ERR_VERIFY;
+	}
+	snprintf(up->name, sizeof(up->name), "%s", name);
+	up->kind = kind;
+	u->n++;
+	return 0;
+}
+
+/* The files to upload with a verified report r: its renderings, and its raw files checked against the
+ * digests it signed. LC_ERR_VERIFY (it rejected) when a raw file differs; LC_ERR_NOMEM. */
+static int read_uploads(lc_fleet_item *it, const lc_result *r, struct uploads *u)
+{
+	char dir[4200];
+	const char *slash = it->report_path ? strrchr(it->report_path, '/') : NULL;
+	snprintf(dir, sizeof(dir), "%.*s", slash ? (int)(slash - it->report_path) : 1, slash ? it->report_path : ".");
+	int rc = read_upload(it, dir, "report.html", "html", NULL, u);
+	if (rc == 0)
+		rc = read_upload(it, dir, "report.pdf", "pdf", NULL, u);
+	for (size_t i = 0; i < lc_result_raw_count(r) && rc == 0; i++) {
+		const lc_result_raw *raw = lc_result_raw_at(r, i);
+		rc = read_upload(it, dir, raw->name, "raw", raw->sha256, u);
+	}
+	if (rc < 0)
+		uploads_free(u);
+	return rc;
+}
+
+static int insert_uploads(lc_fleet *f, const char *report_sha, const char *station, const struct uploads *u,
+			  lc_diag *diag)
+{
+	for (size_t i = 0; i < u->n; i++) {
+		const struct upload *up = &u->f[i];
+		const char *v[] = {report_sha, up->name, up->kind, station, up->sha, up->bytes};
+		int lens[] = {0, 0, 0, 0, 0, (int)up->len}, fmts[] = {0, 0, 0, 0, 0, 1};
+		PGresult *res = PQexecParams(f->conn,
+					     "INSERT INTO lanecert.report_files (report_sha256, name, kind, station, sha256,"
+					     " bytes) VALUES ($1, $2, $3, $4, $5, $6)",
+					     6, NULL, v, lens, fmts, 0);
+		if (!res || PQresultStatus(res) != PGRES_COMMAND_OK) {
+			int rc = lc_fleet_fail(f, res, "store file", diag);
+			PQclear(res);
+			return rc;
+		}
+		PQclear(res);
+	}
+	return 0;
+}
+
+/* The keys a batch has looked up (lc_fleet_ingest: one transaction). */
+#define KEY_CACHE 4
+struct cached_key {
+	char kid[LC_KEY_ID_HEX_LEN + 1], station[256], bad[200];
+	bool known, revoked;
+	lc_pubkey pub;
+};
+struct key_cache {
+	struct cached_key k[KEY_CACHE];
+	size_t n;
+};
+
+static int ingest_one(lc_fleet *f, const char *my_station, lc_fleet_item *it, struct key_cache *kc, lc_diag *diag)
 {
 	char sha[LC_SHA256_HEX_LEN + 1], kid[LC_KEY_ID_HEX_LEN + 1];
 	lc_diag d;
@@ -116,27 +230,42 @@ static int ingest_one(lc_fleet *f, const char *my_station, lc_fleet_item *it, lc
 	if (sig_key_id(it, kid, &d) < 0)
 		return reject(it, "the signature is malformed: %s%s%s", lc_diag_message(&d), "", "");
 	int rc;
-	const char *kv[] = {kid};
-	PGresult *res = lc_fleet_exec(f,
-				      "SELECT station, pubkey, revoked_at IS NOT NULL FROM lanecert.station_keys"
-				      " WHERE key_id = $1",
-				      1, kv, "station key", &rc, diag);
-	if (!res)
-		return rc;
-	if (PQntuples(res) != 1) {
+	/* The key, from the batch's cache or the server: a batch is one station's reports, so one lookup per key
+	 * and batch instead of one round trip per report. (A key revoked while the batch runs may still pass here
+	 * for the rest of it; a station role's inserts are checked against revocation by row-level security.) */
+	struct cached_key *ck = NULL;
+	for (size_t i = 0; i < kc->n && !ck; i++)
+		if (strcmp(kc->k[i].kid, kid) == 0)
+			ck = &kc->k[i];
+	if (!ck) {
+		const char *kv[] = {kid};
+		PGresult *res = lc_fleet_exec(f,
+					      "SELECT station, pubkey, revoked_at IS NOT NULL FROM lanecert.station_keys"
+					      " WHERE key_id = $1",
+					      1, kv, "station key", &rc, diag);
+		if (!res)
+			return rc;
+		ck = &kc->k[kc->n < KEY_CACHE ? kc->n++ : KEY_CACHE - 1];
+		memset(ck, 0, sizeof(*ck));
+		snprintf(ck->kid, sizeof(ck->kid), "%s", kid);
+		ck->known = PQntuples(res) == 1;
+		if (ck->known) {
+			snprintf(ck->station, sizeof(ck->station), "%s", PQgetvalue(res, 0, 0));
+			ck->revoked = PQgetvalue(res, 0, 2)[0] == 't';
+			if (lc_pubkey_parse(PQgetvalue(res, 0, 1), (size_t)PQgetlength(res, 0, 1), &ck->pub, &d) < 0)
+				snprintf(ck->bad, sizeof(ck->bad), "%s", lc_diag_message(&d));
+		}
 		PQclear(res);
-		return reject(it, "the report is signed with key %s, which no station registered%s%s", kid, "", "");
 	}
+	if (!ck->known)
+		return reject(it, "the report is signed with key %s, which no station registered%s%s", kid, "", "");
 	char key_station[256];
-	snprintf(key_station, sizeof(key_station), "%s", PQgetvalue(res, 0, 0));
-	bool revoked = PQgetvalue(res, 0, 2)[0] == 't';
-	lc_pubkey pub;
-	int prc = lc_pubkey_parse(PQgetvalue(res, 0, 1), (size_t)PQgetlength(res, 0, 1), &pub, &d);
-	PQclear(res);
-	if (revoked)
+	snprintf(key_station, sizeof(key_station), "%s", ck->station);
+	if (ck->revoked)
 		return reject(it, "the report is signed with key %s of station %s, which is revoked", kid, key_station, "");
-	if (prc < 0)
-		return reject(it, "the registered key %s is unreadable: %s%s", kid, lc_diag_message(&d), "");
+	if (ck->bad[0])
+		return reject(it, "the registered key %s is unreadable: %s%s", kid, ck->bad, "");
+	lc_pubkey pub = ck->pub;
 	lc_report_verify_info info;
 	memset(&info, 0, sizeof(info));
 	lc_result *r = NULL;
@@ -156,10 +285,20 @@ static int ingest_one(lc_fleet *f, const char *my_station, lc_fleet_item *it, lc
 		lc_result_free(r);
 		return 0;
 	}
+	/* The files are read and checked before anything is stored: a raw file that is not the signed one refuses
+	 * the run as a whole. */
+	struct uploads up = {.n = 0};
+	if (it->with_files) {
+		int urc = read_uploads(it, r, &up);
+		if (urc < 0) {
+			lc_result_free(r);
+			return urc == LC_ERR_VERIFY ? 0 : lc_diag_set(diag, urc, "fleet: out of memory");
+		}
+	}
 	/* Stored once: a report the server has (same SHA-256) is acknowledged, not stored again. */
 	const char *rv[] = {sha, station, kid, it->json, it->sig};
 	int lens[] = {0, 0, 0, (int)it->json_len, 0}, fmts[] = {0, 0, 0, 1, 0};
-	res = PQexecParams(f->conn,
+	PGresult *res = PQexecParams(f->conn,
 			   "INSERT INTO lanecert.reports (sha256, station, key_id, report, signature)"
 			   " VALUES ($1, $2, $3, $4, $5) ON CONFLICT (sha256) DO NOTHING RETURNING 1",
 			   5, NULL, rv, lens, fmts, 0);
@@ -167,6 +306,7 @@ static int ingest_one(lc_fleet *f, const char *my_station, lc_fleet_item *it, lc
 		rc = lc_fleet_fail(f, res, "store report", diag);
 		PQclear(res);
 		lc_result_free(r);
+		uploads_free(&up);
 		return rc;
 	}
 	bool fresh = PQntuples(res) == 1;
@@ -174,6 +314,7 @@ static int ingest_one(lc_fleet *f, const char *my_station, lc_fleet_item *it, lc
 	if (!fresh) {
 		it->outcome = 2;
 		lc_result_free(r);
+		uploads_free(&up);
 		return 0;
 	}
 	lc_result_dut dut = lc_result_get_dut(r);
@@ -205,15 +346,21 @@ static int ingest_one(lc_fleet *f, const char *my_station, lc_fleet_item *it, lc
 			    13, runv, "store run", &rc, diag);
 	if (!res) {
 		lc_result_free(r);
+		uploads_free(&up);
 		return rc;
 	}
 	char run_id[24];
 	snprintf(run_id, sizeof(run_id), "%s", PQgetvalue(res, 0, 0));
 	PQclear(res);
 	rc = insert_measurements(f, run_id, station, r, diag);
-	lc_result_free(r);
 	if (rc == 0)
+		rc = insert_uploads(f, sha, station, &up, diag);
+	if (rc == 0) {
 		it->outcome = 1;
+		it->files = (int)up.n;
+	}
+	lc_result_free(r);
+	uploads_free(&up);
 	return rc;
 }
 
@@ -232,10 +379,11 @@ int lc_fleet_ingest(lc_fleet *f, lc_fleet_item *items, size_t n, lc_diag *diag)
 	if (is_station)
 		snprintf(mine, sizeof(mine), "%s", PQgetvalue(res, 0, 0));
 	PQclear(res);
+	struct key_cache kc = {.n = 0};
 	for (size_t i = 0; i < n; i++) {
 		items[i].outcome = 0;
 		items[i].error[0] = 0;
-		if ((rc = ingest_one(f, is_station ? mine : NULL, &items[i], diag)) < 0)
+		if ((rc = ingest_one(f, is_station ? mine : NULL, &items[i], &kc, diag)) < 0)
 			goto fail;
 	}
 	if ((rc = lc_fleet_run(f, "COMMIT", 0, NULL, "ingest commit", diag)) == 0)

@@ -10,11 +10,11 @@
 
 struct lc_fleet {
 	PGconn *conn;
-	unsigned char prepared[256 / 8]; /* lc_fleet_query()'s statements this connection has prepared, by shape */
+	unsigned char prepared[512 / 8]; /* lc_fleet_query()'s statements this connection has prepared, by shape */
 };
 
 /* The schema version this lanecert writes (lanecert.schema_migrations). */
-#define LC_FLEET_SCHEMA_VERSION 1
+#define LC_FLEET_SCHEMA_VERSION 3
 
 /* Turn a failed result (or a lost connection: res NULL) into an LC_ERR_* with the server's message:
  * a lost connection and SQLSTATE classes 08, 53, 57 -> LC_ERR_IO (retry later); 42501 (row-level security,
@@ -35,6 +35,9 @@ typedef struct lc_fleet_item {
 	int attempt;
 	const char *json, *sig, *sha256; /* sha256: what the journal recorded for the report */
 	size_t json_len, sig_len;
+	const char *report_path;         /* the report.json the journal names: its folder holds the files */
+	bool with_files;                 /* upload the files beside it (lc_sync_opts.with_files) */
+	int files;                       /* files stored with it */
 	int outcome;                     /* 1 stored, 2 already there, < 0 rejected (error holds why) */
 	char error[400];
 } lc_fleet_item;

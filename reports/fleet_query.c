@@ -1,6 +1,7 @@
 /* The fleet store's queries: the runs lc_store_query() would list, from every station (<lanecert/fleet.h>). */
 #include "reports/fleet_priv.h"
 #include "reports/fleet_query_priv.h"
+#include "reports/store_priv.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,16 +11,21 @@
  * its index (no "$1 IS NULL OR serial = $1", which would make the planner scan). */
 struct where {
 	char sql[1024];
-	const char *vals[8];
-	char since[24];
+	const char *vals[10];
+	char since[24], id[24], prefix_end[LC_SERIAL_PREFIX_MAX];
 	int n;
 };
 
-static void add(struct where *w, const char *col, const char *value)
+static void add_op(struct where *w, const char *col, const char *op, const char *value)
 {
 	size_t len = strlen(w->sql);
 	w->vals[w->n++] = value;
-	snprintf(w->sql + len, sizeof(w->sql) - len, "%s%s = $%d", w->n > 1 ? " AND " : " WHERE ", col, w->n);
+	snprintf(w->sql + len, sizeof(w->sql) - len, "%s%s %s $%d", w->n > 1 ? " AND " : " WHERE ", col, op, w->n);
+}
+
+static void add(struct where *w, const char *col, const char *value)
+{
+	add_op(w, col, "=", value);
 }
 
 static void build(struct where *w, const lc_store_filter *flt)
@@ -29,6 +35,20 @@ static void build(struct where *w, const lc_store_filter *flt)
 		 " report_sha256, attempt FROM lanecert.runs");
 	if (flt->serial)
 		add(w, "serial", flt->serial);
+	/* A prefix as a range in byte order: the index runs_serial_c (migration 2) is on serial COLLATE "C", so
+	 * the range is the same whatever the database's collation (in a linguistic one, "A-C" sorts between "AB"
+	 * and "AC"). lc_fleet_query() has checked that the prefix has an end. */
+	if (flt->serial_prefix &&
+	    lc_serial_prefix_end(flt->serial_prefix, w->prefix_end, sizeof(w->prefix_end), NULL) == 0) {
+		add_op(w, "(serial COLLATE \"C\")", ">=", flt->serial_prefix);
+		add_op(w, "(serial COLLATE \"C\")", "<", w->prefix_end);
+	}
+	if (flt->run_id) {
+		snprintf(w->id, sizeof(w->id), "%lld", (long long)flt->run_id);
+		add_op(w, "id", "=", w->id);
+		size_t len = strlen(w->sql);
+		snprintf(w->sql + len, sizeof(w->sql) - len, "::bigint");
+	}
 	if (flt->station)
 		add(w, "station", flt->station);
 	if (flt->operator_name)
@@ -75,13 +95,17 @@ int lc_fleet_query(lc_fleet *f, const lc_store_filter *flt, int (*fn)(const lc_s
 		return 0;
 	if (flt->verdict != -1 && lc_verdict_parse(lc_verdict_name((enum lc_verdict)flt->verdict)) != flt->verdict)
 		return lc_diag_set(diag, LC_ERR_ARG, "fleet: %d is not a verdict", flt->verdict);
+	char end[LC_SERIAL_PREFIX_MAX];
+	int prc;
+	if (flt->serial_prefix && (prc = lc_serial_prefix_end(flt->serial_prefix, end, sizeof(end), diag)) < 0)
+		return prc;
 	struct where w = {.n = 0};
 	build(&w, flt);
 	/* Prepared once per connection and combination of filters: a lookup then costs the index search, not
 	 * the parsing and planning of the statement every time. */
 	unsigned shape = (flt->serial ? 1u : 0) | (flt->station ? 2u : 0) | (flt->operator_name ? 4u : 0) |
 			 (flt->cable_type ? 8u : 0) | (flt->procedure ? 16u : 0) | (flt->verdict != -1 ? 32u : 0) |
-			 (flt->since_ms != INT64_MIN ? 64u : 0);
+			 (flt->since_ms != INT64_MIN ? 64u : 0) | (flt->serial_prefix ? 128u : 0) | (flt->run_id ? 256u : 0);
 	char name[16];
 	snprintf(name, sizeof(name), "lc_query_%u", shape);
 	if (!(f->prepared[shape / 8] & (1u << (shape % 8)))) {

@@ -93,6 +93,31 @@ static const char *const migrations[] = {
 	"GRANT SELECT, INSERT ON lanecert.reports, lanecert.runs, lanecert.measurements TO lanecert_station;"
 	"GRANT USAGE ON SEQUENCE lanecert.runs_id_seq TO lanecert_station;"
 	"GRANT SELECT ON lanecert.reports, lanecert.runs, lanecert.measurements TO lanecert_reader;",
+	/* 2: search by the start of a serial (the dashboard's history, results --serial-prefix) as a range of an
+	 * index in byte order, whatever the database's collation. */
+	"CREATE INDEX runs_serial_c ON lanecert.runs ((serial COLLATE \"C\"), start_ms);",
+	/* 3: the files beside a report, uploaded with `lanecert sync --with-files`: its HTML and PDF renderings
+	 * and its raw files (whose SHA-256 the signed report records; the sync sends only matching ones). The
+	 * server checks each file's digest against its bytes. */
+	"CREATE TABLE lanecert.report_files ("
+	" report_sha256 text NOT NULL REFERENCES lanecert.reports,"
+	" name text NOT NULL CHECK (name <> '' AND strpos(name, '/') = 0 AND left(name, 1) <> '.'),"
+	" kind text NOT NULL CHECK (kind IN ('html', 'pdf', 'raw')),"
+	" station text NOT NULL,"
+	" sha256 text NOT NULL CHECK (sha256 ~ '^[0-9a-f]{64}$'),"
+	" bytes bytea NOT NULL,"
+	" PRIMARY KEY (report_sha256, name),"
+	" CONSTRAINT file_digest CHECK (sha256 = encode(sha256(bytes), 'hex')));"
+	"ALTER TABLE lanecert.report_files ENABLE ROW LEVEL SECURITY;"
+	"CREATE POLICY station_insert ON lanecert.report_files FOR INSERT TO lanecert_station"
+	" WITH CHECK (station = lanecert.my_station() AND EXISTS (SELECT 1 FROM lanecert.reports r"
+	" WHERE r.sha256 = report_files.report_sha256 AND r.station = report_files.station));"
+	"CREATE POLICY station_read ON lanecert.report_files FOR SELECT TO lanecert_station"
+	" USING (station = lanecert.my_station());"
+	"CREATE POLICY reader_read ON lanecert.report_files FOR SELECT TO lanecert_reader USING (true);"
+	"REVOKE ALL ON lanecert.report_files FROM PUBLIC;"
+	"GRANT SELECT, INSERT ON lanecert.report_files TO lanecert_station;"
+	"GRANT SELECT ON lanecert.report_files TO lanecert_reader;",
 };
 #define N_MIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))
 _Static_assert(N_MIGRATIONS == LC_FLEET_SCHEMA_VERSION, "one migration per schema version");
@@ -124,10 +149,15 @@ int lc_fleet_schema_version(lc_fleet *f, lc_diag *diag)
 	return there ? version_in_tx(f, diag) : 0;
 }
 
-/* The group roles the policies name; cluster-wide, so maybe already made for another database. */
-static int ensure_group_role(lc_fleet *f, const char *name, lc_diag *diag)
+/* CREATE ROLE (sql) unless role exists. Roles are cluster-wide while advisory locks are per database, so a
+ * migration or registration on another database of the same cluster can create the same role at the same
+ * moment: its CREATE ROLE then fails here, after waiting for the other's commit, with 23505 (pg_authid's
+ * unique index) or 42710 (already exists). Under a savepoint that failure is taken back and the role, now
+ * committed by the other, is used. */
+static int create_role_once(lc_fleet *f, const char *role, const char *create_sql, const char *grant_sql,
+			    lc_diag *diag)
 {
-	const char *v[] = {name};
+	const char *v[] = {role};
 	int rc;
 	PGresult *res = lc_fleet_exec(f, "SELECT 1 FROM pg_roles WHERE rolname = $1", 1, v, "roles", &rc, diag);
 	if (!res)
@@ -135,10 +165,33 @@ static int ensure_group_role(lc_fleet *f, const char *name, lc_diag *diag)
 	int have = PQntuples(res);
 	PQclear(res);
 	if (have)
-		return 0;
+		return grant_sql ? lc_fleet_run(f, grant_sql, 0, NULL, "role", diag) : 0;
+	if ((rc = lc_fleet_run(f, "SAVEPOINT lc_role", 0, NULL, "create role", diag)) < 0)
+		return rc;
+	res = PQexec(f->conn, create_sql);
+	if (res && PQresultStatus(res) == PGRES_COMMAND_OK) {
+		PQclear(res);
+		return lc_fleet_run(f, "RELEASE SAVEPOINT lc_role", 0, NULL, "create role", diag);
+	}
+	const char *state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
+	bool raced = state && (strcmp(state, "23505") == 0 || strcmp(state, "42710") == 0);
+	if (!raced) {
+		rc = lc_fleet_fail(f, res, "create role", diag);
+		PQclear(res);
+		return rc;
+	}
+	PQclear(res);
+	if ((rc = lc_fleet_run(f, "ROLLBACK TO SAVEPOINT lc_role", 0, NULL, "create role", diag)) < 0)
+		return rc;
+	return grant_sql ? lc_fleet_run(f, grant_sql, 0, NULL, "role", diag) : 0;
+}
+
+/* The group roles the policies name; cluster-wide, so maybe already made for another database. */
+static int ensure_group_role(lc_fleet *f, const char *name, lc_diag *diag)
+{
 	char sql[128];
 	snprintf(sql, sizeof(sql), "CREATE ROLE %s NOLOGIN", name); /* name: one of ours, a plain identifier */
-	return lc_fleet_run(f, sql, 0, NULL, "create role", diag);
+	return create_role_once(f, name, sql, NULL, diag);
 }
 
 static int apply_one(lc_fleet *f, int target, lc_diag *diag)
@@ -226,23 +279,14 @@ static void default_role(const char *station, char *buf, size_t cap)
 
 static int ensure_station_role(lc_fleet *f, const char *role, lc_diag *diag)
 {
-	const char *v[] = {role};
-	int rc;
-	PGresult *res = lc_fleet_exec(f, "SELECT 1 FROM pg_roles WHERE rolname = $1", 1, v, "roles", &rc, diag);
-	if (!res)
-		return rc;
-	int have = PQntuples(res);
-	PQclear(res);
 	char *id = PQescapeIdentifier(f->conn, role, strlen(role));
 	if (!id)
 		return lc_diag_set(diag, LC_ERR_NOMEM, "fleet: out of memory");
-	char sql[256];
-	if (have)
-		snprintf(sql, sizeof(sql), "GRANT lanecert_station TO %s", id);
-	else
-		snprintf(sql, sizeof(sql), "CREATE ROLE %s LOGIN IN ROLE lanecert_station", id);
+	char create[256], grant[256];
+	snprintf(create, sizeof(create), "CREATE ROLE %s LOGIN IN ROLE lanecert_station", id);
+	snprintf(grant, sizeof(grant), "GRANT lanecert_station TO %s", id);
 	PQfreemem(id);
-	return lc_fleet_run(f, sql, 0, NULL, "station role", diag);
+	return create_role_once(f, role, create, grant, diag);
 }
 
 static int register_in_tx(lc_fleet *f, const char *station, const lc_pubkey *pub, const char *role, lc_diag *diag)

@@ -90,14 +90,15 @@ static const char pending_sql[] =
 
 struct batch {
 	lc_fleet_item *items;
-	char **json, **sig, **sha;
+	char **json, **sig, **sha, **path;
 	size_t n;
+	bool with_files;
 };
 
 static void batch_free(struct batch *b)
 {
 	for (size_t i = 0; i < b->n; i++)
-		free(b->json[i]), free(b->sig[i]), free(b->sha[i]);
+		free(b->json[i]), free(b->sig[i]), free(b->sha[i]), free(b->path[i]);
 	b->n = 0;
 }
 
@@ -124,7 +125,9 @@ static int load_batch(sqlite3 *db, int64_t after, int cap, struct batch *b, int6
 		it->journal_id = sqlite3_column_int64(st, 0);
 		it->attempt = sqlite3_column_int(st, 3);
 		*last = it->journal_id;
-		char *path = text_dup(sqlite3_column_text(st, 1));
+		char *path = b->path[i] = text_dup(sqlite3_column_text(st, 1));
+		it->report_path = path;
+		it->with_files = b->with_files;
 		b->sha[i] = text_dup(sqlite3_column_text(st, 2));
 		it->sha256 = b->sha[i];
 		lc_diag d;
@@ -143,7 +146,6 @@ static int load_batch(sqlite3 *db, int64_t after, int cap, struct batch *b, int6
 		}
 		it->json = b->json[i];
 		it->sig = b->sig[i];
-		free(path);
 	}
 	if (step != SQLITE_DONE)
 		rc = j_fail(db, "pending runs", diag);
@@ -203,6 +205,17 @@ out:
 int lc_sync_pass(const char *journal_path, lc_fleet *f, int batch, lc_sync_stats *stats, lc_sync_progress_fn progress,
 		 void *user, lc_diag *diag)
 {
+	lc_sync_opts o = {.batch = batch};
+	return lc_sync_pass_opts(journal_path, f, &o, stats, progress, user, diag);
+}
+
+int lc_sync_pass_opts(const char *journal_path, lc_fleet *f, const lc_sync_opts *opts, lc_sync_stats *stats,
+		      lc_sync_progress_fn progress, void *user, lc_diag *diag)
+{
+	static const lc_sync_opts defaults = {.batch = 100};
+	if (!opts)
+		opts = &defaults;
+	int batch = opts->batch;
 	lc_sync_stats local;
 	lc_diag local_diag;
 	if (!diag)
@@ -223,8 +236,10 @@ int lc_sync_pass(const char *journal_path, lc_fleet *f, int batch, lc_sync_stats
 	b.json = calloc((size_t)batch, sizeof(char *));
 	b.sig = calloc((size_t)batch, sizeof(char *));
 	b.sha = calloc((size_t)batch, sizeof(char *));
+	b.path = calloc((size_t)batch, sizeof(char *));
+	b.with_files = opts->with_files;
 	char first_rejection[600] = "";
-	if (!b.items || !b.json || !b.sig || !b.sha) {
+	if (!b.items || !b.json || !b.sig || !b.sha || !b.path) {
 		rc = lc_diag_set(diag, LC_ERR_NOMEM, "sync: out of memory");
 		goto out;
 	}
@@ -257,8 +272,10 @@ int lc_sync_pass(const char *journal_path, lc_fleet *f, int batch, lc_sync_stats
 			break;
 		for (size_t i = 0; i < b.n; i++) {
 			const lc_fleet_item *it = &b.items[i];
-			if (it->outcome == 1)
+			if (it->outcome == 1) {
 				stats->sent++;
+				stats->files += it->files;
+			}
 			else if (it->outcome == 2)
 				stats->duplicate++;
 			else {
@@ -276,7 +293,7 @@ int lc_sync_pass(const char *journal_path, lc_fleet *f, int batch, lc_sync_stats
 	}
 out:
 	batch_free(&b);
-	free(b.items), free(b.json), free(b.sig), free(b.sha);
+	free(b.items), free(b.json), free(b.sig), free(b.sha), free(b.path);
 	if (rc < 0) {
 		note_error(db, lc_diag_message(diag), NULL);
 	} else {

@@ -7,6 +7,7 @@ lc_area(reports DEPS fixtures base
   reports/fleet_conn.c
   reports/fleet_ingest.c
   reports/fleet_query.c
+  reports/fleet_report.c
   reports/fleet_schema.c
   reports/fleet_sync.c
   reports/gnuplot_run.c

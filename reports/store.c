@@ -6,6 +6,7 @@
 #include <pthread.h>
 #include <stdbool.h>
 #include <sqlite3.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,10 +14,11 @@
 
 #include "base/atomic_file.h"
 #include "base/clock.h"
+#include "base/utf8.h"
 
 /* One prepared query per combination of filters (a bit each, below), made at its first use: a lookup by
  * serial then costs the index search, not the parsing and planning of the statement every time. */
-#define QUERY_SHAPES 512
+#define QUERY_SHAPES 2048
 
 struct lc_store {
 	sqlite3 *db;
@@ -353,14 +355,57 @@ static int64_t col_time(sqlite3_stmt *st, int i)
 	return sqlite3_column_type(st, i) == SQLITE_NULL ? INT64_MIN : sqlite3_column_int64(st, i);
 }
 
+int lc_serial_prefix_end(const char *prefix, char *end, size_t cap, lc_diag *diag)
+{
+	size_t n = prefix ? strlen(prefix) : 0;
+	if (n == 0 || cap > 512 || n >= cap || !lc_utf8_valid(prefix, n))
+		return lc_diag_set(diag, LC_ERR_ARG, "serial prefix: 1 to %zu bytes of UTF-8", cap ? cap - 1 : 0);
+	memcpy(end, prefix, n + 1);
+	while (n > 0) {
+		size_t at = n - 1;
+		while (at > 0 && ((unsigned char)end[at] & 0xC0) == 0x80)
+			at--;
+		const unsigned char *u = (const unsigned char *)end + at;
+		uint32_t cp = u[0] < 0x80 ? u[0]
+			      : u[0] < 0xE0 ? (uint32_t)(u[0] & 0x1F) << 6 | (u[1] & 0x3F)
+			      : u[0] < 0xF0 ? (uint32_t)(u[0] & 0x0F) << 12 | (uint32_t)(u[1] & 0x3F) << 6 | (u[2] & 0x3F)
+					    : (uint32_t)(u[0] & 0x07) << 18 | (uint32_t)(u[1] & 0x3F) << 12 |
+						      (uint32_t)(u[2] & 0x3F) << 6 | (u[3] & 0x3F);
+		if (cp >= 0x10FFFF) { /* no next code point: the bound moves to the one before */
+			n = at;
+			continue;
+		}
+		cp = cp + 1 == 0xD800 ? 0xE000 : cp + 1;
+		unsigned char *o = (unsigned char *)end + at;
+		size_t len = cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4;
+		if (at + len >= cap)
+			return lc_diag_set(diag, LC_ERR_ARG, "serial prefix: at most %zu bytes", cap - 5);
+		if (len == 1) {
+			o[0] = (unsigned char)cp;
+		} else if (len == 2) {
+			o[0] = (unsigned char)(0xC0 | cp >> 6), o[1] = (unsigned char)(0x80 | (cp & 0x3F));
+		} else if (len == 3) {
+			o[0] = (unsigned char)(0xE0 | cp >> 12), o[1] = (unsigned char)(0x80 | (cp >> 6 & 0x3F));
+			o[2] = (unsigned char)(0x80 | (cp & 0x3F));
+		} else {
+			o[0] = (unsigned char)(0xF0 | cp >> 18), o[1] = (unsigned char)(0x80 | (cp >> 12 & 0x3F));
+			o[2] = (unsigned char)(0x80 | (cp >> 6 & 0x3F)), o[3] = (unsigned char)(0x80 | (cp & 0x3F));
+		}
+		end[at + len] = 0;
+		return 0;
+	}
+	return lc_diag_set(diag, LC_ERR_ARG, "serial prefix: no serial sorts after \"%s\"", prefix);
+}
+
 /* The query for exactly the filters given: "serial = ?" only when a serial is given, so that each filter
  * uses its index ("?1 IS NULL OR serial = ?1" would make SQLite scan the whole table). Only fixed text goes
  * into the SQL; every value is bound. */
 struct where {
 	char sql[1024];
-	const char *text[8];
-	int64_t since_ms;
-	int n_text, text_at[8], since_at;
+	const char *text[10];
+	int64_t since_ms, run_id;
+	int n_text, text_at[10], since_at, id_at;
+	char prefix_end[LC_SERIAL_PREFIX_MAX];
 };
 
 static void add_cond(struct where *w, const char *cond)
@@ -385,6 +430,18 @@ static void build_where(struct where *w, const lc_store_filter *f)
 		 "SELECT id, serial, cable_type, slot, station, operator, procedure, start_ms, end_ms,"
 		 " status, verdict, reason, report_path, report_sha256, attempt, job, customer, site FROM runs");
 	add_text(w, "serial = ?", f->serial, &param);
+	/* A prefix as a range of the serial index (LIKE would scan: SQLite's LIKE is case-insensitive by default
+	 * and the index compares bytes). lc_store_query() has checked that the prefix has an end. */
+	if (f->serial_prefix && lc_serial_prefix_end(f->serial_prefix, w->prefix_end, sizeof(w->prefix_end), NULL) == 0) {
+		add_text(w, "serial >= ?", f->serial_prefix, &param);
+		add_text(w, "serial < ?", w->prefix_end, &param);
+	}
+	w->id_at = 0;
+	if (f->run_id) {
+		add_cond(w, "id = ?");
+		w->id_at = ++param;
+		w->run_id = f->run_id;
+	}
 	add_text(w, "station = ?", f->station, &param);
 	add_text(w, "operator = ?", f->operator_name, &param);
 	add_text(w, "cable_type = ?", f->cable_type, &param);
@@ -461,12 +518,17 @@ int lc_store_query(lc_store *s, const lc_store_filter *f, int (*fn)(const lc_sto
 	f = filter_or_all(f);
 	if (f->verdict != -1 && f->verdict != LC_STORE_INCOMPLETE && lc_verdict_parse(lc_verdict_name(f->verdict)) != f->verdict)
 		return lc_diag_set(diag, LC_ERR_ARG, "results store: %d is not a verdict", f->verdict);
+	char end[LC_SERIAL_PREFIX_MAX];
+	int prc;
+	if (f->serial_prefix && (prc = lc_serial_prefix_end(f->serial_prefix, end, sizeof(end), diag)) < 0)
+		return prc;
 	struct where w = {0};
 	build_where(&w, f);
 	unsigned shape = (f->serial ? 1u : 0) | (f->station ? 2u : 0) | (f->operator_name ? 4u : 0) |
 			 (f->cable_type ? 8u : 0) | (f->procedure ? 16u : 0) |
 			 (f->verdict == LC_STORE_INCOMPLETE ? 32u : f->verdict != -1 ? 64u : 0) |
-			 (f->since_ms != INT64_MIN ? 128u : 0) | (f->job ? 256u : 0);
+			 (f->since_ms != INT64_MIN ? 128u : 0) | (f->job ? 256u : 0) | (f->serial_prefix ? 512u : 0) |
+			 (f->run_id ? 1024u : 0);
 	pthread_mutex_lock(&s->lock);
 	sqlite3_stmt *st = s->query[shape];
 	int rc = 0, count = 0;
@@ -483,6 +545,8 @@ int lc_store_query(lc_store *s, const lc_store_filter *f, int (*fn)(const lc_sto
 		bind_text(st, w.text_at[i], w.text[i]);
 	if (w.since_at)
 		sqlite3_bind_int64(st, w.since_at, w.since_ms);
+	if (w.id_at)
+		sqlite3_bind_int64(st, w.id_at, w.run_id);
 	int step;
 	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
 		const char *status = col_text(st, 9), *v = col_text(st, 10);

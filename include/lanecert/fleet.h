@@ -119,6 +119,41 @@ LC_API int lc_fleet_revoke_station(lc_fleet *f, const char *station, const char 
 LC_API int lc_fleet_query(lc_fleet *f, const lc_store_filter *filter, int (*fn)(const lc_store_row *row, void *user),
 			  void *user, lc_diag *diag);
 
+/* One run's stored report, checked again now against its station's registered key (lc_fleet_report_get). */
+typedef struct lc_fleet_report {
+	char *json;             /* the exact bytes of the signed report.json (json_len of them, then a NUL) */
+	size_t json_len;
+	char *signature;        /* its minisign signature as the station sent it (then a NUL) */
+	size_t signature_len;
+	char station[128];      /* the station whose key signed it */
+	char key_id[LC_KEY_ID_HEX_LEN + 1];
+	bool key_revoked;       /* revoked since: the report was accepted while the key was valid */
+	int verify;             /* 0: the signature verifies against the registered key; else the LC_ERR_* */
+	char verify_error[256]; /* why it does not verify ("" when it does) */
+} lc_fleet_report;
+
+/*
+ * The stored report of the fleet's run run_id (the id lc_fleet_query() gives) into *out: its exact bytes, its
+ * signature, the station and key that signed it, and the result of verifying them now against that key
+ * (out->verify; a report that does not verify is still returned, with 0).
+ *
+ * Returns: 0; LC_ERR_NOT_FOUND for no such run (or one this role may not read); LC_ERR_ARG for a NULL f or
+ * out or a run_id <= 0; LC_ERR_NOMEM; the server's errors (LC_ERR_IO for a lost server, LC_ERR_PERMISSION).
+ * *out is zeroed first, so lc_fleet_report_clear() is always safe; on success the caller frees the two
+ * buffers with it.
+ * Thread safety: f by one thread at a time.
+ * Since: 0.1
+ */
+LC_API int lc_fleet_report_get(lc_fleet *f, int64_t run_id, lc_fleet_report *out, lc_diag *diag);
+/*
+ * Free what lc_fleet_report_get() allocated and zero *r.
+ *
+ * Returns: nothing; r NULL is a no-op.
+ * Thread safety: r by one thread at a time.
+ * Since: 0.1
+ */
+LC_API void lc_fleet_report_clear(lc_fleet_report *r);
+
 /*
  * Re-verify every stored report's signature against its station's registered key (revoked keys included:
  * they were valid when the report came).
@@ -208,6 +243,7 @@ typedef struct lc_sync_stats {
 	int duplicate;  /* reports the server already had (acknowledged without a second copy) */
 	int rejected;   /* reports refused (signature, key, unreadable file): still pending, reason in the journal */
 	int batches;    /* batches committed */
+	int files;      /* files uploaded with their reports (lc_sync_opts.with_files) */
 } lc_sync_stats;
 
 /* Called after each committed and acknowledged batch (may be NULL). A non-zero return stops the pass after that
@@ -230,6 +266,30 @@ typedef int (*lc_sync_progress_fn)(const lc_sync_stats *so_far, void *user);
  */
 LC_API int lc_sync_pass(const char *journal_path, lc_fleet *f, int batch, lc_sync_stats *stats,
 			lc_sync_progress_fn progress, void *user, lc_diag *diag);
+
+/* What a pass sends beside each report (lc_sync_pass_opts). */
+typedef struct lc_sync_opts {
+	int batch;       /* runs per batch, each one server transaction: 1..1000 */
+	/* Also upload, with each report the server stores, the files beside its report.json: report.html,
+	 * report.pdf and the raw files the signed report names. A raw file is sent only when its SHA-256 is the
+	 * one the signed report records: a raw file that differs refuses the whole run (nothing of it stored, it
+	 * stays pending with the reason); one that is absent is not sent. The HTML and PDF are not covered by the
+	 * signature (they are rendered from it); the server keeps each file's SHA-256 and checks it against the
+	 * bytes (a constraint). Runs the server already has get no files; a file is at most 64 MiB. */
+	bool with_files;
+} lc_sync_opts;
+
+/*
+ * lc_sync_pass() with options: opts->batch runs per batch and, with opts->with_files, the files beside each
+ * new report (stats->files counts them). opts NULL: batches of 100, no files.
+ *
+ * Returns: as lc_sync_pass(); a run refused because a raw file is not the one its report signed counts in
+ * stats->rejected and makes the result LC_ERR_VERIFY like any refusal.
+ * Thread safety: f by one thread at a time; the journal is opened by the call itself.
+ * Since: 0.1
+ */
+LC_API int lc_sync_pass_opts(const char *journal_path, lc_fleet *f, const lc_sync_opts *opts, lc_sync_stats *stats,
+			     lc_sync_progress_fn progress, void *user, lc_diag *diag);
 
 /*
  * Record msg as the sync's last error in the journal at journal_path, with the time; msg NULL clears it

@@ -1139,6 +1139,11 @@ typedef struct lc_store_filter {
 	/* Since 0.1; NULL: any (use designated initialisers: NULL is what they leave). */
 	const char *station, *operator_name, *cable_type, *procedure;
 	const char *job; /* Since 0.1; NULL: any */
+	/* Since 0.1; NULL/0: any. serial_prefix: runs whose serial starts with it (valid UTF-8, 1 to 255 bytes,
+	 * compared byte for byte; read as an index range, serial >= P AND serial < P', in both stores); run_id:
+	 * that run only (the primary key: the SQLite store's id, the fleet's server id). */
+	const char *serial_prefix;
+	int64_t run_id;
 } lc_store_filter;
 #define LC_STORE_INCOMPLETE 1000
 

@@ -14,7 +14,7 @@
 #include "tests/reports/helpers.h"
 
 /* A small run: two steps, eight lanes of insertion loss, one lane over its limit in every seventh run. */
-static int one_run(lc_store *store, const lc_sign_key *key, const char *id, const char *out, int i)
+static int one_run(lc_store *store, const lc_sign_key *key, const char *id, const char *out, int i, bool files)
 {
 	char serial[64];
 	snprintf(serial, sizeof(serial), "%s-%04d", id, i);
@@ -37,12 +37,17 @@ static int one_run(lc_store *store, const lc_sign_key *key, const char *id, cons
 					   v <= 1.5 ? LC_VERDICT_PASS : LC_VERDICT_FAIL};
 		lc_result_add_measurement(r, step, &m, NULL);
 	}
+	if (files) { /* a raw file the report signs, and (below) its HTML rendering */
+		char log[64];
+		int len = snprintf(log, sizeof(log), "ber log of %s\n", serial);
+		lc_result_add_raw_data(r, "ber.log", "ber_log", log, (size_t)len, NULL);
+	}
 	lc_result_end_step(r, step, LC_VERDICT_NONE, t0 + 1000, NULL, NULL);
 	lc_result_finish(r, LC_VERDICT_NONE, t0 + 2000, NULL, NULL);
 	char dir[4200];
 	snprintf(dir, sizeof(dir), "%s/run%04d", out, i);
 	lc_report_paths p;
-	lc_report_options o = {.store = store, .run_id = run_id, .gnuplot = "", .no_html = true, .no_pdf = true};
+	lc_report_options o = {.store = store, .run_id = run_id, .gnuplot = "", .no_html = !files, .no_pdf = true};
 	lc_diag d;
 	int rc = lc_report_write(r, dir, key, &p, &o, &d);
 	if (rc < 0)
@@ -78,6 +83,11 @@ void ff_remove(const char *dir)
 
 int ff_make_station(const char *dir, const char *id, int n)
 {
+	return ff_make_station_files(dir, id, n, false);
+}
+
+int ff_make_station_files(const char *dir, const char *id, int n, bool files)
+{
 	char sdir[4096], db[4200], pub[4200], keyp[4200];
 	snprintf(sdir, sizeof(sdir), "%s/%s", dir, id);
 	mkdir(sdir, 0755);
@@ -94,7 +104,7 @@ int ff_make_station(const char *dir, const char *id, int n)
 	}
 	int rc = 0;
 	for (int i = 0; i < n && rc == 0; i++)
-		rc = one_run(store, key, id, sdir, i);
+		rc = one_run(store, key, id, sdir, i, files);
 	lc_store_close(store);
 	lc_sign_key_free(key);
 	return rc < 0 ? -1 : 0;

@@ -3,6 +3,7 @@
 #define LC_TESTS_REPORTS_FLEET_FIXTURE_H
 
 #include <libpq-fe.h>
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "reports/fleet.h"
@@ -14,6 +15,8 @@ void ff_remove(const char *dir);
 /* A station's journal at dir/ID/results.db with n completed, signed runs (serials ID-0000 ...), its public key
  * at dir/ID/station.pub. Returns 0 or -1. */
 int ff_make_station(const char *dir, const char *id, int n);
+/* The same, files true: each run also has a raw file (ber.log, signed by its report) and report.html. */
+int ff_make_station_files(const char *dir, const char *id, int n, bool files);
 /* A copy of a station's journal (the reports stay where they are: the journal names them by path). */
 char *ff_copy_journal(const char *dir, const char *id, const char *to_dir);
 /* A new database named db, migrated (from the template PRE_ALL made). 0 or -1. */

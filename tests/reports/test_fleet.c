@@ -5,6 +5,8 @@
  * (made once, before the tests) serve every case; each case has its own database.
  */
 #include <criterion/criterion.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <libpq-fe.h>
 #include <pthread.h>
 #include <signal.h>
@@ -17,6 +19,7 @@
 #include <unistd.h>
 
 #include "reports/fleet.h"
+#include "reports/fleet_priv.h"
 #include "reports/fleet_query_priv.h"
 #include "tests/reports/fleet_fixture.h"
 #include "tests/reports/helpers.h"
@@ -42,7 +45,7 @@ ReportHook(PRE_ALL)(struct criterion_test_set *set)
 		return;
 	int rc = lc_fleet_migrate(f, &d);
 	lc_fleet_close(f);
-	if (rc != 1)
+	if (rc != LC_FLEET_SCHEMA_VERSION)
 		return;
 	char *fd = ff_scratch("fleet-fixture");
 	if (!fd)
@@ -81,7 +84,11 @@ static void setup(void)
 	cr_assert(fx);
 }
 
-TestSuite(fleet, .init = setup, .timeout = 60);
+/* No Criterion .timeout: its sandbox library (BoxFort, inside libcriterion 2.4.1) leaks the 48-byte request
+ * bxfi_push_timeout() allocates when sandboxes with timeouts overlap (these long tests run two at a time),
+ * which LeakSanitizer reports. Every wait here is bounded by the test itself (counted polls, 30 s waits), and
+ * ctest's TIMEOUT (tests/reports/tests.cmake) stops the binary if something still hangs. */
+TestSuite(fleet, .init = setup);
 
 static const char *admin(const char *db)
 {
@@ -110,14 +117,22 @@ Test(fleet, migrate_is_versioned_and_idempotent)
 	lc_fleet *f = connect_as(admin("mig"));
 	lc_diag d;
 	cr_assert_eq(lc_fleet_schema_version(f, &d), 0);
-	cr_assert_eq(lc_fleet_migrate(f, &d), 1, "%s", d.text);
+	cr_assert_eq(lc_fleet_migrate(f, &d), LC_FLEET_SCHEMA_VERSION, "%s", d.text);
 	cr_assert_eq(lc_fleet_migrate(f, &d), 0, "%s", d.text);
-	cr_assert_eq(lc_fleet_schema_version(f, &d), 1);
+	cr_assert_eq(lc_fleet_schema_version(f, &d), LC_FLEET_SCHEMA_VERSION);
 	lc_fleet_close(f);
-	cr_assert_eq(ff_count(&pg, "mig", "SELECT count(*) FROM lanecert.schema_migrations"), 1);
+	cr_assert_eq(ff_count(&pg, "mig", "SELECT count(*) FROM lanecert.schema_migrations"), LC_FLEET_SCHEMA_VERSION);
 	cr_assert_eq(ff_count(&pg, "mig", "SELECT count(*) FROM pg_indexes WHERE schemaname = 'lanecert'"
-					  " AND indexname IN ('runs_serial', 'runs_station_day', 'runs_cable_day')"),
-		     3);
+					  " AND indexname IN ('runs_serial', 'runs_station_day', 'runs_cable_day', 'runs_serial_c')"),
+		     4);
+	/* A database at schema 1 (as lanecert 0.1's first fleet release left it) is brought up to date. */
+	cr_assert_eq(tpg_sql(&pg, "mig", "DROP TABLE lanecert.report_files; DROP INDEX lanecert.runs_serial_c;"
+					 " DELETE FROM lanecert.schema_migrations WHERE version > 1"),
+		     0);
+	f = connect_as(admin("mig"));
+	cr_assert_eq(lc_fleet_migrate(f, &d), LC_FLEET_SCHEMA_VERSION - 1, "%s", d.text);
+	lc_fleet_close(f);
+	cr_assert_eq(ff_count(&pg, "mig", "SELECT count(*) FROM pg_indexes WHERE indexname = 'runs_serial_c'"), 1);
 	/* A database migrated by a newer lanecert is refused, not downgraded. */
 	cr_assert_eq(tpg_sql(&pg, "mig",
 			     "INSERT INTO lanecert.schema_migrations (version, lanecert_version) VALUES (99, 'x')"),
@@ -148,6 +163,8 @@ Test(fleet, every_filter_uses_an_index)
 		{.procedure = "il", .since_ms = INT64_MIN, .verdict = -1},
 		{.since_ms = INT64_MIN, .verdict = LC_VERDICT_FAIL},
 		{.since_ms = 1780000000000LL, .verdict = -1},
+		{.serial_prefix = "st-a-00", .since_ms = INT64_MIN, .verdict = -1},
+		{.run_id = 42, .since_ms = INT64_MIN, .verdict = -1},
 	};
 	for (size_t i = 0; i < sizeof(filters) / sizeof(filters[0]); i++) {
 		char sql[1100], eq[1200];
@@ -155,10 +172,13 @@ Test(fleet, every_filter_uses_an_index)
 		cr_assert_gt(n, 0);
 		cr_assert_null(strstr(sql, "IS NULL"), "%s", sql);
 		snprintf(eq, sizeof(eq), "EXPLAIN %s", sql);
-		const char *vals[8] = {"x", "x", "x", "x", "x", "x", "x", "x"};
-		for (int k = 0; k < n; k++)
-			if (strstr(sql, "start_ms >= $") && k == n - 1)
+		const char *vals[10] = {"x", "x", "x", "x", "x", "x", "x", "x", "x", "x"};
+		for (int k = 0; k < n; k++) {
+			char num[24];
+			snprintf(num, sizeof(num), "$%d::bigint", k + 1);
+			if (strstr(sql, num))
 				vals[k] = "1780000000000";
+		}
 		PGresult *res = PQexecParams(conn, eq, n, NULL, vals, NULL, NULL, 0);
 		cr_assert_eq(PQresultStatus(res), PGRES_TUPLES_OK, "%s: %s", sql, PQerrorMessage(conn));
 		char plan[4096] = "";
@@ -373,26 +393,41 @@ static void *sync_thread(void *arg)
 	return NULL;
 }
 
-Test(fleet, two_stations_sync_at_once)
+#define BIG_RUNS 1000 /* per station, as the two stations syncing at once */
+
+Test(fleet, two_stations_sync_1000_runs_each_at_once)
 {
 	cr_assert_eq(ff_new_db(&pg, "pair"), 0);
-	cr_assert_eq(ff_register(&pg, "pair", fx, "st-a"), 0);
-	cr_assert_eq(ff_register(&pg, "pair", fx, "st-b"), 0);
 	char *tmp = ff_scratch("fleet-both");
-	struct station_sync t[2] = {{.journal = ff_copy_journal(fx, "st-a", tmp)},
-				    {.journal = ff_copy_journal(fx, "st-b", tmp)}};
-	snprintf(t[0].url, sizeof(t[0].url), "%s", tpg_url(&pg, "pair", "lanecert_station_st_a"));
-	snprintf(t[1].url, sizeof(t[1].url), "%s", tpg_url(&pg, "pair", "lanecert_station_st_b"));
+	/* Their own stations: the shared ones have RUNS runs, and these journals are made for this test only. */
+	cr_assert_eq(ff_make_station(tmp, "st-c", BIG_RUNS), 0);
+	cr_assert_eq(ff_make_station(tmp, "st-d", BIG_RUNS), 0);
+	cr_assert_eq(ff_register(&pg, "pair", tmp, "st-c"), 0);
+	cr_assert_eq(ff_register(&pg, "pair", tmp, "st-d"), 0);
+	struct station_sync t[2] = {{.journal = ff_copy_journal(tmp, "st-c", tmp)},
+				    {.journal = ff_copy_journal(tmp, "st-d", tmp)}};
+	snprintf(t[0].url, sizeof(t[0].url), "%s", tpg_url(&pg, "pair", "lanecert_station_st_c"));
+	snprintf(t[1].url, sizeof(t[1].url), "%s", tpg_url(&pg, "pair", "lanecert_station_st_d"));
 	pthread_t th[2];
 	for (int i = 0; i < 2; i++)
 		cr_assert_eq(pthread_create(&th[i], NULL, sync_thread, &t[i]), 0);
 	for (int i = 0; i < 2; i++) {
 		pthread_join(th[i], NULL);
 		cr_assert_eq(t[i].rc, 0, "%s", t[i].d.text);
-		cr_assert_eq(t[i].s.sent, RUNS);
+		cr_assert_eq(t[i].s.sent, BIG_RUNS);
+		cr_assert_eq(t[i].s.duplicate, 0);
 	}
-	ff_assert_delivered(&pg, "pair", t[0].journal, "st-a", RUNS);
-	ff_assert_delivered(&pg, "pair", t[1].journal, "st-b", RUNS);
+	/* Both were in flight together: the server's run ids (one sequence, drawn as rows arrive) of each station
+	 * begin before the other's end. */
+	cr_assert_eq(t[0].s.batches, BIG_RUNS / 20);
+	cr_assert_eq(ff_count(&pg, "pair",
+			      "SELECT ((SELECT min(id) FROM lanecert.runs WHERE station = 'st-c') < (SELECT max(id) FROM"
+			      " lanecert.runs WHERE station = 'st-d') AND (SELECT min(id) FROM lanecert.runs WHERE station ="
+			      " 'st-d') < (SELECT max(id) FROM lanecert.runs WHERE station = 'st-c'))::int"),
+		     1, "one station's sync ran before the other's");
+	cr_assert_eq(ff_count(&pg, "pair", "SELECT count(*) FROM lanecert.runs"), 2 * BIG_RUNS);
+	ff_assert_delivered(&pg, "pair", t[0].journal, "st-c", BIG_RUNS);
+	ff_assert_delivered(&pg, "pair", t[1].journal, "st-d", BIG_RUNS);
 	free((char *)t[0].journal), free((char *)t[1].journal), ff_remove(tmp), free(tmp);
 }
 
@@ -530,20 +565,67 @@ Test(fleet, queries_match_the_journal)
 
 /* ---- the spare server: stopped and started by this one test, which nothing else uses ---- */
 
+/* Kill the server while a batch's transaction is open. After the batches-th batch is committed, an admin
+ * connection locks the measurements table; the next batch then inserts its first report and run and waits on
+ * that lock inside its transaction. A thread watches pg_stat_activity for exactly that backend (waiting on a
+ * lock, with a transaction id: it has written) and then stops the server immediately, as in a crash. */
 struct kill_after {
 	tpg *server;
+	char url[1024];
 	int batches;
-	bool fired;
+	PGconn *locker;
+	pthread_t watcher;
+	bool watching, saw_open_tx, fired;
 };
+
+static void *kill_when_blocked(void *arg)
+{
+	struct kill_after *k = arg;
+	PGconn *conn = PQconnectdb(k->url);
+	for (int i = 0; i < 30000 && PQstatus(conn) == CONNECTION_OK && !k->saw_open_tx; i++) {
+		PGresult *res = PQexec(conn, "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'"
+					     " AND backend_xid IS NOT NULL AND pid <> pg_backend_pid()");
+		k->saw_open_tx = PQresultStatus(res) == PGRES_TUPLES_OK && atoi(PQgetvalue(res, 0, 0)) == 1;
+		PQclear(res);
+		if (!k->saw_open_tx) {
+			struct timespec ts = {0, 1000000};
+			nanosleep(&ts, NULL);
+		}
+	}
+	PQfinish(conn);
+	/* Killed either way, so that the sync cannot wait forever; saw_open_tx tells the test what it killed. */
+	k->fired = tpg_stop(k->server, true) == 0;
+	return NULL;
+}
 
 static int kill_server_after(const lc_sync_stats *so_far, void *user)
 {
 	struct kill_after *k = user;
-	if (so_far->batches == k->batches && !k->fired) {
-		k->fired = tpg_stop(k->server, true) == 0; /* immediate: the server dies as in a crash */
-		cr_assert(k->fired, "could not kill the server");
+	if (so_far->batches == k->batches && !k->watching) {
+		k->locker = PQconnectdb(k->url);
+		PGresult *res = PQexec(k->locker, "BEGIN; LOCK TABLE lanecert.measurements IN EXCLUSIVE MODE");
+		bool locked = PQresultStatus(res) == PGRES_COMMAND_OK;
+		PQclear(res);
+		if (!locked)
+			return 1; /* stops the pass: the test then fails on its status */
+		k->watching = pthread_create(&k->watcher, NULL, kill_when_blocked, k) == 0;
+		return k->watching ? 0 : 1;
 	}
 	return 0;
+}
+
+/* Spawn `lanecert ARGV...` with its output to /dev/null. */
+static pid_t spawn_quiet(char **argv)
+{
+	posix_spawn_file_actions_t fa;
+	posix_spawn_file_actions_init(&fa);
+	posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
+	pid_t pid;
+	extern char **environ;
+	int e = posix_spawn(&pid, getenv("LC_CLI"), &fa, NULL, argv, environ);
+	posix_spawn_file_actions_destroy(&fa);
+	cr_assert_eq(e, 0, "posix_spawn: %s", strerror(e));
+	return pid;
 }
 
 static void wait_for(const char *journal, bool (*done)(const lc_sync_status *), const char *what)
@@ -569,15 +651,37 @@ static bool all_acked(const lc_sync_status *st)
 	return st->pending == 0;
 }
 
-Test(fleet, server_killed_mid_sync_and_down_for_a_while_loses_and_duplicates_nothing, .timeout = 90)
+Test(fleet, server_killed_mid_sync_and_down_for_a_while_loses_and_duplicates_nothing)
 {
 	tpg spare_pg;
 	cr_assert_eq(tpg_from_env(&spare_pg, "LC_TEST_PG2"), 0);
+	/* 0. Three `lanecert fleet migrate` at once on a cluster that has none of lanecert's roles yet (this one
+	 * was copied before the shared one was migrated): two on one database (the advisory lock lets one apply
+	 * the migration, the other finds it done), one on another (roles are cluster-wide, the lock is not: the
+	 * loser of the CREATE ROLE race uses the winner's role). */
+	cr_assert_eq(ff_count(&spare_pg, "postgres", "SELECT count(*) FROM pg_roles WHERE rolname LIKE 'lanecert\\_%'"),
+		     1 /* lanecert_admin */);
 	cr_assert_eq(tpg_sql(&spare_pg, "postgres", "CREATE DATABASE faults"), 0);
-	lc_fleet *f = connect_as(tpg_url(&spare_pg, "faults", "lanecert_admin"));
+	cr_assert_eq(tpg_sql(&spare_pg, "postgres", "CREATE DATABASE faults2"), 0);
+	char u1[1024], u2[1024];
+	snprintf(u1, sizeof(u1), "%s", tpg_url(&spare_pg, "faults", "lanecert_admin"));
+	snprintf(u2, sizeof(u2), "%s", tpg_url(&spare_pg, "faults2", "lanecert_admin"));
+	char *m1[] = {"lanecert", "fleet", "migrate", u1, NULL}, *m2[] = {"lanecert", "fleet", "migrate", u2, NULL};
+	pid_t mig[3] = {spawn_quiet(m1), spawn_quiet(m2), spawn_quiet(m1)};
+	for (int i = 0; i < 3; i++) {
+		int st;
+		cr_assert_eq(waitpid(mig[i], &st, 0), mig[i]);
+		cr_expect(WIFEXITED(st) && WEXITSTATUS(st) == 0, "concurrent migrate %d: status %d", i, st);
+	}
+	cr_assert_eq(ff_count(&spare_pg, "faults", "SELECT count(*) FROM lanecert.schema_migrations"),
+		     LC_FLEET_SCHEMA_VERSION);
+	cr_assert_eq(ff_count(&spare_pg, "faults2", "SELECT count(*) FROM lanecert.schema_migrations"),
+		     LC_FLEET_SCHEMA_VERSION);
+	cr_assert_eq(ff_count(&spare_pg, "postgres", "SELECT count(*) FROM pg_roles WHERE rolname IN"
+						     " ('lanecert_station', 'lanecert_reader')"),
+		     2);
+	lc_fleet *f;
 	lc_diag d;
-	cr_assert_eq(lc_fleet_migrate(f, &d), 1, "%s", d.text);
-	lc_fleet_close(f);
 	cr_assert_eq(ff_register(&spare_pg, "faults", fx, "st-a"), 0);
 	cr_assert_eq(ff_register(&spare_pg, "faults", fx, "st-b"), 0);
 	char *tmp = ff_scratch("fleet-faults"), *ja = ff_copy_journal(fx, "st-a", tmp),
@@ -585,14 +689,19 @@ Test(fleet, server_killed_mid_sync_and_down_for_a_while_loses_and_duplicates_not
 	char url[1024];
 	snprintf(url, sizeof(url), "%s", tpg_url(&spare_pg, "faults", "lanecert_admin"));
 
-	/* 1. The server dies after the second batch: the pass stops with LC_ERR_IO, the two batches stay
-	 * acknowledged, the rest pending, the error recorded. */
-	struct kill_after k = {&spare_pg, 2, false};
+	/* 1. The server dies in the middle of the third batch, its transaction open: the pass stops with
+	 * LC_ERR_IO, the two committed batches stay acknowledged, the rest pending, the error recorded. */
+	struct kill_after k = {.server = &spare_pg, .batches = 2};
+	snprintf(k.url, sizeof(k.url), "%s", url);
 	f = connect_as(url);
 	lc_sync_stats s;
 	int rc = lc_sync_pass(ja, f, 25, &s, kill_server_after, &k, &d);
 	lc_fleet_close(f);
-	cr_assert(k.fired);
+	cr_assert(k.watching, "could not lock the table");
+	pthread_join(k.watcher, NULL);
+	PQfinish(k.locker);
+	cr_assert(k.fired, "could not kill the server");
+	cr_assert(k.saw_open_tx, "the server was killed, but not while a batch's transaction was open");
 	cr_assert_eq(rc, LC_ERR_IO, "%d %s", rc, d.text);
 	cr_assert_eq(s.batches, 2);
 	lc_sync_status st;
@@ -600,6 +709,10 @@ Test(fleet, server_killed_mid_sync_and_down_for_a_while_loses_and_duplicates_not
 	cr_assert_eq(st.acknowledged, 50);
 	cr_assert_eq(st.pending, RUNS - 50);
 	cr_assert(st.last_error[0], "no error recorded");
+	lc_store *js;
+	cr_assert_eq(lc_store_open_mode(ja, LC_STORE_EXISTING, &js, &d), 0, "%s", d.text);
+	cr_assert_eq(lc_store_integrity_check(js, &d), 0, "%s", d.text);
+	lc_store_close(js);
 
 	/* 2. While it is down: a one-shot sync exits 69 and says why; the service keeps trying. */
 	char cmd[9000];
@@ -610,6 +723,9 @@ Test(fleet, server_killed_mid_sync_and_down_for_a_while_loses_and_duplicates_not
 	pid_t pid = spawn(argv);
 	wait_for(jb, has_error, "the service to find the server down");
 	cr_assert_eq(tpg_start(&spare_pg), 0);
+	/* What the killed transaction had written is gone: the server holds the two committed batches only. */
+	cr_assert_eq(ff_count(&spare_pg, "faults", "SELECT count(*) FROM lanecert.runs WHERE station = 'st-a'"), 50);
+	cr_assert_eq(ff_count(&spare_pg, "faults", "SELECT count(*) FROM lanecert.reports WHERE station = 'st-a'"), 50);
 	wait_for(jb, all_acked, "the service to deliver once the server is back");
 	kill(pid, SIGTERM);
 	int status;
@@ -626,4 +742,60 @@ Test(fleet, server_killed_mid_sync_and_down_for_a_while_loses_and_duplicates_not
 	cr_assert_eq(lc_sync_status_get(jb, &st, &d), 0);
 	cr_assert_eq(st.last_error[0], 0, "a successful pass clears the error: %s", st.last_error);
 	free(ja), free(jb), ff_remove(tmp), free(tmp);
+}
+
+/* --with-files: each new report's HTML and its raw file go with it, stored under their SHA-256 (the raw file's
+ * the one the report signed); a raw file changed on the station refuses its run; without the option only the
+ * report (which carries the digests) goes. */
+Test(fleet, with_files_uploads_the_files_the_report_signed)
+{
+	cr_assert_eq(ff_new_db(&pg, "files"), 0);
+	char *tmp = ff_scratch("fleet-files");
+	cr_assert_eq(ff_make_station_files(tmp, "st-f", 3, true), 0);
+	cr_assert_eq(ff_register(&pg, "files", tmp, "st-f"), 0);
+	char *j = ff_copy_journal(tmp, "st-f", tmp);
+	/* Run 2's raw file changed after it was signed. */
+	char path[4400];
+	snprintf(path, sizeof(path), "%s/st-f/run0002/ber.log", tmp);
+	th_spit(path, "not the signed log\n", 19);
+	char url[1024];
+	snprintf(url, sizeof(url), "%s", tpg_url(&pg, "files", "lanecert_station_st_f"));
+	lc_fleet *f = connect_as(url);
+	lc_sync_opts o = {.batch = 10, .with_files = true};
+	lc_sync_stats s;
+	lc_diag d;
+	cr_assert_eq(lc_sync_pass_opts(j, f, &o, &s, NULL, NULL, &d), LC_ERR_VERIFY);
+	lc_fleet_close(f);
+	cr_assert_eq(s.sent, 2);
+	cr_assert_eq(s.rejected, 1);
+	cr_assert_eq(s.files, 4, "two runs, each with its HTML and its raw file");
+	cr_assert(strstr(d.text, "raw file ber.log is not the one the report signed"), "%s", d.text);
+	cr_assert_eq(ff_count(&pg, "files", "SELECT count(*) FROM lanecert.runs WHERE serial = 'st-f-0002'"), 0);
+	cr_assert_eq(ff_count(&pg, "files", "SELECT count(*) FROM lanecert.report_files WHERE kind = 'raw'"), 2);
+	cr_assert_eq(ff_count(&pg, "files", "SELECT count(*) FROM lanecert.report_files WHERE kind = 'html'"
+					    " AND convert_from(bytes, 'UTF8') LIKE '%<html%'"),
+		     2);
+	/* Each stored raw file is the one its stored, signed report names by digest. */
+	cr_assert_eq(ff_count(&pg, "files",
+			      "SELECT count(*) FROM lanecert.report_files f JOIN lanecert.reports r ON r.sha256 ="
+			      " f.report_sha256 WHERE f.kind = 'raw' AND position(f.sha256 IN convert_from(r.report, 'UTF8')) > 0"
+			      " AND convert_from(f.bytes, 'UTF8') LIKE 'ber log of st-f-000%'"),
+		     2);
+	/* A station's role cannot store a file whose bytes are not its digest (the server's own check). */
+	PGconn *conn = PQconnectdb(url);
+	PGresult *res = PQexec(conn, "INSERT INTO lanecert.report_files (report_sha256, name, kind, station, sha256, bytes)"
+				     " SELECT report_sha256, 'x.log', 'raw', station, encode(sha256('a'), 'hex'), 'b'::bytea"
+				     " FROM lanecert.runs LIMIT 1");
+	cr_expect_eq(PQresultStatus(res), PGRES_FATAL_ERROR);
+	PQclear(res);
+	PQfinish(conn);
+	/* The command without --with-files: the remaining run goes (once its file is put back), with no files. */
+	snprintf(path, sizeof(path), "%s/st-f/run0002/ber.log", tmp);
+	th_spit(path, "ber log of st-f-0002\n", 21);
+	char cmd[9000];
+	snprintf(cmd, sizeof(cmd), "%s sync --db %s --to '%s' >/dev/null", getenv("LC_CLI"), j, url);
+	cr_assert_eq(th_run(cmd), 0);
+	cr_assert_eq(ff_count(&pg, "files", "SELECT count(*) FROM lanecert.runs"), 3);
+	cr_assert_eq(ff_count(&pg, "files", "SELECT count(*) FROM lanecert.report_files"), 4);
+	free(j), ff_remove(tmp), free(tmp);
 }

@@ -420,6 +420,8 @@ Test(store, every_lookup_of_a_run_uses_an_index)
 		{.since_ms = 1200, .verdict = -1},
 		{.serial = "SN3", .station = "st", .since_ms = 1100, .verdict = LC_VERDICT_PASS},
 		{.job = "JOB-1", .since_ms = INT64_MIN, .verdict = -1},
+		{.serial_prefix = "SN1", .since_ms = INT64_MIN, .verdict = -1},
+		{.run_id = 7, .since_ms = INT64_MIN, .verdict = -1},
 	};
 	for (size_t i = 0; i < sizeof(f) / sizeof(f[0]); i++) {
 		lc_store_query_sql(&f[i], sql, sizeof(sql));
@@ -427,6 +429,60 @@ Test(store, every_lookup_of_a_run_uses_an_index)
 	}
 	lc_store_query_sql(NULL, sql, sizeof(sql));
 	expect_indexed(s, "every run, in time order", sql);
+	lc_store_close(s);
+	free(dir), free(db);
+}
+
+static bool starts(const char *s, const char *p)
+{
+	return strncmp(s, p, strlen(p)) == 0;
+}
+
+/* A serial's start as an index range: exactly the serials that begin with it, byte for byte (case, UTF-8,
+ * a last character that is the largest of its encoded length), and a run by its id. */
+Test(store, serial_prefix_and_run_id)
+{
+	char *dir = th_scratch_dir("store-prefix");
+	char *db = th_path(dir, "results.db");
+	lc_store *s;
+	lc_diag d;
+	cr_assert_eq(lc_store_open(db, &s, &d), 0, "%s", d.text);
+	static const char *const serials[] = {"AB", "AB-1", "ABC", "AC", "A-C", "ab", "A", "AB\x7f", "AB\x7fZ", "AC0",
+					      "Z\xc3\xa9", "Z\xc3\xa9x", "Z\xc3\xaa", "Z\xf4\x8f\xbf\xbf", "Z\xf4\x8f\xbf\xbfq", "[", "ZZ"};
+	size_t n = sizeof(serials) / sizeof(serials[0]);
+	int64_t ids[32];
+	for (size_t i = 0; i < n; i++)
+		ids[i] = begin(s, serials[i], 1000 + (int64_t)i);
+	static const char *const prefixes[] = {"AB", "A", "AB\x7f", "Z\xc3\xa9", "Z\xf4\x8f\xbf\xbf", "Z", "ABC", "b"};
+	for (size_t k = 0; k < sizeof(prefixes) / sizeof(prefixes[0]); k++) {
+		struct seen got = {0};
+		lc_store_filter f = {.serial_prefix = prefixes[k], .since_ms = INT64_MIN, .verdict = -1};
+		int rows = lc_store_query(s, &f, collect, &got, &d);
+		int want = 0;
+		for (size_t i = 0; i < n; i++)
+			want += starts(serials[i], prefixes[k]);
+		cr_expect_eq(rows, want, "prefix %zu: %d rows, %d serials start with it", k, rows, want);
+		for (int j = 0; j < got.n && j < 16; j++)
+			cr_expect(starts(got.serials[j], prefixes[k]), "prefix %zu matched %s", k, got.serials[j]);
+	}
+	/* With another filter, and refused when it is no prefix at all. */
+	struct seen got = {0};
+	lc_store_filter f = {.serial_prefix = "AB", .since_ms = 1002, .verdict = -1};
+	cr_expect_eq(lc_store_query(s, &f, collect, &got, &d), 3); /* ABC, AB\x7f, AB\x7fZ: started at or after 1002 */
+	f = (lc_store_filter){.serial_prefix = "", .since_ms = INT64_MIN, .verdict = -1};
+	cr_expect_eq(lc_store_query(s, &f, collect, &got, &d), LC_ERR_ARG);
+	f.serial_prefix = "\xc3";
+	cr_expect_eq(lc_store_query(s, &f, collect, &got, &d), LC_ERR_ARG);
+	f.serial_prefix = "\xf4\x8f\xbf\xbf";
+	cr_expect_eq(lc_store_query(s, &f, collect, &got, &d), LC_ERR_ARG);
+	cr_expect(strstr(d.text, "no serial sorts after"), "%s", d.text);
+	/* By id: that run, and nothing for an id that is not there. */
+	memset(&got, 0, sizeof(got));
+	f = (lc_store_filter){.run_id = ids[3], .since_ms = INT64_MIN, .verdict = -1};
+	cr_expect_eq(lc_store_query(s, &f, collect, &got, &d), 1);
+	cr_expect_str_eq(got.serials[0], "AC");
+	f.run_id = ids[n - 1] + 1000;
+	cr_expect_eq(lc_store_query(s, &f, collect, &got, &d), 0);
 	lc_store_close(s);
 	free(dir), free(db);
 }

@@ -1,0 +1,73 @@
+/* One run's stored report from the fleet store, verified again here (<lanecert/fleet.h>). */
+#include "reports/fleet_priv.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "reports/report_verify_priv.h"
+
+void lc_fleet_report_clear(lc_fleet_report *r)
+{
+	if (!r)
+		return;
+	free(r->json);
+	free(r->signature);
+	memset(r, 0, sizeof(*r));
+}
+
+int lc_fleet_report_get(lc_fleet *f, int64_t run_id, lc_fleet_report *out, lc_diag *diag)
+{
+	if (!out)
+		return lc_diag_set(diag, LC_ERR_ARG, "fleet: no report to fill");
+	memset(out, 0, sizeof(*out));
+	if (!f || run_id <= 0)
+		return lc_diag_set(diag, LC_ERR_ARG, "fleet: no connection or run id");
+	char id[24];
+	snprintf(id, sizeof(id), "%lld", (long long)run_id);
+	const char *v[] = {id};
+	/* Binary results: the report's bytes as stored (bytea), with no text conversion on the way. */
+	PGresult *res = PQexecParams(f->conn,
+				     "SELECT r.report, r.signature, r.station, r.key_id, k.pubkey, k.revoked_at IS NOT NULL"
+				     " FROM lanecert.runs u JOIN lanecert.reports r ON r.sha256 = u.report_sha256"
+				     " JOIN lanecert.station_keys k ON k.key_id = r.key_id WHERE u.id = $1::bigint",
+				     1, NULL, v, NULL, NULL, 1);
+	if (!res || PQresultStatus(res) != PGRES_TUPLES_OK) {
+		int rc = lc_fleet_fail(f, res, "report", diag);
+		PQclear(res);
+		return rc;
+	}
+	if (PQntuples(res) != 1) {
+		PQclear(res);
+		return lc_diag_set(diag, LC_ERR_NOT_FOUND, "fleet: no run %lld", (long long)run_id);
+	}
+	size_t jl = (size_t)PQgetlength(res, 0, 0), sl = (size_t)PQgetlength(res, 0, 1);
+	out->json = malloc(jl + 1);
+	out->signature = malloc(sl + 1);
+	if (!out->json || !out->signature) {
+		PQclear(res);
+		lc_fleet_report_clear(out);
+		return lc_diag_set(diag, LC_ERR_NOMEM, "fleet: out of memory");
+	}
+	memcpy(out->json, PQgetvalue(res, 0, 0), jl);
+	out->json[jl] = 0;
+	out->json_len = jl;
+	memcpy(out->signature, PQgetvalue(res, 0, 1), sl);
+	out->signature[sl] = 0;
+	out->signature_len = sl;
+	snprintf(out->station, sizeof(out->station), "%.*s", PQgetlength(res, 0, 2), PQgetvalue(res, 0, 2));
+	snprintf(out->key_id, sizeof(out->key_id), "%.*s", PQgetlength(res, 0, 3), PQgetvalue(res, 0, 3));
+	out->key_revoked = PQgetvalue(res, 0, 5)[0] != 0; /* binary bool: one byte, 1 for true */
+	lc_pubkey pub;
+	lc_report_verify_info info;
+	memset(&info, 0, sizeof(info));
+	lc_diag d;
+	out->verify = lc_pubkey_parse(PQgetvalue(res, 0, 4), (size_t)PQgetlength(res, 0, 4), &pub, &d);
+	PQclear(res);
+	if (out->verify == 0)
+		out->verify = lc_report_verify_mem(out->json, out->json_len, out->signature, out->signature_len, &pub, &info,
+						   NULL, &d);
+	if (out->verify < 0)
+		snprintf(out->verify_error, sizeof(out->verify_error), "%s", lc_diag_message(&d));
+	return 0;
+}
