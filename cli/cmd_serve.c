@@ -34,6 +34,8 @@ static void usage(FILE *f)
 		"                        serve HTTPS with this PEM certificate and key\n"
 		"  --max-connections N   connections at once (default 128; each live view holds one)\n"
 		"  --max-rate N          requests per second over all clients (default 500)\n"
+		"  --shifts HH:MM,...    the starts of the line's shifts (up to 6, e.g. 06:00,14:00,22:00) in this\n"
+		"                        machine's time zone (TZ): the quality page adds yield per shift\n"
 		"  -v                    more log output (repeatable)\n\n"
 		"Runs until interrupted (SIGINT, SIGTERM). Exit codes: 0 stopped, 64 usage, 66 file not found,\n"
 		"65 malformed station or key, 69 fleet store unreachable or TLS not supported, 75 address or\n"
@@ -72,14 +74,15 @@ static unsigned parse_count(const char *option, const char *s, unsigned max, boo
 int lc_cmd_serve(int argc, char **argv)
 {
 	enum { O_LISTEN = 256, O_DB, O_STATION, O_FIXTURES, O_PUBKEY, O_LIVE, O_TOKEN, O_CERT, O_KEY, O_MAXCONN,
-	       O_MAXRATE };
+	       O_MAXRATE, O_SHIFTS };
 	static const struct option opts[] = {
 		{"listen", required_argument, NULL, O_LISTEN},	 {"db", required_argument, NULL, O_DB},
 		{"station", required_argument, NULL, O_STATION}, {"fixtures", required_argument, NULL, O_FIXTURES},
 		{"pubkey", required_argument, NULL, O_PUBKEY},	 {"live-socket", required_argument, NULL, O_LIVE},
 		{"token-file", required_argument, NULL, O_TOKEN}, {"tls-cert", required_argument, NULL, O_CERT},
 		{"tls-key", required_argument, NULL, O_KEY},	 {"max-connections", required_argument, NULL, O_MAXCONN},
-		{"max-rate", required_argument, NULL, O_MAXRATE}, {"help", no_argument, NULL, 'h'},
+		{"max-rate", required_argument, NULL, O_MAXRATE}, {"shifts", required_argument, NULL, O_SHIFTS},
+		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
 	lc_serve_opts o = {0};
@@ -106,6 +109,7 @@ int lc_cmd_serve(int argc, char **argv)
 		case O_KEY: o.tls_key = optarg; break;
 		case O_MAXCONN: o.max_connections = parse_count("max-connections", optarg, 4096, &ok); break;
 		case O_MAXRATE: o.max_rate = parse_count("max-rate", optarg, 1000000, &ok); break;
+		case O_SHIFTS: o.shifts = optarg; break;
 		case 'v': verbose++; break;
 		case 'h': usage(stdout); return LC_EXIT_OK;
 		default: return LC_EXIT_USAGE;

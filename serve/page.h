@@ -13,6 +13,11 @@
 #include "serve/sbuf.h"
 #include "serve/serve.h"
 
+#define LC_SHIFTS_MAX 6
+
+/* "06:00,14:00,22:00" into minutes after midnight (1 to LC_SHIFTS_MAX, strictly rising). LC_ERR_ARG otherwise. */
+int lc_shifts_parse(const char *text, int *mins, size_t *n, lc_diag *diag);
+
 typedef struct lc_serve_ctx {
 	lc_sq *q;
 	lc_live *live;
@@ -21,6 +26,8 @@ typedef struct lc_serve_ctx {
 	bool have_pubkey;
 	lc_pubkey pubkey;
 	char pubkey_path[1024];
+	int shift_min[LC_SHIFTS_MAX]; /* each shift's start, minutes after local midnight, rising */
+	size_t n_shifts;              /* 0: no shifts configured */
 } lc_serve_ctx;
 
 typedef struct lc_req {

@@ -1,4 +1,5 @@
-/* History: the last runs, newest first, filtered by serial, cable type, verdict, operator, station and day
+/* History: the last runs, newest first, filtered by serial (exact, or its start: match=prefix), cable type,
+ * verdict, operator, station and day
  * (a plain GET form: works without JavaScript, and a search is a link that can be kept). */
 #include "serve/page.h"
 
@@ -59,11 +60,20 @@ static void input(lc_sb *b, const char *label, const char *name, const char *val
 int lc_page_history(lc_serve_ctx *c, const lc_req *r, lc_sb *b)
 {
 	lc_sq_filter f = LC_SQ_FILTER_ANY;
-	const char *verdict, *date, *limit_s;
-	if (!text_arg(r, "serial", &f.serial) || !text_arg(r, "cable", &f.cable_type) ||
+	const char *verdict, *date, *limit_s, *match;
+	if (!text_arg(r, "serial", &f.serial) || !text_arg(r, "match", &match) || !text_arg(r, "cable", &f.cable_type) ||
 	    !text_arg(r, "operator", &f.operator_name) || !text_arg(r, "station", &f.station) ||
 	    !text_arg(r, "verdict", &verdict) || !text_arg(r, "date", &date) || !text_arg(r, "limit", &limit_s))
 		return lc_page_error(b, 400, "a search field is longer than 128 bytes");
+	/* match=prefix: the serials that start with the text (an index range in either store, never a scan). */
+	bool prefix = match && strcmp(match, "prefix") == 0;
+	if (match && !prefix && strcmp(match, "exact") != 0)
+		return lc_page_error(b, 400, "match: exact or prefix");
+	const char *serial = f.serial;
+	if (prefix) {
+		f.serial_prefix = f.serial;
+		f.serial = NULL;
+	}
 	if (verdict) {
 		f.verdict = strcmp(verdict, "incomplete") == 0 ? LC_STORE_INCOMPLETE : lc_verdict_parse(verdict);
 		if (f.verdict < 0 || f.verdict == LC_VERDICT_NONE)
@@ -90,11 +100,14 @@ int lc_page_history(lc_serve_ctx *c, const lc_req *r, lc_sb *b)
 		for (size_t i = 0; i < k.n; i++)
 			lc_sq_row_free(k.rows[i]);
 		free(k.rows);
-		return lc_page_error(b, 500, lc_diag_message(&d));
+		return lc_page_error(b, rc == LC_ERR_ARG ? 400 : 500, lc_diag_message(&d));
 	}
 	lc_page_begin(b, "History", "History");
 	lc_sb_put(b, "<form method=\"get\" action=\"/history\" class=\"filters\">");
-	input(b, "Serial", "serial", f.serial, "search");
+	input(b, "Serial", "serial", serial, "search");
+	lc_sb_printf(b, "<label>Match <select name=\"match\"><option value=\"exact\"%s>exact</option>"
+			"<option value=\"prefix\"%s>starts with</option></select></label> ",
+		     prefix ? "" : " selected", prefix ? " selected" : "");
 	input(b, "Cable type", "cable", f.cable_type, "text");
 	lc_sb_put(b, "<label>Verdict <select name=\"verdict\"><option value=\"\">any</option>");
 	static const char *const verdicts[] = {"pass", "fail", "inconclusive", "error", "aborted", "incomplete"};

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -78,6 +79,86 @@ static int open_file(const lc_store_row *row, const struct report_file *rf, lc_r
 	return 200;
 }
 
+/* A fleet report's bytes as a file to send: an anonymous memory file (the reply path sends file descriptors). */
+static int memory_file(const char *data, size_t len, const struct report_file *rf, int64_t id, lc_reply_file *out)
+{
+	int fd = memfd_create("lanecert-report", MFD_CLOEXEC);
+	if (fd < 0)
+		return 500;
+	size_t done = 0;
+	while (done < len) {
+		ssize_t w = write(fd, data + done, len - done);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0) {
+			close(fd);
+			return 500;
+		}
+		done += (size_t)w;
+	}
+	if (lseek(fd, 0, SEEK_SET) != 0) {
+		close(fd);
+		return 500;
+	}
+	out->fd = fd;
+	out->size = (long long)len;
+	out->media_type = rf->media_type;
+	snprintf(out->disposition, sizeof(out->disposition), "attachment; filename=\"run-%lld-report%s\"", (long long)id,
+		 rf->name + strlen("report"));
+	return 200;
+}
+
+/* /runs/ID/report.json and .minisig of a fleet run: from the database, by run id. */
+static int fleet_file(lc_serve_ctx *c, const lc_store_row *row, const char *name, lc_sb *b, lc_reply_file *file)
+{
+	bool json = strcmp(name, "report.json") == 0, sig = strcmp(name, "report.json.minisig") == 0;
+	if (!json && !sig)
+		return lc_page_error(b, 404, "the fleet keeps the signed report.json and its signature; the HTML and PDF "
+					     "stay on the station");
+	lc_fleet_report rep;
+	lc_diag d;
+	int rc = lc_sq_report(c->q, row->id, &rep, &d);
+	if (rc < 0)
+		return lc_page_error(b, rc == LC_ERR_NOT_FOUND ? 404 : 500, lc_diag_message(&d));
+	int status = memory_file(json ? rep.json : rep.signature, json ? rep.json_len : rep.signature_len,
+				 &files[json ? 1 : 2], row->id, file);
+	lc_fleet_report_clear(&rep);
+	return status == 200 ? 200 : lc_page_error(b, status, "could not prepare the download");
+}
+
+/* The fleet run's verification, computed now against its station's registered key. */
+static void fleet_verify(lc_serve_ctx *c, const lc_store_row *row, lc_sb *b)
+{
+	lc_fleet_report rep;
+	lc_diag d;
+	if (lc_sq_report(c->q, row->id, &rep, &d) < 0) {
+		lc_sb_put(b, "<p id=\"verify\" class=\"bad\">The report could not be read from the fleet store: ");
+		lc_sb_html(b, lc_diag_message(&d));
+		lc_sb_put(b, "</p>\n");
+		return;
+	}
+	if (rep.verify == 0) {
+		lc_sb_put(b, "<p id=\"verify\" class=\"ok\">Verified: signed by key ");
+		lc_sb_html(b, rep.key_id);
+		lc_sb_put(b, " registered for station ");
+		lc_sb_html(b, rep.station);
+		lc_sb_put(b, rep.key_revoked ? " (revoked since; the report came while it was valid)." : ".");
+	} else {
+		lc_sb_put(b, "<p id=\"verify\" class=\"bad\">NOT verified against key ");
+		lc_sb_html(b, rep.key_id);
+		lc_sb_put(b, " of station ");
+		lc_sb_html(b, rep.station);
+		lc_sb_put(b, ": ");
+		lc_sb_html(b, rep.verify_error);
+	}
+	lc_sb_put(b, " The HTML and PDF reports and raw files stay on the station.</p>\n<ul class=\"files\">");
+	for (size_t i = 1; i <= 2; i++)
+		lc_sb_printf(b, "<li><a href=\"/runs/%lld/%s\" download>%s</a></li>", (long long)row->id, files[i].name,
+			     i == 1 ? "JSON" : "Signature (minisign)");
+	lc_sb_put(b, "</ul>\n");
+	lc_fleet_report_clear(&rep);
+}
+
 static void dt(lc_sb *b, const char *label, const char *value)
 {
 	lc_sb_printf(b, "<dt>%s</dt><dd>", label);
@@ -101,6 +182,11 @@ int lc_page_run(lc_serve_ctx *c, const lc_req *r, lc_sb *b, lc_reply_file *file)
 	if (!row)
 		return lc_page_error(b, 404, "no such run");
 	int status = 200;
+	if (*rest && !row->report_path && c->q->fleet) {
+		status = fleet_file(c, row, rest, b, file);
+		lc_sq_row_free(row);
+		return status;
+	}
 	if (*rest) {
 		status = 404;
 		for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++)
@@ -133,9 +219,7 @@ int lc_page_run(lc_serve_ctx *c, const lc_req *r, lc_sb *b, lc_reply_file *file)
 	dt(b, "Report SHA-256", row->report_sha256);
 	lc_sb_put(b, "</dl>\n<h2>Report</h2>\n");
 	if (!row->report_path && c->q->fleet) {
-		lc_sb_put(b, "<p class=\"note\" id=\"verify\">From the fleet store: its signature was verified when the "
-			     "station synced it, and <code>lanecert fleet verify</code> checks every stored signature again. "
-			     "The report's files stay on the station.</p>");
+		fleet_verify(c, row, b);
 	} else if (!row->report_path) {
 		lc_sb_put(b, "<p class=\"note\" id=\"verify\">No report was written for this run.</p>");
 	} else {

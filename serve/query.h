@@ -12,14 +12,16 @@
 
 #include <stdint.h>
 
+#include <lanecert/fleet.h>
 #include <lanecert/results.h>
 
 typedef struct lc_sq_filter {
 	const char *serial, *cable_type, *operator_name, *station; /* NULL: any */
+	const char *serial_prefix; /* NULL: any; serials that start with it (an index range in both stores) */
 	int verdict;          /* -1: any; an enum lc_verdict; LC_STORE_INCOMPLETE: unfinished runs */
 	int64_t since_ms;     /* LC_TIME_NONE: any; runs that started at or after it */
 	int64_t until_ms;     /* LC_TIME_NONE: any; runs that started before it */
-	int64_t id;           /* 0: any; else that run only */
+	int64_t id;           /* 0: any; else that run only (the store's primary key) */
 } lc_sq_filter;
 
 #define LC_SQ_FILTER_ANY {.verdict = -1, .since_ms = LC_TIME_NONE, .until_ms = LC_TIME_NONE}
@@ -32,6 +34,9 @@ typedef struct lc_sq_backend {
 	 * otherwise the number of rows, or a negative LC_ERR_*. */
 	int (*each)(void *impl, const lc_sq_filter *f, lc_sq_row_fn fn, void *user, lc_diag *diag);
 	void (*close)(void *impl);
+	/* The stored report of run id with its verification now (the fleet; NULL for the SQLite store, whose
+	 * reports are files): 0, or LC_ERR_NOT_FOUND / LC_ERR_IO / ... (lc_fleet_report_get()). */
+	int (*report)(void *impl, int64_t id, lc_fleet_report *out, lc_diag *diag);
 } lc_sq_backend;
 
 typedef struct lc_sq {
@@ -48,6 +53,9 @@ typedef struct lc_sq {
 int lc_sq_open(const char *db, lc_sq **out, lc_diag *diag);
 int lc_sq_each(lc_sq *q, const lc_sq_filter *f, lc_sq_row_fn fn, void *user, lc_diag *diag);
 void lc_sq_close(lc_sq *q);
+/* The report of run id from a store that keeps reports in its database (the fleet): as the backend's report;
+ * LC_ERR_NOT_FOUND from a store that has none. */
+int lc_sq_report(lc_sq *q, int64_t id, lc_fleet_report *out, lc_diag *diag);
 
 /* A deep copy of a row (for results kept past the callback); free with lc_sq_row_free. NULL: no memory. */
 lc_store_row *lc_sq_row_dup(const lc_store_row *r);

@@ -42,6 +42,26 @@ static int fleet_each(void *impl, const lc_sq_filter *f, lc_sq_row_fn fn, void *
 	return rc;
 }
 
+static int fleet_report(void *impl, int64_t id, lc_fleet_report *out, lc_diag *diag)
+{
+	struct fleet_impl *s = impl;
+	pthread_mutex_lock(&s->lock);
+	int rc = 0;
+	if (!s->f)
+		rc = lc_fleet_connect(s->url, &s->f, diag);
+	if (rc == 0) {
+		rc = lc_fleet_report_get(s->f, id, out, diag);
+		if (rc == LC_ERR_IO) {
+			lc_fleet_close(s->f);
+			s->f = NULL;
+		}
+	} else {
+		memset(out, 0, sizeof(*out));
+	}
+	pthread_mutex_unlock(&s->lock);
+	return rc;
+}
+
 static void fleet_close(void *impl)
 {
 	struct fleet_impl *s = impl;
@@ -50,7 +70,7 @@ static void fleet_close(void *impl)
 	free(s);
 }
 
-static const lc_sq_backend fleet_backend = {"postgresql", fleet_each, fleet_close};
+static const lc_sq_backend fleet_backend = {"postgresql", fleet_each, fleet_close, fleet_report};
 
 /* The URL as the pages show it: without a password (postgresql://user:secret@host/db). */
 static void shown_url(const char *url, char *out, size_t cap)

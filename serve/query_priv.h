@@ -23,7 +23,8 @@ int lc_sq_open_fleet(const char *url, lc_sq **out, lc_diag *diag);
 static inline lc_store_filter lc_sq_store_filter(const lc_sq_filter *f)
 {
 	return (lc_store_filter){.serial = f->serial, .since_ms = f->since_ms, .verdict = f->verdict,
-				 .station = f->station, .operator_name = f->operator_name, .cable_type = f->cable_type};
+				 .station = f->station, .operator_name = f->operator_name, .cable_type = f->cable_type,
+				 .serial_prefix = f->serial_prefix, .run_id = f->id};
 }
 
 #endif

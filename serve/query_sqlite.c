@@ -32,8 +32,7 @@ static int sqlite_each(void *impl, const lc_sq_filter *f, lc_sq_row_fn fn, void 
 	}
 	lc_store *store = s->store;
 	pthread_mutex_unlock(&s->lock);
-	lc_store_filter sf = {.serial = f->serial, .since_ms = f->since_ms, .verdict = f->verdict,
-			      .station = f->station, .operator_name = f->operator_name, .cable_type = f->cable_type};
+	lc_store_filter sf = lc_sq_store_filter(f); /* the run id too: /runs/ID reads one row by its key */
 	struct lc_sq_adapter c = {f, fn, user, 0, 0};
 	int rc = lc_store_query(store, &sf, lc_sq_adapt, &c, diag);
 	if (rc < 0)
@@ -49,8 +48,8 @@ static void sqlite_close(void *impl)
 	free(s);
 }
 
-/* The filters lc_store_filter has no field for: the end of a date range (rows come oldest first, so the first
- * row past it ends the walk) and the run id. */
+/* The filter lc_store_filter has no field for: the end of a date range (rows come oldest first, so the first
+ * row past it ends the walk). The run id the stores filter themselves (by primary key); checked again here. */
 int lc_sq_adapt(const lc_store_row *row, void *user)
 {
 	struct lc_sq_adapter *c = user;
@@ -63,7 +62,7 @@ int lc_sq_adapt(const lc_store_row *row, void *user)
 	return c->stop ? 1 : 0;
 }
 
-static const lc_sq_backend sqlite_backend = {"sqlite", sqlite_each, sqlite_close};
+static const lc_sq_backend sqlite_backend = {"sqlite", sqlite_each, sqlite_close, NULL};
 
 int lc_sq_open(const char *db, lc_sq **out, lc_diag *diag)
 {
@@ -104,6 +103,15 @@ int lc_sq_open(const char *db, lc_sq **out, lc_diag *diag)
 int lc_sq_each(lc_sq *q, const lc_sq_filter *f, lc_sq_row_fn fn, void *user, lc_diag *diag)
 {
 	return q->backend->each(q->impl, f, fn, user, diag);
+}
+
+int lc_sq_report(lc_sq *q, int64_t id, lc_fleet_report *out, lc_diag *diag)
+{
+	if (!q->backend->report) {
+		memset(out, 0, sizeof(*out));
+		return lc_diag_set(diag, LC_ERR_NOT_FOUND, "this store keeps its reports as files");
+	}
+	return q->backend->report(q->impl, id, out, diag);
 }
 
 void lc_sq_close(lc_sq *q)

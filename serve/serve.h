@@ -36,12 +36,14 @@ typedef struct lc_serve_opts {
 	const char *tls_cert, *tls_key;     /* PEM files: HTTPS (both or neither) */
 	unsigned max_connections;           /* 0: 128 */
 	unsigned max_rate;                  /* requests per second over all clients (burst the same); 0: 500 */
+	const char *shifts;                 /* shift starts "HH:MM,HH:MM,..." (1 to 6, rising) in the server's local
+					     * time zone (TZ) for the quality page; NULL: days only */
 } lc_serve_opts;
 
 typedef struct lc_serve lc_serve;
 
 /* Start serving in background threads. *out receives the server (NULL on failure). Errors: LC_ERR_ARG for a
- * bad listen address, a token missing for a non-loopback address, half a TLS pair; LC_ERR_UNSUPPORTED for a
+ * bad listen address, malformed shifts, a token missing for a non-loopback address, half a TLS pair; LC_ERR_UNSUPPORTED for a
  * postgresql:// store or TLS without GnuTLS in libmicrohttpd; LC_ERR_BUSY when the address or the events
  * socket is taken; LC_ERR_IO/LC_ERR_NOT_FOUND for files; detail in diag. */
 int lc_serve_start(const lc_serve_opts *opts, lc_serve **out, lc_diag *diag);

@@ -388,9 +388,16 @@ int lc_serve_start(const lc_serve_opts *o, lc_serve **out, lc_diag *diag)
 	if (o->tls_cert && MHD_is_feature_supported(MHD_FEATURE_TLS) != MHD_YES)
 		return lc_diag_set(diag, LC_ERR_UNSUPPORTED, "this libmicrohttpd was built without TLS (GnuTLS)");
 
+	int shift_min[LC_SHIFTS_MAX];
+	size_t n_shifts = 0;
+	if (o->shifts && (rc = lc_shifts_parse(o->shifts, shift_min, &n_shifts, diag)) < 0)
+		return rc;
+
 	lc_serve *s = calloc(1, sizeof(*s));
 	if (!s)
 		return lc_diag_set(diag, LC_ERR_NOMEM, "server");
+	memcpy(s->ctx.shift_min, shift_min, sizeof(shift_min));
+	s->ctx.n_shifts = n_shifts;
 	pthread_mutex_init(&s->rate_lock, NULL);
 	s->rate = o->max_rate ? o->max_rate : 500;
 	s->bucket = s->rate;

@@ -99,9 +99,19 @@ def test_history_filters():
     assert "1 run<" in get("/history?limit=1")[2].decode().replace("2 runs (the newest 1 shown)", "1 run<")
 
 
+def test_history_prefix_search():
+    assert "2 runs<" in get("/history?match=prefix&serial=SV-")[2].decode()
+    text = get("/history?match=prefix&serial=SV-OK")[2].decode()
+    assert "1 run<" in text and "SV-OK-1" in text and "SV-XSS-1" not in text
+    assert "0 runs<" in get("/history?match=prefix&serial=sv-")[2].decode(), "a prefix is case-sensitive"
+    assert "0 runs<" in get("/history?match=prefix&serial=SV-OK-10")[2].decode()
+    assert "0 runs<" in get("/history?match=exact&serial=SV-")[2].decode()
+    assert 'value="prefix" selected' in text, "the form keeps the search"
+
+
 def test_history_bad_arguments_are_400():
     for q in ("verdict=bogus", "verdict=none", "date=2026-13-45", "date=yesterday", "limit=0", "limit=501",
-              "limit=x", "serial=" + "A" * 129):
+              "limit=x", "serial=" + "A" * 129, "match=regex&serial=SV", "match=prefix&serial=%C3"):
         status, _, body = get("/history?" + q)
         assert status == 400, (q, status)
         assert b"<script" not in body
@@ -190,6 +200,57 @@ def test_quality_and_station_pages():
     sim = open(os.path.join(st.dir, "sim.err")).read()
     assert "Keysight" in text and "N7745C" in text
     assert "No error recorded." in text
+
+
+def expected_shift(start, offset_h, starts):
+    """The shift label the server should give a run that started at `start` (ISO, UTC) on a clock offset_h
+    hours east of UTC with shift starts like ["06:00", ...]: the last start at or before the local time, or the
+    previous day's last shift."""
+    t = datetime.datetime.strptime(start[:19], "%Y-%m-%dT%H:%M:%S") + datetime.timedelta(hours=offset_h)
+    mins = [int(x[:2]) * 60 + int(x[3:]) for x in starts]
+    now = t.hour * 60 + t.minute
+    k = max([i for i, m in enumerate(mins) if m <= now], default=None)
+    if k is None:
+        t -= datetime.timedelta(days=1)
+        k = len(mins) - 1
+    end = starts[(k + 1) % len(starts)]
+    return "%s %s&ndash;%s" % (t.strftime("%Y-%m-%d"), starts[k], end)
+
+
+def test_quality_by_shift():
+    """--shifts: yield per shift in the server's time zone (TZ, here UTC+9 as a POSIX rule: no tzdata needed)."""
+    starts = ["06:00", "14:00", "22:00"]
+    old = os.environ.get("TZ")
+    os.environ["TZ"] = "XYZ-9"
+    try:
+        p, u = st.serve("--shifts", ",".join(starts), "--live-socket", os.path.join(st.dir, "shifts.live"))
+    finally:
+        if old is None:
+            del os.environ["TZ"]
+        else:
+            os.environ["TZ"] = old
+    pu = urllib.parse.urlparse(u)
+    c = http.client.HTTPConnection(pu.hostname, pu.port, timeout=10)
+    c.request("GET", "/quality")
+    text = c.getresponse().read().decode()
+    c.close()
+    p.send_signal(2)
+    p.wait(timeout=10)
+    want = {}
+    for r in st.store_rows():
+        label = expected_shift(r["start"], 9, starts)
+        want[label] = want.get(label, 0) + (r["verdict"] == "pass")
+    assert 'id="shifts"' in text and "Shifts start at 06:00, 14:00, 22:00" in text, text[:3000]
+    for label, passed in want.items():
+        assert re.search(r'<td class="shift">%s</td><td>dr4-mpo12apc-4xlc</td><td>%d</td>' % (re.escape(label), passed),
+                         text), (label, passed, text[text.find('id="shifts"'):][:1500])
+    # without --shifts the page has no such table
+    assert 'id="shifts"' not in get("/quality")[2].decode()
+    # malformed shifts are refused at start, exit 64
+    for bad in ("6:00", "14:00,06:00", "25:00", "06:00,", "00:00,01:00,02:00,03:00,04:00,05:00,06:00"):
+        p, _ = st.serve("--shifts", bad, "--live-socket", os.path.join(st.dir, "bad.live"), expect_start=False)
+        assert p.wait(timeout=10) == 64, bad
+        assert "--shifts" in p.stderr.read(), bad
 
 
 def sse_open(headers=""):
@@ -399,10 +460,11 @@ if __name__ == "__main__":
     rc = 1
     try:
         rc = harness.main([setup, test_line_view_lists_the_station_slots, test_history_escapes_every_user_string,
-                           test_history_filters, test_history_bad_arguments_are_400, test_run_page_verifies_the_report,
+                           test_history_filters, test_history_prefix_search, test_history_bad_arguments_are_400,
+                           test_run_page_verifies_the_report,
                            test_report_files_by_run_id, test_unknown_runs_and_pages_are_404,
                            test_traversal_attempts_get_nothing, test_read_only_and_bounded,
-                           test_quality_and_station_pages, test_events_stream_and_catch_up,
+                           test_quality_and_station_pages, test_quality_by_shift, test_events_stream_and_catch_up,
                            test_a_tampered_report_is_not_verified, test_run_never_depends_on_the_server,
                            test_access_token, test_rate_and_connection_limits, test_tls,
                            test_bad_command_lines])

@@ -17,5 +17,3 @@ endforeach()
 lc_test(NAME serve_fleet SOURCES tests/serve/test_fleet_serve.c tests/reports/helpers.c tests/reports/pg_cluster.c
         tests/reports/fleet_fixture.c LIBS lc_reports PkgConfig::PQ TIMEOUT 120)
 add_dependencies(test_serve_fleet lanecert)
-set_property(TEST serve_fleet APPEND PROPERTY ENVIRONMENT
-  "LSAN_OPTIONS=suppressions=${PROJECT_SOURCE_DIR}/tests/reports/fleet_lsan.supp:print_suppressions=0")
