@@ -111,8 +111,8 @@ LC_API int lc_fleet_revoke_station(lc_fleet *f, const char *station, const char 
  * LC_STORE_INCOMPLETE matches nothing.
  *
  * Returns: the callback contract of lc_store_query(): the number of rows, or fn's non-zero return that
- * stopped the query; LC_ERR_ARG for a NULL f or fn or a filter verdict that is no verdict; the server's
- * errors (LC_ERR_IO, LC_ERR_PERMISSION, LC_ERR_STATE).
+ * stopped the query; LC_ERR_ARG for a NULL f or fn, a filter verdict that is no verdict, or a serial_prefix
+ * lc_store_query() refuses; the server's errors (LC_ERR_IO, LC_ERR_PERMISSION, LC_ERR_STATE).
  * Thread safety: f by one thread at a time; fn runs on the calling thread.
  * Since: 0.1
  */

@@ -1152,8 +1152,9 @@ typedef struct lc_store_filter {
  * only. fn returns 0 to go on, anything else to stop. fn runs under the store's mutex: it must not call the
  * store.
  *
- * Returns: the number of rows; fn's non-zero return when it stopped the query; LC_ERR_ARG for a NULL s or fn
- * or a filter verdict that is no verdict; SQLite's errors.
+ * Returns: the number of rows; fn's non-zero return when it stopped the query; LC_ERR_ARG for a NULL s or fn,
+ * a filter verdict that is no verdict, or a serial_prefix that is empty, longer than 255 bytes, not UTF-8 or
+ * made only of U+10FFFF; SQLite's errors.
  * Thread safety: takes the store's mutex.
  * Since: 0.1
  */
