@@ -94,6 +94,28 @@ int tpg_start(tpg *c)
 	return as_server(cmd);
 }
 
+int tpg_start_tls(tpg *c, const char *cert, const char *key)
+{
+	char cmd[4096];
+	int n = snprintf(cmd, sizeof(cmd), "cp %s %s/server.crt && cp %s %s/server.key && chmod 600 %s/server.key", cert,
+			 c->dir, key, c->dir, c->dir);
+	if (geteuid() == 0) /* the server runs as postgres (as_server) */
+		snprintf(cmd + n, sizeof(cmd) - (size_t)n, " && chown postgres %s/server.crt %s/server.key", c->dir, c->dir);
+	if (th_run(cmd) != 0)
+		return -1;
+	for (unsigned attempt = 0; attempt < TP_ATTEMPTS; attempt++) {
+		c->port = tp_port_base(1, attempt);
+		snprintf(cmd, sizeof(cmd),
+			 "%s/pg_ctl -D %s/data -l %s/server.log -w -t 30 -o \"-c listen_addresses=127.0.0.1"
+			 " -c unix_socket_directories=%s -p %d -c fsync=off -c full_page_writes=off -c max_connections=20"
+			 " -c ssl=on -c ssl_cert_file=%s/server.crt -c ssl_key_file=%s/server.key\" start >/dev/null 2>&1",
+			 c->bin, c->dir, c->dir, c->dir, c->port, c->dir, c->dir);
+		if (as_server(cmd) == 0)
+			return 0;
+	}
+	return -1;
+}
+
 int tpg_stop(tpg *c, bool immediate)
 {
 	char cmd[1024];

@@ -23,6 +23,10 @@ int tpg_create(tpg *c, const char *tag);
 int tpg_clone(const tpg *src, tpg *c, const char *tag);
 /* pg_ctl start / stop (immediate: the server dies like a crash, SIGQUIT). 0 or -1. */
 int tpg_start(tpg *c);
+/* Start with TLS on TCP 127.0.0.1 as well as the socket: cert and key (PEM files) are copied into the cluster's
+ * folder (the server wants its key private to it); the port (c->port, both the TCP port and the socket's
+ * name) is tried from tests/port_range.h until one is free. 0 or -1. */
+int tpg_start_tls(tpg *c, const char *cert, const char *key);
 int tpg_stop(tpg *c, bool immediate);
 /* Stop and remove the folder. */
 void tpg_destroy(tpg *c);

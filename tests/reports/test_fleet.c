@@ -26,7 +26,7 @@
 
 #define RUNS 150 /* per station */
 
-static tpg shared, spare;
+static tpg shared, spare, tls;
 static char fixture_dir[512];
 
 ReportHook(PRE_ALL)(struct criterion_test_set *set)
@@ -35,8 +35,8 @@ ReportHook(PRE_ALL)(struct criterion_test_set *set)
 	struct timespec t0, t1, t2;
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	/* Two servers from one initdb: the shared one, and a spare the fault test stops and starts at will. */
-	if (tpg_create(&shared, "fleet") < 0 || tpg_clone(&shared, &spare, "fleet2") < 0 || tpg_start(&shared) < 0 ||
-	    tpg_start(&spare) < 0)
+	if (tpg_create(&shared, "fleet") < 0 || tpg_clone(&shared, &spare, "fleet2") < 0 ||
+	    tpg_clone(&shared, &tls, "fleettls") < 0 || tpg_start(&shared) < 0 || tpg_start(&spare) < 0)
 		return; /* each test then fails on tpg_from_env, saying why */
 	lc_fleet *f;
 	lc_diag d;
@@ -62,6 +62,7 @@ ReportHook(PRE_ALL)(struct criterion_test_set *set)
 			(double)(t2.tv_sec - t1.tv_sec) + (t2.tv_nsec - t1.tv_nsec) / 1e9);
 	tpg_to_env(&shared, "LC_TEST_PG");
 	tpg_to_env(&spare, "LC_TEST_PG2");
+	tpg_to_env(&tls, "LC_TEST_PG3"); /* started by its test, with TLS */
 	setenv("LC_TEST_FLEET_DIR", fixture_dir, 1);
 }
 
@@ -70,6 +71,7 @@ ReportHook(POST_ALL)(struct criterion_global_stats *stats)
 	(void)stats;
 	tpg_destroy(&shared);
 	tpg_destroy(&spare);
+	tpg_destroy(&tls);
 	if (fixture_dir[0])
 		ff_remove(fixture_dir);
 }
@@ -805,5 +807,50 @@ Test(fleet, with_files_uploads_the_files_the_report_signed)
 	cr_assert_eq(th_run(cmd), 0);
 	cr_assert_eq(ff_count(&pg, "files", "SELECT count(*) FROM lanecert.runs"), 3);
 	cr_assert_eq(ff_count(&pg, "files", "SELECT count(*) FROM lanecert.report_files"), 4);
+	free(j), ff_remove(tmp), free(tmp);
+}
+
+/* TLS through libpq's sslmode in the URL: a server with TLS on 127.0.0.1 (tests/data/tls/localhost.crt, the
+ * dashboard's test certificate, for 127.0.0.1 and localhost), `lanecert fleet migrate` and a sync over
+ * sslmode=verify-full, the server's own view of the connection (pg_stat_ssl), and verify-full refusing a
+ * server it cannot check. */
+Test(fleet, tls_through_sslmode)
+{
+	tpg t;
+	cr_assert_eq(tpg_from_env(&t, "LC_TEST_PG3"), 0);
+	char crt[4200], key[4200];
+	snprintf(crt, sizeof(crt), "%s/tests/data/tls/localhost.crt", getenv("LC_SOURCE_DIR"));
+	snprintf(key, sizeof(key), "%s/tests/data/tls/localhost.key", getenv("LC_SOURCE_DIR"));
+	cr_assert_eq(tpg_start_tls(&t, crt, key), 0, "could not start a server with TLS: see above");
+	cr_assert_eq(tpg_sql(&t, "postgres", "CREATE DATABASE tlsdb"), 0);
+	char url[5000], cmd[9000];
+	snprintf(url, sizeof(url), "postgresql://lanecert_admin@127.0.0.1:%d/tlsdb?sslmode=verify-full&sslrootcert=%s",
+		 t.port, crt);
+	snprintf(cmd, sizeof(cmd), "%s fleet migrate '%s' >/dev/null", getenv("LC_CLI"), url);
+	cr_assert_eq(th_run(cmd), 0, "%s", cmd);
+	/* The session is encrypted, as the server sees it. */
+	PGconn *conn = PQconnectdb(url);
+	cr_assert_eq(PQstatus(conn), CONNECTION_OK, "%s", PQerrorMessage(conn));
+	PGresult *res = PQexec(conn, "SELECT ssl, version FROM pg_stat_ssl WHERE pid = pg_backend_pid()");
+	cr_assert_eq(PQresultStatus(res), PGRES_TUPLES_OK, "%s", PQerrorMessage(conn));
+	cr_expect_str_eq(PQgetvalue(res, 0, 0), "t");
+	cr_expect(strncmp(PQgetvalue(res, 0, 1), "TLS", 3) == 0, "%s", PQgetvalue(res, 0, 1));
+	PQclear(res);
+	PQfinish(conn);
+	/* A station's runs over it. */
+	cr_assert_eq(ff_register(&t, "tlsdb", fx, "st-a"), 0);
+	char *tmp = ff_scratch("fleet-tls"), *j = ff_copy_journal(fx, "st-a", tmp);
+	lc_fleet *f = connect_as(url);
+	lc_sync_stats s;
+	lc_diag d;
+	cr_assert_eq(lc_sync_pass(j, f, 100, &s, NULL, NULL, &d), 0, "%s", d.text);
+	lc_fleet_close(f);
+	cr_assert_eq(s.sent, RUNS);
+	/* verify-full with no root certificate to check the server against: refused, not sent in the clear. */
+	snprintf(url, sizeof(url), "postgresql://lanecert_admin@127.0.0.1:%d/tlsdb?sslmode=verify-full&sslrootcert=%s/none.crt",
+		 t.port, tmp);
+	cr_assert_lt(lc_fleet_connect(url, &f, &d), 0);
+	cr_expect(strstr(d.text, "none.crt"), "%s", d.text);
+	tpg_stop(&t, false);
 	free(j), ff_remove(tmp), free(tmp);
 }
