@@ -28,7 +28,10 @@ int lc_fleet_report_get(lc_fleet *f, int64_t run_id, lc_fleet_report *out, lc_di
 	const char *v[] = {id};
 	/* Binary results: the report's bytes as stored (bytea), with no text conversion on the way. */
 	PGresult *res = PQexecParams(f->conn,
-				     "SELECT r.report, r.signature, r.station, r.key_id, k.pubkey, k.revoked_at IS NOT NULL"
+				     "SELECT r.report, r.signature, r.station, r.key_id, k.pubkey, k.revoked_at IS NOT NULL,"
+				     " EXISTS (SELECT 1 FROM lanecert.report_files x WHERE x.report_sha256 = r.sha256"
+				     " AND x.name = 'report.html'), EXISTS (SELECT 1 FROM lanecert.report_files x"
+				     " WHERE x.report_sha256 = r.sha256 AND x.name = 'report.pdf')"
 				     " FROM lanecert.runs u JOIN lanecert.reports r ON r.sha256 = u.report_sha256"
 				     " JOIN lanecert.station_keys k ON k.key_id = r.key_id WHERE u.id = $1::bigint",
 				     1, NULL, v, NULL, NULL, 1);
@@ -58,6 +61,8 @@ int lc_fleet_report_get(lc_fleet *f, int64_t run_id, lc_fleet_report *out, lc_di
 	snprintf(out->station, sizeof(out->station), "%.*s", PQgetlength(res, 0, 2), PQgetvalue(res, 0, 2));
 	snprintf(out->key_id, sizeof(out->key_id), "%.*s", PQgetlength(res, 0, 3), PQgetvalue(res, 0, 3));
 	out->key_revoked = PQgetvalue(res, 0, 5)[0] != 0; /* binary bool: one byte, 1 for true */
+	out->has_html = PQgetvalue(res, 0, 6)[0] != 0;
+	out->has_pdf = PQgetvalue(res, 0, 7)[0] != 0;
 	lc_pubkey pub;
 	lc_report_verify_info info;
 	memset(&info, 0, sizeof(info));
@@ -69,5 +74,40 @@ int lc_fleet_report_get(lc_fleet *f, int64_t run_id, lc_fleet_report *out, lc_di
 						   NULL, &d);
 	if (out->verify < 0)
 		snprintf(out->verify_error, sizeof(out->verify_error), "%s", lc_diag_message(&d));
+	return 0;
+}
+
+int lc_fleet_report_file(lc_fleet *f, int64_t run_id, const char *name, char **data, size_t *len, lc_diag *diag)
+{
+	if (data)
+		*data = NULL;
+	if (!f || !name || !data || !len || run_id <= 0)
+		return lc_diag_set(diag, LC_ERR_ARG, "fleet: no connection, run id or file name");
+	char id[24];
+	snprintf(id, sizeof(id), "%lld", (long long)run_id);
+	const char *v[] = {id, name};
+	PGresult *res = PQexecParams(f->conn,
+				     "SELECT x.bytes FROM lanecert.runs u JOIN lanecert.report_files x"
+				     " ON x.report_sha256 = u.report_sha256 WHERE u.id = $1::bigint AND x.name = $2",
+				     2, NULL, v, NULL, NULL, 1);
+	if (!res || PQresultStatus(res) != PGRES_TUPLES_OK) {
+		int rc = lc_fleet_fail(f, res, "report file", diag);
+		PQclear(res);
+		return rc;
+	}
+	if (PQntuples(res) != 1) {
+		PQclear(res);
+		return lc_diag_set(diag, LC_ERR_NOT_FOUND, "fleet: run %lld has no file %s", (long long)run_id, name);
+	}
+	size_t n = (size_t)PQgetlength(res, 0, 0);
+	*data = malloc(n + 1);
+	if (!*data) {
+		PQclear(res);
+		return lc_diag_set(diag, LC_ERR_NOMEM, "fleet: out of memory");
+	}
+	memcpy(*data, PQgetvalue(res, 0, 0), n);
+	(*data)[n] = 0;
+	*len = n;
+	PQclear(res);
 	return 0;
 }

@@ -103,26 +103,45 @@ static int memory_file(const char *data, size_t len, const struct report_file *r
 	out->fd = fd;
 	out->size = (long long)len;
 	out->media_type = rf->media_type;
-	snprintf(out->disposition, sizeof(out->disposition), "attachment; filename=\"run-%lld-report%s\"", (long long)id,
-		 rf->name + strlen("report"));
+	if (rf->download)
+		snprintf(out->disposition, sizeof(out->disposition), "attachment; filename=\"run-%lld-report%s\"",
+			 (long long)id, rf->name + strlen("report"));
 	return 200;
 }
 
-/* /runs/ID/report.json and .minisig of a fleet run: from the database, by run id. */
+/* /runs/ID/<one of files[]> of a fleet run, from the database by run id: the signed JSON and its signature
+ * always, the HTML and PDF when the station uploaded them (lanecert sync --with-files). */
 static int fleet_file(lc_serve_ctx *c, const lc_store_row *row, const char *name, lc_sb *b, lc_reply_file *file)
 {
-	bool json = strcmp(name, "report.json") == 0, sig = strcmp(name, "report.json.minisig") == 0;
-	if (!json && !sig)
-		return lc_page_error(b, 404, "the fleet keeps the signed report.json and its signature; the HTML and PDF "
-					     "stay on the station");
-	lc_fleet_report rep;
+	const struct report_file *rf = NULL;
+	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++)
+		if (strcmp(name, files[i].name) == 0)
+			rf = &files[i];
+	if (!rf)
+		return lc_page_error(b, 404, "this run has no such file");
+	bool json = rf == &files[1], sig = rf == &files[2];
 	lc_diag d;
-	int rc = lc_sq_report(c->q, row->id, &rep, &d);
-	if (rc < 0)
-		return lc_page_error(b, rc == LC_ERR_NOT_FOUND ? 404 : 500, lc_diag_message(&d));
-	int status = memory_file(json ? rep.json : rep.signature, json ? rep.json_len : rep.signature_len,
-				 &files[json ? 1 : 2], row->id, file);
-	lc_fleet_report_clear(&rep);
+	int status;
+	if (json || sig) {
+		lc_fleet_report rep;
+		int rc = lc_sq_report(c->q, row->id, &rep, &d);
+		if (rc < 0)
+			return lc_page_error(b, rc == LC_ERR_NOT_FOUND ? 404 : 500, lc_diag_message(&d));
+		status = memory_file(json ? rep.json : rep.signature, json ? rep.json_len : rep.signature_len, rf, row->id,
+				     file);
+		lc_fleet_report_clear(&rep);
+	} else {
+		char *data;
+		size_t len;
+		int rc = lc_sq_report_file(c->q, row->id, name, &data, &len, &d);
+		if (rc == LC_ERR_NOT_FOUND)
+			return lc_page_error(b, 404, "the station did not upload this file with the report (lanecert sync "
+						     "--with-files); it stays on the station");
+		if (rc < 0)
+			return lc_page_error(b, 500, lc_diag_message(&d));
+		status = memory_file(data, len, rf, row->id, file);
+		free(data);
+	}
 	return status == 200 ? 200 : lc_page_error(b, status, "could not prepare the download");
 }
 
@@ -151,10 +170,16 @@ static void fleet_verify(lc_serve_ctx *c, const lc_store_row *row, lc_sb *b)
 		lc_sb_put(b, ": ");
 		lc_sb_html(b, rep.verify_error);
 	}
-	lc_sb_put(b, " The HTML and PDF reports and raw files stay on the station.</p>\n<ul class=\"files\">");
-	for (size_t i = 1; i <= 2; i++)
-		lc_sb_printf(b, "<li><a href=\"/runs/%lld/%s\" download>%s</a></li>", (long long)row->id, files[i].name,
-			     i == 1 ? "JSON" : "Signature (minisign)");
+	if (!rep.has_html && !rep.has_pdf)
+		lc_sb_put(b, " The HTML and PDF reports stay on the station.");
+	lc_sb_put(b, "</p>\n<ul class=\"files\">");
+	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+		if ((i == 0 && !rep.has_html) || (i == 3 && !rep.has_pdf))
+			continue;
+		lc_sb_printf(b, "<li><a href=\"/runs/%lld/%s\"%s>%s</a></li>", (long long)row->id, files[i].name,
+			     files[i].download ? " download" : "",
+			     i == 0 ? "Report (HTML)" : i == 1 ? "JSON" : i == 2 ? "Signature (minisign)" : "PDF");
+	}
 	lc_sb_put(b, "</ul>\n");
 	lc_fleet_report_clear(&rep);
 }

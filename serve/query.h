@@ -37,6 +37,8 @@ typedef struct lc_sq_backend {
 	/* The stored report of run id with its verification now (the fleet; NULL for the SQLite store, whose
 	 * reports are files): 0, or LC_ERR_NOT_FOUND / LC_ERR_IO / ... (lc_fleet_report_get()). */
 	int (*report)(void *impl, int64_t id, lc_fleet_report *out, lc_diag *diag);
+	/* A file uploaded with that report (lc_fleet_report_file()); NULL for the SQLite store. */
+	int (*report_file)(void *impl, int64_t id, const char *name, char **data, size_t *len, lc_diag *diag);
 } lc_sq_backend;
 
 typedef struct lc_sq {
@@ -56,6 +58,8 @@ void lc_sq_close(lc_sq *q);
 /* The report of run id from a store that keeps reports in its database (the fleet): as the backend's report;
  * LC_ERR_NOT_FOUND from a store that has none. */
 int lc_sq_report(lc_sq *q, int64_t id, lc_fleet_report *out, lc_diag *diag);
+/* A file stored with it (the fleet with `sync --with-files`): *data malloc'ed; LC_ERR_NOT_FOUND otherwise. */
+int lc_sq_report_file(lc_sq *q, int64_t id, const char *name, char **data, size_t *len, lc_diag *diag);
 
 /* A deep copy of a row (for results kept past the callback); free with lc_sq_row_free. NULL: no memory. */
 lc_store_row *lc_sq_row_dup(const lc_store_row *r);

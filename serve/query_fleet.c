@@ -62,6 +62,25 @@ static int fleet_report(void *impl, int64_t id, lc_fleet_report *out, lc_diag *d
 	return rc;
 }
 
+static int fleet_report_file(void *impl, int64_t id, const char *name, char **data, size_t *len, lc_diag *diag)
+{
+	struct fleet_impl *s = impl;
+	pthread_mutex_lock(&s->lock);
+	int rc = 0;
+	*data = NULL;
+	if (!s->f)
+		rc = lc_fleet_connect(s->url, &s->f, diag);
+	if (rc == 0) {
+		rc = lc_fleet_report_file(s->f, id, name, data, len, diag);
+		if (rc == LC_ERR_IO) {
+			lc_fleet_close(s->f);
+			s->f = NULL;
+		}
+	}
+	pthread_mutex_unlock(&s->lock);
+	return rc;
+}
+
 static void fleet_close(void *impl)
 {
 	struct fleet_impl *s = impl;
@@ -70,7 +89,7 @@ static void fleet_close(void *impl)
 	free(s);
 }
 
-static const lc_sq_backend fleet_backend = {"postgresql", fleet_each, fleet_close, fleet_report};
+static const lc_sq_backend fleet_backend = {"postgresql", fleet_each, fleet_close, fleet_report, fleet_report_file};
 
 /* The URL as the pages show it: without a password (postgresql://user:secret@host/db). */
 static void shown_url(const char *url, char *out, size_t cap)

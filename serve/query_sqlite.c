@@ -62,7 +62,7 @@ int lc_sq_adapt(const lc_store_row *row, void *user)
 	return c->stop ? 1 : 0;
 }
 
-static const lc_sq_backend sqlite_backend = {"sqlite", sqlite_each, sqlite_close, NULL};
+static const lc_sq_backend sqlite_backend = {"sqlite", sqlite_each, sqlite_close, NULL, NULL};
 
 int lc_sq_open(const char *db, lc_sq **out, lc_diag *diag)
 {
@@ -112,6 +112,14 @@ int lc_sq_report(lc_sq *q, int64_t id, lc_fleet_report *out, lc_diag *diag)
 		return lc_diag_set(diag, LC_ERR_NOT_FOUND, "this store keeps its reports as files");
 	}
 	return q->backend->report(q->impl, id, out, diag);
+}
+
+int lc_sq_report_file(lc_sq *q, int64_t id, const char *name, char **data, size_t *len, lc_diag *diag)
+{
+	*data = NULL;
+	if (!q->backend->report_file)
+		return lc_diag_set(diag, LC_ERR_NOT_FOUND, "this store keeps its reports as files");
+	return q->backend->report_file(q->impl, id, name, data, len, diag);
 }
 
 void lc_sq_close(lc_sq *q)

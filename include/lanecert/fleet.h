@@ -130,6 +130,7 @@ typedef struct lc_fleet_report {
 	bool key_revoked;       /* revoked since: the report was accepted while the key was valid */
 	int verify;             /* 0: the signature verifies against the registered key; else the LC_ERR_* */
 	char verify_error[256]; /* why it does not verify ("" when it does) */
+	bool has_html, has_pdf; /* uploaded with it (lanecert sync --with-files): lc_fleet_report_file() */
 } lc_fleet_report;
 
 /*
@@ -145,6 +146,19 @@ typedef struct lc_fleet_report {
  * Since: 0.1
  */
 LC_API int lc_fleet_report_get(lc_fleet *f, int64_t run_id, lc_fleet_report *out, lc_diag *diag);
+/*
+ * A file uploaded with the report of the fleet's run run_id (lc_sync_opts.with_files): "report.html",
+ * "report.pdf" or a raw file's name, into *data (malloc'ed, *len bytes, then a NUL). The server checked its
+ * SHA-256 against its bytes when it was stored, and the sync a raw file's against the signed report.
+ *
+ * Returns: 0; LC_ERR_NOT_FOUND when the run or the file is not there (uploaded without --with-files, or
+ * absent on the station); LC_ERR_ARG for a NULL f, name, data or len or a run_id <= 0; LC_ERR_NOMEM; the
+ * server's errors. *data is NULL on failure.
+ * Thread safety: f by one thread at a time.
+ * Since: 0.1
+ */
+LC_API int lc_fleet_report_file(lc_fleet *f, int64_t run_id, const char *name, char **data, size_t *len,
+				lc_diag *diag);
 /*
  * Free what lc_fleet_report_get() allocated and zero *r.
  *

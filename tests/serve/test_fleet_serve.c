@@ -104,13 +104,15 @@ Test(serve_fleet, the_pages_read_the_fleet_store, .fini = stop_all)
 	cr_assert_gt(lc_fleet_migrate(f, &d), 0, "%s", d.text);
 	dir = ff_scratch("serve-fleet");
 	cr_assert_not_null(dir);
-	cr_assert_eq(ff_make_station(dir, "st-s", RUNS), 0);
+	cr_assert_eq(ff_make_station_files(dir, "st-s", RUNS, true), 0); /* with report.html and a raw file */
 	cr_assert_eq(ff_register(&pg, "serve", dir, "st-s"), 0);
 	char journal[1100], live[1100];
 	snprintf(journal, sizeof(journal), "%s/st-s/results.db", dir);
 	lc_sync_stats s;
-	cr_assert_eq(lc_sync_pass(journal, f, 64, &s, NULL, NULL, &d), 0, "%s", d.text);
+	lc_sync_opts so = {.batch = 64, .with_files = true};
+	cr_assert_eq(lc_sync_pass_opts(journal, f, &so, &s, NULL, NULL, &d), 0, "%s", d.text);
 	cr_assert_eq(s.sent, RUNS);
+	cr_assert_eq(s.files, 2 * RUNS);
 	lc_fleet_close(f);
 
 	snprintf(live, sizeof(live), "%s/serve.live", dir);
@@ -134,14 +136,20 @@ Test(serve_fleet, the_pages_read_the_fleet_store, .fini = stop_all)
 	cr_assert(strstr(page, "HTTP/1.1 200") && strstr(page, "id=\"verify\" class=\"ok\">Verified: signed by key") &&
 			  strstr(page, "registered for station st-s"),
 		  "%.3000s", page);
-	cr_assert(strstr(page, "report.json\" download") && strstr(page, "report.json.minisig\" download"), "%.3000s", page);
+	cr_assert(strstr(page, "report.json\" download") && strstr(page, "report.json.minisig\" download") &&
+			  strstr(page, "report.html\">Report (HTML)") && !strstr(page, "report.pdf"),
+		  "%.3000s", page);
 	free(page);
-	static const char *const names[] = {"report.json", "report.json.minisig"};
+	/* the JSON and signature from the reports table; the HTML inline from what --with-files uploaded */
+	static const char *const names[] = {"report.json", "report.json.minisig", "report.html"};
 	char serial[32] = "";
-	for (int i = 0; i < 2; i++) {
+	for (int i = 0; i < 3; i++) {
 		snprintf(path, sizeof(path), "/runs/%ld/%s", id, names[i]);
 		page = get(port, path);
-		cr_assert(strstr(page, "HTTP/1.1 200") && strstr(page, "attachment; filename=\"run-"), "%.300s", page);
+		cr_assert(strstr(page, "HTTP/1.1 200") && (i == 2) == !strstr(page, "attachment; filename=\"run-"), "%.300s",
+			  page);
+		if (i == 2)
+			cr_assert(strstr(page, "sandbox"), "the HTML report is served sandboxed: %.600s", page);
 		const char *body = strstr(page, "\r\n\r\n") + 4;
 		if (i == 0) {
 			const char *sn = strstr(body, "\"serial\": \"st-s-");
@@ -161,7 +169,7 @@ Test(serve_fleet, the_pages_read_the_fleet_store, .fini = stop_all)
 	}
 	snprintf(path, sizeof(path), "/runs/%ld/report.pdf", id);
 	page = get(port, path);
-	cr_assert(strstr(page, "HTTP/1.1 404") && strstr(page, "stay on the station"), "%.600s", page);
+	cr_assert(strstr(page, "HTTP/1.1 404") && strstr(page, "did not upload this file"), "%.600s", page);
 	free(page);
 	page = get(port, "/runs/999999");
 	cr_assert(strstr(page, "HTTP/1.1 404"), "%.300s", page);
