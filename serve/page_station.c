@@ -2,7 +2,8 @@
  * Station health, from what the server may read without touching an instrument (a run may be using them):
  * the station files given with --station (instruments, resources, calibration dates) and the store (the
  * identity each instrument answered with, the power references and the last error, from the station's latest
- * runs and their reports). Nothing here opens a connection to an instrument.
+ * runs and their reports; on the fleet store, the latest report from its database once it verifies). Nothing
+ * here opens a connection to an instrument.
  */
 #include "serve/page.h"
 
@@ -19,6 +20,7 @@ struct latest {
 	lc_store_row *error;       /* the latest run whose verdict was error */
 	unsigned errors_24h;
 	int64_t day_ago;
+	bool fleet; /* rows from the fleet: a report is in its database (report_path NULL, report_sha256 set) */
 };
 
 static void replace(lc_store_row **slot, const lc_store_row *row, int *rc)
@@ -36,7 +38,7 @@ static int note(const lc_store_row *row, void *user)
 {
 	struct latest *l = user;
 	int rc = 0;
-	if (row->complete && row->report_path)
+	if (row->complete && (row->report_path || (l->fleet && row->report_sha256)))
 		replace(&l->with_report, row, &rc);
 	if (row->complete && row->verdict == LC_VERDICT_ERROR) {
 		replace(&l->error, row, &rc);
@@ -73,6 +75,19 @@ static lc_result *read_report(const char *path)
 	return r;
 }
 
+/* A fleet run's report, read back from the database once it verifies against its station's registered key
+ * (NULL otherwise: the page says it could not be read). */
+static lc_result *fleet_report(lc_serve_ctx *c, int64_t id)
+{
+	lc_fleet_report rep;
+	lc_result *r = NULL;
+	if (lc_sq_report(c->q, id, &rep, NULL) == 0 && rep.verify == 0 &&
+	    lc_report_json_read(rep.json, rep.json_len, &r, NULL) < 0)
+		r = NULL;
+	lc_fleet_report_clear(&rep);
+	return r;
+}
+
 /* Days from today (UTC) to a "YYYY-MM-DD" date; false when it is none. */
 static bool days_until(const char *date, long *days)
 {
@@ -104,12 +119,14 @@ static void age(lc_sb *b, int64_t then_ms)
 
 static void station_section(lc_serve_ctx *c, const lc_station *st, lc_sb *b)
 {
-	struct latest l = {NULL, NULL, 0, lc_result_wall_ms() - 86400000LL};
+	struct latest l = {NULL, NULL, 0, lc_result_wall_ms() - 86400000LL, c->q->fleet};
 	lc_sq_filter f = LC_SQ_FILTER_ANY;
 	f.station = st->name;
 	lc_diag d;
 	int rc = lc_sq_each(c->q, &f, note, &l, &d);
-	lc_result *rep = l.with_report ? read_report(l.with_report->report_path) : NULL;
+	lc_result *rep = !l.with_report		   ? NULL
+			 : l.with_report->report_path ? read_report(l.with_report->report_path)
+						      : fleet_report(c, l.with_report->id);
 
 	lc_sb_put(b, "<section class=\"station\"><h2>");
 	lc_sb_html(b, st->name);
@@ -129,9 +146,6 @@ static void station_section(lc_serve_ctx *c, const lc_station *st, lc_sb *b)
 		if (!rep)
 			lc_sb_put(b, ": its report could not be read");
 		lc_sb_put(b, ".</p>\n");
-	} else if (c->q->fleet) {
-		lc_sb_put(b, "<p class=\"note\">The fleet store keeps the reports in its database: identities and "
-			     "references are shown from a station's own results store.</p>\n");
 	} else {
 		lc_sb_put(b, "<p class=\"note\">No run of this station with a report yet: identities and references "
 			     "are known once one has run.</p>\n");

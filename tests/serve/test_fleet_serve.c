@@ -116,8 +116,23 @@ Test(serve_fleet, the_pages_read_the_fleet_store, .fini = stop_all)
 	lc_fleet_close(f);
 
 	snprintf(live, sizeof(live), "%s/serve.live", dir);
-	const char *args[] = {"--listen", "127.0.0.1:0", "--db", url, "--live-socket", live};
-	int port = serve(args, 6);
+	/* A station file for st-s (the simulator's default station under that name), for the station page. */
+	char sim_station[1200], station_file[1200];
+	snprintf(sim_station, sizeof(sim_station), "%s/fixtures/stations/sim-default.json", getenv("LC_SOURCE_DIR"));
+	snprintf(station_file, sizeof(station_file), "%s/st-s.json", dir);
+	size_t slen;
+	lc_diag sd;
+	char *text;
+	cr_assert_eq(lc_read_file(sim_station, 1 << 20, &text, &slen, &sd), 0, "%s", sd.text);
+	char *name = strstr(text, "\"name\": \"sim-default\"");
+	cr_assert_not_null(name);
+	FILE *sf = fopen(station_file, "w");
+	cr_assert_not_null(sf);
+	fprintf(sf, "%.*s\"name\": \"st-s\"%s", (int)(name - text), text, name + strlen("\"name\": \"sim-default\""));
+	fclose(sf);
+	free(text);
+	const char *args[] = {"--listen", "127.0.0.1:0", "--db", url, "--live-socket", live, "--station", station_file};
+	int port = serve(args, 8);
 	char *page = get(port, "/history");
 	cr_assert(strstr(page, "HTTP/1.1 200"), "%.300s", page);
 	char want[64];
@@ -173,6 +188,12 @@ Test(serve_fleet, the_pages_read_the_fleet_store, .fini = stop_all)
 	free(page);
 	page = get(port, "/runs/999999");
 	cr_assert(strstr(page, "HTTP/1.1 404"), "%.300s", page);
+	free(page);
+	/* The station page reads the latest run's report from the database (it verifies) */
+	page = get(port, "/station");
+	snprintf(path, sizeof(path), "from run <a href=\"/runs/%d\">#%d</a>", RUNS, RUNS);
+	cr_assert(strstr(page, "HTTP/1.1 200") && strstr(page, path) && !strstr(page, "could not be read"), "%.4000s",
+		  page);
 	free(page);
 	/* A stored signature changed behind the sync's back (the database's owner can): the page says so. */
 	cr_assert_eq(tpg_sql(&pg, "serve",
