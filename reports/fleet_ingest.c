@@ -318,6 +318,7 @@ static int ingest_one(lc_fleet *f, const char *my_station, lc_fleet_item *it, st
 		return 0;
 	}
 	lc_result_dut dut = lc_result_get_dut(r);
+	lc_result_job job = lc_result_get_job(r); /* as signed in the report, not as the journal says */
 	char jid[24], att[16], slot[16], st[24], en[24], reason[1024];
 	snprintf(jid, sizeof(jid), "%lld", (long long)it->journal_id);
 	snprintf(att, sizeof(att), "%d", it->attempt > 0 ? it->attempt : dut.attempt);
@@ -338,12 +339,15 @@ static int ingest_one(lc_fleet *f, const char *my_station, lc_fleet_item *it, st
 			      lc_result_start_ms(r) == LC_TIME_NONE ? NULL : st,
 			      lc_result_end_ms(r) == LC_TIME_NONE ? NULL : en,
 			      lc_verdict_name(verdict),
-			      verdict == LC_VERDICT_PASS || !reason[0] ? NULL : reason};
+			      verdict == LC_VERDICT_PASS || !reason[0] ? NULL : reason,
+			      job.job,
+			      job.customer,
+			      job.site};
 	res = lc_fleet_exec(f,
 			    "INSERT INTO lanecert.runs (report_sha256, station, journal_id, serial, attempt, cable_type,"
-			    " slot, operator, procedure, start_ms, end_ms, verdict, reason)"
-			    " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING id",
-			    13, runv, "store run", &rc, diag);
+			    " slot, operator, procedure, start_ms, end_ms, verdict, reason, job, customer, site)"
+			    " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16) RETURNING id",
+			    16, runv, "store run", &rc, diag);
 	if (!res) {
 		lc_result_free(r);
 		uploads_free(&up);

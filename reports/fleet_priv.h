@@ -10,11 +10,11 @@
 
 struct lc_fleet {
 	PGconn *conn;
-	unsigned char prepared[512 / 8]; /* lc_fleet_query()'s statements this connection has prepared, by shape */
+	unsigned char prepared[1024 / 8]; /* lc_fleet_query()'s statements this connection has prepared, by shape */
 };
 
 /* The schema version this lanecert writes (lanecert.schema_migrations). */
-#define LC_FLEET_SCHEMA_VERSION 3
+#define LC_FLEET_SCHEMA_VERSION 4
 
 /* Turn a failed result (or a lost connection: res NULL) into an LC_ERR_* with the server's message:
  * a lost connection and SQLSTATE classes 08, 53, 57 -> LC_ERR_IO (retry later); 42501 (row-level security,

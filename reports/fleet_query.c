@@ -11,7 +11,7 @@
  * its index (no "$1 IS NULL OR serial = $1", which would make the planner scan). */
 struct where {
 	char sql[1024];
-	const char *vals[10];
+	const char *vals[12];
 	char since[24], id[24], prefix_end[LC_SERIAL_PREFIX_MAX];
 	int n;
 };
@@ -32,7 +32,7 @@ static void build(struct where *w, const lc_store_filter *flt)
 {
 	snprintf(w->sql, sizeof(w->sql),
 		 "SELECT id, serial, cable_type, slot, station, operator, procedure, start_ms, end_ms, verdict, reason,"
-		 " report_sha256, attempt FROM lanecert.runs");
+		 " report_sha256, attempt, job, customer, site FROM lanecert.runs");
 	if (flt->serial)
 		add(w, "serial", flt->serial);
 	/* A prefix as a range in byte order: the index runs_serial_c (migration 2) is on serial COLLATE "C", so
@@ -49,6 +49,8 @@ static void build(struct where *w, const lc_store_filter *flt)
 		size_t len = strlen(w->sql);
 		snprintf(w->sql + len, sizeof(w->sql) - len, "::bigint");
 	}
+	if (flt->job)
+		add(w, "job", flt->job);
 	if (flt->station)
 		add(w, "station", flt->station);
 	if (flt->operator_name)
@@ -86,10 +88,6 @@ int lc_fleet_query(lc_fleet *f, const lc_store_filter *flt, int (*fn)(const lc_s
 	static const lc_store_filter all = {.since_ms = INT64_MIN, .verdict = -1};
 	if (!flt)
 		flt = &all;
-	/* The fleet's table has no job column yet: answering every job's runs to a job filter would be wrong. */
-	if (flt->job)
-		return lc_diag_set(diag, LC_ERR_ARG, "fleet: the fleet store does not record jobs yet (filter by job on a "
-						     "station's results store)");
 	/* The fleet holds completed runs only: a run is sent once its report is signed. */
 	if (flt->verdict == LC_STORE_INCOMPLETE)
 		return 0;
@@ -105,7 +103,8 @@ int lc_fleet_query(lc_fleet *f, const lc_store_filter *flt, int (*fn)(const lc_s
 	 * the parsing and planning of the statement every time. */
 	unsigned shape = (flt->serial ? 1u : 0) | (flt->station ? 2u : 0) | (flt->operator_name ? 4u : 0) |
 			 (flt->cable_type ? 8u : 0) | (flt->procedure ? 16u : 0) | (flt->verdict != -1 ? 32u : 0) |
-			 (flt->since_ms != INT64_MIN ? 64u : 0) | (flt->serial_prefix ? 128u : 0) | (flt->run_id ? 256u : 0);
+			 (flt->since_ms != INT64_MIN ? 64u : 0) | (flt->serial_prefix ? 128u : 0) | (flt->run_id ? 256u : 0) |
+			 (flt->job ? 512u : 0);
 	char name[16];
 	snprintf(name, sizeof(name), "lc_query_%u", shape);
 	if (!(f->prepared[shape / 8] & (1u << (shape % 8)))) {
@@ -143,6 +142,9 @@ int lc_fleet_query(lc_fleet *f, const lc_store_filter *flt, int (*fn)(const lc_s
 				.report_path = NULL,
 				.report_sha256 = PQgetvalue(res, 0, 11),
 				.attempt = PQgetisnull(res, 0, 12) ? 0 : atoi(PQgetvalue(res, 0, 12)),
+				.job = PQgetisnull(res, 0, 13) ? NULL : PQgetvalue(res, 0, 13),
+				.customer = PQgetisnull(res, 0, 14) ? NULL : PQgetvalue(res, 0, 14),
+				.site = PQgetisnull(res, 0, 15) ? NULL : PQgetvalue(res, 0, 15),
 			};
 			count++;
 			rc = fn(&row, user); /* on a stop, the remaining rows are drained and dropped */

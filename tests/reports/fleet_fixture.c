@@ -19,7 +19,10 @@ static int one_run(lc_store *store, const lc_sign_key *key, const char *id, cons
 	char serial[64];
 	snprintf(serial, sizeof(serial), "%s-%04d", id, i);
 	int64_t t0 = 1780000000000LL + (int64_t)i * 60000;
-	lc_store_run_info info = {serial, i % 3 ? "qsfpdd-8x50g-breakout" : "mpo12-trunk", 0, id, "op", "il", t0, NULL, NULL, NULL};
+	/* Two jobs in turn, for one customer: the fleet's job column and filter. */
+	const char *job_id = i % 2 ? "PO-1" : "PO-2";
+	lc_store_run_info info = {serial, i % 3 ? "qsfpdd-8x50g-breakout" : "mpo12-trunk", 0, id, "op", "il", t0, job_id,
+				  "ACME", NULL};
 	int64_t run_id;
 	if (lc_store_begin_run(store, &info, &run_id, NULL) < 0)
 		return -1;
@@ -29,6 +32,7 @@ static int one_run(lc_store *store, const lc_sign_key *key, const char *id, cons
 	lc_result_set_operator(r, "op", NULL);
 	lc_result_set_procedure(r, "il", "1", NULL);
 	lc_result_set_dut(r, &dut, NULL);
+	lc_result_set_job(r, &(lc_result_job){job_id, "ACME", NULL}, NULL);
 	lc_result_start(r, t0, NULL);
 	int step = lc_result_add_step(r, "insertion_loss", t0, NULL);
 	for (int lane = 1; lane <= 8; lane++) {

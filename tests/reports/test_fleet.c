@@ -125,10 +125,12 @@ Test(fleet, migrate_is_versioned_and_idempotent)
 	lc_fleet_close(f);
 	cr_assert_eq(ff_count(&pg, "mig", "SELECT count(*) FROM lanecert.schema_migrations"), LC_FLEET_SCHEMA_VERSION);
 	cr_assert_eq(ff_count(&pg, "mig", "SELECT count(*) FROM pg_indexes WHERE schemaname = 'lanecert'"
-					  " AND indexname IN ('runs_serial', 'runs_station_day', 'runs_cable_day', 'runs_serial_c')"),
-		     4);
+					  " AND indexname IN ('runs_serial', 'runs_station_day', 'runs_cable_day', 'runs_serial_c',"
+					  " 'runs_job')"),
+		     5);
 	/* A database at schema 1 (as lanecert 0.1's first fleet release left it) is brought up to date. */
-	cr_assert_eq(tpg_sql(&pg, "mig", "DROP TABLE lanecert.report_files; DROP INDEX lanecert.runs_serial_c;"
+	cr_assert_eq(tpg_sql(&pg, "mig", "ALTER TABLE lanecert.runs DROP COLUMN job, DROP COLUMN customer, DROP COLUMN site;"
+					 " DROP TABLE lanecert.report_files; DROP INDEX lanecert.runs_serial_c;"
 					 " DELETE FROM lanecert.schema_migrations WHERE version > 1"),
 		     0);
 	f = connect_as(admin("mig"));
@@ -167,6 +169,7 @@ Test(fleet, every_filter_uses_an_index)
 		{.since_ms = 1780000000000LL, .verdict = -1},
 		{.serial_prefix = "st-a-00", .since_ms = INT64_MIN, .verdict = -1},
 		{.run_id = 42, .since_ms = INT64_MIN, .verdict = -1},
+		{.job = "PO-1", .since_ms = INT64_MIN, .verdict = -1},
 	};
 	for (size_t i = 0; i < sizeof(filters) / sizeof(filters[0]); i++) {
 		char sql[1100], eq[1200];
@@ -534,13 +537,14 @@ Test(fleet, queries_match_the_journal)
 		cr_expect_eq(a.fails, b.fails);
 		cr_expect_str_eq(a.first_serial, b.first_serial);
 	}
-	/* The fleet has no job column yet: a job filter is refused, never answered with every job's runs. */
-	struct collected none = {0};
-	cr_expect_eq(lc_fleet_query(f, &(lc_store_filter){.job = "PO-1", .since_ms = INT64_MIN, .verdict = -1}, collect,
-				    &none, &d),
-		     LC_ERR_ARG);
-	cr_expect(strstr(d.text, "does not record jobs yet"), "%s", d.text);
-	cr_expect_eq(none.n, 0);
+	/* Every cable of job J: the job the signed report names, the same runs as the journal's. */
+	struct collected ja = {0}, jf = {0};
+	lc_store_filter byjob = {.job = "PO-1", .since_ms = INT64_MIN, .verdict = -1};
+	cr_assert_geq(lc_store_query(store, &byjob, collect, &ja, &d), 0, "%s", d.text);
+	cr_assert_geq(lc_fleet_query(f, &byjob, collect, &jf, &d), 0, "%s", d.text);
+	cr_expect_eq(ja.n, RUNS / 2);
+	cr_expect_eq(jf.n, ja.n);
+	cr_expect_str_eq(jf.first_serial, "st-a-0001");
 	lc_fleet_close(f);
 	lc_store_close(store);
 	/* The command with a postgresql:// --db: the same JSON rows. */
@@ -550,7 +554,20 @@ Test(fleet, queries_match_the_journal)
 		 tpg_url(&pg, "query", "quality"), out);
 	cr_assert_eq(th_run(cmd), 0);
 	char *text = th_slurp(out, NULL);
-	cr_assert(strstr(text, "\"serial\": \"st-a-0003\"") && strstr(text, "\"verdict\": \"fail\""), "%s", text);
+	cr_assert(strstr(text, "\"serial\": \"st-a-0003\"") && strstr(text, "\"verdict\": \"fail\"") &&
+			  strstr(text, "\"job\": \"PO-1\"") && strstr(text, "\"customer\": \"ACME\""),
+		  "%s", text);
+	free(text);
+	/* results --job on the fleet: PO-2's runs only */
+	snprintf(cmd, sizeof(cmd), "%s results --db '%s' --job PO-2 --csv > %s", getenv("LC_CLI"),
+		 tpg_url(&pg, "query", "quality"), out);
+	cr_assert_eq(th_run(cmd), 0);
+	text = th_slurp(out, NULL);
+	int lines = 0;
+	for (const char *p = text; (p = strchr(p, '\n')); p++)
+		lines++;
+	cr_expect_eq(lines, 1 + (RUNS + 1) / 2, "%s", text);
+	cr_expect_null(strstr(text, "PO-1"), "%s", text);
 	free(text);
 	/* Yield and Pareto: the same from the journal and from the fleet, and what the fixture put in. */
 	const char *modes[] = {"--yield", "--pareto"};
