@@ -120,8 +120,8 @@ static const char *const migrations[] = {
 	"GRANT SELECT ON lanecert.report_files TO lanecert_reader;",
 	/* 4: who a run certified for, from its signed report (report.json's job, customer and site), and the
 	 * index of "every cable of job J". Runs stored before have none (NULL). */
-	"ALTER TABLE lanecert.runs ADD COLUMN job text, ADD COLUMN customer text, ADD COLUMN site text;"
-	"CREATE INDEX runs_job ON lanecert.runs (job, start_ms);",
+	("ALTER TABLE lanecert.runs ADD COLUMN job text, ADD COLUMN customer text, ADD COLUMN site text;"
+	 "CREATE INDEX runs_job ON lanecert.runs (job, start_ms);"),
 };
 #define N_MIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))
 _Static_assert(N_MIGRATIONS == LC_FLEET_SCHEMA_VERSION, "one migration per schema version");
