@@ -71,6 +71,10 @@ static const struct run_case cases[] = {
 	 "\"report_error\":\"\",\"job\":\"PO-77\",\"customer\":\"ACME Networks\",\"site\":null}", true, NULL, NULL},
 	{"fail", "dr4-breakout-dirty-leg", ST_SIM, false, "breakout-dr4-4x100g --serial RUN-FAIL", 1,
 	 "B3", true, NULL, NULL}, /* the dirty leg is named */
+	/* Two slots, whose reports are written at once (one store, one key): both written and signed, slot 2's
+	 * dirty leg named, the exit the worst verdict's. */
+	{"two_slots", "dr4-breakout-two-slots", ST_SIM, false,
+	 "breakout-dr4-4x100g --serial RUN-S1 --serial RUN-S2 --slots 2", 1, "B1", true, NULL, NULL},
 	/* A BER target the test cannot prove in 1 s of instrument time (the upper bound of a clean lane is then
 	 * 3 / 5.3e10 bits = 5.6e-11 > 1e-11) and that no lane's errors exceed: inconclusive, not pass. */
 	{"inconclusive", "aoc-400g-good", ST_SIM, false,
@@ -415,6 +419,27 @@ static void run_case(const char *name)
 		cr_expect_eq(shell(cmd), 0, "minisign rejects %s", report);
 		snprintf(cmd, sizeof(cmd), "'%s' verify '%s' --pubkey '%s/keys/t.pub' >/dev/null", cli, report, dir);
 		cr_expect_eq(shell(cmd), 0, "lanecert verify rejects %s", report);
+		/* one report per --serial: with several slots each is there and verifies */
+		int want = 0;
+		for (const char *p = c->args; (p = strstr(p, "--serial ")); p++)
+			want++;
+		if (want > 1) {
+			char out_dir[1100], rp[1400];
+			snprintf(out_dir, sizeof(out_dir), "%s/out", dir);
+			DIR *d = opendir(out_dir);
+			cr_assert_not_null(d, "%s", out_dir);
+			int n = 0;
+			for (struct dirent *e; (e = readdir(d));) {
+				if (e->d_name[0] == '.')
+					continue;
+				snprintf(rp, sizeof(rp), "%s/%s/report.json", out_dir, e->d_name);
+				snprintf(cmd, sizeof(cmd), "minisign -Vqm '%s' -p '%s/keys/t.pub'", rp, dir);
+				cr_expect_eq(shell(cmd), 0, "minisign rejects %s", rp);
+				n++;
+			}
+			closedir(d);
+			cr_expect_eq(n, want, "%d report folders under %s, expected %d", n, out_dir, want);
+		}
 	} else {
 		cr_expect_not(have, "a refused run wrote %s", report);
 	}
@@ -432,6 +457,7 @@ static void run_case(const char *name)
 
 RUN_CASE(pass)
 RUN_CASE(fail)
+RUN_CASE(two_slots)
 RUN_CASE(inconclusive)
 RUN_CASE(error_meter_hangs)
 RUN_CASE(error_instruments_unreachable)
