@@ -413,6 +413,23 @@ static lc_publisher *open_publisher(const struct run_args *a, const char *statio
 	return p;
 }
 
+/* The station's limits confirmation file: the UNCONFIRMED rows it confirms are certified, named on the
+ * certificate with the file's name and SHA-256. A file that does not hold is refused before anything runs. */
+static int confirm_limits(const char *path, lc_limits *limits, lc_diag *d)
+{
+	char *text;
+	size_t len;
+	int rc = lc_read_file(path, 1u << 20, &text, &len, d);
+	if (rc < 0)
+		return rc;
+	char hex[LC_SHA256_HEX_LEN + 1];
+	lc_result_sha256_hex(text, len, hex);
+	const char *slash = strrchr(path, '/');
+	rc = lc_limits_confirm_json(limits, text, len, slash ? slash + 1 : path, hex, d);
+	free(text);
+	return rc;
+}
+
 static int load_key(const struct run_args *a, lc_sign_key **key, lc_diag *d)
 {
 	*key = NULL;
@@ -495,6 +512,10 @@ int lc_cmd_run(int argc, char **argv)
 	if ((rc = lc_channel_load(cable, fx, &channel, &d)) < 0 || (rc = lc_limits_load(fx, &limits, &d)) < 0 ||
 	    (rc = load_key(&a, &key, &d)) < 0) {
 		exit_code = lc_cli_fail("run", rc, &d, NULL);
+		goto done;
+	}
+	if (station->limits_confirmation[0] && (rc = confirm_limits(station->limits_confirmation, limits, &d)) < 0) {
+		exit_code = lc_cli_fail("run", rc, &d, "limits_confirmation");
 		goto done;
 	}
 	if (!a.no_db && (rc = lc_store_open(a.db, &store, &d)) < 0) {

@@ -18,6 +18,16 @@ void lc_record_limit_row(lc_run *run, int idx, const lc_limit *lim)
 		lc_result_measurement_extra_string(run->result, idx, "limit_source", lim->standard, NULL);
 	if (lim->unconfirmed)
 		lc_result_measurement_extra_string(run->result, idx, "limit_status", "unconfirmed", NULL);
+	lc_record_limit_confirmation(run, idx, lim);
+}
+
+void lc_record_limit_confirmation(lc_run *run, int idx, const lc_limit *lim)
+{
+	if (idx < 0 || !lim || !lim->confirmed_by[0])
+		return;
+	lc_result_measurement_extra_string(run->result, idx, "limit_status", "confirmed", NULL);
+	lc_result_measurement_extra_string(run->result, idx, "limit_confirmed_by", lim->confirmed_by, NULL);
+	lc_result_measurement_extra_string(run->result, idx, "limit_confirmed_sha256", lim->confirmed_sha256, NULL);
 }
 
 struct buf {
@@ -84,7 +94,8 @@ void lc_budget_basis(const lc_budget *b, const lc_limits *lims, char *out, size_
 		else
 			put(&w, "%u %s \xc3\x97 %.4g dB", n, kind_word(it->kind, n), it->each);
 		if (row && row->standard[0])
-			put(&w, " (%s%s)", row->standard, it->unconfirmed ? ", UNCONFIRMED" : "");
+			put(&w, " (%s%s%s)", row->standard, it->unconfirmed ? ", UNCONFIRMED" : "",
+			    row->confirmed_by[0] ? ", confirmed by the station's limits file" : "");
 		else if (it->unconfirmed)
 			put(&w, " (UNCONFIRMED)");
 	}

@@ -16,6 +16,10 @@
 /* Extras of measurement idx for a limit row: limit_id, limit_source (the row's "standard": standard and
  * clause, e.g. "IEEE 802.3cm-2020 Cl.138"), limit_status = "unconfirmed" for a row marked UNCONFIRMED. */
 void lc_record_limit_row(lc_run *run, int idx, const lc_limit *lim);
+/* When lim (a row, or a budget made of rows) was confirmed by the station's limits confirmation file: the
+ * measurement's extras limit_status "confirmed", limit_confirmed_by (the file's name) and
+ * limit_confirmed_sha256 (its SHA-256), which the certificate shows next to the limit. */
+void lc_record_limit_confirmation(lc_run *run, int idx, const lc_limit *lim);
 
 /* The arithmetic of a length-based budget, one term per kind of contribution with the standard of its row:
  * "2 mated pairs × 0.5 dB (TIA-568.3-E) + 0.003 km × 3 dB/km (TIA-568.3-D/E, UNCONFIRMED) = 1.009 dB".

@@ -420,6 +420,15 @@ static int budget_limit(lc_run *run, const lc_wired_path *p, double nm, const ch
 		return rc;
 	lc_limit_init_max(lim, lid, "insertion_loss", "dB", b.total_db);
 	lim->unconfirmed = b.unconfirmed;
+	/* A budget resting on a row the station's file confirmed names that file (and stays UNCONFIRMED while
+	 * any other row it uses is). */
+	for (size_t k = 0; k < b.count && !lim->unconfirmed; k++) {
+		const lc_limit *row = lc_limits_find(run->setup->limits, b.items[k].limit_id);
+		if (row && row->confirmed_by[0]) {
+			memcpy(lim->confirmed_by, row->confirmed_by, sizeof(lim->confirmed_by));
+			memcpy(lim->confirmed_sha256, row->confirmed_sha256, sizeof(lim->confirmed_sha256));
+		}
+	}
 	lc_budget_basis(&b, run->setup->limits, basis, 512);
 	/* Kept when there is room for it; without, the next call works it out again. */
 	struct budget_limit *grown = st ? realloc(st->budgets, (st->n_budgets + 1) * sizeof(*grown)) : NULL;
@@ -533,6 +542,7 @@ static int ctx_insertion_loss(lua_State *L)
 								   NULL);
 				if (basis[i][0])
 					lc_result_measurement_extra_string(run->result, idx, "limit_basis", basis[i], NULL);
+				lc_record_limit_confirmation(run, idx, &lims[i]);
 			}
 			if (lost)
 				lc_result_measurement_extra_string(run->result, idx, "finding", "not measured: fiber map failed",
@@ -606,6 +616,27 @@ static int leg_group(const lc_channel *ch, const char *port, const char **labels
 	if (g == *n)
 		labels[(*n)++] = leg;
 	return (int)g;
+}
+
+/* The map fiber by fiber, for the certificate's expected-versus-measured table: one line per launch port,
+ * "FROM\tEXPECTED\tMEASURED\n", each a port label, or "none" (the design routes it to no port measured),
+ * "dark" or "several ports". malloc'ed; NULL when out of memory. */
+static char *map_table(const lc_wired_ends *e, const int *map, const int *expected)
+{
+	size_t cap = 64 * (e->n_launch + 1), used = 0;
+	char *t = malloc(cap);
+	if (!t)
+		return NULL;
+	t[0] = '\0';
+	for (size_t i = 0; i < e->n_launch; i++) {
+		const char *want = expected[i] >= 0 ? e->detect_port[expected[i]] : "none";
+		const char *got = map[i] >= 0 ? e->detect_port[map[i]] : map[i] == LC_MAP_MULTI ? "several ports" : "dark";
+		int n = snprintf(t + used, cap - used, "%s\t%s\t%s\n", e->launch_port[i], want, got);
+		if (n < 0 || (size_t)n >= cap - used)
+			break; /* labels are short (LC_PORT_NAME_MAX): 64 bytes a line fit */
+		used += (size_t)n;
+	}
+	return t;
 }
 
 /* ctx:fiber_map{wavelength=nm, dark_dbm=-50, relative_db=20} -> verdict name, difference text */
@@ -701,6 +732,13 @@ static int ctx_fiber_map(lua_State *L)
 	int idx = lc_run_record(run, &m, &d);
 	if (idx >= 0) {
 		lc_result_measurement_extra_string(run->result, idx, "difference", text, NULL);
+		char *table = map_table(&e, map, expected);
+		if (!table) {
+			rc = lc_diag_set(&d, LC_ERR_NOMEM, "fiber map");
+			goto out;
+		}
+		lc_result_measurement_extra_string(run->result, idx, "map", table, NULL);
+		free(table);
 		char pol[2] = {lc_map_polarity(map, e.n_launch), 0};
 		if (pol[0] && e.n_launch == e.n_detect)
 			lc_result_measurement_extra_string(run->result, idx, "polarity_type", pol, NULL);

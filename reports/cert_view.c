@@ -86,7 +86,7 @@ size_t lc_view_legs(const lc_result *r, lc_view_leg_tally *legs, size_t cap)
 bool lc_view_extra_hidden(const char *key)
 {
 	static const char *const hidden[] = {"from", "to", "port", "limit_id", "limit_source", "limit_basis",
-					     "limit_status"};
+					     "limit_status", "limit_confirmed_by", "limit_confirmed_sha256", "map"};
 	for (size_t i = 0; i < sizeof(hidden) / sizeof(hidden[0]); i++)
 		if (strcmp(key, hidden[i]) == 0)
 			return true;
@@ -141,8 +141,9 @@ void lc_view_limit_key(const lc_result *r, size_t mi, char *buf, size_t cap)
 			buf[0] = 0;
 		return;
 	}
-	lc_utf8_printf(buf, cap, "%s|%s|%s|%d", src ? src : "", id ? id : "", basis ? basis : "",
-		       lc_view_unconfirmed(r, mi));
+	const char *by = lc_view_extra(r, mi, "limit_confirmed_by"), *sha = lc_view_extra(r, mi, "limit_confirmed_sha256");
+	lc_utf8_printf(buf, cap, "%s|%s|%s|%d|%s|%s", src ? src : "", id ? id : "", basis ? basis : "",
+		       lc_view_unconfirmed(r, mi), by ? by : "", sha ? sha : "");
 }
 
 void lc_view_limit_sentence(const lc_result *r, size_t mi, char *buf, size_t cap)
@@ -153,12 +154,19 @@ void lc_view_limit_sentence(const lc_result *r, size_t mi, char *buf, size_t cap
 				     ? ". UNCONFIRMED in the reference material: not a certification limit, its number "
 				       "is not shown"
 				     : "";
+	/* A row UNCONFIRMED in the reference material that the station's limits file confirmed: say which file,
+	 * with its digest, so that the customer can ask for exactly that file. */
+	const char *by = lc_view_extra(r, mi, "limit_confirmed_by"), *sha = lc_view_extra(r, mi, "limit_confirmed_sha256");
+	char conf[LC_NAME_MAX + 160] = "";
+	if (by && sha && !lc_view_unconfirmed(r, mi))
+		lc_utf8_printf(conf, sizeof(conf), ". UNCONFIRMED in the reference material; confirmed by the station's limits file %s (SHA-256 %s)",
+			       by, sha);
 	if (basis)
-		lc_utf8_printf(buf, cap, "%s: %s%s", src ? src : "length-based budget", basis, unconf);
+		lc_utf8_printf(buf, cap, "%s: %s%s%s", src ? src : "length-based budget", basis, unconf, conf);
 	else if (src && id)
-		lc_utf8_printf(buf, cap, "%s (row %s)%s", src, id, unconf);
+		lc_utf8_printf(buf, cap, "%s (row %s)%s%s", src, id, unconf, conf);
 	else
-		lc_utf8_printf(buf, cap, "%s%s", src ? src : id ? id : "", unconf);
+		lc_utf8_printf(buf, cap, "%s%s%s", src ? src : id ? id : "", unconf, conf);
 }
 
 size_t lc_view_limit_number(lc_view_limits *l, const lc_result *r, size_t mi)
@@ -239,5 +247,27 @@ size_t lc_view_identity(const lc_result *r, lc_view_pair *pairs, size_t cap, lc_
 	for (size_t i = 0; i < sizeof(all) / sizeof(all[0]) && n < cap; i++)
 		if (all[i].value)
 			pairs[n++] = all[i];
+	return n;
+}
+
+size_t lc_view_fiber_map(const lc_result *r, size_t mi,
+			 void (*fn)(void *user, const char *from, const char *expected, const char *measured, bool differs),
+			 void *user)
+{
+	const char *t = lc_view_extra(r, mi, "map");
+	size_t n = 0;
+	while (t && *t) {
+		size_t len = strcspn(t, "\n");
+		char line[3 * 64 + 8], *f[3] = {line, NULL, NULL};
+		snprintf(line, sizeof(line), "%.*s", (int)(len < sizeof(line) - 1 ? len : sizeof(line) - 1), t);
+		t += len + (t[len] == '\n');
+		char *tab1 = strchr(line, '\t'), *tab2 = tab1 ? strchr(tab1 + 1, '\t') : NULL;
+		if (!tab2)
+			continue; /* not a line of the table: nothing to show */
+		*tab1 = *tab2 = '\0';
+		f[1] = tab1 + 1, f[2] = tab2 + 1;
+		fn(user, f[0], f[1], f[2], strcmp(f[1], f[2]) != 0 && !(strcmp(f[1], "none") == 0 && strcmp(f[2], "dark") == 0));
+		n++;
+	}
 	return n;
 }

@@ -110,4 +110,11 @@ typedef struct lc_view_identity_texts {
 } lc_view_identity_texts;
 size_t lc_view_identity(const lc_result *r, lc_view_pair *pairs, size_t cap, lc_view_identity_texts *texts);
 
+/* The expected-versus-measured fiber map a fiber_map measurement recorded (its extra "map": lines of
+ * "FROM\tEXPECTED\tMEASURED"): calls fn for each fiber with the three labels and whether they differ.
+ * Returns the number of fibers (0 when the measurement has no map). */
+size_t lc_view_fiber_map(const lc_result *r, size_t mi,
+			 void (*fn)(void *user, const char *from, const char *expected, const char *measured, bool differs),
+			 void *user);
+
 #endif

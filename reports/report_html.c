@@ -380,6 +380,32 @@ static void legs(struct out *o, const lc_result *r)
 	lit(o, "</table>\n");
 }
 
+static void map_row(void *user, const char *from, const char *expected, const char *measured, bool differs)
+{
+	struct out *o = user;
+	lit(o, differs ? "<tr class=\"mismatch\"><td>" : "<tr><td>");
+	text(o, from);
+	lit(o, "</td><td>");
+	text(o, expected);
+	lit(o, differs ? "</td><td class=\"neg\">" : "</td><td>");
+	text(o, measured);
+	lit(o, differs ? "</td><td class=\"neg\">\xe2\x89\xa0 mismatch</td></tr>\n" : "</td><td>\xe2\x9c\x93</td></tr>\n");
+}
+
+/* Each fiber's expected far end against the measured one, mismatches marked (the fiber map step's record). */
+static void fiber_map(struct out *o, const lc_result *r)
+{
+	for (size_t i = 0; i < lc_result_measurement_count(r); i++) {
+		const lc_result_measurement *m = lc_result_measurement_at(r, i, NULL);
+		if (strcmp(m->name, "fiber_map") != 0 || !lc_view_extra(r, i, "map"))
+			continue;
+		lit(o, "<h2 id=\"fiber-map\">Fiber map</h2>\n<table class=\"fiber-map\">\n<tr><th>Fiber</th><th>Expected far end</th>"
+		       "<th>Measured far end</th><th></th></tr>\n");
+		lc_view_fiber_map(r, i, map_row, o);
+		lit(o, "</table>\n");
+	}
+}
+
 /* Per fiber and wavelength, the OTDR's events as a table: where, what, its loss and reflectance against
  * their limits (the rows are also in the step's table; here they read as an OTDR event table does). */
 static void event_limit(struct out *o, const lc_result *r, size_t k)
@@ -585,6 +611,7 @@ int lc_report_html(const char *json, size_t len, const lc_html_options *opt, cha
 	identity(&o, r);
 	summary(&o, r, opt);
 	legs(&o, r);
+	fiber_map(&o, r);
 	plots(&o, &ps);
 	lit(&o, "<h2>Steps and measurements</h2>\n");
 	lc_view_limits *lims = calloc(1, sizeof(*lims));

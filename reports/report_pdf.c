@@ -402,6 +402,45 @@ static void legs(lc_pdf_doc *doc, const lc_result *r)
 	lc_pdf_table_end(doc, &t);
 }
 
+static const lc_pdf_column map_cols[] = {
+	{"Fiber", 120, LC_PDF_LEFT, LC_PDF_SMALL},
+	{"Expected far end", 120, LC_PDF_LEFT, LC_PDF_SMALL},
+	{"Measured far end", 120, LC_PDF_LEFT, LC_PDF_SMALL},
+	{"", LC_PDF_WIDTH - 360, LC_PDF_LEFT, LC_PDF_SMALL},
+};
+
+struct map_ctx {
+	lc_pdf_doc *doc;
+	lc_pdf_table *t;
+};
+
+static void map_row(void *user, const char *from, const char *expected, const char *measured, bool differs)
+{
+	struct map_ctx *c = user;
+	unsigned red = lc_pdf_verdict_fg(LC_VERDICT_FAIL);
+	lc_pdf_cell cells[4] = {{from, 0, false, 0, NULL},
+				{expected, 0, false, 0, NULL},
+				{measured, differs ? red : 0, false, 0, NULL},
+				{differs ? "\xe2\x89\xa0 mismatch" : "\xe2\x9c\x93", differs ? red : 0, false, 0, NULL}};
+	lc_pdf_table_row(c->doc, c->t, cells);
+}
+
+/* Each fiber's expected far end against the measured one (as the HTML's "Fiber map"). */
+static void fiber_map(lc_pdf_doc *doc, const lc_result *r)
+{
+	for (size_t i = 0; i < lc_result_measurement_count(r); i++) {
+		const lc_result_measurement *m = lc_result_measurement_at(r, i, NULL);
+		if (strcmp(m->name, "fiber_map") != 0 || !lc_view_extra(r, i, "map"))
+			continue;
+		lc_pdf_heading(doc, LC_PDF_H2, "Fiber map", 40, false, LC_VERDICT_NONE);
+		lc_pdf_table t;
+		lc_pdf_table_begin(doc, &t, map_cols, 4);
+		struct map_ctx c = {doc, &t};
+		lc_view_fiber_map(r, i, map_row, &c);
+		lc_pdf_table_end(doc, &t);
+	}
+}
+
 static const lc_pdf_column event_cols[] = {
 	{"Position (m)", 56, LC_PDF_RIGHT, LC_PDF_SMALL}, {"Event", 150, LC_PDF_LEFT, LC_PDF_SMALL},
 	{"Loss (dB)", 50, LC_PDF_RIGHT, LC_PDF_SMALL},    {"Loss limit", 56, LC_PDF_RIGHT, LC_PDF_SMALL},
@@ -541,6 +580,7 @@ static int render(const lc_result *r, const lc_plot_set *ps, const lc_pdf_option
 	identity(doc, r);
 	summary(doc, r, opt, &s);
 	legs(doc, r);
+	fiber_map(doc, r);
 	steps(doc, r, lims);
 	otdr_events(doc, r);
 	limits_section(doc, r, lims);

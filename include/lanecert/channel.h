@@ -749,6 +749,9 @@ typedef struct lc_station {
 	char default_job[LC_STATION_JOB_MAX];
 	char default_customer[LC_STATION_JOB_MAX];
 	char default_site[LC_STATION_JOB_MAX];
+	/* JSON key "limits_confirmation": the station's limits confirmation file (lc_limits_confirm_json(); a
+	 * relative path is taken from the station file's folder by lc_station_load()), or empty. Since 0.1. */
+	char limits_confirmation[LC_STATION_RESOURCE_MAX];
 	size_t n_instruments;
 	lc_station_instrument *instruments;
 	size_t n_wires;

@@ -118,6 +118,11 @@ typedef struct lc_limit {
 	bool unconfirmed;
 	char note[LC_TEXT_MAX];
 	char origin[LC_NAME_MAX];   /* the file it came from ("limits/ieee-802.3.json") */
+	/* An UNCONFIRMED row the station's limits confirmation file confirmed (lc_limits_confirm()): that file's
+	 * name and SHA-256 (64 lowercase hex digits), shown on the certificate next to the limit; "" otherwise.
+	 * unconfirmed is then false. Since 0.1. */
+	char confirmed_by[LC_NAME_MAX];
+	char confirmed_sha256[65];
 } lc_limit;
 
 typedef struct lc_check_result {
@@ -247,6 +252,33 @@ LC_API const lc_limit *lc_limits_at(const lc_limits *lim, size_t i);
  * Since: 0.1
  */
 LC_API const lc_limit *lc_limits_find(const lc_limits *lim, const char *id);
+
+/*
+ * Confirm the UNCONFIRMED row id: it loses its unconfirmed flag and records by (the confirmation file's
+ * name, cut to LC_NAME_MAX - 1 bytes) and sha256_hex (that file's SHA-256), which a certificate shows.
+ *
+ * Returns: 0; LC_ERR_ARG for a NULL argument or a digest that is not 64 lowercase hex digits;
+ * LC_ERR_NOT_FOUND for an unknown id; LC_ERR_STATE for a row that is not marked UNCONFIRMED (a confirmed
+ * row needs none, and a second confirmation would hide the first).
+ * Thread safety: lim is written: no concurrent use.
+ * Since: 0.1
+ */
+LC_API int lc_limits_confirm(lc_limits *lim, const char *id, const char *by, const char *sha256_hex, lc_diag *diag);
+/*
+ * Apply a station's limits confirmation file (format "lanecert-limits-confirmation/1", docs/fixtures.md) of
+ * len bytes at text, named name, whose SHA-256 is sha256_hex: each row it lists (by id, with the bounds it
+ * confirms, "min"/"max" as in the limits files, and what it was "checked_against") must be a row of lim marked
+ * UNCONFIRMED with exactly those bounds; then every one of them is confirmed (lc_limits_confirm()). A row
+ * whose number differs from the confirmed one stays UNCONFIRMED: the file is refused.
+ *
+ * Returns: 0; LC_ERR_ARG for a NULL argument or a bad digest; LC_ERR_FORMAT (the file and JSON path named)
+ * for a document that is not JSON or not that format, an unknown key, an unknown row, a row that is not
+ * UNCONFIRMED, one listed twice or bounds that differ. On failure no row is confirmed.
+ * Thread safety: lim is written: no concurrent use.
+ * Since: 0.1
+ */
+LC_API int lc_limits_confirm_json(lc_limits *lim, const char *text, size_t len, const char *name,
+				  const char *sha256_hex, lc_diag *diag);
 
 /* What a caller looks for; NULL / 0 / *_NONE fields are "don't care". */
 typedef struct lc_limit_query {

@@ -66,7 +66,15 @@ Test(run_cli, reports_stay_in_out_and_attempts_are_counted, .timeout = 300)
 	snprintf(outside, sizeof(outside), "%s/outside", e.dir);
 	snprintf(db, sizeof(db), "%s/r.db", e.dir);
 	station_add(station, "\"default_operator\": \"j.doe\", \"default_job\": \"STOCK\", \"default_customer\": "
-			     "\"Lager Nord\", \"default_site\": \"Halle 2\"");
+			     "\"Lager Nord\", \"default_site\": \"Halle 2\", \"limits_confirmation\": \"site-limits.json\"");
+	/* beside the station file: confirms the APC return loss row only */
+	static const char confirmation[] =
+		"{\"format\": \"lanecert-limits-confirmation/1\", \"confirmed_by\": \"QA\", \"rows\": [{\"id\": "
+		"\"tia.return_loss.SM.APC\", \"min\": 55, \"checked_against\": \"TIA-568.3-E, purchased copy\"}]}\n";
+	char confirm_path[400], confirm_sha[LC_SHA256_HEX_LEN + 1];
+	snprintf(confirm_path, sizeof(confirm_path), "%s/site-limits.json", e.dir);
+	th_spit(confirm_path, confirmation, strlen(confirmation));
+	lc_result_sha256_hex(confirmation, strlen(confirmation), confirm_sha);
 	mkdir(out, 0755);
 	mkdir(outside, 0755);
 
@@ -121,7 +129,32 @@ Test(run_cli, reports_stay_in_out_and_attempts_are_counted, .timeout = 300)
 			  strstr(json, "\"site\": \"Halle 2\""),
 		  "%s", json);
 	cr_expect(strstr(json, "\"fiber_mode\": \"SM\"") && strstr(json, "\"end_a\": \"MPO-12 APC"), "%s", json);
+	/* the APC return loss row is confirmed by the station's file, with its digest; the UPC one is not */
+	char want[200];
+	snprintf(want, sizeof(want), "\"limit_confirmed_sha256\": \"%s\"", confirm_sha);
+	cr_expect(strstr(json, want) && strstr(json, "\"limit_confirmed_by\": \"site-limits.json\""), "%s", json);
+	const char *apc = strstr(json, "\"limit_id\": \"tia.return_loss.SM.APC\""), *upc = strstr(json, "\"limit_id\": \"tia.return_loss.SM.UPC\"");
+	cr_assert(apc && upc, "the dr4 run judges return loss on both polishes");
+	char window[300];
+	snprintf(window, sizeof(window), "%.200s", apc);
+	cr_expect(strstr(window, "\"limit_status\": \"confirmed\""), "%s", window);
+	snprintf(window, sizeof(window), "%.200s", upc);
+	cr_expect(strstr(window, "\"limit_status\": \"unconfirmed\""), "the UPC row stays UNCONFIRMED: %s", window);
 	free(json);
+	/* the certificate: the file named, the UPC results still not certified */
+	char html_path[PATH_MAX];
+	snprintf(html_path, sizeof(html_path), "%.*s/report.html", (int)(strrchr(report, '/') - report), report);
+	char *html = th_slurp(html_path, NULL);
+	cr_assert_not_null(html, "%s", html_path);
+	cr_expect(strstr(html, "limits file site-limits.json (SHA-256 ") && strstr(html, confirm_sha),
+		  "the certificate names the file and its digest");
+	cr_expect(strstr(html, "not certified"), "the UPC rows are still not certified");
+	/* the fiber map, fiber by fiber: every one where it belongs on a good cable */
+	char *fm = strstr(html, "<h2 id=\"fiber-map\">Fiber map</h2>");
+	cr_assert_not_null(fm, "no fiber map table");
+	cr_expect(strstr(fm, "<tr><td>A:1</td><td>B1:rx</td><td>B1:rx</td><td>\xe2\x9c\x93</td></tr>"), "%.1500s", fm);
+	cr_expect_null(strstr(html, "class=\"mismatch\""), "a good cable has no mismatch");
+	free(html);
 
 	/* the second attempt, by a named operator, on a terminal (script(1) gives it one) */
 	const char *cli = getenv("LC_CLI");

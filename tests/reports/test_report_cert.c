@@ -221,6 +221,97 @@ Test(report_cert, old_report_still_renders)
 	free(html), free(js);
 }
 
+/* An UNCONFIRMED row confirmed by the station's limits file: certified, with the number of its limit and the
+ * file's name and SHA-256 in the Limits section; the row the file did not confirm stays not certified. */
+Test(report_cert, confirmed_row_names_the_station_file)
+{
+	static const char sha[] = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08";
+	lc_result *r = lc_result_new();
+	lc_result_set_dut(r, &(lc_result_dut){"dr4-mpo12apc-4xlc", "DR4-1", 1, NULL, 1}, NULL);
+	lc_result_start(r, 1795000000000LL, NULL);
+	int t = lc_result_add_step(r, "return-loss", 1795000001000LL, NULL);
+	lc_result_measurement apc = {"return_loss", 1, 61.25, "dB", 1310, {55, NAN, LC_LIMIT_GE}, NAN, LC_VERDICT_PASS};
+	int mi = lc_result_add_measurement(r, t, &apc, NULL);
+	lc_result_measurement_extra_string(r, mi, "port", "A", NULL);
+	lc_result_measurement_extra_string(r, mi, "limit_id", "tia.return_loss.SM.APC", NULL);
+	lc_result_measurement_extra_string(r, mi, "limit_source", "TIA-568.3", NULL);
+	lc_result_measurement_extra_string(r, mi, "limit_status", "confirmed", NULL);
+	lc_result_measurement_extra_string(r, mi, "limit_confirmed_by", "site-limits.json", NULL);
+	lc_result_measurement_extra_string(r, mi, "limit_confirmed_sha256", sha, NULL);
+	lc_result_end_step(r, t, LC_VERDICT_NONE, 1795000002000LL, NULL, NULL);
+	lc_result_finish(r, LC_VERDICT_NONE, 1795000003000LL, NULL, NULL);
+	char *js, *html;
+	size_t n;
+	cr_assert_eq(lc_report_json(r, &js, &n, NULL), 0);
+	lc_html_options o = {.gnuplot = ""};
+	lc_diag d;
+	cr_assert_eq(lc_report_html(js, n, &o, &html, NULL, NULL, &d), 0, "%s", d.text);
+	cr_expect_null(strstr(html, "not certified"), "a confirmed row is certified");
+	cr_expect(strstr(html, "<span class=\"v v-pass\">pass</span></p>"), "the run's badge");
+	cr_expect(strstr(html, "\xe2\x89\xa5 55"), "the limit's number is shown");
+	char *lims = section(html, "<h2>Limits</h2>", "</table>");
+	cr_expect(strstr(lims, "confirmed by the station&#39;s limits file site-limits.json (SHA-256 "
+			       "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08)"),
+		  "%s", lims);
+	free(lims);
+	cr_expect_null(strstr(html, "limit_confirmed_by="), "not repeated in the details");
+	/* in the PDF too */
+	char *dir = th_scratch_dir("cert-confirmed"), *pdf = th_path(dir, "report.pdf");
+	lc_pdf_options po = {.gnuplot = ""};
+	char *bytes;
+	size_t len;
+	cr_assert_eq(lc_report_pdf_render(js, n, &po, &bytes, &len, NULL, &d), 0, "%s", d.text);
+	th_spit(pdf, bytes, len);
+	free(bytes);
+	char *text = th_pdf_text(pdf, 0, 0);
+	cr_expect(strstr(text, "confirmed by the station's limits file") &&
+			  strstr(text, "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"),
+		  "%s", text);
+	cr_expect_null(strstr(text, "NOT CERTIFIED"), "%s", text);
+	free(text), free(pdf), free(dir), free(html), free(js);
+	lc_result_free(r);
+}
+
+/* The fiber map as a table: each fiber's expected far end against the measured one, a mismatch marked. */
+Test(report_cert, fiber_map_expected_versus_measured)
+{
+	lc_result *r = lc_result_new();
+	lc_result_set_dut(r, &(lc_result_dut){"dr4-mpo12apc-4xlc", "DR4-2", 1, NULL, 1}, NULL);
+	lc_result_start(r, 1795000000000LL, NULL);
+	int s = lc_result_add_step(r, "fiber-map", 1795000001000LL, NULL);
+	lc_result_measurement m = {"fiber_map", 0, 2, "fibers", 1310, {NAN, 0, LC_LIMIT_LE}, NAN, LC_VERDICT_FAIL};
+	int mi = lc_result_add_measurement(r, s, &m, NULL);
+	lc_result_measurement_extra_string(r, mi, "difference", "legs B2 and B3 swapped", NULL);
+	lc_result_measurement_extra_string(r, mi, "map",
+					   "A:1\tB1:rx\tB1:rx\nA:2\tB2:rx\tB3:rx\nA:3\tB3:rx\tB2:rx\nA:5\tnone\tdark\n", NULL);
+	lc_result_end_step(r, s, LC_VERDICT_NONE, 1795000002000LL, NULL, NULL);
+	lc_result_finish(r, LC_VERDICT_NONE, 1795000003000LL, NULL, NULL);
+	char *js, *html;
+	size_t n;
+	cr_assert_eq(lc_report_json(r, &js, &n, NULL), 0);
+	lc_html_options o = {.gnuplot = ""};
+	lc_diag d;
+	cr_assert_eq(lc_report_html(js, n, &o, &html, NULL, NULL, &d), 0, "%s", d.text);
+	char *map = section(html, "<h2 id=\"fiber-map\">Fiber map</h2>", "</table>");
+	cr_expect(strstr(map, "<tr><td>A:1</td><td>B1:rx</td><td>B1:rx</td><td>\xe2\x9c\x93</td></tr>"), "%s", map);
+	cr_expect(strstr(map, "<tr class=\"mismatch\"><td>A:2</td><td>B2:rx</td><td class=\"neg\">B3:rx</td>"), "%s", map);
+	cr_expect_eq(count(map, "mismatch</td>"), 2, "%s", map);
+	cr_expect(strstr(map, "<tr><td>A:5</td><td>none</td><td>dark</td>"), "a dark position the design leaves dark is no mismatch");
+	free(map);
+	cr_expect_null(strstr(html, "map=A:1"), "not repeated in the details");
+	char *dir = th_scratch_dir("cert-map"), *pdf = th_path(dir, "report.pdf");
+	lc_pdf_options po = {.gnuplot = ""};
+	char *bytes;
+	size_t len;
+	cr_assert_eq(lc_report_pdf_render(js, n, &po, &bytes, &len, NULL, &d), 0, "%s", d.text);
+	th_spit(pdf, bytes, len);
+	free(bytes);
+	char *text = th_pdf_text(pdf, 0, 0);
+	cr_expect(strstr(text, "Fiber map") && strstr(text, "Expected far end") && count(text, "mismatch") == 2, "%s", text);
+	free(text), free(pdf), free(dir), free(html), free(js);
+	lc_result_free(r);
+}
+
 /* Who the cable is certified for and what it is: job, customer, site and the cable's identity, in report.json
  * (read back the same), in the HTML and on the PDF's first page; a report without them has no such section. */
 Test(report_cert, customer_job_and_cable_identity)
