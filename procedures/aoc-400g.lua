@@ -1,16 +1,17 @@
 -- 400G QSFP-DD <-> QSFP-DD active optical cable: module identity and monitors at both ends against each
 -- module's own thresholds, the lane map by BERT, BER per lane with confidence (sequential: each lane stops
--- as soon as it is proven), and the modules' temperature again after the BER soak.
+-- as soon as it is proven) with both modules' temperature and Tx power sampled through the soak
+-- (monitor_every, default 10 s of instrument time), and the modules' temperature again after the BER soak.
 -- Options: bit_rate (per lane, default 53.125e9: 400GAUI-8), pattern (PRBS31; PRBS31Q where the BERT's PAM4
 -- syntax is documented), target (BER, default
 -- 2.6e-4: the AOC BER class of 400GAUI-8 AOCs, domain-facts 4c; 1e-12 for a raw NRZ link), cl (0.95),
 -- max_time (s; default: long enough for a clean lane to prove the target).
 local bert = require("bert")
-local defaults = { bit_rate = 53.125e9, target = 2.6e-4 }
+local defaults = { bit_rate = 53.125e9, target = 2.6e-4, monitor = { "A", "B" } }
 
 return {
   name = "aoc-400g",
-  version = "1",
+  version = "2",
   summary = "400G QSFP-DD AOC: module identity and DOM at both ends, lane map and BER per lane by BERT",
   steps = {
     {

@@ -150,6 +150,55 @@ static void signalling(const lc_link_profile *a, const lc_link_profile *b, lc_co
 		    b->name, b->gbps_per_lane);
 }
 
+static const char *mod_name(const lc_link_profile *p) { return p->pam4 ? "PAM4" : "NRZ"; }
+
+/*
+ * The lanes of an AOC or DAC: straight, one leg of a breakout, or a leg whose end converts. The end that
+ * breaks out advertises a narrower application on several start lanes (lc_link_profile_of); without one the
+ * whole width is one leg. An AOC end may carry a DSP that presents its host another lane count at the same
+ * data rate (the QSFP28 end of a 400G-to-4x100G AOC: 4 x 25G NRZ to the host, 2 x 50G PAM4 on the media,
+ * as a DR1 module does); a passive DAC's wires carry the host lanes themselves, so both ends must match.
+ */
+static void assembly_lanes(const lc_link_profile *a, const lc_link_profile *b, bool aoc, lc_compat_result *r)
+{
+	const lc_link_profile *wide = a, *narrow = b;
+	char ew = 'A', en = 'B';
+	if (!(a->legs && a->lanes != b->lanes) && b->legs && b->lanes != a->lanes) {
+		wide = b;
+		narrow = a;
+		ew = 'B';
+		en = 'A';
+	}
+	bool legs = wide->legs && wide->lanes != narrow->lanes;
+	unsigned per = legs ? wide->leg_lanes : wide->lanes;
+	if (per == narrow->lanes) {
+		signalling(a, b, r);
+		if (legs)
+			add(r, LC_COMPAT_NOTE, "breakout", "end %c is one of end %c's %u legs of %u lanes", en, ew, wide->legs,
+			    per);
+		else
+			add(r, LC_COMPAT_NOTE, "lanes", "straight: %u lanes at both ends", a->lanes);
+		return;
+	}
+	double rw = per * wide->gbps_per_lane, rn = narrow->lanes * narrow->gbps_per_lane;
+	if (!(per && fabs(rw - rn) <= 0.5 * (per > narrow->lanes ? per : narrow->lanes))) {
+		add(r, LC_COMPAT_ERROR, "lanes", "%u lanes against %u, and no breakout application of that width", a->lanes,
+		    b->lanes);
+		return;
+	}
+	if (aoc)
+		add(r, LC_COMPAT_NOTE, "dsp",
+		    "end %c presents %u x %gG %s to its host over %s%c's %u x %gG %s: the AOC end's DSP converts (%g Gb/s "
+		    "each way)", en, narrow->lanes, narrow->gbps_per_lane, mod_name(narrow), legs ? "a leg of end " : "end ",
+		    ew, per, wide->gbps_per_lane, mod_name(wide), rn);
+	else
+		add(r, LC_COMPAT_ERROR, "dsp",
+		    "a passive DAC cannot convert lanes: %s%c is %u x %gG %s%s, end %c %u x %gG %s", legs ? "each leg of end " :
+		    "end ", ew, per, wide->gbps_per_lane, mod_name(wide),
+		    per == 2 && wide->pam4 ? " (it needs a QSFP56 end)" : "", en, narrow->lanes, narrow->gbps_per_lane,
+		    mod_name(narrow));
+}
+
 static void assemblies(const lc_module_info *ma, const lc_module_info *mb, const lc_link_profile *a,
 		       const lc_link_profile *b, const lc_channel *ch, lc_compat_result *r)
 {
@@ -158,16 +207,7 @@ static void assemblies(const lc_module_info *ma, const lc_module_info *mb, const
 		    !strcmp(a->medium, "AOC") ? "an AOC" : "a DAC", !strcmp(b->medium, "AOC") ? "an AOC" : "a DAC");
 		return;
 	}
-	signalling(a, b, r);
-	if (a->lanes == b->lanes)
-		add(r, LC_COMPAT_NOTE, "lanes", "straight: %u lanes at both ends", a->lanes);
-	else if (a->legs && a->leg_lanes == b->lanes)
-		add(r, LC_COMPAT_NOTE, "breakout", "end B is one of end A's %u legs of %u lanes", a->legs, a->leg_lanes);
-	else if (b->legs && b->leg_lanes == a->lanes)
-		add(r, LC_COMPAT_NOTE, "breakout", "end A is one of end B's %u legs of %u lanes", b->legs, b->leg_lanes);
-	else
-		add(r, LC_COMPAT_ERROR, "lanes", "%u lanes against %u, and no breakout application of that width", a->lanes,
-		    b->lanes);
+	assembly_lanes(a, b, !strcmp(a->medium, "AOC"), r);
 	if (!strcmp(a->medium, "AOC")) {
 		const char *ta = ber_text(a->ber_class, ma->spec == LC_MODULE_CMIS);
 		const char *tb = ber_text(b->ber_class, mb->spec == LC_MODULE_CMIS);

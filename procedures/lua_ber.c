@@ -15,6 +15,7 @@
 #include "instruments/bert/lane_map.h"
 #include "procedures/measure/map.h"
 #include "procedures/diagnosis.h"
+#include "procedures/module_soak.h"
 #include "procedures/run_priv.h"
 
 struct bert_lanes {
@@ -90,10 +91,27 @@ static void bert_prepare(lua_State *L, lc_run *run, int t, lc_instrument *bert)
 	}
 }
 
+#define MONITOR_ENDS_MAX 9 /* end A and up to 8 legs */
+
 struct progress_ctx {
 	lc_run *run;
 	double max_s;
+	/* module monitors sampled through the soak (monitor={ends}, monitor_every=s of instrument time) */
+	lc_soak_end ends[MONITOR_ENDS_MAX];
+	size_t n_ends;
+	const char *role;
+	double every_s, next_s;
+	unsigned samples;
+	int monitor_rc;        /* the first failed sample: the step ends in error after the BER results */
+	lc_diag monitor_diag;
 };
+
+static void sample_modules(struct progress_ctx *p, double t)
+{
+	for (size_t i = 0; i < p->n_ends && p->monitor_rc == 0; i++)
+		p->monitor_rc = lc_soak_sample(p->run, p->role, &p->ends[i], t, &p->monitor_diag);
+	p->samples++;
+}
 
 static void ber_progress(void *user, size_t decided, size_t total, double t)
 {
@@ -103,9 +121,42 @@ static void ber_progress(void *user, size_t decided, size_t total, double t)
 	snprintf(text, sizeof(text), "%zu/%zu lanes decided at %.1f s instrument time", decided, total, t);
 	if (ev->progress)
 		ev->progress(ev->user, p->run->setup->slot, p->run->step_name, p->max_s > 0 ? t / p->max_s : 0, -1, text);
+	/* Samples while the pattern runs: every every_s, and once as the last lane is decided (the outputs go
+	 * off only after the step). */
+	if (p->n_ends && p->monitor_rc == 0 && (t >= p->next_s || decided == total)) {
+		sample_modules(p, t);
+		p->next_s = t + p->every_s;
+	}
 }
 
-/* ctx:ber{bit_rate=, pattern=, target=1e-12, cl=0.95, max_time=60, gate=1, role="bert"} -> worst verdict */
+/* monitor = {"A", "B1", ...}: the ends whose modules the soak samples. */
+static void monitor_ends(lua_State *L, int t, struct progress_ctx *p)
+{
+	lua_getfield(L, t, "monitor");
+	if (lua_istable(L, -1)) {
+		lua_Integer n = (lua_Integer)lua_rawlen(L, -1);
+		if (n > MONITOR_ENDS_MAX)
+			luaL_error(L, "ber: monitor names %d ends (at most %d)", (int)n, MONITOR_ENDS_MAX);
+		for (lua_Integer i = 1; i <= n; i++) {
+			lua_rawgeti(L, -1, i);
+			const char *e = lua_tostring(L, -1);
+			if (!e)
+				luaL_error(L, "ber: monitor[%d] is not an end label", (int)i);
+			lc_soak_end_init(&p->ends[p->n_ends++], e);
+			lua_pop(L, 1);
+		}
+	} else if (!lua_isnil(L, -1)) {
+		luaL_error(L, "ber: monitor must be a list of end labels");
+	}
+	lua_pop(L, 1);
+	p->role = lc_lua_field_string(L, t, "monitor_role", "i2c");
+	p->every_s = lc_lua_field_number(L, t, "monitor_every", 10);
+	if (p->n_ends && !(p->every_s > 0))
+		luaL_error(L, "ber: monitor_every must be a positive number of seconds");
+}
+
+/* ctx:ber{bit_rate=, pattern=, target=1e-12, cl=0.95, max_time=60, gate=1, role="bert", monitor={ends},
+ * monitor_every=10, monitor_role="i2c"} -> worst verdict */
 static int ctx_ber(lua_State *L)
 {
 	lc_run *run = lc_run_from_upvalue(L);
@@ -124,9 +175,17 @@ static int ctx_ber(lua_State *L)
 	if (rc < 0)
 		return lc_lua_raise(L, run, rc, &d, "ber");
 
+	struct progress_ctx pc;
+	memset(&pc, 0, sizeof(pc));
+	pc.run = run;
+	pc.max_s = cfg.max_time_s;
+	monitor_ends(L, 2, &pc);
 	lc_instrument_lock(bl.bert);
 	bert_prepare(L, run, 2, bl.bert);
-	struct progress_ctx pc = {.run = run, .max_s = cfg.max_time_s};
+	/* the first sample as the traffic starts: the idle reading is the modules step's */
+	if (pc.n_ends)
+		sample_modules(&pc, 0);
+	pc.next_s = pc.every_s;
 	lc_ber_seq_io io = {.poll_ms = (int)lc_lua_field_number(L, 2, "poll_ms", 0),
 			    .progress = ber_progress,
 			    .user = &pc};
@@ -168,10 +227,16 @@ static int ctx_ber(lua_State *L)
 			lc_result_measurement_extra_string(run->result, idx, "detail", ln->detail, NULL);
 		worst = lc_verdict_max(worst, ln->verdict);
 	}
+	/* the modules through the soak, after the lanes: the BER is the step's own result */
+	for (size_t i = 0; i < pc.n_ends; i++)
+		lc_soak_record(run, &pc.ends[i]);
 	if (rc < 0)
 		return lc_lua_raise(L, run, rc, &d, "ber");
 	if (orc < 0)
 		return lc_lua_raise(L, run, orc, &od, "ber: outputs off");
+	/* a module that could not be read through the soak is a station fault, not the cable's */
+	if (pc.monitor_rc < 0)
+		return lc_lua_raise(L, run, pc.monitor_rc, &pc.monitor_diag, "ber: module monitors");
 	lua_pushstring(L, lc_verdict_name(worst));
 	return 1;
 }

@@ -11,6 +11,8 @@
 #include <strings.h>
 
 #include "instruments/module/module.h"
+#include "procedures/limit_record.h"
+#include "procedures/module_soak.h"
 #include "procedures/run_priv.h"
 
 #define LC_LOG_DOMAIN "module"
@@ -23,9 +25,10 @@ static const lc_station_instrument *i2c_role(const lc_run *run, const char *role
 }
 
 /* A monitor against the module's own limits: outside the alarm range fails, outside the warning range is
- * recorded with a warning extra (the module still works). No thresholds: recorded, not judged. */
-static void judge(lc_run *run, const char *name, int lane, double value, const char *unit, const lc_module_limits *lim,
-		  const char *end)
+ * recorded with a warning extra (the module still works). No thresholds: recorded, not judged. Returns the
+ * measurement's index, or a negative code when it could not be recorded. */
+static int judge(lc_run *run, const char *name, int lane, double value, const char *unit, const lc_module_limits *lim,
+		 const char *end)
 {
 	lc_result_measurement m = {.name = name, .lane = lane, .value = value, .unit = unit, .wavelength_nm = NAN,
 				   .margin = NAN, .limit = {.low = NAN, .high = NAN, .comparison = LC_LIMIT_NONE}};
@@ -35,12 +38,13 @@ static void judge(lc_run *run, const char *name, int lane, double value, const c
 	}
 	int idx = lc_run_record(run, &m, NULL);
 	if (idx < 0)
-		return;
+		return idx;
 	lc_result_measurement_extra_string(run->result, idx, "end", end, NULL);
 	if (lim && lim->valid && m.verdict == LC_VERDICT_PASS && (value < lim->low_warn || value > lim->high_warn))
 		lc_result_measurement_extra_string(run->result, idx, "warning", "outside the module's warning range", NULL);
 	if (lim && lim->valid)
 		lc_result_measurement_extra_string(run->result, idx, "limit_source", "the module's own thresholds", NULL);
+	return idx;
 }
 
 /* Which host lanes of an end (a leg label, "A", "B2") the channel uses for transmitting and receiving.
@@ -61,6 +65,46 @@ static void lanes_of_end(const lc_run *run, const char *end, bool *tx, bool *rx)
 	}
 	for (unsigned k = 1; !any && k <= LC_MODULE_LANES_MAX; k++)
 		tx[k] = rx[k] = true;
+}
+
+/*
+ * The power class a CMIS module declares and its maximum power against the class's ceiling (a row of
+ * fixtures/limits/lanecert-module-power.json, UNCONFIRMED: the certificate never shows it as a certified
+ * pass). A module programmed over its class may be refused high power by its host. The power a module
+ * draws is not in its memory map as the reference gives it (domain-facts §5c), so it is not measured here.
+ */
+static void judge_power(lc_run *run, const lc_module_info *info, const char *end)
+{
+	lc_result_measurement c = {.name = "module_power_class", .lane = LC_LANE_NONE, .value = info->power_class,
+				   .unit = "class", .wavelength_nm = NAN, .margin = NAN,
+				   .limit = {.low = NAN, .high = NAN, .comparison = LC_LIMIT_NONE}};
+	int idx = lc_run_record(run, &c, NULL);
+	if (idx >= 0)
+		lc_result_measurement_extra_string(run->result, idx, "end", end, NULL);
+	if (!isfinite(info->max_power_w))
+		return;
+	char id[48];
+	snprintf(id, sizeof(id), "module.power_class.cmis.%d", info->power_class);
+	const lc_limit *row = run->setup->limits ? lc_limits_find(run->setup->limits, id) : NULL;
+	lc_result_measurement m = {.name = "module_max_power", .lane = LC_LANE_NONE, .value = info->max_power_w,
+				   .unit = "W", .wavelength_nm = NAN, .margin = NAN,
+				   .limit = {.low = NAN, .high = NAN, .comparison = LC_LIMIT_NONE}};
+	if (row && row->cmp == LC_CMP_MAX) {
+		m.limit = (lc_result_limit){.low = NAN, .high = row->high, .comparison = LC_LIMIT_LE};
+		m.verdict = info->max_power_w <= row->high ? LC_VERDICT_PASS : LC_VERDICT_FAIL;
+	}
+	idx = lc_run_record(run, &m, NULL);
+	if (idx < 0)
+		return;
+	lc_result_measurement_extra_string(run->result, idx, "end", end, NULL);
+	lc_result_measurement_extra_number(run->result, idx, "power_class", info->power_class, NULL);
+	lc_record_limit_row(run, idx, row);
+	if (m.verdict == LC_VERDICT_FAIL) {
+		char f[200];
+		snprintf(f, sizeof(f), "end %s module declares %.2f W, over the %.2f W of its power class %d%s", end,
+			 info->max_power_w, row->high, info->power_class, row->unconfirmed ? " (class ceiling UNCONFIRMED)" : "");
+		lc_result_measurement_extra_string(run->result, idx, "finding", f, NULL);
+	}
 }
 
 static void set_str(lua_State *L, const char *k, const char *v)
@@ -159,6 +203,8 @@ static int ctx_module(lua_State *L)
 		judge(run, "module_temperature", LC_LANE_NONE, info.temperature_c, "degC", &info.temperature_limits_c, end);
 	if (info.has_vcc)
 		judge(run, "module_vcc", LC_LANE_NONE, info.vcc_v, "V", &info.vcc_limits_v, end);
+	if (info.has_power_class)
+		judge_power(run, &info, end);
 	/* Only the lanes this end of the cable uses: a QSFP28 leg of a 4 x 100G breakout carries 2 of its 4. */
 	bool tx_used[LC_MODULE_LANES_MAX + 1] = {false}, rx_used[LC_MODULE_LANES_MAX + 1] = {false};
 	lanes_of_end(run, end, tx_used, rx_used);
@@ -189,6 +235,11 @@ static int ctx_module(lua_State *L)
 		set_num(L, "cable_length_m", info.cable_length_m);
 	if (info.has_temperature)
 		set_num(L, "temperature_c", info.temperature_c);
+	if (info.has_power_class) {
+		set_num(L, "power_class", info.power_class);
+		if (isfinite(info.max_power_w))
+			set_num(L, "max_power_w", info.max_power_w);
+	}
 	lua_createtable(L, (int)info.n_apps, 0);
 	for (size_t i = 0; i < info.n_apps; i++) {
 		lua_newtable(L);
@@ -200,6 +251,95 @@ static int ctx_module(lua_State *L)
 	}
 	lua_setfield(L, -2, "apps");
 	return 1;
+}
+
+/*
+ * Temperature read before and after a BER soak misses a module that heats only while the lanes carry
+ * traffic (issue 19): the BER step samples every end through the soak (procedures/module_soak.h). The
+ * hottest sample is judged, with the time into the soak named, so the certificate says when, not only that.
+ */
+void lc_soak_end_init(lc_soak_end *s, const char *end)
+{
+	memset(s, 0, sizeof(*s));
+	snprintf(s->end, sizeof(s->end), "%s", end);
+	s->t_max = -INFINITY;
+	s->t_min = INFINITY;
+}
+
+int lc_soak_sample(lc_run *run, const char *role, lc_soak_end *s, double at_s, lc_diag *diag)
+{
+	const lc_station_instrument *si = i2c_role(run, role);
+	if (!si)
+		return lc_diag_set(diag, LC_ERR_NOT_FOUND, "the station has no I2C module adapter in the role '%s'", role);
+	lc_module *mod = NULL;
+	lc_module_info info;
+	int rc = lc_module_open_end(si->resource, si->layout, s->end, NULL, &mod, diag);
+	if (rc == 0)
+		rc = lc_module_read_info(mod, &info, diag);
+	lc_module_close(mod);
+	if (rc < 0) {
+		lc_diag_prefix(diag, "%s: end %s at %.0f s into the BER soak: ", si->role, s->end, at_s);
+		return rc;
+	}
+	s->samples++;
+	if (info.has_temperature) {
+		s->has_temperature = true;
+		s->t_limits = info.temperature_limits_c;
+		if (info.temperature_c > s->t_max) {
+			s->t_max = info.temperature_c;
+			s->t_max_at = at_s;
+		}
+		if (info.temperature_c < s->t_min)
+			s->t_min = info.temperature_c;
+		size_t n = strlen(s->series);
+		if (n + 24 < sizeof(s->series))
+			snprintf(s->series + n, sizeof(s->series) - n, "%s%.0f s %.1f", n ? ", " : "", at_s, info.temperature_c);
+	}
+	bool tx_used[LC_MODULE_LANES_MAX + 1] = {false}, rx_used[LC_MODULE_LANES_MAX + 1] = {false};
+	lanes_of_end(run, s->end, tx_used, rx_used);
+	s->tx_limits = info.tx_power_limits_mw;
+	for (size_t i = 0; i < info.n_lanes && i < LC_MODULE_LANES_MAX; i++) {
+		const lc_module_lane *ln = &info.lanes[i];
+		if (!tx_used[i + 1] || !ln->has_tx_power)
+			continue;
+		if (!s->has_tx[i] || ln->tx_power_mw < s->tx_min_mw[i]) {
+			s->tx_min_mw[i] = ln->tx_power_mw;
+			s->tx_min_at[i] = at_s;
+		}
+		s->has_tx[i] = true;
+	}
+	return 0;
+}
+
+void lc_soak_record(lc_run *run, const lc_soak_end *s)
+{
+	if (!s->samples)
+		return;
+	if (s->has_temperature) {
+		int idx = judge(run, "soak_temperature", LC_LANE_NONE, s->t_max, "degC", &s->t_limits, s->end);
+		if (idx >= 0) {
+			lc_result_measurement_extra_number(run->result, idx, "at_s", s->t_max_at, NULL);
+			lc_result_measurement_extra_number(run->result, idx, "min_c", s->t_min, NULL);
+			lc_result_measurement_extra_number(run->result, idx, "samples", s->samples, NULL);
+			lc_result_measurement_extra_string(run->result, idx, "series", s->series, NULL);
+			const lc_module_limits *l = &s->t_limits;
+			if (l->valid && (s->t_max > l->high_alarm || s->t_min < l->low_alarm)) {
+				bool over = s->t_max > l->high_alarm;
+				char f[160];
+				snprintf(f, sizeof(f), "end %s module at %.0f \u00b0C with traffic on (%.0f s into the BER soak), %s "
+					 "its %.0f \u00b0C limit", s->end, over ? s->t_max : s->t_min, s->t_max_at,
+					 over ? "over" : "under", over ? l->high_alarm : l->low_alarm);
+				lc_result_measurement_extra_string(run->result, idx, "finding", f, NULL);
+			}
+		}
+	}
+	for (size_t i = 0; i < LC_MODULE_LANES_MAX; i++) {
+		if (!s->has_tx[i])
+			continue;
+		int idx = judge(run, "soak_tx_power", (int)i + 1, s->tx_min_mw[i], "mW", &s->tx_limits, s->end);
+		if (idx >= 0)
+			lc_result_measurement_extra_number(run->result, idx, "at_s", s->tx_min_at[i], NULL);
+	}
 }
 
 void lc_lua_add_module(lua_State *L, lc_run *run)

@@ -10,6 +10,7 @@ lc_area(procedures DEPS instruments fixtures reports hal PKGS PkgConfig::LUA SOU
   procedures/golden.c
   procedures/instrument_set.c
   procedures/lua_ber.c
+  procedures/lua_compat.c
   procedures/lua_ctx.c
   procedures/lua_module.c
   procedures/lua_optical.c

@@ -292,6 +292,9 @@ typedef struct lc_component {
 	/* transceivers and AOC/DAC ends */
 	char pmd[LC_NAME_MAX];      /* "400GBASE-DR4", may be empty */
 	unsigned lanes;             /* host lanes per leg (transceiver, AOC, DAC) */
+	unsigned host_lanes[2];     /* an AOC end whose DSP converts: the lanes each leg of that side presents to
+				     * its host at the same data rate ("host_lanes" in the cable file: a QSFP28
+				     * leg's 4 x 25G NRZ over 2 x 50G PAM4 media lanes); 0 = no conversion */
 	double wavelength_nm;       /* nominal lane wavelength, 0 if unknown or copper */
 	char part_number[LC_NAME_MAX]; /* JSON key "part_number": the maker's part number, may be empty. Since 0.1 */
 } lc_component;

@@ -186,6 +186,12 @@ typedef struct lc_module_info {
 	char media_type_name[24];
 	bool has_cable_length;
 	double cable_length_m;
+	/* CMIS power class (byte 200 bits 7-5: class 1..8) and the maximum power the module declares (byte 201 x
+	 * 0.25 W, scale UNCONFIRMED; NaN when 0: not declared). SFF-8636's byte 129 is not decoded (its class
+	 * encoding is not in the reference material). */
+	bool has_power_class;
+	int power_class;
+	double max_power_w;
 	bool has_wavelength;
 	double wavelength_nm;
 	int module_state;        /* CMIS 1..5; -1 for SFF-8636 (no state machine) */

@@ -10,6 +10,7 @@
  * can exceed that declares x2 or x4 to extend the range. ethtool's cmis.c (2025) shifts the raw value
  * right instead, which would shrink the range; we do not follow it.
  */
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -33,6 +34,8 @@
 #define C_REV_V (164 - 128)
 #define C_SN (166 - 128)
 #define C_DATE (182 - 128)
+#define C_POWER_CLASS (200 - 128)
+#define C_MAX_POWER (201 - 128)
 #define C_CABLE_LEN (202 - 128)
 #define C_CONNECTOR (203 - 128)
 #define C_NEAR_LANES (210 - 128)
@@ -201,6 +204,9 @@ int lc_cmis_decode(const lc_module_image *img, lc_module_info *m, lc_diag *diag)
 		m->has_cable_length = true;
 		m->cable_length_m = cable_length(p0[C_CABLE_LEN]);
 	}
+	m->has_power_class = true;
+	m->power_class = (p0[C_POWER_CLASS] >> 5) + 1;
+	m->max_power_w = p0[C_MAX_POWER] ? p0[C_MAX_POWER] * 0.25 : NAN;
 	m->near_end_implementation = p0[C_NEAR_LANES];
 	m->far_end_config = p0[C_FAR_LANES];
 	const uint8_t *p1 = NULL, *p2 = NULL, *p10 = NULL, *p11 = NULL;

@@ -151,6 +151,9 @@ json_t *lc_module_info_to_json(const lc_module_info *m)
 	if (!o)
 		return NULL;
 	json_object_set_new(o, "cable_length_m", m->has_cable_length ? json_real(m->cable_length_m) : json_null());
+	json_object_set_new(o, "power_class", m->has_power_class ? json_integer(m->power_class) : json_null());
+	json_object_set_new(o, "max_power_w",
+			    m->has_power_class && isfinite(m->max_power_w) ? json_real(m->max_power_w) : json_null());
 	json_object_set_new(o, "wavelength_nm", m->has_wavelength ? json_real(m->wavelength_nm) : json_null());
 	json_object_set_new(o, "module_state", m->module_state > 0 ? json_string(m->module_state_name) : json_null());
 	json_object_set_new(o, "temperature_c", m->has_temperature ? json_real(m->temperature_c) : json_null());

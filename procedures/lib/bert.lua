@@ -24,6 +24,10 @@ function M.settings(ctx, defaults)
     cl = num(ctx, "cl", 0.95),
   }
   s.max_time = num(ctx, "max_time", time_to_prove(s.target, s.cl, s.bit_rate))
+  -- The module ends sampled through the soak (temperature, Tx power), every monitor_every s of instrument
+  -- time: a module that heats only under traffic reads cool before and after.
+  s.monitor = defaults.monitor
+  s.monitor_every = num(ctx, "monitor_every", 10)
   -- Wall-time pacing (ms): how often the counters are read, how long the EDs get to synchronize in each
   -- lane-map round. The defaults suit real instruments; a compressed simulator needs far less.
   s.poll_ms = num(ctx, "poll_ms", 0)

@@ -197,6 +197,8 @@ static int aset_set(lc_sim_call *c, void *u)
 		return e;
 	lc_simb_advance(&m->b);
 	m->b.global_on = on;
+	if (m->b.world)
+		lc_sim_world_set_traffic(m->b.world, on);
 	return 0;
 }
 

@@ -2,7 +2,9 @@
  * Simulated module memories of the DUT (kind "cmis_module"): every end of the cable — end A and each leg of
  * end B — is a module at I2C address 0x50 behind the I2C service's mux (sim/net/i2c_service.h):
  * channel 0 = end A, channel n = leg n of end B (B for a straight cable). CMIS for QSFP-DD, OSFP, QSFP112 and
- * QSFP56 ends, SFF-8636 for QSFP28 ends (inst_module_mem.c).
+ * QSFP56 ends, SFF-8636 for QSFP28 ends (inst_module_mem.c). A QSFP28 AOC end whose cable type gives it
+ * "host_lanes": 4 has a DSP: its memory says 4 x 25G NRZ to the host (SFF-8636 byte 192 = 0x18) while its
+ * monitors show its media lanes.
  *
  * The DOM follows the world: Rx power of lane k is the far module's launch power less the DUT's loss on the
  * path that lands on lane k (lc_sim_world_dut_loss, defects included; a broken fiber is dark); the far
@@ -12,11 +14,13 @@
  * Options: "cable" (required: the cable type the memories are programmed for, normally the DUT's — another
  * simulates a mis-programmed module), "dut_serial" (serial numbers are DUT_SERIAL-LABEL, default the
  * instrument serial), "vendor" (default "LANECERT SIM"), "tx_dbm" (launch power per lane, default -1.0),
- * "bias_ma" (default 7.5).
+ * "bias_ma" (default 7.5), "power_class" and "max_power_w" (what the CMIS AOC ends declare, default class 5
+ * and 9 W; another pair simulates a module programmed over its class).
  *
  * The world's BERT lanes do not see a module's Tx disable (lc_sim_world has no per-lane laser state yet): a
  * disabled lane darkens the far module's Rx power and LOS, not the simulated BERT's sync.
  */
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -101,6 +105,7 @@ static int build(struct mod_state *st, const lc_sim_inst_config *cfg, const lc_c
 		e->copper = c->kind == LC_COMP_DAC;
 		e->flat = e->copper;
 		e->far_legs = end == 0 ? legs_b : 1;
+		e->host_lanes = c->host_lanes[end];
 		e->breakout_near = end == 0 && legs_b > 1;
 		e->nm = c->wavelength_nm > 0 ? c->wavelength_nm : 850;
 		e->length_m = c->length_m;
@@ -113,6 +118,11 @@ static int build(struct mod_state *st, const lc_sim_inst_config *cfg, const lc_c
 		int rc = identify(e, c->conn[end].form_factor, cfg->where, diag);
 		if (rc < 0)
 			return rc;
+		/* SFF-8636 has the code of a 4 x 25G NRZ AOC end (byte 192, 0x18); the CMIS host codes of other
+		 * conversions are not in the reference, so they are refused rather than made up */
+		if (e->host_lanes && (e->cmis || e->host_lanes != 4))
+			return lc_diag_set(diag, LC_ERR_UNSUPPORTED, "%s: end %s presents %u host lanes through a DSP: only a "
+					   "QSFP28 end with 4 is simulated", cfg->where, e->label, e->host_lanes);
 	}
 	/* lanes from the channel's ports: lane k of a leg is "<leg>:tx<k>" / "<leg>:rx<k>" */
 	for (size_t p = 0; p < lc_channel_port_count(ch); p++) {
@@ -158,14 +168,19 @@ static void destroy(void *p)
 static int create(const lc_sim_inst_config *cfg, lc_sim_scpi **engine, void **state, lc_diag *diag)
 {
 	const char *cable, *vendor, *serial;
-	double tx_dbm, bias;
+	double tx_dbm, bias, pclass, pmax;
 	int rc;
 	if ((rc = lc_sim_opt_string(cfg, "cable", NULL, &cable, diag)) < 0 ||
 	    (rc = lc_sim_opt_string(cfg, "vendor", "LANECERT SIM", &vendor, diag)) < 0 ||
 	    (rc = lc_sim_opt_string(cfg, "dut_serial", cfg->serial, &serial, diag)) < 0 ||
 	    (rc = lc_sim_opt_double(cfg, "tx_dbm", -1.0, -20, 10, &tx_dbm, diag)) < 0 ||
-	    (rc = lc_sim_opt_double(cfg, "bias_ma", 7.5, 0, 130, &bias, diag)) < 0)
+	    (rc = lc_sim_opt_double(cfg, "bias_ma", 7.5, 0, 130, &bias, diag)) < 0 ||
+	    (rc = lc_sim_opt_double(cfg, "power_class", 5, 1, 8, &pclass, diag)) < 0 ||
+	    (rc = lc_sim_opt_double(cfg, "max_power_w", 9, 0, 63.75, &pmax, diag)) < 0)
 		return rc;
+	if (pclass != floor(pclass))
+		return lc_diag_set(diag, LC_ERR_FORMAT, "%s.options.power_class: %g is not a class number 1..8", cfg->where,
+				   pclass);
 	if (!cable)
 		return lc_diag_set(diag, LC_ERR_FORMAT, "%s.options.cable: required (the cable type the modules are "
 				   "programmed for)", cfg->where);
@@ -182,6 +197,8 @@ static int create(const lc_sim_inst_config *cfg, lc_sim_scpi **engine, void **st
 	st->mods.world = cfg->world;
 	st->mods.tx_dbm = tx_dbm;
 	st->mods.bias_ma = bias;
+	st->mods.power_class = (int)pclass;
+	st->mods.max_power_w = pmax;
 	rc = build(st, cfg, ch, vendor, serial, diag);
 	lc_channel_free(ch);
 	if (rc >= 0)

@@ -119,8 +119,12 @@ static void build_cmis(struct sim_mod_end *e)
 	ascii(p0 + 36, 2, "A0");
 	ascii(p0 + 38, 16, e->sn);
 	ascii(p0 + 54, 8, "261121  ");
-	p0[72] = e->copper ? 0x00 : 0x40; /* power class 3 for the optics (bits 7-5), 1 for copper */
-	p0[73] = e->copper ? 0 : 40;      /* 10 W in 0.25 W units */
+	/* power class (bits 7-5, class - 1) and maximum power (0.25 W units): an AOC end declares the kind's
+	 * max_power_w (default 9 W) in the class lanecert's power table puts it in (fixtures/limits/
+	 * lanecert-module-power.json, UNCONFIRMED) unless the scenario sets power_class; copper is class 1 and
+	 * declares nothing */
+	p0[72] = (uint8_t)((e->copper ? 0 : e->all->power_class - 1) << 5);
+	p0[73] = e->copper ? 0 : (uint8_t)lround(e->all->max_power_w / 0.25);
 	/* cable length: whole metres up to 63 with the x1 multiplier (01b), else tenths (domain-facts §5c) */
 	double len = e->length_m;
 	if (len <= 63 && fabs(len - round(len)) < 1e-9)
@@ -164,7 +168,9 @@ static void build_sff8636(struct sim_mod_end *e)
 	ascii(p0 + 56, 2, "A0");
 	if (!e->copper)
 		put16(p0 + 58, (unsigned)lround(e->nm * 20)); /* byte 186: nm x 20 */
-	p0[64] = e->copper ? 0x0B : 0x33; /* byte 192: CR4/CR2 with RS, or AOC 100GAUI-2 BER 2.6e-4 */
+	/* byte 192: CR4 copper; an AOC end with a DSP showing 4 x 25G NRZ (BER < 1e-12 at its host); else the AOC
+	 * on 100GAUI-2, BER 2.6e-4 (domain-facts §1c, compat_media.def) */
+	p0[64] = e->copper ? 0x0B : e->host_lanes == 4 ? 0x18 : 0x33;
 	ascii(p0 + 68, 16, e->sn);
 	ascii(p0 + 84, 8, "261121  ");
 	p0[92] = 0x0C; /* byte 220: average Rx power, Tx power monitored */
@@ -236,7 +242,7 @@ void lc_sim_mod_refresh(struct sim_mod_end *e)
 {
 	struct sim_modules *all = e->all;
 	double temp = 40.0;
-	lc_sim_world_module_temp(all->world, e->end, &temp);
+	lc_sim_world_module_temp_at(all->world, e->label, &temp);
 	double vcc = 3.3;
 	unsigned tf = flags4(temp, th_temp), vf = flags4(vcc, th_vcc);
 	double tx[SIM_MOD_LANES] = {0}, rx[SIM_MOD_LANES] = {0}, bias[SIM_MOD_LANES] = {0};

@@ -27,6 +27,7 @@ struct sim_mod_end {
 	bool cmis, copper, flat, breakout_near; /* breakout_near: the 8-lane end of a breakout */
 	unsigned lanes;        /* lanes this module drives */
 	unsigned far_legs;     /* legs at the other end (1 for a straight cable) */
+	unsigned host_lanes;   /* lanes its DSP presents to the host (the cable's host_lanes), 0 = `lanes` */
 	double nm, length_m;
 	char vendor[17], pn[17], sn[17];
 	/* lane k: its Tx port ("A:tx3") and where that light lands (end index, lane); its Rx port and the
@@ -46,6 +47,8 @@ struct sim_modules {
 	size_t n;
 	struct sim_mod_end ends[SIM_MOD_MAX_ENDS];
 	double tx_dbm, bias_ma;
+	int power_class;     /* CMIS class 1..8 the AOC ends declare */
+	double max_power_w;  /* and their maximum power */
 };
 
 /* Fill the static part of an end's memory (identity, advertisements, thresholds). */

@@ -556,7 +556,23 @@ int lc_sim_world_dut_power(lc_sim_world *w, const char *from, const char *to, do
 int lc_sim_world_lane_map(lc_sim_world *w, int *map, size_t cap) { DUT_CALL(lc_sim_dut_lane_map(w->dut, map, cap)); }
 int lc_sim_world_lane_ber(lc_sim_world *w, int lane, double *ber) { DUT_CALL(lc_sim_dut_lane_ber(w->dut, lane, ber)); }
 int lc_sim_world_lane_dark(lc_sim_world *w, int lane) { DUT_CALL(lc_sim_dut_lane_dark(w->dut, lane)); }
-int lc_sim_world_module_temp(lc_sim_world *w, char end, double *c) { DUT_CALL(lc_sim_dut_module_temp(w->dut, end, c)); }
+int lc_sim_world_module_temp(lc_sim_world *w, char end, double *c)
+{
+	char label[2] = {end, 0};
+	DUT_CALL(lc_sim_dut_module_temp(w->dut, label, w->traffic, c));
+}
+
+int lc_sim_world_module_temp_at(lc_sim_world *w, const char *label, double *c)
+{
+	DUT_CALL(lc_sim_dut_module_temp(w->dut, label, w->traffic, c));
+}
+
+void lc_sim_world_set_traffic(lc_sim_world *w, bool on)
+{
+	pthread_mutex_lock(&w->mu);
+	w->traffic = on;
+	pthread_mutex_unlock(&w->mu);
+}
 int lc_sim_world_events(lc_sim_world *w, const char *from, double nm, lc_sim_event *ev, size_t cap)
 {
 	if (!from)

@@ -141,8 +141,13 @@ typedef struct lc_sim_event {
 /* Events along the DUT fiber that starts at port `from`, at a wavelength. Returns the count (up to cap). */
 int lc_sim_world_events(lc_sim_world *w, const char *from, double nm, lc_sim_event *ev, size_t cap);
 
-/* Module temperature of a DUT end ('A'/'B') in °C as the scenario's defects set it (nominal 40 °C). */
+/* Module temperature of a DUT end ('A'/'B') in °C as the scenario's defects set it (nominal 40 °C); an
+ * over_temperature defect "under_load" applies only while traffic runs (lc_sim_world_set_traffic). */
 int lc_sim_world_module_temp(lc_sim_world *w, char end, double *celsius);
+/* The same for the module of one leg ("B3"; "A", "B" for a straight cable). */
+int lc_sim_world_module_temp_at(lc_sim_world *w, const char *label, double *celsius);
+/* Whether a BERT's pattern runs through the DUT now (the simulated BERTs set it with their outputs). */
+void lc_sim_world_set_traffic(lc_sim_world *w, bool on);
 
 /* ---- deterministic noise, for instruments that draw their own ---------------------------------------- */
 

@@ -298,12 +298,20 @@ int lc_sim_dut_lane_ber(struct lc_sim_dut *d, int lane, double *ber)
 	return 0;
 }
 
-int lc_sim_dut_module_temp(struct lc_sim_dut *d, char end, double *celsius)
+/* A defect on "B" heats every module of end B; one on "B3" only that leg's. */
+static bool module_at(const char *port, const char *label)
+{
+	if (!strcasecmp(port, label))
+		return true;
+	return port[0] && !port[1] && (port[0] | 0x20) == (label[0] | 0x20);
+}
+
+int lc_sim_dut_module_temp(struct lc_sim_dut *d, const char *label, bool traffic, double *celsius)
 {
 	*celsius = 40.0;
 	for (size_t i = 0; i < d->dut->n_defects; i++) {
 		const lc_defect *df = &d->dut->defects[i];
-		if (df->kind == LC_DEFECT_OVER_TEMPERATURE && (df->port[0] | 0x20) == (end | 0x20))
+		if (df->kind == LC_DEFECT_OVER_TEMPERATURE && module_at(df->port, label) && (traffic || !df->under_load))
 			*celsius = df->temperature_c;
 	}
 	return 0;

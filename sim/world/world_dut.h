@@ -34,7 +34,7 @@ int lc_sim_dut_lane_map(struct lc_sim_dut *d, int *map, size_t cap);
 int lc_sim_dut_lane_ber(struct lc_sim_dut *d, int lane, double *ber);
 int lc_sim_dut_lane_dark(struct lc_sim_dut *d, int lane);
 int lc_sim_dut_events(struct lc_sim_dut *d, const char *port, double nm, lc_sim_event *ev, size_t cap);
-int lc_sim_dut_module_temp(struct lc_sim_dut *d, char end, double *celsius);
+int lc_sim_dut_module_temp(struct lc_sim_dut *d, const char *label, bool traffic, double *celsius);
 /* Reference thru: the DUT is out and the station's cords are joined as the design maps them, through
  * reference adapters (what an operator does to take a 1-jumper reference). */
 void lc_sim_dut_set_thru(struct lc_sim_dut *d, bool thru);

@@ -65,6 +65,7 @@ struct lc_sim_world {
 	size_t n_routes;
 	struct lc_sim_noise_key noise[LC_SIM_NOISE_KEYS];
 	struct lc_sim_dut *dut; /* the scenario's DUT, ports "dut:...", NULL: none (DUT ports lead nowhere) */
+	bool traffic;           /* a BERT's pattern runs through the DUT: its modules work under load */
 	unsigned dut_slot;      /* the station slot it sits in (the scenario's "slot") */
 	/* DUTs in other slots of a multi-slot station, ports "dutN:..." for slot N */
 	struct lc_sim_dut *extra[LC_SIM_MAX_EXTRA_DUTS];

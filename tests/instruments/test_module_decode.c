@@ -34,6 +34,9 @@ Test(module_cmis, identity_and_applications)
 	cr_assert_str_eq(m.media_type_name, "Active cable");
 	cr_assert(m.has_cable_length);
 	cr_assert_float_eq(m.cable_length_m, 2.0, 1e-9);
+	cr_assert(m.has_power_class);
+	cr_assert_eq(m.power_class, 1, "byte 200 = 0: class 1");
+	cr_assert(isnan(m.max_power_w), "byte 201 = 0: no maximum declared");
 	cr_assert_float_eq(m.wavelength_nm, 850.0, 1e-9);
 	cr_assert_str_eq(m.module_state_name, "Ready");
 	cr_assert_eq(m.n_apps, 2);

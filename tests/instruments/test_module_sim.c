@@ -116,6 +116,9 @@ Test(module_sim, aoc_400g_good)
 	cr_assert_str_eq(b.serial, "SIM-AOC-0001-B");
 	cr_assert_str_eq(a.media_type_name, "Active cable");
 	cr_assert_float_eq(a.cable_length_m, 5.0, 1e-9);
+	cr_assert(a.has_power_class);
+	cr_assert_eq(a.power_class, 5);
+	cr_assert_float_eq(a.max_power_w, 9.0, 1e-9);
 	cr_assert_float_eq(a.wavelength_nm, 850.0, 1e-9);
 	cr_assert_float_eq(a.temperature_c, 40.0, 1e-9);
 	cr_assert_eq(a.n_apps, 1);
@@ -165,7 +168,8 @@ Test(module_sim, aoc_breakout_lane_to_leg)
 	cr_assert_eq(a.apps[1].host_lane_mask, 0x55);
 	cr_assert_eq(b2.spec, LC_MODULE_SFF8636);
 	cr_assert_eq(b2.identifier, 0x11);
-	cr_assert_eq(b2.ext_compliance, 0x33);
+	cr_assert_eq(b2.ext_compliance, 0x18, "the QSFP28 leg's DSP: 4 x 25G NRZ to its host");
+	cr_assert(!b2.has_power_class, "SFF-8636's power class is not decoded");
 	cr_assert_str_eq(b2.serial, "SIM-AOCB-0001-B2");
 	cr_assert_float_eq(b2.cable_length_m, 3.0, 1e-9);
 	/* A lane 3 feeds leg B2 lane 1 (the cable's lane map) */

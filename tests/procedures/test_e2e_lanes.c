@@ -95,3 +95,93 @@ Test(e2e_lanes, dac_breakout_high_ber_lane_fails_against_a_strict_target)
 	cr_expect_eq(lc_e2e_lanes(r, "ber", LC_VERDICT_FAIL), 1ul << 3, "lane 3 (leg B2, 3e-6) fails; the others pass");
 	done(r);
 }
+
+/* Issue 19: a QSFP28 AOC leg has a DSP. Each leg's memory says 4 x 25G NRZ to its host, end A's legs are
+ * 2 x 50G PAM4: the compatibility step passes every leg with the DSP named. */
+Test(e2e_lanes, aoc_breakout_qsfp28_legs_link_through_their_dsp)
+{
+	lc_result *r = certify("aoc-breakout-good", "breakout-aoc-400g-4x100g", NULL);
+	cr_expect_eq(lc_result_verdict(r), LC_VERDICT_PASS, "why: %s", lc_e2e_why(r));
+	size_t legs = 0;
+	for (size_t i = 0; i < lc_result_measurement_count(r); i++) {
+		const lc_result_measurement *m = lc_result_measurement_at(r, i, NULL);
+		if (strcmp(m->name, "link_compatibility"))
+			continue;
+		legs++;
+		cr_expect_eq(m->verdict, LC_VERDICT_PASS);
+	}
+	cr_expect_eq(legs, 4ul, "one compatibility verdict per leg");
+	cr_expect_str_eq(lc_e2e_extra(r, "link_compatibility", "interface"), "100G AOC (4 x 25G NRZ, BER 1e-12)");
+	cr_expect_str_eq(lc_e2e_extra(r, "link_compatibility", "findings"),
+			 "end B presents 4 x 25G NRZ to its host over a leg of end A's 2 x 50G PAM4: the AOC end's DSP "
+			 "converts (100 Gb/s each way)");
+	done(r);
+}
+
+/* A passive DAC has no DSP: QSFP28 (100GBASE-CR4) legs where the QSFP56 breakout is expected are a wrong part. */
+Test(e2e_lanes, dac_breakout_with_qsfp28_legs_is_a_wrong_part)
+{
+	lc_result *r = certify("dac-breakout-qsfp28-legs", "breakout-dac-400g-4x100g", NULL);
+	cr_expect_eq(lc_result_verdict(r), LC_VERDICT_FAIL, "why: %s", lc_e2e_why(r));
+	cr_expect_str_eq(lc_e2e_why(r),
+			 "wrong part: end B1 (100GBASE-CR4 (4 x 25G NRZ)) cannot link with end A: a passive DAC cannot "
+			 "convert lanes: each leg of end A is 2 x 50G PAM4 (it needs a QSFP56 end), end B 4 x 25G NRZ");
+	done(r);
+}
+
+/* Issue 19: module heat through the BER soak. Leg B3 heats to 79 degC only while traffic runs: the modules
+ * step before and the temperature step after read 40 degC and pass; the samples through the soak fail it,
+ * naming the leg and that the traffic was on. */
+Test(e2e_lanes, aoc_breakout_module_hot_under_load_is_seen_through_the_soak)
+{
+	lc_result *r = certify("aoc-breakout-hot-under-load", "breakout-aoc-400g-4x100g", NULL);
+	cr_expect_eq(lc_result_verdict(r), LC_VERDICT_FAIL, "why: %s", lc_e2e_why(r));
+	cr_expect_str_eq(lc_e2e_why(r), "end B3 module at 79 \u00b0C with traffic on (0 s into the BER soak), over its 75 \u00b0C limit");
+	size_t ends = 0, hot = 0, idle_ok = 0;
+	for (size_t i = 0; i < lc_result_measurement_count(r); i++) {
+		const lc_result_measurement *m = lc_result_measurement_at(r, i, NULL);
+		if (!strcmp(m->name, "soak_temperature")) {
+			ends++;
+			hot += m->verdict == LC_VERDICT_FAIL;
+			cr_expect_float_eq(m->value, m->verdict == LC_VERDICT_FAIL ? 79.0 : 40.0, 0.01);
+			for (size_t k = 0; k < lc_result_extra_count(r, i); k++) {
+				const lc_result_extra *x = lc_result_extra_at(r, i, k);
+				if (!strcmp(x->key, "samples"))
+					cr_expect_geq(x->number, 2.0, "sampled as the soak starts and as it ends");
+			}
+		}
+		if (!strcmp(m->name, "module_temperature") && m->verdict == LC_VERDICT_PASS)
+			idle_ok++;
+	}
+	cr_expect_eq(ends, 5ul, "A and the four legs");
+	cr_expect_eq(hot, 1ul, "only B3 is hot");
+	cr_expect_eq(idle_ok, 10ul, "before and after the soak every module reads cool");
+	done(r);
+}
+
+/* Issue 19: module power. Every CMIS end's power class and declared maximum, the maximum against the class's
+ * ceiling (an UNCONFIRMED row: recorded as such); a module programmed over its class fails, naming the end. */
+Test(e2e_lanes, aoc_power_class_judged_and_over_class_fails)
+{
+	lc_result *r = certify("aoc-400g-good", "aoc-400g", NULL);
+	cr_expect_eq(lc_result_verdict(r), LC_VERDICT_PASS, "why: %s", lc_e2e_why(r));
+	size_t n = 0;
+	for (size_t i = 0; i < lc_result_measurement_count(r); i++) {
+		const lc_result_measurement *m = lc_result_measurement_at(r, i, NULL);
+		if (strcmp(m->name, "module_max_power"))
+			continue;
+		n++;
+		cr_expect_float_eq(m->value, 9.0, 1e-9);
+		cr_expect_float_eq(m->limit.high, 10.0, 1e-9, "class 5");
+		cr_expect_eq(m->verdict, LC_VERDICT_PASS);
+	}
+	cr_expect_eq(n, 4ul, "both ends, before and after the soak");
+	cr_expect_str_eq(lc_e2e_extra(r, "module_max_power", "limit_status"), "unconfirmed");
+	done(r);
+	r = certify("aoc-400g-power-over-class", "aoc-400g", NULL);
+	cr_expect_eq(lc_result_verdict(r), LC_VERDICT_FAIL, "why: %s", lc_e2e_why(r));
+	cr_expect_str_eq(lc_e2e_why(r), "end A module declares 12.00 W, over the 10.00 W of its power class 5 (class "
+					"ceiling UNCONFIRMED); end B module declares 12.00 W, over the 10.00 W of its power "
+					"class 5 (class ceiling UNCONFIRMED)");
+	done(r);
+}

@@ -104,14 +104,69 @@ Test(module_compat, aoc_breakout_legs)
 	cr_assert(has("ber_class", LC_COMPAT_WARNING));
 }
 
-Test(module_compat, aoc_leg_of_the_wrong_kind)
+/* A QSFP28 AOC leg shows its host 4 x 25G NRZ (SFF-8636 0x18) over end A's 2 x 50G PAM4 leg lanes: its DSP
+ * converts, so it links with a 100G port of that kind (issue 19). */
+Test(module_compat, aoc_qsfp28_leg_with_a_dsp)
 {
 	tm_cmis_image(&ia, 0);
-	tm_qsfp28(&ib, 0x18); /* a 4 x 25G NRZ AOC leg */
+	tm_qsfp28(&ib, 0x18);
+	decode_both();
+	cr_assert_eq(lc_compat_check(&a, &b, NULL, NULL, &r, &d), 0);
+	cr_assert(r.compatible, "%s", r.n ? r.findings[0].text : "");
+	cr_assert(has("dsp", LC_COMPAT_NOTE));
+	cr_assert(!has("modulation", LC_COMPAT_ERROR));
+	bool seen = false;
+	for (size_t i = 0; i < r.n; i++)
+		if (!strcmp(r.findings[i].code, "dsp"))
+			seen = !strcmp(r.findings[i].text, "end B presents 4 x 25G NRZ to its host over a leg of end A's "
+							      "2 x 50G PAM4: the AOC end's DSP converts (100 Gb/s each way)");
+	cr_assert(seen);
+	/* the same leg against end B: the order of the ends does not matter */
+	cr_assert_eq(lc_compat_check(&b, &a, NULL, NULL, &r, &d), 0);
+	cr_assert(r.compatible);
+	cr_assert(has("dsp", LC_COMPAT_NOTE));
+}
+
+/* A passive DAC has no DSP: a QSFP28 copper leg (100GBASE-CR4, 4 x 25G NRZ) against a 400G CR8 end whose legs
+ * are 2 x 50G PAM4 cannot link; the leg needs QSFP56. */
+Test(module_compat, dac_leg_cannot_convert)
+{
+	tm_cmis_image(&ia, 0);
+	ia.lower[85] = 0x03;
+	uint8_t apps[8] = {0x1D, 0x01, 0x88, 0x01, 0x1B, 0x01, 0x22, 0x55}; /* 400G CR8, 4 x 100GBASE-CR2 */
+	memcpy(ia.lower + 86, apps, sizeof(apps));
+	tm_qsfp28(&ib, 0x0B);
 	decode_both();
 	cr_assert_eq(lc_compat_check(&a, &b, NULL, NULL, &r, &d), 0);
 	cr_assert(!r.compatible);
-	cr_assert(has("modulation", LC_COMPAT_ERROR));
+	cr_assert(has("dsp", LC_COMPAT_ERROR));
+	bool seen = false;
+	for (size_t i = 0; i < r.n; i++)
+		if (!strcmp(r.findings[i].code, "dsp"))
+			seen = !strcmp(r.findings[i].text, "a passive DAC cannot convert lanes: each leg of end A is 2 x 50G "
+							      "PAM4 (it needs a QSFP56 end), end B 4 x 25G NRZ");
+	cr_assert(seen);
+	tm_qsfp28(&ib, 0x40); /* 100GBASE-CR2: the QSFP56-style leg links */
+	decode_both();
+	cr_assert_eq(lc_compat_check(&a, &b, NULL, NULL, &r, &d), 0);
+	cr_assert(r.compatible, "%s", r.n ? r.findings[0].text : "");
+	cr_assert(has("breakout", LC_COMPAT_NOTE));
+}
+
+/* Neither the lane count nor the data rate of a leg fits: no conversion can help. */
+Test(module_compat, aoc_leg_of_the_wrong_rate)
+{
+	tm_cmis_image(&ia, 0);
+	tm_qsfp28(&ib, 0x02 /* SR4 optic */);
+	ib.lower[0] = 0x11;
+	((uint8_t *)lc_module_image_page(&ib, 0, 0x00))[64] = 0x31; /* 2 x 50G AOC: fits */
+	decode_both();
+	cr_assert_eq(lc_compat_check(&a, &b, NULL, NULL, &r, &d), 0);
+	cr_assert(r.compatible);
+	ia.lower[86 + 6] = 0x11; /* end A's legs are now 1 lane of 50G: 50 Gb/s against 100 */
+	decode_both();
+	cr_assert_eq(lc_compat_check(&a, &b, NULL, NULL, &r, &d), 0);
+	cr_assert(!r.compatible);
 	cr_assert(has("lanes", LC_COMPAT_ERROR));
 }
 

@@ -194,6 +194,32 @@ Test(sim_world, high_ber_and_temperature_defects)
 	lc_sim_scenario_free(sc);
 }
 
+/* A module that heats only under traffic (issue 19): cool at idle, hot while a BERT's outputs are on; a
+ * defect on a leg heats that leg's module only. */
+Test(sim_world, module_hot_under_load)
+{
+	lc_sim_scenario *sc;
+	json_t *root = sw_scenario_json("dr4-breakout-good");
+	json_object_set_new(json_object_get(root, "dut"), "cable", json_string("aoc-400g-qsfpdd-4xqsfp28"));
+	sw_add_defect(root, "{\"type\": \"over_temperature\", \"port\": \"B3\", \"temperature_c\": 79, "
+			    "\"under_load\": true}");
+	lc_sim_world *w = world_of(root, 1, &sc);
+	json_decref(root);
+	double t;
+	cr_assert_eq(lc_sim_world_module_temp_at(w, "B3", &t), 0);
+	cr_assert_float_eq(t, 40.0, 1e-9, "idle: cool");
+	lc_sim_world_set_traffic(w, true);
+	cr_assert_eq(lc_sim_world_module_temp_at(w, "B3", &t), 0);
+	cr_assert_float_eq(t, 79.0, 1e-9, "under traffic: hot");
+	cr_assert_eq(lc_sim_world_module_temp_at(w, "B2", &t), 0);
+	cr_assert_float_eq(t, 40.0, 1e-9, "another leg stays cool");
+	lc_sim_world_set_traffic(w, false);
+	cr_assert_eq(lc_sim_world_module_temp_at(w, "B3", &t), 0);
+	cr_assert_float_eq(t, 40.0, 1e-9);
+	lc_sim_world_destroy(w);
+	lc_sim_scenario_free(sc);
+}
+
 static void reads(uint64_t seed, double *out, int n)
 {
 	lc_sim_scenario *sc;
