@@ -8,7 +8,7 @@
 
 #include "cli/cli.h"
 #include "cli/module_source.h"
-#include <lanecert/module.h>
+#include <lanecert/compat.h>
 
 static void usage(FILE *out)
 {

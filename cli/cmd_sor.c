@@ -13,6 +13,7 @@
 #include "cli/cli.h"
 #include "cli/cmd_sor_priv.h"
 #include <lanecert/sor.h>
+#include <lanecert/otdr.h>
 
 static void usage(FILE *out)
 {

@@ -10,6 +10,7 @@
 #include "cli/cli.h"
 #include "cli/cmd_sor_priv.h"
 #include <lanecert/sor.h>
+#include <lanecert/otdr.h>
 
 #define MAX_VENDORS 16
 

@@ -1,7 +1,7 @@
-/* Internal name of a public header: the declarations are in <lanecert/module.h>. */
+/* Internal name of a public header: the declarations are in <lanecert/module_image.h>. */
 #ifndef LC_MODULE_IMAGE_H
 #define LC_MODULE_IMAGE_H
 
-#include <lanecert/module.h>
+#include <lanecert/module_image.h>
 
 #endif

@@ -185,7 +185,15 @@ LC_API void lc_log_set_handler(lc_log_handler handler, void *user);
  * Since: 0.1
  */
 LC_API void lc_log_set_level(enum lc_log_level level);
-enum lc_log_level lc_log_get_level(void);
+
+/*
+ * The process-wide log level (lc_log_set_level()).
+ *
+ * Returns: the level.
+ * Thread safety: process-wide and unsynchronised, like lc_log_set_level().
+ * Since: 0.1
+ */
+LC_API enum lc_log_level lc_log_get_level(void);
 /*
  * The name of a level: "spew", "debug", "info", "warn", "error" or "none".
  *

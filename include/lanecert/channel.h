@@ -205,8 +205,14 @@ LC_API int lc_form_factor_parse(const char *s);
  */
 LC_API int lc_polarity_parse(const char *s);
 
-/* The mode a category belongs to (OS* -> SM, OM* -> MM). */
-enum lc_fiber_mode lc_fiber_category_mode(enum lc_fiber_category c);
+/*
+ * The mode a fiber category belongs to (OS* -> SM, OM* -> MM).
+ *
+ * Returns: the mode; LC_MODE_NONE for LC_CAT_NONE or a value outside the enum.
+ * Thread safety: reentrant.
+ * Since: 0.1
+ */
+LC_API enum lc_fiber_mode lc_fiber_category_mode(enum lc_fiber_category c);
 
 /* ---- fixtures/channel.h ---- */
 /*
@@ -423,9 +429,24 @@ LC_API const char *lc_channel_part_number(const lc_channel *ch);
  * Since: 0.1
  */
 LC_API const char *lc_channel_pmd(const lc_channel *ch);
-/* Fiber mode and worst category along the chain (LC_MODE_NONE for copper or a mixed design). */
-enum lc_fiber_mode lc_channel_mode(const lc_channel *ch);
-enum lc_fiber_category lc_channel_category(const lc_channel *ch);
+
+/*
+ * The fiber mode along the chain.
+ *
+ * Returns: the mode; LC_MODE_NONE for copper, a mixed design or a NULL ch.
+ * Thread safety: any thread (read-only).
+ * Since: 0.1
+ */
+LC_API enum lc_fiber_mode lc_channel_mode(const lc_channel *ch);
+
+/*
+ * The worst fiber category along the chain.
+ *
+ * Returns: the category; LC_CAT_NONE when none is known or for a NULL ch.
+ * Thread safety: any thread (read-only).
+ * Since: 0.1
+ */
+LC_API enum lc_fiber_category lc_channel_category(const lc_channel *ch);
 
 /*
  * Whether nothing optical can be measured from outside (AOC, DAC): only lanes and leg assignment.

@@ -180,7 +180,15 @@ LC_API int lc_instrument_open_scpi(lc_scpi *session, const lc_instrument_opts *o
  */
 LC_API void lc_instrument_close(lc_instrument *inst);
 
-enum lc_inst_class lc_instrument_class(const lc_instrument *inst);
+/*
+ * The instrument's class: the first class of its driver's tables that it provides (a mainframe: the first of
+ * its modules' classes).
+ *
+ * Returns: the class; LC_CLASS_NONE for a NULL inst or one that provides none.
+ * Thread safety: any thread while inst is open.
+ * Since: 0.1
+ */
+LC_API enum lc_inst_class lc_instrument_class(const lc_instrument *inst);
 /*
  * Whether inst provides class c: its driver has a table for c and, for a mainframe, a module of that class
  * is fitted (the driver's has_class).

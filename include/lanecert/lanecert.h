@@ -12,9 +12,11 @@
  *   <lanecert/limits.h>       judgement: verdicts, limit sets from the standards, loss budgets (drivers and
  *                             <lanecert/instruments.h> never see it: they return numbers, never verdicts)
  *   <lanecert/instruments.h>  opening an instrument by resource or station role, the driver registry
- *   <lanecert/module.h>       transceiver / cable-end memory: images, CMIS and SFF-8636 decoding, reading over
- *                             I2C, link compatibility of two ends
- *   <lanecert/sor.h>          OTDR .sor files (read, write) and the OTDR event analysis
+ *   <lanecert/module_image.h> transceiver / cable-end memory images and their dump files
+ *   <lanecert/module.h>       CMIS and SFF-8636 decoding, reading a module over I2C
+ *   <lanecert/compat.h>       link compatibility of two module ends
+ *   <lanecert/sor.h>          OTDR .sor files (read, write)
+ *   <lanecert/otdr.h>         the OTDR event analysis of a trace or a .sor file
  *   <lanecert/results.h>      the result tree, canonical JSON reports, minisign signatures and verification,
  *                             the results store
  *   <lanecert/fleet.h>        the fleet store in PostgreSQL: schema, station keys, queries, the journal's sync
@@ -24,8 +26,8 @@
  * -fvisibility=hidden and exports exactly the LC_API declarations of these headers; a test checks it).
  *
  * Each function has its own comment in the manner of libserialport.h: what it returns ("Returns:"), who
- * owns its out-parameters and what they hold on failure, thread safety, and "Since:" (tests/api checks the
- * headers that are finished; the others rely on the rules below until they are).
+ * owns its out-parameters and what they hold on failure, thread safety, and "Since:" (tests/api checks
+ * that every function has one).
  *
  * Rules for every function of these headers (a function's own comment says where it differs):
  *
@@ -67,8 +69,11 @@
 #include "channel.h"
 #include "limits.h"
 #include "instruments.h"
+#include "module_image.h"
 #include "module.h"
+#include "compat.h"
 #include "sor.h"
+#include "otdr.h"
 #include "results.h"
 #include "fleet.h"
 #include "run.h"

@@ -34,8 +34,15 @@ enum lc_verdict {
 	LC_VERDICT_ERROR = 50,
 };
 
-/* The larger of two verdicts. */
-enum lc_verdict lc_verdict_max(enum lc_verdict a, enum lc_verdict b);
+/*
+ * The worse of two verdicts (verdicts aggregate by maximum: none < pass < inconclusive < fail < aborted <
+ * error).
+ *
+ * Returns: the larger.
+ * Thread safety: reentrant.
+ * Since: 0.1
+ */
+LC_API enum lc_verdict lc_verdict_max(enum lc_verdict a, enum lc_verdict b);
 /*
  * The name of a verdict: "pass", "inconclusive", "fail", "aborted", "error", "none".
  *

@@ -14,112 +14,7 @@
 #include <stdint.h>
 
 #include "hal.h"
-
-/* ---- formats/module_image.h ---- */
-/*
- * A module's management memory as read: the lower page (bytes 0-127) and the upper pages (bytes 128-255 of
- * each bank/page that was read). Decoders (module_info.h) work on an image, never on the bus, so a saved
- * dump decodes exactly like the live module did and the decoders can be fuzzed.
- *
- * Dump file (text, docs/module.md "Dump format"):
- *     lanecert-module-dump/1
- *     # comment lines anywhere
- *     lower
- *     00: 18 50 00 06 00 00 00 00 00 00 00 00 00 00 28 00
- *     ... 8 lines, offsets 00..70
- *     page 0:00
- *     80: ... 8 lines, offsets 80..F0
- *     page 0:11
- *     ...
- * Sections are `lower` or `page BANK:PAGE` (bank decimal, page hex); each holds exactly 8 lines of 16 hex
- * bytes at the offsets shown. A section cut short is LC_ERR_TRUNCATED, anything else malformed
- * LC_ERR_FORMAT; the diag names the line and the offset.
- *
- * Thread safety: plain data; the functions are reentrant.
- */
-
-
-
-#define LC_MODULE_PAGE_SIZE 128
-#define LC_MODULE_IMAGE_PAGES 24
-
-typedef struct lc_module_page {
-	uint8_t bank;
-	uint8_t page;
-	uint8_t data[LC_MODULE_PAGE_SIZE]; /* bytes 128..255 of that page */
-} lc_module_page;
-
-typedef struct lc_module_image {
-	bool has_lower;
-	uint8_t lower[LC_MODULE_PAGE_SIZE];
-	size_t n_pages;
-	lc_module_page pages[LC_MODULE_IMAGE_PAGES];
-} lc_module_image;
-
-/*
- * Empty an image (no lower page, no upper pages).
- *
- * Returns: nothing.
- * Thread safety: img belongs to the caller.
- * Since: 0.1
- */
-LC_API void lc_module_image_init(lc_module_image *img);
-/*
- * The data of upper page bank:page (128 bytes, index 0 = byte 128).
- *
- * Returns: a pointer into img (valid while img is and the page is not replaced), or NULL when that page was
- * not read.
- * Thread safety: reentrant.
- * Since: 0.1
- */
-LC_API const uint8_t *lc_module_image_page(const lc_module_image *img, unsigned bank, unsigned page);
-/*
- * Add upper page bank:page with the 128 bytes at data, or replace it when the image has it.
- *
- * Returns: 0; LC_ERR_ARG for a bank or page above 255; LC_ERR_OVERFLOW when the image already holds
- * LC_MODULE_IMAGE_PAGES pages (img unchanged).
- * Thread safety: img belongs to the caller.
- * Since: 0.1
- */
-LC_API int lc_module_image_put(lc_module_image *img, unsigned bank, unsigned page, const uint8_t *data, lc_diag *diag);
-
-/*
- * The dump text of img (format above); comment (may be NULL) becomes "# " lines, one per line of it.
- *
- * Returns: the length of the text (> 0) with *out malloc'd and NUL-terminated (the caller frees it with
- * free()); LC_ERR_NOMEM with *out unchanged.
- * Thread safety: reentrant.
- * Since: 0.1
- */
-LC_API int lc_module_dump_format(const lc_module_image *img, const char *comment, char **out, lc_diag *diag);
-/*
- * Parse the len bytes of dump text at text into img (emptied first).
- *
- * Returns: 0; LC_ERR_FORMAT for a malformed dump (not one, a bad offset or byte, a section twice, an
- * unknown section), LC_ERR_TRUNCATED for a dump or section cut short or one without its lower page; diag
- * names the line and the offset. On failure img holds what was parsed before the error: do not use it.
- * Thread safety: reentrant.
- * Since: 0.1
- */
-LC_API int lc_module_dump_parse(const char *text, size_t len, lc_module_image *img, lc_diag *diag);
-/*
- * Read and parse the dump file at path (at most 1 MiB) into img.
- *
- * Returns: 0; LC_ERR_NOT_FOUND when path does not exist; LC_ERR_IO when it cannot be opened or read (a
- * directory is LC_ERR_IO); LC_ERR_FORMAT for a file over 1 MiB; LC_ERR_NOMEM; the errors of
- * lc_module_dump_parse() with diag prefixed by the path.
- * Thread safety: reentrant.
- * Since: 0.1
- */
-LC_API int lc_module_dump_load(const char *path, lc_module_image *img, lc_diag *diag);
-/*
- * Write img as a dump file at path atomically (lc_atomic_write(), mode 0644, replacing a file there).
- *
- * Returns: 0; LC_ERR_NOMEM; the errors of lc_atomic_write().
- * Thread safety: reentrant.
- * Since: 0.1
- */
-LC_API int lc_module_dump_save(const char *path, const lc_module_image *img, const char *comment, lc_diag *diag);
+#include "module_image.h"
 
 /* ---- instruments/module/module_info.h ---- */
 /*
@@ -246,8 +141,15 @@ LC_API int lc_sff8636_decode(const lc_module_image *img, lc_module_info *out, lc
  */
 LC_API int lc_cmis_decode(const lc_module_image *img, lc_module_info *out, lc_diag *diag);
 
-/* Which spec byte 0 calls for; LC_MODULE_SPEC_UNKNOWN otherwise. */
-enum lc_module_spec lc_module_spec_of(uint8_t identifier);
+/*
+ * Which spec an identifier (byte 0 of a module's memory) calls for: SFF-8636 for QSFP/QSFP+/QSFP28, CMIS for
+ * QSFP-DD, OSFP, QSFP112 and the like.
+ *
+ * Returns: the spec; LC_MODULE_SPEC_UNKNOWN for another identifier.
+ * Thread safety: reentrant.
+ * Since: 0.1
+ */
+LC_API enum lc_module_spec lc_module_spec_of(uint8_t identifier);
 
 /*
  * dBm of a power in mW: 10 log10(mw).
@@ -531,88 +433,5 @@ LC_API int lc_module_read_source(const char *source, const lc_module_opts *opts,
  * Since: 0.1
  */
 LC_API int lc_module_snapshot(lc_module *mod, char **json, lc_diag *diag);
-
-/* ---- procedures/compat.h ---- */
-/*
- * Can two module ends make a link? From the decoded modules (module_info.h) and, optionally, the cable
- * between them (a fixtures cable type): fiber mode SM/MM, wavelength, modulation and lane rate (PAM4
- * 100G-DR1 vs NRZ 4x25G SR4), connector polish (DR4 needs APC), breakout lane assignment (a CMIS
- * application whose lane groups match the other end's width), and the BER class of AOC ends.
- *
- * Breakouts: a parallel PMD (one fiber pair per lane: DR4, SR4, SR8...) breaks out to modules of one of its
- * lanes (400GBASE-DR4 to 100GBASE-DR), through a breakout cable; an AOC or DAC breakout end advertises the
- * leg width as a second application (4 x 100GAUI-2 on a 400GAUI-8 QSFP-DD), and the leg must match it.
- *
- * Thread safety: reentrant; results are plain data.
- */
-
-
-
-
-enum lc_compat_severity { LC_COMPAT_NOTE = 0, LC_COMPAT_WARNING = 1, LC_COMPAT_ERROR = 2 };
-
-typedef struct lc_compat_finding {
-	enum lc_compat_severity severity;
-	char code[32];  /* "fiber_mode", "wavelength", "modulation", "lane_rate", "lanes", "polish", "breakout",
-	                   "medium", "ber_class", "cable", "unknown_interface" */
-	char text[256];
-} lc_compat_finding;
-
-/* What a module end puts on the link. */
-typedef struct lc_link_profile {
-	bool known;
-	char name[64];     /* "400GBASE-DR4" */
-	char medium[8];    /* "SM", "MM", "AOC", "CU" */
-	unsigned lanes;
-	double gbps_per_lane;
-	bool pam4;
-	double nm;         /* 0: a WDM grid or copper */
-	bool parallel, apc;
-	unsigned leg_lanes, legs; /* a breakout application: legs x leg_lanes (0 when none) */
-	int ber_class;     /* AOC: CMIS active-cable media id 1..4, or SFF-8636 compliance code; 0 unknown */
-} lc_link_profile;
-
-#define LC_COMPAT_FINDINGS_MAX 24
-
-typedef struct lc_compat_result {
-	bool compatible;   /* no error finding */
-	lc_link_profile a, b;
-	size_t n;
-	lc_compat_finding findings[LC_COMPAT_FINDINGS_MAX];
-} lc_compat_result;
-
-/*
- * What the end m puts on the link: its interface from the CMIS application 1 or SFF-8636 compliance codes,
- * through the table of procedures/compat_media.def (out->known false when the table does not know it).
- *
- * Returns: nothing; *out is always filled.
- * Thread safety: reentrant.
- * Since: 0.1
- */
-LC_API void lc_link_profile_of(const lc_module_info *m, lc_link_profile *out);
-
-/*
- * Check ends a and b, with the fixtures cable type `cable` between them (NULL: none given; for AOC/DAC the
- * ends are one assembly); fixtures_dir may be NULL (lc_fixtures_dir()). The findings and the verdict go to
- * *out (compatible = no error finding).
- *
- * Returns: 0 with *out filled, whatever the verdict; LC_ERR_NOT_FOUND / LC_ERR_FORMAT (and the other errors
- * of lc_channel_load()) for a cable that cannot be loaded. On failure *out holds no findings.
- * Thread safety: reentrant.
- * Since: 0.1
- */
-LC_API int lc_compat_check(const lc_module_info *a, const lc_module_info *b, const char *cable, const char *fixtures_dir,
-		    lc_compat_result *out, lc_diag *diag);
-
-/*
- * The result as JSON text: {"compatible", "a": profile, "b": profile, "findings": [{"severity", "code",
- * "text"}]}, two-space indentation.
- *
- * Returns: 0 with *json malloc'd and NUL-terminated (the caller frees it with free()); LC_ERR_ARG for a NULL
- * r or json; LC_ERR_NOMEM. On failure *json is NULL (when json is not NULL).
- * Thread safety: reentrant.
- * Since: 0.1
- */
-LC_API int lc_compat_json(const lc_compat_result *r, char **json, lc_diag *diag);
 
 #endif

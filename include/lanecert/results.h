@@ -584,8 +584,16 @@ LC_API int64_t lc_result_end_ms(const lc_result *r);
  * Since: 0.1
  */
 LC_API const char *lc_result_reason(const lc_result *r);
-/* The verdict given to lc_result_finish() (LC_VERDICT_NONE if none), made error by a failure (below). */
-enum lc_verdict lc_result_run_verdict(const lc_result *r);
+
+/*
+ * The verdict given to lc_result_finish() (LC_VERDICT_NONE if none), made error by a failure
+ * (lc_result_failure()).
+ *
+ * Returns: that verdict. r must not be NULL.
+ * Thread safety: see above.
+ * Since: 0.1
+ */
+LC_API enum lc_verdict lc_result_run_verdict(const lc_result *r);
 
 /*
  * A verdict can only get worse: the first builder call that failed (a string that is not valid UTF-8, an
@@ -656,8 +664,15 @@ LC_API size_t lc_result_step_count(const lc_result *r);
  * Since: 0.1
  */
 LC_API const lc_result_step *lc_result_step_at(const lc_result *r, size_t i);
-/* The step's aggregated verdict: max(own verdict, its measurements' verdicts). */
-enum lc_verdict lc_result_step_verdict(const lc_result *r, size_t i);
+
+/*
+ * Step i's aggregated verdict: the maximum of its own verdict and its measurements' verdicts.
+ *
+ * Returns: that verdict; LC_VERDICT_NONE for a NULL r or i out of range.
+ * Thread safety: takes r's lock.
+ * Since: 0.1
+ */
+LC_API enum lc_verdict lc_result_step_verdict(const lc_result *r, size_t i);
 
 /*
  * The number of measurements over the whole run.
@@ -736,8 +751,16 @@ LC_API size_t lc_result_series_count(const lc_result *r);
  */
 LC_API const lc_result_series *lc_result_series_at(const lc_result *r, size_t i);
 
-/* The overall verdict by the aggregation rule at the top of this header. */
-enum lc_verdict lc_result_verdict(const lc_result *r);
+/*
+ * The overall verdict by the aggregation rule at the top of this header: the run's verdict (error after a
+ * failure), every step's (a step that judged nothing counts as inconclusive) and every measurement's; a run
+ * without any step is inconclusive.
+ *
+ * Returns: that verdict; LC_VERDICT_ERROR for a NULL r.
+ * Thread safety: takes r's lock.
+ * Since: 0.1
+ */
+LC_API enum lc_verdict lc_result_verdict(const lc_result *r);
 
 /*
  * The first reason the run got its verdict, in words, into buf (cap >= 1, always NUL-terminated, valid UTF-8,

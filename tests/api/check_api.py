@@ -108,7 +108,14 @@ def contracts(path):
         if s.startswith("/*") and "*/" not in s:
             in_comment = True
             continue
-        if s.startswith("#") or not re.match(r"LC_API\b", s):
+        if s.startswith("#"):
+            continue
+        # A function declared at the top level without LC_API is not exported: a program could not link it.
+        bare = re.match(r"(?:const\s+)?(?:enum\s+|struct\s+|unsigned\s+)?[A-Za-z_]\w*[\s*]+(lc_\w+)\s*\(", line)
+        if bare and not re.match(r"(typedef|static|return|LC_API)\b", s):
+            found.append((bare.group(1), "declared without LC_API: liblanecert does not export it"))
+            continue
+        if not re.match(r"LC_API\b", s):
             continue
         decl = " ".join(l.strip() for l in lines[i:i + 4])
         m = re.match(r"LC_API\b[^;(]*?\b([A-Za-z_]\w*)\s*\(", decl)

@@ -111,6 +111,47 @@ class CheckArrows(unittest.TestCase):
         self.assertEqual(rc, 2)
         self.assertIn('no ```arrows block', err)
 
+    # <lanecert/X.h> is an arrow to the floor whose declarations X holds (the `public` rows)
+    def test_public_include_is_an_arrow_to_its_floor(self):
+        self.put('include/lanecert/otdr.h', '#include "sor.h"\n')
+        self.put('include/lanecert/sor.h', '#include <stdint.h>\n')
+        self.put('sim/world/otdr_sim.c', '#include <lanecert/sor.h>\n#include <lanecert/otdr.h>\n')
+        rc, err = self.run_check()
+        self.assertEqual(rc, 1)
+        self.assertIn('sim/world/otdr_sim.c:2: #include <lanecert/otdr.h>: sim/ may not include <lanecert/otdr.h>, '
+                      'which holds instruments/ (sim/ may include: base fixtures formats hal)', err)
+        self.assertNotIn('otdr_sim.c:1', err)  # sor.h is formats/: allowed
+        self.assertIn('1 forbidden include(s)', err)
+
+    def test_driver_including_public_limits_fails(self):
+        self.put('include/lanecert/limits.h', '#include <stdbool.h>\n')
+        self.put('include/lanecert/module.h', '#include "limits.h"\n')
+        self.put('instruments/power_meter/pm.c', '#include <lanecert/limits.h>\n')
+        self.put('instruments/module/module.c', '#include <lanecert/module.h>\n')
+        rc, err = self.run_check()
+        self.assertEqual(rc, 1)
+        self.assertIn('instruments/power_meter/pm.c:1: #include <lanecert/limits.h>: instruments/ may not include '
+                      '<lanecert/limits.h>, which holds fixtures/', err)
+        # through a public header of the driver's own floor: the never rule follows it
+        self.assertIn('instruments/module/module.c:1: #include <lanecert/module.h>: instruments/ never includes '
+                      'include/lanecert/limits.h (a "never" rule, through include/lanecert/module.h -> '
+                      'include/lanecert/limits.h)', err)
+        # and the public header itself breaks the arrows of its floor
+        self.assertIn('include/lanecert/module.h:1: #include "limits.h": instruments/ may not include '
+                      '<lanecert/limits.h>, which holds fixtures/', err)
+
+    def test_public_header_without_a_row_and_the_umbrella(self):
+        self.put('include/lanecert/new_topic.h', '#include <stdint.h>\n')
+        self.put('include/lanecert/lanecert.h', '#include "new_topic.h"\n')
+        self.put('hal/scpi.c', '#include <lanecert/lanecert.h>\n')
+        self.put('cli/cmd_x.c', '#include <lanecert/lanecert.h>\n')
+        rc, err = self.run_check()
+        self.assertEqual(rc, 1)
+        self.assertIn('include/lanecert/new_topic.h: <lanecert/new_topic.h> is in no `public` row of the arrows', err)
+        self.assertIn('hal/scpi.c:3: #include <lanecert/lanecert.h>: <lanecert/lanecert.h> is the umbrella of every '
+                      'floor, for programs; include the topic header', err)
+        self.assertNotIn('cli/cmd_x.c', err)  # cli is on the public API (the `api` row)
+
 
 if __name__ == '__main__':
     unittest.main()
