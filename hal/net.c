@@ -59,6 +59,50 @@ static int try_connect(const struct addrinfo *ai, int64_t deadline, int *fd, lc_
 	return 0;
 }
 
+int lc_net_send(int fd, const struct iovec *iov, int n, int64_t deadline, size_t *sent, int *err, lc_diag *diag)
+{
+	size_t total = 0, done = 0;
+	for (int i = 0; i < n; i++)
+		total += iov[i].iov_len;
+	*sent = 0;
+	*err = 0;
+	while (done < total) {
+		/* what is left: the buffers from the one the last send stopped in */
+		struct iovec v[8];
+		int nv = 0;
+		size_t skip = done;
+		for (int i = 0; i < n && nv < 8; i++) {
+			if (skip >= iov[i].iov_len) {
+				skip -= iov[i].iov_len;
+				continue;
+			}
+			v[nv].iov_base = (uint8_t *)iov[i].iov_base + skip;
+			v[nv++].iov_len = iov[i].iov_len - skip;
+			skip = 0;
+		}
+		struct msghdr m = {.msg_iov = v, .msg_iovlen = (size_t)nv};
+		ssize_t k = sendmsg(fd, &m, MSG_NOSIGNAL | MSG_DONTWAIT);
+		if (k > 0) {
+			done += (size_t)k;
+			*sent = done;
+			continue;
+		}
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+			int w = lc_net_wait(fd, POLLOUT, deadline, diag);
+			if (w < 0)
+				return w;
+			continue;
+		}
+		if (k < 0 && (errno == EPIPE || errno == ECONNRESET))
+			return LC_ERR_CLOSED;
+		*err = k < 0 ? errno : -1;
+		return LC_ERR_IO;
+	}
+	return 0;
+}
+
 int lc_net_connect(const char *host, unsigned port, int64_t deadline, int *fd, lc_diag *diag)
 {
 	struct addrinfo hints = {.ai_family = AF_UNSPEC, .ai_socktype = SOCK_STREAM};

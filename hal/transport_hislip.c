@@ -216,41 +216,18 @@ static int send_msg(struct hislip_priv *p, struct chan *c, uint8_t type, uint8_t
 	lc_hislip_encode(h, type, control, param, len);
 	struct iovec iov[2] = {{h, sizeof(h)}, {(void *)payload, len}};
 	size_t total = sizeof(h) + len, done = 0;
-	while (done < total) {
-		struct iovec v[2];
-		int nv = 0;
-		size_t skip = done;
-		for (int i = 0; i < 2; i++) {
-			if (skip >= iov[i].iov_len) {
-				skip -= iov[i].iov_len;
-				continue;
-			}
-			v[nv].iov_base = (uint8_t *)iov[i].iov_base + skip;
-			v[nv++].iov_len = iov[i].iov_len - skip;
-			skip = 0;
-		}
-		struct msghdr m = {.msg_iov = v, .msg_iovlen = (size_t)nv};
-		ssize_t n = sendmsg(c->fd, &m, MSG_NOSIGNAL | MSG_DONTWAIT);
-		if (n > 0) {
-			done += (size_t)n;
-			continue;
-		}
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
-			int w = lc_net_wait(c->fd, POLLOUT, deadline, diag);
-			if (w < 0) {
-				lc_diag_prefix(diag, "HiSLIP %s (%zu of %zu bytes sent): ", lc_hislip_type_name(type), done,
-					       total);
-				return done ? breaks(p, w, diag) : w;
-			}
-			continue;
-		}
-		if (n < 0 && (errno == EPIPE || errno == ECONNRESET))
-			return breaks(p, lc_diag_set(diag, LC_ERR_CLOSED, "HiSLIP %s: peer closed the connection",
-						     lc_hislip_type_name(type)), diag);
+	int err = 0;
+	int rc = lc_net_send(c->fd, iov, 2, deadline, &done, &err, diag);
+	if (rc == LC_ERR_CLOSED)
+		return breaks(p, lc_diag_set(diag, LC_ERR_CLOSED, "HiSLIP %s: peer closed the connection",
+					     lc_hislip_type_name(type)), diag);
+	if (rc == LC_ERR_IO && err)
 		return breaks(p, lc_diag_set(diag, LC_ERR_IO, "HiSLIP %s: %s", lc_hislip_type_name(type),
-					     n < 0 ? strerror(errno) : "send returned 0"), diag);
+					     err > 0 ? strerror(err) : "send returned 0"), diag);
+	if (rc < 0) {
+		/* the deadline passed (or poll failed): a message cut in the middle breaks the session */
+		lc_diag_prefix(diag, "HiSLIP %s (%zu of %zu bytes sent): ", lc_hislip_type_name(type), done, total);
+		return done ? breaks(p, rc, diag) : rc;
 	}
 	return 0;
 }

@@ -86,29 +86,20 @@ static int tcp_write(void *priv, const uint8_t *buf, size_t len, int64_t deadlin
 {
 	struct tcp_priv *tcp = priv;
 	size_t done = 0;
+	int err = 0;
 
 	if (len > INT32_MAX)
 		return lc_diag_set(diag, LC_ERR_ARG, "message of %zu bytes is too long", len);
-	while (done < len) {
-		ssize_t n = send(tcp->fd, buf + done, len - done, MSG_NOSIGNAL | MSG_DONTWAIT);
-		if (n > 0) {
-			done += (size_t)n;
-			continue;
-		}
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
-			int w = lc_net_wait(tcp->fd, POLLOUT, deadline, diag);
-			if (w < 0) {
-				lc_diag_prefix(diag, "write (%zu of %zu bytes sent): ", done, len);
-				return w;
-			}
-			continue;
-		}
-		if (n < 0 && (errno == EPIPE || errno == ECONNRESET))
-			return lc_diag_set(diag, LC_ERR_CLOSED, "write: peer closed the connection (%zu of %zu bytes sent)",
-					   done, len);
-		return lc_diag_set(diag, LC_ERR_IO, "write: %s", n < 0 ? strerror(errno) : "send returned 0");
+	struct iovec v = {(void *)buf, len};
+	int rc = lc_net_send(tcp->fd, &v, 1, deadline, &done, &err, diag);
+	if (rc == LC_ERR_CLOSED)
+		return lc_diag_set(diag, LC_ERR_CLOSED, "write: peer closed the connection (%zu of %zu bytes sent)", done,
+				   len);
+	if (rc == LC_ERR_IO && err)
+		return lc_diag_set(diag, LC_ERR_IO, "write: %s", err > 0 ? strerror(err) : "send returned 0");
+	if (rc < 0) {
+		lc_diag_prefix(diag, "write (%zu of %zu bytes sent): ", done, len);
+		return rc;
 	}
 	lc_spew("sent %zu bytes", len);
 	return (int)len;
