@@ -117,4 +117,10 @@ size_t lc_view_fiber_map(const lc_result *r, size_t mi,
 			 void (*fn)(void *user, const char *from, const char *expected, const char *measured, bool differs),
 			 void *user);
 
+/* A QA approval verified for the views (reports/report_views.c): who, the key, when, the whole public key. */
+#define LC_VIEW_APPROVALS_MAX 8
+typedef struct lc_view_approval {
+	char name[256], key_id[LC_KEY_ID_HEX_LEN + 1], time[32], public_key[128];
+} lc_view_approval;
+
 #endif

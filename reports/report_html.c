@@ -266,6 +266,30 @@ static void summary(struct out *o, const lc_result *r, const lc_html_options *op
 	lit(o, "</table>\n");
 }
 
+/* QA approvals (verified by lc_report_render_views: never shown unverified), each with how to check it. */
+static void approvals(struct out *o, const lc_html_options *opt)
+{
+	if (!opt->n_approvals)
+		return;
+	lit(o, "<h2 id=\"approvals\">Approved by</h2>\n<table class=\"approvals\">\n<tr><th>Approver</th><th>At (UTC)</th>"
+	       "<th>Key</th><th>Check with</th></tr>\n");
+	for (size_t i = 0; i < opt->n_approvals; i++) {
+		const lc_view_approval *a = &opt->approvals[i];
+		lit(o, "<tr><td>");
+		text(o, a->name);
+		lit(o, "</td><td class=\"u\">");
+		text(o, a->time);
+		lit(o, "</td><td><code>");
+		text(o, a->key_id);
+		lit(o, "</code><br><code class=\"pk\">");
+		text(o, a->public_key);
+		lit(o, "</code></td><td><code>minisign -Vm report.json -x report.json.approval-");
+		text(o, a->key_id);
+		lit(o, ".minisig -p APPROVER.pub</code></td></tr>\n");
+	}
+	lit(o, "</table>\n");
+}
+
 /* Who the cable is certified for and what it is: shown only with something to show. */
 static void identity(struct out *o, const lc_result *r)
 {
@@ -608,6 +632,7 @@ int lc_report_html(const char *json, size_t len, const lc_html_options *opt, cha
 	badge_word(&o, lc_result_verdict(r), lc_view_run_word(r));
 	lit(&o, "</p>\n");
 	reasons(&o, r);
+	approvals(&o, opt);
 	identity(&o, r);
 	summary(&o, r, opt);
 	legs(&o, r);

@@ -12,6 +12,7 @@
 #include <stddef.h>
 
 #include "base/error.h"
+#include "reports/cert_view_priv.h"
 #include "reports/plot.h"
 
 typedef struct lc_html_options {
@@ -19,6 +20,9 @@ typedef struct lc_html_options {
 	int plot_timeout_ms;     /* per plot; 0: 20 s */
 	const char *pubkey_hint; /* the public key file named in the "how to verify" line, may be NULL */
 	const char *public_key;  /* the signing key's public key line (base64, as in the .pub file), may be NULL */
+	/* QA approvals verified by the caller (lc_report_render_views), shown as "Approved by"; none: NULL, 0 */
+	const lc_view_approval *approvals;
+	size_t n_approvals;
 } lc_html_options;
 
 /* Render json (a report as written by lc_report_json(); it is read and checked first). *html is malloc'ed.

@@ -243,6 +243,34 @@ static void reasons(lc_pdf_doc *doc, const lc_result *r, struct str *s)
 		reason(doc, sv(s), 0);
 }
 
+static const lc_pdf_column approval_cols[] = {
+	{"Approver", 150, LC_PDF_LEFT, LC_PDF_SMALL},
+	{"At (UTC)", 110, LC_PDF_LEFT, LC_PDF_SMALL},
+	{"Key", LC_PDF_WIDTH - 260, LC_PDF_LEFT, LC_PDF_MONO},
+};
+
+/* QA approvals, verified before the PDF was rendered (as the HTML's "Approved by"). */
+static void approvals(lc_pdf_doc *doc, const lc_pdf_options *opt)
+{
+	if (!opt->n_approvals)
+		return;
+	lc_pdf_heading(doc, LC_PDF_H2, "Approved by", 40, false, LC_VERDICT_NONE);
+	lc_pdf_table t;
+	lc_pdf_table_begin(doc, &t, approval_cols, 3);
+	for (size_t i = 0; i < opt->n_approvals; i++) {
+		const lc_view_approval *a = &opt->approvals[i];
+		char key[200];
+		snprintf(key, sizeof(key), "%s %s", a->key_id, a->public_key);
+		lc_pdf_cell cells[3] = {{a->name, 0, false, 0, NULL}, {a->time, 0, false, 0, NULL}, {key, 0, false, 0, NULL}};
+		lc_pdf_table_row(doc, &t, cells);
+	}
+	lc_pdf_table_end(doc, &t);
+	lc_pdf_paragraph(doc, LC_PDF_SMALL,
+			 "Each approval is a minisign signature of its own over report.json: minisign -Vm report.json -x "
+			 "report.json.approval-KEY.minisig -p APPROVER.pub, or lanecert verify --approver APPROVER.pub.",
+			 0, 0x555555);
+}
+
 static void identity(lc_pdf_doc *doc, const lc_result *r)
 {
 	lc_view_pair p[12];
@@ -577,6 +605,7 @@ static int render(const lc_result *r, const lc_plot_set *ps, const lc_pdf_option
 	title_block(doc, r, &s);
 	reasons(doc, r, &s);
 	sreset(&s);
+	approvals(doc, opt);
 	identity(doc, r);
 	summary(doc, r, opt, &s);
 	legs(doc, r);

@@ -22,6 +22,7 @@
 #include <stddef.h>
 
 #include "base/error.h"
+#include "reports/cert_view_priv.h"
 #include "reports/plot.h"
 
 typedef struct lc_pdf_options {
@@ -31,6 +32,8 @@ typedef struct lc_pdf_options {
 	const char *pubkey_hint;  /* public key file named in the footer's verify line; NULL: "STATION.pub" */
 	const char *public_key;   /* the signing key's public key line (base64, as in the .pub file), may be NULL */
 	bool replace;             /* lc_report_pdf(): replace an existing file (default: LC_ERR_BUSY, kept) */
+	const lc_view_approval *approvals; /* verified QA approvals, shown as "Approved by"; NULL: none */
+	size_t n_approvals;
 } lc_pdf_options;
 
 typedef struct lc_pdf_info {

@@ -29,6 +29,7 @@ lc_area(reports DEPS fixtures base
   reports/report_minisig.c
   reports/report_pdf.c
   reports/report_verify.c
+  reports/report_views.c
   reports/report_write.c
   reports/result.c
   reports/result_read.c

@@ -1367,6 +1367,21 @@ LC_API int lc_report_approval_path(const char *report_path, const lc_pubkey *app
 LC_API int lc_report_approve(const char *report_path, const lc_sign_key *key, const char *approver,
 			     int64_t time_ms, char *sig_path, size_t sig_path_size, lc_diag *diag);
 
+/*
+ * Render report.html and report.pdf beside report_path again, with an "Approved by" section listing the
+ * approvals of the given approvers' keys, each verified first (lc_report_verify_approval()); the report itself
+ * is verified with the station's key first. report.json and every signature stay as they are: the views are
+ * replaced (each atomically), nothing else. pubkey_hint (may be NULL) is named in "verify with".
+ *
+ * Returns: 0; LC_ERR_ARG for a NULL report_path or station, approvers NULL with n_approvers > 0, or more than
+ * 8 approvers; the errors of lc_report_verify() and lc_report_verify_approval() (then nothing is rendered);
+ * the renderers' and lc_atomic_write()'s errors.
+ * Thread safety: reentrant.
+ * Since: 0.1
+ */
+LC_API int lc_report_render_views(const char *report_path, const lc_pubkey *station, const lc_pubkey *const *approvers,
+				  size_t n_approvers, const char *pubkey_hint, lc_diag *diag);
+
 typedef struct lc_report_approval_info {
 	char key_id[LC_KEY_ID_HEX_LEN + 1];
 	char approver[256];

@@ -155,3 +155,72 @@ Test(approval, cli_approve_verify_and_stock_minisign, .timeout = 60)
 	free(out);
 	teardown(&b);
 }
+
+/* The views show who approved: lanecert approve renders report.html and report.pdf again with an "Approved by"
+ * section of the approvals it verified, while report.json, its signature and the approvals stay byte for byte
+ * what they were (still verified by stock minisign); an approval that does not hold is never shown. */
+Test(approval, views_show_the_verified_approvals, .timeout = 60)
+{
+	struct bench b;
+	setup(&b, "approval-views");
+	size_t n;
+	char *before = th_slurp(b.report, &n), *sig_path = malloc(strlen(b.report) + 9);
+	sprintf(sig_path, "%s.minisig", b.report);
+	char *sig_before = th_slurp(sig_path, NULL);
+	lc_diag d;
+	cr_assert_eq(lc_report_approve(b.report, b.qa, "R. Quality (QA)", 1795000600000LL, NULL, 0, &d), 0, "%s", d.text);
+	lc_pubkey station, qa;
+	cr_assert_eq(lc_pubkey_load(b.station_pub, &station, NULL), 0);
+	cr_assert_eq(lc_pubkey_load(b.qa_pub, &qa, NULL), 0);
+	const lc_pubkey *approvers[] = {&qa};
+	cr_assert_eq(lc_report_render_views(b.report, &station, approvers, 1, "st.pub", &d), 0, "%s", d.text);
+	char *dir = strdup(b.report);
+	*strrchr(dir, '/') = 0;
+	char *html_path = th_path(dir, "report.html"), *pdf_path = th_path(dir, "report.pdf");
+	char *html = th_slurp(html_path, NULL);
+	cr_assert_not_null(html);
+	char id[LC_KEY_ID_HEX_LEN + 1];
+	lc_pubkey_id(&qa, id);
+	char *sec = strstr(html, "<h2 id=\"approvals\">Approved by</h2>");
+	cr_assert_not_null(sec, "no approval block");
+	cr_expect(strstr(sec, "<tr><td>R. Quality (QA)</td><td class=\"u\">2026-11-18T") && strstr(sec, id), "%.800s", sec);
+	char *text = th_pdf_text(pdf_path, 1, 1);
+	cr_expect(strstr(text, "Approved by") && strstr(text, "R. Quality (QA)") && strstr(text, id), "%s", text);
+	free(text);
+	/* the signed record did not change, and stock minisign still verifies both signatures */
+	size_t n2;
+	char *after = th_slurp(b.report, &n2), *sig_after = th_slurp(sig_path, NULL);
+	cr_expect(n2 == n && memcmp(before, after, n) == 0, "report.json is byte-identical");
+	cr_expect_str_eq(sig_before, sig_after);
+	th_require("minisign", "minisign");
+	char cmd[16384];
+	snprintf(cmd, sizeof(cmd), "minisign -Vqm '%s' -p '%s' && minisign -Vqm '%s' -x '%s.approval-%s.minisig' -p '%s'",
+		 b.report, b.station_pub, b.report, b.report, id, b.qa_pub);
+	cr_expect_eq(th_run(cmd), 0, "%s", cmd);
+	/* a key that approved nothing: refused, and the views are left as they are */
+	lc_sign_key *stranger;
+	cr_assert_eq(lc_sign_key_generate(&stranger, NULL), 0);
+	lc_pubkey sp;
+	lc_sign_key_public(stranger, &sp);
+	const lc_pubkey *bad[] = {&qa, &sp};
+	cr_expect_eq(lc_report_render_views(b.report, &station, bad, 2, NULL, &d), LC_ERR_NOT_FOUND, "%s", d.text);
+	char *html2 = th_slurp(html_path, NULL);
+	cr_expect_str_eq(html, html2, "the views were not rendered again");
+	lc_sign_key_free(stranger);
+	/* the command does it too: approve renders the views with its approval */
+	char *qa2_key = th_path(b.dir, "qa2.key"), *qa2_pub = th_path(b.dir, "qa2.pub");
+	lc_sign_key *qa2;
+	cr_assert_eq(lc_sign_key_generate(&qa2, NULL), 0);
+	cr_assert_eq(lc_keypair_write(qa2_pub, qa2_key, qa2, NULL, lc_kdf_minimum(), NULL), 0);
+	lc_sign_key_free(qa2);
+	snprintf(cmd, sizeof(cmd), "'%s' approve '%s' --key '%s' --name 'Second Approver' --pubkey '%s' --approver '%s' > /dev/null",
+		 cli(), b.report, qa2_key, b.station_pub, b.qa_pub);
+	cr_expect_eq(th_run(cmd), 0, "%s", cmd);
+	free(html2);
+	html2 = th_slurp(html_path, NULL);
+	cr_expect(strstr(html2, "Second Approver") && strstr(html2, "R. Quality (QA)"), "both approvals shown");
+	free(html2), free(qa2_key), free(qa2_pub);
+	free(before), free(after), free(sig_before), free(sig_after), free(sig_path), free(html), free(dir);
+	free(html_path), free(pdf_path);
+	teardown(&b);
+}
