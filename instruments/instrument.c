@@ -145,7 +145,19 @@ int lc_instrument_open_scpi(lc_scpi *session, const lc_instrument_opts *opts, lc
 		inst->quirks.timeout_ms = opts->timeout_ms;
 	lc_scpi_set_timeout(session, inst->quirks.timeout_ms);
 	lc_scpi_set_opc_timeout(session, inst->quirks.opc_timeout_ms);
-	lc_scpi_set_max_reply(session, inst->quirks.max_line, inst->quirks.max_block);
+	/* the station's limits for this one instrument win over its model's (a flooding peer stops there) */
+	if (opts && opts->max_line > 0)
+		inst->quirks.max_line = opts->max_line;
+	if (opts && opts->max_block > 0)
+		inst->quirks.max_block = opts->max_block;
+	rc = lc_scpi_set_max_reply(session, inst->quirks.max_line, inst->quirks.max_block);
+	if (rc < 0) {
+		lc_diag_set(diag, rc, "%s: reply limits %zu / %zu bytes are out of range", lc_scpi_resource(session),
+			    inst->quirks.max_line, inst->quirks.max_block);
+		inst->driver = NULL; /* not attached: no detach */
+		lc_instrument_close(inst);
+		return rc;
+	}
 	lc_scpi_set_errors_without_stb(session, inst->quirks.errors == LC_ERRQ_SYST_ERR);
 	rc = drain_pending(inst, diag);
 	if (rc == 0 && drv->attach)

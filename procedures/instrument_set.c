@@ -49,6 +49,8 @@ static int open_one(const lc_station_instrument *si, lc_instrument **inst, lc_di
 		opts.driver = si->driver;
 	opts.name = si->role;
 	opts.timeout_ms = si->timeout_ms; /* 0: the model table's */
+	opts.max_line = si->max_reply_line;   /* 0: the model table's */
+	opts.max_block = si->max_reply_block; /* 0: the model table's */
 	return lc_instrument_open(si->resource, &opts, inst, diag);
 }
 

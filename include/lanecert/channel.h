@@ -668,6 +668,13 @@ typedef struct lc_station_instrument {
 	int timeout_ms;                  /* JSON key "timeout_ms": per-operation timeout of this instrument
 	                                  * (lc_instrument_opts.timeout_ms), 1..600000; 0 (absent): the model
 	                                  * table's. Since 0.1 */
+	unsigned max_reply_line;         /* JSON key "max_reply_line": largest text reply this instrument may
+	                                  * send, in bytes (lc_instrument_opts.max_line), 64..2147483647; 0
+	                                  * (absent): the model table's, else 1 MiB. Since 0.1 */
+	unsigned max_reply_block;        /* JSON key "max_reply_block": largest block reply (a trace, a
+	                                  * logged series), in bytes (lc_instrument_opts.max_block),
+	                                  * 64..2147483647; 0 (absent): the model table's, else 256 MiB.
+	                                  * Since 0.1 */
 } lc_station_instrument;
 
 enum lc_wire_direction {

@@ -130,6 +130,10 @@ typedef struct lc_instrument_opts {
 	const char *name;            /* optional: what the station calls it (its role, copied); a failed command
 	                                then says "<name> (<model>): <command>: ..." so a run's error names the
 	                                instrument, not only the command */
+	size_t max_line;             /* overrides the model's largest text reply (lc_quirks.max_line); 0: the
+	                                model's, else the session's 1 MiB */
+	size_t max_block;            /* overrides the model's largest block reply (lc_quirks.max_block); 0: the
+	                                model's, else the session's 256 MiB */
 } lc_instrument_opts;
 
 /*
