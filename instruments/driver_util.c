@@ -95,20 +95,13 @@ int lc_inst_query(lc_instrument *inst, lc_diag *diag, char *buf, size_t cap, con
 	return rc;
 }
 
+/* The IEEE 488.2 decimal forms only (NR1/NR2/NR3, spaces around): strtod alone would take "inf", "nan",
+ * "0x1p4" or "1e999" from a garbled reply and hand the measurement a number that was never sent. */
 int lc_parse_number(const char *s, double *v)
 {
-	while (isspace((unsigned char)*s))
-		s++;
-	if (!*s)
-		return LC_ERR_PROTOCOL;
-	char *end;
-	errno = 0;
-	double d = strtod(s, &end);
-	if (end == s || errno == ERANGE || isnan(d))
-		return LC_ERR_PROTOCOL;
-	while (isspace((unsigned char)*end))
-		end++;
-	if (*end)
+	double d;
+	lc_diag ignored;
+	if (lc_scpi_parse_double(s, strlen(s), &d, &ignored) < 0 || !isfinite(d))
 		return LC_ERR_PROTOCOL;
 	*v = d;
 	return 0;

@@ -14,12 +14,14 @@
  *     is a protocol error, so an unknown firmware reply can never turn into a pass.
  *   - Counters are read in the UNTimed gating mode so they accumulate from :SENS:MEAS:STAR.
  */
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
 #include "instruments/bert/bert.h"
+#include "hal/scpi_parse.h"
 #include "instruments/bert/bert_priv.h"
 #include "instruments/instrument_priv.h"
 
@@ -242,11 +244,19 @@ static int parse_elapsed(const char *unit, double *sec, lc_diag *diag)
 {
 	char t[96];
 	lc_bert_unquote(unit, t, sizeof t);
-	double d, h, m, s;
-	char tail;
-	if (sscanf(t, "%lf,%lf,%lf,%lf%c", &d, &h, &m, &s, &tail) != 4 || d < 0 || h < 0 || m < 0 || s < 0)
-		return lc_diag_set(diag, LC_ERR_PROTOCOL, "Anritsu :SENS:MEAS:EAL:ELAP?: '%.40s' is not d,h,m,s", t);
-	*sec = ((d * 24.0 + h) * 60.0 + m) * 60.0 + s;
+	/* four IEEE 488.2 numbers (sscanf's %lf would also take "nan", "inf" or hex from a garbled reply) */
+	double f[4];
+	const char *p = t;
+	for (int i = 0; i < 4; i++) {
+		size_t n = i < 3 ? strcspn(p, ",") : strlen(p);
+		lc_diag ignored;
+		if ((i < 3 && p[n] != ',') || lc_scpi_parse_double(p, n, &f[i], &ignored) < 0 || !isfinite(f[i]) ||
+		    f[i] < 0)
+			return lc_diag_set(diag, LC_ERR_PROTOCOL, "Anritsu :SENS:MEAS:EAL:ELAP?: '%.40s' is not d,h,m,s",
+					   t);
+		p += n + (i < 3);
+	}
+	*sec = ((f[0] * 24.0 + f[1]) * 60.0 + f[2]) * 60.0 + f[3];
 	return 0;
 }
 

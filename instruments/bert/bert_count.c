@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "hal/scpi_parse.h"
 #include "instruments/bert/bert_priv.h"
 
 void lc_bert_unquote(const char *s, char *buf, size_t cap)
@@ -17,7 +18,7 @@ void lc_bert_unquote(const char *s, char *buf, size_t cap)
 	while (n && (isspace((unsigned char)s[n - 1]) || s[n - 1] == '"'))
 		n--;
 	if (n >= cap)
-		n = cap - 1;
+		n = 0; /* cut short, a long number would read as another one: empty, which nothing accepts */
 	memcpy(buf, s, n);
 	buf[n] = '\0';
 }
@@ -40,10 +41,10 @@ int lc_bert_parse_ratio(const char *s, double *v, lc_diag *diag)
 		*v = NAN;
 		return LC_BERT_COUNT_NONE;
 	}
-	char *end;
-	errno = 0;
-	double d = strtod(t, &end);
-	if (end == t || *end || isnan(d) || d < 0.0)
+	double d;
+	lc_diag ignored;
+	/* IEEE 488.2 decimal forms only: strtod would also read "inf", "nan" or hex from a garbled reply */
+	if (lc_scpi_parse_double(t, strlen(t), &d, &ignored) < 0 || !isfinite(d) || d < 0.0)
 		return lc_diag_set(diag, LC_ERR_PROTOCOL, "'%.40s' is not a BER value", s ? s : "");
 	*v = d;
 	return LC_BERT_COUNT_VALUE;
@@ -67,10 +68,12 @@ int lc_bert_parse_count(const char *s, uint64_t *v, lc_diag *diag)
 		*v = u;
 		return LC_BERT_COUNT_VALUE;
 	}
-	char *end;
-	errno = 0;
-	double d = strtod(t, &end);
-	if (end == t || *end || isnan(d) || d < 0.0 || d != floor(d))
+	double d;
+	lc_diag ignored;
+	int prc = lc_scpi_parse_double(t, strlen(t), &d, &ignored);
+	if (prc == LC_ERR_OVERFLOW && t[0] != '-') /* "9E999": a count past what a double holds */
+		return LC_BERT_COUNT_OVERFLOW;
+	if (prc < 0 || !isfinite(d) || d < 0.0 || d != floor(d))
 		return lc_diag_set(diag, LC_ERR_PROTOCOL, "'%.40s' is not a counter value", s ? s : "");
 	if (d >= 18446744073709551616.0)
 		return LC_BERT_COUNT_OVERFLOW;

@@ -21,7 +21,7 @@ enum lc_bert_count_kind {
 int lc_bert_parse_count(const char *s, uint64_t *v, lc_diag *diag);
 /* Same for a ratio (BER): *v a double; dashes give LC_BERT_COUNT_NONE and NAN. */
 int lc_bert_parse_ratio(const char *s, double *v, lc_diag *diag);
-/* Copy s without surrounding spaces and double quotes into buf. */
+/* Copy s without surrounding spaces and double quotes into buf; "" when it does not fit (never cut short). */
 void lc_bert_unquote(const char *s, char *buf, size_t cap);
 
 #endif

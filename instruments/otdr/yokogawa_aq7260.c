@@ -353,7 +353,9 @@ static int field_number(const char *f, const char *unit, double *v, const char *
 		f++;
 	errno = 0;
 	*v = strtod(f, &end);
-	if (end == f || errno || !isfinite(*v))
+	lc_diag ignored;
+	/* what strtod took must be an IEEE 488.2 decimal number: never "inf", "nan" or hex from a garbled line */
+	if (end == f || errno || !isfinite(*v) || lc_scpi_parse_double(f, (size_t)(end - f), v, &ignored) < 0)
 		return lc_diag_set(diag, LC_ERR_PROTOCOL, "EDR '%.80s': %s is not a number", reply, name);
 	while (*end == ' ')
 		end++;

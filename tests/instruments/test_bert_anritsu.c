@@ -155,6 +155,12 @@ Test(bert_anritsu, bad_replies)
 		{READ1, "0,0,0,5;\"100\";\"0\";\"0.0000E+00\";\"0\";Not Occur;0,0,0,5;0"},
 		/* a ';' inside a quoted answer does not split it: the count is then not a number */
 		{READ1, "0,0,0,5;\"1;2\";\"0\";\"0.0000E+00\";\"0\";Not Occur;0,0,0,5"},
+		/* what strtod or %lf would read as numbers from a garbled reply: never a number here */
+		{READ1, "nan,0,0,5;\"100\";\"0\";\"0.0000E+00\";\"0\";Not Occur;nan,0,0,5"},
+		{READ1, "0,0,0,5;\"100\";\"0\";\"inf\";\"0\";Not Occur;0,0,0,5"},
+		{READ1, "0,0,0,5;\"0x10\";\"0\";\"0.0000E+00\";\"0\";Not Occur;0,0,0,5"},
+		{READ1, "0,0,0,5;\"100\";\"0\";\"1.0000000000000000000000000000000000000000000000000000000000000000E-12\";"
+			"\"0\";Not Occur;0,0,0,5"},
 	};
 	bert_peer p;
 	lc_diag d;
@@ -173,6 +179,11 @@ Test(bert_anritsu, bad_replies)
 		{LC_ERR_TRUNCATED, "5 answers to the 7 queries"},
 		{LC_ERR_PROTOCOL, "more than 7 answers to the 7 queries"},
 		{LC_ERR_PROTOCOL, "'\"1;2\"' is not a counter value"},
+		{LC_ERR_PROTOCOL, "'nan,0,0,5' is not d,h,m,s"},
+		{LC_ERR_PROTOCOL, "'\"inf\"' is not a BER value"},
+		{LC_ERR_PROTOCOL, "'\"0x10\"' is not a counter value"},
+		/* 70 characters: cut to 63 it read 1.0, a BER of one */
+		{LC_ERR_PROTOCOL, "is not a BER value"},
 	};
 	for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
 		cr_expect_eq(lc_bert_read(inst, &lane, 1, &r, &d), want[i].rc, "reply %zu: %s", i + 1, d.text);

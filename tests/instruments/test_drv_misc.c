@@ -22,6 +22,8 @@ static void teardown(void)
 	scpi_peer_stop(peer);
 }
 
+static void pm100_idn(void);
+
 TestSuite(open, .init = setup, .fini = teardown, .timeout = 20);
 TestSuite(pm100, .init = setup, .fini = teardown, .timeout = 20);
 TestSuite(gp600, .init = setup, .fini = teardown, .timeout = 20);
@@ -73,6 +75,51 @@ Test(open, bad_arguments)
 	cr_assert_eq(lc_instrument_open("TCPIP::127.0.0.1::1::SOCKET", NULL, NULL, &d), LC_ERR_ARG);
 	cr_assert_eq(lc_instrument_open("NOTARESOURCE", NULL, &inst, &d), LC_ERR_ARG);
 	lc_instrument_close(NULL);
+}
+
+/* The station's reply limit for one instrument (station key max_reply_line) holds for everything after
+ * *IDN?: a 200-byte reading is refused at 64 bytes, consumed, and the next reading is read whole. */
+Test(open, the_stations_reply_limit_bounds_every_reply)
+{
+	scpi_peer_rule(peer, "*IDN?", "THORLABS,PM100USB,P2004579,1.6.0");
+	scpi_peer_rule(peer, "SYST:SENS:IDN?", "S120C,16010601,24-Jun-2016,1,18,289");
+	scpi_peer_rule(peer, "SENS:POW:UNIT W", NULL);
+	scpi_peer_rule(peer, "SENS:CORR:WAV? MIN", "4.000000E+02");
+	scpi_peer_rule(peer, "SENS:CORR:WAV? MAX", "1.100000E+03");
+	char flood[201];
+	memset(flood, '1', 200);
+	flood[200] = '\0';
+	scpi_peer_rule_once(peer, "MEAS:POW?", flood);
+	scpi_peer_rule(peer, "MEAS:POW?", "1.000000E-03");
+	lc_instrument_opts o;
+	lc_instrument_opts_init(&o);
+	o.timeout_ms = 400;
+	o.max_line = 64;
+	lc_instrument *pm = NULL;
+	lc_diag d = {0};
+	cr_assert_eq(lc_instrument_open(scpi_peer_resource(peer), &o, &pm, &d), 0, "%s", d.text);
+	double v;
+	cr_assert_eq(lc_power_meter_read_dbm(pm, 1, &v, &d), LC_ERR_OVERFLOW, "%s", d.text);
+	cr_expect(strstr(d.text, "exceeds the limit of 64 bytes"), "%s", d.text);
+	cr_assert_eq(lc_power_meter_read_dbm(pm, 1, &v, &d), 0, "%s", d.text);
+	cr_expect_float_eq(v, 0.0, 1e-9);
+	lc_instrument_close(pm);
+}
+
+/* A reading is an IEEE 488.2 decimal number or a protocol error: strtod would read these as numbers. */
+Test(pm100, garbled_readings_are_protocol_errors_never_numbers)
+{
+	pm100_idn();
+	static const char *const garbage[] = {"inf", "nan", "0x1p-10", "1e999", "-Infinity", "1.0E-3 W", ""};
+	for (size_t i = 0; i < sizeof(garbage) / sizeof(garbage[0]); i++)
+		scpi_peer_rule_once(peer, "MEAS:POW?", garbage[i]);
+	lc_instrument *pm = open_on(peer, NULL);
+	for (size_t i = 0; i < sizeof(garbage) / sizeof(garbage[0]); i++) {
+		lc_diag d = {0};
+		double v = 42;
+		cr_expect_eq(lc_power_meter_read_dbm(pm, 1, &v, &d), LC_ERR_PROTOCOL, "'%s': %s (%g)", garbage[i], d.text, v);
+	}
+	lc_instrument_close(pm);
 }
 
 static void pm100_idn(void)
