@@ -178,7 +178,34 @@ int lc_registry_identify(lc_scpi *s, const char *driver_hint, lc_idn *idn, const
 			return lc_diag_set(diag, LC_ERR_NOT_FOUND, "driver %s: identity '%s' is not registered", d->name,
 					   d->identity);
 		*used = id;
-		return ask(s, id, idn, diag);
+		lc_diag hinted;
+		lc_diag_clear(&hinted);
+		int rc = ask(s, id, idn, &hinted);
+		/* silence, or a SCPI instrument refusing IDER as an undefined header: not this family */
+		if (rc != LC_ERR_TIMEOUT && rc != LC_ERR_INSTRUMENT) {
+			if (rc < 0)
+				lc_diag_set(diag, rc, "%s", hinted.text);
+			return rc;
+		}
+		/* Silence to (or a refusal of) the named driver's own query: the station may name a driver of another family (an
+		 * IDER driver for a SCPI instrument, or the reverse). Ask the other identity queries, as for an
+		 * instrument named by no driver, so that an answer is refused as the wrong driver (the caller
+		 * compares) instead of ending as a station that does not answer. */
+		for (size_t i = 0; identities[i].name; i++) {
+			if (&identities[i] == id)
+				continue;
+			lc_diag other;
+			lc_diag_clear(&other);
+			rc = ask(s, &identities[i], idn, &other);
+			if (rc != LC_ERR_TIMEOUT) {
+				*used = &identities[i];
+				if (rc < 0)
+					lc_diag_set(diag, rc, "%s", other.text);
+				return rc;
+			}
+		}
+		*used = id;
+		return lc_diag_set(diag, hinted.code, "%s", hinted.text);
 	}
 	lc_diag first;
 	lc_diag_clear(&first);

@@ -381,10 +381,11 @@ LC_API int lc_ider_parse(const char *reply, lc_idn *out, lc_diag *diag);
  * Identity queries, one row per way an instrument says who it is (instruments/identities.def):
  *     LC_IDENTITY(idn,  "*IDN?", lc_idn_parse)    IEEE 488.2
  *     LC_IDENTITY(ider, "IDER",  lc_ider_parse)   Yokogawa legacy OTDRs (not SCPI)
- * lc_registry_identify() asks the row of the hinted driver (lc_driver.identity) when the station names one;
- * without a hint it asks the rows in order and takes the first that is answered: an instrument that does not
- * know a query stays silent (a timeout of the session's timeout_ms), so non-SCPI instruments cost one
- * timeout per earlier row when no hint is given.
+ * lc_registry_identify() asks the row of the hinted driver (lc_driver.identity) when the station names one
+ * (and the other rows only when that one is not answered or refused); without a hint it asks the rows in
+ * order and takes the first that is answered: an instrument that does not know a query stays silent (a
+ * timeout of the session's timeout_ms), so non-SCPI instruments cost one timeout per earlier row when no
+ * hint is given.
  */
 typedef struct lc_identity {
 	const char *name;
@@ -410,13 +411,16 @@ LC_API const lc_identity *lc_registry_identity(const char *name);
 LC_API const lc_identity *lc_registry_identity_at(size_t i);
 /*
  * Identify the instrument on s. driver_hint (may be NULL or "") names a driver of drivers.def: its identity
- * row is asked alone. Without a hint each row of identities.def is asked in order: silence (a timeout)
+ * row is asked first, and only when it is not answered or refused the other rows in order, so that a
+ * station naming a driver of another family (IDER for a SCPI instrument) learns who answered and can
+ * refuse the driver rather than time out. Without a hint each row of identities.def is asked in order: silence (a timeout)
  * moves on, an answer (even a malformed one) ends the search. *used (used may be NULL) gets the row that
  * was answered, so the caller can check that the driver it binds answers that query (a late *IDN? reply
  * read as the answer to IDER must not bind anything).
  *
  * Returns: 0 with *idn filled; LC_ERR_ARG for a NULL s or idn; LC_ERR_NOT_FOUND for an unknown
- * driver_hint; LC_ERR_TIMEOUT when no query is answered; LC_ERR_PROTOCOL for a garbled or unparseable
+ * driver_hint; LC_ERR_TIMEOUT when no query is answered (with a hint: the hinted row's code and diagnostic,
+ * LC_ERR_INSTRUMENT when the instrument refused it); LC_ERR_PROTOCOL for a garbled or unparseable
  * answer; the session's errors (LC_ERR_IO, LC_ERR_CLOSED ...). On failure *idn is unspecified and *used is
  * the row that answered, or NULL.
  * Thread safety: as the session.

@@ -59,7 +59,7 @@ struct run_case {
 	bool report;            /* a signed report.json is written and minisign verifies it */
 	const char *not_yet;    /* see the top of the file */
 	const char *edit;       /* "ROLE.KEY=VALUE[;...]": the station file's instrument of ROLE gets KEY set to
-	                           VALUE ("" removes KEY) */
+	                           VALUE (a number when VALUE is digits only; "" removes KEY) */
 };
 
 /* The time scale is 0 throughout: instrument time advances only when a driver waits, so runs are
@@ -134,6 +134,15 @@ static const struct run_case cases[] = {
 	{"station_driver_not_the_model", "dr4-breakout-good", ST_SIM, false, "breakout-dr4-4x100g --serial X", 65,
 	 "the station names driver keysight_816x, but Keysight N7745C is served by keysight_n774x", false, NULL,
 	 "meter.driver=keysight_816x"},
+	/* The same across identity families: the named driver's own identity query is refused (IDER by a SCPI
+	 * meter) or not answered (*IDN? by the AQ7260), so the other one is asked, and the answer refuses the
+	 * driver: never an error run recorded as if the station had failed. */
+	{"station_ider_driver_for_a_scpi_meter", "dr4-breakout-good", ST_SIM, false, "breakout-dr4-4x100g --serial X",
+	 65, "the station names driver yokogawa_aq7260, but Keysight N7745C is served by keysight_n774x", false, NULL,
+	 "meter.driver=yokogawa_aq7260;meter.timeout_ms=300"},
+	{"station_scpi_driver_for_the_otdr", "field-tier2-good", ST_SIM, false, "field-tier2 --serial X", 65,
+	 "the station names driver keysight_n774x, but Yokogawa AQ7260 is served by yokogawa_aq7260", false, NULL,
+	 "otdr.driver=keysight_n774x;otdr.layout=;otdr.timeout_ms=300"},
 };
 
 static const struct run_case *find_case(const char *name)
@@ -298,7 +307,9 @@ static void edit_station(const char *path, const char *edits)
 				found = in;
 		}
 		cr_assert(found, "%s: no instrument of role %s", path, role);
-		if (value[0])
+		if (value[0] && strspn(value, "0123456789") == strlen(value)) /* a number: timeout_ms=300 */
+			json_object_set_new(found, key, json_integer(strtoll(value, NULL, 10)));
+		else if (value[0])
 			json_object_set_new(found, key, json_string(value));
 		else
 			json_object_del(found, key);
@@ -482,3 +493,5 @@ RUN_CASE(station_layout_for_a_driver_without_one)
 RUN_CASE(station_layout_fits_no_driver)
 RUN_CASE(station_malformed_resource)
 RUN_CASE(station_driver_not_the_model)
+RUN_CASE(station_ider_driver_for_a_scpi_meter)
+RUN_CASE(station_scpi_driver_for_the_otdr)
