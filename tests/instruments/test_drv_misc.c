@@ -93,7 +93,7 @@ Test(open, the_stations_reply_limit_bounds_every_reply)
 	scpi_peer_rule(peer, "MEAS:POW?", "1.000000E-03");
 	lc_instrument_opts o;
 	lc_instrument_opts_init(&o);
-	o.timeout_ms = 400;
+	o.timeout_ms = 5000; /* must not fire: every query here is answered */
 	o.max_line = 64;
 	lc_instrument *pm = NULL;
 	lc_diag d = {0};
