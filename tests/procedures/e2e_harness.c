@@ -44,8 +44,10 @@ void lc_e2e_start_station(lc_e2e *e, const char *scenario, double time_scale)
 	serve(e, sc, time_scale);
 }
 
-/* A BERT needs a running clock; at 50 its counters move every 20 ms of wall time, slower than a sanitized
- * build reads eight lanes, so the drivers' consistent-read check holds. */
+/* A BERT needs a running clock; at 50 its counters move every 20 ms of wall time. However loaded the machine,
+ * a lane's reading cannot span a counter update: the drivers read a lane in one program message and the
+ * simulated BERTs answer a message at one instant of their clock (lc_simb_latch, sim/inst/inst_anritsu_lanes.h),
+ * so the drivers' consistent-read check holds ("counters changed during 5 reads in a row" under ASan, before). */
 void lc_e2e_start_sim(lc_e2e *e, const char *scenario)
 {
 	lc_e2e_start_station(e, scenario, 50);
