@@ -415,7 +415,8 @@ int lc_bench_fleet(int argc, char **argv)
 		lc_pubkey pub;
 		st[i].srv = &srv;
 		snprintf(st[i].id, sizeof(st[i].id), "bench-%d", i);
-		snprintf(st[i].journal, sizeof(st[i].journal), "%s/%s/results.db", dir, st[i].id);
+		/* from i, not from st[i].id: gcc -O0 reads a member of st as overlapping st (-Wrestrict) */
+		snprintf(st[i].journal, sizeof(st[i].journal), "%s/bench-%d/results.db", dir, i);
 		if (make_station(dir, st[i].id, runs, &pub) < 0 || lc_fleet_register_station(admin, st[i].id, &pub, NULL, NULL) < 0) {
 			lc_fleet_close(admin);
 			goto out;

@@ -10,7 +10,7 @@ int lc_sim_fmt_keysight(char *buf, size_t cap, double v)
 {
 	if (!isfinite(v))
 		v = 9.91e37; /* SCPI's NaN: what an overrange reading looks like on the wire */
-	char tmp[48];
+	char tmp[32]; /* "%+.8E" of any double is at most 16 characters; room for the exponent in buf */
 	snprintf(tmp, sizeof(tmp), "%+.8E", v);
 	char *e = strchr(tmp, 'E');
 	if (!e)

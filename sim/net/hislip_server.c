@@ -631,7 +631,7 @@ static void serve_async(struct lc_sim_conn *c, struct rd *rd, const struct hs_hd
 
 static void serve(struct lc_sim_conn *c)
 {
-	struct hs_hdr h;
+	struct hs_hdr h = {0}; /* read_header fills it when it returns 0; gcc -O3 cannot see that */
 	struct rd *rd = malloc(sizeof(*rd));
 	if (!rd)
 		return;
