@@ -249,6 +249,20 @@ static void short_section(const lc_otdr_ctx *c, size_t lo, lc_otdr_line *l)
 	l->a = ym - l->b * xm;
 }
 
+/* The section's attenuation (dB/km, the SOR event's "attenuation lead-in"): the LS slope over the whole
+ * backscatter section before an event, from the end of the previous event's dead zone (lo) to the event (hi),
+ * as instruments give it. Not the loss fit's line, which spans at most 8 fit lengths: on a trace whose
+ * backscatter carries the receiver's ripple (0.005 dB correlated over a pulse length) a slope over 40 m
+ * is off by 0.1 dB/km, over the whole section by a tenth of that. A section shorter than a fit length
+ * keeps the line l's slope (the fibre's, short_section). */
+static double section_slope(const lc_otdr_ctx *c, size_t lo, size_t hi, const lc_otdr_line *l)
+{
+	lc_otdr_line s;
+	if (hi > lo + c->fit_len && lc_otdr_fit(&c->sums, lo, hi, &s) == 0 && s.n >= 3)
+		return -s.b / c->dx * 1000.0;
+	return l->n >= 3 ? -l->b / c->dx * 1000.0 : NAN;
+}
+
 /* LS loss of e; *level: the backscatter line before it at its start (NAN if it cannot be fitted). */
 static void measure_loss(const lc_otdr_ctx *c, lc_otdr_event *e, size_t prev_end, size_t settle, size_t next,
 			 double *level)
@@ -265,7 +279,7 @@ static void measure_loss(const lc_otdr_ctx *c, lc_otdr_event *e, size_t prev_end
 	int ra = lc_otdr_fit(&c->sums, alo, ahi, &a);
 	short_section(c, blo, &b);
 	short_section(c, alo, &a);
-	e->slope_db_km = (rb == 0 && b.n >= 3) ? -b.b / c->dx * 1000.0 : NAN;
+	e->slope_db_km = (rb == 0 && b.n >= 3) ? section_slope(c, prev_end, e->index, &b) : NAN;
 	*level = (rb == 0 && b.n >= 3) ? lc_otdr_line_at(&b, (double)e->index) : NAN;
 	if (rb < 0 || ra < 0 || b.n < 3 || a.n < 3) {
 		e->loss_db = NAN; /* events too close together for an LS loss */
@@ -371,7 +385,17 @@ static int split_reflections(const lc_otdr_ctx *c, const cand *cd, size_t limit,
 			continue;
 		size_t h2 = j + 2 * c->pw_pts + 2 < c->n ? j + 2 * c->pw_pts + 2 : c->n;
 		size_t pk2 = argmax(c->y, j, h2);
-		if (cand_push(out, n, cap, (cand){vi, 0, c->y[pk2] - lc_otdr_line_at(&b, (double)pk2), true, false,
+		/* its onset: the foot of its leading edge (down from the point half its rise up, while the trace
+		 * still rises by 2 % of that rise a point, as refine does for a reflection), not the lowest point
+		 * since the first peak: between the first one's fall and this edge the trace is flat within its
+		 * ripple, and the lowest point of a flat stretch is anywhere on it */
+		double rise2 = c->y[pk2] - valley;
+		size_t on = vi;
+		while (on < pk2 && c->y[on] - valley < 0.5 * rise2)
+			on++;
+		while (on > vi && c->y[on] - c->y[on - 1] > fmax(0.02 * rise2, LC_OTDR_ONSET_FLOOR_DB))
+			on--;
+		if (cand_push(out, n, cap, (cand){on, 0, c->y[pk2] - lc_otdr_line_at(&b, (double)pk2), true, false,
 						    false, true}) < 0)
 			return LC_ERR_NOMEM;
 		/* and on from this one's peak: a third connector */
@@ -538,7 +562,7 @@ int lc_otdr_build_events(lc_otdr_ctx *c, lc_otdr_event *launch, const cand *cv_i
 		if (e->reflective && !end)
 			e->type = LC_OTDR_EVENT_REFLECTIVE;
 		e->loss_db = NAN;
-		e->slope_db_km = b.n >= 3 ? -b.b / c->dx * 1000.0 : NAN;
+		e->slope_db_km = b.n >= 3 ? section_slope(c, prev_end, e->index, &b) : NAN;
 		forced[ne] = cd.forced && !end;
 		settle[ne] = st > e->index ? (clean > st ? clean : st) : e->index + c->pw_pts + 2;
 		if (settle[ne] > c->n)

@@ -71,7 +71,7 @@ int lc_sim_otdr_acquire(lc_sim_otdr *o, double nm, double pulse_ns, double range
 	lc_otdr_synth_init(&p);
 	p.n = n;
 	p.dx_m = range_m / (double)n;
-	p.pulse_ns = pulse_ns;
+	lc_otdr_synth_receiver(&p, pulse_ns); /* the receiver switches its bandwidth with the pulse */
 	fiber_at(nm, &p.atten_db_km, &p.bc_db);
 	/* one acquisition per millisecond of averaging time (UNCONFIRMED repetition rate) */
 	p.averages = (unsigned)fmax(1.0, avg_s * 1000.0);

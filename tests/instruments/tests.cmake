@@ -29,6 +29,7 @@ lc_test(NAME module_cli SOURCES tests/instruments/test_module_cli.c LIBS lc_inst
 # OTDR event analysis on traces synthesized by the simulator's sim/world/otdr_synth.c, and its agreement with the samples' stored KeyEvents.
 lc_test(NAME otdr_analysis SOURCES tests/instruments/test_otdr_analysis.c LIBS lc_instruments lc_sim)
 lc_test(NAME otdr_samples SOURCES tests/instruments/test_otdr_samples.c tests/formats/test_sor_util.c LIBS lc_instruments)
+lc_test(NAME otdr_synthetic SOURCES tests/instruments/test_otdr_synthetic.c LIBS lc_instruments lc_sim)
 lc_test(NAME sor_cli SOURCES tests/instruments/test_sor_cli.c tests/formats/test_sor_util.c LIBS lc_instruments)
 # Yokogawa AQ7260 driver: against a scripted loopback peer, and against the simulated AQ7260 (tier-2 scenario).
 lc_test(NAME otdr_aq7260 SOURCES tests/instruments/test_otdr_aq7260.c tests/instruments/scpi_peer.c
