@@ -5,14 +5,16 @@
 -- of the design's event at that place (or of a mated pair / splice where the design has none).
 -- The Tier 1 polarity and loss steps run first on the station's source and meter; a station without them
 -- records Tier 1 as not measured (inconclusive): Tier 2 = Tier 1 + OTDR. Options: wavelengths=1310,1550 (Tier 1), otdr_wavelengths=1310,1550 (default: the link's first
--- test wavelength: many field OTDRs have one), pulse_ns, range_m, averaging (OTDR settings).
+-- test wavelength: many field OTDRs have one), pulse_ns, range_m, averaging (OTDR settings). The lane skew
+-- follows from the traces' fiber lengths (longest - shortest) x group index / c (ctx:skew; options
+-- group_index, default 1.468, and pmd, the PMD whose skew limit applies).
 local optical = require("optical")
 
 local function has_olts(ctx) return ctx:wired_paths("forward") > 0 end
 
 return {
   name = "field-tier2",
-  version = "1",
+  version = "2",
   summary = "Tier 2: OTDR events, length and loss per fiber (plus Tier 1 where the station is wired for it)",
   steps = {
     {
@@ -46,6 +48,8 @@ return {
             averaging = tonumber(ctx:option("averaging", "10")),
           }
         end
+        -- the lanes' skew from the fibers' lengths the traces gave (options group_index, pmd)
+        ctx:skew {}
       end,
     },
   },

@@ -12,6 +12,7 @@ lc_area(procedures DEPS instruments fixtures reports hal PKGS PkgConfig::LUA SOU
   procedures/lua_ber.c
   procedures/lua_compat.c
   procedures/lua_ctx.c
+  procedures/lua_skew.c
   procedures/lua_module.c
   procedures/lua_optical.c
   procedures/limit_record.c

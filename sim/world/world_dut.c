@@ -335,7 +335,7 @@ int lc_sim_dut_events(struct lc_sim_dut *d, const char *port, double nm, lc_sim_
 		return n;
 	if (n > 64)
 		n = 64;
-	double brk = INFINITY, brk_refl = -35.0, dirty = 0;
+	double brk = INFINITY, brk_refl = -35.0, dirty = 0, near_extra = 0, far_extra = 0;
 	for (size_t i = 0; i < d->dut->n_defects; i++) {
 		const lc_defect *df = &d->dut->defects[i];
 		if (!defect_on(d, df, me->from) && !defect_on(d, df, me->to))
@@ -350,7 +350,17 @@ int lc_sim_dut_events(struct lc_sim_dut *d, const char *port, double nm, lc_sim_
 		}
 		if (df->kind == LC_DEFECT_DIRTY_CONNECTOR && defect_on(d, df, phys))
 			dirty += df->loss_db;
+		/* the extra fiber sits at the defect's end: seen from there every later event moves, from the
+		 * other end only the far end does */
+		if (df->kind == LC_DEFECT_LONG_FIBER) {
+			if (defect_on(d, df, phys))
+				near_extra += df->extra_m;
+			else
+				far_extra += df->extra_m;
+		}
 	}
+	for (int i = 1; i < n; i++)
+		raw[i].position_m += near_extra + (i == n - 1 ? far_extra : 0);
 	size_t k = 0;
 	for (int i = 0; i < n && k < cap; i++) {
 		if (raw[i].position_m > brk)

@@ -310,3 +310,48 @@ Test(field_tier2, analysis_of_a_finely_sampled_link)
 	lc_otdr_analysis_free(a);
 	free(y);
 }
+
+/* Issue 19: lane skew from the traces' fiber lengths. The good link's fibers are of one length: a skew of
+ * a fraction of a ns, judged against the UNCONFIRMED default row (the trunk has no PMD). A fiber 20 m longer
+ * fails its length and gives 20 m x 1.468 / c = 97.9 ns of skew, over the 79 ns limit. */
+static const lc_result_measurement *skew_of(const lc_result *r, size_t *idx)
+{
+	for (size_t i = 0; i < lc_result_measurement_count(r); i++) {
+		const lc_result_measurement *m = lc_result_measurement_at(r, i, NULL);
+		if (!strcmp(m->name, "lane_skew")) {
+			*idx = i;
+			return m;
+		}
+	}
+	return NULL;
+}
+
+Test(field_tier2, lane_skew_from_the_fiber_lengths, .timeout = 120)
+{
+	lc_e2e e;
+	lc_e2e_start(&e, "field-tier2-good");
+	lc_result *r = lc_e2e_run(&e, "field-tier2", NULL, 1, "SITE-LINK-0003");
+	cr_expect_eq(lc_result_verdict(r), LC_VERDICT_PASS, "%s", lc_e2e_why(r));
+	size_t i = 0;
+	const lc_result_measurement *m = skew_of(r, &i);
+	cr_assert_not_null(m);
+	cr_expect_eq(m->verdict, LC_VERDICT_PASS);
+	cr_expect_lt(m->value, 5.0, "one length: %.2f ns", m->value);
+	cr_expect_float_eq(m->limit.high, 79.0, 1e-9);
+	cr_expect_str_eq(lc_e2e_extra(r, "lane_skew", "limit_status"), "unconfirmed");
+	lc_result_free(r);
+	lc_e2e_stop(&e);
+
+	lc_e2e_start(&e, "field-tier2-long-fiber");
+	r = lc_e2e_run(&e, "field-tier2", NULL, 1, "SITE-LINK-0005");
+	cr_expect_eq(lc_result_verdict(r), LC_VERDICT_FAIL, "%s", lc_e2e_why(r));
+	m = skew_of(r, &i);
+	cr_assert_not_null(m);
+	cr_expect_eq(m->verdict, LC_VERDICT_FAIL);
+	cr_expect_float_eq(m->value, 20.0 * 1.468 / 299792458.0 * 1e9, 3.0, "%.1f ns", m->value);
+	cr_expect_str_eq(lc_e2e_extra(r, "lane_skew", "longest"), "A:3");
+	const char *f = lc_e2e_extra(r, "lane_skew", "finding");
+	cr_expect(!strncmp(f, "lane skew ", 10) && strstr(f, " ns over the 79 ns limit (UNCONFIRMED): A:3 is "), "%s", f);
+	lc_result_free(r);
+	lc_e2e_stop(&e);
+}

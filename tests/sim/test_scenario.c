@@ -152,7 +152,7 @@ Test(sim_scenario, every_shipped_scenario_loads_and_builds_its_world)
 		/* 20 and 40 instruments, 12 and 24 switches: eight slots need more than the 16 switches the
 		 * world once held */
 		"dr4-four-slots", "dr4-eight-slots", "dac-breakout-qsfp28-legs", "aoc-breakout-hot-under-load",
-		"aoc-400g-power-over-class",
+		"aoc-400g-power-over-class", "field-tier2-long-fiber",
 	};
 	char fx[1024];
 	sw_fixtures(fx, sizeof(fx));
