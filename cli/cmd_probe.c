@@ -3,6 +3,10 @@
  * the driver bound to it and print a snapshot in the driver's terms (lc_instrument_snapshot).
  * lanecert probe --list: the drivers and the model patterns they serve.
  *
+ * probe only reads: the instrument is opened with opts.restore, so every setting the driver changes at attach
+ * (a meter's power unit) is read first and put back by lc_instrument_restore() before the session closes, on
+ * the error path too. A setting that could not be put back fails the probe with the library's exit code.
+ *
  * Exit codes: 0 identified, 66 (LC_EXIT_NOINPUT) an instrument that answered *IDN? but no driver knows, the
  * library's exit code for any other failure (cli/cli.h).
  */
@@ -121,6 +125,7 @@ int lc_cmd_probe(int argc, char **argv)
 	int verbosity = 0;
 	lc_instrument_opts o;
 	lc_instrument_opts_init(&o);
+	o.restore = true;
 	static const struct option opts[] = {{"list", no_argument, NULL, 'l'},
 					     {"json", no_argument, NULL, 'j'},
 					     {"layout", required_argument, NULL, 'L'},
@@ -185,10 +190,20 @@ int lc_cmd_probe(int argc, char **argv)
 	if ((rc = lc_instrument_snapshot(inst, &text, &d)) < 0) {
 		lc_cli_error("probe", "%s identified as %s %s (driver %s), but its state could not be read:", resource,
 			     idn.vendor, idn.model, lc_instrument_driver_name(inst));
+		lc_diag rd;
+		lc_diag_clear(&rd);
+		if (lc_instrument_restore(inst, &rd) < 0) /* the read's failure is the exit code; this one is said */
+			lc_cli_error("probe", "%s: %s", resource, lc_diag_message(&rd));
 		lc_instrument_close(inst);
 		return lc_cli_fail("probe", rc, &d, resource);
 	}
+	rc = lc_instrument_restore(inst, &d);
 	lc_instrument_close(inst);
+	if (rc < 0) {
+		free(text);
+		lc_cli_error("probe", "%s: its state was read, but a setting probe changed could not be put back:", resource);
+		return lc_cli_fail("probe", rc, &d, resource);
+	}
 	/* the library hands JSON out as text; the CLI reads it back to add the resource and to print it */
 	json_error_t je;
 	json_t *snap = json_loads(text, 0, &je);

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "hal/scpi_parse.h"
 
@@ -154,4 +155,57 @@ int lc_inst_atime_extra_ms(const lc_instrument *inst, double atime_s)
 		return 0;
 	double ms = inst->quirks.atime_margin * atime_s * 1000.0;
 	return ms > 3.6e6 ? 3600000 : (int)ceil(ms);
+}
+
+static bool same_setting(const char *a, const char *b)
+{
+	double x, y;
+	if (lc_parse_number(a, &x) == 0 && lc_parse_number(b, &y) == 0)
+		return x == y;
+	return strcasecmp(a, b) == 0;
+}
+
+int lc_inst_change(lc_instrument *inst, lc_diag *diag, const char *setting, const char *value)
+{
+	if (!inst->keep_state)
+		return lc_inst_write(inst, diag, "%s %s", setting, value);
+	char old[128];
+	int rc = lc_inst_query(inst, diag, old, sizeof(old), "%s?", setting);
+	if (rc < 0)
+		return rc;
+	if (same_setting(old, value))
+		return 0;
+	/* remembered before the write: a write that fails half way may still have changed the setting */
+	char **u = realloc(inst->undo, (inst->n_undo + 1) * sizeof(*u));
+	if (!u)
+		return lc_diag_set(diag, LC_ERR_NOMEM, "out of memory");
+	inst->undo = u;
+	size_t len = strlen(setting) + 1 + strlen(old) + 1;
+	if (!(u[inst->n_undo] = malloc(len)))
+		return lc_diag_set(diag, LC_ERR_NOMEM, "out of memory");
+	snprintf(u[inst->n_undo++], len, "%s %s", setting, old);
+	return lc_inst_write(inst, diag, "%s %s", setting, value);
+}
+
+/* Every command is tried, last first, even after one failed (each puts back a different setting); the first
+ * failure is the one reported. A session that is gone (I/O error, timeout) ends it: the rest would only wait
+ * out their own timeouts. */
+int lc_inst_undo(lc_instrument *inst, lc_diag *diag)
+{
+	int first = 0;
+	lc_diag d;
+	while (inst->n_undo > 0) {
+		char *cmd = inst->undo[--inst->n_undo];
+		int rc = first == LC_ERR_IO || first == LC_ERR_TIMEOUT ? first : lc_inst_write(inst, &d, "%s", cmd);
+		if (rc < 0 && first == 0) {
+			first = rc;
+			if (diag)
+				*diag = d;
+			lc_diag_prefix(diag, "restoring a setting: ");
+		}
+		free(cmd);
+	}
+	free(inst->undo);
+	inst->undo = NULL;
+	return first;
 }

@@ -140,6 +140,7 @@ int lc_instrument_open_scpi(lc_scpi *session, const lc_instrument_opts *opts, lc
 	inst->driver = drv;
 	if (opts && opts->name)
 		snprintf(inst->name, sizeof(inst->name), "%s", opts->name);
+	inst->keep_state = opts && opts->restore;
 	lc_quirks_effective(&model->quirks, &inst->quirks);
 	if (opts && opts->timeout_ms > 0)
 		inst->quirks.timeout_ms = opts->timeout_ms;
@@ -164,6 +165,8 @@ int lc_instrument_open_scpi(lc_scpi *session, const lc_instrument_opts *opts, lc
 		rc = drv->attach(inst, opts, diag);
 	if (rc < 0) {
 		lc_diag_prefix(diag, "%s %s: ", drv->name, idn.model);
+		/* what attach changed before it failed goes back too (its own failure is the one reported) */
+		lc_inst_undo(inst, NULL);
 		inst->driver = NULL; /* never attached, or attach cleaned up after itself: no detach */
 		lc_instrument_close(inst);
 		return rc;
@@ -180,6 +183,9 @@ void lc_instrument_close(lc_instrument *inst)
 		return;
 	if (inst->driver && inst->driver->detach)
 		inst->driver->detach(inst);
+	for (size_t i = 0; i < inst->n_undo; i++) /* not replayed: lc_instrument_restore() is the caller's */
+		free(inst->undo[i]);
+	free(inst->undo);
 	lc_scpi_close(inst->scpi);
 	pthread_mutex_destroy(&inst->lock);
 	free(inst);
@@ -261,6 +267,16 @@ void lc_instrument_lock(lc_instrument *inst)
 void lc_instrument_unlock(lc_instrument *inst)
 {
 	pthread_mutex_unlock(&inst->lock);
+}
+
+int lc_instrument_restore(lc_instrument *inst, lc_diag *diag)
+{
+	if (!inst)
+		return lc_diag_set(diag, LC_ERR_ARG, "restore: NULL instrument");
+	lc_instrument_lock(inst);
+	int rc = lc_inst_undo(inst, diag);
+	lc_instrument_unlock(inst);
+	return rc;
 }
 
 /* Built with jansson, handed out as text (no jansson type crosses the public API). */

@@ -19,6 +19,9 @@ struct lc_instrument {
 	pthread_mutex_t lock;   /* recursive */
 	void *priv;             /* the driver's */
 	char name[64];          /* lc_instrument_opts.name, "" when none */
+	bool keep_state;        /* lc_instrument_opts.restore: lc_inst_change remembers what it changes */
+	char **undo;            /* commands that put back what lc_inst_change changed, oldest first */
+	size_t n_undo;
 };
 
 /*
@@ -38,6 +41,16 @@ int lc_inst_query(lc_instrument *inst, lc_diag *diag, char *buf, size_t cap, con
 	__attribute__((format(printf, 5, 6)));
 int lc_inst_query_double(lc_instrument *inst, lc_diag *diag, int extra_ms, double *value, const char *fmt, ...)
 	__attribute__((format(printf, 5, 6)));
+/*
+ * A setting a driver needs (a meter's power unit) set to value by "<setting> <value>". When the caller
+ * asked for the instrument to be left as found (lc_instrument_opts.restore), "<setting>?" is read first: a
+ * setting that already has the value (same number, or same word ignoring case) is not written, and one that
+ * changes is remembered as "<setting> <old reply>" for lc_instrument_restore(). Without restore it is one
+ * lc_inst_write. Errors: those of lc_inst_query / lc_inst_write; LC_ERR_NOMEM.
+ */
+int lc_inst_change(lc_instrument *inst, lc_diag *diag, const char *setting, const char *value);
+/* Put back what lc_inst_change changed, last first (lc_instrument_restore without the lock and checks). */
+int lc_inst_undo(lc_instrument *inst, lc_diag *diag);
 /* *OPC? with budget_ms (0: the session's). */
 int lc_inst_wait_opc(lc_instrument *inst, lc_diag *diag, int budget_ms, const char *after);
 /* Extra timeout for a reading that averages atime_s: quirks.atime_margin x atime_s in ms. */

@@ -134,6 +134,8 @@ typedef struct lc_instrument_opts {
 	                                model's, else the session's 1 MiB */
 	size_t max_block;            /* overrides the model's largest block reply (lc_quirks.max_block); 0: the
 	                                model's, else the session's 256 MiB */
+	bool restore;                /* leave the instrument as found: every setting attach changes (a meter's
+	                                power unit) is read first, and lc_instrument_restore() puts it back */
 } lc_instrument_opts;
 
 /*
@@ -183,6 +185,20 @@ LC_API int lc_instrument_open_scpi(lc_scpi *session, const lc_instrument_opts *o
  * Since: 0.1
  */
 LC_API void lc_instrument_close(lc_instrument *inst);
+/*
+ * Put back every setting the driver changed since opening, for an instrument opened with opts->restore (a
+ * meter's power unit, which attach sets to W): the commands run last first, each even after another failed;
+ * once the session is gone (LC_ERR_IO, LC_ERR_TIMEOUT) the rest are dropped. Afterwards nothing is left to
+ * restore, so a second call does nothing; lc_instrument_close() never restores. An instrument opened
+ * without opts->restore has nothing to put back. `lanecert probe` calls it, on its error paths too, so that
+ * probing only reads.
+ *
+ * Returns: 0; LC_ERR_ARG for a NULL inst; the first failure of a restoring command (diag "restoring a
+ * setting: <command>: ..."), e.g. LC_ERR_INSTRUMENT when the instrument refused it.
+ * Thread safety: takes the instrument's lock.
+ * Since: 0.1
+ */
+LC_API int lc_instrument_restore(lc_instrument *inst, lc_diag *diag);
 
 /*
  * The instrument's class: the first class of its driver's tables that it provides (a mainframe: the first of

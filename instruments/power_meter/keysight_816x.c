@@ -13,6 +13,7 @@
  * UNCONFIRMED: a number in dB, which must be positive), source off on every path.
  */
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 
 #include "base/abort.h"
@@ -52,10 +53,12 @@ static int k816x_attach(lc_instrument *inst, const lc_instrument_opts *opts, lc_
 	inst->priv = s;
 	for (int i = 0; i < s->layout.n && rc == 0; i++) {
 		const lc_816x_module *m = &s->layout.m[i];
+		char setting[48]; /* the units are set through lc_inst_change: put back after a probe */
 		switch (m->kind) {
 		case LC_816X_SENSOR:
 			s->sensor[s->n_sensor++] = i;
-			rc = lc_inst_write(inst, diag, ":SENS%d:CHAN%d:POW:UNIT 1", m->slot, m->chan);
+			snprintf(setting, sizeof(setting), ":SENS%d:CHAN%d:POW:UNIT", m->slot, m->chan);
+			rc = lc_inst_change(inst, diag, setting, "1");
 			if (rc == 0)
 				rc = lc_inst_query_double(inst, diag, 0, &s->atime_s[i], ":SENS%d:CHAN%d:POW:ATIM?",
 							  m->slot, m->chan);
@@ -64,7 +67,8 @@ static int k816x_attach(lc_instrument *inst, const lc_instrument_opts *opts, lc_
 		case LC_816X_TLS:
 			s->source[s->n_source++] = i;
 			s->sel_nm[i] = m->n_wl ? m->wl_nm[0] : NAN;
-			rc = lc_inst_write(inst, diag, ":SOUR%d:POW:UNIT 0", m->slot);
+			snprintf(setting, sizeof(setting), ":SOUR%d:POW:UNIT", m->slot);
+			rc = lc_inst_change(inst, diag, setting, "0");
 			break;
 		case LC_816X_RL:
 			s->rl[s->n_rl++] = i;

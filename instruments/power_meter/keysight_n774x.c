@@ -3,11 +3,13 @@
  *
  * Every channel is switched to watts at attach: the guide says the all-channels block is "always Watt" and a
  * driver note says it is not always so, so with every channel in W both readings agree whichever is right.
- * dBm is computed here. Readings are triggered (:READ), with the timeout raised by the averaging time as
+ * dBm is computed here. A caller that asked for the instrument to be left as found (lanecert probe) gets
+ * each channel's unit read first and put back by lc_instrument_restore(). Readings are triggered (:READ), with the timeout raised by the averaging time as
  * LabExT does. A reading above 1e20 W is the "sensitivity too low" sentinel LabExT reports (exact value
  * UNCONFIRMED): it is returned as -INFINITY, i.e. below range.
  */
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 
 #include "instruments/instrument_priv.h"
@@ -43,7 +45,9 @@ static int n774x_attach(lc_instrument *inst, const lc_instrument_opts *opts, lc_
 	inst->priv = s;
 	int rc = 0;
 	for (int ch = 1; ch <= n && rc == 0; ch++) {
-		rc = lc_inst_write(inst, diag, ":SENS%d:POW:UNIT 1", ch);
+		char unit[32];
+		snprintf(unit, sizeof(unit), ":SENS%d:POW:UNIT", ch);
+		rc = lc_inst_change(inst, diag, unit, "1");
 		if (rc == 0)
 			rc = lc_inst_query_double(inst, diag, 0, &s->atime_s[ch], ":SENS%d:POW:ATIM?", ch);
 	}

@@ -41,7 +41,7 @@ static int pm100_attach(lc_instrument *inst, const lc_instrument_opts *opts, lc_
 		return lc_diag_set(diag, LC_ERR_NOMEM, "out of memory");
 	s->avg_s = NAN;
 	inst->priv = s;
-	rc = lc_inst_write(inst, diag, "SENS:POW:UNIT W");
+	rc = lc_inst_change(inst, diag, "SENS:POW:UNIT", "W");
 	if (rc == 0)
 		rc = lc_inst_query_double(inst, diag, 0, &s->min_nm, "SENS:CORR:WAV? MIN");
 	if (rc == 0)

@@ -42,7 +42,10 @@ static int run(const char *args, char *out, size_t cap)
 static void n7744c(void)
 {
 	scpi_peer_rule(peer, "*IDN?", "Keysight Technologies,N7744C,MY54321,V1.050");
+	scpi_peer_rule(peer, ":SENS1:POW:UNIT?", "+1"); /* already W: left alone */
+	scpi_peer_rule(peer, ":SENS*:POW:UNIT?", "+0"); /* dBm: set to W, then put back */
 	scpi_peer_rule(peer, ":SENS*:POW:UNIT 1", NULL);
+	scpi_peer_rule(peer, ":SENS*:POW:UNIT +0", NULL);
 	scpi_peer_rule(peer, ":SENS*:POW:ATIM?", "+1.00000000E-001");
 	scpi_peer_rule(peer, ":SENS*:POW:WAV?", "+1.55000000E-006");
 	scpi_peer_rule(peer, ":READ1:POW?", "+5.00000000E-004");
@@ -79,6 +82,24 @@ Test(probe, power_meter_text)
 	cr_assert(strstr(out, "driver keysight_n774x, class power_meter"), "%s", out);
 	cr_assert(strstr(out, "channel 1: wavelength 1550.000 nm, averaging 0.1 s, power -3.010 dBm"), "%s", out);
 	cr_assert(strstr(out, "channel 4: wavelength 1550.000 nm, averaging 0.1 s, power below range"), "%s", out);
+	const char *log = scpi_peer_log_nostb(peer);
+	/* channel 1 was in W already: never written; the others are set to W and put back, last first */
+	cr_assert(!strstr(log, ":SENS1:POW:UNIT 1"), "%s", log);
+	cr_assert(strstr(log, ":SENS2:POW:UNIT?|:SENS2:POW:UNIT 1|"), "%s", log);
+	const char *tail = ":SENS4:POW:UNIT +0|:SENS3:POW:UNIT +0|:SENS2:POW:UNIT +0";
+	cr_assert(strlen(log) > strlen(tail) && !strcmp(log + strlen(log) - strlen(tail), tail), "%s", log);
+	cr_assert_str_empty(scpi_peer_unexpected(peer));
+}
+
+/* A snapshot that fails half way (channel 2's wavelength is not a number) still puts the units back. */
+Test(probe, units_put_back_when_the_read_fails)
+{
+	scpi_peer_rule(peer, ":SENS2:POW:WAV?", "garbled");
+	n7744c();
+	char out[8192];
+	cr_assert_eq(run(scpi_peer_resource(peer), out, sizeof(out)), 76, "%s", out);
+	const char *log = scpi_peer_log_nostb(peer);
+	cr_assert(strstr(log, ":SENS2:POW:WAV?|:SENS4:POW:UNIT +0|:SENS3:POW:UNIT +0|:SENS2:POW:UNIT +0"), "%s", log);
 }
 
 Test(probe, switch_text)

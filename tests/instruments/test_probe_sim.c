@@ -1,0 +1,120 @@
+/*
+ * `lanecert probe` only reads (issue 20, item 4): against the simulator, every setting a driver changes at
+ * attach (the N7745C's and the 8164B sensor's power unit, the 8164B source's) reads the same before and after
+ * the probe. The units are first set away from what the drivers want, so a probe that did not put them back
+ * would be seen; the instrument is read over its own session, not through the driver.
+ */
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+
+#include "sim/runner.h"
+#include "sim/sim.h"
+#include "tests/port_range.h"
+#include <lanecert/hal.h>
+
+static lc_sim_scenario *sc;
+static lc_sim_runner *runner;
+
+static void setup(void)
+{
+	lc_diag d;
+	lc_diag_clear(&d);
+	cr_assert_eq(lc_sim_scenario_load("dr4-breakout-good", NULL, &sc, &d), 0, "%s", lc_diag_message(&d));
+	lc_sim_runner_opts ro;
+	lc_sim_runner_opts_init(&ro);
+	ro.time_scale = 0;
+	ro.no_control = true;
+	int rc = LC_ERR_BUSY;
+	for (unsigned attempt = 0; attempt < TP_ATTEMPTS && rc == LC_ERR_BUSY; attempt++) {
+		ro.port_base = tp_port_base(16, attempt);
+		rc = lc_sim_runner_start(sc, &ro, &runner, &d);
+	}
+	cr_assert_eq(rc, 0, "%s", lc_diag_message(&d));
+}
+
+static void teardown(void)
+{
+	lc_sim_runner_stop(runner);
+	lc_sim_scenario_free(sc);
+}
+
+TestSuite(probe_sim, .init = setup, .fini = teardown, .timeout = 60);
+
+static const char *resource_of(const char *role)
+{
+	for (size_t i = 0; i < lc_sim_runner_count(runner); i++) {
+		lc_sim_runner_info info;
+		if (lc_sim_runner_info_at(runner, i, &info) == 0 && strcmp(info.role, role) == 0)
+			return info.resource;
+	}
+	cr_assert_fail("the simulator serves no '%s'", role);
+	return NULL;
+}
+
+/* Send cmd on a session of its own (closed afterwards, so probe's session is the only one meanwhile); a
+ * query's reply into reply. */
+static void scpi(const char *res, const char *cmd, char *reply, size_t cap)
+{
+	lc_scpi *s = NULL;
+	lc_diag d;
+	lc_diag_clear(&d);
+	cr_assert_eq(lc_scpi_open(res, NULL, &s, &d), 0, "%s", lc_diag_message(&d));
+	int rc = reply ? lc_scpi_query(s, cmd, reply, cap) : lc_scpi_write(s, cmd);
+	cr_assert_geq(rc, 0, "%s: %d", cmd, rc);
+	if (reply) /* the reply as sent, without its terminator */
+		reply[strcspn(reply, "\r\n")] = '\0';
+	lc_scpi_close(s);
+}
+
+/* lanecert probe ARGS; its stdout into out. Returns the exit status. */
+static int probe(const char *args, char *out, size_t cap)
+{
+	const char *cli = getenv("LC_CLI");
+	cr_assert_not_null(cli, "LC_CLI not set");
+	char cmd[1024];
+	snprintf(cmd, sizeof(cmd), "'%s' probe %s 2>&1", cli, args);
+	FILE *f = popen(cmd, "r");
+	cr_assert_not_null(f);
+	size_t n = fread(out, 1, cap - 1, f);
+	out[n] = '\0';
+	int st = pclose(f);
+	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+Test(probe_sim, n7745c_units_read_the_same_after_probe)
+{
+	const char *res = resource_of("meter");
+	/* channels 1 and 6 in dBm, the others as the simulator starts them (W): a mix the driver would flatten */
+	scpi(res, ":SENS1:POW:UNIT 0", NULL, 0);
+	scpi(res, ":SENS6:POW:UNIT 0", NULL, 0);
+	char before[128], after[128], out[8192];
+	scpi(res, ":SENS:POW:UNIT:ALL:CSV?", before, sizeof(before));
+	cr_assert_str_eq(before, "0,1,1,1,1,0,1,1", "the simulator's units before: %s", before);
+	cr_assert_eq(probe(res, out, sizeof(out)), 0, "%s", out);
+	cr_assert(strstr(out, "driver keysight_n774x, class power_meter"), "%s", out);
+	cr_assert(strstr(out, "channel 8: wavelength"), "%s", out);
+	scpi(res, ":SENS:POW:UNIT:ALL:CSV?", after, sizeof(after));
+	cr_assert_str_eq(after, before, "probe changed the units: %s before, %s after", before, after);
+}
+
+Test(probe_sim, k8164b_sensor_and_source_units_read_the_same_after_probe)
+{
+	const char *res = resource_of("source");
+	scpi(res, ":SENS2:CHAN1:POW:UNIT 0", NULL, 0); /* the driver wants W */
+	scpi(res, ":SOUR1:POW:UNIT 1", NULL, 0);       /* the driver wants dBm */
+	char sens[64], sour[64], out[8192], args[512];
+	scpi(res, ":SENS2:CHAN1:POW:UNIT?", sens, sizeof(sens));
+	scpi(res, ":SOUR1:POW:UNIT?", sour, sizeof(sour));
+	cr_assert_str_neq(sens, sour, "the test needs the two units apart: %s, %s", sens, sour);
+	snprintf(args, sizeof(args), "%s --layout '1:source@1310/1550!wavsel,2:sensor,3:rl@1310/1550!wavsel'", res);
+	cr_assert_eq(probe(args, out, sizeof(out)), 0, "%s", out);
+	cr_assert(strstr(out, "driver keysight_816x"), "%s", out);
+	char sens2[64], sour2[64];
+	scpi(res, ":SENS2:CHAN1:POW:UNIT?", sens2, sizeof(sens2));
+	scpi(res, ":SOUR1:POW:UNIT?", sour2, sizeof(sour2));
+	cr_assert_str_eq(sens2, sens, "probe changed the sensor's unit: %s -> %s", sens, sens2);
+	cr_assert_str_eq(sour2, sour, "probe changed the source's unit: %s -> %s", sour, sour2);
+}
