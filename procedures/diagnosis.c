@@ -198,8 +198,27 @@ static size_t il_rows(const lc_run *run, struct il_row *rows, size_t *not_measur
 	return n;
 }
 
-/* Legs whose every measured fiber is elevated (and that are not shared by all fibers). */
-static void il_legs(const lc_run *run, struct il_row *rows, size_t n, lc_clauses *t)
+/* The median loss of the fibers that do not touch leg (end, leg), at one wavelength and direction: a leg's
+ * peers. With the leg's own fibers among them, a harness of two legs would judge a dirty leg against a median
+ * half made of its own fibers, and halve its excess. */
+static double outside_median(const lc_channel *ch, const struct il_row *rows, size_t n, double nm, bool reverse,
+			     unsigned end, unsigned leg)
+{
+	double v[MAX_ROWS];
+	size_t k = 0;
+	for (size_t i = 0; i < n; i++)
+		if (rows[i].nm == nm && rows[i].reverse == reverse && isfinite(rows[i].value) && !rows[i].dark &&
+		    !touches(ch, rows[i].e, end, leg))
+			v[k++] = rows[i].value;
+	if (k == 0)
+		return NAN;
+	qsort(v, k, sizeof(v[0]), cmp_double);
+	return k % 2 ? v[k / 2] : (v[k / 2 - 1] + v[k / 2]) / 2;
+}
+
+/* Legs whose every measured fiber is high against the fibers of the other legs (and that are not shared by
+ * all fibers). */
+static void il_legs(const lc_run *run, const policy *p, struct il_row *rows, size_t n, lc_clauses *t)
 {
 	const lc_channel *ch = run->setup->channel;
 	for (unsigned end = 0; end < 2; end++) {
@@ -213,10 +232,11 @@ static void il_legs(const lc_run *run, struct il_row *rows, size_t n, lc_clauses
 				if (!touches(ch, rows[i].e, end, leg))
 					continue;
 				touched++;
-				if (!rows[i].elevated || rows[i].dark)
+				double ex = rows[i].value - outside_median(ch, rows, n, rows[i].nm, rows[i].reverse, end, leg);
+				if (rows[i].dark || !isfinite(ex) || !(ex > p->elevated_db))
 					continue;
 				high++;
-				sum += rows[i].excess;
+				sum += ex;
 				ab |= rows[i].e->a_to_b != rows[i].reverse;
 				ba |= rows[i].e->a_to_b == rows[i].reverse;
 				fibers[nf++] = fiber_number(ch, rows[i].e, end);
@@ -299,7 +319,7 @@ static int diagnose_il(lc_run *run, const policy *p, lc_clauses *t)
 		       fiber_number(ch, rows[i].e, 2), rows[i].e->from, rows[i].e->to);
 		rank = LC_DIAGNOSIS_LOCATED;
 	}
-	il_legs(run, rows, n, t);
+	il_legs(run, p, rows, n, t);
 	if (t->count == 0 && il_uniform(run, p, rows, n, t))
 		rank = LC_DIAGNOSIS_LOCATED;
 	for (size_t i = 0; i < n; i++) {

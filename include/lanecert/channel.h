@@ -303,6 +303,7 @@ typedef struct lc_component {
 				     * leg's 4 x 25G NRZ over 2 x 50G PAM4 media lanes); 0 = no conversion */
 	double wavelength_nm;       /* nominal lane wavelength, 0 if unknown or copper */
 	char part_number[LC_NAME_MAX]; /* JSON key "part_number": the maker's part number, may be empty. Since 0.1 */
+	bool inverted;              /* a breakout module mounted upside down (chain "mounted": "inverted"). Since 0.1 */
 } lc_component;
 
 typedef struct lc_port {

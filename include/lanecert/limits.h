@@ -119,6 +119,8 @@ typedef struct lc_limit {
 	enum lc_polish polish;
 	double wavelength_nm;
 	char grade[24];             /* mated pairs: "standard", "reference-standard", "reference-reference" */
+	char set[24];               /* limit set ("reference-grade", "typical", "standard-max"): the row serves only
+				     * a design that names this set (its "limit_set"), before any row without one */
 	/* provenance */
 	char standard[LC_NAME_MAX]; /* "IEEE 802.3cm-2020 Cl.138" */
 	char source[LC_TEXT_MAX];   /* "[TIAFOTC-SR8] https://..." */
@@ -296,6 +298,7 @@ typedef struct lc_limit_query {
 	enum lc_polish polish;
 	double wavelength_nm;
 	const char *grade;
+	const char *set;      /* the design's limit set: rows of this set first, then rows of no set */
 } lc_limit_query;
 
 /*

@@ -93,6 +93,16 @@ static void expect(const char *scenario, const char *procedure, int exit_code, c
 		cr_expect(strncmp(bad, "LC_ERR_", 7) != 0 && strncmp(bad, ".lua:", 5) != 0, "internal text: %s", o.reason);
 }
 
+static void expect_pass(const char *scenario, const char *procedure)
+{
+	run_out o;
+	certify(scenario, procedure, &o);
+	cr_expect_eq(o.exit_code, 0, "%s: exit %d (%s: %s)", scenario, o.exit_code, o.verdict, o.reason);
+	cr_expect_str_eq(o.verdict, "pass", "%s", scenario);
+	cr_expect_str_eq(o.report_verdict, "pass", "%s", scenario);
+	cr_expect_str_eq(o.store_verdict, "pass", "%s", scenario);
+}
+
 Test(cli_verdicts, dirty_leg_names_the_leg_and_its_fibers)
 {
 	expect("dr4-breakout-dirty-leg", "breakout-dr4-4x100g", 1, "fail",
@@ -148,7 +158,7 @@ Test(cli_verdicts, type_a_trunk_where_type_b_expected)
 Test(cli_verdicts, standard_cassette_where_method_b_expected)
 {
 	expect("cassette-wrong-part-standard-for-method-b", "mpo-lc-module", 1, "fail",
-	       "wrong part: expected cassette-mpo12-6lc-method-b, found cassette-mpo12-6lc (measured map: legs B1 and B6 "
+	       "wrong part: expected cassette-mpo12-6lc-inverted, found cassette-mpo12-6lc (measured map: legs B1 and B6 "
 	       "swapped; legs B2 and B5 swapped; legs B3 and B4 swapped)");
 }
 
@@ -171,6 +181,51 @@ Test(cli_verdicts, harness_of_another_fiber_count)
 	expect("sr8-wrong-part-2x200g", "breakout-sr8-8x50g", 1, "fail",
 	       "wrong part: expected sr8-mpo16-8xlc, found sr8-mpo16-2xmpo12-200g (measured map: no light at any port of "
 	       "the expected part)");
+}
+
+/* The 400G SR8 to 2 x 200G SR4 harness on its own bench (MPO-16 to two MPO-12 legs), through the general
+ * breakout procedure: a good one passes, each fault is named, and the 8 x 50G harness is a wrong part. */
+Test(cli_verdicts, sr8_2x200g_good_passes)
+{
+	expect_pass("sr8-2x200g-good", "breakout-mpo");
+}
+
+Test(cli_verdicts, sr8_2x200g_faults_are_named)
+{
+	expect("sr8-2x200g-swapped-legs", "breakout-mpo", 1, "fail", "fiber map: legs B1 and B2 swapped");
+	expect("sr8-2x200g-broken-fiber", "breakout-mpo", 1, "fail", "fiber map: A:6 dark");
+	/* a dirty MPO-12 leg: its eight fibers, numbered at the MPO-16, its excess over the other leg's fibers */
+	expect("sr8-2x200g-dirty-leg", "breakout-mpo", 1, "fail",
+	       "leg B2 (fibers 5, 6, 7, 8, 9, 10, 11 and 12): +1.0 dB in both directions \u2014 connector at B2 dirty or "
+	       "damaged");
+}
+
+Test(cli_verdicts, sr8_8x50g_harness_on_the_2x200g_bench_is_a_wrong_part)
+{
+	expect("sr8-2x200g-wrong-part-8xlc", "breakout-mpo", 1, "fail",
+	       "wrong part: expected sr8-mpo16-2xmpo12-200g, found sr8-mpo16-8xlc (measured map: no light at any port of "
+	       "the expected part)");
+}
+
+/* MPO breakout modules of 8, 16 and 24 fibers, each on its bench: a good one passes, a dirty LC port is
+ * named with its two fibers. */
+Test(cli_verdicts, mpo_modules_of_8_16_and_24_fibers)
+{
+	static const char *const sizes[] = {"8", "16", "24"};
+	for (size_t i = 0; i < 3; i++) {
+		char good[64], dirty[64];
+		snprintf(good, sizeof(good), "cassette-mpo%s-good", sizes[i]);
+		snprintf(dirty, sizeof(dirty), "cassette-mpo%s-dirty", sizes[i]);
+		expect_pass(good, "mpo-lc-module");
+		expect(dirty, "mpo-lc-module", 1, "fail",
+		       "leg B2 (fibers 3 and 4): +1.2 dB in both directions \u2014 connector at B2 dirty or damaged");
+	}
+}
+
+/* Method B: the standard module mounted inverted is what its bench certifies. */
+Test(cli_verdicts, method_b_module_mounted_inverted_passes)
+{
+	expect_pass("cassette-method-b-good", "mpo-lc-module");
 }
 
 /* Tier 2 is Tier 1 plus the OTDR: a bench with both passes a good link on what it measured... */

@@ -75,6 +75,7 @@ extern char **environ;
 static const lc_fm_procedure procedures[] = {
 	{"breakout-dr4-4x100g", "dr4-breakout-good", {NULL}, 1000, 0},
 	{"breakout-sr8-8x50g", "sr8-breakout-good", {NULL}, 1000, 0},
+	{"breakout-mpo", "sr8-2x200g-good", {NULL}, 1000, 0},
 	{"mpo-lc-module", "cassette-mpo-lc-good", {NULL}, 1000, 0},
 	{"mpo-trunk", "mpo-trunk-good", {NULL}, 1000, 0},
 	{"field-tier1", "field-tier1-good", {"wavelengths=1310", NULL}, 1000, 0}, /* one wavelength: a shorter run */
