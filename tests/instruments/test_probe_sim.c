@@ -55,15 +55,22 @@ static const char *resource_of(const char *role)
 }
 
 /* Send cmd on a session of its own (closed afterwards, so probe's session is the only one meanwhile); a
- * query's reply into reply. */
+ * query's reply into reply. A write is followed by *OPC? on the same session: the simulator serves each
+ * session on its own, so without it a write sent just before the close could still be unapplied when the
+ * next session asks (seen under a parallel ctest: the unit read back as it was before the write). */
 static void scpi(const char *res, const char *cmd, char *reply, size_t cap)
 {
 	lc_scpi *s = NULL;
 	lc_diag d;
 	lc_diag_clear(&d);
 	cr_assert_eq(lc_scpi_open(res, NULL, &s, &d), 0, "%s", lc_diag_message(&d));
+	char opc[16];
 	int rc = reply ? lc_scpi_query(s, cmd, reply, cap) : lc_scpi_write(s, cmd);
 	cr_assert_geq(rc, 0, "%s: %d", cmd, rc);
+	if (!reply) {
+		rc = lc_scpi_query(s, "*OPC?", opc, sizeof(opc));
+		cr_assert_geq(rc, 0, "*OPC? after %s: %d", cmd, rc);
+	}
 	if (reply) /* the reply as sent, without its terminator */
 		reply[strcspn(reply, "\r\n")] = '\0';
 	lc_scpi_close(s);
