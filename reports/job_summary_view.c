@@ -11,6 +11,7 @@
 
 #include "lc_version.h"
 #include "reports/cert_view_priv.h"
+#include "reports/html_out_priv.h"
 #include "reports/job_summary_priv.h"
 #include "reports/pdf_layout_priv.h"
 
@@ -50,74 +51,19 @@ static void yield_text(const json_t *root, char *buf, size_t cap)
 
 /* ---- HTML ---- */
 
-struct out {
-	char *p;
-	size_t len, cap;
-	bool failed;
-};
-
-static void lit(struct out *o, const char *s)
+static void cell(lc_html_out *o, const char *cls, const char *s)
 {
-	size_t n = strlen(s);
-	if (o->failed)
-		return;
-	if (o->len + n + 1 > o->cap) {
-		size_t cap = o->cap ? o->cap : 16384;
-		while (o->len + n + 1 > cap)
-			cap *= 2;
-		char *p = realloc(o->p, cap);
-		if (!p) {
-			o->failed = true;
-			return;
-		}
-		o->p = p, o->cap = cap;
-	}
-	memcpy(o->p + o->len, s, n + 1);
-	o->len += n;
+	lc_html_lit(o, cls ? cls : "<td>");
+	lc_html_text(o, s);
+	lc_html_lit(o, "</td>");
 }
 
-static void text(struct out *o, const char *s)
-{
-	if (!s) {
-		lit(o, DASH);
-		return;
-	}
-	char c[2] = {0};
-	for (; *s; s++) {
-		switch (*s) {
-		case '&': lit(o, "&amp;"); break;
-		case '<': lit(o, "&lt;"); break;
-		case '>': lit(o, "&gt;"); break;
-		case '"': lit(o, "&quot;"); break;
-		default: c[0] = *s; lit(o, c);
-		}
-	}
-}
-
-static void fmt(struct out *o, const char *f, ...) __attribute__((format(printf, 2, 3)));
-static void fmt(struct out *o, const char *f, ...)
-{
-	char buf[512];
-	va_list ap;
-	va_start(ap, f);
-	vsnprintf(buf, sizeof(buf), f, ap);
-	va_end(ap);
-	lit(o, buf);
-}
-
-static void cell(struct out *o, const char *cls, const char *s)
-{
-	lit(o, cls ? cls : "<td>");
-	text(o, s);
-	lit(o, "</td>");
-}
-
-static void badge(struct out *o, const char *word)
+static void badge(lc_html_out *o, const char *word)
 {
 	enum lc_verdict v = word_verdict(word);
-	fmt(o, "<span class=\"v v-%s\">", special_word(word) ? "uncertified" : lc_verdict_name(v));
-	text(o, word);
-	lit(o, "</span>");
+	lc_html_fmt(o, "<span class=\"v v-%s\">", special_word(word) ? "uncertified" : lc_verdict_name(v));
+	lc_html_text(o, word);
+	lc_html_lit(o, "</span>");
 }
 
 static const char css[] =
@@ -137,67 +83,67 @@ static const char css[] =
 int lc_job_summary_html(const json_t *root, const char *pubkey_hint, const char *public_key, char **html,
 			size_t *len, lc_diag *diag)
 {
-	struct out o = {0};
+	lc_html_out o = {0};
 	const char *job = str(root, "job");
 	char line[256];
-	lit(&o, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>Job summary ");
-	text(&o, job);
-	lit(&o, "</title>\n");
-	lit(&o, css);
-	lit(&o, "</head>\n<body>\n<h1>Job summary \xe2\x80\x94 ");
-	text(&o, job);
-	lit(&o, "</h1>\n<p class=\"big\" id=\"yield\">");
+	lc_html_lit(&o, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>Job summary ");
+	lc_html_text(&o, job);
+	lc_html_lit(&o, "</title>\n");
+	lc_html_lit(&o, css);
+	lc_html_lit(&o, "</head>\n<body>\n<h1>Job summary \xe2\x80\x94 ");
+	lc_html_text(&o, job);
+	lc_html_lit(&o, "</h1>\n<p class=\"big\" id=\"yield\">");
 	yield_text(root, line, sizeof(line));
-	text(&o, line);
-	lit(&o, "</p>\n<table>\n<tr><th>Customer</th><td>");
-	text(&o, str(root, "customer"));
-	lit(&o, "</td></tr>\n<tr><th>Site</th><td>");
-	text(&o, str(root, "site"));
-	lit(&o, "</td></tr>\n<tr><th>Job</th><td>");
-	text(&o, job);
-	lit(&o, "</td></tr>\n<tr><th>Summary made</th><td class=\"u\">");
-	text(&o, str(root, "created"));
-	lit(&o, "</td></tr>\n<tr><th>Software</th><td>lanecert ");
-	text(&o, str(json_object_get(root, "software"), "version"));
-	lit(&o, "</td></tr>\n</table>\n");
+	lc_html_text(&o, line);
+	lc_html_lit(&o, "</p>\n<table>\n<tr><th>Customer</th><td>");
+	lc_html_text(&o, str(root, "customer"));
+	lc_html_lit(&o, "</td></tr>\n<tr><th>Site</th><td>");
+	lc_html_text(&o, str(root, "site"));
+	lc_html_lit(&o, "</td></tr>\n<tr><th>Job</th><td>");
+	lc_html_text(&o, job);
+	lc_html_lit(&o, "</td></tr>\n<tr><th>Summary made</th><td class=\"u\">");
+	lc_html_text(&o, str(root, "created"));
+	lc_html_lit(&o, "</td></tr>\n<tr><th>Software</th><td>lanecert ");
+	lc_html_text(&o, str(json_object_get(root, "software"), "version"));
+	lc_html_lit(&o, "</td></tr>\n</table>\n");
 
-	lit(&o, "<h2>Cables</h2>\n<table id=\"cables\">\n<tr><th>#</th><th>Serial</th><th>Cable type</th><th>Part number</th>"
+	lc_html_lit(&o, "<h2>Cables</h2>\n<table id=\"cables\">\n<tr><th>#</th><th>Serial</th><th>Cable type</th><th>Part number</th>"
 		"<th>Certificate</th><th>Attempts</th><th>Station</th><th>Operator</th><th>End</th><th>Reason</th>"
 		"<th>Report SHA-256</th></tr>\n");
 	const json_t *c;
 	size_t i;
 	json_array_foreach(json_object_get(root, "cables"), i, c) {
-		fmt(&o, "<tr><td class=\"n\">%zu</td>", i + 1);
+		lc_html_fmt(&o, "<tr><td class=\"n\">%zu</td>", i + 1);
 		cell(&o, "<td class=\"u\">", str(c, "serial"));
 		cell(&o, NULL, str(c, "cable_type"));
 		cell(&o, NULL, str(c, "part_number"));
-		lit(&o, "<td>");
+		lc_html_lit(&o, "<td>");
 		badge(&o, str(c, "certificate"));
-		fmt(&o, "</td><td class=\"n\">%lld</td>", integer(c, "attempts_in_job"));
+		lc_html_fmt(&o, "</td><td class=\"n\">%lld</td>", integer(c, "attempts_in_job"));
 		cell(&o, NULL, str(c, "station"));
 		cell(&o, NULL, str(c, "operator"));
 		cell(&o, "<td class=\"u\">", str(c, "end"));
 		cell(&o, NULL, str(c, "reason"));
-		lit(&o, "<td><code>");
-		text(&o, str(c, "report_sha256"));
-		lit(&o, "</code></td></tr>\n");
+		lc_html_lit(&o, "<td><code>");
+		lc_html_text(&o, str(c, "report_sha256"));
+		lc_html_lit(&o, "</code></td></tr>\n");
 	}
-	lit(&o, "</table>\n<h2>Counts</h2>\n<table id=\"counts\">\n");
+	lc_html_lit(&o, "</table>\n<h2>Counts</h2>\n<table id=\"counts\">\n");
 	const char *k;
 	const json_t *v;
 	json_object_foreach((json_t *)json_object_get(root, "counts"), k, v) {
 		if (json_integer_value(v) == 0)
 			continue;
-		lit(&o, "<tr><th>");
+		lc_html_lit(&o, "<tr><th>");
 		badge(&o, k);
-		fmt(&o, "</th><td class=\"n\">%lld</td></tr>\n", (long long)json_integer_value(v));
+		lc_html_fmt(&o, "</th><td class=\"n\">%lld</td></tr>\n", (long long)json_integer_value(v));
 	}
-	lit(&o, "</table>\n");
+	lc_html_lit(&o, "</table>\n");
 
-	lit(&o, "<h2>Instruments</h2>\n<table id=\"instruments\">\n<tr><th>Role</th><th>Vendor</th><th>Model</th>"
+	lc_html_lit(&o, "<h2>Instruments</h2>\n<table id=\"instruments\">\n<tr><th>Role</th><th>Vendor</th><th>Model</th>"
 		"<th>Serial</th><th>Firmware</th><th>Calibrated</th><th>Calibration due</th><th>Cables</th></tr>\n");
 	json_array_foreach(json_object_get(root, "instruments"), i, c) {
-		lit(&o, "<tr>");
+		lc_html_lit(&o, "<tr>");
 		cell(&o, NULL, str(c, "role"));
 		cell(&o, NULL, str(c, "vendor"));
 		cell(&o, NULL, str(c, "model"));
@@ -205,48 +151,48 @@ int lc_job_summary_html(const json_t *root, const char *pubkey_hint, const char 
 		cell(&o, NULL, str(c, "firmware"));
 		cell(&o, "<td class=\"u\">", str(c, "calibrated"));
 		cell(&o, "<td class=\"u\">", str(c, "calibration_due"));
-		fmt(&o, "<td class=\"n\">%lld</td></tr>\n", integer(c, "cables"));
+		lc_html_fmt(&o, "<td class=\"n\">%lld</td></tr>\n", integer(c, "cables"));
 	}
-	lit(&o, "</table>\n<h2>References</h2>\n<table id=\"references\">\n<tr><th>Method</th><th>Taken</th>"
+	lc_html_lit(&o, "</table>\n<h2>References</h2>\n<table id=\"references\">\n<tr><th>Method</th><th>Taken</th>"
 		"<th>\xce\xbb (nm)</th><th>Cords</th><th>Cables</th></tr>\n");
 	json_array_foreach(json_object_get(root, "references"), i, c) {
-		lit(&o, "<tr>");
+		lc_html_lit(&o, "<tr>");
 		cell(&o, NULL, str(c, "method"));
 		cell(&o, "<td class=\"u\">", str(c, "time"));
 		const json_t *wl = json_object_get(c, "wavelength_nm");
 		if (json_is_number(wl))
-			fmt(&o, "<td class=\"n\">%g</td>", json_number_value(wl));
+			lc_html_fmt(&o, "<td class=\"n\">%g</td>", json_number_value(wl));
 		else
-			lit(&o, "<td class=\"n\">" DASH "</td>");
+			lc_html_lit(&o, "<td class=\"n\">" DASH "</td>");
 		cell(&o, NULL, str(c, "cords"));
-		fmt(&o, "<td class=\"n\">%lld</td></tr>\n", integer(c, "cables"));
+		lc_html_fmt(&o, "<td class=\"n\">%lld</td></tr>\n", integer(c, "cables"));
 	}
-	lit(&o, "</table>\n<h2>Measurements</h2>\n<p>");
+	lc_html_lit(&o, "</table>\n<h2>Measurements</h2>\n<p>");
 	const json_t *csv = json_object_get(root, "measurements_csv");
 	if (json_is_object(csv)) {
-		fmt(&o, "%lld measurements of the job's cables in <code>", integer(csv, "rows"));
-		text(&o, str(csv, "name"));
-		lit(&o, "</code>, SHA-256 <code>");
-		text(&o, str(csv, "sha256"));
-		lit(&o, "</code> (covered by this summary's signature).");
+		lc_html_fmt(&o, "%lld measurements of the job's cables in <code>", integer(csv, "rows"));
+		lc_html_text(&o, str(csv, "name"));
+		lc_html_lit(&o, "</code>, SHA-256 <code>");
+		lc_html_text(&o, str(csv, "sha256"));
+		lc_html_lit(&o, "</code> (covered by this summary's signature).");
 	} else {
-		fmt(&o, "%lld measurements in the cables' reports (not exported with this summary).",
+		lc_html_fmt(&o, "%lld measurements in the cables' reports (not exported with this summary).",
 		    integer(root, "measurements"));
 	}
-	lit(&o, "</p>\n<h2>Signature</h2>\n<table>\n<tr><th>Signing key</th><td><code>");
-	text(&o, str(root, "key_id"));
-	lit(&o, "</code></td></tr>\n");
+	lc_html_lit(&o, "</p>\n<h2>Signature</h2>\n<table>\n<tr><th>Signing key</th><td><code>");
+	lc_html_text(&o, str(root, "key_id"));
+	lc_html_lit(&o, "</code></td></tr>\n");
 	if (public_key && *public_key) {
-		lit(&o, "<tr><th>Public key</th><td><code class=\"pk\">");
-		text(&o, public_key);
-		lit(&o, "</code></td></tr>\n");
+		lc_html_lit(&o, "<tr><th>Public key</th><td><code class=\"pk\">");
+		lc_html_text(&o, public_key);
+		lc_html_lit(&o, "</code></td></tr>\n");
 	}
-	lit(&o, "<tr><th>Verify with</th><td><code>minisign -Vm job.json -p ");
-	text(&o, pubkey_hint ? pubkey_hint : "STATION.pub");
-	lit(&o, "</code></td></tr>\n</table>\n<p><small>Rendered from job.json (format " LC_JOB_SUMMARY_FORMAT
+	lc_html_lit(&o, "<tr><th>Verify with</th><td><code>minisign -Vm job.json -p ");
+	lc_html_text(&o, pubkey_hint ? pubkey_hint : "STATION.pub");
+	lc_html_lit(&o, "</code></td></tr>\n</table>\n<p><small>Rendered from job.json (format " LC_JOB_SUMMARY_FORMAT
 		" 1). The signed record is the JSON file; each cable's own signed report is named by its SHA-256."
 		"</small></p>\n</body>\n</html>\n");
-	if (o.failed) {
+	if (o.err) {
 		free(o.p);
 		return lc_diag_set(diag, LC_ERR_NOMEM, "job summary HTML: out of memory");
 	}
@@ -277,28 +223,6 @@ static const lc_pdf_column reference_cols[] = {
 	{"Cables", 50, LC_PDF_RIGHT, LC_PDF_SMALL},
 };
 
-
-struct sink {
-	char *p;
-	size_t len, cap;
-};
-
-static cairo_status_t sink_write(void *closure, const unsigned char *data, unsigned int n)
-{
-	struct sink *k = closure;
-	if (k->len + n > k->cap) {
-		size_t cap = k->cap ? k->cap : 65536;
-		while (k->len + n > cap)
-			cap *= 2;
-		char *np = realloc(k->p, cap);
-		if (!np)
-			return CAIRO_STATUS_WRITE_ERROR;
-		k->p = np, k->cap = cap;
-	}
-	memcpy(k->p + k->len, data, n);
-	k->len += n;
-	return CAIRO_STATUS_SUCCESS;
-}
 
 /* A label and its value on a line of their own (the value wraps, never cut). */
 static void pair(lc_pdf_doc *doc, const char *label, const char *value)
@@ -402,7 +326,7 @@ int lc_job_summary_pdf(const json_t *root, const char *pubkey_hint, const char *
 	const char *job = str(root, "job");
 	snprintf(running, sizeof(running), "Job summary " DASH " %s", job ? job : DASH);
 	lc_pdf_doc doc;
-	struct sink out = {0};
+	lc_pdf_mem out = {0};
 	/* the running header's badge: the job's worst certificate would over-simplify; the yield line says it */
 	int rc = lc_pdf_doc_init(&doc, running, LC_VERDICT_NONE);
 	if (rc == 0) {
@@ -415,7 +339,7 @@ int lc_job_summary_pdf(const json_t *root, const char *pubkey_hint, const char *
 		}
 		const char *meta[5] = {title, str(root, "customer"), "job summary", "lanecert " LC_VERSION_STRING,
 				       *date ? date : NULL};
-		rc = doc.err ? doc.err : lc_pdf_doc_finish(&doc, sink_write, &out, footer, meta);
+		rc = doc.err ? doc.err : lc_pdf_doc_finish(&doc, lc_pdf_mem_write, &out, footer, meta);
 	}
 	if (rc < 0 && diag)
 		*diag = doc.diag;

@@ -280,3 +280,20 @@ int lc_pdf_doc_finish(lc_pdf_doc *doc, cairo_write_func_t write_fn, void *closur
 		return fail(doc, st == CAIRO_STATUS_NO_MEMORY ? LC_ERR_NOMEM : LC_ERR_IO, "writing the PDF", st);
 	return doc->err;
 }
+
+cairo_status_t lc_pdf_mem_write(void *closure, const unsigned char *data, unsigned int n)
+{
+	lc_pdf_mem *k = closure;
+	if (k->len + n > k->cap) {
+		size_t cap = k->cap ? k->cap : 65536;
+		while (k->len + n > cap)
+			cap *= 2;
+		char *np = realloc(k->p, cap);
+		if (!np)
+			return CAIRO_STATUS_WRITE_ERROR;
+		k->p = np, k->cap = cap;
+	}
+	memcpy(k->p + k->len, data, n);
+	k->len += n;
+	return CAIRO_STATUS_SUCCESS;
+}

@@ -82,6 +82,15 @@ typedef struct lc_pdf_table {
 	size_t header_page;      /* the page (1-based count) where the header row was last drawn; 0: none */
 } lc_pdf_table;
 
+/* A PDF in memory: lc_pdf_doc_finish(doc, lc_pdf_mem_write, &mem, ...) appends to mem.p, which the caller
+ * frees (also when finishing failed). */
+typedef struct lc_pdf_mem {
+	char *p;
+	size_t len, cap;
+} lc_pdf_mem;
+
+cairo_status_t lc_pdf_mem_write(void *closure, const unsigned char *data, unsigned int n);
+
 int lc_pdf_doc_init(lc_pdf_doc *doc, const char *running, enum lc_verdict verdict);
 void lc_pdf_doc_free(lc_pdf_doc *doc);
 /* Replay every page onto a PDF written through write_fn, with the footer (left text, "page N of M").

@@ -625,28 +625,6 @@ static int render(const lc_result *r, const lc_plot_set *ps, const lc_pdf_option
 	return doc->err;
 }
 
-struct sink {
-	char *p;
-	size_t len, cap;
-};
-
-static cairo_status_t sink_write(void *closure, const unsigned char *data, unsigned int n)
-{
-	struct sink *k = closure;
-	if (k->len + n > k->cap) {
-		size_t cap = k->cap ? k->cap : 65536;
-		while (k->len + n > cap)
-			cap *= 2;
-		char *np = realloc(k->p, cap);
-		if (!np)
-			return CAIRO_STATUS_WRITE_ERROR;
-		k->p = np, k->cap = cap;
-	}
-	memcpy(k->p + k->len, data, n);
-	k->len += n;
-	return CAIRO_STATUS_SUCCESS;
-}
-
 int lc_report_pdf_render(const char *json, size_t len, const lc_pdf_options *opt, char **pdf, size_t *pdf_len,
 			 lc_pdf_info *info, lc_diag *diag)
 {
@@ -676,7 +654,7 @@ int lc_report_pdf_render(const char *json, size_t len, const lc_pdf_options *opt
 		ps = &own;
 	}
 	lc_pdf_doc doc;
-	struct sink out = {0};
+	lc_pdf_mem out = {0};
 	rc = render(r, ps, opt, &doc, info);
 	if (rc == 0) {
 		lc_result_dut d = lc_result_get_dut(r);
@@ -692,7 +670,7 @@ int lc_report_pdf_render(const char *json, size_t len, const lc_pdf_options *opt
 			 opt->pubkey_hint ? opt->pubkey_hint : "STATION.pub");
 		const char *meta[5] = {title, lc_result_station_name(r), subject, "lanecert " LC_VERSION_STRING,
 				       *date ? date : NULL};
-		rc = lc_pdf_doc_finish(&doc, sink_write, &out, footer, meta);
+		rc = lc_pdf_doc_finish(&doc, lc_pdf_mem_write, &out, footer, meta);
 		info->pages = (int)doc.n_pages;
 	}
 	if (rc < 0 && diag)

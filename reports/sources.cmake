@@ -11,6 +11,7 @@ lc_area(reports DEPS fixtures base
   reports/fleet_schema.c
   reports/fleet_sync.c
   reports/gnuplot_run.c
+  reports/html_out.c
   reports/job_summary.c
   reports/job_summary_verify.c
   reports/job_summary_view.c
