@@ -606,7 +606,7 @@ int lc_cmd_run(int argc, char **argv)
 					     .attempt = setups[s].attempt};
 			lc_result_start(results[s], lc_result_wall_ms(), NULL);
 			lc_result_set_dut(results[s], &dut, NULL);
-			lc_result_set_station(results[s], station->name, NULL, NULL);
+			lc_result_set_station(results[s], station->name, station->station_id[0] ? station->station_id : NULL, NULL);
 			lc_result_set_procedure(results[s], procedure_label(&a), NULL, NULL);
 			lc_result_set_operator(results[s], a.operator_name, NULL);
 			lc_result_finish(results[s], LC_VERDICT_ERROR, lc_result_wall_ms(), lc_diag_message(&open_diag), NULL);

@@ -486,8 +486,11 @@ int lc_procedure_run(const lc_run_setup *setup, lc_result *result, lc_diag *diag
 		return fail_start(&run, rc, diag);
 	if (setup->operator_name && (rc = lc_result_set_operator(result, setup->operator_name, diag)) < 0)
 		return fail_start(&run, rc, diag);
-	if (setup->station && (rc = lc_result_set_station(result, setup->station->name, NULL, diag)) < 0)
-		return fail_start(&run, rc, diag);
+	if (setup->station) {
+		const char *station_id = setup->station->station_id[0] ? setup->station->station_id : NULL;
+		if ((rc = lc_result_set_station(result, setup->station->name, station_id, diag)) < 0)
+			return fail_start(&run, rc, diag);
+	}
 
 	run.L = lc_sandbox_new(lc_procedures_dir(setup->procedures_dir), setup->abort_flag, diag);
 	if (!run.L)

@@ -758,6 +758,9 @@ typedef struct lc_station_golden {
 
 typedef struct lc_station {
 	char name[LC_NAME_MAX];
+	/* JSON key "station_id": the station's asset id ("STB-0042"), recorded in every run and printed on its
+	 * certificate; may be empty (the certificate then says it was not recorded). Since 0.1. */
+	char station_id[LC_NAME_MAX];
 	char description[LC_TEXT_MAX];
 	/* JSON key "automation": a resource that performs the operator's physical actions (a line controller,
 	 * a robot's gateway, the simulator's simulated operator), or empty: a person does them. */

@@ -65,8 +65,9 @@ Test(run_cli, reports_stay_in_out_and_attempts_are_counted, .timeout = 300)
 	snprintf(out, sizeof(out), "%s/out", e.dir);
 	snprintf(outside, sizeof(outside), "%s/outside", e.dir);
 	snprintf(db, sizeof(db), "%s/r.db", e.dir);
-	station_add(station, "\"default_operator\": \"j.doe\", \"default_job\": \"STOCK\", \"default_customer\": "
-			     "\"Lager Nord\", \"default_site\": \"Halle 2\", \"limits_confirmation\": \"site-limits.json\"");
+	station_add(station, "\"station_id\": \"STB-0042\", \"default_operator\": \"j.doe\", \"default_job\": "
+			     "\"STOCK\", \"default_customer\": \"Lager Nord\", \"default_site\": \"Halle 2\", "
+			     "\"limits_confirmation\": \"site-limits.json\"");
 	/* beside the station file: confirms the APC return loss row only */
 	static const char confirmation[] =
 		"{\"format\": \"lanecert-limits-confirmation/1\", \"confirmed_by\": \"QA\", \"rows\": [{\"id\": "
@@ -122,6 +123,8 @@ Test(run_cli, reports_stay_in_out_and_attempts_are_counted, .timeout = 300)
 	char *json = th_slurp(report, NULL);
 	cr_assert_not_null(json);
 	cr_expect(strstr(json, "\"operator\": \"j.doe\""), "%s", json);
+	/* the station's asset id, recorded and printed (it read "—" while station files had no id) */
+	cr_expect(strstr(json, "\"id\": \"STB-0042\""), "%s", json);
 	cr_expect(strstr(json, "\"attempt\": 1"), "%s", json);
 	cr_expect(strstr(json, "\"custom\": false"), "%s", json);
 	/* the station's defaults for job, customer and site; the cable's identity from its type */
@@ -146,6 +149,7 @@ Test(run_cli, reports_stay_in_out_and_attempts_are_counted, .timeout = 300)
 	snprintf(html_path, sizeof(html_path), "%.*s/report.html", (int)(strrchr(report, '/') - report), report);
 	char *html = th_slurp(html_path, NULL);
 	cr_assert_not_null(html, "%s", html_path);
+	cr_expect(strstr(html, "STB-0042"), "the certificate names the station id");
 	cr_expect(strstr(html, "limits file site-limits.json (SHA-256 ") && strstr(html, confirm_sha),
 		  "the certificate names the file and its digest");
 	cr_expect(strstr(html, "not certified"), "the UPC rows are still not certified");
