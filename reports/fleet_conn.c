@@ -95,7 +95,13 @@ int lc_fleet_fail(lc_fleet *f, const PGresult *res, const char *what, lc_diag *d
 PGresult *lc_fleet_exec(lc_fleet *f, const char *sql, int n, const char *const *vals, const char *what, int *rc,
 			lc_diag *diag)
 {
-	PGresult *res = PQexecParams(f->conn, sql, n, NULL, vals, NULL, NULL, 0);
+	return lc_fleet_exec_binary(f, sql, n, vals, NULL, NULL, false, what, rc, diag);
+}
+
+PGresult *lc_fleet_exec_binary(lc_fleet *f, const char *sql, int n, const char *const *vals, const int *lens,
+			       const int *fmts, bool binary_result, const char *what, int *rc, lc_diag *diag)
+{
+	PGresult *res = PQexecParams(f->conn, sql, n, NULL, vals, lens, fmts, binary_result ? 1 : 0);
 	ExecStatusType st = res ? PQresultStatus(res) : PGRES_FATAL_ERROR;
 	if (st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK) {
 		*rc = 0;

@@ -193,15 +193,13 @@ static int insert_uploads(lc_fleet *f, const char *report_sha, const char *stati
 		const struct upload *up = &u->f[i];
 		const char *v[] = {report_sha, up->name, up->kind, station, up->sha, up->bytes};
 		int lens[] = {0, 0, 0, 0, 0, (int)up->len}, fmts[] = {0, 0, 0, 0, 0, 1};
-		PGresult *res = PQexecParams(f->conn,
-					     "INSERT INTO lanecert.report_files (report_sha256, name, kind, station, sha256,"
-					     " bytes) VALUES ($1, $2, $3, $4, $5, $6)",
-					     6, NULL, v, lens, fmts, 0);
-		if (!res || PQresultStatus(res) != PGRES_COMMAND_OK) {
-			int rc = lc_fleet_fail(f, res, "store file", diag);
-			PQclear(res);
+		int rc;
+		PGresult *res = lc_fleet_exec_binary(f,
+						     "INSERT INTO lanecert.report_files (report_sha256, name, kind, station,"
+						     " sha256, bytes) VALUES ($1, $2, $3, $4, $5, $6)",
+						     6, v, lens, fmts, false, "store file", &rc, diag);
+		if (!res)
 			return rc;
-		}
 		PQclear(res);
 	}
 	return 0;
@@ -298,13 +296,11 @@ static int ingest_one(lc_fleet *f, const char *my_station, lc_fleet_item *it, st
 	/* Stored once: a report the server has (same SHA-256) is acknowledged, not stored again. */
 	const char *rv[] = {sha, station, kid, it->json, it->sig};
 	int lens[] = {0, 0, 0, (int)it->json_len, 0}, fmts[] = {0, 0, 0, 1, 0};
-	PGresult *res = PQexecParams(f->conn,
-			   "INSERT INTO lanecert.reports (sha256, station, key_id, report, signature)"
-			   " VALUES ($1, $2, $3, $4, $5) ON CONFLICT (sha256) DO NOTHING RETURNING 1",
-			   5, NULL, rv, lens, fmts, 0);
-	if (!res || PQresultStatus(res) != PGRES_TUPLES_OK) {
-		rc = lc_fleet_fail(f, res, "store report", diag);
-		PQclear(res);
+	PGresult *res = lc_fleet_exec_binary(f,
+					     "INSERT INTO lanecert.reports (sha256, station, key_id, report, signature)"
+					     " VALUES ($1, $2, $3, $4, $5) ON CONFLICT (sha256) DO NOTHING RETURNING 1",
+					     5, rv, lens, fmts, false, "store report", &rc, diag);
+	if (!res) {
 		lc_result_free(r);
 		uploads_free(&up);
 		return rc;
@@ -403,7 +399,7 @@ int lc_fleet_verify_all(lc_fleet *f, lc_diag *diag)
 {
 	if (!f)
 		return lc_diag_set(diag, LC_ERR_ARG, "fleet: no connection");
-	int rc;
+	int rc, checked = 0;
 	/* A cursor: the reports are read a few hundred at a time, never all at once. */
 	if ((rc = lc_fleet_run(f, "BEGIN", 0, NULL, "verify", diag)) < 0)
 		return rc;
@@ -413,14 +409,11 @@ int lc_fleet_verify_all(lc_fleet *f, lc_diag *diag)
 			       " ON k.key_id = r.key_id ORDER BY r.received_at, r.sha256",
 			       0, NULL, "verify", diag)) < 0)
 		goto out;
-	int checked = 0;
 	for (;;) {
-		PGresult *res = PQexecParams(f->conn, "FETCH 200 FROM lc_verify", 0, NULL, NULL, NULL, NULL, 1);
-		if (!res || PQresultStatus(res) != PGRES_TUPLES_OK) {
-			rc = lc_fleet_fail(f, res, "verify", diag);
-			PQclear(res);
+		PGresult *res = lc_fleet_exec_binary(f, "FETCH 200 FROM lc_verify", 0, NULL, NULL, NULL, true, "verify", &rc,
+						     diag);
+		if (!res)
 			goto out;
-		}
 		int rows = PQntuples(res);
 		for (int i = 0; i < rows && rc == 0; i++) {
 			/* Binary results: text columns are their bytes without NUL; copy them out. */

@@ -3,6 +3,7 @@
 #define LC_REPORTS_FLEET_PRIV_H
 
 #include <libpq-fe.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -26,6 +27,10 @@ int lc_fleet_fail(lc_fleet *f, const PGresult *res, const char *what, lc_diag *d
  * when its status is PGRES_COMMAND_OK or PGRES_TUPLES_OK, else NULL with *rc and diag set. */
 PGresult *lc_fleet_exec(lc_fleet *f, const char *sql, int n, const char *const *vals, const char *what, int *rc,
 			lc_diag *diag);
+/* lc_fleet_exec with binary parameters and results: lens/fmts as PQexecParams takes them (NULL: all text),
+ * binary_result: the result's columns in binary (a bytea as its bytes, text without NUL). */
+PGresult *lc_fleet_exec_binary(lc_fleet *f, const char *sql, int n, const char *const *vals, const int *lens,
+			       const int *fmts, bool binary_result, const char *what, int *rc, lc_diag *diag);
 /* The same for a statement without a result set worth keeping: 0 or a negative LC_ERR_*. */
 int lc_fleet_run(lc_fleet *f, const char *sql, int n, const char *const *vals, const char *what, lc_diag *diag);
 

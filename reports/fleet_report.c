@@ -27,19 +27,17 @@ int lc_fleet_report_get(lc_fleet *f, int64_t run_id, lc_fleet_report *out, lc_di
 	snprintf(id, sizeof(id), "%lld", (long long)run_id);
 	const char *v[] = {id};
 	/* Binary results: the report's bytes as stored (bytea), with no text conversion on the way. */
-	PGresult *res = PQexecParams(f->conn,
-				     "SELECT r.report, r.signature, r.station, r.key_id, k.pubkey, k.revoked_at IS NOT NULL,"
-				     " EXISTS (SELECT 1 FROM lanecert.report_files x WHERE x.report_sha256 = r.sha256"
-				     " AND x.name = 'report.html'), EXISTS (SELECT 1 FROM lanecert.report_files x"
-				     " WHERE x.report_sha256 = r.sha256 AND x.name = 'report.pdf')"
-				     " FROM lanecert.runs u JOIN lanecert.reports r ON r.sha256 = u.report_sha256"
-				     " JOIN lanecert.station_keys k ON k.key_id = r.key_id WHERE u.id = $1::bigint",
-				     1, NULL, v, NULL, NULL, 1);
-	if (!res || PQresultStatus(res) != PGRES_TUPLES_OK) {
-		int rc = lc_fleet_fail(f, res, "report", diag);
-		PQclear(res);
+	int rc;
+	PGresult *res = lc_fleet_exec_binary(f,
+					     "SELECT r.report, r.signature, r.station, r.key_id, k.pubkey, k.revoked_at IS NOT NULL,"
+					     " EXISTS (SELECT 1 FROM lanecert.report_files x WHERE x.report_sha256 = r.sha256"
+					     " AND x.name = 'report.html'), EXISTS (SELECT 1 FROM lanecert.report_files x"
+					     " WHERE x.report_sha256 = r.sha256 AND x.name = 'report.pdf')"
+					     " FROM lanecert.runs u JOIN lanecert.reports r ON r.sha256 = u.report_sha256"
+					     " JOIN lanecert.station_keys k ON k.key_id = r.key_id WHERE u.id = $1::bigint",
+					     1, v, NULL, NULL, true, "report", &rc, diag);
+	if (!res)
 		return rc;
-	}
 	if (PQntuples(res) != 1) {
 		PQclear(res);
 		return lc_diag_set(diag, LC_ERR_NOT_FOUND, "fleet: no run %lld", (long long)run_id);
@@ -86,15 +84,13 @@ int lc_fleet_report_file(lc_fleet *f, int64_t run_id, const char *name, char **d
 	char id[24];
 	snprintf(id, sizeof(id), "%lld", (long long)run_id);
 	const char *v[] = {id, name};
-	PGresult *res = PQexecParams(f->conn,
-				     "SELECT x.bytes FROM lanecert.runs u JOIN lanecert.report_files x"
-				     " ON x.report_sha256 = u.report_sha256 WHERE u.id = $1::bigint AND x.name = $2",
-				     2, NULL, v, NULL, NULL, 1);
-	if (!res || PQresultStatus(res) != PGRES_TUPLES_OK) {
-		int rc = lc_fleet_fail(f, res, "report file", diag);
-		PQclear(res);
+	int rc;
+	PGresult *res = lc_fleet_exec_binary(f,
+					     "SELECT x.bytes FROM lanecert.runs u JOIN lanecert.report_files x"
+					     " ON x.report_sha256 = u.report_sha256 WHERE u.id = $1::bigint AND x.name = $2",
+					     2, v, NULL, NULL, true, "report file", &rc, diag);
+	if (!res)
 		return rc;
-	}
 	if (PQntuples(res) != 1) {
 		PQclear(res);
 		return lc_diag_set(diag, LC_ERR_NOT_FOUND, "fleet: run %lld has no file %s", (long long)run_id, name);
