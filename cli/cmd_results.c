@@ -1,6 +1,7 @@
 /* lanecert results: query the results store (reports/store.h). */
 #include <getopt.h>
 #include <jansson.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,14 +14,17 @@
 static void usage(FILE *out)
 {
 	fprintf(out,
-		"usage: lanecert results [--serial SN] [--since DATE] [--verdict V] [--station NAME]\n"
-		"                        [--operator NAME] [--cable TYPE] [--procedure NAME] [--job J] [--db PATH]\n"
+		"usage: lanecert results [--serial SN] [--since DATE] [--until DATE] [--verdict V] [--station NAME]\n"
+		"                        [--operator NAME] [--cable TYPE] [--procedure NAME] [--job J] [--last N]\n"
+		"                        [--db PATH]\n"
 		"                        [--json|--csv]\n"
 		"                        [--yield | --pareto]\n\n"
 		"Lists recorded runs, oldest first, with each run's attempt number for its serial and the reason of\n"
 		"its verdict, job, customer and site. Filters combine (all must hold). DATE: YYYY-MM-DD (UTC midnight) or\n"
-		"YYYY-MM-DDTHH:MM:SS.mmmZ. V: pass, fail, inconclusive, error, aborted, none, or incomplete (runs that\n"
-		"never finished).\n"
+		"YYYY-MM-DDTHH:MM:SS.mmmZ; --since takes runs that started at or after it, --until runs that started\n"
+		"before it. V: pass, fail, inconclusive, error, aborted, none, or incomplete (runs that never finished).\n"
+		"--last N: only the N newest matching runs, newest first (read backwards along an index: a large store\n"
+		"costs no more than a small one).\n"
 		"The store defaults to $XDG_DATA_HOME/lanecert/results.db (~/.local/share/lanecert/results.db); it must\n"
 		"exist (lanecert run creates it): a --db that names no file exits 66 and creates nothing.\n"
 		"--db postgresql://... (or postgres://) reads the fleet store instead (docs/fleet.md): the runs every\n"
@@ -30,6 +34,21 @@ static void usage(FILE *out)
 		"pass, fail and other verdicts. --pareto: the causes of the runs that did not pass, most frequent first,\n"
 		"with the cumulative share (a cause is the reason without lane, wavelength and values). Both take the\n"
 		"same filters and outputs; incomplete runs are not counted.\n");
+}
+
+/* DATE of --since/--until: YYYY-MM-DD (UTC midnight) or a full UTC time; false (said) when it is neither. */
+static bool parse_date(const char *text, const char *option, int64_t *ms)
+{
+	char full[40];
+	if (strlen(text) == 10)
+		snprintf(full, sizeof(full), "%sT00:00:00.000Z", text);
+	else
+		snprintf(full, sizeof(full), "%s", text);
+	if (lc_time_parse(full, ms, NULL) < 0) {
+		lc_cli_error("results", "%s '%s': use YYYY-MM-DD or YYYY-MM-DDTHH:MM:SS.mmmZ", option, text);
+		return false;
+	}
+	return true;
 }
 
 enum fmt { TABLE, JSON, CSV };
@@ -147,7 +166,7 @@ static int pareto_out(const lc_pareto_row *p, void *user)
 
 int lc_cmd_results(int argc, char **argv)
 {
-	const char *db = NULL, *since = NULL, *verdict = NULL;
+	const char *db = NULL, *since = NULL, *until = NULL, *verdict = NULL, *last = NULL;
 	struct ctx c = {TABLE, NULL};
 	int summary = 0; /* 'Y' yield, 'P' Pareto, '!' both asked */
 	lc_store_filter f = {.since_ms = INT64_MIN, .verdict = -1};
@@ -158,6 +177,8 @@ int lc_cmd_results(int argc, char **argv)
 					     {"procedure", required_argument, NULL, 'p'},
 					     {"job", required_argument, NULL, 'J'},
 					     {"since", required_argument, NULL, 't'},
+					     {"until", required_argument, NULL, 'u'},
+					     {"last", required_argument, NULL, 'n'},
 					     {"verdict", required_argument, NULL, 'v'},
 					     {"db", required_argument, NULL, 'd'},
 					     {"json", no_argument, NULL, 'j'},
@@ -177,6 +198,8 @@ int lc_cmd_results(int argc, char **argv)
 		case 'p': f.procedure = optarg; break;
 		case 'J': f.job = optarg; break;
 		case 't': since = optarg; break;
+		case 'u': until = optarg; break;
+		case 'n': last = optarg; break;
 		case 'v': verdict = optarg; break;
 		case 'd': db = optarg; break;
 		case 'j': c.fmt = JSON; break;
@@ -193,16 +216,23 @@ int lc_cmd_results(int argc, char **argv)
 		lc_cli_error("results", "--yield and --pareto exclude each other");
 		return LC_EXIT_USAGE;
 	}
-	if (since) {
-		char full[40];
-		if (strlen(since) == 10)
-			snprintf(full, sizeof(full), "%sT00:00:00.000Z", since);
-		else
-			snprintf(full, sizeof(full), "%s", since);
-		if (lc_time_parse(full, &f.since_ms, NULL) < 0) {
-			lc_cli_error("results", "--since '%s': use YYYY-MM-DD or YYYY-MM-DDTHH:MM:SS.mmmZ", since);
+	if (since && !parse_date(since, "--since", &f.since_ms))
+		return LC_EXIT_USAGE;
+	if (until && !parse_date(until, "--until", &f.until_ms))
+		return LC_EXIT_USAGE;
+	if (last) {
+		char *end;
+		errno = 0;
+		unsigned long n = strtoul(last, &end, 10);
+		if (!*last || *end || errno || *last == '-' || n < 1 || n > 1000000000UL) {
+			lc_cli_error("results", "--last '%s': a count of runs from 1 to 1000000000", last);
 			return LC_EXIT_USAGE;
 		}
+		f.newest = (unsigned)n;
+	}
+	if (summary && f.newest) {
+		lc_cli_error("results", "--last lists runs; --yield and --pareto count every matching run");
+		return LC_EXIT_USAGE;
 	}
 	if (verdict) {
 		f.verdict = strcmp(verdict, "incomplete") == 0 ? LC_STORE_INCOMPLETE : lc_verdict_parse(verdict);

@@ -11,7 +11,7 @@
 
 struct lc_fleet {
 	PGconn *conn;
-	unsigned char prepared[1024 / 8]; /* lc_fleet_query()'s statements this connection has prepared, by shape */
+	unsigned char prepared[4096 / 8]; /* lc_fleet_query()'s statements this connection has prepared, by shape */
 };
 
 /* The schema version this lanecert writes (lanecert.schema_migrations). */

@@ -11,8 +11,8 @@
  * its index (no "$1 IS NULL OR serial = $1", which would make the planner scan). */
 struct where {
 	char sql[1024];
-	const char *vals[12];
-	char since[24], id[24], prefix_end[LC_SERIAL_PREFIX_MAX];
+	const char *vals[14];
+	char since[24], until[24], newest[16], id[24], prefix_end[LC_SERIAL_PREFIX_MAX];
 	int n;
 };
 
@@ -68,8 +68,21 @@ static void build(struct where *w, const lc_store_filter *flt)
 		snprintf(w->sql + len, sizeof(w->sql) - len, "%sstart_ms >= $%d::bigint", w->n > 1 ? " AND " : " WHERE ",
 			 w->n);
 	}
+	if (flt->until_ms) {
+		snprintf(w->until, sizeof(w->until), "%lld", (long long)flt->until_ms);
+		w->vals[w->n++] = w->until;
+		size_t len = strlen(w->sql);
+		snprintf(w->sql + len, sizeof(w->sql) - len, "%sstart_ms < $%d::bigint", w->n > 1 ? " AND " : " WHERE ",
+			 w->n);
+	}
 	size_t len = strlen(w->sql);
-	snprintf(w->sql + len, sizeof(w->sql) - len, " ORDER BY start_ms, id");
+	if (flt->newest) {
+		snprintf(w->newest, sizeof(w->newest), "%u", flt->newest);
+		w->vals[w->n++] = w->newest;
+		snprintf(w->sql + len, sizeof(w->sql) - len, " ORDER BY start_ms DESC, id DESC LIMIT $%d::bigint", w->n);
+	} else {
+		snprintf(w->sql + len, sizeof(w->sql) - len, " ORDER BY start_ms, id");
+	}
 }
 
 int lc_fleet_query_sql(const lc_store_filter *flt, char *buf, size_t cap)
@@ -104,7 +117,7 @@ int lc_fleet_query(lc_fleet *f, const lc_store_filter *flt, int (*fn)(const lc_s
 	unsigned shape = (flt->serial ? 1u : 0) | (flt->station ? 2u : 0) | (flt->operator_name ? 4u : 0) |
 			 (flt->cable_type ? 8u : 0) | (flt->procedure ? 16u : 0) | (flt->verdict != -1 ? 32u : 0) |
 			 (flt->since_ms != INT64_MIN ? 64u : 0) | (flt->serial_prefix ? 128u : 0) | (flt->run_id ? 256u : 0) |
-			 (flt->job ? 512u : 0);
+			 (flt->job ? 512u : 0) | (flt->until_ms ? 1024u : 0) | (flt->newest ? 2048u : 0);
 	char name[16];
 	snprintf(name, sizeof(name), "lc_query_%u", shape);
 	if (!(f->prepared[shape / 8] & (1u << (shape % 8)))) {

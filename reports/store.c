@@ -18,7 +18,7 @@
 
 /* One prepared query per combination of filters (a bit each, below), made at its first use: a lookup by
  * serial then costs the index search, not the parsing and planning of the statement every time. */
-#define QUERY_SHAPES 2048
+#define QUERY_SHAPES 8192
 
 struct lc_store {
 	sqlite3 *db;
@@ -403,8 +403,8 @@ int lc_serial_prefix_end(const char *prefix, char *end, size_t cap, lc_diag *dia
 struct where {
 	char sql[1024];
 	const char *text[10];
-	int64_t since_ms, run_id;
-	int n_text, text_at[10], since_at, id_at;
+	int64_t since_ms, until_ms, run_id;
+	int n_text, text_at[10], since_at, until_at, id_at, newest_at;
 	char prefix_end[LC_SERIAL_PREFIX_MAX];
 };
 
@@ -457,8 +457,20 @@ static void build_where(struct where *w, const lc_store_filter *f)
 		w->since_at = ++param;
 		w->since_ms = f->since_ms;
 	}
+	w->until_at = 0;
+	if (f->until_ms) {
+		add_cond(w, "start_ms < ?");
+		w->until_at = ++param;
+		w->until_ms = f->until_ms;
+	}
+	w->newest_at = 0;
 	size_t n = strlen(w->sql);
-	snprintf(w->sql + n, sizeof(w->sql) - n, " ORDER BY start_ms, id");
+	if (f->newest) {
+		snprintf(w->sql + n, sizeof(w->sql) - n, " ORDER BY start_ms DESC, id DESC LIMIT ?");
+		w->newest_at = ++param;
+	} else {
+		snprintf(w->sql + n, sizeof(w->sql) - n, " ORDER BY start_ms, id");
+	}
 }
 
 /* No filter: every run. */
@@ -528,7 +540,7 @@ int lc_store_query(lc_store *s, const lc_store_filter *f, int (*fn)(const lc_sto
 			 (f->cable_type ? 8u : 0) | (f->procedure ? 16u : 0) |
 			 (f->verdict == LC_STORE_INCOMPLETE ? 32u : f->verdict != -1 ? 64u : 0) |
 			 (f->since_ms != INT64_MIN ? 128u : 0) | (f->job ? 256u : 0) | (f->serial_prefix ? 512u : 0) |
-			 (f->run_id ? 1024u : 0);
+			 (f->run_id ? 1024u : 0) | (f->until_ms ? 2048u : 0) | (f->newest ? 4096u : 0);
 	pthread_mutex_lock(&s->lock);
 	sqlite3_stmt *st = s->query[shape];
 	int rc = 0, count = 0;
@@ -547,6 +559,10 @@ int lc_store_query(lc_store *s, const lc_store_filter *f, int (*fn)(const lc_sto
 		sqlite3_bind_int64(st, w.since_at, w.since_ms);
 	if (w.id_at)
 		sqlite3_bind_int64(st, w.id_at, w.run_id);
+	if (w.until_at)
+		sqlite3_bind_int64(st, w.until_at, w.until_ms);
+	if (w.newest_at)
+		sqlite3_bind_int64(st, w.newest_at, (sqlite3_int64)f->newest);
 	int step;
 	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
 		const char *status = col_text(st, 9), *v = col_text(st, 10);

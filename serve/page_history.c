@@ -11,24 +11,25 @@
 #define HISTORY_MAX 500
 #define ARG_MAX_LEN 128
 
+/* The newest `cap` rows, newest first as the store gives them; `more` when the store had one more (the page
+ * asks for cap + 1, so it never reads further back than that). */
 struct newest {
-	lc_store_row **rows; /* a ring of the last `cap` rows */
-	size_t cap, n, total;
+	lc_store_row **rows;
+	size_t cap, n;
+	bool more;
 };
 
 static int keep(const lc_store_row *row, void *user)
 {
 	struct newest *k = user;
+	if (k->n == k->cap) {
+		k->more = true;
+		return 1; /* stop */
+	}
 	lc_store_row *d = lc_sq_row_dup(row);
 	if (!d)
 		return LC_ERR_NOMEM;
-	size_t i = k->total % k->cap;
-	if (k->n == k->cap)
-		lc_sq_row_free(k->rows[i]);
-	else
-		k->n++;
-	k->rows[i] = d;
-	k->total++;
+	k->rows[k->n++] = d;
 	return 0;
 }
 
@@ -91,9 +92,10 @@ int lc_page_history(lc_serve_ctx *c, const lc_req *r, lc_sb *b)
 		if (*end || limit < 1 || limit > HISTORY_MAX)
 			return lc_page_error(b, 400, "limit: 1 to 500");
 	}
-	struct newest k = {calloc((size_t)limit, sizeof(lc_store_row *)), (size_t)limit, 0, 0};
+	struct newest k = {calloc((size_t)limit, sizeof(lc_store_row *)), (size_t)limit, 0, false};
 	if (!k.rows)
 		return lc_page_error(b, 500, "out of memory");
+	f.newest = (unsigned)limit + 1;
 	lc_diag d;
 	int rc = lc_sq_each(c->q, &f, keep, &k, &d);
 	if (rc < 0) {
@@ -119,15 +121,19 @@ int lc_page_history(lc_serve_ctx *c, const lc_req *r, lc_sb *b)
 	input(b, "Station", "station", f.station, "text");
 	input(b, "Date", "date", date, "date");
 	lc_sb_put(b, "<button type=\"submit\">Search</button></form>\n");
-	lc_sb_printf(b, "<p class=\"count\" id=\"count\">%zu run%s", k.total, k.total == 1 ? "" : "s");
-	if (k.total > k.n)
-		lc_sb_printf(b, " (the newest %zu shown)", k.n);
+	if (k.more && k.n == 1)
+		lc_sb_put(b, "<p class=\"count\" id=\"count\">the newest run shown; older runs match too (narrow the search "
+			     "or pick a date)");
+	else if (k.more)
+		lc_sb_printf(b, "<p class=\"count\" id=\"count\">the newest %zu runs shown; older runs match too (narrow the "
+				"search or pick a date)", k.n);
+	else
+		lc_sb_printf(b, "<p class=\"count\" id=\"count\">%zu run%s", k.n, k.n == 1 ? "" : "s");
 	lc_sb_put(b, "</p>\n<table id=\"runs\"><thead><tr><th>Run</th><th>Started (UTC)</th><th>Serial</th>"
 		     "<th>Attempt</th><th>Cable type</th><th>Station</th><th>Slot</th><th>Operator</th><th>Verdict</th>"
 		     "<th>Reason</th></tr></thead><tbody>\n");
 	for (size_t j = 0; j < k.n; j++) {
-		/* newest first: walk the ring backwards from the last row kept */
-		const lc_store_row *row = k.rows[(k.total - 1 - j) % k.cap];
+		const lc_store_row *row = k.rows[j];
 		lc_sb_printf(b, "<tr><td><a href=\"/runs/%lld\">#%lld</a></td><td>", (long long)row->id, (long long)row->id);
 		lc_sb_time(b, row->start_ms);
 		lc_sb_put(b, "</td><td class=\"serial\">");

@@ -22,6 +22,7 @@ typedef struct lc_sq_filter {
 	int64_t since_ms;     /* LC_TIME_NONE: any; runs that started at or after it */
 	int64_t until_ms;     /* LC_TIME_NONE: any; runs that started before it */
 	int64_t id;           /* 0: any; else that run only (the store's primary key) */
+	unsigned newest;      /* 0: every matching run, oldest first; N: the N newest, newest first */
 } lc_sq_filter;
 
 #define LC_SQ_FILTER_ANY {.verdict = -1, .since_ms = LC_TIME_NONE, .until_ms = LC_TIME_NONE}
@@ -30,7 +31,7 @@ typedef int (*lc_sq_row_fn)(const lc_store_row *row, void *user);
 
 typedef struct lc_sq_backend {
 	const char *name; /* "sqlite" */
-	/* Each matching run, oldest first (by start, then id); fn returns non-zero to stop (that value is returned);
+	/* Each matching run, oldest first (by start, then id; newest first with f->newest); fn returns non-zero to stop (that value is returned);
 	 * otherwise the number of rows, or a negative LC_ERR_*. */
 	int (*each)(void *impl, const lc_sq_filter *f, lc_sq_row_fn fn, void *user, lc_diag *diag);
 	void (*close)(void *impl);

@@ -12,8 +12,8 @@ struct lc_sq_adapter {
 	int stop; /* the caller's fn's non-zero return, 0 when it never stopped */
 };
 
-/* The callback for lc_store_query()/lc_fleet_query() with a struct lc_sq_adapter as user: applies until_ms and
- * id, calls the pages' fn. The backend returns adapter.stop when set, else adapter.matched. */
+/* The callback for lc_store_query()/lc_fleet_query() with a struct lc_sq_adapter as user: checks the id, calls
+ * the pages' fn. The backend returns adapter.stop when set, else adapter.matched. */
 int lc_sq_adapt(const lc_store_row *row, void *user);
 
 /* The fleet backend (query_fleet.c). */
@@ -24,7 +24,8 @@ static inline lc_store_filter lc_sq_store_filter(const lc_sq_filter *f)
 {
 	return (lc_store_filter){.serial = f->serial, .since_ms = f->since_ms, .verdict = f->verdict,
 				 .station = f->station, .operator_name = f->operator_name, .cable_type = f->cable_type,
-				 .serial_prefix = f->serial_prefix, .run_id = f->id};
+				 .serial_prefix = f->serial_prefix, .run_id = f->id,
+				 .until_ms = f->until_ms == LC_TIME_NONE ? 0 : f->until_ms, .newest = f->newest};
 }
 
 #endif

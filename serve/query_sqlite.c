@@ -48,13 +48,11 @@ static void sqlite_close(void *impl)
 	free(s);
 }
 
-/* The filter lc_store_filter has no field for: the end of a date range (rows come oldest first, so the first
- * row past it ends the walk). The run id the stores filter themselves (by primary key); checked again here. */
+/* Counts the rows and passes each on. The run id the stores filter themselves (by primary key); checked again
+ * here, since a page that asked for one run must never show another. */
 int lc_sq_adapt(const lc_store_row *row, void *user)
 {
 	struct lc_sq_adapter *c = user;
-	if (c->f->until_ms != LC_TIME_NONE && row->start_ms != LC_TIME_NONE && row->start_ms >= c->f->until_ms)
-		return 1; /* stop: later rows start later still */
 	if (c->f->id && row->id != c->f->id)
 		return 0;
 	c->matched++;

@@ -1167,12 +1167,17 @@ typedef struct lc_store_filter {
 	 * that run only (the primary key: the SQLite store's id, the fleet's server id). */
 	const char *serial_prefix;
 	int64_t run_id;
+	/* Since 0.1; 0: any. until_ms: runs that started before it. newest: only the newest N matching runs, given
+	 * newest first (by start, then id, both descending; read backwards along the filter's index, so a page of
+	 * the last runs costs N rows, not the whole store). */
+	int64_t until_ms;
+	unsigned newest;
 } lc_store_filter;
 #define LC_STORE_INCOMPLETE 1000
 
 /*
- * Call fn for each run matching f (NULL: all), oldest first; the row's strings are valid during the call
- * only. fn returns 0 to go on, anything else to stop. fn runs under the store's mutex: it must not call the
+ * Call fn for each run matching f (NULL: all), oldest first (newest first when f->newest is set); the row's
+ * strings are valid during the call only. fn returns 0 to go on, anything else to stop. fn runs under the store's mutex: it must not call the
  * store.
  *
  * Returns: the number of rows; fn's non-zero return when it stopped the query; LC_ERR_ARG for a NULL s or fn,

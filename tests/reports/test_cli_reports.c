@@ -106,6 +106,18 @@ Test(cli_reports, keygen_sign_verify_results, .timeout = 100)
 	char *js = th_slurp(listing, NULL);
 	cr_expect_str_eq(js, "[]\n");
 	free(js);
+	/* --last N and --until DATE */
+	cr_expect_eq(run("%s results --db '%s' --last 1 --json > '%s'", db, listing, 0), 0);
+	js = th_slurp(listing, NULL);
+	cr_expect(strstr(js, "\"serial\": \"BO8-000011\""), "%s", js);
+	free(js);
+	cr_expect_eq(run("%s results --db '%s' --until 2001-01-01 --json > '%s'", db, listing, 0), 0);
+	js = th_slurp(listing, NULL);
+	cr_expect_str_eq(js, "[]\n", "no run started before 2001");
+	free(js);
+	cr_expect_eq(run("%s results --db '%s' --last 0 2>/dev/null", db, 0, 0), 64);
+	cr_expect_eq(run("%s results --db '%s' --last 5 --yield 2>/dev/null", db, 0, 0), 64);
+	cr_expect_eq(run("%s results --db '%s' --until yesterday 2>/dev/null", db, 0, 0), 64);
 	cr_expect_eq(run("%s results --db '%s' --since 2020-13-01 2>/dev/null", db, 0, 0), 64);
 	cr_expect_eq(run("%s results --db '%s' --verdict great 2>/dev/null", db, 0, 0), 64);
 

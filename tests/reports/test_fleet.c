@@ -159,6 +159,7 @@ Test(fleet, every_filter_uses_an_index)
 	PGconn *conn = PQconnectdb(admin("plans"));
 	cr_assert_eq(PQstatus(conn), CONNECTION_OK);
 	PQclear(PQexec(conn, "SET enable_seqscan = off"));
+	PQclear(PQexec(conn, "SET enable_sort = off")); /* an empty table makes any sort look free */
 	lc_store_filter filters[] = {
 		{.serial = "SN1", .since_ms = INT64_MIN, .verdict = -1},
 		{.station = "st-a", .since_ms = INT64_MIN, .verdict = -1},
@@ -170,6 +171,9 @@ Test(fleet, every_filter_uses_an_index)
 		{.serial_prefix = "st-a-00", .since_ms = INT64_MIN, .verdict = -1},
 		{.run_id = 42, .since_ms = INT64_MIN, .verdict = -1},
 		{.job = "PO-1", .since_ms = INT64_MIN, .verdict = -1},
+		/* the newest N (the dashboard's history, results --last): read backwards along the index, no sort */
+		{.since_ms = INT64_MIN, .verdict = -1, .newest = 100},
+		{.station = "st-a", .since_ms = INT64_MIN, .until_ms = 1790000000000LL, .verdict = -1, .newest = 10},
 	};
 	for (size_t i = 0; i < sizeof(filters) / sizeof(filters[0]); i++) {
 		char sql[1100], eq[1200];
@@ -193,6 +197,14 @@ Test(fleet, every_filter_uses_an_index)
 		}
 		PQclear(res);
 		cr_expect(strstr(plan, "Index") && !strstr(plan, "Seq Scan"), "%s\n%s", sql, plan);
+		/* The newest N: read backwards along the index; ties of start_ms (the index's last column) ordered by
+		 * id within each tie (an Incremental Sort), never a sort of every matching row first. */
+		if (filters[i].newest) {
+			bool full_sort = false;
+			for (const char *p = plan; (p = strstr(p, "Sort  (")); p++)
+				full_sort |= p - plan < 12 || strncmp(p - 12, "Incremental ", 12) != 0;
+			cr_expect(strstr(plan, "Backward") && !full_sort, "%s\n%s", sql, plan);
+		}
 	}
 	PQfinish(conn);
 }

@@ -429,6 +429,77 @@ Test(store, every_lookup_of_a_run_uses_an_index)
 	}
 	lc_store_query_sql(NULL, sql, sizeof(sql));
 	expect_indexed(s, "every run, in time order", sql);
+
+	/* The newest N are read backwards along the filter's index: a sort of every matching row first (a temp
+	 * b-tree) would make the dashboard's last-runs page cost the whole store. */
+	lc_store_filter newest[] = {
+		{.since_ms = INT64_MIN, .verdict = -1, .newest = 100},
+		{.serial = "SN3", .since_ms = INT64_MIN, .verdict = -1, .newest = 10},
+		{.station = "st", .since_ms = 1100, .until_ms = 1200, .verdict = -1, .newest = 10},
+	};
+	/* (A serial prefix is a range of the serial index, whose rows are then sorted by time: the range bounds
+	 * what is read, as in the oldest-first query.) */
+	for (size_t i = 0; i < sizeof(newest) / sizeof(newest[0]); i++) {
+		lc_store_query_sql(&newest[i], sql, sizeof(sql));
+		expect_indexed(s, "the newest runs", sql);
+		cr_assert_gt(lc_store_query_plan(s, sql, plan, sizeof(plan), &d), 0, "%s", d.text);
+		cr_expect(!strstr(plan, "TEMP B-TREE"), "the newest runs are sorted, not read along an index:\n%s\n(%s)",
+			  plan, sql);
+	}
+	lc_store_close(s);
+	free(dir), free(db);
+}
+
+struct ids {
+	int n;
+	int64_t id[16];
+};
+
+static int collect_ids(const lc_store_row *r, void *user)
+{
+	struct ids *k = user;
+	if (k->n < 16)
+		k->id[k->n] = r->id;
+	k->n++;
+	return 0;
+}
+
+/* --until and --last: runs before a time, and the newest N newest first (by start, then id), each with the
+ * other filters. */
+Test(store, until_and_newest)
+{
+	char *dir = th_scratch_dir("store-newest");
+	char *db = th_path(dir, "r.db");
+	lc_store *s;
+	lc_diag d;
+	cr_assert_eq(lc_store_open(db, &s, &d), 0, "%s", d.text);
+	int64_t id[6];
+	int64_t start[6] = {1000, 2000, 2000, 3000, 4000, 5000}; /* two runs start at the same time: id breaks it */
+	for (int i = 0; i < 6; i++)
+		id[i] = begin(s, i % 2 ? "SN-B" : "SN-A", start[i]);
+	struct ids k = {0};
+	cr_expect_eq(lc_store_query(s, &(lc_store_filter){.since_ms = INT64_MIN, .verdict = -1, .newest = 3},
+				    collect_ids, &k, &d), 3);
+	cr_expect_eq(k.n, 3);
+	cr_expect_eq(k.id[0], id[5]);
+	cr_expect_eq(k.id[1], id[4]);
+	cr_expect_eq(k.id[2], id[3]);
+	k = (struct ids){0};
+	cr_expect_eq(lc_store_query(s, &(lc_store_filter){.since_ms = INT64_MIN, .until_ms = 3000, .verdict = -1},
+				    collect_ids, &k, &d), 3, "runs before 3000 (3000 itself excluded)");
+	cr_expect_eq(k.id[0], id[0]);
+	cr_expect_eq(k.id[2], id[2]);
+	k = (struct ids){0};
+	cr_expect_eq(lc_store_query(s, &(lc_store_filter){.since_ms = INT64_MIN, .until_ms = 3000, .verdict = -1,
+							   .newest = 2},
+				    collect_ids, &k, &d), 2);
+	cr_expect_eq(k.id[0], id[2], "same start: the larger id is the newer");
+	cr_expect_eq(k.id[1], id[1]);
+	k = (struct ids){0};
+	cr_expect_eq(lc_store_query(s, &(lc_store_filter){.serial = "SN-A", .since_ms = 1500, .verdict = -1, .newest = 5},
+				    collect_ids, &k, &d), 2, "the serial's runs since 1500: 2000 and 4000");
+	cr_expect_eq(k.id[0], id[4]);
+	cr_expect_eq(k.id[1], id[2]);
 	lc_store_close(s);
 	free(dir), free(db);
 }
