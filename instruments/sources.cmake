@@ -27,6 +27,7 @@ lc_area(instruments DEPS hal formats PKGS PkgConfig::JANSSON SOURCES
   instruments/otdr/otdr_ghost.c
   instruments/otdr/otdr_lsfit.c
   instruments/otdr/otdr_measure.c
+  instruments/otdr/otdr_onset.c
   instruments/otdr/yokogawa_aq7260.c
   instruments/power_meter/keysight_816x.c
   instruments/power_meter/keysight_816x_layout.c

@@ -28,8 +28,6 @@
  * Thread safety: no global state; an lc_otdr_analysis is plain data owned by its caller.
  */
 
-
-
 typedef struct lc_otdr_config {
 	double loss_threshold_db;   /* smallest |loss| reported as a non-reflective event; SOR default 0.2 */
 	double refl_threshold_db;   /* reflective events weaker (more negative) than this are ignored; -55 */

@@ -507,6 +507,33 @@ int lc_otdr_build_events(lc_otdr_ctx *c, lc_otdr_event *launch, const cand *cv_i
 	}
 	settle[0] = c->det_lo;
 	size_t ne = 1;
+	/* Is this trace's loss transition a pulse-long ramp? Measured on its own steps, each within the
+	 * points its neighbours leave it (their candidates a pulse length and a guard away). */
+	double rounding;
+	{
+		size_t *ctr = malloc((keep ? keep : 1) * 3 * sizeof(size_t)), m = 0;
+		if (!ctr) {
+			free(settle), free(forced), free(level), free(cv);
+			return lc_diag_set(diag, LC_ERR_NOMEM, "OTDR analysis: out of memory");
+		}
+		size_t *wl = ctr + keep, *wh = wl + keep;
+		for (size_t k = 0; k < keep; k++) {
+			/* only steps alone within two fit lengths and a pulse: two events in one window fit a
+			 * wide transition whatever the receiver */
+			size_t reach = 2 * c->fit_len + c->pw_pts;
+			if (cv[k].refl || cv[k].split || cv[k].end_only || k == end_k ||
+			    (k > 0 && cv[k - 1].i + reach > cv[k].i) || (k + 1 < keep && cv[k].i + reach > cv[k + 1].i))
+				continue;
+			ctr[m] = cv[k].i;
+			wl[m] = k > 0 ? cv[k - 1].i + c->guard + (cv[k - 1].refl ? 2 * c->pw_pts : 0) : c->det_lo;
+			if (wl[m] < c->det_lo)
+				wl[m] = c->det_lo;
+			wh[m] = k + 1 < keep && cv[k + 1].i > c->guard ? cv[k + 1].i - c->guard : c->n;
+			m++;
+		}
+		rounding = lc_otdr_ramp_rounding(c, ctr, wl, wh, m);
+		free(ctr);
+	}
 	for (size_t k = 0; k < keep + (synth_end ? 1 : 0); k++) {
 		if (k < keep && cv[k].end_only && k != end_k)
 			continue; /* a slow drop that is not the end: the fits saw it falling, not an event */
@@ -524,6 +551,10 @@ int lc_otdr_build_events(lc_otdr_ctx *c, lc_otdr_event *launch, const cand *cv_i
 		e->index = cd.split ? cd.i : b.n >= 3 ? refine(c, &cd, &b, prev_end, &anchor) : cd.i;
 		if (!cd.refl && !end && anchor != SIZE_MAX)
 			e->index = shape_onset(c, anchor, prev_end, e->index);
+		if (!cd.refl && !end && lc_otdr_ramp_placeable(rounding)) {
+			size_t nh = k + 1 < keep && cv[k + 1].i > c->guard ? cv[k + 1].i - c->guard : c->n;
+			e->index = lc_otdr_ramp_onset(c, rounding, cd.i, prev_end, nh, e->index);
+		}
 		if (end && !cd.refl && !cd.split) {
 			size_t j = end_reflection(c, e->index, prev_end);
 			if (j != e->index) {

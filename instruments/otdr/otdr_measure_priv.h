@@ -48,6 +48,15 @@ bool lc_otdr_is_ghost(const lc_otdr_ctx *c, const lc_otdr_event *ev, size_t k);
 bool lc_otdr_is_end(const lc_otdr_ctx *c, const cand *cd, const lc_otdr_line *b);
 /* Set c->fiber_slope from the backscatter in [lo, hi). otdr_end.c */
 void lc_otdr_estimate_fiber_slope(lc_otdr_ctx *c, size_t lo, size_t hi);
+/* The rounding of the trace's loss transitions (in pulse lengths: the pulse-long ramp averaged over that
+ * much by the receiver and the averaging) that fits its n steps best (window [lo, hi) around the detector's
+ * centre of each); NAN if none fits. otdr_onset.c */
+double lc_otdr_ramp_rounding(const lc_otdr_ctx *c, const size_t *centre, const size_t *lo, const size_t *hi, size_t n);
+/* Is a transition of that rounding the pulse's own, so that its template places the onset? */
+bool lc_otdr_ramp_placeable(double rounding);
+/* The onset of a loss step the detector saw at centre, from the template of that rounding fitted with the
+ * lines on both sides, within [lo, hi); fallback if no window fits. otdr_onset.c */
+size_t lc_otdr_ramp_onset(const lc_otdr_ctx *c, double rounding, size_t centre, size_t lo, size_t hi, size_t fallback);
 /* Turn candidates into the final event list of a (takes ownership of launch). */
 int lc_otdr_build_events(lc_otdr_ctx *c, lc_otdr_event *launch, const cand *cv, size_t ncv, size_t sig_end,
 			 lc_otdr_analysis *a, lc_diag *diag);

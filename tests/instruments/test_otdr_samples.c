@@ -52,7 +52,7 @@ Test(otdr_samples, strict_agreement_overall, .timeout = 120)
 	tally(NULL, &t);
 	cr_expect_eq(t.files, 26);
 	cr_expect_eq(t.stored, 120);
-	cr_expect_geq(t.matched, 50, "matched %zu", t.matched);
+	cr_expect_geq(t.matched, 52, "matched %zu", t.matched);
 	cr_expect_leq(fabs(lc_otdr_agreement_offset_samples(&t)), 1.0, "offset %.2f spacings",
 		      lc_otdr_agreement_offset_samples(&t));
 	cr_expect_eq(t.ends_shown, 19);
@@ -65,7 +65,7 @@ Test(otdr_samples, strict_agreement_per_vendor, .timeout = 120)
 {
 	/* vendor, stored, matched floor, ends-within floor, events-after-end ceiling */
 	static const struct { const char *v; size_t stored, matched, ends, after; } f[] = {
-		{"Viavi", 11, 5, 2, 0}, {"Anritsu", 62, 19, 7, 0}, {"EXFO", 23, 13, 4, 1},
+		{"Viavi", 11, 5, 2, 0}, {"Anritsu", 62, 21, 7, 0}, {"EXFO", 23, 13, 4, 1},
 		{"FiberCloud", 6, 4, 0, 2}, {"OptixS", 2, 2, 1, 0}, {"AFL/Noyes", 12, 5, 2, 0}, {"HP/Agilent", 4, 2, 1, 0},
 	};
 	for (size_t i = 0; i < sizeof(f) / sizeof(f[0]); i++) {
