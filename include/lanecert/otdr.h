@@ -134,7 +134,10 @@ LC_API int lc_otdr_analyze(const lc_otdr_trace *trace, const lc_otdr_config *cfg
 /*
  * Analyse a SOR file's trace (lc_otdr_analyze()) with the file's pulse width, spacing, origin and group
  * index; cfg NULL takes the file's thresholds (lc_otdr_config_from_sor()), and a cfg without a backscatter
- * coefficient takes the file's when it has one.
+ * coefficient takes the file's when it has one. A file whose user offset puts its zero at the end of a
+ * launch cord is analysed from the front panel with that cord as cfg's launch_m (unless cfg sets one):
+ * positions are then the file's distances (the launch event at minus the cord's length), the cord's far
+ * connector is launch_event, and nothing inside the cord is listed.
  *
  * Returns: as lc_otdr_analyze(); also LC_ERR_ARG for a NULL sor and LC_ERR_OVERFLOW for a trace over INT_MAX
  * points.

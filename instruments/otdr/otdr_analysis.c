@@ -636,7 +636,40 @@ int lc_otdr_analyze_sor(const lc_sor *sor, const lc_otdr_config *cfg_in, lc_otdr
 		.pulse_ns = sor->fxd.pulse_width_ns[0],
 		.group_index = lc_sor_group_index(sor),
 	};
+	/* A user offset moves the file's zero to the end of a launch cord (EXFO, Noyes: 150 m to 1 km): the
+	 * front panel lies that far before the zero, and the connection at the zero is the link's first
+	 * connector, which the instrument reports (the EXFO FTBx-730C files: 0.20 dB at -49.3 dB at 0 m).
+	 * Analyse from the front panel with that cord as the launch cord (kept whatever its size, as launch
+	 * compensation does), then give the positions in the file's distances again. */
+	double cord = sor->gen.user_offset > 0 ? lc_sor_time_to_m(sor, sor->gen.user_offset) : 0;
+	if (cord > 0 && cfg.launch_m == 0) {
+		t.x0_m += cord;
+		cfg.launch_m = cord;
+	} else {
+		cord = 0;
+	}
 	int rc = lc_otdr_analyze(&t, &cfg, out, diag);
 	free(y);
+	if (rc == 0 && cord > 0) {
+		/* in the file's distances; what lies inside the launch cord (before its connector) is not the
+		 * link, and instruments that zero at the cord's end do not list it either */
+		lc_otdr_analysis *a = *out;
+		size_t w = 0;
+		for (size_t k = 0; k < a->n_events; k++) {
+			lc_otdr_event *e = &a->events[k];
+			e->position_m -= cord;
+			if (k > 0 && (int)k < a->launch_event && e->type != LC_OTDR_EVENT_END)
+				continue;
+			if ((int)k == a->launch_event)
+				a->launch_event = (int)w;
+			else if ((int)k == a->tail_event)
+				a->tail_event = (int)w;
+			a->events[w++] = *e;
+		}
+		a->n_events = w;
+		for (size_t k = 0; k < a->n_ghosts && k < LC_OTDR_MAX_GHOSTS; k++)
+			a->ghost_m[k] -= cord;
+		a->fiber_length_m -= cord;
+	}
 	return rc;
 }

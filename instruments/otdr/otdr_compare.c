@@ -41,7 +41,12 @@ int lc_otdr_compare_sor(const lc_sor *sor, const lc_otdr_analysis *a, lc_otdr_ag
 	double pulse_m = sor->fxd.pulse_width_ns[0] * 1e-9 * LC_SOR_C_M_PER_S / lc_sor_group_index(sor) / 2.0;
 	double tol = fmax(2.0, 2.0 * dx);
 	out->tolerance_m = tol;
-	double launch_lim = x0 + pulse_m + tol; /* stored events up to here are the front panel's */
+	/* stored events up to a pulse length and the tolerance past the front panel are its own. The front
+	 * panel lies at the trace's origin plus what the file says the trace starts before it (the origin
+	 * without the user offset: with one, the zero is the end of a launch cord, whose connector counts) */
+	double user_m = sor->gen.user_offset > 0 ? lc_sor_time_to_m(sor, sor->gen.user_offset) : 0;
+	double front = fmax(x0, -user_m);
+	double launch_lim = front + pulse_m + tol;
 	bool *used = calloc(a->n_events ? a->n_events : 1, sizeof(bool));
 	double *y = NULL;
 	int n = lc_sor_trace_db(sor, &y);

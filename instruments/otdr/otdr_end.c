@@ -34,17 +34,22 @@ bool lc_otdr_is_end(const lc_otdr_ctx *c, const cand *cd, const lc_otdr_line *b)
 	if (b->n < 3)
 		return false;
 	double before = lc_otdr_line_at(b, (double)cd->i);
+
 	/* past the event's pulse: from its highest point (the reflection, or the start of a drop) on */
 	size_t pk = cd->i, hi = cd->i + 3 * c->pw_pts + 2 < c->n ? cd->i + 3 * c->pw_pts + 2 : c->n;
 	for (size_t j = cd->i; j < hi; j++)
 		if (c->y[j] > c->y[pk])
 			pk = j;
 	size_t w = c->fit_len, f = pk + c->pw_pts + 2;
-	/* the fibre's slope: the line before, when it is this trace's fibre (not a recovery tail); slope
+	/* the fibre's slope: the line before, when it is this trace's fibre (not a recovery tail) and a fit
+	 * length long (a few points just past the front panel's dead zone -- 3 on the AFL M200 trace analysed
+	 * from its front panel -- give a slope so uncertain that no window could ever match it, and the
+	 * fibre never "goes on"); else the trace's median fibre slope. Slope
 	 * tolerance: both fits' uncertainty (3 sigma each), a quarter of the fibre's slope (another fibre
 	 * type after a connector), at least 0.1 dB/km */
 	double ref = b->b, ref_sigma = slope_sigma(b);
-	if (isfinite(c->fiber_slope) && fabs(b->b - c->fiber_slope) > 3.0 * ref_sigma + 0.5 * fabs(c->fiber_slope)) {
+	if (isfinite(c->fiber_slope) && (b->n < c->fit_len ||
+					 fabs(b->b - c->fiber_slope) > 3.0 * ref_sigma + 0.5 * fabs(c->fiber_slope))) {
 		ref = c->fiber_slope;
 		ref_sigma = 0;
 	}
