@@ -1,5 +1,5 @@
 /*
- * lanecert plan CABLE [--json] [--wavelength NM]... [--limits FILE]... [--fixtures DIR]
+ * lanecert plan CABLE [--json] [--wavelength NM]... [--limits FILE]... [--limit-set NAME] [--fixtures DIR]
  * Checks a cable type or a channel design before anything is ordered or measured: the expected fiber map,
  * the loss budget per wavelength with each contribution, the applicable IEEE channel limit, and every
  * consistency error with the component causing it. Exit 0 when the design has no errors, 1 when it has a
@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "cli/limit_set.h"
 #include <lanecert/channel.h>
 #include <lanecert/limits.h>
 
@@ -20,7 +21,8 @@
 static void usage(FILE *out)
 {
 	fprintf(out,
-		"usage: lanecert plan CABLE [--json] [--wavelength NM]... [--limits FILE]... [--fixtures DIR]\n\n"
+		"usage: lanecert plan CABLE [--json] [--wavelength NM]... [--limits FILE]... [--limit-set NAME]\n"
+		"                     [--fixtures DIR]\n\n"
 		"Prints the expected fiber map, the loss budget per wavelength with each contribution, the applicable\n"
 		"IEEE channel limit and every consistency error of a cable type or channel design.\n"
 		"CABLE is a name from fixtures/cables/ (e.g. dr4-mpo12apc-4xlc), the path of a cable or chain file,\n"
@@ -29,9 +31,11 @@ static void usage(FILE *out)
 		"  --wavelength NM   budget at this wavelength (repeatable; default: the cable's, else the mode's test\n"
 		"                    wavelengths from the limits)\n"
 		"  --limits FILE     add custom limit rows (a row with an existing id replaces it)\n"
+		"  --limit-set NAME  price the mated pairs with this limit set (reference-grade, typical,\n"
+		"                    standard-max: limits/limit-sets.json) instead of the design's own\n"
 		"  --fixtures DIR    data directory (default: $LANECERT_FIXTURES, the checkout, the installed data)\n\n"
 		"exit: 0 the design is sound, 1 it has consistency errors or its budget exceeds the channel limit,\n"
-		"      64 usage, 65 bad file, 66 not found\n");
+		"      64 usage (also an unknown --limit-set), 65 bad file, 66 not found\n");
 }
 
 struct plan {
@@ -70,6 +74,7 @@ static void print_text(const struct plan *p)
 	printf("\n");
 	printf("pmd %s, fiber %s %s\n", lc_channel_pmd(ch)[0] ? lc_channel_pmd(ch) : "(none)",
 	       lc_fiber_mode_name(lc_channel_mode(ch)), lc_fiber_category_name(lc_channel_category(ch)));
+	printf("limit set %s\n", lc_channel_limit_set(ch)[0] ? lc_channel_limit_set(ch) : "(none: the standard's maximum)");
 	printf("\ncomponents:\n");
 	for (size_t i = 0; i < lc_channel_component_count(ch); i++) {
 		const lc_component *c = lc_channel_component(ch, i);
@@ -177,6 +182,8 @@ static int print_json(const struct plan *p)
 	json_object_set_new(root, "pmd", json_string(lc_channel_pmd(ch)));
 	json_object_set_new(root, "mode", json_string(lc_fiber_mode_name(lc_channel_mode(ch))));
 	json_object_set_new(root, "category", json_string(lc_fiber_category_name(lc_channel_category(ch))));
+	json_object_set_new(root, "limit_set",
+			    lc_channel_limit_set(ch)[0] ? json_string(lc_channel_limit_set(ch)) : json_null());
 	for (size_t i = 0; i < lc_channel_component_count(ch); i++) {
 		const lc_component *c = lc_channel_component(ch, i);
 		json_t *o = json_pack("{s:s, s:s, s:s, s:f}", "id", c->id, "kind", lc_component_kind_name(c->kind), "type",
@@ -263,7 +270,7 @@ static void add_wl(struct plan *p, double wl)
 
 int lc_cmd_plan(int argc, char **argv)
 {
-	const char *cable = NULL, *fixtures = NULL;
+	const char *cable = NULL, *fixtures = NULL, *limit_set = NULL;
 	const char *extra[16];
 	size_t n_extra = 0;
 	bool json = false;
@@ -272,6 +279,7 @@ int lc_cmd_plan(int argc, char **argv)
 	static const struct option opts[] = {{"json", no_argument, NULL, 'j'},
 					     {"wavelength", required_argument, NULL, 'w'},
 					     {"limits", required_argument, NULL, 'l'},
+					     {"limit-set", required_argument, NULL, 's'},
 					     {"fixtures", required_argument, NULL, 'f'},
 					     {"help", no_argument, NULL, 'h'},
 					     {NULL, 0, NULL, 0}};
@@ -282,6 +290,7 @@ int lc_cmd_plan(int argc, char **argv)
 		case 'h': usage(stdout); return LC_EXIT_OK;
 		case 'j': json = true; break;
 		case 'f': fixtures = optarg; break;
+		case 's': limit_set = optarg; break;
 		case 'w': {
 			char *end;
 			double wl = strtod(optarg, &end);
@@ -331,6 +340,12 @@ int lc_cmd_plan(int argc, char **argv)
 	if (rc < 0) {
 		lc_limits_free(lim);
 		return lc_cli_fail("plan", rc, &diag, NULL); /* the detail names the file */
+	}
+	int set_rc = lc_cli_limit_set("plan", lim, ch, limit_set);
+	if (set_rc != LC_EXIT_OK) {
+		lc_channel_free(ch);
+		lc_limits_free(lim);
+		return set_rc;
 	}
 	p.ch = ch;
 	p.lim = lim;

@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "cli/limit_set.h"
 #include "cli/run_abort.h"
 #include "cli/run_inputs.h"
 #include "cli/run_output.h"
@@ -97,6 +98,9 @@ static void usage(FILE *f)
 		"  --procedure-file PATH a procedure file of your own instead of a name (the report records it as\n"
 		"                        custom, with its SHA-256)\n"
 		"  --cable TYPE          cable type (fixtures/cables/); default: the station slot's\n"
+		"  --limit-set NAME      price the budget's mated pairs with this limit set (reference-grade,\n"
+		"                        typical, standard-max: limits/limit-sets.json) instead of the cable's\n"
+		"                        own; recorded in the report and on the certificate\n"
 		"  --slot N              first slot (default 1)\n"
 		"  --slots N             run N slots in parallel, slot .. slot+N-1 (default 1)\n"
 		"  --operator NAME       operator recorded in the report and the results store (required: else the\n"
@@ -133,14 +137,14 @@ static void usage(FILE *f)
 		"  --no-publish          do not send events to a dashboard\n"
 		"  -v                    more log output (repeatable)\n\n"
 		"exit codes: 0 pass, 1 fail, 2 inconclusive, 3 error, 4 aborted, 64 usage (a bad serial, no\n"
-		"operator), 66 unknown procedure or file not found, 65+ other setup errors\n");
+		"operator, an unknown --limit-set), 66 unknown procedure or file not found, 65+ other setup errors\n");
 }
 
 enum { GOLDEN_RECORD = 1, GOLDEN_CHECK = 2 };
 
 struct run_args {
 	const char *procedure, *procedure_file, *station, *cable, *operator_name, *out_dir, *key, *db, *procedures,
-		*fixtures, *state, *publish, *job, *customer, *site;
+		*fixtures, *state, *publish, *job, *customer, *site, *limit_set;
 	const char *accept_expired_calibration;
 	const char *serials[MAX_SLOTS];
 	size_t n_serials;
@@ -183,7 +187,7 @@ static int parse_args(int argc, char **argv, struct run_args *a)
 {
 	enum { O_STATION = 256, O_SERIAL, O_CABLE, O_SLOT, O_SLOTS, O_OPERATOR, O_OUT, O_KEY, O_DB, O_NONINT, O_JSON,
 	       O_ANSWER, O_OPTION, O_PROCS, O_FIXTURES, O_NOSIGN, O_NODB, O_PROCFILE, O_ACCEPT_CAL, O_STATE, O_GOLDEN,
-	       O_PUBLISH, O_NOPUBLISH, O_JOB, O_CUSTOMER, O_SITE };
+	       O_PUBLISH, O_NOPUBLISH, O_JOB, O_CUSTOMER, O_SITE, O_LIMIT_SET };
 	static const struct option opts[] = {
 		{"station", required_argument, NULL, O_STATION}, {"serial", required_argument, NULL, O_SERIAL},
 		{"cable", required_argument, NULL, O_CABLE},	 {"slot", required_argument, NULL, O_SLOT},
@@ -203,6 +207,7 @@ static int parse_args(int argc, char **argv, struct run_args *a)
 		{"job", required_argument, NULL, O_JOB},
 		{"customer", required_argument, NULL, O_CUSTOMER},
 		{"site", required_argument, NULL, O_SITE},
+		{"limit-set", required_argument, NULL, O_LIMIT_SET},
 		{NULL, 0, NULL, 0},
 	};
 	int c;
@@ -248,6 +253,7 @@ static int parse_args(int argc, char **argv, struct run_args *a)
 		case O_JOB: a->job = optarg; break;
 		case O_CUSTOMER: a->customer = optarg; break;
 		case O_SITE: a->site = optarg; break;
+		case O_LIMIT_SET: a->limit_set = optarg; break;
 		case O_GOLDEN:
 			if (strcmp(optarg, "record") && strcmp(optarg, "check"))
 				return -1;
@@ -514,6 +520,8 @@ int lc_cmd_run(int argc, char **argv)
 		exit_code = lc_cli_fail("run", rc, &d, NULL);
 		goto done;
 	}
+	if ((exit_code = lc_cli_limit_set("run", limits, channel, a.limit_set)) != LC_EXIT_OK)
+		goto done;
 	if (station->limits_confirmation[0] && (rc = confirm_limits(station->limits_confirmation, limits, &d)) < 0) {
 		exit_code = lc_cli_fail("run", rc, &d, "limits_confirmation");
 		goto done;

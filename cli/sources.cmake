@@ -22,6 +22,7 @@ add_executable(lanecert
   cli/cmd_verify.c
   cli/cmd_version.c
   cli/key_password.c
+  cli/limit_set.c
   cli/main.c
   cli/module_source.c
   cli/run_abort.c

@@ -70,6 +70,7 @@ int lc_cable_identity_record(const lc_channel *ch, lc_result *r, lc_diag *diag)
 		.length_m = length,
 		.end_a = a[0] ? a : NULL,
 		.end_b = b[0] ? b : NULL,
+		.limit_set = lc_channel_limit_set(ch)[0] ? lc_channel_limit_set(ch) : NULL,
 	};
 	return lc_result_set_cable(r, &cb, diag);
 }

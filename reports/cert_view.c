@@ -243,6 +243,8 @@ size_t lc_view_identity(const lc_result *r, lc_view_pair *pairs, size_t cap, lc_
 		{"Part number", c.part_number}, {"Cable", c.description},
 		{"Fiber", t->fiber[0] ? t->fiber : NULL}, {"Length", t->length[0] ? t->length : NULL},
 		{"End A", c.end_a}, {"End B", c.end_b},
+		/* the mated pairs' prices behind the length-based limit: "typical" is not "reference-grade" */
+		{"Loss limit set", c.limit_set},
 	};
 	for (size_t i = 0; i < sizeof(all) / sizeof(all[0]) && n < cap; i++)
 		if (all[i].value)

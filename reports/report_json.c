@@ -309,6 +309,8 @@ int lc_report_json(const lc_result *r, char **json, size_t *len, lc_diag *diag)
 		set(&c, co, "length_m", cb.length_m > 0 ? json_real(cb.length_m) : json_null());
 		set(&c, co, "end_a", jstr(cb.end_a));
 		set(&c, co, "end_b", jstr(cb.end_b));
+		if (cb.limit_set) /* written only when a set was chosen: reports without one keep their shape */
+			set(&c, co, "limit_set", jstr(cb.limit_set));
 		set(&c, dut, "cable", co);
 	} else {
 		set(&c, dut, "cable", json_null());

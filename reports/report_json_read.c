@@ -140,14 +140,16 @@ static void read_cable(struct rd *c, const json_t *o, lc_result *r)
 {
 	static const char *const k[] = {"part_number", "description", "fiber_mode", "fiber_category", "length_m",
 					"end_a", "end_b", NULL};
-	if (!shape(c, o, "dut.cable", k))
+	static const char *const opt[] = {"limit_set", NULL}; /* only when a set was chosen */
+	if (!shape_opt(c, o, "dut.cable", k, opt))
 		return;
 	lc_result_cable cb = {.part_number = str(c, o, "dut.cable", "part_number", true),
 			      .description = str(c, o, "dut.cable", "description", true),
 			      .fiber_mode = str(c, o, "dut.cable", "fiber_mode", true),
 			      .fiber_category = str(c, o, "dut.cable", "fiber_category", true),
 			      .end_a = str(c, o, "dut.cable", "end_a", true),
-			      .end_b = str(c, o, "dut.cable", "end_b", true)};
+			      .end_b = str(c, o, "dut.cable", "end_b", true),
+			      .limit_set = json_object_get(o, "limit_set") ? str(c, o, "dut.cable", "limit_set", false) : NULL};
 	double len = num(c, o, "dut.cable", "length_m");
 	if (!c->err && !isnan(len) && !(len > 0)) /* written only when known: 0 would be a second spelling of null */
 		fail(c, "dut.cable", "length_m", "not a positive length or null");

@@ -140,6 +140,7 @@ static void free_cable(lc_result_cable *c)
 {
 	lc_result_freestr(c->part_number), lc_result_freestr(c->description), lc_result_freestr(c->fiber_mode);
 	lc_result_freestr(c->fiber_category), lc_result_freestr(c->end_a), lc_result_freestr(c->end_b);
+	lc_result_freestr(c->limit_set);
 }
 
 static void free_instrument(lc_result_instrument *in)
@@ -333,7 +334,8 @@ static int set_cable_impl(lc_result *r, const lc_result_cable *c, lc_diag *diag)
 	    (rc = lc_result_setstr(&n.fiber_mode, c->fiber_mode, "fiber mode", diag)) < 0 ||
 	    (rc = lc_result_setstr(&n.fiber_category, c->fiber_category, "fiber category", diag)) < 0 ||
 	    (rc = lc_result_setstr(&n.end_a, c->end_a, "end A", diag)) < 0 ||
-	    (rc = lc_result_setstr(&n.end_b, c->end_b, "end B", diag)) < 0) {
+	    (rc = lc_result_setstr(&n.end_b, c->end_b, "end B", diag)) < 0 ||
+	    (rc = lc_result_setstr(&n.limit_set, c->limit_set, "limit set", diag)) < 0) {
 		free_cable(&n);
 		return rc;
 	}

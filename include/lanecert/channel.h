@@ -423,6 +423,29 @@ LC_API const char *lc_channel_description(const lc_channel *ch); /* may be "" */
  */
 LC_API const char *lc_channel_part_number(const lc_channel *ch);
 /*
+ * The limit set the channel's mated pairs are priced with (limits.h, lc_limit.set): the chain file's
+ * "limit_set", or the one lc_channel_set_limit_set() chose.
+ *
+ * Returns: a string owned by ch, valid until lc_channel_free() or the next lc_channel_set_limit_set(); ""
+ * when none is chosen (the rows of no set: the standard's maximum) or for a NULL ch.
+ * Thread safety: any thread (read-only).
+ * Since: 0.1
+ */
+LC_API const char *lc_channel_limit_set(const lc_channel *ch);
+/*
+ * Choose the limit set the channel's budget prices its mated pairs with, overriding the file's
+ * "limit_set" (`lanecert plan|run --limit-set`); NULL or "" returns to the rows of no set. Any channel
+ * may take one, a single cable type as well as a chain. The name is not checked against the limits (a
+ * channel has none): hosts check it with lc_limits_set_names() first.
+ *
+ * Returns: 0; LC_ERR_ARG for a NULL ch or a name of 24 bytes or more or with a character outside a-z,
+ * 0-9 and '-' (the channel keeps its set).
+ * Thread safety: not while another thread reads the channel (call it before sharing the channel with a
+ * run's slots).
+ * Since: 0.1
+ */
+LC_API int lc_channel_set_limit_set(lc_channel *ch, const char *set, lc_diag *diag);
+/*
  * The PMD the channel is meant for ("400GBASE-DR4"), from the file or a transceiver.
  *
  * Returns: a string owned by ch, valid until lc_channel_free(); "" if none or for a NULL ch.

@@ -333,6 +333,19 @@ LC_API const lc_limit *lc_limits_channel_il(const lc_limits *lim, const char *pm
  */
 LC_API size_t lc_limits_test_wavelengths(const lc_limits *lim, enum lc_fiber_mode mode, double *out, size_t max);
 
+/*
+ * The limit sets the loaded rows name (each row's "set": "reference-grade", "standard-max", "typical" in the
+ * shipped limits/limit-sets.json, plus any a --limits file adds), ascending by strcmp and without duplicates;
+ * the first max of them are written to out. A set is known only by its rows: a name no row carries prices
+ * nothing (lc_channel_set_limit_set() would fall back to the rows of no set), so hosts refuse it.
+ *
+ * Returns: the number of distinct sets (may exceed max: call again with a larger array); 0 for a NULL lim.
+ * The strings belong to lim and stay valid until lc_limits_free() or the next lc_limits_add_file().
+ * Thread safety: reentrant for a set no one writes.
+ * Since: 0.1
+ */
+LC_API size_t lc_limits_set_names(const lc_limits *lim, const char **out, size_t max);
+
 /* ---- fixtures/budget.h ---- */
 /*
  * Loss budget and events along the paths of a channel (fixtures/channel.h), from component limits

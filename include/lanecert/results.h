@@ -140,6 +140,9 @@ typedef struct lc_result_cable {
 	double length_m;             /* the cable's length in metres (the sum of its parts), > 0; 0: unknown */
 	const char *end_a;           /* the connectors at end A, "MPO-16 UPC female" */
 	const char *end_b;           /* the connectors at end B, "8 x LC duplex UPC" */
+	/* The limit set its mated pairs were priced with ("reference-grade", "typical", "standard-max": the
+	 * chain's "limit_set" or `--limit-set`); NULL: none chosen, the standard's maximum rows. Since 0.1. */
+	const char *limit_set;
 } lc_result_cable;
 
 typedef struct lc_result_value {

@@ -6,7 +6,8 @@ A command whose file calls lc_cli_getopt must print the helper's one wording exa
 their own parsing) must at least exit 64 and name the option. The option that takes an argument is read
 from the command's own --help (its first "--name VALUE"), so a new command is covered by its line in
 commands.def alone. Also the deliberate quirks kept by the conversion to getopt_long: `compat -vv` counts
-verbosity, `scpi` keeps its commands in order and refuses session options after RESOURCE."""
+verbosity, `scpi` keeps its commands in order and refuses session options after RESOURCE; `plan` and `run`
+take --limit-set NAME and refuse a set the limits do not know (64, naming the known ones)."""
 import concurrent.futures
 import os
 import re
@@ -97,6 +98,30 @@ def main():
           "scpi -q last: %d %r" % (rc, err))
     # an ambiguous abbreviation names itself (sim has --seed and --scenario)
     expect_usage("sim", ["--s"], "'--s'", "ambiguous option '--s'")
+
+    # --limit-set on plan and run (the per-mated-pair loss set): a known set prices the budget and is named,
+    # an unknown one is a usage error (64) that lists the sets the limits know, and run refuses it before
+    # any instrument is opened (the station's resources here are never reached)
+    known = "(known: reference-grade, standard-max, typical)"
+    rc, out, err = run("plan", "chain-method-a-om4", "--limit-set", "reference-grade")
+    check(rc == 0 and "limit set reference-grade\n" in out and "set.reference-grade.mated_pair.standard.MM" in out,
+          "plan --limit-set reference-grade: exit %d %r %r" % (rc, out[-600:], err))
+    rc, out, err = run("plan", "chain-method-a-om4")
+    check(rc == 1 and "limit set typical\n" in out, "plan without --limit-set keeps the chain's typical: %d" % rc)
+    rc, out, err = run("plan", "chain-method-a-om4", "--limit-set", "referense-grade")
+    check(rc == 64 and err == "lanecert plan: --limit-set referense-grade: no such limit set %s\n" % known,
+          "plan --limit-set typo: %d %r" % (rc, err))
+    expect_usage("plan", ["chain-method-a-om4", "--limit-set"], "'--limit-set'", "option '--limit-set' needs an argument")
+    import tempfile
+    with tempfile.TemporaryDirectory() as tmp:
+        station = os.path.join(SRC, "fixtures", "scenarios", "stations", "sr8-bench.json")
+        rc, out, err = run("run", "breakout-sr8-8x50g", "--station", station, "--serial", "SN-1", "--operator", "qa",
+                           "--no-sign", "--no-db", "--no-publish", "--non-interactive", "--out", tmp,
+                           "--limit-set", "nominal")
+        check(rc == 64 and err == "lanecert run: --limit-set nominal: no such limit set %s\n" % known,
+              "run --limit-set unknown: %d %r" % (rc, err))
+        check(os.listdir(tmp) == [], "run --limit-set unknown wrote %s" % os.listdir(tmp))
+    expect_usage("run", ["breakout-sr8-8x50g", "--limit-set"], "'--limit-set'", "option '--limit-set' needs an argument")
 
     for f in failures:
         print("FAIL:", f)

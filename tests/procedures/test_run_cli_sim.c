@@ -219,6 +219,50 @@ Test(run_cli, reports_stay_in_out_and_attempts_are_counted, .timeout = 300)
 
 /* A failed run's reason is the sentence the run printed, stored and shown by `lanecert results`; a custom
  * procedure file is recorded as custom with the SHA-256 of its bytes. */
+/* --limit-set: the length-based limit of every fiber is priced with the chosen set, which report.json records
+ * and the certificate names. The DR4 harness's two ends meet the tester's reference cords: reference-grade
+ * prices each at 0.20 dB SM (TIA-526-7 [FLUKE-REF]), not the standard's 0.50 dB, so its 1310 nm limit is
+ * 0.20 + 0.20 + 3 m x 0.4 dB/km = 0.4012 dB where the cable's own (no set) gives 1.0012 dB. */
+Test(run_cli, limit_set_prices_the_limit_and_is_named, .timeout = 300)
+{
+	lc_e2e e;
+	lc_e2e_start_sim(&e, "dr4-breakout-good");
+	char station[300], out[300];
+	snprintf(station, sizeof(station), "%s/station.json", e.dir);
+	snprintf(out, sizeof(out), "%s/out", e.dir);
+	int rc = rc_lc("run breakout-dr4-4x100g --station '%s' --serial SN-SET --operator qa --no-sign --no-db "
+		    "--no-publish --out '%s' --non-interactive --json --limit-set reference-grade",
+		    station, out);
+	cr_assert_eq(rc, 0, "%s", rc_out);
+	char report[PATH_MAX];
+	rc_report_of(rc_out, report, sizeof(report));
+	char *json = th_slurp(report, NULL);
+	cr_assert_not_null(json, "%s", report);
+	cr_expect(strstr(json, "\"limit_set\": \"reference-grade\""), "%s", json);
+	const char *il = strstr(json, "\"name\": \"insertion_loss\"");
+	cr_assert_not_null(il, "no insertion loss recorded");
+	size_t n_il = 0, n_priced = 0;
+	for (const char *m = json; (m = strstr(m, "\"name\": \"insertion_loss\"")); m++) {
+		/* the measurement object's limit precedes its name in canonical (sorted) order */
+		const char *lim = m;
+		while (lim > json && strncmp(lim, "\"limit\": {", 10) != 0)
+			lim--;
+		n_il++;
+		n_priced += strncmp(lim, "\"limit\": {", 10) == 0 && strstr(lim, "\"high\": 0.4012") &&
+			    strstr(lim, "\"high\": 0.4012") < m;
+	}
+	cr_expect_eq(n_il, 8, "8 fibers at 1310 nm");
+	cr_expect_eq(n_priced, n_il, "every fiber's limit is the reference-grade budget");
+	free(json);
+	char html_path[PATH_MAX];
+	snprintf(html_path, sizeof(html_path), "%.*s/report.html", (int)(strrchr(report, '/') - report), report);
+	char *html = th_slurp(html_path, NULL);
+	cr_assert_not_null(html, "%s", html_path);
+	cr_expect(strstr(html, "<tr><th>Loss limit set</th><td>reference-grade</td></tr>"), "the certificate names the set");
+	free(html);
+	lc_e2e_stop(&e);
+}
+
 Test(run_cli, fail_reason_and_custom_procedure_file, .timeout = 300)
 {
 	lc_e2e e;

@@ -48,7 +48,8 @@ static char *cert_json(bool with_unconfirmed, bool fail_b2, size_t *len)
 	lc_result_dut dut = {"sr8-mpo16-8xlc", "BO8-7", 1, NULL, 1};
 	lc_result_set_dut(r, &dut, NULL);
 	cr_assert_eq(lc_result_set_job(r, &(lc_result_job){JOB, CUSTOMER, SITE}, NULL), 0);
-	lc_result_cable cable = {PART, DESCRIPTION, "MM", "OM4", 3, "MPO-16 UPC female", "8 \xc3\x97 LC duplex UPC"};
+	lc_result_cable cable = {PART, DESCRIPTION, "MM", "OM4", 3, "MPO-16 UPC female", "8 \xc3\x97 LC duplex UPC",
+				 "reference-grade"};
 	cr_assert_eq(lc_result_set_cable(r, &cable, NULL), 0);
 	lc_result_start(r, 1795000000000LL, NULL);
 	lc_result_instrument in = {"meter1", "TCPIP0::127.0.0.1::44260::SOCKET", "Keysight Technologies", "N7745C",
@@ -322,6 +323,7 @@ Test(report_cert, customer_job_and_cable_identity)
 	cr_expect(strstr(js, "\"job\": \"" JOB "\""));
 	cr_expect(strstr(js, "\"part_number\": \"" PART "\""));
 	cr_expect(strstr(js, "\"length_m\": 3,"));
+	cr_expect(strstr(js, "\"limit_set\": \"reference-grade\""), "the limit set is recorded");
 	lc_result *r;
 	lc_diag d;
 	cr_assert_eq(lc_report_json_read(js, n, &r, &d), 0, "%s", d.text);
@@ -332,6 +334,7 @@ Test(report_cert, customer_job_and_cable_identity)
 	cr_expect(known);
 	cr_expect_str_eq(c.end_a, "MPO-16 UPC female");
 	cr_expect_eq(c.length_m, 3);
+	cr_expect_str_eq(c.limit_set, "reference-grade");
 	char *again;
 	size_t n2;
 	cr_assert_eq(lc_report_json(r, &again, &n2, NULL), 0);
@@ -350,6 +353,7 @@ Test(report_cert, customer_job_and_cable_identity)
 	cr_expect(strstr(id, "<tr><th>Length</th><td>3 m</td></tr>"), "%s", id);
 	cr_expect(strstr(id, "<tr><th>End A</th><td>MPO-16 UPC female</td></tr>"), "%s", id);
 	cr_expect(strstr(id, "<tr><th>End B</th><td>8 \xc3\x97 LC duplex UPC</td></tr>"), "%s", id);
+	cr_expect(strstr(id, "<tr><th>Loss limit set</th><td>reference-grade</td></tr>"), "%s", id);
 	free(id);
 	free(html);
 
@@ -362,7 +366,7 @@ Test(report_cert, customer_job_and_cable_identity)
 	free(bytes);
 	char *text = th_pdf_text(pdf, 1, 1);
 	const char *want[] = {"Customer and cable", CUSTOMER, SITE, JOB, PART, "multimode OM4", "MPO-16 UPC female",
-			      "8 \xc3\x97 LC duplex UPC", "Rx 9-16 UNCONFIRMED)."};
+			      "8 \xc3\x97 LC duplex UPC", "Rx 9-16 UNCONFIRMED).", "Loss limit set", "reference-grade"};
 	for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++)
 		cr_expect(strstr(text, want[i]), "page 1 lacks %s:\n%s", want[i], text);
 	free(text), free(pdf), free(dir), free(js);

@@ -215,6 +215,18 @@ Test(report_json, every_report_validates_against_the_schema)
 	lc_result_finish(err, LC_VERDICT_ERROR, 2000, "instrument error", NULL);
 	expect_valid(schema, err);
 	lc_result_free(err);
+	/* the cable's identity, with and without the limit set its budget was priced with */
+	lc_result *cab = lc_result_new();
+	lc_result_cable cable = {.part_number = "P-1", .fiber_mode = "MM", .length_m = 3, .limit_set = "reference-grade"};
+	cr_assert_eq(lc_result_set_cable(cab, &cable, NULL), 0);
+	expect_valid(schema, cab);
+	cable.limit_set = NULL;
+	cr_assert_eq(lc_result_set_cable(cab, &cable, NULL), 0);
+	expect_valid(schema, cab);
+	char *j = to_json(cab, NULL);
+	cr_expect(strstr(j, "\"end_b\": null") && !strstr(j, "limit_set"), "no set chosen, no member: %s", j);
+	free(j);
+	lc_result_free(cab);
 	/* The validator really rejects: a report with a wrong type fails. */
 	json_t *bad = json_pack("{s:s}", "format", "x");
 	char msg[512];
