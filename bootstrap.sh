@@ -7,13 +7,15 @@
 # libmicrohttpd-dev: the HTTP server of `lanecert serve` (serve/server.c).
 # postgresql-15: the fleet tests start their own throwaway server (initdb, pg_ctl) as its postgres user;
 # libpq-dev: the fleet store's client library.
+# postgresql-plpython3-15, python3-nacl: the fleet schema's trigger that verifies every report's minisign
+# signature in the server (PL/Python; PyNaCl is libsodium's binding), tested against the tests' own cluster.
 set -eu
 
 PACKAGES="
 build-essential cmake pkg-config git
 libusb-1.0-0-dev libserialport-dev liblxi-dev libtirpc-dev liblua5.4-dev
 libsodium-dev libjansson-dev libsqlite3-dev sqlite3 libcriterion-dev
-libpq-dev postgresql-15
+libpq-dev postgresql-15 postgresql-plpython3-15 python3-nacl
 clang libclang-rt-14-dev
 gnuplot-nox libcairo2-dev libpango1.0-dev librsvg2-dev fonts-dejavu-core poppler-utils
 python3 python3-pyvisa python3-pyvisa-py lxi-tools minisign

@@ -3,8 +3,9 @@
  * throwaway PostgreSQL server (initdb and pg_ctl from /usr/lib/postgresql, as the postgres user when run as
  * root, fsync off: the disk is not what is measured).
  *   ingest: N stations (8) sync their journals (--runs each, 250) at once through their own roles, every report
- *           verified and stored once; baseline: a plain COPY of the very same rows (reports, runs, measurements)
- *           into an empty schema, in the same run.
+ *           verified (by the sync, then by the server's trigger) and stored once; baseline: a plain COPY of the
+ *           very same rows (reports, runs, measurements) into an empty schema without its triggers, in the same
+ *           run.
  *   lookup: the runs of one serial among --rows runs (1,000,000), through lc_store_query() (SQLite journal) and
  *           lc_fleet_query() (PostgreSQL), against the bare indexed statement "... WHERE serial = ?" prepared
  *           once, and (SQLite) the old "?1 IS NULL OR serial = ?1" form the store used to run.
@@ -328,7 +329,11 @@ static int bench_pg_lookup(const struct server *s, int rows, int k, struct looku
 	if (migrate(s, "million") < 0)
 		return -1;
 	char sql[1024];
+	/* The lookup's rows are synthetic, not signed reports: the server's signature check (schema 5) is off for
+	 * them, in this database only. */
 	snprintf(sql, sizeof(sql),
+		 "ALTER TABLE lanecert.reports DISABLE TRIGGER verify_report;"
+		 "ALTER TABLE lanecert.runs DISABLE TRIGGER runs_match_report;"
 		 "INSERT INTO lanecert.stations VALUES ('st', 'lanecert_station_st');"
 		 "INSERT INTO lanecert.station_keys (key_id, station, pubkey) VALUES ('0000000000000000', 'st', 'x');"
 		 "INSERT INTO lanecert.reports (sha256, station, key_id, report, signature) SELECT"
@@ -443,6 +448,8 @@ int lc_bench_fleet(int argc, char **argv)
 	size_t len[5];
 	for (int i = 0; i < 5; i++)
 		data[i] = copy_out(from, tables[i], &len[i]);
+	/* Plain: without the schema's triggers (COPY fires them too), so the baseline stays the bare write. */
+	PQclear(PQexec(to, "ALTER TABLE lanecert.reports DISABLE TRIGGER USER; ALTER TABLE lanecert.runs DISABLE TRIGGER USER"));
 	bool ok = copy_in(to, "stations", data[0], len[0]) == 0 && copy_in(to, "station_keys", data[1], len[1]) == 0;
 	t = now_s();
 	PQclear(PQexec(to, "BEGIN"));
@@ -470,7 +477,9 @@ int lc_bench_fleet(int argc, char **argv)
 		       1e6 * lq.bare / lookups, lq.ours / lq.bare, lq.old / lq.bare, 1e6 * lp.ours / lookups,
 		       1e6 * lp.bare / lookups, lp.ours / lp.bare);
 	} else {
-		printf("ingest, %d stations at once, %d runs (8 measurements each), every signature verified:\n", stations, sent);
+		printf("ingest, %d stations at once, %d runs (8 measurements each), every signature verified"
+		       " (station and server):\n",
+		       stations, sent);
 		printf("  lanecert sync        %8.1f runs/s\n  plain COPY, same rows %8.1f runs/s   (sync takes %.1fx the COPY's time)\n",
 		       sent / t_sync, sent / t_copy, t_sync / t_copy);
 		printf("lookup by serial among %d runs, %d lookups:\n", rows, lookups);

@@ -79,8 +79,12 @@ int lc_fleet_fail(lc_fleet *f, const PGresult *res, const char *what, lc_diag *d
 {
 	const char *state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
 	char msg[600];
-	snprintf(msg, sizeof(msg), "%s", res && *PQresultErrorMessage(res) ? PQresultErrorMessage(res)
-									    : PQerrorMessage(f->conn));
+	const char *primary = res ? PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY) : NULL;
+	if (state && primary && strcmp(state, LC_FLEET_REFUSED_STATE) == 0)
+		snprintf(msg, sizeof(msg), "%s", primary); /* the reason alone, not PL/Python's traceback */
+	else
+		snprintf(msg, sizeof(msg), "%s", res && *PQresultErrorMessage(res) ? PQresultErrorMessage(res)
+										    : PQerrorMessage(f->conn));
 	one_line(msg);
 	int code = LC_ERR_STATE; /* the server refused the statement */
 	if (PQstatus(f->conn) != CONNECTION_OK || !state || strncmp(state, "08", 2) == 0 ||
@@ -88,6 +92,8 @@ int lc_fleet_fail(lc_fleet *f, const PGresult *res, const char *what, lc_diag *d
 		code = LC_ERR_IO; /* lost, shut down, out of resources: worth retrying later */
 	else if (strcmp(state, "42501") == 0 || strncmp(state, "28", 2) == 0)
 		code = LC_ERR_PERMISSION;
+	else if (strcmp(state, LC_FLEET_REFUSED_STATE) == 0)
+		code = LC_ERR_VERIFY; /* the schema's signature check refused a report (migration 5) */
 	return lc_diag_set(diag, code, "fleet: %s: %s%s%s%s", what, msg, state ? " (SQLSTATE " : "", state ? state : "",
 			   state ? ")" : "");
 }

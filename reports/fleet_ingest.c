@@ -368,9 +368,16 @@ int lc_fleet_ingest(lc_fleet *f, lc_fleet_item *items, size_t n, lc_diag *diag)
 {
 	if (!f || (!items && n))
 		return lc_diag_set(diag, LC_ERR_ARG, "fleet: no connection or items");
-	int rc = lc_fleet_run(f, "BEGIN", 0, NULL, "ingest", diag);
-	if (rc < 0)
-		return rc;
+	bool *refused = calloc(n ? n : 1, sizeof(*refused));
+	if (!refused)
+		return lc_diag_set(diag, LC_ERR_NOMEM, "fleet: out of memory");
+	int rc;
+	/* The server checks every signature again (schema 5) and refuses, with the whole transaction, a report
+	 * that passed here only by a race (its key revoked meanwhile) or a row that does not hold: that item is
+	 * then refused with the server's reason and the batch sent again without it (at most n times). */
+again:
+	if ((rc = lc_fleet_run(f, "BEGIN", 0, NULL, "ingest", diag)) < 0)
+		goto out;
 	PGresult *res = lc_fleet_exec(f, "SELECT lanecert.my_station()", 0, NULL, "ingest", &rc, diag);
 	if (!res)
 		goto fail;
@@ -381,17 +388,28 @@ int lc_fleet_ingest(lc_fleet *f, lc_fleet_item *items, size_t n, lc_diag *diag)
 	PQclear(res);
 	struct key_cache kc = {.n = 0};
 	for (size_t i = 0; i < n; i++) {
+		if (refused[i])
+			continue;
 		items[i].outcome = 0;
 		items[i].error[0] = 0;
-		if ((rc = ingest_one(f, is_station ? mine : NULL, &items[i], &kc, diag)) < 0)
+		if ((rc = ingest_one(f, is_station ? mine : NULL, &items[i], &kc, diag)) == LC_ERR_VERIFY) {
+			refused[i] = true;
+			items[i].outcome = LC_ERR_VERIFY;
+			snprintf(items[i].error, sizeof(items[i].error), "%s", lc_diag_message(diag));
+			PQclear(PQexec(f->conn, "ROLLBACK"));
+			goto again;
+		}
+		if (rc < 0)
 			goto fail;
 	}
 	if ((rc = lc_fleet_run(f, "COMMIT", 0, NULL, "ingest commit", diag)) == 0)
-		return 0;
+		goto out;
 fail:
 	PQclear(PQexec(f->conn, "ROLLBACK"));
 	for (size_t i = 0; i < n; i++)
 		items[i].outcome = 0;
+out:
+	free(refused);
 	return rc;
 }
 

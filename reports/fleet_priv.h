@@ -15,11 +15,15 @@ struct lc_fleet {
 };
 
 /* The schema version this lanecert writes (lanecert.schema_migrations). */
-#define LC_FLEET_SCHEMA_VERSION 4
+#define LC_FLEET_SCHEMA_VERSION 5
+
+/* The SQLSTATE the server's signature check (schema 5) raises for a refused report or run. */
+#define LC_FLEET_REFUSED_STATE "LC001"
 
 /* Turn a failed result (or a lost connection: res NULL) into an LC_ERR_* with the server's message:
  * a lost connection and SQLSTATE classes 08, 53, 57 -> LC_ERR_IO (retry later); 42501 (row-level security,
- * privileges) and class 28 (invalid authorization) -> LC_ERR_PERMISSION; anything else (constraints, a
+ * privileges) and class 28 (invalid authorization) -> LC_ERR_PERMISSION; LC_FLEET_REFUSED_STATE (the server's
+ * signature check) -> LC_ERR_VERIFY; anything else (constraints, a
  * statement refused) -> LC_ERR_STATE. */
 int lc_fleet_fail(lc_fleet *f, const PGresult *res, const char *what, lc_diag *diag);
 

@@ -8,6 +8,128 @@
 
 #include "lc_version.h"
 
+/* Schema 5: the database itself refuses a report whose minisign signature does not hold for a registered,
+ * unrevoked key of the row's station, whatever client inserts it (lanecert sync verifies too, but a station
+ * role with a modified client could otherwise store anything signed or not). PostgreSQL has no Ed25519, so
+ * the check is a PL/Python trigger on Debian's packages (postgresql-plpython3-15, python3-nacl: libsodium's
+ * binding; hashlib has BLAKE2b-512). Not SECURITY DEFINER: the stations may read the registered keys, and a
+ * definer function would run on every insert with the rights of its owner, a superuser. The same checks as
+ * lc_report_verify_mem(): the signature ("ED", prehashed with BLAKE2b-512, or minisign's legacy "Ed"), the
+ * global signature over the signature and the trusted comment, the key's station and revocation, and the
+ * signed JSON's own station, key id, serial and verdict against the row and the trusted comment. A run may
+ * only be stored with its report (foreign key) and must say what its signed report says (runs_match_report).
+ * SQLSTATE LC001: lc_fleet_fail() reads it as LC_ERR_VERIFY. */
+#define LC_PY(line) line "\n"
+static const char migration_5[] =
+	"CREATE EXTENSION IF NOT EXISTS plpython3u;"
+	"CREATE FUNCTION lanecert.verifier_ready() RETURNS text LANGUAGE plpython3u AS $py$\n"
+	LC_PY("try:")
+	LC_PY("    import hashlib, nacl, nacl.signing")
+	LC_PY("    hashlib.blake2b")
+	LC_PY("except (ImportError, AttributeError) as e:")
+	LC_PY("    plpy.error('PL/Python on this server cannot verify signatures (%s): install python3-nacl (Debian)"
+	      " on the database host' % e)")
+	LC_PY("return 'PyNaCl ' + nacl.__version__")
+	"$py$;"
+	"SELECT lanecert.verifier_ready();"
+	"CREATE FUNCTION lanecert.verify_report() RETURNS trigger LANGUAGE plpython3u"
+	" SET search_path = pg_catalog AS $py$\n"
+	LC_PY("import base64, binascii, hashlib, json")
+	LC_PY("import nacl.signing, nacl.exceptions")
+	LC_PY("new = TD['new']")
+	LC_PY("def refuse(why):")
+	LC_PY("    plpy.error('the server refused report %s of station %s: %s' % (new['sha256'], new['station'], why),"
+	      " sqlstate='LC001')")
+	LC_PY("def b64(text, n, what):")
+	LC_PY("    try:")
+	LC_PY("        raw = base64.b64decode(text, validate=True)")
+	LC_PY("    except (binascii.Error, ValueError):")
+	LC_PY("        raw = b''")
+	LC_PY("    if len(raw) != n:")
+	LC_PY("        refuse('the signature is malformed: its %s is not %d bytes of base64' % (what, n))")
+	LC_PY("    return raw")
+	LC_PY("report, sig = new['report'], new['signature']")
+	LC_PY("lines = sig.split('\\n')")
+	LC_PY("if '\\r' in sig or len(lines) != 5 or lines[4] != '' or not lines[0].startswith('untrusted comment: ')"
+	      " or not lines[2].startswith('trusted comment: '):")
+	LC_PY("    refuse('the signature is not a minisign signature (four lines, LF only)')")
+	LC_PY("raw = b64(lines[1], 74, 'signature')")
+	LC_PY("glob = b64(lines[3], 64, 'global signature')")
+	LC_PY("alg, kid = raw[:2], '%016X' % int.from_bytes(raw[2:10], 'little')")
+	LC_PY("if alg not in (b'ED', b'Ed'):")
+	LC_PY("    refuse('the signature algorithm is neither ED nor Ed')")
+	LC_PY("if kid != new['key_id']:")
+	LC_PY("    refuse('it is signed with key %s, not with key %s that the row names' % (kid, new['key_id']))")
+	LC_PY("if 'key' not in SD:")
+	LC_PY("    SD['key'] = plpy.prepare('SELECT station, pubkey, revoked_at IS NOT NULL AS revoked'")
+	LC_PY("                             ' FROM lanecert.station_keys WHERE key_id = $1', ['text'])")
+	LC_PY("rows = plpy.execute(SD['key'], [kid])")
+	LC_PY("if not rows:")
+	LC_PY("    refuse('it is signed with key %s, which no station registered' % kid)")
+	LC_PY("key = rows[0]")
+	LC_PY("if key['station'] != new['station']:")
+	LC_PY("    refuse('it is signed with key %s of station %s' % (kid, key['station']))")
+	LC_PY("if key['revoked']:")
+	LC_PY("    refuse('it is signed with key %s of station %s, which is revoked' % (kid, key['station']))")
+	LC_PY("pklines = key['pubkey'].split('\\n')")
+	LC_PY("try:")
+	LC_PY("    pk = base64.b64decode(pklines[1], validate=True)")
+	LC_PY("except (binascii.Error, ValueError, IndexError):")
+	LC_PY("    pk = b''")
+	LC_PY("if len(pk) != 42 or pk[:2] != b'Ed' or pk[2:10] != raw[2:10]:")
+	LC_PY("    refuse('the registered key %s is unreadable' % kid)")
+	LC_PY("vk = nacl.signing.VerifyKey(pk[10:])")
+	LC_PY("tc = lines[2][len('trusted comment: '):]")
+	LC_PY("try:")
+	LC_PY("    vk.verify(hashlib.blake2b(report).digest() if alg == b'ED' else report, raw[10:])")
+	LC_PY("except nacl.exceptions.BadSignatureError:")
+	LC_PY("    refuse('the signature does not verify against key %s of station %s: the report was changed after it"
+	      " was signed, or signed by another key' % (kid, key['station']))")
+	LC_PY("try:")
+	LC_PY("    vk.verify(raw[10:] + tc.encode(), glob)")
+	LC_PY("except nacl.exceptions.BadSignatureError:")
+	LC_PY("    refuse('the trusted comment signature does not verify against key %s' % kid)")
+	LC_PY("try:")
+	LC_PY("    doc = json.loads(report)")
+	LC_PY("    st, dut = doc.get('station') or {}, doc.get('dut') or {}")
+	LC_PY("    named = st.get('id') if st.get('id') is not None else st.get('name')")
+	LC_PY("    serial = ''.join('?' if ord(c) < 32 or ord(c) == 127 else c for c in (dut.get('serial') or 'unknown'))")
+	LC_PY("    verdict, signer = doc.get('verdict'), doc.get('key_id')")
+	LC_PY("except (ValueError, AttributeError, TypeError):")
+	LC_PY("    refuse('the signed report is not a lanecert report (JSON object)')")
+	LC_PY("if named != new['station']:")
+	LC_PY("    refuse('the signed report is of station %s' % named)")
+	LC_PY("if signer != kid:")
+	LC_PY("    refuse('the signed report names signing key %s but was signed with key %s' % (signer, kid))")
+	LC_PY("if not tc.startswith('lanecert-report\\tserial:%s\\tverdict:%s\\t' % (serial, verdict)):")
+	LC_PY("    refuse('the signed trusted comment does not describe this report')")
+	LC_PY("return None")
+	"$py$;"
+	"CREATE TRIGGER verify_report BEFORE INSERT ON lanecert.reports"
+	" FOR EACH ROW EXECUTE FUNCTION lanecert.verify_report();"
+	/* A run says what its signed report says: its station, serial and verdict (the rest of its columns are
+	 * the client's reading of the same report; these are the ones a forged row would change). */
+	"CREATE FUNCTION lanecert.runs_match_report() RETURNS trigger LANGUAGE plpgsql"
+	" SET search_path = pg_catalog AS $pl$\n"
+	"DECLARE doc jsonb; st text;\n"
+	"BEGIN\n"
+	"  SELECT convert_from(r.report, 'UTF8')::jsonb, r.station INTO doc, st FROM lanecert.reports r"
+	"   WHERE r.sha256 = NEW.report_sha256;\n"
+	"  IF NOT FOUND THEN\n"
+	"    RAISE EXCEPTION 'the server refused run % of station %: its report % is not stored', NEW.serial, NEW.station,"
+	"     NEW.report_sha256 USING ERRCODE = 'LC001';\n"
+	"  END IF;\n"
+	"  IF st IS DISTINCT FROM NEW.station OR doc->'dut'->>'serial' IS DISTINCT FROM NEW.serial"
+	"     OR doc->>'verdict' IS DISTINCT FROM NEW.verdict THEN\n"
+	"    RAISE EXCEPTION 'the server refused run % of station %: its signed report % says serial %, station %, verdict %,"
+	" not verdict %', NEW.serial, NEW.station, NEW.report_sha256, doc->'dut'->>'serial', st, doc->>'verdict',"
+	" NEW.verdict USING ERRCODE = 'LC001';\n"
+	"  END IF;\n"
+	"  RETURN NEW;\n"
+	"END $pl$;"
+	"CREATE TRIGGER runs_match_report BEFORE INSERT ON lanecert.runs"
+	" FOR EACH ROW EXECUTE FUNCTION lanecert.runs_match_report();";
+
 /* Migration N brings the schema from version N-1 to N. Append, never edit one that shipped: a database
  * records which ones it ran. Roles are cluster-wide; migrate() creates the two group roles before these run. */
 static const char *const migrations[] = {
@@ -122,6 +244,8 @@ static const char *const migrations[] = {
 	 * index of "every cable of job J". Runs stored before have none (NULL). */
 	("ALTER TABLE lanecert.runs ADD COLUMN job text, ADD COLUMN customer text, ADD COLUMN site text;"
 	 "CREATE INDEX runs_job ON lanecert.runs (job, start_ms);"),
+	/* 5: the server verifies every report's signature itself (migration_5 below). */
+	migration_5,
 };
 #define N_MIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))
 _Static_assert(N_MIGRATIONS == LC_FLEET_SCHEMA_VERSION, "one migration per schema version");
@@ -198,6 +322,37 @@ static int ensure_group_role(lc_fleet *f, const char *name, lc_diag *diag)
 	return create_role_once(f, name, sql, NULL, diag);
 }
 
+/* Migration 5 creates PL/Python functions: say plainly what the database host lacks rather than pass on the
+ * server's "could not open extension control file". PL/Python is an untrusted language: only a superuser may
+ * create the extension and functions in it (docs/fleet.md: what the IT person runs). */
+static int plpython_usable(lc_fleet *f, lc_diag *diag)
+{
+	int rc;
+	PGresult *res = lc_fleet_exec(f,
+				      "SELECT EXISTS (SELECT 1 FROM pg_available_extensions WHERE name = 'plpython3u'),"
+				      " (SELECT rolsuper FROM pg_roles WHERE rolname = current_user), current_user,"
+				      " current_setting('server_version_num')::int / 10000",
+				      0, NULL, "migration 5", &rc, diag);
+	if (!res)
+		return rc;
+	bool available = PQgetvalue(res, 0, 0)[0] == 't', super = PQgetvalue(res, 0, 1)[0] == 't';
+	char who[128], major[16];
+	snprintf(who, sizeof(who), "%s", PQgetvalue(res, 0, 2));
+	snprintf(major, sizeof(major), "%s", PQgetvalue(res, 0, 3));
+	PQclear(res);
+	if (!available)
+		return lc_diag_set(diag, LC_ERR_UNSUPPORTED,
+				   "fleet: schema 5 verifies signatures in the server with PL/Python, which this server does not "
+				   "have: install postgresql-plpython3-%s and python3-nacl on the database host, then migrate again",
+				   major);
+	if (!super)
+		return lc_diag_set(diag, LC_ERR_PERMISSION,
+				   "fleet: schema 5 creates PL/Python functions, which only a superuser may do, and %s is not one: "
+				   "run this migration as a superuser (docs/fleet.md, \"Setting up the server\")",
+				   who);
+	return 0;
+}
+
 static int apply_one(lc_fleet *f, int target, lc_diag *diag)
 {
 	int rc;
@@ -227,6 +382,8 @@ static int apply_one(lc_fleet *f, int target, lc_diag *diag)
 		rc = lc_fleet_run(f, "COMMIT", 0, NULL, "migrate", diag);
 		return rc < 0 ? rc : 0;
 	}
+	if (target == 5 && (rc = plpython_usable(f, diag)) < 0)
+		goto fail;
 	/* Multi-statement text goes through the simple protocol (PQexec); it has no parameters. */
 	PGresult *res = PQexec(f->conn, migrations[target - 1]);
 	if (!res || PQresultStatus(res) != PGRES_COMMAND_OK) {

@@ -15,7 +15,8 @@ lc_test(NAME reports_formats SOURCES tests/reports/test_report_formats.c ${_rs} 
 # The fleet store against a real PostgreSQL (tests/reports/pg_cluster.c starts a throwaway cluster per binary).
 set(_fleet tests/reports/helpers.c tests/reports/pg_cluster.c tests/reports/fleet_fixture.c)
 # TIMEOUT: the tests have no Criterion timeouts (tests/reports/test_fleet.c says why); this bounds the binary.
-lc_test(NAME reports_fleet SOURCES tests/reports/test_fleet.c ${_fleet} LIBS lc_reports PkgConfig::PQ TIMEOUT 300)
+lc_test(NAME reports_fleet SOURCES tests/reports/test_fleet.c tests/reports/test_fleet_server_check.c ${_fleet}
+        LIBS lc_reports PkgConfig::PQ PkgConfig::SODIUM TIMEOUT 300)
 lc_test(NAME reports_cert SOURCES tests/reports/test_report_cert.c ${_rs} LIBS lc_reports)
 lc_test(NAME reports_approval SOURCES tests/reports/test_approval.c ${_rs} LIBS lc_reports)
 lc_test(NAME reports_job_summary SOURCES tests/reports/test_job_summary.c ${_rs} LIBS lc_reports)
