@@ -125,3 +125,68 @@ int lc_fleet_run(lc_fleet *f, const char *sql, int n, const char *const *vals, c
 	PQclear(res);
 	return rc;
 }
+
+int lc_fleet_pipe_enter(lc_fleet *f, lc_diag *diag)
+{
+	if (PQenterPipelineMode(f->conn) == 1)
+		return 0;
+	return lc_fleet_fail(f, NULL, "pipeline", diag);
+}
+
+int lc_fleet_pipe_send(lc_fleet *f, const char *sql, int n, const char *const *vals, const int *lens,
+		       const int *fmts, lc_diag *diag)
+{
+	if (PQsendQueryParams(f->conn, sql, n, NULL, vals, lens, fmts, 0) == 1)
+		return 0;
+	return lc_fleet_fail(f, NULL, "send", diag);
+}
+
+int lc_fleet_pipe_finish(lc_fleet *f, int nq, PGresult **out, int *failed, const char *what, lc_diag *diag)
+{
+	int rc = 0;
+	*failed = -1;
+	for (int k = 0; k < nq; k++)
+		out[k] = NULL;
+	bool synced = PQpipelineSync(f->conn) == 1;
+	if (!synced)
+		rc = lc_fleet_fail(f, NULL, what, diag);
+	for (int k = 0; k < nq && rc == 0; k++) {
+		PGresult *res = PQgetResult(f->conn);
+		if (!res) {
+			rc = lc_fleet_fail(f, NULL, what, diag);
+			break;
+		}
+		ExecStatusType st = PQresultStatus(res);
+		if (st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK) {
+			out[k] = res;
+		} else {
+			rc = lc_fleet_fail(f, res, what, diag);
+			*failed = k;
+			PQclear(res);
+		}
+		while ((res = PQgetResult(f->conn)) != NULL) /* each statement's answer ends with a NULL */
+			PQclear(res);
+	}
+	/* After a failure the server skips to the sync: the remaining statements answer PIPELINE_ABORTED, each
+	 * followed by a NULL (so at most nq of those before the sync's answer). */
+	for (int nulls = 0; synced;) {
+		PGresult *res = PQgetResult(f->conn);
+		if (!res) {
+			if (PQstatus(f->conn) != CONNECTION_OK || ++nulls > nq + 1)
+				break;
+			continue;
+		}
+		ExecStatusType st = PQresultStatus(res);
+		PQclear(res);
+		if (st == PGRES_PIPELINE_SYNC)
+			break;
+	}
+	if (PQexitPipelineMode(f->conn) != 1 && rc == 0)
+		rc = lc_fleet_fail(f, NULL, what, diag);
+	if (rc < 0)
+		for (int k = 0; k < nq; k++) {
+			PQclear(out[k]);
+			out[k] = NULL;
+		}
+	return rc;
+}

@@ -8,7 +8,7 @@
 
 #include "reports/report_verify_priv.h"
 
-static int reject(lc_fleet_item *it, const char *fmt, const char *a, const char *b, const char *c)
+int lc_fleet_reject(lc_fleet_item *it, const char *fmt, const char *a, const char *b, const char *c)
 {
 	snprintf(it->error, sizeof(it->error), fmt, a, b, c);
 	it->outcome = LC_ERR_VERIFY;
@@ -42,15 +42,17 @@ static void num(char *buf, size_t cap, double v, const char **out)
 	*out = buf;
 }
 
-/* The run's measurements in one INSERT (one round trip per report, not per measurement). Parameters: $1 the
- * run's id, $2 its station, then M_COLS per measurement. */
+/* The run's measurements in one INSERT (one statement per report, not per measurement), queued in the
+ * pipeline after the run's row: the run's id is the server's, read there by the report's SHA-256.
+ * Parameters: $1 the report's SHA-256, $2 its station, then M_COLS per measurement. Returns the statements
+ * queued (0 or 1) or an LC_ERR_*. */
 #define M_COLS 12
 struct m_nums {
 	char idx[16], lane[16], value[32], wl[32], low[32], high[32], margin[32];
 };
 
-static int insert_measurements(lc_fleet *f, const char *run_id, const char *station, const lc_result *r,
-			       lc_diag *diag)
+static int queue_measurements(lc_fleet *f, const char *report_sha, const char *station, const lc_result *r,
+			      lc_diag *diag)
 {
 	size_t n = lc_result_measurement_count(r);
 	if (n == 0)
@@ -59,18 +61,20 @@ static int insert_measurements(lc_fleet *f, const char *run_id, const char *stat
 		return lc_diag_set(diag, LC_ERR_OVERFLOW, "fleet: a report with %zu measurements (at most 5000)", n);
 	const char **v = calloc(2 + n * M_COLS, sizeof(*v));
 	struct m_nums *nb = calloc(n, sizeof(*nb));
-	size_t cap = 200 + n * 120;
+	size_t cap = 600 + n * 200; /* a row: 12 parameters of at most "$60002::float8," */
 	char *sql = malloc(cap);
 	int rc;
 	if (!v || !nb || !sql) {
 		rc = lc_diag_set(diag, LC_ERR_NOMEM, "fleet: out of memory");
 		goto out;
 	}
-	v[0] = run_id;
+	v[0] = report_sha;
 	v[1] = station;
 	size_t len = (size_t)snprintf(sql, cap,
 				      "INSERT INTO lanecert.measurements (run_id, idx, station, step, name, lane, value,"
-				      " unit, wavelength_nm, comparison, low, high, margin, verdict) VALUES ");
+				      " unit, wavelength_nm, comparison, low, high, margin, verdict) SELECT r.id, m.idx, $2,"
+				      " m.step, m.name, m.lane, m.value, m.unit, m.wl, m.cmp, m.low, m.high, m.margin,"
+				      " m.verdict FROM lanecert.runs r, (VALUES ");
 	for (size_t i = 0; i < n; i++) {
 		size_t step = 0;
 		const lc_result_measurement *m = lc_result_measurement_at(r, i, &step);
@@ -94,115 +98,20 @@ static int insert_measurements(lc_fleet *f, const char *run_id, const char *stat
 		row[11] = lc_verdict_name(m->verdict);
 		int p = 3 + (int)(i * M_COLS);
 		len += (size_t)snprintf(sql + len, cap - len,
-					"%s($1::bigint,$%d::int,$2,$%d,$%d,$%d::int,$%d::float8,$%d,$%d::float8,$%d,"
-					"$%d::float8,$%d::float8,$%d::float8,$%d)",
+					"%s($%d::int,$%d::text,$%d::text,$%d::int,$%d::float8,$%d::text,$%d::float8,$%d::text,"
+					"$%d::float8,$%d::float8,$%d::float8,$%d::text)",
 					i ? "," : "", p, p + 1, p + 2, p + 3, p + 4, p + 5, p + 6, p + 7, p + 8, p + 9,
 					p + 10, p + 11);
 	}
-	rc = lc_fleet_run(f, sql, (int)(2 + n * M_COLS), v, "store measurements", diag);
+	snprintf(sql + len, cap - len,
+		 ") AS m (idx, step, name, lane, value, unit, wl, cmp, low, high, margin, verdict)"
+		 " WHERE r.report_sha256 = $1");
+	rc = lc_fleet_pipe_send(f, sql, (int)(2 + n * M_COLS), v, NULL, NULL, diag);
+	if (rc == 0)
+		rc = 1;
 out:
 	free(v), free(nb), free(sql);
 	return rc;
-}
-
-/* ---- the files beside a report (lc_sync_opts.with_files) ---- */
-
-#define FILE_UPLOAD_MAX (64u << 20) /* per file: a SOR trace is kilobytes, a PDF report a few megabytes */
-#define FILES_MAX 64
-
-struct upload {
-	char name[256];
-	const char *kind;
-	char *bytes;
-	size_t len;
-	char sha[LC_SHA256_HEX_LEN + 1];
-};
-
-struct uploads {
-	struct upload f[FILES_MAX];
-	size_t n;
-};
-
-static void uploads_free(struct uploads *u)
-{
-	for (size_t i = 0; i < u->n; i++)
-		free(u->f[i].bytes);
-	u->n = 0;
-}
-
-/* Read one file of the report's folder into u; absent: nothing added, 0. Refuses (it->error, LC_ERR_VERIFY)
- * a raw file whose digest is not want, or any file over FILE_UPLOAD_MAX. */
-static int read_upload(lc_fleet_item *it, const char *dir, const char *name, const char *kind, const char *want,
-		       struct uploads *u)
-{
-	if (u->n == FILES_MAX) {
-		reject(it, "more than %s files beside report %s%s", "64", it->report_path, "");
-		return LC_ERR_VERIFY;
-	}
-	char path[4400];
-	if (!name[0] || name[0] == '.' || strchr(name, '/') || strlen(name) >= sizeof(u->f[0].name) ||
-	    (size_t)snprintf(path, sizeof(path), "%s/%s", dir, name) >= sizeof(path)) {
-		reject(it, "the report names a raw file \"%.200s\" that cannot be a file of its folder%s%s", name, "", "");
-		return LC_ERR_VERIFY;
-	}
-	struct upload *up = &u->f[u->n];
-	lc_diag d;
-	int rc = lc_read_file(path, FILE_UPLOAD_MAX, &up->bytes, &up->len, &d);
-	if (rc == LC_ERR_NOT_FOUND)
-		return 0;
-	if (rc < 0) {
-		reject(it, "%s: %s%s", name, lc_diag_message(&d), "");
-		return LC_ERR_VERIFY;
-	}
-	lc_result_sha256_hex(up->bytes, up->len, up->sha);
-	if (want && strcmp(want, up->sha) != 0) {
-		free(up->bytes);
-		reject(it, "raw file %s is not the one the report signed (its SHA-256 is %s, the report has %s)", name,
-		       up->sha, want);
-		return LC_ERR_VERIFY;
-	}
-	snprintf(up->name, sizeof(up->name), "%s", name);
-	up->kind = kind;
-	u->n++;
-	return 0;
-}
-
-/* The files to upload with a verified report r: its renderings, and its raw files checked against the
- * digests it signed. LC_ERR_VERIFY (it rejected) when a raw file differs; LC_ERR_NOMEM. */
-static int read_uploads(lc_fleet_item *it, const lc_result *r, struct uploads *u)
-{
-	char dir[4200];
-	const char *slash = it->report_path ? strrchr(it->report_path, '/') : NULL;
-	snprintf(dir, sizeof(dir), "%.*s", slash ? (int)(slash - it->report_path) : 1, slash ? it->report_path : ".");
-	int rc = read_upload(it, dir, "report.html", "html", NULL, u);
-	if (rc == 0)
-		rc = read_upload(it, dir, "report.pdf", "pdf", NULL, u);
-	for (size_t i = 0; i < lc_result_raw_count(r) && rc == 0; i++) {
-		const lc_result_raw *raw = lc_result_raw_at(r, i);
-		rc = read_upload(it, dir, raw->name, "raw", raw->sha256, u);
-	}
-	if (rc < 0)
-		uploads_free(u);
-	return rc;
-}
-
-static int insert_uploads(lc_fleet *f, const char *report_sha, const char *station, const struct uploads *u,
-			  lc_diag *diag)
-{
-	for (size_t i = 0; i < u->n; i++) {
-		const struct upload *up = &u->f[i];
-		const char *v[] = {report_sha, up->name, up->kind, station, up->sha, up->bytes};
-		int lens[] = {0, 0, 0, 0, 0, (int)up->len}, fmts[] = {0, 0, 0, 0, 0, 1};
-		int rc;
-		PGresult *res = lc_fleet_exec_binary(f,
-						     "INSERT INTO lanecert.report_files (report_sha256, name, kind, station,"
-						     " sha256, bytes) VALUES ($1, $2, $3, $4, $5, $6)",
-						     6, v, lens, fmts, false, "store file", &rc, diag);
-		if (!res)
-			return rc;
-		PQclear(res);
-	}
-	return 0;
 }
 
 /* The keys a batch has looked up (lc_fleet_ingest: one transaction). */
@@ -217,20 +126,34 @@ struct key_cache {
 	size_t n;
 };
 
-static int ingest_one(lc_fleet *f, const char *my_station, lc_fleet_item *it, struct key_cache *kc, lc_diag *diag)
-{
+/* An item that passed the station's checks, ready to send. */
+struct ready {
+	lc_fleet_item *it;
+	size_t index;               /* in the items given to lc_fleet_ingest */
+	lc_result *r;
 	char sha[LC_SHA256_HEX_LEN + 1], kid[LC_KEY_ID_HEX_LEN + 1];
+	const char *station;        /* in r */
+	bool fresh;                 /* the server did not have it */
+};
+
+/* The station's checks of one item: 0 with *out filled (out->r set) when it may be sent, 0 with it rejected
+ * (out->r NULL) when not, or an error of the server or memory. */
+static int check_one(lc_fleet *f, const char *my_station, lc_fleet_item *it, struct key_cache *kc,
+		     struct ready *out, lc_diag *diag)
+{
+	char *sha = out->sha, *kid = out->kid;
 	lc_diag d;
+	out->r = NULL;
 	lc_result_sha256_hex(it->json, it->json_len, sha);
 	if (!it->sha256 || strcmp(sha, it->sha256) != 0)
-		return reject(it, "report.json is not the file the run wrote (its SHA-256 is %s, the journal has %s)%s", sha,
+		return lc_fleet_reject(it, "report.json is not the file the run wrote (its SHA-256 is %s, the journal has %s)%s", sha,
 			      it->sha256 ? it->sha256 : "none", "");
 	if (sig_key_id(it, kid, &d) < 0)
-		return reject(it, "the signature is malformed: %s%s%s", lc_diag_message(&d), "", "");
+		return lc_fleet_reject(it, "the signature is malformed: %s%s%s", lc_diag_message(&d), "", "");
 	int rc;
 	/* The key, from the batch's cache or the server: a batch is one station's reports, so one lookup per key
 	 * and batch instead of one round trip per report. (A key revoked while the batch runs may still pass here
-	 * for the rest of it; a station role's inserts are checked against revocation by row-level security.) */
+	 * for the rest of it; the server's own check refuses it, and lc_fleet_ingest then refuses that item.) */
 	struct cached_key *ck = NULL;
 	for (size_t i = 0; i < kc->n && !ck; i++)
 		if (strcmp(kc->k[i].kid, kid) == 0)
@@ -256,111 +179,220 @@ static int ingest_one(lc_fleet *f, const char *my_station, lc_fleet_item *it, st
 		PQclear(res);
 	}
 	if (!ck->known)
-		return reject(it, "the report is signed with key %s, which no station registered%s%s", kid, "", "");
+		return lc_fleet_reject(it, "the report is signed with key %s, which no station registered%s%s", kid, "", "");
 	char key_station[256];
 	snprintf(key_station, sizeof(key_station), "%s", ck->station);
 	if (ck->revoked)
-		return reject(it, "the report is signed with key %s of station %s, which is revoked", kid, key_station, "");
+		return lc_fleet_reject(it, "the report is signed with key %s of station %s, which is revoked", kid, key_station, "");
 	if (ck->bad[0])
-		return reject(it, "the registered key %s is unreadable: %s%s", kid, ck->bad, "");
+		return lc_fleet_reject(it, "the registered key %s is unreadable: %s%s", kid, ck->bad, "");
 	lc_pubkey pub = ck->pub;
 	lc_report_verify_info info;
 	memset(&info, 0, sizeof(info));
 	lc_result *r = NULL;
 	if (lc_report_verify_mem(it->json, it->json_len, it->sig, it->sig_len, &pub, &info, &r, &d) < 0)
-		return reject(it, "the report does not verify against key %s of station %s: %s", kid, key_station,
+		return lc_fleet_reject(it, "the report does not verify against key %s of station %s: %s", kid, key_station,
 			      lc_diag_message(&d));
 	const char *station = lc_result_station_id(r) ? lc_result_station_id(r) : lc_result_station_name(r);
 	if (!station || strcmp(station, key_station) != 0) {
-		reject(it, "the report of station %s is signed with key %s of station %s", station ? station : "(none)",
+		lc_fleet_reject(it, "the report of station %s is signed with key %s of station %s", station ? station : "(none)",
 		       kid, key_station);
 		lc_result_free(r);
 		return 0;
 	}
 	if (my_station && strcmp(my_station, station) != 0) {
-		reject(it, "the report of station %s cannot be sent with the role of station %s%s", station, my_station,
+		lc_fleet_reject(it, "the report of station %s cannot be sent with the role of station %s%s", station, my_station,
 		       "");
 		lc_result_free(r);
 		return 0;
 	}
-	/* The files are read and checked before anything is stored: a raw file that is not the signed one refuses
-	 * the run as a whole. */
-	struct uploads up = {.n = 0};
-	if (it->with_files) {
-		int urc = read_uploads(it, r, &up);
-		if (urc < 0) {
-			lc_result_free(r);
-			return urc == LC_ERR_VERIFY ? 0 : lc_diag_set(diag, urc, "fleet: out of memory");
-		}
-	}
-	/* Stored once: a report the server has (same SHA-256) is acknowledged, not stored again. */
-	const char *rv[] = {sha, station, kid, it->json, it->sig};
-	int lens[] = {0, 0, 0, (int)it->json_len, 0}, fmts[] = {0, 0, 0, 1, 0};
-	PGresult *res = lc_fleet_exec_binary(f,
-					     "INSERT INTO lanecert.reports (sha256, station, key_id, report, signature)"
-					     " VALUES ($1, $2, $3, $4, $5) ON CONFLICT (sha256) DO NOTHING RETURNING 1",
-					     5, rv, lens, fmts, false, "store report", &rc, diag);
-	if (!res) {
-		lc_result_free(r);
-		uploads_free(&up);
-		return rc;
-	}
-	bool fresh = PQntuples(res) == 1;
-	PQclear(res);
-	if (!fresh) {
-		it->outcome = 2;
-		lc_result_free(r);
-		uploads_free(&up);
-		return 0;
-	}
+	out->it = it;
+	out->r = r;
+	out->station = station;
+	return 0;
+}
+
+/* The run's row, its measurements and (with_files) its files, queued in the pipeline: nq statements. */
+struct run_params {
+	char jid[24], att[16], slot[16], st[24], en[24], reason[1024];
+	const char *v[16];
+};
+
+static int queue_run(lc_fleet *f, const struct ready *rd, struct run_params *p, int *nq, lc_diag *diag)
+{
+	const lc_fleet_item *it = rd->it;
+	const lc_result *r = rd->r;
 	lc_result_dut dut = lc_result_get_dut(r);
 	lc_result_job job = lc_result_get_job(r); /* as signed in the report, not as the journal says */
-	char jid[24], att[16], slot[16], st[24], en[24], reason[1024];
-	snprintf(jid, sizeof(jid), "%lld", (long long)it->journal_id);
-	snprintf(att, sizeof(att), "%d", it->attempt > 0 ? it->attempt : dut.attempt);
-	snprintf(slot, sizeof(slot), "%d", dut.slot);
-	snprintf(st, sizeof(st), "%lld", (long long)lc_result_start_ms(r));
-	snprintf(en, sizeof(en), "%lld", (long long)lc_result_end_ms(r));
+	snprintf(p->jid, sizeof(p->jid), "%lld", (long long)it->journal_id);
+	snprintf(p->att, sizeof(p->att), "%d", it->attempt > 0 ? it->attempt : dut.attempt);
+	snprintf(p->slot, sizeof(p->slot), "%d", dut.slot);
+	snprintf(p->st, sizeof(p->st), "%lld", (long long)lc_result_start_ms(r));
+	snprintf(p->en, sizeof(p->en), "%lld", (long long)lc_result_end_ms(r));
 	enum lc_verdict verdict = lc_result_verdict(r);
-	lc_result_explain(r, reason, sizeof(reason));
-	const char *runv[] = {sha,
-			      station,
-			      jid,
+	lc_result_explain(r, p->reason, sizeof(p->reason));
+	const char *runv[] = {rd->sha,
+			      rd->station,
+			      p->jid,
 			      dut.serial,
-			      (it->attempt > 0 || dut.attempt > 0) ? att : NULL,
+			      (it->attempt > 0 || dut.attempt > 0) ? p->att : NULL,
 			      dut.cable_type,
-			      slot,
+			      p->slot,
 			      lc_result_operator(r),
 			      lc_result_procedure_name(r),
-			      lc_result_start_ms(r) == LC_TIME_NONE ? NULL : st,
-			      lc_result_end_ms(r) == LC_TIME_NONE ? NULL : en,
+			      lc_result_start_ms(r) == LC_TIME_NONE ? NULL : p->st,
+			      lc_result_end_ms(r) == LC_TIME_NONE ? NULL : p->en,
 			      lc_verdict_name(verdict),
-			      verdict == LC_VERDICT_PASS || !reason[0] ? NULL : reason,
+			      verdict == LC_VERDICT_PASS || !p->reason[0] ? NULL : p->reason,
 			      job.job,
 			      job.customer,
 			      job.site};
-	res = lc_fleet_exec(f,
-			    "INSERT INTO lanecert.runs (report_sha256, station, journal_id, serial, attempt, cable_type,"
-			    " slot, operator, procedure, start_ms, end_ms, verdict, reason, job, customer, site)"
-			    " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16) RETURNING id",
-			    16, runv, "store run", &rc, diag);
-	if (!res) {
-		lc_result_free(r);
-		uploads_free(&up);
+	memcpy(p->v, runv, sizeof(runv));
+	int rc = lc_fleet_pipe_send(f,
+			   "INSERT INTO lanecert.runs (report_sha256, station, journal_id, serial, attempt, cable_type,"
+			   " slot, operator, procedure, start_ms, end_ms, verdict, reason, job, customer, site)"
+			   " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)",
+			   16, p->v, NULL, NULL, diag);
+	if (rc < 0)
 		return rc;
+	(*nq)++;
+	if ((rc = queue_measurements(f, rd->sha, rd->station, r, diag)) < 0)
+		return rc;
+	*nq += rc;
+	return 0;
+}
+
+/* One transaction: the station's checks of every item not refused yet, then the reports in one pipeline (the
+ * server says which it did not have), then the runs, measurements and files of those in a second one.
+ * Returns 0 once committed; LC_ERR_VERIFY with *refused_at the item the server refused; another error. */
+static int ingest_tx(lc_fleet *f, lc_fleet_item *items, size_t n, const bool *refused, struct ready *rd,
+		     PGresult **res, size_t *refused_at, lc_diag *diag)
+{
+	int rc, failed;
+	size_t nr = 0;
+	if ((rc = lc_fleet_run(f, "BEGIN", 0, NULL, "ingest", diag)) < 0)
+		return rc;
+	PGresult *me = lc_fleet_exec(f, "SELECT lanecert.my_station()", 0, NULL, "ingest", &rc, diag);
+	if (!me)
+		return rc;
+	char mine[256] = "";
+	bool is_station = !PQgetisnull(me, 0, 0);
+	if (is_station)
+		snprintf(mine, sizeof(mine), "%s", PQgetvalue(me, 0, 0));
+	PQclear(me);
+	struct key_cache kc = {.n = 0};
+	for (size_t i = 0; i < n; i++) {
+		if (refused[i])
+			continue;
+		items[i].outcome = 0;
+		items[i].error[0] = 0;
+		if ((rc = check_one(f, is_station ? mine : NULL, &items[i], &kc, &rd[nr], diag)) < 0)
+			goto out;
+		if (rd[nr].r) {
+			rd[nr].index = i;
+			rd[nr].fresh = false;
+			nr++;
+		}
 	}
-	char run_id[24];
-	snprintf(run_id, sizeof(run_id), "%s", PQgetvalue(res, 0, 0));
-	PQclear(res);
-	rc = insert_measurements(f, run_id, station, r, diag);
-	if (rc == 0)
-		rc = insert_uploads(f, sha, station, &up, diag);
-	if (rc == 0) {
-		it->outcome = 1;
+	/* 1: the reports; stored once, a report the server has (same SHA-256) is acknowledged as already there. */
+	if (nr && (rc = lc_fleet_pipe_enter(f, diag)) < 0)
+		goto out;
+	for (size_t k = 0; k < nr; k++) {
+		const lc_fleet_item *it = rd[k].it;
+		const char *v[] = {rd[k].sha, rd[k].station, rd[k].kid, it->json, it->sig};
+		int lens[] = {0, 0, 0, (int)it->json_len, 0}, fmts[] = {0, 0, 0, 1, 0};
+		if ((rc = lc_fleet_pipe_send(f,
+				    "INSERT INTO lanecert.reports (sha256, station, key_id, report, signature)"
+				    " VALUES ($1, $2, $3, $4, $5) ON CONFLICT (sha256) DO NOTHING RETURNING 1",
+				    5, v, lens, fmts, diag)) < 0)
+			break;
+	}
+	if (nr) {
+		int frc = lc_fleet_pipe_finish(f, (int)nr, res, &failed, "store report", diag);
+		if (frc == LC_ERR_VERIFY && failed >= 0 && rc == 0)
+			*refused_at = rd[failed].index;
+		if (rc == 0)
+			rc = frc;
+	}
+	if (rc < 0)
+		goto out;
+	for (size_t k = 0; k < nr; k++) {
+		rd[k].fresh = PQntuples(res[k]) == 1;
+		PQclear(res[k]);
+		if (!rd[k].fresh)
+			rd[k].it->outcome = 2;
+	}
+	/* 2: the runs of the new reports, their measurements and files; which item each statement is of. */
+	size_t cap = 16, nq = 0;
+	size_t *owner = malloc(cap * sizeof(*owner));
+	struct run_params *rp = calloc(nr ? nr : 1, sizeof(*rp));
+	if (!owner || !rp) {
+		free(owner), free(rp);
+		rc = lc_diag_set(diag, LC_ERR_NOMEM, "fleet: out of memory");
+		goto out;
+	}
+	bool piped = false;
+	for (size_t k = 0; k < nr && rc == 0; k++) {
+		if (!rd[k].fresh)
+			continue;
+		lc_fleet_item *it = rd[k].it;
+		/* The files are read and checked before anything of the run is sent: a raw file that is not the
+		 * signed one refuses the run as a whole (and so the batch is sent again without it). */
+		struct lc_fleet_uploads up = {.n = 0};
+		if (it->with_files && (rc = lc_fleet_read_uploads(it, rd[k].r, &up)) < 0) {
+			if (rc == LC_ERR_VERIFY) {
+				*refused_at = rd[k].index;
+				lc_diag_set(diag, LC_ERR_VERIFY, "%s", it->error);
+			} else {
+				lc_diag_set(diag, rc, "fleet: out of memory");
+			}
+			break;
+		}
+		if (!piped && (rc = lc_fleet_pipe_enter(f, diag)) == 0)
+			piped = true;
+		int q = 0;
+		if (rc == 0)
+			rc = queue_run(f, &rd[k], &rp[k], &q, diag);
+		if (rc == 0)
+			rc = lc_fleet_queue_uploads(f, rd[k].sha, rd[k].station, &up, &q, diag);
 		it->files = (int)up.n;
+		lc_fleet_uploads_free(&up);
+		if (nq + (size_t)q > cap) {
+			size_t *grown = realloc(owner, (cap = 2 * (nq + (size_t)q)) * sizeof(*owner));
+			if (!grown) {
+				rc = lc_diag_set(diag, LC_ERR_NOMEM, "fleet: out of memory");
+				break;
+			}
+			owner = grown;
+		}
+		for (int j = 0; j < q; j++)
+			owner[nq++] = k;
 	}
-	lc_result_free(r);
-	uploads_free(&up);
+	if (piped) {
+		PGresult **r2 = calloc(nq ? nq : 1, sizeof(*r2));
+		int frc = r2 ? lc_fleet_pipe_finish(f, (int)nq, r2, &failed, "store run", diag)
+			     : lc_diag_set(diag, LC_ERR_NOMEM, "fleet: out of memory");
+		if (r2)
+			for (size_t q = 0; q < nq; q++)
+				PQclear(r2[q]);
+		free(r2);
+		if (rc == 0)
+			rc = frc;
+		if (frc == LC_ERR_VERIFY && failed >= 0)
+			*refused_at = rd[owner[failed]].index;
+	}
+	free(owner), free(rp);
+	if (rc < 0)
+		goto out;
+	for (size_t k = 0; k < nr; k++)
+		if (rd[k].fresh)
+			rd[k].it->outcome = 1;
+	rc = lc_fleet_run(f, "COMMIT", 0, NULL, "ingest commit", diag);
+out:
+	for (size_t k = 0; k < nr; k++) {
+		lc_result_free(rd[k].r);
+		rd[k].r = NULL;
+	}
 	return rc;
 }
 
@@ -369,47 +401,38 @@ int lc_fleet_ingest(lc_fleet *f, lc_fleet_item *items, size_t n, lc_diag *diag)
 	if (!f || (!items && n))
 		return lc_diag_set(diag, LC_ERR_ARG, "fleet: no connection or items");
 	bool *refused = calloc(n ? n : 1, sizeof(*refused));
-	if (!refused)
-		return lc_diag_set(diag, LC_ERR_NOMEM, "fleet: out of memory");
-	int rc;
-	/* The server checks every signature again (schema 5) and refuses, with the whole transaction, a report
-	 * that passed here only by a race (its key revoked meanwhile) or a row that does not hold: that item is
-	 * then refused with the server's reason and the batch sent again without it (at most n times). */
-again:
-	if ((rc = lc_fleet_run(f, "BEGIN", 0, NULL, "ingest", diag)) < 0)
+	struct ready *rd = calloc(n ? n : 1, sizeof(*rd));
+	PGresult **res = calloc(n ? n : 1, sizeof(*res));
+	int rc = 0;
+	if (!refused || !rd || !res) {
+		rc = lc_diag_set(diag, LC_ERR_NOMEM, "fleet: out of memory");
 		goto out;
-	PGresult *res = lc_fleet_exec(f, "SELECT lanecert.my_station()", 0, NULL, "ingest", &rc, diag);
-	if (!res)
-		goto fail;
-	char mine[256] = "";
-	bool is_station = !PQgetisnull(res, 0, 0);
-	if (is_station)
-		snprintf(mine, sizeof(mine), "%s", PQgetvalue(res, 0, 0));
-	PQclear(res);
-	struct key_cache kc = {.n = 0};
-	for (size_t i = 0; i < n; i++) {
-		if (refused[i])
-			continue;
-		items[i].outcome = 0;
-		items[i].error[0] = 0;
-		if ((rc = ingest_one(f, is_station ? mine : NULL, &items[i], &kc, diag)) == LC_ERR_VERIFY) {
-			refused[i] = true;
-			items[i].outcome = LC_ERR_VERIFY;
-			snprintf(items[i].error, sizeof(items[i].error), "%s", lc_diag_message(diag));
-			PQclear(PQexec(f->conn, "ROLLBACK"));
-			goto again;
-		}
-		if (rc < 0)
-			goto fail;
 	}
-	if ((rc = lc_fleet_run(f, "COMMIT", 0, NULL, "ingest commit", diag)) == 0)
-		goto out;
-fail:
-	PQclear(PQexec(f->conn, "ROLLBACK"));
-	for (size_t i = 0; i < n; i++)
-		items[i].outcome = 0;
+	/* The server checks every signature again (schema 5) and refuses, with the whole transaction, a report
+	 * that passed here only by a race (its key revoked meanwhile) or a row that does not hold; a raw file that
+	 * is not the signed one refuses its run. That item is then refused with the reason and the batch sent
+	 * again without it (at most n times). */
+	for (;;) {
+		size_t at = n;
+		rc = ingest_tx(f, items, n, refused, rd, res, &at, diag);
+		if (rc == 0)
+			break;
+		if (PQpipelineStatus(f->conn) != PQ_PIPELINE_OFF)
+			PQexitPipelineMode(f->conn);
+		PQclear(PQexec(f->conn, "ROLLBACK"));
+		if (rc != LC_ERR_VERIFY || at >= n || refused[at])
+			break;
+		refused[at] = true;
+		if (items[at].outcome >= 0) { /* refused by the server (a raw file's refusal set it already) */
+			items[at].outcome = LC_ERR_VERIFY;
+			snprintf(items[at].error, sizeof(items[at].error), "%s", lc_diag_message(diag));
+		}
+	}
+	if (rc < 0)
+		for (size_t i = 0; i < n; i++)
+			items[i].outcome = 0;
 out:
-	free(refused);
+	free(refused), free(rd), free(res);
 	return rc;
 }
 

@@ -51,6 +51,45 @@ typedef struct lc_fleet_item {
 	char error[400];
 } lc_fleet_item;
 
+/* Refuse item it: its error is fmt with a, b, c; its outcome LC_ERR_VERIFY. Returns 0 (the batch goes on). */
+int lc_fleet_reject(lc_fleet_item *it, const char *fmt, const char *a, const char *b, const char *c);
+
+/* Pipelines (libpq's pipeline mode): statements sent without waiting for each one's answer, then one sync.
+ * enter: the connection into pipeline mode; send: queue one statement (as lc_fleet_exec_binary's
+ * parameters, text results); finish: sync, then read the answers of the nq statements sent: out[k] the
+ * result of statement k (the caller PQclear()s each), NULL for one that failed or was skipped after a
+ * failure (all NULL when the return is an error). Each returns 0 or an LC_ERR_* (lc_fleet_fail); finish
+ * sets *failed to the index of the statement that failed (-1: the connection) and always leaves pipeline
+ * mode when the connection is alive. */
+int lc_fleet_pipe_enter(lc_fleet *f, lc_diag *diag);
+int lc_fleet_pipe_send(lc_fleet *f, const char *sql, int n, const char *const *vals, const int *lens,
+		       const int *fmts, lc_diag *diag);
+int lc_fleet_pipe_finish(lc_fleet *f, int nq, PGresult **out, int *failed, const char *what, lc_diag *diag);
+
+/* The files beside a report (lc_sync_opts.with_files, reports/fleet_files.c). */
+#define FILE_UPLOAD_MAX (64u << 20) /* per file: a SOR trace is kilobytes, a PDF report a few megabytes */
+#define FILES_MAX 64
+
+struct lc_fleet_upload {
+	char name[256];
+	const char *kind;
+	char *bytes;
+	size_t len;
+	char sha[LC_SHA256_HEX_LEN + 1];
+};
+
+struct lc_fleet_uploads {
+	struct lc_fleet_upload f[FILES_MAX];
+	size_t n;
+};
+void lc_fleet_uploads_free(struct lc_fleet_uploads *u);
+/* The files to upload with a verified report r: its renderings, and its raw files checked against the
+ * digests it signed. 0; LC_ERR_VERIFY (it refused, u empty) when a raw file differs or cannot be read. */
+int lc_fleet_read_uploads(lc_fleet_item *it, const lc_result *r, struct lc_fleet_uploads *u);
+/* Queue the INSERTs of u's files in the pipeline (*nq counts them). 0 or an LC_ERR_*. */
+int lc_fleet_queue_uploads(lc_fleet *f, const char *report_sha, const char *station, const struct lc_fleet_uploads *u,
+			   int *nq, lc_diag *diag);
+
 /* Ingest items in one transaction: each report is verified against the registered key of its station, stored
  * with its run and measurements unless the server has it already (same SHA-256). A rejected item is left out
  * and does not stop the others. Returns 0 once committed (each item's outcome set), or the error that rolled

@@ -5,6 +5,7 @@ lc_area(reports DEPS fixtures base
   reports/cert_view.c
   reports/digest.c
   reports/fleet_conn.c
+  reports/fleet_files.c
   reports/fleet_ingest.c
   reports/fleet_query.c
   reports/fleet_report.c
