@@ -1,5 +1,6 @@
 # base/: what every floor uses (error codes and detail, log callback, clocks, abort-aware sleeps, atomic
-# files and file reading, UTF-8 at the boundary, sentences of clauses). It includes nothing of the project.
+# files and file reading, UTF-8 at the boundary, sentences of clauses, exact exponent notation). It includes
+# nothing of the project.
 lc_area(base SOURCES
   base/abort.c
   base/atomic_file.c
@@ -7,5 +8,6 @@ lc_area(base SOURCES
   base/clock.c
   base/error.c
   base/log.c
+  base/numfmt.c
   base/utf8.c
 )

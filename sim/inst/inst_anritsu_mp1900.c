@@ -13,6 +13,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "base/numfmt.h"
 #include "sim/inst/inst_anritsu_mp1900.h"
 #include "sim/inst/inst_kind.h"
 #include "sim/inst/inst_util.h"
@@ -308,7 +309,11 @@ static int eal_q(lc_sim_call *c, void *u)
 		return 0;
 	}
 	switch (which) {
-	case 0: lc_sim_out_printf(c, "\"%.4E\"", (double)r->errors / (double)r->bits); break;
+	case 0:
+		lc_sim_out_raw(c, "\"", 1);
+		lc_sim_out_exp(c, (double)r->errors / (double)r->bits, 4, LC_FMT_UPPER);
+		lc_sim_out_raw(c, "\"", 1);
+		break;
 	case 1: lc_sim_out_printf(c, "\"%llu\"", (unsigned long long)r->errors); break;
 	case 2: lc_sim_out_printf(c, "\"%llu\"", (unsigned long long)r->bits); break;
 	case 3: lc_sim_out_printf(c, "\"%llu\"", (unsigned long long)r->loss_periods); break;

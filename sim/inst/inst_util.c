@@ -4,27 +4,21 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/numfmt.h"
 #include "sim/inst/inst_util.h"
 
 int lc_sim_fmt_keysight(char *buf, size_t cap, double v)
 {
 	if (!isfinite(v))
 		v = 9.91e37; /* SCPI's NaN: what an overrange reading looks like on the wire */
-	char tmp[32]; /* "%+.8E" of any double is at most 16 characters; room for the exponent in buf */
-	snprintf(tmp, sizeof(tmp), "%+.8E", v);
-	char *e = strchr(tmp, 'E');
-	if (!e)
-		return snprintf(buf, cap, "%s", tmp);
-	int exp = atoi(e + 1);
-	*e = '\0';
-	return snprintf(buf, cap, "%sE%c%03d", tmp, exp < 0 ? '-' : '+', abs(exp));
+	return lc_fmt_exp(buf, cap, v, 8, LC_FMT_PLUS | LC_FMT_UPPER | LC_FMT_EXP3);
 }
 
 void lc_sim_out_keysight(lc_sim_call *c, double v)
 {
-	char buf[48];
-	lc_sim_fmt_keysight(buf, sizeof(buf), v);
-	lc_sim_out_printf(c, "%s", buf);
+	if (!isfinite(v))
+		v = 9.91e37;
+	lc_sim_out_exp(c, v, 8, LC_FMT_PLUS | LC_FMT_UPPER | LC_FMT_EXP3);
 }
 
 double lc_sim_dbm_to_w(double dbm) { return dbm <= -200 ? 0.0 : 1e-3 * pow(10.0, dbm / 10.0); }

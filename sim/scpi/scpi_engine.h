@@ -157,6 +157,9 @@ void lc_sim_out_raw(lc_sim_call *c, const void *data, size_t len);
 void lc_sim_out_printf(lc_sim_call *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void lc_sim_out_int(lc_sim_call *c, long long v);     /* NR1: 42, -3 */
 void lc_sim_out_nr3(lc_sim_call *c, double v);        /* NR3: +1.55000000E-06; NaN as 9.91E+37 */
+/* v as printf's "%[+].<prec>[eE]" would print it (flags of base/numfmt.h: LC_FMT_PLUS, LC_FMT_UPPER,
+ * LC_FMT_EXP3), exactly and without printf's cost; prec 0..17. */
+void lc_sim_out_exp(lc_sim_call *c, double v, int prec, unsigned flags);
 void lc_sim_out_bool(lc_sim_call *c, bool v);         /* 1 / 0 */
 void lc_sim_out_string(lc_sim_call *c, const char *s); /* "text", inner quotes doubled */
 void lc_sim_out_block(lc_sim_call *c, const void *data, size_t len); /* #NLLL<data> definite */

@@ -22,3 +22,6 @@ lc_fuzz(NAME report SOURCES tests/fuzz/fuzz_report.c LIBS lc_reports CORPUS test
 lc_fuzz(NAME serve_event SOURCES tests/fuzz/fuzz_serve_event.c LIBS lc_serve CORPUS tests/fuzz/corpus/serve_event)
 # Fuzz target of the HiSLIP client (issue 20): server traffic on both channels through a whole session.
 lc_fuzz(NAME hislip SOURCES tests/fuzz/fuzz_hislip.c LIBS lc_hal CORPUS tests/fuzz/corpus/hislip)
+# lc_fmt_exp, the simulator's exact exponent notation, against snprintf (seeds: NR3 readings, a tie, a
+# subnormal, an infinity).
+lc_fuzz(NAME numfmt SOURCES tests/fuzz/fuzz_numfmt.c LIBS lc_base CORPUS tests/fuzz/corpus/numfmt)
