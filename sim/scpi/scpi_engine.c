@@ -90,6 +90,7 @@ int lc_sim_scpi_add(lc_sim_scpi *e, const char *pattern, lc_sim_handler set, lc_
 		e->capcmds = cap;
 	}
 	e->cmds[e->ncmds++] = cmd;
+	e->nmemo = e->memo_next = 0; /* a remembered lookup may point into the old array or miss the new one */
 	pthread_mutex_unlock(&e->mu);
 	return 0;
 }
@@ -162,13 +163,63 @@ static int parse_header(const char *m, size_t len, size_t *pos, struct lc_sim_hn
 	return 0;
 }
 
+/* The memo's key of a parsed header: "*" for a common one, then each node upper-cased with "#<suffix>"
+ * when it has one, ':' between; 0 when it does not fit (then it is not remembered). */
+static size_t memo_key(bool common, const struct lc_sim_hnode *h, int nh, char *key, size_t cap)
+{
+	size_t n = 0;
+	if (common)
+		key[n++] = '*';
+	for (int i = 0; i < nh; i++) {
+		if (n + h[i].len + 24 > cap)
+			return 0;
+		if (i)
+			key[n++] = ':';
+		for (size_t k = 0; k < h[i].len; k++)
+			key[n++] = (char)toupper((unsigned char)h[i].text[k]);
+		if (h[i].suffix >= 0) { /* "#<digits>", written by hand: snprintf would cost what the memo saves */
+			char d[24];
+			int nd = 0;
+			long v = h[i].suffix;
+			do
+				d[nd++] = (char)('0' + v % 10);
+			while ((v /= 10) > 0);
+			key[n++] = '#';
+			while (nd > 0)
+				key[n++] = d[--nd];
+		}
+	}
+	return n;
+}
+
+/* Called with e->mu held. */
 static const struct lc_sim_cmd *find_cmd(lc_sim_scpi *e, bool common, const struct lc_sim_hnode *h, int nh,
 					 int *suffix)
 {
-	for (size_t i = 0; i < e->ncmds; i++)
+	char key[sizeof(e->memo[0].key)];
+	size_t kl = memo_key(common, h, nh, key, sizeof(key));
+	for (unsigned i = 0; kl && i < e->nmemo; i++)
+		if (e->memo[i].keylen == kl && memcmp(e->memo[i].key, key, kl) == 0) {
+			memcpy(suffix, e->memo[i].suffix, sizeof(e->memo[i].suffix));
+			return e->memo[i].cmd;
+		}
+	const struct lc_sim_cmd *cmd = NULL;
+	for (size_t i = 0; i < e->ncmds && !cmd; i++)
 		if (lc_sim_pattern_match(&e->cmds[i], common, h, nh, suffix))
-			return &e->cmds[i];
-	return lc_sim_builtin_find(common, h, nh, suffix);
+			cmd = &e->cmds[i];
+	if (!cmd)
+		cmd = lc_sim_builtin_find(common, h, nh, suffix);
+	if (cmd && kl) {
+		struct lc_sim_memo *m = &e->memo[e->memo_next];
+		e->memo_next = (e->memo_next + 1) % LC_SIM_MEMO;
+		if (e->nmemo < LC_SIM_MEMO)
+			e->nmemo++;
+		memcpy(m->key, key, kl);
+		m->keylen = kl;
+		m->cmd = cmd;
+		memcpy(m->suffix, suffix, sizeof(m->suffix));
+	}
+	return cmd;
 }
 
 static void push_detail(lc_sim_scpi *e, int code, const char *detail)

@@ -28,6 +28,8 @@ struct lc_sim_cmd {
 };
 
 /* One node of a received header: mnemonic text and its numeric suffix (-1: none written). */
+#define LC_SIM_MEMO 16
+
 struct lc_sim_hnode {
 	const char *text;
 	size_t len;
@@ -66,6 +68,17 @@ struct lc_sim_scpi {
 	lc_sim_observer observer;
 	void *observer_user;
 	uint64_t messages;
+
+	/* Headers already looked up (scpi_engine.c find_cmd): a driver sends the same few headers over and over,
+	 * and walking every pattern was the largest part of a query's cost once the physics was cached. Keyed
+	 * by the header as parsed (upper case, suffixes, common or not); cleared when a command is added. */
+	struct lc_sim_memo {
+		char key[96];
+		size_t keylen;
+		const struct lc_sim_cmd *cmd;
+		int suffix[LC_SIM_SUFFIXES_MAX];
+	} memo[LC_SIM_MEMO];
+	unsigned nmemo, memo_next;
 };
 
 struct lc_sim_call {
