@@ -1,5 +1,5 @@
 /*
- * lanecert-bench il [--json] [--averaging S] [--time-scale X]: insertion loss at 1310 nm of all 16 fibers of
+ * lanecert-bench il [--json] [--averaging S] [--time-scale X] [--rounds N]: insertion loss at 1310 nm of all 16 fibers of
  * a 400G SR8 breakout (MPO-16 -> 8 x LC duplex) through a 1x16 switch, on the simulator served in-process.
  * Figures: wall time of lc_il_measure(), the instrument time the simulated station spent (switch settling
  * plus averaging, as the simulator accounts it) and their ratio; the target is <= 1.05, i.e. the software
@@ -23,6 +23,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "bench/bench.h"
 #include "cli/cli.h"
 #include "fixtures/channel.h"
 #include "fixtures/paths.h"
@@ -33,6 +34,7 @@
 #include "instruments/source/source.h"
 #include "instruments/switch/switch.h"
 
+#define MAX_ROUNDS 15
 #define FIBERS 16
 #define NM 1310.0
 #define CABLE "sr8-mpo16-8xlc"
@@ -251,15 +253,17 @@ static double station_sim_s(lc_sim_runner *r)
 
 static void usage(FILE *f)
 {
-	fprintf(f, "usage: lanecert-bench il [--json] [--averaging S] [--time-scale X]\n\n"
+	fprintf(f, "usage: lanecert-bench il [--json] [--averaging S] [--time-scale X] [--rounds N (default 3)]\n\n"
 		   "IL at 1310 nm of the 16 fibers of an SR8 breakout through a 1x16 switch on the simulator: wall time,\n"
-		   "simulated instrument time (switch settling + averaging) and their ratio (target <= 1.05).\n");
+		   "simulated instrument time (switch settling + averaging) and their ratio (target <= 1.05), median\n"
+		   "(min..max) over the rounds.\n");
 }
 
 int lc_bench_il(int argc, char **argv)
 {
 	bool json = false;
 	double averaging = 0.1, scale = 1.0;
+	int rounds = 3;
 	for (int i = 1; i < argc; i++) {
 		char *end = NULL;
 		if (lc_cli_is_help(argv[i])) {
@@ -273,6 +277,13 @@ int lc_bench_il(int argc, char **argv)
 				lc_cli_error("bench il", "--averaging '%s': seconds 0.001..10", argv[i]);
 				return LC_EXIT_USAGE;
 			}
+		} else if (!strcmp(argv[i], "--rounds") && i + 1 < argc) {
+			long r = strtol(argv[++i], &end, 10);
+			if (*end || r < 1 || r > MAX_ROUNDS) {
+				lc_cli_error("bench il", "--rounds '%s': 1..%d", argv[i], MAX_ROUNDS);
+				return LC_EXIT_USAGE;
+			}
+			rounds = (int)r;
 		} else if (!strcmp(argv[i], "--time-scale") && i + 1 < argc) {
 			scale = strtod(argv[++i], &end);
 			if (*end || !(scale > 0 && scale <= 1000)) {
@@ -302,39 +313,54 @@ int lc_bench_il(int argc, char **argv)
 	for (int m = 0; m < 2 && rc == 0; m++)
 		for (int ch = 1; ch <= 8 && rc == 0; ch++)
 			rc = lc_power_meter_set_averaging(b.meter[m], ch, averaging, &d);
+	/* Several rounds of the same measurement on the same station: one round disturbed by another process on
+	 * a shared machine shows as the spread, not as the figure. The baseline is not a loop of its own but
+	 * the instrument time the simulator accounted during the same round, so there is no order to turn. */
 	lc_loss res[FIBERS];
-	double sim0 = station_sim_s(b.runner);
-	int64_t t0 = lc_now_us();
-	if (rc == 0)
+	double wall[MAX_ROUNDS], inst[MAX_ROUNDS], ratio[MAX_ROUNDS];
+	for (int r = 0; r < rounds && rc == 0; r++) {
+		double sim0 = station_sim_s(b.runner);
+		int64_t t0 = lc_now_us();
 		rc = lc_il_measure(b.paths, FIBERS, &ref, &o, res, &d);
-	int64_t t1 = lc_now_us();
-	double sim1 = station_sim_s(b.runner);
+		int64_t t1 = lc_now_us();
+		double sim1 = station_sim_s(b.runner);
+		wall[r] = (double)(t1 - t0) / 1e6;
+		/* Instrument time in wall seconds: simulated seconds divided by the time scale. */
+		inst[r] = (sim1 - sim0) / scale;
+		ratio[r] = inst[r] > 0 ? wall[r] / inst[r] : NAN;
+	}
 	stop(&b);
 	if (rc < 0)
 		return lc_cli_fail("bench il", rc, &d, "insertion loss");
-	double wall_s = (double)(t1 - t0) / 1e6;
-	/* Instrument time in wall seconds: simulated seconds divided by the time scale. */
-	double inst_s = (sim1 - sim0) / scale;
-	double ratio = inst_s > 0 ? wall_s / inst_s : NAN;
+	double w[3], in[3], q[3];
+	lc_bench_spread(wall, rounds, w);
+	lc_bench_spread(inst, rounds, in);
+	lc_bench_spread(ratio, rounds, q);
 	double worst = 0;
 	for (int k = 0; k < FIBERS; k++)
 		worst = res[k].loss_db > worst ? res[k].loss_db : worst;
 	if (json) {
-		json_t *j = json_pack("{s:s, s:i, s:f, s:f, s:f, s:f, s:f, s:f, s:f, s:b}", "bench", "il", "fibers", FIBERS,
-				      "wavelength_nm", NM, "averaging_s", averaging, "time_scale", scale, "wall_s", wall_s,
-				      "instrument_s", inst_s, "ratio", ratio, "target", 1.05, "met", ratio <= 1.05);
+		json_t *j = json_pack("{s:s, s:i, s:f, s:f, s:f, s:i, s:s, s:f, s:f, s:f, s:f, s:f, s:f, s:b}", "bench",
+				      "il", "fibers", FIBERS, "wavelength_nm", NM, "averaging_s", averaging, "time_scale",
+				      scale, "rounds", rounds, "baseline",
+				      "instrument time the simulator accounted in the same round", "wall_s", w[1],
+				      "instrument_s", in[1], "ratio", q[1], "ratio_min", q[0], "ratio_max", q[2], "target",
+				      1.05, "met", q[1] <= 1.05);
 		json_object_set_new(j, "worst_il_db", json_real(worst));
 		char *s = json_dumps(j, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
 		printf("%s\n", s);
 		free(s);
 		json_decref(j);
 	} else {
-		printf("IL of %d fibers at %.0f nm (SR8 breakout, 1x16 switch, averaging %.3g s, time scale %g)\n",
-		       FIBERS, NM, averaging, scale);
-		printf("  wall time        %8.3f s\n", wall_s);
-		printf("  instrument time  %8.3f s  (switch settling + averaging, simulated)\n", inst_s);
-		printf("  ratio            %8.3f    (target <= 1.05: %s)\n", ratio, ratio <= 1.05 ? "met" : "NOT met");
-		printf("  worst IL         %8.3f dB\n", worst);
+		printf("IL of %d fibers at %.0f nm (SR8 breakout, 1x16 switch, averaging %.3g s, time scale %g);\n"
+		       "baseline: the instrument time (switch settling + averaging) the simulator accounted in the same\n"
+		       "round; %d rounds, median (min..max)\n",
+		       FIBERS, NM, averaging, scale, rounds);
+		printf("  wall time        %8.3f s  (%.3f..%.3f)\n", w[1], w[0], w[2]);
+		printf("  instrument time  %8.3f s  (%.3f..%.3f)\n", in[1], in[0], in[2]);
+		printf("  ratio            %8.3f    (%.3f..%.3f)  target <= 1.05: %s\n", q[1], q[0], q[2],
+		       q[1] <= 1.05 ? "met" : "NOT met");
+		printf("  worst IL         %8.3f dB (last round)\n", worst);
 	}
 	return LC_EXIT_OK;
 }

@@ -13,6 +13,7 @@ add_executable(lanecert-bench
   bench/bench_serve.c
   bench/bench_sim.c
   bench/bench_sor.c
+  bench/bench_stats.c
   cli/cli_util.c)
 target_link_libraries(lanecert-bench PRIVATE lc_sim lc_procedures lc_reports lc_instruments lc_fixtures
   lc_formats lc_hal lc_base PkgConfig::PQ)
