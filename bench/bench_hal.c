@@ -5,7 +5,8 @@
  *       baseline                                            (d) 1 MiB and 16 MiB definite blocks: lanecert
  *       vs a bare-socket read of exactly the same bytes
  * The raw-socket server is a dedicated thread with blocking I/O and writev, so it is not the bottleneck.
- * Baseline and lanecert run in alternating rounds so that drift on a shared machine hits both alike, and the
+ * Baseline and lanecert run in alternating rounds so that drift on a shared machine hits both alike (the
+ * VXI-11 and HiSLIP comparisons too, each ratio the median of its rounds, min and max beside), and the
  * order within a round rotates (bare first in one round, lanecert first in the next; the three block readers
  * in turn), so that neither side always runs on a cache or a socket the other one warmed.
  */
@@ -429,7 +430,9 @@ fail:
 
 /* VXI-11: lanecert vs bare liblxi against the simulator's VXI-11 server. Returns -1 with err when the
  * server cannot run here (port 111 needs root or CAP_NET_BIND_SERVICE). */
-static int run_vxi11(size_t count, double *ours_qps, double *lxi_qps, char *err, size_t ecap)
+/* lanecert and a bare liblxi loop in ROUNDS rounds, the order alternating; ratio[]: min, median, max of the
+ * per-round ratio. */
+static int run_vxi11(size_t count, double *ours_qps, double *lxi_qps, double ratio[3], char *err, size_t ecap)
 {
 	lc_sim_testinst_opts o;
 	lc_sim_testinst *t = NULL;
@@ -454,28 +457,42 @@ static int run_vxi11(size_t count, double *ours_qps, double *lxi_qps, char *err,
 		return -1;
 	}
 	int dev = lxi_connect(addr, 0, "inst0", 2000, VXI11);
-	int rc = 0;
-	int64_t ours_us = 0, lxi_us = 0;
-	for (int r = 0; r < ROUNDS && rc == 0; r++) {
-		int64_t t0 = lc_now_us();
-		for (size_t i = 0; i < count / ROUNDS; i++)
-			if (lc_scpi_query(s, "*IDN?", reply, sizeof(reply)) < 0) {
-				snprintf(err, ecap, "VXI-11 query: %.200s", lc_scpi_last_detail(s));
-				rc = -1;
-				break;
-			}
-		int64_t t1 = lc_now_us();
-		for (size_t i = 0; i < count / ROUNDS && dev >= 0; i++)
-			if (lxi_send(dev, "*IDN?\n", 6, 2000) != 6 || lxi_receive(dev, reply, sizeof(reply), 2000) <= 0) {
-				dev = -1;
-				break;
-			}
-		int64_t t2 = lc_now_us();
-		ours_us += t1 - t0;
-		lxi_us += t2 - t1;
+	int rc = 0, rounds = 0;
+	if (dev < 0) {
+		snprintf(err, ecap, "the bare liblxi loop cannot connect to %s: no baseline", addr);
+		rc = -1;
 	}
-	*ours_qps = ours_us > 0 ? (double)(count / ROUNDS * ROUNDS) * 1e6 / (double)ours_us : 0;
-	*lxi_qps = dev >= 0 && lxi_us > 0 ? (double)(count / ROUNDS * ROUNDS) * 1e6 / (double)lxi_us : 0;
+	double ours_q[ROUNDS], lxi_q[ROUNDS], r[ROUNDS];
+	size_t per = count / ROUNDS;
+	for (; rounds < ROUNDS && rc == 0 && dev >= 0; rounds++) {
+		int64_t ours_us = 0, lxi_us = 0;
+		for (int pass = 0; pass < 2 && rc == 0; pass++) {
+			int64_t t0 = lc_now_us();
+			if ((pass + rounds) % 2 == 0) { /* lanecert first in even rounds, the bare loop in odd ones */
+				for (size_t i = 0; i < per; i++)
+					if (lc_scpi_query(s, "*IDN?", reply, sizeof(reply)) < 0) {
+						snprintf(err, ecap, "VXI-11 query: %.200s", lc_scpi_last_detail(s));
+						rc = -1;
+						break;
+					}
+				ours_us = lc_now_us() - t0;
+			} else {
+				for (size_t i = 0; i < per && dev >= 0; i++)
+					if (lxi_send(dev, "*IDN?\n", 6, 2000) != 6 || lxi_receive(dev, reply, sizeof(reply), 2000) <= 0)
+						dev = -1;
+				lxi_us = lc_now_us() - t0;
+			}
+		}
+		ours_q[rounds] = ours_us > 0 ? (double)per * 1e6 / (double)ours_us : 0;
+		lxi_q[rounds] = lxi_us > 0 ? (double)per * 1e6 / (double)lxi_us : 0;
+		r[rounds] = lxi_q[rounds] > 0 ? ours_q[rounds] / lxi_q[rounds] : 0;
+	}
+	double a[3], b[3];
+	lc_bench_spread(ours_q, rounds, a);
+	lc_bench_spread(lxi_q, rounds, b);
+	lc_bench_spread(r, rounds, ratio);
+	*ours_qps = a[1];
+	*lxi_qps = dev >= 0 ? b[1] : 0;
 	if (dev >= 0)
 		lxi_disconnect(dev);
 	lc_scpi_close(s);
@@ -483,8 +500,9 @@ static int run_vxi11(size_t count, double *ours_qps, double *lxi_qps, char *err,
 	return rc;
 }
 
-/* HiSLIP vs raw socket, lanecert on both, to one simulated instrument, in alternating rounds. */
-static int run_hislip(size_t count, double *hislip_qps, double *raw_qps, char *err, size_t ecap)
+/* HiSLIP vs raw socket, lanecert on both, to one simulated instrument, in ROUNDS rounds whose order
+ * alternates; ratio[]: min, median, max of the per-round ratio. */
+static int run_hislip(size_t count, double *hislip_qps, double *raw_qps, double ratio[3], char *err, size_t ecap)
 {
 	lc_sim_testinst_opts o;
 	lc_sim_testinst *t = NULL;
@@ -507,27 +525,33 @@ static int run_hislip(size_t count, double *hislip_qps, double *raw_qps, char *e
 	}
 	if (rc < 0)
 		snprintf(err, ecap, "open %.60s: %.180s", res, d.text);
-	int64_t h_us = 0, r_us = 0;
-	for (int round = 0; round < ROUNDS && rc == 0; round++) {
-		int64_t t0 = lc_now_us();
-		for (size_t i = 0; i < count / ROUNDS && rc == 0; i++)
-			if (lc_scpi_query(r, "*IDN?", reply, sizeof(reply)) < 0) {
-				snprintf(err, ecap, "raw socket query: %.200s", lc_scpi_last_detail(r));
-				rc = -1;
-			}
-		int64_t t1 = lc_now_us();
-		for (size_t i = 0; i < count / ROUNDS && rc == 0; i++)
-			if (lc_scpi_query(h, "*IDN?", reply, sizeof(reply)) < 0) {
-				snprintf(err, ecap, "HiSLIP query: %.200s", lc_scpi_last_detail(h));
-				rc = -1;
-			}
-		int64_t t2 = lc_now_us();
-		r_us += t1 - t0;
-		h_us += t2 - t1;
+	double hq[ROUNDS], rq[ROUNDS], q[ROUNDS];
+	size_t per = count / ROUNDS;
+	int rounds = 0;
+	for (; rounds < ROUNDS && rc == 0; rounds++) {
+		int64_t h_us = 0, r_us = 0;
+		for (int pass = 0; pass < 2 && rc == 0; pass++) {
+			bool raw_turn = (pass + rounds) % 2 == 0; /* the raw socket first in even rounds */
+			lc_scpi *x = raw_turn ? r : h;
+			int64_t t0 = lc_now_us();
+			for (size_t i = 0; i < per && rc == 0; i++)
+				if (lc_scpi_query(x, "*IDN?", reply, sizeof(reply)) < 0) {
+					snprintf(err, ecap, "%s query: %.200s", raw_turn ? "raw socket" : "HiSLIP",
+						 lc_scpi_last_detail(x));
+					rc = -1;
+				}
+			*(raw_turn ? &r_us : &h_us) = lc_now_us() - t0;
+		}
+		hq[rounds] = h_us > 0 ? (double)per * 1e6 / (double)h_us : 0;
+		rq[rounds] = r_us > 0 ? (double)per * 1e6 / (double)r_us : 0;
+		q[rounds] = rq[rounds] > 0 ? hq[rounds] / rq[rounds] : 0;
 	}
-	size_t n = count / ROUNDS * ROUNDS;
-	*raw_qps = r_us > 0 ? (double)n * 1e6 / (double)r_us : 0;
-	*hislip_qps = h_us > 0 ? (double)n * 1e6 / (double)h_us : 0;
+	double a[3], b[3];
+	lc_bench_spread(hq, rounds, a);
+	lc_bench_spread(rq, rounds, b);
+	lc_bench_spread(q, rounds, ratio);
+	*hislip_qps = a[1];
+	*raw_qps = b[1];
 	lc_scpi_close(h);
 	lc_scpi_close(r);
 	lc_sim_testinst_stop(t);
@@ -548,7 +572,7 @@ int lc_bench_hal(int argc, char **argv)
 	bool json = false;
 	size_t queries = 20000;
 	char err[LC_DIAG_TEXT_MAX] = "", vxi_err[LC_DIAG_TEXT_MAX] = "", hs_err[LC_DIAG_TEXT_MAX] = "";
-	double hq = 0, hrq = 0;
+	double hq = 0, hrq = 0, hr[3] = {0, 0, 0}, vr3[3] = {0, 0, 0};
 	for (int i = 1; i < argc; i++) {
 		if (lc_cli_is_help(argv[i])) {
 			usage(stdout);
@@ -587,9 +611,9 @@ int lc_bench_hal(int argc, char **argv)
 		rc = LC_EXIT_SOFTWARE;
 	}
 	server_stop(&srv);
-	if (rc == LC_EXIT_OK && run_vxi11(queries / 10 < 1000 ? 1000 : queries / 10, &vq, &lq, vxi_err, sizeof(vxi_err)) != 0)
+	if (rc == LC_EXIT_OK && run_vxi11(queries / 10 < 1000 ? 1000 : queries / 10, &vq, &lq, vr3, vxi_err, sizeof(vxi_err)) != 0)
 		vq = lq = 0;
-	if (rc == LC_EXIT_OK && run_hislip(queries / 4 < 1000 ? 1000 : queries / 4, &hq, &hrq, hs_err, sizeof(hs_err)) != 0) {
+	if (rc == LC_EXIT_OK && run_hislip(queries / 4 < 1000 ? 1000 : queries / 4, &hq, &hrq, hr, hs_err, sizeof(hs_err)) != 0) {
 		lc_cli_error("bench hal", "%s", hs_err);
 		rc = LC_EXIT_SOFTWARE;
 	}
@@ -611,7 +635,7 @@ int lc_bench_hal(int argc, char **argv)
 		/* null, not 0, when VXI-11 could not be measured here */
 		snprintf(vx, sizeof(vx), vq > 0 ? "%.0f" : "null", vq);
 		snprintf(vl, sizeof(vl), lq > 0 ? "%.0f" : "null", lq);
-		snprintf(vr, sizeof(vr), vq > 0 && lq > 0 ? "%.3f" : "null", lq > 0 ? vq / lq : 0.0);
+		snprintf(vr, sizeof(vr), vq > 0 && lq > 0 ? "%.3f" : "null", vr3[1]);
 		if (vxi_err[0]) {
 			size_t o = 0;
 			o += (size_t)snprintf(ve, sizeof(ve), "\"vxi11_error\":\"");
@@ -626,14 +650,16 @@ int lc_bench_hal(int argc, char **argv)
 		       "\"queries\":%zu,\"baseline_qps\":%.0f,\"raw_qps\":%.0f,\"raw_ratio\":%.3f,"
 		       "\"raw_ratio_min\":%.3f,\"raw_ratio_max\":%.3f,"
 		       "\"baseline_p50_us\":%lld,\"baseline_p99_us\":%lld,\"p50_us\":%lld,\"p99_us\":%lld,"
-		       "\"vxi11_qps\":%s,\"vxi11_liblxi_qps\":%s,\"vxi11_ratio\":%s,%s"
-		       "\"hislip_qps\":%.0f,\"hislip_raw_qps\":%.0f,\"hislip_ratio\":%.3f,"
+		       "\"vxi11_qps\":%s,\"vxi11_liblxi_qps\":%s,\"vxi11_ratio\":%s,\"vxi11_ratio_min\":%.3f,"
+		       "\"vxi11_ratio_max\":%.3f,%s"
+		       "\"hislip_qps\":%.0f,\"hislip_raw_qps\":%.0f,\"hislip_ratio\":%.3f,\"hislip_ratio_min\":%.3f,"
+		       "\"hislip_ratio_max\":%.3f,"
 		       "\"block_1m_bare_mbs\":%.1f,\"block_1m_mbs\":%.1f,\"block_1m_alloc_mbs\":%.1f,"
 		       "\"block_ratio_1m\":%.3f,\"block_ratio_1m_alloc\":%.3f,"
 		       "\"block_16m_bare_mbs\":%.1f,\"block_16m_mbs\":%.1f,\"block_16m_alloc_mbs\":%.1f,"
 		       "\"block_ratio\":%.3f,\"block_ratio_alloc\":%.3f}\n",
 		       ours.n, bq, rq, raw_ratio, raw[0], raw[2], (long long)bp50, (long long)bp99, (long long)p50, (long long)p99, vx, vl, vr,
-		       ve, hq, hrq, hrq > 0 ? hq / hrq : 0.0, mb1b, mb1i, mb1o, block_ratio_1m, block_ratio_1m_alloc, mb16b, mb16i,
+		       vr3[0], vr3[2], ve, hq, hrq, hr[1], hr[0], hr[2], mb1b, mb1i, mb1o, block_ratio_1m, block_ratio_1m_alloc, mb16b, mb16i,
 		       mb16o, block_ratio,
 		       block_ratio_alloc);
 	} else {
@@ -647,12 +673,12 @@ int lc_bench_hal(int argc, char **argv)
 		printf("  raw / bare       median %.3f  min %.3f  max %.3f (target >= 0.95: %s)\n", raw_ratio, raw[0], raw[2],
 		       raw_ratio >= 0.95 ? "met" : "NOT met");
 		if (vq > 0)
-			printf("  lanecert VXI-11  %9.0f q/s   bare liblxi %.0f q/s   ratio %.3f (simulated instrument)\n", vq,
-			       lq, lq > 0 ? vq / lq : 0.0);
+			printf("  lanecert VXI-11  %9.0f q/s   bare liblxi %.0f q/s   ratio median %.3f (%.3f..%.3f) (simulated "
+			       "instrument)\n", vq, lq, vr3[1], vr3[0], vr3[2]);
 		else
 			printf("  lanecert VXI-11  not measured: %s\n", vxi_err);
-		printf("  lanecert HiSLIP  %9.0f q/s   lanecert raw socket %.0f q/s   ratio %.3f (same simulated instrument; "
-		       "target >= 0.9: %s)\n", hq, hrq, hrq > 0 ? hq / hrq : 0.0, hrq > 0 && hq / hrq >= 0.9 ? "met" : "NOT met");
+		printf("  lanecert HiSLIP  %9.0f q/s   lanecert raw socket %.0f q/s   ratio median %.3f (%.3f..%.3f) (same "
+		       "simulated instrument; target >= 0.9: %s)\n", hq, hrq, hr[1], hr[0], hr[2], hr[1] >= 0.9 ? "met" : "NOT met");
 		printf("  block 1 MiB      bare %7.1f MB/s   lanecert into %7.1f MB/s (ratio %.3f)   alloc %7.1f MB/s (%.3f)\n",
 		       mb1b, mb1i, block_ratio_1m, mb1o, block_ratio_1m_alloc);
 		printf("  block 16 MiB     bare %7.1f MB/s   lanecert into %7.1f MB/s (ratio %.3f)   alloc %7.1f MB/s (%.3f)"
