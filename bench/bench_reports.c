@@ -41,8 +41,9 @@ static int plain_write(const char *path, const char *data, size_t len)
 
 struct fig {
 	const char *name;
-	double ours, base; /* seconds per item (or items per second for "per_s" figures) */
+	double ours, base; /* medians: seconds per item (or items per second for "per_s" figures) */
 	const char *unit, *baseline;
+	double r[3];       /* ratio ours / baseline per cable (or round): min, median, max */
 };
 
 static void print(const struct fig *f, size_t n, bool json, int cables)
@@ -51,17 +52,21 @@ static void print(const struct fig *f, size_t n, bool json, int cables)
 		printf("{\"bench\": \"reports\", \"cables\": %d, \"figures\": [\n", cables);
 		for (size_t i = 0; i < n; i++)
 			printf("  {\"name\": \"%s\", \"value\": %.6g, \"unit\": \"%s\", \"baseline\": \"%s\", "
-			       "\"baseline_value\": %.6g, \"ratio\": %.3g}%s\n",
-			       f[i].name, f[i].ours, f[i].unit, f[i].baseline, f[i].base,
-			       f[i].base > 0 ? f[i].ours / f[i].base : 0, i + 1 < n ? "," : "");
+			       "\"baseline_value\": %.6g, \"ratio\": %.3g, \"ratio_min\": %.3g, \"ratio_max\": %.3g}%s\n",
+			       f[i].name, f[i].ours, f[i].unit, f[i].baseline, f[i].base, f[i].r[1], f[i].r[0], f[i].r[2],
+			       i + 1 < n ? "," : "");
 		printf("]}\n");
 		return;
 	}
-	printf("reports benchmark, %d cables (8 lanes, IL/RL/BER + 1 OTDR trace each: 4 gnuplot plots)\n", cables);
-	printf("%-26s %12s %-6s %-34s %12s %8s\n", "figure", "value", "unit", "baseline (same run)", "baseline", "ratio");
+	printf("reports benchmark, %d cables (8 lanes, IL/RL/BER + 1 OTDR trace each: 4 gnuplot plots); values are\n"
+	       "medians per cable, the ratio the median (min..max) of the per-cable ratios (store: of 4 rounds); the\n"
+	       "order alternates with the cable (the HTML's baseline writes lanecert's HTML, so it goes second)\n",
+	       cables);
+	printf("%-26s %12s %-6s %-34s %12s %s\n", "figure", "value", "unit", "baseline (same run)", "baseline",
+	       "ratio median (min..max)");
 	for (size_t i = 0; i < n; i++)
-		printf("%-26s %12.4g %-6s %-34s %12.4g %8.2f\n", f[i].name, f[i].ours, f[i].unit, f[i].baseline,
-		       f[i].base, f[i].base > 0 ? f[i].ours / f[i].base : 0);
+		printf("%-26s %12.4g %-6s %-34s %12.4g %.2f (%.2f..%.2f)\n", f[i].name, f[i].ours, f[i].unit,
+		       f[i].baseline, f[i].base, f[i].r[1], f[i].r[0], f[i].r[2]);
 }
 
 int lc_bench_reports(int argc, char **argv)
@@ -96,39 +101,64 @@ int lc_bench_reports(int argc, char **argv)
 	int rc = lc_sign_key_generate(&key, &d);
 	if (rc < 0)
 		return lc_cli_fail("bench reports", rc, &d, NULL);
-	double t_serialize = 0, t_json = 0, t_json_base = 0, t_sign = 0, t_hash = 0, t_html = 0, t_html_base = 0, t_verify = 0,
-	       t_verify_base = 0, t_pdf = 0, t_pdf_base = 0;
+	/* Per cable, each figure's time and its baseline's; the ratio is taken per cable and printed as the
+	 * median (min..max). Where the two do not depend on each other the order alternates with the cable
+	 * (even: lanecert first, odd: the baseline first); the HTML's baseline writes the HTML lanecert made,
+	 * so it always goes second. */
+	enum { F_JSON, F_SIGN, F_HTML, F_PDF, F_VERIFY, NF };
+	double *ours_t[NF], *base_t[NF], t_serialize = 0;
+	for (int k = 0; k < NF; k++) {
+		ours_t[k] = calloc((size_t)cables, sizeof(double));
+		base_t[k] = calloc((size_t)cables, sizeof(double));
+		if (!ours_t[k] || !base_t[k])
+			rc = lc_diag_set(&d, LC_ERR_NOMEM, "out of memory");
+	}
 	int plots_missing = 0;
 	lc_pubkey pub;
 	lc_sign_key_public(key, &pub);
 	char path[4200], path2[4300];
 	for (int i = 0; i < cables && rc == 0; i++) {
+		bool base_first = i % 2 == 1;
 		lc_result *r = lc_bench_sample_result((unsigned)i, i % 5 == 4 ? 3 : 0);
 		char id[LC_KEY_ID_HEX_LEN + 1];
 		lc_pubkey_id(&pub, id);
 		lc_result_set_key_id(r, id, NULL);
-		char *js, *sig, *html;
+		char *js = NULL, *sig = NULL, *html = NULL;
 		size_t jl, hl;
 		snprintf(path, sizeof(path), "%s/r%d.json", dir, i);
 		snprintf(path2, sizeof(path2), "%s/plain%d.json", dir, i);
 		double t0 = now_s();
 		rc = lc_report_json(r, &js, &jl, &d);
-		t_serialize += now_s() - t0;
-		if (rc == 0)
-			rc = lc_atomic_write(path, js, jl, 0644, LC_ATOMIC_NOREPLACE, &d);
-		double t1 = now_s();
-		if (rc == 0 && plain_write(path2, js, jl) < 0)
-			rc = lc_diag_set(&d, LC_ERR_IO, "plain write failed");
-		double t2 = now_s();
+		double ts = now_s() - t0;
+		t_serialize += ts;
+		/* JSON: serialize + atomic write, against a plain write(2) of the same bytes */
+		for (int pass = 0; pass < 2 && rc == 0; pass++) {
+			bool base_turn = (pass == 0) == base_first;
+			double a = now_s();
+			if (base_turn && plain_write(path2, js, jl) < 0)
+				rc = lc_diag_set(&d, LC_ERR_IO, "plain write failed");
+			else if (!base_turn)
+				rc = lc_atomic_write(path, js, jl, 0644, LC_ATOMIC_NOREPLACE, &d);
+			*(base_turn ? &base_t[F_JSON][i] : &ours_t[F_JSON][i]) = now_s() - a + (base_turn ? 0 : ts);
+		}
+		/* signature against a SHA-256 of the same bytes */
 		char tc[LC_TRUSTED_COMMENT_MAX + 1];
-		if (rc == 0 && (rc = lc_report_trusted_comment(r, tc, sizeof(tc), &d)) == 0)
-			rc = lc_sign_buffer(key, js, jl, tc, &sig, &d);
-		double t3 = now_s();
-		unsigned char h[32];
-		crypto_hash_sha256(h, (const unsigned char *)js, jl);
-		double t4 = now_s();
+		for (int pass = 0; pass < 2 && rc == 0; pass++) {
+			bool base_turn = (pass == 0) == base_first;
+			double a = now_s();
+			if (base_turn) {
+				unsigned char h[32];
+				crypto_hash_sha256(h, (const unsigned char *)js, jl);
+			} else if ((rc = lc_report_trusted_comment(r, tc, sizeof(tc), &d)) == 0) {
+				rc = lc_sign_buffer(key, js, jl, tc, &sig, &d);
+			}
+			*(base_turn ? &base_t[F_SIGN][i] : &ours_t[F_SIGN][i]) = now_s() - a;
+		}
+		/* HTML with plots, then its baseline: a plain write(2) of that HTML */
 		lc_html_options ho = {0};
 		lc_plot_set ps;
+		memset(&ps, 0, sizeof(ps));
+		double t4 = now_s();
 		if (rc == 0)
 			rc = lc_report_html(js, jl, &ho, &html, &hl, &ps, &d);
 		double t5 = now_s();
@@ -138,48 +168,50 @@ int lc_bench_reports(int argc, char **argv)
 				plots_missing += ps.plots[k].svg == NULL;
 			plain_write(path2, html, hl);
 		}
-		double t6 = now_s();
+		ours_t[F_HTML][i] = t5 - t4, base_t[F_HTML][i] = now_s() - t5;
 		/* The PDF as lc_report_write() makes it: from the JSON, with the plots the HTML step drew, written
 		 * atomically. Baseline: the HTML of the same report without plots, written atomically too. */
-		double tp0 = 0, tp1 = 0, tp2 = 0;
-		if (rc == 0) {
-			lc_pdf_options po = {.plots = &ps};
-			snprintf(path2, sizeof(path2), "%s/r%d.pdf", dir, i);
-			tp0 = now_s();
-			rc = lc_report_pdf(js, jl, &po, path2, &d);
-			tp1 = now_s();
-			lc_plots_free(&ps);
-			lc_html_options hb = {.gnuplot = ""};
-			char *h2;
-			size_t h2l;
-			if (rc == 0 && (rc = lc_report_html(js, jl, &hb, &h2, &h2l, NULL, &d)) == 0) {
-				snprintf(path2, sizeof(path2), "%s/r%d.html", dir, i);
-				rc = lc_atomic_write(path2, h2, h2l, 0644, LC_ATOMIC_NOREPLACE, &d);
-				free(h2);
+		for (int pass = 0; pass < 2 && rc == 0; pass++) {
+			bool base_turn = (pass == 0) == base_first;
+			double a = now_s();
+			if (!base_turn) {
+				lc_pdf_options po = {.plots = &ps};
+				snprintf(path2, sizeof(path2), "%s/r%d.pdf", dir, i);
+				rc = lc_report_pdf(js, jl, &po, path2, &d);
+			} else {
+				lc_html_options hb = {.gnuplot = ""};
+				char *h2;
+				size_t h2l;
+				if ((rc = lc_report_html(js, jl, &hb, &h2, &h2l, NULL, &d)) == 0) {
+					snprintf(path2, sizeof(path2), "%s/r%d.html", dir, i);
+					rc = lc_atomic_write(path2, h2, h2l, 0644, LC_ATOMIC_NOREPLACE, &d);
+					free(h2);
+				}
 			}
-			tp2 = now_s();
+			*(base_turn ? &base_t[F_PDF][i] : &ours_t[F_PDF][i]) = now_s() - a;
 		}
-		t_pdf += tp1 - tp0, t_pdf_base += tp2 - tp1;
+		lc_plots_free(&ps);
 		snprintf(path2, sizeof(path2), "%s.minisig", path);
 		if (rc == 0)
 			rc = lc_atomic_write(path2, sig, strlen(sig), 0644, LC_ATOMIC_NOREPLACE, &d);
-		double t7 = now_s();
-		if (rc == 0)
-			rc = lc_report_verify(path, NULL, &pub, NULL, &d);
-		double t8 = now_s();
-		/* Verification baseline: reading the report and hashing it, the least any check must do. */
-		char *again;
-		size_t al;
-		if (rc == 0 && lc_read_file(path, LC_REPORT_JSON_MAX, &again, &al, &d) == 0) {
-			unsigned char bh[64];
-			crypto_generichash(bh, sizeof(bh), (unsigned char *)again, al, NULL, 0);
-			free(again);
+		/* verification, against reading the report and hashing it (the least any check must do) */
+		for (int pass = 0; pass < 2 && rc == 0; pass++) {
+			bool base_turn = (pass == 0) == base_first;
+			double a = now_s();
+			if (!base_turn) {
+				rc = lc_report_verify(path, NULL, &pub, NULL, &d);
+			} else {
+				char *again;
+				size_t al;
+				if (lc_read_file(path, LC_REPORT_JSON_MAX, &again, &al, &d) == 0) {
+					unsigned char bh[64];
+					crypto_generichash(bh, sizeof(bh), (unsigned char *)again, al, NULL, 0);
+					free(again);
+				}
+			}
+			*(base_turn ? &base_t[F_VERIFY][i] : &ours_t[F_VERIFY][i]) = now_s() - a;
 		}
-		double t9 = now_s();
-		t_json += t1 - t0, t_json_base += t2 - t1, t_sign += t3 - t2, t_hash += t4 - t3;
-		t_html += t5 - t4, t_html_base += t6 - t5, t_verify += t8 - t7, t_verify_base += t9 - t8;
-		if (rc == 0)
-			free(js), free(sig), free(html);
+		free(js), free(sig), free(html);
 		lc_result_free(r);
 	}
 	lc_sign_key_free(key);
@@ -192,49 +224,82 @@ int lc_bench_reports(int argc, char **argv)
 	lc_store *s;
 	if ((rc = lc_store_open(path, &s, &d)) < 0)
 		return lc_cli_fail("bench reports", rc, &d, NULL);
-	double t0 = now_s();
-	for (int i = 0; i < inserts && rc == 0; i++) {
-		int64_t id;
-		lc_store_run_info info = {"BO8-000001", "400g-sr8-breakout-8x50g", 0, "STB", "op", "proc", 1795000000000LL + i, NULL, NULL, NULL};
-		rc = lc_store_begin_run(s, &info, &id, &d);
-		if (rc == 0)
-			rc = lc_store_finish_run(s, id, LC_VERDICT_PASS, 1795000001000LL + i, "/x/report.json",
-						 "00000000000000000000000000000000000000000000000000000000000000", NULL, &d);
-	}
-	double t_store = now_s() - t0;
-	lc_store_close(s);
-	if (rc < 0)
-		return lc_cli_fail("bench reports", rc, &d, NULL);
 	sqlite3 *db;
-	snprintf(path, sizeof(path), "%s/raw.db", dir);
-	sqlite3_open(path, &db);
+	snprintf(path2, sizeof(path2), "%s/raw.db", dir);
+	sqlite3_open(path2, &db);
 	sqlite3_exec(db, "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; CREATE TABLE t (a TEXT, b INTEGER);",
 		     NULL, NULL, NULL);
 	sqlite3_stmt *st;
 	sqlite3_prepare_v2(db, "INSERT INTO t VALUES ('BO8-000001', ?)", -1, &st, NULL);
-	t0 = now_s();
-	for (int i = 0; i < inserts; i++) {
-		sqlite3_bind_int(st, 1, i);
-		sqlite3_step(st);
-		sqlite3_reset(st);
+	enum { STORE_ROUNDS = 4 };
+	double store_ours[STORE_ROUNDS], store_raw[STORE_ROUNDS];
+	int per = inserts / STORE_ROUNDS;
+	for (int round = 0; round < STORE_ROUNDS && rc == 0; round++) {
+		for (int pass = 0; pass < 2 && rc == 0; pass++) {
+			bool raw_turn = (pass == 0) == (round % 2 == 1); /* lanecert first in even rounds */
+			double t0 = now_s();
+			for (int i = round * per; i < (round + 1) * per && rc == 0; i++) {
+				if (raw_turn) {
+					sqlite3_bind_int(st, 1, i);
+					sqlite3_step(st);
+					sqlite3_reset(st);
+					continue;
+				}
+				int64_t id;
+				lc_store_run_info info = {"BO8-000001", "400g-sr8-breakout-8x50g", 0, "STB", "op", "proc",
+							  1795000000000LL + i, NULL, NULL, NULL};
+				rc = lc_store_begin_run(s, &info, &id, &d);
+				if (rc == 0)
+					rc = lc_store_finish_run(s, id, LC_VERDICT_PASS, 1795000001000LL + i, "/x/report.json",
+								 "00000000000000000000000000000000000000000000000000000000000000",
+								 NULL, &d);
+			}
+			*(raw_turn ? &store_raw[round] : &store_ours[round]) = per / (now_s() - t0);
+		}
 	}
-	double t_raw = now_s() - t0;
 	sqlite3_finalize(st);
 	sqlite3_close(db);
+	lc_store_close(s);
+	if (rc < 0)
+		return lc_cli_fail("bench reports", rc, &d, NULL);
 
 	char cmd[4300];
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
 	if (system(cmd) != 0)
 		fprintf(stderr, "lanecert-bench reports: could not remove %s\n", dir);
+	static const char *const names[NF] = {"json_write_per_cable", "sign_per_cable", "html_with_plots_per_cable",
+					      "pdf_per_cable", "verify_per_report"};
+	static const char *const bases[NF] = {"plain write(2) of the same bytes", "SHA-256 of the same bytes",
+					      "plain write(2) of the HTML", "HTML without plots, atomic write",
+					      "read + BLAKE2b of the report"};
+	struct fig f[NF + 1];
+	for (int k = 0; k < NF; k++) {
+		double *q = calloc((size_t)cables, sizeof(double));
+		if (!q)
+			return lc_cli_fail("bench reports", LC_ERR_NOMEM, NULL, NULL);
+		for (int i = 0; i < cables; i++)
+			q[i] = base_t[k][i] > 0 ? ours_t[k][i] / base_t[k][i] : 0;
+		f[k] = (struct fig){names[k], 0, 0, "s", bases[k], {0, 0, 0}};
+		lc_bench_spread(q, cables, f[k].r);
+		double m[3];
+		lc_bench_spread(ours_t[k], cables, m);
+		f[k].ours = m[1];
+		lc_bench_spread(base_t[k], cables, m);
+		f[k].base = m[1];
+		free(q);
+		free(ours_t[k]);
+		free(base_t[k]);
+	}
+	double sq[STORE_ROUNDS], m[3];
+	for (int i = 0; i < STORE_ROUNDS; i++)
+		sq[i] = store_ours[i] / store_raw[i];
+	f[NF] = (struct fig){"store_runs_per_s", 0, 0, "1/s", "raw INSERT loop, same pragmas", {0, 0, 0}};
+	lc_bench_spread(sq, STORE_ROUNDS, f[NF].r);
+	lc_bench_spread(store_ours, STORE_ROUNDS, m);
+	f[NF].ours = m[1];
+	lc_bench_spread(store_raw, STORE_ROUNDS, m);
+	f[NF].base = m[1];
 	double n = cables;
-	struct fig f[] = {
-		{"json_write_per_cable", t_json / n, t_json_base / n, "s", "plain write(2) of the same bytes"},
-		{"sign_per_cable", t_sign / n, t_hash / n, "s", "SHA-256 of the same bytes"},
-		{"html_with_plots_per_cable", t_html / n, t_html_base / n, "s", "plain write(2) of the HTML"},
-		{"pdf_per_cable", t_pdf / n, t_pdf_base / n, "s", "HTML without plots, atomic write"},
-		{"verify_per_report", t_verify / n, t_verify_base / n, "s", "read + BLAKE2b of the report"},
-		{"store_runs_per_s", inserts / t_store, inserts / t_raw, "1/s", "raw INSERT loop, same pragmas"},
-	};
 	print(f, sizeof(f) / sizeof(f[0]), json, cables);
 	if (!json)
 		printf("of json_write: %.3g s serializing, the rest is the atomic write (fsync of file and directory)\n",
