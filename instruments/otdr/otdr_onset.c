@@ -89,6 +89,22 @@ static double template_sse(const double *y, size_t lo, size_t hi, size_t step, d
  * onset lies in [centre - pulse - r - guard, centre + 2]. The window runs from a fit length before the onset
  * (not before lo) to a fit length after the transition (not past hi). Returns the SSE per point of the best
  * fit (INFINITY if no window fits), *at the onset. */
+/* The misfit per point of the template with its onset at e, over a fit length before e (not before lo) to
+ * one after the transition (not past hi); INFINITY where less than half a fit length of fibre is left on a
+ * side: between close neighbours the lines are too short to hold the template, and the foot's shape
+ * decides (the fallback). */
+static double misfit_at(const lc_otdr_ctx *c, size_t lo, size_t hi, size_t step, double e, double w, double r)
+{
+	size_t L = c->fit_len;
+	size_t wlo = e > (double)(lo + L) ? (size_t)e - L : lo;
+	size_t whi = (size_t)(e + w + r) + L;
+	if (whi > hi)
+		whi = hi;
+	if ((double)whi < e + w + r + (double)(L / 2) || e < (double)(wlo + L / 2))
+		return INFINITY;
+	return template_sse(c->y, wlo, whi, step, e, w, r) / (double)((whi - wlo + step - 1) / step);
+}
+
 static double best_onset(const lc_otdr_ctx *c, size_t centre, size_t lo, size_t hi, double r, size_t *at)
 {
 	size_t L = c->fit_len;
@@ -100,18 +116,23 @@ static double best_onset(const lc_otdr_ctx *c, size_t centre, size_t lo, size_t 
 	double from = (double)centre - w - (double)c->guard, to = (double)centre + 2;
 	if (from < (double)(lo + L / 2))
 		from = (double)(lo + L / 2);
-	for (double e = ceil(from); e <= to; e += 1.0) {
-		size_t wlo = e > (double)(lo + L) ? (size_t)e - L : lo;
-		size_t whi = (size_t)(e + w + r) + L;
-		if (whi > hi)
-			whi = hi;
-		/* half a fit length of fibre on each side at least: between close neighbours the lines are
-		 * too short to hold the template, and the foot's shape decides (fallback) */
-		if ((double)whi < e + w + r + (double)(L / 2) || e < (double)(wlo + L / 2))
-			continue;
-		double sse = template_sse(c->y, wlo, whi, step, e, w, r) / (double)((whi - wlo + step - 1) / step);
-		if (sse < best) {
-			best = sse;
+	/* coarse to fine: the misfit varies over the transition's length, so onsets an eighth of a pulse
+	 * apart find its valley, and the points around the best of them its bottom (a fifth of the cost) */
+	double cs = floor(w / 8) > 1 ? floor(w / 8) : 1, ec = NAN;
+	for (double e = ceil(from); e <= to; e += cs) {
+		double m = misfit_at(c, lo, hi, step, e, w, r);
+		if (m < best) {
+			best = m;
+			ec = e;
+		}
+	}
+	if (!isfinite(best))
+		return best;
+	*at = (size_t)ec;
+	for (double e = fmax(ceil(from), ec - cs + 1); cs > 1 && e < ec + cs && e <= to; e += 1.0) {
+		double m = e == ec ? INFINITY : misfit_at(c, lo, hi, step, e, w, r);
+		if (m < best) {
+			best = m;
 			*at = (size_t)e;
 		}
 	}
