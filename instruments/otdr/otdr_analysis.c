@@ -183,28 +183,49 @@ static bool peak_base_ok(const lc_otdr_ctx *c, const lc_otdr_line *l)
  * uncertainty (lim / 6) at every point where both fits look like fibre has a robust spread (1.4826 x the
  * median absolute deviation; the events are outliers it ignores) of 1 for white noise. The limit becomes
  * LC_OTDR_DETECT_SIGMAS of that spread where this is more than the white-noise limit. */
-static int calibrate_limits(const double *step, double *lim, const unsigned char *ok, size_t n)
+static double robust_spread(double *z, size_t m)
+{
+	double med = lc_otdr_select(z, m, m / 2);
+	for (size_t k = 0; k < m; k++)
+		z[k] = fabs(z[k] - med);
+	return 1.4826 * lc_otdr_select(z, m, m / 2);
+}
+
+static int calibrate_limits(const double *step, double *lim, const unsigned char *ok, size_t n, size_t block)
 {
 	double *z = malloc((n ? n : 1) * sizeof(double));
-	if (!z)
+	double *f = malloc((n ? n : 1) * sizeof(double));
+	if (!z || !f) {
+		free(z);
+		free(f);
 		return LC_ERR_NOMEM;
+	}
 	size_t m = 0;
 	for (size_t k = 0; k < n; k++)
 		if ((ok[k] & 3) == 3 && lim[k] > 0)
 			z[m++] = step[k] / (lim[k] / 6.0);
-	double spread = 1.0;
-	if (m >= 32) {
-		double med = lc_otdr_select(z, m, m / 2);
-		for (size_t k = 0; k < m; k++)
-			z[k] = fabs(z[k] - med);
-		spread = 1.4826 * lc_otdr_select(z, m, m / 2);
-	}
-	free(z);
+	double spread = m >= 32 ? robust_spread(z, m) : 1.0;
 	/* the limit: 6 white-noise sigmas, or LC_OTDR_DETECT_SIGMAS of the measured spread if that is more */
-	double f = spread * LC_OTDR_DETECT_SIGMAS / 6.0;
-	if (f > 1.0)
-		for (size_t k = 0; k < n; k++)
-			lim[k] *= f;
+	double fg = fmax(1.0, spread * LC_OTDR_DETECT_SIGMAS / 6.0);
+	/* ... or of the spread measured around the point (CFAR: the blocks of `block` points on either side
+	 * of its own), where that is more: the wander of an averaged trace is not the same all along it */
+	if (block < 1)
+		block = 1;
+	size_t nb = (n + block - 1) / block;
+	for (size_t bi = 0; bi < nb; bi++) {
+		size_t lo = bi > 0 ? (bi - 1) * block : 0, hi = (bi + 2) * block < n ? (bi + 2) * block : n;
+		m = 0;
+		for (size_t k = lo; k < hi; k++)
+			if ((ok[k] & 3) == 3 && lim[k] > 0)
+				z[m++] = step[k] / (lim[k] / 6.0);
+		double fl = m >= 32 ? robust_spread(z, m) * LC_OTDR_DETECT_SIGMAS / 6.0 : 0.0;
+		for (size_t k = bi * block; k < (bi + 1) * block && k < n; k++)
+			f[k] = fmax(fg, fl);
+	}
+	for (size_t k = 0; k < n; k++)
+		lim[k] *= f[k];
+	free(z);
+	free(f);
 	return 0;
 }
 
@@ -292,7 +313,7 @@ static int find_candidates(lc_otdr_ctx *c, size_t a, size_t b, cand **out, size_
 		fall[k] = lc_otdr_line_at(&bl, (double)i) - lc_otdr_line_at(&al, (double)(i + g) + (double)(al.n - 1) / 2.0);
 	}
 	if (rc == 0)
-		rc = calibrate_limits(step, lim, ok, n);
+		rc = calibrate_limits(step, lim, ok, n, 8 * c->fit_len);
 	/* reflections first: the fits on either side of a peak see it as a step, so steps within reach of a
 	 * peak are its echoes, not events. Peaks under the reflectance threshold count too (an APC connector at
 	 * -65 dB is a 2.9 dB peak at 10 ns): their pulse and recovery tail are longer than the gap between the

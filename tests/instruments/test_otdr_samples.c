@@ -82,7 +82,7 @@ Test(otdr_samples, strict_agreement, .timeout = 120)
 	cr_expect_eq(t.ends_shown, 19);
 	cr_expect_geq(t.ends_within, 17, "ends %zu", t.ends_within);
 	cr_expect_leq(t.after_end, 3, "events after the end %zu", t.after_end);
-	cr_expect_leq(t.found, 114, "found %zu (false events)", t.found);
+	cr_expect_leq(t.found, 108, "found %zu (false events)", t.found);
 	for (size_t i = 0; i < N_VENDORS; i++) {
 		cr_expect_eq(pv[i].stored, floors[i].stored, "%s", floors[i].v);
 		cr_expect_geq(pv[i].matched, floors[i].matched, "%s: matched %zu", floors[i].v, pv[i].matched);
