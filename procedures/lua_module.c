@@ -155,7 +155,7 @@ static const char *check_module_serial(lc_run *run, const char *end, const char 
 	return "mismatch";
 }
 
-/* ctx:module{end="A", role="i2c"} -> {vendor, part_number, serial, identifier, media_type, lanes, cable_length_m,
+/* ctx:module{end="A", role="i2c", lanes=N} -> {vendor, part_number, serial, identifier, media_type, lanes, cable_length_m,
  * temperature_c, state, apps = {...}} */
 static int ctx_module(lua_State *L)
 {
@@ -165,6 +165,12 @@ static int ctx_module(lua_State *L)
 	const char *end = luaL_optstring(L, -1, "A");
 	lua_getfield(L, 2, "role");
 	const char *role = luaL_optstring(L, -1, "i2c");
+	/* lanes=N: the module's lanes 1..N carry the link (a DR1 module on a harness leg uses 1 of its 4): the
+	 * cable's ports cannot say it when the cable is fiber and the modules are separate optics */
+	lua_getfield(L, 2, "lanes");
+	lua_Integer only = luaL_optinteger(L, -1, 0);
+	if (only < 0 || only > LC_MODULE_LANES_MAX)
+		return luaL_error(L, "ctx:module: lanes=%d is not 1..%d", (int)only, LC_MODULE_LANES_MAX);
 	const lc_station_instrument *si = i2c_role(run, role);
 	if (!si)
 		return luaL_error(L, "the station has no I2C module adapter in the role '%s'", role);
@@ -207,7 +213,11 @@ static int ctx_module(lua_State *L)
 		judge_power(run, &info, end);
 	/* Only the lanes this end of the cable uses: a QSFP28 leg of a 4 x 100G breakout carries 2 of its 4. */
 	bool tx_used[LC_MODULE_LANES_MAX + 1] = {false}, rx_used[LC_MODULE_LANES_MAX + 1] = {false};
-	lanes_of_end(run, end, tx_used, rx_used);
+	if (only > 0)
+		for (lua_Integer k = 1; k <= LC_MODULE_LANES_MAX; k++)
+			tx_used[k] = rx_used[k] = k <= only;
+	else
+		lanes_of_end(run, end, tx_used, rx_used);
 	for (size_t i = 0; i < info.n_lanes; i++) {
 		const lc_module_lane *ln = &info.lanes[i];
 		if (!tx_used[i + 1] && !rx_used[i + 1])

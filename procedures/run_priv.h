@@ -24,6 +24,10 @@ typedef struct lc_run {
 	char reason[512];
 	int last_error;           /* LC_ERR_* of the measurement binding that raised, 0 for a script error */
 	struct lc_optical_state *optical; /* references taken by ctx:reference() (lua_optical.c) */
+	/* the lane map ctx:tx_disable_map() measured (lua_link.c): end A's lane l reaches leg link_map[l], leg n
+	 * reaches end A's lane link_back[n] (-1 none, -2 several); link_legs = 0 until measured */
+	unsigned link_legs;
+	int link_map[8], link_back[8];
 } lc_run;
 
 /* The run behind the ctx table passed to procedure functions (upvalue 1 of every method). */
@@ -54,6 +58,7 @@ void lc_lua_add_ber(lua_State *L, lc_run *run);
 void lc_lua_add_otdr(lua_State *L, lc_run *run);
 void lc_lua_add_module(lua_State *L, lc_run *run);
 void lc_lua_add_compat(lua_State *L, lc_run *run);
+void lc_lua_add_link(lua_State *L, lc_run *run);
 void lc_lua_add_skew(lua_State *L, lc_run *run);
 /* Free what the bindings kept in the run. */
 void lc_lua_optical_free(lc_run *run);

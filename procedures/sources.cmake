@@ -11,6 +11,7 @@ lc_area(procedures DEPS instruments fixtures reports hal PKGS PkgConfig::LUA SOU
   procedures/instrument_set.c
   procedures/lua_ber.c
   procedures/lua_compat.c
+  procedures/lua_link.c
   procedures/lua_ctx.c
   procedures/lua_skew.c
   procedures/lua_module.c

@@ -17,6 +17,11 @@
  * "bias_ma" (default 7.5), "power_class" and "max_power_w" (what the CMIS AOC ends declare, default class 5
  * and 9 W; another pair simulates a module programmed over its class).
  *
+ * A fiber DUT (a breakout harness) has no modules of its own: options "near" and "far" plug separate optics
+ * into it, transceiver types of fixtures/cables ("near": the module on end A's connector, "far": the one on
+ * every leg, "far_B3": another on leg B3), as an installed DR4 -> 4 x DR1 link has them. Their memories carry
+ * the media codes of their PMD (optic_codes below), their monitors follow the world as above.
+ *
  * The world's BERT lanes do not see a module's Tx disable (lc_sim_world has no per-lane laser state yet): a
  * disabled lane darkens the far module's Rx power and LOS, not the simulated BERT's sync.
  */
@@ -74,6 +79,146 @@ static int identify(struct sim_mod_end *e, enum lc_form_factor ff, const char *w
 	return 0;
 }
 
+/*
+ * The optics a fiber DUT links (a DR4 module on the MPO of a DR4 breakout harness, a DR1 module on each leg):
+ * the media interface codes their memories carry, by the PMD of the transceiver's cable type. CMIS SMF codes
+ * and SFF-8636 byte 192 codes from domain-facts §1c ([SONIC-8024]); the host interface of a CMIS optic is
+ * the 400GAUI-8 code of §1c, its breakout legs the 100GAUI-2 host code of compat_media.def. A PMD not in
+ * this table is refused rather than given a made-up code.
+ */
+struct optic_code {
+	const char *pmd;
+	uint8_t cmis_media, sff_ext; /* 0 = no code in the reference for that memory map */
+	uint8_t leg_media;           /* CMIS: one breakout leg's media code, 0 = no breakout */
+	unsigned host_lanes;         /* CMIS: host lanes of the full-width application */
+};
+
+static const struct optic_code optic_codes[] = {
+	{"400GBASE-DR4", 0x1C, 0, 0x14, 8},
+	{"100GBASE-DR", 0x14, 0x25, 0, 2},
+	{"100GBASE-FR1", 0x15, 0x26, 0, 2},
+};
+
+static const struct optic_code *optic_of(const char *pmd)
+{
+	for (size_t i = 0; i < sizeof(optic_codes) / sizeof(optic_codes[0]); i++)
+		if (!strcasecmp(optic_codes[i].pmd, pmd))
+			return &optic_codes[i];
+	return NULL;
+}
+
+/* Fill end e as the transceiver of cable type `type` (a "transceiver" file of fixtures/cables). */
+static int optic_end(struct sim_mod_end *e, const char *type, const lc_sim_inst_config *cfg, lc_diag *diag)
+{
+	lc_channel *tc;
+	int rc = lc_channel_load(type, NULL, &tc, diag);
+	if (rc < 0) {
+		lc_diag_prefix(diag, "%s.options: module of end %s: ", cfg->where, e->label);
+		return rc;
+	}
+	const lc_component *c = lc_channel_component_count(tc) == 1 ? lc_channel_component(tc, 0) : NULL;
+	if (!c || c->kind != LC_COMP_TRANSCEIVER) {
+		rc = lc_diag_set(diag, LC_ERR_FORMAT, "%s.options: module of end %s: %s is not a transceiver", cfg->where,
+				 e->label, type);
+		goto out;
+	}
+	const struct optic_code *oc = optic_of(c->pmd);
+	if ((rc = identify(e, c->conn[0].form_factor, cfg->where, diag)) < 0)
+		goto out;
+	if (!oc || (e->cmis ? oc->cmis_media : oc->sff_ext) == 0) {
+		rc = lc_diag_set(diag, LC_ERR_UNSUPPORTED, "%s.options: module of end %s: %s (%s) has no media code "
+				 "lanecert's reference gives for its memory map", cfg->where, e->label, type, c->pmd);
+		goto out;
+	}
+	e->optic = true;
+	e->media_code = e->cmis ? oc->cmis_media : oc->sff_ext;
+	e->leg_media_code = oc->leg_media;
+	e->host_app_lanes = oc->host_lanes;
+	e->nm = c->wavelength_nm > 0 ? c->wavelength_nm : 1310;
+	snprintf(e->pn, sizeof(e->pn), "%.16s", type);
+out:
+	lc_channel_free(tc);
+	return rc;
+}
+
+/*
+ * A fiber DUT (a breakout harness) with a module plugged into each end: options "near" (the transceiver at
+ * end A) and "far" (the one on every leg of end B), "far_<LEG>" for one leg ("far_B3": an FR1 where a DR1
+ * belongs). Module lane n at end A is the lane the design sends to leg n (the harness's map: its Tx
+ * position feeds leg n's rx, leg n's tx returns to its Rx position); where the light really lands is the
+ * world's business (swapped legs, a dirty leg, a broken fiber), read in inst_module_mem.c.
+ */
+static int build_optics(struct mod_state *st, const lc_sim_inst_config *cfg, const lc_channel *ch, const char *vendor,
+			const char *serial, lc_diag *diag)
+{
+	const char *near, *far;
+	int rc;
+	if ((rc = lc_sim_opt_string(cfg, "near", NULL, &near, diag)) < 0 ||
+	    (rc = lc_sim_opt_string(cfg, "far", NULL, &far, diag)) < 0)
+		return rc;
+	if (!near || !far)
+		return lc_diag_set(diag, LC_ERR_UNSUPPORTED, "%s.options.cable: %s is not an AOC or DAC (its ends are not "
+				   "modules): name the modules plugged into it with \"near\" and \"far\"", cfg->where,
+				   lc_channel_name(ch));
+	struct sim_modules *m = &st->mods;
+	unsigned legs_b = lc_channel_leg_count(ch, 1);
+	if (lc_channel_leg_count(ch, 0) != 1 || legs_b < 1 || 1 + legs_b > SIM_MOD_MAX_ENDS || legs_b > SIM_MOD_LANES)
+		return lc_diag_set(diag, LC_ERR_UNSUPPORTED, "%s: %u x %u legs are not simulated", cfg->where,
+				   lc_channel_leg_count(ch, 0), legs_b);
+	m->n = 1 + legs_b;
+	for (size_t i = 0; i < m->n; i++) {
+		struct sim_mod_end *e = &m->ends[i];
+		unsigned end = i == 0 ? 0 : 1, leg = i == 0 ? 0 : (unsigned)i - 1;
+		char label[sizeof(e->label)];
+		snprintf(label, sizeof(label), "%s", lc_channel_leg_label(ch, end, leg));
+		memcpy(e->label, label, sizeof(label));
+		e->end = end ? 'B' : 'A';
+		e->channel = (int)i;
+		e->far_legs = end == 0 ? legs_b : 1;
+		e->breakout_near = end == 0 && legs_b > 1;
+		e->all = m;
+		snprintf(e->vendor, sizeof(e->vendor), "%s", vendor);
+		snprintf(e->sn, sizeof(e->sn), "%.*s-%s", (int)(15 - strlen(label)), serial, label);
+		for (int k = 0; k < SIM_MOD_LANES; k++)
+			e->far_end[k] = e->far_lane[k] = e->src_end[k] = e->src_lane[k] = -1;
+		const char *type = end == 0 ? near : far;
+		char key[24];
+		snprintf(key, sizeof(key), "far_%s", label);
+		if (end == 1 && (rc = lc_sim_opt_string(cfg, key, far, &type, diag)) < 0)
+			return rc;
+		if ((rc = optic_end(e, type, cfg, diag)) < 0)
+			return rc;
+		e->lanes = end == 0 ? legs_b : 1;
+	}
+	for (size_t i = 0; i < lc_channel_map_count(ch); i++) {
+		const lc_map_entry *me = lc_channel_map(ch, i);
+		const lc_port *fp = lc_channel_port(ch, me->from_port), *tp = lc_channel_port(ch, me->to_port);
+		if (fp->end == tp->end)
+			continue;
+		const lc_port *leg = fp->end == 1 ? fp : tp;
+		struct sim_mod_end *a = &m->ends[0], *b = &m->ends[1 + leg->leg];
+		unsigned k = leg->leg;
+		if (fp->end == 0) { /* A's lane k transmits into leg k */
+			snprintf(a->tx_port[k], sizeof(a->tx_port[k]), "%s", fp->name);
+			snprintf(b->rx_port[0], sizeof(b->rx_port[0]), "%s", tp->name);
+			a->far_end[k] = 1 + (int)leg->leg;
+			a->far_lane[k] = 0;
+			b->src_end[0] = 0;
+			b->src_lane[0] = (int)k;
+		} else {
+			snprintf(b->tx_port[0], sizeof(b->tx_port[0]), "%s", fp->name);
+			snprintf(a->rx_port[k], sizeof(a->rx_port[k]), "%s", tp->name);
+			b->far_end[0] = 0;
+			b->far_lane[0] = (int)k;
+			a->src_end[k] = 1 + (int)leg->leg;
+			a->src_lane[k] = 0;
+		}
+	}
+	for (size_t i = 0; i < m->n; i++)
+		lc_sim_mod_build(&m->ends[i], m);
+	return 0;
+}
+
 static int build(struct mod_state *st, const lc_sim_inst_config *cfg, const lc_channel *ch, const char *vendor,
 		 const char *serial, lc_diag *diag)
 {
@@ -84,8 +229,7 @@ static int build(struct mod_state *st, const lc_sim_inst_config *cfg, const lc_c
 			c = x;
 	}
 	if (!c)
-		return lc_diag_set(diag, LC_ERR_UNSUPPORTED, "%s.options.cable: %s is not an AOC or DAC (its ends are not modules)",
-				   cfg->where, lc_channel_name(ch));
+		return build_optics(st, cfg, ch, vendor, serial, diag);
 	struct sim_modules *m = &st->mods;
 	unsigned legs_b = lc_channel_leg_count(ch, 1);
 	if (lc_channel_leg_count(ch, 0) != 1 || legs_b < 1 || 1 + legs_b > SIM_MOD_MAX_ENDS)

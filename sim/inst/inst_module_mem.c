@@ -87,11 +87,17 @@ static void build_cmis(struct sim_mod_end *e)
 	lo[1] = 0x50; /* CMIS 5.0 */
 	lo[2] = e->flat ? 0x80 : 0x00;
 	lo[3] = 3 << 1; /* ModuleReady */
-	lo[85] = e->copper ? 0x03 : 0x04;
+	lo[85] = e->optic ? 0x02 : e->copper ? 0x03 : 0x04;
 	memset(lo + 86, 0xFF, 117 - 86 + 1);
 	/* applications: the module's full width first, then the breakout legs' width */
 	uint8_t *a = lo + 86;
-	if (e->copper) {
+	if (e->optic) {
+		/* a single-mode optic: its host interface, its media code (inst_module.c's table) */
+		a[0] = e->host_app_lanes == 8 ? 0x11 : 0x0D; /* 400GAUI-8 / 100GAUI-2 C2M */
+		a[1] = e->media_code;
+		a[2] = (uint8_t)(e->host_app_lanes << 4 | e->lanes);
+		a[3] = 0x01;
+	} else if (e->copper) {
 		bool wide = e->lanes == 8;
 		a[0] = wide ? 0x1D : 0x1B; /* 400G CR8 / 100GBASE-CR2 */
 		a[1] = 0x01;               /* copper cable */
@@ -103,7 +109,17 @@ static void build_cmis(struct sim_mod_end *e)
 		a[2] = (uint8_t)(e->lanes << 4 | e->lanes);
 		a[3] = 0x01;
 	}
-	if (e->breakout_near) {
+	if (e->breakout_near && e->optic && e->leg_media_code) {
+		/* one leg per media lane: 100GAUI-2 on two host lanes, one 100G media lane (the DR1 application) */
+		unsigned per = e->host_app_lanes / e->far_legs;
+		uint8_t *b = lo + 90, mask = 0;
+		for (unsigned s = 0; s < e->host_app_lanes; s += per)
+			mask |= (uint8_t)(1u << s);
+		b[0] = 0x0D;
+		b[1] = e->leg_media_code;
+		b[2] = (uint8_t)(per << 4 | 1);
+		b[3] = mask;
+	} else if (e->breakout_near && !e->optic) {
 		unsigned per = e->lanes / e->far_legs;
 		uint8_t *b = lo + 90, mask = 0;
 		for (unsigned s = 0; s < e->lanes; s += per)
@@ -131,8 +147,10 @@ static void build_cmis(struct sim_mod_end *e)
 		p0[74] = (uint8_t)(0x40 | (unsigned)lround(len));
 	else
 		p0[74] = (uint8_t)(lround(len * 10) > 63 ? 63 : lround(len * 10));
-	p0[75] = 0x23; /* no separable connector */
-	p0[84] = e->copper ? 0x0A : 0x00; /* media interface technology: copper unequalized / 850 nm VCSEL */
+	p0[75] = e->optic ? (e->breakout_near ? 0x0C : 0x07) : 0x23; /* MPO 1x12 / LC / no separable connector */
+	/* media interface technology: copper unequalized / 850 nm VCSEL; an SM optic "others" (0x08, the SFF-8024
+	 * technology codes are not in the reference: the media type byte 85 says single mode) */
+	p0[84] = e->optic ? 0x08 : e->copper ? 0x0A : 0x00;
 	if (e->flat)
 		return;
 	uint8_t *p1 = page_of(e, 0x01), *p2 = page_of(e, 0x02);
@@ -159,10 +177,12 @@ static void build_sff8636(struct sim_mod_end *e)
 	lo[2] = e->flat ? 0x04 : 0x00;
 	p0[0] = e->identifier;
 	p0[1] = 0x00;
-	p0[2] = 0x23;                               /* no separable connector */
+	p0[2] = e->optic ? 0x07 : 0x23;             /* LC / no separable connector */
 	p0[3] = 0x80;                               /* extended compliance in byte 192 */
 	p0[18] = (uint8_t)lround(e->length_m);      /* byte 146: assembly length, m */
-	p0[19] = e->copper ? 0xA0 : 0x00;           /* byte 147: copper unequalized / 850 nm VCSEL */
+	/* byte 147: copper unequalized / 850 nm VCSEL; a single-mode optic 0x60 (1310 nm EML in SFF-8636's table,
+	 * not in the reference: the decoder reads any code but 0x0, 0x8 and copper as single-mode optics) */
+	p0[19] = e->optic ? 0x60 : e->copper ? 0xA0 : 0x00;
 	ascii(p0 + 20, 16, e->vendor);
 	ascii(p0 + 40, 16, e->pn);
 	ascii(p0 + 56, 2, "A0");
@@ -170,7 +190,7 @@ static void build_sff8636(struct sim_mod_end *e)
 		put16(p0 + 58, (unsigned)lround(e->nm * 20)); /* byte 186: nm x 20 */
 	/* byte 192: CR4 copper; an AOC end with a DSP showing 4 x 25G NRZ (BER < 1e-12 at its host); else the AOC
 	 * on 100GAUI-2, BER 2.6e-4 (domain-facts §1c, compat_media.def) */
-	p0[64] = e->copper ? 0x0B : e->host_lanes == 4 ? 0x18 : 0x33;
+	p0[64] = e->optic ? e->media_code : e->copper ? 0x0B : e->host_lanes == 4 ? 0x18 : 0x33;
 	ascii(p0 + 68, 16, e->sn);
 	ascii(p0 + 84, 8, "261121  ");
 	p0[92] = 0x0C; /* byte 220: average Rx power, Tx power monitored */

@@ -28,6 +28,12 @@ struct sim_mod_end {
 	unsigned lanes;        /* lanes this module drives */
 	unsigned far_legs;     /* legs at the other end (1 for a straight cable) */
 	unsigned host_lanes;   /* lanes its DSP presents to the host (the cable's host_lanes), 0 = `lanes` */
+	/* a separate optic plugged into a fiber DUT (a DR4 module on a breakout harness, a DR1 on a leg): its
+	 * media interface code (CMIS SMF table / SFF-8636 byte 192) and, for a CMIS optic that breaks out, the
+	 * code of one leg's interface; 0 = not an optic (the end of an AOC or DAC) */
+	bool optic;
+	uint8_t media_code, leg_media_code;
+	unsigned host_app_lanes; /* host lanes of the optic's full-width application */
 	double nm, length_m;
 	char vendor[17], pn[17], sn[17];
 	/* lane k: its Tx port ("A:tx3") and where that light lands (end index, lane); its Rx port and the

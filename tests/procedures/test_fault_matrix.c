@@ -83,6 +83,8 @@ static const lc_fm_procedure procedures[] = {
 	{"aoc-400g", "aoc-400g-good", {"poll_ms=5", "settle_ms=50", NULL}, 50, 2},
 	{"breakout-aoc-400g-4x100g", "aoc-breakout-good", {"poll_ms=5", "settle_ms=50", NULL}, 50, 2},
 	{"breakout-dac-400g-4x100g", "dac-breakout-good", {"poll_ms=5", "settle_ms=50", NULL}, 50, 2},
+	/* the link's only instrument is the I2C module adapter: few cells */
+	{"link-dr4-4xdr1", "dr4-link-good", {"settle_ms=0", "dom_accuracy_db=0.25", NULL}, 1000, 0},
 };
 
 static const char *inst_class(const char *kind)

@@ -1,0 +1,135 @@
+/* Issue 19: the installed 400G DR4 -> 4 x 100G DR1 link with its transceivers (procedures/link-dr4-4xdr1.lua)
+ * against its simulated good and faulty links. Every judgement comes from the five modules' memories. */
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "tests/procedures/e2e_harness.h"
+
+static lc_e2e e;
+
+/* accuracy: NULL = the UNCONFIRMED default rows (3 dB per monitor), else the run option's value */
+static lc_result *certify(const char *scenario, const char *accuracy)
+{
+	char acc[48];
+	const char *opts[4] = {"settle_ms=0", NULL, NULL, NULL};
+	if (accuracy) {
+		snprintf(acc, sizeof(acc), "dom_accuracy_db=%s", accuracy);
+		opts[1] = acc;
+	}
+	lc_e2e_start(&e, scenario);
+	return lc_e2e_run(&e, "link-dr4-4xdr1", opts, 1, lc_e2e_dut_serial(&e));
+}
+
+static void done(lc_result *r)
+{
+	lc_result_free(r);
+	lc_e2e_stop(&e);
+}
+
+/* How many measurements called name have verdict v. */
+static size_t count(const lc_result *r, const char *name, enum lc_verdict v)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < lc_result_measurement_count(r); i++) {
+		const lc_result_measurement *m = lc_result_measurement_at(r, i, NULL);
+		if (!strcmp(m->name, name) && m->verdict == v)
+			n++;
+	}
+	return n;
+}
+
+/* The aggregated verdict of step name (LC_VERDICT_NONE when the run has no such step). */
+static enum lc_verdict step_verdict(const lc_result *r, const char *name)
+{
+	for (size_t i = 0; i < lc_result_step_count(r); i++)
+		if (!strcmp(lc_result_step_at(r, i)->name, name))
+			return lc_result_step_verdict(r, i);
+	return LC_VERDICT_NONE;
+}
+
+/* A good link: five right parts, every lane where it belongs; with the default monitor accuracy (3 dB each,
+ * UNCONFIRMED) a loss from DOM cannot prove the harness budget, so the run is inconclusive, never pass. */
+Test(e2e_link, good_link_is_inconclusive_on_dom_accuracy)
+{
+	lc_result *r = certify("dr4-link-good", NULL);
+	cr_expect_eq(lc_result_verdict(r), LC_VERDICT_INCONCLUSIVE, "why: %s", lc_e2e_why(r));
+	cr_expect_eq(count(r, "module_part", LC_VERDICT_PASS), 5ul, "the DR4 and four DR1s are the designed parts");
+	cr_expect_eq(count(r, "link_compatibility", LC_VERDICT_PASS), 4ul);
+	cr_expect_eq(count(r, "lane_to_leg", LC_VERDICT_PASS), 4ul);
+	cr_expect_eq(count(r, "leg_to_lane", LC_VERDICT_PASS), 4ul);
+	cr_expect_eq(count(r, "dom_loss", LC_VERDICT_INCONCLUSIVE), 8ul, "both directions of 4 lanes");
+	cr_expect_eq(count(r, "tx_power", LC_VERDICT_PASS), 8ul, "4 DR4 lanes + 4 DR1 lanes, nothing unused judged");
+	cr_expect_eq(count(r, "rx_power", LC_VERDICT_PASS), 8ul);
+	cr_expect_str_eq(lc_e2e_extra(r, "lane_to_leg", "difference"), "as expected");
+	cr_expect_str_eq(lc_e2e_why(r), "loss from DOM on 8 lanes cannot be decided within the monitors' \u00b16.0 dB "
+					"(up to 0.4 dB against a 1.50 dB budget): measure with a power meter");
+	done(r);
+}
+
+/* The same link with modules calibrated to 0.25 dB: the loss from DOM now proves the budget. */
+Test(e2e_link, good_link_passes_with_calibrated_monitors)
+{
+	lc_result *r = certify("dr4-link-good", "0.25");
+	cr_expect_eq(lc_result_verdict(r), LC_VERDICT_PASS, "why: %s", lc_e2e_why(r));
+	cr_expect_eq(count(r, "dom_loss", LC_VERDICT_PASS), 8ul);
+	done(r);
+}
+
+Test(e2e_link, swapped_legs_are_named_by_tx_disable)
+{
+	lc_result *r = certify("dr4-link-swapped-legs", "0.25");
+	cr_expect_eq(lc_result_verdict(r), LC_VERDICT_FAIL, "why: %s", lc_e2e_why(r));
+	cr_expect_str_eq(lc_e2e_why(r), "lane map: legs B2 and B3 swapped");
+	cr_expect_eq(count(r, "lane_to_leg", LC_VERDICT_FAIL), 2ul);
+	cr_expect_eq(count(r, "leg_to_lane", LC_VERDICT_FAIL), 2ul);
+	/* the loss follows the light where it really goes: every lane within its budget */
+	cr_expect_eq(count(r, "dom_loss", LC_VERDICT_PASS), 8ul);
+	done(r);
+}
+
+Test(e2e_link, dirty_leg_fails_its_two_fibers_only)
+{
+	lc_result *r = certify("dr4-link-dirty-leg", "0.25");
+	cr_expect_eq(lc_result_verdict(r), LC_VERDICT_FAIL, "why: %s", lc_e2e_why(r));
+	cr_expect_str_eq(lc_e2e_why(r), "loss from DOM: leg B3: over its budget in both directions \u2014 its connector "
+					"dirty or damaged");
+	cr_expect_eq(count(r, "dom_loss", LC_VERDICT_FAIL), 2ul, "leg B3, both directions");
+	cr_expect_eq(count(r, "dom_loss", LC_VERDICT_PASS), 6ul);
+	done(r);
+}
+
+/* With the default monitor accuracy the same 3 dB cannot be told from the monitors' error: inconclusive. */
+Test(e2e_link, dirty_leg_is_inconclusive_within_dom_accuracy)
+{
+	lc_result *r = certify("dr4-link-dirty-leg", NULL);
+	cr_expect_eq(lc_result_verdict(r), LC_VERDICT_INCONCLUSIVE, "why: %s", lc_e2e_why(r));
+	cr_expect_eq(count(r, "dom_loss", LC_VERDICT_FAIL), 0ul);
+	done(r);
+}
+
+Test(e2e_link, fr1_where_a_dr1_belongs_is_a_wrong_part)
+{
+	lc_result *r = certify("dr4-link-fr1-leg", "0.25");
+	cr_expect_eq(lc_result_verdict(r), LC_VERDICT_FAIL, "why: %s", lc_e2e_why(r));
+	cr_expect_str_eq(lc_e2e_why(r), "wrong part: end B3 holds 100G-FR/100GBASE-FR1 where the link is designed for "
+					"100GBASE-DR (xcvr-100g-dr) (the same wavelength band: the part is wrong, not "
+					"the wavelength)");
+	cr_expect_eq(count(r, "module_part", LC_VERDICT_FAIL), 1ul);
+	/* the FR1 links with the DR4 (same lane, same band): compatible, just not the designed part */
+	cr_expect_eq(count(r, "link_compatibility", LC_VERDICT_PASS), 4ul);
+	cr_expect_eq(step_verdict(r, "parts"), LC_VERDICT_FAIL);
+	cr_expect_eq(step_verdict(r, "lane-map"), LC_VERDICT_PASS, "the FR1 is on the right leg");
+	done(r);
+}
+
+Test(e2e_link, upc_in_the_apc_path_is_named_at_the_shared_mpo)
+{
+	lc_result *r = certify("dr4-link-upc-in-apc", "0.25");
+	cr_expect_eq(lc_result_verdict(r), LC_VERDICT_FAIL, "why: %s", lc_e2e_why(r));
+	cr_expect_eq(count(r, "dom_loss", LC_VERDICT_FAIL), 8ul);
+	cr_expect_str_eq(lc_e2e_why(r), "every lane over its budget both ways (+1.9 dB on average): the shared MPO "
+					"connection \u2014 a UPC connector in the APC path (reflection and loss) or a dirty "
+					"MPO; measure its return loss");
+	done(r);
+}
