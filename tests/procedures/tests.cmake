@@ -45,5 +45,6 @@ lc_test(NAME procedures_il_setup SOURCES tests/procedures/test_il_setup.c tests/
 # Link compatibility of two module ends (procedures/compat.c), on decoded images from tests/instruments/.
 lc_test(NAME module_compat SOURCES tests/procedures/test_module_compat.c LIBS lc_procedures)
 # Issue 19: the DR4 -> 4 x DR1 link with its transceivers, judged from the modules' memories.
-lc_test(NAME procedures_e2e_link SOURCES tests/procedures/test_e2e_link.c tests/procedures/e2e_harness.c
+lc_test(NAME procedures_e2e_link SOURCES tests/procedures/test_e2e_link.c tests/procedures/test_e2e_800g.c
+        tests/procedures/e2e_harness.c
         LIBS lc_procedures lc_sim lc_instruments TIMEOUT 300)

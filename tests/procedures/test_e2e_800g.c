@@ -1,0 +1,60 @@
+/* Issue 19 point 8: the 800G DR8 -> 8 x 100G DR1 breakout (MPO-16 APC to 8 x LC, single-mode) certified on its
+ * bench by the general breakout procedure, against its good and faulty simulated harnesses. Every 800G number
+ * is UNCONFIRMED (fixtures/limits/lanecert-800g.json, cables/dr8-mpo16apc-8xlc.json). */
+#include <criterion/criterion.h>
+#include <string.h>
+
+#include "tests/procedures/e2e_harness.h"
+
+static lc_e2e e;
+
+static lc_result *certify(const char *scenario)
+{
+	lc_e2e_start(&e, scenario);
+	return lc_e2e_run(&e, "breakout-mpo", NULL, 1, lc_e2e_dut_serial(&e));
+}
+
+static void done(lc_result *r)
+{
+	lc_result_free(r);
+	lc_e2e_stop(&e);
+}
+
+Test(e2e_800g, dr8_breakout_good_passes_all_sixteen_fibers)
+{
+	lc_result *r = certify("dr8-breakout-good");
+	cr_expect_eq(lc_result_verdict(r), LC_VERDICT_PASS, "why: %s", lc_e2e_why(r));
+	size_t il = 0;
+	for (size_t i = 0; i < lc_result_measurement_count(r); i++) {
+		const lc_result_measurement *m = lc_result_measurement_at(r, i, NULL);
+		if (!strcmp(m->name, "insertion_loss") && m->verdict == LC_VERDICT_PASS)
+			il++;
+	}
+	cr_expect_eq(il, 32ul, "16 fibers at 1310 and 1550 nm");
+	done(r);
+}
+
+Test(e2e_800g, dr8_breakout_swapped_legs_are_named)
+{
+	lc_result *r = certify("dr8-breakout-swapped-legs");
+	cr_expect_eq(lc_result_verdict(r), LC_VERDICT_FAIL, "why: %s", lc_e2e_why(r));
+	cr_expect_str_eq(lc_e2e_why(r), "fiber map: legs B4 and B5 swapped");
+	done(r);
+}
+
+Test(e2e_800g, dr8_breakout_dirty_leg_is_located)
+{
+	lc_result *r = certify("dr8-breakout-dirty-leg");
+	cr_expect_eq(lc_result_verdict(r), LC_VERDICT_FAIL, "why: %s", lc_e2e_why(r));
+	cr_expect_str_eq(lc_e2e_why(r), "leg B6 (fibers 6 and 11): +1.0 dB in both directions \u2014 connector at B6 dirty or "
+					"damaged");
+	done(r);
+}
+
+Test(e2e_800g, dr8_breakout_broken_fiber_is_dark)
+{
+	lc_result *r = certify("dr8-breakout-broken-fiber");
+	cr_expect_eq(lc_result_verdict(r), LC_VERDICT_FAIL, "why: %s", lc_e2e_why(r));
+	cr_expect_str_eq(lc_e2e_why(r), "fiber map: B6:tx dark", "leg B6's return fiber, named at the leg");
+	done(r);
+}
