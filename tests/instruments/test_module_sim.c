@@ -404,3 +404,76 @@ Test(i2c_sim, garbled_or_foreign_identity_is_refused)
 		lc_sim_i2c_service_free(svc);
 	}
 }
+
+/* Issue 19: separate optics on a fiber DUT (the DR4 -> 4 x DR1 link): a CMIS DR4 at end A, an SFF-8636 QSFP28
+ * on each leg (an FR1 on B3 in this scenario), monitors following the harness's losses. */
+Test(module_sim, dr4_link_optics_on_a_harness)
+{
+	serve("dr4-link-fr1-leg");
+	lc_module_info a, b1, b3;
+	read_end(0, &a);
+	read_end(1, &b1);
+	read_end(3, &b3);
+	cr_assert_eq(a.identifier, 0x18);
+	cr_assert_eq(a.media_type, 0x02, "single-mode optics");
+	cr_assert_eq(a.n_apps, 2, "400GBASE-DR4 and its 4 x 100GBASE-DR breakout");
+	cr_assert_str_eq(a.apps[0].host_name, "400GAUI-8 C2M (Annex 120E)");
+	cr_assert_str_eq(a.apps[0].media_name, "400GBASE-DR4 (Clause 124)");
+	cr_assert_eq(a.apps[1].media_lanes, 1);
+	cr_assert_float_eq(a.wavelength_nm, 1310.0, 1e-9);
+	cr_assert_str_eq(a.serial, "SIM-DRL-0004-A");
+	cr_assert_eq(b1.identifier, 0x11);
+	cr_assert_eq(b1.ext_compliance, 0x25, "100GBASE-DR");
+	cr_assert_eq(b3.ext_compliance, 0x26, "100GBASE-FR1 where the DR1 belongs");
+	cr_assert_float_eq(b3.wavelength_nm, 1311.0, 1e-9);
+	cr_assert_str_eq(b3.serial, "SIM-DRL-0004-B3");
+	/* DR4 lane 2 -> leg B2 (A:2 -> B2:rx), leg B2 -> DR4 lane 2 (B2:tx -> A:11) */
+	lc_module_info b2;
+	read_end(2, &b2);
+	cr_assert_float_eq(lc_module_mw_to_dbm(b2.lanes[0].rx_power_mw), expected_rx_dbm("dut:A:2", "dut:B2:rx", 1310), 1e-3);
+	cr_assert_float_eq(lc_module_mw_to_dbm(a.lanes[1].rx_power_mw), expected_rx_dbm("dut:B2:tx", "dut:A:11", 1310), 1e-3);
+	/* a DR1 drives one lane of its four */
+	cr_assert_gt(b2.lanes[0].tx_power_mw, 0.5);
+	cr_assert_eq(b2.lanes[1].tx_power_mw, 0.0);
+}
+
+/* A fiber DUT without the optics named, or with a cable type that is not a transceiver, does not start. */
+Test(module_sim, dr4_link_optics_bad_options_are_refused)
+{
+	static const char *const cases[][2] = {
+		{"\"cable\":\"dr4-mpo12apc-4xlc\"", "name the modules plugged into it with \"near\" and \"far\""},
+		{"\"cable\":\"dr4-mpo12apc-4xlc\",\"near\":\"xcvr-400g-dr4\",\"far\":\"mpo12-trunk-type-a\"",
+		 "mpo12-trunk-type-a is not a transceiver"},
+		{"\"cable\":\"dr4-mpo12apc-4xlc\",\"near\":\"xcvr-400g-dr4\",\"far\":\"xcvr-100g-sr4\"", "has no media code"},
+		{"\"cable\":\"dr4-mpo12apc-4xlc\",\"near\":\"xcvr-400g-dr4\",\"far\":\"no-such-cable\"", "no-such-cable"},
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char text[1200];
+		snprintf(text, sizeof(text),
+			 "{\"name\":\"bad\",\"seed\":1,\"station\":\"stations/dr4-link-bench.json\",\"slot\":1,"
+			 "\"dut\":{\"cable\":\"dr4-mpo12apc-4xlc\",\"serial\":\"X\",\"defects\":[]},"
+			 "\"instruments\":{\"i2c\":{\"kind\":\"cmis_module\",\"options\":{%s}}}}", cases[i][0]);
+		lc_sim_scenario *bad = NULL;
+		lc_diag bd;
+		/* named as if it sat beside the shipped scenarios, so its station resolves as theirs does */
+		char origin[700];
+		snprintf(origin, sizeof(origin), "%s/fixtures/scenarios/bad.json",
+			 getenv("LC_SOURCE_DIR") ? getenv("LC_SOURCE_DIR") : ".");
+		int rc = lc_sim_scenario_parse(text, strlen(text), origin, NULL, &bad, &bd);
+		cr_assert_eq(rc, 0, "%s", bd.text);
+		lc_sim_runner_opts ro;
+		lc_sim_runner_opts_init(&ro);
+		ro.time_scale = 0;
+		ro.no_control = true;
+		lc_sim_runner *r = NULL;
+		rc = LC_ERR_BUSY;
+		for (unsigned k = 0; k < TP_ATTEMPTS && rc == LC_ERR_BUSY; k++) {
+			ro.port_base = tp_port_base(16, k);
+			rc = lc_sim_runner_start(bad, &ro, &r, &bd);
+		}
+		cr_expect_lt(rc, 0, "case %zu started", i);
+		cr_expect(strstr(bd.text, cases[i][1]) != NULL, "case %zu: %s", i, bd.text);
+		lc_sim_runner_stop(r);
+		lc_sim_scenario_free(bad);
+	}
+}
