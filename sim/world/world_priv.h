@@ -11,7 +11,8 @@
 #include "sim/world/world.h"
 #include "sim/world/world_dut.h"
 
-#define LC_SIM_MAX_LINKS 256
+/* an eight-slot 800G DR8 bench wires 256 fibers (stations/dr8-eight-slots-bench.json) */
+#define LC_SIM_MAX_LINKS 512
 #define LC_SIM_MAX_SOURCES 64
 #define LC_SIM_MAX_SWITCHES 64
 #define LC_SIM_MAX_ROUTES 256

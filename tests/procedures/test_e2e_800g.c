@@ -58,3 +58,18 @@ Test(e2e_800g, dr8_breakout_broken_fiber_is_dark)
 	cr_expect_str_eq(lc_e2e_why(r), "fiber map: B6:tx dark", "leg B6's return fiber, named at the leg");
 	done(r);
 }
+
+/* The eight-slot DR8 factory bench (32 instruments, 8 switches): slot 1's harness passes, slot 8's dirty leg is
+ * named, each through its own slot's instruments. */
+Test(e2e_800g, dr8_eight_slot_bench_certifies_each_slot_on_its_own_instruments)
+{
+	lc_e2e_start(&e, "dr8-eight-slots");
+	lc_result *r = lc_e2e_run(&e, "breakout-mpo", NULL, 1, "SIM-DR8-0801");
+	cr_expect_eq(lc_result_verdict(r), LC_VERDICT_PASS, "slot 1: %s", lc_e2e_why(r));
+	lc_result_free(r);
+	r = lc_e2e_run(&e, "breakout-mpo", NULL, 8, "SIM-DR8-0808");
+	cr_expect_eq(lc_result_verdict(r), LC_VERDICT_FAIL, "slot 8: %s", lc_e2e_why(r));
+	cr_expect_str_eq(lc_e2e_why(r), "leg B6 (fibers 6 and 11): +1.0 dB in both directions \u2014 connector at B6 dirty or "
+					"damaged");
+	done(r);
+}
