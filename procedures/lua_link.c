@@ -152,9 +152,8 @@ static enum lc_verdict judge_part(lc_run *run, const char *end, const lc_module_
 		snprintf(f, sizeof(f), "end %s holds %s at %.0f nm where the link is designed for %s (%s) at %.0f nm: "
 			 "wrong wavelength", end, iface, nm, ds->pmd, ds->type, link_nm);
 	else
-		snprintf(f, sizeof(f), "end %s holds %s%s where the link is designed for %s (%s)%s", end, iface,
-			 nm > 0 ? "" : "", ds->pmd, ds->type,
-			 nm > 0 ? " (the same wavelength band: the part is wrong, not the wavelength)" : "");
+		snprintf(f, sizeof(f), "end %s holds %s where the link is designed for %s (%s)%s", end, iface, ds->pmd,
+			 ds->type, nm > 0 ? " (the same wavelength band: the part is wrong, not the wavelength)" : "");
 	if (idx >= 0)
 		lc_result_measurement_extra_string(run->result, idx, "finding", f, NULL);
 	keep_reason(run, LC_DIAGNOSIS_WRONG_PART, "wrong part: ", f);
