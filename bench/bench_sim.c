@@ -290,6 +290,7 @@ static void py_stop(struct py *p)
 struct fig {
 	char name[48], unit[16], baseline[96];
 	double r[3], ours, base; /* ratio min/median/max; medians of ours and the baseline */
+	double target;           /* the ratio's goal (the median at least this), 0 for none */
 	bool skipped;
 	char why[200];
 };
@@ -319,13 +320,16 @@ static void print_figs(const struct fig *f, int n, bool json, long count, const 
 		printf("{\"bench\":\"sim\",\"scenario\":\"%s\",\"queries_per_round\":%ld,\"rounds\":%d,\"figures\":[",
 		       scenario, count, ROUNDS);
 		for (int i = 0; i < n; i++) {
+			char tg[24]; /* null when the figure has no goal */
+			snprintf(tg, sizeof(tg), f[i].target > 0 ? "%g" : "null", f[i].target);
 			if (f[i].skipped)
 				printf("%s{\"name\":\"%s\",\"skipped\":\"%s\"}", i ? "," : "", f[i].name, f[i].why);
 			else
 				printf("%s{\"name\":\"%s\",\"value\":%.6g,\"unit\":\"%s\",\"baseline\":\"%s\","
-				       "\"baseline_value\":%.6g,\"ratio\":%.4f,\"ratio_min\":%.4f,\"ratio_max\":%.4f}",
+				       "\"baseline_value\":%.6g,\"ratio\":%.4f,\"ratio_min\":%.4f,\"ratio_max\":%.4f,"
+				       "\"target\":%s}",
 				       i ? "," : "", f[i].name, f[i].ours, f[i].unit, f[i].baseline, f[i].base, f[i].r[1],
-				       f[i].r[0], f[i].r[2]);
+				       f[i].r[0], f[i].r[2], tg);
 		}
 		printf("]}\n");
 		return;
@@ -339,9 +343,14 @@ static void print_figs(const struct fig *f, int n, bool json, long count, const 
 	for (int i = 0; i < n; i++) {
 		if (f[i].skipped)
 			printf("%-26s skipped: %s\n", f[i].name, f[i].why);
-		else
-			printf("%-26s %11.5g %-8s %-44s %11.5g %.3f (%.3f..%.3f)\n", f[i].name, f[i].ours, f[i].unit,
-			       f[i].baseline, f[i].base, f[i].r[1], f[i].r[0], f[i].r[2]);
+		else {
+			char goal[48] = "";
+			if (f[i].target > 0)
+				snprintf(goal, sizeof(goal), "  target >= %g: %s", f[i].target,
+					 f[i].r[1] >= f[i].target ? "met" : "NOT met");
+			printf("%-26s %11.5g %-8s %-44s %11.5g %.3f (%.3f..%.3f)%s\n", f[i].name, f[i].ours, f[i].unit,
+			       f[i].baseline, f[i].base, f[i].r[1], f[i].r[0], f[i].r[2], goal);
+		}
 	}
 }
 
@@ -519,6 +528,7 @@ int lc_bench_sim(int argc, char **argv)
 		snprintf(g->name, sizeof(g->name), "lanecert_vs_pyvisa_py");
 		snprintf(g->unit, sizeof(g->unit), "query/s");
 		snprintf(g->baseline, sizeof(g->baseline), "PyVISA-py, %s %s", inst[0].p->role, inst[0].p->query);
+		g->target = 3; /* issue 22: lanecert at least 3x PyVISA-py on a simulated instrument */
 		struct py py;
 		lc_scpi *s = NULL;
 		int up = py_start(&py, inst[0].resource, inst[0].p->query, g->why, sizeof(g->why));
