@@ -91,9 +91,11 @@ int lc_fleet_queue_uploads(lc_fleet *f, const char *report_sha, const char *stat
 			   int *nq, lc_diag *diag);
 
 /* Ingest items in one transaction: each report is verified against the registered key of its station, stored
- * with its run and measurements unless the server has it already (same SHA-256). A rejected item is left out
- * and does not stop the others. Returns 0 once committed (each item's outcome set), or the error that rolled
- * the whole batch back (nothing of it is stored). */
+ * with its run and measurements unless the server has it already (same SHA-256), in two pipelines per batch.
+ * A rejected item is left out and does not stop the others; one the server refuses (its own signature check,
+ * LC_FLEET_REFUSED_STATE) is rejected with the server's reason and the batch sent again without it. Returns 0
+ * once committed (each item's outcome set), or the error that rolled the whole batch back (nothing of it is
+ * stored). */
 int lc_fleet_ingest(lc_fleet *f, lc_fleet_item *items, size_t n, lc_diag *diag);
 
 #endif

@@ -12,12 +12,11 @@
  * server committed it, and a report the server already holds (same SHA-256) is acknowledged without being
  * stored twice. Before inserting a report the ingest verifies its minisign signature in C (libsodium) against
  * the key the server has registered for the report's station and key id; an unknown key, a revoked key or a
- * tampered report is rejected and nothing of it is stored. Trust boundary: the signature check runs in the
- * sync client; the server itself enforces, through row-level security, that a station role can only insert its
- * own station's rows under one of its own registered, unrevoked key ids, and that nobody but the database
- * owner can change or delete a row. A station host that is compromised could insert a row whose signature does
- * not verify for its own station (it holds that station's secret key anyway, so it could also sign anything);
- * `lanecert fleet verify` re-checks every stored signature against the registered keys to find such rows.
+ * tampered report is rejected and nothing of it is stored. The server verifies it again itself (schema 5: a
+ * PL/Python trigger on lanecert.reports, whichever client inserts), so a station role with a modified client
+ * cannot store a report whose signature does not hold; row-level security lets a station role insert only its
+ * own station's rows, and nobody but the database owner can change or delete a row. `lanecert fleet verify`
+ * re-checks every stored signature against the registered keys (reports stored before schema 5 included).
  *
  * URLs are libpq connection strings or URIs ("postgresql://user@host/db?sslmode=verify-full"); every libpq
  * parameter passes through, TLS included.
@@ -55,12 +54,15 @@ LC_API int lc_fleet_connect(const char *url, lc_fleet **out, lc_diag *diag);
 LC_API void lc_fleet_close(lc_fleet *f);
 
 /*
- * Create or upgrade the schema (needs a role that may create schemas and roles). Each migration runs in its
- * own transaction and is recorded in lanecert.schema_migrations; running it again applies nothing.
+ * Create or upgrade the schema (needs a role that may create schemas and roles; schema 5, the server's
+ * signature check in PL/Python, needs a superuser). Each migration runs in its own transaction and is recorded
+ * in lanecert.schema_migrations; running it again applies nothing.
  *
  * Returns: the number of migrations applied (0 when up to date); LC_ERR_ARG for a NULL f; LC_ERR_FORMAT when the
- * database has a newer schema than this lanecert knows; the server's refusal (LC_ERR_STATE,
- * LC_ERR_PERMISSION) or LC_ERR_IO for a lost connection: the migrations before the failing one stay applied.
+ * database has a newer schema than this lanecert knows; for schema 5, LC_ERR_UNSUPPORTED when the server has
+ * no PL/Python (postgresql-plpython3) and LC_ERR_PERMISSION when the role is not a superuser, diag saying
+ * what to do; the server's refusal (LC_ERR_STATE, LC_ERR_PERMISSION) or LC_ERR_IO for a lost connection: the
+ * migrations before the failing one stay applied.
  * Thread safety: f by one thread at a time.
  * Since: 0.1
  */
