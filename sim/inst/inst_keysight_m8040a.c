@@ -311,8 +311,6 @@ static int kind_create(const lc_sim_inst_config *cfg, lc_sim_scpi **engine, void
 	return rc < 0 ? rc : lc_sim_m8040a_create(&o, engine, state, diag);
 }
 
-/* The real instrument is reached over HiSLIP (§4.2); the simulator has no HiSLIP endpoint, so it serves a
- * raw socket (port 5025, UNCONFIRMED for M8070B). */
 /* The lanes as a station file states them (instruments/bert/bert.h). */
 static int layout(void *state, char *buf, size_t cap)
 {
@@ -332,6 +330,9 @@ static int layout(void *state, char *buf, size_t cap)
 
 const lc_sim_inst_kind lc_sim_kind_keysight_m8040a = {
 	.name = "keysight_m8040a", .summary = "Keysight M8040A BERT (M1.DataOutk -> M1.DataInk, group 'Lanes')",
-	.instrument_class = "bert", .transport = LC_SIM_TR_SOCKET, .real_port = 5025,
+	/* The real instrument is reached over HiSLIP (instrument-dialects.md §4.2: TCPIP0::<host>::hislip0::INSTR),
+	 * so that is the default; "transport": "socket" serves a raw socket instead (port 5025, UNCONFIRMED for
+	 * the M8070B software). */
+	.instrument_class = "bert", .transport = LC_SIM_TR_HISLIP, .real_port = 5025,
 	.create = kind_create, .destroy = lc_sim_m8040a_free, .layout = layout,
 };

@@ -7,6 +7,7 @@
 
 #include "simworld_util.h"
 #include "tests/sim/rpc_test_client.h"
+#include <lanecert/hal.h>
 
 /* PMAPPROC_GETPORT v2 over TCP: the port of (prog, vers, TCP). */
 static int getport(const char *addr, uint32_t prog)
@@ -81,4 +82,52 @@ Test(sim_runner, own_addresses_and_vxi11_through_the_portmapper)
 	cr_assert_str_eq(lc_sim_runner_control_resource(r), ctl);
 	lc_sim_runner_stop(r);
 	lc_sim_scenario_free(sc);
+}
+
+/* Start scenario root; the resource the runner gives role "bert" into resource. The runner keeps using the
+ * scenario: *sc is freed after lc_sim_runner_stop(). */
+static lc_sim_runner *start_bert(json_t *root, lc_sim_scenario **sc_out, char *resource, size_t cap)
+{
+	lc_diag d;
+	lc_sim_scenario *sc = sw_scenario_from(root, &d);
+	json_decref(root);
+	cr_assert(sc, "%s", lc_diag_message(&d));
+	*sc_out = sc;
+	lc_sim_runner *r = sw_start(sc, 1, &d);
+	cr_assert(r, "%s", lc_diag_message(&d));
+	lc_sim_runner_info in;
+	for (size_t i = 0; i < lc_sim_runner_count(r); i++)
+		if (lc_sim_runner_info_at(r, i, &in) == 0 && !strcmp(in.role, "bert"))
+			snprintf(resource, cap, "%s", in.resource);
+	return r;
+}
+
+/* The M8040A is reached over HiSLIP like the real one (instrument-dialects.md §4.2) unless the scenario picks
+ * another transport for it; either way it answers *IDN? through lanecert's own client. */
+Test(sim_runner, m8040a_defaults_to_hislip_and_takes_a_socket_when_asked)
+{
+	static const char *const transports[] = {NULL, "socket"};
+	for (int k = 0; k < 2; k++) {
+		json_t *root = sw_scenario_json("dr4-breakout-good");
+		json_t *bert = json_object_get(json_object_get(root, "instruments"), "bert");
+		json_object_set_new(bert, "kind", json_string("keysight_m8040a"));
+		if (transports[k])
+			json_object_set_new(bert, "transport", json_string(transports[k]));
+		char res[256] = "";
+		lc_sim_scenario *sc = NULL;
+		lc_sim_runner *r = start_bert(root, &sc, res, sizeof(res));
+		if (k == 0)
+			cr_assert(!strncmp(res, "TCPIP0::127.0.0.1::hislip0,", 27) && strstr(res, "::INSTR"), "%s", res);
+		else
+			cr_assert(strstr(res, "::SOCKET"), "%s", res);
+		lc_scpi *s = NULL;
+		lc_diag d;
+		cr_assert_eq(lc_scpi_open(res, NULL, &s, &d), 0, "%s: %s", res, lc_diag_message(&d));
+		char idn[256];
+		cr_assert_gt(lc_scpi_query(s, "*IDN?", idn, sizeof(idn)), 0, "%s", lc_scpi_last_detail(s));
+		cr_assert(!strncmp(idn, "Keysight Technologies,M8040A,", 29), "%s", idn);
+		lc_scpi_close(s);
+		lc_sim_runner_stop(r);
+		lc_sim_scenario_free(sc);
+	}
 }
