@@ -7,8 +7,13 @@
  * (a meter's power unit) is read first and put back by lc_instrument_restore() before the session closes, on
  * the error path too. A setting that could not be put back fails the probe with the library's exit code.
  *
- * Exit codes: 0 identified, 66 (LC_EXIT_NOINPUT) an instrument that answered *IDN? but no driver knows, the
- * library's exit code for any other failure (cli/cli.h).
+ * Without --layout a mainframe or a BERT whose driver can ask (an 816x, an MP1900A) lists the modules the
+ * instrument reports and the layout that would open them; when the instrument cannot say (a query refused or
+ * unanswered), probe says which --layout to give and exits 64 (LC_EXIT_USAGE: the command line lacks it).
+ *
+ * Exit codes: 0 identified, 66 (LC_EXIT_NOINPUT) an instrument that answered *IDN? but no driver knows, 64
+ * a mainframe that cannot list its modules without --layout, the library's exit code for any other failure
+ * (cli/cli.h).
  */
 #include <getopt.h>
 #include <jansson.h>
@@ -29,7 +34,9 @@ static void usage(FILE *out)
 		     "channel, a source's wavelength, power and output, a switch's routes.\n"
 		     "  --layout   module layout of an 8163B/8164B/8166B mainframe, e.g. 1.1:sensor,2:source@1310/1550\n"
 		     "  --timeout  per-operation timeout in ms (default: the model's)\n"
-		     "Exit 66 when the instrument answers but no driver knows it.\n");
+		     "Without --layout a mainframe or a BERT lists the modules it reports.\n"
+		     "Exit 66 when the instrument answers but no driver knows it; 64 when a mainframe cannot list its\n"
+		     "modules and needs --layout.\n");
 }
 
 static void list(void)
@@ -45,6 +52,48 @@ static void list(void)
 	}
 }
 
+static const lc_driver *driver_named(const char *name)
+{
+	for (size_t i = 0; lc_registry_driver_at(i); i++)
+		if (strcmp(lc_registry_driver_at(i)->name, name) == 0)
+			return lc_registry_driver_at(i);
+	return NULL;
+}
+
+/* The modules an instrument opened without a layout reports, and the --layout that opens them. */
+static void print_modules(const char *resource, json_t *mods, const lc_driver *drv)
+{
+	size_t i;
+	json_t *e;
+	char layout[1024] = "";
+	size_t n = 0;
+	bool all = json_array_size(mods) > 0;
+	printf("  modules (no --layout given, so none is opened):\n");
+	json_array_foreach(mods, i, e) {
+		long long unit = json_integer_value(json_object_get(e, "unit"));
+		const char *part = json_string_value(json_object_get(e, "layout"));
+		if (unit)
+			printf("    unit %lld slot %lld:", unit, json_integer_value(json_object_get(e, "slot")));
+		else
+			printf("    slot %lld:", json_integer_value(json_object_get(e, "slot")));
+		printf(" %s", json_string_value(json_object_get(e, "model")));
+		const char *detail = json_string_value(json_object_get(e, "detail"));
+		if (detail && *detail)
+			printf(" (%s)", detail);
+		printf("\n");
+		if (!part || !*part)
+			all = false;
+		else if (n < sizeof layout)
+			n += (size_t)snprintf(layout + n, sizeof layout - n, "%s%s", n ? "," : "", part);
+	}
+	if (json_array_size(mods) == 0)
+		printf("    none reported\n");
+	if (all && n < sizeof layout)
+		printf("  to open them: lanecert probe %s --layout '%s' (NM: the modules' wavelengths)\n", resource, layout);
+	else if (drv && drv->layout_example)
+		printf("  to open them: lanecert probe %s --layout LAYOUT, e.g. '%s'\n", resource, drv->layout_example);
+}
+
 static void print_num(const char *label, json_t *v, const char *unit, const char *fmt)
 {
 	if (json_is_number(v)) {
@@ -58,7 +107,7 @@ static void print_num(const char *label, json_t *v, const char *unit, const char
 
 /* Human-readable rendering of the snapshot keys the optical classes define; other classes' keys (bert,
  * otdr ...) are printed as compact JSON so a new class shows up without a change here. */
-static void print_text(const char *resource, json_t *snap)
+static void print_text(const char *resource, json_t *snap, const lc_driver *drv)
 {
 	json_t *idn = json_object_get(snap, "idn");
 	printf("%s: %s %s, serial %s, firmware %s\n", resource, json_string_value(json_object_get(idn, "vendor")),
@@ -74,7 +123,9 @@ static void print_text(const char *resource, json_t *snap)
 		if (!strcmp(key, "driver") || !strcmp(key, "class") || !strcmp(key, "idn") || !strcmp(key, "classes") ||
 		    !strcmp(key, "resource"))
 			continue;
-		if (!strcmp(key, "channels")) {
+		if (!strcmp(key, "modules")) {
+			print_modules(resource, v, drv);
+		} else if (!strcmp(key, "channels")) {
 			json_array_foreach(v, i, e) {
 				printf("  channel %lld:", json_integer_value(json_object_get(e, "channel")));
 				print_num("wavelength", json_object_get(e, "wavelength_nm"), "nm,", "%.3f");
@@ -187,14 +238,26 @@ int lc_cmd_probe(int argc, char **argv)
 	if (rc < 0) /* the detail names the resource already */
 		return lc_cli_fail("probe", rc, &d, NULL);
 	char *text = NULL;
+	const lc_driver *drv = driver_named(lc_instrument_driver_name(inst));
 	if ((rc = lc_instrument_snapshot(inst, &text, &d)) < 0) {
-		lc_cli_error("probe", "%s identified as %s %s (driver %s), but its state could not be read:", resource,
-			     idn.vendor, idn.model, lc_instrument_driver_name(inst));
 		lc_diag rd;
 		lc_diag_clear(&rd);
-		if (lc_instrument_restore(inst, &rd) < 0) /* the read's failure is the exit code; this one is said */
-			lc_cli_error("probe", "%s: %s", resource, lc_diag_message(&rd));
+		int rrc = lc_instrument_restore(inst, &rd);
 		lc_instrument_close(inst);
+		if (!o.layout && drv && drv->inventory && strstr(d.text, "listing the modules")) {
+			/* the modules could not be listed: the remedy is on the command line */
+			lc_cli_error("probe", "%s identified as %s %s (driver %s), but it cannot list its modules: %s", resource,
+				     idn.vendor, idn.model, drv->name, lc_diag_message(&d));
+			lc_cli_error("probe", "give its layout: lanecert probe %s --layout LAYOUT, e.g. --layout '%s'", resource,
+				     drv->layout_example ? drv->layout_example : "?");
+			if (rrc < 0)
+				lc_cli_error("probe", "%s: %s", resource, lc_diag_message(&rd));
+			return LC_EXIT_USAGE;
+		}
+		lc_cli_error("probe", "%s identified as %s %s (driver %s), but its state could not be read:", resource,
+			     idn.vendor, idn.model, drv ? drv->name : "?");
+		if (rrc < 0) /* the read's failure is the exit code; this one is said */
+			lc_cli_error("probe", "%s: %s", resource, lc_diag_message(&rd));
 		return lc_cli_fail("probe", rc, &d, resource);
 	}
 	rc = lc_instrument_restore(inst, &d);
@@ -218,7 +281,7 @@ int lc_cmd_probe(int argc, char **argv)
 		printf("%s\n", s);
 		free(s);
 	} else {
-		print_text(resource, snap);
+		print_text(resource, snap, drv);
 	}
 	json_decref(snap);
 	return LC_EXIT_OK;

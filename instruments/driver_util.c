@@ -192,7 +192,7 @@ int lc_inst_change(lc_instrument *inst, lc_diag *diag, const char *setting, cons
  * out their own timeouts. */
 int lc_inst_undo(lc_instrument *inst, lc_diag *diag)
 {
-	int first = 0;
+	int first = 0, failed = 0;
 	lc_diag d;
 	while (inst->n_undo > 0) {
 		char *cmd = inst->undo[--inst->n_undo];
@@ -203,9 +203,16 @@ int lc_inst_undo(lc_instrument *inst, lc_diag *diag)
 				*diag = d;
 			lc_diag_prefix(diag, "restoring a setting: ");
 		}
+		failed += rc < 0;
 		free(cmd);
 	}
 	free(inst->undo);
 	inst->undo = NULL;
+	/* every setting left changed is counted, not only the first one named */
+	if (failed > 1 && diag) {
+		char first_text[LC_DIAG_TEXT_MAX];
+		snprintf(first_text, sizeof first_text, "%s", diag->text);
+		lc_diag_set(diag, first, "%.200s (and %d more settings not put back)", first_text, failed - 1);
+	}
 	return first;
 }

@@ -141,6 +141,7 @@ int lc_instrument_open_scpi(lc_scpi *session, const lc_instrument_opts *opts, lc
 	if (opts && opts->name)
 		snprintf(inst->name, sizeof(inst->name), "%s", opts->name);
 	inst->keep_state = opts && opts->restore;
+	inst->has_layout = opts && opts->layout && opts->layout[0];
 	lc_quirks_effective(&model->quirks, &inst->quirks);
 	if (opts && opts->timeout_ms > 0)
 		inst->quirks.timeout_ms = opts->timeout_ms;
@@ -279,6 +280,32 @@ int lc_instrument_restore(lc_instrument *inst, lc_diag *diag)
 	return rc;
 }
 
+/* Without a layout a mainframe or a BERT opens no class: what it says it has is what probe can show. */
+static int add_modules(lc_instrument *inst, json_t *o, lc_diag *diag)
+{
+	enum { CAP = 40 };
+	lc_inst_module *m = calloc(CAP, sizeof *m);
+	if (!m)
+		return lc_diag_set(diag, LC_ERR_NOMEM, "snapshot: out of memory");
+	lc_diag d;
+	lc_diag_clear(&d);
+	int n = inst->driver->inventory(inst, m, CAP, &d);
+	if (n < 0) {
+		free(m);
+		return lc_diag_set(diag, n, "listing the modules: %s", lc_diag_message(&d));
+	}
+	json_t *a = json_array();
+	for (int i = 0; i < n && a; i++)
+		json_array_append_new(a, json_pack("{s:i, s:i, s:s, s:s, s:s}", "unit", (int)m[i].unit, "slot",
+						   (int)m[i].slot, "model", m[i].model, "detail", m[i].detail, "layout",
+						   m[i].layout));
+	free(m);
+	if (!a)
+		return lc_diag_set(diag, LC_ERR_NOMEM, "snapshot: out of memory");
+	json_object_set_new(o, "modules", a);
+	return 0;
+}
+
 /* Built with jansson, handed out as text (no jansson type crosses the public API). */
 int lc_instrument_snapshot(lc_instrument *inst, char **json, lc_diag *diag)
 {
@@ -312,6 +339,8 @@ int lc_instrument_snapshot(lc_instrument *inst, char **json, lc_diag *diag)
 		if ((*p)->snapshot)
 			rc = (*p)->snapshot(inst, o, diag);
 	}
+	if (rc == 0 && inst->driver->inventory && !inst->has_layout)
+		rc = add_modules(inst, o, diag);
 	lc_instrument_unlock(inst);
 	if (rc < 0) {
 		json_decref(o);

@@ -20,6 +20,7 @@ struct lc_instrument {
 	void *priv;             /* the driver's */
 	char name[64];          /* lc_instrument_opts.name, "" when none */
 	bool keep_state;        /* lc_instrument_opts.restore: lc_inst_change remembers what it changes */
+	bool has_layout;        /* lc_instrument_opts.layout was given (not NULL, not "") */
 	char **undo;            /* commands that put back what lc_inst_change changed, oldest first */
 	size_t n_undo;
 };

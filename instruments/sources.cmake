@@ -31,6 +31,7 @@ lc_area(instruments DEPS hal formats PKGS PkgConfig::JANSSON SOURCES
   instruments/otdr/yokogawa_aq7260.c
   instruments/power_meter/keysight_816x.c
   instruments/power_meter/keysight_816x_layout.c
+  instruments/power_meter/keysight_816x_inventory.c
   instruments/power_meter/keysight_n774x.c
   instruments/power_meter/power_meter.c
   instruments/power_meter/thorlabs_pm100.c

@@ -297,10 +297,13 @@ LC_API void lc_instrument_unlock(lc_instrument *inst);
  * Snapshot: JSON text of an object describing the instrument now — {"driver","class","idn":{...},
  * "classes":[...]} plus what each class it provides adds (a power meter adds "channels": [{"channel",
  * "wavelength_nm","averaging_s","power_dbm"}], ...), read from the instrument with inst locked; keys in that
- * order, two-space indentation, numbers with the digits that read back the same double.
+ * order, two-space indentation, numbers with the digits that read back the same double. An instrument opened
+ * without a layout whose driver can ask for its modules (lc_driver.inventory: an 816x mainframe, an MP1900A)
+ * adds "modules": [{"unit","slot","model","detail","layout"}] from the instrument's own answers.
  *
  * Returns: 0 with *json malloc'd and NUL-terminated (the caller frees it with free()); LC_ERR_ARG for a NULL
- * inst or json; LC_ERR_NOMEM; or the error of the class that could not read its state (diag says which).
+ * inst or json; LC_ERR_NOMEM; or the error of the class that could not read its state, or of the module
+ * query that failed (diag says which: "listing the modules: ...").
  * On failure *json is NULL (when json is not NULL).
  * Thread safety: takes the instrument lock.
  * Since: 0.1
@@ -335,6 +338,17 @@ LC_API int lc_instrument_snapshot(lc_instrument *inst, char **json, lc_diag *dia
  * (instruments/registry.h), so callers see it only as the opaque entries of lc_driver.classes. */
 typedef struct lc_class_ops lc_class_ops;
 
+/* One module an instrument reports installed (lc_driver.inventory): what its own identification queries
+ * answer, so `lanecert probe` without a layout can show what is there. */
+typedef struct lc_inst_module {
+	unsigned unit;       /* the mainframe unit (Anritsu :UENT:ID); 0 where the instrument has none */
+	unsigned slot;       /* the slot as the instrument numbers it */
+	char model[32];      /* "81634B", "MU196040A": as the instrument answers, spaces trimmed */
+	char detail[128];    /* the rest of the answer: "vendor, serial, firmware", or the Anritsu reply's tail */
+	char layout[48];     /* this module's part of a station layout when the model tells it ("2:sensor",
+			      * "1:source@NM" with NM to fill in), "" when it does not */
+} lc_inst_module;
+
 typedef struct lc_driver {
 	const char *name;        /* "keysight_n774x": the file name and the models.def key */
 	const char *description; /* "Keysight N7744/N7745 multiport power meter" */
@@ -359,6 +373,13 @@ typedef struct lc_driver {
 	 * (a mainframe model's slot range, an empty BERT slot) is checked again at attach. NULL: the driver takes
 	 * no layout. */
 	int (*check_layout)(const char *layout, lc_diag *diag);
+	/* Ask the instrument which modules it has (a mainframe's or a BERT's own identification queries): up
+	 * to cap of them into out, slot order; returns the count or the failed query's error. Run by
+	 * lc_instrument_snapshot() when the instrument was opened without a layout. NULL: nothing to ask. */
+	int (*inventory)(lc_instrument *inst, lc_inst_module *out, size_t cap, lc_diag *diag);
+	/* A layout this driver takes, as an example for an error message ("1:source@1310/1550,2:sensor");
+	 * NULL when it takes none. */
+	const char *layout_example;
 } lc_driver;
 
 /* One row of models.def. */

@@ -67,6 +67,39 @@ static int check_slot(lc_instrument *inst, const struct addr *a, lc_diag *diag)
 	return 0;
 }
 
+/*
+ * Without a layout, what unit 1 holds slot by slot (:SYST:MOD? <n> -> "MU181000A, 1", "NONE" when empty:
+ * instrument-dialects.md §4.1). Chained units (:UENT:ID 2...) are not asked: the document gives no query that
+ * lists them. Which module is a PPG and which an ED, and what the reply's second field counts, it does not
+ * say either, so no layout is suggested.
+ */
+static int mp1900_inventory(lc_instrument *inst, lc_inst_module *out, size_t cap, lc_diag *diag)
+{
+	int n = 0;
+	for (int slot = inst->quirks.min_slot; slot <= inst->quirks.max_slot; slot++) {
+		char reply[128], t[128];
+		int rc = lc_inst_query(inst, diag, reply, sizeof reply, ":UENT:ID 1;:SYST:MOD? %d", slot);
+		if (rc < 0)
+			return rc;
+		lc_bert_unquote(reply, t, sizeof t);
+		if (strcasecmp(t, "NONE") == 0 || t[0] == '\0')
+			continue;
+		if ((size_t)n == cap)
+			return lc_diag_set(diag, LC_ERR_OVERFLOW, "more than %zu modules", cap);
+		lc_inst_module *m = &out[n++];
+		memset(m, 0, sizeof *m);
+		m->unit = 1;
+		m->slot = (unsigned)slot;
+		size_t len = strcspn(t, ",");
+		snprintf(m->model, sizeof m->model, "%.*s", (int)len, t);
+		const char *rest = t + len + (t[len] == ',');
+		while (*rest == ' ')
+			rest++;
+		snprintf(m->detail, sizeof m->detail, "%s", rest);
+	}
+	return n;
+}
+
 /* The layout's lanes and their unit.slot.port addresses (what the text alone can tell). */
 static int parse_layout(const char *text, struct mp1900 *s, lc_diag *diag)
 {
@@ -406,4 +439,6 @@ const lc_driver lc_driver_anritsu_mp1900 = {
 	.attach = mp1900_attach,
 	.detach = mp1900_detach,
 	.check_layout = mp1900_check_layout,
+	.inventory = mp1900_inventory,
+	.layout_example = "1.1.1>1.3.1,1.1.2>1.3.2", /* PPG>ED per lane, as unit.slot.port */
 };

@@ -442,4 +442,5 @@ const lc_driver lc_driver_keysight_m8040a = {
 	.attach = m8040a_attach,
 	.detach = m8040a_detach,
 	.check_layout = m8040a_check_layout,
+	.layout_example = "M1.DataOut1>M1.DataIn1,M1.DataOut2>M1.DataIn2,group=Lanes",
 };

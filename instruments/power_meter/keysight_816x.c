@@ -1,8 +1,8 @@
 /*
  * Keysight 8163B/8164B/8166B mainframes with sensor (81634B/81635A), source (8165x, TLS) and return-loss
  * (8161x) modules, addressed by slot and channel (instrument-dialects.md §1.2, §2.1, §3.1). Which module
- * sits in which slot comes from the station's layout (keysight_816x.h): the guide documents no command that
- * lists the modules.
+ * sits in which slot comes from the station's layout (keysight_816x.h); without one, probe lists what the
+ * mainframe reports in its slots (keysight_816x_inventory.c) and opens no class.
  *
  * Sensors are switched to watts at attach and read with :READ<n>:CHAN<m>:POW? (dBm computed here, as for the
  * N774x). The all-sensors block :READ1:POW:ALL? needs firmware 3.0x or later, so it is not used.
@@ -409,4 +409,6 @@ const lc_driver lc_driver_keysight_816x = {
 	.has_class = k816x_has_class,
 	.port_class = k816x_port_class,
 	.check_layout = k816x_check_layout,
+	.inventory = lc_816x_inventory,
+	.layout_example = "1:source@1310/1550,2:sensor,3:rl@1310/1550",
 };

@@ -10,6 +10,7 @@
 #define LC_INSTRUMENTS_KEYSIGHT_816X_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 #include "base/error.h"
 
@@ -35,5 +36,10 @@ typedef struct lc_816x_layout {
 /* Parse "slot[.chan]:kind[@nm[/nm...]|@min-max][!wavsel],..." with slots in min_slot..max_slot.
  * NULL or "" gives an empty layout. LC_ERR_ARG with the bad item in diag. */
 int lc_816x_layout_parse(const char *text, int min_slot, int max_slot, lc_816x_layout *out, lc_diag *diag);
+
+/* The modules the mainframe reports, slot by slot (:SLOT<n>:EMPT?, :SLOT<n>:IDN?): lc_driver.inventory. */
+struct lc_instrument;
+struct lc_inst_module;
+int lc_816x_inventory(struct lc_instrument *inst, struct lc_inst_module *out, size_t cap, lc_diag *diag);
 
 #endif

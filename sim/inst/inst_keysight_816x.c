@@ -56,6 +56,8 @@ struct mf {
 	struct lc_sim_sensor sensors[SENSORS_MAX];
 	struct slot slots[SLOTS_MAX];
 	int first_slot, last_slot;
+	int id_first;   /* lowest slot the :SLOT queries take (0 on the 8164B: its back-loaded laser slot) */
+	char serial[32];
 	char role[64];
 	lc_sim_world *world;
 	struct lc_sim_reset_hook preset;
@@ -99,6 +101,40 @@ static struct slot *slot_of(struct mf *m, lc_sim_call *c, enum mod_type want, in
 		return NULL;
 	}
 	return s;
+}
+
+/* ---- module identification (8163A/B Programming Guide p. 81: :SLOT[n]:EMPTy?, :SLOT[n]:IDN?) ---------- */
+
+static int slot_id(struct mf *m, lc_sim_call *c, int *n)
+{
+	*n = lc_sim_suffix(c, 0);
+	if (*n < m->id_first || *n > m->last_slot)
+		return lc_sim_fail(c, -114, "slot %d (slots %d..%d)", *n, m->id_first, m->last_slot);
+	return 0;
+}
+
+static int q_slot_empty(lc_sim_call *c, void *u)
+{
+	struct mf *m = u;
+	int n, e = slot_id(m, c, &n);
+	if (e)
+		return e;
+	lc_sim_out_bool(c, n < m->first_slot || !m->slots[n].def);
+	return 0;
+}
+
+/* The guide's example answers "HEWLETT-PACKARD, 81533B,3411G06054,07-Aug-98": manufacturer (8163 series
+ * modules say Agilent Technologies), model after a space, serial, date of the firmware revision. */
+static int q_slot_idn(lc_sim_call *c, void *u)
+{
+	struct mf *m = u;
+	int n, e = slot_id(m, c, &n);
+	if (e)
+		return e;
+	if (n < m->first_slot || !m->slots[n].def)
+		return lc_sim_fail(c, -241, "slot %d is empty", n);
+	lc_sim_out_printf(c, "Agilent Technologies, %s,%.20s-%d,07-Aug-18", m->slots[n].def->model, m->serial, n);
+	return 0;
 }
 
 static struct lc_sim_sensor *sensor_at(struct lc_sim_sensor_host *h, lc_sim_call *c, int slot, int chan, int *err)
@@ -526,6 +562,8 @@ static int create(const lc_sim_inst_config *cfg, const char *model, int first, i
 	snprintf(m->role, sizeof(m->role), "%s", cfg->role);
 	m->world = cfg->world;
 	m->first_slot = first, m->last_slot = last;
+	m->id_first = strcmp(model, "8164B") == 0 ? 0 : first;
+	snprintf(m->serial, sizeof(m->serial), "%s", cfg->serial ? cfg->serial : "SIM");
 	m->host = (struct lc_sim_sensor_host){.world = cfg->world, .clock = cfg->clock, .spec = &sensor_spec,
 					      .sensors = m->sensors, .at = sensor_at, .read_w = sensor_read, .user = m};
 	static const lc_sim_cmd cmds[] = {
@@ -535,6 +573,8 @@ static int create(const lc_sim_inst_config *cfg, const char *model, int first, i
 		{"SOURce#[:CHANnel#]:WAVelength", h_src_wav, q_src_wav},
 		{"FETCh#[:CHANnel#][:SCALar]:RETurnloss", NULL, q_return_loss},
 		{"[SENSe#][:CHANnel#]:POWer:RANGe:MONitor", h_mon_range, q_mon_range},
+		{"SLOT#:EMPTy", NULL, q_slot_empty},
+		{"SLOT#:IDN", NULL, q_slot_idn},
 	};
 	int rc = load_slots(m, cfg, defaults, diag);
 	if (!rc)

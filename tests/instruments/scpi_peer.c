@@ -18,7 +18,7 @@ struct rule {
 	char cmd[128];
 	char *reply;
 	size_t len;
-	bool once, used, raw;
+	bool once, used, raw, refuse;
 };
 
 struct scpi_peer {
@@ -32,6 +32,8 @@ struct scpi_peer {
 	char log[LOG_MAX], log_nostb[LOG_MAX], unexpected[LOG_MAX];
 	char snapshot[LOG_MAX];
 	bool bad_term;
+	char errq[8][128]; /* what refused lines queued, oldest first (scpi_peer_rule_refuse) */
+	int n_err;
 };
 
 static void append(char *buf, const char *line)
@@ -68,6 +70,19 @@ static void handle(scpi_peer *p, int fd, const char *line)
 		append(p->log_nostb, line);
 	/* Unused one-shot rules first, so a scripted sequence overrides the standing answers. */
 	struct rule *hit = NULL;
+	char err_reply[136] = "";
+	if (p->n_err > 0 && strcmp(line, "*STB?") == 0) {
+		snprintf(err_reply, sizeof err_reply, "4\n"); /* EAV while the queue holds an entry */
+	} else if (p->n_err > 0 && strcmp(line, "SYST:ERR?") == 0) {
+		snprintf(err_reply, sizeof err_reply, "%s\n", p->errq[0]);
+		memmove(p->errq[0], p->errq[1], sizeof p->errq[0] * (size_t)(--p->n_err));
+	}
+	if (err_reply[0]) {
+		pthread_mutex_unlock(&p->mu);
+		ssize_t w = write(fd, err_reply, strlen(err_reply));
+		(void)w;
+		return;
+	}
 	for (int pass = 0; pass < 2 && !hit; pass++)
 		for (int i = 0; i < p->n_rules && !hit; i++)
 			if (p->rules[i].once == (pass == 0) && !(p->rules[i].once && p->rules[i].used) &&
@@ -77,6 +92,10 @@ static void handle(scpi_peer *p, int fd, const char *line)
 	size_t len = 0;
 	if (!hit) {
 		append(p->unexpected, line);
+	} else if (hit->refuse) {
+		hit->used = true;
+		if (p->n_err < 8)
+			snprintf(p->errq[p->n_err++], sizeof p->errq[0], "%.*s", (int)hit->len, hit->reply);
 	} else {
 		hit->used = true;
 		if (hit->reply) {
@@ -199,6 +218,15 @@ static void add_rule(scpi_peer *p, const char *cmd, const void *reply, size_t le
 void scpi_peer_rule(scpi_peer *p, const char *cmd, const char *reply)
 {
 	add_rule(p, cmd, reply, reply ? strlen(reply) : 0, false, false);
+}
+
+void scpi_peer_rule_refuse(scpi_peer *p, const char *cmd, const char *error)
+{
+	add_rule(p, cmd, error, strlen(error), false, false);
+	pthread_mutex_lock(&p->mu);
+	if (p->n_rules > 0)
+		p->rules[p->n_rules - 1].refuse = true;
+	pthread_mutex_unlock(&p->mu);
 }
 
 void scpi_peer_rule_once(scpi_peer *p, const char *cmd, const char *reply)

@@ -23,6 +23,9 @@ const char *scpi_peer_resource(const scpi_peer *p);
  * "*IDN?") matches any run of characters: ":SENS*:POW:WAV?". */
 void scpi_peer_rule(scpi_peer *p, const char *cmd, const char *reply);
 void scpi_peer_rule_once(scpi_peer *p, const char *cmd, const char *reply);
+/* Refuse cmd as an instrument does a command it rejects: no reply, and error ("-221,\"Settings conflict\"")
+ * queued; while the queue holds entries *STB? answers 4 (EAV) and SYST:ERR? pops the oldest, before any rule. */
+void scpi_peer_rule_refuse(scpi_peer *p, const char *cmd, const char *error);
 /* Answer with raw bytes (blocks), no terminator added. */
 void scpi_peer_rule_bytes(scpi_peer *p, const char *cmd, const void *bytes, size_t len);
 void scpi_peer_rule_bytes_once(scpi_peer *p, const char *cmd, const void *bytes, size_t len);

@@ -139,3 +139,117 @@ Test(probe, usage_errors)
 	cr_assert_eq(run("--list", out, sizeof(out)), 0);
 	cr_assert(strstr(out, "keysight_n774x") && strstr(out, "N7745[AC]"), "%s", out);
 }
+
+/* stdout and stderr of lanecert probe ARGS together; the exit status. */
+static int run_all(const char *args, char *out, size_t cap)
+{
+	const char *cli = getenv("LC_CLI");
+	cr_assert_not_null(cli, "LC_CLI not set");
+	char cmd[1024];
+	snprintf(cmd, sizeof(cmd), "'%s' probe %s 2>&1", cli, args);
+	FILE *f = popen(cmd, "r");
+	cr_assert_not_null(f);
+	size_t n = fread(out, 1, cap - 1, f);
+	out[n] = '\0';
+	int st = pclose(f);
+	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+/* An 8164B without --layout: the slots it reports (:SLOT<n>:EMPT?, :SLOT<n>:IDN?, the guide's p. 81, with
+ * the space its own example has after the first comma) and the layout that opens them. */
+Test(probe, mainframe_without_layout_lists_its_modules)
+{
+	scpi_peer_rule(peer, "*IDN?", "Agilent Technologies,8164B,DE41200123,V5.25(72637)");
+	scpi_peer_rule(peer, ":SLOT1:EMPT?", "0");
+	scpi_peer_rule(peer, ":SLOT2:EMPT?", "0");
+	scpi_peer_rule(peer, ":SLOT4:EMPT?", "0");
+	scpi_peer_rule(peer, ":SLOT*:EMPT?", "1");
+	scpi_peer_rule(peer, ":SLOT1:IDN?", "Agilent Technologies, 81657A,DE4300A001,07-Aug-18");
+	scpi_peer_rule(peer, ":SLOT2:IDN?", "HEWLETT-PACKARD, 81635A,3411G06054,07-Aug-98");
+	scpi_peer_rule(peer, ":SLOT4:IDN?", "Agilent Technologies, 81610A,DE4300A004,01-Feb-19");
+	char out[8192], args[256];
+	snprintf(args, sizeof(args), "%s --json", scpi_peer_resource(peer));
+	cr_assert_eq(run(args, out, sizeof(out)), 0, "%s", out);
+	json_t *j = json_loads(out, 0, NULL);
+	cr_assert_not_null(j, "%s", out);
+	cr_assert_str_eq(json_string_value(json_object_get(j, "class")), "none");
+	json_t *mods = json_object_get(j, "modules");
+	cr_assert_eq(json_array_size(mods), 3, "%s", out);
+	static const struct {
+		int slot;
+		const char *model, *layout;
+	} want[] = {{1, "81657A", "1:source@NM"}, {2, "81635A", "2.1:sensor,2.2:sensor"}, {4, "81610A", "4:rl@NM"}};
+	for (size_t i = 0; i < 3; i++) {
+		json_t *m = json_array_get(mods, i);
+		cr_assert_eq(json_integer_value(json_object_get(m, "slot")), want[i].slot);
+		cr_assert_eq(json_integer_value(json_object_get(m, "unit")), 0);
+		cr_assert_str_eq(json_string_value(json_object_get(m, "model")), want[i].model);
+		cr_assert_str_eq(json_string_value(json_object_get(m, "layout")), want[i].layout);
+	}
+	cr_assert_str_eq(json_string_value(json_object_get(json_array_get(mods, 1), "detail")),
+			 "HEWLETT-PACKARD, serial 3411G06054, firmware 07-Aug-98");
+	json_decref(j);
+	/* slot 0 (the back-loaded laser) to 4 asked, an identity only where a module sits; nothing written */
+	cr_assert_str_eq(scpi_peer_log_nostb(peer), "*IDN?|:SLOT0:EMPT?|:SLOT1:EMPT?|:SLOT1:IDN?|:SLOT2:EMPT?|"
+						    ":SLOT2:IDN?|:SLOT3:EMPT?|:SLOT4:EMPT?|:SLOT4:IDN?");
+	cr_assert_eq(run(scpi_peer_resource(peer), out, sizeof(out)), 0, "%s", out);
+	cr_assert(strstr(out, "slot 2: 81635A (HEWLETT-PACKARD, serial 3411G06054, firmware 07-Aug-98)"), "%s", out);
+	cr_assert(strstr(out, "--layout '1:source@NM,2.1:sensor,2.2:sensor,4:rl@NM'"), "%s", out);
+	cr_assert_str_empty(scpi_peer_unexpected(peer));
+}
+
+/* A mainframe that does not answer its slot query: probe says which --layout to give, exit 64. The timeout
+ * must fire (no rule answers :SLOT0:EMPT?), and must not on *IDN? and *STB?: 1.5 s. */
+Test(probe, mainframe_that_cannot_list_its_modules_asks_for_a_layout)
+{
+	scpi_peer_rule(peer, "*IDN?", "Agilent Technologies,8164B,DE41200123,V5.25(72637)");
+	char out[8192], args[256];
+	snprintf(args, sizeof(args), "%s --timeout 1500", scpi_peer_resource(peer));
+	cr_assert_eq(run_all(args, out, sizeof(out)), 64, "%s", out);
+	cr_assert(strstr(out, "cannot list its modules") && strstr(out, ":SLOT0:EMPT?"), "%s", out);
+	cr_assert(strstr(out, "--layout '1:source@1310/1550,2:sensor,3:rl@1310/1550'"), "%s", out);
+}
+
+/* An MP1900A without --layout: unit 1's slots by :SYST:MOD? (instrument-dialects.md §4.1), "NONE" skipped. */
+Test(probe, bert_without_layout_lists_its_modules)
+{
+	scpi_peer_rule(peer, "*IDN?", "ANRITSU,MP1900A,6261234567");
+	scpi_peer_rule(peer, ":UENT:ID 1;:SYST:MOD? 1", "MU196020A, 1");
+	scpi_peer_rule(peer, ":UENT:ID 1;:SYST:MOD? 3", "\"MU196040A, 1\"");
+	scpi_peer_rule(peer, ":UENT:ID 1;:SYST:MOD? *", "NONE");
+	char out[8192], args[256];
+	snprintf(args, sizeof(args), "%s --json", scpi_peer_resource(peer));
+	cr_assert_eq(run(args, out, sizeof(out)), 0, "%s", out);
+	json_t *j = json_loads(out, 0, NULL);
+	cr_assert_not_null(j, "%s", out);
+	json_t *mods = json_object_get(j, "modules");
+	cr_assert_eq(json_array_size(mods), 2, "%s", out);
+	cr_assert_eq(json_integer_value(json_object_get(json_array_get(mods, 0), "unit")), 1);
+	cr_assert_eq(json_integer_value(json_object_get(json_array_get(mods, 1), "slot")), 3);
+	cr_assert_str_eq(json_string_value(json_object_get(json_array_get(mods, 1), "model")), "MU196040A");
+	cr_assert_str_eq(json_string_value(json_object_get(json_array_get(mods, 1), "detail")), "1");
+	json_decref(j);
+	cr_assert(strstr(scpi_peer_log_nostb(peer), ":UENT:ID 1;:SYST:MOD? 8"), "%s", scpi_peer_log_nostb(peer));
+	cr_assert_eq(run(scpi_peer_resource(peer), out, sizeof(out)), 0, "%s", out);
+	cr_assert(strstr(out, "unit 1 slot 1: MU196020A (1)"), "%s", out);
+	cr_assert(strstr(out, "--layout LAYOUT, e.g. '1.1.1>1.3.1,1.1.2>1.3.2'"), "%s", out);
+}
+
+/* The instrument refuses to take back a setting probe changed (a unit write queues -221): probe fails with
+ * the instrument's exit code 78, names the first refused setting with the instrument's error and counts the
+ * others, and still tries every one of them. */
+Test(probe, a_restore_the_instrument_refuses_fails_the_probe_loudly)
+{
+	scpi_peer_rule_refuse(peer, ":SENS*:POW:UNIT +0", "-221,\"Settings conflict\"");
+	n7744c();
+	char out[8192];
+	cr_assert_eq(run_all(scpi_peer_resource(peer), out, sizeof(out)), 78, "%s", out);
+	cr_assert(strstr(out, "a setting probe changed could not be put back"), "%s", out);
+	cr_assert(strstr(out, ":SENS4:POW:UNIT +0") && strstr(out, "-221"), "%s", out);
+	cr_assert(strstr(out, "and 2 more settings not put back"), "%s", out);
+	const char *log = scpi_peer_log_nostb(peer);
+	const char *tail = ":SENS4:POW:UNIT +0|:SENS3:POW:UNIT +0|:SENS2:POW:UNIT +0";
+	cr_assert(strlen(log) > strlen(tail) && !strcmp(log + strlen(log) - strlen(tail), tail), "%s", log);
+	cr_assert(strstr(scpi_peer_log(peer), ":SENS2:POW:UNIT +0|*STB?|SYST:ERR?"), "the refusal was read: %s",
+		  scpi_peer_log(peer));
+}

@@ -5,6 +5,7 @@
  * would be seen; the instrument is read over its own session, not through the driver.
  */
 #include <criterion/criterion.h>
+#include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -124,4 +125,31 @@ Test(probe_sim, k8164b_sensor_and_source_units_read_the_same_after_probe)
 	scpi(res, ":SOUR1:POW:UNIT?", sour2, sizeof(sour2));
 	cr_assert_str_eq(sens2, sens, "probe changed the sensor's unit: %s -> %s", sens, sens2);
 	cr_assert_str_eq(sour2, sour, "probe changed the source's unit: %s -> %s", sour, sour2);
+}
+
+/* Without --layout, the simulated 8164B names the modules the scenario fitted (slots 1-3 by default; slot 0
+ * and slot 4 empty), through the same :SLOT queries a real one answers; the MP1900A its PPG and ED. */
+Test(probe_sim, modules_listed_without_a_layout)
+{
+	char out[8192], args[512];
+	snprintf(args, sizeof(args), "%s --json", resource_of("source"));
+	cr_assert_eq(probe(args, out, sizeof(out)), 0, "%s", out);
+	json_t *j = json_loads(out, 0, NULL);
+	cr_assert_not_null(j, "%s", out);
+	json_t *mods = json_object_get(j, "modules");
+	cr_assert_eq(json_array_size(mods), 3, "%s", out);
+	static const char *const models[] = {"81657A", "81634B", "81610A"};
+	static const char *const parts[] = {"1:source@NM", "2:sensor", "3:rl@NM"};
+	for (size_t i = 0; i < 3; i++) {
+		json_t *m = json_array_get(mods, i);
+		cr_assert_eq(json_integer_value(json_object_get(m, "slot")), (json_int_t)i + 1, "%s", out);
+		cr_assert_str_eq(json_string_value(json_object_get(m, "model")), models[i]);
+		cr_assert_str_eq(json_string_value(json_object_get(m, "layout")), parts[i]);
+		cr_assert(!strncmp(json_string_value(json_object_get(m, "detail")), "Agilent Technologies, serial ", 29),
+			  "%s", out);
+	}
+	json_decref(j);
+	cr_assert_eq(probe(resource_of("bert"), out, sizeof(out)), 0, "%s", out);
+	cr_assert(strstr(out, "unit 1 slot 1: MU196020A (1)") && strstr(out, "unit 1 slot 3: MU196040A (1)"), "%s", out);
+	cr_assert(!strstr(out, "slot 2:"), "%s", out);
 }

@@ -9,7 +9,8 @@ lc_test(NAME instruments_probe_cli SOURCES tests/instruments/test_probe_cli.c te
 add_dependencies(test_instruments_probe_cli lanecert)
 if(TARGET lc_sim)
   # probe only reads: the units the drivers set at attach read the same after `lanecert probe` (issue 20).
-  lc_test(NAME instruments_probe_sim SOURCES tests/instruments/test_probe_sim.c LIBS lc_sim lc_instruments)
+  lc_test(NAME instruments_probe_sim SOURCES tests/instruments/test_probe_sim.c LIBS lc_sim lc_instruments
+          PkgConfig::JANSSON)
   add_dependencies(test_instruments_probe_sim lanecert)
   lc_test(NAME instruments_sim_optical SOURCES tests/instruments/test_sim_optical.c tests/instruments/sim_station.c
           LIBS lc_procedures lc_sim lc_instruments)
