@@ -155,6 +155,28 @@ static int start_inst(lc_sim_runner *r, size_t i, const lc_sim_runner_opts *o, l
 	return 0;
 }
 
+/*
+ * VXI-11 discovery (liblxi, lxi-tools, lanecert discover) calls port 111 of each interface's broadcast
+ * address, which on the loopback interface is 127.0.0.1: the relay there answers for every VXI-11 instrument
+ * on its own address, so they are found as real ones are on a LAN. Best effort: another runner or an
+ * rpcbind may hold that port (the instruments still work; only discovery misses them, and the log says so).
+ */
+static void start_relay(lc_sim_runner *r)
+{
+	lc_sim_endpoint *eps[64];
+	size_t n = 0;
+	for (size_t i = 0; i < r->n && n < 64; i++)
+		if (r->insts[i].ep && lc_sim_endpoint_kind(r->insts[i].ep) == LC_SIM_EP_VXI11 &&
+		    strcmp(lc_sim_endpoint_address(r->insts[i].ep), "127.0.0.1") != 0)
+			eps[n++] = r->insts[i].ep;
+	if (n == 0)
+		return;
+	lc_diag d;
+	lc_diag_clear(&d);
+	if (lc_sim_pmap_relay_start("127.0.0.1", eps, n, &r->relay, &d) < 0)
+		lc_info("VXI-11 discovery will not find these instruments: %s", lc_diag_message(&d));
+}
+
 int lc_sim_runner_start(const lc_sim_scenario *sc, const lc_sim_runner_opts *o, lc_sim_runner **out, lc_diag *diag)
 {
 	lc_sim_runner_opts def;
@@ -196,6 +218,7 @@ int lc_sim_runner_start(const lc_sim_scenario *sc, const lc_sim_runner_opts *o, 
 		lc_sim_runner_stop(r);
 		return rc;
 	}
+	start_relay(r);
 	*out = r;
 	return 0;
 }
@@ -204,6 +227,7 @@ void lc_sim_runner_stop(lc_sim_runner *r)
 {
 	if (!r)
 		return;
+	lc_sim_pmap_relay_stop(r->relay);
 	lc_sim_control_stop(r);
 	for (size_t i = 0; i < r->n; i++) {
 		struct lc_sim_rinst *ri = &r->insts[i];

@@ -29,6 +29,7 @@ struct lc_sim_runner {
 	lc_sim_endpoint *control_ep;
 	char control_resource[256];
 	char last_action[64]; /* the simulated operator's last OPERator:ACTion */
+	lc_sim_pmap_relay *relay; /* answers VXI-11 discovery on 127.0.0.1:111 for every VXI-11 instrument */
 };
 
 int lc_sim_control_start(lc_sim_runner *r, const lc_sim_runner_opts *o, lc_diag *diag);

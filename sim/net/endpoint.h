@@ -78,6 +78,15 @@ const char *lc_sim_endpoint_address(const lc_sim_endpoint *ep);
 /* PTY: the slave path to open (/dev/pts/N); NULL for others. */
 const char *lc_sim_endpoint_pty_path(const lc_sim_endpoint *ep);
 
+/* The discovery relay (portmapper.c): a UDP portmapper on address:111 ("127.0.0.1", where the VXI-11
+ * discovery of liblxi/lxi-tools sends its call on the loopback interface) that answers every call once per
+ * VXI-11 endpoint in eps, each answer sent from that endpoint's own address. The endpoints must outlive it.
+ * LC_ERR_BUSY when the port is taken there, LC_ERR_PERMISSION without the privilege for port 111. */
+typedef struct lc_sim_pmap_relay lc_sim_pmap_relay;
+int lc_sim_pmap_relay_start(const char *address, lc_sim_endpoint *const *eps, size_t n, lc_sim_pmap_relay **out,
+			    lc_diag *diag);
+void lc_sim_pmap_relay_stop(lc_sim_pmap_relay *r);
+
 /* Connections accepted so far, refused for the cap, open now. */
 typedef struct lc_sim_endpoint_stats {
 	uint64_t accepted;

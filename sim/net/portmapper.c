@@ -7,12 +7,15 @@
  */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <netinet/in.h>
+#include <pthread.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <unistd.h>
 
 #include "sim/net/endpoint_priv.h"
 #include "sim/net/oncrpc.h"
@@ -143,4 +146,114 @@ void *lc_sim_portmapper_udp_main(void *arg)
 	}
 	lc_xdr_out_free(&o);
 	return NULL;
+}
+
+/*
+ * The discovery relay (issue 20): liblxi and lxi-tools find VXI-11 instruments by sending one GETPORT call to
+ * port 111 of each interface's broadcast address and taking every reply's source address as an instrument.
+ * On Linux the loopback interface has no broadcast address, and getifaddrs gives its own address, 127.0.0.1,
+ * in its place: the one call lands on 127.0.0.1:111. Each simulated instrument listens on its own 127.x.y.z,
+ * so the relay binds where that call arrives and answers it once per instrument, each answer from a socket
+ * bound to that instrument's address (what its own portmapper would say), so the client then reaches the
+ * instrument itself.
+ */
+struct lc_sim_pmap_relay {
+	int fd, stop_pipe[2];
+	lc_sim_endpoint **eps;
+	size_t n;
+	pthread_t th;
+};
+
+static void relay_answer(lc_sim_pmap_relay *r, const uint8_t *buf, size_t n, const struct sockaddr_in *from,
+			 lc_xdr_out *o)
+{
+	for (size_t i = 0; i < r->n; i++) {
+		lc_xdr_in x = {buf, n, 0, false};
+		lc_rpc_call c;
+		if (!lc_rpc_parse_call(&x, &c))
+			return;
+		o->len = 0;
+		dispatch(r->eps[i], &c, &x, o, false);
+		if (o->oom)
+			return;
+		int s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+		if (s < 0)
+			return;
+		struct sockaddr_in a = {.sin_family = AF_INET};
+		if (inet_pton(AF_INET, r->eps[i]->address, &a.sin_addr) == 1 &&
+		    bind(s, (struct sockaddr *)&a, sizeof(a)) == 0)
+			sendto(s, o->p, o->len, MSG_DONTWAIT, (const struct sockaddr *)from, sizeof(*from));
+		close(s);
+	}
+}
+
+static void *relay_main(void *arg)
+{
+	lc_sim_pmap_relay *r = arg;
+	uint8_t buf[8192];
+	lc_xdr_out o = {0};
+	for (;;) {
+		struct pollfd p[2] = {{r->fd, POLLIN, 0}, {r->stop_pipe[0], POLLIN, 0}};
+		if (poll(p, 2, -1) < 0 && errno != EINTR)
+			break;
+		if (p[1].revents)
+			break;
+		if (!(p[0].revents & POLLIN))
+			continue;
+		struct sockaddr_in from;
+		socklen_t fl = sizeof(from);
+		ssize_t n = recvfrom(r->fd, buf, sizeof(buf), MSG_DONTWAIT, (struct sockaddr *)&from, &fl);
+		if (n > 0 && fl == sizeof(from))
+			relay_answer(r, buf, (size_t)n, &from, &o);
+	}
+	lc_xdr_out_free(&o);
+	return NULL;
+}
+
+int lc_sim_pmap_relay_start(const char *address, lc_sim_endpoint *const *eps, size_t n, lc_sim_pmap_relay **out,
+			    lc_diag *diag)
+{
+	*out = NULL;
+	lc_sim_pmap_relay *r = calloc(1, sizeof(*r));
+	if (!r || !(r->eps = calloc(n ? n : 1, sizeof(*r->eps)))) {
+		free(r);
+		return lc_diag_set(diag, LC_ERR_NOMEM, "portmapper relay: out of memory");
+	}
+	memcpy(r->eps, eps, n * sizeof(*eps));
+	r->n = n;
+	r->stop_pipe[0] = r->stop_pipe[1] = -1;
+	struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons(111)};
+	int rc = 0;
+	r->fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (r->fd < 0 || inet_pton(AF_INET, address, &a.sin_addr) != 1 || bind(r->fd, (struct sockaddr *)&a, sizeof(a)) < 0)
+		rc = lc_diag_set(diag, errno == EACCES ? LC_ERR_PERMISSION : errno == EADDRINUSE ? LC_ERR_BUSY : LC_ERR_IO,
+				 "portmapper relay on %s:111 (udp): %s", address, strerror(errno));
+	else if (pipe2(r->stop_pipe, O_CLOEXEC) < 0 || pthread_create(&r->th, NULL, relay_main, r) != 0)
+		rc = lc_diag_set(diag, LC_ERR_IO, "portmapper relay: %s", strerror(errno));
+	if (rc < 0) {
+		if (r->fd >= 0)
+			close(r->fd);
+		for (int k = 0; k < 2; k++)
+			if (r->stop_pipe[k] >= 0)
+				close(r->stop_pipe[k]);
+		free(r->eps);
+		free(r);
+		return rc;
+	}
+	*out = r;
+	return 0;
+}
+
+void lc_sim_pmap_relay_stop(lc_sim_pmap_relay *r)
+{
+	if (!r)
+		return;
+	ssize_t w = write(r->stop_pipe[1], "x", 1);
+	(void)w;
+	pthread_join(r->th, NULL);
+	close(r->fd);
+	close(r->stop_pipe[0]);
+	close(r->stop_pipe[1]);
+	free(r->eps);
+	free(r);
 }

@@ -39,5 +39,8 @@ lc_test(NAME sim_cli SOURCES tests/sim/test_cli_sim.c LIBS lc_sim TIMEOUT 60)
 add_dependencies(test_sim_cli lanecert)
 lc_fuzz(NAME sim_scenario SOURCES tests/sim/fuzz_sim_scenario.c LIBS lc_sim CORPUS tests/sim/corpus/sim_scenario)
 lc_test(NAME sim_runner_vxi11 SOURCES tests/sim/test_runner_vxi11.c LIBS lc_sim lc_hal TIMEOUT 60)
+# VXI-11 discovery of the simulated station in a loopback-only network namespace (issue 20).
+lc_test(NAME sim_discover_netns SOURCES tests/sim/test_discover_netns.c LIBS lc_sim PkgConfig::JANSSON TIMEOUT 60)
+add_dependencies(test_sim_discover_netns lanecert)
 # HiSLIP server (issue 20): byte layouts from IVI-6.1 and every error path, on plain sockets.
 lc_test(NAME sim_hislip_server SOURCES tests/sim/test_hislip_server.c LIBS lc_simnet)
