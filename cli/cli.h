@@ -43,6 +43,11 @@ int lc_cli_fail(const char *cmd, int lc_error, const lc_diag *diag, const char *
 /* Install a log handler writing to stderr at the level of -v flags (0: warn, 1: info, 2: debug, 3: spew). */
 void lc_cli_setup_logging(int verbosity);
 
+/* This process image's peak resident set in KiB (VmHWM of /proc/self/status), -1 when unknown. Not
+ * getrusage's ru_maxrss: that also counts the memory of whatever the process was before its exec, and a
+ * program started by posix_spawn (vfork) inherits its parent's peak there. */
+long lc_cli_peak_rss_kib(void);
+
 /* True if s is "-h" or "--help". */
 bool lc_cli_is_help(const char *s);
 

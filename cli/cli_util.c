@@ -130,3 +130,16 @@ int lc_cli_unexpected(const char *cmd, const char *arg)
 	lc_cli_error(cmd, "unexpected argument '%s' (lanecert %s --help)", arg, cmd);
 	return LC_EXIT_USAGE;
 }
+
+long lc_cli_peak_rss_kib(void)
+{
+	FILE *f = fopen("/proc/self/status", "re");
+	char line[256];
+	long kib = -1;
+	while (f && fgets(line, sizeof(line), f))
+		if (sscanf(line, "VmHWM: %ld kB", &kib) == 1)
+			break;
+	if (f)
+		fclose(f);
+	return kib;
+}

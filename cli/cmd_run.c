@@ -21,69 +21,14 @@
 #include "cli/run_abort.h"
 #include "cli/run_inputs.h"
 #include "cli/run_output.h"
+#include "cli/run_reports.h"
 #include "serve/serve.h"
 #include <lanecert/channel.h>
 #include <lanecert/run.h>
 #include <lanecert/results.h>
 #include <lanecert/base.h>
 
-#define MAX_SLOTS 16
-
-/* The reports of a run's slots, written at once: lc_report_write_new is reentrant (several slots into one
- * folder, one store, one key), and a report spends most of its time waiting on gnuplot and the disk, so the
- * slots' reports are written by a few threads instead of one after another. Each report is the same bytes
- * whichever thread writes it; the slots are told in slot order once every report is written. */
-struct report_job {
-	lc_result *result;
-	int out_fd;
-	const char *out_dir;
-	const lc_sign_key *key;
-	char name[256];
-	lc_report_options opt;
-	lc_report_paths paths;
-	int rc;
-	lc_diag diag;
-};
-
-struct report_pool {
-	struct report_job *jobs;
-	unsigned n;
-	atomic_uint next;
-};
-
-static void report_job_run(struct report_job *j)
-{
-	memset(&j->paths, 0, sizeof(j->paths));
-	j->rc = lc_report_write_new(j->result, j->out_fd, j->out_dir, j->name, j->key, &j->paths, &j->opt, &j->diag);
-}
-
-static void *report_worker(void *u)
-{
-	struct report_pool *p = u;
-	for (unsigned i; (i = atomic_fetch_add(&p->next, 1)) < p->n;)
-		report_job_run(&p->jobs[i]);
-	return NULL;
-}
-
-/* At most this many reports at once (this thread and REPORT_THREADS - 1 more): each holds its own renderer
- * (fonts, plots), so the run's peak memory grows with it. Eight DR4 slots at time scale 20 on a loaded
- * 2-core machine, median of 3: one at a time 5.98 s / 36.4 MiB, two 5.37 s / 39.0 MiB, four 4.93 s /
- * 43.4 MiB; two, one per core of the machines this runs on. */
-#define REPORT_THREADS 2
-
-static void write_reports(struct report_job *jobs, unsigned n)
-{
-	struct report_pool pool = {.jobs = jobs, .n = n};
-	atomic_init(&pool.next, 0);
-	pthread_t tid[REPORT_THREADS > 1 ? REPORT_THREADS - 1 : 1];
-	unsigned started = 0;
-	for (unsigned t = 0; t + 1 < REPORT_THREADS && t + 1 < n; t++)
-		if (pthread_create(&tid[started], NULL, report_worker, &pool) == 0)
-			started++;
-	report_worker(&pool); /* this thread takes jobs too: with no thread to be had, it writes them all */
-	for (unsigned t = 0; t < started; t++)
-		pthread_join(tid[t], NULL);
-}
+#define MAX_SLOTS LC_RUN_REPORTS_MAX
 
 static void usage(FILE *f)
 {
@@ -479,6 +424,8 @@ int lc_cmd_run(int argc, char **argv)
 	lc_prompter prompter;
 	lc_run_output out;
 	lc_publisher *publisher = NULL;
+	static lc_run_reports reports; /* static: 16 slots' staging state, too large for the stack */
+	bool reports_ready = false;
 	int exit_code = LC_EXIT_OK, out_fd = -1;
 	const char *fx = a.fixtures;
 	char operator_name[LC_NAME_MAX], state_dir[1100], golden_block[LC_GOLDEN_WHY_MAX];
@@ -568,6 +515,9 @@ int lc_cmd_run(int argc, char **argv)
 		goto done_prompter;
 	}
 	lc_run_abort_set_instruments(&abort_ctl, set);
+	/* checked above: at most MAX_SLOTS */
+	lc_run_reports_init(&reports, a.slots, out_fd, a.out_dir, key, NULL);
+	reports_ready = true;
 	for (unsigned s = 0; s < a.slots; s++) {
 		results[s] = lc_result_new();
 		if (!results[s]) {
@@ -595,7 +545,12 @@ int lc_cmd_run(int argc, char **argv)
 			.abort_flag = &abort_ctl.flag,
 			.n_options = a.n_options,
 			.events = lc_run_output_events(&out),
+			/* its views are rendered as soon as it ends, while other slots still measure */
+			.finished = lc_run_reports_slot_finished,
+			.finished_user = &reports.jobs[s],
 		};
+		reports.jobs[s].result = results[s];
+		lc_run_report_name(a.serials[s], a.slot + s, reports.jobs[s].name, sizeof(reports.jobs[s].name));
 		memcpy((void *)setups[s].options, a.options, sizeof(a.options));
 	}
 	/* Only a station whose golden-cable check allows it certifies; the golden cable's own runs are the check. */
@@ -605,6 +560,8 @@ int lc_cmd_run(int argc, char **argv)
 	int64_t run_ids[MAX_SLOTS] = {0};
 	for (unsigned s = 0; s < a.slots && store; s++)
 		setups[s].attempt = begin_attempt(store, &a, s, cable, station->name, &out, &run_ids[s]);
+	for (unsigned s = 0; s < a.slots; s++)
+		reports.jobs[s].opt = (lc_report_options){.store = store, .run_id = run_ids[s]};
 	for (unsigned s = 0; s < a.slots; s++)
 		lc_run_output_slot_start(&out, a.slot + s, a.serials[s], a.operator_name, procedure_label(&a), cable);
 	if (open_rc < 0) {
@@ -638,18 +595,18 @@ int lc_cmd_run(int argc, char **argv)
 		golden_outcome(&a, station, state_dir, results[0]);
 
 	enum lc_verdict worst = LC_VERDICT_NONE;
-	struct report_job jobs[MAX_SLOTS];
+	lc_run_report *jobs = reports.jobs;
 	enum lc_verdict verdicts[MAX_SLOTS];
 	char reasons[MAX_SLOTS][512];
 	for (unsigned s = 0; s < a.slots; s++) {
 		/* the verdict and reason as the run left them, before the report records anything more */
 		verdicts[s] = lc_result_verdict(results[s]);
 		lc_result_explain(results[s], reasons[s], sizeof(reasons[s]));
-		jobs[s] = (struct report_job){.result = results[s], .out_fd = out_fd, .out_dir = a.out_dir, .key = key,
-					      .opt = {.store = store, .run_id = run_ids[s]}};
-		lc_run_report_name(a.serials[s], a.slot + s, jobs[s].name, sizeof(jobs[s].name));
 	}
-	write_reports(jobs, a.slots);
+	/* Every verdict is final now: publish (views rendered again where the JSON changed since) */
+	lc_run_reports_publish(&reports);
+	/* -v: what this process and its renderers took (bench run reads it; the renderers say their own) */
+	lc_log(LC_LOG_INFO, "run", "peak RSS %ld KiB (the renderers: %u run)", lc_cli_peak_rss_kib(), reports.renders);
 	for (unsigned s = 0; s < a.slots; s++) {
 		char err[512] = "";
 		const char *reason = reasons[s];
@@ -666,6 +623,8 @@ int lc_cmd_run(int argc, char **argv)
 	}
 	exit_code = lc_verdict_exit_code(worst);
 done_jobs:
+	if (reports_ready)
+		lc_run_reports_destroy(&reports);
 	for (unsigned s = 0; s < a.slots; s++)
 		lc_result_free(results[s]);
 	lc_run_output_destroy(&out);

@@ -1,10 +1,27 @@
-/* lanecert: dispatch to one subcommand per file (cli/cmd_*.c), listed in cli/commands.def. */
+/* lanecert: dispatch to one subcommand per file (cli/cmd_*.c), listed in cli/commands.def. Built twice
+ * (cli/sources.cmake, cli/full_program.h): lanecert, which runs these commands but execs lanecert-full for
+ * the ones below, and lanecert-full, which runs them all. */
 #include <stdio.h>
 #include <string.h>
 
 #include "cli/cli.h"
-#include "cli/commands.h"
+#include "cli/full_program.h"
 #include <lanecert/base.h>
+
+#ifdef LC_CLI_LEAN
+/* The commands that need the report renderers (cairo, pango, librsvg: approve renders the views again, report
+ * job renders a summary, verify checks one), the fleet's libpq (results --db postgresql://, sync, fleet) or the
+ * dashboard's libmicrohttpd (serve): lanecert does not link them, so that certifying never loads those
+ * libraries; it execs lanecert-full for them. */
+#define lc_cmd_approve lc_cli_exec_full
+#define lc_cmd_report lc_cli_exec_full
+#define lc_cmd_results lc_cli_exec_full
+#define lc_cmd_verify lc_cli_exec_full
+#define lc_cmd_sync lc_cli_exec_full
+#define lc_cmd_fleet lc_cli_exec_full
+#define lc_cmd_serve lc_cli_exec_full
+#endif
+#include "cli/commands.h"
 
 struct lc_command {
 	const char *name;
@@ -47,6 +64,7 @@ int main(int argc, char **argv)
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
 		if (strcmp(argv[1], commands[i].name) == 0)
 			return commands[i].fn(argc - 1, argv + 1);
+
 	lc_cli_error("", "unknown command '%s' (lanecert --help lists them)", argv[1]);
 	return LC_EXIT_USAGE;
 }

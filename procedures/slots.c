@@ -17,6 +17,8 @@ static void *slot_main(void *arg)
 {
 	struct slot_job *j = arg;
 	j->rc = lc_procedure_run(j->setup, j->result, j->diag);
+	if (j->setup->finished)
+		j->setup->finished(j->setup->finished_user, j->setup->slot, j->result, j->rc);
 	return NULL;
 }
 

@@ -268,12 +268,3 @@ int lc_plots_make(const lc_result *r, const char *gnuplot, int timeout_ms, lc_pl
 	return rc;
 }
 
-void lc_plots_free(lc_plot_set *set)
-{
-	for (size_t i = 0; i < set->n; i++) {
-		free(set->plots[i].name), free(set->plots[i].title);
-		free(set->plots[i].svg), free(set->plots[i].error);
-	}
-	free(set->plots);
-	*set = (lc_plot_set){0};
-}

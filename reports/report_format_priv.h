@@ -23,6 +23,8 @@ typedef struct lc_report_job {
 	const char *json;              /* report.json's canonical bytes: every view is rendered from them */
 	size_t json_len;
 	const lc_sign_key *key;        /* NULL: unsigned */
+	const char *public_key;        /* the signing key's base64 line for the views when key is NULL (a renderer
+	                                * that holds no secret key, lc_report_render_folder); NULL: from key */
 	const lc_report_options *opt;  /* never NULL */
 	int dirfd;                     /* the report folder, for a format's companion files (plots/) */
 	lc_report_paths *paths;        /* plots_drawn / plots_missing */
@@ -50,12 +52,35 @@ typedef struct lc_report_format {
 	int (*render)(lc_report_job *job, lc_report_bytes *out, lc_diag *diag);
 } lc_report_format;
 
-#define LC_REPORT_WRITER(id) extern const lc_report_format lc_report_format_##id;
+#define LC_REPORT_RECORD(id) extern const lc_report_format lc_report_format_##id;
+#define LC_REPORT_VIEW(id) extern const lc_report_format lc_report_format_##id;
 #include "reports/report_formats.def"
-#undef LC_REPORT_WRITER
+#undef LC_REPORT_RECORD
+#undef LC_REPORT_VIEW
 
-/* Every format, in writing order (report_formats.def), NULL-terminated. */
+/* The tables, each NULL-terminated in writing order (report_formats.def), each in its own file so that a
+ * program linking the static library gets the rendering libraries (cairo, pango, librsvg) only when it
+ * references a table with the views:
+ *   lc_report_formats[]        every format (reports/report_formats.c: lc_report_write(), lc_report_write_new())
+ *   lc_report_record_formats[] the signed record only (reports/report_publish.c: lc_report_publish_new(), whose
+ *                              views were rendered by another process)
+ *   lc_report_view_formats[]   the views only (reports/report_render_folder.c: lc_report_render_folder()) */
 extern const lc_report_format *const lc_report_formats[];
+extern const lc_report_format *const lc_report_record_formats[];
+extern const lc_report_format *const lc_report_view_formats[];
+
+/* The writer of reports/report_write.c, with the formats to render in this process (formats) and, when
+ * views_fd >= 0, the views to adopt from that folder (lc_report_publish_new()); views_fd
+ * LC_REPORT_VIEWS_MISSING: views were wanted but none could be rendered (the report fails as an error); -1:
+ * no views but those of formats. out_fd < 0 writes into the folder out_label (lc_report_write()). */
+#define LC_REPORT_VIEWS_MISSING (-2)
+int lc_report_write_with(const lc_report_format *const *formats, int views_fd, lc_result *r, int out_fd,
+			 const char *out_label, const char *name, const lc_sign_key *key, lc_report_paths *paths,
+			 const lc_report_options *opt, lc_diag *diag);
+
+/* The views' file names: the views tables name them, and lc_report_publish_new() adopts them by name. */
+#define LC_REPORT_HTML_FILE "report.html"
+#define LC_REPORT_PDF_FILE "report.pdf"
 
 /* Write the drawn plots of ps into dirfd's plots/ folder (created on the first one), counting them in
  * paths->plots_drawn and paths->plots_missing. 0 or a negative LC_ERR_*. (reports/report_write.c) */

@@ -618,7 +618,10 @@ static bool html_wanted(const lc_report_job *job)
 static int html_render(lc_report_job *job, lc_report_bytes *out, lc_diag *diag)
 {
 	char pk[128] = "";
-	lc_report_public_key_line(job->key, pk, sizeof(pk));
+	if (job->public_key)
+		snprintf(pk, sizeof(pk), "%s", job->public_key);
+	else
+		lc_report_public_key_line(job->key, pk, sizeof(pk));
 	lc_html_options ho = {.gnuplot = job->opt->gnuplot, .pubkey_hint = job->opt->pubkey_hint,
 			      .public_key = pk[0] ? pk : NULL};
 	char *html = NULL;
@@ -637,7 +640,7 @@ static int html_render(lc_report_job *job, lc_report_bytes *out, lc_diag *diag)
 
 const lc_report_format lc_report_format_html = {
 	.name = "html",
-	.file = "report.html",
+	.file = LC_REPORT_HTML_FILE,
 	.media_type = "text/html",
 	.path_offset = offsetof(lc_report_paths, html),
 	.wanted = html_wanted,

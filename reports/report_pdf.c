@@ -710,7 +710,10 @@ static bool pdf_wanted(const lc_report_job *job)
 static int pdf_render(lc_report_job *job, lc_report_bytes *out, lc_diag *diag)
 {
 	char pk[128] = "";
-	lc_report_public_key_line(job->key, pk, sizeof(pk));
+	if (job->public_key)
+		snprintf(pk, sizeof(pk), "%s", job->public_key);
+	else
+		lc_report_public_key_line(job->key, pk, sizeof(pk));
 	lc_pdf_options po = {.plots = job->have_plots ? &job->plots : NULL, .gnuplot = job->opt->gnuplot,
 			     .pubkey_hint = job->opt->pubkey_hint, .public_key = pk[0] ? pk : NULL};
 	lc_pdf_info info;
@@ -727,7 +730,7 @@ static int pdf_render(lc_report_job *job, lc_report_bytes *out, lc_diag *diag)
 
 const lc_report_format lc_report_format_pdf = {
 	.name = "pdf",
-	.file = "report.pdf",
+	.file = LC_REPORT_PDF_FILE,
 	.media_type = "application/pdf",
 	.path_offset = offsetof(lc_report_paths, pdf),
 	.wanted = pdf_wanted,

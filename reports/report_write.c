@@ -1,4 +1,5 @@
 /* lc_report_write(): every file of a report, atomically, then the store record (reports/report.h). */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdbool.h>
@@ -20,9 +21,11 @@
 
 /* The formats of reports/report_formats.def, counted at compile time. */
 enum {
-#define LC_REPORT_WRITER(id) LC_REPORT_FORMAT_INDEX_##id,
+#define LC_REPORT_RECORD(id) LC_REPORT_FORMAT_INDEX_##id,
+#define LC_REPORT_VIEW(id) LC_REPORT_FORMAT_INDEX_##id,
 #include "reports/report_formats.def"
-#undef LC_REPORT_WRITER
+#undef LC_REPORT_RECORD
+#undef LC_REPORT_VIEW
 	LC_REPORT_FORMATS_MAX
 };
 
@@ -93,15 +96,82 @@ int lc_report_write_plots(int dirfd, const lc_plot_set *ps, lc_report_paths *pat
 	return rc;
 }
 
-/* Which formats write_all() produced (indexed like lc_report_formats[]), for the paths once the folder's final
- * name is known. */
+/* Which formats write_all() produced (indexed like its formats table) and which views it adopted, for the
+ * paths once the folder's final name is known. */
 struct written {
+	const lc_report_format *const *formats;
 	bool file[LC_REPORT_FORMATS_MAX];
+	bool html, pdf; /* adopted from the views folder */
 };
+
+/* The views another process rendered (lc_report_render_folder) into the folder views_fd, moved into dirfd:
+ * only when they were rendered from exactly the bytes of this report.json (the views folder holds the
+ * report.json it rendered), so a view never shows another verdict than the signed record. */
+static int adopt_views(int views_fd, int dirfd, const char *json, size_t jlen, const lc_report_options *opt,
+		       lc_report_paths *paths, struct written *w, lc_diag *diag)
+{
+	char *seen = NULL;
+	size_t seen_len = 0;
+	int fd = openat(views_fd, "report.json", O_RDONLY | O_NOFOLLOW | O_CLOEXEC), rc = 0;
+	if (fd < 0)
+		return lc_diag_set(diag, LC_ERR_STATE, "the report's views were not rendered (no report.json beside them)");
+	/* Compared as bytes: one more byte than ours is enough to tell them apart. */
+	seen = malloc(jlen + 1);
+	if (!seen) {
+		close(fd);
+		return lc_diag_set(diag, LC_ERR_NOMEM, "out of memory");
+	}
+	for (ssize_t n; seen_len < jlen + 1; seen_len += (size_t)n)
+		if ((n = read(fd, seen + seen_len, jlen + 1 - seen_len)) <= 0) {
+			if (n < 0 && errno == EINTR) {
+				n = 0;
+				continue;
+			}
+			if (n < 0)
+				rc = lc_diag_set(diag, LC_ERR_IO, "cannot read the views' report.json: %s", strerror(errno));
+			break;
+		}
+	close(fd);
+	bool same = rc == 0 && seen_len == jlen && memcmp(seen, json, jlen) == 0;
+	free(seen);
+	if (rc < 0)
+		return rc;
+	if (!same)
+		return lc_diag_set(diag, LC_ERR_STATE, "the report's views were rendered from another report.json: not used");
+	struct stat st;
+	if (fstatat(views_fd, "plots", &st, AT_SYMLINK_NOFOLLOW) == 0) {
+		if (!S_ISDIR(st.st_mode))
+			return lc_diag_set(diag, LC_ERR_STATE, "the views' plots/ is not a folder");
+		int pfd = openat(views_fd, "plots", O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		DIR *dir = pfd >= 0 ? fdopendir(pfd) : NULL;
+		if (!dir) {
+			if (pfd >= 0)
+				close(pfd);
+			return lc_diag_set(diag, LC_ERR_IO, "cannot list the views' plots/: %s", strerror(errno));
+		}
+		for (struct dirent *e; (e = readdir(dir));)
+			if (e->d_name[0] != '.')
+				paths->plots_drawn++;
+		closedir(dir);
+		if (renameat2(views_fd, "plots", dirfd, "plots", RENAME_NOREPLACE) < 0)
+			return lc_diag_set(diag, LC_ERR_IO, "cannot move the plots into the report: %s", strerror(errno));
+	}
+	static const char *const names[] = {LC_REPORT_HTML_FILE, LC_REPORT_PDF_FILE};
+	for (int i = 0; i < 2; i++) {
+		if (i == 0 ? opt->no_html : opt->no_pdf)
+			continue;
+		if (renameat2(views_fd, names[i], dirfd, names[i], RENAME_NOREPLACE) < 0)
+			return lc_diag_set(diag, errno == ENOENT ? LC_ERR_STATE : LC_ERR_IO, "%s %s: %s", names[i],
+					   errno == ENOENT ? "was not rendered" : "cannot be moved into the report",
+					   strerror(errno));
+		*(i == 0 ? &w->html : &w->pdf) = true;
+	}
+	return 0;
+}
 
 /* Every file of the report into the folder dirfd (relative names only): the raw data, then each format of
  * the table in its order. */
-static int write_all(lc_result *r, int dirfd, const lc_sign_key *key, lc_report_paths *paths,
+static int write_all(lc_result *r, int dirfd, int views_fd, const lc_sign_key *key, lc_report_paths *paths,
 		     const lc_report_options *opt, struct written *w, lc_diag *diag)
 {
 	int rc;
@@ -127,8 +197,8 @@ static int write_all(lc_result *r, int dirfd, const lc_sign_key *key, lc_report_
 	lc_result_sha256_hex(json, jlen, paths->sha256);
 	lc_report_job job = {.result = r, .json = json, .json_len = jlen, .key = key, .opt = opt, .dirfd = dirfd,
 			     .paths = paths};
-	for (size_t i = 0; lc_report_formats[i] && rc == 0; i++) {
-		const lc_report_format *f = lc_report_formats[i];
+	for (size_t i = 0; w->formats[i] && rc == 0; i++) {
+		const lc_report_format *f = w->formats[i];
 		lc_report_bytes b = {0};
 		if (f->wanted && !f->wanted(&job))
 			continue;
@@ -138,6 +208,10 @@ static int write_all(lc_result *r, int dirfd, const lc_sign_key *key, lc_report_
 		free(b.owned);
 		w->file[i] = rc == 0;
 	}
+	if (rc == 0 && views_fd >= 0)
+		rc = adopt_views(views_fd, dirfd, json, jlen, opt, paths, w, diag);
+	else if (rc == 0 && views_fd == LC_REPORT_VIEWS_MISSING && !(opt->no_html && opt->no_pdf))
+		rc = lc_diag_set(diag, LC_ERR_STATE, "the report's views were not rendered");
 	lc_plots_free(&job.plots);
 	free(json);
 	return rc;
@@ -145,19 +219,22 @@ static int write_all(lc_result *r, int dirfd, const lc_sign_key *key, lc_report_
 
 static int set_paths(lc_report_paths *paths, const char *folder, const struct written *w, lc_diag *diag)
 {
-	for (size_t i = 0; lc_report_formats[i]; i++) {
-		int rc;
-		if (w->file[i] && lc_report_formats[i]->path_offset != LC_REPORT_NO_PATH &&
-		    (rc = path_in((char *)paths + lc_report_formats[i]->path_offset, folder, lc_report_formats[i]->file,
-				  diag)) < 0)
+	int rc;
+	for (size_t i = 0; w->formats[i]; i++) {
+		if (w->file[i] && w->formats[i]->path_offset != LC_REPORT_NO_PATH &&
+		    (rc = path_in((char *)paths + w->formats[i]->path_offset, folder, w->formats[i]->file, diag)) < 0)
 			return rc;
 	}
+	if (w->html && (rc = path_in(paths->html, folder, LC_REPORT_HTML_FILE, diag)) < 0)
+		return rc;
+	if (w->pdf && (rc = path_in(paths->pdf, folder, LC_REPORT_PDF_FILE, diag)) < 0)
+		return rc;
 	return 0;
 }
 
 /* Into an existing (or created) folder given by path: refused when it already holds a report. */
-static int write_into(lc_result *r, const char *out_dir, const lc_sign_key *key, lc_report_paths *paths,
-		      const lc_report_options *opt, lc_diag *diag)
+static int write_into(const lc_report_format *const *formats, lc_result *r, const char *out_dir,
+		      const lc_sign_key *key, lc_report_paths *paths, const lc_report_options *opt, lc_diag *diag)
 {
 	int rc;
 	if ((rc = lc_mkdir_p(out_dir, 0755, diag)) < 0)
@@ -167,18 +244,18 @@ static int write_into(lc_result *r, const char *out_dir, const lc_sign_key *key,
 		return lc_diag_set(diag, LC_ERR_IO, "cannot open %s: %s", out_dir, strerror(errno));
 	/* Refused before anything is written: a report directory is written once. */
 	struct stat st;
-	struct written w = {0};
+	struct written w = {.formats = formats};
 	if (fstatat(dfd, "report.json", &st, AT_SYMLINK_NOFOLLOW) == 0 ||
 	    fstatat(dfd, "report.json.minisig", &st, AT_SYMLINK_NOFOLLOW) == 0)
 		rc = lc_diag_set(diag, LC_ERR_BUSY, "%s already holds a report: not overwritten", out_dir);
 	else
-		rc = write_all(r, dfd, key, paths, opt, &w, diag);
+		rc = write_all(r, dfd, -1, key, paths, opt, &w, diag);
 	/* Not a report, then: the report files this call wrote go again (a signed report.json must not stay
 	 * beside a run the store records as an error). Each was created here (never replacing), so only this
 	 * call's own files are removed. */
-	for (size_t i = 0; rc < 0 && lc_report_formats[i]; i++)
+	for (size_t i = 0; rc < 0 && formats[i]; i++)
 		if (w.file[i])
-			unlinkat(dfd, lc_report_formats[i]->file, 0);
+			unlinkat(dfd, formats[i]->file, 0);
 	close(dfd);
 	if (rc == 0)
 		rc = set_paths(paths, out_dir, &w, diag);
@@ -187,8 +264,9 @@ static int write_into(lc_result *r, const char *out_dir, const lc_sign_key *key,
 
 /* A new folder under out_fd, whole or not at all: written as a hidden staging folder, then renamed to name
  * (name-1 ... name-99 when taken) without replacing anything. */
-static int write_new(lc_result *r, int out_fd, const char *out_label, const char *name, const lc_sign_key *key,
-		     lc_report_paths *paths, const lc_report_options *opt, lc_diag *diag)
+static int write_new(const lc_report_format *const *formats, int views_fd, lc_result *r, int out_fd,
+		     const char *out_label, const char *name, const lc_sign_key *key, lc_report_paths *paths,
+		     const lc_report_options *opt, lc_diag *diag)
 {
 	char stage[NAME_MAX + 1], final[NAME_MAX + 1], folder[PATH_MAX];
 	int rc = 0, sfd = -1;
@@ -207,8 +285,8 @@ static int write_new(lc_result *r, int out_fd, const char *out_label, const char
 	}
 	if (sfd < 0)
 		return lc_diag_set(diag, LC_ERR_BUSY, "no free staging folder name in %s", out_label);
-	struct written w = {0};
-	rc = write_all(r, sfd, key, paths, opt, &w, diag);
+	struct written w = {.formats = formats};
+	rc = write_all(r, sfd, views_fd, key, paths, opt, &w, diag);
 	close(sfd);
 	for (int k = 0; rc == 0; k++) {
 		if (k == 100) {
@@ -236,9 +314,9 @@ static int write_new(lc_result *r, int out_fd, const char *out_label, const char
 }
 
 /* The store record around either writer: begun when the caller has not, completed either way. */
-static int write_and_record(lc_result *r, int out_fd, const char *out_label, const char *name,
-			    const lc_sign_key *key, lc_report_paths *paths, const lc_report_options *opt,
-			    lc_diag *diag)
+int lc_report_write_with(const lc_report_format *const *formats, int views_fd, lc_result *r, int out_fd,
+			 const char *out_label, const char *name, const lc_sign_key *key, lc_report_paths *paths,
+			 const lc_report_options *opt, lc_diag *diag)
 {
 	lc_report_options none = {0};
 	if (!opt)
@@ -257,8 +335,8 @@ static int write_and_record(lc_result *r, int out_fd, const char *out_label, con
 			return rc;
 	}
 	paths->run_id = run_id;
-	rc = name ? write_new(r, out_fd, out_label, name, key, paths, opt, diag)
-		  : write_into(r, out_label, key, paths, opt, diag);
+	rc = name ? write_new(formats, views_fd, r, out_fd, out_label, name, key, paths, opt, diag)
+		  : write_into(formats, r, out_label, key, paths, opt, diag);
 	if (!opt->store)
 		return rc;
 	/* The run is recorded either way: a report that could not be written is an error of the station. */
@@ -287,20 +365,4 @@ static int write_and_record(lc_result *r, int out_fd, const char *out_label, con
 					 withdrawn ? " (the report's signature was withdrawn)" : "");
 	}
 	return rc;
-}
-
-int lc_report_write_new(lc_result *r, int out_fd, const char *out_label, const char *name, const lc_sign_key *key,
-			lc_report_paths *paths, const lc_report_options *opt, lc_diag *diag)
-{
-	if (!r || out_fd < 0 || !out_label || !paths || !name || !*name || name[0] == '.' || strchr(name, '/'))
-		return lc_diag_set(diag, LC_ERR_ARG, "report: no result, folder, or a folder name that is not plain");
-	return write_and_record(r, out_fd, out_label, name, key, paths, opt, diag);
-}
-
-int lc_report_write(lc_result *r, const char *out_dir, const lc_sign_key *key, lc_report_paths *paths,
-		    const lc_report_options *opt, lc_diag *diag)
-{
-	if (!r || !out_dir || !*out_dir || !paths)
-		return lc_diag_set(diag, LC_ERR_ARG, "report: no result, directory or paths");
-	return write_and_record(r, -1, out_dir, NULL, key, paths, opt, diag);
 }

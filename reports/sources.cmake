@@ -22,6 +22,7 @@ lc_area(reports DEPS fixtures base
   reports/pdf_layout.c
   reports/pdf_table.c
   reports/plot.c
+  reports/plot_set.c
   reports/report_approval.c
   reports/report_folder.c
   reports/report_formats.c
@@ -29,10 +30,13 @@ lc_area(reports DEPS fixtures base
   reports/report_json.c
   reports/report_json_read.c
   reports/report_minisig.c
+  reports/report_publish.c
   reports/report_pdf.c
+  reports/report_render_folder.c
   reports/report_verify.c
   reports/report_views.c
   reports/report_write.c
+  reports/report_write_all.c
   reports/result.c
   reports/result_read.c
   reports/results_summary.c

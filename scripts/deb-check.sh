@@ -73,6 +73,11 @@ echo "installed: $(head -n 1 "$root/version.txt")"
 # A simulated certification from the installed files: scripts/demo.sh itself, with the unpacked program
 # (a good DR4 breakout must pass, one with a dirty leg must fail, the signed report must verify).
 export LANECERT_PROCEDURES="$share/procedures" LANECERT_FIXTURES="$share/fixtures"
+# lanecert's helpers (cli/full_program.h) where the unpacked package has them, not yet in /usr/libexec
+for h in lanecert-full lanecert-render; do
+    [ -x "$root/usr/libexec/lanecert/$h" ] || die "no /usr/libexec/lanecert/$h in the packages"
+done
+export LANECERT_LIBEXEC="$root/usr/libexec/lanecert"
 if ! DEMO_OUT="$root/demo" sh scripts/demo.sh "$root/usr/bin" > "$root/demo.log" 2>&1; then
     cat "$root/demo.log" >&2
     die "the simulated certification with the installed files failed"

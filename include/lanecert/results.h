@@ -1279,6 +1279,42 @@ LC_API int lc_report_write_new(lc_result *r, int out_fd, const char *out_label, 
 			lc_report_paths *paths, const lc_report_options *opt, lc_diag *diag);
 
 /*
+ * Render a report's views (report.html with plots/<name>.svg, report.pdf; opt's no_html, no_pdf, gnuplot and
+ * pubkey_hint as for lc_report_write()) from the report.json in the folder dir, into the same folder,
+ * replacing views rendered there before. public_key: the signing key's base64 line (the second line of its
+ * .pub) that the views show, or NULL. This is the renderer's half of lc_report_publish_new(): a process that
+ * holds no secret key and measures nothing (lanecert run's renderer child).
+ *
+ * Returns: 0 with *paths naming the views written (json and sig empty; sha256 that of the report.json read);
+ * LC_ERR_ARG for a NULL dir or paths; LC_ERR_NOT_FOUND when dir or its report.json does not exist; the errors
+ * of lc_read_file(), of rendering and of lc_atomic_write(). On failure the views already written may stay:
+ * lc_report_publish_new() refuses a folder whose views are missing.
+ * Thread safety: reentrant (each call its own folder).
+ * Since: 0.1
+ */
+LC_API int lc_report_render_folder(const char *dir, const char *public_key, const lc_report_options *opt,
+			    lc_report_paths *paths, lc_diag *diag);
+
+/*
+ * As lc_report_write_new(), but the views are not rendered here: report.html, report.pdf (unless opt says
+ * no_html / no_pdf) and plots/ are moved in from the folder views_fd, where lc_report_render_folder() rendered
+ * them, and only when that folder's report.json is byte for byte the report.json written here (so a view never
+ * shows a verdict, time or reason the signed record does not). views_fd must be on the same file system as
+ * out_fd (a folder inside it); the caller removes it afterwards (it then holds at most its report.json).
+ *
+ * views_fd < 0: the views could not be rendered (their renderer did not run): the report is not written.
+ *
+ * Returns: as lc_report_write_new(); also LC_ERR_STATE when views_fd < 0, when the views were rendered from
+ * other bytes or when a wanted view is missing (a renderer that failed): then, as for any failure, no folder is left and the store records the run as an error with the reason. Views moved in before
+ * a later failure are removed with the staging folder.
+ * Thread safety: reentrant.
+ * Since: 0.1
+ */
+LC_API int lc_report_publish_new(lc_result *r, int out_fd, const char *out_label, const char *name,
+			  const lc_sign_key *key, int views_fd, lc_report_paths *paths,
+			  const lc_report_options *opt, lc_diag *diag);
+
+/*
  * Remove what runs that were killed left in out_fd: staging folders and temporary files whose writer process
  * no longer runs (lc_atomic_tmp_stale()); each one is logged.
  *

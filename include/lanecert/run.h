@@ -402,6 +402,13 @@ typedef struct lc_run_setup {
 	size_t n_options;
 	const char *options[LC_RUN_OPTIONS_MAX];
 	lc_run_events events;
+	/* lc_procedure_run_slots() calls finished(finished_user, slot, result, rc) on the slot's own thread as soon
+	 * as its run has ended (rc: lc_procedure_run()'s), while other slots may still run: the host can start on
+	 * the slot's report (lanecert run renders its views then). The result is complete but the host may still
+	 * change it (a final safety check may make it an error), so nothing final is published from here. NULL:
+	 * not called. Since 0.1. */
+	void (*finished)(void *user, unsigned slot, lc_result *result, int rc);
+	void *finished_user;
 } lc_run_setup;
 
 /*

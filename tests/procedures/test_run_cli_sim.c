@@ -16,6 +16,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "cli/cli.h"
 #include "reports/result.h"
 #include "tests/procedures/e2e_harness.h"
 #include "tests/procedures/run_cli_util.h"
@@ -315,3 +316,30 @@ Test(run_cli, fail_reason_and_custom_procedure_file, .timeout = 300)
 	cr_expect(strstr(rc_out, reason), "the table shows the reason: %s", rc_out);
 	lc_e2e_stop(&e);
 }
+
+/* The views are rendered by a child process (lanecert-render): one that fails makes the run an error, and
+ * no report is published for it, although the cable passed (issue 22). */
+Test(run_cli, a_renderer_failure_is_an_error, .timeout = 300)
+{
+	lc_e2e e;
+	lc_e2e_start_sim(&e, "dr4-breakout-good");
+	char station[300], out[300], db[300];
+	snprintf(station, sizeof(station), "%s/station.json", e.dir);
+	snprintf(out, sizeof(out), "%s/out", e.dir);
+	snprintf(db, sizeof(db), "%s/r.db", e.dir);
+	cr_assert_eq(setenv("LANECERT_RENDERER", "/bin/false", 1), 0);
+	int rc = rc_lc("run breakout-dr4-4x100g --station '%s' --serial SN-R --operator op --no-sign --out '%s' "
+		       "--db '%s' --non-interactive --json",
+		       station, out, db);
+	unsetenv("LANECERT_RENDERER");
+	cr_expect_eq(rc, LC_EXIT_ERROR, "%s", rc_out);
+	cr_expect(strstr(rc_out, "\"verdict\":\"pass\""), "the cable itself passed: %s", rc_out);
+	cr_expect(strstr(rc_out, "the renderer (/bin/false) exited 1"), "%s", rc_out);
+	cr_expect(strstr(rc_out, "\"report\":\"\""), "a report was published: %s", rc_out);
+	cr_expect_eq(rc_entries(out), 0, "the report folder or the views' staging folder was left");
+	rc = rc_lc("results --db '%s' --serial SN-R", db);
+	cr_expect_eq(rc, 0, "%s", rc_out);
+	cr_expect(strstr(rc_out, "error"), "the store does not record an error: %s", rc_out);
+	lc_e2e_stop(&e);
+}
+

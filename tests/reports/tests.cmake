@@ -11,6 +11,7 @@ lc_test(NAME reports_atomic_html SOURCES tests/reports/test_atomic_html.c tests/
 lc_test(NAME reports_slots SOURCES tests/reports/test_slots.c ${_rs} LIBS lc_reports)
 lc_test(NAME reports_pdf SOURCES tests/reports/test_report_pdf.c ${_rs} LIBS lc_reports)
 lc_test(NAME reports_sign_vectors SOURCES tests/reports/test_sign_vectors.c ${_rs} LIBS lc_reports)
+lc_test(NAME reports_publish SOURCES tests/reports/test_report_publish.c ${_rs} LIBS lc_reports)
 lc_test(NAME reports_formats SOURCES tests/reports/test_report_formats.c ${_rs} LIBS lc_reports)
 # The fleet store against a real PostgreSQL (tests/reports/pg_cluster.c starts a throwaway cluster per binary).
 set(_fleet tests/reports/helpers.c tests/reports/pg_cluster.c tests/reports/fleet_fixture.c)

@@ -1,0 +1,30 @@
+/* lanecert's stand-in for the commands of lanecert-full (cli/full_program.h): exec it. */
+#include <errno.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli/cli.h"
+#include "cli/full_program.h"
+
+int lc_cli_exec_full(int argc, char **argv)
+{
+	char path[PATH_MAX];
+	if (lc_cli_helper_path("lanecert-full", path, sizeof(path)) < 0) {
+		lc_cli_error(argv[0], "this command runs in %s, which is not installed (or not executable)", path);
+		return LC_EXIT_SOFTWARE;
+	}
+	/* lanecert-full COMMAND ARGS...: argv is COMMAND ARGS... NULL */
+	char **args = calloc((size_t)argc + 2, sizeof(*args));
+	if (!args) {
+		lc_cli_error(argv[0], "out of memory");
+		return LC_EXIT_SOFTWARE;
+	}
+	args[0] = path;
+	memcpy(args + 1, argv, sizeof(*args) * (size_t)argc);
+	execv(path, args);
+	lc_cli_error(argv[0], "cannot run %s: %s", path, strerror(errno));
+	free(args);
+	return LC_EXIT_SOFTWARE;
+}

@@ -1,0 +1,246 @@
+/* The reports of `lanecert run`: views rendered as slots finish, published once verdicts are final
+ * (cli/run_reports.h). */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <spawn.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "cli/full_program.h"
+#include "cli/run_reports.h"
+
+/* At most this many renderer children at once, one per core of the machines this runs on: a renderer is
+ * CPU-bound (gnuplot, cairo), and the slots still measuring need their share. */
+#define LC_RUN_RENDERERS 2
+/* Threads publishing (and, where a verdict changed, rendering again) at the end. */
+#define LC_RUN_PUBLISHERS 2
+
+extern char **environ;
+
+int lc_run_reports_init(lc_run_reports *rr, unsigned n, int out_fd, const char *out_dir, const lc_sign_key *key,
+			lc_diag *diag)
+{
+	memset(rr, 0, sizeof(*rr));
+	if (n > LC_RUN_REPORTS_MAX)
+		return lc_diag_set(diag, LC_ERR_ARG, "too many slots");
+	rr->n = n;
+	rr->out_fd = out_fd;
+	rr->out_dir = out_dir;
+	rr->key = key;
+	for (unsigned i = 0; i < n; i++)
+		rr->jobs[i].all = rr;
+	if (key) {
+		lc_pubkey pub;
+		char *text = NULL;
+		lc_sign_key_public(key, &pub);
+		if (lc_pubkey_format(&pub, &text, diag) < 0)
+			return LC_ERR_NOMEM;
+		const char *line = strchr(text, '\n'); /* "untrusted comment: ...\nRWQ...\n" */
+		if (line)
+			snprintf(rr->public_key, sizeof(rr->public_key), "%.*s", (int)strcspn(line + 1, "\n"), line + 1);
+		free(text);
+	}
+	/* LANECERT_RENDERER: another renderer program (a packager's path, a test's failing one). Not found:
+	 * every report becomes an error when it is published (no views), which the run says. */
+	const char *other = getenv("LANECERT_RENDERER");
+	if (other && *other)
+		snprintf(rr->renderer, sizeof(rr->renderer), "%s", other);
+	else if (lc_cli_helper_path("lanecert-render", rr->renderer, sizeof(rr->renderer)) < 0)
+		lc_log(LC_LOG_WARN, "run", "%s not found: the reports cannot be rendered", rr->renderer);
+	sem_init(&rr->slots, 0, LC_RUN_RENDERERS);
+	pthread_mutex_init(&rr->lock, NULL);
+	return 0;
+}
+
+static void drop_stage(lc_run_report *j)
+{
+	if (j->stage[0])
+		lc_report_remove_folder(j->all->out_fd, j->stage);
+	j->stage[0] = '\0';
+	free(j->staged_json);
+	j->staged_json = NULL;
+	j->staged_len = 0;
+}
+
+/* The report's JSON as lc_report_publish_new() will write it: with the signing key's id. */
+static int report_json(lc_run_report *j, char **json, size_t *len, lc_diag *d)
+{
+	if (j->all->key) {
+		lc_pubkey pub;
+		char id[LC_KEY_ID_HEX_LEN + 1];
+		lc_sign_key_public(j->all->key, &pub);
+		lc_pubkey_id(&pub, id);
+		int rc = lc_result_set_key_id(j->result, id, d);
+		if (rc < 0)
+			return rc;
+	}
+	return lc_report_json(j->result, json, len, d);
+}
+
+/* Run the renderer on the stage; "" in render_error when it rendered. */
+static void render(lc_run_report *j)
+{
+	lc_run_reports *rr = j->all;
+	char dir[PATH_MAX + NAME_MAX + 2];
+	snprintf(dir, sizeof(dir), "%s/%s", rr->out_dir, j->stage);
+	char *argv[8] = {rr->renderer, dir};
+	int n = 2;
+	if (rr->public_key[0])
+		argv[n++] = "--public-key", argv[n++] = rr->public_key;
+	if (lc_log_get_level() <= LC_LOG_INFO) /* -v: the renderer says its peak RSS too */
+		argv[n++] = "-v";
+	/* stdout is the run's own (its --json lines): the renderer's words go to stderr. Signals as by default
+	 * (this process blocks SIGINT and SIGTERM for its watcher thread: run_abort.c). */
+	posix_spawn_file_actions_t fa;
+	posix_spawnattr_t at;
+	sigset_t none, dfl;
+	sigemptyset(&none);
+	sigemptyset(&dfl);
+	sigaddset(&dfl, SIGINT), sigaddset(&dfl, SIGTERM), sigaddset(&dfl, SIGPIPE);
+	posix_spawn_file_actions_init(&fa);
+	posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
+	posix_spawn_file_actions_adddup2(&fa, 2, 1);
+	posix_spawnattr_init(&at);
+	posix_spawnattr_setsigmask(&at, &none);
+	posix_spawnattr_setsigdefault(&at, &dfl);
+	posix_spawnattr_setflags(&at, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
+	sem_wait(&rr->slots);
+	pid_t pid;
+	int e = posix_spawn(&pid, rr->renderer, &fa, &at, argv, environ), status = 0;
+	if (e == 0)
+		while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+			;
+	sem_post(&rr->slots);
+	posix_spawn_file_actions_destroy(&fa);
+	posix_spawnattr_destroy(&at);
+	j->render_error[0] = '\0';
+	if (e != 0)
+		snprintf(j->render_error, sizeof(j->render_error), "cannot run %.160s: %s", rr->renderer, strerror(e));
+	else if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+		snprintf(j->render_error, sizeof(j->render_error), "the renderer (%.160s) %s %d", rr->renderer,
+			 WIFEXITED(status) ? "exited" : "was killed by signal",
+			 WIFEXITED(status) ? WEXITSTATUS(status) : WTERMSIG(status));
+	if (e == 0) {
+		pthread_mutex_lock(&rr->lock);
+		rr->renders++;
+		pthread_mutex_unlock(&rr->lock);
+	}
+}
+
+/* A fresh staging folder holding json as report.json, rendered. The json is the job's afterwards (freed by
+ * drop_stage). On failure the reason is in render_error and the report will not be published as rendered. */
+static void stage_and_render(lc_run_report *j, char *json, size_t len)
+{
+	lc_run_reports *rr = j->all;
+	lc_diag d;
+	drop_stage(j);
+	j->staged_json = json;
+	j->staged_len = len;
+	int sfd = -1;
+	for (int k = 0; sfd < 0 && k < 100; k++) {
+		if ((size_t)snprintf(j->stage, sizeof(j->stage), ".%s-views" LC_ATOMIC_TMP_MARK "%ld-%d", j->name,
+				     (long)getpid(), k) >= sizeof(j->stage))
+			break;
+		if (mkdirat(rr->out_fd, j->stage, 0755) < 0) {
+			if (errno == EEXIST)
+				continue;
+			break;
+		}
+		sfd = openat(rr->out_fd, j->stage, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		if (sfd < 0)
+			lc_report_remove_folder(rr->out_fd, j->stage);
+	}
+	if (sfd < 0) {
+		snprintf(j->render_error, sizeof(j->render_error), "no staging folder for the views in %s: %s",
+			 rr->out_dir, strerror(errno));
+		j->stage[0] = '\0';
+		return;
+	}
+	int rc = lc_atomic_write_at(sfd, "report.json", json, len, 0644, LC_ATOMIC_NOREPLACE, &d);
+	close(sfd);
+	if (rc < 0) {
+		snprintf(j->render_error, sizeof(j->render_error), "staging the views: %s", lc_diag_message(&d));
+		return;
+	}
+	render(j);
+}
+
+void lc_run_reports_slot_finished(void *user, unsigned slot, lc_result *result, int rc)
+{
+	(void)slot, (void)rc;
+	lc_run_report *j = user;
+	char *json = NULL;
+	size_t len = 0;
+	lc_diag d;
+	j->result = result;
+	/* Not staged: publish renders it from the final bytes. */
+	if (report_json(j, &json, &len, &d) == 0)
+		stage_and_render(j, json, len);
+}
+
+static void publish_one(lc_run_report *j)
+{
+	lc_run_reports *rr = j->all;
+	char *json = NULL;
+	size_t len = 0;
+	memset(&j->paths, 0, sizeof(j->paths));
+	lc_diag_clear(&j->diag);
+	/* Changed since its views were rendered (or never staged): rendered again from its final bytes. A
+	 * report whose JSON cannot be made fails in the publishing below, which records the error. */
+	if (report_json(j, &json, &len, &j->diag) == 0) {
+		if (!j->staged_json || j->staged_len != len || memcmp(j->staged_json, json, len) != 0)
+			stage_and_render(j, json, len);
+		else
+			free(json);
+	}
+	/* No stage: lc_report_publish_new() records the run as an error (no views) */
+	int vfd = j->stage[0] ? openat(rr->out_fd, j->stage, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC) : -1;
+	j->rc = lc_report_publish_new(j->result, rr->out_fd, rr->out_dir, j->name, rr->key, vfd, &j->paths, &j->opt,
+				      &j->diag);
+	if (vfd >= 0)
+		close(vfd);
+	if (j->rc < 0 && j->render_error[0])
+		lc_diag_prefix(&j->diag, "%s; ", j->render_error);
+	drop_stage(j);
+}
+
+struct pool {
+	lc_run_reports *rr;
+	atomic_uint next;
+};
+
+static void *publisher(void *u)
+{
+	struct pool *p = u;
+	for (unsigned i; (i = atomic_fetch_add(&p->next, 1)) < p->rr->n;)
+		publish_one(&p->rr->jobs[i]);
+	return NULL;
+}
+
+void lc_run_reports_publish(lc_run_reports *rr)
+{
+	struct pool p = {.rr = rr};
+	atomic_init(&p.next, 0);
+	pthread_t tid[LC_RUN_PUBLISHERS - 1];
+	unsigned started = 0;
+	for (unsigned t = 0; t + 1 < LC_RUN_PUBLISHERS && t + 1 < rr->n; t++)
+		if (pthread_create(&tid[started], NULL, publisher, &p) == 0)
+			started++;
+	publisher(&p); /* this thread takes jobs too: with no thread to be had, it publishes them all */
+	for (unsigned t = 0; t < started; t++)
+		pthread_join(tid[t], NULL);
+}
+
+void lc_run_reports_destroy(lc_run_reports *rr)
+{
+	for (unsigned i = 0; i < rr->n; i++)
+		drop_stage(&rr->jobs[i]);
+	sem_destroy(&rr->slots);
+	pthread_mutex_destroy(&rr->lock);
+}

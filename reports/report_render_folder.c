@@ -1,0 +1,68 @@
+/*
+ * lc_report_render_folder(): the views of a report (report_formats.def's VIEW lines: report.html with plots/,
+ * report.pdf) rendered from the report.json in a folder, in a process of their own: `lanecert run` stages each
+ * slot's report.json and lets its renderer child (lanecert-full render-views) draw them while the other slots
+ * still measure, and the certifying process never loads cairo, pango or librsvg (issue 22: its peak RSS).
+ * lc_report_publish_new() then adopts the views only when they were rendered from the very bytes it signs.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "base/atomic_file.h"
+#include "reports/report.h"
+#include "reports/report_format_priv.h"
+
+const lc_report_format *const lc_report_view_formats[] = {
+#define LC_REPORT_RECORD(id)
+#define LC_REPORT_VIEW(id) &lc_report_format_##id,
+#include "reports/report_formats.def"
+#undef LC_REPORT_RECORD
+#undef LC_REPORT_VIEW
+	NULL,
+};
+
+int lc_report_render_folder(const char *dir, const char *public_key, const lc_report_options *opt,
+			    lc_report_paths *paths, lc_diag *diag)
+{
+	lc_report_options none = {0};
+	if (!dir || !*dir || !paths)
+		return lc_diag_set(diag, LC_ERR_ARG, "render: no folder or paths");
+	if (!opt)
+		opt = &none;
+	memset(paths, 0, sizeof(*paths));
+	int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dfd < 0)
+		return lc_diag_set(diag, errno == ENOENT ? LC_ERR_NOT_FOUND : LC_ERR_IO, "cannot open %s: %s", dir,
+				   strerror(errno));
+	char path[PATH_MAX], *json = NULL;
+	size_t jlen = 0;
+	int rc = 0;
+	if ((size_t)snprintf(path, sizeof(path), "%s/report.json", dir) >= sizeof(path))
+		rc = lc_diag_set(diag, LC_ERR_ARG, "path too long: %s", dir);
+	if (rc == 0)
+		rc = lc_read_file(path, LC_REPORT_JSON_MAX, &json, &jlen, diag);
+	lc_result_sha256_hex(json ? json : "", jlen, paths->sha256);
+	lc_report_job job = {.json = json, .json_len = jlen, .public_key = public_key, .opt = opt, .dirfd = dfd,
+			     .paths = paths};
+	for (size_t i = 0; rc == 0 && lc_report_view_formats[i]; i++) {
+		const lc_report_format *f = lc_report_view_formats[i];
+		lc_report_bytes b = {0};
+		if (f->wanted && !f->wanted(&job))
+			continue;
+		if ((rc = f->render(&job, &b, diag)) < 0)
+			break;
+		rc = lc_atomic_write_at(dfd, f->file, b.data, b.len, 0644, LC_ATOMIC_REPLACE, diag);
+		free(b.owned);
+		if (rc == 0 && f->path_offset != LC_REPORT_NO_PATH &&
+		    (size_t)snprintf((char *)paths + f->path_offset, PATH_MAX, "%s/%s", dir, f->file) >= PATH_MAX)
+			rc = lc_diag_set(diag, LC_ERR_ARG, "path too long: %s", dir);
+	}
+	lc_plots_free(&job.plots);
+	free(json);
+	close(dfd);
+	return rc;
+}
