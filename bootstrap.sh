@@ -17,7 +17,7 @@ libusb-1.0-0-dev libserialport-dev liblxi-dev libtirpc-dev liblua5.4-dev
 libsodium-dev libjansson-dev libsqlite3-dev sqlite3 libcriterion-dev
 libpq-dev postgresql-15 postgresql-plpython3-15 python3-nacl
 clang libclang-rt-14-dev
-gnuplot-nox libcairo2-dev libpango1.0-dev librsvg2-dev fonts-dejavu-core poppler-utils
+time gnuplot-nox libcairo2-dev libpango1.0-dev librsvg2-dev fonts-dejavu-core poppler-utils
 python3 python3-pyvisa python3-pyvisa-py lxi-tools minisign
 debhelper dpkg-dev lintian help2man libudev-dev
 netbase llvm-14

@@ -1,16 +1,20 @@
 /*
- * lanecert-bench run [--json] [--time-scale X (default 1)] [--rounds N (default 3)] [--slots-scenario S]:
- * whole certifications on the simulator served in process.
+ * lanecert-bench run [--json] [--time-scale X (default 1)] [--rounds N (default 3)] [--slots-scenario S]
+ *                    [--only e2e|slots|cli-slots]: whole certifications on the simulator served in process.
  *   1. end to end: the `lanecert run` program of this build (beside lanecert-bench) certifies DR4, SR8 and
  *      AOC cables on their good scenarios, timed from its start to its exit (the reports are written and
  *      signed by then), against the baseline of what the instruments make any client wait: the wall time
  *      the simulator spent blocking in its instruments (lc_sim_runner_totals: waits of commands, *OPC? and
  *      settling, as measured by its clock). Target <= 1.02. The procedures take turns going first from
- *      round to round; min, median and max over the rounds. Beside it each run's peak RSS (wait4's ru_maxrss,
- *      as /usr/bin/time -v), against the RSS of `lanecert --version` measured in the same run (goal 24 MiB).
+ *      round to round; min, median and max over the rounds. Beside it each run's peak RSS: the whole tree as
+ *      /usr/bin/time -v prints it (run under /usr/bin/time), the certifying process and its largest renderer
+ *      child as each says with -v, against `lanecert --version` under /usr/bin/time in the same run (goal
+ *      24 MiB for every process).
  *   2. slots: eight slots at once on a station whose slots have their own instruments (dr4-eight-slots),
  *      against one slot on the same station, in process; the target is <= 1.1 (slots do not wait on each
  *      other's software).
+ *   3. cli-slots: the same through `lanecert run --slots 8`, reports rendered and signed, against
+ *      `lanecert run` of the first slot alone (target <= 1.1), with the peak RSS figures of part 1.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -20,7 +24,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -133,10 +136,8 @@ static const struct e2e_case {
 #define N_E2E (sizeof(e2e_cases) / sizeof(e2e_cases[0]))
 #define MAX_ROUNDS 15
 
-/* Run argv[0] with stdin and stdout on /dev/null, stderr into err_path; its exit status in *status and, when
- * maxrss_kib is not NULL, its peak resident set (KiB, as /usr/bin/time -v prints it: wait4's ru_maxrss, the
- * largest of the process and the children it waited for). */
-static int spawn_wait_rss(char *const argv[], const char *err_path, int *status, long *maxrss_kib)
+/* Run argv[0] with stdin and stdout on /dev/null, stderr into err_path; its exit status in *status. */
+static int spawn_wait(char *const argv[], const char *err_path, int *status)
 {
 	posix_spawn_file_actions_t fa;
 	posix_spawn_file_actions_init(&fa);
@@ -148,30 +149,67 @@ static int spawn_wait_rss(char *const argv[], const char *err_path, int *status,
 	posix_spawn_file_actions_destroy(&fa);
 	if (e != 0)
 		return -e;
-	struct rusage ru;
-	memset(&ru, 0, sizeof(ru));
-	while (wait4(pid, status, 0, &ru) < 0)
+	while (waitpid(pid, status, 0) < 0)
 		if (errno != EINTR)
 			return -errno;
-	if (maxrss_kib)
-		*maxrss_kib = ru.ru_maxrss;
 	return 0;
 }
 
-static int spawn_wait(char *const argv[], const char *err_path, int *status)
+/* What one `lanecert run` took. Peak RSS three ways: the whole tree as /usr/bin/time -v prints it (its
+ * fork()ed child's ru_maxrss: the largest of the process and of the children it waited for, the renderers),
+ * and each part's own, as they say with -v (VmHWM of the process image: the certifying process; the largest
+ * renderer child). Not this program's own wait4: lanecert-bench spawns with posix_spawn (vfork), and a vforked
+ * child's ru_maxrss starts at its parent's peak, the simulator's. */
+struct run_figures {
+	double wall_s, blocked_s, inst_s, tree_mib, self_mib, render_mib;
+};
+
+/* The largest "DOMAIN: peak RSS N KiB" figure of the run's stderr, in MiB; -1 when none was said. */
+static double said_rss_mib(const char *err_path, const char *domain)
 {
-	return spawn_wait_rss(argv, err_path, status, NULL);
+	FILE *f = fopen(err_path, "r");
+	char line[512], key[64];
+	long best = -1, v;
+	snprintf(key, sizeof(key), "%s: peak RSS ", domain);
+	while (f && fgets(line, sizeof(line), f)) {
+		const char *p = strstr(line, key);
+		if (p && sscanf(p + strlen(key), "%ld", &v) == 1 && v > best)
+			best = v;
+	}
+	if (f)
+		fclose(f);
+	return best < 0 ? -1 : (double)best / 1024.0;
 }
 
-/* One `lanecert run` of a case against a fresh simulated station: its wall seconds and the simulator's
- * blocking wall seconds. */
-static int e2e_once(const struct e2e_case *c, const char *cli, const char *dir, const char *key, double scale,
-		    int port_base, double *wall_s, double *blocked_s, double *inst_s, double *rss_mib, lc_diag *d)
+/* /usr/bin/time -f %M -o rss_path argv...: the tree's peak RSS in MiB into *tree_mib. */
+static int timed_spawn(char *const argv[], const char *err_path, const char *rss_path, int *status, double *tree_mib)
+{
+	char *targv[48] = {"/usr/bin/time", "-f", "%M", "-o", (char *)rss_path};
+	int n = 5;
+	for (int i = 0; argv[i] && n < 47; i++)
+		targv[n++] = argv[i];
+	targv[n] = NULL;
+	int e = spawn_wait(targv, err_path, status);
+	FILE *f = e == 0 ? fopen(rss_path, "r") : NULL;
+	long kib = -1;
+	if (f) {
+		if (fscanf(f, "%ld", &kib) != 1)
+			kib = -1;
+		fclose(f);
+	}
+	*tree_mib = kib < 0 ? -1 : (double)kib / 1024.0;
+	return e;
+}
+
+/* One `lanecert run` of procedure on slots 1..slots of a fresh simulated station of scenario: its wall seconds,
+ * the simulator's blocking wall seconds and the peak RSS figures. */
+static int cli_run_once(const char *procedure, const char *scenario, unsigned slots, const char *cli, const char *dir,
+			const char *key, double scale, int port_base, struct run_figures *fig, lc_diag *d)
 {
 	lc_sim_scenario *sc = NULL;
 	lc_sim_runner *runner = NULL;
-	char station[320], reports[320], err[320], serial[64];
-	int rc = lc_sim_scenario_load(c->scenario, NULL, &sc, d);
+	char station[320], reports[320], err[320], rss[320], serials[MAX_SLOTS * 40] = "", nslots[16];
+	int rc = lc_sim_scenario_load(scenario, NULL, &sc, d);
 	lc_sim_runner_opts o;
 	lc_sim_runner_opts_init(&o);
 	o.time_scale = scale;
@@ -183,29 +221,42 @@ static int e2e_once(const struct e2e_case *c, const char *cli, const char *dir, 
 	snprintf(station, sizeof(station), "%s/station.json", dir);
 	snprintf(reports, sizeof(reports), "%s/reports", dir);
 	snprintf(err, sizeof(err), "%s/run.err", dir);
-	/* the serial on the label: a module's memory carries it, and lanecert run stops on a mismatch */
-	const char *dut = sc ? json_string_value(json_object_get(json_object_get(sc->root, "dut"), "serial")) : NULL;
-	snprintf(serial, sizeof(serial), "%s", dut ? dut : "BENCH-1");
+	snprintf(rss, sizeof(rss), "%s/run.rss", dir);
+	snprintf(nslots, sizeof(nslots), "%u", slots);
+	/* the serials on the labels: a module's memory carries them, and lanecert run stops on a mismatch */
+	for (unsigned i = 0; rc == 0 && i < slots; i++) {
+		json_t *dut = i == 0 ? json_object_get(sc->root, "dut")
+				     : json_object_get(json_array_get(json_object_get(sc->root, "more_slots"), i - 1), "dut");
+		const char *sn = json_string_value(json_object_get(dut, "serial"));
+		if (!sn)
+			rc = lc_diag_set(d, LC_ERR_FORMAT, "%s: no DUT serial for slot %u", scenario, i + 1);
+		else
+			snprintf(serials + strlen(serials), sizeof(serials) - strlen(serials), "%s%s", i ? "," : "", sn);
+	}
 	if (rc == 0)
 		rc = lc_sim_runner_write_station(runner, station, d);
 	if (rc == 0) {
-		char *const argv[] = {(char *)cli, "run", (char *)c->procedure, "--station", station, "--serial", serial,
-				      "--key", (char *)key, "--out", reports, "--no-db", "--non-interactive",
-				      "--operator", "bench", NULL};
+		char *const argv[] = {(char *)cli, "run", (char *)procedure, "--station", station, "--serial", serials,
+				      "--slots", nslots, "--key", (char *)key, "--out", reports, "--no-db",
+				      "--non-interactive", "--operator", "bench", "-v", NULL};
 		int st = 0;
-		long rss = 0;
 		int64_t t0 = lc_now_us();
-		int e = spawn_wait_rss(argv, err, &st, &rss);
-		*rss_mib = (double)rss / 1024.0;
-		*wall_s = (double)(lc_now_us() - t0) / 1e6;
+		int e = timed_spawn(argv, err, rss, &st, &fig->tree_mib);
+		fig->wall_s = (double)(lc_now_us() - t0) / 1e6;
 		double sim_s;
-		lc_sim_runner_totals(runner, &sim_s, blocked_s);
-		*inst_s = sim_s / scale;
+		lc_sim_runner_totals(runner, &sim_s, &fig->blocked_s);
+		fig->inst_s = sim_s / scale;
+		fig->self_mib = said_rss_mib(err, "run");
+		fig->render_mib = said_rss_mib(err, "render");
 		if (e < 0)
-			rc = lc_diag_set(d, LC_ERR_IO, "cannot run %s: %s", cli, strerror(-e));
+			rc = lc_diag_set(d, LC_ERR_IO, "cannot run /usr/bin/time (the time package, ./bootstrap.sh): %s",
+					 strerror(-e));
 		else if (!WIFEXITED(st) || WEXITSTATUS(st) != 0)
-			rc = lc_diag_set(d, LC_ERR_STATE, "%s on %s: lanecert run exited %d, not 0 (pass): see %s", c->procedure,
-					 c->scenario, WIFEXITED(st) ? WEXITSTATUS(st) : -1, err);
+			rc = lc_diag_set(d, LC_ERR_STATE, "%s on %s: lanecert run exited %d, not 0 (pass): see %s", procedure,
+					 scenario, WIFEXITED(st) ? WEXITSTATUS(st) : -1, err);
+		else if (fig->tree_mib < 0 || fig->self_mib < 0 || fig->render_mib < 0)
+			rc = lc_diag_set(d, LC_ERR_STATE, "%s: a peak RSS figure is missing (/usr/bin/time, or the run's -v "
+					 "lines in %s)", procedure, err);
 	}
 	if (runner)
 		lc_sim_runner_stop(runner);
@@ -224,61 +275,133 @@ static double median_sorted(const double *v, int n)
 	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
 }
 
-/* Part 1: ratios[case][round] of lanecert run wall / simulator blocking wall. */
-static int run_e2e(double scale, int rounds, int port_base, double ratio[][MAX_ROUNDS], double wall[][MAX_ROUNDS],
-		   double blocked[][MAX_ROUNDS], double inst[][MAX_ROUNDS], double rss[][MAX_ROUNDS], double *floor_mib,
-		   lc_diag *d)
+struct stats {
+	double lo, med, hi;
+};
+
+/* min, median and max of v[0..n) (v is sorted in place) */
+static struct stats stats_of(double *v, int n)
 {
-	char cli[512], dir[64], sub[256], key[320];
-	ssize_t n = readlink("/proc/self/exe", cli, sizeof(cli) - 16);
+	qsort(v, (size_t)n, sizeof(double), cmp_double);
+	return (struct stats){v[0], median_sorted(v, n), v[n - 1]};
+}
+
+/* The lanecert program beside this one, a temporary folder, a signing key made with it and the memory
+ * baseline: `lanecert --version` under /usr/bin/time (the program with its libraries loaded, nothing run). */
+struct cli_env {
+	char cli[512], dir[64], key[320];
+	double floor_mib;
+};
+
+static int cli_env_open(struct cli_env *e, lc_diag *d)
+{
+	char sub[256], err[320];
+	ssize_t n = readlink("/proc/self/exe", e->cli, sizeof(e->cli) - 16);
 	if (n <= 0)
 		return lc_diag_set(d, LC_ERR_IO, "readlink /proc/self/exe: %s", strerror(errno));
-	cli[n] = '\0';
-	char *slash = strrchr(cli, '/');
-	snprintf(slash ? slash + 1 : cli, 16, "lanecert");
-	if (access(cli, X_OK) != 0)
-		return lc_diag_set(d, LC_ERR_NOT_FOUND, "%s: the lanecert program is not built beside lanecert-bench", cli);
-	snprintf(dir, sizeof(dir), "/tmp/lanecert-bench-run-XXXXXX");
-	if (!mkdtemp(dir))
+	e->cli[n] = '\0';
+	char *slash = strrchr(e->cli, '/');
+	snprintf(slash ? slash + 1 : e->cli, 16, "lanecert");
+	if (access(e->cli, X_OK) != 0)
+		return lc_diag_set(d, LC_ERR_NOT_FOUND, "%s: the lanecert program is not built beside lanecert-bench", e->cli);
+	if (access("/usr/bin/time", X_OK) != 0)
+		return lc_diag_set(d, LC_ERR_NOT_FOUND, "/usr/bin/time: the time package is needed (./bootstrap.sh)");
+	snprintf(e->dir, sizeof(e->dir), "/tmp/lanecert-bench-run-XXXXXX");
+	if (!mkdtemp(e->dir))
 		return lc_diag_set(d, LC_ERR_IO, "mkdtemp: %s", strerror(errno));
-	snprintf(sub, sizeof(sub), "%s/keys", dir);
-	snprintf(key, sizeof(key), "%s/bench.key", sub);
-	char err[320];
-	snprintf(err, sizeof(err), "%s/keygen.err", dir);
-	char *const kg[] = {cli, "keygen", "--out", sub, "--name", "bench", "--unencrypted", NULL};
-	int st = 0, rc = mkdir(sub, 0700) == 0 && spawn_wait(kg, err, &st) == 0 && WIFEXITED(st) && WEXITSTATUS(st) == 0
-				 ? 0
-				 : lc_diag_set(d, LC_ERR_IO, "lanecert keygen failed (see %s)", err);
-	/* The memory baseline: the same program doing nothing (its libraries loaded, no run, no report). */
-	char *const ver[] = {cli, "--version", NULL};
-	long floor_kib = 0;
-	if (rc == 0 && (spawn_wait_rss(ver, err, &st, &floor_kib) != 0 || !WIFEXITED(st) || WEXITSTATUS(st) != 0))
-		rc = lc_diag_set(d, LC_ERR_IO, "lanecert --version failed (see %s)", err);
-	*floor_mib = (double)floor_kib / 1024.0;
+	snprintf(sub, sizeof(sub), "%s/keys", e->dir);
+	snprintf(e->key, sizeof(e->key), "%s/bench.key", sub);
+	snprintf(err, sizeof(err), "%s/keygen.err", e->dir);
+	char *const kg[] = {e->cli, "keygen", "--out", sub, "--name", "bench", "--unencrypted", NULL};
+	int st = 0;
+	if (mkdir(sub, 0700) != 0 || spawn_wait(kg, err, &st) != 0 || !WIFEXITED(st) || WEXITSTATUS(st) != 0)
+		return lc_diag_set(d, LC_ERR_IO, "lanecert keygen failed (see %s)", err);
+	char rss[320];
+	snprintf(err, sizeof(err), "%s/version.err", e->dir);
+	snprintf(rss, sizeof(rss), "%s/version.rss", e->dir);
+	char *const ver[] = {e->cli, "--version", NULL};
+	if (timed_spawn(ver, err, rss, &st, &e->floor_mib) != 0 || !WIFEXITED(st) || WEXITSTATUS(st) != 0 ||
+	    e->floor_mib < 0)
+		return lc_diag_set(d, LC_ERR_IO, "/usr/bin/time lanecert --version failed (see %s)", err);
+	return 0;
+}
+
+static void cli_env_close(struct cli_env *e, bool keep)
+{
+	int st;
+	char *const rm[] = {"/bin/rm", "-rf", e->dir, NULL};
+	if (!keep) /* kept on failure: the run's stderr and reports say why */
+		spawn_wait(rm, "/dev/null", &st);
+}
+
+/* Part 1: each case's figures per round. */
+static int run_e2e(struct cli_env *e, double scale, int rounds, int port_base, struct run_figures fig[][MAX_ROUNDS],
+		   lc_diag *d)
+{
+	char sub[256];
+	int rc = 0;
 	for (int r = 0; rc == 0 && r < rounds; r++)
 		for (size_t k = 0; rc == 0 && k < N_E2E; k++) {
 			size_t i = (k + (size_t)r) % N_E2E; /* each procedure first in turn */
-			snprintf(sub, sizeof(sub), "%s/%s-%d", dir, e2e_cases[i].name, r);
+			snprintf(sub, sizeof(sub), "%s/%s-%d", e->dir, e2e_cases[i].name, r);
 			if (mkdir(sub, 0755) != 0)
 				rc = lc_diag_set(d, LC_ERR_IO, "mkdir %s: %s", sub, strerror(errno));
 			else
-				rc = e2e_once(&e2e_cases[i], cli, sub, key, scale, port_base, &wall[i][r], &blocked[i][r],
-					     &inst[i][r], &rss[i][r], d);
-			if (rc == 0)
-				ratio[i][r] = blocked[i][r] > 0 ? wall[i][r] / blocked[i][r] : INFINITY;
+				rc = cli_run_once(e2e_cases[i].procedure, e2e_cases[i].scenario, 1, e->cli, sub, e->key, scale,
+						  port_base, &fig[i][r], d);
 		}
-	if (rc == 0) { /* kept on failure: the run's stderr and reports say why */
-		char *const rm[] = {"/bin/rm", "-rf", dir, NULL};
-		spawn_wait(rm, "/dev/null", &st);
-	}
 	return rc;
+}
+
+/* Part 3: n slots of the slots scenario through lanecert run (reports and all) against its first slot alone;
+ * the two take turns going first. */
+static int run_cli_slots(struct cli_env *e, const char *scenario, unsigned n, double scale, int rounds,
+			 int port_base, struct run_figures one[], struct run_figures all[], lc_diag *d)
+{
+	char sub[256];
+	int rc = 0;
+	for (int r = 0; rc == 0 && r < rounds; r++)
+		for (int k = 0; rc == 0 && k < 2; k++) {
+			bool single = (k + r) % 2 == 0;
+			snprintf(sub, sizeof(sub), "%s/slots-%s-%d", e->dir, single ? "one" : "all", r);
+			if (mkdir(sub, 0755) != 0)
+				rc = lc_diag_set(d, LC_ERR_IO, "mkdir %s: %s", sub, strerror(errno));
+			else
+				rc = cli_run_once("breakout-dr4-4x100g", scenario, single ? 1 : n, e->cli, sub, e->key, scale,
+						  port_base, single ? &one[r] : &all[r], d);
+		}
+	return rc;
+}
+
+/* The peak RSS lines of part 1 and 3: the tree (as /usr/bin/time -v), the certifying process, its largest
+ * renderer, each median (min..max) over the rounds. */
+static void print_rss(const char *label, struct run_figures *f, int rounds, double floor_mib)
+{
+	double t[MAX_ROUNDS], s[MAX_ROUNDS], v[MAX_ROUNDS];
+	for (int r = 0; r < rounds; r++)
+		t[r] = f[r].tree_mib, s[r] = f[r].self_mib, v[r] = f[r].render_mib;
+	struct stats ts = stats_of(t, rounds), ss = stats_of(s, rounds), vs = stats_of(v, rounds);
+	printf("  %-9s all %5.1f MiB (%.1f..%.1f) %+5.1f over the baseline; certifying process %5.1f (%.1f..%.1f); "
+	       "renderer %5.1f (%.1f..%.1f); goal <= 24 MiB each: %s\n",
+	       label, ts.med, ts.lo, ts.hi, ts.med - floor_mib, ss.med, ss.lo, ss.hi, vs.med, vs.lo, vs.hi,
+	       ts.hi <= 24 && ss.hi <= 24 && vs.hi <= 24 ? "met" : "NOT met");
+}
+
+static void json_rss(const char *label, struct run_figures *f, int rounds)
+{
+	double t[MAX_ROUNDS], s[MAX_ROUNDS], v[MAX_ROUNDS];
+	for (int r = 0; r < rounds; r++)
+		t[r] = f[r].tree_mib, s[r] = f[r].self_mib, v[r] = f[r].render_mib;
+	struct stats ts = stats_of(t, rounds), ss = stats_of(s, rounds), vs = stats_of(v, rounds);
+	printf(",\"%s_rss_mib\":{\"all\":[%.1f,%.1f,%.1f],\"certifying\":[%.1f,%.1f,%.1f],\"renderer\":[%.1f,%.1f,%.1f]}",
+	       label, ts.lo, ts.med, ts.hi, ss.lo, ss.med, ss.hi, vs.lo, vs.med, vs.hi);
 }
 
 int lc_bench_run(int argc, char **argv)
 {
 	bool json = false;
 	/* Real time by default: driver waits that no instrument accounts (a DiCon's settle) are fixed wall time,
-	 * and a compressed simulator would inflate their share. The slots part compares like with like. */
+	 * and a compressed simulator would inflate their share. The slots parts compare like with like. */
 	double scale = 1, slots_scale = 20;
 	int rounds = 3;
 	const char *slots_scenario = "dr4-eight-slots", *only = NULL;
@@ -292,11 +415,12 @@ int lc_bench_run(int argc, char **argv)
 		else if (strcmp(argv[i], "--slots-scenario") == 0 && i + 1 < argc)
 			slots_scenario = argv[++i];
 		else if (strcmp(argv[i], "--only") == 0 && i + 1 < argc &&
-			 (strcmp(argv[i + 1], "e2e") == 0 || strcmp(argv[i + 1], "slots") == 0))
+			 (strcmp(argv[i + 1], "e2e") == 0 || strcmp(argv[i + 1], "slots") == 0 ||
+			  strcmp(argv[i + 1], "cli-slots") == 0))
 			only = argv[++i];
 		else {
 			fprintf(stderr, "usage: lanecert-bench run [--json] [--time-scale X] [--rounds N] [--slots-scenario S]"
-					" [--only e2e|slots]\n");
+					" [--only e2e|slots|cli-slots]\n");
 			return lc_cli_is_help(argv[i]) ? LC_EXIT_OK : LC_EXIT_USAGE;
 		}
 	}
@@ -312,22 +436,28 @@ int lc_bench_run(int argc, char **argv)
 	struct station_run s;
 	/* Below the kernel's ephemeral ports (32768 and up), where a client socket could hold a port. */
 	int base = 10000 + (int)(getpid() % 150) * 60;
+	bool do_e2e = !only || strcmp(only, "e2e") == 0, do_slots = !only || strcmp(only, "slots") == 0,
+	     do_cli_slots = !only || strcmp(only, "cli-slots") == 0;
+	struct cli_env env;
+	int rc = do_e2e || do_cli_slots ? cli_env_open(&env, &d) : 0;
+	if (rc != 0)
+		return lc_cli_fail("bench run", rc, &d, "lanecert");
 
 	/* 1. lanecert run end to end against the simulator's blocking time */
-	static double ratio[N_E2E][MAX_ROUNDS], wall[N_E2E][MAX_ROUNDS], blocked[N_E2E][MAX_ROUNDS],
-		inst[N_E2E][MAX_ROUNDS], rss[N_E2E][MAX_ROUNDS];
-	double floor_mib = 0;
-	bool do_e2e = !only || strcmp(only, "e2e") == 0, do_slots = !only || strcmp(only, "slots") == 0;
-	int rc = do_e2e ? run_e2e(scale, rounds, base, ratio, wall, blocked, inst, rss, &floor_mib, &d) : 0;
-	if (rc != 0)
+	static struct run_figures fig[N_E2E][MAX_ROUNDS];
+	double floor_mib = do_e2e || do_cli_slots ? env.floor_mib : 0;
+	rc = do_e2e ? run_e2e(&env, scale, rounds, base, fig, &d) : 0;
+	if (rc != 0) {
+		cli_env_close(&env, true);
 		return lc_cli_fail("bench run", rc, &d, "lanecert run");
+	}
 
 	/* 2. n slots at once against one slot, on the same multi-slot station; the two take turns going first
 	 * (the first run after the station opens warms what the second finds warm), ratio per round */
 	double slot_ratio[MAX_ROUNDS] = {0}, one_w[MAX_ROUNDS] = {0}, n_w[MAX_ROUNDS] = {0};
 	unsigned n = 0;
-	rc = do_slots ? station_start(&s, slots_scenario, slots_scale, base + 30, &d) : 0;
-	if (rc == 0 && do_slots)
+	rc = do_slots || do_cli_slots ? station_start(&s, slots_scenario, slots_scale, base + 30, &d) : 0;
+	if (rc == 0 && (do_slots || do_cli_slots))
 		n = (unsigned)s.st->n_slots > MAX_SLOTS ? MAX_SLOTS : (unsigned)s.st->n_slots;
 	for (int r = 0; do_slots && rc == 0 && r < rounds; r++) {
 		/* Set by run_slots and used only after both succeeded; gcc -O2 loses that across the rc chain. */
@@ -341,57 +471,64 @@ int lc_bench_run(int argc, char **argv)
 		}
 		one_w[r] = w1, n_w[r] = wn, slot_ratio[r] = wn / w1;
 	}
-	if (do_slots)
+	if (do_slots || do_cli_slots)
 		station_stop(&s);
-	if (rc != 0)
+	if (rc != 0) {
+		cli_env_close(&env, true);
 		return lc_cli_fail("bench run", rc, &d, slots_scenario);
-	qsort(slot_ratio, (size_t)rounds, sizeof(double), cmp_double);
-	qsort(one_w, (size_t)rounds, sizeof(double), cmp_double);
-	qsort(n_w, (size_t)rounds, sizeof(double), cmp_double);
-	double slots_ratio = median_sorted(slot_ratio, rounds), wall_one = median_sorted(one_w, rounds),
-	       wall_n = median_sorted(n_w, rounds);
+	}
 
-	double med[N_E2E], lo[N_E2E], hi[N_E2E], mwall[N_E2E], mblocked[N_E2E], minst[N_E2E], rss_lo[N_E2E],
-		rss_med[N_E2E], rss_hi[N_E2E];
-	for (size_t i = 0; i < N_E2E; i++) {
-		double v[MAX_ROUNDS], w[MAX_ROUNDS], b[MAX_ROUNDS], m[MAX_ROUNDS], q[MAX_ROUNDS];
-		memcpy(q, rss[i], sizeof(double) * (size_t)rounds);
-		qsort(q, (size_t)rounds, sizeof(double), cmp_double);
-		rss_lo[i] = q[0], rss_med[i] = median_sorted(q, rounds), rss_hi[i] = q[rounds - 1];
-		memcpy(m, inst[i], sizeof(double) * (size_t)rounds);
-		qsort(m, (size_t)rounds, sizeof(double), cmp_double);
-		minst[i] = rounds % 2 ? m[rounds / 2] : (m[rounds / 2 - 1] + m[rounds / 2]) / 2;
-		memcpy(v, ratio[i], sizeof(double) * (size_t)rounds);
-		memcpy(w, wall[i], sizeof(double) * (size_t)rounds);
-		memcpy(b, blocked[i], sizeof(double) * (size_t)rounds);
-		qsort(v, (size_t)rounds, sizeof(double), cmp_double);
-		qsort(w, (size_t)rounds, sizeof(double), cmp_double);
-		qsort(b, (size_t)rounds, sizeof(double), cmp_double);
-		lo[i] = v[0], hi[i] = v[rounds - 1];
-		med[i] = rounds % 2 ? v[rounds / 2] : (v[rounds / 2 - 1] + v[rounds / 2]) / 2;
-		mwall[i] = rounds % 2 ? w[rounds / 2] : (w[rounds / 2 - 1] + w[rounds / 2]) / 2;
-		mblocked[i] = rounds % 2 ? b[rounds / 2] : (b[rounds / 2 - 1] + b[rounds / 2]) / 2;
+	/* 3. the same through lanecert run, reports and all (each run on a fresh simulated station) */
+	static struct run_figures one[MAX_ROUNDS], all[MAX_ROUNDS];
+	double cli_ratio[MAX_ROUNDS] = {0}, cli_one[MAX_ROUNDS] = {0}, cli_all[MAX_ROUNDS] = {0};
+	rc = do_cli_slots ? run_cli_slots(&env, slots_scenario, n, slots_scale, rounds, base + 30, one, all, &d) : 0;
+	if (do_e2e || do_cli_slots)
+		cli_env_close(&env, rc != 0);
+	if (rc != 0)
+		return lc_cli_fail("bench run", rc, &d, "lanecert run --slots");
+	for (int r = 0; r < rounds; r++)
+		cli_one[r] = one[r].wall_s, cli_all[r] = all[r].wall_s, cli_ratio[r] = all[r].wall_s / one[r].wall_s;
+	struct stats sr = stats_of(slot_ratio, rounds), s1 = stats_of(one_w, rounds), sn = stats_of(n_w, rounds),
+		     cr = stats_of(cli_ratio, rounds), c1 = stats_of(cli_one, rounds), cn = stats_of(cli_all, rounds);
+
+	struct stats ratio[N_E2E], wall[N_E2E], blocked[N_E2E], inst[N_E2E];
+	for (size_t i = 0; do_e2e && i < N_E2E; i++) {
+		double v[MAX_ROUNDS], w[MAX_ROUNDS], b[MAX_ROUNDS], m[MAX_ROUNDS];
+		for (int r = 0; r < rounds; r++) {
+			w[r] = fig[i][r].wall_s, b[r] = fig[i][r].blocked_s, m[r] = fig[i][r].inst_s;
+			v[r] = b[r] > 0 ? w[r] / b[r] : INFINITY;
+		}
+		ratio[i] = stats_of(v, rounds), wall[i] = stats_of(w, rounds), blocked[i] = stats_of(b, rounds);
+		inst[i] = stats_of(m, rounds);
 	}
 	if (json) {
 		printf("{\"baseline\":\"the simulator's blocking wall time\",\"time_scale\":%g,\"rounds\":%d", scale,
 		       rounds);
 		for (size_t i = 0; do_e2e && i < N_E2E; i++) {
 			char r[3][24]; /* null where nothing blocked: no baseline */
-			const double *x[3] = {&med[i], &lo[i], &hi[i]};
+			const double *x[3] = {&ratio[i].med, &ratio[i].lo, &ratio[i].hi};
 			for (int k = 0; k < 3; k++)
 				snprintf(r[k], sizeof(r[k]), isfinite(*x[k]) ? "%.4f" : "null", *x[k]);
 			printf(",\"%s\":{\"wall_s\":%.4f,\"blocked_s\":%.4f,\"instrument_s\":%.4f,\"ratio\":%s,"
-			       "\"ratio_min\":%s,\"ratio_max\":%s,\"peak_rss_mib\":%.1f,\"peak_rss_mib_min\":%.1f,"
-			       "\"peak_rss_mib_max\":%.1f}",
-			       e2e_cases[i].name, mwall[i], mblocked[i], minst[i], r[0], r[1], r[2], rss_med[i], rss_lo[i],
-			       rss_hi[i]);
+			       "\"ratio_min\":%s,\"ratio_max\":%s}",
+			       e2e_cases[i].name, wall[i].med, blocked[i].med, inst[i].med, r[0], r[1], r[2]);
+			json_rss(e2e_cases[i].name, fig[i], rounds);
 		}
-		if (do_e2e)
-			printf(",\"rss_baseline\":\"lanecert --version\",\"rss_baseline_mib\":%.1f", floor_mib);
+		if (do_e2e || do_cli_slots)
+			printf(",\"rss_baseline\":\"lanecert --version under /usr/bin/time\",\"rss_baseline_mib\":%.1f",
+			       floor_mib);
 		if (do_slots)
 			printf(",\"slots\":%u,\"slots_baseline\":\"one slot on the same station\",\"one_slot_wall_s\":%.4f,"
 			       "\"slots_wall_s\":%.4f,\"slots_ratio\":%.4f,\"slots_ratio_min\":%.4f,\"slots_ratio_max\":%.4f",
-			       n, wall_one, wall_n, slots_ratio, slot_ratio[0], slot_ratio[rounds - 1]);
+			       n, s1.med, sn.med, sr.med, sr.lo, sr.hi);
+		if (do_cli_slots) {
+			printf(",\"cli_slots_baseline\":\"lanecert run of one slot of the same scenario\","
+			       "\"cli_one_slot_wall_s\":%.4f,\"cli_slots_wall_s\":%.4f,\"cli_slots_ratio\":%.4f,"
+			       "\"cli_slots_ratio_min\":%.4f,\"cli_slots_ratio_max\":%.4f",
+			       c1.med, cn.med, cr.med, cr.lo, cr.hi);
+			json_rss("cli_one_slot", one, rounds);
+			json_rss("cli_slots", all, rounds);
+		}
 		printf("}\n");
 		return LC_EXIT_OK;
 	}
@@ -401,28 +538,42 @@ int lc_bench_run(int argc, char **argv)
 		       "turns going first; median (min..max) over the rounds\n", scale, rounds);
 		for (size_t i = 0; i < N_E2E; i++) {
 			printf("  %-3s %-22s wall %7.3f s  blocked %7.3f s  (instrument time %7.3f s)", e2e_cases[i].name,
-			       e2e_cases[i].procedure, mwall[i], mblocked[i], minst[i]);
-			if (isfinite(med[i]))
-				printf("  ratio %.3f (%.3f..%.3f)  target <= 1.02: %s\n", med[i], lo[i], hi[i],
-				       med[i] <= 1.02 ? "met" : "NOT met");
+			       e2e_cases[i].procedure, wall[i].med, blocked[i].med, inst[i].med);
+			if (isfinite(ratio[i].med))
+				printf("  ratio %.3f (%.3f..%.3f)  target <= 1.02: %s\n", ratio[i].med, ratio[i].lo, ratio[i].hi,
+				       ratio[i].med <= 1.02 ? "met" : "NOT met");
 			else /* nothing blocked: no baseline to divide by */
 				printf("  ratio: none, the simulator blocked no client wait here (no baseline)\n");
 		}
-		printf("peak RSS of lanecert run (wait4 ru_maxrss, as /usr/bin/time -v: the process or the largest child\n"
-		       "it waited for), against the baseline: lanecert --version (the same program, libraries loaded,\n"
-		       "nothing run or rendered) %.1f MiB; median (min..max) over the rounds; goal <= 24 MiB\n", floor_mib);
+		printf("peak RSS of lanecert run: all = the process and the renderer children it waited for, as\n"
+		       "/usr/bin/time -v prints it; the certifying process and its largest renderer child each as they\n"
+		       "say (-v: VmHWM); against the baseline: lanecert --version under /usr/bin/time (the program with\n"
+		       "its libraries loaded, nothing run or rendered) %.1f MiB; median (min..max) over the rounds\n",
+		       floor_mib);
 		for (size_t i = 0; i < N_E2E; i++)
-			printf("  %-3s %6.1f MiB (%.1f..%.1f)  %+.1f MiB over the baseline  goal: %s\n", e2e_cases[i].name,
-			       rss_med[i], rss_lo[i], rss_hi[i], rss_med[i] - floor_mib, rss_med[i] <= 24 ? "met" : "NOT met");
+			print_rss(e2e_cases[i].name, fig[i], rounds, floor_mib);
 	}
 	if (do_slots) {
 		printf("%u slots at once on %s (time scale %g, in process, no reports), baseline: one slot on the same\n"
 		       "station; the two take turns going first; median (min..max) over %d rounds\n",
 		       n, slots_scenario, slots_scale, rounds);
-		printf("  one slot             %8.3f s\n", wall_one);
-		printf("  %u slots              %8.3f s\n", n, wall_n);
-		printf("  ratio                %8.3f (%.3f..%.3f)  target <= 1.1: %s\n", slots_ratio, slot_ratio[0],
-		       slot_ratio[rounds - 1], slots_ratio <= 1.1 ? "met" : "NOT met");
+		printf("  one slot             %8.3f s\n", s1.med);
+		printf("  %u slots              %8.3f s\n", n, sn.med);
+		printf("  ratio                %8.3f (%.3f..%.3f)  target <= 1.1: %s\n", sr.med, sr.lo, sr.hi,
+		       sr.med <= 1.1 ? "met" : "NOT met");
+	}
+	if (do_cli_slots) {
+		printf("%u slots through lanecert run --slots %u on %s (time scale %g, reports rendered and signed, each\n"
+		       "run on a fresh simulated station), baseline: lanecert run of its first slot alone; the two take\n"
+		       "turns going first; median (min..max) over %d rounds\n",
+		       n, n, slots_scenario, slots_scale, rounds);
+		printf("  one slot             %8.3f s\n", c1.med);
+		printf("  %u slots              %8.3f s\n", n, cn.med);
+		printf("  ratio                %8.3f (%.3f..%.3f)  target <= 1.1: %s\n", cr.med, cr.lo, cr.hi,
+		       cr.med <= 1.1 ? "met" : "NOT met");
+		printf("  peak RSS as in part 1, against lanecert --version %.1f MiB:\n", floor_mib);
+		print_rss("one slot", one, rounds, floor_mib);
+		print_rss("all slots", all, rounds, floor_mib);
 	}
 	return LC_EXIT_OK;
 }
