@@ -539,20 +539,27 @@ static int cmp_name(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/* Same kind of part: component count, first component's kind and end-A fiber count. */
+/* Same kind of part: component count and first component's kind. */
 static bool same_family(const lc_channel *a, const lc_channel *b)
 {
 	size_t n = lc_channel_component_count(a);
 	if (n == 0 || n != lc_channel_component_count(b))
 		return false;
-	const lc_component *x = lc_channel_component(a, 0), *y = lc_channel_component(b, 0);
-	return x->kind == y->kind && x->conn[0].fibers == y->conn[0].fibers;
+	return lc_channel_component(a, 0)->kind == lc_channel_component(b, 0)->kind;
+}
+
+static bool same_fiber_count(const lc_channel *a, const lc_channel *b)
+{
+	return lc_channel_component(a, 0)->conn[0].fibers == lc_channel_component(b, 0)->conn[0].fibers;
 }
 
 /* ch routes the wired ports as measured. A map dark everywhere fits only a part without the station's ports
- * (another connector layout): a part that has them and lights none of them is no part, but a DUT not
- * plugged in. */
-static bool routes_as(const lc_channel *ch, const lc_wired_ends *e, const int *map, int *tmp)
+ * (another connector layout) and of the expected part's end-A fiber count: a part that has them and lights
+ * none of them is no part, but a DUT not plugged in, and so is a dark map on a part of another fiber count
+ * (an unplugged MPO-32 slot fits every smaller harness whose ports the bench does not watch). A part of
+ * another fiber count is named only on the light it routes as measured (an MPO-16 harness in the MPO-32
+ * bench: its first row lights the same legs). */
+static bool routes_as(const lc_channel *ch, const lc_wired_ends *e, const int *map, int *tmp, bool same_count)
 {
 	bool lit = false, lacks = false;
 	lc_wired_expected_map(ch, e, tmp);
@@ -564,7 +571,7 @@ static bool routes_as(const lc_channel *ch, const lc_wired_ends *e, const int *m
 	}
 	for (size_t j = 0; j < e->n_detect; j++)
 		lacks |= lc_channel_port_find(ch, e->detect_port[j]) < 0;
-	return lit || lacks;
+	return lit || (lacks && same_count);
 }
 
 int lc_diagnose_found_part(const lc_run *run, const lc_wired_ends *e, const int *map, char *found, size_t cap)
@@ -596,7 +603,7 @@ int lc_diagnose_found_part(const lc_run *run, const lc_wired_ends *e, const int 
 			    lc_channel_load(names[i], dir, &ch, NULL) < 0)
 				continue;
 			if (same_family(want, ch) && (pass == 1 || lc_channel_mode(ch) == lc_channel_mode(want)) &&
-			    routes_as(ch, e, map, tmp)) {
+			    routes_as(ch, e, map, tmp, same_fiber_count(want, ch))) {
 				snprintf(found, cap, "%s", names[i]);
 				hit = 1;
 			}

@@ -182,6 +182,11 @@ size_t lc_fm_cells(const lc_fm_plan *plan, lc_fm_cell *out, size_t cap)
 		const lc_fm_role *r = &plan->roles[i];
 		if (!r->first_query && r->total == r->attach)
 			continue; /* the procedure never talks to it: no fault of the run can fire there */
+		bool chosen = !plan->proc->roles[0];
+		for (size_t k = 0; k < 4 && plan->proc->roles[k]; k++)
+			chosen |= strcmp(plan->proc->roles[k], r->role) == 0;
+		if (!chosen)
+			continue;
 		for (int k = 0; k < LC_FM_KINDS && n < cap; k++) {
 			/* faults of the whole connection (before the run, identity, every wait, every reply) are the
 			 * mainframe's cells; its return-loss module gets those of its own part of the run */

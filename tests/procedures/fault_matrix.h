@@ -46,6 +46,9 @@ typedef struct lc_fm_procedure {
 	const char *options[4]; /* "key=value", NULL-terminated */
 	double time_scale;
 	double latency_scale;   /* the latency cells' time scale when it must differ (0: time_scale) */
+	/* The roles faulted, NULL-terminated; none: every instrument the run talks to. A bench with several
+	 * instruments of one model behind the same driver (the SR16 bench's four N7745C) faults one of them. */
+	const char *roles[4];
 } lc_fm_procedure;
 
 /*

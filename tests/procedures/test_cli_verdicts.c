@@ -37,10 +37,9 @@ static void json_field(const char *text, const char *key, bool top, char *out, s
 	snprintf(out, cap, "%.*s", (int)(n < cap ? n : cap - 1), s);
 }
 
-static void certify_with(const char *scenario, const char *procedure, const char *fixtures, run_out *o)
+static void certify_sc(json_t *sc, const char *procedure, const char *fixtures, run_out *o)
 {
 	run_cli c;
-	json_t *sc = sw_scenario_json(scenario);
 	/* the serial on the cable's label: an AOC's module memories carry it, and a station stops a cable whose
 	 * memory says another serial (module_serial_policy, default stop) */
 	char serial[64];
@@ -69,6 +68,11 @@ static void certify_with(const char *scenario, const char *procedure, const char
 	o->html_has_reason = h && o->report_reason[0] && strstr(h, o->report_reason) != NULL;
 	free(h);
 	run_cli_stop(&c);
+}
+
+static void certify_with(const char *scenario, const char *procedure, const char *fixtures, run_out *o)
+{
+	certify_sc(sw_scenario_json(scenario), procedure, fixtures, o);
 }
 
 static void certify(const char *scenario, const char *procedure, run_out *o)
@@ -205,6 +209,47 @@ Test(cli_verdicts, sr8_8x50g_harness_on_the_2x200g_bench_is_a_wrong_part)
 	expect("sr8-2x200g-wrong-part-8xlc", "breakout-mpo", 1, "fail",
 	       "wrong part: expected sr8-mpo16-2xmpo12-200g, found sr8-mpo16-8xlc (measured map: no light at any port of "
 	       "the expected part)");
+}
+
+/* 400G SR16 to 16 x 25G (MPO-32, two rows of 16, to 16 LC duplex legs) on its bench: a 1x32 switch on the
+ * 16 Tx positions and the 16 legs' tx fibers, four 8-channel meters on the 32 returning fibers. A good one
+ * passes; each fault is named with the two-row numbering (leg n: Tx position n, Rx position 16+n); the SR8
+ * 8 x 50G harness (MPO-16) plugged in its place is a wrong part. */
+Test(cli_verdicts, sr16_16x25g_good_passes)
+{
+	expect_pass("sr16-breakout-good", "breakout-sr16-16x25g");
+}
+
+Test(cli_verdicts, sr16_16x25g_faults_are_named)
+{
+	expect("sr16-breakout-swapped-legs", "breakout-sr16-16x25g", 1, "fail", "fiber map: legs B3 and B4 swapped");
+	/* the fiber of row 2 that returns leg B4's Rx lane to position 20, broken: dark from its launch at B4:tx */
+	expect("sr16-breakout-broken-fiber", "breakout-sr16-16x25g", 1, "fail", "fiber map: B4:tx dark");
+	expect("sr16-breakout-dirty-leg", "breakout-sr16-16x25g", 1, "fail",
+	       "leg B7 (fibers 7 and 23): +0.9 dB in both directions \u2014 connector at B7 dirty or damaged");
+}
+
+Test(cli_verdicts, sr8_8x50g_harness_on_the_sr16_bench_is_a_wrong_part)
+{
+	expect("sr16-wrong-part-8x50g", "breakout-sr16-16x25g", 1, "fail",
+	       "wrong part: expected sr16-mpo32-16xlc, found sr8-mpo16-8xlc (measured map: A:9 dark; A:10 dark; A:11 dark; "
+	       "A:12 dark; A:13 dark; A:14 dark; A:15 dark; A:16 dark; B1:tx dark; B2:tx dark; B3:tx dark; B4:tx dark; "
+	       "B5:tx dark; and more)");
+}
+
+/* An MPO-32 slot that lights nothing (the harness not plugged in: its MPO-32 end dark) is no wrong part,
+ * although every smaller harness, whose ports the bench does not all watch, would light nothing there either:
+ * a part of another fiber count is named only on light it routes as measured. */
+Test(cli_verdicts, a_dark_sr16_slot_is_no_smaller_part)
+{
+	json_t *sc = sw_scenario_json("sr16-breakout-good");
+	sw_add_defect(sc, "{\"type\": \"dirty_connector\", \"port\": \"A\", \"loss_db\": 60}");
+	run_out o;
+	certify_sc(sc, "breakout-sr16-16x25g", NULL, &o);
+	cr_expect_eq(o.exit_code, 1, "exit %d (%s: %s)", o.exit_code, o.verdict, o.reason);
+	cr_expect_str_eq(o.verdict, "fail");
+	cr_expect(strncmp(o.reason, "fiber map: A:1 dark; A:2 dark;", 30) == 0, "%s", o.reason);
+	cr_expect_null(strstr(o.reason, "wrong part"), "%s", o.reason);
 }
 
 /* MPO breakout modules of 8, 16 and 24 fibers, each on its bench: a good one passes, a dirty LC port is

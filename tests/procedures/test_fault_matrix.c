@@ -1,7 +1,7 @@
 /*
- * The fault matrix (issue 13): every station fault kind x every instrument a procedure talks to x every
- * shipped procedure, each cell a real `lanecert run` (LC_CLI) against the simulated station served by this
- * process at a compressed time scale. A cell is right when:
+ * The fault matrix (issue 13): every station fault kind x every instrument a procedure talks to (or the roles
+ * its row names) x every shipped procedure, each cell a real `lanecert run` (LC_CLI) against the simulated
+ * station served by this process at a compressed time scale. A cell is right when:
  *   - the exit code is the expected one: 3 (error) for a station fault; the good cable's own verdict (its dry
  *     run's: 0 pass) for latency and a slow *OPC? that stay inside the documented timeouts (fault_matrix.h);
  *   - the simulator's FAULt:COUNt? says this fault fired on this instrument;
@@ -73,18 +73,23 @@ extern char **environ;
  * inside that second on a real BERT, but not at 50 (20 ms of wall time), nor on a loaded machine at 5: their
  * latency cells run at 2. */
 static const lc_fm_procedure procedures[] = {
-	{"breakout-dr4-4x100g", "dr4-breakout-good", {NULL}, 1000, 0},
-	{"breakout-sr8-8x50g", "sr8-breakout-good", {NULL}, 1000, 0},
-	{"breakout-mpo", "sr8-2x200g-good", {NULL}, 1000, 0},
-	{"mpo-lc-module", "cassette-mpo-lc-good", {NULL}, 1000, 0},
-	{"mpo-trunk", "mpo-trunk-good", {NULL}, 1000, 0},
-	{"field-tier1", "field-tier1-good", {"wavelengths=1310", NULL}, 1000, 0}, /* one wavelength: a shorter run */
-	{"field-tier2", "field-tier2-good", {NULL}, 1000, 0},
-	{"aoc-400g", "aoc-400g-good", {"poll_ms=5", "settle_ms=50", NULL}, 50, 2},
-	{"breakout-aoc-400g-4x100g", "aoc-breakout-good", {"poll_ms=5", "settle_ms=50", NULL}, 50, 2},
-	{"breakout-dac-400g-4x100g", "dac-breakout-good", {"poll_ms=5", "settle_ms=50", NULL}, 50, 2},
+	{"breakout-dr4-4x100g", "dr4-breakout-good", {NULL}, 1000, 0, {NULL}},
+	{"breakout-sr8-8x50g", "sr8-breakout-good", {NULL}, 1000, 0, {NULL}},
+	/* The SR16 bench (MPO-32, a 1x32 N773x, four N7745C) at one wavelength, its faults on two roles only: the
+	 * source (its laser must be off after every fault) and the meter on the MPO-32's second row. The same
+	 * switch and meter drivers take every fault in the SR8 row; the 1x32's 96 waits would make its slow *OPC?
+	 * cell alone 15 s. */
+	{"breakout-sr16-16x25g", "sr16-breakout-good", {"wavelengths=850", NULL}, 1000, 0, {"source", "meter3", NULL}},
+	{"breakout-mpo", "sr8-2x200g-good", {NULL}, 1000, 0, {NULL}},
+	{"mpo-lc-module", "cassette-mpo-lc-good", {NULL}, 1000, 0, {NULL}},
+	{"mpo-trunk", "mpo-trunk-good", {NULL}, 1000, 0, {NULL}},
+	{"field-tier1", "field-tier1-good", {"wavelengths=1310", NULL}, 1000, 0, {NULL}}, /* one wavelength: a shorter run */
+	{"field-tier2", "field-tier2-good", {NULL}, 1000, 0, {NULL}},
+	{"aoc-400g", "aoc-400g-good", {"poll_ms=5", "settle_ms=50", NULL}, 50, 2, {NULL}},
+	{"breakout-aoc-400g-4x100g", "aoc-breakout-good", {"poll_ms=5", "settle_ms=50", NULL}, 50, 2, {NULL}},
+	{"breakout-dac-400g-4x100g", "dac-breakout-good", {"poll_ms=5", "settle_ms=50", NULL}, 50, 2, {NULL}},
 	/* the link's only instrument is the I2C module adapter: few cells */
-	{"link-dr4-4xdr1", "dr4-link-good", {"settle_ms=0", "dom_accuracy_db=0.25", NULL}, 1000, 0},
+	{"link-dr4-4xdr1", "dr4-link-good", {"settle_ms=0", "dom_accuracy_db=0.25", NULL}, 1000, 0, {NULL}},
 };
 
 static const char *inst_class(const char *kind)

@@ -96,7 +96,8 @@ Test(run_cli, unknown_procedure_exits_66_with_the_list, .timeout = 120)
 		cr_expect(strstr(rc_out, i == 0 ? "unknown procedure 'no-such-procedure'" : "is not a procedure name"),
 			  "%s: %s", bad[i], rc_out);
 		cr_expect(strstr(rc_out, "installed procedures (") &&
-				  strstr(rc_out, "breakout-dr4-4x100g, breakout-mpo, breakout-sr8-8x50g, field-tier1, field-tier2"),
+				  strstr(rc_out, "breakout-dr4-4x100g, breakout-mpo, breakout-sr16-16x25g, breakout-sr8-8x50g, field-tier1, "
+						 "field-tier2"),
 			  "%s", rc_out);
 		cr_expect(strstr(rc_out, "--procedure-file PATH"), "%s", rc_out);
 	}
