@@ -430,12 +430,16 @@ static double dbm(double mw) { return mw > 0 ? 10.0 * log10(mw) : -INFINITY; }
 /*
  * The channel's budget counts each end of a path as a test cord's reference-grade connector meeting the
  * cable's (the 1-jumper reference of a bench); in the installed link each end meets a module's receptacle, a
- * standard-grade mated pair (row tia.mated_pair.standard, 0.75 dB, domain-facts §2). Returns the link's
- * total and appends the change to basis. LC_ERR_NOT_FOUND when the row is missing.
+ * standard-grade mated pair: the standard grade's row of the design's limit set (tia.mated_pair.standard,
+ * 0.75 dB, domain-facts §2, unless the set prices it otherwise). Returns the link's total and appends the
+ * change to basis. LC_ERR_NOT_FOUND when no row prices it.
  */
 static int link_total(const lc_run *run, const lc_budget *b, char *basis, size_t cap, double *total)
 {
-	const lc_limit *std = run->setup->limits ? lc_limits_find(run->setup->limits, "tia.mated_pair.standard") : NULL;
+	const char *set = lc_channel_limit_set(run->setup->channel);
+	lc_limit_query q = {.quantity = "mated_pair_loss", .mode = lc_channel_mode(run->setup->channel),
+			    .grade = "standard", .set = set && set[0] ? set : NULL};
+	const lc_limit *std = run->setup->limits ? lc_limits_match(run->setup->limits, &q) : NULL;
 	if (!std || std->cmp != LC_CMP_MAX)
 		return LC_ERR_NOT_FOUND;
 	*total = b->total_db;
@@ -509,7 +513,8 @@ static int ctx_dom_loss(lua_State *L)
 			double total;
 			lc_budget_basis(&b, run->setup->limits, basis, 512);
 			if (link_total(run, &b, basis, sizeof(basis), &total) < 0)
-				return luaL_error(L, "dom_loss: the limit row tia.mated_pair.standard is missing");
+				return luaL_error(L, "dom_loss: no limit row prices a standard-grade mated pair (mated_pair_loss, "
+						  "grade standard)");
 			lc_limit lim;
 			lc_limit_init_max(&lim, "dom_loss.budget", "insertion_loss", "dB", total);
 			lim.unconfirmed = b.unconfirmed || unconf > 0;
