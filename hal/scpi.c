@@ -204,6 +204,10 @@ void lc_scpi_discard_locked(lc_scpi *s)
 
 int lc_scpi_send_locked(lc_scpi *s, const uint8_t *msg, size_t len, int64_t deadline, lc_diag *d)
 {
+	if (s->marker_pending) { /* its answer never came in time: it may still, so drop what arrives */
+		s->marker_pending = false;
+		s->stale = true;
+	}
 	if (s->stale) {
 		int n = lc_transport_drain(s->t);
 		if (n > 0)
@@ -315,6 +319,14 @@ int lc_scpi_read_locked(lc_scpi *s, size_t max, bool data_only, int64_t deadline
 	}
 	if (is_block)
 		*is_block = f.is_block;
+	if (s->idn_learning) {
+		s->idn_learning = false;
+		if (!f.is_block && s->reply.len > 0 && s->reply.len < sizeof(s->idn_line) &&
+		    !memchr(s->reply.p, s->o.read_term, s->reply.len)) {
+			memcpy(s->idn_line, s->reply.p, s->reply.len);
+			s->idn_line[s->reply.len] = '\0';
+		}
+	}
 	lc_spew("%s -> %zu bytes", s->resource, s->reply.len);
 	return (int)s->reply.len;
 }
@@ -428,6 +440,8 @@ int lc_scpi_query(lc_scpi *s, const char *cmd, char *buf, size_t cap)
 		e = lc_scpi_explain_timeout(s, cmd, e, &d);
 	if (e >= 0)
 		e = copy_out(s, buf, cap);
+	if (e >= 0)
+		lc_scpi_marker_consume(s);
 	else
 		e = lc_scpi_fail(s, e, &d);
 	lc_scpi_unlock(s);

@@ -24,6 +24,11 @@ struct lc_scpi {
 	char detail[LC_DIAG_TEXT_MAX];
 	uint64_t abandoned_seen; /* bytes of the last abandoned reply that had arrived */
 	bool in_error_check; /* reading the error queue to explain a query (scpi_refusal.c): no recursion */
+	/* scpi_refusal.c, byte streams: the instrument's *IDN? answer as this session last read it (the marker
+	 * a waiting query sends after itself), whether the reply being read is one, and whether the marker's
+	 * answer is still to come after the query's own reply */
+	char idn_line[256];
+	bool idn_learning, marker_pending;
 };
 
 /* Record a failure as the session's last error; returns code. */
@@ -47,5 +52,7 @@ int lc_scpi_refusal_wait(lc_scpi *s, const char *cmd, int64_t deadline, lc_diag 
 /* A query timed out (code): read the error queue; a refusal makes it LC_ERR_INSTRUMENT, other errors join
  * the detail. Returns the code to report. */
 int lc_scpi_explain_timeout(lc_scpi *s, const char *cmd, int code, lc_diag *d);
+/* After a query's reply was read: read and drop the marker's answer when one is due (scpi_refusal.c). */
+void lc_scpi_marker_consume(lc_scpi *s);
 
 #endif

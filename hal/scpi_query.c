@@ -21,6 +21,8 @@ static int exchange(lc_scpi *s, const char *cmd, int64_t deadline, bool data_onl
 	e = lc_scpi_read_locked(s, s->o.max_reply, data_only, deadline, is_block, d);
 	if (e == LC_ERR_TIMEOUT && !s->in_error_check)
 		e = lc_scpi_explain_timeout(s, cmd, e, d);
+	if (e >= 0)
+		lc_scpi_marker_consume(s);
 	return e;
 }
 

@@ -12,6 +12,15 @@
  *    next write as after any timeout; one that comes during this check would be read as its answer and
  *    fail to parse (the check then reports the queue unreadable).
  *
+ * On a byte stream (raw socket) the status byte can only be asked in band, where its answer could not be
+ * told from a late reply. The session sends a marker instead: after a grace without a reply (a quarter of the
+ * timeout, 1 to 2 s), the
+ * *IDN? the instrument already answered on this session. An instrument executes a connection's messages in
+ * order, so what comes first tells: a reply to the query arrives before the marker's answer (a slow but valid
+ * reply is read as the reply, and the marker's answer dropped after it); the marker's answer first means the
+ * query will never be answered, and the error queue says why. No guess is made from timing: only the order
+ * of the instrument's own answers counts, and only a session that has seen *IDN? answered sends a marker.
+ *
  * Not after an unanswered common query (*IDN?...): such an instrument may not speak IEEE 488.2 at all.
  * A command error (-100..-199) or an execution error (-200..-299) in the queue makes the query
  * LC_ERR_INSTRUMENT "the instrument refused 'CMD' (-113 Undefined header)"; other errors are added to the
@@ -19,6 +28,7 @@
  * only have the check after the timeout.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "base/clock.h"
@@ -29,6 +39,7 @@
 #define GRACE_MS 50
 #define POLL_MS 200
 #define EXPLAIN_MS 500
+#define MARKER_GRACE_MS 1000
 
 static bool refused_code(int code)
 {
@@ -61,12 +72,106 @@ static int refusal(lc_scpi *s, const char *cmd, const lc_scpi_error *errs, int n
 	return 0;
 }
 
+/* Whether the buffered input starts with the marker's answer (1), with something else (0), or is a prefix
+ * of it so far (-1). The answer may end in CR LF. */
+static int marker_at_front(const lc_scpi *s, size_t *len)
+{
+	size_t want = strlen(s->idn_line), have = s->in_len - s->in_pos;
+	const uint8_t *p = s->in + s->in_pos;
+	if (memcmp(p, s->idn_line, have < want ? have : want) != 0)
+		return 0;
+	if (have <= want)
+		return -1;
+	size_t k = want + (p[want] == '\r');
+	if (k >= have)
+		return -1;
+	if (p[k] != (uint8_t)s->o.read_term)
+		return 0;
+	*len = k + 1;
+	return 1;
+}
+
+static int marker_wait(lc_scpi *s, const char *cmd, int64_t deadline, lc_diag *d)
+{
+	lc_diag tmp;
+	/* a quarter of the timeout within MARKER_GRACE_MS..2 x MARKER_GRACE_MS: a reply that is merely slow
+	 * rarely sees a marker, a refused query is said within seconds whatever the timeout */
+	int grace = s->o.timeout_ms / 4;
+	grace = grace < MARKER_GRACE_MS ? MARKER_GRACE_MS : grace > 2 * MARKER_GRACE_MS ? 2 * MARKER_GRACE_MS : grace;
+	int64_t until = lc_now_ms() + grace;
+	if (lc_transport_wait_readable(s->t, until < deadline ? until : deadline, &tmp) != LC_ERR_TIMEOUT ||
+	    lc_now_ms() >= deadline)
+		return 0; /* input, or a failure the read will meet and report */
+	char msg[16];
+	snprintf(msg, sizeof(msg), "*IDN?%s", s->o.write_term);
+	lc_spew("%s <- %s (marker after '%s')", s->resource, "*IDN?", cmd);
+	if (lc_transport_write(s->t, (const uint8_t *)msg, strlen(msg), deadline, &tmp) < 0)
+		return 0;
+	s->marker_pending = true;
+	size_t len = 0;
+	int m;
+	while ((m = marker_at_front(s, &len)) < 0) {
+		if (s->in_pos > 0) {
+			memmove(s->in, s->in + s->in_pos, s->in_len - s->in_pos);
+			s->in_len -= s->in_pos;
+			s->in_pos = 0;
+		}
+		bool end = false;
+		int n = lc_transport_read(s->t, s->in + s->in_len, sizeof(s->idn_line) + 2, &end, deadline, &tmp);
+		if (n < 0)
+			return 0; /* the read waits out what is left and reports */
+		s->in_len += (size_t)n;
+		s->in_end = end;
+	}
+	if (m == 0)
+		return 0; /* the query's reply (or its start): read as usual, the marker's answer follows it */
+	s->in_pos += len;
+	if (s->in_pos == s->in_len)
+		s->in_pos = s->in_len = 0;
+	s->marker_pending = false;
+	lc_scpi_error errs[4];
+	int n = read_queue(s, errs, 4, &tmp);
+	if (n > 0 && refusal(s, cmd, errs, n, 4, d) < 0)
+		return LC_ERR_INSTRUMENT;
+	if (n > 0)
+		return lc_diag_set(d, LC_ERR_TIMEOUT, "no reply to '%.80s' (the instrument answered the *IDN? sent after "
+				   "it); error queue: %d,\"%.60s\"", cmd, errs[0].code, errs[0].text);
+	return lc_diag_set(d, LC_ERR_TIMEOUT, "no reply to '%.80s' (the instrument answered the *IDN? sent after it; "
+			   "%s)", cmd, n == 0 ? "its error queue is empty" : "its error queue could not be read");
+}
+
+void lc_scpi_marker_consume(lc_scpi *s)
+{
+	if (!s->marker_pending)
+		return;
+	s->marker_pending = false;
+	lc_scpi_buf saved = s->reply;
+	memset(&s->reply, 0, sizeof(s->reply));
+	lc_diag tmp;
+	int n = lc_scpi_read_locked(s, sizeof(s->idn_line), false, lc_now_ms() + EXPLAIN_MS, NULL, &tmp);
+	size_t l = n > 0 ? (size_t)n : 0;
+	if (l > 0 && s->reply.p[l - 1] == '\r')
+		l--;
+	bool ok = n >= 0 && l == strlen(s->idn_line) && memcmp(s->reply.p, s->idn_line, l) == 0;
+	free(s->reply.p);
+	s->reply = saved;
+	if (!ok) {
+		lc_warn("%s: the answer to the *IDN? sent as a marker did not follow the reply: later input is dropped",
+			s->resource);
+		s->stale = true;
+	}
+}
+
 int lc_scpi_refusal_wait(lc_scpi *s, const char *cmd, int64_t deadline, lc_diag *d)
 {
 	const lc_transport_ops *ops = lc_transport_get_ops(s->t);
-	if (!ops->wait_readable || !ops->read_stb || s->o.errors_without_stb || s->in_pos < s->in_len ||
-	    s->in_error_check)
+	s->idn_learning = strcmp(cmd, "*IDN?") == 0;
+	if (!ops->wait_readable || s->o.errors_without_stb || s->in_pos < s->in_len || s->in_error_check)
 		return 0;
+	if (!ops->read_stb)
+		return s->idn_line[0] && cmd[0] != '*' && !ops->clear && !lc_transport_has_eom(s->t)
+			       ? marker_wait(s, cmd, deadline, d)
+			       : 0;
 	int slice = GRACE_MS;
 	for (;;) {
 		int64_t until = lc_now_ms() + slice;

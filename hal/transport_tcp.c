@@ -141,6 +141,13 @@ static int tcp_read(void *priv, uint8_t *buf, size_t cap, bool *end, int64_t dea
 	}
 }
 
+/* Wait until input is there (for the refusal check while a query waits, hal/scpi_refusal.c). */
+static int tcp_wait_readable(void *priv, int64_t deadline, lc_diag *diag)
+{
+	struct tcp_priv *tcp = priv;
+	return lc_net_wait(tcp->fd, POLLIN, deadline, diag);
+}
+
 static int tcp_drain(void *priv)
 {
 	struct tcp_priv *tcp = priv;
@@ -181,4 +188,5 @@ const lc_transport_ops lc_transport_tcp_ops = {
 	.read_stb = NULL,
 	.close = tcp_close,
 	.drain = tcp_drain,
+	.wait_readable = tcp_wait_readable,
 };

@@ -94,3 +94,65 @@ Test(scpi_refusal, hislip_reports_at_once, .timeout = 30)
 	lc_scpi_close(s);
 	lc_sim_testinst_stop(inst);
 }
+
+/* Over a raw socket the status byte cannot be asked while a reply may still come, so the session sends the
+ * *IDN? it already saw answered as a marker (the script expects it: the old session sent nothing and waited
+ * out its timeout): the marker's answer arriving first means the query got none, and the queue says why. */
+Test(scpi_refusal, raw_socket_reports_at_once_through_the_marker, .timeout = 30)
+{
+	lb_step st[] = {LB_EXPECT_LINE("*IDN?"), LB_REPLY("A,B,C,D\n"), LB_EXPECT_LINE(":UENT:ID 1;:SYST:MOD? 1"),
+			LB_EXPECT_LINE("*IDN?"), LB_REPLY("A,B,C,D\n"), LB_EXPECT_LINE("*STB?"), LB_REPLY("4\n"),
+			LB_EXPECT_LINE("SYST:ERR?"), LB_REPLY("-113,\"Undefined header\"\n"), LB_EXPECT_LINE("*STB?"),
+			LB_REPLY("0\n"), LB_EXPECT_LINE("X?"), LB_REPLY("3\n"), LB_DONE};
+	lb_server *srv = lb_start(st);
+	lc_scpi *s = open_res(lb_resource(srv), 4000);
+	char buf[64];
+	cr_assert_eq(lc_scpi_query(s, "*IDN?", buf, sizeof(buf)), 7, "%s", lc_scpi_last_detail(s));
+	cr_expect_eq(lc_scpi_query(s, ":UENT:ID 1;:SYST:MOD? 1", buf, sizeof(buf)), LC_ERR_INSTRUMENT);
+	cr_expect_str_eq(lc_scpi_last_detail(s), "the instrument refused ':UENT:ID 1;:SYST:MOD? 1' (-113 Undefined header)");
+	cr_expect_eq(lc_scpi_query(s, "X?", buf, sizeof(buf)), 1, "still in step: %s", lc_scpi_last_detail(s));
+	lc_scpi_close(s);
+	char msg[256];
+	snprintf(msg, sizeof(msg), "%s", lb_failure(srv));
+	cr_expect_eq(lb_stop(srv), 0, "%s", msg);
+}
+
+/* A slow but valid reply is never a refusal: the peer answers MEAS? only after the marker came (an
+ * instrument slower than the grace), then the marker; the reply is the query's, the marker's answer is
+ * dropped, and the next query reads its own reply. */
+Test(scpi_refusal, a_slow_reply_before_the_markers_answer_is_the_reply, .timeout = 30)
+{
+	lb_step st[] = {LB_EXPECT_LINE("*IDN?"), LB_REPLY("A,B,C,D\n"), LB_EXPECT_LINE("MEAS?"), LB_EXPECT_LINE("*IDN?"),
+			LB_REPLY("+4.2E+1\n"), LB_REPLY("A,B,C,D\n"), LB_EXPECT_LINE("X?"), LB_REPLY("3\n"), LB_DONE};
+	lb_server *srv = lb_start(st);
+	lc_scpi *s = open_res(lb_resource(srv), 4000);
+	char buf[64];
+	cr_assert_eq(lc_scpi_query(s, "*IDN?", buf, sizeof(buf)), 7, "%s", lc_scpi_last_detail(s));
+	double v = 0;
+	cr_expect_eq(lc_scpi_query_double(s, "MEAS?", &v), 0, "%s", lc_scpi_last_detail(s));
+	cr_expect_float_eq(v, 42.0, 1e-12);
+	cr_expect_eq(lc_scpi_query(s, "X?", buf, sizeof(buf)), 1, "%s", lc_scpi_last_detail(s));
+	cr_expect_str_eq(buf, "3");
+	lc_scpi_close(s);
+	char msg[256];
+	snprintf(msg, sizeof(msg), "%s", lb_failure(srv));
+	cr_expect_eq(lb_stop(srv), 0, "%s", msg);
+}
+
+/* The marker answered first and an empty queue: no reply is coming, said at once (not a 60 s wait). */
+Test(scpi_refusal, no_reply_and_an_empty_queue_is_said_at_once, .timeout = 30)
+{
+	lb_step st[] = {LB_EXPECT_LINE("*IDN?"), LB_REPLY("A,B,C,D\r\n"), LB_EXPECT_LINE("Q?"), LB_EXPECT_LINE("*IDN?"),
+			LB_REPLY("A,B,C,D\r\n"), LB_EXPECT_LINE("*STB?"), LB_REPLY("0\n"), LB_DONE};
+	lb_server *srv = lb_start(st);
+	lc_scpi *s = open_res(lb_resource(srv), 4000);
+	char buf[64];
+	cr_assert_gt(lc_scpi_query(s, "*IDN?", buf, sizeof(buf)), 0, "%s", lc_scpi_last_detail(s));
+	cr_expect_eq(lc_scpi_query(s, "Q?", buf, sizeof(buf)), LC_ERR_TIMEOUT);
+	cr_expect(strstr(lc_scpi_last_detail(s), "no reply to 'Q?' (the instrument answered the *IDN? sent after it; "
+						 "its error queue is empty)") != NULL, "%s", lc_scpi_last_detail(s));
+	lc_scpi_close(s);
+	char msg[256];
+	snprintf(msg, sizeof(msg), "%s", lb_failure(srv));
+	cr_expect_eq(lb_stop(srv), 0, "%s", msg);
+}
