@@ -8,7 +8,9 @@
  *           run.
  *   lookup: the runs of one serial among --rows runs (1,000,000), through lc_store_query() (SQLite journal) and
  *           lc_fleet_query() (PostgreSQL), against the bare indexed statement "... WHERE serial = ?" prepared
- *           once, and (SQLite) the old "?1 IS NULL OR serial = ?1" form the store used to run.
+ *           once, in 5 rounds whose order alternates after one untimed pass of each (ratio: median, min, max
+ *           over the rounds), and (SQLite) the old "?1 IS NULL OR serial = ?1" form the store used to run.
+ *   The ingest's baseline copies the rows the sync stored, so it can only run after it.
  */
 #include <glob.h>
 #include <libpq-fe.h>
@@ -246,9 +248,95 @@ static int count_rows(const lc_store_row *row, void *user)
 
 /* K lookups of random serials through fn; returns seconds. */
 struct lookup {
-	double ours, bare, old;
+	double ours, bare, old; /* seconds for all k lookups: medians over the rounds (old: one pass) */
+	double r[3];            /* ours / bare per round: min, median, max */
 	int found;
 };
+
+#define LOOKUP_ROUNDS 5
+
+/* The serial of lookup i of a seeded sequence: both sides look up the same serials in the same order. */
+static void nth_serial(unsigned *seed, int rows, char *serial, size_t cap)
+{
+	snprintf(serial, cap, "SN%07d", (int)(rand_r(seed) % (unsigned)rows));
+}
+
+/* ours(ctx, serial) and bare(ctx, serial) in LOOKUP_ROUNDS rounds of k / LOOKUP_ROUNDS lookups each, after one
+ * untimed pass of each (the page cache, the server's buffers); the order alternates with the round, the
+ * ratio is taken per round. */
+static void alternate(void *ctx, void (*ours)(void *, const char *), void (*bare)(void *, const char *), int rows,
+		      int k, struct lookup *out)
+{
+	char serial[32];
+	unsigned seed = 7;
+	for (int i = 0; i < k; i++) {
+		nth_serial(&seed, rows, serial, sizeof(serial));
+		ours(ctx, serial);
+		bare(ctx, serial);
+	}
+	double to[LOOKUP_ROUNDS], tb[LOOKUP_ROUNDS], q[LOOKUP_ROUNDS], m[3];
+	int per = k / LOOKUP_ROUNDS;
+	for (int r = 0; r < LOOKUP_ROUNDS; r++) {
+		for (int pass = 0; pass < 2; pass++) {
+			bool bare_turn = (pass == 0) == (r % 2 == 1); /* ours first in even rounds */
+			seed = 7 + (unsigned)r;
+			double t = now_s();
+			for (int i = 0; i < per; i++) {
+				nth_serial(&seed, rows, serial, sizeof(serial));
+				(bare_turn ? bare : ours)(ctx, serial);
+			}
+			*(bare_turn ? &tb[r] : &to[r]) = (now_s() - t) * LOOKUP_ROUNDS;
+		}
+		q[r] = to[r] / tb[r];
+	}
+	lc_bench_spread(q, LOOKUP_ROUNDS, out->r);
+	lc_bench_spread(to, LOOKUP_ROUNDS, m);
+	out->ours = m[1];
+	lc_bench_spread(tb, LOOKUP_ROUNDS, m);
+	out->bare = m[1];
+}
+
+struct sqlite_ctx {
+	lc_store *store;
+	sqlite3_stmt *bare;
+	int *found;
+};
+
+static void sqlite_ours(void *ctx, const char *serial)
+{
+	struct sqlite_ctx *c = ctx;
+	lc_store_filter f = {.serial = serial, .since_ms = LC_TIME_NONE, .verdict = -1};
+	lc_store_query(c->store, &f, count_rows, c->found, NULL);
+}
+
+static void sqlite_bare(void *ctx, const char *serial)
+{
+	struct sqlite_ctx *c = ctx;
+	sqlite3_bind_text(c->bare, 1, serial, -1, SQLITE_TRANSIENT);
+	while (sqlite3_step(c->bare) == SQLITE_ROW)
+		;
+	sqlite3_reset(c->bare);
+}
+
+struct pg_ctx {
+	lc_fleet *f;
+	PGconn *c;
+	int *found;
+};
+
+static void pg_ours(void *ctx, const char *serial)
+{
+	struct pg_ctx *c = ctx;
+	lc_store_filter flt = {.serial = serial, .since_ms = LC_TIME_NONE, .verdict = -1};
+	lc_fleet_query(c->f, &flt, count_rows, c->found, NULL);
+}
+
+static void pg_bare(void *ctx, const char *serial)
+{
+	struct pg_ctx *c = ctx;
+	const char *v[] = {serial};
+	PQclear(PQexecPrepared(c->c, "bare", 1, v, NULL, NULL, 0));
+}
 
 static int bench_sqlite_lookup(const char *dir, int rows, int k, struct lookup *out)
 {
@@ -278,48 +366,31 @@ static int bench_sqlite_lookup(const char *dir, int rows, int k, struct lookup *
 	sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);
 	if (lc_store_open_mode(path, LC_STORE_EXISTING, &store, NULL) < 0)
 		return -1;
-	unsigned seed = 7;
-	double t = 0;
-	/* Twice, timing the second: the first pass warms the page cache for both (the bare statement runs after). */
-	for (int pass = 0; pass < 2; pass++) {
-		seed = 7;
-		t = now_s();
-		for (int i = 0; i < k; i++) {
-			char serial[32];
-			snprintf(serial, sizeof(serial), "SN%07d", (int)(rand_r(&seed) % (unsigned)rows));
-			lc_store_filter f = {.serial = serial, .since_ms = LC_TIME_NONE, .verdict = -1};
-			lc_store_query(store, &f, count_rows, &out->found, NULL);
-		}
-	}
-	out->ours = now_s() - t;
-	lc_store_close(store);
 	const char *bare_sql = "SELECT id, serial, cable_type, slot, station, operator, procedure, start_ms, end_ms, status,"
 			       " verdict, reason, report_path, report_sha256, attempt FROM runs WHERE serial = ?1"
 			       " ORDER BY start_ms, id";
 	const char *old_sql = "SELECT id, serial, cable_type, slot, station, operator, procedure, start_ms, end_ms, status,"
 			      " verdict, reason, report_path, report_sha256, attempt FROM runs WHERE (?1 IS NULL OR serial = ?1)"
 			      " ORDER BY start_ms, id";
-	for (int pass = 0; pass < 2; pass++) {
-		sqlite3_stmt *q;
-		sqlite3_prepare_v2(db, pass ? old_sql : bare_sql, -1, &q, NULL);
-		seed = 7;
-		int kk = pass ? (k < 20 ? k : 20) : k; /* the old form scans: a few are enough */
-		t = now_s();
-		for (int i = 0; i < kk; i++) {
-			char serial[32];
-			snprintf(serial, sizeof(serial), "SN%07d", (int)(rand_r(&seed) % (unsigned)rows));
-			sqlite3_bind_text(q, 1, serial, -1, SQLITE_TRANSIENT);
-			while (sqlite3_step(q) == SQLITE_ROW)
-				;
-			sqlite3_reset(q);
-		}
-		double per = (now_s() - t) / kk;
-		sqlite3_finalize(q);
-		if (pass)
-			out->old = per * k;
-		else
-			out->bare = per * k;
+	struct sqlite_ctx c = {store, NULL, &out->found};
+	sqlite3_prepare_v2(db, bare_sql, -1, &c.bare, NULL);
+	alternate(&c, sqlite_ours, sqlite_bare, rows, k, out);
+	sqlite3_finalize(c.bare);
+	lc_store_close(store);
+	/* the old form scans the table: a few lookups are enough, scaled to k */
+	sqlite3_stmt *q;
+	sqlite3_prepare_v2(db, old_sql, -1, &q, NULL);
+	c.bare = q;
+	unsigned seed = 7;
+	int kk = k < 20 ? k : 20;
+	char serial[32];
+	double t = now_s();
+	for (int i = 0; i < kk; i++) {
+		nth_serial(&seed, rows, serial, sizeof(serial));
+		sqlite_bare(&c, serial);
 	}
+	out->old = (now_s() - t) / kk * k;
+	sqlite3_finalize(q);
 	sqlite3_close(db);
 	return 0;
 }
@@ -349,34 +420,14 @@ static int bench_pg_lookup(const struct server *s, int rows, int k, struct looku
 	lc_fleet *f;
 	if (lc_fleet_connect(url(s, "million", "lanecert_admin"), &f, NULL) < 0)
 		return -1;
-	unsigned seed = 7;
-	double t = 0;
-	for (int pass = 0; pass < 2; pass++) { /* as for SQLite: the first pass warms the server's cache */
-		seed = 7;
-		t = now_s();
-		for (int i = 0; i < k; i++) {
-			char serial[32];
-			snprintf(serial, sizeof(serial), "SN%07d", (int)(rand_r(&seed) % (unsigned)rows));
-			lc_store_filter flt = {.serial = serial, .since_ms = LC_TIME_NONE, .verdict = -1};
-			lc_fleet_query(f, &flt, count_rows, &out->found, NULL);
-		}
-	}
-	out->ours = now_s() - t;
-	lc_fleet_close(f);
 	PGconn *c = PQconnectdb(url(s, "million", "lanecert_admin"));
 	PQclear(PQprepare(c, "bare",
 			  "SELECT id, serial, cable_type, slot, station, operator, procedure, start_ms, end_ms, verdict, reason,"
 			  " report_sha256, attempt FROM lanecert.runs WHERE serial = $1 ORDER BY start_ms, id",
 			  1, NULL));
-	seed = 7;
-	t = now_s();
-	for (int i = 0; i < k; i++) {
-		char serial[32];
-		snprintf(serial, sizeof(serial), "SN%07d", (int)(rand_r(&seed) % (unsigned)rows));
-		const char *v[] = {serial};
-		PQclear(PQexecPrepared(c, "bare", 1, v, NULL, NULL, 0));
-	}
-	out->bare = now_s() - t;
+	struct pg_ctx pc = {f, c, &out->found};
+	alternate(&pc, pg_ours, pg_bare, rows, k, out);
+	lc_fleet_close(f);
 	PQfinish(c);
 	return 0;
 }
@@ -405,6 +456,8 @@ int lc_bench_fleet(int argc, char **argv)
 	}
 	if (stations > 64)
 		stations = 64;
+	if (lookups < LOOKUP_ROUNDS)
+		lookups = LOOKUP_ROUNDS; /* at least one lookup per round */
 	struct server srv;
 	if (server_start(&srv) < 0)
 		return LC_EXIT_UNAVAILABLE;
@@ -478,23 +531,27 @@ int lc_bench_fleet(int argc, char **argv)
 	if (json) {
 		printf("{\"stations\": %d, \"runs\": %d, \"sync_runs_per_s\": %.1f, \"copy_runs_per_s\": %.1f,"
 		       " \"sync_vs_copy\": %.2f, \"rows\": %d, \"lookups\": %d,"
-		       " \"sqlite_query_us\": %.1f, \"sqlite_bare_us\": %.1f, \"sqlite_ratio\": %.2f, \"sqlite_old_form_ratio\": %.1f,"
-		       " \"pg_query_us\": %.1f, \"pg_bare_us\": %.1f, \"pg_ratio\": %.2f}\n",
+		       " \"sqlite_query_us\": %.1f, \"sqlite_bare_us\": %.1f, \"sqlite_ratio\": %.2f, \"sqlite_ratio_min\": %.2f,"
+		       " \"sqlite_ratio_max\": %.2f, \"sqlite_old_form_ratio\": %.1f,"
+		       " \"pg_query_us\": %.1f, \"pg_bare_us\": %.1f, \"pg_ratio\": %.2f, \"pg_ratio_min\": %.2f,"
+		       " \"pg_ratio_max\": %.2f}\n",
 		       stations, sent, sent / t_sync, sent / t_copy, t_sync / t_copy, rows, lookups, 1e6 * lq.ours / lookups,
-		       1e6 * lq.bare / lookups, lq.ours / lq.bare, lq.old / lq.bare, 1e6 * lp.ours / lookups,
-		       1e6 * lp.bare / lookups, lp.ours / lp.bare);
+		       1e6 * lq.bare / lookups, lq.r[1], lq.r[0], lq.r[2], lq.old / lq.bare, 1e6 * lp.ours / lookups,
+		       1e6 * lp.bare / lookups, lp.r[1], lp.r[0], lp.r[2]);
 	} else {
 		printf("ingest, %d stations at once, %d runs (8 measurements each), every signature verified"
 		       " (%s):\n",
 		       stations, sent, server_check ? "station and server" : "station only: --no-server-check");
 		printf("  lanecert sync        %8.1f runs/s\n  plain COPY, same rows %8.1f runs/s   (sync takes %.1fx the COPY's time)\n",
 		       sent / t_sync, sent / t_copy, t_sync / t_copy);
-		printf("lookup by serial among %d runs, %d lookups:\n", rows, lookups);
-		printf("  SQLite  lc_store_query %7.1f us   bare indexed statement %7.1f us   ratio %.2f"
+		printf("lookup by serial among %d runs, %d lookups in %d rounds, the order alternating, after one untimed\n"
+		       "pass of each; baseline: the bare statement; ratio median (min..max) over the rounds:\n",
+		       rows, lookups, LOOKUP_ROUNDS);
+		printf("  SQLite  lc_store_query %7.1f us   bare indexed statement %7.1f us   ratio %.2f (%.2f..%.2f)"
 		       "   (the old '?1 IS NULL OR serial = ?1' form: %.0fx)\n",
-		       1e6 * lq.ours / lookups, 1e6 * lq.bare / lookups, lq.ours / lq.bare, lq.old / lq.bare);
-		printf("  Postgres lc_fleet_query %6.1f us   bare prepared statement %6.1f us   ratio %.2f\n",
-		       1e6 * lp.ours / lookups, 1e6 * lp.bare / lookups, lp.ours / lp.bare);
+		       1e6 * lq.ours / lookups, 1e6 * lq.bare / lookups, lq.r[1], lq.r[0], lq.r[2], lq.old / lq.bare);
+		printf("  Postgres lc_fleet_query %6.1f us   bare prepared statement %6.1f us   ratio %.2f (%.2f..%.2f)\n",
+		       1e6 * lp.ours / lookups, 1e6 * lp.bare / lookups, lp.r[1], lp.r[0], lp.r[2]);
 	}
 	rc = LC_EXIT_OK;
 out:
