@@ -400,8 +400,9 @@ static void json_rss(const char *label, struct run_figures *f, int rounds)
 int lc_bench_run(int argc, char **argv)
 {
 	bool json = false;
-	/* Real time by default: driver waits that no instrument accounts (a DiCon's settle) are fixed wall time,
-	 * and a compressed simulator would inflate their share. The slots parts compare like with like. */
+	/* Real time by default: the goal is the instruments' own pace, and at a compressed time scale the fixed
+	 * costs (process start, reports) would weigh far more than they do on a bench. The slots parts compare
+	 * like with like. */
 	double scale = 1, slots_scale = 20;
 	int rounds = 3;
 	const char *slots_scenario = "dr4-eight-slots", *only = NULL;

@@ -141,6 +141,30 @@ out:
 	return rc;
 }
 
+/* End i of the modules (0: end A, then B's legs in order): its label, position and identity (vendor, a serial
+ * made of the scenario's and the label), with no lane routed yet. */
+static struct sim_mod_end *init_end(struct sim_modules *m, size_t i, const lc_channel *ch, const char *vendor,
+				    const char *serial, unsigned legs_b)
+{
+	struct sim_mod_end *e = &m->ends[i];
+	unsigned end = i == 0 ? 0 : 1, leg = i == 0 ? 0 : (unsigned)i - 1;
+	/* The label as stored, kept in a local for the serial below: formatting from e->label into e->sn makes
+	 * gcc -O0 -Wrestrict take the two members of *m for one overlapping object. */
+	char label[sizeof(e->label)];
+	snprintf(label, sizeof(label), "%s", lc_channel_leg_label(ch, end, leg));
+	memcpy(e->label, label, sizeof(label));
+	e->end = end ? 'B' : 'A';
+	e->channel = (int)i;
+	e->far_legs = end == 0 ? legs_b : 1;
+	e->breakout_near = end == 0 && legs_b > 1;
+	e->all = m;
+	snprintf(e->vendor, sizeof(e->vendor), "%s", vendor);
+	snprintf(e->sn, sizeof(e->sn), "%.*s-%s", (int)(15 - strlen(label)), serial, label);
+	for (int k = 0; k < SIM_MOD_LANES; k++)
+		e->far_end[k] = e->far_lane[k] = e->src_end[k] = e->src_lane[k] = -1;
+	return e;
+}
+
 /*
  * A fiber DUT (a breakout harness) with a module plugged into each end: options "near" (the transceiver at
  * end A) and "far" (the one on every leg of end B), "far_<LEG>" for one leg ("far_B3": an FR1 where a DR1
@@ -167,23 +191,11 @@ static int build_optics(struct mod_state *st, const lc_sim_inst_config *cfg, con
 				   lc_channel_leg_count(ch, 0), legs_b);
 	m->n = 1 + legs_b;
 	for (size_t i = 0; i < m->n; i++) {
-		struct sim_mod_end *e = &m->ends[i];
-		unsigned end = i == 0 ? 0 : 1, leg = i == 0 ? 0 : (unsigned)i - 1;
-		char label[sizeof(e->label)];
-		snprintf(label, sizeof(label), "%s", lc_channel_leg_label(ch, end, leg));
-		memcpy(e->label, label, sizeof(label));
-		e->end = end ? 'B' : 'A';
-		e->channel = (int)i;
-		e->far_legs = end == 0 ? legs_b : 1;
-		e->breakout_near = end == 0 && legs_b > 1;
-		e->all = m;
-		snprintf(e->vendor, sizeof(e->vendor), "%s", vendor);
-		snprintf(e->sn, sizeof(e->sn), "%.*s-%s", (int)(15 - strlen(label)), serial, label);
-		for (int k = 0; k < SIM_MOD_LANES; k++)
-			e->far_end[k] = e->far_lane[k] = e->src_end[k] = e->src_lane[k] = -1;
+		struct sim_mod_end *e = init_end(m, i, ch, vendor, serial, legs_b);
+		unsigned end = e->end == 'B';
 		const char *type = end == 0 ? near : far;
 		char key[24];
-		snprintf(key, sizeof(key), "far_%s", label);
+		snprintf(key, sizeof(key), "far_%s", e->label);
 		if (end == 1 && (rc = lc_sim_opt_string(cfg, key, far, &type, diag)) < 0)
 			return rc;
 		if ((rc = optic_end(e, type, cfg, diag)) < 0)
@@ -237,28 +249,14 @@ static int build(struct mod_state *st, const lc_sim_inst_config *cfg, const lc_c
 				   lc_channel_leg_count(ch, 0), legs_b);
 	m->n = 1 + legs_b;
 	for (size_t i = 0; i < m->n; i++) {
-		struct sim_mod_end *e = &m->ends[i];
-		unsigned end = i == 0 ? 0 : 1, leg = i == 0 ? 0 : (unsigned)i - 1;
-		/* The label as stored, kept in a local for the serial below: formatting from e->label into e->sn
-		 * makes gcc -O0 -Wrestrict take the two members of *st for one overlapping object. */
-		char label[sizeof(e->label)];
-		snprintf(label, sizeof(label), "%s", lc_channel_leg_label(ch, end, leg));
-		memcpy(e->label, label, sizeof(label));
-		e->end = end ? 'B' : 'A';
-		e->channel = (int)i;
+		struct sim_mod_end *e = init_end(m, i, ch, vendor, serial, legs_b);
+		unsigned end = e->end == 'B';
 		e->copper = c->kind == LC_COMP_DAC;
 		e->flat = e->copper;
-		e->far_legs = end == 0 ? legs_b : 1;
 		e->host_lanes = c->host_lanes[end];
-		e->breakout_near = end == 0 && legs_b > 1;
 		e->nm = c->wavelength_nm > 0 ? c->wavelength_nm : 850;
 		e->length_m = c->length_m;
-		e->all = m;
-		snprintf(e->vendor, sizeof(e->vendor), "%s", vendor);
 		snprintf(e->pn, sizeof(e->pn), "%.16s", lc_channel_name(ch));
-		snprintf(e->sn, sizeof(e->sn), "%.*s-%s", (int)(15 - strlen(label)), serial, label);
-		for (int k = 0; k < SIM_MOD_LANES; k++)
-			e->far_end[k] = e->far_lane[k] = e->src_end[k] = e->src_lane[k] = -1;
 		int rc = identify(e, c->conn[end].form_factor, cfg->where, diag);
 		if (rc < 0)
 			return rc;

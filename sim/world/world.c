@@ -302,18 +302,6 @@ static const struct lc_sim_link *link_at(const lc_sim_world *w, const char *port
 	return NULL;
 }
 
-/* snprintf(dst, cap, "%s", src) without printf's cost: port names are copied on every hop of every reading. */
-static void copy_str(char *dst, size_t cap, const char *src)
-{
-	if (cap == 0)
-		return;
-	size_t n = strlen(src);
-	if (n >= cap)
-		n = cap - 1;
-	memcpy(dst, src, n);
-	dst[n] = '\0';
-}
-
 /*
  * Follow light leaving `start` through the cord plugged into it, across switch routes and DUT fibers, to the
  * instrument port where the chain ends. stop_at_dut: stop at the first DUT port reached (return-loss meters
@@ -324,7 +312,7 @@ static int trace(lc_sim_world *w, const char *start, double nm, bool stop_at_dut
 		 double *loss, enum lc_sim_polish *cord_polish)
 {
 	char cur[LC_SIM_PORT_MAX];
-	copy_str(cur, sizeof(cur), start);
+	lc_sim_copy_str(cur, sizeof(cur), start);
 	*loss = 0;
 	for (int hop = 0; hop < LC_SIM_MAX_HOPS; hop++) {
 		const char *y;
@@ -337,7 +325,7 @@ static int trace(lc_sim_world *w, const char *start, double nm, bool stop_at_dut
 		size_t pre;
 		if (dut_port(w, y, &d, &pre)) {
 			if (stop_at_dut) {
-				copy_str(end, cap, y);
+				lc_sim_copy_str(end, cap, y);
 				if (cord_polish)
 					*cord_polish = py;
 				return 0;
@@ -352,7 +340,7 @@ static int trace(lc_sim_world *w, const char *start, double nm, bool stop_at_dut
 			*loss += dl;
 			if (pre < sizeof(cur)) { /* the DUT's prefix, then the port the fiber exits at */
 				memcpy(cur, y, pre);
-				copy_str(cur + pre, sizeof(cur) - pre, other);
+				lc_sim_copy_str(cur + pre, sizeof(cur) - pre, other);
 			}
 			continue;
 		}
@@ -362,10 +350,10 @@ static int trace(lc_sim_world *w, const char *start, double nm, bool stop_at_dut
 			if (!p)
 				return LC_ERR_NOT_FOUND;
 			*loss += sw->il_db;
-			copy_str(cur, sizeof(cur), p);
+			lc_sim_copy_str(cur, sizeof(cur), p);
 			continue;
 		}
-		copy_str(end, cap, y);
+		lc_sim_copy_str(end, cap, y);
 		return 0;
 	}
 	return LC_ERR_NOT_FOUND; /* a wiring loop: no light arrives anywhere meaningful */

@@ -49,8 +49,7 @@ bool lc_sim_dut_is_thru(const struct lc_sim_dut *d)
 	return d->thru;
 }
 
-/* snprintf(dst, cap, "%s", src) without printf's cost: port names are copied on every hop of every reading. */
-static void copy_str(char *dst, size_t cap, const char *src)
+void lc_sim_copy_str(char *dst, size_t cap, const char *src)
 {
 	if (cap == 0)
 		return;
@@ -103,7 +102,7 @@ static void join(char *out, size_t cap, const char *a, const char *b)
 /* Swapped legs/ports relabel both ends of the swap: applying it twice gives the label back. */
 static void apply_swaps(const struct lc_sim_dut *d, const char *in, char *out, size_t cap)
 {
-	copy_str(out, cap, in);
+	lc_sim_copy_str(out, cap, in);
 	for (size_t i = 0; i < d->dut->n_defects; i++) {
 		const lc_defect *df = &d->dut->defects[i];
 		if (df->kind != LC_DEFECT_SWAPPED)
@@ -114,16 +113,16 @@ static void apply_swaps(const struct lc_sim_dut *d, const char *in, char *out, s
 		bool legs = !strchr(df->port, ':') && !strchr(df->port2, ':');
 		if (legs && colon) {
 			char tail[LC_PORT_NAME_MAX];
-			copy_str(tail, sizeof(tail), colon);
+			lc_sim_copy_str(tail, sizeof(tail), colon);
 			if (!strcasecmp(leg, df->port))
 				join(out, cap, df->port2, tail);
 			else if (!strcasecmp(leg, df->port2))
 				join(out, cap, df->port, tail);
 		} else if (!legs) {
 			if (!strcasecmp(out, df->port))
-				copy_str(out, cap, df->port2);
+				lc_sim_copy_str(out, cap, df->port2);
 			else if (!strcasecmp(out, df->port2))
-				copy_str(out, cap, df->port);
+				lc_sim_copy_str(out, cap, df->port);
 		}
 	}
 }
@@ -234,7 +233,7 @@ int lc_sim_dut_cross(struct lc_sim_dut *d, const char *port, double nm, char *ot
 		int to = lc_channel_route(CH(d), port, NULL);
 		if (to < 0)
 			return LC_ERR_NOT_FOUND;
-		copy_str(other, cap, lc_channel_port(CH(d), (size_t)to)->name);
+		lc_sim_copy_str(other, cap, lc_channel_port(CH(d), (size_t)to)->name);
 		*loss_db = THRU_LOSS_DB;
 		return 0;
 	}
@@ -266,7 +265,7 @@ int lc_sim_dut_cross(struct lc_sim_dut *d, const char *port, double nm, char *ot
 		if (df->kind == LC_DEFECT_APC_UPC_MATE)
 			loss += isnan(df->loss_db) ? 3.0 : df->loss_db;
 	}
-	copy_str(other, cap, exit_label);
+	lc_sim_copy_str(other, cap, exit_label);
 	*loss_db = loss;
 	return 0;
 }

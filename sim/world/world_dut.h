@@ -40,4 +40,8 @@ int lc_sim_dut_module_temp(struct lc_sim_dut *d, const char *label, bool traffic
 void lc_sim_dut_set_thru(struct lc_sim_dut *d, bool thru);
 bool lc_sim_dut_is_thru(const struct lc_sim_dut *d);
 
+/* snprintf(dst, cap, "%s", src) without printf's cost (the world's files share it): port names are copied on
+ * every hop of every reading. */
+void lc_sim_copy_str(char *dst, size_t cap, const char *src);
+
 #endif
