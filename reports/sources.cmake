@@ -35,6 +35,7 @@ lc_area(reports DEPS fixtures base
   reports/report_render_folder.c
   reports/report_verify.c
   reports/report_views.c
+  reports/report_view_files.c
   reports/report_write.c
   reports/report_write_all.c
   reports/result.c

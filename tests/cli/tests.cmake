@@ -6,3 +6,7 @@ find_program(LC_PYTHON3 NAMES python3 REQUIRED)
 add_test(NAME cli_options COMMAND ${LC_PYTHON3} ${PROJECT_SOURCE_DIR}/tests/cli/test_options.py)
 set_tests_properties(cli_options PROPERTIES TIMEOUT 60
   ENVIRONMENT "LC_SOURCE_DIR=${PROJECT_SOURCE_DIR};LC_CLI=$<TARGET_FILE:lanecert>;${LC_SANITIZER_ENV}")
+# The programs' DT_NEEDED lists: no library a program does not use (docs/HACKING.md, "The programs").
+add_test(NAME cli_programs_needed COMMAND ${LC_PYTHON3} ${PROJECT_SOURCE_DIR}/tests/cli/test_programs_needed.py)
+set_tests_properties(cli_programs_needed PROPERTIES TIMEOUT 30
+  ENVIRONMENT "LC_CLI=$<TARGET_FILE:lanecert>;LC_RENDER=$<TARGET_FILE:lanecert-render>")
