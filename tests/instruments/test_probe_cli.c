@@ -1,6 +1,7 @@
 /* `lanecert probe` against scripted peers: JSON keys, text, unknown instruments and their exit code. */
 #include <criterion/criterion.h>
 #include <jansson.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,19 +25,29 @@ static void teardown(void)
 
 TestSuite(probe, .init = setup, .fini = teardown, .timeout = 30);
 
-/* Run lanecert probe with args; stdout into out. Returns the exit status. */
-static int run(const char *args, char *out, size_t cap)
+/* Run lanecert probe with args; its stdout (with stderr too when asked) into out. Returns the exit status. */
+static int run_probe(const char *args, bool with_stderr, char *out, size_t cap)
 {
 	const char *cli = getenv("LC_CLI");
 	cr_assert_not_null(cli, "LC_CLI not set");
 	char cmd[1024];
-	snprintf(cmd, sizeof(cmd), "'%s' probe %s 2>/dev/null", cli, args);
+	snprintf(cmd, sizeof(cmd), "'%s' probe %s %s", cli, args, with_stderr ? "2>&1" : "2>/dev/null");
 	FILE *f = popen(cmd, "r");
 	cr_assert_not_null(f);
 	size_t n = fread(out, 1, cap - 1, f);
 	out[n] = '\0';
 	int st = pclose(f);
 	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+static int run(const char *args, char *out, size_t cap)
+{
+	return run_probe(args, false, out, cap);
+}
+
+static int run_all(const char *args, char *out, size_t cap)
+{
+	return run_probe(args, true, out, cap);
 }
 
 static void n7744c(void)
@@ -138,21 +149,6 @@ Test(probe, usage_errors)
 	cr_assert_eq(run("NOT::A::RESOURCE", out, sizeof(out)), 64);
 	cr_assert_eq(run("--list", out, sizeof(out)), 0);
 	cr_assert(strstr(out, "keysight_n774x") && strstr(out, "N7745[AC]"), "%s", out);
-}
-
-/* stdout and stderr of lanecert probe ARGS together; the exit status. */
-static int run_all(const char *args, char *out, size_t cap)
-{
-	const char *cli = getenv("LC_CLI");
-	cr_assert_not_null(cli, "LC_CLI not set");
-	char cmd[1024];
-	snprintf(cmd, sizeof(cmd), "'%s' probe %s 2>&1", cli, args);
-	FILE *f = popen(cmd, "r");
-	cr_assert_not_null(f);
-	size_t n = fread(out, 1, cap - 1, f);
-	out[n] = '\0';
-	int st = pclose(f);
-	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
 }
 
 /* An 8164B without --layout: the slots it reports (:SLOT<n>:EMPT?, :SLOT<n>:IDN?, the guide's p. 81, with
