@@ -35,17 +35,9 @@ int lc_run_reports_init(lc_run_reports *rr, unsigned n, int out_fd, const char *
 	rr->key = key;
 	for (unsigned i = 0; i < n; i++)
 		rr->jobs[i].all = rr;
-	if (key) {
-		lc_pubkey pub;
-		char *text = NULL;
-		lc_sign_key_public(key, &pub);
-		if (lc_pubkey_format(&pub, &text, diag) < 0)
-			return LC_ERR_NOMEM;
-		const char *line = strchr(text, '\n'); /* "untrusted comment: ...\nRWQ...\n" */
-		if (line)
-			snprintf(rr->public_key, sizeof(rr->public_key), "%.*s", (int)strcspn(line + 1, "\n"), line + 1);
-		free(text);
-	}
+	lc_report_public_key_line(key, rr->public_key, sizeof(rr->public_key));
+	if (key && !rr->public_key[0])
+		return lc_diag_set(diag, LC_ERR_NOMEM, "the signing key's public line");
 	/* LANECERT_RENDERER: another renderer program (a packager's path, a test's failing one). Not found:
 	 * every report becomes an error when it is published (no views), which the run says. */
 	const char *other = getenv("LANECERT_RENDERER");

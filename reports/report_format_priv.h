@@ -86,9 +86,6 @@ int lc_report_write_with(const lc_report_format *const *formats, int views_fd, l
  * paths->plots_drawn and paths->plots_missing. 0 or a negative LC_ERR_*. (reports/report_view_files.c) */
 int lc_report_write_plots(int dirfd, const lc_plot_set *ps, lc_report_paths *paths, lc_diag *diag);
 
-/* The public half of key as the base64 line of its .pub file ("RWQ..."), the whole key a customer compares
- * with the station's published key; "" without a key. (reports/report_view_files.c) */
-void lc_report_public_key_line(const lc_sign_key *key, char *buf, size_t cap);
 
 /* Open the sub-folder name of dirfd (created first when create), never through a symlink or a file planted
  * in its place (LC_ERR_BUSY then). The descriptor, the caller's to close, or a negative LC_ERR_*.

@@ -12,6 +12,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <jansson.h>
+
 #include "base/atomic_file.h"
 #include "reports/report.h"
 #include "reports/report_format_priv.h"
@@ -24,6 +26,28 @@ const lc_report_format *const lc_report_view_formats[] = {
 #undef LC_REPORT_VIEW
 	NULL,
 };
+
+/* The key line the views will show must be the key that signs the report: a well-formed minisign Ed25519 key
+ * whose id is report.json's key_id. */
+static int check_key_line(const char *public_key, const char *json, size_t jlen, lc_diag *diag)
+{
+	char text[160];
+	lc_pubkey pub;
+	if ((size_t)snprintf(text, sizeof(text), "untrusted comment: the views' key\n%s\n", public_key) >= sizeof(text) ||
+	    lc_pubkey_parse(text, strlen(text), &pub, NULL) < 0)
+		return lc_diag_set(diag, LC_ERR_FORMAT, "render: the public key '%.80s' is no minisign Ed25519 key line",
+				   public_key);
+	char id[LC_KEY_ID_HEX_LEN + 1];
+	lc_pubkey_id(&pub, id);
+	json_t *root = json_loadb(json, jlen, 0, NULL);
+	const char *named = json_string_value(json_object_get(root, "key_id"));
+	int rc = 0;
+	if (!named || strcmp(named, id) != 0)
+		rc = lc_diag_set(diag, LC_ERR_VERIFY, "render: the public key (id %s) is not the key report.json names "
+				 "(%s)", id, named ? named : "none");
+	json_decref(root);
+	return rc;
+}
 
 int lc_report_render_folder(const char *dir, const char *public_key, const lc_report_options *opt,
 			    lc_report_paths *paths, lc_diag *diag)
@@ -45,6 +69,8 @@ int lc_report_render_folder(const char *dir, const char *public_key, const lc_re
 		rc = lc_diag_set(diag, LC_ERR_ARG, "path too long: %s", dir);
 	if (rc == 0)
 		rc = lc_read_file(path, LC_REPORT_JSON_MAX, &json, &jlen, diag);
+	if (rc == 0 && public_key)
+		rc = check_key_line(public_key, json, jlen, diag);
 	lc_result_sha256_hex(json ? json : "", jlen, paths->sha256);
 	lc_report_job job = {.json = json, .json_len = jlen, .public_key = public_key, .opt = opt, .dirfd = dfd,
 			     .paths = paths};

@@ -1279,15 +1279,29 @@ LC_API int lc_report_write_new(lc_result *r, int out_fd, const char *out_label, 
 			lc_report_paths *paths, const lc_report_options *opt, lc_diag *diag);
 
 /*
+ * The public half of key as the base64 line of its .pub file ("RWQ..."): the whole key a customer compares with
+ * the station's published key, and what lc_report_render_folder() takes.
+ *
+ * Returns: nothing; buf holds the line, or "" for a NULL key, a cap too small for the line (57 bytes with its
+ * NUL suffice) or no memory.
+ * Thread safety: reentrant.
+ * Since: 0.1
+ */
+LC_API void lc_report_public_key_line(const lc_sign_key *key, char *buf, size_t cap);
+
+/*
  * Render a report's views (report.html with plots/<name>.svg, report.pdf; opt's no_html, no_pdf, gnuplot and
  * pubkey_hint as for lc_report_write()) from the report.json in the folder dir, into the same folder,
  * replacing views rendered there before. public_key: the signing key's base64 line (the second line of its
- * .pub) that the views show, or NULL. This is the renderer's half of lc_report_publish_new(): a process that
+ * .pub, lc_report_public_key_line()) that the views show, or NULL; it must be the key whose id report.json
+ * names, so a view never shows another key than the one that signs it. This is the renderer's half of lc_report_publish_new(): a process that
  * holds no secret key and measures nothing (lanecert run's renderer child).
  *
  * Returns: 0 with *paths naming the views written (json and sig empty; sha256 that of the report.json read);
- * LC_ERR_ARG for a NULL dir or paths; LC_ERR_NOT_FOUND when dir or its report.json does not exist; the errors
- * of lc_read_file(), of rendering and of lc_atomic_write(). On failure the views already written may stay:
+ * LC_ERR_ARG for a NULL dir or paths; LC_ERR_FORMAT for a public_key that is no minisign Ed25519 key line;
+ * LC_ERR_VERIFY when its key id is not the key_id of report.json; LC_ERR_NOT_FOUND when dir or its report.json
+ * does not exist; the errors of lc_read_file(), of rendering and of lc_atomic_write(). Nothing is written
+ * before the key is checked. On failure the views already written may stay:
  * lc_report_publish_new() refuses a folder whose views are missing.
  * Thread safety: reentrant (each call its own folder).
  * Since: 0.1

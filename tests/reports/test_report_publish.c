@@ -55,8 +55,13 @@ static int stage(struct fixture *f, const char *json, size_t len, char **path)
 	char *jp = th_path(*path, "report.json");
 	cr_assert_eq(lc_atomic_write(jp, json, len, 0644, LC_ATOMIC_NOREPLACE, &d), 0, "%s", d.text);
 	free(jp);
-	int rc = lc_report_render_folder(*path, "RWQfakekeyline", &f->o, &p, &d);
+	char key_line[128];
+	lc_report_public_key_line(f->key, key_line, sizeof(key_line));
+	int rc = lc_report_render_folder(*path, key_line, &f->o, &p, &d);
 	cr_assert_eq(rc, 0, "%s", d.text);
+	char *html = th_slurp(p.html, NULL);
+	cr_expect(html && strstr(html, key_line), "the views show the signing key's whole line");
+	free(html);
 	cr_expect_neq(strstr(p.html, "/views/report.html"), NULL, "%s", p.html);
 	cr_expect_neq(strstr(p.pdf, "/views/report.pdf"), NULL, "%s", p.pdf);
 	return open(*path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -185,4 +190,33 @@ Test(report_publish, render_folder_needs_a_report_json)
 	cr_expect_eq(lc_report_render_folder(dir, NULL, NULL, &p, &d), LC_ERR_NOT_FOUND, "%s", d.text);
 	cr_expect_eq(lc_report_render_folder(NULL, NULL, NULL, &p, &d), LC_ERR_ARG);
 	free(dir);
+}
+
+/* The views show only the key that signs the report: a line that is no key, or another station's key, is
+ * refused before anything is rendered. */
+Test(report_publish, render_folder_refuses_a_key_the_report_does_not_name)
+{
+	struct fixture f;
+	setup(&f, "render-key");
+	size_t len;
+	char *json = json_of(&f, &len);
+	char *dir = th_path(f.dir, "views"), *jp = th_path(dir, "report.json");
+	cr_assert_eq(mkdir(dir, 0755), 0);
+	lc_diag d;
+	cr_assert_eq(lc_atomic_write(jp, json, len, 0644, LC_ATOMIC_NOREPLACE, &d), 0, "%s", d.text);
+	lc_report_paths p;
+	cr_expect_eq(lc_report_render_folder(dir, "RWQnot-a-key", &f.o, &p, &d), LC_ERR_FORMAT);
+	cr_expect(strstr(d.text, "no minisign Ed25519 key line"), "%s", d.text);
+	lc_sign_key *other;
+	char other_line[128];
+	cr_assert_eq(lc_sign_key_generate(&other, NULL), 0);
+	lc_report_public_key_line(other, other_line, sizeof(other_line));
+	cr_expect_eq(lc_report_render_folder(dir, other_line, &f.o, &p, &d), LC_ERR_VERIFY);
+	cr_expect(strstr(d.text, "is not the key report.json names"), "%s", d.text);
+	char *html = th_path(dir, "report.html");
+	struct stat st;
+	cr_expect_neq(stat(html, &st), 0, "nothing rendered with a wrong key");
+	lc_sign_key_free(other);
+	free(html), free(jp), free(dir), free(json);
+	teardown(&f);
 }
