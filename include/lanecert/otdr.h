@@ -29,7 +29,8 @@
  */
 
 typedef struct lc_otdr_config {
-	double loss_threshold_db;   /* smallest |loss| reported as a non-reflective event; SOR default 0.2 */
+	double loss_threshold_db;   /* smallest |loss| reported as a non-reflective event; SOR default 0.2;
+	                               0: none, the trace's noise decides (6 sigma of the measured step noise) */
 	double refl_threshold_db;   /* reflective events weaker (more negative) than this are ignored; -55 */
 	double eof_threshold_db;    /* a drop of at least this much into the noise is the end; 3.0 */
 	double backscatter_db;      /* backscatter coefficient at 1 ns; NAN: the file's, or -80 if unset or implausible */
@@ -111,7 +112,8 @@ typedef struct lc_otdr_analysis {
 LC_API void lc_otdr_config_init(lc_otdr_config *cfg);
 
 /*
- * The thresholds stored in sor's FxdParams, into cfg where set (0 means unset: cfg keeps its value).
+ * The thresholds stored in sor's FxdParams, into cfg where set (0 means unset: cfg keeps its value), except
+ * the loss threshold, taken as stored: 0 is an instrument that had none and listed what its noise allowed.
  *
  * Returns: nothing.
  * Thread safety: reentrant.

@@ -39,8 +39,9 @@ void lc_otdr_config_init(lc_otdr_config *cfg)
 
 void lc_otdr_config_from_sor(lc_otdr_config *cfg, const lc_sor *sor)
 {
-	if (sor->fxd.loss_threshold)
-		cfg->loss_threshold_db = sor->fxd.loss_threshold / 1000.0;
+	/* a stored loss threshold of 0: the instrument had none of its own (Viavi, HP: events of 0.1 dB are
+	 * listed) and reported what its noise allowed; so does the analysis then (0: the noise limit alone) */
+	cfg->loss_threshold_db = sor->fxd.loss_threshold / 1000.0;
 	if (sor->fxd.refl_threshold)
 		cfg->refl_threshold_db = -sor->fxd.refl_threshold / 1000.0;
 	if (sor->fxd.eof_threshold)
@@ -325,9 +326,12 @@ static int find_candidates(lc_otdr_ctx *c, size_t a, size_t b, cand **out, size_
 		/* a peak under the threshold only on clean backscatter: in the noise past the end, or on a
 		 * recovery tail, such peaks are noise */
 		bool weak = peak[k] < c->peak_min;
-		if ((ok[k] & 4) && peak[k] >= peak_floor && (!weak || (ok[k] & 9) == 9) && peak[k] > 2.0 * lim[k] &&
+		/* with no loss threshold, also only above a whole fit with the fibre's slope (on the last of the
+		 * launch's recovery tail, its curvature stands above the line as a "peak") */
+		unsigned char clean = c->loss_thr > 0 ? 9 : 25;
+		if ((ok[k] & 4) && peak[k] >= peak_floor && (!weak || (ok[k] & clean) == clean) && peak[k] > 2.0 * lim[k] &&
 		    peak[k] > 3.0 * c->noise_rms_bs && local_max(peak, n, k, 2 * g, false))
-			rc = add_cand(&v, &nv, &cap, (cand){a + k, step[k], peak[k], true, false, false, false});
+			rc = add_cand(&v, &nv, &cap, (cand){a + k, step[k], peak[k], true, false, false, false, lim[k]});
 	}
 	size_t npk = nv;
 	for (size_t k = 0; rc == 0 && k < n; k++) {
@@ -336,13 +340,18 @@ static int find_candidates(lc_otdr_ctx *c, size_t a, size_t b, cand **out, size_
 		bool fiber = (ok[k] & 1) && ((ok[k] & 2) || step[k] <= -c->eof_thr);
 		if (!fiber || s < c->loss_thr || s <= lim[k] || !local_max(step, n, k, g + L / 2, true))
 			continue;
+		/* with no loss threshold only the noise judges a step, and only against the fibre: the section
+		 * before must be a whole fit with the fibre's slope (the last of the launch's recovery tail,
+		 * curving at 1-10 dB/km, is no backscatter line to step from) */
+		if (c->loss_thr <= 0 && !(ok[k] & 16))
+			continue;
 		bool echo = false;
 		for (size_t p = 0; p < npk && !echo; p++) {
 			size_t pi = v[p].i;
 			echo = (a + k + g + L >= pi) && (a + k <= pi + g + L);
 		}
 		if (!echo)
-			rc = add_cand(&v, &nv, &cap, (cand){a + k, step[k], peak[k], false, false, false, false});
+			rc = add_cand(&v, &nv, &cap, (cand){a + k, step[k], peak[k], false, false, false, false, lim[k]});
 	}
 	/* The end threshold as the instruments define it: the first point where the trace has fallen the end
 	 * threshold below the fibre line before it. A long pulse's receiver filter spreads the fall into the
@@ -362,7 +371,7 @@ static int find_candidates(lc_otdr_ctx *c, size_t a, size_t b, cand **out, size_
 			detection_fits(c, i, &bl, &al);
 			while (j + 1 < c->n && j < i + g + L && c->y[j] > lc_otdr_line_at(&bl, (double)j) - c->eof_thr / 2)
 				j++;
-			rc = add_cand(&v, &nv, &cap, (cand){j, -fall[k], 0, false, false, true, false});
+			rc = add_cand(&v, &nv, &cap, (cand){j, -fall[k], 0, false, false, true, false, lim[k]});
 		}
 		run = low;
 	}
@@ -416,7 +425,7 @@ static int launch_connector(lc_otdr_ctx *c, double launch_m, size_t sig_end, can
 	for (size_t j = li; j < li + c->pw_pts && j < c->n; j++)
 		top = c->y[j] > top ? c->y[j] : top;
 	cand x = {li, lc_otdr_line_at(&al, (double)li) - lc_otdr_line_at(&bl, (double)li),
-		  top - lc_otdr_line_at(&bl, (double)li), false, true, false, false};
+		  top - lc_otdr_line_at(&bl, (double)li), false, true, false, false, 0};
 	x.refl = x.peak >= LC_OTDR_PEAK_FLOOR_DB;
 	cand *p = realloc(*cv, (*ncv + 1) * sizeof(cand));
 	if (!p)

@@ -320,9 +320,11 @@ static double orl(const lc_otdr_ctx *c, const lc_otdr_analysis *a, size_t end, d
 }
 
 /* Compaction of the event list and its per-event working arrays: entry `from` moves to `to` (<= from). */
-static void move_event(lc_otdr_event *ev, size_t *settle, bool *forced, double *level, size_t to, size_t from)
+static void move_event(lc_otdr_event *ev, size_t *settle, bool *forced, double *level, double *nlim, size_t to,
+		       size_t from)
 {
 	ev[to] = ev[from];
+	nlim[to] = nlim[from];
 	settle[to] = settle[from];
 	forced[to] = forced[from];
 	level[to] = level[from];
@@ -404,7 +406,7 @@ static int split_reflections(const lc_otdr_ctx *c, const cand *cd, size_t limit,
 		while (on > vi && c->y[on] - c->y[on - 1] > fmax(0.02 * rise2, LC_OTDR_ONSET_FLOOR_DB))
 			on--;
 		if (cand_push(out, n, cap, (cand){on, 0, c->y[pk2] - lc_otdr_line_at(&b, (double)pk2), true, false,
-						    false, true}) < 0)
+						    false, true, 0}) < 0)
 			return LC_ERR_NOMEM;
 		/* and on from this one's peak: a third connector */
 		top = c->y[pk2];
@@ -508,7 +510,7 @@ int lc_otdr_build_events(lc_otdr_ctx *c, lc_otdr_event *launch, const cand *cv_i
 	size_t prev_end = c->det_lo;
 	size_t *settle = calloc(total, sizeof(size_t));
 	bool *forced = calloc(total, sizeof(bool));
-	double *level = calloc(total, sizeof(double));
+	double *level = calloc(2 * total, sizeof(double)), *nlim = level ? level + total : NULL;
 	if (!settle || !forced || !level) {
 		free(settle), free(forced), free(level), free(cv);
 		return lc_diag_set(diag, LC_ERR_NOMEM, "OTDR analysis: out of memory");
@@ -545,7 +547,7 @@ int lc_otdr_build_events(lc_otdr_ctx *c, lc_otdr_event *launch, const cand *cv_i
 	for (size_t k = 0; k < keep + (synth_end ? 1 : 0); k++) {
 		if (k < keep && cv[k].end_only && k != end_k)
 			continue; /* a slow drop that is not the end: the fits saw it falling, not an event */
-		cand cd = k < keep ? cv[k] : (cand){sig_end, -c->eof_thr, 0, false, false, false, false};
+		cand cd = k < keep ? cv[k] : (cand){sig_end, -c->eof_thr, 0, false, false, false, false, 0};
 		lc_otdr_event *e = &ev[ne];
 		memset(e, 0, sizeof(*e));
 		lc_otdr_line b;
@@ -603,6 +605,7 @@ int lc_otdr_build_events(lc_otdr_ctx *c, lc_otdr_event *launch, const cand *cv_i
 		e->loss_db = NAN;
 		e->slope_db_km = b.n >= 3 ? section_slope(c, prev_end, e->index, &b) : NAN;
 		forced[ne] = cd.forced && !end;
+		nlim[ne] = cd.lim;
 		settle[ne] = st > e->index ? (clean > st ? clean : st) : e->index + c->pw_pts + 2;
 		if (settle[ne] > c->n)
 			settle[ne] = c->n;
@@ -644,9 +647,9 @@ int lc_otdr_build_events(lc_otdr_ctx *c, lc_otdr_event *launch, const cand *cv_i
 		size_t w = 1;
 		for (size_t k = 1; k < ne; k++) {
 			bool weak = ev[k].type == LC_OTDR_EVENT_NONREFLECTIVE &&
-				    !(fabs(ev[k].loss_db) >= c->loss_thr) && !forced[k];
+				    !(fabs(ev[k].loss_db) >= (c->loss_thr > 0 ? c->loss_thr : LC_OTDR_NOISE_ONLY_FACTOR * nlim[k])) && !forced[k];
 			if (!weak)
-				move_event(ev, settle, forced, level, w++, k);
+				move_event(ev, settle, forced, level, nlim, w++, k);
 		}
 		ne = w;
 	}
@@ -658,7 +661,7 @@ int lc_otdr_build_events(lc_otdr_ctx *c, lc_otdr_event *launch, const cand *cv_i
 				a->ghost_m[a->n_ghosts] = ev[k].position_m;
 			a->n_ghosts++;
 		} else {
-			move_event(ev, settle, forced, level, kept++, k);
+			move_event(ev, settle, forced, level, nlim, kept++, k);
 		}
 	}
 	ne = kept;
