@@ -4,19 +4,26 @@
  *
  * What is confirmed and used: the set commands R (range code), PW (pulse width code), AT (attenuation,
  * 1.25 dB steps), AVD (averaging type), ASU (automation), joined with ',' in one message of at most 512
- * bytes; the queries INFR (status), IDER (identity), EDR m (one event), DBIR (trace, hi/lo bytes),
- * FILESR/FILER (file size, then the file). From the manual's request tables (p. 8-50): DSR (data size code).
- * Everything the notes leave open sits in the `aq` table below, each entry marked UNCONFIRMED with the
+ * bytes (p. 8-30, 8-38); the requests RR, PWR, ASUR (p. 8-49), ATR, AVDR, NUMR, DSR (p. 8-50) — each the set
+ * header plus "R", with the set command's codes —, INFR (status), IDER (identity), EDR m (one event), DBIR
+ * (trace, hi/lo bytes), FILESR/FILER (file size, then the file) (pp. 8-51, 8-56, 8-60).
+ * Everything the pages found leave open sits in the `aq` table below, each entry marked UNCONFIRMED with the
  * conservative choice made, so it can be corrected in one place. A wrong guess fails loudly (a start that
- * never shows INFR 1, a binary reply whose length or trailer does not match), never as made-up data.
+ * never shows INFR 1, a setting the read-back does not show, a binary reply whose length or trailer does not
+ * match), never as made-up data.
  *
- * The instrument has no error queue: a refused setting cannot be detected over RS-232 (the command-check bit
- * exists only in the GP-IB status byte), and the reference documents no read-back of range and pulse width.
- * So get_settings reports what lanecert set in this session, and LC_ERR_STATE before that.
+ * The instrument has no error queue, and the command-check bit exists only in the GP-IB status byte
+ * (p. 8-30), so a refused setting ("the distance range that can be set varies with the wavelength", "the
+ * pulse width ... with the optical module and distance range", "the attenuation ... with the pulse width",
+ * p. 8-38) shows only in what the unit then holds: configure reads every setting back with its request
+ * (RR, PWR, ASUR, ATR, AVDR, NUMR) and refuses any difference, naming it. get_settings and the snapshot
+ * report what the instrument holds, read back the same way.
  *
  * Station layout (lc_instrument_opts.layout): the unit's wavelength, optionally a fixed attenuation:
- * "1310" or "1310;att=2.50". No documented command selects the wavelength, so a request for another one is
- * refused; without "att=" the instrument chooses the attenuation (ASU 2, auto attenuation).
+ * "1310" or "1310;att=2.50". The wavelength request LAMR (4-1, p. 8-49) answers only an index into the
+ * unit's wavelengths ("0: Unit's first wavelength"), never nanometres, and the set form is on a page not
+ * found; so the layout names the wavelength and a request for another one is refused. Without "att=" the
+ * instrument chooses the attenuation (ASU 2, auto attenuation).
  */
 #include <ctype.h>
 #include <errno.h>
@@ -35,22 +42,29 @@
 
 /* The choices the reference leaves open, in one place. Page numbers are those of the AQ7260 User's Manual
  * (IM 813920300-01E), chapter 8 "Device Message" tables, as far as public copies of those pages were found
- * (8-30, 8-38, 8-48, 8-50, 8-51, 8-52, 8-56, 8-60; the set-command pages 8-31..8-37 and 8-39..8-47 were
- * not): an entry is confirmed only by a page that says it. */
+ * (8-30, 8-38, 8-48 .. 8-52, 8-56, 8-60, and 10-14, 3-24, 9-6; the set-command pages 8-31..8-37 and
+ * 8-39..8-47 and the pages 8-53..8-55, 8-57..8-59 were not): an entry is confirmed only by a page that says
+ * it. Where and how they were looked for: docs/sor.md. */
 static const struct {
-	const char *start;           /* UNCONFIRMED: the start/stop command is on a set-command page not found
-	                                (functions 4-1..4-3 precede p. 8-38); wait() insists on seeing INFR 1
-	                                after it, so a wrong one is an error, not a stale trace */
+	const char *start;           /* UNCONFIRMED: no page found names a start/stop command. It is not among
+	                                functions 4-1..4-18 (p. 8-49..8-51: 4-1 is the wavelength, 4-2 the
+	                                filter, 4-3 the approximate method), nor 5-x, 6-x, 13-x..16-x (pp. 8-51,
+	                                8-52, 8-56); groups 1-1..1-8 and 7..12 are on pages not found. wait()
+	                                insists on seeing INFR 1 after it, so a wrong one is an error, never a
+	                                stale trace */
 	const char *averaging_time;  /* UNCONFIRMED set form: the request NUMR is function 4-10 "Average time /
-	                                average interval setting" (p. 8-50); the set page is not found. The
-	                                request headers found are the set header + "R" (AT/ATR, AVD/AVDR:
-	                                pp. 8-38, 8-50), hence "NUM" */
+	                                average interval setting" (p. 8-50); its set row is on a page not found.
+	                                Every request of pp. 8-49/8-50 is its set header + "R" (AT/ATR,
+	                                AVD/AVDR, R/RR, PW/PWR, ASU/ASUR), hence "NUM"; the read-back of NUMR
+	                                after configure turns a wrong guess into an error */
 	int averaging_type;          /* AVD code 1 = "Average interval" (p. 8-38 set, p. 8-50 request): confirmed.
 	                                Its NUMR codes are the seconds column 0..9 = 10 s .. 30 min, 4 "-"
 	                                (p. 8-50); the other two columns are the 2^10..2^18 shot counts that
 	                                AVD 0 "(2^*)" and AVD 2 "(*k)" name */
 	size_t data_points[3];       /* DSR 0/1/2 = "5k data / 20k data / 60k data" (p. 8-50): the codes are
-	                                confirmed, the exact counts 5000/20000/60000 UNCONFIRMED */
+	                                confirmed, the exact counts 5000/20000/60000 UNCONFIRMED (the glossary,
+	                                p. 10-14, defers the "sampling count" to p. 3-28, not found); a wrong
+	                                count fails as a DBIR reply of another length, never as a trace */
 	double dbir_unit_db;         /* confirmed: DBIR (13-9) "(0.004dB unit)", p. 8-56 (the 0.001 dB that
 	                                §5 mentions is WBIR's row 13-5 on the same page) */
 	const char *binary_trailer;  /* UNCONFIRMED for RS-232: p. 8-56 gives DBIR/FILER replies as
@@ -88,8 +102,6 @@ static const double avg_s[] = {10, 20, 30, 60, 0, 180, 300, 600, 1200, 1800};
 struct aq7260 {
 	double wavelength_nm;    /* from the layout; 0 unknown */
 	int att_code;            /* from the layout; -1: auto attenuation */
-	bool configured;
-	lc_otdr_settings set;    /* what lanecert sent */
 	bool started;
 	int baud;                /* serial line rate for transfer budgets */
 };
@@ -165,6 +177,44 @@ static int query_long(lc_instrument *inst, const char *cmd, long min, long max, 
 	return 0;
 }
 
+/* What the unit holds, read back with the requests of pp. 8-49/8-50 (the set header + "R", the set codes). */
+typedef struct {
+	long asu, range, pulse, att, avd, num;
+} aq_held;
+
+static int read_held(lc_instrument *inst, aq_held *h, lc_diag *diag)
+{
+	int rc;
+	if ((rc = query_long(inst, "ASUR", 0, 5, &h->asu, diag)) < 0 ||
+	    (rc = query_long(inst, "RR", 0, (long)N_OF(range_km) - 1, &h->range, diag)) < 0 ||
+	    (rc = query_long(inst, "PWR", 0, (long)N_OF(pulse_ns) - 1, &h->pulse, diag)) < 0 ||
+	    (rc = query_long(inst, "ATR", 0, AT_CODES - 1, &h->att, diag)) < 0 ||
+	    (rc = query_long(inst, "AVDR", 0, 2, &h->avd, diag)) < 0 ||
+	    (rc = query_long(inst, "NUMR", -2, 9, &h->num, diag)) < 0)
+		return rc;
+	return 0;
+}
+
+/* The held codes as settings (the wavelength is the layout's); an averaging held as a shot count (AVD 0/2)
+ * has no time to report. */
+static int held_settings(const struct aq7260 *p, const aq_held *h, lc_otdr_settings *s, lc_diag *diag)
+{
+	if (!(p->wavelength_nm > 0))
+		return lc_diag_set(diag, LC_ERR_STATE, "AQ7260: the unit's wavelength is not known (LAMR gives only an "
+				   "index into the unit's wavelengths): give it as the station layout, e.g. \"1310\"");
+	if (!(pulse_ns[h->pulse] > 0))
+		return lc_diag_set(diag, LC_ERR_PROTOCOL, "AQ7260: PWR %ld is the manual's \"-\", no pulse width",
+				   h->pulse);
+	if (h->avd != aq.averaging_type || h->num < 0 || !(avg_s[h->num] > 0))
+		return lc_diag_set(diag, LC_ERR_STATE, "AQ7260: averaging is AVDR %ld, NUMR %ld: not an averaging "
+				   "interval in seconds (AVD 1 with NUMR 0..9 but 4)", h->avd, h->num);
+	s->wavelength_nm = p->wavelength_nm;
+	s->range_m = range_km[h->range] * 1000.0;
+	s->pulse_ns = pulse_ns[h->pulse];
+	s->averaging_s = avg_s[h->num];
+	return 0;
+}
+
 static int aq_configure(lc_instrument *inst, const lc_otdr_settings *s, lc_diag *diag)
 {
 	struct aq7260 *p = priv(inst);
@@ -192,22 +242,41 @@ static int aq_configure(lc_instrument *inst, const lc_otdr_settings *s, lc_diag 
 		snprintf(msg, sizeof(msg), "ASU 0,R %d,PW %d,AT %d,AVD %d,%s %d", r, pw, p->att_code,
 			 aq.averaging_type, aq.averaging_time, num);
 	int rc = send(inst, msg, diag);
-	if (rc == 0) {
-		p->set = *s;
-		p->set.wavelength_nm = p->wavelength_nm;
-		p->configured = true;
-	}
-	return rc;
+	if (rc < 0)
+		return rc;
+	/* no error queue: a setting the unit cannot take shows only in what it then holds (p. 8-38, 8-30) */
+	aq_held h;
+	if ((rc = read_held(inst, &h, diag)) < 0)
+		return rc;
+	char bad[256] = "";
+	size_t k = 0;
+#define HELD(cond, ...)                                                                                            \
+	do {                                                                                                       \
+		if ((cond) && k < sizeof(bad))                                                                     \
+			k += (size_t)snprintf(bad + k, sizeof(bad) - k, __VA_ARGS__);                              \
+	} while (0)
+	HELD(h.asu != (p->att_code < 0 ? 2 : 0), "; ASUR %ld for ASU %d", h.asu, p->att_code < 0 ? 2 : 0);
+	HELD(h.range != r, "; RR %ld (%g km) for R %d (%g km)", h.range, range_km[h.range], r, range_km[r]);
+	HELD(h.pulse != pw, "; PWR %ld (%g ns) for PW %d (%g ns)", h.pulse, pulse_ns[h.pulse], pw, pulse_ns[pw]);
+	HELD(p->att_code >= 0 && h.att != p->att_code, "; ATR %ld (%.2f dB) for AT %d (%.2f dB)", h.att,
+	     1.25 * (double)h.att, p->att_code, 1.25 * p->att_code);
+	HELD(h.avd != aq.averaging_type, "; AVDR %ld for AVD %d", h.avd, aq.averaging_type);
+	HELD(h.num != num, "; NUMR %ld for %s %d (the set form '%s' is UNCONFIRMED)", h.num, aq.averaging_time, num,
+	     aq.averaging_time);
+#undef HELD
+	if (k)
+		return lc_diag_set(diag, LC_ERR_INSTRUMENT, "AQ7260 did not take '%s' (the settings it can take depend "
+				   "on the module, wavelength and range): it holds%s", msg, bad + 1);
+	return 0;
 }
 
 static int aq_get_settings(lc_instrument *inst, lc_otdr_settings *s, lc_diag *diag)
 {
-	struct aq7260 *p = priv(inst);
-	if (!p->configured)
-		return lc_diag_set(diag, LC_ERR_STATE, "AQ7260: settings unknown until lanecert sets them (no documented "
-				   "read-back of range and pulse width)");
-	*s = p->set;
-	return 0;
+	if (!(priv(inst)->wavelength_nm > 0)) /* before any traffic: held_settings would refuse it anyway */
+		return held_settings(priv(inst), NULL, s, diag);
+	aq_held h;
+	int rc = read_held(inst, &h, diag);
+	return rc < 0 ? rc : held_settings(priv(inst), &h, s, diag);
 }
 
 static int aq_start(lc_instrument *inst, lc_diag *diag)
@@ -290,12 +359,10 @@ static int read_binary(lc_instrument *inst, const char *cmd, uint8_t *buf, size_
 
 static int aq_read_trace(lc_instrument *inst, double **db, size_t *n, double *dx_m, lc_diag *diag)
 {
-	struct aq7260 *p = priv(inst);
-	if (!p->configured)
-		return lc_diag_set(diag, LC_ERR_STATE, "AQ7260: the point spacing follows the range lanecert set; "
-				   "configure first (no documented read-back)");
-	long ds;
-	int rc = query_long(inst, "DSR", 0, (long)N_OF(aq.data_points) - 1, &ds, diag);
+	long range, ds;
+	int rc = query_long(inst, "RR", 0, (long)N_OF(range_km) - 1, &range, diag);
+	if (rc == 0)
+		rc = query_long(inst, "DSR", 0, (long)N_OF(aq.data_points) - 1, &ds, diag);
 	if (rc < 0)
 		return rc;
 	size_t points = aq.data_points[ds];
@@ -319,7 +386,7 @@ static int aq_read_trace(lc_instrument *inst, double **db, size_t *n, double *dx
 	*db = v;
 	*n = points;
 	/* UNCONFIRMED: the points span the distance range evenly (the notes give no sampling resolution) */
-	*dx_m = p->set.range_m / (double)points;
+	*dx_m = range_km[range] * 1000.0 / (double)points;
 	return 0;
 }
 
@@ -480,21 +547,30 @@ static int aq_snapshot(lc_instrument *inst, json_t *obj, lc_diag *diag)
 	struct aq7260 *p = priv(inst);
 	static const char *const status[] = {"standby", "emitting", NULL, NULL, "no printer paper", NULL, "no fiber",
 					     "plug-check error"};
+	static const char *const automation[] = {"manual", "auto range", "auto attenuation",
+						 "auto range + auto search", "auto search", "auto attenuation + auto search"};
 	long code;
+	aq_held h;
 	int rc = query_long(inst, "INFR", 0, 99, &code, diag);
+	if (rc == 0)
+		rc = read_held(inst, &h, diag);
 	if (rc < 0)
 		return rc;
-	bool k = p->configured;
+	bool interval = h.avd == aq.averaging_type && h.num >= 0 && avg_s[h.num] > 0;
 	json_t *o = json_object();
 	if (!o)
 		return lc_diag_set(diag, LC_ERR_NOMEM, "snapshot: out of memory");
 	json_object_set_new(o, "wavelength_nm", num_or_null(p->wavelength_nm > 0, p->wavelength_nm));
-	json_object_set_new(o, "pulse_ns", num_or_null(k, p->set.pulse_ns));
-	json_object_set_new(o, "range_m", num_or_null(k, p->set.range_m));
-	json_object_set_new(o, "averaging_s", num_or_null(k, p->set.averaging_s));
-	json_object_set_new(o, "attenuation_db", p->att_code < 0 ? json_string("auto") : json_real(1.25 * p->att_code));
-	json_object_set_new(o, "settings", json_string(k ? "as set by lanecert" : "not set in this session (the "
-							       "AQ7260 has no documented read-back)"));
+	json_object_set_new(o, "pulse_ns", num_or_null(pulse_ns[h.pulse] > 0, pulse_ns[h.pulse]));
+	json_object_set_new(o, "range_m", json_real(range_km[h.range] * 1000.0));
+	json_object_set_new(o, "averaging_s", num_or_null(interval, interval ? avg_s[h.num] : 0));
+	if (!interval) /* a shot count: NUMR -2..6 = 2^10..2^18 (p. 8-50) */
+		json_object_set_new(o, "averaging_shots", h.num >= -2 && h.num <= 6 ? json_integer(1LL << (h.num + 12))
+										 : json_null());
+	json_object_set_new(o, "attenuation_db", json_real(1.25 * (double)h.att));
+	json_object_set_new(o, "automation", json_string(automation[h.asu]));
+	json_object_set_new(o, "settings", json_string("read back from the instrument (ASUR, RR, PWR, ATR, AVDR, "
+						       "NUMR); the wavelength is the station layout's"));
 	const char *st = code < (long)N_OF(status) ? status[code] : NULL;
 	json_object_set_new(o, "status", st ? json_string(st) : json_integer(code));
 	if (json_object_set_new(obj, "otdr", o) < 0)

@@ -13,7 +13,13 @@
  * Replies end in CR LF (manual p. 8-60). DBIR and FILER are binary: the data, then CR LF (UNCONFIRMED: GP-IB
  * ends them with EOI, RS-232 has none; the simulator uses the line end of every other reply).
  *
- *   R m, PW m, AT m, AVD m, ASU m   range / pulse / attenuation / averaging type / automation codes (§5)
+ *   R m, PW m, AT m, AVD m, ASU m   range / pulse / attenuation / averaging type / automation codes (§5,
+ *                                   p. 8-38); a range above the module's longest (option max_range_km) is
+ *                                   refused and the unit keeps the range it had ("the distance range that
+ *                                   can be set varies with the wavelength", p. 8-38; what the real unit does
+ *                                   with a code it cannot take is UNCONFIRMED: it has no error queue)
+ *   RR, PWR, ATR, AVDR, NUMR, ASUR  the settings held, as the set codes (pp. 8-49, 8-50)
+ *   LAMR  0: the unit's first wavelength (p. 8-49; the simulated module has one)
  *   NUM m                           averaging time / interval code (set form of the manual's NUMR, p. 8-50;
  *                                   the set form UNCONFIRMED); its codes depend on AVD (h_num)
  *   AVG 1                           start an averaged acquisition (UNCONFIRMED: no start command is in the
@@ -32,7 +38,8 @@
  * order).
  *
  * Options: {"dut_port": "dut:A:7", "launch_cord_m": 150, "wavelength_nm": 1310, "data_size": 1,
- *           "far_end_reflectance_db": -14.7, "module": "AQ7264A", "status_fault": 0 | 6 | 7}.
+ *           "far_end_reflectance_db": -14.7, "module": "AQ7264A", "status_fault": 0 | 6 | 7,
+ *           "max_range_km": 640}.
  */
 #include <ctype.h>
 #include <math.h>
@@ -59,6 +66,7 @@ struct aq7260 {
 	char serial[64], module[32];
 	double nm;
 	int range, pulse, att, avd, asu, num, ds, status_fault;
+	double max_range_km;
 	/* acquisition */
 	bool running, first_status;
 	int64_t done_at_ms;
@@ -77,7 +85,8 @@ static const struct {
 } dialect[] = {
 	{"R", false},    {"PW", false},   {"AT", false},     {"AVD", false},  {"ASU", false}, {"NUM", false},
 	{"AVG", false},  {"INFR", true},  {"IDER", true},    {"DSR", true},   {"DBIR", true}, {"FILESR", true},
-	{"FILER", true}, {"EDR", true},
+	{"FILER", true}, {"EDR", true},    {"RR", true},      {"PWR", true},   {"ATR", true},  {"AVDR", true},
+	{"NUMR", true},  {"ASUR", true},   {"LAMR", true},
 };
 
 /* One unit "HDR[ param]" → engine form; returns the length written or a negative SCPI error. */
@@ -138,7 +147,21 @@ static int set_code(lc_sim_call *c, const double *tab, size_t n, int *code)
 
 #define CODE_SETTER(name, field, tab, count)                                                                   \
 	static int name(lc_sim_call *c, void *u) { return set_code(c, tab, count, &((struct aq7260 *)u)->field); }
-CODE_SETTER(h_range, range, range_km, 10)
+
+/* R m: a range the module cannot measure at its wavelength is refused, the old one kept (p. 8-38) */
+static int h_range(lc_sim_call *c, void *u)
+{
+	struct aq7260 *s = u;
+	int code = 0;
+	int rc = set_code(c, range_km, 10, &code);
+	if (rc)
+		return rc;
+	if (range_km[code] > s->max_range_km)
+		return lc_sim_fail(c, -222, "R %d: %g km is beyond this module's %g km", code, range_km[code],
+				   s->max_range_km);
+	s->range = code;
+	return 0;
+}
 CODE_SETTER(h_pulse, pulse, pulse_ns, 12)
 CODE_SETTER(h_att, att, NULL, 22)
 CODE_SETTER(h_avd, avd, NULL, 3)
@@ -231,6 +254,27 @@ static int q_ident(lc_sim_call *c, void *u)
 static int q_data_size(lc_sim_call *c, void *u)
 {
 	lc_sim_out_int(c, ((struct aq7260 *)u)->ds);
+	return 0;
+}
+
+/* The requests of pp. 8-49/8-50: the code each setting holds. */
+#define CODE_GETTER(name, field)                                                                               \
+	static int name(lc_sim_call *c, void *u)                                                               \
+	{                                                                                                      \
+		lc_sim_out_int(c, ((struct aq7260 *)u)->field);                                                \
+		return 0;                                                                                      \
+	}
+CODE_GETTER(q_range, range)
+CODE_GETTER(q_pulse, pulse)
+CODE_GETTER(q_att, att)
+CODE_GETTER(q_avd, avd)
+CODE_GETTER(q_num, num)
+CODE_GETTER(q_asu, asu)
+
+static int q_wavelength(lc_sim_call *c, void *u)
+{
+	(void)u;
+	lc_sim_out_int(c, 0);
 	return 0;
 }
 
@@ -378,6 +422,8 @@ static int create(const lc_sim_inst_config *cfg, lc_sim_scpi **engine, void **st
 	if (!rc)
 		rc = lc_sim_opt_int(cfg, "data_size", 1, 0, 2, &ds, diag);
 	if (!rc)
+		rc = lc_sim_opt_double(cfg, "max_range_km", 640, 10, 640, &s->max_range_km, diag);
+	if (!rc)
 		rc = lc_sim_opt_int(cfg, "status_fault", 0, 0, 7, &fault, diag);
 	if (!rc && fault != 0 && fault != 6 && fault != 7)
 		rc = lc_diag_set(diag, LC_ERR_FORMAT, "%s: options.status_fault must be 0, 6 or 7", cfg->where);
@@ -393,7 +439,9 @@ static int create(const lc_sim_inst_config *cfg, lc_sim_scpi **engine, void **st
 		{"AVD", h_avd, NULL},       {"ASU", h_asu, NULL},          {"NUM", h_num, NULL},
 		{"AVG", h_start, NULL},     {"INFR", NULL, q_status},      {"IDER", NULL, q_ident},
 		{"DSR", NULL, q_data_size}, {"DBIR", NULL, q_trace},       {"FILESR", NULL, q_file_size},
-		{"FILER", NULL, q_file},    {"EDR", NULL, q_event},
+		{"FILER", NULL, q_file},    {"EDR", NULL, q_event},        {"RR", NULL, q_range},
+		{"PWR", NULL, q_pulse},     {"ATR", NULL, q_att},          {"AVDR", NULL, q_avd},
+		{"NUMR", NULL, q_num},      {"ASUR", NULL, q_asu},         {"LAMR", NULL, q_wavelength},
 	};
 	if (!rc)
 		rc = lc_sim_add_cmds(*engine, cmds, sizeof(cmds) / sizeof(cmds[0]), s, diag);

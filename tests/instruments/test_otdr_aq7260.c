@@ -71,6 +71,24 @@ static const char *synced_log(void)
 
 static const lc_otdr_settings s2km = {.wavelength_nm = 1310, .pulse_ns = 10, .range_m = 2000, .averaging_s = 10};
 
+/* The requests configure reads its settings back with (pp. 8-49, 8-50), in the order sent. */
+#define READ_BACK "|ASUR\r|RR\r|PWR\r|ATR\r|AVDR\r|NUMR\r"
+
+/* The codes the peer's unit holds: answers to the READ_BACK requests, standing or used once. */
+static void held(bool once, int asu, int r, int pw, int att, int avd, int num)
+{
+	const char *q[] = {"ASUR\r", "RR\r", "PWR\r", "ATR\r", "AVDR\r", "NUMR\r"};
+	int v[] = {asu, r, pw, att, avd, num};
+	for (int i = 0; i < 6; i++) {
+		char a[16];
+		snprintf(a, sizeof(a), "%d\r", v[i]);
+		(once ? scpi_peer_rule_once : scpi_peer_rule)(peer, q[i], a);
+	}
+}
+
+/* What an AQ7260 holds after s2km with auto attenuation. */
+static void held_s2km(void) { held(false, 2, 7, 1, 0, 1, 0); }
+
 
 /* lc_instrument_snapshot's text, parsed (NULL on failure, diag set). */
 static json_t *snapshot_json(lc_instrument *in, lc_diag *d)
@@ -163,24 +181,69 @@ Test(aq7260, malformed_ider_is_a_protocol_error)
 Test(aq7260, configure_sends_one_message_of_codes)
 {
 	open_ok("1310");
+	held(true, 2, 7, 1, 0, 1, 0);
 	lc_diag d;
 	cr_assert_eq(lc_otdr_configure(inst, &s2km, &d), 0, "%s", d.text);
 	/* 640 km has a code too, but the OTDR class stops at 500 km */
 	lc_otdr_settings s = {.wavelength_nm = 1310, .pulse_ns = 50000, .range_m = 320000, .averaging_s = 1800};
+	held(false, 2, 8, 11, 5, 1, 9);
 	cr_assert_eq(lc_otdr_configure(inst, &s, &d), 0, "%s", d.text);
-	cr_expect_str_eq(synced_log(), "ASU 2,R 7,PW 1,AVD 1,NUM 0\r|ASU 2,R 8,PW 11,AVD 1,NUM 9\r");
+	cr_expect_str_eq(synced_log(), "ASU 2,R 7,PW 1,AVD 1,NUM 0\r" READ_BACK "|ASU 2,R 8,PW 11,AVD 1,NUM 9\r" READ_BACK);
+	/* what the unit holds, read back: not what lanecert remembers sending */
 	lc_otdr_settings got;
 	cr_assert_eq(lc_otdr_get_settings(inst, &got, &d), 0, "%s", d.text);
 	cr_expect_eq(got.range_m, 320000);
 	cr_expect_eq(got.pulse_ns, 50000);
+	cr_expect_eq(got.averaging_s, 1800);
+	cr_expect_eq(got.wavelength_nm, 1310);
+}
+
+/* No error queue: a setting the unit does not take shows only in its read-back, and is an error naming it. */
+Test(aq7260, a_setting_not_taken_is_named)
+{
+	open_ok("1310");
+	scpi_peer_rule(peer, "ASU *", NULL);
+	held(true, 2, 0, 1, 0, 1, 0); /* still 10 km: the module refused 2 km */
+	lc_diag d;
+	cr_expect_eq(lc_otdr_configure(inst, &s2km, &d), LC_ERR_INSTRUMENT);
+	cr_expect(strstr(d.text, "RR 0 (10 km) for R 7 (2 km)"), "%s", d.text);
+	cr_expect(!strstr(d.text, "PWR"), "only what differs is named: %s", d.text);
+	held(true, 2, 7, 1, 0, 1, 3); /* NUM not understood (its set form is a guess): NUMR kept 3 */
+	cr_expect_eq(lc_otdr_configure(inst, &s2km, &d), LC_ERR_INSTRUMENT);
+	cr_expect(strstr(d.text, "NUMR 3 for NUM 0") && strstr(d.text, "UNCONFIRMED"), "%s", d.text);
+	held(true, 1, 7, 3, 0, 1, 0); /* auto range took over; the pulse became 100 ns */
+	cr_expect_eq(lc_otdr_configure(inst, &s2km, &d), LC_ERR_INSTRUMENT);
+	cr_expect(strstr(d.text, "ASUR 1 for ASU 2") && strstr(d.text, "PWR 3 (100 ns) for PW 1 (10 ns)"), "%s",
+		  d.text);
+	cr_expect_str_eq(scpi_peer_unexpected(peer), "");
+}
+
+Test(aq7260, held_settings_that_are_no_interval_or_pulse)
+{
+	open_ok("1310");
+	lc_otdr_settings got;
+	lc_diag d;
+	held(true, 2, 7, 1, 0, 0, -2); /* averaging 2^10 shots (AVD 0), set on the front panel */
+	cr_expect_eq(lc_otdr_get_settings(inst, &got, &d), LC_ERR_STATE);
+	cr_expect(strstr(d.text, "AVDR 0, NUMR -2"), "%s", d.text);
+	held(true, 2, 7, 0, 0, 1, 0); /* PWR 0 is the manual's "-" */
+	cr_expect_eq(lc_otdr_get_settings(inst, &got, &d), LC_ERR_PROTOCOL);
+	cr_expect(strstr(d.text, "PWR 0"), "%s", d.text);
+	held(true, 2, 10, 1, 0, 1, 0); /* no range code 10 */
+	cr_expect_eq(lc_otdr_get_settings(inst, &got, &d), LC_ERR_PROTOCOL);
+	cr_expect(strstr(d.text, "RR"), "%s", d.text);
 }
 
 Test(aq7260, fixed_attenuation_from_the_layout)
 {
 	open_ok("1310;att=2.50");
+	held(true, 0, 7, 1, 1, 1, 0); /* AT 1 instead of 2 */
 	lc_diag d;
+	cr_expect_eq(lc_otdr_configure(inst, &s2km, &d), LC_ERR_INSTRUMENT);
+	cr_expect(strstr(d.text, "ATR 1 (1.25 dB) for AT 2 (2.50 dB)"), "%s", d.text);
+	held(true, 0, 7, 1, 2, 1, 0);
 	cr_assert_eq(lc_otdr_configure(inst, &s2km, &d), 0, "%s", d.text);
-	cr_expect_str_eq(synced_log(), "ASU 0,R 7,PW 1,AT 2,AVD 1,NUM 0\r");
+	cr_expect_str_eq(synced_log(), "ASU 0,R 7,PW 1,AT 2,AVD 1,NUM 0\r" READ_BACK "|ASU 0,R 7,PW 1,AT 2,AVD 1,NUM 0\r" READ_BACK);
 }
 
 Test(aq7260, bad_layouts_are_refused_at_open)
@@ -222,6 +285,8 @@ Test(aq7260, no_layout_means_no_known_wavelength)
 	cr_expect(strstr(d.text, "station layout"), "%s", d.text);
 	lc_otdr_settings s;
 	cr_expect_eq(lc_otdr_get_settings(inst, &s, &d), LC_ERR_STATE);
+	cr_expect(strstr(d.text, "station layout"), "%s", d.text);
+	cr_expect_str_eq(synced_log(), "", "nothing is asked when the wavelength is not known");
 }
 
 Test(aq7260, acquisition_polls_infr_until_standby)
@@ -229,12 +294,13 @@ Test(aq7260, acquisition_polls_infr_until_standby)
 	open_ok("1310");
 	scpi_peer_rule(peer, "ASU *", NULL);
 	scpi_peer_rule(peer, "AVG 1\r", NULL);
+	held_s2km();
 	scpi_peer_rule_once(peer, "INFR\r", "1\r");
 	scpi_peer_rule_once(peer, "INFR\r", "1\r");
 	scpi_peer_rule(peer, "INFR\r", "0\r");
 	lc_diag d;
 	cr_assert_eq(lc_otdr_acquire(inst, &s2km, &d), 0, "%s", d.text);
-	cr_expect_str_eq(scpi_peer_log(peer), "ASU 2,R 7,PW 1,AVD 1,NUM 0\r|AVG 1\r|INFR\r|INFR\r|INFR\r");
+	cr_expect_str_eq(scpi_peer_log(peer), "ASU 2,R 7,PW 1,AVD 1,NUM 0\r" READ_BACK "|AVG 1\r|INFR\r|INFR\r|INFR\r");
 }
 
 static void acquire_fails_with(const char *infr, int code, const char *words)
@@ -242,6 +308,7 @@ static void acquire_fails_with(const char *infr, int code, const char *words)
 	open_ok("1310");
 	scpi_peer_rule(peer, "ASU *", NULL);
 	scpi_peer_rule(peer, "AVG 1\r", NULL);
+	held_s2km();
 	scpi_peer_rule_once(peer, "INFR\r", "1\r");
 	scpi_peer_rule(peer, "INFR\r", infr);
 	lc_diag d;
@@ -260,6 +327,7 @@ Test(aq7260, a_start_never_seen_is_an_error_not_a_stale_trace)
 	open_ok("1310");
 	scpi_peer_rule(peer, "ASU *", NULL);
 	scpi_peer_rule(peer, "AVG 1\r", NULL);
+	held_s2km();
 	scpi_peer_rule(peer, "INFR\r", "0\r");
 	lc_diag d;
 	cr_expect_eq(lc_otdr_acquire(inst, &s2km, &d), LC_ERR_INSTRUMENT);
@@ -284,6 +352,7 @@ static void configured(void)
 {
 	open_ok("1310");
 	scpi_peer_rule(peer, "ASU *", NULL);
+	held_s2km();
 	lc_diag d;
 	cr_assert_eq(lc_otdr_configure(inst, &s2km, &d), 0, "%s", d.text);
 	synced_log();
@@ -309,7 +378,7 @@ Test(aq7260, dbir_decodes_hi_lo_counts_of_0_004_db)
 	cr_expect_float_eq(db[1], 0.004, 1e-12);
 	cr_expect_float_eq(db[4999], 4999 * 0.004, 1e-9);
 	free(db);
-	cr_expect_str_eq(scpi_peer_log(peer), "DSR\r|DBIR\r");
+	cr_expect_str_eq(scpi_peer_log(peer), "RR\r|DSR\r|DBIR\r");
 }
 
 Test(aq7260, dbir_longer_than_announced_is_malformed)
@@ -357,15 +426,24 @@ Test(aq7260, dsr_outside_its_codes_is_a_protocol_error)
 	cr_expect(strstr(d.text, "DSR"), "%s", d.text);
 }
 
-Test(aq7260, trace_before_configure_is_refused)
+/* The spacing follows the range the unit holds (RR), whoever set it: no configure needed. */
+Test(aq7260, trace_spacing_follows_the_held_range)
 {
 	open_ok("1310");
+	size_t len;
+	uint8_t *b = dbir_bytes(20000, "\r\n", &len);
+	scpi_peer_rule(peer, "RR\r", "1\r"); /* 20 km */
+	scpi_peer_rule(peer, "DSR\r", "1\r");
+	scpi_peer_rule_bytes(peer, "DBIR\r", b, len);
+	free(b);
 	double *db;
 	size_t n;
 	double dx;
 	lc_diag d;
-	cr_expect_eq(lc_otdr_read_trace(inst, &db, &n, &dx, &d), LC_ERR_STATE);
-	cr_expect_str_eq(synced_log(), "");
+	cr_assert_eq(lc_otdr_read_trace(inst, &db, &n, &dx, &d), 0, "%s", d.text);
+	cr_expect_eq(n, 20000);
+	cr_expect_float_eq(dx, 1.0, 1e-12);
+	free(db);
 }
 
 /* A real SOR image from the project's writer. */
@@ -495,26 +573,32 @@ Test(aq7260, edr_query_bytes)
 	cr_expect_str_eq(scpi_peer_log(peer), "EDR 2\r");
 }
 
-Test(aq7260, snapshot_shows_status_and_what_was_set)
+Test(aq7260, snapshot_shows_status_and_what_the_unit_holds)
 {
 	open_ok("1310");
 	scpi_peer_rule(peer, "INFR\r", "0\r");
-	scpi_peer_rule(peer, "ASU *", NULL);
+	held(true, 2, 7, 1, 3, 1, 0);
 	lc_diag d;
 	json_t *j = snapshot_json(inst, &d);
 	cr_assert_not_null(j, "%s", d.text);
 	json_t *o = json_object_get(j, "otdr");
 	cr_expect_str_eq(json_string_value(json_object_get(o, "status")), "standby");
-	cr_expect(json_is_null(json_object_get(o, "pulse_ns")));
 	cr_expect_float_eq(json_number_value(json_object_get(o, "wavelength_nm")), 1310, 1e-9);
-	cr_expect_str_eq(json_string_value(json_object_get(o, "attenuation_db")), "auto");
+	cr_expect_float_eq(json_number_value(json_object_get(o, "pulse_ns")), 10, 1e-9);
+	cr_expect_float_eq(json_number_value(json_object_get(o, "range_m")), 2000, 1e-9);
+	cr_expect_float_eq(json_number_value(json_object_get(o, "averaging_s")), 10, 1e-9);
+	cr_expect_float_eq(json_number_value(json_object_get(o, "attenuation_db")), 3.75, 1e-9);
+	cr_expect_str_eq(json_string_value(json_object_get(o, "automation")), "auto attenuation");
+	cr_expect(strstr(json_string_value(json_object_get(o, "settings")), "read back"));
 	json_decref(j);
-	cr_assert_eq(lc_otdr_configure(inst, &s2km, &d), 0, "%s", d.text);
+	held(true, 0, 1, 6, 0, 2, 3); /* a shot count set on the front panel: 2^15 */
 	j = snapshot_json(inst, &d);
 	cr_assert_not_null(j, "%s", d.text);
 	o = json_object_get(j, "otdr");
-	cr_expect_float_eq(json_number_value(json_object_get(o, "pulse_ns")), 10, 1e-9);
-	cr_expect_float_eq(json_number_value(json_object_get(o, "range_m")), 2000, 1e-9);
-	cr_expect_str_eq(json_string_value(json_object_get(o, "settings")), "as set by lanecert");
+	cr_expect(json_is_null(json_object_get(o, "averaging_s")));
+	cr_expect_eq(json_integer_value(json_object_get(o, "averaging_shots")), 32768);
+	cr_expect_float_eq(json_number_value(json_object_get(o, "pulse_ns")), 1000, 1e-9);
+	cr_expect_str_eq(json_string_value(json_object_get(o, "automation")), "manual");
 	json_decref(j);
+	cr_expect_str_eq(scpi_peer_log(peer), "INFR\r" READ_BACK "|INFR\r" READ_BACK);
 }

@@ -252,6 +252,26 @@ Test(aq7260_sim, settings_the_instrument_has_no_code_for)
 	cr_expect(strstr(d.text, "allowed: 2, 5,"), "%s", d.text);
 }
 
+/* A module that cannot measure 20 km keeps the range it had (the simulator refuses the R code, as the
+ * manual's "the distance range that can be set varies with the wavelength" allows): the driver's read-back
+ * names it, and nothing is started on the old range. */
+Test(aq7260_sim, a_range_the_module_cannot_take_is_named)
+{
+	start("field-tier2-good", "{\"dut_port\": \"dut:A:1\", \"max_range_km\": 10}", "socket");
+	open_otdr();
+	lc_diag d;
+	cr_assert_eq(lc_otdr_configure(inst, &tier2, &d), 0, "%s", d.text); /* 2 km: taken */
+	lc_otdr_settings s = tier2;
+	s.range_m = 20000;
+	cr_expect_eq(lc_otdr_acquire(inst, &s, &d), LC_ERR_INSTRUMENT);
+	cr_expect(strstr(d.text, "RR 7 (2 km) for R 1 (20 km)"), "%s", d.text);
+	lc_otdr_settings got;
+	cr_assert_eq(lc_otdr_get_settings(inst, &got, &d), 0, "%s", d.text);
+	cr_expect_eq(got.range_m, 2000, "the unit still holds %g m", got.range_m);
+	cr_expect_eq(got.pulse_ns, 10);
+	cr_expect_eq(got.averaging_s, 10);
+}
+
 /* lanecert probe, with no driver hint: *IDN? goes unanswered, IDER identifies; the class snapshot shows. */
 Test(aq7260_sim, probe_shows_the_otdr)
 {
@@ -274,6 +294,9 @@ Test(aq7260_sim, probe_shows_the_otdr)
 	json_t *o = json_object_get(j, "otdr");
 	cr_expect_str_eq(json_string_value(json_object_get(o, "status")), "standby");
 	cr_expect_float_eq(json_number_value(json_object_get(o, "wavelength_nm")), 1310, 1e-9);
-	cr_expect(json_object_get(o, "pulse_ns") != NULL, "%s", out);
+	/* what the simulated unit holds after power-on (its reset: R 0, PW 1, AVD 1, NUM 0), read back */
+	cr_expect_float_eq(json_number_value(json_object_get(o, "pulse_ns")), 10, 1e-9, "%s", out);
+	cr_expect_float_eq(json_number_value(json_object_get(o, "range_m")), 10000, 1e-9, "%s", out);
+	cr_expect_float_eq(json_number_value(json_object_get(o, "averaging_s")), 10, 1e-9, "%s", out);
 	json_decref(j);
 }
