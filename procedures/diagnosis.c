@@ -62,7 +62,8 @@ static const char *extra_string(const lc_result *r, size_t m, const char *key)
 	return NULL;
 }
 
-/* "fiber 3", "fibers 3 and 10", "fibers 1, 2 and 5" (numbers sorted, duplicates dropped). */
+/* "fiber 3", "fibers 3 and 10", "fibers 1, 2 and 5", "fibers 5\u201312" (numbers sorted, duplicates dropped,
+ * runs of three or more consecutive numbers as a range: a whole MPO leg reads as its span). */
 static void number_list(const char *noun, unsigned *v, size_t n, char *buf, size_t cap)
 {
 	for (size_t i = 1; i < n; i++)
@@ -75,9 +76,23 @@ static void number_list(const char *noun, unsigned *v, size_t n, char *buf, size
 	for (size_t i = 0; i < n; i++)
 		if (u == 0 || v[u - 1] != v[i])
 			v[u++] = v[i];
+	size_t start[MAX_ROWS], items = 0;
+	for (size_t i = 0; i < u && items < MAX_ROWS;) {
+		size_t e = i + 1;
+		while (e < u && v[e] == v[e - 1] + 1)
+			e++;
+		start[items++] = i;
+		i = e - i >= 3 ? e : i + 1;
+	}
 	size_t len = (size_t)snprintf(buf, cap, "%s%s", noun, u == 1 ? "" : "s");
-	for (size_t i = 0; i < u && len < cap; i++)
-		len += (size_t)snprintf(buf + len, cap - len, "%s%u", i == 0 ? " " : i + 1 == u ? " and " : ", ", v[i]);
+	for (size_t t = 0; t < items && len < cap; t++) {
+		size_t i = start[t], e = t + 1 < items ? start[t + 1] : u;
+		const char *sep = t == 0 ? " " : t + 1 == items ? " and " : ", ";
+		if (e - i >= 3)
+			len += (size_t)snprintf(buf + len, cap - len, "%s%u\u2013%u", sep, v[i], v[e - 1]);
+		else
+			len += (size_t)snprintf(buf + len, cap - len, "%s%u", sep, v[i]);
+	}
 }
 
 /* Ports named PREFIX:N with consecutive N as "A:1–4", else a list. */

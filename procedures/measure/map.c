@@ -1,6 +1,8 @@
 /* Map inference, polarity classification and the wording of differences. */
 #include "procedures/measure/map.h"
 
+#include <ctype.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -88,6 +90,89 @@ static bool legs_swapped(const lc_map_labels *l, int (*swapped)[2], size_t n, si
 static const char *pol_name(char p)
 {
 	return p == 'A' ? "Type A" : p == 'B' ? "Type B" : "Type C";
+}
+
+/* A label as PREFIX NUMBER SUFFIX around its last run of digits: "A:" 9 "", "B" 1 ":tx", "Tx" 6 "". False
+ * when it has no digits. */
+static bool label_number(const char *s, size_t *plen, long *num, const char **suffix)
+{
+	const char *end = s + strlen(s), *d = end;
+	while (d > s && !isdigit((unsigned char)d[-1]))
+		d--;
+	if (d == s)
+		return false;
+	const char *b = d;
+	while (b > s && isdigit((unsigned char)b[-1]))
+		b--;
+	if (d - b > 9)
+		return false;
+	*plen = (size_t)(b - s);
+	*num = strtol(b, NULL, 10);
+	*suffix = d;
+	return true;
+}
+
+/* Label b follows label a: same prefix and suffix, number one more. */
+static bool label_next(const char *a, const char *b)
+{
+	size_t pa, pb;
+	long na, nb;
+	const char *sa, *sb;
+	return label_number(a, &pa, &na, &sa) && label_number(b, &pb, &nb, &sb) && pa == pb && nb == na + 1 &&
+	       strncmp(a, b, pa) == 0 && strcmp(sa, sb) == 0;
+}
+
+#define LIST_MAX 384
+
+/* The inputs from `from` on whose actual entry is `kind` (LC_MAP_DARK or LC_MAP_MULTI) and not yet worded,
+ * as one list, marked done: runs of three or more consecutive labels as a range ("A:9\u201316",
+ * "B1:tx\u2013B16:tx"), the others one by one, joined by ", " and " and ". A list that does not fit ends
+ * in "..." (the clause then does not fit either and the caller's text overflows). Returns how many inputs
+ * the list holds. Many dark fibers (a wrong part, an unplugged harness) read as a few ranges, every fiber
+ * still named. */
+static size_t input_list(const char *const *in, const int *actual, bool *done, size_t n_in, size_t from, int kind,
+			 char *buf, size_t cap)
+{
+	size_t idx[256], n = 0;
+	for (size_t i = from; i < n_in && n < sizeof(idx) / sizeof(idx[0]); i++)
+		if (!done[i] && actual[i] == kind)
+			idx[n++] = i, done[i] = true;
+	/* items: [start, end) over idx */
+	size_t item_start[256], n_items = 0;
+	for (size_t k = 0; k < n;) {
+		size_t e = k + 1;
+		while (e < n && idx[e] == idx[e - 1] + 1 && label_next(in[idx[e - 1]], in[idx[e]]))
+			e++;
+		if (e - k < 3)
+			e = k + 1;
+		item_start[n_items++] = k;
+		k = e;
+	}
+	size_t len = 0;
+	buf[0] = '\0';
+	for (size_t t = 0; t < n_items && len < cap; t++) {
+		size_t k = item_start[t], e = t + 1 < n_items ? item_start[t + 1] : n;
+		const char *sep = t == 0 ? "" : t + 1 == n_items ? " and " : ", ";
+		int w;
+		if (e - k == 1) {
+			w = snprintf(buf + len, cap - len, "%s%s", sep, in[idx[k]]);
+		} else {
+			const char *last = in[idx[e - 1]], *suffix;
+			size_t plen;
+			long num;
+			label_number(last, &plen, &num, &suffix);
+			if (*suffix) /* "B1:tx\u2013B16:tx": the number alone would read as the suffix's */
+				w = snprintf(buf + len, cap - len, "%s%s\u2013%s", sep, in[idx[k]], last);
+			else
+				w = snprintf(buf + len, cap - len, "%s%s\u2013%ld", sep, in[idx[k]], num);
+		}
+		if (w < 0 || (size_t)w >= cap - len) {
+			snprintf(buf + (cap > 4 ? cap - 4 : 0), cap > 4 ? 4 : cap, "...");
+			break;
+		}
+		len += (size_t)w;
+	}
+	return n;
 }
 
 int lc_map_describe(const int *actual, const int *expected, size_t n_in, size_t n_out, const lc_map_labels *labels,
@@ -191,11 +276,18 @@ int lc_map_describe(const int *actual, const int *expected, size_t n_in, size_t 
 	for (size_t i = 0; i < n_in; i++) {
 		if (done[i])
 			continue;
-		if (actual[i] == LC_MAP_DARK)
-			lc_clauses_add(&o, "%s dark", labels->in[i]);
-		else if (actual[i] == LC_MAP_MULTI)
-			lc_clauses_add(&o, "%s lights several ports", labels->in[i]);
-		else if (expected[i] == LC_MAP_DARK)
+		if (actual[i] == LC_MAP_DARK || actual[i] == LC_MAP_MULTI) {
+			/* every input of this kind in one clause, where the first of them stands */
+			char list[LIST_MAX];
+			size_t count = input_list(labels->in, actual, done, n_in, i, actual[i], list, sizeof(list));
+			const char *verb = actual[i] == LC_MAP_DARK ? "dark"
+					   : count > 1		     ? "light several ports"
+								     : "lights several ports";
+			if (strstr(list, "\u2013"))
+				lc_clauses_add(&o, "%zu fibers %s: %s", count, verb, list);
+			else
+				lc_clauses_add(&o, "%s %s", list, verb);
+		} else if (expected[i] == LC_MAP_DARK)
 			lc_clauses_add(&o, "%s lands on %s where no light is expected", labels->in[i], labels->out[actual[i]]);
 		else
 			lc_clauses_add(&o, "%s lands on %s instead of %s", labels->in[i], labels->out[actual[i]],

@@ -173,8 +173,8 @@ Test(cli_verdicts, u1_module_where_standard_expected)
 	cr_expect_eq(o.exit_code, 1, "exit %d (%s: %s)", o.exit_code, o.verdict, o.reason);
 	cr_expect_str_eq(o.verdict, "fail");
 	cr_expect_str_eq(o.reason, "wrong part: expected cassette-mpo12-6lc, found cassette-mpo12-6lc-u1 (measured map: "
-				   "A:2 dark; A:4 dark; A:6 dark; A:8 lands on B5:rx instead of B4:rx; A:10 lands on B3:rx "
-				   "instead of B5:rx; A:12 lands on B1:rx instead of B6:rx; and more)");
+				   "A:2, A:4, A:6, B2:tx, B4:tx and B6:tx dark; A:8 lands on B5:rx instead of B4:rx; A:10 "
+				   "lands on B3:rx instead of B5:rx; and more)");
 	cr_expect_str_eq(o.report_reason, o.reason);
 	cr_expect_str_eq(o.store_reason, o.reason);
 	cr_expect(strstr(o.reason, "LC_ERR_") == NULL && strstr(o.reason, "re-reference") == NULL, "%s", o.reason);
@@ -200,7 +200,7 @@ Test(cli_verdicts, sr8_2x200g_faults_are_named)
 	expect("sr8-2x200g-broken-fiber", "breakout-mpo", 1, "fail", "fiber map: A:6 dark");
 	/* a dirty MPO-12 leg: its eight fibers, numbered at the MPO-16, its excess over the other leg's fibers */
 	expect("sr8-2x200g-dirty-leg", "breakout-mpo", 1, "fail",
-	       "leg B2 (fibers 5, 6, 7, 8, 9, 10, 11 and 12): +1.0 dB in both directions \u2014 connector at B2 dirty or "
+	       "leg B2 (fibers 5\u201312): +1.0 dB in both directions \u2014 connector at B2 dirty or "
 	       "damaged");
 }
 
@@ -232,9 +232,8 @@ Test(cli_verdicts, sr16_16x25g_faults_are_named)
 Test(cli_verdicts, sr8_8x50g_harness_on_the_sr16_bench_is_a_wrong_part)
 {
 	expect("sr16-wrong-part-8x50g", "breakout-sr16-16x25g", 1, "fail",
-	       "wrong part: expected sr16-mpo32-16xlc, found sr8-mpo16-8xlc (measured map: A:9 dark; A:10 dark; A:11 dark; "
-	       "A:12 dark; A:13 dark; A:14 dark; A:15 dark; A:16 dark; B1:tx dark; B2:tx dark; B3:tx dark; B4:tx dark; "
-	       "B5:tx dark; and more)");
+	       "wrong part: expected sr16-mpo32-16xlc, found sr8-mpo16-8xlc (measured map: 24 fibers dark: A:9\u201316 "
+	       "and B1:tx\u2013B16:tx)");
 }
 
 /* An MPO-32 slot that lights nothing (the harness not plugged in: its MPO-32 end dark) is no wrong part,
@@ -248,7 +247,7 @@ Test(cli_verdicts, a_dark_sr16_slot_is_no_smaller_part)
 	certify_sc(sc, "breakout-sr16-16x25g", NULL, &o);
 	cr_expect_eq(o.exit_code, 1, "exit %d (%s: %s)", o.exit_code, o.verdict, o.reason);
 	cr_expect_str_eq(o.verdict, "fail");
-	cr_expect(strncmp(o.reason, "fiber map: A:1 dark; A:2 dark;", 30) == 0, "%s", o.reason);
+	cr_expect_str_eq(o.reason, "fiber map: 32 fibers dark: A:1\u201316 and B1:tx\u2013B16:tx");
 	cr_expect_null(strstr(o.reason, "wrong part"), "%s", o.reason);
 }
 

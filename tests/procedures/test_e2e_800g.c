@@ -14,6 +14,18 @@ static lc_result *certify(const char *scenario)
 	return lc_e2e_run(&e, "breakout-mpo", NULL, 1, lc_e2e_dut_serial(&e));
 }
 
+/* Insertion losses measured and within their limit (every fiber, every wavelength, one each). */
+static size_t il_passes(const lc_result *r)
+{
+	size_t il = 0;
+	for (size_t i = 0; i < lc_result_measurement_count(r); i++) {
+		const lc_result_measurement *m = lc_result_measurement_at(r, i, NULL);
+		if (!strcmp(m->name, "insertion_loss") && m->verdict == LC_VERDICT_PASS)
+			il++;
+	}
+	return il;
+}
+
 static void done(lc_result *r)
 {
 	lc_result_free(r);
@@ -24,13 +36,7 @@ Test(e2e_800g, dr8_breakout_good_passes_all_sixteen_fibers)
 {
 	lc_result *r = certify("dr8-breakout-good");
 	cr_expect_eq(lc_result_verdict(r), LC_VERDICT_PASS, "why: %s", lc_e2e_why(r));
-	size_t il = 0;
-	for (size_t i = 0; i < lc_result_measurement_count(r); i++) {
-		const lc_result_measurement *m = lc_result_measurement_at(r, i, NULL);
-		if (!strcmp(m->name, "insertion_loss") && m->verdict == LC_VERDICT_PASS)
-			il++;
-	}
-	cr_expect_eq(il, 32ul, "16 fibers at 1310 and 1550 nm");
+	cr_expect_eq(il_passes(r), 32ul, "16 fibers at 1310 and 1550 nm");
 	done(r);
 }
 
@@ -71,5 +77,47 @@ Test(e2e_800g, dr8_eight_slot_bench_certifies_each_slot_on_its_own_instruments)
 	cr_expect_eq(lc_result_verdict(r), LC_VERDICT_FAIL, "slot 8: %s", lc_e2e_why(r));
 	cr_expect_str_eq(lc_e2e_why(r), "leg B6 (fibers 6 and 11): +1.0 dB in both directions \u2014 connector at B6 dirty or "
 					"damaged");
+	done(r);
+}
+
+/* 800G 2 x DR4 -> 2 x 400G DR4: the DR8 port's MPO-16 APC broken out to two MPO-12 APC legs (lanes 1-4 and
+ * 5-8), on its own bench, by the same general breakout procedure. Each leg's four Tx lanes land on its Rx
+ * positions 12..9, the DR4 module's order (cables/dr8-mpo16apc-2xmpo12apc.json, UNCONFIRMED). */
+Test(e2e_800g, two_dr4_breakout_good_passes_all_sixteen_fibers)
+{
+	lc_result *r = certify("dr8-2xdr4-good");
+	cr_expect_eq(lc_result_verdict(r), LC_VERDICT_PASS, "why: %s", lc_e2e_why(r));
+	cr_expect_eq(il_passes(r), 32ul, "16 fibers at 1310 and 1550 nm");
+	cr_expect_str_eq(lc_e2e_extra(r, "fiber_map", "difference"), "as expected");
+	done(r);
+}
+
+Test(e2e_800g, two_dr4_breakout_faults_are_named)
+{
+	lc_result *r = certify("dr8-2xdr4-swapped-legs");
+	cr_expect_eq(lc_result_verdict(r), LC_VERDICT_FAIL, "why: %s", lc_e2e_why(r));
+	cr_expect_str_eq(lc_e2e_why(r), "fiber map: legs B1 and B2 swapped");
+	done(r);
+	r = certify("dr8-2xdr4-broken-fiber");
+	cr_expect_eq(lc_result_verdict(r), LC_VERDICT_FAIL, "why: %s", lc_e2e_why(r));
+	cr_expect_str_eq(lc_e2e_why(r), "fiber map: A:6 dark", "DR8 lane 6, to leg B2's Rx lane 2");
+	done(r);
+	/* the MPO-12 APC of leg B2: its eight fibers numbered at the MPO-16, the excess over leg B1's */
+	r = certify("dr8-2xdr4-dirty-leg");
+	cr_expect_eq(lc_result_verdict(r), LC_VERDICT_FAIL, "why: %s", lc_e2e_why(r));
+	cr_expect_str_eq(lc_e2e_why(r), "leg B2 (fibers 5\u201312): +1.0 dB in both directions \u2014 connector at B2 dirty or "
+					"damaged");
+	done(r);
+}
+
+/* The DR8 -> 8 x LC harness has the same MPO-16 APC end: plugged in the 2 x DR4 slot it lights none of the
+ * MPO-12 legs' positions, a wrong part named as such (fail, never an error or a re-reference). */
+Test(e2e_800g, dr8_8xlc_harness_on_the_two_dr4_bench_is_a_wrong_part)
+{
+	lc_result *r = certify("dr8-2xdr4-wrong-part-8xlc");
+	cr_expect_eq(lc_result_verdict(r), LC_VERDICT_FAIL, "why: %s", lc_e2e_why(r));
+	cr_expect_str_eq(lc_e2e_why(r), "wrong part: expected dr8-mpo16apc-2xmpo12apc, found dr8-mpo16apc-8xlc (measured "
+					"map: no light at any port of the expected part)");
+	cr_expect_eq(il_passes(r), 0ul, "nothing of a wrong part passes");
 	done(r);
 }

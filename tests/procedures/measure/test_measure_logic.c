@@ -209,6 +209,9 @@ Test(map, wording_as_expected_and_swaps)
 	act[4] = LC_MAP_MULTI;
 	cr_assert_eq(lc_map_describe(act, exp, 8, 8, &lab, buf, sizeof(buf)), 5);
 	cr_assert_str_eq(buf, "Tx2 and Tx3 swapped; Tx5 lights several ports; Tx6 dark; Tx7 lands on Rx5 instead of Rx7");
+	act[7] = LC_MAP_MULTI;
+	cr_assert_eq(lc_map_describe(act, exp, 8, 8, &lab, buf, sizeof(buf)), 6);
+	cr_assert_str_eq(buf, "Tx2 and Tx3 swapped; Tx5 and Tx8 light several ports; Tx6 dark; Tx7 lands on Rx5 instead of Rx7");
 }
 
 Test(map, wording_polarity_type)
@@ -304,4 +307,34 @@ Test(map, wording_expected_dark_is_not_bad_input)
 	cr_assert_str_eq(buf, "Tx3 lands on Rx3 where no light is expected");
 	exp[2] = -5;
 	cr_assert_eq(lc_map_describe(act, exp, 4, 4, &lab, buf, sizeof(buf)), LC_ERR_ARG);
+}
+
+Test(map, wording_many_dark_fibers_as_ranges)
+{
+	/* The SR8 8 x 50G harness in an SR16 slot: A:1..A:8 land as designed, A:9..A:16 and all sixteen legs' tx
+	 * fibers are dark. One clause, every fiber named through its range, the count in front. */
+	const char *in[32], *out[32];
+	char names[64][12];
+	int exp[32], act[32];
+	for (int i = 0; i < 16; i++) {
+		snprintf(names[i], sizeof(names[i]), "A:%d", i + 1);
+		snprintf(names[16 + i], sizeof(names[16 + i]), "B%d:tx", i + 1);
+		snprintf(names[32 + i], sizeof(names[32 + i]), "B%d:rx", i + 1);
+		snprintf(names[48 + i], sizeof(names[48 + i]), "A:%d", i + 17);
+		in[i] = names[i], in[16 + i] = names[16 + i];
+		out[i] = names[32 + i], out[16 + i] = names[48 + i];
+		exp[i] = i, exp[16 + i] = 16 + i;
+		act[i] = i < 8 ? i : LC_MAP_DARK, act[16 + i] = LC_MAP_DARK;
+	}
+	lc_map_labels lab = {.in = in, .out = out};
+	char buf[256];
+	cr_assert_eq(lc_map_describe(act, exp, 32, 32, &lab, buf, sizeof(buf)), 24);
+	cr_assert_str_eq(buf, "24 fibers dark: A:9\u201316 and B1:tx\u2013B16:tx");
+	/* runs shorter than three and gaps stay single names; other clauses keep their place */
+	act[9] = 9, act[11] = 11, act[12] = 12, act[13] = 13, act[14] = 14, act[15] = 15;
+	for (int i = 16; i < 32; i++)
+		act[i] = exp[i];
+	act[17] = LC_MAP_DARK, act[18] = LC_MAP_DARK, act[20] = 21, act[21] = 20;
+	cr_assert_eq(lc_map_describe(act, exp, 32, 32, &lab, buf, sizeof(buf)), 6);
+	cr_assert_str_eq(buf, "B5:tx and B6:tx swapped; A:9, A:11, B2:tx and B3:tx dark", "%s", buf);
 }
