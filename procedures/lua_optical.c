@@ -645,7 +645,7 @@ static int ctx_fiber_map(lua_State *L)
 	lc_run *run = lc_run_from_upvalue(L);
 	luaL_checktype(L, 2, LUA_TTABLE);
 	double nm = lc_lua_field_number(L, 2, "wavelength", NAN);
-	double dark = lc_lua_field_number(L, 2, "dark_dbm", -50.0);
+	double dark = lc_lua_field_number(L, 2, "dark_dbm", LC_DARK_DBM);
 	if (!(nm > 0))
 		return luaL_error(L, "fiber_map: wavelength (nm) is required");
 	lc_wired_ends e;
@@ -702,7 +702,7 @@ static int ctx_fiber_map(lua_State *L)
 	lc_wired_unlock(insts, ni);
 	if (rc < 0)
 		goto out;
-	relative_dark(matrix, e.n_launch, e.n_detect, lc_lua_field_number(L, 2, "relative_db", 20.0));
+	relative_dark(matrix, e.n_launch, e.n_detect, lc_lua_field_number(L, 2, "relative_db", LC_DARK_RELATIVE_DB));
 	lc_map_infer(matrix, e.n_launch, e.n_detect, dark, map);
 	lc_map_labels labels = {
 		.in = in_l, .out = out_l, .out_group = group, .group = glabel, .n_groups = ng, .in_group = in_group};

@@ -84,6 +84,23 @@ int lc_reference_take(const lc_optical_path *paths, size_t n, const lc_il_opts *
 					 path_label(&paths[i], i, b, sizeof(b)), o->wavelength_nm);
 		}
 	}
+	/* A finite reading is no proof of light: a meter with nothing on its input reads its noise floor (-80 dBm
+	 * on an N774x), and a loss against a reference of noise is noise too, negative as often as not (a
+	 * "drifted reference" that never was one). A path is dark by the fiber map's rules: under LC_DARK_DBM,
+	 * or LC_DARK_RELATIVE_DB under the brightest path of the same source and settings. */
+	double top = -INFINITY;
+	for (size_t i = 0; i < n && rc == 0; i++)
+		if (out->ref_dbm[i] > top)
+			top = out->ref_dbm[i];
+	for (size_t i = 0; i < n && rc == 0; i++) {
+		if (out->ref_dbm[i] >= LC_DARK_DBM && out->ref_dbm[i] >= top - LC_DARK_RELATIVE_DB)
+			continue;
+		char b[32];
+		rc = lc_diag_set(diag, LC_ERR_STATE,
+				 "reference: no light on %s at %g nm (%.1f dBm, %.1f dB under the brightest path: a meter's "
+				 "floor; check the reference cords and the source)",
+				 path_label(&paths[i], i, b, sizeof(b)), o->wavelength_nm, out->ref_dbm[i], top - out->ref_dbm[i]);
+	}
 	rc = lc_lit_off(&lit, rc, diag);
 	rc = lc_launches_release(&paths[0].launch, n, sizeof(paths[0]), rc, diag);
 	if (rc < 0)

@@ -132,6 +132,29 @@ static int add_wires(const lc_sim_scenario *sc, lc_sim_world *w, lc_diag *diag)
 	return 0;
 }
 
+/* The cable type the station expects in `slot`, given to the DUT there when it is another type: the
+ * operator joins the reference cords as the slot's design maps them, whatever cable is tested next (a
+ * wrong part's own map would leave the cords of the ports it lacks open, a reference of the meter's
+ * floor). A slot naming no cable keeps the DUT's own type. */
+static int slot_design(const lc_sim_scenario *sc, unsigned slot, const lc_dut *dut, struct lc_sim_dut *d,
+		       lc_diag *diag)
+{
+	const lc_station *st = sc->station;
+	for (size_t i = 0; i < st->n_slots; i++) {
+		const lc_station_slot *s = &st->slots[i];
+		if (s->number != slot || !s->cable[0] || strcmp(s->cable, lc_channel_name(dut->channel)) == 0)
+			continue;
+		lc_channel *design = NULL;
+		int rc = lc_channel_load(s->cable, sc->fixtures_dir, &design, diag);
+		if (rc < 0) {
+			lc_diag_prefix(diag, "%s: station slot %u's cable: ", sc->origin, slot);
+			return rc;
+		}
+		lc_sim_dut_set_design(d, design);
+	}
+	return 0;
+}
+
 /* slot 0: the scenario's DUT; else the DUT of that slot in more_slots */
 static int add_dut(const lc_sim_scenario *sc, lc_sim_world *w, size_t more, lc_diag *diag)
 {
@@ -153,6 +176,10 @@ static int add_dut(const lc_sim_scenario *sc, lc_sim_world *w, size_t more, lc_d
 	if (rc < 0) {
 		lc_dut_free(dut);
 		lc_limits_free(lim);
+		return rc;
+	}
+	if ((rc = slot_design(sc, more == 0 ? sc->slot : sc->more_slot[more - 1], dut, d, diag)) < 0) {
+		lc_sim_dut_free(d);
 		return rc;
 	}
 	if (more == 0) {

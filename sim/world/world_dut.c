@@ -24,6 +24,10 @@ struct lc_sim_dut {
 	size_t tx[MAX_LANES], rx[MAX_LANES]; /* port indices of Tx lanes at end A, Rx lanes at end B */
 	size_t n_tx, n_rx;
 	bool thru; /* the operator took the DUT out and joined the cords as the design maps them (reference) */
+	/* The slot's design, when it is another cable type than the DUT (a wrong part in the slot): what the
+	 * operator follows to join the cords for a reference, which cannot depend on the cable plugged in
+	 * afterwards. NULL: the DUT's own channel is the design. Owned. */
+	lc_channel *design;
 	/* Typical losses already worked out, by (path, wavelength): a path's budget is the same on every read,
 	 * and building it was 80 % of a power meter query's cost (about 70,000 of 89,000 instructions). Its own
 	 * lock: readers of several worlds' slots may share one DUT. */
@@ -38,6 +42,12 @@ struct lc_sim_dut {
 /* Two reference-grade connectors mated through an adapter: what a thru costs instead of the DUT. Typical
  * value, well inside the 0.2 dB SM / 0.1 dB MM that TIA-526 recommends for reference-reference pairs. */
 #define THRU_LOSS_DB 0.05
+
+void lc_sim_dut_set_design(struct lc_sim_dut *d, lc_channel *design)
+{
+	lc_channel_free(d->design);
+	d->design = design;
+}
 
 void lc_sim_dut_set_thru(struct lc_sim_dut *d, bool thru)
 {
@@ -229,11 +239,12 @@ int lc_sim_dut_cross(struct lc_sim_dut *d, const char *port, double nm, char *ot
 {
 	char phys[LC_PORT_NAME_MAX];
 	if (d->thru) {
-		/* No cable, no defects: each launch cord meets the receive cord the design says it should. */
-		int to = lc_channel_route(CH(d), port, NULL);
+		/* No cable, no defects: each launch cord meets the receive cord the slot's design says it should. */
+		const lc_channel *design = d->design ? d->design : CH(d);
+		int to = lc_channel_route(design, port, NULL);
 		if (to < 0)
 			return LC_ERR_NOT_FOUND;
-		lc_sim_copy_str(other, cap, lc_channel_port(CH(d), (size_t)to)->name);
+		lc_sim_copy_str(other, cap, lc_channel_port(design, (size_t)to)->name);
 		*loss_db = THRU_LOSS_DB;
 		return 0;
 	}
@@ -467,6 +478,7 @@ void lc_sim_dut_free(struct lc_sim_dut *d)
 	if (!d)
 		return;
 	lc_dut_free(d->dut);
+	lc_channel_free(d->design);
 	lc_limits_free(d->lim);
 	pthread_mutex_destroy(&d->cache_mu);
 	free(d);

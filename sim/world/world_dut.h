@@ -38,6 +38,9 @@ int lc_sim_dut_module_temp(struct lc_sim_dut *d, const char *label, bool traffic
 /* Reference thru: the DUT is out and the station's cords are joined as the design maps them, through
  * reference adapters (what an operator does to take a 1-jumper reference). */
 void lc_sim_dut_set_thru(struct lc_sim_dut *d, bool thru);
+/* The slot's design (the cable type its station expects) when the DUT is another type: a thru joins the
+ * cords as it maps them. Takes ownership of design (NULL: the DUT's own type), freeing one set before. */
+void lc_sim_dut_set_design(struct lc_sim_dut *d, lc_channel *design);
 bool lc_sim_dut_is_thru(const struct lc_sim_dut *d);
 
 /* snprintf(dst, cap, "%s", src) without printf's cost (the world's files share it): port names are copied on

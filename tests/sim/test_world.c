@@ -423,3 +423,30 @@ Test(sim_world, switch_input_cabled_twice_is_refused)
 	lc_sim_scenario_free(sc);
 	json_decref(root);
 }
+
+/* A reference is taken without the DUT, the cords joined as the slot's design maps them: it cannot depend on
+ * the cable plugged in afterwards. With a wrong part in the slot (the DR8 8 x LC harness on the 2 x DR4
+ * bench, which has no MPO-12 legs), the thru still joins leg B1's position 1 to A:16, as the 2 x DR4 design
+ * does; with the DUT back in, that port leads nowhere and the meter reads dark. */
+Test(sim_world, reference_thru_follows_the_slot_design_not_the_dut)
+{
+	lc_sim_scenario *sc;
+	json_t *root = sw_scenario_json("dr8-2xdr4-wrong-part-8xlc");
+	lc_sim_world *w = world_of(root, 1, &sc);
+	json_decref(root);
+	const char *launch = lc_sim_world_link_peer(w, "dut:B1:1"), *common = lc_sim_world_link_peer(w, "source:1");
+	cr_assert(launch && common, "B1:1 and the source are cabled to switch1");
+	lc_sim_world_source_set(w, "source:1", true, 1310, -7.0);
+	route(w, common, launch);
+	cr_assert_str_eq(lc_sim_world_link_peer(w, "dut:A:16"), "meter2:8");
+	double dbm;
+	cr_assert_eq(lc_sim_world_set_reference_thru(w, 1, true), 0);
+	lc_sim_world_power_true(w, "meter2:8", &dbm);
+	/* two 0.15 dB reference cords and the thru's reference-grade pair, nothing of the 8 x LC harness */
+	cr_assert(dbm < -7.0 - 0.3 && dbm > -7.0 - 1.0, "the thru of the design lights A:16: %g dBm", dbm);
+	cr_assert_eq(lc_sim_world_set_reference_thru(w, 1, false), 0);
+	lc_sim_world_power_true(w, "meter2:8", &dbm);
+	cr_assert_eq(dbm, LC_SIM_DARK_DBM, "the 8 x LC harness has no B1:1");
+	lc_sim_world_destroy(w);
+	lc_sim_scenario_free(sc);
+}

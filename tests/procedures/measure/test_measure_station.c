@@ -217,6 +217,49 @@ Test(station, reference_without_light_is_refused)
 	cr_assert_eq(lc_reference_take(paths, 0, &o, LC_REF_2_JUMPER, "", 10, &ref, &d), LC_ERR_ARG);
 }
 
+/* A meter with nothing on its input reads its floor, a finite number (1e-11 W = -80 dBm on an N774x): a
+ * reference of it would make every later loss on that path noise against noise, negative as often as not
+ * ("the reference has drifted" when it never was one). Refused, whether under the absolute threshold or
+ * far under the other paths of the same reference; the laser goes off either way. */
+static int take_with(const char *const watts[4], lc_diag *d)
+{
+	for (int ch = 1; ch <= 4; ch++) {
+		char c[32];
+		snprintf(c, sizeof(c), ":READ%d:POW?", ch);
+		scpi_peer_rule_once(pm_peer, c, watts[ch - 1]);
+	}
+	readback_again();
+	lc_il_opts o;
+	lc_il_opts_init(&o, 1310);
+	lc_reference ref;
+	scpi_peer_clear_log(src_peer);
+	return lc_reference_take(paths, 4, &o, LC_REF_1_JUMPER, "", 3600, &ref, d);
+}
+
+Test(station, reference_of_a_meter_floor_is_refused)
+{
+	lc_diag d = {0};
+	static const char *const one_floor[4] = {"+5.00000000E-004", "+5.00000000E-004", "+1.00000000E-011",
+						 "+5.00000000E-004"};
+	cr_assert_eq(take_with(one_floor, &d), LC_ERR_STATE, "%s", d.text);
+	cr_assert(strstr(d.text, "reference: no light on A:3 at 1310 nm (-80.0 dBm, 77.0 dB under the brightest path"),
+		  "%s", d.text);
+	cr_assert_str_eq(scpi_peer_log_nostb(src_peer), ":SOUR2:CHAN1:POW:STAT 1|:SOUR2:CHAN1:POW:STAT 0");
+	/* all four at the floor: none is far under the others, every one under the absolute threshold */
+	static const char *const all_floor[4] = {"+1.00000000E-011", "+2.00000000E-011", "+1.00000000E-011",
+						 "+1.00000000E-011"};
+	cr_assert_eq(take_with(all_floor, &d), LC_ERR_STATE, "%s", d.text);
+	cr_assert(strstr(d.text, "no light on A:1 at 1310 nm (-80.0 dBm"), "%s", d.text);
+	/* a weak but real reference (-45 dBm everywhere) is a reference; one path 25 dB under it is not */
+	static const char *const weak[4] = {"+3.16227766E-008", "+3.16227766E-008", "+3.16227766E-008",
+					    "+3.16227766E-008"};
+	cr_assert_eq(take_with(weak, &d), 0, "%s", d.text);
+	static const char *const one_low[4] = {"+3.16227766E-008", "+3.16227766E-008", "+3.16227766E-008",
+					       "+1.00000000E-010"};
+	cr_assert_eq(take_with(one_low, &d), LC_ERR_STATE);
+	cr_assert(strstr(d.text, "no light on A:4 at 1310 nm (-70.0 dBm, 25.0 dB under"), "%s", d.text);
+}
+
 /* A little-endian f32 block of watts, one per channel: lit channel `on` (1-based) at 1e-4 W, others dark. */
 static void block_with(int on)
 {
