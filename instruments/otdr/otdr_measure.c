@@ -406,7 +406,7 @@ static int split_reflections(const lc_otdr_ctx *c, const cand *cd, size_t limit,
 		while (on > vi && c->y[on] - c->y[on - 1] > fmax(0.02 * rise2, LC_OTDR_ONSET_FLOOR_DB))
 			on--;
 		if (cand_push(out, n, cap, (cand){on, 0, c->y[pk2] - lc_otdr_line_at(&b, (double)pk2), true, false,
-						    false, true, 0}) < 0)
+						    false, true, 0, false}) < 0)
 			return LC_ERR_NOMEM;
 		/* and on from this one's peak: a third connector */
 		top = c->y[pk2];
@@ -527,18 +527,27 @@ int lc_otdr_build_events(lc_otdr_ctx *c, lc_otdr_event *launch, const cand *cv_i
 			return lc_diag_set(diag, LC_ERR_NOMEM, "OTDR analysis: out of memory");
 		}
 		size_t *wl = ctr + keep, *wh = wl + keep;
-		for (size_t k = 0; k < keep; k++) {
+		/* the shape is the first pass's: the close steps found past larger ones are left out, as
+		 * members and as neighbours (p, q: the candidates before and after k that are not) */
+		for (size_t k = 0, p = SIZE_MAX; k < keep; k++) {
+			if (cv[k].close)
+				continue;
+			size_t q = k + 1;
+			while (q < keep && cv[q].close)
+				q++;
 			/* only steps alone within two fit lengths and a pulse: two events in one window fit a
 			 * wide transition whatever the receiver */
 			size_t reach = 2 * c->fit_len + c->pw_pts;
-			if (cv[k].refl || cv[k].split || cv[k].end_only || k == end_k ||
-			    (k > 0 && cv[k - 1].i + reach > cv[k].i) || (k + 1 < keep && cv[k].i + reach > cv[k + 1].i))
+			bool alone = !(p != SIZE_MAX && cv[p].i + reach > cv[k].i) && !(q < keep && cv[k].i + reach > cv[q].i);
+			size_t prev = p;
+			p = k;
+			if (cv[k].refl || cv[k].split || cv[k].end_only || k == end_k || !alone)
 				continue;
 			ctr[m] = cv[k].i;
-			wl[m] = k > 0 ? cv[k - 1].i + c->guard + (cv[k - 1].refl ? 2 * c->pw_pts : 0) : c->det_lo;
+			wl[m] = prev != SIZE_MAX ? cv[prev].i + c->guard + (cv[prev].refl ? 2 * c->pw_pts : 0) : c->det_lo;
 			if (wl[m] < c->det_lo)
 				wl[m] = c->det_lo;
-			wh[m] = k + 1 < keep && cv[k + 1].i > c->guard ? cv[k + 1].i - c->guard : c->n;
+			wh[m] = q < keep && cv[q].i > c->guard ? cv[q].i - c->guard : c->n;
 			m++;
 		}
 		rounding = lc_otdr_ramp_rounding(c, ctr, wl, wh, m);
@@ -547,7 +556,7 @@ int lc_otdr_build_events(lc_otdr_ctx *c, lc_otdr_event *launch, const cand *cv_i
 	for (size_t k = 0; k < keep + (synth_end ? 1 : 0); k++) {
 		if (k < keep && cv[k].end_only && k != end_k)
 			continue; /* a slow drop that is not the end: the fits saw it falling, not an event */
-		cand cd = k < keep ? cv[k] : (cand){sig_end, -c->eof_thr, 0, false, false, false, false, 0};
+		cand cd = k < keep ? cv[k] : (cand){sig_end, -c->eof_thr, 0, false, false, false, false, 0, false};
 		lc_otdr_event *e = &ev[ne];
 		memset(e, 0, sizeof(*e));
 		lc_otdr_line b;

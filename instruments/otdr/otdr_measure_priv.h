@@ -10,10 +10,11 @@
 #include "instruments/otdr/otdr_priv.h"
 
 /* With no loss threshold (a file that stores 0: the instrument reported what its noise allowed), an event's
- * LS loss must clear this many times the detector's limit at it (LC_OTDR_DETECT_SIGMAS = 3 sigma of the step
- * noise measured on the trace): 6 sigma. At 3 sigma, a few hundred independent windows a trace leave one or
- * two noise steps per trace that the threshold used to remove; at 6 sigma none. */
-#define LC_OTDR_NOISE_ONLY_FACTOR 2.0
+ * LS loss must clear this many times the detector's limit around it (cand.lim: 3 sigma of the step noise
+ * measured on the trace, over the CFAR training cells): 4.5 sigma. With a few hundred to a thousand
+ * independent windows on a trace, 3 sigma leaves one or two noise steps a trace, which the threshold used to
+ * remove; 4.5 sigma (7e-6 a window) leaves none. */
+#define LC_OTDR_NOISE_ONLY_FACTOR 1.5
 
 /* The smallest peak taken for a reflection: 0.3 dB is a -77 dB reflection at 10 ns, -87 dB at 100 ns */
 #define LC_OTDR_PEAK_FLOOR_DB 0.3
@@ -76,8 +77,10 @@ struct cand {
 	                  the end */
 	bool split;    /* a reflection in the dead zone of the one before, separated by the dip between them:
 	                  i is the foot of its edge (the valley), peak its height above the backscatter */
-	double lim;    /* the detector's noise limit for a step at i (dB; 0 where none was measured): with no
-	                  loss threshold, the event's measured loss must clear it */
+	double lim;    /* the detector's noise limit around i (dB, over the CFAR training cells; 0 where none
+	                  was measured): with no loss threshold, the event's LS loss must clear it (x1.5) */
+	bool close;    /* found with the larger steps around it taken off the trace (close_steps): not one
+	                  of the isolated steps that tell the trace's transition shape */
 };
 
 #endif
