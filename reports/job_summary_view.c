@@ -330,7 +330,7 @@ int lc_job_summary_pdf(const json_t *root, const char *pubkey_hint, const char *
 	/* the running header's badge: the job's worst certificate would over-simplify; the yield line says it */
 	int rc = lc_pdf_doc_init(&doc, running, LC_VERDICT_NONE);
 	if (rc == 0) {
-		render(&doc, root, pubkey_hint, public_key);
+		render(&doc, root, pubkey_hint, public_key); /* the measuring pass (reports/pdf_layout_priv.h) */
 		snprintf(footer, sizeof(footer), "verify: minisign -Vm job.json -p %s", pubkey_hint ? pubkey_hint : "STATION.pub");
 		snprintf(title, sizeof(title), "Job summary %s", job ? job : "");
 		const char *created = str(root, "created");
@@ -339,7 +339,11 @@ int lc_job_summary_pdf(const json_t *root, const char *pubkey_hint, const char *
 		}
 		const char *meta[5] = {title, str(root, "customer"), "job summary", "lanecert " LC_VERSION_STRING,
 				       *date ? date : NULL};
-		rc = doc.err ? doc.err : lc_pdf_doc_finish(&doc, lc_pdf_mem_write, &out, footer, meta);
+		rc = doc.err ? doc.err : lc_pdf_doc_draw(&doc, lc_pdf_mem_write, &out, footer, meta);
+		if (rc == 0) {
+			render(&doc, root, pubkey_hint, public_key); /* the drawing pass */
+			rc = lc_pdf_doc_finish(&doc);
+		}
 	}
 	if (rc < 0 && diag)
 		*diag = doc.diag;

@@ -1,8 +1,20 @@
 /*
  * A small page layout engine for the PDF report (reports/report_pdf.c): a cursor running down A4 pages,
  * paragraphs, headings kept with what follows, tables whose rows wrap and that continue on the next page with
- * their header row repeated, verdict badges and SVG images. Pages are drawn into cairo recording surfaces and
- * replayed onto the PDF surface at the end, so that each footer can say "page N of M".
+ * their header row repeated, verdict badges and SVG images.
+ *
+ * A document is laid out twice, by the same calls, so that each footer can say "page N of M" while no page is
+ * kept once it is done (issue 22: the renderer's peak RSS; keeping every page as a cairo recording to replay
+ * at the end cost 0.5-1.6 MiB):
+ *     lc_pdf_doc_init(doc, ...);  BODY;          the measuring pass: the pages are counted and the text heights
+ *                                                noted, no text is drawn and each page is dropped when the next
+ *                                                one starts
+ *     lc_pdf_doc_draw(doc, write_fn, ...);  BODY;  the drawing pass: the same calls draw straight onto the PDF,
+ *                                                each page written out when the next one starts
+ *     lc_pdf_doc_finish(doc);                    the last page and the PDF's end; LC_ERR_STATE when the passes
+ *                                                did not come out alike (BODY must depend only on its input)
+ * BODY must make the same calls with the same arguments both times; a text height noted in the first pass is
+ * reused in the second (each text is shaped once to measure and once to draw, as with one pass).
  *
  * Errors are sticky: the first failure is kept in doc->err / doc->diag and later calls do nothing, so the
  * section code reads straight through and the caller checks once.
@@ -16,6 +28,7 @@
 #include <pango/pangocairo.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "fixtures/verdict.h"
 #include "base/error.h"
@@ -43,13 +56,25 @@ enum lc_pdf_style {
 
 enum lc_pdf_align { LC_PDF_LEFT, LC_PDF_RIGHT };
 
+/* A text height noted in the measuring pass: key is a hash of the text and how it is laid out. */
+typedef struct lc_pdf_height {
+	uint64_t key;
+	double h;
+} lc_pdf_height;
+
 typedef struct lc_pdf_doc {
 	PangoFontMap *fontmap;
 	PangoContext *pango;
 	PangoFontDescription *fonts[LC_PDF_STYLE_COUNT];
-	cairo_surface_t **pages; /* recording surfaces, one per page */
-	size_t n_pages, cap_pages;
-	cairo_t *cr;             /* drawing onto the last page */
+	bool measuring;          /* the first pass: nothing is drawn that stays */
+	size_t n_pages;          /* pages started in this pass */
+	size_t total_pages;      /* the measuring pass's count, in the drawing pass */
+	cairo_surface_t *page;   /* measuring pass: a throwaway recording of the current page */
+	cairo_surface_t *pdf;    /* drawing pass: the PDF being written */
+	char *footer;            /* drawing pass: the footer's text */
+	cairo_t *cr;             /* drawing onto the current page */
+	lc_pdf_height *heights;  /* noted by the measuring pass, in call order */
+	size_t n_heights, cap_heights, next_height; /* next_height: SIZE_MAX once the passes part ways */
 	double y;                /* cursor, points from the top of the page */
 	char running[512];       /* running header text of pages after the first */
 	enum lc_verdict verdict; /* shown in the running header */
@@ -82,8 +107,8 @@ typedef struct lc_pdf_table {
 	size_t header_page;      /* the page (1-based count) where the header row was last drawn; 0: none */
 } lc_pdf_table;
 
-/* A PDF in memory: lc_pdf_doc_finish(doc, lc_pdf_mem_write, &mem, ...) appends to mem.p, which the caller
- * frees (also when finishing failed). */
+/* A PDF in memory: lc_pdf_doc_draw(doc, lc_pdf_mem_write, &mem, ...) appends to mem.p, which the caller
+ * frees (also when drawing or finishing failed), after lc_pdf_doc_free(). */
 typedef struct lc_pdf_mem {
 	char *p;
 	size_t len, cap;
@@ -91,12 +116,16 @@ typedef struct lc_pdf_mem {
 
 cairo_status_t lc_pdf_mem_write(void *closure, const unsigned char *data, unsigned int n);
 
+/* Starts the measuring pass (see above). */
 int lc_pdf_doc_init(lc_pdf_doc *doc, const char *running, enum lc_verdict verdict);
 void lc_pdf_doc_free(lc_pdf_doc *doc);
-/* Replay every page onto a PDF written through write_fn, with the footer (left text, "page N of M").
- * metadata: title, author, subject, creator, create date (ISO 8601) — each may be NULL. */
-int lc_pdf_doc_finish(lc_pdf_doc *doc, cairo_write_func_t write_fn, void *closure, const char *footer,
-		      const char *const metadata[5]);
+/* Ends the measuring pass and starts the drawing pass onto a PDF written through write_fn, each page with the
+ * footer (left text, "page N of M"). metadata: title, author, subject, creator, create date (ISO 8601) — each
+ * may be NULL. */
+int lc_pdf_doc_draw(lc_pdf_doc *doc, cairo_write_func_t write_fn, void *closure, const char *footer,
+		    const char *const metadata[5]);
+/* Ends the drawing pass: the last page and the end of the PDF. */
+int lc_pdf_doc_finish(lc_pdf_doc *doc);
 
 void lc_pdf_new_page(lc_pdf_doc *doc);
 /* Start a new page unless h points still fit above the footer. */

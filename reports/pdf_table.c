@@ -62,6 +62,11 @@ double lc_pdf_badge_word(lc_pdf_doc *doc, double x, double y, enum lc_verdict v,
 	pango_layout_get_size(l, &w, &h);
 	double tw = (double)w / PANGO_SCALE, th = (double)h / PANGO_SCALE, px = pt * 0.6, py = pt * 0.15;
 	double bw = tw + 2 * px, bh = th + 2 * py, r = pt * 0.3;
+	if (doc->measuring) { /* only its width counts there */
+		g_object_unref(l);
+		pango_font_description_free(fd);
+		return bw;
+	}
 	cairo_t *cr = doc->cr;
 	cairo_new_sub_path(cr);
 	cairo_arc(cr, x + bw - r, y + r, r, -G_PI / 2, 0);
@@ -216,6 +221,8 @@ int lc_pdf_svg(lc_pdf_doc *doc, const char *svg, char *why, size_t why_size)
 		g_object_unref(h);
 		return doc->err;
 	}
+	/* Drawn in the measuring pass too (onto its throwaway page): an SVG that librsvg reads but cannot draw
+	 * becomes a "Plot missing" paragraph, which both passes must lay out alike. */
 	RsvgRectangle vp = {LC_PDF_MARGIN, doc->y, LC_PDF_WIDTH, height};
 	cairo_save(doc->cr);
 	gboolean ok = rsvg_handle_render_document(h, doc->cr, &vp, &ge);

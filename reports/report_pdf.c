@@ -588,20 +588,17 @@ static void plots(lc_pdf_doc *doc, const lc_plot_set *ps, lc_pdf_info *info, str
 	}
 }
 
-static int render(const lc_result *r, const lc_plot_set *ps, const lc_pdf_options *opt, lc_pdf_doc *doc,
-		  lc_pdf_info *info)
+/* The document's sections, in reading order: called once per pass of the layout (reports/pdf_layout_priv.h). */
+static void body(const lc_result *r, const lc_plot_set *ps, const lc_pdf_options *opt, lc_pdf_doc *doc,
+		 lc_pdf_info *info)
 {
-	lc_result_dut d = lc_result_get_dut(r);
 	struct str s = {.doc = doc};
-	char running[400];
-	snprintf(running, sizeof(running), "Certification report " DASH " %s " DASH " %s", or_dash(d.serial),
-		 or_dash(d.cable_type));
-	if (lc_pdf_doc_init(doc, running, lc_result_verdict(r)) < 0)
-		return doc->err;
-	doc->verdict_word = lc_view_run_word(r);
 	lc_view_limits *lims = calloc(1, sizeof(*lims));
-	if (!lims)
-		return doc->err = lc_diag_set(&doc->diag, LC_ERR_NOMEM, "PDF: out of memory");
+	if (!lims) {
+		if (!doc->err)
+			doc->err = lc_diag_set(&doc->diag, LC_ERR_NOMEM, "PDF: out of memory");
+		return;
+	}
 	title_block(doc, r, &s);
 	reasons(doc, r, &s);
 	sreset(&s);
@@ -622,7 +619,40 @@ static int render(const lc_result *r, const lc_plot_set *ps, const lc_pdf_option
 			 "this document is a view of it.",
 			 0, 0x555555);
 	free(s.p);
-	return doc->err;
+}
+
+static int render(const lc_result *r, const lc_plot_set *ps, const lc_pdf_options *opt, lc_pdf_doc *doc,
+		  lc_pdf_info *info, lc_pdf_mem *out)
+{
+	lc_result_dut d = lc_result_get_dut(r);
+	char running[400];
+	snprintf(running, sizeof(running), "Certification report " DASH " %s " DASH " %s", or_dash(d.serial),
+		 or_dash(d.cable_type));
+	if (lc_pdf_doc_init(doc, running, lc_result_verdict(r)) < 0)
+		return doc->err;
+	doc->verdict_word = lc_view_run_word(r);
+	body(r, ps, opt, doc, info); /* the measuring pass */
+	if (doc->err)
+		return doc->err;
+	char title[300], subject[600], date[32] = "", footer[PATH_MAX + 64];
+	snprintf(title, sizeof(title), "Certification report %s", or_dash(d.serial));
+	snprintf(subject, sizeof(subject), "%s %s: %s", or_dash(d.cable_type), or_dash(d.serial),
+		 lc_verdict_name(lc_result_verdict(r)));
+	/* The document's date is the run's, not the rendering's: the same JSON gives the same PDF. */
+	int64_t t = lc_result_end_ms(r) != LC_TIME_NONE ? lc_result_end_ms(r) : lc_result_start_ms(r);
+	if (t != LC_TIME_NONE && lc_time_format(t, date, NULL) == 0)
+		strcpy(date + 19, "Z");
+	snprintf(footer, sizeof(footer), "verify: minisign -Vm report.json -p %s",
+		 opt->pubkey_hint ? opt->pubkey_hint : "STATION.pub");
+	const char *meta[5] = {title, lc_result_station_name(r), subject, "lanecert " LC_VERSION_STRING,
+			       *date ? date : NULL};
+	if (lc_pdf_doc_draw(doc, lc_pdf_mem_write, out, footer, meta) < 0)
+		return doc->err;
+	*info = (lc_pdf_info){0}; /* the plots are counted once, as drawn */
+	body(r, ps, opt, doc, info);
+	int rc = lc_pdf_doc_finish(doc);
+	info->pages = (int)doc->n_pages;
+	return rc;
 }
 
 int lc_report_pdf_render(const char *json, size_t len, const lc_pdf_options *opt, char **pdf, size_t *pdf_len,
@@ -655,24 +685,7 @@ int lc_report_pdf_render(const char *json, size_t len, const lc_pdf_options *opt
 	}
 	lc_pdf_doc doc;
 	lc_pdf_mem out = {0};
-	rc = render(r, ps, opt, &doc, info);
-	if (rc == 0) {
-		lc_result_dut d = lc_result_get_dut(r);
-		char title[300], subject[600], date[32] = "", footer[PATH_MAX + 64];
-		snprintf(title, sizeof(title), "Certification report %s", or_dash(d.serial));
-		snprintf(subject, sizeof(subject), "%s %s: %s", or_dash(d.cable_type), or_dash(d.serial),
-			 lc_verdict_name(lc_result_verdict(r)));
-		/* The document's date is the run's, not the rendering's: the same JSON gives the same PDF. */
-		int64_t t = lc_result_end_ms(r) != LC_TIME_NONE ? lc_result_end_ms(r) : lc_result_start_ms(r);
-		if (t != LC_TIME_NONE && lc_time_format(t, date, NULL) == 0)
-			strcpy(date + 19, "Z");
-		snprintf(footer, sizeof(footer), "verify: minisign -Vm report.json -p %s",
-			 opt->pubkey_hint ? opt->pubkey_hint : "STATION.pub");
-		const char *meta[5] = {title, lc_result_station_name(r), subject, "lanecert " LC_VERSION_STRING,
-				       *date ? date : NULL};
-		rc = lc_pdf_doc_finish(&doc, lc_pdf_mem_write, &out, footer, meta);
-		info->pages = (int)doc.n_pages;
-	}
+	rc = render(r, ps, opt, &doc, info, &out);
 	if (rc < 0 && diag)
 		*diag = doc.diag;
 	lc_pdf_doc_free(&doc);

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "bench/bench_reports_sample.h"
+#include "reports/pdf_layout_priv.h"
 #include "reports/report.h"
 #include "reports/report_json.h"
 #include "reports/report_pdf.h"
@@ -405,4 +406,54 @@ Test(report_pdf, concurrent_renderings_match_a_sequential_one)
 		free(jobs[i].pdf);
 	}
 	free(alone.pdf), free(js);
+}
+
+/* The layout's two passes (reports/pdf_layout_priv.h): two pages measured, two drawn, each footer "page N of
+ * 2"; the drawing pass takes every text height from the measuring pass's notes instead of shaping it again. */
+static void two_page_body(lc_pdf_doc *doc, bool second_page)
+{
+	lc_pdf_paragraph(doc, LC_PDF_BODY, "First page of the two-pass layout.", 0, 0);
+	if (second_page) {
+		lc_pdf_new_page(doc);
+		lc_pdf_paragraph(doc, LC_PDF_BODY, "Second page of the two-pass layout.", 0, 0);
+	}
+}
+
+Test(report_pdf, two_passes_count_pages_then_draw_them)
+{
+	th_require("pdftotext", "poppler-utils");
+	lc_pdf_doc doc;
+	lc_pdf_mem out = {0};
+	cr_assert_eq(lc_pdf_doc_init(&doc, "running header", LC_VERDICT_PASS), 0);
+	two_page_body(&doc, true);
+	cr_assert_eq(doc.n_heights, 2, "the measuring pass notes each text height");
+	cr_assert_eq(lc_pdf_doc_draw(&doc, lc_pdf_mem_write, &out, "footer text", NULL), 0);
+	cr_assert_eq(doc.total_pages, 2);
+	two_page_body(&doc, true);
+	cr_expect_eq(doc.next_height, 2, "the drawing pass used both notes");
+	cr_assert_eq(lc_pdf_doc_finish(&doc), 0, "%s", doc.diag.text);
+	cr_expect_eq(doc.n_pages, 2);
+	lc_pdf_doc_free(&doc);
+	char *dir = th_scratch_dir("pdf-two-pass"), *pdf = th_path(dir, "two.pdf");
+	th_spit(pdf, out.p, out.len);
+	char *text = th_pdf_text(pdf, 0, 0);
+	cr_expect(strstr(text, "First page of the two-pass layout."), "%s", text);
+	cr_expect(strstr(text, "Second page of the two-pass layout."), "%s", text);
+	cr_expect(strstr(text, "page 1 of 2") && strstr(text, "page 2 of 2"), "%s", text);
+	free(text), free(pdf), free(dir), free(out.p);
+}
+
+/* A body that lays out differently the second time would number its pages wrongly: an error, no PDF. */
+Test(report_pdf, passes_that_disagree_are_an_error)
+{
+	lc_pdf_doc doc;
+	lc_pdf_mem out = {0};
+	cr_assert_eq(lc_pdf_doc_init(&doc, "running header", LC_VERDICT_PASS), 0);
+	two_page_body(&doc, true);
+	cr_assert_eq(lc_pdf_doc_draw(&doc, lc_pdf_mem_write, &out, "footer text", NULL), 0);
+	two_page_body(&doc, false);
+	cr_expect_eq(lc_pdf_doc_finish(&doc), LC_ERR_STATE);
+	cr_expect(strstr(doc.diag.text, "drawing pass made 1 pages, the measuring pass 2"), "%s", doc.diag.text);
+	lc_pdf_doc_free(&doc);
+	free(out.p);
 }
