@@ -157,8 +157,11 @@ static int spawn_wait(char *const argv[], const char *err_path, int *status)
 
 /* What one `lanecert run` took. Peak RSS three ways: the whole tree as /usr/bin/time -v prints it (its
  * fork()ed child's ru_maxrss: the largest of the process and of the children it waited for, the renderers),
- * and each part's own, as they say with -v (VmHWM of the process image: the certifying process; the largest
- * renderer child). Not this program's own wait4: lanecert-bench spawns with posix_spawn (vfork), and a vforked
+ * and each part's own, as said with -v: the certifying process's VmHWM, and the largest renderer child's
+ * ru_maxrss as `lanecert run` reaped it with wait4 (what /usr/bin/time prints for it; the renderer's own
+ * VmHWM, also said, lags the kernel's exact count by a few hundred KiB). Each figure is one process's: the
+ * certifying process and up to two renderers run at once, and their sum is not measured. Not this program's
+ * own wait4: lanecert-bench spawns with posix_spawn (vfork), and a vforked
  * child's ru_maxrss starts at its parent's peak, the simulator's. */
 struct run_figures {
 	double wall_s, blocked_s, inst_s, tree_mib, self_mib, render_mib;
@@ -546,10 +549,12 @@ int lc_bench_run(int argc, char **argv)
 			else /* nothing blocked: no baseline to divide by */
 				printf("  ratio: none, the simulator blocked no client wait here (no baseline)\n");
 		}
-		printf("peak RSS of lanecert run: all = the process and the renderer children it waited for, as\n"
-		       "/usr/bin/time -v prints it; the certifying process and its largest renderer child each as they\n"
-		       "say (-v: VmHWM); against the baseline: lanecert --version under /usr/bin/time (the program with\n"
-		       "its libraries loaded, nothing run or rendered) %.1f MiB; median (min..max) over the rounds\n",
+		printf("peak RSS of lanecert run, each figure one process's (not a sum of the processes alive at once):\n"
+		       "all = the largest of the process and the children it waited for, as /usr/bin/time -v prints it;\n"
+		       "the certifying process as it says (-v: VmHWM); its largest renderer child as lanecert run's wait4\n"
+		       "gives it (ru_maxrss, /usr/bin/time's figure); against the baseline: lanecert --version under\n"
+		       "/usr/bin/time (the program with its libraries loaded, nothing run or rendered) %.1f MiB; median\n"
+		       "(min..max) over the rounds\n",
 		       floor_mib);
 		for (size_t i = 0; i < N_E2E; i++)
 			print_rss(e2e_cases[i].name, fig[i], rounds, floor_mib);
