@@ -24,6 +24,7 @@ lc_area(instruments DEPS hal formats PKGS PkgConfig::JANSSON SOURCES
   instruments/otdr/otdr_analysis.c
   instruments/otdr/otdr_compare.c
   instruments/otdr/otdr_end.c
+  instruments/otdr/otdr_close.c
   instruments/otdr/otdr_ghost.c
   instruments/otdr/otdr_lsfit.c
   instruments/otdr/otdr_measure.c

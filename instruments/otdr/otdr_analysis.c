@@ -130,7 +130,7 @@ static size_t launch_zone(lc_otdr_ctx *c, lc_otdr_event *ev)
 	return clean;
 }
 
-static int add_cand(cand **v, size_t *n, size_t *cap, cand x)
+int lc_otdr_add_cand(cand **v, size_t *n, size_t *cap, cand x)
 {
 	if (*n == *cap) {
 		size_t nc = *cap ? *cap * 2 : 32;
@@ -144,7 +144,7 @@ static int add_cand(cand **v, size_t *n, size_t *cap, cand x)
 	return 0;
 }
 
-static bool local_max(const double *v, size_t n, size_t k, size_t w, bool absval)
+bool lc_otdr_local_max(const double *v, size_t n, size_t k, size_t w, bool absval)
 {
 	size_t lo = k > w ? k - w : 0, hi = k + w < n ? k + w : n - 1;
 	double me = absval ? fabs(v[k]) : v[k];
@@ -232,7 +232,7 @@ static int calibrate_limits(const double *step, double *lim, const unsigned char
 
 /* Does line l have this trace's fibre slope (within the slope itself, at least 1 dB/km)? Stricter than
  * fiber_like: a line over a reflection's plateau or the last of a recovery tail passes that. */
-static bool fibre_slope(const lc_otdr_ctx *c, const lc_otdr_line *l)
+bool lc_otdr_fibre_slope(const lc_otdr_ctx *c, const lc_otdr_line *l)
 {
 	if (!isfinite(c->fiber_slope))
 		return fiber_like(c, l);
@@ -241,7 +241,7 @@ static bool fibre_slope(const lc_otdr_ctx *c, const lc_otdr_line *l)
 
 /* The detector's two lines at point i: over the fit length of backscatter before it (ending a guard
  * before i, not before the launch zone's end) and after it (starting a guard after i). */
-static void detection_fits(const lc_otdr_ctx *c, size_t i, lc_otdr_line *bl, lc_otdr_line *al)
+void lc_otdr_detection_fits(const lc_otdr_ctx *c, size_t i, lc_otdr_line *bl, lc_otdr_line *al)
 {
 	size_t g = c->guard, L = c->fit_len;
 	size_t blo = i > g + L ? i - g - L : 0, bhi = i > g ? i - g : 0;
@@ -275,115 +275,6 @@ static int window_max(const double *y, size_t n, size_t w, double *out, size_t n
 	return 0;
 }
 
-/* The step noise limit around point k of [0, n) as ordered-statistic CFAR takes it: the median of lim over
- * the training cells, the fibre-like points (ok: find_candidates' bits) from one to four (guard + fit length)
- * on either side, leaving out the guard cells whose fits take in the point's own transition (their
- * residuals are its ramp, not noise: a 0.10 dB splice seen 6 m past its onset has 0.058 dB there, 0.03 dB
- * around). z: room for 8 (guard + fit length) values. lim[k] where fewer than 8 cells are fibre-like. */
-static double cfar_limit(const lc_otdr_ctx *c, size_t k, size_t n, const double *lim, const unsigned char *ok,
-			 double *z)
-{
-	size_t r = c->guard + c->fit_len, m = 0;
-	for (size_t q = k > 4 * r ? k - 4 * r : 0; q < n && q <= k + 4 * r; q++)
-		if ((q + r <= k || q >= k + r) && (ok[q] & 3) == 3 && lim[q] > 0)
-			z[m++] = lim[q];
-	return m >= 8 ? lc_otdr_select(z, m, m / 2) : lim[k];
-}
-
-/* cand.lim of each of v[0, nv) in [a, a + n): cfar_limit at it. Returns 0 or LC_ERR_NOMEM. */
-static int typical_limits(const lc_otdr_ctx *c, size_t a, size_t n, const double *lim, const unsigned char *ok,
-			  cand *v, size_t nv)
-{
-	double *z = malloc(8 * (c->guard + c->fit_len + 1) * sizeof(double));
-	if (!z)
-		return LC_ERR_NOMEM;
-	for (size_t j = 0; j < nv; j++)
-		if (v[j].i >= a && v[j].i < a + n)
-			v[j].lim = cfar_limit(c, v[j].i - a, n, lim, ok, z);
-	free(z);
-	return 0;
-}
-
-/* Close steps: the local maximum of |step| takes the largest within a guard and half a fit length, and
- * a step's fits see a neighbour up to a fit length away, so a small splice a few fit lengths' worth of
- * points after a larger one (Viavi F1_TT07: 0.10 dB 43 m after 0.285 dB under a 30 ns pulse; fits of 31 m)
- * stands on the larger one's partial step and is no maximum of its own. With the steps found so far taken
- * off the trace (the level after each lowered back by its step, from its centre on), what is left shows
- * the smaller ones on a flat line. A step found there, clear of every candidate's transition and of the
- * reach of every peak, with the same limits as the first pass, is a candidate too; its position and loss
- * are measured on the trace itself like any other. steps: v[from, nv) (sorted by position, peaks in v[0,
- * npk)). Returns 0 or LC_ERR_NOMEM. */
-static int close_steps(const lc_otdr_ctx *c, size_t a, size_t n, const double *lim, const unsigned char *ok,
-		       size_t npk, cand **v, size_t *nv, size_t *cap)
-{
-	size_t nst = *nv - npk;
-	if (nst == 0)
-		return 0;
-	double *yc = malloc(c->n * sizeof(double)), *step = calloc(2 * (n ? n : 1), sizeof(double));
-	double *lim2 = step ? step + (n ? n : 1) : NULL;
-	double *z = malloc(8 * (c->guard + c->fit_len + 1) * sizeof(double));
-	unsigned char *fit_ok = calloc(n ? n : 1, 1);
-	lc_otdr_ctx c2 = *c;
-	int rc = (!yc || !step || !fit_ok || !z) ? LC_ERR_NOMEM : 0;
-	if (rc == 0) {
-		memcpy(yc, c->y, c->n * sizeof(double));
-		/* each as the pulse's ramp, a pulse length centred on the detector's maximum, then flat */
-		double h = (double)c->pw_pts / 2.0;
-		for (size_t s = npk; s < *nv; s++) {
-			size_t i = (*v)[s].i, j = i > c->pw_pts ? i - c->pw_pts : 0;
-			for (; j < c->n; j++) {
-				double f = ((double)j - ((double)i - h)) / (2.0 * h);
-				yc[j] -= (*v)[s].step * (f < 0 ? 0 : f > 1 ? 1 : f);
-			}
-		}
-		c2.y = yc;
-		rc = lc_otdr_sums_init(&c2.sums, yc, c->n);
-	}
-	if (rc < 0) {
-		free(yc), free(step), free(fit_ok), free(z);
-		return LC_ERR_NOMEM;
-	}
-	size_t g = c->guard, L = c->fit_len;
-	for (size_t k = 0; k < n; k++) {
-		lc_otdr_line bl, al;
-		detection_fits(&c2, a + k, &bl, &al);
-		if (bl.n < 3 || al.n < 3)
-			continue;
-		step[k] = lc_otdr_line_at(&al, (double)(a + k)) - lc_otdr_line_at(&bl, (double)(a + k));
-		/* the noise limit scaled to the residuals left here: on the trace itself the fits of a point
-		 * near a larger step straddle its transition, and their residuals are its ramp, not noise */
-		lc_otdr_line b0, a0;
-		detection_fits(c, a + k, &b0, &a0);
-		lim2[k] = b0.rms > 0 && bl.rms < b0.rms ? lim[k] * bl.rms / b0.rms : lim[k];
-		fit_ok[k] = (unsigned char)((fiber_like(&c2, &bl) && fiber_like(&c2, &al) ? 1 : 0) |
-					    (bl.n >= L && fibre_slope(&c2, &bl) ? 2 : 0));
-	}
-	size_t first_new = *nv;
-	for (size_t k = 0; rc == 0 && k < n; k++) {
-		double sk = fabs(step[k]);
-		if (!(fit_ok[k] & 1) || sk < c->loss_thr || (c->loss_thr <= 0 && !(fit_ok[k] & 2)) ||
-		    !local_max(step, n, k, g + L / 2, true))
-			continue;
-		double lk = lim2[k];
-		if (sk <= lk)
-			continue;
-		size_t i = a + k;
-		bool clear = true;
-		for (size_t p = 0; p < first_new && clear; p++) {
-			size_t pi = (*v)[p].i, reach = p < npk ? g + L : g + c->pw_pts;
-			clear = i + reach < pi || i > pi + reach;
-		}
-		if (clear)
-			rc = add_cand(v, nv, cap, (cand){i, step[k], 0, false, false, false, false, lk, true});
-	}
-	lc_otdr_sums_free(&c2.sums);
-	free(yc);
-	free(step);
-	free(fit_ok);
-	free(z);
-	return rc;
-}
-
 /* Step and peak at every point of [a, b); local extrema above the limits become candidates. */
 static int find_candidates(lc_otdr_ctx *c, size_t a, size_t b, cand **out, size_t *nout)
 {
@@ -403,7 +294,7 @@ static int find_candidates(lc_otdr_ctx *c, size_t a, size_t b, cand **out, size_
 	for (size_t k = 0; rc == 0 && k < n; k++) {
 		size_t i = a + k;
 		lc_otdr_line bl, al;
-		detection_fits(c, i, &bl, &al);
+		lc_otdr_detection_fits(c, i, &bl, &al);
 		if (bl.n < 3 || al.n < 3)
 			continue;
 		step[k] = lc_otdr_line_at(&al, (double)i) - lc_otdr_line_at(&bl, (double)i);
@@ -419,7 +310,7 @@ static int find_candidates(lc_otdr_ctx *c, size_t a, size_t b, cand **out, size_
 		ok[k] = (unsigned char)((fiber_like(c, &bl) ? 1 : 0) | (fiber_like(c, &al) ? 2 : 0) |
 					(peak_base_ok(c, &bl) ? 4 : 0) |
 					(lc_otdr_line_at(&bl, (double)i) > c->noise_top + fmin(c->eof_thr, LC_OTDR_WEAK_PEAK_SNR_DB) ? 8 : 0) |
-					(bl.n >= L && fibre_slope(c, &bl) ? 16 : 0));
+					(bl.n >= L && lc_otdr_fibre_slope(c, &bl) ? 16 : 0));
 		fall[k] = lc_otdr_line_at(&bl, (double)i) - lc_otdr_line_at(&al, (double)(i + g) + (double)(al.n - 1) / 2.0);
 	}
 	if (rc == 0)
@@ -439,15 +330,15 @@ static int find_candidates(lc_otdr_ctx *c, size_t a, size_t b, cand **out, size_
 		 * launch's recovery tail, its curvature stands above the line as a "peak") */
 		unsigned char clean = c->loss_thr > 0 ? 9 : 25;
 		if ((ok[k] & 4) && peak[k] >= peak_floor && (!weak || (ok[k] & clean) == clean) && peak[k] > 2.0 * lim[k] &&
-		    peak[k] > 3.0 * c->noise_rms_bs && local_max(peak, n, k, 2 * g, false))
-			rc = add_cand(&v, &nv, &cap, (cand){a + k, step[k], peak[k], true, false, false, false, lim[k], false});
+		    peak[k] > 3.0 * c->noise_rms_bs && lc_otdr_local_max(peak, n, k, 2 * g, false))
+			rc = lc_otdr_add_cand(&v, &nv, &cap, (cand){a + k, step[k], peak[k], true, false, false, false, lim[k], false});
 	}
 	size_t npk = nv;
 	for (size_t k = 0; rc == 0 && k < n; k++) {
 		double s = fabs(step[k]);
 		/* a drop larger than the end threshold may have only noise after it */
 		bool fiber = (ok[k] & 1) && ((ok[k] & 2) || step[k] <= -c->eof_thr);
-		if (!fiber || s < c->loss_thr || s <= lim[k] || !local_max(step, n, k, g + L / 2, true))
+		if (!fiber || s < c->loss_thr || s <= lim[k] || !lc_otdr_local_max(step, n, k, g + L / 2, true))
 			continue;
 		/* with no loss threshold only the noise judges a step, and only against the fibre: the section
 		 * before must be a whole fit with the fibre's slope (the last of the launch's recovery tail,
@@ -460,10 +351,10 @@ static int find_candidates(lc_otdr_ctx *c, size_t a, size_t b, cand **out, size_
 			echo = (a + k + g + L >= pi) && (a + k <= pi + g + L);
 		}
 		if (!echo)
-			rc = add_cand(&v, &nv, &cap, (cand){a + k, step[k], peak[k], false, false, false, false, lim[k], false});
+			rc = lc_otdr_add_cand(&v, &nv, &cap, (cand){a + k, step[k], peak[k], false, false, false, false, lim[k], false});
 	}
 	if (rc == 0 && nv > npk)
-		rc = close_steps(c, a, n, lim, ok, npk, &v, &nv, &cap);
+		rc = lc_otdr_close_steps(c, a, n, lim, ok, npk, &v, &nv, &cap);
 	/* The end threshold as the instruments define it: the first point where the trace has fallen the end
 	 * threshold below the fibre line before it. A long pulse's receiver filter spreads the fall into the
 	 * noise over several pulse lengths, so that no point sees a clean step between two fibre-like fits
@@ -479,10 +370,10 @@ static int find_candidates(lc_otdr_ctx *c, size_t a, size_t b, cand **out, size_
 		if (low && !run) {
 			size_t i = a + k, j = i;
 			lc_otdr_line bl, al;
-			detection_fits(c, i, &bl, &al);
+			lc_otdr_detection_fits(c, i, &bl, &al);
 			while (j + 1 < c->n && j < i + g + L && c->y[j] > lc_otdr_line_at(&bl, (double)j) - c->eof_thr / 2)
 				j++;
-			rc = add_cand(&v, &nv, &cap, (cand){j, -fall[k], 0, false, false, true, false, lim[k], false});
+			rc = lc_otdr_add_cand(&v, &nv, &cap, (cand){j, -fall[k], 0, false, false, true, false, lim[k], false});
 		}
 		run = low;
 	}
@@ -490,7 +381,7 @@ static int find_candidates(lc_otdr_ctx *c, size_t a, size_t b, cand **out, size_
 	 * fit lengths and guards on either side, not the limit at the event, whose own fits take in its
 	 * transition (a 0.10 dB splice seen 6 m past its onset: 0.058 dB there, 0.03 around it) */
 	if (rc == 0)
-		rc = typical_limits(c, a, n, lim, ok, v, nv);
+		rc = lc_otdr_typical_limits(c, a, n, lim, ok, v, nv);
 	free(step);
 	free(peak);
 	free(lim);

@@ -64,6 +64,20 @@ bool lc_otdr_ramp_placeable(double rounding);
 /* The onset of a loss step the detector saw at centre, from the template of that rounding fitted with the
  * lines on both sides, within [lo, hi); fallback if no window fits. otdr_onset.c */
 size_t lc_otdr_ramp_onset(const lc_otdr_ctx *c, double rounding, size_t centre, size_t lo, size_t hi, size_t fallback);
+/* The detector's pieces otdr_close.c shares (otdr_analysis.c): append a candidate (0 or LC_ERR_NOMEM);
+ * is |v[k]| (or v[k]) the largest within w of k; does a line have the trace's fibre slope; the detection's
+ * lines before and after point i. */
+int lc_otdr_add_cand(cand **v, size_t *n, size_t *cap, cand x);
+bool lc_otdr_local_max(const double *v, size_t n, size_t k, size_t w, bool absval);
+bool lc_otdr_fibre_slope(const lc_otdr_ctx *c, const lc_otdr_line *l);
+void lc_otdr_detection_fits(const lc_otdr_ctx *c, size_t i, lc_otdr_line *bl, lc_otdr_line *al);
+/* Steps close to larger ones (v[npk, nv) the steps found, v[0, npk) the peaks), appended to *v; lim, ok:
+ * the detector's limits and bits over [a, a + n). otdr_close.c. Returns 0 or LC_ERR_NOMEM. */
+int lc_otdr_close_steps(const lc_otdr_ctx *c, size_t a, size_t n, const double *lim, const unsigned char *ok,
+			size_t npk, cand **v, size_t *nv, size_t *cap);
+/* cand.lim of each of v[0, nv) in [a, a + n): the CFAR limit around it. otdr_close.c. 0 or LC_ERR_NOMEM. */
+int lc_otdr_typical_limits(const lc_otdr_ctx *c, size_t a, size_t n, const double *lim, const unsigned char *ok,
+			   cand *v, size_t nv);
 /* Turn candidates into the final event list of a (takes ownership of launch). */
 int lc_otdr_build_events(lc_otdr_ctx *c, lc_otdr_event *launch, const cand *cv, size_t ncv, size_t sig_end,
 			 lc_otdr_analysis *a, lc_diag *diag);

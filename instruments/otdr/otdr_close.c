@@ -1,0 +1,119 @@
+/*
+ * The detector's second look (otdr_analysis.c's find_candidates calls both): steps close to larger ones,
+ * found with those taken off the trace, and the noise limit around an event as ordered-statistic CFAR
+ * takes it (the median over training cells, the guard cells around the event left out).
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "instruments/otdr/otdr_measure_priv.h"
+
+/* The step noise limit around point k of [0, n) as ordered-statistic CFAR takes it: the median of lim over
+ * the training cells, the fibre-like points (ok: find_candidates' bits) from one to four (guard + fit length)
+ * on either side, leaving out the guard cells whose fits take in the point's own transition (their
+ * residuals are its ramp, not noise: a 0.10 dB splice seen 6 m past its onset has 0.058 dB there, 0.03 dB
+ * around). z: room for 8 (guard + fit length) values. lim[k] where fewer than 8 cells are fibre-like. */
+static double cfar_limit(const lc_otdr_ctx *c, size_t k, size_t n, const double *lim, const unsigned char *ok,
+			 double *z)
+{
+	size_t r = c->guard + c->fit_len, m = 0;
+	for (size_t q = k > 4 * r ? k - 4 * r : 0; q < n && q <= k + 4 * r; q++)
+		if ((q + r <= k || q >= k + r) && (ok[q] & 3) == 3 && lim[q] > 0)
+			z[m++] = lim[q];
+	return m >= 8 ? lc_otdr_select(z, m, m / 2) : lim[k];
+}
+
+/* cand.lim of each of v[0, nv) in [a, a + n): cfar_limit at it. Returns 0 or LC_ERR_NOMEM. */
+int lc_otdr_typical_limits(const lc_otdr_ctx *c, size_t a, size_t n, const double *lim, const unsigned char *ok,
+			  cand *v, size_t nv)
+{
+	double *z = malloc(8 * (c->guard + c->fit_len + 1) * sizeof(double));
+	if (!z)
+		return LC_ERR_NOMEM;
+	for (size_t j = 0; j < nv; j++)
+		if (v[j].i >= a && v[j].i < a + n)
+			v[j].lim = cfar_limit(c, v[j].i - a, n, lim, ok, z);
+	free(z);
+	return 0;
+}
+
+/* Close steps: the local maximum of |step| takes the largest within a guard and half a fit length, and
+ * a step's fits see a neighbour up to a fit length away, so a small splice a few fit lengths' worth of
+ * points after a larger one (Viavi F1_TT07: 0.10 dB 43 m after 0.285 dB under a 30 ns pulse; fits of 31 m)
+ * stands on the larger one's partial step and is no maximum of its own. With the steps found so far taken
+ * off the trace (the level after each lowered back by its step, from its centre on), what is left shows
+ * the smaller ones on a flat line. A step found there, clear of every candidate's transition and of the
+ * reach of every peak, with the same limits as the first pass, is a candidate too; its position and loss
+ * are measured on the trace itself like any other. steps: v[from, nv) (sorted by position, peaks in v[0,
+ * npk)). Returns 0 or LC_ERR_NOMEM. */
+int lc_otdr_close_steps(const lc_otdr_ctx *c, size_t a, size_t n, const double *lim, const unsigned char *ok,
+		       size_t npk, cand **v, size_t *nv, size_t *cap)
+{
+	size_t nst = *nv - npk;
+	if (nst == 0)
+		return 0;
+	double *yc = malloc(c->n * sizeof(double)), *step = calloc(2 * (n ? n : 1), sizeof(double));
+	double *lim2 = step ? step + (n ? n : 1) : NULL;
+	double *z = malloc(8 * (c->guard + c->fit_len + 1) * sizeof(double));
+	unsigned char *fit_ok = calloc(n ? n : 1, 1);
+	lc_otdr_ctx c2 = *c;
+	int rc = (!yc || !step || !fit_ok || !z) ? LC_ERR_NOMEM : 0;
+	if (rc == 0) {
+		memcpy(yc, c->y, c->n * sizeof(double));
+		/* each as the pulse's ramp, a pulse length centred on the detector's maximum, then flat */
+		double h = (double)c->pw_pts / 2.0;
+		for (size_t s = npk; s < *nv; s++) {
+			size_t i = (*v)[s].i, j = i > c->pw_pts ? i - c->pw_pts : 0;
+			for (; j < c->n; j++) {
+				double f = ((double)j - ((double)i - h)) / (2.0 * h);
+				yc[j] -= (*v)[s].step * (f < 0 ? 0 : f > 1 ? 1 : f);
+			}
+		}
+		c2.y = yc;
+		rc = lc_otdr_sums_init(&c2.sums, yc, c->n);
+	}
+	if (rc < 0) {
+		free(yc), free(step), free(fit_ok), free(z);
+		return LC_ERR_NOMEM;
+	}
+	size_t g = c->guard, L = c->fit_len;
+	for (size_t k = 0; k < n; k++) {
+		lc_otdr_line bl, al;
+		lc_otdr_detection_fits(&c2, a + k, &bl, &al);
+		if (bl.n < 3 || al.n < 3)
+			continue;
+		step[k] = lc_otdr_line_at(&al, (double)(a + k)) - lc_otdr_line_at(&bl, (double)(a + k));
+		/* the noise limit scaled to the residuals left here: on the trace itself the fits of a point
+		 * near a larger step straddle its transition, and their residuals are its ramp, not noise */
+		lc_otdr_line b0, a0;
+		lc_otdr_detection_fits(c, a + k, &b0, &a0);
+		lim2[k] = b0.rms > 0 && bl.rms < b0.rms ? lim[k] * bl.rms / b0.rms : lim[k];
+		fit_ok[k] = (unsigned char)((lc_otdr_fiber_like(&c2, &bl) && lc_otdr_fiber_like(&c2, &al) ? 1 : 0) |
+					    (bl.n >= L && lc_otdr_fibre_slope(&c2, &bl) ? 2 : 0));
+	}
+	size_t first_new = *nv;
+	for (size_t k = 0; rc == 0 && k < n; k++) {
+		double sk = fabs(step[k]);
+		if (!(fit_ok[k] & 1) || sk < c->loss_thr || (c->loss_thr <= 0 && !(fit_ok[k] & 2)) ||
+		    !lc_otdr_local_max(step, n, k, g + L / 2, true))
+			continue;
+		double lk = lim2[k];
+		if (sk <= lk)
+			continue;
+		size_t i = a + k;
+		bool clear = true;
+		for (size_t p = 0; p < first_new && clear; p++) {
+			size_t pi = (*v)[p].i, reach = p < npk ? g + L : g + c->pw_pts;
+			clear = i + reach < pi || i > pi + reach;
+		}
+		if (clear)
+			rc = lc_otdr_add_cand(v, nv, cap, (cand){i, step[k], 0, false, false, false, false, lk, true});
+	}
+	lc_otdr_sums_free(&c2.sums);
+	free(yc);
+	free(step);
+	free(fit_ok);
+	free(z);
+	return rc;
+}
