@@ -27,9 +27,9 @@ lc_result *lc_bench_sample_result(unsigned seed, int fail_lane)
 	lc_result_set_dut(r, &dut, NULL);
 	lc_result_start(r, t0, NULL);
 	lc_result_instrument pm = {"power_meter", "TCPIP::10.0.0.21::5025::SOCKET", "Keysight", "N7744C", "MY5900123",
-				   "2.1.0", "2027-03-31", NULL, NULL};
+				   "2.1.0", "2027-03-31", NULL, NULL, NULL};
 	lc_result_instrument bert = {"bert", "TCPIP::10.0.0.22::inst0::INSTR", "Anritsu", "MP1900A", "6201234567",
-				     "9.05", "2026-12-15", NULL, NULL};
+				     "9.05", "2026-12-15", NULL, NULL, NULL};
 	lc_result_add_instrument(r, &pm, NULL);
 	lc_result_add_instrument(r, &bert, NULL);
 	const char *cords[] = {"TRC-MPO16-A17", "TRC-LC-B03"};

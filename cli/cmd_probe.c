@@ -125,6 +125,14 @@ static void print_text(const char *resource, json_t *snap, const lc_driver *drv)
 			continue;
 		if (!strcmp(key, "modules")) {
 			print_modules(resource, v, drv);
+		} else if (!strcmp(key, "features")) {
+			/* the driver's optional features as detected at attach: what is absent is said by name */
+			const char *fk;
+			json_t *fv;
+			printf("  features:");
+			json_object_foreach(v, fk, fv)
+				printf(" %s %s", fk, json_is_true(fv) ? "present" : "ABSENT");
+			printf("\n");
 		} else if (!strcmp(key, "channels")) {
 			json_array_foreach(v, i, e) {
 				printf("  channel %lld:", json_integer_value(json_object_get(e, "channel")));

@@ -87,6 +87,79 @@ static int drain_pending(lc_instrument *inst, lc_diag *diag)
 			   e[0].code, e[0].text, n > 1 ? " and more" : "");
 }
 
+/* The queries the driver needs (lc_driver.required), before attach: a refusal names the query, and the
+ * instrument's own reason comes from the session ("the instrument refused ':X?' (-113 Undefined header)",
+ * at once on the transports that can tell, after the timeout on the others). */
+static int check_required(lc_instrument *inst, lc_diag *diag)
+{
+	for (const char *const *q = inst->driver->required; q && *q; q++) {
+		char reply[256];
+		int rc = lc_inst_query(inst, diag, reply, sizeof(reply), "%s", *q);
+		if (rc < 0) /* the session's detail names the query and the instrument's reason */
+			return lc_diag_set(diag, rc, "requires '%s': %s", *q, lc_scpi_last_detail(inst->scpi));
+	}
+	return 0;
+}
+
+/* Ask each optional feature's probe (lc_driver.features), after attach: an answer is present, a refusal (a command or
+ * execution error in its queue: LC_ERR_INSTRUMENT) absent; any other failure (no answer, a broken link)
+ * fails the open, since then nothing can be told about the instrument. */
+static int detect_features(lc_instrument *inst, lc_diag *diag)
+{
+	const lc_inst_feature *f = inst->driver->features;
+	for (size_t i = 0; f && f[i].name; i++) {
+		if (i >= 32)
+			return lc_diag_set(diag, LC_ERR_OVERFLOW, "driver %s declares more than 32 features",
+					   inst->driver->name);
+		lc_diag d;
+		lc_diag_clear(&d);
+		int rc;
+		if (f[i].block) {
+			uint8_t *data = NULL;
+			size_t len = 0;
+			rc = lc_scpi_query_block(inst->scpi, f[i].probe, &data, &len);
+			free(data);
+			if (rc < 0)
+				lc_diag_set(&d, rc, "%s: %s", f[i].probe, lc_scpi_last_detail(inst->scpi));
+			else
+				rc = lc_inst_check_errors(inst, f[i].probe, &d);
+		} else {
+			char reply[256];
+			rc = lc_inst_query(inst, &d, reply, sizeof(reply), "%s", f[i].probe);
+		}
+		if (rc == LC_ERR_INSTRUMENT) {
+			inst->features_absent |= UINT32_C(1) << i;
+			lc_info("%s: %s %s has no %s (%s)", lc_scpi_resource(inst->scpi), inst->idn.vendor, inst->idn.model,
+				f[i].name, lc_diag_message(&d));
+		} else if (rc < 0) {
+			return lc_diag_set(diag, rc, "detecting %s: %s", f[i].name, lc_diag_message(&d));
+		}
+	}
+	return 0;
+}
+
+bool lc_inst_has_feature(const lc_instrument *inst, const char *name)
+{
+	const lc_inst_feature *f = inst && inst->driver ? inst->driver->features : NULL;
+	for (size_t i = 0; f && f[i].name && i < 32; i++)
+		if (strcmp(f[i].name, name) == 0)
+			return !(inst->features_absent & (UINT32_C(1) << i));
+	return false;
+}
+
+int lc_instrument_feature_at(const lc_instrument *inst, size_t i, const char **name)
+{
+	if (!inst || !inst->driver || !name)
+		return LC_ERR_ARG;
+	const lc_inst_feature *f = inst->driver->features;
+	for (size_t k = 0; f && f[k].name && k < 32; k++)
+		if (k == i) {
+			*name = f[k].name;
+			return !(inst->features_absent & (UINT32_C(1) << k));
+		}
+	return LC_ERR_NOT_FOUND;
+}
+
 int lc_instrument_open_scpi(lc_scpi *session, const lc_instrument_opts *opts, lc_instrument **out,
 			    lc_diag *diag)
 {
@@ -162,8 +235,13 @@ int lc_instrument_open_scpi(lc_scpi *session, const lc_instrument_opts *opts, lc
 	}
 	lc_scpi_set_errors_without_stb(session, inst->quirks.errors == LC_ERRQ_SYST_ERR);
 	rc = drain_pending(inst, diag);
+	if (rc == 0)
+		rc = check_required(inst, diag);
 	if (rc == 0 && drv->attach)
 		rc = drv->attach(inst, opts, diag);
+	/* after attach: a driver's own refusal (no sensor) is said first; the operations ask the result */
+	if (rc == 0 && (rc = detect_features(inst, diag)) < 0 && drv->detach)
+		drv->detach(inst);
 	if (rc < 0) {
 		lc_diag_prefix(diag, "%s %s: ", drv->name, idn.model);
 		/* what attach changed before it failed goes back too (its own failure is the one reported) */
@@ -341,6 +419,17 @@ int lc_instrument_snapshot(lc_instrument *inst, char **json, lc_diag *diag)
 	}
 	if (rc == 0 && inst->driver->inventory && !inst->has_layout)
 		rc = add_modules(inst, o, diag);
+	if (rc == 0 && inst->driver->features && inst->driver->features[0].name) {
+		json_t *fo = json_object();
+		const char *name;
+		int has;
+		for (size_t i = 0; fo && (has = lc_instrument_feature_at(inst, i, &name)) >= 0; i++)
+			json_object_set_new(fo, name, json_boolean(has));
+		if (!fo)
+			rc = lc_diag_set(diag, LC_ERR_NOMEM, "snapshot: out of memory");
+		else
+			json_object_set_new(o, "features", fo);
+	}
 	lc_instrument_unlock(inst);
 	if (rc < 0) {
 		json_decref(o);

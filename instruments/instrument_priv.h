@@ -6,6 +6,7 @@
 #define LC_INSTRUMENTS_INSTRUMENT_PRIV_H
 
 #include <pthread.h>
+#include <stdint.h>
 
 #include "instruments/instrument.h"
 #include "instruments/registry.h"
@@ -23,7 +24,13 @@ struct lc_instrument {
 	bool has_layout;        /* lc_instrument_opts.layout was given (not NULL, not "") */
 	char **undo;            /* commands that put back what lc_inst_change changed, oldest first */
 	size_t n_undo;
+	uint32_t features_absent; /* bit i: lc_driver.features[i] refused at attach */
 };
+
+/* Whether the instrument has the driver's optional feature of that name (instrument.c): false when it refused
+ * the feature's probe at attach, or when the driver declares no such feature (a driver's typo must not
+ * enable a command the instrument lacks). */
+bool lc_inst_has_feature(const lc_instrument *inst, const char *name);
 
 /*
  * Driver helpers (driver_util.c). Each formats one command, runs it on the session and on failure fills

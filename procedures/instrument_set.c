@@ -207,6 +207,14 @@ int lc_instrument_set_record(lc_instrument_set *set, const lc_station *st, const
 {
 	for (size_t i = 0; i < set->n; i++) {
 		const lc_idn *idn = lc_instrument_idn(set->items[i].inst);
+		/* what the driver found missing at attach goes on the record: the run went without it */
+		char absent[512] = "";
+		const char *name;
+		int has;
+		for (size_t k = 0; (has = lc_instrument_feature_at(set->items[i].inst, k, &name)) >= 0; k++)
+			if (!has && strlen(absent) + strlen(name) + 2 < sizeof(absent))
+				snprintf(absent + strlen(absent), sizeof(absent) - strlen(absent), "%s%s", absent[0] ? "," : "",
+					 name);
 		const lc_station_instrument *si = lc_station_instrument_by_role(st, set->items[i].role);
 		lc_result_instrument ri = {
 			.role = set->items[i].role,
@@ -218,6 +226,7 @@ int lc_instrument_set_record(lc_instrument_set *set, const lc_station *st, const
 			.calibration_due = si && si->calibration_due[0] ? si->calibration_due : NULL,
 			.calibrated = si && si->calibrated[0] ? si->calibrated : NULL,
 			.calibration_override = lc_calibration_override(cal, st, set->items[i].role),
+			.features_absent = absent[0] ? absent : NULL,
 		};
 		int rc = lc_result_add_instrument(r, &ri, diag);
 		if (rc < 0)

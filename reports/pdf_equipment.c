@@ -62,10 +62,18 @@ static void instruments(lc_pdf_doc *doc, const lc_result *r)
 	lc_pdf_table_end(doc, &t);
 	for (size_t i = 0; i < lc_result_instrument_count(r) && !doc->err; i++) {
 		const lc_result_instrument *in = lc_result_instrument_at(r, i);
-		if (!in->calibration_override)
-			continue;
 		char *s = NULL;
 		size_t len = 0;
+		if (in->features_absent) {
+			cat(doc, &s, &len, in->role, " lacks the commands of its optional features: ", in->features_absent);
+			if (s)
+				lc_pdf_paragraph(doc, LC_PDF_BODY, s, 0, 0);
+			free(s);
+			s = NULL;
+			len = 0;
+		}
+		if (!in->calibration_override)
+			continue;
 		cat(doc, &s, &len, in->role, " was used past its calibration due date ",
 		    in->calibration_due ? in->calibration_due : "");
 		cat(doc, &s, &len, "; accepted by the operator: ", in->calibration_override, "");

@@ -479,6 +479,12 @@ static void equipment(lc_html_out *o, const lc_result *r)
 			lc_html_text(o, in->calibration_override);
 			lc_html_lit(o, "</td></tr>\n");
 		}
+		if (in->features_absent) {
+			lc_html_lit(o, "<tr><td></td><td colspan=\"6\">Without the optional features (the instrument lacks "
+			       "their commands): ");
+			lc_html_text(o, in->features_absent);
+			lc_html_lit(o, "</td></tr>\n");
+		}
 	}
 	lc_html_lit(o, "</table>\n<h2>References</h2>\n<table>\n<tr><th>Method</th><th>Taken</th><th>&lambda; (nm)</th>"
 	       "<th>Cords</th><th>Values</th></tr>\n");

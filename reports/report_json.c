@@ -150,6 +150,15 @@ static json_t *instruments(struct ctx *c, const lc_result *r)
 			set(c, o, "calibrated", jstr(in->calibrated));
 		if (in->calibration_override)
 			set(c, o, "calibration_override", jstr(in->calibration_override));
+		if (in->features_absent) { /* only when some are: reports of complete instruments read as before */
+			json_t *f = chk(c, json_array());
+			for (const char *p = in->features_absent; f && *p;) {
+				size_t n = strcspn(p, ",");
+				json_array_append_new(f, json_stringn(p, n));
+				p += n + (p[n] == ',');
+			}
+			set(c, o, "features_absent", f);
+		}
 		push(c, a, o);
 	}
 	return a;

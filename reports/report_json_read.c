@@ -244,9 +244,30 @@ static void read_header(struct rd *c, const json_t *root, lc_result *r)
 		built(c, lc_result_start(r, start, &d), &d, "start");
 }
 
+/* "features_absent": ["read_all","zero"] back into "read_all,zero" (the names are checked when added). */
+static bool read_feature_list(struct rd *c, const json_t *fa, const char *path, char *out, size_t cap)
+{
+	size_t len = 0;
+	for (size_t i = 0; json_is_array(fa) && i < json_array_size(fa); i++) {
+		const char *s = json_string_value(json_array_get(fa, i));
+		if (!s)
+			break;
+		int n = snprintf(out + len, cap - len, "%s%s", i ? "," : "", s);
+		if (n < 0 || (size_t)n >= cap - len)
+			break;
+		len += (size_t)n;
+		if (i + 1 == json_array_size(fa))
+			return true;
+	}
+	lc_diag d;
+	built(c, lc_diag_set(&d, LC_ERR_FORMAT, "features_absent: a non-empty array of feature names is expected"), &d,
+	      path);
+	return false;
+}
+
 static void read_instruments(struct rd *c, const json_t *a, lc_result *r)
 {
-	static const char *const optional[] = {"calibrated", "calibration_override"};
+	static const char *const optional[] = {"calibrated", "calibration_override", "features_absent"};
 	for (size_t i = 0; !c->err && i < json_array_size(a); i++) {
 		char path[64];
 		snprintf(path, sizeof(path), "instruments[%zu]", i);
@@ -254,7 +275,7 @@ static void read_instruments(struct rd *c, const json_t *a, lc_result *r)
 		/* the optional keys are part of the shape when present */
 		const char *k[10] = {"role", "resource", "vendor", "model", "serial", "firmware", "calibration_due"};
 		size_t nk = 7;
-		for (size_t j = 0; j < 2; j++)
+		for (size_t j = 0; j < 3; j++)
 			if (json_is_object(o) && json_object_get(o, optional[j]))
 				k[nk++] = optional[j];
 		if (!shape(c, o, path, k))
@@ -270,6 +291,12 @@ static void read_instruments(struct rd *c, const json_t *a, lc_result *r)
 			in.calibrated = str(c, o, path, "calibrated", false);
 		if (json_object_get(o, "calibration_override"))
 			in.calibration_override = str(c, o, path, "calibration_override", false);
+		char absent[512] = "";
+		const json_t *fa = json_object_get(o, "features_absent");
+		if (fa && !c->err && !read_feature_list(c, fa, path, absent, sizeof(absent)))
+			return;
+		if (fa)
+			in.features_absent = absent;
 		lc_diag d;
 		if (!c->err)
 			built(c, lc_result_add_instrument(r, &in, &d), &d, path);

@@ -148,6 +148,7 @@ static void free_instrument(lc_result_instrument *in)
 	lc_result_freestr(in->role), lc_result_freestr(in->resource), lc_result_freestr(in->vendor), lc_result_freestr(in->model);
 	lc_result_freestr(in->serial), lc_result_freestr(in->firmware), lc_result_freestr(in->calibration_due);
 	lc_result_freestr(in->calibrated), lc_result_freestr(in->calibration_override);
+	lc_result_freestr(in->features_absent);
 }
 
 static void free_reference(lc_result_reference *ref)
@@ -384,6 +385,24 @@ static int start_impl(lc_result *r, int64_t start_ms, lc_diag *diag)
 	return 0;
 }
 
+/* "read_all,zero": names of [a-z0-9_], none empty */
+static bool feature_list_ok(const char *s)
+{
+	bool empty = true;
+	for (; *s; s++) {
+		if (*s == ',') {
+			if (empty)
+				return false;
+			empty = true;
+		} else if ((*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9') || *s == '_') {
+			empty = false;
+		} else {
+			return false;
+		}
+	}
+	return !empty;
+}
+
 static bool date_ok(const char *s)
 {
 	int64_t days;
@@ -403,8 +422,12 @@ static int add_instrument_impl(lc_result *r, const lc_result_instrument *in, lc_
 	if (in->calibrated && !date_ok(in->calibrated))
 		return lc_diag_set(diag, LC_ERR_ARG, "instrument '%s': calibration date '%s' is not YYYY-MM-DD", in->role,
 				   in->calibrated);
+	if (in->features_absent && !feature_list_ok(in->features_absent))
+		return lc_diag_set(diag, LC_ERR_ARG, "instrument '%s': features '%.80s' are not names of [a-z0-9_] joined "
+				   "by ','", in->role, in->features_absent);
 	lc_result_instrument n = {0};
 	if ((rc = lc_result_setstr(&n.role, in->role, "instrument role", diag)) < 0 ||
+	    (rc = lc_result_setstr(&n.features_absent, in->features_absent, "absent features", diag)) < 0 ||
 	    (rc = lc_result_setstr(&n.resource, in->resource, "instrument resource", diag)) < 0 ||
 	    (rc = lc_result_setstr(&n.vendor, in->vendor, "instrument vendor", diag)) < 0 ||
 	    (rc = lc_result_setstr(&n.model, in->model, "instrument model", diag)) < 0 ||

@@ -145,6 +145,11 @@ static int start_inst(lc_sim_runner *r, size_t i, const lc_sim_runner_opts *o, l
 		return rc;
 	if (in->has_faults)
 		lc_sim_scpi_set_faults(ri->engine, &in->faults);
+	/* a command the kind never had cannot be taken away: a misspelt one would test nothing */
+	for (unsigned k = 0; in->has_faults && k < in->faults.n_without; k++)
+		if (!lc_sim_scpi_knows(ri->engine, in->faults.without[k]))
+			return lc_diag_set(diag, LC_ERR_FORMAT, "%s.faults.without[%u]: '%s' is no command of %s", where, k,
+					   in->faults.without[k], in->kind);
 	snprintf(ri->idn, sizeof(ri->idn), "%s", in->has_faults && in->faults.idn[0] ? in->faults.idn
 										   : lc_sim_scpi_idn(ri->engine));
 	if ((rc = start_endpoint(ri, o, i, diag)) < 0) {

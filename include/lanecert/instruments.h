@@ -299,7 +299,8 @@ LC_API void lc_instrument_unlock(lc_instrument *inst);
  * "wavelength_nm","averaging_s","power_dbm"}], ...), read from the instrument with inst locked; keys in that
  * order, two-space indentation, numbers with the digits that read back the same double. An instrument opened
  * without a layout whose driver can ask for its modules (lc_driver.inventory: an 816x mainframe, an MP1900A)
- * adds "modules": [{"unit","slot","model","detail","layout"}] from the instrument's own answers.
+ * adds "modules": [{"unit","slot","model","detail","layout"}] from the instrument's own answers. A driver
+ * with optional features (lc_driver.features) adds "features": {"<name>": true|false} as detected at attach.
  *
  * Returns: 0 with *json malloc'd and NUL-terminated (the caller frees it with free()); LC_ERR_ARG for a NULL
  * inst or json; LC_ERR_NOMEM; or the error of the class that could not read its state, or of the module
@@ -309,6 +310,16 @@ LC_API void lc_instrument_unlock(lc_instrument *inst);
  * Since: 0.1
  */
 LC_API int lc_instrument_snapshot(lc_instrument *inst, char **json, lc_diag *diag);
+/*
+ * The i-th optional feature of the instrument's driver (lc_driver.features order), as detected at attach:
+ * *name its name ("zero"), valid while the driver table is (the life of the program).
+ *
+ * Returns: 1 when the instrument has it, 0 when it refused the feature's probe (absent); LC_ERR_NOT_FOUND
+ * past the last feature; LC_ERR_ARG for a NULL inst or name. *name is untouched on failure.
+ * Thread safety: reentrant (the result is fixed at attach).
+ * Since: 0.1
+ */
+LC_API int lc_instrument_feature_at(const lc_instrument *inst, size_t i, const char **name);
 
 /* ---- instruments/registry.h ---- */
 /*
@@ -349,6 +360,16 @@ typedef struct lc_inst_module {
 			      * "1:source@NM" with NM to fill in), "" when it does not */
 } lc_inst_module;
 
+/* An optional feature a driver detects at attach (lc_driver.features): present when the instrument answers
+ * the probe query, absent when it refuses it with a command or execution error (-113 Undefined header...).
+ * The instrument then works without it (a driver that uses the feature falls back or says the operation
+ * is unsupported); lanecert probe and the report's instrument entry show what is absent. */
+typedef struct lc_inst_feature {
+	const char *name;  /* "zero", "read_all": the name probe and the report show */
+	const char *probe; /* a query that only reads (":SENS1:CORR:COLL:ZERO?") */
+	bool block;        /* the probe's reply is an IEEE 488.2 definite block */
+} lc_inst_feature;
+
 typedef struct lc_driver {
 	const char *name;        /* "keysight_n774x": the file name and the models.def key */
 	const char *description; /* "Keysight N7744/N7745 multiport power meter" */
@@ -380,6 +401,15 @@ typedef struct lc_driver {
 	/* A layout this driver takes, as an example for an error message ("1:source@1310/1550,2:sensor");
 	 * NULL when it takes none. */
 	const char *layout_example;
+	/* The commands the operations need that attach does not send itself, as read-only queries from the
+	 * dialect (instrument-dialects.md), sent in order before attach (attach's own commands fail it the same
+	 * way when refused). NULL-terminated; NULL: none. One the instrument refuses fails the open with
+	 * LC_ERR_INSTRUMENT "requires ':X?': ... the instrument refused ':X?' (-113 Undefined header)", so a
+	 * missing command stops the instrument at attach, not in the middle of a run. Since 0.1. */
+	const char *const *required;
+	/* The optional features it detects after the required queries, ended by a row whose name is NULL;
+	 * NULL: none. At most 32. Since 0.1. */
+	const lc_inst_feature *features;
 } lc_driver;
 
 /* One row of models.def. */

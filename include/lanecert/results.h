@@ -112,6 +112,9 @@ typedef struct lc_result_instrument {
 	 * (`lanecert run --accept-expired-calibration REASON`), else NULL: a certificate shows it next to the
 	 * instrument (since 0.1). */
 	const char *calibration_override;
+	/* The driver's optional features this instrument lacks (lc_instrument_feature_at() said absent at attach),
+	 * names joined by ',' ("read_all,zero"), else NULL: the run went without them (since 0.1). */
+	const char *features_absent;
 } lc_result_instrument;
 
 typedef struct lc_result_dut {
@@ -294,7 +297,8 @@ LC_API int lc_result_set_cable(lc_result *r, const lc_result_cable *cable, lc_di
 LC_API int lc_result_start(lc_result *r, int64_t start_ms, lc_diag *diag);
 
 /*
- * Append a copy of *in: role required, calibration dates NULL or "YYYY-MM-DD".
+ * Append a copy of *in: role required, calibration dates NULL or "YYYY-MM-DD", features_absent NULL or names of
+ * [a-z0-9_] joined by ','.
  *
  * Returns: the instrument's index (>= 0); LC_ERR_ARG for a NULL argument, a missing role, a date that does not
  * parse or a string that is not valid UTF-8; LC_ERR_NOMEM. A failure is remembered (lc_result_failure()) and

@@ -432,6 +432,9 @@ static const lc_bert_ops mp1900_bert = {
 
 static const lc_class_ops *const mp1900_classes[] = {&mp1900_bert.base, NULL};
 
+/* No lc_driver.required / features: every command selects a unit, module and port of the layout first
+ * (instrument-dialects.md §4.1), so attach checks each slot of the layout itself (check_slot), and without a
+ * layout the inventory's refusal is what probe reports (with the --layout to give). */
 const lc_driver lc_driver_anritsu_mp1900 = {
 	.name = "anritsu_mp1900",
 	.description = "Anritsu MP1900A/MP1800A signal quality analyzer (PPG/ED modules)",

@@ -435,6 +435,8 @@ static const lc_bert_ops m8040a_bert = {
 
 static const lc_class_ops *const m8040a_classes[] = {&m8040a_bert.base, NULL};
 
+/* No lc_driver.required / features: every command names a module of the layout ('M1.DataOut1',
+ * instrument-dialects.md §4.2), so there is no query to ask before attach knows the layout. */
 const lc_driver lc_driver_keysight_m8040a = {
 	.name = "keysight_m8040a",
 	.description = "Keysight M8040A BERT (M8070B system software)",

@@ -645,6 +645,8 @@ static const lc_otdr_ops aq7260_otdr = {
 
 static const lc_class_ops *const aq7260_classes[] = {&aq7260_otdr.base, NULL};
 
+/* No lc_driver.required / features: the AQ7260 has no SCPI error queue (instrument-dialects.md §5), so a
+ * refused command cannot be told from a lost one and no feature can be detected by a refusal. */
 const lc_driver lc_driver_yokogawa_aq7260 = {
 	.name = "yokogawa_aq7260",
 	.description = "Yokogawa AQ7260 OTDR (GP-IB/RS-232 device messages, not SCPI)",

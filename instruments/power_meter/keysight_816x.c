@@ -400,6 +400,8 @@ static int k816x_check_layout(const char *layout, lc_diag *diag)
 
 static const lc_class_ops *const k816x_classes[] = {&k816x_pm.base, &k816x_src.base, &k816x_rl.base, NULL};
 
+/* No lc_driver.required / features: its commands carry the slots of the station's layout (instrument-dialects.md
+ * §1.2, §2.1, §3.1), so attach sends each module's own and a refusal fails it naming that command. */
 const lc_driver lc_driver_keysight_816x = {
 	.name = "keysight_816x",
 	.description = "Keysight 8163B/8164B/8166B mainframe: sensor, source and return-loss modules by slot",

@@ -70,8 +70,8 @@ static int n774x_caps(lc_instrument *inst, lc_power_meter_caps *c)
 		.channels = st(inst)->channels,
 		.min_avg_s = 1e-6, /* range a driver quotes for the N7744A [S9b] */
 		.max_avg_s = 10.0,
-		.can_zero = true,
-		.reads_all_at_once = true,
+		.can_zero = lc_inst_has_feature(inst, "zero"),
+		.reads_all_at_once = lc_inst_has_feature(inst, "read_all"),
 	};
 	return 0;
 }
@@ -119,6 +119,8 @@ static int n774x_read_dbm(lc_instrument *inst, int ch, double *dbm, lc_diag *dia
 static int n774x_read_all_dbm(lc_instrument *inst, double *dbm, size_t cap, lc_diag *diag)
 {
 	struct n774x *s = st(inst);
+	if (!lc_inst_has_feature(inst, "read_all")) /* one reading per channel, as any meter */
+		return lc_power_meter_read_each(inst, s->channels, dbm, cap, diag);
 	double longest = 0;
 	for (int ch = 1; ch <= s->channels; ch++)
 		longest = s->atime_s[ch] > longest ? s->atime_s[ch] : longest;
@@ -149,6 +151,9 @@ static int n774x_read_all_dbm(lc_instrument *inst, double *dbm, size_t cap, lc_d
 
 static int n774x_zero(lc_instrument *inst, int ch, lc_diag *diag)
 {
+	if (!lc_inst_has_feature(inst, "zero"))
+		return lc_diag_set(diag, LC_ERR_UNSUPPORTED, "%s has no zeroing (it refused :SENS1:CORR:COLL:ZERO? at "
+				   "attach)", inst->idn.model);
 	/* One driver sleeps 10 s after zeroing (UNCONFIRMED); *OPC? with the zero budget waits for the end
 	 * instead of guessing a duration. */
 	int rc = ch == 0 ? lc_inst_write(inst, diag, ":SENS:CORR:COLL:ZERO:ALL")
@@ -172,10 +177,23 @@ static const lc_power_meter_ops n774x_pm = {
 
 static const lc_class_ops *const n774x_classes[] = {&n774x_pm.base, NULL};
 
+/* Needed by the operations and not sent by attach (which sets the power unit and reads the averaging time,
+ * instrument-dialects.md §1.1 "Power unit", "Averaging time"): §1.1 "Query wavelength". */
+static const char *const n774x_required[] = {":SENS1:POW:WAV?", NULL};
+/* §1.1 "Channel map" (:READ<n>:POW:ALL:CONF?, the all-channels tree's own query: without it every channel is
+ * read alone) and "Zero one channel" ("query `?` exists": without it zeroing is unsupported). */
+static const lc_inst_feature n774x_features[] = {
+	{"read_all", ":READ1:POW:ALL:CONF?", true},
+	{"zero", ":SENS1:CORR:COLL:ZERO?", false},
+	{NULL, NULL, false},
+};
+
 const lc_driver lc_driver_keysight_n774x = {
 	.name = "keysight_n774x",
 	.description = "Keysight N7744/N7745 multiport optical power meter",
 	.classes = n774x_classes,
 	.attach = n774x_attach,
 	.detach = n774x_detach,
+	.required = n774x_required,
+	.features = n774x_features,
 };

@@ -120,6 +120,21 @@ int lc_power_meter_read_dbm(lc_instrument *inst, int ch, double *dbm, lc_diag *d
 	PM_CALL(inst, ch, false, diag, ops->read_dbm(inst, ch, dbm, diag));
 }
 
+int lc_power_meter_read_each(lc_instrument *inst, int channels, double *dbm, size_t cap, lc_diag *diag)
+{
+	const lc_power_meter_ops *ops = ops_of(inst, diag);
+	if (!ops)
+		return LC_ERR_UNSUPPORTED;
+	if (channels < 0 || (size_t)channels > cap)
+		return lc_diag_set(diag, LC_ERR_OVERFLOW, "power meter: %d channels, room for %zu", channels, cap);
+	for (int ch = 1; ch <= channels; ch++) {
+		int rc = ops->read_dbm(inst, ch, &dbm[ch - 1], diag);
+		if (rc < 0)
+			return rc;
+	}
+	return channels;
+}
+
 int lc_power_meter_read_all_dbm(lc_instrument *inst, double *dbm, size_t cap, lc_diag *diag)
 {
 	if (!dbm)
@@ -134,14 +149,8 @@ int lc_power_meter_read_all_dbm(lc_instrument *inst, double *dbm, size_t cap, lc
 	if (!ops)
 		return LC_ERR_UNSUPPORTED;
 	lc_instrument_lock(inst);
-	if (ops->read_all_dbm) {
-		rc = ops->read_all_dbm(inst, dbm, cap, diag);
-	} else {
-		for (int ch = 1; ch <= c.channels && rc >= 0; ch++)
-			rc = ops->read_dbm(inst, ch, &dbm[ch - 1], diag);
-		if (rc >= 0)
-			rc = c.channels;
-	}
+	rc = ops->read_all_dbm ? ops->read_all_dbm(inst, dbm, cap, diag)
+			       : lc_power_meter_read_each(inst, c.channels, dbm, cap, diag);
 	lc_instrument_unlock(inst);
 	return rc;
 }

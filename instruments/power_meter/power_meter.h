@@ -55,6 +55,9 @@ int lc_power_meter_get_averaging(lc_instrument *inst, int ch, double *seconds, l
 int lc_power_meter_read_dbm(lc_instrument *inst, int ch, double *dbm, lc_diag *diag);
 /* dbm has room for cap values; returns the channel count (LC_ERR_OVERFLOW if cap is smaller). */
 int lc_power_meter_read_all_dbm(lc_instrument *inst, double *dbm, size_t cap, lc_diag *diag);
+/* Channels 1..channels read one at a time into dbm[0..] through the driver's read_dbm (the fallback of
+ * read_all_dbm; a driver whose all-channels query is absent calls it). Returns channels. */
+int lc_power_meter_read_each(lc_instrument *inst, int channels, double *dbm, size_t cap, lc_diag *diag);
 /* ch == 0: all channels. Inputs must be dark. */
 int lc_power_meter_zero(lc_instrument *inst, int ch, lc_diag *diag);
 

@@ -67,7 +67,7 @@ static int pm100_caps(lc_instrument *inst, lc_power_meter_caps *c)
 		.max_nm = st(inst)->max_nm,
 		.min_avg_s = SAMPLE_S,
 		.max_avg_s = 10.0,
-		.can_zero = true,
+		.can_zero = lc_inst_has_feature(inst, "zero"),
 	};
 	return 0;
 }
@@ -116,6 +116,9 @@ static int pm100_read_dbm(lc_instrument *inst, int ch, double *dbm, lc_diag *dia
 
 static int pm100_zero(lc_instrument *inst, int ch, lc_diag *diag)
 {
+	if (!lc_inst_has_feature(inst, "zero"))
+		return lc_diag_set(diag, LC_ERR_UNSUPPORTED, "%s has no zeroing (it refused SENS:CORR:COLL:ZERO:MAGN? at "
+				   "attach)", inst->idn.model);
 	/* Drivers disagree on what :ZERO:STAT? means; *OPC? after INIT is the documented wait. */
 	int rc = lc_inst_write(inst, diag, "SENS:CORR:COLL:ZERO:INIT");
 	if (rc == 0)
@@ -136,10 +139,19 @@ static const lc_power_meter_ops pm100_pm = {
 
 static const lc_class_ops *const pm100_classes[] = {&pm100_pm.base, NULL};
 
+/* No lc_driver.required: attach itself sends what the readings need (instrument-dialects.md §1.3 "Sensor
+ * info", "Unit", "Wavelength") and fails on a refusal naming it. */
+/* §1.3 "Zero": the zero family's read-only query; without it zeroing is unsupported. */
+static const lc_inst_feature pm100_features[] = {
+	{"zero", "SENS:CORR:COLL:ZERO:MAGN?", false},
+	{NULL, NULL, false},
+};
+
 const lc_driver lc_driver_thorlabs_pm100 = {
 	.name = "thorlabs_pm100",
 	.description = "Thorlabs PM100/PM400 optical power meter console",
 	.classes = pm100_classes,
 	.attach = pm100_attach,
 	.detach = pm100_detach,
+	.features = pm100_features,
 };

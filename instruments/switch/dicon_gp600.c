@@ -96,6 +96,8 @@ static const lc_switch_ops gp600_sw = {
 
 static const lc_class_ops *const gp600_classes[] = {&gp600_sw.base, NULL};
 
+/* No lc_driver.required: attach itself sends what routing needs first (instrument-dialects.md §6.2:
+ * "Configuration", "Size") and fails on a refusal naming it; no optional feature is used. */
 const lc_driver lc_driver_dicon_gp600 = {
 	.name = "dicon_gp600",
 	.description = "DiCon GP600/GP700 MEMS matrix switch (X1 configuration)",

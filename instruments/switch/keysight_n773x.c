@@ -139,6 +139,8 @@ static const lc_switch_ops n773x_sw = {
 
 static const lc_class_ops *const n773x_classes[] = {&n773x_sw.base, NULL};
 
+/* No lc_driver.required: attach itself sends ":ROUT1:CONF?" (instrument-dialects.md §6.1 "Port layout") and
+ * fails on a refusal naming it; no optional feature is used. */
 const lc_driver lc_driver_keysight_n773x = {
 	.name = "keysight_n773x",
 	.description = "Keysight N773x optical switch",

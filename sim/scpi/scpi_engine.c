@@ -222,6 +222,36 @@ static const struct lc_sim_cmd *find_cmd(lc_sim_scpi *e, bool common, const stru
 	return cmd;
 }
 
+static bool is_without(const lc_sim_scpi *e, const struct lc_sim_cmd *cmd)
+{
+	for (unsigned i = 0; i < e->faults.n_without && i < LC_SIM_FAULT_WITHOUT_MAX; i++)
+		if (e->without[i] == cmd)
+			return true;
+	return false;
+}
+
+/* The command a header as a client writes it names, or NULL (e->mu held). */
+static const struct lc_sim_cmd *resolve(lc_sim_scpi *e, const char *header)
+{
+	struct lc_sim_hnode h[LC_SIM_NODES_MAX];
+	int nh, suffix[LC_SIM_SUFFIXES_MAX];
+	bool common, query, abs;
+	char detail[96];
+	size_t pos = 0, len = strlen(header);
+	if (len == 0 || parse_header(header, len, &pos, h, &nh, &common, &query, &abs, detail, sizeof(detail)) ||
+	    pos != len)
+		return NULL;
+	return find_cmd(e, common, h, nh, suffix);
+}
+
+bool lc_sim_scpi_knows(lc_sim_scpi *e, const char *header)
+{
+	pthread_mutex_lock(&e->mu);
+	bool known = resolve(e, header) != NULL;
+	pthread_mutex_unlock(&e->mu);
+	return known;
+}
+
 static void push_detail(lc_sim_scpi *e, int code, const char *detail)
 {
 	char text[LC_SIM_ERR_TEXT];
@@ -276,6 +306,10 @@ static int run_units(struct run *r)
 		memset(&c, 0, sizeof(c));
 		const struct lc_sim_cmd *cmd =
 			nfull <= LC_SIM_NODES_MAX ? find_cmd(e, common, full, nfull, c.suffix) : NULL;
+		if (cmd && e->faults_on && is_without(e, cmd)) {
+			e->fault_count[LC_SIM_FAULT_WITHOUT]++;
+			cmd = NULL;
+		}
 		lc_sim_handler fn = cmd ? (query ? cmd->query : cmd->set) : NULL;
 		if (!fn) {
 			snprintf(detail, sizeof(detail), "%s%.*s%s", common ? "*" : "", (int)(h[nh - 1].text + h[nh - 1].len - h[0].text),
@@ -478,6 +512,10 @@ void lc_sim_scpi_set_faults(lc_sim_scpi *e, const lc_sim_faults *f)
 		e->faults = *f;
 		e->faults.garbage[sizeof(e->faults.garbage) - 1] = '\0';
 		e->faults.idn[sizeof(e->faults.idn) - 1] = '\0';
+		for (unsigned i = 0; i < LC_SIM_FAULT_WITHOUT_MAX; i++) {
+			e->faults.without[i][sizeof(e->faults.without[i]) - 1] = '\0';
+			e->without[i] = i < e->faults.n_without ? resolve(e, e->faults.without[i]) : NULL;
+		}
 		if (f->push_errors_at == 0)
 			push_fault_errors(e);
 	}
@@ -488,6 +526,7 @@ const char *lc_sim_fault_kind_name(int kind)
 {
 	static const char *const names[LC_SIM_FAULT_KINDS] = {
 		"hang", "drop", "garbage", "truncate", "truncate_block", "errors", "idn", "opc_delay", "latency",
+		"without",
 	};
 	return kind >= 0 && kind < LC_SIM_FAULT_KINDS ? names[kind] : NULL;
 }

@@ -202,6 +202,7 @@ void lc_sim_scpi_time_spent(lc_sim_scpi *e, lc_sim_time_acc *out);
  * engine from all endpoints since the faults were set (the first is 1).
  */
 #define LC_SIM_FAULT_ERRORS_MAX 8
+#define LC_SIM_FAULT_WITHOUT_MAX 8
 typedef struct lc_sim_faults {
 	unsigned stop_answering_after; /* after message N the instrument hangs: input read, nothing answered */
 	unsigned drop_after;           /* after message N (executed and answered) the connection is closed */
@@ -221,6 +222,12 @@ typedef struct lc_sim_faults {
 	char idn[128];                 /* non-empty: *IDN? answers this instead */
 	int latency_ms;                /* every reply is sent this much later (wall ms, not scaled: it tests
 	                                  the client's timeouts, which are wall time) */
+	/* Commands this instrument lacks (a firmware or model without them), as a client writes a header
+	 * (":SENS1:CORR:COLL:ZERO", "SYST:MOD"; suffixes, '?' and the long or short form do not matter): both
+	 * forms become an undefined header (-113, the rest of the message dropped), as on an instrument that
+	 * never had the command. Each must name a command the kind has (lc_sim_scpi_knows). */
+	char without[LC_SIM_FAULT_WITHOUT_MAX][64];
+	unsigned n_without;
 } lc_sim_faults;
 
 /* Install faults (copied) and restart the message count and the fault counters. NULL clears them. */
@@ -238,10 +245,11 @@ enum lc_sim_fault_kind {
 	LC_SIM_FAULT_IDN,            /* an identity query answered with the fault's idn */
 	LC_SIM_FAULT_OPC_DELAY,      /* an *OPC?, *WAI or *OPC made slower */
 	LC_SIM_FAULT_LATENCY,        /* a reply sent late */
+	LC_SIM_FAULT_WITHOUT,        /* a unit refused as undefined because of `without` */
 	LC_SIM_FAULT_KINDS
 };
-/* "hang", "drop", "garbage", "truncate", "truncate_block", "errors", "idn", "opc_delay", "latency"; NULL
- * past the end. */
+/* "hang", "drop", "garbage", "truncate", "truncate_block", "errors", "idn", "opc_delay", "latency",
+ * "without"; NULL past the end. */
 const char *lc_sim_fault_kind_name(int kind);
 /* The counters since the faults were set (out[LC_SIM_FAULT_KINDS]). Thread-safe. */
 void lc_sim_scpi_fault_counts(lc_sim_scpi *e, uint64_t *out);
@@ -304,6 +312,9 @@ enum lc_sim_action {
 int lc_sim_scpi_execute(lc_sim_scpi *e, const char *msg, size_t len, uint8_t **reply, size_t *reply_len,
 			size_t *reply_cap, int *delay_ms);
 
+/* Whether header (as a client writes it: ":SENS1:POW:WAV", "*IDN", a trailing '?' ignored) names a command
+ * the engine has, registered or built in (a `without` fault may only remove one of those). */
+bool lc_sim_scpi_knows(lc_sim_scpi *e, const char *header);
 /* Status byte for a transport-level read (VXI-11 device_readstb); mav: the endpoint holds unread output. */
 uint8_t lc_sim_scpi_stb(lc_sim_scpi *e, bool mav);
 /* Device clear (VXI-11 device_clear, serial break): cancels a pending operation's wait, keeps settings. */

@@ -63,6 +63,7 @@ struct lc_sim_scpi {
 
 	lc_sim_faults faults;
 	bool faults_on;
+	const struct lc_sim_cmd *without[LC_SIM_FAULT_WITHOUT_MAX]; /* faults.without resolved (NULL: unknown) */
 	uint64_t fault_msgs; /* messages since the faults were set */
 	uint64_t fault_count[LC_SIM_FAULT_KINDS];
 	lc_sim_observer observer;

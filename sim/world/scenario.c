@@ -64,7 +64,7 @@ static int parse_faults(const char *origin, const char *where, const json_t *f, 
 	static const char *const keys[] = {"stop_answering_after", "drop_after", "garbage_at", "garbage",
 					   "truncate_block_at", "truncate_block_keep", "truncate_at", "truncate_keep",
 					   "push_errors",
-					   "push_errors_at", "opc_delay_ms", "idn", "latency_ms", NULL};
+					   "push_errors_at", "opc_delay_ms", "idn", "latency_ms", "without", NULL};
 	if (!json_is_object(f))
 		return lc_diag_set(diag, LC_ERR_FORMAT, "%s: %s: an object is expected", origin, where);
 	int rc = keys_ok(origin, where, f, keys, diag);
@@ -97,6 +97,20 @@ static int parse_faults(const char *origin, const char *where, const json_t *f, 
 		return rc;
 	if (json_object_get(f, "idn") && (rc = get_str(origin, where, f, "idn", false, out->idn, sizeof(out->idn), diag)))
 		return rc;
+	const json_t *wo = json_object_get(f, "without");
+	if (wo) {
+		if (!json_is_array(wo) || json_array_size(wo) > LC_SIM_FAULT_WITHOUT_MAX)
+			return lc_diag_set(diag, LC_ERR_FORMAT, "%s: %s.without: an array of at most %d command headers",
+					   origin, where, LC_SIM_FAULT_WITHOUT_MAX);
+		for (size_t i = 0; i < json_array_size(wo); i++) {
+			const char *h = json_string_value(json_array_get(wo, i));
+			if (!h || !h[0] || strlen(h) >= sizeof(out->without[0]))
+				return lc_diag_set(diag, LC_ERR_FORMAT,
+						   "%s: %s.without[%zu]: a command header of 1..%zu characters is expected",
+						   origin, where, i, sizeof(out->without[0]) - 1);
+			snprintf(out->without[out->n_without++], sizeof(out->without[0]), "%s", h);
+		}
+	}
 	const json_t *pe = json_object_get(f, "push_errors");
 	if (pe) {
 		if (!json_is_array(pe) || json_array_size(pe) > LC_SIM_FAULT_ERRORS_MAX)

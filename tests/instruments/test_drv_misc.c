@@ -86,6 +86,7 @@ Test(open, the_stations_reply_limit_bounds_every_reply)
 	scpi_peer_rule(peer, "SENS:POW:UNIT W", NULL);
 	scpi_peer_rule(peer, "SENS:CORR:WAV? MIN", "4.000000E+02");
 	scpi_peer_rule(peer, "SENS:CORR:WAV? MAX", "1.100000E+03");
+	scpi_peer_rule(peer, "SENS:CORR:COLL:ZERO:MAGN?", "+0.000000E+00");
 	char flood[201];
 	memset(flood, '1', 200);
 	flood[200] = '\0';
@@ -129,13 +130,15 @@ static void pm100_idn(void)
 	scpi_peer_rule(peer, "SENS:POW:UNIT W", NULL);
 	scpi_peer_rule(peer, "SENS:CORR:WAV? MIN", "4.000000E+02");
 	scpi_peer_rule(peer, "SENS:CORR:WAV? MAX", "1.100000E+03");
+	scpi_peer_rule(peer, "SENS:CORR:COLL:ZERO:MAGN?", "+0.000000E+00");
 }
 
 Test(pm100, commands_and_replies)
 {
 	pm100_idn();
 	lc_instrument *pm = open_on(peer, NULL);
-	assert_log(peer, "*IDN?|SYST:SENS:IDN?|SENS:POW:UNIT W|SENS:CORR:WAV? MIN|SENS:CORR:WAV? MAX");
+	assert_log(peer, "*IDN?|SYST:SENS:IDN?|SENS:POW:UNIT W|SENS:CORR:WAV? MIN|SENS:CORR:WAV? MAX|"
+			 "SENS:CORR:COLL:ZERO:MAGN?");
 	scpi_peer_clear_log(peer);
 	scpi_peer_rule(peer, "SENS:CORR:WAV 850", NULL);
 	scpi_peer_rule(peer, "SENS:CORR:WAV?", "8.500000E+02");

@@ -24,6 +24,11 @@ static void setup(void)
 		snprintf(c, sizeof(c), ":SENS%d:POW:ATIM?", ch);
 		scpi_peer_rule(peer, c, "+1.00000000E-001");
 	}
+	/* the required query and the optional features' probes (keysight_n774x.c): 4 channels at slots 1..4 */
+	scpi_peer_rule_once(peer, ":SENS1:POW:WAV?", "+1.55000000E-006"); /* a test may script its own */
+	static const char conf[] = "#216\x01\0\x01\0\x02\0\x01\0\x03\0\x01\0\x04\0\x01\0\n";
+	scpi_peer_rule_bytes(peer, ":READ1:POW:ALL:CONF?", conf, sizeof(conf) - 1);
+	scpi_peer_rule(peer, ":SENS1:CORR:COLL:ZERO?", "+0");
 }
 
 static void teardown(void)
@@ -50,8 +55,9 @@ static json_t *snapshot_json(lc_instrument *in, lc_diag *d)
 Test(n774x, attach_sets_watts_and_reads_averaging)
 {
 	lc_instrument *pm = open_on(peer, NULL);
-	assert_log(peer, "*IDN?|:SENS1:POW:UNIT 1|:SENS1:POW:ATIM?|:SENS2:POW:UNIT 1|:SENS2:POW:ATIM?|"
-			 ":SENS3:POW:UNIT 1|:SENS3:POW:ATIM?|:SENS4:POW:UNIT 1|:SENS4:POW:ATIM?");
+	assert_log(peer, "*IDN?|:SENS1:POW:WAV?|:SENS1:POW:UNIT 1|:SENS1:POW:ATIM?|:SENS2:POW:UNIT 1|:SENS2:POW:ATIM?|"
+			 ":SENS3:POW:UNIT 1|:SENS3:POW:ATIM?|:SENS4:POW:UNIT 1|:SENS4:POW:ATIM?|:READ1:POW:ALL:CONF?|"
+			 ":SENS1:CORR:COLL:ZERO?");
 	cr_assert(strstr(scpi_peer_log(peer), "*STB?"), "settings are checked against the error queue");
 	cr_assert(scpi_peer_lf_only(peer));
 	cr_assert_eq(lc_instrument_class(pm), LC_CLASS_POWER_METER);
@@ -245,4 +251,72 @@ Test(n774x, shared_between_threads)
 	cr_assert_eq(a.ok, 100);
 	cr_assert_eq(b.ok, 100);
 	lc_instrument_close(pm);
+}
+
+/* Required and optional commands (issue 20): a peer without the optional ones, and one without a required
+ * one. Its own suite: the standing rules of setup() would answer the commands refused here. */
+static void bare_setup(void)
+{
+	peer = scpi_peer_start();
+	cr_assert_not_null(peer);
+	scpi_peer_rule_common(peer);
+	scpi_peer_rule(peer, "*IDN?", "Keysight Technologies,N7744C,MY54321,V1.050");
+	scpi_peer_rule(peer, ":SENS*:POW:UNIT 1", NULL);
+	scpi_peer_rule(peer, ":SENS*:POW:ATIM?", "+1.00000000E-001");
+}
+
+TestSuite(n774x_features, .init = bare_setup, .fini = teardown, .timeout = 20);
+
+Test(n774x_features, missing_optional_commands_mark_features_absent)
+{
+	scpi_peer_rule(peer, ":SENS*:POW:WAV?", "+1.55000000E-006");
+	scpi_peer_rule_refuse(peer, ":READ1:POW:ALL:CONF?", "-113,\"Undefined header\"");
+	scpi_peer_rule_refuse(peer, ":SENS1:CORR:COLL:ZERO?", "-113,\"Undefined header\"");
+	lc_instrument *pm = open_on(peer, NULL);
+	cr_assert_str_eq(scpi_peer_unexpected(peer), "");
+	const char *name = NULL;
+	cr_assert_eq(lc_instrument_feature_at(pm, 0, &name), 0);
+	cr_assert_str_eq(name, "read_all");
+	cr_assert_eq(lc_instrument_feature_at(pm, 1, &name), 0);
+	cr_assert_str_eq(name, "zero");
+	cr_assert_eq(lc_instrument_feature_at(pm, 2, &name), LC_ERR_NOT_FOUND);
+	lc_power_meter_caps c;
+	cr_assert_eq(lc_power_meter_caps_get(pm, &c, NULL), 0);
+	cr_assert(!c.reads_all_at_once && !c.can_zero);
+	/* without the all-channels tree every channel is read alone, and the readings are the same numbers */
+	scpi_peer_clear_log(peer);
+	scpi_peer_rule(peer, ":READ1:POW?", "+1.00000000E-003");
+	scpi_peer_rule(peer, ":READ2:POW?", "+1.00000000E-004");
+	scpi_peer_rule(peer, ":READ3:POW?", "+1.00000000E-005");
+	scpi_peer_rule(peer, ":READ4:POW?", "+1.00000000E-006");
+	double dbm[4];
+	lc_diag d = {0};
+	cr_assert_eq(lc_power_meter_read_all_dbm(pm, dbm, 4, &d), 4, "%s", d.text);
+	for (int i = 0; i < 4; i++)
+		cr_assert_float_eq(dbm[i], -10.0 * i, 1e-9);
+	assert_log(peer, ":READ1:POW?|:READ2:POW?|:READ3:POW?|:READ4:POW?");
+	cr_assert_eq(lc_power_meter_zero(pm, 1, &d), LC_ERR_UNSUPPORTED);
+	json_t *j = snapshot_json(pm, &d);
+	cr_assert_not_null(j, "%s", d.text);
+	json_t *f = json_object_get(j, "features");
+	cr_assert(json_is_false(json_object_get(f, "read_all")) && json_is_false(json_object_get(f, "zero")));
+	json_decref(j);
+	lc_instrument_close(pm);
+}
+
+Test(n774x_features, a_missing_required_command_fails_attach_naming_it)
+{
+	scpi_peer_rule_refuse(peer, ":SENS1:POW:WAV?", "-113,\"Undefined header\"");
+	lc_instrument_opts o;
+	lc_instrument_opts_init(&o);
+	o.timeout_ms = 5000;
+	lc_instrument *pm = NULL;
+	lc_diag d = {0};
+	cr_assert_eq(lc_instrument_open(scpi_peer_resource(peer), &o, &pm, &d), LC_ERR_INSTRUMENT, "%s", d.text);
+	cr_assert_null(pm);
+	cr_assert(strstr(d.text, "requires ':SENS1:POW:WAV?'"), "%s", d.text);
+	cr_assert(strstr(d.text, "(-113 Undefined header)"), "%s", d.text);
+	/* refused through the marker *IDN? (the fault fired), and nothing of attach was sent */
+	cr_assert(strstr(scpi_peer_log(peer), ":SENS1:POW:WAV?|*IDN?"), "%s", scpi_peer_log(peer));
+	cr_assert_null(strstr(scpi_peer_log(peer), "UNIT"), "%s", scpi_peer_log(peer));
 }

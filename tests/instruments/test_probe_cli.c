@@ -61,6 +61,10 @@ static void n7744c(void)
 	scpi_peer_rule(peer, ":SENS*:POW:WAV?", "+1.55000000E-006");
 	scpi_peer_rule(peer, ":READ1:POW?", "+5.00000000E-004");
 	scpi_peer_rule(peer, ":READ*:POW?", "+0.00000000E+000");
+	/* the optional features' probes (keysight_n774x.c): the channel map of 4 channels, and zeroing */
+	static const char conf[] = "#216\x01\0\x01\0\x02\0\x01\0\x03\0\x01\0\x04\0\x01\0\n";
+	scpi_peer_rule_bytes(peer, ":READ1:POW:ALL:CONF?", conf, sizeof(conf) - 1);
+	scpi_peer_rule_refuse(peer, ":SENS1:CORR:COLL:ZERO?", "-113,\"Undefined header\"");
 }
 
 Test(probe, power_meter_json)
@@ -82,6 +86,9 @@ Test(probe, power_meter_json)
 	cr_assert_float_eq(json_number_value(json_object_get(c, "averaging_s")), 0.1, 1e-9);
 	cr_assert_float_eq(json_number_value(json_object_get(c, "power_dbm")), -3.0103, 1e-4);
 	cr_assert(json_is_null(json_object_get(json_array_get(chs, 3), "power_dbm")));
+	/* the optional features as detected at attach: this meter refuses the zero query */
+	json_t *f = json_object_get(j, "features");
+	cr_assert(json_is_true(json_object_get(f, "read_all")) && json_is_false(json_object_get(f, "zero")), "%s", out);
 	json_decref(j);
 }
 
@@ -93,6 +100,7 @@ Test(probe, power_meter_text)
 	cr_assert(strstr(out, "driver keysight_n774x, class power_meter"), "%s", out);
 	cr_assert(strstr(out, "channel 1: wavelength 1550.000 nm, averaging 0.1 s, power -3.010 dBm"), "%s", out);
 	cr_assert(strstr(out, "channel 4: wavelength 1550.000 nm, averaging 0.1 s, power below range"), "%s", out);
+	cr_assert(strstr(out, "\n  features: read_all present zero ABSENT\n"), "%s", out);
 	const char *log = scpi_peer_log_nostb(peer);
 	/* channel 1 was in W already: never written; the others are set to W and put back, last first */
 	cr_assert(!strstr(log, ":SENS1:POW:UNIT 1"), "%s", log);

@@ -192,9 +192,9 @@ Test(sim_optical, expired_reference_is_refused_without_light)
 
 Test(sim_optical, meter_fault_ends_in_an_error_not_a_fail)
 {
-	/* The meter answers the 34 messages of opening it (each operation followed by its error check) and two
-	 * more, then goes silent. */
-	start("[]", "{\"stop_answering_after\": 36}");
+	/* The meter answers the 40 messages of opening it (each operation followed by its error check: the
+	 * required query, attach, the two features' probes) and two more, then goes silent. */
+	start("[]", "{\"stop_answering_after\": 42}");
 	lc_loss r[4];
 	lc_diag d = {0};
 	int rc = measure(r, &d);

@@ -20,6 +20,9 @@ lc_test(NAME procedures_e2e_lanes SOURCES tests/procedures/test_e2e_lanes.c test
         LIBS lc_procedures lc_sim lc_instruments TIMEOUT 300)
 lc_test(NAME procedures_run_faults_cli SOURCES tests/procedures/test_run_faults_cli.c tests/procedures/run_cli.c
         LIBS lc_procedures lc_sim lc_instruments TIMEOUT 300)
+# Required and optional commands of a driver, from the command line (issue 20, item 3).
+lc_test(NAME procedures_run_features_cli SOURCES tests/procedures/test_run_features_cli.c tests/procedures/run_cli.c
+        LIBS lc_procedures lc_sim lc_instruments TIMEOUT 200)
 # `lanecert run` as an operator runs it: verdict, exit code and the diagnosis sentence.
 lc_test(NAME procedures_cli_verdicts SOURCES tests/procedures/test_cli_verdicts.c tests/procedures/run_cli.c
         tests/reports/helpers.c LIBS lc_procedures lc_sim lc_instruments TIMEOUT 600)

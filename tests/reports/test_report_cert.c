@@ -53,7 +53,7 @@ static char *cert_json(bool with_unconfirmed, bool fail_b2, size_t *len)
 	cr_assert_eq(lc_result_set_cable(r, &cable, NULL), 0);
 	lc_result_start(r, 1795000000000LL, NULL);
 	lc_result_instrument in = {"meter1", "TCPIP0::127.0.0.1::44260::SOCKET", "Keysight Technologies", "N7745C",
-				   "MY1234", "V1.122", "2027-03-31", "2026-03-31", NULL};
+				   "MY1234", "V1.122", "2027-03-31", "2026-03-31", NULL, NULL};
 	cr_assert_geq(lc_result_add_instrument(r, &in, NULL), 0);
 	int s = lc_result_add_step(r, "insertion-loss", 1795000001000LL, NULL);
 	il(r, s, 1, "A:1", "B1:rx", 0.31, false);

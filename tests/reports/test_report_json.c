@@ -234,3 +234,36 @@ Test(report_json, every_report_validates_against_the_schema)
 	json_decref(bad);
 	json_decref(schema);
 }
+
+/* An instrument's absent optional features (issue 20): written as an array only when there are some, read back
+ * to the same bytes, valid against the schema; names other than [a-z0-9_] joined by ',' are refused. */
+Test(report_json, absent_features_round_trip)
+{
+	lc_result *r = lc_bench_sample_result(7, 3);
+	lc_diag d;
+	lc_result_instrument in = {.role = "meter2", .features_absent = "read_all,zero"};
+	cr_assert_geq(lc_result_add_instrument(r, &in, &d), 0, "%s", d.text);
+	static const char *const bad[] = {"", "read all", ",zero", "zero,", "a,,b", "Zero"};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		lc_result *t = lc_result_new();
+		lc_result_instrument b = {.role = "m", .features_absent = bad[i]};
+		cr_expect_eq(lc_result_add_instrument(t, &b, &d), LC_ERR_ARG, "'%s'", bad[i]);
+		lc_result_free(t);
+	}
+	size_t la;
+	char *ja = to_json(r, &la);
+	cr_assert(strstr(ja, "\"features_absent\": [\n        \"read_all\",\n        \"zero\"\n      ],"), "%s", ja);
+	cr_expect_null(strstr(strstr(ja, "features_absent") + 1, "features_absent"), "only the instrument lacking some");
+	lc_result *back;
+	cr_assert_eq(lc_report_json_read(ja, la, &back, &d), 0, "%s", d.text);
+	size_t lb;
+	char *jb = to_json(back, &lb);
+	cr_expect(lb == la && memcmp(ja, jb, la) == 0, "reading and writing again changes the bytes");
+	cr_expect_str_eq(lc_result_instrument_at(back, lc_result_instrument_count(back) - 1)->features_absent,
+			 "read_all,zero");
+	json_t *schema = load_schema();
+	expect_valid(schema, r);
+	json_decref(schema);
+	free(ja), free(jb);
+	lc_result_free(r), lc_result_free(back);
+}

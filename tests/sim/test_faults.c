@@ -185,3 +185,39 @@ Test(sim_faults, an_observer_sees_every_message_and_its_reply)
 	cr_assert_eq(seen[1], 2, "two replies");
 	stop(fd);
 }
+
+/* A command taken away (faults.without) is an undefined header in either form and with any suffix: no reply
+ * (the *IDN? after it is answered first), -113 in the queue; the rest of the meter's tree still answers. */
+Test(sim_faults, a_command_taken_away_is_an_undefined_header)
+{
+	int fd = start_with("meter", "{\"without\": [\":SENS:CORR:COLL:ZERO\"]}");
+	char b[256];
+	sw_send(fd, ":SENS2:CORR:COLL:ZERO?");
+	cr_assert(!strncmp(sw_query(fd, "*IDN?", b, sizeof(b)), "Keysight", 8), "no reply came first: %s", b);
+	cr_assert(!strncmp(sw_query(fd, ":SYST:ERR?", b, sizeof(b)), "-113,\"Undefined header", 22), "%s", b);
+	sw_send(fd, "SENSE1:CORRECTION:COLLECT:ZERO");
+	cr_assert(!strncmp(sw_query(fd, ":SYST:ERR?", b, sizeof(b)), "-113,", 5), "the set form too: %s", b);
+	cr_assert(!strncmp(sw_query(fd, ":SENS2:POW:WAV?", b, sizeof(b)), "+1.55", 5), "%s", b);
+	cr_assert_str_eq(sw_query(fd, ":SYST:ERR?", b, sizeof(b)), "+0,\"No error\"");
+	int ctl = sw_connect(sw_port_of(run, "control"));
+	cr_assert_str_eq(sw_query(ctl, "FAULT:COUNT?", b, sizeof(b)), "\"without:meter:2\"");
+	close(ctl);
+	stop(fd);
+}
+
+/* A misspelt command would take nothing away and test nothing: the scenario is refused, naming it. */
+Test(sim_faults, taking_away_a_command_the_kind_lacks_is_refused)
+{
+	json_t *root = sw_scenario_json("dr4-breakout-good");
+	json_t *meter = json_object_get(json_object_get(root, "instruments"), "meter");
+	json_object_set_new(meter, "faults", json_pack("{s:[s]}", "without", ":SENS:POW:FROB"));
+	lc_diag d;
+	lc_diag_clear(&d);
+	sc = sw_scenario_from(root, &d);
+	json_decref(root);
+	cr_assert(sc, "%s", lc_diag_message(&d));
+	cr_assert_null(sw_start(sc, 1, &d));
+	cr_assert(strstr(lc_diag_message(&d), "faults.without[0]: ':SENS:POW:FROB' is no command of keysight_n7745c"),
+		  "%s", lc_diag_message(&d));
+	lc_sim_scenario_free(sc);
+}
