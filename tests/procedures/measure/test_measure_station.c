@@ -42,6 +42,11 @@ static void setup(void)
 	scpi_peer_rule(pm_peer, ":SENS*:POW:UNIT 1", NULL);
 	scpi_peer_rule(pm_peer, ":SENS*:POW:ATIM?", "+1.00000000E-002");
 	scpi_peer_rule(pm_peer, ":SENS*:POW:WAV 1310NM", NULL);
+	/* the driver's required query and its optional features' probes (keysight_n774x.c), all answered */
+	scpi_peer_rule(pm_peer, ":SENS1:POW:WAV?", "+1.31000000E-006");
+	static const char conf[] = "#216\x01\0\x01\0\x02\0\x01\0\x03\0\x01\0\x04\0\x01\0\n";
+	scpi_peer_rule_bytes(pm_peer, ":READ1:POW:ALL:CONF?", conf, sizeof(conf) - 1);
+	scpi_peer_rule(pm_peer, ":SENS1:CORR:COLL:ZERO?", "+0");
 	src = open_on(src_peer, "2:source@1310/1550");
 	sw = open_on(sw_peer, NULL);
 	pm = open_on(pm_peer, NULL);
