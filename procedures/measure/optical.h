@@ -66,13 +66,6 @@ typedef struct lc_il_opts {
 
 void lc_il_opts_init(lc_il_opts *o, double wavelength_nm);
 
-/* Dark, for the fiber map's default and a reference: a reading under LC_DARK_DBM, or LC_DARK_RELATIVE_DB
- * under the brightest of the same launch (map) or of the same reference. Far under every source a bench
- * certifies with (a few dBm below 0 through reference cords) and far over every meter's floor (-52 dBm
- * on a PM100 photodiode, -80 dBm on an N774x). */
-#define LC_DARK_DBM (-50.0)
-#define LC_DARK_RELATIVE_DB 20.0
-
 /*
  * Take a reference over the reference cords only (no DUT): one power per path. method, cords and valid_s
  * are stored with it. Any path without light (dark as LC_DARK_DBM and LC_DARK_RELATIVE_DB say: a meter's

@@ -120,7 +120,7 @@ int lc_loss_judge(double ref_dbm, double dbm, const lc_limit *limit, double nega
 	out->limit_db = limit ? limit->high : NAN;
 	out->margin_db = NAN;
 	out->unconfirmed = limit && limit->unconfirmed;
-	if (dbm == -INFINITY) {
+	if (dbm < LC_DARK_DBM) {
 		out->loss_db = INFINITY;
 		out->dark = true;
 		out->verdict = LC_VERDICT_FAIL;

@@ -44,6 +44,14 @@ int lc_ref_method_parse(const char *s);
 /* Link-end connections included in the measured loss: 2, 1 or 0 (LC_ERR_ARG for an unknown method). */
 int lc_ref_method_connections(enum lc_ref_method m);
 
+/* Dark, for the fiber map's default, a reference and a loss: a reading under LC_DARK_DBM, or (map and
+ * reference) LC_DARK_RELATIVE_DB under the brightest of the same launch or of the same reference. Far under
+ * every source a bench certifies with (a few dBm below 0 through reference cords) and over every meter's
+ * floor (-52 dBm on a PM100 photodiode, -80 dBm on an N774x): a meter with nothing on its input reads its
+ * floor, a finite number that is no measurement of light. */
+#define LC_DARK_DBM (-50.0)
+#define LC_DARK_RELATIVE_DB 20.0
+
 #define LC_REF_MAX_PATHS 64
 #define LC_REF_CORDS_MAX 128
 #define LC_REF_INSTRUMENTS_MAX 512
@@ -88,7 +96,9 @@ typedef struct lc_loss {
 
 /*
  * loss = ref_dbm - dbm, judged against limit (a max row of fixtures/limits.h; NULL: not judged, verdict
- * NONE). Negative below -negative_tolerance_db: verdict ERROR, rereference. No light: verdict FAIL, dark.
+ * NONE). Negative below -negative_tolerance_db: verdict ERROR, rereference. No light (-INFINITY, or a
+ * reading under LC_DARK_DBM: a meter's floor, whose "loss" would be the floor's noise): verdict FAIL, dark,
+ * loss +INFINITY, dbm the reading.
  * uncertainty_db > 0 makes |margin| < uncertainty inconclusive (lc_limit_check_u).
  */
 int lc_loss_judge(double ref_dbm, double dbm, const lc_limit *limit, double negative_tolerance_db,

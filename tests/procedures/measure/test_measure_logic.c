@@ -135,6 +135,18 @@ Test(loss, no_light_is_a_fail_of_the_cable)
 	cr_assert(l.dark);
 	cr_assert_eq(l.verdict, LC_VERDICT_FAIL);
 	cr_assert(isinf(l.loss_db));
+	/* a meter's floor is a finite reading and no light either: not a 77 dB loss, whose digits are noise */
+	cr_assert_eq(lc_loss_judge(-3.0, -80.0, &lim, 0, 0, &l), 0);
+	cr_assert(l.dark);
+	cr_assert_eq(l.verdict, LC_VERDICT_FAIL);
+	cr_assert(isinf(l.loss_db) && l.loss_db > 0);
+	cr_assert_float_eq(l.dbm, -80.0, 1e-12, "the reading is kept");
+	cr_assert(isnan(l.margin_db));
+	/* a lossy fiber that still brings light is measured */
+	cr_assert_eq(lc_loss_judge(-3.0, -45.0, &lim, 0, 0, &l), 0);
+	cr_assert_not(l.dark);
+	cr_assert_float_eq(l.loss_db, 42.0, 1e-9);
+	cr_assert_eq(l.verdict, LC_VERDICT_FAIL);
 }
 
 Test(loss, bad_inputs)
