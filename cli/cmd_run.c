@@ -425,6 +425,7 @@ int lc_cmd_run(int argc, char **argv)
 	lc_run_output out;
 	lc_publisher *publisher = NULL;
 	static lc_run_reports reports; /* static: 16 slots' staging state, too large for the stack */
+	long long run_t0 = 0; /* when the slots started measuring (lc_run_reports_now_us) */
 	bool reports_ready = false;
 	int exit_code = LC_EXIT_OK, out_fd = -1;
 	const char *fx = a.fixtures;
@@ -577,6 +578,7 @@ int lc_cmd_run(int argc, char **argv)
 			lc_result_finish(results[s], LC_VERDICT_ERROR, lc_result_wall_ms(), lc_diag_message(&open_diag), NULL);
 		}
 	} else {
+		run_t0 = lc_run_reports_now_us();
 		lc_procedure_run_slots(setups, results, a.slots, rcs, diags);
 		/* The last word on lasers: every instrument safe, whatever the procedures did. */
 		if (lc_instrument_set_safe(set, &d) < 0) {
@@ -607,6 +609,11 @@ int lc_cmd_run(int argc, char **argv)
 	lc_run_reports_publish(&reports);
 	/* -v: what this process and its renderers took (bench run reads it; the renderers say their own) */
 	lc_log(LC_LOG_INFO, "run", "peak RSS %ld KiB (the renderers: %u run)", lc_cli_peak_rss_kib(), reports.renders);
+	/* -v: where the time went, measuring against the reports' tail after the last slot (bench run reads it) */
+	if (run_t0 && reports.last_finished_us)
+		lc_log(LC_LOG_INFO, "run", "timing: slots measured %.3f s, reports rendered and published %.3f s after "
+		       "the last slot", (double)(reports.last_finished_us - run_t0) / 1e6,
+		       (double)(lc_run_reports_now_us() - reports.last_finished_us) / 1e6);
 	for (unsigned s = 0; s < a.slots; s++) {
 		char err[512] = "";
 		const char *reason = reasons[s];

@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "cli/full_program.h"
@@ -169,6 +170,13 @@ static void stage_and_render(lc_run_report *j, char *json, size_t len)
 	render(j);
 }
 
+long long lc_run_reports_now_us(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
 void lc_run_reports_slot_finished(void *user, unsigned slot, lc_result *result, int rc)
 {
 	(void)slot, (void)rc;
@@ -176,6 +184,11 @@ void lc_run_reports_slot_finished(void *user, unsigned slot, lc_result *result, 
 	char *json = NULL;
 	size_t len = 0;
 	lc_diag d;
+	long long now = lc_run_reports_now_us();
+	pthread_mutex_lock(&j->all->lock);
+	if (now > j->all->last_finished_us)
+		j->all->last_finished_us = now;
+	pthread_mutex_unlock(&j->all->lock);
 	j->result = result;
 	/* Not staged: publish renders it from the final bytes. */
 	if (report_json(j, &json, &len, &d) == 0)

@@ -52,12 +52,16 @@ typedef struct lc_run_reports {
 	sem_t slots;                /* renderer children running at once: at most LC_RUN_RENDERERS */
 	pthread_mutex_t lock;
 	unsigned renders;           /* renderer children run */
+	long long last_finished_us; /* CLOCK_MONOTONIC when the last slot finished measuring (0: none did) */
 } lc_run_reports;
 
 /* Prepare for n slots (n <= LC_RUN_REPORTS_MAX) writing into out_fd (named out_dir), signed with key (NULL:
  * unsigned). 0, or a negative LC_ERR_* (diag says why). */
 int lc_run_reports_init(lc_run_reports *rr, unsigned n, int out_fd, const char *out_dir, const lc_sign_key *key,
 			lc_diag *diag);
+
+/* CLOCK_MONOTONIC in microseconds (what last_finished_us is in). */
+long long lc_run_reports_now_us(void);
 
 /* lc_run_setup's finished hook (user: &rr->jobs[i]): stage the slot's report.json and render its views. */
 void lc_run_reports_slot_finished(void *user, unsigned slot, lc_result *result, int rc);

@@ -1,6 +1,7 @@
 /* The report's plots as gnuplot scripts with inline data (reports/plot.h). */
 #include "reports/plot.h"
 
+#include <limits.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -204,8 +205,12 @@ static int otdr_plot(const lc_result *r, const lc_result_series *ser, struct scr
 	return 1;
 }
 
-static int add(lc_plot_set *set, const char *name, const char *title, struct script *s, const char *gnuplot,
-	       int timeout_ms, lc_diag *diag)
+/* A plot whose script is written, waiting to be drawn (its script is freed once it is). */
+struct pending {
+	struct script s;
+};
+
+static int add(lc_plot_set *set, const char *name, const char *title, lc_diag *diag)
 {
 	lc_plot *np = realloc(set->plots, (set->n + 1) * sizeof(*np));
 	if (!np)
@@ -214,57 +219,153 @@ static int add(lc_plot_set *set, const char *name, const char *title, struct scr
 	lc_plot *p = &set->plots[set->n];
 	*p = (lc_plot){strdup(name), strdup(title), NULL, NULL};
 	set->n++;
-	if (!p->name || !p->title || s->err)
-		return lc_diag_set(diag, LC_ERR_NOMEM, "plots: out of memory");
-	if (gnuplot && !*gnuplot) {
-		p->error = strdup("plotting disabled");
-	} else {
-		lc_diag d;
-		char *svg = NULL;
-		if (lc_gnuplot_run(gnuplot, s->p, s->len, timeout_ms, &svg, &d) < 0) {
-			p->error = strdup(lc_diag_message(&d));
-		} else {
-			/* Inline SVG starts at the element: the XML declaration is not allowed inside HTML. */
-			char *start = strstr(svg, "<svg");
-			p->svg = strdup(start);
-			free(svg);
-		}
-	}
-	if (!p->svg && !p->error)
+	if (!p->name || !p->title)
 		return lc_diag_set(diag, LC_ERR_NOMEM, "plots: out of memory");
 	return 0;
 }
 
+/* One document of gnuplot's output as the plot's SVG. Inline SVG starts at the element: the XML declaration
+ * is not allowed inside HTML. */
+static int take_svg(lc_plot *p, const char *doc, size_t len)
+{
+	const char *start = memmem(doc, len, "<svg", 4);
+	if (!start) {
+		p->error = strdup("gnuplot failed: no SVG produced");
+		return p->error ? 0 : LC_ERR_NOMEM;
+	}
+	p->svg = strndup(start, len - (size_t)(start - doc));
+	return p->svg ? 0 : LC_ERR_NOMEM;
+}
+
+/* Each plot in a gnuplot of its own: each says its own error. */
+static int draw_each(lc_plot_set *set, struct pending *pend, const char *gnuplot, int timeout_ms)
+{
+	for (size_t i = 0; i < set->n; i++) {
+		lc_plot *p = &set->plots[i];
+		lc_diag d;
+		char *svg = NULL;
+		free(p->svg), free(p->error);
+		p->svg = p->error = NULL;
+		if (lc_gnuplot_run(gnuplot, pend[i].s.p, pend[i].s.len, timeout_ms, &svg, &d) < 0)
+			p->error = strdup(lc_diag_message(&d));
+		else
+			take_svg(p, svg, strlen(svg)); /* out of memory: neither is set, said below */
+		free(svg);
+		if (!p->svg && !p->error)
+			return LC_ERR_NOMEM;
+	}
+	return 0;
+}
+
+/* Where each SVG document of gnuplot's output starts: at its XML declaration, which gnuplot's svg terminal
+ * writes first in every plot and nowhere else (text in a plot is escaped, '<' as "&lt;"). n documents, or -1. */
+static int split_docs(const char *out, size_t len, const char **starts, size_t n)
+{
+	static const char decl[] = "<?xml";
+	size_t k = 0;
+	for (const char *q = out; (q = memmem(q, len - (size_t)(q - out), decl, sizeof(decl) - 1)) != NULL; q++) {
+		if (k == n)
+			return -1;
+		starts[k++] = q;
+	}
+	return k == n && (n == 0 || starts[0] == out) ? 0 : -1;
+}
+
+/* Every plot in one gnuplot process: the scripts one after another (each begins with reset and its own
+ * terminal, so each draws as it would alone, byte for byte), one SVG document after another on stdout. A
+ * gnuplot process costs more than most plots (its start loads some 80 libraries): one per report, not one per
+ * plot. When the one run fails, or its output does not split into one document per plot, each plot is drawn
+ * again on its own, so that each says its own error. */
+static int draw_all(lc_plot_set *set, struct pending *pend, const char *gnuplot, int timeout_ms)
+{
+	if (set->n == 0)
+		return 0;
+	if (set->n == 1)
+		return draw_each(set, pend, gnuplot, timeout_ms);
+	struct script all = {0};
+	for (size_t i = 0; i < set->n; i++)
+		sc_printf(&all, "%s", pend[i].s.p);
+	if (all.err) {
+		free(all.p);
+		return LC_ERR_NOMEM;
+	}
+	char *out = NULL;
+	lc_diag d;
+	/* each plot's own deadline, as when each is drawn alone */
+	int deadline = timeout_ms > INT_MAX / (int)set->n ? INT_MAX : timeout_ms * (int)set->n;
+	int rc = lc_gnuplot_run(gnuplot, all.p, all.len, deadline, &out, &d);
+	free(all.p);
+	const char **starts = rc == 0 ? calloc(set->n, sizeof(*starts)) : NULL;
+	if (rc == 0 && !starts) {
+		free(out);
+		return LC_ERR_NOMEM;
+	}
+	if (rc == LC_ERR_TIMEOUT || rc == LC_ERR_NOT_FOUND) { /* the same for each plot alone: said once, not waited for again */
+		for (size_t i = 0; i < set->n; i++)
+			if (!(set->plots[i].error = strdup(lc_diag_message(&d))))
+				return LC_ERR_NOMEM;
+		return 0;
+	}
+	if (rc < 0 || split_docs(out, strlen(out), starts, set->n) < 0) {
+		free(out);
+		free(starts);
+		return draw_each(set, pend, gnuplot, timeout_ms);
+	}
+	size_t len = strlen(out);
+	for (size_t i = 0; rc == 0 && i < set->n; i++) {
+		const char *end = i + 1 < set->n ? starts[i + 1] : out + len;
+		rc = take_svg(&set->plots[i], starts[i], (size_t)(end - starts[i]));
+	}
+	free(starts);
+	free(out);
+	return rc;
+}
+
 int lc_plots_make(const lc_result *r, const char *gnuplot, int timeout_ms, lc_plot_set *out, lc_diag *diag)
 {
+	return lc_plots_make_in(r, gnuplot, timeout_ms, true, out, diag);
+}
+
+int lc_plots_make_in(const lc_result *r, const char *gnuplot, int timeout_ms, bool one_process, lc_plot_set *out,
+		     lc_diag *diag)
+{
 	*out = (lc_plot_set){0};
+	/* at most IL, RL, BER and 16 OTDR traces */
+	struct pending pend[3 + 16];
+	size_t np = 0;
 	int rc = 0;
-	struct script s = {0};
-	if (lane_plot(r, "insertion_loss", "Insertion loss per lane", false, &s))
-		rc = add(out, "il", "Insertion loss per lane", &s, gnuplot, timeout_ms, diag);
-	free(s.p);
-	s = (struct script){0};
-	if (rc == 0 && lane_plot(r, "return_loss", "Return loss per lane", true, &s))
-		rc = add(out, "rl", "Return loss per lane", &s, gnuplot, timeout_ms, diag);
-	free(s.p);
-	s = (struct script){0};
-	if (rc == 0 && ber_plot(r, &s))
-		rc = add(out, "ber", "Bit error ratio per lane", &s, gnuplot, timeout_ms, diag);
-	free(s.p);
+	memset(pend, 0, sizeof(pend));
+	if (lane_plot(r, "insertion_loss", "Insertion loss per lane", false, &pend[np].s))
+		rc = add(out, "il", "Insertion loss per lane", diag), np++;
+	if (rc == 0 && lane_plot(r, "return_loss", "Return loss per lane", true, &pend[np].s))
+		rc = add(out, "rl", "Return loss per lane", diag), np++;
+	if (rc == 0 && ber_plot(r, &pend[np].s))
+		rc = add(out, "ber", "Bit error ratio per lane", diag), np++;
 	int k = 0;
 	for (size_t i = 0; rc == 0 && i < lc_result_series_count(r) && k < 16; i++) {
 		const lc_result_series *ser = lc_result_series_at(r, i);
 		if (strcmp(ser->kind, "otdr_trace") != 0 || ser->n == 0)
 			continue;
-		s = (struct script){0};
-		otdr_plot(r, ser, &s);
+		otdr_plot(r, ser, &pend[np].s);
 		char name[32];
 		snprintf(name, sizeof(name), "otdr%d", ++k);
-		rc = add(out, name, ser->name, &s, gnuplot, timeout_ms, diag);
-		free(s.p);
+		rc = add(out, name, ser->name, diag), np++;
 	}
+	for (size_t i = 0; rc == 0 && i < np; i++)
+		if (pend[i].s.err)
+			rc = lc_diag_set(diag, LC_ERR_NOMEM, "plots: out of memory");
+	if (rc == 0 && gnuplot && !*gnuplot) {
+		for (size_t i = 0; rc == 0 && i < out->n; i++)
+			if (!(out->plots[i].error = strdup("plotting disabled")))
+				rc = lc_diag_set(diag, LC_ERR_NOMEM, "plots: out of memory");
+	} else if (rc == 0) {
+		rc = one_process ? draw_all(out, pend, gnuplot, timeout_ms) : draw_each(out, pend, gnuplot, timeout_ms);
+		if (rc < 0)
+			rc = lc_diag_set(diag, rc, "plots: out of memory");
+	}
+	for (size_t i = 0; i < np; i++)
+		free(pend[i].s.p);
 	if (rc < 0)
 		lc_plots_free(out);
 	return rc;
 }
-

@@ -2,12 +2,14 @@
  * Plots for the HTML report, drawn by gnuplot at run time as SVG: insertion loss per lane against its limit,
  * return loss per lane, BER per lane with its confidence bounds, OTDR traces with their events. gnuplot is a
  * separate program: when it is missing or fails, the report still renders and says which plots are missing.
+ * All of a report's plots are drawn by one gnuplot process (its start costs more than most plots).
  *
- * Thread safety: reentrant (each call runs its own gnuplot process).
+ * Thread safety: reentrant (each call runs its own gnuplot processes).
  */
 #ifndef LC_REPORTS_PLOT_H
 #define LC_REPORTS_PLOT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "base/error.h"
@@ -30,6 +32,11 @@ typedef struct lc_plot_set {
  * Returns 0 or LC_ERR_NOMEM. */
 int lc_plots_make(const lc_result *r, const char *gnuplot, int timeout_ms, lc_plot_set *out, lc_diag *diag);
 void lc_plots_free(lc_plot_set *set);
+/* lc_plots_make() with the choice it makes for itself: one_process true draws every plot in one gnuplot
+ * process (falling back to one process per plot when that run fails), false one process per plot. The two
+ * give the same SVG bytes (tests/reports/test_plots.c). */
+int lc_plots_make_in(const lc_result *r, const char *gnuplot, int timeout_ms, bool one_process, lc_plot_set *out,
+		     lc_diag *diag);
 
 /* Run gnuplot on a script and collect its standard output (an SVG document). LC_ERR_NOT_FOUND if gnuplot
  * cannot be started, LC_ERR_TIMEOUT, LC_ERR_IO with gnuplot's first error line otherwise. */
