@@ -615,10 +615,11 @@ int lc_bench_run(int argc, char **argv)
 		       "%.3f s (%.3f..%.3f)\n", n, cn.med, smn.med, smn.lo, smn.hi, stn.med, stn.lo, stn.hi);
 		printf("  ratio                %8.3f (%.3f..%.3f)  target <= 1.1: %s\n", cr.med, cr.lo, cr.hi,
 		       cr.med <= 1.1 ? "met" : "NOT met");
-		printf("  (the reports' tail is CPU: each report is rendered by its own lanecert-render, at most 2 at once;\n"
-		       "  %u reports' rendering cannot overlap beyond the machine's cores, and at time scale %g it weighs\n"
-		       "  %g times more against the measuring than at the instruments' own pace: --slots-time-scale 1)\n",
-		       n, slots_scale, slots_scale);
+		printf("  (the reports' tail is CPU: each report is rendered by its own lanecert-render, at most 2 at once,\n"
+		       "  after its slot; the %u slots end together, and %u reports' rendering cannot overlap beyond the\n"
+		       "  machine's cores%s)\n",
+		       n, n, slots_scale != 1 ? "; against the measuring it weighs time-scale times more than at the\n"
+						"  instruments' own pace, --slots-time-scale 1" : "");
 		printf("  peak RSS as in part 1, against lanecert --version %.1f MiB:\n", floor_mib);
 		print_rss("one slot", one, rounds, floor_mib);
 		print_rss("all slots", all, rounds, floor_mib);
