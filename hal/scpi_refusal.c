@@ -12,7 +12,7 @@
  *    next write as after any timeout; one that comes during this check would be read as its answer and
  *    fail to parse (the check then reports the queue unreadable).
  *
- * On a byte stream (raw socket) the status byte can only be asked in band, where its answer could not be
+ * On a byte stream (raw socket, serial line) the status byte can only be asked in band, where its answer could not be
  * told from a late reply. The session sends a marker instead: after a grace without a reply (a quarter of the
  * timeout, 1 to 2 s), the
  * *IDN? the instrument already answered on this session. An instrument executes a connection's messages in
@@ -24,8 +24,10 @@
  * Not after an unanswered common query (*IDN?...): such an instrument may not speak IEEE 488.2 at all.
  * A command error (-100..-199) or an execution error (-200..-299) in the queue makes the query
  * LC_ERR_INSTRUMENT "the instrument refused 'CMD' (-113 Undefined header)"; other errors are added to the
- * timeout's detail. Byte-stream transports (raw socket, serial) and liblxi's VXI-11 (no device_readstb)
- * only have the check after the timeout.
+ * timeout's detail. liblxi's VXI-11 and USBTMC only have the check after the timeout: VXI-11 keeps a reply
+ * in the instrument until device_read fetches it, and IEEE 488.2 discards such a reply (-410 Query
+ * INTERRUPTED) when a new message arrives, so a marker there could destroy a slow valid reply; its
+ * out-of-band status byte (device_readstb) is not in liblxi's API.
  */
 #include <stdio.h>
 #include <stdlib.h>

@@ -159,6 +159,16 @@ static int serial_drain(void *priv)
 	return dropped;
 }
 
+/* Input is there to read (poll, nothing consumed): what lets the session send its marker *IDN? after a
+ * grace without a reply (hal/scpi_refusal.c), as on a raw socket. A hang-up is LC_ERR_CLOSED, as a read
+ * would see it. */
+static int serial_wait_readable(void *priv, int64_t deadline, lc_diag *diag)
+{
+	struct serial_priv *sp = priv;
+	int w = wait_fd(sp->port.fd, POLLIN, deadline, diag);
+	return w < 0 ? w : 1;
+}
+
 static void serial_close(void *priv)
 {
 	struct serial_priv *sp = priv;
@@ -177,4 +187,5 @@ const lc_transport_ops lc_transport_serial_ops = {
 	.read_stb = NULL,
 	.close = serial_close,
 	.drain = serial_drain,
+	.wait_readable = serial_wait_readable,
 };

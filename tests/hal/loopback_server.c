@@ -2,6 +2,7 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <poll.h>
@@ -10,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <termios.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -18,8 +20,9 @@
 
 struct lb_server {
 	int lfd, cfd;
+	int pty_slave; /* lb_start_pty: the pty's slave kept open in raw mode (no echo of the client's lines); else -1 */
 	uint16_t port;
-	char resource[64];
+	char resource[96];
 	pthread_t th;
 	lb_step steps[MAX_STEPS];
 	pthread_mutex_t mu;
@@ -41,6 +44,17 @@ static void fail(lb_server *s, const char *fmt, const char *a, const char *b)
 		snprintf(s->failure, sizeof(s->failure), fmt, a, b);
 }
 
+/* A pty master is no socket: read/write there, recv/send (no SIGPIPE) on a connection. */
+static ssize_t lb_recv(lb_server *s, void *buf, size_t len)
+{
+	return s->pty_slave >= 0 ? read(s->cfd, buf, len) : recv(s->cfd, buf, len, 0);
+}
+
+static ssize_t lb_send(lb_server *s, const void *buf, size_t len)
+{
+	return s->pty_slave >= 0 ? write(s->cfd, buf, len) : send(s->cfd, buf, len, MSG_NOSIGNAL);
+}
+
 static int wait_in(lb_server *s)
 {
 	struct pollfd p = {.fd = s->cfd, .events = POLLIN};
@@ -60,7 +74,7 @@ static int fill(lb_server *s)
 		return -1;
 	if (wait_in(s) != 0)
 		return -1;
-	ssize_t n = recv(s->cfd, s->line + s->have, sizeof(s->line) - s->have, 0);
+	ssize_t n = lb_recv(s, s->line + s->have, sizeof(s->line) - s->have);
 	if (n <= 0)
 		return -1;
 	s->have += (size_t)n;
@@ -104,7 +118,7 @@ static void send_all(lb_server *s, const char *p, size_t len, size_t chunk)
 		chunk = len;
 	while (done < len && !s->stop) {
 		size_t k = len - done < chunk ? len - done : chunk;
-		ssize_t n = send(s->cfd, p + done, k, MSG_NOSIGNAL);
+		ssize_t n = lb_send(s, p + done, k);
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n <= 0)
@@ -146,21 +160,23 @@ static void *server_main(void *arg)
 
 static void play(lb_server *s)
 {
-	struct pollfd p = {.fd = s->lfd, .events = POLLIN};
-	int waited = 0;
-	while (!s->stop && waited < WAIT_MS) {
-		if (poll(&p, 1, 50) > 0)
-			break;
-		waited += 50;
+	if (s->pty_slave < 0) {
+		struct pollfd p = {.fd = s->lfd, .events = POLLIN};
+		int waited = 0;
+		while (!s->stop && waited < WAIT_MS) {
+			if (poll(&p, 1, 50) > 0)
+				break;
+			waited += 50;
+		}
+		if (s->stop || waited >= WAIT_MS)
+			return;
+		s->cfd = accept(s->lfd, NULL, NULL);
+		s->accepted = 1;
+		if (s->cfd < 0)
+			return;
+		int one = 1;
+		setsockopt(s->cfd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
 	}
-	if (s->stop || waited >= WAIT_MS)
-		return;
-	s->cfd = accept(s->lfd, NULL, NULL);
-	s->accepted = 1;
-	if (s->cfd < 0)
-		return;
-	int one = 1;
-	setsockopt(s->cfd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
 	for (int i = 0; i < MAX_STEPS && s->steps[i].op != LB_END && !s->stop; i++) {
 		const lb_step *st = &s->steps[i];
 		char buf[1 << 12];
@@ -220,7 +236,7 @@ static void play(lb_server *s)
 			size_t left = st->arg < 0 ? SIZE_MAX : (size_t)st->arg;
 			while (left > 0 && !s->stop) {
 				size_t k = left < sizeof(x) ? left : sizeof(x);
-				ssize_t n = send(s->cfd, x, k, MSG_NOSIGNAL);
+				ssize_t n = lb_send(s, x, k);
 				if (n < 0 && errno == EINTR)
 					continue;
 				if (n <= 0)
@@ -241,7 +257,7 @@ static void play(lb_server *s)
 			while (left > 0) {
 				if (wait_in(s) != 0)
 					break;
-				ssize_t n = recv(s->cfd, s->line, left < sizeof(s->line) ? left : sizeof(s->line), 0);
+				ssize_t n = lb_recv(s, s->line, left < sizeof(s->line) ? left : sizeof(s->line));
 				if (n <= 0)
 					break;
 				left -= (size_t)n;
@@ -265,6 +281,7 @@ lb_server *lb_start(const lb_step *steps)
 	if (!s)
 		return NULL;
 	s->cfd = -1;
+	s->pty_slave = -1;
 	for (int i = 0; i < MAX_STEPS - 1 && steps[i].op != LB_END; i++)
 		s->steps[i] = steps[i];
 	s->lfd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
@@ -279,6 +296,41 @@ lb_server *lb_start(const lb_step *steps)
 	pthread_cond_init(&s->cv, NULL);
 	pthread_create(&s->th, NULL, server_main, s);
 	return s;
+}
+
+lb_server *lb_start_pty(const lb_step *steps)
+{
+	lb_server *s = calloc(1, sizeof(*s));
+	char path[64];
+	if (!s)
+		return NULL;
+	s->lfd = -1;
+	s->cfd = posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC);
+	if (s->cfd < 0 || grantpt(s->cfd) != 0 || unlockpt(s->cfd) != 0 || ptsname_r(s->cfd, path, sizeof(path)) != 0)
+		goto fail;
+	/* raw before any input arrives, or the line discipline would echo the client's lines back to it */
+	s->pty_slave = open(path, O_RDWR | O_NOCTTY | O_CLOEXEC);
+	struct termios t;
+	if (s->pty_slave < 0 || tcgetattr(s->pty_slave, &t) != 0)
+		goto fail;
+	cfmakeraw(&t);
+	if (tcsetattr(s->pty_slave, TCSANOW, &t) != 0)
+		goto fail;
+	for (int i = 0; i < MAX_STEPS - 1 && steps[i].op != LB_END; i++)
+		s->steps[i] = steps[i];
+	s->accepted = 1;
+	snprintf(s->resource, sizeof(s->resource), "ASRL%s::INSTR", path);
+	pthread_mutex_init(&s->mu, NULL);
+	pthread_cond_init(&s->cv, NULL);
+	pthread_create(&s->th, NULL, server_main, s);
+	return s;
+fail:
+	if (s->cfd >= 0)
+		close(s->cfd);
+	if (s->pty_slave > 0)
+		close(s->pty_slave);
+	free(s);
+	return NULL;
 }
 
 uint16_t lb_port(const lb_server *s)
@@ -325,12 +377,15 @@ int lb_stop(lb_server *s)
 		;
 	pthread_mutex_unlock(&s->mu);
 	s->stop = 1;
-	if (s->cfd >= 0)
+	if (s->cfd >= 0 && s->pty_slave < 0)
 		shutdown(s->cfd, SHUT_RDWR);
 	pthread_join(s->th, NULL);
 	if (s->cfd >= 0)
 		close(s->cfd);
-	close(s->lfd);
+	if (s->lfd >= 0)
+		close(s->lfd);
+	if (s->pty_slave >= 0)
+		close(s->pty_slave);
 	int f = s->failures;
 	pthread_mutex_destroy(&s->mu);
 	pthread_cond_destroy(&s->cv);

@@ -45,6 +45,9 @@ typedef struct lb_server lb_server;
 
 /* Start a server playing steps (copied; data pointers must stay valid). */
 lb_server *lb_start(const lb_step *steps);
+/* The same script played on the master of a pseudo-terminal (a serial instrument): the resource is
+ * "ASRL/dev/pts/N::INSTR"; the slave is in raw mode. */
+lb_server *lb_start_pty(const lb_step *steps);
 uint16_t lb_port(const lb_server *s);
 /* "TCPIP::127.0.0.1::<port>::SOCKET" */
 const char *lb_resource(const lb_server *s);

@@ -98,13 +98,13 @@ Test(scpi_refusal, hislip_reports_at_once, .timeout = 30)
 /* Over a raw socket the status byte cannot be asked while a reply may still come, so the session sends the
  * *IDN? it already saw answered as a marker (the script expects it: the old session sent nothing and waited
  * out its timeout): the marker's answer arriving first means the query got none, and the queue says why. */
-Test(scpi_refusal, raw_socket_reports_at_once_through_the_marker, .timeout = 30)
+static void refused_through_the_marker(lb_server *(*start)(const lb_step *))
 {
 	lb_step st[] = {LB_EXPECT_LINE("*IDN?"), LB_REPLY("A,B,C,D\n"), LB_EXPECT_LINE(":UENT:ID 1;:SYST:MOD? 1"),
 			LB_EXPECT_LINE("*IDN?"), LB_REPLY("A,B,C,D\n"), LB_EXPECT_LINE("*STB?"), LB_REPLY("4\n"),
 			LB_EXPECT_LINE("SYST:ERR?"), LB_REPLY("-113,\"Undefined header\"\n"), LB_EXPECT_LINE("*STB?"),
 			LB_REPLY("0\n"), LB_EXPECT_LINE("X?"), LB_REPLY("3\n"), LB_DONE};
-	lb_server *srv = lb_start(st);
+	lb_server *srv = start(st);
 	lc_scpi *s = open_res(lb_resource(srv), 4000);
 	char buf[64];
 	cr_assert_eq(lc_scpi_query(s, "*IDN?", buf, sizeof(buf)), 7, "%s", lc_scpi_last_detail(s));
@@ -120,11 +120,11 @@ Test(scpi_refusal, raw_socket_reports_at_once_through_the_marker, .timeout = 30)
 /* A slow but valid reply is never a refusal: the peer answers MEAS? only after the marker came (an
  * instrument slower than the grace), then the marker; the reply is the query's, the marker's answer is
  * dropped, and the next query reads its own reply. */
-Test(scpi_refusal, a_slow_reply_before_the_markers_answer_is_the_reply, .timeout = 30)
+static void slow_reply_before_the_markers_answer(lb_server *(*start)(const lb_step *))
 {
 	lb_step st[] = {LB_EXPECT_LINE("*IDN?"), LB_REPLY("A,B,C,D\n"), LB_EXPECT_LINE("MEAS?"), LB_EXPECT_LINE("*IDN?"),
 			LB_REPLY("+4.2E+1\n"), LB_REPLY("A,B,C,D\n"), LB_EXPECT_LINE("X?"), LB_REPLY("3\n"), LB_DONE};
-	lb_server *srv = lb_start(st);
+	lb_server *srv = start(st);
 	lc_scpi *s = open_res(lb_resource(srv), 4000);
 	char buf[64];
 	cr_assert_eq(lc_scpi_query(s, "*IDN?", buf, sizeof(buf)), 7, "%s", lc_scpi_last_detail(s));
@@ -140,11 +140,11 @@ Test(scpi_refusal, a_slow_reply_before_the_markers_answer_is_the_reply, .timeout
 }
 
 /* The marker answered first and an empty queue: no reply is coming, said at once (not a 60 s wait). */
-Test(scpi_refusal, no_reply_and_an_empty_queue_is_said_at_once, .timeout = 30)
+static void no_reply_and_an_empty_queue(lb_server *(*start)(const lb_step *))
 {
 	lb_step st[] = {LB_EXPECT_LINE("*IDN?"), LB_REPLY("A,B,C,D\r\n"), LB_EXPECT_LINE("Q?"), LB_EXPECT_LINE("*IDN?"),
 			LB_REPLY("A,B,C,D\r\n"), LB_EXPECT_LINE("*STB?"), LB_REPLY("0\n"), LB_DONE};
-	lb_server *srv = lb_start(st);
+	lb_server *srv = start(st);
 	lc_scpi *s = open_res(lb_resource(srv), 4000);
 	char buf[64];
 	cr_assert_gt(lc_scpi_query(s, "*IDN?", buf, sizeof(buf)), 0, "%s", lc_scpi_last_detail(s));
@@ -155,4 +155,37 @@ Test(scpi_refusal, no_reply_and_an_empty_queue_is_said_at_once, .timeout = 30)
 	char msg[256];
 	snprintf(msg, sizeof(msg), "%s", lb_failure(srv));
 	cr_expect_eq(lb_stop(srv), 0, "%s", msg);
+}
+
+/* The marker on both byte streams: a raw socket and a serial line (a pty; issue 20). Each script expects the
+ * marker *IDN? (an old session would send nothing and wait out its 4 s timeout, failing the script), and the
+ * test's 30 s limit would stop a wait of the full timeout many times over. */
+Test(scpi_refusal, raw_socket_reports_at_once_through_the_marker, .timeout = 30)
+{
+	refused_through_the_marker(lb_start);
+}
+
+Test(scpi_refusal, serial_reports_at_once_through_the_marker, .timeout = 30)
+{
+	refused_through_the_marker(lb_start_pty);
+}
+
+Test(scpi_refusal, a_slow_reply_before_the_markers_answer_is_the_reply, .timeout = 30)
+{
+	slow_reply_before_the_markers_answer(lb_start);
+}
+
+Test(scpi_refusal, serial_a_slow_reply_before_the_markers_answer_is_the_reply, .timeout = 30)
+{
+	slow_reply_before_the_markers_answer(lb_start_pty);
+}
+
+Test(scpi_refusal, no_reply_and_an_empty_queue_is_said_at_once, .timeout = 30)
+{
+	no_reply_and_an_empty_queue(lb_start);
+}
+
+Test(scpi_refusal, serial_no_reply_and_an_empty_queue_is_said_at_once, .timeout = 30)
+{
+	no_reply_and_an_empty_queue(lb_start_pty);
 }

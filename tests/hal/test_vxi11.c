@@ -280,3 +280,33 @@ Test(vxi11, end_mark_alone_frames_when_read_term_is_off)
 	cr_expect_str_eq(buf, LC_SIM_TESTINST_IDN "\n");
 	lc_scpi_close(s);
 }
+
+/* VXI-11 has no marker (docs/hal.md: a message behind a pending reply would make IEEE 488.2 discard it):
+ * a refused query is named after its timeout (300 ms here: the simulator provably never answers an undefined
+ * header), from the error queue, and the link stays in step. */
+Test(vxi11, a_refused_query_is_named_after_its_timeout)
+{
+	lc_scpi *s = open_vxi(300, 0);
+	char buf[128];
+	cr_expect_eq(lc_scpi_query(s, ":NO:SUCH?", buf, sizeof(buf)), LC_ERR_INSTRUMENT);
+	cr_expect(strstr(lc_scpi_last_detail(s), "the instrument refused ':NO:SUCH?' (-113 Undefined header") != NULL, "%s",
+		  lc_scpi_last_detail(s));
+	lc_scpi_set_timeout(s, 5000);
+	cr_expect_gt(lc_scpi_query(s, "*IDN?", buf, sizeof(buf)), 0, "%s", lc_scpi_last_detail(s));
+	cr_expect_str_eq(buf, LC_SIM_TESTINST_IDN);
+	lc_scpi_close(s);
+}
+
+/* A reply slower than a socket's marker grace (1 s at a 4 s timeout) is read as the reply, and nothing was sent
+ * behind the query while it was pending: the instrument saw exactly the query (no -410 could arise). */
+Test(vxi11, a_slow_reply_gets_nothing_sent_behind_it)
+{
+	lc_scpi *s = open_vxi(4000, 0);
+	char buf[128];
+	uint64_t before = lc_sim_scpi_messages(lc_sim_testinst_engine(inst));
+	cr_expect_eq(lc_scpi_query(s, "TEST:DEL? 1.2", buf, sizeof(buf)), 1, "%s", lc_scpi_last_detail(s));
+	cr_expect_str_eq(buf, "1");
+	cr_expect_eq(lc_sim_scpi_messages(lc_sim_testinst_engine(inst)) - before, 1, "no marker, no status query");
+	cr_expect_eq(lc_sim_error_count(lc_sim_testinst_engine(inst)), 0);
+	lc_scpi_close(s);
+}
