@@ -110,13 +110,20 @@ Test(e2e_800g, two_dr4_breakout_faults_are_named)
 	done(r);
 }
 
-/* The DR8 -> 8 x LC harness has the same MPO-16 APC end: plugged in the 2 x DR4 slot it lights none of the
- * MPO-12 legs' positions, a wrong part named as such (fail, never an error or a re-reference). */
-Test(e2e_800g, dr8_8xlc_harness_on_the_two_dr4_bench_is_a_wrong_part)
+/* The DR8 -> 8 x LC and 2 x DR4 harnesses share their MPO-16 APC end: either plugged in the other's slot
+ * lights none of the expected legs' positions, a wrong part named as such (fail, never an error or a
+ * re-reference: the reference follows the slot's design, whatever is plugged in). */
+Test(e2e_800g, the_two_800g_harnesses_in_each_others_slot_are_wrong_parts)
 {
 	lc_result *r = certify("dr8-2xdr4-wrong-part-8xlc");
 	cr_expect_eq(lc_result_verdict(r), LC_VERDICT_FAIL, "why: %s", lc_e2e_why(r));
 	cr_expect_str_eq(lc_e2e_why(r), "wrong part: expected dr8-mpo16apc-2xmpo12apc, found dr8-mpo16apc-8xlc (measured "
+					"map: no light at any port of the expected part)");
+	cr_expect_eq(il_passes(r), 0ul, "nothing of a wrong part passes");
+	done(r);
+	r = certify("dr8-breakout-wrong-part-2xdr4");
+	cr_expect_eq(lc_result_verdict(r), LC_VERDICT_FAIL, "why: %s", lc_e2e_why(r));
+	cr_expect_str_eq(lc_e2e_why(r), "wrong part: expected dr8-mpo16apc-8xlc, found dr8-mpo16apc-2xmpo12apc (measured "
 					"map: no light at any port of the expected part)");
 	cr_expect_eq(il_passes(r), 0ul, "nothing of a wrong part passes");
 	done(r);
