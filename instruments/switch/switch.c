@@ -17,6 +17,36 @@ static int checked(lc_instrument *inst, const lc_switch_ops **ops, lc_switch_cap
 	return 0;
 }
 
+/* checked() and an input in 1..inputs: what route, get_route and park ask first. */
+static int checked_input(lc_instrument *inst, const lc_switch_ops **ops, lc_switch_caps *c, int in, lc_diag *diag)
+{
+	int rc = checked(inst, ops, c, diag);
+	if (rc == 0 && (in < 1 || in > c->inputs))
+		rc = lc_diag_set(diag, LC_ERR_ARG, "switch %s: input %d out of range 1..%d", inst->idn.model, in,
+				 c->inputs);
+	return rc;
+}
+
+/* After a route (to `want`) or a park (want 0) the switch acknowledged: completion and read-back, each
+ * where the model's quirks ask for it. */
+static int confirm(lc_instrument *inst, const lc_switch_ops *ops, int in, int want, bool park, lc_diag *diag)
+{
+	int rc = 0;
+	if (inst->quirks.route_opc)
+		rc = lc_inst_wait_opc(inst, diag, 0, park ? "park" : "route");
+	if (rc == 0 && inst->quirks.route_readback) {
+		int got = -1;
+		rc = ops->get_route(inst, in, &got, diag);
+		if (rc == 0 && got != want)
+			rc = park ? lc_diag_set(diag, LC_ERR_INSTRUMENT, "switch %s: input %d parked, reads back %d",
+						inst->idn.model, in, got)
+				  : lc_diag_set(diag, LC_ERR_INSTRUMENT,
+						"switch %s: input %d routed to %d, reads back %d", inst->idn.model, in,
+						want, got);
+	}
+	return rc;
+}
+
 int lc_switch_caps_get(lc_instrument *inst, lc_switch_caps *caps, lc_diag *diag)
 {
 	if (!caps)
@@ -37,24 +67,14 @@ int lc_switch_route(lc_instrument *inst, int in, int out, lc_diag *diag)
 	lc_instrument_lock(inst);
 	const lc_switch_ops *ops;
 	lc_switch_caps c;
-	int rc = checked(inst, &ops, &c, diag);
-	if (rc == 0 && (in < 1 || in > c.inputs))
-		rc = lc_diag_set(diag, LC_ERR_ARG, "switch %s: input %d out of range 1..%d", inst->idn.model, in,
-				 c.inputs);
+	int rc = checked_input(inst, &ops, &c, in, diag);
 	if (rc == 0 && (out < 0 || out > c.outputs))
 		rc = lc_diag_set(diag, LC_ERR_ARG, "switch %s: output %d out of range 1..%d", inst->idn.model, out,
 				 c.outputs);
 	if (rc == 0)
 		rc = ops->route(inst, in, out, diag);
-	if (rc == 0 && inst->quirks.route_opc)
-		rc = lc_inst_wait_opc(inst, diag, 0, "route");
-	if (rc == 0 && inst->quirks.route_readback) {
-		int got = -1;
-		rc = ops->get_route(inst, in, &got, diag);
-		if (rc == 0 && got != out)
-			rc = lc_diag_set(diag, LC_ERR_INSTRUMENT, "switch %s: input %d routed to %d, reads back %d",
-					 inst->idn.model, in, out, got);
-	}
+	if (rc == 0)
+		rc = confirm(inst, ops, in, out, false, diag);
 	/* Settling after the switch acknowledged: the light path is only stable after it (model quirk). */
 	if (rc == 0 && inst->quirks.settle_ms > 0 && (rc = lc_wait_ms(inst->quirks.settle_ms)) < 0)
 		lc_diag_set(diag, rc, "switch %s: aborted while the route settled", inst->idn.model);
@@ -69,10 +89,7 @@ int lc_switch_get_route(lc_instrument *inst, int in, int *out, lc_diag *diag)
 	lc_instrument_lock(inst);
 	const lc_switch_ops *ops;
 	lc_switch_caps c;
-	int rc = checked(inst, &ops, &c, diag);
-	if (rc == 0 && (in < 1 || in > c.inputs))
-		rc = lc_diag_set(diag, LC_ERR_ARG, "switch %s: input %d out of range 1..%d", inst->idn.model, in,
-				 c.inputs);
+	int rc = checked_input(inst, &ops, &c, in, diag);
 	if (rc == 0)
 		rc = ops->get_route(inst, in, out, diag);
 	lc_instrument_unlock(inst);
@@ -86,16 +103,7 @@ static int park_locked(lc_instrument *inst, const lc_switch_ops *ops, int in, lc
 		return lc_diag_set(diag, LC_ERR_UNSUPPORTED, "switch %s (%s): no documented command parks input %d",
 				   inst->idn.model, inst->driver->name, in);
 	int rc = ops->park(inst, in, diag);
-	if (rc == 0 && inst->quirks.route_opc)
-		rc = lc_inst_wait_opc(inst, diag, 0, "park");
-	if (rc == 0 && inst->quirks.route_readback) {
-		int got = -1;
-		rc = ops->get_route(inst, in, &got, diag);
-		if (rc == 0 && got != 0)
-			rc = lc_diag_set(diag, LC_ERR_INSTRUMENT, "switch %s: input %d parked, reads back %d",
-					 inst->idn.model, in, got);
-	}
-	return rc;
+	return rc == 0 ? confirm(inst, ops, in, 0, true, diag) : rc;
 }
 
 int lc_switch_park(lc_instrument *inst, int in, lc_diag *diag)
@@ -105,10 +113,7 @@ int lc_switch_park(lc_instrument *inst, int in, lc_diag *diag)
 	lc_instrument_lock(inst);
 	const lc_switch_ops *ops;
 	lc_switch_caps c;
-	int rc = checked(inst, &ops, &c, diag);
-	if (rc == 0 && (in < 1 || in > c.inputs))
-		rc = lc_diag_set(diag, LC_ERR_ARG, "switch %s: input %d out of range 1..%d", inst->idn.model, in,
-				 c.inputs);
+	int rc = checked_input(inst, &ops, &c, in, diag);
 	if (rc == 0)
 		rc = park_locked(inst, ops, in, diag);
 	lc_instrument_unlock(inst);
