@@ -60,6 +60,14 @@ static int one_run(lc_store *store, const lc_sign_key *key, const char *id, cons
 	return rc;
 }
 
+const char *ff_suite_setup(tpg *pg)
+{
+	cr_assert_eq(tpg_from_env(pg, "LC_TEST_PG"), 0, "no shared PostgreSQL cluster: see the messages above (initdb, pg_ctl)");
+	const char *fx = getenv("LC_TEST_FLEET_DIR");
+	cr_assert(fx);
+	return fx;
+}
+
 char *ff_scratch(const char *tag)
 {
 	/* The journals and reports are written with fsync (a certification record must survive a power cut):

@@ -9,6 +9,9 @@
 #include "reports/fleet.h"
 #include "tests/reports/pg_cluster.h"
 
+/* A fleet test suite's .init: the shared cluster test_fleet.c's PRE_ALL started (LC_TEST_PG) into *pg and the
+ * folder of the stations it made (LC_TEST_FLEET_DIR), which it returns; asserts that both are there. */
+const char *ff_suite_setup(tpg *pg);
 /* A new scratch folder on a RAM file system when there is a large one, else in /tmp (malloc'ed path). */
 char *ff_scratch(const char *tag);
 void ff_remove(const char *dir);

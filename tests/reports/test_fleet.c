@@ -81,9 +81,7 @@ static const char *fx;
 
 static void setup(void)
 {
-	cr_assert_eq(tpg_from_env(&pg, "LC_TEST_PG"), 0, "no shared PostgreSQL cluster: see the messages above (initdb, pg_ctl)");
-	fx = getenv("LC_TEST_FLEET_DIR");
-	cr_assert(fx);
+	fx = ff_suite_setup(&pg);
 }
 
 /* No Criterion .timeout: its sandbox library (BoxFort, inside libcriterion 2.4.1) leaks the 48-byte request
