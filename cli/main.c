@@ -10,13 +10,13 @@
 
 #ifdef LC_CLI_LEAN
 /* The commands that need the report renderers (cairo, pango, librsvg: approve renders the views again, report
- * job renders a summary, verify checks one), the fleet's libpq (results --db postgresql://, sync, fleet) or the
+ * renders them and job summaries), the fleet's libpq (results --db postgresql://, sync, fleet) or the
  * dashboard's libmicrohttpd (serve): lanecert does not link them, so that certifying never loads those
- * libraries; it execs lanecert-full for them. */
+ * libraries; it execs lanecert-full for them. verify (signatures, JSON and the files beside a report) needs
+ * none of them and runs here. */
 #define lc_cmd_approve lc_cli_exec_full
 #define lc_cmd_report lc_cli_exec_full
 #define lc_cmd_results lc_cli_exec_full
-#define lc_cmd_verify lc_cli_exec_full
 #define lc_cmd_sync lc_cli_exec_full
 #define lc_cmd_fleet lc_cli_exec_full
 #define lc_cmd_serve lc_cli_exec_full

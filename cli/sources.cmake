@@ -2,7 +2,7 @@
 # programs are built from them (cli/full_program.h): lanecert-full runs every command and lanecert run's
 # renderer (render-views), linking every library; lanecert runs the commands that certify and inspect, links
 # none of the report renderers (cairo, pango, librsvg), libpq or libmicrohttpd (--as-needed drops what its
-# objects do not reference), and execs lanecert-full for approve, report, results, verify, sync, fleet and serve. A certifying
+# objects do not reference), and execs lanecert-full for approve, report, results, sync, fleet and serve. A certifying
 # process thus loads only what certifying needs (issue 22: peak RSS).
 set(LC_CLI_COMMON
   cli/cli_util.c
@@ -18,6 +18,7 @@ set(LC_CLI_COMMON
   cli/cmd_sim.c
   cli/cmd_sor.c
   cli/cmd_sor_compare.c
+  cli/cmd_verify.c
   cli/cmd_version.c
   cli/full_program.c
   cli/key_password.c
@@ -33,8 +34,7 @@ set(LC_CLI_FULL_ONLY
   cli/cmd_report.c
   cli/cmd_results.c
   cli/cmd_serve.c
-  cli/cmd_sync.c
-  cli/cmd_verify.c)
+  cli/cmd_sync.c)
 set(LC_HELPER_DIR ${CMAKE_INSTALL_FULL_LIBEXECDIR}/lanecert)
 add_library(lc_cli_common OBJECT ${LC_CLI_COMMON})
 target_compile_definitions(lc_cli_common PRIVATE "LC_HELPER_DIR=\"${LC_HELPER_DIR}\"")

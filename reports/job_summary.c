@@ -446,26 +446,6 @@ static int build_json(const struct collect *k, const char *job, int64_t t, const
 	return rc;
 }
 
-int lc_job_summary_comment(const json_t *root, char *buf, size_t size, lc_diag *diag)
-{
-	const char *job = json_string_value(json_object_get(root, "job"));
-	const char *created = json_string_value(json_object_get(root, "created"));
-	const json_t *cables = json_object_get(root, "cables");
-	const json_t *pass = json_object_get(json_object_get(root, "counts"), "pass");
-	if (!job || !created || !json_is_array(cables) || !json_is_integer(pass))
-		return lc_diag_set(diag, LC_ERR_FORMAT, "job summary: job, created, cables or counts.pass missing");
-	char safe[256];
-	snprintf(safe, sizeof(safe), "%s", job);
-	for (char *p = safe; *p; p++)
-		if ((unsigned char)*p < 0x20 || *p == 0x7f)
-			*p = '?';
-	int n = snprintf(buf, size, "lanecert-job\tjob:%s\tcables:%zu\tcertified:%lld\ttime:%s\tfile:job.json", safe,
-			 json_array_size(cables), (long long)json_integer_value(pass), created);
-	if (n < 0 || (size_t)n >= size)
-		return lc_diag_set(diag, LC_ERR_OVERFLOW, "job summary: trusted comment too long");
-	return 0;
-}
-
 static int write_file(const char *dir, const char *name, const char *data, size_t len, char *path, size_t cap,
 		      lc_diag *diag)
 {

@@ -14,6 +14,7 @@ lc_area(reports DEPS fixtures base
   reports/gnuplot_run.c
   reports/html_out.c
   reports/job_summary.c
+  reports/job_summary_comment.c
   reports/job_summary_verify.c
   reports/job_summary_view.c
   reports/json_canon.c
