@@ -1,4 +1,4 @@
-/* lanecert results: query the results store (reports/store.h). */
+/* lanecert results: query the results store (reports/store.h) or the fleet store (cli/results.h). */
 #include <getopt.h>
 #include <jansson.h>
 #include <errno.h>
@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
-#include "cli/commands.h"
+#include "cli/results.h"
 #include <lanecert/fleet.h>
 #include <lanecert/results.h>
 
@@ -164,7 +164,15 @@ static int pareto_out(const lc_pareto_row *p, void *user)
 	return 0;
 }
 
-int lc_cmd_results(int argc, char **argv)
+/* Whichever of the two stores the command opened. */
+static void close_stores(lc_store *s, lc_fleet *fleet, const lc_cli_fleet_reader *fleet_reader)
+{
+	lc_store_close(s);
+	if (fleet)
+		fleet_reader->close(fleet);
+}
+
+int lc_cli_results(int argc, char **argv, const lc_cli_fleet_reader *fleet_reader)
 {
 	const char *db = NULL, *since = NULL, *until = NULL, *verdict = NULL, *last = NULL;
 	struct ctx c = {TABLE, NULL};
@@ -245,18 +253,18 @@ int lc_cmd_results(int argc, char **argv)
 	lc_store *s = NULL;
 	lc_fleet *fleet = NULL;
 	bool remote = db && (strncmp(db, "postgresql://", 13) == 0 || strncmp(db, "postgres://", 11) == 0);
-	int rc = remote ? lc_fleet_connect(db, &fleet, &d) : lc_store_open_mode(db, LC_STORE_EXISTING, &s, &d);
+	if (remote && !fleet_reader)
+		return LC_CLI_RESULTS_ELSEWHERE;
+	int rc = remote ? fleet_reader->connect(db, &fleet, &d) : lc_store_open_mode(db, LC_STORE_EXISTING, &s, &d);
 	if (rc < 0)
 		return lc_cli_fail("results", rc, &d, remote ? NULL : "results store");
 	if (c.fmt == JSON && !(c.arr = json_array())) {
-		lc_store_close(s);
-		lc_fleet_close(fleet);
+		close_stores(s, fleet, fleet_reader);
 		return lc_cli_fail("results", LC_ERR_NOMEM, NULL, NULL);
 	}
 	lc_results_summary *sum = NULL;
 	if (summary && lc_results_summary_new(&sum) < 0) {
-		lc_store_close(s);
-		lc_fleet_close(fleet);
+		close_stores(s, fleet, fleet_reader);
 		json_decref(c.arr);
 		return lc_cli_fail("results", LC_ERR_NOMEM, NULL, NULL);
 	}
@@ -274,9 +282,8 @@ int lc_cmd_results(int argc, char **argv)
 		       "verdict", "operator", "reason");
 	int (*fn)(const lc_store_row *, void *) = summary ? lc_results_summary_add : row_out;
 	void *user = summary ? (void *)sum : (void *)&c;
-	rc = remote ? lc_fleet_query(fleet, &f, fn, user, &d) : lc_store_query(s, &f, fn, user, &d);
-	lc_store_close(s);
-	lc_fleet_close(fleet);
+	rc = remote ? fleet_reader->query(fleet, &f, fn, user, &d) : lc_store_query(s, &f, fn, user, &d);
+	close_stores(s, fleet, fleet_reader);
 	if (rc >= 0 && summary == 'Y')
 		rc = lc_results_summary_yield(sum, yield_out, &c);
 	else if (rc >= 0 && summary == 'P')

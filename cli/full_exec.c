@@ -1,4 +1,5 @@
-/* lanecert's stand-in for the commands of lanecert-full (cli/full_program.h): exec it. */
+/* lanecert's stand-in for the commands of lanecert-full (cli/full_program.h): exec it; and lanecert's results,
+ * which execs it only for the fleet store (cli/results.h). */
 #include <errno.h>
 #include <limits.h>
 #include <stdlib.h>
@@ -6,7 +7,9 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "cli/commands.h"
 #include "cli/full_program.h"
+#include "cli/results.h"
 
 int lc_cli_exec_full(int argc, char **argv)
 {
@@ -27,4 +30,12 @@ int lc_cli_exec_full(int argc, char **argv)
 	lc_cli_error(argv[0], "cannot run %s: %s", path, strerror(errno));
 	free(args);
 	return LC_EXIT_SOFTWARE;
+}
+
+int lc_cmd_results(int argc, char **argv)
+{
+	/* Handed over, the options were checked and had no operand, so getopt_long left argv as it was:
+	 * lanecert-full reads the same command line. */
+	int rc = lc_cli_results(argc, argv, NULL);
+	return rc == LC_CLI_RESULTS_ELSEWHERE ? lc_cli_exec_full(argc, argv) : rc;
 }

@@ -10,13 +10,12 @@
 
 #ifdef LC_CLI_LEAN
 /* The commands that need the report renderers (cairo, pango, librsvg: approve renders the views again, report
- * renders them and job summaries), the fleet's libpq (results --db postgresql://, sync, fleet) or the
- * dashboard's libmicrohttpd (serve): lanecert does not link them, so that certifying never loads those
- * libraries; it execs lanecert-full for them. verify (signatures, JSON and the files beside a report) needs
- * none of them and runs here. */
+ * renders them and job summaries), the fleet's libpq (sync, fleet) or the dashboard's libmicrohttpd (serve):
+ * lanecert does not link them, so that certifying never loads those libraries; it execs lanecert-full for
+ * them. verify (signatures, JSON and the files beside a report) needs none of them and runs here; so does
+ * results, but for the fleet store (--db postgresql://), which it hands to lanecert-full (cli/results.h). */
 #define lc_cmd_approve lc_cli_exec_full
 #define lc_cmd_report lc_cli_exec_full
-#define lc_cmd_results lc_cli_exec_full
 #define lc_cmd_sync lc_cli_exec_full
 #define lc_cmd_fleet lc_cli_exec_full
 #define lc_cmd_serve lc_cli_exec_full

@@ -2,8 +2,9 @@
 # programs are built from them (cli/full_program.h): lanecert-full runs every command and lanecert run's
 # renderer (render-views), linking every library; lanecert runs the commands that certify and inspect, links
 # none of the report renderers (cairo, pango, librsvg), libpq or libmicrohttpd (--as-needed drops what its
-# objects do not reference), and execs lanecert-full for approve, report, results, sync, fleet and serve. A certifying
-# process thus loads only what certifying needs (issue 22: peak RSS).
+# objects do not reference), and execs lanecert-full for approve, report, sync, fleet, serve and results --db
+# postgresql:// (cli/results.h). A certifying process thus loads only what certifying needs (issue 22: peak
+# RSS).
 set(LC_CLI_COMMON
   cli/cli_util.c
   cli/cmd_compat.c
@@ -12,6 +13,7 @@ set(LC_CLI_COMMON
   cli/cmd_module.c
   cli/cmd_plan.c
   cli/cmd_probe.c
+  cli/cmd_results.c
   cli/cmd_run.c
   cli/cmd_scpi.c
   cli/cmd_sign.c
@@ -32,9 +34,9 @@ set(LC_CLI_FULL_ONLY
   cli/cmd_approve.c
   cli/cmd_fleet.c
   cli/cmd_report.c
-  cli/cmd_results.c
   cli/cmd_serve.c
-  cli/cmd_sync.c)
+  cli/cmd_sync.c
+  cli/results_fleet.c)
 set(LC_HELPER_DIR ${CMAKE_INSTALL_FULL_LIBEXECDIR}/lanecert)
 add_library(lc_cli_common OBJECT ${LC_CLI_COMMON})
 target_compile_definitions(lc_cli_common PRIVATE "LC_HELPER_DIR=\"${LC_HELPER_DIR}\"")

@@ -121,6 +121,42 @@ Test(cli_reports, keygen_sign_verify_results, .timeout = 100)
 	cr_expect_eq(run("%s results --db '%s' --since 2020-13-01 2>/dev/null", db, 0, 0), 64);
 	cr_expect_eq(run("%s results --db '%s' --verdict great 2>/dev/null", db, 0, 0), 64);
 
+	/* verify and results on the station's store run in lanecert itself (docs/HACKING.md, "The programs"); only
+	 * results --db postgresql:// is handed to lanecert-full, with the same command line. lanecert alone in a
+	 * folder, and in LANECERT_LIBEXEC a stand-in lanecert-full that records that it ran and with what. */
+	char *lean = th_path(dir, "lean"), *libexec = th_path(dir, "libexec");
+	cr_assert_eq(mkdir(lean, 0755), 0);
+	cr_assert_eq(mkdir(libexec, 0755), 0);
+	char *ran = th_path(dir, "full-ran.txt"), *full = th_path(libexec, "lanecert-full");
+	char script[8192];
+	int sn = snprintf(script, sizeof(script), "#!/bin/sh\necho \"$*\" > '%s'\nexit 42\n", ran);
+	th_spit(full, script, (size_t)sn);
+	cr_assert_eq(chmod(full, 0755), 0);
+	char cmd[16384];
+	snprintf(cmd, sizeof(cmd), "cp '%s' '%s/lanecert'", cli(), lean);
+	cr_assert_eq(th_run(cmd), 0);
+	snprintf(cmd, sizeof(cmd), "LANECERT_LIBEXEC='%s' '%s/lanecert' verify '%s' --pubkey '%s' >/dev/null", libexec,
+		 lean, p.json, pubp);
+	cr_expect_eq(th_run(cmd), 0, "verify in lanecert");
+	snprintf(cmd, sizeof(cmd), "LANECERT_LIBEXEC='%s' '%s/lanecert' results --db '%s' --serial BO8-000011 --csv > '%s'",
+		 libexec, lean, db, listing);
+	cr_expect_eq(th_run(cmd), 0, "results in lanecert");
+	csv = th_slurp(listing, NULL);
+	cr_expect(csv && strstr(csv, ",BO8-000011,"), "%s", csv ? csv : "(nothing)");
+	free(csv);
+	cr_expect_neq(access(ran, F_OK), 0, "lanecert-full ran for verify or results on the local store");
+	snprintf(cmd, sizeof(cmd), "LANECERT_LIBEXEC='%s' '%s/lanecert' results --db postgresql://fleet.invalid/lc --json",
+		 libexec, lean);
+	cr_expect_eq(th_run(cmd), 42, "results on the fleet store: handed to lanecert-full");
+	char *args = th_slurp(ran, NULL);
+	cr_expect(args && strcmp(args, "results --db postgresql://fleet.invalid/lc --json\n") == 0, "%s",
+		  args ? args : "(lanecert-full did not run)");
+	free(args);
+	snprintf(cmd, sizeof(cmd), "LANECERT_LIBEXEC='%s' '%s/lanecert' results --db postgresql://fleet.invalid/lc --last 0 "
+		 "2>/dev/null", libexec, lean);
+	cr_expect_eq(th_run(cmd), 64, "a bad option is refused before the hand-over");
+	free(lean), free(libexec), free(ran), free(full);
+
 	/* lanecert sign on a plain file; minisign agrees. */
 	char *plain = th_path(dir, "data.txt");
 	th_spit(plain, "raw\n", 4);
