@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <jansson.h>
 
 #include "reports/report.h"
 #include "reports/report_html.h"
@@ -638,4 +639,40 @@ Test(report_cert, otdr_event_table_per_fiber)
 	cr_expect(strstr(text, "OTDR events") && strstr(text, "B1 at 1310 nm") && strstr(text, "B2 at 1310 nm"));
 	cr_expect(strstr(text, "reflective (connector)") && strstr(text, "-52.5") && strstr(text, "150.2"));
 	free(text), free(pdf), free(dir), free(js);
+}
+
+/* An instrument that lacked optional features (issue 20) says so under its row, in the HTML and in the PDF; one
+ * that lacked nothing shows no such line. */
+Test(report_cert, absent_features_are_shown_under_the_instrument)
+{
+	size_t n;
+	char *js = cert_json(false, false, &n);
+	json_error_t je;
+	json_t *j = json_loadb(js, n, 0, &je);
+	cr_assert_not_null(j, "%s", je.text);
+	json_t *in = json_array_get(json_object_get(j, "instruments"), 0);
+	json_object_set_new(in, "features_absent", json_pack("[ss]", "read_all", "zero"));
+	char *patched = json_dumps(j, JSON_INDENT(2) | JSON_SORT_KEYS);
+	json_decref(j);
+	lc_html_options o = {.gnuplot = "", .public_key = PK};
+	lc_diag d;
+	char *html = NULL;
+	cr_assert_eq(lc_report_html(patched, strlen(patched), &o, &html, NULL, NULL, &d), 0, "%s", d.text);
+	char *inst = section(html, "<h2>Instruments</h2>", "</table>");
+	cr_expect(strstr(inst, "<tr><td></td><td colspan=\"6\">Without the optional features (the instrument lacks their "
+			       "commands): read_all,zero</td></tr>"), "%s", inst);
+	free(inst);
+	char *plain = NULL;
+	cr_assert_eq(lc_report_html(js, n, &o, &plain, NULL, NULL, &d), 0, "%s", d.text);
+	cr_expect_null(strstr(plain, "Without the optional features"));
+	char *dir = th_scratch_dir("cert-features"), *pdf = th_path(dir, "report.pdf");
+	lc_pdf_options po = {.gnuplot = ""};
+	char *bytes;
+	size_t len;
+	cr_assert_eq(lc_report_pdf_render(patched, strlen(patched), &po, &bytes, &len, NULL, &d), 0, "%s", d.text);
+	th_spit(pdf, bytes, len);
+	free(bytes);
+	char *text = th_pdf_text(pdf, 0, 0);
+	cr_expect(strstr(text, "meter1 lacks the commands of its optional features: read_all,zero"), "%s", text);
+	free(text), free(pdf), free(dir), free(html), free(plain), free(js), free(patched);
 }
