@@ -7,6 +7,8 @@
 # libmicrohttpd-dev: the HTTP server of `lanecert serve` (serve/server.c).
 # postgresql-15: the fleet tests start their own throwaway server (initdb, pg_ctl) as its postgres user;
 # libpq-dev: the fleet store's client library.
+# qpdf: lanecert run's renderer lays the PDF's plots (drawn by lanecert-render-plots) over the text's pages
+# with `qpdf --overlay` (reports/pdf_plot_child.c).
 # postgresql-plpython3-15, python3-nacl: the fleet schema's trigger that verifies every report's minisign
 # signature in the server (PL/Python; PyNaCl is libsodium's binding), tested against the tests' own cluster.
 set -eu
@@ -17,7 +19,7 @@ libusb-1.0-0-dev libserialport-dev liblxi-dev libtirpc-dev liblua5.4-dev
 libsodium-dev libjansson-dev libsqlite3-dev sqlite3 libcriterion-dev
 libpq-dev postgresql-15 postgresql-plpython3-15 python3-nacl
 clang libclang-rt-14-dev
-time gnuplot-nox libcairo2-dev libpango1.0-dev librsvg2-dev fonts-dejavu-core poppler-utils
+time gnuplot-nox libcairo2-dev libpango1.0-dev librsvg2-dev fonts-dejavu-core poppler-utils qpdf
 python3 python3-pyvisa python3-pyvisa-py lxi-tools minisign
 debhelper dpkg-dev lintian help2man libudev-dev
 netbase llvm-14

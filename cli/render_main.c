@@ -8,9 +8,11 @@
  * reason on stderr.
  */
 #include <getopt.h>
+#include <limits.h>
 #include <stdio.h>
 
 #include "cli/cli.h"
+#include "cli/full_program.h"
 #include <lanecert/results.h>
 #include <lanecert/base.h>
 
@@ -48,12 +50,17 @@ int main(int argc, char **argv)
 	if (optind + 1 < argc)
 		return lc_cli_unexpected("render", argv[optind + 1]);
 	lc_cli_setup_logging(verbose);
+	/* the PDF's plots are drawn by lanecert-render-plots, found as lanecert finds this program */
+	char plots[PATH_MAX];
+	if (lc_cli_helper_path("lanecert-render-plots", plots, sizeof(plots)) == 0)
+		o.plot_program = plots;
 	lc_report_paths paths;
 	lc_diag d;
 	int rc = lc_report_render_folder(argv[optind], public_key, &o, &paths, &d);
 	if (rc < 0)
 		return lc_cli_fail("render", rc, &d, argv[optind]);
-	/* `lanecert run -v` passes -v: its figure for the renderer, which bench run reads */
-	lc_log(LC_LOG_INFO, "render", "peak RSS %ld KiB", lc_cli_peak_rss_kib());
+	/* `lanecert run -v` passes -v: the renderer's own figure, which bench run reads (its children, the plot
+	 * drawer and qpdf, are said by the library as it reaps them) */
+	lc_log(LC_LOG_INFO, "render-self", "peak RSS %ld KiB", lc_cli_peak_rss_kib());
 	return LC_EXIT_OK;
 }

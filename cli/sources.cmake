@@ -61,10 +61,18 @@ target_link_libraries(lanecert-full PRIVATE lc_sim lc_serve lanecert_static
 # lanecert finds it beside itself in the build tree and here once installed (cli/full_program.c).
 install(TARGETS lanecert-full RUNTIME DESTINATION ${CMAKE_INSTALL_LIBEXECDIR}/lanecert)
 
-add_executable(lanecert-render cli/render_main.c cli/cli_util.c)
+add_executable(lanecert-render cli/render_main.c cli/cli_util.c cli/full_program.c)
+target_compile_definitions(lanecert-render PRIVATE "LC_HELPER_DIR=\"${LC_HELPER_DIR}\"")
 target_link_options(lanecert-render PRIVATE "LINKER:--as-needed")
 target_include_directories(lanecert-render PRIVATE ${PROJECT_SOURCE_DIR})
 target_link_libraries(lanecert-render PRIVATE lanecert_static)
 install(TARGETS lanecert-render RUNTIME DESTINATION ${CMAKE_INSTALL_LIBEXECDIR}/lanecert)
+# The PDF's plot drawer, spawned by lanecert-render (reports/render_plots_main.c, reports/pdf_plot_child.c):
+# cairo and librsvg only, so that no process holds both pango's text layout and librsvg (issue 22).
+add_executable(lanecert-render-plots reports/render_plots_main.c reports/pdf_svg_draw.c)
+target_link_options(lanecert-render-plots PRIVATE "LINKER:--as-needed")
+target_include_directories(lanecert-render-plots PRIVATE ${PROJECT_SOURCE_DIR})
+target_link_libraries(lanecert-render-plots PRIVATE PkgConfig::CAIRO PkgConfig::RSVG)
+install(TARGETS lanecert-render-plots RUNTIME DESTINATION ${CMAKE_INSTALL_LIBEXECDIR}/lanecert)
 # lanecert execs and spawns them: building lanecert builds them (tests run lanecert from the build tree).
-add_dependencies(lanecert lanecert-full lanecert-render)
+add_dependencies(lanecert lanecert-full lanecert-render lanecert-render-plots)

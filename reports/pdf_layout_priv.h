@@ -1,7 +1,7 @@
 /*
  * A small page layout engine for the PDF report (reports/report_pdf.c): a cursor running down A4 pages,
  * paragraphs, headings kept with what follows, tables whose rows wrap and that continue on the next page with
- * their header row repeated, verdict badges and SVG images.
+ * their header row repeated, verdict badges and empty frames for the plots (reports/pdf_plotter_priv.h).
  *
  * A document is laid out twice, by the same calls, so that each footer can say "page N of M" while no page is
  * kept once it is done (issue 22: the renderer's peak RSS; keeping every page as a cairo recording to replay
@@ -158,9 +158,6 @@ void lc_pdf_table_begin(lc_pdf_doc *doc, lc_pdf_table *t, const lc_pdf_column *c
 void lc_pdf_table_row(lc_pdf_doc *doc, lc_pdf_table *t, const lc_pdf_cell *cells);
 void lc_pdf_table_end(lc_pdf_doc *doc, lc_pdf_table *t);
 
-/* An SVG document scaled to the frame's width. LC_ERR_FORMAT (returned, not sticky) with librsvg's reason
- * in why when the SVG cannot be read: the caller then says the plot is missing. */
-int lc_pdf_svg(lc_pdf_doc *doc, const char *svg, char *why, size_t why_size);
 
 /* The closing sections of the report (reports/pdf_equipment.c): instruments, references, raw data digests. */
 void lc_pdf_equipment(lc_pdf_doc *doc, const lc_result *r);

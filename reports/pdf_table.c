@@ -1,6 +1,5 @@
-/* Verdict badges, tables that break across pages, and SVG plots for the PDF layout (reports/pdf_layout_priv.h). */
+/* Verdict badges, and tables that break across pages for the PDF layout (reports/pdf_layout_priv.h). */
 #include <ctype.h>
-#include <librsvg/rsvg.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -186,54 +185,4 @@ void lc_pdf_table_end(lc_pdf_doc *doc, lc_pdf_table *t)
 	if (!doc->err && t->header_page == doc->n_pages)
 		rule(doc, doc->y, table_width(t), 0x999999);
 	doc->y += 4;
-}
-
-int lc_pdf_svg(lc_pdf_doc *doc, const char *svg, char *why, size_t why_size)
-{
-	if (doc->err)
-		return doc->err;
-	GError *ge = NULL;
-	RsvgHandle *h = rsvg_handle_new_from_data((const guint8 *)svg, strlen(svg), &ge);
-	if (!h) {
-		snprintf(why, why_size, "SVG not readable: %s", ge ? ge->message : "unknown reason");
-		if (ge)
-			g_error_free(ge);
-		return LC_ERR_FORMAT;
-	}
-	/* gnuplot's "dynamic" SVG has a viewBox and relative width and height: its aspect ratio is the viewBox's.
-	 * Without either there is nothing to scale by. */
-	gdouble w = 0, hgt = 0;
-	if (!rsvg_handle_get_intrinsic_size_in_pixels(h, &w, &hgt) || w <= 0 || hgt <= 0) {
-		gboolean has_w, has_h, has_vb;
-		RsvgLength lw, lh;
-		RsvgRectangle vb;
-		rsvg_handle_get_intrinsic_dimensions(h, &has_w, &lw, &has_h, &lh, &has_vb, &vb);
-		w = has_vb ? vb.width : 0, hgt = has_vb ? vb.height : 0;
-	}
-	if (!(w > 0 && hgt > 0 && w < 1e6 && hgt < 1e6)) {
-		g_object_unref(h);
-		snprintf(why, why_size, "SVG has neither a size nor a viewBox");
-		return LC_ERR_FORMAT;
-	}
-	double scale = LC_PDF_WIDTH / w, height = hgt * scale;
-	lc_pdf_need(doc, height);
-	if (doc->err) {
-		g_object_unref(h);
-		return doc->err;
-	}
-	/* Drawn in the measuring pass too (onto its throwaway page): an SVG that librsvg reads but cannot draw
-	 * becomes a "Plot missing" paragraph, which both passes must lay out alike. */
-	RsvgRectangle vp = {LC_PDF_MARGIN, doc->y, LC_PDF_WIDTH, height};
-	cairo_save(doc->cr);
-	gboolean ok = rsvg_handle_render_document(h, doc->cr, &vp, &ge);
-	cairo_restore(doc->cr);
-	g_object_unref(h);
-	if (!ok) {
-		snprintf(why, why_size, "SVG not drawn: %s", ge ? ge->message : "unknown reason");
-		if (ge)
-			g_error_free(ge);
-		return LC_ERR_FORMAT;
-	}
-	doc->y += height + 6;
-	return 0;
 }

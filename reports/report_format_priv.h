@@ -30,6 +30,7 @@ typedef struct lc_report_job {
 	lc_report_paths *paths;        /* plots_drawn / plots_missing */
 	lc_plot_set plots;             /* drawn once, by the first view that draws them; freed by the writer */
 	bool have_plots;               /* plots holds drawings the next view reuses (gnuplot runs once) */
+	const struct lc_pdf_plotter *plotter; /* who draws the PDF's plots (reports/pdf_plotter_priv.h) */
 } lc_report_job;
 
 /* What render() produced: data (len bytes) is written as the format's file; owned (may be NULL) is freed
@@ -66,6 +67,8 @@ typedef struct lc_report_format {
  *                              views were rendered by another process)
  *   lc_report_view_formats[]   the views only (reports/report_render_folder.c: lc_report_render_folder()) */
 extern const lc_report_format *const lc_report_formats[];
+/* report.pdf with its plots drawn in this process (reports/pdf_svg.c): lc_report_formats' PDF */
+extern const lc_report_format lc_report_format_here_pdf;
 extern const lc_report_format *const lc_report_record_formats[];
 extern const lc_report_format *const lc_report_view_formats[];
 

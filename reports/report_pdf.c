@@ -13,6 +13,7 @@
 #include "base/atomic_file.h"
 #include "reports/cert_view_priv.h"
 #include "reports/pdf_layout_priv.h"
+#include "reports/pdf_plotter_priv.h"
 #include "reports/report_format_priv.h"
 #include "reports/report_json.h"
 
@@ -566,31 +567,62 @@ static void limits_section(lc_pdf_doc *doc, const lc_result *r, const lc_view_li
 	lc_pdf_table_end(doc, &t);
 }
 
-static void plots(lc_pdf_doc *doc, const lc_plot_set *ps, lc_pdf_info *info, struct str *s)
+/* The plots' sizes, decided before the layout by the plotter (reports/pdf_plotter_priv.h), and the frames
+ * left for its finish(). */
+struct plot_frames {
+	const lc_pdf_plotter *pl;
+	lc_pdf_plot_box *boxes;
+	lc_pdf_frame *frames;
+	size_t n, cap;
+};
+
+static void plots(lc_pdf_doc *doc, const lc_plot_set *ps, struct plot_frames *pf, lc_pdf_info *info,
+		  struct str *s)
 {
 	if (ps->n == 0)
 		return;
 	lc_pdf_heading(doc, LC_PDF_H2, "Plots", 120, false, LC_VERDICT_NONE);
 	for (size_t i = 0; i < ps->n && !doc->err; i++) {
 		const lc_plot *p = &ps->plots[i];
-		char why[LC_DIAG_TEXT_MAX];
-		snprintf(why, sizeof(why), "%s", p->error ? p->error : "no SVG");
-		if (p->svg && lc_pdf_svg(doc, p->svg, why, sizeof(why)) == 0) {
+		const lc_pdf_plot_box *b = &pf->boxes[i];
+		if (p->svg && b->ok) {
+			double height = b->h * LC_PDF_WIDTH / b->w;
+			lc_pdf_need(doc, height);
+			if (doc->err)
+				return;
+			lc_pdf_frame f = {i, doc->n_pages, LC_PDF_MARGIN, doc->y, LC_PDF_WIDTH, height};
+			if (!doc->measuring && pf->pl->draw) {
+				int rc = pf->pl->draw(doc, p->svg, &f, &doc->diag);
+				if (rc < 0) {
+					doc->err = rc;
+					return;
+				}
+			} else if (!doc->measuring) {
+				if (pf->n == pf->cap) {
+					size_t cap = pf->cap ? pf->cap * 2 : 8;
+					lc_pdf_frame *nf = realloc(pf->frames, cap * sizeof(*nf));
+					if (!nf) {
+						doc->err = lc_diag_set(&doc->diag, LC_ERR_NOMEM, "PDF: out of memory");
+						return;
+					}
+					pf->frames = nf, pf->cap = cap;
+				}
+				pf->frames[pf->n++] = f;
+			}
+			doc->y += height + 6;
 			info->plots_drawn++;
 			continue;
 		}
-		if (doc->err)
-			return;
 		info->plots_missing++;
 		sreset(s);
-		sf(s, "Plot missing: %s (%s)", p->title, why);
+		sf(s, "Plot missing: %s (%s)", p->title, p->svg ? b->why : p->error ? p->error : "no SVG");
 		lc_pdf_paragraph(doc, LC_PDF_MISSING, sv(s), 0, 0);
 	}
 }
 
 /* The document's sections, in reading order: called once per pass of the layout (reports/pdf_layout_priv.h). */
-static void body(const lc_result *r, const lc_plot_set *ps, const lc_pdf_options *opt, lc_pdf_doc *doc,
-		 lc_pdf_info *info)
+static void body(const lc_result *r, const lc_plot_set *ps, struct plot_frames *pf, const lc_pdf_options *opt,
+		 lc_pdf_doc *doc, lc_pdf_info *info)
 {
 	struct str s = {.doc = doc};
 	lc_view_limits *lims = calloc(1, sizeof(*lims));
@@ -611,7 +643,7 @@ static void body(const lc_result *r, const lc_plot_set *ps, const lc_pdf_options
 	otdr_events(doc, r);
 	limits_section(doc, r, lims);
 	free(lims);
-	plots(doc, ps, info, &s);
+	plots(doc, ps, pf, info, &s);
 	lc_pdf_equipment(doc, r);
 	lc_pdf_space(doc, 8);
 	lc_pdf_paragraph(doc, LC_PDF_SMALL,
@@ -621,8 +653,8 @@ static void body(const lc_result *r, const lc_plot_set *ps, const lc_pdf_options
 	free(s.p);
 }
 
-static int render(const lc_result *r, const lc_plot_set *ps, const lc_pdf_options *opt, lc_pdf_doc *doc,
-		  lc_pdf_info *info, lc_pdf_mem *out)
+static int render(const lc_result *r, const lc_plot_set *ps, struct plot_frames *pf, const lc_pdf_options *opt,
+		  lc_pdf_doc *doc, lc_pdf_info *info, lc_pdf_mem *out)
 {
 	lc_result_dut d = lc_result_get_dut(r);
 	char running[400];
@@ -631,7 +663,7 @@ static int render(const lc_result *r, const lc_plot_set *ps, const lc_pdf_option
 	if (lc_pdf_doc_init(doc, running, lc_result_verdict(r)) < 0)
 		return doc->err;
 	doc->verdict_word = lc_view_run_word(r);
-	body(r, ps, opt, doc, info); /* the measuring pass */
+	body(r, ps, pf, opt, doc, info); /* the measuring pass */
 	if (doc->err)
 		return doc->err;
 	char title[300], subject[600], date[32] = "", footer[PATH_MAX + 64];
@@ -649,14 +681,14 @@ static int render(const lc_result *r, const lc_plot_set *ps, const lc_pdf_option
 	if (lc_pdf_doc_draw(doc, lc_pdf_mem_write, out, footer, meta) < 0)
 		return doc->err;
 	*info = (lc_pdf_info){0}; /* the plots are counted once, as drawn */
-	body(r, ps, opt, doc, info);
+	body(r, ps, pf, opt, doc, info);
 	int rc = lc_pdf_doc_finish(doc);
 	info->pages = (int)doc->n_pages;
 	return rc;
 }
 
-int lc_report_pdf_render(const char *json, size_t len, const lc_pdf_options *opt, char **pdf, size_t *pdf_len,
-			 lc_pdf_info *info, lc_diag *diag)
+int lc_report_pdf_render_with(const char *json, size_t len, const lc_pdf_options *opt, const lc_pdf_plotter *pl,
+			      char **pdf, size_t *pdf_len, lc_pdf_info *info, lc_diag *diag)
 {
 	lc_pdf_options defaults = {0};
 	lc_pdf_info ignored;
@@ -665,8 +697,8 @@ int lc_report_pdf_render(const char *json, size_t len, const lc_pdf_options *opt
 	if (!info)
 		info = &ignored;
 	*info = (lc_pdf_info){0};
-	if (!json || !pdf || !pdf_len)
-		return lc_diag_set(diag, LC_ERR_ARG, "PDF: no report or no output");
+	if (!json || !pdf || !pdf_len || !pl)
+		return lc_diag_set(diag, LC_ERR_ARG, "PDF: no report, no output or no plotter");
 	*pdf = NULL;
 	*pdf_len = 0;
 	lc_result *r;
@@ -683,12 +715,23 @@ int lc_report_pdf_render(const char *json, size_t len, const lc_pdf_options *opt
 		}
 		ps = &own;
 	}
-	lc_pdf_doc doc;
+	struct plot_frames pf = {.pl = pl, .boxes = calloc(ps->n ? ps->n : 1, sizeof(lc_pdf_plot_box))};
+	if (!pf.boxes)
+		rc = lc_diag_set(diag, LC_ERR_NOMEM, "PDF: out of memory");
+	else if (ps->n)
+		rc = pl->measure(pl, ps, pf.boxes, diag); /* which plots can be drawn, before any layout */
 	lc_pdf_mem out = {0};
-	rc = render(r, ps, opt, &doc, info, &out);
-	if (rc < 0 && diag)
-		*diag = doc.diag;
-	lc_pdf_doc_free(&doc);
+	if (rc == 0) {
+		lc_pdf_doc doc;
+		rc = render(r, ps, &pf, opt, &doc, info, &out);
+		if (rc < 0 && diag)
+			*diag = doc.diag;
+		lc_pdf_doc_free(&doc);
+	}
+	if (rc == 0 && pf.n && pl->finish)
+		rc = pl->finish(pl, ps, pf.frames, pf.n, &out, diag);
+	free(pf.boxes);
+	free(pf.frames);
 	lc_plots_free(&own);
 	lc_result_free(r);
 	if (rc < 0) {
@@ -698,21 +741,6 @@ int lc_report_pdf_render(const char *json, size_t len, const lc_pdf_options *opt
 	*pdf = out.p;
 	*pdf_len = out.len;
 	return 0;
-}
-
-int lc_report_pdf(const char *json, size_t len, const lc_pdf_options *opt, const char *out_path, lc_diag *diag)
-{
-	if (!out_path || !*out_path)
-		return lc_diag_set(diag, LC_ERR_ARG, "PDF: no output path");
-	char *pdf;
-	size_t n;
-	int rc = lc_report_pdf_render(json, len, opt, &pdf, &n, NULL, diag);
-	if (rc < 0)
-		return rc;
-	rc = lc_atomic_write(out_path, pdf, n, 0644, opt && opt->replace ? LC_ATOMIC_REPLACE : LC_ATOMIC_NOREPLACE,
-			     diag);
-	free(pdf);
-	return rc;
 }
 
 static bool pdf_wanted(const lc_report_job *job)
@@ -732,7 +760,9 @@ static int pdf_render(lc_report_job *job, lc_report_bytes *out, lc_diag *diag)
 	lc_pdf_info info;
 	char *pdf = NULL;
 	size_t len = 0;
-	int rc = lc_report_pdf_render(job->json, job->json_len, &po, &pdf, &len, &info, diag);
+	if (!job->plotter)
+		return lc_diag_set(diag, LC_ERR_STATE, "PDF: no plotter for the report's plots");
+	int rc = lc_report_pdf_render_with(job->json, job->json_len, &po, job->plotter, &pdf, &len, &info, diag);
 	if (rc < 0)
 		return rc;
 	if (!job->have_plots) /* the plots were drawn for the PDF alone */

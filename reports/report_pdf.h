@@ -41,9 +41,18 @@ typedef struct lc_pdf_info {
 	int plots_drawn, plots_missing;
 } lc_pdf_info;
 
+struct lc_pdf_plotter;
+
+/* Render json as lc_report_pdf_render() does, its plots drawn by pl (reports/pdf_plotter_priv.h): in this
+ * process or by a child. */
+int lc_report_pdf_render_with(const char *json, size_t len, const lc_pdf_options *opt,
+			      const struct lc_pdf_plotter *pl, char **pdf, size_t *pdf_len, lc_pdf_info *info,
+			      lc_diag *diag);
+
 /* Render json (a report as written by lc_report_json(); it is read and checked first) to PDF bytes
  * (*pdf malloc'ed). A malformed report is LC_ERR_FORMAT with the reader's detail; a cairo failure is
- * LC_ERR_IO with cairo's status. info may be NULL. */
+ * LC_ERR_IO with cairo's status. info may be NULL. The plots are drawn in this process with librsvg
+ * (reports/pdf_svg.c). */
 int lc_report_pdf_render(const char *json, size_t len, const lc_pdf_options *opt, char **pdf, size_t *pdf_len,
 			 lc_pdf_info *info, lc_diag *diag);
 

@@ -15,6 +15,7 @@
 #include <jansson.h>
 
 #include "base/atomic_file.h"
+#include "reports/pdf_plotter_priv.h"
 #include "reports/report.h"
 #include "reports/report_format_priv.h"
 
@@ -72,8 +73,11 @@ int lc_report_render_folder(const char *dir, const char *public_key, const lc_re
 	if (rc == 0 && public_key)
 		rc = check_key_line(public_key, json, jlen, diag);
 	lc_result_sha256_hex(json ? json : "", jlen, paths->sha256);
+	/* the PDF's plots are drawn by lanecert-render-plots and laid over the text's pages by qpdf, so that this
+	 * process never loads librsvg (reports/pdf_plotter_priv.h) */
+	lc_pdf_plotter plotter = lc_pdf_plotter_child(opt->plot_program);
 	lc_report_job job = {.json = json, .json_len = jlen, .public_key = public_key, .opt = opt, .dirfd = dfd,
-			     .paths = paths};
+			     .paths = paths, .plotter = &plotter};
 	for (size_t i = 0; rc == 0 && lc_report_view_formats[i]; i++) {
 		const lc_report_format *f = lc_report_view_formats[i];
 		lc_report_bytes b = {0};

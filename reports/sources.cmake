@@ -3,6 +3,7 @@ lc_area(reports DEPS fixtures base
   PKGS PkgConfig::SODIUM PkgConfig::JANSSON PkgConfig::SQLITE PkgConfig::PQ PkgConfig::CAIRO PkgConfig::PANGOCAIRO PkgConfig::RSVG
   SOURCES
   reports/cert_view.c
+  reports/child_run.c
   reports/digest.c
   reports/fleet_conn.c
   reports/fleet_files.c
@@ -21,6 +22,9 @@ lc_area(reports DEPS fixtures base
   reports/minisign_key.c
   reports/pdf_equipment.c
   reports/pdf_layout.c
+  reports/pdf_plot_child.c
+  reports/pdf_svg.c
+  reports/pdf_svg_draw.c
   reports/pdf_table.c
   reports/plot.c
   reports/plot_set.c

@@ -74,7 +74,7 @@ echo "installed: $(head -n 1 "$root/version.txt")"
 # (a good DR4 breakout must pass, one with a dirty leg must fail, the signed report must verify).
 export LANECERT_PROCEDURES="$share/procedures" LANECERT_FIXTURES="$share/fixtures"
 # lanecert's helpers (cli/full_program.h) where the unpacked package has them, not yet in /usr/libexec
-for h in lanecert-full lanecert-render; do
+for h in lanecert-full lanecert-render lanecert-render-plots; do
     [ -x "$root/usr/libexec/lanecert/$h" ] || die "no /usr/libexec/lanecert/$h in the packages"
 done
 export LANECERT_LIBEXEC="$root/usr/libexec/lanecert"

@@ -1247,6 +1247,9 @@ typedef struct lc_report_options {
 	const char *pubkey_hint;  /* public key file name shown in the HTML's "verify with" line */
 	bool no_html;
 	bool no_pdf;              /* no report.pdf (it costs a few tens of ms per report) */
+	const char *plot_program; /* lc_report_render_folder(): the PDF's plot drawer, lanecert-render-plots (NULL:
+	                           * found on PATH), run with qpdf from PATH; lc_report_write() draws the plots in
+	                           * this process and ignores it. Since 0.2 */
 } lc_report_options;
 
 /*

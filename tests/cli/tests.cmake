@@ -9,4 +9,4 @@ set_tests_properties(cli_options PROPERTIES TIMEOUT 60
 # The programs' DT_NEEDED lists: no library a program does not use (docs/HACKING.md, "The programs").
 add_test(NAME cli_programs_needed COMMAND ${LC_PYTHON3} ${PROJECT_SOURCE_DIR}/tests/cli/test_programs_needed.py)
 set_tests_properties(cli_programs_needed PROPERTIES TIMEOUT 30
-  ENVIRONMENT "LC_CLI=$<TARGET_FILE:lanecert>;LC_RENDER=$<TARGET_FILE:lanecert-render>")
+  ENVIRONMENT "LC_CLI=$<TARGET_FILE:lanecert>;LC_RENDER=$<TARGET_FILE:lanecert-render>;LC_RENDER_PLOTS=$<TARGET_FILE:lanecert-render-plots>")

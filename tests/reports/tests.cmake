@@ -11,6 +11,7 @@ lc_test(NAME reports_atomic_html SOURCES tests/reports/test_atomic_html.c tests/
 lc_test(NAME reports_slots SOURCES tests/reports/test_slots.c ${_rs} LIBS lc_reports)
 lc_test(NAME reports_pdf SOURCES tests/reports/test_report_pdf.c ${_rs} LIBS lc_reports)
 lc_test(NAME reports_plots SOURCES tests/reports/test_plots.c ${_rs} LIBS lc_reports)
+lc_test(NAME reports_pdf_plots SOURCES tests/reports/test_pdf_plot_child.c ${_rs} LIBS lc_reports)
 lc_test(NAME reports_sign_vectors SOURCES tests/reports/test_sign_vectors.c ${_rs} LIBS lc_reports)
 lc_test(NAME reports_publish SOURCES tests/reports/test_report_publish.c ${_rs} LIBS lc_reports)
 lc_test(NAME reports_formats SOURCES tests/reports/test_report_formats.c ${_rs} LIBS lc_reports)

@@ -1,0 +1,200 @@
+/*
+ * The PDF's plots drawn in child processes (reports/pdf_plotter_priv.h): lanecert-render-plots
+ * (reports/render_plots_main.c) sizes the plots before the layout ("measure") and, once the text's PDF is
+ * finished with each plot's frame left empty, draws them into those frames on the A4 pages of an overlay PDF
+ * ("draw"); qpdf then lays each overlay page over its page (`qpdf --overlay`). No process holds both pango's
+ * text layout and librsvg (issue 22: each process's peak RSS), and with cairo's PDF surface librsvg keeps the
+ * plots' text as text, as when drawn in one process. The protocol on the drawer's stdin and stdout is in
+ * reports/render_plots_main.c.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "reports/child_run_priv.h"
+#include "reports/pdf_plotter_priv.h"
+
+#define PLOT_OUT_MAX ((size_t)256 << 20)
+
+struct buf {
+	char *p;
+	size_t len, cap;
+	int err;
+};
+
+static void put(struct buf *b, const char *data, size_t n)
+{
+	if (b->err)
+		return;
+	if (b->cap - b->len < n + 1) {
+		size_t cap = b->cap ? b->cap : 65536;
+		while (cap - b->len < n + 1)
+			cap *= 2;
+		char *np = realloc(b->p, cap);
+		if (!np) {
+			b->err = LC_ERR_NOMEM;
+			return;
+		}
+		b->p = np, b->cap = cap;
+	}
+	memcpy(b->p + b->len, data, n);
+	b->len += n;
+}
+
+static void putf(struct buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void putf(struct buf *b, const char *fmt, ...)
+{
+	char line[256];
+	va_list ap;
+	va_start(ap, fmt);
+	int n = vsnprintf(line, sizeof(line), fmt, ap);
+	va_end(ap);
+	put(b, line, (size_t)n < sizeof(line) ? (size_t)n : sizeof(line) - 1);
+}
+
+static int run_drawer(const lc_pdf_plotter *pl, const char *mode, const struct buf *in, char **out, size_t *len,
+		      lc_diag *diag)
+{
+	char pw[32], ph[32];
+	snprintf(pw, sizeof(pw), "%.3f", LC_PDF_PAGE_W);
+	snprintf(ph, sizeof(ph), "%.3f", LC_PDF_PAGE_H);
+	const char *argv[] = {pl->program, mode, strcmp(mode, "draw") == 0 ? pw : NULL, ph, NULL};
+	return lc_child_run(argv, "the plot drawer (lanecert-render-plots)", "plots", NULL, 0, in->p, in->len, pl->timeout_ms,
+			    PLOT_OUT_MAX, out, len, diag);
+}
+
+static int child_measure(const lc_pdf_plotter *pl, const lc_plot_set *ps, lc_pdf_plot_box *boxes, lc_diag *diag)
+{
+	struct buf in = {0};
+	size_t n = 0;
+	for (size_t i = 0; i < ps->n; i++) {
+		if (!ps->plots[i].svg)
+			continue;
+		size_t len = strlen(ps->plots[i].svg);
+		putf(&in, "%zu\n", len);
+		put(&in, ps->plots[i].svg, len);
+		n++;
+	}
+	if (in.err) {
+		free(in.p);
+		return lc_diag_set(diag, in.err, "PDF: out of memory");
+	}
+	if (n == 0)
+		return 0;
+	char *out = NULL;
+	size_t olen;
+	int rc = run_drawer(pl, "measure", &in, &out, &olen, diag);
+	free(in.p);
+	if (rc < 0)
+		return rc;
+	/* one line per SVG sent, in order: "ok W H" or "missing WHY" */
+	char *line = out;
+	for (size_t i = 0; i < ps->n && rc == 0; i++) {
+		if (!ps->plots[i].svg)
+			continue;
+		char *nl = line ? strchr(line, '\n') : NULL;
+		if (!nl) {
+			rc = lc_diag_set(diag, LC_ERR_FORMAT, "the plot drawer answered %zu plots' sizes of %zu", i, n);
+			break;
+		}
+		*nl = '\0';
+		lc_pdf_plot_box *b = &boxes[i];
+		if (strncmp(line, "missing ", 8) == 0)
+			snprintf(b->why, sizeof(b->why), "%s", line + 8);
+		else if (sscanf(line, "ok %lf %lf", &b->w, &b->h) == 2 && b->w > 0 && b->h > 0)
+			b->ok = true;
+		else
+			rc = lc_diag_set(diag, LC_ERR_FORMAT, "the plot drawer's answer '%.80s' is no size", line);
+		line = nl + 1;
+	}
+	free(out);
+	return rc;
+}
+
+/* A PDF in memory as a file the child opens by name (/proc/self/fd/N): qpdf reads files, never stdin. */
+static int mem_file(const char *name, const char *data, size_t len, lc_diag *diag)
+{
+	int fd = memfd_create(name, MFD_CLOEXEC);
+	if (fd < 0)
+		return lc_diag_set(diag, LC_ERR_IO, "memfd_create: %s", strerror(errno));
+	for (size_t off = 0; off < len;) {
+		ssize_t n = write(fd, data + off, len - off);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			close(fd);
+			return lc_diag_set(diag, LC_ERR_IO, "writing the %s: %s", name, strerror(errno));
+		}
+		off += (size_t)n;
+	}
+	return fd;
+}
+
+static int child_finish(const lc_pdf_plotter *pl, const lc_plot_set *ps, const lc_pdf_frame *frames, size_t n,
+			lc_pdf_mem *pdf, lc_diag *diag)
+{
+	/* the frames come in page order (the layout runs down the pages): one overlay page per page with plots */
+	struct buf in = {0}, to = {0};
+	size_t pages = 0, last = 0;
+	put(&to, "--to=", 5); /* the pages with plots; overlay page k goes onto the k-th of them */
+	for (size_t i = 0; i < n; i++) {
+		const lc_pdf_frame *f = &frames[i];
+		const char *svg = ps->plots[f->plot].svg;
+		size_t len = strlen(svg);
+		putf(&in, "%zu %.3f %.3f %.3f %.3f %zu\n", f->page, f->x, f->y, f->w, f->h, len);
+		put(&in, svg, len);
+		if (f->page != last)
+			putf(&to, "%s%zu", pages ? "," : "", f->page), pages++, last = f->page;
+	}
+	put(&to, "", 0);
+	int rc = in.err ? in.err : to.err;
+	if (rc < 0) {
+		free(in.p), free(to.p);
+		return lc_diag_set(diag, rc, "PDF: out of memory");
+	}
+	to.p[to.len] = '\0';
+	char *overlay = NULL;
+	size_t olen = 0;
+	rc = run_drawer(pl, "draw", &in, &overlay, &olen, diag);
+	free(in.p);
+	int fds[2] = {-1, -1};
+	if (rc == 0 && (fds[0] = mem_file("report text PDF", pdf->p, pdf->len, diag)) < 0)
+		rc = fds[0];
+	if (rc == 0 && (fds[1] = mem_file("plots overlay PDF", overlay, olen, diag)) < 0)
+		rc = fds[1];
+	free(overlay);
+	char *merged = NULL;
+	size_t mlen = 0;
+	if (rc == 0) {
+		char from_arg[64];
+		snprintf(from_arg, sizeof(from_arg), "--from=1-%zu", pages);
+		/* --deterministic-id: the same JSON gives the same PDF bytes */
+		const char *argv[] = {pl->qpdf ? pl->qpdf : "qpdf", "--deterministic-id", "--overlay", "/proc/self/fd/4",
+				      from_arg, to.p, "--", "/proc/self/fd/3", "-", NULL};
+		rc = lc_child_run(argv, "qpdf (laying the plots over the PDF's pages)", "qpdf", fds, 2, NULL, 0, pl->timeout_ms,
+				  PLOT_OUT_MAX, &merged, &mlen, diag);
+	}
+	for (int i = 0; i < 2; i++)
+		if (fds[i] >= 0)
+			close(fds[i]);
+	free(to.p);
+	if (rc == 0 && (mlen < 8 || memcmp(merged, "%PDF-", 5) != 0))
+		rc = lc_diag_set(diag, LC_ERR_FORMAT, "qpdf wrote no PDF (%zu bytes)", mlen);
+	if (rc < 0) {
+		free(merged);
+		return rc;
+	}
+	free(pdf->p);
+	pdf->p = merged, pdf->len = mlen, pdf->cap = mlen;
+	return 0;
+}
+
+lc_pdf_plotter lc_pdf_plotter_child(const char *program)
+{
+	return (lc_pdf_plotter){.measure = child_measure, .finish = child_finish,
+				.program = program && *program ? program : "lanecert-render-plots", .timeout_ms = 60000};
+}
