@@ -563,37 +563,31 @@ static bool same_family(const lc_channel *a, const lc_channel *b)
 	return lc_channel_component(a, 0)->kind == lc_channel_component(b, 0)->kind;
 }
 
-static bool same_fiber_count(const lc_channel *a, const lc_channel *b)
+/* ch routes the wired ports exactly as measured, and light was seen at a port it routes. A map dark at every
+ * port names no part: an empty slot, a cable not seated and any part whose legs the bench does not reach all
+ * read the same, so a part named there would be a claim the bench did not measure. A part of another fiber
+ * count is named the same way, on the light it routes as measured (an MPO-16 harness in the MPO-32 bench: its
+ * first row lights the same legs, its missing second row is dark). */
+static bool routes_as(const lc_channel *ch, const lc_wired_ends *e, const int *map, int *tmp)
 {
-	return lc_channel_component(a, 0)->conn[0].fibers == lc_channel_component(b, 0)->conn[0].fibers;
-}
-
-/* ch routes the wired ports as measured. A map dark everywhere fits only a part without the station's ports
- * (another connector layout) and of the expected part's end-A fiber count: a part that has them and lights
- * none of them is no part, but a DUT not plugged in, and so is a dark map on a part of another fiber count
- * (an unplugged MPO-32 slot fits every smaller harness whose ports the bench does not watch). A part of
- * another fiber count is named only on the light it routes as measured (an MPO-16 harness in the MPO-32
- * bench: its first row lights the same legs). */
-static bool routes_as(const lc_channel *ch, const lc_wired_ends *e, const int *map, int *tmp, bool same_count)
-{
-	bool lit = false, lacks = false;
+	bool lit = false;
 	lc_wired_expected_map(ch, e, tmp);
 	for (size_t i = 0; i < e->n_launch; i++) {
 		if (tmp[i] != map[i])
 			return false;
 		lit |= map[i] >= 0;
-		lacks |= lc_channel_port_find(ch, e->launch_port[i]) < 0;
 	}
-	for (size_t j = 0; j < e->n_detect; j++)
-		lacks |= lc_channel_port_find(ch, e->detect_port[j]) < 0;
-	return lit || (lacks && same_count);
+	return lit;
 }
 
 int lc_diagnose_found_part(const lc_run *run, const lc_wired_ends *e, const int *map, char *found, size_t cap)
 {
 	const lc_channel *want = run->setup->channel;
 	char dir[1024], cables[1100];
-	if (!want || e->n_launch == 0 || lc_fixtures_dir(run->setup->fixtures_dir, dir, sizeof(dir), NULL) < 0)
+	bool lit = false;
+	for (size_t i = 0; i < e->n_launch; i++)
+		lit |= map[i] >= 0;
+	if (!want || !lit || lc_fixtures_dir(run->setup->fixtures_dir, dir, sizeof(dir), NULL) < 0)
 		return 0;
 	snprintf(cables, sizeof(cables), "%s/cables", dir);
 	DIR *d = opendir(cables);
@@ -618,7 +612,7 @@ int lc_diagnose_found_part(const lc_run *run, const lc_wired_ends *e, const int 
 			    lc_channel_load(names[i], dir, &ch, NULL) < 0)
 				continue;
 			if (same_family(want, ch) && (pass == 1 || lc_channel_mode(ch) == lc_channel_mode(want)) &&
-			    routes_as(ch, e, map, tmp, same_fiber_count(want, ch))) {
+			    routes_as(ch, e, map, tmp)) {
 				snprintf(found, cap, "%s", names[i]);
 				hit = 1;
 			}

@@ -713,8 +713,12 @@ static int ctx_fiber_map(lua_State *L)
 	}
 	int wrong = diff == LC_ERR_OVERFLOW ? (int)e.n_launch : diff;
 	char found[LC_NAME_MAX] = "";
+	bool none_lit = true;
+	for (size_t i = 0; i < e.n_launch; i++)
+		none_lit &= map[i] == LC_MAP_DARK;
 	bool wrong_part = wrong && lc_diagnose_found_part(run, &e, map, found, sizeof(found)) == 1;
-	if ((rc = keep_misrouted(run, &e, map, expected, wrong_part)) < 0) {
+	/* No light anywhere: the losses would measure the empty slot, not a fiber of this part. */
+	if ((rc = keep_misrouted(run, &e, map, expected, wrong_part || (wrong && none_lit))) < 0) {
 		lc_diag_set(&d, rc, "fiber map");
 		goto out;
 	}
@@ -744,24 +748,29 @@ static int ctx_fiber_map(lua_State *L)
 			lc_result_measurement_extra_string(run->result, idx, "polarity_type", pol, NULL);
 	}
 	if (wrong_part) {
-		bool none_lit = true;
-		for (size_t i = 0; i < e.n_launch; i++)
-			none_lit &= map[i] == LC_MAP_DARK;
-		/* The sentence, then the evidence in the room left: the measured map (or that no designed port saw
-		 * light), cut between its clauses, so the closing parenthesis always fits. */
+		/* The sentence, then the evidence in the room left: the measured map, cut between its clauses, so the
+		 * closing parenthesis always fits. */
 		size_t cap = sizeof(run->step_reason);
 		lc_utf8_printf(run->step_reason, cap, "wrong part: expected %s, found %s (measured map: ",
 			       lc_channel_name(run->setup->channel), found);
 		size_t used = strlen(run->step_reason);
 		size_t room = cap - used - 1; /* the ')' */
-		map_evidence(none_lit ? "no light at any port of the expected part" : text, run->step_reason + used,
-			     room < EVIDENCE_MAX ? room : EVIDENCE_MAX);
+		map_evidence(text, run->step_reason + used, room < EVIDENCE_MAX ? room : EVIDENCE_MAX);
 		used += strlen(run->step_reason + used);
 		if (used + 1 < cap)
 			memcpy(run->step_reason + used, ")", 2);
 		run->step_rank = LC_DIAGNOSIS_WRONG_PART;
 		if (idx >= 0)
 			lc_result_measurement_extra_string(run->result, idx, "found_part", found, NULL);
+	} else if (wrong && none_lit) {
+		/* What was measured and what it can mean; no part is named from the absence of light (an empty slot
+		 * and a part whose legs the bench does not reach read the same). It explains every loss not measured
+		 * after it, so it outranks them. */
+		snprintf(run->step_reason, sizeof(run->step_reason),
+			 "no light at any port: the slot is empty, the cable is not seated, or the part is not a %s and "
+			 "this bench does not reach its legs",
+			 lc_channel_name(run->setup->channel));
+		run->step_rank = LC_DIAGNOSIS_CAUSE;
 	} else if (wrong) {
 		snprintf(run->step_reason, sizeof(run->step_reason), "fiber map: %.200s", text);
 		run->step_rank = LC_DIAGNOSIS_MAP;

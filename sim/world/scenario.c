@@ -256,7 +256,7 @@ static int parse_more_slots(lc_sim_scenario *sc, const json_t *more, lc_diag *di
 static int parse_root(lc_sim_scenario *sc, lc_diag *diag)
 {
 	static const char *const keys[] = {"name",	  "description", "seed", "station", "slot",
-					   "dut",	  "more_slots",	 "instruments", NULL};
+					   "slot_empty", "dut",	 "more_slots",	 "instruments", NULL};
 	const json_t *r = sc->root;
 	int rc = keys_ok(sc->origin, "", r, keys, diag);
 	if (!rc)
@@ -272,6 +272,10 @@ static int parse_root(lc_sim_scenario *sc, lc_diag *diag)
 		return rc;
 	sc->seed = (uint64_t)seed;
 	sc->slot = (unsigned)slot;
+	const json_t *empty = json_object_get(r, "slot_empty");
+	if (empty && !json_is_boolean(empty))
+		return lc_diag_set(diag, LC_ERR_FORMAT, "%s: slot_empty: true or false is expected", sc->origin);
+	sc->slot_empty = empty && json_is_true(empty);
 	const json_t *st = json_object_get(r, "station");
 	if (!st)
 		return lc_diag_set(diag, LC_ERR_FORMAT, "%s: station: missing", sc->origin);

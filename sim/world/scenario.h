@@ -57,6 +57,7 @@ typedef struct lc_sim_scenario {
 	char fixtures_dir[512];  /* resolved data directory (cables, limits) */
 	uint64_t seed;
 	unsigned slot;
+	bool slot_empty;         /* "slot_empty": the DUT's slot is left empty after the reference thru */
 	lc_station *station;     /* owned */
 	json_t *root;            /* owned; "dut" is parsed again by each world */
 	size_t n_more;           /* DUTs in other slots ("more_slots"), world ports "dutN:<port>" */

@@ -79,6 +79,8 @@ static bool dut_port(const lc_sim_world *w, const char *port, struct lc_sim_dut 
 	for (size_t i = 0; digits && i < w->n_extra; i++)
 		if (w->extra_slot[i] == slot)
 			*d = w->extra[i];
+	if (*d && !lc_sim_dut_is_present(*d))
+		*d = NULL; /* a slot left empty after its reference thru: its ports lead nowhere */
 	return true;
 }
 
@@ -520,7 +522,7 @@ static struct lc_sim_dut *dut_and_port(const lc_sim_world *w, const char *p, con
 		return d;
 	}
 	*rest = p;
-	return w->dut;
+	return w->dut && lc_sim_dut_is_present(w->dut) ? w->dut : NULL;
 }
 
 int lc_sim_world_dut_loss(lc_sim_world *w, const char *from, const char *to, double nm, double *loss_db)
@@ -551,7 +553,8 @@ int lc_sim_world_dut_power(lc_sim_world *w, const char *from, const char *to, do
 #define DUT_CALL(expr)                                                  \
 	do {                                                            \
 		pthread_mutex_lock(&w->mu);                             \
-		int rc_ = w->dut ? (expr) : LC_ERR_NOT_FOUND;           \
+		bool in_ = w->dut && lc_sim_dut_is_present(w->dut);     \
+		int rc_ = in_ ? (expr) : LC_ERR_NOT_FOUND;              \
 		pthread_mutex_unlock(&w->mu);                           \
 		return rc_;                                             \
 	} while (0)

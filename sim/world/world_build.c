@@ -183,6 +183,7 @@ static int add_dut(const lc_sim_scenario *sc, lc_sim_world *w, size_t more, lc_d
 		return rc;
 	}
 	if (more == 0) {
+		lc_sim_dut_set_empty(d, sc->slot_empty);
 		lc_sim_world_set_dut(w, d);
 		w->dut_slot = sc->slot;
 		return 0;

@@ -24,6 +24,7 @@ struct lc_sim_dut {
 	size_t tx[MAX_LANES], rx[MAX_LANES]; /* port indices of Tx lanes at end A, Rx lanes at end B */
 	size_t n_tx, n_rx;
 	bool thru; /* the operator took the DUT out and joined the cords as the design maps them (reference) */
+	bool empty; /* nothing is plugged in the slot after the reference (scenario "slot_empty") */
 	/* The slot's design, when it is another cable type than the DUT (a wrong part in the slot): what the
 	 * operator follows to join the cords for a reference, which cannot depend on the cable plugged in
 	 * afterwards. NULL: the DUT's own channel is the design. Owned. */
@@ -57,6 +58,16 @@ void lc_sim_dut_set_thru(struct lc_sim_dut *d, bool thru)
 bool lc_sim_dut_is_thru(const struct lc_sim_dut *d)
 {
 	return d->thru;
+}
+
+void lc_sim_dut_set_empty(struct lc_sim_dut *d, bool empty)
+{
+	d->empty = empty;
+}
+
+bool lc_sim_dut_is_present(const struct lc_sim_dut *d)
+{
+	return d->thru || !d->empty;
 }
 
 void lc_sim_copy_str(char *dst, size_t cap, const char *src)

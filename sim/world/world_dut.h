@@ -42,6 +42,11 @@ void lc_sim_dut_set_thru(struct lc_sim_dut *d, bool thru);
  * cords as it maps them. Takes ownership of design (NULL: the DUT's own type), freeing one set before. */
 void lc_sim_dut_set_design(struct lc_sim_dut *d, lc_channel *design);
 bool lc_sim_dut_is_thru(const struct lc_sim_dut *d);
+/* The slot is left empty: the operator joins the cords for a reference thru as the design says, then plugs
+ * nothing in (the scenario's "slot_empty"). */
+void lc_sim_dut_set_empty(struct lc_sim_dut *d, bool empty);
+/* Something is in the slot's place now: the cable, or the cords joined for a reference thru. */
+bool lc_sim_dut_is_present(const struct lc_sim_dut *d);
 
 /* snprintf(dst, cap, "%s", src) without printf's cost (the world's files share it): port names are copied on
  * every hop of every reading. */

@@ -49,6 +49,7 @@ static void bad_fault_value(json_t *r) { json_object_set_new(inst(r, "meter"), "
 static void no_station(json_t *r) { json_object_set_new(r, "station", json_string("no-such-station")); }
 static void no_kind(json_t *r) { json_object_del(inst(r, "meter"), "kind"); }
 static void bad_seed(json_t *r) { json_object_set_new(r, "seed", json_string("seven")); }
+static void bad_slot_empty(json_t *r) { json_object_set_new(r, "slot_empty", json_string("yes")); }
 
 Test(sim_scenario, errors_name_file_and_key)
 {
@@ -65,6 +66,7 @@ Test(sim_scenario, errors_name_file_and_key)
 	expect(no_station, LC_ERR_NOT_FOUND, (const char *const[]){"station", "no-such-station", NULL});
 	expect(no_kind, LC_ERR_FORMAT, (const char *const[]){"instruments.meter.kind", "missing", NULL});
 	expect(bad_seed, LC_ERR_FORMAT, (const char *const[]){"seed", NULL});
+	expect(bad_slot_empty, LC_ERR_FORMAT, (const char *const[]){"slot_empty", "true or false", NULL});
 }
 
 Test(sim_scenario, syntax_error_gives_line_and_column)

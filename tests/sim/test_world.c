@@ -450,3 +450,29 @@ Test(sim_world, reference_thru_follows_the_slot_design_not_the_dut)
 	lc_sim_world_destroy(w);
 	lc_sim_scenario_free(sc);
 }
+
+/* "slot_empty": the operator takes the reference (the thru joins the cords as the slot's design maps them),
+ * then plugs nothing in: the same port that the thru lit reads dark, as a slot with no DUT does. */
+Test(sim_world, an_empty_slot_lights_its_reference_thru_and_nothing_after)
+{
+	lc_sim_scenario *sc;
+	json_t *root = sw_scenario_json("dr8-2xdr4-empty-slot");
+	lc_sim_world *w = world_of(root, 1, &sc);
+	json_decref(root);
+	cr_assert(sc->slot_empty);
+	const char *launch = lc_sim_world_link_peer(w, "dut:B1:1"), *common = lc_sim_world_link_peer(w, "source:1");
+	cr_assert(launch && common, "B1:1 and the source are cabled to switch1");
+	lc_sim_world_source_set(w, "source:1", true, 1310, -7.0);
+	route(w, common, launch);
+	double dbm;
+	cr_assert_eq(lc_sim_world_set_reference_thru(w, 1, true), 0, "a reference needs no cable in the slot");
+	lc_sim_world_power_true(w, "meter2:8", &dbm);
+	cr_assert(dbm < -7.0 - 0.3 && dbm > -7.0 - 1.0, "the thru lights A:16: %g dBm", dbm);
+	cr_assert_eq(lc_sim_world_set_reference_thru(w, 1, false), 0);
+	lc_sim_world_power_true(w, "meter2:8", &dbm);
+	cr_assert_eq(dbm, LC_SIM_DARK_DBM, "nothing in the slot: %g dBm", dbm);
+	int map[16];
+	cr_assert_eq(lc_sim_world_lane_map(w, map, 16), LC_ERR_NOT_FOUND, "no cable, no lane map");
+	lc_sim_world_destroy(w);
+	lc_sim_scenario_free(sc);
+}
