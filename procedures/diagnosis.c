@@ -563,6 +563,11 @@ static bool same_family(const lc_channel *a, const lc_channel *b)
 	return lc_channel_component(a, 0)->kind == lc_channel_component(b, 0)->kind;
 }
 
+static bool same_fiber_count(const lc_channel *a, const lc_channel *b)
+{
+	return lc_channel_component(a, 0)->conn[0].fibers == lc_channel_component(b, 0)->conn[0].fibers;
+}
+
 /* ch routes the wired ports exactly as measured, and light was seen at a port it routes. A map dark at every
  * port names no part: an empty slot, a cable not seated and any part whose legs the bench does not reach all
  * read the same, so a part named there would be a claim the bench did not measure. A part of another fiber
@@ -603,26 +608,33 @@ int lc_diagnose_found_part(const lc_run *run, const lc_wired_ends *e, const int 
 	closedir(d);
 	qsort(names, n, sizeof(names[0]), cmp_name);
 	int *tmp = calloc(e->n_launch, sizeof(*tmp));
-	int hit = 0;
-	/* Two passes: a part of the same fiber mode first (an OM4 trunk for an OM4 trunk), then any. */
-	for (int pass = 0; pass < 2 && tmp && !hit; pass++) {
-		for (size_t i = 0; i < n && !hit; i++) {
-			lc_channel *ch = NULL;
-			if (!names[i] || strcmp(names[i], lc_channel_name(want)) == 0 ||
-			    lc_channel_load(names[i], dir, &ch, NULL) < 0)
-				continue;
-			if (same_family(want, ch) && (pass == 1 || lc_channel_mode(ch) == lc_channel_mode(want)) &&
-			    routes_as(ch, e, map, tmp)) {
+	/* The best tier of a type that routes as measured: the same fiber mode first (an OM4 trunk for an OM4
+	 * trunk), and within it the expected part's end-A fiber count (a connector that mates with the slot's).
+	 * Two types of the best tier both route as measured: a pattern the bench cannot tell apart, so neither is
+	 * named. */
+	int best = 4, hits = 0;
+	for (size_t i = 0; i < n && tmp; i++) {
+		lc_channel *ch = NULL;
+		if (!names[i] || strcmp(names[i], lc_channel_name(want)) == 0 || lc_channel_load(names[i], dir, &ch, NULL) < 0)
+			continue;
+		/* same_family first: it makes sure both have a first component */
+		int tier = same_family(want, ch) ? 2 * (lc_channel_mode(ch) != lc_channel_mode(want)) +
+							  !same_fiber_count(want, ch)
+						 : 4;
+		if (tier < 4 && tier <= best && routes_as(ch, e, map, tmp)) {
+			if (tier < best)
+				best = tier, hits = 0;
+			if (!hits++)
 				snprintf(found, cap, "%s", names[i]);
-				hit = 1;
-			}
-			lc_channel_free(ch);
 		}
+		lc_channel_free(ch);
 	}
 	free(tmp);
 	for (size_t i = 0; i < n; i++)
 		free(names[i]);
-	return hit;
+	if (hits != 1 && cap)
+		found[0] = '\0';
+	return hits == 1;
 }
 
 void lc_diagnose_keep(lc_run *run, enum lc_verdict v, const char *text)

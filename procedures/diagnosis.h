@@ -41,9 +41,10 @@ struct lc_wired_ends;
 /*
  * The part the DUT is, when its measured fiber map (map over e's launches, as lc_map_infer() gives it) is not
  * the expected one: a cable type of fixtures/cables/ of the same kind and component count whose design
- * routes the station's wired ports exactly as measured (the same fiber mode preferred), with light seen at a
- * port it routes. Returns 1 with its name in found, 0 when no type fits (then the difference is a defect of the
- * part, not another part) and always 0 for a map dark at every port: no light names no part.
+ * routes the station's wired ports exactly as measured, with light seen at a port it routes (the same fiber
+ * mode preferred, then the expected end-A fiber count). Returns 1 with its name in found, 0 when no type fits
+ * (then the difference is a defect of the part, not another part), when two types of the best kind fit alike
+ * (found "": the bench cannot tell them apart), and always for a map dark at every port: no light names no part.
  */
 int lc_diagnose_found_part(const struct lc_run *run, const struct lc_wired_ends *e, const int *map, char *found,
 			   size_t cap);

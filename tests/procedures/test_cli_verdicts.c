@@ -338,6 +338,28 @@ Test(cli_verdicts, wrong_part_is_looked_up_in_the_runs_fixtures)
 			 "B:1: Type A trunk where Type B expected)");
 }
 
+/* Two cable types that route the bench's ports alike (a site's copy of the Type A trunk under another name
+ * beside the shipped one): the measured map fits both, so the bench cannot say which part it is and names
+ * neither; the map difference is the sentence. */
+Test(cli_verdicts, two_parts_that_route_alike_are_not_named)
+{
+	char fx[] = "/tmp/cli-verdicts-fx-XXXXXX", cmd[1024];
+	cr_assert_not_null(mkdtemp(fx));
+	snprintf(cmd, sizeof(cmd),
+		 "cp -r '%s/fixtures/cables' '%s/fixtures/limits' '%s/' && "
+		 "sed 's/\"name\": \"mpo12-trunk-type-a\"/\"name\": \"site-trunk-straight\"/' "
+		 "'%s/cables/mpo12-trunk-type-a.json' > '%s/cables/site-trunk-straight.json'",
+		 sw_source_dir(), sw_source_dir(), fx, fx, fx);
+	cr_assert_eq(system(cmd), 0, "%s", cmd);
+	run_out o;
+	certify_with("mpo-trunk-wrong-polarity", "mpo-trunk", fx, &o);
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", fx);
+	cr_expect_eq(system(cmd), 0);
+	cr_expect_eq(o.exit_code, 1, "exit %d (%s: %s)", o.exit_code, o.verdict, o.reason);
+	cr_expect_str_eq(o.verdict, "fail");
+	cr_expect_str_eq(o.reason, "fiber map: A:1 lands on B:1: Type A trunk where Type B expected");
+}
+
 /* A run of one slot of a bench whose slots have their own instruments opens, records and (at cleanup)
  * turns off that slot's instruments only: two `lanecert run --slot N` on one station used to open all of
  * them, list them all in each report, and turn off each other's sources mid-measurement, failing good
