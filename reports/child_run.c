@@ -114,7 +114,9 @@ int lc_child_run(const char *const argv[], const char *what, const char *log_as,
 	close(probe[0]);
 	if (sp != 0) {
 		close(ip[1]), close(op[0]), close(ep[0]);
-		return lc_diag_set(diag, LC_ERR_NOT_FOUND, "cannot run %s (%s): %s", what, argv[0], strerror(sp));
+		return strcmp(what, argv[0]) ? lc_diag_set(diag, LC_ERR_NOT_FOUND, "cannot run %s (%s): %s", what, argv[0],
+							     strerror(sp))
+					     : lc_diag_set(diag, LC_ERR_NOT_FOUND, "cannot run %s: %s", what, strerror(sp));
 	}
 	shutdown(ip[1], SHUT_RD);
 	struct sink o = {0}, e = {0};

@@ -38,8 +38,9 @@ void lc_plots_free(lc_plot_set *set);
 int lc_plots_make_in(const lc_result *r, const char *gnuplot, int timeout_ms, bool one_process, lc_plot_set *out,
 		     lc_diag *diag);
 
-/* Run gnuplot on a script and collect its standard output (an SVG document). LC_ERR_NOT_FOUND if gnuplot
- * cannot be started, LC_ERR_TIMEOUT, LC_ERR_IO with gnuplot's first error line otherwise. */
+/* Run gnuplot on a script and collect its standard output (an SVG document) with lc_child_run. Returns 0 with
+ * *svg malloc'ed; LC_ERR_NOT_FOUND if gnuplot cannot be started, LC_ERR_TIMEOUT, LC_ERR_IO with the last line
+ * of gnuplot's stderr (or "no SVG produced") otherwise. */
 int lc_gnuplot_run(const char *gnuplot, const char *script, size_t len, int timeout_ms, char **svg,
 		   lc_diag *diag);
 
