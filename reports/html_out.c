@@ -10,22 +10,7 @@
 
 void lc_html_raw(lc_html_out *o, const char *s, size_t n)
 {
-	if (o->err)
-		return;
-	if (o->len + n + 1 > o->cap) {
-		size_t cap = o->cap ? o->cap : 65536;
-		while (o->len + n + 1 > cap)
-			cap *= 2;
-		char *np = realloc(o->p, cap);
-		if (!np) {
-			o->err = LC_ERR_NOMEM;
-			return;
-		}
-		o->p = np, o->cap = cap;
-	}
-	memcpy(o->p + o->len, s, n);
-	o->len += n;
-	o->p[o->len] = 0;
+	lc_strbuf_put(o, s, n);
 }
 
 void lc_html_lit(lc_html_out *o, const char *s)
@@ -54,28 +39,8 @@ void lc_html_text(lc_html_out *o, const char *s)
 
 void lc_html_fmt(lc_html_out *o, const char *f, ...)
 {
-	char buf[512];
 	va_list ap;
 	va_start(ap, f);
-	int n = vsnprintf(buf, sizeof(buf), f, ap);
+	lc_strbuf_vprintf(o, f, ap);
 	va_end(ap);
-	if (n < 0) {
-		o->err = o->err ? o->err : LC_ERR_ARG;
-		return;
-	}
-	if ((size_t)n < sizeof(buf)) {
-		lc_html_raw(o, buf, (size_t)n);
-		return;
-	}
-	/* longer than the stack buffer: format again into the room it needs */
-	char *big = malloc((size_t)n + 1);
-	if (!big) {
-		o->err = o->err ? o->err : LC_ERR_NOMEM;
-		return;
-	}
-	va_start(ap, f);
-	vsnprintf(big, (size_t)n + 1, f, ap);
-	va_end(ap);
-	lc_html_raw(o, big, (size_t)n);
-	free(big);
 }

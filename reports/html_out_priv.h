@@ -1,9 +1,7 @@
 /*
  * A growing HTML text for the report views (report_html.c, job_summary_view.c): literal markup, text from a
- * report escaped as data, and formatted numbers. Errors are sticky: the first failed allocation is kept in
- * o->err and later calls do nothing, so a view writes straight through and checks once at the end.
- *
- * o->p is NUL-terminated whenever o->len > 0; the caller owns it and frees it (also after an error).
+ * report escaped as data, and formatted numbers. It is an lc_strbuf (base/strbuf.h): errors are sticky, o->p
+ * is NUL-terminated whenever o->len > 0, and the caller owns it and frees it (also after an error).
  * Thread safety: an lc_html_out belongs to one thread.
  */
 #ifndef LC_REPORTS_HTML_OUT_PRIV_H
@@ -11,11 +9,9 @@
 
 #include <stddef.h>
 
-typedef struct lc_html_out {
-	char *p;
-	size_t len, cap;
-	int err; /* 0, or LC_ERR_NOMEM once an append failed */
-} lc_html_out;
+#include "base/strbuf.h"
+
+typedef lc_strbuf lc_html_out;
 
 /* n bytes of markup as they are. */
 void lc_html_raw(lc_html_out *o, const char *s, size_t n);

@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "base/atomic_file.h"
+#include "base/strbuf.h"
 #include "lc_version.h"
 #include "reports/cert_view_priv.h"
 #include "reports/json_canon_priv.h"
@@ -272,51 +273,25 @@ static json_t *references(struct ctx *c, const struct cable *cs, size_t n)
 
 /* ---- measurements.csv ---- */
 
-struct buf {
-	char *p;
-	size_t len, cap;
-	bool failed;
-};
-
-static void put(struct buf *b, const char *s, size_t n)
-{
-	if (b->failed)
-		return;
-	if (b->len + n + 1 > b->cap) {
-		size_t cap = b->cap ? b->cap : 65536;
-		while (b->len + n + 1 > cap)
-			cap *= 2;
-		char *p = realloc(b->p, cap);
-		if (!p) {
-			b->failed = true;
-			return;
-		}
-		b->p = p, b->cap = cap;
-	}
-	memcpy(b->p + b->len, s, n);
-	b->len += n;
-	b->p[b->len] = '\0';
-}
-
 /* One CSV field (RFC 4180: quoted when it holds a comma, quote or line break), then sep. */
-static void field(struct buf *b, const char *s, char sep)
+static void field(lc_strbuf *b, const char *s, char sep)
 {
 	s = s ? s : "";
 	if (strpbrk(s, ",\"\r\n")) {
-		put(b, "\"", 1);
+		lc_strbuf_put(b, "\"", 1);
 		for (; *s; s++) {
 			if (*s == '"')
-				put(b, "\"", 1); /* a quote is doubled */
-			put(b, s, 1);
+				lc_strbuf_put(b, "\"", 1); /* a quote is doubled */
+			lc_strbuf_put(b, s, 1);
 		}
-		put(b, "\"", 1);
+		lc_strbuf_put(b, "\"", 1);
 	} else {
-		put(b, s, strlen(s));
+		lc_strbuf_put(b, s, strlen(s));
 	}
-	put(b, &sep, 1);
+	lc_strbuf_put(b, &sep, 1);
 }
 
-static void number_field(struct buf *b, double v, char sep)
+static void number_field(lc_strbuf *b, double v, char sep)
 {
 	char t[32] = "";
 	if (!isnan(v))
@@ -327,10 +302,10 @@ static void number_field(struct buf *b, double v, char sep)
 static const char csv_header[] = "serial,attempt,report_sha256,step,fiber,measurement,wavelength_nm,value,unit,"
 				 "comparison,low,high,margin,verdict,certificate,limit_source,limit_id\n";
 
-static size_t measurements_csv(const struct cable *cs, size_t n, struct buf *b)
+static size_t measurements_csv(const struct cable *cs, size_t n, lc_strbuf *b)
 {
 	size_t rows = 0;
-	put(b, csv_header, sizeof(csv_header) - 1);
+	lc_strbuf_put(b, csv_header, sizeof(csv_header) - 1);
 	for (size_t i = 0; i < n; i++) {
 		const lc_result *r = cs[i].r;
 		char attempt[16];
@@ -367,7 +342,7 @@ static size_t measurements_csv(const struct cable *cs, size_t n, struct buf *b)
 /* ---- job.json ---- */
 
 static int build_json(const struct collect *k, const char *job, int64_t t, const lc_sign_key *key,
-		      const struct buf *csv, size_t rows, bool with_csv, char **out, size_t *len, int *certified,
+		      const lc_strbuf *csv, size_t rows, bool with_csv, char **out, size_t *len, int *certified,
 		      lc_diag *diag)
 {
 	struct ctx c = {0, diag};
@@ -476,14 +451,14 @@ int lc_job_summary_write(lc_store *s, const char *job, const char *out_dir, cons
 		rc = lc_diag_set(diag, LC_ERR_NOT_FOUND, "the results store has no run of job '%s'", job);
 	for (size_t i = 0; rc >= 0 && i < k.n; i++)
 		rc = read_report(&k.c[i], diag);
-	struct buf csv = {0};
+	lc_strbuf csv = {0};
 	char *json = NULL, *sig = NULL, *html = NULL, *pdf = NULL;
 	size_t jlen = 0, hlen = 0, plen = 0;
 	json_t *root = NULL;
 	if (rc < 0)
 		goto out;
 	size_t rows = measurements_csv(k.c, k.n, &csv);
-	if (csv.failed) {
+	if (csv.err) {
 		rc = lc_diag_set(diag, LC_ERR_NOMEM, "job summary: out of memory");
 		goto out;
 	}

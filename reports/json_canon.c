@@ -8,6 +8,8 @@
 
 #include "reports/json_canon_priv.h"
 
+#include "base/strbuf.h"
+
 static locale_t c_locale;
 static pthread_once_t c_locale_once = PTHREAD_ONCE_INIT;
 
@@ -89,47 +91,16 @@ int lc_json_format_real(double v, char buf[32])
 	return 0;
 }
 
-struct buf {
-	char *p;
-	size_t len, cap;
-	int err;
-};
-
-static void put(struct buf *b, const char *s, size_t n)
-{
-	if (b->err)
-		return;
-	if (b->len + n + 1 > b->cap) {
-		size_t cap = b->cap ? b->cap : 4096;
-		while (b->len + n + 1 > cap)
-			cap *= 2;
-		char *np = realloc(b->p, cap);
-		if (!np) {
-			b->err = LC_ERR_NOMEM;
-			return;
-		}
-		b->p = np, b->cap = cap;
-	}
-	memcpy(b->p + b->len, s, n);
-	b->len += n;
-	b->p[b->len] = 0;
-}
-
-static void puts_(struct buf *b, const char *s)
-{
-	put(b, s, strlen(s));
-}
-
-static void indent(struct buf *b, int depth)
+static void indent(lc_strbuf *b, int depth)
 {
 	static const char spaces[] = "                                                                ";
 	for (int i = 0; i < depth; i++)
-		put(b, spaces, 2);
+		lc_strbuf_put(b, spaces, 2);
 }
 
-static void put_string(struct buf *b, const char *s, size_t n)
+static void put_string(lc_strbuf *b, const char *s, size_t n)
 {
-	put(b, "\"", 1);
+	lc_strbuf_put(b, "\"", 1);
 	size_t run = 0;
 	for (size_t i = 0; i < n; i++) {
 		unsigned char c = (unsigned char)s[i];
@@ -150,15 +121,15 @@ static void put_string(struct buf *b, const char *s, size_t n)
 			}
 		}
 		if (esc) {
-			put(b, s + i - run, run);
+			lc_strbuf_put(b, s + i - run, run);
 			run = 0;
-			puts_(b, esc);
+			lc_strbuf_puts(b, esc);
 		} else {
 			run++;
 		}
 	}
-	put(b, s + n - run, run);
-	put(b, "\"", 1);
+	lc_strbuf_put(b, s + n - run, run);
+	lc_strbuf_put(b, "\"", 1);
 }
 
 static int cmp_keys(const void *a, const void *b)
@@ -166,14 +137,14 @@ static int cmp_keys(const void *a, const void *b)
 	return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
-static void emit(struct buf *b, const json_t *v, int depth)
+static void emit(lc_strbuf *b, const json_t *v, int depth)
 {
 	char num[40];
 	switch (json_typeof(v)) {
 	case JSON_OBJECT: {
 		size_t n = json_object_size(v);
 		if (n == 0) {
-			puts_(b, "{}");
+			lc_strbuf_puts(b, "{}");
 			return;
 		}
 		const char **keys = malloc(n * sizeof(*keys));
@@ -186,33 +157,33 @@ static void emit(struct buf *b, const json_t *v, int depth)
 		json_t *val;
 		json_object_foreach((json_t *)v, k, val) keys[i++] = k;
 		qsort(keys, n, sizeof(*keys), cmp_keys);
-		puts_(b, "{\n");
+		lc_strbuf_puts(b, "{\n");
 		for (i = 0; i < n; i++) {
 			indent(b, depth + 1);
 			put_string(b, keys[i], strlen(keys[i]));
-			puts_(b, ": ");
+			lc_strbuf_puts(b, ": ");
 			emit(b, json_object_get(v, keys[i]), depth + 1);
-			puts_(b, i + 1 < n ? ",\n" : "\n");
+			lc_strbuf_puts(b, i + 1 < n ? ",\n" : "\n");
 		}
 		free(keys);
 		indent(b, depth);
-		puts_(b, "}");
+		lc_strbuf_puts(b, "}");
 		return;
 	}
 	case JSON_ARRAY: {
 		size_t n = json_array_size(v);
 		if (n == 0) {
-			puts_(b, "[]");
+			lc_strbuf_puts(b, "[]");
 			return;
 		}
-		puts_(b, "[\n");
+		lc_strbuf_puts(b, "[\n");
 		for (size_t i = 0; i < n; i++) {
 			indent(b, depth + 1);
 			emit(b, json_array_get(v, i), depth + 1);
-			puts_(b, i + 1 < n ? ",\n" : "\n");
+			lc_strbuf_puts(b, i + 1 < n ? ",\n" : "\n");
 		}
 		indent(b, depth);
-		puts_(b, "]");
+		lc_strbuf_puts(b, "]");
 		return;
 	}
 	case JSON_STRING:
@@ -220,26 +191,26 @@ static void emit(struct buf *b, const json_t *v, int depth)
 		return;
 	case JSON_INTEGER:
 		snprintf(num, sizeof(num), "%lld", (long long)json_integer_value(v));
-		puts_(b, num);
+		lc_strbuf_puts(b, num);
 		return;
 	case JSON_REAL:
 		if (lc_json_format_real(json_real_value(v), num) < 0) {
 			b->err = LC_ERR_ARG;
 			return;
 		}
-		puts_(b, num);
+		lc_strbuf_puts(b, num);
 		return;
-	case JSON_TRUE: puts_(b, "true"); return;
-	case JSON_FALSE: puts_(b, "false"); return;
-	case JSON_NULL: puts_(b, "null"); return;
+	case JSON_TRUE: lc_strbuf_puts(b, "true"); return;
+	case JSON_FALSE: lc_strbuf_puts(b, "false"); return;
+	case JSON_NULL: lc_strbuf_puts(b, "null"); return;
 	}
 }
 
 int lc_json_canonical(const json_t *v, char **out, size_t *len, lc_diag *diag)
 {
-	struct buf b = {0};
+	lc_strbuf b = {0};
 	emit(&b, v, 0);
-	put(&b, "\n", 1);
+	lc_strbuf_put(&b, "\n", 1);
 	if (b.err) {
 		free(b.p);
 		return lc_diag_set(diag, b.err, b.err == LC_ERR_NOMEM ? "JSON: out of memory"

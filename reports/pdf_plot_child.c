@@ -8,55 +8,19 @@
  * reports/render_plots_main.c.
  */
 #include <errno.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include "base/strbuf.h"
 #include "reports/child_run_priv.h"
 #include "reports/pdf_plotter_priv.h"
 
 #define PLOT_OUT_MAX ((size_t)256 << 20)
 
-struct buf {
-	char *p;
-	size_t len, cap;
-	int err;
-};
-
-static void put(struct buf *b, const char *data, size_t n)
-{
-	if (b->err)
-		return;
-	if (b->cap - b->len < n + 1) {
-		size_t cap = b->cap ? b->cap : 65536;
-		while (cap - b->len < n + 1)
-			cap *= 2;
-		char *np = realloc(b->p, cap);
-		if (!np) {
-			b->err = LC_ERR_NOMEM;
-			return;
-		}
-		b->p = np, b->cap = cap;
-	}
-	memcpy(b->p + b->len, data, n);
-	b->len += n;
-}
-
-static void putf(struct buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void putf(struct buf *b, const char *fmt, ...)
-{
-	char line[256];
-	va_list ap;
-	va_start(ap, fmt);
-	int n = vsnprintf(line, sizeof(line), fmt, ap);
-	va_end(ap);
-	put(b, line, (size_t)n < sizeof(line) ? (size_t)n : sizeof(line) - 1);
-}
-
-static int run_drawer(const lc_pdf_plotter *pl, const char *mode, const struct buf *in, char **out, size_t *len,
+static int run_drawer(const lc_pdf_plotter *pl, const char *mode, const lc_strbuf *in, char **out, size_t *len,
 		      lc_diag *diag)
 {
 	char pw[32], ph[32];
@@ -69,14 +33,14 @@ static int run_drawer(const lc_pdf_plotter *pl, const char *mode, const struct b
 
 static int child_measure(const lc_pdf_plotter *pl, const lc_plot_set *ps, lc_pdf_plot_box *boxes, lc_diag *diag)
 {
-	struct buf in = {0};
+	lc_strbuf in = {0};
 	size_t n = 0;
 	for (size_t i = 0; i < ps->n; i++) {
 		if (!ps->plots[i].svg)
 			continue;
 		size_t len = strlen(ps->plots[i].svg);
-		putf(&in, "%zu\n", len);
-		put(&in, ps->plots[i].svg, len);
+		lc_strbuf_printf(&in, "%zu\n", len);
+		lc_strbuf_put(&in, ps->plots[i].svg, len);
 		n++;
 	}
 	if (in.err) {
@@ -138,25 +102,23 @@ static int child_finish(const lc_pdf_plotter *pl, const lc_plot_set *ps, const l
 			lc_pdf_mem *pdf, lc_diag *diag)
 {
 	/* the frames come in page order (the layout runs down the pages): one overlay page per page with plots */
-	struct buf in = {0}, to = {0};
+	lc_strbuf in = {0}, to = {0};
 	size_t pages = 0, last = 0;
-	put(&to, "--to=", 5); /* the pages with plots; overlay page k goes onto the k-th of them */
+	lc_strbuf_put(&to, "--to=", 5); /* the pages with plots; overlay page k goes onto the k-th of them */
 	for (size_t i = 0; i < n; i++) {
 		const lc_pdf_frame *f = &frames[i];
 		const char *svg = ps->plots[f->plot].svg;
 		size_t len = strlen(svg);
-		putf(&in, "%zu %.3f %.3f %.3f %.3f %zu\n", f->page, f->x, f->y, f->w, f->h, len);
-		put(&in, svg, len);
+		lc_strbuf_printf(&in, "%zu %.3f %.3f %.3f %.3f %zu\n", f->page, f->x, f->y, f->w, f->h, len);
+		lc_strbuf_put(&in, svg, len);
 		if (f->page != last)
-			putf(&to, "%s%zu", pages ? "," : "", f->page), pages++, last = f->page;
+			lc_strbuf_printf(&to, "%s%zu", pages ? "," : "", f->page), pages++, last = f->page;
 	}
-	put(&to, "", 0);
 	int rc = in.err ? in.err : to.err;
 	if (rc < 0) {
 		free(in.p), free(to.p);
 		return lc_diag_set(diag, rc, "PDF: out of memory");
 	}
-	to.p[to.len] = '\0';
 	char *overlay = NULL;
 	size_t olen = 0;
 	rc = run_drawer(pl, "draw", &in, &overlay, &olen, diag);

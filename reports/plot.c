@@ -3,45 +3,13 @@
 
 #include <limits.h>
 #include <math.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/strbuf.h"
 #include "reports/cert_view_priv.h"
 #include "reports/json_canon_priv.h"
-
-struct script {
-	char *p;
-	size_t len, cap;
-	int err;
-};
-
-static void sc_printf(struct script *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void sc_printf(struct script *s, const char *fmt, ...)
-{
-	if (s->err)
-		return;
-	va_list ap;
-	va_start(ap, fmt);
-	int n = vsnprintf(NULL, 0, fmt, ap);
-	va_end(ap);
-	if (s->len + (size_t)n + 1 > s->cap) {
-		size_t cap = s->cap ? s->cap : 8192;
-		while (s->len + (size_t)n + 1 > cap)
-			cap *= 2;
-		char *np = realloc(s->p, cap);
-		if (!np) {
-			s->err = LC_ERR_NOMEM;
-			return;
-		}
-		s->p = np, s->cap = cap;
-	}
-	va_start(ap, fmt);
-	vsnprintf(s->p + s->len, s->cap - s->len, fmt, ap);
-	va_end(ap);
-	s->len += (size_t)n;
-}
 
 /* Numbers in the locale-independent JSON spelling, since gnuplot reads them in the C locale. */
 static const char *num(double v, char buf[32])
@@ -51,11 +19,11 @@ static const char *num(double v, char buf[32])
 	return buf;
 }
 
-static void header(struct script *s, const char *title, const char *xlabel, const char *ylabel)
+static void header(lc_strbuf *s, const char *title, const char *xlabel, const char *ylabel)
 {
 	/* reset: whatever a ~/.gnuplot of the station's user set must not change the report's plots.
 	 * noenhanced: lane names and units must not be read as gnuplot markup (^ _ @ { }). */
-	sc_printf(s, "reset\nset terminal svg size 860,340 dynamic font 'Helvetica,11' background '#ffffff'\n"
+	lc_strbuf_printf(s, "reset\nset terminal svg size 860,340 dynamic font 'Helvetica,11' background '#ffffff'\n"
 		     "set encoding utf8\nset termoption noenhanced\nset grid ytics lc rgb '#dddddd'\n"
 		     "set key outside right top\nset title '%s'\nset xlabel '%s'\nset ylabel '%s'\n",
 		  title, xlabel, ylabel);
@@ -63,7 +31,7 @@ static void header(struct script *s, const char *title, const char *xlabel, cons
 
 /* A measurement name's values per lane, one data block per wavelength, bars coloured by verdict and the
  * limit drawn as a dashed line. */
-static int lane_plot(const lc_result *r, const char *mname, const char *title, bool use_low, struct script *s)
+static int lane_plot(const lc_result *r, const char *mname, const char *title, bool use_low, lc_strbuf *s)
 {
 	double wls[4];
 	size_t nwl = 0;
@@ -86,7 +54,7 @@ static int lane_plot(const lc_result *r, const char *mname, const char *title, b
 	double w = 0.7 / (double)nwl;
 	char a[32], b[32], c[32];
 	for (size_t k = 0; k < nwl; k++) {
-		sc_printf(s, "$D%zu << EOD\n", k);
+		lc_strbuf_printf(s, "$D%zu << EOD\n", k);
 		for (size_t i = 0; i < lc_result_measurement_count(r); i++) {
 			const lc_result_measurement *m = lc_result_measurement_at(r, i, NULL);
 			bool same = m->wavelength_nm == wls[k] || (isnan(wls[k]) && isnan(m->wavelength_nm));
@@ -97,12 +65,12 @@ static int lane_plot(const lc_result *r, const char *mname, const char *title, b
 			double lim = lc_view_unconfirmed(r, i) ? NAN : use_low ? m->limit.low : m->limit.high;
 			unsigned colour = m->verdict == LC_VERDICT_PASS ? 0x3b7dd8 : m->verdict == LC_VERDICT_FAIL ? 0xd62728
 											   : 0xf0a000;
-			sc_printf(s, "%s %s %s %u\n", num(m->lane - 0.35 + w * ((double)k + 0.5), a), num(m->value, b),
+			lc_strbuf_printf(s, "%s %s %s %u\n", num(m->lane - 0.35 + w * ((double)k + 0.5), a), num(m->value, b),
 				  isnan(lim) ? "NaN" : num(lim, c), colour);
 		}
-		sc_printf(s, "EOD\n");
+		lc_strbuf_printf(s, "EOD\n");
 	}
-	sc_printf(s, "set xrange [0.5:%d.5]\nset xtics 1\nset yrange [0:*]\nset style fill solid 0.75 noborder\n"
+	lc_strbuf_printf(s, "set xrange [0.5:%d.5]\nset xtics 1\nset yrange [0:*]\nset style fill solid 0.75 noborder\n"
 		     "set boxwidth %s\nplot ",
 		  maxlane, num(w * 0.9, a));
 	for (size_t k = 0; k < nwl; k++) {
@@ -112,11 +80,11 @@ static int lane_plot(const lc_result *r, const char *mname, const char *title, b
 		/* Each bar's own limit as a short level line over it: lanes of different groups (forward and return
 		 * fibers, APC and UPC ends) have different limits, and a line joining them would draw a slope no
 		 * limit has. */
-		sc_printf(s, "%s$D%zu using 1:2:4 with boxes lc rgb variable title '%s', "
+		lc_strbuf_printf(s, "%s$D%zu using 1:2:4 with boxes lc rgb variable title '%s', "
 			     "$D%zu using ($1-%s):3:(%s):(0) with vectors nohead dt 2 lw 1.5 lc rgb '#d62728' title '%s'",
 			  k ? ", " : "", k, wl, k, num(w * 0.45, b), num(w * 0.9, c), k ? "" : (use_low ? "limit (min)" : "limit (max)"));
 	}
-	sc_printf(s, "\n");
+	lc_strbuf_printf(s, "\n");
 	return 1;
 }
 
@@ -132,7 +100,7 @@ static double extra(const lc_result *r, size_t mi, const char *key)
 
 /* BER per lane on a log scale, with the confidence bounds recorded as extras ber_lower / ber_upper. A BER of
  * zero (no errors) cannot sit on a log axis: its point is drawn at its upper bound, which is what it proves. */
-static int ber_plot(const lc_result *r, struct script *s)
+static int ber_plot(const lc_result *r, lc_strbuf *s)
 {
 	int maxlane = 0;
 	double limit = NAN;
@@ -149,7 +117,7 @@ static int ber_plot(const lc_result *r, struct script *s)
 	header(s, "Bit error ratio per lane (bars: confidence bounds)", "Lane", "BER");
 	const double floor_ = 1e-18;
 	char a[32], b[32], c[32], d[32];
-	sc_printf(s, "$B << EOD\n");
+	lc_strbuf_printf(s, "$B << EOD\n");
 	for (size_t i = 0; i < lc_result_measurement_count(r); i++) {
 		const lc_result_measurement *m = lc_result_measurement_at(r, i, NULL);
 		if (strcmp(m->name, "ber") != 0 || m->lane == LC_LANE_NONE || isnan(m->value))
@@ -161,14 +129,14 @@ static int ber_plot(const lc_result *r, struct script *s)
 			hi = v;
 		if (v <= 0)
 			v = hi > 0 ? hi : floor_;
-		sc_printf(s, "%d %s %s %s\n", m->lane, num(fmax(v, floor_), a), num(fmax(lo, floor_), b),
+		lc_strbuf_printf(s, "%d %s %s %s\n", m->lane, num(fmax(v, floor_), a), num(fmax(lo, floor_), b),
 			  num(fmax(hi, floor_), c));
 	}
-	sc_printf(s, "EOD\nset logscale y\nset format y '%%.0e'\nset xrange [0.5:%d.5]\nset xtics 1\n", maxlane);
-	sc_printf(s, "plot $B using 1:2:3:4 with yerrorbars pt 7 lc rgb '#3b7dd8' title 'BER'");
+	lc_strbuf_printf(s, "EOD\nset logscale y\nset format y '%%.0e'\nset xrange [0.5:%d.5]\nset xtics 1\n", maxlane);
+	lc_strbuf_printf(s, "plot $B using 1:2:3:4 with yerrorbars pt 7 lc rgb '#3b7dd8' title 'BER'");
 	if (!isnan(limit) && limit > 0)
-		sc_printf(s, ", %s with lines dt 2 lc rgb '#d62728' title 'limit'", num(limit, d));
-	sc_printf(s, "\n");
+		lc_strbuf_printf(s, ", %s with lines dt 2 lc rgb '#d62728' title 'limit'", num(limit, d));
+	lc_strbuf_printf(s, "\n");
 	return 1;
 }
 
@@ -181,15 +149,15 @@ static void safe_title(const char *in, char *out, size_t n)
 }
 
 /* An OTDR trace with its events (measurements of the same lane carrying an extra "position_m"). */
-static int otdr_plot(const lc_result *r, const lc_result_series *ser, struct script *s)
+static int otdr_plot(const lc_result *r, const lc_result_series *ser, lc_strbuf *s)
 {
 	char title[160], a[32], b[32];
 	safe_title(ser->name, title, sizeof(title));
 	header(s, title, ser->x_unit ? ser->x_unit : "distance", ser->y_unit ? ser->y_unit : "dB");
-	sc_printf(s, "$T << EOD\n");
+	lc_strbuf_printf(s, "$T << EOD\n");
 	for (size_t i = 0; i < ser->n; i++)
-		sc_printf(s, "%s %s\n", num(ser->x[i], a), num(ser->y[i], b));
-	sc_printf(s, "EOD\n");
+		lc_strbuf_printf(s, "%s %s\n", num(ser->x[i], a), num(ser->y[i], b));
+	lc_strbuf_printf(s, "EOD\n");
 	int ev = 0;
 	for (size_t i = 0; i < lc_result_measurement_count(r); i++) {
 		const lc_result_measurement *m = lc_result_measurement_at(r, i, NULL);
@@ -198,16 +166,16 @@ static int otdr_plot(const lc_result *r, const lc_result_series *ser, struct scr
 			continue;
 		ev++;
 		const char *colour = m->verdict == LC_VERDICT_PASS ? "#2ca02c" : "#d62728";
-		sc_printf(s, "set arrow from %s, graph 0 to %s, graph 1 nohead dt 3 lc rgb '%s'\n", num(pos, a), a, colour);
-		sc_printf(s, "set label 'E%d' at %s, graph 0.95 offset 0.3,0 tc rgb '%s'\n", ev, a, colour);
+		lc_strbuf_printf(s, "set arrow from %s, graph 0 to %s, graph 1 nohead dt 3 lc rgb '%s'\n", num(pos, a), a, colour);
+		lc_strbuf_printf(s, "set label 'E%d' at %s, graph 0.95 offset 0.3,0 tc rgb '%s'\n", ev, a, colour);
 	}
-	sc_printf(s, "plot $T using 1:2 with lines lw 1.2 lc rgb '#3b7dd8' title 'trace'\n");
+	lc_strbuf_printf(s, "plot $T using 1:2 with lines lw 1.2 lc rgb '#3b7dd8' title 'trace'\n");
 	return 1;
 }
 
 /* A plot whose script is written, waiting to be drawn (its script is freed once it is). */
 struct pending {
-	struct script s;
+	lc_strbuf s;
 };
 
 static int add(lc_plot_set *set, const char *name, const char *title, lc_diag *diag)
@@ -282,9 +250,9 @@ static int draw_all(lc_plot_set *set, struct pending *pend, const char *gnuplot,
 		return 0;
 	if (set->n == 1)
 		return draw_each(set, pend, gnuplot, timeout_ms);
-	struct script all = {0};
+	lc_strbuf all = {0};
 	for (size_t i = 0; i < set->n; i++)
-		sc_printf(&all, "%s", pend[i].s.p);
+		lc_strbuf_put(&all, pend[i].s.p, pend[i].s.len);
 	if (all.err) {
 		free(all.p);
 		return LC_ERR_NOMEM;

@@ -30,7 +30,7 @@
 
 typedef struct lc_otdr_config {
 	double loss_threshold_db;   /* smallest |loss| reported as a non-reflective event; SOR default 0.2;
-	                               0: none, the trace's noise decides (6 sigma of the measured step noise) */
+	                               0: none, the trace's noise decides (4.5 sigma of the measured step noise) */
 	double refl_threshold_db;   /* reflective events weaker (more negative) than this are ignored; -55 */
 	double eof_threshold_db;    /* a drop of at least this much into the noise is the end; 3.0 */
 	double backscatter_db;      /* backscatter coefficient at 1 ns; NAN: the file's, or -80 if unset or implausible */
