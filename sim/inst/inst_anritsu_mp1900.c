@@ -393,19 +393,17 @@ int lc_sim_mp1900_create(const lc_sim_bert_opts *o, lc_sim_scpi **engine, void *
 	struct mp *m = calloc(1, sizeof *m);
 	if (!m)
 		return lc_diag_set(diag, LC_ERR_NOMEM, "out of memory");
-	if (lc_simb_init(&m->b, o->lanes, o->world, o->truth, o->seed, o->scale, o->now_us, o->now_user) < 0) {
+	int rc = lc_sim_bert_lanes_init(&m->b, o, "MP1900A", diag);
+	if (rc < 0) {
 		free(m);
-		return lc_diag_set(diag, LC_ERR_ARG, "simulated MP1900A: %u lanes need a world or a truth table",
-				   o->lanes);
+		return rc;
 	}
-	if (o->update_s > 0)
-		m->b.update_s = o->update_s;
 	m->unit = m->mod = m->port = 1;
 	char idn[128];
 	/* "Anritsu doesn't return firmware" (§4.1): manufacturer, model and serial only */
 	snprintf(idn, sizeof idn, "ANRITSU,MP1900A,%s", o->serial ? o->serial : "SIM0001");
 	lc_sim_scpi_config ec = {.idn = idn, .clock = o->clock, .reset = reset, .message = latch, .user = m};
-	int rc = lc_sim_scpi_create(&ec, engine, diag);
+	rc = lc_sim_scpi_create(&ec, engine, diag);
 	if (rc == 0)
 		rc = lc_sim_add_cmds(*engine, cmds, sizeof cmds / sizeof cmds[0], m, diag);
 	if (rc < 0) {
@@ -416,6 +414,16 @@ int lc_sim_mp1900_create(const lc_sim_bert_opts *o, lc_sim_scpi **engine, void *
 		return rc;
 	}
 	*state = m;
+	return 0;
+}
+
+int lc_sim_bert_lanes_init(lc_simb *b, const lc_sim_bert_opts *o, const char *model, lc_diag *diag)
+{
+	if (lc_simb_init(b, o->lanes, o->world, o->truth, o->seed, o->scale, o->now_us, o->now_user) < 0)
+		return lc_diag_set(diag, LC_ERR_ARG, "simulated %s: %u lanes need a world or a truth table", model,
+				   o->lanes);
+	if (o->update_s > 0)
+		b->update_s = o->update_s;
 	return 0;
 }
 

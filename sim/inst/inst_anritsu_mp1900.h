@@ -31,6 +31,9 @@ struct lc_sim_inst_config;
 /* The options of a BERT kind served by the scenario runner, shared by both simulated BERTs: lanes from the
  * world's DUT, scenario option {"update_s": 1.0}, the engine's clock scale (else the world's). */
 int lc_sim_bert_opts_from_config(const struct lc_sim_inst_config *cfg, lc_sim_bert_opts *o, lc_diag *diag);
+/* The lanes of either simulated BERT from its options (lc_simb_init, then the update period); model names it
+ * in the error ("MP1900A"). LC_ERR_ARG for a lane count lc_simb_init refuses. */
+int lc_sim_bert_lanes_init(lc_simb *b, const lc_sim_bert_opts *o, const char *model, lc_diag *diag);
 
 /* Build the engine and its state; free with lc_sim_scpi_destroy(engine) (endpoints stopped first), then
  * lc_sim_mp1900_free(state). */

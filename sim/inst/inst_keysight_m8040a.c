@@ -274,13 +274,11 @@ int lc_sim_m8040a_create(const lc_sim_bert_opts *o, lc_sim_scpi **engine, void *
 	struct m8 *m = calloc(1, sizeof *m);
 	if (!m)
 		return lc_diag_set(diag, LC_ERR_NOMEM, "out of memory");
-	if (lc_simb_init(&m->b, o->lanes, o->world, o->truth, o->seed, o->scale, o->now_us, o->now_user) < 0) {
+	int rc = lc_sim_bert_lanes_init(&m->b, o, "M8040A", diag);
+	if (rc < 0) {
 		free(m);
-		return lc_diag_set(diag, LC_ERR_ARG, "simulated M8040A: %u lanes need a world or a truth table",
-				   o->lanes);
+		return rc;
 	}
-	if (o->update_s > 0)
-		m->b.update_s = o->update_s;
 	m->b.unsynced_counts = true;
 	m->clock_hz = m->b.rate;
 	for (unsigned i = 0; i < m->b.lanes; i++) {
@@ -290,7 +288,7 @@ int lc_sim_m8040a_create(const lc_sim_bert_opts *o, lc_sim_scpi **engine, void *
 	char idn[128];
 	snprintf(idn, sizeof idn, "Keysight Technologies,M8040A,%s,6.5.202.3", o->serial ? o->serial : "SIM0001");
 	lc_sim_scpi_config ec = {.idn = idn, .clock = o->clock, .message = latch, .user = m};
-	int rc = lc_sim_scpi_create(&ec, engine, diag);
+	rc = lc_sim_scpi_create(&ec, engine, diag);
 	if (rc == 0)
 		rc = lc_sim_add_cmds(*engine, cmds, sizeof cmds / sizeof cmds[0], m, diag);
 	if (rc < 0) {
