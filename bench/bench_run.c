@@ -23,6 +23,7 @@
 #include <jansson.h>
 #include <math.h>
 #include <spawn.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -402,41 +403,57 @@ static int run_cli_slots(struct cli_env *e, const char *scenario, unsigned n, do
 	return rc;
 }
 
-/* The peak RSS lines of part 1 and 3: the tree (as /usr/bin/time -v), the certifying process, its largest
- * renderer, each median (min..max) over the rounds. */
+/* The rounds' peak RSS figures, each median (min..max): the tree (as /usr/bin/time -v), the certifying
+ * process, its largest renderer, and the renderer's parts. */
+struct rss_stats {
+	struct stats all, self, render, render_self, plots, qpdf;
+};
+
+static struct stats field_stats(const struct run_figures *f, int rounds, size_t offset)
+{
+	double v[MAX_ROUNDS];
+	for (int r = 0; r < rounds; r++)
+		memcpy(&v[r], (const char *)&f[r] + offset, sizeof(double));
+	return stats_of(v, rounds);
+}
+
+static struct rss_stats rss_stats_of(const struct run_figures *f, int rounds)
+{
+	return (struct rss_stats){
+		.all = field_stats(f, rounds, offsetof(struct run_figures, tree_mib)),
+		.self = field_stats(f, rounds, offsetof(struct run_figures, self_mib)),
+		.render = field_stats(f, rounds, offsetof(struct run_figures, render_mib)),
+		.render_self = field_stats(f, rounds, offsetof(struct run_figures, render_self_mib)),
+		.plots = field_stats(f, rounds, offsetof(struct run_figures, plots_mib)),
+		.qpdf = field_stats(f, rounds, offsetof(struct run_figures, qpdf_mib)),
+	};
+}
+
+/* The peak RSS lines of part 1 and 3. */
 static void print_rss(const char *label, struct run_figures *f, int rounds, double floor_mib)
 {
-	double t[MAX_ROUNDS], s[MAX_ROUNDS], v[MAX_ROUNDS];
-	for (int r = 0; r < rounds; r++)
-		t[r] = f[r].tree_mib, s[r] = f[r].self_mib, v[r] = f[r].render_mib;
-	struct stats ts = stats_of(t, rounds), ss = stats_of(s, rounds), vs = stats_of(v, rounds);
+	struct rss_stats m = rss_stats_of(f, rounds);
 	printf("  %-9s all %5.1f MiB (%.1f..%.1f) %+5.1f over the baseline; certifying process %5.1f (%.1f..%.1f); "
 	       "renderer %5.1f (%.1f..%.1f); goal <= 24 MiB each: %s\n",
-	       label, ts.med, ts.lo, ts.hi, ts.med - floor_mib, ss.med, ss.lo, ss.hi, vs.med, vs.lo, vs.hi,
-	       ts.hi <= 24 && ss.hi <= 24 && vs.hi <= 24 ? "met" : "NOT met");
-	double a[MAX_ROUNDS], b[MAX_ROUNDS], c[MAX_ROUNDS];
-	for (int r = 0; r < rounds; r++)
-		a[r] = f[r].render_self_mib, b[r] = f[r].plots_mib, c[r] = f[r].qpdf_mib;
-	struct stats as = stats_of(a, rounds), bs = stats_of(b, rounds), cs = stats_of(c, rounds);
+	       label, m.all.med, m.all.lo, m.all.hi, m.all.med - floor_mib, m.self.med, m.self.lo, m.self.hi,
+	       m.render.med, m.render.lo, m.render.hi,
+	       m.all.hi <= 24 && m.self.hi <= 24 && m.render.hi <= 24 ? "met" : "NOT met");
 	printf("  %-9s the renderer's parts: itself %5.1f (%.1f..%.1f); plot drawer %5.1f (%.1f..%.1f); qpdf %5.1f "
 	       "(%.1f..%.1f)\n",
-	       "", as.med, as.lo, as.hi, bs.med, bs.lo, bs.hi, cs.med, cs.lo, cs.hi);
+	       "", m.render_self.med, m.render_self.lo, m.render_self.hi, m.plots.med, m.plots.lo, m.plots.hi,
+	       m.qpdf.med, m.qpdf.lo, m.qpdf.hi);
 }
 
 static void json_rss(const char *label, struct run_figures *f, int rounds)
 {
-	double t[MAX_ROUNDS], s[MAX_ROUNDS], v[MAX_ROUNDS];
-	for (int r = 0; r < rounds; r++)
-		t[r] = f[r].tree_mib, s[r] = f[r].self_mib, v[r] = f[r].render_mib;
-	struct stats ts = stats_of(t, rounds), ss = stats_of(s, rounds), vs = stats_of(v, rounds);
-	double a[MAX_ROUNDS], b[MAX_ROUNDS], c[MAX_ROUNDS];
-	for (int r = 0; r < rounds; r++)
-		a[r] = f[r].render_self_mib, b[r] = f[r].plots_mib, c[r] = f[r].qpdf_mib;
-	struct stats as = stats_of(a, rounds), bs = stats_of(b, rounds), cs = stats_of(c, rounds);
-	printf(",\"%s_rss_mib\":{\"all\":[%.1f,%.1f,%.1f],\"certifying\":[%.1f,%.1f,%.1f],\"renderer\":[%.1f,%.1f,%.1f],"
-	       "\"renderer_itself\":[%.1f,%.1f,%.1f],\"plot_drawer\":[%.1f,%.1f,%.1f],\"qpdf\":[%.1f,%.1f,%.1f]}",
-	       label, ts.lo, ts.med, ts.hi, ss.lo, ss.med, ss.hi, vs.lo, vs.med, vs.hi, as.lo, as.med, as.hi, bs.lo,
-	       bs.med, bs.hi, cs.lo, cs.med, cs.hi);
+	struct rss_stats m = rss_stats_of(f, rounds);
+	const struct stats *each[] = {&m.all, &m.self, &m.render, &m.render_self,
+				      &m.plots, &m.qpdf};
+	static const char *const names[] = {"all", "certifying", "renderer", "renderer_itself", "plot_drawer", "qpdf"};
+	printf(",\"%s_rss_mib\":{", label);
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		printf("%s\"%s\":[%.1f,%.1f,%.1f]", i ? "," : "", names[i], each[i]->lo, each[i]->med, each[i]->hi);
+	printf("}");
 }
 
 int lc_bench_run(int argc, char **argv)

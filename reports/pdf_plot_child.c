@@ -57,14 +57,15 @@ static int child_measure(const lc_pdf_plotter *pl, const lc_plot_set *ps, lc_pdf
 		return rc;
 	/* one line per SVG sent, in order: "ok W H" or "missing WHY" */
 	char *line = out;
-	for (size_t i = 0; i < ps->n && rc == 0; i++) {
+	for (size_t i = 0, answered = 0; i < ps->n && rc == 0; i++) {
 		if (!ps->plots[i].svg)
 			continue;
 		char *nl = line ? strchr(line, '\n') : NULL;
 		if (!nl) {
-			rc = lc_diag_set(diag, LC_ERR_FORMAT, "the plot drawer answered %zu plots' sizes of %zu", i, n);
+			rc = lc_diag_set(diag, LC_ERR_FORMAT, "the plot drawer answered %zu plots' sizes of %zu", answered, n);
 			break;
 		}
+		answered++;
 		*nl = '\0';
 		lc_pdf_plot_box *b = &boxes[i];
 		if (strncmp(line, "missing ", 8) == 0)
