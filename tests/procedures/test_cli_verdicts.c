@@ -87,7 +87,7 @@ static void expect(const char *scenario, const char *procedure, int exit_code, c
 	certify(scenario, procedure, &o);
 	cr_expect_eq(o.exit_code, exit_code, "%s: exit %d (%s: %s)", scenario, o.exit_code, o.verdict, o.reason);
 	cr_expect_str_eq(o.verdict, verdict, "%s", scenario);
-	cr_expect_str_eq(o.reason, reason, "%s: the terminal's reason", scenario);
+	cr_expect_str_eq(o.reason, reason, "%s: the terminal's reason: %s", scenario, o.reason);
 	cr_expect_str_eq(o.report_reason, reason, "%s: the report's reason", scenario);
 	cr_expect_str_eq(o.report_verdict, verdict, "%s: the report's verdict", scenario);
 	cr_expect_str_eq(o.store_reason, reason, "%s: the results store's reason", scenario);
@@ -212,6 +212,17 @@ Test(cli_verdicts, sr8_8x50g_harness_on_the_2x200g_bench_reads_as_no_light)
 	expect("sr8-2x200g-wrong-part-8xlc", "breakout-mpo", 1, "fail",
 	       "no light at any port: the slot is empty, the cable is not seated, or the part is not a sr8-mpo16-2xmpo12-200g "
 	       "and this bench does not reach its legs");
+}
+
+/* A part of the same connectors the bench does light: the MPO-16 to 2 x MPO-12 conversion cord splits the
+ * ribbon in halves (1-8 to B1, 9-16 to B2), so MPO-16 lanes 0-3 land where the 2 x 200G harness puts them and
+ * lanes 4-7 fall on leg B1's transmit positions, which no meter watches. Named from the light it routes. */
+Test(cli_verdicts, conversion_cord_on_the_2x200g_bench_is_a_wrong_part)
+{
+	expect("sr8-2x200g-wrong-part-conversion", "breakout-mpo", 1, "fail",
+	       "wrong part: expected sr8-mpo16-2xmpo12-200g, found mpo16-2xmpo12-conversion (measured map: 8 fibers dark: "
+	       "A:5\u20138 and B1:1\u20134; B2:1 lands on A:16 instead of A:12; B2:2 lands on A:15 instead of A:11; B2:3 "
+	       "lands on A:14 instead of A:10; and more)");
 }
 
 /* 400G SR16 to 16 x 25G (MPO-32, two rows of 16, to 16 LC duplex legs) on its bench: a 1x32 switch on the
