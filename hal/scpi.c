@@ -431,6 +431,7 @@ int lc_scpi_query(lc_scpi *s, const char *cmd, char *buf, size_t cap)
 		return LC_ERR_ARG;
 	lc_scpi_lock(s);
 	int64_t deadline = lc_scpi_deadline(s);
+	lc_scpi_refusal_prepare(s);
 	e = lc_scpi_write_locked(s, cmd, deadline, &d);
 	if (e >= 0)
 		e = lc_scpi_refusal_wait(s, cmd, deadline, &d); /* scpi_refusal.c */

@@ -29,6 +29,9 @@ struct lc_scpi {
 	 * answer is still to come after the query's own reply */
 	char idn_line[256];
 	bool idn_learning, marker_pending;
+	/* scpi_refusal.c, transports with stb_before_query: EAV before the query was written (1 set, 0 clear,
+	 * -1 not known) */
+	int eav_before;
 };
 
 /* Record a failure as the session's last error; returns code. */
@@ -49,6 +52,9 @@ int lc_scpi_drain_locked(lc_scpi *s, lc_scpi_error *errs, size_t cap, lc_diag *d
  * out of band, wait for the reply while watching for a refusal; 0 (read the reply) or LC_ERR_INSTRUMENT
  * "the instrument refused 'CMD' (-113 Undefined header)". */
 int lc_scpi_refusal_wait(lc_scpi *s, const char *cmd, int64_t deadline, lc_diag *d);
+/* Before a query is written: on transports with stb_before_query, note whether an error is already queued
+ * (the status byte's EAV), so that refusal_wait never takes it for the query's refusal. */
+void lc_scpi_refusal_prepare(lc_scpi *s);
 /* A query timed out (code): read the error queue; a refusal makes it LC_ERR_INSTRUMENT, other errors join
  * the detail. Returns the code to report. */
 int lc_scpi_explain_timeout(lc_scpi *s, const char *cmd, int code, lc_diag *d);

@@ -12,6 +12,7 @@
 /* Write cmd and frame its reply into s->reply under one deadline. Mutex held. */
 static int exchange(lc_scpi *s, const char *cmd, int64_t deadline, bool data_only, bool *is_block, lc_diag *d)
 {
+	lc_scpi_refusal_prepare(s);
 	int e = lc_scpi_write_locked(s, cmd, deadline, d);
 	if (e < 0)
 		return e;

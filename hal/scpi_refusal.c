@@ -4,8 +4,12 @@
  * client would only see its timeout. Two checks:
  *
  *  - while waiting, on transports that can both wait for input without consuming it and read the status
- *    byte out of band (HiSLIP: AsyncStatusQuery): after a short grace without a reply, the status byte; its
- *    EAV bit (error queue not empty) without MAV ends the wait at once and the queue is read;
+ *    byte out of band (HiSLIP: AsyncStatusQuery; USBTMC: USB488 READ_STATUS_BYTE on the control endpoint
+ *    while the REQUEST_DEV_DEP_MSG_IN is pending): after a short grace without a reply, the status byte; its
+ *    EAV bit (error queue not empty) without MAV ends the wait at once and the queue is read. On USBTMC
+ *    the status byte is also read before the query is written, and EAV counts only when it was clear then
+ *    (an error an earlier command left queued must not cut a slow valid reply short); asking SYST:ERR?
+ *    there aborts the pending request first (INITIATE_ABORT_BULK_IN, hal/transport_usbtmc.c);
  *  - after a timeout without any byte of the reply, on every transport: the error queue (through the status
  *    byte's bit 2 and SYST:ERR?, each under a short deadline of its own, so a hung instrument costs at most
  *    EXPLAIN_MS more than its timeout). On a byte stream a reply that comes later still is dropped before the
@@ -24,7 +28,7 @@
  * Not after an unanswered common query (*IDN?...): such an instrument may not speak IEEE 488.2 at all.
  * A command error (-100..-199) or an execution error (-200..-299) in the queue makes the query
  * LC_ERR_INSTRUMENT "the instrument refused 'CMD' (-113 Undefined header)"; other errors are added to the
- * timeout's detail. liblxi's VXI-11 and USBTMC only have the check after the timeout: VXI-11 keeps a reply
+ * timeout's detail. liblxi's VXI-11 only has the check after the timeout: VXI-11 keeps a reply
  * in the instrument until device_read fetches it, and IEEE 488.2 discards such a reply (-410 Query
  * INTERRUPTED) when a new message arrives, so a marker there could destroy a slow valid reply; its
  * out-of-band status byte (device_readstb) is not in liblxi's API.
@@ -164,11 +168,33 @@ void lc_scpi_marker_consume(lc_scpi *s)
 	}
 }
 
+/* Whether refusal_wait will watch the status byte of a query on this session. */
+static bool watches_stb(const lc_scpi *s, const lc_transport_ops *ops)
+{
+	return ops->wait_readable && ops->read_stb && !s->o.errors_without_stb && !s->in_error_check;
+}
+
+void lc_scpi_refusal_prepare(lc_scpi *s)
+{
+	const lc_transport_ops *ops = lc_transport_get_ops(s->t);
+	s->eav_before = -1;
+	if (!ops->stb_before_query || !watches_stb(s, ops))
+		return;
+	uint8_t stb;
+	lc_diag tmp;
+	if (lc_transport_read_stb(s->t, &stb, lc_deadline_in(EXPLAIN_MS), &tmp) == 0)
+		s->eav_before = (stb & 0x04) != 0;
+}
+
 int lc_scpi_refusal_wait(lc_scpi *s, const char *cmd, int64_t deadline, lc_diag *d)
 {
 	const lc_transport_ops *ops = lc_transport_get_ops(s->t);
 	s->idn_learning = strcmp(cmd, "*IDN?") == 0;
 	if (!ops->wait_readable || s->o.errors_without_stb || s->in_pos < s->in_len || s->in_error_check)
+		return 0;
+	/* an error queued before the query (or a status byte that could not be read) would make EAV say
+	 * nothing about this query: wait for the reply or the timeout as without the watch */
+	if (ops->stb_before_query && s->eav_before != 0)
 		return 0;
 	if (!ops->read_stb)
 		return s->idn_line[0] && cmd[0] != '*' && !ops->clear && !lc_transport_has_eom(s->t)
@@ -176,12 +202,14 @@ int lc_scpi_refusal_wait(lc_scpi *s, const char *cmd, int64_t deadline, lc_diag 
 			       : 0;
 	int slice = GRACE_MS;
 	for (;;) {
+		/* the last poll period is left to the read, which waits it out and meets the timeout itself
+		 * (USBTMC aborts the pending request there) as without the watch */
+		if (deadline != INT64_MAX && lc_now_ms() + slice >= deadline)
+			return 0;
 		int64_t until = lc_now_ms() + slice;
-		if (until > deadline)
-			until = deadline;
 		lc_diag tmp;
 		int r = lc_transport_wait_readable(s->t, until, &tmp);
-		if (r != LC_ERR_TIMEOUT || lc_now_ms() >= deadline)
+		if (r != LC_ERR_TIMEOUT)
 			return 0; /* input (or a failure the read will meet and report) */
 		uint8_t stb;
 		if (lc_transport_read_stb(s->t, &stb, deadline, &tmp) < 0)
@@ -191,6 +219,12 @@ int lc_scpi_refusal_wait(lc_scpi *s, const char *cmd, int64_t deadline, lc_diag 
 			int n = read_queue(s, errs, 4, &tmp);
 			if (n > 0 && refusal(s, cmd, errs, n, 4, d) < 0)
 				return LC_ERR_INSTRUMENT;
+			/* USBTMC: asking SYST:ERR? aborted the pending request (a new message ends a query's
+			 * wait: -410 on IEEE 488.2 devices), so no reply can come any more; say what the queue held
+			 * now, since a read after the timeout would find it empty */
+			if (n > 0 && ops->stb_before_query)
+				return lc_diag_set(d, LC_ERR_TIMEOUT, "no reply to '%.80s'; error queue: %d,\"%.60s\"%s",
+						   cmd, errs[0].code, errs[0].text, n > 1 ? " and more" : "");
 		}
 		slice = POLL_MS;
 	}

@@ -45,6 +45,10 @@ typedef struct lc_transport_ops {
 	/* Wait until input is there to read, without consuming it: 1, LC_ERR_TIMEOUT at the deadline, or the
 	 * error a read would meet. Only transports that can do it without side effects; may be NULL. */
 	int (*wait_readable)(void *priv, int64_t deadline, lc_diag *diag);
+	/* The SCPI session reads the status byte (read_stb) before each query it will watch, so that an error
+	 * already queued is never taken for that query's refusal (hal/scpi_refusal.c). Costs one status read
+	 * per query: set where that is a control transfer (USBTMC), not a network round trip. */
+	bool stb_before_query;
 } lc_transport_ops;
 
 typedef struct lc_transport lc_transport;

@@ -50,6 +50,8 @@ struct usbtmc_priv {
 	uint8_t *rx, *tx;
 	size_t rx_pos, rx_len;
 	bool rx_end;            /* the message ends when rx[rx_len - 1] has been handed out */
+	int held_err;           /* a failure met while waiting (usbtmc_wait_readable), for the next read */
+	lc_diag held;
 };
 
 static unsigned ms_left(int64_t deadline)
@@ -84,41 +86,48 @@ static void reset_in(struct usbtmc_priv *u)
 	u->rx_end = false;
 }
 
-/* INITIATE_ABORT_BULK_IN for the transfer in progress, then CHECK_ABORT_BULK_IN_STATUS until done. */
-static void abort_in(struct usbtmc_priv *u)
+/*
+ * INITIATE_ABORT_BULK_IN for the transfer in progress, then CHECK_ABORT_BULK_IN_STATUS until done. Returns
+ * whether the device is known to be in step again: SUCCESS followed by a CHECK that is no longer PENDING,
+ * or FAILED, which says that no transfer is in progress and the bulk-IN FIFO is empty (nothing to read out;
+ * reading would only wait ABORT_MS; Linux drivers/usb/class/usbtmc.c treats it the same way). Anything
+ * else (TRANSFER_NOT_IN_PROGRESS: another bTag is in progress or data is queued; a failed request) is not.
+ */
+static bool abort_in(struct usbtmc_priv *u)
 {
 	uint8_t r[8];
 	size_t got;
 	char sn[8];
-	enum lc_usb_status st = ctrl(u, LC_USBTMC_REQ_TO_ENDPOINT, LC_USBTMC_INITIATE_ABORT_BULK_IN, u->in_tag,
+	uint8_t tag = u->in_tag;
+	enum lc_usb_status st = ctrl(u, LC_USBTMC_REQ_TO_ENDPOINT, LC_USBTMC_INITIATE_ABORT_BULK_IN, tag,
 				     u->info.ep_bulk_in, r, 2, &got);
 	reset_in(u);
 	if (st != LC_USB_OK || got < 1) {
 		lc_warn("INITIATE_ABORT_BULK_IN: %s", lc_usb_status_name(st));
-		return;
+		return false;
 	}
 	if (r[0] != LC_USBTMC_STATUS_SUCCESS) {
-		/* FAILED: the device holds no transfer with that bTag (it may have finished it): drop leftovers */
 		lc_dbg("INITIATE_ABORT_BULK_IN: status %s", lc_usbtmc_status_name(r[0], sn));
-		if (r[0] == LC_USBTMC_STATUS_FAILED)
-			drain_bulk_in(u);
-		return;
+		return r[0] == LC_USBTMC_STATUS_FAILED;
 	}
-	drain_bulk_in(u);
+	drain_bulk_in(u); /* the device ends the aborted transfer with a short packet */
 	for (int i = 0; i < CHECK_POLLS; i++) {
 		st = ctrl(u, LC_USBTMC_REQ_TO_ENDPOINT, LC_USBTMC_CHECK_ABORT_BULK_IN_STATUS, 0, u->info.ep_bulk_in, r,
 			  8, &got);
 		if (st != LC_USB_OK || got < 2) {
 			lc_warn("CHECK_ABORT_BULK_IN_STATUS: %s", lc_usb_status_name(st));
-			return;
+			return false;
 		}
 		if (r[1] & 1) /* bmAbortBulkIn.D0: data still queued, read it out */
 			drain_bulk_in(u);
-		if (r[0] != LC_USBTMC_STATUS_PENDING)
-			break;
+		if (r[0] != LC_USBTMC_STATUS_PENDING) {
+			lc_dbg("bulk-IN transfer %u aborted: %s", tag, lc_usbtmc_status_name(r[0], sn));
+			return r[0] == LC_USBTMC_STATUS_SUCCESS;
+		}
 		lc_sleep_ms(2);
 	}
-	lc_dbg("bulk-IN transfer %u aborted", u->in_tag);
+	lc_warn("CHECK_ABORT_BULK_IN_STATUS still pending after %d polls", CHECK_POLLS);
+	return false;
 }
 
 /* INITIATE_ABORT_BULK_OUT for transfer tag, CHECK_ABORT_BULK_OUT_STATUS until done, then clear the halt. */
@@ -229,6 +238,8 @@ fail:
 	return e;
 }
 
+static int usbtmc_clear(void *priv, int64_t deadline, lc_diag *diag);
+
 static int usbtmc_write(void *priv, const uint8_t *buf, size_t len, int64_t deadline, lc_diag *diag)
 {
 	struct usbtmc_priv *u = priv;
@@ -237,11 +248,18 @@ static int usbtmc_write(void *priv, const uint8_t *buf, size_t len, int64_t dead
 
 	if (len > INT32_MAX)
 		return lc_diag_set(diag, LC_ERR_ARG, "message of %zu bytes is too long", len);
+	u->held_err = 0; /* a failure of the reply this write abandons */
 	if (u->in_active || u->rx_pos < u->rx_len) {
-		/* a reply was left unread: the device would answer our next request with its rest */
-		if (u->in_active)
-			abort_in(u);
+		/* a reply was left unread, or a request is still pending (a query the session stopped waiting for
+		 * because the instrument refused it): the device would answer our next request with its rest.
+		 * When the abort does not end cleanly, a device clear drops whatever the device still holds. */
+		bool pending = u->in_active;
 		reset_in(u);
+		if (pending && !abort_in(u)) {
+			lc_diag tmp;
+			if (usbtmc_clear(u, lc_deadline_in(ABORT_MS), &tmp) < 0)
+				lc_warn("device clear after an unclean abort: %s", tmp.text);
+		}
 	}
 	do {
 		size_t n = len - sent > chunk_max ? chunk_max : len - sent;
@@ -288,14 +306,26 @@ static int request_in(struct usbtmc_priv *u, int64_t deadline, lc_diag *diag)
 	return 0;
 }
 
-/* One bulk-IN read of the current transfer into rx. Returns 0 (rx holds payload, maybe none) or an error. */
-static int receive(struct usbtmc_priv *u, int64_t deadline, lc_diag *diag)
+/*
+ * One bulk-IN read of the current transfer into rx. Returns 0 (rx holds payload, maybe none) or an error.
+ * waiting: the read is one slice of a longer wait (usbtmc_wait_readable): a timeout with nothing received
+ * leaves the request pending, to be read again, instead of aborting it. That is sound because a bulk-IN
+ * read that moved nothing took nothing from the device (an IN token it NAKed changes nothing there);
+ * bytes that did move before the timeout are kept as received, never dropped.
+ */
+static int receive(struct usbtmc_priv *u, int64_t deadline, bool waiting, lc_diag *diag)
 {
 	size_t got = 0, off = 0;
 	enum lc_usb_status st = u->b->bulk(u->dev, u->info.ep_bulk_in, u->rx, RX_CAP, &got, ms_left(deadline));
-	if (st != LC_USB_OK)
+	bool cut = false;
+	if (st == LC_USB_TIMEOUT && waiting) {
+		if (got == 0)
+			return lc_diag_set(diag, LC_ERR_TIMEOUT, "USBTMC: no reply yet to request %u", u->in_tag);
+		cut = true; /* whole packets moved before the timeout: the transfer goes on */
+	} else if (st != LC_USB_OK) {
 		return transfer_failed(u, st, true, u->in_tag, "read", diag);
-	bool short_packet = got < RX_CAP;
+	}
+	bool short_packet = got < RX_CAP && !cut;
 	if (!u->in_header) {
 		if (got == 0 && u->zlp_possible) {
 			u->zlp_possible = false; /* the end of the previous transfer on a packet boundary */
@@ -344,6 +374,13 @@ static int usbtmc_read(void *priv, uint8_t *buf, size_t cap, bool *end, int64_t 
 {
 	struct usbtmc_priv *u = priv;
 	*end = false;
+	if (u->held_err < 0) {
+		int e = u->held_err;
+		u->held_err = 0;
+		if (diag)
+			*diag = u->held;
+		return e;
+	}
 	while (u->rx_pos == u->rx_len) {
 		if (!u->in_active && u->rx_end) {
 			u->rx_end = false; /* an EOM transfer without payload: nothing to mark the end on */
@@ -355,7 +392,7 @@ static int usbtmc_read(void *priv, uint8_t *buf, size_t cap, bool *end, int64_t 
 				abort_in(u);
 			return lc_diag_set(diag, LC_ERR_TIMEOUT, "USBTMC read: deadline passed");
 		}
-		int e = u->in_active ? receive(u, deadline, diag) : request_in(u, deadline, diag);
+		int e = u->in_active ? receive(u, deadline, false, diag) : request_in(u, deadline, diag);
 		if (e < 0)
 			return e;
 	}
@@ -456,6 +493,33 @@ static int usbtmc_read_stb(void *priv, uint8_t *stb, int64_t deadline, lc_diag *
 			   u->stb_tag);
 }
 
+/*
+ * Wait until reply bytes are there to read, without handing them out (the SCPI session watches the status
+ * byte meanwhile, hal/scpi_refusal.c): sends the REQUEST_DEV_DEP_MSG_IN the read would send and reads
+ * bulk-IN until the deadline; what arrives stays in rx for usbtmc_read. LC_ERR_TIMEOUT at the deadline with
+ * the request still pending (the next read or wait goes on reading it; a write aborts it first).
+ */
+static int usbtmc_wait_readable(void *priv, int64_t deadline, lc_diag *diag)
+{
+	struct usbtmc_priv *u = priv;
+	while (u->rx_pos == u->rx_len) {
+		if (!u->in_active && u->rx_end)
+			return 1; /* the read reports the empty EOM transfer */
+		if (deadline != INT64_MAX && lc_now_ms() >= deadline)
+			return lc_diag_set(diag, LC_ERR_TIMEOUT, "USBTMC: no reply yet");
+		int e = u->in_active ? receive(u, deadline, true, diag) : request_in(u, deadline, diag);
+		if (e == LC_ERR_TIMEOUT && u->in_active)
+			return e;
+		if (e < 0) {
+			/* handled here (transfer aborted, halt cleared): the read that follows reports it */
+			u->held_err = e;
+			lc_diag_set(&u->held, e, "%s", diag ? diag->text : "USBTMC read failed");
+			return 1;
+		}
+	}
+	return 1;
+}
+
 static void usbtmc_close(void *priv)
 {
 	struct usbtmc_priv *u = priv;
@@ -482,4 +546,6 @@ const lc_transport_ops lc_transport_usbtmc_ops = {
 	.read_stb = usbtmc_read_stb,
 	.close = usbtmc_close,
 	.drain = NULL, /* device clear drops a pending reply */
+	.wait_readable = usbtmc_wait_readable,
+	.stb_before_query = true,
 };

@@ -179,6 +179,7 @@ Test(usbtmc, wrong_btag_is_a_protocol_error_then_recovers)
 Test(usbtmc, read_timeout_aborts_bulk_in_and_recovers)
 {
 	lc_scpi *s = open_model();
+	lc_scpi_set_timeout(s, 300); /* the withheld transfer is waited for until the deadline */
 	M->timeout_in = 1;
 	M->check_pending = 2; /* CHECK_ABORT_BULK_IN_STATUS and CHECK_CLEAR_STATUS say PENDING twice first */
 	char buf[64];
@@ -406,4 +407,86 @@ Test(usbtmc, discovery_says_which_device_could_not_be_opened)
 	cr_assert(strstr(f[0].problem, "udev") != NULL, "%s", f[0].problem);
 	cr_assert_str_eq(d.text, "USB 1313:8078: no permission to open it");
 	free(f);
+}
+
+/*
+ * Issue 20, fail fast: while a query waits, the session reads the USB488 status byte (READ_STATUS_BYTE on
+ * the control endpoint) with the REQUEST_DEV_DEP_MSG_IN still pending. EAV without MAV, where EAV was clear
+ * before the query, ends the wait: INITIATE_ABORT_BULK_IN / CHECK_ABORT_BULK_IN_STATUS end the pending
+ * request, SYST:ERR? says why. The query's timeout is 60 s: without the watch it would be waited out and
+ * Criterion's 15 s would end the test.
+ */
+static void refused_query_is_told_while_it_waits(void)
+{
+	lc_scpi *s = open_model();
+	lc_scpi_set_timeout(s, 60000);
+	char buf[64];
+	cr_assert_eq(lc_scpi_query(s, ":UENT:ID 1;:SYST:MOD? 1", buf, sizeof(buf)), LC_ERR_INSTRUMENT, "%s",
+		     lc_scpi_last_detail(s));
+	cr_assert(strstr(lc_scpi_last_detail(s), "the instrument refused ':UENT:ID 1;:SYST:MOD? 1' (-113 Undefined "
+			  "header)") != NULL, "%s", lc_scpi_last_detail(s));
+	cr_assert_geq(M->stb_reads_pending, 1, "the status byte was read while the request was pending");
+	cr_assert_eq(M->aborts_in, 1, "the pending request was aborted before SYST:ERR? was sent");
+	cr_assert_eq(M->clears, 0, "the abort ended cleanly: no device clear was needed");
+	cr_assert_eq(M->interrupted, 0);
+	cr_assert_eq(M->errq_n, 0, "the -113 was read out of the queue");
+	assert_query(s, "ECHO? after", "after");
+	cr_assert_eq(M->tag_errors + M->pad_errors + M->ctrl_errors, 0);
+	lc_scpi_close(s);
+}
+
+Test(usbtmc, refused_query_is_told_while_it_waits, .timeout = 15)
+{
+	refused_query_is_told_while_it_waits();
+}
+
+Test(usbtmc, refused_query_is_told_while_it_waits_on_interrupt_in, .timeout = 15)
+{
+	M->interrupt_ep = true; /* the status byte comes on interrupt-IN (USB488 3.4.2) */
+	refused_query_is_told_while_it_waits();
+}
+
+/* A slow valid reply is read whole: the watch sees neither EAV nor MAV and keeps the request pending
+ * (bulk-IN reads that time out with nothing moved are read again, never aborted). */
+Test(usbtmc, slow_reply_is_read_whole_while_watched)
+{
+	lc_scpi *s = open_model();
+	assert_query(s, "SLOW? 500 late but valid", "late but valid");
+	cr_assert_geq(M->stb_reads_pending, 1, "the status byte was read while the reply was being made");
+	cr_assert_geq(M->in_timeouts, 1, "bulk-IN reads timed out while the device made the reply");
+	cr_assert_eq(M->aborts_in, 0, "the pending request was never aborted");
+	cr_assert_eq(M->requests, 1, "one request, read until its reply came");
+	lc_scpi_close(s);
+}
+
+/* An error queued before the query (an earlier command refused) says nothing about this query: its EAV
+ * must not cut a slow valid reply short. The status byte read before the query saw it. */
+Test(usbtmc, error_queued_before_a_slow_query_is_not_its_refusal)
+{
+	lc_scpi *s = open_model();
+	cr_assert_eq(lc_scpi_write(s, "ERR -222"), 0);
+	cr_assert_eq(M->errq_n, 1);
+	assert_query(s, "SLOW? 500 still valid", "still valid");
+	cr_assert_eq(M->aborts_in, 0);
+	cr_assert_eq(M->errq_n, 1, "the earlier error is still queued for whoever reads it");
+	lc_scpi_error err;
+	cr_assert_eq(lc_scpi_drain_errors(s, &err, 1), 1);
+	cr_assert_eq(err.code, -222);
+	lc_scpi_close(s);
+}
+
+/* No reply and nothing queued: the watch does not end the wait; the timeout does, the request is aborted
+ * and the next query works. */
+Test(usbtmc, no_reply_with_an_empty_queue_waits_for_the_timeout)
+{
+	lc_scpi *s = open_model();
+	lc_scpi_set_timeout(s, 400);
+	char buf[64];
+	cr_assert_eq(lc_scpi_query(s, "HANG?", buf, sizeof(buf)), LC_ERR_TIMEOUT, "%s", lc_scpi_last_detail(s));
+	cr_assert(strstr(lc_scpi_last_detail(s), "deadline passed") != NULL, "%s", lc_scpi_last_detail(s));
+	cr_assert_geq(M->stb_reads_pending, 1, "the status byte was watched while the request was pending");
+	cr_assert_eq(M->aborts_in, 1, "the request was aborted at the deadline");
+	cr_assert_eq(M->errq_n, 0);
+	assert_query(s, "ECHO? alive", "alive");
+	lc_scpi_close(s);
 }

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/clock.h"
 #include "hal/usbtmc_proto.h"
 
 #define EP_OUT 0x02
@@ -12,6 +13,7 @@
 #define EP_IRQ 0x83
 #define Q_CAP (4u << 20)
 #define CMD_CAP (1u << 20)
+#define WAIT_CAP_MS 10000
 
 struct lc_usb_dev {
 	lc_usbtmc_model *m;
@@ -27,9 +29,47 @@ static void queue(lc_usbtmc_model *m, const void *p, size_t n)
 	m->q_len += n;
 }
 
+static void push_error(lc_usbtmc_model *m, int code)
+{
+	if (m->errq_n < (int)(sizeof(m->errq) / sizeof(m->errq[0])))
+		m->errq[m->errq_n++] = code;
+}
+
+static const char *error_text(int code)
+{
+	switch (code) {
+	case -113:
+		return "Undefined header";
+	case -222:
+		return "Data out of range";
+	case -410:
+		return "Query INTERRUPTED";
+	default:
+		return "Device-specific error";
+	}
+}
+
+/* A made reply waits to be read (MAV). */
+static bool reply_made(const lc_usbtmc_model *m)
+{
+	return m->xfer_active || (m->q_pos < m->q_len && lc_now_ms() >= m->ready_at);
+}
+
+static uint8_t status_byte(const lc_usbtmc_model *m)
+{
+	return (uint8_t)(m->stb | (m->errq_n ? 0x04 : 0) | (reply_made(m) ? 0x10 : 0));
+}
+
 static void command(lc_usbtmc_model *m)
 {
 	char line[256];
+	if (m->q_pos < m->q_len && !m->xfer_active) {
+		/* IEEE 488.2: a new message discards an unread reply */
+		m->q_pos = m->q_len = 0;
+		m->interrupted++;
+		push_error(m, -410);
+	}
+	m->ready_at = 0;
 	m->last_message_len = m->cmd_len;
 	size_t n = m->cmd_len < sizeof(line) - 1 ? m->cmd_len : sizeof(line) - 1;
 	memcpy(line, m->cmd, n);
@@ -59,6 +99,25 @@ static void command(lc_usbtmc_model *m)
 			queue(m, &b, 1);
 		}
 		queue(m, "\n", 1);
+	} else if (strncmp(line, "SLOW? ", 6) == 0) {
+		char *rest = NULL;
+		long ms = strtol(line + 6, &rest, 10);
+		int k = snprintf(out, sizeof(out), "%s\n", rest && *rest == ' ' ? rest + 1 : "");
+		queue(m, out, (size_t)k);
+		m->ready_at = lc_now_ms() + ms;
+	} else if (strcmp(line, "SYST:ERR?") == 0) {
+		int code = 0;
+		if (m->errq_n > 0) {
+			code = m->errq[0];
+			memmove(m->errq, m->errq + 1, (size_t)(m->errq_n - 1) * sizeof(m->errq[0]));
+			m->errq_n--;
+		}
+		int k = snprintf(out, sizeof(out), "%d,\"%s\"\n", code, code ? error_text(code) : "No error");
+		queue(m, out, (size_t)k);
+	} else if (strncmp(line, "ERR ", 4) == 0) {
+		push_error(m, atoi(line + 4));
+	} else if (strcmp(line, "HANG?") != 0 && strchr(line, '?')) {
+		push_error(m, -113); /* an unknown query: dropped, no reply */
 	}
 }
 
@@ -160,7 +219,7 @@ static void start_transfer(lc_usbtmc_model *m)
 	m->transfers_in++;
 }
 
-static enum lc_usb_status bulk_in(lc_usbtmc_model *m, uint8_t *buf, size_t len, size_t *done)
+static enum lc_usb_status bulk_in(lc_usbtmc_model *m, uint8_t *buf, size_t len, size_t *done, unsigned timeout_ms)
 {
 	if (m->halted_in)
 		return LC_USB_STALL;
@@ -175,11 +234,22 @@ static enum lc_usb_status bulk_in(lc_usbtmc_model *m, uint8_t *buf, size_t len, 
 	}
 	if (m->timeout_in > 0) {
 		m->timeout_in--;
-		return LC_USB_TIMEOUT;
+		m->withheld = true;
+	}
+	if (m->withheld || (!m->xfer_active && (!m->request_pending || !reply_made(m)))) {
+		/* the device NAKs: the host controller retries until the reply is made or the timeout passes */
+		int64_t until = lc_now_ms() + (timeout_ms == 0 || timeout_ms > WAIT_CAP_MS ? WAIT_CAP_MS : timeout_ms);
+		bool coming = !m->withheld && m->request_pending && m->q_pos < m->q_len;
+		int64_t wake = coming && m->ready_at < until ? m->ready_at : until;
+		int64_t now = lc_now_ms();
+		if (wake > now)
+			lc_sleep_ms((int)(wake - now));
+		if (!coming || wake >= until) {
+			m->in_timeouts++;
+			return LC_USB_TIMEOUT;
+		}
 	}
 	if (!m->xfer_active) {
-		if (!m->request_pending || m->q_pos == m->q_len)
-			return LC_USB_TIMEOUT;
 		if (m->empty_first_in && !m->empty_sent) {
 			m->empty_sent = true;
 			m->empties_sent++;
@@ -203,12 +273,11 @@ static enum lc_usb_status bulk_in(lc_usbtmc_model *m, uint8_t *buf, size_t len, 
 static enum lc_usb_status m_bulk(lc_usb_dev *d, uint8_t ep, uint8_t *buf, size_t len, size_t *done,
 				 unsigned timeout_ms)
 {
-	(void)timeout_ms;
 	*done = 0;
 	if (ep == EP_OUT)
 		return bulk_out(d->m, buf, len, done);
 	if (ep == EP_IN)
-		return bulk_in(d->m, buf, len, done);
+		return bulk_in(d->m, buf, len, done, timeout_ms);
 	d->m->ctrl_errors++;
 	return LC_USB_IO;
 }
@@ -274,8 +343,11 @@ static enum lc_usb_status m_control(lc_usb_dev *d, uint8_t type, uint8_t req, ui
 			goto bad;
 		m->aborts_in++;
 		r[1] = m->req_tag;
+		m->withheld = false;
 		if ((m->xfer_active || m->request_pending) && value == m->req_tag) {
-			m->xfer_active = m->request_pending = m->zlp_due = false;
+			m->xfer_active = m->request_pending = false;
+			m->q_pos = m->q_len = 0; /* the aborted reply is gone */
+			m->zlp_due = true;        /* the aborted transfer ends with a short packet the host reads */
 			r[0] = LC_USBTMC_STATUS_SUCCESS;
 			m->pending_left = m->check_pending;
 		} else {
@@ -305,6 +377,7 @@ static enum lc_usb_status m_control(lc_usb_dev *d, uint8_t type, uint8_t req, ui
 		if (!to_intf || len != 1)
 			goto bad;
 		m->clears++;
+		m->withheld = false;
 		m->cmd_len = 0;
 		m->q_pos = m->q_len = 0;
 		m->xfer_active = m->request_pending = m->zlp_due = false;
@@ -323,14 +396,16 @@ static enum lc_usb_status m_control(lc_usb_dev *d, uint8_t type, uint8_t req, ui
 		if (!to_intf || len != 3 || value < 2 || value > 127 || m->protocol != LC_USBTMC_PROTOCOL_USB488)
 			goto bad;
 		m->stb_reads++;
+		if (m->request_pending && !reply_made(m))
+			m->stb_reads_pending++;
 		r[0] = LC_USBTMC_STATUS_SUCCESS;
 		r[1] = (uint8_t)value;
 		if (m->interrupt_ep) {
 			m->irq[0] = (uint8_t)(0x80 | value);
-			m->irq[1] = m->stb;
+			m->irq[1] = status_byte(m);
 			m->irq_pending = true;
 		} else {
-			r[2] = m->stb;
+			r[2] = status_byte(m);
 		}
 		n = 3;
 		break;

@@ -7,13 +7,22 @@
  *   ECHO? <text>     <text>
  *   BLOCK? <n>       a definite block of n bytes, byte i = i % 256 (contains '\n')
  *   *STB?            the status byte
- *   HANG?            no reply at all (the host's bulk-IN times out)
+ *   HANG?            no reply at all (the host's bulk-IN times out), nothing queued
+ *   SLOW? <ms> <t>   <t>, made <ms> wall milliseconds after the command arrived (a slow valid reply)
+ *   SYST:ERR?        the oldest queued error, `-113,"Undefined header"`, or `0,"No error"`
+ *   ERR <code>       accepted, queues error <code> (an earlier command the instrument refused)
+ *   other queries    refused as an IEEE 488.2 instrument does: no reply, -113 queued
  *   anything else    accepted, no reply
+ *
+ * Status byte (READ_STATUS_BYTE): the test's `stb` bits, plus EAV (bit 2) while an error is queued and MAV
+ * (bit 4) while a made reply waits to be read. A new command arriving while a reply is unread discards
+ * the reply and queues -410 (Query INTERRUPTED), as IEEE 488.2 does.
  *
  * A bulk-IN read of len bytes returns what the host controller would: up to len bytes of the current
  * transfer, fewer when the transfer ends (a short packet); a transfer that fills the read exactly and is a
- * multiple of wMaxPacketSize is followed by a zero-length packet. The model never sleeps: a read with
- * nothing to send returns LC_USB_TIMEOUT at once.
+ * multiple of wMaxPacketSize is followed by a zero-length packet. A read with nothing to send waits (in
+ * wall time) until a SLOW? reply is made or its timeout passes (at most 10 s), then returns it or
+ * LC_USB_TIMEOUT, as the host controller does while the device NAKs.
  *
  * Thread safety: none; one test thread drives it.
  */
@@ -38,7 +47,9 @@ typedef struct lc_usbtmc_model {
 	uint8_t stb;
 	/* faults: each counter fires that many times */
 	int stall_in, stall_out;     /* the endpoint halts until the host clears it */
-	int timeout_in, timeout_out; /* the device does not answer the next bulk-IN / accept the next bulk-OUT */
+	int timeout_in;              /* the next transfer is withheld: bulk-IN reads time out until the host
+	                                aborts it */
+	int timeout_out;             /* the device does not accept the next bulk-OUT */
 	int wrong_tag;               /* reply headers carry bTag + 1 */
 	int truncate;                /* the transfer stops 3 bytes short of its TransferSize (EOM set) */
 	int stale_irq;               /* interrupt-IN first delivers a notification with another bTag */
@@ -52,6 +63,9 @@ typedef struct lc_usbtmc_model {
 	int aborts_in, aborts_out, clears, halts_cleared_in, halts_cleared_out, stb_reads, empties_sent;
 	int tag_errors, pad_errors, ctrl_errors, tag_wraps;
 	int termchar_requests;       /* requests that enabled TermChar */
+	int stb_reads_pending;       /* READ_STATUS_BYTE while a request waited for a reply not yet made */
+	int in_timeouts;             /* bulk-IN reads that timed out */
+	int interrupted;             /* replies discarded by a new command (-410) */
 	int transfers_out;           /* DEV_DEP_MSG_OUT transfers received */
 	size_t last_message_len;     /* bytes of the last whole command message (EOM) */
 	char last_command[256];
@@ -70,6 +84,10 @@ typedef struct lc_usbtmc_model {
 	uint8_t irq[2];
 	bool irq_pending;
 	int pending_left;
+	int64_t ready_at;            /* the queued reply exists from then on (monotonic ms; SLOW?) */
+	bool withheld;               /* timeout_in fired: no transfer until an abort */
+	int errq[8];
+	int errq_n;
 } lc_usbtmc_model;
 
 /* A model with defaults (vid:pid 0x1313:0x8078, serial "M0001", USB488, no interrupt endpoint). */
