@@ -568,6 +568,28 @@ int lc_otdr_build_events(lc_otdr_ctx *c, lc_otdr_event *launch, const cand *cv_i
 		bool end = k == end_k || k >= keep;
 		size_t anchor = SIZE_MAX;
 		e->index = cd.split ? cd.i : b.n >= 3 ? refine(c, &cd, &b, prev_end, &anchor) : cd.i;
+		/* An end's fall, seen through a long pulse and the receiver's filter, spreads over several pulse
+		 * lengths (the MT1000A's 20 dB over 100 m), and the detector's step can lie well down it: the line
+		 * before, ending a guard before that point, then takes in the start of the fall, is bent down by
+		 * it, and the walk back from the fall stops where the bent line meets the trace, late. The line
+		 * before an event must lie before its transition: once the onset is known, fit it again up to a
+		 * guard before the onset (as long as before, and only if it looks like fibre) and walk back again
+		 * against that line. Once is enough: the new line ends before the transition, so the walk back
+		 * ends where it did or earlier, and the next fit would hold the same points of fibre. (MT1000A
+		 * 0002: the end moves from 876.9 m to 873.8 m, where the trace leaves the line; the instrument
+		 * stores 867.7 m, the start of a 0.01-0.02 dB dip within 2.5 x that line's residual RMS.) */
+		if (end && !cd.refl && !cd.split && b.n >= 3 && e->index < bhi && e->index > prev_end + c->guard) {
+			size_t bhi2 = e->index - c->guard, blo2 = bhi2 > 4 * c->fit_len ? bhi2 - 4 * c->fit_len : 0;
+			if (blo2 < prev_end)
+				blo2 = prev_end;
+			lc_otdr_line b2;
+			if (lc_otdr_fit(&c->sums, blo2, bhi2, &b2) == 0 && b2.n >= 3 && lc_otdr_fiber_like(c, &b2)) {
+				b = b2;
+				bhi = bhi2;
+				blo = blo2;
+				e->index = refine(c, &cd, &b, prev_end, &anchor);
+			}
+		}
 		if (!cd.refl && !end && anchor != SIZE_MAX)
 			e->index = shape_onset(c, anchor, prev_end, e->index);
 		if (!cd.refl && !end && lc_otdr_ramp_placeable(rounding)) {

@@ -165,6 +165,26 @@ Test(otdr_samples, end_reflection_under_the_threshold_has_its_reflectance)
 	lc_sor_free(s);
 }
 
+Test(otdr_samples, slow_end_fall_is_placed_against_the_fibre_line)
+{
+	/* Anritsu MT1000A 0002, 100 ns: the fibre ends without a reflection and the receiver spreads the fall
+	 * into the noise over 100 m; the trace stays on the fibre line up to 873.8 m (-28.971 dB) and leaves it
+	 * at 874.9 m (-28.998 dB). The detector's step lies 892 m in, down the fall, and the line fitted up to a
+	 * guard before it took in the fall's first metres and placed the end at 876.9 m; fitted again before the
+	 * onset, the end is where the trace leaves the line. (The instrument stores 867.7 m, the start of a dip
+	 * of 0.01-0.02 dB that is within the line's noise.) */
+	lc_sor *s = sor_sample("otdrparser-1310_0002.sor");
+	lc_otdr_analysis *a;
+	lc_diag d;
+	cr_assert_eq(lc_otdr_analyze_sor(s, NULL, &a, &d), 0);
+	cr_assert(a->end_found);
+	const lc_otdr_event *e = &a->events[a->n_events - 1];
+	cr_expect_eq(e->type, LC_OTDR_EVENT_END);
+	cr_expect(e->position_m > 867.0 && e->position_m < 875.0, "end at %.2f m", e->position_m);
+	lc_otdr_analysis_free(a);
+	lc_sor_free(s);
+}
+
 
 Test(otdr_samples, user_offset_is_a_launch_cord)
 {
