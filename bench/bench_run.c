@@ -456,6 +456,20 @@ static void json_rss(const char *label, struct run_figures *f, int rounds)
 	printf("}");
 }
 
+/* The machine's 1-minute load average (/proc/loadavg), -1 when unknown: said beside the ratios, since on a
+ * shared machine they move with it. */
+static double load_avg(void)
+{
+	double l = -1;
+	FILE *f = fopen("/proc/loadavg", "r");
+	if (f) {
+		if (fscanf(f, "%lf", &l) != 1)
+			l = -1;
+		fclose(f);
+	}
+	return l;
+}
+
 int lc_bench_run(int argc, char **argv)
 {
 	bool json = false;
@@ -499,6 +513,7 @@ int lc_bench_run(int argc, char **argv)
 	struct station_run s;
 	/* Below the kernel's ephemeral ports (32768 and up), where a client socket could hold a port. */
 	int base = 10000 + (int)(getpid() % 150) * 60;
+	double load_before = load_avg();
 	bool do_e2e = !only || strcmp(only, "e2e") == 0, do_slots = !only || strcmp(only, "slots") == 0,
 	     do_cli_slots = !only || strcmp(only, "cli-slots") == 0;
 	struct cli_env env;
@@ -601,7 +616,7 @@ int lc_bench_run(int argc, char **argv)
 			json_rss("cli_one_slot", one, rounds);
 			json_rss("cli_slots", all, rounds);
 		}
-		printf("}\n");
+		printf(",\"load_before\":%.2f,\"load_after\":%.2f}\n", load_before, load_avg());
 		return LC_EXIT_OK;
 	}
 	if (do_e2e) {
@@ -653,14 +668,16 @@ int lc_bench_run(int argc, char **argv)
 		       "%.3f s (%.3f..%.3f)\n", n, cn.med, smn.med, smn.lo, smn.hi, stn.med, stn.lo, stn.hi);
 		printf("  ratio                %8.3f (%.3f..%.3f)  target <= 1.1: %s\n", cr.med, cr.lo, cr.hi,
 		       cr.med <= 1.1 ? "met" : "NOT met");
-		printf("  (the reports' tail is CPU: each report is rendered by its own lanecert-render, at most 2 at once,\n"
-		       "  after its slot; the %u slots end together, and %u reports' rendering cannot overlap beyond the\n"
-		       "  machine's cores%s)\n",
+		printf("  (the reports' tail is CPU: each report is rendered after its slot by one of the 2 renderers\n"
+		       "  started before the slots measure; the %u slots end together, and %u reports' rendering cannot\n"
+		       "  overlap beyond the machine's cores%s)\n",
 		       n, n, slots_scale != 1 ? "; against the measuring it weighs time-scale times more than at the\n"
 						"  instruments' own pace, --slots-time-scale 1" : "");
 		printf("  peak RSS as in part 1, against lanecert --version %.1f MiB:\n", floor_mib);
 		print_rss("one slot", one, rounds, floor_mib);
 		print_rss("all slots", all, rounds, floor_mib);
 	}
+	printf("machine load average (1 min): %.2f before, %.2f after (%ld cores; a shared machine moves the ratios)\n",
+	       load_before, load_avg(), sysconf(_SC_NPROCESSORS_ONLN));
 	return LC_EXIT_OK;
 }

@@ -608,7 +608,7 @@ int lc_cmd_run(int argc, char **argv)
 	/* Every verdict is final now: publish (views rendered again where the JSON changed since) */
 	lc_run_reports_publish(&reports);
 	/* -v: what this process and its renderers took (bench run reads it; the renderers say their own) */
-	lc_log(LC_LOG_INFO, "run", "peak RSS %ld KiB (the renderers: %u run)", lc_cli_peak_rss_kib(), reports.renders);
+	lc_log(LC_LOG_INFO, "run", "peak RSS %ld KiB (%u reports rendered)", lc_cli_peak_rss_kib(), reports.renders);
 	/* -v: where the time went, measuring against the reports' tail after the last slot (bench run reads it) */
 	if (run_t0 && reports.last_finished_us)
 		lc_log(LC_LOG_INFO, "run", "timing: slots measured %.3f s, reports rendered and published %.3f s after "

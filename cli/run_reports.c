@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
@@ -17,18 +18,61 @@
 #include "cli/full_program.h"
 #include "cli/run_reports.h"
 
-/* At most this many renderer children at once, one per core of the machines this runs on: a renderer is
- * CPU-bound (gnuplot, cairo), and the slots still measuring need their share. */
-#define LC_RUN_RENDERERS 2
 /* Threads publishing (and, where a verdict changed, rendering again) at the end. */
 #define LC_RUN_PUBLISHERS 2
 
 extern char **environ;
 
+/* Start a lanecert-render --serve child on one end of a socket pair (its stdin and stdout). 0 or an errno. */
+static int start_renderer(lc_run_reports *rr, lc_run_renderer *w)
+{
+	int sv[2];
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0)
+		return errno;
+	char *argv[8] = {rr->renderer, "--serve"};
+	int n = 2;
+	if (rr->public_key[0])
+		argv[n++] = "--public-key", argv[n++] = rr->public_key;
+	if (lc_log_get_level() <= LC_LOG_INFO) /* -v: the renderer says its peak RSS too */
+		argv[n++] = "-v";
+	/* stdout is its answers; its words go to this process's stderr. Signals as by default (this process
+	 * blocks SIGINT and SIGTERM for its watcher thread: run_abort.c), in a process group of its own: a ^C
+	 * at the terminal is this process's to handle (the aborted slots' reports are still rendered), and when
+	 * this process dies its renderers see the end of their stdin and exit. */
+	posix_spawn_file_actions_t fa;
+	posix_spawnattr_t at;
+	sigset_t none, dfl;
+	sigemptyset(&none);
+	sigemptyset(&dfl);
+	sigaddset(&dfl, SIGINT), sigaddset(&dfl, SIGTERM), sigaddset(&dfl, SIGPIPE);
+	posix_spawn_file_actions_init(&fa);
+	posix_spawn_file_actions_adddup2(&fa, sv[1], 0);
+	posix_spawn_file_actions_adddup2(&fa, sv[1], 1);
+	posix_spawnattr_init(&at);
+	posix_spawnattr_setsigmask(&at, &none);
+	posix_spawnattr_setsigdefault(&at, &dfl);
+	posix_spawnattr_setpgroup(&at, 0);
+	posix_spawnattr_setflags(&at, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETPGROUP);
+	pid_t pid;
+	int e = posix_spawn(&pid, rr->renderer, &fa, &at, argv, environ);
+	posix_spawn_file_actions_destroy(&fa);
+	posix_spawnattr_destroy(&at);
+	close(sv[1]);
+	if (e != 0) {
+		close(sv[0]);
+		return e;
+	}
+	w->pid = pid;
+	w->fd = sv[0];
+	return 0;
+}
+
 int lc_run_reports_init(lc_run_reports *rr, unsigned n, int out_fd, const char *out_dir, const lc_sign_key *key,
 			lc_diag *diag)
 {
 	memset(rr, 0, sizeof(*rr));
+	for (unsigned k = 0; k < LC_RUN_RENDERERS; k++)
+		rr->renderers[k].fd = -1;
 	if (n > LC_RUN_REPORTS_MAX)
 		return lc_diag_set(diag, LC_ERR_ARG, "too many slots");
 	rr->n = n;
@@ -49,6 +93,9 @@ int lc_run_reports_init(lc_run_reports *rr, unsigned n, int out_fd, const char *
 		lc_log(LC_LOG_WARN, "run", "%s not found: the reports cannot be rendered", rr->renderer);
 	sem_init(&rr->slots, 0, LC_RUN_RENDERERS);
 	pthread_mutex_init(&rr->lock, NULL);
+	/* started now, while the slots measure: their start-up is paid while the instruments work */
+	for (unsigned k = 0; k < LC_RUN_RENDERERS && k < n && rr->renderer[0]; k++)
+		start_renderer(rr, &rr->renderers[k]);
 	return 0;
 }
 
@@ -77,59 +124,101 @@ static int report_json(lc_run_report *j, char **json, size_t *len, lc_diag *d)
 	return lc_report_json(j->result, json, len, d);
 }
 
-/* Run the renderer on the stage; "" in render_error when it rendered. */
+/* Reap a renderer that exited or was told to (its socket closed): how it ended into *status; -v: its peak RSS
+ * as /usr/bin/time gives it (its VmHWM, read by itself before it exits, lags the kernel's exact count by a few
+ * hundred KiB; bench run reads the larger of the two, and the largest of the renderers). */
+static void reap_renderer(lc_run_renderer *w, int *status)
+{
+	struct rusage ru = {0};
+	int st = 0;
+	if (w->fd >= 0)
+		close(w->fd);
+	w->fd = -1;
+	if (w->pid > 0) {
+		while (wait4(w->pid, &st, 0, &ru) < 0 && errno == EINTR)
+			;
+		if (WIFEXITED(st))
+			lc_log(LC_LOG_INFO, "render", "peak RSS %ld KiB (wait4)", ru.ru_maxrss);
+	}
+	w->pid = 0;
+	if (status)
+		*status = st;
+}
+/* Hand dir to the renderer w (started first when none runs); "" in render_error when it rendered. 1: the
+ * renderer ended without an answer (its end said in render_error; a fresh one may be tried). */
+static int render_on(lc_run_reports *rr, lc_run_renderer *w, const char *dir, char *render_error, size_t cap)
+{
+	int e = w->pid ? 0 : start_renderer(rr, w);
+	if (e != 0) {
+		snprintf(render_error, cap, "cannot run %.160s: %s", rr->renderer, strerror(e));
+		return 0;
+	}
+	char reply[64];
+	size_t got = 0;
+	bool sent = true;
+	for (size_t off = 0, len = strlen(dir) + 1; off < len;) { /* the path and its NUL */
+		ssize_t n = send(w->fd, dir + off, len - off, MSG_NOSIGNAL);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			sent = false;
+			break;
+		}
+		off += (size_t)n;
+	}
+	while (sent && got + 1 < sizeof(reply) && (got == 0 || reply[got - 1] != '\n')) {
+		ssize_t n = read(w->fd, reply + got, sizeof(reply) - 1 - got);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		got += (size_t)n;
+	}
+	reply[got] = '\0';
+	int code;
+	if (got > 0 && reply[got - 1] == '\n') {
+		render_error[0] = '\0';
+		if (strcmp(reply, "ok\n") == 0)
+			return 0;
+		if (sscanf(reply, "error %d", &code) == 1)
+			snprintf(render_error, cap, "the renderer (%.160s) failed with exit code %d", rr->renderer, code);
+		else
+			snprintf(render_error, cap, "the renderer (%.160s) answered '%.40s'", rr->renderer, reply);
+		return 0;
+	}
+	/* no answer: it ended (or says nothing we can read; then it is ended here) */
+	int status;
+	kill(w->pid, SIGKILL); /* a no-op when it has exited; else it must not go on alone */
+	reap_renderer(w, &status);
+	snprintf(render_error, cap, "the renderer (%.160s) %s %d", rr->renderer,
+		 WIFEXITED(status) ? "exited" : "was killed by signal", WIFEXITED(status) ? WEXITSTATUS(status) : WTERMSIG(status));
+	return 1;
+}
+
+/* Render the stage on a free renderer; "" in render_error when it rendered. */
 static void render(lc_run_report *j)
 {
 	lc_run_reports *rr = j->all;
 	char dir[PATH_MAX + NAME_MAX + 2];
 	snprintf(dir, sizeof(dir), "%s/%s", rr->out_dir, j->stage);
-	char *argv[8] = {rr->renderer, dir};
-	int n = 2;
-	if (rr->public_key[0])
-		argv[n++] = "--public-key", argv[n++] = rr->public_key;
-	if (lc_log_get_level() <= LC_LOG_INFO) /* -v: the renderer says its peak RSS too */
-		argv[n++] = "-v";
-	/* stdout is the run's own (its --json lines): the renderer's words go to stderr. Signals as by default
-	 * (this process blocks SIGINT and SIGTERM for its watcher thread: run_abort.c). */
-	posix_spawn_file_actions_t fa;
-	posix_spawnattr_t at;
-	sigset_t none, dfl;
-	sigemptyset(&none);
-	sigemptyset(&dfl);
-	sigaddset(&dfl, SIGINT), sigaddset(&dfl, SIGTERM), sigaddset(&dfl, SIGPIPE);
-	posix_spawn_file_actions_init(&fa);
-	posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
-	posix_spawn_file_actions_adddup2(&fa, 2, 1);
-	posix_spawnattr_init(&at);
-	posix_spawnattr_setsigmask(&at, &none);
-	posix_spawnattr_setsigdefault(&at, &dfl);
-	posix_spawnattr_setflags(&at, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
 	sem_wait(&rr->slots);
-	pid_t pid;
-	int e = posix_spawn(&pid, rr->renderer, &fa, &at, argv, environ), status = 0;
-	struct rusage ru = {0};
-	if (e == 0)
-		while (wait4(pid, &status, 0, &ru) < 0 && errno == EINTR)
-			;
-	sem_post(&rr->slots);
-	/* -v: the renderer's peak as /usr/bin/time gives it (its VmHWM, read by itself before it exits, lags the
-	 * kernel's exact count by a few hundred KiB); bench run reads the larger of the two */
-	if (e == 0 && WIFEXITED(status))
-		lc_log(LC_LOG_INFO, "render", "peak RSS %ld KiB (wait4)", ru.ru_maxrss);
-	posix_spawn_file_actions_destroy(&fa);
-	posix_spawnattr_destroy(&at);
-	j->render_error[0] = '\0';
-	if (e != 0)
-		snprintf(j->render_error, sizeof(j->render_error), "cannot run %.160s: %s", rr->renderer, strerror(e));
-	else if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
-		snprintf(j->render_error, sizeof(j->render_error), "the renderer (%.160s) %s %d", rr->renderer,
-			 WIFEXITED(status) ? "exited" : "was killed by signal",
-			 WIFEXITED(status) ? WEXITSTATUS(status) : WTERMSIG(status));
-	if (e == 0) {
-		pthread_mutex_lock(&rr->lock);
+	pthread_mutex_lock(&rr->lock);
+	lc_run_renderer *w = NULL;
+	for (unsigned k = 0; !w && k < LC_RUN_RENDERERS; k++)
+		if (!rr->renderers[k].busy)
+			w = &rr->renderers[k];
+	w->busy = true; /* the semaphore leaves one free */
+	pthread_mutex_unlock(&rr->lock);
+	/* A renderer that ended without an answer is started again once: one that died between two reports
+	 * (killed from outside) must not cost the next report its views; one that fails at once fails twice. */
+	if (render_on(rr, w, dir, j->render_error, sizeof(j->render_error)) == 1)
+		render_on(rr, w, dir, j->render_error, sizeof(j->render_error));
+	pthread_mutex_lock(&rr->lock);
+	w->busy = false;
+	if (!j->render_error[0])
 		rr->renders++;
-		pthread_mutex_unlock(&rr->lock);
-	}
+	pthread_mutex_unlock(&rr->lock);
+	sem_post(&rr->slots);
 }
 
 /* A fresh staging folder holding json as report.json, rendered. The json is the job's afterwards (freed by
@@ -234,6 +323,19 @@ static void *publisher(void *u)
 	return NULL;
 }
 
+/* No more reports: each renderer sees the end of its stdin, exits, and is reaped. */
+static void stop_renderers(lc_run_reports *rr)
+{
+	for (unsigned k = 0; k < LC_RUN_RENDERERS; k++) {
+		lc_run_renderer *w = &rr->renderers[k];
+		if (w->fd >= 0)
+			shutdown(w->fd, SHUT_WR);
+	}
+	for (unsigned k = 0; k < LC_RUN_RENDERERS; k++)
+		if (rr->renderers[k].pid > 0 || rr->renderers[k].fd >= 0)
+			reap_renderer(&rr->renderers[k], NULL);
+}
+
 void lc_run_reports_publish(lc_run_reports *rr)
 {
 	struct pool p = {.rr = rr};
@@ -246,10 +348,12 @@ void lc_run_reports_publish(lc_run_reports *rr)
 	publisher(&p); /* this thread takes jobs too: with no thread to be had, it publishes them all */
 	for (unsigned t = 0; t < started; t++)
 		pthread_join(tid[t], NULL);
+	stop_renderers(rr);
 }
 
 void lc_run_reports_destroy(lc_run_reports *rr)
 {
+	stop_renderers(rr);
 	for (unsigned i = 0; i < rr->n; i++)
 		drop_stage(&rr->jobs[i]);
 	sem_destroy(&rr->slots);

@@ -1317,6 +1317,18 @@ LC_API int lc_report_render_folder(const char *dir, const char *public_key, cons
 			    lc_report_paths *paths, lc_diag *diag);
 
 /*
+ * Load what the first lc_report_render_folder() of this thread would load first: fontconfig's configuration,
+ * pango's font map and the PDF's fonts, by laying out (not drawing) a line in each of its styles. A renderer
+ * that waits for its first report calls it while it waits (lanecert-render --serve, started by lanecert run
+ * before the slots measure), so that the report's rendering does not pay for it; the views rendered after it
+ * are the same bytes as without it.
+ * Returns: nothing; a failure (no fonts, no memory) is left to the rendering that follows, which says it.
+ * Thread safety: pango's default font map is per thread, so only the calling thread's rendering gains.
+ * Since: 0.1
+ */
+LC_API void lc_report_render_warm(void);
+
+/*
  * As lc_report_write_new(), but the views are not rendered here: report.html, report.pdf (unless opt says
  * no_html / no_pdf) and plots/ are moved in from the folder views_fd, where lc_report_render_folder() rendered
  * them, and only when that folder's report.json is byte for byte the report.json written here (so a view never

@@ -1,0 +1,79 @@
+#!/usr/bin/env python3
+"""lanecert-render --serve (cli/render_main.c), as lanecert run drives it (cli/run_reports.c): one process renders
+one folder after another, each answered on its own line, and each folder's views are the same bytes as those of
+a one-folder lanecert-render of the same report.json (the fonts and maps a renderer keeps from its warm-up and
+from the reports before change nothing). A folder that cannot be rendered is "error N" with the one-folder exit
+code, and the process goes on with the next; a request cut short (no NUL) is exit 65."""
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+
+SRC = os.environ["LC_SOURCE_DIR"]
+RENDER = os.environ["LC_RENDER"]
+
+
+def files(d):
+    out = {}
+    for root, _, names in os.walk(d):
+        for n in names:
+            p = os.path.join(root, n)
+            with open(p, "rb") as f:
+                out[os.path.relpath(p, d)] = f.read()
+    return out
+
+
+def main():
+    with open(os.path.join(SRC, "tests/data/minisign/report/report.json"), "rb") as f:
+        report_a = f.read()
+    # a second report, laid out otherwise: another serial and reason, so the second rendering of the process
+    # shapes text the first did not
+    doc = json.loads(report_a)
+    doc["dut"]["serial"] = "SERVE-0002 \u2014 second"
+    report_b = json.dumps(doc, indent=2, sort_keys=True).encode()
+    bad = []
+    with tempfile.TemporaryDirectory() as tmp:
+        dirs = {}
+        for name, data in (("a", report_a), ("b", report_b)):
+            for how in ("alone", "served"):
+                d = os.path.join(tmp, f"{name}-{how}")
+                os.mkdir(d)
+                with open(os.path.join(d, "report.json"), "wb") as f:
+                    f.write(data)
+                dirs[name, how] = d
+        for name in ("a", "b"):
+            subprocess.run([RENDER, dirs[name, "alone"]], check=True)
+        missing = os.path.join(tmp, "no-such-folder")
+        req = b"".join(p.encode() + b"\0" for p in (dirs["b", "served"], missing, dirs["a", "served"]))
+        r = subprocess.run([RENDER, "--serve"], input=req, capture_output=True)
+        if r.returncode != 0:
+            bad.append(f"--serve exited {r.returncode}: {r.stderr.decode(errors='replace')}")
+        if r.stdout != b"ok\nerror 66\nok\n":
+            bad.append(f"--serve answered {r.stdout!r}, expected ok, error 66 (the missing folder), ok")
+        if b"no-such-folder" not in r.stderr:
+            bad.append(f"the missing folder's reason is not on stderr: {r.stderr!r}")
+        for name in ("a", "b"):
+            alone, served = files(dirs[name, "alone"]), files(dirs[name, "served"])
+            if not any(k.endswith(".pdf") for k in alone) or not any(k.startswith("plots/") for k in alone):
+                bad.append(f"report {name}: no PDF or plots rendered alone: {sorted(alone)}")
+            if sorted(alone) != sorted(served):
+                bad.append(f"report {name}: files {sorted(served)} served, {sorted(alone)} alone")
+            for k in alone:
+                if k in served and alone[k] != served[k]:
+                    bad.append(f"report {name}: {k} differs between --serve and a one-folder run")
+        r = subprocess.run([RENDER, "--serve"], input=dirs["a", "served"].encode(), capture_output=True)
+        if r.returncode != 65 or r.stdout:
+            bad.append(f"a request without its NUL: exit {r.returncode} and {r.stdout!r}, expected 65 and nothing")
+        r = subprocess.run([RENDER, "--serve", dirs["a", "served"]], capture_output=True)
+        if r.returncode != 64:
+            bad.append(f"--serve with a folder argument: exit {r.returncode}, expected 64")
+    for b in bad:
+        print(b)
+    print(f"{len(bad)} problem(s)")
+    return 1 if bad else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
