@@ -70,6 +70,31 @@ int lc_otdr_close_steps(const lc_otdr_ctx *c, size_t a, size_t n, const double *
 				yc[j] -= (*v)[s].step * (f < 0 ? 0 : f > 1 ? 1 : f);
 			}
 		}
+		/* the detector's maximum lies anywhere within the transition (its fits see the same step from
+		 * every point between the ramp's ends), so the ramp taken off may sit a few points off the real
+		 * one and leave a spike of up to half the step there, which the fits of a neighbour take for a
+		 * step of its own: bridge each transition (a pulse length and the 2 points of the guard either
+		 * side of the maximum) by the straight line between the backscatter levels on its two sides.
+		 * Only where that spike can stand out of the noise (half the step over the detector's limit):
+		 * under it, the bridge would only trade the trace's own points for the noise of two means */
+		for (size_t s = npk; s < *nv; s++) {
+			size_t i = (*v)[s].i, w = c->pw_pts + 2, q = c->pw_pts > 4 ? c->pw_pts : 4;
+			if (!(fabs((*v)[s].step) / 2.0 > (*v)[s].lim) || i < w + q + 1 || i + w + q + 1 >= c->n)
+				continue;
+			/* the levels on either side as means over a pulse length (at least 4 points), not single
+			 * points: the ripple of one point would offset the whole bridge */
+			size_t l0 = i - w - 1, l1 = i + w + 1;
+			double m0 = 0, m1 = 0;
+			for (size_t j = 0; j < q; j++) {
+				m0 += yc[l0 - j];
+				m1 += yc[l1 + j];
+			}
+			m0 /= (double)q;
+			m1 /= (double)q;
+			double x0 = (double)l0 - (double)(q - 1) / 2.0, x1 = (double)l1 + (double)(q - 1) / 2.0;
+			for (size_t j = l0 + 1; j < l1; j++)
+				yc[j] = m0 + (m1 - m0) * ((double)j - x0) / (x1 - x0);
+		}
 		c2.y = yc;
 		rc = lc_otdr_sums_init(&c2.sums, yc, c->n);
 	}

@@ -26,7 +26,7 @@ static void report(const char *who, const lc_otdr_agreement *t)
 
 /* vendor, stored, matched floor, ends-within floor, events-after-end ceiling */
 static const struct { const char *v; size_t stored, matched, ends, after; } floors[] = {
-	{"Viavi", 11, 8, 2, 0}, {"Anritsu", 59, 21, 7, 0}, {"EXFO", 23, 16, 4, 1},
+	{"Viavi", 11, 9, 2, 0}, {"Anritsu", 59, 21, 7, 0}, {"EXFO", 23, 16, 4, 1},
 	{"FiberCloud", 6, 4, 0, 2}, {"OptixS", 2, 2, 1, 0}, {"AFL/Noyes", 12, 7, 2, 0}, {"HP/Agilent", 4, 2, 1, 0},
 };
 #define N_VENDORS (sizeof(floors) / sizeof(floors[0]))
@@ -76,16 +76,16 @@ Test(otdr_samples, strict_agreement, .timeout = 120)
 	cr_expect_eq(t.files, 26);
 	/* 120 stored events, less the CMA4500's three at its front panel (0 m, 1071 m into the trace) */
 	cr_expect_eq(t.stored, 117);
-	cr_expect_geq(t.matched, 60, "matched %zu", t.matched);
+	cr_expect_geq(t.matched, 61, "matched %zu", t.matched);
 	cr_expect_leq(fabs(lc_otdr_agreement_offset_samples(&t)), 1.0, "offset %.2f spacings",
 		      lc_otdr_agreement_offset_samples(&t));
 	cr_expect_eq(t.ends_shown, 19);
 	cr_expect_geq(t.ends_within, 17, "ends %zu", t.ends_within);
 	cr_expect_leq(t.after_end, 3, "events after the end %zu", t.after_end);
-	/* 108 before the noise-only loss threshold of the files that store 0 and the close steps; the 5 more
-	 * events are all at stored events (Viavi 2093, 2884, 5208, 7265 m; HP 38017 m), two of them outside
-	 * the strict tolerance */
-	cr_expect_leq(t.found, 113, "found %zu (false events)", t.found);
+	/* 108 before the noise-only loss threshold of the files that store 0 and the close steps; the 6 more
+	 * events are all at stored events (Viavi 2093, 2884, 5208, 7265, 10381 m; HP 38017 m), two of them
+	 * outside the strict tolerance */
+	cr_expect_leq(t.found, 114, "found %zu (false events)", t.found);
 	cr_expect_leq(t.found - t.matched, 53, "unmatched events of ours %zu", t.found - t.matched);
 	for (size_t i = 0; i < N_VENDORS; i++) {
 		cr_expect_eq(pv[i].stored, floors[i].stored, "%s", floors[i].v);
@@ -114,6 +114,29 @@ Test(otdr_samples, implausible_stored_backscatter_is_not_trusted)
 		if (fabs(a->events[k].position_m - 477.6) < 5 && a->events[k].loss_db < -0.3 && a->events[k].loss_db > -0.45)
 			gainer = true;
 	cr_expect(gainer);
+	lc_otdr_analysis_free(a);
+	lc_sor_free(s);
+}
+
+Test(otdr_samples, gainer_before_a_larger_step_is_its_own_event)
+{
+	/* Viavi F1_TT07, 30 ns (fits of 31 m): a -0.118 dB gainer at 10380.7 m, 43 m before a 0.573 dB splice
+	 * (stored). The splice taken off the trace as a ramp centred on the detector's maximum, 3 m after its
+	 * real centre, left a 0.3 dB spike that the gainer's fits took in; bridged, the gainer is found. */
+	lc_sor *s = sor_sample("fabry44-F1_TT07_FO_004_1310_OE.sor");
+	lc_otdr_analysis *a;
+	lc_diag d;
+	cr_assert_eq(lc_otdr_analyze_sor(s, NULL, &a, &d), 0);
+	bool gainer = false, splice = false;
+	for (size_t k = 0; k < a->n_events; k++) {
+		const lc_otdr_event *e = &a->events[k];
+		if (fabs(e->position_m - 10380.73) <= 2.0 && e->loss_db < -0.08 && e->loss_db > -0.16)
+			gainer = true;
+		if (fabs(e->position_m - 10423.52) <= 2.0 && e->loss_db > 0.5 && e->loss_db < 0.65)
+			splice = true;
+	}
+	cr_expect(gainer, "no gainer of about -0.118 dB within 2 m of 10380.73 m");
+	cr_expect(splice, "no splice of about 0.573 dB within 2 m of 10423.52 m");
 	lc_otdr_analysis_free(a);
 	lc_sor_free(s);
 }
