@@ -289,14 +289,25 @@ static bool il_uniform(const lc_run *run, const policy *p, struct il_row *rows, 
 	}
 	if (n < 2 || !(lo > p->elevated_db) || hi - lo > p->uniform_spread_db)
 		return false;
+	for (size_t i = 0; i < n; i++)
+		rows[i].covered = true;
+	/* Tens of dB on every fiber alike is no dirt (a few dB at most) and no break (those fibers pass light): a
+	 * fiber of the other mode loses that much where it meets the bench's cords (multimode light into a
+	 * single-mode core), whichever way the light runs. */
+	enum lc_fiber_mode mode = lc_channel_mode(ch);
+	if (lo > p->broken_db && mode != LC_MODE_NONE) {
+		lc_clauses_add(t, "all %zu fibers %+.1f dB \u2014 far more than a dirty connector loses: fiber of the other "
+				  "mode (a %s part on this %s bench) or a wrong reference",
+			       np, sum / (double)n, mode == LC_MODE_MM ? "single-mode" : "multimode",
+			       mode == LC_MODE_MM ? "multimode" : "single-mode");
+		return true;
+	}
 	bool a = multi_fiber_end(ch, 0), b = multi_fiber_end(ch, 1);
 	const char *where = a && b ? "MPO connector at end A or end B dirty (inspect both)"
 			    : a    ? "MPO connector at end A dirty"
 			    : b    ? "MPO connector at end B dirty"
 				   : "every connector lossy: check the reference and both ends";
 	lc_clauses_add(t, "all %zu fibers %+.1f dB \u2014 %s", np, sum / (double)n, where);
-	for (size_t i = 0; i < n; i++)
-		rows[i].covered = true;
 	return true;
 }
 

@@ -1,8 +1,10 @@
 /* The simulated world: station graph, sources, switch routes, and how light travels through them. */
+#include <ctype.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "sim/world/world_priv.h"
 
@@ -93,6 +95,30 @@ static int port_ok(const char *p)
 	return p && *p && strlen(p) < LC_SIM_PORT_MAX && strchr(p, ':') != NULL;
 }
 
+/* The fiber mode a reference cord's type names: a word "SM", "OS1a"/"OS2" or "MM", "OM1".."OM5"
+ * ("MPO-16 UPC MM OM4 reference grade"); NONE when it names neither or both. */
+static enum lc_fiber_mode cord_mode(const char *type)
+{
+	bool sm = false, mm = false;
+	for (const char *s = type; *s;) {
+		while (*s && !isalnum((unsigned char)*s))
+			s++;
+		const char *w = s;
+		while (isalnum((unsigned char)*s))
+			s++;
+		size_t n = (size_t)(s - w);
+		if (n == 2 && !strncasecmp(w, "SM", 2))
+			sm = true;
+		else if (n == 2 && !strncasecmp(w, "MM", 2))
+			mm = true;
+		else if (n >= 3 && !strncasecmp(w, "OS", 2) && isdigit((unsigned char)w[2]))
+			sm = true;
+		else if (n == 3 && !strncasecmp(w, "OM", 2) && isdigit((unsigned char)w[2]))
+			mm = true;
+	}
+	return sm == mm ? LC_MODE_NONE : sm ? LC_MODE_SM : LC_MODE_MM;
+}
+
 int lc_sim_world_add_link(lc_sim_world *w, const char *a, const char *b, double loss_db,
 			  const lc_reference_cord *cord, enum lc_sim_polish pa, enum lc_sim_polish pb, lc_diag *diag)
 {
@@ -116,6 +142,7 @@ int lc_sim_world_add_link(lc_sim_world *w, const char *a, const char *b, double 
 	if (cord) {
 		l->has_cord = true;
 		l->cord = *cord;
+		l->mode = cord_mode(cord->type);
 	}
 	l->polish_a = pa;
 	l->polish_b = pb;
@@ -305,8 +332,10 @@ static const struct lc_sim_link *link_at(const lc_sim_world *w, const char *port
 }
 
 /*
- * Follow light leaving `start` through the cord plugged into it, across switch routes and DUT fibers, to the
- * instrument port where the chain ends. stop_at_dut: stop at the first DUT port reached (return-loss meters
+ * Follow the path from `start` through the cord plugged into it, across switch routes and DUT fibers, to the
+ * instrument port where the chain ends (the losses of a path are the same both ways, but for the junctions of
+ * fibers of different modes: a trace that crosses the DUT is taken to run against the light, from a meter to
+ * its source). stop_at_dut: stop at the first DUT port reached (return-loss meters
  * see the first connector), reporting the polish of the cord's connector mated there.
  * Returns 0 with end/loss, or LC_ERR_NOT_FOUND when the chain ends open (unrouted switch, unused fiber).
  */
@@ -344,6 +373,16 @@ static int trace(lc_sim_world *w, const char *start, double nm, bool stop_at_dut
 				memcpy(cur, y, pre);
 				lc_sim_copy_str(cur + pre, sizeof(cur) - pre, other);
 			}
+			/* The junctions with the station's cords, which lose in one direction only when the fibers'
+			 * modes differ. A trace that crosses the DUT runs from a meter back to its source, against the
+			 * light: the light leaves the DUT at y into this cord, and enters it at `other` from the cord
+			 * plugged there. */
+			*loss += lc_sim_dut_junction_loss(d, y + pre, l->mode, false);
+			const char *next_far;
+			enum lc_sim_polish next_polish;
+			const struct lc_sim_link *next = link_at(w, cur, &next_far, &next_polish);
+			if (next)
+				*loss += lc_sim_dut_junction_loss(d, other, next->mode, true);
 			continue;
 		}
 		const struct lc_sim_switch *sw = switch_of(w, y);

@@ -29,6 +29,9 @@ struct lc_sim_dut {
 	 * operator follows to join the cords for a reference, which cannot depend on the cable plugged in
 	 * afterwards. NULL: the DUT's own channel is the design. Owned. */
 	lc_channel *design;
+	/* Light crossing from a multimode into a single-mode fiber, and from single-mode into multimode (dB):
+	 * rows of fixtures/limits (lanecert-fiber-mode-mismatch.json), read once. */
+	double mm_into_sm_db, sm_into_mm_db;
 	/* Typical losses already worked out, by (path, wavelength): a path's budget is the same on every read,
 	 * and building it was 80 % of a power meter query's cost (about 70,000 of 89,000 instructions). Its own
 	 * lock: readers of several worlds' slots may share one DUT. */
@@ -209,6 +212,19 @@ static int typical_loss_compute(const struct lc_sim_dut *d, size_t path, double 
 		*loss = 0;
 		return 0;
 	}
+	if (rc == LC_ERR_NOT_FOUND) {
+		/* Light of a wavelength the type has no attenuation row for (1550 nm in a multimode part on a
+		 * single-mode bench) still crosses it: its budget at the nearest wavelength the type is tested at
+		 * stands in. A few metres of fiber lose hundredths of a dB either way; what such a part loses is at
+		 * its junctions with the bench's cords (lc_sim_dut_junction_loss). */
+		double wl[8], best = NAN;
+		size_t n = lc_channel_wavelengths(CH(d), wl, 8);
+		for (size_t i = 0; i < n && i < 8; i++)
+			if (isnan(best) || fabs(wl[i] - nm) < fabs(best - nm))
+				best = wl[i];
+		if (!isnan(best) && best != nm)
+			rc = lc_channel_path_budget(CH(d), d->lim, path, best, &b, NULL);
+	}
 	if (rc < 0)
 		return rc;
 	double sum = 0;
@@ -318,6 +334,39 @@ enum lc_sim_polish lc_sim_dut_polish(struct lc_sim_dut *d, const char *port, dou
 			*reflectance_db = df->reflectance_db;
 	}
 	return out;
+}
+
+/* The fiber mode of the DUT at a port: the component at that port's end (a chain's first or last). */
+static enum lc_fiber_mode port_mode(const struct lc_sim_dut *d, const char *port)
+{
+	int idx = lc_channel_port_find(CH(d), port);
+	size_t nc = lc_channel_component_count(CH(d));
+	if (idx < 0 || nc == 0)
+		return LC_MODE_NONE;
+	const lc_component *c = lc_channel_component(CH(d), lc_channel_port(CH(d), (size_t)idx)->end == 0 ? 0 : nc - 1);
+	return c ? c->mode : LC_MODE_NONE;
+}
+
+/*
+ * A multimode core (50 um, about a hundred modes) does not fit its light into the one mode of a single-mode
+ * fiber: most of it is lost where an MM fiber feeds an SM one. The other way, the SM mode field (about 9 um)
+ * lands inside the MM core and little is lost. So a part of the wrong fiber type loses heavily at one of its
+ * two junctions with the station's cords, whichever way the light runs.
+ */
+double lc_sim_dut_junction_loss(const struct lc_sim_dut *d, const char *port, enum lc_fiber_mode cord, bool into_dut)
+{
+	enum lc_fiber_mode dut = d->thru ? LC_MODE_NONE : port_mode(d, port);
+	if (cord == LC_MODE_NONE || dut == LC_MODE_NONE || cord == dut)
+		return 0;
+	enum lc_fiber_mode from = into_dut ? cord : dut;
+	return from == LC_MODE_MM ? d->mm_into_sm_db : d->sm_into_mm_db;
+}
+
+/* A figure of fixtures/limits, or the shipped file's value when a custom fixtures folder lacks the row. */
+static double world_row(const lc_limits *lim, const char *id, double dflt)
+{
+	const lc_limit *r = lim ? lc_limits_find(lim, id) : NULL;
+	return r && isfinite(r->high) && r->high >= 0 ? r->high : dflt;
 }
 
 /* ---- lanes ---------------------------------------------------------------------------------------- */
@@ -473,6 +522,8 @@ int lc_sim_dut_new(lc_dut *dut, lc_limits *lim, uint64_t seed, const char *where
 	d->dut = dut;
 	d->lim = lim;
 	d->seed = seed;
+	d->mm_into_sm_db = world_row(lim, "world.mode_mismatch.mm_into_sm", 20.0);
+	d->sm_into_mm_db = world_row(lim, "world.mode_mismatch.sm_into_mm", 0.5);
 	for (size_t i = 0; i < lc_channel_port_count(dut->channel); i++) {
 		const lc_port *p = lc_channel_port(dut->channel, i);
 		if (p->end == 0 && p->role == LC_ROLE_TX && d->n_tx < MAX_LANES)

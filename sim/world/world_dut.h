@@ -30,6 +30,10 @@ int lc_sim_dut_cross(struct lc_sim_dut *d, const char *port, double nm, char *ot
 /* The effective polish of the DUT's connector at a port (an APC with a UPC ferrule mated in reads as UPC),
  * and a reflectance the scenario imposes there (NAN if none). */
 enum lc_sim_polish lc_sim_dut_polish(struct lc_sim_dut *d, const char *port, double *reflectance_db);
+/* The loss where a station cord of fiber mode `cord` meets the DUT's fiber at `port`, light running into the
+ * DUT (into_dut) or out of it: 0 for fibers of one mode (or a mode not stated), else the mode-mismatch figure
+ * of that direction (rows "world.mode_mismatch.*" of fixtures/limits, UNCONFIRMED). 0 for a reference thru. */
+double lc_sim_dut_junction_loss(const struct lc_sim_dut *d, const char *port, enum lc_fiber_mode cord, bool into_dut);
 int lc_sim_dut_lane_map(struct lc_sim_dut *d, int *map, size_t cap);
 int lc_sim_dut_lane_ber(struct lc_sim_dut *d, int lane, double *ber);
 int lc_sim_dut_lane_dark(struct lc_sim_dut *d, int lane);

@@ -29,6 +29,7 @@ struct lc_sim_link {
 	bool has_cord;
 	lc_reference_cord cord;
 	enum lc_sim_polish polish_a, polish_b;
+	enum lc_fiber_mode mode; /* the cord's fiber, from its type ("... MM OM4 ...", "... SM ..."); NONE: not stated */
 };
 
 struct lc_sim_source {

@@ -225,6 +225,17 @@ Test(cli_verdicts, conversion_cord_on_the_2x200g_bench_is_a_wrong_part)
 	       "lands on A:14 instead of A:10; and more)");
 }
 
+/* A harness of the other fiber type, routed like the bench's own part (the 800G 2 x DR4 harness, OS2): the map
+ * passes, and every fiber loses tens of dB where the bench's multimode cords feed its single-mode cores, at both
+ * wavelengths (the simulator's mode-mismatch rows, fixtures/limits/lanecert-fiber-mode-mismatch.json,
+ * UNCONFIRMED). The opposite case is test_e2e_800g's. */
+Test(cli_verdicts, a_single_mode_harness_on_the_multimode_2x200g_bench)
+{
+	expect("sr8-2x200g-wrong-fiber-dr8", "breakout-mpo", 1, "fail",
+	       "all 16 fibers +20.5 dB \u2014 far more than a dirty connector loses: fiber of the other mode (a "
+	       "single-mode part on this multimode bench) or a wrong reference");
+}
+
 /* 400G SR16 to 16 x 25G (MPO-32, two rows of 16, to 16 LC duplex legs) on its bench: a 1x32 switch on the
  * 16 Tx positions and the 16 legs' tx fibers, four 8-channel meters on the 32 returning fibers. A good one
  * passes; each fault is named with the two-row numbering (leg n: Tx position n, Rx position 16+n); the SR8

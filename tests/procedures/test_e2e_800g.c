@@ -147,3 +147,30 @@ Test(e2e_800g, the_two_800g_harnesses_in_each_others_slot_read_as_no_light)
 	cr_expect_eq(il_passes(r), 0ul, "nothing of a wrong part passes");
 	done(r);
 }
+
+/* Insertion losses failed at one wavelength. */
+static size_t il_fails_at(const lc_result *r, double nm)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < lc_result_measurement_count(r); i++) {
+		const lc_result_measurement *m = lc_result_measurement_at(r, i, NULL);
+		if (!strcmp(m->name, "insertion_loss") && m->wavelength_nm == nm && m->verdict == LC_VERDICT_FAIL)
+			n++;
+	}
+	return n;
+}
+
+/* The 400G SR8 -> 2 x 200G harness (OM4, UPC) on the single-mode 2 x DR4 bench: routed as the DR4 harness, so
+ * the map passes, and every fiber fails at 1310 and 1550 nm alike by the loss its multimode core gives up into
+ * the bench's single-mode cords (once it failed at 1550 nm only, where OM4 has no attenuation row). */
+Test(e2e_800g, a_multimode_harness_on_the_two_dr4_bench_fails_at_every_wavelength)
+{
+	lc_result *r = certify("dr8-2xdr4-wrong-fiber-sr8");
+	cr_expect_eq(lc_result_verdict(r), LC_VERDICT_FAIL, "why: %s", lc_e2e_why(r));
+	cr_expect_str_eq(lc_e2e_extra(r, "fiber_map", "difference"), "as expected", "routed as designed");
+	cr_expect_eq(il_fails_at(r, 1310), 16ul, "every fiber at 1310 nm");
+	cr_expect_eq(il_fails_at(r, 1550), 16ul, "every fiber at 1550 nm");
+	cr_expect_str_eq(lc_e2e_why(r), "all 16 fibers +20.5 dB \u2014 far more than a dirty connector loses: fiber of the "
+					"other mode (a multimode part on this single-mode bench) or a wrong reference");
+	done(r);
+}

@@ -476,3 +476,45 @@ Test(sim_world, an_empty_slot_lights_its_reference_thru_and_nothing_after)
 	lc_sim_world_destroy(w);
 	lc_sim_scenario_free(sc);
 }
+
+/* A part of the other fiber type between the station's cords: multimode light into a single-mode core loses
+ * the "world.mode_mismatch.mm_into_sm" figure (20 dB, UNCONFIRMED, fixtures/limits), single-mode light into a
+ * multimode core the small "sm_into_mm" one (0.5 dB); a thru (no part) loses neither. The SR8 harness (OM4)
+ * on the single-mode 2 x DR4 bench loses the big one where its fibers exit into the bench's SM cords; the DR8
+ * harness (OS2) on the multimode 2 x 200G bench where the MM cords feed it: both, whichever way light runs. */
+static double mismatch_loss(const char *scenario, double nm, const char *launch, const char *meter)
+{
+	lc_sim_scenario *sc;
+	json_t *root = sw_scenario_json(scenario);
+	lc_sim_world *w = world_of(root, 1, &sc);
+	json_decref(root);
+	const char *sw = lc_sim_world_link_peer(w, launch), *common = lc_sim_world_link_peer(w, "source:1");
+	cr_assert(sw && common, "%s: %s and the source are cabled to switch1", scenario, launch);
+	lc_sim_world_source_set(w, "source:1", true, nm, -7.0);
+	route(w, common, sw);
+	double thru, dbm;
+	cr_assert_eq(lc_sim_world_set_reference_thru(w, 1, true), 0);
+	lc_sim_world_power_true(w, meter, &thru);
+	cr_assert_eq(lc_sim_world_set_reference_thru(w, 1, false), 0);
+	lc_sim_world_power_true(w, meter, &dbm);
+	double part = dut_loss(w, launch, lc_sim_world_link_peer(w, meter), nm);
+	lc_sim_world_destroy(w);
+	lc_sim_scenario_free(sc);
+	/* what the junctions add: the reading against the thru, less the part's own fiber loss and the thru's pair */
+	return thru - dbm - part + 0.05;
+}
+
+Test(sim_world, a_part_of_the_other_fiber_type_loses_at_the_mm_into_sm_junction)
+{
+	for (int i = 0; i < 2; i++) {
+		double nm = i ? 1550 : 1310;
+		double ab = mismatch_loss("dr8-2xdr4-wrong-fiber-sr8", nm, "dut:A:1", "meter1:4");
+		double ba = mismatch_loss("dr8-2xdr4-wrong-fiber-sr8", nm, "dut:B1:1", "meter2:8");
+		cr_expect_float_eq(ab, 20.5, 1e-6, "SR8 harness on the SM bench, A->B at %g nm: %g dB", nm, ab);
+		cr_expect_float_eq(ba, 20.5, 1e-6, "SR8 harness on the SM bench, B->A at %g nm: %g dB", nm, ba);
+	}
+	double mm = mismatch_loss("sr8-2x200g-wrong-fiber-dr8", 850, "dut:A:1", "meter1:4");
+	cr_expect_float_eq(mm, 20.5, 1e-6, "DR8 harness on the MM bench at 850 nm: %g dB", mm);
+	cr_expect_float_eq(mismatch_loss("sr8-2x200g-good", 850, "dut:A:1", "meter1:4"), 0.0, 1e-6,
+			   "the bench's own fiber type: no junction loss");
+}
