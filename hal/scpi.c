@@ -474,9 +474,16 @@ int lc_scpi_query_alloc(lc_scpi *s, const char *cmd, char **reply, size_t *len)
 	*reply = NULL;
 	lc_scpi_lock(s);
 	int64_t deadline = lc_scpi_deadline(s);
+	/* the same watch and error-queue check as lc_scpi_query (scpi_refusal.c): a refused or unanswered
+	 * query says what the instrument queued, not only that it timed out */
+	lc_scpi_refusal_prepare(s);
 	e = lc_scpi_write_locked(s, cmd, deadline, &d);
 	if (e >= 0)
+		e = lc_scpi_refusal_wait(s, cmd, deadline, &d);
+	if (e >= 0)
 		e = lc_scpi_read_locked(s, s->o.max_reply, false, deadline, NULL, &d);
+	if (e == LC_ERR_TIMEOUT && !s->in_error_check)
+		e = lc_scpi_explain_timeout(s, cmd, e, &d);
 	if (e >= 0) {
 		char *r = malloc(s->reply.len + 1);
 		if (!r) {
@@ -486,6 +493,7 @@ int lc_scpi_query_alloc(lc_scpi *s, const char *cmd, char **reply, size_t *len)
 			*reply = r;
 			if (len)
 				*len = s->reply.len;
+			lc_scpi_marker_consume(s);
 		}
 	} else {
 		e = lc_scpi_fail(s, e, &d);

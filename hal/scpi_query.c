@@ -154,11 +154,18 @@ int lc_scpi_query_block_into(lc_scpi *s, const char *cmd, void *buf, size_t cap,
 	s->reply = (lc_scpi_buf){.p = buf, .len = 0, .cap = cap};
 	size_t max = cap - 1 < s->o.max_reply ? cap - 1 : s->o.max_reply;
 	int64_t deadline = lc_scpi_deadline(s);
+	lc_scpi_refusal_prepare(s);
 	e = lc_scpi_write_locked(s, cmd, deadline, &d);
+	if (e >= 0)
+		e = lc_scpi_refusal_wait(s, cmd, deadline, &d);
 	if (e >= 0)
 		e = lc_scpi_read_locked(s, max, true, deadline, &is_block, &d);
 	size_t got = s->reply.len;
-	s->reply = saved;
+	s->reply = saved; /* before the error queue is read through it */
+	if (e == LC_ERR_TIMEOUT && !s->in_error_check)
+		e = lc_scpi_explain_timeout(s, cmd, e, &d);
+	if (e >= 0)
+		lc_scpi_marker_consume(s);
 	if (e >= 0 && !is_block)
 		e = lc_diag_set(&d, LC_ERR_PROTOCOL, "reply is not an IEEE 488.2 block");
 	if (e < 0)

@@ -151,3 +151,28 @@ Test(bert_keysight, counters_reset_below_baseline)
 	cr_expect(r[1].overflow, "time stamp before the baseline");
 	finish(&p, inst);
 }
+
+/* Issue 20: the counters' query (lc_scpi_query_alloc) once had neither the refusal watch nor the error-queue
+ * check after a timeout, so a refused :FETC:BCO? cost the whole timeout and said only "timeout". Now the
+ * session sends its marker *IDN? after the grace, sees it answered first, and reads the queue: the refusal is
+ * named with the instrument's -113 (the script shows the order: the query, the marker, then the queue). */
+Test(bert_keysight, a_refused_counter_query_names_the_instruments_error)
+{
+	static const peer_step s[] = {
+		IDN,
+		{":FETC:BCO? 'M1.DataIn1'", NULL},
+		IDN,
+		{"*STB?", "4"},
+		{"SYST:ERR?", "-113,\"Undefined header\""},
+	};
+	bert_peer p;
+	lc_diag d;
+	lc_instrument *inst = open_peer(&p, PEER_STEPS(s), "M1.DataOut1>M1.DataIn1", &d);
+	cr_assert_not_null(inst, "%s", d.text);
+	unsigned lane = 1;
+	lc_bert_reading r;
+	cr_expect_eq(lc_bert_read(inst, &lane, 1, &r, &d), LC_ERR_INSTRUMENT, "%s", d.text);
+	cr_expect(strstr(d.text, "the instrument refused ':FETC:BCO? 'M1.DataIn1'' (-113 Undefined header)"), "%s",
+		  d.text);
+	finish(&p, inst);
+}

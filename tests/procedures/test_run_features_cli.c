@@ -25,18 +25,24 @@ extern char **environ;
 
 TestSuite(run_features_cli, .timeout = 120);
 
-/* dr4-breakout-good with its meter on a socket, lacking the commands in without (a JSON array). */
-static void start(run_cli *c, const char *without, const char *tag)
+/* scenario with its meter (of kind) on a socket, lacking the commands in without (a JSON array). */
+static void start_meter(run_cli *c, const char *scenario, const char *kind, const char *without, const char *tag)
 {
 	json_error_t je;
-	json_t *sc = sw_scenario_json("dr4-breakout-good");
+	json_t *sc = sw_scenario_json(scenario);
 	json_t *meter = json_object_get(json_object_get(sc, "instruments"), "meter");
-	cr_assert_str_eq(json_string_value(json_object_get(meter, "kind")), "keysight_n7745c");
+	cr_assert_str_eq(json_string_value(json_object_get(meter, "kind")), kind);
 	json_object_set_new(meter, "transport", json_string("socket"));
 	json_t *w = json_loads(without, 0, &je);
 	cr_assert_not_null(w, "%s", je.text);
 	json_object_set_new(meter, "faults", json_pack("{s:o}", "without", w));
 	run_cli_start(c, sc, tag);
+}
+
+/* dr4-breakout-good with its N7745C meter lacking the commands in without. */
+static void start(run_cli *c, const char *without, const char *tag)
+{
+	start_meter(c, "dr4-breakout-good", "keysight_n7745c", without, tag);
 }
 
 static uint64_t without_fired(run_cli *c)
@@ -169,5 +175,35 @@ Test(run_features_cli, a_meter_without_a_required_command_is_refused_at_attach)
 	cr_expect_str_eq(c.store_verdict, "error");
 	cr_expect(strstr(c.reason, "requires ':SENS1:POW:WAV?': the instrument refused"), "%s", c.reason);
 	cr_expect_eq(without_fired(&c), 2);
+	run_cli_stop(&c);
+}
+
+/* The Thorlabs PM100 without its zero family (a firmware or model without zeroing): probe says `zero ABSENT`,
+ * and the field bench still certifies (field-tier1 reads power, it never zeroes); the report records it. */
+Test(run_features_cli, a_pm100_without_zeroing_certifies_with_zero_absent)
+{
+	run_cli c;
+	start_meter(&c, "field-tier1-good", "thorlabs_pm100usb",
+		    "[\"SENS:CORR:COLL:ZERO\", \"SENS:CORR:COLL:ZERO:MAGN\", \"SENS:CORR:COLL:ZERO:STAT\", "
+		    "\"SENS:CORR:COLL:ZERO:ABOR\"]", "cli-features-pm100");
+	char *out, *err;
+	cr_assert_eq(probe(&c, false, &out, &err), 0, "%s%s", out, err);
+	cr_expect(strstr(out, "  features: zero ABSENT\n"), "%s", out);
+	free(out), free(err);
+	cr_assert_eq(without_fired(&c), 1, "the probe's detection, and nothing else, was refused");
+
+	int code = run_cli_run(&c, "field-tier1", "PM100-NO-ZERO-1", NULL);
+	char verdict[32], why[400];
+	cr_expect(run_cli_json_lines_ok(&c, verdict, sizeof(verdict), why, sizeof(why)), "%s", why);
+	cr_expect_eq(code, 0, "exit %d: %s", code, c.out);
+	cr_expect_str_eq(verdict, "pass");
+	cr_expect_eq(without_fired(&c), 2, "the run's attach met the refusal once more");
+	json_t *report;
+	json_t *meter = report_instrument(&c, "meter", &report);
+	json_t *absent = json_object_get(meter, "features_absent");
+	cr_expect(json_is_array(absent) && json_array_size(absent) == 1 &&
+			  !strcmp(json_string_value(json_array_get(absent, 0)), "zero"),
+		  "features_absent of the meter");
+	json_decref(report);
 	run_cli_stop(&c);
 }
