@@ -55,7 +55,7 @@ static int serve(const char *public_key, const lc_report_options *o)
 	size_t cap = 0;
 	ssize_t n;
 	int rc = LC_EXIT_OK;
-	lc_report_render_warm(); /* while lanecert run's slots still measure */
+	lc_report_render_warm(o); /* while lanecert run's slots still measure */
 	while ((n = getdelim(&dir, &cap, '\0', stdin)) > 0) {
 		if (dir[n - 1] != '\0') { /* the end of stdin inside a request: its sender went away */
 			lc_cli_error("render", "a request without its NUL end (%zd bytes)", n);
@@ -69,6 +69,7 @@ static int serve(const char *public_key, const lc_report_options *o)
 			break; /* nobody waits for the answer any more */
 	}
 	free(dir);
+	lc_report_render_end();
 	return rc;
 }
 

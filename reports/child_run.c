@@ -89,8 +89,17 @@ int lc_child_run(const char *const argv[], const char *what, const char *log_as,
 	pid_t pid = fork();
 	if (pid == 0) {
 		int ok = dup2(ip[0], 0) == 0 && dup2(op[1], 1) == 1 && dup2(ep[1], 2) == 2;
-		for (size_t i = 0; ok && i < n_fds; i++) /* dup2 clears close-on-exec on the copy */
-			ok = dup2(fds[i], 3 + (int)i) == 3 + (int)i;
+		/* Each of fds to 3 + i by way of a copy above them all: a descriptor that already is 3 + i would keep
+		 * its close-on-exec (dup2 onto itself does nothing), and one that is 3 + j for a later j would be
+		 * overwritten before it is copied. F_DUPFD's and dup2's copies are not close-on-exec. */
+		int high[8];
+		ok = ok && n_fds <= sizeof(high) / sizeof(high[0]);
+		for (size_t i = 0; ok && i < n_fds; i++)
+			ok = (high[i] = fcntl(fds[i], F_DUPFD, 3 + (int)n_fds)) >= 0;
+		for (size_t i = 0; ok && i < n_fds; i++)
+			ok = dup2(high[i], 3 + (int)i) == 3 + (int)i;
+		for (size_t i = 0; ok && i < n_fds; i++)
+			close(high[i]);
 		if (ok)
 			execvp(argv[0], (char *const *)argv);
 		int e = errno;

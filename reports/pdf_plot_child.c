@@ -5,30 +5,185 @@
  * ("draw"); qpdf then lays each overlay page over its page (`qpdf --overlay`). No process holds both pango's
  * text layout and librsvg (issue 22: each process's peak RSS), and with cairo's PDF surface librsvg keeps the
  * plots' text as text, as when drawn in one process. The protocol on the drawer's stdin and stdout is in
- * reports/render_plots_main.c.
+ * reports/render_plots_main.c. A thread that keeps a drawer (lc_pdf_drawer_keep(), lanecert-render --serve)
+ * sends both passes of every report to it instead of running one drawer per pass.
  */
 #include <errno.h>
+#include <limits.h>
+#include <poll.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
+#include "base/log.h"
 #include "base/strbuf.h"
 #include "reports/child_run_priv.h"
 #include "reports/pdf_plotter_priv.h"
 
 #define PLOT_OUT_MAX ((size_t)256 << 20)
 
+/* The calling thread's kept drawer (lc_pdf_drawer_keep): `lanecert-render-plots serve` on a socket that is
+ * its stdin and stdout; its stderr is this process's. */
+struct kept_drawer {
+	pid_t pid;
+	int fd;
+	char program[PATH_MAX];
+};
+static _Thread_local struct kept_drawer *kept;
+
+int lc_pdf_drawer_keep(const char *program)
+{
+	if (kept || !program || !*program || strlen(program) >= PATH_MAX)
+		return kept ? 0 : LC_ERR_ARG;
+	struct kept_drawer *k = calloc(1, sizeof(*k));
+	int sv[2];
+	if (!k)
+		return LC_ERR_NOMEM;
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0) {
+		free(k);
+		return LC_ERR_IO;
+	}
+	/* fork, as reports/child_run.c does, so that wait4 gives the drawer's own peak RSS. A drawer that cannot
+	 * be run exits 127: the first request finds it gone and runs a drawer of its own, which says why. */
+	pid_t pid = fork();
+	if (pid == 0) {
+		if (dup2(sv[1], 0) == 0 && dup2(sv[1], 1) == 1)
+			execl(program, program, "serve", (char *)NULL);
+		_exit(127);
+	}
+	close(sv[1]);
+	if (pid < 0) {
+		close(sv[0]);
+		free(k);
+		return LC_ERR_IO;
+	}
+	k->pid = pid, k->fd = sv[0];
+	snprintf(k->program, sizeof(k->program), "%s", program);
+	kept = k;
+	return 0;
+}
+
+/* Reap the kept drawer: told to end (the end of its stdin), or killed first when kill_it. */
+static void drop_kept(bool kill_it)
+{
+	struct kept_drawer *k = kept;
+	if (!k)
+		return;
+	kept = NULL;
+	if (kill_it)
+		kill(k->pid, SIGKILL);
+	shutdown(k->fd, SHUT_WR);
+	int status = 0;
+	struct rusage ru = {0};
+	while (wait4(k->pid, &status, 0, &ru) < 0 && errno == EINTR)
+		;
+	if (WIFEXITED(status) && WEXITSTATUS(status) == 0) /* lanecert run -v: what bench run reads */
+		lc_log(LC_LOG_INFO, "plots", "peak RSS %ld KiB (wait4)", ru.ru_maxrss);
+	close(k->fd);
+	free(k);
+}
+
+void lc_pdf_drawer_drop(void)
+{
+	drop_kept(false);
+}
+
+static long long now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* All of p to or from the kept drawer before the deadline: 0, or -1 (gone, or too slow: *late says which). */
+static int kept_io(bool sending, char *p, size_t len, long long deadline, bool *late)
+{
+	while (len > 0) {
+		long long left = deadline - now_ms();
+		struct pollfd pf = {kept->fd, sending ? POLLOUT : POLLIN, 0};
+		if (left <= 0 || poll(&pf, 1, (int)left) == 0) {
+			*late = true;
+			return -1;
+		}
+		ssize_t n = sending ? send(kept->fd, p, len, MSG_NOSIGNAL | MSG_DONTWAIT)
+				    : recv(kept->fd, p, len, MSG_DONTWAIT);
+		if (n < 0 && (errno == EINTR || errno == EAGAIN))
+			continue;
+		if (n <= 0)
+			return -1;
+		p += n, len -= (size_t)n;
+	}
+	return 0;
+}
+
+/* One request to the kept drawer (its protocol: reports/render_plots_main.c). 1: it is gone (reaped; the caller
+ * runs a drawer of its own), else 0 or the request's error. */
+static int kept_request(const lc_pdf_plotter *pl, const char *mode, const char *what, const lc_strbuf *in,
+			char **out, size_t *len, lc_diag *diag)
+{
+	char head[128];
+	if (strcmp(mode, "draw") == 0)
+		snprintf(head, sizeof(head), "draw %.3f %.3f %zu\n", LC_PDF_PAGE_W, LC_PDF_PAGE_H, in->len);
+	else
+		snprintf(head, sizeof(head), "%s %zu\n", mode, in->len);
+	long long deadline = now_ms() + pl->timeout_ms;
+	bool late = false;
+	char ans[64];
+	size_t got = 0;
+	int rc = kept_io(true, head, strlen(head), deadline, &late) < 0 ||
+		 kept_io(true, in->p ? in->p : "", in->len, deadline, &late) < 0;
+	while (rc == 0 && (got == 0 || ans[got - 1] != '\n'))
+		if (got == sizeof(ans) - 1 || kept_io(false, ans + got, 1, deadline, &late) < 0)
+			rc = 1;
+		else
+			got++;
+	ans[got] = '\0';
+	char word[8];
+	unsigned long long blen = 0;
+	if (rc == 0 && (sscanf(ans, "%7s %llu", word, &blen) != 2 || blen > PLOT_OUT_MAX ||
+			(strcmp(word, "ok") != 0 && strcmp(word, "error") != 0)))
+		rc = 1;
+	char *body = rc == 0 ? malloc(blen + 1) : NULL;
+	if (rc == 0 && (!body || kept_io(false, body, blen, deadline, &late) < 0))
+		rc = 1;
+	if (rc != 0) {
+		free(body);
+		drop_kept(true);
+		if (late)
+			return lc_diag_set(diag, LC_ERR_TIMEOUT, "%s did not finish within %d ms", what, pl->timeout_ms);
+		return 1;
+	}
+	body[blen] = '\0';
+	if (strcmp(word, "error") == 0) { /* as a drawer of its own says it: its stderr's last line */
+		rc = lc_diag_set(diag, LC_ERR_IO, "%s failed: lanecert-render-plots: %s", what, body);
+		free(body);
+		return rc;
+	}
+	*out = body, *len = blen;
+	return 0;
+}
+
 static int run_drawer(const lc_pdf_plotter *pl, const char *mode, const lc_strbuf *in, char **out, size_t *len,
 		      lc_diag *diag)
 {
+	const char *what = "the plot drawer (lanecert-render-plots)";
+	if (kept && strcmp(kept->program, pl->program) == 0) {
+		int rc = kept_request(pl, mode, what, in, out, len, diag);
+		if (rc != 1)
+			return rc;
+	}
 	char pw[32], ph[32];
 	snprintf(pw, sizeof(pw), "%.3f", LC_PDF_PAGE_W);
 	snprintf(ph, sizeof(ph), "%.3f", LC_PDF_PAGE_H);
 	const char *argv[] = {pl->program, mode, strcmp(mode, "draw") == 0 ? pw : NULL, ph, NULL};
-	return lc_child_run(argv, "the plot drawer (lanecert-render-plots)", "plots", NULL, 0, in->p, in->len, pl->timeout_ms,
-			    PLOT_OUT_MAX, out, len, diag);
+	return lc_child_run(argv, what, "plots", NULL, 0, in->p, in->len, pl->timeout_ms, PLOT_OUT_MAX, out, len, diag);
 }
 
 static int child_measure(const lc_pdf_plotter *pl, const lc_plot_set *ps, lc_pdf_plot_box *boxes, lc_diag *diag)

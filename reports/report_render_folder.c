@@ -98,11 +98,18 @@ int lc_report_render_folder(const char *dir, const char *public_key, const lc_re
 	return rc;
 }
 
-void lc_report_render_warm(void)
+void lc_report_render_warm(const lc_report_options *opt)
 {
+	if (opt && opt->plot_program && *opt->plot_program)
+		lc_pdf_drawer_keep(opt->plot_program); /* started first: it loads its libraries while we load ours */
 	lc_pdf_doc doc;
 	if (lc_pdf_doc_init(&doc, NULL, LC_VERDICT_NONE) == 0)
 		for (int st = 0; st < LC_PDF_STYLE_COUNT; st++)
 			lc_pdf_text_height(&doc, (enum lc_pdf_style)st, "Insertion loss 0.25 dB \xe2\x80\x94 PASS", 200, 1);
 	lc_pdf_doc_free(&doc);
+}
+
+void lc_report_render_end(void)
+{
+	lc_pdf_drawer_drop();
 }

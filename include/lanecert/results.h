@@ -1318,15 +1318,29 @@ LC_API int lc_report_render_folder(const char *dir, const char *public_key, cons
 
 /*
  * Load what the first lc_report_render_folder() of this thread would load first: fontconfig's configuration,
- * pango's font map and the PDF's fonts, by laying out (not drawing) a line in each of its styles. A renderer
- * that waits for its first report calls it while it waits (lanecert-render --serve, started by lanecert run
- * before the slots measure), so that the report's rendering does not pay for it; the views rendered after it
- * are the same bytes as without it.
- * Returns: nothing; a failure (no fonts, no memory) is left to the rendering that follows, which says it.
- * Thread safety: pango's default font map is per thread, so only the calling thread's rendering gains.
+ * pango's font map and the PDF's fonts, by laying out (not drawing) a line in each of its styles; and, when
+ * opt names a plot_program, start that drawer once for the thread (`PROGRAM serve`, which loads librsvg and
+ * the plots' font while it waits), so that this thread's lc_report_render_folder() calls with the same
+ * plot_program send it their plots instead of running the drawer twice per report. A renderer that waits for
+ * its first report calls it while it waits (lanecert-render --serve, started by lanecert run before the slots
+ * measure), so that no report pays for any of it; the views rendered after it are the same bytes as without
+ * it. lc_report_render_end() ends the drawer.
+ * Returns: nothing; a failure (no fonts, a drawer that cannot start) is left to the rendering that follows,
+ * which runs a drawer of its own and says what fails.
+ * Thread safety: pango's default font map and the kept drawer are the calling thread's.
  * Since: 0.1
  */
-LC_API void lc_report_render_warm(void);
+LC_API void lc_report_render_warm(const lc_report_options *opt);
+
+/*
+ * End what lc_report_render_warm() started for the calling thread: its plot drawer is told to exit (the end
+ * of its stdin) and reaped (with -v logging, its peak RSS as "plots: peak RSS N KiB (wait4)"). Nothing to
+ * end: nothing happens.
+ * Returns: nothing.
+ * Thread safety: the calling thread's.
+ * Since: 0.1
+ */
+LC_API void lc_report_render_end(void);
 
 /*
  * As lc_report_write_new(), but the views are not rendered here: report.html, report.pdf (unless opt says

@@ -3,7 +3,9 @@
 one folder after another, each answered on its own line, and each folder's views are the same bytes as those of
 a one-folder lanecert-render of the same report.json (the fonts and maps a renderer keeps from its warm-up and
 from the reports before change nothing). A folder that cannot be rendered is "error N" with the one-folder exit
-code, and the process goes on with the next; a request cut short (no NUL) is exit 65."""
+code, and the process goes on with the next; a request cut short (no NUL) is exit 65. The PDF's plots go to
+one kept drawer (lanecert-render-plots serve) for all the folders; when that drawer cannot serve (a drawer that
+fails in serve mode, beside a copy of the renderer), each report runs drawers of its own, with the same bytes."""
 import json
 import os
 import shutil
@@ -13,6 +15,7 @@ import tempfile
 
 SRC = os.environ["LC_SOURCE_DIR"]
 RENDER = os.environ["LC_RENDER"]
+PLOTS = os.environ["LC_RENDER_PLOTS"]
 
 
 def files(d):
@@ -47,7 +50,11 @@ def main():
             subprocess.run([RENDER, dirs[name, "alone"]], check=True)
         missing = os.path.join(tmp, "no-such-folder")
         req = b"".join(p.encode() + b"\0" for p in (dirs["b", "served"], missing, dirs["a", "served"]))
-        r = subprocess.run([RENDER, "--serve"], input=req, capture_output=True)
+        r = subprocess.run([RENDER, "--serve", "-v"], input=req, capture_output=True)
+        # -v: one line per drawer reaped; the kept one serves both reports (a drawer each: four lines)
+        drawers = r.stderr.count(b"plots: peak RSS")
+        if drawers != 1:
+            bad.append(f"{drawers} plot drawers reaped for two reports, expected the one kept: {r.stderr!r}")
         if r.returncode != 0:
             bad.append(f"--serve exited {r.returncode}: {r.stderr.decode(errors='replace')}")
         if r.stdout != b"ok\nerror 66\nok\n":
@@ -63,6 +70,27 @@ def main():
             for k in alone:
                 if k in served and alone[k] != served[k]:
                     bad.append(f"report {name}: {k} differs between --serve and a one-folder run")
+        # the kept drawer fails at once (exit 3 in serve mode): each report runs its own, the same bytes
+        fake = os.path.join(tmp, "libexec")
+        os.mkdir(fake)
+        shutil.copy(RENDER, os.path.join(fake, "lanecert-render"))
+        with open(os.path.join(fake, "lanecert-render-plots"), "w") as f:
+            f.write(f'#!/bin/sh\n[ "$1" = serve ] && exit 3\nexec "{PLOTS}" "$@"\n')
+        os.chmod(os.path.join(fake, "lanecert-render-plots"), 0o755)
+        again = os.path.join(tmp, "b-fallback")
+        os.mkdir(again)
+        with open(os.path.join(again, "report.json"), "wb") as f:
+            f.write(report_b)
+        r = subprocess.run([os.path.join(fake, "lanecert-render"), "--serve", "-v"], input=again.encode() + b"\0",
+                           capture_output=True)
+        drawers = r.stderr.count(b"plots: peak RSS")
+        if r.returncode != 0 or r.stdout != b"ok\n" or drawers != 2:
+            bad.append(f"a failing kept drawer: exit {r.returncode}, {r.stdout!r}, {drawers} drawers of its own "
+                       f"(expected 0, ok, 2): {r.stderr!r}")
+        fell_back = files(again)
+        for k, v in files(dirs["b", "alone"]).items():
+            if fell_back.get(k) != v:
+                bad.append(f"a failing kept drawer: {k} differs from the one-folder run's")
         r = subprocess.run([RENDER, "--serve"], input=dirs["a", "served"].encode(), capture_output=True)
         if r.returncode != 65 or r.stdout:
             bad.append(f"a request without its NUL: exit {r.returncode} and {r.stdout!r}, expected 65 and nothing")

@@ -13,4 +13,4 @@ set_tests_properties(cli_programs_needed PROPERTIES TIMEOUT 30
 # lanecert run's renderers: lanecert-render --serve renders folder after folder, each the same bytes as alone.
 add_test(NAME cli_render_serve COMMAND ${LC_PYTHON3} ${PROJECT_SOURCE_DIR}/tests/cli/test_render_serve.py)
 set_tests_properties(cli_render_serve PROPERTIES TIMEOUT 60
-  ENVIRONMENT "LC_SOURCE_DIR=${PROJECT_SOURCE_DIR};LC_RENDER=$<TARGET_FILE:lanecert-render>;${LC_SANITIZER_ENV}")
+  ENVIRONMENT "LC_SOURCE_DIR=${PROJECT_SOURCE_DIR};LC_RENDER=$<TARGET_FILE:lanecert-render>;LC_RENDER_PLOTS=$<TARGET_FILE:lanecert-render-plots>;${LC_SANITIZER_ENV}")
