@@ -17,6 +17,7 @@
 #include "base/atomic_file.h"
 #include "reports/pdf_layout_priv.h"
 #include "reports/pdf_plotter_priv.h"
+#include "reports/plot.h"
 #include "reports/report.h"
 #include "reports/report_format_priv.h"
 
@@ -100,8 +101,11 @@ int lc_report_render_folder(const char *dir, const char *public_key, const lc_re
 
 void lc_report_render_warm(const lc_report_options *opt)
 {
+	/* started first: they load their libraries while we load ours */
+	if (!(opt && ((opt->no_html && opt->no_pdf) || (opt->gnuplot && !*opt->gnuplot)))) /* "": no plots */
+		lc_gnuplot_keep(opt ? opt->gnuplot : NULL);
 	if (opt && opt->plot_program && *opt->plot_program)
-		lc_pdf_drawer_keep(opt->plot_program); /* started first: it loads its libraries while we load ours */
+		lc_pdf_drawer_keep(opt->plot_program);
 	lc_pdf_doc doc;
 	if (lc_pdf_doc_init(&doc, NULL, LC_VERDICT_NONE) == 0)
 		for (int st = 0; st < LC_PDF_STYLE_COUNT; st++)
@@ -111,5 +115,6 @@ void lc_report_render_warm(const lc_report_options *opt)
 
 void lc_report_render_end(void)
 {
+	lc_gnuplot_drop();
 	lc_pdf_drawer_drop();
 }

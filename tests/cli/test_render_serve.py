@@ -5,7 +5,9 @@ a one-folder lanecert-render of the same report.json (the fonts and maps a rende
 from the reports before change nothing). A folder that cannot be rendered is "error N" with the one-folder exit
 code, and the process goes on with the next; a request cut short (no NUL) is exit 65. The PDF's plots go to
 one kept drawer (lanecert-render-plots serve) for all the folders; when that drawer cannot serve (a drawer that
-fails in serve mode, beside a copy of the renderer), each report runs drawers of its own, with the same bytes."""
+fails in serve mode, beside a copy of the renderer), each report runs drawers of its own, with the same bytes.
+gnuplot is kept the same way (one for all the folders); a kept gnuplot that says anything on stderr is ended and
+each report then runs its own, with the same bytes."""
 import json
 import os
 import shutil
@@ -26,6 +28,29 @@ def files(d):
             with open(p, "rb") as f:
                 out[os.path.relpath(p, d)] = f.read()
     return out
+
+
+def gnuplot_wrapper(tmp, warn_first):
+    """A folder with a gnuplot that notes each start in a log; with warn_first the first one (the kept one)
+    says a warning on stderr before it runs."""
+    d = os.path.join(tmp, "warn-bin" if warn_first else "bin")
+    os.mkdir(d)
+    real = shutil.which("gnuplot")
+    log = os.path.join(d, "starts")
+    first = os.path.join(d, "first")
+    with open(os.path.join(d, "gnuplot"), "w") as f:
+        f.write("#!/bin/sh\n"
+                f"echo start >> '{log}'\n"
+                + (f"if [ ! -e '{first}' ]; then : > '{first}'; echo 'warning: injected' >&2; fi\n" if warn_first else "")
+                + f'exec "{real}" "$@"\n')
+    os.chmod(os.path.join(d, "gnuplot"), 0o755)
+    env = dict(os.environ, PATH=d + os.pathsep + os.environ.get("PATH", ""))
+    return env, log
+
+
+def starts(log):
+    with open(log) as f:
+        return f.read().count("start")
 
 
 def main():
@@ -50,7 +75,10 @@ def main():
             subprocess.run([RENDER, dirs[name, "alone"]], check=True)
         missing = os.path.join(tmp, "no-such-folder")
         req = b"".join(p.encode() + b"\0" for p in (dirs["b", "served"], missing, dirs["a", "served"]))
-        r = subprocess.run([RENDER, "--serve", "-v"], input=req, capture_output=True)
+        env, log = gnuplot_wrapper(tmp, False)
+        r = subprocess.run([RENDER, "--serve", "-v"], input=req, capture_output=True, env=env)
+        if starts(log) != 1:
+            bad.append(f"{starts(log)} gnuplot processes for two reports, expected the one kept")
         # -v: one line per drawer reaped; the kept one serves both reports (a drawer each: four lines)
         drawers = r.stderr.count(b"plots: peak RSS")
         if drawers != 1:
@@ -91,6 +119,20 @@ def main():
         for k, v in files(dirs["b", "alone"]).items():
             if fell_back.get(k) != v:
                 bad.append(f"a failing kept drawer: {k} differs from the one-folder run's")
+        # the kept gnuplot warns on stderr: ended; each report runs its own gnuplot, the same bytes
+        env, log = gnuplot_wrapper(tmp, True)
+        again = os.path.join(tmp, "a-gnuplot-fallback")
+        os.mkdir(again)
+        with open(os.path.join(again, "report.json"), "wb") as f:
+            f.write(report_a)
+        r = subprocess.run([RENDER, "--serve"], input=again.encode() + b"\0", capture_output=True, env=env)
+        if r.returncode != 0 or r.stdout != b"ok\n" or starts(log) != 2:
+            bad.append(f"a kept gnuplot that warns: exit {r.returncode}, {r.stdout!r}, {starts(log)} gnuplot starts "
+                       f"(expected 0, ok, 2: the kept one and the report's own): {r.stderr!r}")
+        fell_back = files(again)
+        for k, v in files(dirs["a", "alone"]).items():
+            if fell_back.get(k) != v:
+                bad.append(f"a kept gnuplot that warns: {k} differs from the one-folder run's")
         r = subprocess.run([RENDER, "--serve"], input=dirs["a", "served"].encode(), capture_output=True)
         if r.returncode != 65 or r.stdout:
             bad.append(f"a request without its NUL: exit {r.returncode} and {r.stdout!r}, expected 65 and nothing")
