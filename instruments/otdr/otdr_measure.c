@@ -13,7 +13,32 @@
 /* The smallest departure from the backscatter line taken as an event's onset: a smooth, heavily averaged
  * trace curves by a few thousandths of a dB over a kilometre, and SOR stores levels in 0.001 dB steps */
 #define LC_OTDR_ONSET_FLOOR_DB 0.005
+/* Two reflections are two where the trace between them falls back by the event dead zone's 1.5 dB under
+ * both peaks (split_reflections, lc_otdr_settle) ... */
+#define LC_OTDR_SPLIT_DB 1.5
+/* ... on a trace that stands this far above the noise between them: nearer the noise, rises of 1.5 dB are
+ * noise */
+#define LC_OTDR_SPLIT_SNR_DB 5.0
+/* Steeper than any fibre (multimode at 850 nm is 3.5 dB/km; the detector's fibre-like limit is 20 dB/km):
+ * a receiver's recovery tail */
+#define LC_OTDR_TAIL_SLOPE_DB_KM 20.0
 
+
+/* The foot of the first rise in [from, to) of the event dead zone's 1.5 dB from the lowest point since, on a
+ * trace 5 dB over the noise (another reflection: a recovery tail only falls), or c->n if none. */
+static size_t next_rise(const lc_otdr_ctx *c, size_t from, size_t to)
+{
+	if (from >= c->n)
+		return c->n;
+	size_t vi = from;
+	for (size_t j = from; j < c->n && j < to; j++) {
+		if (c->y[j] < c->y[vi])
+			vi = j;
+		if (c->y[j] - c->y[vi] >= LC_OTDR_SPLIT_DB && c->y[vi] >= c->noise_top + LC_OTDR_SPLIT_SNR_DB)
+			return vi;
+	}
+	return c->n;
+}
 
 size_t lc_otdr_settle(const lc_otdr_ctx *c, size_t pk, size_t from, size_t *clean)
 {
@@ -31,7 +56,16 @@ size_t lc_otdr_settle(const lc_otdr_ctx *c, size_t pk, size_t from, size_t *clea
 	 * wrong. Move the window on, a pulse length at a time, until it looks like fiber; if it never does
 	 * within reach (a reflection just before the end, noise), keep the first. */
 	size_t step = c->pw_pts, reach = from + 4 * c->fit_len, sw = c->fit_len;
-	for (size_t f = from; f < reach && f + sw <= c->n; f += step) {
+	/* ... but not past another reflection: a recovery tail only falls, and a rise of the event dead zone's
+	 * 1.5 dB from the lowest point since (on a trace 5 dB over the noise, as split_reflections takes it) is
+	 * a reflection of its own, whose peak and tail no fit of the backscatter before it may take in (a 62 m
+	 * fibre under a 160 ns pulse: its end reflection 40 m past the front panel's dead zone, and the launch
+	 * line fitted 117 m in, down that reflection's tail, hid the fibre's end in the launch zone). The
+	 * window then ends at the foot of that rise. */
+	size_t rise_at = next_rise(c, from, reach + sw);
+	if (rise_at < c->n && rise_at < from + 2 * c->fit_len && lc_otdr_fit(&c->sums, from, rise_at, &l) < 0)
+		return from;
+	for (size_t f = from; f < reach && f + sw <= c->n && f + sw <= rise_at; f += step) {
 		lc_otdr_line t;
 		if (lc_otdr_fit(&c->sums, f, f + sw, &t) < 0)
 			break;
@@ -194,23 +228,42 @@ static size_t shape_onset(const lc_otdr_ctx *c, size_t anchor, size_t lo, size_t
 /* The end of a fibre that reflects, found as its fall: a fall into the noise seen by the detector's steps
  * (or the end threshold's level test) lies a pulse length and the start of the receiver's recovery after
  * the reflection that ends the fibre, and an OTDR reports the end at that reflection's onset. When the
- * highest point from 3 pulse lengths + 2 points before the fall's onset idx (a reflection's pulse and the
+ * highest point from 3 pulse lengths + 2 points before the fall's onset (fall, or the top of the recovery
+ * tail it lies on, below) (a reflection's pulse and the
  * first of its recovery: the reach lc_otdr_is_end and reflection_zone_end give a peak) to a pulse length
  * after it rises from the foot of its leading edge by LC_OTDR_PEAK_FLOOR_DB, 3x the backscatter noise and 3x the
  * residual RMS of a fit length before the foot, and stays over half that height for half a pulse length,
- * the end is that foot; otherwise idx. Not the reflectance threshold: the end is an event by the end threshold,
+ * the end is that foot; otherwise fall. Not the reflectance threshold: the end is an event by the end threshold,
  * and instruments give it its reflectance whatever its size (EXFO's end at -69.3 dB under a -65.5 dB
  * threshold). lo: the first point that may be used. */
-static size_t end_reflection(const lc_otdr_ctx *c, size_t idx, size_t lo)
+static size_t end_reflection(const lc_otdr_ctx *c, size_t fall, size_t lo)
 {
 	size_t reach = 3 * c->pw_pts + 2;
+	/* where the end was found as the level meeting the noise, that may lie far down a strong reflection's
+	 * recovery tail (tens of pulse lengths on a saturated receiver): follow the tail back, a pulse length
+	 * at a time, while the level (means over a pulse length) rises going back faster than any fibre falls
+	 * (LC_OTDR_TAIL_SLOPE_DB_KM: a receiver's recovery, not backscatter), and look for the reflection
+	 * before the top of the tail; without one, the end stays at the fall */
+	size_t top = fall, pw = c->pw_pts > 1 ? c->pw_pts : 1;
+	double fibre_max = LC_OTDR_TAIL_SLOPE_DB_KM * 1e-3 * c->dx * (double)pw;
+	while (top >= lo + 2 * pw) {
+		double m1 = 0, m0 = 0;
+		for (size_t j = 0; j < pw; j++) {
+			m1 += c->y[top - pw + j];
+			m0 += c->y[top - 2 * pw + j];
+		}
+		if ((m0 - m1) / (double)pw <= fibre_max)
+			break;
+		top -= pw;
+	}
+	size_t idx = top;
 	size_t from = idx > lo + reach ? idx - reach : lo;
 	size_t hi = idx + c->pw_pts + 1 < c->n ? idx + c->pw_pts + 1 : c->n;
 	if (from >= hi)
-		return idx;
+		return fall;
 	size_t pk = argmax(c->y, from, hi);
 	if (pk <= from)
-		return idx; /* the trace only falls here: no peak */
+		return fall; /* the trace only falls here: no peak */
 	/* from the point half the peak up, down the leading edge while it still rises by 2 % of the peak per
 	 * point (refine's foot of a reflection; the rounded top rises by less) */
 	double rise = fmax(0.02 * (c->y[pk] - c->y[from]), LC_OTDR_ONSET_FLOOR_DB);
@@ -226,13 +279,13 @@ static size_t end_reflection(const lc_otdr_ctx *c, size_t idx, size_t lo)
 	size_t llo = j > lo + c->fit_len ? j - c->fit_len : lo;
 	double local = (j > llo + 2 && lc_otdr_fit(&c->sums, llo, j, &l) == 0) ? l.rms : 0.0;
 	if (!(h >= LC_OTDR_PEAK_FLOOR_DB) || h < 3.0 * c->noise_rms_bs || h < 3.0 * local)
-		return idx;
+		return fall;
 	/* ... for as long as a pulse: a reflection returns its pulse's light over the pulse's length, so the
 	 * trace stays above half its height for at least half a pulse length; a bump of noise is narrower */
 	size_t wide = 0;
 	for (size_t m = j; m < c->n && m <= pk + c->pw_pts; m++)
 		wide += c->y[m] >= c->y[j] + 0.5 * h;
-	return 2 * wide >= c->pw_pts ? j : idx;
+	return 2 * wide >= c->pw_pts ? j : fall;
 }
 
 /* A section shorter than the detector's own fit length (3 pulse lengths, at least 48 points: the shortest
@@ -365,10 +418,6 @@ static int cand_push(cand **out, size_t *n, size_t *cap, cand cd)
  * attenuation dead zone (or the next candidate); a rise of LC_OTDR_SPLIT_DB from the lowest point since,
  * to a top that stands that far above it while the first peak does too, is another reflection, whose
  * onset is that lowest point. Appends them to *out (n, cap). Returns 0 or LC_ERR_NOMEM. */
-#define LC_OTDR_SPLIT_DB 1.5
-/* ... on a trace that stands this far above the noise between them: nearer the noise, rises of 1.5 dB are
- * noise */
-#define LC_OTDR_SPLIT_SNR_DB 5.0
 static int split_reflections(const lc_otdr_ctx *c, const cand *cd, size_t limit, cand **out, size_t *n, size_t *cap)
 {
 	size_t hi = cd->i + 3 * c->pw_pts + 2 < c->n ? cd->i + 3 * c->pw_pts + 2 : c->n;
