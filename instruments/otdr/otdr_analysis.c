@@ -122,7 +122,7 @@ static size_t launch_zone(lc_otdr_ctx *c, lc_otdr_event *ev)
 	ev->position_m = c->x0 + (double)i0 * c->dx;
 	ev->loss_db = NAN;
 	ev->slope_db_km = NAN;
-	size_t clean, settle = lc_otdr_settle(c, pk, pk + 2 * c->guard, &clean);
+	size_t clean, settle = lc_otdr_settle_ex(c, pk, pk + 2 * c->guard, &clean, true);
 	lc_otdr_line after;
 	lc_otdr_fit(&c->sums, clean, clean + c->fit_len * 2, &after);
 	double h = c->y[pk] - lc_otdr_line_at(&after, (double)pk);
@@ -586,9 +586,10 @@ int lc_otdr_analyze(const lc_otdr_trace *t, const lc_otdr_config *cfg_in, lc_otd
 		rc = lc_diag_set(diag, LC_ERR_NOMEM, "OTDR analysis: out of memory");
 		goto fail;
 	}
+	size_t sig_end = last_signal(&c);
+	c.sig_end = sig_end;
 	size_t settle = launch_zone(&c, ev);
 	c.det_lo = settle;
-	size_t sig_end = last_signal(&c);
 	c.noise_rms_bs = backscatter_noise(&c, settle, sig_end);
 	lc_otdr_estimate_fiber_slope(&c, settle, sig_end);
 	size_t hi = sig_end + c.guard + 1;

@@ -40,7 +40,55 @@ static size_t next_rise(const lc_otdr_ctx *c, size_t from, size_t to)
 	return c->n;
 }
 
+/* The front panel's recovery tail approaches the backscatter line from above, its slope shrinking all the
+ * way: the 20 dB/km of lc_otdr_fiber_like is met well up the tail (MT1000A: 9.7 dB/km, still 0.5 dB high
+ * 60 m past the panel), and a line fitted there bends every fit that starts on it. The fibre's own
+ * backscatter has the fibre's attenuation slope, the same further down the fibre: the slopes of back-to-back
+ * windows of the same length from the first fibre-like one to the end of the signal give it (their median)
+ * and its noise for that window (their robust spread, which a few events and the tail itself do not move).
+ * From f on, step a pulse length at a time until the window's slope is the fibre's within 3x that noise,
+ * within reach and before the next reflection's rise; if it never is, keep f. Returns the window's start
+ * and fits it to *l. */
+static size_t settle_to_fibre(const lc_otdr_ctx *c, size_t f, size_t reach, size_t rise_at, lc_otdr_line *l)
+{
+	size_t sw = c->fit_len, nw = c->sig_end > f ? (c->sig_end - f) / sw : 0, k = 0;
+	if (nw < 8)
+		return f;
+	double *v = malloc(nw * sizeof(double));
+	if (!v)
+		return f;
+	for (size_t i = 0; i < nw; i++) {
+		lc_otdr_line t;
+		if (lc_otdr_fit(&c->sums, f + i * sw, f + (i + 1) * sw, &t) == 0 && lc_otdr_fiber_like(c, &t))
+			v[k++] = t.b;
+	}
+	if (k < 8) {
+		free(v);
+		return f;
+	}
+	double med = lc_otdr_select(v, k, k / 2);
+	for (size_t i = 0; i < k; i++)
+		v[i] = fabs(v[i] - med);
+	double tol = 3.0 * 1.4826 * lc_otdr_select(v, k, k / 2);
+	free(v);
+	for (size_t g = f; g < reach && g + sw <= c->n && g + sw <= rise_at; g += c->pw_pts) {
+		lc_otdr_line t;
+		if (lc_otdr_fit(&c->sums, g, g + sw, &t) < 0)
+			break;
+		if (fabs(t.b - med) <= tol) {
+			*l = t;
+			return g;
+		}
+	}
+	return f;
+}
+
 size_t lc_otdr_settle(const lc_otdr_ctx *c, size_t pk, size_t from, size_t *clean)
+{
+	return lc_otdr_settle_ex(c, pk, from, clean, false);
+}
+
+size_t lc_otdr_settle_ex(const lc_otdr_ctx *c, size_t pk, size_t from, size_t *clean, bool fibre)
 {
 	lc_otdr_line l;
 	if (clean)
@@ -75,6 +123,8 @@ size_t lc_otdr_settle(const lc_otdr_ctx *c, size_t pk, size_t from, size_t *clea
 			break;
 		}
 	}
+	if (fibre && from < reach && lc_otdr_fiber_like(c, &l))
+		from = settle_to_fibre(c, from, reach, rise_at, &l);
 	size_t settle = from;
 	for (size_t j = pk; j < from && j < c->n; j++)
 		if (fabs(c->y[j] - lc_otdr_line_at(&l, (double)j)) <= 0.5) {

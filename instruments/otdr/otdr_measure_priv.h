@@ -28,6 +28,7 @@ typedef struct lc_otdr_ctx {
 	size_t guard;       /* points skipped on each side of an event by the fits */
 	size_t fit_len;     /* points of each detection fit */
 	size_t det_lo;      /* first point of backscatter after the launch dead zone */
+	size_t sig_end;     /* the last point clearly above the noise floor */
 	double loss_thr, eof_thr, peak_min, bc;
 	double noise, noise_rms, noise_top, noise_rms_bs;
 	double noise_end_top; /* 98th percentile of the noise's means over a fit length (the end test's) */
@@ -44,6 +45,9 @@ typedef struct cand cand;
  * `from` on, or from the first window after it that looks like fiber (the end of the attenuation dead
  * zone); *clean (may be NULL): the first point back on that line within its noise. */
 size_t lc_otdr_settle(const lc_otdr_ctx *c, size_t pk, size_t from, size_t *clean);
+/* The same, with the line found where the trace's slope has settled to the fibre's (the front panel's
+ * recovery tail: settle_to_fibre in otdr_measure.c) when fibre is set. */
+size_t lc_otdr_settle_ex(const lc_otdr_ctx *c, size_t pk, size_t from, size_t *clean, bool fibre);
 /* A line whose slope is plausible fiber attenuation (within +-20 dB/km): receiver recovery tails after a
  * strong reflection fall at tens to hundreds of dB/km, and fits over them produce false steps. */
 bool lc_otdr_fiber_like(const lc_otdr_ctx *c, const lc_otdr_line *l);
