@@ -10,18 +10,11 @@
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
+#include "base/clock.h"
 #include "base/log.h"
 #include "reports/child_run_priv.h"
-
-static long long now_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 struct sink {
 	char *p;
@@ -133,11 +126,11 @@ int lc_child_run(const char *const argv[], const char *what, const char *log_as,
 	int rc = 0, wfd = ip[1], open_out = 1, open_err = 1;
 	if (in_len == 0)
 		close(wfd), wfd = -1;
-	long long deadline = now_ms() + timeout_ms;
+	int64_t deadline = lc_now_ms() + timeout_ms;
 	while ((open_out || open_err) && rc == 0) {
 		struct pollfd p[3] = {{op[0], open_out ? POLLIN : 0, 0}, {ep[0], open_err ? POLLIN : 0, 0},
 				      {wfd, wfd >= 0 ? POLLOUT : 0, 0}};
-		long long left = deadline - now_ms();
+		int64_t left = deadline - lc_now_ms();
 		if (left <= 0) {
 			rc = lc_diag_set(diag, LC_ERR_TIMEOUT, "%s did not finish within %d ms", what, timeout_ms);
 			break;
@@ -195,4 +188,53 @@ int lc_child_run(const char *const argv[], const char *what, const char *log_as,
 	*out = o.p;
 	*out_len = o.len;
 	return 0;
+}
+
+int lc_kept_child_start(lc_kept_child *k, const char *const argv[], bool err_pipe)
+{
+	memset(k, 0, sizeof(*k));
+	k->fd = k->err = -1;
+	if (strlen(argv[0]) >= sizeof(k->program))
+		return LC_ERR_ARG;
+	int sv[2], ep[2] = {-1, -1};
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0)
+		return LC_ERR_IO;
+	if (err_pipe && pipe2(ep, O_CLOEXEC) < 0) {
+		close(sv[0]), close(sv[1]);
+		return LC_ERR_IO;
+	}
+	pid_t pid = fork(); /* not posix_spawn: see lc_child_run */
+	if (pid == 0) {
+		if (dup2(sv[1], 0) == 0 && dup2(sv[1], 1) == 1 && (!err_pipe || dup2(ep[1], 2) == 2))
+			execvp(argv[0], (char *const *)argv);
+		_exit(127);
+	}
+	close(sv[1]);
+	if (err_pipe)
+		close(ep[1]);
+	if (pid < 0) {
+		close(sv[0]);
+		if (err_pipe)
+			close(ep[0]);
+		return LC_ERR_IO;
+	}
+	k->pid = pid, k->fd = sv[0], k->err = ep[0];
+	snprintf(k->program, sizeof(k->program), "%s", argv[0]);
+	return 0;
+}
+
+lc_kept_child_exit lc_kept_child_end(lc_kept_child *k, bool kill_it)
+{
+	int st = 0;
+	struct rusage r = {0};
+	if (kill_it)
+		kill(k->pid, SIGKILL);
+	shutdown(k->fd, SHUT_WR);
+	while (wait4(k->pid, &st, 0, &r) < 0 && errno == EINTR)
+		;
+	close(k->fd);
+	if (k->err >= 0)
+		close(k->err);
+	k->fd = k->err = -1, k->pid = 0;
+	return (lc_kept_child_exit){st, r.ru_maxrss};
 }

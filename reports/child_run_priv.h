@@ -2,7 +2,10 @@
 #ifndef LC_REPORTS_CHILD_RUN_PRIV_H
 #define LC_REPORTS_CHILD_RUN_PRIV_H
 
+#include <limits.h>
+#include <stdbool.h>
 #include <stddef.h>
+#include <sys/types.h>
 
 #include "base/error.h"
 
@@ -16,5 +19,28 @@
  * on failure. Thread safety: reentrant (the descriptors it makes are close-on-exec). */
 int lc_child_run(const char *const argv[], const char *what, const char *log_as, const int *fds, size_t n_fds, const char *in,
 		 size_t in_len, int timeout_ms, size_t max_out, char **out, size_t *out_len, lc_diag *diag);
+
+/* A child kept for many requests (lanecert-render --serve keeps one plot drawer and one gnuplot for all its
+ * reports): fd is one end of a socket that is the child's stdin and stdout; err is the read end of a pipe
+ * that is its stderr (-1: its stderr is this process's). */
+typedef struct lc_kept_child {
+	pid_t pid;
+	int fd, err;
+	char program[PATH_MAX]; /* argv[0], so that a caller can tell the program it keeps */
+} lc_kept_child;
+
+/* Starts argv (looked up on PATH when argv[0] has no '/'), forked so that wait4 gives its own peak RSS; with
+ * err_pipe its stderr is piped to k->err. A program that cannot be run exits 127: the first request finds it
+ * gone. Returns 0, LC_ERR_ARG (argv[0] too long), LC_ERR_IO. Thread safety: reentrant (close-on-exec). */
+int lc_kept_child_start(lc_kept_child *k, const char *const argv[], bool err_pipe);
+
+/* How a kept child ended: its wait status and its peak RSS as wait4 gives it. */
+typedef struct lc_kept_child_exit {
+	int status;
+	long max_rss_kib;
+} lc_kept_child_exit;
+
+/* Ends k: SIGKILL first when kill_it, then the end of its stdin (a well-behaved child exits), reaped. */
+lc_kept_child_exit lc_kept_child_end(lc_kept_child *k, bool kill_it);
 
 #endif

@@ -2,33 +2,25 @@
  * (reports/child_run.c does the running, as for the PDF's plot drawer and qpdf); or, for a thread that keeps
  * one (lc_gnuplot_keep, lanecert-render --serve), one gnuplot for every report the thread renders. */
 #include <errno.h>
-#include <fcntl.h>
-#include <limits.h>
 #include <poll.h>
-#include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/random.h>
 #include <sys/socket.h>
-#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
+#include "base/clock.h"
 #include "base/strbuf.h"
 #include "reports/child_run_priv.h"
 #include "reports/plot.h"
 
 #define SVG_OUT_MAX (64u << 20)
 
-/* The calling thread's kept gnuplot: its stdin and stdout one socket, its stderr a pipe. */
-struct kept_gnuplot {
-	pid_t pid;
-	int fd, err;
-	char program[PATH_MAX];
-};
-static _Thread_local struct kept_gnuplot *kept;
+/* The calling thread's kept gnuplot (its stderr piped: anything it says there retires it). */
+static _Thread_local lc_kept_child *kept;
 
 static const char *program_of(const char *gnuplot)
 {
@@ -37,64 +29,34 @@ static const char *program_of(const char *gnuplot)
 
 int lc_gnuplot_keep(const char *gnuplot)
 {
-	const char *prog = program_of(gnuplot);
-	if (kept || strlen(prog) >= PATH_MAX)
-		return kept ? 0 : LC_ERR_ARG;
-	struct kept_gnuplot *k = calloc(1, sizeof(*k));
-	int sv[2], ep[2];
+	if (kept)
+		return 0;
+	lc_kept_child *k = malloc(sizeof(*k));
 	if (!k)
 		return LC_ERR_NOMEM;
-	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0) {
+	/* one that cannot be run exits 127: the first script finds it gone and runs a gnuplot of its own */
+	const char *const argv[] = {program_of(gnuplot), NULL};
+	int rc = lc_kept_child_start(k, argv, true);
+	if (rc < 0) {
 		free(k);
-		return LC_ERR_IO;
+		return rc;
 	}
-	if (pipe2(ep, O_CLOEXEC) < 0) {
-		close(sv[0]), close(sv[1]), free(k);
-		return LC_ERR_IO;
-	}
-	/* One that cannot be run exits 127: the first script finds it gone and runs a gnuplot of its own. */
-	pid_t pid = fork();
-	if (pid == 0) {
-		if (dup2(sv[1], 0) == 0 && dup2(sv[1], 1) == 1 && dup2(ep[1], 2) == 2)
-			execlp(prog, prog, (char *)NULL);
-		_exit(127);
-	}
-	close(sv[1]), close(ep[1]);
-	if (pid < 0) {
-		close(sv[0]), close(ep[0]), free(k);
-		return LC_ERR_IO;
-	}
-	k->pid = pid, k->fd = sv[0], k->err = ep[0];
-	snprintf(k->program, sizeof(k->program), "%s", prog);
 	kept = k;
 	return 0;
 }
 
 static void drop_kept(bool kill_it)
 {
-	struct kept_gnuplot *k = kept;
-	if (!k)
+	if (!kept)
 		return;
+	lc_kept_child_end(kept, kill_it);
+	free(kept);
 	kept = NULL;
-	if (kill_it)
-		kill(k->pid, SIGKILL);
-	shutdown(k->fd, SHUT_WR); /* the end of its stdin: it exits */
-	while (waitpid(k->pid, NULL, 0) < 0 && errno == EINTR)
-		;
-	close(k->fd), close(k->err);
-	free(k);
 }
 
 void lc_gnuplot_drop(void)
 {
 	drop_kept(false);
-}
-
-static long long now_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
 /* The scripts on the kept gnuplot, then an end mark it prints once it has run them (`unset output` ends the
@@ -115,14 +77,16 @@ static int kept_run(const char *script, size_t len, int timeout_ms, char **svg)
 		m += snprintf(mark + m, sizeof(mark) - (size_t)m, "%02x", rnd[i]);
 	snprintf(mark + m, sizeof(mark) - (size_t)m, "\n");
 	lc_strbuf in = {0}, out = {0};
+	/* the previous report's datablocks and variables go: each report meets a gnuplot as fresh as its own */
+	lc_strbuf_puts(&in, "reset session\n");
 	lc_strbuf_put(&in, script, len);
 	lc_strbuf_printf(&in, "\nunset output\nset print '-'\nprint '%.*s'\nunset print\n", (int)strlen(mark) - 1, mark);
-	long long deadline = now_ms() + timeout_ms;
+	int64_t deadline = lc_now_ms() + timeout_ms;
 	size_t sent = 0, mlen = strlen(mark);
 	int rc = in.err ? 1 : 0;
 	bool done = false;
 	while (rc == 0 && !done) {
-		long long left = deadline - now_ms();
+		int64_t left = deadline - lc_now_ms();
 		struct pollfd pf[2] = {{kept->fd, POLLIN | (sent < in.len ? POLLOUT : 0), 0}, {kept->err, POLLIN, 0}};
 		if (left <= 0 || poll(pf, 2, (int)left) <= 0) {
 			rc = left <= 0 || errno != EINTR ? 1 : 0;

@@ -9,19 +9,16 @@
  * sends both passes of every report to it instead of running one drawer per pass.
  */
 #include <errno.h>
-#include <limits.h>
 #include <poll.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
-#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
+#include "base/clock.h"
 #include "base/log.h"
 #include "base/strbuf.h"
 #include "reports/child_run_priv.h"
@@ -29,43 +26,27 @@
 
 #define PLOT_OUT_MAX ((size_t)256 << 20)
 
-/* The calling thread's kept drawer (lc_pdf_drawer_keep): `lanecert-render-plots serve` on a socket that is
- * its stdin and stdout; its stderr is this process's. */
-struct kept_drawer {
-	pid_t pid;
-	int fd;
-	char program[PATH_MAX];
-};
-static _Thread_local struct kept_drawer *kept;
+/* The calling thread's kept drawer (lc_pdf_drawer_keep): `lanecert-render-plots serve`; its stderr is this
+ * process's. */
+static _Thread_local lc_kept_child *kept;
 
 int lc_pdf_drawer_keep(const char *program)
 {
-	if (kept || !program || !*program || strlen(program) >= PATH_MAX)
-		return kept ? 0 : LC_ERR_ARG;
-	struct kept_drawer *k = calloc(1, sizeof(*k));
-	int sv[2];
+	if (kept)
+		return 0;
+	if (!program || !*program)
+		return LC_ERR_ARG;
+	lc_kept_child *k = malloc(sizeof(*k));
 	if (!k)
 		return LC_ERR_NOMEM;
-	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0) {
+	/* a drawer that cannot be run exits 127: the first request finds it gone and runs a drawer of its own,
+	 * which says why */
+	const char *const argv[] = {program, "serve", NULL};
+	int rc = lc_kept_child_start(k, argv, false);
+	if (rc < 0) {
 		free(k);
-		return LC_ERR_IO;
+		return rc;
 	}
-	/* fork, as reports/child_run.c does, so that wait4 gives the drawer's own peak RSS. A drawer that cannot
-	 * be run exits 127: the first request finds it gone and runs a drawer of its own, which says why. */
-	pid_t pid = fork();
-	if (pid == 0) {
-		if (dup2(sv[1], 0) == 0 && dup2(sv[1], 1) == 1)
-			execl(program, program, "serve", (char *)NULL);
-		_exit(127);
-	}
-	close(sv[1]);
-	if (pid < 0) {
-		close(sv[0]);
-		free(k);
-		return LC_ERR_IO;
-	}
-	k->pid = pid, k->fd = sv[0];
-	snprintf(k->program, sizeof(k->program), "%s", program);
 	kept = k;
 	return 0;
 }
@@ -73,21 +54,15 @@ int lc_pdf_drawer_keep(const char *program)
 /* Reap the kept drawer: told to end (the end of its stdin), or killed first when kill_it. */
 static void drop_kept(bool kill_it)
 {
-	struct kept_drawer *k = kept;
-	if (!k)
+	if (!kept)
 		return;
+	lc_kept_child *k = kept;
 	kept = NULL;
-	if (kill_it)
-		kill(k->pid, SIGKILL);
-	shutdown(k->fd, SHUT_WR);
-	int status = 0;
-	struct rusage ru = {0};
-	while (wait4(k->pid, &status, 0, &ru) < 0 && errno == EINTR)
-		;
-	if (WIFEXITED(status) && WEXITSTATUS(status) == 0) /* lanecert run -v: what bench run reads */
-		lc_log(LC_LOG_INFO, "plots", "peak RSS %ld KiB (wait4)", ru.ru_maxrss);
-	close(k->fd);
+	lc_kept_child_exit x = lc_kept_child_end(k, kill_it);
 	free(k);
+	int status = x.status;
+	if (WIFEXITED(status) && WEXITSTATUS(status) == 0) /* lanecert run -v: what bench run reads */
+		lc_log(LC_LOG_INFO, "plots", "peak RSS %ld KiB (wait4)", x.max_rss_kib);
 }
 
 void lc_pdf_drawer_drop(void)
@@ -95,18 +70,11 @@ void lc_pdf_drawer_drop(void)
 	drop_kept(false);
 }
 
-static long long now_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 /* All of p to or from the kept drawer before the deadline: 0, or -1 (gone, or too slow: *late says which). */
-static int kept_io(bool sending, char *p, size_t len, long long deadline, bool *late)
+static int kept_io(bool sending, char *p, size_t len, int64_t deadline, bool *late)
 {
 	while (len > 0) {
-		long long left = deadline - now_ms();
+		int64_t left = deadline - lc_now_ms();
 		struct pollfd pf = {kept->fd, sending ? POLLOUT : POLLIN, 0};
 		if (left <= 0 || poll(&pf, 1, (int)left) == 0) {
 			*late = true;
@@ -133,7 +101,7 @@ static int kept_request(const lc_pdf_plotter *pl, const char *mode, const char *
 		snprintf(head, sizeof(head), "draw %.3f %.3f %zu\n", LC_PDF_PAGE_W, LC_PDF_PAGE_H, in->len);
 	else
 		snprintf(head, sizeof(head), "%s %zu\n", mode, in->len);
-	long long deadline = now_ms() + pl->timeout_ms;
+	int64_t deadline = lc_now_ms() + pl->timeout_ms;
 	bool late = false;
 	char ans[64];
 	size_t got = 0;
