@@ -215,6 +215,7 @@ int lc_scpi_send_locked(lc_scpi *s, const uint8_t *msg, size_t len, int64_t dead
 		s->stale = false;
 	}
 	lc_spew("%s <- %.*s", s->resource, (int)(len > 200 ? 200 : len), (const char *)msg);
+	s->clean_since = false; /* any message may queue an error (scpi_refusal.c) */
 	int e = lc_transport_write(s->t, msg, len, deadline, d);
 	return e < 0 ? e : 0;
 }
@@ -431,7 +432,7 @@ int lc_scpi_query(lc_scpi *s, const char *cmd, char *buf, size_t cap)
 		return LC_ERR_ARG;
 	lc_scpi_lock(s);
 	int64_t deadline = lc_scpi_deadline(s);
-	lc_scpi_refusal_prepare(s);
+	lc_scpi_refusal_prepare(s, cmd);
 	e = lc_scpi_write_locked(s, cmd, deadline, &d);
 	if (e >= 0)
 		e = lc_scpi_refusal_wait(s, cmd, deadline, &d); /* scpi_refusal.c */
@@ -442,7 +443,7 @@ int lc_scpi_query(lc_scpi *s, const char *cmd, char *buf, size_t cap)
 	if (e >= 0)
 		e = copy_out(s, buf, cap);
 	if (e >= 0)
-		lc_scpi_marker_consume(s);
+		lc_scpi_refusal_replied(s);
 	else
 		e = lc_scpi_fail(s, e, &d);
 	lc_scpi_unlock(s);
@@ -476,7 +477,7 @@ int lc_scpi_query_alloc(lc_scpi *s, const char *cmd, char **reply, size_t *len)
 	int64_t deadline = lc_scpi_deadline(s);
 	/* the same watch and error-queue check as lc_scpi_query (scpi_refusal.c): a refused or unanswered
 	 * query says what the instrument queued, not only that it timed out */
-	lc_scpi_refusal_prepare(s);
+	lc_scpi_refusal_prepare(s, cmd);
 	e = lc_scpi_write_locked(s, cmd, deadline, &d);
 	if (e >= 0)
 		e = lc_scpi_refusal_wait(s, cmd, deadline, &d);
@@ -493,7 +494,7 @@ int lc_scpi_query_alloc(lc_scpi *s, const char *cmd, char **reply, size_t *len)
 			*reply = r;
 			if (len)
 				*len = s->reply.len;
-			lc_scpi_marker_consume(s);
+			lc_scpi_refusal_replied(s);
 		}
 	} else {
 		e = lc_scpi_fail(s, e, &d);

@@ -29,9 +29,15 @@ struct lc_scpi {
 	 * answer is still to come after the query's own reply */
 	char idn_line[256];
 	bool idn_learning, marker_pending;
-	/* scpi_refusal.c, transports with stb_before_query: EAV before the query was written (1 set, 0 clear,
-	 * -1 not known) */
+	/* scpi_refusal.c, transports with stb_before_query or stb_ask: EAV before the query was written (1 set,
+	 * 0 clear, -1 not known, -2 asked ahead and not read yet) */
 	int eav_before;
+	/* scpi_refusal.c, transports with stb_ask: what the session knows of the error queue without asking.
+	 * ref: EAV at the last point of reference (a status asked ahead of a query, or the queue read to its
+	 * end); clean_since: every message since then was a simple query that was answered (see
+	 * lc_scpi_refusal_replied); clean_saved: clean_since before the query being sent. */
+	enum { LC_REF_UNKNOWN = 0, LC_REF_CLEAR, LC_REF_SET, LC_REF_ASKED } ref;
+	bool clean_since, clean_saved;
 };
 
 /* Record a failure as the session's last error; returns code. */
@@ -52,13 +58,14 @@ int lc_scpi_drain_locked(lc_scpi *s, lc_scpi_error *errs, size_t cap, lc_diag *d
  * out of band, wait for the reply while watching for a refusal; 0 (read the reply) or LC_ERR_INSTRUMENT
  * "the instrument refused 'CMD' (-113 Undefined header)". */
 int lc_scpi_refusal_wait(lc_scpi *s, const char *cmd, int64_t deadline, lc_diag *d);
-/* Before a query is written: on transports with stb_before_query, note whether an error is already queued
- * (the status byte's EAV), so that refusal_wait never takes it for the query's refusal. */
-void lc_scpi_refusal_prepare(lc_scpi *s);
+/* Before a query is written: on transports with stb_before_query or stb_ask, note whether an error is
+ * already queued (the status byte's EAV), so that refusal_wait never takes it for the query's refusal. */
+void lc_scpi_refusal_prepare(lc_scpi *s, const char *cmd);
 /* A query timed out (code): read the error queue; a refusal makes it LC_ERR_INSTRUMENT, other errors join
  * the detail. Returns the code to report. */
 int lc_scpi_explain_timeout(lc_scpi *s, const char *cmd, int code, lc_diag *d);
-/* After a query's reply was read: read and drop the marker's answer when one is due (scpi_refusal.c). */
-void lc_scpi_marker_consume(lc_scpi *s);
+/* After a query's reply was read (scpi_refusal.c): read and drop the marker's answer when one is due, and
+ * count the query as one that queued no error the session must know of. */
+void lc_scpi_refusal_replied(lc_scpi *s);
 
 #endif

@@ -12,7 +12,7 @@
 /* Write cmd and frame its reply into s->reply under one deadline. Mutex held. */
 static int exchange(lc_scpi *s, const char *cmd, int64_t deadline, bool data_only, bool *is_block, lc_diag *d)
 {
-	lc_scpi_refusal_prepare(s);
+	lc_scpi_refusal_prepare(s, cmd);
 	int e = lc_scpi_write_locked(s, cmd, deadline, d);
 	if (e < 0)
 		return e;
@@ -23,7 +23,7 @@ static int exchange(lc_scpi *s, const char *cmd, int64_t deadline, bool data_onl
 	if (e == LC_ERR_TIMEOUT && !s->in_error_check)
 		e = lc_scpi_explain_timeout(s, cmd, e, d);
 	if (e >= 0)
-		lc_scpi_marker_consume(s);
+		lc_scpi_refusal_replied(s);
 	return e;
 }
 
@@ -154,7 +154,7 @@ int lc_scpi_query_block_into(lc_scpi *s, const char *cmd, void *buf, size_t cap,
 	s->reply = (lc_scpi_buf){.p = buf, .len = 0, .cap = cap};
 	size_t max = cap - 1 < s->o.max_reply ? cap - 1 : s->o.max_reply;
 	int64_t deadline = lc_scpi_deadline(s);
-	lc_scpi_refusal_prepare(s);
+	lc_scpi_refusal_prepare(s, cmd);
 	e = lc_scpi_write_locked(s, cmd, deadline, &d);
 	if (e >= 0)
 		e = lc_scpi_refusal_wait(s, cmd, deadline, &d);
@@ -165,7 +165,7 @@ int lc_scpi_query_block_into(lc_scpi *s, const char *cmd, void *buf, size_t cap,
 	if (e == LC_ERR_TIMEOUT && !s->in_error_check)
 		e = lc_scpi_explain_timeout(s, cmd, e, &d);
 	if (e >= 0)
-		lc_scpi_marker_consume(s);
+		lc_scpi_refusal_replied(s);
 	if (e >= 0 && !is_block)
 		e = lc_diag_set(&d, LC_ERR_PROTOCOL, "reply is not an IEEE 488.2 block");
 	if (e < 0)
@@ -236,6 +236,14 @@ int lc_scpi_read_stb(lc_scpi *s, uint8_t *stb)
 	return e < 0 ? e : 0;
 }
 
+/* The queue was read to its end: empty now, which spares the next watched query its status asked ahead
+ * (scpi_refusal.c). */
+static void known_empty(lc_scpi *s)
+{
+	s->ref = LC_REF_CLEAR;
+	s->clean_since = true;
+}
+
 /* Read entries while *STB? bit 2 (error/event queue not empty) is set, at most max_error_drain. Stores up
  * to cap of them; returns how many were read in all. */
 int lc_scpi_drain_locked(lc_scpi *s, lc_scpi_error *errs, size_t cap, lc_diag *d)
@@ -247,16 +255,20 @@ int lc_scpi_drain_locked(lc_scpi *s, lc_scpi_error *errs, size_t cap, lc_diag *d
 		int e = s->o.errors_without_stb ? 0 : stb_locked(s, &stb, d);
 		if (e < 0)
 			return e;
-		if (!(stb & 0x04))
+		if (!(stb & 0x04)) {
+			known_empty(s);
 			break;
+		}
 		e = text_query(s, "SYST:ERR?", lc_scpi_deadline(s), d);
 		if (e < 0)
 			return e;
 		e = lc_scpi_parse_error((const char *)s->reply.p, s->reply.len, &err, d);
 		if (e < 0)
 			return e;
-		if (err.code == 0)
+		if (err.code == 0) {
+			known_empty(s);
 			break;
+		}
 		lc_info("%s: instrument error %d,\"%s\"", s->resource, err.code, err.text);
 		if ((size_t)total < cap)
 			errs[total] = err;

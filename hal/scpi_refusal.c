@@ -6,10 +6,11 @@
  *  - while waiting, on transports that can both wait for input without consuming it and read the status
  *    byte out of band (HiSLIP: AsyncStatusQuery; USBTMC: USB488 READ_STATUS_BYTE on the control endpoint
  *    while the REQUEST_DEV_DEP_MSG_IN is pending): after a short grace without a reply, the status byte; its
- *    EAV bit (error queue not empty) without MAV ends the wait at once and the queue is read. On USBTMC
- *    the status byte is also read before the query is written, and EAV counts only when it was clear then
- *    (an error an earlier command left queued must not cut a slow valid reply short); asking SYST:ERR?
- *    there aborts the pending request first (INITIATE_ABORT_BULK_IN, hal/transport_usbtmc.c);
+ *    EAV bit (error queue not empty) without MAV ends the wait at once and the queue is read. EAV counts
+ *    only when it was clear before the query was written (an error an earlier command left queued must
+ *    not cut a slow valid reply short): USBTMC reads the status byte then, HiSLIP asks for it ahead of
+ *    the query when the queue may hold an unknown error (lc_scpi_refusal_prepare). Asking SYST:ERR? on
+ *    USBTMC aborts the pending request first (INITIATE_ABORT_BULK_IN, hal/transport_usbtmc.c);
  *  - after a timeout without any byte of the reply, on every transport: the error queue (through the status
  *    byte's bit 2 and SYST:ERR?, each under a short deadline of its own, so a hung instrument costs at most
  *    EXPLAIN_MS more than its timeout). On a byte stream a reply that comes later still is dropped before the
@@ -27,8 +28,9 @@
  *
  * Not after an unanswered common query (*IDN?...): such an instrument may not speak IEEE 488.2 at all.
  * A command error (-100..-199) or an execution error (-200..-299) in the queue makes the query
- * LC_ERR_INSTRUMENT "the instrument refused 'CMD' (-113 Undefined header)"; other errors are added to the
- * timeout's detail. liblxi's VXI-11 only has the check after the timeout: VXI-11 keeps a reply
+ * LC_ERR_INSTRUMENT "the instrument refused 'CMD' (-113 Undefined header)" when the queue was known empty
+ * before the query, else "the instrument's error queue holds -113 Undefined header while 'CMD' waited: it
+ * or a command before it was refused"; other errors are added to the timeout's detail. liblxi's VXI-11 only has the check after the timeout: VXI-11 keeps a reply
  * in the instrument until device_read fetches it, and IEEE 488.2 discards such a reply (-410 Query
  * INTERRUPTED) when a new message arrives, so a marker there could destroy a slow valid reply; its
  * out-of-band status byte (device_readstb) is not in liblxi's API.
@@ -65,13 +67,21 @@ static int read_queue(lc_scpi *s, lc_scpi_error *errs, size_t cap, lc_diag *d)
 	return n;
 }
 
-static int refusal(lc_scpi *s, const char *cmd, const lc_scpi_error *errs, int n, size_t cap, lc_diag *d)
+/* A command or execution error in the queue makes the query LC_ERR_INSTRUMENT. sure: the queue was known
+ * empty when the query was sent (the status byte's EAV clear just before it), so the error is the query's
+ * own; otherwise it may have been left by any earlier command, and the sentence says only that. */
+static int refusal(lc_scpi *s, const char *cmd, const lc_scpi_error *errs, int n, size_t cap, bool sure, lc_diag *d)
 {
 	for (int i = 0; i < n && (size_t)i < cap; i++) {
 		if (!refused_code(errs[i].code))
 			continue;
-		lc_diag_set(d, LC_ERR_INSTRUMENT, "the instrument refused '%.80s' (%d %.80s)%s", cmd, errs[i].code,
-			    errs[i].text, n > 1 ? " (and more errors in its queue)" : "");
+		if (sure)
+			lc_diag_set(d, LC_ERR_INSTRUMENT, "the instrument refused '%.80s' (%d %.80s)%s", cmd, errs[i].code,
+				    errs[i].text, n > 1 ? " (and more errors in its queue)" : "");
+		else
+			lc_diag_set(d, LC_ERR_INSTRUMENT, "the instrument's error queue holds %d %.80s while '%.80s' waited: "
+				    "it or a command before it was refused%s", errs[i].code, errs[i].text, cmd,
+				    n > 1 ? " (and more errors in its queue)" : "");
 		lc_info("%s: %s", s->resource, d->text);
 		return LC_ERR_INSTRUMENT;
 	}
@@ -137,7 +147,7 @@ static int marker_wait(lc_scpi *s, const char *cmd, int64_t deadline, lc_diag *d
 	s->marker_pending = false;
 	lc_scpi_error errs[4];
 	int n = read_queue(s, errs, 4, &tmp);
-	if (n > 0 && refusal(s, cmd, errs, n, 4, d) < 0)
+	if (n > 0 && refusal(s, cmd, errs, n, 4, false, d) < 0)
 		return LC_ERR_INSTRUMENT;
 	if (n > 0)
 		return lc_diag_set(d, LC_ERR_TIMEOUT, "no reply to '%.80s' (the instrument answered the *IDN? sent after "
@@ -146,7 +156,7 @@ static int marker_wait(lc_scpi *s, const char *cmd, int64_t deadline, lc_diag *d
 			   "%s)", cmd, n == 0 ? "its error queue is empty" : "its error queue could not be read");
 }
 
-void lc_scpi_marker_consume(lc_scpi *s)
+static void marker_consume(lc_scpi *s)
 {
 	if (!s->marker_pending)
 		return;
@@ -174,15 +184,66 @@ static bool watches_stb(const lc_scpi *s, const lc_transport_ops *ops)
 	return ops->wait_readable && ops->read_stb && !s->o.errors_without_stb && !s->in_error_check;
 }
 
-void lc_scpi_refusal_prepare(lc_scpi *s)
+#define EAV_ASKED (-2) /* s->eav_before: asked ahead of the query (stb_ask), the answer not read yet */
+
+/* The answer to the latest status query asked ahead, when it is there by the deadline (s->ref). */
+static void collect_ref(lc_scpi *s, int64_t deadline)
+{
+	uint8_t stb;
+	lc_diag tmp;
+	if (s->ref != LC_REF_ASKED)
+		return;
+	int r = lc_transport_stb_answer(s->t, &stb, deadline, &tmp);
+	if (r == 0)
+		s->ref = stb & 0x04 ? LC_REF_SET : LC_REF_CLEAR;
+	else if (r != LC_ERR_TIMEOUT)
+		s->ref = LC_REF_UNKNOWN;
+}
+
+/* The answer to the status query asked ahead of this query, when it is there by the deadline: s->eav_before
+ * becomes 0 or 1, or -1 when it cannot be read; it stays EAV_ASKED on a timeout. */
+static void collect_baseline(lc_scpi *s, int64_t deadline)
+{
+	if (s->eav_before != EAV_ASKED)
+		return;
+	collect_ref(s, deadline);
+	s->eav_before = s->ref == LC_REF_CLEAR ? 0 : s->ref == LC_REF_SET ? 1 : s->ref == LC_REF_ASKED ? EAV_ASKED : -1;
+}
+
+/*
+ * The status byte before the query. USBTMC reads it (a control transfer, no round trip on the bus). HiSLIP
+ * asks for it ahead of the query (stb_ask: AsyncStatusQuery sent right before the DataEnd, the answer read
+ * only when needed), and only when the queue may hold an error the session does not know of: at the
+ * start, after any command (a message without a reply), after a compound query ("CMD;Q?") and after a
+ * query that got no reply. The queue is known empty, and nothing is asked, after an answer with EAV clear
+ * followed only by simple queries that were answered, and after the queue was read to its end. Not known:
+ * an error queued by a simple query that still answered (an execution error beside a reply); a later
+ * slow query would take that error for its own refusal. An answer not needed is read here, without
+ * waiting, when the next query is prepared: a run of answered queries then costs no status query at all.
+ */
+void lc_scpi_refusal_prepare(lc_scpi *s, const char *cmd)
 {
 	const lc_transport_ops *ops = lc_transport_get_ops(s->t);
 	s->eav_before = -1;
-	if (!ops->stb_before_query || !watches_stb(s, ops))
+	if (!watches_stb(s, ops))
 		return;
 	uint8_t stb;
 	lc_diag tmp;
-	if (lc_transport_read_stb(s->t, &stb, lc_deadline_in(EXPLAIN_MS), &tmp) == 0)
+	if (ops->stb_ask) {
+		collect_ref(s, lc_now_ms() - 1);
+		if (s->ref == LC_REF_CLEAR && s->clean_since) {
+			s->eav_before = 0;
+		} else if (lc_transport_stb_ask(s->t, lc_deadline_in(EXPLAIN_MS), &tmp) == 0) {
+			s->ref = LC_REF_ASKED;
+			s->clean_since = true;
+			s->eav_before = EAV_ASKED;
+		} else {
+			s->ref = LC_REF_UNKNOWN;
+		}
+		s->clean_saved = s->clean_since && !strchr(cmd, ';');
+		return;
+	}
+	if (ops->stb_before_query && lc_transport_read_stb(s->t, &stb, lc_deadline_in(EXPLAIN_MS), &tmp) == 0)
 		s->eav_before = (stb & 0x04) != 0;
 }
 
@@ -192,14 +253,15 @@ int lc_scpi_refusal_wait(lc_scpi *s, const char *cmd, int64_t deadline, lc_diag 
 	s->idn_learning = strcmp(cmd, "*IDN?") == 0;
 	if (!ops->wait_readable || s->o.errors_without_stb || s->in_pos < s->in_len || s->in_error_check)
 		return 0;
-	/* an error queued before the query (or a status byte that could not be read) would make EAV say
-	 * nothing about this query: wait for the reply or the timeout as without the watch */
-	if (ops->stb_before_query && s->eav_before != 0)
-		return 0;
 	if (!ops->read_stb)
 		return s->idn_line[0] && cmd[0] != '*' && !ops->clear && !lc_transport_has_eom(s->t)
 			       ? marker_wait(s, cmd, deadline, d)
 			       : 0;
+	/* EAV counts only when it was clear before the query: an error queued before it (or a status byte that
+	 * could not be read) would make EAV say nothing about this query, which then waits for its reply or the
+	 * timeout as without the watch */
+	if (s->eav_before != 0 && s->eav_before != EAV_ASKED)
+		return 0;
 	int slice = GRACE_MS;
 	for (;;) {
 		/* the last poll period is left to the read, which waits it out and meets the timeout itself
@@ -211,13 +273,19 @@ int lc_scpi_refusal_wait(lc_scpi *s, const char *cmd, int64_t deadline, lc_diag 
 		int r = lc_transport_wait_readable(s->t, until, &tmp);
 		if (r != LC_ERR_TIMEOUT)
 			return 0; /* input (or a failure the read will meet and report) */
+		slice = POLL_MS;
+		collect_baseline(s, lc_now_ms() + POLL_MS);
+		if (s->eav_before == EAV_ASKED)
+			continue; /* not answered yet: looked for again after the next slice */
+		if (s->eav_before != 0)
+			return 0;
 		uint8_t stb;
 		if (lc_transport_read_stb(s->t, &stb, deadline, &tmp) < 0)
 			return 0;
 		if ((stb & 0x04) && !(stb & 0x10)) {
 			lc_scpi_error errs[4];
 			int n = read_queue(s, errs, 4, &tmp);
-			if (n > 0 && refusal(s, cmd, errs, n, 4, d) < 0)
+			if (n > 0 && refusal(s, cmd, errs, n, 4, true, d) < 0)
 				return LC_ERR_INSTRUMENT;
 			/* USBTMC: asking SYST:ERR? aborted the pending request (a new message ends a query's
 			 * wait: -410 on IEEE 488.2 devices), so no reply can come any more; say what the queue held
@@ -226,8 +294,14 @@ int lc_scpi_refusal_wait(lc_scpi *s, const char *cmd, int64_t deadline, lc_diag 
 				return lc_diag_set(d, LC_ERR_TIMEOUT, "no reply to '%.80s'; error queue: %d,\"%.60s\"%s",
 						   cmd, errs[0].code, errs[0].text, n > 1 ? " and more" : "");
 		}
-		slice = POLL_MS;
 	}
+}
+
+void lc_scpi_refusal_replied(lc_scpi *s)
+{
+	if (!s->in_error_check)
+		s->clean_since = s->clean_saved;
+	marker_consume(s);
 }
 
 int lc_scpi_explain_timeout(lc_scpi *s, const char *cmd, int code, lc_diag *d)
@@ -242,6 +316,9 @@ int lc_scpi_explain_timeout(lc_scpi *s, const char *cmd, int code, lc_diag *d)
 	if (cmd[0] == '*')
 		return code;
 	snprintf(why, sizeof(why), "%s", d->text);
+	/* whether the queue was empty before the query (HiSLIP: the answer asked ahead may still be unread) */
+	collect_baseline(s, lc_deadline_in(EXPLAIN_MS));
+	bool sure = s->eav_before == 0;
 	int n = read_queue(s, errs, 4, &q);
 	/* on a byte stream a late reply may still come: drop what has arrived before the next write */
 	if (!lc_transport_get_ops(s->t)->clear)
@@ -252,7 +329,7 @@ int lc_scpi_explain_timeout(lc_scpi *s, const char *cmd, int code, lc_diag *d)
 	}
 	if (n == 0)
 		return code;
-	if (refusal(s, cmd, errs, n, 4, d) < 0)
+	if (refusal(s, cmd, errs, n, 4, sure, d) < 0)
 		return LC_ERR_INSTRUMENT;
 	lc_diag_set(d, code, "%.150s; error queue: %d,\"%.60s\"%s", why, errs[0].code, errs[0].text,
 		    n > 1 ? " and more" : "");

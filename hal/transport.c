@@ -93,6 +93,20 @@ int lc_transport_read_stb(lc_transport *t, uint8_t *stb, int64_t deadline, lc_di
 	return t->ops->read_stb(t->priv, stb, deadline, diag);
 }
 
+int lc_transport_stb_ask(lc_transport *t, int64_t deadline, lc_diag *diag)
+{
+	if (!t->ops->stb_ask)
+		return lc_diag_set(diag, LC_ERR_UNSUPPORTED, "%s: no status query ahead of a message", t->ops->name);
+	return t->ops->stb_ask(t->priv, deadline, diag);
+}
+
+int lc_transport_stb_answer(lc_transport *t, uint8_t *stb, int64_t deadline, lc_diag *diag)
+{
+	if (!t->ops->stb_answer)
+		return lc_diag_set(diag, LC_ERR_UNSUPPORTED, "%s: no status query ahead of a message", t->ops->name);
+	return t->ops->stb_answer(t->priv, stb, deadline, diag);
+}
+
 int lc_transport_drain(lc_transport *t)
 {
 	if (!t->ops->drain)

@@ -49,6 +49,12 @@ typedef struct lc_transport_ops {
 	 * already queued is never taken for that query's refusal (hal/scpi_refusal.c). Costs one status read
 	 * per query: set where that is a control transfer (USBTMC), not a network round trip. */
 	bool stb_before_query;
+	/* The same reading without its cost (HiSLIP): stb_ask sends a status query now, before the query is
+	 * written, and does not wait; stb_answer collects its answer later, only when the session needs it (the
+	 * answers of earlier asks are read and dropped on the way). stb_answer: 0 with *stb, LC_ERR_TIMEOUT when
+	 * it has not come by the deadline (ask again later), LC_ERR_STATE when nothing was asked; may be NULL. */
+	int (*stb_ask)(void *priv, int64_t deadline, lc_diag *diag);
+	int (*stb_answer)(void *priv, uint8_t *stb, int64_t deadline, lc_diag *diag);
 } lc_transport_ops;
 
 typedef struct lc_transport lc_transport;
@@ -60,6 +66,9 @@ int lc_transport_write(lc_transport *t, const uint8_t *buf, size_t len, int64_t 
 int lc_transport_read(lc_transport *t, uint8_t *buf, size_t cap, bool *end, int64_t deadline, lc_diag *diag);
 int lc_transport_clear(lc_transport *t, int64_t deadline, lc_diag *diag);
 int lc_transport_read_stb(lc_transport *t, uint8_t *stb, int64_t deadline, lc_diag *diag);
+/* ops->stb_ask / ops->stb_answer; LC_ERR_UNSUPPORTED without them. */
+int lc_transport_stb_ask(lc_transport *t, int64_t deadline, lc_diag *diag);
+int lc_transport_stb_answer(lc_transport *t, uint8_t *stb, int64_t deadline, lc_diag *diag);
 /* Drop already-received input without waiting (ops->drain); 0 when the transport has none. */
 int lc_transport_drain(lc_transport *t);
 /* ops->wait_readable; LC_ERR_UNSUPPORTED without one. */

@@ -19,8 +19,9 @@
  * an Error message is reported (LC_ERR_PROTOCOL with its code and text) and the session goes on.
  *
  * Modes: the client is synchronized and serial (one message, then its reply). A server in overlapped mode
- * works the same way (the replies are matched by message id); no pipelining is done. Device clear asks for
- * synchronized mode.
+ * works the same way (the replies are matched by message id); no pipelining is done, except that a status
+ * query may go out just ahead of a message with its answer read later (hislip_stb_ask). Device clear asks
+ * for synchronized mode.
  *
  * Reads are resumable: a deadline that passes inside a header or a payload keeps what arrived, so a later
  * read or the device clear continues from there.
@@ -75,6 +76,11 @@ struct hislip_priv {
 	char broken_why[120];
 	bool srq_seen;
 	uint8_t srq_stb;
+	/* status queries sent ahead of a message (hislip_stb_ask) whose AsyncStatusResponse has not been read
+	 * yet; the asynchronous channel answers in order, so the last of them answers the latest ask */
+	uint32_t stb_asked;
+	bool stb_have; /* the latest ask's answer was read: stb_last */
+	uint8_t stb_last;
 };
 
 static void chan_init(struct chan *c)
@@ -232,6 +238,19 @@ static int send_msg(struct hislip_priv *p, struct chan *c, uint8_t type, uint8_t
 	return 0;
 }
 
+/* An AsyncStatusResponse while status queries sent ahead are unanswered is the answer to the oldest of
+ * them (the channel answers in order): counted off, the latest one's kept. True when h was one. */
+static bool asked_answer(struct hislip_priv *p, const lc_hislip_header *h)
+{
+	if (h->type != LC_HS_ASYNC_STATUS_RESPONSE || p->stb_asked == 0)
+		return false;
+	if (--p->stb_asked == 0) {
+		p->stb_have = true;
+		p->stb_last = h->control;
+	}
+	return true;
+}
+
 /* Send one asynchronous request and wait for its response (header into *r; a payload of at most cap bytes
  * into buf). Service requests that arrive meanwhile are kept for wait_srq. */
 static int async_transact(struct hislip_priv *p, uint8_t type, uint8_t control, uint32_t param,
@@ -256,16 +275,17 @@ static int async_transact(struct hislip_priv *p, uint8_t type, uint8_t control, 
 		if (r->len > CONTROL_PAYLOAD_MAX || (r->type == expect && r->len > cap))
 			return breaks(p, lc_diag_set(diag, LC_ERR_PROTOCOL, "HiSLIP %s with an unexpected %llu-byte payload",
 						     lc_hislip_type_name(r->type), (unsigned long long)r->len), diag);
+		bool asked = asked_answer(p, r), ours = !asked && r->type == expect;
 		if (r->type == LC_HS_ASYNC_SERVICE_REQUEST) {
 			p->srq_seen = true;
 			p->srq_stb = r->control;
-		} else if (r->type != expect && r->type != LC_HS_ASYNC_INTERRUPTED) {
+		} else if (!asked && !ours && r->type != LC_HS_ASYNC_INTERRUPTED) {
 			return breaks(p, lc_diag_set(diag, LC_ERR_PROTOCOL, "HiSLIP %s answered by %s (type %u)",
 						     lc_hislip_type_name(type), lc_hislip_type_name(r->type), r->type), diag);
 		}
-		e = read_payload(p, &p->async, r->type == expect ? buf : NULL, (size_t)r->len, deadline,
-				 lc_hislip_type_name(r->type), diag);
-		if (e < 0 || r->type == expect)
+		e = read_payload(p, &p->async, ours ? buf : NULL, (size_t)r->len, deadline, lc_hislip_type_name(r->type),
+				 diag);
+		if (e < 0 || ours)
 			return e;
 	}
 }
@@ -578,6 +598,75 @@ static int hislip_read_stb(void *priv, uint8_t *stb, int64_t deadline, lc_diag *
 	return 0;
 }
 
+/* The status query a watched query is preceded by (hal/scpi_refusal.c): AsyncStatusQuery on the
+ * asynchronous channel right before the query's DataEnd goes out on the synchronous one, its answer read
+ * only when the session needs it. It carries the id of the last message sent before the query, so it asks
+ * for the status once the messages before the query were executed; a server that answers only after it
+ * executed the query too reports the query's own error as well, and the session then counts nothing (see
+ * scpi_refusal.c). No round trip is added to a query: answers not needed are read and dropped with the
+ * next asynchronous exchange, or a bunch at a time here without waiting. */
+/* Read the asynchronous channel until no status query sent ahead is unanswered (service requests are kept
+ * for wait_srq). LC_ERR_TIMEOUT when no header came by header_deadline (the read resumes where it stopped);
+ * a message's payload is waited for until deadline. */
+static int read_asked(struct hislip_priv *p, int64_t header_deadline, int64_t deadline, lc_diag *diag)
+{
+	lc_hislip_header h;
+	while (p->stb_asked > 0) {
+		int e = read_header(p, &p->async, &h, header_deadline, diag);
+		if (e < 0)
+			return e;
+		if (h.type == LC_HS_ERROR || h.type == LC_HS_FATAL_ERROR)
+			return peer_error(p, &p->async, &h, deadline, diag);
+		if (h.len > CONTROL_PAYLOAD_MAX)
+			return breaks(p, lc_diag_set(diag, LC_ERR_PROTOCOL, "HiSLIP %s with a %llu-byte payload",
+						     lc_hislip_type_name(h.type), (unsigned long long)h.len), diag);
+		if (h.type == LC_HS_ASYNC_SERVICE_REQUEST) {
+			p->srq_seen = true;
+			p->srq_stb = h.control;
+		} else if (!asked_answer(p, &h) && h.type != LC_HS_ASYNC_INTERRUPTED) {
+			return breaks(p, lc_diag_set(diag, LC_ERR_PROTOCOL, "unexpected HiSLIP %s (type %u) on the "
+						     "asynchronous channel", lc_hislip_type_name(h.type), h.type), diag);
+		}
+		if ((e = read_payload(p, &p->async, NULL, (size_t)h.len, deadline, lc_hislip_type_name(h.type), diag)) < 0)
+			return e;
+	}
+	return 0;
+}
+
+static int hislip_stb_ask(void *priv, int64_t deadline, lc_diag *diag)
+{
+	struct hislip_priv *p = priv;
+	if (p->broken)
+		return broken_error(p, diag);
+	/* answers that were not needed must not pile up: read what has come, without waiting */
+	if (p->stb_asked >= 32) {
+		int e = read_asked(p, lc_now_ms() - 1, deadline, diag);
+		if (e < 0 && e != LC_ERR_TIMEOUT)
+			return e;
+	}
+	int e = send_msg(p, &p->async, LC_HS_ASYNC_STATUS_QUERY, p->rmt ? 1 : 0, p->last_id, NULL, 0, deadline, diag);
+	if (e < 0)
+		return e;
+	p->rmt = false;
+	p->stb_asked++;
+	p->stb_have = false;
+	return 0;
+}
+
+static int hislip_stb_answer(void *priv, uint8_t *stb, int64_t deadline, lc_diag *diag)
+{
+	struct hislip_priv *p = priv;
+	if (p->broken)
+		return broken_error(p, diag);
+	int e = read_asked(p, deadline, deadline, diag);
+	if (e < 0)
+		return e;
+	if (!p->stb_have)
+		return lc_diag_set(diag, LC_ERR_STATE, "HiSLIP: no status query was sent ahead");
+	*stb = p->stb_last;
+	return 0;
+}
+
 static int hislip_drain(void *priv)
 {
 	(void)priv;
@@ -628,6 +717,8 @@ const lc_transport_ops lc_transport_hislip_ops = {
 	.close = hislip_close,
 	.drain = hislip_drain,
 	.wait_readable = hislip_wait_readable,
+	.stb_ask = hislip_stb_ask,
+	.stb_answer = hislip_stb_answer,
 };
 
 /* ---- what only HiSLIP has: locks, lock info, service requests, the session's parameters ---------------- */
@@ -713,6 +804,8 @@ int lc_hislip_wait_srq(lc_transport *t, uint8_t *stb, int64_t deadline, lc_diag 
 		if (h.type == LC_HS_ASYNC_SERVICE_REQUEST) {
 			p->srq_seen = true;
 			p->srq_stb = h.control;
+		} else {
+			asked_answer(p, &h);
 		}
 	}
 	p->srq_seen = false;

@@ -89,7 +89,8 @@ static int drain_pending(lc_instrument *inst, lc_diag *diag)
 
 /* The queries the driver needs (lc_driver.required), before attach: a refusal names the query, and the
  * instrument's own reason comes from the session ("the instrument refused ':X?' (-113 Undefined header)",
- * at once on the transports that can tell, after the timeout on the others). */
+ * at once on the transports that can tell, after the timeout on the others; where the queue was not known
+ * empty before the query, "the instrument's error queue holds ... it or a command before it was refused"). */
 static int check_required(lc_instrument *inst, lc_diag *diag)
 {
 	for (const char *const *q = inst->driver->required; q && *q; q++) {

@@ -17,7 +17,8 @@
  * FatalError 2. Trigger runs *TRG. DeviceClearComplete -> DeviceClearAcknowledge (synchronized).
  * Asynchronous channel: AsyncMaximumMessageSize, AsyncDeviceClear (-> Acknowledge; input dropped, the
  * engine's device clear), AsyncStatusQuery (the status byte once the message whose id it carries was
- * executed, waiting up to a second for it), AsyncLock with a timeout (exclusive locks;
+ * executed, waiting up to a second for it; the status right after that message when a later one has
+ * begun since: status_after), AsyncLock with a timeout (exclusive locks;
  * a shared lock string is answered "error": not simulated), AsyncLockInfo, AsyncRemoteLocalControl.
  * An AsyncServiceRequest is sent when a message sets the status byte's RQS/MSS bit (bit 6).
  * A bad prologue is FatalError 1 and the connection closes; unknown types get Error 1. More sessions than
@@ -53,6 +54,11 @@ struct hs_session {
 	bool clearing;
 	uint8_t last_stb;
 	uint32_t done_id; /* message id of the last DataEnd executed */
+	/* for AsyncStatusQuery: the status byte right after the last two DataEnds were executed, and whether a
+	 * later message is being executed now */
+	uint32_t prev_done_id;
+	uint8_t done_stb, prev_done_stb;
+	bool executing;
 };
 
 struct lc_sim_hislip {
@@ -345,7 +351,8 @@ static uint16_t initialize(struct lc_sim_conn *c, struct rd *rd, const struct hs
 			id = ++hs->next_id;
 		while (id == 0 || find_session(hs, id));
 		*s = (struct hs_session){.used = true, .sync_open = true, .id = id, .async_fd = -1,
-					 .client_max = HS_DEFAULT_MAX, .done_id = 0xfffffefeu};
+					 .client_max = HS_DEFAULT_MAX, .done_id = 0xfffffefeu,
+					 .prev_done_id = 0xfffffefcu};
 	}
 	pthread_mutex_unlock(&hs->mu);
 	if (!id) {
@@ -421,16 +428,26 @@ static void serve_sync(struct lc_sim_conn *c, struct rd *rd, const struct hs_hdr
 					break;
 				data = msg;
 			}
+			pthread_mutex_lock(&hs->mu);
+			if ((s = find_session(hs, id)))
+				s->executing = true;
+			pthread_mutex_unlock(&hs->mu);
 			if (!clearing && h.len)
 				ok = lc_sim_lines_feed(&lines, data, (size_t)h.len, on_message, &y);
 			if (ok && h.type == T_DATA_END && !clearing)
 				ok = lc_sim_lines_flush(&lines, on_message, &y);
-			if (h.type == T_DATA_END) {
-				pthread_mutex_lock(&hs->mu);
-				if ((s = find_session(hs, id)))
+			uint8_t stb = h.type == T_DATA_END ? lc_sim_scpi_stb(ep->e, false) : 0;
+			pthread_mutex_lock(&hs->mu);
+			if ((s = find_session(hs, id))) {
+				s->executing = false;
+				if (h.type == T_DATA_END) {
+					s->prev_done_id = s->done_id;
+					s->prev_done_stb = s->done_stb;
 					s->done_id = h.param;
-				pthread_mutex_unlock(&hs->mu);
+					s->done_stb = stb;
+				}
 			}
+			pthread_mutex_unlock(&hs->mu);
 			if (!ok)
 				break;
 			continue;
@@ -504,6 +521,26 @@ static uint8_t lock_request(lc_sim_endpoint *ep, struct lc_sim_hislip *hs, uint1
 		int64_t left = timeout_ms - spent;
 		lc_sim_ep_sleep(ep, left < 10 ? (int)left : 10);
 	}
+}
+
+/* The status byte for an AsyncStatusQuery naming message msg_id, the last one the client sent: the live
+ * one, unless the synchronous channel has since begun a later message (a client that sends the query
+ * right before its next message): then the status as it was once msg_id was executed, as an instrument
+ * that answers status queries before it reads on would give. The engine's lock is taken under hs->mu (never
+ * the other way round), so no later message starts between the check and the reading. */
+static uint8_t status_after(lc_sim_endpoint *ep, struct lc_sim_hislip *hs, uint16_t id, uint32_t msg_id)
+{
+	pthread_mutex_lock(&hs->mu);
+	struct hs_session *s = find_session(hs, id);
+	uint8_t stb;
+	if (s && s->done_id == msg_id && s->executing)
+		stb = s->done_stb;
+	else if (s && s->prev_done_id == msg_id && s->done_id != msg_id)
+		stb = s->prev_done_stb;
+	else
+		stb = lc_sim_scpi_stb(ep->e, false);
+	pthread_mutex_unlock(&hs->mu);
+	return stb;
 }
 
 static void serve_async(struct lc_sim_conn *c, struct rd *rd, const struct hs_hdr *first)
@@ -584,7 +621,7 @@ static void serve_async(struct lc_sim_conn *c, struct rd *rd, const struct hs_hd
 					break;
 				lc_sim_ep_sleep(ep, 1);
 			}
-			r = async_send(hs, c->fd, T_STATUS_RESP, lc_sim_scpi_stb(ep->e, false), 0, NULL, 0);
+			r = async_send(hs, c->fd, T_STATUS_RESP, status_after(ep, hs, id, h.param), 0, NULL, 0);
 			break;
 		case T_LOCK:
 			if (h.control == 1 && h.len > 0) {

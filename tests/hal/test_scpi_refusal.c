@@ -30,7 +30,8 @@ Test(scpi_refusal, raw_socket_reports_the_queued_error_after_the_timeout)
 	lc_scpi *s = open_res(lb_resource(srv), 200);
 	char buf[64];
 	cr_expect_eq(lc_scpi_query(s, ":UENT:ID 1;:SYST:MOD? 1", buf, sizeof(buf)), LC_ERR_INSTRUMENT);
-	cr_expect_str_eq(lc_scpi_last_detail(s), "the instrument refused ':UENT:ID 1;:SYST:MOD? 1' (-113 Undefined header)");
+	cr_expect_str_eq(lc_scpi_last_detail(s), "the instrument's error queue holds -113 Undefined header while "
+						 "':UENT:ID 1;:SYST:MOD? 1' waited: it or a command before it was refused");
 	lc_scpi_set_timeout(s, 5000);
 	cr_expect_eq(lc_scpi_query(s, "*IDN?", buf, sizeof(buf)), 7, "still in step: %s", lc_scpi_last_detail(s));
 	lc_scpi_close(s);
@@ -95,6 +96,99 @@ Test(scpi_refusal, hislip_reports_at_once, .timeout = 30)
 	lc_sim_testinst_stop(inst);
 }
 
+/* HiSLIP asks for the status byte right before each watched query (an AsyncStatusQuery sent ahead of the
+ * query's DataEnd, its answer read only when the watch needs it): EAV counts only when it was clear then.
+ * The simulated HiSLIP server answers such a query with the status as it was before the next message. */
+static lc_sim_testinst *hs_inst;
+
+static lc_scpi *open_hislip(int timeout_ms)
+{
+	lc_sim_testinst_opts o;
+	lc_diag d;
+	lc_sim_testinst_opts_init(&o);
+	o.socket_port = -1;
+	o.vxi11_port = -1;
+	o.hislip_port = 0;
+	cr_assert_eq(lc_sim_testinst_start(&o, &hs_inst, &d), 0, "%s", d.text);
+	char res[80];
+	snprintf(res, sizeof(res), "TCPIP::127.0.0.1::hislip0,%d::INSTR",
+		 lc_sim_endpoint_port(lc_sim_testinst_hislip(hs_inst)));
+	return open_res(res, timeout_ms);
+}
+
+/* The session still in step after the case: the status byte, then a query reads its own reply. */
+static void close_hislip(lc_scpi *s)
+{
+	char buf[64];
+	uint8_t stb = 0xff;
+	cr_expect_eq(lc_scpi_read_stb(s, &stb), 0, "%s", lc_scpi_last_detail(s));
+	cr_expect_eq(stb & 0x04, lc_sim_error_count(lc_sim_testinst_engine(hs_inst)) ? 0x04 : 0);
+	cr_expect_eq(lc_scpi_query(s, "TEST:ECHO? 'after'", buf, sizeof(buf)), 7, "%s", lc_scpi_last_detail(s));
+	cr_expect_str_eq(buf, "\"after\"");
+	lc_scpi_close(s);
+	lc_sim_testinst_stop(hs_inst);
+}
+
+/* A command the instrument refused left -113 queued; the next query is valid but slow (0.4 s, well past the
+ * watch's first status read at 50 ms): its reply is read whole, and the error stays queued for whoever
+ * asks. Without the status asked ahead the watch saw EAV without MAV, took the old error for this query's
+ * refusal ("the instrument refused 'TEST:DEL? 0.4'") and the reply was lost. */
+Test(scpi_refusal, hislip_an_earlier_error_does_not_cut_a_slow_reply, .timeout = 30)
+{
+	lc_scpi *s = open_hislip(5000);
+	char buf[64];
+	cr_assert_eq(lc_scpi_write(s, "BOGUS:HEADER 1"), 0, "%s", lc_scpi_last_detail(s));
+	cr_expect_eq(lc_scpi_query(s, "TEST:DEL? 0.4", buf, sizeof(buf)), 1, "%s", lc_scpi_last_detail(s));
+	cr_expect_str_eq(buf, "1");
+	cr_expect_eq(lc_sim_error_count(lc_sim_testinst_engine(hs_inst)), 1, "the -113 is still queued, unread");
+	close_hislip(s);
+}
+
+/* With the queue read empty first, a refused query is still told at once and as the query's own refusal
+ * (the status asked ahead had EAV clear): well before its 60 s timeout, which the test's 30 s limit would
+ * stop. Without a status asked ahead the session cannot tell and does not watch, so it would wait. */
+Test(scpi_refusal, hislip_a_refused_query_is_told_at_once, .timeout = 30)
+{
+	lc_scpi *s = open_hislip(60000);
+	char buf[64];
+	cr_assert_eq(lc_scpi_write(s, "BOGUS:HEADER 1"), 0, "%s", lc_scpi_last_detail(s));
+	cr_assert_gt(lc_scpi_query(s, "SYST:ERR?", buf, sizeof(buf)), 0, "%s", lc_scpi_last_detail(s));
+	cr_expect(strncmp(buf, "-113,", 5) == 0, "%s", buf);
+	cr_expect_eq(lc_scpi_query(s, ":UENT:ID 1;:SYST:MOD? 1", buf, sizeof(buf)), LC_ERR_INSTRUMENT);
+	const char *want = "the instrument refused ':UENT:ID 1;:SYST:MOD? 1' (-113 ";
+	cr_expect(strncmp(lc_scpi_last_detail(s), want, strlen(want)) == 0, "%s", lc_scpi_last_detail(s));
+	close_hislip(s);
+}
+
+/* An error an earlier command left queued, then a query the instrument refuses too: not taken at once for the
+ * query's refusal (it could be a slow valid one), but after its timeout the queue is read and the sentence
+ * says no more than is known. Without the status asked ahead it said at once "the instrument refused
+ * ':UENT:ID 1;:SYST:MOD? 1' (-113 ...)", naming the query for the error of the command before it. */
+Test(scpi_refusal, hislip_an_earlier_error_is_not_the_querys_refusal, .timeout = 30)
+{
+	lc_scpi *s = open_hislip(1000);
+	char buf[64];
+	cr_assert_eq(lc_scpi_write(s, "BOGUS:HEADER 1"), 0, "%s", lc_scpi_last_detail(s));
+	cr_expect_eq(lc_scpi_query(s, ":UENT:ID 1;:SYST:MOD? 1", buf, sizeof(buf)), LC_ERR_INSTRUMENT);
+	/* the simulator's error text names the header it did not know */
+	cr_expect_str_eq(lc_scpi_last_detail(s), "the instrument's error queue holds -113 Undefined header;BOGUS:HEADER "
+						 "while ':UENT:ID 1;:SYST:MOD? 1' waited: it or a command before it was "
+						 "refused (and more errors in its queue)");
+	close_hislip(s);
+}
+
+/* No reply and an empty queue: the query waits out its timeout and says only that (the status asked ahead
+ * and the watch's own reads keep the asynchronous channel in step: close_hislip reads the status byte). */
+Test(scpi_refusal, hislip_no_reply_and_an_empty_queue_waits_the_timeout, .timeout = 30)
+{
+	lc_scpi *s = open_hislip(700);
+	char buf[64];
+	cr_expect_eq(lc_scpi_query(s, "SOUR:VAL 1", buf, sizeof(buf)), LC_ERR_TIMEOUT);
+	cr_expect(strstr(lc_scpi_last_detail(s), "refused") == NULL, "%s", lc_scpi_last_detail(s));
+	cr_expect_eq(lc_sim_error_count(lc_sim_testinst_engine(hs_inst)), 0);
+	close_hislip(s);
+}
+
 /* Over a raw socket the status byte cannot be asked while a reply may still come, so the session sends the
  * *IDN? it already saw answered as a marker (the script expects it: the old session sent nothing and waited
  * out its timeout): the marker's answer arriving first means the query got none, and the queue says why. */
@@ -109,7 +203,8 @@ static void refused_through_the_marker(lb_server *(*start)(const lb_step *))
 	char buf[64];
 	cr_assert_eq(lc_scpi_query(s, "*IDN?", buf, sizeof(buf)), 7, "%s", lc_scpi_last_detail(s));
 	cr_expect_eq(lc_scpi_query(s, ":UENT:ID 1;:SYST:MOD? 1", buf, sizeof(buf)), LC_ERR_INSTRUMENT);
-	cr_expect_str_eq(lc_scpi_last_detail(s), "the instrument refused ':UENT:ID 1;:SYST:MOD? 1' (-113 Undefined header)");
+	cr_expect_str_eq(lc_scpi_last_detail(s), "the instrument's error queue holds -113 Undefined header while "
+						 "':UENT:ID 1;:SYST:MOD? 1' waited: it or a command before it was refused");
 	cr_expect_eq(lc_scpi_query(s, "X?", buf, sizeof(buf)), 1, "still in step: %s", lc_scpi_last_detail(s));
 	lc_scpi_close(s);
 	char msg[256];

@@ -165,15 +165,16 @@ Test(run_features_cli, a_meter_without_a_required_command_is_refused_at_attach)
 	start(&c, "[\":SENS:POW:WAV\"]", "cli-features-required");
 	char *out, *err;
 	cr_assert_eq(probe(&c, false, &out, &err), 78, "%s%s", out, err);
-	cr_expect(strstr(err, "requires ':SENS1:POW:WAV?': the instrument refused ':SENS1:POW:WAV?' (-113 Undefined "
-			      "header"), "%s", err);
+	cr_expect(strstr(err, "requires ':SENS1:POW:WAV?': the instrument's error queue holds -113 Undefined "
+			      "header;SENS1:POW:WAV? while ':SENS1:POW:WAV?' waited: it or a command before it was "
+			      "refused"), "%s", err);
 	free(out), free(err);
 	cr_assert_eq(without_fired(&c), 1);
 	/* a run records a station it cannot open as its error (exit 3, as for any instrument refused at open) */
 	int code = run_cli_run(&c, "breakout-dr4-4x100g", "NO-WAV-1", NULL);
 	cr_expect_eq(code, 3, "exit %d: %s", code, c.out);
 	cr_expect_str_eq(c.store_verdict, "error");
-	cr_expect(strstr(c.reason, "requires ':SENS1:POW:WAV?': the instrument refused"), "%s", c.reason);
+	cr_expect(strstr(c.reason, "requires ':SENS1:POW:WAV?': the instrument's error queue holds -113"), "%s", c.reason);
 	cr_expect_eq(without_fired(&c), 2);
 	run_cli_stop(&c);
 }
