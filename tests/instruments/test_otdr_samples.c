@@ -85,9 +85,10 @@ Test(otdr_samples, strict_agreement, .timeout = 120)
 	/* 108 before the noise-only loss threshold of the files that store 0 and the close steps; the 6 more
 	 * events are all at stored events (Viavi 2093, 2884, 5208, 7265, 10381 m; HP 38017 m), two of them
 	 * outside the strict tolerance; one fewer when the launch line stopped at a rise (CMA4500 issue15a:
-	 * an unmatched -0.06 dB step at 10184 m went) */
-	cr_expect_leq(t.found, 113, "found %zu (false events)", t.found);
-	cr_expect_leq(t.found - t.matched, 51, "unmatched events of ours %zu", t.found - t.matched);
+	 * an unmatched -0.06 dB step at 10184 m went), and one fewer when the front panel's dead zone ended on
+	 * the fibre's slope (the MT9085's 0.07 dB "splice" at 42 m, on the panel's recovery tail) */
+	cr_expect_leq(t.found, 112, "found %zu (false events)", t.found);
+	cr_expect_leq(t.found - t.matched, 50, "unmatched events of ours %zu", t.found - t.matched);
 	for (size_t i = 0; i < N_VENDORS; i++) {
 		cr_expect_eq(pv[i].stored, floors[i].stored, "%s", floors[i].v);
 		cr_expect_geq(pv[i].matched, floors[i].matched, "%s: matched %zu", floors[i].v, pv[i].matched);
