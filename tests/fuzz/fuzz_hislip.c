@@ -67,6 +67,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	lc_transport *t = NULL;
 	if (lc_hislip_attach(sp[0], ap[0], 4096, &t) != 0)
 		abort();
+	/* two status queries asked ahead (the SCPI session's refusal watch): the asynchronous traffic is then
+	 * read as their answers first, by stb_answer or by the exchanges below */
+	uint8_t stb;
+	check(lc_transport_stb_ask(t, lc_deadline_in(1000), &d), &d);
+	check(lc_transport_stb_ask(t, lc_deadline_in(1000), &d), &d);
 	int e = lc_transport_write(t, (const uint8_t *)"*IDN?\n", 6, lc_deadline_in(1000), &d);
 	check(e, &d);
 	uint8_t buf[97];
@@ -77,7 +82,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (e == 0 || e > (int)sizeof(buf))
 			abort();
 	}
-	uint8_t stb;
+	if (data[0] & 1)
+		check(lc_transport_stb_answer(t, &stb, lc_deadline_in(1000), &d), &d);
 	check(lc_transport_read_stb(t, &stb, lc_deadline_in(1000), &d), &d);
 	check(lc_hislip_wait_srq(t, &stb, lc_deadline_in(1000), &d), &d);
 	check(lc_transport_clear(t, lc_deadline_in(1000), &d), &d);

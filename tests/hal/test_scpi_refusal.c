@@ -166,7 +166,7 @@ Test(scpi_refusal, hislip_a_refused_query_is_told_at_once, .timeout = 30)
  * ':UENT:ID 1;:SYST:MOD? 1' (-113 ...)", naming the query for the error of the command before it. */
 Test(scpi_refusal, hislip_an_earlier_error_is_not_the_querys_refusal, .timeout = 30)
 {
-	lc_scpi *s = open_hislip(1000);
+	lc_scpi *s = open_hislip(500);
 	char buf[64];
 	cr_assert_eq(lc_scpi_write(s, "BOGUS:HEADER 1"), 0, "%s", lc_scpi_last_detail(s));
 	cr_expect_eq(lc_scpi_query(s, ":UENT:ID 1;:SYST:MOD? 1", buf, sizeof(buf)), LC_ERR_INSTRUMENT);
@@ -181,7 +181,7 @@ Test(scpi_refusal, hislip_an_earlier_error_is_not_the_querys_refusal, .timeout =
  * and the watch's own reads keep the asynchronous channel in step: close_hislip reads the status byte). */
 Test(scpi_refusal, hislip_no_reply_and_an_empty_queue_waits_the_timeout, .timeout = 30)
 {
-	lc_scpi *s = open_hislip(700);
+	lc_scpi *s = open_hislip(500);
 	char buf[64];
 	cr_expect_eq(lc_scpi_query(s, "SOUR:VAL 1", buf, sizeof(buf)), LC_ERR_TIMEOUT);
 	cr_expect(strstr(lc_scpi_last_detail(s), "refused") == NULL, "%s", lc_scpi_last_detail(s));
