@@ -79,6 +79,7 @@ struct hislip_priv {
 	/* status queries sent ahead of a message (hislip_stb_ask) whose AsyncStatusResponse has not been read
 	 * yet; the asynchronous channel answers in order, so the last of them answers the latest ask */
 	uint32_t stb_asked;
+	uint64_t stb_asks; /* all asks so far (lc_hislip_session_info) */
 	bool stb_have; /* the latest ask's answer was read: stb_last */
 	uint8_t stb_last;
 };
@@ -649,6 +650,7 @@ static int hislip_stb_ask(void *priv, int64_t deadline, lc_diag *diag)
 		return e;
 	p->rmt = false;
 	p->stb_asked++;
+	p->stb_asks++;
 	p->stb_have = false;
 	return 0;
 }
@@ -838,6 +840,7 @@ int lc_hislip_session_info(lc_transport *t, lc_hislip_session *out)
 		return LC_ERR_ARG;
 	*out = (lc_hislip_session){.session_id = p->session_id, .server_version = p->server_version,
 				   .server_vendor = p->server_vendor, .overlapped = p->overlap,
-				   .server_max_message = p->server_max, .next_message_id = p->next_id};
+				   .server_max_message = p->server_max, .next_message_id = p->next_id,
+				   .status_asked = p->stb_asks};
 	return 0;
 }

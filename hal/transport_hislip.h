@@ -25,6 +25,7 @@ typedef struct lc_hislip_session {
 	bool overlapped;           /* the server's mode (InitializeResponse / DeviceClearAcknowledge) */
 	uint64_t server_max_message; /* from AsyncMaximumMessageSizeResponse, header included */
 	uint32_t next_message_id;  /* 0xffffff00 after open and after a device clear */
+	uint64_t status_asked;     /* AsyncStatusQuery messages sent ahead of a message (stb_ask) so far */
 } lc_hislip_session;
 
 /* Exclusive lock (AsyncLock request, empty lock string), waiting at most timeout_ms on the instrument.

@@ -6,6 +6,8 @@
 #include <string.h>
 
 #include "hal/scpi.h"
+#include "hal/scpi_priv.h"
+#include "hal/transport_hislip.h"
 #include "sim/scpi/testinst.h"
 #include "tests/hal/loopback_server.h"
 
@@ -174,6 +176,31 @@ Test(scpi_refusal, hislip_an_earlier_error_is_not_the_querys_refusal, .timeout =
 	cr_expect_str_eq(lc_scpi_last_detail(s), "the instrument's error queue holds -113 Undefined header;BOGUS:HEADER "
 						 "while ':UENT:ID 1;:SYST:MOD? 1' waited: it or a command before it was "
 						 "refused (and more errors in its queue)");
+	close_hislip(s);
+}
+
+/* The status is asked ahead only while the queue may hold an unknown error: after one answer with EAV
+ * clear, a run of answered queries asks nothing more (what keeps lanecert-bench hal's HiSLIP row where it
+ * was); a command makes the next query ask again. The first answer is read when a later query is
+ * prepared, without waiting, so a few queries may ask before it is there: fewer than one per query. */
+Test(scpi_refusal, hislip_answered_queries_ask_no_status_ahead, .timeout = 30)
+{
+	lc_scpi *s = open_hislip(5000);
+	char buf[128];
+	lc_hislip_session si;
+	for (int i = 0; i < 20; i++)
+		cr_assert_gt(lc_scpi_query(s, "*IDN?", buf, sizeof(buf)), 0, "%s", lc_scpi_last_detail(s));
+	cr_assert_eq(lc_hislip_session_info(s->t, &si), 0);
+	uint64_t asked = si.status_asked;
+	cr_expect(asked >= 1 && asked <= 10, "%llu status queries asked ahead of 20 queries", (unsigned long long)asked);
+	for (int i = 0; i < 20; i++)
+		cr_assert_gt(lc_scpi_query(s, "*IDN?", buf, sizeof(buf)), 0, "%s", lc_scpi_last_detail(s));
+	lc_hislip_session_info(s->t, &si);
+	cr_expect_eq(si.status_asked, asked, "nothing asked once the queue is known empty");
+	cr_assert_eq(lc_scpi_write(s, "SOUR:VAL 2"), 0, "%s", lc_scpi_last_detail(s));
+	cr_assert_gt(lc_scpi_query(s, "SOUR:VAL?", buf, sizeof(buf)), 0, "%s", lc_scpi_last_detail(s));
+	lc_hislip_session_info(s->t, &si);
+	cr_expect_eq(si.status_asked, asked + 1, "a command makes the next query ask");
 	close_hislip(s);
 }
 
