@@ -9,12 +9,8 @@
  * VXI-11 and HiSLIP comparisons too, each ratio the median of its rounds, min and max beside), and the
  * order within a round rotates (bare first in one round, lanecert first in the next; the three block readers
  * in turn), so that neither side always runs on a cache or a socket the other one warmed.
- * The whole benchmark runs on one CPU (unless --no-pin): pinned before any server thread starts, so clients
- * and servers share it. On loopback each round trip wakes the other side; where the scheduler puts each
- * server thread (beside its client or on the other core, then kept there for the run) changed every row by
- * up to 4x from run to run on an idle 2-core machine (HiSLIP/raw 0.24-0.31 in one run, 2.97-3.82 in the
- * next; the bare loop's p99/p50 from 1.5 to 3). On one CPU a row measures the software's cost per query,
- * which is what its ratio is for: a real instrument answers from another machine.
+ * The whole benchmark runs on one CPU, clients and servers alike, unless --no-pin (lc_bench_pin_one_cpu says
+ * why: unpinned, HiSLIP/raw was 0.256 in one run and 2.578 in the next on an idle 2-core machine).
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -22,7 +18,6 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <pthread.h>
-#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -601,18 +596,7 @@ int lc_bench_hal(int argc, char **argv)
 			return LC_EXIT_USAGE;
 		}
 	}
-	/* before any thread starts: every server thread inherits the mask (the head of this file) */
-	int cpu = pin ? sched_getcpu() : -1;
-	if (cpu >= 0) {
-		cpu_set_t one;
-		CPU_ZERO(&one);
-		CPU_SET(cpu, &one);
-		if (sched_setaffinity(0, sizeof(one), &one) != 0)
-			cpu = -1;
-	}
-	if (pin && cpu < 0)
-		fprintf(stderr, "lanecert-bench hal: cannot pin to one CPU (%s): the figures depend on where threads land\n",
-			strerror(errno));
+	int cpu = pin ? lc_bench_pin_one_cpu("hal") : -1; /* before any server thread starts */
 	struct server srv = {0};
 	if (server_start(&srv) != 0) {
 		lc_cli_error("bench hal", "cannot start the loopback server: %s", strerror(errno));
@@ -688,7 +672,7 @@ int lc_bench_hal(int argc, char **argv)
 		printf("HAL benchmark (loopback; %zu *IDN? round trips per side in %d rounds, the order alternating;\n"
 		       "baseline: a bare blocking-socket loop (send, recv) on the same server; ratios are medians over\n"
 		       "rounds / repetitions, min and max beside; %s)\n", ours.n, ROUNDS,
-		       cpu >= 0 ? "clients and servers on one CPU" : "not pinned: threads where the scheduler puts them");
+		       LC_BENCH_PLACEMENT(cpu));
 		printf("  bare socket      %9.0f q/s   p50 %4lld us   p99 %4lld us   p99/p50 %.2f (the machine's own tail)\n",
 		       bq, (long long)bp50, (long long)bp99, (double)bp99 / (double)(bp50 ? bp50 : 1));
 		printf("  lanecert raw     %9.0f q/s   p50 %4lld us   p99 %4lld us   p99/p50 %.2f (target <= 3: %s)\n", rq,

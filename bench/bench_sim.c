@@ -1,9 +1,10 @@
 /*
- * lanecert-bench sim [--json] [--count N] [--scenario S]: how fast the simulator answers the instruments of a
- * real scenario (default dr4-breakout-good: the DR4 bench's 8164B source, N7745C meter, DiCon GP600 and
- * N7734A switches, MP1900A BERT), each in its own dialect over its own raw socket on loopback, so that
- * benchmarks of the client measure the client. The simulator runs at time scale 0 (it never sleeps): this
- * is the cost of answering, not the instruments' own pace.
+ * lanecert-bench sim [--json] [--count N] [--scenario S] [--no-pin]: how fast the simulator answers the
+ * instruments of a real scenario (default dr4-breakout-good: the DR4 bench's 8164B source, N7745C meter,
+ * DiCon GP600 and N7734A switches, MP1900A BERT), each in its own dialect over its own raw socket on
+ * loopback, so that benchmarks of the client measure the client; all on one CPU unless --no-pin
+ * (bench/bench.h says why). The simulator runs at time scale 0 (it never sleeps): this is the cost of
+ * answering, not the instruments' own pace.
  *
  * Figures, each against a baseline measured in the same run, in ROUNDS rounds whose order alternates (the
  * baseline first in one round, ours first in the next), reported as median (min..max) of the per-round ratio:
@@ -314,11 +315,11 @@ static int port_of(const char *resource)
 	return p && strstr(resource, "::SOCKET") ? atoi(p + 2) : -1;
 }
 
-static void print_figs(const struct fig *f, int n, bool json, long count, const char *scenario)
+static void print_figs(const struct fig *f, int n, bool json, long count, const char *scenario, int cpu)
 {
 	if (json) {
-		printf("{\"bench\":\"sim\",\"scenario\":\"%s\",\"queries_per_round\":%ld,\"rounds\":%d,\"figures\":[",
-		       scenario, count, ROUNDS);
+		printf("{\"bench\":\"sim\",\"scenario\":\"%s\",\"one_cpu\":%s,\"queries_per_round\":%ld,\"rounds\":%d,"
+		       "\"figures\":[", scenario, cpu >= 0 ? "true" : "false", count, ROUNDS);
 		for (int i = 0; i < n; i++) {
 			char tg[24]; /* null when the figure has no goal */
 			snprintf(tg, sizeof(tg), f[i].target > 0 ? "%g" : "null", f[i].target);
@@ -336,8 +337,8 @@ static void print_figs(const struct fig *f, int n, bool json, long count, const 
 	}
 	printf("sim benchmark: the instruments of scenario %s on loopback, time scale 0 (no instrument waits);\n"
 	       "%ld queries per client and round, %d rounds, the order alternating (baseline first, then ours first);\n"
-	       "ratio = ours / baseline per round, median (min..max)\n",
-	       scenario, count, ROUNDS);
+	       "ratio = ours / baseline per round, median (min..max); %s\n",
+	       scenario, count, ROUNDS, LC_BENCH_PLACEMENT(cpu));
 	printf("%-26s %11s %-8s %-44s %11s %s\n", "figure", "value", "unit", "baseline (same run)", "baseline",
 	       "ratio median (min..max)");
 	for (int i = 0; i < n; i++) {
@@ -356,12 +357,13 @@ static void print_figs(const struct fig *f, int n, bool json, long count, const 
 
 int lc_bench_sim(int argc, char **argv)
 {
-	bool json = false;
+	bool json = false, pin = true;
 	long count = 4000;
 	const char *scenario = "dr4-breakout-good";
 	static const struct option opts[] = {{"json", no_argument, NULL, 'j'},
 					     {"count", required_argument, NULL, 'n'},
 					     {"scenario", required_argument, NULL, 's'},
+					     {"no-pin", no_argument, NULL, 'p'},
 					     {"help", no_argument, NULL, 'h'},
 					     {NULL, 0, NULL, 0}};
 	int c;
@@ -378,12 +380,17 @@ int lc_bench_sim(int argc, char **argv)
 			}
 		} else if (c == 's') {
 			scenario = optarg;
+		} else if (c == 'p') {
+			pin = false;
 		} else {
-			fprintf(c == 'h' ? stdout : stderr, "usage: lanecert-bench sim [--json] [--count N] [--scenario S]\n");
+			fprintf(c == 'h' ? stdout : stderr,
+				"usage: lanecert-bench sim [--json] [--count N] [--scenario S] [--no-pin]\n");
 			return c == 'h' ? LC_EXIT_OK : LC_EXIT_USAGE;
 		}
 	}
 	signal(SIGPIPE, SIG_IGN);
+	/* before the simulator's threads and PyVISA-py's process start: all of them on one CPU (bench/bench.h) */
+	int cpu = pin ? lc_bench_pin_one_cpu("sim") : -1;
 	lc_diag d;
 	lc_sim_scenario *sc = NULL;
 	lc_sim_runner *runner = NULL;
@@ -562,6 +569,6 @@ int lc_bench_sim(int argc, char **argv)
 	lc_sim_scenario_free(sc);
 	if (rc < 0)
 		return lc_cli_fail("bench sim", rc, &d, scenario);
-	print_figs(f, nf, json, count, scenario);
+	print_figs(f, nf, json, count, scenario, cpu);
 	return LC_EXIT_OK;
 }
