@@ -67,28 +67,23 @@ static int check_slot(lc_instrument *inst, const struct addr *a, lc_diag *diag)
 	return 0;
 }
 
-/*
- * Without a layout, what unit 1 holds slot by slot (:SYST:MOD? <n> -> "MU181000A, 1", "NONE" when empty:
- * instrument-dialects.md §4.1). Chained units (:UENT:ID 2...) are not asked: the document gives no query that
- * lists them. Which module is a PPG and which an ED, and what the reply's second field counts, it does not
- * say either, so no layout is suggested.
- */
-static int mp1900_inventory(lc_instrument *inst, lc_inst_module *out, size_t cap, lc_diag *diag)
+/* What one unit holds slot by slot (:SYST:MOD? <n> -> "MU181000A, 1", "NONE" when empty: instrument-dialects.md
+ * §4.1), appended to out[*n]. */
+static int list_unit(lc_instrument *inst, unsigned unit, lc_inst_module *out, size_t cap, int *n, lc_diag *diag)
 {
-	int n = 0;
 	for (int slot = inst->quirks.min_slot; slot <= inst->quirks.max_slot; slot++) {
 		char reply[128], t[128];
-		int rc = lc_inst_query(inst, diag, reply, sizeof reply, ":UENT:ID 1;:SYST:MOD? %d", slot);
+		int rc = lc_inst_query(inst, diag, reply, sizeof reply, ":UENT:ID %u;:SYST:MOD? %d", unit, slot);
 		if (rc < 0)
 			return rc;
 		lc_bert_unquote(reply, t, sizeof t);
 		if (strcasecmp(t, "NONE") == 0 || t[0] == '\0')
 			continue;
-		if ((size_t)n == cap)
+		if ((size_t)*n == cap)
 			return lc_diag_set(diag, LC_ERR_OVERFLOW, "more than %zu modules", cap);
-		lc_inst_module *m = &out[n++];
+		lc_inst_module *m = &out[(*n)++];
 		memset(m, 0, sizeof *m);
-		m->unit = 1;
+		m->unit = unit;
 		m->slot = (unsigned)slot;
 		size_t len = strcspn(t, ",");
 		snprintf(m->model, sizeof m->model, "%.*s", (int)len, t);
@@ -97,7 +92,77 @@ static int mp1900_inventory(lc_instrument *inst, lc_inst_module *out, size_t cap
 			rest++;
 		snprintf(m->detail, sizeof m->detail, "%s", rest);
 	}
-	return n;
+	return 0;
+}
+
+/* Read back an ":UENT:ID" selection: a unit number 1..99 or a protocol error. */
+static int read_unit(lc_instrument *inst, const char *cmd, unsigned *unit, lc_diag *diag)
+{
+	char reply[64];
+	int rc = lc_inst_query(inst, diag, reply, sizeof reply, "%s", cmd);
+	if (rc < 0)
+		return rc;
+	char *end;
+	long v = strtol(reply, &end, 10);
+	while (*end == ' ')
+		end++;
+	if (end == reply || *end || v < 1 || v > 99)
+		return lc_diag_set(diag, LC_ERR_PROTOCOL, "Anritsu: '%s' answered '%s', not a unit number", cmd, reply);
+	*unit = (unsigned)v;
+	return 0;
+}
+
+/*
+ * No unit count is documented (§4.1 gives only :UENT:ID to select one), so chained units are asked in turn,
+ * each selected with ":UENT:ID n;:UENT:ID?", until the instrument refuses one (the session names a refusal at
+ * once, hal/scpi_refusal.c: LC_ERR_INSTRUMENT). At most this many: a cap of ours, not from the reference.
+ */
+#define UNITS_CAP 8
+
+/*
+ * Without a layout, what each unit holds. probe only reads: the selected unit is read first (":UENT:ID?",
+ * which a public driver reads back) and selected again at the end, also after a failure. An instrument that
+ * refuses ":UENT:ID?" is asked about unit 1 only and left with unit 1 selected, as before: what it had
+ * selected cannot be known, so no other unit is selected. Which module is a PPG and which an ED, and what the
+ * reply's second field counts, the document does not say, so no layout is suggested.
+ */
+static int mp1900_inventory(lc_instrument *inst, lc_inst_module *out, size_t cap, lc_diag *diag)
+{
+	unsigned selected = 0;
+	lc_diag qd;
+	lc_diag_clear(&qd);
+	int rc = read_unit(inst, ":UENT:ID?", &selected, &qd);
+	if (rc < 0 && rc != LC_ERR_INSTRUMENT)
+		return lc_diag_set(diag, rc, "%s", lc_diag_message(&qd));
+	int n = 0;
+	rc = list_unit(inst, 1, out, cap, &n, diag);
+	for (unsigned unit = 2; rc == 0 && selected && unit <= UNITS_CAP; unit++) {
+		char cmd[48];
+		unsigned got = 0;
+		lc_diag ud;
+		lc_diag_clear(&ud);
+		snprintf(cmd, sizeof cmd, ":UENT:ID %u;:UENT:ID?", unit);
+		rc = read_unit(inst, cmd, &got, &ud);
+		if (rc == LC_ERR_INSTRUMENT) { /* no such unit: the chain ends here */
+			rc = 0;
+			break;
+		}
+		if (rc == 0 && got != unit)
+			rc = lc_diag_set(&ud, LC_ERR_PROTOCOL, "Anritsu: unit %u selected, but :UENT:ID? says %u", unit, got);
+		if (rc < 0) {
+			lc_diag_set(diag, rc, "%s", lc_diag_message(&ud));
+			break;
+		}
+		rc = list_unit(inst, unit, out, cap, &n, diag);
+	}
+	if (selected) {
+		lc_diag wd;
+		lc_diag_clear(&wd);
+		int wrc = lc_inst_write(inst, &wd, ":UENT:ID %u", selected);
+		if (wrc < 0 && rc == 0)
+			rc = lc_diag_set(diag, wrc, "putting back unit %u's selection: %s", selected, lc_diag_message(&wd));
+	}
+	return rc < 0 ? rc : n;
 }
 
 /* The layout's lanes and their unit.slot.port addresses (what the text alone can tell). */

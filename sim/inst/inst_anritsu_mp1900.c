@@ -24,6 +24,7 @@
 struct mp {
 	lc_simb b;
 	long unit, mod, port;
+	long units; /* chained units (scenario option "units"); :UENT:ID beyond them is refused */
 	int mode; /* 0 REP, 1 SING, 2 UNT */
 };
 
@@ -48,7 +49,9 @@ static int set_id(lc_sim_call *c, long *field, long max)
 		*field = (long)v;
 	return e;
 }
-static int unit_set(lc_sim_call *c, void *u) { return set_id(c, &((struct mp *)u)->unit, 1); }
+/* A unit beyond the chain is refused with -222 "Data out of range", the usual SCPI code for a parameter out of
+ * its range (not from the MP1900A manual, which the reference does not quote on this). */
+static int unit_set(lc_sim_call *c, void *u) { return set_id(c, &((struct mp *)u)->unit, ((struct mp *)u)->units); }
 static int unit_q(lc_sim_call *c, void *u) { lc_sim_out_int(c, ((struct mp *)u)->unit); return 0; }
 static int mod_set(lc_sim_call *c, void *u) { return set_id(c, &((struct mp *)u)->mod, 8); }
 static int mod_q(lc_sim_call *c, void *u) { lc_sim_out_int(c, ((struct mp *)u)->mod); return 0; }
@@ -62,8 +65,11 @@ static int sysmod_q(lc_sim_call *c, void *u)
 	int e = lc_sim_arg_int(c, 0, 1, 8, &slot);
 	if (e)
 		return e;
-	(void)u;
-	lc_sim_out_printf(c, "%s", slot == PPG_SLOT ? "MU196020A, 1" : slot == ED_SLOT ? "MU196040A, 1" : "NONE");
+	const struct mp *m = u;
+	if (m->unit == 1)
+		lc_sim_out_printf(c, "%s", slot == PPG_SLOT ? "MU196020A, 1" : slot == ED_SLOT ? "MU196040A, 1" : "NONE");
+	else /* a chained unit: the synthesizer of the reference's inventory example in slot 1 */
+		lc_sim_out_printf(c, "%s", slot == 1 ? "MU181000A, 1" : "NONE");
 	return 0;
 }
 
@@ -399,6 +405,7 @@ int lc_sim_mp1900_create(const lc_sim_bert_opts *o, lc_sim_scpi **engine, void *
 		return rc;
 	}
 	m->unit = m->mod = m->port = 1;
+	m->units = o->units ? (long)o->units : 1;
 	char idn[128];
 	/* "Anritsu doesn't return firmware" (§4.1): manufacturer, model and serial only */
 	snprintf(idn, sizeof idn, "ANRITSU,MP1900A,%s", o->serial ? o->serial : "SIM0001");
@@ -434,7 +441,10 @@ int lc_sim_bert_opts_from_config(const lc_sim_inst_config *cfg, lc_sim_bert_opts
 	if (n <= 0)
 		return lc_diag_set(diag, LC_ERR_FORMAT, "%s: the DUT has no lanes for a BERT", cfg->where);
 	double update;
+	long units = 1;
 	int rc = lc_sim_opt_double(cfg, "update_s", 1.0, 1e-3, 3600, &update, diag);
+	if (rc == 0)
+		rc = lc_sim_opt_int(cfg, "units", 1, 1, 8, &units, diag);
 	if (rc < 0)
 		return rc;
 	*o = (lc_sim_bert_opts){
@@ -446,6 +456,7 @@ int lc_sim_bert_opts_from_config(const lc_sim_inst_config *cfg, lc_sim_bert_opts
 		.update_s = update,
 		.serial = cfg->serial,
 		.clock = cfg->clock,
+		.units = (unsigned)units,
 	};
 	return 0;
 }

@@ -5,6 +5,8 @@
  * Mainframe as simulated: unit 1; slot 1 holds a PPG (MU196020A) with one port per lane, slot 3 an ED
  * (MU196040A) with one port per lane, so lane k is "1.1.k>1.3.k" in a station layout (bert.h). Other slots
  * answer NONE to :SYST:MOD?. Commands act on the target selected with :UENT:ID, :MOD:ID and :PORT:ID.
+ * With the option "units": N (1..8, default 1), units 2..N are chained: each holds an MU181000A in slot 1
+ * (the module of the reference's :SYST:MOD? example); :UENT:ID beyond N is refused (-222 in the queue).
  *
  * Thread safety: the instrument's state is guarded by its engine's lock.
  */
@@ -25,6 +27,7 @@ typedef struct lc_sim_bert_opts {
 	lc_sim_clock *clock;         /* the engine's clock, may be NULL */
 	int64_t (*now_us)(void *user); /* time source; NULL: monotonic wall time (tests pass a manual clock) */
 	void *now_user;
+	unsigned units;              /* MP1900A: chained units 1..8 (scenario option "units"); 0: 1 */
 } lc_sim_bert_opts;
 
 struct lc_sim_inst_config;

@@ -216,10 +216,12 @@ Test(probe, mainframe_that_cannot_list_its_modules_asks_for_a_layout)
 	cr_assert(strstr(out, "--layout '1:source@1310/1550,2:sensor,3:rl@1310/1550'"), "%s", out);
 }
 
-/* An MP1900A without --layout: unit 1's slots by :SYST:MOD? (instrument-dialects.md §4.1), "NONE" skipped. */
+/* An MP1900A without --layout: unit 1's slots by :SYST:MOD? (instrument-dialects.md §4.1), "NONE" skipped.
+ * This one refuses :UENT:ID? (the selected unit): it is asked about unit 1 only, and no unit is selected. */
 Test(probe, bert_without_layout_lists_its_modules)
 {
 	scpi_peer_rule(peer, "*IDN?", "ANRITSU,MP1900A,6261234567");
+	scpi_peer_rule_refuse(peer, ":UENT:ID?", "-113,\"Undefined header\"");
 	scpi_peer_rule(peer, ":UENT:ID 1;:SYST:MOD? 1", "MU196020A, 1");
 	scpi_peer_rule(peer, ":UENT:ID 1;:SYST:MOD? 3", "\"MU196040A, 1\"");
 	scpi_peer_rule(peer, ":UENT:ID 1;:SYST:MOD? *", "NONE");
@@ -239,6 +241,38 @@ Test(probe, bert_without_layout_lists_its_modules)
 	cr_assert_eq(run(scpi_peer_resource(peer), out, sizeof(out)), 0, "%s", out);
 	cr_assert(strstr(out, "unit 1 slot 1: MU196020A (1)"), "%s", out);
 	cr_assert(strstr(out, "--layout LAYOUT, e.g. '1.1.1>1.3.1,1.1.2>1.3.2'"), "%s", out);
+	cr_assert(!strstr(scpi_peer_log_nostb(peer), ":UENT:ID 2") && !strstr(scpi_peer_log_nostb(peer), "|:UENT:ID 1|"),
+		  "%s", scpi_peer_log_nostb(peer));
+}
+
+/* Chained units: unit 1 selected when probe came, unit 2 answers, unit 3 is refused (-222): both units'
+ * modules, each selection read back, and unit 1 selected again as the last thing sent. */
+Test(probe, bert_chained_units_listed_and_selection_put_back)
+{
+	scpi_peer_rule(peer, "*IDN?", "ANRITSU,MP1900A,6261234567");
+	scpi_peer_rule(peer, ":UENT:ID?", "1");
+	scpi_peer_rule(peer, ":UENT:ID 2;:UENT:ID?", "2");
+	scpi_peer_rule_refuse(peer, ":UENT:ID 3;:UENT:ID?", "-222,\"Data out of range\"");
+	scpi_peer_rule(peer, ":UENT:ID 1;:SYST:MOD? 1", "MU196020A, 1");
+	scpi_peer_rule(peer, ":UENT:ID 2;:SYST:MOD? 2", "MU183020A, 2");
+	scpi_peer_rule(peer, ":UENT:ID *;:SYST:MOD? *", "NONE");
+	scpi_peer_rule(peer, ":UENT:ID 1", NULL);
+	char out[8192], args[256];
+	snprintf(args, sizeof(args), "%s --json", scpi_peer_resource(peer));
+	cr_assert_eq(run(args, out, sizeof(out)), 0, "%s", out);
+	json_t *j = json_loads(out, 0, NULL);
+	cr_assert_not_null(j, "%s", out);
+	json_t *mods = json_object_get(j, "modules");
+	cr_assert_eq(json_array_size(mods), 2, "%s", out);
+	cr_assert_eq(json_integer_value(json_object_get(json_array_get(mods, 1), "unit")), 2, "%s", out);
+	cr_assert_eq(json_integer_value(json_object_get(json_array_get(mods, 1), "slot")), 2, "%s", out);
+	cr_assert_str_eq(json_string_value(json_object_get(json_array_get(mods, 1), "model")), "MU183020A");
+	json_decref(j);
+	const char *log = scpi_peer_log_nostb(peer);
+	cr_assert(strstr(log, ":UENT:ID 2;:SYST:MOD? 8|:UENT:ID 3;:UENT:ID?|"), "%s", log);
+	cr_assert(!strstr(log, ":UENT:ID 4"), "%s", log);
+	const char *tail = "|:UENT:ID 1";
+	cr_assert(strlen(log) > strlen(tail) && !strcmp(log + strlen(log) - strlen(tail), tail), "%s", log);
 }
 
 /* The instrument refuses to take back a setting probe changed (a unit write queues -221): probe fails with

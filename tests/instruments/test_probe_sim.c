@@ -10,10 +10,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include "sim/runner.h"
 #include "sim/sim.h"
 #include "tests/port_range.h"
+#include <lanecert/channel.h>
 #include <lanecert/hal.h>
 
 static lc_sim_scenario *sc;
@@ -152,4 +154,118 @@ Test(probe_sim, modules_listed_without_a_layout)
 	cr_assert_eq(probe(resource_of("bert"), out, sizeof(out)), 0, "%s", out);
 	cr_assert(strstr(out, "unit 1 slot 1: MU196020A (1)") && strstr(out, "unit 1 slot 3: MU196040A (1)"), "%s", out);
 	cr_assert(!strstr(out, "slot 2:"), "%s", out);
+}
+
+/* ---- chained MP1900A units (issue 20, item 4) ------------------------------------------------------------ */
+
+static lc_sim_scenario *usc;
+static lc_sim_runner *urun;
+static char upath[64];
+
+/* The default scenario with its MP1900A given `units` chained units, served on its own. */
+static void serve_units(long units)
+{
+	lc_diag d;
+	lc_diag_clear(&d);
+	char dir[4096], path[4200];
+	cr_assert_eq(lc_fixtures_dir(NULL, dir, sizeof(dir), &d), 0, "%s", lc_diag_message(&d));
+	snprintf(path, sizeof(path), "%s/scenarios/dr4-breakout-good.json", dir);
+	json_error_t je;
+	json_t *j = json_load_file(path, 0, &je);
+	cr_assert_not_null(j, "%s: %s", path, je.text);
+	json_t *bert = json_object_get(json_object_get(j, "instruments"), "bert");
+	cr_assert_not_null(bert);
+	json_object_set_new(bert, "options", json_pack("{s:I}", "units", (json_int_t)units));
+	snprintf(path, sizeof(path), "%s/scenarios/stations/dr4-bench.json", dir); /* the copy is not beside it */
+	json_object_set_new(j, "station", json_string(path));
+	snprintf(upath, sizeof(upath), "/tmp/lc-probe-units-XXXXXX");
+	int fd = mkstemp(upath);
+	cr_assert_geq(fd, 0);
+	cr_assert_eq(json_dumpfd(j, fd, 0), 0);
+	close(fd);
+	json_decref(j);
+	cr_assert_eq(lc_sim_scenario_load(upath, dir, &usc, &d), 0, "%s", lc_diag_message(&d));
+	lc_sim_runner_opts ro;
+	lc_sim_runner_opts_init(&ro);
+	ro.time_scale = 0;
+	ro.no_control = true;
+	int rc = LC_ERR_BUSY;
+	for (unsigned attempt = 0; attempt < TP_ATTEMPTS && rc == LC_ERR_BUSY; attempt++) {
+		ro.port_base = tp_port_base(16, attempt);
+		rc = lc_sim_runner_start(usc, &ro, &urun, &d);
+	}
+	cr_assert_eq(rc, 0, "%s", lc_diag_message(&d));
+	runner = urun; /* resource_of() looks here */
+}
+
+static void units_teardown(void)
+{
+	lc_sim_runner_stop(urun);
+	lc_sim_scenario_free(usc);
+	if (upath[0])
+		unlink(upath);
+}
+
+TestSuite(probe_units, .fini = units_teardown, .timeout = 60);
+
+/* Two chained units: probe lists unit 1's PPG and ED and unit 2's module, stops at unit 3 (refused: -222 in
+ * the simulator's queue), and leaves unit 1 selected as it found it, though it selected unit 2 meanwhile. */
+Test(probe_units, two_units_listed_and_selection_restored)
+{
+	serve_units(2);
+	const char *res = resource_of("bert");
+	char sel[32], out[8192], args[512];
+	scpi(res, ":UENT:ID 1", NULL, 0);
+	snprintf(args, sizeof(args), "%s --json", res);
+	cr_assert_eq(probe(args, out, sizeof(out)), 0, "%s", out);
+	json_t *j = json_loads(out, 0, NULL);
+	cr_assert_not_null(j, "%s", out);
+	json_t *mods = json_object_get(j, "modules");
+	cr_assert_eq(json_array_size(mods), 3, "%s", out);
+	static const int units[] = {1, 1, 2}, slots[] = {1, 3, 1};
+	static const char *const models[] = {"MU196020A", "MU196040A", "MU181000A"};
+	for (size_t i = 0; i < 3; i++) {
+		json_t *m = json_array_get(mods, i);
+		cr_assert_eq(json_integer_value(json_object_get(m, "unit")), units[i], "%s", out);
+		cr_assert_eq(json_integer_value(json_object_get(m, "slot")), slots[i], "%s", out);
+		cr_assert_str_eq(json_string_value(json_object_get(m, "model")), models[i], "%s", out);
+	}
+	json_decref(j);
+	scpi(res, ":UENT:ID?", sel, sizeof(sel));
+	cr_assert_str_eq(sel, "1", "probe left unit %s selected", sel);
+	/* and from unit 2: it is put back there, and the text output names both units */
+	scpi(res, ":UENT:ID 2", NULL, 0);
+	cr_assert_eq(probe(res, out, sizeof(out)), 0, "%s", out);
+	cr_assert(strstr(out, "unit 1 slot 1: MU196020A (1)") && strstr(out, "unit 2 slot 1: MU181000A (1)"), "%s", out);
+	scpi(res, ":UENT:ID?", sel, sizeof(sel));
+	cr_assert_str_eq(sel, "2", "probe left unit %s selected", sel);
+}
+
+/* One unit (the default): unit 1 only, as before chained units were asked; :UENT:ID 2 is refused. */
+Test(probe_units, one_unit_lists_unit_1_only)
+{
+	serve_units(1);
+	const char *res = resource_of("bert");
+	char out[8192], args[512];
+	snprintf(args, sizeof(args), "%s --json", res);
+	cr_assert_eq(probe(args, out, sizeof(out)), 0, "%s", out);
+	json_t *j = json_loads(out, 0, NULL);
+	cr_assert_not_null(j, "%s", out);
+	json_t *mods = json_object_get(j, "modules");
+	cr_assert_eq(json_array_size(mods), 2, "%s", out);
+	for (size_t i = 0; i < 2; i++)
+		cr_assert_eq(json_integer_value(json_object_get(json_array_get(mods, i), "unit")), 1, "%s", out);
+	json_decref(j);
+	/* what probe met at unit 2: the simulator refuses it with -222 in its queue and keeps unit 1 */
+	lc_scpi *s = NULL;
+	lc_diag d;
+	lc_diag_clear(&d);
+	char err[128], sel[32];
+	cr_assert_eq(lc_scpi_open(res, NULL, &s, &d), 0, "%s", lc_diag_message(&d));
+	cr_assert_geq(lc_scpi_write(s, ":UENT:ID 2"), 0);
+	cr_assert_geq(lc_scpi_query(s, ":SYST:ERR?", err, sizeof(err)), 0);
+	cr_assert_geq(lc_scpi_query(s, ":UENT:ID?", sel, sizeof(sel)), 0);
+	lc_scpi_close(s);
+	cr_assert(!strncmp(err, "-222", 4), "SYST:ERR? after :UENT:ID 2: %s", err);
+	cr_assert_eq(atoi(sel), 1, "%s", sel);
 }
