@@ -61,7 +61,7 @@ static const lc_driver *driver_named(const char *name)
 }
 
 /* The modules an instrument opened without a layout reports, and the --layout that opens them. */
-static void print_modules(const char *resource, json_t *mods, const lc_driver *drv)
+static void print_modules(const char *resource, json_t *mods, const char *note, const lc_driver *drv)
 {
 	size_t i;
 	json_t *e;
@@ -88,6 +88,8 @@ static void print_modules(const char *resource, json_t *mods, const lc_driver *d
 	}
 	if (json_array_size(mods) == 0)
 		printf("    none reported\n");
+	if (note)
+		printf("    (%s)\n", note);
 	if (all && n < sizeof layout)
 		printf("  to open them: lanecert probe %s --layout '%s' (NM: the modules' wavelengths)\n", resource, layout);
 	else if (drv && drv->layout_example)
@@ -121,10 +123,10 @@ static void print_text(const char *resource, json_t *snap, const lc_driver *drv)
 		size_t i;
 		json_t *e;
 		if (!strcmp(key, "driver") || !strcmp(key, "class") || !strcmp(key, "idn") || !strcmp(key, "classes") ||
-		    !strcmp(key, "resource"))
+		    !strcmp(key, "resource") || !strcmp(key, "modules_note"))
 			continue;
 		if (!strcmp(key, "modules")) {
-			print_modules(resource, v, drv);
+			print_modules(resource, v, json_string_value(json_object_get(snap, "modules_note")), drv);
 		} else if (!strcmp(key, "features")) {
 			/* the driver's optional features as detected at attach: what is absent is said by name */
 			const char *fk;

@@ -382,6 +382,8 @@ static int add_modules(lc_instrument *inst, json_t *o, lc_diag *diag)
 	if (!a)
 		return lc_diag_set(diag, LC_ERR_NOMEM, "snapshot: out of memory");
 	json_object_set_new(o, "modules", a);
+	if (inst->inventory_note[0])
+		json_object_set_new(o, "modules_note", json_string(inst->inventory_note));
 	return 0;
 }
 

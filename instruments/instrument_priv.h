@@ -25,6 +25,7 @@ struct lc_instrument {
 	char **undo;            /* commands that put back what lc_inst_change changed, oldest first */
 	size_t n_undo;
 	uint32_t features_absent; /* bit i: lc_driver.features[i] refused at attach */
+	char inventory_note[160]; /* what the driver's last inventory could not ask, "" when nothing (probe shows it) */
 };
 
 /* Whether the instrument has the driver's optional feature of that name (instrument.c): false when it refused

@@ -131,9 +131,14 @@ static int mp1900_inventory(lc_instrument *inst, lc_inst_module *out, size_t cap
 	unsigned selected = 0;
 	lc_diag qd;
 	lc_diag_clear(&qd);
+	inst->inventory_note[0] = '\0';
 	int rc = read_unit(inst, ":UENT:ID?", &selected, &qd);
 	if (rc < 0 && rc != LC_ERR_INSTRUMENT)
 		return lc_diag_set(diag, rc, "%s", lc_diag_message(&qd));
+	if (rc < 0)
+		snprintf(inst->inventory_note, sizeof inst->inventory_note,
+			 "unit 1 only: the instrument refused ':UENT:ID?', so the unit it had selected could not be put "
+			 "back after selecting units 2 and up");
 	int n = 0;
 	rc = list_unit(inst, 1, out, cap, &n, diag);
 	for (unsigned unit = 2; rc == 0 && selected && unit <= UNITS_CAP; unit++) {

@@ -236,10 +236,13 @@ Test(probe, bert_without_layout_lists_its_modules)
 	cr_assert_eq(json_integer_value(json_object_get(json_array_get(mods, 1), "slot")), 3);
 	cr_assert_str_eq(json_string_value(json_object_get(json_array_get(mods, 1), "model")), "MU196040A");
 	cr_assert_str_eq(json_string_value(json_object_get(json_array_get(mods, 1), "detail")), "1");
+	cr_assert(!strncmp(json_string_value(json_object_get(j, "modules_note")), "unit 1 only: the instrument refused", 35),
+		  "%s", out);
 	json_decref(j);
 	cr_assert(strstr(scpi_peer_log_nostb(peer), ":UENT:ID 1;:SYST:MOD? 8"), "%s", scpi_peer_log_nostb(peer));
 	cr_assert_eq(run(scpi_peer_resource(peer), out, sizeof(out)), 0, "%s", out);
 	cr_assert(strstr(out, "unit 1 slot 1: MU196020A (1)"), "%s", out);
+	cr_assert(strstr(out, "(unit 1 only: the instrument refused ':UENT:ID?'"), "%s", out);
 	cr_assert(strstr(out, "--layout LAYOUT, e.g. '1.1.1>1.3.1,1.1.2>1.3.2'"), "%s", out);
 	cr_assert(!strstr(scpi_peer_log_nostb(peer), ":UENT:ID 2") && !strstr(scpi_peer_log_nostb(peer), "|:UENT:ID 1|"),
 		  "%s", scpi_peer_log_nostb(peer));
@@ -267,6 +270,7 @@ Test(probe, bert_chained_units_listed_and_selection_put_back)
 	cr_assert_eq(json_integer_value(json_object_get(json_array_get(mods, 1), "unit")), 2, "%s", out);
 	cr_assert_eq(json_integer_value(json_object_get(json_array_get(mods, 1), "slot")), 2, "%s", out);
 	cr_assert_str_eq(json_string_value(json_object_get(json_array_get(mods, 1), "model")), "MU183020A");
+	cr_assert_null(json_object_get(j, "modules_note"), "%s", out);
 	json_decref(j);
 	const char *log = scpi_peer_log_nostb(peer);
 	cr_assert(strstr(log, ":UENT:ID 2;:SYST:MOD? 8|:UENT:ID 3;:UENT:ID?|"), "%s", log);
