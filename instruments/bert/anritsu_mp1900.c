@@ -148,12 +148,13 @@ static int mp1900_inventory(lc_instrument *inst, lc_inst_module *out, size_t cap
 		lc_diag_clear(&ud);
 		snprintf(cmd, sizeof cmd, ":UENT:ID %u;:UENT:ID?", unit);
 		rc = read_unit(inst, cmd, &got, &ud);
-		if (rc == LC_ERR_INSTRUMENT) { /* no such unit: the chain ends here */
+		/* No such unit: the chain ends here. Refused at once, or, since an out-of-range unit is an execution
+		 * error (-2xx) after which IEEE 488.2 lets the rest of the message run, read back as still the
+		 * unit selected before: the selection was not taken. */
+		if (rc == LC_ERR_INSTRUMENT || (rc == 0 && got != unit)) {
 			rc = 0;
 			break;
 		}
-		if (rc == 0 && got != unit)
-			rc = lc_diag_set(&ud, LC_ERR_PROTOCOL, "Anritsu: unit %u selected, but :UENT:ID? says %u", unit, got);
 		if (rc < 0) {
 			lc_diag_set(diag, rc, "%s", lc_diag_message(&ud));
 			break;

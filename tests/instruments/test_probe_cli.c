@@ -279,6 +279,29 @@ Test(probe, bert_chained_units_listed_and_selection_put_back)
 	cr_assert(strlen(log) > strlen(tail) && !strcmp(log + strlen(log) - strlen(tail), tail), "%s", log);
 }
 
+/* An instrument that runs the rest of the message after refusing a unit (an execution error does not stop
+ * it, IEEE 488.2): ":UENT:ID 3;:UENT:ID?" answers 2, the unit still selected; the chain ends there too. */
+Test(probe, bert_chained_units_end_where_the_selection_is_not_taken)
+{
+	scpi_peer_rule(peer, "*IDN?", "ANRITSU,MP1900A,6261234567");
+	scpi_peer_rule(peer, ":UENT:ID?", "1");
+	scpi_peer_rule(peer, ":UENT:ID 2;:UENT:ID?", "2");
+	scpi_peer_rule(peer, ":UENT:ID 3;:UENT:ID?", "2");
+	scpi_peer_rule(peer, ":UENT:ID 1;:SYST:MOD? 1", "MU196020A, 1");
+	scpi_peer_rule(peer, ":UENT:ID 2;:SYST:MOD? 2", "MU183020A, 2");
+	scpi_peer_rule(peer, ":UENT:ID *;:SYST:MOD? *", "NONE");
+	scpi_peer_rule(peer, ":UENT:ID 1", NULL);
+	char out[8192], args[256];
+	snprintf(args, sizeof(args), "%s --json", scpi_peer_resource(peer));
+	cr_assert_eq(run(args, out, sizeof(out)), 0, "%s", out);
+	json_t *j = json_loads(out, 0, NULL);
+	cr_assert_not_null(j, "%s", out);
+	cr_assert_eq(json_array_size(json_object_get(j, "modules")), 2, "%s", out);
+	json_decref(j);
+	const char *log = scpi_peer_log_nostb(peer);
+	cr_assert(!strstr(log, ":UENT:ID 4") && !strstr(log, ":UENT:ID 3;:SYST:MOD?"), "%s", log);
+}
+
 /* The instrument refuses to take back a setting probe changed (a unit write queues -221): probe fails with
  * the instrument's exit code 78, names the first refused setting with the instrument's error and counts the
  * others, and still tries every one of them. */
