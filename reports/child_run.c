@@ -190,18 +190,17 @@ int lc_child_run(const char *const argv[], const char *what, const char *log_as,
 	return 0;
 }
 
-int lc_kept_child_start(lc_kept_child *k, const char *const argv[], bool err_pipe)
+lc_kept_child *lc_kept_child_start(const char *const argv[], bool err_pipe)
 {
-	memset(k, 0, sizeof(*k));
-	k->fd = k->err = -1;
-	if (strlen(argv[0]) >= sizeof(k->program))
-		return LC_ERR_ARG;
+	lc_kept_child *k = calloc(1, sizeof(*k));
 	int sv[2], ep[2] = {-1, -1};
-	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0)
-		return LC_ERR_IO;
+	if (!k || strlen(argv[0]) >= sizeof(k->program) || socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0) {
+		free(k);
+		return NULL;
+	}
 	if (err_pipe && pipe2(ep, O_CLOEXEC) < 0) {
-		close(sv[0]), close(sv[1]);
-		return LC_ERR_IO;
+		close(sv[0]), close(sv[1]), free(k);
+		return NULL;
 	}
 	pid_t pid = fork(); /* not posix_spawn: see lc_child_run */
 	if (pid == 0) {
@@ -216,11 +215,12 @@ int lc_kept_child_start(lc_kept_child *k, const char *const argv[], bool err_pip
 		close(sv[0]);
 		if (err_pipe)
 			close(ep[0]);
-		return LC_ERR_IO;
+		free(k);
+		return NULL;
 	}
 	k->pid = pid, k->fd = sv[0], k->err = ep[0];
 	snprintf(k->program, sizeof(k->program), "%s", argv[0]);
-	return 0;
+	return k;
 }
 
 lc_kept_child_exit lc_kept_child_end(lc_kept_child *k, bool kill_it)
@@ -235,6 +235,6 @@ lc_kept_child_exit lc_kept_child_end(lc_kept_child *k, bool kill_it)
 	close(k->fd);
 	if (k->err >= 0)
 		close(k->err);
-	k->fd = k->err = -1, k->pid = 0;
+	free(k);
 	return (lc_kept_child_exit){st, r.ru_maxrss};
 }

@@ -30,9 +30,10 @@ typedef struct lc_kept_child {
 } lc_kept_child;
 
 /* Starts argv (looked up on PATH when argv[0] has no '/'), forked so that wait4 gives its own peak RSS; with
- * err_pipe its stderr is piped to k->err. A program that cannot be run exits 127: the first request finds it
- * gone. Returns 0, LC_ERR_ARG (argv[0] too long), LC_ERR_IO. Thread safety: reentrant (close-on-exec). */
-int lc_kept_child_start(lc_kept_child *k, const char *const argv[], bool err_pipe);
+ * err_pipe its stderr is piped to its err. A program that cannot be run exits 127: the first request finds it
+ * gone. Returns the child (malloc'ed, lc_kept_child_end frees it), or NULL (no memory, no descriptors, no fork,
+ * argv[0] too long). Thread safety: reentrant (its descriptors are close-on-exec). */
+lc_kept_child *lc_kept_child_start(const char *const argv[], bool err_pipe);
 
 /* How a kept child ended: its wait status and its peak RSS as wait4 gives it. */
 typedef struct lc_kept_child_exit {
@@ -40,7 +41,7 @@ typedef struct lc_kept_child_exit {
 	long max_rss_kib;
 } lc_kept_child_exit;
 
-/* Ends k: SIGKILL first when kill_it, then the end of its stdin (a well-behaved child exits), reaped. */
+/* Ends k: SIGKILL first when kill_it, then the end of its stdin (a well-behaved child exits), reaped, freed. */
 lc_kept_child_exit lc_kept_child_end(lc_kept_child *k, bool kill_it);
 
 #endif

@@ -29,28 +29,17 @@ static const char *program_of(const char *gnuplot)
 
 int lc_gnuplot_keep(const char *gnuplot)
 {
-	if (kept)
-		return 0;
-	lc_kept_child *k = malloc(sizeof(*k));
-	if (!k)
-		return LC_ERR_NOMEM;
 	/* one that cannot be run exits 127: the first script finds it gone and runs a gnuplot of its own */
 	const char *const argv[] = {program_of(gnuplot), NULL};
-	int rc = lc_kept_child_start(k, argv, true);
-	if (rc < 0) {
-		free(k);
-		return rc;
-	}
-	kept = k;
-	return 0;
+	if (!kept)
+		kept = lc_kept_child_start(argv, true);
+	return kept ? 0 : LC_ERR_IO;
 }
 
 static void drop_kept(bool kill_it)
 {
-	if (!kept)
-		return;
-	lc_kept_child_end(kept, kill_it);
-	free(kept);
+	if (kept)
+		lc_kept_child_end(kept, kill_it);
 	kept = NULL;
 }
 

@@ -32,23 +32,14 @@ static _Thread_local lc_kept_child *kept;
 
 int lc_pdf_drawer_keep(const char *program)
 {
-	if (kept)
-		return 0;
 	if (!program || !*program)
 		return LC_ERR_ARG;
-	lc_kept_child *k = malloc(sizeof(*k));
-	if (!k)
-		return LC_ERR_NOMEM;
 	/* a drawer that cannot be run exits 127: the first request finds it gone and runs a drawer of its own,
 	 * which says why */
 	const char *const argv[] = {program, "serve", NULL};
-	int rc = lc_kept_child_start(k, argv, false);
-	if (rc < 0) {
-		free(k);
-		return rc;
-	}
-	kept = k;
-	return 0;
+	if (!kept)
+		kept = lc_kept_child_start(argv, false);
+	return kept ? 0 : LC_ERR_IO;
 }
 
 /* Reap the kept drawer: told to end (the end of its stdin), or killed first when kill_it. */
@@ -56,10 +47,8 @@ static void drop_kept(bool kill_it)
 {
 	if (!kept)
 		return;
-	lc_kept_child *k = kept;
+	lc_kept_child_exit x = lc_kept_child_end(kept, kill_it);
 	kept = NULL;
-	lc_kept_child_exit x = lc_kept_child_end(k, kill_it);
-	free(k);
 	int status = x.status;
 	if (WIFEXITED(status) && WEXITSTATUS(status) == 0) /* lanecert run -v: what bench run reads */
 		lc_log(LC_LOG_INFO, "plots", "peak RSS %ld KiB (wait4)", x.max_rss_kib);

@@ -59,7 +59,8 @@ lc_pdf_plotter lc_pdf_plotter_child(const char *program);
 /* Keep a `program serve` drawer for the calling thread (reports/render_plots_main.c): the child plotters of
  * this thread whose program is the same then send it their requests instead of running a drawer each, so that
  * the drawer's start is paid once (lanecert-render --serve: lc_report_render_warm()). A kept drawer that goes
- * away is reaped and the request runs a drawer of its own. 0, or LC_ERR_ARG / LC_ERR_NOMEM / LC_ERR_IO. */
+ * away is reaped and the request runs a drawer of its own. 0, LC_ERR_ARG (no program) or LC_ERR_IO (it could
+ * not be started: no memory, descriptors or process). */
 int lc_pdf_drawer_keep(const char *program);
 
 /* End the calling thread's kept drawer (the end of its stdin) and reap it; -v: its peak RSS. */

@@ -48,7 +48,7 @@ int lc_gnuplot_run(const char *gnuplot, const char *script, size_t len, int time
  * program send their scripts to it, each followed by an end mark it prints, instead of starting one per
  * report (its start is some 16 ms of CPU: about 80 libraries). A kept gnuplot that goes away, is too slow or
  * says anything on stderr is ended, and that run and the later ones start their own, which give the scripts'
- * own outcome. 0, or LC_ERR_ARG / LC_ERR_NOMEM / LC_ERR_IO. */
+ * own outcome. 0, or LC_ERR_IO (it could not be started: no memory, descriptors or process). */
 int lc_gnuplot_keep(const char *gnuplot);
 
 /* End the calling thread's kept gnuplot (the end of its stdin) and reap it. */

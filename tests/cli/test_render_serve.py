@@ -98,23 +98,27 @@ def main():
             for k in alone:
                 if k in served and alone[k] != served[k]:
                     bad.append(f"report {name}: {k} differs between --serve and a one-folder run")
-        # the kept drawer fails at once (exit 3 in serve mode): each report runs its own, the same bytes
-        fake = os.path.join(tmp, "libexec")
-        os.mkdir(fake)
-        shutil.copy(RENDER, os.path.join(fake, "lanecert-render"))
-        with open(os.path.join(fake, "lanecert-render-plots"), "w") as f:
-            f.write(f'#!/bin/sh\n[ "$1" = serve ] && exit 3\nexec "{PLOTS}" "$@"\n')
-        os.chmod(os.path.join(fake, "lanecert-render-plots"), 0o755)
+        # the kept drawer fails at once (exit 3 in serve mode): each report runs its own, the same bytes. The
+        # wrapper notes every start, so the test sees that the kept drawer was started and failed.
+        wrapped = os.path.join(tmp, "libexec")
+        os.mkdir(wrapped)
+        shutil.copy(RENDER, os.path.join(wrapped, "lanecert-render"))
+        drawer_log = os.path.join(wrapped, "drawer-starts")
+        with open(os.path.join(wrapped, "lanecert-render-plots"), "w") as f:
+            f.write(f'#!/bin/sh\necho "$1" >> \'{drawer_log}\'\n[ "$1" = serve ] && exit 3\nexec "{PLOTS}" "$@"\n')
+        os.chmod(os.path.join(wrapped, "lanecert-render-plots"), 0o755)
         again = os.path.join(tmp, "b-fallback")
         os.mkdir(again)
         with open(os.path.join(again, "report.json"), "wb") as f:
             f.write(report_b)
-        r = subprocess.run([os.path.join(fake, "lanecert-render"), "--serve", "-v"], input=again.encode() + b"\0",
+        r = subprocess.run([os.path.join(wrapped, "lanecert-render"), "--serve", "-v"], input=again.encode() + b"\0",
                            capture_output=True)
         drawers = r.stderr.count(b"plots: peak RSS")
-        if r.returncode != 0 or r.stdout != b"ok\n" or drawers != 2:
-            bad.append(f"a failing kept drawer: exit {r.returncode}, {r.stdout!r}, {drawers} drawers of its own "
-                       f"(expected 0, ok, 2): {r.stderr!r}")
+        with open(drawer_log) as f:
+            started = f.read().split()
+        if r.returncode != 0 or r.stdout != b"ok\n" or drawers != 2 or started != ["serve", "measure", "draw"]:
+            bad.append(f"a failing kept drawer: exit {r.returncode}, {r.stdout!r}, {drawers} drawers of its own, "
+                       f"started {started} (expected 0, ok, 2, ['serve', 'measure', 'draw']): {r.stderr!r}")
         fell_back = files(again)
         for k, v in files(dirs["b", "alone"]).items():
             if fell_back.get(k) != v:
