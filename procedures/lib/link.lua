@@ -1,0 +1,46 @@
+-- Shared steps of the procedures that certify an installed link with its transceivers (issue 19): one
+-- module on the breakout harness's MPO end (end A), one on each leg of end B, every module's memory read
+-- through the station's I2C role (procedures/lua_link.c, lua_module.c). A link procedure names its design
+-- (the transceiver types near and far) and gets the four steps:
+--   modules        identity and monitors of every module against its own alarm thresholds (end A: one lane
+--                  per leg, a leg's module: its one lane);
+--   parts          each module against the link's design (--option near=, far=: transceiver types of
+--                  fixtures/cables/) and each leg's module against end A's through the harness
+--                  (lc_compat_check: fiber mode, lanes, breakout, APC MPO);
+--   lane-map       which leg each of end A's lanes reaches, and back, by switching one transmitter off at a
+--                  time (CMIS page 10h byte 130 / SFF-8636 byte 86; --option settle_ms=, default 500 ms);
+--   loss-from-dom  end A's lane Tx minus the leg's Rx (and back) against the harness path's length-based
+--                  budget at 1310 nm, the monitors' accuracy as the uncertainty (inconclusive where the
+--                  monitors cannot decide; --option dom_accuracy_db= for calibrated modules).
+-- BER per lane through the modules is not measured here (docs/procedures.md says why).
+local M = {}
+
+local function num(ctx, key, dflt)
+  local v = ctx:option(key)
+  if v == nil then return dflt end
+  return tonumber(v) or error("option " .. key .. ": '" .. v .. "' is not a number", 3)
+end
+
+local function every_end(ctx)
+  for _, e in ipairs(ctx.ends) do
+    ctx:module { ["end"] = e, lanes = (e == "A") and (#ctx.ends - 1) or 1 }
+  end
+end
+
+-- The step list of a link procedure; `design` = { near = "xcvr-...", far = "xcvr-..." } (the defaults of
+-- the options near= and far=). A procedure may add steps after these (a later BER step, say).
+function M.steps(design)
+  return {
+    { name = "modules", main = every_end },
+    {
+      name = "parts",
+      main = function(ctx)
+        ctx:link_parts { near = ctx:option("near", design.near), far = ctx:option("far", design.far) }
+      end,
+    },
+    { name = "lane-map", main = function(ctx) ctx:tx_disable_map { settle_ms = num(ctx, "settle_ms", 500) } end },
+    { name = "loss-from-dom", main = function(ctx) ctx:dom_loss { wavelength = 1310 } end },
+  }
+end
+
+return M
