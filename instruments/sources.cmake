@@ -16,6 +16,7 @@ lc_area(instruments DEPS hal formats PKGS PkgConfig::JANSSON SOURCES
   instruments/module/cmis.c
   instruments/module/module.c
   instruments/module/module_decode.c
+  instruments/module/module_diag.c
   instruments/module/module_memory.c
   instruments/module/module_station.c
   instruments/module/sff8024.c

@@ -38,6 +38,7 @@ lc_area(sim NOT_IN_LIBRARY DEPS simnet fixtures formats PKGS PkgConfig::JANSSON 
   sim/inst/inst_kinds.c
   sim/inst/inst_module.c
   sim/inst/inst_module_mem.c
+  sim/inst/inst_module_diag.c
   sim/inst/inst_otdr_aq7260.c
   sim/inst/inst_sensor.c
   sim/inst/inst_sensor_func.c

@@ -1,5 +1,6 @@
 /* The module instrument class: an I2C bus, a module memory on it, reading and Tx control (module.h). */
 #include "instruments/module/module.h"
+#include "instruments/module/module_diag.h"
 #include "instruments/json_text.h"
 #include "instruments/module/module_info.h"
 
@@ -64,6 +65,8 @@ void lc_module_close(lc_module *m)
 }
 
 lc_module_mem *lc_module_memory(lc_module *m) { return m->mem; }
+
+lc_i2c *lc_module_i2c(lc_module *m) { return m->bus; }
 
 int lc_module_read_image(lc_module *m, int extra_page, lc_module_image *img, lc_diag *diag)
 {

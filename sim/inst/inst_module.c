@@ -20,7 +20,11 @@
  * A fiber DUT (a breakout harness) has no modules of its own: options "near" and "far" plug separate optics
  * into it, transceiver types of fixtures/cables ("near": the module on end A's connector, "far": the one on
  * every leg, "far_B3": another on leg B3), as an installed DR4 -> 4 x DR1 link has them. Their memories carry
- * the media codes of their PMD (optic_codes below), their monitors follow the world as above.
+ * the media codes of their PMD (optic_codes below), their monitors follow the world as above. "far_cmis": true
+ * makes the QSFP28 optics on the legs CMIS-managed modules (identifier 0x1E) instead of SFF-8636 ones.
+ *
+ * Every paged CMIS module has the diagnostics pages 13h/14h (PRBS generators and checkers,
+ * inst_module_diag.c) unless "prbs": false (all) or "prbs_<LABEL>": false (one end) says it has none.
  *
  * The world's BERT lanes do not see a module's Tx disable (lc_sim_world has no per-lane laser state yet): a
  * disabled lane darkens the far module's Rx power and LOS, not the simulated BERT's sync.
@@ -108,7 +112,8 @@ static const struct optic_code *optic_of(const char *pmd)
 }
 
 /* Fill end e as the transceiver of cable type `type` (a "transceiver" file of fixtures/cables). */
-static int optic_end(struct sim_mod_end *e, const char *type, const lc_sim_inst_config *cfg, lc_diag *diag)
+static int optic_end(struct sim_mod_end *e, const char *type, bool cmis_qsfp28, const lc_sim_inst_config *cfg,
+		     lc_diag *diag)
 {
 	lc_channel *tc;
 	int rc = lc_channel_load(type, NULL, &tc, diag);
@@ -125,6 +130,11 @@ static int optic_end(struct sim_mod_end *e, const char *type, const lc_sim_inst_
 	const struct optic_code *oc = optic_of(c->pmd);
 	if ((rc = identify(e, c->conn[0].form_factor, cfg->where, diag)) < 0)
 		goto out;
+	if (cmis_qsfp28 && e->identifier == 0x11) {
+		/* a QSFP28 optic managed by CMIS: SFF-8024's "QSFP+ or later with CMIS" identifier, as QSFP56 */
+		e->identifier = 0x1E;
+		e->cmis = true;
+	}
 	if (!oc || (e->cmis ? oc->cmis_media : oc->sff_ext) == 0) {
 		rc = lc_diag_set(diag, LC_ERR_UNSUPPORTED, "%s.options: module of end %s: %s (%s) has no media code "
 				 "lanecert's reference gives for its memory map", cfg->where, e->label, type, c->pmd);
@@ -165,6 +175,20 @@ static struct sim_mod_end *init_end(struct sim_modules *m, size_t i, const lc_ch
 	return e;
 }
 
+/* Options "prbs" (every CMIS module advertises PRBS generators and checkers, pages 13h/14h; default true) and
+ * "prbs_<LABEL>" for one end ("prbs_B2": false, a leg whose module has no diagnostics). */
+static int diag_options(struct sim_modules *m, const lc_sim_inst_config *cfg, lc_diag *diag)
+{
+	bool all;
+	int rc = lc_sim_opt_bool(cfg, "prbs", true, &all, diag);
+	for (size_t i = 0; i < m->n && rc >= 0; i++) {
+		char key[24];
+		snprintf(key, sizeof(key), "prbs_%s", m->ends[i].label);
+		rc = lc_sim_opt_bool(cfg, key, all, &m->ends[i].diag, diag);
+	}
+	return rc;
+}
+
 /*
  * A fiber DUT (a breakout harness) with a module plugged into each end: options "near" (the transceiver at
  * end A) and "far" (the one on every leg of end B), "far_<LEG>" for one leg ("far_B3": an FR1 where a DR1
@@ -176,9 +200,11 @@ static int build_optics(struct mod_state *st, const lc_sim_inst_config *cfg, con
 			const char *serial, lc_diag *diag)
 {
 	const char *near, *far;
+	bool far_cmis;
 	int rc;
 	if ((rc = lc_sim_opt_string(cfg, "near", NULL, &near, diag)) < 0 ||
-	    (rc = lc_sim_opt_string(cfg, "far", NULL, &far, diag)) < 0)
+	    (rc = lc_sim_opt_string(cfg, "far", NULL, &far, diag)) < 0 ||
+	    (rc = lc_sim_opt_bool(cfg, "far_cmis", false, &far_cmis, diag)) < 0)
 		return rc;
 	if (!near || !far)
 		return lc_diag_set(diag, LC_ERR_UNSUPPORTED, "%s.options.cable: %s is not an AOC or DAC (its ends are not "
@@ -198,7 +224,7 @@ static int build_optics(struct mod_state *st, const lc_sim_inst_config *cfg, con
 		snprintf(key, sizeof(key), "far_%s", e->label);
 		if (end == 1 && (rc = lc_sim_opt_string(cfg, key, far, &type, diag)) < 0)
 			return rc;
-		if ((rc = optic_end(e, type, cfg, diag)) < 0)
+		if ((rc = optic_end(e, type, end == 1 && far_cmis, cfg, diag)) < 0)
 			return rc;
 		e->lanes = end == 0 ? legs_b : 1;
 	}
@@ -226,6 +252,8 @@ static int build_optics(struct mod_state *st, const lc_sim_inst_config *cfg, con
 			a->src_lane[k] = 0;
 		}
 	}
+	if ((rc = diag_options(m, cfg, diag)) < 0)
+		return rc;
 	for (size_t i = 0; i < m->n; i++)
 		lc_sim_mod_build(&m->ends[i], m);
 	return 0;
@@ -293,6 +321,9 @@ static int build(struct mod_state *st, const lc_sim_inst_config *cfg, const lc_c
 			snprintf(e->rx_port[k], sizeof(e->rx_port[k]), "%s", pt->name);
 		}
 	}
+	int drc = diag_options(m, cfg, diag);
+	if (drc < 0)
+		return drc;
 	for (size_t i = 0; i < m->n; i++)
 		lc_sim_mod_build(&m->ends[i], m);
 	return 0;

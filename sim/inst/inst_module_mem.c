@@ -15,7 +15,7 @@
 #include "sim/net/i2c_service.h"
 #include "sim/inst/inst_module_priv.h"
 
-static const uint8_t page_ids[SIM_MOD_PAGES] = {0x00, 0x01, 0x02, 0x03, 0x10, 0x11};
+static const uint8_t page_ids[SIM_MOD_PAGES] = {0x00, 0x01, 0x02, 0x03, 0x10, 0x11, 0x13, 0x14};
 
 /* thresholds: high alarm, low alarm, high warning, low warning */
 static const double th_temp[4] = {75, -5, 70, 0};
@@ -33,6 +33,8 @@ static uint8_t *page_of(struct sim_mod_end *e, uint8_t id)
 	return NULL;
 }
 
+uint8_t *lc_sim_mod_page(struct sim_mod_end *e, uint8_t id) { return page_of(e, id); }
+
 static bool page_supported(const struct sim_mod_end *e, uint8_t id)
 {
 	if (id == 0x00)
@@ -40,7 +42,7 @@ static bool page_supported(const struct sim_mod_end *e, uint8_t id)
 	if (e->flat)
 		return false;
 	if (e->cmis)
-		return id == 0x01 || id == 0x02 || id == 0x10 || id == 0x11;
+		return id == 0x01 || id == 0x02 || id == 0x10 || id == 0x11 || (e->diag && (id == 0x13 || id == 0x14));
 	return id == 0x03;
 }
 
@@ -210,6 +212,9 @@ void lc_sim_mod_build(struct sim_mod_end *e, const struct sim_modules *all)
 		build_cmis(e);
 	else
 		build_sff8636(e);
+	e->diag = e->diag && e->cmis && !e->flat; /* only a paged CMIS memory has diagnostics pages */
+	if (e->diag)
+		lc_sim_mod_diag_build(e);
 	lc_sim_mod_refresh(e);
 }
 
@@ -225,7 +230,22 @@ bool lc_sim_mod_tx_disabled(const struct sim_mod_end *e, unsigned lane)
  * DUT brings another lane's light; a broken fiber brings none), the design's route is only tried first.
  * Returns true with the power in dBm when a lit lane arrives.
  */
+static bool arriving_from(const struct sim_mod_end *e, unsigned k, double *dbm, const struct sim_mod_end **src,
+			  unsigned *src_lane);
+
 static bool arriving(const struct sim_mod_end *e, unsigned k, double *dbm)
+{
+	return arriving_from(e, k, dbm, NULL, NULL);
+}
+
+bool lc_sim_mod_arriving(const struct sim_mod_end *e, unsigned k, double *dbm, const struct sim_mod_end **src,
+			 unsigned *src_lane)
+{
+	return arriving_from(e, k, dbm, src, src_lane);
+}
+
+static bool arriving_from(const struct sim_mod_end *e, unsigned k, double *dbm, const struct sim_mod_end **src,
+			  unsigned *src_lane)
 {
 	const struct sim_modules *all = e->all;
 	char to[40];
@@ -246,6 +266,10 @@ static bool arriving(const struct sim_mod_end *e, unsigned k, double *dbm)
 					continue;
 				if (lc_sim_mod_tx_disabled(s, j))
 					return false;
+				if (src) {
+					*src = s;
+					*src_lane = j;
+				}
 				*dbm = all->tx_dbm - loss;
 				return true;
 			}
@@ -310,6 +334,8 @@ void lc_sim_mod_refresh(struct sim_mod_end *e)
 			put16(p11 + (170 - 128) + 2 * k, (unsigned)lround(bias[k] / 2e-3));
 			put16(p11 + (186 - 128) + 2 * k, (unsigned)lround(rx[k] / 1e-4));
 		}
+		if (e->diag)
+			lc_sim_mod_diag_refresh(e);
 		return;
 	}
 	/* SFF-8636: flags as nibbles, lane 1 high nibble of the first byte */
@@ -354,6 +380,10 @@ static bool writable(const struct sim_mod_end *e, unsigned off)
 		return true;
 	if (!e->cmis && (off == 86 || off == 93))
 		return true;
+	if (e->cmis && off >= 128 && e->lower[127] == 0x13) /* diagnostics controls: enables, pattern selects */
+		return off >= 144 && off <= 175;
+	if (e->cmis && off == 128 && e->lower[127] == 0x14) /* the diagnostics selector */
+		return true;
 	return e->cmis && off >= 128 && e->lower[127] == 0x10; /* page 10h: lane controls */
 }
 
@@ -369,8 +399,11 @@ int lc_sim_mod_write(void *user, const uint8_t *data, size_t len)
 			/* one bank only (lanes 1-8) */
 		} else if (writable(e, off)) {
 			uint8_t *b = byte_at(e, off);
+			uint8_t before = b ? *b : 0;
 			if (b)
 				*b = data[i];
+			if (b && e->lower[127] == 0x13 && off == 168)
+				lc_sim_mod_diag_enabled(e, before, data[i]);
 		}
 		/* a write beyond the page wraps inside it, as sequential writes do on these memories */
 		e->offset = (uint8_t)(off == 127 ? 0 : off == 255 ? 128 : off + 1);

@@ -14,7 +14,7 @@
 
 #define SIM_MOD_MAX_ENDS 8
 #define SIM_MOD_LANES 8
-#define SIM_MOD_PAGES 6 /* 00h 01h 02h 03h 10h 11h */
+#define SIM_MOD_PAGES 8 /* 00h 01h 02h 03h 10h 11h 13h 14h */
 
 struct sim_modules;
 
@@ -41,6 +41,11 @@ struct sim_mod_end {
 	char tx_port[SIM_MOD_LANES][24], rx_port[SIM_MOD_LANES][24];
 	int far_end[SIM_MOD_LANES], far_lane[SIM_MOD_LANES];
 	int src_end[SIM_MOD_LANES], src_lane[SIM_MOD_LANES];
+	/* CMIS diagnostics (pages 13h/14h): whether this module advertises PRBS generators and checkers (option
+	 * "prbs"), the wall time each media checker lane was switched on and its loss-of-lock latch */
+	bool diag;
+	int64_t chk_start_us[SIM_MOD_LANES];
+	uint8_t chk_lol;
 	/* memory */
 	uint8_t lower[128];
 	uint8_t up[SIM_MOD_PAGES][128];
@@ -63,6 +68,19 @@ void lc_sim_mod_build(struct sim_mod_end *e, const struct sim_modules *all);
 void lc_sim_mod_refresh(struct sim_mod_end *e);
 /* Whether lane k of end e has its transmitter disabled (Tx disable register). */
 bool lc_sim_mod_tx_disabled(const struct sim_mod_end *e, unsigned lane);
+/* The light arriving at lane k's Rx port (power in dBm) and the end and lane that launch it; false when dark. */
+bool lc_sim_mod_arriving(const struct sim_mod_end *e, unsigned k, double *dbm, const struct sim_mod_end **src,
+			 unsigned *src_lane);
+#define SIM_MOD_RX_LOS_DBM (-14.0) /* below it the receiver declares loss of signal (RX_LOS_MW) */
+/* Whether lane k of end e runs its media-side PRBS generator, and with which pattern id. */
+bool lc_sim_mod_generating(const struct sim_mod_end *e, unsigned lane, int *pattern);
+/* Page 14h's results for the checkers that run (inst_module_diag.c), page 13h's enables as written. */
+void lc_sim_mod_diag_refresh(struct sim_mod_end *e);
+/* Page 13h: a checker enable byte was written (old value before): start the lanes switched on. */
+void lc_sim_mod_diag_enabled(struct sim_mod_end *e, uint8_t before, uint8_t after);
+/* Build the advertisement of pages 13h/14h. */
+void lc_sim_mod_diag_build(struct sim_mod_end *e);
+uint8_t *lc_sim_mod_page(struct sim_mod_end *e, uint8_t id);
 /* Bus callbacks (lc_sim_i2c_device). */
 int lc_sim_mod_write(void *user, const uint8_t *data, size_t len);
 int lc_sim_mod_read(void *user, uint8_t *buf, size_t len);

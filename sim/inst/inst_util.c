@@ -44,6 +44,19 @@ int lc_sim_opt_int(const lc_sim_inst_config *cfg, const char *key, long def, lon
 	return 0;
 }
 
+int lc_sim_opt_bool(const lc_sim_inst_config *cfg, const char *key, bool def, bool *out, lc_diag *diag)
+{
+	const json_t *v = opt(cfg, key);
+	if (!v) {
+		*out = def;
+		return 0;
+	}
+	if (!json_is_boolean(v))
+		return lc_diag_set(diag, LC_ERR_FORMAT, "%s.options.%s: true or false is expected", cfg->where, key);
+	*out = json_is_true(v);
+	return 0;
+}
+
 int lc_sim_opt_double(const lc_sim_inst_config *cfg, const char *key, double def, double min, double max,
 		      double *out, lc_diag *diag)
 {

@@ -24,6 +24,8 @@ double lc_sim_w_to_dbm(double w);
  * error naming cfg->where and the key. */
 int lc_sim_opt_int(const lc_sim_inst_config *cfg, const char *key, long def, long min, long max, long *out,
 		   lc_diag *diag);
+/* A boolean option (JSON true/false), def when absent. */
+int lc_sim_opt_bool(const lc_sim_inst_config *cfg, const char *key, bool def, bool *out, lc_diag *diag);
 int lc_sim_opt_double(const lc_sim_inst_config *cfg, const char *key, double def, double min, double max,
 		      double *out, lc_diag *diag);
 int lc_sim_opt_string(const lc_sim_inst_config *cfg, const char *key, const char *def, const char **out,

@@ -600,6 +600,17 @@ int lc_sim_world_dut_power(lc_sim_world *w, const char *from, const char *to, do
 
 int lc_sim_world_lane_map(lc_sim_world *w, int *map, size_t cap) { DUT_CALL(lc_sim_dut_lane_map(w->dut, map, cap)); }
 int lc_sim_world_lane_ber(lc_sim_world *w, int lane, double *ber) { DUT_CALL(lc_sim_dut_lane_ber(w->dut, lane, ber)); }
+int lc_sim_world_port_ber(lc_sim_world *w, const char *from, double *ber)
+{
+	if (!from || !ber)
+		return LC_ERR_ARG;
+	pthread_mutex_lock(&w->mu);
+	const char *f;
+	struct lc_sim_dut *d = dut_and_port(w, from, &f);
+	int rc = d ? lc_sim_dut_port_ber(d, f, ber) : LC_ERR_NOT_FOUND;
+	pthread_mutex_unlock(&w->mu);
+	return rc;
+}
 int lc_sim_world_lane_dark(lc_sim_world *w, int lane) { DUT_CALL(lc_sim_dut_lane_dark(w->dut, lane)); }
 int lc_sim_world_module_temp(lc_sim_world *w, char end, double *c)
 {

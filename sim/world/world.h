@@ -127,6 +127,10 @@ int lc_sim_world_lane_map(lc_sim_world *w, int *map, size_t cap);
 /* Bit-error ratio of near-end Tx lane i at its far end (defects included); LC_ERR_STATE if the lane is dark
  * (no light: a BERT loses pattern sync rather than counting errors). */
 int lc_sim_world_lane_ber(lc_sim_world *w, int lane, double *ber);
+/* Bit-error ratio of the light launched into DUT port `from` ("dut:A:tx3"), the model of
+ * lc_sim_world_lane_ber() (defects included), for simulated module checkers; LC_ERR_NOT_FOUND for a port of
+ * no DUT. Whether light arrives is lc_sim_world_dut_loss()'s business. */
+int lc_sim_world_port_ber(lc_sim_world *w, const char *from, double *ber);
 /* 1 if lane i carries no light (broken fiber, dark lane), 0 if it does. */
 int lc_sim_world_lane_dark(lc_sim_world *w, int lane);
 

@@ -413,6 +413,21 @@ int lc_sim_dut_lane_ber(struct lc_sim_dut *d, int lane, double *ber)
 	return 0;
 }
 
+/* The BER of the light launched into DUT port `tx`, the model lc_sim_dut_lane_ber() gives a BERT lane: a good
+ * path 1e-13, a high_ber defect on that port its own figure. For module checkers, whose lanes are ports. */
+int lc_sim_dut_port_ber(struct lc_sim_dut *d, const char *tx, double *ber)
+{
+	if (lc_channel_port_find(CH(d), tx) < 0)
+		return LC_ERR_NOT_FOUND;
+	*ber = 1e-13;
+	for (size_t i = 0; i < d->dut->n_defects; i++) {
+		const lc_defect *df = &d->dut->defects[i];
+		if (df->kind == LC_DEFECT_HIGH_BER && defect_on(d, df, tx))
+			*ber = df->ber;
+	}
+	return 0;
+}
+
 /* A defect on "B" heats every module of end B; one on "B3" only that leg's. */
 static bool module_at(const char *port, const char *label)
 {

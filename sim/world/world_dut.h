@@ -36,6 +36,7 @@ enum lc_sim_polish lc_sim_dut_polish(struct lc_sim_dut *d, const char *port, dou
 double lc_sim_dut_junction_loss(const struct lc_sim_dut *d, const char *port, enum lc_fiber_mode cord, bool into_dut);
 int lc_sim_dut_lane_map(struct lc_sim_dut *d, int *map, size_t cap);
 int lc_sim_dut_lane_ber(struct lc_sim_dut *d, int lane, double *ber);
+int lc_sim_dut_port_ber(struct lc_sim_dut *d, const char *tx, double *ber);
 int lc_sim_dut_lane_dark(struct lc_sim_dut *d, int lane);
 int lc_sim_dut_events(struct lc_sim_dut *d, const char *port, double nm, lc_sim_event *ev, size_t cap);
 int lc_sim_dut_module_temp(struct lc_sim_dut *d, const char *label, bool traffic, double *celsius);

@@ -3,20 +3,48 @@
  * First byte even: a binary image — 128 bytes of lower page, then records of [page id][128 bytes] (bank 0);
  * first byte odd: the rest is dump text. Every input either decodes, or fails with LC_ERR_FORMAT,
  * LC_ERR_TRUNCATED or LC_ERR_UNSUPPORTED (decoders) and a non-empty detail; a dump that parses prints back
- * to text that parses to the same image. Decoded modules go through JSON and the compatibility check.
+ * to text that parses to the same image. Decoded modules go through JSON and the compatibility check. A page
+ * 13h goes through the diagnostics advertisement decoder, a page 14h's BER fields through the 16-bit BER
+ * format (every value finite, never negative, at most 2047).
  */
+#include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "formats/module_image.h"
+#include "instruments/module/module_diag.h"
 #include "instruments/module/module_info.h"
 #include "procedures/compat.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
+static void check_diag(const lc_module_image *img)
+{
+	const uint8_t *p13 = lc_module_image_page(img, 0, 0x13), *p14 = lc_module_image_page(img, 0, 0x14);
+	lc_diag d;
+	if (p13) {
+		lc_module_diag_caps c;
+		if (lc_module_diag_caps_decode(p13, &c, &d) < 0 || !c.present)
+			abort();
+		for (int side = 0; side < 2; side++)
+			for (int id = -1; id <= LC_PRBS_PATTERNS; id++) {
+				bool can = lc_module_diag_can(&c, (enum lc_prbs_side)side, true, id);
+				if (can && (id < 0 || id >= LC_PRBS_PATTERNS || !(c.report_caps & 1)))
+					abort();
+			}
+	}
+	if (p14)
+		for (int k = 0; k < 128; k += 2) {
+			double v = lc_module_f16_ber(p14[k], k + 1 < 128 ? p14[k + 1] : 0);
+			if (!(v >= 0) || v > 2047.0 || !isfinite(v))
+				abort();
+		}
+}
+
 static void check_decode(const lc_module_image *img)
 {
+	check_diag(img);
 	lc_module_info m;
 	lc_diag d;
 	lc_diag_clear(&d);

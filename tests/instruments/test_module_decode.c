@@ -6,6 +6,7 @@
 
 #include <jansson.h>
 
+#include "instruments/module/module_diag.h"
 #include "instruments/module/module_info.h"
 #include "instruments/module/sff8024.h"
 #include "tests/instruments/module_images.h"
@@ -256,4 +257,68 @@ Test(module_json, null_arguments_leave_no_text)
 	cr_assert_eq(lc_module_info_json(NULL, &text, &d), LC_ERR_ARG);
 	cr_assert_null(text, "*json is NULL on failure");
 	cr_assert_eq(lc_module_info_json(&m, NULL, &d), LC_ERR_ARG);
+}
+
+/* ---- CMIS diagnostics (pages 13h/14h, instruments/module/module_diag.h) ---- */
+
+Test(module_diag, advertisement)
+{
+	uint8_t p[128] = {0};
+	p[0] = 0x0A;               /* 128: loopbacks */
+	p[1] = 0xD0;               /* 129: gating > 20 ms, real-time BER */
+	p[2] = 0x01;               /* 130: BER register */
+	p[4] = 0x01, p[5] = 0x10;  /* 132/133 host generator: PRBS-31Q, SSPRQ */
+	p[6] = 0x02, p[7] = 0x00;  /* 134/135 media generator: PRBS-31 */
+	p[8] = 0x00, p[9] = 0x00;  /* 136/137 host checker: none */
+	p[10] = 0x03, p[11] = 0x10; /* 138/139 media checker: PRBS-31Q, PRBS-31, SSPRQ */
+	lc_module_diag_caps c;
+	cr_assert_eq(lc_module_diag_caps_decode(p, &c, &d), 0, "%s", d.text);
+	cr_assert(c.present);
+	cr_assert_eq(c.loopback, 0x0A);
+	cr_assert_eq(c.pattern_caps, 0xD0);
+	cr_assert_eq(c.gen[LC_PRBS_HOST], 0x1001);
+	cr_assert_eq(c.gen[LC_PRBS_MEDIA], 0x0002);
+	cr_assert_eq(c.chk[LC_PRBS_HOST], 0);
+	cr_assert_eq(c.chk[LC_PRBS_MEDIA], 0x1003);
+	cr_assert(lc_module_diag_can(&c, LC_PRBS_HOST, true, 12), "SSPRQ host generator");
+	cr_assert_not(lc_module_diag_can(&c, LC_PRBS_HOST, true, 1));
+	cr_assert(lc_module_diag_can(&c, LC_PRBS_MEDIA, true, 1));
+	cr_assert_not(lc_module_diag_can(&c, LC_PRBS_MEDIA, true, 0));
+	cr_assert_not(lc_module_diag_can(&c, LC_PRBS_HOST, false, 0), "no host checker");
+	cr_assert(lc_module_diag_can(&c, LC_PRBS_MEDIA, false, 0));
+	cr_assert_not(lc_module_diag_can(&c, LC_PRBS_MEDIA, false, 13), "ids stop at 12");
+	cr_assert_not(lc_module_diag_can(&c, LC_PRBS_MEDIA, false, -1));
+	/* without the BER register the checker's result cannot be read: nothing is usable */
+	p[2] = 0x02;
+	cr_assert_eq(lc_module_diag_caps_decode(p, &c, &d), 0);
+	cr_assert_not(lc_module_diag_can(&c, LC_PRBS_MEDIA, false, 0));
+	lc_module_diag_caps none = {0};
+	cr_assert_not(lc_module_diag_can(&none, LC_PRBS_MEDIA, false, 0), "no page 13h");
+	cr_assert_not(lc_module_diag_can(NULL, LC_PRBS_MEDIA, false, 0));
+	cr_assert_eq(lc_module_diag_caps_decode(NULL, &c, &d), LC_ERR_ARG);
+}
+
+Test(module_diag, ber_format)
+{
+	cr_assert_eq(lc_module_f16_ber(0, 0), 0.0);
+	/* exponent 21 (10^-3), mantissa 1: 1e-3 */
+	cr_assert_float_eq(lc_module_f16_ber(21 << 3, 1), 1e-3, 1e-18);
+	/* exponent 12 (10^-12), mantissa 0x2FF = 767: 7.67e-10 */
+	cr_assert_float_eq(lc_module_f16_ber(12 << 3 | 0x02, 0xFF), 767e-12, 1e-20);
+	/* the largest mantissa, exponent 0: 2047e-24 */
+	cr_assert_float_eq(lc_module_f16_ber(0x07, 0xFF), 2047e-24, 1e-35);
+	/* SONiC's HLD example "5.0E-1": mantissa 5, exponent 23 */
+	cr_assert_float_eq(lc_module_f16_ber(23 << 3, 5), 0.5, 1e-15);
+}
+
+Test(module_diag, pattern_names)
+{
+	cr_assert_eq(lc_module_prbs_pattern_parse("PRBS31Q"), 0);
+	cr_assert_eq(lc_module_prbs_pattern_parse("prbs-31"), 1);
+	cr_assert_eq(lc_module_prbs_pattern_parse("SSPRQ"), 12);
+	cr_assert_eq(lc_module_prbs_pattern_parse("PRBS7"), 11);
+	cr_assert_eq(lc_module_prbs_pattern_parse("PRBS58"), -1);
+	cr_assert_eq(lc_module_prbs_pattern_parse(NULL), -1);
+	cr_assert_str_eq(lc_module_prbs_pattern_name(4), "PRBS15Q");
+	cr_assert_str_eq(lc_module_prbs_pattern_name(13), "?");
 }

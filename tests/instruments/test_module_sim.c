@@ -18,6 +18,8 @@
 
 #include "base/utf8.h"
 #include "instruments/module/module.h"
+#include "instruments/module/module_diag.h"
+#include "base/clock.h"
 #include "sim/net/endpoint.h"
 #include "sim/net/i2c_service.h"
 #include "tests/port_range.h"
@@ -476,4 +478,91 @@ Test(module_sim, dr4_link_optics_bad_options_are_refused)
 		lc_sim_runner_stop(r);
 		lc_sim_scenario_free(bad);
 	}
+}
+
+/* CMIS diagnostics pages (issue 19): the DR4's media generator on every lane checked by each CMIS DR1's media
+ * checker, through the harness. Clean paths count no errors; the leg the scenario makes err reports the
+ * world's BER; a module with prbs_<LEG> false has no page 13h. */
+static void prbs_all(lc_module *a, lc_module **b, unsigned legs, int pattern)
+{
+	cr_assert_eq(lc_module_prbs_set(a, LC_PRBS_MEDIA, true, (uint8_t)((1u << legs) - 1), pattern, true, &d), 0, "%s",
+		     d.text);
+	for (unsigned n = 0; n < legs; n++)
+		if (b[n])
+			cr_assert_eq(lc_module_prbs_set(b[n], LC_PRBS_MEDIA, false, 0x01, pattern, true, &d), 0, "%s", d.text);
+}
+
+Test(module_sim, prbs_through_the_harness)
+{
+	serve("dr4-link-ber-dirty-leg");
+	lc_module *a = open_end(0), *b[4];
+	for (unsigned n = 0; n < 4; n++)
+		b[n] = open_end(1 + (int)n);
+	lc_module_diag_caps caps;
+	cr_assert_eq(lc_module_diag_caps_read(a, &caps, &d), 0, "%s", d.text);
+	cr_assert(caps.present);
+	cr_assert(lc_module_diag_can(&caps, LC_PRBS_MEDIA, true, 0), "PRBS-31Q generator");
+	cr_assert_not(lc_module_diag_can(&caps, LC_PRBS_MEDIA, true, 4), "PRBS-15Q is not advertised");
+	cr_assert_eq(lc_module_diag_caps_read(b[2], &caps, &d), 0, "%s", d.text);
+	cr_assert(lc_module_diag_can(&caps, LC_PRBS_MEDIA, false, 0), "the CMIS DR1's checker");
+	prbs_all(a, b, 4, 0);
+	lc_sleep_ms(30);
+	for (unsigned n = 0; n < 4; n++) {
+		lc_module_prbs_result r;
+		cr_assert_eq(lc_module_prbs_read(b[n], LC_PRBS_MEDIA, 0, &r, &d), 0, "%s", d.text);
+		cr_assert_eq(r.checker_on, 0x01);
+		cr_assert_eq(r.lol & 1, 0, "leg %u locked", n + 1);
+		if (n == 1)
+			cr_assert(r.ber[0] > 0.9e-3 && r.ber[0] < 1.1e-3, "B2 errs at the world's 1e-3: %g", r.ber[0]);
+		else
+			cr_assert_eq(r.ber[0], 0.0, "leg %u clean", n + 1);
+	}
+	/* a checker whose generator is off loses lock, latched until switched on again */
+	cr_assert_eq(lc_module_prbs_set(a, LC_PRBS_MEDIA, true, 0x01, 0, false, &d), 0, "%s", d.text);
+	lc_module_prbs_result r;
+	cr_assert_eq(lc_module_prbs_read(b[0], LC_PRBS_MEDIA, 0, &r, &d), 0, "%s", d.text);
+	cr_assert_eq(r.lol & 1, 1, "B1 without its generator");
+	cr_assert_eq(lc_module_prbs_set(a, LC_PRBS_MEDIA, true, 0x01, 0, true, &d), 0, "%s", d.text);
+	cr_assert_eq(lc_module_prbs_read(b[0], LC_PRBS_MEDIA, 0, &r, &d), 0, "%s", d.text);
+	cr_assert_eq(r.lol & 1, 1, "the latch holds until the checker restarts");
+	/* a different pattern at the checker: no lock */
+	cr_assert_eq(lc_module_prbs_set(b[0], LC_PRBS_MEDIA, false, 0x01, 1, true, &d), 0, "%s", d.text);
+	cr_assert_eq(lc_module_prbs_set(b[0], LC_PRBS_MEDIA, false, 0x01, 0, false, &d), 0, "%s", d.text);
+	cr_assert_eq(lc_module_prbs_set(b[0], LC_PRBS_MEDIA, false, 0x01, 1, true, &d), 0, "%s", d.text);
+	cr_assert_eq(lc_module_prbs_read(b[0], LC_PRBS_MEDIA, 0, &r, &d), 0, "%s", d.text);
+	cr_assert_eq(r.lol & 1, 1, "PRBS-31 checker on a PRBS-31Q signal");
+	/* everything off, read back */
+	cr_assert_eq(lc_module_prbs_all_off(a, &d), 0, "%s", d.text);
+	for (unsigned n = 0; n < 4; n++) {
+		cr_assert_eq(lc_module_prbs_all_off(b[n], &d), 0, "%s", d.text);
+		cr_assert_eq(lc_module_prbs_read(b[n], LC_PRBS_MEDIA, 0, &r, &d), 0, "%s", d.text);
+		cr_assert_eq(r.checker_on, 0);
+		lc_module_close(b[n]);
+	}
+	lc_module_close(a);
+}
+
+Test(module_sim, prbs_absent_is_said)
+{
+	serve("dr4-link-ber-no-prbs");
+	lc_module *b3 = open_end(3), *b1 = open_end(1);
+	lc_module_diag_caps caps;
+	cr_assert_eq(lc_module_diag_caps_read(b3, &caps, &d), 0, "%s", d.text);
+	cr_assert_not(caps.present, "prbs_B3 false: no page 13h");
+	cr_assert_not(lc_module_diag_can(&caps, LC_PRBS_MEDIA, false, 0));
+	lc_module_prbs_result r;
+	cr_assert_eq(lc_module_prbs_read(b3, LC_PRBS_MEDIA, 0, &r, &d), LC_ERR_UNSUPPORTED);
+	cr_assert_eq(lc_module_prbs_all_off(b3, &d), 0, "nothing to switch off is not an error");
+	cr_assert_eq(lc_module_diag_caps_read(b1, &caps, &d), 0, "%s", d.text);
+	cr_assert(caps.present);
+	lc_module_close(b3);
+	lc_module_close(b1);
+	stop();
+	/* the SFF-8636 DR1s of the plain link scenario have no CMIS diagnostics at all */
+	serve("dr4-link-good");
+	lc_module *s = open_end(1);
+	cr_assert_eq(lc_module_diag_caps_read(s, &caps, &d), 0, "%s", d.text);
+	cr_assert_not(caps.present);
+	cr_assert_eq(lc_module_prbs_set(s, LC_PRBS_MEDIA, false, 1, 0, true, &d), LC_ERR_UNSUPPORTED);
+	lc_module_close(s);
 }
