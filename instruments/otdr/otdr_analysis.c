@@ -112,10 +112,21 @@ static size_t launch_zone(lc_otdr_ctx *c, lc_otdr_event *ev)
 	size_t lim = i0 + 4 * c->pw_pts + 8;
 	if (lim > c->n)
 		lim = c->n;
-	size_t pk = i0;
-	for (size_t i = i0; i < lim; i++)
+	/* The panel's peak is the highest point of the first reflection: the search stops at another one's
+	 * rise (1.5 dB from the lowest point since a top 1.5 dB above it, on a trace 5 dB over the noise, as
+	 * close reflections are split). The end of a patch cord a few pulse lengths long lies within the
+	 * window, and its reflection may be higher than the panel's (a 62 m fibre under 160 ns with a -14 dB
+	 * end behind a -45 dB panel: taken for the panel, the whole fibre was its dead zone). */
+	size_t pk = i0, vi = i0;
+	for (size_t i = i0; i < lim; i++) {
+		if (c->y[pk] - c->y[vi] >= LC_OTDR_SPLIT_DB && c->y[i] - c->y[vi] >= LC_OTDR_SPLIT_DB &&
+		    c->y[vi] >= c->noise_top + LC_OTDR_SPLIT_SNR_DB)
+			break;
 		if (c->y[i] > c->y[pk])
-			pk = i;
+			pk = vi = i;
+		else if (c->y[i] < c->y[vi])
+			vi = i;
+	}
 	memset(ev, 0, sizeof(*ev));
 	ev->type = LC_OTDR_EVENT_LAUNCH;
 	ev->index = i0;
@@ -123,8 +134,14 @@ static size_t launch_zone(lc_otdr_ctx *c, lc_otdr_event *ev)
 	ev->loss_db = NAN;
 	ev->slope_db_km = NAN;
 	size_t clean, settle = lc_otdr_settle_ex(c, pk, pk + 2 * c->guard, &clean, true);
+	/* the panel's height above the backscatter line after it, fitted up to the next reflection's rise at
+	 * most: over a short cord's end reflection and its tail the line stood 10-20 dB high, and a -45 dB
+	 * panel 100 m before a -14 dB end read -28 dB */
+	size_t ahi = clean + c->fit_len * 2, rise = lc_otdr_next_rise(c, clean, ahi);
+	if (rise < ahi && rise > clean + 1)
+		ahi = rise;
 	lc_otdr_line after;
-	lc_otdr_fit(&c->sums, clean, clean + c->fit_len * 2, &after);
+	lc_otdr_fit(&c->sums, clean, ahi, &after);
 	double h = c->y[pk] - lc_otdr_line_at(&after, (double)pk);
 	lc_otdr_reflection(c, ev, pk, h, settle);
 	return clean;

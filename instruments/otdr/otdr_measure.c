@@ -13,12 +13,6 @@
 /* The smallest departure from the backscatter line taken as an event's onset: a smooth, heavily averaged
  * trace curves by a few thousandths of a dB over a kilometre, and SOR stores levels in 0.001 dB steps */
 #define LC_OTDR_ONSET_FLOOR_DB 0.005
-/* Two reflections are two where the trace between them falls back by the event dead zone's 1.5 dB under
- * both peaks (split_reflections, lc_otdr_settle) ... */
-#define LC_OTDR_SPLIT_DB 1.5
-/* ... on a trace that stands this far above the noise between them: nearer the noise, rises of 1.5 dB are
- * noise */
-#define LC_OTDR_SPLIT_SNR_DB 5.0
 /* Steeper than any fibre (multimode at 850 nm is 3.5 dB/km; the detector's fibre-like limit is 20 dB/km):
  * a receiver's recovery tail */
 #define LC_OTDR_TAIL_SLOPE_DB_KM 20.0
@@ -26,7 +20,7 @@
 
 /* The foot of the first rise in [from, to) of the event dead zone's 1.5 dB from the lowest point since, on a
  * trace 5 dB over the noise (another reflection: a recovery tail only falls), or c->n if none. */
-static size_t next_rise(const lc_otdr_ctx *c, size_t from, size_t to)
+size_t lc_otdr_next_rise(const lc_otdr_ctx *c, size_t from, size_t to)
 {
 	if (from >= c->n)
 		return c->n;
@@ -110,8 +104,29 @@ size_t lc_otdr_settle_ex(const lc_otdr_ctx *c, size_t pk, size_t from, size_t *c
 	 * fibre under a 160 ns pulse: its end reflection 40 m past the front panel's dead zone, and the launch
 	 * line fitted 117 m in, down that reflection's tail, hid the fibre's end in the launch zone). The
 	 * window then ends at the foot of that rise. */
-	size_t rise_at = next_rise(c, from, reach + sw);
-	if (rise_at < c->n && rise_at < from + 2 * c->fit_len && lc_otdr_fit(&c->sums, from, rise_at, &l) < 0)
+	/* (for the front panel from its peak on: a patch cord's end may rise within the two guards) */
+	size_t rise_at = lc_otdr_next_rise(c, fibre && pk < from ? pk : from, reach + sw);
+	/* The front panel (fibre) with the next reflection closer than a whole window: a patch cord's end 2-4
+	 * pulse lengths in (62 m under a 160 ns pulse: 25 m of backscatter, fits of 50 m, the search's start
+	 * two guards past the panel's peak already on the end's foot). The backscatter is the stretch just
+	 * before that rise, from a pulse length past the peak on, a pulse length at a time, while it is at
+	 * least half a pulse (and 8 points) long: the first one with a fibre's slope. Without it the panel's
+	 * line was a point or two at the end's foot, or its own fall, and a -45 dB panel read as nothing. */
+	bool short_found = false;
+	if (fibre && rise_at < c->n && from + sw > rise_at) {
+		size_t minw = c->pw_pts / 2 > 8 ? c->pw_pts / 2 : 8;
+		for (size_t f = from + minw <= rise_at ? from : pk + step; f + minw <= rise_at; f += step) {
+			lc_otdr_line t;
+			if (lc_otdr_fit(&c->sums, f, rise_at, &t) == 0 && lc_otdr_fiber_like(c, &t)) {
+				l = t;
+				from = f;
+				short_found = true;
+				break;
+			}
+		}
+	}
+	if (!short_found && rise_at < c->n && rise_at < from + 2 * c->fit_len &&
+	    lc_otdr_fit(&c->sums, from, rise_at, &l) < 0)
 		return from;
 	for (size_t f = from; f < reach && f + sw <= c->n && f + sw <= rise_at; f += step) {
 		lc_otdr_line t;

@@ -16,6 +16,13 @@
  * remove; 4.5 sigma (7e-6 a window) leaves none. */
 #define LC_OTDR_NOISE_ONLY_FACTOR 1.5
 
+/* Two reflections are two where the trace between them falls back by the event dead zone's 1.5 dB under
+ * both peaks (split_reflections, lc_otdr_settle, the front panel's peak) ... */
+#define LC_OTDR_SPLIT_DB 1.5
+/* ... on a trace that stands this far above the noise between them: nearer the noise, rises of 1.5 dB are
+ * noise */
+#define LC_OTDR_SPLIT_SNR_DB 5.0
+
 /* The smallest peak taken for a reflection: 0.3 dB is a -77 dB reflection at 10 ns, -87 dB at 100 ns */
 #define LC_OTDR_PEAK_FLOOR_DB 0.3
 
@@ -45,6 +52,9 @@ typedef struct cand cand;
  * `from` on, or from the first window after it that looks like fiber (the end of the attenuation dead
  * zone); *clean (may be NULL): the first point back on that line within its noise. */
 size_t lc_otdr_settle(const lc_otdr_ctx *c, size_t pk, size_t from, size_t *clean);
+/* The foot of the first rise in [from, to) of LC_OTDR_SPLIT_DB from the lowest point since, on a trace
+ * LC_OTDR_SPLIT_SNR_DB over the noise (another reflection), or c->n if none. */
+size_t lc_otdr_next_rise(const lc_otdr_ctx *c, size_t from, size_t to);
 /* The same, with the line found where the trace's slope has settled to the fibre's (the front panel's
  * recovery tail: settle_to_fibre in otdr_measure.c) when fibre is set. */
 size_t lc_otdr_settle_ex(const lc_otdr_ctx *c, size_t pk, size_t from, size_t *clean, bool fibre);

@@ -406,12 +406,16 @@ Test(otdr_analysis, close_reflections_apart_are_two_events)
 /* Short fibres under a 160 ns pulse (16.3 m): the end reflection 65-95 m past the front panel's dead zone,
  * within the reach of the launch's line (fitted a pulse length at a time on until it looks like fibre). That
  * line must not be fitted past the end reflection, down its recovery tail: the end was then at 60 m on
- * the 100 m fibre with a -30 dB end. (Not handled: an end reflection within 4 pulse lengths of the front
- * panel that is higher than the front panel's own peak is taken for that peak.) */
+ * the 100 m fibre with a -30 dB end. Patch cords of 45-62 m (2.8-3.8 pulse lengths): the end reflection,
+ * higher than the -45 dB panel, lies within the panel's search window (4 pulse lengths) and was taken for
+ * the panel's peak (the end then at 494-703 m); and the panel's reflectance is measured against the
+ * backscatter before the end's rise, not a line over the end's peak and tail (-28 dB read for -45 dB
+ * behind the 100 m fibre's -14 dB end). (Not handled: 36 m, where under 10 m of backscatter is left
+ * between the panel's fall and the end's rise.) */
 Test(otdr_analysis, short_fibre_end_reflection_is_not_hidden_in_the_launch)
 {
-	static const double refl[] = {-14, -30, -14, -30};
-	static const double len[] = {100, 100, 130, 130};
+	static const double refl[] = {-14, -30, -14, -30, -14, -30, -14, -30, -14, -30};
+	static const double len[] = {100, 100, 130, 130, 62, 62, 52, 52, 45, 45};
 	for (size_t i = 0; i < sizeof(refl) / sizeof(refl[0]); i++) {
 		lc_otdr_synth_event ev[] = {{len[i], 0, refl[i], true}};
 		lc_otdr_analysis *a = analyze_events(ev, 1, 160);
@@ -421,6 +425,8 @@ Test(otdr_analysis, short_fibre_end_reflection_is_not_hidden_in_the_launch)
 		cr_assert(a->end_found, "R %.0f dB: no end", refl[i]);
 		cr_expect_float_eq(a->fiber_length_m, len[i], 2, "R %.0f dB: end at %.1f m", refl[i], a->fiber_length_m);
 		cr_expect(a->events[a->n_events - 1].reflective, "R %.0f dB: the end is the reflection", refl[i]);
+		cr_expect_float_eq(a->events[0].reflectance_db, -45, 1.5, "R %.0f dB, %.0f m: front panel %.1f dB",
+				   refl[i], len[i], a->events[0].reflectance_db);
 		lc_otdr_analysis_free(a);
 	}
 }
