@@ -74,6 +74,7 @@ void lc_pdf_doc_free(lc_pdf_doc *doc)
 		cairo_surface_destroy(doc->pdf);
 	free(doc->footer);
 	free(doc->heights);
+	free(doc->memo);
 	for (int i = 0; i < LC_PDF_STYLE_COUNT; i++)
 		if (doc->fonts[i])
 			pango_font_description_free(doc->fonts[i]);
@@ -128,6 +129,51 @@ static uint64_t height_key(enum lc_pdf_style st, const char *text, double width,
 	return text ? k : ~k;
 }
 
+/* Heights already shaped in this document, by text and how it is laid out. A table measures its header row
+ * with every row it lays out, and its cells repeat (units, limits, lane numbers, verdict words): shaping each
+ * again was about a fifth of a report's rendering CPU (issue 22). Only short texts, stored whole and compared
+ * in full, so that a hash collision can never give a text another's height. */
+#define MEMO_SLOTS 1024 /* a power of two */
+#define MEMO_PROBES 8
+#define MEMO_TEXT_MAX 64
+
+struct lc_pdf_memo {
+	struct {
+		uint64_t key;
+		double width, h;
+		int style, max_lines;
+		char text[MEMO_TEXT_MAX]; /* "" marks a free slot (an empty text is not kept) */
+	} e[MEMO_SLOTS];
+};
+
+static bool memo_same(const struct lc_pdf_memo *m, size_t i, uint64_t key, enum lc_pdf_style st, const char *text,
+		      double width, int max_lines)
+{
+	return m->e[i].key == key && m->e[i].style == (int)st && m->e[i].width == width &&
+	       m->e[i].max_lines == max_lines && strcmp(m->e[i].text, text) == 0;
+}
+
+/* The slot of a kept height (*found), or a free slot to keep it in; SIZE_MAX: not kept and no room. */
+static size_t memo_slot(lc_pdf_doc *doc, uint64_t key, enum lc_pdf_style st, const char *text, double width,
+			int max_lines, bool *found)
+{
+	*found = false;
+	if (!text || !text[0] || strlen(text) >= MEMO_TEXT_MAX)
+		return SIZE_MAX;
+	if (!doc->memo && !(doc->memo = calloc(1, sizeof(*doc->memo))))
+		return SIZE_MAX; /* no memory for it: shape every time, as before */
+	for (size_t p = 0; p < MEMO_PROBES; p++) {
+		size_t i = (size_t)(key + p) & (MEMO_SLOTS - 1);
+		if (!doc->memo->e[i].text[0])
+			return i;
+		if (memo_same(doc->memo, i, key, st, text, width, max_lines)) {
+			*found = true;
+			return i;
+		}
+	}
+	return SIZE_MAX;
+}
+
 double lc_pdf_text_height(lc_pdf_doc *doc, enum lc_pdf_style st, const char *text, double width, int max_lines)
 {
 	if (doc->err)
@@ -140,11 +186,23 @@ double lc_pdf_text_height(lc_pdf_doc *doc, enum lc_pdf_style st, const char *tex
 			return doc->heights[doc->next_height++].h;
 		doc->next_height = SIZE_MAX; /* the passes parted ways: measure from here on (finish will say) */
 	}
-	PangoLayout *l = layout(doc, st, text, width, max_lines, LC_PDF_LEFT);
-	int w, h;
-	pango_layout_get_size(l, &w, &h);
-	g_object_unref(l);
-	double height = (double)h / PANGO_SCALE;
+	bool kept;
+	size_t slot = memo_slot(doc, key, st, text, width, max_lines, &kept);
+	double height;
+	if (kept) {
+		height = doc->memo->e[slot].h;
+	} else {
+		PangoLayout *l = layout(doc, st, text, width, max_lines, LC_PDF_LEFT);
+		int w, h;
+		pango_layout_get_size(l, &w, &h);
+		g_object_unref(l);
+		height = (double)h / PANGO_SCALE;
+		if (slot != SIZE_MAX) {
+			doc->memo->e[slot].key = key, doc->memo->e[slot].width = width, doc->memo->e[slot].h = height;
+			doc->memo->e[slot].style = (int)st, doc->memo->e[slot].max_lines = max_lines;
+			snprintf(doc->memo->e[slot].text, MEMO_TEXT_MAX, "%s", text);
+		}
+	}
 	if (doc->measuring && doc->next_height != SIZE_MAX) {
 		if (doc->n_heights == doc->cap_heights) {
 			size_t cap = doc->cap_heights ? doc->cap_heights * 2 : 256;

@@ -74,6 +74,7 @@ typedef struct lc_pdf_doc {
 	char *footer;            /* drawing pass: the footer's text */
 	cairo_t *cr;             /* drawing onto the current page */
 	lc_pdf_height *heights;  /* noted by the measuring pass, in call order */
+	struct lc_pdf_memo *memo; /* heights of short texts already shaped in this document (pdf_layout.c) */
 	size_t n_heights, cap_heights, next_height; /* next_height: SIZE_MAX once the passes part ways */
 	double y;                /* cursor, points from the top of the page */
 	char running[512];       /* running header text of pages after the first */

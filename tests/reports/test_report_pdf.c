@@ -457,3 +457,41 @@ Test(report_pdf, passes_that_disagree_are_an_error)
 	lc_pdf_doc_free(&doc);
 	free(out.p);
 }
+
+/* Heights a document has shaped once are kept for the texts that come again (a table's header row, repeated
+ * cells); what it keeps is told apart by the style, the width and the line limit too, and every height is the
+ * one a fresh document shapes. */
+Test(report_pdf, kept_heights_are_the_shaped_ones)
+{
+	static const char *const text = "Insertion loss 0.25 dB at 1310 nm, lane 3 of 4";
+	static const struct {
+		enum lc_pdf_style st;
+		double width;
+		int lines;
+	} ways[] = {{LC_PDF_SMALL, 400, 6}, {LC_PDF_SMALL, 40, 6}, {LC_PDF_SMALL, 40, 1}, {LC_PDF_H1, 400, 6}};
+	double fresh[4];
+	for (int i = 0; i < 4; i++) { /* each in a document of its own: shaped, nothing kept before */
+		lc_pdf_doc one;
+		cr_assert_eq(lc_pdf_doc_init(&one, "", LC_VERDICT_PASS), 0);
+		fresh[i] = lc_pdf_text_height(&one, ways[i].st, text, ways[i].width, ways[i].lines);
+		lc_pdf_doc_free(&one);
+	}
+	/* the ways differ: a narrow frame wraps, a one-line limit cuts it, a larger font is taller */
+	cr_assert(fresh[1] > fresh[0] && fresh[2] < fresh[1] && fresh[3] > fresh[0], "%g %g %g %g", fresh[0], fresh[1],
+		  fresh[2], fresh[3]);
+	lc_pdf_doc doc;
+	cr_assert_eq(lc_pdf_doc_init(&doc, "", LC_VERDICT_PASS), 0);
+	for (int round = 0; round < 3; round++)
+		for (int i = 0; i < 4; i++)
+			cr_expect_eq(lc_pdf_text_height(&doc, ways[i].st, text, ways[i].width, ways[i].lines), fresh[i],
+				     "round %d, way %d", round, i);
+	cr_expect_neq(doc.memo, NULL, "the document keeps the heights it shaped");
+	/* a text too long to keep is shaped each time, with the same height */
+	char long_text[300];
+	memset(long_text, 'x', sizeof(long_text) - 1);
+	long_text[sizeof(long_text) - 1] = '\0';
+	double h1 = lc_pdf_text_height(&doc, LC_PDF_SMALL, long_text, 100, 6);
+	cr_expect(h1 > fresh[0]);
+	cr_expect_eq(lc_pdf_text_height(&doc, LC_PDF_SMALL, long_text, 100, 6), h1);
+	lc_pdf_doc_free(&doc);
+}
