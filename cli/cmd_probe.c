@@ -31,7 +31,7 @@ static void usage(FILE *out)
 		     "       lanecert probe --list\n\n"
 		     "Identifies the instrument at RESOURCE (e.g. TCPIP::10.0.0.5::5025::SOCKET) by *IDN?, names the\n"
 		     "driver bound to it and prints its state: a power meter's wavelength, averaging time and power per\n"
-		     "channel, a source's wavelength, power and output, a switch's routes.\n"
+		     "channel, a source's wavelength, power and output, a switch's routes, a supply's volts and amps.\n"
 		     "  --layout   module layout of an 8163B/8164B/8166B mainframe, e.g. 1.1:sensor,2:source@1310/1550\n"
 		     "  --timeout  per-operation timeout in ms (default: the model's)\n"
 		     "Without --layout a mainframe or a BERT lists the modules it reports.\n"
@@ -152,6 +152,15 @@ static void print_text(const char *resource, json_t *snap, const lc_driver *drv)
 				print_num("wavelength", json_object_get(e, "wavelength_nm"), "nm,", "%.3f");
 				print_num("power", json_object_get(e, "power_dbm"), "dBm,", "%.2f");
 				printf(" %s\n", json_is_true(json_object_get(e, "on")) ? "on" : "off");
+			}
+		} else if (!strcmp(key, "supply_outputs")) {
+			json_array_foreach(v, i, e) {
+				/* the supply's own measurements at its terminals (lc_supply_snapshot always gives them) */
+				printf("  output %lld: %.3f V, %.4f A (%.3f W), %s\n",
+				       json_integer_value(json_object_get(e, "output")),
+				       json_number_value(json_object_get(e, "volts")), json_number_value(json_object_get(e, "amps")),
+				       json_number_value(json_object_get(e, "watts")),
+				       json_is_true(json_object_get(e, "on")) ? "on" : "off");
 			}
 		} else if (!strcmp(key, "switch")) {
 			printf("  switch %lldx%lld, settling %lld ms\n", json_integer_value(json_object_get(v, "inputs")),

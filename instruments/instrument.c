@@ -21,6 +21,7 @@ static const char *const class_names[LC_CLASS_COUNT] = {
 	[LC_CLASS_BERT] = "bert",
 	[LC_CLASS_OTDR] = "otdr",
 	[LC_CLASS_MODULE] = "module",
+	[LC_CLASS_SUPPLY] = "supply",
 };
 
 const char *lc_inst_class_name(enum lc_inst_class c)

@@ -39,6 +39,8 @@ lc_area(instruments DEPS hal formats PKGS PkgConfig::JANSSON SOURCES
   instruments/power_meter/thorlabs_pm100.c
   instruments/registry.c
   instruments/rl_meter/rl_meter.c
+  instruments/supply/keysight_e36xx.c
+  instruments/supply/supply.c
   instruments/source/source.c
   instruments/switch/dicon_gp600.c
   instruments/switch/keysight_n773x.c

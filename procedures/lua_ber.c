@@ -100,6 +100,7 @@ struct progress_ctx {
 	lc_soak_end ends[MONITOR_ENDS_MAX];
 	size_t n_ends;
 	const char *role;
+	lc_instrument *supply; /* the bench supply feeding the ends (monitor_supply=role), NULL when none */
 	double every_s, next_s;
 	unsigned samples;
 	int monitor_rc;        /* the first failed sample: the step ends in error after the BER results */
@@ -108,8 +109,11 @@ struct progress_ctx {
 
 static void sample_modules(struct progress_ctx *p, double t)
 {
-	for (size_t i = 0; i < p->n_ends && p->monitor_rc == 0; i++)
+	for (size_t i = 0; i < p->n_ends && p->monitor_rc == 0; i++) {
 		p->monitor_rc = lc_soak_sample(p->run, p->role, &p->ends[i], t, &p->monitor_diag);
+		if (p->monitor_rc == 0)
+			p->monitor_rc = lc_soak_power_sample(p->supply, &p->ends[i], t, &p->monitor_diag);
+	}
 	p->samples++;
 }
 
@@ -155,8 +159,21 @@ static void monitor_ends(lua_State *L, int t, struct progress_ctx *p)
 		luaL_error(L, "ber: monitor_every must be a positive number of seconds");
 }
 
+/* monitor_supply = role (default "supply"): the bench supply whose outputs feed the monitored ends, read at
+ * the same moments; a station without that role has none. A bad one stops the step before the pattern. */
+static void monitor_supply(lua_State *L, int t, struct progress_ctx *p)
+{
+	if (!p->n_ends)
+		return;
+	lc_diag d;
+	int rc = lc_soak_power_bind(p->run, lc_lua_field_string(L, t, "monitor_supply", "supply"), p->ends, p->n_ends,
+				    &p->supply, &d);
+	if (rc < 0)
+		lc_lua_raise(L, p->run, rc, &d, "ber");
+}
+
 /* ctx:ber{bit_rate=, pattern=, target=1e-12, cl=0.95, max_time=60, gate=1, role="bert", monitor={ends},
- * monitor_every=10, monitor_role="i2c"} -> worst verdict */
+ * monitor_every=10, monitor_role="i2c", monitor_supply="supply"} -> worst verdict */
 static int ctx_ber(lua_State *L)
 {
 	lc_run *run = lc_run_from_upvalue(L);
@@ -180,6 +197,7 @@ static int ctx_ber(lua_State *L)
 	pc.run = run;
 	pc.max_s = cfg.max_time_s;
 	monitor_ends(L, 2, &pc);
+	monitor_supply(L, 2, &pc);
 	lc_instrument_lock(bl.bert);
 	bert_prepare(L, run, 2, bl.bert);
 	/* the first sample as the traffic starts: the idle reading is the modules step's */
@@ -228,8 +246,10 @@ static int ctx_ber(lua_State *L)
 		worst = lc_verdict_max(worst, ln->verdict);
 	}
 	/* the modules through the soak, after the lanes: the BER is the step's own result */
-	for (size_t i = 0; i < pc.n_ends; i++)
+	for (size_t i = 0; i < pc.n_ends; i++) {
 		lc_soak_record(run, &pc.ends[i]);
+		lc_soak_power_record(run, &pc.ends[i]);
+	}
 	if (rc < 0)
 		return lc_lua_raise(L, run, rc, &d, "ber");
 	if (orc < 0)

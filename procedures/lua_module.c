@@ -71,7 +71,8 @@ static void lanes_of_end(const lc_run *run, const char *end, bool *tx, bool *rx)
  * The power class a CMIS module declares and its maximum power against the class's ceiling (a row of
  * fixtures/limits/lanecert-module-power.json, UNCONFIRMED: the certificate never shows it as a certified
  * pass). A module programmed over its class may be refused high power by its host. The power a module
- * draws is not in its memory map as the reference gives it (domain-facts §5c), so it is not measured here.
+ * draws is not in its memory map (CMIS reports temperature and Vcc, not supply current): where the station
+ * feeds an end from a bench supply, the BER soak measures it (soak_power.c).
  */
 static void judge_power(lc_run *run, const lc_module_info *info, const char *end)
 {
@@ -274,6 +275,8 @@ void lc_soak_end_init(lc_soak_end *s, const char *end)
 	snprintf(s->end, sizeof(s->end), "%s", end);
 	s->t_max = -INFINITY;
 	s->t_min = INFINITY;
+	s->declared_w = NAN;
+	s->p_max = -INFINITY;
 }
 
 int lc_soak_sample(lc_run *run, const char *role, lc_soak_end *s, double at_s, lc_diag *diag)
@@ -292,6 +295,10 @@ int lc_soak_sample(lc_run *run, const char *role, lc_soak_end *s, double at_s, l
 		return rc;
 	}
 	s->samples++;
+	if (info.has_power_class) {
+		s->power_class = info.power_class;
+		s->declared_w = info.max_power_w;
+	}
 	if (info.has_temperature) {
 		s->has_temperature = true;
 		s->t_limits = info.temperature_limits_c;

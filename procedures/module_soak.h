@@ -3,6 +3,11 @@
  * while the pattern runs; lua_module.c reads the module and keeps, per end, the hottest and coolest sample
  * and each used lane's lowest Tx power, then records them after the BER results as one judged value each
  * (soak_temperature: the hottest sample; soak_tx_power: the lowest), so a diagnosis names an end once.
+ *
+ * Where the station feeds an end's module from a bench supply (a supply role whose layout names the end,
+ * instruments/supply/supply.h), soak_power.c reads that output's volts and amps at the same moments and
+ * records the most the module drew (soak_power, W), judged against the maximum the module declares (CMIS
+ * byte 201) and the ceiling of its power class (fixtures/limits/lanecert-module-power.json).
  */
 #ifndef LC_PROCEDURES_MODULE_SOAK_H
 #define LC_PROCEDURES_MODULE_SOAK_H
@@ -20,6 +25,14 @@ typedef struct lc_soak_end {
 	bool has_tx[LC_MODULE_LANES_MAX];
 	double tx_min_mw[LC_MODULE_LANES_MAX], tx_min_at[LC_MODULE_LANES_MAX];
 	lc_module_limits tx_limits;
+	/* what the module declares (CMIS bytes 200/201): power_class 0 and declared_w NAN when it does not */
+	int power_class;
+	double declared_w;
+	/* its supply, when the station feeds it from one: output 0 when not */
+	int supply_output;
+	unsigned power_samples;
+	double p_max, p_max_at, p_volts, p_amps; /* W, s into the soak, and the V and A of that sample */
+	char power_series[200];                  /* "0 s 7.50, 10 s 7.52, ..." W */
 } lc_soak_end;
 
 /* Start an end's record (s->end set from end). */
@@ -29,5 +42,17 @@ void lc_soak_end_init(lc_soak_end *s, const char *end);
 int lc_soak_sample(lc_run *run, const char *role, lc_soak_end *s, double at_s, lc_diag *diag);
 /* Record the soak's values of an end that was sampled at least once (judged against its own thresholds). */
 void lc_soak_record(lc_run *run, const lc_soak_end *s);
+
+/* soak_power.c. The supply the station names in `role` and the output of it that feeds each end (its
+ * layout): *supply NULL and 0 when the station has no instrument in that role (the bench powers the modules
+ * itself, unmeasured). LC_ERR_FORMAT (diag says why) when the role is not an opened supply or its layout is
+ * bad; ends the layout does not name keep output 0. */
+int lc_soak_power_bind(lc_run *run, const char *role, lc_soak_end *ends, size_t n, lc_instrument **supply,
+		       lc_diag *diag);
+/* Read the end's supply output at_s into the soak (nothing when no output feeds it). An output that is off,
+ * a reply that is not a reading or a session failure is an error naming the end and when (s unchanged). */
+int lc_soak_power_sample(lc_instrument *supply, lc_soak_end *s, double at_s, lc_diag *diag);
+/* Record soak_power for an end sampled at least once. */
+void lc_soak_power_record(lc_run *run, const lc_soak_end *s);
 
 #endif

@@ -15,6 +15,7 @@ lc_area(procedures DEPS instruments fixtures reports hal PKGS PkgConfig::LUA SOU
   procedures/lua_ctx.c
   procedures/lua_skew.c
   procedures/lua_module.c
+  procedures/soak_power.c
   procedures/lua_optical.c
   procedures/limit_record.c
   procedures/lua_otdr.c

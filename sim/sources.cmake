@@ -43,6 +43,7 @@ lc_area(sim NOT_IN_LIBRARY DEPS simnet fixtures formats PKGS PkgConfig::JANSSON 
   sim/inst/inst_sensor.c
   sim/inst/inst_sensor_func.c
   sim/inst/inst_thorlabs_pm100.c
+  sim/inst/inst_keysight_e364x.c
   sim/inst/inst_util.c
   sim/world/otdr_sim.c
   sim/world/otdr_synth.c

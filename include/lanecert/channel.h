@@ -686,7 +686,7 @@ typedef struct lc_station_instrument {
 	                                  * (procedures/calibration.c) unless the operator accepts it */
 	char calibrated[16];             /* JSON key "calibrated": the last calibration, "YYYY-MM-DD", may be
 	                                  * empty; not after calibration_due */
-	char layout[LC_TEXT_MAX];        /* JSON key "layout": module layout of a mainframe or a BERT's lanes
+	char layout[LC_TEXT_MAX];        /* JSON key "layout": module layout of a mainframe, a BERT's lanes or a supply's outputs ("1:A,2:B")
 	                                  * (instruments/instrument.h lc_instrument_opts.layout), may be empty */
 	char description[LC_TEXT_MAX];
 	int timeout_ms;                  /* JSON key "timeout_ms": per-operation timeout of this instrument

@@ -54,11 +54,12 @@ enum lc_inst_class {
 	LC_CLASS_BERT = 5,
 	LC_CLASS_OTDR = 6,
 	LC_CLASS_MODULE = 7,
+	LC_CLASS_SUPPLY = 8, /* a programmable DC supply feeding a module (instruments/supply/supply.h); since 0.1 */
 	LC_CLASS_COUNT
 };
 
 /*
- * The name of a class: "power_meter", "source", "rl_meter", "switch", "bert", "otdr", "module".
+ * The name of a class: "power_meter", "source", "rl_meter", "switch", "bert", "otdr", "module", "supply".
  *
  * Returns: a static string, never NULL: "none" for LC_CLASS_NONE and values outside the enum.
  * Thread safety: reentrant.

@@ -34,6 +34,9 @@
 #define C_REV_V (164 - 128)
 #define C_SN (166 - 128)
 #define C_DATE (182 - 128)
+/* byte 200 bits 7-5 = power class - 1, byte 201 = maximum power in 0.25 W units: as ethtool reads them
+ * (idosch/ethtool cmis.h CMIS_PWR_CLASS_OFFSET 0xC8, CMIS_PWR_MAX_POWER_OFFSET 0xC9; cmis.c), from a public
+ * implementation, not from the standard itself (docs/module.md) */
 #define C_POWER_CLASS (200 - 128)
 #define C_MAX_POWER (201 - 128)
 #define C_CABLE_LEN (202 - 128)

@@ -623,6 +623,11 @@ int lc_sim_world_module_temp_at(lc_sim_world *w, const char *label, double *c)
 	DUT_CALL(lc_sim_dut_module_temp(w->dut, label, w->traffic, c));
 }
 
+int lc_sim_world_module_power_at(lc_sim_world *w, const char *label, double *watts)
+{
+	DUT_CALL(lc_sim_dut_module_power(w->dut, label, w->traffic, watts));
+}
+
 void lc_sim_world_set_traffic(lc_sim_world *w, bool on)
 {
 	pthread_mutex_lock(&w->mu);

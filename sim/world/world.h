@@ -150,6 +150,9 @@ int lc_sim_world_events(lc_sim_world *w, const char *from, double nm, lc_sim_eve
 int lc_sim_world_module_temp(lc_sim_world *w, char end, double *celsius);
 /* The same for the module of one leg ("B3"; "A", "B" for a straight cable). */
 int lc_sim_world_module_temp_at(lc_sim_world *w, const char *label, double *celsius);
+/* What the module of one end or leg ("A", "B3") draws from its supply now, in W: more while traffic runs
+ * (world_dut.c has the figures), or what an over_power defect says. */
+int lc_sim_world_module_power_at(lc_sim_world *w, const char *label, double *watts);
 /* Whether a BERT's pattern runs through the DUT now (the simulated BERTs set it with their outputs). */
 void lc_sim_world_set_traffic(lc_sim_world *w, bool on);
 

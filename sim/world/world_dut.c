@@ -447,6 +447,23 @@ int lc_sim_dut_module_temp(struct lc_sim_dut *d, const char *label, bool traffic
 	return 0;
 }
 
+/* What a module draws from its 3.3 V supply: a simulated AOC end's nominal 5.0 W at idle and 7.5 W with its
+ * lanes carrying traffic (the simulator's own figures, under the 9 W its memory declares by default: not a
+ * datasheet's); an over_power defect replaces it (only with traffic when "under_load"). */
+#define MODULE_IDLE_W 5.0
+#define MODULE_TRAFFIC_W 7.5
+
+int lc_sim_dut_module_power(struct lc_sim_dut *d, const char *label, bool traffic, double *watts)
+{
+	*watts = traffic ? MODULE_TRAFFIC_W : MODULE_IDLE_W;
+	for (size_t i = 0; i < d->dut->n_defects; i++) {
+		const lc_defect *df = &d->dut->defects[i];
+		if (df->kind == LC_DEFECT_OVER_POWER && module_at(df->port, label) && (traffic || !df->under_load))
+			*watts = df->power_w;
+	}
+	return 0;
+}
+
 /* ---- events ------------------------------------------------------------------------------------------ */
 
 int lc_sim_dut_events(struct lc_sim_dut *d, const char *port, double nm, lc_sim_event *ev, size_t cap)

@@ -40,6 +40,7 @@ int lc_sim_dut_port_ber(struct lc_sim_dut *d, const char *tx, double *ber);
 int lc_sim_dut_lane_dark(struct lc_sim_dut *d, int lane);
 int lc_sim_dut_events(struct lc_sim_dut *d, const char *port, double nm, lc_sim_event *ev, size_t cap);
 int lc_sim_dut_module_temp(struct lc_sim_dut *d, const char *label, bool traffic, double *celsius);
+int lc_sim_dut_module_power(struct lc_sim_dut *d, const char *label, bool traffic, double *watts);
 /* Reference thru: the DUT is out and the station's cords are joined as the design maps them, through
  * reference adapters (what an operator does to take a 1-jumper reference). */
 void lc_sim_dut_set_thru(struct lc_sim_dut *d, bool thru);

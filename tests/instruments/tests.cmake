@@ -38,5 +38,9 @@ lc_test(NAME sor_cli SOURCES tests/instruments/test_sor_cli.c tests/formats/test
 # Yokogawa AQ7260 driver: against a scripted loopback peer, and against the simulated AQ7260 (tier-2 scenario).
 lc_test(NAME otdr_aq7260 SOURCES tests/instruments/test_otdr_aq7260.c tests/instruments/scpi_peer.c
         LIBS lc_instruments TIMEOUT 60)
+# The E36xx supply driver against the simulated E3648A, and `lanecert probe` on it.
+lc_test(NAME supply_sim SOURCES tests/instruments/test_supply_sim.c LIBS lc_instruments lc_sim PkgConfig::JANSSON
+        TIMEOUT 60)
+add_dependencies(test_supply_sim lanecert)
 lc_test(NAME otdr_aq7260_sim SOURCES tests/instruments/test_otdr_aq7260_sim.c
         LIBS lc_instruments lc_sim TIMEOUT 60)
