@@ -337,5 +337,6 @@ void lc_lua_push_ctx(lua_State *L, lc_run *run)
 	lc_lua_add_module(L, run);
 	lc_lua_add_compat(L, run);
 	lc_lua_add_link(L, run);
+	lc_lua_add_module_ber(L, run);
 	lc_lua_add_skew(L, run);
 }

@@ -59,6 +59,7 @@ void lc_lua_add_otdr(lua_State *L, lc_run *run);
 void lc_lua_add_module(lua_State *L, lc_run *run);
 void lc_lua_add_compat(lua_State *L, lc_run *run);
 void lc_lua_add_link(lua_State *L, lc_run *run);
+void lc_lua_add_module_ber(lua_State *L, lc_run *run);
 void lc_lua_add_skew(lua_State *L, lc_run *run);
 /* Free what the bindings kept in the run. */
 void lc_lua_optical_free(lc_run *run);

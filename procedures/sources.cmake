@@ -12,6 +12,7 @@ lc_area(procedures DEPS instruments fixtures reports hal PKGS PkgConfig::LUA SOU
   procedures/lua_ber.c
   procedures/lua_compat.c
   procedures/lua_link.c
+  procedures/lua_module_ber.c
   procedures/lua_ctx.c
   procedures/lua_skew.c
   procedures/lua_module.c

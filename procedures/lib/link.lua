@@ -12,7 +12,7 @@
 --   loss-from-dom  end A's lane Tx minus the leg's Rx (and back) against the harness path's length-based
 --                  budget at 1310 nm, the monitors' accuracy as the uncertainty (inconclusive where the
 --                  monitors cannot decide; --option dom_accuracy_db= for calibrated modules).
--- BER per lane through the modules is not measured here (docs/procedures.md says why).
+-- BER per lane through the modules, by their own PRBS generators and checkers, is link.ber_step() below.
 local M = {}
 
 local function num(ctx, key, dflt)
@@ -40,6 +40,27 @@ function M.steps(design)
     },
     { name = "lane-map", main = function(ctx) ctx:tx_disable_map { settle_ms = num(ctx, "settle_ms", 500) } end },
     { name = "loss-from-dom", main = function(ctx) ctx:dom_loss { wavelength = 1310 } end },
+  }
+end
+
+-- BER per lane in both directions through the modules, by their own PRBS generators and checkers (CMIS
+-- pages 13h/14h, procedures/lua_module_ber.c): end A's media-side generator on every lane, each leg's
+-- media-side checker, then each leg's generator and end A's checkers. A module without a generator or
+-- checker for the pattern leaves its lanes not measured (inconclusive). Options: target (default 2.4e-4,
+-- pre-FEC KP4 as the BER steps), cl (0.95), pattern (PRBS31Q), bit_rate (106.25e9: one 100G PAM4 media lane),
+-- prbs_soak (seconds each direction is soaked, default 10), prbs_settle_ms (wait after the results selector,
+-- default 200: FBOSS waits 10 ms in one revision and defines 200 ms in another, UNCONFIRMED).
+function M.ber_step()
+  local bert = require("bert")
+  return {
+    name = "ber-through-modules",
+    main = function(ctx)
+      local s = bert.settings(ctx, { bit_rate = 106.25e9, pattern = "PRBS31Q", target = 2.4e-4 })
+      ctx:module_ber {
+        target = s.target, cl = s.cl, pattern = s.pattern, bit_rate = s.bit_rate,
+        soak = num(ctx, "prbs_soak", 10), settle_ms = num(ctx, "prbs_settle_ms", 200),
+      }
+    end,
   }
 end
 

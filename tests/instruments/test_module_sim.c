@@ -558,8 +558,8 @@ Test(module_sim, prbs_absent_is_said)
 	lc_module_close(b3);
 	lc_module_close(b1);
 	stop();
-	/* the SFF-8636 DR1s of the plain link scenario have no CMIS diagnostics at all */
-	serve("dr4-link-good");
+	/* SFF-8636 DR1s (this scenario's legs) have no CMIS diagnostics at all */
+	serve("dr4-link-fr1-leg");
 	lc_module *s = open_end(1);
 	cr_assert_eq(lc_module_diag_caps_read(s, &caps, &d), 0, "%s", d.text);
 	cr_assert_not(caps.present);

@@ -43,7 +43,7 @@ bool lc_fm_kind_keeps_verdict(int kind);
 /* One procedure of the matrix: its good scenario, options, and the time scale its cells run at. */
 typedef struct lc_fm_procedure {
 	const char *procedure, *scenario;
-	const char *options[4]; /* "key=value", NULL-terminated */
+	const char *options[6]; /* "key=value", NULL-terminated */
 	double time_scale;
 	double latency_scale;   /* the latency cells' time scale when it must differ (0: time_scale) */
 	/* The roles faulted, NULL-terminated; none: every instrument the run talks to. A bench with several

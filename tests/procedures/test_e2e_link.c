@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "instruments/module/module.h"
 #include "tests/procedures/e2e_harness.h"
 
 static lc_e2e e;
@@ -12,10 +13,11 @@ static lc_e2e e;
 static lc_result *certify(const char *scenario, const char *accuracy)
 {
 	char acc[48];
-	const char *opts[4] = {"settle_ms=0", NULL, NULL, NULL};
+	/* the modules' PRBS soaked 50 ms each way: a clean 106.25 Gb/s lane proves 2.4e-4 after 12 500 bits */
+	const char *opts[6] = {"settle_ms=0", "prbs_soak=0.05", "prbs_settle_ms=0", NULL, NULL, NULL};
 	if (accuracy) {
 		snprintf(acc, sizeof(acc), "dom_accuracy_db=%s", accuracy);
-		opts[1] = acc;
+		opts[3] = acc;
 	}
 	lc_e2e_start(&e, scenario);
 	return lc_e2e_run(&e, "link-dr4-4xdr1", opts, 1, lc_e2e_dut_serial(&e));
@@ -62,6 +64,7 @@ Test(e2e_link, good_link_is_inconclusive_on_dom_accuracy)
 	cr_expect_eq(count(r, "tx_power", LC_VERDICT_PASS), 8ul, "4 DR4 lanes + 4 DR1 lanes, nothing unused judged");
 	cr_expect_eq(count(r, "rx_power", LC_VERDICT_PASS), 8ul);
 	cr_expect_str_eq(lc_e2e_extra(r, "lane_to_leg", "difference"), "as expected");
+	cr_expect_eq(count(r, "module_ber", LC_VERDICT_PASS), 8ul, "BER through the modules, 4 lanes both ways");
 	cr_expect_str_eq(lc_e2e_why(r), "loss from DOM on 8 lanes cannot be decided within the monitors' \u00b16.0 dB "
 					"(up to 0.4 dB against a 1.50 dB budget): measure with a power meter");
 	done(r);
@@ -120,6 +123,10 @@ Test(e2e_link, fr1_where_a_dr1_belongs_is_a_wrong_part)
 	cr_expect_eq(count(r, "link_compatibility", LC_VERDICT_PASS), 4ul);
 	cr_expect_eq(step_verdict(r, "parts"), LC_VERDICT_FAIL);
 	cr_expect_eq(step_verdict(r, "lane-map"), LC_VERDICT_PASS, "the FR1 is on the right leg");
+	/* this link's DR1s are SFF-8636 QSFP28s: no CMIS diagnostics pages, so no BER through them */
+	cr_expect_eq(count(r, "module_ber", LC_VERDICT_INCONCLUSIVE), 8ul);
+	cr_expect_eq(count(r, "module_ber", LC_VERDICT_PASS), 0ul);
+	cr_expect_eq(step_verdict(r, "ber-through-modules"), LC_VERDICT_INCONCLUSIVE);
 	done(r);
 }
 
@@ -131,5 +138,65 @@ Test(e2e_link, upc_in_the_apc_path_is_named_at_the_shared_mpo)
 	cr_expect_str_eq(lc_e2e_why(r), "every lane over its budget both ways (+1.9 dB on average): the shared MPO "
 					"connection \u2014 a UPC connector in the APC path (reflection and loss) or a dirty "
 					"MPO; measure its return loss");
+	done(r);
+}
+
+/* ---- BER through the modules (their own PRBS generators and checkers, CMIS pages 13h/14h) ---- */
+
+/* After a run every generator and checker of every module is off (page 13h bytes 144..175 all enables 0). */
+static void assert_prbs_off(void)
+{
+	const lc_station_instrument *si = lc_station_instrument_by_role(e.station, "i2c");
+	cr_assert(si);
+	static const char *const ends[] = {"A", "B1", "B2", "B3", "B4"};
+	for (size_t i = 0; i < 5; i++) {
+		lc_module *m;
+		lc_diag d;
+		cr_assert_eq(lc_module_open_end(si->resource, si->layout, ends[i], NULL, &m, &d), 0, "%s", d.text);
+		uint8_t p[32];
+		int rc = lc_module_mem_read(lc_module_memory(m), 0, 0x13, 144, p, sizeof(p), &d);
+		if (rc != LC_ERR_UNSUPPORTED) {
+			cr_assert_eq(rc, 0, "%s", d.text);
+			cr_expect_eq(p[0] | p[8] | p[16] | p[24], 0, "end %s: a generator or checker left on", ends[i]);
+		}
+		lc_module_close(m);
+	}
+}
+
+Test(e2e_link, ber_through_the_modules_passes_on_a_good_link)
+{
+	lc_result *r = certify("dr4-link-ber-good", "0.25");
+	cr_expect_eq(lc_result_verdict(r), LC_VERDICT_PASS, "why: %s", lc_e2e_why(r));
+	cr_expect_eq(count(r, "module_ber", LC_VERDICT_PASS), 8ul, "4 lanes, both directions");
+	cr_expect_eq(step_verdict(r, "ber-through-modules"), LC_VERDICT_PASS);
+	cr_expect_str_eq(lc_e2e_extra(r, "module_ber", "pattern"), "PRBS31Q");
+	cr_expect_str_eq(lc_e2e_extra(r, "module_ber", "reason"), "proven below target");
+	assert_prbs_off();
+	done(r);
+}
+
+Test(e2e_link, ber_through_a_dirty_leg_fails_that_leg_both_ways)
+{
+	lc_result *r = certify("dr4-link-ber-dirty-leg", "0.25");
+	cr_expect_eq(lc_result_verdict(r), LC_VERDICT_FAIL, "why: %s", lc_e2e_why(r));
+	cr_expect_eq(count(r, "module_ber", LC_VERDICT_FAIL), 2ul, "A->B2 and B2->A");
+	cr_expect_eq(count(r, "module_ber", LC_VERDICT_PASS), 6ul);
+	const char *why = lc_e2e_why(r);
+	const char *want = "BER through the modules above 0.00024: A->B2 lane 2: BER > 0.00024 at 95 %: lower bound ";
+	cr_expect_eq(strncmp(why, want, strlen(want)), 0, "why: %s", why);
+	cr_expect_eq(step_verdict(r, "loss-from-dom"), LC_VERDICT_PASS, "the leg's loss is in budget: only BER finds it");
+	assert_prbs_off();
+	done(r);
+}
+
+Test(e2e_link, ber_without_a_checker_is_not_measured)
+{
+	lc_result *r = certify("dr4-link-ber-no-prbs", "0.25");
+	cr_expect_eq(lc_result_verdict(r), LC_VERDICT_INCONCLUSIVE, "why: %s", lc_e2e_why(r));
+	cr_expect_eq(count(r, "module_ber", LC_VERDICT_INCONCLUSIVE), 2ul, "leg B3 both ways");
+	cr_expect_eq(count(r, "module_ber", LC_VERDICT_PASS), 6ul);
+	cr_expect_str_eq(lc_e2e_why(r), "BER through the modules not measured on 2 lanes: end B3's module has no CMIS "
+					"diagnostics pages (no PRBS generator or checker)");
+	assert_prbs_off();
 	done(r);
 }

@@ -89,7 +89,8 @@ static const lc_fm_procedure procedures[] = {
 	{"breakout-aoc-400g-4x100g", "aoc-breakout-good", {"poll_ms=5", "settle_ms=50", NULL}, 50, 2, {NULL}},
 	{"breakout-dac-400g-4x100g", "dac-breakout-good", {"poll_ms=5", "settle_ms=50", NULL}, 50, 2, {NULL}},
 	/* the link's only instrument is the I2C module adapter: few cells */
-	{"link-dr4-4xdr1", "dr4-link-good", {"settle_ms=0", "dom_accuracy_db=0.25", NULL}, 1000, 0, {NULL}},
+	{"link-dr4-4xdr1", "dr4-link-good", {"settle_ms=0", "dom_accuracy_db=0.25", "prbs_soak=0.05", "prbs_settle_ms=0", NULL},
+	 1000, 0, {NULL}},
 };
 
 static const char *inst_class(const char *kind)
