@@ -5,7 +5,7 @@
  * LC_ERR_TRUNCATED or LC_ERR_UNSUPPORTED (decoders) and a non-empty detail; a dump that parses prints back
  * to text that parses to the same image. Decoded modules go through JSON and the compatibility check. A page
  * 13h goes through the diagnostics advertisement decoder, a page 14h's BER fields through the 16-bit BER
- * format (every value finite, never negative, at most 2047).
+ * format (every value finite, never negative, at most 2047e7).
  */
 #include <math.h>
 #include <stdint.h>
@@ -37,7 +37,7 @@ static void check_diag(const lc_module_image *img)
 	if (p14)
 		for (int k = 0; k < 128; k += 2) {
 			double v = lc_module_f16_ber(p14[k], k + 1 < 128 ? p14[k + 1] : 0);
-			if (!(v >= 0) || v > 2047.0 || !isfinite(v))
+			if (!(v >= 0) || v > 2047e7 || !isfinite(v)) /* mantissa < 2048, exponent - 24 <= 7 */
 				abort();
 		}
 }
