@@ -302,9 +302,11 @@ static int find_candidates(lc_otdr_ctx *c, size_t a, size_t b, cand **out, size_
 	unsigned char *ok = calloc(n ? n : 1, 1);
 	double *fall = calloc(n ? n : 1, sizeof(double)); /* line before at i minus the mean level after */
 	double *wmax = malloc((n ? n : 1) * sizeof(double));  /* highest level within a pulse from a + k */
+	double *white = malloc((n ? n : 1) * sizeof(double)); /* lim before calibrate_limits */
+	unsigned char *past = calloc(n ? n : 1, 1);            /* step seen from past a reflection's tail */
 	cand *v = NULL;
 	size_t nv = 0, cap = 0;
-	int rc = (!step || !peak || !lim || !ok || !fall || !wmax) ? LC_ERR_NOMEM : 0;
+	int rc = (!step || !peak || !lim || !ok || !fall || !wmax || !white || !past) ? LC_ERR_NOMEM : 0;
 	if (rc == 0)
 		rc = window_max(c->y + a, c->n - a, c->pw_pts, wmax, n);
 	size_t g = c->guard, L = c->fit_len;
@@ -330,8 +332,10 @@ static int find_candidates(lc_otdr_ctx *c, size_t a, size_t b, cand **out, size_
 					(bl.n >= L && lc_otdr_fibre_slope(c, &bl) ? 16 : 0));
 		fall[k] = lc_otdr_line_at(&bl, (double)i) - lc_otdr_line_at(&al, (double)(i + g) + (double)(al.n - 1) / 2.0);
 	}
-	if (rc == 0)
+	if (rc == 0) {
+		memcpy(white, lim, (n ? n : 1) * sizeof(double));
 		rc = calibrate_limits(step, lim, ok, n, 8 * c->fit_len);
+	}
 	/* reflections first: the fits on either side of a peak see it as a step, so steps within reach of a
 	 * peak are its echoes, not events. Peaks under the reflectance threshold count too (an APC connector at
 	 * -65 dB is a 2.9 dB peak at 10 ns): their pulse and recovery tail are longer than the gap between the
@@ -351,6 +355,8 @@ static int find_candidates(lc_otdr_ctx *c, size_t a, size_t b, cand **out, size_
 			rc = lc_otdr_add_cand(&v, &nv, &cap, (cand){a + k, step[k], peak[k], true, false, false, false, lim[k], false});
 	}
 	size_t npk = nv;
+	if (rc == 0)
+		rc = lc_otdr_steps_after_reflections(c, a, n, v, npk, white, step, lim, ok, past);
 	for (size_t k = 0; rc == 0 && k < n; k++) {
 		double s = fabs(step[k]);
 		/* a drop larger than the end threshold may have only noise after it */
@@ -365,7 +371,7 @@ static int find_candidates(lc_otdr_ctx *c, size_t a, size_t b, cand **out, size_
 		bool echo = false;
 		for (size_t p = 0; p < npk && !echo; p++) {
 			size_t pi = v[p].i;
-			echo = (a + k + g + L >= pi) && (a + k <= pi + g + L);
+			echo = (a + k + g + L >= pi) && (a + k <= pi + g + L) && !(past[k] && a + k > pi);
 		}
 		if (!echo)
 			rc = lc_otdr_add_cand(&v, &nv, &cap, (cand){a + k, step[k], peak[k], false, false, false, false, lim[k], false});
@@ -399,6 +405,8 @@ static int find_candidates(lc_otdr_ctx *c, size_t a, size_t b, cand **out, size_
 	 * transition (a 0.10 dB splice seen 6 m past its onset: 0.058 dB there, 0.03 around it) */
 	if (rc == 0)
 		rc = lc_otdr_typical_limits(c, a, n, lim, ok, v, nv);
+	free(white);
+	free(past);
 	free(step);
 	free(peak);
 	free(lim);

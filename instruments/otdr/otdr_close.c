@@ -1,13 +1,60 @@
 /*
- * The detector's second look (otdr_analysis.c's find_candidates calls both): steps close to larger ones,
- * found with those taken off the trace, and the noise limit around an event as ordered-statistic CFAR
- * takes it (the median over training cells, the guard cells around the event left out).
+ * The detector's second look (otdr_analysis.c's find_candidates calls these): steps a short section past a
+ * reflection, seen against the backscatter after its tail; steps close to larger ones, found with those
+ * taken off the trace; and the noise limit around an event as ordered-statistic CFAR takes it (the median
+ * over training cells, the guard cells around the event left out).
  */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "instruments/otdr/otdr_measure_priv.h"
+
+int lc_otdr_steps_after_reflections(const lc_otdr_ctx *c, size_t a, size_t n, const cand *v, size_t npk,
+				    const double *white, double *step, double *lim, unsigned char *ok, unsigned char *clean)
+{
+	size_t g = c->guard, L = c->fit_len, minpts = c->pw_pts > 8 ? c->pw_pts : 8;
+	for (size_t p = 0; p < npk; p++) {
+		/* the candidate is where the window a pulse ahead first holds the peak: its top is up to a
+		 * pulse length on */
+		size_t pi = v[p].i, top = pi, cl;
+		for (size_t j = pi; j <= pi + c->pw_pts && j < c->n; j++)
+			if (c->y[j] > c->y[top])
+				top = j;
+		lc_otdr_settle(c, top, top + 2 * g, &cl);
+		/* no step where the section is shorter than that: its line is a few points of the tail's end */
+		for (size_t i = pi; i < cl + minpts + g && i < a + n; i++)
+			if (i >= a)
+				step[i - a] = 0;
+		/* from there until the detector's own line before starts past cl (and equals this one) */
+		for (size_t i = cl + minpts + g; i <= cl + g + L && i < a + n; i++) {
+			if (i < a)
+				continue;
+			size_t k = i - a;
+			lc_otdr_line bl, al;
+			lc_otdr_fit(&c->sums, cl, i - g, &bl);
+			lc_otdr_fit(&c->sums, i + g, i + g + L, &al);
+			if (bl.n < 3 || al.n < 3 || !(white[k] > 0))
+				continue;
+			/* a section shorter than a fit keeps its level and takes the fibre's slope: over a few
+			 * metres the slope of noise is anything (as losses take such sections) */
+			if (bl.n < L && isfinite(c->fiber_slope)) {
+				double mid = ((double)cl + (double)(i - g) - 1.0) / 2.0, lev = lc_otdr_line_at(&bl, mid);
+				bl.b = c->fiber_slope;
+				bl.a = lev - bl.b * mid;
+			}
+			/* the trace's calibration of the limit at the point (its factor over the white-noise
+			 * limit), applied to the white-noise limit of the new fits */
+			double f = lim[k] / white[k];
+			step[k] = lc_otdr_line_at(&al, (double)i) - lc_otdr_line_at(&bl, (double)i);
+			lim[k] = f * 6.0 * bl.rms * sqrt(4.0 / (double)bl.n + 4.0 / (double)al.n);
+			ok[k] = (unsigned char)((ok[k] & ~3u) | (lc_otdr_fiber_like(c, &bl) ? 1 : 0) |
+						(lc_otdr_fiber_like(c, &al) ? 2 : 0));
+			clean[k] = 1;
+		}
+	}
+	return 0;
+}
 
 /* The step noise limit around point k of [0, n) as ordered-statistic CFAR takes it: the median of lim over
  * the training cells, the fibre-like points (ok: find_candidates' bits) from one to four (guard + fit length)

@@ -85,6 +85,16 @@ int lc_otdr_add_cand(cand **v, size_t *n, size_t *cap, cand x);
 bool lc_otdr_local_max(const double *v, size_t n, size_t k, size_t w, bool absval);
 bool lc_otdr_fibre_slope(const lc_otdr_ctx *c, const lc_otdr_line *l);
 void lc_otdr_detection_fits(const lc_otdr_ctx *c, size_t i, lc_otdr_line *bl, lc_otdr_line *al);
+/* Steps a short section past a reflection (v[0, npk): the peaks found): the detector's line before such a
+ * step reaches back over the reflection's peak and tail, and every point within a guard and a fit of the
+ * peak is taken for its echo. From the reflection's clean point (lc_otdr_settle: back on the backscatter
+ * within its noise) until the detector's own line starts past it, step, lim and ok over [a, a + n) are
+ * those of a line before fitted from there (its level and the fibre's slope while shorter than a fit),
+ * lim keeping the trace's calibration (lim / white, white: the white-noise limits before calibrate_limits),
+ * and clean marks those points: a step there is no echo. From the peak's candidate to where that section
+ * is a pulse (8 points at least) long, step is 0. otdr_close.c. Returns 0. */
+int lc_otdr_steps_after_reflections(const lc_otdr_ctx *c, size_t a, size_t n, const cand *v, size_t npk,
+				    const double *white, double *step, double *lim, unsigned char *ok, unsigned char *clean);
 /* Steps close to larger ones (v[npk, nv) the steps found, v[0, npk) the peaks), appended to *v; lim, ok:
  * the detector's limits and bits over [a, a + n). otdr_close.c. Returns 0 or LC_ERR_NOMEM. */
 int lc_otdr_close_steps(const lc_otdr_ctx *c, size_t a, size_t n, const double *lim, const unsigned char *ok,

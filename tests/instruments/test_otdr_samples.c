@@ -27,7 +27,7 @@ static void report(const char *who, const lc_otdr_agreement *t)
 /* vendor, stored, matched floor, ends-within floor, events-after-end ceiling */
 static const struct { const char *v; size_t stored, matched, ends, after; } floors[] = {
 	{"Viavi", 11, 9, 2, 0}, {"Anritsu", 59, 21, 7, 0}, {"EXFO", 23, 16, 4, 1},
-	{"FiberCloud", 6, 5, 0, 1}, {"OptixS", 2, 2, 1, 0}, {"AFL/Noyes", 12, 7, 2, 0}, {"HP/Agilent", 4, 2, 1, 0},
+	{"FiberCloud", 6, 5, 0, 1}, {"OptixS", 2, 2, 1, 0}, {"AFL/Noyes", 12, 8, 2, 0}, {"HP/Agilent", 4, 2, 1, 0},
 };
 #define N_VENDORS (sizeof(floors) / sizeof(floors[0]))
 
@@ -76,7 +76,7 @@ Test(otdr_samples, strict_agreement, .timeout = 120)
 	cr_expect_eq(t.files, 26);
 	/* 120 stored events, less the CMA4500's three at its front panel (0 m, 1071 m into the trace) */
 	cr_expect_eq(t.stored, 117);
-	cr_expect_geq(t.matched, 62, "matched %zu", t.matched);
+	cr_expect_geq(t.matched, 63, "matched %zu", t.matched);
 	cr_expect_leq(fabs(lc_otdr_agreement_offset_samples(&t)), 1.0, "offset %.2f spacings",
 		      lc_otdr_agreement_offset_samples(&t));
 	cr_expect_eq(t.ends_shown, 19);
@@ -86,8 +86,9 @@ Test(otdr_samples, strict_agreement, .timeout = 120)
 	 * events are all at stored events (Viavi 2093, 2884, 5208, 7265, 10381 m; HP 38017 m), two of them
 	 * outside the strict tolerance; one fewer when the launch line stopped at a rise (CMA4500 issue15a:
 	 * an unmatched -0.06 dB step at 10184 m went), and one fewer when the front panel's dead zone ended on
-	 * the fibre's slope (the MT9085's 0.07 dB "splice" at 42 m, on the panel's recovery tail) */
-	cr_expect_leq(t.found, 112, "found %zu (false events)", t.found);
+	 * the fibre's slope (the MT9085's 0.07 dB "splice" at 42 m, on the panel's recovery tail); one more,
+	 * matched, with steps seen past a reflection's tail (the OFL280's 0.374 dB 10.9 m past its connector) */
+	cr_expect_leq(t.found, 113, "found %zu (false events)", t.found);
 	cr_expect_leq(t.found - t.matched, 50, "unmatched events of ours %zu", t.found - t.matched);
 	for (size_t i = 0; i < N_VENDORS; i++) {
 		cr_expect_eq(pv[i].stored, floors[i].stored, "%s", floors[i].v);
