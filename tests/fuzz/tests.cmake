@@ -25,3 +25,6 @@ lc_fuzz(NAME hislip SOURCES tests/fuzz/fuzz_hislip.c LIBS lc_hal CORPUS tests/fu
 # lc_fmt_exp, the simulator's exact exponent notation, against snprintf (seeds: NR3 readings, a tie, a
 # subnormal, an infinity).
 lc_fuzz(NAME numfmt SOURCES tests/fuzz/fuzz_numfmt.c LIBS lc_base CORPUS tests/fuzz/corpus/numfmt)
+# A supply's station layout (which output feeds which end): any text is refused with a reason or gives sane
+# pairs. Seeds: the first byte picks the room for pairs (1..8).
+lc_fuzz(NAME supply_layout SOURCES tests/fuzz/fuzz_supply_layout.c LIBS lc_instruments CORPUS tests/fuzz/corpus/supply_layout)

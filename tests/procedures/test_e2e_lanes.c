@@ -1,6 +1,9 @@
 /* The active-cable and field procedures against their good and faulty simulated cables. */
 #include <criterion/criterion.h>
+#include <jansson.h>
 #include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "sim/scpi/scpi_engine.h"
@@ -267,5 +270,59 @@ Test(e2e_lanes, aoc_supply_garbled_mid_soak_is_a_station_error)
 	cr_expect_eq(lc_e2e_lanes(r, "ber", LC_VERDICT_PASS), 0x1FEul, "the BER results are kept");
 	double a = NAN, b = NAN, lim = NAN;
 	cr_expect_eq(soak_power(r, &a, &b, &lim), 2ul, "what was read before the fault is on the record");
+	done(r);
+}
+
+/* A module declaring more than its class allows (12 W, class 5) is limited by the class ceiling (10 W, an
+ * UNCONFIRMED row): a draw of 11 W under traffic fails against the ceiling, and the sentence says so. */
+Test(e2e_lanes, aoc_module_power_over_its_class_ceiling_names_the_class)
+{
+	char path[1024];
+	snprintf(path, sizeof(path), "%s/fixtures/scenarios/aoc-400g-supply-good.json", getenv("LC_SOURCE_DIR"));
+	json_error_t je;
+	json_t *root = json_load_file(path, 0, &je);
+	cr_assert(root, "%s", je.text);
+	json_object_set_new(json_object_get(json_object_get(json_object_get(root, "instruments"), "i2c"), "options"),
+			    "max_power_w", json_real(12.0));
+	json_array_append_new(json_object_get(json_object_get(root, "dut"), "defects"),
+			      json_pack("{s:s, s:s, s:f, s:b}", "type", "over_power", "port", "B", "power_w", 11.0,
+					"under_load", 1));
+	char *text = json_dumps(root, JSON_COMPACT);
+	json_decref(root);
+	char fx[1024];
+	snprintf(fx, sizeof(fx), "%s/fixtures", getenv("LC_SOURCE_DIR"));
+	lc_sim_scenario *sc = NULL;
+	lc_diag d;
+	cr_assert_eq(lc_sim_scenario_parse(text, strlen(text), path, fx, &sc, &d), 0, "%s", d.text);
+	free(text);
+	lc_e2e_start_with(&e, sc, 50, true);
+	static const char *const opts[] = {"poll_ms=5", "settle_ms=50", NULL};
+	lc_result *r = lc_e2e_run(&e, "aoc-400g", opts, 1, lc_e2e_dut_serial(&e));
+	cr_expect_eq(lc_result_verdict(r), LC_VERDICT_FAIL, "why: %s", lc_e2e_why(r));
+	size_t found = 0;
+	for (size_t i = 0; i < lc_result_measurement_count(r); i++) {
+		const lc_result_measurement *m = lc_result_measurement_at(r, i, NULL);
+		if (strcmp(m->name, "soak_power"))
+			continue;
+		found++;
+		cr_expect_float_eq(m->limit.high, 10.0, 1e-9, "the class ceiling, under the 12 W declared");
+	}
+	cr_expect_eq(found, 2ul);
+	cr_expect_str_eq(lc_e2e_extra(r, "soak_power", "limit_basis"), "the ceiling of the module's power class");
+	/* the why leads with the declared maximum over the class (module_max_power); the soak's own finding: */
+	const char *finding = NULL;
+	for (size_t i = 0; i < lc_result_measurement_count(r); i++) {
+		const lc_result_measurement *m = lc_result_measurement_at(r, i, NULL);
+		if (strcmp(m->name, "soak_power") || m->verdict != LC_VERDICT_FAIL)
+			continue;
+		for (size_t k = 0; k < lc_result_extra_count(r, i); k++) {
+			const lc_result_extra *x = lc_result_extra_at(r, i, k);
+			if (x->is_string && !strcmp(x->key, "finding"))
+				finding = x->string;
+		}
+	}
+	cr_assert(finding, "a failing soak_power with its finding");
+	cr_expect_str_eq(finding, "end B module draws 11.0 W with traffic on (0 s into the BER soak), over the 10.00 W of "
+				  "its power class 5 (class ceiling UNCONFIRMED)");
 	done(r);
 }
