@@ -18,6 +18,7 @@
  */
 #include <lauxlib.h>
 #include <math.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,22 +27,43 @@
 #include "base/utf8.h"
 #include "fixtures/budget.h"
 #include "instruments/module/module.h"
+#include "fixtures/link_lanes.h"
 #include "procedures/compat.h"
 #include "procedures/diagnosis.h"
 #include "procedures/limit_record.h"
 #include "procedures/run_priv.h"
 
 #define LINK_LEGS_MAX 8
+#define LINK_LANES_MAX 8 /* end A's lanes: a module's at most (LC_MODULE_LANES_MAX) */
 /* A transmitter switched off takes its far receiver down by far more than any monitor error: 10 dB below
  * what it read with every transmitter on (or loss of signal) is "went dark". */
 #define DARK_DROP 0.1
 
+/* The link's lanes (fixtures/link_lanes.h, as the simulator numbers them): end A's lane k reaches leg
+ * lane[k].leg on that leg's lane lane[k].leg_lane, and returns from there; a LC leg has one lane, an MPO-12
+ * leg of a 2 x DR4 harness four. */
 struct link {
 	lc_run *run;
 	const lc_station_instrument *si;
-	unsigned legs;
+	unsigned legs, lanes;
 	const char *label[1 + LINK_LEGS_MAX]; /* [0] = "A", [1 + n] = leg n of end B */
+	lc_link_lane lane[LINK_LANES_MAX];
+	unsigned leg_lanes[LC_LINK_LANES_MAX]; /* lanes of leg n's module */
+	bool multi;                            /* some leg carries more than one lane */
 };
+
+/* The lanes end i's module carries for the link. */
+static unsigned end_lanes(const struct link *k, unsigned i) { return i == 0 ? k->lanes : k->leg_lanes[i - 1]; }
+
+/* "B3" for a leg of one lane, "B1 lane 2" for lane j of a leg of several. */
+static void lane_name(const struct link *k, unsigned l, char *out, size_t cap)
+{
+	const lc_link_lane *ln = &k->lane[l];
+	if (k->leg_lanes[ln->leg] > 1)
+		snprintf(out, cap, "%s lane %u", k->label[1 + ln->leg], ln->leg_lane + 1);
+	else
+		snprintf(out, cap, "%s", k->label[1 + ln->leg]);
+}
 
 static int link_of(lua_State *L, lc_run *run, struct link *k)
 {
@@ -60,6 +82,16 @@ static int link_of(lua_State *L, lc_run *run, struct link *k)
 	k->label[0] = lc_channel_leg_label(ch, 0, 0);
 	for (unsigned n = 0; n < k->legs; n++)
 		k->label[1 + n] = lc_channel_leg_label(ch, 1, n);
+	int nl = lc_link_lanes(ch, k->lane, LINK_LANES_MAX, k->leg_lanes);
+	if (nl <= 0)
+		return luaL_error(L, "the link's cable routes %s: not 1..%d lanes from end A to its legs",
+				  nl == 0 ? "no lane" : "its lanes in a way lanecert cannot pair", LINK_LANES_MAX);
+	k->lanes = (unsigned)nl;
+	for (unsigned n = 0; n < k->legs; n++) {
+		if (k->leg_lanes[n] == 0)
+			return luaL_error(L, "leg %s of the link's cable carries no lane from end A", k->label[1 + n]);
+		k->multi |= k->leg_lanes[n] > 1;
+	}
 	return 0;
 }
 
@@ -228,7 +260,7 @@ static int ctx_link_parts(lua_State *L)
 
 struct live {
 	lc_module *mod[1 + LINK_LEGS_MAX];
-	double rx0[1 + LINK_LEGS_MAX][LINK_LEGS_MAX]; /* Rx power (mW) with every transmitter on */
+	double rx0[1 + LINK_LEGS_MAX][LINK_LANES_MAX]; /* Rx power (mW) with every transmitter on */
 };
 
 static int rx_now(const struct link *k, struct live *lv, unsigned i, double *rx, lc_diag *d)
@@ -239,7 +271,7 @@ static int rx_now(const struct link *k, struct live *lv, unsigned i, double *rx,
 		lc_diag_prefix(d, "end %s: ", k->label[i]);
 		return rc;
 	}
-	unsigned lanes = i == 0 ? k->legs : 1;
+	unsigned lanes = end_lanes(k, i);
 	for (unsigned l = 0; l < lanes; l++) {
 		const lc_module_lane *ln = &info.lanes[l];
 		rx[l] = ln->has_rx_power && !ln->rx_los ? ln->rx_power_mw : 0;
@@ -247,10 +279,11 @@ static int rx_now(const struct link *k, struct live *lv, unsigned i, double *rx,
 	return 0;
 }
 
-/* Switch transmitter (end i, lane l) off, see which (end, lane) among `cand` went dark, switch it back on.
- * *hit = that end's index in cand, -1 none, -2 several. */
-static int probe(const struct link *k, struct live *lv, unsigned i, unsigned l, const unsigned *cand, unsigned nc,
-		 bool near_rx, int settle_ms, int *hit, lc_diag *d)
+/* Switch transmitter (end i, lane l) off, see which receiver went dark — at end A (near_rx: candidate c is
+ * its lane c) or at the legs (candidate c is link lane c's far receiver) — and switch it back on.
+ * *hit = that candidate, -1 none, -2 several. */
+static int probe(const struct link *k, struct live *lv, unsigned i, unsigned l, bool near_rx, int settle_ms, int *hit,
+		 lc_diag *d)
 {
 	int rc = lc_module_set_tx_disable(lv->mod[i], l + 1, true, d);
 	if (rc < 0) {
@@ -260,9 +293,9 @@ static int probe(const struct link *k, struct live *lv, unsigned i, unsigned l, 
 	if (settle_ms > 0)
 		lc_sleep_ms(settle_ms);
 	*hit = -1;
-	for (unsigned c = 0; c < nc && rc == 0; c++) {
-		double rx[LINK_LEGS_MAX];
-		unsigned e = near_rx ? 0 : cand[c], lane = near_rx ? cand[c] : 0;
+	for (unsigned c = 0; c < k->lanes && rc == 0; c++) {
+		double rx[LINK_LANES_MAX];
+		unsigned e = near_rx ? 0 : 1 + k->lane[c].leg, lane = near_rx ? c : k->lane[c].leg_lane;
 		if ((rc = rx_now(k, lv, e, rx, d)) < 0)
 			break;
 		double before = lv->rx0[e][lane];
@@ -286,46 +319,85 @@ static int measure_map(const struct link *k, struct live *lv, int settle_ms, int
 		rc = open_end(k, i, &lv->mod[i], d);
 	for (unsigned i = 0; i <= k->legs && rc == 0; i++)
 		rc = rx_now(k, lv, i, lv->rx0[i], d);
-	unsigned legs[LINK_LEGS_MAX], lanes[LINK_LEGS_MAX];
-	for (unsigned n = 0; n < k->legs; n++) {
-		legs[n] = 1 + n;
-		lanes[n] = n;
-	}
-	for (unsigned l = 0; l < k->legs && rc == 0; l++)
-		rc = probe(k, lv, 0, l, legs, k->legs, false, settle_ms, &fwd[l], d);
-	for (unsigned n = 0; n < k->legs && rc == 0; n++)
-		rc = probe(k, lv, 1 + n, 0, lanes, k->legs, true, settle_ms, &back[n], d);
+	for (unsigned l = 0; l < k->lanes && rc == 0; l++)
+		rc = probe(k, lv, 0, l, false, settle_ms, &fwd[l], d);
+	for (unsigned l = 0; l < k->lanes && rc == 0; l++)
+		rc = probe(k, lv, 1 + k->lane[l].leg, k->lane[l].leg_lane, true, settle_ms, &back[l], d);
 	return rc;
 }
 
-/* "legs B2 and B3 swapped", "lane 2 of end A reaches no leg", ... ("; "-joined) for one direction. */
+/* Whether every lane of leg x lands on the same lane of leg y in map (link lane -> link lane). */
+static bool leg_onto(const struct link *k, const int *map, unsigned x, unsigned y)
+{
+	if (k->leg_lanes[x] != k->leg_lanes[y])
+		return false;
+	for (unsigned l = 0; l < k->lanes; l++) {
+		if (k->lane[l].leg != x)
+			continue;
+		int h = map[l];
+		if (h < 0 || k->lane[h].leg != y || k->lane[h].leg_lane != k->lane[l].leg_lane)
+			return false;
+	}
+	return true;
+}
+
+static void put(char *out, size_t cap, size_t *n, const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+static void put(char *out, size_t cap, size_t *n, const char *fmt, ...)
+{
+	if (*n >= cap - 1)
+		return;
+	va_list ap;
+	va_start(ap, fmt);
+	int w = vsnprintf(out + *n, cap - *n, fmt, ap);
+	va_end(ap);
+	if (w > 0)
+		*n += (size_t)w < cap - *n ? (size_t)w : cap - *n - 1;
+}
+
+/* "legs B2 and B3 swapped", "lane 2 of end A reaches no leg", ... ("; "-joined) for one direction: whole legs
+ * traded first, then lane by lane. map: link lane -> the link lane reached (-1 none, -2 several). */
 static void describe(const struct link *k, const int *map, bool fwd, char *out, size_t cap)
 {
 	size_t n = 0;
+	bool done[LINK_LANES_MAX] = {false};
 	out[0] = 0;
-	for (unsigned l = 0; l < k->legs && n < cap; l++) {
+	for (unsigned x = 0; x < k->legs; x++)
+		for (unsigned y = x + 1; y < k->legs; y++)
+			if (leg_onto(k, map, x, y) && leg_onto(k, map, y, x)) {
+				put(out, cap, &n, "%slegs %s and %s swapped", n ? "; " : "", k->label[1 + x], k->label[1 + y]);
+				for (unsigned l = 0; l < k->lanes; l++)
+					done[l] |= k->lane[l].leg == x || k->lane[l].leg == y;
+			}
+	for (unsigned l = 0; l < k->lanes; l++) {
 		int h = map[l];
-		int w = 0;
-		if (h == (int)l)
+		if (h == (int)l || done[l])
 			continue;
-		if (h >= 0 && (unsigned)h < k->legs && map[h] == (int)l) {
-			if ((unsigned)h < l)
-				continue;
-			w = snprintf(out + n, cap - n, "%slegs %s and %s swapped", n ? "; " : "", k->label[1 + l], k->label[1 + h]);
+		char me[24], there[24];
+		lane_name(k, l, me, sizeof(me));
+		if (h >= 0)
+			lane_name(k, (unsigned)h, there, sizeof(there));
+		if (h >= 0 && map[h] == (int)l && !done[h]) {
+			if (k->multi)
+				put(out, cap, &n, "%s%s and %s swapped", n ? "; " : "", me, there);
+			else
+				put(out, cap, &n, "%slegs %s and %s swapped", n ? "; " : "", me, there);
+			done[h] = true;
 		} else if (fwd) {
-			w = h >= 0 ? snprintf(out + n, cap - n, "%slane %u of end %s lands on leg %s", n ? "; " : "", l + 1,
-					      k->label[0], k->label[1 + h])
-			    : snprintf(out + n, cap - n, "%slane %u of end %s %s", n ? "; " : "", l + 1, k->label[0],
-				       h == -1 ? "reaches no leg (no receiver went dark)" : "darkens several legs");
+			if (h >= 0)
+				put(out, cap, &n, "%slane %u of end %s lands on %s%s", n ? "; " : "", l + 1, k->label[0],
+				    k->multi ? "" : "leg ", there);
+			else
+				put(out, cap, &n, "%slane %u of end %s %s", n ? "; " : "", l + 1, k->label[0],
+				    h == -1 ? "reaches no leg (no receiver went dark)" : "darkens several legs");
 		} else {
-			w = h >= 0 ? snprintf(out + n, cap - n, "%sleg %s lands on lane %u of end %s", n ? "; " : "",
-					      k->label[1 + l], h + 1, k->label[0])
-			    : snprintf(out + n, cap - n, "%sleg %s %s", n ? "; " : "", k->label[1 + l],
-				       h == -1 ? "reaches no lane of end A (no receiver went dark)" : "darkens several lanes");
+			if (h >= 0)
+				put(out, cap, &n, "%s%s%s lands on lane %d of end %s", n ? "; " : "", k->multi ? "" : "leg ", me,
+				    h + 1, k->label[0]);
+			else
+				put(out, cap, &n, "%s%s%s %s", n ? "; " : "", k->multi ? "" : "leg ", me,
+				    h == -1 ? "reaches no lane of end A (no receiver went dark)" : "darkens several lanes");
 		}
-		if (w < 0)
-			break;
-		n += (size_t)w < cap - n ? (size_t)w : cap - n - 1;
+		done[l] = true;
 	}
 }
 
@@ -341,12 +413,12 @@ static int ctx_tx_disable_map(lua_State *L)
 		return luaL_error(L, "tx_disable_map: settle_ms=%d is not 0..60000", settle_ms);
 	struct live lv;
 	memset(&lv, 0, sizeof(lv));
-	int fwd[LINK_LEGS_MAX], back[LINK_LEGS_MAX];
+	int fwd[LINK_LANES_MAX], back[LINK_LANES_MAX];
 	lc_diag d;
 	int rc = measure_map(&k, &lv, settle_ms, fwd, back, &d);
 	/* every transmitter on again whatever happened (probe() re-enables its own; this covers a failed read) */
 	for (unsigned i = 0; i <= k.legs; i++) {
-		for (unsigned l = 0; lv.mod[i] && l < (i == 0 ? k.legs : 1); l++) {
+		for (unsigned l = 0; lv.mod[i] && l < end_lanes(&k, i); l++) {
 			lc_diag d2;
 			int r2 = lc_module_set_tx_disable(lv.mod[i], l + 1, false, &d2);
 			if (rc == 0 && r2 < 0) {
@@ -370,29 +442,34 @@ static int ctx_tx_disable_map(lua_State *L)
 	else
 		snprintf(diff, sizeof(diff), "%s; back: %s", df, db);
 	enum lc_verdict worst = LC_VERDICT_PASS;
+	/* lane_to_leg: end A's lane l reaches link lane h's receiver (unit "leg" where each leg has one lane,
+	 * "lane" where legs carry several); leg_to_lane: link lane l's leg transmitter reaches end A's lane h */
 	for (unsigned dir = 0; dir < 2; dir++)
-		for (unsigned l = 0; l < k.legs; l++) {
+		for (unsigned l = 0; l < k.lanes; l++) {
 			int h = dir ? back[l] : fwd[l];
+			char me[24], there[24] = "";
+			lane_name(&k, l, me, sizeof(me));
+			if (h >= 0 && !dir)
+				lane_name(&k, (unsigned)h, there, sizeof(there));
 			lc_result_measurement m = {.name = dir ? "leg_to_lane" : "lane_to_leg", .lane = (int)l + 1,
-						   .value = h >= 0 ? h + 1 : 0, .unit = dir ? "lane" : "leg",
+						   .value = h >= 0 ? h + 1 : 0, .unit = dir || k.multi ? "lane" : "leg",
 						   .wavelength_nm = NAN, .margin = NAN,
 						   .limit = {.low = l + 1, .high = l + 1, .comparison = LC_LIMIT_BETWEEN},
 						   .verdict = h == (int)l ? LC_VERDICT_PASS : LC_VERDICT_FAIL};
 			int idx = lc_run_record(run, &m, &d);
 			if (idx < 0)
 				return lc_lua_raise(L, run, idx, &d, "tx_disable_map");
-			lc_result_measurement_extra_string(run->result, idx, "end", dir ? k.label[1 + l] : k.label[0], NULL);
+			lc_result_measurement_extra_string(run->result, idx, "end", dir ? me : k.label[0], NULL);
 			if (h >= 0)
-				lc_result_measurement_extra_string(run->result, idx, "reaches",
-								   dir ? k.label[0] : k.label[1 + h], NULL);
+				lc_result_measurement_extra_string(run->result, idx, "reaches", dir ? k.label[0] : there, NULL);
 			lc_result_measurement_extra_string(run->result, idx, "difference", diff, NULL);
 			worst = lc_verdict_max(worst, m.verdict);
 		}
-	for (unsigned l = 0; l < k.legs; l++) {
+	for (unsigned l = 0; l < k.lanes; l++) {
 		run->link_map[l] = fwd[l];
 		run->link_back[l] = back[l];
 	}
-	run->link_legs = k.legs;
+	run->link_legs = k.lanes;
 	if (worst != LC_VERDICT_PASS)
 		keep_reason(run, LC_DIAGNOSIS_MAP, "lane map: ", diff);
 	lua_pushstring(L, lc_verdict_name(worst));
@@ -410,19 +487,6 @@ static double accuracy_row(const lc_run *run, const char *id, double *unconfirme
 	if (row->unconfirmed)
 		*unconfirmed = 1;
 	return row->high;
-}
-
-/* The map entry (path) of the harness that ends at (or, back, starts from) leg n. */
-static int path_of_leg(const lc_channel *ch, unsigned n, bool back)
-{
-	for (size_t i = 0; i < lc_channel_map_count(ch); i++) {
-		const lc_map_entry *me = lc_channel_map(ch, i);
-		const lc_port *p = lc_channel_port(ch, back ? me->from_port : me->to_port);
-		const lc_port *o = lc_channel_port(ch, back ? me->to_port : me->from_port);
-		if (p->end == 1 && p->leg == n && o->end == 0)
-			return (int)i;
-	}
-	return -1;
 }
 
 static double dbm(double mw) { return mw > 0 ? 10.0 * log10(mw) : -INFINITY; }
@@ -487,23 +551,25 @@ static int ctx_dom_loss(lua_State *L)
 	for (unsigned i = 0; i <= k.legs; i++)
 		if ((rc = read_end(&k, i, &info[i], &d)) < 0)
 			return lc_lua_raise(L, run, rc, &d, "dom_loss");
-	bool mapped = run->link_legs == k.legs;
+	bool mapped = run->link_legs == k.lanes;
 	enum lc_verdict worst = LC_VERDICT_PASS;
 	unsigned fails[2][LINK_LEGS_MAX] = {{0}}, n_fail = 0, n_inc = 0;
 	double worst_inc = -INFINITY, worst_inc_lim = NAN, over_sum = 0;
 	for (unsigned dir = 0; dir < 2; dir++)
-		for (unsigned l = 0; l < k.legs; l++) {
-			/* A->B: end A's lane l into the leg it reaches; B->A: leg l into the lane of A it reaches */
+		for (unsigned l = 0; l < k.lanes; l++) {
+			/* A->B: end A's lane l into the leg lane it reaches; B->A: link lane l's leg transmitter into the
+			 * lane of A it reaches */
 			int to = mapped ? (dir ? run->link_back[l] : run->link_map[l]) : (int)l;
 			if (to < 0)
 				continue; /* the map step found no receiver: it failed there, nothing to difference here */
-			unsigned leg = dir ? l : (unsigned)to, lane_a = dir ? (unsigned)to : l;
-			const lc_module_lane *tx = dir ? &info[1 + leg].lanes[0] : &info[0].lanes[lane_a];
-			const lc_module_lane *rx = dir ? &info[0].lanes[lane_a] : &info[1 + leg].lanes[0];
+			const lc_link_lane *ln = &k.lane[dir ? l : (unsigned)to];
+			unsigned leg = ln->leg, ll = ln->leg_lane, lane_a = dir ? (unsigned)to : l;
+			const lc_module_lane *tx = dir ? &info[1 + leg].lanes[ll] : &info[0].lanes[lane_a];
+			const lc_module_lane *rx = dir ? &info[0].lanes[lane_a] : &info[1 + leg].lanes[ll];
 			if (!tx->has_tx_power || !rx->has_rx_power)
 				return luaL_error(L, "dom_loss: end %s or %s has no %s power monitor", k.label[dir ? 1 + leg : 0],
 						  k.label[dir ? 0 : 1 + leg], tx->has_tx_power ? "Rx" : "Tx");
-			int path = path_of_leg(run->setup->channel, leg, dir == 1);
+			int path = dir ? ln->back : ln->fwd; /* the design's path out of that transmitter / into that receiver */
 			lc_budget b;
 			if (path < 0)
 				return luaL_error(L, "dom_loss: the cable has no path %s leg %s", dir ? "from" : "to", k.label[1 + leg]);
@@ -536,8 +602,8 @@ static int ctx_dom_loss(lua_State *L)
 			if (idx < 0)
 				return lc_lua_raise(L, run, idx, &d, "dom_loss");
 			char from[40], at[40];
-			snprintf(from, sizeof(from), "%s lane %u Tx", dir ? k.label[1 + leg] : k.label[0], dir ? 1 : lane_a + 1);
-			snprintf(at, sizeof(at), "%s lane %u Rx", dir ? k.label[0] : k.label[1 + leg], dir ? lane_a + 1 : 1);
+			snprintf(from, sizeof(from), "%s lane %u Tx", dir ? k.label[1 + leg] : k.label[0], dir ? ll + 1 : lane_a + 1);
+			snprintf(at, sizeof(at), "%s lane %u Rx", dir ? k.label[0] : k.label[1 + leg], dir ? lane_a + 1 : ll + 1);
 			lc_result_measurement_extra_string(run->result, idx, "direction", dir ? "B->A" : "A->B", NULL);
 			lc_result_measurement_extra_string(run->result, idx, "leg", k.label[1 + leg], NULL);
 			lc_result_measurement_extra_string(run->result, idx, "from", from, NULL);
@@ -565,7 +631,7 @@ static int ctx_dom_loss(lua_State *L)
 			}
 		}
 	char f[400];
-	if (n_fail && n_fail == 2 * k.legs) {
+	if (n_fail && n_fail == 2 * k.lanes) {
 		snprintf(f, sizeof(f), "every lane over its budget both ways (+%.1f dB on average): the shared MPO "
 			 "connection \u2014 a UPC connector in the APC path (reflection and loss) or a dirty MPO; measure "
 			 "its return loss", over_sum / n_fail);
@@ -594,9 +660,32 @@ static int ctx_dom_loss(lua_State *L)
 	return 1;
 }
 
+/* ctx:link_ends{role="i2c"} -> { {["end"]="A", lanes=8}, {["end"]="B1", lanes=4}, ... }: the modules of the
+ * link and the lanes each carries, by the harness's design (one per LC leg, four per MPO-12 DR4 leg). */
+static int ctx_link_ends(lua_State *L)
+{
+	lc_run *run = lc_run_from_upvalue(L);
+	if (lua_isnoneornil(L, 2))
+		lua_newtable(L);
+	luaL_checktype(L, 2, LUA_TTABLE);
+	struct link k;
+	link_of(L, run, &k);
+	lua_createtable(L, (int)k.legs + 1, 0);
+	for (unsigned i = 0; i <= k.legs; i++) {
+		lua_createtable(L, 0, 2);
+		lua_pushstring(L, k.label[i]);
+		lua_setfield(L, -2, "end");
+		lua_pushinteger(L, (lua_Integer)end_lanes(&k, i));
+		lua_setfield(L, -2, "lanes");
+		lua_rawseti(L, -2, (lua_Integer)i + 1);
+	}
+	return 1;
+}
+
 void lc_lua_add_link(lua_State *L, lc_run *run)
 {
 	static const luaL_Reg methods[] = {
+		{"link_ends", ctx_link_ends},
 		{"link_parts", ctx_link_parts},
 		{"tx_disable_map", ctx_tx_disable_map},
 		{"dom_loss", ctx_dom_loss},

@@ -24,8 +24,10 @@ typedef struct lc_run {
 	char reason[512];
 	int last_error;           /* LC_ERR_* of the measurement binding that raised, 0 for a script error */
 	struct lc_optical_state *optical; /* references taken by ctx:reference() (lua_optical.c) */
-	/* the lane map ctx:tx_disable_map() measured (lua_link.c): end A's lane l reaches leg link_map[l], leg n
-	 * reaches end A's lane link_back[n] (-1 none, -2 several); link_legs = 0 until measured */
+	/* the lane map ctx:tx_disable_map() measured (lua_link.c), by link lane (fixtures/link_lanes.h: end A's
+	 * lane l, and the leg lane the design sends it to; one per leg on a LC breakout): end A's lane l reaches
+	 * link lane link_map[l]'s receiver, link lane l's leg transmitter reaches end A's lane link_back[l] (-1
+	 * none, -2 several); link_legs = the number of link lanes, 0 until measured */
 	unsigned link_legs;
 	int link_map[8], link_back[8];
 } lc_run;

@@ -196,6 +196,9 @@ typedef struct lc_module_mem_opts {
 	uint8_t addr;        /* 0: 0x50 */
 	uint8_t mux_addr;    /* 0: no mux; else the mux's 7-bit address (PCA9548A: 0x70..0x77) */
 	int mux_channel;     /* 0..7 when mux_addr is set */
+	uint8_t mux_others;  /* other PCA9548A muxes on the bus, bit k = the one at 0x70 + k: each is set to no
+	                        channel before this one is selected, as two open channels would put two modules
+	                        at 0x50 on the bus (a bench of nine modules behind 0x70 and 0x71). Since 0.1 */
 	int write_settle_ms; /* how long NAKs after a write are retried; 0: 80 ms. The module write-cycle time
 	                        of SFF-8636/CMIS is not in domain-facts: UNCONFIRMED, hence configurable */
 } lc_module_mem_opts;

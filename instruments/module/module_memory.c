@@ -43,8 +43,17 @@ static int select_mux(lc_module_mem *m, lc_diag *diag)
 {
 	if (!m->o.mux_addr)
 		return 0;
+	int rc = 0;
+	for (unsigned k = 0; k < 8 && rc >= 0; k++) {
+		uint8_t other = (uint8_t)(0x70 + k), none = 0;
+		if ((m->o.mux_others & (1u << k)) && other != m->o.mux_addr &&
+		    (rc = lc_i2c_write(m->bus, other, &none, 1, diag)) < 0) {
+			lc_diag_prefix(diag, "mux 0x%02X (releasing its channels): ", other);
+			return rc;
+		}
+	}
 	uint8_t ctl = (uint8_t)(1u << m->o.mux_channel);
-	int rc = lc_i2c_write(m->bus, m->o.mux_addr, &ctl, 1, diag);
+	rc = lc_i2c_write(m->bus, m->o.mux_addr, &ctl, 1, diag);
 	if (rc < 0)
 		lc_diag_prefix(diag, "mux 0x%02X channel %d: ", m->o.mux_addr, m->o.mux_channel);
 	return rc < 0 ? rc : 0;

@@ -1,5 +1,6 @@
 /* Opening one end of a module instrument by its label and the layout that maps labels to mux channels
  * (module.h lc_module_open_end). The caller reads the layout from wherever it keeps it (a station file). */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -7,23 +8,27 @@
 
 #include "instruments/module/module.h"
 
-/* layout "A:0,B1:1,B2:2": the mux channel of label, or -1 */
-static int channel_of(const char *layout, const char *label)
+/* layout "A:0,B1:1,B2:2": the mux channel of label (0..63: channel c % 8 of the mux at 0x70 + c / 8), or -1
+ * (-2 for a layout that does not parse); *muxes gets a bit for every mux the layout uses */
+static int channel_of(const char *layout, const char *label, uint8_t *muxes)
 {
 	const char *p = layout;
+	int found = -1;
+	*muxes = 0;
 	while (*p) {
 		size_t n = strcspn(p, ":,");
 		if (p[n] != ':')
 			return -2;
 		char *end;
 		long ch = strtol(p + n + 1, &end, 10);
-		if (end == p + n + 1 || ch < 0 || ch > 7 || (*end && *end != ','))
+		if (end == p + n + 1 || ch < 0 || ch > 63 || (*end && *end != ','))
 			return -2;
-		if (strlen(label) == n && !strncasecmp(p, label, n))
-			return (int)ch;
+		*muxes |= (uint8_t)(1u << (ch / 8));
+		if (found < 0 && strlen(label) == n && !strncasecmp(p, label, n))
+			found = (int)ch;
 		p = *end ? end + 1 : end;
 	}
-	return -1;
+	return found;
 }
 
 int lc_module_end_opts(const char *layout, const char *end, lc_module_opts *o, lc_diag *diag)
@@ -31,14 +36,16 @@ int lc_module_end_opts(const char *layout, const char *end, lc_module_opts *o, l
 	if (!o)
 		return lc_diag_set(diag, LC_ERR_ARG, "lc_module_end_opts: NULL options");
 	if (layout && layout[0] && end && end[0]) {
-		int ch = channel_of(layout, end);
+		uint8_t muxes;
+		int ch = channel_of(layout, end, &muxes);
 		if (ch == -2)
-			return lc_diag_set(diag, LC_ERR_FORMAT, "layout '%s' is not LABEL:CHANNEL,...", layout);
+			return lc_diag_set(diag, LC_ERR_FORMAT, "layout '%s' is not LABEL:CHANNEL,... (channels 0..63)", layout);
 		if (ch < 0)
 			return lc_diag_set(diag, LC_ERR_NOT_FOUND, "no end '%s' in layout '%s'", end, layout);
-		if (!o->mem.mux_addr)
-			o->mem.mux_addr = 0x70; /* PCA9548A default address (A2..A0 low) */
-		o->mem.mux_channel = ch;
+		/* PCA9548A default address 0x70 (A2..A0 low); channels 8 and up are further muxes at 0x71.. */
+		o->mem.mux_addr = (uint8_t)(0x70 + ch / 8);
+		o->mem.mux_channel = ch % 8;
+		o->mem.mux_others = (uint8_t)(muxes & ~(1u << (ch / 8)));
 	} else if (end && end[0] && strcasecmp(end, "A")) {
 		return lc_diag_set(diag, LC_ERR_NOT_FOUND, "no layout names end '%s' (one module, no mux)", end);
 	}

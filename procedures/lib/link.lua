@@ -2,8 +2,8 @@
 -- module on the breakout harness's MPO end (end A), one on each leg of end B, every module's memory read
 -- through the station's I2C role (procedures/lua_link.c, lua_module.c). A link procedure names its design
 -- (the transceiver types near and far) and gets the four steps:
---   modules        identity and monitors of every module against its own alarm thresholds (end A: one lane
---                  per leg, a leg's module: its one lane);
+--   modules        identity and monitors of every module against its own alarm thresholds, on the lanes the
+--                  harness gives it (ctx:link_ends: end A all of the link's, a LC leg's module one);
 --   parts          each module against the link's design (--option near=, far=: transceiver types of
 --                  fixtures/cables/) and each leg's module against end A's through the harness
 --                  (lc_compat_check: fiber mode, lanes, breakout, APC MPO);
@@ -21,9 +21,11 @@ local function num(ctx, key, dflt)
   return tonumber(v) or error("option " .. key .. ": '" .. v .. "' is not a number", 3)
 end
 
+-- every module with the lanes the harness gives it (end A: all of the link's; a LC leg's: one; an MPO-12 leg
+-- of a 2 x DR4 harness: four)
 local function every_end(ctx)
-  for _, e in ipairs(ctx.ends) do
-    ctx:module { ["end"] = e, lanes = (e == "A") and (#ctx.ends - 1) or 1 }
+  for _, e in ipairs(ctx:link_ends {}) do
+    ctx:module { ["end"] = e["end"], lanes = e.lanes }
   end
 end
 

@@ -36,6 +36,7 @@
 #include <strings.h>
 
 #include "fixtures/channel.h"
+#include "fixtures/link_lanes.h"
 #include "sim/net/i2c_service.h"
 #include "sim/inst/inst_kind.h"
 #include "sim/inst/inst_module_priv.h"
@@ -84,23 +85,29 @@ static int identify(struct sim_mod_end *e, enum lc_form_factor ff, const char *w
 }
 
 /*
- * The optics a fiber DUT links (a DR4 module on the MPO of a DR4 breakout harness, a DR1 module on each leg):
- * the media interface codes their memories carry, by the PMD of the transceiver's cable type. CMIS SMF codes
- * and SFF-8636 byte 192 codes from domain-facts §1c ([SONIC-8024]); the host interface of a CMIS optic is
- * the 400GAUI-8 code of §1c, its breakout legs the 100GAUI-2 host code of compat_media.def. A PMD not in
- * this table is refused rather than given a made-up code.
+ * The optics a fiber DUT links (a DR4 or DR8 module on the MPO of a breakout harness, a DR1 module on each
+ * leg): the media and host interface codes their memories carry, by the PMD of the transceiver's cable type.
+ * CMIS SMF codes and SFF-8636 byte 192 codes from domain-facts §1c ([SONIC-8024]); the host interface of a
+ * CMIS optic is the 400GAUI-8 code of §1c, its breakout legs the 100GAUI-2 host code of compat_media.def.
+ * The 800G rows are not in the reference: 800GBASE-DR8 (SMF 0x56), 800GAUI-8 S (host 0x51) and 100GAUI-1-S
+ * (host 0x4B, a DR8 leg's one host lane) from public SFF-8024 implementations cited in
+ * instruments/module/sff8024.def. A PMD not in this table is refused rather than given a made-up code.
  */
 struct optic_code {
 	const char *pmd;
-	uint8_t cmis_media, sff_ext; /* 0 = no code in the reference for that memory map */
-	uint8_t leg_media;           /* CMIS: one breakout leg's media code, 0 = no breakout */
+	uint8_t cmis_media, sff_ext; /* 0 = no code in the sources for that memory map */
+	uint8_t host_code;           /* CMIS: host interface of the full-width application */
 	unsigned host_lanes;         /* CMIS: host lanes of the full-width application */
+	struct sim_mod_breakout brk[SIM_MOD_BREAKOUTS]; /* CMIS: the narrower applications it breaks out to */
 };
 
+/* The breakouts: a DR4's 4 x 100GBASE-DR on 100GAUI-2; a DR8's 2 x 400GBASE-DR4 on 400GAUI-4-S (host 0x4F,
+ * one source: sonic-platform-common, sff8024.def) and 8 x 100GBASE-DR on 100GAUI-1-S. */
 static const struct optic_code optic_codes[] = {
-	{"400GBASE-DR4", 0x1C, 0, 0x14, 8},
-	{"100GBASE-DR", 0x14, 0x25, 0, 2},
-	{"100GBASE-FR1", 0x15, 0x26, 0, 2},
+	{"400GBASE-DR4", 0x1C, 0, 0x11, 8, {{4, 0x0D, 2, 0x14, 1}}},
+	{"800GBASE-DR8", 0x56, 0, 0x51, 8, {{2, 0x4F, 4, 0x1C, 4}, {8, 0x4B, 1, 0x14, 1}}},
+	{"100GBASE-DR", 0x14, 0x25, 0x0D, 2, {{0}}},
+	{"100GBASE-FR1", 0x15, 0x26, 0x0D, 2, {{0}}},
 };
 
 static const struct optic_code *optic_of(const char *pmd)
@@ -142,8 +149,11 @@ static int optic_end(struct sim_mod_end *e, const char *type, bool cmis_qsfp28, 
 	}
 	e->optic = true;
 	e->media_code = e->cmis ? oc->cmis_media : oc->sff_ext;
-	e->leg_media_code = oc->leg_media;
+	e->host_code = oc->host_code;
+	memcpy(e->brk, oc->brk, sizeof(e->brk));
 	e->host_app_lanes = oc->host_lanes;
+	/* SFF-8024 connector codes (sff8024.def): an MPO of 16 fibers is MPO 1x16, a smaller one MPO 1x12 */
+	e->connector = c->conn[1].type != LC_CONN_MPO ? 0x07 : c->conn[1].fibers > 12 ? 0x28 : 0x0C;
 	e->nm = c->wavelength_nm > 0 ? c->wavelength_nm : 1310;
 	snprintf(e->pn, sizeof(e->pn), "%.16s", type);
 out:
@@ -192,9 +202,10 @@ static int diag_options(struct sim_modules *m, const lc_sim_inst_config *cfg, lc
 /*
  * A fiber DUT (a breakout harness) with a module plugged into each end: options "near" (the transceiver at
  * end A) and "far" (the one on every leg of end B), "far_<LEG>" for one leg ("far_B3": an FR1 where a DR1
- * belongs). Module lane n at end A is the lane the design sends to leg n (the harness's map: its Tx
- * position feeds leg n's rx, leg n's tx returns to its Rx position); where the light really lands is the
- * world's business (swapped legs, a dirty leg, a broken fiber), read in inst_module_mem.c.
+ * belongs). The lanes are the harness's design (fixtures/link_lanes.h, as the link procedures number them):
+ * lane k of the near module is the k-th path into end B, received on its leg's lane j (one lane per LC leg,
+ * four per MPO-12 leg of a 2 x DR4 harness) and returned on that leg's j-th path back; where the light really
+ * lands is the world's business (swapped legs, a dirty leg, a broken fiber), read in inst_module_mem.c.
  */
 static int build_optics(struct mod_state *st, const lc_sim_inst_config *cfg, const lc_channel *ch, const char *vendor,
 			const char *serial, lc_diag *diag)
@@ -211,10 +222,12 @@ static int build_optics(struct mod_state *st, const lc_sim_inst_config *cfg, con
 				   "modules): name the modules plugged into it with \"near\" and \"far\"", cfg->where,
 				   lc_channel_name(ch));
 	struct sim_modules *m = &st->mods;
-	unsigned legs_b = lc_channel_leg_count(ch, 1);
-	if (lc_channel_leg_count(ch, 0) != 1 || legs_b < 1 || 1 + legs_b > SIM_MOD_MAX_ENDS || legs_b > SIM_MOD_LANES)
-		return lc_diag_set(diag, LC_ERR_UNSUPPORTED, "%s: %u x %u legs are not simulated", cfg->where,
-				   lc_channel_leg_count(ch, 0), legs_b);
+	unsigned legs_b = lc_channel_leg_count(ch, 1), per_leg[LC_LINK_LANES_MAX];
+	lc_link_lane lanes[SIM_MOD_LANES];
+	int nl = lc_link_lanes(ch, lanes, SIM_MOD_LANES, per_leg);
+	if (nl <= 0 || 1 + legs_b > SIM_MOD_MAX_ENDS)
+		return lc_diag_set(diag, LC_ERR_UNSUPPORTED, "%s: %u x %u legs (%d lanes) are not simulated", cfg->where,
+				   lc_channel_leg_count(ch, 0), legs_b, nl);
 	m->n = 1 + legs_b;
 	for (size_t i = 0; i < m->n; i++) {
 		struct sim_mod_end *e = init_end(m, i, ch, vendor, serial, legs_b);
@@ -226,31 +239,29 @@ static int build_optics(struct mod_state *st, const lc_sim_inst_config *cfg, con
 			return rc;
 		if ((rc = optic_end(e, type, end == 1 && far_cmis, cfg, diag)) < 0)
 			return rc;
-		e->lanes = end == 0 ? legs_b : 1;
+		e->lanes = end == 0 ? (unsigned)nl : per_leg[i - 1];
 	}
-	for (size_t i = 0; i < lc_channel_map_count(ch); i++) {
-		const lc_map_entry *me = lc_channel_map(ch, i);
-		const lc_port *fp = lc_channel_port(ch, me->from_port), *tp = lc_channel_port(ch, me->to_port);
-		if (fp->end == tp->end)
+	struct sim_mod_end *a = &m->ends[0];
+	for (int k = 0; k < nl; k++) {
+		const lc_link_lane *ln = &lanes[k];
+		struct sim_mod_end *b = &m->ends[1 + ln->leg];
+		unsigned j = ln->leg_lane;
+		const lc_map_entry *fw = lc_channel_map(ch, (size_t)ln->fwd);
+		snprintf(a->tx_port[k], sizeof(a->tx_port[k]), "%s", lc_channel_port(ch, fw->from_port)->name);
+		snprintf(b->rx_port[j], sizeof(b->rx_port[j]), "%s", lc_channel_port(ch, fw->to_port)->name);
+		a->far_end[k] = 1 + (int)ln->leg;
+		a->far_lane[k] = (int)j;
+		b->src_end[j] = 0;
+		b->src_lane[j] = k;
+		if (ln->back < 0)
 			continue;
-		const lc_port *leg = fp->end == 1 ? fp : tp;
-		struct sim_mod_end *a = &m->ends[0], *b = &m->ends[1 + leg->leg];
-		unsigned k = leg->leg;
-		if (fp->end == 0) { /* A's lane k transmits into leg k */
-			snprintf(a->tx_port[k], sizeof(a->tx_port[k]), "%s", fp->name);
-			snprintf(b->rx_port[0], sizeof(b->rx_port[0]), "%s", tp->name);
-			a->far_end[k] = 1 + (int)leg->leg;
-			a->far_lane[k] = 0;
-			b->src_end[0] = 0;
-			b->src_lane[0] = (int)k;
-		} else {
-			snprintf(b->tx_port[0], sizeof(b->tx_port[0]), "%s", fp->name);
-			snprintf(a->rx_port[k], sizeof(a->rx_port[k]), "%s", tp->name);
-			b->far_end[0] = 0;
-			b->far_lane[0] = (int)k;
-			a->src_end[k] = 1 + (int)leg->leg;
-			a->src_lane[k] = 0;
-		}
+		const lc_map_entry *bk = lc_channel_map(ch, (size_t)ln->back);
+		snprintf(b->tx_port[j], sizeof(b->tx_port[j]), "%s", lc_channel_port(ch, bk->from_port)->name);
+		snprintf(a->rx_port[k], sizeof(a->rx_port[k]), "%s", lc_channel_port(ch, bk->to_port)->name);
+		b->far_end[j] = 0;
+		b->far_lane[j] = k;
+		a->src_end[k] = 1 + (int)ln->leg;
+		a->src_lane[k] = (int)j;
 	}
 	if ((rc = diag_options(m, cfg, diag)) < 0)
 		return rc;

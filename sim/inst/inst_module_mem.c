@@ -95,7 +95,7 @@ static void build_cmis(struct sim_mod_end *e)
 	uint8_t *a = lo + 86;
 	if (e->optic) {
 		/* a single-mode optic: its host interface, its media code (inst_module.c's table) */
-		a[0] = e->host_app_lanes == 8 ? 0x11 : 0x0D; /* 400GAUI-8 / 100GAUI-2 C2M */
+		a[0] = e->host_code;
 		a[1] = e->media_code;
 		a[2] = (uint8_t)(e->host_app_lanes << 4 | e->lanes);
 		a[3] = 0x01;
@@ -111,16 +111,19 @@ static void build_cmis(struct sim_mod_end *e)
 		a[2] = (uint8_t)(e->lanes << 4 | e->lanes);
 		a[3] = 0x01;
 	}
-	if (e->breakout_near && e->optic && e->leg_media_code) {
-		/* one leg per media lane: 100GAUI-2 on two host lanes, one 100G media lane (the DR1 application) */
-		unsigned per = e->host_app_lanes / e->far_legs;
-		uint8_t *b = lo + 90, mask = 0;
-		for (unsigned s = 0; s < e->host_app_lanes; s += per)
-			mask |= (uint8_t)(1u << s);
-		b[0] = 0x0D;
-		b[1] = e->leg_media_code;
-		b[2] = (uint8_t)(per << 4 | 1);
-		b[3] = mask;
+	if (e->optic) {
+		/* each breakout the optic has (whatever harness it sits on, as a real module advertises them): one
+		 * application per leg width, starting on every leg's first host lane */
+		for (unsigned x = 0; x < SIM_MOD_BREAKOUTS && e->brk[x].legs; x++) {
+			const struct sim_mod_breakout *bo = &e->brk[x];
+			uint8_t *b = lo + 90 + 4 * x, mask = 0;
+			for (unsigned s = 0; s < bo->legs; s++)
+				mask |= (uint8_t)(1u << (s * bo->host_lanes));
+			b[0] = bo->host_code;
+			b[1] = bo->media_code;
+			b[2] = (uint8_t)(bo->host_lanes << 4 | bo->media_lanes);
+			b[3] = mask;
+		}
 	} else if (e->breakout_near && !e->optic) {
 		unsigned per = e->lanes / e->far_legs;
 		uint8_t *b = lo + 90, mask = 0;
@@ -149,7 +152,7 @@ static void build_cmis(struct sim_mod_end *e)
 		p0[74] = (uint8_t)(0x40 | (unsigned)lround(len));
 	else
 		p0[74] = (uint8_t)(lround(len * 10) > 63 ? 63 : lround(len * 10));
-	p0[75] = e->optic ? (e->breakout_near ? 0x0C : 0x07) : 0x23; /* MPO 1x12 / LC / no separable connector */
+	p0[75] = e->optic ? e->connector : 0x23; /* the optic's receptacle / no separable connector */
 	/* media interface technology: copper unequalized / 850 nm VCSEL; an SM optic "others" (0x08, the SFF-8024
 	 * technology codes are not in the reference: the media type byte 85 says single mode) */
 	p0[84] = e->optic ? 0x08 : e->copper ? 0x0A : 0x00;
@@ -162,7 +165,11 @@ static void build_cmis(struct sim_mod_end *e)
 	p1[31] = 0x03;                 /* temperature and Vcc monitors */
 	p1[32] = e->copper ? 0 : 0x07; /* Tx bias, Tx power, Rx power monitors, bias multiplier x1 */
 	p1[48] = 0x01;
-	if (e->breakout_near)
+	if (e->optic) /* media lane assignment: each breakout's legs start every media_lanes lanes */
+		for (unsigned x = 0; x < SIM_MOD_BREAKOUTS && e->brk[x].legs; x++)
+			for (unsigned s = 0; s < e->brk[x].legs; s++)
+				p1[49 + x] |= (uint8_t)(1u << (s * e->brk[x].media_lanes));
+	else if (e->breakout_near)
 		p1[49] = lo[93];
 	thresholds(p2 + 0, th_temp, 0, true);
 	thresholds(p2 + 8, th_vcc, 100e-6, false);

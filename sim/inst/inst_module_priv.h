@@ -12,11 +12,22 @@
 
 #include "sim/world/world.h"
 
-#define SIM_MOD_MAX_ENDS 8
+#define SIM_MOD_MAX_ENDS 9 /* a DR8 and its eight DR1s: mux 0x70 channels 0-7, 0x71 channel 0 */
 #define SIM_MOD_LANES 8
 #define SIM_MOD_PAGES 8 /* 00h 01h 02h 03h 10h 11h 13h 14h */
 
 struct sim_modules;
+
+#define SIM_MOD_BREAKOUTS 2
+/* A CMIS optic's narrower application: `legs` copies, each on host_lanes host lanes and media_lanes media
+ * lanes (a DR4's 4 x 100GBASE-DR: 4 legs, 100GAUI-2 on 2 host lanes, 1 media lane). */
+struct sim_mod_breakout {
+	unsigned legs;
+	uint8_t host_code;
+	unsigned host_lanes;
+	uint8_t media_code;
+	unsigned media_lanes;
+};
 
 /* What the generator needs to know about one end (filled by inst_module.c). */
 struct sim_mod_end {
@@ -29,10 +40,13 @@ struct sim_mod_end {
 	unsigned far_legs;     /* legs at the other end (1 for a straight cable) */
 	unsigned host_lanes;   /* lanes its DSP presents to the host (the cable's host_lanes), 0 = `lanes` */
 	/* a separate optic plugged into a fiber DUT (a DR4 module on a breakout harness, a DR1 on a leg): its
-	 * media interface code (CMIS SMF table / SFF-8636 byte 192) and, for a CMIS optic that breaks out, the
-	 * code of one leg's interface; 0 = not an optic (the end of an AOC or DAC) */
+	 * media interface code (CMIS SMF table / SFF-8636 byte 192) and, for a CMIS optic that breaks out, its
+	 * breakout applications; 0 = not an optic (the end of an AOC or DAC) */
 	bool optic;
-	uint8_t media_code, leg_media_code;
+	uint8_t media_code;
+	uint8_t host_code;               /* CMIS host interface code of its full-width application */
+	struct sim_mod_breakout brk[SIM_MOD_BREAKOUTS]; /* its narrower applications (legs 0: none) */
+	uint8_t connector;               /* SFF-8024 connector code of the optic's receptacle */
 	unsigned host_app_lanes; /* host lanes of the optic's full-width application */
 	double nm, length_m;
 	char vendor[17], pn[17], sn[17];

@@ -15,7 +15,7 @@ struct attached {
 struct lc_sim_i2c_service {
 	struct attached devs[MAX_DEVICES];
 	size_t n;
-	uint8_t mux; /* control byte of the mux: channels enabled */
+	uint8_t mux[LC_SIM_I2C_MUXES]; /* control byte of each mux (0x70 + i): channels enabled */
 	int fault_status;
 	unsigned fault_count, fault_short;
 };
@@ -28,7 +28,8 @@ static struct attached *find(lc_sim_i2c_service *s, uint8_t addr)
 		if (s->devs[i].addr == addr && s->devs[i].channel < 0)
 			return &s->devs[i];
 	for (size_t i = 0; i < s->n; i++)
-		if (s->devs[i].addr == addr && s->devs[i].channel >= 0 && (s->mux & (1u << s->devs[i].channel)))
+		if (s->devs[i].addr == addr && s->devs[i].channel >= 0 &&
+		    (s->mux[s->devs[i].channel / 8] & (1u << (s->devs[i].channel % 8))))
 			return &s->devs[i];
 	return NULL;
 }
@@ -93,12 +94,13 @@ static int q_xfer(lc_sim_call *c, void *u)
 		}
 	}
 	uint8_t r[LC_SIM_I2C_MAX_READ];
-	if (addr == LC_SIM_I2C_MUX_ADDR) {
+	if (addr >= LC_SIM_I2C_MUX_ADDR && addr < LC_SIM_I2C_MUX_ADDR + LC_SIM_I2C_MUXES) {
 		/* PCA9548A: a write sets the control byte, a read returns it */
+		uint8_t *mux = &s->mux[addr - LC_SIM_I2C_MUX_ADDR];
 		if (wlen)
-			s->mux = w[wlen - 1];
+			*mux = w[wlen - 1];
 		for (long long i = 0; i < rlen; i++)
-			r[i] = s->mux;
+			r[i] = *mux;
 		reply(c, LC_SIM_I2C_OK, r, (size_t)rlen);
 		return 0;
 	}
@@ -147,7 +149,8 @@ int lc_sim_i2c_service_attach(lc_sim_i2c_service *s, int channel, uint8_t addr, 
 {
 	if (s->n >= MAX_DEVICES)
 		return lc_diag_set(diag, LC_ERR_OVERFLOW, "i2c service: more than %d devices", MAX_DEVICES);
-	if (channel < -1 || channel > 7 || addr > 0x7F || addr == LC_SIM_I2C_MUX_ADDR || !dev->write || !dev->read)
+	if (channel < -1 || channel >= 8 * LC_SIM_I2C_MUXES || addr > 0x7F ||
+	    (addr >= LC_SIM_I2C_MUX_ADDR && addr < LC_SIM_I2C_MUX_ADDR + LC_SIM_I2C_MUXES) || !dev->write || !dev->read)
 		return lc_diag_set(diag, LC_ERR_ARG, "i2c service: device 0x%02X on channel %d", addr, channel);
 	s->devs[s->n++] = (struct attached){channel, addr, *dev};
 	return 0;

@@ -4,8 +4,10 @@
  *     I2C:XFER? <addr>,<rlen>[,"<hex bytes to write>"]   ->  definite block: status byte [+ rlen bytes]
  * status 0 done, 1 address NAK, 2 data NAK, 3 arbitration lost, 4 clock stretched too long.
  *
- * The bus has a PCA9548A-style mux at 0x70 (one control byte, bit n enables channel n) in front of the
- * devices attached to channels; devices attached with channel -1 sit before the mux and are always visible.
+ * The bus has PCA9548A-style muxes at 0x70..0x77 (one control byte each, bit n enables channel n) in front of
+ * the devices attached to channels: channel c is channel c % 8 of the mux at 0x70 + c / 8 (a bench of nine
+ * modules needs two muxes; a real one strapped at 0x71 has A0 high). Devices attached with channel -1 sit
+ * before the muxes and are always visible.
  * A device is a pair of callbacks; a transfer is the device's write (if any) then its read (if any), as a
  * repeated start joins them on a real bus.
  *
@@ -30,6 +32,7 @@ enum lc_sim_i2c_status {
 };
 
 #define LC_SIM_I2C_MUX_ADDR 0x70
+#define LC_SIM_I2C_MUXES 8
 #define LC_SIM_I2C_MAX_READ 256
 
 typedef struct lc_sim_i2c_device {
@@ -46,7 +49,7 @@ typedef struct lc_sim_i2c_service lc_sim_i2c_service;
 /* Register I2C:XFER on engine (before it is served). The service is freed with lc_sim_i2c_service_free. */
 int lc_sim_i2c_service_create(lc_sim_scpi *engine, lc_sim_i2c_service **out, lc_diag *diag);
 void lc_sim_i2c_service_free(lc_sim_i2c_service *s);
-/* Attach a device at addr on a mux channel (0..7) or before the mux (-1). */
+/* Attach a device at addr on a mux channel (0..63: mux 0x70 + channel / 8) or before the muxes (-1). */
 int lc_sim_i2c_service_attach(lc_sim_i2c_service *s, int channel, uint8_t addr, const lc_sim_i2c_device *dev,
 			      lc_diag *diag);
 /* Fault injection for tests: the next `count` transfers end with `status` (a short read when status is

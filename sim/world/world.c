@@ -377,12 +377,13 @@ static int trace(lc_sim_world *w, const char *start, double nm, bool stop_at_dut
 			 * modes differ. A trace that crosses the DUT runs from a meter back to its source, against the
 			 * light: the light leaves the DUT at y into this cord, and enters it at `other` from the cord
 			 * plugged there. */
-			*loss += lc_sim_dut_junction_loss(d, y + pre, l->mode, false);
+			*loss += lc_sim_dut_junction_loss(d, y + pre, l->mode, false) + lc_sim_dut_polish_loss(d, y + pre, py);
 			const char *next_far;
 			enum lc_sim_polish next_polish;
 			const struct lc_sim_link *next = link_at(w, cur, &next_far, &next_polish);
 			if (next)
-				*loss += lc_sim_dut_junction_loss(d, other, next->mode, true);
+				*loss += lc_sim_dut_junction_loss(d, other, next->mode, true) +
+					 lc_sim_dut_polish_loss(d, other, strcmp(next->a, cur) ? next->polish_b : next->polish_a);
 			continue;
 		}
 		const struct lc_sim_switch *sw = switch_of(w, y);

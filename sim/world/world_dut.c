@@ -32,6 +32,7 @@ struct lc_sim_dut {
 	/* Light crossing from a multimode into a single-mode fiber, and from single-mode into multimode (dB):
 	 * rows of fixtures/limits (lanecert-fiber-mode-mismatch.json), read once. */
 	double mm_into_sm_db, sm_into_mm_db;
+	double apc_upc_db; /* an angled face mated to a flat one (world.apc_upc_mate.loss) */
 	/* Typical losses already worked out, by (path, wavelength): a path's budget is the same on every read,
 	 * and building it was 80 % of a power meter query's cost (about 70,000 of 89,000 instructions). Its own
 	 * lock: readers of several worlds' slots may share one DUT. */
@@ -299,13 +300,26 @@ int lc_sim_dut_cross(struct lc_sim_dut *d, const char *port, double nm, char *ot
 			return LC_ERR_NOT_FOUND;
 		if (df->kind == LC_DEFECT_DIRTY_CONNECTOR)
 			loss += df->loss_db;
-		/* A UPC ferrule in an APC connector: the angled faces leave a gap; ~3 dB unless the scenario says */
+		/* A UPC ferrule in an APC connector: the angled face and the flat one leave a gap; the world's row
+		 * (world.apc_upc_mate.loss, UNCONFIRMED) unless the scenario says */
 		if (df->kind == LC_DEFECT_APC_UPC_MATE)
-			loss += isnan(df->loss_db) ? 3.0 : df->loss_db;
+			loss += isnan(df->loss_db) ? d->apc_upc_db : df->loss_db;
 	}
 	lc_sim_copy_str(other, cap, exit_label);
 	*loss_db = loss;
 	return 0;
+}
+
+/* The polish the DUT's connector at port idx is made with (its end's component), defects aside. */
+static enum lc_sim_polish design_polish(const struct lc_sim_dut *d, size_t idx)
+{
+	const lc_port *p = lc_channel_port(CH(d), idx);
+	size_t nc = lc_channel_component_count(CH(d));
+	const lc_component *c = lc_channel_component(CH(d), p->end == 0 ? 0 : nc - 1);
+	if (!c)
+		return LC_SIM_POLISH_NONE;
+	enum lc_polish pol = c->conn[p->end == 0 || c->legs[1] == 0 ? 0 : 1].polish;
+	return pol == LC_POLISH_APC ? LC_SIM_POLISH_APC : pol == LC_POLISH_UPC ? LC_SIM_POLISH_UPC : LC_SIM_POLISH_NONE;
 }
 
 enum lc_sim_polish lc_sim_dut_polish(struct lc_sim_dut *d, const char *port, double *reflectance_db)
@@ -314,15 +328,7 @@ enum lc_sim_polish lc_sim_dut_polish(struct lc_sim_dut *d, const char *port, dou
 	int idx = lc_channel_port_find(CH(d), port);
 	if (idx < 0)
 		return LC_SIM_POLISH_NONE;
-	const lc_port *p = lc_channel_port(CH(d), (size_t)idx);
-	size_t nc = lc_channel_component_count(CH(d));
-	const lc_component *c = lc_channel_component(CH(d), p->end == 0 ? 0 : nc - 1);
-	if (!c)
-		return LC_SIM_POLISH_NONE;
-	enum lc_polish pol = c->conn[p->end == 0 || c->legs[1] == 0 ? 0 : 1].polish;
-	enum lc_sim_polish out = pol == LC_POLISH_APC ? LC_SIM_POLISH_APC
-				 : pol == LC_POLISH_UPC ? LC_SIM_POLISH_UPC
-							: LC_SIM_POLISH_NONE;
+	enum lc_sim_polish out = design_polish(d, (size_t)idx);
 	for (size_t i = 0; i < d->dut->n_defects; i++) {
 		const lc_defect *df = &d->dut->defects[i];
 		if (!lc_defect_touches_port(df, CH(d), (size_t)idx))
@@ -360,6 +366,22 @@ double lc_sim_dut_junction_loss(const struct lc_sim_dut *d, const char *port, en
 		return 0;
 	enum lc_fiber_mode from = into_dut ? cord : dut;
 	return from == LC_MODE_MM ? d->mm_into_sm_db : d->sm_into_mm_db;
+}
+
+/*
+ * An angled (APC) face mated to a flat (UPC) one cannot close: the gap between them costs light on every
+ * fiber through the pair, besides the reflection (pair_rl_db in world.c). A station cord of one polish in the
+ * DUT's connector of the other loses the world's row world.apc_upc_mate.loss (UNCONFIRMED, vendor figure);
+ * a cord or connector of unstated polish is taken to match. The DUT's own mismatch (the apc_upc_mate defect)
+ * is priced where the fiber crosses the DUT, against the design's polish here, so it is not counted twice.
+ */
+double lc_sim_dut_polish_loss(const struct lc_sim_dut *d, const char *port, enum lc_sim_polish cord)
+{
+	int idx = d->thru ? -1 : lc_channel_port_find(CH(d), port);
+	if (idx < 0 || cord == LC_SIM_POLISH_NONE)
+		return 0;
+	enum lc_sim_polish dp = design_polish(d, (size_t)idx);
+	return dp != LC_SIM_POLISH_NONE && dp != cord ? d->apc_upc_db : 0;
 }
 
 /* A figure of fixtures/limits, or the shipped file's value when a custom fixtures folder lacks the row. */
@@ -556,6 +578,7 @@ int lc_sim_dut_new(lc_dut *dut, lc_limits *lim, uint64_t seed, const char *where
 	d->seed = seed;
 	d->mm_into_sm_db = world_row(lim, "world.mode_mismatch.mm_into_sm", 20.0);
 	d->sm_into_mm_db = world_row(lim, "world.mode_mismatch.sm_into_mm", 0.5);
+	d->apc_upc_db = world_row(lim, "world.apc_upc_mate.loss", 3.0);
 	for (size_t i = 0; i < lc_channel_port_count(dut->channel); i++) {
 		const lc_port *p = lc_channel_port(dut->channel, i);
 		if (p->end == 0 && p->role == LC_ROLE_TX && d->n_tx < MAX_LANES)

@@ -34,6 +34,10 @@ enum lc_sim_polish lc_sim_dut_polish(struct lc_sim_dut *d, const char *port, dou
  * DUT (into_dut) or out of it: 0 for fibers of one mode (or a mode not stated), else the mode-mismatch figure
  * of that direction (rows "world.mode_mismatch.*" of fixtures/limits, UNCONFIRMED). 0 for a reference thru. */
 double lc_sim_dut_junction_loss(const struct lc_sim_dut *d, const char *port, enum lc_fiber_mode cord, bool into_dut);
+/* The loss where a station cord of polish `cord` mates with the DUT's connector at `port`: the row
+ * "world.apc_upc_mate.loss" of fixtures/limits (UNCONFIRMED) for an APC face against a UPC one, else 0 (one
+ * polish, or a polish not stated). 0 for a reference thru. */
+double lc_sim_dut_polish_loss(const struct lc_sim_dut *d, const char *port, enum lc_sim_polish cord);
 int lc_sim_dut_lane_map(struct lc_sim_dut *d, int *map, size_t cap);
 int lc_sim_dut_lane_ber(struct lc_sim_dut *d, int lane, double *ber);
 int lc_sim_dut_port_ber(struct lc_sim_dut *d, const char *tx, double *ber);

@@ -439,6 +439,111 @@ Test(module_sim, dr4_link_optics_on_a_harness)
 	cr_assert_eq(b2.lanes[1].tx_power_mw, 0.0);
 }
 
+/* The DR8 link's nine modules: the DR8's memory (800GBASE-DR8, SMF 0x56, with its 8 x 100GBASE-DR breakout
+ * on 100GAUI-1 host lanes, MPO 1x16), and leg B8 behind the second mux (0x71 channel 0): opened from the
+ * station's layout, the driver releases 0x70 first, so B8 reads as B8 even after B7 was selected. */
+Test(module_sim, dr8_link_nine_modules_behind_two_muxes)
+{
+	serve("dr8-link-fr1-leg");
+	lc_module_info a;
+	read_end(0, &a);
+	cr_assert_eq(a.identifier, 0x19, "OSFP");
+	cr_assert_eq(a.media_type, 0x02);
+	cr_assert_eq(a.n_apps, 3, "800GBASE-DR8, its 2 x 400GBASE-DR4 and its 8 x 100GBASE-DR breakouts");
+	cr_assert_eq(a.apps[0].host_id, 0x51);
+	cr_assert_eq(a.apps[0].media_id, 0x56);
+	cr_assert_str_eq(a.apps[0].host_name, "800GAUI-8 S C2M (Annex 120G)");
+	cr_assert_str_eq(a.apps[0].media_name, "800GBASE-DR8");
+	cr_assert_eq(a.apps[1].host_id, 0x4F, "400GAUI-4-S");
+	cr_assert_eq(a.apps[1].media_id, 0x1C);
+	cr_assert_eq(a.apps[1].host_lanes, 4);
+	cr_assert_eq(a.apps[1].media_lanes, 4);
+	cr_assert_eq(a.apps[1].host_lane_mask, 0x11, "starting on host lanes 1 and 5");
+	cr_assert_eq(a.apps[2].host_id, 0x4B);
+	cr_assert_eq(a.apps[2].media_id, 0x14);
+	cr_assert_eq(a.apps[2].host_lanes, 1);
+	cr_assert_eq(a.apps[2].media_lanes, 1);
+	cr_assert_eq(a.apps[2].host_lane_mask, 0xFF);
+	cr_assert_eq(a.connector, 0x28, "MPO 1x16");
+	cr_assert_eq(a.n_lanes, 8);
+	char layout[128];
+	snprintf(layout, sizeof(layout), "A:0,B1:1,B2:2,B3:3,B4:4,B5:5,B6:6,B7:7,B8:8");
+	lc_module *m;
+	lc_module_info b7, b8, b5;
+	cr_assert_eq(lc_module_open_end(resource, layout, "B7", NULL, &m, &d), 0, "%s", d.text);
+	cr_assert_eq(lc_module_read_info(m, &b7, &d), 0, "%s", d.text);
+	lc_module_close(m);
+	cr_assert_eq(lc_module_open_end(resource, layout, "B8", NULL, &m, &d), 0, "%s", d.text);
+	cr_assert_eq(lc_module_read_info(m, &b8, &d), 0, "%s", d.text);
+	lc_module_close(m);
+	cr_assert_str_eq(b7.serial, "SIM-D8L-0004-B7");
+	cr_assert_str_eq(b8.serial, "SIM-D8L-0004-B8", "0x70 channel 7 released before 0x71 channel 0 is selected");
+	/* and back to the first mux: 0x71 released */
+	cr_assert_eq(lc_module_open_end(resource, layout, "B5", NULL, &m, &d), 0, "%s", d.text);
+	cr_assert_eq(lc_module_read_info(m, &b5, &d), 0, "%s", d.text);
+	lc_module_close(m);
+	cr_assert_eq(b5.ext_compliance, 0x26, "the FR1 on leg B5");
+	/* DR8 lane 8 -> leg B8 (A:8 -> B8:rx) */
+	cr_assert_float_eq(lc_module_mw_to_dbm(b8.lanes[0].rx_power_mw), expected_rx_dbm("dut:A:8", "dut:B8:rx", 1310), 1e-3);
+	/* a layout channel past the eighth mux is refused */
+	cr_assert_eq(lc_module_open_end(resource, "A:0,B1:64", "B1", NULL, &m, &d), LC_ERR_FORMAT);
+}
+
+static int id_write(void *user, const uint8_t *data, size_t len)
+{
+	(void)user;
+	(void)data;
+	(void)len;
+	return LC_SIM_I2C_OK;
+}
+
+static int id_read(void *user, uint8_t *buf, size_t len)
+{
+	memset(buf, *(const uint8_t *)user, len);
+	return LC_SIM_I2C_OK;
+}
+
+/* Channels 8 and up are a second mux at 0x71. Two muxes with a channel each open put two modules at 0x50 on
+ * the bus (the model answers with the first, as lc_module_mem's release of the other muxes avoids). */
+Test(i2c_sim, two_muxes_select_their_own_channels)
+{
+	lc_sim_scpi_config cfg = {.idn = "LANECERT,SIM-I2C,T,1"};
+	lc_sim_scpi *e;
+	lc_sim_i2c_service *svc;
+	lc_sim_endpoint *ep;
+	static const uint8_t seven = 7, eight = 8;
+	cr_assert_eq(lc_sim_scpi_create(&cfg, &e, &d), 0);
+	cr_assert_eq(lc_sim_i2c_service_create(e, &svc, &d), 0);
+	lc_sim_i2c_device d7 = {id_write, id_read, (void *)&seven}, d8 = {id_write, id_read, (void *)&eight};
+	cr_assert_eq(lc_sim_i2c_service_attach(svc, 7, 0x50, &d7, &d), 0, "%s", d.text);
+	cr_assert_eq(lc_sim_i2c_service_attach(svc, 8, 0x50, &d8, &d), 0, "%s", d.text);
+	cr_assert_eq(lc_sim_i2c_service_attach(svc, 64, 0x50, &d8, &d), LC_ERR_ARG, "no ninth mux");
+	cr_assert_eq(lc_sim_i2c_service_attach(svc, 0, 0x71, &d8, &d), LC_ERR_ARG, "0x71 is the second mux");
+	lc_sim_endpoint_opts eo;
+	lc_sim_endpoint_opts_init(&eo);
+	eo.port = 0;
+	cr_assert_eq(lc_sim_socket_start(e, &eo, &ep, &d), 0, "%s", d.text);
+	lc_i2c *bus;
+	cr_assert_eq(lc_i2c_sim_open("127.0.0.1", (uint16_t)lc_sim_endpoint_port(ep), NULL, &bus, &d), 0, "%s", d.text);
+	uint8_t ch7 = 0x80, ch0 = 0x01, none = 0, r[1];
+	cr_assert_eq(lc_i2c_read(bus, 0x50, r, 1, &d), LC_ERR_NOT_FOUND, "no channel open");
+	cr_assert_eq(lc_i2c_write(bus, 0x71, &ch0, 1, &d), 0, "%s", d.text);
+	cr_assert_eq(lc_i2c_read(bus, 0x50, r, 1, &d), 0, "%s", d.text);
+	cr_assert_eq(r[0], 8, "0x71 channel 0 is channel 8");
+	cr_assert_eq(lc_i2c_write(bus, 0x70, &ch7, 1, &d), 0, "%s", d.text);
+	cr_assert_eq(lc_i2c_read(bus, 0x50, r, 1, &d), 0, "%s", d.text);
+	cr_assert_eq(r[0], 7, "both open: the model answers with the first attached");
+	cr_assert_eq(lc_i2c_write(bus, 0x70, &none, 1, &d), 0, "%s", d.text);
+	cr_assert_eq(lc_i2c_read(bus, 0x71, r, 1, &d), 0, "%s", d.text);
+	cr_assert_eq(r[0], 0x01, "each mux keeps its own control byte");
+	cr_assert_eq(lc_i2c_read(bus, 0x50, r, 1, &d), 0, "%s", d.text);
+	cr_assert_eq(r[0], 8);
+	lc_i2c_close(bus);
+	lc_sim_endpoint_stop(ep);
+	lc_sim_scpi_destroy(e);
+	lc_sim_i2c_service_free(svc);
+}
+
 /* A fiber DUT without the optics named, or with a cable type that is not a transceiver, does not start. */
 Test(module_sim, dr4_link_optics_bad_options_are_refused)
 {

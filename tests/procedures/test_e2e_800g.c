@@ -162,7 +162,9 @@ static size_t il_fails_at(const lc_result *r, double nm)
 
 /* The 400G SR8 -> 2 x 200G harness (OM4, UPC) on the single-mode 2 x DR4 bench: routed as the DR4 harness, so
  * the map passes, and every fiber fails at 1310 and 1550 nm alike by the loss its multimode core gives up into
- * the bench's single-mode cords (once it failed at 1550 nm only, where OM4 has no attenuation row). */
+ * the bench's single-mode cords (once it failed at 1550 nm only, where OM4 has no attenuation row), 20 dB,
+ * plus its two UPC MPOs against the bench's APC cords, 3 dB each (world.apc_upc_mate.loss): +26.5 dB, was
+ * +20.5 dB before the APC/UPC gap was priced. */
 Test(e2e_800g, a_multimode_harness_on_the_two_dr4_bench_fails_at_every_wavelength)
 {
 	lc_result *r = certify("dr8-2xdr4-wrong-fiber-sr8");
@@ -170,7 +172,7 @@ Test(e2e_800g, a_multimode_harness_on_the_two_dr4_bench_fails_at_every_wavelengt
 	cr_expect_str_eq(lc_e2e_extra(r, "fiber_map", "difference"), "as expected", "routed as designed");
 	cr_expect_eq(il_fails_at(r, 1310), 16ul, "every fiber at 1310 nm");
 	cr_expect_eq(il_fails_at(r, 1550), 16ul, "every fiber at 1550 nm");
-	cr_expect_str_eq(lc_e2e_why(r), "all 16 fibers +20.5 dB \u2014 far more than a dirty connector loses: fiber of the "
+	cr_expect_str_eq(lc_e2e_why(r), "all 16 fibers +26.5 dB \u2014 far more than a dirty connector loses: fiber of the "
 					"other mode (a multimode part on this single-mode bench) or a wrong reference");
 	done(r);
 }

@@ -510,11 +510,13 @@ Test(sim_world, a_part_of_the_other_fiber_type_loses_at_the_mm_into_sm_junction)
 		double nm = i ? 1550 : 1310;
 		double ab = mismatch_loss("dr8-2xdr4-wrong-fiber-sr8", nm, "dut:A:1", "meter1:4");
 		double ba = mismatch_loss("dr8-2xdr4-wrong-fiber-sr8", nm, "dut:B1:1", "meter2:8");
-		cr_expect_float_eq(ab, 20.5, 1e-6, "SR8 harness on the SM bench, A->B at %g nm: %g dB", nm, ab);
-		cr_expect_float_eq(ba, 20.5, 1e-6, "SR8 harness on the SM bench, B->A at %g nm: %g dB", nm, ba);
+		/* 20 + 0.5 dB of mode mismatch, and the harness's UPC MPOs against the bench's APC cords at both
+		 * ends: 3.0 dB each (world.apc_upc_mate.loss) */
+		cr_expect_float_eq(ab, 26.5, 1e-6, "SR8 harness on the SM bench, A->B at %g nm: %g dB", nm, ab);
+		cr_expect_float_eq(ba, 26.5, 1e-6, "SR8 harness on the SM bench, B->A at %g nm: %g dB", nm, ba);
 	}
 	double mm = mismatch_loss("sr8-2x200g-wrong-fiber-dr8", 850, "dut:A:1", "meter1:4");
-	cr_expect_float_eq(mm, 20.5, 1e-6, "DR8 harness on the MM bench at 850 nm: %g dB", mm);
+	cr_expect_float_eq(mm, 26.5, 1e-6, "DR8 harness (APC) on the MM bench (UPC) at 850 nm: %g dB", mm);
 	cr_expect_float_eq(mismatch_loss("sr8-2x200g-good", 850, "dut:A:1", "meter1:4"), 0.0, 1e-6,
 			   "the bench's own fiber type: no junction loss");
 }
