@@ -14,7 +14,9 @@
  * the client's maximum message size (and than the server's own) and a final DataEnd, each carrying the message id of the DataEnd that
  * asked. A message larger than the server's maximum (opts.max_recv_size, default 1 MiB, header included)
  * gets Error 4 "message too large" and is discarded. Data before the asynchronous channel exists is
- * FatalError 2. Trigger runs *TRG. DeviceClearComplete -> DeviceClearAcknowledge (synchronized).
+ * FatalError 2. Trigger runs *TRG. DeviceClearComplete -> DeviceClearAcknowledge (synchronized); the
+ * session's message ids start again as after Initialize (the client's next message is 0xffffff00, and no
+ * message since the clear has been executed yet), so that an AsyncStatusQuery naming it waits for it.
  * Asynchronous channel: AsyncMaximumMessageSize, AsyncDeviceClear (-> Acknowledge; input dropped, the
  * engine's device clear), AsyncStatusQuery (the status byte once the message whose id it carries was
  * executed, waiting up to a second for it; the status right after that message when a later one has
@@ -60,6 +62,19 @@ struct hs_session {
 	uint8_t done_stb, prev_done_stb;
 	bool executing;
 };
+
+/* The ids as before the first message: after Initialize and after each device clear the client numbers its
+ * messages from 0xffffff00 again (+2 each), so "the last one executed" is the one before it. Clients reset
+ * theirs there too (hal/transport_hislip.c; pyvisa-py's hislip.py, _reset_protocol_state after
+ * device_clear_complete, with 0xfffffefe as its "no message" id). Kept from before the clear, a status
+ * query naming the first message after it would find a later id executed and answer at once, before that
+ * message ran. */
+static void restart_ids(struct hs_session *s)
+{
+	s->done_id = 0xfffffefeu;
+	s->prev_done_id = 0xfffffefcu;
+	s->done_stb = s->prev_done_stb = 0;
+}
 
 struct lc_sim_hislip {
 	pthread_mutex_t mu;
@@ -351,8 +366,8 @@ static uint16_t initialize(struct lc_sim_conn *c, struct rd *rd, const struct hs
 			id = ++hs->next_id;
 		while (id == 0 || find_session(hs, id));
 		*s = (struct hs_session){.used = true, .sync_open = true, .id = id, .async_fd = -1,
-					 .client_max = HS_DEFAULT_MAX, .done_id = 0xfffffefeu,
-					 .prev_done_id = 0xfffffefcu};
+					 .client_max = HS_DEFAULT_MAX};
+		restart_ids(s);
 	}
 	pthread_mutex_unlock(&hs->mu);
 	if (!id) {
@@ -462,8 +477,10 @@ static void serve_sync(struct lc_sim_conn *c, struct rd *rd, const struct hs_hdr
 			lc_sim_lines_reset(&lines);
 			pthread_mutex_lock(&hs->mu);
 			struct hs_session *s = find_session(hs, id);
-			if (s)
+			if (s) {
 				s->clearing = false;
+				restart_ids(s);
+			}
 			pthread_mutex_unlock(&hs->mu);
 			if (send_msg(c->fd, T_DC_ACK, 0, 0, NULL, 0) < 0)
 				break;

@@ -447,6 +447,32 @@ Test(hislip_sim, status_byte_service_request_and_device_clear)
 	stop_sim();
 }
 
+/* After a device clear the server numbers the messages from 0xffffff00 again, as the client does: a status
+ * query naming the first message after the clear waits until that message was executed, instead of
+ * answering with the status after the message of the same id before the clear. */
+Test(hislip_sim, status_query_after_device_clear_waits_for_the_new_message)
+{
+	start_sim(0, 0);
+	lc_transport *t = open_sim_transport();
+	lc_diag d;
+	uint8_t stb = 0xff;
+	/* ids 0xffffff00 and 0xffffff02 before the clear, both executed, the error queue empty */
+	for (int i = 0; i < 2; i++)
+		cr_assert_eq(lc_transport_write(t, (const uint8_t *)"*CLS\n", 5, lc_deadline_in(3000), &d), 5, "%s",
+			     d.text);
+	cr_assert_eq(lc_transport_read_stb(t, &stb, lc_deadline_in(3000), &d), 0, "%s", d.text);
+	cr_expect_eq(stb & 0x04, 0, "stb 0x%02x", stb);
+	cr_assert_eq(lc_transport_clear(t, lc_deadline_in(3000), &d), 0, "%s", d.text);
+	/* 0xffffff00 again: 0.3 s of work, then an error queued */
+	const char *cmd = "TEST:DEL? 0.3;TEST:ERR -113\n";
+	cr_assert_eq(lc_transport_write(t, (const uint8_t *)cmd, strlen(cmd), lc_deadline_in(3000), &d),
+		     (int)strlen(cmd), "%s", d.text);
+	cr_assert_eq(lc_transport_read_stb(t, &stb, lc_deadline_in(3000), &d), 0, "%s", d.text);
+	cr_expect_eq(stb & 0x04, 0x04, "the status once the new message ran has its error (stb 0x%02x)", stb);
+	lc_transport_close(t);
+	stop_sim();
+}
+
 Test(hislip_sim, lock_held_elsewhere)
 {
 	start_sim(0, 0);
