@@ -8,7 +8,13 @@
  *   2  a quirks spec string (LANECERT_USBTMC_QUIRKS).
  *   3  a device's bulk-IN traffic, as [u16 LE length][bytes] records, answering *IDN? through a whole SCPI
  *      session: whatever the device sends, the query returns a reply or a negative code, never crashes,
- *      and never returns more bytes than the records carried.
+ *      and never returns more bytes than the records carried. Its USB488 READ_STATUS_BYTE replies carry
+ *      bTag 0, which the transport refuses: the session's status watch is skipped (fast inputs).
+ *   4  the same session with the status replies a USB488 device gives: the request's bTag echoed, the
+ *      status byte the next byte of the same stream (0 once it is used up). The session then watches the
+ *      status byte while it waits for a reply (hal/scpi_refusal.c: EAV before the query, EAV without MAV
+ *      during the wait, then the error queue through SYST:ERR?), USBTMC's wait path. That wait is wall
+ *      time, so these sessions have a 300 ms timeout: a silent device costs about 0.1 s per query.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -24,6 +30,7 @@ struct lc_usb_dev {
 	const uint8_t *p;
 	size_t left;
 	uint8_t tag; /* bTag of the last request, so some records can answer it correctly */
+	bool usb488_status; /* READ_STATUS_BYTE answered as a device does (mode 4), else with bTag 0 */
 };
 
 static struct lc_usb_dev fdev;
@@ -79,9 +86,17 @@ static enum lc_usb_status f_bulk(lc_usb_dev *d, uint8_t ep, uint8_t *buf, size_t
 static enum lc_usb_status f_control(lc_usb_dev *d, uint8_t type, uint8_t req, uint16_t value, uint16_t index,
 				    uint8_t *buf, uint16_t len, size_t *done, unsigned t)
 {
-	(void)d, (void)type, (void)value, (void)index, (void)t;
+	(void)type, (void)index, (void)t;
 	memset(buf, 0, len);
 	buf[0] = req == LC_USBTMC_GET_CAPABILITIES ? 0x80 : LC_USBTMC_STATUS_SUCCESS;
+	if (d->usb488_status && req == LC_USB488_READ_STATUS_BYTE && len >= 3) {
+		buf[1] = (uint8_t)value; /* wValue is the request's bTag, echoed in the reply (USB488 4.3.1.1) */
+		if (d->left > 0) {
+			buf[2] = d->p[0];
+			d->p++;
+			d->left--;
+		}
+	}
 	*done = len;
 	return LC_USB_OK;
 }
@@ -130,7 +145,7 @@ static void header(const uint8_t *p, size_t n)
 		abort();
 }
 
-static void session(const uint8_t *p, size_t n)
+static void session(const uint8_t *p, size_t n, bool usb488_status)
 {
 	lc_scpi *s = NULL;
 	lc_scpi_options o;
@@ -138,9 +153,10 @@ static void session(const uint8_t *p, size_t n)
 	fdev.p = p;
 	fdev.left = n;
 	fdev.tag = 0;
+	fdev.usb488_status = usb488_status;
 	lc_usb_set_backend(&fuzz_backend);
 	lc_scpi_options_init(&o);
-	o.timeout_ms = 1000;
+	o.timeout_ms = usb488_status ? 300 : 1000;
 	if (lc_scpi_open("USB0::0x1313::0x8078::F::INSTR", &o, &s, NULL) != 0)
 		abort();
 	for (int i = 0; i < 3; i++) {
@@ -158,7 +174,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	const uint8_t *p = data + 1;
 	size_t n = size - 1;
-	switch (data[0] % 4) {
+	switch (data[0] % 5) {
 	case 0:
 		header(p, n);
 		break;
@@ -186,8 +202,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		free(s);
 		break;
 	}
+	case 3:
+		session(p, n, false);
+		break;
 	default:
-		session(p, n);
+		session(p, n, true);
 	}
 	return 0;
 }
