@@ -27,8 +27,7 @@ static int svg_size(RsvgHandle *h, double *w, double *hgt, char *why, size_t why
 	return 0;
 }
 
-int lc_pdf_svg_draw(const char *svg, cairo_t *cr, const double vp[4], double *w, double *hgt, char *why,
-		    size_t why_size)
+lc_pdf_svg *lc_pdf_svg_read(const char *svg, char *why, size_t why_size)
 {
 	GError *ge = NULL;
 	RsvgHandle *h = rsvg_handle_new_from_data((const guint8 *)svg, strlen(svg), &ge);
@@ -36,8 +35,22 @@ int lc_pdf_svg_draw(const char *svg, cairo_t *cr, const double vp[4], double *w,
 		snprintf(why, why_size, "SVG not readable: %s", ge ? ge->message : "unknown reason");
 		if (ge)
 			g_error_free(ge);
-		return -1;
+		return NULL;
 	}
+	return (lc_pdf_svg *)h;
+}
+
+void lc_pdf_svg_free(lc_pdf_svg *s)
+{
+	if (s)
+		g_object_unref((RsvgHandle *)s);
+}
+
+int lc_pdf_svg_draw_read(lc_pdf_svg *s, cairo_t *cr, const double vp[4], double *w, double *hgt, char *why,
+			 size_t why_size)
+{
+	RsvgHandle *h = (RsvgHandle *)s;
+	GError *ge = NULL;
 	int rc = svg_size(h, w, hgt, why, why_size);
 	RsvgRectangle box = vp ? (RsvgRectangle){vp[0], vp[1], vp[2], vp[3]}
 			       : (RsvgRectangle){0, 0, 500, 500 * (rc == 0 ? *hgt / *w : 1)};
@@ -52,6 +65,16 @@ int lc_pdf_svg_draw(const char *svg, cairo_t *cr, const double vp[4], double *w,
 			rc = -1;
 		}
 	}
-	g_object_unref(h);
+	return rc;
+}
+
+int lc_pdf_svg_draw(const char *svg, cairo_t *cr, const double vp[4], double *w, double *hgt, char *why,
+		    size_t why_size)
+{
+	lc_pdf_svg *s = lc_pdf_svg_read(svg, why, why_size);
+	if (!s)
+		return -1;
+	int rc = lc_pdf_svg_draw_read(s, cr, vp, w, hgt, why, why_size);
+	lc_pdf_svg_free(s);
 	return rc;
 }

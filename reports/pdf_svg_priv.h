@@ -13,4 +13,13 @@
 int lc_pdf_svg_draw(const char *svg, cairo_t *cr, const double vp[4], double *w, double *hgt, char *why,
 		    size_t why_size);
 
+/* The same in two steps, so that one reading can be drawn more than once (the drawer's serve mode draws into
+ * the PDF the plots it read to measure them): lc_pdf_svg_read returns NULL with the reason in why when
+ * librsvg cannot read svg; lc_pdf_svg_draw_read is lc_pdf_svg_draw's drawing. */
+typedef struct lc_pdf_svg lc_pdf_svg;
+lc_pdf_svg *lc_pdf_svg_read(const char *svg, char *why, size_t why_size);
+int lc_pdf_svg_draw_read(lc_pdf_svg *s, cairo_t *cr, const double vp[4], double *w, double *hgt, char *why,
+			 size_t why_size);
+void lc_pdf_svg_free(lc_pdf_svg *s);
+
 #endif

@@ -100,16 +100,53 @@ static int next_record(char **at, const char *end, char *head, size_t head_size,
 	return 1;
 }
 
+/* serve: the plots the last measure request read, kept for the draw request that follows it (the same SVG
+ * bytes), so that librsvg reads each plot once per report, not twice (issue 22: about a third of the
+ * drawer's CPU was reading). Dropped after the draw, and before the next measure. */
+#define KEPT_MAX 16
+static struct {
+	char *svg;
+	lc_pdf_svg *read;
+} kept[KEPT_MAX];
+static size_t n_kept;
+static bool keeping;
+
+static void drop_kept(void)
+{
+	for (size_t i = 0; i < n_kept; i++) {
+		free(kept[i].svg);
+		lc_pdf_svg_free(kept[i].read);
+	}
+	n_kept = 0;
+}
+
+/* The kept reading of svg, NULL when there is none. */
+static lc_pdf_svg *kept_read(const char *svg)
+{
+	for (size_t i = 0; i < n_kept; i++)
+		if (strcmp(kept[i].svg, svg) == 0)
+			return kept[i].read;
+	return NULL;
+}
+
 static int measure(char *in, const char *end, FILE *out)
 {
 	char head[64], *svg;
 	int r;
+	drop_kept();
 	while ((r = next_record(&in, end, head, sizeof(head), &svg)) == 1) {
 		cairo_surface_t *rec = cairo_recording_surface_create(CAIRO_CONTENT_COLOR_ALPHA, NULL);
 		cairo_t *cr = cairo_create(rec);
 		double w, h;
 		char why[512];
-		if (lc_pdf_svg_draw(svg, cr, NULL, &w, &h, why, sizeof(why)) == 0)
+		lc_pdf_svg *read = lc_pdf_svg_read(svg, why, sizeof(why));
+		int drawn = read ? lc_pdf_svg_draw_read(read, cr, NULL, &w, &h, why, sizeof(why)) : -1;
+		if (drawn == 0 && keeping && n_kept < KEPT_MAX) {
+			kept[n_kept].svg = svg, kept[n_kept++].read = read; /* theirs now */
+			svg = NULL, read = NULL;
+		}
+		lc_pdf_svg_free(read);
+		if (drawn == 0)
 			fprintf(out, "ok %.17g %.17g\n", w, h);
 		else {
 			for (char *c = why; *c; c++)
@@ -150,10 +187,13 @@ static int draw(char *in, const char *end, double page_w, double page_h, FILE *o
 			cairo_show_page(cr);
 		last = page;
 		double w, h;
-		if (lc_pdf_svg_draw(svg, cr, f, &w, &h, why, sizeof(why)) < 0)
+		lc_pdf_svg *read = kept_read(svg);
+		if ((read ? lc_pdf_svg_draw_read(read, cr, f, &w, &h, why, sizeof(why))
+			  : lc_pdf_svg_draw(svg, cr, f, &w, &h, why, sizeof(why))) < 0)
 			rc = fail("a plot that measured well was not drawn: %s", why);
 		free(svg);
 	}
+	drop_kept();
 	if (rc == 0 && r < 0)
 		rc = fail("%s", "malformed input (draw: PAGE X Y W H LEN then LEN bytes of SVG per plot)");
 	cairo_destroy(cr);
@@ -209,9 +249,8 @@ static void warm(void)
 }
 
 /* serve: requests until the end of stdin (the head of this file). */
-static int serve(void)
+static int serve_requests(void)
 {
-	warm();
 	for (;;) {
 		char head[128];
 		size_t h = 0;
@@ -267,6 +306,15 @@ static int serve(void)
 		malloc_trim(0);
 #endif
 	}
+}
+
+static int serve(void)
+{
+	warm();
+	keeping = true;
+	int rc = serve_requests();
+	drop_kept(); /* a measure without its draw (the renderer went away between them) */
+	return rc;
 }
 
 int main(int argc, char **argv)

@@ -77,6 +77,33 @@ Test(pdf_plot_child, same_document_as_drawn_in_one_process)
 	free(js), free(prog), free(dir);
 }
 
+/* A kept drawer (lanecert-render --serve's) draws the plots it read to measure them (render_plots_main.c keeps
+ * those readings from the measure request for the draw that follows): the same PDF bytes as drawers of
+ * their own, for the first report and for the next one. */
+Test(pdf_plot_child, kept_drawer_draws_the_same_bytes)
+{
+	lc_plot_set ps = {0};
+	size_t n;
+	char *js = sample(&ps, &n), *prog = drawer();
+	lc_pdf_plotter child = lc_pdf_plotter_child(prog);
+	lc_pdf_options o = {.plots = &ps, .pubkey_hint = "station.pub"};
+	char *a, *b, *c;
+	size_t la, lb, lc;
+	lc_pdf_info ib;
+	lc_diag d;
+	cr_assert_eq(lc_report_pdf_render_with(js, n, &o, &child, &a, &la, NULL, &d), 0, "%s", d.text);
+	cr_assert_eq(lc_pdf_drawer_keep(prog), 0);
+	cr_assert_eq(lc_report_pdf_render_with(js, n, &o, &child, &b, &lb, &ib, &d), 0, "%s", d.text);
+	cr_assert_eq(lc_report_pdf_render_with(js, n, &o, &child, &c, &lc, NULL, &d), 0, "%s", d.text);
+	lc_pdf_drawer_drop();
+	cr_expect_eq(ib.plots_drawn, 4);
+	cr_expect(la == lb && memcmp(a, b, la) == 0, "the first report through the kept drawer");
+	cr_expect(la == lc && memcmp(a, c, la) == 0, "the next report through the kept drawer");
+	free(a), free(b), free(c);
+	lc_plots_free(&ps);
+	free(js), free(prog);
+}
+
 Test(pdf_plot_child, unreadable_svg_is_a_missing_plot_decided_before_layout)
 {
 	th_require("qpdf", "qpdf");
