@@ -58,12 +58,22 @@ static int e36_output_on(lc_instrument *inst, int out, bool *on, lc_diag *diag)
 	return 0;
 }
 
+/* The station's layout may name only outputs this model has: an E3648A's "3:B" is refused when the station
+ * opens, not in the middle of a soak. */
 static int e36_attach(lc_instrument *inst, const lc_instrument_opts *opts, lc_diag *diag)
 {
-	(void)opts;
 	if (inst->quirks.channels < 1 || inst->quirks.channels > LC_SUPPLY_OUTPUTS_MAX)
 		return lc_diag_set(diag, LC_ERR_STATE, "%s: the model table gives no output count", inst->idn.model);
-	return 0;
+	if (!opts || !opts->layout || !opts->layout[0])
+		return 0;
+	lc_supply_feed feeds[LC_SUPPLY_OUTPUTS_MAX];
+	int n = lc_supply_layout_parse(opts->layout, feeds, LC_SUPPLY_OUTPUTS_MAX, diag);
+	for (int k = 0; k < n; k++)
+		if (feeds[k].output > inst->quirks.channels)
+			return lc_diag_set(diag, LC_ERR_ARG, "layout '%s': output %d feeds end %s, but the %s has outputs "
+					   "1..%d", opts->layout, feeds[k].output, feeds[k].end, inst->idn.model,
+					   inst->quirks.channels);
+	return n < 0 ? n : 0;
 }
 
 /* The station's layout says which output feeds which end; the driver itself needs none of it. */

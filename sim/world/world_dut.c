@@ -471,13 +471,22 @@ int lc_sim_dut_module_temp(struct lc_sim_dut *d, const char *label, bool traffic
 
 /* What a module draws from its 3.3 V supply: a simulated AOC end's nominal 5.0 W at idle and 7.5 W with its
  * lanes carrying traffic (the simulator's own figures, under the 9 W its memory declares by default: not a
- * datasheet's); an over_power defect replaces it (only with traffic when "under_load"). */
+ * datasheet's); a passive DAC's plug holds only its memory, nothing a supply resolves (0 W). An over_power
+ * defect replaces either (only with traffic when "under_load"). */
 #define MODULE_IDLE_W 5.0
 #define MODULE_TRAFFIC_W 7.5
 
+static bool passive_copper(const struct lc_sim_dut *d)
+{
+	for (size_t i = 0; i < lc_channel_component_count(CH(d)); i++)
+		if (lc_channel_component(CH(d), i)->kind == LC_COMP_DAC)
+			return true;
+	return false;
+}
+
 int lc_sim_dut_module_power(struct lc_sim_dut *d, const char *label, bool traffic, double *watts)
 {
-	*watts = traffic ? MODULE_TRAFFIC_W : MODULE_IDLE_W;
+	*watts = passive_copper(d) ? 0.0 : traffic ? MODULE_TRAFFIC_W : MODULE_IDLE_W;
 	for (size_t i = 0; i < d->dut->n_defects; i++) {
 		const lc_defect *df = &d->dut->defects[i];
 		if (df->kind == LC_DEFECT_OVER_POWER && module_at(df->port, label) && (traffic || !df->under_load))

@@ -31,10 +31,11 @@ static void teardown(void)
 
 TestSuite(supply_sim, .fini = teardown, .timeout = 60);
 
-static void start(const char *supply_options)
+/* The scenario with the supply's options replaced. */
+static void start_on(const char *scenario, const char *supply_options)
 {
-	json_t *root = sw_scenario_json("aoc-400g-supply-over-draw");
-	cr_assert(root, "scenario not found under LC_SOURCE_DIR");
+	json_t *root = sw_scenario_json(scenario);
+	cr_assert(root, "scenario %s not found under LC_SOURCE_DIR", scenario);
 	json_t *sup = json_object_get(json_object_get(root, "instruments"), "supply");
 	cr_assert_str_eq(json_string_value(json_object_get(sup, "kind")), "keysight_e3648a");
 	if (supply_options) {
@@ -60,6 +61,11 @@ static void start(const char *supply_options)
 	o.layout = "1:A,2:B";
 	o.timeout_ms = 3000;
 	cr_assert_eq(lc_instrument_open(resource, &o, &inst, &d), 0, "%s: %s", resource, d.text);
+}
+
+static void start(const char *supply_options)
+{
+	start_on("aoc-400g-supply-over-draw", supply_options);
 }
 
 static void faults(const char *role, const lc_sim_faults *f)
@@ -193,4 +199,45 @@ Test(supply_sim, snapshot_and_probe_show_each_output)
 	cr_expect(strstr(out, "driver keysight_e36xx, class supply\n"), "%s", out);
 	cr_expect(strstr(out, "  output 1: 3.300 V, 1.5152 A (5.000 W), on\n"), "%s", out);
 	cr_expect(strstr(out, "  output 2: 3.300 V, 1.5152 A (5.000 W), on\n"), "%s", out);
+}
+
+/* A station layout naming an output the model lacks is refused when the instrument opens (the station's
+ * error, before anything runs), naming the output and the model's range. */
+Test(supply_sim, a_layout_beyond_the_models_outputs_is_refused_at_open)
+{
+	start(NULL);
+	lc_instrument_opts o;
+	lc_instrument_opts_init(&o);
+	o.layout = "1:A,3:B";
+	o.timeout_ms = 3000;
+	lc_instrument *other = NULL;
+	lc_diag d;
+	cr_expect_eq(lc_instrument_open(resource, &o, &other, &d), LC_ERR_ARG, "%s", d.text);
+	cr_expect_null(other);
+	cr_expect(strstr(d.text, "output 3 feeds end B, but the E3648A has outputs 1..2"), "%s", d.text);
+}
+
+/* What the simulated supply reads is the world's draw of the module at each end: a passive DAC's plugs hold
+ * only their memories, nothing a supply resolves, idle or with traffic (the AOC ends above: 5 and 7.5 W). */
+Test(supply_sim, a_passive_dac_end_draws_nothing)
+{
+	lc_diag d;
+	lc_diag_clear(&d);
+	json_t *root = sw_scenario_json("dac-breakout-good");
+	cr_assert(root);
+	sc = sw_scenario_from(root, &d);
+	json_decref(root);
+	cr_assert(sc, "%s", d.text);
+	runner = sw_start(sc, 1, &d);
+	cr_assert(runner, "%s", d.text);
+	lc_sim_world *w = lc_sim_runner_world(runner);
+	static const char *const ends[] = {"A", "B1", "B4"};
+	for (int traffic = 0; traffic < 2; traffic++) {
+		lc_sim_world_set_traffic(w, traffic);
+		for (size_t k = 0; k < 3; k++) {
+			double watts = -1;
+			cr_assert_eq(lc_sim_world_module_power_at(w, ends[k], &watts), 0);
+			cr_expect_float_eq(watts, 0.0, 1e-12, "end %s, traffic %d: %g W", ends[k], traffic, watts);
+		}
+	}
 }
