@@ -11,7 +11,7 @@ local defaults = { bit_rate = 53.125e9, target = 2.6e-4, monitor = { "A", "B" } 
 
 return {
   name = "aoc-400g",
-  version = "2",
+  version = "3",
   summary = "400G QSFP-DD AOC: module identity and DOM at both ends, lane map and BER per lane by BERT",
   steps = {
     {
@@ -21,7 +21,13 @@ return {
       end,
     },
     { name = "lane-map", main = function(ctx) bert.lane_map(ctx, defaults) end },
-    { name = "ber", main = function(ctx) bert.ber(ctx, defaults) end },
+    {
+      name = "ber",
+      main = function(ctx)
+        bert.ber(ctx, defaults)
+        bert.module_ber(ctx, 8, defaults) -- --option module_ber=1: the modules' own PRBS, both ways
+      end,
+    },
     {
       name = "temperature-after-soak",
       main = function(ctx)

@@ -5,7 +5,9 @@
 -- temperature and Tx power sampled through the soak (monitor_every, default 10 s), and the modules'
 -- temperature after the soak. Options as aoc-400g. The BERT drives end A's host lanes, 53.125 Gb/s each
 -- (fixtures/cables/aoc-400g-qsfpdd-4xqsfp28.json); the BER at a leg's own 25G host lanes behind its DSP is
--- not measured (docs/procedures.md). The default target is the AOC BER class of 50/100/200GAUI AOCs, 2.6e-4
+-- not measured (docs/procedures.md). --option module_ber=1 adds BER per media lane through the modules' own
+-- PRBS generators and checkers (end A's to each leg's and back; legs without CMIS diagnostics pages leave it
+-- not measured). The default target is the AOC BER class of 50/100/200GAUI AOCs, 2.6e-4
 -- (domain-facts 4c, SFF-8024 / CMIS media codes).
 local bert = require("bert")
 local defaults = { bit_rate = 53.125e9, target = 2.6e-4 }
@@ -22,7 +24,7 @@ end
 
 return {
   name = "breakout-aoc-400g-4x100g",
-  version = "2",
+  version = "3",
   summary = "400G QSFP-DD to 4 x QSFP28 AOC breakout: modules and compatibility at every end, lane map and BER per lane by leg",
   steps = {
     { name = "modules", main = every_end },
@@ -32,6 +34,7 @@ return {
       name = "ber",
       main = function(ctx)
         bert.ber(ctx, { bit_rate = defaults.bit_rate, target = defaults.target, monitor = ctx.ends })
+        bert.module_ber(ctx, 2, defaults) -- --option module_ber=1: the modules' own PRBS, both ways
       end,
     },
     { name = "temperature-after-soak", main = every_end },

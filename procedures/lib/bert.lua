@@ -42,4 +42,19 @@ function M.ber(ctx, defaults)
   ctx:ber(M.settings(ctx, defaults))
 end
 
+-- BER through the modules by their own PRBS generators and checkers, when asked (--option module_ber=1),
+-- recorded in the calling step after the BERT's lanes: end A's media-side generator on every lane, each
+-- leg's media-side checker (lanes_per_leg of them), then back (procedures/lua_module_ber.c; options
+-- prbs_soak, prbs_settle_ms, target, cl as link.ber_step). Off by default: the QSFP28 legs of an AOC
+-- breakout are SFF-8636 modules without CMIS diagnostics pages, where it could only record "not measured";
+-- a site whose modules have the pages turns it on.
+function M.module_ber(ctx, lanes_per_leg, defaults)
+  if ctx:option("module_ber", "0") ~= "1" then return end
+  local s = M.settings(ctx, { bit_rate = defaults.bit_rate, pattern = "PRBS31Q", target = defaults.target })
+  ctx:module_ber {
+    target = s.target, cl = s.cl, pattern = s.pattern, bit_rate = s.bit_rate, lanes_per_leg = lanes_per_leg,
+    soak = num(ctx, "prbs_soak", 10), settle_ms = num(ctx, "prbs_settle_ms", 200),
+  }
+end
+
 return M

@@ -326,3 +326,39 @@ Test(e2e_lanes, aoc_module_power_over_its_class_ceiling_names_the_class)
 				  "its power class 5 (class ceiling UNCONFIRMED)");
 	done(r);
 }
+/* Issue 19: BER through the modules' own PRBS generators and checkers (--option module_ber=1), per media lane
+ * and direction. The straight AOC's QSFP-DD ends both have CMIS diagnostics pages: end A's lane 5 path errs
+ * at the world's 1e-5, over a 1e-6 target, the other lanes and the way back pass. */
+Test(e2e_lanes, aoc_module_ber_through_both_ends)
+{
+	static const char *const opts[] = {"module_ber=1", "prbs_soak=0.05", "prbs_settle_ms=0", "target=1e-6", NULL};
+	lc_result *r = certify("aoc-400g-high-ber", "aoc-400g", opts);
+	cr_expect_eq(lc_e2e_lanes(r, "module_ber", LC_VERDICT_FAIL), 1ul << 5, "A->B lane 5");
+	cr_expect_eq(lc_e2e_lanes(r, "module_ber", LC_VERDICT_PASS), 0x1FEul, "every lane passes one way at least");
+	size_t n = 0, fail = 0;
+	for (size_t i = 0; i < lc_result_measurement_count(r); i++) {
+		const lc_result_measurement *m = lc_result_measurement_at(r, i, NULL);
+		if (!strcmp(m->name, "module_ber")) {
+			n++;
+			fail += m->verdict == LC_VERDICT_FAIL;
+		}
+	}
+	cr_expect_eq(n, 16ul, "8 lanes both ways");
+	cr_expect_eq(fail, 1ul);
+	done(r);
+}
+
+/* The breakout's QSFP28 legs are SFF-8636 modules: asked for, the module BER is not measured, said so. */
+Test(e2e_lanes, aoc_breakout_module_ber_needs_cmis_legs)
+{
+	static const char *const opts[] = {"module_ber=1", "prbs_soak=0.05", "prbs_settle_ms=0", NULL};
+	lc_result *r = certify("aoc-breakout-good", "breakout-aoc-400g-4x100g", opts);
+	cr_expect_eq(lc_result_verdict(r), LC_VERDICT_INCONCLUSIVE, "why: %s", lc_e2e_why(r));
+	cr_expect_eq(lc_e2e_lanes(r, "module_ber", LC_VERDICT_INCONCLUSIVE), 0x1FEul);
+	cr_expect_eq(lc_e2e_lanes(r, "module_ber", LC_VERDICT_PASS), 0ul);
+	cr_expect_str_eq(lc_e2e_why(r), "BER through the modules not measured on 16 lanes: end B1's module has no CMIS "
+					"diagnostics pages (no PRBS generator or checker)");
+	cr_expect_eq(lc_e2e_lanes(r, "ber", LC_VERDICT_PASS), 0x1FEul, "the BERT's lanes still pass");
+	done(r);
+}
+
