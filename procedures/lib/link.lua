@@ -52,7 +52,10 @@ end
 -- pre-FEC KP4 as the BER steps), cl (0.95), pattern (PRBS31Q), bit_rate (106.25e9: one 100G PAM4 media lane),
 -- prbs_soak (seconds each direction is soaked, default 10), prbs_settle_ms (wait after the results selector,
 -- default 200: FBOSS waits 10 ms in one revision and defines 200 ms in another, UNCONFIRMED).
-function M.ber_step()
+-- opts.lanes_per_leg: a leg's module lanes (default 1: a DR1; 4 for a DR4 leg of an 800G 2 x DR4 link),
+-- end A's lanes n*lanes_per_leg+1.. feeding leg n+1 as the harnesses route them.
+function M.ber_step(opts)
+  opts = opts or {}
   local bert = require("bert")
   return {
     name = "ber-through-modules",
@@ -61,6 +64,7 @@ function M.ber_step()
       ctx:module_ber {
         target = s.target, cl = s.cl, pattern = s.pattern, bit_rate = s.bit_rate,
         soak = num(ctx, "prbs_soak", 10), settle_ms = num(ctx, "prbs_settle_ms", 200),
+        lanes_per_leg = opts.lanes_per_leg or 1,
       }
     end,
   }

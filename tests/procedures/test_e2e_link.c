@@ -237,6 +237,7 @@ Test(e2e_link, dr8_good_link_passes_with_calibrated_monitors)
 	lc_result *r = certify_dr8("dr8-link-good", "0.25");
 	cr_expect_eq(lc_result_verdict(r), LC_VERDICT_PASS, "why: %s", lc_e2e_why(r));
 	cr_expect_eq(count(r, "dom_loss", LC_VERDICT_PASS), 16ul);
+	cr_expect_eq(count(r, "module_ber", LC_VERDICT_PASS), 16ul, "BER through the modules: 8 lanes both ways");
 	done(r);
 }
 
@@ -318,6 +319,7 @@ Test(e2e_link, two_dr4_good_link_passes_with_calibrated_monitors)
 	lc_result *r = certify_2xdr4("dr8-2xdr4-link-good", "0.25");
 	cr_expect_eq(lc_result_verdict(r), LC_VERDICT_PASS, "why: %s", lc_e2e_why(r));
 	cr_expect_eq(count(r, "dom_loss", LC_VERDICT_PASS), 16ul);
+	cr_expect_eq(count(r, "module_ber", LC_VERDICT_PASS), 16ul, "BER through the modules: 4 lanes of each DR4, both ways");
 	done(r);
 }
 
@@ -364,5 +366,8 @@ Test(e2e_link, two_dr4_broken_fiber_is_one_lane_of_leg_b2)
 	cr_expect_eq(count(r, "lane_to_leg", LC_VERDICT_FAIL), 1ul, "lane 6 only");
 	cr_expect_eq(count(r, "leg_to_lane", LC_VERDICT_PASS), 8ul, "the way back is whole");
 	cr_expect_eq(count(r, "dom_loss", LC_VERDICT_PASS), 15ul);
+	/* the broken fiber's lane: its checker never locks (not measured), the other 15 lane directions pass */
+	cr_expect_eq(count(r, "module_ber", LC_VERDICT_INCONCLUSIVE), 1ul);
+	cr_expect_eq(count(r, "module_ber", LC_VERDICT_PASS), 15ul);
 	done(r);
 }
