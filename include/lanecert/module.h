@@ -344,7 +344,8 @@ LC_API int lc_module_open_bus(lc_i2c *bus, const lc_module_opts *opts, lc_module
 /*
  * One end of a module instrument on the I2C resource `resource`: `layout` "A:0,B1:1,B2:2" (a station
  * instrument's layout, lc_station_instrument.layout; the simulator writes it) gives the mux channel of each
- * end label (case-insensitive); the mux is at 0x70 unless opts says otherwise. Without a layout (NULL or "")
+ * end label (case-insensitive): channel c is channel c % 8 of the PCA9548A at 0x70 + c / 8 (channels 0..63),
+ * and the other muxes the layout uses are set to no channel first (mux_others). Without a layout (NULL or "")
  * the resource is one module with no mux (end NULL, "" or "A").
  *
  * Returns: 0 with *out a new module the caller frees with lc_module_close(); LC_ERR_ARG for a NULL resource
@@ -357,10 +358,11 @@ LC_API int lc_module_open_end(const char *resource, const char *layout, const ch
 			      lc_module **out, lc_diag *diag);
 /*
  * The choice of lc_module_open_end() without opening: set o's mux fields for that end (o keeps its other
- * fields; a mux address already set is kept).
+ * fields; the layout decides mux_addr, mux_channel and mux_others).
  *
  * Returns: 0; LC_ERR_ARG for a NULL o; LC_ERR_FORMAT for a layout that is not LABEL:CHANNEL,... with
- * channels 0..7; LC_ERR_NOT_FOUND for an end the layout does not name, or an end other than A without a
+ * labels of letters and digits and channels 0..63 in decimal digits, each label and each channel once;
+ * LC_ERR_NOT_FOUND for an end the layout does not name, or an end other than A without a
  * layout. On failure o is unchanged.
  * Thread safety: reentrant.
  * Since: 0.1

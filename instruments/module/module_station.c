@@ -1,5 +1,6 @@
 /* Opening one end of a module instrument by its label and the layout that maps labels to mux channels
  * (module.h lc_module_open_end). The caller reads the layout from wherever it keeps it (a station file). */
+#include <ctype.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -9,26 +10,39 @@
 #include "instruments/module/module.h"
 
 /* layout "A:0,B1:1,B2:2": the mux channel of label (0..63: channel c % 8 of the mux at 0x70 + c / 8), or -1
- * (-2 for a layout that does not parse); *muxes gets a bit for every mux the layout uses */
+ * (-2 for a layout that does not parse); *muxes gets a bit for every mux the layout uses. Strict, as the
+ * supply's layout parser: a label is letters and digits, a channel decimal digits only, and a label or a
+ * channel named twice is refused, since either would silently read one module as another end's. */
 static int channel_of(const char *layout, const char *label, uint8_t *muxes)
 {
 	const char *p = layout;
 	int found = -1;
+	uint64_t used = 0; /* bit c: channel c is named */
 	*muxes = 0;
-	while (*p) {
-		size_t n = strcspn(p, ":,");
-		if (p[n] != ':')
+	for (;;) {
+		size_t n = 0;
+		while (isalnum((unsigned char)p[n]))
+			n++;
+		if (n == 0 || p[n] != ':' || !isdigit((unsigned char)p[n + 1]))
 			return -2;
-		char *end;
-		long ch = strtol(p + n + 1, &end, 10);
-		if (end == p + n + 1 || ch < 0 || ch > 63 || (*end && *end != ','))
+		const char *d = p + n + 1;
+		int ch = 0;
+		while (isdigit((unsigned char)*d) && ch <= 63)
+			ch = ch * 10 + (*d++ - '0');
+		if (ch > 63 || (*d && *d != ',') || (used >> ch & 1u))
 			return -2;
+		used |= (uint64_t)1 << ch;
+		/* the same label earlier in the layout? (case-insensitive, as ends are looked up) */
+		for (const char *q = layout; q < p; q = strchr(q, ',') + 1)
+			if (!strncasecmp(q, p, n) && q[n] == ':')
+				return -2;
 		*muxes |= (uint8_t)(1u << (ch / 8));
-		if (found < 0 && strlen(label) == n && !strncasecmp(p, label, n))
-			found = (int)ch;
-		p = *end ? end + 1 : end;
+		if (strlen(label) == n && !strncasecmp(p, label, n))
+			found = ch;
+		if (!*d)
+			return found;
+		p = d + 1;
 	}
-	return found;
 }
 
 int lc_module_end_opts(const char *layout, const char *end, lc_module_opts *o, lc_diag *diag)
@@ -39,7 +53,7 @@ int lc_module_end_opts(const char *layout, const char *end, lc_module_opts *o, l
 		uint8_t muxes;
 		int ch = channel_of(layout, end, &muxes);
 		if (ch == -2)
-			return lc_diag_set(diag, LC_ERR_FORMAT, "layout '%s' is not LABEL:CHANNEL,... (channels 0..63)", layout);
+			return lc_diag_set(diag, LC_ERR_FORMAT, "layout '%s' is not LABEL:CHANNEL,... (labels of letters and digits, channels 0..63, each once)", layout);
 		if (ch < 0)
 			return lc_diag_set(diag, LC_ERR_NOT_FOUND, "no end '%s' in layout '%s'", end, layout);
 		/* PCA9548A default address 0x70 (A2..A0 low); channels 8 and up are further muxes at 0x71.. */

@@ -28,3 +28,7 @@ lc_fuzz(NAME numfmt SOURCES tests/fuzz/fuzz_numfmt.c LIBS lc_base CORPUS tests/f
 # A supply's station layout (which output feeds which end): any text is refused with a reason or gives sane
 # pairs. Seeds: the first byte picks the room for pairs (1..8).
 lc_fuzz(NAME supply_layout SOURCES tests/fuzz/fuzz_supply_layout.c LIBS lc_instruments CORPUS tests/fuzz/corpus/supply_layout)
+# A module instrument's station layout (which mux channel holds which end, channels 0..63 over the PCA9548As at
+# 0x70..0x77): refused with a reason and the options untouched, or one mux and one channel bit for the end, as
+# a second reading of the grammar says. Seeds: "END\nLAYOUT".
+lc_fuzz(NAME module_layout SOURCES tests/fuzz/fuzz_module_layout.c LIBS lc_instruments CORPUS tests/fuzz/corpus/module_layout)

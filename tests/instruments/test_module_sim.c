@@ -487,6 +487,15 @@ Test(module_sim, dr8_link_nine_modules_behind_two_muxes)
 	cr_assert_float_eq(lc_module_mw_to_dbm(b8.lanes[0].rx_power_mw), expected_rx_dbm("dut:A:8", "dut:B8:rx", 1310), 1e-3);
 	/* a layout channel past the eighth mux is refused */
 	cr_assert_eq(lc_module_open_end(resource, "A:0,B1:64", "B1", NULL, &m, &d), LC_ERR_FORMAT);
+	/* a channel or a label named twice would read one module as another end's; the grammar is strict (found
+	 * by reading the parser for fuzz_module_layout: strtol took " +1") */
+	const char *bad[] = {"A:0,B1:0", "A:0,a:1", "A:0,B1: 1", "A:0,B1:+1", "A:0,B1:1,", ":0,B1:1", "A:0,B 1:1", "A:0,,B1:1"};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		lc_diag_clear(&d);
+		cr_assert_eq(lc_module_open_end(resource, bad[i], "B1", NULL, &m, &d), LC_ERR_FORMAT, "%s", bad[i]);
+		cr_assert(strstr(d.text, "is not LABEL:CHANNEL"), "%s: %s", bad[i], d.text);
+		cr_assert_null(m);
+	}
 }
 
 static int id_write(void *user, const uint8_t *data, size_t len)

@@ -97,7 +97,9 @@ static void observe(void *user, uint64_t n, const char *msg, size_t len, const u
 	if (!w->running)
 		return;
 	observe_run(r, n, msg, len, reply, reply_len);
-	if (w->rl && w->rl->attach == 0 && addresses_slot(msg, len, w->rl->module_slot))
+	if (w->rl && w->rl->attach == 0 &&
+	    (w->rl->from ? memmem(msg, len, w->rl->from, strlen(w->rl->from)) != NULL
+			 : addresses_slot(msg, len, w->rl->module_slot)))
 		w->rl->attach = (unsigned)n - 1; /* its part of the run starts here */
 	if (w->rl && w->rl->attach)
 		observe_run(w->rl, n, msg, len, reply, reply_len);
@@ -113,6 +115,15 @@ static int rl_slot(const char *layout)
 			return slot;
 	}
 	return 0;
+}
+
+/* Does the procedure's row fault this role (its roles, or every role when it names none)? */
+static bool chosen_role(const lc_fm_procedure *proc, const char *role)
+{
+	bool chosen = !proc->roles[0];
+	for (size_t k = 0; k < 4 && proc->roles[k]; k++)
+		chosen |= strcmp(proc->roles[k], role) == 0;
+	return chosen;
 }
 
 void lc_fm_dry_run(const lc_fm_procedure *proc, lc_fm_plan *plan)
@@ -137,7 +148,12 @@ void lc_fm_dry_run(const lc_fm_procedure *proc, lc_fm_plan *plan)
 		snprintf(r->kind, sizeof(r->kind), "%s", sc->insts[i].kind);
 		const lc_station_instrument *si = lc_station_instrument_by_role(e.station, r->role);
 		lc_fm_role *rl = NULL;
-		if (si && rl_slot(si->layout)) {
+		if (proc->from && chosen_role(proc, r->role)) {
+			rl = &plan->roles[plan->n_roles++];
+			*rl = *r;
+			snprintf(rl->target, sizeof(rl->target), "%s.%s", sc->insts[i].role, proc->from_name);
+			rl->from = proc->from;
+		} else if (si && rl_slot(si->layout)) {
 			rl = &plan->roles[plan->n_roles++];
 			*rl = *r;
 			snprintf(rl->target, sizeof(rl->target), "%s.rl", sc->insts[i].role);
@@ -182,15 +198,12 @@ size_t lc_fm_cells(const lc_fm_plan *plan, lc_fm_cell *out, size_t cap)
 		const lc_fm_role *r = &plan->roles[i];
 		if (!r->first_query && r->total == r->attach)
 			continue; /* the procedure never talks to it: no fault of the run can fire there */
-		bool chosen = !plan->proc->roles[0];
-		for (size_t k = 0; k < 4 && plan->proc->roles[k]; k++)
-			chosen |= strcmp(plan->proc->roles[k], r->role) == 0;
-		if (!chosen)
-			continue;
+		if (!chosen_role(plan->proc, r->role) || (plan->proc->from && !r->from))
+			continue; /* with a `from`, only the part of the run from there on is faulted */
 		for (int k = 0; k < LC_FM_KINDS && n < cap; k++) {
 			/* faults of the whole connection (before the run, identity, every wait, every reply) are the
 			 * mainframe's cells; its return-loss module gets those of its own part of the run */
-			if (r->module_slot && (k == LC_FM_ERROR_BEFORE || k == LC_FM_WRONG_IDN || k == LC_FM_SLOW_OPC ||
+			if ((r->module_slot || r->from) && (k == LC_FM_ERROR_BEFORE || k == LC_FM_WRONG_IDN || k == LC_FM_SLOW_OPC ||
 					       k == LC_FM_LATENCY))
 				continue;
 			lc_sim_faults f;

@@ -49,18 +49,25 @@ typedef struct lc_fm_procedure {
 	/* The roles faulted, NULL-terminated; none: every instrument the run talks to. A bench with several
 	 * instruments of one model behind the same driver (the SR16 bench's four N7745C) faults one of them. */
 	const char *roles[4];
+	/* A point deep in the run to fault instead of the connection's start: the faulted roles' cells go to a
+	 * target "<role>.<from_name>" that starts at the run's first program message containing `from` (the link
+	 * procedures: the first transfer to the I2C mux at 0x71, the first Tx disable of the lane map). Its
+	 * faults are those of its own part of the run, as a return-loss module's; NULL: none. */
+	const char *from, *from_name;
 } lc_fm_procedure;
 
 /*
  * What the dry run saw of one instrument (message numbers count from the simulator's start, first is 1). A
  * mainframe's return-loss module (layout "3:rl@...") is an instrument class of its own behind the mainframe's
  * connection: it gets a second record, target "<role>.rl", that starts at the run's first message addressed
- * to the module's slot, so its faults land in the return-loss measurement.
+ * to the module's slot, so its faults land in the return-loss measurement. A procedure with a `from` gives
+ * each faulted role a record "<role>.<from_name>" that starts at the run's first message containing it.
  */
 typedef struct lc_fm_role {
 	char role[64], kind[64];
 	char target[72];      /* role, or role.rl for a mainframe's return-loss module */
 	int module_slot;      /* the return-loss module's slot for a .rl target, else 0 */
+	const char *from;     /* the procedure's `from` for a "<role>.<from_name>" target, else NULL */
 	unsigned attach;      /* messages before the procedure started (opening the station) */
 	unsigned total;       /* messages until the procedure ended */
 	unsigned first_query; /* first message of the run with a reply, 0: none */
