@@ -21,7 +21,9 @@
  * into it, transceiver types of fixtures/cables ("near": the module on end A's connector, "far": the one on
  * every leg, "far_B3": another on leg B3), as an installed DR4 -> 4 x DR1 link has them. Their memories carry
  * the media codes of their PMD (optic_codes below), their monitors follow the world as above. "far_cmis": true
- * makes the QSFP28 optics on the legs CMIS-managed modules (identifier 0x1E) instead of SFF-8636 ones.
+ * makes the QSFP28 optics on the legs CMIS-managed modules (identifier 0x1E) instead of SFF-8636 ones; on an
+ * AOC breakout it does the same for the QSFP28 leg ends, whose DSP then advertises CAUI-4 with RS(528,514) FEC
+ * (host code 0x42) over its 2 media lanes (inst_module_mem.c).
  *
  * Every paged CMIS module has the diagnostics pages 13h/14h (PRBS generators and checkers,
  * inst_module_diag.c) unless "prbs": false (all) or "prbs_<LABEL>": false (one end) says it has none.
@@ -286,6 +288,10 @@ static int build(struct mod_state *st, const lc_sim_inst_config *cfg, const lc_c
 	if (lc_channel_leg_count(ch, 0) != 1 || legs_b < 1 || 1 + legs_b > SIM_MOD_MAX_ENDS)
 		return lc_diag_set(diag, LC_ERR_UNSUPPORTED, "%s: %u x %u legs are not simulated", cfg->where,
 				   lc_channel_leg_count(ch, 0), legs_b);
+	bool far_cmis;
+	int orc = lc_sim_opt_bool(cfg, "far_cmis", false, &far_cmis, diag);
+	if (orc < 0)
+		return orc;
 	m->n = 1 + legs_b;
 	for (size_t i = 0; i < m->n; i++) {
 		struct sim_mod_end *e = init_end(m, i, ch, vendor, serial, legs_b);
@@ -299,9 +305,16 @@ static int build(struct mod_state *st, const lc_sim_inst_config *cfg, const lc_c
 		int rc = identify(e, c->conn[end].form_factor, cfg->where, diag);
 		if (rc < 0)
 			return rc;
-		/* SFF-8636 has the code of a 4 x 25G NRZ AOC end (byte 192, 0x18); the CMIS host codes of other
-		 * conversions are not in the reference, so they are refused rather than made up */
-		if (e->host_lanes && (e->cmis || e->host_lanes != 4))
+		bool qsfp28 = e->identifier == 0x11;
+		if (end == 1 && far_cmis && qsfp28 && !e->copper) {
+			/* a CMIS-managed QSFP28 AOC leg: "QSFP+ or later with CMIS", as the DR1 optics above */
+			e->identifier = 0x1E;
+			e->cmis = true;
+		}
+		/* A DSP end presenting 4 host lanes is a QSFP28 end of a 100G leg: SFF-8636 byte 192 0x18, or with CMIS
+		 * the CAUI-4 host code (inst_module_mem.c). Other conversions' codes are not simulated: refused rather
+		 * than made up. */
+		if (e->host_lanes && (e->host_lanes != 4 || (e->cmis && !qsfp28)))
 			return lc_diag_set(diag, LC_ERR_UNSUPPORTED, "%s: end %s presents %u host lanes through a DSP: only a "
 					   "QSFP28 end with 4 is simulated", cfg->where, e->label, e->host_lanes);
 	}

@@ -105,6 +105,15 @@ static void build_cmis(struct sim_mod_end *e)
 		a[1] = 0x01;               /* copper cable */
 		a[2] = (uint8_t)(e->lanes << 4 | e->lanes);
 		a[3] = 0x01;
+	} else if (e->host_lanes == 4) {
+		/* a CMIS QSFP28 AOC leg whose DSP shows its host 4 x 25G NRZ over its 2 x 50G PAM4 media lanes:
+		 * CAUI-4 C2M with RS(528,514) FEC (0x42, instruments/module/sff8024.def; the host's FEC, as the media
+		 * code of the 400G end says the optical lanes need); the media code is that end's class, so both ends
+		 * of the assembly advertise one BER class */
+		a[0] = 0x42;
+		a[1] = 0x03;
+		a[2] = (uint8_t)(e->host_lanes << 4 | e->lanes);
+		a[3] = 0x01;
 	} else {
 		a[0] = e->lanes == 8 ? 0x11 : 0x0D; /* 400GAUI-8 / 100GAUI-2 C2M */
 		a[1] = 0x03;                       /* active cable, BER < 2.6e-4 (PAM4, host FEC) */

@@ -195,6 +195,36 @@ Test(module_sim, aoc_breakout_lane_to_leg)
 	cr_assert(b2.lanes[1].tx_disabled);
 }
 
+/* far_cmis on an AOC breakout (issue 19 point 5): each QSFP28 leg is a CMIS module whose DSP advertises
+ * CAUI-4 with RS(528,514) FEC on 4 host lanes over 2 media lanes, in end A's BER class, with the PRBS pages. */
+Test(module_sim, aoc_breakout_cmis_leg_advertises_caui4)
+{
+	serve("aoc-400g-4x100g-module-ber-good");
+	lc_module_info b3;
+	read_end(3, &b3);
+	cr_assert_eq(b3.spec, LC_MODULE_CMIS);
+	cr_assert_eq(b3.identifier, 0x1E);
+	cr_assert_eq(b3.media_type, 0x04, "active cable");
+	cr_assert_eq(b3.n_apps, 1);
+	cr_assert_eq(b3.apps[0].host_id, 0x42);
+	cr_assert_str_eq(b3.apps[0].host_name, "CAUI-4 C2M (Annex 83E) with RS(528,514) FEC");
+	cr_assert_eq(b3.apps[0].host_lanes, 4);
+	cr_assert_eq(b3.apps[0].media_lanes, 2);
+	cr_assert_eq(b3.apps[0].media_id, 0x03, "BER < 2.6e-4, end A's class");
+	cr_assert_str_eq(b3.serial, "SIM-AOCB-0101-B3");
+	lc_module *m = open_end(3);
+	lc_module_diag_caps caps;
+	cr_assert_eq(lc_module_diag_caps_read(m, &caps, &d), 0, "%s", d.text);
+	cr_assert(caps.present);
+	cr_assert(lc_module_diag_can(&caps, LC_PRBS_MEDIA, false, 0), "a media-side PRBS31Q checker");
+	lc_module_close(m);
+	/* end A is unchanged: its 4 x 100GAUI-2 breakout application */
+	lc_module_info a;
+	read_end(0, &a);
+	cr_assert_eq(a.apps[1].host_lanes, 2);
+	cr_assert_eq(a.apps[1].host_lane_mask, 0x55);
+}
+
 /* The station the simulator writes names each end's mux channel; lc_module_open_end() follows it. */
 Test(module_sim, station_layout_opens_an_end)
 {

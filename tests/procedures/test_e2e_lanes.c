@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "instruments/module/module.h"
 #include "sim/scpi/scpi_engine.h"
 #include "tests/procedures/e2e_harness.h"
 
@@ -362,3 +363,81 @@ Test(e2e_lanes, aoc_breakout_module_ber_needs_cmis_legs)
 	done(r);
 }
 
+
+/* Issue 19 point 5: the breakout's QSFP28 legs CMIS-managed (far_cmis). Each leg's DSP advertises CAUI-4 with
+ * RS(528,514) FEC (host 0x42) over 2 media lanes; module_ber measures every leg's 2 lanes both ways. */
+/* After the step every end's generators and checkers are off (page 13h bytes 144/152/160/168). */
+static void assert_prbs_off(void)
+{
+	const lc_station_instrument *si = lc_station_instrument_by_role(e.station, "i2c");
+	cr_assert(si);
+	static const char *const ends[] = {"A", "B1", "B2", "B3", "B4"};
+	for (size_t i = 0; i < 5; i++) {
+		lc_module *m;
+		lc_diag d;
+		cr_assert_eq(lc_module_open_end(si->resource, si->layout, ends[i], NULL, &m, &d), 0, "%s", d.text);
+		uint8_t p[32];
+		cr_assert_eq(lc_module_mem_read(lc_module_memory(m), 0, 0x13, 144, p, sizeof(p), &d), 0, "%s: %s", ends[i],
+			     d.text);
+		cr_expect_eq(p[0] | p[8] | p[16] | p[24], 0, "end %s: a generator or checker left on", ends[i]);
+		lc_module_close(m);
+	}
+}
+
+static size_t module_ber_count(const lc_result *r, enum lc_verdict v, size_t *all)
+{
+	size_t n = 0, k = 0;
+	for (size_t i = 0; i < lc_result_measurement_count(r); i++) {
+		const lc_result_measurement *m = lc_result_measurement_at(r, i, NULL);
+		if (strcmp(m->name, "module_ber"))
+			continue;
+		k++;
+		n += m->verdict == v;
+	}
+	*all = k;
+	return n;
+}
+
+Test(e2e_lanes, aoc_breakout_cmis_legs_module_ber_good)
+{
+	static const char *const opts[] = {"module_ber=1", "prbs_soak=0.05", "prbs_settle_ms=0", NULL};
+	lc_result *r = certify("aoc-400g-4x100g-module-ber-good", "breakout-aoc-400g-4x100g", opts);
+	cr_expect_eq(lc_result_verdict(r), LC_VERDICT_PASS, "why: %s", lc_e2e_why(r));
+	size_t all, pass = module_ber_count(r, LC_VERDICT_PASS, &all);
+	cr_expect_eq(all, 16ul, "4 legs x 2 lanes, both ways");
+	cr_expect_eq(pass, 16ul);
+	cr_expect_eq(lc_e2e_lanes(r, "module_ber", LC_VERDICT_PASS), 0x1FEul);
+	cr_expect_eq(lc_e2e_lanes(r, "ber", LC_VERDICT_PASS), 0x1FEul, "the BERT's lanes pass too");
+	size_t legs = 0;
+	for (size_t i = 0; i < lc_result_measurement_count(r); i++) {
+		const lc_result_measurement *m = lc_result_measurement_at(r, i, NULL);
+		if (strcmp(m->name, "link_compatibility"))
+			continue;
+		legs++;
+		cr_expect_eq(m->verdict, LC_VERDICT_PASS);
+	}
+	cr_expect_eq(legs, 4ul, "every CMIS leg compatible with end A");
+	cr_expect_str_eq(lc_e2e_extra(r, "link_compatibility", "interface"),
+			 "CAUI-4 with RS(528,514) FEC (4 x 25G NRZ)");
+	assert_prbs_off();
+	done(r);
+}
+
+Test(e2e_lanes, aoc_breakout_cmis_leg_module_ber_dirty_leg_fails)
+{
+	static const char *const opts[] = {"module_ber=1", "prbs_soak=0.05", "prbs_settle_ms=0", NULL};
+	lc_result *r = certify("aoc-400g-4x100g-module-ber-dirty-leg", "breakout-aoc-400g-4x100g", opts);
+	cr_expect_eq(lc_result_verdict(r), LC_VERDICT_FAIL, "why: %s", lc_e2e_why(r));
+	const char *why = lc_e2e_why(r);
+	const char *want = "BER through the modules above 0.00026: A->B3 lane 6: BER > 0.00026 at 95 %: lower bound ";
+	cr_expect_eq(strncmp(why, want, strlen(want)), 0, "why: %s", why);
+	cr_expect(strstr(why, "(2 lanes over the target)"), "why: %s", why);
+	size_t all, fail = module_ber_count(r, LC_VERDICT_FAIL, &all);
+	cr_expect_eq(all, 16ul);
+	cr_expect_eq(fail, 2ul, "lane 6 of end A to B3 lane 2, and back");
+	cr_expect_eq(lc_e2e_lanes(r, "module_ber", LC_VERDICT_FAIL), 1ul << 6);
+	cr_expect_eq(lc_e2e_lanes(r, "module_ber", LC_VERDICT_PASS), 0x1FEul & ~(1ul << 6), "the other legs pass");
+	cr_expect_eq(lc_e2e_lanes(r, "ber", LC_VERDICT_FAIL), 1ul << 6, "the BERT sees the dirty path too");
+	assert_prbs_off();
+	done(r);
+}

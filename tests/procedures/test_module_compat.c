@@ -127,6 +127,36 @@ Test(module_compat, aoc_qsfp28_leg_with_a_dsp)
 	cr_assert(has("dsp", LC_COMPAT_NOTE));
 }
 
+/* The same leg CMIS-managed (issue 19 point 5): CAUI-4 with RS(528,514) FEC (0x42) on 4 host lanes over 2 media
+ * lanes, in end A's BER class: its DSP converts, the classes agree (no warning); without FEC (0x41) too. */
+Test(module_compat, aoc_cmis_qsfp28_leg_presents_caui4)
+{
+	tm_cmis_image(&ia, 0);
+	tm_cmis_image(&ib, 0);
+	ib.lower[0] = 0x1E;
+	((uint8_t *)lc_module_image_page(&ib, 0, 0x00))[0] = 0x1E;
+	uint8_t *ab = ib.lower + 86;
+	memset(ab, 0xFF, 32);
+	ab[0] = 0x42, ab[1] = 0x03, ab[2] = 0x42, ab[3] = 0x01;
+	decode_both();
+	cr_assert_eq(lc_compat_check(&a, &b, NULL, NULL, &r, &d), 0);
+	cr_assert(r.compatible, "%s", r.n ? r.findings[0].text : "");
+	cr_assert(has("dsp", LC_COMPAT_NOTE));
+	cr_assert(has("ber_class", LC_COMPAT_NOTE));
+	cr_assert(!has("ber_class", LC_COMPAT_WARNING));
+	ab[0] = 0x41;
+	decode_both();
+	cr_assert_eq(lc_compat_check(&b, &a, NULL, NULL, &r, &d), 0);
+	cr_assert(r.compatible);
+	cr_assert(has("dsp", LC_COMPAT_NOTE));
+	/* a host code lanecert has no row for is not taken for CAUI-4 */
+	ab[0] = 0x43;
+	decode_both();
+	cr_assert_eq(lc_compat_check(&a, &b, NULL, NULL, &r, &d), 0);
+	cr_assert(!r.compatible);
+	cr_assert(has("unknown_interface", LC_COMPAT_ERROR));
+}
+
 /* A passive DAC has no DSP: a QSFP28 copper leg (100GBASE-CR4, 4 x 25G NRZ) against a 400G CR8 end whose legs
  * are 2 x 50G PAM4 cannot link; the leg needs QSFP56. */
 Test(module_compat, dac_leg_cannot_convert)
