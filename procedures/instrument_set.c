@@ -11,6 +11,7 @@
 #include "instruments/registry.h"
 #include "instruments/rl_meter/rl_meter.h"
 #include "instruments/source/source.h"
+#include "procedures/module_soak.h"
 
 #define LC_LOG_DOMAIN "instruments"
 #include "base/log.h"
@@ -105,7 +106,8 @@ int lc_instrument_set_check(const lc_station *st, lc_diag *diag)
 			return lc_diag_set(diag, rc == LC_ERR_NOMEM ? rc : LC_ERR_FORMAT, "instrument '%s': %s", si->role,
 					   d.text);
 	}
-	return 0;
+	/* across the supplies: one end, one output */
+	return lc_soak_supply_station_check(st, diag);
 }
 
 /* Is this instrument wired to slot `slot`, or wired to any slot at all? */

@@ -100,7 +100,6 @@ struct progress_ctx {
 	lc_soak_end ends[MONITOR_ENDS_MAX];
 	size_t n_ends;
 	const char *role;
-	lc_instrument *supply; /* the bench supply feeding the ends (monitor_supply=role), NULL when none */
 	double every_s, next_s;
 	unsigned samples;
 	int monitor_rc;        /* the first failed sample: the step ends in error after the BER results */
@@ -112,7 +111,7 @@ static void sample_modules(struct progress_ctx *p, double t)
 	for (size_t i = 0; i < p->n_ends && p->monitor_rc == 0; i++) {
 		p->monitor_rc = lc_soak_sample(p->run, p->role, &p->ends[i], t, &p->monitor_diag);
 		if (p->monitor_rc == 0)
-			p->monitor_rc = lc_soak_power_sample(p->supply, &p->ends[i], t, &p->monitor_diag);
+			p->monitor_rc = lc_soak_power_sample(&p->ends[i], t, &p->monitor_diag);
 	}
 	p->samples++;
 }
@@ -159,21 +158,43 @@ static void monitor_ends(lua_State *L, int t, struct progress_ctx *p)
 		luaL_error(L, "ber: monitor_every must be a positive number of seconds");
 }
 
-/* monitor_supply = role (default "supply"): the bench supply whose outputs feed the monitored ends, read at
- * the same moments; a station without that role has none. A bad one stops the step before the pattern. */
+#define MONITOR_SUPPLIES_MAX 8
+
+/* monitor_supply = role or {roles} (default: every station role "supply", "supply2", ...): the bench supplies
+ * whose outputs feed the monitored ends, read at the same moments; a role the station lacks feeds nothing. A
+ * bad one, or an end two outputs feed, stops the step before the pattern. */
 static void monitor_supply(lua_State *L, int t, struct progress_ctx *p)
 {
 	if (!p->n_ends)
 		return;
+	const char *roles[MONITOR_SUPPLIES_MAX];
+	size_t n = 0;
+	lua_getfield(L, t, "monitor_supply");
+	if (lua_type(L, -1) == LUA_TSTRING) {
+		roles[n++] = lua_tostring(L, -1);
+	} else if (lua_istable(L, -1)) {
+		lua_Integer k = (lua_Integer)lua_rawlen(L, -1);
+		if (k < 1 || k > MONITOR_SUPPLIES_MAX)
+			luaL_error(L, "ber: monitor_supply names %d roles (1 to %d)", (int)k, MONITOR_SUPPLIES_MAX);
+		for (lua_Integer i = 1; i <= k; i++) {
+			lua_rawgeti(L, -1, i);
+			if (lua_type(L, -1) != LUA_TSTRING)
+				luaL_error(L, "ber: monitor_supply[%d] is not a station role", (int)i);
+			roles[n++] = lua_tostring(L, -1);
+			lua_pop(L, 1); /* the list on the stack keeps the string alive */
+		}
+	} else if (!lua_isnil(L, -1)) {
+		luaL_error(L, "ber: monitor_supply must be a station role or a list of them");
+	}
 	lc_diag d;
-	int rc = lc_soak_power_bind(p->run, lc_lua_field_string(L, t, "monitor_supply", "supply"), p->ends, p->n_ends,
-				    &p->supply, &d);
+	int rc = lc_soak_power_bind(p->run, roles, n, p->ends, p->n_ends, &d);
+	lua_pop(L, 1);
 	if (rc < 0)
 		lc_lua_raise(L, p->run, rc, &d, "ber");
 }
 
 /* ctx:ber{bit_rate=, pattern=, target=1e-12, cl=0.95, max_time=60, gate=1, role="bert", monitor={ends},
- * monitor_every=10, monitor_role="i2c", monitor_supply="supply"} -> worst verdict */
+ * monitor_every=10, monitor_role="i2c", monitor_supply=role or {roles}} -> worst verdict */
 static int ctx_ber(lua_State *L)
 {
 	lc_run *run = lc_run_from_upvalue(L);

@@ -28,7 +28,9 @@ typedef struct lc_soak_end {
 	/* what the module declares (CMIS bytes 200/201): power_class 0 and declared_w NAN when it does not */
 	int power_class;
 	double declared_w;
-	/* its supply, when the station feeds it from one: output 0 when not */
+	/* the supply and output that feed it, when the station feeds it from one: NULL and 0 when not */
+	lc_instrument *supply;
+	char supply_role[LC_NAME_MAX];
 	int supply_output;
 	unsigned power_samples;
 	double p_max, p_max_at, p_volts, p_amps; /* W, s into the soak, and the V and A of that sample */
@@ -43,15 +45,25 @@ int lc_soak_sample(lc_run *run, const char *role, lc_soak_end *s, double at_s, l
 /* Record the soak's values of an end that was sampled at least once (judged against its own thresholds). */
 void lc_soak_record(lc_run *run, const lc_soak_end *s);
 
-/* soak_power.c. The supply the station names in `role` and the output of it that feeds each end (its
- * layout): *supply NULL and 0 when the station has no instrument in that role (the bench powers the modules
- * itself, unmeasured). LC_ERR_FORMAT (diag says why) when the role is not an opened supply or its layout is
- * bad; ends the layout does not name keep output 0. */
-int lc_soak_power_bind(lc_run *run, const char *role, lc_soak_end *ends, size_t n, lc_instrument **supply,
+/* soak_power.c. Whether a station role names a bench supply by the house's convention: "supply", then
+ * "supply2", "supply3", ... (a breakout's five ends need more outputs than one supply has). */
+bool lc_soak_supply_role(const char *role);
+/* Bind each end to the supply output that feeds it, from the layouts of the supplies in `roles` (n_roles of
+ * them; n_roles 0: every station instrument whose role lc_soak_supply_role() accepts, in station order). A
+ * role the station lacks feeds nothing (the bench powers those modules itself, unmeasured); ends no layout
+ * names keep supply NULL and output 0. LC_ERR_FORMAT (diag says why) when a role is not an opened supply, a
+ * layout is bad, or one end is fed by two outputs. */
+int lc_soak_power_bind(lc_run *run, const char *const *roles, size_t n_roles, lc_soak_end *ends, size_t n,
 		       lc_diag *diag);
+/* The station's supplies (roles by lc_soak_supply_role(), or instruments whose driver is a supply) feed each
+ * end at most once, across all of them: 0, or LC_ERR_FORMAT naming both outputs. Run when the station is
+ * checked, before anything opens (lc_instrument_set_check). At most LC_SOAK_FEEDS_MAX ends in all. */
+#define LC_SOAK_FEEDS_MAX 64
+int lc_soak_supply_station_check(const lc_station *st, lc_diag *diag);
 /* Read the end's supply output at_s into the soak (nothing when no output feeds it). An output that is off,
- * a reply that is not a reading or a session failure is an error naming the end and when (s unchanged). */
-int lc_soak_power_sample(lc_instrument *supply, lc_soak_end *s, double at_s, lc_diag *diag);
+ * a reply that is not a reading or a session failure is an error naming the supply, the end and when (s
+ * unchanged). */
+int lc_soak_power_sample(lc_soak_end *s, double at_s, lc_diag *diag);
 /* Record soak_power for an end sampled at least once. */
 void lc_soak_power_record(lc_run *run, const lc_soak_end *s);
 

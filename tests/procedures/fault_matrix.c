@@ -170,6 +170,8 @@ void lc_fm_dry_run(const lc_fm_procedure *proc, lc_fm_plan *plan)
 		w[i].running = true;
 		lc_sim_scpi_set_observer(eng, observe, &w[i]);
 	}
+	char why[160];
+	cr_assert(lc_fm_options_fit(proc, why, sizeof(why)), "%s", why);
 	lc_result *res = lc_e2e_run(&e, proc->procedure, proc->options, 1, lc_e2e_dut_serial(&e));
 	enum lc_verdict v = lc_result_verdict(res);
 	snprintf(plan->verdict, sizeof(plan->verdict), "%s", lc_verdict_name(v));
@@ -308,4 +310,22 @@ void lc_fm_faults_json(const lc_sim_faults *f, char *buf, size_t cap)
 	buf[n] = '\0';
 	ADD("}");
 #undef ADD
+}
+
+_Static_assert(LC_FM_OPTIONS_MAX <= LC_RUN_OPTIONS_MAX, "a dry run passes every option of a row");
+
+bool lc_fm_options_fit(const lc_fm_procedure *proc, char *why, size_t cap)
+{
+	if (proc->options[LC_FM_OPTIONS_MAX]) {
+		snprintf(why, cap, "%s: more than %d options (the last would not reach the run)", proc->procedure,
+			 LC_FM_OPTIONS_MAX);
+		return false;
+	}
+	for (size_t i = 0; proc->options[i]; i++)
+		if (strlen(proc->options[i]) >= 64 || !strchr(proc->options[i], '=')) {
+			snprintf(why, cap, "%s: option %zu '%.40s' is not a key=value under 64 characters", proc->procedure, i,
+				 proc->options[i]);
+			return false;
+		}
+	return true;
 }

@@ -40,10 +40,15 @@ const char *lc_fm_kind_counter(int kind);
  * run must end `error`. */
 bool lc_fm_kind_keeps_verdict(int kind);
 
+/* The most options a row gives its runs (each cell's `lanecert run` passes every one as --option). */
+#define LC_FM_OPTIONS_MAX 5
+
 /* One procedure of the matrix: its good scenario, options, and the time scale its cells run at. */
 typedef struct lc_fm_procedure {
 	const char *procedure, *scenario;
-	const char *options[6]; /* "key=value", NULL-terminated */
+	/* "key=value", NULL-terminated: at most LC_FM_OPTIONS_MAX (a row initialised with one more compiles, with
+	 * no terminator: lc_fm_options_fit() refuses it before the row runs) */
+	const char *options[LC_FM_OPTIONS_MAX + 1];
 	double time_scale;
 	double latency_scale;   /* the latency cells' time scale when it must differ (0: time_scale) */
 	/* The roles faulted, NULL-terminated; none: every instrument the run talks to. A bench with several
@@ -94,6 +99,9 @@ typedef struct lc_fm_cell {
 	char expect_verdict[16]; /* the dry run's verdict for those; "" for a station fault */
 } lc_fm_cell;
 
+/* Whether the row's options are NULL-terminated within LC_FM_OPTIONS_MAX, each short enough for a command
+ * line (so every one reaches the run): true, or false with why (the row's procedure and what is wrong). */
+bool lc_fm_options_fit(const lc_fm_procedure *proc, char *why, size_t cap);
 /* Dry-run a procedure on its scenario and fill plan (Criterion assertions on failure). */
 void lc_fm_dry_run(const lc_fm_procedure *proc, lc_fm_plan *plan);
 /* The cells of a plan (at most cap); returns how many. Instruments the run never talks to have no cells. */

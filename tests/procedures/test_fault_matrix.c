@@ -250,11 +250,11 @@ static void start_cell(struct active *a, lc_fm_cell *c, struct outcome *o, int s
 				"--key", key_path, "--out", reports, "--no-db", "--non-interactive", "--json",
 				"--operator", "fault-matrix"};
 	size_t n = 16;
-	char opts[4][64];
-	for (size_t i = 0; c->proc->options[i] && i < 4; i++) {
-		snprintf(opts[i], sizeof(opts[i]), "%s", c->proc->options[i]);
+	/* every option of the row (lc_fm_options_fit held at the dry run: at most LC_FM_OPTIONS_MAX) */
+	_Static_assert(16 + 2 * LC_FM_OPTIONS_MAX < 32, "argv holds every option");
+	for (size_t i = 0; i < LC_FM_OPTIONS_MAX && c->proc->options[i]; i++) {
 		argv[n++] = "--option";
-		argv[n++] = opts[i];
+		argv[n++] = c->proc->options[i];
 	}
 	argv[n] = NULL;
 	a->start_ms = lc_now_ms();
@@ -551,6 +551,22 @@ static void choose_subset(lc_fm_cell *cells, size_t n, bool *take)
 				class_seen[n_class++] = cls;
 		}
 	}
+}
+
+/* A row's options reach its runs whole: every row fits, and one more than the limit is refused, not cut. */
+Test(fault_matrix, every_row_s_options_reach_the_run)
+{
+	char why[160];
+	for (size_t p = 0; p < sizeof(procedures) / sizeof(procedures[0]); p++)
+		cr_expect(lc_fm_options_fit(&procedures[p], why, sizeof(why)), "%s", why);
+	const lc_fm_procedure five = {.procedure = "aoc-400g", .scenario = "aoc-400g-good", .options = {"a=1", "b=2", "c=3", "d=4", "e=5", NULL}};
+	cr_expect(lc_fm_options_fit(&five, why, sizeof(why)), "%s", why);
+	const lc_fm_procedure six = {.procedure = "aoc-400g", .scenario = "aoc-400g-good", .options = {"a=1", "b=2", "c=3", "d=4", "e=5", "f=6"}};
+	cr_expect(!lc_fm_options_fit(&six, why, sizeof(why)));
+	cr_expect_str_eq(why, "aoc-400g: more than 5 options (the last would not reach the run)");
+	const lc_fm_procedure bare = {.procedure = "aoc-400g", .scenario = "aoc-400g-good", .options = {"module_ber", NULL}};
+	cr_expect(!lc_fm_options_fit(&bare, why, sizeof(why)));
+	cr_expect_str_eq(why, "aoc-400g: option 0 'module_ber' is not a key=value under 64 characters");
 }
 
 Test(fault_matrix, every_fault_on_every_instrument_of_every_procedure, .timeout = 1500)

@@ -18,6 +18,9 @@ lc_test(NAME procedures_e2e_return_loss SOURCES tests/procedures/test_e2e_return
         LIBS lc_procedures lc_sim lc_instruments TIMEOUT 300)
 lc_test(NAME procedures_e2e_lanes SOURCES tests/procedures/test_e2e_lanes.c tests/procedures/e2e_harness.c
         LIBS lc_procedures lc_sim lc_instruments TIMEOUT 300)
+# Module power from several bench supplies through the BER soak (issue 19 point 7).
+lc_test(NAME procedures_e2e_supply SOURCES tests/procedures/test_e2e_supply.c tests/procedures/e2e_harness.c
+        LIBS lc_procedures lc_sim lc_instruments TIMEOUT 200)
 lc_test(NAME procedures_run_faults_cli SOURCES tests/procedures/test_run_faults_cli.c tests/procedures/run_cli.c
         LIBS lc_procedures lc_sim lc_instruments TIMEOUT 300)
 # Required and optional commands of a driver, from the command line (issue 20, item 3).
