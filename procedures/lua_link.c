@@ -417,11 +417,12 @@ static int ctx_tx_disable_map(lua_State *L)
 	lc_diag d;
 	int rc = measure_map(&k, &lv, settle_ms, fwd, back, &d);
 	/* every transmitter on again whatever happened (probe() re-enables its own; this covers a failed read).
-	 * Every end is on the one adapter: once it timed out (stopped answering, or a module held the bus),
-	 * each further write would only wait out its own timeout, one per lane of every end (26 s on the 2 x DR4
-	 * link at a 1 s timeout, found by the fault matrix's hang cell), so the cleanup stops there and the
-	 * error says a transmitter may still be off (the safe side: a dark lane, never a lit one). */
-	bool gone = rc == LC_ERR_TIMEOUT;
+	 * The cleanup is always tried, even after the measurement timed out. Every end is on the one adapter:
+	 * once a cleanup write times out (it stopped answering, or a module holds the bus), each further write
+	 * would only wait out its own timeout, one per lane of every end (26 s on the 2 x DR4 link at a 1 s
+	 * timeout, found by the fault matrix's hang cell), so the cleanup stops there and the error says a
+	 * transmitter may still be off (the safe side: a dark lane, never a lit one). */
+	bool gone = false;
 	for (unsigned i = 0; i <= k.legs; i++) {
 		for (unsigned l = 0; lv.mod[i] && !gone && l < end_lanes(&k, i); l++) {
 			lc_diag d2;
