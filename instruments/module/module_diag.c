@@ -93,6 +93,16 @@ int lc_module_diag_caps_read(lc_module *mod, lc_module_diag_caps *caps, lc_diag 
 		return rc;
 	if (lower2 & 0x80) /* flat memory: no upper pages beyond 00h */
 		return 0;
+	/* Page 01h byte 142 bit 5 advertises pages 13h/14h (sonic-platform-common, sonic_xcvr/mem_maps/public/
+	 * cmis.py: PAGE_SUPPORT_ADVT_FIELD, bit DIAG_PAGE_SUPPORT_ADVT_FIELD). A module that does not advertise
+	 * them is not asked for page 13h: some modules accept any page select and answer with another page's
+	 * bytes, which would read as capabilities it does not have. */
+	uint8_t advert;
+	rc = lc_module_mem_read(lc_module_memory(mod), 0, 0x01, 142, &advert, 1, diag);
+	if (rc < 0)
+		return rc;
+	if (!(advert & 0x20))
+		return 0;
 	uint8_t p[128];
 	rc = lc_module_mem_read(lc_module_memory(mod), 0, 0x13, 128, p, sizeof(p), diag);
 	if (rc == LC_ERR_UNSUPPORTED)

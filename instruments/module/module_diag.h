@@ -6,6 +6,9 @@
  *
  * Byte map (docs/module.md "Diagnostics pages"): none of it is in shared/reference/ (domain-facts §5c has no
  * diagnostics pages). Each fact is from public implementations, not from the CMIS text:
+ *   page 01h byte 142 bit 5: pages 13h/14h supported (sonic-net/sonic-platform-common
+ *   sonic_platform_base/sonic_xcvr/mem_maps/public/cmis.py, DIAG_PAGE_SUPPORT_ADVT_FIELD); page 13h is read
+ *   only when it is set;
  *   page 13h 128..139 advertisement, 144/152/160/168 generator/checker enables (host gen, media gen, host
  *   checker, media checker: bit n = lane n+1), 148-151/156-159/164-167/172-175 pattern selects (a nibble per
  *   lane, pattern ids 0 PRBS-31Q, 1 PRBS-31 ... 12 SSPRQ), page 14h byte 128 the diagnostics selector (1 =

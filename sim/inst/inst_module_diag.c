@@ -30,6 +30,7 @@ void lc_sim_mod_diag_build(struct sim_mod_end *e)
 	uint8_t *p13 = lc_sim_mod_page(e, 0x13), *p14 = lc_sim_mod_page(e, 0x14);
 	memset(p13, 0, 128);
 	memset(p14, 0, 128);
+	lc_sim_mod_page(e, 0x01)[142 - 128] |= 0x20; /* pages 13h/14h advertised (instruments/module/module_diag.c) */
 	p13[129 - 128] = 0xC0 | 0x10; /* gating > 20 ms, real-time BER */
 	p13[130 - 128] = 0x01;        /* BER register */
 	for (int i = 0; i < 4; i++) { /* host gen, media gen, host checker, media checker */

@@ -699,6 +699,12 @@ Test(module_sim, prbs_absent_is_said)
 	cr_assert_eq(lc_module_prbs_all_off(b3, &d), 0, "nothing to switch off is not an error");
 	cr_assert_eq(lc_module_diag_caps_read(b1, &caps, &d), 0, "%s", d.text);
 	cr_assert(caps.present);
+	/* the advertisement the driver reads before it asks for page 13h: 01h:142 bit 5 */
+	uint8_t adv = 0xFF;
+	cr_assert_eq(lc_module_mem_read(lc_module_memory(b3), 0, 0x01, 142, &adv, 1, &d), 0, "%s", d.text);
+	cr_assert_eq(adv & 0x20, 0, "prbs_B3 false: pages 13h/14h not advertised");
+	cr_assert_eq(lc_module_mem_read(lc_module_memory(b1), 0, 0x01, 142, &adv, 1, &d), 0, "%s", d.text);
+	cr_assert_eq(adv & 0x20, 0x20, "B1 advertises pages 13h/14h");
 	lc_module_close(b3);
 	lc_module_close(b1);
 	stop();
