@@ -41,6 +41,12 @@ int lc_otdr_compare_sor(const lc_sor *sor, const lc_otdr_analysis *a, lc_otdr_ag
 	double pulse_m = sor->fxd.pulse_width_ns[0] * 1e-9 * LC_SOR_C_M_PER_S / lc_sor_group_index(sor) / 2.0;
 	double tol = fmax(2.0, 2.0 * dx);
 	out->tolerance_m = tol;
+	/* "within" includes the limit. Our positions are the trace's origin plus a whole number of spacings,
+	 * the stored ones a time converted to metres: an event exactly 2 spacings off (the CMA4500 places six
+	 * of its splices there) came out 1e-13 to 4e-12 m either side of the tolerance, and the last bit of the
+	 * two conversions decided whether it counted (2 of those 6 did). A nanometre of slack (far below any
+	 * spacing) takes the rounding out; the same for the end's pulse length. */
+	double reach = tol + 1e-9, pulse_reach = pulse_m + 1e-9;
 	/* stored events up to a pulse length and the tolerance past the front panel are its own. The front
 	 * panel lies at the trace's origin plus what the file says the trace starts before it (the origin
 	 * without the user offset: with one, the zero is the end of a launch cord, whose connector counts) */
@@ -78,11 +84,11 @@ int lc_otdr_compare_sor(const lc_sor *sor, const lc_otdr_analysis *a, lc_otdr_ag
 		out->stored++;
 		if (is_end && end_shown(sor, y, (size_t)n, xs, pulse_m)) {
 			out->ends_shown++;
-			if (isfinite(our_end) && fabs(our_end - xs) <= pulse_m)
+			if (isfinite(our_end) && fabs(our_end - xs) <= pulse_reach)
 				out->ends_within++;
 		}
 		size_t best = a->n_events;
-		double bd = tol;
+		double bd = reach;
 		for (size_t k = 0; k < a->n_events; k++) {
 			double d = fabs(a->events[k].position_m - xs);
 			if (!used[k] && d <= bd) {
