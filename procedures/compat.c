@@ -158,8 +158,9 @@ static const char *mod_name(const lc_link_profile *p) { return p->pam4 ? "PAM4" 
  * whole width is one leg. An AOC end may carry a DSP that presents its host another lane count at the same
  * data rate (the QSFP28 end of a 400G-to-4x100G AOC: 4 x 25G NRZ to the host, 2 x 50G PAM4 on the media,
  * as a DR1 module does); a passive DAC's wires carry the host lanes themselves, so both ends must match.
+ * Returns whether an AOC end's DSP converts between the two ends' host lanes.
  */
-static void assembly_lanes(const lc_link_profile *a, const lc_link_profile *b, bool aoc, lc_compat_result *r)
+static bool assembly_lanes(const lc_link_profile *a, const lc_link_profile *b, bool aoc, lc_compat_result *r)
 {
 	const lc_link_profile *wide = a, *narrow = b;
 	char ew = 'A', en = 'B';
@@ -178,25 +179,27 @@ static void assembly_lanes(const lc_link_profile *a, const lc_link_profile *b, b
 			    per);
 		else
 			add(r, LC_COMPAT_NOTE, "lanes", "straight: %u lanes at both ends", a->lanes);
-		return;
+		return false;
 	}
 	double rw = per * wide->gbps_per_lane, rn = narrow->lanes * narrow->gbps_per_lane;
 	if (!(per && fabs(rw - rn) <= 0.5 * (per > narrow->lanes ? per : narrow->lanes))) {
 		add(r, LC_COMPAT_ERROR, "lanes", "%u lanes against %u, and no breakout application of that width", a->lanes,
 		    b->lanes);
-		return;
+		return false;
 	}
-	if (aoc)
+	if (aoc) {
 		add(r, LC_COMPAT_NOTE, "dsp",
 		    "end %c presents %u x %gG %s to its host over %s%c's %u x %gG %s: the AOC end's DSP converts (%g Gb/s "
 		    "each way)", en, narrow->lanes, narrow->gbps_per_lane, mod_name(narrow), legs ? "a leg of end " : "end ",
 		    ew, per, wide->gbps_per_lane, mod_name(wide), rn);
-	else
-		add(r, LC_COMPAT_ERROR, "dsp",
+		return true;
+	}
+	add(r, LC_COMPAT_ERROR, "dsp",
 		    "a passive DAC cannot convert lanes: %s%c is %u x %gG %s%s, end %c %u x %gG %s", legs ? "each leg of end " :
 		    "end ", ew, per, wide->gbps_per_lane, mod_name(wide),
 		    per == 2 && wide->pam4 ? " (it needs a QSFP56 end)" : "", en, narrow->lanes, narrow->gbps_per_lane,
 		    mod_name(narrow));
+	return false;
 }
 
 static void assemblies(const lc_module_info *ma, const lc_module_info *mb, const lc_link_profile *a,
@@ -207,11 +210,20 @@ static void assemblies(const lc_module_info *ma, const lc_module_info *mb, const
 		    !strcmp(a->medium, "AOC") ? "an AOC" : "a DAC", !strcmp(b->medium, "AOC") ? "an AOC" : "a DAC");
 		return;
 	}
-	assembly_lanes(a, b, !strcmp(a->medium, "AOC"), r);
+	bool dsp = assembly_lanes(a, b, !strcmp(a->medium, "AOC"), r);
 	if (!strcmp(a->medium, "AOC")) {
 		const char *ta = ber_text(a->ber_class, ma->spec == LC_MODULE_CMIS);
 		const char *tb = ber_text(b->ber_class, mb->spec == LC_MODULE_CMIS);
-		if (strcmp(ta, tb))
+		/* An AOC end's BER class is the BER at its own host interface (SFF-8024's active cable codes). Where
+		 * a DSP converts between the ends (a QSFP28 leg's 4 x 25G NRZ, no FEC, over end A's 2 x 50G PAM4 leg
+		 * lanes, whose host runs FEC), the two host interfaces differ and so do their classes by design:
+		 * each is said, neither is a mismatch. Without a DSP both ends present the same lanes, and classes
+		 * that differ are two parts' memories. */
+		if (strcmp(ta, tb) && dsp)
+			add(r, LC_COMPAT_NOTE, "ber_class", "end A advertises %s to its host%s, end B %s%s: each DSP end "
+			    "answers for its own host lanes", ta, strcmp(ta, "BER < 1e-12") ? " (FEC on those lanes)" : "", tb,
+			    strcmp(tb, "BER < 1e-12") ? " (FEC on those lanes)" : "");
+		else if (strcmp(ta, tb))
 			add(r, LC_COMPAT_WARNING, "ber_class", "the ends advertise different BER classes (%s, %s)", ta, tb);
 		else
 			add(r, LC_COMPAT_NOTE, "ber_class", "AOC %s%s", ta,

@@ -120,7 +120,8 @@ Test(e2e_lanes, aoc_breakout_qsfp28_legs_link_through_their_dsp)
 	cr_expect_str_eq(lc_e2e_extra(r, "link_compatibility", "interface"), "100G AOC (4 x 25G NRZ, BER 1e-12)");
 	cr_expect_str_eq(lc_e2e_extra(r, "link_compatibility", "findings"),
 			 "end B presents 4 x 25G NRZ to its host over a leg of end A's 2 x 50G PAM4: the AOC end's DSP "
-			 "converts (100 Gb/s each way)");
+			 "converts (100 Gb/s each way); end A advertises BER < 2.6e-4 to its host (FEC on those lanes), "
+			 "end B BER < 1e-12: each DSP end answers for its own host lanes");
 	done(r);
 }
 

@@ -121,10 +121,20 @@ Test(module_compat, aoc_qsfp28_leg_with_a_dsp)
 			seen = !strcmp(r.findings[i].text, "end B presents 4 x 25G NRZ to its host over a leg of end A's "
 							      "2 x 50G PAM4: the AOC end's DSP converts (100 Gb/s each way)");
 	cr_assert(seen);
+	/* the leg's class (0x18, BER < 1e-12 at its NRZ host) is not end A's (class 3, BER < 2.6e-4 with host FEC):
+	 * two host interfaces, each said, no warning (the same-width leg of aoc_breakout_legs still warns) */
+	cr_assert(!has("ber_class", LC_COMPAT_WARNING));
+	seen = false;
+	for (size_t i = 0; i < r.n; i++)
+		if (!strcmp(r.findings[i].code, "ber_class"))
+			seen = !strcmp(r.findings[i].text, "end A advertises BER < 2.6e-4 to its host (FEC on those lanes), end B "
+							      "BER < 1e-12: each DSP end answers for its own host lanes");
+	cr_assert(seen);
 	/* the same leg against end B: the order of the ends does not matter */
 	cr_assert_eq(lc_compat_check(&b, &a, NULL, NULL, &r, &d), 0);
 	cr_assert(r.compatible);
 	cr_assert(has("dsp", LC_COMPAT_NOTE));
+	cr_assert(has("ber_class", LC_COMPAT_NOTE) && !has("ber_class", LC_COMPAT_WARNING));
 }
 
 /* The same leg CMIS-managed (issue 19 point 5): CAUI-4 with RS(528,514) FEC (0x42) on 4 host lanes over 2 media
