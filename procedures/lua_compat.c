@@ -67,8 +67,9 @@ static int ctx_compat(lua_State *L)
 	int rc = lc_compat_check(&near, &far, NULL, NULL, &r, &d);
 	if (rc < 0)
 		return lc_lua_raise(L, run, rc, &d, "compat");
-	char errors[600], notes[600];
+	char errors[600], warnings[600], notes[600];
 	findings(&r, LC_COMPAT_ERROR, errors, sizeof(errors));
+	findings(&r, LC_COMPAT_WARNING, warnings, sizeof(warnings));
 	findings(&r, LC_COMPAT_NOTE, notes, sizeof(notes));
 	lc_result_measurement m = {.name = "link_compatibility", .lane = LC_LANE_NONE, .value = r.compatible ? 1 : 0,
 				   .unit = "bool", .wavelength_nm = NAN, .margin = NAN,
@@ -84,6 +85,10 @@ static int ctx_compat(lua_State *L)
 	if (r.b.known)
 		lc_result_measurement_extra_string(run->result, idx, "interface", r.b.name, NULL);
 	lc_result_measurement_extra_string(run->result, idx, "findings", r.compatible ? notes : errors, NULL);
+	/* a warning does not decide compatibility, but what the memories disagree on is kept with the result
+	 * ("the ends advertise 3.0 m and 5.0 m: not one assembly?") */
+	if (warnings[0])
+		lc_result_measurement_extra_string(run->result, idx, "warnings", warnings, NULL);
 	if (!r.compatible && run->step_rank < LC_DIAGNOSIS_WRONG_PART) {
 		lc_utf8_printf(run->step_reason, sizeof(run->step_reason), "wrong part: end %s (%s) cannot link with end %s: %s",
 			       end, r.b.known ? r.b.name : "unknown interface", with, errors);

@@ -15,7 +15,9 @@
  * simulates a mis-programmed module), "dut_serial" (serial numbers are DUT_SERIAL-LABEL, default the
  * instrument serial), "vendor" (default "LANECERT SIM"), "tx_dbm" (launch power per lane, default -1.0),
  * "bias_ma" (default 7.5), "power_class" and "max_power_w" (what the CMIS AOC ends declare, default class 5
- * and 9 W; another pair simulates a module programmed over its class).
+ * and 9 W; another pair simulates a module programmed over its class), "length_m_<LABEL>" (the assembly
+ * length one end of an AOC or DAC declares, default the cable type's: another figure is an end of another
+ * assembly).
  *
  * A fiber DUT (a breakout harness) has no modules of its own: options "near" and "far" plug separate optics
  * into it, transceiver types of fixtures/cables ("near": the module on end A's connector, "far": the one on
@@ -346,6 +348,13 @@ static int build(struct mod_state *st, const lc_sim_inst_config *cfg, const lc_c
 		}
 	}
 	int drc = diag_options(m, cfg, diag);
+	for (size_t i = 0; i < m->n && drc >= 0; i++) {
+		/* "length_m_<LABEL>": the assembly length one end declares (byte 146 / SFF-8636 byte 146), as an end
+		 * of another assembly would: the ends of one cable should agree */
+		char key[32];
+		snprintf(key, sizeof(key), "length_m_%s", m->ends[i].label);
+		drc = lc_sim_opt_double(cfg, key, m->ends[i].length_m, 0, 255, &m->ends[i].length_m, diag);
+	}
 	if (drc < 0)
 		return drc;
 	for (size_t i = 0; i < m->n; i++)

@@ -125,6 +125,34 @@ Test(e2e_lanes, aoc_breakout_qsfp28_legs_link_through_their_dsp)
 	done(r);
 }
 
+/* A compatibility warning does not decide the verdict, but it is kept with the leg's result: leg B3's memory
+ * declares a 5 m assembly where end A and the other legs say 3 m (scenario option length_m_B3). */
+Test(e2e_lanes, aoc_breakout_leg_of_another_length_keeps_the_warning)
+{
+	lc_result *r = certify("aoc-breakout-leg-length-mismatch", "breakout-aoc-400g-4x100g", NULL);
+	cr_expect_eq(lc_result_verdict(r), LC_VERDICT_PASS, "why: %s", lc_e2e_why(r));
+	size_t warned = 0;
+	for (size_t i = 0; i < lc_result_measurement_count(r); i++) {
+		if (strcmp(lc_result_measurement_at(r, i, NULL)->name, "link_compatibility"))
+			continue;
+		const char *end = "", *warnings = NULL;
+		for (size_t k = 0; k < lc_result_extra_count(r, i); k++) {
+			const lc_result_extra *x = lc_result_extra_at(r, i, k);
+			if (x->is_string && !strcmp(x->key, "end"))
+				end = x->string;
+			if (x->is_string && !strcmp(x->key, "warnings"))
+				warnings = x->string;
+		}
+		if (!warnings)
+			continue;
+		warned++;
+		cr_expect_str_eq(end, "B3");
+		cr_expect_str_eq(warnings, "the ends advertise 3.0 m and 5.0 m: not one assembly?");
+	}
+	cr_expect_eq(warned, 1ul, "only leg B3 disagrees");
+	done(r);
+}
+
 /* A passive DAC has no DSP: QSFP28 (100GBASE-CR4) legs where the QSFP56 breakout is expected are a wrong part. */
 Test(e2e_lanes, dac_breakout_with_qsfp28_legs_is_a_wrong_part)
 {
