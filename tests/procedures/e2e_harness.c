@@ -1,6 +1,7 @@
 #include "tests/procedures/e2e_harness.h"
 
 #include <criterion/criterion.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,6 +10,7 @@
 #include <jansson.h>
 
 #include "hal/scpi.h"
+#include "instruments/module/module.h"
 #include "tests/port_range.h"
 
 /* The simulated station of a loaded scenario (owned by e) and its station file, dir/station.json. */
@@ -156,16 +158,54 @@ unsigned long lc_e2e_lanes(const lc_result *r, const char *name, enum lc_verdict
 	return set;
 }
 
+void lc_e2e_assert_prbs_off(lc_e2e *e, unsigned legs)
+{
+	const lc_station_instrument *si = lc_station_instrument_by_role(e->station, "i2c");
+	cr_assert(si, "the station has no i2c role");
+	for (unsigned i = 0; i <= legs; i++) {
+		char end[8];
+		snprintf(end, sizeof(end), i ? "B%u" : "A", i);
+		lc_module *m;
+		lc_diag d;
+		cr_assert_eq(lc_module_open_end(si->resource, si->layout, end, NULL, &m, &d), 0, "%s", d.text);
+		uint8_t p[32];
+		int rc = lc_module_mem_read(lc_module_memory(m), 0, 0x13, 144, p, sizeof(p), &d);
+		if (rc != LC_ERR_UNSUPPORTED) {
+			cr_assert_eq(rc, 0, "%s: %s", end, d.text);
+			cr_expect_eq(p[0] | p[8] | p[16] | p[24], 0, "end %s: a generator or checker left on", end);
+		}
+		lc_module_close(m);
+	}
+}
+
+const char *lc_e2e_extra_at(const lc_result *r, size_t i, const char *key)
+{
+	for (size_t k = 0; k < lc_result_extra_count(r, i); k++) {
+		const lc_result_extra *x = lc_result_extra_at(r, i, k);
+		if (x->is_string && strcmp(x->key, key) == 0)
+			return x->string;
+	}
+	return NULL;
+}
+
+double lc_e2e_number_at(const lc_result *r, size_t i, const char *key)
+{
+	for (size_t k = 0; k < lc_result_extra_count(r, i); k++) {
+		const lc_result_extra *x = lc_result_extra_at(r, i, k);
+		if (!x->is_string && strcmp(x->key, key) == 0)
+			return x->number;
+	}
+	return NAN;
+}
+
 const char *lc_e2e_extra(const lc_result *r, const char *name, const char *key)
 {
 	for (size_t i = 0; i < lc_result_measurement_count(r); i++) {
 		if (strcmp(lc_result_measurement_at(r, i, NULL)->name, name) != 0)
 			continue;
-		for (size_t k = 0; k < lc_result_extra_count(r, i); k++) {
-			const lc_result_extra *x = lc_result_extra_at(r, i, k);
-			if (x->is_string && strcmp(x->key, key) == 0)
-				return x->string;
-		}
+		const char *s = lc_e2e_extra_at(r, i, key);
+		if (s)
+			return s;
 	}
 	return "";
 }

@@ -45,6 +45,10 @@ int lc_e2e_lasers_on_after_safe(lc_e2e *e);
 int lc_e2e_lasers_on(lc_e2e *e);
 void lc_e2e_stop(lc_e2e *e);
 
+/* Assert that no module end of the station's "i2c" role (ends A, B1..B<legs>) has a PRBS generator or
+ * checker left on (CMIS page 13h enables 144/152/160/168); an end without page 13h has none to leave on. */
+void lc_e2e_assert_prbs_off(lc_e2e *e, unsigned legs);
+
 /* The serial number of the scenario's DUT in slot 1 (what its module memories carry), or "". */
 const char *lc_e2e_dut_serial(const lc_e2e *e);
 
@@ -55,5 +59,8 @@ unsigned long lc_e2e_lanes(const lc_result *r, const char *name, enum lc_verdict
 const char *lc_e2e_why(const lc_result *r);
 /* The first string extra `key` of measurement `name`, or "". */
 const char *lc_e2e_extra(const lc_result *r, const char *name, const char *key);
+/* The string extra `key` of the measurement at index i, or NULL; its number extra, or NaN. */
+const char *lc_e2e_extra_at(const lc_result *r, size_t i, const char *key);
+double lc_e2e_number_at(const lc_result *r, size_t i, const char *key);
 
 #endif

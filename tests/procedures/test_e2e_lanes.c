@@ -135,18 +135,11 @@ Test(e2e_lanes, aoc_breakout_leg_of_another_length_keeps_the_warning)
 	for (size_t i = 0; i < lc_result_measurement_count(r); i++) {
 		if (strcmp(lc_result_measurement_at(r, i, NULL)->name, "link_compatibility"))
 			continue;
-		const char *end = "", *warnings = NULL;
-		for (size_t k = 0; k < lc_result_extra_count(r, i); k++) {
-			const lc_result_extra *x = lc_result_extra_at(r, i, k);
-			if (x->is_string && !strcmp(x->key, "end"))
-				end = x->string;
-			if (x->is_string && !strcmp(x->key, "warnings"))
-				warnings = x->string;
-		}
+		const char *warnings = lc_e2e_extra_at(r, i, "warnings");
 		if (!warnings)
 			continue;
 		warned++;
-		cr_expect_str_eq(end, "B3");
+		cr_expect_str_eq(lc_e2e_extra_at(r, i, "end"), "B3");
 		cr_expect_str_eq(warnings, "the ends advertise 3.0 m and 5.0 m: not one assembly?");
 	}
 	cr_expect_eq(warned, 1ul, "only leg B3 disagrees");
@@ -179,11 +172,7 @@ Test(e2e_lanes, aoc_breakout_module_hot_under_load_is_seen_through_the_soak)
 			ends++;
 			hot += m->verdict == LC_VERDICT_FAIL;
 			cr_expect_float_eq(m->value, m->verdict == LC_VERDICT_FAIL ? 79.0 : 40.0, 0.01);
-			for (size_t k = 0; k < lc_result_extra_count(r, i); k++) {
-				const lc_result_extra *x = lc_result_extra_at(r, i, k);
-				if (!strcmp(x->key, "samples"))
-					cr_expect_geq(x->number, 2.0, "sampled as the soak starts and as it ends");
-			}
+			cr_expect_geq(lc_e2e_number_at(r, i, "samples"), 2.0, "sampled as the soak starts and as it ends");
 		}
 		if (!strcmp(m->name, "module_temperature") && m->verdict == LC_VERDICT_PASS)
 			idle_ok++;
@@ -231,11 +220,9 @@ static size_t soak_power(const lc_result *r, double *a_w, double *b_w, double *l
 			continue;
 		n++;
 		*limit_w = m->limit.high;
-		for (size_t k = 0; k < lc_result_extra_count(r, i); k++) {
-			const lc_result_extra *x = lc_result_extra_at(r, i, k);
-			if (!strcmp(x->key, "end") && x->is_string)
-				*(!strcmp(x->string, "A") ? a_w : b_w) = m->value;
-		}
+		const char *end = lc_e2e_extra_at(r, i, "end");
+		if (end)
+			*(!strcmp(end, "A") ? a_w : b_w) = m->value;
 	}
 	return n;
 }
@@ -345,11 +332,7 @@ Test(e2e_lanes, aoc_module_power_over_its_class_ceiling_names_the_class)
 		const lc_result_measurement *m = lc_result_measurement_at(r, i, NULL);
 		if (strcmp(m->name, "soak_power") || m->verdict != LC_VERDICT_FAIL)
 			continue;
-		for (size_t k = 0; k < lc_result_extra_count(r, i); k++) {
-			const lc_result_extra *x = lc_result_extra_at(r, i, k);
-			if (x->is_string && !strcmp(x->key, "finding"))
-				finding = x->string;
-		}
+		finding = lc_e2e_extra_at(r, i, "finding");
 	}
 	cr_assert(finding, "a failing soak_power with its finding");
 	cr_expect_str_eq(finding, "end B module draws 11.0 W with traffic on (0 s into the BER soak), over the 10.00 W of "
@@ -395,24 +378,6 @@ Test(e2e_lanes, aoc_breakout_module_ber_needs_cmis_legs)
 
 /* Issue 19 point 5: the breakout's QSFP28 legs CMIS-managed (far_cmis). Each leg's DSP advertises CAUI-4 with
  * RS(528,514) FEC (host 0x42) over 2 media lanes; module_ber measures every leg's 2 lanes both ways. */
-/* After the step every end's generators and checkers are off (page 13h bytes 144/152/160/168). */
-static void assert_prbs_off(void)
-{
-	const lc_station_instrument *si = lc_station_instrument_by_role(e.station, "i2c");
-	cr_assert(si);
-	static const char *const ends[] = {"A", "B1", "B2", "B3", "B4"};
-	for (size_t i = 0; i < 5; i++) {
-		lc_module *m;
-		lc_diag d;
-		cr_assert_eq(lc_module_open_end(si->resource, si->layout, ends[i], NULL, &m, &d), 0, "%s", d.text);
-		uint8_t p[32];
-		cr_assert_eq(lc_module_mem_read(lc_module_memory(m), 0, 0x13, 144, p, sizeof(p), &d), 0, "%s: %s", ends[i],
-			     d.text);
-		cr_expect_eq(p[0] | p[8] | p[16] | p[24], 0, "end %s: a generator or checker left on", ends[i]);
-		lc_module_close(m);
-	}
-}
-
 static size_t module_ber_count(const lc_result *r, enum lc_verdict v, size_t *all)
 {
 	size_t n = 0, k = 0;
@@ -448,7 +413,7 @@ Test(e2e_lanes, aoc_breakout_cmis_legs_module_ber_good)
 	cr_expect_eq(legs, 4ul, "every CMIS leg compatible with end A");
 	cr_expect_str_eq(lc_e2e_extra(r, "link_compatibility", "interface"),
 			 "CAUI-4 with RS(528,514) FEC (4 x 25G NRZ)");
-	assert_prbs_off();
+	lc_e2e_assert_prbs_off(&e, 4);
 	done(r);
 }
 
@@ -467,6 +432,6 @@ Test(e2e_lanes, aoc_breakout_cmis_leg_module_ber_dirty_leg_fails)
 	cr_expect_eq(lc_e2e_lanes(r, "module_ber", LC_VERDICT_FAIL), 1ul << 6);
 	cr_expect_eq(lc_e2e_lanes(r, "module_ber", LC_VERDICT_PASS), 0x1FEul & ~(1ul << 6), "the other legs pass");
 	cr_expect_eq(lc_e2e_lanes(r, "ber", LC_VERDICT_FAIL), 1ul << 6, "the BERT sees the dirty path too");
-	assert_prbs_off();
+	lc_e2e_assert_prbs_off(&e, 4);
 	done(r);
 }

@@ -149,26 +149,6 @@ Test(e2e_link, upc_in_the_apc_path_is_named_at_the_shared_mpo)
 
 /* ---- BER through the modules (their own PRBS generators and checkers, CMIS pages 13h/14h) ---- */
 
-/* After a run every generator and checker of every module is off (page 13h bytes 144..175 all enables 0). */
-static void assert_prbs_off(void)
-{
-	const lc_station_instrument *si = lc_station_instrument_by_role(e.station, "i2c");
-	cr_assert(si);
-	static const char *const ends[] = {"A", "B1", "B2", "B3", "B4"};
-	for (size_t i = 0; i < 5; i++) {
-		lc_module *m;
-		lc_diag d;
-		cr_assert_eq(lc_module_open_end(si->resource, si->layout, ends[i], NULL, &m, &d), 0, "%s", d.text);
-		uint8_t p[32];
-		int rc = lc_module_mem_read(lc_module_memory(m), 0, 0x13, 144, p, sizeof(p), &d);
-		if (rc != LC_ERR_UNSUPPORTED) {
-			cr_assert_eq(rc, 0, "%s", d.text);
-			cr_expect_eq(p[0] | p[8] | p[16] | p[24], 0, "end %s: a generator or checker left on", ends[i]);
-		}
-		lc_module_close(m);
-	}
-}
-
 Test(e2e_link, ber_through_the_modules_passes_on_a_good_link)
 {
 	lc_result *r = certify("dr4-link-ber-good", "0.25");
@@ -177,7 +157,7 @@ Test(e2e_link, ber_through_the_modules_passes_on_a_good_link)
 	cr_expect_eq(step_verdict(r, "ber-through-modules"), LC_VERDICT_PASS);
 	cr_expect_str_eq(lc_e2e_extra(r, "module_ber", "pattern"), "PRBS31Q");
 	cr_expect_str_eq(lc_e2e_extra(r, "module_ber", "reason"), "proven below target");
-	assert_prbs_off();
+	lc_e2e_assert_prbs_off(&e, 4);
 	done(r);
 }
 
@@ -191,7 +171,7 @@ Test(e2e_link, ber_through_a_dirty_leg_fails_that_leg_both_ways)
 	const char *want = "BER through the modules above 0.00024: A->B2 lane 2: BER > 0.00024 at 95 %: lower bound ";
 	cr_expect_eq(strncmp(why, want, strlen(want)), 0, "why: %s", why);
 	cr_expect_eq(step_verdict(r, "loss-from-dom"), LC_VERDICT_PASS, "the leg's loss is in budget: only BER finds it");
-	assert_prbs_off();
+	lc_e2e_assert_prbs_off(&e, 4);
 	done(r);
 }
 
@@ -203,7 +183,7 @@ Test(e2e_link, ber_without_a_checker_is_not_measured)
 	cr_expect_eq(count(r, "module_ber", LC_VERDICT_PASS), 6ul);
 	cr_expect_str_eq(lc_e2e_why(r), "BER through the modules not measured on 2 lanes: end B3's module has no CMIS "
 					"diagnostics pages (no PRBS generator or checker)");
-	assert_prbs_off();
+	lc_e2e_assert_prbs_off(&e, 4);
 	done(r);
 }
 

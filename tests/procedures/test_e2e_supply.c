@@ -38,27 +38,18 @@ static end_power power_of(const lc_result *r, const char *end)
 		const lc_result_measurement *m = lc_result_measurement_at(r, i, NULL);
 		if (strcmp(m->name, "soak_power"))
 			continue;
-		bool ours = false;
-		for (size_t k = 0; k < lc_result_extra_count(r, i); k++) {
-			const lc_result_extra *x = lc_result_extra_at(r, i, k);
-			if (!strcmp(x->key, "end") && x->is_string && !strcmp(x->string, end))
-				ours = true;
-		}
-		if (!ours)
+		const char *fed = lc_e2e_extra_at(r, i, "end");
+		if (!fed || strcmp(fed, end))
 			continue;
 		p.n++;
 		p.w = m->value;
 		p.limit = m->limit.high;
 		p.verdict = m->verdict;
-		for (size_t k = 0; k < lc_result_extra_count(r, i); k++) {
-			const lc_result_extra *x = lc_result_extra_at(r, i, k);
-			if (!strcmp(x->key, "supply") && x->is_string)
-				snprintf(p.supply, sizeof(p.supply), "%s", x->string);
-			else if (!strcmp(x->key, "supply_output") && !x->is_string)
-				p.output = x->number;
-			else if (!strcmp(x->key, "finding") && x->is_string)
-				p.finding = x->string;
-		}
+		const char *supply = lc_e2e_extra_at(r, i, "supply");
+		if (supply)
+			snprintf(p.supply, sizeof(p.supply), "%s", supply);
+		p.output = lc_e2e_number_at(r, i, "supply_output");
+		p.finding = lc_e2e_extra_at(r, i, "finding");
 	}
 	return p;
 }
