@@ -59,6 +59,9 @@ typedef struct lc_fm_procedure {
 	 * procedures: the first transfer to the I2C mux at 0x71, the first Tx disable of the lane map). Its
 	 * faults are those of its own part of the run, as a return-loss module's; NULL: none. */
 	const char *from, *from_name;
+	/* What the run's reason must say when a hang cell froze the instrument (the procedure's clean-up naming
+	 * what it could not undo); NULL: nothing asked beyond the generic outcome. */
+	const char *hang_says;
 } lc_fm_procedure;
 
 /*
